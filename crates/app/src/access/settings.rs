@@ -1,0 +1,38 @@
+//! Reading and changing the operator's settings.
+
+use tradeport_domain::access::{Permission, Principal, TenantSettings};
+use tradeport_store::access::tenants;
+use tradeport_store::events::{self, NewEvent};
+
+use super::sign_in::load_settings;
+use crate::{App, AppError, AppResult};
+
+/// The settings of the principal's operator. Staff only.
+pub async fn get_settings(app: &App, principal: &Principal) -> AppResult<TenantSettings> {
+    principal.require(Permission::ViewSettings)?;
+    let mut conn = app.db().read().await?;
+    load_settings(&mut conn, principal.scope.operator_id).await
+}
+
+/// Replaces the settings after checking every field. Admins only.
+pub async fn update_settings(
+    app: &App,
+    principal: &Principal,
+    new: TenantSettings,
+) -> AppResult<TenantSettings> {
+    principal.require(Permission::ManageSettings)?;
+    new.validate().map_err(AppError::Invalid)?;
+    let operator = principal.scope.operator_id;
+    let mut tx = app.db().begin().await?;
+    let before = load_settings(&mut tx, operator).await?;
+    let json = serde_json::to_string(&new).map_err(|e| AppError::Internal(e.to_string()))?;
+    tenants::update_settings_in_tx(&mut tx, operator, &json).await?;
+    let data = serde_json::json!({ "before": before, "after": new }).to_string();
+    let event = NewEvent {
+        data,
+        ..app.event(principal.actor, "tenant", operator, "settings_changed")
+    };
+    events::append_in_tx(&mut tx, operator, &event).await?;
+    tradeport_store::commit(tx).await?;
+    Ok(new)
+}

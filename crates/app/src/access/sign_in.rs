@@ -1,0 +1,105 @@
+//! Signing in with e-mail and password, with throttling of repeated failures, and signing out.
+
+use tradeport_connectors::passwords::{decoy_hash, verify_password};
+use tradeport_connectors::secrets::{random_token, sha256_hex};
+use tradeport_domain::access::{AccessError, TenantSettings};
+use tradeport_store::access::{login_attempts, sessions, tenants, users};
+
+use crate::{App, AppError, AppResult};
+
+/// A new session: the token goes into the cookie, the CSRF token into every form.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub session_token: String,
+    pub csrf_token: String,
+    pub max_age_secs: i64,
+}
+
+/// Checks the password and opens a session. After `login_max_failures` failures within
+/// `login_window_minutes` (settings of the user's operator; defaults 5 in 15 minutes), further
+/// attempts are refused without checking the password until the window has passed.
+pub async fn sign_in(app: &App, email: &str, password: &str, ip: &str) -> AppResult<SignedIn> {
+    let email = email.trim().to_lowercase();
+    let now = app.now();
+    let mut conn = app.db().read().await?;
+    let user = users::find_by_email(&mut conn, &email).await?;
+    let settings = match &user {
+        Some(u) => load_settings(&mut conn, u.tenant_id).await?,
+        None => TenantSettings::default(),
+    };
+    let window_start = now.minus_minutes(i64::from(settings.login_window_minutes));
+    let (failures, oldest) =
+        login_attempts::recent_failures(&mut conn, &email, window_start).await?;
+    drop(conn);
+    if failures >= i64::from(settings.login_max_failures) {
+        let free_at = oldest
+            .unwrap_or(now)
+            .plus_minutes(i64::from(settings.login_window_minutes));
+        let retry_after_minutes = ((free_at.0 - now.0) / 60_000).max(1);
+        return Err(AccessError::Throttled {
+            retry_after_minutes,
+        }
+        .into());
+    }
+
+    let hash = user
+        .as_ref()
+        .map_or_else(|| decoy_hash().to_string(), |u| u.password_hash.clone());
+    let pw = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let user = user.filter(|u| matches && u.active);
+
+    let mut tx = app.db().begin().await?;
+    login_attempts::record(&mut tx, app.new_uuid(), &email, ip, user.is_some(), now).await?;
+    let Some(user) = user else {
+        tradeport_store::commit(tx).await?;
+        return Err(AccessError::BadCredentials.into());
+    };
+    let session_token = random_token(32);
+    let csrf_token = random_token(24);
+    let max_age_secs = i64::from(settings.session_hours) * 3600;
+    let expires = tradeport_domain::kernel::Millis(now.0 + max_age_secs * 1000);
+    sessions::insert(
+        &mut tx,
+        &sha256_hex(&session_token),
+        user.id,
+        &csrf_token,
+        now,
+        expires,
+    )
+    .await?;
+    users::touch_login(&mut tx, user.tenant_id, user.id, now).await?;
+    tradeport_store::commit(tx).await?;
+    Ok(SignedIn {
+        session_token,
+        csrf_token,
+        max_age_secs,
+    })
+}
+
+/// Ends the session of this token.
+pub async fn sign_out(app: &App, session_token: &str) -> AppResult<()> {
+    let mut tx = app.db().begin().await?;
+    sessions::delete(&mut tx, &sha256_hex(session_token)).await?;
+    tradeport_store::commit(tx).await?;
+    Ok(())
+}
+
+/// The settings of an operator; invalid stored JSON falls back to defaults field by field.
+pub(crate) async fn load_settings(
+    conn: &mut tradeport_store::AnyConnection,
+    operator_id: tradeport_domain::kernel::TenantId,
+) -> AppResult<TenantSettings> {
+    let row = tenants::get(conn, operator_id, operator_id)
+        .await?
+        .ok_or(AppError::NotFound("tenant"))?;
+    serde_json::from_str(&row.settings)
+        .map_err(|e| AppError::Internal(format!("stored settings of {operator_id}: {e}")))
+}
+
+/// A token for a form shown before sign-in (double-submit CSRF protection of the sign-in form).
+pub fn new_form_token() -> String {
+    random_token(24)
+}

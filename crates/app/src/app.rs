@@ -1,0 +1,76 @@
+//! The application: the database and the clock, shared by every use case.
+
+use std::sync::Arc;
+
+use tradeport_domain::kernel::{EntityId, Millis};
+use tradeport_store::Db;
+use uuid::Uuid;
+
+use crate::Clock;
+
+/// Everything a use case needs. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    db: Db,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("db", &self.db).finish()
+    }
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        Self { db, clock }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn now(&self) -> Millis {
+        self.clock.now()
+    }
+
+    /// A new time-ordered id.
+    pub fn new_id<T: EntityId>(&self) -> T {
+        T::from_uuid(self.new_uuid())
+    }
+
+    /// A new UUIDv7 stamped with the app's clock.
+    pub fn new_uuid(&self) -> Uuid {
+        let ms = self.clock.now().0.max(0) as u64;
+        let ts = uuid::Timestamp::from_unix(
+            uuid::NoContext,
+            ms / 1000,
+            ((ms % 1000) * 1_000_000) as u32,
+        );
+        Uuid::new_v7(ts)
+    }
+}
+
+impl App {
+    /// An event by `actor` about one object, stamped now; set `reason`, `data` and `merchant_id`
+    /// with struct update syntax where they apply.
+    pub fn event<'a>(
+        &self,
+        actor: tradeport_domain::access::Actor,
+        subject_type: &'a str,
+        subject_id: impl ToString,
+        kind: &'a str,
+    ) -> tradeport_store::events::NewEvent<'a> {
+        tradeport_store::events::NewEvent {
+            id: self.new_uuid(),
+            merchant_id: None,
+            subject_type,
+            subject_id: subject_id.to_string(),
+            kind,
+            actor,
+            reason: None,
+            data: "{}".into(),
+            at: self.now(),
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! Tradeport's use cases: one file per use case, each owning its transaction and its
+//! permission check. The web layer and the command line call these and nothing below them.
+
+pub mod access;
+mod app;
+pub mod demo;
+mod error;
+pub mod idempotency;
+mod page;
+mod ports;
+pub mod reporting;
+
+pub use app::App;
+pub use error::{AppError, AppResult};
+pub use page::{Page, PageRequest};
+pub use ports::{Clock, SystemClock};
+pub use tradeport_store::{Backend, Db, DbOptions};

@@ -1,0 +1,104 @@
+//! `tradeport`: the one binary. Parses the command line, builds the app, runs the command.
+
+mod admin;
+mod demo;
+mod serve;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use tradeport_app::{App, Db, DbOptions, SystemClock};
+
+/// Tradeport: cross-border e-commerce operations, end to end.
+#[derive(Parser)]
+#[command(name = "tradeport", version, about)]
+struct Cli {
+    /// Database: a SQLite file path (created when missing) or postgres://user:pass@host/db.
+    #[arg(
+        long,
+        global = true,
+        env = "TRADEPORT_DATABASE_URL",
+        default_value = "tradeport.db"
+    )]
+    database_url: String,
+    /// Log format.
+    #[arg(long, global = true, env = "TRADEPORT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API and web UI, and run the background workers.
+    Serve(serve::ServeArgs),
+    /// Run the background workers only (beside `serve` processes on the same PostgreSQL).
+    Worker,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo data set into the database.
+    Demo(demo::DemoArgs),
+    /// Tenants, users and API keys.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TRADEPORT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init(),
+    }
+}
+
+/// Connects, migrates and builds the app.
+async fn open_app(database_url: &str) -> anyhow::Result<App> {
+    let db = Db::connect(database_url, &DbOptions::default())
+        .await
+        .with_context(|| format!("cannot open the database {database_url}"))?;
+    db.migrate()
+        .await
+        .context("cannot apply the database migrations")?;
+    Ok(App::new(db, Arc::new(SystemClock)))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // One TLS crypto provider for every client (sqlx, later mail and webhooks): ring.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    let app = open_app(&cli.database_url).await?;
+    match cli.command {
+        Command::Serve(args) => serve::run(app, args).await,
+        Command::Worker => serve::run_workers_only(app).await,
+        Command::Migrate => {
+            eprintln!("migrations applied to {}", app.db().backend().as_str());
+            Ok(())
+        }
+        Command::Demo(args) => {
+            let summary = demo::run(&app, &args).await?;
+            println!(
+                "{}",
+                summary.describe("http://127.0.0.1:8080 (after `tradeport serve`)")
+            );
+            Ok(())
+        }
+        Command::Admin(cmd) => admin::run(&app, cmd).await,
+    }
+}

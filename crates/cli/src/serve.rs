@@ -1,0 +1,82 @@
+//! `tradeport serve` and `tradeport worker`: the HTTP server with workers, shut down gracefully on
+//! Ctrl-C or SIGTERM.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use tokio::sync::watch;
+use tradeport_app::App;
+use tradeport_web::{WebConfig, build_router, serve};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TRADEPORT_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Load the demo data set first (skipped when it is there already).
+    #[arg(long)]
+    demo: bool,
+    /// Seconds a request may run before it is answered with 408.
+    #[arg(long, env = "TRADEPORT_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    if args.demo {
+        let summary = crate::demo::run(&app, &crate::demo::DemoArgs::default()).await?;
+        println!("{}", summary.describe(&url));
+    }
+    println!(
+        "Tradeport is listening on {url} (database: {})",
+        app.db().backend().as_str()
+    );
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let workers = tokio::spawn(tradeport_jobs::run(app.clone(), stop_rx));
+    let config = WebConfig {
+        request_timeout: Duration::from_secs(args.request_timeout),
+    };
+    serve(
+        listener,
+        build_router(app.clone(), &config),
+        shutdown_signal(),
+    )
+    .await?;
+    let _ = stop_tx.send(true);
+    let _ = workers.await;
+    app.db().close().await;
+    Ok(())
+}
+
+pub async fn run_workers_only(app: App) -> anyhow::Result<()> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let workers = tokio::spawn(tradeport_jobs::run(app.clone(), stop_rx));
+    shutdown_signal().await;
+    let _ = stop_tx.send(true);
+    let _ = workers.await;
+    app.db().close().await;
+    Ok(())
+}

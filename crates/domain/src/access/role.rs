@@ -1,0 +1,143 @@
+//! Roles and what each may do.
+//!
+//! | permission        | admin | order_manager | reviewer | warehouse | logistics | customer_service | finance | supervisor | merchant |
+//! |-------------------|:-----:|:-------------:|:--------:|:---------:|:---------:|:----------------:|:-------:|:----------:|:--------:|
+//! | ViewDashboard     |   x   |       x       |    x     |     x     |     x     |        x         |    x    |     x      |    x     |
+//! | ManageMerchants   |   x   |               |          |           |           |                  |         |            |          |
+//! | ViewMerchants     |   x   |       x       |    x     |     x     |     x     |        x         |    x    |     x      |          |
+//! | ManageUsers       |   x   |               |          |           |           |                  |         |            |          |
+//! | ManageApiKeys     |   x   |               |          |           |           |                  |         |            |    x     |
+//! | ManageSettings    |   x   |               |          |           |           |                  |         |            |          |
+//! | ViewSettings      |   x   |       x       |    x     |     x     |     x     |        x         |    x    |     x      |          |
+//!
+//! A merchant's `ManageApiKeys` reaches only its own tenant's keys, with the merchant role
+//! (see `app::access`).
+
+use serde::{Deserialize, Serialize};
+
+use super::TenantKind;
+
+/// A role held by a user or an API key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    OrderManager,
+    Reviewer,
+    Warehouse,
+    Logistics,
+    CustomerService,
+    Finance,
+    Supervisor,
+    Merchant,
+}
+
+/// Something a role may be allowed to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Permission {
+    ViewDashboard,
+    ViewMerchants,
+    ManageMerchants,
+    ManageUsers,
+    ManageApiKeys,
+    ViewSettings,
+    ManageSettings,
+}
+
+impl Permission {
+    /// The action in words, for "your role may not …" messages.
+    pub fn action(self) -> &'static str {
+        match self {
+            Self::ViewDashboard => "view the dashboard",
+            Self::ViewMerchants => "view merchants",
+            Self::ManageMerchants => "create or change merchants",
+            Self::ManageUsers => "manage users",
+            Self::ManageApiKeys => "manage API keys",
+            Self::ViewSettings => "view the operator's settings",
+            Self::ManageSettings => "change the operator's settings",
+        }
+    }
+}
+
+impl Role {
+    /// Every role, staff roles first.
+    pub const ALL: [Role; 9] = [
+        Role::Admin,
+        Role::OrderManager,
+        Role::Reviewer,
+        Role::Warehouse,
+        Role::Logistics,
+        Role::CustomerService,
+        Role::Finance,
+        Role::Supervisor,
+        Role::Merchant,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::OrderManager => "order_manager",
+            Self::Reviewer => "reviewer",
+            Self::Warehouse => "warehouse",
+            Self::Logistics => "logistics",
+            Self::CustomerService => "customer_service",
+            Self::Finance => "finance",
+            Self::Supervisor => "supervisor",
+            Self::Merchant => "merchant",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The kind of tenant whose users may hold this role.
+    pub fn tenant_kind(self) -> TenantKind {
+        if self == Self::Merchant {
+            TenantKind::Merchant
+        } else {
+            TenantKind::Operator
+        }
+    }
+
+    /// Whether this role may do `permission` (the table in the module doc).
+    pub fn can(self, permission: Permission) -> bool {
+        use Permission::*;
+        match permission {
+            ViewDashboard => true,
+            ViewMerchants | ViewSettings => self != Self::Merchant,
+            ManageApiKeys => matches!(self, Self::Admin | Self::Merchant),
+            ManageMerchants | ManageUsers | ManageSettings => self == Self::Admin,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admins_manage_users_settings_and_merchants() {
+        for role in Role::ALL {
+            let admin = role == Role::Admin;
+            assert_eq!(role.can(Permission::ManageUsers), admin, "{role:?}");
+            assert_eq!(role.can(Permission::ManageSettings), admin, "{role:?}");
+            assert_eq!(role.can(Permission::ManageMerchants), admin, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn merchants_cannot_see_operator_settings_or_other_merchants() {
+        assert!(!Role::Merchant.can(Permission::ViewSettings));
+        assert!(!Role::Merchant.can(Permission::ViewMerchants));
+        assert!(Role::Merchant.can(Permission::ManageApiKeys));
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+}

@@ -1,0 +1,8 @@
+//! Tradeport's business rules, free of I/O.
+//!
+//! Nothing here touches a database, the network, the clock or a random number generator: every
+//! instant and every new id is passed in, so every rule can be tested with plain values.
+//! `kernel` holds the value types every context shares; then one module per context.
+
+pub mod access;
+pub mod kernel;

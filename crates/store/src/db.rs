@@ -1,0 +1,211 @@
+//! Pools and transactions for SQLite and PostgreSQL.
+//!
+//! SQLite allows one writer at a time, so writes go through a pool of one connection that opens
+//! transactions with `BEGIN IMMEDIATE` (no lock upgrades, so no `SQLITE_BUSY` deadlocks) while
+//! reads use a pool of several connections (WAL lets them run beside the writer). On PostgreSQL
+//! both are the same pool.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, ConnectOptions, Executor};
+
+use crate::StoreResult;
+
+/// The database product behind the pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// An open transaction; commit it or it rolls back when dropped.
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+/// Pool sizes and timeouts.
+#[derive(Clone, Debug)]
+pub struct DbOptions {
+    /// Connections to PostgreSQL, or SQLite readers.
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    /// Sized for the machine: four connections per core, at least eight.
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2) as u32;
+        Self {
+            max_connections: (cores * 4).max(8),
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The database: a writer pool and a reader pool (the same pool on PostgreSQL).
+#[derive(Clone)]
+pub struct Db {
+    backend: Backend,
+    writer: AnyPool,
+    reader: AnyPool,
+    sqlite_path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+/// Turns a plain file path into a SQLite URL that creates the file when missing.
+pub fn normalise_url(url: &str) -> String {
+    if url.starts_with("postgres://")
+        || url.starts_with("postgresql://")
+        || url.starts_with("sqlite:")
+    {
+        url.to_string()
+    } else {
+        format!("sqlite://{url}?mode=rwc")
+    }
+}
+
+fn sqlite_path_of(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+impl Db {
+    /// Connects to `url`: `postgres://…`, `sqlite://file?mode=rwc`, or a plain file path.
+    pub async fn connect(url: &str, options: &DbOptions) -> StoreResult<Self> {
+        sqlx::any::install_default_drivers();
+        let url = normalise_url(url);
+        let connect = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        if url.starts_with("sqlite") {
+            let sqlite_path = sqlite_path_of(&url);
+            let writer = sqlite_pool(1, options)
+                .connect_with(connect.clone())
+                .await?;
+            writer.execute("PRAGMA journal_mode = WAL").await?;
+            let reader = sqlite_pool(options.max_connections, options)
+                .connect_with(connect)
+                .await?;
+            Ok(Self {
+                backend: Backend::Sqlite,
+                writer,
+                reader,
+                sqlite_path,
+            })
+        } else {
+            let pool = AnyPoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(connect)
+                .await?;
+            Ok(Self {
+                backend: Backend::Postgres,
+                writer: pool.clone(),
+                reader: pool,
+                sqlite_path: None,
+            })
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The SQLite file, when the database is SQLite.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        self.sqlite_path.as_deref()
+    }
+
+    /// Applies the embedded migrations for this backend.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator
+            .run(&self.writer)
+            .await
+            .map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
+        Ok(())
+    }
+
+    /// Opens a write transaction.
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writer.begin().await?,
+        })
+    }
+
+    /// A connection for reads outside a transaction.
+    pub async fn read(&self) -> StoreResult<PoolConnection<Any>> {
+        Ok(self.reader.acquire().await?)
+    }
+
+    /// Runs `SELECT 1`: the readiness probe.
+    pub async fn ping(&self) -> StoreResult<()> {
+        if let Some(path) = &self.sqlite_path
+            && !path.exists()
+        {
+            // The file was removed: writes would go to an unlinked file and be lost.
+            return Err(crate::StoreError::Corrupt(format!(
+                "database file {} is gone",
+                path.display()
+            )));
+        }
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    /// Connections open and idle, for the metrics page.
+    pub fn pool_usage(&self) -> (u32, usize) {
+        (self.reader.size(), self.reader.num_idle())
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+fn sqlite_pool(max: u32, options: &DbOptions) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(options.acquire_timeout)
+        // synchronous = FULL: a commit is on disk before it is acknowledged, even in WAL mode.
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL")
+                    .await?;
+                Ok(())
+            })
+        })
+}
+
+/// Commits a transaction.
+pub async fn commit(tx: Tx) -> StoreResult<()> {
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,105 @@
+//! The event log: who did what to which object, when and why. Append-only.
+
+use sqlx::{AnyConnection, Row};
+use tradeport_domain::access::Actor;
+use tradeport_domain::kernel::{Millis, TenantId};
+use uuid::Uuid;
+
+use crate::StoreResult;
+
+/// An event to append.
+#[derive(Clone, Debug)]
+pub struct NewEvent<'a> {
+    pub id: Uuid,
+    pub merchant_id: Option<TenantId>,
+    pub subject_type: &'a str,
+    pub subject_id: String,
+    pub kind: &'a str,
+    pub actor: Actor,
+    pub reason: Option<&'a str>,
+    /// JSON object with the details (before/after where it matters).
+    pub data: String,
+    pub at: Millis,
+}
+
+/// A stored event.
+#[derive(Clone, Debug)]
+pub struct EventRow {
+    pub id: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub kind: String,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub reason: Option<String>,
+    pub data: String,
+    pub at: i64,
+}
+
+fn actor_parts(actor: Actor) -> (&'static str, Option<String>) {
+    match actor {
+        Actor::User(id) => ("user", Some(id.to_string())),
+        Actor::ApiKey(id) => ("api_key", Some(id.to_string())),
+        Actor::System => ("system", None),
+    }
+}
+
+/// Appends an event inside the caller's transaction.
+pub async fn append_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    e: &NewEvent<'_>,
+) -> StoreResult<()> {
+    let (actor_kind, actor_id) = actor_parts(e.actor);
+    sqlx::query(
+        "INSERT INTO events (id, tenant_id, merchant_id, subject_type, subject_id, kind, actor_kind, actor_id, reason, data, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(e.id.to_string())
+    .bind(tenant_id.to_string())
+    .bind(e.merchant_id.map(|m| m.to_string()))
+    .bind(e.subject_type)
+    .bind(&e.subject_id)
+    .bind(e.kind)
+    .bind(actor_kind)
+    .bind(actor_id)
+    .bind(e.reason)
+    .bind(&e.data)
+    .bind(e.at.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The events of one object, oldest first.
+pub async fn list_for_subject(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    subject_type: &str,
+    subject_id: &str,
+) -> StoreResult<Vec<EventRow>> {
+    let rows = sqlx::query(
+        "SELECT id, subject_type, subject_id, kind, actor_kind, actor_id, reason, data, at FROM events \
+         WHERE tenant_id = $1 AND subject_type = $2 AND subject_id = $3 ORDER BY at, id",
+    )
+    .bind(tenant_id.to_string())
+    .bind(subject_type)
+    .bind(subject_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(EventRow {
+                id: r.try_get(0)?,
+                subject_type: r.try_get(1)?,
+                subject_id: r.try_get(2)?,
+                kind: r.try_get(3)?,
+                actor_kind: r.try_get(4)?,
+                actor_id: r.try_get(5)?,
+                reason: r.try_get(6)?,
+                data: r.try_get(7)?,
+                at: r.try_get(8)?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,20 @@
+//! Tradeport's storage: one set of portable SQL for SQLite and PostgreSQL through sqlx's `Any`
+//! driver, migrations for both, pools, transactions and a module per context.
+//!
+//! Invariants: every store function takes the tenant id as its first argument after the
+//! connection; writes happen in transactions opened by [`Db::begin`]; unique constraints are
+//! reported by name ([`StoreError::Conflict`]) so the app can turn them into field errors.
+
+pub mod access;
+mod db;
+mod error;
+pub mod events;
+pub mod idempotency;
+pub mod schema;
+
+pub use db::{Backend, Db, DbOptions, Tx, commit};
+pub use error::StoreError;
+pub use sqlx::AnyConnection;
+
+/// Result of a store function.
+pub type StoreResult<T> = Result<T, StoreError>;

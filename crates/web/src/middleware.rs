@@ -1,0 +1,121 @@
+//! Middleware: API-key authentication, the Idempotency-Key convention and per-route metrics.
+
+use std::time::Instant;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tradeport_app::idempotency::{self, Idempotent};
+use tradeport_app::{App, AppError};
+use tradeport_domain::access::{AccessError, Principal};
+
+use crate::error::ApiError;
+
+/// Largest request body, in bytes.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Resolves `Authorization: Bearer <key>` to a principal, or answers 401.
+pub async fn require_api_key(State(app): State<App>, mut req: Request, next: Next) -> Response {
+    let header = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let Some(key) = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+    else {
+        return ApiError::from(AppError::Access(AccessError::Unauthenticated)).into_response();
+    };
+    match tradeport_app::access::authenticate_api_key(&app, key).await {
+        Ok(principal) => {
+            req.extensions_mut().insert(principal);
+            next.run(req).await
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// Applies the `Idempotency-Key` convention to writes that carry the header (docs/API.md).
+pub async fn idempotency(State(app): State<App>, req: Request, next: Next) -> Response {
+    let is_write = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .map(|v| v.to_str().unwrap_or("\u{1}").to_string());
+    let (Some(key), true, Some(principal)) =
+        (key, is_write, req.extensions().get::<Principal>().copied())
+    else {
+        return next.run(req).await;
+    };
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too_large",
+            "the body is larger than the limit of 1 MiB",
+        )
+        .into_response();
+    };
+    let mut fingerprint = format!("{} {}\n", parts.method, parts.uri.path()).into_bytes();
+    fingerprint.extend_from_slice(&bytes);
+    let claimed = match idempotency::claim(&app, &principal, &key, &fingerprint).await {
+        Ok(Idempotent::Run(claimed)) => claimed,
+        Ok(Idempotent::Replay { status, body }) => return replay(status, body),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    let (parts, body) = response.into_parts();
+    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let stored = if parts.status.is_success() {
+        idempotency::finish(
+            &app,
+            &claimed,
+            parts.status.as_u16(),
+            &String::from_utf8_lossy(&bytes),
+        )
+        .await
+    } else {
+        idempotency::release(&app, &claimed).await
+    };
+    if let Err(e) = stored {
+        tracing::error!(error = %e, "could not record the idempotency key's outcome");
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+fn replay(status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}
+
+/// Counts requests and records their latency per route template (not per concrete path, so ids
+/// do not explode the number of series).
+pub async fn track_metrics(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_string();
+    let method = req.method().to_string();
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    let labels = [("method", method), ("route", route)];
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
+    let [m, r] = labels;
+    metrics::counter!("http_requests_total", &[m, r, ("status", status)]).increment(1);
+    response
+}

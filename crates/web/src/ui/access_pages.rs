@@ -1,0 +1,468 @@
+//! Pages of the access context: dashboard, users, API keys and settings.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tradeport_app::access::{self, CreateApiKey, CreateUser, TenantView};
+use tradeport_app::reporting::{self, Dashboard};
+use tradeport_app::{App, AppError, PageRequest};
+use tradeport_domain::access::{LOCALES, Role, TenantSettings};
+use tradeport_domain::kernel::Millis;
+
+use super::shell::{Shell, role_key};
+use super::{SignedIn, Tr, render};
+
+/// What the user is told when a use case refuses: field messages joined, or the error's text.
+fn explain(e: &AppError) -> String {
+    let fields = e.fields();
+    if fields.is_empty() {
+        e.to_string()
+    } else {
+        fields
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+fn status_of(e: &AppError) -> StatusCode {
+    crate::error::status_of(e)
+}
+
+fn format_millis(m: Option<Millis>, t: Tr) -> String {
+    match m.and_then(|m| jiff::Timestamp::from_millisecond(m.0).ok()) {
+        Some(ts) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        None => t.get("keys.never").to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    t: Tr,
+    shell: Shell,
+    d: Dashboard,
+    merchant: bool,
+}
+
+/// GET /
+pub async fn dashboard(State(app): State<App>, user: SignedIn) -> Response {
+    match reporting::dashboard(&app, &user.session.principal).await {
+        Ok(d) => {
+            let page = DashboardPage {
+                t: user.t,
+                shell: Shell::new(&user, "/"),
+                d,
+                merchant: user.session.principal.is_merchant(),
+            };
+            render(user.t, StatusCode::OK, &page)
+        }
+        Err(e) => refused(&user, &e),
+    }
+}
+
+fn refused(user: &SignedIn, e: &AppError) -> Response {
+    super::message_page(user.t, status_of(e), "error.forbidden_title", &explain(e))
+}
+
+/// A row of the users table.
+struct UserLine {
+    id: String,
+    email: String,
+    display_name: String,
+    role_key: String,
+    tenant_name: String,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    t: Tr,
+    shell: Shell,
+    users: Vec<UserLine>,
+    tenants: Vec<TenantView>,
+    roles: Vec<(&'static str, String)>,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+fn role_options() -> Vec<(&'static str, String)> {
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), role_key(*r)))
+        .collect()
+}
+
+fn tenant_names(tenants: &[TenantView]) -> HashMap<String, String> {
+    tenants
+        .iter()
+        .map(|t| (t.id.to_string(), t.name.clone()))
+        .collect()
+}
+
+async fn users_page(
+    app: &App,
+    user: &SignedIn,
+    status: StatusCode,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let p = &user.session.principal;
+    let listing = access::list_users(
+        app,
+        p,
+        &PageRequest {
+            limit: Some(200),
+            cursor: None,
+        },
+    )
+    .await;
+    let tenants = access::list_tenants(app, p).await;
+    let (listing, tenants) = match (listing, tenants) {
+        (Ok(l), Ok(t)) => (l, t),
+        (Err(e), _) | (_, Err(e)) => return refused(user, &e),
+    };
+    let names = tenant_names(&tenants);
+    let users = listing
+        .items
+        .into_iter()
+        .map(|u| UserLine {
+            id: u.id.to_string(),
+            tenant_name: names
+                .get(&u.tenant_id.to_string())
+                .cloned()
+                .unwrap_or_default(),
+            email: u.email,
+            display_name: u.display_name,
+            role_key: role_key(u.role),
+            active: u.active,
+        })
+        .collect();
+    let page = UsersPage {
+        t: user.t,
+        shell: Shell::new(user, "/settings"),
+        users,
+        tenants,
+        roles: role_options(),
+        error,
+        notice,
+    };
+    render(user.t, status, &page)
+}
+
+/// GET /users
+pub async fn users(State(app): State<App>, user: SignedIn) -> Response {
+    users_page(&app, &user, StatusCode::OK, None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct CreateUserForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    tenant_id: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// POST /users
+pub async fn create_user(
+    State(app): State<App>,
+    user: SignedIn,
+    Form(f): Form<CreateUserForm>,
+) -> Response {
+    if let Err(refused) = user.check_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let input = CreateUser {
+        tenant_id: f.tenant_id.parse().ok(),
+        email: f.email,
+        display_name: f.display_name,
+        role: f.role,
+        password: f.password,
+    };
+    match access::create_user(&app, &user.session.principal, &input).await {
+        Ok(_) => {
+            users_page(
+                &app,
+                &user,
+                StatusCode::OK,
+                None,
+                Some(user.t.get("users.created").into()),
+            )
+            .await
+        }
+        Err(e) => users_page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// POST /users/{id}/activate and /users/{id}/deactivate
+pub async fn toggle_user(
+    State(app): State<App>,
+    user: SignedIn,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Err(refused) = user.check_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let (Ok(id), Some(active)) = (
+        id.parse(),
+        match action.as_str() {
+            "activate" => Some(true),
+            "deactivate" => Some(false),
+            _ => None,
+        },
+    ) else {
+        return refused(&user, &AppError::NotFound("user"));
+    };
+    match access::set_user_active(&app, &user.session.principal, id, active).await {
+        Ok(_) => Redirect::to("/users").into_response(),
+        Err(e) => users_page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
+    }
+}
+
+/// A row of the API keys table.
+struct KeyLine {
+    id: String,
+    name: String,
+    prefix: String,
+    role_key: String,
+    tenant_name: String,
+    last_used: String,
+    revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "api_keys.html")]
+struct ApiKeysPage {
+    t: Tr,
+    shell: Shell,
+    keys: Vec<KeyLine>,
+    tenants: Vec<TenantView>,
+    roles: Vec<(&'static str, String)>,
+    error: Option<String>,
+    new_secret: Option<String>,
+}
+
+async fn api_keys_page(
+    app: &App,
+    user: &SignedIn,
+    status: StatusCode,
+    error: Option<String>,
+    new_secret: Option<String>,
+) -> Response {
+    let p = &user.session.principal;
+    let listing = access::list_api_keys(
+        app,
+        p,
+        &PageRequest {
+            limit: Some(200),
+            cursor: None,
+        },
+    )
+    .await;
+    let tenants = access::list_tenants(app, p).await;
+    let (listing, tenants) = match (listing, tenants) {
+        (Ok(l), Ok(t)) => (l, t),
+        (Err(e), _) | (_, Err(e)) => return refused(user, &e),
+    };
+    let names = tenant_names(&tenants);
+    let keys = listing
+        .items
+        .into_iter()
+        .map(|k| KeyLine {
+            id: k.id.to_string(),
+            tenant_name: names
+                .get(&k.tenant_id.to_string())
+                .cloned()
+                .unwrap_or_default(),
+            last_used: format_millis(k.last_used_at, user.t),
+            name: k.name,
+            prefix: k.prefix,
+            role_key: role_key(k.role),
+            revoked: k.revoked_at.is_some(),
+        })
+        .collect();
+    let roles = if p.is_merchant() {
+        vec![(Role::Merchant.as_str(), role_key(Role::Merchant))]
+    } else {
+        role_options()
+    };
+    let shell_at = if p.is_merchant() {
+        "/api-keys"
+    } else {
+        "/settings"
+    };
+    let page = ApiKeysPage {
+        t: user.t,
+        shell: Shell::new(user, shell_at),
+        keys,
+        tenants,
+        roles,
+        error,
+        new_secret,
+    };
+    render(user.t, status, &page)
+}
+
+/// GET /api-keys
+pub async fn api_keys(State(app): State<App>, user: SignedIn) -> Response {
+    api_keys_page(&app, &user, StatusCode::OK, None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct CreateKeyForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    tenant_id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// POST /api-keys: shows the new key's secret once.
+pub async fn create_api_key(
+    State(app): State<App>,
+    user: SignedIn,
+    Form(f): Form<CreateKeyForm>,
+) -> Response {
+    if let Err(refused) = user.check_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let input = CreateApiKey {
+        tenant_id: f.tenant_id.parse().ok(),
+        name: f.name,
+        role: f.role,
+    };
+    match access::create_api_key(&app, &user.session.principal, &input).await {
+        Ok(created) => api_keys_page(&app, &user, StatusCode::OK, None, Some(created.secret)).await,
+        Err(e) => api_keys_page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
+    }
+}
+
+/// POST /api-keys/{id}/revoke
+pub async fn revoke_api_key(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Err(refused) = user.check_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let Ok(id) = id.parse() else {
+        return refused(&user, &AppError::NotFound("API key"));
+    };
+    match access::revoke_api_key(&app, &user.session.principal, id).await {
+        Ok(_) => Redirect::to("/api-keys").into_response(),
+        Err(e) => api_keys_page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    t: Tr,
+    shell: Shell,
+    s: TenantSettings,
+    locales: [&'static str; 2],
+    can_edit: bool,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+fn settings_page(
+    user: &SignedIn,
+    status: StatusCode,
+    s: TenantSettings,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let can_edit = user
+        .session
+        .principal
+        .role
+        .can(tradeport_domain::access::Permission::ManageSettings);
+    let page = SettingsPage {
+        t: user.t,
+        shell: Shell::new(user, "/settings"),
+        s,
+        locales: LOCALES,
+        can_edit,
+        error,
+        notice,
+    };
+    render(user.t, status, &page)
+}
+
+/// GET /settings
+pub async fn settings(State(app): State<App>, user: SignedIn) -> Response {
+    match access::get_settings(&app, &user.session.principal).await {
+        Ok(s) => settings_page(&user, StatusCode::OK, s, None, None),
+        Err(e) => refused(&user, &e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    default_locale: String,
+    #[serde(default)]
+    session_hours: String,
+    #[serde(default)]
+    login_max_failures: String,
+    #[serde(default)]
+    login_window_minutes: String,
+}
+
+/// POST /settings
+pub async fn save_settings(
+    State(app): State<App>,
+    user: SignedIn,
+    Form(f): Form<SettingsForm>,
+) -> Response {
+    if let Err(refused) = user.check_csrf(&f.csrf_token) {
+        return refused;
+    }
+    // An unparsable number becomes 0, which validation rejects with a message naming the field.
+    let new = TenantSettings {
+        default_locale: f.default_locale,
+        session_hours: f.session_hours.trim().parse().unwrap_or(0),
+        login_max_failures: f.login_max_failures.trim().parse().unwrap_or(0),
+        login_window_minutes: f.login_window_minutes.trim().parse().unwrap_or(0),
+    };
+    match access::update_settings(&app, &user.session.principal, new.clone()).await {
+        Ok(saved) => settings_page(
+            &user,
+            StatusCode::OK,
+            saved,
+            None,
+            Some(user.t.get("settings.saved").into()),
+        ),
+        Err(e) => settings_page(&user, status_of(&e), new, Some(explain(&e)), None),
+    }
+}

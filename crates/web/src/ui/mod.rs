@@ -1,0 +1,165 @@
+//! The server-rendered web UI: askama templates, htmx for progressive enhancement, every asset
+//! embedded in the binary, English and Simplified Chinese.
+//!
+//! Every form that changes something carries the session's CSRF token and is refused without it;
+//! the sign-in form, which has no session yet, uses a double-submit cookie instead.
+
+mod access_pages;
+mod assets;
+mod cookies;
+mod i18n;
+mod login;
+mod shell;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use tradeport_app::App;
+use tradeport_app::access::{SessionPrincipal, authenticate_session};
+
+pub use i18n::Tr;
+
+/// The UI routes.
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/assets/{file}", get(assets::serve))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang", get(login::switch_language))
+        .route("/", get(access_pages::dashboard))
+        .route(
+            "/users",
+            get(access_pages::users).post(access_pages::create_user),
+        )
+        .route("/users/{id}/{action}", post(access_pages::toggle_user))
+        .route(
+            "/api-keys",
+            get(access_pages::api_keys).post(access_pages::create_api_key),
+        )
+        .route("/api-keys/{id}/revoke", post(access_pages::revoke_api_key))
+        .route(
+            "/settings",
+            get(access_pages::settings).post(access_pages::save_settings),
+        )
+}
+
+/// The language of a request without a session.
+pub fn request_language(headers: &axum::http::HeaderMap) -> Tr {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    i18n::choose(cookies::get(headers, cookies::LANG), None, accept)
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    t: Tr,
+    title: &'a str,
+    message: &'a str,
+}
+
+/// A plain page with one message and a status.
+pub fn message_page(t: Tr, status: StatusCode, title_key: &str, message: &str) -> Response {
+    let page = MessagePage {
+        t,
+        title: t.get(title_key),
+        message,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, message.to_string()).into_response(),
+    }
+}
+
+/// The HTML 404 page.
+pub fn not_found_page(req: &Request) -> Response {
+    let t = request_language(req.headers());
+    message_page(
+        t,
+        StatusCode::NOT_FOUND,
+        "error.not_found_title",
+        t.get("error.not_found"),
+    )
+}
+
+/// A signed-in user with the language they read; pages that need one send others to sign in.
+pub struct SignedIn {
+    pub session: SessionPrincipal,
+    pub t: Tr,
+}
+
+impl FromRequestParts<App> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let to_login = || {
+            let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            Redirect::to(&format!("/login?next={}", percent_encode(next))).into_response()
+        };
+        let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else {
+            return Err(to_login());
+        };
+        let session = authenticate_session(app, token)
+            .await
+            .map_err(|_| to_login())?;
+        let accept = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        let t = i18n::choose(
+            cookies::get(&parts.headers, cookies::LANG),
+            Some(&session.default_locale),
+            accept,
+        );
+        Ok(Self { session, t })
+    }
+}
+
+impl SignedIn {
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), Response> {
+        if cookies::tokens_match(submitted, &self.session.csrf_token) {
+            Ok(())
+        } else {
+            Err(message_page(
+                self.t,
+                StatusCode::FORBIDDEN,
+                "error.forbidden_title",
+                self.t.get("error.csrf"),
+            ))
+        }
+    }
+}
+
+/// Percent-encodes everything but unreserved characters and '/'.
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Renders a template, or a 500 page when rendering fails (a bug, logged).
+pub fn render(t: Tr, status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            message_page(
+                t,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error.forbidden_title",
+                "internal error",
+            )
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! What every signed-in page shows around its content: who is signed in, the navigation and the
+//! CSRF token for forms.
+
+use tradeport_domain::access::{Permission, Role};
+
+use super::SignedIn;
+
+/// A navigation entry; `ready` is false for contexts that later releases switch on.
+pub struct NavItem {
+    pub key: &'static str,
+    pub href: &'static str,
+    pub ready: bool,
+    pub active: bool,
+}
+
+/// The page frame.
+pub struct Shell {
+    pub user_name: String,
+    pub tenant_name: String,
+    pub role_key: String,
+    pub csrf_token: String,
+    pub nav: Vec<NavItem>,
+}
+
+/// The message key of a role's name.
+pub fn role_key(role: Role) -> String {
+    format!("role.{}", role.as_str())
+}
+
+impl Shell {
+    /// The frame for `user`, with the entry at `current` marked.
+    pub fn new(user: &SignedIn, current: &str) -> Self {
+        let p = &user.session.principal;
+        let settings_ready =
+            p.role.can(Permission::ViewSettings) || p.role.can(Permission::ManageApiKeys);
+        let settings_href = if p.role.can(Permission::ViewSettings) {
+            "/settings"
+        } else {
+            "/api-keys"
+        };
+        let entries = [
+            ("nav.dashboard", "/", true),
+            ("nav.orders", "/orders", false),
+            ("nav.inventory", "/inventory", false),
+            ("nav.warehouse", "/warehouse", false),
+            ("nav.shipping", "/shipping", false),
+            ("nav.aftersales", "/aftersales", false),
+            ("nav.service", "/service", false),
+            ("nav.reports", "/reports", false),
+            ("nav.settings", settings_href, settings_ready),
+        ];
+        let nav = entries
+            .into_iter()
+            .map(|(key, href, ready)| NavItem {
+                key,
+                href,
+                ready,
+                active: href == current,
+            })
+            .collect();
+        Self {
+            user_name: user.session.user.display_name.clone(),
+            tenant_name: user.session.tenant_name.clone(),
+            role_key: role_key(p.role),
+            csrf_token: user.session.csrf_token.clone(),
+            nav,
+        }
+    }
+}
