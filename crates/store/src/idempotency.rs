@@ -4,7 +4,7 @@
 use sqlx::{AnyConnection, Row};
 use tradeport_domain::kernel::{Millis, TenantId};
 
-use crate::{StoreError, StoreResult};
+use crate::StoreResult;
 
 /// What a claim found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,9 +28,11 @@ pub async fn claim(
     request_hash: &str,
     now: Millis,
 ) -> StoreResult<Claim> {
+    // ON CONFLICT DO NOTHING rather than catching the error: on PostgreSQL a failed statement
+    // aborts the whole transaction.
     let inserted = sqlx::query(
         "INSERT INTO idempotency_keys (principal, idem_key, tenant_id, request_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (principal, idem_key) DO NOTHING",
     )
     .bind(principal)
     .bind(key)
@@ -38,11 +40,9 @@ pub async fn claim(
     .bind(request_hash)
     .bind(now.0)
     .execute(&mut *conn)
-    .await;
-    match inserted.map_err(StoreError::from) {
-        Ok(_) => return Ok(Claim::Claimed),
-        Err(e) if e.is_conflict_on("idempotency_keys_pkey") => {}
-        Err(e) => return Err(e),
+    .await?;
+    if inserted.rows_affected() == 1 {
+        return Ok(Claim::Claimed);
     }
     let row = sqlx::query(
         "SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE principal = $1 AND idem_key = $2",

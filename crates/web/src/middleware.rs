@@ -119,3 +119,42 @@ pub async fn track_metrics(req: Request, next: Next) -> Response {
     metrics::counter!("http_requests_total", &[m, r, ("status", status)]).increment(1);
     response
 }
+
+/// Refuses a body announced larger than [`BODY_LIMIT`] before reading any of it. (Bodies sent
+/// without a length are cut off at the limit by the extractors, with the same error.)
+pub async fn limit_announced_body(req: Request, next: Next) -> Response {
+    let announced = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too_large",
+            "the body is larger than the limit of 1 MiB; send less data per request",
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+/// Answers 408 in the error shape when a request runs longer than `limit`; the work is dropped.
+pub async fn time_limit(
+    State(limit): State<std::time::Duration>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request.timeout",
+            format!(
+                "the request took longer than {} s and was abandoned; retry it",
+                limit.as_secs()
+            ),
+        )
+        .into_response(),
+    }
+}

@@ -1,0 +1,151 @@
+//! The `tradeport admin` commands, run as a separate process on the app's database.
+
+use std::process::Command;
+
+use reqwest::StatusCode;
+use tradeport_testkit::{TestApp, db_tests};
+
+use crate::helpers::get;
+
+db_tests!(admin_commands_create_tenants_users_and_keys_that_work_at_once);
+
+fn tradeport(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tradeport"))
+        .arg("--database-url")
+        .arg(&app.database_url)
+        .args(args)
+        .env("TRADEPORT_LOG", "warn")
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+async fn admin_commands_create_tenants_users_and_keys_that_work_at_once(app: TestApp) {
+    let (ok, id, err) = tradeport(
+        &app,
+        &[
+            "admin",
+            "create-tenant",
+            "--name",
+            "Harbour 3PL",
+            "--code",
+            "harbour",
+            "--timezone",
+            "Asia/Shanghai",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        uuid::Uuid::parse_str(id.trim()).is_ok(),
+        "prints the id alone: {id:?}"
+    );
+    let (ok, _, err) = tradeport(
+        &app,
+        &[
+            "admin",
+            "create-tenant",
+            "--name",
+            "Kite Toys",
+            "--code",
+            "kite",
+            "--operator",
+            "harbour",
+        ],
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = tradeport(
+        &app,
+        &["admin", "create-tenant", "--name", "Dup", "--code", "kite"],
+    );
+    assert!(
+        !ok && err.contains("code"),
+        "a duplicate code is refused, naming the field: {err}"
+    );
+
+    let (ok, _, err) = tradeport(
+        &app,
+        &[
+            "admin",
+            "create-user",
+            "--tenant",
+            "harbour",
+            "--email",
+            "boss@harbour.example",
+            "--name",
+            "Boss",
+            "--role",
+            "admin",
+            "--password",
+            "short",
+        ],
+    );
+    assert!(
+        !ok && err.contains("password must be at least 10 characters"),
+        "{err}"
+    );
+    let (ok, _, err) = tradeport(
+        &app,
+        &[
+            "admin",
+            "create-user",
+            "--tenant",
+            "harbour",
+            "--email",
+            "boss@harbour.example",
+            "--name",
+            "Boss",
+            "--role",
+            "admin",
+            "--password",
+            "a long password",
+        ],
+    );
+    assert!(ok, "{err}");
+
+    let (ok, key, err) = tradeport(
+        &app,
+        &[
+            "admin",
+            "create-api-key",
+            "--tenant",
+            "kite",
+            "--name",
+            "shop",
+            "--role",
+            "merchant",
+        ],
+    );
+    assert!(ok, "{err}");
+    let key = key.trim();
+    assert!(
+        key.starts_with("tpk_") && key.len() == 52,
+        "the key alone on stdout: {key:?}"
+    );
+    let (status, me) = get(&app, "/api/v1/me", key).await;
+    assert_eq!(
+        (status, me["tenant_kind"].as_str()),
+        (StatusCode::OK, Some("merchant"))
+    );
+
+    let key_id = me["actor_id"].as_str().unwrap().to_string();
+    let (ok, _, err) = tradeport(
+        &app,
+        &[
+            "admin",
+            "revoke-api-key",
+            "--tenant",
+            "harbour",
+            "--id",
+            &key_id,
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(
+        get(&app, "/api/v1/me", key).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}

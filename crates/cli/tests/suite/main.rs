@@ -1,0 +1,11 @@
+//! Tradeport's integration tests: the real app on a random port, each test on a fresh SQLite
+//! file and again on a fresh PostgreSQL database (see `tradeport_testkit::db_tests!`).
+
+mod access_api;
+mod browser;
+mod cli;
+mod errors;
+mod health;
+mod helpers;
+mod login;
+mod schema;
