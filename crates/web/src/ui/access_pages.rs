@@ -184,7 +184,7 @@ pub async fn create_user(
     user: SignedIn,
     Form(f): Form<CreateUserForm>,
 ) -> Response {
-    if let Err(refused) = user.check_csrf(&f.csrf_token) {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
     let input = CreateUser {
@@ -222,7 +222,7 @@ pub async fn toggle_user(
     Path((id, action)): Path<(String, String)>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    if let Err(refused) = user.check_csrf(&f.csrf_token) {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
     let (Ok(id), Some(active)) = (
@@ -348,7 +348,7 @@ pub async fn create_api_key(
     user: SignedIn,
     Form(f): Form<CreateKeyForm>,
 ) -> Response {
-    if let Err(refused) = user.check_csrf(&f.csrf_token) {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
     let input = CreateApiKey {
@@ -369,7 +369,7 @@ pub async fn revoke_api_key(
     Path(id): Path<String>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    if let Err(refused) = user.check_csrf(&f.csrf_token) {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
     let Ok(id) = id.parse() else {
@@ -445,7 +445,7 @@ pub async fn save_settings(
     user: SignedIn,
     Form(f): Form<SettingsForm>,
 ) -> Response {
-    if let Err(refused) = user.check_csrf(&f.csrf_token) {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
     // An unparsable number becomes 0, which validation rejects with a message naming the field.

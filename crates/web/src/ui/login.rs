@@ -162,7 +162,7 @@ pub async fn logout(
     headers: HeaderMap,
     Form(form): Form<LogoutForm>,
 ) -> Response {
-    if let Err(refused) = user.check_csrf(&form.csrf_token) {
+    if let Some(refused) = user.refuse_bad_csrf(&form.csrf_token) {
         return refused;
     }
     if let Some(token) = cookies::get(&headers, cookies::SESSION)

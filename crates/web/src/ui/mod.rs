@@ -121,18 +121,12 @@ impl FromRequestParts<App> for SignedIn {
 }
 
 impl SignedIn {
-    /// Refuses a form whose CSRF token is not this session's.
-    pub fn check_csrf(&self, submitted: &str) -> Result<(), Response> {
-        if cookies::tokens_match(submitted, &self.session.csrf_token) {
-            Ok(())
-        } else {
-            Err(message_page(
-                self.t,
-                StatusCode::FORBIDDEN,
-                "error.forbidden_title",
-                self.t.get("error.csrf"),
-            ))
-        }
+    /// The refusal of a form whose CSRF token is not this session's; `None` when it is.
+    pub fn refuse_bad_csrf(&self, submitted: &str) -> Option<Response> {
+        let refuse = !cookies::tokens_match(submitted, &self.session.csrf_token);
+        refuse.then(|| {
+            message_page(self.t, StatusCode::FORBIDDEN, "error.forbidden_title", self.t.get("error.csrf"))
+        })
     }
 }
 
