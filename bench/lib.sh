@@ -40,7 +40,7 @@ start_server() {
 
 stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; }
 
-rss_mib() { awk '/VmRSS/{printf "%.1f", $2/1024}' "/proc/$1/status"; }
+rss_mib() { awk '/VmRSS/{printf "%.1f\n", $2/1024}' "/proc/$1/status"; }
 
 # wrk_run PATH [extra wrk args]: prints "rps p50_ms p99_ms".
 wrk_run() {

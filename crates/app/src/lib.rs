@@ -6,6 +6,8 @@ mod app;
 pub mod demo;
 mod error;
 pub mod idempotency;
+pub mod inventory;
+pub mod orders;
 mod page;
 mod ports;
 pub mod reporting;

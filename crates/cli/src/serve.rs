@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use tokio::sync::watch;
 use tradeport_app::App;
-use tradeport_web::{WebConfig, build_router, serve};
+use tradeport_web::{WebConfig, build_router, serve, spawn_metrics_upkeep};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -54,6 +54,7 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<()> {
         "Tradeport is listening on {url} (database: {})",
         app.db().backend().as_str()
     );
+    spawn_metrics_upkeep();
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = tokio::spawn(tradeport_jobs::run(app.clone(), stop_rx));
     let config = WebConfig {

@@ -2,4 +2,5 @@
 //! operating system. Sales channels, carriers, payment refunds and mail delivery join here.
 
 pub mod passwords;
+pub mod pdf;
 pub mod secrets;

@@ -5,4 +5,6 @@
 //! `kernel` holds the value types every context shares; then one module per context.
 
 pub mod access;
+pub mod inventory;
+pub mod orders;
 pub mod kernel;

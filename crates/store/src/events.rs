@@ -36,7 +36,7 @@ pub struct EventRow {
     pub at: i64,
 }
 
-fn actor_parts(actor: Actor) -> (&'static str, Option<String>) {
+pub(crate) fn actor_parts(actor: Actor) -> (&'static str, Option<String>) {
     match actor {
         Actor::User(id) => ("user", Some(id.to_string())),
         Actor::ApiKey(id) => ("api_key", Some(id.to_string())),

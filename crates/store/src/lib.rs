@@ -10,6 +10,8 @@ mod db;
 mod error;
 pub mod events;
 pub mod idempotency;
+pub mod inventory;
+pub mod orders;
 pub mod schema;
 
 pub use db::{Backend, Db, DbOptions, Tx, commit};

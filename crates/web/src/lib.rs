@@ -12,4 +12,5 @@ mod middleware;
 mod router;
 mod ui;
 
+pub use health::spawn_metrics_upkeep;
 pub use router::{WebConfig, build_router, serve};

@@ -67,6 +67,9 @@ async fn insert_tenant(
             ),
             e => e.into(),
         })?;
+    if operator.is_none() {
+        crate::inventory::seed_default_goods_rules_in_tx(app, conn, id).await?;
+    }
     let merchant_id = operator.map(|_| id);
     let event = NewEvent {
         merchant_id,

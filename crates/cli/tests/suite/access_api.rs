@@ -54,8 +54,8 @@ async fn a_merchant_key_reaches_nothing_of_another_merchant_or_the_operator(app:
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
         assert_eq!(code(&body), "auth.forbidden");
     }
-    let settings = json!({"default_locale": "en", "session_hours": 1, "login_max_failures": 5, "login_window_minutes": 15});
-    let (status, _) = call(&app, Method::PUT, "/api/v1/settings", a, Some(settings)).await;
+    let settings = json!({"session_hours": 1});
+    let (status, _) = call(&app, Method::PATCH, "/api/v1/settings", a, Some(settings)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = post(
         &app,

@@ -9,9 +9,19 @@
 //! | ManageApiKeys     |   x   |               |          |           |           |                  |         |            |    x     |
 //! | ManageSettings    |   x   |               |          |           |           |                  |         |            |          |
 //! | ViewSettings      |   x   |       x       |    x     |     x     |     x     |        x         |    x    |     x      |          |
+//! | ViewInventory     |   x   |       x       |    x     |     x     |     x     |        x         |    x    |     x      |    x     |
+//! | ManageCatalog     |   x   |       x       |          |     x     |           |                  |         |            |    x     |
+//! | ManageWarehouses  |   x   |               |          |           |           |                  |         |            |          |
+//! | AdjustStock       |   x   |               |          |     x     |           |                  |         |            |          |
+//! | ViewOrders        |   x   |       x       |    x     |     x     |     x     |        x         |    x    |     x      |    x     |
+//! | CreateOrders      |   x   |       x       |          |           |           |        x         |         |            |    x     |
+//! | ReviewOrders      |   x   |       x       |    x     |           |           |                  |         |            |          |
+//! | SecondReview      |   x   |               |    x     |           |           |                  |         |            |          |
+//! | ChangeOrders      |   x   |       x       |          |           |           |        x         |         |            |          |
+//! | ManageGoodsRules  |   x   |               |          |           |           |                  |         |            |          |
 //!
-//! A merchant's `ManageApiKeys` reaches only its own tenant's keys, with the merchant role
-//! (see `app::access`).
+//! A merchant's permissions reach only its own tenant's keys, SKUs, stock and orders (see
+//! `app::access` and the scope checks of each use case).
 
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +52,16 @@ pub enum Permission {
     ManageApiKeys,
     ViewSettings,
     ManageSettings,
+    ViewInventory,
+    ManageCatalog,
+    ManageWarehouses,
+    AdjustStock,
+    ViewOrders,
+    CreateOrders,
+    ReviewOrders,
+    SecondReview,
+    ChangeOrders,
+    ManageGoodsRules,
 }
 
 impl Permission {
@@ -55,6 +75,16 @@ impl Permission {
             Self::ManageApiKeys => "manage API keys",
             Self::ViewSettings => "view the operator's settings",
             Self::ManageSettings => "change the operator's settings",
+            Self::ViewInventory => "view stock",
+            Self::ManageCatalog => "create or change SKUs",
+            Self::ManageWarehouses => "create or change warehouses",
+            Self::AdjustStock => "adjust stock",
+            Self::ViewOrders => "view orders",
+            Self::CreateOrders => "enter orders",
+            Self::ReviewOrders => "review orders",
+            Self::SecondReview => "give the second review (reviewers only)",
+            Self::ChangeOrders => "change or cancel orders",
+            Self::ManageGoodsRules => "change the prohibited-goods rules",
         }
     }
 }
@@ -103,11 +133,18 @@ impl Role {
     /// Whether this role may do `permission` (the table in the module doc).
     pub fn can(self, permission: Permission) -> bool {
         use Permission::*;
+        use Role::*;
         match permission {
-            ViewDashboard => true,
-            ViewMerchants | ViewSettings => self != Self::Merchant,
-            ManageApiKeys => matches!(self, Self::Admin | Self::Merchant),
-            ManageMerchants | ManageUsers | ManageSettings => self == Self::Admin,
+            ViewDashboard | ViewInventory | ViewOrders => true,
+            ViewMerchants | ViewSettings => self != Merchant,
+            ManageApiKeys => matches!(self, Admin | Merchant),
+            ManageMerchants | ManageUsers | ManageSettings | ManageWarehouses | ManageGoodsRules => self == Admin,
+            ManageCatalog => matches!(self, Admin | OrderManager | Warehouse | Merchant),
+            AdjustStock => matches!(self, Admin | Warehouse),
+            CreateOrders => matches!(self, Admin | OrderManager | CustomerService | Merchant),
+            ReviewOrders => matches!(self, Admin | OrderManager | Reviewer),
+            SecondReview => matches!(self, Admin | Reviewer),
+            ChangeOrders => matches!(self, Admin | OrderManager | CustomerService),
         }
     }
 }
@@ -131,6 +168,14 @@ mod tests {
         assert!(!Role::Merchant.can(Permission::ViewSettings));
         assert!(!Role::Merchant.can(Permission::ViewMerchants));
         assert!(Role::Merchant.can(Permission::ManageApiKeys));
+    }
+
+    #[test]
+    fn only_reviewers_and_admins_give_the_second_review() {
+        let allowed: Vec<Role> = Role::ALL.into_iter().filter(|r| r.can(Permission::SecondReview)).collect();
+        assert_eq!(allowed, [Role::Admin, Role::Reviewer]);
+        assert!(!Role::Merchant.can(Permission::ReviewOrders));
+        assert!(Role::Merchant.can(Permission::CreateOrders));
     }
 
     #[test]

@@ -20,6 +20,37 @@ pub struct TenantSettings {
     /// Failed sign-ins within `login_window_minutes` after which an account is throttled.
     pub login_max_failures: u32,
     pub login_window_minutes: u32,
+    /// Orders at or above this amount (minor units of the order's currency) need a second
+    /// review by a reviewer (ORD-6).
+    pub second_review_threshold_minor: i64,
+    /// Approve paid, valid orders below the threshold, without remarks or special services,
+    /// without a person (ORD-5).
+    pub auto_approve: bool,
+    /// Confirm (number and document) automatically approved orders at once (ORD-7).
+    pub auto_confirm: bool,
+    /// `split`: ship from several warehouses when none has everything; `single_warehouse`:
+    /// reserve what the best one has and backorder the rest (INV-7).
+    pub allocation_policy: String,
+    /// `backorder`: approve and backorder what is short; `hold`: hold the order instead (INV-4).
+    pub shortage_policy: String,
+    /// Logistics service levels buyers may choose.
+    pub service_levels: Vec<ServiceLevel>,
+}
+
+/// A logistics service level: what it costs at least, and whether it is a special service that
+/// needs a second review (oversized goods, custom warehouse work).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceLevel {
+    pub code: String,
+    /// Least shipping fee (minor units) a buyer must have paid for this service.
+    pub min_shipping_fee_minor: i64,
+    #[serde(default)]
+    pub special: bool,
+}
+
+fn level(code: &str, min_shipping_fee_minor: i64, special: bool) -> ServiceLevel {
+    ServiceLevel { code: code.into(), min_shipping_fee_minor, special }
 }
 
 impl Default for TenantSettings {
@@ -29,6 +60,18 @@ impl Default for TenantSettings {
             session_hours: 12,
             login_max_failures: 5,
             login_window_minutes: 15,
+            second_review_threshold_minor: 100_000,
+            auto_approve: true,
+            auto_confirm: true,
+            allocation_policy: "split".into(),
+            shortage_policy: "backorder".into(),
+            service_levels: vec![
+                level("economy", 0, false),
+                level("standard", 0, false),
+                level("express", 1, false),
+                level("oversized", 0, true),
+                level("custom_warehouse", 0, true),
+            ],
         }
     }
 }
@@ -65,7 +108,29 @@ impl TenantSettings {
                 "login_window_minutes must be between 1 and 1440",
             );
         }
+        if self.second_review_threshold_minor < 0 {
+            errors.add("second_review_threshold_minor", "out_of_range", "second_review_threshold_minor must be zero or more");
+        }
+        if !["split", "single_warehouse"].contains(&self.allocation_policy.as_str()) {
+            errors.add("allocation_policy", "unknown_policy", "allocation_policy must be split or single_warehouse");
+        }
+        if !["backorder", "hold"].contains(&self.shortage_policy.as_str()) {
+            errors.add("shortage_policy", "unknown_policy", "shortage_policy must be backorder or hold");
+        }
+        if self.service_levels.is_empty() {
+            errors.add("service_levels", "required", "at least one service level is needed, e.g. standard");
+        }
+        for (n, l) in self.service_levels.iter().enumerate() {
+            if l.code.trim().is_empty() || l.min_shipping_fee_minor < 0 {
+                errors.add(&format!("service_levels[{n}]"), "invalid", "a service level needs a code and a fee of zero or more");
+            }
+        }
         errors.into_result()
+    }
+
+    /// The service level with this code.
+    pub fn service_level(&self, code: &str) -> Option<&ServiceLevel> {
+        self.service_levels.iter().find(|l| l.code == code)
     }
 }
 

@@ -1,11 +1,17 @@
 //! Value types shared by every context: ids, e-mail addresses, field errors, instants.
 
+mod address;
 mod email;
 mod field_error;
 mod ids;
+mod money;
+mod phone;
 mod time;
 
+pub use address::{Address, address_problems, country_rule, is_known_country};
 pub use email::Email;
 pub use field_error::{FieldError, FieldErrors};
 pub use ids::{ApiKeyId, EntityId, TenantId, UserId};
+pub use money::Currency;
+pub use phone::normalise_phone;
 pub use time::{Millis, is_known_timezone};

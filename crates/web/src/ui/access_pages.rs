@@ -448,14 +448,16 @@ pub async fn save_settings(
     if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
-    // An unparsable number becomes 0, which validation rejects with a message naming the field.
-    let new = TenantSettings {
-        default_locale: f.default_locale,
-        session_hours: f.session_hours.trim().parse().unwrap_or(0),
-        login_max_failures: f.login_max_failures.trim().parse().unwrap_or(0),
-        login_window_minutes: f.login_window_minutes.trim().parse().unwrap_or(0),
-    };
-    match access::update_settings(&app, &user.session.principal, new.clone()).await {
+    // An unparsable number becomes -1, which validation rejects with a message naming the field.
+    let number = |v: &str| v.trim().parse::<i64>().unwrap_or(-1);
+    let patch = serde_json::json!({
+        "default_locale": f.default_locale,
+        "session_hours": number(&f.session_hours),
+        "login_max_failures": number(&f.login_max_failures),
+        "login_window_minutes": number(&f.login_window_minutes),
+    });
+    let shown = TenantSettings { default_locale: f.default_locale.clone(), ..Default::default() };
+    match access::update_settings(&app, &user.session.principal, patch).await {
         Ok(saved) => settings_page(
             &user,
             StatusCode::OK,
@@ -463,6 +465,6 @@ pub async fn save_settings(
             None,
             Some(user.t.get("settings.saved").into()),
         ),
-        Err(e) => settings_page(&user, status_of(&e), new, Some(explain(&e)), None),
+        Err(e) => settings_page(&user, status_of(&e), shown, Some(explain(&e)), None),
     }
 }

@@ -29,7 +29,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(deactivate_user))
         .routes(routes!(list_api_keys, create_api_key))
         .routes(routes!(revoke_api_key))
-        .routes(routes!(get_settings, put_settings))
+        .routes(routes!(get_settings, patch_settings))
 }
 
 /// The caller.
@@ -108,26 +108,6 @@ struct CreateApiKeyRequest {
     tenant_id: Option<String>,
     name: String,
     role: String,
-}
-
-#[derive(Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-struct SettingsBody {
-    default_locale: String,
-    session_hours: u32,
-    login_max_failures: u32,
-    login_window_minutes: u32,
-}
-
-impl From<TenantSettings> for SettingsBody {
-    fn from(s: TenantSettings) -> Self {
-        Self {
-            default_locale: s.default_locale,
-            session_hours: s.session_hours,
-            login_max_failures: s.login_max_failures,
-            login_window_minutes: s.login_window_minutes,
-        }
-    }
 }
 
 fn optional_tenant(raw: Option<String>) -> ApiResult<Option<TenantId>> {
@@ -293,24 +273,14 @@ async fn revoke_api_key(
 }
 
 #[utoipa::path(get, path = "/api/v1/settings", tag = "access", description = "The operator's settings. Staff only.",
-    responses((status = 200, body = SettingsBody), (status = 403, body = ErrorBody)))]
-async fn get_settings(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<SettingsBody>> {
-    Ok(Json(access::get_settings(&app, &p).await?.into()))
+    responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
+async fn get_settings(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<TenantSettings>> {
+    Ok(Json(access::get_settings(&app, &p).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/settings", tag = "access", request_body = SettingsBody,
-    description = "Replaces the operator's settings. Admins only.",
-    responses((status = 200, body = SettingsBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn put_settings(
-    State(app): State<App>,
-    Auth(p): Auth,
-    ApiJson(body): ApiJson<SettingsBody>,
-) -> ApiResult<Json<SettingsBody>> {
-    let new = TenantSettings {
-        default_locale: body.default_locale,
-        session_hours: body.session_hours,
-        login_max_failures: body.login_max_failures,
-        login_window_minutes: body.login_window_minutes,
-    };
-    Ok(Json(access::update_settings(&app, &p, new).await?.into()))
+#[utoipa::path(patch, path = "/api/v1/settings", tag = "access", request_body = Object,
+    description = "Changes the settings named in the body; the others keep their values. Admins only.",
+    responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn patch_settings(State(app): State<App>, Auth(p): Auth, ApiJson(body): ApiJson<serde_json::Value>) -> ApiResult<Json<TenantSettings>> {
+    Ok(Json(access::update_settings(&app, &p, body).await?))
 }

@@ -1,0 +1,174 @@
+//! Reserving stock for an approved order and releasing it again (INV-2, INV-7).
+//!
+//! The plan comes from `domain::inventory::plan_allocation` over balances read in the
+//! transaction; each reservation is a conditional update that only succeeds while enough is
+//! available. When a concurrent order took the stock between the read and the update, the
+//! attempt's reservations are undone and the plan is made again from fresh balances. Updates
+//! go in (SKU, warehouse) order so two orders never wait for each other's rows (no deadlock).
+
+use std::collections::HashMap;
+
+use tradeport_domain::access::{Actor, TenantSettings};
+use tradeport_domain::inventory::{AllocationPolicy, LineNeed, MovementKind, Placement, WarehouseStock, plan_allocation};
+use tradeport_domain::kernel::{FieldError, Millis, TenantId};
+use tradeport_domain::orders::ValidatedLine;
+use tradeport_store::AnyConnection;
+use tradeport_store::inventory::stock::{self, Movement};
+use tradeport_store::inventory::warehouses;
+use tradeport_store::orders::allocations::{self, AllocationRow};
+
+use crate::{App, AppError, AppResult};
+
+/// How many times a plan is made again after losing a race for stock.
+const ATTEMPTS: usize = 16;
+
+/// What reserving did.
+#[derive(Clone, Debug)]
+pub(crate) struct Reservation {
+    /// `reserved` (everything), `partial`, `backordered` (nothing reserved) or `none` (held).
+    pub allocation: &'static str,
+    /// With the `hold` shortage policy: the lines that are short; nothing was reserved.
+    pub shortages: Vec<FieldError>,
+}
+
+fn shortage_reasons(lines: &[ValidatedLine], plan: &[Placement]) -> Vec<FieldError> {
+    plan.iter()
+        .filter(|p| p.warehouse_id.is_none())
+        .filter_map(|p| {
+            let n = lines.iter().position(|l| l.line_no == p.line_no)?;
+            Some(FieldError::new(
+                format!("lines[{n}].quantity"),
+                "out_of_stock",
+                format!("{} units of {} are not in stock; replenish, or ask the buyer to wait, swap or cancel", p.qty, lines[n].sku),
+            ))
+        })
+        .collect()
+}
+
+/// Reserves stock for an order's lines and records the allocation.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn reserve_order_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    order_id: &str,
+    destination: &str,
+    lines: &[ValidatedLine],
+    settings: &TenantSettings,
+    forced_warehouse: Option<&str>,
+    actor: Actor,
+) -> AppResult<Reservation> {
+    let needs: Vec<LineNeed> = lines.iter().map(|l| LineNeed { line_no: l.line_no, sku_id: l.sku_id.clone(), qty: l.quantity }).collect();
+    let sku_ids: Vec<String> = lines.iter().map(|l| l.sku_id.clone()).collect();
+    let policy = if settings.allocation_policy == "single_warehouse" { AllocationPolicy::SingleWarehouse } else { AllocationPolicy::Split };
+    let all_warehouses = warehouses::list(conn, operator).await?;
+    if let Some(w) = forced_warehouse
+        && !all_warehouses.iter().any(|x| x.id == w)
+    {
+        return Err(AppError::NotFound("warehouse"));
+    }
+    let now = app.now();
+    for _ in 0..ATTEMPTS {
+        let balances = stock::balances_for(conn, operator, &sku_ids).await?;
+        let stocks: Vec<WarehouseStock> = all_warehouses
+            .iter()
+            .map(|w| WarehouseStock {
+                warehouse_id: w.id.clone(),
+                code: w.code.clone(),
+                country: w.country.clone(),
+                kind: w.kind,
+                available: balances.iter().filter(|b| b.warehouse_id == w.id).map(|b| (b.sku_id.clone(), b.available())).collect::<HashMap<_, _>>(),
+            })
+            .collect();
+        let plan = plan_allocation(&needs, &stocks, destination, policy, forced_warehouse);
+        let short = plan.iter().any(|p| p.warehouse_id.is_none());
+        if short && settings.shortage_policy == "hold" {
+            return Ok(Reservation { allocation: "none", shortages: shortage_reasons(lines, &plan) });
+        }
+        let mut placed: Vec<&Placement> = plan.iter().filter(|p| p.warehouse_id.is_some()).collect();
+        let sku_of = |p: &Placement| needs.iter().find(|n| n.line_no == p.line_no).map(|n| n.sku_id.clone()).unwrap_or_default();
+        placed.sort_by_key(|p| (sku_of(p), p.warehouse_id.clone()));
+        let mut done: Vec<(String, String, i64)> = Vec::new();
+        let mut lost_race = false;
+        for p in &placed {
+            let (sku, wh) = (sku_of(p), p.warehouse_id.clone().unwrap_or_default());
+            if stock::reserve_in_tx(conn, operator, &sku, &wh, p.qty, now).await? {
+                done.push((sku, wh, p.qty));
+            } else {
+                lost_race = true;
+                break;
+            }
+        }
+        if lost_race {
+            for (sku, wh, qty) in &done {
+                stock::release_in_tx(conn, operator, sku, wh, *qty, now).await?;
+            }
+            continue;
+        }
+        for (sku, wh, qty) in &done {
+            let m = Movement {
+                id: app.new_uuid().to_string(),
+                sku_id: sku,
+                warehouse_id: wh,
+                kind: MovementKind::Reserve,
+                on_hand_delta: 0,
+                reserved_delta: *qty,
+                order_id: Some(order_id),
+                reason: None,
+                actor,
+                at: now,
+            };
+            stock::record_in_tx(conn, operator, &m).await?;
+        }
+        let rows: Vec<AllocationRow> = plan
+            .iter()
+            .map(|p| AllocationRow { line_no: p.line_no, sku_id: sku_of(p), warehouse_id: p.warehouse_id.clone(), quantity: p.qty })
+            .collect();
+        let ids: Vec<String> = rows.iter().map(|_| app.new_uuid().to_string()).collect();
+        allocations::insert_in_tx(conn, operator, order_id, &ids, &rows, now).await?;
+        let allocation = match (done.is_empty(), short) {
+            (_, false) => "reserved",
+            (true, true) => "backordered",
+            (false, true) => "partial",
+        };
+        return Ok(Reservation { allocation, shortages: Vec::new() });
+    }
+    Err(AppError::Conflict {
+        code: "inventory.contention",
+        message: "stock for this order changed too often while reserving; retry the request".into(),
+        fields: Vec::new(),
+    })
+}
+
+/// Releases everything reserved for an order and forgets its allocation.
+pub(crate) async fn release_order_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    order_id: &str,
+    actor: Actor,
+    reason: &str,
+    now: Millis,
+) -> AppResult<()> {
+    for a in allocations::list(conn, operator, order_id).await? {
+        let Some(wh) = a.warehouse_id.as_deref() else { continue };
+        if !stock::release_in_tx(conn, operator, &a.sku_id, wh, a.quantity, now).await? {
+            return Err(AppError::Internal(format!("order {order_id} holds {} of {} at {wh}, more than is reserved", a.quantity, a.sku_id)));
+        }
+        let m = Movement {
+            id: app.new_uuid().to_string(),
+            sku_id: &a.sku_id,
+            warehouse_id: wh,
+            kind: MovementKind::Release,
+            on_hand_delta: 0,
+            reserved_delta: -a.quantity,
+            order_id: Some(order_id),
+            reason: Some(reason),
+            actor,
+            at: now,
+        };
+        stock::record_in_tx(conn, operator, &m).await?;
+    }
+    allocations::delete_in_tx(conn, operator, order_id).await?;
+    Ok(())
+}

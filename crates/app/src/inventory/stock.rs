@@ -1,0 +1,104 @@
+//! Stock balances and adjustments (INV-1, INV-3).
+
+use serde::Serialize;
+use tradeport_domain::access::{Permission, Principal};
+use tradeport_domain::inventory::MovementKind;
+use tradeport_domain::kernel::FieldErrors;
+use tradeport_store::inventory::stock::{self, Movement};
+use tradeport_store::inventory::{skus, warehouses};
+
+use crate::{App, AppError, AppResult};
+
+/// A stock change with its reason.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct StockAdjustment {
+    pub sku_id: String,
+    pub warehouse_id: String,
+    /// Units to add (positive) or remove (negative) from on hand.
+    pub delta: i64,
+    /// Why, e.g. "opening stock", "damaged in storage".
+    pub reason: String,
+}
+
+/// One balance.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct BalanceView {
+    pub sku_id: String,
+    pub sku: String,
+    pub sku_name: String,
+    pub merchant_id: String,
+    pub warehouse_id: String,
+    pub warehouse_code: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+    pub available: i64,
+}
+
+/// Changes on-hand stock, recorded as an `adjust` movement. Refused when it would leave less on
+/// hand than is reserved.
+pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment) -> AppResult<BalanceView> {
+    principal.require(Permission::AdjustStock)?;
+    let mut e = FieldErrors::new();
+    if a.delta == 0 {
+        e.add("delta", "zero", "delta must not be zero: units to add (positive) or remove (negative)");
+    }
+    if a.reason.trim().is_empty() {
+        e.add("reason", "required", "reason is required, e.g. opening stock, damaged in storage");
+    }
+    e.into_result().map_err(AppError::Invalid)?;
+    let operator = principal.scope.operator_id;
+    let mut conn = app.db().read().await?;
+    skus::get(&mut conn, operator, None, &a.sku_id).await?.ok_or(AppError::NotFound("SKU"))?;
+    if !warehouses::list(&mut conn, operator).await?.iter().any(|w| w.id == a.warehouse_id) {
+        return Err(AppError::NotFound("warehouse"));
+    }
+    drop(conn);
+    let now = app.now();
+    let mut tx = app.db().begin().await?;
+    stock::ensure_balance_in_tx(&mut tx, operator, &a.sku_id, &a.warehouse_id, now).await?;
+    if !stock::change_on_hand_in_tx(&mut tx, operator, &a.sku_id, &a.warehouse_id, a.delta, now).await? {
+        return Err(AppError::Conflict {
+            code: "inventory.below_reserved",
+            message: "removing this many would leave less on hand than is reserved for orders; release or ship those orders first".into(),
+            fields: vec![tradeport_domain::kernel::FieldError::new("delta", "below_reserved", "too many units removed")],
+        });
+    }
+    let movement = Movement {
+        id: app.new_uuid().to_string(),
+        sku_id: &a.sku_id,
+        warehouse_id: &a.warehouse_id,
+        kind: MovementKind::Adjust,
+        on_hand_delta: a.delta,
+        reserved_delta: 0,
+        order_id: None,
+        reason: Some(a.reason.trim()),
+        actor: principal.actor,
+        at: now,
+    };
+    stock::record_in_tx(&mut tx, operator, &movement).await?;
+    tradeport_store::commit(tx).await?;
+    let balances = list_balances(app, principal).await?;
+    balances.into_iter().find(|b| b.sku_id == a.sku_id && b.warehouse_id == a.warehouse_id).ok_or(AppError::NotFound("balance"))
+}
+
+/// Balances the principal may see (a merchant: its own SKUs).
+pub async fn list_balances(app: &App, principal: &Principal) -> AppResult<Vec<BalanceView>> {
+    principal.require(Permission::ViewInventory)?;
+    let mut conn = app.db().read().await?;
+    let rows = stock::list_balances(&mut conn, principal.scope.operator_id, principal.scope.merchant_id, 1000).await?;
+    Ok(rows
+        .into_iter()
+        .map(|b| BalanceView {
+            available: b.on_hand - b.reserved,
+            sku_id: b.sku_id,
+            sku: b.sku,
+            sku_name: b.sku_name,
+            merchant_id: b.merchant_id,
+            warehouse_id: b.warehouse_id,
+            warehouse_code: b.warehouse_code,
+            on_hand: b.on_hand,
+            reserved: b.reserved,
+        })
+        .collect())
+}

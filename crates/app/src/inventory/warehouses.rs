@@ -1,0 +1,98 @@
+//! Warehouses of the operator.
+
+use serde::Serialize;
+use tradeport_domain::access::{Permission, Principal};
+use tradeport_domain::inventory::WarehouseKind;
+use tradeport_domain::kernel::{FieldErrors, is_known_country, is_known_timezone};
+use tradeport_store::inventory::warehouses::{self, NewWarehouseRow, WarehouseRow};
+
+use crate::{App, AppError, AppResult};
+
+/// A warehouse to create.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CreateWarehouse {
+    /// Short unique code, e.g. `UK-MAN`.
+    pub code: String,
+    pub name: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    pub address: String,
+    /// IANA time zone, e.g. `Europe/London`.
+    pub timezone: String,
+    /// `origin` or `overseas`.
+    pub kind: String,
+}
+
+/// A warehouse.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct WarehouseView {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub country: String,
+    pub address: String,
+    pub timezone: String,
+    pub kind: String,
+}
+
+impl From<WarehouseRow> for WarehouseView {
+    fn from(w: WarehouseRow) -> Self {
+        Self { id: w.id, code: w.code, name: w.name, country: w.country, address: w.address, timezone: w.timezone, kind: w.kind.as_str().into() }
+    }
+}
+
+/// Creates a warehouse. Admins only.
+pub async fn create_warehouse(app: &App, principal: &Principal, i: &CreateWarehouse) -> AppResult<WarehouseView> {
+    principal.require(Permission::ManageWarehouses)?;
+    let mut e = FieldErrors::new();
+    if i.code.trim().is_empty() || i.code.len() > 32 {
+        e.add("code", "required", "code is required (at most 32 characters), e.g. UK-MAN");
+    }
+    if i.name.trim().is_empty() {
+        e.add("name", "required", "name is required, e.g. Manchester fulfilment centre");
+    }
+    if !is_known_country(&i.country) {
+        e.add("country", "unknown_country", "country must be an ISO 3166-1 alpha-2 code, e.g. GB");
+    }
+    if !is_known_timezone(i.timezone.trim()) {
+        e.add("timezone", "unknown_timezone", "timezone must be an IANA name, e.g. Europe/London");
+    }
+    let kind = WarehouseKind::parse(i.kind.trim());
+    if kind.is_none() {
+        e.add("kind", "unknown_kind", "kind must be origin or overseas");
+    }
+    e.into_result().map_err(AppError::Invalid)?;
+    let id = app.new_uuid().to_string();
+    let country = i.country.trim().to_ascii_uppercase();
+    let row = NewWarehouseRow {
+        id: &id,
+        code: i.code.trim(),
+        name: i.name.trim(),
+        country: &country,
+        address: i.address.trim(),
+        timezone: i.timezone.trim(),
+        kind: kind.unwrap_or(WarehouseKind::Origin),
+    };
+    let operator = principal.scope.operator_id;
+    let mut tx = app.db().begin().await?;
+    warehouses::insert_in_tx(&mut tx, operator, &row, app.now()).await.map_err(|e| {
+        if e.is_conflict_on("warehouses_tenant_code_key") {
+            AppError::duplicate("code", format!("a warehouse with code {} exists already", row.code))
+        } else {
+            e.into()
+        }
+    })?;
+    tradeport_store::events::append_in_tx(&mut tx, operator, &app.event(principal.actor, "warehouse", &id, "warehouse_created")).await?;
+    tradeport_store::commit(tx).await?;
+    let mut conn = app.db().read().await?;
+    let all = warehouses::list(&mut conn, operator).await?;
+    all.into_iter().find(|w| w.id == id).map(WarehouseView::from).ok_or(AppError::NotFound("warehouse"))
+}
+
+/// The operator's warehouses.
+pub async fn list_warehouses(app: &App, principal: &Principal) -> AppResult<Vec<WarehouseView>> {
+    principal.require(Permission::ViewInventory)?;
+    let mut conn = app.db().read().await?;
+    Ok(warehouses::list(&mut conn, principal.scope.operator_id).await?.into_iter().map(WarehouseView::from).collect())
+}

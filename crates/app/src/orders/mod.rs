@@ -1,0 +1,16 @@
+//! Order use cases: intake with validation and automatic approval, review and confirmation,
+//! changes to what the buyer asked for, lists, exports and the confirmation document.
+
+mod changes;
+mod confirmation;
+mod create_order;
+mod queries;
+mod review;
+mod view;
+
+pub use changes::{AddressChange, ServiceChange, change_service_level, change_shipping_address};
+pub use confirmation::{ConfirmationDocument, confirmation_document};
+pub use create_order::{Intake, create_order};
+pub use queries::{OrderQuery, export_orders_csv, get_order, list_orders, order_counts};
+pub use review::{BulkResult, ReviewAction, bulk_approve, review_order};
+pub use view::{AllocationView, EventView, LineView, OrderSummary, OrderView};

@@ -1,0 +1,179 @@
+//! What order use cases return.
+
+use serde::Serialize;
+use tradeport_domain::kernel::{Address, FieldError, TenantId};
+use tradeport_store::AnyConnection;
+use tradeport_store::events;
+use tradeport_store::orders::{OrderRow, allocations, lines};
+
+use crate::AppResult;
+
+/// An order line.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct LineView {
+    pub line_no: u32,
+    pub sku_id: String,
+    pub sku: String,
+    pub name: String,
+    pub variant: String,
+    pub quantity: i64,
+    pub unit_price_minor: i64,
+}
+
+/// Where a line's units are reserved (`warehouse_id`), or backordered (`null`).
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AllocationView {
+    pub line_no: u32,
+    pub warehouse_id: Option<String>,
+    pub quantity: i64,
+}
+
+/// One entry of the order's timeline.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    pub kind: String,
+    /// `user`, `api_key` or `system`.
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub reason: Option<String>,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    pub at: i64,
+}
+
+/// An order in a list.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct OrderSummary {
+    pub id: String,
+    pub order_no: Option<String>,
+    pub merchant_id: String,
+    pub channel: String,
+    pub channel_order_id: String,
+    /// on_hold, pending_review, pending_second_review, approved, confirmed, rejected, cancelled.
+    pub status: String,
+    /// none, reserved, partial, backordered.
+    pub allocation: String,
+    pub buyer_name: String,
+    pub ship_country: String,
+    pub currency: String,
+    pub total_minor: i64,
+    pub service_level: String,
+    pub urgent: bool,
+    pub flags: Vec<String>,
+    pub second_review_due: bool,
+    pub created_at: i64,
+}
+
+impl From<&OrderRow> for OrderSummary {
+    fn from(o: &OrderRow) -> Self {
+        Self {
+            id: o.id.clone(),
+            order_no: o.order_no.clone(),
+            merchant_id: o.merchant_id.to_string(),
+            channel: o.channel.clone(),
+            channel_order_id: o.channel_order_id.clone(),
+            status: o.status.as_str().into(),
+            allocation: o.allocation.clone(),
+            buyer_name: o.buyer_name.clone(),
+            ship_country: o.ship_country.clone(),
+            currency: o.currency.clone(),
+            total_minor: o.total_minor,
+            service_level: o.service_level.clone(),
+            urgent: o.urgent,
+            flags: o.flags.split(',').filter(|f| !f.is_empty()).map(str::to_string).collect(),
+            second_review_due: o.second_review_due,
+            created_at: o.created_at.0,
+        }
+    }
+}
+
+/// An order with its lines, allocation, holds and timeline.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct OrderView {
+    #[serde(flatten)]
+    pub summary: OrderSummary,
+    pub buyer_phone: String,
+    /// The phone in E.164 when it is valid for the destination.
+    pub buyer_phone_e164: Option<String>,
+    pub buyer_email: String,
+    pub buyer_language: String,
+    #[schema(value_type = Object)]
+    pub shipping_address: Address,
+    pub subtotal_minor: i64,
+    pub discount_minor: i64,
+    #[schema(value_type = Vec<Object>)]
+    pub discounts: serde_json::Value,
+    pub shipping_fee_minor: i64,
+    pub paid_minor: i64,
+    pub payment_method: String,
+    pub payment_status: String,
+    pub remarks: String,
+    /// Why the order waits: field, code and what to do.
+    #[schema(value_type = Vec<Object>)]
+    pub holds: Vec<FieldError>,
+    pub updated_at: i64,
+    pub approved_at: Option<i64>,
+    pub confirmed_at: Option<i64>,
+    pub lines: Vec<LineView>,
+    pub allocations: Vec<AllocationView>,
+    pub events: Vec<EventView>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredHold {
+    field: String,
+    code: String,
+    message: String,
+}
+
+/// The holds stored on an order.
+pub(crate) fn parse_holds(json: &str) -> Vec<FieldError> {
+    serde_json::from_str::<Vec<StoredHold>>(json)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| FieldError::new(h.field, h.code, h.message))
+        .collect()
+}
+
+/// Loads everything shown of an order.
+pub(crate) async fn load_view(conn: &mut AnyConnection, operator: TenantId, o: &OrderRow) -> AppResult<OrderView> {
+    let operator_lines = lines::list(conn, operator, &o.id).await?;
+    let allocs = allocations::list(conn, operator, &o.id).await?;
+    let evs = events::list_for_subject(conn, operator, "order", &o.id).await?;
+    Ok(OrderView {
+        summary: OrderSummary::from(o),
+        buyer_phone: o.buyer_phone.clone(),
+        buyer_phone_e164: o.buyer_phone_e164.clone(),
+        buyer_email: o.buyer_email.clone(),
+        buyer_language: o.buyer_language.clone(),
+        shipping_address: serde_json::from_str(&o.shipping_address).unwrap_or_default(),
+        subtotal_minor: o.subtotal_minor,
+        discount_minor: o.discount_minor,
+        discounts: serde_json::from_str(&o.discounts).unwrap_or(serde_json::Value::Array(Vec::new())),
+        shipping_fee_minor: o.shipping_fee_minor,
+        paid_minor: o.paid_minor,
+        payment_method: o.payment_method.clone(),
+        payment_status: o.payment_status.clone(),
+        remarks: o.remarks.clone(),
+        holds: parse_holds(&o.holds),
+        updated_at: o.updated_at.0,
+        approved_at: o.approved_at.map(|m| m.0),
+        confirmed_at: o.confirmed_at.map(|m| m.0),
+        lines: operator_lines
+            .into_iter()
+            .map(|l| LineView { line_no: l.line_no, sku_id: l.sku_id, sku: l.sku, name: l.name, variant: l.variant, quantity: l.quantity, unit_price_minor: l.unit_price_minor })
+            .collect(),
+        allocations: allocs.into_iter().map(|a| AllocationView { line_no: a.line_no, warehouse_id: a.warehouse_id, quantity: a.quantity }).collect(),
+        events: evs
+            .into_iter()
+            .map(|e| EventView {
+                kind: e.kind,
+                actor_kind: e.actor_kind,
+                actor_id: e.actor_id,
+                reason: e.reason,
+                data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
+                at: e.at,
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,187 @@
+//! Choosing the warehouses that ship an order (INV-7).
+//!
+//! Preference: a warehouse in the destination country, then an overseas warehouse, then by code.
+//! One warehouse that can ship the whole order wins; otherwise the operator's policy either
+//! splits the order across warehouses or takes what the best warehouse has and backorders the
+//! rest. Staff may force a warehouse.
+
+use std::collections::HashMap;
+
+use super::WarehouseKind;
+
+/// Quantity one order line needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineNeed {
+    pub line_no: u32,
+    pub sku_id: String,
+    pub qty: i64,
+}
+
+/// A warehouse and what it has available, by SKU id.
+#[derive(Clone, Debug)]
+pub struct WarehouseStock {
+    pub warehouse_id: String,
+    pub code: String,
+    pub country: String,
+    pub kind: WarehouseKind,
+    pub available: HashMap<String, i64>,
+}
+
+/// What to do when no single warehouse can ship the whole order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AllocationPolicy {
+    /// Ship from several warehouses.
+    Split,
+    /// Reserve what the best warehouse has; backorder the rest.
+    SingleWarehouse,
+}
+
+/// Part of a line: `qty` units from `warehouse_id`, or backordered when `None`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placement {
+    pub line_no: u32,
+    pub warehouse_id: Option<String>,
+    pub qty: i64,
+}
+
+fn preference(w: &WarehouseStock, destination: &str) -> (u8, u8, String) {
+    let same_country = u8::from(!w.country.eq_ignore_ascii_case(destination));
+    let overseas = u8::from(w.kind != WarehouseKind::Overseas);
+    (same_country, overseas, w.code.clone())
+}
+
+/// Plans where each line's units come from. Quantities never exceed what `warehouses` report.
+pub fn plan_allocation(
+    lines: &[LineNeed],
+    warehouses: &[WarehouseStock],
+    destination: &str,
+    policy: AllocationPolicy,
+    forced: Option<&str>,
+) -> Vec<Placement> {
+    let mut ranked: Vec<&WarehouseStock> = warehouses.iter().collect();
+    ranked.sort_by_key(|w| preference(w, destination));
+    if let Some(id) = forced {
+        ranked.retain(|w| w.warehouse_id == id);
+        return take_from(lines, &ranked);
+    }
+    let covers_all = |w: &&&WarehouseStock| {
+        let mut need: HashMap<&str, i64> = HashMap::new();
+        for l in lines {
+            *need.entry(&l.sku_id).or_default() += l.qty;
+        }
+        need.iter().all(|(sku, qty)| w.available.get(*sku).copied().unwrap_or(0) >= *qty)
+    };
+    if let Some(w) = ranked.iter().find(covers_all) {
+        return take_from(lines, &[*w]);
+    }
+    match policy {
+        AllocationPolicy::Split => take_from(lines, &ranked),
+        AllocationPolicy::SingleWarehouse => {
+            let coverage = |w: &WarehouseStock| -> i64 {
+                lines.iter().map(|l| l.qty.min(w.available.get(&l.sku_id).copied().unwrap_or(0))).sum()
+            };
+            // The best-ranked among those covering the most units.
+            let best = ranked.iter().copied().rev().max_by_key(|w| coverage(w));
+            take_from(lines, &best.into_iter().collect::<Vec<_>>())
+        }
+    }
+}
+
+/// Takes each line from the warehouses in order; what none has is backordered.
+fn take_from(lines: &[LineNeed], warehouses: &[&WarehouseStock]) -> Vec<Placement> {
+    let mut left: HashMap<(&str, &str), i64> = HashMap::new();
+    for w in warehouses {
+        for (sku, qty) in &w.available {
+            left.insert((w.warehouse_id.as_str(), sku.as_str()), (*qty).max(0));
+        }
+    }
+    let mut out = Vec::new();
+    for l in lines {
+        let mut remaining = l.qty;
+        for w in warehouses {
+            if remaining == 0 {
+                break;
+            }
+            let have = left.entry((w.warehouse_id.as_str(), l.sku_id.as_str())).or_insert(0);
+            let take = remaining.min(*have);
+            if take > 0 {
+                *have -= take;
+                remaining -= take;
+                out.push(Placement { line_no: l.line_no, warehouse_id: Some(w.warehouse_id.clone()), qty: take });
+            }
+        }
+        if remaining > 0 {
+            out.push(Placement { line_no: l.line_no, warehouse_id: None, qty: remaining });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wh(id: &str, country: &str, kind: WarehouseKind, stock: &[(&str, i64)]) -> WarehouseStock {
+        WarehouseStock {
+            warehouse_id: id.into(),
+            code: id.into(),
+            country: country.into(),
+            kind,
+            available: stock.iter().map(|(s, q)| (s.to_string(), *q)).collect(),
+        }
+    }
+
+    fn line(n: u32, sku: &str, qty: i64) -> LineNeed {
+        LineNeed { line_no: n, sku_id: sku.into(), qty }
+    }
+
+    #[test]
+    fn a_warehouse_in_the_destination_country_that_has_everything_wins() {
+        let ws = [wh("cn", "CN", WarehouseKind::Origin, &[("a", 9), ("b", 9)]), wh("uk", "GB", WarehouseKind::Overseas, &[("a", 5), ("b", 1)])];
+        let plan = plan_allocation(&[line(1, "a", 2), line(2, "b", 1)], &ws, "GB", AllocationPolicy::Split, None);
+        assert!(plan.iter().all(|p| p.warehouse_id.as_deref() == Some("uk")));
+    }
+
+    #[test]
+    fn a_whole_order_elsewhere_beats_splitting() {
+        let ws = [wh("cn", "CN", WarehouseKind::Origin, &[("a", 9), ("b", 9)]), wh("uk", "GB", WarehouseKind::Overseas, &[("a", 5)])];
+        let plan = plan_allocation(&[line(1, "a", 2), line(2, "b", 1)], &ws, "GB", AllocationPolicy::Split, None);
+        assert!(plan.iter().all(|p| p.warehouse_id.as_deref() == Some("cn")));
+    }
+
+    #[test]
+    fn splitting_takes_what_each_has_and_backorders_the_rest() {
+        let ws = [wh("cn", "CN", WarehouseKind::Origin, &[("a", 3)]), wh("uk", "GB", WarehouseKind::Overseas, &[("a", 2)])];
+        let plan = plan_allocation(&[line(1, "a", 7)], &ws, "GB", AllocationPolicy::Split, None);
+        assert_eq!(
+            plan,
+            [
+                Placement { line_no: 1, warehouse_id: Some("uk".into()), qty: 2 },
+                Placement { line_no: 1, warehouse_id: Some("cn".into()), qty: 3 },
+                Placement { line_no: 1, warehouse_id: None, qty: 2 },
+            ]
+        );
+    }
+
+    #[test]
+    fn single_warehouse_policy_backorders_instead_of_splitting() {
+        let ws = [wh("cn", "CN", WarehouseKind::Origin, &[("a", 3)]), wh("uk", "GB", WarehouseKind::Overseas, &[("a", 2)])];
+        let plan = plan_allocation(&[line(1, "a", 7)], &ws, "GB", AllocationPolicy::SingleWarehouse, None);
+        assert_eq!(plan, [Placement { line_no: 1, warehouse_id: Some("cn".into()), qty: 3 }, Placement { line_no: 1, warehouse_id: None, qty: 4 }]);
+    }
+
+    #[test]
+    fn two_lines_of_one_sku_never_take_more_than_there_is() {
+        let ws = [wh("uk", "GB", WarehouseKind::Overseas, &[("a", 3)])];
+        let plan = plan_allocation(&[line(1, "a", 2), line(2, "a", 2)], &ws, "GB", AllocationPolicy::Split, None);
+        let taken: i64 = plan.iter().filter(|p| p.warehouse_id.is_some()).map(|p| p.qty).sum();
+        assert_eq!(taken, 3);
+    }
+
+    #[test]
+    fn a_forced_warehouse_is_used_even_when_another_is_better() {
+        let ws = [wh("cn", "CN", WarehouseKind::Origin, &[("a", 1)]), wh("uk", "GB", WarehouseKind::Overseas, &[("a", 9)])];
+        let plan = plan_allocation(&[line(1, "a", 2)], &ws, "GB", AllocationPolicy::Split, Some("cn"));
+        assert_eq!(plan, [Placement { line_no: 1, warehouse_id: Some("cn".into()), qty: 1 }, Placement { line_no: 1, warehouse_id: None, qty: 1 }]);
+    }
+}

@@ -1,0 +1,419 @@
+//! Order intake validation (ORD-2, ORD-3, ORD-8, ORD-10): one engine, every failure a field
+//! error with a stable code and a message that says how to fix it.
+//!
+//! Two outcomes for a failure, decided by whether the order can still be trusted:
+//! - **reject** (nothing stored): the request cannot be understood or would store a wrong order:
+//!   unknown channel, missing buyer name or lines, unknown / inactive / other merchant's SKU,
+//!   quantity ≤ 0, negative money, unknown currency, unknown country or service level, totals
+//!   that do not reconcile, goods a `block` rule forbids for the destination;
+//! - **hold** (stored `on_hold` with the reasons, buyer to be contacted): the order is real but
+//!   nothing may ship yet: missing or invalid phone or e-mail, an incomplete or vague address,
+//!   not (fully) paid, a shipping fee below the chosen service's, goods a `hold` rule restricts.
+//!
+//! Remarks do not hold an order; they flag it so a person reviews it (no auto-approval).
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::goods::{GoodsAction, GoodsRule, screen_goods};
+use crate::access::TenantSettings;
+use crate::inventory::Trait;
+use crate::kernel::{Address, Currency, Email, FieldError, FieldErrors, address_problems, is_known_country, normalise_phone};
+
+/// Channels an order may come from (ORD-1).
+pub const CHANNELS: [&str; 12] =
+    ["web", "app", "mini_program", "shopify", "woocommerce", "amazon", "ebay", "independent_site", "csv", "phone", "email", "walk_in"];
+
+/// The buyer as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BuyerInput {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    /// BCP 47 language tag for messages to the buyer, e.g. `en`, `de`, `zh-CN`.
+    pub language: String,
+}
+
+/// One order line as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LineInput {
+    pub sku: String,
+    pub quantity: i64,
+    /// Price of one unit, minor units.
+    pub unit_price_minor: i64,
+    /// Variant as the channel describes it, e.g. "blue / XL".
+    pub variant: String,
+}
+
+/// An order-level discount or coupon.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiscountInput {
+    pub code: String,
+    pub amount_minor: i64,
+}
+
+/// An order as a channel or a person sends it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrderInput {
+    /// The merchant the order belongs to (staff only; merchants' orders are their own).
+    pub merchant_id: Option<String>,
+    pub channel: String,
+    pub channel_order_id: String,
+    pub buyer: BuyerInput,
+    pub shipping_address: Address,
+    pub lines: Vec<LineInput>,
+    pub discounts: Vec<DiscountInput>,
+    pub shipping_fee_minor: i64,
+    pub currency: String,
+    /// The total the channel charged: lines − discounts + shipping.
+    pub total_minor: i64,
+    pub paid_minor: i64,
+    pub payment_method: String,
+    /// `paid`, `unpaid`, `partially_paid`, `authorized` or `refunded`.
+    pub payment_status: String,
+    pub service_level: String,
+    pub urgent: bool,
+    pub remarks: String,
+}
+
+/// What the store knows of a SKU of the order's merchant.
+#[derive(Clone, Debug)]
+pub struct SkuFacts {
+    pub id: String,
+    pub name: String,
+    pub active: bool,
+    pub traits: Vec<Trait>,
+    pub hs_code: String,
+}
+
+/// A checked line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidatedLine {
+    pub line_no: u32,
+    pub sku_id: String,
+    pub sku: String,
+    pub name: String,
+    pub variant: String,
+    pub quantity: i64,
+    pub unit_price_minor: i64,
+}
+
+/// An order that may be stored, with why it must wait if it must.
+#[derive(Clone, Debug)]
+pub struct ValidatedOrder {
+    pub channel: String,
+    pub channel_order_id: String,
+    pub currency: Currency,
+    pub lines: Vec<ValidatedLine>,
+    pub subtotal_minor: i64,
+    pub discount_minor: i64,
+    pub total_minor: i64,
+    /// The phone in E.164 when it is valid for the destination.
+    pub phone_e164: Option<String>,
+    pub email: String,
+    /// Reasons to hold the order for the buyer's input; empty when none.
+    pub holds: Vec<FieldError>,
+    /// Reasons a person must look at the order (no auto-approval).
+    pub flags: Vec<String>,
+    /// The amount or the service calls for a second review (ORD-6).
+    pub second_review_due: bool,
+}
+
+const PAYMENT_STATUSES: [&str; 5] = ["paid", "unpaid", "partially_paid", "authorized", "refunded"];
+
+/// Validates an order. `skus` holds the merchant's SKUs by code; unknown codes are absent.
+pub fn validate_order(
+    i: &OrderInput,
+    skus: &HashMap<String, SkuFacts>,
+    settings: &TenantSettings,
+    goods_rules: &[GoodsRule],
+) -> Result<ValidatedOrder, Vec<FieldError>> {
+    let mut reject = FieldErrors::new();
+    let mut holds = FieldErrors::new();
+
+    if !CHANNELS.contains(&i.channel.as_str()) {
+        reject.add("channel", "unknown_channel", format!("channel must be one of: {}", CHANNELS.join(", ")));
+    }
+    let channel_order_id = i.channel_order_id.trim();
+    if channel_order_id.is_empty() || channel_order_id.len() > 100 {
+        reject.add("channel_order_id", "required", "channel_order_id is required: the order's id in its channel, e.g. #1001 (at most 100 characters)");
+    }
+    if i.buyer.name.trim().is_empty() {
+        reject.add("buyer.name", "required", "buyer.name is required, e.g. Jane Smith");
+    }
+    let currency = Currency::parse(&i.currency);
+    if currency.is_none() {
+        reject.add("currency", "unknown_currency", "currency must be an ISO 4217 code, e.g. USD, EUR, GBP, CNY");
+    }
+    let service = settings.service_level(&i.service_level);
+    if service.is_none() {
+        let codes: Vec<&str> = settings.service_levels.iter().map(|l| l.code.as_str()).collect();
+        reject.add("service_level", "unknown_service_level", format!("service_level must be one of: {}", codes.join(", ")));
+    }
+    if i.payment_method.trim().is_empty() {
+        reject.add("payment_method", "required", "payment_method is required, e.g. card, paypal, bank_transfer, cash_on_delivery");
+    }
+    if !PAYMENT_STATUSES.contains(&i.payment_status.as_str()) {
+        reject.add("payment_status", "unknown_payment_status", format!("payment_status must be one of: {}", PAYMENT_STATUSES.join(", ")));
+    }
+    let destination = i.shipping_address.country.trim().to_ascii_uppercase();
+    if !is_known_country(&destination) {
+        reject.add(
+            "shipping_address.country",
+            "unknown_country",
+            "shipping_address.country must be an ISO 3166-1 alpha-2 code, e.g. GB, US, DE",
+        );
+    }
+    for (field, v) in [("shipping_fee_minor", i.shipping_fee_minor), ("total_minor", i.total_minor), ("paid_minor", i.paid_minor)] {
+        if v < 0 {
+            reject.add(field, "negative", format!("{field} must be zero or more (minor units, e.g. 1999 for 19.99)"));
+        }
+    }
+
+    // Lines, SKUs and goods rules.
+    if i.lines.is_empty() {
+        reject.add("lines", "required", "an order needs at least one line with sku and quantity");
+    }
+    let mut lines = Vec::new();
+    let mut subtotal: i64 = 0;
+    for (n, l) in i.lines.iter().enumerate() {
+        let f = |name: &str| format!("lines[{n}].{name}");
+        if l.quantity <= 0 {
+            reject.add(&f("quantity"), "not_positive", "quantity must be 1 or more");
+        }
+        if l.unit_price_minor < 0 {
+            reject.add(&f("unit_price_minor"), "negative", "unit_price_minor must be zero or more");
+        }
+        subtotal = subtotal.saturating_add(l.quantity.max(0).saturating_mul(l.unit_price_minor.max(0)));
+        match skus.get(l.sku.trim()) {
+            None => reject.add(&f("sku"), "unknown_sku", format!("SKU '{}' is not in this merchant's catalogue; add it first or correct the code", l.sku.trim())),
+            Some(s) if !s.active => reject.add(&f("sku"), "inactive_sku", format!("SKU '{}' is inactive; reactivate it or choose another", l.sku.trim())),
+            Some(s) => {
+                for hit in screen_goods(goods_rules, &s.traits, &s.hs_code, &destination) {
+                    let message = format!("{} (rule {}, destination {destination})", hit.message, hit.code);
+                    match hit.action {
+                        GoodsAction::Block => reject.add(&f("sku"), "prohibited_goods", message),
+                        GoodsAction::Hold => holds.add(&f("sku"), "restricted_goods", message),
+                    }
+                }
+                lines.push(ValidatedLine {
+                    line_no: n as u32 + 1,
+                    sku_id: s.id.clone(),
+                    sku: l.sku.trim().to_string(),
+                    name: s.name.clone(),
+                    variant: l.variant.trim().to_string(),
+                    quantity: l.quantity,
+                    unit_price_minor: l.unit_price_minor,
+                });
+            }
+        }
+    }
+
+    // Money reconciles exactly (ORD-8).
+    let mut discount: i64 = 0;
+    for (n, d) in i.discounts.iter().enumerate() {
+        if d.amount_minor < 0 {
+            reject.add(&format!("discounts[{n}].amount_minor"), "negative", "a discount is a positive amount to subtract");
+        }
+        discount = discount.saturating_add(d.amount_minor.max(0));
+    }
+    let expected_total = subtotal - discount + i.shipping_fee_minor.max(0);
+    if let Some(c) = currency
+        && reject.is_empty()
+    {
+        if discount > subtotal {
+            reject.add("discounts", "exceeds_subtotal", format!("discounts of {} exceed the lines' {}", c.format(discount), c.format(subtotal)));
+        } else if i.total_minor != expected_total {
+            reject.add(
+                "total_minor",
+                "total_mismatch",
+                format!(
+                    "total {} does not equal lines {} − discounts {} + shipping {} = {}; correct the total or the lines",
+                    c.format(i.total_minor),
+                    c.format(subtotal),
+                    c.format(discount),
+                    c.format(i.shipping_fee_minor),
+                    c.format(expected_total)
+                ),
+            );
+        }
+    }
+    reject.clone().into_result()?;
+    let currency = currency.unwrap_or_else(|| unreachable!("an unknown currency was rejected"));
+
+    // What makes the order wait for the buyer (ORD-10).
+    let phone_e164 = normalise_phone(&i.buyer.phone, &destination);
+    if i.buyer.phone.trim().is_empty() {
+        holds.add("buyer.phone", "phone_missing", "buyer.phone is missing; ask the buyer for a phone number the carrier can call");
+    } else if phone_e164.is_none() {
+        holds.add(
+            "buyer.phone",
+            "phone_invalid",
+            format!("buyer.phone '{}' is not a valid number for {destination}; ask the buyer for a reachable number with country code", i.buyer.phone.trim()),
+        );
+    }
+    let email = match Email::parse(&i.buyer.email) {
+        Ok(e) => e.as_str().to_string(),
+        Err(why) => {
+            holds.add("buyer.email", "email_invalid", format!("buyer.email {why}; ask the buyer for an address to send the confirmation to"));
+            i.buyer.email.trim().to_string()
+        }
+    };
+    for p in address_problems(&i.shipping_address, "shipping_address") {
+        holds.push(p);
+    }
+    let total = i.total_minor;
+    if i.payment_status != "paid" || i.paid_minor < total {
+        let missing = currency.format((total - i.paid_minor).max(0));
+        holds.add(
+            "paid_minor",
+            "not_paid",
+            format!("the order is not fully paid ({} of {}, {missing} missing, status {}); wait for payment or ask the buyer to pay", currency.format(i.paid_minor), currency.format(total), i.payment_status),
+        );
+    }
+    let service = service.unwrap_or_else(|| unreachable!("an unknown service level was rejected"));
+    if i.shipping_fee_minor < service.min_shipping_fee_minor {
+        holds.add(
+            "service_level",
+            "service_not_paid",
+            format!(
+                "service '{}' needs a shipping fee of at least {}, but {} was paid; ask the buyer to pay the difference or choose a cheaper service",
+                service.code,
+                currency.format(service.min_shipping_fee_minor),
+                currency.format(i.shipping_fee_minor)
+            ),
+        );
+    }
+
+    let mut flags = Vec::new();
+    if !i.remarks.trim().is_empty() {
+        flags.push("remarks".to_string());
+    }
+    if service.special {
+        flags.push("special_service".to_string());
+    }
+    Ok(ValidatedOrder {
+        channel: i.channel.clone(),
+        channel_order_id: channel_order_id.to_string(),
+        currency,
+        lines,
+        subtotal_minor: subtotal,
+        discount_minor: discount,
+        total_minor: total,
+        phone_e164,
+        email,
+        holds: holds.into_vec(),
+        flags,
+        second_review_due: service.special || total >= settings.second_review_threshold_minor,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::orders::default_goods_rules;
+
+    fn skus() -> HashMap<String, SkuFacts> {
+        let mk = |id: &str, traits: Vec<Trait>| SkuFacts { id: id.into(), name: id.into(), active: true, traits, hs_code: String::new() };
+        HashMap::from([("LAMP".to_string(), mk("s1", vec![])), ("PB".to_string(), mk("s2", vec![Trait::Un3480]))])
+    }
+
+    fn order() -> OrderInput {
+        OrderInput {
+            channel: "shopify".into(),
+            channel_order_id: "#1001".into(),
+            buyer: BuyerInput { name: "Ada Lovelace".into(), phone: "020 7946 0958".into(), email: "ada@example.com".into(), language: "en".into() },
+            shipping_address: Address { name: "Ada".into(), line1: "1 Lovelace Way".into(), city: "London".into(), postcode: "EC1Y 8SY".into(), country: "GB".into(), ..Default::default() },
+            lines: vec![LineInput { sku: "LAMP".into(), quantity: 2, unit_price_minor: 2500, variant: String::new() }],
+            discounts: vec![DiscountInput { code: "WELCOME".into(), amount_minor: 500 }],
+            shipping_fee_minor: 800,
+            currency: "GBP".into(),
+            total_minor: 5300,
+            paid_minor: 5300,
+            payment_method: "card".into(),
+            payment_status: "paid".into(),
+            service_level: "standard".into(),
+            ..Default::default()
+        }
+    }
+
+    fn check(i: &OrderInput) -> Result<ValidatedOrder, Vec<FieldError>> {
+        validate_order(i, &skus(), &TenantSettings::default(), &default_goods_rules())
+    }
+
+    #[test]
+    fn a_clean_paid_order_passes_with_nothing_to_hold() {
+        let v = check(&order()).unwrap();
+        assert!(v.holds.is_empty() && v.flags.is_empty() && !v.second_review_due, "{:?}", v.holds);
+        assert_eq!((v.subtotal_minor, v.discount_minor, v.total_minor), (5000, 500, 5300));
+        assert_eq!(v.phone_e164.as_deref(), Some("+442079460958"));
+    }
+
+    #[test]
+    fn a_total_that_does_not_reconcile_is_rejected_with_the_arithmetic() {
+        let e = check(&OrderInput { total_minor: 5400, ..order() }).unwrap_err();
+        assert_eq!(e[0].field, "total_minor");
+        assert!(e[0].message.contains("= 53.00"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn a_gb_order_without_postcode_is_held_naming_the_field_and_the_fix() {
+        let mut i = order();
+        i.shipping_address.postcode.clear();
+        let v = check(&i).unwrap();
+        assert_eq!(v.holds.len(), 1);
+        assert_eq!(v.holds[0].field, "shipping_address.postcode");
+        assert_eq!(v.holds[0].message, "postcode is required for United Kingdom, e.g. EC1Y 8SY");
+    }
+
+    #[test]
+    fn an_impossible_us_phone_is_held() {
+        let mut i = order();
+        i.shipping_address = Address { line1: "1 Infinite Loop".into(), city: "Cupertino".into(), state: "CA".into(), postcode: "95014".into(), country: "US".into(), ..Default::default() };
+        i.buyer.phone = "(000) 000-0000".into();
+        let v = check(&i).unwrap();
+        assert_eq!(v.holds[0].code, "phone_invalid");
+        assert!(v.holds[0].message.contains("not a valid number for US"));
+    }
+
+    #[test]
+    fn a_standalone_lithium_battery_is_refused_naming_the_rule() {
+        let mut i = order();
+        i.lines[0].sku = "PB".into();
+        let e = check(&i).unwrap_err();
+        assert_eq!((e[0].field.as_str(), e[0].code.as_str()), ("lines[0].sku", "prohibited_goods"));
+        assert!(e[0].message.contains("LI_ION_STANDALONE"));
+    }
+
+    #[test]
+    fn unknown_skus_bad_quantities_and_unknown_channels_are_all_reported() {
+        let mut i = order();
+        i.channel = "fax".into();
+        i.lines = vec![LineInput { sku: "NOPE".into(), quantity: 0, unit_price_minor: 1, variant: String::new() }];
+        let codes: Vec<String> = check(&i).unwrap_err().into_iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["unknown_channel", "not_positive", "unknown_sku"]);
+    }
+
+    #[test]
+    fn unpaid_orders_and_unpaid_express_are_held_and_remarks_flag() {
+        let i = OrderInput { paid_minor: 0, payment_status: "unpaid".into(), service_level: "express".into(), shipping_fee_minor: 0, total_minor: 4500, remarks: "gift wrap please".into(), ..order() };
+        let v = check(&i).unwrap();
+        let codes: Vec<&str> = v.holds.iter().map(|h| h.code.as_str()).collect();
+        assert_eq!(codes, ["not_paid", "service_not_paid"]);
+        assert_eq!(v.flags, ["remarks"]);
+    }
+
+    #[test]
+    fn big_orders_and_special_services_need_a_second_review() {
+        let big = OrderInput { lines: vec![LineInput { sku: "LAMP".into(), quantity: 100, unit_price_minor: 1000, variant: String::new() }], total_minor: 100_300, paid_minor: 100_300, ..order() };
+        assert!(check(&big).unwrap().second_review_due);
+        let special = OrderInput { service_level: "oversized".into(), ..order() };
+        let v = check(&special).unwrap();
+        assert!(v.second_review_due && v.flags.contains(&"special_service".to_string()));
+    }
+}

@@ -1,0 +1,157 @@
+//! The order review state machine (ORD-4 … ORD-7, ORD-10).
+//!
+//! | from \ action          | release_hold   | approve                                    | second_approve | reject   | hold    | confirm   | cancel    |
+//! |------------------------|----------------|--------------------------------------------|----------------|----------|---------|-----------|-----------|
+//! | on_hold                | pending_review | –                                          | –              | rejected | –       | –         | cancelled |
+//! | pending_review         | –              | approved, or pending_second_review if due  | –              | rejected | on_hold | –         | cancelled |
+//! | pending_second_review  | –              | –                                          | approved       | rejected | on_hold | –         | cancelled |
+//! | approved               | –              | –                                          | –              | –        | on_hold | confirmed | cancelled |
+//! | confirmed              | –              | –                                          | –              | –        | –       | –         | cancelled |
+//! | rejected, cancelled    | –              | –                                          | –              | –        | –       | –         | –         |
+//!
+//! "Second review due" means the amount is at or above the operator's threshold or a special
+//! service was asked for. Any other pair is an illegal transition, reported, never a panic.
+
+use serde::{Deserialize, Serialize};
+
+/// Where an order is in review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    OnHold,
+    PendingReview,
+    PendingSecondReview,
+    Approved,
+    Confirmed,
+    Rejected,
+    Cancelled,
+}
+
+/// What a person or a rule does to an order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderAction {
+    ReleaseHold,
+    Approve { second_review_due: bool },
+    SecondApprove,
+    Reject,
+    Hold,
+    Confirm,
+    Cancel,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 7] = [
+        Self::OnHold,
+        Self::PendingReview,
+        Self::PendingSecondReview,
+        Self::Approved,
+        Self::Confirmed,
+        Self::Rejected,
+        Self::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OnHold => "on_hold",
+            Self::PendingReview => "pending_review",
+            Self::PendingSecondReview => "pending_second_review",
+            Self::Approved => "approved",
+            Self::Confirmed => "confirmed",
+            Self::Rejected => "rejected",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// Whether stock is reserved for the order in this state.
+    pub fn holds_stock(self) -> bool {
+        matches!(self, Self::Approved | Self::Confirmed)
+    }
+}
+
+impl OrderAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReleaseHold => "release_hold",
+            Self::Approve { .. } => "approve",
+            Self::SecondApprove => "second_approve",
+            Self::Reject => "reject",
+            Self::Hold => "hold",
+            Self::Confirm => "confirm",
+            Self::Cancel => "cancel",
+        }
+    }
+}
+
+/// The state after `action`, or `None` when the action is not allowed from `from`.
+pub fn transition(from: OrderStatus, action: OrderAction) -> Option<OrderStatus> {
+    use OrderAction as A;
+    use OrderStatus as S;
+    match (from, action) {
+        (S::OnHold, A::ReleaseHold) => Some(S::PendingReview),
+        (S::PendingReview, A::Approve { second_review_due: true }) => Some(S::PendingSecondReview),
+        (S::PendingReview, A::Approve { second_review_due: false }) => Some(S::Approved),
+        (S::PendingSecondReview, A::SecondApprove) => Some(S::Approved),
+        (S::OnHold | S::PendingReview | S::PendingSecondReview, A::Reject) => Some(S::Rejected),
+        (S::PendingReview | S::PendingSecondReview | S::Approved, A::Hold) => Some(S::OnHold),
+        (S::Approved, A::Confirm) => Some(S::Confirmed),
+        (S::OnHold | S::PendingReview | S::PendingSecondReview | S::Approved | S::Confirmed, A::Cancel) => Some(S::Cancelled),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrderAction as A;
+    use OrderStatus as S;
+
+    /// The table of the module doc, row by row: every allowed pair and nothing else.
+    #[test]
+    fn the_transition_table_is_exactly_the_documented_one() {
+        let allowed = [
+            (S::OnHold, A::ReleaseHold, S::PendingReview),
+            (S::OnHold, A::Reject, S::Rejected),
+            (S::OnHold, A::Cancel, S::Cancelled),
+            (S::PendingReview, A::Approve { second_review_due: false }, S::Approved),
+            (S::PendingReview, A::Approve { second_review_due: true }, S::PendingSecondReview),
+            (S::PendingReview, A::Reject, S::Rejected),
+            (S::PendingReview, A::Hold, S::OnHold),
+            (S::PendingReview, A::Cancel, S::Cancelled),
+            (S::PendingSecondReview, A::SecondApprove, S::Approved),
+            (S::PendingSecondReview, A::Reject, S::Rejected),
+            (S::PendingSecondReview, A::Hold, S::OnHold),
+            (S::PendingSecondReview, A::Cancel, S::Cancelled),
+            (S::Approved, A::Hold, S::OnHold),
+            (S::Approved, A::Confirm, S::Confirmed),
+            (S::Approved, A::Cancel, S::Cancelled),
+            (S::Confirmed, A::Cancel, S::Cancelled),
+        ];
+        let actions = [
+            A::ReleaseHold,
+            A::Approve { second_review_due: false },
+            A::Approve { second_review_due: true },
+            A::SecondApprove,
+            A::Reject,
+            A::Hold,
+            A::Confirm,
+            A::Cancel,
+        ];
+        for from in S::ALL {
+            for action in actions {
+                let expected = allowed.iter().find(|(f, a, _)| *f == from && *a == action).map(|(_, _, to)| *to);
+                assert_eq!(transition(from, action), expected, "{from:?} + {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn status_names_round_trip() {
+        for s in S::ALL {
+            assert_eq!(S::parse(s.as_str()), Some(s));
+        }
+    }
+}

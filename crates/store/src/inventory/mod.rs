@@ -1,0 +1,6 @@
+//! SQL of the inventory context: SKUs, warehouses, stock balances and the ledger, goods rules.
+
+pub mod goods_rules;
+pub mod skus;
+pub mod stock;
+pub mod warehouses;

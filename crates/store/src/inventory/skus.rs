@@ -1,0 +1,132 @@
+//! The merchants' catalogue.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use tradeport_domain::inventory::{NewSku, Trait};
+use tradeport_domain::kernel::{Millis, TenantId};
+
+use crate::access::{parse_tenant_id};
+use crate::StoreResult;
+
+/// A stored SKU.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkuRow {
+    pub id: String,
+    pub merchant_id: TenantId,
+    pub sku: String,
+    pub name: String,
+    pub barcode: String,
+    pub weight_g: i64,
+    pub dims_mm: [i64; 3],
+    pub declared_value_minor: i64,
+    pub declared_currency: String,
+    pub hs_code: String,
+    pub origin_country: String,
+    pub category: String,
+    pub traits: Vec<Trait>,
+    pub active: bool,
+}
+
+const COLUMNS: &str = "id, merchant_id, sku, name, barcode, weight_g, length_mm, width_mm, height_mm, \
+    declared_value_minor, declared_currency, hs_code, origin_country, category, traits, active";
+
+fn from_row(r: &AnyRow) -> StoreResult<SkuRow> {
+    let traits: String = r.try_get(14)?;
+    Ok(SkuRow {
+        id: r.try_get(0)?,
+        merchant_id: parse_tenant_id(&r.try_get::<String, _>(1)?)?,
+        sku: r.try_get(2)?,
+        name: r.try_get(3)?,
+        barcode: r.try_get(4)?,
+        weight_g: r.try_get(5)?,
+        dims_mm: [r.try_get(6)?, r.try_get(7)?, r.try_get(8)?],
+        declared_value_minor: r.try_get(9)?,
+        declared_currency: r.try_get(10)?,
+        hs_code: r.try_get(11)?,
+        origin_country: r.try_get(12)?,
+        category: r.try_get(13)?,
+        traits: traits.split(',').filter_map(Trait::parse).collect(),
+        active: r.try_get::<i64, _>(15)? != 0,
+    })
+}
+
+fn traits_text(traits: &[Trait]) -> String {
+    traits.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")
+}
+
+/// Inserts a SKU, or updates the one with the same code for the merchant; returns its id.
+pub async fn upsert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: TenantId, id: &str, s: &NewSku, now: Millis) -> StoreResult<String> {
+    let stored: String = sqlx::query_scalar(
+        "INSERT INTO skus (id, tenant_id, merchant_id, sku, name, barcode, weight_g, length_mm, width_mm, height_mm, \
+         declared_value_minor, declared_currency, hs_code, origin_country, category, traits, active, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) \
+         ON CONFLICT (merchant_id, sku) DO UPDATE SET name = excluded.name, barcode = excluded.barcode, \
+         weight_g = excluded.weight_g, length_mm = excluded.length_mm, width_mm = excluded.width_mm, \
+         height_mm = excluded.height_mm, declared_value_minor = excluded.declared_value_minor, \
+         declared_currency = excluded.declared_currency, hs_code = excluded.hs_code, \
+         origin_country = excluded.origin_country, category = excluded.category, traits = excluded.traits, \
+         active = excluded.active, updated_at = excluded.updated_at RETURNING id",
+    )
+    .bind(id)
+    .bind(tenant_id.to_string())
+    .bind(merchant_id.to_string())
+    .bind(&s.sku)
+    .bind(&s.name)
+    .bind(&s.barcode)
+    .bind(s.weight_g)
+    .bind(s.dims_mm[0])
+    .bind(s.dims_mm[1])
+    .bind(s.dims_mm[2])
+    .bind(s.declared_value_minor)
+    .bind(s.declared_currency.code())
+    .bind(&s.hs_code)
+    .bind(&s.origin_country)
+    .bind(&s.category)
+    .bind(traits_text(&s.traits))
+    .bind(i64::from(s.active))
+    .bind(now.0)
+    .fetch_one(conn)
+    .await?;
+    Ok(stored)
+}
+
+/// One SKU of the operator, optionally only if it belongs to `merchant_id`.
+pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: Option<TenantId>, id: &str) -> StoreResult<Option<SkuRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM skus WHERE tenant_id = $1 AND id = $2 AND ($3 = '' OR merchant_id = $3)");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id.to_string())
+        .bind(id)
+        .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The merchant's SKUs with these codes.
+pub async fn find_by_codes(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: TenantId, codes: &[String]) -> StoreResult<Vec<SkuRow>> {
+    let mut qb = sqlx::QueryBuilder::<sqlx::Any>::new(format!("SELECT {COLUMNS} FROM skus WHERE tenant_id = "));
+    qb.push_bind(tenant_id.to_string()).push(" AND merchant_id = ").push_bind(merchant_id.to_string()).push(" AND sku IN (");
+    let mut sep = qb.separated(", ");
+    for c in codes {
+        sep.push_bind(c.clone());
+    }
+    if codes.is_empty() {
+        sep.push("''");
+    }
+    qb.push(")");
+    let rows = qb.build().fetch_all(conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A page of SKUs in creation order after `after_id`, optionally of one merchant.
+pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: Option<TenantId>, after_id: &str, limit: u32) -> StoreResult<Vec<SkuRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM skus WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) AND id > $3 ORDER BY id LIMIT $4");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id.to_string())
+        .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
+        .bind(after_id)
+        .bind(i64::from(limit))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}

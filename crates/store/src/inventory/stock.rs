@@ -1,0 +1,213 @@
+//! Stock balances and the ledger. Every change to a balance is a conditional update (it only
+//! happens while the bounds hold, so no interleaving of requests or processes can oversell) and
+//! a ledger row written in the same transaction.
+
+use std::collections::BTreeMap;
+
+use sqlx::{AnyConnection, Row};
+use tradeport_domain::access::Actor;
+use tradeport_domain::inventory::MovementKind;
+use tradeport_domain::kernel::{Millis, TenantId};
+
+use crate::StoreResult;
+
+/// One balance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BalanceRow {
+    pub sku_id: String,
+    pub warehouse_id: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+}
+
+impl BalanceRow {
+    pub fn available(&self) -> i64 {
+        self.on_hand - self.reserved
+    }
+}
+
+/// A ledger movement to append.
+#[derive(Clone, Debug)]
+pub struct Movement<'a> {
+    pub id: String,
+    pub sku_id: &'a str,
+    pub warehouse_id: &'a str,
+    pub kind: MovementKind,
+    pub on_hand_delta: i64,
+    pub reserved_delta: i64,
+    pub order_id: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub actor: Actor,
+    pub at: Millis,
+}
+
+/// Creates the zero balance of a SKU in a warehouse if it is missing.
+pub async fn ensure_balance_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, sku_id: &str, warehouse_id: &str, now: Millis) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO stock_balances (tenant_id, sku_id, warehouse_id, on_hand, reserved, updated_at) \
+         VALUES ($1, $2, $3, 0, 0, $4) ON CONFLICT (sku_id, warehouse_id) DO NOTHING",
+    )
+    .bind(tenant_id.to_string())
+    .bind(sku_id)
+    .bind(warehouse_id)
+    .bind(now.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Adds `delta` to on hand unless that would leave less than is reserved; false when refused.
+pub async fn change_on_hand_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, sku_id: &str, warehouse_id: &str, delta: i64, now: Millis) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE stock_balances SET on_hand = on_hand + $1, updated_at = $2 \
+         WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND on_hand + $1 >= reserved",
+    )
+    .bind(delta)
+    .bind(now.0)
+    .bind(tenant_id.to_string())
+    .bind(sku_id)
+    .bind(warehouse_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Reserves `qty` if that many are available; false when not.
+pub async fn reserve_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, sku_id: &str, warehouse_id: &str, qty: i64, now: Millis) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE stock_balances SET reserved = reserved + $1, updated_at = $2 \
+         WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND on_hand - reserved >= $1",
+    )
+    .bind(qty)
+    .bind(now.0)
+    .bind(tenant_id.to_string())
+    .bind(sku_id)
+    .bind(warehouse_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Releases `qty` reserved units; false when fewer are reserved.
+pub async fn release_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, sku_id: &str, warehouse_id: &str, qty: i64, now: Millis) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE stock_balances SET reserved = reserved - $1, updated_at = $2 \
+         WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND reserved >= $1",
+    )
+    .bind(qty)
+    .bind(now.0)
+    .bind(tenant_id.to_string())
+    .bind(sku_id)
+    .bind(warehouse_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Appends a ledger movement.
+pub async fn record_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, m: &Movement<'_>) -> StoreResult<()> {
+    let (actor_kind, actor_id) = crate::events::actor_parts(m.actor);
+    sqlx::query(
+        "INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor_kind, actor_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&m.id)
+    .bind(tenant_id.to_string())
+    .bind(m.sku_id)
+    .bind(m.warehouse_id)
+    .bind(m.kind.as_str())
+    .bind(m.on_hand_delta)
+    .bind(m.reserved_delta)
+    .bind(m.order_id)
+    .bind(m.reason)
+    .bind(actor_kind)
+    .bind(actor_id)
+    .bind(m.at.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Balances of these SKUs in every warehouse of the operator.
+pub async fn balances_for(conn: &mut AnyConnection, tenant_id: TenantId, sku_ids: &[String]) -> StoreResult<Vec<BalanceRow>> {
+    let mut qb = sqlx::QueryBuilder::<sqlx::Any>::new("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances WHERE tenant_id = ");
+    qb.push_bind(tenant_id.to_string()).push(" AND sku_id IN (");
+    let mut sep = qb.separated(", ");
+    for id in sku_ids {
+        sep.push_bind(id.clone());
+    }
+    if sku_ids.is_empty() {
+        sep.push("''");
+    }
+    qb.push(")");
+    let rows = qb.build().fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| Ok(BalanceRow { sku_id: r.try_get(0)?, warehouse_id: r.try_get(1)?, on_hand: r.try_get(2)?, reserved: r.try_get(3)? }))
+        .collect()
+}
+
+/// One balance with its SKU and warehouse codes, for lists.
+#[derive(Clone, Debug)]
+pub struct BalanceLine {
+    pub sku_id: String,
+    pub sku: String,
+    pub sku_name: String,
+    pub merchant_id: String,
+    pub warehouse_id: String,
+    pub warehouse_code: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+}
+
+/// Balances of the operator, optionally of one merchant's SKUs, by SKU code and warehouse.
+pub async fn list_balances(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: Option<TenantId>, limit: u32) -> StoreResult<Vec<BalanceLine>> {
+    let rows = sqlx::query(
+        "SELECT b.sku_id, s.sku, s.name, s.merchant_id, b.warehouse_id, w.code, b.on_hand, b.reserved \
+         FROM stock_balances b JOIN skus s ON s.id = b.sku_id JOIN warehouses w ON w.id = b.warehouse_id \
+         WHERE b.tenant_id = $1 AND ($2 = '' OR s.merchant_id = $2) ORDER BY s.sku, w.code LIMIT $3",
+    )
+    .bind(tenant_id.to_string())
+    .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
+    .bind(i64::from(limit))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(BalanceLine {
+                sku_id: r.try_get(0)?,
+                sku: r.try_get(1)?,
+                sku_name: r.try_get(2)?,
+                merchant_id: r.try_get(3)?,
+                warehouse_id: r.try_get(4)?,
+                warehouse_code: r.try_get(5)?,
+                on_hand: r.try_get(6)?,
+                reserved: r.try_get(7)?,
+            })
+        })
+        .collect()
+}
+
+/// Every balance next to the ledger's sums for it, keyed by (SKU, warehouse):
+/// `(balance on hand, balance reserved, ledger on hand, ledger reserved)`; a side that is missing
+/// counts as zero. For `tradeport inventory verify`.
+pub async fn ledger_vs_balances(conn: &mut AnyConnection) -> StoreResult<BTreeMap<(String, String), [i64; 4]>> {
+    let mut out: BTreeMap<(String, String), [i64; 4]> = BTreeMap::new();
+    let balances = sqlx::query("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances").fetch_all(&mut *conn).await?;
+    for r in balances {
+        let e = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
+        e[0] = r.try_get(2)?;
+        e[1] = r.try_get(3)?;
+    }
+    let sums = sqlx::query(
+        "SELECT sku_id, warehouse_id, CAST(COALESCE(SUM(on_hand_delta), 0) AS BIGINT), CAST(COALESCE(SUM(reserved_delta), 0) AS BIGINT) \
+         FROM stock_movements GROUP BY sku_id, warehouse_id",
+    )
+    .fetch_all(conn)
+    .await?;
+    for r in sums {
+        let e = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
+        e[2] = r.try_get(2)?;
+        e[3] = r.try_get(3)?;
+    }
+    Ok(out)
+}

@@ -1,0 +1,73 @@
+//! The operator's warehouses.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use tradeport_domain::inventory::WarehouseKind;
+use tradeport_domain::kernel::{Millis, TenantId};
+
+use crate::{StoreError, StoreResult};
+
+/// A stored warehouse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WarehouseRow {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub country: String,
+    pub address: String,
+    pub timezone: String,
+    pub kind: WarehouseKind,
+}
+
+/// A warehouse to insert.
+#[derive(Clone, Debug)]
+pub struct NewWarehouseRow<'a> {
+    pub id: &'a str,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub country: &'a str,
+    pub address: &'a str,
+    pub timezone: &'a str,
+    pub kind: WarehouseKind,
+}
+
+fn from_row(r: &AnyRow) -> StoreResult<WarehouseRow> {
+    let kind: String = r.try_get(6)?;
+    Ok(WarehouseRow {
+        id: r.try_get(0)?,
+        code: r.try_get(1)?,
+        name: r.try_get(2)?,
+        country: r.try_get(3)?,
+        address: r.try_get(4)?,
+        timezone: r.try_get(5)?,
+        kind: WarehouseKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("warehouse kind {kind}")))?,
+    })
+}
+
+pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, w: &NewWarehouseRow<'_>, now: Millis) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO warehouses (id, tenant_id, code, name, country, address, timezone, kind, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(w.id)
+    .bind(tenant_id.to_string())
+    .bind(w.code)
+    .bind(w.name)
+    .bind(w.country)
+    .bind(w.address)
+    .bind(w.timezone)
+    .bind(w.kind.as_str())
+    .bind(now.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The operator's warehouses by code.
+pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<Vec<WarehouseRow>> {
+    let rows = sqlx::query("SELECT id, code, name, country, address, timezone, kind FROM warehouses WHERE tenant_id = $1 ORDER BY code")
+        .bind(tenant_id.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}

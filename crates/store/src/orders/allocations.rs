@@ -1,0 +1,68 @@
+//! Where an order's units are reserved, or that they are backordered.
+
+use sqlx::{AnyConnection, Row};
+use tradeport_domain::kernel::{Millis, TenantId};
+
+use crate::StoreResult;
+
+/// One allocation: `quantity` units of a line reserved at a warehouse, or backordered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllocationRow {
+    pub line_no: u32,
+    pub sku_id: String,
+    pub warehouse_id: Option<String>,
+    pub quantity: i64,
+}
+
+/// Records allocations.
+pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, order_id: &str, ids: &[String], rows: &[AllocationRow], now: Millis) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut qb = sqlx::QueryBuilder::<sqlx::Any>::new(
+        "INSERT INTO order_allocations (id, tenant_id, order_id, line_no, sku_id, warehouse_id, quantity, created_at) ",
+    );
+    qb.push_values(ids.iter().zip(rows), |mut b, (id, a)| {
+        b.push_bind(id.clone())
+            .push_bind(tenant_id.to_string())
+            .push_bind(order_id.to_string())
+            .push_bind(i64::from(a.line_no))
+            .push_bind(a.sku_id.clone())
+            .push_bind(a.warehouse_id.clone())
+            .push_bind(a.quantity)
+            .push_bind(now.0);
+    });
+    qb.build().execute(conn).await?;
+    Ok(())
+}
+
+/// The allocations of an order.
+pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId, order_id: &str) -> StoreResult<Vec<AllocationRow>> {
+    let rows = sqlx::query(
+        "SELECT line_no, sku_id, warehouse_id, quantity FROM order_allocations WHERE tenant_id = $1 AND order_id = $2 ORDER BY line_no, id",
+    )
+    .bind(tenant_id.to_string())
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(AllocationRow { line_no: r.try_get::<i64, _>(0)? as u32, sku_id: r.try_get(1)?, warehouse_id: r.try_get(2)?, quantity: r.try_get(3)? }))
+        .collect()
+}
+
+/// Removes an order's allocations (after its stock was released).
+pub async fn delete_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, order_id: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM order_allocations WHERE tenant_id = $1 AND order_id = $2").bind(tenant_id.to_string()).bind(order_id).execute(conn).await?;
+    Ok(())
+}
+
+/// Units reserved for orders per (SKU, warehouse), for `inventory verify`.
+pub async fn reserved_totals(conn: &mut AnyConnection) -> StoreResult<Vec<(String, String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT a.sku_id, a.warehouse_id, CAST(SUM(a.quantity) AS BIGINT) FROM order_allocations a \
+         WHERE a.warehouse_id IS NOT NULL GROUP BY a.sku_id, a.warehouse_id",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+}

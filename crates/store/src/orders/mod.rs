@@ -1,0 +1,8 @@
+//! SQL of the orders context: orders, lines, allocations and the order-number counters.
+
+pub mod allocations;
+pub mod counters;
+pub mod lines;
+mod rows;
+
+pub use rows::{NewOrderRow, OrderFilter, OrderRow, count_by_status, find_by_channel_id, get, insert_in_tx, list, set_status_in_tx, update_address_in_tx, update_service_in_tx};

@@ -1,0 +1,294 @@
+//! The orders table.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use tradeport_domain::kernel::{Millis, TenantId};
+use tradeport_domain::orders::OrderStatus;
+
+use crate::access::parse_tenant_id;
+use crate::{StoreError, StoreResult};
+
+/// A stored order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderRow {
+    pub id: String,
+    pub merchant_id: TenantId,
+    pub channel: String,
+    pub channel_order_id: String,
+    pub order_no: Option<String>,
+    pub status: OrderStatus,
+    /// `none`, `reserved`, `partial` or `backordered`.
+    pub allocation: String,
+    pub buyer_name: String,
+    pub buyer_phone: String,
+    pub buyer_phone_e164: Option<String>,
+    pub buyer_email: String,
+    pub buyer_language: String,
+    /// JSON of the address.
+    pub shipping_address: String,
+    pub ship_country: String,
+    pub currency: String,
+    pub subtotal_minor: i64,
+    pub discount_minor: i64,
+    /// JSON array of `{code, amount_minor}`.
+    pub discounts: String,
+    pub shipping_fee_minor: i64,
+    pub total_minor: i64,
+    pub paid_minor: i64,
+    pub payment_method: String,
+    pub payment_status: String,
+    pub service_level: String,
+    pub urgent: bool,
+    pub remarks: String,
+    /// JSON array of field errors: why the order waits.
+    pub holds: String,
+    /// Comma-separated flags for a person: `remarks`, `special_service`.
+    pub flags: String,
+    pub second_review_due: bool,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub approved_at: Option<Millis>,
+    pub confirmed_at: Option<Millis>,
+}
+
+/// An order to insert (everything but the bookkeeping columns).
+pub type NewOrderRow = OrderRow;
+
+const COLUMNS: &str = "id, merchant_id, channel, channel_order_id, order_no, status, allocation, buyer_name, buyer_phone, \
+    buyer_phone_e164, buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, discount_minor, \
+    discounts, shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, urgent, remarks, \
+    holds, flags, second_review_due, created_at, updated_at, approved_at, confirmed_at";
+
+fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
+    let status: String = r.try_get(5)?;
+    Ok(OrderRow {
+        id: r.try_get(0)?,
+        merchant_id: parse_tenant_id(&r.try_get::<String, _>(1)?)?,
+        channel: r.try_get(2)?,
+        channel_order_id: r.try_get(3)?,
+        order_no: r.try_get(4)?,
+        status: OrderStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("order status {status}")))?,
+        allocation: r.try_get(6)?,
+        buyer_name: r.try_get(7)?,
+        buyer_phone: r.try_get(8)?,
+        buyer_phone_e164: r.try_get(9)?,
+        buyer_email: r.try_get(10)?,
+        buyer_language: r.try_get(11)?,
+        shipping_address: r.try_get(12)?,
+        ship_country: r.try_get(13)?,
+        currency: r.try_get(14)?,
+        subtotal_minor: r.try_get(15)?,
+        discount_minor: r.try_get(16)?,
+        discounts: r.try_get(17)?,
+        shipping_fee_minor: r.try_get(18)?,
+        total_minor: r.try_get(19)?,
+        paid_minor: r.try_get(20)?,
+        payment_method: r.try_get(21)?,
+        payment_status: r.try_get(22)?,
+        service_level: r.try_get(23)?,
+        urgent: r.try_get::<i64, _>(24)? != 0,
+        remarks: r.try_get(25)?,
+        holds: r.try_get(26)?,
+        flags: r.try_get(27)?,
+        second_review_due: r.try_get::<i64, _>(28)? != 0,
+        created_at: Millis(r.try_get(29)?),
+        updated_at: Millis(r.try_get(30)?),
+        approved_at: r.try_get::<Option<i64>, _>(31)?.map(Millis),
+        confirmed_at: r.try_get::<Option<i64>, _>(32)?.map(Millis),
+    })
+}
+
+/// Inserts an order unless the merchant has one with the same channel and channel id; returns
+/// whether it was inserted.
+pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &NewOrderRow) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO orders (id, tenant_id, merchant_id, channel, channel_order_id, order_no, status, allocation, buyer_name, \
+         buyer_phone, buyer_phone_e164, buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, \
+         discount_minor, discounts, shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, \
+         urgent, remarks, holds, flags, second_review_due, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
+         $24, $25, $26, $27, $28, $29, $30, $30) ON CONFLICT (merchant_id, channel, channel_order_id) DO NOTHING",
+    )
+    .bind(&o.id)
+    .bind(tenant_id.to_string())
+    .bind(o.merchant_id.to_string())
+    .bind(&o.channel)
+    .bind(&o.channel_order_id)
+    .bind(o.status.as_str())
+    .bind(&o.allocation)
+    .bind(&o.buyer_name)
+    .bind(&o.buyer_phone)
+    .bind(o.buyer_phone_e164.clone())
+    .bind(&o.buyer_email)
+    .bind(&o.buyer_language)
+    .bind(&o.shipping_address)
+    .bind(&o.ship_country)
+    .bind(&o.currency)
+    .bind(o.subtotal_minor)
+    .bind(o.discount_minor)
+    .bind(&o.discounts)
+    .bind(o.shipping_fee_minor)
+    .bind(o.total_minor)
+    .bind(o.paid_minor)
+    .bind(&o.payment_method)
+    .bind(&o.payment_status)
+    .bind(&o.service_level)
+    .bind(i64::from(o.urgent))
+    .bind(&o.remarks)
+    .bind(&o.holds)
+    .bind(&o.flags)
+    .bind(i64::from(o.second_review_due))
+    .bind(o.created_at.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One order of the operator, optionally only if it is `merchant_id`'s.
+pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: Option<TenantId>, id: &str) -> StoreResult<Option<OrderRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM orders WHERE tenant_id = $1 AND id = $2 AND ($3 = '' OR merchant_id = $3)");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id.to_string())
+        .bind(id)
+        .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The merchant's order with this channel id.
+pub async fn find_by_channel_id(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: TenantId, channel: &str, channel_order_id: &str) -> StoreResult<Option<OrderRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM orders WHERE tenant_id = $1 AND merchant_id = $2 AND channel = $3 AND channel_order_id = $4");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id.to_string())
+        .bind(merchant_id.to_string())
+        .bind(channel)
+        .bind(channel_order_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Filters of the order list; empty fields do not filter.
+#[derive(Clone, Debug, Default)]
+pub struct OrderFilter {
+    pub merchant_id: Option<TenantId>,
+    pub statuses: Vec<OrderStatus>,
+    pub channel: Option<String>,
+    pub country: Option<String>,
+    pub created_from: Option<Millis>,
+    pub created_to: Option<Millis>,
+    /// Matches order number, channel id, buyer name or e-mail (case-insensitive, substring).
+    pub text: Option<String>,
+}
+
+/// Orders newest first, before the id `before_id` (empty: from the newest).
+pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId, f: &OrderFilter, before_id: &str, limit: u32) -> StoreResult<Vec<OrderRow>> {
+    let mut qb = sqlx::QueryBuilder::<sqlx::Any>::new(format!("SELECT {COLUMNS} FROM orders WHERE tenant_id = "));
+    qb.push_bind(tenant_id.to_string());
+    if let Some(m) = f.merchant_id {
+        qb.push(" AND merchant_id = ").push_bind(m.to_string());
+    }
+    if !f.statuses.is_empty() {
+        qb.push(" AND status IN (");
+        let mut sep = qb.separated(", ");
+        for s in &f.statuses {
+            sep.push_bind(s.as_str());
+        }
+        qb.push(")");
+    }
+    if let Some(c) = &f.channel {
+        qb.push(" AND channel = ").push_bind(c.clone());
+    }
+    if let Some(c) = &f.country {
+        qb.push(" AND ship_country = ").push_bind(c.to_ascii_uppercase());
+    }
+    if let Some(t) = f.created_from {
+        qb.push(" AND created_at >= ").push_bind(t.0);
+    }
+    if let Some(t) = f.created_to {
+        qb.push(" AND created_at < ").push_bind(t.0);
+    }
+    if let Some(text) = f.text.as_ref().filter(|t| !t.trim().is_empty()) {
+        let like = format!("%{}%", text.trim().to_lowercase().replace('\\', "").replace('%', "").replace('_', ""));
+        qb.push(" AND (LOWER(COALESCE(order_no, '')) LIKE ").push_bind(like.clone());
+        qb.push(" OR LOWER(channel_order_id) LIKE ").push_bind(like.clone());
+        qb.push(" OR LOWER(buyer_name) LIKE ").push_bind(like.clone());
+        qb.push(" OR LOWER(buyer_email) LIKE ").push_bind(like).push(")");
+    }
+    if !before_id.is_empty() {
+        qb.push(" AND id < ").push_bind(before_id.to_string());
+    }
+    qb.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit));
+    let rows = qb.build().fetch_all(conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Moves an order from `from` to `to` with its allocation state, stamping approval or
+/// confirmation; false when the order was no longer in `from` (someone else acted first).
+#[allow(clippy::too_many_arguments)]
+pub async fn set_status_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    from: OrderStatus,
+    to: OrderStatus,
+    allocation: &str,
+    holds: Option<&str>,
+    order_no: Option<&str>,
+    now: Millis,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE orders SET status = $1, allocation = $2, holds = COALESCE($3, holds), order_no = COALESCE($4, order_no), \
+         updated_at = $5, approved_at = CASE WHEN $1 = 'approved' THEN $5 ELSE approved_at END, \
+         confirmed_at = CASE WHEN $1 = 'confirmed' THEN $5 ELSE confirmed_at END \
+         WHERE tenant_id = $6 AND id = $7 AND status = $8",
+    )
+    .bind(to.as_str())
+    .bind(allocation)
+    .bind(holds)
+    .bind(order_no)
+    .bind(now.0)
+    .bind(tenant_id.to_string())
+    .bind(id)
+    .bind(from.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Replaces the shipping address (ORD-4 records the change as an event).
+pub async fn update_address_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, id: &str, address_json: &str, country: &str, now: Millis) -> StoreResult<()> {
+    sqlx::query("UPDATE orders SET shipping_address = $1, ship_country = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5")
+        .bind(address_json)
+        .bind(country)
+        .bind(now.0)
+        .bind(tenant_id.to_string())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Replaces the service level and whether a second review is due.
+pub async fn update_service_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, id: &str, service: &str, second_review_due: bool, now: Millis) -> StoreResult<()> {
+    sqlx::query("UPDATE orders SET service_level = $1, second_review_due = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5")
+        .bind(service)
+        .bind(i64::from(second_review_due))
+        .bind(now.0)
+        .bind(tenant_id.to_string())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Orders per status, for the dashboard.
+pub async fn count_by_status(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: Option<TenantId>) -> StoreResult<Vec<(String, i64)>> {
+    let rows = sqlx::query("SELECT status, COUNT(*) FROM orders WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) GROUP BY status ORDER BY status")
+        .bind(tenant_id.to_string())
+        .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
