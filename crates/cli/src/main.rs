@@ -48,6 +48,16 @@ enum Command {
     /// Tenants, users and API keys.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Stock checks.
+    #[command(subcommand)]
+    Inventory(InventoryCommand),
+}
+
+#[derive(Subcommand)]
+enum InventoryCommand {
+    /// Recompute every balance from the ledger and the orders' reservations; report any drift and
+    /// exit with status 1 when there is one.
+    Verify,
 }
 
 fn init_logging(format: LogFormat) {
@@ -100,5 +110,30 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin(cmd) => admin::run(&app, cmd).await,
+        Command::Inventory(InventoryCommand::Verify) => verify_inventory(&app).await,
     }
+}
+
+async fn verify_inventory(app: &App) -> anyhow::Result<()> {
+    let drifts = tradeport_app::inventory::verify_inventory(app)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if drifts.is_empty() {
+        println!("inventory verify: every balance equals its ledger and its orders' reservations");
+        return Ok(());
+    }
+    for d in &drifts {
+        println!(
+            "DRIFT sku {} warehouse {}: on hand {} (ledger {}), reserved {} (ledger {}, orders {})",
+            d.sku_id,
+            d.warehouse_id,
+            d.balance_on_hand,
+            d.ledger_on_hand,
+            d.balance_reserved,
+            d.ledger_reserved,
+            d.orders_reserved
+        );
+    }
+    eprintln!("inventory verify: {} balances drift", drifts.len());
+    std::process::exit(1);
 }

@@ -13,17 +13,29 @@ pub struct PdfLine {
 
 impl PdfLine {
     pub fn heading(text: impl Into<String>) -> Self {
-        Self { text: text.into(), size: 16, heading: true }
+        Self {
+            text: text.into(),
+            size: 16,
+            heading: true,
+        }
     }
     pub fn text(text: impl Into<String>) -> Self {
-        Self { text: text.into(), size: 10, heading: false }
+        Self {
+            text: text.into(),
+            size: 10,
+            heading: false,
+        }
     }
 }
 
 fn escape(text: &str) -> Vec<u8> {
     let mut out = Vec::new();
     for c in text.chars() {
-        let b = if (c as u32) < 256 { c as u32 as u8 } else { b'?' };
+        let b = if (c as u32) < 256 {
+            c as u32 as u8
+        } else {
+            b'?'
+        };
         match b {
             b'(' | b')' | b'\\' => {
                 out.push(b'\\');
@@ -57,11 +69,26 @@ pub fn render_pdf(title: &str, lines: &[PdfLine]) -> Vec<u8> {
     }
     // Objects: 1 catalog, 2 pages, 3 font, 4 bold font, 5 info, then per page: page, content.
     let mut objects: Vec<Vec<u8>> = Vec::new();
-    let kids: Vec<String> = (0..pages.len()).map(|i| format!("{} 0 R", 6 + i * 2)).collect();
+    let kids: Vec<String> = (0..pages.len())
+        .map(|i| format!("{} 0 R", 6 + i * 2))
+        .collect();
     objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
-    objects.push(format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), pages.len()).into_bytes());
-    objects.push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec());
-    objects.push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>".to_vec());
+    objects.push(
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {} >>",
+            kids.join(" "),
+            pages.len()
+        )
+        .into_bytes(),
+    );
+    objects.push(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+    );
+    objects.push(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+    );
     let mut info = b"<< /Producer (Tradeport) /Title (".to_vec();
     info.extend_from_slice(&escape(title));
     info.extend_from_slice(b") >>");
@@ -88,11 +115,19 @@ pub fn render_pdf(title: &str, lines: &[PdfLine]) -> Vec<u8> {
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
-    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
     out
 }
 
@@ -102,15 +137,31 @@ mod tests {
 
     #[test]
     fn the_document_is_a_pdf_with_a_correct_cross_reference_table() {
-        let lines: Vec<PdfLine> = (0..120).map(|i| PdfLine::text(format!("line {i} (with parens) \\ and é"))).collect();
+        let lines: Vec<PdfLine> = (0..120)
+            .map(|i| PdfLine::text(format!("line {i} (with parens) \\ and é")))
+            .collect();
         let pdf = render_pdf("Order 20260325000001", &lines);
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.starts_with("%PDF-1.4") && text.ends_with("%%EOF\n"));
         assert!(text.contains("/Count 3"), "120 lines need three pages");
-        let startxref: usize = text.rsplit("startxref\n").next().unwrap().lines().next().unwrap().parse().unwrap();
-        assert!(text[startxref..].starts_with("xref"), "startxref points at the table");
+        let startxref: usize = text
+            .rsplit("startxref\n")
+            .next()
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            text[startxref..].starts_with("xref"),
+            "startxref points at the table"
+        );
         let first = text.find("1 0 obj").unwrap();
-        assert!(text.contains(&format!("{first:010} 00000 n")), "object 1's offset is recorded exactly");
+        assert!(
+            text.contains(&format!("{first:010} 00000 n")),
+            "object 1's offset is recorded exactly"
+        );
         assert!(text.contains("\\(with parens\\) \\\\ and"));
     }
 }

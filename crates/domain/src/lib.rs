@@ -6,5 +6,5 @@
 
 pub mod access;
 pub mod inventory;
-pub mod orders;
 pub mod kernel;
+pub mod orders;

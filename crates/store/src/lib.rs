@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod inventory;
 pub mod orders;
 pub mod schema;
+mod sql;
 
 pub use db::{Backend, Db, DbOptions, Tx, commit};
 pub use error::StoreError;

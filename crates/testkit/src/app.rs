@@ -39,6 +39,12 @@ impl TestApp {
     /// Starts the app on a fresh database, or returns `None` (after saying why) when PostgreSQL is
     /// unavailable and not required.
     pub async fn spawn(kind: DbKind) -> Option<Self> {
+        // Errors the app logs (a 5xx's cause) appear in the failing test's output.
+        let filter = std::env::var("TRADEPORT_TEST_LOG").unwrap_or_else(|_| "error".into());
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
         let (database_url, sqlite_path, pg_database, dir) = match kind {
             DbKind::Sqlite => {
                 let dir = tempfile::tempdir().expect("a temporary directory");

@@ -7,11 +7,13 @@
 
 mod app;
 mod browser;
+mod catalog;
 mod pg;
 mod seed;
 
 pub use app::{DbKind, TestApp};
 pub use browser::Browser;
+pub use catalog::{Catalog, lamp_order};
 pub use seed::Seeded;
 
 /// Declares each listed `async fn name(app: TestApp)` as two tests, `sqlite::name` and

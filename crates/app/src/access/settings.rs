@@ -17,15 +17,24 @@ pub async fn get_settings(app: &App, principal: &Principal) -> AppResult<TenantS
 
 /// Changes the settings named in `patch` (a JSON object of setting → value; the others keep
 /// their values) after checking every field. Admins only.
-pub async fn update_settings(app: &App, principal: &Principal, patch: serde_json::Value) -> AppResult<TenantSettings> {
+pub async fn update_settings(
+    app: &App,
+    principal: &Principal,
+    patch: serde_json::Value,
+) -> AppResult<TenantSettings> {
     principal.require(Permission::ManageSettings)?;
     let serde_json::Value::Object(patch) = patch else {
-        return Err(AppError::Invalid(vec![FieldError::new("body", "not_an_object", "send a JSON object of setting names and values")]));
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "body",
+            "not_an_object",
+            "send a JSON object of setting names and values",
+        )]));
     };
     let operator = principal.scope.operator_id;
     let mut tx = app.db().begin().await?;
     let before = load_settings(&mut tx, operator).await?;
-    let mut merged = serde_json::to_value(&before).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut merged =
+        serde_json::to_value(&before).map_err(|e| AppError::Internal(e.to_string()))?;
     if let serde_json::Value::Object(m) = &mut merged {
         m.extend(patch);
     }
@@ -38,7 +47,10 @@ pub async fn update_settings(app: &App, principal: &Principal, patch: serde_json
     let json = serde_json::to_string(&new).map_err(|e| AppError::Internal(e.to_string()))?;
     tenants::update_settings_in_tx(&mut tx, operator, &json).await?;
     let data = serde_json::json!({ "before": before, "after": new }).to_string();
-    let event = NewEvent { data, ..app.event(principal.actor, "tenant", operator, "settings_changed") };
+    let event = NewEvent {
+        data,
+        ..app.event(principal.actor, "tenant", operator, "settings_changed")
+    };
     events::append_in_tx(&mut tx, operator, &event).await?;
     tradeport_store::commit(tx).await?;
     Ok(new)

@@ -9,7 +9,9 @@
 use std::collections::HashMap;
 
 use tradeport_domain::access::{Actor, TenantSettings};
-use tradeport_domain::inventory::{AllocationPolicy, LineNeed, MovementKind, Placement, WarehouseStock, plan_allocation};
+use tradeport_domain::inventory::{
+    AllocationPolicy, LineNeed, MovementKind, Placement, WarehouseStock, plan_allocation,
+};
 use tradeport_domain::kernel::{FieldError, Millis, TenantId};
 use tradeport_domain::orders::ValidatedLine;
 use tradeport_store::AnyConnection;
@@ -58,9 +60,20 @@ pub(crate) async fn reserve_order_in_tx(
     forced_warehouse: Option<&str>,
     actor: Actor,
 ) -> AppResult<Reservation> {
-    let needs: Vec<LineNeed> = lines.iter().map(|l| LineNeed { line_no: l.line_no, sku_id: l.sku_id.clone(), qty: l.quantity }).collect();
+    let needs: Vec<LineNeed> = lines
+        .iter()
+        .map(|l| LineNeed {
+            line_no: l.line_no,
+            sku_id: l.sku_id.clone(),
+            qty: l.quantity,
+        })
+        .collect();
     let sku_ids: Vec<String> = lines.iter().map(|l| l.sku_id.clone()).collect();
-    let policy = if settings.allocation_policy == "single_warehouse" { AllocationPolicy::SingleWarehouse } else { AllocationPolicy::Split };
+    let policy = if settings.allocation_policy == "single_warehouse" {
+        AllocationPolicy::SingleWarehouse
+    } else {
+        AllocationPolicy::Split
+    };
     let all_warehouses = warehouses::list(conn, operator).await?;
     if let Some(w) = forced_warehouse
         && !all_warehouses.iter().any(|x| x.id == w)
@@ -77,16 +90,30 @@ pub(crate) async fn reserve_order_in_tx(
                 code: w.code.clone(),
                 country: w.country.clone(),
                 kind: w.kind,
-                available: balances.iter().filter(|b| b.warehouse_id == w.id).map(|b| (b.sku_id.clone(), b.available())).collect::<HashMap<_, _>>(),
+                available: balances
+                    .iter()
+                    .filter(|b| b.warehouse_id == w.id)
+                    .map(|b| (b.sku_id.clone(), b.available()))
+                    .collect::<HashMap<_, _>>(),
             })
             .collect();
         let plan = plan_allocation(&needs, &stocks, destination, policy, forced_warehouse);
         let short = plan.iter().any(|p| p.warehouse_id.is_none());
         if short && settings.shortage_policy == "hold" {
-            return Ok(Reservation { allocation: "none", shortages: shortage_reasons(lines, &plan) });
+            return Ok(Reservation {
+                allocation: "none",
+                shortages: shortage_reasons(lines, &plan),
+            });
         }
-        let mut placed: Vec<&Placement> = plan.iter().filter(|p| p.warehouse_id.is_some()).collect();
-        let sku_of = |p: &Placement| needs.iter().find(|n| n.line_no == p.line_no).map(|n| n.sku_id.clone()).unwrap_or_default();
+        let mut placed: Vec<&Placement> =
+            plan.iter().filter(|p| p.warehouse_id.is_some()).collect();
+        let sku_of = |p: &Placement| {
+            needs
+                .iter()
+                .find(|n| n.line_no == p.line_no)
+                .map(|n| n.sku_id.clone())
+                .unwrap_or_default()
+        };
         placed.sort_by_key(|p| (sku_of(p), p.warehouse_id.clone()));
         let mut done: Vec<(String, String, i64)> = Vec::new();
         let mut lost_race = false;
@@ -122,7 +149,12 @@ pub(crate) async fn reserve_order_in_tx(
         }
         let rows: Vec<AllocationRow> = plan
             .iter()
-            .map(|p| AllocationRow { line_no: p.line_no, sku_id: sku_of(p), warehouse_id: p.warehouse_id.clone(), quantity: p.qty })
+            .map(|p| AllocationRow {
+                line_no: p.line_no,
+                sku_id: sku_of(p),
+                warehouse_id: p.warehouse_id.clone(),
+                quantity: p.qty,
+            })
             .collect();
         let ids: Vec<String> = rows.iter().map(|_| app.new_uuid().to_string()).collect();
         allocations::insert_in_tx(conn, operator, order_id, &ids, &rows, now).await?;
@@ -131,7 +163,10 @@ pub(crate) async fn reserve_order_in_tx(
             (true, true) => "backordered",
             (false, true) => "partial",
         };
-        return Ok(Reservation { allocation, shortages: Vec::new() });
+        return Ok(Reservation {
+            allocation,
+            shortages: Vec::new(),
+        });
     }
     Err(AppError::Conflict {
         code: "inventory.contention",
@@ -151,9 +186,14 @@ pub(crate) async fn release_order_in_tx(
     now: Millis,
 ) -> AppResult<()> {
     for a in allocations::list(conn, operator, order_id).await? {
-        let Some(wh) = a.warehouse_id.as_deref() else { continue };
+        let Some(wh) = a.warehouse_id.as_deref() else {
+            continue;
+        };
         if !stock::release_in_tx(conn, operator, &a.sku_id, wh, a.quantity, now).await? {
-            return Err(AppError::Internal(format!("order {order_id} holds {} of {} at {wh}, more than is reserved", a.quantity, a.sku_id)));
+            return Err(AppError::Internal(format!(
+                "order {order_id} holds {} of {} at {wh}, more than is reserved",
+                a.quantity, a.sku_id
+            )));
         }
         let m = Movement {
             id: app.new_uuid().to_string(),

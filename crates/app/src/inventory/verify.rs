@@ -33,9 +33,14 @@ pub async fn verify_inventory(app: &App) -> AppResult<Vec<Drift>> {
     keys.extend(by_orders.keys().filter(|k| !sums.contains_key(*k)).cloned());
     let mut drifts = Vec::new();
     for key in keys {
-        let [on_hand, reserved, ledger_on_hand, ledger_reserved] = sums.get(&key).copied().unwrap_or_default();
+        let [on_hand, reserved, ledger_on_hand, ledger_reserved] =
+            sums.get(&key).copied().unwrap_or_default();
         let orders_reserved = by_orders.get(&key).copied().unwrap_or(0);
-        let bad = on_hand != ledger_on_hand || reserved != ledger_reserved || reserved != orders_reserved || reserved > on_hand || reserved < 0;
+        let bad = on_hand != ledger_on_hand
+            || reserved != ledger_reserved
+            || reserved != orders_reserved
+            || reserved > on_hand
+            || reserved < 0;
         if bad {
             drifts.push(Drift {
                 sku_id: key.0,

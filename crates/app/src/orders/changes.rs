@@ -32,7 +32,11 @@ pub struct ServiceChange {
 
 fn check_reason(reason: &str, e: &mut FieldErrors) {
     if reason.trim().is_empty() {
-        e.add("reason", "required", "say why the buyer's choice changes (ORD-4)");
+        e.add(
+            "reason",
+            "required",
+            "say why the buyer's choice changes (ORD-4)",
+        );
     }
 }
 
@@ -48,7 +52,12 @@ fn changeable(status: OrderStatus) -> AppResult<()> {
 }
 
 /// Replaces the shipping address; its own problems replace the address holds of the order.
-pub async fn change_shipping_address(app: &App, principal: &Principal, id: &str, c: &AddressChange) -> AppResult<OrderView> {
+pub async fn change_shipping_address(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    c: &AddressChange,
+) -> AppResult<OrderView> {
     principal.require(Permission::ChangeOrders)?;
     let mut e = FieldErrors::new();
     check_reason(&c.reason, &mut e);
@@ -61,16 +70,34 @@ pub async fn change_shipping_address(app: &App, principal: &Principal, id: &str,
     e.into_result().map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
     let mut tx = app.db().begin().await?;
-    let order = orders::get(&mut tx, operator, principal.scope.merchant_id, id).await?.ok_or(AppError::NotFound("order"))?;
+    let order = orders::get(&mut tx, operator, principal.scope.merchant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
     changeable(order.status)?;
     let json = serde_json::to_string(&address).map_err(|e| AppError::Internal(e.to_string()))?;
     orders::update_address_in_tx(&mut tx, operator, id, &json, &address.country, app.now()).await?;
     // Address holds are recomputed from the new address; other holds stay.
-    let mut holds: Vec<FieldError> = parse_holds(&order.holds).into_iter().filter(|h| !h.field.starts_with("shipping_address")).collect();
+    let mut holds: Vec<FieldError> = parse_holds(&order.holds)
+        .into_iter()
+        .filter(|h| !h.field.starts_with("shipping_address"))
+        .collect();
     holds.extend(problems);
-    let holds_json = serde_json::to_string(&holds).map_err(|e| AppError::Internal(e.to_string()))?;
-    orders::set_status_in_tx(&mut tx, operator, id, order.status, order.status, &order.allocation, Some(&holds_json), None, app.now()).await?;
-    let before: serde_json::Value = serde_json::from_str(&order.shipping_address).unwrap_or_default();
+    let holds_json =
+        serde_json::to_string(&holds).map_err(|e| AppError::Internal(e.to_string()))?;
+    orders::set_status_in_tx(
+        &mut tx,
+        operator,
+        id,
+        order.status,
+        order.status,
+        &order.allocation,
+        Some(&holds_json),
+        None,
+        app.now(),
+    )
+    .await?;
+    let before: serde_json::Value =
+        serde_json::from_str(&order.shipping_address).unwrap_or_default();
     let data = serde_json::json!({ "field": "shipping_address", "before": before, "after": address, "buyer_agreed": c.buyer_agreed }).to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(order.merchant_id),
@@ -79,14 +106,21 @@ pub async fn change_shipping_address(app: &App, principal: &Principal, id: &str,
         ..app.event(principal.actor, "order", id, "buyer_request_changed")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    let after = orders::get(&mut tx, operator, None, id).await?.ok_or(AppError::NotFound("order"))?;
+    let after = orders::get(&mut tx, operator, None, id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
     let view = load_view(&mut tx, operator, &after).await?;
     tradeport_store::commit(tx).await?;
     Ok(view)
 }
 
 /// Replaces the service level; a special service makes a second review due.
-pub async fn change_service_level(app: &App, principal: &Principal, id: &str, c: &ServiceChange) -> AppResult<OrderView> {
+pub async fn change_service_level(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    c: &ServiceChange,
+) -> AppResult<OrderView> {
     principal.require(Permission::ChangeOrders)?;
     let operator = principal.scope.operator_id;
     let mut tx = app.db().begin().await?;
@@ -95,15 +129,33 @@ pub async fn change_service_level(app: &App, principal: &Principal, id: &str, c:
     check_reason(&c.reason, &mut e);
     let level = settings.service_level(&c.service_level);
     if level.is_none() {
-        let codes: Vec<&str> = settings.service_levels.iter().map(|l| l.code.as_str()).collect();
-        e.add("service_level", "unknown_service_level", format!("service_level must be one of: {}", codes.join(", ")));
+        let codes: Vec<&str> = settings
+            .service_levels
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect();
+        e.add(
+            "service_level",
+            "unknown_service_level",
+            format!("service_level must be one of: {}", codes.join(", ")),
+        );
     }
     e.into_result().map_err(AppError::Invalid)?;
-    let order = orders::get(&mut tx, operator, principal.scope.merchant_id, id).await?.ok_or(AppError::NotFound("order"))?;
+    let order = orders::get(&mut tx, operator, principal.scope.merchant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
     changeable(order.status)?;
     let special = level.is_some_and(|l| l.special);
     let second_review_due = special || order.total_minor >= settings.second_review_threshold_minor;
-    orders::update_service_in_tx(&mut tx, operator, id, &c.service_level, second_review_due, app.now()).await?;
+    orders::update_service_in_tx(
+        &mut tx,
+        operator,
+        id,
+        &c.service_level,
+        second_review_due,
+        app.now(),
+    )
+    .await?;
     let data = serde_json::json!({ "field": "service_level", "before": order.service_level, "after": c.service_level, "buyer_agreed": c.buyer_agreed }).to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(order.merchant_id),
@@ -112,7 +164,9 @@ pub async fn change_service_level(app: &App, principal: &Principal, id: &str, c:
         ..app.event(principal.actor, "order", id, "buyer_request_changed")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    let after = orders::get(&mut tx, operator, None, id).await?.ok_or(AppError::NotFound("order"))?;
+    let after = orders::get(&mut tx, operator, None, id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
     let view = load_view(&mut tx, operator, &after).await?;
     tradeport_store::commit(tx).await?;
     Ok(view)

@@ -35,33 +35,74 @@ pub struct ConfirmationDocument {
 }
 
 /// The confirmation of a confirmed order.
-pub async fn confirmation_document(app: &App, principal: &Principal, id: &str) -> AppResult<ConfirmationDocument> {
+pub async fn confirmation_document(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+) -> AppResult<ConfirmationDocument> {
     principal.require(Permission::ViewOrders)?;
     let o = get_order(app, principal, id).await?;
     let (Some(order_no), Some(confirmed_at)) = (o.summary.order_no.clone(), o.confirmed_at) else {
         return Err(AppError::Conflict {
             code: "order.not_confirmed",
-            message: format!("the order is {}; its confirmation exists once it is confirmed", o.summary.status),
+            message: format!(
+                "the order is {}; its confirmation exists once it is confirmed",
+                o.summary.status
+            ),
             fields: Vec::new(),
         });
     };
-    let c = Currency::parse(&o.summary.currency).ok_or_else(|| AppError::Internal(format!("stored currency {}", o.summary.currency)))?;
-    let warehouses = crate::inventory::list_warehouses(app, principal).await.unwrap_or_default();
-    let overseas = o.allocations.iter().filter_map(|a| a.warehouse_id.as_ref()).any(|w| warehouses.iter().any(|x| &x.id == w && x.kind == "overseas"));
-    let hours = if overseas { PREPARATION_HOURS_OVERSEAS } else { PREPARATION_HOURS_ORIGIN };
+    let c = Currency::parse(&o.summary.currency)
+        .ok_or_else(|| AppError::Internal(format!("stored currency {}", o.summary.currency)))?;
+    let warehouses = crate::inventory::list_warehouses(app, principal)
+        .await
+        .unwrap_or_default();
+    let overseas = o
+        .allocations
+        .iter()
+        .filter_map(|a| a.warehouse_id.as_ref())
+        .any(|w| {
+            warehouses
+                .iter()
+                .any(|x| &x.id == w && x.kind == "overseas")
+        });
+    let hours = if overseas {
+        PREPARATION_HOURS_OVERSEAS
+    } else {
+        PREPARATION_HOURS_ORIGIN
+    };
     let a = &o.shipping_address;
-    let address_lines = [a.name.clone(), a.company.clone(), a.line1.clone(), a.line2.clone(), format!("{} {} {}", a.postcode, a.city, a.state), a.country.clone()]
-        .into_iter()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
+    let address_lines = [
+        a.name.clone(),
+        a.company.clone(),
+        a.line1.clone(),
+        a.line2.clone(),
+        format!("{} {} {}", a.postcode, a.city, a.state),
+        a.country.clone(),
+    ]
+    .into_iter()
+    .map(|l| l.trim().to_string())
+    .filter(|l| !l.is_empty())
+    .collect();
     Ok(ConfirmationDocument {
         order_no,
         buyer_name: o.summary.buyer_name.clone(),
         buyer_email: o.buyer_email.clone(),
         buyer_phone: o.buyer_phone_e164.clone().unwrap_or(o.buyer_phone.clone()),
         address_lines,
-        items: o.lines.iter().map(|l| (l.sku.clone(), l.name.clone(), l.quantity, c.format(l.unit_price_minor), c.format(l.unit_price_minor * l.quantity))).collect(),
+        items: o
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    l.sku.clone(),
+                    l.name.clone(),
+                    l.quantity,
+                    c.format(l.unit_price_minor),
+                    c.format(l.unit_price_minor * l.quantity),
+                )
+            })
+            .collect(),
         service_level: o.summary.service_level.clone(),
         currency: c.code().into(),
         subtotal: c.format(o.subtotal_minor),
@@ -80,21 +121,44 @@ impl ConfirmationDocument {
         let mut lines = vec![
             PdfLine::heading(format!("Order confirmation {}", self.order_no)),
             PdfLine::text(""),
-            PdfLine::text(format!("Buyer: {} <{}> {}", self.buyer_name, self.buyer_email, self.buyer_phone)),
+            PdfLine::text(format!(
+                "Buyer: {} <{}> {}",
+                self.buyer_name, self.buyer_email, self.buyer_phone
+            )),
             PdfLine::text("Ship to:"),
         ];
-        lines.extend(self.address_lines.iter().map(|l| PdfLine::text(format!("    {l}"))));
+        lines.extend(
+            self.address_lines
+                .iter()
+                .map(|l| PdfLine::text(format!("    {l}"))),
+        );
         lines.push(PdfLine::text(""));
         lines.push(PdfLine::text(format!("Items ({}):", self.currency)));
         for (sku, name, qty, unit, total) in &self.items {
-            lines.push(PdfLine::text(format!("    {qty} x {sku} {name} @ {unit} = {total}")));
+            lines.push(PdfLine::text(format!(
+                "    {qty} x {sku} {name} @ {unit} = {total}"
+            )));
         }
         lines.push(PdfLine::text(""));
         lines.push(PdfLine::text(format!("Service: {}", self.service_level)));
-        lines.push(PdfLine::text(format!("Subtotal {}   Discounts -{}   Shipping {}", self.subtotal, self.discounts, self.shipping)));
-        lines.push(PdfLine::text(format!("Total {} {}   Paid {}", self.total, self.currency, self.paid)));
-        let when = |ms: i64| jiff::Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default();
-        lines.push(PdfLine::text(format!("Confirmed {}; estimated dispatch by {}", when(self.confirmed_at), when(self.estimated_dispatch_at))));
+        lines.push(PdfLine::text(format!(
+            "Subtotal {}   Discounts -{}   Shipping {}",
+            self.subtotal, self.discounts, self.shipping
+        )));
+        lines.push(PdfLine::text(format!(
+            "Total {} {}   Paid {}",
+            self.total, self.currency, self.paid
+        )));
+        let when = |ms: i64| {
+            jiff::Timestamp::from_millisecond(ms)
+                .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default()
+        };
+        lines.push(PdfLine::text(format!(
+            "Confirmed {}; estimated dispatch by {}",
+            when(self.confirmed_at),
+            when(self.estimated_dispatch_at)
+        )));
         render_pdf(&format!("Order {}", self.order_no), &lines)
     }
 }

@@ -30,16 +30,36 @@ pub struct OrderQuery {
 
 fn filter_of(principal: &Principal, q: &OrderQuery) -> AppResult<OrderFilter> {
     let mut statuses = Vec::new();
-    for s in q.status.as_deref().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()) {
+    for s in q
+        .status
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let parsed = OrderStatus::parse(s).ok_or_else(|| {
             let all: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
-            AppError::Invalid(vec![FieldError::new("status", "unknown_status", format!("status must be among: {}", all.join(", ")))])
+            AppError::Invalid(vec![FieldError::new(
+                "status",
+                "unknown_status",
+                format!("status must be among: {}", all.join(", ")),
+            )])
         })?;
         statuses.push(parsed);
     }
-    let merchant_id: Option<TenantId> = match (principal.scope.merchant_id, q.merchant_id.as_deref().filter(|m| !m.is_empty())) {
+    let merchant_id: Option<TenantId> = match (
+        principal.scope.merchant_id,
+        q.merchant_id.as_deref().filter(|m| !m.is_empty()),
+    ) {
         (Some(own), _) => Some(own),
-        (None, Some(m)) => Some(m.parse().map_err(|_| AppError::Invalid(vec![FieldError::new("merchant_id", "invalid", "merchant_id must be a tenant id")]))?),
+        (None, Some(m)) => Some(m.parse().map_err(|_| {
+            AppError::Invalid(vec![FieldError::new(
+                "merchant_id",
+                "invalid",
+                "merchant_id must be a tenant id",
+            )])
+        })?),
         (None, None) => None,
     };
     Ok(OrderFilter {
@@ -58,33 +78,80 @@ pub async fn get_order(app: &App, principal: &Principal, id: &str) -> AppResult<
     principal.require(Permission::ViewOrders)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let order = orders::get(&mut conn, operator, principal.scope.merchant_id, id).await?.ok_or(AppError::NotFound("order"))?;
+    let order = orders::get(&mut conn, operator, principal.scope.merchant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
     load_view(&mut conn, operator, &order).await
 }
 
 /// A page of orders, newest first.
-pub async fn list_orders(app: &App, principal: &Principal, q: &OrderQuery) -> AppResult<Page<OrderSummary>> {
+pub async fn list_orders(
+    app: &App,
+    principal: &Principal,
+    q: &OrderQuery,
+) -> AppResult<Page<OrderSummary>> {
     principal.require(Permission::ViewOrders)?;
-    let page = PageRequest { limit: q.limit, cursor: q.cursor.clone() };
+    let page = PageRequest {
+        limit: q.limit,
+        cursor: q.cursor.clone(),
+    };
     let limit = page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
     let filter = filter_of(principal, q)?;
     let mut conn = app.db().read().await?;
-    let rows = orders::list(&mut conn, principal.scope.operator_id, &filter, page.cursor.as_deref().unwrap_or(""), limit + 1).await?;
-    Ok(Page::from_rows(rows.iter().map(OrderSummary::from).collect(), limit, |o: &OrderSummary| o.id.clone()))
+    let rows = orders::list(
+        &mut conn,
+        principal.scope.operator_id,
+        &filter,
+        page.cursor.as_deref().unwrap_or(""),
+        limit + 1,
+    )
+    .await?;
+    Ok(Page::from_rows(
+        rows.iter().map(OrderSummary::from).collect(),
+        limit,
+        |o: &OrderSummary| o.id.clone(),
+    ))
 }
 
 /// Every order matching the filters as CSV (at most 100,000 rows), newest first.
-pub async fn export_orders_csv(app: &App, principal: &Principal, q: &OrderQuery) -> AppResult<String> {
+pub async fn export_orders_csv(
+    app: &App,
+    principal: &Principal,
+    q: &OrderQuery,
+) -> AppResult<String> {
     principal.require(Permission::ViewOrders)?;
     let filter = filter_of(principal, q)?;
     let mut conn = app.db().read().await?;
     let mut out = csv::Writer::from_writer(Vec::new());
-    let header = ["id", "order_no", "merchant_id", "channel", "channel_order_id", "status", "allocation", "buyer_name", "ship_country", "currency", "total_minor", "service_level", "urgent", "created_at"];
-    out.write_record(header).map_err(|e| AppError::Internal(e.to_string()))?;
+    let header = [
+        "id",
+        "order_no",
+        "merchant_id",
+        "channel",
+        "channel_order_id",
+        "status",
+        "allocation",
+        "buyer_name",
+        "ship_country",
+        "currency",
+        "total_minor",
+        "service_level",
+        "urgent",
+        "created_at",
+    ];
+    out.write_record(header)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let mut before = String::new();
     let mut written = 0usize;
     loop {
-        let rows = orders::list(&mut conn, principal.scope.operator_id, &filter, &before, 1000).await?;
+        let rows = orders::list(
+            &mut conn,
+            principal.scope.operator_id,
+            &filter,
+            &before,
+            1000,
+        )
+        .await?;
         for o in &rows {
             let record = [
                 o.id.clone(),
@@ -102,7 +169,8 @@ pub async fn export_orders_csv(app: &App, principal: &Principal, q: &OrderQuery)
                 o.urgent.to_string(),
                 o.created_at.0.to_string(),
             ];
-            out.write_record(&record).map_err(|e| AppError::Internal(e.to_string()))?;
+            out.write_record(&record)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
         }
         written += rows.len();
         match rows.last() {
@@ -110,7 +178,9 @@ pub async fn export_orders_csv(app: &App, principal: &Principal, q: &OrderQuery)
             _ => break,
         }
     }
-    let bytes = out.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = out
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
 }
 
@@ -118,5 +188,10 @@ pub async fn export_orders_csv(app: &App, principal: &Principal, q: &OrderQuery)
 pub async fn order_counts(app: &App, principal: &Principal) -> AppResult<Vec<(String, i64)>> {
     principal.require(Permission::ViewOrders)?;
     let mut conn = app.db().read().await?;
-    Ok(orders::count_by_status(&mut conn, principal.scope.operator_id, principal.scope.merchant_id).await?)
+    Ok(orders::count_by_status(
+        &mut conn,
+        principal.scope.operator_id,
+        principal.scope.merchant_id,
+    )
+    .await?)
 }

@@ -44,7 +44,11 @@ impl ReviewAction {
 fn illegal(from: OrderStatus, action: OrderAction) -> AppError {
     AppError::Conflict {
         code: "order.illegal_transition",
-        message: format!("an order that is {} cannot be given '{}'", from.as_str(), action.as_str()),
+        message: format!(
+            "an order that is {} cannot be given '{}'",
+            from.as_str(),
+            action.as_str()
+        ),
         fields: Vec::new(),
     }
 }
@@ -69,38 +73,83 @@ pub(crate) async fn apply_in_tx(
     let mut order_no: Option<String> = None;
 
     if order.status.holds_stock() && !to.holds_stock() {
-        release_order_in_tx(app, conn, operator, &order.id, actor, reason.unwrap_or(action.as_str()), now).await?;
+        release_order_in_tx(
+            app,
+            conn,
+            operator,
+            &order.id,
+            actor,
+            reason.unwrap_or(action.as_str()),
+            now,
+        )
+        .await?;
         allocation = "none".into();
     }
     match (action, to) {
         (_, OrderStatus::Approved) => {
             let lines = orders::lines::list(conn, operator, &order.id).await?;
-            let r = reserve_order_in_tx(app, conn, operator, &order.id, &order.ship_country, &lines, settings, forced_warehouse, actor).await?;
+            let r = reserve_order_in_tx(
+                app,
+                conn,
+                operator,
+                &order.id,
+                &order.ship_country,
+                &lines,
+                settings,
+                forced_warehouse,
+                actor,
+            )
+            .await?;
             if r.shortages.is_empty() {
                 allocation = r.allocation.into();
             } else {
                 to = OrderStatus::OnHold;
-                holds = Some(serde_json::to_string(&r.shortages).map_err(|e| AppError::Internal(e.to_string()))?);
+                holds = Some(
+                    serde_json::to_string(&r.shortages)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                );
             }
         }
         (OrderAction::Hold, _) => {
             let why = reason.unwrap_or("held by staff");
-            holds = Some(serde_json::to_string(&[FieldError::new("order", "held_by_staff", why)]).map_err(|e| AppError::Internal(e.to_string()))?);
+            holds = Some(
+                serde_json::to_string(&[FieldError::new("order", "held_by_staff", why)])
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+            );
         }
         (OrderAction::ReleaseHold, _) => holds = Some("[]".into()),
         (OrderAction::Confirm, _) => {
-            let operator_row = tenants::get(conn, operator, operator).await?.ok_or(AppError::NotFound("tenant"))?;
+            let operator_row = tenants::get(conn, operator, operator)
+                .await?
+                .ok_or(AppError::NotFound("tenant"))?;
             let day = local_day(now, &operator_row.timezone);
             let serial = counters::next_serial_in_tx(conn, operator, &day).await?;
-            order_no = Some(format_order_no(&day, serial).ok_or_else(|| AppError::Conflict {
-                code: "order.daily_numbers_exhausted",
-                message: format!("all {} order numbers of {day} are used; confirm after midnight", 999_999),
-                fields: Vec::new(),
-            })?);
+            order_no = Some(
+                format_order_no(&day, serial).ok_or_else(|| AppError::Conflict {
+                    code: "order.daily_numbers_exhausted",
+                    message: format!(
+                        "all {} order numbers of {day} are used; confirm after midnight",
+                        999_999
+                    ),
+                    fields: Vec::new(),
+                })?,
+            );
         }
         _ => {}
     }
-    if !orders::set_status_in_tx(conn, operator, &order.id, order.status, to, &allocation, holds.as_deref(), order_no.as_deref(), now).await? {
+    if !orders::set_status_in_tx(
+        conn,
+        operator,
+        &order.id,
+        order.status,
+        to,
+        &allocation,
+        holds.as_deref(),
+        order_no.as_deref(),
+        now,
+    )
+    .await?
+    {
         return Err(AppError::Conflict {
             code: "order.changed_concurrently",
             message: "the order changed while this action ran; reload it and try again".into(),
@@ -108,8 +157,12 @@ pub(crate) async fn apply_in_tx(
         });
     }
     let kind = match (action, to) {
-        (OrderAction::Approve { .. } | OrderAction::SecondApprove, OrderStatus::OnHold) => "order_held_out_of_stock".to_string(),
-        (OrderAction::Approve { .. }, OrderStatus::PendingSecondReview) => "order_first_review_passed".to_string(),
+        (OrderAction::Approve { .. } | OrderAction::SecondApprove, OrderStatus::OnHold) => {
+            "order_held_out_of_stock".to_string()
+        }
+        (OrderAction::Approve { .. }, OrderStatus::PendingSecondReview) => {
+            "order_first_review_passed".to_string()
+        }
         _ => format!("order_{}", action.as_str()),
     };
     let data = serde_json::json!({ "from": order.status.as_str(), "to": to.as_str(), "allocation": allocation, "order_no": order_no }).to_string();
@@ -120,7 +173,9 @@ pub(crate) async fn apply_in_tx(
         ..app.event(actor, "order", &order.id, &kind)
     };
     tradeport_store::events::append_in_tx(conn, operator, &event).await?;
-    orders::get(conn, operator, None, &order.id).await?.ok_or(AppError::NotFound("order"))
+    orders::get(conn, operator, None, &order.id)
+        .await?
+        .ok_or(AppError::NotFound("order"))
 }
 
 /// Applies a reviewer's action to one order. `approve` on an order awaiting its second review is
@@ -136,21 +191,41 @@ pub async fn review_order(
     let operator = principal.scope.operator_id;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     let mut tx = app.db().begin().await?;
-    let order = orders::get(&mut tx, operator, principal.scope.merchant_id, id).await?.ok_or(AppError::NotFound("order"))?;
+    let order = orders::get(&mut tx, operator, principal.scope.merchant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
     principal.require(match action {
         ReviewAction::Cancel => Permission::ChangeOrders,
-        ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => Permission::SecondReview,
+        ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => {
+            Permission::SecondReview
+        }
         _ => Permission::ReviewOrders,
     })?;
-    if matches!(action, ReviewAction::Reject | ReviewAction::Hold | ReviewAction::Cancel) && reason.is_none() {
-        return Err(AppError::Invalid(vec![FieldError::new("reason", "required", "say why, so the buyer can be told what to do")]));
+    if matches!(
+        action,
+        ReviewAction::Reject | ReviewAction::Hold | ReviewAction::Cancel
+    ) && reason.is_none()
+    {
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "reason",
+            "required",
+            "say why, so the buyer can be told what to do",
+        )]));
     }
     if warehouse_id.is_some() && reason.is_none() {
-        return Err(AppError::Invalid(vec![FieldError::new("reason", "required", "choosing the warehouse by hand needs a reason")]));
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "reason",
+            "required",
+            "choosing the warehouse by hand needs a reason",
+        )]));
     }
     let domain_action = match action {
-        ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => OrderAction::SecondApprove,
-        ReviewAction::Approve => OrderAction::Approve { second_review_due: order.second_review_due },
+        ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => {
+            OrderAction::SecondApprove
+        }
+        ReviewAction::Approve => OrderAction::Approve {
+            second_review_due: order.second_review_due,
+        },
         ReviewAction::Reject => OrderAction::Reject,
         ReviewAction::Hold => OrderAction::Hold,
         ReviewAction::ReleaseHold => OrderAction::ReleaseHold,
@@ -158,7 +233,18 @@ pub async fn review_order(
         ReviewAction::Cancel => OrderAction::Cancel,
     };
     let settings = load_settings_of(&mut tx, operator).await?;
-    let after = apply_in_tx(app, &mut tx, operator, &order, principal.actor, domain_action, reason, warehouse_id, &settings).await?;
+    let after = apply_in_tx(
+        app,
+        &mut tx,
+        operator,
+        &order,
+        principal.actor,
+        domain_action,
+        reason,
+        warehouse_id,
+        &settings,
+    )
+    .await?;
     let view = load_view(&mut tx, operator, &after).await?;
     tradeport_store::commit(tx).await?;
     Ok(view)
@@ -175,17 +261,33 @@ pub struct BulkResult {
 }
 
 /// Approves several orders, each on its own (one failing does not stop the others).
-pub async fn bulk_approve(app: &App, principal: &Principal, ids: &[String]) -> AppResult<Vec<BulkResult>> {
+pub async fn bulk_approve(
+    app: &App,
+    principal: &Principal,
+    ids: &[String],
+) -> AppResult<Vec<BulkResult>> {
     principal.require(Permission::ReviewOrders)?;
     if ids.is_empty() || ids.len() > 500 {
-        return Err(AppError::Invalid(vec![FieldError::new("ids", "out_of_range", "send 1 to 500 order ids")]));
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "ids",
+            "out_of_range",
+            "send 1 to 500 order ids",
+        )]));
     }
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let result = review_order(app, principal, id, ReviewAction::Approve, None, None).await;
         out.push(match result {
-            Ok(v) => BulkResult { id: id.clone(), status: Some(v.summary.status), error: None },
-            Err(e) => BulkResult { id: id.clone(), status: None, error: Some(e.to_string()) },
+            Ok(v) => BulkResult {
+                id: id.clone(),
+                status: Some(v.summary.status),
+                error: None,
+            },
+            Err(e) => BulkResult {
+                id: id.clone(),
+                status: None,
+                error: Some(e.to_string()),
+            },
         });
     }
     Ok(out)

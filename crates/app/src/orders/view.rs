@@ -80,7 +80,12 @@ impl From<&OrderRow> for OrderSummary {
             total_minor: o.total_minor,
             service_level: o.service_level.clone(),
             urgent: o.urgent,
-            flags: o.flags.split(',').filter(|f| !f.is_empty()).map(str::to_string).collect(),
+            flags: o
+                .flags
+                .split(',')
+                .filter(|f| !f.is_empty())
+                .map(str::to_string)
+                .collect(),
             second_review_due: o.second_review_due,
             created_at: o.created_at.0,
         }
@@ -136,7 +141,11 @@ pub(crate) fn parse_holds(json: &str) -> Vec<FieldError> {
 }
 
 /// Loads everything shown of an order.
-pub(crate) async fn load_view(conn: &mut AnyConnection, operator: TenantId, o: &OrderRow) -> AppResult<OrderView> {
+pub(crate) async fn load_view(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    o: &OrderRow,
+) -> AppResult<OrderView> {
     let operator_lines = lines::list(conn, operator, &o.id).await?;
     let allocs = allocations::list(conn, operator, &o.id).await?;
     let evs = events::list_for_subject(conn, operator, "order", &o.id).await?;
@@ -149,7 +158,8 @@ pub(crate) async fn load_view(conn: &mut AnyConnection, operator: TenantId, o: &
         shipping_address: serde_json::from_str(&o.shipping_address).unwrap_or_default(),
         subtotal_minor: o.subtotal_minor,
         discount_minor: o.discount_minor,
-        discounts: serde_json::from_str(&o.discounts).unwrap_or(serde_json::Value::Array(Vec::new())),
+        discounts: serde_json::from_str(&o.discounts)
+            .unwrap_or(serde_json::Value::Array(Vec::new())),
         shipping_fee_minor: o.shipping_fee_minor,
         paid_minor: o.paid_minor,
         payment_method: o.payment_method.clone(),
@@ -161,9 +171,24 @@ pub(crate) async fn load_view(conn: &mut AnyConnection, operator: TenantId, o: &
         confirmed_at: o.confirmed_at.map(|m| m.0),
         lines: operator_lines
             .into_iter()
-            .map(|l| LineView { line_no: l.line_no, sku_id: l.sku_id, sku: l.sku, name: l.name, variant: l.variant, quantity: l.quantity, unit_price_minor: l.unit_price_minor })
+            .map(|l| LineView {
+                line_no: l.line_no,
+                sku_id: l.sku_id,
+                sku: l.sku,
+                name: l.name,
+                variant: l.variant,
+                quantity: l.quantity,
+                unit_price_minor: l.unit_price_minor,
+            })
             .collect(),
-        allocations: allocs.into_iter().map(|a| AllocationView { line_no: a.line_no, warehouse_id: a.warehouse_id, quantity: a.quantity }).collect(),
+        allocations: allocs
+            .into_iter()
+            .map(|a| AllocationView {
+                line_no: a.line_no,
+                warehouse_id: a.warehouse_id,
+                quantity: a.quantity,
+            })
+            .collect(),
         events: evs
             .into_iter()
             .map(|e| EventView {

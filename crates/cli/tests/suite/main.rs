@@ -4,8 +4,10 @@
 mod access_api;
 mod browser;
 mod cli;
+mod concurrency;
 mod errors;
 mod health;
 mod helpers;
 mod login;
+mod orders;
 mod schema;

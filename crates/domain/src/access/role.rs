@@ -138,7 +138,8 @@ impl Role {
             ViewDashboard | ViewInventory | ViewOrders => true,
             ViewMerchants | ViewSettings => self != Merchant,
             ManageApiKeys => matches!(self, Admin | Merchant),
-            ManageMerchants | ManageUsers | ManageSettings | ManageWarehouses | ManageGoodsRules => self == Admin,
+            ManageMerchants | ManageUsers | ManageSettings | ManageWarehouses
+            | ManageGoodsRules => self == Admin,
             ManageCatalog => matches!(self, Admin | OrderManager | Warehouse | Merchant),
             AdjustStock => matches!(self, Admin | Warehouse),
             CreateOrders => matches!(self, Admin | OrderManager | CustomerService | Merchant),
@@ -172,7 +173,10 @@ mod tests {
 
     #[test]
     fn only_reviewers_and_admins_give_the_second_review() {
-        let allowed: Vec<Role> = Role::ALL.into_iter().filter(|r| r.can(Permission::SecondReview)).collect();
+        let allowed: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.can(Permission::SecondReview))
+            .collect();
         assert_eq!(allowed, [Role::Admin, Role::Reviewer]);
         assert!(!Role::Merchant.can(Permission::ReviewOrders));
         assert!(Role::Merchant.can(Permission::CreateOrders));

@@ -50,7 +50,11 @@ pub struct ServiceLevel {
 }
 
 fn level(code: &str, min_shipping_fee_minor: i64, special: bool) -> ServiceLevel {
-    ServiceLevel { code: code.into(), min_shipping_fee_minor, special }
+    ServiceLevel {
+        code: code.into(),
+        min_shipping_fee_minor,
+        special,
+    }
 }
 
 impl Default for TenantSettings {
@@ -109,20 +113,40 @@ impl TenantSettings {
             );
         }
         if self.second_review_threshold_minor < 0 {
-            errors.add("second_review_threshold_minor", "out_of_range", "second_review_threshold_minor must be zero or more");
+            errors.add(
+                "second_review_threshold_minor",
+                "out_of_range",
+                "second_review_threshold_minor must be zero or more",
+            );
         }
         if !["split", "single_warehouse"].contains(&self.allocation_policy.as_str()) {
-            errors.add("allocation_policy", "unknown_policy", "allocation_policy must be split or single_warehouse");
+            errors.add(
+                "allocation_policy",
+                "unknown_policy",
+                "allocation_policy must be split or single_warehouse",
+            );
         }
         if !["backorder", "hold"].contains(&self.shortage_policy.as_str()) {
-            errors.add("shortage_policy", "unknown_policy", "shortage_policy must be backorder or hold");
+            errors.add(
+                "shortage_policy",
+                "unknown_policy",
+                "shortage_policy must be backorder or hold",
+            );
         }
         if self.service_levels.is_empty() {
-            errors.add("service_levels", "required", "at least one service level is needed, e.g. standard");
+            errors.add(
+                "service_levels",
+                "required",
+                "at least one service level is needed, e.g. standard",
+            );
         }
         for (n, l) in self.service_levels.iter().enumerate() {
             if l.code.trim().is_empty() || l.min_shipping_fee_minor < 0 {
-                errors.add(&format!("service_levels[{n}]"), "invalid", "a service level needs a code and a fee of zero or more");
+                errors.add(
+                    &format!("service_levels[{n}]"),
+                    "invalid",
+                    "a service level needs a code and a fee of zero or more",
+                );
             }
         }
         errors.into_result()

@@ -60,7 +60,9 @@ impl Trait {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s.trim().to_ascii_lowercase())
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s.trim().to_ascii_lowercase())
     }
 }
 
@@ -133,29 +135,68 @@ pub fn validate_sku(i: &SkuInput) -> Result<NewSku, Vec<FieldError>> {
     let mut e = FieldErrors::new();
     let sku = i.sku.trim().to_string();
     if sku.is_empty() || sku.len() > 64 || sku.chars().any(|c| c.is_whitespace()) {
-        e.add("sku", "invalid_sku", "sku must be 1-64 characters without spaces, e.g. LMP-DESK-01");
+        e.add(
+            "sku",
+            "invalid_sku",
+            "sku must be 1-64 characters without spaces, e.g. LMP-DESK-01",
+        );
     }
     if i.name.trim().is_empty() {
-        e.add("name", "required", "name is required, e.g. Desk lamp, brass");
+        e.add(
+            "name",
+            "required",
+            "name is required, e.g. Desk lamp, brass",
+        );
     }
-    for (field, v) in [("weight_g", i.weight_g), ("length_mm", i.length_mm), ("width_mm", i.width_mm), ("height_mm", i.height_mm)] {
+    for (field, v) in [
+        ("weight_g", i.weight_g),
+        ("length_mm", i.length_mm),
+        ("width_mm", i.width_mm),
+        ("height_mm", i.height_mm),
+    ] {
         if v < 0 {
             e.add(field, "negative", format!("{field} must be zero or more"));
         }
     }
     if i.declared_value_minor < 0 {
-        e.add("declared_value_minor", "negative", "declared_value_minor must be zero or more (minor units, e.g. 1999 for 19.99)");
+        e.add(
+            "declared_value_minor",
+            "negative",
+            "declared_value_minor must be zero or more (minor units, e.g. 1999 for 19.99)",
+        );
     }
-    let currency = Currency::parse(if i.declared_currency.is_empty() { "USD" } else { &i.declared_currency });
+    let currency = Currency::parse(if i.declared_currency.is_empty() {
+        "USD"
+    } else {
+        &i.declared_currency
+    });
     if currency.is_none() {
-        e.add("declared_currency", "unknown_currency", "declared_currency must be an ISO 4217 code, e.g. USD");
+        e.add(
+            "declared_currency",
+            "unknown_currency",
+            "declared_currency must be an ISO 4217 code, e.g. USD",
+        );
     }
-    let hs: String = i.hs_code.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
-    if !hs.is_empty() && !(hs.len() >= 6 && hs.len() <= 10 && hs.chars().all(|c| c.is_ascii_digit())) {
-        e.add("hs_code", "invalid_hs_code", "hs_code must be 6 to 10 digits, e.g. 8513.10 or 851310");
+    let hs: String = i
+        .hs_code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .collect();
+    if !hs.is_empty()
+        && !(hs.len() >= 6 && hs.len() <= 10 && hs.chars().all(|c| c.is_ascii_digit()))
+    {
+        e.add(
+            "hs_code",
+            "invalid_hs_code",
+            "hs_code must be 6 to 10 digits, e.g. 8513.10 or 851310",
+        );
     }
     if !i.origin_country.is_empty() && !is_known_country(&i.origin_country) {
-        e.add("origin_country", "unknown_country", "origin_country must be an ISO 3166-1 alpha-2 code, e.g. CN");
+        e.add(
+            "origin_country",
+            "unknown_country",
+            "origin_country must be an ISO 3166-1 alpha-2 code, e.g. CN",
+        );
     }
     let mut traits = Vec::new();
     for (n, t) in i.traits.iter().enumerate() {
@@ -164,7 +205,11 @@ pub fn validate_sku(i: &SkuInput) -> Result<NewSku, Vec<FieldError>> {
             Some(_) => {}
             None => {
                 let names: Vec<&str> = Trait::ALL.iter().map(|t| t.as_str()).collect();
-                e.add(&format!("traits[{n}]"), "unknown_trait", format!("trait '{t}' is unknown; use one of: {}", names.join(", ")));
+                e.add(
+                    &format!("traits[{n}]"),
+                    "unknown_trait",
+                    format!("trait '{t}' is unknown; use one of: {}", names.join(", ")),
+                );
             }
         }
     }
@@ -191,15 +236,38 @@ mod tests {
 
     #[test]
     fn a_sku_with_bad_fields_names_each() {
-        let i = SkuInput { sku: "has space".into(), hs_code: "12".into(), traits: vec!["sharp".into()], ..Default::default() };
-        let fields: Vec<String> = validate_sku(&i).unwrap_err().into_iter().map(|e| e.field).collect();
+        let i = SkuInput {
+            sku: "has space".into(),
+            hs_code: "12".into(),
+            traits: vec!["sharp".into()],
+            ..Default::default()
+        };
+        let fields: Vec<String> = validate_sku(&i)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["sku", "name", "hs_code", "traits[0]"]);
     }
 
     #[test]
     fn a_good_sku_is_normalised() {
-        let i = SkuInput { sku: "PB-20K".into(), name: "Power bank".into(), hs_code: "8507.60".into(), traits: vec!["UN3480".into()], origin_country: "cn".into(), ..Default::default() };
+        let i = SkuInput {
+            sku: "PB-20K".into(),
+            name: "Power bank".into(),
+            hs_code: "8507.60".into(),
+            traits: vec!["UN3480".into()],
+            origin_country: "cn".into(),
+            ..Default::default()
+        };
         let s = validate_sku(&i).unwrap();
-        assert_eq!((s.hs_code.as_str(), s.origin_country.as_str(), s.traits.as_slice()), ("850760", "CN", &[Trait::Un3480][..]));
+        assert_eq!(
+            (
+                s.hs_code.as_str(),
+                s.origin_country.as_str(),
+                s.traits.as_slice()
+            ),
+            ("850760", "CN", &[Trait::Un3480][..])
+        );
     }
 }

@@ -19,11 +19,26 @@ use serde::Deserialize;
 use super::goods::{GoodsAction, GoodsRule, screen_goods};
 use crate::access::TenantSettings;
 use crate::inventory::Trait;
-use crate::kernel::{Address, Currency, Email, FieldError, FieldErrors, address_problems, is_known_country, normalise_phone};
+use crate::kernel::{
+    Address, Currency, Email, FieldError, FieldErrors, address_problems, is_known_country,
+    normalise_phone,
+};
 
 /// Channels an order may come from (ORD-1).
-pub const CHANNELS: [&str; 12] =
-    ["web", "app", "mini_program", "shopify", "woocommerce", "amazon", "ebay", "independent_site", "csv", "phone", "email", "walk_in"];
+pub const CHANNELS: [&str; 12] = [
+    "web",
+    "app",
+    "mini_program",
+    "shopify",
+    "woocommerce",
+    "amazon",
+    "ebay",
+    "independent_site",
+    "csv",
+    "phone",
+    "email",
+    "walk_in",
+];
 
 /// The buyer as sent.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -137,29 +152,60 @@ pub fn validate_order(
     let mut holds = FieldErrors::new();
 
     if !CHANNELS.contains(&i.channel.as_str()) {
-        reject.add("channel", "unknown_channel", format!("channel must be one of: {}", CHANNELS.join(", ")));
+        reject.add(
+            "channel",
+            "unknown_channel",
+            format!("channel must be one of: {}", CHANNELS.join(", ")),
+        );
     }
     let channel_order_id = i.channel_order_id.trim();
     if channel_order_id.is_empty() || channel_order_id.len() > 100 {
         reject.add("channel_order_id", "required", "channel_order_id is required: the order's id in its channel, e.g. #1001 (at most 100 characters)");
     }
     if i.buyer.name.trim().is_empty() {
-        reject.add("buyer.name", "required", "buyer.name is required, e.g. Jane Smith");
+        reject.add(
+            "buyer.name",
+            "required",
+            "buyer.name is required, e.g. Jane Smith",
+        );
     }
     let currency = Currency::parse(&i.currency);
     if currency.is_none() {
-        reject.add("currency", "unknown_currency", "currency must be an ISO 4217 code, e.g. USD, EUR, GBP, CNY");
+        reject.add(
+            "currency",
+            "unknown_currency",
+            "currency must be an ISO 4217 code, e.g. USD, EUR, GBP, CNY",
+        );
     }
     let service = settings.service_level(&i.service_level);
     if service.is_none() {
-        let codes: Vec<&str> = settings.service_levels.iter().map(|l| l.code.as_str()).collect();
-        reject.add("service_level", "unknown_service_level", format!("service_level must be one of: {}", codes.join(", ")));
+        let codes: Vec<&str> = settings
+            .service_levels
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect();
+        reject.add(
+            "service_level",
+            "unknown_service_level",
+            format!("service_level must be one of: {}", codes.join(", ")),
+        );
     }
     if i.payment_method.trim().is_empty() {
-        reject.add("payment_method", "required", "payment_method is required, e.g. card, paypal, bank_transfer, cash_on_delivery");
+        reject.add(
+            "payment_method",
+            "required",
+            "payment_method is required, e.g. card, paypal, bank_transfer, cash_on_delivery",
+        );
     }
     if !PAYMENT_STATUSES.contains(&i.payment_status.as_str()) {
-        reject.add("payment_status", "unknown_payment_status", format!("payment_status must be one of: {}", PAYMENT_STATUSES.join(", ")));
+        reject.add(
+            "payment_status",
+            "unknown_payment_status",
+            format!(
+                "payment_status must be one of: {}",
+                PAYMENT_STATUSES.join(", ")
+            ),
+        );
     }
     let destination = i.shipping_address.country.trim().to_ascii_uppercase();
     if !is_known_country(&destination) {
@@ -169,15 +215,27 @@ pub fn validate_order(
             "shipping_address.country must be an ISO 3166-1 alpha-2 code, e.g. GB, US, DE",
         );
     }
-    for (field, v) in [("shipping_fee_minor", i.shipping_fee_minor), ("total_minor", i.total_minor), ("paid_minor", i.paid_minor)] {
+    for (field, v) in [
+        ("shipping_fee_minor", i.shipping_fee_minor),
+        ("total_minor", i.total_minor),
+        ("paid_minor", i.paid_minor),
+    ] {
         if v < 0 {
-            reject.add(field, "negative", format!("{field} must be zero or more (minor units, e.g. 1999 for 19.99)"));
+            reject.add(
+                field,
+                "negative",
+                format!("{field} must be zero or more (minor units, e.g. 1999 for 19.99)"),
+            );
         }
     }
 
     // Lines, SKUs and goods rules.
     if i.lines.is_empty() {
-        reject.add("lines", "required", "an order needs at least one line with sku and quantity");
+        reject.add(
+            "lines",
+            "required",
+            "an order needs at least one line with sku and quantity",
+        );
     }
     let mut lines = Vec::new();
     let mut subtotal: i64 = 0;
@@ -187,9 +245,14 @@ pub fn validate_order(
             reject.add(&f("quantity"), "not_positive", "quantity must be 1 or more");
         }
         if l.unit_price_minor < 0 {
-            reject.add(&f("unit_price_minor"), "negative", "unit_price_minor must be zero or more");
+            reject.add(
+                &f("unit_price_minor"),
+                "negative",
+                "unit_price_minor must be zero or more",
+            );
         }
-        subtotal = subtotal.saturating_add(l.quantity.max(0).saturating_mul(l.unit_price_minor.max(0)));
+        subtotal =
+            subtotal.saturating_add(l.quantity.max(0).saturating_mul(l.unit_price_minor.max(0)));
         match skus.get(l.sku.trim()) {
             None => reject.add(&f("sku"), "unknown_sku", format!("SKU '{}' is not in this merchant's catalogue; add it first or correct the code", l.sku.trim())),
             Some(s) if !s.active => reject.add(&f("sku"), "inactive_sku", format!("SKU '{}' is inactive; reactivate it or choose another", l.sku.trim())),
@@ -218,7 +281,11 @@ pub fn validate_order(
     let mut discount: i64 = 0;
     for (n, d) in i.discounts.iter().enumerate() {
         if d.amount_minor < 0 {
-            reject.add(&format!("discounts[{n}].amount_minor"), "negative", "a discount is a positive amount to subtract");
+            reject.add(
+                &format!("discounts[{n}].amount_minor"),
+                "negative",
+                "a discount is a positive amount to subtract",
+            );
         }
         discount = discount.saturating_add(d.amount_minor.max(0));
     }
@@ -227,7 +294,15 @@ pub fn validate_order(
         && reject.is_empty()
     {
         if discount > subtotal {
-            reject.add("discounts", "exceeds_subtotal", format!("discounts of {} exceed the lines' {}", c.format(discount), c.format(subtotal)));
+            reject.add(
+                "discounts",
+                "exceeds_subtotal",
+                format!(
+                    "discounts of {} exceed the lines' {}",
+                    c.format(discount),
+                    c.format(subtotal)
+                ),
+            );
         } else if i.total_minor != expected_total {
             reject.add(
                 "total_minor",
@@ -249,7 +324,11 @@ pub fn validate_order(
     // What makes the order wait for the buyer (ORD-10).
     let phone_e164 = normalise_phone(&i.buyer.phone, &destination);
     if i.buyer.phone.trim().is_empty() {
-        holds.add("buyer.phone", "phone_missing", "buyer.phone is missing; ask the buyer for a phone number the carrier can call");
+        holds.add(
+            "buyer.phone",
+            "phone_missing",
+            "buyer.phone is missing; ask the buyer for a phone number the carrier can call",
+        );
     } else if phone_e164.is_none() {
         holds.add(
             "buyer.phone",
@@ -260,7 +339,13 @@ pub fn validate_order(
     let email = match Email::parse(&i.buyer.email) {
         Ok(e) => e.as_str().to_string(),
         Err(why) => {
-            holds.add("buyer.email", "email_invalid", format!("buyer.email {why}; ask the buyer for an address to send the confirmation to"));
+            holds.add(
+                "buyer.email",
+                "email_invalid",
+                format!(
+                    "buyer.email {why}; ask the buyer for an address to send the confirmation to"
+                ),
+            );
             i.buyer.email.trim().to_string()
         }
     };
@@ -319,18 +404,47 @@ mod tests {
     use crate::orders::default_goods_rules;
 
     fn skus() -> HashMap<String, SkuFacts> {
-        let mk = |id: &str, traits: Vec<Trait>| SkuFacts { id: id.into(), name: id.into(), active: true, traits, hs_code: String::new() };
-        HashMap::from([("LAMP".to_string(), mk("s1", vec![])), ("PB".to_string(), mk("s2", vec![Trait::Un3480]))])
+        let mk = |id: &str, traits: Vec<Trait>| SkuFacts {
+            id: id.into(),
+            name: id.into(),
+            active: true,
+            traits,
+            hs_code: String::new(),
+        };
+        HashMap::from([
+            ("LAMP".to_string(), mk("s1", vec![])),
+            ("PB".to_string(), mk("s2", vec![Trait::Un3480])),
+        ])
     }
 
     fn order() -> OrderInput {
         OrderInput {
             channel: "shopify".into(),
             channel_order_id: "#1001".into(),
-            buyer: BuyerInput { name: "Ada Lovelace".into(), phone: "020 7946 0958".into(), email: "ada@example.com".into(), language: "en".into() },
-            shipping_address: Address { name: "Ada".into(), line1: "1 Lovelace Way".into(), city: "London".into(), postcode: "EC1Y 8SY".into(), country: "GB".into(), ..Default::default() },
-            lines: vec![LineInput { sku: "LAMP".into(), quantity: 2, unit_price_minor: 2500, variant: String::new() }],
-            discounts: vec![DiscountInput { code: "WELCOME".into(), amount_minor: 500 }],
+            buyer: BuyerInput {
+                name: "Ada Lovelace".into(),
+                phone: "020 7946 0958".into(),
+                email: "ada@example.com".into(),
+                language: "en".into(),
+            },
+            shipping_address: Address {
+                name: "Ada".into(),
+                line1: "1 Lovelace Way".into(),
+                city: "London".into(),
+                postcode: "EC1Y 8SY".into(),
+                country: "GB".into(),
+                ..Default::default()
+            },
+            lines: vec![LineInput {
+                sku: "LAMP".into(),
+                quantity: 2,
+                unit_price_minor: 2500,
+                variant: String::new(),
+            }],
+            discounts: vec![DiscountInput {
+                code: "WELCOME".into(),
+                amount_minor: 500,
+            }],
             shipping_fee_minor: 800,
             currency: "GBP".into(),
             total_minor: 5300,
@@ -343,20 +457,36 @@ mod tests {
     }
 
     fn check(i: &OrderInput) -> Result<ValidatedOrder, Vec<FieldError>> {
-        validate_order(i, &skus(), &TenantSettings::default(), &default_goods_rules())
+        validate_order(
+            i,
+            &skus(),
+            &TenantSettings::default(),
+            &default_goods_rules(),
+        )
     }
 
     #[test]
     fn a_clean_paid_order_passes_with_nothing_to_hold() {
         let v = check(&order()).unwrap();
-        assert!(v.holds.is_empty() && v.flags.is_empty() && !v.second_review_due, "{:?}", v.holds);
-        assert_eq!((v.subtotal_minor, v.discount_minor, v.total_minor), (5000, 500, 5300));
+        assert!(
+            v.holds.is_empty() && v.flags.is_empty() && !v.second_review_due,
+            "{:?}",
+            v.holds
+        );
+        assert_eq!(
+            (v.subtotal_minor, v.discount_minor, v.total_minor),
+            (5000, 500, 5300)
+        );
         assert_eq!(v.phone_e164.as_deref(), Some("+442079460958"));
     }
 
     #[test]
     fn a_total_that_does_not_reconcile_is_rejected_with_the_arithmetic() {
-        let e = check(&OrderInput { total_minor: 5400, ..order() }).unwrap_err();
+        let e = check(&OrderInput {
+            total_minor: 5400,
+            ..order()
+        })
+        .unwrap_err();
         assert_eq!(e[0].field, "total_minor");
         assert!(e[0].message.contains("= 53.00"), "{}", e[0].message);
     }
@@ -368,13 +498,23 @@ mod tests {
         let v = check(&i).unwrap();
         assert_eq!(v.holds.len(), 1);
         assert_eq!(v.holds[0].field, "shipping_address.postcode");
-        assert_eq!(v.holds[0].message, "postcode is required for United Kingdom, e.g. EC1Y 8SY");
+        assert_eq!(
+            v.holds[0].message,
+            "postcode is required for United Kingdom, e.g. EC1Y 8SY"
+        );
     }
 
     #[test]
     fn an_impossible_us_phone_is_held() {
         let mut i = order();
-        i.shipping_address = Address { line1: "1 Infinite Loop".into(), city: "Cupertino".into(), state: "CA".into(), postcode: "95014".into(), country: "US".into(), ..Default::default() };
+        i.shipping_address = Address {
+            line1: "1 Infinite Loop".into(),
+            city: "Cupertino".into(),
+            state: "CA".into(),
+            postcode: "95014".into(),
+            country: "US".into(),
+            ..Default::default()
+        };
         i.buyer.phone = "(000) 000-0000".into();
         let v = check(&i).unwrap();
         assert_eq!(v.holds[0].code, "phone_invalid");
@@ -386,7 +526,10 @@ mod tests {
         let mut i = order();
         i.lines[0].sku = "PB".into();
         let e = check(&i).unwrap_err();
-        assert_eq!((e[0].field.as_str(), e[0].code.as_str()), ("lines[0].sku", "prohibited_goods"));
+        assert_eq!(
+            (e[0].field.as_str(), e[0].code.as_str()),
+            ("lines[0].sku", "prohibited_goods")
+        );
         assert!(e[0].message.contains("LI_ION_STANDALONE"));
     }
 
@@ -394,14 +537,27 @@ mod tests {
     fn unknown_skus_bad_quantities_and_unknown_channels_are_all_reported() {
         let mut i = order();
         i.channel = "fax".into();
-        i.lines = vec![LineInput { sku: "NOPE".into(), quantity: 0, unit_price_minor: 1, variant: String::new() }];
+        i.lines = vec![LineInput {
+            sku: "NOPE".into(),
+            quantity: 0,
+            unit_price_minor: 1,
+            variant: String::new(),
+        }];
         let codes: Vec<String> = check(&i).unwrap_err().into_iter().map(|e| e.code).collect();
         assert_eq!(codes, ["unknown_channel", "not_positive", "unknown_sku"]);
     }
 
     #[test]
     fn unpaid_orders_and_unpaid_express_are_held_and_remarks_flag() {
-        let i = OrderInput { paid_minor: 0, payment_status: "unpaid".into(), service_level: "express".into(), shipping_fee_minor: 0, total_minor: 4500, remarks: "gift wrap please".into(), ..order() };
+        let i = OrderInput {
+            paid_minor: 0,
+            payment_status: "unpaid".into(),
+            service_level: "express".into(),
+            shipping_fee_minor: 0,
+            total_minor: 4500,
+            remarks: "gift wrap please".into(),
+            ..order()
+        };
         let v = check(&i).unwrap();
         let codes: Vec<&str> = v.holds.iter().map(|h| h.code.as_str()).collect();
         assert_eq!(codes, ["not_paid", "service_not_paid"]);
@@ -410,9 +566,22 @@ mod tests {
 
     #[test]
     fn big_orders_and_special_services_need_a_second_review() {
-        let big = OrderInput { lines: vec![LineInput { sku: "LAMP".into(), quantity: 100, unit_price_minor: 1000, variant: String::new() }], total_minor: 100_300, paid_minor: 100_300, ..order() };
+        let big = OrderInput {
+            lines: vec![LineInput {
+                sku: "LAMP".into(),
+                quantity: 100,
+                unit_price_minor: 1000,
+                variant: String::new(),
+            }],
+            total_minor: 100_300,
+            paid_minor: 100_300,
+            ..order()
+        };
         assert!(check(&big).unwrap().second_review_due);
-        let special = OrderInput { service_level: "oversized".into(), ..order() };
+        let special = OrderInput {
+            service_level: "oversized".into(),
+            ..order()
+        };
         let v = check(&special).unwrap();
         assert!(v.second_review_due && v.flags.contains(&"special_service".to_string()));
     }

@@ -7,7 +7,8 @@ mod status;
 
 pub use goods::{GoodsAction, GoodsRule, default_goods_rules, screen_goods};
 pub use intake::{
-    BuyerInput, CHANNELS, DiscountInput, LineInput, OrderInput, SkuFacts, ValidatedLine, ValidatedOrder, validate_order,
+    BuyerInput, CHANNELS, DiscountInput, LineInput, OrderInput, SkuFacts, ValidatedLine,
+    ValidatedOrder, validate_order,
 };
 pub use numbering::{SERIAL_WIDTH, format_order_no, local_day};
 pub use status::{OrderAction, OrderStatus, transition};

@@ -19,7 +19,9 @@ pub fn local_day(at: Millis, timezone: &str) -> String {
 
 /// The order number of serial `serial` on `day`; `None` past the day's capacity.
 pub fn format_order_no(day: &str, serial: i64) -> Option<String> {
-    (1..10i64.pow(SERIAL_WIDTH as u32)).contains(&serial).then(|| format!("{day}{serial:0width$}", width = SERIAL_WIDTH))
+    (1..10i64.pow(SERIAL_WIDTH as u32))
+        .contains(&serial)
+        .then(|| format!("{day}{serial:0width$}", width = SERIAL_WIDTH))
 }
 
 #[cfg(test)]
@@ -36,8 +38,14 @@ mod tests {
 
     #[test]
     fn numbers_are_padded_and_bounded() {
-        assert_eq!(format_order_no("20260325", 1).as_deref(), Some("20260325000001"));
-        assert_eq!(format_order_no("20260325", 999_999).as_deref(), Some("20260325999999"));
+        assert_eq!(
+            format_order_no("20260325", 1).as_deref(),
+            Some("20260325000001")
+        );
+        assert_eq!(
+            format_order_no("20260325", 999_999).as_deref(),
+            Some("20260325999999")
+        );
         assert_eq!(format_order_no("20260325", 1_000_000), None);
         assert_eq!(format_order_no("20260325", 0), None);
     }

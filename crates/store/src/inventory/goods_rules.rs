@@ -8,7 +8,13 @@ use tradeport_domain::orders::{GoodsAction, GoodsRule};
 use crate::{StoreError, StoreResult};
 
 /// Inserts a rule.
-pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, id: &str, r: &GoodsRule, now: Millis) -> StoreResult<()> {
+pub async fn insert_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    r: &GoodsRule,
+    now: Millis,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO goods_rules (id, tenant_id, code, trait, hs_prefix, destinations, action, message, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -39,10 +45,18 @@ pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<
             let destinations: String = r.try_get(3)?;
             Ok(GoodsRule {
                 code: r.try_get(0)?,
-                trait_: r.try_get::<Option<String>, _>(1)?.as_deref().and_then(Trait::parse),
+                trait_: r
+                    .try_get::<Option<String>, _>(1)?
+                    .as_deref()
+                    .and_then(Trait::parse),
                 hs_prefix: r.try_get(2)?,
-                destinations: destinations.split(',').filter(|d| !d.is_empty()).map(str::to_string).collect(),
-                action: GoodsAction::parse(&action).ok_or_else(|| StoreError::Corrupt(format!("goods action {action}")))?,
+                destinations: destinations
+                    .split(',')
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                action: GoodsAction::parse(&action)
+                    .ok_or_else(|| StoreError::Corrupt(format!("goods action {action}")))?,
                 message: r.try_get(5)?,
             })
         })
@@ -50,7 +64,15 @@ pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<
 }
 
 /// Deletes the rule with this code; false when there was none.
-pub async fn delete_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, code: &str) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM goods_rules WHERE tenant_id = $1 AND code = $2").bind(tenant_id.to_string()).bind(code).execute(conn).await?;
+pub async fn delete_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    code: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query("DELETE FROM goods_rules WHERE tenant_id = $1 AND code = $2")
+        .bind(tenant_id.to_string())
+        .bind(code)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }

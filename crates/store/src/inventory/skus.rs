@@ -5,8 +5,9 @@ use sqlx::{AnyConnection, Row};
 use tradeport_domain::inventory::{NewSku, Trait};
 use tradeport_domain::kernel::{Millis, TenantId};
 
-use crate::access::{parse_tenant_id};
 use crate::StoreResult;
+use crate::access::parse_tenant_id;
+use crate::sql::Sql;
 
 /// A stored SKU.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,11 +52,22 @@ fn from_row(r: &AnyRow) -> StoreResult<SkuRow> {
 }
 
 fn traits_text(traits: &[Trait]) -> String {
-    traits.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")
+    traits
+        .iter()
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Inserts a SKU, or updates the one with the same code for the merchant; returns its id.
-pub async fn upsert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: TenantId, id: &str, s: &NewSku, now: Millis) -> StoreResult<String> {
+pub async fn upsert_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: TenantId,
+    id: &str,
+    s: &NewSku,
+    now: Millis,
+) -> StoreResult<String> {
     let stored: String = sqlx::query_scalar(
         "INSERT INTO skus (id, tenant_id, merchant_id, sku, name, barcode, weight_g, length_mm, width_mm, height_mm, \
          declared_value_minor, declared_currency, hs_code, origin_country, category, traits, active, created_at, updated_at) \
@@ -91,8 +103,15 @@ pub async fn upsert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, merchan
 }
 
 /// One SKU of the operator, optionally only if it belongs to `merchant_id`.
-pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: Option<TenantId>, id: &str) -> StoreResult<Option<SkuRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM skus WHERE tenant_id = $1 AND id = $2 AND ($3 = '' OR merchant_id = $3)");
+pub async fn get(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: Option<TenantId>,
+    id: &str,
+) -> StoreResult<Option<SkuRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM skus WHERE tenant_id = $1 AND id = $2 AND ($3 = '' OR merchant_id = $3)"
+    );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())
         .bind(id)
@@ -103,24 +122,33 @@ pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: Opt
 }
 
 /// The merchant's SKUs with these codes.
-pub async fn find_by_codes(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: TenantId, codes: &[String]) -> StoreResult<Vec<SkuRow>> {
-    let mut qb = sqlx::QueryBuilder::<sqlx::Any>::new(format!("SELECT {COLUMNS} FROM skus WHERE tenant_id = "));
-    qb.push_bind(tenant_id.to_string()).push(" AND merchant_id = ").push_bind(merchant_id.to_string()).push(" AND sku IN (");
-    let mut sep = qb.separated(", ");
-    for c in codes {
-        sep.push_bind(c.clone());
-    }
-    if codes.is_empty() {
-        sep.push("''");
-    }
-    qb.push(")");
-    let rows = qb.build().fetch_all(conn).await?;
+pub async fn find_by_codes(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: TenantId,
+    codes: &[String],
+) -> StoreResult<Vec<SkuRow>> {
+    let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM skus WHERE tenant_id = "));
+    sql.bind(tenant_id.to_string())
+        .push(" AND merchant_id = ")
+        .bind(merchant_id.to_string())
+        .push(" AND sku IN ");
+    sql.bind_list(codes.iter().cloned());
+    let rows = sql.query().fetch_all(conn).await?;
     rows.iter().map(from_row).collect()
 }
 
 /// A page of SKUs in creation order after `after_id`, optionally of one merchant.
-pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: Option<TenantId>, after_id: &str, limit: u32) -> StoreResult<Vec<SkuRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM skus WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) AND id > $3 ORDER BY id LIMIT $4");
+pub async fn list(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: Option<TenantId>,
+    after_id: &str,
+    limit: u32,
+) -> StoreResult<Vec<SkuRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM skus WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) AND id > $3 ORDER BY id LIMIT $4"
+    );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())
         .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())

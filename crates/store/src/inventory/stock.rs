@@ -10,6 +10,7 @@ use tradeport_domain::inventory::MovementKind;
 use tradeport_domain::kernel::{Millis, TenantId};
 
 use crate::StoreResult;
+use crate::sql::Sql;
 
 /// One balance.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,7 +43,13 @@ pub struct Movement<'a> {
 }
 
 /// Creates the zero balance of a SKU in a warehouse if it is missing.
-pub async fn ensure_balance_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, sku_id: &str, warehouse_id: &str, now: Millis) -> StoreResult<()> {
+pub async fn ensure_balance_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: &str,
+    warehouse_id: &str,
+    now: Millis,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO stock_balances (tenant_id, sku_id, warehouse_id, on_hand, reserved, updated_at) \
          VALUES ($1, $2, $3, 0, 0, $4) ON CONFLICT (sku_id, warehouse_id) DO NOTHING",
@@ -57,7 +64,14 @@ pub async fn ensure_balance_in_tx(conn: &mut AnyConnection, tenant_id: TenantId,
 }
 
 /// Adds `delta` to on hand unless that would leave less than is reserved; false when refused.
-pub async fn change_on_hand_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, sku_id: &str, warehouse_id: &str, delta: i64, now: Millis) -> StoreResult<bool> {
+pub async fn change_on_hand_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: &str,
+    warehouse_id: &str,
+    delta: i64,
+    now: Millis,
+) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE stock_balances SET on_hand = on_hand + $1, updated_at = $2 \
          WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND on_hand + $1 >= reserved",
@@ -73,7 +87,14 @@ pub async fn change_on_hand_in_tx(conn: &mut AnyConnection, tenant_id: TenantId,
 }
 
 /// Reserves `qty` if that many are available; false when not.
-pub async fn reserve_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, sku_id: &str, warehouse_id: &str, qty: i64, now: Millis) -> StoreResult<bool> {
+pub async fn reserve_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: &str,
+    warehouse_id: &str,
+    qty: i64,
+    now: Millis,
+) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE stock_balances SET reserved = reserved + $1, updated_at = $2 \
          WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND on_hand - reserved >= $1",
@@ -89,7 +110,14 @@ pub async fn reserve_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, sku_id
 }
 
 /// Releases `qty` reserved units; false when fewer are reserved.
-pub async fn release_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, sku_id: &str, warehouse_id: &str, qty: i64, now: Millis) -> StoreResult<bool> {
+pub async fn release_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: &str,
+    warehouse_id: &str,
+    qty: i64,
+    now: Millis,
+) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE stock_balances SET reserved = reserved - $1, updated_at = $2 \
          WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND reserved >= $1",
@@ -105,7 +133,11 @@ pub async fn release_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, sku_id
 }
 
 /// Appends a ledger movement.
-pub async fn record_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, m: &Movement<'_>) -> StoreResult<()> {
+pub async fn record_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    m: &Movement<'_>,
+) -> StoreResult<()> {
     let (actor_kind, actor_id) = crate::events::actor_parts(m.actor);
     sqlx::query(
         "INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor_kind, actor_id, at) \
@@ -129,20 +161,27 @@ pub async fn record_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, m: &Mov
 }
 
 /// Balances of these SKUs in every warehouse of the operator.
-pub async fn balances_for(conn: &mut AnyConnection, tenant_id: TenantId, sku_ids: &[String]) -> StoreResult<Vec<BalanceRow>> {
-    let mut qb = sqlx::QueryBuilder::<sqlx::Any>::new("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances WHERE tenant_id = ");
-    qb.push_bind(tenant_id.to_string()).push(" AND sku_id IN (");
-    let mut sep = qb.separated(", ");
-    for id in sku_ids {
-        sep.push_bind(id.clone());
-    }
-    if sku_ids.is_empty() {
-        sep.push("''");
-    }
-    qb.push(")");
-    let rows = qb.build().fetch_all(conn).await?;
+pub async fn balances_for(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_ids: &[String],
+) -> StoreResult<Vec<BalanceRow>> {
+    let mut sql = Sql::new(
+        "SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances WHERE tenant_id = ",
+    );
+    sql.bind(tenant_id.to_string())
+        .push(" AND sku_id IN ")
+        .bind_list(sku_ids.iter().cloned());
+    let rows = sql.query().fetch_all(conn).await?;
     rows.iter()
-        .map(|r| Ok(BalanceRow { sku_id: r.try_get(0)?, warehouse_id: r.try_get(1)?, on_hand: r.try_get(2)?, reserved: r.try_get(3)? }))
+        .map(|r| {
+            Ok(BalanceRow {
+                sku_id: r.try_get(0)?,
+                warehouse_id: r.try_get(1)?,
+                on_hand: r.try_get(2)?,
+                reserved: r.try_get(3)?,
+            })
+        })
         .collect()
 }
 
@@ -160,7 +199,12 @@ pub struct BalanceLine {
 }
 
 /// Balances of the operator, optionally of one merchant's SKUs, by SKU code and warehouse.
-pub async fn list_balances(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: Option<TenantId>, limit: u32) -> StoreResult<Vec<BalanceLine>> {
+pub async fn list_balances(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: Option<TenantId>,
+    limit: u32,
+) -> StoreResult<Vec<BalanceLine>> {
     let rows = sqlx::query(
         "SELECT b.sku_id, s.sku, s.name, s.merchant_id, b.warehouse_id, w.code, b.on_hand, b.reserved \
          FROM stock_balances b JOIN skus s ON s.id = b.sku_id JOIN warehouses w ON w.id = b.warehouse_id \
@@ -190,9 +234,14 @@ pub async fn list_balances(conn: &mut AnyConnection, tenant_id: TenantId, mercha
 /// Every balance next to the ledger's sums for it, keyed by (SKU, warehouse):
 /// `(balance on hand, balance reserved, ledger on hand, ledger reserved)`; a side that is missing
 /// counts as zero. For `tradeport inventory verify`.
-pub async fn ledger_vs_balances(conn: &mut AnyConnection) -> StoreResult<BTreeMap<(String, String), [i64; 4]>> {
+pub async fn ledger_vs_balances(
+    conn: &mut AnyConnection,
+) -> StoreResult<BTreeMap<(String, String), [i64; 4]>> {
     let mut out: BTreeMap<(String, String), [i64; 4]> = BTreeMap::new();
-    let balances = sqlx::query("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances").fetch_all(&mut *conn).await?;
+    let balances =
+        sqlx::query("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances")
+            .fetch_all(&mut *conn)
+            .await?;
     for r in balances {
         let e = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
         e[0] = r.try_get(2)?;

@@ -40,11 +40,17 @@ fn from_row(r: &AnyRow) -> StoreResult<WarehouseRow> {
         country: r.try_get(3)?,
         address: r.try_get(4)?,
         timezone: r.try_get(5)?,
-        kind: WarehouseKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("warehouse kind {kind}")))?,
+        kind: WarehouseKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("warehouse kind {kind}")))?,
     })
 }
 
-pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, w: &NewWarehouseRow<'_>, now: Millis) -> StoreResult<()> {
+pub async fn insert_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    w: &NewWarehouseRow<'_>,
+    now: Millis,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO warehouses (id, tenant_id, code, name, country, address, timezone, kind, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

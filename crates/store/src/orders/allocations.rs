@@ -4,6 +4,7 @@ use sqlx::{AnyConnection, Row};
 use tradeport_domain::kernel::{Millis, TenantId};
 
 use crate::StoreResult;
+use crate::sql::Sql;
 
 /// One allocation: `quantity` units of a line reserved at a warehouse, or backordered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,29 +16,46 @@ pub struct AllocationRow {
 }
 
 /// Records allocations.
-pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, order_id: &str, ids: &[String], rows: &[AllocationRow], now: Millis) -> StoreResult<()> {
+pub async fn insert_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: &str,
+    ids: &[String],
+    rows: &[AllocationRow],
+    now: Millis,
+) -> StoreResult<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let mut qb = sqlx::QueryBuilder::<sqlx::Any>::new(
-        "INSERT INTO order_allocations (id, tenant_id, order_id, line_no, sku_id, warehouse_id, quantity, created_at) ",
+    let mut sql = Sql::new(
+        "INSERT INTO order_allocations (id, tenant_id, order_id, line_no, sku_id, warehouse_id, quantity, created_at) VALUES ",
     );
-    qb.push_values(ids.iter().zip(rows), |mut b, (id, a)| {
-        b.push_bind(id.clone())
-            .push_bind(tenant_id.to_string())
-            .push_bind(order_id.to_string())
-            .push_bind(i64::from(a.line_no))
-            .push_bind(a.sku_id.clone())
-            .push_bind(a.warehouse_id.clone())
-            .push_bind(a.quantity)
-            .push_bind(now.0);
-    });
-    qb.build().execute(conn).await?;
+    for (n, (id, a)) in ids.iter().zip(rows).enumerate() {
+        sql.push(if n == 0 { "(" } else { ", (" });
+        sql.bind(id.as_str())
+            .push(", ")
+            .bind(tenant_id.to_string())
+            .push(", ")
+            .bind(order_id)
+            .push(", ");
+        sql.bind(i64::from(a.line_no))
+            .push(", ")
+            .bind(a.sku_id.as_str())
+            .push(", ")
+            .bind(a.warehouse_id.clone())
+            .push(", ");
+        sql.bind(a.quantity).push(", ").bind(now.0).push(")");
+    }
+    sql.query().execute(conn).await?;
     Ok(())
 }
 
 /// The allocations of an order.
-pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId, order_id: &str) -> StoreResult<Vec<AllocationRow>> {
+pub async fn list(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: &str,
+) -> StoreResult<Vec<AllocationRow>> {
     let rows = sqlx::query(
         "SELECT line_no, sku_id, warehouse_id, quantity FROM order_allocations WHERE tenant_id = $1 AND order_id = $2 ORDER BY line_no, id",
     )
@@ -46,13 +64,28 @@ pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId, order_id: &str)
     .fetch_all(conn)
     .await?;
     rows.iter()
-        .map(|r| Ok(AllocationRow { line_no: r.try_get::<i64, _>(0)? as u32, sku_id: r.try_get(1)?, warehouse_id: r.try_get(2)?, quantity: r.try_get(3)? }))
+        .map(|r| {
+            Ok(AllocationRow {
+                line_no: r.try_get::<i64, _>(0)? as u32,
+                sku_id: r.try_get(1)?,
+                warehouse_id: r.try_get(2)?,
+                quantity: r.try_get(3)?,
+            })
+        })
         .collect()
 }
 
 /// Removes an order's allocations (after its stock was released).
-pub async fn delete_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, order_id: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM order_allocations WHERE tenant_id = $1 AND order_id = $2").bind(tenant_id.to_string()).bind(order_id).execute(conn).await?;
+pub async fn delete_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: &str,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM order_allocations WHERE tenant_id = $1 AND order_id = $2")
+        .bind(tenant_id.to_string())
+        .bind(order_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -64,5 +97,7 @@ pub async fn reserved_totals(conn: &mut AnyConnection) -> StoreResult<Vec<(Strin
     )
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
 }

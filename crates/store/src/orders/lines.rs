@@ -5,30 +5,52 @@ use tradeport_domain::kernel::TenantId;
 use tradeport_domain::orders::ValidatedLine;
 
 use crate::StoreResult;
+use crate::sql::Sql;
 
 /// Inserts the lines of an order.
-pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, order_id: &str, ids: &[String], lines: &[ValidatedLine]) -> StoreResult<()> {
-    let mut qb = sqlx::QueryBuilder::<sqlx::Any>::new(
-        "INSERT INTO order_lines (id, tenant_id, order_id, line_no, sku_id, sku, name, variant, quantity, unit_price_minor) ",
+pub async fn insert_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: &str,
+    ids: &[String],
+    lines: &[ValidatedLine],
+) -> StoreResult<()> {
+    let mut sql = Sql::new(
+        "INSERT INTO order_lines (id, tenant_id, order_id, line_no, sku_id, sku, name, variant, quantity, unit_price_minor) VALUES ",
     );
-    qb.push_values(ids.iter().zip(lines), |mut b, (id, l)| {
-        b.push_bind(id.clone())
-            .push_bind(tenant_id.to_string())
-            .push_bind(order_id.to_string())
-            .push_bind(i64::from(l.line_no))
-            .push_bind(l.sku_id.clone())
-            .push_bind(l.sku.clone())
-            .push_bind(l.name.clone())
-            .push_bind(l.variant.clone())
-            .push_bind(l.quantity)
-            .push_bind(l.unit_price_minor);
-    });
-    qb.build().execute(conn).await?;
+    for (n, (id, l)) in ids.iter().zip(lines).enumerate() {
+        sql.push(if n == 0 { "(" } else { ", (" });
+        sql.bind(id.as_str())
+            .push(", ")
+            .bind(tenant_id.to_string())
+            .push(", ")
+            .bind(order_id)
+            .push(", ");
+        sql.bind(i64::from(l.line_no))
+            .push(", ")
+            .bind(l.sku_id.as_str())
+            .push(", ")
+            .bind(l.sku.as_str())
+            .push(", ");
+        sql.bind(l.name.as_str())
+            .push(", ")
+            .bind(l.variant.as_str())
+            .push(", ")
+            .bind(l.quantity)
+            .push(", ")
+            .bind(l.unit_price_minor)
+            .push(")");
+    }
+    sql.query().execute(conn).await?;
     Ok(())
 }
 
 /// The lines of an order by line number.
-pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId, order_id: &str) -> StoreResult<Vec<ValidatedLine>> {
+pub async fn list(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: &str,
+) -> StoreResult<Vec<ValidatedLine>> {
     let rows = sqlx::query(
         "SELECT line_no, sku_id, sku, name, variant, quantity, unit_price_minor FROM order_lines \
          WHERE tenant_id = $1 AND order_id = $2 ORDER BY line_no",

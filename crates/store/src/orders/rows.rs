@@ -6,6 +6,7 @@ use tradeport_domain::kernel::{Millis, TenantId};
 use tradeport_domain::orders::OrderStatus;
 
 use crate::access::parse_tenant_id;
+use crate::sql::Sql;
 use crate::{StoreError, StoreResult};
 
 /// A stored order.
@@ -67,7 +68,8 @@ fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
         channel: r.try_get(2)?,
         channel_order_id: r.try_get(3)?,
         order_no: r.try_get(4)?,
-        status: OrderStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("order status {status}")))?,
+        status: OrderStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("order status {status}")))?,
         allocation: r.try_get(6)?,
         buyer_name: r.try_get(7)?,
         buyer_phone: r.try_get(8)?,
@@ -100,7 +102,11 @@ fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
 
 /// Inserts an order unless the merchant has one with the same channel and channel id; returns
 /// whether it was inserted.
-pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &NewOrderRow) -> StoreResult<bool> {
+pub async fn insert_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    o: &NewOrderRow,
+) -> StoreResult<bool> {
     let done = sqlx::query(
         "INSERT INTO orders (id, tenant_id, merchant_id, channel, channel_order_id, order_no, status, allocation, buyer_name, \
          buyer_phone, buyer_phone_e164, buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, \
@@ -145,8 +151,15 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &New
 }
 
 /// One order of the operator, optionally only if it is `merchant_id`'s.
-pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: Option<TenantId>, id: &str) -> StoreResult<Option<OrderRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM orders WHERE tenant_id = $1 AND id = $2 AND ($3 = '' OR merchant_id = $3)");
+pub async fn get(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: Option<TenantId>,
+    id: &str,
+) -> StoreResult<Option<OrderRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM orders WHERE tenant_id = $1 AND id = $2 AND ($3 = '' OR merchant_id = $3)"
+    );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())
         .bind(id)
@@ -157,8 +170,16 @@ pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: Opt
 }
 
 /// The merchant's order with this channel id.
-pub async fn find_by_channel_id(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: TenantId, channel: &str, channel_order_id: &str) -> StoreResult<Option<OrderRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM orders WHERE tenant_id = $1 AND merchant_id = $2 AND channel = $3 AND channel_order_id = $4");
+pub async fn find_by_channel_id(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: TenantId,
+    channel: &str,
+    channel_order_id: &str,
+) -> StoreResult<Option<OrderRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM orders WHERE tenant_id = $1 AND merchant_id = $2 AND channel = $3 AND channel_order_id = $4"
+    );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())
         .bind(merchant_id.to_string())
@@ -183,44 +204,58 @@ pub struct OrderFilter {
 }
 
 /// Orders newest first, before the id `before_id` (empty: from the newest).
-pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId, f: &OrderFilter, before_id: &str, limit: u32) -> StoreResult<Vec<OrderRow>> {
-    let mut qb = sqlx::QueryBuilder::<sqlx::Any>::new(format!("SELECT {COLUMNS} FROM orders WHERE tenant_id = "));
-    qb.push_bind(tenant_id.to_string());
+pub async fn list(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    f: &OrderFilter,
+    before_id: &str,
+    limit: u32,
+) -> StoreResult<Vec<OrderRow>> {
+    let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM orders WHERE tenant_id = "));
+    sql.bind(tenant_id.to_string());
     if let Some(m) = f.merchant_id {
-        qb.push(" AND merchant_id = ").push_bind(m.to_string());
+        sql.push(" AND merchant_id = ").bind(m.to_string());
     }
     if !f.statuses.is_empty() {
-        qb.push(" AND status IN (");
-        let mut sep = qb.separated(", ");
-        for s in &f.statuses {
-            sep.push_bind(s.as_str());
-        }
-        qb.push(")");
+        sql.push(" AND status IN ")
+            .bind_list(f.statuses.iter().map(|s| s.as_str()));
     }
     if let Some(c) = &f.channel {
-        qb.push(" AND channel = ").push_bind(c.clone());
+        sql.push(" AND channel = ").bind(c.clone());
     }
     if let Some(c) = &f.country {
-        qb.push(" AND ship_country = ").push_bind(c.to_ascii_uppercase());
+        sql.push(" AND ship_country = ")
+            .bind(c.to_ascii_uppercase());
     }
     if let Some(t) = f.created_from {
-        qb.push(" AND created_at >= ").push_bind(t.0);
+        sql.push(" AND created_at >= ").bind(t.0);
     }
     if let Some(t) = f.created_to {
-        qb.push(" AND created_at < ").push_bind(t.0);
+        sql.push(" AND created_at < ").bind(t.0);
     }
     if let Some(text) = f.text.as_ref().filter(|t| !t.trim().is_empty()) {
-        let like = format!("%{}%", text.trim().to_lowercase().replace('\\', "").replace('%', "").replace('_', ""));
-        qb.push(" AND (LOWER(COALESCE(order_no, '')) LIKE ").push_bind(like.clone());
-        qb.push(" OR LOWER(channel_order_id) LIKE ").push_bind(like.clone());
-        qb.push(" OR LOWER(buyer_name) LIKE ").push_bind(like.clone());
-        qb.push(" OR LOWER(buyer_email) LIKE ").push_bind(like).push(")");
+        let like = format!(
+            "%{}%",
+            text.trim()
+                .to_lowercase()
+                .replace('\\', "")
+                .replace('%', "")
+                .replace('_', "")
+        );
+        sql.push(" AND (LOWER(COALESCE(order_no, '')) LIKE ")
+            .bind(like.clone());
+        sql.push(" OR LOWER(channel_order_id) LIKE ")
+            .bind(like.clone());
+        sql.push(" OR LOWER(buyer_name) LIKE ").bind(like.clone());
+        sql.push(" OR LOWER(buyer_email) LIKE ")
+            .bind(like)
+            .push(")");
     }
     if !before_id.is_empty() {
-        qb.push(" AND id < ").push_bind(before_id.to_string());
+        sql.push(" AND id < ").bind(before_id.to_string());
     }
-    qb.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit));
-    let rows = qb.build().fetch_all(conn).await?;
+    sql.push(" ORDER BY id DESC LIMIT ").bind(i64::from(limit));
+    let rows = sql.query().fetch_all(conn).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -258,7 +293,14 @@ pub async fn set_status_in_tx(
 }
 
 /// Replaces the shipping address (ORD-4 records the change as an event).
-pub async fn update_address_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, id: &str, address_json: &str, country: &str, now: Millis) -> StoreResult<()> {
+pub async fn update_address_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    address_json: &str,
+    country: &str,
+    now: Millis,
+) -> StoreResult<()> {
     sqlx::query("UPDATE orders SET shipping_address = $1, ship_country = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5")
         .bind(address_json)
         .bind(country)
@@ -271,7 +313,14 @@ pub async fn update_address_in_tx(conn: &mut AnyConnection, tenant_id: TenantId,
 }
 
 /// Replaces the service level and whether a second review is due.
-pub async fn update_service_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, id: &str, service: &str, second_review_due: bool, now: Millis) -> StoreResult<()> {
+pub async fn update_service_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    service: &str,
+    second_review_due: bool,
+    now: Millis,
+) -> StoreResult<()> {
     sqlx::query("UPDATE orders SET service_level = $1, second_review_due = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5")
         .bind(service)
         .bind(i64::from(second_review_due))
@@ -284,11 +333,17 @@ pub async fn update_service_in_tx(conn: &mut AnyConnection, tenant_id: TenantId,
 }
 
 /// Orders per status, for the dashboard.
-pub async fn count_by_status(conn: &mut AnyConnection, tenant_id: TenantId, merchant_id: Option<TenantId>) -> StoreResult<Vec<(String, i64)>> {
+pub async fn count_by_status(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: Option<TenantId>,
+) -> StoreResult<Vec<(String, i64)>> {
     let rows = sqlx::query("SELECT status, COUNT(*) FROM orders WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) GROUP BY status ORDER BY status")
         .bind(tenant_id.to_string())
         .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
         .fetch_all(conn)
         .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
 }

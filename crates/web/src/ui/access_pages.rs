@@ -456,7 +456,10 @@ pub async fn save_settings(
         "login_max_failures": number(&f.login_max_failures),
         "login_window_minutes": number(&f.login_window_minutes),
     });
-    let shown = TenantSettings { default_locale: f.default_locale.clone(), ..Default::default() };
+    let shown = TenantSettings {
+        default_locale: f.default_locale.clone(),
+        ..Default::default()
+    };
     match access::update_settings(&app, &user.session.principal, patch).await {
         Ok(saved) => settings_page(
             &user,

@@ -125,7 +125,12 @@ impl SignedIn {
     pub fn refuse_bad_csrf(&self, submitted: &str) -> Option<Response> {
         let refuse = !cookies::tokens_match(submitted, &self.session.csrf_token);
         refuse.then(|| {
-            message_page(self.t, StatusCode::FORBIDDEN, "error.forbidden_title", self.t.get("error.csrf"))
+            message_page(
+                self.t,
+                StatusCode::FORBIDDEN,
+                "error.forbidden_title",
+                self.t.get("error.csrf"),
+            )
         })
     }
 }

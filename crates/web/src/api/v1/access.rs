@@ -281,6 +281,10 @@ async fn get_settings(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<T
 #[utoipa::path(patch, path = "/api/v1/settings", tag = "access", request_body = Object,
     description = "Changes the settings named in the body; the others keep their values. Admins only.",
     responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn patch_settings(State(app): State<App>, Auth(p): Auth, ApiJson(body): ApiJson<serde_json::Value>) -> ApiResult<Json<TenantSettings>> {
+async fn patch_settings(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> ApiResult<Json<TenantSettings>> {
     Ok(Json(access::update_settings(&app, &p, body).await?))
 }

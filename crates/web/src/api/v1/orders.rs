@@ -1,0 +1,210 @@
+//! `/api/v1/orders`: intake, lists and export, the timeline, review actions, changes and the
+//! confirmation document.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tradeport_app::orders::{
+    self, AddressChange, BulkResult, OrderQuery, OrderSummary, OrderView, ReviewAction,
+    ServiceChange,
+};
+use tradeport_app::{App, Page};
+use tradeport_domain::orders::OrderInput;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery, Auth, OptionalJson};
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_orders, create_order))
+        .routes(routes!(export_orders))
+        .routes(routes!(bulk_approve))
+        .routes(routes!(get_order))
+        .routes(routes!(act_on_order))
+        .routes(routes!(change_address))
+        .routes(routes!(change_service))
+        .routes(routes!(confirmation))
+        .routes(routes!(confirmation_pdf))
+}
+
+#[derive(Serialize, ToSchema)]
+struct OrderPage {
+    items: Vec<OrderSummary>,
+    next_cursor: Option<String>,
+}
+
+/// Why, and where (staff may choose the warehouse of an approval).
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+struct ActionRequest {
+    reason: Option<String>,
+    warehouse_id: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct BulkRequest {
+    ids: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct BulkResponse {
+    results: Vec<BulkResult>,
+}
+
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = Object,
+    description = "Takes in an order (see docs/API.md, Orders). 201 with the new order; 200 with the stored one when the merchant \
+                   already has an order with this channel and channel_order_id. Malformed orders are refused (422) and nothing is \
+                   stored; orders that need the buyer's input are stored on_hold with the reasons in `holds`.",
+    responses((status = 201, body = OrderView), (status = 200, body = OrderView), (status = 422, body = ErrorBody)))]
+async fn create_order(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<OrderInput>,
+) -> ApiResult<(StatusCode, Json<OrderView>)> {
+    let intake = orders::create_order(&app, &p, &body).await?;
+    let status = if intake.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(intake.order)))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(OrderQuery),
+    responses((status = 200, body = OrderPage), (status = 422, body = ErrorBody)))]
+async fn list_orders(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<OrderQuery>,
+) -> ApiResult<Json<Page<OrderSummary>>> {
+    Ok(Json(orders::list_orders(&app, &p, &q).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/export.csv", tag = "orders", params(OrderQuery),
+    description = "The filtered list as CSV (limit and cursor are ignored; at most 100,000 rows).",
+    responses((status = 200, content_type = "text/csv", body = String)))]
+async fn export_orders(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<OrderQuery>,
+) -> ApiResult<Response> {
+    let csv = orders::export_orders_csv(&app, &p, &q).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"orders.csv\"",
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/orders/bulk-approve", tag = "orders", request_body = BulkRequest,
+    description = "Approves each order on its own; the result says, per order, the new status or why not.",
+    responses((status = 200, body = BulkResponse)))]
+async fn bulk_approve(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<BulkRequest>,
+) -> ApiResult<Json<BulkResponse>> {
+    Ok(Json(BulkResponse {
+        results: orders::bulk_approve(&app, &p, &body.ids).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = String, Path)),
+    description = "The order with its lines, allocation, holds and timeline (who, when, what, why).",
+    responses((status = 200, body = OrderView), (status = 404, body = ErrorBody)))]
+async fn get_order(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OrderView>> {
+    Ok(Json(orders::get_order(&app, &p, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/orders/{id}/{action}", tag = "orders",
+    params(("id" = String, Path), ("action" = String, Path, description = "approve, reject, hold, release-hold, confirm or cancel")),
+    request_body = ActionRequest,
+    description = "One review action. `approve` on an order awaiting its second review is the second review (reviewers only). \
+                   reject, hold and cancel need a reason; so does choosing the warehouse.",
+    responses((status = 200, body = OrderView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn act_on_order(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path((id, action)): Path<(String, String)>,
+    OptionalJson(body): OptionalJson<ActionRequest>,
+) -> ApiResult<Json<OrderView>> {
+    let action = ReviewAction::parse(&action).ok_or_else(|| {
+        ApiError::new(StatusCode::NOT_FOUND, "route.not_found", format!("no order action '{action}'; use approve, reject, hold, release-hold, confirm or cancel"))
+    })?;
+    Ok(Json(
+        orders::review_order(
+            &app,
+            &p,
+            &id,
+            action,
+            body.reason.as_deref(),
+            body.warehouse_id.as_deref(),
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/orders/{id}/shipping-address", tag = "orders", params(("id" = String, Path)), request_body = AddressChange,
+    description = "Replaces the address, recording who, when, why, before/after and whether the buyer agreed (ORD-4).",
+    responses((status = 200, body = OrderView), (status = 422, body = ErrorBody)))]
+async fn change_address(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AddressChange>,
+) -> ApiResult<Json<OrderView>> {
+    Ok(Json(
+        orders::change_shipping_address(&app, &p, &id, &body).await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/orders/{id}/service-level", tag = "orders", params(("id" = String, Path)), request_body = ServiceChange,
+    responses((status = 200, body = OrderView), (status = 422, body = ErrorBody)))]
+async fn change_service(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ServiceChange>,
+) -> ApiResult<Json<OrderView>> {
+    Ok(Json(
+        orders::change_service_level(&app, &p, &id, &body).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}/confirmation", tag = "orders", params(("id" = String, Path)),
+    description = "The confirmation document's content (order number, buyer, items, service, fees, estimated dispatch).",
+    responses((status = 200, body = Object), (status = 409, body = ErrorBody)))]
+async fn confirmation(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<orders::ConfirmationDocument>> {
+    Ok(Json(orders::confirmation_document(&app, &p, &id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}/confirmation.pdf", tag = "orders", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 409, body = ErrorBody)))]
+async fn confirmation_pdf(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let doc = orders::confirmation_document(&app, &p, &id).await?;
+    Ok(([(header::CONTENT_TYPE, "application/pdf")], doc.to_pdf()).into_response())
+}
