@@ -17,6 +17,7 @@ pub struct DemoArgs {
 /// What to tell the person who loaded the demo.
 pub struct Summary {
     created: bool,
+    orders: usize,
     keys_file: PathBuf,
 }
 

@@ -103,10 +103,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Demo(args) => {
             let summary = demo::run(&app, &args).await?;
-            println!(
-                "{}",
-                summary.describe("http://127.0.0.1:8080 (after `tradeport serve`)")
-            );
+            println!("{}", summary.describe("http://127.0.0.1:8080"));
             Ok(())
         }
         Command::Admin(cmd) => admin::run(&app, cmd).await,

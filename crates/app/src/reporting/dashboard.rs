@@ -18,6 +18,8 @@ pub struct Dashboard {
     pub users: i64,
     /// Active API keys of the operator and its merchants (staff only).
     pub active_api_keys: i64,
+    /// Orders per status in the principal's reach: `(status, count)`.
+    pub orders_by_status: Vec<(String, i64)>,
 }
 
 /// The dashboard figures.
@@ -40,6 +42,12 @@ pub async fn dashboard(app: &App, principal: &Principal) -> AppResult<Dashboard>
             api_keys::count_active(&mut conn, operator_id).await?,
         )
     };
+    let orders_by_status = tradeport_store::orders::count_by_status(
+        &mut conn,
+        operator_id,
+        principal.scope.merchant_id,
+    )
+    .await?;
     Ok(Dashboard {
         tenant_name: own.name,
         operator_name: operator.name,
@@ -47,5 +55,6 @@ pub async fn dashboard(app: &App, principal: &Principal) -> AppResult<Dashboard>
         merchants,
         users,
         active_api_keys,
+        orders_by_status,
     })
 }

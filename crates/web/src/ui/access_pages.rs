@@ -12,35 +12,9 @@ use tradeport_app::access::{self, CreateApiKey, CreateUser, TenantView};
 use tradeport_app::reporting::{self, Dashboard};
 use tradeport_app::{App, AppError, PageRequest};
 use tradeport_domain::access::{LOCALES, Role, TenantSettings};
-use tradeport_domain::kernel::Millis;
 
 use super::shell::{Shell, role_key};
-use super::{SignedIn, Tr, render};
-
-/// What the user is told when a use case refuses: field messages joined, or the error's text.
-fn explain(e: &AppError) -> String {
-    let fields = e.fields();
-    if fields.is_empty() {
-        e.to_string()
-    } else {
-        fields
-            .iter()
-            .map(|f| f.message.as_str())
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-}
-
-fn status_of(e: &AppError) -> StatusCode {
-    crate::error::status_of(e)
-}
-
-fn format_millis(m: Option<Millis>, t: Tr) -> String {
-    match m.and_then(|m| jiff::Timestamp::from_millisecond(m.0).ok()) {
-        Some(ts) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-        None => t.get("keys.never").to_string(),
-    }
-}
+use super::{SignedIn, Tr, explain, format_millis, refused, render, status_of};
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -65,10 +39,6 @@ pub async fn dashboard(State(app): State<App>, user: SignedIn) -> Response {
         }
         Err(e) => refused(&user, &e),
     }
-}
-
-fn refused(user: &SignedIn, e: &AppError) -> Response {
-    super::message_page(user.t, status_of(e), "error.forbidden_title", &explain(e))
 }
 
 /// A row of the users table.

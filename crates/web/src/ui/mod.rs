@@ -8,7 +8,10 @@ mod access_pages;
 mod assets;
 mod cookies;
 mod i18n;
+mod inventory_pages;
 mod login;
+mod order_entry;
+mod order_pages;
 mod shell;
 
 use askama::Template;
@@ -45,6 +48,24 @@ pub fn router() -> Router<App> {
             "/settings",
             get(access_pages::settings).post(access_pages::save_settings),
         )
+        .route("/orders", get(order_pages::list))
+        .route("/orders/export.csv", get(order_pages::export))
+        .route(
+            "/orders/new",
+            get(order_entry::form).post(order_entry::submit),
+        )
+        .route("/orders/bulk-approve", post(order_pages::bulk))
+        .route("/orders/queue/{queue}", get(order_pages::queue))
+        .route("/orders/{id}", get(order_pages::detail))
+        .route("/orders/{id}/act", post(order_pages::act))
+        .route("/orders/{id}/confirmation", get(order_pages::confirmation))
+        .route(
+            "/orders/{id}/confirmation.pdf",
+            get(order_pages::confirmation_pdf),
+        )
+        .route("/inventory", get(inventory_pages::show))
+        .route("/inventory/adjust", post(inventory_pages::adjust))
+        .route("/inventory/import", post(inventory_pages::import))
 }
 
 /// The language of a request without a session.
@@ -136,7 +157,7 @@ impl SignedIn {
 }
 
 /// Percent-encodes everything but unreserved characters and '/'.
-fn percent_encode(s: &str) -> String {
+pub fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
@@ -160,5 +181,37 @@ pub fn render(t: Tr, status: StatusCode, page: &impl Template) -> Response {
                 "internal error",
             )
         }
+    }
+}
+
+/// What the user is told when a use case refuses: the field messages, or the error's text.
+pub fn explain(e: &tradeport_app::AppError) -> String {
+    let fields = e.fields();
+    if fields.is_empty() {
+        e.to_string()
+    } else {
+        fields
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// The HTTP status of a use case's error (the API's table).
+pub fn status_of(e: &tradeport_app::AppError) -> StatusCode {
+    crate::error::status_of(e)
+}
+
+/// A page that says why a use case refused.
+pub fn refused(user: &SignedIn, e: &tradeport_app::AppError) -> Response {
+    message_page(user.t, status_of(e), "error.forbidden_title", &explain(e))
+}
+
+/// An instant for people, in UTC; "never" when absent.
+pub fn format_millis(m: Option<tradeport_domain::kernel::Millis>, t: Tr) -> String {
+    match m.and_then(|m| jiff::Timestamp::from_millisecond(m.0).ok()) {
+        Some(ts) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        None => t.get("keys.never").to_string(),
     }
 }

@@ -40,8 +40,8 @@ impl Shell {
         };
         let entries = [
             ("nav.dashboard", "/", true),
-            ("nav.orders", "/orders", false),
-            ("nav.inventory", "/inventory", false),
+            ("nav.orders", "/orders", true),
+            ("nav.inventory", "/inventory", true),
             ("nav.warehouse", "/warehouse", false),
             ("nav.shipping", "/shipping", false),
             ("nav.aftersales", "/aftersales", false),

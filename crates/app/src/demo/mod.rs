@@ -1,7 +1,9 @@
-//! The demo data set: a realistic operator with two merchants, a user for every role and API
-//! keys, created through the same use cases as real data. Loading it twice changes nothing.
+//! The demo data set: a realistic operator with two merchants, a user for every role, API keys,
+//! four warehouses, a catalogue with stock and several hundred orders, created through the same use cases as real data. Loading it twice changes nothing.
 
 use tradeport_domain::access::Role;
+
+mod orders;
 
 use crate::access::{self, CreateApiKey, CreateTenant, CreateUser, system_principal};
 use crate::{App, AppError, AppResult};
@@ -19,6 +21,8 @@ pub struct DemoSummary {
     pub created: bool,
     /// `(tenant code, role, key)` of each API key made by this load.
     pub api_keys: Vec<(String, Role, String)>,
+    /// Orders the load created.
+    pub orders: usize,
 }
 
 const STAFF: [(&str, &str, Role); 8] = [
@@ -54,6 +58,7 @@ pub async fn load_demo(app: &App) -> AppResult<DemoSummary> {
             return Ok(DemoSummary {
                 created: false,
                 api_keys: Vec::new(),
+                orders: 0,
             });
         }
         Err(AppError::NotFound(_)) => {}
@@ -89,6 +94,7 @@ pub async fn load_demo(app: &App) -> AppResult<DemoSummary> {
         Role::Admin,
         access::create_api_key(app, &admin, &key).await?.secret,
     )];
+    let mut merchant_ids = Vec::new();
     for (name, code, timezone, email) in MERCHANTS {
         let merchant = access::create_merchant(
             app,
@@ -108,6 +114,7 @@ pub async fn load_demo(app: &App) -> AppResult<DemoSummary> {
             password: DEMO_PASSWORD.into(),
         };
         access::create_user(app, &admin, &user).await?;
+        merchant_ids.push(merchant.id);
         let key = CreateApiKey {
             tenant_id: Some(merchant.id),
             name: "shop sync".into(),
@@ -119,8 +126,11 @@ pub async fn load_demo(app: &App) -> AppResult<DemoSummary> {
             access::create_api_key(app, &admin, &key).await?.secret,
         ));
     }
+    let merchants = [merchant_ids[0], merchant_ids[1]];
+    let orders = orders::load_orders(app, &admin, merchants).await?;
     Ok(DemoSummary {
         created: true,
         api_keys,
+        orders,
     })
 }

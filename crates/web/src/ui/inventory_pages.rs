@@ -1,0 +1,158 @@
+//! The inventory page: stock per warehouse, SKUs, warehouses, adjustments and CSV import.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use tradeport_app::App;
+use tradeport_app::PageRequest;
+use tradeport_app::access::list_tenants;
+use tradeport_app::inventory::{self, BalanceView, SkuView, StockAdjustment, WarehouseView};
+use tradeport_domain::access::{Permission, TenantKind};
+
+use super::shell::Shell;
+use super::{SignedIn, Tr, explain, refused, render, status_of};
+
+#[derive(Template)]
+#[template(path = "inventory.html")]
+struct InventoryPage {
+    t: Tr,
+    shell: Shell,
+    balances: Vec<BalanceView>,
+    skus: Vec<SkuView>,
+    warehouses: Vec<WarehouseView>,
+    merchants: Vec<(String, String)>,
+    can_adjust: bool,
+    can_import: bool,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+async fn page(
+    app: &App,
+    user: &SignedIn,
+    status: StatusCode,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let p = &user.session.principal;
+    let all = PageRequest {
+        limit: Some(200),
+        cursor: None,
+    };
+    let (balances, skus, warehouses) = match (
+        inventory::list_balances(app, p).await,
+        inventory::list_skus(app, p, None, &all).await,
+        inventory::list_warehouses(app, p).await,
+    ) {
+        (Ok(b), Ok(s), Ok(w)) => (b, s.items, w),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refused(user, &e),
+    };
+    let merchants = if p.is_merchant() {
+        Vec::new()
+    } else {
+        list_tenants(app, p)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|t| t.kind == TenantKind::Merchant)
+            .map(|t| (t.id.to_string(), t.name))
+            .collect()
+    };
+    let page = InventoryPage {
+        t: user.t,
+        shell: Shell::new(user, "/inventory"),
+        balances,
+        skus,
+        warehouses,
+        merchants,
+        can_adjust: p.role.can(Permission::AdjustStock),
+        can_import: p.role.can(Permission::ManageCatalog),
+        error,
+        notice,
+    };
+    render(user.t, status, &page)
+}
+
+/// GET /inventory
+pub async fn show(State(app): State<App>, user: SignedIn) -> Response {
+    page(&app, &user, StatusCode::OK, None, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AdjustForm {
+    csrf_token: String,
+    sku_id: String,
+    warehouse_id: String,
+    delta: String,
+    reason: String,
+}
+
+/// POST /inventory/adjust
+pub async fn adjust(State(app): State<App>, user: SignedIn, Form(f): Form<AdjustForm>) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let a = StockAdjustment {
+        sku_id: f.sku_id,
+        warehouse_id: f.warehouse_id,
+        delta: f.delta.trim().parse().unwrap_or(0),
+        reason: f.reason,
+    };
+    match inventory::adjust_stock(&app, &user.session.principal, &a).await {
+        Ok(_) => {
+            page(
+                &app,
+                &user,
+                StatusCode::OK,
+                None,
+                Some(user.t.get("inventory.saved").into()),
+            )
+            .await
+        }
+        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ImportForm {
+    csrf_token: String,
+    merchant_id: String,
+    csv: String,
+}
+
+/// POST /inventory/import
+pub async fn import(State(app): State<App>, user: SignedIn, Form(f): Form<ImportForm>) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let merchant = Some(f.merchant_id.as_str()).filter(|m| !m.is_empty());
+    match inventory::import_skus_csv(&app, &user.session.principal, merchant, &f.csv).await {
+        Ok(r) if r.errors.is_empty() => {
+            let notice = user
+                .t
+                .fill("inventory.imported", "count", &r.saved.to_string());
+            page(&app, &user, StatusCode::OK, None, Some(notice)).await
+        }
+        Ok(r) => {
+            let problems: Vec<String> = r
+                .errors
+                .iter()
+                .map(|e| format!("row {} {}: {}", e.row, e.field, e.message))
+                .collect();
+            page(
+                &app,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(problems.join("; ")),
+                None,
+            )
+            .await
+        }
+        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
+    }
+}

@@ -1,0 +1,458 @@
+//! Order pages: the list with filters, review queues with bulk approval, the order with its
+//! timeline and actions, the confirmation document and the CSV export.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tradeport_app::App;
+use tradeport_app::inventory::{WarehouseView, list_warehouses};
+use tradeport_app::orders::{self, ConfirmationDocument, OrderQuery, OrderView, ReviewAction};
+use tradeport_domain::access::Permission;
+use tradeport_domain::kernel::{Currency, Millis};
+use tradeport_domain::orders::OrderStatus;
+
+use super::shell::Shell;
+use super::{SignedIn, Tr, explain, format_millis, refused, render};
+
+/// A row of an order table.
+pub struct OrderLine {
+    pub id: String,
+    pub number: String,
+    pub channel: String,
+    pub buyer: String,
+    pub country: String,
+    pub total: String,
+    pub status_key: String,
+    pub allocation: String,
+    pub flags: Vec<String>,
+    pub urgent: bool,
+}
+
+/// The filter fields as shown back in the form.
+#[derive(Default)]
+pub struct ShownQuery {
+    pub q: String,
+    pub status: String,
+    pub channel: String,
+    pub country: String,
+}
+
+#[derive(Template)]
+#[template(path = "orders.html")]
+struct OrdersPage {
+    t: Tr,
+    shell: Shell,
+    title_key: &'static str,
+    rows: Vec<OrderLine>,
+    q: ShownQuery,
+    query_string: String,
+    statuses: Vec<(&'static str, String)>,
+    queue: bool,
+    can_review: bool,
+    can_create: bool,
+    back: String,
+    next_page: Option<String>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+fn money(currency: &str, minor: i64) -> String {
+    Currency::parse(currency).map_or_else(|| minor.to_string(), |c| c.format(minor))
+}
+
+fn status_options() -> Vec<(&'static str, String)> {
+    OrderStatus::ALL
+        .iter()
+        .map(|s| (s.as_str(), format!("status.{}", s.as_str())))
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListParams {
+    q: String,
+    status: String,
+    channel: String,
+    country: String,
+    merchant_id: String,
+    cursor: String,
+    notice: String,
+}
+
+impl ListParams {
+    fn query(&self) -> OrderQuery {
+        let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        OrderQuery {
+            status: some(&self.status),
+            merchant_id: some(&self.merchant_id),
+            channel: some(&self.channel),
+            country: some(&self.country),
+            q: some(&self.q),
+            limit: Some(50),
+            cursor: some(&self.cursor),
+            ..Default::default()
+        }
+    }
+}
+
+async fn orders_page(
+    app: &App,
+    user: &SignedIn,
+    p: &ListParams,
+    raw: &str,
+    queue: Option<&str>,
+) -> Response {
+    let (title_key, statuses) = match queue {
+        Some("first") => ("orders.queue_first", "pending_review"),
+        Some("second") => ("orders.queue_second", "pending_second_review"),
+        Some("hold") => ("orders.queue_hold", "on_hold"),
+        Some(_) => return refused(user, &tradeport_app::AppError::NotFound("queue")),
+        None => ("orders.title", ""),
+    };
+    let mut query = p.query();
+    if queue.is_some() {
+        query.status = Some(statuses.to_string());
+    }
+    let page = match orders::list_orders(app, &user.session.principal, &query).await {
+        Ok(page) => page,
+        Err(e) => return refused(user, &e),
+    };
+    let rows = page
+        .items
+        .iter()
+        .map(|o| OrderLine {
+            id: o.id.clone(),
+            number: o
+                .order_no
+                .clone()
+                .unwrap_or_else(|| o.channel_order_id.clone()),
+            channel: o.channel.clone(),
+            buyer: o.buyer_name.clone(),
+            country: o.ship_country.clone(),
+            total: format!("{} {}", money(&o.currency, o.total_minor), o.currency),
+            status_key: format!("status.{}", o.status),
+            allocation: o.allocation.clone(),
+            flags: o.flags.clone(),
+            urgent: o.urgent,
+        })
+        .collect();
+    let base = queue.map_or_else(|| "/orders".to_string(), |q| format!("/orders/queue/{q}"));
+    let without_cursor: Vec<&str> = raw
+        .split('&')
+        .filter(|kv| !kv.starts_with("cursor=") && !kv.starts_with("notice=") && !kv.is_empty())
+        .collect();
+    let next_page = page.next_cursor.map(|c| {
+        let mut parts = without_cursor.clone();
+        let cursor = format!("cursor={c}");
+        parts.push(&cursor);
+        format!("{base}?{}", parts.join("&"))
+    });
+    let p_role = user.session.principal.role;
+    let notice = (!p.notice.is_empty()).then(|| p.notice.clone());
+    let page = OrdersPage {
+        t: user.t,
+        shell: Shell::new(user, "/orders"),
+        title_key,
+        rows,
+        q: ShownQuery {
+            q: p.q.clone(),
+            status: p.status.clone(),
+            channel: p.channel.clone(),
+            country: p.country.clone(),
+        },
+        query_string: without_cursor.join("&"),
+        statuses: status_options(),
+        queue: queue.is_some(),
+        can_review: p_role.can(Permission::ReviewOrders),
+        can_create: p_role.can(Permission::CreateOrders),
+        back: base,
+        next_page,
+        notice,
+        error: None,
+    };
+    render(user.t, StatusCode::OK, &page)
+}
+
+/// GET /orders
+pub async fn list(
+    State(app): State<App>,
+    user: SignedIn,
+    Query(p): Query<ListParams>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    orders_page(&app, &user, &p, raw.as_deref().unwrap_or(""), None).await
+}
+
+/// GET /orders/queue/{queue}
+pub async fn queue(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(queue): Path<String>,
+    Query(p): Query<ListParams>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    orders_page(&app, &user, &p, raw.as_deref().unwrap_or(""), Some(&queue)).await
+}
+
+/// GET /orders/export.csv
+pub async fn export(
+    State(app): State<App>,
+    user: SignedIn,
+    Query(p): Query<ListParams>,
+) -> Response {
+    match orders::export_orders_csv(&app, &user.session.principal, &p.query()).await {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"orders.csv\"",
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(e) => refused(&user, &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "order_detail.html")]
+struct OrderDetailPage {
+    t: Tr,
+    shell: Shell,
+    o: OrderView,
+    number: String,
+    status_key: String,
+    address: String,
+    events: Vec<(String, String, String, String)>,
+    warehouses: Vec<WarehouseView>,
+    can_act: bool,
+    error: Option<String>,
+}
+
+impl OrderDetailPage {
+    fn money(&self, minor: &i64) -> String {
+        money(&self.o.summary.currency, *minor)
+    }
+}
+
+async fn detail_page(
+    app: &App,
+    user: &SignedIn,
+    id: &str,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let p = &user.session.principal;
+    let o = match orders::get_order(app, p, id).await {
+        Ok(o) => o,
+        Err(e) => return refused(user, &e),
+    };
+    let a = &o.shipping_address;
+    let address = [
+        &a.name,
+        &a.company,
+        &a.line1,
+        &a.line2,
+        &a.city,
+        &a.state,
+        &a.postcode,
+        &a.country,
+    ]
+    .iter()
+    .filter(|s| !s.trim().is_empty())
+    .map(|s| s.as_str())
+    .collect::<Vec<_>>()
+    .join(", ");
+    let events = o
+        .events
+        .iter()
+        .map(|e| {
+            let who = format!(
+                "{} {}",
+                e.actor_kind,
+                e.actor_id.clone().unwrap_or_default()
+            );
+            (
+                format_millis(Some(Millis(e.at)), user.t),
+                e.kind.clone(),
+                who.trim().to_string(),
+                e.reason.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let page = OrderDetailPage {
+        t: user.t,
+        shell: Shell::new(user, "/orders"),
+        number: o
+            .summary
+            .order_no
+            .clone()
+            .unwrap_or_else(|| o.summary.channel_order_id.clone()),
+        status_key: format!("status.{}", o.summary.status),
+        address,
+        events,
+        warehouses: list_warehouses(app, p).await.unwrap_or_default(),
+        can_act: p.role.can(Permission::ReviewOrders) || p.role.can(Permission::ChangeOrders),
+        o,
+        error,
+    };
+    render(user.t, status, &page)
+}
+
+/// GET /orders/{id}
+pub async fn detail(State(app): State<App>, user: SignedIn, Path(id): Path<String>) -> Response {
+    detail_page(&app, &user, &id, StatusCode::OK, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ActForm {
+    csrf_token: String,
+    action: String,
+    reason: String,
+    warehouse_id: String,
+    back: String,
+}
+
+/// POST /orders/{id}/act: one review action, then back to where the form was.
+pub async fn act(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(f): Form<ActForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let Some(action) = ReviewAction::parse(&f.action) else {
+        return refused(&user, &tradeport_app::AppError::NotFound("action"));
+    };
+    let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
+    let warehouse = Some(f.warehouse_id.as_str()).filter(|w| !w.is_empty());
+    match orders::review_order(
+        &app,
+        &user.session.principal,
+        &id,
+        action,
+        reason,
+        warehouse,
+    )
+    .await
+    {
+        Ok(_) => Redirect::to(&safe_back(&f.back, &id)).into_response(),
+        Err(e) => detail_page(&app, &user, &id, super::status_of(&e), Some(explain(&e))).await,
+    }
+}
+
+fn safe_back(back: &str, id: &str) -> String {
+    if back.starts_with("/orders") && !back.contains("//") {
+        back.to_string()
+    } else {
+        format!("/orders/{id}")
+    }
+}
+
+/// POST /orders/bulk-approve (form fields `ids`, repeated).
+pub async fn bulk(State(app): State<App>, user: SignedIn, body: String) -> Response {
+    let mut csrf = String::new();
+    let mut back = "/orders/queue/first".to_string();
+    let mut ids = Vec::new();
+    for pair in body.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = percent_decode(v);
+        match k {
+            "csrf_token" => csrf = v,
+            "ids" => ids.push(v),
+            "back" => back = v,
+            _ => {}
+        }
+    }
+    if let Some(refused) = user.refuse_bad_csrf(&csrf) {
+        return refused;
+    }
+    match orders::bulk_approve(&app, &user.session.principal, &ids).await {
+        Ok(results) => {
+            let ok = results.iter().filter(|r| r.error.is_none()).count();
+            let notice = user.t.fill("orders.bulk_done", "count", &ok.to_string());
+            let back = if back.starts_with("/orders") {
+                back
+            } else {
+                "/orders/queue/first".into()
+            };
+            Redirect::to(&format!("{back}?notice={}", super::percent_encode(&notice)))
+                .into_response()
+        }
+        Err(e) => refused(&user, &e),
+    }
+}
+
+/// Decodes `application/x-www-form-urlencoded` text.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.replace('+', " ").into_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&String::from_utf8_lossy(&bytes[i + 1..i + 3]), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[derive(Template)]
+#[template(path = "confirmation.html")]
+struct ConfirmationPage {
+    t: Tr,
+    d: ConfirmationDocument,
+    confirmed: String,
+    dispatch: String,
+}
+
+/// GET /orders/{id}/confirmation
+pub async fn confirmation(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    match orders::confirmation_document(&app, &user.session.principal, &id).await {
+        Ok(d) => {
+            let confirmed = format_millis(Some(Millis(d.confirmed_at)), user.t);
+            let dispatch = format_millis(Some(Millis(d.estimated_dispatch_at)), user.t);
+            render(
+                user.t,
+                StatusCode::OK,
+                &ConfirmationPage {
+                    t: user.t,
+                    d,
+                    confirmed,
+                    dispatch,
+                },
+            )
+        }
+        Err(e) => refused(&user, &e),
+    }
+}
+
+/// GET /orders/{id}/confirmation.pdf
+pub async fn confirmation_pdf(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    match orders::confirmation_document(&app, &user.session.principal, &id).await {
+        Ok(d) => ([(header::CONTENT_TYPE, "application/pdf")], d.to_pdf()).into_response(),
+        Err(e) => refused(&user, &e),
+    }
+}
