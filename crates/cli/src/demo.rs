@@ -63,6 +63,7 @@ pub async fn run(app: &App, args: &DemoArgs) -> anyhow::Result<Summary> {
     }
     Ok(Summary {
         created: demo.created,
+        orders: demo.orders,
         keys_file,
     })
 }
