@@ -25,9 +25,9 @@ impl Summary {
     pub fn describe(&self, url: &str) -> String {
         let mut s = String::new();
         let state = if self.created {
-            "loaded"
+            format!("loaded ({} orders)", self.orders)
         } else {
-            "already present"
+            "already present".to_string()
         };
         let _ = writeln!(s, "Demo data {state}.");
         let _ = writeln!(s, "  Open       {url}/");
