@@ -141,10 +141,11 @@ mod tests {
             .map(|i| PdfLine::text(format!("line {i} (with parens) \\ and é")))
             .collect();
         let pdf = render_pdf("Order 20260325000001", &lines);
-        let text = String::from_utf8_lossy(&pdf);
-        assert!(text.starts_with("%PDF-1.4") && text.ends_with("%%EOF\n"));
-        assert!(text.contains("/Count 3"), "120 lines need three pages");
-        let startxref: usize = text
+        let find = |needle: &[u8]| pdf.windows(needle.len()).position(|w| w == needle);
+        assert!(pdf.starts_with(b"%PDF-1.4") && pdf.ends_with(b"%%EOF\n"));
+        assert!(find(b"/Count 3").is_some(), "120 lines need three pages");
+        let tail = String::from_utf8_lossy(&pdf[pdf.len() - 40..]).to_string();
+        let startxref: usize = tail
             .rsplit("startxref\n")
             .next()
             .unwrap()
@@ -153,15 +154,19 @@ mod tests {
             .unwrap()
             .parse()
             .unwrap();
-        assert!(
-            text[startxref..].starts_with("xref"),
+        assert_eq!(
+            &pdf[startxref..startxref + 4],
+            b"xref",
             "startxref points at the table"
         );
-        let first = text.find("1 0 obj").unwrap();
+        let first = find(b"1 0 obj").unwrap();
         assert!(
-            text.contains(&format!("{first:010} 00000 n")),
+            find(format!("{first:010} 00000 n").as_bytes()).is_some(),
             "object 1's offset is recorded exactly"
         );
-        assert!(text.contains("\\(with parens\\) \\\\ and"));
+        assert!(
+            find(b"\\(with parens\\) \\\\ and \xe9").is_some(),
+            "escaped, in WinAnsi"
+        );
     }
 }

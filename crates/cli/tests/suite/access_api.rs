@@ -314,10 +314,10 @@ async fn staff_roles_cannot_manage_users_or_settings(app: TestApp) {
         StatusCode::OK,
         "staff may read the operator's settings"
     );
-    let settings = json!({"default_locale": "zh-CN", "session_hours": 8, "login_max_failures": 5, "login_window_minutes": 15});
+    let settings = json!({"default_locale": "zh-CN", "session_hours": 8});
     let (status, _) = call(
         &app,
-        Method::PUT,
+        Method::PATCH,
         "/api/v1/settings",
         wh,
         Some(settings.clone()),
@@ -326,14 +326,32 @@ async fn staff_roles_cannot_manage_users_or_settings(app: TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, saved) = call(
         &app,
-        Method::PUT,
+        Method::PATCH,
         "/api/v1/settings",
         &s.admin_key,
         Some(settings),
     )
     .await;
-    assert_eq!(
-        (status, saved["session_hours"].as_u64()),
-        (StatusCode::OK, Some(8))
+    let figures = (
+        status,
+        saved["session_hours"].as_u64(),
+        saved["login_max_failures"].as_u64(),
     );
+    assert_eq!(
+        figures,
+        (StatusCode::OK, Some(8), Some(5)),
+        "named settings change, the others stay"
+    );
+    let bad = json!({"session_hours": 0, "colour": 1});
+    let (status, body) = call(
+        &app,
+        Method::PATCH,
+        "/api/v1/settings",
+        &s.admin_key,
+        Some(bad),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (_, now) = get(&app, "/api/v1/settings", &s.admin_key).await;
+    assert_eq!(now["session_hours"], 8, "a refused change changes nothing");
 }

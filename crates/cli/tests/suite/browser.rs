@@ -38,3 +38,59 @@ async fn a_user_signs_in_switches_to_chinese_and_sees_the_dashboard_translated()
     }
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_works_through_the_first_review_queue_in_the_browser() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    crate::orders::settings(
+        &app,
+        &s.admin_key,
+        serde_json::json!({"auto_approve": false}),
+    )
+    .await;
+    for n in 0..3 {
+        crate::helpers::post(
+            &app,
+            "/api/v1/orders",
+            &s.merchant_a_key,
+            tradeport_testkit::lamp_order(&format!("#b{n}"), 1),
+        )
+        .await;
+    }
+    browser.goto(&app.url("/orders/queue/first")).await;
+    browser.type_into("#email", &s.admin_email).await;
+    browser
+        .type_into("#password", "correct horse battery")
+        .await;
+    browser.click("#sign-in").await;
+    browser.wait_for_text("#page-title", "First review").await;
+    assert_eq!(browser.text("#orders tbody").await.lines().count(), 3);
+
+    browser.click("#orders tbody tr:nth-child(1) .pick").await;
+    browser.click("#orders tbody tr:nth-child(2) .pick").await;
+    browser.click("#bulk-approve").await;
+    browser.wait_for_text("#notice", "2 orders approved").await;
+    assert_eq!(
+        browser.text("#orders tbody").await.lines().count(),
+        1,
+        "one order left in the queue"
+    );
+
+    browser
+        .click("#orders tbody tr:nth-child(1) .approve")
+        .await;
+    browser.wait_for_text("#empty", "No orders here").await;
+    browser.goto(&app.url("/orders?status=approved")).await;
+    assert_eq!(browser.text("#orders tbody").await.lines().count(), 3);
+    if let Ok(dir) = std::env::var("TRADEPORT_SCREENSHOTS") {
+        browser
+            .screenshot(&std::path::Path::new(&dir).join("orders.png"))
+            .await;
+    }
+    browser.close().await;
+}

@@ -11,3 +11,4 @@ mod helpers;
 mod login;
 mod orders;
 mod schema;
+mod ui_orders;

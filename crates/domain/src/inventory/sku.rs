@@ -182,9 +182,9 @@ pub fn validate_sku(i: &SkuInput) -> Result<NewSku, Vec<FieldError>> {
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '.')
         .collect();
-    if !hs.is_empty()
-        && !(hs.len() >= 6 && hs.len() <= 10 && hs.chars().all(|c| c.is_ascii_digit()))
-    {
+    let hs_ok =
+        hs.is_empty() || ((6..=10).contains(&hs.len()) && hs.chars().all(|c| c.is_ascii_digit()));
+    if !hs_ok {
         e.add(
             "hs_code",
             "invalid_hs_code",

@@ -236,11 +236,7 @@ pub async fn list(
     if let Some(text) = f.text.as_ref().filter(|t| !t.trim().is_empty()) {
         let like = format!(
             "%{}%",
-            text.trim()
-                .to_lowercase()
-                .replace('\\', "")
-                .replace('%', "")
-                .replace('_', "")
+            text.trim().to_lowercase().replace(['\\', '%', '_'], "")
         );
         sql.push(" AND (LOWER(COALESCE(order_no, '')) LIKE ")
             .bind(like.clone());

@@ -1,0 +1,191 @@
+//! The order and inventory pages through HTTP, as a browser posts their forms.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use tradeport_testkit::{TestApp, db_tests, lamp_order};
+
+use crate::helpers::post;
+use crate::orders::settings;
+
+db_tests!(
+    staff_enter_an_order_by_hand_and_see_every_problem_named,
+    the_review_queue_approves_in_bulk_and_the_timeline_shows_who
+);
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn signed_in(app: &TestApp, email: &str) -> (reqwest::Client, String) {
+    let client = app.browser_client();
+    let page = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf(&page);
+    let res = client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", email),
+            ("password", PASSWORD),
+            ("csrf_token", &token),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let page = res.text().await.unwrap();
+    (client, csrf(&page))
+}
+
+fn csrf(page: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = page.find(marker).expect("a CSRF field") + marker.len();
+    page[start..].split('"').next().unwrap().to_string()
+}
+
+async fn staff_enter_an_order_by_hand_and_see_every_problem_named(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let (client, token) = signed_in(&app, &s.admin_email).await;
+    let form = |sku: &str, postcode: &str, total: &str| {
+        vec![
+            ("csrf_token", token.clone()),
+            ("merchant_id", s.merchant_a.id.to_string()),
+            ("channel", "phone".into()),
+            ("channel_order_id", format!("PHONE-{sku}-{postcode}")),
+            ("buyer_name", "Ada Lovelace".into()),
+            ("buyer_phone", "020 7946 0958".into()),
+            ("buyer_email", "ada@example.com".into()),
+            ("line1", "1 Lovelace Way".into()),
+            ("city", "London".into()),
+            ("postcode", postcode.into()),
+            ("country", "GB".into()),
+            ("sku0", sku.into()),
+            ("qty0", "2".into()),
+            ("price0", "2500".into()),
+            ("shipping_fee_minor", "800".into()),
+            ("currency", "GBP".into()),
+            ("total_minor", total.into()),
+            ("paid_minor", total.into()),
+            ("payment_method", "bank_transfer".into()),
+            ("payment_status", "paid".into()),
+            ("service_level", "standard".into()),
+        ]
+    };
+    let res = client
+        .post(app.url("/orders/new"))
+        .form(&form("NOPE", "EC1Y 8SY", "5900"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("SKU &#39;NOPE&#39; is not in this merchant&#39;s catalogue"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"Ada Lovelace\""),
+        "what was typed is kept"
+    );
+
+    let res = client
+        .post(app.url("/orders/new"))
+        .form(&form("LAMP", "", "5800"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.url().path().starts_with("/orders/"),
+        "lands on the new order"
+    );
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("postcode is required for United Kingdom, e.g. EC1Y 8SY"),
+        "the hold is shown"
+    );
+    assert!(page.contains("order_received_on_hold"), "the timeline");
+}
+
+async fn the_review_queue_approves_in_bulk_and_the_timeline_shows_who(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    settings(&app, &s.admin_key, json!({"auto_approve": false})).await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let (_, o) = post(
+            &app,
+            "/api/v1/orders",
+            &s.merchant_a_key,
+            lamp_order(&format!("#q{n}"), 1),
+        )
+        .await;
+        ids.push(o["id"].as_str().unwrap().to_string());
+    }
+    let (client, _) = signed_in(&app, &s.admin_email).await;
+    let queue = client
+        .get(app.url("/orders/queue/first"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf(&queue);
+    assert!(ids.iter().all(|id| queue.contains(id.as_str())));
+    let body = format!(
+        "csrf_token={token}&back=%2Forders%2Fqueue%2Ffirst&ids={}&ids={}",
+        ids[0], ids[1]
+    );
+    let res = client
+        .post(app.url("/orders/bulk-approve"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("2 orders approved"), "{page}");
+    assert!(
+        !page.contains(ids[0].as_str()) && page.contains(ids[2].as_str()),
+        "approved orders leave the queue"
+    );
+
+    let res = client
+        .post(app.url(&format!("/orders/{}/act", ids[2])))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("action", "reject"),
+            ("reason", ""),
+            ("back", "/orders/queue/first"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a rejection without a reason is refused"
+    );
+    let res = client
+        .post(app.url(&format!("/orders/{}/act", ids[2])))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("action", "reject"),
+            ("reason", "duplicate of an earlier order"),
+            ("back", &format!("/orders/{}", ids[2])),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let detail = res.text().await.unwrap();
+    assert!(
+        detail.contains("duplicate of an earlier order") && detail.contains("order_reject"),
+        "the timeline has who, what and why"
+    );
+}
