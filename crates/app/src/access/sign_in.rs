@@ -87,16 +87,35 @@ pub async fn sign_out(app: &App, session_token: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// The settings of an operator; invalid stored JSON falls back to defaults field by field.
+/// An operator's settings and time zone: what order rules need.
+#[derive(Clone, Debug)]
+pub(crate) struct OperatorPolicy {
+    pub settings: TenantSettings,
+    pub timezone: String,
+}
+
+/// The settings and time zone of an operator.
+pub(crate) async fn load_operator(
+    conn: &mut tradeport_store::AnyConnection,
+    operator_id: tradeport_domain::kernel::TenantId,
+) -> AppResult<OperatorPolicy> {
+    let row = tenants::get(conn, operator_id, operator_id)
+        .await?
+        .ok_or(AppError::NotFound("tenant"))?;
+    let settings = serde_json::from_str(&row.settings)
+        .map_err(|e| AppError::Internal(format!("stored settings of {operator_id}: {e}")))?;
+    Ok(OperatorPolicy {
+        settings,
+        timezone: row.timezone,
+    })
+}
+
+/// The settings of an operator.
 pub(crate) async fn load_settings(
     conn: &mut tradeport_store::AnyConnection,
     operator_id: tradeport_domain::kernel::TenantId,
 ) -> AppResult<TenantSettings> {
-    let row = tenants::get(conn, operator_id, operator_id)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?;
-    serde_json::from_str(&row.settings)
-        .map_err(|e| AppError::Internal(format!("stored settings of {operator_id}: {e}")))
+    Ok(load_operator(conn, operator_id).await?.settings)
 }
 
 /// A token for a form shown before sign-in (double-submit CSRF protection of the sign-in form).

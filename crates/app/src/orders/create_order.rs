@@ -1,16 +1,22 @@
 //! Order intake (ORD-1 … ORD-3, ORD-8, ORD-10): validate, store once per channel order id,
 //! and approve, reserve and confirm automatically where the operator's rules allow (ORD-5).
+//!
+//! The write transaction holds only the writes; everything read to decide (merchant, settings,
+//! rules, SKUs) is read before it and the response is read after it, so on SQLite the single
+//! writer is held as briefly as possible.
 
 use std::collections::HashMap;
 
-use tradeport_domain::access::{Actor, Permission, Principal};
-use tradeport_domain::orders::{OrderAction, OrderInput, OrderStatus, SkuFacts, validate_order};
+use tradeport_domain::access::{Actor, Permission, Principal, TenantKind};
+use tradeport_domain::orders::{
+    OrderAction, OrderInput, OrderStatus, SkuFacts, ValidatedOrder, validate_order,
+};
 use tradeport_store::inventory::{goods_rules, skus};
 use tradeport_store::orders::{self, OrderRow};
 
-use super::review::apply_in_tx;
+use super::review::{Step, apply_in_tx};
 use super::view::{OrderView, load_view};
-use crate::access::load_settings_of;
+use crate::access::load_operator;
 use crate::inventory::merchant_for;
 use crate::{App, AppError, AppResult};
 
@@ -18,8 +24,75 @@ use crate::{App, AppError, AppResult};
 #[derive(Clone, Debug)]
 pub struct Intake {
     pub order: OrderView,
-    /// False when the channel order id was known: the stored order is returned unchanged.
+    /// False when the merchant already had an order with this channel and channel order id: the
+    /// stored order is returned unchanged.
     pub created: bool,
+}
+
+fn to_json(v: &impl serde::Serialize) -> AppResult<String> {
+    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The row of a validated order.
+fn order_row(
+    app: &App,
+    input: &OrderInput,
+    v: &ValidatedOrder,
+    merchant: tradeport_domain::kernel::TenantId,
+) -> AppResult<OrderRow> {
+    let now = app.now();
+    let status = if v.holds.is_empty() {
+        OrderStatus::PendingReview
+    } else {
+        OrderStatus::OnHold
+    };
+    let discounts: Vec<serde_json::Value> = input
+        .discounts
+        .iter()
+        .map(|d| serde_json::json!({"code": d.code, "amount_minor": d.amount_minor}))
+        .collect();
+    let mut address = input.shipping_address.clone();
+    address.country = address.country.trim().to_ascii_uppercase();
+    let language = input.buyer.language.trim();
+    Ok(OrderRow {
+        id: app.new_uuid().to_string(),
+        merchant_id: merchant,
+        channel: v.channel.clone(),
+        channel_order_id: v.channel_order_id.clone(),
+        order_no: None,
+        status,
+        allocation: "none".into(),
+        buyer_name: input.buyer.name.trim().to_string(),
+        buyer_phone: input.buyer.phone.trim().to_string(),
+        buyer_phone_e164: v.phone_e164.clone(),
+        buyer_email: v.email.clone(),
+        buyer_language: if language.is_empty() {
+            "en".into()
+        } else {
+            language.to_string()
+        },
+        shipping_address: to_json(&address)?,
+        ship_country: address.country.clone(),
+        currency: v.currency.code().into(),
+        subtotal_minor: v.subtotal_minor,
+        discount_minor: v.discount_minor,
+        discounts: serde_json::Value::Array(discounts).to_string(),
+        shipping_fee_minor: input.shipping_fee_minor,
+        total_minor: v.total_minor,
+        paid_minor: input.paid_minor,
+        payment_method: input.payment_method.trim().to_string(),
+        payment_status: input.payment_status.clone(),
+        service_level: input.service_level.clone(),
+        urgent: input.urgent,
+        remarks: input.remarks.trim().to_string(),
+        holds: to_json(&v.holds)?,
+        flags: v.flags.join(","),
+        second_review_due: v.second_review_due,
+        created_at: now,
+        updated_at: now,
+        approved_at: None,
+        confirmed_at: None,
+    })
 }
 
 /// Takes in an order.
@@ -33,25 +106,10 @@ pub async fn create_order(
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
     let merchant_row = tradeport_store::access::tenants::get(&mut conn, operator, merchant).await?;
-    if !merchant_row.is_some_and(|m| m.kind == tradeport_domain::access::TenantKind::Merchant) {
+    if !merchant_row.is_some_and(|m| m.kind == TenantKind::Merchant) {
         return Err(AppError::NotFound("merchant"));
     }
-    if let Some(existing) = orders::find_by_channel_id(
-        &mut conn,
-        operator,
-        merchant,
-        &input.channel,
-        input.channel_order_id.trim(),
-    )
-    .await?
-    {
-        let order = load_view(&mut conn, operator, &existing).await?;
-        return Ok(Intake {
-            order,
-            created: false,
-        });
-    }
-    let settings = load_settings_of(&mut conn, operator).await?;
+    let policy = load_operator(&mut conn, operator).await?;
     let rules = goods_rules::list(&mut conn, operator).await?;
     let codes: Vec<String> = input
         .lines
@@ -76,67 +134,13 @@ pub async fn create_order(
             })
             .collect();
     drop(conn);
-    let v = validate_order(input, &known, &settings, &rules).map_err(AppError::Invalid)?;
-
-    let now = app.now();
-    let id = app.new_uuid().to_string();
-    let status = if v.holds.is_empty() {
-        OrderStatus::PendingReview
-    } else {
-        OrderStatus::OnHold
-    };
-    let holds = serde_json::to_string(&v.holds).map_err(|e| AppError::Internal(e.to_string()))?;
-    let discounts: Vec<serde_json::Value> = input
-        .discounts
-        .iter()
-        .map(|d| serde_json::json!({"code": d.code, "amount_minor": d.amount_minor}))
-        .collect();
-    let mut address = input.shipping_address.clone();
-    address.country = address.country.trim().to_ascii_uppercase();
-    let row = OrderRow {
-        id: id.clone(),
-        merchant_id: merchant,
-        channel: v.channel.clone(),
-        channel_order_id: v.channel_order_id.clone(),
-        order_no: None,
-        status,
-        allocation: "none".into(),
-        buyer_name: input.buyer.name.trim().to_string(),
-        buyer_phone: input.buyer.phone.trim().to_string(),
-        buyer_phone_e164: v.phone_e164.clone(),
-        buyer_email: v.email.clone(),
-        buyer_language: if input.buyer.language.trim().is_empty() {
-            "en".into()
-        } else {
-            input.buyer.language.trim().to_string()
-        },
-        shipping_address: serde_json::to_string(&address)
-            .map_err(|e| AppError::Internal(e.to_string()))?,
-        ship_country: address.country.clone(),
-        currency: v.currency.code().into(),
-        subtotal_minor: v.subtotal_minor,
-        discount_minor: v.discount_minor,
-        discounts: serde_json::Value::Array(discounts).to_string(),
-        shipping_fee_minor: input.shipping_fee_minor,
-        total_minor: v.total_minor,
-        paid_minor: input.paid_minor,
-        payment_method: input.payment_method.trim().to_string(),
-        payment_status: input.payment_status.clone(),
-        service_level: input.service_level.clone(),
-        urgent: input.urgent,
-        remarks: input.remarks.trim().to_string(),
-        holds,
-        flags: v.flags.join(","),
-        second_review_due: v.second_review_due,
-        created_at: now,
-        updated_at: now,
-        approved_at: None,
-        confirmed_at: None,
-    };
+    let v = validate_order(input, &known, &policy.settings, &rules).map_err(AppError::Invalid)?;
+    let row = order_row(app, input, &v, merchant)?;
 
     let mut tx = app.db().begin().await?;
     if !orders::insert_in_tx(&mut tx, operator, &row).await? {
-        // The same channel order arrived concurrently and won: return that one.
+        // The merchant has this channel order already (a retry, or the same order arriving
+        // twice at once): answer with the stored one.
         drop(tx);
         let mut conn = app.db().read().await?;
         let existing = orders::find_by_channel_id(
@@ -154,8 +158,8 @@ pub async fn create_order(
         });
     }
     let line_ids: Vec<String> = v.lines.iter().map(|_| app.new_uuid().to_string()).collect();
-    orders::lines::insert_in_tx(&mut tx, operator, &id, &line_ids, &v.lines).await?;
-    let kind = if status == OrderStatus::OnHold {
+    orders::lines::insert_in_tx(&mut tx, operator, &row.id, &line_ids, &v.lines).await?;
+    let kind = if row.status == OrderStatus::OnHold {
         "order_received_on_hold"
     } else {
         "order_received"
@@ -164,50 +168,43 @@ pub async fn create_order(
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(merchant),
         data,
-        ..app.event(principal.actor, "order", &id, kind)
+        ..app.event(principal.actor, "order", &row.id, kind)
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
 
+    let settings = &policy.settings;
     let automatic = settings.auto_approve
-        && status == OrderStatus::PendingReview
+        && row.status == OrderStatus::PendingReview
         && v.flags.is_empty()
         && !v.second_review_due;
+    let mut stored = row;
     if automatic {
         let reason = "auto-approval: paid, valid, below the second-review threshold, no remarks";
-        let approved = apply_in_tx(
-            app,
-            &mut tx,
-            operator,
-            &row,
-            Actor::System,
-            OrderAction::Approve {
-                second_review_due: false,
-            },
-            Some(reason),
-            None,
-            &settings,
-        )
-        .await?;
-        if approved.status == OrderStatus::Approved && settings.auto_confirm {
-            apply_in_tx(
-                app,
-                &mut tx,
-                operator,
-                &approved,
-                Actor::System,
-                OrderAction::Confirm,
-                Some("auto-confirmation"),
-                None,
-                &settings,
-            )
-            .await?;
+        let approve = OrderAction::Approve {
+            second_review_due: false,
+        };
+        let step = Step {
+            actor: Actor::System,
+            action: approve,
+            reason: Some(reason),
+            forced_warehouse: None,
+            lines: Some(&v.lines),
+        };
+        stored = apply_in_tx(app, &mut tx, operator, &stored, step, &policy).await?;
+        if stored.status == OrderStatus::Approved && settings.auto_confirm {
+            let step = Step {
+                actor: Actor::System,
+                action: OrderAction::Confirm,
+                reason: Some("auto-confirmation"),
+                forced_warehouse: None,
+                lines: None,
+            };
+            stored = apply_in_tx(app, &mut tx, operator, &stored, step, &policy).await?;
         }
     }
-    let stored = orders::get(&mut tx, operator, None, &id)
-        .await?
-        .ok_or(AppError::NotFound("order"))?;
-    let order = load_view(&mut tx, operator, &stored).await?;
     tradeport_store::commit(tx).await?;
+    let mut conn = app.db().read().await?;
+    let order = load_view(&mut conn, operator, &stored).await?;
     Ok(Intake {
         order,
         created: true,

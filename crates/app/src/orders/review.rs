@@ -3,15 +3,16 @@
 //! holding or cancelling an order that holds stock releases it, confirmation numbers the order.
 
 use serde::Serialize;
-use tradeport_domain::access::{Actor, Permission, Principal, TenantSettings};
+use tradeport_domain::access::{Actor, Permission, Principal};
 use tradeport_domain::kernel::{FieldError, TenantId};
-use tradeport_domain::orders::{OrderAction, OrderStatus, format_order_no, local_day, transition};
+use tradeport_domain::orders::{
+    OrderAction, OrderStatus, ValidatedLine, format_order_no, local_day, transition,
+};
 use tradeport_store::AnyConnection;
-use tradeport_store::access::tenants;
 use tradeport_store::orders::{self, OrderRow, counters};
 
 use super::view::{OrderView, load_view};
-use crate::access::load_settings_of;
+use crate::access::{OperatorPolicy, load_operator};
 use crate::inventory::{release_order_in_tx, reserve_order_in_tx};
 use crate::{App, AppError, AppResult};
 
@@ -53,19 +54,36 @@ fn illegal(from: OrderStatus, action: OrderAction) -> AppError {
     }
 }
 
+fn to_json(v: &impl Serialize) -> AppResult<String> {
+    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// One action on one order, as the caller asks it.
+pub(crate) struct Step<'a> {
+    pub actor: Actor,
+    pub action: OrderAction,
+    pub reason: Option<&'a str>,
+    pub forced_warehouse: Option<&'a str>,
+    /// The order's lines when the caller has them (saves reading them again).
+    pub lines: Option<&'a [ValidatedLine]>,
+}
+
 /// Applies one action inside the caller's transaction and returns the order as it now is.
-#[allow(clippy::too_many_arguments)]
 pub(crate) async fn apply_in_tx(
     app: &App,
     conn: &mut AnyConnection,
     operator: TenantId,
     order: &OrderRow,
-    actor: Actor,
-    action: OrderAction,
-    reason: Option<&str>,
-    forced_warehouse: Option<&str>,
-    settings: &TenantSettings,
+    step: Step<'_>,
+    policy: &OperatorPolicy,
 ) -> AppResult<OrderRow> {
+    let Step {
+        actor,
+        action,
+        reason,
+        forced_warehouse,
+        lines,
+    } = step;
     let mut to = transition(order.status, action).ok_or_else(|| illegal(order.status, action))?;
     let now = app.now();
     let mut allocation = order.allocation.clone();
@@ -87,15 +105,22 @@ pub(crate) async fn apply_in_tx(
     }
     match (action, to) {
         (_, OrderStatus::Approved) => {
-            let lines = orders::lines::list(conn, operator, &order.id).await?;
+            let read;
+            let lines = match lines {
+                Some(l) => l,
+                None => {
+                    read = orders::lines::list(conn, operator, &order.id).await?;
+                    &read
+                }
+            };
             let r = reserve_order_in_tx(
                 app,
                 conn,
                 operator,
                 &order.id,
                 &order.ship_country,
-                &lines,
-                settings,
+                lines,
+                &policy.settings,
                 forced_warehouse,
                 actor,
             )
@@ -104,33 +129,24 @@ pub(crate) async fn apply_in_tx(
                 allocation = r.allocation.into();
             } else {
                 to = OrderStatus::OnHold;
-                holds = Some(
-                    serde_json::to_string(&r.shortages)
-                        .map_err(|e| AppError::Internal(e.to_string()))?,
-                );
+                holds = Some(to_json(&r.shortages)?);
             }
         }
         (OrderAction::Hold, _) => {
-            let why = reason.unwrap_or("held by staff");
-            holds = Some(
-                serde_json::to_string(&[FieldError::new("order", "held_by_staff", why)])
-                    .map_err(|e| AppError::Internal(e.to_string()))?,
-            );
+            holds = Some(to_json(&[FieldError::new(
+                "order",
+                "held_by_staff",
+                reason.unwrap_or("held by staff"),
+            )])?)
         }
         (OrderAction::ReleaseHold, _) => holds = Some("[]".into()),
         (OrderAction::Confirm, _) => {
-            let operator_row = tenants::get(conn, operator, operator)
-                .await?
-                .ok_or(AppError::NotFound("tenant"))?;
-            let day = local_day(now, &operator_row.timezone);
+            let day = local_day(now, &policy.timezone);
             let serial = counters::next_serial_in_tx(conn, operator, &day).await?;
             order_no = Some(
                 format_order_no(&day, serial).ok_or_else(|| AppError::Conflict {
                     code: "order.daily_numbers_exhausted",
-                    message: format!(
-                        "all {} order numbers of {day} are used; confirm after midnight",
-                        999_999
-                    ),
+                    message: format!("all order numbers of {day} are used; confirm after midnight"),
                     fields: Vec::new(),
                 })?,
             );
@@ -173,9 +189,24 @@ pub(crate) async fn apply_in_tx(
         ..app.event(actor, "order", &order.id, &kind)
     };
     tradeport_store::events::append_in_tx(conn, operator, &event).await?;
-    orders::get(conn, operator, None, &order.id)
-        .await?
-        .ok_or(AppError::NotFound("order"))
+    Ok(OrderRow {
+        status: to,
+        allocation,
+        holds: holds.unwrap_or_else(|| order.holds.clone()),
+        order_no: order_no.or_else(|| order.order_no.clone()),
+        updated_at: now,
+        approved_at: if to == OrderStatus::Approved {
+            Some(now)
+        } else {
+            order.approved_at
+        },
+        confirmed_at: if to == OrderStatus::Confirmed {
+            Some(now)
+        } else {
+            order.confirmed_at
+        },
+        ..order.clone()
+    })
 }
 
 /// Applies a reviewer's action to one order. `approve` on an order awaiting its second review is
@@ -190,17 +221,6 @@ pub async fn review_order(
 ) -> AppResult<OrderView> {
     let operator = principal.scope.operator_id;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    let mut tx = app.db().begin().await?;
-    let order = orders::get(&mut tx, operator, principal.scope.merchant_id, id)
-        .await?
-        .ok_or(AppError::NotFound("order"))?;
-    principal.require(match action {
-        ReviewAction::Cancel => Permission::ChangeOrders,
-        ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => {
-            Permission::SecondReview
-        }
-        _ => Permission::ReviewOrders,
-    })?;
     if matches!(
         action,
         ReviewAction::Reject | ReviewAction::Hold | ReviewAction::Cancel
@@ -219,6 +239,17 @@ pub async fn review_order(
             "choosing the warehouse by hand needs a reason",
         )]));
     }
+    let mut tx = app.db().begin().await?;
+    let order = orders::get(&mut tx, operator, principal.scope.merchant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    principal.require(match action {
+        ReviewAction::Cancel => Permission::ChangeOrders,
+        ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => {
+            Permission::SecondReview
+        }
+        _ => Permission::ReviewOrders,
+    })?;
     let domain_action = match action {
         ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => {
             OrderAction::SecondApprove
@@ -232,22 +263,18 @@ pub async fn review_order(
         ReviewAction::Confirm => OrderAction::Confirm,
         ReviewAction::Cancel => OrderAction::Cancel,
     };
-    let settings = load_settings_of(&mut tx, operator).await?;
-    let after = apply_in_tx(
-        app,
-        &mut tx,
-        operator,
-        &order,
-        principal.actor,
-        domain_action,
+    let policy = load_operator(&mut tx, operator).await?;
+    let step = Step {
+        actor: principal.actor,
+        action: domain_action,
         reason,
-        warehouse_id,
-        &settings,
-    )
-    .await?;
-    let view = load_view(&mut tx, operator, &after).await?;
+        forced_warehouse: warehouse_id,
+        lines: None,
+    };
+    let after = apply_in_tx(app, &mut tx, operator, &order, step, &policy).await?;
     tradeport_store::commit(tx).await?;
-    Ok(view)
+    let mut conn = app.db().read().await?;
+    load_view(&mut conn, operator, &after).await
 }
 
 /// The outcome of one order of a bulk approval.
