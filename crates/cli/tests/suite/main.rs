@@ -8,6 +8,7 @@ mod concurrency;
 mod errors;
 mod health;
 mod helpers;
+mod inventory;
 mod login;
 mod orders;
 mod schema;

@@ -103,6 +103,11 @@ mod tests {
             include_str!("../../templates/users.html"),
             include_str!("../../templates/api_keys.html"),
             include_str!("../../templates/settings.html"),
+            include_str!("../../templates/orders.html"),
+            include_str!("../../templates/order_detail.html"),
+            include_str!("../../templates/order_new.html"),
+            include_str!("../../templates/confirmation.html"),
+            include_str!("../../templates/inventory.html"),
         ];
         for text in templates {
             for part in text.split("t.get(\"").skip(1) {
