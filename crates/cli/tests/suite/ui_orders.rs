@@ -9,7 +9,8 @@ use crate::orders::settings;
 
 db_tests!(
     staff_enter_an_order_by_hand_and_see_every_problem_named,
-    the_review_queue_approves_in_bulk_and_the_timeline_shows_who
+    the_review_queue_approves_in_bulk_and_the_timeline_shows_who,
+    the_settings_page_changes_the_order_rules,
 );
 
 const PASSWORD: &str = "correct horse battery";
@@ -187,5 +188,56 @@ async fn the_review_queue_approves_in_bulk_and_the_timeline_shows_who(app: TestA
     assert!(
         detail.contains("duplicate of an earlier order") && detail.contains("order_reject"),
         "the timeline has who, what and why"
+    );
+}
+
+async fn the_settings_page_changes_the_order_rules(app: TestApp) {
+    let s = app.seed("acme").await;
+    let (client, token) = signed_in(&app, &s.admin_email).await;
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("default_locale", "en"),
+        ("session_hours", "8"),
+        ("login_max_failures", "5"),
+        ("login_window_minutes", "15"),
+        ("second_review_threshold_minor", "50000"),
+        ("auto_confirm", "1"),
+        ("allocation_policy", "single_warehouse"),
+        ("shortage_policy", "hold"),
+    ];
+    let res = client
+        .post(app.url("/settings"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("Settings saved."));
+    let (_, saved) = crate::helpers::get(&app, "/api/v1/settings", &s.admin_key).await;
+    assert_eq!(
+        saved["auto_approve"], false,
+        "an unticked box turns auto-approval off"
+    );
+    assert_eq!(
+        (
+            saved["second_review_threshold_minor"].as_i64(),
+            saved["shortage_policy"].as_str()
+        ),
+        (Some(50000), Some("hold"))
+    );
+    let mut bad = form.to_vec();
+    bad[5] = ("second_review_threshold_minor", "lots");
+    let res = client
+        .post(app.url("/settings"))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("second_review_threshold_minor must be zero or more")
     );
 }

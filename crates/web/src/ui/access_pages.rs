@@ -407,6 +407,16 @@ pub struct SettingsForm {
     login_max_failures: String,
     #[serde(default)]
     login_window_minutes: String,
+    #[serde(default)]
+    second_review_threshold_minor: String,
+    #[serde(default)]
+    auto_approve: String,
+    #[serde(default)]
+    auto_confirm: String,
+    #[serde(default)]
+    allocation_policy: String,
+    #[serde(default)]
+    shortage_policy: String,
 }
 
 /// POST /settings
@@ -425,6 +435,11 @@ pub async fn save_settings(
         "session_hours": number(&f.session_hours),
         "login_max_failures": number(&f.login_max_failures),
         "login_window_minutes": number(&f.login_window_minutes),
+        "second_review_threshold_minor": number(&f.second_review_threshold_minor),
+        "auto_approve": f.auto_approve == "1",
+        "auto_confirm": f.auto_confirm == "1",
+        "allocation_policy": f.allocation_policy,
+        "shortage_policy": f.shortage_policy,
     });
     let shown = TenantSettings {
         default_locale: f.default_locale.clone(),
