@@ -99,19 +99,7 @@ pub async fn change_shipping_address(
     let before: serde_json::Value =
         serde_json::from_str(&order.shipping_address).unwrap_or_default();
     let data = serde_json::json!({ "field": "shipping_address", "before": before, "after": address, "buyer_agreed": c.buyer_agreed }).to_string();
-    let event = tradeport_store::events::NewEvent {
-        merchant_id: Some(order.merchant_id),
-        reason: Some(c.reason.trim()),
-        data,
-        ..app.event(principal.actor, "order", id, "buyer_request_changed")
-    };
-    tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    let after = orders::get(&mut tx, operator, None, id)
-        .await?
-        .ok_or(AppError::NotFound("order"))?;
-    let view = load_view(&mut tx, operator, &after).await?;
-    tradeport_store::commit(tx).await?;
-    Ok(view)
+    record_change(app, tx, principal, &order, c.reason.trim(), data).await
 }
 
 /// Replaces the service level; a special service makes a second review due.
@@ -157,17 +145,30 @@ pub async fn change_service_level(
     )
     .await?;
     let data = serde_json::json!({ "field": "service_level", "before": order.service_level, "after": c.service_level, "buyer_agreed": c.buyer_agreed }).to_string();
+    record_change(app, tx, principal, &order, c.reason.trim(), data).await
+}
+
+/// Writes the change's event, commits, and returns the order as it now is.
+async fn record_change(
+    app: &App,
+    mut tx: tradeport_store::Tx,
+    principal: &Principal,
+    order: &orders::OrderRow,
+    reason: &str,
+    data: String,
+) -> AppResult<OrderView> {
+    let operator = principal.scope.operator_id;
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(order.merchant_id),
-        reason: Some(c.reason.trim()),
+        reason: Some(reason),
         data,
-        ..app.event(principal.actor, "order", id, "buyer_request_changed")
+        ..app.event(principal.actor, "order", &order.id, "buyer_request_changed")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    let after = orders::get(&mut tx, operator, None, id)
+    tradeport_store::commit(tx).await?;
+    let mut conn = app.db().read().await?;
+    let after = orders::get(&mut conn, operator, None, &order.id)
         .await?
         .ok_or(AppError::NotFound("order"))?;
-    let view = load_view(&mut tx, operator, &after).await?;
-    tradeport_store::commit(tx).await?;
-    Ok(view)
+    load_view(&mut conn, operator, &after).await
 }

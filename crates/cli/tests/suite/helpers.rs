@@ -37,3 +37,59 @@ pub async fn post(app: &TestApp, path: &str, key: &str, body: Value) -> (StatusC
 pub fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("<no error code>")
 }
+
+/// The password of every seeded user.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Opens the sign-in page and returns the form's CSRF token (the cookie is in the client).
+pub async fn login_token(client: &reqwest::Client, app: &TestApp) -> String {
+    let page = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    page_token(&page)
+}
+
+/// Posts the sign-in form as a browser would.
+pub async fn sign_in(
+    client: &reqwest::Client,
+    app: &TestApp,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let token = login_token(client, app).await;
+    let form = [
+        ("email", email),
+        ("password", password),
+        ("csrf_token", &token),
+        ("next", "/"),
+    ];
+    client
+        .post(app.url("/login"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The CSRF token of a page's forms.
+pub fn page_token(page: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = page.find(marker).expect("a CSRF field") + marker.len();
+    page[start..].split('"').next().unwrap().to_string()
+}
+
+/// A client signed in as `email`, with the CSRF token of its session's forms.
+pub async fn signed_in(app: &TestApp, email: &str) -> (reqwest::Client, String) {
+    let client = app.browser_client();
+    let page = sign_in(&client, app, email, PASSWORD)
+        .await
+        .text()
+        .await
+        .unwrap();
+    (client, page_token(&page))
+}

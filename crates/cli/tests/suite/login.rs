@@ -3,6 +3,8 @@
 use reqwest::StatusCode;
 use tradeport_testkit::{TestApp, db_tests};
 
+use crate::helpers::{PASSWORD, login_token, page_token, sign_in};
+
 db_tests!(
     signing_in_with_the_right_password_shows_the_dashboard,
     a_wrong_password_fails_clearly_and_the_sixth_rapid_failure_is_throttled,
@@ -10,50 +12,6 @@ db_tests!(
     signing_out_ends_the_session,
     a_merchant_user_sees_no_operator_figures_or_pages,
 );
-
-const PASSWORD: &str = "correct horse battery";
-
-/// Opens the sign-in page and returns the form's CSRF token (the cookie is in the client).
-async fn login_token(client: &reqwest::Client, app: &TestApp) -> String {
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = page.find(marker).expect("a CSRF field") + marker.len();
-    page[start..start + 48].to_string()
-}
-
-async fn sign_in(
-    client: &reqwest::Client,
-    app: &TestApp,
-    email: &str,
-    password: &str,
-) -> reqwest::Response {
-    let token = login_token(client, app).await;
-    client
-        .post(app.url("/login"))
-        .form(&[
-            ("email", email),
-            ("password", password),
-            ("csrf_token", &token),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap()
-}
-
-/// The CSRF token of a signed-in page's forms.
-fn page_token(page: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = page.find(marker).expect("a CSRF field") + marker.len();
-    page[start..].split('"').next().unwrap().to_string()
-}
 
 async fn signing_in_with_the_right_password_shows_the_dashboard(app: TestApp) {
     let s = app.seed("acme").await;

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tradeport_testkit::{TestApp, db_tests, lamp_order};
 
-use crate::helpers::post;
+use crate::helpers::{page_token as csrf, post, signed_in};
 use crate::orders::settings;
 
 db_tests!(
@@ -12,40 +12,6 @@ db_tests!(
     the_review_queue_approves_in_bulk_and_the_timeline_shows_who,
     the_settings_page_changes_the_order_rules,
 );
-
-const PASSWORD: &str = "correct horse battery";
-
-async fn signed_in(app: &TestApp, email: &str) -> (reqwest::Client, String) {
-    let client = app.browser_client();
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf(&page);
-    let res = client
-        .post(app.url("/login"))
-        .form(&[
-            ("email", email),
-            ("password", PASSWORD),
-            ("csrf_token", &token),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let page = res.text().await.unwrap();
-    (client, csrf(&page))
-}
-
-fn csrf(page: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = page.find(marker).expect("a CSRF field") + marker.len();
-    page[start..].split('"').next().unwrap().to_string()
-}
 
 async fn staff_enter_an_order_by_hand_and_see_every_problem_named(app: TestApp) {
     let s = app.seed("acme").await;

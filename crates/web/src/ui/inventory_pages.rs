@@ -8,9 +8,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use tradeport_app::App;
 use tradeport_app::PageRequest;
-use tradeport_app::access::list_tenants;
 use tradeport_app::inventory::{self, BalanceView, SkuView, StockAdjustment, WarehouseView};
-use tradeport_domain::access::{Permission, TenantKind};
+use tradeport_domain::access::Permission;
 
 use super::shell::Shell;
 use super::{SignedIn, Tr, explain, refused, render, status_of};
@@ -50,17 +49,7 @@ async fn page(
         (Ok(b), Ok(s), Ok(w)) => (b, s.items, w),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refused(user, &e),
     };
-    let merchants = if p.is_merchant() {
-        Vec::new()
-    } else {
-        list_tenants(app, p)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|t| t.kind == TenantKind::Merchant)
-            .map(|t| (t.id.to_string(), t.name))
-            .collect()
-    };
+    let merchants = super::merchant_options(app, &user.session.principal).await;
     let page = InventoryPage {
         t: user.t,
         shell: Shell::new(user, "/inventory"),

@@ -215,3 +215,21 @@ pub fn format_millis(m: Option<tradeport_domain::kernel::Millis>, t: Tr) -> Stri
         None => t.get("keys.never").to_string(),
     }
 }
+
+/// The merchants staff may pick in a form (none for a merchant, who acts for itself).
+pub async fn merchant_options(
+    app: &tradeport_app::App,
+    p: &tradeport_domain::access::Principal,
+) -> Vec<(String, String)> {
+    if p.is_merchant() {
+        return Vec::new();
+    }
+    let tenants = tradeport_app::access::list_tenants(app, p)
+        .await
+        .unwrap_or_default();
+    tenants
+        .into_iter()
+        .filter(|t| t.kind == tradeport_domain::access::TenantKind::Merchant)
+        .map(|t| (t.id.to_string(), t.name))
+        .collect()
+}

@@ -7,10 +7,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tradeport_app::access::list_tenants;
 use tradeport_app::orders::create_order;
 use tradeport_app::{App, AppError};
-use tradeport_domain::access::TenantKind;
 use tradeport_domain::kernel::Address;
 use tradeport_domain::orders::{BuyerInput, CHANNELS, LineInput, OrderInput};
 
@@ -150,17 +148,7 @@ async fn entry_page(
     status: StatusCode,
     errors: Vec<(String, String)>,
 ) -> Response {
-    let merchants = if user.session.principal.is_merchant() {
-        Vec::new()
-    } else {
-        list_tenants(app, &user.session.principal)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|t| t.kind == TenantKind::Merchant)
-            .map(|t| (t.id.to_string(), t.name))
-            .collect()
-    };
+    let merchants = super::merchant_options(app, &user.session.principal).await;
     let page = EntryPage {
         t: user.t,
         shell: Shell::new(user, "/orders"),
