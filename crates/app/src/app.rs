@@ -1,10 +1,10 @@
 //! The application: the database and the clock, shared by every use case.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tradeport_domain::kernel::{EntityId, Millis};
 use tradeport_store::Db;
-use uuid::Uuid;
+use uuid::{ContextV7, Uuid};
 
 use crate::Clock;
 
@@ -13,6 +13,9 @@ use crate::Clock;
 pub struct App {
     db: Db,
     clock: Arc<dyn Clock>,
+    /// Keeps ids made in the same millisecond in the order they were made, so events of one
+    /// transaction sort in the order they happened.
+    ids: Arc<Mutex<ContextV7>>,
 }
 
 impl std::fmt::Debug for App {
@@ -23,7 +26,11 @@ impl std::fmt::Debug for App {
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock }
+        Self {
+            db,
+            clock,
+            ids: Arc::new(Mutex::new(ContextV7::new())),
+        }
     }
 
     pub fn db(&self) -> &Db {
@@ -39,14 +46,13 @@ impl App {
         T::from_uuid(self.new_uuid())
     }
 
-    /// A new UUIDv7 stamped with the app's clock.
+    /// A new UUIDv7 stamped with the app's clock, after every id this app made before.
     pub fn new_uuid(&self) -> Uuid {
         let ms = self.clock.now().0.max(0) as u64;
-        let ts = uuid::Timestamp::from_unix(
-            uuid::NoContext,
-            ms / 1000,
-            ((ms % 1000) * 1_000_000) as u32,
-        );
+        // A poisoned lock only means another thread panicked while holding it; the counter
+        // inside is still valid.
+        let context = self.ids.lock().unwrap_or_else(|e| e.into_inner());
+        let ts = uuid::Timestamp::from_unix(&*context, ms / 1000, ((ms % 1000) * 1_000_000) as u32);
         Uuid::new_v7(ts)
     }
 }

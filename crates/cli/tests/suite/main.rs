@@ -8,6 +8,7 @@ mod concurrency;
 mod errors;
 mod health;
 mod helpers;
+mod ids;
 mod inventory;
 mod login;
 mod orders;
