@@ -21,10 +21,7 @@ use tradeport_testkit::{DbKind, TestApp, lamp_order};
 const WORKERS: usize = 16;
 
 fn seconds() -> u64 {
-    std::env::var("SECONDS_PER_RUN")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10)
+    std::env::var("SECONDS_PER_RUN").ok().and_then(|s| s.parse().ok()).unwrap_or(10)
 }
 
 /// Orders per second and sorted latencies (ms).
@@ -45,10 +42,7 @@ impl Run {
 
 fn finish(mut latencies: Vec<f64>, elapsed: Duration) -> Run {
     latencies.sort_by(|a, b| a.total_cmp(b));
-    Run {
-        rate: latencies.len() as f64 / elapsed.as_secs_f64(),
-        latencies,
-    }
+    Run { rate: latencies.len() as f64 / elapsed.as_secs_f64(), latencies }
 }
 
 async fn intake(app: &TestApp, key: &str, prefix: &str) -> Run {
@@ -56,25 +50,15 @@ async fn intake(app: &TestApp, key: &str, prefix: &str) -> Run {
     let started = Instant::now();
     let mut set = JoinSet::new();
     for w in 0..WORKERS {
-        let (client, url, key, prefix) = (
-            reqwest::Client::new(),
-            app.url("/api/v1/orders"),
-            key.to_string(),
-            prefix.to_string(),
-        );
+        let (client, url, key, prefix) =
+            (reqwest::Client::new(), app.url("/api/v1/orders"), key.to_string(), prefix.to_string());
         set.spawn(async move {
             let mut lat = Vec::new();
             let mut n = 0;
             while Instant::now() < deadline {
                 let body = lamp_order(&format!("{prefix}-{w}-{n}"), 1);
                 let t = Instant::now();
-                let res = client
-                    .post(&url)
-                    .bearer_auth(&key)
-                    .json(&body)
-                    .send()
-                    .await
-                    .expect("request");
+                let res = client.post(&url).bearer_auth(&key).json(&body).send().await.expect("request");
                 assert_eq!(
                     res.status(),
                     reqwest::StatusCode::CREATED,
@@ -122,11 +106,7 @@ async fn direct_order(db: &Db, f: &Fixture, n: &str) {
         .bind(uuid::Uuid::now_v7().to_string()).bind(&f.operator).bind(&id).bind(&f.sku).execute(&mut *tx).await.expect("line");
     let reserved = sqlx::query("UPDATE stock_balances SET reserved = reserved + 1, updated_at = $1 WHERE tenant_id = $2 AND sku_id = $3 AND warehouse_id = $4 AND on_hand - reserved >= 1")
         .bind(now).bind(&f.operator).bind(&f.sku).bind(&f.warehouse).execute(&mut *tx).await.expect("reserve");
-    assert_eq!(
-        reserved.rows_affected(),
-        1,
-        "stock ran out: raise the bench's opening stock"
-    );
+    assert_eq!(reserved.rows_affected(), 1, "stock ran out: raise the bench's opening stock");
     sqlx::query("INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor_kind, actor_id, at) VALUES ($1, $2, $3, $4, 'reserve', 0, 1, $5, NULL, 'system', NULL, $6)")
         .bind(uuid::Uuid::now_v7().to_string()).bind(&f.operator).bind(&f.sku).bind(&f.warehouse).bind(&id).bind(now).execute(&mut *tx).await.expect("movement");
     sqlx::query("INSERT INTO order_allocations (id, tenant_id, order_id, line_no, sku_id, warehouse_id, quantity, created_at) VALUES ($1, $2, $3, 1, $4, $5, 1, $6)")
@@ -210,9 +190,8 @@ async fn measure(kind: DbKind) {
         sku: c.lamp,
         warehouse: c.uk_warehouse,
     });
-    let db = Db::connect(&app.database_url, &tradeport_store::DbOptions::default())
-        .await
-        .expect("a second pool");
+    let db =
+        Db::connect(&app.database_url, &tradeport_store::DbOptions::default()).await.expect("a second pool");
     let warm = intake(&app, &s.merchant_a_key, "warm").await;
     drop(warm);
     let (mut intakes, mut ceilings) = (Vec::new(), Vec::new());

@@ -26,11 +26,7 @@ impl std::fmt::Debug for App {
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            db,
-            clock,
-            ids: Arc::new(Mutex::new(ContextV7::new())),
-        }
+        Self { db, clock, ids: Arc::new(Mutex::new(ContextV7::new())) }
     }
 
     pub fn db(&self) -> &Db {

@@ -12,18 +12,12 @@ pub enum AppError {
     #[error("the request has invalid fields")]
     Invalid(Vec<FieldError>),
     #[error("{message}")]
-    Conflict {
-        code: &'static str,
-        message: String,
-        fields: Vec<FieldError>,
-    },
+    Conflict { code: &'static str, message: String, fields: Vec<FieldError> },
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error(transparent)]
     Access(#[from] AccessError),
-    #[error(
-        "this Idempotency-Key was used with a different request; use a new key for a new request"
-    )]
+    #[error("this Idempotency-Key was used with a different request; use a new key for a new request")]
     IdempotencyMismatch,
     #[error("a request with this Idempotency-Key is still being processed; retry in a moment")]
     IdempotencyInProgress,
@@ -60,9 +54,7 @@ impl AppError {
     /// Field errors, when the failure is about input fields.
     pub fn fields(&self) -> &[FieldError] {
         match self {
-            Self::Invalid(f)
-            | Self::Conflict { fields: f, .. }
-            | Self::Access(AccessError::Invalid(f)) => f,
+            Self::Invalid(f) | Self::Conflict { fields: f, .. } | Self::Access(AccessError::Invalid(f)) => f,
             _ => &[],
         }
     }

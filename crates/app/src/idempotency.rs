@@ -38,12 +38,7 @@ fn principal_key(p: &Principal) -> String {
 }
 
 /// Checks the key and claims it for this request (`fingerprint`: method, path and body).
-pub async fn claim(
-    app: &App,
-    principal: &Principal,
-    key: &str,
-    fingerprint: &[u8],
-) -> AppResult<Idempotent> {
+pub async fn claim(app: &App, principal: &Principal, key: &str, fingerprint: &[u8]) -> AppResult<Idempotent> {
     let key_ok = !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic());
     if !key_ok {
         return Err(AppError::Invalid(vec![FieldError::new(
@@ -55,21 +50,10 @@ pub async fn claim(
     let hash = sha256_hex(fingerprint);
     let pk = principal_key(principal);
     let mut tx = app.db().begin().await?;
-    let claim = idempotency::claim(
-        &mut tx,
-        principal.scope.operator_id,
-        &pk,
-        key,
-        &hash,
-        app.now(),
-    )
-    .await?;
+    let claim = idempotency::claim(&mut tx, principal.scope.operator_id, &pk, key, &hash, app.now()).await?;
     tradeport_store::commit(tx).await?;
     match claim {
-        Claim::Claimed => Ok(Idempotent::Run(ClaimedKey {
-            principal: pk,
-            key: key.to_string(),
-        })),
+        Claim::Claimed => Ok(Idempotent::Run(ClaimedKey { principal: pk, key: key.to_string() })),
         Claim::Replay { status, body } => Ok(Idempotent::Replay { status, body }),
         Claim::Mismatch => Err(AppError::IdempotencyMismatch),
         Claim::InProgress => Err(AppError::IdempotencyInProgress),

@@ -56,54 +56,27 @@ pub enum AdminCommand {
 
 /// Prints what is wrong, field by field, and fails.
 fn explain(e: AppError) -> anyhow::Error {
-    let fields: Vec<String> = e
-        .fields()
-        .iter()
-        .map(|f| format!("  {}: {}", f.field, f.message))
-        .collect();
-    if fields.is_empty() {
-        anyhow::anyhow!("{e}")
-    } else {
-        anyhow::anyhow!("{e}:\n{}", fields.join("\n"))
-    }
+    let fields: Vec<String> = e.fields().iter().map(|f| format!("  {}: {}", f.field, f.message)).collect();
+    if fields.is_empty() { anyhow::anyhow!("{e}") } else { anyhow::anyhow!("{e}:\n{}", fields.join("\n")) }
 }
 
 pub async fn run(app: &App, cmd: AdminCommand) -> anyhow::Result<()> {
     match cmd {
-        AdminCommand::CreateTenant {
-            name,
-            code,
-            timezone,
-            operator,
-        } => {
-            let input = CreateTenant {
-                name,
-                code,
-                timezone,
-            };
+        AdminCommand::CreateTenant { name, code, timezone, operator } => {
+            let input = CreateTenant { name, code, timezone };
             let tenant = match operator {
                 None => access::create_operator(app, &input).await,
                 Some(op) => {
-                    let op = access::tenant_by_code(app, &op)
-                        .await
-                        .map_err(explain)
-                        .context("the --operator")?;
+                    let op =
+                        access::tenant_by_code(app, &op).await.map_err(explain).context("the --operator")?;
                     access::create_merchant(app, &system_principal(op.operator_id), &input).await
                 }
             }
             .map_err(explain)?;
             println!("{}", tenant.id);
         }
-        AdminCommand::CreateUser {
-            tenant,
-            email,
-            name,
-            role,
-            password,
-        } => {
-            let tenant = access::tenant_by_code(app, &tenant)
-                .await
-                .map_err(explain)?;
+        AdminCommand::CreateUser { tenant, email, name, role, password } => {
+            let tenant = access::tenant_by_code(app, &tenant).await.map_err(explain)?;
             let password = match password {
                 Some(p) => p,
                 None => {
@@ -112,37 +85,22 @@ pub async fn run(app: &App, cmd: AdminCommand) -> anyhow::Result<()> {
                     line.trim_end_matches(['\r', '\n']).to_string()
                 }
             };
-            let input = CreateUser {
-                tenant_id: Some(tenant.id),
-                email,
-                display_name: name,
-                role,
-                password,
-            };
+            let input = CreateUser { tenant_id: Some(tenant.id), email, display_name: name, role, password };
             let user = access::create_user(app, &system_principal(tenant.operator_id), &input)
                 .await
                 .map_err(explain)?;
             println!("{}", user.id);
         }
         AdminCommand::CreateApiKey { tenant, name, role } => {
-            let tenant = access::tenant_by_code(app, &tenant)
+            let tenant = access::tenant_by_code(app, &tenant).await.map_err(explain)?;
+            let input = CreateApiKey { tenant_id: Some(tenant.id), name, role };
+            let created = access::create_api_key(app, &system_principal(tenant.operator_id), &input)
                 .await
                 .map_err(explain)?;
-            let input = CreateApiKey {
-                tenant_id: Some(tenant.id),
-                name,
-                role,
-            };
-            let created =
-                access::create_api_key(app, &system_principal(tenant.operator_id), &input)
-                    .await
-                    .map_err(explain)?;
             println!("{}", created.secret);
         }
         AdminCommand::RevokeApiKey { tenant, id } => {
-            let tenant = access::tenant_by_code(app, &tenant)
-                .await
-                .map_err(explain)?;
+            let tenant = access::tenant_by_code(app, &tenant).await.map_err(explain)?;
             let Ok(id) = id.parse() else {
                 bail!("--id must be an API key id (a UUID) as listed by GET /api/v1/api-keys")
             };

@@ -36,34 +36,20 @@ impl Summary {
             s,
             "  (every demo user, e.g. reviewer@pacific-bridge.example or ops@lumen-home.example, has that password)"
         );
-        let _ = write!(
-            s,
-            "  API keys   {} (API docs at {url}/api/docs)",
-            self.keys_file.display()
-        );
+        let _ = write!(s, "  API keys   {} (API docs at {url}/api/docs)", self.keys_file.display());
         s
     }
 }
 
 pub async fn run(app: &App, args: &DemoArgs) -> anyhow::Result<Summary> {
-    let keys_file = args
-        .keys_file
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("tradeport-demo-keys.txt"));
-    let demo = load_demo(app)
-        .await
-        .map_err(|e| anyhow::anyhow!("loading the demo data failed: {e}"))?;
+    let keys_file = args.keys_file.clone().unwrap_or_else(|| PathBuf::from("tradeport-demo-keys.txt"));
+    let demo = load_demo(app).await.map_err(|e| anyhow::anyhow!("loading the demo data failed: {e}"))?;
     if demo.created {
-        let mut text =
-            String::from("# Tradeport demo API keys: send as 'Authorization: Bearer <key>'\n");
+        let mut text = String::from("# Tradeport demo API keys: send as 'Authorization: Bearer <key>'\n");
         for (tenant, role, key) in &demo.api_keys {
             let _ = writeln!(text, "{tenant}\t{}\t{key}", role.as_str());
         }
         std::fs::write(&keys_file, text)?;
     }
-    Ok(Summary {
-        created: demo.created,
-        orders: demo.orders,
-        keys_file,
-    })
+    Ok(Summary { created: demo.created, orders: demo.orders, keys_file })
 }

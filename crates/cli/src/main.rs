@@ -15,12 +15,7 @@ use tradeport_app::{App, Db, DbOptions, SystemClock};
 #[command(name = "tradeport", version, about)]
 struct Cli {
     /// Database: a SQLite file path (created when missing) or postgres://user:pass@host/db.
-    #[arg(
-        long,
-        global = true,
-        env = "TRADEPORT_DATABASE_URL",
-        default_value = "tradeport.db"
-    )]
+    #[arg(long, global = true, env = "TRADEPORT_DATABASE_URL", default_value = "tradeport.db")]
     database_url: String,
     /// Log format.
     #[arg(long, global = true, env = "TRADEPORT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -63,16 +58,10 @@ enum InventoryCommand {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TRADEPORT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
-        LogFormat::Json => builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).init(),
     }
 }
 
@@ -81,9 +70,7 @@ async fn open_app(database_url: &str) -> anyhow::Result<App> {
     let db = Db::connect(database_url, &DbOptions::default())
         .await
         .with_context(|| format!("cannot open the database {database_url}"))?;
-    db.migrate()
-        .await
-        .context("cannot apply the database migrations")?;
+    db.migrate().await.context("cannot apply the database migrations")?;
     Ok(App::new(db, Arc::new(SystemClock)))
 }
 
@@ -112,9 +99,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn verify_inventory(app: &App) -> anyhow::Result<()> {
-    let drifts = tradeport_app::inventory::verify_inventory(app)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let drifts = tradeport_app::inventory::verify_inventory(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     if drifts.is_empty() {
         println!("inventory verify: every balance equals its ledger and its orders' reservations");
         return Ok(());

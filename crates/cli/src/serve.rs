@@ -50,22 +50,12 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<()> {
         let summary = crate::demo::run(&app, &crate::demo::DemoArgs::default()).await?;
         println!("{}", summary.describe(&url));
     }
-    println!(
-        "Tradeport is listening on {url} (database: {})",
-        app.db().backend().as_str()
-    );
+    println!("Tradeport is listening on {url} (database: {})", app.db().backend().as_str());
     spawn_metrics_upkeep();
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = tokio::spawn(tradeport_jobs::run(app.clone(), stop_rx));
-    let config = WebConfig {
-        request_timeout: Duration::from_secs(args.request_timeout),
-    };
-    serve(
-        listener,
-        build_router(app.clone(), &config),
-        shutdown_signal(),
-    )
-    .await?;
+    let config = WebConfig { request_timeout: Duration::from_secs(args.request_timeout) };
+    serve(listener, build_router(app.clone(), &config), shutdown_signal()).await?;
     let _ = stop_tx.send(true);
     let _ = workers.await;
     app.db().close().await;

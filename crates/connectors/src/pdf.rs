@@ -13,29 +13,17 @@ pub struct PdfLine {
 
 impl PdfLine {
     pub fn heading(text: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            size: 16,
-            heading: true,
-        }
+        Self { text: text.into(), size: 16, heading: true }
     }
     pub fn text(text: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            size: 10,
-            heading: false,
-        }
+        Self { text: text.into(), size: 10, heading: false }
     }
 }
 
 fn escape(text: &str) -> Vec<u8> {
     let mut out = Vec::new();
     for c in text.chars() {
-        let b = if (c as u32) < 256 {
-            c as u32 as u8
-        } else {
-            b'?'
-        };
+        let b = if (c as u32) < 256 { c as u32 as u8 } else { b'?' };
         match b {
             b'(' | b')' | b'\\' => {
                 out.push(b'\\');
@@ -69,25 +57,14 @@ pub fn render_pdf(title: &str, lines: &[PdfLine]) -> Vec<u8> {
     }
     // Objects: 1 catalog, 2 pages, 3 font, 4 bold font, 5 info, then per page: page, content.
     let mut objects: Vec<Vec<u8>> = Vec::new();
-    let kids: Vec<String> = (0..pages.len())
-        .map(|i| format!("{} 0 R", 6 + i * 2))
-        .collect();
+    let kids: Vec<String> = (0..pages.len()).map(|i| format!("{} 0 R", 6 + i * 2)).collect();
     objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
+    objects
+        .push(format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), pages.len()).into_bytes());
+    objects
+        .push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec());
     objects.push(
-        format!(
-            "<< /Type /Pages /Kids [{}] /Count {} >>",
-            kids.join(" "),
-            pages.len()
-        )
-        .into_bytes(),
-    );
-    objects.push(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-            .to_vec(),
-    );
-    objects.push(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
-            .to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>".to_vec(),
     );
     let mut info = b"<< /Producer (Tradeport) /Title (".to_vec();
     info.extend_from_slice(&escape(title));
@@ -115,9 +92,7 @@ pub fn render_pdf(title: &str, lines: &[PdfLine]) -> Vec<u8> {
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
@@ -137,36 +112,21 @@ mod tests {
 
     #[test]
     fn the_document_is_a_pdf_with_a_correct_cross_reference_table() {
-        let lines: Vec<PdfLine> = (0..120)
-            .map(|i| PdfLine::text(format!("line {i} (with parens) \\ and é")))
-            .collect();
+        let lines: Vec<PdfLine> =
+            (0..120).map(|i| PdfLine::text(format!("line {i} (with parens) \\ and é"))).collect();
         let pdf = render_pdf("Order 20260325000001", &lines);
         let find = |needle: &[u8]| pdf.windows(needle.len()).position(|w| w == needle);
         assert!(pdf.starts_with(b"%PDF-1.4") && pdf.ends_with(b"%%EOF\n"));
         assert!(find(b"/Count 3").is_some(), "120 lines need three pages");
         let tail = String::from_utf8_lossy(&pdf[pdf.len() - 40..]).to_string();
-        let startxref: usize = tail
-            .rsplit("startxref\n")
-            .next()
-            .unwrap()
-            .lines()
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        assert_eq!(
-            &pdf[startxref..startxref + 4],
-            b"xref",
-            "startxref points at the table"
-        );
+        let startxref: usize =
+            tail.rsplit("startxref\n").next().unwrap().lines().next().unwrap().parse().unwrap();
+        assert_eq!(&pdf[startxref..startxref + 4], b"xref", "startxref points at the table");
         let first = find(b"1 0 obj").unwrap();
         assert!(
             find(format!("{first:010} 00000 n").as_bytes()).is_some(),
             "object 1's offset is recorded exactly"
         );
-        assert!(
-            find(b"\\(with parens\\) \\\\ and \xe9").is_some(),
-            "escaped, in WinAnsi"
-        );
+        assert!(find(b"\\(with parens\\) \\\\ and \xe9").is_some(), "escaped, in WinAnsi");
     }
 }

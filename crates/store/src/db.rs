@@ -45,13 +45,8 @@ pub struct DbOptions {
 impl Default for DbOptions {
     /// Sized for the machine: four connections per core, at least eight.
     fn default() -> Self {
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2) as u32;
-        Self {
-            max_connections: (cores * 4).max(8),
-            acquire_timeout: Duration::from_secs(10),
-        }
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) as u32;
+        Self { max_connections: (cores * 4).max(8), acquire_timeout: Duration::from_secs(10) }
     }
 }
 
@@ -66,18 +61,13 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db")
-            .field("backend", &self.backend)
-            .finish()
+        f.debug_struct("Db").field("backend", &self.backend).finish()
     }
 }
 
 /// Turns a plain file path into a SQLite URL that creates the file when missing.
 pub fn normalise_url(url: &str) -> String {
-    if url.starts_with("postgres://")
-        || url.starts_with("postgresql://")
-        || url.starts_with("sqlite:")
-    {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:") {
         url.to_string()
     } else {
         format!("sqlite://{url}?mode=rwc")
@@ -85,9 +75,7 @@ pub fn normalise_url(url: &str) -> String {
 }
 
 fn sqlite_path_of(url: &str) -> Option<PathBuf> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
@@ -100,31 +88,17 @@ impl Db {
         let connect = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
         if url.starts_with("sqlite") {
             let sqlite_path = sqlite_path_of(&url);
-            let writer = sqlite_pool(1, options)
-                .connect_with(connect.clone())
-                .await?;
+            let writer = sqlite_pool(1, options).connect_with(connect.clone()).await?;
             writer.execute("PRAGMA journal_mode = WAL").await?;
-            let reader = sqlite_pool(options.max_connections, options)
-                .connect_with(connect)
-                .await?;
-            Ok(Self {
-                backend: Backend::Sqlite,
-                writer,
-                reader,
-                sqlite_path,
-            })
+            let reader = sqlite_pool(options.max_connections, options).connect_with(connect).await?;
+            Ok(Self { backend: Backend::Sqlite, writer, reader, sqlite_path })
         } else {
             let pool = AnyPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(connect)
                 .await?;
-            Ok(Self {
-                backend: Backend::Postgres,
-                writer: pool.clone(),
-                reader: pool,
-                sqlite_path: None,
-            })
+            Ok(Self { backend: Backend::Postgres, writer: pool.clone(), reader: pool, sqlite_path: None })
         }
     }
 
@@ -143,10 +117,7 @@ impl Db {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
-        migrator
-            .run(&self.writer)
-            .await
-            .map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
+        migrator.run(&self.writer).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
         Ok(())
     }
 
@@ -169,10 +140,7 @@ impl Db {
             && !path.exists()
         {
             // The file was removed: writes would go to an unlinked file and be lost.
-            return Err(crate::StoreError::Corrupt(format!(
-                "database file {} is gone",
-                path.display()
-            )));
+            return Err(crate::StoreError::Corrupt(format!("database file {} is gone", path.display())));
         }
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
@@ -197,8 +165,10 @@ fn sqlite_pool(max: u32, options: &DbOptions) -> AnyPoolOptions {
         // synchronous = FULL: a commit is on disk before it is acknowledged, even in WAL mode.
         .after_connect(|conn, _meta| {
             Box::pin(async move {
-                conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL")
-                    .await?;
+                conn.execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL",
+                )
+                .await?;
                 Ok(())
             })
         })

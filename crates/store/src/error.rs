@@ -8,10 +8,7 @@ const UNIQUE_CONSTRAINTS: &[(&str, &str)] = &[
     ("tenants_code_key", "tenants.code"),
     ("users_email_key", "users.email"),
     ("api_keys_key_hash_key", "api_keys.key_hash"),
-    (
-        "idempotency_keys_pkey",
-        "idempotency_keys.principal, idempotency_keys.idem_key",
-    ),
+    ("idempotency_keys_pkey", "idempotency_keys.principal, idempotency_keys.idem_key"),
 ];
 
 /// What can go wrong in storage.
@@ -34,9 +31,9 @@ impl From<sqlx::Error> for StoreError {
         {
             let named = db.constraint().map(str::to_owned);
             let message = db.message().to_owned();
-            let found = UNIQUE_CONSTRAINTS.iter().find(|(name, columns)| {
-                named.as_deref() == Some(*name) || message.ends_with(columns)
-            });
+            let found = UNIQUE_CONSTRAINTS
+                .iter()
+                .find(|(name, columns)| named.as_deref() == Some(*name) || message.ends_with(columns));
             if let Some((name, _)) = found {
                 return Self::Conflict { constraint: name };
             }

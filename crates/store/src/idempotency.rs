@@ -56,10 +56,7 @@ pub async fn claim(
     let body: Option<String> = row.try_get(2)?;
     Ok(match (stored_hash == request_hash, status, body) {
         (false, _, _) => Claim::Mismatch,
-        (true, Some(status), Some(body)) => Claim::Replay {
-            status: status as u16,
-            body,
-        },
+        (true, Some(status), Some(body)) => Claim::Replay { status: status as u16, body },
         _ => Claim::InProgress,
     })
 }
@@ -84,11 +81,13 @@ pub async fn complete(
 
 /// Frees a claimed key whose request failed, so that a retry can run.
 pub async fn release(conn: &mut AnyConnection, principal: &str, key: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE principal = $1 AND idem_key = $2 AND status_code IS NULL")
-        .bind(principal)
-        .bind(key)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE principal = $1 AND idem_key = $2 AND status_code IS NULL",
+    )
+    .bind(principal)
+    .bind(key)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -45,10 +45,7 @@ pub(crate) struct Sql {
 
 impl Sql {
     pub fn new(text: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            args: Vec::new(),
-        }
+        Self { text: text.into(), args: Vec::new() }
     }
 
     /// Appends SQL text (never user input).

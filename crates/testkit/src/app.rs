@@ -41,20 +41,12 @@ impl TestApp {
     pub async fn spawn(kind: DbKind) -> Option<Self> {
         // Errors the app logs (a 5xx's cause) appear in the failing test's output.
         let filter = std::env::var("TRADEPORT_TEST_LOG").unwrap_or_else(|_| "error".into());
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_test_writer()
-            .try_init();
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
         let (database_url, sqlite_path, pg_database, dir) = match kind {
             DbKind::Sqlite => {
                 let dir = tempfile::tempdir().expect("a temporary directory");
                 let path = dir.path().join("tradeport.db");
-                (
-                    format!("sqlite://{}?mode=rwc", path.display()),
-                    Some(path),
-                    None,
-                    Some(dir),
-                )
+                (format!("sqlite://{}?mode=rwc", path.display()), Some(path), None, Some(dir))
             }
             DbKind::Postgres => {
                 let admin = match pg::admin_url() {
@@ -79,14 +71,10 @@ impl TestApp {
         pg_database: Option<String>,
         dir: Option<tempfile::TempDir>,
     ) -> Self {
-        let db = Db::connect(&database_url, &DbOptions::default())
-            .await
-            .expect("the test database opens");
+        let db = Db::connect(&database_url, &DbOptions::default()).await.expect("the test database opens");
         db.migrate().await.expect("migrations apply");
         let app = App::new(db, Arc::new(SystemClock));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a free port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base_url = format!("http://{}", listener.local_addr().expect("a local address"));
         let (tx, rx) = oneshot::channel::<()>();
         let router = build_router(app.clone(), &WebConfig::default());
@@ -119,10 +107,7 @@ impl TestApp {
 
     /// A client that keeps cookies and follows redirects, like a browser.
     pub fn browser_client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("a client")
+        reqwest::Client::builder().cookie_store(true).build().expect("a client")
     }
 
     /// Runs SQL as the PostgreSQL superuser on the server's admin database (PostgreSQL only).
@@ -152,7 +137,5 @@ async fn admin_execute(admin_url: &str, sql: &str) {
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url)
         .await
         .expect("the PostgreSQL admin connection");
-    conn.execute(sqlx::AssertSqlSafe(sql.to_string()))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    conn.execute(sqlx::AssertSqlSafe(sql.to_string())).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
 }

@@ -37,11 +37,7 @@ impl Browser {
     pub async fn start() -> Option<Self> {
         let chromium = find_binary(
             "TRADEPORT_CHROMIUM",
-            &[
-                "/usr/bin/chromium",
-                "/usr/bin/chromium-browser",
-                "/usr/bin/google-chrome",
-            ],
+            &["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"],
         );
         let driver = find_binary(
             "TRADEPORT_CHROMEDRIVER",
@@ -66,12 +62,7 @@ impl Browser {
         let endpoint = format!("http://127.0.0.1:{port}");
         let client = reqwest::Client::new();
         let profile = tempfile::tempdir().expect("a profile directory");
-        let mut browser = Self {
-            driver,
-            endpoint,
-            client,
-            _profile: profile,
-        };
+        let mut browser = Self { driver, endpoint, client, _profile: profile };
         browser.wait_for_driver().await;
         let args = [
             "--headless",
@@ -86,19 +77,13 @@ impl Browser {
             "--window-size=1280,900",
         ];
         let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        args.push(format!(
-            "--user-data-dir={}",
-            browser._profile.path().display()
-        ));
+        args.push(format!("--user-data-dir={}", browser._profile.path().display()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": chromium.display().to_string(), "args": args}
         }}});
         let created = browser.call("POST", "/session", caps).await;
-        let id = created["sessionId"]
-            .as_str()
-            .expect("a WebDriver session id")
-            .to_string();
+        let id = created["sessionId"].as_str().expect("a WebDriver session id").to_string();
         browser.endpoint = format!("{}/session/{id}", browser.endpoint);
         Some(browser)
     }
@@ -106,13 +91,7 @@ impl Browser {
     async fn wait_for_driver(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
-            if self
-                .client
-                .get(format!("{}/status", self.endpoint))
-                .send()
-                .await
-                .is_ok()
-            {
+            if self.client.get(format!("{}/status", self.endpoint)).send().await.is_ok() {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -127,14 +106,9 @@ impl Browser {
             "DELETE" => self.client.delete(&url),
             _ => self.client.post(&url).json(&body),
         };
-        let res = req
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("WebDriver {method} {path}: {e}"));
-        let value: Value = res
-            .json()
-            .await
-            .unwrap_or_else(|e| panic!("WebDriver {method} {path} answered non-JSON: {e}"));
+        let res = req.send().await.unwrap_or_else(|e| panic!("WebDriver {method} {path}: {e}"));
+        let value: Value =
+            res.json().await.unwrap_or_else(|e| panic!("WebDriver {method} {path} answered non-JSON: {e}"));
         if value["value"]["error"].is_string() {
             panic!("WebDriver {method} {path}: {}", value["value"]);
         }
@@ -148,22 +122,13 @@ impl Browser {
 
     /// The current URL.
     pub async fn current_url(&self) -> String {
-        self.call("GET", "/url", Value::Null)
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.call("GET", "/url", Value::Null).await.as_str().unwrap_or_default().to_string()
     }
 
     async fn try_find(&self, css: &str) -> Option<String> {
         let url = format!("{}/element", self.endpoint);
-        let res = self
-            .client
-            .post(url)
-            .json(&json!({"using": "css selector", "value": css}))
-            .send()
-            .await
-            .ok()?;
+        let res =
+            self.client.post(url).json(&json!({"using": "css selector", "value": css})).send().await.ok()?;
         let value: Value = res.json().await.ok()?;
         value["value"][ELEMENT_KEY].as_str().map(str::to_string)
     }
@@ -185,19 +150,13 @@ impl Browser {
     /// Types into the element matching `css`.
     pub async fn type_into(&self, css: &str, text: &str) {
         let id = self.find(css).await;
-        self.call(
-            "POST",
-            &format!("/element/{id}/value"),
-            json!({ "text": text }),
-        )
-        .await;
+        self.call("POST", &format!("/element/{id}/value"), json!({ "text": text })).await;
     }
 
     /// Clicks the element matching `css`.
     pub async fn click(&self, css: &str) {
         let id = self.find(css).await;
-        self.call("POST", &format!("/element/{id}/click"), json!({}))
-            .await;
+        self.call("POST", &format!("/element/{id}/click"), json!({})).await;
     }
 
     /// The visible text of the element matching `css`.

@@ -34,20 +34,14 @@ impl TestApp {
             timezone: tz.into(),
             kind: kind.into(),
         };
-        let uk = inventory::create_warehouse(
-            app,
-            &admin,
-            &warehouse("UK-MAN", "GB", "Europe/London", "overseas"),
-        )
-        .await
-        .expect("uk");
-        let cn = inventory::create_warehouse(
-            app,
-            &admin,
-            &warehouse("CN-SZX", "CN", "Asia/Shanghai", "origin"),
-        )
-        .await
-        .expect("cn");
+        let uk =
+            inventory::create_warehouse(app, &admin, &warehouse("UK-MAN", "GB", "Europe/London", "overseas"))
+                .await
+                .expect("uk");
+        let cn =
+            inventory::create_warehouse(app, &admin, &warehouse("CN-SZX", "CN", "Asia/Shanghai", "origin"))
+                .await
+                .expect("cn");
         let merchant = s.merchant_a.id.to_string();
         let sku = |code: &str, name: &str, traits: &[&str], hs: &str| SkuInput {
             sku: code.into(),
@@ -92,20 +86,10 @@ impl TestApp {
             reason: "opening stock".into(),
         };
         if lamp_stock > 0 {
-            inventory::adjust_stock(app, &admin, &add(&lamp.id, &uk.id, lamp_stock))
-                .await
-                .expect("lamps");
+            inventory::adjust_stock(app, &admin, &add(&lamp.id, &uk.id, lamp_stock)).await.expect("lamps");
         }
-        inventory::adjust_stock(app, &admin, &add(&cam.id, &cn.id, 20))
-            .await
-            .expect("cameras");
-        Catalog {
-            uk_warehouse: uk.id,
-            cn_warehouse: cn.id,
-            lamp: lamp.id,
-            power_bank: pb.id,
-            camera: cam.id,
-        }
+        inventory::adjust_stock(app, &admin, &add(&cam.id, &cn.id, 20)).await.expect("cameras");
+        Catalog { uk_warehouse: uk.id, cn_warehouse: cn.id, lamp: lamp.id, power_bank: pb.id, camera: cam.id }
     }
 }
 

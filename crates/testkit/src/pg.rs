@@ -40,10 +40,7 @@ fn bin_dir() -> Option<PathBuf> {
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// A command for a PostgreSQL binary, run as the `postgres` user when we are root (initdb refuses
@@ -64,10 +61,7 @@ fn free_port() -> Result<u16, String> {
 }
 
 fn run(mut cmd: Command, what: &str) -> Result<(), String> {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{what}: {e}"))?;
+    let out = cmd.stdin(Stdio::null()).output().map_err(|e| format!("{what}: {e}"))?;
     if out.status.success() {
         Ok(())
     } else {
@@ -80,15 +74,10 @@ fn run(mut cmd: Command, what: &str) -> Result<(), String> {
 }
 
 fn start_server() -> Result<String, String> {
-    let bin = bin_dir().ok_or(
-        "no PostgreSQL binaries (install the postgresql package, or set TRADEPORT_PG_BIN)",
-    )?;
+    let bin = bin_dir()
+        .ok_or("no PostgreSQL binaries (install the postgresql package, or set TRADEPORT_PG_BIN)")?;
     let as_postgres = is_root();
-    let dir = std::env::temp_dir().join(format!(
-        "tradeport-pg-{}-{}",
-        std::process::id(),
-        free_port()?
-    ));
+    let dir = std::env::temp_dir().join(format!("tradeport-pg-{}-{}", std::process::id(), free_port()?));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     if as_postgres {
         run(
@@ -133,11 +122,7 @@ fn start_server() -> Result<String, String> {
 
 /// A detached shell that waits for this process to end, then stops the server and deletes it.
 fn watch_and_clean_up(bin: &Path, data: &Path, dir: &Path, as_postgres: bool) {
-    let runner = if as_postgres {
-        "runuser -u postgres -- "
-    } else {
-        ""
-    };
+    let runner = if as_postgres { "runuser -u postgres -- " } else { "" };
     let script = format!(
         "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {runner}{pg_ctl} -D '{data}' -m immediate stop >/dev/null 2>&1; rm -rf '{dir}'",
         pid = std::process::id(),

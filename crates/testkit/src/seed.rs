@@ -1,8 +1,6 @@
 //! Realistic data for tests, made through the app's own use cases.
 
-use tradeport_app::access::{
-    self, CreateApiKey, CreateTenant, CreateUser, TenantView, system_principal,
-};
+use tradeport_app::access::{self, CreateApiKey, CreateTenant, CreateUser, TenantView, system_principal};
 use tradeport_domain::kernel::TenantId;
 
 use crate::TestApp;
@@ -59,8 +57,7 @@ impl TestApp {
             merchants.push((m, email, key));
         }
         let (merchant_b, _, merchant_b_key) = merchants.pop().expect("two merchants");
-        let (merchant_a, merchant_a_email, merchant_a_key) =
-            merchants.pop().expect("two merchants");
+        let (merchant_a, merchant_a_email, merchant_a_key) = merchants.pop().expect("two merchants");
         Seeded {
             operator,
             admin_email,
@@ -87,9 +84,7 @@ impl TestApp {
             role: role.into(),
             password: PASSWORD.into(),
         };
-        access::create_user(&self.app, admin, &input)
-            .await
-            .expect("user");
+        access::create_user(&self.app, admin, &input).await.expect("user");
     }
 
     async fn key(
@@ -98,22 +93,14 @@ impl TestApp {
         tenant_id: Option<TenantId>,
         role: &str,
     ) -> String {
-        let input = CreateApiKey {
-            tenant_id,
-            name: format!("{role} key"),
-            role: role.into(),
-        };
-        access::create_api_key(&self.app, admin, &input)
-            .await
-            .expect("key")
-            .secret
+        let input = CreateApiKey { tenant_id, name: format!("{role} key"), role: role.into() };
+        access::create_api_key(&self.app, admin, &input).await.expect("key").secret
     }
 
     /// A staff user with `role` in the seeded operator; returns its e-mail.
     pub async fn staff_user(&self, seeded: &Seeded, role: &str) -> String {
         let email = format!("{role}@{}.example", seeded.operator.code);
-        self.user(&system_principal(seeded.operator.id), None, &email, role)
-            .await;
+        self.user(&system_principal(seeded.operator.id), None, &email, role).await;
         email
     }
 }

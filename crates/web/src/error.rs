@@ -42,12 +42,7 @@ struct FieldErrorBody {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            fields: Vec::new(),
-        }
+        Self { status, code, message: message.into(), fields: Vec::new() }
     }
 
     pub fn with_field(mut self, field: &str, code: &str, message: impl Into<String>) -> Self {
@@ -56,11 +51,7 @@ impl ApiError {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{what} not found"),
-        )
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
     }
 }
 
@@ -98,12 +89,7 @@ impl From<AppError> for ApiError {
                 "an internal error occurred; it was logged, and nothing was changed",
             );
         }
-        Self {
-            status,
-            code: err.code(),
-            message: err.to_string(),
-            fields: err.fields().to_vec(),
-        }
+        Self { status, code: err.code(), message: err.to_string(), fields: err.fields().to_vec() }
     }
 }
 
@@ -112,25 +98,12 @@ impl IntoResponse for ApiError {
         let fields = self
             .fields
             .into_iter()
-            .map(|f| FieldErrorBody {
-                field: f.field,
-                code: f.code,
-                message: f.message,
-            })
+            .map(|f| FieldErrorBody { field: f.field, code: f.code, message: f.message })
             .collect();
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code,
-                message: self.message,
-                fields,
-            },
-        };
+        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, fields } };
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                "www-authenticate",
-                axum::http::HeaderValue::from_static("Bearer"),
-            );
+            response.headers_mut().insert("www-authenticate", axum::http::HeaderValue::from_static("Bearer"));
         }
         response
     }

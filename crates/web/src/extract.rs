@@ -40,43 +40,27 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
             format!("the body is not valid JSON: {}", inner_text(&e.body_text())),
         ),
         JsonRejection::JsonDataError(e) => data_error(&e.body_text()),
-        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "request.too_large",
-                "the body is larger than the limit of 1 MiB; send less data per request",
-            )
-        }
-        other => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "request.unreadable_body",
-            other.body_text(),
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too_large",
+            "the body is larger than the limit of 1 MiB; send less data per request",
         ),
+        other => ApiError::new(StatusCode::BAD_REQUEST, "request.unreadable_body", other.body_text()),
     }
 }
 
 /// serde's message after axum's prefix, e.g. "unknown field `x`, expected one of … at line 1".
 fn inner_text(text: &str) -> String {
-    text.split_once(": ")
-        .map_or(text, |(_, rest)| rest)
-        .to_string()
+    text.split_once(": ").map_or(text, |(_, rest)| rest).to_string()
 }
 
 fn data_error(text: &str) -> ApiError {
     let detail = inner_text(text);
-    let field = detail
-        .split_once(": ")
-        .map(|(path, _)| path.to_string())
-        .filter(|p| !p.contains(' '));
-    let message = field.as_ref().map_or(detail.clone(), |_| {
-        detail
-            .split_once(": ")
-            .map_or(detail.clone(), |(_, m)| m.to_string())
-    });
-    if let Some(name) = message
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split('`').next())
-    {
+    let field = detail.split_once(": ").map(|(path, _)| path.to_string()).filter(|p| !p.contains(' '));
+    let message = field
+        .as_ref()
+        .map_or(detail.clone(), |_| detail.split_once(": ").map_or(detail.clone(), |(_, m)| m.to_string()));
+    if let Some(name) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
         // serde_path_to_error's path already ends with the unknown field's name.
         let field_name = field.clone().unwrap_or_else(|| name.to_string());
         return ApiError::new(
@@ -86,9 +70,7 @@ fn data_error(text: &str) -> ApiError {
         )
         .with_field(&field_name, "unknown_field", message.clone());
     }
-    let missing = message
-        .strip_prefix("missing field `")
-        .and_then(|r| r.split('`').next());
+    let missing = message.strip_prefix("missing field `").and_then(|r| r.split('`').next());
     let (field_name, code) = match (missing, &field) {
         (Some(name), Some(p)) => (format!("{p}.{name}"), "required"),
         (Some(name), None) => (name.to_string(), "required"),
@@ -115,16 +97,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation_failed",
-                format!(
-                    "the query string is invalid: {}",
-                    inner_text(&e.body_text())
-                ),
+                format!("the query string is invalid: {}", inner_text(&e.body_text())),
             )),
-            Err(other) => Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "request.bad_query",
-                other.body_text(),
-            )),
+            Err(other) => Err(ApiError::new(StatusCode::BAD_REQUEST, "request.bad_query", other.body_text())),
         }
     }
 }
@@ -141,16 +116,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Principal>()
-            .copied()
-            .map(Self)
-            .ok_or_else(|| {
-                ApiError::from(tradeport_app::AppError::Access(
-                    tradeport_domain::access::AccessError::Unauthenticated,
-                ))
-            })
+        parts.extensions.get::<Principal>().copied().map(Self).ok_or_else(|| {
+            ApiError::from(tradeport_app::AppError::Access(
+                tradeport_domain::access::AccessError::Unauthenticated,
+            ))
+        })
     }
 }
 
@@ -166,13 +136,9 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
             .get("content-length")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        if announced == Some(0)
-            || (announced.is_none() && !req.headers().contains_key("content-type"))
-        {
+        if announced == Some(0) || (announced.is_none() && !req.headers().contains_key("content-type")) {
             return Ok(Self(T::default()));
         }
-        ApiJson::<T>::from_request(req, state)
-            .await
-            .map(|ApiJson(v)| Self(v))
+        ApiJson::<T>::from_request(req, state).await.map(|ApiJson(v)| Self(v))
     }
 }

@@ -13,12 +13,9 @@ use tradeport_app::App;
 pub fn prometheus() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
-        let buckets = [
-            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-        ];
-        let builder = PrometheusBuilder::new()
-            .set_buckets(&buckets)
-            .unwrap_or_else(|_| PrometheusBuilder::new());
+        let buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+        let builder =
+            PrometheusBuilder::new().set_buckets(&buckets).unwrap_or_else(|_| PrometheusBuilder::new());
         match builder.install_recorder() {
             Ok(handle) => handle,
             // Another recorder is installed (an embedding program's); render from a private one.
@@ -52,11 +49,7 @@ pub async fn readyz(State(app): State<App>) -> Response {
             tracing::warn!(error = %e, "readiness check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "database did not answer within 2 s",
-        )
-            .into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database did not answer within 2 s").into_response(),
     }
 }
 
@@ -67,9 +60,5 @@ pub async fn metrics(State(app): State<App>) -> Response {
     metrics::gauge!("db_pool_idle_connections").set(idle as f64);
     let handle = prometheus();
     handle.run_upkeep();
-    (
-        [("content-type", "text/plain; version=0.0.4")],
-        handle.render(),
-    )
-        .into_response()
+    ([("content-type", "text/plain; version=0.0.4")], handle.render()).into_response()
 }

@@ -18,15 +18,8 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Resolves `Authorization: Bearer <key>` to a principal, or answers 401.
 pub async fn require_api_key(State(app): State<App>, mut req: Request, next: Next) -> Response {
-    let header = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let Some(key) = header
-        .strip_prefix("Bearer ")
-        .or_else(|| header.strip_prefix("bearer "))
-    else {
+    let header = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Some(key) = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")) else {
         return ApiError::from(AppError::Access(AccessError::Unauthenticated)).into_response();
     };
     match tradeport_app::access::authenticate_api_key(&app, key).await {
@@ -40,16 +33,9 @@ pub async fn require_api_key(State(app): State<App>, mut req: Request, next: Nex
 
 /// Applies the `Idempotency-Key` convention to writes that carry the header (docs/API.md).
 pub async fn idempotency(State(app): State<App>, req: Request, next: Next) -> Response {
-    let is_write = matches!(
-        *req.method(),
-        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    );
-    let key = req
-        .headers()
-        .get("idempotency-key")
-        .map(|v| v.to_str().unwrap_or("\u{1}").to_string());
-    let (Some(key), true, Some(principal)) =
-        (key, is_write, req.extensions().get::<Principal>().copied())
+    let is_write = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    let key = req.headers().get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{1}").to_string());
+    let (Some(key), true, Some(principal)) = (key, is_write, req.extensions().get::<Principal>().copied())
     else {
         return next.run(req).await;
     };
@@ -69,19 +55,11 @@ pub async fn idempotency(State(app): State<App>, req: Request, next: Next) -> Re
         Ok(Idempotent::Replay { status, body }) => return replay(status, body),
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let response = next
-        .run(Request::from_parts(parts, Body::from(bytes)))
-        .await;
+    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
     let (parts, body) = response.into_parts();
     let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let stored = if parts.status.is_success() {
-        idempotency::finish(
-            &app,
-            &claimed,
-            parts.status.as_u16(),
-            &String::from_utf8_lossy(&bytes),
-        )
-        .await
+        idempotency::finish(&app, &claimed, parts.status.as_u16(), &String::from_utf8_lossy(&bytes)).await
     } else {
         idempotency::release(&app, &claimed).await
     };
@@ -104,17 +82,12 @@ fn replay(status: u16, body: String) -> Response {
 /// do not explode the number of series).
 pub async fn track_metrics(req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |p| p.as_str())
-        .to_string();
+    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_string();
     let method = req.method().to_string();
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
     let labels = [("method", method), ("route", route)];
-    metrics::histogram!("http_request_duration_seconds", &labels)
-        .record(started.elapsed().as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
     let [m, r] = labels;
     metrics::counter!("http_requests_total", &[m, r, ("status", status)]).increment(1);
     response
@@ -123,11 +96,8 @@ pub async fn track_metrics(req: Request, next: Next) -> Response {
 /// Refuses a body announced larger than [`BODY_LIMIT`] before reading any of it. (Bodies sent
 /// without a length are cut off at the limit by the extractors, with the same error.)
 pub async fn limit_announced_body(req: Request, next: Next) -> Response {
-    let announced = req
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let announced =
+        req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|n| n > BODY_LIMIT as u64) {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -140,20 +110,13 @@ pub async fn limit_announced_body(req: Request, next: Next) -> Response {
 }
 
 /// Answers 408 in the error shape when a request runs longer than `limit`; the work is dropped.
-pub async fn time_limit(
-    State(limit): State<std::time::Duration>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn time_limit(State(limit): State<std::time::Duration>, req: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(response) => response,
         Err(_) => ApiError::new(
             StatusCode::REQUEST_TIMEOUT,
             "request.timeout",
-            format!(
-                "the request took longer than {} s and was abandoned; retry it",
-                limit.as_secs()
-            ),
+            format!("the request took longer than {} s and was abandoned; retry it", limit.as_secs()),
         )
         .into_response(),
     }

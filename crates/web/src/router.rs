@@ -31,9 +31,7 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self {
-            request_timeout: Duration::from_secs(30),
-        }
+        Self { request_timeout: Duration::from_secs(30) }
     }
 }
 
@@ -89,11 +87,7 @@ async fn not_found(req: Request) -> Response {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "route.not_found",
-        format!(
-            "no route for {} {}; see /api/docs",
-            req.method(),
-            req.uri().path()
-        ),
+        format!("no route for {} {}; see /api/docs", req.method(), req.uri().path()),
     )
     .into_response()
 }
@@ -102,11 +96,7 @@ async fn method_not_allowed(req: Request) -> Response {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "route.method_not_allowed",
-        format!(
-            "{} is not allowed on {}; see /api/docs",
-            req.method(),
-            req.uri().path()
-        ),
+        format!("{} is not allowed on {}; see /api/docs", req.method(), req.uri().path()),
     )
     .into_response()
 }
@@ -117,10 +107,7 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

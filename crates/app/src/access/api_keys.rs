@@ -50,27 +50,18 @@ pub async fn create_api_key(
         prefix: &secret[..12],
         key_hash: &sha256_hex(&secret),
         created_by: Some(
-            serde_json::to_string(&principal.actor)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
+            serde_json::to_string(&principal.actor).map_err(|e| AppError::Internal(e.to_string()))?,
         ),
     };
     let operator = principal.scope.operator_id;
     api_keys::insert_in_tx(&mut tx, operator, &row, app.now()).await?;
     let data = serde_json::json!({ "name": new.name, "role": new.role }).to_string();
-    let event = NewEvent {
-        merchant_id,
-        data,
-        ..app.event(principal.actor, "api_key", id, "api_key_created")
-    };
+    let event =
+        NewEvent { merchant_id, data, ..app.event(principal.actor, "api_key", id, "api_key_created") };
     events::append_in_tx(&mut tx, operator, &event).await?;
-    let stored = api_keys::get(&mut tx, operator, id)
-        .await?
-        .ok_or(AppError::NotFound("API key"))?;
+    let stored = api_keys::get(&mut tx, operator, id).await?.ok_or(AppError::NotFound("API key"))?;
     tradeport_store::commit(tx).await?;
-    Ok(CreatedApiKey {
-        key: stored.into(),
-        secret,
-    })
+    Ok(CreatedApiKey { key: stored.into(), secret })
 }
 
 /// A page of the keys the principal may see.
@@ -92,41 +83,26 @@ pub async fn list_api_keys(
     )
     .await?;
     let views = rows.into_iter().map(ApiKeyView::from).collect();
-    Ok(Page::from_rows(views, limit, |k: &ApiKeyView| {
-        k.id.to_string()
-    }))
+    Ok(Page::from_rows(views, limit, |k: &ApiKeyView| k.id.to_string()))
 }
 
 /// Revokes a key; it is refused from the next request on. Revoking twice is harmless.
-pub async fn revoke_api_key(
-    app: &App,
-    principal: &Principal,
-    id: ApiKeyId,
-) -> AppResult<ApiKeyView> {
+pub async fn revoke_api_key(app: &App, principal: &Principal, id: ApiKeyId) -> AppResult<ApiKeyView> {
     principal.require(Permission::ManageApiKeys)?;
     let operator = principal.scope.operator_id;
     let mut tx = app.db().begin().await?;
     let key = api_keys::get(&mut tx, operator, id).await?;
-    let visible = key.as_ref().is_some_and(|k| {
-        principal
-            .scope
-            .merchant_id
-            .is_none_or(|m| k.merchant_id == Some(m))
-    });
+    let visible =
+        key.as_ref().is_some_and(|k| principal.scope.merchant_id.is_none_or(|m| k.merchant_id == Some(m)));
     if !visible {
         return Err(AppError::NotFound("API key"));
     }
     if api_keys::revoke_in_tx(&mut tx, operator, id, app.now()).await? {
         let merchant_id = key.and_then(|k| k.merchant_id);
-        let event = NewEvent {
-            merchant_id,
-            ..app.event(principal.actor, "api_key", id, "api_key_revoked")
-        };
+        let event = NewEvent { merchant_id, ..app.event(principal.actor, "api_key", id, "api_key_revoked") };
         events::append_in_tx(&mut tx, operator, &event).await?;
     }
-    let stored = api_keys::get(&mut tx, operator, id)
-        .await?
-        .ok_or(AppError::NotFound("API key"))?;
+    let stored = api_keys::get(&mut tx, operator, id).await?.ok_or(AppError::NotFound("API key"))?;
     tradeport_store::commit(tx).await?;
     Ok(stored.into())
 }

@@ -26,16 +26,9 @@ pub async fn authenticate_api_key(app: &App, raw_key: &str) -> AppResult<Princip
     Ok(Principal {
         actor: Actor::ApiKey(key.id),
         tenant_id: key.merchant_id.unwrap_or(key.tenant_id),
-        tenant_kind: if key.merchant_id.is_some() {
-            TenantKind::Merchant
-        } else {
-            TenantKind::Operator
-        },
+        tenant_kind: if key.merchant_id.is_some() { TenantKind::Merchant } else { TenantKind::Operator },
         role: key.role,
-        scope: Scope {
-            operator_id: key.tenant_id,
-            merchant_id: key.merchant_id,
-        },
+        scope: Scope { operator_id: key.tenant_id, merchant_id: key.merchant_id },
     })
 }
 
@@ -43,30 +36,22 @@ pub async fn authenticate_api_key(app: &App, raw_key: &str) -> AppResult<Princip
 pub async fn authenticate_session(app: &App, token: &str) -> AppResult<SessionPrincipal> {
     let now = app.now();
     let mut conn = app.db().read().await?;
-    let session = sessions::find_live(&mut conn, &sha256_hex(token), now)
-        .await?
-        .ok_or(AccessError::Unauthenticated)?;
+    let session =
+        sessions::find_live(&mut conn, &sha256_hex(token), now).await?.ok_or(AccessError::Unauthenticated)?;
     let user = users::get_any(&mut conn, session.user_id)
         .await?
         .filter(|u| u.active)
         .ok_or(AccessError::Unauthenticated)?;
     let home = user.merchant_id.unwrap_or(user.tenant_id);
-    let tenant = tenants::get(&mut conn, user.tenant_id, home)
-        .await?
-        .ok_or(AccessError::Unauthenticated)?;
+    let tenant = tenants::get(&mut conn, user.tenant_id, home).await?.ok_or(AccessError::Unauthenticated)?;
     let principal = Principal {
         actor: Actor::User(user.id),
         tenant_id: home,
         tenant_kind: tenant.kind,
         role: user.role,
-        scope: Scope {
-            operator_id: user.tenant_id,
-            merchant_id: user.merchant_id,
-        },
+        scope: Scope { operator_id: user.tenant_id, merchant_id: user.merchant_id },
     };
-    let default_locale = load_settings(&mut conn, principal.scope.operator_id)
-        .await?
-        .default_locale;
+    let default_locale = load_settings(&mut conn, principal.scope.operator_id).await?.default_locale;
     Ok(SessionPrincipal {
         principal,
         user: UserView::from(user),

@@ -14,8 +14,7 @@ pub async fn purge_expired(app: &App) -> AppResult<u64> {
     let now = app.now();
     let mut tx = app.db().begin().await?;
     let mut removed = sessions::purge_expired(&mut tx, now).await?;
-    removed +=
-        login_attempts::purge(&mut tx, now.minus_minutes(LOGIN_ATTEMPT_RETENTION_MINUTES)).await?;
+    removed += login_attempts::purge(&mut tx, now.minus_minutes(LOGIN_ATTEMPT_RETENTION_MINUTES)).await?;
     removed += idempotency::purge(&mut tx, now.minus_minutes(RETENTION_MINUTES)).await?;
     tradeport_store::commit(tx).await?;
     Ok(removed)

@@ -28,23 +28,15 @@ pub async fn sign_in(app: &App, email: &str, password: &str, ip: &str) -> AppRes
         None => TenantSettings::default(),
     };
     let window_start = now.minus_minutes(i64::from(settings.login_window_minutes));
-    let (failures, oldest) =
-        login_attempts::recent_failures(&mut conn, &email, window_start).await?;
+    let (failures, oldest) = login_attempts::recent_failures(&mut conn, &email, window_start).await?;
     drop(conn);
     if failures >= i64::from(settings.login_max_failures) {
-        let free_at = oldest
-            .unwrap_or(now)
-            .plus_minutes(i64::from(settings.login_window_minutes));
+        let free_at = oldest.unwrap_or(now).plus_minutes(i64::from(settings.login_window_minutes));
         let retry_after_minutes = ((free_at.0 - now.0) / 60_000).max(1);
-        return Err(AccessError::Throttled {
-            retry_after_minutes,
-        }
-        .into());
+        return Err(AccessError::Throttled { retry_after_minutes }.into());
     }
 
-    let hash = user
-        .as_ref()
-        .map_or_else(|| decoy_hash().to_string(), |u| u.password_hash.clone());
+    let hash = user.as_ref().map_or_else(|| decoy_hash().to_string(), |u| u.password_hash.clone());
     let pw = password.to_string();
     let matches = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
         .await
@@ -61,22 +53,10 @@ pub async fn sign_in(app: &App, email: &str, password: &str, ip: &str) -> AppRes
     let csrf_token = random_token(24);
     let max_age_secs = i64::from(settings.session_hours) * 3600;
     let expires = tradeport_domain::kernel::Millis(now.0 + max_age_secs * 1000);
-    sessions::insert(
-        &mut tx,
-        &sha256_hex(&session_token),
-        user.id,
-        &csrf_token,
-        now,
-        expires,
-    )
-    .await?;
+    sessions::insert(&mut tx, &sha256_hex(&session_token), user.id, &csrf_token, now, expires).await?;
     users::touch_login(&mut tx, user.tenant_id, user.id, now).await?;
     tradeport_store::commit(tx).await?;
-    Ok(SignedIn {
-        session_token,
-        csrf_token,
-        max_age_secs,
-    })
+    Ok(SignedIn { session_token, csrf_token, max_age_secs })
 }
 
 /// Ends the session of this token.
@@ -99,15 +79,10 @@ pub(crate) async fn load_operator(
     conn: &mut tradeport_store::AnyConnection,
     operator_id: tradeport_domain::kernel::TenantId,
 ) -> AppResult<OperatorPolicy> {
-    let row = tenants::get(conn, operator_id, operator_id)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?;
+    let row = tenants::get(conn, operator_id, operator_id).await?.ok_or(AppError::NotFound("tenant"))?;
     let settings = serde_json::from_str(&row.settings)
         .map_err(|e| AppError::Internal(format!("stored settings of {operator_id}: {e}")))?;
-    Ok(OperatorPolicy {
-        settings,
-        timezone: row.timezone,
-    })
+    Ok(OperatorPolicy { settings, timezone: row.timezone })
 }
 
 /// The settings of an operator.

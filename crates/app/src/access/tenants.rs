@@ -1,8 +1,6 @@
 //! Creating and reading tenants: operators (from the command line) and merchants (by admins).
 
-use tradeport_domain::access::{
-    Actor, Permission, Principal, Role, Scope, TenantKind, validate_new_tenant,
-};
+use tradeport_domain::access::{Actor, Permission, Principal, Role, Scope, TenantKind, validate_new_tenant};
 use tradeport_domain::kernel::{TenantId, is_known_timezone};
 use tradeport_store::AnyConnection;
 use tradeport_store::access::tenants;
@@ -26,10 +24,7 @@ pub fn system_principal(operator_id: TenantId) -> Principal {
         tenant_id: operator_id,
         tenant_kind: TenantKind::Operator,
         role: Role::Admin,
-        scope: Scope {
-            operator_id,
-            merchant_id: None,
-        },
+        scope: Scope { operator_id, merchant_id: None },
     }
 }
 
@@ -40,45 +35,25 @@ async fn insert_tenant(
     input: &CreateTenant,
     actor: Actor,
 ) -> AppResult<TenantView> {
-    let kind = if operator.is_some() {
-        TenantKind::Merchant
-    } else {
-        TenantKind::Operator
-    };
-    let new = validate_new_tenant(
-        kind,
-        &input.name,
-        &input.code,
-        &input.timezone,
-        is_known_timezone,
-    )
-    .map_err(AppError::Invalid)?;
+    let kind = if operator.is_some() { TenantKind::Merchant } else { TenantKind::Operator };
+    let new = validate_new_tenant(kind, &input.name, &input.code, &input.timezone, is_known_timezone)
+        .map_err(AppError::Invalid)?;
     let id: TenantId = app.new_id();
     let operator_id = operator.unwrap_or(id);
-    tenants::insert_in_tx(conn, operator_id, id, &new, app.now())
-        .await
-        .map_err(|e| match e {
-            e if e.is_conflict_on("tenants_code_key") => AppError::duplicate(
-                "code",
-                format!(
-                    "a tenant with code '{}' exists already; choose another code",
-                    new.code
-                ),
-            ),
-            e => e.into(),
-        })?;
+    tenants::insert_in_tx(conn, operator_id, id, &new, app.now()).await.map_err(|e| match e {
+        e if e.is_conflict_on("tenants_code_key") => AppError::duplicate(
+            "code",
+            format!("a tenant with code '{}' exists already; choose another code", new.code),
+        ),
+        e => e.into(),
+    })?;
     if operator.is_none() {
         crate::inventory::seed_default_goods_rules_in_tx(app, conn, id).await?;
     }
     let merchant_id = operator.map(|_| id);
-    let event = NewEvent {
-        merchant_id,
-        ..app.event(actor, "tenant", id, "tenant_created")
-    };
+    let event = NewEvent { merchant_id, ..app.event(actor, "tenant", id, "tenant_created") };
     events::append_in_tx(conn, operator_id, &event).await?;
-    let row = tenants::get(conn, operator_id, id)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?;
+    let row = tenants::get(conn, operator_id, id).await?.ok_or(AppError::NotFound("tenant"))?;
     Ok(row.into())
 }
 
@@ -99,14 +74,7 @@ pub async fn create_merchant(
 ) -> AppResult<TenantView> {
     principal.require(Permission::ManageMerchants)?;
     let mut tx = app.db().begin().await?;
-    let view = insert_tenant(
-        app,
-        &mut tx,
-        Some(principal.scope.operator_id),
-        input,
-        principal.actor,
-    )
-    .await?;
+    let view = insert_tenant(app, &mut tx, Some(principal.scope.operator_id), input, principal.actor).await?;
     tradeport_store::commit(tx).await?;
     Ok(view)
 }
@@ -138,6 +106,5 @@ pub async fn get_tenant(app: &App, principal: &Principal, id: TenantId) -> AppRe
 pub async fn tenant_by_code(app: &App, code: &str) -> AppResult<TenantView> {
     let mut conn = app.db().read().await?;
     let row = tenants::find_by_code(&mut conn, code.trim()).await?;
-    row.map(TenantView::from)
-        .ok_or(AppError::NotFound("tenant"))
+    row.map(TenantView::from).ok_or(AppError::NotFound("tenant"))
 }

@@ -21,23 +21,13 @@ pub struct CreateUser {
 }
 
 /// Creates a user in the operator or one of its merchants.
-pub async fn create_user(
-    app: &App,
-    principal: &Principal,
-    input: &CreateUser,
-) -> AppResult<UserView> {
+pub async fn create_user(app: &App, principal: &Principal, input: &CreateUser) -> AppResult<UserView> {
     principal.require(Permission::ManageUsers)?;
     let mut conn = app.db().read().await?;
     let (kind, merchant_id) = target_tenant(&mut conn, principal, input.tenant_id).await?;
     drop(conn);
-    let new = validate_new_user(
-        kind,
-        &input.email,
-        &input.display_name,
-        &input.role,
-        &input.password,
-    )
-    .map_err(AppError::Invalid)?;
+    let new = validate_new_user(kind, &input.email, &input.display_name, &input.role, &input.password)
+        .map_err(AppError::Invalid)?;
     let password = input.password.clone();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
@@ -46,54 +36,30 @@ pub async fn create_user(
     let operator = principal.scope.operator_id;
     let id: UserId = app.new_id();
     let mut tx = app.db().begin().await?;
-    users::insert_in_tx(&mut tx, operator, merchant_id, id, &new, &hash, app.now())
-        .await
-        .map_err(|e| {
-            if e.is_conflict_on("users_email_key") {
-                AppError::duplicate(
-                    "email",
-                    format!("a user with e-mail {} exists already", new.email),
-                )
-            } else {
-                e.into()
-            }
-        })?;
+    users::insert_in_tx(&mut tx, operator, merchant_id, id, &new, &hash, app.now()).await.map_err(|e| {
+        if e.is_conflict_on("users_email_key") {
+            AppError::duplicate("email", format!("a user with e-mail {} exists already", new.email))
+        } else {
+            e.into()
+        }
+    })?;
     let data = serde_json::json!({ "email": new.email, "role": new.role }).to_string();
-    let event = NewEvent {
-        merchant_id,
-        data,
-        ..app.event(principal.actor, "user", id, "user_created")
-    };
+    let event = NewEvent { merchant_id, data, ..app.event(principal.actor, "user", id, "user_created") };
     events::append_in_tx(&mut tx, operator, &event).await?;
-    let row = users::get(&mut tx, operator, id)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
+    let row = users::get(&mut tx, operator, id).await?.ok_or(AppError::NotFound("user"))?;
     tradeport_store::commit(tx).await?;
     Ok(row.into())
 }
 
 /// A page of users of the operator and its merchants.
-pub async fn list_users(
-    app: &App,
-    principal: &Principal,
-    page: &PageRequest,
-) -> AppResult<Page<UserView>> {
+pub async fn list_users(app: &App, principal: &Principal, page: &PageRequest) -> AppResult<Page<UserView>> {
     principal.require(Permission::ManageUsers)?;
     let limit = page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
     let mut conn = app.db().read().await?;
     let after = page.cursor.clone().unwrap_or_default();
-    let rows = users::list(
-        &mut conn,
-        principal.scope.operator_id,
-        None,
-        &after,
-        limit + 1,
-    )
-    .await?;
+    let rows = users::list(&mut conn, principal.scope.operator_id, None, &after, limit + 1).await?;
     let views = rows.into_iter().map(UserView::from).collect();
-    Ok(Page::from_rows(views, limit, |u: &UserView| {
-        u.id.to_string()
-    }))
+    Ok(Page::from_rows(views, limit, |u: &UserView| u.id.to_string()))
 }
 
 /// Turns a user on or off; turning off ends the user's sessions at once.
@@ -112,20 +78,9 @@ pub async fn set_user_active(
     if !active {
         sessions::delete_for_user(&mut tx, id).await?;
     }
-    let kind = if active {
-        "user_activated"
-    } else {
-        "user_deactivated"
-    };
-    events::append_in_tx(
-        &mut tx,
-        operator,
-        &app.event(principal.actor, "user", id, kind),
-    )
-    .await?;
-    let row = users::get(&mut tx, operator, id)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
+    let kind = if active { "user_activated" } else { "user_deactivated" };
+    events::append_in_tx(&mut tx, operator, &app.event(principal.actor, "user", id, kind)).await?;
+    let row = users::get(&mut tx, operator, id).await?.ok_or(AppError::NotFound("user"))?;
     tradeport_store::commit(tx).await?;
     Ok(row.into())
 }

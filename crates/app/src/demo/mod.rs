@@ -37,29 +37,15 @@ const STAFF: [(&str, &str, Role); 8] = [
 ];
 
 const MERCHANTS: [(&str, &str, &str, &str); 2] = [
-    (
-        "Lumen Home Goods",
-        "lumen-home",
-        "Europe/London",
-        "ops@lumen-home.example",
-    ),
-    (
-        "Northwind Outdoor",
-        "northwind-outdoor",
-        "America/Los_Angeles",
-        "ops@northwind-outdoor.example",
-    ),
+    ("Lumen Home Goods", "lumen-home", "Europe/London", "ops@lumen-home.example"),
+    ("Northwind Outdoor", "northwind-outdoor", "America/Los_Angeles", "ops@northwind-outdoor.example"),
 ];
 
 /// Loads the demo data set unless it is there already.
 pub async fn load_demo(app: &App) -> AppResult<DemoSummary> {
     match access::tenant_by_code(app, OPERATOR_CODE).await {
         Ok(_) => {
-            return Ok(DemoSummary {
-                created: false,
-                api_keys: Vec::new(),
-                orders: 0,
-            });
+            return Ok(DemoSummary { created: false, api_keys: Vec::new(), orders: 0 });
         }
         Err(AppError::NotFound(_)) => {}
         Err(e) => return Err(e),
@@ -99,11 +85,7 @@ pub async fn load_demo(app: &App) -> AppResult<DemoSummary> {
         let merchant = access::create_merchant(
             app,
             &admin,
-            &CreateTenant {
-                name: name.into(),
-                code: code.into(),
-                timezone: timezone.into(),
-            },
+            &CreateTenant { name: name.into(), code: code.into(), timezone: timezone.into() },
         )
         .await?;
         let user = CreateUser {
@@ -128,9 +110,5 @@ pub async fn load_demo(app: &App) -> AppResult<DemoSummary> {
     }
     let merchants = [merchant_ids[0], merchant_ids[1]];
     let orders = orders::load_orders(app, &admin, merchants).await?;
-    Ok(DemoSummary {
-        created: true,
-        api_keys,
-        orders,
-    })
+    Ok(DemoSummary { created: true, api_keys, orders })
 }

@@ -124,115 +124,28 @@ const BUYERS: [&str; 12] = [
 ];
 /// SKUs a default rule holds for a person.
 const RESTRICTED: [&str; 2] = ["NW-KNIFE-7", "NW-LAMP-HD"];
-const CHANNELS: [&str; 7] = [
-    "shopify",
-    "woocommerce",
-    "amazon",
-    "ebay",
-    "web",
-    "phone",
-    "email",
-];
+const CHANNELS: [&str; 7] = ["shopify", "woocommerce", "amazon", "ebay", "web", "phone", "email"];
 
 /// (code, name, price in minor units of 2-decimal currencies, traits, HS code, category)
-type SkuSeed = (
-    &'static str,
-    &'static str,
-    i64,
-    &'static [&'static str],
-    &'static str,
-    &'static str,
-);
+type SkuSeed = (&'static str, &'static str, i64, &'static [&'static str], &'static str, &'static str);
 
 const LUMEN_SKUS: [SkuSeed; 5] = [
-    (
-        "LMP-DESK-01",
-        "Desk lamp, brass",
-        4500,
-        &["fragile"],
-        "940520",
-        "home",
-    ),
-    (
-        "LMP-FLOOR-02",
-        "Floor lamp, linen shade",
-        12900,
-        &["fragile", "bulky"],
-        "940520",
-        "home",
-    ),
-    (
-        "VAS-GLASS-03",
-        "Glass vase, smoked",
-        2900,
-        &["fragile"],
-        "701349",
-        "home",
-    ),
-    (
-        "CND-SOY-04",
-        "Soy candle, cedar",
-        1800,
-        &[],
-        "340600",
-        "home",
-    ),
-    (
-        "RUG-WOOL-05",
-        "Wool rug 120x180",
-        21000,
-        &["bulky"],
-        "570110",
-        "home",
-    ),
+    ("LMP-DESK-01", "Desk lamp, brass", 4500, &["fragile"], "940520", "home"),
+    ("LMP-FLOOR-02", "Floor lamp, linen shade", 12900, &["fragile", "bulky"], "940520", "home"),
+    ("VAS-GLASS-03", "Glass vase, smoked", 2900, &["fragile"], "701349", "home"),
+    ("CND-SOY-04", "Soy candle, cedar", 1800, &[], "340600", "home"),
+    ("RUG-WOOL-05", "Wool rug 120x180", 21000, &["bulky"], "570110", "home"),
 ];
 const NORTHWIND_SKUS: [SkuSeed; 5] = [
-    (
-        "NW-TENT-2P",
-        "Two-person tent",
-        18900,
-        &["bulky"],
-        "630622",
-        "outdoor",
-    ),
-    (
-        "NW-LAMP-HD",
-        "Head torch with battery",
-        3900,
-        &["un3481"],
-        "851310",
-        "outdoor",
-    ),
-    (
-        "NW-KNIFE-7",
-        "Folding knife",
-        2600,
-        &["blade"],
-        "821193",
-        "outdoor",
-    ),
-    (
-        "NW-BOTTLE",
-        "Steel water bottle",
-        2200,
-        &[],
-        "732393",
-        "outdoor",
-    ),
-    (
-        "NW-PWR-20K",
-        "Power bank 20000 mAh",
-        4900,
-        &["un3480"],
-        "850760",
-        "electronics",
-    ),
+    ("NW-TENT-2P", "Two-person tent", 18900, &["bulky"], "630622", "outdoor"),
+    ("NW-LAMP-HD", "Head torch with battery", 3900, &["un3481"], "851310", "outdoor"),
+    ("NW-KNIFE-7", "Folding knife", 2600, &["blade"], "821193", "outdoor"),
+    ("NW-BOTTLE", "Steel water bottle", 2200, &[], "732393", "outdoor"),
+    ("NW-PWR-20K", "Power bank 20000 mAh", 4900, &["un3480"], "850760", "electronics"),
 ];
 
 fn lcg(seed: &mut u64) -> usize {
-    *seed = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
+    *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
     (*seed >> 33) as usize
 }
 
@@ -243,34 +156,10 @@ async fn catalogue(
     merchants: &[TenantId; 2],
 ) -> AppResult<Vec<Vec<(&'static str, i64)>>> {
     let houses = [
-        (
-            "CN-SZX",
-            "Shenzhen origin warehouse",
-            "CN",
-            "Asia/Shanghai",
-            "origin",
-        ),
-        (
-            "UK-MAN",
-            "Manchester overseas warehouse",
-            "GB",
-            "Europe/London",
-            "overseas",
-        ),
-        (
-            "US-LAX",
-            "Los Angeles overseas warehouse",
-            "US",
-            "America/Los_Angeles",
-            "overseas",
-        ),
-        (
-            "DE-FRA",
-            "Frankfurt overseas warehouse",
-            "DE",
-            "Europe/Berlin",
-            "overseas",
-        ),
+        ("CN-SZX", "Shenzhen origin warehouse", "CN", "Asia/Shanghai", "origin"),
+        ("UK-MAN", "Manchester overseas warehouse", "GB", "Europe/London", "overseas"),
+        ("US-LAX", "Los Angeles overseas warehouse", "US", "America/Los_Angeles", "overseas"),
+        ("DE-FRA", "Frankfurt overseas warehouse", "DE", "Europe/Berlin", "overseas"),
     ];
     let mut ids = Vec::new();
     for (code, name, country, tz, kind) in houses {
@@ -285,11 +174,7 @@ async fn catalogue(
         ids.push(inventory::create_warehouse(app, admin, &w).await?.id);
     }
     let mut codes = Vec::new();
-    for (n, (merchant, skus)) in merchants
-        .iter()
-        .zip([LUMEN_SKUS, NORTHWIND_SKUS])
-        .enumerate()
-    {
+    for (n, (merchant, skus)) in merchants.iter().zip([LUMEN_SKUS, NORTHWIND_SKUS]).enumerate() {
         let mut mine = Vec::new();
         for (i, (code, name, price, traits, hs, category)) in skus.iter().enumerate() {
             let input = SkuInput {
@@ -308,15 +193,10 @@ async fn catalogue(
                 traits: traits.iter().map(|t| t.to_string()).collect(),
                 active: Some(true),
             };
-            let sku =
-                inventory::upsert_sku(app, admin, Some(&merchant.to_string()), &input).await?;
+            let sku = inventory::upsert_sku(app, admin, Some(&merchant.to_string()), &input).await?;
             // Every SKU in the origin warehouse; overseas stock varies so some orders split or wait.
-            for (w, units) in ids.iter().zip([
-                120,
-                25 + 10 * i as i64,
-                30 - 5 * i as i64,
-                10 + n as i64 * 5,
-            ]) {
+            for (w, units) in ids.iter().zip([120, 25 + 10 * i as i64, 30 - 5 * i as i64, 10 + n as i64 * 5])
+            {
                 if units > 0 {
                     let a = StockAdjustment {
                         sku_id: sku.id.clone(),
@@ -335,11 +215,7 @@ async fn catalogue(
 }
 
 /// Loads the catalogue and the orders, and reviews some of them.
-pub(super) async fn load_orders(
-    app: &App,
-    admin: &Principal,
-    merchants: [TenantId; 2],
-) -> AppResult<usize> {
+pub(super) async fn load_orders(app: &App, admin: &Principal, merchants: [TenantId; 2]) -> AppResult<usize> {
     let skus = catalogue(app, admin, &merchants).await?;
     let mut seed = 20260325u64;
     let mut pending = Vec::new();
@@ -353,11 +229,7 @@ pub(super) async fn load_orders(
             if lines.iter().any(|l: &LineInput| l.sku == code) {
                 continue;
             }
-            let price = if d.currency == "JPY" {
-                price
-            } else {
-                price / 100 * 100 + 99
-            };
+            let price = if d.currency == "JPY" { price } else { price / 100 * 100 + 99 };
             lines.push(LineInput {
                 sku: code.into(),
                 quantity: 1 + (lcg(&mut seed) % 3) as i64,
@@ -367,9 +239,7 @@ pub(super) async fn load_orders(
         }
         // Restricted goods (held for a person) in one order of ten; the blocked power bank in none,
         // as the channels already refuse it.
-        lines.retain(|l| {
-            l.sku != "NW-PWR-20K" && (n % 10 == 0 || !RESTRICTED.contains(&l.sku.as_str()))
-        });
+        lines.retain(|l| l.sku != "NW-PWR-20K" && (n % 10 == 0 || !RESTRICTED.contains(&l.sku.as_str())));
         if lines.is_empty() {
             lines.push(LineInput {
                 sku: "NW-BOTTLE".into(),
@@ -399,9 +269,7 @@ pub(super) async fn load_orders(
             3 => address.postcode.clear(),
             5 => phone = "12345".into(),
             7 => (paid, status) = (0, "unpaid"),
-            9 | 15 => {
-                remarks = "Please leave the parcel with the neighbour if nobody answers".into()
-            }
+            9 | 15 => remarks = "Please leave the parcel with the neighbour if nobody answers".into(),
             _ => {}
         }
         let input = OrderInput {
@@ -417,10 +285,7 @@ pub(super) async fn load_orders(
             shipping_address: address,
             lines,
             discounts: if discount > 0 {
-                vec![DiscountInput {
-                    code: "WELCOME10".into(),
-                    amount_minor: discount,
-                }]
+                vec![DiscountInput { code: "WELCOME10".into(), amount_minor: discount }]
             } else {
                 Vec::new()
             },
@@ -428,17 +293,9 @@ pub(super) async fn load_orders(
             currency: d.currency.into(),
             total_minor: total,
             paid_minor: paid,
-            payment_method: if channel == "phone" {
-                "bank_transfer".into()
-            } else {
-                "card".into()
-            },
+            payment_method: if channel == "phone" { "bank_transfer".into() } else { "card".into() },
             payment_status: status.into(),
-            service_level: if n % 11 == 0 {
-                "express".into()
-            } else {
-                "standard".into()
-            },
+            service_level: if n % 11 == 0 { "express".into() } else { "standard".into() },
             urgent: n % 13 == 0,
             remarks,
         };

@@ -16,14 +16,7 @@ pub async fn seed_default_goods_rules_in_tx(
     operator: TenantId,
 ) -> AppResult<()> {
     for rule in default_goods_rules() {
-        goods_rules::insert_in_tx(
-            conn,
-            operator,
-            &app.new_uuid().to_string(),
-            &rule,
-            app.now(),
-        )
-        .await?;
+        goods_rules::insert_in_tx(conn, operator, &app.new_uuid().to_string(), &rule, app.now()).await?;
     }
     Ok(())
 }
@@ -36,49 +29,25 @@ pub async fn list_goods_rules(app: &App, principal: &Principal) -> AppResult<Vec
 }
 
 /// Adds a rule. Admins only.
-pub async fn add_goods_rule(
-    app: &App,
-    principal: &Principal,
-    rule: GoodsRule,
-) -> AppResult<GoodsRule> {
+pub async fn add_goods_rule(app: &App, principal: &Principal, rule: GoodsRule) -> AppResult<GoodsRule> {
     principal.require(Permission::ManageGoodsRules)?;
     let mut e = FieldErrors::new();
     if rule.code.trim().is_empty() {
         e.add("code", "required", "code is required, e.g. AU_BATTERIES");
     }
-    if rule.trait_.is_none()
-        && rule
-            .hs_prefix
-            .as_deref()
-            .is_none_or(|p| p.trim().is_empty())
-    {
+    if rule.trait_.is_none() && rule.hs_prefix.as_deref().is_none_or(|p| p.trim().is_empty()) {
         let traits: Vec<&str> = Trait::ALL.iter().map(|t| t.as_str()).collect();
         e.add(
             "trait",
             "required",
-            format!(
-                "a rule needs a trait ({}) or an hs_prefix, or both",
-                traits.join(", ")
-            ),
+            format!("a rule needs a trait ({}) or an hs_prefix, or both", traits.join(", ")),
         );
     }
-    if rule
-        .hs_prefix
-        .as_deref()
-        .is_some_and(|p| !p.chars().all(|c| c.is_ascii_digit()))
-    {
-        e.add(
-            "hs_prefix",
-            "invalid",
-            "hs_prefix is the leading digits of HS codes, e.g. 93 or 8507",
-        );
+    if rule.hs_prefix.as_deref().is_some_and(|p| !p.chars().all(|c| c.is_ascii_digit())) {
+        e.add("hs_prefix", "invalid", "hs_prefix is the leading digits of HS codes, e.g. 93 or 8507");
     }
     if rule.message.trim().is_empty() {
-        e.add(
-            "message",
-            "required",
-            "message is required: say why and what to do instead",
-        );
+        e.add("message", "required", "message is required: say why and what to do instead");
     }
     e.into_result().map_err(AppError::Invalid)?;
     let rule = GoodsRule {
@@ -92,33 +61,19 @@ pub async fn add_goods_rule(
     };
     let operator = principal.scope.operator_id;
     let mut tx = app.db().begin().await?;
-    goods_rules::insert_in_tx(
-        &mut tx,
-        operator,
-        &app.new_uuid().to_string(),
-        &rule,
-        app.now(),
-    )
-    .await
-    .map_err(|e| {
-        if e.is_conflict_on("goods_rules_tenant_code_key") {
-            AppError::duplicate(
-                "code",
-                format!("a rule with code {} exists already", rule.code),
-            )
-        } else {
-            e.into()
-        }
-    })?;
+    goods_rules::insert_in_tx(&mut tx, operator, &app.new_uuid().to_string(), &rule, app.now())
+        .await
+        .map_err(|e| {
+            if e.is_conflict_on("goods_rules_tenant_code_key") {
+                AppError::duplicate("code", format!("a rule with code {} exists already", rule.code))
+            } else {
+                e.into()
+            }
+        })?;
     let data = serde_json::to_string(&rule).map_err(|e| AppError::Internal(e.to_string()))?;
     let event = tradeport_store::events::NewEvent {
         data,
-        ..app.event(
-            principal.actor,
-            "goods_rule",
-            &rule.code,
-            "goods_rule_added",
-        )
+        ..app.event(principal.actor, "goods_rule", &rule.code, "goods_rule_added")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     tradeport_store::commit(tx).await?;

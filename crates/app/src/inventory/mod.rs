@@ -8,9 +8,7 @@ mod stock;
 mod verify;
 mod warehouses;
 
-pub use goods_rules::{
-    add_goods_rule, delete_goods_rule, list_goods_rules, seed_default_goods_rules_in_tx,
-};
+pub use goods_rules::{add_goods_rule, delete_goods_rule, list_goods_rules, seed_default_goods_rules_in_tx};
 pub(crate) use reserve::{release_order_in_tx, reserve_order_in_tx};
 pub use skus::{ImportReport, SkuView, import_skus_csv, list_skus, upsert_sku};
 pub use stock::{BalanceView, StockAdjustment, adjust_stock, list_balances};
@@ -24,20 +22,15 @@ use crate::{AppError, AppResult};
 
 /// The merchant an inventory or order request is for: a merchant's own, or the one staff name.
 pub(crate) fn merchant_for(principal: &Principal, requested: Option<&str>) -> AppResult<TenantId> {
-    match (
-        principal.scope.merchant_id,
-        requested.filter(|r| !r.trim().is_empty()),
-    ) {
+    match (principal.scope.merchant_id, requested.filter(|r| !r.trim().is_empty())) {
         (Some(own), None) => Ok(own),
         (Some(own), Some(r)) if r.trim() == own.to_string() => Ok(own),
         (Some(_), Some(_)) => Err(AppError::NotFound("merchant")),
         (None, Some(r)) => r.trim().parse().map_err(|_| AppError::NotFound("merchant")),
-        (None, None) => Err(AppError::Invalid(vec![
-            tradeport_domain::kernel::FieldError::new(
-                "merchant_id",
-                "required",
-                "merchant_id is required when staff act for a merchant",
-            ),
-        ])),
+        (None, None) => Err(AppError::Invalid(vec![tradeport_domain::kernel::FieldError::new(
+            "merchant_id",
+            "required",
+            "merchant_id is required when staff act for a merchant",
+        )])),
     }
 }

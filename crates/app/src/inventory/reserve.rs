@@ -41,7 +41,10 @@ fn shortage_reasons(lines: &[ValidatedLine], plan: &[Placement]) -> Vec<FieldErr
             Some(FieldError::new(
                 format!("lines[{n}].quantity"),
                 "out_of_stock",
-                format!("{} units of {} are not in stock; replenish, or ask the buyer to wait, swap or cancel", p.qty, lines[n].sku),
+                format!(
+                    "{} units of {} are not in stock; replenish, or ask the buyer to wait, swap or cancel",
+                    p.qty, lines[n].sku
+                ),
             ))
         })
         .collect()
@@ -62,11 +65,7 @@ pub(crate) async fn reserve_order_in_tx(
 ) -> AppResult<Reservation> {
     let needs: Vec<LineNeed> = lines
         .iter()
-        .map(|l| LineNeed {
-            line_no: l.line_no,
-            sku_id: l.sku_id.clone(),
-            qty: l.quantity,
-        })
+        .map(|l| LineNeed { line_no: l.line_no, sku_id: l.sku_id.clone(), qty: l.quantity })
         .collect();
     let sku_ids: Vec<String> = lines.iter().map(|l| l.sku_id.clone()).collect();
     let policy = if settings.allocation_policy == "single_warehouse" {
@@ -100,19 +99,11 @@ pub(crate) async fn reserve_order_in_tx(
         let plan = plan_allocation(&needs, &stocks, destination, policy, forced_warehouse);
         let short = plan.iter().any(|p| p.warehouse_id.is_none());
         if short && settings.shortage_policy == "hold" {
-            return Ok(Reservation {
-                allocation: "none",
-                shortages: shortage_reasons(lines, &plan),
-            });
+            return Ok(Reservation { allocation: "none", shortages: shortage_reasons(lines, &plan) });
         }
-        let mut placed: Vec<&Placement> =
-            plan.iter().filter(|p| p.warehouse_id.is_some()).collect();
+        let mut placed: Vec<&Placement> = plan.iter().filter(|p| p.warehouse_id.is_some()).collect();
         let sku_of = |p: &Placement| {
-            needs
-                .iter()
-                .find(|n| n.line_no == p.line_no)
-                .map(|n| n.sku_id.clone())
-                .unwrap_or_default()
+            needs.iter().find(|n| n.line_no == p.line_no).map(|n| n.sku_id.clone()).unwrap_or_default()
         };
         placed.sort_by_key(|p| (sku_of(p), p.warehouse_id.clone()));
         let mut done: Vec<(String, String, i64)> = Vec::new();
@@ -163,10 +154,7 @@ pub(crate) async fn reserve_order_in_tx(
             (true, true) => "backordered",
             (false, true) => "partial",
         };
-        return Ok(Reservation {
-            allocation,
-            shortages: Vec::new(),
-        });
+        return Ok(Reservation { allocation, shortages: Vec::new() });
     }
     Err(AppError::Conflict {
         code: "inventory.contention",

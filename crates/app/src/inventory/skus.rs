@@ -58,9 +58,7 @@ async fn check_merchant(app: &App, principal: &Principal, merchant: TenantId) ->
         return Ok(());
     }
     let mut conn = app.db().read().await?;
-    match tradeport_store::access::tenants::get(&mut conn, principal.scope.operator_id, merchant)
-        .await?
-    {
+    match tradeport_store::access::tenants::get(&mut conn, principal.scope.operator_id, merchant).await? {
         Some(t) if t.kind == tradeport_domain::access::TenantKind::Merchant => Ok(()),
         _ => Err(AppError::NotFound("merchant")),
     }
@@ -79,23 +77,14 @@ pub async fn upsert_sku(
     let sku = validate_sku(input).map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
     let mut tx = app.db().begin().await?;
-    let id = skus::upsert_in_tx(
-        &mut tx,
-        operator,
-        merchant,
-        &app.new_uuid().to_string(),
-        &sku,
-        app.now(),
-    )
-    .await?;
+    let id =
+        skus::upsert_in_tx(&mut tx, operator, merchant, &app.new_uuid().to_string(), &sku, app.now()).await?;
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(merchant),
         ..app.event(principal.actor, "sku", &id, "sku_saved")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    let row = skus::get(&mut tx, operator, None, &id)
-        .await?
-        .ok_or(AppError::NotFound("SKU"))?;
+    let row = skus::get(&mut tx, operator, None, &id).await?.ok_or(AppError::NotFound("SKU"))?;
     tradeport_store::commit(tx).await?;
     Ok(row.into())
 }
@@ -111,9 +100,7 @@ pub async fn list_skus(
     let limit = page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
     let merchant = match (principal.scope.merchant_id, merchant_id) {
         (Some(own), _) => Some(own),
-        (None, Some(m)) if !m.is_empty() => {
-            Some(m.parse().map_err(|_| AppError::NotFound("merchant"))?)
-        }
+        (None, Some(m)) if !m.is_empty() => Some(m.parse().map_err(|_| AppError::NotFound("merchant"))?),
         _ => None,
     };
     let mut conn = app.db().read().await?;
@@ -125,11 +112,7 @@ pub async fn list_skus(
         limit + 1,
     )
     .await?;
-    Ok(Page::from_rows(
-        rows.into_iter().map(SkuView::from).collect(),
-        limit,
-        |s: &SkuView| s.id.clone(),
-    ))
+    Ok(Page::from_rows(rows.into_iter().map(SkuView::from).collect(), limit, |s: &SkuView| s.id.clone()))
 }
 
 /// What a CSV import did: rows saved, and each refused row's problems.
@@ -160,9 +143,7 @@ pub async fn import_skus_csv(
     principal.require(Permission::ManageCatalog)?;
     let merchant = merchant_for(principal, merchant_id)?;
     check_merchant(app, principal, merchant).await?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(csv_text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text.as_bytes());
     let headers = reader.headers().map_err(|e| csv_error(0, e))?.clone();
     if !headers.iter().any(|h| h == "sku") {
         return Err(AppError::Invalid(vec![FieldError::new(
@@ -176,12 +157,7 @@ pub async fn import_skus_csv(
     for (n, record) in reader.records().enumerate() {
         let record = record.map_err(|e| csv_error(n + 1, e))?;
         let get = |col: &str| {
-            headers
-                .iter()
-                .position(|h| h == col)
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
-                .to_string()
+            headers.iter().position(|h| h == col).and_then(|i| record.get(i)).unwrap_or("").to_string()
         };
         let number = |col: &str| get(col).parse::<i64>().unwrap_or(0);
         let input = SkuInput {
@@ -197,11 +173,7 @@ pub async fn import_skus_csv(
             hs_code: get("hs_code"),
             origin_country: get("origin_country"),
             category: get("category"),
-            traits: get("traits")
-                .split('|')
-                .filter(|t| !t.trim().is_empty())
-                .map(str::to_string)
-                .collect(),
+            traits: get("traits").split('|').filter(|t| !t.trim().is_empty()).map(str::to_string).collect(),
             active: match get("active").to_ascii_lowercase().as_str() {
                 "false" | "0" | "no" => Some(false),
                 _ => Some(true),
@@ -222,15 +194,7 @@ pub async fn import_skus_csv(
     let operator = principal.scope.operator_id;
     let mut tx = app.db().begin().await?;
     for sku in &valid {
-        skus::upsert_in_tx(
-            &mut tx,
-            operator,
-            merchant,
-            &app.new_uuid().to_string(),
-            sku,
-            app.now(),
-        )
-        .await?;
+        skus::upsert_in_tx(&mut tx, operator, merchant, &app.new_uuid().to_string(), sku, app.now()).await?;
     }
     let data = serde_json::json!({ "rows": valid.len() }).to_string();
     let event = tradeport_store::events::NewEvent {
@@ -240,10 +204,7 @@ pub async fn import_skus_csv(
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     tradeport_store::commit(tx).await?;
-    Ok(ImportReport {
-        saved: valid.len(),
-        errors,
-    })
+    Ok(ImportReport { saved: valid.len(), errors })
 }
 
 fn csv_error(row: usize, e: csv::Error) -> AppError {

@@ -37,47 +37,27 @@ pub struct BalanceView {
 
 /// Changes on-hand stock, recorded as an `adjust` movement. Refused when it would leave less on
 /// hand than is reserved.
-pub async fn adjust_stock(
-    app: &App,
-    principal: &Principal,
-    a: &StockAdjustment,
-) -> AppResult<BalanceView> {
+pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment) -> AppResult<BalanceView> {
     principal.require(Permission::AdjustStock)?;
     let mut e = FieldErrors::new();
     if a.delta == 0 {
-        e.add(
-            "delta",
-            "zero",
-            "delta must not be zero: units to add (positive) or remove (negative)",
-        );
+        e.add("delta", "zero", "delta must not be zero: units to add (positive) or remove (negative)");
     }
     if a.reason.trim().is_empty() {
-        e.add(
-            "reason",
-            "required",
-            "reason is required, e.g. opening stock, damaged in storage",
-        );
+        e.add("reason", "required", "reason is required, e.g. opening stock, damaged in storage");
     }
     e.into_result().map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    skus::get(&mut conn, operator, None, &a.sku_id)
-        .await?
-        .ok_or(AppError::NotFound("SKU"))?;
-    if !warehouses::list(&mut conn, operator)
-        .await?
-        .iter()
-        .any(|w| w.id == a.warehouse_id)
-    {
+    skus::get(&mut conn, operator, None, &a.sku_id).await?.ok_or(AppError::NotFound("SKU"))?;
+    if !warehouses::list(&mut conn, operator).await?.iter().any(|w| w.id == a.warehouse_id) {
         return Err(AppError::NotFound("warehouse"));
     }
     drop(conn);
     let now = app.now();
     let mut tx = app.db().begin().await?;
     stock::ensure_balance_in_tx(&mut tx, operator, &a.sku_id, &a.warehouse_id, now).await?;
-    if !stock::change_on_hand_in_tx(&mut tx, operator, &a.sku_id, &a.warehouse_id, a.delta, now)
-        .await?
-    {
+    if !stock::change_on_hand_in_tx(&mut tx, operator, &a.sku_id, &a.warehouse_id, a.delta, now).await? {
         return Err(AppError::Conflict {
             code: "inventory.below_reserved",
             message: "removing this many would leave less on hand than is reserved for orders; release or ship those orders first".into(),
@@ -109,13 +89,9 @@ pub async fn adjust_stock(
 pub async fn list_balances(app: &App, principal: &Principal) -> AppResult<Vec<BalanceView>> {
     principal.require(Permission::ViewInventory)?;
     let mut conn = app.db().read().await?;
-    let rows = stock::list_balances(
-        &mut conn,
-        principal.scope.operator_id,
-        principal.scope.merchant_id,
-        1000,
-    )
-    .await?;
+    let rows =
+        stock::list_balances(&mut conn, principal.scope.operator_id, principal.scope.merchant_id, 1000)
+            .await?;
     Ok(rows
         .into_iter()
         .map(|b| BalanceView {

@@ -59,32 +59,16 @@ pub async fn create_warehouse(
     principal.require(Permission::ManageWarehouses)?;
     let mut e = FieldErrors::new();
     if i.code.trim().is_empty() || i.code.len() > 32 {
-        e.add(
-            "code",
-            "required",
-            "code is required (at most 32 characters), e.g. UK-MAN",
-        );
+        e.add("code", "required", "code is required (at most 32 characters), e.g. UK-MAN");
     }
     if i.name.trim().is_empty() {
-        e.add(
-            "name",
-            "required",
-            "name is required, e.g. Manchester fulfilment centre",
-        );
+        e.add("name", "required", "name is required, e.g. Manchester fulfilment centre");
     }
     if !is_known_country(&i.country) {
-        e.add(
-            "country",
-            "unknown_country",
-            "country must be an ISO 3166-1 alpha-2 code, e.g. GB",
-        );
+        e.add("country", "unknown_country", "country must be an ISO 3166-1 alpha-2 code, e.g. GB");
     }
     if !is_known_timezone(i.timezone.trim()) {
-        e.add(
-            "timezone",
-            "unknown_timezone",
-            "timezone must be an IANA name, e.g. Europe/London",
-        );
+        e.add("timezone", "unknown_timezone", "timezone must be an IANA name, e.g. Europe/London");
     }
     let kind = WarehouseKind::parse(i.kind.trim());
     if kind.is_none() {
@@ -104,18 +88,13 @@ pub async fn create_warehouse(
     };
     let operator = principal.scope.operator_id;
     let mut tx = app.db().begin().await?;
-    warehouses::insert_in_tx(&mut tx, operator, &row, app.now())
-        .await
-        .map_err(|e| {
-            if e.is_conflict_on("warehouses_tenant_code_key") {
-                AppError::duplicate(
-                    "code",
-                    format!("a warehouse with code {} exists already", row.code),
-                )
-            } else {
-                e.into()
-            }
-        })?;
+    warehouses::insert_in_tx(&mut tx, operator, &row, app.now()).await.map_err(|e| {
+        if e.is_conflict_on("warehouses_tenant_code_key") {
+            AppError::duplicate("code", format!("a warehouse with code {} exists already", row.code))
+        } else {
+            e.into()
+        }
+    })?;
     tradeport_store::events::append_in_tx(
         &mut tx,
         operator,
@@ -125,10 +104,7 @@ pub async fn create_warehouse(
     tradeport_store::commit(tx).await?;
     let mut conn = app.db().read().await?;
     let all = warehouses::list(&mut conn, operator).await?;
-    all.into_iter()
-        .find(|w| w.id == id)
-        .map(WarehouseView::from)
-        .ok_or(AppError::NotFound("warehouse"))
+    all.into_iter().find(|w| w.id == id).map(WarehouseView::from).ok_or(AppError::NotFound("warehouse"))
 }
 
 /// The operator's warehouses.

@@ -32,11 +32,7 @@ pub struct ServiceChange {
 
 fn check_reason(reason: &str, e: &mut FieldErrors) {
     if reason.trim().is_empty() {
-        e.add(
-            "reason",
-            "required",
-            "say why the buyer's choice changes (ORD-4)",
-        );
+        e.add("reason", "required", "say why the buyer's choice changes (ORD-4)");
     }
 }
 
@@ -77,13 +73,10 @@ pub async fn change_shipping_address(
     let json = serde_json::to_string(&address).map_err(|e| AppError::Internal(e.to_string()))?;
     orders::update_address_in_tx(&mut tx, operator, id, &json, &address.country, app.now()).await?;
     // Address holds are recomputed from the new address; other holds stay.
-    let mut holds: Vec<FieldError> = parse_holds(&order.holds)
-        .into_iter()
-        .filter(|h| !h.field.starts_with("shipping_address"))
-        .collect();
+    let mut holds: Vec<FieldError> =
+        parse_holds(&order.holds).into_iter().filter(|h| !h.field.starts_with("shipping_address")).collect();
     holds.extend(problems);
-    let holds_json =
-        serde_json::to_string(&holds).map_err(|e| AppError::Internal(e.to_string()))?;
+    let holds_json = serde_json::to_string(&holds).map_err(|e| AppError::Internal(e.to_string()))?;
     orders::set_status_in_tx(
         &mut tx,
         operator,
@@ -96,8 +89,7 @@ pub async fn change_shipping_address(
         app.now(),
     )
     .await?;
-    let before: serde_json::Value =
-        serde_json::from_str(&order.shipping_address).unwrap_or_default();
+    let before: serde_json::Value = serde_json::from_str(&order.shipping_address).unwrap_or_default();
     let data = serde_json::json!({ "field": "shipping_address", "before": before, "after": address, "buyer_agreed": c.buyer_agreed }).to_string();
     record_change(app, tx, principal, &order, c.reason.trim(), data).await
 }
@@ -117,11 +109,7 @@ pub async fn change_service_level(
     check_reason(&c.reason, &mut e);
     let level = settings.service_level(&c.service_level);
     if level.is_none() {
-        let codes: Vec<&str> = settings
-            .service_levels
-            .iter()
-            .map(|l| l.code.as_str())
-            .collect();
+        let codes: Vec<&str> = settings.service_levels.iter().map(|l| l.code.as_str()).collect();
         e.add(
             "service_level",
             "unknown_service_level",
@@ -135,15 +123,8 @@ pub async fn change_service_level(
     changeable(order.status)?;
     let special = level.is_some_and(|l| l.special);
     let second_review_due = special || order.total_minor >= settings.second_review_threshold_minor;
-    orders::update_service_in_tx(
-        &mut tx,
-        operator,
-        id,
-        &c.service_level,
-        second_review_due,
-        app.now(),
-    )
-    .await?;
+    orders::update_service_in_tx(&mut tx, operator, id, &c.service_level, second_review_due, app.now())
+        .await?;
     let data = serde_json::json!({ "field": "service_level", "before": order.service_level, "after": c.service_level, "buyer_agreed": c.buyer_agreed }).to_string();
     record_change(app, tx, principal, &order, c.reason.trim(), data).await
 }
@@ -167,8 +148,7 @@ async fn record_change(
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     tradeport_store::commit(tx).await?;
     let mut conn = app.db().read().await?;
-    let after = orders::get(&mut conn, operator, None, &order.id)
-        .await?
-        .ok_or(AppError::NotFound("order"))?;
+    let after =
+        orders::get(&mut conn, operator, None, &order.id).await?.ok_or(AppError::NotFound("order"))?;
     load_view(&mut conn, operator, &after).await
 }

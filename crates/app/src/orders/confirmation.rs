@@ -54,23 +54,13 @@ pub async fn confirmation_document(
     };
     let c = Currency::parse(&o.summary.currency)
         .ok_or_else(|| AppError::Internal(format!("stored currency {}", o.summary.currency)))?;
-    let warehouses = crate::inventory::list_warehouses(app, principal)
-        .await
-        .unwrap_or_default();
+    let warehouses = crate::inventory::list_warehouses(app, principal).await.unwrap_or_default();
     let overseas = o
         .allocations
         .iter()
         .filter_map(|a| a.warehouse_id.as_ref())
-        .any(|w| {
-            warehouses
-                .iter()
-                .any(|x| &x.id == w && x.kind == "overseas")
-        });
-    let hours = if overseas {
-        PREPARATION_HOURS_OVERSEAS
-    } else {
-        PREPARATION_HOURS_ORIGIN
-    };
+        .any(|w| warehouses.iter().any(|x| &x.id == w && x.kind == "overseas"));
+    let hours = if overseas { PREPARATION_HOURS_OVERSEAS } else { PREPARATION_HOURS_ORIGIN };
     let a = &o.shipping_address;
     let address_lines = [
         a.name.clone(),
@@ -121,23 +111,14 @@ impl ConfirmationDocument {
         let mut lines = vec![
             PdfLine::heading(format!("Order confirmation {}", self.order_no)),
             PdfLine::text(""),
-            PdfLine::text(format!(
-                "Buyer: {} <{}> {}",
-                self.buyer_name, self.buyer_email, self.buyer_phone
-            )),
+            PdfLine::text(format!("Buyer: {} <{}> {}", self.buyer_name, self.buyer_email, self.buyer_phone)),
             PdfLine::text("Ship to:"),
         ];
-        lines.extend(
-            self.address_lines
-                .iter()
-                .map(|l| PdfLine::text(format!("    {l}"))),
-        );
+        lines.extend(self.address_lines.iter().map(|l| PdfLine::text(format!("    {l}"))));
         lines.push(PdfLine::text(""));
         lines.push(PdfLine::text(format!("Items ({}):", self.currency)));
         for (sku, name, qty, unit, total) in &self.items {
-            lines.push(PdfLine::text(format!(
-                "    {qty} x {sku} {name} @ {unit} = {total}"
-            )));
+            lines.push(PdfLine::text(format!("    {qty} x {sku} {name} @ {unit} = {total}")));
         }
         lines.push(PdfLine::text(""));
         lines.push(PdfLine::text(format!("Service: {}", self.service_level)));
@@ -145,10 +126,7 @@ impl ConfirmationDocument {
             "Subtotal {}   Discounts -{}   Shipping {}",
             self.subtotal, self.discounts, self.shipping
         )));
-        lines.push(PdfLine::text(format!(
-            "Total {} {}   Paid {}",
-            self.total, self.currency, self.paid
-        )));
+        lines.push(PdfLine::text(format!("Total {} {}   Paid {}", self.total, self.currency, self.paid)));
         let when = |ms: i64| {
             jiff::Timestamp::from_millisecond(ms)
                 .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())

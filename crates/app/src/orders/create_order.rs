@@ -41,11 +41,7 @@ fn order_row(
     merchant: tradeport_domain::kernel::TenantId,
 ) -> AppResult<OrderRow> {
     let now = app.now();
-    let status = if v.holds.is_empty() {
-        OrderStatus::PendingReview
-    } else {
-        OrderStatus::OnHold
-    };
+    let status = if v.holds.is_empty() { OrderStatus::PendingReview } else { OrderStatus::OnHold };
     let discounts: Vec<serde_json::Value> = input
         .discounts
         .iter()
@@ -66,11 +62,7 @@ fn order_row(
         buyer_phone: input.buyer.phone.trim().to_string(),
         buyer_phone_e164: v.phone_e164.clone(),
         buyer_email: v.email.clone(),
-        buyer_language: if language.is_empty() {
-            "en".into()
-        } else {
-            language.to_string()
-        },
+        buyer_language: if language.is_empty() { "en".into() } else { language.to_string() },
         shipping_address: to_json(&address)?,
         ship_country: address.country.clone(),
         currency: v.currency.code().into(),
@@ -96,11 +88,7 @@ fn order_row(
 }
 
 /// Takes in an order.
-pub async fn create_order(
-    app: &App,
-    principal: &Principal,
-    input: &OrderInput,
-) -> AppResult<Intake> {
+pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) -> AppResult<Intake> {
     principal.require(Permission::CreateOrders)?;
     let merchant = merchant_for(principal, input.merchant_id.as_deref())?;
     let operator = principal.scope.operator_id;
@@ -111,28 +99,17 @@ pub async fn create_order(
     }
     let policy = load_operator(&mut conn, operator).await?;
     let rules = goods_rules::list(&mut conn, operator).await?;
-    let codes: Vec<String> = input
-        .lines
-        .iter()
-        .map(|l| l.sku.trim().to_string())
+    let codes: Vec<String> = input.lines.iter().map(|l| l.sku.trim().to_string()).collect();
+    let known: HashMap<String, SkuFacts> = skus::find_by_codes(&mut conn, operator, merchant, &codes)
+        .await?
+        .into_iter()
+        .map(|s| {
+            (
+                s.sku.clone(),
+                SkuFacts { id: s.id, name: s.name, active: s.active, traits: s.traits, hs_code: s.hs_code },
+            )
+        })
         .collect();
-    let known: HashMap<String, SkuFacts> =
-        skus::find_by_codes(&mut conn, operator, merchant, &codes)
-            .await?
-            .into_iter()
-            .map(|s| {
-                (
-                    s.sku.clone(),
-                    SkuFacts {
-                        id: s.id,
-                        name: s.name,
-                        active: s.active,
-                        traits: s.traits,
-                        hs_code: s.hs_code,
-                    },
-                )
-            })
-            .collect();
     drop(conn);
     let v = validate_order(input, &known, &policy.settings, &rules).map_err(AppError::Invalid)?;
     let row = order_row(app, input, &v, merchant)?;
@@ -143,27 +120,15 @@ pub async fn create_order(
         // twice at once): answer with the stored one.
         drop(tx);
         let mut conn = app.db().read().await?;
-        let existing = orders::find_by_channel_id(
-            &mut conn,
-            operator,
-            merchant,
-            &row.channel,
-            &row.channel_order_id,
-        )
-        .await?
-        .ok_or(AppError::NotFound("order"))?;
-        return Ok(Intake {
-            order: load_view(&mut conn, operator, &existing).await?,
-            created: false,
-        });
+        let existing =
+            orders::find_by_channel_id(&mut conn, operator, merchant, &row.channel, &row.channel_order_id)
+                .await?
+                .ok_or(AppError::NotFound("order"))?;
+        return Ok(Intake { order: load_view(&mut conn, operator, &existing).await?, created: false });
     }
     let line_ids: Vec<String> = v.lines.iter().map(|_| app.new_uuid().to_string()).collect();
     orders::lines::insert_in_tx(&mut tx, operator, &row.id, &line_ids, &v.lines).await?;
-    let kind = if row.status == OrderStatus::OnHold {
-        "order_received_on_hold"
-    } else {
-        "order_received"
-    };
+    let kind = if row.status == OrderStatus::OnHold { "order_received_on_hold" } else { "order_received" };
     let data = serde_json::json!({ "channel": row.channel, "channel_order_id": row.channel_order_id, "holds": v.holds, "flags": v.flags }).to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(merchant),
@@ -180,9 +145,7 @@ pub async fn create_order(
     let mut stored = row;
     if automatic {
         let reason = "auto-approval: paid, valid, below the second-review threshold, no remarks";
-        let approve = OrderAction::Approve {
-            second_review_due: false,
-        };
+        let approve = OrderAction::Approve { second_review_due: false };
         let step = Step {
             actor: Actor::System,
             action: approve,
@@ -205,8 +168,5 @@ pub async fn create_order(
     tradeport_store::commit(tx).await?;
     let mut conn = app.db().read().await?;
     let order = load_view(&mut conn, operator, &stored).await?;
-    Ok(Intake {
-        order,
-        created: true,
-    })
+    Ok(Intake { order, created: true })
 }

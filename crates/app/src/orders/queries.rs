@@ -30,14 +30,7 @@ pub struct OrderQuery {
 
 fn filter_of(principal: &Principal, q: &OrderQuery) -> AppResult<OrderFilter> {
     let mut statuses = Vec::new();
-    for s in q
-        .status
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    for s in q.status.as_deref().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let parsed = OrderStatus::parse(s).ok_or_else(|| {
             let all: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
             AppError::Invalid(vec![FieldError::new(
@@ -48,20 +41,18 @@ fn filter_of(principal: &Principal, q: &OrderQuery) -> AppResult<OrderFilter> {
         })?;
         statuses.push(parsed);
     }
-    let merchant_id: Option<TenantId> = match (
-        principal.scope.merchant_id,
-        q.merchant_id.as_deref().filter(|m| !m.is_empty()),
-    ) {
-        (Some(own), _) => Some(own),
-        (None, Some(m)) => Some(m.parse().map_err(|_| {
-            AppError::Invalid(vec![FieldError::new(
-                "merchant_id",
-                "invalid",
-                "merchant_id must be a tenant id",
-            )])
-        })?),
-        (None, None) => None,
-    };
+    let merchant_id: Option<TenantId> =
+        match (principal.scope.merchant_id, q.merchant_id.as_deref().filter(|m| !m.is_empty())) {
+            (Some(own), _) => Some(own),
+            (None, Some(m)) => Some(m.parse().map_err(|_| {
+                AppError::Invalid(vec![FieldError::new(
+                    "merchant_id",
+                    "invalid",
+                    "merchant_id must be a tenant id",
+                )])
+            })?),
+            (None, None) => None,
+        };
     Ok(OrderFilter {
         merchant_id,
         statuses,
@@ -85,16 +76,9 @@ pub async fn get_order(app: &App, principal: &Principal, id: &str) -> AppResult<
 }
 
 /// A page of orders, newest first.
-pub async fn list_orders(
-    app: &App,
-    principal: &Principal,
-    q: &OrderQuery,
-) -> AppResult<Page<OrderSummary>> {
+pub async fn list_orders(app: &App, principal: &Principal, q: &OrderQuery) -> AppResult<Page<OrderSummary>> {
     principal.require(Permission::ViewOrders)?;
-    let page = PageRequest {
-        limit: q.limit,
-        cursor: q.cursor.clone(),
-    };
+    let page = PageRequest { limit: q.limit, cursor: q.cursor.clone() };
     let limit = page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
     let filter = filter_of(principal, q)?;
     let mut conn = app.db().read().await?;
@@ -106,19 +90,11 @@ pub async fn list_orders(
         limit + 1,
     )
     .await?;
-    Ok(Page::from_rows(
-        rows.iter().map(OrderSummary::from).collect(),
-        limit,
-        |o: &OrderSummary| o.id.clone(),
-    ))
+    Ok(Page::from_rows(rows.iter().map(OrderSummary::from).collect(), limit, |o: &OrderSummary| o.id.clone()))
 }
 
 /// Every order matching the filters as CSV (at most 100,000 rows), newest first.
-pub async fn export_orders_csv(
-    app: &App,
-    principal: &Principal,
-    q: &OrderQuery,
-) -> AppResult<String> {
+pub async fn export_orders_csv(app: &App, principal: &Principal, q: &OrderQuery) -> AppResult<String> {
     principal.require(Permission::ViewOrders)?;
     let filter = filter_of(principal, q)?;
     let mut conn = app.db().read().await?;
@@ -139,19 +115,11 @@ pub async fn export_orders_csv(
         "urgent",
         "created_at",
     ];
-    out.write_record(header)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    out.write_record(header).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut before = String::new();
     let mut written = 0usize;
     loop {
-        let rows = orders::list(
-            &mut conn,
-            principal.scope.operator_id,
-            &filter,
-            &before,
-            1000,
-        )
-        .await?;
+        let rows = orders::list(&mut conn, principal.scope.operator_id, &filter, &before, 1000).await?;
         for o in &rows {
             let record = [
                 o.id.clone(),
@@ -169,8 +137,7 @@ pub async fn export_orders_csv(
                 o.urgent.to_string(),
                 o.created_at.0.to_string(),
             ];
-            out.write_record(&record)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+            out.write_record(&record).map_err(|e| AppError::Internal(e.to_string()))?;
         }
         written += rows.len();
         match rows.last() {
@@ -178,9 +145,7 @@ pub async fn export_orders_csv(
             _ => break,
         }
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = out.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
 }
 
@@ -188,10 +153,5 @@ pub async fn export_orders_csv(
 pub async fn order_counts(app: &App, principal: &Principal) -> AppResult<Vec<(String, i64)>> {
     principal.require(Permission::ViewOrders)?;
     let mut conn = app.db().read().await?;
-    Ok(orders::count_by_status(
-        &mut conn,
-        principal.scope.operator_id,
-        principal.scope.merchant_id,
-    )
-    .await?)
+    Ok(orders::count_by_status(&mut conn, principal.scope.operator_id, principal.scope.merchant_id).await?)
 }

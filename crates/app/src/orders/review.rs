@@ -45,11 +45,7 @@ impl ReviewAction {
 fn illegal(from: OrderStatus, action: OrderAction) -> AppError {
     AppError::Conflict {
         code: "order.illegal_transition",
-        message: format!(
-            "an order that is {} cannot be given '{}'",
-            from.as_str(),
-            action.as_str()
-        ),
+        message: format!("an order that is {} cannot be given '{}'", from.as_str(), action.as_str()),
         fields: Vec::new(),
     }
 }
@@ -77,13 +73,7 @@ pub(crate) async fn apply_in_tx(
     step: Step<'_>,
     policy: &OperatorPolicy,
 ) -> AppResult<OrderRow> {
-    let Step {
-        actor,
-        action,
-        reason,
-        forced_warehouse,
-        lines,
-    } = step;
+    let Step { actor, action, reason, forced_warehouse, lines } = step;
     let mut to = transition(order.status, action).ok_or_else(|| illegal(order.status, action))?;
     let now = app.now();
     let mut allocation = order.allocation.clone();
@@ -91,16 +81,8 @@ pub(crate) async fn apply_in_tx(
     let mut order_no: Option<String> = None;
 
     if order.status.holds_stock() && !to.holds_stock() {
-        release_order_in_tx(
-            app,
-            conn,
-            operator,
-            &order.id,
-            actor,
-            reason.unwrap_or(action.as_str()),
-            now,
-        )
-        .await?;
+        release_order_in_tx(app, conn, operator, &order.id, actor, reason.unwrap_or(action.as_str()), now)
+            .await?;
         allocation = "none".into();
     }
     match (action, to) {
@@ -143,13 +125,11 @@ pub(crate) async fn apply_in_tx(
         (OrderAction::Confirm, _) => {
             let day = local_day(now, &policy.timezone);
             let serial = counters::next_serial_in_tx(conn, operator, &day).await?;
-            order_no = Some(
-                format_order_no(&day, serial).ok_or_else(|| AppError::Conflict {
-                    code: "order.daily_numbers_exhausted",
-                    message: format!("all order numbers of {day} are used; confirm after midnight"),
-                    fields: Vec::new(),
-                })?,
-            );
+            order_no = Some(format_order_no(&day, serial).ok_or_else(|| AppError::Conflict {
+                code: "order.daily_numbers_exhausted",
+                message: format!("all order numbers of {day} are used; confirm after midnight"),
+                fields: Vec::new(),
+            })?);
         }
         _ => {}
     }
@@ -195,16 +175,8 @@ pub(crate) async fn apply_in_tx(
         holds: holds.unwrap_or_else(|| order.holds.clone()),
         order_no: order_no.or_else(|| order.order_no.clone()),
         updated_at: now,
-        approved_at: if to == OrderStatus::Approved {
-            Some(now)
-        } else {
-            order.approved_at
-        },
-        confirmed_at: if to == OrderStatus::Confirmed {
-            Some(now)
-        } else {
-            order.confirmed_at
-        },
+        approved_at: if to == OrderStatus::Approved { Some(now) } else { order.approved_at },
+        confirmed_at: if to == OrderStatus::Confirmed { Some(now) } else { order.confirmed_at },
         ..order.clone()
     })
 }
@@ -221,10 +193,7 @@ pub async fn review_order(
 ) -> AppResult<OrderView> {
     let operator = principal.scope.operator_id;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    if matches!(
-        action,
-        ReviewAction::Reject | ReviewAction::Hold | ReviewAction::Cancel
-    ) && reason.is_none()
+    if matches!(action, ReviewAction::Reject | ReviewAction::Hold | ReviewAction::Cancel) && reason.is_none()
     {
         return Err(AppError::Invalid(vec![FieldError::new(
             "reason",
@@ -245,18 +214,14 @@ pub async fn review_order(
         .ok_or(AppError::NotFound("order"))?;
     principal.require(match action {
         ReviewAction::Cancel => Permission::ChangeOrders,
-        ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => {
-            Permission::SecondReview
-        }
+        ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => Permission::SecondReview,
         _ => Permission::ReviewOrders,
     })?;
     let domain_action = match action {
         ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => {
             OrderAction::SecondApprove
         }
-        ReviewAction::Approve => OrderAction::Approve {
-            second_review_due: order.second_review_due,
-        },
+        ReviewAction::Approve => OrderAction::Approve { second_review_due: order.second_review_due },
         ReviewAction::Reject => OrderAction::Reject,
         ReviewAction::Hold => OrderAction::Hold,
         ReviewAction::ReleaseHold => OrderAction::ReleaseHold,
@@ -288,11 +253,7 @@ pub struct BulkResult {
 }
 
 /// Approves several orders, each on its own (one failing does not stop the others).
-pub async fn bulk_approve(
-    app: &App,
-    principal: &Principal,
-    ids: &[String],
-) -> AppResult<Vec<BulkResult>> {
+pub async fn bulk_approve(app: &App, principal: &Principal, ids: &[String]) -> AppResult<Vec<BulkResult>> {
     principal.require(Permission::ReviewOrders)?;
     if ids.is_empty() || ids.len() > 500 {
         return Err(AppError::Invalid(vec![FieldError::new(
@@ -305,16 +266,8 @@ pub async fn bulk_approve(
     for id in ids {
         let result = review_order(app, principal, id, ReviewAction::Approve, None, None).await;
         out.push(match result {
-            Ok(v) => BulkResult {
-                id: id.clone(),
-                status: Some(v.summary.status),
-                error: None,
-            },
-            Err(e) => BulkResult {
-                id: id.clone(),
-                status: None,
-                error: Some(e.to_string()),
-            },
+            Ok(v) => BulkResult { id: id.clone(), status: Some(v.summary.status), error: None },
+            Err(e) => BulkResult { id: id.clone(), status: None, error: Some(e.to_string()) },
         });
     }
     Ok(out)

@@ -80,12 +80,7 @@ impl From<&OrderRow> for OrderSummary {
             total_minor: o.total_minor,
             service_level: o.service_level.clone(),
             urgent: o.urgent,
-            flags: o
-                .flags
-                .split(',')
-                .filter(|f| !f.is_empty())
-                .map(str::to_string)
-                .collect(),
+            flags: o.flags.split(',').filter(|f| !f.is_empty()).map(str::to_string).collect(),
             second_review_due: o.second_review_due,
             created_at: o.created_at.0,
         }
@@ -158,8 +153,7 @@ pub(crate) async fn load_view(
         shipping_address: serde_json::from_str(&o.shipping_address).unwrap_or_default(),
         subtotal_minor: o.subtotal_minor,
         discount_minor: o.discount_minor,
-        discounts: serde_json::from_str(&o.discounts)
-            .unwrap_or(serde_json::Value::Array(Vec::new())),
+        discounts: serde_json::from_str(&o.discounts).unwrap_or(serde_json::Value::Array(Vec::new())),
         shipping_fee_minor: o.shipping_fee_minor,
         paid_minor: o.paid_minor,
         payment_method: o.payment_method.clone(),

@@ -27,9 +27,8 @@ pub async fn dashboard(app: &App, principal: &Principal) -> AppResult<Dashboard>
     principal.require(Permission::ViewDashboard)?;
     let operator_id = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let operator = tenants::get(&mut conn, operator_id, operator_id)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?;
+    let operator =
+        tenants::get(&mut conn, operator_id, operator_id).await?.ok_or(AppError::NotFound("tenant"))?;
     let own = tenants::get(&mut conn, operator_id, principal.tenant_id)
         .await?
         .ok_or(AppError::NotFound("tenant"))?;
@@ -42,12 +41,8 @@ pub async fn dashboard(app: &App, principal: &Principal) -> AppResult<Dashboard>
             api_keys::count_active(&mut conn, operator_id).await?,
         )
     };
-    let orders_by_status = tradeport_store::orders::count_by_status(
-        &mut conn,
-        operator_id,
-        principal.scope.merchant_id,
-    )
-    .await?;
+    let orders_by_status =
+        tradeport_store::orders::count_by_status(&mut conn, operator_id, principal.scope.merchant_id).await?;
     Ok(Dashboard {
         tenant_name: own.name,
         operator_name: operator.name,

@@ -22,12 +22,8 @@ async fn a_merchant_key_reaches_nothing_of_another_merchant_or_the_operator(app:
 
     let (status, body) = get(&app, "/api/v1/tenants", a).await;
     assert_eq!(status, StatusCode::OK);
-    let ids: Vec<&str> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> =
+        body["items"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
     assert_eq!(ids, [s.merchant_a.id.to_string()]);
 
     for path in [
@@ -41,12 +37,7 @@ async fn a_merchant_key_reaches_nothing_of_another_merchant_or_the_operator(app:
     }
     // Another operator's merchant is as invisible to an admin as a missing one.
     let other = app.seed("other").await;
-    let (status, _) = get(
-        &app,
-        &format!("/api/v1/tenants/{}", other.merchant_a.id),
-        &s.admin_key,
-    )
-    .await;
+    let (status, _) = get(&app, &format!("/api/v1/tenants/{}", other.merchant_a.id), &s.admin_key).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     for path in ["/api/v1/users", "/api/v1/settings"] {
@@ -57,107 +48,51 @@ async fn a_merchant_key_reaches_nothing_of_another_merchant_or_the_operator(app:
     let settings = json!({"session_hours": 1});
     let (status, _) = call(&app, Method::PATCH, "/api/v1/settings", a, Some(settings)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = post(
-        &app,
-        "/api/v1/tenants",
-        a,
-        json!({"name": "X", "code": "x-co", "timezone": "UTC"}),
-    )
-    .await;
+    let (status, _) =
+        post(&app, "/api/v1/tenants", a, json!({"name": "X", "code": "x-co", "timezone": "UTC"})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Keys: a merchant lists only its own, cannot revoke another's, cannot create one for another.
     let (_, all) = get(&app, "/api/v1/api-keys", &s.admin_key).await;
-    let b_key = all["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["tenant_id"] == b_id)
-        .unwrap()["id"]
+    let b_key = all["items"].as_array().unwrap().iter().find(|k| k["tenant_id"] == b_id).unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
     let (status, own) = get(&app, "/api/v1/api-keys", a).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
-        own["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|k| k["tenant_id"] == s.merchant_a.id.to_string())
-    );
+    assert!(own["items"].as_array().unwrap().iter().all(|k| k["tenant_id"] == s.merchant_a.id.to_string()));
     assert_eq!(own["items"].as_array().unwrap().len(), 1);
-    let (status, _) = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/api-keys/{b_key}"),
-        a,
-        None,
-    )
-    .await;
+    let (status, _) = call(&app, Method::DELETE, &format!("/api/v1/api-keys/{b_key}"), a, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = post(
-        &app,
-        "/api/v1/api-keys",
-        a,
-        json!({"tenant_id": b_id, "name": "sneaky", "role": "merchant"}),
-    )
-    .await;
+    let (status, _) =
+        post(&app, "/api/v1/api-keys", a, json!({"tenant_id": b_id, "name": "sneaky", "role": "merchant"}))
+            .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = get(&app, "/api/v1/me", &s.merchant_b_key).await;
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "B's key still works: nothing was revoked"
-    );
+    assert_eq!(status, StatusCode::OK, "B's key still works: nothing was revoked");
 }
 
 async fn a_revoked_key_is_refused_at_once(app: TestApp) {
     let s = app.seed("acme").await;
-    let (status, created) = post(
-        &app,
-        "/api/v1/api-keys",
-        &s.admin_key,
-        json!({"name": "sync", "role": "order_manager"}),
-    )
-    .await;
+    let (status, created) =
+        post(&app, "/api/v1/api-keys", &s.admin_key, json!({"name": "sync", "role": "order_manager"})).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let secret = created["secret"].as_str().unwrap();
     assert!(secret.starts_with("tpk_") && secret.starts_with(created["prefix"].as_str().unwrap()));
     let (status, me) = get(&app, "/api/v1/me", secret).await;
-    assert_eq!(
-        (status, me["role"].as_str()),
-        (StatusCode::OK, Some("order_manager"))
-    );
+    assert_eq!((status, me["role"].as_str()), (StatusCode::OK, Some("order_manager")));
 
     let id = created["id"].as_str().unwrap();
-    let (status, revoked) = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/api-keys/{id}"),
-        &s.admin_key,
-        None,
-    )
-    .await;
+    let (status, revoked) =
+        call(&app, Method::DELETE, &format!("/api/v1/api-keys/{id}"), &s.admin_key, None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(revoked["revoked_at"].is_i64());
     let (status, body) = get(&app, "/api/v1/me", secret).await;
-    assert_eq!(
-        (status, code(&body)),
-        (StatusCode::UNAUTHORIZED, "auth.unauthenticated")
-    );
+    assert_eq!((status, code(&body)), (StatusCode::UNAUTHORIZED, "auth.unauthenticated"));
     let (_, listed) = get(&app, "/api/v1/api-keys", &s.admin_key).await;
-    let used = listed["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["id"] == id)
-        .unwrap();
+    let used = listed["items"].as_array().unwrap().iter().find(|k| k["id"] == id).unwrap();
     assert!(used["last_used_at"].is_i64(), "use was recorded: {used}");
-    assert!(
-        !listed.to_string().contains(secret),
-        "the secret is never listed"
-    );
+    assert!(!listed.to_string().contains(secret), "the secret is never listed");
 }
 
 async fn admins_create_users_and_duplicates_name_the_field(app: TestApp) {
@@ -174,23 +109,11 @@ async fn admins_create_users_and_duplicates_name_the_field(app: TestApp) {
     let merchant_user = json!({"tenant_id": s.merchant_a.id, "email": "x@a.example", "display_name": "X", "role": "admin", "password": "long enough secret"});
     let (status, body) = post(&app, "/api/v1/users", &s.admin_key, merchant_user).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        body["error"]["fields"][0]["code"],
-        "role_not_allowed_for_tenant"
-    );
+    assert_eq!(body["error"]["fields"][0]["code"], "role_not_allowed_for_tenant");
 
     let id = created["id"].as_str().unwrap();
-    let (status, off) = post(
-        &app,
-        &format!("/api/v1/users/{id}/deactivate"),
-        &s.admin_key,
-        json!({}),
-    )
-    .await;
-    assert_eq!(
-        (status, off["active"].as_bool()),
-        (StatusCode::OK, Some(false))
-    );
+    let (status, off) = post(&app, &format!("/api/v1/users/{id}/deactivate"), &s.admin_key, json!({})).await;
+    assert_eq!((status, off["active"].as_bool()), (StatusCode::OK, Some(false)));
 }
 
 async fn a_retried_request_with_the_same_idempotency_key_returns_the_first_response(app: TestApp) {
@@ -213,17 +136,10 @@ async fn a_retried_request_with_the_same_idempotency_key_returns_the_first_respo
     let again: serde_json::Value = again.json().await.unwrap();
     assert_eq!(first["id"], again["id"]);
     let (_, listed) = get(&app, "/api/v1/api-keys", &s.admin_key).await;
-    let named_once = listed["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|k| k["name"] == "once")
-        .count();
+    let named_once = listed["items"].as_array().unwrap().iter().filter(|k| k["name"] == "once").count();
     assert_eq!(named_once, 1, "the retry created nothing");
 
-    let other = send(json!({"name": "different", "role": "finance"}))
-        .await
-        .unwrap();
+    let other = send(json!({"name": "different", "role": "finance"})).await.unwrap();
     assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let other: serde_json::Value = other.json().await.unwrap();
     assert_eq!(code(&other), "idempotency.key_reused");
@@ -255,10 +171,7 @@ async fn lists_are_paginated_with_a_cursor(app: TestApp) {
     let s = app.seed("acme").await;
     for i in 0..3 {
         let user = json!({"email": format!("u{i}@acme.example"), "display_name": "U", "role": "warehouse", "password": "long enough secret"});
-        assert_eq!(
-            post(&app, "/api/v1/users", &s.admin_key, user).await.0,
-            StatusCode::CREATED
-        );
+        assert_eq!(post(&app, "/api/v1/users", &s.admin_key, user).await.0, StatusCode::CREATED);
     }
     // 1 admin + 2 merchant users + 3 = 6 users.
     let mut seen = Vec::new();
@@ -271,13 +184,7 @@ async fn lists_are_paginated_with_a_cursor(app: TestApp) {
         };
         let (status, page) = get(&app, &path, &s.admin_key).await;
         assert_eq!(status, StatusCode::OK);
-        seen.extend(
-            page["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|u| u["id"].as_str().unwrap().to_string()),
-        );
+        seen.extend(page["items"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap().to_string()));
         match page["next_cursor"].as_str() {
             Some(c) => cursor = c.to_string(),
             None => break,
@@ -292,65 +199,22 @@ async fn lists_are_paginated_with_a_cursor(app: TestApp) {
 
 async fn staff_roles_cannot_manage_users_or_settings(app: TestApp) {
     let s = app.seed("acme").await;
-    let (_, created) = post(
-        &app,
-        "/api/v1/api-keys",
-        &s.admin_key,
-        json!({"name": "wh", "role": "warehouse"}),
-    )
-    .await;
+    let (_, created) =
+        post(&app, "/api/v1/api-keys", &s.admin_key, json!({"name": "wh", "role": "warehouse"})).await;
     let wh = created["secret"].as_str().unwrap();
     let (status, body) = get(&app, "/api/v1/users", wh).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("warehouse")
-    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("warehouse"));
     let (status, _) = get(&app, "/api/v1/settings", wh).await;
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "staff may read the operator's settings"
-    );
+    assert_eq!(status, StatusCode::OK, "staff may read the operator's settings");
     let settings = json!({"default_locale": "zh-CN", "session_hours": 8});
-    let (status, _) = call(
-        &app,
-        Method::PATCH,
-        "/api/v1/settings",
-        wh,
-        Some(settings.clone()),
-    )
-    .await;
+    let (status, _) = call(&app, Method::PATCH, "/api/v1/settings", wh, Some(settings.clone())).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, saved) = call(
-        &app,
-        Method::PATCH,
-        "/api/v1/settings",
-        &s.admin_key,
-        Some(settings),
-    )
-    .await;
-    let figures = (
-        status,
-        saved["session_hours"].as_u64(),
-        saved["login_max_failures"].as_u64(),
-    );
-    assert_eq!(
-        figures,
-        (StatusCode::OK, Some(8), Some(5)),
-        "named settings change, the others stay"
-    );
+    let (status, saved) = call(&app, Method::PATCH, "/api/v1/settings", &s.admin_key, Some(settings)).await;
+    let figures = (status, saved["session_hours"].as_u64(), saved["login_max_failures"].as_u64());
+    assert_eq!(figures, (StatusCode::OK, Some(8), Some(5)), "named settings change, the others stay");
     let bad = json!({"session_hours": 0, "colour": 1});
-    let (status, body) = call(
-        &app,
-        Method::PATCH,
-        "/api/v1/settings",
-        &s.admin_key,
-        Some(bad),
-    )
-    .await;
+    let (status, body) = call(&app, Method::PATCH, "/api/v1/settings", &s.admin_key, Some(bad)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (_, now) = get(&app, "/api/v1/settings", &s.admin_key).await;
     assert_eq!(now["session_hours"], 8, "a refused change changes nothing");

@@ -12,29 +12,19 @@ async fn a_user_signs_in_switches_to_chinese_and_sees_the_dashboard_translated()
 
     browser.goto(&app.url("/")).await;
     browser.type_into("#email", &s.admin_email).await;
-    browser
-        .type_into("#password", "correct horse battery")
-        .await;
+    browser.type_into("#password", "correct horse battery").await;
     browser.click("#sign-in").await;
     browser.wait_for_text("#page-title", "Dashboard").await;
     assert_eq!(browser.text("#count-merchants").await, "2");
 
     browser.click("#lang-switch").await;
     browser.wait_for_text("#page-title", "仪表盘").await;
-    assert!(
-        browser.text("nav.side").await.contains("订单"),
-        "the navigation is translated too"
-    );
-    assert!(
-        browser.text("#who").await.contains("管理员"),
-        "and the role name"
-    );
+    assert!(browser.text("nav.side").await.contains("订单"), "the navigation is translated too");
+    assert!(browser.text("#who").await.contains("管理员"), "and the role name");
     assert_eq!(browser.text("#count-merchants").await, "2");
 
     if let Ok(dir) = std::env::var("TRADEPORT_SCREENSHOTS") {
-        browser
-            .screenshot(&std::path::Path::new(&dir).join("dashboard-zh.png"))
-            .await;
+        browser.screenshot(&std::path::Path::new(&dir).join("dashboard-zh.png")).await;
     }
     browser.close().await;
 }
@@ -47,12 +37,7 @@ async fn a_reviewer_works_through_the_first_review_queue_in_the_browser() {
     let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
     let s = app.seed("acme").await;
     app.seed_catalog(&s, 10).await;
-    crate::orders::settings(
-        &app,
-        &s.admin_key,
-        serde_json::json!({"auto_approve": false}),
-    )
-    .await;
+    crate::orders::settings(&app, &s.admin_key, serde_json::json!({"auto_approve": false})).await;
     for n in 0..3 {
         crate::helpers::post(
             &app,
@@ -64,9 +49,7 @@ async fn a_reviewer_works_through_the_first_review_queue_in_the_browser() {
     }
     browser.goto(&app.url("/orders/queue/first")).await;
     browser.type_into("#email", &s.admin_email).await;
-    browser
-        .type_into("#password", "correct horse battery")
-        .await;
+    browser.type_into("#password", "correct horse battery").await;
     browser.click("#sign-in").await;
     browser.wait_for_text("#page-title", "First review").await;
     assert_eq!(browser.text("#orders tbody").await.lines().count(), 3);
@@ -75,22 +58,14 @@ async fn a_reviewer_works_through_the_first_review_queue_in_the_browser() {
     browser.click("#orders tbody tr:nth-child(2) .pick").await;
     browser.click("#bulk-approve").await;
     browser.wait_for_text("#notice", "2 orders approved").await;
-    assert_eq!(
-        browser.text("#orders tbody").await.lines().count(),
-        1,
-        "one order left in the queue"
-    );
+    assert_eq!(browser.text("#orders tbody").await.lines().count(), 1, "one order left in the queue");
 
-    browser
-        .click("#orders tbody tr:nth-child(1) .approve")
-        .await;
+    browser.click("#orders tbody tr:nth-child(1) .approve").await;
     browser.wait_for_text("#empty", "No orders here").await;
     browser.goto(&app.url("/orders?status=approved")).await;
     assert_eq!(browser.text("#orders tbody").await.lines().count(), 3);
     if let Ok(dir) = std::env::var("TRADEPORT_SCREENSHOTS") {
-        browser
-            .screenshot(&std::path::Path::new(&dir).join("orders.png"))
-            .await;
+        browser.screenshot(&std::path::Path::new(&dir).join("orders.png")).await;
     }
     browser.close().await;
 }

@@ -39,32 +39,14 @@ async fn admin_commands_create_tenants_users_and_keys_that_work_at_once(app: Tes
         ],
     );
     assert!(ok, "{err}");
-    assert!(
-        uuid::Uuid::parse_str(id.trim()).is_ok(),
-        "prints the id alone: {id:?}"
-    );
+    assert!(uuid::Uuid::parse_str(id.trim()).is_ok(), "prints the id alone: {id:?}");
     let (ok, _, err) = tradeport(
         &app,
-        &[
-            "admin",
-            "create-tenant",
-            "--name",
-            "Kite Toys",
-            "--code",
-            "kite",
-            "--operator",
-            "harbour",
-        ],
+        &["admin", "create-tenant", "--name", "Kite Toys", "--code", "kite", "--operator", "harbour"],
     );
     assert!(ok, "{err}");
-    let (ok, _, err) = tradeport(
-        &app,
-        &["admin", "create-tenant", "--name", "Dup", "--code", "kite"],
-    );
-    assert!(
-        !ok && err.contains("code"),
-        "a duplicate code is refused, naming the field: {err}"
-    );
+    let (ok, _, err) = tradeport(&app, &["admin", "create-tenant", "--name", "Dup", "--code", "kite"]);
+    assert!(!ok && err.contains("code"), "a duplicate code is refused, naming the field: {err}");
 
     let (ok, _, err) = tradeport(
         &app,
@@ -83,10 +65,7 @@ async fn admin_commands_create_tenants_users_and_keys_that_work_at_once(app: Tes
             "short",
         ],
     );
-    assert!(
-        !ok && err.contains("password must be at least 10 characters"),
-        "{err}"
-    );
+    assert!(!ok && err.contains("password must be at least 10 characters"), "{err}");
     let (ok, _, err) = tradeport(
         &app,
         &[
@@ -108,44 +87,16 @@ async fn admin_commands_create_tenants_users_and_keys_that_work_at_once(app: Tes
 
     let (ok, key, err) = tradeport(
         &app,
-        &[
-            "admin",
-            "create-api-key",
-            "--tenant",
-            "kite",
-            "--name",
-            "shop",
-            "--role",
-            "merchant",
-        ],
+        &["admin", "create-api-key", "--tenant", "kite", "--name", "shop", "--role", "merchant"],
     );
     assert!(ok, "{err}");
     let key = key.trim();
-    assert!(
-        key.starts_with("tpk_") && key.len() == 52,
-        "the key alone on stdout: {key:?}"
-    );
+    assert!(key.starts_with("tpk_") && key.len() == 52, "the key alone on stdout: {key:?}");
     let (status, me) = get(&app, "/api/v1/me", key).await;
-    assert_eq!(
-        (status, me["tenant_kind"].as_str()),
-        (StatusCode::OK, Some("merchant"))
-    );
+    assert_eq!((status, me["tenant_kind"].as_str()), (StatusCode::OK, Some("merchant")));
 
     let key_id = me["actor_id"].as_str().unwrap().to_string();
-    let (ok, _, err) = tradeport(
-        &app,
-        &[
-            "admin",
-            "revoke-api-key",
-            "--tenant",
-            "harbour",
-            "--id",
-            &key_id,
-        ],
-    );
+    let (ok, _, err) = tradeport(&app, &["admin", "revoke-api-key", "--tenant", "harbour", "--id", &key_id]);
     assert!(ok, "{err}");
-    assert_eq!(
-        get(&app, "/api/v1/me", key).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(get(&app, "/api/v1/me", key).await.0, StatusCode::UNAUTHORIZED);
 }

@@ -25,19 +25,9 @@ struct SecondServer {
 
 impl SecondServer {
     async fn start(database_url: &str) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(env!("CARGO_BIN_EXE_tradeport"))
-            .args([
-                "--database-url",
-                database_url,
-                "serve",
-                "--bind",
-                &format!("127.0.0.1:{port}"),
-            ])
+            .args(["--database-url", database_url, "serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("TRADEPORT_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -46,18 +36,10 @@ impl SecondServer {
         let base_url = format!("http://127.0.0.1:{port}");
         let client = reqwest::Client::new();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while client
-            .get(format!("{base_url}/readyz"))
-            .send()
-            .await
-            .ok()
-            .map(|r| r.status())
+        while client.get(format!("{base_url}/readyz")).send().await.ok().map(|r| r.status())
             != Some(StatusCode::OK)
         {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the second server never became ready"
-            );
+            assert!(std::time::Instant::now() < deadline, "the second server never became ready");
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         Self { child, base_url }
@@ -75,25 +57,12 @@ impl Drop for SecondServer {
 async fn post_orders(app: &TestApp, key: &str, prefix: &str, n: usize) -> Vec<String> {
     let mut set = JoinSet::new();
     for i in 0..n {
-        let (client, url, key) = (
-            app.client.clone(),
-            app.url("/api/v1/orders"),
-            key.to_string(),
-        );
+        let (client, url, key) = (app.client.clone(), app.url("/api/v1/orders"), key.to_string());
         let body = lamp_order(&format!("{prefix}-{i}"), 1);
         set.spawn(async move {
-            let res = client
-                .post(url)
-                .bearer_auth(key)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
+            let res = client.post(url).bearer_auth(key).json(&body).send().await.unwrap();
             assert_eq!(res.status(), StatusCode::CREATED);
-            res.json::<Value>().await.unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
+            res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
         });
     }
     set.join_all().await
@@ -107,13 +76,7 @@ async fn act_on_all(bases: &[String], key: &str, ids: &[String], action: &str) -
         let url = format!("{}/api/v1/orders/{id}/{action}", bases[n % bases.len()]);
         let (client, key) = (client.clone(), key.to_string());
         set.spawn(async move {
-            let res = client
-                .post(url)
-                .bearer_auth(key)
-                .json(&json!({}))
-                .send()
-                .await
-                .unwrap();
+            let res = client.post(url).bearer_auth(key).json(&json!({})).send().await.unwrap();
             assert_eq!(res.status(), StatusCode::OK);
             res.json::<Value>().await.unwrap()
         });
@@ -134,87 +97,42 @@ async fn two_hundred_concurrent_approvals_reserve_exactly_the_stock_there_is(app
     let mut bases = vec![app.base_url.clone()];
     bases.extend(second.as_ref().map(|s| s.base_url.clone()));
     let approved = act_on_all(&bases, &s.admin_key, &ids, "approve").await;
-    let reserved = approved
-        .iter()
-        .filter(|o| o["allocation"] == "reserved")
-        .count();
-    let backordered = approved
-        .iter()
-        .filter(|o| o["allocation"] == "backordered")
-        .count();
+    let reserved = approved.iter().filter(|o| o["allocation"] == "reserved").count();
+    let backordered = approved.iter().filter(|o| o["allocation"] == "backordered").count();
     assert_eq!((reserved, backordered), (50, 150));
     assert!(approved.iter().all(|o| o["status"] == "approved"));
 
     let (_, stock) = crate::helpers::get(&app, "/api/v1/stock", &s.admin_key).await;
-    let lamp = stock["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["sku_id"] == c.lamp.as_str())
-        .unwrap()
-        .clone();
+    let lamp =
+        stock["items"].as_array().unwrap().iter().find(|b| b["sku_id"] == c.lamp.as_str()).unwrap().clone();
     assert_eq!(
-        (
-            lamp["on_hand"].as_i64(),
-            lamp["reserved"].as_i64(),
-            lamp["available"].as_i64()
-        ),
+        (lamp["on_hand"].as_i64(), lamp["reserved"].as_i64(), lamp["available"].as_i64()),
         (Some(50), Some(50), Some(0))
     );
-    let drifts = tradeport_app::inventory::verify_inventory(&app.app)
-        .await
-        .unwrap();
-    assert!(
-        drifts.is_empty(),
-        "inventory verify finds drift: {drifts:?}"
-    );
+    let drifts = tradeport_app::inventory::verify_inventory(&app.app).await.unwrap();
+    assert!(drifts.is_empty(), "inventory verify finds drift: {drifts:?}");
     let out = Command::new(env!("CARGO_BIN_EXE_tradeport"))
         .args(["--database-url", &app.database_url, "inventory", "verify"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
 
 async fn with_the_hold_policy_what_cannot_be_reserved_is_held(app: TestApp) {
     let s = app.seed("acme").await;
     app.seed_catalog(&s, 3).await;
-    settings(
-        &app,
-        &s.admin_key,
-        json!({"auto_approve": false, "shortage_policy": "hold"}),
-    )
-    .await;
+    settings(&app, &s.admin_key, json!({"auto_approve": false, "shortage_policy": "hold"})).await;
     let ids = post_orders(&app, &s.merchant_a_key, "#hold", 10).await;
-    let after = act_on_all(
-        std::slice::from_ref(&app.base_url),
-        &s.admin_key,
-        &ids,
-        "approve",
-    )
-    .await;
-    let approved = after
-        .iter()
-        .filter(|o| o["status"] == "approved" && o["allocation"] == "reserved")
-        .count();
+    let after = act_on_all(std::slice::from_ref(&app.base_url), &s.admin_key, &ids, "approve").await;
+    let approved =
+        after.iter().filter(|o| o["status"] == "approved" && o["allocation"] == "reserved").count();
     let held: Vec<&Value> = after.iter().filter(|o| o["status"] == "on_hold").collect();
     assert_eq!((approved, held.len()), (3, 7));
     assert_eq!(held[0]["holds"][0]["code"], "out_of_stock");
     assert!(
-        held[0]["holds"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("ask the buyer to wait, swap or cancel")
+        held[0]["holds"][0]["message"].as_str().unwrap().contains("ask the buyer to wait, swap or cancel")
     );
-    assert!(
-        tradeport_app::inventory::verify_inventory(&app.app)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(tradeport_app::inventory::verify_inventory(&app.app).await.unwrap().is_empty());
 }
 
 async fn the_same_channel_order_posted_concurrently_yields_one_order(app: TestApp) {
@@ -222,50 +140,23 @@ async fn the_same_channel_order_posted_concurrently_yields_one_order(app: TestAp
     app.seed_catalog(&s, 100).await;
     let mut set = JoinSet::new();
     for _ in 0..20 {
-        let (client, url, key) = (
-            app.client.clone(),
-            app.url("/api/v1/orders"),
-            s.merchant_a_key.clone(),
-        );
+        let (client, url, key) = (app.client.clone(), app.url("/api/v1/orders"), s.merchant_a_key.clone());
         set.spawn(async move {
-            let res = client
-                .post(url)
-                .bearer_auth(key)
-                .json(&lamp_order("#twice", 2))
-                .send()
-                .await
-                .unwrap();
+            let res = client.post(url).bearer_auth(key).json(&lamp_order("#twice", 2)).send().await.unwrap();
             let status = res.status();
-            (
-                status,
-                res.json::<Value>().await.unwrap()["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
-            )
+            (status, res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string())
         });
     }
     let results = set.join_all().await;
-    let created = results
-        .iter()
-        .filter(|(s, _)| *s == StatusCode::CREATED)
-        .count();
+    let created = results.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
     let ids: BTreeSet<&String> = results.iter().map(|(_, id)| id).collect();
     assert_eq!((created, ids.len()), (1, 1), "{results:?}");
-    assert!(
-        results
-            .iter()
-            .all(|(s, _)| *s == StatusCode::CREATED || *s == StatusCode::OK)
-    );
+    assert!(results.iter().all(|(s, _)| *s == StatusCode::CREATED || *s == StatusCode::OK));
     let (_, listed) = crate::helpers::get(&app, "/api/v1/orders", &s.admin_key).await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
     let (_, stock) = crate::helpers::get(&app, "/api/v1/stock", &s.admin_key).await;
-    let reserved: i64 = stock["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["reserved"].as_i64().unwrap())
-        .sum();
+    let reserved: i64 =
+        stock["items"].as_array().unwrap().iter().map(|b| b["reserved"].as_i64().unwrap()).sum();
     assert_eq!(reserved, 2, "reserved once");
 }
 
@@ -277,26 +168,15 @@ async fn a_thousand_concurrent_confirmations_get_consecutive_numbers(app: TestAp
     for chunk in 0..10 {
         ids.extend(post_orders(&app, &s.merchant_a_key, &format!("#n{chunk}"), 100).await);
     }
-    let confirmed = act_on_all(
-        std::slice::from_ref(&app.base_url),
-        &s.admin_key,
-        &ids,
-        "confirm",
-    )
-    .await;
-    let numbers: BTreeSet<String> = confirmed
-        .iter()
-        .map(|o| o["order_no"].as_str().unwrap().to_string())
-        .collect();
+    let confirmed = act_on_all(std::slice::from_ref(&app.base_url), &s.admin_key, &ids, "confirm").await;
+    let numbers: BTreeSet<String> =
+        confirmed.iter().map(|o| o["order_no"].as_str().unwrap().to_string()).collect();
     assert_eq!(numbers.len(), 1000, "distinct");
     // Each day's serials run from 1 without gaps (a run across midnight in Shanghai has two days).
     let days: BTreeSet<&str> = numbers.iter().map(|n| &n[..8]).collect();
     for day in days {
-        let serials: Vec<i64> = numbers
-            .iter()
-            .filter(|n| n.starts_with(day))
-            .map(|n| n[8..].parse().unwrap())
-            .collect();
+        let serials: Vec<i64> =
+            numbers.iter().filter(|n| n.starts_with(day)).map(|n| n[8..].parse().unwrap()).collect();
         assert_eq!(
             serials,
             (1..=serials.len() as i64).collect::<Vec<i64>>(),

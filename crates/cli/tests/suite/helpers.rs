@@ -19,10 +19,7 @@ pub async fn call(
     let res = req.send().await.expect("the request is sent");
     let status = res.status();
     let text = res.text().await.expect("a body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
 pub async fn get(app: &TestApp, path: &str, key: &str) -> (StatusCode, Value) {
@@ -43,14 +40,7 @@ pub const PASSWORD: &str = "correct horse battery";
 
 /// Opens the sign-in page and returns the form's CSRF token (the cookie is in the client).
 pub async fn login_token(client: &reqwest::Client, app: &TestApp) -> String {
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
     page_token(&page)
 }
 
@@ -62,18 +52,8 @@ pub async fn sign_in(
     password: &str,
 ) -> reqwest::Response {
     let token = login_token(client, app).await;
-    let form = [
-        ("email", email),
-        ("password", password),
-        ("csrf_token", &token),
-        ("next", "/"),
-    ];
-    client
-        .post(app.url("/login"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
+    let form = [("email", email), ("password", password), ("csrf_token", &token), ("next", "/")];
+    client.post(app.url("/login")).form(&form).send().await.unwrap()
 }
 
 /// The CSRF token of a page's forms.
@@ -86,10 +66,6 @@ pub fn page_token(page: &str) -> String {
 /// A client signed in as `email`, with the CSRF token of its session's forms.
 pub async fn signed_in(app: &TestApp, email: &str) -> (reqwest::Client, String) {
     let client = app.browser_client();
-    let page = sign_in(&client, app, email, PASSWORD)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = sign_in(&client, app, email, PASSWORD).await.text().await.unwrap();
     (client, page_token(&page))
 }

@@ -10,9 +10,5 @@ async fn ids_made_in_the_same_millisecond_sort_in_the_order_they_were_made() {
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted);
-    assert_eq!(
-        ids.iter().collect::<std::collections::BTreeSet<_>>().len(),
-        5000,
-        "all distinct"
-    );
+    assert_eq!(ids.iter().collect::<std::collections::BTreeSet<_>>().len(), 5000, "all distinct");
 }

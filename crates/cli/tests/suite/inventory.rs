@@ -30,48 +30,21 @@ async fn skus_import_from_csv_all_or_nothing(app: TestApp) {
     let (status, report) = import(&app, &s.merchant_a_key, bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(report["saved"], 0);
-    let fields: Vec<&str> = report["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        fields,
-        ["sku", "name", "hs_code", "traits[0]"],
-        "every problem of row 2: {report}"
-    );
-    assert!(
-        report["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["row"] == 2)
-    );
+    let fields: Vec<&str> =
+        report["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["sku", "name", "hs_code", "traits[0]"], "every problem of row 2: {report}");
+    assert!(report["errors"].as_array().unwrap().iter().all(|e| e["row"] == 2));
     let (_, listed) = get(&app, "/api/v1/skus", &s.merchant_a_key).await;
     assert_eq!(listed["items"], json!([]), "nothing was saved");
 
     let good = "sku,name,hs_code,traits,declared_value_minor,declared_currency\nMUG-1,Mug,691200,fragile,800,EUR\nPB-2,Power bank,850760,un3480|valuable,2000,EUR\n";
     let (status, report) = import(&app, &s.merchant_a_key, good).await;
-    assert_eq!(
-        (status, report["saved"].as_u64()),
-        (StatusCode::OK, Some(2))
-    );
+    assert_eq!((status, report["saved"].as_u64()), (StatusCode::OK, Some(2)));
     let (_, listed) = get(&app, "/api/v1/skus", &s.merchant_a_key).await;
-    let pb = listed["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["sku"] == "PB-2")
-        .unwrap()
-        .clone();
+    let pb = listed["items"].as_array().unwrap().iter().find(|s| s["sku"] == "PB-2").unwrap().clone();
     assert_eq!(pb["traits"], json!(["un3480", "valuable"]));
     let (_, theirs) = get(&app, "/api/v1/skus", &s.merchant_b_key).await;
-    assert_eq!(
-        theirs["items"],
-        json!([]),
-        "merchant B sees none of A's SKUs"
-    );
+    assert_eq!(theirs["items"], json!([]), "merchant B sees none of A's SKUs");
     let (status, _) = post(
         &app,
         &format!("/api/v1/skus?merchant_id={}", s.merchant_a.id),
@@ -79,82 +52,36 @@ async fn skus_import_from_csv_all_or_nothing(app: TestApp) {
         json!({"sku": "X", "name": "X"}),
     )
     .await;
-    assert_eq!(
-        status,
-        StatusCode::NOT_FOUND,
-        "nor can B write into A's catalogue"
-    );
+    assert_eq!(status, StatusCode::NOT_FOUND, "nor can B write into A's catalogue");
 }
 
 async fn stock_adjustments_are_ledger_movements_and_never_go_below_reserved(app: TestApp) {
     let s = app.seed("acme").await;
     let c = app.seed_catalog(&s, 5).await;
-    let (_, order) = post(
-        &app,
-        "/api/v1/orders",
-        &s.merchant_a_key,
-        lamp_order("#r", 4),
-    )
-    .await;
+    let (_, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#r", 4)).await;
     assert_eq!(order["allocation"], "reserved");
     let adjust = |delta: i64, reason: &str| json!({"sku_id": c.lamp, "warehouse_id": c.uk_warehouse, "delta": delta, "reason": reason});
-    let (status, body) = post(
-        &app,
-        "/api/v1/stock/adjustments",
-        &s.admin_key,
-        adjust(-2, "two broken in storage"),
-    )
-    .await;
+    let (status, body) =
+        post(&app, "/api/v1/stock/adjustments", &s.admin_key, adjust(-2, "two broken in storage")).await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::CONFLICT, "inventory.below_reserved"),
         "5 on hand, 4 reserved: 2 cannot go"
     );
-    let (status, body) = post(
-        &app,
-        "/api/v1/stock/adjustments",
-        &s.admin_key,
-        adjust(-1, "one broken in storage"),
-    )
-    .await;
+    let (status, body) =
+        post(&app, "/api/v1/stock/adjustments", &s.admin_key, adjust(-1, "one broken in storage")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
-        (
-            body["on_hand"].as_i64(),
-            body["reserved"].as_i64(),
-            body["available"].as_i64()
-        ),
+        (body["on_hand"].as_i64(), body["reserved"].as_i64(), body["available"].as_i64()),
         (Some(4), Some(4), Some(0))
     );
-    let (status, body) = post(
-        &app,
-        "/api/v1/stock/adjustments",
-        &s.admin_key,
-        adjust(3, ""),
-    )
-    .await;
-    assert_eq!(
-        status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "a reason is required: {body}"
-    );
-    let (status, _) = post(
-        &app,
-        "/api/v1/stock/adjustments",
-        &s.merchant_a_key,
-        adjust(3, "found more"),
-    )
-    .await;
-    assert_eq!(
-        status,
-        StatusCode::FORBIDDEN,
-        "merchants do not adjust the warehouse's stock"
-    );
+    let (status, body) = post(&app, "/api/v1/stock/adjustments", &s.admin_key, adjust(3, "")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required: {body}");
+    let (status, _) =
+        post(&app, "/api/v1/stock/adjustments", &s.merchant_a_key, adjust(3, "found more")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "merchants do not adjust the warehouse's stock");
     assert!(
-        tradeport_app::inventory::verify_inventory(&app.app)
-            .await
-            .unwrap()
-            .is_empty(),
+        tradeport_app::inventory::verify_inventory(&app.app).await.unwrap().is_empty(),
         "ledger and balances agree"
     );
 }

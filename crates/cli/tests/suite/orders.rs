@@ -25,57 +25,25 @@ pub async fn settings(app: &TestApp, key: &str, patch: Value) {
 async fn a_clean_paid_order_is_approved_reserved_and_confirmed_once(app: TestApp) {
     let s = app.seed("acme").await;
     let c = app.seed_catalog(&s, 10).await;
-    let (status, order) = post(
-        &app,
-        "/api/v1/orders",
-        &s.merchant_a_key,
-        lamp_order("#1001", 2),
-    )
-    .await;
+    let (status, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#1001", 2)).await;
     assert_eq!(status, StatusCode::CREATED, "{order}");
     assert_eq!(order["status"], "confirmed");
     assert_eq!(order["allocation"], "reserved");
     let number = order["order_no"].as_str().unwrap();
     assert_eq!(number.len(), 14, "YYYYMMDD + 6-digit serial: {number}");
     assert!(number.ends_with("000001"));
-    assert_eq!(
-        order["allocations"][0]["warehouse_id"],
-        c.uk_warehouse.as_str()
-    );
-    let kinds: Vec<&str> = order["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    assert_eq!(order["allocations"][0]["warehouse_id"], c.uk_warehouse.as_str());
+    let kinds: Vec<&str> =
+        order["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["order_received", "order_approve", "order_confirm"]);
 
-    let (status, again) = post(
-        &app,
-        "/api/v1/orders",
-        &s.merchant_a_key,
-        lamp_order("#1001", 2),
-    )
-    .await;
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "the same channel order is the same order"
-    );
+    let (status, again) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#1001", 2)).await;
+    assert_eq!(status, StatusCode::OK, "the same channel order is the same order");
     assert_eq!(again["id"], order["id"]);
     let (_, stock) = get(&app, "/api/v1/stock", &s.admin_key).await;
-    let lamp = stock["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["sku_id"] == c.lamp.as_str())
-        .unwrap();
+    let lamp = stock["items"].as_array().unwrap().iter().find(|b| b["sku_id"] == c.lamp.as_str()).unwrap();
     assert_eq!(
-        (
-            lamp["on_hand"].as_i64(),
-            lamp["reserved"].as_i64(),
-            lamp["available"].as_i64()
-        ),
+        (lamp["on_hand"].as_i64(), lamp["reserved"].as_i64(), lamp["available"].as_i64()),
         (Some(10), Some(2), Some(8))
     );
 }
@@ -91,46 +59,24 @@ async fn validation_outcomes_name_the_field_and_the_fix(app: TestApp) {
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(held["status"], "on_hold");
     assert_eq!(held["holds"][0]["field"], "shipping_address.postcode");
-    assert_eq!(
-        held["holds"][0]["message"],
-        "postcode is required for United Kingdom, e.g. EC1Y 8SY"
-    );
-    assert_eq!(
-        held["allocation"], "none",
-        "nothing is reserved for a held order"
-    );
+    assert_eq!(held["holds"][0]["message"], "postcode is required for United Kingdom, e.g. EC1Y 8SY");
+    assert_eq!(held["allocation"], "none", "nothing is reserved for a held order");
 
     let mut us = lamp_order("#us", 1);
     us["shipping_address"] = json!({"name": "Sam", "line1": "1 Infinite Loop", "city": "Cupertino", "state": "CA", "postcode": "95014", "country": "US"});
     us["buyer"]["phone"] = json!("(000) 000-0000");
     let (status, held) = post(&app, "/api/v1/orders", key, us).await;
-    assert_eq!(
-        (status, held["status"].as_str()),
-        (StatusCode::CREATED, Some("on_hold"))
-    );
+    assert_eq!((status, held["status"].as_str()), (StatusCode::CREATED, Some("on_hold")));
     assert_eq!(held["holds"][0]["field"], "buyer.phone");
-    assert!(
-        held["holds"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not a valid number for US")
-    );
+    assert!(held["holds"][0]["message"].as_str().unwrap().contains("not a valid number for US"));
 
     let mut battery = lamp_order("#pb", 1);
     battery["lines"][0]["sku"] = json!("PB-20K");
     let (status, body) = post(&app, "/api/v1/orders", key, battery).await;
-    assert_eq!(
-        (status, code(&body)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
-    );
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
     assert_eq!(body["error"]["fields"][0]["field"], "lines[0].sku");
     assert_eq!(body["error"]["fields"][0]["code"], "prohibited_goods");
-    assert!(
-        body["error"]["fields"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("LI_ION_STANDALONE")
-    );
+    assert!(body["error"]["fields"][0]["message"].as_str().unwrap().contains("LI_ION_STANDALONE"));
 
     // A destination rule of the operator's own: no cameras with batteries to Australia.
     let rule = json!({"code": "AU_LI_ION", "trait": "un3481", "hs_prefix": null, "destinations": ["au"], "action": "block",
@@ -143,189 +89,78 @@ async fn validation_outcomes_name_the_field_and_the_fix(app: TestApp) {
     camera["buyer"]["phone"] = json!("+61 2 9374 4000");
     let (status, body) = post(&app, "/api/v1/orders", key, camera.clone()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        body["error"]["fields"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("AU_LI_ION"),
-        "{body}"
-    );
+    assert!(body["error"]["fields"][0]["message"].as_str().unwrap().contains("AU_LI_ION"), "{body}");
     camera["shipping_address"] = json!({"name": "Kim", "line1": "1 Queen St", "city": "Auckland", "postcode": "1010", "country": "NZ"});
     camera["buyer"]["phone"] = json!("+64 9 379 0000");
     camera["channel_order_id"] = json!("#cam-nz");
     let (status, body) = post(&app, "/api/v1/orders", key, camera).await;
-    assert_eq!(
-        status,
-        StatusCode::CREATED,
-        "elsewhere only the default hold rule applies: {body}"
-    );
+    assert_eq!(status, StatusCode::CREATED, "elsewhere only the default hold rule applies: {body}");
     assert_eq!(body["holds"][0]["code"], "restricted_goods");
 
     let mut wrong_total = lamp_order("#total", 1);
     wrong_total["total_minor"] = json!(9999);
     let (status, body) = post(&app, "/api/v1/orders", key, wrong_total).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        body["error"]["fields"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("= 33.00"),
-        "{body}"
-    );
+    assert!(body["error"]["fields"][0]["message"].as_str().unwrap().contains("= 33.00"), "{body}");
 
     let (_, listed) = get(&app, "/api/v1/orders", &s.admin_key).await;
-    assert_eq!(
-        listed["items"].as_array().unwrap().len(),
-        3,
-        "refused orders left nothing behind"
-    );
+    assert_eq!(listed["items"].as_array().unwrap().len(), 3, "refused orders left nothing behind");
 }
 
 async fn orders_wait_for_a_second_review_by_a_reviewer_above_the_threshold(app: TestApp) {
     let s = app.seed("acme").await;
     app.seed_catalog(&s, 100).await;
-    settings(
-        &app,
-        &s.admin_key,
-        json!({"second_review_threshold_minor": 10000}),
-    )
-    .await;
-    let (_, order) = post(
-        &app,
-        "/api/v1/orders",
-        &s.merchant_a_key,
-        lamp_order("#big", 5),
-    )
-    .await;
-    assert_eq!(
-        order["status"], "pending_review",
-        "no auto-approval at or above the threshold"
-    );
+    settings(&app, &s.admin_key, json!({"second_review_threshold_minor": 10000})).await;
+    let (_, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#big", 5)).await;
+    assert_eq!(order["status"], "pending_review", "no auto-approval at or above the threshold");
     assert_eq!(order["second_review_due"], true);
     let id = order["id"].as_str().unwrap();
     let manager = key_with_role(&app, &s.admin_key, "order_manager").await;
     let reviewer = key_with_role(&app, &s.admin_key, "reviewer").await;
 
-    let (status, first) = post(
-        &app,
-        &format!("/api/v1/orders/{id}/approve"),
-        &manager,
-        json!({}),
-    )
-    .await;
-    assert_eq!(
-        (status, first["status"].as_str()),
-        (StatusCode::OK, Some("pending_second_review"))
-    );
-    let (status, body) = post(
-        &app,
-        &format!("/api/v1/orders/{id}/approve"),
-        &manager,
-        json!({}),
-    )
-    .await;
+    let (status, first) = post(&app, &format!("/api/v1/orders/{id}/approve"), &manager, json!({})).await;
+    assert_eq!((status, first["status"].as_str()), (StatusCode::OK, Some("pending_second_review")));
+    let (status, body) = post(&app, &format!("/api/v1/orders/{id}/approve"), &manager, json!({})).await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::FORBIDDEN, "auth.forbidden"),
         "only reviewers give the second review"
     );
-    let (status, second) = post(
-        &app,
-        &format!("/api/v1/orders/{id}/approve"),
-        &reviewer,
-        json!({}),
-    )
-    .await;
+    let (status, second) = post(&app, &format!("/api/v1/orders/{id}/approve"), &reviewer, json!({})).await;
     assert_eq!(
-        (
-            status,
-            second["status"].as_str(),
-            second["allocation"].as_str()
-        ),
+        (status, second["status"].as_str(), second["allocation"].as_str()),
         (StatusCode::OK, Some("approved"), Some("reserved"))
     );
-    let (status, body) = post(
-        &app,
-        &format!("/api/v1/orders/{id}/approve"),
-        &reviewer,
-        json!({}),
-    )
-    .await;
-    assert_eq!(
-        (status, code(&body)),
-        (StatusCode::CONFLICT, "order.illegal_transition")
-    );
-    let (status, confirmed) = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/orders/{id}/confirm"),
-        &manager,
-        None,
-    )
-    .await;
-    assert_eq!(
-        (status, confirmed["status"].as_str()),
-        (StatusCode::OK, Some("confirmed")),
-        "{confirmed}"
-    );
+    let (status, body) = post(&app, &format!("/api/v1/orders/{id}/approve"), &reviewer, json!({})).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "order.illegal_transition"));
+    let (status, confirmed) =
+        call(&app, Method::POST, &format!("/api/v1/orders/{id}/confirm"), &manager, None).await;
+    assert_eq!((status, confirmed["status"].as_str()), (StatusCode::OK, Some("confirmed")), "{confirmed}");
 }
 
 pub async fn key_with_role(app: &TestApp, admin_key: &str, role: &str) -> String {
-    let (status, created) = post(
-        app,
-        "/api/v1/api-keys",
-        admin_key,
-        json!({"name": role, "role": role}),
-    )
-    .await;
+    let (status, created) =
+        post(app, "/api/v1/api-keys", admin_key, json!({"name": role, "role": role})).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     created["secret"].as_str().unwrap().to_string()
 }
 
 async fn available(app: &TestApp, key: &str, sku: &str) -> (i64, i64) {
     let (_, stock) = get(app, "/api/v1/stock", key).await;
-    let b = stock["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["sku_id"] == sku)
-        .unwrap()
-        .clone();
-    (
-        b["reserved"].as_i64().unwrap(),
-        b["available"].as_i64().unwrap(),
-    )
+    let b = stock["items"].as_array().unwrap().iter().find(|b| b["sku_id"] == sku).unwrap().clone();
+    (b["reserved"].as_i64().unwrap(), b["available"].as_i64().unwrap())
 }
 
 async fn rejecting_or_cancelling_releases_the_stock(app: TestApp) {
     let s = app.seed("acme").await;
     let c = app.seed_catalog(&s, 10).await;
     settings(&app, &s.admin_key, json!({"auto_confirm": false})).await;
-    let (_, a) = post(
-        &app,
-        "/api/v1/orders",
-        &s.merchant_a_key,
-        lamp_order("#a", 3),
-    )
-    .await;
-    assert_eq!(
-        (a["status"].as_str(), a["allocation"].as_str()),
-        (Some("approved"), Some("reserved"))
-    );
+    let (_, a) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#a", 3)).await;
+    assert_eq!((a["status"].as_str(), a["allocation"].as_str()), (Some("approved"), Some("reserved")));
     assert_eq!(available(&app, &s.admin_key, &c.lamp).await, (3, 7));
     let id = a["id"].as_str().unwrap();
-    let (status, body) = post(
-        &app,
-        &format!("/api/v1/orders/{id}/cancel"),
-        &s.admin_key,
-        json!({}),
-    )
-    .await;
-    assert_eq!(
-        status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "cancelling needs a reason: {body}"
-    );
+    let (status, body) = post(&app, &format!("/api/v1/orders/{id}/cancel"), &s.admin_key, json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "cancelling needs a reason: {body}");
     let (status, cancelled) = post(
         &app,
         &format!("/api/v1/orders/{id}/cancel"),
@@ -333,20 +168,11 @@ async fn rejecting_or_cancelling_releases_the_stock(app: TestApp) {
         json!({"reason": "buyer cancelled by e-mail"}),
     )
     .await;
-    assert_eq!(
-        (status, cancelled["status"].as_str()),
-        (StatusCode::OK, Some("cancelled"))
-    );
+    assert_eq!((status, cancelled["status"].as_str()), (StatusCode::OK, Some("cancelled")));
     assert_eq!(available(&app, &s.admin_key, &c.lamp).await, (0, 10));
 
     settings(&app, &s.admin_key, json!({"auto_approve": false})).await;
-    let (_, b) = post(
-        &app,
-        "/api/v1/orders",
-        &s.merchant_a_key,
-        lamp_order("#b", 2),
-    )
-    .await;
+    let (_, b) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#b", 2)).await;
     let id = b["id"].as_str().unwrap();
     let (_, held) = post(
         &app,
@@ -356,13 +182,8 @@ async fn rejecting_or_cancelling_releases_the_stock(app: TestApp) {
     )
     .await;
     assert_eq!(held["holds"][0]["message"], "buyer asked to wait");
-    let (_, released) = post(
-        &app,
-        &format!("/api/v1/orders/{id}/release-hold"),
-        &s.admin_key,
-        json!({}),
-    )
-    .await;
+    let (_, released) =
+        post(&app, &format!("/api/v1/orders/{id}/release-hold"), &s.admin_key, json!({})).await;
     assert_eq!(released["status"], "pending_review");
     let (_, rejected) = post(
         &app,
@@ -372,28 +193,13 @@ async fn rejecting_or_cancelling_releases_the_stock(app: TestApp) {
     )
     .await;
     assert_eq!(rejected["status"], "rejected");
-    let last = rejected["events"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()
-        .clone();
+    let last = rejected["events"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(
-        (
-            last["kind"].as_str(),
-            last["reason"].as_str(),
-            last["actor_kind"].as_str()
-        ),
-        (
-            Some("order_reject"),
-            Some("fraud check failed"),
-            Some("api_key")
-        )
+        (last["kind"].as_str(), last["reason"].as_str(), last["actor_kind"].as_str()),
+        (Some("order_reject"), Some("fraud check failed"), Some("api_key"))
     );
     assert_eq!(available(&app, &s.admin_key, &c.lamp).await, (0, 10));
-    let drifts = tradeport_app::inventory::verify_inventory(&app.app)
-        .await
-        .unwrap();
+    let drifts = tradeport_app::inventory::verify_inventory(&app.app).await.unwrap();
     assert!(drifts.is_empty(), "{drifts:?}");
 }
 
@@ -413,11 +219,7 @@ async fn changes_to_what_the_buyer_asked_for_are_recorded(app: TestApp) {
         Some(json!({"shipping_address": new_address, "buyer_agreed": true})),
     )
     .await;
-    assert_eq!(
-        status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "a change needs a reason: {body}"
-    );
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a change needs a reason: {body}");
     let (status, changed) = call(&app, Method::PUT, &format!("/api/v1/orders/{id}/shipping-address"), &s.admin_key,
         Some(json!({"shipping_address": new_address, "reason": "buyer sent the postcode by e-mail", "buyer_agreed": true}))).await;
     assert_eq!(status, StatusCode::OK, "{changed}");
@@ -452,13 +254,7 @@ async fn a_merchant_cannot_see_approve_or_export_another_merchants_orders(app: T
     let s = app.seed("acme").await;
     app.seed_catalog(&s, 10).await;
     settings(&app, &s.admin_key, json!({"auto_approve": false})).await;
-    let (_, a) = post(
-        &app,
-        "/api/v1/orders",
-        &s.merchant_a_key,
-        lamp_order("#secret", 1),
-    )
-    .await;
+    let (_, a) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#secret", 1)).await;
     let id = a["id"].as_str().unwrap();
     let b = &s.merchant_b_key;
     let (status, _) = get(&app, &format!("/api/v1/orders/{id}"), b).await;
@@ -467,17 +263,8 @@ async fn a_merchant_cannot_see_approve_or_export_another_merchants_orders(app: T
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, listed) = get(&app, "/api/v1/orders", b).await;
     assert_eq!(listed["items"], json!([]));
-    let (_, listed) = get(
-        &app,
-        &format!("/api/v1/orders?merchant_id={}", s.merchant_a.id),
-        b,
-    )
-    .await;
-    assert_eq!(
-        listed["items"],
-        json!([]),
-        "naming another merchant changes nothing"
-    );
+    let (_, listed) = get(&app, &format!("/api/v1/orders?merchant_id={}", s.merchant_a.id), b).await;
+    assert_eq!(listed["items"], json!([]), "naming another merchant changes nothing");
     let (_, csv) = get(&app, "/api/v1/orders/export.csv", b).await;
     assert!(!csv.to_string().contains(id));
     // Merchant B cannot post an order for merchant A either.
@@ -493,13 +280,7 @@ async fn lists_filter_search_and_export(app: TestApp) {
     let s = app.seed("acme").await;
     app.seed_catalog(&s, 100).await;
     for n in 0..5 {
-        post(
-            &app,
-            "/api/v1/orders",
-            &s.merchant_a_key,
-            lamp_order(&format!("#L{n}"), 1),
-        )
-        .await;
+        post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order(&format!("#L{n}"), 1)).await;
     }
     let mut held = lamp_order("#held", 1);
     held["buyer"]["name"] = json!("Grace Hopper");
@@ -510,12 +291,7 @@ async fn lists_filter_search_and_export(app: TestApp) {
     assert_eq!(on_hold["items"].as_array().unwrap().len(), 1);
     let (_, found) = get(&app, "/api/v1/orders?q=hopper", &s.admin_key).await;
     assert_eq!(found["items"][0]["channel_order_id"], "#held");
-    let (_, page) = get(
-        &app,
-        "/api/v1/orders?limit=4&country=GB&channel=shopify",
-        &s.admin_key,
-    )
-    .await;
+    let (_, page) = get(&app, "/api/v1/orders?limit=4&country=GB&channel=shopify", &s.admin_key).await;
     assert_eq!(page["items"].as_array().unwrap().len(), 4);
     let cursor = page["next_cursor"].as_str().unwrap();
     let (_, rest) = get(
@@ -536,39 +312,20 @@ async fn lists_filter_search_and_export(app: TestApp) {
         .unwrap();
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = res.text().await.unwrap();
-    assert_eq!(
-        csv.lines().count(),
-        6,
-        "a header and five confirmed orders:\n{csv}"
-    );
+    assert_eq!(csv.lines().count(), 6, "a header and five confirmed orders:\n{csv}");
     assert!(csv.starts_with("id,order_no,merchant_id"));
 }
 
 async fn the_confirmation_document_is_html_data_and_a_pdf(app: TestApp) {
     let s = app.seed("acme").await;
     app.seed_catalog(&s, 10).await;
-    let (_, order) = post(
-        &app,
-        "/api/v1/orders",
-        &s.merchant_a_key,
-        lamp_order("#doc", 2),
-    )
-    .await;
+    let (_, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#doc", 2)).await;
     let id = order["id"].as_str().unwrap();
-    let (status, doc) = get(
-        &app,
-        &format!("/api/v1/orders/{id}/confirmation"),
-        &s.merchant_a_key,
-    )
-    .await;
+    let (status, doc) = get(&app, &format!("/api/v1/orders/{id}/confirmation"), &s.merchant_a_key).await;
     assert_eq!(status, StatusCode::OK, "{doc}");
     assert_eq!(doc["order_no"], order["order_no"]);
     assert_eq!(
-        (
-            doc["subtotal"].as_str(),
-            doc["shipping"].as_str(),
-            doc["total"].as_str()
-        ),
+        (doc["subtotal"].as_str(), doc["shipping"].as_str(), doc["total"].as_str()),
         (Some("50.00"), Some("8.00"), Some("58.00"))
     );
     assert_eq!(

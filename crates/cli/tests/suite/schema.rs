@@ -4,18 +4,12 @@ use tradeport_testkit::{DbKind, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_and_postgres_have_the_same_tables_columns_and_indexes() {
-    let sqlite = TestApp::spawn(DbKind::Sqlite)
-        .await
-        .expect("SQLite is always there");
+    let sqlite = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite is always there");
     let Some(postgres) = TestApp::spawn(DbKind::Postgres).await else {
         return;
     };
-    let a = tradeport_store::schema::describe(sqlite.app.db())
-        .await
-        .unwrap();
-    let b = tradeport_store::schema::describe(postgres.app.db())
-        .await
-        .unwrap();
+    let a = tradeport_store::schema::describe(sqlite.app.db()).await.unwrap();
+    let b = tradeport_store::schema::describe(postgres.app.db()).await.unwrap();
     assert!(
         a.contains("table:tenants")
             && a.contains("users.password_hash")

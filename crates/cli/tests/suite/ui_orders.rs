@@ -42,39 +42,18 @@ async fn staff_enter_an_order_by_hand_and_see_every_problem_named(app: TestApp) 
             ("service_level", "standard".into()),
         ]
     };
-    let res = client
-        .post(app.url("/orders/new"))
-        .form(&form("NOPE", "EC1Y 8SY", "5900"))
-        .send()
-        .await
-        .unwrap();
+    let res =
+        client.post(app.url("/orders/new")).form(&form("NOPE", "EC1Y 8SY", "5900")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = res.text().await.unwrap();
-    assert!(
-        page.contains("SKU &#39;NOPE&#39; is not in this merchant&#39;s catalogue"),
-        "{page}"
-    );
-    assert!(
-        page.contains("value=\"Ada Lovelace\""),
-        "what was typed is kept"
-    );
+    assert!(page.contains("SKU &#39;NOPE&#39; is not in this merchant&#39;s catalogue"), "{page}");
+    assert!(page.contains("value=\"Ada Lovelace\""), "what was typed is kept");
 
-    let res = client
-        .post(app.url("/orders/new"))
-        .form(&form("LAMP", "", "5800"))
-        .send()
-        .await
-        .unwrap();
+    let res = client.post(app.url("/orders/new")).form(&form("LAMP", "", "5800")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(
-        res.url().path().starts_with("/orders/"),
-        "lands on the new order"
-    );
+    assert!(res.url().path().starts_with("/orders/"), "lands on the new order");
     let page = res.text().await.unwrap();
-    assert!(
-        page.contains("postcode is required for United Kingdom, e.g. EC1Y 8SY"),
-        "the hold is shown"
-    );
+    assert!(page.contains("postcode is required for United Kingdom, e.g. EC1Y 8SY"), "the hold is shown");
     assert!(page.contains("order_received_on_hold"), "the timeline");
 }
 
@@ -84,30 +63,14 @@ async fn the_review_queue_approves_in_bulk_and_the_timeline_shows_who(app: TestA
     settings(&app, &s.admin_key, json!({"auto_approve": false})).await;
     let mut ids = Vec::new();
     for n in 0..3 {
-        let (_, o) = post(
-            &app,
-            "/api/v1/orders",
-            &s.merchant_a_key,
-            lamp_order(&format!("#q{n}"), 1),
-        )
-        .await;
+        let (_, o) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order(&format!("#q{n}"), 1)).await;
         ids.push(o["id"].as_str().unwrap().to_string());
     }
     let (client, _) = signed_in(&app, &s.admin_email).await;
-    let queue = client
-        .get(app.url("/orders/queue/first"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let queue = client.get(app.url("/orders/queue/first")).send().await.unwrap().text().await.unwrap();
     let token = csrf(&queue);
     assert!(ids.iter().all(|id| queue.contains(id.as_str())));
-    let body = format!(
-        "csrf_token={token}&back=%2Forders%2Fqueue%2Ffirst&ids={}&ids={}",
-        ids[0], ids[1]
-    );
+    let body = format!("csrf_token={token}&back=%2Forders%2Fqueue%2Ffirst&ids={}&ids={}", ids[0], ids[1]);
     let res = client
         .post(app.url("/orders/bulk-approve"))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -134,11 +97,7 @@ async fn the_review_queue_approves_in_bulk_and_the_timeline_shows_who(app: TestA
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        res.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "a rejection without a reason is refused"
-    );
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a rejection without a reason is refused");
     let res = client
         .post(app.url(&format!("/orders/{}/act", ids[2])))
         .form(&[
@@ -171,39 +130,18 @@ async fn the_settings_page_changes_the_order_rules(app: TestApp) {
         ("allocation_policy", "single_warehouse"),
         ("shortage_policy", "hold"),
     ];
-    let res = client
-        .post(app.url("/settings"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let res = client.post(app.url("/settings")).form(&form).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("Settings saved."));
     let (_, saved) = crate::helpers::get(&app, "/api/v1/settings", &s.admin_key).await;
+    assert_eq!(saved["auto_approve"], false, "an unticked box turns auto-approval off");
     assert_eq!(
-        saved["auto_approve"], false,
-        "an unticked box turns auto-approval off"
-    );
-    assert_eq!(
-        (
-            saved["second_review_threshold_minor"].as_i64(),
-            saved["shortage_policy"].as_str()
-        ),
+        (saved["second_review_threshold_minor"].as_i64(), saved["shortage_policy"].as_str()),
         (Some(50000), Some("hold"))
     );
     let mut bad = form.to_vec();
     bad[5] = ("second_review_threshold_minor", "lots");
-    let res = client
-        .post(app.url("/settings"))
-        .form(&bad)
-        .send()
-        .await
-        .unwrap();
+    let res = client.post(app.url("/settings")).form(&bad).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("second_review_threshold_minor must be zero or more")
-    );
+    assert!(res.text().await.unwrap().contains("second_review_threshold_minor must be zero or more"));
 }

@@ -31,17 +31,12 @@ pub enum AccessError {
     Invalid(Vec<FieldError>),
     #[error("sign-in failed: the e-mail or the password is wrong")]
     BadCredentials,
-    #[error(
-        "too many failed sign-ins for this account; try again in {retry_after_minutes} minutes"
-    )]
+    #[error("too many failed sign-ins for this account; try again in {retry_after_minutes} minutes")]
     Throttled { retry_after_minutes: i64 },
     #[error("authentication is required: sign in, or send 'Authorization: Bearer <api key>'")]
     Unauthenticated,
     #[error("your role ({role}) may not {action}")]
-    Forbidden {
-        role: &'static str,
-        action: &'static str,
-    },
+    Forbidden { role: &'static str, action: &'static str },
     #[error("{0} not found")]
     NotFound(&'static str),
 }

@@ -51,10 +51,7 @@ impl Principal {
         if self.role.can(permission) {
             Ok(())
         } else {
-            Err(AccessError::Forbidden {
-                role: self.role.as_str(),
-                action: permission.action(),
-            })
+            Err(AccessError::Forbidden { role: self.role.as_str(), action: permission.action() })
         }
     }
 
@@ -76,10 +73,7 @@ mod tests {
 
     #[test]
     fn a_merchant_scope_sees_only_its_own_tenant() {
-        let scope = Scope {
-            operator_id: id(1),
-            merchant_id: Some(id(2)),
-        };
+        let scope = Scope { operator_id: id(1), merchant_id: Some(id(2)) };
         assert!(scope.sees_tenant(id(2), id(1)));
         assert!(!scope.sees_tenant(id(3), id(1)));
         assert!(!scope.sees_tenant(id(1), id(1)));
@@ -87,10 +81,7 @@ mod tests {
 
     #[test]
     fn an_operator_scope_sees_its_merchants_but_not_another_operators() {
-        let scope = Scope {
-            operator_id: id(1),
-            merchant_id: None,
-        };
+        let scope = Scope { operator_id: id(1), merchant_id: None };
         assert!(scope.sees_tenant(id(2), id(1)));
         assert!(scope.sees_tenant(id(1), id(1)));
         assert!(!scope.sees_tenant(id(5), id(4)));

@@ -123,11 +123,7 @@ impl Role {
 
     /// The kind of tenant whose users may hold this role.
     pub fn tenant_kind(self) -> TenantKind {
-        if self == Self::Merchant {
-            TenantKind::Merchant
-        } else {
-            TenantKind::Operator
-        }
+        if self == Self::Merchant { TenantKind::Merchant } else { TenantKind::Operator }
     }
 
     /// Whether this role may do `permission` (the table in the module doc).
@@ -138,8 +134,9 @@ impl Role {
             ViewDashboard | ViewInventory | ViewOrders => true,
             ViewMerchants | ViewSettings => self != Merchant,
             ManageApiKeys => matches!(self, Admin | Merchant),
-            ManageMerchants | ManageUsers | ManageSettings | ManageWarehouses
-            | ManageGoodsRules => self == Admin,
+            ManageMerchants | ManageUsers | ManageSettings | ManageWarehouses | ManageGoodsRules => {
+                self == Admin
+            }
             ManageCatalog => matches!(self, Admin | OrderManager | Warehouse | Merchant),
             AdjustStock => matches!(self, Admin | Warehouse),
             CreateOrders => matches!(self, Admin | OrderManager | CustomerService | Merchant),
@@ -173,10 +170,7 @@ mod tests {
 
     #[test]
     fn only_reviewers_and_admins_give_the_second_review() {
-        let allowed: Vec<Role> = Role::ALL
-            .into_iter()
-            .filter(|r| r.can(Permission::SecondReview))
-            .collect();
+        let allowed: Vec<Role> = Role::ALL.into_iter().filter(|r| r.can(Permission::SecondReview)).collect();
         assert_eq!(allowed, [Role::Admin, Role::Reviewer]);
         assert!(!Role::Merchant.can(Permission::ReviewOrders));
         assert!(Role::Merchant.can(Permission::CreateOrders));

@@ -50,11 +50,7 @@ pub struct ServiceLevel {
 }
 
 fn level(code: &str, min_shipping_fee_minor: i64, special: bool) -> ServiceLevel {
-    ServiceLevel {
-        code: code.into(),
-        min_shipping_fee_minor,
-        special,
-    }
+    ServiceLevel { code: code.into(), min_shipping_fee_minor, special }
 }
 
 impl Default for TenantSettings {
@@ -92,18 +88,10 @@ impl TenantSettings {
             );
         }
         if !(1..=720).contains(&self.session_hours) {
-            errors.add(
-                "session_hours",
-                "out_of_range",
-                "session_hours must be between 1 and 720",
-            );
+            errors.add("session_hours", "out_of_range", "session_hours must be between 1 and 720");
         }
         if !(3..=100).contains(&self.login_max_failures) {
-            errors.add(
-                "login_max_failures",
-                "out_of_range",
-                "login_max_failures must be between 3 and 100",
-            );
+            errors.add("login_max_failures", "out_of_range", "login_max_failures must be between 3 and 100");
         }
         if !(1..=1440).contains(&self.login_window_minutes) {
             errors.add(
@@ -127,18 +115,10 @@ impl TenantSettings {
             );
         }
         if !["backorder", "hold"].contains(&self.shortage_policy.as_str()) {
-            errors.add(
-                "shortage_policy",
-                "unknown_policy",
-                "shortage_policy must be backorder or hold",
-            );
+            errors.add("shortage_policy", "unknown_policy", "shortage_policy must be backorder or hold");
         }
         if self.service_levels.is_empty() {
-            errors.add(
-                "service_levels",
-                "required",
-                "at least one service level is needed, e.g. standard",
-            );
+            errors.add("service_levels", "required", "at least one service level is needed, e.g. standard");
         }
         for (n, l) in self.service_levels.iter().enumerate() {
             if l.code.trim().is_empty() || l.min_shipping_fee_minor < 0 {
@@ -172,17 +152,8 @@ mod tests {
 
     #[test]
     fn out_of_range_values_are_named() {
-        let s = TenantSettings {
-            default_locale: "fr".into(),
-            session_hours: 0,
-            ..Default::default()
-        };
-        let codes: Vec<String> = s
-            .validate()
-            .unwrap_err()
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
+        let s = TenantSettings { default_locale: "fr".into(), session_hours: 0, ..Default::default() };
+        let codes: Vec<String> = s.validate().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(codes, ["default_locale", "session_hours"]);
     }
 }

@@ -33,54 +33,27 @@ pub struct NewApiKey {
     pub role: Role,
 }
 
-fn required_text(
-    errors: &mut FieldErrors,
-    field: &str,
-    value: &str,
-    max: usize,
-    example: &str,
-) -> String {
+fn required_text(errors: &mut FieldErrors, field: &str, value: &str, max: usize, example: &str) -> String {
     let v = value.trim();
     if v.is_empty() {
-        errors.add(
-            field,
-            "required",
-            format!("{field} is required, e.g. {example}"),
-        );
+        errors.add(field, "required", format!("{field} is required, e.g. {example}"));
     } else if v.chars().count() > max {
-        errors.add(
-            field,
-            "too_long",
-            format!("{field} must be at most {max} characters"),
-        );
+        errors.add(field, "too_long", format!("{field} must be at most {max} characters"));
     }
     v.to_string()
 }
 
-fn parse_role(
-    errors: &mut FieldErrors,
-    field: &str,
-    raw: &str,
-    tenant_kind: TenantKind,
-) -> Option<Role> {
+fn parse_role(errors: &mut FieldErrors, field: &str, raw: &str, tenant_kind: TenantKind) -> Option<Role> {
     match Role::parse(raw) {
         None => {
             let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-            errors.add(
-                field,
-                "unknown_role",
-                format!("role must be one of: {}", names.join(", ")),
-            );
+            errors.add(field, "unknown_role", format!("role must be one of: {}", names.join(", ")));
             None
         }
         Some(role) if role.tenant_kind() != tenant_kind => {
             let msg = match tenant_kind {
-                TenantKind::Merchant => {
-                    "a merchant tenant's users and keys have the role 'merchant'"
-                }
-                TenantKind::Operator => {
-                    "the role 'merchant' belongs to merchant tenants; pick a staff role"
-                }
+                TenantKind::Merchant => "a merchant tenant's users and keys have the role 'merchant'",
+                TenantKind::Operator => "the role 'merchant' belongs to merchant tenants; pick a staff role",
             };
             errors.add(field, "role_not_allowed_for_tenant", msg);
             None
@@ -102,9 +75,7 @@ pub fn validate_new_tenant(
     let name = required_text(&mut errors, "name", name, 120, "Lumen Home Goods");
     let code = code.trim().to_lowercase();
     let code_ok = (2..=40).contains(&code.len())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !code.starts_with('-');
     if !code_ok {
         errors.add(
@@ -121,12 +92,7 @@ pub fn validate_new_tenant(
         );
     }
     errors.into_result()?;
-    Ok(NewTenant {
-        kind,
-        name,
-        code,
-        timezone: timezone.trim().to_string(),
-    })
+    Ok(NewTenant { kind, name, code, timezone: timezone.trim().to_string() })
 }
 
 /// Checks a new password; returns the problem in words.
@@ -163,11 +129,7 @@ pub fn validate_new_user(
     }
     errors.into_result()?;
     match (email, role) {
-        (Some(email), Some(role)) => Ok(NewUser {
-            email,
-            display_name,
-            role,
-        }),
+        (Some(email), Some(role)) => Ok(NewUser { email, display_name, role }),
         _ => unreachable!("errors were recorded for missing email or role"),
     }
 }
@@ -194,8 +156,7 @@ mod tests {
 
     #[test]
     fn a_user_with_every_problem_gets_every_field_error() {
-        let errs =
-            validate_new_user(TenantKind::Operator, "nope", " ", "merchant", "short").unwrap_err();
+        let errs = validate_new_user(TenantKind::Operator, "nope", " ", "merchant", "short").unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["email", "display_name", "role", "password"]);
         assert_eq!(errs[2].code, "role_not_allowed_for_tenant");
@@ -203,48 +164,23 @@ mod tests {
 
     #[test]
     fn a_merchant_user_must_have_the_merchant_role() {
-        assert!(
-            validate_new_user(
-                TenantKind::Merchant,
-                "a@b.io",
-                "A",
-                "admin",
-                "long enough pw"
-            )
-            .is_err()
-        );
-        let ok = validate_new_user(
-            TenantKind::Merchant,
-            "a@b.io",
-            "A",
-            "merchant",
-            "long enough pw",
-        )
-        .unwrap();
+        assert!(validate_new_user(TenantKind::Merchant, "a@b.io", "A", "admin", "long enough pw").is_err());
+        let ok =
+            validate_new_user(TenantKind::Merchant, "a@b.io", "A", "merchant", "long enough pw").unwrap();
         assert_eq!(ok.role, Role::Merchant);
     }
 
     #[test]
     fn tenant_codes_and_time_zones_are_checked() {
-        let errs = validate_new_tenant(TenantKind::Merchant, "X", "Bad Code", "Mars/Base", |_| {
-            false
-        })
-        .unwrap_err();
+        let errs =
+            validate_new_tenant(TenantKind::Merchant, "X", "Bad Code", "Mars/Base", |_| false).unwrap_err();
         assert_eq!(
             errs.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(),
             ["invalid_code", "unknown_timezone"]
         );
-        let ok = validate_new_tenant(
-            TenantKind::Merchant,
-            " Lumen ",
-            "Lumen-Home",
-            "Europe/London",
-            |_| true,
-        )
-        .unwrap();
-        assert_eq!(
-            (ok.name.as_str(), ok.code.as_str()),
-            ("Lumen", "lumen-home")
-        );
+        let ok =
+            validate_new_tenant(TenantKind::Merchant, " Lumen ", "Lumen-Home", "Europe/London", |_| true)
+                .unwrap();
+        assert_eq!((ok.name.as_str(), ok.code.as_str()), ("Lumen", "lumen-home"));
     }
 }

@@ -69,8 +69,7 @@ pub fn plan_allocation(
         for l in lines {
             *need.entry(&l.sku_id).or_default() += l.qty;
         }
-        need.iter()
-            .all(|(sku, qty)| w.available.get(*sku).copied().unwrap_or(0) >= *qty)
+        need.iter().all(|(sku, qty)| w.available.get(*sku).copied().unwrap_or(0) >= *qty)
     };
     if let Some(w) = ranked.iter().find(covers_all) {
         return take_from(lines, &[*w]);
@@ -79,10 +78,7 @@ pub fn plan_allocation(
         AllocationPolicy::Split => take_from(lines, &ranked),
         AllocationPolicy::SingleWarehouse => {
             let coverage = |w: &WarehouseStock| -> i64 {
-                lines
-                    .iter()
-                    .map(|l| l.qty.min(w.available.get(&l.sku_id).copied().unwrap_or(0)))
-                    .sum()
+                lines.iter().map(|l| l.qty.min(w.available.get(&l.sku_id).copied().unwrap_or(0))).sum()
             };
             // The best-ranked among those covering the most units.
             let best = ranked.iter().copied().rev().max_by_key(|w| coverage(w));
@@ -106,9 +102,7 @@ fn take_from(lines: &[LineNeed], warehouses: &[&WarehouseStock]) -> Vec<Placemen
             if remaining == 0 {
                 break;
             }
-            let have = left
-                .entry((w.warehouse_id.as_str(), l.sku_id.as_str()))
-                .or_insert(0);
+            let have = left.entry((w.warehouse_id.as_str(), l.sku_id.as_str())).or_insert(0);
             let take = remaining.min(*have);
             if take > 0 {
                 *have -= take;
@@ -121,11 +115,7 @@ fn take_from(lines: &[LineNeed], warehouses: &[&WarehouseStock]) -> Vec<Placemen
             }
         }
         if remaining > 0 {
-            out.push(Placement {
-                line_no: l.line_no,
-                warehouse_id: None,
-                qty: remaining,
-            });
+            out.push(Placement { line_no: l.line_no, warehouse_id: None, qty: remaining });
         }
     }
     out
@@ -146,11 +136,7 @@ mod tests {
     }
 
     fn line(n: u32, sku: &str, qty: i64) -> LineNeed {
-        LineNeed {
-            line_no: n,
-            sku_id: sku.into(),
-            qty,
-        }
+        LineNeed { line_no: n, sku_id: sku.into(), qty }
     }
 
     #[test]
@@ -159,13 +145,8 @@ mod tests {
             wh("cn", "CN", WarehouseKind::Origin, &[("a", 9), ("b", 9)]),
             wh("uk", "GB", WarehouseKind::Overseas, &[("a", 5), ("b", 1)]),
         ];
-        let plan = plan_allocation(
-            &[line(1, "a", 2), line(2, "b", 1)],
-            &ws,
-            "GB",
-            AllocationPolicy::Split,
-            None,
-        );
+        let plan =
+            plan_allocation(&[line(1, "a", 2), line(2, "b", 1)], &ws, "GB", AllocationPolicy::Split, None);
         assert!(plan.iter().all(|p| p.warehouse_id.as_deref() == Some("uk")));
     }
 
@@ -175,13 +156,8 @@ mod tests {
             wh("cn", "CN", WarehouseKind::Origin, &[("a", 9), ("b", 9)]),
             wh("uk", "GB", WarehouseKind::Overseas, &[("a", 5)]),
         ];
-        let plan = plan_allocation(
-            &[line(1, "a", 2), line(2, "b", 1)],
-            &ws,
-            "GB",
-            AllocationPolicy::Split,
-            None,
-        );
+        let plan =
+            plan_allocation(&[line(1, "a", 2), line(2, "b", 1)], &ws, "GB", AllocationPolicy::Split, None);
         assert!(plan.iter().all(|p| p.warehouse_id.as_deref() == Some("cn")));
     }
 
@@ -195,21 +171,9 @@ mod tests {
         assert_eq!(
             plan,
             [
-                Placement {
-                    line_no: 1,
-                    warehouse_id: Some("uk".into()),
-                    qty: 2
-                },
-                Placement {
-                    line_no: 1,
-                    warehouse_id: Some("cn".into()),
-                    qty: 3
-                },
-                Placement {
-                    line_no: 1,
-                    warehouse_id: None,
-                    qty: 2
-                },
+                Placement { line_no: 1, warehouse_id: Some("uk".into()), qty: 2 },
+                Placement { line_no: 1, warehouse_id: Some("cn".into()), qty: 3 },
+                Placement { line_no: 1, warehouse_id: None, qty: 2 },
             ]
         );
     }
@@ -220,26 +184,12 @@ mod tests {
             wh("cn", "CN", WarehouseKind::Origin, &[("a", 3)]),
             wh("uk", "GB", WarehouseKind::Overseas, &[("a", 2)]),
         ];
-        let plan = plan_allocation(
-            &[line(1, "a", 7)],
-            &ws,
-            "GB",
-            AllocationPolicy::SingleWarehouse,
-            None,
-        );
+        let plan = plan_allocation(&[line(1, "a", 7)], &ws, "GB", AllocationPolicy::SingleWarehouse, None);
         assert_eq!(
             plan,
             [
-                Placement {
-                    line_no: 1,
-                    warehouse_id: Some("cn".into()),
-                    qty: 3
-                },
-                Placement {
-                    line_no: 1,
-                    warehouse_id: None,
-                    qty: 4
-                }
+                Placement { line_no: 1, warehouse_id: Some("cn".into()), qty: 3 },
+                Placement { line_no: 1, warehouse_id: None, qty: 4 }
             ]
         );
     }
@@ -247,18 +197,9 @@ mod tests {
     #[test]
     fn two_lines_of_one_sku_never_take_more_than_there_is() {
         let ws = [wh("uk", "GB", WarehouseKind::Overseas, &[("a", 3)])];
-        let plan = plan_allocation(
-            &[line(1, "a", 2), line(2, "a", 2)],
-            &ws,
-            "GB",
-            AllocationPolicy::Split,
-            None,
-        );
-        let taken: i64 = plan
-            .iter()
-            .filter(|p| p.warehouse_id.is_some())
-            .map(|p| p.qty)
-            .sum();
+        let plan =
+            plan_allocation(&[line(1, "a", 2), line(2, "a", 2)], &ws, "GB", AllocationPolicy::Split, None);
+        let taken: i64 = plan.iter().filter(|p| p.warehouse_id.is_some()).map(|p| p.qty).sum();
         assert_eq!(taken, 3);
     }
 
@@ -268,26 +209,12 @@ mod tests {
             wh("cn", "CN", WarehouseKind::Origin, &[("a", 1)]),
             wh("uk", "GB", WarehouseKind::Overseas, &[("a", 9)]),
         ];
-        let plan = plan_allocation(
-            &[line(1, "a", 2)],
-            &ws,
-            "GB",
-            AllocationPolicy::Split,
-            Some("cn"),
-        );
+        let plan = plan_allocation(&[line(1, "a", 2)], &ws, "GB", AllocationPolicy::Split, Some("cn"));
         assert_eq!(
             plan,
             [
-                Placement {
-                    line_no: 1,
-                    warehouse_id: Some("cn".into()),
-                    qty: 1
-                },
-                Placement {
-                    line_no: 1,
-                    warehouse_id: None,
-                    qty: 1
-                }
+                Placement { line_no: 1, warehouse_id: Some("cn".into()), qty: 1 },
+                Placement { line_no: 1, warehouse_id: None, qty: 1 }
             ]
         );
     }

@@ -60,9 +60,7 @@ impl Trait {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s.trim().to_ascii_lowercase())
+        Self::ALL.into_iter().find(|t| t.as_str() == s.trim().to_ascii_lowercase())
     }
 }
 
@@ -135,18 +133,10 @@ pub fn validate_sku(i: &SkuInput) -> Result<NewSku, Vec<FieldError>> {
     let mut e = FieldErrors::new();
     let sku = i.sku.trim().to_string();
     if sku.is_empty() || sku.len() > 64 || sku.chars().any(|c| c.is_whitespace()) {
-        e.add(
-            "sku",
-            "invalid_sku",
-            "sku must be 1-64 characters without spaces, e.g. LMP-DESK-01",
-        );
+        e.add("sku", "invalid_sku", "sku must be 1-64 characters without spaces, e.g. LMP-DESK-01");
     }
     if i.name.trim().is_empty() {
-        e.add(
-            "name",
-            "required",
-            "name is required, e.g. Desk lamp, brass",
-        );
+        e.add("name", "required", "name is required, e.g. Desk lamp, brass");
     }
     for (field, v) in [
         ("weight_g", i.weight_g),
@@ -165,11 +155,7 @@ pub fn validate_sku(i: &SkuInput) -> Result<NewSku, Vec<FieldError>> {
             "declared_value_minor must be zero or more (minor units, e.g. 1999 for 19.99)",
         );
     }
-    let currency = Currency::parse(if i.declared_currency.is_empty() {
-        "USD"
-    } else {
-        &i.declared_currency
-    });
+    let currency = Currency::parse(if i.declared_currency.is_empty() { "USD" } else { &i.declared_currency });
     if currency.is_none() {
         e.add(
             "declared_currency",
@@ -177,19 +163,10 @@ pub fn validate_sku(i: &SkuInput) -> Result<NewSku, Vec<FieldError>> {
             "declared_currency must be an ISO 4217 code, e.g. USD",
         );
     }
-    let hs: String = i
-        .hs_code
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '.')
-        .collect();
-    let hs_ok =
-        hs.is_empty() || ((6..=10).contains(&hs.len()) && hs.chars().all(|c| c.is_ascii_digit()));
+    let hs: String = i.hs_code.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
+    let hs_ok = hs.is_empty() || ((6..=10).contains(&hs.len()) && hs.chars().all(|c| c.is_ascii_digit()));
     if !hs_ok {
-        e.add(
-            "hs_code",
-            "invalid_hs_code",
-            "hs_code must be 6 to 10 digits, e.g. 8513.10 or 851310",
-        );
+        e.add("hs_code", "invalid_hs_code", "hs_code must be 6 to 10 digits, e.g. 8513.10 or 851310");
     }
     if !i.origin_country.is_empty() && !is_known_country(&i.origin_country) {
         e.add(
@@ -242,11 +219,7 @@ mod tests {
             traits: vec!["sharp".into()],
             ..Default::default()
         };
-        let fields: Vec<String> = validate_sku(&i)
-            .unwrap_err()
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
+        let fields: Vec<String> = validate_sku(&i).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["sku", "name", "hs_code", "traits[0]"]);
     }
 
@@ -262,11 +235,7 @@ mod tests {
         };
         let s = validate_sku(&i).unwrap();
         assert_eq!(
-            (
-                s.hs_code.as_str(),
-                s.origin_country.as_str(),
-                s.traits.as_slice()
-            ),
+            (s.hs_code.as_str(), s.origin_country.as_str(), s.traits.as_slice()),
             ("850760", "CN", &[Trait::Un3480][..])
         );
     }

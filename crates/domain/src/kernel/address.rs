@@ -54,26 +54,18 @@ fn rules() -> &'static HashMap<String, CountryRule> {
         let file: RulesFile =
             serde_json::from_str(include_str!("../../data/i18n_address_country_rules.json"))
                 .expect("the bundled address rules are valid JSON");
-        let default_require = file
-            .countries
-            .get("ZZ")
-            .and_then(|z| z.require.clone())
-            .unwrap_or_else(|| "AC".into());
+        let default_require =
+            file.countries.get("ZZ").and_then(|z| z.require.clone()).unwrap_or_else(|| "AC".into());
         file.countries
             .into_iter()
             .filter(|(code, _)| code != "ZZ")
             .map(|(code, raw)| {
-                let zip = raw
-                    .zip
-                    .as_deref()
-                    .and_then(|z| Regex::new(&format!("^(?:{z})$")).ok());
+                let zip = raw.zip.as_deref().and_then(|z| Regex::new(&format!("^(?:{z})$")).ok());
                 let rule = CountryRule {
                     name: title_case(raw.name.as_deref().unwrap_or(&code)),
                     require: raw.require.unwrap_or_else(|| default_require.clone()),
                     zip,
-                    zip_example: raw
-                        .zipex
-                        .and_then(|e| e.split(',').next().map(str::to_string)),
+                    zip_example: raw.zipex.and_then(|e| e.split(',').next().map(str::to_string)),
                 };
                 (code, rule)
             })
@@ -130,20 +122,10 @@ pub fn address_problems(a: &Address, prefix: &str) -> Vec<FieldError> {
             ));
         }
     };
-    need(
-        'A',
-        &a.line1,
-        "line1",
-        "the street and house number",
-        ", e.g. 221B Baker Street",
-    );
+    need('A', &a.line1, "line1", "the street and house number", ", e.g. 221B Baker Street");
     need('C', &a.city, "city", "the city", "");
     need('S', &a.state, "state", "the state, province or region", "");
-    let example = rule
-        .zip_example
-        .as_deref()
-        .map(|e| format!(", e.g. {e}"))
-        .unwrap_or_default();
+    let example = rule.zip_example.as_deref().map(|e| format!(", e.g. {e}")).unwrap_or_default();
     need('Z', &a.postcode, "postcode", "postcode", &example);
     let postcode = a.postcode.trim().to_ascii_uppercase();
     if let (Some(re), false) = (&rule.zip, postcode.is_empty())
@@ -152,10 +134,7 @@ pub fn address_problems(a: &Address, prefix: &str) -> Vec<FieldError> {
         out.push(FieldError::new(
             format!("{prefix}.postcode"),
             "postcode_invalid",
-            format!(
-                "postcode '{}' is not a valid postcode for {country}{example}",
-                a.postcode.trim()
-            ),
+            format!("postcode '{}' is not a valid postcode for {country}{example}", a.postcode.trim()),
         ));
     }
     out
@@ -183,17 +162,11 @@ mod tests {
 
     #[test]
     fn a_uk_address_without_postcode_says_what_to_add() {
-        let a = Address {
-            postcode: String::new(),
-            ..gb()
-        };
+        let a = Address { postcode: String::new(), ..gb() };
         let p = address_problems(&a, "shipping_address");
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].field, "shipping_address.postcode");
-        assert_eq!(
-            p[0].message,
-            "postcode is required for United Kingdom, e.g. EC1Y 8SY"
-        );
+        assert_eq!(p[0].message, "postcode is required for United Kingdom, e.g. EC1Y 8SY");
     }
 
     #[test]
@@ -205,10 +178,7 @@ mod tests {
             country: "us".into(),
             ..Default::default()
         };
-        let codes: Vec<String> = address_problems(&a, "a")
-            .into_iter()
-            .map(|e| e.code)
-            .collect();
+        let codes: Vec<String> = address_problems(&a, "a").into_iter().map(|e| e.code).collect();
         assert_eq!(codes, ["state_required", "postcode_invalid"]);
     }
 
@@ -222,14 +192,7 @@ mod tests {
         };
         assert!(address_problems(&hk, "a").is_empty());
         assert_eq!(
-            address_problems(
-                &Address {
-                    country: "XQ".into(),
-                    ..gb()
-                },
-                "a"
-            )[0]
-            .code,
+            address_problems(&Address { country: "XQ".into(), ..gb() }, "a")[0].code,
             "unknown_country"
         );
     }

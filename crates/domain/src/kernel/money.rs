@@ -3,15 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 /// Currencies by number of decimals (ISO 4217): the codes Tradeport accepts.
-const ZERO_DECIMALS: &[&str] = &[
-    "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "PYG",
-];
+const ZERO_DECIMALS: &[&str] = &["JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "PYG"];
 const THREE_DECIMALS: &[&str] = &["KWD", "BHD", "OMR", "JOD", "TND", "IQD", "LYD"];
 const TWO_DECIMALS: &[&str] = &[
-    "USD", "EUR", "GBP", "CNY", "HKD", "TWD", "SGD", "MYR", "THB", "PHP", "IDR", "INR", "AUD",
-    "NZD", "CAD", "MXN", "BRL", "ARS", "COP", "PEN", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK",
-    "HUF", "RON", "BGN", "TRY", "ILS", "AED", "SAR", "QAR", "ZAR", "EGP", "NGN", "KES", "MAD",
-    "RUB", "UAH",
+    "USD", "EUR", "GBP", "CNY", "HKD", "TWD", "SGD", "MYR", "THB", "PHP", "IDR", "INR", "AUD", "NZD", "CAD",
+    "MXN", "BRL", "ARS", "COP", "PEN", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY",
+    "ILS", "AED", "SAR", "QAR", "ZAR", "EGP", "NGN", "KES", "MAD", "RUB", "UAH",
 ];
 
 /// An ISO 4217 currency code Tradeport knows, with its number of decimals.
@@ -53,12 +50,7 @@ impl Currency {
         let scale = 10i64.pow(d);
         let sign = if minor < 0 { "-" } else { "" };
         let abs = minor.unsigned_abs();
-        format!(
-            "{sign}{}.{:0width$}",
-            abs / scale as u64,
-            abs % scale as u64,
-            width = d as usize
-        )
+        format!("{sign}{}.{:0width$}", abs / scale as u64, abs % scale as u64, width = d as usize)
     }
 }
 

@@ -49,15 +49,9 @@ pub struct GoodsRule {
 impl GoodsRule {
     fn matches(&self, traits: &[Trait], hs_code: &str, destination: &str) -> bool {
         let trait_ok = self.trait_.is_none_or(|t| traits.contains(&t));
-        let hs_ok = self
-            .hs_prefix
-            .as_deref()
-            .is_none_or(|p| !hs_code.is_empty() && hs_code.starts_with(p));
+        let hs_ok = self.hs_prefix.as_deref().is_none_or(|p| !hs_code.is_empty() && hs_code.starts_with(p));
         let dest_ok = self.destinations.is_empty()
-            || self
-                .destinations
-                .iter()
-                .any(|d| d.eq_ignore_ascii_case(destination));
+            || self.destinations.iter().any(|d| d.eq_ignore_ascii_case(destination));
         (self.trait_.is_some() || self.hs_prefix.is_some()) && trait_ok && hs_ok && dest_ok
     }
 }
@@ -69,10 +63,8 @@ pub fn screen_goods<'r>(
     hs_code: &str,
     destination: &str,
 ) -> Vec<&'r GoodsRule> {
-    let mut hits: Vec<&GoodsRule> = rules
-        .iter()
-        .filter(|r| r.matches(traits, hs_code, destination))
-        .collect();
+    let mut hits: Vec<&GoodsRule> =
+        rules.iter().filter(|r| r.matches(traits, hs_code, destination)).collect();
     hits.sort_by_key(|r| r.action != GoodsAction::Block);
     hits
 }
@@ -175,13 +167,7 @@ pub fn default_goods_rules() -> Vec<GoodsRule> {
             Hold,
             "tobacco and e-cigarette products (HS chapter 24) need the destination's approval",
         ),
-        rule(
-            "ALCOHOL",
-            None,
-            Some("2208"),
-            Hold,
-            "spirits (HS 2208) need a licensed express service",
-        ),
+        rule("ALCOHOL", None, Some("2208"), Hold, "spirits (HS 2208) need a licensed express service"),
     ]
 }
 
@@ -199,28 +185,16 @@ mod tests {
 
     #[test]
     fn destination_rules_apply_only_there() {
-        let mut r = rule(
-            "AU_BATTERIES",
-            Some(Trait::Un3481),
-            None,
-            GoodsAction::Block,
-            "no",
-        );
+        let mut r = rule("AU_BATTERIES", Some(Trait::Un3481), None, GoodsAction::Block, "no");
         r.destinations = vec!["AU".into()];
-        assert_eq!(
-            screen_goods(std::slice::from_ref(&r), &[Trait::Un3481], "", "AU").len(),
-            1
-        );
+        assert_eq!(screen_goods(std::slice::from_ref(&r), &[Trait::Un3481], "", "AU").len(), 1);
         assert!(screen_goods(&[r], &[Trait::Un3481], "", "NZ").is_empty());
     }
 
     #[test]
     fn hs_chapters_match_by_prefix_and_plain_goods_pass() {
         let rules = default_goods_rules();
-        assert_eq!(
-            screen_goods(&rules, &[], "930200", "US")[0].code,
-            "ARMS_AMMUNITION"
-        );
+        assert_eq!(screen_goods(&rules, &[], "930200", "US")[0].code, "ARMS_AMMUNITION");
         assert!(screen_goods(&rules, &[Trait::Fragile], "940520", "US").is_empty());
         assert!(screen_goods(&rules, &[], "", "US").is_empty());
     }

@@ -14,97 +14,12 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
-
 use super::goods::{GoodsAction, GoodsRule, screen_goods};
+use super::input::{CHANNELS, OrderInput, SkuFacts};
 use crate::access::TenantSettings;
-use crate::inventory::Trait;
 use crate::kernel::{
-    Address, Currency, Email, FieldError, FieldErrors, address_problems, is_known_country,
-    normalise_phone,
+    Currency, Email, FieldError, FieldErrors, address_problems, is_known_country, normalise_phone,
 };
-
-/// Channels an order may come from (ORD-1).
-pub const CHANNELS: [&str; 12] = [
-    "web",
-    "app",
-    "mini_program",
-    "shopify",
-    "woocommerce",
-    "amazon",
-    "ebay",
-    "independent_site",
-    "csv",
-    "phone",
-    "email",
-    "walk_in",
-];
-
-/// The buyer as sent.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct BuyerInput {
-    pub name: String,
-    pub phone: String,
-    pub email: String,
-    /// BCP 47 language tag for messages to the buyer, e.g. `en`, `de`, `zh-CN`.
-    pub language: String,
-}
-
-/// One order line as sent.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct LineInput {
-    pub sku: String,
-    pub quantity: i64,
-    /// Price of one unit, minor units.
-    pub unit_price_minor: i64,
-    /// Variant as the channel describes it, e.g. "blue / XL".
-    pub variant: String,
-}
-
-/// An order-level discount or coupon.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct DiscountInput {
-    pub code: String,
-    pub amount_minor: i64,
-}
-
-/// An order as a channel or a person sends it.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OrderInput {
-    /// The merchant the order belongs to (staff only; merchants' orders are their own).
-    pub merchant_id: Option<String>,
-    pub channel: String,
-    pub channel_order_id: String,
-    pub buyer: BuyerInput,
-    pub shipping_address: Address,
-    pub lines: Vec<LineInput>,
-    pub discounts: Vec<DiscountInput>,
-    pub shipping_fee_minor: i64,
-    pub currency: String,
-    /// The total the channel charged: lines − discounts + shipping.
-    pub total_minor: i64,
-    pub paid_minor: i64,
-    pub payment_method: String,
-    /// `paid`, `unpaid`, `partially_paid`, `authorized` or `refunded`.
-    pub payment_status: String,
-    pub service_level: String,
-    pub urgent: bool,
-    pub remarks: String,
-}
-
-/// What the store knows of a SKU of the order's merchant.
-#[derive(Clone, Debug)]
-pub struct SkuFacts {
-    pub id: String,
-    pub name: String,
-    pub active: bool,
-    pub traits: Vec<Trait>,
-    pub hs_code: String,
-}
 
 /// A checked line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -152,22 +67,14 @@ pub fn validate_order(
     let mut holds = FieldErrors::new();
 
     if !CHANNELS.contains(&i.channel.as_str()) {
-        reject.add(
-            "channel",
-            "unknown_channel",
-            format!("channel must be one of: {}", CHANNELS.join(", ")),
-        );
+        reject.add("channel", "unknown_channel", format!("channel must be one of: {}", CHANNELS.join(", ")));
     }
     let channel_order_id = i.channel_order_id.trim();
     if channel_order_id.is_empty() || channel_order_id.len() > 100 {
         reject.add("channel_order_id", "required", "channel_order_id is required: the order's id in its channel, e.g. #1001 (at most 100 characters)");
     }
     if i.buyer.name.trim().is_empty() {
-        reject.add(
-            "buyer.name",
-            "required",
-            "buyer.name is required, e.g. Jane Smith",
-        );
+        reject.add("buyer.name", "required", "buyer.name is required, e.g. Jane Smith");
     }
     let currency = Currency::parse(&i.currency);
     if currency.is_none() {
@@ -179,11 +86,7 @@ pub fn validate_order(
     }
     let service = settings.service_level(&i.service_level);
     if service.is_none() {
-        let codes: Vec<&str> = settings
-            .service_levels
-            .iter()
-            .map(|l| l.code.as_str())
-            .collect();
+        let codes: Vec<&str> = settings.service_levels.iter().map(|l| l.code.as_str()).collect();
         reject.add(
             "service_level",
             "unknown_service_level",
@@ -201,10 +104,7 @@ pub fn validate_order(
         reject.add(
             "payment_status",
             "unknown_payment_status",
-            format!(
-                "payment_status must be one of: {}",
-                PAYMENT_STATUSES.join(", ")
-            ),
+            format!("payment_status must be one of: {}", PAYMENT_STATUSES.join(", ")),
         );
     }
     let destination = i.shipping_address.country.trim().to_ascii_uppercase();
@@ -231,11 +131,7 @@ pub fn validate_order(
 
     // Lines, SKUs and goods rules.
     if i.lines.is_empty() {
-        reject.add(
-            "lines",
-            "required",
-            "an order needs at least one line with sku and quantity",
-        );
+        reject.add("lines", "required", "an order needs at least one line with sku and quantity");
     }
     let mut lines = Vec::new();
     let mut subtotal: i64 = 0;
@@ -245,17 +141,23 @@ pub fn validate_order(
             reject.add(&f("quantity"), "not_positive", "quantity must be 1 or more");
         }
         if l.unit_price_minor < 0 {
-            reject.add(
-                &f("unit_price_minor"),
-                "negative",
-                "unit_price_minor must be zero or more",
-            );
+            reject.add(&f("unit_price_minor"), "negative", "unit_price_minor must be zero or more");
         }
-        subtotal =
-            subtotal.saturating_add(l.quantity.max(0).saturating_mul(l.unit_price_minor.max(0)));
+        subtotal = subtotal.saturating_add(l.quantity.max(0).saturating_mul(l.unit_price_minor.max(0)));
         match skus.get(l.sku.trim()) {
-            None => reject.add(&f("sku"), "unknown_sku", format!("SKU '{}' is not in this merchant's catalogue; add it first or correct the code", l.sku.trim())),
-            Some(s) if !s.active => reject.add(&f("sku"), "inactive_sku", format!("SKU '{}' is inactive; reactivate it or choose another", l.sku.trim())),
+            None => reject.add(
+                &f("sku"),
+                "unknown_sku",
+                format!(
+                    "SKU '{}' is not in this merchant's catalogue; add it first or correct the code",
+                    l.sku.trim()
+                ),
+            ),
+            Some(s) if !s.active => reject.add(
+                &f("sku"),
+                "inactive_sku",
+                format!("SKU '{}' is inactive; reactivate it or choose another", l.sku.trim()),
+            ),
             Some(s) => {
                 for hit in screen_goods(goods_rules, &s.traits, &s.hs_code, &destination) {
                     let message = format!("{} (rule {}, destination {destination})", hit.message, hit.code);
@@ -297,11 +199,7 @@ pub fn validate_order(
             reject.add(
                 "discounts",
                 "exceeds_subtotal",
-                format!(
-                    "discounts of {} exceed the lines' {}",
-                    c.format(discount),
-                    c.format(subtotal)
-                ),
+                format!("discounts of {} exceed the lines' {}", c.format(discount), c.format(subtotal)),
             );
         } else if i.total_minor != expected_total {
             reject.add(
@@ -342,9 +240,7 @@ pub fn validate_order(
             holds.add(
                 "buyer.email",
                 "email_invalid",
-                format!(
-                    "buyer.email {why}; ask the buyer for an address to send the confirmation to"
-                ),
+                format!("buyer.email {why}; ask the buyer for an address to send the confirmation to"),
             );
             i.buyer.email.trim().to_string()
         }
@@ -401,7 +297,9 @@ pub fn validate_order(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::orders::default_goods_rules;
+    use crate::inventory::Trait;
+    use crate::kernel::Address;
+    use crate::orders::{BuyerInput, DiscountInput, LineInput, default_goods_rules};
 
     fn skus() -> HashMap<String, SkuFacts> {
         let mk = |id: &str, traits: Vec<Trait>| SkuFacts {
@@ -441,10 +339,7 @@ mod tests {
                 unit_price_minor: 2500,
                 variant: String::new(),
             }],
-            discounts: vec![DiscountInput {
-                code: "WELCOME".into(),
-                amount_minor: 500,
-            }],
+            discounts: vec![DiscountInput { code: "WELCOME".into(), amount_minor: 500 }],
             shipping_fee_minor: 800,
             currency: "GBP".into(),
             total_minor: 5300,
@@ -457,36 +352,20 @@ mod tests {
     }
 
     fn check(i: &OrderInput) -> Result<ValidatedOrder, Vec<FieldError>> {
-        validate_order(
-            i,
-            &skus(),
-            &TenantSettings::default(),
-            &default_goods_rules(),
-        )
+        validate_order(i, &skus(), &TenantSettings::default(), &default_goods_rules())
     }
 
     #[test]
     fn a_clean_paid_order_passes_with_nothing_to_hold() {
         let v = check(&order()).unwrap();
-        assert!(
-            v.holds.is_empty() && v.flags.is_empty() && !v.second_review_due,
-            "{:?}",
-            v.holds
-        );
-        assert_eq!(
-            (v.subtotal_minor, v.discount_minor, v.total_minor),
-            (5000, 500, 5300)
-        );
+        assert!(v.holds.is_empty() && v.flags.is_empty() && !v.second_review_due, "{:?}", v.holds);
+        assert_eq!((v.subtotal_minor, v.discount_minor, v.total_minor), (5000, 500, 5300));
         assert_eq!(v.phone_e164.as_deref(), Some("+442079460958"));
     }
 
     #[test]
     fn a_total_that_does_not_reconcile_is_rejected_with_the_arithmetic() {
-        let e = check(&OrderInput {
-            total_minor: 5400,
-            ..order()
-        })
-        .unwrap_err();
+        let e = check(&OrderInput { total_minor: 5400, ..order() }).unwrap_err();
         assert_eq!(e[0].field, "total_minor");
         assert!(e[0].message.contains("= 53.00"), "{}", e[0].message);
     }
@@ -498,10 +377,7 @@ mod tests {
         let v = check(&i).unwrap();
         assert_eq!(v.holds.len(), 1);
         assert_eq!(v.holds[0].field, "shipping_address.postcode");
-        assert_eq!(
-            v.holds[0].message,
-            "postcode is required for United Kingdom, e.g. EC1Y 8SY"
-        );
+        assert_eq!(v.holds[0].message, "postcode is required for United Kingdom, e.g. EC1Y 8SY");
     }
 
     #[test]
@@ -526,10 +402,7 @@ mod tests {
         let mut i = order();
         i.lines[0].sku = "PB".into();
         let e = check(&i).unwrap_err();
-        assert_eq!(
-            (e[0].field.as_str(), e[0].code.as_str()),
-            ("lines[0].sku", "prohibited_goods")
-        );
+        assert_eq!((e[0].field.as_str(), e[0].code.as_str()), ("lines[0].sku", "prohibited_goods"));
         assert!(e[0].message.contains("LI_ION_STANDALONE"));
     }
 
@@ -537,12 +410,8 @@ mod tests {
     fn unknown_skus_bad_quantities_and_unknown_channels_are_all_reported() {
         let mut i = order();
         i.channel = "fax".into();
-        i.lines = vec![LineInput {
-            sku: "NOPE".into(),
-            quantity: 0,
-            unit_price_minor: 1,
-            variant: String::new(),
-        }];
+        i.lines =
+            vec![LineInput { sku: "NOPE".into(), quantity: 0, unit_price_minor: 1, variant: String::new() }];
         let codes: Vec<String> = check(&i).unwrap_err().into_iter().map(|e| e.code).collect();
         assert_eq!(codes, ["unknown_channel", "not_positive", "unknown_sku"]);
     }
@@ -578,10 +447,7 @@ mod tests {
             ..order()
         };
         assert!(check(&big).unwrap().second_review_due);
-        let special = OrderInput {
-            service_level: "oversized".into(),
-            ..order()
-        };
+        let special = OrderInput { service_level: "oversized".into(), ..order() };
         let v = check(&special).unwrap();
         assert!(v.second_review_due && v.flags.contains(&"special_service".to_string()));
     }

@@ -1,14 +1,13 @@
 //! Orders: intake validation, the review state machine, numbering and prohibited goods.
 
 mod goods;
+mod input;
 mod intake;
 mod numbering;
 mod status;
 
 pub use goods::{GoodsAction, GoodsRule, default_goods_rules, screen_goods};
-pub use intake::{
-    BuyerInput, CHANNELS, DiscountInput, LineInput, OrderInput, SkuFacts, ValidatedLine,
-    ValidatedOrder, validate_order,
-};
+pub use input::{BuyerInput, CHANNELS, DiscountInput, LineInput, OrderInput, SkuFacts};
+pub use intake::{ValidatedLine, ValidatedOrder, validate_order};
 pub use numbering::{SERIAL_WIDTH, format_order_no, local_day};
 pub use status::{OrderAction, OrderStatus, transition};

@@ -38,14 +38,8 @@ mod tests {
 
     #[test]
     fn numbers_are_padded_and_bounded() {
-        assert_eq!(
-            format_order_no("20260325", 1).as_deref(),
-            Some("20260325000001")
-        );
-        assert_eq!(
-            format_order_no("20260325", 999_999).as_deref(),
-            Some("20260325999999")
-        );
+        assert_eq!(format_order_no("20260325", 1).as_deref(), Some("20260325000001"));
+        assert_eq!(format_order_no("20260325", 999_999).as_deref(), Some("20260325999999"));
         assert_eq!(format_order_no("20260325", 1_000_000), None);
         assert_eq!(format_order_no("20260325", 0), None);
     }

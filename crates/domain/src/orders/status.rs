@@ -92,26 +92,15 @@ pub fn transition(from: OrderStatus, action: OrderAction) -> Option<OrderStatus>
     use OrderStatus as S;
     match (from, action) {
         (S::OnHold, A::ReleaseHold) => Some(S::PendingReview),
-        (
-            S::PendingReview,
-            A::Approve {
-                second_review_due: true,
-            },
-        ) => Some(S::PendingSecondReview),
-        (
-            S::PendingReview,
-            A::Approve {
-                second_review_due: false,
-            },
-        ) => Some(S::Approved),
+        (S::PendingReview, A::Approve { second_review_due: true }) => Some(S::PendingSecondReview),
+        (S::PendingReview, A::Approve { second_review_due: false }) => Some(S::Approved),
         (S::PendingSecondReview, A::SecondApprove) => Some(S::Approved),
         (S::OnHold | S::PendingReview | S::PendingSecondReview, A::Reject) => Some(S::Rejected),
         (S::PendingReview | S::PendingSecondReview | S::Approved, A::Hold) => Some(S::OnHold),
         (S::Approved, A::Confirm) => Some(S::Confirmed),
-        (
-            S::OnHold | S::PendingReview | S::PendingSecondReview | S::Approved | S::Confirmed,
-            A::Cancel,
-        ) => Some(S::Cancelled),
+        (S::OnHold | S::PendingReview | S::PendingSecondReview | S::Approved | S::Confirmed, A::Cancel) => {
+            Some(S::Cancelled)
+        }
         _ => None,
     }
 }
@@ -129,20 +118,8 @@ mod tests {
             (S::OnHold, A::ReleaseHold, S::PendingReview),
             (S::OnHold, A::Reject, S::Rejected),
             (S::OnHold, A::Cancel, S::Cancelled),
-            (
-                S::PendingReview,
-                A::Approve {
-                    second_review_due: false,
-                },
-                S::Approved,
-            ),
-            (
-                S::PendingReview,
-                A::Approve {
-                    second_review_due: true,
-                },
-                S::PendingSecondReview,
-            ),
+            (S::PendingReview, A::Approve { second_review_due: false }, S::Approved),
+            (S::PendingReview, A::Approve { second_review_due: true }, S::PendingSecondReview),
             (S::PendingReview, A::Reject, S::Rejected),
             (S::PendingReview, A::Hold, S::OnHold),
             (S::PendingReview, A::Cancel, S::Cancelled),
@@ -157,12 +134,8 @@ mod tests {
         ];
         let actions = [
             A::ReleaseHold,
-            A::Approve {
-                second_review_due: false,
-            },
-            A::Approve {
-                second_review_due: true,
-            },
+            A::Approve { second_review_due: false },
+            A::Approve { second_review_due: true },
             A::SecondApprove,
             A::Reject,
             A::Hold,
@@ -171,10 +144,8 @@ mod tests {
         ];
         for from in S::ALL {
             for action in actions {
-                let expected = allowed
-                    .iter()
-                    .find(|(f, a, _)| *f == from && *a == action)
-                    .map(|(_, _, to)| *to);
+                let expected =
+                    allowed.iter().find(|(f, a, _)| *f == from && *a == action).map(|(_, _, to)| *to);
                 assert_eq!(transition(from, action), expected, "{from:?} + {action:?}");
             }
         }

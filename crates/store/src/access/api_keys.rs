@@ -35,7 +35,8 @@ pub struct NewApiKeyRow<'a> {
     pub created_by: Option<String>,
 }
 
-const COLUMNS: &str = "id, tenant_id, merchant_id, name, role, prefix, created_by, created_at, last_used_at, revoked_at";
+const COLUMNS: &str =
+    "id, tenant_id, merchant_id, name, role, prefix, created_by, created_at, last_used_at, revoked_at";
 
 fn from_row(r: &AnyRow) -> StoreResult<ApiKeyRow> {
     Ok(ApiKeyRow {
@@ -78,15 +79,9 @@ pub async fn insert_in_tx(
 }
 
 /// The key with this hash, revoked or not: for authentication, before the tenant is known.
-pub async fn find_by_hash(
-    conn: &mut AnyConnection,
-    key_hash: &str,
-) -> StoreResult<Option<ApiKeyRow>> {
+pub async fn find_by_hash(conn: &mut AnyConnection, key_hash: &str) -> StoreResult<Option<ApiKeyRow>> {
     let sql = format!("SELECT {COLUMNS} FROM api_keys WHERE key_hash = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(key_hash)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(key_hash).fetch_optional(conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -133,12 +128,14 @@ pub async fn revoke_in_tx(
     id: ApiKeyId,
     now: Millis,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL")
-        .bind(now.0)
-        .bind(tenant_id.to_string())
-        .bind(id.to_string())
-        .execute(conn)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE api_keys SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now.0)
+    .bind(tenant_id.to_string())
+    .bind(id.to_string())
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -164,11 +161,10 @@ pub async fn touch_last_used(
 
 /// Number of active keys of the operator.
 pub async fn count_active(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<i64> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL",
-    )
-    .bind(tenant_id.to_string())
-    .fetch_one(conn)
-    .await?;
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL")
+            .bind(tenant_id.to_string())
+            .fetch_one(conn)
+            .await?;
     Ok(n)
 }

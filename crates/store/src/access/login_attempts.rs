@@ -15,16 +15,14 @@ pub async fn record(
     succeeded: bool,
     at: Millis,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO login_attempts (id, email, ip, succeeded, at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(id.to_string())
-    .bind(email)
-    .bind(ip)
-    .bind(i64::from(succeeded))
-    .bind(at.0)
-    .execute(conn)
-    .await?;
+    sqlx::query("INSERT INTO login_attempts (id, email, ip, succeeded, at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id.to_string())
+        .bind(email)
+        .bind(ip)
+        .bind(i64::from(succeeded))
+        .bind(at.0)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -47,9 +45,6 @@ pub async fn recent_failures(
 
 /// Deletes attempts older than `before`.
 pub async fn purge(conn: &mut AnyConnection, before: Millis) -> StoreResult<u64> {
-    let done = sqlx::query("DELETE FROM login_attempts WHERE at < $1")
-        .bind(before.0)
-        .execute(conn)
-        .await?;
+    let done = sqlx::query("DELETE FROM login_attempts WHERE at < $1").bind(before.0).execute(conn).await?;
     Ok(done.rows_affected())
 }

@@ -23,14 +23,16 @@ pub async fn insert(
     now: Millis,
     expires_at: Millis,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(token_hash)
-        .bind(user_id.to_string())
-        .bind(csrf_token)
-        .bind(now.0)
-        .bind(expires_at.0)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(user_id.to_string())
+    .bind(csrf_token)
+    .bind(now.0)
+    .bind(expires_at.0)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -40,13 +42,12 @@ pub async fn find_live(
     token_hash: &str,
     now: Millis,
 ) -> StoreResult<Option<SessionRow>> {
-    let row = sqlx::query(
-        "SELECT user_id, csrf_token, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
-    )
-    .bind(token_hash)
-    .bind(now.0)
-    .fetch_optional(conn)
-    .await?;
+    let row =
+        sqlx::query("SELECT user_id, csrf_token, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now.0)
+            .fetch_optional(conn)
+            .await?;
     row.map(|r| {
         Ok(SessionRow {
             user_id: parse_id(&r.try_get::<String, _>(0)?, "user id")?,
@@ -59,27 +60,18 @@ pub async fn find_live(
 
 /// Ends a session.
 pub async fn delete(conn: &mut AnyConnection, token_hash: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE id = $1")
-        .bind(token_hash)
-        .execute(conn)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(token_hash).execute(conn).await?;
     Ok(())
 }
 
 /// Ends every session of a user (after deactivation).
 pub async fn delete_for_user(conn: &mut AnyConnection, user_id: UserId) -> StoreResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id.to_string())
-        .execute(conn)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id.to_string()).execute(conn).await?;
     Ok(())
 }
 
 /// Deletes expired sessions.
 pub async fn purge_expired(conn: &mut AnyConnection, now: Millis) -> StoreResult<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now.0)
-        .execute(conn)
-        .await?;
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now.0).execute(conn).await?;
     Ok(done.rows_affected())
 }

@@ -30,8 +30,7 @@ fn from_row(r: &AnyRow) -> StoreResult<TenantRow> {
     Ok(TenantRow {
         id: parse_id(&r.try_get::<String, _>(0)?, "tenant id")?,
         tenant_id: parse_tenant_id(&r.try_get::<String, _>(1)?)?,
-        kind: TenantKind::parse(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("tenant kind {kind}")))?,
+        kind: TenantKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("tenant kind {kind}")))?,
         name: r.try_get(3)?,
         code: r.try_get(4)?,
         timezone: r.try_get(5)?,
@@ -82,20 +81,14 @@ pub async fn get(
 /// A tenant by its id alone: for authentication, before the operator is known.
 pub async fn get_any(conn: &mut AnyConnection, id: TenantId) -> StoreResult<Option<TenantRow>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id.to_string())
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// A tenant by its unique code, across operators (used by the command line).
 pub async fn find_by_code(conn: &mut AnyConnection, code: &str) -> StoreResult<Option<TenantRow>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE code = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(code)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(code).fetch_optional(conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -104,10 +97,7 @@ pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<
     let sql = format!(
         "SELECT {COLUMNS} FROM tenants WHERE tenant_id = $1 ORDER BY CASE WHEN kind = 'operator' THEN 0 ELSE 1 END, name, id"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(tenant_id.to_string())
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant_id.to_string()).fetch_all(conn).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -127,11 +117,10 @@ pub async fn update_settings_in_tx(
 
 /// Number of merchants of the operator.
 pub async fn count_merchants(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<i64> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM tenants WHERE tenant_id = $1 AND kind = 'merchant'",
-    )
-    .bind(tenant_id.to_string())
-    .fetch_one(conn)
-    .await?;
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM tenants WHERE tenant_id = $1 AND kind = 'merchant'")
+            .bind(tenant_id.to_string())
+            .fetch_one(conn)
+            .await?;
     Ok(n)
 }

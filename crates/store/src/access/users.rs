@@ -23,7 +23,8 @@ pub struct UserRow {
     pub last_login_at: Option<Millis>,
 }
 
-const COLUMNS: &str = "id, tenant_id, merchant_id, email, display_name, role, password_hash, active, created_at, last_login_at";
+const COLUMNS: &str =
+    "id, tenant_id, merchant_id, email, display_name, role, password_hash, active, created_at, last_login_at";
 
 fn from_row(r: &AnyRow) -> StoreResult<UserRow> {
     Ok(UserRow {
@@ -70,29 +71,19 @@ pub async fn insert_in_tx(
 /// A user by e-mail, across tenants: sign-in happens before the tenant is known.
 pub async fn find_by_email(conn: &mut AnyConnection, email: &str) -> StoreResult<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(email)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(email).fetch_optional(conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// A user by id alone: for session authentication.
 pub async fn get_any(conn: &mut AnyConnection, id: UserId) -> StoreResult<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id.to_string())
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// One user of the operator `tenant_id`.
-pub async fn get(
-    conn: &mut AnyConnection,
-    tenant_id: TenantId,
-    id: UserId,
-) -> StoreResult<Option<UserRow>> {
+pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, id: UserId) -> StoreResult<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())

@@ -45,16 +45,9 @@ pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<
             let destinations: String = r.try_get(3)?;
             Ok(GoodsRule {
                 code: r.try_get(0)?,
-                trait_: r
-                    .try_get::<Option<String>, _>(1)?
-                    .as_deref()
-                    .and_then(Trait::parse),
+                trait_: r.try_get::<Option<String>, _>(1)?.as_deref().and_then(Trait::parse),
                 hs_prefix: r.try_get(2)?,
-                destinations: destinations
-                    .split(',')
-                    .filter(|d| !d.is_empty())
-                    .map(str::to_string)
-                    .collect(),
+                destinations: destinations.split(',').filter(|d| !d.is_empty()).map(str::to_string).collect(),
                 action: GoodsAction::parse(&action)
                     .ok_or_else(|| StoreError::Corrupt(format!("goods action {action}")))?,
                 message: r.try_get(5)?,
@@ -64,11 +57,7 @@ pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<
 }
 
 /// Deletes the rule with this code; false when there was none.
-pub async fn delete_in_tx(
-    conn: &mut AnyConnection,
-    tenant_id: TenantId,
-    code: &str,
-) -> StoreResult<bool> {
+pub async fn delete_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, code: &str) -> StoreResult<bool> {
     let done = sqlx::query("DELETE FROM goods_rules WHERE tenant_id = $1 AND code = $2")
         .bind(tenant_id.to_string())
         .bind(code)

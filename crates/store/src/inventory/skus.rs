@@ -52,11 +52,7 @@ fn from_row(r: &AnyRow) -> StoreResult<SkuRow> {
 }
 
 fn traits_text(traits: &[Trait]) -> String {
-    traits
-        .iter()
-        .map(|t| t.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
+    traits.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")
 }
 
 /// Inserts a SKU, or updates the one with the same code for the merchant; returns its id.

@@ -166,12 +166,9 @@ pub async fn balances_for(
     tenant_id: TenantId,
     sku_ids: &[String],
 ) -> StoreResult<Vec<BalanceRow>> {
-    let mut sql = Sql::new(
-        "SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances WHERE tenant_id = ",
-    );
-    sql.bind(tenant_id.to_string())
-        .push(" AND sku_id IN ")
-        .bind_list(sku_ids.iter().cloned());
+    let mut sql =
+        Sql::new("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances WHERE tenant_id = ");
+    sql.bind(tenant_id.to_string()).push(" AND sku_id IN ").bind_list(sku_ids.iter().cloned());
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter()
         .map(|r| {
@@ -238,10 +235,9 @@ pub async fn ledger_vs_balances(
     conn: &mut AnyConnection,
 ) -> StoreResult<BTreeMap<(String, String), [i64; 4]>> {
     let mut out: BTreeMap<(String, String), [i64; 4]> = BTreeMap::new();
-    let balances =
-        sqlx::query("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances")
-            .fetch_all(&mut *conn)
-            .await?;
+    let balances = sqlx::query("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances")
+        .fetch_all(&mut *conn)
+        .await?;
     for r in balances {
         let e = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
         e[0] = r.try_get(2)?;

@@ -32,12 +32,7 @@ pub async fn insert_in_tx(
     );
     for (n, (id, a)) in ids.iter().zip(rows).enumerate() {
         sql.push(if n == 0 { "(" } else { ", (" });
-        sql.bind(id.as_str())
-            .push(", ")
-            .bind(tenant_id.to_string())
-            .push(", ")
-            .bind(order_id)
-            .push(", ");
+        sql.bind(id.as_str()).push(", ").bind(tenant_id.to_string()).push(", ").bind(order_id).push(", ");
         sql.bind(i64::from(a.line_no))
             .push(", ")
             .bind(a.sku_id.as_str())
@@ -76,11 +71,7 @@ pub async fn list(
 }
 
 /// Removes an order's allocations (after its stock was released).
-pub async fn delete_in_tx(
-    conn: &mut AnyConnection,
-    tenant_id: TenantId,
-    order_id: &str,
-) -> StoreResult<()> {
+pub async fn delete_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, order_id: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM order_allocations WHERE tenant_id = $1 AND order_id = $2")
         .bind(tenant_id.to_string())
         .bind(order_id)
@@ -97,7 +88,5 @@ pub async fn reserved_totals(conn: &mut AnyConnection) -> StoreResult<Vec<(Strin
     )
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect()
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
 }

@@ -8,11 +8,7 @@ use tradeport_domain::kernel::TenantId;
 use crate::StoreResult;
 
 /// The next serial of `day` for the operator.
-pub async fn next_serial_in_tx(
-    conn: &mut AnyConnection,
-    tenant_id: TenantId,
-    day: &str,
-) -> StoreResult<i64> {
+pub async fn next_serial_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, day: &str) -> StoreResult<i64> {
     let serial: i64 = sqlx::query_scalar(
         "INSERT INTO order_number_counters (tenant_id, day, last_serial) VALUES ($1, $2, 1) \
          ON CONFLICT (tenant_id, day) DO UPDATE SET last_serial = order_number_counters.last_serial + 1 RETURNING last_serial",

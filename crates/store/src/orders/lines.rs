@@ -20,12 +20,7 @@ pub async fn insert_in_tx(
     );
     for (n, (id, l)) in ids.iter().zip(lines).enumerate() {
         sql.push(if n == 0 { "(" } else { ", (" });
-        sql.bind(id.as_str())
-            .push(", ")
-            .bind(tenant_id.to_string())
-            .push(", ")
-            .bind(order_id)
-            .push(", ");
+        sql.bind(id.as_str()).push(", ").bind(tenant_id.to_string()).push(", ").bind(order_id).push(", ");
         sql.bind(i64::from(l.line_no))
             .push(", ")
             .bind(l.sku_id.as_str())

@@ -217,15 +217,13 @@ pub async fn list(
         sql.push(" AND merchant_id = ").bind(m.to_string());
     }
     if !f.statuses.is_empty() {
-        sql.push(" AND status IN ")
-            .bind_list(f.statuses.iter().map(|s| s.as_str()));
+        sql.push(" AND status IN ").bind_list(f.statuses.iter().map(|s| s.as_str()));
     }
     if let Some(c) = &f.channel {
         sql.push(" AND channel = ").bind(c.clone());
     }
     if let Some(c) = &f.country {
-        sql.push(" AND ship_country = ")
-            .bind(c.to_ascii_uppercase());
+        sql.push(" AND ship_country = ").bind(c.to_ascii_uppercase());
     }
     if let Some(t) = f.created_from {
         sql.push(" AND created_at >= ").bind(t.0);
@@ -234,18 +232,11 @@ pub async fn list(
         sql.push(" AND created_at < ").bind(t.0);
     }
     if let Some(text) = f.text.as_ref().filter(|t| !t.trim().is_empty()) {
-        let like = format!(
-            "%{}%",
-            text.trim().to_lowercase().replace(['\\', '%', '_'], "")
-        );
-        sql.push(" AND (LOWER(COALESCE(order_no, '')) LIKE ")
-            .bind(like.clone());
-        sql.push(" OR LOWER(channel_order_id) LIKE ")
-            .bind(like.clone());
+        let like = format!("%{}%", text.trim().to_lowercase().replace(['\\', '%', '_'], ""));
+        sql.push(" AND (LOWER(COALESCE(order_no, '')) LIKE ").bind(like.clone());
+        sql.push(" OR LOWER(channel_order_id) LIKE ").bind(like.clone());
         sql.push(" OR LOWER(buyer_name) LIKE ").bind(like.clone());
-        sql.push(" OR LOWER(buyer_email) LIKE ")
-            .bind(like)
-            .push(")");
+        sql.push(" OR LOWER(buyer_email) LIKE ").bind(like).push(")");
     }
     if !before_id.is_empty() {
         sql.push(" AND id < ").bind(before_id.to_string());
@@ -339,7 +330,5 @@ pub async fn count_by_status(
         .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
         .fetch_all(conn)
         .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect()
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }

@@ -30,10 +30,7 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(components) = openapi.components.as_mut() {
-            let scheme = HttpBuilder::new()
-                .scheme(HttpAuthScheme::Bearer)
-                .bearer_format("tpk_…")
-                .build();
+            let scheme = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("tpk_…").build();
             components.add_security_scheme("api_key", SecurityScheme::Http(scheme));
         }
     }
@@ -41,13 +38,9 @@ impl Modify for BearerAuth {
 
 /// The API router (authenticated, idempotent writes) and its OpenAPI document, with the viewer.
 pub fn router(app: &App) -> Router<App> {
-    let (routes, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(v1::routes())
-        .split_for_parts();
+    let (routes, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(v1::routes()).split_for_parts();
     let routes = routes
         .layer(from_fn_with_state(app.clone(), middleware::idempotency))
         .layer(from_fn_with_state(app.clone(), middleware::require_api_key));
-    Router::new()
-        .merge(routes)
-        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
+    Router::new().merge(routes).merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
 }

@@ -64,17 +64,11 @@ struct UsersPage {
 }
 
 fn role_options() -> Vec<(&'static str, String)> {
-    Role::ALL
-        .iter()
-        .map(|r| (r.as_str(), role_key(*r)))
-        .collect()
+    Role::ALL.iter().map(|r| (r.as_str(), role_key(*r))).collect()
 }
 
 fn tenant_names(tenants: &[TenantView]) -> HashMap<String, String> {
-    tenants
-        .iter()
-        .map(|t| (t.id.to_string(), t.name.clone()))
-        .collect()
+    tenants.iter().map(|t| (t.id.to_string(), t.name.clone())).collect()
 }
 
 async fn users_page(
@@ -85,15 +79,7 @@ async fn users_page(
     notice: Option<String>,
 ) -> Response {
     let p = &user.session.principal;
-    let listing = access::list_users(
-        app,
-        p,
-        &PageRequest {
-            limit: Some(200),
-            cursor: None,
-        },
-    )
-    .await;
+    let listing = access::list_users(app, p, &PageRequest { limit: Some(200), cursor: None }).await;
     let tenants = access::list_tenants(app, p).await;
     let (listing, tenants) = match (listing, tenants) {
         (Ok(l), Ok(t)) => (l, t),
@@ -105,10 +91,7 @@ async fn users_page(
         .into_iter()
         .map(|u| UserLine {
             id: u.id.to_string(),
-            tenant_name: names
-                .get(&u.tenant_id.to_string())
-                .cloned()
-                .unwrap_or_default(),
+            tenant_name: names.get(&u.tenant_id.to_string()).cloned().unwrap_or_default(),
             email: u.email,
             display_name: u.display_name,
             role_key: role_key(u.role),
@@ -149,11 +132,7 @@ pub struct CreateUserForm {
 }
 
 /// POST /users
-pub async fn create_user(
-    State(app): State<App>,
-    user: SignedIn,
-    Form(f): Form<CreateUserForm>,
-) -> Response {
+pub async fn create_user(State(app): State<App>, user: SignedIn, Form(f): Form<CreateUserForm>) -> Response {
     if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
@@ -166,14 +145,7 @@ pub async fn create_user(
     };
     match access::create_user(&app, &user.session.principal, &input).await {
         Ok(_) => {
-            users_page(
-                &app,
-                &user,
-                StatusCode::OK,
-                None,
-                Some(user.t.get("users.created").into()),
-            )
-            .await
+            users_page(&app, &user, StatusCode::OK, None, Some(user.t.get("users.created").into())).await
         }
         Err(e) => users_page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
     }
@@ -242,15 +214,7 @@ async fn api_keys_page(
     new_secret: Option<String>,
 ) -> Response {
     let p = &user.session.principal;
-    let listing = access::list_api_keys(
-        app,
-        p,
-        &PageRequest {
-            limit: Some(200),
-            cursor: None,
-        },
-    )
-    .await;
+    let listing = access::list_api_keys(app, p, &PageRequest { limit: Some(200), cursor: None }).await;
     let tenants = access::list_tenants(app, p).await;
     let (listing, tenants) = match (listing, tenants) {
         (Ok(l), Ok(t)) => (l, t),
@@ -262,10 +226,7 @@ async fn api_keys_page(
         .into_iter()
         .map(|k| KeyLine {
             id: k.id.to_string(),
-            tenant_name: names
-                .get(&k.tenant_id.to_string())
-                .cloned()
-                .unwrap_or_default(),
+            tenant_name: names.get(&k.tenant_id.to_string()).cloned().unwrap_or_default(),
             last_used: format_millis(k.last_used_at, user.t),
             name: k.name,
             prefix: k.prefix,
@@ -278,20 +239,9 @@ async fn api_keys_page(
     } else {
         role_options()
     };
-    let shell_at = if p.is_merchant() {
-        "/api-keys"
-    } else {
-        "/settings"
-    };
-    let page = ApiKeysPage {
-        t: user.t,
-        shell: Shell::new(user, shell_at),
-        keys,
-        tenants,
-        roles,
-        error,
-        new_secret,
-    };
+    let shell_at = if p.is_merchant() { "/api-keys" } else { "/settings" };
+    let page =
+        ApiKeysPage { t: user.t, shell: Shell::new(user, shell_at), keys, tenants, roles, error, new_secret };
     render(user.t, status, &page)
 }
 
@@ -321,11 +271,7 @@ pub async fn create_api_key(
     if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
-    let input = CreateApiKey {
-        tenant_id: f.tenant_id.parse().ok(),
-        name: f.name,
-        role: f.role,
-    };
+    let input = CreateApiKey { tenant_id: f.tenant_id.parse().ok(), name: f.name, role: f.role };
     match access::create_api_key(&app, &user.session.principal, &input).await {
         Ok(created) => api_keys_page(&app, &user, StatusCode::OK, None, Some(created.secret)).await,
         Err(e) => api_keys_page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
@@ -370,11 +316,7 @@ fn settings_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> Response {
-    let can_edit = user
-        .session
-        .principal
-        .role
-        .can(tradeport_domain::access::Permission::ManageSettings);
+    let can_edit = user.session.principal.role.can(tradeport_domain::access::Permission::ManageSettings);
     let page = SettingsPage {
         t: user.t,
         shell: Shell::new(user, "/settings"),
@@ -420,11 +362,7 @@ pub struct SettingsForm {
 }
 
 /// POST /settings
-pub async fn save_settings(
-    State(app): State<App>,
-    user: SignedIn,
-    Form(f): Form<SettingsForm>,
-) -> Response {
+pub async fn save_settings(State(app): State<App>, user: SignedIn, Form(f): Form<SettingsForm>) -> Response {
     if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
@@ -441,18 +379,11 @@ pub async fn save_settings(
         "allocation_policy": f.allocation_policy,
         "shortage_policy": f.shortage_policy,
     });
-    let shown = TenantSettings {
-        default_locale: f.default_locale.clone(),
-        ..Default::default()
-    };
+    let shown = TenantSettings { default_locale: f.default_locale.clone(), ..Default::default() };
     match access::update_settings(&app, &user.session.principal, patch).await {
-        Ok(saved) => settings_page(
-            &user,
-            StatusCode::OK,
-            saved,
-            None,
-            Some(user.t.get("settings.saved").into()),
-        ),
+        Ok(saved) => {
+            settings_page(&user, StatusCode::OK, saved, None, Some(user.t.get("settings.saved").into()))
+        }
         Err(e) => settings_page(&user, status_of(&e), shown, Some(explain(&e)), None),
     }
 }

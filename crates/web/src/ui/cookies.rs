@@ -28,25 +28,16 @@ fn behind_tls(headers: &HeaderMap) -> bool {
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure behind TLS; `max_age` 0 deletes.
 pub fn set(request_headers: &HeaderMap, name: &str, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if behind_tls(request_headers) {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie =
-        format!("{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Lax{secure}");
-    HeaderValue::from_str(&cookie)
-        .unwrap_or_else(|_| HeaderValue::from_static("invalid=1; Max-Age=0"))
+    let secure = if behind_tls(request_headers) { "; Secure" } else { "" };
+    let cookie = format!("{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Lax{secure}");
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("invalid=1; Max-Age=0"))
 }
 
 /// Compares two tokens in time independent of where they differ.
 pub fn tokens_match(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && !a.is_empty()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+        && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
@@ -56,10 +47,7 @@ mod tests {
     #[test]
     fn reads_one_cookie_among_many() {
         let mut h = HeaderMap::new();
-        h.insert(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; tp_session=abc; tp_lang=zh-CN"),
-        );
+        h.insert(header::COOKIE, HeaderValue::from_static("a=1; tp_session=abc; tp_lang=zh-CN"));
         assert_eq!(get(&h, SESSION), Some("abc"));
         assert_eq!(get(&h, LANG), Some("zh-CN"));
         assert_eq!(get(&h, "missing"), None);
@@ -68,12 +56,7 @@ mod tests {
     #[test]
     fn cookies_are_secure_only_behind_tls() {
         let mut h = HeaderMap::new();
-        assert!(
-            !set(&h, SESSION, "x", 60)
-                .to_str()
-                .unwrap()
-                .contains("Secure")
-        );
+        assert!(!set(&h, SESSION, "x", 60).to_str().unwrap().contains("Secure"));
         h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
         let v = set(&h, SESSION, "x", 60);
         let v = v.to_str().unwrap();

@@ -7,10 +7,7 @@ use std::sync::OnceLock;
 /// The languages of the UI; the first is the fallback.
 pub const LOCALES: [&str; 2] = ["en", "zh-CN"];
 
-const FILES: [&str; 2] = [
-    include_str!("../../locales/en.txt"),
-    include_str!("../../locales/zh-CN.txt"),
-];
+const FILES: [&str; 2] = [include_str!("../../locales/en.txt"), include_str!("../../locales/zh-CN.txt")];
 
 fn parse(text: &str) -> HashMap<&str, &str> {
     text.lines()
@@ -36,14 +33,8 @@ pub struct Tr {
 impl Tr {
     /// The catalogue for `locale`, or English.
     pub fn for_locale(locale: &str) -> Self {
-        let index = LOCALES
-            .iter()
-            .position(|l| l.eq_ignore_ascii_case(locale))
-            .unwrap_or(0);
-        Self {
-            locale: LOCALES[index],
-            index,
-        }
+        let index = LOCALES.iter().position(|l| l.eq_ignore_ascii_case(locale)).unwrap_or(0);
+        Self { locale: LOCALES[index], index }
     }
 
     /// The string for `key`; the key itself if missing (a test keeps the catalogues complete).
@@ -63,11 +54,7 @@ impl Tr {
 }
 
 /// Picks the locale: the `tp_lang` cookie, then the operator's default, then Accept-Language.
-pub fn choose(
-    cookie: Option<&str>,
-    operator_default: Option<&str>,
-    accept_language: Option<&str>,
-) -> Tr {
+pub fn choose(cookie: Option<&str>, operator_default: Option<&str>, accept_language: Option<&str>) -> Tr {
     if let Some(l) = cookie.filter(|l| LOCALES.contains(l)) {
         return Tr::for_locale(l);
     }
@@ -121,10 +108,7 @@ mod tests {
     fn the_cookie_wins_then_the_operator_then_the_browser() {
         assert_eq!(choose(Some("zh-CN"), Some("en"), None).locale, "zh-CN");
         assert_eq!(choose(None, Some("zh-CN"), Some("en-GB")).locale, "zh-CN");
-        assert_eq!(
-            choose(Some("xx"), None, Some("zh-TW,zh;q=0.9")).locale,
-            "zh-CN"
-        );
+        assert_eq!(choose(Some("xx"), None, Some("zh-TW,zh;q=0.9")).locale, "zh-CN");
         assert_eq!(choose(None, None, None).locale, "en");
         assert_eq!(Tr::for_locale("zh-CN").get("nav.orders"), "订单");
         assert_eq!(

@@ -37,10 +37,7 @@ async fn page(
     notice: Option<String>,
 ) -> Response {
     let p = &user.session.principal;
-    let all = PageRequest {
-        limit: Some(200),
-        cursor: None,
-    };
+    let all = PageRequest { limit: Some(200), cursor: None };
     let (balances, skus, warehouses) = match (
         inventory::list_balances(app, p).await,
         inventory::list_skus(app, p, None, &all).await,
@@ -92,16 +89,7 @@ pub async fn adjust(State(app): State<App>, user: SignedIn, Form(f): Form<Adjust
         reason: f.reason,
     };
     match inventory::adjust_stock(&app, &user.session.principal, &a).await {
-        Ok(_) => {
-            page(
-                &app,
-                &user,
-                StatusCode::OK,
-                None,
-                Some(user.t.get("inventory.saved").into()),
-            )
-            .await
-        }
+        Ok(_) => page(&app, &user, StatusCode::OK, None, Some(user.t.get("inventory.saved").into())).await,
         Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
     }
 }
@@ -122,25 +110,13 @@ pub async fn import(State(app): State<App>, user: SignedIn, Form(f): Form<Import
     let merchant = Some(f.merchant_id.as_str()).filter(|m| !m.is_empty());
     match inventory::import_skus_csv(&app, &user.session.principal, merchant, &f.csv).await {
         Ok(r) if r.errors.is_empty() => {
-            let notice = user
-                .t
-                .fill("inventory.imported", "count", &r.saved.to_string());
+            let notice = user.t.fill("inventory.imported", "count", &r.saved.to_string());
             page(&app, &user, StatusCode::OK, None, Some(notice)).await
         }
         Ok(r) => {
-            let problems: Vec<String> = r
-                .errors
-                .iter()
-                .map(|e| format!("row {} {}: {}", e.row, e.field, e.message))
-                .collect();
-            page(
-                &app,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(problems.join("; ")),
-                None,
-            )
-            .await
+            let problems: Vec<String> =
+                r.errors.iter().map(|e| format!("row {} {}: {}", e.row, e.field, e.message)).collect();
+            page(&app, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(problems.join("; ")), None).await
         }
         Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
     }

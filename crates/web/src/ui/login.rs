@@ -46,33 +46,17 @@ fn login_page(
     let csrf_token = cookies::get(headers, cookies::LOGIN_CSRF)
         .filter(|c| c.len() == 48)
         .map_or_else(new_form_token, str::to_string);
-    let mut response = render(
-        t,
-        status,
-        &LoginPage {
-            t,
-            csrf_token: csrf_token.clone(),
-            next,
-            email,
-            error,
-        },
-    );
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::set(headers, cookies::LOGIN_CSRF, &csrf_token, 3600),
-    );
+    let mut response =
+        render(t, status, &LoginPage { t, csrf_token: csrf_token.clone(), next, email, error });
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, cookies::set(headers, cookies::LOGIN_CSRF, &csrf_token, 3600));
     response
 }
 
 /// GET /login
 pub async fn form(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
-    login_page(
-        &headers,
-        StatusCode::OK,
-        safe_next(q.next.as_deref()),
-        String::new(),
-        None,
-    )
+    login_page(&headers, StatusCode::OK, safe_next(q.next.as_deref()), String::new(), None)
 }
 
 #[derive(Deserialize)]
@@ -97,53 +81,24 @@ pub async fn submit(
     let t = request_language(&headers);
     let cookie_token = cookies::get(&headers, cookies::LOGIN_CSRF).unwrap_or("");
     if !cookies::tokens_match(cookie_token, &form.csrf_token) {
-        return message_page(
-            t,
-            StatusCode::FORBIDDEN,
-            "error.forbidden_title",
-            t.get("login.csrf"),
-        );
+        return message_page(t, StatusCode::FORBIDDEN, "error.forbidden_title", t.get("login.csrf"));
     }
     let next = safe_next(Some(&form.next));
-    match tradeport_app::access::sign_in(&app, &form.email, &form.password, &peer.ip().to_string())
-        .await
-    {
+    match tradeport_app::access::sign_in(&app, &form.email, &form.password, &peer.ip().to_string()).await {
         Ok(signed_in) => {
             let mut response = Redirect::to(&next).into_response();
-            let cookie = cookies::set(
-                &headers,
-                cookies::SESSION,
-                &signed_in.session_token,
-                signed_in.max_age_secs,
-            );
+            let cookie =
+                cookies::set(&headers, cookies::SESSION, &signed_in.session_token, signed_in.max_age_secs);
             response.headers_mut().append(header::SET_COOKIE, cookie);
             response
         }
-        Err(AppError::Access(AccessError::Throttled {
-            retry_after_minutes,
-        })) => {
-            let message = t.fill(
-                "login.throttled",
-                "minutes",
-                &retry_after_minutes.to_string(),
-            );
-            login_page(
-                &headers,
-                StatusCode::TOO_MANY_REQUESTS,
-                next,
-                form.email,
-                Some(message),
-            )
+        Err(AppError::Access(AccessError::Throttled { retry_after_minutes })) => {
+            let message = t.fill("login.throttled", "minutes", &retry_after_minutes.to_string());
+            login_page(&headers, StatusCode::TOO_MANY_REQUESTS, next, form.email, Some(message))
         }
         Err(AppError::Access(AccessError::BadCredentials)) => {
             let message = t.get("login.bad_credentials").to_string();
-            login_page(
-                &headers,
-                StatusCode::UNAUTHORIZED,
-                next,
-                form.email,
-                Some(message),
-            )
+            login_page(&headers, StatusCode::UNAUTHORIZED, next, form.email, Some(message))
         }
         Err(e) => crate::error::ApiError::from(e).into_response(),
     }
@@ -171,10 +126,7 @@ pub async fn logout(
         return crate::error::ApiError::from(e).into_response();
     }
     let mut response = Redirect::to("/login").into_response();
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::set(&headers, cookies::SESSION, "", 0),
-    );
+    response.headers_mut().append(header::SET_COOKIE, cookies::set(&headers, cookies::SESSION, "", 0));
     response
 }
 
@@ -189,15 +141,11 @@ pub async fn switch_language(headers: HeaderMap, Query(q): Query<LangQuery>) -> 
     let back = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| {
-            r.find("://")
-                .and_then(|i| r[i + 3..].find('/').map(|j| &r[i + 3 + j..]))
-        })
+        .and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| &r[i + 3 + j..])))
         .map_or_else(|| "/".to_string(), |p| safe_next(Some(p)));
     let mut response = Redirect::to(&back).into_response();
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::set(&headers, cookies::LANG, t.locale, 365 * 24 * 3600),
-    );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, cookies::set(&headers, cookies::LANG, t.locale, 365 * 24 * 3600));
     response
 }

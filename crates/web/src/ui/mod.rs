@@ -34,35 +34,20 @@ pub fn router() -> Router<App> {
         .route("/logout", post(login::logout))
         .route("/lang", get(login::switch_language))
         .route("/", get(access_pages::dashboard))
-        .route(
-            "/users",
-            get(access_pages::users).post(access_pages::create_user),
-        )
+        .route("/users", get(access_pages::users).post(access_pages::create_user))
         .route("/users/{id}/{action}", post(access_pages::toggle_user))
-        .route(
-            "/api-keys",
-            get(access_pages::api_keys).post(access_pages::create_api_key),
-        )
+        .route("/api-keys", get(access_pages::api_keys).post(access_pages::create_api_key))
         .route("/api-keys/{id}/revoke", post(access_pages::revoke_api_key))
-        .route(
-            "/settings",
-            get(access_pages::settings).post(access_pages::save_settings),
-        )
+        .route("/settings", get(access_pages::settings).post(access_pages::save_settings))
         .route("/orders", get(order_pages::list))
         .route("/orders/export.csv", get(order_pages::export))
-        .route(
-            "/orders/new",
-            get(order_entry::form).post(order_entry::submit),
-        )
+        .route("/orders/new", get(order_entry::form).post(order_entry::submit))
         .route("/orders/bulk-approve", post(order_pages::bulk))
         .route("/orders/queue/{queue}", get(order_pages::queue))
         .route("/orders/{id}", get(order_pages::detail))
         .route("/orders/{id}/act", post(order_pages::act))
         .route("/orders/{id}/confirmation", get(order_pages::confirmation))
-        .route(
-            "/orders/{id}/confirmation.pdf",
-            get(order_pages::confirmation_pdf),
-        )
+        .route("/orders/{id}/confirmation.pdf", get(order_pages::confirmation_pdf))
         .route("/inventory", get(inventory_pages::show))
         .route("/inventory/adjust", post(inventory_pages::adjust))
         .route("/inventory/import", post(inventory_pages::import))
@@ -70,9 +55,7 @@ pub fn router() -> Router<App> {
 
 /// The language of a request without a session.
 pub fn request_language(headers: &axum::http::HeaderMap) -> Tr {
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     i18n::choose(cookies::get(headers, cookies::LANG), None, accept)
 }
 
@@ -86,11 +69,7 @@ struct MessagePage<'a> {
 
 /// A plain page with one message and a status.
 pub fn message_page(t: Tr, status: StatusCode, title_key: &str, message: &str) -> Response {
-    let page = MessagePage {
-        t,
-        title: t.get(title_key),
-        message,
-    };
+    let page = MessagePage { t, title: t.get(title_key), message };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, message.to_string()).into_response(),
@@ -100,12 +79,7 @@ pub fn message_page(t: Tr, status: StatusCode, title_key: &str, message: &str) -
 /// The HTML 404 page.
 pub fn not_found_page(req: &Request) -> Response {
     let t = request_language(req.headers());
-    message_page(
-        t,
-        StatusCode::NOT_FOUND,
-        "error.not_found_title",
-        t.get("error.not_found"),
-    )
+    message_page(t, StatusCode::NOT_FOUND, "error.not_found_title", t.get("error.not_found"))
 }
 
 /// A signed-in user with the language they read; pages that need one send others to sign in.
@@ -125,18 +99,10 @@ impl FromRequestParts<App> for SignedIn {
         let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else {
             return Err(to_login());
         };
-        let session = authenticate_session(app, token)
-            .await
-            .map_err(|_| to_login())?;
-        let accept = parts
-            .headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok());
-        let t = i18n::choose(
-            cookies::get(&parts.headers, cookies::LANG),
-            Some(&session.default_locale),
-            accept,
-        );
+        let session = authenticate_session(app, token).await.map_err(|_| to_login())?;
+        let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        let t =
+            i18n::choose(cookies::get(&parts.headers, cookies::LANG), Some(&session.default_locale), accept);
         Ok(Self { session, t })
     }
 }
@@ -146,12 +112,7 @@ impl SignedIn {
     pub fn refuse_bad_csrf(&self, submitted: &str) -> Option<Response> {
         let refuse = !cookies::tokens_match(submitted, &self.session.csrf_token);
         refuse.then(|| {
-            message_page(
-                self.t,
-                StatusCode::FORBIDDEN,
-                "error.forbidden_title",
-                self.t.get("error.csrf"),
-            )
+            message_page(self.t, StatusCode::FORBIDDEN, "error.forbidden_title", self.t.get("error.csrf"))
         })
     }
 }
@@ -174,12 +135,7 @@ pub fn render(t: Tr, status: StatusCode, page: &impl Template) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template rendering failed");
-            message_page(
-                t,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error.forbidden_title",
-                "internal error",
-            )
+            message_page(t, StatusCode::INTERNAL_SERVER_ERROR, "error.forbidden_title", "internal error")
         }
     }
 }
@@ -190,11 +146,7 @@ pub fn explain(e: &tradeport_app::AppError) -> String {
     if fields.is_empty() {
         e.to_string()
     } else {
-        fields
-            .iter()
-            .map(|f| f.message.as_str())
-            .collect::<Vec<_>>()
-            .join("; ")
+        fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ")
     }
 }
 
@@ -224,9 +176,7 @@ pub async fn merchant_options(
     if p.is_merchant() {
         return Vec::new();
     }
-    let tenants = tradeport_app::access::list_tenants(app, p)
-        .await
-        .unwrap_or_default();
+    let tenants = tradeport_app::access::list_tenants(app, p).await.unwrap_or_default();
     tenants
         .into_iter()
         .filter(|t| t.kind == tradeport_domain::access::TenantKind::Merchant)

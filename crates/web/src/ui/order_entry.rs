@@ -79,11 +79,7 @@ impl EntryForm {
     fn to_input(&self) -> OrderInput {
         // A number that cannot be read becomes -1, which validation refuses naming the field.
         let number = |v: &str| {
-            if v.trim().is_empty() {
-                0
-            } else {
-                v.trim().parse::<i64>().unwrap_or(-1)
-            }
+            if v.trim().is_empty() { 0 } else { v.trim().parse::<i64>().unwrap_or(-1) }
         };
         let lines = (0..3)
             .map(|n: usize| n.to_string())
@@ -149,14 +145,8 @@ async fn entry_page(
     errors: Vec<(String, String)>,
 ) -> Response {
     let merchants = super::merchant_options(app, &user.session.principal).await;
-    let page = EntryPage {
-        t: user.t,
-        shell: Shell::new(user, "/orders"),
-        f,
-        merchants,
-        channels: CHANNELS,
-        errors,
-    };
+    let page =
+        EntryPage { t: user.t, shell: Shell::new(user, "/orders"), f, merchants, channels: CHANNELS, errors };
     render(user.t, status, &page)
 }
 
@@ -184,10 +174,7 @@ pub async fn submit(State(app): State<App>, user: SignedIn, Form(f): Form<EntryF
             let errors = if e.fields().is_empty() {
                 vec![("order".to_string(), e.to_string())]
             } else {
-                e.fields()
-                    .iter()
-                    .map(|f| (f.field.clone(), f.message.clone()))
-                    .collect()
+                e.fields().iter().map(|f| (f.field.clone(), f.message.clone())).collect()
             };
             let status = if matches!(e, AppError::Invalid(_)) {
                 StatusCode::UNPROCESSABLE_ENTITY

@@ -64,10 +64,7 @@ fn money(currency: &str, minor: i64) -> String {
 }
 
 fn status_options() -> Vec<(&'static str, String)> {
-    OrderStatus::ALL
-        .iter()
-        .map(|s| (s.as_str(), format!("status.{}", s.as_str())))
-        .collect()
+    OrderStatus::ALL.iter().map(|s| (s.as_str(), format!("status.{}", s.as_str()))).collect()
 }
 
 #[derive(Deserialize, Default)]
@@ -98,13 +95,7 @@ impl ListParams {
     }
 }
 
-async fn orders_page(
-    app: &App,
-    user: &SignedIn,
-    p: &ListParams,
-    raw: &str,
-    queue: Option<&str>,
-) -> Response {
+async fn orders_page(app: &App, user: &SignedIn, p: &ListParams, raw: &str, queue: Option<&str>) -> Response {
     let (title_key, statuses) = match queue {
         Some("first") => ("orders.queue_first", "pending_review"),
         Some("second") => ("orders.queue_second", "pending_second_review"),
@@ -125,10 +116,7 @@ async fn orders_page(
         .iter()
         .map(|o| OrderLine {
             id: o.id.clone(),
-            number: o
-                .order_no
-                .clone()
-                .unwrap_or_else(|| o.channel_order_id.clone()),
+            number: o.order_no.clone().unwrap_or_else(|| o.channel_order_id.clone()),
             channel: o.channel.clone(),
             buyer: o.buyer_name.clone(),
             country: o.ship_country.clone(),
@@ -198,19 +186,12 @@ pub async fn queue(
 }
 
 /// GET /orders/export.csv
-pub async fn export(
-    State(app): State<App>,
-    user: SignedIn,
-    Query(p): Query<ListParams>,
-) -> Response {
+pub async fn export(State(app): State<App>, user: SignedIn, Query(p): Query<ListParams>) -> Response {
     match orders::export_orders_csv(&app, &user.session.principal, &p.query()).await {
         Ok(csv) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"orders.csv\"",
-                ),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"orders.csv\""),
             ],
             csv,
         )
@@ -253,30 +234,17 @@ async fn detail_page(
         Err(e) => return refused(user, &e),
     };
     let a = &o.shipping_address;
-    let address = [
-        &a.name,
-        &a.company,
-        &a.line1,
-        &a.line2,
-        &a.city,
-        &a.state,
-        &a.postcode,
-        &a.country,
-    ]
-    .iter()
-    .filter(|s| !s.trim().is_empty())
-    .map(|s| s.as_str())
-    .collect::<Vec<_>>()
-    .join(", ");
+    let address = [&a.name, &a.company, &a.line1, &a.line2, &a.city, &a.state, &a.postcode, &a.country]
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let events = o
         .events
         .iter()
         .map(|e| {
-            let who = format!(
-                "{} {}",
-                e.actor_kind,
-                e.actor_id.clone().unwrap_or_default()
-            );
+            let who = format!("{} {}", e.actor_kind, e.actor_id.clone().unwrap_or_default());
             (
                 format_millis(Some(Millis(e.at)), user.t),
                 e.kind.clone(),
@@ -288,11 +256,7 @@ async fn detail_page(
     let page = OrderDetailPage {
         t: user.t,
         shell: Shell::new(user, "/orders"),
-        number: o
-            .summary
-            .order_no
-            .clone()
-            .unwrap_or_else(|| o.summary.channel_order_id.clone()),
+        number: o.summary.order_no.clone().unwrap_or_else(|| o.summary.channel_order_id.clone()),
         status_key: format!("status.{}", o.summary.status),
         address,
         events,
@@ -334,16 +298,7 @@ pub async fn act(
     };
     let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
     let warehouse = Some(f.warehouse_id.as_str()).filter(|w| !w.is_empty());
-    match orders::review_order(
-        &app,
-        &user.session.principal,
-        &id,
-        action,
-        reason,
-        warehouse,
-    )
-    .await
-    {
+    match orders::review_order(&app, &user.session.principal, &id, action, reason, warehouse).await {
         Ok(_) => Redirect::to(&safe_back(&f.back, &id)).into_response(),
         Err(e) => detail_page(&app, &user, &id, super::status_of(&e), Some(explain(&e))).await,
     }
@@ -379,13 +334,8 @@ pub async fn bulk(State(app): State<App>, user: SignedIn, body: String) -> Respo
         Ok(results) => {
             let ok = results.iter().filter(|r| r.error.is_none()).count();
             let notice = user.t.fill("orders.bulk_done", "count", &ok.to_string());
-            let back = if back.starts_with("/orders") {
-                back
-            } else {
-                "/orders/queue/first".into()
-            };
-            Redirect::to(&format!("{back}?notice={}", super::percent_encode(&notice)))
-                .into_response()
+            let back = if back.starts_with("/orders") { back } else { "/orders/queue/first".into() };
+            Redirect::to(&format!("{back}?notice={}", super::percent_encode(&notice))).into_response()
         }
         Err(e) => refused(&user, &e),
     }
@@ -421,36 +371,19 @@ struct ConfirmationPage {
 }
 
 /// GET /orders/{id}/confirmation
-pub async fn confirmation(
-    State(app): State<App>,
-    user: SignedIn,
-    Path(id): Path<String>,
-) -> Response {
+pub async fn confirmation(State(app): State<App>, user: SignedIn, Path(id): Path<String>) -> Response {
     match orders::confirmation_document(&app, &user.session.principal, &id).await {
         Ok(d) => {
             let confirmed = format_millis(Some(Millis(d.confirmed_at)), user.t);
             let dispatch = format_millis(Some(Millis(d.estimated_dispatch_at)), user.t);
-            render(
-                user.t,
-                StatusCode::OK,
-                &ConfirmationPage {
-                    t: user.t,
-                    d,
-                    confirmed,
-                    dispatch,
-                },
-            )
+            render(user.t, StatusCode::OK, &ConfirmationPage { t: user.t, d, confirmed, dispatch })
         }
         Err(e) => refused(&user, &e),
     }
 }
 
 /// GET /orders/{id}/confirmation.pdf
-pub async fn confirmation_pdf(
-    State(app): State<App>,
-    user: SignedIn,
-    Path(id): Path<String>,
-) -> Response {
+pub async fn confirmation_pdf(State(app): State<App>, user: SignedIn, Path(id): Path<String>) -> Response {
     match orders::confirmation_document(&app, &user.session.principal, &id).await {
         Ok(d) => ([(header::CONTENT_TYPE, "application/pdf")], d.to_pdf()).into_response(),
         Err(e) => refused(&user, &e),

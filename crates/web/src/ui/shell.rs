@@ -31,13 +31,8 @@ impl Shell {
     /// The frame for `user`, with the entry at `current` marked.
     pub fn new(user: &SignedIn, current: &str) -> Self {
         let p = &user.session.principal;
-        let settings_ready =
-            p.role.can(Permission::ViewSettings) || p.role.can(Permission::ManageApiKeys);
-        let settings_href = if p.role.can(Permission::ViewSettings) {
-            "/settings"
-        } else {
-            "/api-keys"
-        };
+        let settings_ready = p.role.can(Permission::ViewSettings) || p.role.can(Permission::ManageApiKeys);
+        let settings_href = if p.role.can(Permission::ViewSettings) { "/settings" } else { "/api-keys" };
         let entries = [
             ("nav.dashboard", "/", true),
             ("nav.orders", "/orders", true),
@@ -51,12 +46,7 @@ impl Shell {
         ];
         let nav = entries
             .into_iter()
-            .map(|(key, href, ready)| NavItem {
-                key,
-                href,
-                ready,
-                active: href == current,
-            })
+            .map(|(key, href, ready)| NavItem { key, href, ready, active: href == current })
             .collect();
         Self {
             user_name: user.session.user.display_name.clone(),

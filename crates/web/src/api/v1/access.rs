@@ -55,10 +55,7 @@ struct PageQuery {
 
 impl From<PageQuery> for PageRequest {
     fn from(q: PageQuery) -> Self {
-        Self {
-            limit: q.limit,
-            cursor: q.cursor,
-        }
+        Self { limit: q.limit, cursor: q.cursor }
     }
 }
 
@@ -142,9 +139,7 @@ async fn dashboard(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<Dash
     description = "Staff see their operator and its merchants; a merchant sees itself.",
     responses((status = 200, body = TenantList), (status = 401, body = ErrorBody)))]
 async fn list_tenants(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<TenantList>> {
-    Ok(Json(TenantList {
-        items: access::list_tenants(&app, &p).await?,
-    }))
+    Ok(Json(TenantList { items: access::list_tenants(&app, &p).await? }))
 }
 
 #[utoipa::path(post, path = "/api/v1/tenants", tag = "access", description = "Creates a merchant. Admins only.",
@@ -155,15 +150,8 @@ async fn create_merchant(
     Auth(p): Auth,
     ApiJson(body): ApiJson<CreateMerchantRequest>,
 ) -> ApiResult<(StatusCode, Json<TenantView>)> {
-    let input = CreateTenant {
-        name: body.name,
-        code: body.code,
-        timezone: body.timezone,
-    };
-    Ok((
-        StatusCode::CREATED,
-        Json(access::create_merchant(&app, &p, &input).await?),
-    ))
+    let input = CreateTenant { name: body.name, code: body.code, timezone: body.timezone };
+    Ok((StatusCode::CREATED, Json(access::create_merchant(&app, &p, &input).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/tenants/{id}", tag = "access", params(("id" = String, Path)),
@@ -173,9 +161,7 @@ async fn get_tenant(
     Auth(p): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<TenantView>> {
-    Ok(Json(
-        access::get_tenant(&app, &p, parse_id(&id, "tenant")?).await?,
-    ))
+    Ok(Json(access::get_tenant(&app, &p, parse_id(&id, "tenant")?).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "access", params(PageQuery), description = "Admins only.",
@@ -202,10 +188,7 @@ async fn create_user(
         role: body.role,
         password: body.password,
     };
-    Ok((
-        StatusCode::CREATED,
-        Json(access::create_user(&app, &p, &input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(access::create_user(&app, &p, &input).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/activate", tag = "access", params(("id" = String, Path)),
@@ -249,15 +232,9 @@ async fn create_api_key(
     Auth(p): Auth,
     ApiJson(body): ApiJson<CreateApiKeyRequest>,
 ) -> ApiResult<(StatusCode, Json<CreatedApiKey>)> {
-    let input = CreateApiKey {
-        tenant_id: optional_tenant(body.tenant_id)?,
-        name: body.name,
-        role: body.role,
-    };
-    Ok((
-        StatusCode::CREATED,
-        Json(access::create_api_key(&app, &p, &input).await?),
-    ))
+    let input =
+        CreateApiKey { tenant_id: optional_tenant(body.tenant_id)?, name: body.name, role: body.role };
+    Ok((StatusCode::CREATED, Json(access::create_api_key(&app, &p, &input).await?)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "access", params(("id" = String, Path)),

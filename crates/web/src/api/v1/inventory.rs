@@ -56,13 +56,8 @@ async fn list_skus(
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<MerchantPage>,
 ) -> ApiResult<Json<Page<SkuView>>> {
-    let page = PageRequest {
-        limit: q.limit,
-        cursor: q.cursor,
-    };
-    Ok(Json(
-        inventory::list_skus(&app, &p, q.merchant_id.as_deref(), &page).await?,
-    ))
+    let page = PageRequest { limit: q.limit, cursor: q.cursor };
+    Ok(Json(inventory::list_skus(&app, &p, q.merchant_id.as_deref(), &page).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/skus", tag = "inventory", params(MerchantPage), request_body = Object,
@@ -76,9 +71,7 @@ async fn upsert_sku(
     ApiQuery(q): ApiQuery<MerchantPage>,
     ApiJson(body): ApiJson<SkuInput>,
 ) -> ApiResult<Json<SkuView>> {
-    Ok(Json(
-        inventory::upsert_sku(&app, &p, q.merchant_id.as_deref(), &body).await?,
-    ))
+    Ok(Json(inventory::upsert_sku(&app, &p, q.merchant_id.as_deref(), &body).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/skus/import", tag = "inventory", params(MerchantPage), request_body(content = String, content_type = "text/csv"),
@@ -93,22 +86,13 @@ async fn import_skus(
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
     let report = inventory::import_skus_csv(&app, &p, q.merchant_id.as_deref(), &body).await?;
-    let status = if report.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Json(report)))
 }
 
 #[utoipa::path(get, path = "/api/v1/warehouses", tag = "inventory", responses((status = 200, body = Items<WarehouseView>)))]
-async fn list_warehouses(
-    State(app): State<App>,
-    Auth(p): Auth,
-) -> ApiResult<Json<Items<WarehouseView>>> {
-    Ok(Json(Items {
-        items: inventory::list_warehouses(&app, &p).await?,
-    }))
+async fn list_warehouses(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<Items<WarehouseView>>> {
+    Ok(Json(Items { items: inventory::list_warehouses(&app, &p).await? }))
 }
 
 #[utoipa::path(post, path = "/api/v1/warehouses", tag = "inventory", request_body = CreateWarehouse, description = "Admins only.",
@@ -118,18 +102,13 @@ async fn create_warehouse(
     Auth(p): Auth,
     ApiJson(body): ApiJson<CreateWarehouse>,
 ) -> ApiResult<(StatusCode, Json<WarehouseView>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(inventory::create_warehouse(&app, &p, &body).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(inventory::create_warehouse(&app, &p, &body).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/stock", tag = "inventory", description = "On hand, reserved and available per SKU and warehouse.",
     responses((status = 200, body = Items<BalanceView>)))]
 async fn list_stock(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<Items<BalanceView>>> {
-    Ok(Json(Items {
-        items: inventory::list_balances(&app, &p).await?,
-    }))
+    Ok(Json(Items { items: inventory::list_balances(&app, &p).await? }))
 }
 
 #[utoipa::path(post, path = "/api/v1/stock/adjustments", tag = "inventory", request_body = StockAdjustment,
@@ -144,13 +123,8 @@ async fn adjust_stock(
 }
 
 #[utoipa::path(get, path = "/api/v1/goods-rules", tag = "inventory", responses((status = 200, body = Object)))]
-async fn list_goods_rules(
-    State(app): State<App>,
-    Auth(p): Auth,
-) -> ApiResult<Json<serde_json::Value>> {
-    Ok(Json(
-        serde_json::json!({ "items": inventory::list_goods_rules(&app, &p).await? }),
-    ))
+async fn list_goods_rules(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(serde_json::json!({ "items": inventory::list_goods_rules(&app, &p).await? })))
 }
 
 #[utoipa::path(post, path = "/api/v1/goods-rules", tag = "inventory", request_body = Object,
@@ -161,10 +135,7 @@ async fn add_goods_rule(
     Auth(p): Auth,
     ApiJson(body): ApiJson<GoodsRule>,
 ) -> ApiResult<(StatusCode, Json<GoodsRule>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(inventory::add_goods_rule(&app, &p, body).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(inventory::add_goods_rule(&app, &p, body).await?)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/goods-rules/{code}", tag = "inventory", params(("code" = String, Path)),

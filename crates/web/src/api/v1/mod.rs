@@ -9,8 +9,5 @@ use utoipa_axum::router::OpenApiRouter;
 
 /// Every v1 route.
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new()
-        .merge(access::routes())
-        .merge(inventory::routes())
-        .merge(orders::routes())
+    OpenApiRouter::new().merge(access::routes()).merge(inventory::routes()).merge(orders::routes())
 }

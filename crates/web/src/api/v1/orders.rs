@@ -7,8 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tradeport_app::orders::{
-    self, AddressChange, BulkResult, OrderQuery, OrderSummary, OrderView, ReviewAction,
-    ServiceChange,
+    self, AddressChange, BulkResult, OrderQuery, OrderSummary, OrderView, ReviewAction, ServiceChange,
 };
 use tradeport_app::{App, Page};
 use tradeport_domain::orders::OrderInput;
@@ -68,11 +67,7 @@ async fn create_order(
     ApiJson(body): ApiJson<OrderInput>,
 ) -> ApiResult<(StatusCode, Json<OrderView>)> {
     let intake = orders::create_order(&app, &p, &body).await?;
-    let status = if intake.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
+    let status = if intake.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(intake.order)))
 }
 
@@ -98,10 +93,7 @@ async fn export_orders(
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"orders.csv\"",
-            ),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"orders.csv\""),
         ],
         csv,
     )
@@ -116,9 +108,7 @@ async fn bulk_approve(
     Auth(p): Auth,
     ApiJson(body): ApiJson<BulkRequest>,
 ) -> ApiResult<Json<BulkResponse>> {
-    Ok(Json(BulkResponse {
-        results: orders::bulk_approve(&app, &p, &body.ids).await?,
-    }))
+    Ok(Json(BulkResponse { results: orders::bulk_approve(&app, &p, &body.ids).await? }))
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = String, Path)),
@@ -145,18 +135,15 @@ async fn act_on_order(
     OptionalJson(body): OptionalJson<ActionRequest>,
 ) -> ApiResult<Json<OrderView>> {
     let action = ReviewAction::parse(&action).ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "route.not_found", format!("no order action '{action}'; use approve, reject, hold, release-hold, confirm or cancel"))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "route.not_found",
+            format!("no order action '{action}'; use approve, reject, hold, release-hold, confirm or cancel"),
+        )
     })?;
     Ok(Json(
-        orders::review_order(
-            &app,
-            &p,
-            &id,
-            action,
-            body.reason.as_deref(),
-            body.warehouse_id.as_deref(),
-        )
-        .await?,
+        orders::review_order(&app, &p, &id, action, body.reason.as_deref(), body.warehouse_id.as_deref())
+            .await?,
     ))
 }
 
@@ -169,9 +156,7 @@ async fn change_address(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AddressChange>,
 ) -> ApiResult<Json<OrderView>> {
-    Ok(Json(
-        orders::change_shipping_address(&app, &p, &id, &body).await?,
-    ))
+    Ok(Json(orders::change_shipping_address(&app, &p, &id, &body).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/orders/{id}/service-level", tag = "orders", params(("id" = String, Path)), request_body = ServiceChange,
@@ -182,9 +167,7 @@ async fn change_service(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ServiceChange>,
 ) -> ApiResult<Json<OrderView>> {
-    Ok(Json(
-        orders::change_service_level(&app, &p, &id, &body).await?,
-    ))
+    Ok(Json(orders::change_service_level(&app, &p, &id, &body).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}/confirmation", tag = "orders", params(("id" = String, Path)),

@@ -1,0 +1,88 @@
+//! An order as a channel or a person sends it, before validation.
+
+use serde::Deserialize;
+
+use crate::inventory::Trait;
+use crate::kernel::Address;
+
+/// Channels an order may come from (ORD-1).
+pub const CHANNELS: [&str; 12] = [
+    "web",
+    "app",
+    "mini_program",
+    "shopify",
+    "woocommerce",
+    "amazon",
+    "ebay",
+    "independent_site",
+    "csv",
+    "phone",
+    "email",
+    "walk_in",
+];
+
+/// The buyer as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BuyerInput {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    /// BCP 47 language tag for messages to the buyer, e.g. `en`, `de`, `zh-CN`.
+    pub language: String,
+}
+
+/// One order line as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LineInput {
+    pub sku: String,
+    pub quantity: i64,
+    /// Price of one unit, minor units.
+    pub unit_price_minor: i64,
+    /// Variant as the channel describes it, e.g. "blue / XL".
+    pub variant: String,
+}
+
+/// An order-level discount or coupon.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiscountInput {
+    pub code: String,
+    pub amount_minor: i64,
+}
+
+/// An order as a channel or a person sends it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrderInput {
+    /// The merchant the order belongs to (staff only; merchants' orders are their own).
+    pub merchant_id: Option<String>,
+    pub channel: String,
+    pub channel_order_id: String,
+    pub buyer: BuyerInput,
+    pub shipping_address: Address,
+    pub lines: Vec<LineInput>,
+    pub discounts: Vec<DiscountInput>,
+    pub shipping_fee_minor: i64,
+    pub currency: String,
+    /// The total the channel charged: lines − discounts + shipping.
+    pub total_minor: i64,
+    pub paid_minor: i64,
+    pub payment_method: String,
+    /// `paid`, `unpaid`, `partially_paid`, `authorized` or `refunded`.
+    pub payment_status: String,
+    pub service_level: String,
+    pub urgent: bool,
+    pub remarks: String,
+}
+
+/// What the store knows of a SKU of the order's merchant.
+#[derive(Clone, Debug)]
+pub struct SkuFacts {
+    pub id: String,
+    pub name: String,
+    pub active: bool,
+    pub traits: Vec<Trait>,
+    pub hs_code: String,
+}
