@@ -195,6 +195,16 @@ impl Browser {
         }
     }
 
+    /// Resizes the window, e.g. to a phone's 390 × 844.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.call("POST", "/window/rect", json!({ "width": width, "height": height })).await;
+    }
+
+    /// Runs JavaScript in the page and returns its result.
+    pub async fn script(&self, source: &str) -> Value {
+        self.call("POST", "/execute/sync", json!({ "script": source, "args": [] })).await
+    }
+
     /// Saves a PNG screenshot.
     pub async fn screenshot(&self, path: &Path) {
         let b64 = self.call("GET", "/screenshot", Value::Null).await;

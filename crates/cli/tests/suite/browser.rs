@@ -69,3 +69,35 @@ async fn a_reviewer_works_through_the_first_review_queue_in_the_browser() {
     }
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_fit_a_phone_screen_without_sideways_scrolling() {
+    let Some(browser) = Browser::start().await else { return };
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    crate::helpers::post(
+        &app,
+        "/api/v1/orders",
+        &s.merchant_a_key,
+        tradeport_testkit::lamp_order("#phone", 1),
+    )
+    .await;
+    browser.resize(390, 844).await;
+    browser.goto(&app.url("/login")).await;
+    browser.type_into("#email", &s.admin_email).await;
+    browser.type_into("#password", "correct horse battery").await;
+    browser.click("#sign-in").await;
+    browser.wait_for_text("#page-title", "Dashboard").await;
+    for path in ["/", "/orders", "/inventory", "/users", "/orders/new"] {
+        browser.goto(&app.url(path)).await;
+        let viewport = browser.script("return window.innerWidth").await.as_i64().unwrap();
+        let page = browser.script("return document.documentElement.scrollWidth").await.as_i64().unwrap();
+        assert!(page <= viewport, "{path} is {page} px wide on a {viewport} px screen");
+        if let Ok(dir) = std::env::var("TRADEPORT_SCREENSHOTS") {
+            let name = format!("phone{}.png", path.replace('/', "-"));
+            browser.screenshot(&std::path::Path::new(&dir).join(name)).await;
+        }
+    }
+    browser.close().await;
+}
