@@ -10,6 +10,7 @@ use crate::{App, AppError, AppResult, Page, PageRequest};
 
 /// Filters of the order list as a caller gives them; empty ones do not filter.
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default, deny_unknown_fields)]
 pub struct OrderQuery {
     /// One status or several separated by commas.

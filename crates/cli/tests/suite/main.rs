@@ -11,6 +11,7 @@ mod helpers;
 mod ids;
 mod inventory;
 mod login;
+mod openapi;
 mod orders;
 mod schema;
 mod ui_orders;

@@ -36,9 +36,31 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Gives every response without a description its status's reason phrase: OpenAPI requires one,
+/// and most of ours are self-explanatory ("OK", "Created", "Not Found").
+fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for op in operations.into_iter().flatten() {
+            for (status, response) in op.responses.responses.iter_mut() {
+                if let utoipa::openapi::RefOr::T(r) = response
+                    && r.description.is_empty()
+                {
+                    let reason =
+                        status.parse::<u16>().ok().and_then(|c| axum::http::StatusCode::from_u16(c).ok());
+                    r.description =
+                        reason.and_then(|c| c.canonical_reason()).unwrap_or("Response").to_string();
+                }
+            }
+        }
+    }
+}
+
 /// The API router (authenticated, idempotent writes) and its OpenAPI document, with the viewer.
 pub fn router(app: &App) -> Router<App> {
-    let (routes, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(v1::routes()).split_for_parts();
+    let (routes, mut doc) =
+        OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(v1::routes()).split_for_parts();
+    describe_responses(&mut doc);
     let routes = routes
         .layer(from_fn_with_state(app.clone(), middleware::idempotency))
         .layer(from_fn_with_state(app.clone(), middleware::require_api_key));

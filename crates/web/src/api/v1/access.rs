@@ -47,6 +47,7 @@ struct MeResponse {
 
 /// Cursor pagination: at most `limit` items (1-200, default 50) after `cursor`.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct PageQuery {
     limit: Option<u32>,

@@ -31,6 +31,7 @@ pub fn routes() -> OpenApiRouter<App> {
 
 /// Which merchant (staff only; a merchant's requests are its own) and which page.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct MerchantPage {
     merchant_id: Option<String>,
