@@ -25,6 +25,7 @@ pub struct OrderQuery {
     pub created_to: Option<i64>,
     /// Searches order number, channel order id, buyer name and e-mail.
     pub q: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }

@@ -36,14 +36,52 @@ impl Modify for BearerAuth {
     }
 }
 
-/// Gives every response without a description its status's reason phrase: OpenAPI requires one,
-/// and most of ours are self-explanatory ("OK", "Created", "Not Found").
-fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
+/// Completes every operation's responses: the errors the middleware and extractors answer for
+/// every route (401, 403, 404, 408, 422, 500; also 400, 409, 413 and 415 where there is a body)
+/// in the error shape, and the reason phrase as description where a response
+/// has none (OpenAPI requires one).
+fn complete_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{RefOr, ResponseBuilder, content::ContentBuilder};
+    let error = || {
+        let content = ContentBuilder::new()
+            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("ErrorBody"))))
+            .build();
+        move |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", content.clone())
+                .build()
+        }
+    };
+    let error = error();
     for item in doc.paths.paths.values_mut() {
         let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for op in operations.into_iter().flatten() {
+            let writes = op.request_body.is_some();
+            let mut extra = vec![
+                ("401", "Unauthenticated"),
+                ("403", "Forbidden"),
+                ("404", "Not Found"),
+                ("408", "Request Timeout"),
+                ("422", "Unprocessable Entity"),
+                ("500", "Internal Server Error"),
+            ];
+            if writes {
+                extra.extend([
+                    ("400", "Bad Request"),
+                    ("409", "Conflict"),
+                    ("413", "Payload Too Large"),
+                    ("415", "Unsupported Media Type"),
+                ]);
+            }
+            for (status, description) in extra {
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| RefOr::T(error(description)));
+            }
             for (status, response) in op.responses.responses.iter_mut() {
-                if let utoipa::openapi::RefOr::T(r) = response
+                if let RefOr::T(r) = response
                     && r.description.is_empty()
                 {
                     let reason =
@@ -60,7 +98,7 @@ fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
 pub fn router(app: &App) -> Router<App> {
     let (routes, mut doc) =
         OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(v1::routes()).split_for_parts();
-    describe_responses(&mut doc);
+    complete_responses(&mut doc);
     let routes = routes
         .layer(from_fn_with_state(app.clone(), middleware::idempotency))
         .layer(from_fn_with_state(app.clone(), middleware::require_api_key));
