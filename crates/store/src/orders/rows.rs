@@ -52,9 +52,6 @@ pub struct OrderRow {
     pub confirmed_at: Option<Millis>,
 }
 
-/// An order to insert (everything but the bookkeeping columns).
-pub type NewOrderRow = OrderRow;
-
 const COLUMNS: &str = "id, merchant_id, channel, channel_order_id, order_no, status, allocation, buyer_name, buyer_phone, \
     buyer_phone_e164, buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, discount_minor, \
     discounts, shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, urgent, remarks, \
@@ -102,11 +99,7 @@ fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
 
 /// Inserts an order unless the merchant has one with the same channel and channel id; returns
 /// whether it was inserted.
-pub async fn insert_in_tx(
-    conn: &mut AnyConnection,
-    tenant_id: TenantId,
-    o: &NewOrderRow,
-) -> StoreResult<bool> {
+pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &OrderRow) -> StoreResult<bool> {
     let done = sqlx::query(
         "INSERT INTO orders (id, tenant_id, merchant_id, channel, channel_order_id, order_no, status, allocation, buyer_name, \
          buyer_phone, buyer_phone_e164, buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, \
