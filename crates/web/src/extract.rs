@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -13,68 +13,77 @@ use tradeport_domain::access::Principal;
 use crate::error::ApiError;
 
 /// A JSON body; unknown fields, wrong types, bad syntax, a wrong content type and an oversized
-/// body each get their own code.
+/// body each get their own code, and data errors name the field by its path (`lines[0].sku`).
 pub struct ApiJson<T>(pub T);
+
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let content_type =
+        headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Self(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        if !is_json(req.headers()) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "request.unsupported_media_type",
+                "send the body as JSON with the header 'Content-Type: application/json'",
+            ));
         }
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "request.too_large",
+                    "the body is larger than the limit of 1 MiB; send less data per request",
+                )
+            } else {
+                ApiError::new(StatusCode::BAD_REQUEST, "request.unreadable_body", e.body_text())
+            }
+        })?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            json_error(&path, e.into_inner())
+        })?;
+        de.end().map_err(|e| json_error(".", e))?;
+        Ok(Self(value))
     }
 }
 
-fn json_rejection(rejection: JsonRejection) -> ApiError {
-    match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "request.unsupported_media_type",
-            "send the body as JSON with the header 'Content-Type: application/json'",
-        ),
-        JsonRejection::JsonSyntaxError(e) => ApiError::new(
+/// The error for a body serde refused: bad syntax is 400; wrong data is 422 naming the field.
+fn json_error(path: &str, e: serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    let message = e.to_string();
+    if !matches!(e.classify(), Category::Data) {
+        return ApiError::new(
             StatusCode::BAD_REQUEST,
             "request.malformed_json",
-            format!("the body is not valid JSON: {}", inner_text(&e.body_text())),
-        ),
-        JsonRejection::JsonDataError(e) => data_error(&e.body_text()),
-        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "request.too_large",
-            "the body is larger than the limit of 1 MiB; send less data per request",
-        ),
-        other => ApiError::new(StatusCode::BAD_REQUEST, "request.unreadable_body", other.body_text()),
+            format!("the body is not valid JSON: {message}"),
+        );
     }
-}
-
-/// serde's message after axum's prefix, e.g. "unknown field `x`, expected one of … at line 1".
-fn inner_text(text: &str) -> String {
-    text.split_once(": ").map_or(text, |(_, rest)| rest).to_string()
-}
-
-fn data_error(text: &str) -> ApiError {
-    let detail = inner_text(text);
-    let field = detail.split_once(": ").map(|(path, _)| path.to_string()).filter(|p| !p.contains(' '));
-    let message = field
-        .as_ref()
-        .map_or(detail.clone(), |_| detail.split_once(": ").map_or(detail.clone(), |(_, m)| m.to_string()));
-    if let Some(name) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
-        // serde_path_to_error's path already ends with the unknown field's name.
-        let field_name = field.clone().unwrap_or_else(|| name.to_string());
+    // At the top level the path is "."; serde names unknown and missing fields in its message.
+    let at = (path != ".").then_some(path);
+    let quoted =
+        |prefix: &str| message.strip_prefix(prefix).and_then(|r| r.split('`').next()).map(str::to_string);
+    if let Some(name) = quoted("unknown field `") {
+        // The path of an unknown field already ends with its name.
+        let field = at.map_or(name.clone(), str::to_string);
         return ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "request.unknown_field",
             format!("unknown field '{name}'; remove it"),
         )
-        .with_field(&field_name, "unknown_field", message.clone());
+        .with_field(&field, "unknown_field", message);
     }
-    let missing = message.strip_prefix("missing field `").and_then(|r| r.split('`').next());
-    let (field_name, code) = match (missing, &field) {
+    let (field, code) = match (quoted("missing field `"), at) {
         (Some(name), Some(p)) => (format!("{p}.{name}"), "required"),
-        (Some(name), None) => (name.to_string(), "required"),
-        (None, Some(p)) => (p.clone(), "invalid_type"),
+        (Some(name), None) => (name, "required"),
+        (None, Some(p)) => (p.to_string(), "invalid_type"),
         (None, None) => ("body".to_string(), "invalid_type"),
     };
     ApiError::new(
@@ -82,7 +91,12 @@ fn data_error(text: &str) -> ApiError {
         "validation_failed",
         format!("the body does not match the schema: {message}"),
     )
-    .with_field(&field_name, code, message)
+    .with_field(&field, code, message)
+}
+
+/// serde's message after axum's prefix, e.g. "invalid digit found in string".
+fn inner_text(text: &str) -> String {
+    text.split_once(": ").map_or(text, |(_, rest)| rest).to_string()
 }
 
 /// A query string.

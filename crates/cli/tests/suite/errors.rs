@@ -69,6 +69,24 @@ async fn malformed_requests_get_the_documented_error_shape(app: TestApp) {
     assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
     assert_eq!(body["error"]["fields"][0]["code"], "required");
 
+    let nested = serde_json::json!({"channel": "web", "lines": [{"sku": "LAMP", "quantity": "two"}]});
+    let (status, body) = send(post("/api/v1/orders").json(&nested)).await;
+    assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
+    assert_eq!(
+        body["error"]["fields"][0]["field"], "lines[0].quantity",
+        "a nested field is named by its path"
+    );
+
+    let trailing = post("/api/v1/api-keys")
+        .header("content-type", "application/json")
+        .body("{\"name\": \"k\", \"role\": \"admin\"} x");
+    let (status, body) = send(trailing).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "request.malformed_json"),
+        "trailing characters are malformed"
+    );
+
     let (status, body) =
         send(app.client.get(app.url("/api/v1/no-such-thing")).bearer_auth(&s.admin_key)).await;
     assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "route.not_found"));
