@@ -1,6 +1,7 @@
 //! Inventory use cases: the catalogue, warehouses, stock adjustments, the ledger check, the
 //! prohibited-goods rules, and reserving and releasing stock for orders.
 
+mod backorders;
 mod goods_rules;
 mod reserve;
 mod skus;

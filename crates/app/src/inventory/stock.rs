@@ -35,8 +35,8 @@ pub struct BalanceView {
     pub available: i64,
 }
 
-/// Changes on-hand stock, recorded as an `adjust` movement. Refused when it would leave less on
-/// hand than is reserved.
+/// Changes on-hand stock, recorded as an `adjust` movement; new units go to orders waiting for
+/// them (backorders) at once. Refused when it would leave less on hand than is reserved.
 pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment) -> AppResult<BalanceView> {
     principal.require(Permission::AdjustStock)?;
     let mut e = FieldErrors::new();
@@ -77,6 +77,17 @@ pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment)
         at: now,
     };
     stock::record_in_tx(&mut tx, operator, &movement).await?;
+    if a.delta > 0 {
+        super::backorders::fill_backorders_in_tx(
+            app,
+            &mut tx,
+            operator,
+            &a.sku_id,
+            &a.warehouse_id,
+            principal.actor,
+        )
+        .await?;
+    }
     tradeport_store::commit(tx).await?;
     let balances = list_balances(app, principal).await?;
     balances

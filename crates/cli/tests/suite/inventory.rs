@@ -8,7 +8,8 @@ use crate::helpers::{code, get, post};
 
 db_tests!(
     skus_import_from_csv_all_or_nothing,
-    stock_adjustments_are_ledger_movements_and_never_go_below_reserved
+    stock_adjustments_are_ledger_movements_and_never_go_below_reserved,
+    new_stock_goes_to_backordered_orders_oldest_first,
 );
 
 async fn import(app: &TestApp, key: &str, csv: &str) -> (StatusCode, serde_json::Value) {
@@ -84,4 +85,25 @@ async fn stock_adjustments_are_ledger_movements_and_never_go_below_reserved(app:
         tradeport_app::inventory::verify_inventory(&app.app).await.unwrap().is_empty(),
         "ledger and balances agree"
     );
+}
+
+async fn new_stock_goes_to_backordered_orders_oldest_first(app: TestApp) {
+    let s = app.seed("acme").await;
+    let c = app.seed_catalog(&s, 2).await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let (_, o) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order(&format!("#bo{n}"), 1)).await;
+        ids.push(o["id"].as_str().unwrap().to_string());
+    }
+    let (_, third) = get(&app, &format!("/api/v1/orders/{}", ids[2]), &s.admin_key).await;
+    assert_eq!(third["allocation"], "backordered", "two lamps for three orders");
+    let adjust = json!({"sku_id": c.lamp, "warehouse_id": c.uk_warehouse, "delta": 5, "reason": "replenishment arrived"});
+    let (status, balance) = post(&app, "/api/v1/stock/adjustments", &s.admin_key, adjust).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((balance["on_hand"].as_i64(), balance["reserved"].as_i64()), (Some(7), Some(3)));
+    let (_, third) = get(&app, &format!("/api/v1/orders/{}", ids[2]), &s.admin_key).await;
+    assert_eq!(third["allocation"], "reserved");
+    assert_eq!(third["allocations"][0]["warehouse_id"], c.uk_warehouse.as_str());
+    assert!(third["events"].as_array().unwrap().iter().any(|e| e["kind"] == "order_backorder_filled"));
+    assert!(tradeport_app::inventory::verify_inventory(&app.app).await.unwrap().is_empty());
 }

@@ -90,3 +90,81 @@ pub async fn reserved_totals(conn: &mut AnyConnection) -> StoreResult<Vec<(Strin
     .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
 }
+
+/// A backordered quantity waiting for stock: its allocation row, order and line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backorder {
+    pub allocation_id: String,
+    pub order_id: String,
+    pub merchant_id: String,
+    pub line_no: u32,
+    pub quantity: i64,
+}
+
+/// Backorders of a SKU on approved or confirmed orders, oldest order first.
+pub async fn backorders_for_sku(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: &str,
+    limit: u32,
+) -> StoreResult<Vec<Backorder>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.order_id, o.merchant_id, a.line_no, a.quantity FROM order_allocations a \
+         JOIN orders o ON o.id = a.order_id \
+         WHERE a.tenant_id = $1 AND a.sku_id = $2 AND a.warehouse_id IS NULL AND o.status IN ('approved', 'confirmed') \
+         ORDER BY o.id, a.line_no LIMIT $3",
+    )
+    .bind(tenant_id.to_string())
+    .bind(sku_id)
+    .bind(i64::from(limit))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Backorder {
+                allocation_id: r.try_get(0)?,
+                order_id: r.try_get(1)?,
+                merchant_id: r.try_get(2)?,
+                line_no: r.try_get::<i64, _>(3)? as u32,
+                quantity: r.try_get(4)?,
+            })
+        })
+        .collect()
+}
+
+/// Takes `qty` off a backorder row, deleting it when nothing is left.
+pub async fn reduce_backorder_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    allocation_id: &str,
+    qty: i64,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE order_allocations SET quantity = quantity - $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(qty)
+        .bind(tenant_id.to_string())
+        .bind(allocation_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM order_allocations WHERE tenant_id = $1 AND id = $2 AND quantity <= 0")
+        .bind(tenant_id.to_string())
+        .bind(allocation_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Units of an order still backordered.
+pub async fn backordered_units(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: &str,
+) -> StoreResult<i64> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM order_allocations WHERE tenant_id = $1 AND order_id = $2 AND warehouse_id IS NULL",
+    )
+    .bind(tenant_id.to_string())
+    .bind(order_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n)
+}

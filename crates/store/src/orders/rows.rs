@@ -325,3 +325,21 @@ pub async fn count_by_status(
         .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
+
+/// Records where an order's stock stands (`reserved`, `partial`, `backordered`).
+pub async fn set_allocation_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    allocation: &str,
+    now: Millis,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE orders SET allocation = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4")
+        .bind(allocation)
+        .bind(now.0)
+        .bind(tenant_id.to_string())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! Filling backorders when stock arrives (INV-4): approved and confirmed orders waiting for a SKU
+//! get the new units, oldest order first, as reservations in the same transaction as the stock
+//! change.
+
+use tradeport_domain::access::Actor;
+use tradeport_domain::inventory::MovementKind;
+use tradeport_domain::kernel::TenantId;
+use tradeport_store::AnyConnection;
+use tradeport_store::inventory::stock::{self, Movement};
+use tradeport_store::orders::{self, allocations};
+
+use crate::{App, AppResult};
+
+/// Most backorders filled by one stock change; the rest wait for the next.
+const BATCH: u32 = 500;
+
+/// Reserves what is available of `sku_id` at `warehouse_id` for orders waiting for it; returns
+/// the units reserved.
+pub(crate) async fn fill_backorders_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    sku_id: &str,
+    warehouse_id: &str,
+    actor: Actor,
+) -> AppResult<i64> {
+    let balances = stock::balances_for(conn, operator, &[sku_id.to_string()]).await?;
+    let mut available = balances.iter().find(|b| b.warehouse_id == warehouse_id).map_or(0, |b| b.available());
+    let mut filled = 0;
+    let now = app.now();
+    for b in allocations::backorders_for_sku(conn, operator, sku_id, BATCH).await? {
+        if available <= 0 {
+            break;
+        }
+        let take = b.quantity.min(available);
+        if !stock::reserve_in_tx(conn, operator, sku_id, warehouse_id, take, now).await? {
+            break;
+        }
+        let m = Movement {
+            id: app.new_uuid().to_string(),
+            sku_id,
+            warehouse_id,
+            kind: MovementKind::Reserve,
+            on_hand_delta: 0,
+            reserved_delta: take,
+            order_id: Some(&b.order_id),
+            reason: Some("backorder filled"),
+            actor,
+            at: now,
+        };
+        stock::record_in_tx(conn, operator, &m).await?;
+        allocations::reduce_backorder_in_tx(conn, operator, &b.allocation_id, take).await?;
+        let row = allocations::AllocationRow {
+            line_no: b.line_no,
+            sku_id: sku_id.to_string(),
+            warehouse_id: Some(warehouse_id.to_string()),
+            quantity: take,
+        };
+        allocations::insert_in_tx(conn, operator, &b.order_id, &[app.new_uuid().to_string()], &[row], now)
+            .await?;
+        let still_waiting = allocations::backordered_units(conn, operator, &b.order_id).await?;
+        let allocation = if still_waiting == 0 { "reserved" } else { "partial" };
+        orders::set_allocation_in_tx(conn, operator, &b.order_id, allocation, now).await?;
+        let data = serde_json::json!({ "sku_id": sku_id, "warehouse_id": warehouse_id, "quantity": take, "allocation": allocation }).to_string();
+        let merchant_id = b.merchant_id.parse().ok();
+        let event = tradeport_store::events::NewEvent {
+            merchant_id,
+            data,
+            ..app.event(actor, "order", &b.order_id, "order_backorder_filled")
+        };
+        tradeport_store::events::append_in_tx(conn, operator, &event).await?;
+        available -= take;
+        filled += take;
+    }
+    Ok(filled)
+}
