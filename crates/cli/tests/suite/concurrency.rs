@@ -68,14 +68,21 @@ async fn post_orders(app: &TestApp, key: &str, prefix: &str, n: usize) -> Vec<St
     set.join_all().await
 }
 
-/// Sends `action` for every id at once, alternating between the given servers.
+/// Requests in flight at once: far more than the server's connection pools, and well inside a
+/// default limit of 1,024 open files for the client's and the server's sockets together.
+const IN_FLIGHT: usize = 256;
+
+/// Sends `action` for every id at once (up to `IN_FLIGHT` in flight), alternating between the
+/// given servers.
 async fn act_on_all(bases: &[String], key: &str, ids: &[String], action: &str) -> Vec<Value> {
     let client = reqwest::Client::new();
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
     let mut set = JoinSet::new();
     for (n, id) in ids.iter().enumerate() {
         let url = format!("{}/api/v1/orders/{id}/{action}", bases[n % bases.len()]);
-        let (client, key) = (client.clone(), key.to_string());
+        let (client, key, gate) = (client.clone(), key.to_string(), gate.clone());
         set.spawn(async move {
+            let _permit = gate.acquire().await.unwrap();
             let res = client.post(url).bearer_auth(key).json(&json!({})).send().await.unwrap();
             assert_eq!(res.status(), StatusCode::OK);
             res.json::<Value>().await.unwrap()
