@@ -21,3 +21,9 @@ pub use sqlx::AnyConnection;
 
 /// Result of a store function.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The value bound to `($n = '' OR merchant_id = $n)`: a merchant's id, or empty for all of the
+/// operator's rows.
+pub(crate) fn merchant_filter(merchant_id: Option<tradeport_domain::kernel::TenantId>) -> String {
+    merchant_id.map(|m| m.to_string()).unwrap_or_default()
+}

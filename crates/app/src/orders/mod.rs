@@ -11,6 +11,6 @@ mod view;
 pub use changes::{AddressChange, ServiceChange, change_service_level, change_shipping_address};
 pub use confirmation::{ConfirmationDocument, confirmation_document};
 pub use create_order::{Intake, create_order};
-pub use queries::{OrderQuery, export_orders_csv, get_order, list_orders, order_counts};
+pub use queries::{OrderQuery, export_orders_csv, get_order, list_orders};
 pub use review::{BulkResult, ReviewAction, bulk_approve, review_order};
 pub use view::{AllocationView, EventView, LineView, OrderSummary, OrderView};

@@ -150,10 +150,3 @@ pub async fn export_orders_csv(app: &App, principal: &Principal, q: &OrderQuery)
     let bytes = out.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
 }
-
-/// Orders per status in the principal's reach.
-pub async fn order_counts(app: &App, principal: &Principal) -> AppResult<Vec<(String, i64)>> {
-    principal.require(Permission::ViewOrders)?;
-    let mut conn = app.db().read().await?;
-    Ok(orders::count_by_status(&mut conn, principal.scope.operator_id, principal.scope.merchant_id).await?)
-}

@@ -48,41 +48,13 @@ async fn admin_commands_create_tenants_users_and_keys_that_work_at_once(app: Tes
     let (ok, _, err) = tradeport(&app, &["admin", "create-tenant", "--name", "Dup", "--code", "kite"]);
     assert!(!ok && err.contains("code"), "a duplicate code is refused, naming the field: {err}");
 
-    let (ok, _, err) = tradeport(
-        &app,
-        &[
-            "admin",
-            "create-user",
-            "--tenant",
-            "harbour",
-            "--email",
-            "boss@harbour.example",
-            "--name",
-            "Boss",
-            "--role",
-            "admin",
-            "--password",
-            "short",
-        ],
-    );
+    let create_boss = |password: &str| {
+        let args = ["admin", "create-user", "--tenant", "harbour", "--email", "boss@harbour.example"];
+        tradeport(&app, &[&args[..], &["--name", "Boss", "--role", "admin", "--password", password]].concat())
+    };
+    let (ok, _, err) = create_boss("short");
     assert!(!ok && err.contains("password must be at least 10 characters"), "{err}");
-    let (ok, _, err) = tradeport(
-        &app,
-        &[
-            "admin",
-            "create-user",
-            "--tenant",
-            "harbour",
-            "--email",
-            "boss@harbour.example",
-            "--name",
-            "Boss",
-            "--role",
-            "admin",
-            "--password",
-            "a long password",
-        ],
-    );
+    let (ok, _, err) = create_boss("a long password");
     assert!(ok, "{err}");
 
     let (ok, key, err) = tradeport(

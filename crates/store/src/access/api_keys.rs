@@ -113,7 +113,7 @@ pub async fn list(
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())
-        .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
+        .bind(crate::merchant_filter(merchant_id))
         .bind(after_id)
         .bind(i64::from(limit))
         .fetch_all(conn)

@@ -111,7 +111,7 @@ pub async fn get(
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())
         .bind(id)
-        .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
+        .bind(crate::merchant_filter(merchant_id))
         .fetch_optional(conn)
         .await?;
     row.as_ref().map(from_row).transpose()
@@ -147,7 +147,7 @@ pub async fn list(
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())
-        .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
+        .bind(crate::merchant_filter(merchant_id))
         .bind(after_id)
         .bind(i64::from(limit))
         .fetch_all(conn)

@@ -63,6 +63,28 @@ pub async fn ensure_balance_in_tx(
     Ok(())
 }
 
+/// Runs one of the guarded balance updates (`$1` amount, `$2` now, `$3` tenant, `$4` SKU,
+/// `$5` warehouse); true when the guard held and the row changed.
+async fn guarded_update(
+    conn: &mut AnyConnection,
+    sql: &'static str,
+    amount: i64,
+    tenant_id: TenantId,
+    sku_id: &str,
+    warehouse_id: &str,
+    now: Millis,
+) -> StoreResult<bool> {
+    let done = sqlx::query(sql)
+        .bind(amount)
+        .bind(now.0)
+        .bind(tenant_id.to_string())
+        .bind(sku_id)
+        .bind(warehouse_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Adds `delta` to on hand unless that would leave less than is reserved; false when refused.
 pub async fn change_on_hand_in_tx(
     conn: &mut AnyConnection,
@@ -72,18 +94,8 @@ pub async fn change_on_hand_in_tx(
     delta: i64,
     now: Millis,
 ) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE stock_balances SET on_hand = on_hand + $1, updated_at = $2 \
-         WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND on_hand + $1 >= reserved",
-    )
-    .bind(delta)
-    .bind(now.0)
-    .bind(tenant_id.to_string())
-    .bind(sku_id)
-    .bind(warehouse_id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let sql = "UPDATE stock_balances SET on_hand = on_hand + $1, updated_at = $2 WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND on_hand + $1 >= reserved";
+    guarded_update(conn, sql, delta, tenant_id, sku_id, warehouse_id, now).await
 }
 
 /// Reserves `qty` if that many are available; false when not.
@@ -95,18 +107,8 @@ pub async fn reserve_in_tx(
     qty: i64,
     now: Millis,
 ) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE stock_balances SET reserved = reserved + $1, updated_at = $2 \
-         WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND on_hand - reserved >= $1",
-    )
-    .bind(qty)
-    .bind(now.0)
-    .bind(tenant_id.to_string())
-    .bind(sku_id)
-    .bind(warehouse_id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let sql = "UPDATE stock_balances SET reserved = reserved + $1, updated_at = $2 WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND on_hand - reserved >= $1";
+    guarded_update(conn, sql, qty, tenant_id, sku_id, warehouse_id, now).await
 }
 
 /// Releases `qty` reserved units; false when fewer are reserved.
@@ -118,18 +120,8 @@ pub async fn release_in_tx(
     qty: i64,
     now: Millis,
 ) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE stock_balances SET reserved = reserved - $1, updated_at = $2 \
-         WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND reserved >= $1",
-    )
-    .bind(qty)
-    .bind(now.0)
-    .bind(tenant_id.to_string())
-    .bind(sku_id)
-    .bind(warehouse_id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let sql = "UPDATE stock_balances SET reserved = reserved - $1, updated_at = $2 WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND reserved >= $1";
+    guarded_update(conn, sql, qty, tenant_id, sku_id, warehouse_id, now).await
 }
 
 /// Appends a ledger movement.
@@ -208,7 +200,7 @@ pub async fn list_balances(
          WHERE b.tenant_id = $1 AND ($2 = '' OR s.merchant_id = $2) ORDER BY s.sku, w.code LIMIT $3",
     )
     .bind(tenant_id.to_string())
-    .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
+    .bind(crate::merchant_filter(merchant_id))
     .bind(i64::from(limit))
     .fetch_all(conn)
     .await?;

@@ -156,7 +156,7 @@ pub async fn get(
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())
         .bind(id)
-        .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
+        .bind(crate::merchant_filter(merchant_id))
         .fetch_optional(conn)
         .await?;
     row.as_ref().map(from_row).transpose()
@@ -320,7 +320,7 @@ pub async fn count_by_status(
 ) -> StoreResult<Vec<(String, i64)>> {
     let rows = sqlx::query("SELECT status, COUNT(*) FROM orders WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) GROUP BY status ORDER BY status")
         .bind(tenant_id.to_string())
-        .bind(merchant_id.map(|m| m.to_string()).unwrap_or_default())
+        .bind(crate::merchant_filter(merchant_id))
         .fetch_all(conn)
         .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
