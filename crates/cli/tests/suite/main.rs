@@ -5,6 +5,7 @@ mod access_api;
 mod browser;
 mod cli;
 mod concurrency;
+mod demo;
 mod errors;
 mod health;
 mod helpers;
