@@ -11,9 +11,11 @@ pub mod orders;
 mod page;
 mod ports;
 pub mod reporting;
+mod unit_of_work;
 
 pub use app::App;
 pub use error::{AppError, AppResult};
 pub use page::{Page, PageRequest};
 pub use ports::{Clock, SystemClock};
 pub use tradeport_store::{Backend, Db, DbOptions};
+pub use unit_of_work::{KeyLease, RequestScope, UnitOfWork, request_committed};

@@ -112,14 +112,19 @@ async fn verify_inventory(app: &App) -> anyhow::Result<()> {
     }
     for d in &drifts {
         println!(
-            "DRIFT sku {} warehouse {}: on hand {} (ledger {}), reserved {} (ledger {}, orders {})",
+            "DRIFT sku {} warehouse {}: on hand {} (ledger {}), reserved {} (ledger {}, orders {}){}",
             d.sku_id,
             d.warehouse_id,
             d.balance_on_hand,
             d.ledger_on_hand,
             d.balance_reserved,
             d.ledger_reserved,
-            d.orders_reserved
+            d.orders_reserved,
+            if d.stray_order_ids.is_empty() {
+                String::new()
+            } else {
+                format!("; allocations of orders that hold no stock: {}", d.stray_order_ids.join(", "))
+            }
         );
     }
     eprintln!("inventory verify: {} balances drift", drifts.len());

@@ -1,5 +1,7 @@
-//! Idempotency keys: the first request with a key claims it; its response is stored; a retry
-//! with the same key and body gets the stored response instead of running again.
+//! Idempotency keys: the first request with a key claims it with a lease and a token; the use
+//! case's transaction marks it committed (in that same transaction); the response is stored
+//! afterwards. A retry with the same key and request gets the stored response instead of running
+//! again; a key whose request died without committing can be claimed again once its lease ends.
 
 use sqlx::{AnyConnection, Row};
 use tradeport_domain::kernel::{Millis, TenantId};
@@ -9,83 +11,146 @@ use crate::StoreResult;
 /// What a claim found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Claim {
-    /// The key is new and now ours: run the request, then [`complete`] it.
+    /// The key is ours, under this token, until the lease ends: run the request.
     Claimed,
-    /// The key was used before with this body: replay this response.
+    /// The key was used before with this request: replay this response.
     Replay { status: u16, body: String },
-    /// The key was used with a different body.
+    /// The key was used with a different request.
     Mismatch,
-    /// The first request with this key is still running.
+    /// The first request with this key is still running (its lease has not ended).
     InProgress,
+    /// The first request's write committed, but the process stopped before its response was
+    /// stored: nothing runs again, and there is no response to replay.
+    CommittedWithoutResponse,
 }
 
-/// Claims `key` for `principal`, or reports what it was used for.
-pub async fn claim(
-    conn: &mut AnyConnection,
-    tenant_id: TenantId,
-    principal: &str,
-    key: &str,
-    request_hash: &str,
-    now: Millis,
-) -> StoreResult<Claim> {
+/// The key being claimed.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyClaim<'a> {
+    pub tenant_id: TenantId,
+    pub principal: &'a str,
+    pub key: &'a str,
+    pub request_hash: &'a str,
+    /// A fresh random token that identifies this claim.
+    pub token: &'a str,
+    pub now: Millis,
+    pub lease_until: Millis,
+}
+
+/// Claims the key, or reports what it was used for. A claim whose lease ended without a commit is
+/// taken over.
+pub async fn claim(conn: &mut AnyConnection, c: &KeyClaim<'_>) -> StoreResult<Claim> {
     // ON CONFLICT DO NOTHING rather than catching the error: on PostgreSQL a failed statement
     // aborts the whole transaction.
     let inserted = sqlx::query(
-        "INSERT INTO idempotency_keys (principal, idem_key, tenant_id, request_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (principal, idem_key) DO NOTHING",
+        "INSERT INTO idempotency_keys (principal, idem_key, tenant_id, request_hash, created_at, claim_token, lease_until) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (principal, idem_key) DO NOTHING",
     )
-    .bind(principal)
-    .bind(key)
-    .bind(tenant_id.to_string())
-    .bind(request_hash)
-    .bind(now.0)
+    .bind(c.principal)
+    .bind(c.key)
+    .bind(c.tenant_id.to_string())
+    .bind(c.request_hash)
+    .bind(c.now.0)
+    .bind(c.token)
+    .bind(c.lease_until.0)
     .execute(&mut *conn)
     .await?;
     if inserted.rows_affected() == 1 {
         return Ok(Claim::Claimed);
     }
     let row = sqlx::query(
-        "SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE principal = $1 AND idem_key = $2",
+        "SELECT request_hash, status_code, response_body, committed_at, lease_until, claim_token \
+         FROM idempotency_keys WHERE principal = $1 AND idem_key = $2",
     )
-    .bind(principal)
-    .bind(key)
-    .fetch_one(conn)
+    .bind(c.principal)
+    .bind(c.key)
+    .fetch_one(&mut *conn)
     .await?;
     let stored_hash: String = row.try_get(0)?;
     let status: Option<i64> = row.try_get(1)?;
     let body: Option<String> = row.try_get(2)?;
-    Ok(match (stored_hash == request_hash, status, body) {
-        (false, _, _) => Claim::Mismatch,
-        (true, Some(status), Some(body)) => Claim::Replay { status: status as u16, body },
-        _ => Claim::InProgress,
-    })
+    let committed: Option<i64> = row.try_get(3)?;
+    let lease_until: i64 = row.try_get(4)?;
+    let old_token: String = row.try_get(5)?;
+    if stored_hash != c.request_hash {
+        return Ok(Claim::Mismatch);
+    }
+    if let (Some(status), Some(body)) = (status, body) {
+        return Ok(Claim::Replay { status: status as u16, body });
+    }
+    if lease_until > c.now.0 {
+        return Ok(Claim::InProgress);
+    }
+    if committed.is_some() {
+        return Ok(Claim::CommittedWithoutResponse);
+    }
+    // The first request died without committing: take the key over, unless another retry did.
+    let taken = sqlx::query(
+        "UPDATE idempotency_keys SET claim_token = $1, lease_until = $2 \
+         WHERE principal = $3 AND idem_key = $4 AND claim_token = $5 AND committed_at IS NULL",
+    )
+    .bind(c.token)
+    .bind(c.lease_until.0)
+    .bind(c.principal)
+    .bind(c.key)
+    .bind(old_token)
+    .execute(conn)
+    .await?;
+    Ok(if taken.rows_affected() == 1 { Claim::Claimed } else { Claim::InProgress })
 }
 
-/// Stores the response of a claimed key.
-pub async fn complete(
+/// Marks the claim's write as committed, inside the writing transaction; false when the claim is
+/// no longer this token's (its lease ended and a retry took it over), and the write must roll back.
+pub async fn mark_committed_in_tx(
     conn: &mut AnyConnection,
     principal: &str,
     key: &str,
+    token: &str,
+    now: Millis,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE idempotency_keys SET committed_at = COALESCE(committed_at, $1) \
+         WHERE principal = $2 AND idem_key = $3 AND claim_token = $4",
+    )
+    .bind(now.0)
+    .bind(principal)
+    .bind(key)
+    .bind(token)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends a claim: stores the response when the request succeeded or its write committed (so a
+/// retry replays it), and otherwise frees the key so a corrected retry can run.
+pub async fn finish_in_tx(
+    conn: &mut AnyConnection,
+    principal: &str,
+    key: &str,
+    token: &str,
+    succeeded: bool,
     status: u16,
     body: &str,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE idempotency_keys SET status_code = $1, response_body = $2 WHERE principal = $3 AND idem_key = $4")
-        .bind(i64::from(status))
-        .bind(body)
-        .bind(principal)
-        .bind(key)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// Frees a claimed key whose request failed, so that a retry can run.
-pub async fn release(conn: &mut AnyConnection, principal: &str, key: &str) -> StoreResult<()> {
     sqlx::query(
-        "DELETE FROM idempotency_keys WHERE principal = $1 AND idem_key = $2 AND status_code IS NULL",
+        "UPDATE idempotency_keys SET status_code = $1, response_body = $2, lease_until = 0 \
+         WHERE principal = $3 AND idem_key = $4 AND claim_token = $5 AND ($6 = 1 OR committed_at IS NOT NULL)",
+    )
+    .bind(i64::from(status))
+    .bind(body)
+    .bind(principal)
+    .bind(key)
+    .bind(token)
+    .bind(i64::from(succeeded))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE principal = $1 AND idem_key = $2 AND claim_token = $3 \
+         AND status_code IS NULL AND committed_at IS NULL",
     )
     .bind(principal)
     .bind(key)
+    .bind(token)
     .execute(conn)
     .await?;
     Ok(())

@@ -12,6 +12,7 @@ pub mod events;
 pub mod idempotency;
 pub mod inventory;
 pub mod orders;
+pub mod outbox;
 pub mod schema;
 mod sql;
 
@@ -26,4 +27,10 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// operator's rows.
 pub(crate) fn merchant_filter(merchant_id: Option<tradeport_domain::kernel::TenantId>) -> String {
     merchant_id.map(|m| m.to_string()).unwrap_or_default()
+}
+
+/// The clause that locks the selected rows until the transaction ends: `FOR UPDATE` on
+/// PostgreSQL; nothing on SQLite, whose write transactions already hold the single writer lock.
+pub(crate) fn row_lock(conn: &AnyConnection) -> &'static str {
+    if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME { " FOR UPDATE" } else { "" }
 }

@@ -83,11 +83,12 @@ impl From<AppError> for ApiError {
                 source = s.source();
             }
             tracing::error!(error = %chain, "request failed");
-            return Self::new(
-                status,
-                "internal",
-                "an internal error occurred; it was logged, and nothing was changed",
-            );
+            let message = if tradeport_app::request_committed() {
+                "an internal error occurred after the change was saved; it was logged: reload to see the result before retrying"
+            } else {
+                "an internal error occurred; it was logged, and nothing was changed"
+            };
+            return Self::new(status, "internal", message);
         }
         Self { status, code: err.code(), message: err.to_string(), fields: err.fields().to_vec() }
     }

@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tradeport_app::idempotency::{self, Idempotent};
-use tradeport_app::{App, AppError};
+use tradeport_app::{App, AppError, RequestScope};
 use tradeport_domain::access::{AccessError, Principal};
 
 use crate::error::ApiError;
@@ -31,6 +31,17 @@ pub async fn require_api_key(State(app): State<App>, mut req: Request, next: Nex
     }
 }
 
+/// What a response stores for replays in place of its body, when the body holds a secret that
+/// must be shown once only (a new API key): handlers attach it as a response extension.
+#[derive(Clone, Debug)]
+pub struct ReplayBody(pub String);
+
+/// Runs the request inside a fresh [`RequestScope`], so its unit of work can mark an idempotency
+/// key and an error can tell whether something was already saved.
+pub async fn request_scope(req: Request, next: Next) -> Response {
+    RequestScope::run(next.run(req)).await.0
+}
+
 /// Applies the `Idempotency-Key` convention to writes that carry the header (docs/API.md).
 pub async fn idempotency(State(app): State<App>, req: Request, next: Next) -> Response {
     let is_write = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
@@ -48,22 +59,27 @@ pub async fn idempotency(State(app): State<App>, req: Request, next: Next) -> Re
         )
         .into_response();
     };
-    let mut fingerprint = format!("{} {}\n", parts.method, parts.uri.path()).into_bytes();
-    fingerprint.extend_from_slice(&bytes);
-    let claimed = match idempotency::claim(&app, &principal, &key, &fingerprint).await {
-        Ok(Idempotent::Run(claimed)) => claimed,
+    let target = parts.uri.path_and_query().map_or_else(|| parts.uri.path(), |pq| pq.as_str());
+    let request_hash = idempotency::fingerprint(parts.method.as_str(), target, &bytes);
+    let lease = match idempotency::claim(&app, &principal, &key, &request_hash).await {
+        Ok(Idempotent::Run(lease)) => lease,
         Ok(Idempotent::Replay { status, body }) => return replay(status, body),
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
-    let (parts, body) = response.into_parts();
-    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let stored = if parts.status.is_success() {
-        idempotency::finish(&app, &claimed, parts.status.as_u16(), &String::from_utf8_lossy(&bytes)).await
-    } else {
-        idempotency::release(&app, &claimed).await
+    let Some(scope) = RequestScope::current() else {
+        tracing::error!("the idempotency middleware runs outside a request scope");
+        return ApiError::from(AppError::Internal("no request scope".into())).into_response();
     };
-    if let Err(e) = stored {
+    scope.set_lease(lease.clone());
+    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let (mut parts, body) = response.into_parts();
+    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let stored = match parts.extensions.remove::<ReplayBody>() {
+        Some(ReplayBody(redacted)) => redacted,
+        None => String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    let succeeded = parts.status.is_success();
+    if let Err(e) = idempotency::finish(&app, &lease, succeeded, parts.status.as_u16(), &stored).await {
         tracing::error!(error = %e, "could not record the idempotency key's outcome");
     }
     Response::from_parts(parts, Body::from(bytes))

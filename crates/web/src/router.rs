@@ -19,7 +19,7 @@ use tracing::Span;
 use tradeport_app::App;
 
 use crate::error::ApiError;
-use crate::middleware::{BODY_LIMIT, limit_announced_body, time_limit, track_metrics};
+use crate::middleware::{BODY_LIMIT, limit_announced_body, request_scope, time_limit, track_metrics};
 use crate::{api, health, ui};
 
 /// Settings of the HTTP layer.
@@ -49,6 +49,7 @@ pub fn build_router(app: App, config: &WebConfig) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)
+        .layer(from_fn(request_scope))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(track_metrics))
         .layer(CompressionLayer::new())

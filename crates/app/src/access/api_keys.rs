@@ -37,7 +37,7 @@ pub async fn create_api_key(
     input: &CreateApiKey,
 ) -> AppResult<CreatedApiKey> {
     principal.require(Permission::ManageApiKeys)?;
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     let (kind, merchant_id) = target_tenant(&mut tx, principal, input.tenant_id).await?;
     let new = validate_new_api_key(kind, &input.name, &input.role).map_err(AppError::Invalid)?;
     let secret = format!("tpk_{}", random_token(24));
@@ -60,7 +60,7 @@ pub async fn create_api_key(
         NewEvent { merchant_id, data, ..app.event(principal.actor, "api_key", id, "api_key_created") };
     events::append_in_tx(&mut tx, operator, &event).await?;
     let stored = api_keys::get(&mut tx, operator, id).await?.ok_or(AppError::NotFound("API key"))?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     Ok(CreatedApiKey { key: stored.into(), secret })
 }
 
@@ -90,7 +90,7 @@ pub async fn list_api_keys(
 pub async fn revoke_api_key(app: &App, principal: &Principal, id: ApiKeyId) -> AppResult<ApiKeyView> {
     principal.require(Permission::ManageApiKeys)?;
     let operator = principal.scope.operator_id;
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     let key = api_keys::get(&mut tx, operator, id).await?;
     let visible =
         key.as_ref().is_some_and(|k| principal.scope.merchant_id.is_none_or(|m| k.merchant_id == Some(m)));
@@ -103,6 +103,6 @@ pub async fn revoke_api_key(app: &App, principal: &Principal, id: ApiKeyId) -> A
         events::append_in_tx(&mut tx, operator, &event).await?;
     }
     let stored = api_keys::get(&mut tx, operator, id).await?.ok_or(AppError::NotFound("API key"))?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     Ok(stored.into())
 }

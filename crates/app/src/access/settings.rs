@@ -31,7 +31,7 @@ pub async fn update_settings(
         )]));
     };
     let operator = principal.scope.operator_id;
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     let before = load_settings(&mut tx, operator).await?;
     let mut merged = serde_json::to_value(&before).map_err(|e| AppError::Internal(e.to_string()))?;
     if let serde_json::Value::Object(m) = &mut merged {
@@ -48,6 +48,6 @@ pub async fn update_settings(
     let data = serde_json::json!({ "before": before, "after": new }).to_string();
     let event = NewEvent { data, ..app.event(principal.actor, "tenant", operator, "settings_changed") };
     events::append_in_tx(&mut tx, operator, &event).await?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     Ok(new)
 }

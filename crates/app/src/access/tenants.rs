@@ -60,9 +60,9 @@ async fn insert_tenant(
 /// Creates an operator company. Only the command line does this (there is no one above an
 /// operator to authorise it).
 pub async fn create_operator(app: &App, input: &CreateTenant) -> AppResult<TenantView> {
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     let view = insert_tenant(app, &mut tx, None, input, Actor::System).await?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     Ok(view)
 }
 
@@ -73,9 +73,9 @@ pub async fn create_merchant(
     input: &CreateTenant,
 ) -> AppResult<TenantView> {
     principal.require(Permission::ManageMerchants)?;
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     let view = insert_tenant(app, &mut tx, Some(principal.scope.operator_id), input, principal.actor).await?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     Ok(view)
 }
 

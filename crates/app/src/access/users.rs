@@ -35,7 +35,7 @@ pub async fn create_user(app: &App, principal: &Principal, input: &CreateUser) -
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let operator = principal.scope.operator_id;
     let id: UserId = app.new_id();
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     users::insert_in_tx(&mut tx, operator, merchant_id, id, &new, &hash, app.now()).await.map_err(|e| {
         if e.is_conflict_on("users_email_key") {
             AppError::duplicate("email", format!("a user with e-mail {} exists already", new.email))
@@ -47,7 +47,7 @@ pub async fn create_user(app: &App, principal: &Principal, input: &CreateUser) -
     let event = NewEvent { merchant_id, data, ..app.event(principal.actor, "user", id, "user_created") };
     events::append_in_tx(&mut tx, operator, &event).await?;
     let row = users::get(&mut tx, operator, id).await?.ok_or(AppError::NotFound("user"))?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     Ok(row.into())
 }
 
@@ -71,7 +71,7 @@ pub async fn set_user_active(
 ) -> AppResult<UserView> {
     principal.require(Permission::ManageUsers)?;
     let operator = principal.scope.operator_id;
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     if !users::set_active_in_tx(&mut tx, operator, id, active).await? {
         return Err(AppError::NotFound("user"));
     }
@@ -81,6 +81,6 @@ pub async fn set_user_active(
     let kind = if active { "user_activated" } else { "user_deactivated" };
     events::append_in_tx(&mut tx, operator, &app.event(principal.actor, "user", id, kind)).await?;
     let row = users::get(&mut tx, operator, id).await?.ok_or(AppError::NotFound("user"))?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     Ok(row.into())
 }

@@ -1,6 +1,10 @@
 //! Filling backorders when stock arrives (INV-4): approved and confirmed orders waiting for a SKU
 //! get the new units, oldest order first, as reservations in the same transaction as the stock
 //! change.
+//!
+//! Lock order: the waiting orders are locked ([`lock_waiting_orders`]) before the stock row is
+//! changed, as on every other path (order first, then stock rows in (SKU, warehouse) order), and
+//! only those orders are filled, re-read after the lock: an order cancelled meanwhile is skipped.
 
 use tradeport_domain::access::Actor;
 use tradeport_domain::inventory::MovementKind;
@@ -14,14 +18,25 @@ use crate::{App, AppResult};
 /// Most backorders filled by one stock change; the rest wait for the next.
 const BATCH: u32 = 500;
 
-/// Reserves what is available of `sku_id` at `warehouse_id` for orders waiting for it; returns
-/// the units reserved.
+/// Locks the orders waiting for `sku_id`; call before changing its stock, and pass the result to
+/// [`fill_backorders_in_tx`].
+pub(crate) async fn lock_waiting_orders(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    sku_id: &str,
+) -> AppResult<Vec<String>> {
+    Ok(allocations::lock_backordered_orders_in_tx(conn, operator, sku_id, BATCH).await?)
+}
+
+/// Reserves what is available of `sku_id` at `warehouse_id` for the `locked` orders still waiting
+/// for it; returns the units reserved.
 pub(crate) async fn fill_backorders_in_tx(
     app: &App,
     conn: &mut AnyConnection,
     operator: TenantId,
     sku_id: &str,
     warehouse_id: &str,
+    locked: &[String],
     actor: Actor,
 ) -> AppResult<i64> {
     let balances = stock::balances_for(conn, operator, &[sku_id.to_string()]).await?;
@@ -31,6 +46,10 @@ pub(crate) async fn fill_backorders_in_tx(
     for b in allocations::backorders_for_sku(conn, operator, sku_id, BATCH).await? {
         if available <= 0 {
             break;
+        }
+        if !locked.contains(&b.order_id) {
+            // Became a backorder after the lock was taken: the next arrival fills it.
+            continue;
         }
         let take = b.quantity.min(available);
         if !stock::reserve_in_tx(conn, operator, sku_id, warehouse_id, take, now).await? {

@@ -60,7 +60,7 @@ pub async fn add_goods_rule(app: &App, principal: &Principal, rule: GoodsRule) -
         ..rule
     };
     let operator = principal.scope.operator_id;
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     goods_rules::insert_in_tx(&mut tx, operator, &app.new_uuid().to_string(), &rule, app.now())
         .await
         .map_err(|e| {
@@ -76,7 +76,7 @@ pub async fn add_goods_rule(app: &App, principal: &Principal, rule: GoodsRule) -
         ..app.event(principal.actor, "goods_rule", &rule.code, "goods_rule_added")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     Ok(rule)
 }
 
@@ -84,7 +84,7 @@ pub async fn add_goods_rule(app: &App, principal: &Principal, rule: GoodsRule) -
 pub async fn delete_goods_rule(app: &App, principal: &Principal, code: &str) -> AppResult<()> {
     principal.require(Permission::ManageGoodsRules)?;
     let operator = principal.scope.operator_id;
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     if !goods_rules::delete_in_tx(&mut tx, operator, code).await? {
         return Err(AppError::NotFound("goods rule"));
     }
@@ -94,6 +94,6 @@ pub async fn delete_goods_rule(app: &App, principal: &Principal, code: &str) -> 
         &app.event(principal.actor, "goods_rule", code, "goods_rule_deleted"),
     )
     .await?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     Ok(())
 }

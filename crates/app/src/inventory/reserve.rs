@@ -173,7 +173,11 @@ pub(crate) async fn release_order_in_tx(
     reason: &str,
     now: Millis,
 ) -> AppResult<()> {
-    for a in allocations::list(conn, operator, order_id).await? {
+    // Stock rows in (SKU, warehouse) order, as on every path, so two transactions never wait
+    // for each other's rows.
+    let mut held = allocations::list(conn, operator, order_id).await?;
+    held.sort_by(|x, y| (&x.sku_id, &x.warehouse_id).cmp(&(&y.sku_id, &y.warehouse_id)));
+    for a in held {
         let Some(wh) = a.warehouse_id.as_deref() else {
             continue;
         };

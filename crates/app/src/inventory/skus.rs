@@ -76,7 +76,7 @@ pub async fn upsert_sku(
     check_merchant(app, principal, merchant).await?;
     let sku = validate_sku(input).map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     let id =
         skus::upsert_in_tx(&mut tx, operator, merchant, &app.new_uuid().to_string(), &sku, app.now()).await?;
     let event = tradeport_store::events::NewEvent {
@@ -85,7 +85,7 @@ pub async fn upsert_sku(
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     let row = skus::get(&mut tx, operator, None, &id).await?.ok_or(AppError::NotFound("SKU"))?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     Ok(row.into())
 }
 
@@ -192,7 +192,7 @@ pub async fn import_skus_csv(
         return Ok(ImportReport { saved: 0, errors });
     }
     let operator = principal.scope.operator_id;
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     for sku in &valid {
         skus::upsert_in_tx(&mut tx, operator, merchant, &app.new_uuid().to_string(), sku, app.now()).await?;
     }
@@ -203,7 +203,7 @@ pub async fn import_skus_csv(
         ..app.event(principal.actor, "sku", "csv", "skus_imported")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     Ok(ImportReport { saved: valid.len(), errors })
 }
 

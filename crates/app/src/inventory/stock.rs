@@ -55,7 +55,12 @@ pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment)
     }
     drop(conn);
     let now = app.now();
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
+    let waiting = if a.delta > 0 {
+        super::backorders::lock_waiting_orders(&mut tx, operator, &a.sku_id).await?
+    } else {
+        Vec::new()
+    };
     stock::ensure_balance_in_tx(&mut tx, operator, &a.sku_id, &a.warehouse_id, now).await?;
     if !stock::change_on_hand_in_tx(&mut tx, operator, &a.sku_id, &a.warehouse_id, a.delta, now).await? {
         return Err(AppError::Conflict {
@@ -84,11 +89,12 @@ pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment)
             operator,
             &a.sku_id,
             &a.warehouse_id,
+            &waiting,
             principal.actor,
         )
         .await?;
     }
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     let balances = list_balances(app, principal).await?;
     balances
         .into_iter()

@@ -1,7 +1,8 @@
 //! `tradeport inventory verify`: recomputes every balance from the ledger, and every reservation
-//! from the orders' allocations, and reports any difference (INV-3).
+//! from the allocations of the orders that hold stock, and reports any difference (INV-3).
+//! Allocations left on an order that should hold none (cancelled, rejected, on hold) are drift too.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use tradeport_store::inventory::stock;
@@ -19,6 +20,9 @@ pub struct Drift {
     pub balance_reserved: i64,
     pub ledger_reserved: i64,
     pub orders_reserved: i64,
+    /// Orders that are not approved or confirmed yet still have allocations here (a warehouse of
+    /// "" is a backorder).
+    pub stray_order_ids: Vec<String>,
 }
 
 /// Every drift, across all tenants; empty when the books agree.
@@ -29,14 +33,21 @@ pub async fn verify_inventory(app: &App) -> AppResult<Vec<Drift>> {
     for (sku, wh, qty) in allocations::reserved_totals(&mut conn).await? {
         by_orders.insert((sku, wh), qty);
     }
-    let mut keys: Vec<(String, String)> = sums.keys().cloned().collect();
-    keys.extend(by_orders.keys().filter(|k| !sums.contains_key(*k)).cloned());
+    let mut stray: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for (sku, wh, order) in allocations::stray_allocations(&mut conn).await? {
+        stray.entry((sku, wh)).or_default().push(order);
+    }
+    let mut keys: BTreeSet<(String, String)> = sums.keys().cloned().collect();
+    keys.extend(by_orders.keys().cloned());
+    keys.extend(stray.keys().cloned());
     let mut drifts = Vec::new();
     for key in keys {
         let [on_hand, reserved, ledger_on_hand, ledger_reserved] =
             sums.get(&key).copied().unwrap_or_default();
         let orders_reserved = by_orders.get(&key).copied().unwrap_or(0);
-        let bad = on_hand != ledger_on_hand
+        let stray_order_ids = stray.remove(&key).unwrap_or_default();
+        let bad = !stray_order_ids.is_empty()
+            || on_hand != ledger_on_hand
             || reserved != ledger_reserved
             || reserved != orders_reserved
             || reserved > on_hand
@@ -50,6 +61,7 @@ pub async fn verify_inventory(app: &App) -> AppResult<Vec<Drift>> {
                 balance_reserved: reserved,
                 ledger_reserved,
                 orders_reserved,
+                stray_order_ids,
             });
         }
     }

@@ -87,7 +87,7 @@ pub async fn create_warehouse(
         kind: kind.unwrap_or(WarehouseKind::Origin),
     };
     let operator = principal.scope.operator_id;
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     warehouses::insert_in_tx(&mut tx, operator, &row, app.now()).await.map_err(|e| {
         if e.is_conflict_on("warehouses_tenant_code_key") {
             AppError::duplicate("code", format!("a warehouse with code {} exists already", row.code))
@@ -101,7 +101,7 @@ pub async fn create_warehouse(
         &app.event(principal.actor, "warehouse", &id, "warehouse_created"),
     )
     .await?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     let mut conn = app.db().read().await?;
     let all = warehouses::list(&mut conn, operator).await?;
     all.into_iter().find(|w| w.id == id).map(WarehouseView::from).ok_or(AppError::NotFound("warehouse"))

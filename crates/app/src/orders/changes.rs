@@ -65,10 +65,8 @@ pub async fn change_shipping_address(
     }
     e.into_result().map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
-    let mut tx = app.db().begin().await?;
-    let order = orders::get(&mut tx, operator, principal.scope.merchant_id, id)
-        .await?
-        .ok_or(AppError::NotFound("order"))?;
+    let mut tx = app.begin().await?;
+    let order = tx.lock_order(operator, principal.scope.merchant_id, id).await?;
     changeable(order.status)?;
     let json = serde_json::to_string(&address).map_err(|e| AppError::Internal(e.to_string()))?;
     orders::update_address_in_tx(&mut tx, operator, id, &json, &address.country, app.now()).await?;
@@ -103,7 +101,7 @@ pub async fn change_service_level(
 ) -> AppResult<OrderView> {
     principal.require(Permission::ChangeOrders)?;
     let operator = principal.scope.operator_id;
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     let settings = load_settings_of(&mut tx, operator).await?;
     let mut e = FieldErrors::new();
     check_reason(&c.reason, &mut e);
@@ -117,9 +115,7 @@ pub async fn change_service_level(
         );
     }
     e.into_result().map_err(AppError::Invalid)?;
-    let order = orders::get(&mut tx, operator, principal.scope.merchant_id, id)
-        .await?
-        .ok_or(AppError::NotFound("order"))?;
+    let order = tx.lock_order(operator, principal.scope.merchant_id, id).await?;
     changeable(order.status)?;
     let special = level.is_some_and(|l| l.special);
     let second_review_due = special || order.total_minor >= settings.second_review_threshold_minor;
@@ -132,7 +128,7 @@ pub async fn change_service_level(
 /// Writes the change's event, commits, and returns the order as it now is.
 async fn record_change(
     app: &App,
-    mut tx: tradeport_store::Tx,
+    mut tx: crate::UnitOfWork,
     principal: &Principal,
     order: &orders::OrderRow,
     reason: &str,
@@ -146,7 +142,7 @@ async fn record_change(
         ..app.event(principal.actor, "order", &order.id, "buyer_request_changed")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     let mut conn = app.db().read().await?;
     let after =
         orders::get(&mut conn, operator, None, &order.id).await?.ok_or(AppError::NotFound("order"))?;

@@ -114,7 +114,7 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     let v = validate_order(input, &known, &policy.settings, &rules).map_err(AppError::Invalid)?;
     let row = order_row(app, input, &v, merchant)?;
 
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.begin().await?;
     if !orders::insert_in_tx(&mut tx, operator, &row).await? {
         // The merchant has this channel order already (a retry, or the same order arriving
         // twice at once): answer with the stored one.
@@ -165,7 +165,7 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
             stored = apply_in_tx(app, &mut tx, operator, &stored, step, &policy).await?;
         }
     }
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     let mut conn = app.db().read().await?;
     let order = load_view(&mut conn, operator, &stored).await?;
     Ok(Intake { order, created: true })

@@ -169,6 +169,20 @@ pub(crate) async fn apply_in_tx(
         ..app.event(actor, "order", &order.id, &kind)
     };
     tradeport_store::events::append_in_tx(conn, operator, &event).await?;
+    if to == OrderStatus::Confirmed {
+        // ORD-7: the buyer is told; the notifications relay delivers it in the buyer's language.
+        let payload = serde_json::json!({ "order_no": order_no, "buyer_email": order.buyer_email, "language": order.buyer_language }).to_string();
+        let message = tradeport_store::outbox::NewMessage {
+            id: app.new_uuid(),
+            merchant_id: Some(order.merchant_id),
+            topic: "order.confirmed",
+            subject_type: "order",
+            subject_id: order.id.clone(),
+            payload,
+            at: now,
+        };
+        tradeport_store::outbox::enqueue_in_tx(conn, operator, &message).await?;
+    }
     Ok(OrderRow {
         status: to,
         allocation,
@@ -208,10 +222,8 @@ pub async fn review_order(
             "choosing the warehouse by hand needs a reason",
         )]));
     }
-    let mut tx = app.db().begin().await?;
-    let order = orders::get(&mut tx, operator, principal.scope.merchant_id, id)
-        .await?
-        .ok_or(AppError::NotFound("order"))?;
+    let mut tx = app.begin().await?;
+    let order = tx.lock_order(operator, principal.scope.merchant_id, id).await?;
     principal.require(match action {
         ReviewAction::Cancel => Permission::ChangeOrders,
         ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => Permission::SecondReview,
@@ -237,7 +249,7 @@ pub async fn review_order(
         lines: None,
     };
     let after = apply_in_tx(app, &mut tx, operator, &order, step, &policy).await?;
-    tradeport_store::commit(tx).await?;
+    tx.commit().await?;
     let mut conn = app.db().read().await?;
     load_view(&mut conn, operator, &after).await
 }

@@ -16,3 +16,4 @@ mod openapi;
 mod orders;
 mod schema;
 mod ui_orders;
+mod unit_of_work;

@@ -80,11 +80,26 @@ pub async fn delete_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, order_i
     Ok(())
 }
 
-/// Units reserved for orders per (SKU, warehouse), for `inventory verify`.
+/// Units reserved for orders that hold stock (approved or confirmed) per (SKU, warehouse), for
+/// `inventory verify`.
 pub async fn reserved_totals(conn: &mut AnyConnection) -> StoreResult<Vec<(String, String, i64)>> {
     let rows = sqlx::query(
         "SELECT a.sku_id, a.warehouse_id, CAST(SUM(a.quantity) AS BIGINT) FROM order_allocations a \
-         WHERE a.warehouse_id IS NOT NULL GROUP BY a.sku_id, a.warehouse_id",
+         JOIN orders o ON o.id = a.order_id \
+         WHERE a.warehouse_id IS NOT NULL AND o.status IN ('approved', 'confirmed') GROUP BY a.sku_id, a.warehouse_id",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+}
+
+/// Allocations (reserved or backordered) of orders that should hold none (neither approved nor
+/// confirmed): (SKU, warehouse or empty for a backorder, order id), for `inventory verify`.
+pub async fn stray_allocations(conn: &mut AnyConnection) -> StoreResult<Vec<(String, String, String)>> {
+    let rows = sqlx::query(
+        "SELECT a.sku_id, COALESCE(a.warehouse_id, ''), a.order_id FROM order_allocations a \
+         JOIN orders o ON o.id = a.order_id WHERE o.status NOT IN ('approved', 'confirmed') \
+         ORDER BY a.sku_id, a.warehouse_id, a.order_id",
     )
     .fetch_all(conn)
     .await?;
@@ -99,6 +114,31 @@ pub struct Backorder {
     pub merchant_id: String,
     pub line_no: u32,
     pub quantity: i64,
+}
+
+/// Locks the approved or confirmed orders waiting for `sku_id` (oldest first, at most `limit`)
+/// and returns their ids. A stock arrival calls this before it touches the stock row: every path
+/// locks orders before stock rows, so PostgreSQL never deadlocks between a backorder fill and a
+/// cancellation releasing the same stock.
+pub async fn lock_backordered_orders_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: &str,
+    limit: u32,
+) -> StoreResult<Vec<String>> {
+    let sql = format!(
+        "SELECT o.id FROM orders o WHERE o.tenant_id = $1 AND o.status IN ('approved', 'confirmed') \
+         AND EXISTS (SELECT 1 FROM order_allocations a WHERE a.order_id = o.id AND a.sku_id = $2 AND a.warehouse_id IS NULL) \
+         ORDER BY o.id LIMIT $3{}",
+        crate::row_lock(conn)
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id.to_string())
+        .bind(sku_id)
+        .bind(i64::from(limit))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
 
 /// Backorders of a SKU on approved or confirmed orders, oldest order first.

@@ -162,6 +162,27 @@ pub async fn get(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Like [`get`], and locks the row until the transaction ends: `FOR UPDATE` on PostgreSQL; on
+/// SQLite the write transaction already holds the database's single writer lock.
+pub async fn lock_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: Option<TenantId>,
+    id: &str,
+) -> StoreResult<Option<OrderRow>> {
+    let lock = crate::row_lock(conn);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM orders WHERE tenant_id = $1 AND id = $2 AND ($3 = '' OR merchant_id = $3){lock}"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id.to_string())
+        .bind(id)
+        .bind(crate::merchant_filter(merchant_id))
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 /// The merchant's order with this channel id.
 pub async fn find_by_channel_id(
     conn: &mut AnyConnection,

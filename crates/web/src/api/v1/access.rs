@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tradeport_app::access::{
     self, ApiKeyView, CreateApiKey, CreateTenant, CreateUser, CreatedApiKey, TenantView, UserView,
@@ -17,6 +18,7 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Auth, parse_id};
+use crate::middleware::ReplayBody;
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
@@ -233,10 +235,18 @@ async fn create_api_key(
     State(app): State<App>,
     Auth(p): Auth,
     ApiJson(body): ApiJson<CreateApiKeyRequest>,
-) -> ApiResult<(StatusCode, Json<CreatedApiKey>)> {
+) -> ApiResult<Response> {
     let input =
         CreateApiKey { tenant_id: optional_tenant(body.tenant_id)?, name: body.name, role: body.role };
-    Ok((StatusCode::CREATED, Json(access::create_api_key(&app, &p, &input).await?)))
+    let created = access::create_api_key(&app, &p, &input).await?;
+    // A retry with the same Idempotency-Key learns that the key exists, never its secret again.
+    let mut replay = serde_json::to_value(&created.key).unwrap_or_default();
+    replay["secret"] = serde_json::Value::Null;
+    replay["secret_note"] =
+        "created by the first request with this Idempotency-Key; the secret was shown then only".into();
+    let mut response = (StatusCode::CREATED, Json(created)).into_response();
+    response.extensions_mut().insert(ReplayBody(replay.to_string()));
+    Ok(response)
 }
 
 #[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "access", params(("id" = String, Path)),

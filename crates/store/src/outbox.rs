@@ -1,0 +1,62 @@
+//! The outbox: messages to the outside world (e-mail, webhooks, SMS) written in the same
+//! transaction as the change they announce, so a message is sent if and only if its change
+//! committed. The relay that delivers them belongs to the notifications context.
+
+use sqlx::{AnyConnection, Row};
+use tradeport_domain::kernel::{Millis, TenantId};
+use uuid::Uuid;
+
+use crate::StoreResult;
+
+/// A message to send once the transaction commits.
+#[derive(Clone, Debug)]
+pub struct NewMessage<'a> {
+    pub id: Uuid,
+    pub merchant_id: Option<TenantId>,
+    /// What happened, e.g. `order.confirmed`.
+    pub topic: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: String,
+    /// JSON object the relay renders into the channel's message.
+    pub payload: String,
+    pub at: Millis,
+}
+
+/// Writes a message inside the caller's transaction.
+pub async fn enqueue_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    m: &NewMessage<'_>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO outbox (id, tenant_id, merchant_id, topic, subject_type, subject_id, payload, created_at, available_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+    )
+    .bind(m.id.to_string())
+    .bind(tenant_id.to_string())
+    .bind(m.merchant_id.map(|x| x.to_string()))
+    .bind(m.topic)
+    .bind(m.subject_type)
+    .bind(&m.subject_id)
+    .bind(&m.payload)
+    .bind(m.at.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Topics of the messages waiting for `subject_id`, oldest first.
+pub async fn pending_topics(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    subject_id: &str,
+) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT topic FROM outbox WHERE tenant_id = $1 AND subject_id = $2 AND delivered_at IS NULL ORDER BY id",
+    )
+    .bind(tenant_id.to_string())
+    .bind(subject_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
