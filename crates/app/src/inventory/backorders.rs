@@ -39,8 +39,10 @@ pub(crate) async fn fill_backorders_in_tx(
     locked: &[String],
     actor: Actor,
 ) -> AppResult<i64> {
-    let balances = stock::balances_for(conn, operator, &[sku_id.to_string()]).await?;
-    let mut available = balances.iter().find(|b| b.warehouse_id == warehouse_id).map_or(0, |b| b.available());
+    // Only the row the arrival changed (and so locked): locking the SKU's other rows now could
+    // take them out of (SKU, warehouse) order.
+    let balance = stock::balance_in_tx(conn, operator, sku_id, warehouse_id).await?;
+    let mut available = balance.map_or(0, |b| b.available());
     let mut filled = 0;
     let now = app.now();
     for b in allocations::backorders_for_sku(conn, operator, sku_id, BATCH).await? {

@@ -1,10 +1,10 @@
 //! Reserving stock for an approved order and releasing it again (INV-2, INV-7).
 //!
-//! The plan comes from `domain::inventory::plan_allocation` over balances read in the
-//! transaction; each reservation is a conditional update that only succeeds while enough is
-//! available. When a concurrent order took the stock between the read and the update, the
-//! attempt's reservations are undone and the plan is made again from fresh balances. Updates
-//! go in (SKU, warehouse) order so two orders never wait for each other's rows (no deadlock).
+//! Lock order, the same on every path: the order row first (the caller locked it), then the
+//! stock rows in (SKU, warehouse) order. Reserving locks every balance of the order's SKUs up
+//! front (`lock_balances_in_tx`), plans on them with `domain::inventory::plan_allocation`, then
+//! reserves with conditional updates that cannot lose a race on PostgreSQL any more; they stay
+//! as the guard of the `reserved <= on_hand` rule. Releasing updates rows in the same order.
 
 use std::collections::HashMap;
 
@@ -81,7 +81,7 @@ pub(crate) async fn reserve_order_in_tx(
     }
     let now = app.now();
     for _ in 0..ATTEMPTS {
-        let balances = stock::balances_for(conn, operator, &sku_ids).await?;
+        let balances = stock::lock_balances_in_tx(conn, operator, &sku_ids).await?;
         let stocks: Vec<WarehouseStock> = all_warehouses
             .iter()
             .map(|w| WarehouseStock {

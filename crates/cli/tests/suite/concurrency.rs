@@ -18,13 +18,13 @@ db_tests!(
 );
 
 /// A second `tradeport serve` on the same database, killed when dropped.
-struct SecondServer {
+pub(crate) struct SecondServer {
     child: Child,
-    base_url: String,
+    pub(crate) base_url: String,
 }
 
 impl SecondServer {
-    async fn start(database_url: &str) -> Self {
+    pub(crate) async fn start(database_url: &str) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(env!("CARGO_BIN_EXE_tradeport"))
             .args(["--database-url", database_url, "serve", "--bind", &format!("127.0.0.1:{port}")])

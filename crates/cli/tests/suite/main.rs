@@ -10,6 +10,7 @@ mod errors;
 mod health;
 mod helpers;
 mod ids;
+mod interleaving;
 mod inventory;
 mod login;
 mod openapi;

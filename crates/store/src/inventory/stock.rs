@@ -152,15 +152,20 @@ pub async fn record_in_tx(
     Ok(())
 }
 
-/// Balances of these SKUs in every warehouse of the operator.
-pub async fn balances_for(
+/// Balances of these SKUs in every warehouse of the operator, locked until the transaction ends.
+/// Rows are locked in (SKU, warehouse) order, the one global order of stock locks, and before
+/// any of them is changed: a transaction never waits for a row while holding one that sorts
+/// after it, so two transactions cannot deadlock on stock (PostgreSQL; SQLite has one writer).
+pub async fn lock_balances_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     sku_ids: &[String],
 ) -> StoreResult<Vec<BalanceRow>> {
+    let lock = crate::row_lock(conn);
     let mut sql =
         Sql::new("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances WHERE tenant_id = ");
     sql.bind(tenant_id.to_string()).push(" AND sku_id IN ").bind_list(sku_ids.iter().cloned());
+    sql.push(" ORDER BY sku_id, warehouse_id").push(lock);
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter()
         .map(|r| {
@@ -172,6 +177,33 @@ pub async fn balances_for(
             })
         })
         .collect()
+}
+
+/// One balance, as the transaction sees it (no lock of its own: callers have changed the row
+/// already, which locked it).
+pub async fn balance_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: &str,
+    warehouse_id: &str,
+) -> StoreResult<Option<BalanceRow>> {
+    let row = sqlx::query(
+        "SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances WHERE tenant_id = $1 AND sku_id = $2 AND warehouse_id = $3",
+    )
+    .bind(tenant_id.to_string())
+    .bind(sku_id)
+    .bind(warehouse_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok(BalanceRow {
+            sku_id: r.try_get(0)?,
+            warehouse_id: r.try_get(1)?,
+            on_hand: r.try_get(2)?,
+            reserved: r.try_get(3)?,
+        })
+    })
+    .transpose()
 }
 
 /// One balance with its SKU and warehouse codes, for lists.
