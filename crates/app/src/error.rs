@@ -22,9 +22,23 @@ pub enum AppError {
     #[error("a request with this Idempotency-Key is still being processed; retry in a moment")]
     IdempotencyInProgress,
     #[error("storage failed")]
-    Store(#[from] StoreError),
+    Store(#[source] StoreError),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// A unique constraint becomes a 409 naming the field to change (use cases that know a better
+/// message map their own first); every other storage error stays internal.
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Conflict { constraint, field } => Self::duplicate(
+                field,
+                format!("{field}: this value is taken already ({constraint}); choose another"),
+            ),
+            other => Self::Store(other),
+        }
+    }
 }
 
 /// Result of a use case.

@@ -3,12 +3,22 @@
 
 use thiserror::Error;
 
-/// Unique constraints by name, with the `table.column` text SQLite reports for each.
-const UNIQUE_CONSTRAINTS: &[(&str, &str)] = &[
-    ("tenants_code_key", "tenants.code"),
-    ("users_email_key", "users.email"),
-    ("api_keys_key_hash_key", "api_keys.key_hash"),
-    ("idempotency_keys_pkey", "idempotency_keys.principal, idempotency_keys.idem_key"),
+/// Every unique constraint by name, with the `table.column` text SQLite reports for it and the
+/// input field a caller names to fix it. A test proves this covers every unique constraint of
+/// the schema (`every_unique_constraint_is_mapped_to_a_field`).
+pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
+    ("tenants_code_key", "tenants.code", "code"),
+    ("users_email_key", "users.email", "email"),
+    ("api_keys_key_hash_key", "api_keys.key_hash", "key"),
+    ("idempotency_keys_pkey", "idempotency_keys.principal, idempotency_keys.idem_key", "Idempotency-Key"),
+    ("skus_merchant_sku_key", "skus.merchant_id, skus.sku", "sku"),
+    ("warehouses_tenant_code_key", "warehouses.tenant_id, warehouses.code", "code"),
+    ("stock_balances_pkey", "stock_balances.sku_id, stock_balances.warehouse_id", "warehouse_id"),
+    ("goods_rules_tenant_code_key", "goods_rules.tenant_id, goods_rules.code", "code"),
+    ("orders_channel_key", "orders.merchant_id, orders.channel, orders.channel_order_id", "channel_order_id"),
+    ("orders_order_no_key", "orders.tenant_id, orders.order_no", "order_no"),
+    ("order_lines_order_line_key", "order_lines.order_id, order_lines.line_no", "lines"),
+    ("order_number_counters_pkey", "order_number_counters.tenant_id, order_number_counters.day", "order_no"),
 ];
 
 /// What can go wrong in storage.
@@ -16,7 +26,11 @@ const UNIQUE_CONSTRAINTS: &[(&str, &str)] = &[
 pub enum StoreError {
     /// A unique constraint refused the write.
     #[error("unique constraint {constraint} violated")]
-    Conflict { constraint: &'static str },
+    Conflict {
+        constraint: &'static str,
+        /// The input field that must change.
+        field: &'static str,
+    },
     /// A stored value could not be read back (a bug or a hand-edited row).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
@@ -33,9 +47,9 @@ impl From<sqlx::Error> for StoreError {
             let message = db.message().to_owned();
             let found = UNIQUE_CONSTRAINTS
                 .iter()
-                .find(|(name, columns)| named.as_deref() == Some(*name) || message.ends_with(columns));
-            if let Some((name, _)) = found {
-                return Self::Conflict { constraint: name };
+                .find(|(name, columns, _)| named.as_deref() == Some(*name) || message.ends_with(columns));
+            if let Some((name, _, field)) = found {
+                return Self::Conflict { constraint: name, field };
             }
         }
         Self::Database(err)
@@ -45,6 +59,6 @@ impl From<sqlx::Error> for StoreError {
 impl StoreError {
     /// Whether this is the named unique constraint.
     pub fn is_conflict_on(&self, constraint: &str) -> bool {
-        matches!(self, Self::Conflict { constraint: c } if *c == constraint)
+        matches!(self, Self::Conflict { constraint: c, .. } if *c == constraint)
     }
 }

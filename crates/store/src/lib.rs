@@ -17,7 +17,7 @@ pub mod schema;
 mod sql;
 
 pub use db::{Backend, Db, DbOptions, Tx, commit};
-pub use error::StoreError;
+pub use error::{StoreError, UNIQUE_CONSTRAINTS};
 pub use sqlx::AnyConnection;
 
 /// Result of a store function.

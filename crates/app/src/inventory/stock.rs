@@ -3,11 +3,11 @@
 use serde::Serialize;
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::inventory::MovementKind;
-use tradeport_domain::kernel::FieldErrors;
-use tradeport_store::inventory::stock::{self, Movement};
+use tradeport_domain::kernel::{FieldError, FieldErrors};
+use tradeport_store::inventory::stock::{self, BalanceCursor, Movement};
 use tradeport_store::inventory::{skus, warehouses};
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Page, PageRequest};
 
 /// A stock change with its reason.
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -94,33 +94,60 @@ pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment)
         )
         .await?;
     }
+    // The answer is read in the transaction that wrote it: it is exactly what was written, and a
+    // failure to read it can only roll the change back, never report a committed change as failed.
+    let line = stock::balance_line_in_tx(&mut tx, operator, &a.sku_id, &a.warehouse_id)
+        .await?
+        .ok_or_else(|| AppError::Internal("the adjusted balance is missing in its own transaction".into()))?;
     tx.commit().await?;
-    let balances = list_balances(app, principal).await?;
-    balances
-        .into_iter()
-        .find(|b| b.sku_id == a.sku_id && b.warehouse_id == a.warehouse_id)
-        .ok_or(AppError::NotFound("balance"))
+    Ok(balance_view(line))
 }
 
-/// Balances the principal may see (a merchant: its own SKUs).
-pub async fn list_balances(app: &App, principal: &Principal) -> AppResult<Vec<BalanceView>> {
+fn balance_view(b: stock::BalanceLine) -> BalanceView {
+    BalanceView {
+        available: b.on_hand - b.reserved,
+        sku_id: b.sku_id,
+        sku: b.sku,
+        sku_name: b.sku_name,
+        merchant_id: b.merchant_id,
+        warehouse_id: b.warehouse_id,
+        warehouse_code: b.warehouse_code,
+        on_hand: b.on_hand,
+        reserved: b.reserved,
+    }
+}
+
+fn encode_cursor(b: &BalanceView) -> String {
+    let parts = [&b.sku, &b.sku_id, &b.warehouse_code, &b.warehouse_id];
+    hex::encode(serde_json::to_string(&parts).unwrap_or_default())
+}
+
+fn decode_cursor(cursor: &str) -> AppResult<BalanceCursor> {
+    let parts: Option<[String; 4]> =
+        hex::decode(cursor).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let [sku, sku_id, code, warehouse_id] = parts.ok_or_else(|| {
+        AppError::Invalid(vec![FieldError::new(
+            "cursor",
+            "invalid_cursor",
+            "cursor must be a next_cursor value from an earlier page; start again without it",
+        )])
+    })?;
+    Ok(BalanceCursor(sku, sku_id, code, warehouse_id))
+}
+
+/// Balances the principal may see (a merchant: its own SKUs), by SKU code then warehouse code,
+/// a page at a time.
+pub async fn list_balances(
+    app: &App,
+    principal: &Principal,
+    page: &PageRequest,
+) -> AppResult<Page<BalanceView>> {
     principal.require(Permission::ViewInventory)?;
+    let limit = page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
+    let after = page.cursor.as_deref().filter(|c| !c.is_empty()).map(decode_cursor).transpose()?;
     let mut conn = app.db().read().await?;
-    let rows =
-        stock::list_balances(&mut conn, principal.scope.operator_id, principal.scope.merchant_id, 1000)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|b| BalanceView {
-            available: b.on_hand - b.reserved,
-            sku_id: b.sku_id,
-            sku: b.sku,
-            sku_name: b.sku_name,
-            merchant_id: b.merchant_id,
-            warehouse_id: b.warehouse_id,
-            warehouse_code: b.warehouse_code,
-            on_hand: b.on_hand,
-            reserved: b.reserved,
-        })
-        .collect())
+    let (operator, merchant) = (principal.scope.operator_id, principal.scope.merchant_id);
+    let rows = stock::list_balances(&mut conn, operator, merchant, after.as_ref(), limit + 1).await?;
+    let views = rows.into_iter().map(balance_view).collect();
+    Ok(Page::from_rows(views, limit, encode_cursor))
 }

@@ -10,6 +10,8 @@ db_tests!(
     skus_import_from_csv_all_or_nothing,
     stock_adjustments_are_ledger_movements_and_never_go_below_reserved,
     new_stock_goes_to_backordered_orders_oldest_first,
+    a_duplicate_code_is_a_conflict_naming_the_field,
+    stock_is_listed_a_page_at_a_time_and_an_adjustment_answers_with_its_balance,
 );
 
 async fn import(app: &TestApp, key: &str, csv: &str) -> (StatusCode, serde_json::Value) {
@@ -106,4 +108,66 @@ async fn new_stock_goes_to_backordered_orders_oldest_first(app: TestApp) {
     assert_eq!(third["allocations"][0]["warehouse_id"], c.uk_warehouse.as_str());
     assert!(third["events"].as_array().unwrap().iter().any(|e| e["kind"] == "order_backorder_filled"));
     assert!(tradeport_app::inventory::verify_inventory(&app.app).await.unwrap().is_empty());
+}
+
+async fn a_duplicate_code_is_a_conflict_naming_the_field(app: TestApp) {
+    let s = app.seed("acme").await;
+    let warehouse = json!({"code": "LDS", "name": "Leeds", "country": "GB", "timezone": "Europe/London", "kind": "overseas"});
+    let rule = json!({"code": "NO_KNIVES", "trait": "blade", "hs_prefix": null, "destinations": ["gb"], "action": "block",
+                      "message": "knives are not sold to the United Kingdom"});
+    for (path, body) in [("/api/v1/warehouses", warehouse), ("/api/v1/goods-rules", rule)] {
+        let (status, first) = post(&app, path, &s.admin_key, body.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{path}: {first}");
+        let (status, again) = post(&app, path, &s.admin_key, body).await;
+        assert_eq!((status, code(&again)), (StatusCode::CONFLICT, "duplicate"), "{path}: {again}");
+        assert_eq!(again["error"]["fields"][0]["field"], "code", "{path}: {again}");
+    }
+}
+
+async fn stock_is_listed_a_page_at_a_time_and_an_adjustment_answers_with_its_balance(app: TestApp) {
+    let s = app.seed("acme").await;
+    let c = app.seed_catalog(&s, 4).await;
+    for (sku, wh) in
+        [(&c.power_bank, &c.uk_warehouse), (&c.lamp, &c.cn_warehouse), (&c.camera, &c.uk_warehouse)]
+    {
+        let body = json!({"sku_id": sku, "warehouse_id": wh, "delta": 3, "reason": "arrival"});
+        let (status, balance) = post(&app, "/api/v1/stock/adjustments", &s.admin_key, body).await;
+        assert_eq!(status, StatusCode::OK, "{balance}");
+        let answered =
+            (balance["sku_id"].as_str(), balance["warehouse_id"].as_str(), balance["on_hand"].as_i64());
+        assert_eq!(answered, (Some(sku.as_str()), Some(wh.as_str()), Some(3)), "the balance it changed");
+    }
+    let (_, all) = get(&app, "/api/v1/stock?limit=200", &s.admin_key).await;
+    let all: Vec<(String, String)> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["sku"].as_str().unwrap().into(), b["warehouse_code"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(all.len(), 5, "{all:?}");
+    let mut sorted = all.clone();
+    sorted.sort();
+    assert_eq!(all, sorted, "by SKU code, then warehouse code");
+    let mut walked = Vec::new();
+    let mut path = "/api/v1/stock?limit=2".to_string();
+    loop {
+        let (status, page) = get(&app, &path, &s.admin_key).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        for b in page["items"].as_array().unwrap() {
+            walked.push((
+                b["sku"].as_str().unwrap().to_string(),
+                b["warehouse_code"].as_str().unwrap().to_string(),
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/stock?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(walked, all, "the pages together are the whole list, each balance once");
+    let (status, body) = get(&app, "/api/v1/stock?cursor=zz", &s.admin_key).await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("cursor"))
+    );
 }

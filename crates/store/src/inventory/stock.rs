@@ -219,37 +219,62 @@ pub struct BalanceLine {
     pub reserved: i64,
 }
 
-/// Balances of the operator, optionally of one merchant's SKUs, by SKU code and warehouse.
+/// Where a page of balances starts: after this (SKU code, SKU id, warehouse code, warehouse id).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BalanceCursor(pub String, pub String, pub String, pub String);
+
+const BALANCE_LINE: &str = "SELECT b.sku_id, s.sku, s.name, s.merchant_id, b.warehouse_id, w.code, b.on_hand, b.reserved \
+     FROM stock_balances b JOIN skus s ON s.id = b.sku_id JOIN warehouses w ON w.id = b.warehouse_id WHERE b.tenant_id = ";
+
+fn balance_line(r: &sqlx::any::AnyRow) -> StoreResult<BalanceLine> {
+    Ok(BalanceLine {
+        sku_id: r.try_get(0)?,
+        sku: r.try_get(1)?,
+        sku_name: r.try_get(2)?,
+        merchant_id: r.try_get(3)?,
+        warehouse_id: r.try_get(4)?,
+        warehouse_code: r.try_get(5)?,
+        on_hand: r.try_get(6)?,
+        reserved: r.try_get(7)?,
+    })
+}
+
+/// Balances by SKU code then warehouse code, after `after`, at most `limit` (a merchant's own
+/// only, when `merchant_id` is given).
 pub async fn list_balances(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     merchant_id: Option<TenantId>,
+    after: Option<&BalanceCursor>,
     limit: u32,
 ) -> StoreResult<Vec<BalanceLine>> {
-    let rows = sqlx::query(
-        "SELECT b.sku_id, s.sku, s.name, s.merchant_id, b.warehouse_id, w.code, b.on_hand, b.reserved \
-         FROM stock_balances b JOIN skus s ON s.id = b.sku_id JOIN warehouses w ON w.id = b.warehouse_id \
-         WHERE b.tenant_id = $1 AND ($2 = '' OR s.merchant_id = $2) ORDER BY s.sku, w.code LIMIT $3",
-    )
-    .bind(tenant_id.to_string())
-    .bind(crate::merchant_filter(merchant_id))
-    .bind(i64::from(limit))
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(BalanceLine {
-                sku_id: r.try_get(0)?,
-                sku: r.try_get(1)?,
-                sku_name: r.try_get(2)?,
-                merchant_id: r.try_get(3)?,
-                warehouse_id: r.try_get(4)?,
-                warehouse_code: r.try_get(5)?,
-                on_hand: r.try_get(6)?,
-                reserved: r.try_get(7)?,
-            })
-        })
-        .collect()
+    let mut sql = Sql::new(BALANCE_LINE);
+    sql.bind(tenant_id.to_string());
+    if let Some(m) = merchant_id {
+        sql.push(" AND s.merchant_id = ").bind(m.to_string());
+    }
+    if let Some(BalanceCursor(sku, sku_id, code, warehouse_id)) = after {
+        sql.push(" AND (s.sku, b.sku_id, w.code, b.warehouse_id) > (").bind(sku.clone());
+        sql.push(", ").bind(sku_id.clone()).push(", ").bind(code.clone());
+        sql.push(", ").bind(warehouse_id.clone()).push(")");
+    }
+    sql.push(" ORDER BY s.sku, b.sku_id, w.code, b.warehouse_id LIMIT ").bind(i64::from(limit));
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(balance_line).collect()
+}
+
+/// One balance with its codes, as the caller's transaction sees it.
+pub async fn balance_line_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: &str,
+    warehouse_id: &str,
+) -> StoreResult<Option<BalanceLine>> {
+    let mut sql = Sql::new(BALANCE_LINE);
+    sql.bind(tenant_id.to_string()).push(" AND b.sku_id = ").bind(sku_id.to_string());
+    sql.push(" AND b.warehouse_id = ").bind(warehouse_id.to_string());
+    let row = sql.query().fetch_optional(conn).await?;
+    row.as_ref().map(balance_line).transpose()
 }
 
 /// Every balance next to the ledger's sums for it, keyed by (SKU, warehouse):

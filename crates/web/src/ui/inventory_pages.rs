@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -20,6 +20,8 @@ struct InventoryPage {
     t: Tr,
     shell: Shell,
     balances: Vec<BalanceView>,
+    /// The link to the next page of balances.
+    next_page: Option<String>,
     skus: Vec<SkuView>,
     warehouses: Vec<WarehouseView>,
     merchants: Vec<(String, String)>,
@@ -35,11 +37,13 @@ async fn page(
     status: StatusCode,
     error: Option<String>,
     notice: Option<String>,
+    cursor: Option<String>,
 ) -> Response {
     let p = &user.session.principal;
     let all = PageRequest { limit: Some(200), cursor: None };
+    let stock_page = PageRequest { limit: Some(100), cursor };
     let (balances, skus, warehouses) = match (
-        inventory::list_balances(app, p).await,
+        inventory::list_balances(app, p, &stock_page).await,
         inventory::list_skus(app, p, None, &all).await,
         inventory::list_warehouses(app, p).await,
     ) {
@@ -50,7 +54,8 @@ async fn page(
     let page = InventoryPage {
         t: user.t,
         shell: Shell::new(user, "/inventory"),
-        balances,
+        next_page: balances.next_cursor.map(|c| format!("/inventory?cursor={c}")),
+        balances: balances.items,
         skus,
         warehouses,
         merchants,
@@ -62,9 +67,16 @@ async fn page(
     render(user.t, status, &page)
 }
 
+/// Which page of balances the inventory page shows.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InventoryQuery {
+    cursor: Option<String>,
+}
+
 /// GET /inventory
-pub async fn show(State(app): State<App>, user: SignedIn) -> Response {
-    page(&app, &user, StatusCode::OK, None, None).await
+pub async fn show(State(app): State<App>, user: SignedIn, Query(q): Query<InventoryQuery>) -> Response {
+    page(&app, &user, StatusCode::OK, None, None, q.cursor).await
 }
 
 #[derive(Deserialize, Default)]
@@ -89,8 +101,10 @@ pub async fn adjust(State(app): State<App>, user: SignedIn, Form(f): Form<Adjust
         reason: f.reason,
     };
     match inventory::adjust_stock(&app, &user.session.principal, &a).await {
-        Ok(_) => page(&app, &user, StatusCode::OK, None, Some(user.t.get("inventory.saved").into())).await,
-        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
+        Ok(_) => {
+            page(&app, &user, StatusCode::OK, None, Some(user.t.get("inventory.saved").into()), None).await
+        }
+        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, None).await,
     }
 }
 
@@ -111,13 +125,13 @@ pub async fn import(State(app): State<App>, user: SignedIn, Form(f): Form<Import
     match inventory::import_skus_csv(&app, &user.session.principal, merchant, &f.csv).await {
         Ok(r) if r.errors.is_empty() => {
             let notice = user.t.fill("inventory.imported", "count", &r.saved.to_string());
-            page(&app, &user, StatusCode::OK, None, Some(notice)).await
+            page(&app, &user, StatusCode::OK, None, Some(notice), None).await
         }
         Ok(r) => {
             let problems: Vec<String> =
                 r.errors.iter().map(|e| format!("row {} {}: {}", e.row, e.field, e.message)).collect();
-            page(&app, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(problems.join("; ")), None).await
+            page(&app, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(problems.join("; ")), None, None).await
         }
-        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
+        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, None).await,
     }
 }
