@@ -32,6 +32,8 @@ pub struct KeyLease {
 /// What the running request has done to the database.
 #[derive(Debug, Default)]
 pub struct RequestScope {
+    /// The request's id (`x-request-id`), for messages that point to the log.
+    request_id: String,
     lease: Mutex<Option<KeyLease>>,
     committed: AtomicBool,
 }
@@ -42,8 +44,8 @@ tokio::task_local! {
 
 impl RequestScope {
     /// Runs `work` (a request's handling) with a fresh scope; returns its output and the scope.
-    pub async fn run<F: Future>(work: F) -> (F::Output, Arc<RequestScope>) {
-        let scope = Arc::new(RequestScope::default());
+    pub async fn run<F: Future>(request_id: &str, work: F) -> (F::Output, Arc<RequestScope>) {
+        let scope = Arc::new(RequestScope { request_id: request_id.to_string(), ..RequestScope::default() });
         let out = REQUEST.scope(scope.clone(), work).await;
         (out, scope)
     }
@@ -60,6 +62,11 @@ impl RequestScope {
 
     fn lease(&self) -> Option<KeyLease> {
         self.lease.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The request's id.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
 
     /// Whether any write of this request committed.

@@ -49,7 +49,27 @@ pub async fn run(app: &App, args: &DemoArgs) -> anyhow::Result<Summary> {
         for (tenant, role, key) in &demo.api_keys {
             let _ = writeln!(text, "{tenant}\t{}\t{key}", role.as_str());
         }
-        std::fs::write(&keys_file, text)?;
+        write_private(&keys_file, &text)?;
     }
     Ok(Summary { created: demo.created, orders: demo.orders, keys_file })
+}
+
+/// Writes `text` to a file only its owner can read: it holds API keys.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let mut file = options.open(path)?;
+        // An existing file keeps its old mode on open: set it.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        file.write_all(text.as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        options.open(path)?.write_all(text.as_bytes())
+    }
 }

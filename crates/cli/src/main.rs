@@ -21,7 +21,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(name = "tradeport", version, about)]
 struct Cli {
     /// Database: a SQLite file path (created when missing) or postgres://user:pass@host/db.
-    #[arg(long, global = true, env = "TRADEPORT_DATABASE_URL", default_value = "tradeport.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "TRADEPORT_DATABASE_URL",
+        hide_env_values = true,
+        default_value = "tradeport.db"
+    )]
     database_url: String,
     /// Log format.
     #[arg(long, global = true, env = "TRADEPORT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -73,9 +79,9 @@ fn init_logging(format: LogFormat) {
 
 /// Connects, migrates and builds the app.
 async fn open_app(database_url: &str) -> anyhow::Result<App> {
-    let db = Db::connect(database_url, &DbOptions::default())
-        .await
-        .with_context(|| format!("cannot open the database {database_url}"))?;
+    let db = Db::connect(database_url, &DbOptions::default()).await.with_context(|| {
+        format!("cannot open the database {}", tradeport_store::redacted_url(database_url))
+    })?;
     db.migrate().await.context("cannot apply the database migrations")?;
     Ok(App::new(db, Arc::new(SystemClock)))
 }

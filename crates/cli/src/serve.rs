@@ -20,6 +20,17 @@ pub struct ServeArgs {
     /// Seconds a request may run before it is answered with 408.
     #[arg(long, env = "TRADEPORT_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout: u64,
+    /// The header your reverse proxy sets to the client's address, e.g. x-forwarded-for. Only
+    /// set it behind such a proxy: otherwise clients could claim any address (sign-in throttling
+    /// counts per address).
+    #[arg(long, env = "TRADEPORT_TRUSTED_PROXY_HEADER")]
+    trusted_proxy_header: Option<tradeport_web::HeaderName>,
+    /// Served over HTTPS (by a proxy in front): cookies get `Secure` and responses HSTS.
+    #[arg(long, env = "TRADEPORT_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// When set, /metrics answers only to `Authorization: Bearer <token>`.
+    #[arg(long, env = "TRADEPORT_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
 }
 
 async fn shutdown_signal() {
@@ -54,7 +65,12 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<()> {
     spawn_metrics_upkeep();
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = tokio::spawn(tradeport_jobs::run(app.clone(), stop_rx));
-    let config = WebConfig { request_timeout: Duration::from_secs(args.request_timeout) };
+    let config = WebConfig {
+        request_timeout: Duration::from_secs(args.request_timeout),
+        trusted_proxy_header: args.trusted_proxy_header.clone(),
+        secure_cookies: args.secure_cookies,
+        metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
+    };
     serve(listener, build_router(app.clone(), &config), shutdown_signal()).await?;
     let _ = stop_tx.send(true);
     let _ = workers.await;

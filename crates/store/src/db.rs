@@ -65,6 +65,23 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// The URL with its password replaced by `***`, for messages and logs.
+pub fn redacted_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, path) = rest.split_once('/').map_or((rest, None), |(a, p)| (a, Some(p)));
+    let Some((credentials, host)) = authority.rsplit_once('@') else {
+        return url.to_string();
+    };
+    let user = credentials.split_once(':').map_or(credentials, |(user, _)| user);
+    let masked = if credentials.contains(':') { format!("{user}:***") } else { user.to_string() };
+    match path {
+        Some(p) => format!("{scheme}://{masked}@{host}/{p}"),
+        None => format!("{scheme}://{masked}@{host}"),
+    }
+}
+
 /// Turns a plain file path into a SQLite URL that creates the file when missing.
 pub fn normalise_url(url: &str) -> String {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:") {
@@ -178,4 +195,27 @@ fn sqlite_pool(max: u32, options: &DbOptions) -> AnyPoolOptions {
 pub async fn commit(tx: Tx) -> StoreResult<()> {
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted_url;
+
+    #[test]
+    fn passwords_are_masked_in_database_urls() {
+        let cases = [
+            (
+                "postgres://app:s3cr%40t@db.internal:5432/tradeport",
+                "postgres://app:***@db.internal:5432/tradeport",
+            ),
+            ("postgres://app:p@ss@db/x", "postgres://app:***@db/x"),
+            ("postgres://app@db/x", "postgres://app@db/x"),
+            ("postgres://db/x?sslmode=require", "postgres://db/x?sslmode=require"),
+            ("sqlite://tradeport.db?mode=rwc", "sqlite://tradeport.db?mode=rwc"),
+            ("tradeport.db", "tradeport.db"),
+        ];
+        for (url, shown) in cases {
+            assert_eq!(redacted_url(url), shown, "{url}");
+        }
+    }
 }

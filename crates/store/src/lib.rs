@@ -16,7 +16,7 @@ pub mod outbox;
 pub mod schema;
 mod sql;
 
-pub use db::{Backend, Db, DbOptions, Tx, commit};
+pub use db::{Backend, Db, DbOptions, Tx, commit, redacted_url};
 pub use error::{StoreError, UNIQUE_CONSTRAINTS};
 pub use sqlx::AnyConnection;
 

@@ -71,18 +71,23 @@ pub fn status_of(err: &AppError) -> StatusCode {
     }
 }
 
+/// Logs a 5xx's cause with its whole source chain (the request id is on the log line's span).
+pub fn log_internal(err: &AppError) {
+    let mut chain = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    tracing::error!(error = %chain, "request failed");
+}
+
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
         let status = status_of(&err);
         if status.is_server_error() {
-            let mut chain = err.to_string();
-            let mut source = std::error::Error::source(&err);
-            while let Some(s) = source {
-                chain.push_str(": ");
-                chain.push_str(&s.to_string());
-                source = s.source();
-            }
-            tracing::error!(error = %chain, "request failed");
+            log_internal(&err);
             let message = if tradeport_app::request_committed() {
                 "an internal error occurred after the change was saved; it was logged: reload to see the result before retrying"
             } else {

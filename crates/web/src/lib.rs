@@ -10,7 +10,9 @@ mod extract;
 mod health;
 mod middleware;
 mod router;
+pub mod security;
 mod ui;
 
+pub use axum::http::HeaderName;
 pub use health::spawn_metrics_upkeep;
 pub use router::{WebConfig, build_router, serve};

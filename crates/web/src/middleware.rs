@@ -39,7 +39,8 @@ pub struct ReplayBody(pub String);
 /// Runs the request inside a fresh [`RequestScope`], so its unit of work can mark an idempotency
 /// key and an error can tell whether something was already saved.
 pub async fn request_scope(req: Request, next: Next) -> Response {
-    RequestScope::run(next.run(req)).await.0
+    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_string();
+    RequestScope::run(&id, next.run(req)).await.0
 }
 
 /// Applies the `Idempotency-Key` convention to writes that carry the header (docs/API.md).

@@ -1,6 +1,7 @@
 //! The whole HTTP application: routes, middleware stack and graceful serving.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -20,6 +21,7 @@ use tradeport_app::App;
 
 use crate::error::ApiError;
 use crate::middleware::{BODY_LIMIT, limit_announced_body, request_scope, time_limit, track_metrics};
+use crate::security::{client_context, guard_metrics, security_headers};
 use crate::{api, health, ui};
 
 /// Settings of the HTTP layer.
@@ -27,11 +29,23 @@ use crate::{api, health, ui};
 pub struct WebConfig {
     /// A request still running after this long is answered with 408 and dropped.
     pub request_timeout: Duration,
+    /// The header a trusted reverse proxy sets to the client's address (e.g. `x-forwarded-for`);
+    /// without it the socket's peer address is the client's.
+    pub trusted_proxy_header: Option<HeaderName>,
+    /// Served over HTTPS (by a proxy in front): cookies are `Secure` and HSTS is sent.
+    pub secure_cookies: bool,
+    /// When set, `/metrics` answers only to `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { request_timeout: Duration::from_secs(30) }
+        Self {
+            request_timeout: Duration::from_secs(30),
+            trusted_proxy_header: None,
+            secure_cookies: false,
+            metrics_token: None,
+        }
     }
 }
 
@@ -40,21 +54,25 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Builds the application's router with its middleware.
 pub fn build_router(app: App, config: &WebConfig) -> Router {
     let _ = health::prometheus();
+    let shared = Arc::new(config.clone());
+    let metrics = get(health::metrics).route_layer(from_fn_with_state(shared.clone(), guard_metrics));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
+        .route("/metrics", metrics)
         .merge(api::router(&app))
         .merge(ui::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app)
         .layer(from_fn(request_scope))
+        .layer(from_fn_with_state(shared.clone(), client_context))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(track_metrics))
         .layer(CompressionLayer::new())
         .layer(from_fn_with_state(config.request_timeout, time_limit))
         .layer(from_fn(limit_announced_body))
+        .layer(from_fn_with_state(shared, security_headers))
         .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
             tracing::error!("a request handler panicked");
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "an internal error occurred; it was logged")

@@ -15,9 +15,19 @@ pub struct SignedIn {
     pub max_age_secs: i64,
 }
 
-/// Checks the password and opens a session. After `login_max_failures` failures within
-/// `login_window_minutes` (settings of the user's operator; defaults 5 in 15 minutes), further
-/// attempts are refused without checking the password until the window has passed.
+/// How many more failures than an account's own limit one client address may make across all
+/// accounts (password spraying) and one account may take from all addresses (guessing from
+/// many machines). Counting per account *and* address means a stranger cannot lock a user out
+/// from the user's own machine.
+const ADDRESS_FACTOR: i64 = 4;
+const ACCOUNT_FACTOR: i64 = 10;
+
+/// Checks the password and opens a session. Every attempt is recorded as a failure before the
+/// password is checked, serialised per account, so parallel guesses count one after another.
+/// After `login_max_failures` failures on one account from one address within
+/// `login_window_minutes` (operator settings; defaults 5 in 15 minutes), or 4 times as many
+/// from one address, or 10 times as many on one account, attempts are refused without checking
+/// the password until the window has passed.
 pub async fn sign_in(app: &App, email: &str, password: &str, ip: &str) -> AppResult<SignedIn> {
     let email = email.trim().to_lowercase();
     let now = app.now();
@@ -27,28 +37,37 @@ pub async fn sign_in(app: &App, email: &str, password: &str, ip: &str) -> AppRes
         Some(u) => load_settings(&mut conn, u.tenant_id).await?,
         None => TenantSettings::default(),
     };
-    let window_start = now.minus_minutes(i64::from(settings.login_window_minutes));
-    let (failures, oldest) = login_attempts::recent_failures(&mut conn, &email, window_start).await?;
     drop(conn);
-    if failures >= i64::from(settings.login_max_failures) {
-        let free_at = oldest.unwrap_or(now).plus_minutes(i64::from(settings.login_window_minutes));
+    let window = i64::from(settings.login_window_minutes);
+    let max = i64::from(settings.login_max_failures);
+
+    let attempt = app.new_uuid();
+    let mut tx = app.db().begin().await?;
+    login_attempts::lock_account_in_tx(&mut tx, &email).await?;
+    let failures = login_attempts::recent_failures(&mut tx, &email, ip, now.minus_minutes(window)).await?;
+    let limits = [
+        (failures.account_from_address, max),
+        (failures.from_address, max * ADDRESS_FACTOR),
+        (failures.account, max * ACCOUNT_FACTOR),
+    ];
+    if let Some(((_, oldest), _)) = limits.iter().find(|((n, _), limit)| n >= limit) {
+        let free_at = oldest.unwrap_or(now).plus_minutes(window);
         let retry_after_minutes = ((free_at.0 - now.0) / 60_000).max(1);
         return Err(AccessError::Throttled { retry_after_minutes }.into());
     }
+    login_attempts::record(&mut tx, attempt, &email, ip, false, now).await?;
+    tradeport_store::commit(tx).await?;
 
     let hash = user.as_ref().map_or_else(|| decoy_hash().to_string(), |u| u.password_hash.clone());
     let pw = password.to_string();
     let matches = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let user = user.filter(|u| matches && u.active);
-
-    let mut tx = app.db().begin().await?;
-    login_attempts::record(&mut tx, app.new_uuid(), &email, ip, user.is_some(), now).await?;
-    let Some(user) = user else {
-        tradeport_store::commit(tx).await?;
+    let Some(user) = user.filter(|u| matches && u.active) else {
         return Err(AccessError::BadCredentials.into());
     };
+    let mut tx = app.db().begin().await?;
+    login_attempts::mark_succeeded(&mut tx, attempt).await?;
     let session_token = random_token(32);
     let csrf_token = random_token(24);
     let max_age_secs = i64::from(settings.session_hours) * 3600;

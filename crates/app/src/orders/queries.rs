@@ -1,7 +1,7 @@
 //! Reading orders: one with its timeline, filtered pages, CSV export and counts (SYS-1).
 
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::{FieldError, Millis, TenantId};
+use tradeport_domain::kernel::{FieldError, Millis, TenantId, spreadsheet_safe};
 use tradeport_domain::orders::OrderStatus;
 use tradeport_store::orders::{self, OrderFilter};
 
@@ -139,7 +139,9 @@ pub async fn export_orders_csv(app: &App, principal: &Principal, q: &OrderQuery)
                 o.urgent.to_string(),
                 o.created_at.0.to_string(),
             ];
-            out.write_record(&record).map_err(|e| AppError::Internal(e.to_string()))?;
+            let record = record.iter().map(|cell| spreadsheet_safe(cell));
+            out.write_record(record.map(|c| c.into_owned()))
+                .map_err(|e| AppError::Internal(e.to_string()))?;
         }
         written += rows.len();
         match rows.last() {

@@ -72,3 +72,33 @@ async fn admin_commands_create_tenants_users_and_keys_that_work_at_once(app: Tes
     assert!(ok, "{err}");
     assert_eq!(get(&app, "/api/v1/me", key).await.0, StatusCode::UNAUTHORIZED);
 }
+
+/// The demo's API keys file is readable by its owner only; a database password never appears in
+/// an error.
+#[test]
+fn the_demo_keys_file_is_private_and_database_passwords_are_not_printed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys.txt");
+    let db = dir.path().join("demo.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_tradeport"))
+        .args(["--database-url", db.to_str().unwrap(), "demo", "--keys-file", keys.to_str().unwrap()])
+        .env("TRADEPORT_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mode = std::fs::metadata(&keys).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "only the owner may read the keys");
+    assert_eq!(std::fs::read_to_string(&keys).unwrap().lines().filter(|l| l.contains("tpk_")).count(), 3);
+
+    let url = "postgres://tradeport:hunter2-secret@127.0.0.1:1/nowhere";
+    let out = Command::new(env!("CARGO_BIN_EXE_tradeport"))
+        .args(["--database-url", url, "migrate"])
+        .env("TRADEPORT_LOG", "debug")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(printed.contains("tradeport:***@127.0.0.1:1/nowhere"), "{printed}");
+    assert!(!printed.contains("hunter2"), "{printed}");
+}

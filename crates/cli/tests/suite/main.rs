@@ -16,5 +16,6 @@ mod login;
 mod openapi;
 mod orders;
 mod schema;
+mod security;
 mod ui_orders;
 mod unit_of_work;

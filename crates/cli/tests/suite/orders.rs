@@ -265,8 +265,10 @@ async fn a_merchant_cannot_see_approve_or_export_another_merchants_orders(app: T
     assert_eq!(listed["items"], json!([]));
     let (_, listed) = get(&app, &format!("/api/v1/orders?merchant_id={}", s.merchant_a.id), b).await;
     assert_eq!(listed["items"], json!([]), "naming another merchant changes nothing");
-    let (_, csv) = get(&app, "/api/v1/orders/export.csv", b).await;
-    assert!(!csv.to_string().contains(id));
+    let (status, csv) = get(&app, "/api/v1/orders/export.csv", b).await;
+    let csv = csv.as_str().expect("CSV text").to_string();
+    assert_eq!((status, csv.lines().count()), (StatusCode::OK, 1), "only the header for merchant B:\n{csv}");
+    assert!(!csv.contains(id));
     // Merchant B cannot post an order for merchant A either.
     let mut sneaky = lamp_order("#sneaky", 1);
     sneaky["merchant_id"] = json!(s.merchant_a.id);
@@ -284,6 +286,9 @@ async fn lists_filter_search_and_export(app: TestApp) {
     }
     let mut held = lamp_order("#held", 1);
     held["buyer"]["name"] = json!("Grace Hopper");
+    let mut formula = lamp_order("=HYPERLINK(\"http://evil.example\")", 1);
+    formula["buyer"]["name"] = json!("@SUM(1+1)");
+    post(&app, "/api/v1/orders", &s.merchant_a_key, formula).await;
     held["shipping_address"]["postcode"] = json!("");
     post(&app, "/api/v1/orders", &s.merchant_a_key, held).await;
 
@@ -292,6 +297,7 @@ async fn lists_filter_search_and_export(app: TestApp) {
     let (_, found) = get(&app, "/api/v1/orders?q=hopper", &s.admin_key).await;
     assert_eq!(found["items"][0]["channel_order_id"], "#held");
     let (_, page) = get(&app, "/api/v1/orders?limit=4&country=GB&channel=shopify", &s.admin_key).await;
+    // Six shopify orders to GB are confirmed plus the held one: 4 on this page, 3 on the next.
     assert_eq!(page["items"].as_array().unwrap().len(), 4);
     let cursor = page["next_cursor"].as_str().unwrap();
     let (_, rest) = get(
@@ -300,7 +306,7 @@ async fn lists_filter_search_and_export(app: TestApp) {
         &s.admin_key,
     )
     .await;
-    assert_eq!(rest["items"].as_array().unwrap().len(), 2);
+    assert_eq!(rest["items"].as_array().unwrap().len(), 3);
     let (status, body) = get(&app, "/api/v1/orders?status=shipped", &s.admin_key).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let res = app
@@ -312,8 +318,12 @@ async fn lists_filter_search_and_export(app: TestApp) {
         .unwrap();
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = res.text().await.unwrap();
-    assert_eq!(csv.lines().count(), 6, "a header and five confirmed orders:\n{csv}");
+    assert_eq!(csv.lines().count(), 7, "a header and six confirmed orders:\n{csv}");
     assert!(csv.starts_with("id,order_no,merchant_id"));
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\")\"") && csv.contains(",'@SUM(1+1),"),
+        "formulas neutralised:\n{csv}"
+    );
 }
 
 async fn the_confirmation_document_is_html_data_and_a_pdf(app: TestApp) {

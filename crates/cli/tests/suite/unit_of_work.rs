@@ -162,7 +162,7 @@ async fn a_write_whose_key_was_taken_over_commits_nothing(app: TestApp) {
     let ours = KeyLease { principal: key_principal, key: "slow".into(), token: "an-older-token".into() };
     let input: tradeport_app::inventory::CreateWarehouse = serde_json::from_value(body).unwrap();
     let before = warehouse_count(&app, &s.admin_key).await;
-    let (result, _) = RequestScope::run(async {
+    let (result, _) = RequestScope::run("test-request", async {
         RequestScope::current().unwrap().set_lease(ours);
         tradeport_app::inventory::create_warehouse(&app.app, &principal, &input).await
     })

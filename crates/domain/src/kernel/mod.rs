@@ -6,6 +6,7 @@ mod field_error;
 mod ids;
 mod money;
 mod phone;
+mod spreadsheet;
 mod time;
 
 pub use address::{Address, address_problems, country_rule, is_known_country};
@@ -14,4 +15,5 @@ pub use field_error::{FieldError, FieldErrors};
 pub use ids::{ApiKeyId, EntityId, TenantId, UserId};
 pub use money::Currency;
 pub use phone::normalise_phone;
+pub use spreadsheet::spreadsheet_safe;
 pub use time::{Millis, is_known_timezone};

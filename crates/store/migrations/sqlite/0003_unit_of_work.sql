@@ -23,3 +23,6 @@ CREATE TABLE outbox (
     delivered_at INTEGER
 );
 CREATE INDEX outbox_pending_idx ON outbox (delivered_at, available_at);
+
+-- Sign-in throttling counts failures per client address too.
+CREATE INDEX login_attempts_ip_at_idx ON login_attempts (ip, at);

@@ -1,6 +1,9 @@
 //! Cookies of the web UI: the session token, the sign-in form's CSRF token and the language.
 
 use axum::http::{HeaderMap, HeaderValue, header};
+use subtle::ConstantTimeEq;
+
+use crate::security::ClientContext;
 
 pub const SESSION: &str = "tp_session";
 pub const LOGIN_CSRF: &str = "tp_csrf";
@@ -12,32 +15,28 @@ pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .and_then(|c| c.name_raw().zip(c.value_raw()).map(|(_, v)| v))
 }
 
-/// Whether the client reached us over TLS (directly or through a proxy that says so).
-fn behind_tls(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, and Secure when the server is
+/// configured as served over HTTPS; `max_age` 0 deletes.
+pub fn set(ctx: &ClientContext, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let mut cookie = cookie::Cookie::new(name, value);
+    cookie.set_max_age(cookie::time::Duration::seconds(max_age));
+    cookie.set_path("/");
+    cookie.set_http_only(true);
+    cookie.set_same_site(cookie::SameSite::Lax);
+    cookie.set_secure(ctx.secure);
+    HeaderValue::from_str(&cookie.to_string())
+        .unwrap_or_else(|_| HeaderValue::from_static("invalid=1; Max-Age=0"))
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure behind TLS; `max_age` 0 deletes.
-pub fn set(request_headers: &HeaderMap, name: &str, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if behind_tls(request_headers) { "; Secure" } else { "" };
-    let cookie = format!("{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Lax{secure}");
-    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("invalid=1; Max-Age=0"))
-}
-
-/// Compares two tokens in time independent of where they differ.
+/// Compares two tokens in constant time; empty tokens never match.
 pub fn tokens_match(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && !a.is_empty()
-        && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    !a.is_empty() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 #[cfg(test)]
@@ -54,13 +53,14 @@ mod tests {
     }
 
     #[test]
-    fn cookies_are_secure_only_behind_tls() {
-        let mut h = HeaderMap::new();
-        assert!(!set(&h, SESSION, "x", 60).to_str().unwrap().contains("Secure"));
-        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
-        let v = set(&h, SESSION, "x", 60);
+    fn cookies_are_secure_only_when_served_over_https() {
+        let plain = ClientContext { ip: "127.0.0.1".into(), secure: false };
+        assert!(!set(&plain, SESSION, "x", 60).to_str().unwrap().contains("Secure"));
+        let https = ClientContext { secure: true, ..plain };
+        let v = set(&https, SESSION, "x", 60);
         let v = v.to_str().unwrap();
-        assert!(v.contains("HttpOnly") && v.contains("SameSite=Lax") && v.contains("Secure"));
+        assert!(v.contains("HttpOnly") && v.contains("SameSite=Lax") && v.contains("Secure"), "{v}");
+        assert!(v.contains("Max-Age=60") && v.contains("Path=/"), "{v}");
     }
 
     #[test]

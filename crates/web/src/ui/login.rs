@@ -1,8 +1,11 @@
 //! Sign-in, sign-out and the language switch.
 
 use askama::Template;
+use axum::Extension;
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
+
+use crate::security::ClientContext;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -36,6 +39,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 fn login_page(
+    ctx: &ClientContext,
     headers: &HeaderMap,
     status: StatusCode,
     next: String,
@@ -50,13 +54,17 @@ fn login_page(
         render(t, status, &LoginPage { t, csrf_token: csrf_token.clone(), next, email, error });
     response
         .headers_mut()
-        .append(header::SET_COOKIE, cookies::set(headers, cookies::LOGIN_CSRF, &csrf_token, 3600));
+        .append(header::SET_COOKIE, cookies::set(ctx, cookies::LOGIN_CSRF, &csrf_token, 3600));
     response
 }
 
 /// GET /login
-pub async fn form(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
-    login_page(&headers, StatusCode::OK, safe_next(q.next.as_deref()), String::new(), None)
+pub async fn form(
+    Extension(ctx): Extension<ClientContext>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    login_page(&ctx, &headers, StatusCode::OK, safe_next(q.next.as_deref()), String::new(), None)
 }
 
 #[derive(Deserialize)]
@@ -74,7 +82,7 @@ pub struct LoginForm {
 /// POST /login
 pub async fn submit(
     State(app): State<App>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Extension(ctx): Extension<ClientContext>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -84,21 +92,21 @@ pub async fn submit(
         return message_page(t, StatusCode::FORBIDDEN, "error.forbidden_title", t.get("login.csrf"));
     }
     let next = safe_next(Some(&form.next));
-    match tradeport_app::access::sign_in(&app, &form.email, &form.password, &peer.ip().to_string()).await {
+    match tradeport_app::access::sign_in(&app, &form.email, &form.password, &ctx.ip).await {
         Ok(signed_in) => {
             let mut response = Redirect::to(&next).into_response();
             let cookie =
-                cookies::set(&headers, cookies::SESSION, &signed_in.session_token, signed_in.max_age_secs);
+                cookies::set(&ctx, cookies::SESSION, &signed_in.session_token, signed_in.max_age_secs);
             response.headers_mut().append(header::SET_COOKIE, cookie);
             response
         }
         Err(AppError::Access(AccessError::Throttled { retry_after_minutes })) => {
             let message = t.fill("login.throttled", "minutes", &retry_after_minutes.to_string());
-            login_page(&headers, StatusCode::TOO_MANY_REQUESTS, next, form.email, Some(message))
+            login_page(&ctx, &headers, StatusCode::TOO_MANY_REQUESTS, next, form.email, Some(message))
         }
         Err(AppError::Access(AccessError::BadCredentials)) => {
             let message = t.get("login.bad_credentials").to_string();
-            login_page(&headers, StatusCode::UNAUTHORIZED, next, form.email, Some(message))
+            login_page(&ctx, &headers, StatusCode::UNAUTHORIZED, next, form.email, Some(message))
         }
         Err(e) => crate::error::ApiError::from(e).into_response(),
     }
@@ -113,6 +121,7 @@ pub struct LogoutForm {
 /// POST /logout
 pub async fn logout(
     State(app): State<App>,
+    Extension(ctx): Extension<ClientContext>,
     user: super::SignedIn,
     headers: HeaderMap,
     Form(form): Form<LogoutForm>,
@@ -126,7 +135,7 @@ pub async fn logout(
         return crate::error::ApiError::from(e).into_response();
     }
     let mut response = Redirect::to("/login").into_response();
-    response.headers_mut().append(header::SET_COOKIE, cookies::set(&headers, cookies::SESSION, "", 0));
+    response.headers_mut().append(header::SET_COOKIE, cookies::set(&ctx, cookies::SESSION, "", 0));
     response
 }
 
@@ -136,7 +145,11 @@ pub struct LangQuery {
 }
 
 /// GET /lang?to=zh-CN: remembers the language for a year and goes back.
-pub async fn switch_language(headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+pub async fn switch_language(
+    Extension(ctx): Extension<ClientContext>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
     let t = Tr::for_locale(q.to.as_deref().unwrap_or("en"));
     let back = headers
         .get(header::REFERER)
@@ -146,6 +159,6 @@ pub async fn switch_language(headers: HeaderMap, Query(q): Query<LangQuery>) -> 
     let mut response = Redirect::to(&back).into_response();
     response
         .headers_mut()
-        .append(header::SET_COOKIE, cookies::set(&headers, cookies::LANG, t.locale, 365 * 24 * 3600));
+        .append(header::SET_COOKIE, cookies::set(&ctx, cookies::LANG, t.locale, 365 * 24 * 3600));
     response
 }

@@ -24,6 +24,7 @@ use axum::routing::{get, post};
 use tradeport_app::App;
 use tradeport_app::access::{SessionPrincipal, authenticate_session};
 
+pub use cookies::tokens_match;
 pub use i18n::Tr;
 
 /// The UI routes.
@@ -143,7 +144,20 @@ pub fn render(t: Tr, status: StatusCode, page: &impl Template) -> Response {
 /// What the user is told when a use case refuses: the field messages, or the error's text.
 pub fn explain(e: &tradeport_app::AppError) -> String {
     let fields = e.fields();
-    if fields.is_empty() {
+    if status_of(e).is_server_error() {
+        // Internal text (SQL, paths) is for the log, never for the page.
+        crate::error::log_internal(e);
+        let id =
+            tradeport_app::RequestScope::current().map(|s| s.request_id().to_string()).unwrap_or_default();
+        let saved = if tradeport_app::request_committed() {
+            "the change was saved; reload to see it"
+        } else {
+            "nothing was changed"
+        };
+        format!(
+            "An internal error occurred ({saved}). It was logged with request id {id}; quote it when you report this."
+        )
+    } else if fields.is_empty() {
         e.to_string()
     } else {
         fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ")
