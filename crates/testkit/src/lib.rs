@@ -17,7 +17,8 @@ pub use catalog::{Catalog, lamp_order};
 pub use seed::Seeded;
 
 /// Declares each listed `async fn name(app: TestApp)` as two tests, `sqlite::name` and
-/// `postgres::name`, each on its own fresh database.
+/// `postgres::name`, each on its own fresh database. The PostgreSQL ones are ignored (and counted
+/// as such) where the using crate's build script set `cfg(tradeport_no_pg)`.
 #[macro_export]
 macro_rules! db_tests {
     ($($name:ident),* $(,)?) => {
@@ -34,6 +35,7 @@ macro_rules! db_tests {
         mod postgres {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(tradeport_no_pg, ignore = "PostgreSQL is not installed")]
                 async fn $name() {
                     if let Some(app) = $crate::TestApp::spawn($crate::DbKind::Postgres).await {
                         super::$name(app).await;

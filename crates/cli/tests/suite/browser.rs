@@ -3,6 +3,7 @@
 use tradeport_testkit::{Browser, DbKind, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
 async fn a_user_signs_in_switches_to_chinese_and_sees_the_dashboard_translated() {
     let Some(browser) = Browser::start().await else {
         return;
@@ -30,6 +31,7 @@ async fn a_user_signs_in_switches_to_chinese_and_sees_the_dashboard_translated()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
 async fn a_reviewer_works_through_the_first_review_queue_in_the_browser() {
     let Some(browser) = Browser::start().await else {
         return;
@@ -71,6 +73,7 @@ async fn a_reviewer_works_through_the_first_review_queue_in_the_browser() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
 async fn the_pages_fit_a_phone_screen_without_sideways_scrolling() {
     let Some(browser) = Browser::start().await else { return };
     let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");

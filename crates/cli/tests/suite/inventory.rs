@@ -89,22 +89,38 @@ async fn stock_adjustments_are_ledger_movements_and_never_go_below_reserved(app:
     );
 }
 
+/// The allocation state of each order, in the order given.
+async fn allocations(app: &TestApp, key: &str, ids: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for id in ids {
+        let (_, o) = get(app, &format!("/api/v1/orders/{id}"), key).await;
+        out.push(o["allocation"].as_str().unwrap().to_string());
+    }
+    out
+}
+
 async fn new_stock_goes_to_backordered_orders_oldest_first(app: TestApp) {
     let s = app.seed("acme").await;
-    let c = app.seed_catalog(&s, 2).await;
+    let c = app.seed_catalog(&s, 0).await;
     let mut ids = Vec::new();
     for n in 0..3 {
-        let (_, o) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order(&format!("#bo{n}"), 1)).await;
+        let (_, o) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order(&format!("#bo{n}"), 2)).await;
+        assert_eq!(o["allocation"], "backordered", "no lamps yet: {o}");
         ids.push(o["id"].as_str().unwrap().to_string());
     }
-    let (_, third) = get(&app, &format!("/api/v1/orders/{}", ids[2]), &s.admin_key).await;
-    assert_eq!(third["allocation"], "backordered", "two lamps for three orders");
-    let adjust = json!({"sku_id": c.lamp, "warehouse_id": c.uk_warehouse, "delta": 5, "reason": "replenishment arrived"});
-    let (status, balance) = post(&app, "/api/v1/stock/adjustments", &s.admin_key, adjust).await;
+    let arrive = |delta: i64| json!({"sku_id": c.lamp, "warehouse_id": c.uk_warehouse, "delta": delta, "reason": "replenishment arrived"});
+    let (status, balance) = post(&app, "/api/v1/stock/adjustments", &s.admin_key, arrive(3)).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!((balance["on_hand"].as_i64(), balance["reserved"].as_i64()), (Some(7), Some(3)));
+    assert_eq!((balance["on_hand"].as_i64(), balance["reserved"].as_i64()), (Some(3), Some(3)));
+    assert_eq!(
+        allocations(&app, &s.admin_key, &ids).await,
+        ["reserved", "partial", "backordered"],
+        "oldest first"
+    );
+    let (_, balance) = post(&app, "/api/v1/stock/adjustments", &s.admin_key, arrive(4)).await;
+    assert_eq!((balance["on_hand"].as_i64(), balance["reserved"].as_i64()), (Some(7), Some(6)));
+    assert_eq!(allocations(&app, &s.admin_key, &ids).await, ["reserved", "reserved", "reserved"]);
     let (_, third) = get(&app, &format!("/api/v1/orders/{}", ids[2]), &s.admin_key).await;
-    assert_eq!(third["allocation"], "reserved");
     assert_eq!(third["allocations"][0]["warehouse_id"], c.uk_warehouse.as_str());
     assert!(third["events"].as_array().unwrap().iter().any(|e| e["kind"] == "order_backorder_filled"));
     assert!(tradeport_app::inventory::verify_inventory(&app.app).await.unwrap().is_empty());

@@ -3,6 +3,7 @@
 use tradeport_testkit::{DbKind, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_pg, ignore = "PostgreSQL is not installed")]
 async fn sqlite_and_postgres_have_the_same_tables_columns_and_indexes() {
     let sqlite = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite is always there");
     let Some(postgres) = TestApp::spawn(DbKind::Postgres).await else {
@@ -26,6 +27,7 @@ async fn sqlite_and_postgres_have_the_same_tables_columns_and_indexes() {
 /// A unique constraint missing from the store's table would surface as a 500 instead of a 409
 /// naming the field.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_pg, ignore = "PostgreSQL is not installed")]
 async fn every_unique_constraint_is_mapped_to_a_field() {
     let Some(postgres) = TestApp::spawn(DbKind::Postgres).await else {
         return;

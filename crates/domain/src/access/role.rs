@@ -65,6 +65,26 @@ pub enum Permission {
 }
 
 impl Permission {
+    pub const ALL: [Permission; 17] = [
+        Permission::ViewDashboard,
+        Permission::ViewMerchants,
+        Permission::ManageMerchants,
+        Permission::ManageUsers,
+        Permission::ManageApiKeys,
+        Permission::ViewSettings,
+        Permission::ManageSettings,
+        Permission::ViewInventory,
+        Permission::ManageCatalog,
+        Permission::ManageWarehouses,
+        Permission::AdjustStock,
+        Permission::ViewOrders,
+        Permission::CreateOrders,
+        Permission::ReviewOrders,
+        Permission::SecondReview,
+        Permission::ChangeOrders,
+        Permission::ManageGoodsRules,
+    ];
+
     /// The action in words, for "your role may not …" messages.
     pub fn action(self) -> &'static str {
         match self {
@@ -150,6 +170,42 @@ impl Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every cell of the table in this module's documentation is what `Role::can` answers: the
+    /// table is the specification, and a new permission or role without a row or column fails.
+    #[test]
+    fn the_documented_table_is_the_permission_table_cell_by_cell() {
+        let source = include_str!("role.rs");
+        let rows: Vec<Vec<String>> = source
+            .lines()
+            .filter_map(|l| l.strip_prefix("//! |"))
+            .map(|l| l.split('|').map(|c| c.trim().to_string()).collect())
+            .collect();
+        let header = &rows[0];
+        let columns: Vec<Role> = header[1..header.len() - 1]
+            .iter()
+            .map(|name| Role::parse(name).unwrap_or_else(|| panic!("unknown role column {name}")))
+            .collect();
+        assert_eq!(columns, Role::ALL, "one column per role, in Role::ALL order");
+        let mut seen = Vec::new();
+        for row in &rows[2..] {
+            let name = &row[0];
+            let permission = *Permission::ALL
+                .iter()
+                .find(|p| format!("{p:?}") == *name)
+                .unwrap_or_else(|| panic!("unknown permission row {name}"));
+            seen.push(permission);
+            for (role, cell) in columns.iter().zip(&row[1..]) {
+                assert_eq!(
+                    role.can(permission),
+                    cell == "x",
+                    "{role:?} / {permission:?}: the table says {cell:?}"
+                );
+            }
+        }
+        assert_eq!(seen.len(), Permission::ALL.len(), "one row per permission");
+        assert!(Permission::ALL.iter().all(|p| seen.contains(p)));
+    }
 
     #[test]
     fn only_admins_manage_users_settings_and_merchants() {
