@@ -54,6 +54,12 @@ impl Sql {
         self
     }
 
+    /// Puts SQL text (never user input) before what is there, e.g. `EXPLAIN `.
+    pub fn prefix(&mut self, text: &str) -> &mut Self {
+        self.text.insert_str(0, text);
+        self
+    }
+
     /// Appends a placeholder bound to `value`.
     pub fn bind(&mut self, value: impl Into<Arg>) -> &mut Self {
         self.args.push(value.into());

@@ -12,6 +12,7 @@ mod helpers;
 mod ids;
 mod interleaving;
 mod inventory;
+mod lists;
 mod login;
 mod openapi;
 mod orders;

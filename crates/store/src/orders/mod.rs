@@ -6,6 +6,6 @@ pub mod lines;
 mod rows;
 
 pub use rows::{
-    OrderFilter, OrderRow, count_by_status, find_by_channel_id, get, insert_in_tx, list, lock_in_tx,
-    set_allocation_in_tx, set_status_in_tx, update_address_in_tx, update_service_in_tx,
+    OrderFilter, OrderRow, count_by_status, explain_list, find_by_channel_id, get, insert_in_tx, list,
+    lock_in_tx, set_allocation_in_tx, set_status_in_tx, update_address_in_tx, update_service_in_tx,
 };
