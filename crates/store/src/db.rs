@@ -135,6 +135,15 @@ impl Db {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
         migrator.run(&self.writer).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
+        self.optimize().await
+    }
+
+    /// Refreshes the query planner's statistics where they are stale: `PRAGMA optimize` on
+    /// SQLite (cheap when nothing changed); PostgreSQL's autovacuum does this by itself.
+    pub async fn optimize(&self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            self.writer.execute("PRAGMA optimize").await?;
+        }
         Ok(())
     }
 

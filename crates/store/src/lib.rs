@@ -32,5 +32,10 @@ pub(crate) fn merchant_filter(merchant_id: Option<tradeport_domain::kernel::Tena
 /// The clause that locks the selected rows until the transaction ends: `FOR UPDATE` on
 /// PostgreSQL; nothing on SQLite, whose write transactions already hold the single writer lock.
 pub(crate) fn row_lock(conn: &AnyConnection) -> &'static str {
-    if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME { " FOR UPDATE" } else { "" }
+    if is_postgres(conn) { " FOR UPDATE" } else { "" }
+}
+
+/// Whether the connection is to PostgreSQL (else SQLite).
+pub(crate) fn is_postgres(conn: &AnyConnection) -> bool {
+    conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME
 }

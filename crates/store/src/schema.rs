@@ -13,15 +13,25 @@ pub async fn describe(db: &Db) -> StoreResult<BTreeSet<String>> {
     let mut out = BTreeSet::new();
     match db.backend() {
         Backend::Sqlite => {
+            // Ordinary tables only: an FTS5 index is a virtual table with shadow tables of its
+            // own, and stands for what PostgreSQL has as an index of the same name.
             let tables = sqlx::query(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+                "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
             )
             .fetch_all(&mut *conn)
             .await?;
+            let search_indexes =
+                sqlx::query("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'virtual'")
+                    .fetch_all(&mut *conn)
+                    .await?;
+            for v in search_indexes {
+                out.insert(format!("index:{}", v.try_get::<String, _>(0)?));
+            }
             for t in tables {
                 let table: String = t.try_get(0)?;
                 out.insert(format!("table:{table}"));
-                let cols = sqlx::query("SELECT name FROM pragma_table_info($1)")
+                let cols = sqlx::query("SELECT name FROM pragma_table_xinfo($1)")
                     .bind(&table)
                     .fetch_all(&mut *conn)
                     .await?;

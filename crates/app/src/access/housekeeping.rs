@@ -1,4 +1,5 @@
-//! Removing what has expired: sessions, old sign-in attempts, old idempotency keys.
+//! Removing what has expired (sessions, old sign-in attempts, old idempotency keys) and keeping
+//! the query planner's statistics fresh.
 
 use tradeport_store::access::{login_attempts, sessions};
 use tradeport_store::idempotency;
@@ -17,5 +18,7 @@ pub async fn purge_expired(app: &App) -> AppResult<u64> {
     removed += login_attempts::purge(&mut tx, now.minus_minutes(LOGIN_ATTEMPT_RETENTION_MINUTES)).await?;
     removed += idempotency::purge(&mut tx, now.minus_minutes(RETENTION_MINUTES)).await?;
     tradeport_store::commit(tx).await?;
+    // Keep the planner's statistics fresh as the tables grow (SQLite; PostgreSQL autovacuums).
+    app.db().optimize().await?;
     Ok(removed)
 }

@@ -30,7 +30,7 @@ pub async fn record(
 /// are counted one after another (PostgreSQL: a transaction advisory lock on the e-mail; SQLite:
 /// the write transaction already holds the single writer lock).
 pub async fn lock_account_in_tx(conn: &mut AnyConnection, email: &str) -> StoreResult<()> {
-    if !crate::row_lock(conn).is_empty() {
+    if crate::is_postgres(conn) {
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))::text").bind(email).execute(conn).await?;
     }
     Ok(())

@@ -218,7 +218,7 @@ pub struct OrderFilter {
 }
 
 /// The SQL of [`list`].
-fn list_query(tenant_id: TenantId, f: &OrderFilter, before_id: &str, limit: u32) -> Sql {
+fn list_query(postgres: bool, tenant_id: TenantId, f: &OrderFilter, before_id: &str, limit: u32) -> Sql {
     let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM orders WHERE tenant_id = "));
     sql.bind(tenant_id.to_string());
     if let Some(m) = f.merchant_id {
@@ -239,13 +239,19 @@ fn list_query(tenant_id: TenantId, f: &OrderFilter, before_id: &str, limit: u32)
     if let Some(t) = f.created_to {
         sql.push(" AND created_at < ").bind(t.0);
     }
-    if let Some(text) = f.text.as_ref().filter(|t| !t.trim().is_empty()) {
-        // `%` and `_` in the search are matched as themselves, not as wildcards.
-        let like = format!("%{}%", escape_like(&text.trim().to_lowercase()));
-        sql.push(" AND (LOWER(COALESCE(order_no, '')) LIKE ").bind(like.clone()).push(" ESCAPE '\\'");
-        sql.push(" OR LOWER(channel_order_id) LIKE ").bind(like.clone()).push(" ESCAPE '\\'");
-        sql.push(" OR LOWER(buyer_name) LIKE ").bind(like.clone()).push(" ESCAPE '\\'");
-        sql.push(" OR LOWER(buyer_email) LIKE ").bind(like).push(" ESCAPE '\\')");
+    if let Some(text) = f.text.as_ref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
+        // One search text per order (order number, channel id, buyer name and e-mail), indexed by
+        // trigrams: FTS5 on SQLite, pg_trgm on PostgreSQL. Shorter terms than a trigram scan.
+        if !postgres && text.chars().count() >= 3 {
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            sql.push(" AND rowid IN (SELECT rowid FROM orders_search WHERE orders_search MATCH ")
+                .bind(phrase)
+                .push(")");
+        } else {
+            // `%` and `_` in the search are matched as themselves, not as wildcards.
+            let like = format!("%{}%", escape_like(&text));
+            sql.push(" AND search_text LIKE ").bind(like).push(" ESCAPE '\\'");
+        }
     }
     if !before_id.is_empty() {
         sql.push(" AND id < ").bind(before_id.to_string());
@@ -274,7 +280,8 @@ pub async fn list(
     before_id: &str,
     limit: u32,
 ) -> StoreResult<Vec<OrderRow>> {
-    let rows = list_query(tenant_id, f, before_id, limit).query().fetch_all(conn).await?;
+    let postgres = crate::is_postgres(conn);
+    let rows = list_query(postgres, tenant_id, f, before_id, limit).query().fetch_all(conn).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -285,8 +292,8 @@ pub async fn explain_list(
     tenant_id: TenantId,
     f: &OrderFilter,
 ) -> StoreResult<Vec<String>> {
-    let postgres = !crate::row_lock(conn).is_empty();
-    let mut sql = list_query(tenant_id, f, "", 50);
+    let postgres = crate::is_postgres(conn);
+    let mut sql = list_query(postgres, tenant_id, f, "", 50);
     sql.prefix(if postgres { "EXPLAIN " } else { "EXPLAIN QUERY PLAN " });
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter()
