@@ -1,14 +1,26 @@
-//! Changes to what the buyer asked for (ORD-4, EXC-4): never silent. Each records who, when,
-//! why, the value before and after, and whether the buyer agreed.
+//! Changes to what the buyer asked for (ORD-4, ORD-10, EXC-4): never silent, and never past a
+//! rule. Each records who, when, why, the value before and after, and whether the buyer agreed;
+//! each runs the destination, goods and service rules of intake again
+//! (`domain::orders::check_shipping`): goods forbidden for a new destination refuse the change;
+//! a change that leaves the order unclear (address problems, restricted goods, a service not paid
+//! for, or a second review newly due) puts it on hold, releasing its stock, so nothing ships; a
+//! change that clears every reason of a hold sends the order back to review.
 
+use std::collections::HashMap;
+
+use serde_json::json;
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::{Address, FieldError, FieldErrors, address_problems};
-use tradeport_domain::orders::OrderStatus;
-use tradeport_store::orders;
+use tradeport_domain::kernel::{Address, Currency, FieldError, FieldErrors, TenantId, address_problems};
+use tradeport_domain::orders::{
+    OrderAction, OrderStatus, ShippingFacts, SkuFacts, check_shipping, is_shipping_hold,
+};
+use tradeport_store::inventory::{goods_rules, skus};
+use tradeport_store::orders::{self, OrderRow};
 
+use super::review::{Step, apply_in_tx};
 use super::view::{OrderView, load_view, parse_holds};
-use crate::access::load_settings_of;
-use crate::{App, AppError, AppResult};
+use crate::access::load_operator;
+use crate::{App, AppError, AppResult, UnitOfWork};
 
 /// A new shipping address.
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -30,6 +42,14 @@ pub struct ServiceChange {
     pub buyer_agreed: bool,
 }
 
+/// What changes, as the shipping rules see it.
+struct Change<'a> {
+    address: Option<Address>,
+    service_level: Option<&'a str>,
+    reason: &'a str,
+    buyer_agreed: bool,
+}
+
 fn check_reason(reason: &str, e: &mut FieldErrors) {
     if reason.trim().is_empty() {
         e.add("reason", "required", "say why the buyer's choice changes (ORD-4)");
@@ -47,7 +67,11 @@ fn changeable(status: OrderStatus) -> AppResult<()> {
     Ok(())
 }
 
-/// Replaces the shipping address; its own problems replace the address holds of the order.
+fn to_json(v: &impl serde::Serialize) -> AppResult<String> {
+    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Replaces the shipping address.
 pub async fn change_shipping_address(
     app: &App,
     principal: &Principal,
@@ -59,40 +83,22 @@ pub async fn change_shipping_address(
     check_reason(&c.reason, &mut e);
     let mut address = c.shipping_address.clone();
     address.country = address.country.trim().to_ascii_uppercase();
-    let problems = address_problems(&address, "shipping_address");
-    if let Some(p) = problems.iter().find(|p| p.code == "unknown_country") {
-        e.push(p.clone());
+    if let Some(p) =
+        address_problems(&address, "shipping_address").into_iter().find(|p| p.code == "unknown_country")
+    {
+        e.push(p);
     }
     e.into_result().map_err(AppError::Invalid)?;
-    let operator = principal.scope.operator_id;
-    let mut tx = app.begin().await?;
-    let order = tx.lock_order(operator, principal.scope.merchant_id, id).await?;
-    changeable(order.status)?;
-    let json = serde_json::to_string(&address).map_err(|e| AppError::Internal(e.to_string()))?;
-    orders::update_address_in_tx(&mut tx, operator, id, &json, &address.country, app.now()).await?;
-    // Address holds are recomputed from the new address; other holds stay.
-    let mut holds: Vec<FieldError> =
-        parse_holds(&order.holds).into_iter().filter(|h| !h.field.starts_with("shipping_address")).collect();
-    holds.extend(problems);
-    let holds_json = serde_json::to_string(&holds).map_err(|e| AppError::Internal(e.to_string()))?;
-    orders::set_status_in_tx(
-        &mut tx,
-        operator,
-        id,
-        order.status,
-        order.status,
-        &order.allocation,
-        Some(&holds_json),
-        None,
-        app.now(),
-    )
-    .await?;
-    let before: serde_json::Value = serde_json::from_str(&order.shipping_address).unwrap_or_default();
-    let data = serde_json::json!({ "field": "shipping_address", "before": before, "after": address, "buyer_agreed": c.buyer_agreed }).to_string();
-    record_change(app, tx, principal, &order, c.reason.trim(), data).await
+    let change = Change {
+        address: Some(address),
+        service_level: None,
+        reason: c.reason.trim(),
+        buyer_agreed: c.buyer_agreed,
+    };
+    apply_change(app, principal, id, change).await
 }
 
-/// Replaces the service level; a special service makes a second review due.
+/// Replaces the service level.
 pub async fn change_service_level(
     app: &App,
     principal: &Principal,
@@ -100,51 +106,154 @@ pub async fn change_service_level(
     c: &ServiceChange,
 ) -> AppResult<OrderView> {
     principal.require(Permission::ChangeOrders)?;
-    let operator = principal.scope.operator_id;
-    let mut tx = app.begin().await?;
-    let settings = load_settings_of(&mut tx, operator).await?;
     let mut e = FieldErrors::new();
     check_reason(&c.reason, &mut e);
-    let level = settings.service_level(&c.service_level);
-    if level.is_none() {
+    e.into_result().map_err(AppError::Invalid)?;
+    let change = Change {
+        address: None,
+        service_level: Some(c.service_level.trim()),
+        reason: c.reason.trim(),
+        buyer_agreed: c.buyer_agreed,
+    };
+    apply_change(app, principal, id, change).await
+}
+
+/// The facts of the order's SKUs, by line index.
+async fn line_goods(
+    tx: &mut UnitOfWork,
+    operator: TenantId,
+    order: &OrderRow,
+) -> AppResult<Vec<(usize, SkuFacts)>> {
+    let operator_lines = orders::lines::list(tx, operator, &order.id).await?;
+    let codes: Vec<String> = operator_lines.iter().map(|l| l.sku.clone()).collect();
+    let facts: HashMap<String, SkuFacts> = skus::find_by_codes(tx, operator, order.merchant_id, &codes)
+        .await?
+        .into_iter()
+        .map(|s| {
+            (
+                s.sku.clone(),
+                SkuFacts { id: s.id, name: s.name, active: s.active, traits: s.traits, hs_code: s.hs_code },
+            )
+        })
+        .collect();
+    Ok(operator_lines
+        .iter()
+        .enumerate()
+        .filter_map(|(n, l)| facts.get(&l.sku).map(|f| (n, f.clone())))
+        .collect())
+}
+
+async fn apply_change(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    change: Change<'_>,
+) -> AppResult<OrderView> {
+    let operator = principal.scope.operator_id;
+    let mut tx = app.begin().await?;
+    let order = tx.lock_order(operator, principal.scope.merchant_id, id).await?;
+    changeable(order.status)?;
+    let policy = load_operator(&mut tx, operator).await?;
+    let settings = &policy.settings;
+    let service_code = change.service_level.unwrap_or(&order.service_level);
+    let service = settings.service_level(service_code).ok_or_else(|| {
         let codes: Vec<&str> = settings.service_levels.iter().map(|l| l.code.as_str()).collect();
-        e.add(
+        AppError::Invalid(vec![FieldError::new(
             "service_level",
             "unknown_service_level",
             format!("service_level must be one of: {}", codes.join(", ")),
-        );
+        )])
+    })?;
+    let stored_address: Address = serde_json::from_str(&order.shipping_address)
+        .map_err(|e| AppError::Internal(format!("stored address of order {}: {e}", order.id)))?;
+    let address = change.address.clone().unwrap_or(stored_address.clone());
+    let currency = Currency::parse(&order.currency).ok_or_else(|| {
+        AppError::Internal(format!("stored currency {} of order {}", order.currency, order.id))
+    })?;
+    let rules = goods_rules::list(&mut tx, operator).await?;
+    let goods = line_goods(&mut tx, operator, &order).await?;
+    let goods: Vec<(usize, &SkuFacts)> = goods.iter().map(|(n, f)| (*n, f)).collect();
+    let facts = ShippingFacts {
+        address: &address,
+        goods: &goods,
+        service,
+        shipping_fee_minor: order.shipping_fee_minor,
+        total_minor: order.total_minor,
+        currency,
+    };
+    let check = check_shipping(&facts, settings, &rules);
+    if !check.reject.is_empty() {
+        return Err(AppError::Invalid(check.reject));
     }
-    e.into_result().map_err(AppError::Invalid)?;
-    let order = tx.lock_order(operator, principal.scope.merchant_id, id).await?;
-    changeable(order.status)?;
-    let special = level.is_some_and(|l| l.special);
-    let second_review_due = special || order.total_minor >= settings.second_review_threshold_minor;
-    orders::update_service_in_tx(&mut tx, operator, id, &c.service_level, second_review_due, app.now())
-        .await?;
-    let data = serde_json::json!({ "field": "service_level", "before": order.service_level, "after": c.service_level, "buyer_agreed": c.buyer_agreed }).to_string();
-    record_change(app, tx, principal, &order, c.reason.trim(), data).await
-}
 
-/// Writes the change's event, commits, and returns the order as it now is.
-async fn record_change(
-    app: &App,
-    mut tx: crate::UnitOfWork,
-    principal: &Principal,
-    order: &orders::OrderRow,
-    reason: &str,
-    data: String,
-) -> AppResult<OrderView> {
-    let operator = principal.scope.operator_id;
+    let now = app.now();
+    let (field, before, after) = match (&change.address, change.service_level) {
+        (Some(a), _) => {
+            orders::update_address_in_tx(&mut tx, operator, id, &to_json(a)?, &a.country, now).await?;
+            ("shipping_address", json!(stored_address), json!(a))
+        }
+        (None, Some(level)) => ("service_level", json!(order.service_level), json!(level)),
+        (None, None) => return Err(AppError::Internal("a change changes nothing".into())),
+    };
+    orders::update_service_in_tx(&mut tx, operator, id, service_code, check.second_review_due, now).await?;
+
+    // The shipping rules' holds are decided again; other holds (payment, phone, staff) stay.
+    let mut holds: Vec<FieldError> =
+        parse_holds(&order.holds).into_iter().filter(|h| !is_shipping_hold(&h.field)).collect();
+    holds.extend(check.holds);
+    let passed_review = matches!(order.status, OrderStatus::Approved | OrderStatus::Confirmed);
+    if check.second_review_due && !order.second_review_due && passed_review {
+        holds.push(FieldError::new(
+            "service_level",
+            "second_review_due",
+            "the change calls for a second review; release the hold to review the order again",
+        ));
+    }
+    let mut current = OrderRow { second_review_due: check.second_review_due, ..order.clone() };
+    let step =
+        |action, reason| Step { actor: principal.actor, action, reason, forced_warehouse: None, lines: None };
+    if !holds.is_empty() && current.status != OrderStatus::OnHold {
+        let why = format!("{}: {}", change.reason, holds[0].message);
+        current = apply_in_tx(app, &mut tx, operator, &current, step(OrderAction::Hold, Some(&why)), &policy)
+            .await?;
+    } else if holds.is_empty() && current.status == OrderStatus::OnHold {
+        let why = "every reason of the hold was resolved by the change";
+        current =
+            apply_in_tx(app, &mut tx, operator, &current, step(OrderAction::ReleaseHold, Some(why)), &policy)
+                .await?;
+    }
+    let holds_json = to_json(&holds)?;
+    let status = current.status;
+    let kept = orders::set_status_in_tx(
+        &mut tx,
+        operator,
+        id,
+        status,
+        status,
+        &current.allocation,
+        Some(&holds_json),
+        None,
+        now,
+    )
+    .await?;
+    if !kept {
+        return Err(AppError::Conflict {
+            code: "order.changed_concurrently",
+            message: "the order changed while this change ran; reload it and try again".into(),
+            fields: Vec::new(),
+        });
+    }
+    let data = json!({ "field": field, "before": before, "after": after, "buyer_agreed": change.buyer_agreed, "holds": holds }).to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(order.merchant_id),
-        reason: Some(reason),
+        reason: Some(change.reason),
         data,
         ..app.event(principal.actor, "order", &order.id, "buyer_request_changed")
     };
-    tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
+    tx.append_event(operator, &event).await?;
+    // The answer is read in the transaction that wrote it.
+    let after = orders::get(&mut tx, operator, None, id).await?.ok_or(AppError::NotFound("order"))?;
+    let view = load_view(&mut tx, operator, &after).await?;
     tx.commit().await?;
-    let mut conn = app.db().read().await?;
-    let after =
-        orders::get(&mut conn, operator, None, &order.id).await?.ok_or(AppError::NotFound("order"))?;
-    load_view(&mut conn, operator, &after).await
+    Ok(view)
 }

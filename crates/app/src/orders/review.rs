@@ -122,6 +122,8 @@ pub(crate) async fn apply_in_tx(
             )])?)
         }
         (OrderAction::ReleaseHold, _) => holds = Some("[]".into()),
+        // An order confirmed before (then held by a change) keeps its number.
+        (OrderAction::Confirm, _) if order.order_no.is_some() => {}
         (OrderAction::Confirm, _) => {
             let day = local_day(now, &policy.timezone);
             let serial = counters::next_serial_in_tx(conn, operator, &day).await?;

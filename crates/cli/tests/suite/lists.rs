@@ -53,6 +53,7 @@ async fn every_order_list_filter_uses_an_index_without_a_sort(app: TestApp) {
         ),
         ("channel", OrderFilter { channel: Some("shopify".into()), ..OrderFilter::default() }),
         ("country", OrderFilter { country: Some("GB".into()), ..OrderFilter::default() }),
+        ("common search term", OrderFilter { text: Some("buyer".into()), ..OrderFilter::default() }),
     ];
     for (name, filter) in filters {
         let plan = explain_list(&mut conn, s.operator.id, &filter).await.unwrap().join("\n");

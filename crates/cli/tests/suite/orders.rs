@@ -12,6 +12,7 @@ db_tests!(
     orders_wait_for_a_second_review_by_a_reviewer_above_the_threshold,
     rejecting_or_cancelling_releases_the_stock,
     changes_to_what_the_buyer_asked_for_are_recorded,
+    a_change_runs_the_intake_rules_again_and_holds_what_became_unclear,
     a_merchant_cannot_see_approve_or_export_another_merchants_orders,
     lists_filter_search_and_export,
     the_confirmation_document_is_html_data_and_a_pdf,
@@ -355,4 +356,69 @@ async fn the_confirmation_document_is_html_data_and_a_pdf(app: TestApp) {
     assert!(pdf.starts_with(b"%PDF-1.4"));
     let text = String::from_utf8_lossy(&pdf);
     assert!(text.contains(order["order_no"].as_str().unwrap()));
+}
+
+async fn a_change_runs_the_intake_rules_again_and_holds_what_became_unclear(app: TestApp) {
+    let s = app.seed("acme").await;
+    let c = app.seed_catalog(&s, 10).await;
+    let (_, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#chg", 2)).await;
+    let (id, number) = (order["id"].as_str().unwrap(), order["order_no"].as_str().unwrap().to_string());
+    assert_eq!(
+        (order["status"].as_str(), available(&app, &s.admin_key, &c.lamp).await),
+        (Some("confirmed"), (2, 8))
+    );
+    let path = format!("/api/v1/orders/{id}/shipping-address");
+    let change_address = |address: Value| {
+        let body = json!({"shipping_address": address, "reason": "buyer moved", "buyer_agreed": true});
+        call(&app, Method::PUT, &path, &s.admin_key, Some(body))
+    };
+
+    // An address the carrier cannot use stops a confirmed order: on hold, its stock released.
+    let (status, held) =
+        change_address(json!({"line1": "1 Lovelace Way", "city": "London", "country": "GB"})).await;
+    assert_eq!(status, StatusCode::OK, "{held}");
+    assert_eq!((held["status"].as_str(), held["allocation"].as_str()), (Some("on_hold"), Some("none")));
+    assert_eq!(held["holds"][0]["field"], "shipping_address.postcode", "{held}");
+    assert_eq!(available(&app, &s.admin_key, &c.lamp).await, (0, 10));
+
+    // Goods forbidden at the new destination refuse the change, and nothing changes.
+    let rule = json!({"code": "AU_FRAGILE", "trait": "fragile", "hs_prefix": null, "destinations": ["au"], "action": "block",
+                      "message": "fragile goods are not sent to Australia"});
+    assert_eq!(post(&app, "/api/v1/goods-rules", &s.admin_key, rule).await.0, StatusCode::CREATED);
+    let sydney = json!({"line1": "1 George St", "city": "Sydney", "state": "NSW", "postcode": "2000", "country": "AU"});
+    let (status, refused) = change_address(sydney).await;
+    assert_eq!(
+        (status, refused["error"]["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("prohibited_goods"))
+    );
+    let (_, unchanged) = get(&app, &format!("/api/v1/orders/{id}"), &s.admin_key).await;
+    assert_eq!(unchanged["shipping_address"]["country"], "GB", "{unchanged}");
+
+    // A complete address clears the hold: back to review, then confirmed again under its number.
+    let london =
+        json!({"line1": "1 Lovelace Way", "city": "London", "postcode": "EC1Y 8SY", "country": "GB"});
+    let (_, fixed) = change_address(london).await;
+    assert_eq!((fixed["status"].as_str(), &fixed["holds"]), (Some("pending_review"), &json!([])), "{fixed}");
+    for action in ["approve", "confirm"] {
+        let (status, _) = post(&app, &format!("/api/v1/orders/{id}/{action}"), &s.admin_key, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{action}");
+    }
+    let (_, again) = get(&app, &format!("/api/v1/orders/{id}"), &s.admin_key).await;
+    assert_eq!(
+        (again["status"].as_str(), again["order_no"].as_str()),
+        (Some("confirmed"), Some(number.as_str()))
+    );
+
+    // A special service on a confirmed order calls for a second review: held until reviewed.
+    let body = json!({"service_level": "oversized", "reason": "buyer asked for white-glove delivery", "buyer_agreed": true});
+    let (status, special) =
+        call(&app, Method::PUT, &format!("/api/v1/orders/{id}/service-level"), &s.admin_key, Some(body))
+            .await;
+    assert_eq!(status, StatusCode::OK, "{special}");
+    assert_eq!(
+        (special["status"].as_str(), special["holds"][0]["code"].as_str()),
+        (Some("on_hold"), Some("second_review_due"))
+    );
+    let drifts = tradeport_app::inventory::verify_inventory(&app.app).await.unwrap();
+    assert!(drifts.is_empty(), "{drifts:?}");
 }

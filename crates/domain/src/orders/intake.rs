@@ -14,12 +14,11 @@
 
 use std::collections::HashMap;
 
-use super::goods::{GoodsAction, GoodsRule, screen_goods};
+use super::goods::GoodsRule;
 use super::input::{CHANNELS, OrderInput, SkuFacts};
+use super::shipping_check::{ShippingFacts, check_shipping};
 use crate::access::TenantSettings;
-use crate::kernel::{
-    Currency, Email, FieldError, FieldErrors, address_problems, is_known_country, normalise_phone,
-};
+use crate::kernel::{Currency, Email, FieldError, FieldErrors, is_known_country, normalise_phone};
 
 /// A checked line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,6 +133,7 @@ pub fn validate_order(
         reject.add("lines", "required", "an order needs at least one line with sku and quantity");
     }
     let mut lines = Vec::new();
+    let mut goods: Vec<(usize, &SkuFacts)> = Vec::new();
     let mut subtotal: i64 = 0;
     for (n, l) in i.lines.iter().enumerate() {
         let f = |name: &str| format!("lines[{n}].{name}");
@@ -159,13 +159,7 @@ pub fn validate_order(
                 format!("SKU '{}' is inactive; reactivate it or choose another", l.sku.trim()),
             ),
             Some(s) => {
-                for hit in screen_goods(goods_rules, &s.traits, &s.hs_code, &destination) {
-                    let message = format!("{} (rule {}, destination {destination})", hit.message, hit.code);
-                    match hit.action {
-                        GoodsAction::Block => reject.add(&f("sku"), "prohibited_goods", message),
-                        GoodsAction::Hold => holds.add(&f("sku"), "restricted_goods", message),
-                    }
-                }
+                goods.push((n, s));
                 lines.push(ValidatedLine {
                     line_no: n as u32 + 1,
                     sku_id: s.id.clone(),
@@ -216,8 +210,26 @@ pub fn validate_order(
             );
         }
     }
+    // Destination, goods and service: the rules a change of address or service runs again.
+    let mut shipping = None;
+    if let (Some(currency), Some(service), true) = (currency, service, is_known_country(&destination)) {
+        let facts = ShippingFacts {
+            address: &i.shipping_address,
+            goods: &goods,
+            service,
+            shipping_fee_minor: i.shipping_fee_minor,
+            total_minor: i.total_minor,
+            currency,
+        };
+        let check = check_shipping(&facts, settings, goods_rules);
+        for e in &check.reject {
+            reject.push(e.clone());
+        }
+        shipping = Some(check);
+    }
     reject.clone().into_result()?;
     let currency = currency.unwrap_or_else(|| unreachable!("an unknown currency was rejected"));
+    let shipping = shipping.unwrap_or_else(|| unreachable!("unknown service or country was rejected"));
 
     // What makes the order wait for the buyer (ORD-10).
     let phone_e164 = normalise_phone(&i.buyer.phone, &destination);
@@ -245,9 +257,6 @@ pub fn validate_order(
             i.buyer.email.trim().to_string()
         }
     };
-    for p in address_problems(&i.shipping_address, "shipping_address") {
-        holds.push(p);
-    }
     let total = i.total_minor;
     if i.payment_status != "paid" || i.paid_minor < total {
         let missing = currency.format((total - i.paid_minor).max(0));
@@ -258,19 +267,9 @@ pub fn validate_order(
         );
     }
     let service = service.unwrap_or_else(|| unreachable!("an unknown service level was rejected"));
-    if i.shipping_fee_minor < service.min_shipping_fee_minor {
-        holds.add(
-            "service_level",
-            "service_not_paid",
-            format!(
-                "service '{}' needs a shipping fee of at least {}, but {} was paid; ask the buyer to pay the difference or choose a cheaper service",
-                service.code,
-                currency.format(service.min_shipping_fee_minor),
-                currency.format(i.shipping_fee_minor)
-            ),
-        );
+    for h in shipping.holds {
+        holds.push(h);
     }
-
     let mut flags = Vec::new();
     if !i.remarks.trim().is_empty() {
         flags.push("remarks".to_string());
@@ -290,7 +289,7 @@ pub fn validate_order(
         email,
         holds: holds.into_vec(),
         flags,
-        second_review_due: service.special || total >= settings.second_review_threshold_minor,
+        second_review_due: shipping.second_review_due,
     })
 }
 

@@ -6,8 +6,11 @@
 //! | pending_review         | –              | approved, or pending_second_review if due  | –              | rejected | on_hold | –         | cancelled |
 //! | pending_second_review  | –              | –                                          | approved       | rejected | on_hold | –         | cancelled |
 //! | approved               | –              | –                                          | –              | –        | on_hold | confirmed | cancelled |
-//! | confirmed              | –              | –                                          | –              | –        | –       | –         | cancelled |
+//! | confirmed              | –              | –                                          | –              | –        | on_hold | –         | cancelled |
 //! | rejected, cancelled    | –              | –                                          | –              | –        | –       | –         | –         |
+//!
+//! A confirmed order is put on hold when a change makes it unclear (ORD-10): nothing ships until
+//! it is reviewed and confirmed again, and it keeps its order number.
 //!
 //! "Second review due" means the amount is at or above the operator's threshold or a special
 //! service was asked for. Any other pair is an illegal transition, reported, never a panic.
@@ -96,7 +99,7 @@ pub fn transition(from: OrderStatus, action: OrderAction) -> Option<OrderStatus>
         (S::PendingReview, A::Approve { second_review_due: false }) => Some(S::Approved),
         (S::PendingSecondReview, A::SecondApprove) => Some(S::Approved),
         (S::OnHold | S::PendingReview | S::PendingSecondReview, A::Reject) => Some(S::Rejected),
-        (S::PendingReview | S::PendingSecondReview | S::Approved, A::Hold) => Some(S::OnHold),
+        (S::PendingReview | S::PendingSecondReview | S::Approved | S::Confirmed, A::Hold) => Some(S::OnHold),
         (S::Approved, A::Confirm) => Some(S::Confirmed),
         (S::OnHold | S::PendingReview | S::PendingSecondReview | S::Approved | S::Confirmed, A::Cancel) => {
             Some(S::Cancelled)
@@ -130,6 +133,7 @@ mod tests {
             (S::Approved, A::Hold, S::OnHold),
             (S::Approved, A::Confirm, S::Confirmed),
             (S::Approved, A::Cancel, S::Cancelled),
+            (S::Confirmed, A::Hold, S::OnHold),
             (S::Confirmed, A::Cancel, S::Cancelled),
         ];
         let actions = [

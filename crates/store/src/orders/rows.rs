@@ -218,7 +218,7 @@ pub struct OrderFilter {
 }
 
 /// The SQL of [`list`].
-fn list_query(postgres: bool, tenant_id: TenantId, f: &OrderFilter, before_id: &str, limit: u32) -> Sql {
+fn list_query(search: SearchPath, tenant_id: TenantId, f: &OrderFilter, before_id: &str, limit: u32) -> Sql {
     let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM orders WHERE tenant_id = "));
     sql.bind(tenant_id.to_string());
     if let Some(m) = f.merchant_id {
@@ -239,13 +239,10 @@ fn list_query(postgres: bool, tenant_id: TenantId, f: &OrderFilter, before_id: &
     if let Some(t) = f.created_to {
         sql.push(" AND created_at < ").bind(t.0);
     }
-    if let Some(text) = f.text.as_ref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
-        // One search text per order (order number, channel id, buyer name and e-mail), indexed by
-        // trigrams: FTS5 on SQLite, pg_trgm on PostgreSQL. Shorter terms than a trigram scan.
-        if !postgres && text.chars().count() >= 3 {
-            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+    if let Some(text) = search_term(f) {
+        if search == SearchPath::Trigrams {
             sql.push(" AND rowid IN (SELECT rowid FROM orders_search WHERE orders_search MATCH ")
-                .bind(phrase)
+                .bind(fts_phrase(&text))
                 .push(")");
         } else {
             // `%` and `_` in the search are matched as themselves, not as wildcards.
@@ -272,6 +269,46 @@ fn escape_like(text: &str) -> String {
     out
 }
 
+/// How a search reaches its orders. Every order has one lower-case search text (order number,
+/// channel id, buyer name and e-mail), indexed by trigrams: pg_trgm on PostgreSQL, whose planner
+/// chooses between the index and walking the newest orders by itself; FTS5 on SQLite, where
+/// this code chooses: the index for a term that few orders contain, the newest-first walk
+/// (which stops at the first page of matches) for a common one or one shorter than a trigram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SearchPath {
+    Trigrams,
+    Walk,
+}
+
+/// Above this many orders containing the term, walking the newest orders finds a page sooner
+/// than collecting every match from the index.
+const TRIGRAM_MATCHES_MAX: i64 = 2_000;
+
+fn search_term(f: &OrderFilter) -> Option<String> {
+    f.text.as_ref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty())
+}
+
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+async fn search_path(conn: &mut AnyConnection, f: &OrderFilter) -> StoreResult<SearchPath> {
+    let Some(text) = search_term(f) else {
+        return Ok(SearchPath::Walk);
+    };
+    if crate::is_postgres(conn) || text.chars().count() < 3 {
+        return Ok(SearchPath::Walk);
+    }
+    let matches: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT rowid FROM orders_search WHERE orders_search MATCH $1 LIMIT $2) m",
+    )
+    .bind(fts_phrase(&text))
+    .bind(TRIGRAM_MATCHES_MAX)
+    .fetch_one(conn)
+    .await?;
+    Ok(if matches < TRIGRAM_MATCHES_MAX { SearchPath::Trigrams } else { SearchPath::Walk })
+}
+
 /// Orders newest first, before the id `before_id` (empty: from the newest).
 pub async fn list(
     conn: &mut AnyConnection,
@@ -280,8 +317,8 @@ pub async fn list(
     before_id: &str,
     limit: u32,
 ) -> StoreResult<Vec<OrderRow>> {
-    let postgres = crate::is_postgres(conn);
-    let rows = list_query(postgres, tenant_id, f, before_id, limit).query().fetch_all(conn).await?;
+    let search = search_path(conn, f).await?;
+    let rows = list_query(search, tenant_id, f, before_id, limit).query().fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -293,7 +330,8 @@ pub async fn explain_list(
     f: &OrderFilter,
 ) -> StoreResult<Vec<String>> {
     let postgres = crate::is_postgres(conn);
-    let mut sql = list_query(postgres, tenant_id, f, "", 50);
+    let search = search_path(conn, f).await?;
+    let mut sql = list_query(search, tenant_id, f, "", 50);
     sql.prefix(if postgres { "EXPLAIN " } else { "EXPLAIN QUERY PLAN " });
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter()
