@@ -13,6 +13,7 @@ db_tests!(
     rejecting_or_cancelling_releases_the_stock,
     changes_to_what_the_buyer_asked_for_are_recorded,
     a_change_runs_the_intake_rules_again_and_holds_what_became_unclear,
+    a_thousand_line_order_is_refused_with_a_limit_code,
     a_merchant_cannot_see_approve_or_export_another_merchants_orders,
     lists_filter_search_and_export,
     the_confirmation_document_is_html_data_and_a_pdf,
@@ -421,4 +422,20 @@ async fn a_change_runs_the_intake_rules_again_and_holds_what_became_unclear(app:
     );
     let drifts = tradeport_app::inventory::verify_inventory(&app.app).await.unwrap();
     assert!(drifts.is_empty(), "{drifts:?}");
+}
+
+async fn a_thousand_line_order_is_refused_with_a_limit_code(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let mut big = lamp_order("#big", 1);
+    big["lines"] = json!(vec![json!({"sku": "LAMP", "quantity": 1, "unit_price_minor": 2500}); 1000]);
+    big["total_minor"] = json!(1000 * 2500 + 800);
+    big["paid_minor"] = big["total_minor"].clone();
+    let (status, body) = post(&app, "/api/v1/orders", &s.merchant_a_key, big).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let codes: Vec<&str> =
+        body["error"]["fields"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["too_many_lines"], "{body}");
+    let (_, listed) = get(&app, "/api/v1/orders", &s.admin_key).await;
+    assert_eq!(listed["items"], json!([]), "nothing was stored");
 }

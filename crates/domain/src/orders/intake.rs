@@ -55,6 +55,15 @@ pub struct ValidatedOrder {
 
 const PAYMENT_STATUSES: [&str; 5] = ["paid", "unpaid", "partially_paid", "authorized", "refunded"];
 
+/// Most lines one order may have.
+pub const MAX_LINES: usize = 500;
+/// Most units one line may ask for.
+pub const MAX_QUANTITY: i64 = 1_000_000;
+/// Largest amount in minor units any price, fee, discount or total may be (10^13: 100 billion
+/// of a two-decimal currency). Sums of such amounts stay far inside 64 bits, and arithmetic is
+/// checked all the same: an overflow is a validation error, never a saturated number.
+pub const MAX_AMOUNT_MINOR: i64 = 10_000_000_000_000;
+
 /// Validates an order. `skus` holds the merchant's SKUs by code; unknown codes are absent.
 pub fn validate_order(
     i: &OrderInput,
@@ -125,7 +134,20 @@ pub fn validate_order(
                 "negative",
                 format!("{field} must be zero or more (minor units, e.g. 1999 for 19.99)"),
             );
+        } else if v > MAX_AMOUNT_MINOR {
+            reject.add(
+                field,
+                "amount_too_large",
+                format!("{field} must be at most {MAX_AMOUNT_MINOR} minor units"),
+            );
         }
+    }
+    if i.lines.len() > MAX_LINES {
+        reject.add(
+            "lines",
+            "too_many_lines",
+            format!("an order may have at most {MAX_LINES} lines; split it into several orders"),
+        );
     }
 
     // Lines, SKUs and goods rules.
@@ -140,10 +162,25 @@ pub fn validate_order(
         if l.quantity <= 0 {
             reject.add(&f("quantity"), "not_positive", "quantity must be 1 or more");
         }
+        if l.quantity > MAX_QUANTITY {
+            reject.add(
+                &f("quantity"),
+                "quantity_too_large",
+                format!("quantity must be at most {MAX_QUANTITY}"),
+            );
+        }
         if l.unit_price_minor < 0 {
             reject.add(&f("unit_price_minor"), "negative", "unit_price_minor must be zero or more");
         }
-        subtotal = subtotal.saturating_add(l.quantity.max(0).saturating_mul(l.unit_price_minor.max(0)));
+        let line_amount = l.quantity.max(0).checked_mul(l.unit_price_minor.max(0));
+        match line_amount.and_then(|a| subtotal.checked_add(a)).filter(|t| *t <= MAX_AMOUNT_MINOR) {
+            Some(t) => subtotal = t,
+            None => reject.add(
+                &f("unit_price_minor"),
+                "amount_too_large",
+                format!("the order's lines come to more than {MAX_AMOUNT_MINOR} minor units"),
+            ),
+        }
         match skus.get(l.sku.trim()) {
             None => reject.add(
                 &f("sku"),
@@ -183,7 +220,14 @@ pub fn validate_order(
                 "a discount is a positive amount to subtract",
             );
         }
-        discount = discount.saturating_add(d.amount_minor.max(0));
+        match discount.checked_add(d.amount_minor.max(0)).filter(|t| *t <= MAX_AMOUNT_MINOR) {
+            Some(t) => discount = t,
+            None => reject.add(
+                &format!("discounts[{n}].amount_minor"),
+                "amount_too_large",
+                format!("discounts come to more than {MAX_AMOUNT_MINOR} minor units"),
+            ),
+        }
     }
     let expected_total = subtotal - discount + i.shipping_fee_minor.max(0);
     if let Some(c) = currency
@@ -352,6 +396,26 @@ mod tests {
 
     fn check(i: &OrderInput) -> Result<ValidatedOrder, Vec<FieldError>> {
         validate_order(i, &skus(), &TenantSettings::default(), &default_goods_rules())
+    }
+
+    #[test]
+    fn limits_are_validation_errors_never_overflows_or_saturation() {
+        let codes = |i: &OrderInput| -> Vec<(String, String)> {
+            check(i).err().unwrap_or_default().into_iter().map(|e| (e.field, e.code)).collect()
+        };
+        let mut many = order();
+        many.lines = vec![many.lines[0].clone(); MAX_LINES + 1];
+        assert!(codes(&many).contains(&("lines".into(), "too_many_lines".into())));
+        let mut huge = order();
+        huge.lines[0].quantity = MAX_QUANTITY + 1;
+        assert!(codes(&huge).contains(&("lines[0].quantity".into(), "quantity_too_large".into())));
+        let mut overflow = order();
+        overflow.lines[0].quantity = 3;
+        overflow.lines[0].unit_price_minor = i64::MAX / 2;
+        assert!(codes(&overflow).contains(&("lines[0].unit_price_minor".into(), "amount_too_large".into())));
+        let mut total = order();
+        total.total_minor = i64::MAX;
+        assert!(codes(&total).contains(&("total_minor".into(), "amount_too_large".into())));
     }
 
     #[test]
