@@ -112,7 +112,38 @@ async fn validation_outcomes_name_the_field_and_the_fix(app: TestApp) {
 async fn orders_wait_for_a_second_review_by_a_reviewer_above_the_threshold(app: TestApp) {
     let s = app.seed("acme").await;
     app.seed_catalog(&s, 100).await;
-    settings(&app, &s.admin_key, json!({"second_review_threshold_minor": 10000})).await;
+    // Each currency has its own threshold: £100 in pounds; the fallback would let it through.
+    settings(
+        &app,
+        &s.admin_key,
+        json!({"second_review_thresholds": {"GBP": 10000}, "second_review_threshold_minor": 900000}),
+    )
+    .await;
+    let mut small_yen = lamp_order("#yen", 1);
+    small_yen["currency"] = json!("JPY");
+    let (_, yen) = post(&app, "/api/v1/orders", &s.merchant_a_key, small_yen).await;
+    assert_eq!(
+        (yen["currency"].as_str(), yen["second_review_due"].as_bool()),
+        (Some("JPY"), Some(false)),
+        "{yen}"
+    );
+    let (status, refused) = call(
+        &app,
+        Method::PATCH,
+        "/api/v1/settings",
+        &s.admin_key,
+        Some(json!({"second_review_thresholds": {"usd": 5, "EUR": -1}})),
+    )
+    .await;
+    let fields: Vec<&str> =
+        refused["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(
+        (status, fields),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["second_review_thresholds.EUR", "second_review_thresholds.usd"]
+        )
+    );
     let (_, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#big", 5)).await;
     assert_eq!(order["status"], "pending_review", "no auto-approval at or above the threshold");
     assert_eq!(order["second_review_due"], true);

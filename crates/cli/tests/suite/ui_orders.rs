@@ -129,16 +129,20 @@ async fn the_settings_page_changes_the_order_rules(app: TestApp) {
         ("auto_confirm", "1"),
         ("allocation_policy", "single_warehouse"),
         ("shortage_policy", "hold"),
+        ("second_review_thresholds", "GBP=70000, VND=30000000"),
     ];
     let res = client.post(app.url("/settings")).form(&form).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.text().await.unwrap().contains("Settings saved."));
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Settings saved."));
+    assert!(page.contains("value=\"GBP=70000, VND=30000000\""), "the page shows what was saved");
     let (_, saved) = crate::helpers::get(&app, "/api/v1/settings", &s.admin_key).await;
     assert_eq!(saved["auto_approve"], false, "an unticked box turns auto-approval off");
     assert_eq!(
         (saved["second_review_threshold_minor"].as_i64(), saved["shortage_policy"].as_str()),
         (Some(50000), Some("hold"))
     );
+    assert_eq!(saved["second_review_thresholds"], serde_json::json!({"GBP": 70000, "VND": 30000000}));
     let mut bad = form.to_vec();
     bad[5] = ("second_review_threshold_minor", "lots");
     let res = client.post(app.url("/settings")).form(&bad).send().await.unwrap();

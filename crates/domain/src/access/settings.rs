@@ -1,6 +1,8 @@
 //! The operator's configuration. Every business number lives here with the requirement's value as
 //! its default; stored as JSON so that a missing field takes its default.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::kernel::FieldError;
@@ -20,8 +22,11 @@ pub struct TenantSettings {
     /// Failed sign-ins within `login_window_minutes` after which an account is throttled.
     pub login_max_failures: u32,
     pub login_window_minutes: u32,
-    /// Orders at or above this amount (minor units of the order's currency) need a second
-    /// review by a reviewer (ORD-6).
+    /// Orders at or above their currency's threshold (minor units of that currency) need a
+    /// second review by a reviewer (ORD-6). Each currency has its own amount, so ¥100,000 and
+    /// ₫100,000 are not judged as if they were $1,000.
+    pub second_review_thresholds: BTreeMap<String, i64>,
+    /// The threshold, in minor units, for a currency not listed in `second_review_thresholds`.
     pub second_review_threshold_minor: i64,
     /// Approve paid, valid orders below the threshold, without remarks or special services,
     /// without a person (ORD-5).
@@ -60,6 +65,23 @@ impl Default for TenantSettings {
             session_hours: 12,
             login_max_failures: 5,
             login_window_minutes: 15,
+            // About 1,000 US dollars in each currency (rates of 2026-11), in its minor units.
+            second_review_thresholds: [
+                ("USD", 100_000),
+                ("EUR", 90_000),
+                ("GBP", 80_000),
+                ("CNY", 700_000),
+                ("HKD", 780_000),
+                ("JPY", 150_000),
+                ("KRW", 1_400_000),
+                ("VND", 25_000_000),
+                ("AUD", 150_000),
+                ("CAD", 140_000),
+                ("SGD", 130_000),
+            ]
+            .into_iter()
+            .map(|(c, v)| (c.to_string(), v))
+            .collect(),
             second_review_threshold_minor: 100_000,
             auto_approve: true,
             auto_confirm: true,
@@ -77,6 +99,11 @@ impl Default for TenantSettings {
 }
 
 impl TenantSettings {
+    /// The second-review threshold of orders in `currency`, in its minor units.
+    pub fn second_review_threshold(&self, currency: &str) -> i64 {
+        self.second_review_thresholds.get(currency).copied().unwrap_or(self.second_review_threshold_minor)
+    }
+
     /// Checks every field and says how to fix it.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = FieldErrors::new();
@@ -99,6 +126,14 @@ impl TenantSettings {
                 "out_of_range",
                 "login_window_minutes must be between 1 and 1440",
             );
+        }
+        for (currency, amount) in &self.second_review_thresholds {
+            let field = format!("second_review_thresholds.{currency}");
+            if crate::kernel::Currency::parse(currency).is_none_or(|c| c.code() != currency) {
+                errors.add(&field, "unknown_currency", "use ISO 4217 codes in capitals, e.g. USD, EUR, VND");
+            } else if *amount < 0 {
+                errors.add(&field, "out_of_range", format!("{field} must be zero or more (minor units)"));
+            }
         }
         if self.second_review_threshold_minor < 0 {
             errors.add(

@@ -68,7 +68,8 @@ pub fn check_shipping(
             ),
         ));
     }
-    out.second_review_due = f.service.special || f.total_minor >= settings.second_review_threshold_minor;
+    out.second_review_due =
+        f.service.special || f.total_minor >= settings.second_review_threshold(f.currency.code());
     out
 }
 

@@ -351,6 +351,9 @@ pub struct SettingsForm {
     login_window_minutes: String,
     #[serde(default)]
     second_review_threshold_minor: String,
+    /// `GBP=80000, USD=100000`: a threshold per currency.
+    #[serde(default)]
+    second_review_thresholds: String,
     #[serde(default)]
     auto_approve: String,
     #[serde(default)]
@@ -374,6 +377,12 @@ pub async fn save_settings(State(app): State<App>, user: SignedIn, Form(f): Form
         "login_max_failures": number(&f.login_max_failures),
         "login_window_minutes": number(&f.login_window_minutes),
         "second_review_threshold_minor": number(&f.second_review_threshold_minor),
+        "second_review_thresholds": f
+            .second_review_thresholds
+            .split(',')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(c, v)| (c.trim().to_string(), number(v)))
+            .collect::<std::collections::BTreeMap<String, i64>>(),
         "auto_approve": f.auto_approve == "1",
         "auto_confirm": f.auto_confirm == "1",
         "allocation_policy": f.allocation_policy,
