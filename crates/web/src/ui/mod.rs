@@ -118,16 +118,13 @@ impl SignedIn {
     }
 }
 
-/// Percent-encodes everything but unreserved characters and '/'.
+/// Everything but unreserved characters and '/' is percent-encoded in the links the UI builds.
+const LINK_TEXT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');
+
+/// Percent-encodes `s` for a query value in a link.
 pub fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(s, LINK_TEXT).to_string()
 }
 
 /// Renders a template, or a 500 page when rendering fails (a bug, logged).
@@ -196,4 +193,16 @@ pub async fn merchant_options(
         .filter(|t| t.kind == tradeport_domain::access::TenantKind::Merchant)
         .map(|t| (t.id.to_string(), t.name))
         .collect()
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::percent_encode;
+
+    #[test]
+    fn link_values_are_encoded_and_paths_kept() {
+        assert_eq!(percent_encode("/orders/queue/first"), "/orders/queue/first");
+        assert_eq!(percent_encode("a b&c=d?"), "a%20b%26c%3Dd%3F");
+        assert_eq!(percent_encode("已批准 3 个"), "%E5%B7%B2%E6%89%B9%E5%87%86%203%20%E4%B8%AA");
+    }
 }

@@ -317,13 +317,12 @@ pub async fn bulk(State(app): State<App>, user: SignedIn, body: String) -> Respo
     let mut csrf = String::new();
     let mut back = "/orders/queue/first".to_string();
     let mut ids = Vec::new();
-    for pair in body.split('&') {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let v = percent_decode(v);
-        match k {
-            "csrf_token" => csrf = v,
-            "ids" => ids.push(v),
-            "back" => back = v,
+    // `ids` repeats, which a struct-shaped form extractor cannot take.
+    for (k, v) in form_urlencoded::parse(body.as_bytes()) {
+        match k.as_ref() {
+            "csrf_token" => csrf = v.into_owned(),
+            "ids" => ids.push(v.into_owned()),
+            "back" => back = v.into_owned(),
             _ => {}
         }
     }
@@ -339,26 +338,6 @@ pub async fn bulk(State(app): State<App>, user: SignedIn, body: String) -> Respo
         }
         Err(e) => refused(&user, &e),
     }
-}
-
-/// Decodes `application/x-www-form-urlencoded` text.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.replace('+', " ").into_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&String::from_utf8_lossy(&bytes[i + 1..i + 3]), 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[derive(Template)]
