@@ -150,16 +150,7 @@ pub async fn get(
     merchant_id: Option<TenantId>,
     id: &str,
 ) -> StoreResult<Option<OrderRow>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM orders WHERE tenant_id = $1 AND id = $2 AND ($3 = '' OR merchant_id = $3)"
-    );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(tenant_id.to_string())
-        .bind(id)
-        .bind(crate::merchant_filter(merchant_id))
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(from_row).transpose()
+    select_one(conn, tenant_id, merchant_id, id, "").await
 }
 
 /// Like [`get`], and locks the row until the transaction ends: `FOR UPDATE` on PostgreSQL; on
@@ -171,6 +162,16 @@ pub async fn lock_in_tx(
     id: &str,
 ) -> StoreResult<Option<OrderRow>> {
     let lock = crate::row_lock(conn);
+    select_one(conn, tenant_id, merchant_id, id, lock).await
+}
+
+async fn select_one(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: Option<TenantId>,
+    id: &str,
+    lock: &str,
+) -> StoreResult<Option<OrderRow>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM orders WHERE tenant_id = $1 AND id = $2 AND ($3 = '' OR merchant_id = $3){lock}"
     );
