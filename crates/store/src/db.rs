@@ -65,20 +65,33 @@ impl std::fmt::Debug for Db {
     }
 }
 
-/// The URL with its password replaced by `***`, for messages and logs.
+/// The URL with its password replaced by `***` (in the user part and in a `password=` query
+/// parameter), for messages and logs.
 pub fn redacted_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let (authority, path) = rest.split_once('/').map_or((rest, None), |(a, p)| (a, Some(p)));
-    let Some((credentials, host)) = authority.rsplit_once('@') else {
-        return url.to_string();
+    let (before_query, query) = rest.split_once('?').map_or((rest, None), |(b, q)| (b, Some(q)));
+    // The credentials end at the last '@' (a password may hold '/' or '@').
+    let address = match before_query.rsplit_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{credentials}@{host}"),
+        },
+        None => before_query.to_string(),
     };
-    let user = credentials.split_once(':').map_or(credentials, |(user, _)| user);
-    let masked = if credentials.contains(':') { format!("{user}:***") } else { user.to_string() };
-    match path {
-        Some(p) => format!("{scheme}://{masked}@{host}/{p}"),
-        None => format!("{scheme}://{masked}@{host}"),
+    let query = query.map(|q| {
+        q.split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => kv.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    });
+    match query {
+        Some(q) => format!("{scheme}://{address}?{q}"),
+        None => format!("{scheme}://{address}"),
     }
 }
 
@@ -220,6 +233,11 @@ mod tests {
             ("postgres://app:p@ss@db/x", "postgres://app:***@db/x"),
             ("postgres://app@db/x", "postgres://app@db/x"),
             ("postgres://db/x?sslmode=require", "postgres://db/x?sslmode=require"),
+            ("postgres://app:a/b@db/x", "postgres://app:***@db/x"),
+            (
+                "postgres://db/x?user=app&password=s3cret&sslmode=require",
+                "postgres://db/x?user=app&password=***&sslmode=require",
+            ),
             ("sqlite://tradeport.db?mode=rwc", "sqlite://tradeport.db?mode=rwc"),
             ("tradeport.db", "tradeport.db"),
         ];

@@ -17,8 +17,8 @@ pub struct SignedIn {
 
 /// How many more failures than an account's own limit one client address may make across all
 /// accounts (password spraying) and one account may take from all addresses (guessing from
-/// many machines). Counting per account *and* address means a stranger cannot lock a user out
-/// from the user's own machine.
+/// many machines). Counting per account *and* address means a stranger guessing from one address
+/// cannot lock a user out of the user's own machine; it takes failures from many addresses.
 const ADDRESS_FACTOR: i64 = 4;
 const ACCOUNT_FACTOR: i64 = 10;
 

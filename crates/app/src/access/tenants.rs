@@ -40,7 +40,14 @@ async fn insert_tenant(
         .map_err(AppError::Invalid)?;
     let id: TenantId = app.new_id();
     let operator_id = operator.unwrap_or(id);
-    tenants::insert_in_tx(conn, operator_id, id, &new, app.now()).await.map_err(|e| match e {
+    // An operator starts with today's defaults written out, so a default added later never
+    // changes its rules silently; merchants have no settings of their own.
+    let settings = match kind {
+        TenantKind::Operator => serde_json::to_string(&tradeport_domain::access::TenantSettings::default())
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+        TenantKind::Merchant => "{}".to_string(),
+    };
+    tenants::insert_in_tx(conn, operator_id, id, &new, &settings, app.now()).await.map_err(|e| match e {
         e if e.is_conflict_on("tenants_code_key") => AppError::duplicate(
             "code",
             format!("a tenant with code '{}' exists already; choose another code", new.code),

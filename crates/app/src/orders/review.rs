@@ -163,7 +163,9 @@ pub(crate) async fn apply_in_tx(
         }
         _ => format!("order_{}", action.as_str()),
     };
-    let data = serde_json::json!({ "from": order.status.as_str(), "to": to.as_str(), "allocation": allocation, "order_no": order_no }).to_string();
+    // A re-confirmed order keeps the number it had.
+    let number = order_no.clone().or_else(|| order.order_no.clone());
+    let data = serde_json::json!({ "from": order.status.as_str(), "to": to.as_str(), "allocation": allocation, "order_no": number }).to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(order.merchant_id),
         reason,
@@ -173,7 +175,7 @@ pub(crate) async fn apply_in_tx(
     tradeport_store::events::append_in_tx(conn, operator, &event).await?;
     if to == OrderStatus::Confirmed {
         // ORD-7: the buyer is told; the notifications relay delivers it in the buyer's language.
-        let payload = serde_json::json!({ "order_no": order_no, "buyer_email": order.buyer_email, "language": order.buyer_language }).to_string();
+        let payload = serde_json::json!({ "order_no": number, "buyer_email": order.buyer_email, "language": order.buyer_language }).to_string();
         let message = tradeport_store::outbox::NewMessage {
             id: app.new_uuid(),
             merchant_id: Some(order.merchant_id),

@@ -87,6 +87,14 @@ async fn search_matches_wildcards_literally(app: TestApp) {
     let (_, page) = get(&app, &format!("/api/v1/orders?q={}", numbers[2]), &s.admin_key).await;
     assert_eq!(page["items"][0]["channel_order_id"], "#50%OFF", "{page}");
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    // Letters outside ASCII match in either case (SQLite's LIKE folds only ASCII; the index all).
+    let mut accented = lamp_order("#accent", 1);
+    accented["buyer"]["name"] = serde_json::json!("ÉLISE Dupont");
+    assert_eq!(post(&app, "/api/v1/orders", &s.merchant_a_key, accented).await.0, StatusCode::CREATED);
+    if app.kind == DbKind::Sqlite {
+        let (_, page) = get(&app, "/api/v1/orders?q=%C3%A9lise", &s.admin_key).await;
+        assert_eq!(page["items"][0]["channel_order_id"], "#accent", "{page}");
+    }
     for (q, expected) in
         [("100_", vec!["#100_A"]), ("50%25", vec!["#50%OFF"]), ("100", vec!["#1000A", "#100_A"])]
     {

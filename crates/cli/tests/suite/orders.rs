@@ -14,6 +14,7 @@ db_tests!(
     changes_to_what_the_buyer_asked_for_are_recorded,
     a_change_runs_the_intake_rules_again_and_holds_what_became_unclear,
     a_thousand_line_order_is_refused_with_a_limit_code,
+    a_change_keeps_an_out_of_stock_hold,
     a_merchant_cannot_see_approve_or_export_another_merchants_orders,
     lists_filter_search_and_export,
     the_confirmation_document_is_html_data_and_a_pdf,
@@ -440,6 +441,10 @@ async fn a_change_runs_the_intake_rules_again_and_holds_what_became_unclear(app:
         (again["status"].as_str(), again["order_no"].as_str()),
         (Some("confirmed"), Some(number.as_str()))
     );
+    let confirmations: Vec<&Value> =
+        again["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "order_confirm").collect();
+    assert_eq!(confirmations.len(), 2, "confirmed twice");
+    assert!(confirmations.iter().all(|e| e["data"]["order_no"] == number.as_str()), "{confirmations:?}");
 
     // A special service on a confirmed order calls for a second review: held until reviewed.
     let body = json!({"service_level": "oversized", "reason": "buyer asked for white-glove delivery", "buyer_agreed": true});
@@ -469,4 +474,28 @@ async fn a_thousand_line_order_is_refused_with_a_limit_code(app: TestApp) {
     assert_eq!(codes, ["too_many_lines"], "{body}");
     let (_, listed) = get(&app, "/api/v1/orders", &s.admin_key).await;
     assert_eq!(listed["items"], json!([]), "nothing was stored");
+}
+
+async fn a_change_keeps_an_out_of_stock_hold(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 0).await;
+    settings(&app, &s.admin_key, json!({"shortage_policy": "hold"})).await;
+    let (_, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#short", 1)).await;
+    assert_eq!(
+        (order["status"].as_str(), order["holds"][0]["code"].as_str()),
+        (Some("on_hold"), Some("out_of_stock")),
+        "{order}"
+    );
+    let id = order["id"].as_str().unwrap();
+    let body = json!({"shipping_address": {"line1": "2 Lovelace Way", "city": "London", "postcode": "EC1Y 8SY", "country": "GB"},
+                      "reason": "buyer moved next door", "buyer_agreed": true});
+    let (status, changed) =
+        call(&app, Method::PUT, &format!("/api/v1/orders/{id}/shipping-address"), &s.admin_key, Some(body))
+            .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(
+        (changed["status"].as_str(), changed["holds"][0]["code"].as_str()),
+        (Some("on_hold"), Some("out_of_stock")),
+        "a change does not clear what it does not decide"
+    );
 }

@@ -24,7 +24,10 @@ pub struct TenantSettings {
     pub login_window_minutes: u32,
     /// Orders at or above their currency's threshold (minor units of that currency) need a
     /// second review by a reviewer (ORD-6). Each currency has its own amount, so ¥100,000 and
-    /// ₫100,000 are not judged as if they were $1,000.
+    /// ₫100,000 are not judged as if they were $1,000. New operators start with about USD 1,000
+    /// per currency; settings stored before this field existed read it as empty, so their one
+    /// threshold keeps applying until they set it per currency.
+    #[serde(default)]
     pub second_review_thresholds: BTreeMap<String, i64>,
     /// The threshold, in minor units, for a currency not listed in `second_review_thresholds`.
     pub second_review_threshold_minor: i64,

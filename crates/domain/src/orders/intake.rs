@@ -229,7 +229,9 @@ pub fn validate_order(
             ),
         }
     }
-    let expected_total = subtotal - discount + i.shipping_fee_minor.max(0);
+    // Each part is at most MAX_AMOUNT_MINOR here or already refused; checked all the same.
+    let expected_total =
+        subtotal.checked_sub(discount).and_then(|t| t.checked_add(i.shipping_fee_minor.max(0)));
     if let Some(c) = currency
         && reject.is_empty()
     {
@@ -239,7 +241,7 @@ pub fn validate_order(
                 "exceeds_subtotal",
                 format!("discounts of {} exceed the lines' {}", c.format(discount), c.format(subtotal)),
             );
-        } else if i.total_minor != expected_total {
+        } else if expected_total != Some(i.total_minor) {
             reject.add(
                 "total_minor",
                 "total_mismatch",
@@ -249,7 +251,7 @@ pub fn validate_order(
                     c.format(subtotal),
                     c.format(discount),
                     c.format(i.shipping_fee_minor),
-                    c.format(expected_total)
+                    expected_total.map_or_else(|| "too large".to_string(), |t| c.format(t))
                 ),
             );
         }

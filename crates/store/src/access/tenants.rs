@@ -39,17 +39,19 @@ fn from_row(r: &AnyRow) -> StoreResult<TenantRow> {
     })
 }
 
-/// Inserts a tenant; `tenant_id` is the operator (the new id itself for an operator).
+/// Inserts a tenant with its settings JSON; `tenant_id` is the operator (the new id itself for
+/// an operator).
 pub async fn insert_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     id: TenantId,
     t: &NewTenant,
+    settings: &str,
     now: Millis,
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO tenants (id, tenant_id, kind, name, code, timezone, settings, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, '{}', $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(id.to_string())
     .bind(tenant_id.to_string())
@@ -57,6 +59,7 @@ pub async fn insert_in_tx(
     .bind(&t.name)
     .bind(&t.code)
     .bind(&t.timezone)
+    .bind(settings)
     .bind(now.0)
     .execute(conn)
     .await?;

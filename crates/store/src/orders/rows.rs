@@ -273,8 +273,9 @@ fn escape_like(text: &str) -> String {
 /// How a search reaches its orders. Every order has one lower-case search text (order number,
 /// channel id, buyer name and e-mail), indexed by trigrams: pg_trgm on PostgreSQL, whose planner
 /// chooses between the index and walking the newest orders by itself; FTS5 on SQLite, where
-/// this code chooses: the index for a term that few orders contain, the newest-first walk
-/// (which stops at the first page of matches) for a common one or one shorter than a trigram.
+/// this code chooses: the index for a term that few orders contain or that has non-ASCII
+/// letters (SQLite's LIKE folds only ASCII case), the newest-first walk (which stops at the first
+/// page of matches) for a common one or one shorter than a trigram.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SearchPath {
     Trigrams,
@@ -299,6 +300,10 @@ async fn search_path(conn: &mut AnyConnection, f: &OrderFilter) -> StoreResult<S
     };
     if crate::is_postgres(conn) || text.chars().count() < 3 {
         return Ok(SearchPath::Walk);
+    }
+    if !text.is_ascii() {
+        // SQLite's LOWER and LIKE fold ASCII letters only; the trigram index folds all of them.
+        return Ok(SearchPath::Trigrams);
     }
     let matches: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM (SELECT rowid FROM orders_search WHERE orders_search MATCH $1 LIMIT $2) m",
