@@ -7,7 +7,7 @@
 //! only those orders are filled, re-read after the lock: an order cancelled meanwhile is skipped.
 
 use tradeport_domain::access::Actor;
-use tradeport_domain::inventory::MovementKind;
+use tradeport_domain::inventory::{AllocationState, MovementKind};
 use tradeport_domain::kernel::TenantId;
 use tradeport_store::AnyConnection;
 use tradeport_store::inventory::stock::{self, Movement};
@@ -80,9 +80,10 @@ pub(crate) async fn fill_backorders_in_tx(
         allocations::insert_in_tx(conn, operator, &b.order_id, &[app.new_uuid().to_string()], &[row], now)
             .await?;
         let still_waiting = allocations::backordered_units(conn, operator, &b.order_id).await?;
-        let allocation = if still_waiting == 0 { "reserved" } else { "partial" };
+        let allocation =
+            if still_waiting == 0 { AllocationState::Reserved } else { AllocationState::Partial };
         orders::set_allocation_in_tx(conn, operator, &b.order_id, allocation, now).await?;
-        let data = serde_json::json!({ "sku_id": sku_id, "warehouse_id": warehouse_id, "quantity": take, "allocation": allocation }).to_string();
+        let data = serde_json::json!({ "sku_id": sku_id, "warehouse_id": warehouse_id, "quantity": take, "allocation": allocation.as_str() }).to_string();
         let merchant_id = b.merchant_id.parse().ok();
         let event = tradeport_store::events::NewEvent {
             merchant_id,

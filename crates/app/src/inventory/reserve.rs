@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use tradeport_domain::access::{Actor, TenantSettings};
 use tradeport_domain::inventory::{
-    AllocationPolicy, LineNeed, MovementKind, Placement, WarehouseStock, plan_allocation,
+    AllocationPolicy, AllocationState, LineNeed, MovementKind, Placement, WarehouseStock, plan_allocation,
 };
 use tradeport_domain::kernel::{FieldError, Millis, TenantId};
 use tradeport_domain::orders::ValidatedLine;
@@ -27,8 +27,8 @@ const ATTEMPTS: usize = 16;
 /// What reserving did.
 #[derive(Clone, Debug)]
 pub(crate) struct Reservation {
-    /// `reserved` (everything), `partial`, `backordered` (nothing reserved) or `none` (held).
-    pub allocation: &'static str,
+    /// Where the order's stock stands afterwards (`None` when it was held for shortages).
+    pub allocation: AllocationState,
     /// With the `hold` shortage policy: the lines that are short; nothing was reserved.
     pub shortages: Vec<FieldError>,
 }
@@ -99,7 +99,10 @@ pub(crate) async fn reserve_order_in_tx(
         let plan = plan_allocation(&needs, &stocks, destination, policy, forced_warehouse);
         let short = plan.iter().any(|p| p.warehouse_id.is_none());
         if short && settings.shortage_policy == "hold" {
-            return Ok(Reservation { allocation: "none", shortages: shortage_reasons(lines, &plan) });
+            return Ok(Reservation {
+                allocation: AllocationState::None,
+                shortages: shortage_reasons(lines, &plan),
+            });
         }
         let mut placed: Vec<&Placement> = plan.iter().filter(|p| p.warehouse_id.is_some()).collect();
         let sku_of = |p: &Placement| {
@@ -149,11 +152,7 @@ pub(crate) async fn reserve_order_in_tx(
             .collect();
         let ids: Vec<String> = rows.iter().map(|_| app.new_uuid().to_string()).collect();
         allocations::insert_in_tx(conn, operator, order_id, &ids, &rows, now).await?;
-        let allocation = match (done.is_empty(), short) {
-            (_, false) => "reserved",
-            (true, true) => "backordered",
-            (false, true) => "partial",
-        };
+        let allocation = AllocationState::after_reserving(!done.is_empty(), short);
         return Ok(Reservation { allocation, shortages: Vec::new() });
     }
     Err(AppError::Conflict {

@@ -230,7 +230,7 @@ async fn apply_change(
         id,
         status,
         status,
-        &current.allocation,
+        current.allocation,
         Some(&holds_json),
         None,
         now,

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use tradeport_domain::access::{Actor, Permission, Principal, TenantKind};
+use tradeport_domain::inventory::AllocationState;
 use tradeport_domain::orders::{
     OrderAction, OrderInput, OrderStatus, SkuFacts, ValidatedOrder, validate_order,
 };
@@ -57,7 +58,7 @@ fn order_row(
         channel_order_id: v.channel_order_id.clone(),
         order_no: None,
         status,
-        allocation: "none".into(),
+        allocation: AllocationState::None,
         buyer_name: input.buyer.name.trim().to_string(),
         buyer_phone: input.buyer.phone.trim().to_string(),
         buyer_phone_e164: v.phone_e164.clone(),

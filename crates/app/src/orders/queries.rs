@@ -130,7 +130,7 @@ pub async fn export_orders_csv(app: &App, principal: &Principal, q: &OrderQuery)
                 o.channel.clone(),
                 o.channel_order_id.clone(),
                 o.status.as_str().to_string(),
-                o.allocation.clone(),
+                o.allocation.as_str().to_string(),
                 o.buyer_name.clone(),
                 o.ship_country.clone(),
                 o.currency.clone(),

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 use tradeport_domain::access::{Actor, Permission, Principal};
+use tradeport_domain::inventory::AllocationState;
 use tradeport_domain::kernel::{FieldError, TenantId};
 use tradeport_domain::orders::{
     OrderAction, OrderStatus, ValidatedLine, format_order_no, local_day, transition,
@@ -76,14 +77,14 @@ pub(crate) async fn apply_in_tx(
     let Step { actor, action, reason, forced_warehouse, lines } = step;
     let mut to = transition(order.status, action).ok_or_else(|| illegal(order.status, action))?;
     let now = app.now();
-    let mut allocation = order.allocation.clone();
+    let mut allocation = order.allocation;
     let mut holds: Option<String> = None;
     let mut order_no: Option<String> = None;
 
     if order.status.holds_stock() && !to.holds_stock() {
         release_order_in_tx(app, conn, operator, &order.id, actor, reason.unwrap_or(action.as_str()), now)
             .await?;
-        allocation = "none".into();
+        allocation = AllocationState::None;
     }
     match (action, to) {
         (_, OrderStatus::Approved) => {
@@ -108,7 +109,7 @@ pub(crate) async fn apply_in_tx(
             )
             .await?;
             if r.shortages.is_empty() {
-                allocation = r.allocation.into();
+                allocation = r.allocation;
             } else {
                 to = OrderStatus::OnHold;
                 holds = Some(to_json(&r.shortages)?);
@@ -141,7 +142,7 @@ pub(crate) async fn apply_in_tx(
         &order.id,
         order.status,
         to,
-        &allocation,
+        allocation,
         holds.as_deref(),
         order_no.as_deref(),
         now,
@@ -165,7 +166,7 @@ pub(crate) async fn apply_in_tx(
     };
     // A re-confirmed order keeps the number it had.
     let number = order_no.clone().or_else(|| order.order_no.clone());
-    let data = serde_json::json!({ "from": order.status.as_str(), "to": to.as_str(), "allocation": allocation, "order_no": number }).to_string();
+    let data = serde_json::json!({ "from": order.status.as_str(), "to": to.as_str(), "allocation": allocation.as_str(), "order_no": number }).to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(order.merchant_id),
         reason,

@@ -73,7 +73,7 @@ impl From<&OrderRow> for OrderSummary {
             channel: o.channel.clone(),
             channel_order_id: o.channel_order_id.clone(),
             status: o.status.as_str().into(),
-            allocation: o.allocation.clone(),
+            allocation: o.allocation.as_str().to_string(),
             buyer_name: o.buyer_name.clone(),
             ship_country: o.ship_country.clone(),
             currency: o.currency.clone(),

@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::WarehouseKind;
 
 /// Quantity one order line needs.
@@ -217,5 +219,71 @@ mod tests {
                 Placement { line_no: 1, warehouse_id: None, qty: 1 }
             ]
         );
+    }
+}
+
+/// Where an order's stock stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocationState {
+    /// Nothing reserved (not approved yet, on hold, or closed).
+    None,
+    /// Every unit reserved.
+    Reserved,
+    /// Some units reserved, the rest backordered.
+    Partial,
+    /// Nothing reserved yet; every unit waits for stock.
+    Backordered,
+}
+
+impl AllocationState {
+    pub const ALL: [AllocationState; 4] = [Self::None, Self::Reserved, Self::Partial, Self::Backordered];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Reserved => "reserved",
+            Self::Partial => "partial",
+            Self::Backordered => "backordered",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// After reserving: whether anything was reserved, and whether anything is still short.
+    pub fn after_reserving(reserved_any: bool, short: bool) -> Self {
+        match (reserved_any, short) {
+            (_, false) => Self::Reserved,
+            (false, true) => Self::Backordered,
+            (true, true) => Self::Partial,
+        }
+    }
+}
+
+#[cfg(test)]
+mod allocation_state_tests {
+    use super::AllocationState;
+
+    #[test]
+    fn names_round_trip_and_reserving_decides_the_state() {
+        for a in AllocationState::ALL {
+            assert_eq!(AllocationState::parse(a.as_str()), Some(a));
+        }
+        assert_eq!(AllocationState::parse("all"), None);
+        let cases = [
+            (true, false, AllocationState::Reserved),
+            (false, false, AllocationState::Reserved),
+            (false, true, AllocationState::Backordered),
+            (true, true, AllocationState::Partial),
+        ];
+        for (reserved_any, short, state) in cases {
+            assert_eq!(
+                AllocationState::after_reserving(reserved_any, short),
+                state,
+                "{reserved_any} {short}"
+            );
+        }
     }
 }

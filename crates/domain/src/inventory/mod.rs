@@ -6,7 +6,9 @@
 mod allocation;
 mod sku;
 
-pub use allocation::{AllocationPolicy, LineNeed, Placement, WarehouseStock, plan_allocation};
+pub use allocation::{
+    AllocationPolicy, AllocationState, LineNeed, Placement, WarehouseStock, plan_allocation,
+};
 pub use sku::{NewSku, SkuInput, Trait, WarehouseKind, validate_sku};
 
 /// Kinds of ledger movement.

@@ -2,6 +2,7 @@
 
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use tradeport_domain::inventory::AllocationState;
 use tradeport_domain::kernel::{Millis, TenantId};
 use tradeport_domain::orders::OrderStatus;
 
@@ -19,7 +20,7 @@ pub struct OrderRow {
     pub order_no: Option<String>,
     pub status: OrderStatus,
     /// `none`, `reserved`, `partial` or `backordered`.
-    pub allocation: String,
+    pub allocation: AllocationState,
     pub buyer_name: String,
     pub buyer_phone: String,
     pub buyer_phone_e164: Option<String>,
@@ -59,6 +60,7 @@ const COLUMNS: &str = "id, merchant_id, channel, channel_order_id, order_no, sta
 
 fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
     let status: String = r.try_get(5)?;
+    let allocation: String = r.try_get(6)?;
     Ok(OrderRow {
         id: r.try_get(0)?,
         merchant_id: parse_tenant_id(&r.try_get::<String, _>(1)?)?,
@@ -67,7 +69,8 @@ fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
         order_no: r.try_get(4)?,
         status: OrderStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("order status {status}")))?,
-        allocation: r.try_get(6)?,
+        allocation: AllocationState::parse(&allocation)
+            .ok_or_else(|| StoreError::Corrupt(format!("order allocation {allocation}")))?,
         buyer_name: r.try_get(7)?,
         buyer_phone: r.try_get(8)?,
         buyer_phone_e164: r.try_get(9)?,
@@ -114,7 +117,7 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &Ord
     .bind(&o.channel)
     .bind(&o.channel_order_id)
     .bind(o.status.as_str())
-    .bind(&o.allocation)
+    .bind(o.allocation.as_str())
     .bind(&o.buyer_name)
     .bind(&o.buyer_phone)
     .bind(o.buyer_phone_e164.clone())
@@ -354,7 +357,7 @@ pub async fn set_status_in_tx(
     id: &str,
     from: OrderStatus,
     to: OrderStatus,
-    allocation: &str,
+    allocation: AllocationState,
     holds: Option<&str>,
     order_no: Option<&str>,
     now: Millis,
@@ -366,7 +369,7 @@ pub async fn set_status_in_tx(
          WHERE tenant_id = $6 AND id = $7 AND status = $8",
     )
     .bind(to.as_str())
-    .bind(allocation)
+    .bind(allocation.as_str())
     .bind(holds)
     .bind(order_no)
     .bind(now.0)
@@ -437,11 +440,11 @@ pub async fn set_allocation_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     id: &str,
-    allocation: &str,
+    allocation: AllocationState,
     now: Millis,
 ) -> StoreResult<()> {
     sqlx::query("UPDATE orders SET allocation = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4")
-        .bind(allocation)
+        .bind(allocation.as_str())
         .bind(now.0)
         .bind(tenant_id.to_string())
         .bind(id)
