@@ -37,10 +37,16 @@ pub async fn update_settings(
     if let serde_json::Value::Object(m) = &mut merged {
         m.extend(patch);
     }
-    let new: TenantSettings = serde_json::from_value(merged).map_err(|e| {
-        let message = e.to_string();
-        let field = message.split('`').nth(1).unwrap_or("body").to_string();
-        AppError::Invalid(vec![FieldError::new(field, "invalid_setting", message)])
+    let new: TenantSettings = serde_path_to_error::deserialize(merged).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.inner().to_string();
+        // An unknown setting is named by serde's message; a bad value by its path.
+        let field = match message.strip_prefix("unknown field `") {
+            Some(rest) => rest.split('`').next().unwrap_or("body").to_string(),
+            None if path != "." => path,
+            None => "body".to_string(),
+        };
+        AppError::Invalid(vec![FieldError::new(&field, "invalid_setting", format!("{field}: {message}"))])
     })?;
     new.validate().map_err(AppError::Invalid)?;
     let json = serde_json::to_string(&new).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use tradeport_domain::access::{Actor, TenantSettings};
 use tradeport_domain::inventory::{
-    AllocationPolicy, AllocationState, LineNeed, MovementKind, Placement, WarehouseStock, plan_allocation,
+    AllocationState, LineNeed, MovementKind, Placement, ShortagePolicy, WarehouseStock, plan_allocation,
 };
 use tradeport_domain::kernel::{FieldError, Millis, TenantId};
 use tradeport_domain::orders::ValidatedLine;
@@ -68,11 +68,7 @@ pub(crate) async fn reserve_order_in_tx(
         .map(|l| LineNeed { line_no: l.line_no, sku_id: l.sku_id.clone(), qty: l.quantity })
         .collect();
     let sku_ids: Vec<String> = lines.iter().map(|l| l.sku_id.clone()).collect();
-    let policy = if settings.allocation_policy == "single_warehouse" {
-        AllocationPolicy::SingleWarehouse
-    } else {
-        AllocationPolicy::Split
-    };
+    let policy = settings.allocation_policy;
     let all_warehouses = warehouses::list(conn, operator).await?;
     if let Some(w) = forced_warehouse
         && !all_warehouses.iter().any(|x| x.id == w)
@@ -98,7 +94,7 @@ pub(crate) async fn reserve_order_in_tx(
             .collect();
         let plan = plan_allocation(&needs, &stocks, destination, policy, forced_warehouse);
         let short = plan.iter().any(|p| p.warehouse_id.is_none());
-        if short && settings.shortage_policy == "hold" {
+        if short && settings.shortage_policy == ShortagePolicy::Hold {
             return Ok(Reservation {
                 allocation: AllocationState::None,
                 shortages: shortage_reasons(lines, &plan),

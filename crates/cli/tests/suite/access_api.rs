@@ -218,4 +218,9 @@ async fn staff_roles_cannot_manage_users_or_settings(app: TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (_, now) = get(&app, "/api/v1/settings", &s.admin_key).await;
     assert_eq!(now["session_hours"], 8, "a refused change changes nothing");
+    let bad = json!({"allocation_policy": "nearest"});
+    let (status, body) = call(&app, Method::PATCH, "/api/v1/settings", &s.admin_key, Some(bad)).await;
+    let field = body["error"]["fields"][0]["field"].as_str();
+    assert_eq!((status, field), (StatusCode::UNPROCESSABLE_ENTITY, Some("allocation_policy")), "{body}");
+    assert!(body["error"]["fields"][0]["message"].as_str().unwrap().contains("single_warehouse"), "{body}");
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::inventory::{AllocationPolicy, ShortagePolicy};
 use crate::kernel::FieldError;
 use crate::kernel::FieldErrors;
 
@@ -38,9 +39,9 @@ pub struct TenantSettings {
     pub auto_confirm: bool,
     /// `split`: ship from several warehouses when none has everything; `single_warehouse`:
     /// reserve what the best one has and backorder the rest (INV-7).
-    pub allocation_policy: String,
+    pub allocation_policy: AllocationPolicy,
     /// `backorder`: approve and backorder what is short; `hold`: hold the order instead (INV-4).
-    pub shortage_policy: String,
+    pub shortage_policy: ShortagePolicy,
     /// Logistics service levels buyers may choose.
     pub service_levels: Vec<ServiceLevel>,
 }
@@ -88,8 +89,8 @@ impl Default for TenantSettings {
             second_review_threshold_minor: 100_000,
             auto_approve: true,
             auto_confirm: true,
-            allocation_policy: "split".into(),
-            shortage_policy: "backorder".into(),
+            allocation_policy: AllocationPolicy::Split,
+            shortage_policy: ShortagePolicy::Backorder,
             service_levels: vec![
                 level("economy", 0, false),
                 level("standard", 0, false),
@@ -144,16 +145,6 @@ impl TenantSettings {
                 "out_of_range",
                 "second_review_threshold_minor must be zero or more",
             );
-        }
-        if !["split", "single_warehouse"].contains(&self.allocation_policy.as_str()) {
-            errors.add(
-                "allocation_policy",
-                "unknown_policy",
-                "allocation_policy must be split or single_warehouse",
-            );
-        }
-        if !["backorder", "hold"].contains(&self.shortage_policy.as_str()) {
-            errors.add("shortage_policy", "unknown_policy", "shortage_policy must be backorder or hold");
         }
         if self.service_levels.is_empty() {
             errors.add("service_levels", "required", "at least one service level is needed, e.g. standard");

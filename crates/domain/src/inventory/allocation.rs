@@ -30,12 +30,41 @@ pub struct WarehouseStock {
 }
 
 /// What to do when no single warehouse can ship the whole order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AllocationPolicy {
     /// Ship from several warehouses.
     Split,
     /// Reserve what the best warehouse has; backorder the rest.
     SingleWarehouse,
+}
+
+impl AllocationPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Split => "split",
+            Self::SingleWarehouse => "single_warehouse",
+        }
+    }
+}
+
+/// What approval does with units no warehouse has (INV-4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShortagePolicy {
+    /// Approve, reserve what there is and backorder the rest.
+    Backorder,
+    /// Put the order on hold with the shortages as its reasons; reserve nothing.
+    Hold,
+}
+
+impl ShortagePolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Backorder => "backorder",
+            Self::Hold => "hold",
+        }
+    }
 }
 
 /// Part of a line: `qty` units from `warehouse_id`, or backordered when `None`.

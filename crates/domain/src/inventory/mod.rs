@@ -7,7 +7,7 @@ mod allocation;
 mod sku;
 
 pub use allocation::{
-    AllocationPolicy, AllocationState, LineNeed, Placement, WarehouseStock, plan_allocation,
+    AllocationPolicy, AllocationState, LineNeed, Placement, ShortagePolicy, WarehouseStock, plan_allocation,
 };
 pub use sku::{NewSku, SkuInput, Trait, WarehouseKind, validate_sku};
 
