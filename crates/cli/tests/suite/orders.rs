@@ -15,6 +15,7 @@ db_tests!(
     a_change_runs_the_intake_rules_again_and_holds_what_became_unclear,
     a_thousand_line_order_is_refused_with_a_limit_code,
     a_change_keeps_an_out_of_stock_hold,
+    the_least_shipping_fee_follows_the_orders_currency,
     a_merchant_cannot_see_approve_or_export_another_merchants_orders,
     lists_filter_search_and_export,
     the_confirmation_document_is_html_data_and_a_pdf,
@@ -498,4 +499,28 @@ async fn a_change_keeps_an_out_of_stock_hold(app: TestApp) {
         (Some("on_hold"), Some("out_of_stock")),
         "a change does not clear what it does not decide"
     );
+}
+
+async fn the_least_shipping_fee_follows_the_orders_currency(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let (_, current) = get(&app, "/api/v1/settings", &s.admin_key).await;
+    let mut levels = current["service_levels"].clone();
+    let express = levels.as_array_mut().unwrap().iter_mut().find(|l| l["code"] == "express").unwrap();
+    express["min_shipping_fees"] = json!({"JPY": 900});
+    settings(&app, &s.admin_key, json!({"service_levels": levels})).await;
+    let mut yen = lamp_order("#yen-express", 1);
+    yen["currency"] = json!("JPY");
+    yen["service_level"] = json!("express");
+    let (_, held) = post(&app, "/api/v1/orders", &s.merchant_a_key, yen).await;
+    assert_eq!(
+        (held["status"].as_str(), held["holds"][0]["code"].as_str()),
+        (Some("on_hold"), Some("service_not_paid")),
+        "{held}"
+    );
+    assert!(held["holds"][0]["message"].as_str().unwrap().contains("at least 900"), "{held}");
+    let mut pounds = lamp_order("#gbp-express", 1);
+    pounds["service_level"] = json!("express");
+    let (_, fine) = post(&app, "/api/v1/orders", &s.merchant_a_key, pounds).await;
+    assert_eq!(fine["status"], "confirmed", "GBP keeps the default least fee: {fine}");
 }

@@ -52,14 +52,25 @@ pub struct TenantSettings {
 #[serde(deny_unknown_fields)]
 pub struct ServiceLevel {
     pub code: String,
-    /// Least shipping fee (minor units) a buyer must have paid for this service.
+    /// Least shipping fee (minor units) a buyer must have paid for this service, in a currency
+    /// not listed in `min_shipping_fees`.
     pub min_shipping_fee_minor: i64,
+    /// The least fee per currency (minor units of that currency), e.g. `{"GBP": 500, "JPY": 900}`.
+    #[serde(default)]
+    pub min_shipping_fees: BTreeMap<String, i64>,
     #[serde(default)]
     pub special: bool,
 }
 
+impl ServiceLevel {
+    /// The least shipping fee of an order in `currency`, in its minor units.
+    pub fn min_shipping_fee(&self, currency: &str) -> i64 {
+        self.min_shipping_fees.get(currency).copied().unwrap_or(self.min_shipping_fee_minor)
+    }
+}
+
 fn level(code: &str, min_shipping_fee_minor: i64, special: bool) -> ServiceLevel {
-    ServiceLevel { code: code.into(), min_shipping_fee_minor, special }
+    ServiceLevel { code: code.into(), min_shipping_fee_minor, min_shipping_fees: BTreeMap::new(), special }
 }
 
 impl Default for TenantSettings {
@@ -157,6 +168,16 @@ impl TenantSettings {
                     "a service level needs a code and a fee of zero or more",
                 );
             }
+            for (currency, fee) in &l.min_shipping_fees {
+                let field = format!("service_levels[{n}].min_shipping_fees.{currency}");
+                if crate::kernel::Currency::parse(currency).is_none_or(|c| c.code() != currency) || *fee < 0 {
+                    errors.add(
+                        &field,
+                        "invalid",
+                        "use an ISO 4217 code in capitals and a fee of zero or more, e.g. GBP: 500",
+                    );
+                }
+            }
         }
         errors.into_result()
     }
@@ -170,6 +191,28 @@ impl TenantSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_fees_and_second_review_thresholds_follow_the_currency() {
+        let mut s = TenantSettings::default();
+        assert_eq!(
+            (s.second_review_threshold("JPY"), s.second_review_threshold("VND")),
+            (150_000, 25_000_000)
+        );
+        assert_eq!(
+            s.second_review_threshold("CHF"),
+            s.second_review_threshold_minor,
+            "unlisted: the fallback"
+        );
+        s.service_levels[2].min_shipping_fees = [("JPY".to_string(), 900), ("GBP".to_string(), 500)].into();
+        let express = s.service_level("express").unwrap();
+        assert_eq!((express.min_shipping_fee("JPY"), express.min_shipping_fee("GBP")), (900, 500));
+        assert_eq!(express.min_shipping_fee("USD"), express.min_shipping_fee_minor);
+        assert!(s.validate().is_ok());
+        s.service_levels[2].min_shipping_fees.insert("gbp".into(), -1);
+        let fields: Vec<String> = s.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["service_levels[2].min_shipping_fees.gbp"]);
+    }
 
     #[test]
     fn missing_fields_take_their_defaults() {

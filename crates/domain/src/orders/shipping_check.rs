@@ -58,14 +58,15 @@ pub fn check_shipping(
         }
     }
     out.holds.extend(address_problems(f.address, "shipping_address"));
-    if f.shipping_fee_minor < f.service.min_shipping_fee_minor {
+    let min_fee = f.service.min_shipping_fee(f.currency.code());
+    if f.shipping_fee_minor < min_fee {
         out.holds.push(FieldError::new(
             "service_level",
             "service_not_paid",
             format!(
                 "service '{}' needs a shipping fee of at least {}, but {} was paid; ask the buyer to pay the difference or choose a cheaper service",
                 f.service.code,
-                f.currency.format(f.service.min_shipping_fee_minor),
+                f.currency.format(min_fee),
                 f.currency.format(f.shipping_fee_minor)
             ),
         ));
