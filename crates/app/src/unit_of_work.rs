@@ -1,6 +1,7 @@
 //! The one way to run a write: [`App::begin`] opens a [`UnitOfWork`]; the use case locks its
 //! subject row first ([`UnitOfWork::lock_order`]), does the work, appends its events and outbox
-//! messages, and [`UnitOfWork::commit`] commits once. When the request carries an
+//! messages (`store::events::append_in_tx`, `store::outbox::enqueue_in_tx`, on the unit as a
+//! connection), and [`UnitOfWork::commit`] commits once. When the request carries an
 //! `Idempotency-Key`, the commit also marks the key's write as done in the same transaction, so
 //! a retried request either replays the first answer or finds that nothing was written.
 //!
@@ -14,9 +15,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tradeport_domain::kernel::TenantId;
-use tradeport_store::events::NewEvent;
 use tradeport_store::orders::{self, OrderRow};
-use tradeport_store::outbox::NewMessage;
 use tradeport_store::{AnyConnection, Tx};
 
 use crate::{App, AppError, AppResult};
@@ -124,18 +123,6 @@ impl UnitOfWork {
         id: &str,
     ) -> AppResult<OrderRow> {
         orders::lock_in_tx(&mut self.tx, operator, merchant, id).await?.ok_or(AppError::NotFound("order"))
-    }
-
-    /// Appends an event to the log.
-    pub async fn append_event(&mut self, operator: TenantId, event: &NewEvent<'_>) -> AppResult<()> {
-        tradeport_store::events::append_in_tx(&mut self.tx, operator, event).await?;
-        Ok(())
-    }
-
-    /// Queues a message for the outside world; it is sent only if this unit commits.
-    pub async fn enqueue(&mut self, operator: TenantId, message: &NewMessage<'_>) -> AppResult<()> {
-        tradeport_store::outbox::enqueue_in_tx(&mut self.tx, operator, message).await?;
-        Ok(())
     }
 
     /// Commits: first marks the request's idempotency key as written, in this transaction. If a

@@ -2,7 +2,7 @@
 //! transaction as the change they announce, so a message is sent if and only if its change
 //! committed. The relay that delivers them belongs to the notifications context.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use tradeport_domain::kernel::{Millis, TenantId};
 use uuid::Uuid;
 
@@ -43,20 +43,4 @@ pub async fn enqueue_in_tx(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-/// Topics of the messages waiting for `subject_id`, oldest first.
-pub async fn pending_topics(
-    conn: &mut AnyConnection,
-    tenant_id: TenantId,
-    subject_id: &str,
-) -> StoreResult<Vec<String>> {
-    let rows = sqlx::query(
-        "SELECT topic FROM outbox WHERE tenant_id = $1 AND subject_id = $2 AND delivered_at IS NULL ORDER BY id",
-    )
-    .bind(tenant_id.to_string())
-    .bind(subject_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }

@@ -18,6 +18,7 @@ use tradeport_store::inventory::{goods_rules, skus};
 use tradeport_store::orders::{self, OrderRow};
 
 use super::review::{Step, apply_in_tx};
+use super::to_json;
 use super::view::{OrderView, load_view, parse_holds};
 use crate::access::load_operator;
 use crate::{App, AppError, AppResult, UnitOfWork};
@@ -65,10 +66,6 @@ fn changeable(status: OrderStatus) -> AppResult<()> {
         });
     }
     Ok(())
-}
-
-fn to_json(v: &impl serde::Serialize) -> AppResult<String> {
-    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// Replaces the shipping address.
@@ -250,7 +247,7 @@ async fn apply_change(
         data,
         ..app.event(principal.actor, "order", &order.id, "buyer_request_changed")
     };
-    tx.append_event(operator, &event).await?;
+    tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     // The answer is read in the transaction that wrote it.
     let after = orders::get(&mut tx, operator, None, id).await?.ok_or(AppError::NotFound("order"))?;
     let view = load_view(&mut tx, operator, &after).await?;

@@ -16,6 +16,7 @@ use tradeport_store::inventory::{goods_rules, skus};
 use tradeport_store::orders::{self, OrderRow};
 
 use super::review::{Step, apply_in_tx};
+use super::to_json;
 use super::view::{OrderView, load_view};
 use crate::access::load_operator;
 use crate::inventory::merchant_for;
@@ -28,10 +29,6 @@ pub struct Intake {
     /// False when the merchant already had an order with this channel and channel order id: the
     /// stored order is returned unchanged.
     pub created: bool,
-}
-
-fn to_json(v: &impl serde::Serialize) -> AppResult<String> {
-    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// The row of a validated order.

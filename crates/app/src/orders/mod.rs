@@ -14,3 +14,10 @@ pub use create_order::{Intake, create_order};
 pub use queries::{OrderQuery, export_orders_csv, get_order, list_orders};
 pub use review::{BulkResult, ReviewAction, bulk_approve, review_order};
 pub use view::{AllocationView, EventView, LineView, OrderSummary, OrderView};
+
+use crate::{AppError, AppResult};
+
+/// JSON text of a value the orders store as text (holds, addresses, discounts).
+fn to_json(v: &impl serde::Serialize) -> AppResult<String> {
+    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
+}

@@ -12,6 +12,7 @@ use tradeport_domain::orders::{
 use tradeport_store::AnyConnection;
 use tradeport_store::orders::{self, OrderRow, counters};
 
+use super::to_json;
 use super::view::{OrderView, load_view};
 use crate::access::{OperatorPolicy, load_operator};
 use crate::inventory::{release_order_in_tx, reserve_order_in_tx};
@@ -49,10 +50,6 @@ fn illegal(from: OrderStatus, action: OrderAction) -> AppError {
         message: format!("an order that is {} cannot be given '{}'", from.as_str(), action.as_str()),
         fields: Vec::new(),
     }
-}
-
-fn to_json(v: &impl Serialize) -> AppResult<String> {
-    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// One action on one order, as the caller asks it.

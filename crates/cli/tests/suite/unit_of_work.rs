@@ -197,6 +197,13 @@ async fn confirmation_queues_the_buyer_message_in_the_same_transaction(app: Test
     assert_eq!(order["status"], "confirmed", "the seeded operator approves and confirms paid orders itself");
     let operator = s.operator.id;
     let mut conn = app.app.db().read().await.unwrap();
-    let topics = tradeport_store::outbox::pending_topics(&mut conn, operator, id).await.unwrap();
+    let topics: Vec<String> = sqlx::query_scalar(
+        "SELECT topic FROM outbox WHERE tenant_id = $1 AND subject_id = $2 AND delivered_at IS NULL ORDER BY id",
+    )
+    .bind(operator.to_string())
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
     assert_eq!(topics, ["order.confirmed"]);
 }

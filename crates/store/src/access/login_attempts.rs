@@ -1,6 +1,6 @@
 //! Sign-in attempts, kept to throttle password guessing.
 
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 use tradeport_domain::kernel::Millis;
 use uuid::Uuid;
 
@@ -54,31 +54,29 @@ pub async fn recent_failures(
     ip: &str,
     since: Millis,
 ) -> StoreResult<RecentFailures> {
-    let last_success = "COALESCE((SELECT MAX(at) FROM login_attempts WHERE email = $1 AND succeeded = 1), 0)";
-    let count = |filter: &str| {
-        format!("SELECT COUNT(*), MIN(at) FROM login_attempts WHERE succeeded = 0 AND at >= $3 AND {filter}")
+    // One pass over the failures of this account or address in the window; `s` is the time of
+    // the account's last success (failures before it do not count against the account).
+    let row = sqlx::query(
+        "SELECT \
+           CAST(COALESCE(SUM(CASE WHEN email = $1 AND ip = $2 AND at > s THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           MIN(CASE WHEN email = $1 AND ip = $2 AND at > s THEN at END), \
+           CAST(COALESCE(SUM(CASE WHEN ip = $2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           MIN(CASE WHEN ip = $2 THEN at END), \
+           CAST(COALESCE(SUM(CASE WHEN email = $1 AND at > s THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           MIN(CASE WHEN email = $1 AND at > s THEN at END) \
+         FROM login_attempts, \
+           (SELECT COALESCE(MAX(at), 0) AS s FROM login_attempts WHERE email = $1 AND succeeded = 1) last \
+         WHERE succeeded = 0 AND at >= $3 AND (email = $1 OR ip = $2)",
+    )
+    .bind(email)
+    .bind(ip)
+    .bind(since.0)
+    .fetch_one(conn)
+    .await?;
+    let pair = |n: usize| -> StoreResult<(i64, Option<Millis>)> {
+        Ok((row.try_get(n)?, row.try_get::<Option<i64>, _>(n + 1)?.map(Millis)))
     };
-    let mut out = RecentFailures::default();
-    let queries = [
-        (count(&format!("email = $1 AND ip = $2 AND at > {last_success}")), 0),
-        (count("ip = $2 AND ($1 = $1)"), 1),
-        (count(&format!("email = $1 AND ($2 = $2) AND at > {last_success}")), 2),
-    ];
-    for (sql, slot) in queries {
-        let (n, oldest): (i64, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(email)
-            .bind(ip)
-            .bind(since.0)
-            .fetch_one(&mut *conn)
-            .await?;
-        let found = (n, oldest.map(Millis));
-        match slot {
-            0 => out.account_from_address = found,
-            1 => out.from_address = found,
-            _ => out.account = found,
-        }
-    }
-    Ok(out)
+    Ok(RecentFailures { account_from_address: pair(0)?, from_address: pair(2)?, account: pair(4)? })
 }
 
 /// Marks a recorded attempt as having succeeded.

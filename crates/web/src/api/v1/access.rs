@@ -9,13 +9,14 @@ use tradeport_app::access::{
     self, ApiKeyView, CreateApiKey, CreateTenant, CreateUser, CreatedApiKey, TenantView, UserView,
 };
 use tradeport_app::reporting::{self, Dashboard};
-use tradeport_app::{App, Page, PageRequest};
+use tradeport_app::{App, Page};
 use tradeport_domain::access::{Actor, TenantSettings};
 use tradeport_domain::kernel::{ApiKeyId, TenantId, UserId};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Auth, parse_id};
 use crate::middleware::ReplayBody;
@@ -45,22 +46,6 @@ struct MeResponse {
     tenant_kind: String,
     operator_id: String,
     role: String,
-}
-
-/// Cursor pagination: at most `limit` items (1-200, default 50) after `cursor`.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-struct PageQuery {
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<u32>,
-    cursor: Option<String>,
-}
-
-impl From<PageQuery> for PageRequest {
-    fn from(q: PageQuery) -> Self {
-        Self { limit: q.limit, cursor: q.cursor }
-    }
 }
 
 #[derive(Serialize, ToSchema)]

@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Auth};
 
@@ -107,32 +108,21 @@ async fn create_warehouse(
     Ok((StatusCode::CREATED, Json(inventory::create_warehouse(&app, &p, &body).await?)))
 }
 
-/// Which page of a list.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-struct StockPage {
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<u32>,
-    cursor: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 struct BalancePage {
     items: Vec<BalanceView>,
     next_cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/stock", tag = "inventory", params(StockPage),
+#[utoipa::path(get, path = "/api/v1/stock", tag = "inventory", params(PageQuery),
     description = "On hand, reserved and available per SKU and warehouse, by SKU code then warehouse code, a page at a time.",
     responses((status = 200, body = BalancePage), (status = 422, body = ErrorBody)))]
 async fn list_stock(
     State(app): State<App>,
     Auth(p): Auth,
-    ApiQuery(q): ApiQuery<StockPage>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<BalanceView>>> {
-    let page = PageRequest { limit: q.limit, cursor: q.cursor };
-    Ok(Json(inventory::list_balances(&app, &p, &page).await?))
+    Ok(Json(inventory::list_balances(&app, &p, &q.into()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/stock/adjustments", tag = "inventory", request_body = StockAdjustment,

@@ -4,8 +4,26 @@ mod access;
 mod inventory;
 mod orders;
 
-use tradeport_app::App;
+use serde::Deserialize;
+use tradeport_app::{App, PageRequest};
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
+
+/// Cursor pagination: at most `limit` items (1-200, default 50) after `cursor`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct PageQuery {
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+impl From<PageQuery> for PageRequest {
+    fn from(q: PageQuery) -> Self {
+        Self { limit: q.limit, cursor: q.cursor }
+    }
+}
 
 /// Every v1 route.
 pub fn routes() -> OpenApiRouter<App> {
