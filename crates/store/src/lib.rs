@@ -15,6 +15,7 @@ pub mod orders;
 pub mod outbox;
 pub mod schema;
 mod sql;
+mod values;
 
 pub use db::{Backend, Db, DbOptions, Tx, commit, redacted_url};
 pub use error::{StoreError, UNIQUE_CONSTRAINTS};

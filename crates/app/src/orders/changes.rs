@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde_json::json;
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::{Address, Currency, FieldError, FieldErrors, TenantId, address_problems};
+use tradeport_domain::kernel::{Address, FieldError, FieldErrors, TenantId, address_problems};
 use tradeport_domain::orders::{
     OrderAction, OrderStatus, ShippingFacts, SkuFacts, check_shipping, is_shipping_hold,
 };
@@ -121,7 +121,7 @@ async fn line_goods(
     operator: TenantId,
     order: &OrderRow,
 ) -> AppResult<Vec<(usize, SkuFacts)>> {
-    let operator_lines = orders::lines::list(tx, operator, &order.id).await?;
+    let operator_lines = orders::lines::list(tx, operator, &order.id, order.currency).await?;
     let codes: Vec<String> = operator_lines.iter().map(|l| l.sku.clone()).collect();
     let facts: HashMap<String, SkuFacts> = skus::find_by_codes(tx, operator, order.merchant_id, &codes)
         .await?
@@ -164,9 +164,6 @@ async fn apply_change(
     let stored_address: Address = serde_json::from_str(&order.shipping_address)
         .map_err(|e| AppError::Internal(format!("stored address of order {}: {e}", order.id)))?;
     let address = change.address.clone().unwrap_or(stored_address.clone());
-    let currency = Currency::parse(&order.currency).ok_or_else(|| {
-        AppError::Internal(format!("stored currency {} of order {}", order.currency, order.id))
-    })?;
     let rules = goods_rules::list(&mut tx, operator).await?;
     let goods = line_goods(&mut tx, operator, &order).await?;
     let goods: Vec<(usize, &SkuFacts)> = goods.iter().map(|(n, f)| (*n, f)).collect();
@@ -174,9 +171,8 @@ async fn apply_change(
         address: &address,
         goods: &goods,
         service,
-        shipping_fee_minor: order.shipping_fee_minor,
-        total_minor: order.total_minor,
-        currency,
+        shipping_fee: order.shipping_fee,
+        total: order.total,
     };
     let check = check_shipping(&facts, settings, &rules);
     if !check.reject.is_empty() {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tradeport_connectors::pdf::{PdfLine, render_pdf};
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::Currency;
+use tradeport_domain::kernel::{Currency, Money};
 
 use super::queries::get_order;
 use crate::{App, AppError, AppResult};
@@ -84,15 +84,12 @@ pub async fn confirmation_document(
             .lines
             .iter()
             .map(|l| {
-                (
-                    l.sku.clone(),
-                    l.name.clone(),
-                    l.quantity,
-                    c.format(l.unit_price_minor),
-                    c.format(l.unit_price_minor * l.quantity),
-                )
+                let amount = Money::new(l.unit_price_minor, c).and_then(|unit| unit.checked_mul(l.quantity));
+                let amount = amount
+                    .map_err(|e| AppError::Internal(format!("line {} of order {id}: {e}", l.line_no)))?;
+                Ok((l.sku.clone(), l.name.clone(), l.quantity, c.format(l.unit_price_minor), amount.major()))
             })
-            .collect(),
+            .collect::<AppResult<_>>()?,
         service_level: o.summary.service_level.clone(),
         currency: c.code().into(),
         subtotal: c.format(o.subtotal_minor),

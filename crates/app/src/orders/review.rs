@@ -89,7 +89,7 @@ pub(crate) async fn apply_in_tx(
             let lines = match lines {
                 Some(l) => l,
                 None => {
-                    read = orders::lines::list(conn, operator, &order.id).await?;
+                    read = orders::lines::list(conn, operator, &order.id, order.currency).await?;
                     &read
                 }
             };

@@ -76,8 +76,8 @@ impl From<&OrderRow> for OrderSummary {
             allocation: o.allocation.as_str().to_string(),
             buyer_name: o.buyer_name.clone(),
             ship_country: o.ship_country.clone(),
-            currency: o.currency.clone(),
-            total_minor: o.total_minor,
+            currency: o.currency.to_string(),
+            total_minor: o.total.minor(),
             service_level: o.service_level.clone(),
             urgent: o.urgent,
             flags: o.flags.split(',').filter(|f| !f.is_empty()).map(str::to_string).collect(),
@@ -141,7 +141,7 @@ pub(crate) async fn load_view(
     operator: TenantId,
     o: &OrderRow,
 ) -> AppResult<OrderView> {
-    let operator_lines = lines::list(conn, operator, &o.id).await?;
+    let operator_lines = lines::list(conn, operator, &o.id, o.currency).await?;
     let allocs = allocations::list(conn, operator, &o.id).await?;
     let evs = events::list_for_subject(conn, operator, "order", &o.id).await?;
     Ok(OrderView {
@@ -151,11 +151,11 @@ pub(crate) async fn load_view(
         buyer_email: o.buyer_email.clone(),
         buyer_language: o.buyer_language.clone(),
         shipping_address: serde_json::from_str(&o.shipping_address).unwrap_or_default(),
-        subtotal_minor: o.subtotal_minor,
-        discount_minor: o.discount_minor,
+        subtotal_minor: o.subtotal.minor(),
+        discount_minor: o.discount.minor(),
         discounts: serde_json::from_str(&o.discounts).unwrap_or(serde_json::Value::Array(Vec::new())),
-        shipping_fee_minor: o.shipping_fee_minor,
-        paid_minor: o.paid_minor,
+        shipping_fee_minor: o.shipping_fee.minor(),
+        paid_minor: o.paid.minor(),
         payment_method: o.payment_method.clone(),
         payment_status: o.payment_status.clone(),
         remarks: o.remarks.clone(),
@@ -172,7 +172,7 @@ pub(crate) async fn load_view(
                 name: l.name,
                 variant: l.variant,
                 quantity: l.quantity,
-                unit_price_minor: l.unit_price_minor,
+                unit_price_minor: l.unit_price.minor(),
             })
             .collect(),
         allocations: allocs

@@ -13,7 +13,7 @@ pub use address::{Address, address_problems, country_rule, is_known_country};
 pub use email::Email;
 pub use field_error::{FieldError, FieldErrors};
 pub use ids::{ApiKeyId, EntityId, TenantId, UserId};
-pub use money::Currency;
+pub use money::{Currency, MAX_AMOUNT_MINOR, Money, MoneyError, check_minor};
 pub use phone::normalise_phone;
 pub use spreadsheet::spreadsheet_safe;
 pub use time::{Millis, is_known_timezone};

@@ -18,7 +18,10 @@ use super::goods::GoodsRule;
 use super::input::{CHANNELS, OrderInput, SkuFacts};
 use super::shipping_check::{ShippingFacts, check_shipping};
 use crate::access::TenantSettings;
-use crate::kernel::{Currency, Email, FieldError, FieldErrors, is_known_country, normalise_phone};
+use crate::kernel::{
+    Currency, Email, FieldError, FieldErrors, MAX_AMOUNT_MINOR, Money, MoneyError, check_minor,
+    is_known_country, normalise_phone,
+};
 
 /// A checked line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +32,7 @@ pub struct ValidatedLine {
     pub name: String,
     pub variant: String,
     pub quantity: i64,
-    pub unit_price_minor: i64,
+    pub unit_price: Money,
 }
 
 /// An order that may be stored, with why it must wait if it must.
@@ -39,9 +42,11 @@ pub struct ValidatedOrder {
     pub channel_order_id: String,
     pub currency: Currency,
     pub lines: Vec<ValidatedLine>,
-    pub subtotal_minor: i64,
-    pub discount_minor: i64,
-    pub total_minor: i64,
+    pub subtotal: Money,
+    pub discount: Money,
+    pub shipping_fee: Money,
+    pub total: Money,
+    pub paid: Money,
     /// The phone in E.164 when it is valid for the destination.
     pub phone_e164: Option<String>,
     pub email: String,
@@ -59,10 +64,16 @@ const PAYMENT_STATUSES: [&str; 5] = ["paid", "unpaid", "partially_paid", "author
 pub const MAX_LINES: usize = 500;
 /// Most units one line may ask for.
 pub const MAX_QUANTITY: i64 = 1_000_000;
-/// Largest amount in minor units any price, fee, discount or total may be (10^13: 100 billion
-/// of a two-decimal currency). Sums of such amounts stay far inside 64 bits, and arithmetic is
-/// checked all the same: an overflow is a validation error, never a saturated number.
-pub const MAX_AMOUNT_MINOR: i64 = 10_000_000_000_000;
+
+/// An order's amounts, once its currency is known and every one is within the limits.
+#[derive(Clone, Copy, Debug)]
+struct Amounts {
+    subtotal: Money,
+    discount: Money,
+    shipping_fee: Money,
+    total: Money,
+    paid: Money,
+}
 
 /// Validates an order. `skus` holds the merchant's SKUs by code; unknown codes are absent.
 pub fn validate_order(
@@ -128,18 +139,8 @@ pub fn validate_order(
         ("total_minor", i.total_minor),
         ("paid_minor", i.paid_minor),
     ] {
-        if v < 0 {
-            reject.add(
-                field,
-                "negative",
-                format!("{field} must be zero or more (minor units, e.g. 1999 for 19.99)"),
-            );
-        } else if v > MAX_AMOUNT_MINOR {
-            reject.add(
-                field,
-                "amount_too_large",
-                format!("{field} must be at most {MAX_AMOUNT_MINOR} minor units"),
-            );
+        if let Err(e) = check_minor(v) {
+            reject.add(field, e.code(), format!("{field} {e} (minor units, e.g. 1999 for 19.99)"));
         }
     }
     if i.lines.len() > MAX_LINES {
@@ -154,9 +155,9 @@ pub fn validate_order(
     if i.lines.is_empty() {
         reject.add("lines", "required", "an order needs at least one line with sku and quantity");
     }
-    let mut lines = Vec::new();
     let mut goods: Vec<(usize, &SkuFacts)> = Vec::new();
-    let mut subtotal: i64 = 0;
+    // Sums are made only in a known currency; each step is checked (overflow is an error).
+    let mut subtotal: Result<Option<Money>, MoneyError> = Ok(currency.map(Money::zero));
     for (n, l) in i.lines.iter().enumerate() {
         let f = |name: &str| format!("lines[{n}].{name}");
         if l.quantity <= 0 {
@@ -169,17 +170,21 @@ pub fn validate_order(
                 format!("quantity must be at most {MAX_QUANTITY}"),
             );
         }
-        if l.unit_price_minor < 0 {
-            reject.add(&f("unit_price_minor"), "negative", "unit_price_minor must be zero or more");
+        if let Err(e) = check_minor(l.unit_price_minor) {
+            reject.add(&f("unit_price_minor"), e.code(), format!("unit_price_minor {e}"));
         }
-        let line_amount = l.quantity.max(0).checked_mul(l.unit_price_minor.max(0));
-        match line_amount.and_then(|a| subtotal.checked_add(a)).filter(|t| *t <= MAX_AMOUNT_MINOR) {
-            Some(t) => subtotal = t,
-            None => reject.add(
-                &f("unit_price_minor"),
-                "amount_too_large",
-                format!("the order's lines come to more than {MAX_AMOUNT_MINOR} minor units"),
-            ),
+        if let Ok(Some(sum)) = subtotal {
+            subtotal = Money::new(l.unit_price_minor.max(0), sum.currency())
+                .and_then(|unit| unit.checked_mul(l.quantity.max(0)))
+                .and_then(|amount| sum.checked_add(amount))
+                .map(Some);
+            if subtotal.is_err() {
+                reject.add(
+                    &f("unit_price_minor"),
+                    "amount_too_large",
+                    format!("the order's lines come to more than {MAX_AMOUNT_MINOR} minor units"),
+                );
+            }
         }
         match skus.get(l.sku.trim()) {
             None => reject.add(
@@ -195,77 +200,72 @@ pub fn validate_order(
                 "inactive_sku",
                 format!("SKU '{}' is inactive; reactivate it or choose another", l.sku.trim()),
             ),
-            Some(s) => {
-                goods.push((n, s));
-                lines.push(ValidatedLine {
-                    line_no: n as u32 + 1,
-                    sku_id: s.id.clone(),
-                    sku: l.sku.trim().to_string(),
-                    name: s.name.clone(),
-                    variant: l.variant.trim().to_string(),
-                    quantity: l.quantity,
-                    unit_price_minor: l.unit_price_minor,
-                });
-            }
+            Some(s) => goods.push((n, s)),
         }
     }
 
     // Money reconciles exactly (ORD-8).
-    let mut discount: i64 = 0;
+    let mut discount: Result<Option<Money>, MoneyError> = Ok(currency.map(Money::zero));
     for (n, d) in i.discounts.iter().enumerate() {
-        if d.amount_minor < 0 {
-            reject.add(
-                &format!("discounts[{n}].amount_minor"),
-                "negative",
-                "a discount is a positive amount to subtract",
-            );
+        let field = format!("discounts[{n}].amount_minor");
+        if let Err(e) = check_minor(d.amount_minor) {
+            let why = match e {
+                MoneyError::Negative => "a discount is a positive amount to subtract".to_string(),
+                _ => format!("{field} {e}"),
+            };
+            reject.add(&field, e.code(), why);
         }
-        match discount.checked_add(d.amount_minor.max(0)).filter(|t| *t <= MAX_AMOUNT_MINOR) {
-            Some(t) => discount = t,
-            None => reject.add(
-                &format!("discounts[{n}].amount_minor"),
-                "amount_too_large",
-                format!("discounts come to more than {MAX_AMOUNT_MINOR} minor units"),
-            ),
+        if let Ok(Some(sum)) = discount {
+            discount =
+                Money::new(d.amount_minor.max(0), sum.currency()).and_then(|a| sum.checked_add(a)).map(Some);
+            if discount.is_err() {
+                reject.add(
+                    &field,
+                    "amount_too_large",
+                    format!("discounts come to more than {MAX_AMOUNT_MINOR} minor units"),
+                );
+            }
         }
     }
-    // Each part is at most MAX_AMOUNT_MINOR here or already refused; checked all the same.
-    let expected_total =
-        subtotal.checked_sub(discount).and_then(|t| t.checked_add(i.shipping_fee_minor.max(0)));
-    if let Some(c) = currency
-        && reject.is_empty()
-    {
+    let mut amounts = None;
+    if let (Ok(Some(subtotal)), Ok(Some(discount)), true) = (subtotal, discount, reject.is_empty()) {
+        // Every amount passed check_minor above, so these are within the limits.
+        let c = subtotal.currency();
+        let money = |minor: i64| Money::new(minor, c).unwrap_or_else(|e| unreachable!("checked above: {e}"));
+        let (shipping_fee, total, paid) =
+            (money(i.shipping_fee_minor), money(i.total_minor), money(i.paid_minor));
+        let expected_total = subtotal.checked_sub(discount).and_then(|t| t.checked_add(shipping_fee));
         if discount > subtotal {
             reject.add(
                 "discounts",
                 "exceeds_subtotal",
-                format!("discounts of {} exceed the lines' {}", c.format(discount), c.format(subtotal)),
+                format!("discounts of {} exceed the lines' {}", discount.major(), subtotal.major()),
             );
-        } else if expected_total != Some(i.total_minor) {
+        } else if expected_total != Ok(total) {
             reject.add(
                 "total_minor",
                 "total_mismatch",
                 format!(
                     "total {} does not equal lines {} − discounts {} + shipping {} = {}; correct the total or the lines",
-                    c.format(i.total_minor),
-                    c.format(subtotal),
-                    c.format(discount),
-                    c.format(i.shipping_fee_minor),
-                    expected_total.map_or_else(|| "too large".to_string(), |t| c.format(t))
+                    total.major(),
+                    subtotal.major(),
+                    discount.major(),
+                    shipping_fee.major(),
+                    expected_total.map_or_else(|e| format!("an amount that {e}"), Money::major)
                 ),
             );
         }
+        amounts = Some(Amounts { subtotal, discount, shipping_fee, total, paid });
     }
     // Destination, goods and service: the rules a change of address or service runs again.
     let mut shipping = None;
-    if let (Some(currency), Some(service), true) = (currency, service, is_known_country(&destination)) {
+    if let (Some(a), Some(service), true) = (amounts, service, is_known_country(&destination)) {
         let facts = ShippingFacts {
             address: &i.shipping_address,
             goods: &goods,
             service,
-            shipping_fee_minor: i.shipping_fee_minor,
-            total_minor: i.total_minor,
-            currency,
+            shipping_fee: a.shipping_fee,
+            total: a.total,
         };
         let check = check_shipping(&facts, settings, goods_rules);
         for e in &check.reject {
@@ -274,7 +274,24 @@ pub fn validate_order(
         shipping = Some(check);
     }
     reject.clone().into_result()?;
-    let currency = currency.unwrap_or_else(|| unreachable!("an unknown currency was rejected"));
+    let a = amounts.unwrap_or_else(|| unreachable!("amounts are made whenever nothing was rejected"));
+    let lines = goods
+        .iter()
+        .map(|(n, s)| {
+            let l = &i.lines[*n];
+            let unit_price = Money::new(l.unit_price_minor, a.total.currency())
+                .unwrap_or_else(|e| unreachable!("checked above: {e}"));
+            ValidatedLine {
+                line_no: *n as u32 + 1,
+                sku_id: s.id.clone(),
+                sku: l.sku.trim().to_string(),
+                name: s.name.clone(),
+                variant: l.variant.trim().to_string(),
+                quantity: l.quantity,
+                unit_price,
+            }
+        })
+        .collect();
     let shipping = shipping.unwrap_or_else(|| unreachable!("unknown service or country was rejected"));
 
     // What makes the order wait for the buyer (ORD-10).
@@ -303,13 +320,12 @@ pub fn validate_order(
             i.buyer.email.trim().to_string()
         }
     };
-    let total = i.total_minor;
-    if i.payment_status != "paid" || i.paid_minor < total {
-        let missing = currency.format((total - i.paid_minor).max(0));
+    if i.payment_status != "paid" || a.paid < a.total {
+        let missing = a.total.checked_sub(a.paid).unwrap_or(Money::zero(a.total.currency()));
         holds.add(
             "paid_minor",
             "not_paid",
-            format!("the order is not fully paid ({} of {}, {missing} missing, status {}); wait for payment or ask the buyer to pay", currency.format(i.paid_minor), currency.format(total), i.payment_status),
+            format!("the order is not fully paid ({} of {}, {} missing, status {}); wait for payment or ask the buyer to pay", a.paid.major(), a.total.major(), missing.major(), i.payment_status),
         );
     }
     let service = service.unwrap_or_else(|| unreachable!("an unknown service level was rejected"));
@@ -326,11 +342,13 @@ pub fn validate_order(
     Ok(ValidatedOrder {
         channel: i.channel.clone(),
         channel_order_id: channel_order_id.to_string(),
-        currency,
+        currency: a.total.currency(),
         lines,
-        subtotal_minor: subtotal,
-        discount_minor: discount,
-        total_minor: total,
+        subtotal: a.subtotal,
+        discount: a.discount,
+        shipping_fee: a.shipping_fee,
+        total: a.total,
+        paid: a.paid,
         phone_e164,
         email,
         holds: holds.into_vec(),
@@ -424,7 +442,8 @@ mod tests {
     fn a_clean_paid_order_passes_with_nothing_to_hold() {
         let v = check(&order()).unwrap();
         assert!(v.holds.is_empty() && v.flags.is_empty() && !v.second_review_due, "{:?}", v.holds);
-        assert_eq!((v.subtotal_minor, v.discount_minor, v.total_minor), (5000, 500, 5300));
+        assert_eq!((v.subtotal.minor(), v.discount.minor(), v.total.minor()), (5000, 500, 5300));
+        assert_eq!(v.total.to_string(), "53.00 GBP");
         assert_eq!(v.phone_e164.as_deref(), Some("+442079460958"));
     }
 

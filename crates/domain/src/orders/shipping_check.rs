@@ -5,7 +5,7 @@
 use super::goods::{GoodsAction, GoodsRule, screen_goods};
 use super::input::SkuFacts;
 use crate::access::{ServiceLevel, TenantSettings};
-use crate::kernel::{Address, Currency, FieldError, address_problems};
+use crate::kernel::{Address, FieldError, Money, address_problems};
 
 /// An order's goods: the index of each line and its SKU's facts.
 pub type LineGoods<'a> = [(usize, &'a SkuFacts)];
@@ -34,9 +34,8 @@ pub struct ShippingFacts<'a> {
     pub address: &'a Address,
     pub goods: &'a LineGoods<'a>,
     pub service: &'a ServiceLevel,
-    pub shipping_fee_minor: i64,
-    pub total_minor: i64,
-    pub currency: Currency,
+    pub shipping_fee: Money,
+    pub total: Money,
 }
 
 /// Runs the destination, goods and service rules.
@@ -58,21 +57,22 @@ pub fn check_shipping(
         }
     }
     out.holds.extend(address_problems(f.address, "shipping_address"));
-    let min_fee = f.service.min_shipping_fee(f.currency.code());
-    if f.shipping_fee_minor < min_fee {
+    let currency = f.total.currency();
+    let min_fee = f.service.min_shipping_fee(currency.code());
+    if f.shipping_fee.minor() < min_fee {
         out.holds.push(FieldError::new(
             "service_level",
             "service_not_paid",
             format!(
                 "service '{}' needs a shipping fee of at least {}, but {} was paid; ask the buyer to pay the difference or choose a cheaper service",
                 f.service.code,
-                f.currency.format(min_fee),
-                f.currency.format(f.shipping_fee_minor)
+                currency.format(min_fee),
+                f.shipping_fee.major()
             ),
         ));
     }
     out.second_review_due =
-        f.service.special || f.total_minor >= settings.second_review_threshold(f.currency.code());
+        f.service.special || f.total.minor() >= settings.second_review_threshold(currency.code());
     out
 }
 
@@ -103,6 +103,7 @@ mod tests {
         let battery = sku(vec![Trait::Un3480]);
         let plain = sku(vec![]);
         let uk = address("GB", "EC1Y 8SY");
+        let gbp = |minor| Money::new(minor, crate::kernel::Currency::parse("GBP").unwrap()).unwrap();
         /// Name, address, goods, shipping fee paid, fields refused, fields held.
         type Case<'a> = (&'a str, Address, &'a SkuFacts, i64, &'a [&'a str], &'a [&'a str]);
         let cases: [Case; 3] = [
@@ -122,9 +123,8 @@ mod tests {
                 address: &addr,
                 goods: &[(0, goods)],
                 service: &express,
-                shipping_fee_minor: fee,
-                total_minor: 3300,
-                currency: Currency::parse("GBP").unwrap(),
+                shipping_fee: gbp(fee),
+                total: gbp(3300),
             };
             let c = check_shipping(&facts, &settings, &default_goods_rules());
             let fields = |v: &[FieldError]| v.iter().map(|e| e.field.clone()).collect::<Vec<_>>();

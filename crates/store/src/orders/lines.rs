@@ -1,11 +1,12 @@
 //! Order lines.
 
 use sqlx::{AnyConnection, Row};
-use tradeport_domain::kernel::TenantId;
+use tradeport_domain::kernel::{Currency, TenantId};
 use tradeport_domain::orders::ValidatedLine;
 
 use crate::StoreResult;
 use crate::sql::Sql;
+use crate::values::money;
 
 /// Inserts the lines of an order.
 pub async fn insert_in_tx(
@@ -33,18 +34,19 @@ pub async fn insert_in_tx(
             .push(", ")
             .bind(l.quantity)
             .push(", ")
-            .bind(l.unit_price_minor)
+            .bind(l.unit_price.minor())
             .push(")");
     }
     sql.query().execute(conn).await?;
     Ok(())
 }
 
-/// The lines of an order by line number.
+/// The lines of an order by line number; prices are in the order's `currency`.
 pub async fn list(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     order_id: &str,
+    currency: Currency,
 ) -> StoreResult<Vec<ValidatedLine>> {
     let rows = sqlx::query(
         "SELECT line_no, sku_id, sku, name, variant, quantity, unit_price_minor FROM order_lines \
@@ -63,7 +65,7 @@ pub async fn list(
                 name: r.try_get(3)?,
                 variant: r.try_get(4)?,
                 quantity: r.try_get(5)?,
-                unit_price_minor: r.try_get(6)?,
+                unit_price: money(r.try_get(6)?, currency)?,
             })
         })
         .collect()

@@ -3,11 +3,12 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use tradeport_domain::inventory::AllocationState;
-use tradeport_domain::kernel::{Millis, TenantId};
+use tradeport_domain::kernel::{Currency, Millis, Money, TenantId};
 use tradeport_domain::orders::OrderStatus;
 
 use crate::access::parse_tenant_id;
 use crate::sql::Sql;
+use crate::values::{money, parse_currency};
 use crate::{StoreError, StoreResult};
 
 /// A stored order.
@@ -29,14 +30,14 @@ pub struct OrderRow {
     /// JSON of the address.
     pub shipping_address: String,
     pub ship_country: String,
-    pub currency: String,
-    pub subtotal_minor: i64,
-    pub discount_minor: i64,
+    pub currency: Currency,
+    pub subtotal: Money,
+    pub discount: Money,
     /// JSON array of `{code, amount_minor}`.
     pub discounts: String,
-    pub shipping_fee_minor: i64,
-    pub total_minor: i64,
-    pub paid_minor: i64,
+    pub shipping_fee: Money,
+    pub total: Money,
+    pub paid: Money,
     pub payment_method: String,
     pub payment_status: String,
     pub service_level: String,
@@ -61,6 +62,8 @@ const COLUMNS: &str = "id, merchant_id, channel, channel_order_id, order_no, sta
 fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
     let status: String = r.try_get(5)?;
     let allocation: String = r.try_get(6)?;
+    let currency = parse_currency(&r.try_get::<String, _>(14)?)?;
+    let amount = |n: usize| -> StoreResult<Money> { money(r.try_get(n)?, currency) };
     Ok(OrderRow {
         id: r.try_get(0)?,
         merchant_id: parse_tenant_id(&r.try_get::<String, _>(1)?)?,
@@ -78,13 +81,13 @@ fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
         buyer_language: r.try_get(11)?,
         shipping_address: r.try_get(12)?,
         ship_country: r.try_get(13)?,
-        currency: r.try_get(14)?,
-        subtotal_minor: r.try_get(15)?,
-        discount_minor: r.try_get(16)?,
+        currency,
+        subtotal: amount(15)?,
+        discount: amount(16)?,
         discounts: r.try_get(17)?,
-        shipping_fee_minor: r.try_get(18)?,
-        total_minor: r.try_get(19)?,
-        paid_minor: r.try_get(20)?,
+        shipping_fee: amount(18)?,
+        total: amount(19)?,
+        paid: amount(20)?,
         payment_method: r.try_get(21)?,
         payment_status: r.try_get(22)?,
         service_level: r.try_get(23)?,
@@ -125,13 +128,13 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &Ord
     .bind(&o.buyer_language)
     .bind(&o.shipping_address)
     .bind(&o.ship_country)
-    .bind(&o.currency)
-    .bind(o.subtotal_minor)
-    .bind(o.discount_minor)
+    .bind(o.currency.code())
+    .bind(o.subtotal.minor())
+    .bind(o.discount.minor())
     .bind(&o.discounts)
-    .bind(o.shipping_fee_minor)
-    .bind(o.total_minor)
-    .bind(o.paid_minor)
+    .bind(o.shipping_fee.minor())
+    .bind(o.total.minor())
+    .bind(o.paid.minor())
     .bind(&o.payment_method)
     .bind(&o.payment_status)
     .bind(&o.service_level)
