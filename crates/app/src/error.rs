@@ -83,3 +83,9 @@ impl AppError {
         }
     }
 }
+
+/// An id a caller sent: one that does not parse names nothing that exists, so it is answered as
+/// not found (`what`), like an id of another tenant.
+pub fn parse_id<T: std::str::FromStr>(raw: &str, what: &'static str) -> AppResult<T> {
+    raw.trim().parse().map_err(|_| AppError::NotFound(what))
+}

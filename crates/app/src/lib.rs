@@ -14,7 +14,7 @@ pub mod reporting;
 mod unit_of_work;
 
 pub use app::App;
-pub use error::{AppError, AppResult};
+pub use error::{AppError, AppResult, parse_id};
 pub use page::{Page, PageRequest};
 pub use ports::{Clock, SystemClock};
 pub use tradeport_store::{Backend, Db, DbOptions};

@@ -28,6 +28,21 @@ impl PageRequest {
             )),
         }
     }
+
+    /// The cursor as the id it carries (keyset lists by id); `None` for the first page.
+    pub fn id_cursor<T: std::str::FromStr>(&self) -> Result<Option<T>, FieldError> {
+        let raw = self.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        raw.map(|c| {
+            c.parse().map_err(|_| {
+                FieldError::new(
+                    "cursor",
+                    "invalid_cursor",
+                    "cursor must be the next_cursor of a previous page; leave it out for the first page",
+                )
+            })
+        })
+        .transpose()
+    }
 }
 
 /// One page of a list.

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tradeport_domain::kernel::TenantId;
+use tradeport_domain::kernel::{OrderId, TenantId};
 use tradeport_store::orders::{self, OrderRow};
 use tradeport_store::{AnyConnection, Tx};
 
@@ -120,7 +120,7 @@ impl UnitOfWork {
         &mut self,
         operator: TenantId,
         merchant: Option<TenantId>,
-        id: &str,
+        id: OrderId,
     ) -> AppResult<OrderRow> {
         orders::lock_in_tx(&mut self.tx, operator, merchant, id).await?.ok_or(AppError::NotFound("order"))
     }

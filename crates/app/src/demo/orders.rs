@@ -301,11 +301,11 @@ pub(super) async fn load_orders(app: &App, admin: &Principal, merchants: [Tenant
         };
         let order = orders::create_order(app, admin, &input).await?;
         if order.order.summary.status == "pending_review" {
-            pending.push(order.order.summary.id);
+            pending.push(crate::parse_id(&order.order.summary.id, "order")?);
         }
     }
     // Staff worked through part of the first-review queue.
-    for (n, id) in pending.iter().enumerate() {
+    for (n, id) in pending.iter().copied().enumerate() {
         let result = match n % 4 {
             0 => orders::review_order(app, admin, id, ReviewAction::Approve, None, None).await,
             1 => {

@@ -8,7 +8,7 @@
 
 use tradeport_domain::access::Actor;
 use tradeport_domain::inventory::{AllocationState, MovementKind};
-use tradeport_domain::kernel::TenantId;
+use tradeport_domain::kernel::{OrderId, SkuId, TenantId, WarehouseId};
 use tradeport_store::AnyConnection;
 use tradeport_store::inventory::stock::{self, Movement};
 use tradeport_store::orders::{self, allocations};
@@ -23,8 +23,8 @@ const BATCH: u32 = 500;
 pub(crate) async fn lock_waiting_orders(
     conn: &mut AnyConnection,
     operator: TenantId,
-    sku_id: &str,
-) -> AppResult<Vec<String>> {
+    sku_id: SkuId,
+) -> AppResult<Vec<OrderId>> {
     Ok(allocations::lock_backordered_orders_in_tx(conn, operator, sku_id, BATCH).await?)
 }
 
@@ -34,9 +34,9 @@ pub(crate) async fn fill_backorders_in_tx(
     app: &App,
     conn: &mut AnyConnection,
     operator: TenantId,
-    sku_id: &str,
-    warehouse_id: &str,
-    locked: &[String],
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
+    locked: &[OrderId],
     actor: Actor,
 ) -> AppResult<i64> {
     // Only the row the arrival changed (and so locked): locking the SKU's other rows now could
@@ -64,7 +64,7 @@ pub(crate) async fn fill_backorders_in_tx(
             kind: MovementKind::Reserve,
             on_hand_delta: 0,
             reserved_delta: take,
-            order_id: Some(&b.order_id),
+            order_id: Some(b.order_id),
             reason: Some("backorder filled"),
             actor,
             at: now,
@@ -73,22 +73,21 @@ pub(crate) async fn fill_backorders_in_tx(
         allocations::reduce_backorder_in_tx(conn, operator, &b.allocation_id, take).await?;
         let row = allocations::AllocationRow {
             line_no: b.line_no,
-            sku_id: sku_id.to_string(),
-            warehouse_id: Some(warehouse_id.to_string()),
+            sku_id,
+            warehouse_id: Some(warehouse_id),
             quantity: take,
         };
-        allocations::insert_in_tx(conn, operator, &b.order_id, &[app.new_uuid().to_string()], &[row], now)
+        allocations::insert_in_tx(conn, operator, b.order_id, &[app.new_uuid().to_string()], &[row], now)
             .await?;
-        let still_waiting = allocations::backordered_units(conn, operator, &b.order_id).await?;
+        let still_waiting = allocations::backordered_units(conn, operator, b.order_id).await?;
         let allocation =
             if still_waiting == 0 { AllocationState::Reserved } else { AllocationState::Partial };
-        orders::set_allocation_in_tx(conn, operator, &b.order_id, allocation, now).await?;
+        orders::set_allocation_in_tx(conn, operator, b.order_id, allocation, now).await?;
         let data = serde_json::json!({ "sku_id": sku_id, "warehouse_id": warehouse_id, "quantity": take, "allocation": allocation.as_str() }).to_string();
-        let merchant_id = b.merchant_id.parse().ok();
         let event = tradeport_store::events::NewEvent {
-            merchant_id,
+            merchant_id: Some(b.merchant_id),
             data,
-            ..app.event(actor, "order", &b.order_id, "order_backorder_filled")
+            ..app.event(actor, "order", b.order_id, "order_backorder_filled")
         };
         tradeport_store::events::append_in_tx(conn, operator, &event).await?;
         available -= take;

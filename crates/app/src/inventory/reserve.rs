@@ -12,7 +12,7 @@ use tradeport_domain::access::{Actor, TenantSettings};
 use tradeport_domain::inventory::{
     AllocationState, LineNeed, MovementKind, Placement, ShortagePolicy, WarehouseStock, plan_allocation,
 };
-use tradeport_domain::kernel::{FieldError, Millis, TenantId};
+use tradeport_domain::kernel::{FieldError, Millis, OrderId, SkuId, TenantId, WarehouseId};
 use tradeport_domain::orders::ValidatedLine;
 use tradeport_store::AnyConnection;
 use tradeport_store::inventory::stock::{self, Movement};
@@ -56,18 +56,16 @@ pub(crate) async fn reserve_order_in_tx(
     app: &App,
     conn: &mut AnyConnection,
     operator: TenantId,
-    order_id: &str,
+    order_id: OrderId,
     destination: &str,
     lines: &[ValidatedLine],
     settings: &TenantSettings,
-    forced_warehouse: Option<&str>,
+    forced_warehouse: Option<WarehouseId>,
     actor: Actor,
 ) -> AppResult<Reservation> {
-    let needs: Vec<LineNeed> = lines
-        .iter()
-        .map(|l| LineNeed { line_no: l.line_no, sku_id: l.sku_id.clone(), qty: l.quantity })
-        .collect();
-    let sku_ids: Vec<String> = lines.iter().map(|l| l.sku_id.clone()).collect();
+    let needs: Vec<LineNeed> =
+        lines.iter().map(|l| LineNeed { line_no: l.line_no, sku_id: l.sku_id, qty: l.quantity }).collect();
+    let sku_ids: Vec<SkuId> = lines.iter().map(|l| l.sku_id).collect();
     let policy = settings.allocation_policy;
     let all_warehouses = warehouses::list(conn, operator).await?;
     if let Some(w) = forced_warehouse
@@ -81,14 +79,14 @@ pub(crate) async fn reserve_order_in_tx(
         let stocks: Vec<WarehouseStock> = all_warehouses
             .iter()
             .map(|w| WarehouseStock {
-                warehouse_id: w.id.clone(),
+                warehouse_id: w.id,
                 code: w.code.clone(),
                 country: w.country.clone(),
                 kind: w.kind,
                 available: balances
                     .iter()
                     .filter(|b| b.warehouse_id == w.id)
-                    .map(|b| (b.sku_id.clone(), b.available()))
+                    .map(|b| (b.sku_id, b.available()))
                     .collect::<HashMap<_, _>>(),
             })
             .collect();
@@ -101,15 +99,17 @@ pub(crate) async fn reserve_order_in_tx(
             });
         }
         let mut placed: Vec<&Placement> = plan.iter().filter(|p| p.warehouse_id.is_some()).collect();
-        let sku_of = |p: &Placement| {
-            needs.iter().find(|n| n.line_no == p.line_no).map(|n| n.sku_id.clone()).unwrap_or_default()
+        let sku_of = |p: &Placement| -> SkuId {
+            let need = needs.iter().find(|n| n.line_no == p.line_no);
+            need.map(|n| n.sku_id).unwrap_or_else(|| unreachable!("every placement is of one of the lines"))
         };
-        placed.sort_by_key(|p| (sku_of(p), p.warehouse_id.clone()));
-        let mut done: Vec<(String, String, i64)> = Vec::new();
+        placed.sort_by_key(|p| (sku_of(p), p.warehouse_id));
+        let mut done: Vec<(SkuId, WarehouseId, i64)> = Vec::new();
         let mut lost_race = false;
         for p in &placed {
-            let (sku, wh) = (sku_of(p), p.warehouse_id.clone().unwrap_or_default());
-            if stock::reserve_in_tx(conn, operator, &sku, &wh, p.qty, now).await? {
+            let Some(wh) = p.warehouse_id else { continue };
+            let sku = sku_of(p);
+            if stock::reserve_in_tx(conn, operator, sku, wh, p.qty, now).await? {
                 done.push((sku, wh, p.qty));
             } else {
                 lost_race = true;
@@ -118,15 +118,15 @@ pub(crate) async fn reserve_order_in_tx(
         }
         if lost_race {
             for (sku, wh, qty) in &done {
-                stock::release_in_tx(conn, operator, sku, wh, *qty, now).await?;
+                stock::release_in_tx(conn, operator, *sku, *wh, *qty, now).await?;
             }
             continue;
         }
         for (sku, wh, qty) in &done {
             let m = Movement {
                 id: app.new_uuid().to_string(),
-                sku_id: sku,
-                warehouse_id: wh,
+                sku_id: *sku,
+                warehouse_id: *wh,
                 kind: MovementKind::Reserve,
                 on_hand_delta: 0,
                 reserved_delta: *qty,
@@ -142,7 +142,7 @@ pub(crate) async fn reserve_order_in_tx(
             .map(|p| AllocationRow {
                 line_no: p.line_no,
                 sku_id: sku_of(p),
-                warehouse_id: p.warehouse_id.clone(),
+                warehouse_id: p.warehouse_id,
                 quantity: p.qty,
             })
             .collect();
@@ -163,7 +163,7 @@ pub(crate) async fn release_order_in_tx(
     app: &App,
     conn: &mut AnyConnection,
     operator: TenantId,
-    order_id: &str,
+    order_id: OrderId,
     actor: Actor,
     reason: &str,
     now: Millis,
@@ -173,10 +173,10 @@ pub(crate) async fn release_order_in_tx(
     let mut held = allocations::list(conn, operator, order_id).await?;
     held.sort_by(|x, y| (&x.sku_id, &x.warehouse_id).cmp(&(&y.sku_id, &y.warehouse_id)));
     for a in held {
-        let Some(wh) = a.warehouse_id.as_deref() else {
+        let Some(wh) = a.warehouse_id else {
             continue;
         };
-        if !stock::release_in_tx(conn, operator, &a.sku_id, wh, a.quantity, now).await? {
+        if !stock::release_in_tx(conn, operator, a.sku_id, wh, a.quantity, now).await? {
             return Err(AppError::Internal(format!(
                 "order {order_id} holds {} of {} at {wh}, more than is reserved",
                 a.quantity, a.sku_id
@@ -184,7 +184,7 @@ pub(crate) async fn release_order_in_tx(
         }
         let m = Movement {
             id: app.new_uuid().to_string(),
-            sku_id: &a.sku_id,
+            sku_id: a.sku_id,
             warehouse_id: wh,
             kind: MovementKind::Release,
             on_hand_delta: 0,

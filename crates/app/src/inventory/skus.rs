@@ -33,7 +33,7 @@ pub struct SkuView {
 impl From<SkuRow> for SkuView {
     fn from(s: SkuRow) -> Self {
         Self {
-            id: s.id,
+            id: s.id.to_string(),
             merchant_id: s.merchant_id.to_string(),
             sku: s.sku,
             name: s.name,
@@ -77,14 +77,13 @@ pub async fn upsert_sku(
     let sku = validate_sku(input).map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
-    let id =
-        skus::upsert_in_tx(&mut tx, operator, merchant, &app.new_uuid().to_string(), &sku, app.now()).await?;
+    let id = skus::upsert_in_tx(&mut tx, operator, merchant, app.new_id(), &sku, app.now()).await?;
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(merchant),
-        ..app.event(principal.actor, "sku", &id, "sku_saved")
+        ..app.event(principal.actor, "sku", id, "sku_saved")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    let row = skus::get(&mut tx, operator, None, &id).await?.ok_or(AppError::NotFound("SKU"))?;
+    let row = skus::get(&mut tx, operator, None, id).await?.ok_or(AppError::NotFound("SKU"))?;
     tx.commit().await?;
     Ok(row.into())
 }
@@ -98,20 +97,14 @@ pub async fn list_skus(
 ) -> AppResult<Page<SkuView>> {
     principal.require(Permission::ViewInventory)?;
     let limit = page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
+    let after = page.id_cursor().map_err(|e| AppError::Invalid(vec![e]))?;
     let merchant = match (principal.scope.merchant_id, merchant_id) {
         (Some(own), _) => Some(own),
         (None, Some(m)) if !m.is_empty() => Some(m.parse().map_err(|_| AppError::NotFound("merchant"))?),
         _ => None,
     };
     let mut conn = app.db().read().await?;
-    let rows = skus::list(
-        &mut conn,
-        principal.scope.operator_id,
-        merchant,
-        page.cursor.as_deref().unwrap_or(""),
-        limit + 1,
-    )
-    .await?;
+    let rows = skus::list(&mut conn, principal.scope.operator_id, merchant, after, limit + 1).await?;
     Ok(Page::from_rows(rows.into_iter().map(SkuView::from).collect(), limit, |s: &SkuView| s.id.clone()))
 }
 
@@ -194,7 +187,7 @@ pub async fn import_skus_csv(
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
     for sku in &valid {
-        skus::upsert_in_tx(&mut tx, operator, merchant, &app.new_uuid().to_string(), sku, app.now()).await?;
+        skus::upsert_in_tx(&mut tx, operator, merchant, app.new_id(), sku, app.now()).await?;
     }
     let data = serde_json::json!({ "rows": valid.len() }).to_string();
     let event = tradeport_store::events::NewEvent {

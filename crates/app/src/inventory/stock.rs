@@ -3,11 +3,11 @@
 use serde::Serialize;
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::inventory::MovementKind;
-use tradeport_domain::kernel::{FieldError, FieldErrors};
+use tradeport_domain::kernel::{FieldError, FieldErrors, SkuId, WarehouseId};
 use tradeport_store::inventory::stock::{self, BalanceCursor, Movement};
 use tradeport_store::inventory::{skus, warehouses};
 
-use crate::{App, AppError, AppResult, Page, PageRequest};
+use crate::{App, AppError, AppResult, Page, PageRequest, parse_id};
 
 /// A stock change with its reason.
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -48,21 +48,23 @@ pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment)
     }
     e.into_result().map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
+    let sku_id: SkuId = parse_id(&a.sku_id, "SKU")?;
+    let warehouse_id: WarehouseId = parse_id(&a.warehouse_id, "warehouse")?;
     let mut conn = app.db().read().await?;
-    skus::get(&mut conn, operator, None, &a.sku_id).await?.ok_or(AppError::NotFound("SKU"))?;
-    if !warehouses::list(&mut conn, operator).await?.iter().any(|w| w.id == a.warehouse_id) {
+    skus::get(&mut conn, operator, None, sku_id).await?.ok_or(AppError::NotFound("SKU"))?;
+    if !warehouses::list(&mut conn, operator).await?.iter().any(|w| w.id == warehouse_id) {
         return Err(AppError::NotFound("warehouse"));
     }
     drop(conn);
     let now = app.now();
     let mut tx = app.begin().await?;
     let waiting = if a.delta > 0 {
-        super::backorders::lock_waiting_orders(&mut tx, operator, &a.sku_id).await?
+        super::backorders::lock_waiting_orders(&mut tx, operator, sku_id).await?
     } else {
         Vec::new()
     };
-    stock::ensure_balance_in_tx(&mut tx, operator, &a.sku_id, &a.warehouse_id, now).await?;
-    if !stock::change_on_hand_in_tx(&mut tx, operator, &a.sku_id, &a.warehouse_id, a.delta, now).await? {
+    stock::ensure_balance_in_tx(&mut tx, operator, sku_id, warehouse_id, now).await?;
+    if !stock::change_on_hand_in_tx(&mut tx, operator, sku_id, warehouse_id, a.delta, now).await? {
         return Err(AppError::Conflict {
             code: "inventory.below_reserved",
             message: "removing this many would leave less on hand than is reserved for orders; release or ship those orders first".into(),
@@ -71,8 +73,8 @@ pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment)
     }
     let movement = Movement {
         id: app.new_uuid().to_string(),
-        sku_id: &a.sku_id,
-        warehouse_id: &a.warehouse_id,
+        sku_id,
+        warehouse_id,
         kind: MovementKind::Adjust,
         on_hand_delta: a.delta,
         reserved_delta: 0,
@@ -87,8 +89,8 @@ pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment)
             app,
             &mut tx,
             operator,
-            &a.sku_id,
-            &a.warehouse_id,
+            sku_id,
+            warehouse_id,
             &waiting,
             principal.actor,
         )
@@ -96,7 +98,7 @@ pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment)
     }
     // The answer is read in the transaction that wrote it: it is exactly what was written, and a
     // failure to read it can only roll the change back, never report a committed change as failed.
-    let line = stock::balance_line_in_tx(&mut tx, operator, &a.sku_id, &a.warehouse_id)
+    let line = stock::balance_line_in_tx(&mut tx, operator, sku_id, warehouse_id)
         .await?
         .ok_or_else(|| AppError::Internal("the adjusted balance is missing in its own transaction".into()))?;
     tx.commit().await?;
@@ -106,11 +108,11 @@ pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment)
 fn balance_view(b: stock::BalanceLine) -> BalanceView {
     BalanceView {
         available: b.on_hand - b.reserved,
-        sku_id: b.sku_id,
+        sku_id: b.sku_id.to_string(),
         sku: b.sku,
         sku_name: b.sku_name,
-        merchant_id: b.merchant_id,
-        warehouse_id: b.warehouse_id,
+        merchant_id: b.merchant_id.to_string(),
+        warehouse_id: b.warehouse_id.to_string(),
         warehouse_code: b.warehouse_code,
         on_hand: b.on_hand,
         reserved: b.reserved,

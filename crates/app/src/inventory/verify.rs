@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
+use tradeport_domain::kernel::{SkuId, WarehouseId};
 use tradeport_store::inventory::stock;
 use tradeport_store::orders::allocations;
 
@@ -29,21 +30,22 @@ pub struct Drift {
 pub async fn verify_inventory(app: &App) -> AppResult<Vec<Drift>> {
     let mut conn = app.db().read().await?;
     let sums = stock::ledger_vs_balances(&mut conn).await?;
-    let mut by_orders: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut by_orders: BTreeMap<(SkuId, Option<WarehouseId>), i64> = BTreeMap::new();
     for (sku, wh, qty) in allocations::reserved_totals(&mut conn).await? {
-        by_orders.insert((sku, wh), qty);
+        by_orders.insert((sku, Some(wh)), qty);
     }
-    let mut stray: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    // A stray backorder (no warehouse) is listed under the SKU's every-warehouse key: (SKU, None).
+    let mut stray: BTreeMap<(SkuId, Option<WarehouseId>), Vec<String>> = BTreeMap::new();
     for (sku, wh, order) in allocations::stray_allocations(&mut conn).await? {
-        stray.entry((sku, wh)).or_default().push(order);
+        stray.entry((sku, wh)).or_default().push(order.to_string());
     }
-    let mut keys: BTreeSet<(String, String)> = sums.keys().cloned().collect();
-    keys.extend(by_orders.keys().cloned());
-    keys.extend(stray.keys().cloned());
+    let mut keys: BTreeSet<(SkuId, Option<WarehouseId>)> = sums.keys().map(|(s, w)| (*s, Some(*w))).collect();
+    keys.extend(by_orders.keys().copied());
+    keys.extend(stray.keys().copied());
     let mut drifts = Vec::new();
     for key in keys {
-        let [on_hand, reserved, ledger_on_hand, ledger_reserved] =
-            sums.get(&key).copied().unwrap_or_default();
+        let sum = key.1.and_then(|wh| sums.get(&(key.0, wh)));
+        let [on_hand, reserved, ledger_on_hand, ledger_reserved] = sum.copied().unwrap_or_default();
         let orders_reserved = by_orders.get(&key).copied().unwrap_or(0);
         let stray_order_ids = stray.remove(&key).unwrap_or_default();
         let bad = !stray_order_ids.is_empty()
@@ -54,8 +56,8 @@ pub async fn verify_inventory(app: &App) -> AppResult<Vec<Drift>> {
             || reserved < 0;
         if bad {
             drifts.push(Drift {
-                sku_id: key.0,
-                warehouse_id: key.1,
+                sku_id: key.0.to_string(),
+                warehouse_id: key.1.map(|w| w.to_string()).unwrap_or_default(),
                 balance_on_hand: on_hand,
                 ledger_on_hand,
                 balance_reserved: reserved,

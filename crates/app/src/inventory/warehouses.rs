@@ -3,7 +3,7 @@
 use serde::Serialize;
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::inventory::WarehouseKind;
-use tradeport_domain::kernel::{FieldErrors, is_known_country, is_known_timezone};
+use tradeport_domain::kernel::{FieldErrors, WarehouseId, is_known_country, is_known_timezone};
 use tradeport_store::inventory::warehouses::{self, NewWarehouseRow, WarehouseRow};
 
 use crate::{App, AppError, AppResult};
@@ -39,7 +39,7 @@ pub struct WarehouseView {
 impl From<WarehouseRow> for WarehouseView {
     fn from(w: WarehouseRow) -> Self {
         Self {
-            id: w.id,
+            id: w.id.to_string(),
             code: w.code,
             name: w.name,
             country: w.country,
@@ -75,10 +75,10 @@ pub async fn create_warehouse(
         e.add("kind", "unknown_kind", "kind must be origin or overseas");
     }
     e.into_result().map_err(AppError::Invalid)?;
-    let id = app.new_uuid().to_string();
+    let id: WarehouseId = app.new_id();
     let country = i.country.trim().to_ascii_uppercase();
     let row = NewWarehouseRow {
-        id: &id,
+        id,
         code: i.code.trim(),
         name: i.name.trim(),
         country: &country,
@@ -98,7 +98,7 @@ pub async fn create_warehouse(
     tradeport_store::events::append_in_tx(
         &mut tx,
         operator,
-        &app.event(principal.actor, "warehouse", &id, "warehouse_created"),
+        &app.event(principal.actor, "warehouse", id, "warehouse_created"),
     )
     .await?;
     tx.commit().await?;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde_json::json;
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::{Address, FieldError, FieldErrors, TenantId, address_problems};
+use tradeport_domain::kernel::{Address, FieldError, FieldErrors, OrderId, TenantId, address_problems};
 use tradeport_domain::orders::{
     OrderAction, OrderStatus, ShippingFacts, SkuFacts, check_shipping, is_shipping_hold,
 };
@@ -72,7 +72,7 @@ fn changeable(status: OrderStatus) -> AppResult<()> {
 pub async fn change_shipping_address(
     app: &App,
     principal: &Principal,
-    id: &str,
+    id: OrderId,
     c: &AddressChange,
 ) -> AppResult<OrderView> {
     principal.require(Permission::ChangeOrders)?;
@@ -99,7 +99,7 @@ pub async fn change_shipping_address(
 pub async fn change_service_level(
     app: &App,
     principal: &Principal,
-    id: &str,
+    id: OrderId,
     c: &ServiceChange,
 ) -> AppResult<OrderView> {
     principal.require(Permission::ChangeOrders)?;
@@ -121,7 +121,7 @@ async fn line_goods(
     operator: TenantId,
     order: &OrderRow,
 ) -> AppResult<Vec<(usize, SkuFacts)>> {
-    let operator_lines = orders::lines::list(tx, operator, &order.id, order.currency).await?;
+    let operator_lines = orders::lines::list(tx, operator, order.id, order.currency).await?;
     let codes: Vec<String> = operator_lines.iter().map(|l| l.sku.clone()).collect();
     let facts: HashMap<String, SkuFacts> = skus::find_by_codes(tx, operator, order.merchant_id, &codes)
         .await?
@@ -143,7 +143,7 @@ async fn line_goods(
 async fn apply_change(
     app: &App,
     principal: &Principal,
-    id: &str,
+    id: OrderId,
     change: Change<'_>,
 ) -> AppResult<OrderView> {
     let operator = principal.scope.operator_id;
@@ -241,7 +241,7 @@ async fn apply_change(
         merchant_id: Some(order.merchant_id),
         reason: Some(change.reason),
         data,
-        ..app.event(principal.actor, "order", &order.id, "buyer_request_changed")
+        ..app.event(principal.actor, "order", order.id, "buyer_request_changed")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     // The answer is read in the transaction that wrote it.

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tradeport_connectors::pdf::{PdfLine, render_pdf};
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::{Currency, Money};
+use tradeport_domain::kernel::{Currency, Money, OrderId};
 
 use super::queries::get_order;
 use crate::{App, AppError, AppResult};
@@ -38,7 +38,7 @@ pub struct ConfirmationDocument {
 pub async fn confirmation_document(
     app: &App,
     principal: &Principal,
-    id: &str,
+    id: OrderId,
 ) -> AppResult<ConfirmationDocument> {
     principal.require(Permission::ViewOrders)?;
     let o = get_order(app, principal, id).await?;

@@ -49,7 +49,7 @@ fn order_row(
     address.country = address.country.trim().to_ascii_uppercase();
     let language = input.buyer.language.trim();
     Ok(OrderRow {
-        id: app.new_uuid().to_string(),
+        id: app.new_id(),
         merchant_id: merchant,
         channel: v.channel.clone(),
         channel_order_id: v.channel_order_id.clone(),
@@ -125,13 +125,13 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
         return Ok(Intake { order: load_view(&mut conn, operator, &existing).await?, created: false });
     }
     let line_ids: Vec<String> = v.lines.iter().map(|_| app.new_uuid().to_string()).collect();
-    orders::lines::insert_in_tx(&mut tx, operator, &row.id, &line_ids, &v.lines).await?;
+    orders::lines::insert_in_tx(&mut tx, operator, row.id, &line_ids, &v.lines).await?;
     let kind = if row.status == OrderStatus::OnHold { "order_received_on_hold" } else { "order_received" };
     let data = serde_json::json!({ "channel": row.channel, "channel_order_id": row.channel_order_id, "holds": v.holds, "flags": v.flags }).to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(merchant),
         data,
-        ..app.event(principal.actor, "order", &row.id, kind)
+        ..app.event(principal.actor, "order", row.id, kind)
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
 

@@ -1,7 +1,7 @@
 //! Reading orders: one with its timeline, filtered pages, CSV export and counts (SYS-1).
 
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::{FieldError, Millis, TenantId, spreadsheet_safe};
+use tradeport_domain::kernel::{FieldError, Millis, OrderId, TenantId, spreadsheet_safe};
 use tradeport_domain::orders::OrderStatus;
 use tradeport_store::orders::{self, OrderFilter};
 
@@ -67,7 +67,7 @@ fn filter_of(principal: &Principal, q: &OrderQuery) -> AppResult<OrderFilter> {
 }
 
 /// One order with lines, allocation and timeline, if the principal may see it.
-pub async fn get_order(app: &App, principal: &Principal, id: &str) -> AppResult<OrderView> {
+pub async fn get_order(app: &App, principal: &Principal, id: OrderId) -> AppResult<OrderView> {
     principal.require(Permission::ViewOrders)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
@@ -82,16 +82,10 @@ pub async fn list_orders(app: &App, principal: &Principal, q: &OrderQuery) -> Ap
     principal.require(Permission::ViewOrders)?;
     let page = PageRequest { limit: q.limit, cursor: q.cursor.clone() };
     let limit = page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
+    let before = page.id_cursor().map_err(|e| AppError::Invalid(vec![e]))?;
     let filter = filter_of(principal, q)?;
     let mut conn = app.db().read().await?;
-    let rows = orders::list(
-        &mut conn,
-        principal.scope.operator_id,
-        &filter,
-        page.cursor.as_deref().unwrap_or(""),
-        limit + 1,
-    )
-    .await?;
+    let rows = orders::list(&mut conn, principal.scope.operator_id, &filter, before, limit + 1).await?;
     Ok(Page::from_rows(rows.iter().map(OrderSummary::from).collect(), limit, |o: &OrderSummary| o.id.clone()))
 }
 
@@ -118,13 +112,13 @@ pub async fn export_orders_csv(app: &App, principal: &Principal, q: &OrderQuery)
         "created_at",
     ];
     out.write_record(header).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut before = String::new();
+    let mut before = None;
     let mut written = 0usize;
     loop {
-        let rows = orders::list(&mut conn, principal.scope.operator_id, &filter, &before, 1000).await?;
+        let rows = orders::list(&mut conn, principal.scope.operator_id, &filter, before, 1000).await?;
         for o in &rows {
             let record = [
-                o.id.clone(),
+                o.id.to_string(),
                 o.order_no.clone().unwrap_or_default(),
                 o.merchant_id.to_string(),
                 o.channel.clone(),
@@ -134,7 +128,7 @@ pub async fn export_orders_csv(app: &App, principal: &Principal, q: &OrderQuery)
                 o.buyer_name.clone(),
                 o.ship_country.clone(),
                 o.currency.to_string(),
-                o.total.major(),
+                o.total.minor().to_string(),
                 o.service_level.clone(),
                 o.urgent.to_string(),
                 o.created_at.0.to_string(),
@@ -145,7 +139,7 @@ pub async fn export_orders_csv(app: &App, principal: &Principal, q: &OrderQuery)
         }
         written += rows.len();
         match rows.last() {
-            Some(last) if rows.len() == 1000 && written < 100_000 => before = last.id.clone(),
+            Some(last) if rows.len() == 1000 && written < 100_000 => before = Some(last.id),
             _ => break,
         }
     }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tradeport_domain::access::{Actor, Permission, Principal};
 use tradeport_domain::inventory::AllocationState;
-use tradeport_domain::kernel::{FieldError, TenantId};
+use tradeport_domain::kernel::{FieldError, OrderId, TenantId, WarehouseId};
 use tradeport_domain::orders::{
     OrderAction, OrderStatus, ValidatedLine, format_order_no, local_day, transition,
 };
@@ -16,7 +16,7 @@ use super::to_json;
 use super::view::{OrderView, load_view};
 use crate::access::{OperatorPolicy, load_operator};
 use crate::inventory::{release_order_in_tx, reserve_order_in_tx};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, parse_id};
 
 /// What a reviewer does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub(crate) struct Step<'a> {
     pub actor: Actor,
     pub action: OrderAction,
     pub reason: Option<&'a str>,
-    pub forced_warehouse: Option<&'a str>,
+    pub forced_warehouse: Option<WarehouseId>,
     /// The order's lines when the caller has them (saves reading them again).
     pub lines: Option<&'a [ValidatedLine]>,
 }
@@ -79,7 +79,7 @@ pub(crate) async fn apply_in_tx(
     let mut order_no: Option<String> = None;
 
     if order.status.holds_stock() && !to.holds_stock() {
-        release_order_in_tx(app, conn, operator, &order.id, actor, reason.unwrap_or(action.as_str()), now)
+        release_order_in_tx(app, conn, operator, order.id, actor, reason.unwrap_or(action.as_str()), now)
             .await?;
         allocation = AllocationState::None;
     }
@@ -89,7 +89,7 @@ pub(crate) async fn apply_in_tx(
             let lines = match lines {
                 Some(l) => l,
                 None => {
-                    read = orders::lines::list(conn, operator, &order.id, order.currency).await?;
+                    read = orders::lines::list(conn, operator, order.id, order.currency).await?;
                     &read
                 }
             };
@@ -97,7 +97,7 @@ pub(crate) async fn apply_in_tx(
                 app,
                 conn,
                 operator,
-                &order.id,
+                order.id,
                 &order.ship_country,
                 lines,
                 &policy.settings,
@@ -136,7 +136,7 @@ pub(crate) async fn apply_in_tx(
     if !orders::set_status_in_tx(
         conn,
         operator,
-        &order.id,
+        order.id,
         order.status,
         to,
         allocation,
@@ -168,7 +168,7 @@ pub(crate) async fn apply_in_tx(
         merchant_id: Some(order.merchant_id),
         reason,
         data,
-        ..app.event(actor, "order", &order.id, &kind)
+        ..app.event(actor, "order", order.id, &kind)
     };
     tradeport_store::events::append_in_tx(conn, operator, &event).await?;
     if to == OrderStatus::Confirmed {
@@ -179,7 +179,7 @@ pub(crate) async fn apply_in_tx(
             merchant_id: Some(order.merchant_id),
             topic: "order.confirmed",
             subject_type: "order",
-            subject_id: order.id.clone(),
+            subject_id: order.id.to_string(),
             payload,
             at: now,
         };
@@ -202,11 +202,16 @@ pub(crate) async fn apply_in_tx(
 pub async fn review_order(
     app: &App,
     principal: &Principal,
-    id: &str,
+    id: OrderId,
     action: ReviewAction,
     reason: Option<&str>,
     warehouse_id: Option<&str>,
 ) -> AppResult<OrderView> {
+    let warehouse_id: Option<WarehouseId> = warehouse_id
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(|w| parse_id(w, "warehouse"))
+        .transpose()?;
     let operator = principal.scope.operator_id;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if matches!(action, ReviewAction::Reject | ReviewAction::Hold | ReviewAction::Cancel) && reason.is_none()
@@ -278,7 +283,10 @@ pub async fn bulk_approve(app: &App, principal: &Principal, ids: &[String]) -> A
     }
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        let result = review_order(app, principal, id, ReviewAction::Approve, None, None).await;
+        let result = match parse_id(id, "order") {
+            Ok(order) => review_order(app, principal, order, ReviewAction::Approve, None, None).await,
+            Err(e) => Err(e),
+        };
         out.push(match result {
             Ok(v) => BulkResult { id: id.clone(), status: Some(v.summary.status), error: None },
             Err(e) => BulkResult { id: id.clone(), status: None, error: Some(e.to_string()) },

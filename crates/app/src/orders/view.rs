@@ -67,7 +67,7 @@ pub struct OrderSummary {
 impl From<&OrderRow> for OrderSummary {
     fn from(o: &OrderRow) -> Self {
         Self {
-            id: o.id.clone(),
+            id: o.id.to_string(),
             order_no: o.order_no.clone(),
             merchant_id: o.merchant_id.to_string(),
             channel: o.channel.clone(),
@@ -141,9 +141,9 @@ pub(crate) async fn load_view(
     operator: TenantId,
     o: &OrderRow,
 ) -> AppResult<OrderView> {
-    let operator_lines = lines::list(conn, operator, &o.id, o.currency).await?;
-    let allocs = allocations::list(conn, operator, &o.id).await?;
-    let evs = events::list_for_subject(conn, operator, "order", &o.id).await?;
+    let operator_lines = lines::list(conn, operator, o.id, o.currency).await?;
+    let allocs = allocations::list(conn, operator, o.id).await?;
+    let evs = events::list_for_subject(conn, operator, "order", &o.id.to_string()).await?;
     Ok(OrderView {
         summary: OrderSummary::from(o),
         buyer_phone: o.buyer_phone.clone(),
@@ -167,7 +167,7 @@ pub(crate) async fn load_view(
             .into_iter()
             .map(|l| LineView {
                 line_no: l.line_no,
-                sku_id: l.sku_id,
+                sku_id: l.sku_id.to_string(),
                 sku: l.sku,
                 name: l.name,
                 variant: l.variant,
@@ -179,7 +179,7 @@ pub(crate) async fn load_view(
             .into_iter()
             .map(|a| AllocationView {
                 line_no: a.line_no,
-                warehouse_id: a.warehouse_id,
+                warehouse_id: a.warehouse_id.map(|w| w.to_string()),
                 quantity: a.quantity,
             })
             .collect(),

@@ -342,6 +342,16 @@ async fn lists_filter_search_and_export(app: TestApp) {
     )
     .await;
     assert_eq!(rest["items"].as_array().unwrap().len(), 3);
+    // A cursor or an id that was never ours is refused by name, never a 500.
+    let (status, body) = get(&app, "/api/v1/orders?cursor=not-a-cursor", &s.admin_key).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["fields"][0]["field"], "cursor", "{body}");
+    for path in ["/api/v1/orders/not-an-id", "/api/v1/orders/not-an-id/confirmation"] {
+        let (status, body) = get(&app, path, &s.admin_key).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+    }
+    let (status, body) = get(&app, "/api/v1/skus?cursor=zz", &s.admin_key).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, body) = get(&app, "/api/v1/orders?status=shipped", &s.admin_key).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let res = app

@@ -10,23 +10,24 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::WarehouseKind;
+use crate::kernel::{SkuId, WarehouseId};
 
 /// Quantity one order line needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineNeed {
     pub line_no: u32,
-    pub sku_id: String,
+    pub sku_id: SkuId,
     pub qty: i64,
 }
 
 /// A warehouse and what it has available, by SKU id.
 #[derive(Clone, Debug)]
 pub struct WarehouseStock {
-    pub warehouse_id: String,
+    pub warehouse_id: WarehouseId,
     pub code: String,
     pub country: String,
     pub kind: WarehouseKind,
-    pub available: HashMap<String, i64>,
+    pub available: HashMap<SkuId, i64>,
 }
 
 /// What to do when no single warehouse can ship the whole order.
@@ -71,7 +72,7 @@ impl ShortagePolicy {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Placement {
     pub line_no: u32,
-    pub warehouse_id: Option<String>,
+    pub warehouse_id: Option<WarehouseId>,
     pub qty: i64,
 }
 
@@ -87,7 +88,7 @@ pub fn plan_allocation(
     warehouses: &[WarehouseStock],
     destination: &str,
     policy: AllocationPolicy,
-    forced: Option<&str>,
+    forced: Option<WarehouseId>,
 ) -> Vec<Placement> {
     let mut ranked: Vec<&WarehouseStock> = warehouses.iter().collect();
     ranked.sort_by_key(|w| preference(w, destination));
@@ -96,11 +97,11 @@ pub fn plan_allocation(
         return take_from(lines, &ranked);
     }
     let covers_all = |w: &&&WarehouseStock| {
-        let mut need: HashMap<&str, i64> = HashMap::new();
+        let mut need: HashMap<SkuId, i64> = HashMap::new();
         for l in lines {
-            *need.entry(&l.sku_id).or_default() += l.qty;
+            *need.entry(l.sku_id).or_default() += l.qty;
         }
-        need.iter().all(|(sku, qty)| w.available.get(*sku).copied().unwrap_or(0) >= *qty)
+        need.iter().all(|(sku, qty)| w.available.get(sku).copied().unwrap_or(0) >= *qty)
     };
     if let Some(w) = ranked.iter().find(covers_all) {
         return take_from(lines, &[*w]);
@@ -120,10 +121,10 @@ pub fn plan_allocation(
 
 /// Takes each line from the warehouses in order; what none has is backordered.
 fn take_from(lines: &[LineNeed], warehouses: &[&WarehouseStock]) -> Vec<Placement> {
-    let mut left: HashMap<(&str, &str), i64> = HashMap::new();
+    let mut left: HashMap<(WarehouseId, SkuId), i64> = HashMap::new();
     for w in warehouses {
         for (sku, qty) in &w.available {
-            left.insert((w.warehouse_id.as_str(), sku.as_str()), (*qty).max(0));
+            left.insert((w.warehouse_id, *sku), (*qty).max(0));
         }
     }
     let mut out = Vec::new();
@@ -133,16 +134,12 @@ fn take_from(lines: &[LineNeed], warehouses: &[&WarehouseStock]) -> Vec<Placemen
             if remaining == 0 {
                 break;
             }
-            let have = left.entry((w.warehouse_id.as_str(), l.sku_id.as_str())).or_insert(0);
+            let have = left.entry((w.warehouse_id, l.sku_id)).or_insert(0);
             let take = remaining.min(*have);
             if take > 0 {
                 *have -= take;
                 remaining -= take;
-                out.push(Placement {
-                    line_no: l.line_no,
-                    warehouse_id: Some(w.warehouse_id.clone()),
-                    qty: take,
-                });
+                out.push(Placement { line_no: l.line_no, warehouse_id: Some(w.warehouse_id), qty: take });
             }
         }
         if remaining > 0 {
@@ -155,19 +152,20 @@ fn take_from(lines: &[LineNeed], warehouses: &[&WarehouseStock]) -> Vec<Placemen
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::named;
 
     fn wh(id: &str, country: &str, kind: WarehouseKind, stock: &[(&str, i64)]) -> WarehouseStock {
         WarehouseStock {
-            warehouse_id: id.into(),
+            warehouse_id: named(id),
             code: id.into(),
             country: country.into(),
             kind,
-            available: stock.iter().map(|(s, q)| (s.to_string(), *q)).collect(),
+            available: stock.iter().map(|(s, q)| (named(s), *q)).collect(),
         }
     }
 
     fn line(n: u32, sku: &str, qty: i64) -> LineNeed {
-        LineNeed { line_no: n, sku_id: sku.into(), qty }
+        LineNeed { line_no: n, sku_id: named(sku), qty }
     }
 
     #[test]
@@ -178,7 +176,7 @@ mod tests {
         ];
         let plan =
             plan_allocation(&[line(1, "a", 2), line(2, "b", 1)], &ws, "GB", AllocationPolicy::Split, None);
-        assert!(plan.iter().all(|p| p.warehouse_id.as_deref() == Some("uk")));
+        assert!(plan.iter().all(|p| p.warehouse_id == Some(named("uk"))));
     }
 
     #[test]
@@ -189,7 +187,7 @@ mod tests {
         ];
         let plan =
             plan_allocation(&[line(1, "a", 2), line(2, "b", 1)], &ws, "GB", AllocationPolicy::Split, None);
-        assert!(plan.iter().all(|p| p.warehouse_id.as_deref() == Some("cn")));
+        assert!(plan.iter().all(|p| p.warehouse_id == Some(named("cn"))));
     }
 
     #[test]
@@ -202,8 +200,8 @@ mod tests {
         assert_eq!(
             plan,
             [
-                Placement { line_no: 1, warehouse_id: Some("uk".into()), qty: 2 },
-                Placement { line_no: 1, warehouse_id: Some("cn".into()), qty: 3 },
+                Placement { line_no: 1, warehouse_id: Some(named("uk")), qty: 2 },
+                Placement { line_no: 1, warehouse_id: Some(named("cn")), qty: 3 },
                 Placement { line_no: 1, warehouse_id: None, qty: 2 },
             ]
         );
@@ -219,7 +217,7 @@ mod tests {
         assert_eq!(
             plan,
             [
-                Placement { line_no: 1, warehouse_id: Some("cn".into()), qty: 3 },
+                Placement { line_no: 1, warehouse_id: Some(named("cn")), qty: 3 },
                 Placement { line_no: 1, warehouse_id: None, qty: 4 }
             ]
         );
@@ -240,11 +238,11 @@ mod tests {
             wh("cn", "CN", WarehouseKind::Origin, &[("a", 1)]),
             wh("uk", "GB", WarehouseKind::Overseas, &[("a", 9)]),
         ];
-        let plan = plan_allocation(&[line(1, "a", 2)], &ws, "GB", AllocationPolicy::Split, Some("cn"));
+        let plan = plan_allocation(&[line(1, "a", 2)], &ws, "GB", AllocationPolicy::Split, Some(named("cn")));
         assert_eq!(
             plan,
             [
-                Placement { line_no: 1, warehouse_id: Some("cn".into()), qty: 1 },
+                Placement { line_no: 1, warehouse_id: Some(named("cn")), qty: 1 },
                 Placement { line_no: 1, warehouse_id: None, qty: 1 }
             ]
         );

@@ -1,5 +1,12 @@
 //! Typed identifiers. Every id is a UUIDv7 (time-ordered, so ids sort by creation) stored as text.
-//! A typed id cannot be passed where another kind of id is expected.
+//! A typed id cannot be passed where another kind of id is expected:
+//!
+//! ```compile_fail
+//! use tradeport_domain::kernel::{EntityId, OrderId, SkuId};
+//! fn release(_order: OrderId) {}
+//! let sku = SkuId::from_uuid(uuid::Uuid::nil());
+//! release(sku); // error: expected `OrderId`, found `SkuId`
+//! ```
 
 use std::fmt;
 use std::str::FromStr;
@@ -58,3 +65,23 @@ typed_id!(
     /// An API key used by a program.
     ApiKeyId
 );
+typed_id!(
+    /// An order.
+    OrderId
+);
+typed_id!(
+    /// A merchant's SKU (stock-keeping unit).
+    SkuId
+);
+typed_id!(
+    /// A warehouse of the operator.
+    WarehouseId
+);
+
+/// A fixed id made from a short name (at most 16 bytes), for tests: one name, one id.
+#[cfg(test)]
+pub(crate) fn named<T: EntityId>(name: &str) -> T {
+    let mut bytes = [0u8; 16];
+    bytes[..name.len()].copy_from_slice(name.as_bytes());
+    T::from_uuid(Uuid::from_bytes(bytes))
+}

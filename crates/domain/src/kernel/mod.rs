@@ -12,7 +12,9 @@ mod time;
 pub use address::{Address, address_problems, country_rule, is_known_country};
 pub use email::Email;
 pub use field_error::{FieldError, FieldErrors};
-pub use ids::{ApiKeyId, EntityId, TenantId, UserId};
+#[cfg(test)]
+pub(crate) use ids::named;
+pub use ids::{ApiKeyId, EntityId, OrderId, SkuId, TenantId, UserId, WarehouseId};
 pub use money::{Currency, MAX_AMOUNT_MINOR, Money, MoneyError, check_minor};
 pub use phone::normalise_phone;
 pub use spreadsheet::spreadsheet_safe;

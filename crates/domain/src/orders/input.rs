@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use crate::inventory::Trait;
-use crate::kernel::Address;
+use crate::kernel::{Address, SkuId};
 
 /// Channels an order may come from (ORD-1).
 pub const CHANNELS: [&str; 12] = [
@@ -80,7 +80,7 @@ pub struct OrderInput {
 /// What the store knows of a SKU of the order's merchant.
 #[derive(Clone, Debug)]
 pub struct SkuFacts {
-    pub id: String,
+    pub id: SkuId,
     pub name: String,
     pub active: bool,
     pub traits: Vec<Trait>,

@@ -19,7 +19,7 @@ use super::input::{CHANNELS, OrderInput, SkuFacts};
 use super::shipping_check::{ShippingFacts, check_shipping};
 use crate::access::TenantSettings;
 use crate::kernel::{
-    Currency, Email, FieldError, FieldErrors, MAX_AMOUNT_MINOR, Money, MoneyError, check_minor,
+    Currency, Email, FieldError, FieldErrors, MAX_AMOUNT_MINOR, Money, MoneyError, SkuId, check_minor,
     is_known_country, normalise_phone,
 };
 
@@ -27,7 +27,7 @@ use crate::kernel::{
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidatedLine {
     pub line_no: u32,
-    pub sku_id: String,
+    pub sku_id: SkuId,
     pub sku: String,
     pub name: String,
     pub variant: String,
@@ -283,7 +283,7 @@ pub fn validate_order(
                 .unwrap_or_else(|e| unreachable!("checked above: {e}"));
             ValidatedLine {
                 line_no: *n as u32 + 1,
-                sku_id: s.id.clone(),
+                sku_id: s.id,
                 sku: l.sku.trim().to_string(),
                 name: s.name.clone(),
                 variant: l.variant.trim().to_string(),
@@ -366,7 +366,7 @@ mod tests {
 
     fn skus() -> HashMap<String, SkuFacts> {
         let mk = |id: &str, traits: Vec<Trait>| SkuFacts {
-            id: id.into(),
+            id: crate::kernel::named(id),
             name: id.into(),
             active: true,
             traits,

@@ -93,7 +93,13 @@ mod tests {
     }
 
     fn sku(traits: Vec<Trait>) -> SkuFacts {
-        SkuFacts { id: "s".into(), name: "x".into(), active: true, traits, hs_code: "850760".into() }
+        SkuFacts {
+            id: crate::kernel::named("s"),
+            name: "x".into(),
+            active: true,
+            traits,
+            hs_code: "850760".into(),
+        }
     }
 
     #[test]

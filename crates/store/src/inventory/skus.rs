@@ -3,16 +3,17 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use tradeport_domain::inventory::{NewSku, Trait};
-use tradeport_domain::kernel::{Millis, TenantId};
+use tradeport_domain::kernel::{Millis, SkuId, TenantId};
 
 use crate::StoreResult;
 use crate::access::parse_tenant_id;
 use crate::sql::Sql;
+use crate::values::id_at;
 
 /// A stored SKU.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SkuRow {
-    pub id: String,
+    pub id: SkuId,
     pub merchant_id: TenantId,
     pub sku: String,
     pub name: String,
@@ -34,7 +35,7 @@ const COLUMNS: &str = "id, merchant_id, sku, name, barcode, weight_g, length_mm,
 fn from_row(r: &AnyRow) -> StoreResult<SkuRow> {
     let traits: String = r.try_get(14)?;
     Ok(SkuRow {
-        id: r.try_get(0)?,
+        id: id_at(r, 0, "SKU")?,
         merchant_id: parse_tenant_id(&r.try_get::<String, _>(1)?)?,
         sku: r.try_get(2)?,
         name: r.try_get(3)?,
@@ -60,10 +61,10 @@ pub async fn upsert_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     merchant_id: TenantId,
-    id: &str,
+    id: SkuId,
     s: &NewSku,
     now: Millis,
-) -> StoreResult<String> {
+) -> StoreResult<SkuId> {
     let stored: String = sqlx::query_scalar(
         "INSERT INTO skus (id, tenant_id, merchant_id, sku, name, barcode, weight_g, length_mm, width_mm, height_mm, \
          declared_value_minor, declared_currency, hs_code, origin_country, category, traits, active, created_at, updated_at) \
@@ -75,7 +76,7 @@ pub async fn upsert_in_tx(
          origin_country = excluded.origin_country, category = excluded.category, traits = excluded.traits, \
          active = excluded.active, updated_at = excluded.updated_at RETURNING id",
     )
-    .bind(id)
+    .bind(id.to_string())
     .bind(tenant_id.to_string())
     .bind(merchant_id.to_string())
     .bind(&s.sku)
@@ -95,7 +96,7 @@ pub async fn upsert_in_tx(
     .bind(now.0)
     .fetch_one(conn)
     .await?;
-    Ok(stored)
+    stored.parse().map_err(|_| crate::StoreError::Corrupt(format!("SKU id {stored}")))
 }
 
 /// One SKU of the operator, optionally only if it belongs to `merchant_id`.
@@ -103,14 +104,14 @@ pub async fn get(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     merchant_id: Option<TenantId>,
-    id: &str,
+    id: SkuId,
 ) -> StoreResult<Option<SkuRow>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM skus WHERE tenant_id = $1 AND id = $2 AND ($3 = '' OR merchant_id = $3)"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())
-        .bind(id)
+        .bind(id.to_string())
         .bind(crate::merchant_filter(merchant_id))
         .fetch_optional(conn)
         .await?;
@@ -134,12 +135,12 @@ pub async fn find_by_codes(
     rows.iter().map(from_row).collect()
 }
 
-/// A page of SKUs in creation order after `after_id`, optionally of one merchant.
+/// A page of SKUs in creation order after `after_id` (`None`: from the first), optionally of one merchant.
 pub async fn list(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     merchant_id: Option<TenantId>,
-    after_id: &str,
+    after_id: Option<SkuId>,
     limit: u32,
 ) -> StoreResult<Vec<SkuRow>> {
     let sql = format!(
@@ -148,7 +149,7 @@ pub async fn list(
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())
         .bind(crate::merchant_filter(merchant_id))
-        .bind(after_id)
+        .bind(after_id.map(|a| a.to_string()).unwrap_or_default())
         .bind(i64::from(limit))
         .fetch_all(conn)
         .await?;

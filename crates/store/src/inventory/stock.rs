@@ -7,16 +7,17 @@ use std::collections::BTreeMap;
 use sqlx::{AnyConnection, Row};
 use tradeport_domain::access::Actor;
 use tradeport_domain::inventory::MovementKind;
-use tradeport_domain::kernel::{Millis, TenantId};
+use tradeport_domain::kernel::{Millis, OrderId, SkuId, TenantId, WarehouseId};
 
 use crate::StoreResult;
 use crate::sql::Sql;
+use crate::values::id_at;
 
 /// One balance.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BalanceRow {
-    pub sku_id: String,
-    pub warehouse_id: String,
+    pub sku_id: SkuId,
+    pub warehouse_id: WarehouseId,
     pub on_hand: i64,
     pub reserved: i64,
 }
@@ -31,23 +32,32 @@ impl BalanceRow {
 #[derive(Clone, Debug)]
 pub struct Movement<'a> {
     pub id: String,
-    pub sku_id: &'a str,
-    pub warehouse_id: &'a str,
+    pub sku_id: SkuId,
+    pub warehouse_id: WarehouseId,
     pub kind: MovementKind,
     pub on_hand_delta: i64,
     pub reserved_delta: i64,
-    pub order_id: Option<&'a str>,
+    pub order_id: Option<OrderId>,
     pub reason: Option<&'a str>,
     pub actor: Actor,
     pub at: Millis,
+}
+
+fn balance_row(r: &sqlx::any::AnyRow) -> StoreResult<BalanceRow> {
+    Ok(BalanceRow {
+        sku_id: id_at(r, 0, "SKU")?,
+        warehouse_id: id_at(r, 1, "warehouse")?,
+        on_hand: r.try_get(2)?,
+        reserved: r.try_get(3)?,
+    })
 }
 
 /// Creates the zero balance of a SKU in a warehouse if it is missing.
 pub async fn ensure_balance_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    sku_id: &str,
-    warehouse_id: &str,
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
     now: Millis,
 ) -> StoreResult<()> {
     sqlx::query(
@@ -55,8 +65,8 @@ pub async fn ensure_balance_in_tx(
          VALUES ($1, $2, $3, 0, 0, $4) ON CONFLICT (sku_id, warehouse_id) DO NOTHING",
     )
     .bind(tenant_id.to_string())
-    .bind(sku_id)
-    .bind(warehouse_id)
+    .bind(sku_id.to_string())
+    .bind(warehouse_id.to_string())
     .bind(now.0)
     .execute(conn)
     .await?;
@@ -70,16 +80,16 @@ async fn guarded_update(
     sql: &'static str,
     amount: i64,
     tenant_id: TenantId,
-    sku_id: &str,
-    warehouse_id: &str,
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
     now: Millis,
 ) -> StoreResult<bool> {
     let done = sqlx::query(sql)
         .bind(amount)
         .bind(now.0)
         .bind(tenant_id.to_string())
-        .bind(sku_id)
-        .bind(warehouse_id)
+        .bind(sku_id.to_string())
+        .bind(warehouse_id.to_string())
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -89,8 +99,8 @@ async fn guarded_update(
 pub async fn change_on_hand_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    sku_id: &str,
-    warehouse_id: &str,
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
     delta: i64,
     now: Millis,
 ) -> StoreResult<bool> {
@@ -102,8 +112,8 @@ pub async fn change_on_hand_in_tx(
 pub async fn reserve_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    sku_id: &str,
-    warehouse_id: &str,
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
     qty: i64,
     now: Millis,
 ) -> StoreResult<bool> {
@@ -115,8 +125,8 @@ pub async fn reserve_in_tx(
 pub async fn release_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    sku_id: &str,
-    warehouse_id: &str,
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
     qty: i64,
     now: Millis,
 ) -> StoreResult<bool> {
@@ -137,12 +147,12 @@ pub async fn record_in_tx(
     )
     .bind(&m.id)
     .bind(tenant_id.to_string())
-    .bind(m.sku_id)
-    .bind(m.warehouse_id)
+    .bind(m.sku_id.to_string())
+    .bind(m.warehouse_id.to_string())
     .bind(m.kind.as_str())
     .bind(m.on_hand_delta)
     .bind(m.reserved_delta)
-    .bind(m.order_id)
+    .bind(m.order_id.map(|o| o.to_string()))
     .bind(m.reason)
     .bind(actor_kind)
     .bind(actor_id)
@@ -159,24 +169,15 @@ pub async fn record_in_tx(
 pub async fn lock_balances_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    sku_ids: &[String],
+    sku_ids: &[SkuId],
 ) -> StoreResult<Vec<BalanceRow>> {
     let lock = crate::row_lock(conn);
     let mut sql =
         Sql::new("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances WHERE tenant_id = ");
-    sql.bind(tenant_id.to_string()).push(" AND sku_id IN ").bind_list(sku_ids.iter().cloned());
+    sql.bind(tenant_id.to_string()).push(" AND sku_id IN ").bind_list(sku_ids.iter().map(SkuId::to_string));
     sql.push(" ORDER BY sku_id, warehouse_id").push(lock);
     let rows = sql.query().fetch_all(conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(BalanceRow {
-                sku_id: r.try_get(0)?,
-                warehouse_id: r.try_get(1)?,
-                on_hand: r.try_get(2)?,
-                reserved: r.try_get(3)?,
-            })
-        })
-        .collect()
+    rows.iter().map(balance_row).collect()
 }
 
 /// One balance, as the transaction sees it (no lock of its own: callers have changed the row
@@ -184,36 +185,28 @@ pub async fn lock_balances_in_tx(
 pub async fn balance_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    sku_id: &str,
-    warehouse_id: &str,
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
 ) -> StoreResult<Option<BalanceRow>> {
     let row = sqlx::query(
         "SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances WHERE tenant_id = $1 AND sku_id = $2 AND warehouse_id = $3",
     )
     .bind(tenant_id.to_string())
-    .bind(sku_id)
-    .bind(warehouse_id)
+    .bind(sku_id.to_string())
+    .bind(warehouse_id.to_string())
     .fetch_optional(conn)
     .await?;
-    row.map(|r| {
-        Ok(BalanceRow {
-            sku_id: r.try_get(0)?,
-            warehouse_id: r.try_get(1)?,
-            on_hand: r.try_get(2)?,
-            reserved: r.try_get(3)?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(balance_row).transpose()
 }
 
 /// One balance with its SKU and warehouse codes, for lists.
 #[derive(Clone, Debug)]
 pub struct BalanceLine {
-    pub sku_id: String,
+    pub sku_id: SkuId,
     pub sku: String,
     pub sku_name: String,
-    pub merchant_id: String,
-    pub warehouse_id: String,
+    pub merchant_id: TenantId,
+    pub warehouse_id: WarehouseId,
     pub warehouse_code: String,
     pub on_hand: i64,
     pub reserved: i64,
@@ -228,11 +221,11 @@ const BALANCE_LINE: &str = "SELECT b.sku_id, s.sku, s.name, s.merchant_id, b.war
 
 fn balance_line(r: &sqlx::any::AnyRow) -> StoreResult<BalanceLine> {
     Ok(BalanceLine {
-        sku_id: r.try_get(0)?,
+        sku_id: id_at(r, 0, "SKU")?,
         sku: r.try_get(1)?,
         sku_name: r.try_get(2)?,
-        merchant_id: r.try_get(3)?,
-        warehouse_id: r.try_get(4)?,
+        merchant_id: id_at(r, 3, "merchant")?,
+        warehouse_id: id_at(r, 4, "warehouse")?,
         warehouse_code: r.try_get(5)?,
         on_hand: r.try_get(6)?,
         reserved: r.try_get(7)?,
@@ -267,8 +260,8 @@ pub async fn list_balances(
 pub async fn balance_line_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    sku_id: &str,
-    warehouse_id: &str,
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
 ) -> StoreResult<Option<BalanceLine>> {
     let mut sql = Sql::new(BALANCE_LINE);
     sql.bind(tenant_id.to_string()).push(" AND b.sku_id = ").bind(sku_id.to_string());
@@ -282,13 +275,13 @@ pub async fn balance_line_in_tx(
 /// counts as zero. For `tradeport inventory verify`.
 pub async fn ledger_vs_balances(
     conn: &mut AnyConnection,
-) -> StoreResult<BTreeMap<(String, String), [i64; 4]>> {
-    let mut out: BTreeMap<(String, String), [i64; 4]> = BTreeMap::new();
+) -> StoreResult<BTreeMap<(SkuId, WarehouseId), [i64; 4]>> {
+    let mut out: BTreeMap<(SkuId, WarehouseId), [i64; 4]> = BTreeMap::new();
     let balances = sqlx::query("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances")
         .fetch_all(&mut *conn)
         .await?;
     for r in balances {
-        let e = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
+        let e = out.entry((id_at(&r, 0, "SKU")?, id_at(&r, 1, "warehouse")?)).or_default();
         e[0] = r.try_get(2)?;
         e[1] = r.try_get(3)?;
     }
@@ -299,7 +292,7 @@ pub async fn ledger_vs_balances(
     .fetch_all(conn)
     .await?;
     for r in sums {
-        let e = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
+        let e = out.entry((id_at(&r, 0, "SKU")?, id_at(&r, 1, "warehouse")?)).or_default();
         e[2] = r.try_get(2)?;
         e[3] = r.try_get(3)?;
     }

@@ -3,14 +3,15 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use tradeport_domain::inventory::WarehouseKind;
-use tradeport_domain::kernel::{Millis, TenantId};
+use tradeport_domain::kernel::{Millis, TenantId, WarehouseId};
 
+use crate::values::id_at;
 use crate::{StoreError, StoreResult};
 
 /// A stored warehouse.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WarehouseRow {
-    pub id: String,
+    pub id: WarehouseId,
     pub code: String,
     pub name: String,
     pub country: String,
@@ -22,7 +23,7 @@ pub struct WarehouseRow {
 /// A warehouse to insert.
 #[derive(Clone, Debug)]
 pub struct NewWarehouseRow<'a> {
-    pub id: &'a str,
+    pub id: WarehouseId,
     pub code: &'a str,
     pub name: &'a str,
     pub country: &'a str,
@@ -34,7 +35,7 @@ pub struct NewWarehouseRow<'a> {
 fn from_row(r: &AnyRow) -> StoreResult<WarehouseRow> {
     let kind: String = r.try_get(6)?;
     Ok(WarehouseRow {
-        id: r.try_get(0)?,
+        id: id_at(r, 0, "warehouse")?,
         code: r.try_get(1)?,
         name: r.try_get(2)?,
         country: r.try_get(3)?,
@@ -55,7 +56,7 @@ pub async fn insert_in_tx(
         "INSERT INTO warehouses (id, tenant_id, code, name, country, address, timezone, kind, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(w.id)
+    .bind(w.id.to_string())
     .bind(tenant_id.to_string())
     .bind(w.code)
     .bind(w.name)

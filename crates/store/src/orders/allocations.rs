@@ -1,17 +1,18 @@
 //! Where an order's units are reserved, or that they are backordered.
 
 use sqlx::{AnyConnection, Row};
-use tradeport_domain::kernel::{Millis, TenantId};
+use tradeport_domain::kernel::{Millis, OrderId, SkuId, TenantId, WarehouseId};
 
 use crate::StoreResult;
 use crate::sql::Sql;
+use crate::values::{id_at, opt_id_at};
 
 /// One allocation: `quantity` units of a line reserved at a warehouse, or backordered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AllocationRow {
     pub line_no: u32,
-    pub sku_id: String,
-    pub warehouse_id: Option<String>,
+    pub sku_id: SkuId,
+    pub warehouse_id: Option<WarehouseId>,
     pub quantity: i64,
 }
 
@@ -19,7 +20,7 @@ pub struct AllocationRow {
 pub async fn insert_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    order_id: &str,
+    order_id: OrderId,
     ids: &[String],
     rows: &[AllocationRow],
     now: Millis,
@@ -32,12 +33,17 @@ pub async fn insert_in_tx(
     );
     for (n, (id, a)) in ids.iter().zip(rows).enumerate() {
         sql.push(if n == 0 { "(" } else { ", (" });
-        sql.bind(id.as_str()).push(", ").bind(tenant_id.to_string()).push(", ").bind(order_id).push(", ");
+        sql.bind(id.as_str())
+            .push(", ")
+            .bind(tenant_id.to_string())
+            .push(", ")
+            .bind(order_id.to_string())
+            .push(", ");
         sql.bind(i64::from(a.line_no))
             .push(", ")
-            .bind(a.sku_id.as_str())
+            .bind(a.sku_id.to_string())
             .push(", ")
-            .bind(a.warehouse_id.clone())
+            .bind(a.warehouse_id.map(|w| w.to_string()))
             .push(", ");
         sql.bind(a.quantity).push(", ").bind(now.0).push(")");
     }
@@ -49,21 +55,21 @@ pub async fn insert_in_tx(
 pub async fn list(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    order_id: &str,
+    order_id: OrderId,
 ) -> StoreResult<Vec<AllocationRow>> {
     let rows = sqlx::query(
         "SELECT line_no, sku_id, warehouse_id, quantity FROM order_allocations WHERE tenant_id = $1 AND order_id = $2 ORDER BY line_no, id",
     )
     .bind(tenant_id.to_string())
-    .bind(order_id)
+    .bind(order_id.to_string())
     .fetch_all(conn)
     .await?;
     rows.iter()
         .map(|r| {
             Ok(AllocationRow {
                 line_no: r.try_get::<i64, _>(0)? as u32,
-                sku_id: r.try_get(1)?,
-                warehouse_id: r.try_get(2)?,
+                sku_id: id_at(r, 1, "SKU")?,
+                warehouse_id: opt_id_at(r, 2, "warehouse")?,
                 quantity: r.try_get(3)?,
             })
         })
@@ -71,10 +77,14 @@ pub async fn list(
 }
 
 /// Removes an order's allocations (after its stock was released).
-pub async fn delete_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, order_id: &str) -> StoreResult<()> {
+pub async fn delete_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: OrderId,
+) -> StoreResult<()> {
     sqlx::query("DELETE FROM order_allocations WHERE tenant_id = $1 AND order_id = $2")
         .bind(tenant_id.to_string())
-        .bind(order_id)
+        .bind(order_id.to_string())
         .execute(conn)
         .await?;
     Ok(())
@@ -82,7 +92,7 @@ pub async fn delete_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, order_i
 
 /// Units reserved for orders that hold stock (approved or confirmed) per (SKU, warehouse), for
 /// `inventory verify`.
-pub async fn reserved_totals(conn: &mut AnyConnection) -> StoreResult<Vec<(String, String, i64)>> {
+pub async fn reserved_totals(conn: &mut AnyConnection) -> StoreResult<Vec<(SkuId, WarehouseId, i64)>> {
     let rows = sqlx::query(
         "SELECT a.sku_id, a.warehouse_id, CAST(SUM(a.quantity) AS BIGINT) FROM order_allocations a \
          JOIN orders o ON o.id = a.order_id \
@@ -90,28 +100,32 @@ pub async fn reserved_totals(conn: &mut AnyConnection) -> StoreResult<Vec<(Strin
     )
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    rows.iter().map(|r| Ok((id_at(r, 0, "SKU")?, id_at(r, 1, "warehouse")?, r.try_get(2)?))).collect()
 }
 
 /// Allocations (reserved or backordered) of orders that should hold none (neither approved nor
-/// confirmed): (SKU, warehouse or empty for a backorder, order id), for `inventory verify`.
-pub async fn stray_allocations(conn: &mut AnyConnection) -> StoreResult<Vec<(String, String, String)>> {
+/// confirmed): (SKU, warehouse or `None` for a backorder, order id), for `inventory verify`.
+pub async fn stray_allocations(
+    conn: &mut AnyConnection,
+) -> StoreResult<Vec<(SkuId, Option<WarehouseId>, OrderId)>> {
     let rows = sqlx::query(
-        "SELECT a.sku_id, COALESCE(a.warehouse_id, ''), a.order_id FROM order_allocations a \
+        "SELECT a.sku_id, a.warehouse_id, a.order_id FROM order_allocations a \
          JOIN orders o ON o.id = a.order_id WHERE o.status NOT IN ('approved', 'confirmed') \
          ORDER BY a.sku_id, a.warehouse_id, a.order_id",
     )
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    rows.iter()
+        .map(|r| Ok((id_at(r, 0, "SKU")?, opt_id_at(r, 1, "warehouse")?, id_at(r, 2, "order")?)))
+        .collect()
 }
 
 /// A backordered quantity waiting for stock: its allocation row, order and line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Backorder {
     pub allocation_id: String,
-    pub order_id: String,
-    pub merchant_id: String,
+    pub order_id: OrderId,
+    pub merchant_id: TenantId,
     pub line_no: u32,
     pub quantity: i64,
 }
@@ -123,9 +137,9 @@ pub struct Backorder {
 pub async fn lock_backordered_orders_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    sku_id: &str,
+    sku_id: SkuId,
     limit: u32,
-) -> StoreResult<Vec<String>> {
+) -> StoreResult<Vec<OrderId>> {
     let sql = format!(
         "SELECT o.id FROM orders o WHERE o.tenant_id = $1 AND o.status IN ('approved', 'confirmed') \
          AND EXISTS (SELECT 1 FROM order_allocations a WHERE a.order_id = o.id AND a.sku_id = $2 AND a.warehouse_id IS NULL) \
@@ -134,18 +148,18 @@ pub async fn lock_backordered_orders_in_tx(
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())
-        .bind(sku_id)
+        .bind(sku_id.to_string())
         .bind(i64::from(limit))
         .fetch_all(conn)
         .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    rows.iter().map(|r| id_at(r, 0, "order")).collect()
 }
 
 /// Backorders of a SKU on approved or confirmed orders, oldest order first.
 pub async fn backorders_for_sku(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    sku_id: &str,
+    sku_id: SkuId,
     limit: u32,
 ) -> StoreResult<Vec<Backorder>> {
     let rows = sqlx::query(
@@ -155,7 +169,7 @@ pub async fn backorders_for_sku(
          ORDER BY o.id, a.line_no LIMIT $3",
     )
     .bind(tenant_id.to_string())
-    .bind(sku_id)
+    .bind(sku_id.to_string())
     .bind(i64::from(limit))
     .fetch_all(conn)
     .await?;
@@ -163,8 +177,8 @@ pub async fn backorders_for_sku(
         .map(|r| {
             Ok(Backorder {
                 allocation_id: r.try_get(0)?,
-                order_id: r.try_get(1)?,
-                merchant_id: r.try_get(2)?,
+                order_id: id_at(r, 1, "order")?,
+                merchant_id: id_at(r, 2, "merchant")?,
                 line_no: r.try_get::<i64, _>(3)? as u32,
                 quantity: r.try_get(4)?,
             })
@@ -197,13 +211,13 @@ pub async fn reduce_backorder_in_tx(
 pub async fn backordered_units(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    order_id: &str,
+    order_id: OrderId,
 ) -> StoreResult<i64> {
     let n: i64 = sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM order_allocations WHERE tenant_id = $1 AND order_id = $2 AND warehouse_id IS NULL",
     )
     .bind(tenant_id.to_string())
-    .bind(order_id)
+    .bind(order_id.to_string())
     .fetch_one(conn)
     .await?;
     Ok(n)

@@ -1,18 +1,18 @@
 //! Order lines.
 
 use sqlx::{AnyConnection, Row};
-use tradeport_domain::kernel::{Currency, TenantId};
+use tradeport_domain::kernel::{Currency, OrderId, TenantId};
 use tradeport_domain::orders::ValidatedLine;
 
 use crate::StoreResult;
 use crate::sql::Sql;
-use crate::values::money;
+use crate::values::{id_at, money};
 
 /// Inserts the lines of an order.
 pub async fn insert_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    order_id: &str,
+    order_id: OrderId,
     ids: &[String],
     lines: &[ValidatedLine],
 ) -> StoreResult<()> {
@@ -21,10 +21,15 @@ pub async fn insert_in_tx(
     );
     for (n, (id, l)) in ids.iter().zip(lines).enumerate() {
         sql.push(if n == 0 { "(" } else { ", (" });
-        sql.bind(id.as_str()).push(", ").bind(tenant_id.to_string()).push(", ").bind(order_id).push(", ");
+        sql.bind(id.as_str())
+            .push(", ")
+            .bind(tenant_id.to_string())
+            .push(", ")
+            .bind(order_id.to_string())
+            .push(", ");
         sql.bind(i64::from(l.line_no))
             .push(", ")
-            .bind(l.sku_id.as_str())
+            .bind(l.sku_id.to_string())
             .push(", ")
             .bind(l.sku.as_str())
             .push(", ");
@@ -45,7 +50,7 @@ pub async fn insert_in_tx(
 pub async fn list(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    order_id: &str,
+    order_id: OrderId,
     currency: Currency,
 ) -> StoreResult<Vec<ValidatedLine>> {
     let rows = sqlx::query(
@@ -53,14 +58,14 @@ pub async fn list(
          WHERE tenant_id = $1 AND order_id = $2 ORDER BY line_no",
     )
     .bind(tenant_id.to_string())
-    .bind(order_id)
+    .bind(order_id.to_string())
     .fetch_all(conn)
     .await?;
     rows.iter()
         .map(|r| {
             Ok(ValidatedLine {
                 line_no: r.try_get::<i64, _>(0)? as u32,
-                sku_id: r.try_get(1)?,
+                sku_id: id_at(r, 1, "SKU")?,
                 sku: r.try_get(2)?,
                 name: r.try_get(3)?,
                 variant: r.try_get(4)?,

@@ -3,18 +3,18 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use tradeport_domain::inventory::AllocationState;
-use tradeport_domain::kernel::{Currency, Millis, Money, TenantId};
+use tradeport_domain::kernel::{Currency, Millis, Money, OrderId, TenantId};
 use tradeport_domain::orders::OrderStatus;
 
 use crate::access::parse_tenant_id;
 use crate::sql::Sql;
-use crate::values::{money, parse_currency};
+use crate::values::{id_at, money, parse_currency};
 use crate::{StoreError, StoreResult};
 
 /// A stored order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrderRow {
-    pub id: String,
+    pub id: OrderId,
     pub merchant_id: TenantId,
     pub channel: String,
     pub channel_order_id: String,
@@ -65,7 +65,7 @@ fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
     let currency = parse_currency(&r.try_get::<String, _>(14)?)?;
     let amount = |n: usize| -> StoreResult<Money> { money(r.try_get(n)?, currency) };
     Ok(OrderRow {
-        id: r.try_get(0)?,
+        id: id_at(r, 0, "order")?,
         merchant_id: parse_tenant_id(&r.try_get::<String, _>(1)?)?,
         channel: r.try_get(2)?,
         channel_order_id: r.try_get(3)?,
@@ -114,7 +114,7 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &Ord
          VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
          $24, $25, $26, $27, $28, $29, $30, $30) ON CONFLICT (merchant_id, channel, channel_order_id) DO NOTHING",
     )
-    .bind(&o.id)
+    .bind(o.id.to_string())
     .bind(tenant_id.to_string())
     .bind(o.merchant_id.to_string())
     .bind(&o.channel)
@@ -154,7 +154,7 @@ pub async fn get(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     merchant_id: Option<TenantId>,
-    id: &str,
+    id: OrderId,
 ) -> StoreResult<Option<OrderRow>> {
     select_one(conn, tenant_id, merchant_id, id, "").await
 }
@@ -165,7 +165,7 @@ pub async fn lock_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     merchant_id: Option<TenantId>,
-    id: &str,
+    id: OrderId,
 ) -> StoreResult<Option<OrderRow>> {
     let lock = crate::row_lock(conn);
     select_one(conn, tenant_id, merchant_id, id, lock).await
@@ -175,7 +175,7 @@ async fn select_one(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     merchant_id: Option<TenantId>,
-    id: &str,
+    id: OrderId,
     lock: &str,
 ) -> StoreResult<Option<OrderRow>> {
     let sql = format!(
@@ -183,7 +183,7 @@ async fn select_one(
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())
-        .bind(id)
+        .bind(id.to_string())
         .bind(crate::merchant_filter(merchant_id))
         .fetch_optional(conn)
         .await?;
@@ -225,7 +225,13 @@ pub struct OrderFilter {
 }
 
 /// The SQL of [`list`].
-fn list_query(search: SearchPath, tenant_id: TenantId, f: &OrderFilter, before_id: &str, limit: u32) -> Sql {
+fn list_query(
+    search: SearchPath,
+    tenant_id: TenantId,
+    f: &OrderFilter,
+    before_id: Option<OrderId>,
+    limit: u32,
+) -> Sql {
     let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM orders WHERE tenant_id = "));
     sql.bind(tenant_id.to_string());
     if let Some(m) = f.merchant_id {
@@ -257,7 +263,7 @@ fn list_query(search: SearchPath, tenant_id: TenantId, f: &OrderFilter, before_i
             sql.push(" AND search_text LIKE ").bind(like).push(" ESCAPE '\\'");
         }
     }
-    if !before_id.is_empty() {
+    if let Some(before_id) = before_id {
         sql.push(" AND id < ").bind(before_id.to_string());
     }
     sql.push(" ORDER BY id DESC LIMIT ").bind(i64::from(limit));
@@ -321,12 +327,12 @@ async fn search_path(conn: &mut AnyConnection, f: &OrderFilter) -> StoreResult<S
     Ok(if matches < TRIGRAM_MATCHES_MAX { SearchPath::Trigrams } else { SearchPath::Walk })
 }
 
-/// Orders newest first, before the id `before_id` (empty: from the newest).
+/// Orders newest first, before the id `before_id` (`None`: from the newest).
 pub async fn list(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     f: &OrderFilter,
-    before_id: &str,
+    before_id: Option<OrderId>,
     limit: u32,
 ) -> StoreResult<Vec<OrderRow>> {
     let search = search_path(conn, f).await?;
@@ -343,7 +349,7 @@ pub async fn explain_list(
 ) -> StoreResult<Vec<String>> {
     let postgres = crate::is_postgres(conn);
     let search = search_path(conn, f).await?;
-    let mut sql = list_query(search, tenant_id, f, "", 50);
+    let mut sql = list_query(search, tenant_id, f, None, 50);
     sql.prefix(if postgres { "EXPLAIN " } else { "EXPLAIN QUERY PLAN " });
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter()
@@ -357,7 +363,7 @@ pub async fn explain_list(
 pub async fn set_status_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    id: &str,
+    id: OrderId,
     from: OrderStatus,
     to: OrderStatus,
     allocation: AllocationState,
@@ -377,7 +383,7 @@ pub async fn set_status_in_tx(
     .bind(order_no)
     .bind(now.0)
     .bind(tenant_id.to_string())
-    .bind(id)
+    .bind(id.to_string())
     .bind(from.as_str())
     .execute(conn)
     .await?;
@@ -388,7 +394,7 @@ pub async fn set_status_in_tx(
 pub async fn update_address_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    id: &str,
+    id: OrderId,
     address_json: &str,
     country: &str,
     now: Millis,
@@ -398,7 +404,7 @@ pub async fn update_address_in_tx(
         .bind(country)
         .bind(now.0)
         .bind(tenant_id.to_string())
-        .bind(id)
+        .bind(id.to_string())
         .execute(conn)
         .await?;
     Ok(())
@@ -408,7 +414,7 @@ pub async fn update_address_in_tx(
 pub async fn update_service_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    id: &str,
+    id: OrderId,
     service: &str,
     second_review_due: bool,
     now: Millis,
@@ -418,7 +424,7 @@ pub async fn update_service_in_tx(
         .bind(i64::from(second_review_due))
         .bind(now.0)
         .bind(tenant_id.to_string())
-        .bind(id)
+        .bind(id.to_string())
         .execute(conn)
         .await?;
     Ok(())
@@ -442,7 +448,7 @@ pub async fn count_by_status(
 pub async fn set_allocation_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    id: &str,
+    id: OrderId,
     allocation: AllocationState,
     now: Millis,
 ) -> StoreResult<()> {
@@ -450,7 +456,7 @@ pub async fn set_allocation_in_tx(
         .bind(allocation.as_str())
         .bind(now.0)
         .bind(tenant_id.to_string())
-        .bind(id)
+        .bind(id.to_string())
         .execute(conn)
         .await?;
     Ok(())

@@ -7,11 +7,11 @@ use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tradeport_app::App;
 use tradeport_app::inventory::{WarehouseView, list_warehouses};
 use tradeport_app::orders::{self, ConfirmationDocument, OrderQuery, OrderView, ReviewAction};
+use tradeport_app::{App, AppResult, parse_id};
 use tradeport_domain::access::Permission;
-use tradeport_domain::kernel::{Currency, Millis};
+use tradeport_domain::kernel::{Currency, Millis, OrderId};
 use tradeport_domain::orders::OrderStatus;
 
 use super::shell::Shell;
@@ -224,7 +224,7 @@ impl OrderDetailPage {
 async fn detail_page(
     app: &App,
     user: &SignedIn,
-    id: &str,
+    id: OrderId,
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
@@ -270,7 +270,10 @@ async fn detail_page(
 
 /// GET /orders/{id}
 pub async fn detail(State(app): State<App>, user: SignedIn, Path(id): Path<String>) -> Response {
-    detail_page(&app, &user, &id, StatusCode::OK, None).await
+    match order_id(&id) {
+        Ok(id) => detail_page(&app, &user, id, StatusCode::OK, None).await,
+        Err(e) => refused(&user, &e),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -298,13 +301,22 @@ pub async fn act(
     };
     let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
     let warehouse = Some(f.warehouse_id.as_str()).filter(|w| !w.is_empty());
-    match orders::review_order(&app, &user.session.principal, &id, action, reason, warehouse).await {
-        Ok(_) => Redirect::to(&safe_back(&f.back, &id)).into_response(),
-        Err(e) => detail_page(&app, &user, &id, super::status_of(&e), Some(explain(&e))).await,
+    let order = match order_id(&id) {
+        Ok(order) => order,
+        Err(e) => return refused(&user, &e),
+    };
+    match orders::review_order(&app, &user.session.principal, order, action, reason, warehouse).await {
+        Ok(_) => Redirect::to(&safe_back(&f.back, order)).into_response(),
+        Err(e) => detail_page(&app, &user, order, super::status_of(&e), Some(explain(&e))).await,
     }
 }
 
-fn safe_back(back: &str, id: &str) -> String {
+/// The order id of a page's path.
+fn order_id(raw: &str) -> AppResult<OrderId> {
+    parse_id(raw, "order")
+}
+
+fn safe_back(back: &str, id: OrderId) -> String {
     if back.starts_with("/orders") && !back.contains("//") {
         back.to_string()
     } else {
@@ -351,7 +363,11 @@ struct ConfirmationPage {
 
 /// GET /orders/{id}/confirmation
 pub async fn confirmation(State(app): State<App>, user: SignedIn, Path(id): Path<String>) -> Response {
-    match orders::confirmation_document(&app, &user.session.principal, &id).await {
+    let document = match order_id(&id) {
+        Ok(id) => orders::confirmation_document(&app, &user.session.principal, id).await,
+        Err(e) => Err(e),
+    };
+    match document {
         Ok(d) => {
             let confirmed = format_millis(Some(Millis(d.confirmed_at)), user.t);
             let dispatch = format_millis(Some(Millis(d.estimated_dispatch_at)), user.t);
@@ -363,7 +379,11 @@ pub async fn confirmation(State(app): State<App>, user: SignedIn, Path(id): Path
 
 /// GET /orders/{id}/confirmation.pdf
 pub async fn confirmation_pdf(State(app): State<App>, user: SignedIn, Path(id): Path<String>) -> Response {
-    match orders::confirmation_document(&app, &user.session.principal, &id).await {
+    let document = match order_id(&id) {
+        Ok(id) => orders::confirmation_document(&app, &user.session.principal, id).await,
+        Err(e) => Err(e),
+    };
+    match document {
         Ok(d) => ([(header::CONTENT_TYPE, "application/pdf")], d.to_pdf()).into_response(),
         Err(e) => refused(&user, &e),
     }

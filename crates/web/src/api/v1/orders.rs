@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use tradeport_app::orders::{
     self, AddressChange, BulkResult, OrderQuery, OrderSummary, OrderView, ReviewAction, ServiceChange,
 };
-use tradeport_app::{App, Page};
+use tradeport_app::{App, Page, parse_id};
 use tradeport_domain::orders::OrderInput;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -119,7 +119,7 @@ async fn get_order(
     Auth(p): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OrderView>> {
-    Ok(Json(orders::get_order(&app, &p, &id).await?))
+    Ok(Json(orders::get_order(&app, &p, parse_id(&id, "order")?).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/orders/{id}/{action}", tag = "orders",
@@ -142,8 +142,15 @@ async fn act_on_order(
         )
     })?;
     Ok(Json(
-        orders::review_order(&app, &p, &id, action, body.reason.as_deref(), body.warehouse_id.as_deref())
-            .await?,
+        orders::review_order(
+            &app,
+            &p,
+            parse_id(&id, "order")?,
+            action,
+            body.reason.as_deref(),
+            body.warehouse_id.as_deref(),
+        )
+        .await?,
     ))
 }
 
@@ -156,7 +163,7 @@ async fn change_address(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AddressChange>,
 ) -> ApiResult<Json<OrderView>> {
-    Ok(Json(orders::change_shipping_address(&app, &p, &id, &body).await?))
+    Ok(Json(orders::change_shipping_address(&app, &p, parse_id(&id, "order")?, &body).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/orders/{id}/service-level", tag = "orders", params(("id" = String, Path)), request_body = ServiceChange,
@@ -167,7 +174,7 @@ async fn change_service(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ServiceChange>,
 ) -> ApiResult<Json<OrderView>> {
-    Ok(Json(orders::change_service_level(&app, &p, &id, &body).await?))
+    Ok(Json(orders::change_service_level(&app, &p, parse_id(&id, "order")?, &body).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}/confirmation", tag = "orders", params(("id" = String, Path)),
@@ -178,7 +185,7 @@ async fn confirmation(
     Auth(p): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<orders::ConfirmationDocument>> {
-    Ok(Json(orders::confirmation_document(&app, &p, &id).await?))
+    Ok(Json(orders::confirmation_document(&app, &p, parse_id(&id, "order")?).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}/confirmation.pdf", tag = "orders", params(("id" = String, Path)),
@@ -188,6 +195,6 @@ async fn confirmation_pdf(
     Auth(p): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let doc = orders::confirmation_document(&app, &p, &id).await?;
+    let doc = orders::confirmation_document(&app, &p, parse_id(&id, "order")?).await?;
     Ok(([(header::CONTENT_TYPE, "application/pdf")], doc.to_pdf()).into_response())
 }
