@@ -1,7 +1,21 @@
-//! A small PDF writer for text documents (order confirmations, later outbound notes): A4 pages
-//! of Helvetica text, one line per entry, split over pages as needed. Characters outside
-//! Latin-1 print as '?' (the standard Helvetica font has no CJK glyphs; embedding a CJK font is
-//! for the label and document work of a later release).
+//! PDF documents of text lines (order confirmations now; packing lists and customs forms as they
+//! land): A4 pages, one line per entry, split over pages as needed.
+//!
+//! Text is shaped with rustybuzz and drawn with krilla, which embeds only the glyphs a document
+//! uses (subsetted fonts) with a ToUnicode map, so the text can be searched and copied. Each
+//! character takes the first embedded Noto font that has it (`fonts/README.md`): Latin, Greek
+//! and Cyrillic; Arabic and Hebrew, shaped and set right to left; Thai; Chinese, Japanese and
+//! Korean. The fonts are compiled in: a document looks the same on every machine.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use krilla::Document;
+use krilla::geom::Point;
+use krilla::metadata::Metadata;
+use krilla::page::PageSettings;
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+use rustybuzz::{Direction, UnicodeBuffer};
 
 /// A line of the document: text and its size in points (bold when `heading`).
 #[derive(Clone, Debug)]
@@ -20,113 +34,227 @@ impl PdfLine {
     }
 }
 
-fn escape(text: &str) -> Vec<u8> {
-    let mut out = Vec::new();
+/// Why a document could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("the PDF could not be written: {0}")]
+pub struct PdfError(String);
+
+/// One embedded font: what krilla embeds and what rustybuzz shapes with.
+struct Face {
+    font: Font,
+    shaper: rustybuzz::Face<'static>,
+    right_to_left: bool,
+}
+
+impl Face {
+    fn load(bytes: &'static [u8], right_to_left: bool) -> Self {
+        // The files are compiled in and checked by the tests below: failing here is a build defect.
+        let font =
+            Font::new(bytes.into(), 0).unwrap_or_else(|| unreachable!("an embedded font does not load"));
+        let shaper = rustybuzz::Face::from_slice(bytes, 0)
+            .unwrap_or_else(|| unreachable!("an embedded font does not parse"));
+        Self { font, shaper, right_to_left }
+    }
+
+    fn has(&self, c: char) -> bool {
+        self.shaper.glyph_index(c).is_some()
+    }
+}
+
+const NOTO_SANS: &[u8] = include_bytes!("../fonts/NotoSans-Regular.ttf");
+const NOTO_SANS_BOLD: &[u8] = include_bytes!("../fonts/NotoSans-Bold.ttf");
+const NOTO_ARABIC: &[u8] = include_bytes!("../fonts/NotoSansArabic-Regular.ttf");
+const NOTO_HEBREW: &[u8] = include_bytes!("../fonts/NotoSansHebrew-Regular.ttf");
+const NOTO_THAI: &[u8] = include_bytes!("../fonts/NotoSansThai-Regular.ttf");
+const NOTO_CJK: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-Regular-subset.otf");
+
+/// The fallback chains: the first font that has a character draws it.
+struct Fonts {
+    regular: Vec<Face>,
+    bold: Vec<Face>,
+}
+
+static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
+    let others = || {
+        [(NOTO_ARABIC, true), (NOTO_HEBREW, true), (NOTO_THAI, false), (NOTO_CJK, false)]
+            .into_iter()
+            .map(|(bytes, rtl)| Face::load(bytes, rtl))
+    };
+    Fonts {
+        regular: std::iter::once(Face::load(NOTO_SANS, false)).chain(others()).collect(),
+        bold: std::iter::once(Face::load(NOTO_SANS_BOLD, false)).chain(others()).collect(),
+    }
+});
+
+/// A stretch of a line drawn with one font in one direction.
+struct Run<'a> {
+    face: &'a Face,
+    text: String,
+}
+
+/// Splits a line where the font changes. Spaces, digits and punctuation stay with the run they
+/// are in when its font has them, so a right-to-left phrase keeps its spaces.
+fn runs<'a>(text: &str, chain: &'a [Face]) -> Vec<Run<'a>> {
+    let mut out: Vec<Run<'a>> = Vec::new();
     for c in text.chars() {
-        let b = if (c as u32) < 256 { c as u32 as u8 } else { b'?' };
-        match b {
-            b'(' | b')' | b'\\' => {
-                out.push(b'\\');
-                out.push(b);
-            }
-            b'\n' | b'\r' => out.push(b' '),
-            _ => out.push(b),
+        let c = if c.is_control() { ' ' } else { c };
+        let current = out.last().map(|r| r.face);
+        let keep = current.filter(|f| !c.is_alphabetic() && f.has(c));
+        let face = keep.or_else(|| chain.iter().find(|f| f.has(c))).unwrap_or(&chain[0]);
+        match out.last_mut() {
+            Some(run) if std::ptr::eq(run.face, face) => run.text.push(c),
+            _ => out.push(Run { face, text: c.to_string() }),
         }
     }
     out
 }
 
-/// Renders the lines as a PDF document.
-pub fn render_pdf(title: &str, lines: &[PdfLine]) -> Vec<u8> {
-    const TOP: i64 = 800;
-    const BOTTOM: i64 = 50;
-    let mut pages: Vec<Vec<u8>> = vec![Vec::new()];
-    let mut y = TOP;
-    for line in lines {
-        let step = i64::from(line.size) + 6;
-        if y - step < BOTTOM {
-            pages.push(Vec::new());
-            y = TOP;
-        }
-        y -= step;
-        let font = if line.heading { "F2" } else { "F1" };
-        let page = pages.last_mut().expect("there is always a page");
-        page.extend_from_slice(format!("BT /{font} {} Tf 50 {y} Td (", line.size).as_bytes());
-        page.extend_from_slice(&escape(&line.text));
-        page.extend_from_slice(b") Tj ET\n");
-    }
-    // Objects: 1 catalog, 2 pages, 3 font, 4 bold font, 5 info, then per page: page, content.
-    let mut objects: Vec<Vec<u8>> = Vec::new();
-    let kids: Vec<String> = (0..pages.len()).map(|i| format!("{} 0 R", 6 + i * 2)).collect();
-    objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
-    objects
-        .push(format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), pages.len()).into_bytes());
-    objects
-        .push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec());
-    objects.push(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>".to_vec(),
-    );
-    let mut info = b"<< /Producer (Tradeport) /Title (".to_vec();
-    info.extend_from_slice(&escape(title));
-    info.extend_from_slice(b") >>");
-    objects.push(info);
-    for (i, content) in pages.iter().enumerate() {
-        let content_id = 7 + i * 2;
-        objects.push(
-            format!(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {content_id} 0 R >>"
+/// Shapes a run: its glyphs in drawing order (advances in em) and its width in em.
+fn shape(run: &Run<'_>) -> (Vec<KrillaGlyph>, f32) {
+    let mut buffer = UnicodeBuffer::new();
+    buffer.push_str(&run.text);
+    buffer.guess_segment_properties();
+    buffer.set_direction(if run.face.right_to_left {
+        Direction::RightToLeft
+    } else {
+        Direction::LeftToRight
+    });
+    let output = rustybuzz::shape(&run.face.shaper, &[], buffer);
+    let em = run.face.shaper.units_per_em() as f32;
+    // A glyph's text is its cluster: from its start to the next cluster's start.
+    let mut starts: Vec<usize> = output.glyph_infos().iter().map(|i| i.cluster as usize).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let cluster = |start: usize| -> Range<usize> {
+        let end = starts.iter().copied().find(|s| *s > start).unwrap_or(run.text.len());
+        start..end
+    };
+    let mut width = 0.0;
+    let glyphs = output
+        .glyph_infos()
+        .iter()
+        .zip(output.glyph_positions())
+        .map(|(info, pos)| {
+            width += pos.x_advance as f32 / em;
+            KrillaGlyph::new(
+                GlyphId::new(info.glyph_id),
+                pos.x_advance as f32 / em,
+                pos.x_offset as f32 / em,
+                pos.y_offset as f32 / em,
+                pos.y_advance as f32 / em,
+                cluster(info.cluster as usize),
+                None,
             )
-            .into_bytes(),
-        );
-        let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
-        stream.extend_from_slice(content);
-        stream.extend_from_slice(b"endstream");
-        objects.push(stream);
+        })
+        .collect();
+    (glyphs, width)
+}
+
+/// Renders the lines as a PDF document.
+pub fn render_pdf(title: &str, lines: &[PdfLine]) -> Result<Vec<u8>, PdfError> {
+    const WIDTH: f32 = 595.0;
+    const HEIGHT: f32 = 842.0;
+    const MARGIN: f32 = 50.0;
+    let fonts = &*FONTS;
+    let settings = || PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| PdfError("bad page size".into()));
+    let mut document = Document::new();
+    document.set_metadata(Metadata::new().title(title.to_string()).producer("Tradeport".to_string()));
+    let mut pages: Vec<Vec<&PdfLine>> = vec![Vec::new()];
+    let mut y = MARGIN;
+    for line in lines {
+        let step = line.size as f32 + 6.0;
+        if y + step > HEIGHT - MARGIN {
+            pages.push(Vec::new());
+            y = MARGIN;
+        }
+        y += step;
+        pages.last_mut().unwrap_or_else(|| unreachable!("there is always a page")).push(line);
     }
-    let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (n, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", n + 1).as_bytes());
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
+    for page_lines in pages {
+        let mut page = document.start_page_with(settings()?);
+        let mut surface = page.surface();
+        let mut y = MARGIN;
+        for line in page_lines {
+            y += line.size as f32 + 6.0;
+            let size = line.size as f32;
+            let chain = if line.heading { &fonts.bold } else { &fonts.regular };
+            let mut runs = runs(&line.text, chain);
+            // A line that starts in a right-to-left script reads right to left: its runs too.
+            if runs
+                .iter()
+                .find(|r| r.text.chars().any(char::is_alphabetic))
+                .is_some_and(|r| r.face.right_to_left)
+            {
+                runs.reverse();
+            }
+            let mut x = MARGIN;
+            for run in &runs {
+                let (glyphs, width) = shape(run);
+                surface.draw_glyphs(
+                    Point::from_xy(x, y),
+                    &glyphs,
+                    run.face.font.clone(),
+                    &run.text,
+                    size,
+                    false,
+                );
+                x += width * size;
+            }
+        }
+        surface.finish();
+        page.finish();
     }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+    document.finish().map_err(|e| PdfError(format!("{e:?}")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn text_of(pdf: &[u8]) -> String {
+        let doc = lopdf::Document::load_mem(pdf).expect("a PDF a reader can open");
+        let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+        doc.extract_text(&pages).expect("text that can be extracted")
+    }
+
     #[test]
-    fn the_document_is_a_pdf_with_a_correct_cross_reference_table() {
-        let lines: Vec<PdfLine> =
-            (0..120).map(|i| PdfLine::text(format!("line {i} (with parens) \\ and é"))).collect();
-        let pdf = render_pdf("Order 20260325000001", &lines);
-        let find = |needle: &[u8]| pdf.windows(needle.len()).position(|w| w == needle);
-        assert!(pdf.starts_with(b"%PDF-1.4") && pdf.ends_with(b"%%EOF\n"));
-        assert!(find(b"/Count 3").is_some(), "120 lines need three pages");
-        let tail = String::from_utf8_lossy(&pdf[pdf.len() - 40..]).to_string();
-        let startxref: usize =
-            tail.rsplit("startxref\n").next().unwrap().lines().next().unwrap().parse().unwrap();
-        assert_eq!(&pdf[startxref..startxref + 4], b"xref", "startxref points at the table");
-        let first = find(b"1 0 obj").unwrap();
-        assert!(
-            find(format!("{first:010} 00000 n").as_bytes()).is_some(),
-            "object 1's offset is recorded exactly"
-        );
-        assert!(find(b"\\(with parens\\) \\\\ and \xe9").is_some(), "escaped, in WinAnsi");
+    fn every_script_of_a_name_prints_as_itself() {
+        let names = [
+            "Ada Lovelace, 1 Lovelace Way (EC1Y 8SY) é ß",
+            "Анна Каренина",
+            "王小明 北京市朝阳区",
+            "山田太郎 東京都",
+            "김민준 서울특별시",
+            "สมชาย",
+        ];
+        let lines: Vec<PdfLine> = names.iter().map(|n| PdfLine::text(*n)).collect();
+        let pdf = render_pdf("Names", &lines).unwrap();
+        let text = text_of(&pdf);
+        for name in names {
+            assert!(text.contains(name), "{name} is in the document:\n{text}");
+        }
+        assert!(!text.contains('?'), "nothing printed as '?':\n{text}");
+    }
+
+    #[test]
+    fn right_to_left_scripts_are_shaped_and_kept() {
+        let pdf = render_pdf("Arabic", &[PdfLine::text("محمد علي"), PdfLine::text("דוד כהן")]).unwrap();
+        let text = text_of(&pdf);
+        // Drawn right to left, a reader may give the letters back in either order; all are there.
+        for c in "محمدعليדודכהן".chars() {
+            assert!(text.contains(c), "{c} is in the document:\n{text}");
+        }
+    }
+
+    #[test]
+    fn long_documents_go_on_over_pages_and_only_used_glyphs_are_embedded() {
+        let lines: Vec<PdfLine> = (0..120).map(|i| PdfLine::text(format!("line {i} 王"))).collect();
+        let pdf = render_pdf("Order 20260325000001", &lines).unwrap();
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        assert_eq!(doc.get_pages().len(), 3, "120 lines need three pages");
+        let text = text_of(&pdf);
+        assert!(text.contains("line 119"), "{text}");
+        assert_eq!(text.matches('王').count(), 120, "{text}");
+        assert!(pdf.len() < 200_000, "the fonts are subsetted: {} bytes", pdf.len());
     }
 }

@@ -104,7 +104,7 @@ pub async fn confirmation_document(
 
 impl ConfirmationDocument {
     /// The document as a PDF.
-    pub fn to_pdf(&self) -> Vec<u8> {
+    pub fn to_pdf(&self) -> AppResult<Vec<u8>> {
         let mut lines = vec![
             PdfLine::heading(format!("Order confirmation {}", self.order_no)),
             PdfLine::text(""),
@@ -134,6 +134,6 @@ impl ConfirmationDocument {
             when(self.confirmed_at),
             when(self.estimated_dispatch_at)
         )));
-        render_pdf(&format!("Order {}", self.order_no), &lines)
+        render_pdf(&format!("Order {}", self.order_no), &lines).map_err(|e| AppError::Internal(e.to_string()))
     }
 }

@@ -383,8 +383,8 @@ pub async fn confirmation_pdf(State(app): State<App>, user: SignedIn, Path(id): 
         Ok(id) => orders::confirmation_document(&app, &user.session.principal, id).await,
         Err(e) => Err(e),
     };
-    match document {
-        Ok(d) => ([(header::CONTENT_TYPE, "application/pdf")], d.to_pdf()).into_response(),
+    match document.and_then(|d| d.to_pdf()) {
+        Ok(pdf) => ([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response(),
         Err(e) => refused(&user, &e),
     }
 }

@@ -196,5 +196,5 @@ async fn confirmation_pdf(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let doc = orders::confirmation_document(&app, &p, parse_id(&id, "order")?).await?;
-    Ok(([(header::CONTENT_TYPE, "application/pdf")], doc.to_pdf()).into_response())
+    Ok(([(header::CONTENT_TYPE, "application/pdf")], doc.to_pdf()?).into_response())
 }
