@@ -60,6 +60,25 @@ pub struct ValidatedOrder {
 
 const PAYMENT_STATUSES: [&str; 5] = ["paid", "unpaid", "partially_paid", "authorized", "refunded"];
 
+/// Every code an order can be held with: what the buyer or staff must resolve before it ships
+/// (intake, address, goods and service rules here; stock and staff holds from approval and review).
+pub const HOLD_CODES: [&str; 14] = [
+    "phone_missing",
+    "phone_invalid",
+    "email_invalid",
+    "not_paid",
+    "service_not_paid",
+    "restricted_goods",
+    "line1_required",
+    "city_required",
+    "state_required",
+    "postcode_required",
+    "postcode_invalid",
+    "out_of_stock",
+    "held_by_staff",
+    "second_review_due",
+];
+
 /// Most lines one order may have.
 pub const MAX_LINES: usize = 500;
 /// Most units one line may ask for.

@@ -145,7 +145,7 @@ pub async fn create_user(State(app): State<App>, user: SignedIn, Form(f): Form<C
     };
     match access::create_user(&app, &user.session.principal, &input).await {
         Ok(_) => {
-            users_page(&app, &user, StatusCode::OK, None, Some(user.t.get("users.created").into())).await
+            users_page(&app, &user, StatusCode::OK, None, Some(user.t.get("users.created"))).await
         }
         Err(e) => users_page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
     }
@@ -391,7 +391,7 @@ pub async fn save_settings(State(app): State<App>, user: SignedIn, Form(f): Form
     let shown = TenantSettings { default_locale: f.default_locale.clone(), ..Default::default() };
     match access::update_settings(&app, &user.session.principal, patch).await {
         Ok(saved) => {
-            settings_page(&user, StatusCode::OK, saved, None, Some(user.t.get("settings.saved").into()))
+            settings_page(&user, StatusCode::OK, saved, None, Some(user.t.get("settings.saved")))
         }
         Err(e) => settings_page(&user, status_of(&e), shown, Some(explain(&e)), None),
     }

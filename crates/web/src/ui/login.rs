@@ -89,7 +89,7 @@ pub async fn submit(
     let t = request_language(&headers);
     let cookie_token = cookies::get(&headers, cookies::LOGIN_CSRF).unwrap_or("");
     if !cookies::tokens_match(cookie_token, &form.csrf_token) {
-        return message_page(t, StatusCode::FORBIDDEN, "error.forbidden_title", t.get("login.csrf"));
+        return message_page(t, StatusCode::FORBIDDEN, "error.forbidden_title", &t.get("login.csrf"));
     }
     let next = safe_next(Some(&form.next));
     match tradeport_app::access::sign_in(&app, &form.email, &form.password, &ctx.ip).await {
@@ -105,7 +105,7 @@ pub async fn submit(
             login_page(&ctx, &headers, StatusCode::TOO_MANY_REQUESTS, next, form.email, Some(message))
         }
         Err(AppError::Access(AccessError::BadCredentials)) => {
-            let message = t.get("login.bad_credentials").to_string();
+            let message = t.get("login.bad_credentials");
             login_page(&ctx, &headers, StatusCode::UNAUTHORIZED, next, form.email, Some(message))
         }
         Err(e) => crate::error::ApiError::from(e).into_response(),

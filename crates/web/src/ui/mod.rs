@@ -70,7 +70,7 @@ struct MessagePage<'a> {
 
 /// A plain page with one message and a status.
 pub fn message_page(t: Tr, status: StatusCode, title_key: &str, message: &str) -> Response {
-    let page = MessagePage { t, title: t.get(title_key), message };
+    let page = MessagePage { t, title: &t.get(title_key), message };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, message.to_string()).into_response(),
@@ -80,7 +80,7 @@ pub fn message_page(t: Tr, status: StatusCode, title_key: &str, message: &str) -
 /// The HTML 404 page.
 pub fn not_found_page(req: &Request) -> Response {
     let t = request_language(req.headers());
-    message_page(t, StatusCode::NOT_FOUND, "error.not_found_title", t.get("error.not_found"))
+    message_page(t, StatusCode::NOT_FOUND, "error.not_found_title", &t.get("error.not_found"))
 }
 
 /// A signed-in user with the language they read; pages that need one send others to sign in.
@@ -113,7 +113,7 @@ impl SignedIn {
     pub fn refuse_bad_csrf(&self, submitted: &str) -> Option<Response> {
         let refuse = !cookies::tokens_match(submitted, &self.session.csrf_token);
         refuse.then(|| {
-            message_page(self.t, StatusCode::FORBIDDEN, "error.forbidden_title", self.t.get("error.csrf"))
+            message_page(self.t, StatusCode::FORBIDDEN, "error.forbidden_title", &self.t.get("error.csrf"))
         })
     }
 }
@@ -175,7 +175,7 @@ pub fn refused(user: &SignedIn, e: &tradeport_app::AppError) -> Response {
 pub fn format_millis(m: Option<tradeport_domain::kernel::Millis>, t: Tr) -> String {
     match m.and_then(|m| jiff::Timestamp::from_millisecond(m.0).ok()) {
         Some(ts) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-        None => t.get("keys.never").to_string(),
+        None => t.get("keys.never"),
     }
 }
 
