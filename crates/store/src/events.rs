@@ -1,6 +1,6 @@
 //! The event log: who did what to which object, when and why. Append-only.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 use tradeport_domain::access::Actor;
 use tradeport_domain::kernel::{Millis, TenantId};
 use uuid::Uuid;
@@ -23,7 +23,7 @@ pub struct NewEvent<'a> {
 }
 
 /// A stored event.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EventRow {
     pub id: String,
     pub subject_type: String,
@@ -87,19 +87,5 @@ pub async fn list_for_subject(
     .bind(subject_id)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(EventRow {
-                id: r.try_get(0)?,
-                subject_type: r.try_get(1)?,
-                subject_id: r.try_get(2)?,
-                kind: r.try_get(3)?,
-                actor_kind: r.try_get(4)?,
-                actor_id: r.try_get(5)?,
-                reason: r.try_get(6)?,
-                data: r.try_get(7)?,
-                at: r.try_get(8)?,
-            })
-        })
-        .collect()
+    Ok(rows.iter().map(EventRow::from_row).collect::<Result<_, _>>()?)
 }

@@ -3,10 +3,21 @@
 //! afterwards. A retry with the same key and request gets the stored response instead of running
 //! again; a key whose request died without committing can be claimed again once its lease ends.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use tradeport_domain::kernel::{Millis, TenantId};
 
 use crate::StoreResult;
+
+/// A stored key, read by column name.
+#[derive(sqlx::FromRow)]
+struct KeyRecord {
+    request_hash: String,
+    status_code: Option<i64>,
+    response_body: Option<String>,
+    committed_at: Option<i64>,
+    lease_until: i64,
+    claim_token: String,
+}
 
 /// What a claim found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,7 +69,14 @@ pub async fn claim(conn: &mut AnyConnection, c: &KeyClaim<'_>) -> StoreResult<Cl
     if inserted.rows_affected() == 1 {
         return Ok(Claim::Claimed);
     }
-    let row = sqlx::query(
+    let KeyRecord {
+        request_hash: stored_hash,
+        status_code: status,
+        response_body: body,
+        committed_at: committed,
+        lease_until,
+        claim_token: old_token,
+    } = sqlx::query_as(
         "SELECT request_hash, status_code, response_body, committed_at, lease_until, claim_token \
          FROM idempotency_keys WHERE principal = $1 AND idem_key = $2",
     )
@@ -66,12 +84,6 @@ pub async fn claim(conn: &mut AnyConnection, c: &KeyClaim<'_>) -> StoreResult<Cl
     .bind(c.key)
     .fetch_one(&mut *conn)
     .await?;
-    let stored_hash: String = row.try_get(0)?;
-    let status: Option<i64> = row.try_get(1)?;
-    let body: Option<String> = row.try_get(2)?;
-    let committed: Option<i64> = row.try_get(3)?;
-    let lease_until: i64 = row.try_get(4)?;
-    let old_token: String = row.try_get(5)?;
     if stored_hash != c.request_hash {
         return Ok(Claim::Mismatch);
     }

@@ -1,7 +1,7 @@
 //! API keys: only their SHA-256 is stored.
 
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 use tradeport_domain::access::Role;
 use tradeport_domain::kernel::{ApiKeyId, Millis, TenantId};
 
@@ -38,18 +38,34 @@ pub struct NewApiKeyRow<'a> {
 const COLUMNS: &str =
     "id, tenant_id, merchant_id, name, role, prefix, created_by, created_at, last_used_at, revoked_at";
 
+/// An API key as stored, read by column name.
+#[derive(sqlx::FromRow)]
+struct ApiKeyRecord {
+    id: String,
+    tenant_id: String,
+    merchant_id: Option<String>,
+    name: String,
+    role: String,
+    prefix: String,
+    created_by: Option<String>,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
 fn from_row(r: &AnyRow) -> StoreResult<ApiKeyRow> {
+    let k = ApiKeyRecord::from_row(r)?;
     Ok(ApiKeyRow {
-        id: parse_id(&r.try_get::<String, _>(0)?, "api key id")?,
-        tenant_id: parse_tenant_id(&r.try_get::<String, _>(1)?)?,
-        merchant_id: parse_opt_tenant_id(r.try_get(2)?)?,
-        name: r.try_get(3)?,
-        role: parse_role(&r.try_get::<String, _>(4)?)?,
-        prefix: r.try_get(5)?,
-        created_by: r.try_get(6)?,
-        created_at: Millis(r.try_get(7)?),
-        last_used_at: r.try_get::<Option<i64>, _>(8)?.map(Millis),
-        revoked_at: r.try_get::<Option<i64>, _>(9)?.map(Millis),
+        id: parse_id(&k.id, "api key id")?,
+        tenant_id: parse_tenant_id(&k.tenant_id)?,
+        merchant_id: parse_opt_tenant_id(k.merchant_id)?,
+        name: k.name,
+        role: parse_role(&k.role)?,
+        prefix: k.prefix,
+        created_by: k.created_by,
+        created_at: Millis(k.created_at),
+        last_used_at: k.last_used_at.map(Millis),
+        revoked_at: k.revoked_at.map(Millis),
     })
 }
 

@@ -1,7 +1,7 @@
 //! Tenants: operators and their merchants.
 
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 use tradeport_domain::access::{NewTenant, TenantKind};
 use tradeport_domain::kernel::{Millis, TenantId};
 
@@ -25,17 +25,31 @@ pub struct TenantRow {
 
 const COLUMNS: &str = "id, tenant_id, kind, name, code, timezone, settings, created_at";
 
+/// A tenant as stored, read by column name.
+#[derive(sqlx::FromRow)]
+struct TenantRecord {
+    id: String,
+    tenant_id: String,
+    kind: String,
+    name: String,
+    code: String,
+    timezone: String,
+    settings: String,
+    created_at: i64,
+}
+
 fn from_row(r: &AnyRow) -> StoreResult<TenantRow> {
-    let kind: String = r.try_get(2)?;
+    let t = TenantRecord::from_row(r)?;
     Ok(TenantRow {
-        id: parse_id(&r.try_get::<String, _>(0)?, "tenant id")?,
-        tenant_id: parse_tenant_id(&r.try_get::<String, _>(1)?)?,
-        kind: TenantKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("tenant kind {kind}")))?,
-        name: r.try_get(3)?,
-        code: r.try_get(4)?,
-        timezone: r.try_get(5)?,
-        settings: r.try_get(6)?,
-        created_at: Millis(r.try_get(7)?),
+        id: parse_id(&t.id, "tenant id")?,
+        tenant_id: parse_tenant_id(&t.tenant_id)?,
+        kind: TenantKind::parse(&t.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("tenant kind {}", t.kind)))?,
+        name: t.name,
+        code: t.code,
+        timezone: t.timezone,
+        settings: t.settings,
+        created_at: Millis(t.created_at),
     })
 }
 

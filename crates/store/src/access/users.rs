@@ -1,7 +1,7 @@
 //! Users who sign in to the web UI.
 
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 use tradeport_domain::access::{NewUser, Role};
 use tradeport_domain::kernel::{Millis, TenantId, UserId};
 
@@ -26,18 +26,34 @@ pub struct UserRow {
 const COLUMNS: &str =
     "id, tenant_id, merchant_id, email, display_name, role, password_hash, active, created_at, last_login_at";
 
+/// A user as stored, read by column name.
+#[derive(sqlx::FromRow)]
+struct UserRecord {
+    id: String,
+    tenant_id: String,
+    merchant_id: Option<String>,
+    email: String,
+    display_name: String,
+    role: String,
+    password_hash: String,
+    active: i64,
+    created_at: i64,
+    last_login_at: Option<i64>,
+}
+
 fn from_row(r: &AnyRow) -> StoreResult<UserRow> {
+    let u = UserRecord::from_row(r)?;
     Ok(UserRow {
-        id: parse_id(&r.try_get::<String, _>(0)?, "user id")?,
-        tenant_id: parse_tenant_id(&r.try_get::<String, _>(1)?)?,
-        merchant_id: parse_opt_tenant_id(r.try_get(2)?)?,
-        email: r.try_get(3)?,
-        display_name: r.try_get(4)?,
-        role: parse_role(&r.try_get::<String, _>(5)?)?,
-        password_hash: r.try_get(6)?,
-        active: r.try_get::<i64, _>(7)? != 0,
-        created_at: Millis(r.try_get(8)?),
-        last_login_at: r.try_get::<Option<i64>, _>(9)?.map(Millis),
+        id: parse_id(&u.id, "user id")?,
+        tenant_id: parse_tenant_id(&u.tenant_id)?,
+        merchant_id: parse_opt_tenant_id(u.merchant_id)?,
+        email: u.email,
+        display_name: u.display_name,
+        role: parse_role(&u.role)?,
+        password_hash: u.password_hash,
+        active: u.active != 0,
+        created_at: Millis(u.created_at),
+        last_login_at: u.last_login_at.map(Millis),
     })
 }
 

@@ -1,6 +1,6 @@
 //! The operator's prohibited and restricted goods rules.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 use tradeport_domain::inventory::Trait;
 use tradeport_domain::kernel::{Millis, TenantId};
 use tradeport_domain::orders::{GoodsAction, GoodsRule};
@@ -33,6 +33,18 @@ pub async fn insert_in_tx(
     Ok(())
 }
 
+/// A rule as stored, read by column name.
+#[derive(sqlx::FromRow)]
+struct RuleRecord {
+    code: String,
+    #[sqlx(rename = "trait")]
+    trait_code: Option<String>,
+    hs_prefix: Option<String>,
+    destinations: String,
+    action: String,
+    message: String,
+}
+
 /// The operator's rules by code.
 pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<Vec<GoodsRule>> {
     let rows = sqlx::query("SELECT code, trait, hs_prefix, destinations, action, message FROM goods_rules WHERE tenant_id = $1 ORDER BY code")
@@ -41,16 +53,20 @@ pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<
         .await?;
     rows.iter()
         .map(|r| {
-            let action: String = r.try_get(4)?;
-            let destinations: String = r.try_get(3)?;
+            let g = RuleRecord::from_row(r)?;
             Ok(GoodsRule {
-                code: r.try_get(0)?,
-                trait_: r.try_get::<Option<String>, _>(1)?.as_deref().and_then(Trait::parse),
-                hs_prefix: r.try_get(2)?,
-                destinations: destinations.split(',').filter(|d| !d.is_empty()).map(str::to_string).collect(),
-                action: GoodsAction::parse(&action)
-                    .ok_or_else(|| StoreError::Corrupt(format!("goods action {action}")))?,
-                message: r.try_get(5)?,
+                trait_: g.trait_code.as_deref().and_then(Trait::parse),
+                destinations: g
+                    .destinations
+                    .split(',')
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                action: GoodsAction::parse(&g.action)
+                    .ok_or_else(|| StoreError::Corrupt(format!("goods action {}", g.action)))?,
+                code: g.code,
+                hs_prefix: g.hs_prefix,
+                message: g.message,
             })
         })
         .collect()

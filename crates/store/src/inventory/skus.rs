@@ -1,14 +1,13 @@
 //! The merchants' catalogue.
 
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 use tradeport_domain::inventory::{NewSku, Trait};
 use tradeport_domain::kernel::{Millis, SkuId, TenantId};
 
 use crate::StoreResult;
-use crate::access::parse_tenant_id;
+use crate::access::{parse_id, parse_tenant_id};
 use crate::sql::Sql;
-use crate::values::id_at;
 
 /// A stored SKU.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,23 +31,44 @@ pub struct SkuRow {
 const COLUMNS: &str = "id, merchant_id, sku, name, barcode, weight_g, length_mm, width_mm, height_mm, \
     declared_value_minor, declared_currency, hs_code, origin_country, category, traits, active";
 
+/// A SKU as stored, read by column name.
+#[derive(sqlx::FromRow)]
+struct SkuRecord {
+    id: String,
+    merchant_id: String,
+    sku: String,
+    name: String,
+    barcode: String,
+    weight_g: i64,
+    length_mm: i64,
+    width_mm: i64,
+    height_mm: i64,
+    declared_value_minor: i64,
+    declared_currency: String,
+    hs_code: String,
+    origin_country: String,
+    category: String,
+    traits: String,
+    active: i64,
+}
+
 fn from_row(r: &AnyRow) -> StoreResult<SkuRow> {
-    let traits: String = r.try_get(14)?;
+    let s = SkuRecord::from_row(r)?;
     Ok(SkuRow {
-        id: id_at(r, 0, "SKU")?,
-        merchant_id: parse_tenant_id(&r.try_get::<String, _>(1)?)?,
-        sku: r.try_get(2)?,
-        name: r.try_get(3)?,
-        barcode: r.try_get(4)?,
-        weight_g: r.try_get(5)?,
-        dims_mm: [r.try_get(6)?, r.try_get(7)?, r.try_get(8)?],
-        declared_value_minor: r.try_get(9)?,
-        declared_currency: r.try_get(10)?,
-        hs_code: r.try_get(11)?,
-        origin_country: r.try_get(12)?,
-        category: r.try_get(13)?,
-        traits: traits.split(',').filter_map(Trait::parse).collect(),
-        active: r.try_get::<i64, _>(15)? != 0,
+        id: parse_id(&s.id, "SKU id")?,
+        merchant_id: parse_tenant_id(&s.merchant_id)?,
+        sku: s.sku,
+        name: s.name,
+        barcode: s.barcode,
+        weight_g: s.weight_g,
+        dims_mm: [s.length_mm, s.width_mm, s.height_mm],
+        declared_value_minor: s.declared_value_minor,
+        declared_currency: s.declared_currency,
+        hs_code: s.hs_code,
+        origin_country: s.origin_country,
+        category: s.category,
+        traits: s.traits.split(',').filter_map(Trait::parse).collect(),
+        active: s.active != 0,
     })
 }
 

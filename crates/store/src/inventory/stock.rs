@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow, Row};
+
+use crate::access::parse_id;
 use tradeport_domain::access::Actor;
 use tradeport_domain::inventory::MovementKind;
 use tradeport_domain::kernel::{Millis, OrderId, SkuId, TenantId, WarehouseId};
@@ -216,19 +218,33 @@ pub struct BalanceLine {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BalanceCursor(pub String, pub String, pub String, pub String);
 
-const BALANCE_LINE: &str = "SELECT b.sku_id, s.sku, s.name, s.merchant_id, b.warehouse_id, w.code, b.on_hand, b.reserved \
+const BALANCE_LINE: &str = "SELECT b.sku_id, s.sku, s.name AS sku_name, s.merchant_id, b.warehouse_id, w.code AS warehouse_code, b.on_hand, b.reserved \
      FROM stock_balances b JOIN skus s ON s.id = b.sku_id JOIN warehouses w ON w.id = b.warehouse_id WHERE b.tenant_id = ";
 
+/// A balance line as stored, read by column name.
+#[derive(sqlx::FromRow)]
+struct BalanceLineRecord {
+    sku_id: String,
+    sku: String,
+    sku_name: String,
+    merchant_id: String,
+    warehouse_id: String,
+    warehouse_code: String,
+    on_hand: i64,
+    reserved: i64,
+}
+
 fn balance_line(r: &sqlx::any::AnyRow) -> StoreResult<BalanceLine> {
+    let b = BalanceLineRecord::from_row(r)?;
     Ok(BalanceLine {
-        sku_id: id_at(r, 0, "SKU")?,
-        sku: r.try_get(1)?,
-        sku_name: r.try_get(2)?,
-        merchant_id: id_at(r, 3, "merchant")?,
-        warehouse_id: id_at(r, 4, "warehouse")?,
-        warehouse_code: r.try_get(5)?,
-        on_hand: r.try_get(6)?,
-        reserved: r.try_get(7)?,
+        sku_id: parse_id(&b.sku_id, "SKU id")?,
+        sku: b.sku,
+        sku_name: b.sku_name,
+        merchant_id: parse_id(&b.merchant_id, "merchant id")?,
+        warehouse_id: parse_id(&b.warehouse_id, "warehouse id")?,
+        warehouse_code: b.warehouse_code,
+        on_hand: b.on_hand,
+        reserved: b.reserved,
     })
 }
 

@@ -1,11 +1,11 @@
 //! The operator's warehouses.
 
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 use tradeport_domain::inventory::WarehouseKind;
 use tradeport_domain::kernel::{Millis, TenantId, WarehouseId};
 
-use crate::values::id_at;
+use crate::access::parse_id;
 use crate::{StoreError, StoreResult};
 
 /// A stored warehouse.
@@ -32,17 +32,29 @@ pub struct NewWarehouseRow<'a> {
     pub kind: WarehouseKind,
 }
 
+/// A warehouse as stored, read by column name.
+#[derive(sqlx::FromRow)]
+struct WarehouseRecord {
+    id: String,
+    code: String,
+    name: String,
+    country: String,
+    address: String,
+    timezone: String,
+    kind: String,
+}
+
 fn from_row(r: &AnyRow) -> StoreResult<WarehouseRow> {
-    let kind: String = r.try_get(6)?;
+    let w = WarehouseRecord::from_row(r)?;
     Ok(WarehouseRow {
-        id: id_at(r, 0, "warehouse")?,
-        code: r.try_get(1)?,
-        name: r.try_get(2)?,
-        country: r.try_get(3)?,
-        address: r.try_get(4)?,
-        timezone: r.try_get(5)?,
-        kind: WarehouseKind::parse(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("warehouse kind {kind}")))?,
+        id: parse_id(&w.id, "warehouse id")?,
+        kind: WarehouseKind::parse(&w.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("warehouse kind {}", w.kind)))?,
+        code: w.code,
+        name: w.name,
+        country: w.country,
+        address: w.address,
+        timezone: w.timezone,
     })
 }
 

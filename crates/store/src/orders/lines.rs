@@ -1,12 +1,14 @@
 //! Order lines.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow};
 use tradeport_domain::kernel::{Currency, OrderId, TenantId};
 use tradeport_domain::orders::ValidatedLine;
 
+use crate::StoreError;
 use crate::StoreResult;
+use crate::access::parse_id;
 use crate::sql::Sql;
-use crate::values::{id_at, money};
+use crate::values::money;
 
 /// Inserts the lines of an order.
 pub async fn insert_in_tx(
@@ -46,6 +48,18 @@ pub async fn insert_in_tx(
     Ok(())
 }
 
+/// A line as stored, read by column name.
+#[derive(sqlx::FromRow)]
+struct LineRecord {
+    line_no: i64,
+    sku_id: String,
+    sku: String,
+    name: String,
+    variant: String,
+    quantity: i64,
+    unit_price_minor: i64,
+}
+
 /// The lines of an order by line number; prices are in the order's `currency`.
 pub async fn list(
     conn: &mut AnyConnection,
@@ -63,14 +77,16 @@ pub async fn list(
     .await?;
     rows.iter()
         .map(|r| {
+            let l = LineRecord::from_row(r)?;
             Ok(ValidatedLine {
-                line_no: r.try_get::<i64, _>(0)? as u32,
-                sku_id: id_at(r, 1, "SKU")?,
-                sku: r.try_get(2)?,
-                name: r.try_get(3)?,
-                variant: r.try_get(4)?,
-                quantity: r.try_get(5)?,
-                unit_price: money(r.try_get(6)?, currency)?,
+                line_no: u32::try_from(l.line_no)
+                    .map_err(|_| StoreError::Corrupt(format!("line {}", l.line_no)))?,
+                sku_id: parse_id(&l.sku_id, "SKU id")?,
+                sku: l.sku,
+                name: l.name,
+                variant: l.variant,
+                quantity: l.quantity,
+                unit_price: money(l.unit_price_minor, currency)?,
             })
         })
         .collect()

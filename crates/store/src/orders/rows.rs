@@ -1,14 +1,14 @@
 //! The orders table.
 
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow, Row};
 use tradeport_domain::inventory::AllocationState;
 use tradeport_domain::kernel::{Currency, Millis, Money, OrderId, TenantId};
 use tradeport_domain::orders::OrderStatus;
 
-use crate::access::parse_tenant_id;
+use crate::access::{parse_id, parse_tenant_id};
 use crate::sql::Sql;
-use crate::values::{id_at, money, parse_currency};
+use crate::values::{money, parse_currency};
 use crate::{StoreError, StoreResult};
 
 /// A stored order.
@@ -59,47 +59,83 @@ const COLUMNS: &str = "id, merchant_id, channel, channel_order_id, order_no, sta
     discounts, shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, urgent, remarks, \
     holds, flags, second_review_due, created_at, updated_at, approved_at, confirmed_at";
 
+/// An order as stored, read by column name.
+#[derive(sqlx::FromRow)]
+struct OrderRecord {
+    id: String,
+    merchant_id: String,
+    channel: String,
+    channel_order_id: String,
+    order_no: Option<String>,
+    status: String,
+    allocation: String,
+    buyer_name: String,
+    buyer_phone: String,
+    buyer_phone_e164: Option<String>,
+    buyer_email: String,
+    buyer_language: String,
+    shipping_address: String,
+    ship_country: String,
+    currency: String,
+    subtotal_minor: i64,
+    discount_minor: i64,
+    discounts: String,
+    shipping_fee_minor: i64,
+    total_minor: i64,
+    paid_minor: i64,
+    payment_method: String,
+    payment_status: String,
+    service_level: String,
+    urgent: i64,
+    remarks: String,
+    holds: String,
+    flags: String,
+    second_review_due: i64,
+    created_at: i64,
+    updated_at: i64,
+    approved_at: Option<i64>,
+    confirmed_at: Option<i64>,
+}
+
 fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
-    let status: String = r.try_get(5)?;
-    let allocation: String = r.try_get(6)?;
-    let currency = parse_currency(&r.try_get::<String, _>(14)?)?;
-    let amount = |n: usize| -> StoreResult<Money> { money(r.try_get(n)?, currency) };
+    let o = OrderRecord::from_row(r)?;
+    let currency = parse_currency(&o.currency)?;
     Ok(OrderRow {
-        id: id_at(r, 0, "order")?,
-        merchant_id: parse_tenant_id(&r.try_get::<String, _>(1)?)?,
-        channel: r.try_get(2)?,
-        channel_order_id: r.try_get(3)?,
-        order_no: r.try_get(4)?,
-        status: OrderStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("order status {status}")))?,
-        allocation: AllocationState::parse(&allocation)
-            .ok_or_else(|| StoreError::Corrupt(format!("order allocation {allocation}")))?,
-        buyer_name: r.try_get(7)?,
-        buyer_phone: r.try_get(8)?,
-        buyer_phone_e164: r.try_get(9)?,
-        buyer_email: r.try_get(10)?,
-        buyer_language: r.try_get(11)?,
-        shipping_address: r.try_get(12)?,
-        ship_country: r.try_get(13)?,
+        id: parse_id(&o.id, "order id")?,
+        merchant_id: parse_tenant_id(&o.merchant_id)?,
+        status: OrderStatus::parse(&o.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("order status {}", o.status)))?,
+        allocation: AllocationState::parse(&o.allocation)
+            .ok_or_else(|| StoreError::Corrupt(format!("order allocation {}", o.allocation)))?,
+        channel: o.channel,
+        channel_order_id: o.channel_order_id,
+        order_no: o.order_no,
+        buyer_name: o.buyer_name,
+        buyer_phone: o.buyer_phone,
+        buyer_phone_e164: o.buyer_phone_e164,
+        buyer_email: o.buyer_email,
+        buyer_language: o.buyer_language,
+        shipping_address: o.shipping_address,
+        ship_country: o.ship_country,
         currency,
-        subtotal: amount(15)?,
-        discount: amount(16)?,
-        discounts: r.try_get(17)?,
-        shipping_fee: amount(18)?,
-        total: amount(19)?,
-        paid: amount(20)?,
-        payment_method: r.try_get(21)?,
-        payment_status: r.try_get(22)?,
-        service_level: r.try_get(23)?,
-        urgent: r.try_get::<i64, _>(24)? != 0,
-        remarks: r.try_get(25)?,
-        holds: r.try_get(26)?,
-        flags: r.try_get(27)?,
-        second_review_due: r.try_get::<i64, _>(28)? != 0,
-        created_at: Millis(r.try_get(29)?),
-        updated_at: Millis(r.try_get(30)?),
-        approved_at: r.try_get::<Option<i64>, _>(31)?.map(Millis),
-        confirmed_at: r.try_get::<Option<i64>, _>(32)?.map(Millis),
+        subtotal: money(o.subtotal_minor, currency)?,
+        discount: money(o.discount_minor, currency)?,
+        discounts: o.discounts,
+        shipping_fee: money(o.shipping_fee_minor, currency)?,
+        total: money(o.total_minor, currency)?,
+        paid: money(o.paid_minor, currency)?,
+        payment_method: o.payment_method,
+        payment_status: o.payment_status,
+        service_level: o.service_level,
+        urgent: o.urgent != 0,
+        remarks: o.remarks,
+        holds: o.holds,
+        flags: o.flags,
+        second_review_due: o.second_review_due != 0,
+        created_at: Millis(o.created_at),
+        updated_at: Millis(o.updated_at),
+        approved_at: o.approved_at.map(Millis),
+        confirmed_at: o.confirmed_at.map(Millis),
     })
 }
 

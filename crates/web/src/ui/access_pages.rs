@@ -144,9 +144,7 @@ pub async fn create_user(State(app): State<App>, user: SignedIn, Form(f): Form<C
         password: f.password,
     };
     match access::create_user(&app, &user.session.principal, &input).await {
-        Ok(_) => {
-            users_page(&app, &user, StatusCode::OK, None, Some(user.t.get("users.created"))).await
-        }
+        Ok(_) => users_page(&app, &user, StatusCode::OK, None, Some(user.t.get("users.created"))).await,
         Err(e) => users_page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
     }
 }
@@ -390,9 +388,7 @@ pub async fn save_settings(State(app): State<App>, user: SignedIn, Form(f): Form
     });
     let shown = TenantSettings { default_locale: f.default_locale.clone(), ..Default::default() };
     match access::update_settings(&app, &user.session.principal, patch).await {
-        Ok(saved) => {
-            settings_page(&user, StatusCode::OK, saved, None, Some(user.t.get("settings.saved")))
-        }
+        Ok(saved) => settings_page(&user, StatusCode::OK, saved, None, Some(user.t.get("settings.saved"))),
         Err(e) => settings_page(&user, status_of(&e), shown, Some(explain(&e)), None),
     }
 }

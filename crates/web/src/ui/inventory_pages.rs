@@ -101,9 +101,7 @@ pub async fn adjust(State(app): State<App>, user: SignedIn, Form(f): Form<Adjust
         reason: f.reason,
     };
     match inventory::adjust_stock(&app, &user.session.principal, &a).await {
-        Ok(_) => {
-            page(&app, &user, StatusCode::OK, None, Some(user.t.get("inventory.saved")), None).await
-        }
+        Ok(_) => page(&app, &user, StatusCode::OK, None, Some(user.t.get("inventory.saved")), None).await,
         Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, None).await,
     }
 }
