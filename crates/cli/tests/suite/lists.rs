@@ -3,40 +3,23 @@
 
 use reqwest::StatusCode;
 use tradeport_domain::orders::OrderStatus;
-use tradeport_store::orders::{OrderFilter, explain_list};
-use tradeport_testkit::{DbKind, TestApp, db_tests, lamp_order};
+use tradeport_store::orders::{OrderFilter, explain_count_by_status, explain_list};
+use tradeport_testkit::{DbKind, Seeded, TestApp, db_tests, lamp_order};
 
 use crate::helpers::{get, post};
 
-db_tests!(every_order_list_filter_uses_an_index_without_a_sort, search_matches_wildcards_literally);
+db_tests!(
+    every_order_list_filter_uses_an_index_without_a_sort,
+    search_matches_wildcards_literally,
+    dashboard_counts_come_from_the_rollup_not_a_scan
+);
 
 async fn every_order_list_filter_uses_an_index_without_a_sort(app: TestApp) {
     let s = app.seed("acme").await;
     // Enough orders, spread over merchants, statuses, channels and countries, for the planner's
     // statistics to be those of a real table.
-    let (postgres, n) = (app.kind == DbKind::Postgres, 50_000);
-    let seq = if postgres { format!("generate_series(1, {n}) AS s(n)") } else { "seq".to_string() };
-    let hex = if postgres { "lpad(to_hex(n), 12, '0')" } else { "printf('%012x', n)" };
-    let mut sql = format!(
-        "INSERT INTO orders (id, tenant_id, merchant_id, channel, channel_order_id, status, buyer_name, buyer_phone, \
-         buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, discount_minor, \
-         shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, created_at, updated_at) \
-         SELECT '01900000-0000-7000-8000-' || {hex}, '{op}', CASE n % 2 WHEN 0 THEN '{a}' ELSE '{b}' END, \
-         CASE n % 4 WHEN 0 THEN 'shopify' WHEN 1 THEN 'amazon' WHEN 2 THEN 'ebay' ELSE 'web' END, 'B-' || n, \
-         CASE n % 5 WHEN 0 THEN 'on_hold' WHEN 1 THEN 'pending_review' ELSE 'confirmed' END, 'Buyer ' || n, '1', \
-         'b' || n || '@example.com', 'en', '{{}}', CASE n % 3 WHEN 0 THEN 'GB' WHEN 1 THEN 'US' ELSE 'DE' END, 'GBP', \
-         1, 0, 0, 1, 1, 'card', 'paid', 'standard', n, n FROM {seq}",
-        op = s.operator.id,
-        a = s.merchant_a.id,
-        b = s.merchant_b.id,
-    );
-    if !postgres {
-        sql = format!(
-            "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {n}) {sql}"
-        );
-    }
+    insert_generated_orders(&app, &s, 50_000).await;
     let mut conn = app.app.db().read().await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await.unwrap();
     sqlx::query("ANALYZE").execute(&mut *conn).await.unwrap();
     let merchant = Some(s.merchant_a.id);
     let filters = [
@@ -108,4 +91,83 @@ async fn search_matches_wildcards_literally(app: TestApp) {
             .collect();
         assert_eq!(found, expected, "q={q}");
     }
+}
+
+/// Writes `n` orders straight into the table, spread over both merchants, three statuses, four
+/// channels and three countries.
+async fn insert_generated_orders(app: &TestApp, s: &Seeded, n: u32) {
+    let postgres = app.kind == DbKind::Postgres;
+    let seq = if postgres { format!("generate_series(1, {n}) AS s(n)") } else { "seq".to_string() };
+    let hex = if postgres { "lpad(to_hex(n), 12, '0')" } else { "printf('%012x', n)" };
+    let mut sql = format!(
+        "INSERT INTO orders (id, tenant_id, merchant_id, channel, channel_order_id, status, buyer_name, buyer_phone, \
+         buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, discount_minor, \
+         shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, created_at, updated_at) \
+         SELECT '01900000-0000-7000-8000-' || {hex}, '{op}', CASE n % 2 WHEN 0 THEN '{a}' ELSE '{b}' END, \
+         CASE n % 4 WHEN 0 THEN 'shopify' WHEN 1 THEN 'amazon' WHEN 2 THEN 'ebay' ELSE 'web' END, 'B-' || n, \
+         CASE n % 5 WHEN 0 THEN 'on_hold' WHEN 1 THEN 'pending_review' ELSE 'confirmed' END, 'Buyer ' || n, '1', \
+         'b' || n || '@example.com', 'en', '{{}}', CASE n % 3 WHEN 0 THEN 'GB' WHEN 1 THEN 'US' ELSE 'DE' END, 'GBP', \
+         1, 0, 0, 1, 1, 'card', 'paid', 'standard', n, n FROM {seq}",
+        op = s.operator.id,
+        a = s.merchant_a.id,
+        b = s.merchant_b.id,
+    );
+    if !postgres {
+        sql = format!(
+            "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {n}) {sql}"
+        );
+    }
+    let mut conn = app.app.db().read().await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await.unwrap();
+}
+
+async fn dashboard_counts_come_from_the_rollup_not_a_scan(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 3).await;
+    insert_generated_orders(&app, &s, 5_000).await;
+    // Orders through the API too: the stock runs out after three.
+    for n in 0..5 {
+        post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order(&format!("#c{n}"), 1)).await;
+    }
+    let mut conn = app.app.db().read().await.unwrap();
+    // Status changes and a delete straight in the table are counted as well (the triggers).
+    sqlx::query("UPDATE orders SET status = 'cancelled' WHERE channel_order_id IN ('B-1', 'B-2', 'B-3')")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM orders WHERE channel_order_id = 'B-4'").execute(&mut *conn).await.unwrap();
+    let truth = |merchant: Option<String>| {
+        let sql = "SELECT status, COUNT(*) FROM orders WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) \
+                   GROUP BY status ORDER BY status";
+        sqlx::query_as::<_, (String, i64)>(sql)
+            .bind(s.operator.id.to_string())
+            .bind(merchant.unwrap_or_default())
+    };
+    let expected_all = truth(None).fetch_all(&mut *conn).await.unwrap();
+    let expected_a = truth(Some(s.merchant_a.id.to_string())).fetch_all(&mut *conn).await.unwrap();
+    assert!(expected_all.iter().any(|(st, n)| st == "cancelled" && *n == 3), "{expected_all:?}");
+    let figures = |body: &serde_json::Value| -> Vec<(String, i64)> {
+        let rows = body["orders_by_status"].as_array().unwrap();
+        rows.iter().map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_i64().unwrap())).collect()
+    };
+    for fold in [false, true] {
+        if fold {
+            let folded = tradeport_app::reporting::fold_order_counts(&app.app).await.unwrap();
+            assert!(folded >= 5_000, "every change was folded: {folded}");
+            let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM order_status_changes")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(left, 0);
+        }
+        let (_, all) = get(&app, "/api/v1/dashboard", &s.admin_key).await;
+        assert_eq!(figures(&all), expected_all, "operator, folded: {fold}");
+        let (_, own) = get(&app, "/api/v1/dashboard", &s.merchant_a_key).await;
+        assert_eq!(figures(&own), expected_a, "merchant A, folded: {fold}");
+    }
+    let plan = explain_count_by_status(&mut conn, s.operator.id).await.unwrap().join("\n");
+    assert!(
+        plan.contains("order_status_counts") && !plan.contains("on orders") && !plan.contains("SCAN orders"),
+        "the counts never read the orders table:\n{plan}"
+    );
 }

@@ -388,6 +388,11 @@ pub async fn explain_list(
     let mut sql = list_query(search, tenant_id, f, None, 50);
     sql.prefix(if postgres { "EXPLAIN " } else { "EXPLAIN QUERY PLAN " });
     let rows = sql.query().fetch_all(conn).await?;
+    plan_lines(postgres, &rows)
+}
+
+/// The step lines of an `EXPLAIN` (PostgreSQL) or `EXPLAIN QUERY PLAN` (SQLite) result.
+pub(crate) fn plan_lines(postgres: bool, rows: &[AnyRow]) -> StoreResult<Vec<String>> {
     rows.iter()
         .map(|r| Ok(if postgres { r.try_get::<String, _>(0)? } else { r.try_get::<String, _>(3)? }))
         .collect()
@@ -464,20 +469,6 @@ pub async fn update_service_in_tx(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// Orders per status, for the dashboard.
-pub async fn count_by_status(
-    conn: &mut AnyConnection,
-    tenant_id: TenantId,
-    merchant_id: Option<TenantId>,
-) -> StoreResult<Vec<(String, i64)>> {
-    let rows = sqlx::query("SELECT status, COUNT(*) FROM orders WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) GROUP BY status ORDER BY status")
-        .bind(tenant_id.to_string())
-        .bind(crate::merchant_filter(merchant_id))
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 /// Records where an order's stock stands (`reserved`, `partial`, `backordered`).

@@ -1,0 +1,38 @@
+-- Orders per status for the dashboard without scanning orders (docs/ARCHITECTURE.md, "Counts").
+-- Every insert, status change and delete of an order appends a +1/-1 change (by trigger, so no
+-- use case can forget it and no two transactions update one counter row); a background job folds
+-- the changes into the totals. A count is the total plus the changes not folded yet.
+CREATE TABLE order_status_counts (
+    tenant_id TEXT NOT NULL,
+    merchant_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    orders BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, merchant_id, status)
+);
+CREATE TABLE order_status_changes (
+    id BIGSERIAL PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    merchant_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    delta BIGINT NOT NULL
+);
+CREATE INDEX order_status_changes_scope ON order_status_changes (tenant_id, merchant_id);
+INSERT INTO order_status_counts (tenant_id, merchant_id, status, orders)
+    SELECT tenant_id, merchant_id, status, COUNT(*) FROM orders GROUP BY tenant_id, merchant_id, status;
+CREATE FUNCTION order_status_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO order_status_changes (tenant_id, merchant_id, status, delta) VALUES (OLD.tenant_id, OLD.merchant_id, OLD.status, -1);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        INSERT INTO order_status_changes (tenant_id, merchant_id, status, delta) VALUES (NEW.tenant_id, NEW.merchant_id, NEW.status, 1);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER order_status_counts_insert AFTER INSERT ON orders
+    FOR EACH ROW EXECUTE FUNCTION order_status_counts_track();
+CREATE TRIGGER order_status_counts_delete AFTER DELETE ON orders
+    FOR EACH ROW EXECUTE FUNCTION order_status_counts_track();
+CREATE TRIGGER order_status_counts_update AFTER UPDATE OF status ON orders
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION order_status_counts_track();

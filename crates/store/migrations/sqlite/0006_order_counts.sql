@@ -1,0 +1,31 @@
+-- Orders per status for the dashboard without scanning orders (docs/ARCHITECTURE.md, "Counts").
+-- Every insert, status change and delete of an order appends a +1/-1 change (by trigger, so no
+-- use case can forget it and no two transactions update one counter row); a background job folds
+-- the changes into the totals. A count is the total plus the changes not folded yet.
+CREATE TABLE order_status_counts (
+    tenant_id TEXT NOT NULL,
+    merchant_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    orders BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, merchant_id, status)
+);
+CREATE TABLE order_status_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id TEXT NOT NULL,
+    merchant_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    delta BIGINT NOT NULL
+);
+CREATE INDEX order_status_changes_scope ON order_status_changes (tenant_id, merchant_id);
+INSERT INTO order_status_counts (tenant_id, merchant_id, status, orders)
+    SELECT tenant_id, merchant_id, status, COUNT(*) FROM orders GROUP BY tenant_id, merchant_id, status;
+CREATE TRIGGER order_status_counts_insert AFTER INSERT ON orders BEGIN
+    INSERT INTO order_status_changes (tenant_id, merchant_id, status, delta) VALUES (new.tenant_id, new.merchant_id, new.status, 1);
+END;
+CREATE TRIGGER order_status_counts_update AFTER UPDATE OF status ON orders WHEN old.status <> new.status BEGIN
+    INSERT INTO order_status_changes (tenant_id, merchant_id, status, delta)
+        VALUES (old.tenant_id, old.merchant_id, old.status, -1), (new.tenant_id, new.merchant_id, new.status, 1);
+END;
+CREATE TRIGGER order_status_counts_delete AFTER DELETE ON orders BEGIN
+    INSERT INTO order_status_changes (tenant_id, merchant_id, status, delta) VALUES (old.tenant_id, old.merchant_id, old.status, -1);
+END;
