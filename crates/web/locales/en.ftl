@@ -175,3 +175,10 @@ settings-auto_approve = Approve paid, valid orders below the threshold automatic
 settings-auto_confirm = Confirm automatically approved orders at once
 settings-allocation_policy = When no warehouse has everything
 settings-shortage_policy = When stock is short
+settings-service_levels = Service levels
+settings-service_levels_hint = The least shipping fee a buyer must have paid for each service, in minor units (1999 = 19.99); per currency where it differs. Special services need a second review. Clear a code to remove its level; fill the empty row to add one.
+settings-level_code = Code
+settings-level_fee = Least fee (other currencies)
+settings-level_fees = Least fee per currency
+settings-level_special = Special (second review)
+settings-level_new = new level

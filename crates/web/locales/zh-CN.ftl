@@ -167,6 +167,13 @@ settings-auto_approve = 自动通过已付款、校验无误且低于门槛的�
 settings-auto_confirm = 自动通过的订单立即确认
 settings-allocation_policy = 没有单一仓库能发全部商品时
 settings-shortage_policy = 库存不足时
+settings-service_levels = 物流服务等级
+settings-service_levels_hint = 买家选择各服务时至少应付的运费，以最小货币单位计（1999 = 19.99）；不同币种可分别设置。特殊服务需要二次审核。清空代码即删除该等级；填写空行即新增。
+settings-level_code = 代码
+settings-level_fee = 最低运费（其他币种）
+settings-level_fees = 各币种最低运费
+settings-level_special = 特殊服务（二次审核）
+settings-level_new = 新等级
 
 # Why an order is held (domain hold codes, HOLD_CODES): shown instead of the English message.
 # { $field } is the field concerned, { $message } the English text with the details.

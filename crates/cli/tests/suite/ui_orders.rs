@@ -143,6 +143,41 @@ async fn the_settings_page_changes_the_order_rules(app: TestApp) {
         (Some(50000), Some("hold"))
     );
     assert_eq!(saved["second_review_thresholds"], serde_json::json!({"GBP": 70000, "VND": 30000000}));
+    assert_eq!(saved["service_levels"].as_array().map(Vec::len), Some(5), "no rows sent: levels kept");
+
+    // The service levels: edit one, remove one (code cleared), add one in the empty row.
+    let page = client.get(app.url("/settings")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("name=\"level5_code\" value=\"\""), "an empty row to add a level");
+    let mut levels = form.to_vec();
+    levels.extend([
+        ("level0_code", "standard"),
+        ("level0_fee", "500"),
+        ("level0_fees", "GBP=400, JPY=900"),
+        ("level1_code", ""),
+        ("level1_fee", "1500"),
+        ("level2_code", "special"),
+        ("level2_fee", "3000"),
+        ("level2_special", "1"),
+        ("level3_code", "economy"),
+        ("level3_fee", "0"),
+    ]);
+    let res = client.post(app.url("/settings")).form(&levels).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, saved) = crate::helpers::get(&app, "/api/v1/settings", &s.admin_key).await;
+    let codes: Vec<&str> =
+        saved["service_levels"].as_array().unwrap().iter().map(|l| l["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["standard", "special", "economy"]);
+    assert_eq!(saved["service_levels"][0]["min_shipping_fees"], serde_json::json!({"GBP": 400, "JPY": 900}));
+    assert_eq!(
+        (saved["service_levels"][1]["special"].as_bool(), saved["service_levels"][2]["special"].as_bool()),
+        (Some(true), Some(false))
+    );
+    levels[12] = ("level0_fees", "GBP=cheap");
+    let res = client.post(app.url("/settings")).form(&levels).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("service level &#39;standard&#39;, GBP: use an ISO 4217 code"), "{page}");
+
     let mut bad = form.to_vec();
     bad[5] = ("second_review_threshold_minor", "lots");
     let res = client.post(app.url("/settings")).form(&bad).send().await.unwrap();

@@ -145,7 +145,11 @@ impl TenantSettings {
         for (currency, amount) in &self.second_review_thresholds {
             let field = format!("second_review_thresholds.{currency}");
             if crate::kernel::Currency::parse(currency).is_none_or(|c| c.code() != currency) {
-                errors.add(&field, "unknown_currency", "use ISO 4217 codes in capitals, e.g. USD, EUR, VND");
+                errors.add(
+                    &field,
+                    "unknown_currency",
+                    format!("'{currency}' is not an ISO 4217 code in capitals, e.g. USD, EUR, VND"),
+                );
             } else if *amount < 0 {
                 errors.add(&field, "out_of_range", format!("{field} must be zero or more (minor units)"));
             }
@@ -165,7 +169,14 @@ impl TenantSettings {
                 errors.add(
                     &format!("service_levels[{n}]"),
                     "invalid",
-                    "a service level needs a code and a fee of zero or more",
+                    format!("service level {}: it needs a code and a fee of zero or more", n + 1),
+                );
+            }
+            if self.service_levels[..n].iter().any(|earlier| earlier.code == l.code) {
+                errors.add(
+                    &format!("service_levels[{n}].code"),
+                    "duplicate",
+                    format!("service level '{}' is listed twice; give each level its own code", l.code),
                 );
             }
             for (currency, fee) in &l.min_shipping_fees {
@@ -174,7 +185,10 @@ impl TenantSettings {
                     errors.add(
                         &field,
                         "invalid",
-                        "use an ISO 4217 code in capitals and a fee of zero or more, e.g. GBP: 500",
+                        format!(
+                            "service level '{}', {currency}: use an ISO 4217 code in capitals and a fee of zero or more in minor units, e.g. GBP=500",
+                            l.code
+                        ),
                     );
                 }
             }
@@ -212,6 +226,10 @@ mod tests {
         s.service_levels[2].min_shipping_fees.insert("gbp".into(), -1);
         let fields: Vec<String> = s.validate().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["service_levels[2].min_shipping_fees.gbp"]);
+        let mut twice = TenantSettings::default();
+        twice.service_levels[1].code = twice.service_levels[0].code.clone();
+        let fields: Vec<String> = twice.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["service_levels[1].code"], "one code, one level");
     }
 
     #[test]

@@ -360,6 +360,39 @@ pub struct SettingsForm {
     allocation_policy: String,
     #[serde(default)]
     shortage_policy: String,
+    /// The service-level rows: `level{n}_code`, `_fee`, `_fees` (per currency), `_special`.
+    #[serde(flatten)]
+    levels: std::collections::BTreeMap<String, String>,
+}
+
+/// `GBP=80000, USD=100000` as a map; an unparsable amount becomes -1, which validation refuses
+/// naming the currency.
+fn currency_amounts(text: &str) -> std::collections::BTreeMap<String, i64> {
+    let number = |v: &str| v.trim().parse::<i64>().unwrap_or(-1);
+    text.split(',')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(c, v)| (c.trim().to_string(), number(v)))
+        .collect()
+}
+
+/// The service levels of the form's rows, in order; a row without a code is dropped (so a
+/// level is removed by clearing its code). `None` when the form has no rows at all.
+fn service_levels(rows: &std::collections::BTreeMap<String, String>) -> Option<Vec<serde_json::Value>> {
+    let field = |n: usize, name: &str| rows.get(&format!("level{n}_{name}")).map(|v| v.trim().to_string());
+    field(0, "code")?;
+    let levels = (0..)
+        .map_while(|n| field(n, "code").map(|code| (n, code)))
+        .filter(|(_, code)| !code.is_empty())
+        .map(|(n, code)| {
+            serde_json::json!({
+                "code": code,
+                "min_shipping_fee_minor": field(n, "fee").unwrap_or_default().parse::<i64>().unwrap_or(-1),
+                "min_shipping_fees": currency_amounts(&field(n, "fees").unwrap_or_default()),
+                "special": field(n, "special").as_deref() == Some("1"),
+            })
+        })
+        .collect();
+    Some(levels)
 }
 
 /// POST /settings
@@ -369,23 +402,21 @@ pub async fn save_settings(State(app): State<App>, user: SignedIn, Form(f): Form
     }
     // An unparsable number becomes -1, which validation rejects with a message naming the field.
     let number = |v: &str| v.trim().parse::<i64>().unwrap_or(-1);
-    let patch = serde_json::json!({
+    let mut patch = serde_json::json!({
         "default_locale": f.default_locale,
         "session_hours": number(&f.session_hours),
         "login_max_failures": number(&f.login_max_failures),
         "login_window_minutes": number(&f.login_window_minutes),
         "second_review_threshold_minor": number(&f.second_review_threshold_minor),
-        "second_review_thresholds": f
-            .second_review_thresholds
-            .split(',')
-            .filter_map(|pair| pair.split_once('='))
-            .map(|(c, v)| (c.trim().to_string(), number(v)))
-            .collect::<std::collections::BTreeMap<String, i64>>(),
+        "second_review_thresholds": currency_amounts(&f.second_review_thresholds),
         "auto_approve": f.auto_approve == "1",
         "auto_confirm": f.auto_confirm == "1",
         "allocation_policy": f.allocation_policy,
         "shortage_policy": f.shortage_policy,
     });
+    if let Some(levels) = service_levels(&f.levels) {
+        patch["service_levels"] = serde_json::Value::Array(levels);
+    }
     let shown = TenantSettings { default_locale: f.default_locale.clone(), ..Default::default() };
     match access::update_settings(&app, &user.session.principal, patch).await {
         Ok(saved) => settings_page(&user, StatusCode::OK, saved, None, Some(user.t.get("settings.saved"))),
