@@ -71,7 +71,7 @@ fn order_row(
         total: v.total,
         paid: v.paid,
         payment_method: input.payment_method.trim().to_string(),
-        payment_status: input.payment_status.clone(),
+        payment_status: v.payment_status,
         service_level: input.service_level.clone(),
         urgent: input.urgent,
         remarks: input.remarks.trim().to_string(),

@@ -157,7 +157,7 @@ pub(crate) async fn load_view(
         shipping_fee_minor: o.shipping_fee.minor(),
         paid_minor: o.paid.minor(),
         payment_method: o.payment_method.clone(),
-        payment_status: o.payment_status.clone(),
+        payment_status: o.payment_status.as_str().to_string(),
         remarks: o.remarks.clone(),
         holds: parse_holds(&o.holds),
         updated_at: o.updated_at.0,

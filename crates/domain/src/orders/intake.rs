@@ -16,6 +16,7 @@ use std::collections::HashMap;
 
 use super::goods::GoodsRule;
 use super::input::{CHANNELS, OrderInput, SkuFacts};
+use super::payment::PaymentStatus;
 use super::shipping_check::{ShippingFacts, check_shipping};
 use crate::access::TenantSettings;
 use crate::kernel::{
@@ -47,6 +48,7 @@ pub struct ValidatedOrder {
     pub shipping_fee: Money,
     pub total: Money,
     pub paid: Money,
+    pub payment_status: PaymentStatus,
     /// The phone in E.164 when it is valid for the destination.
     pub phone_e164: Option<String>,
     pub email: String,
@@ -57,8 +59,6 @@ pub struct ValidatedOrder {
     /// The amount or the service calls for a second review (ORD-6).
     pub second_review_due: bool,
 }
-
-const PAYMENT_STATUSES: [&str; 5] = ["paid", "unpaid", "partially_paid", "authorized", "refunded"];
 
 /// Every code an order can be held with: what the buyer or staff must resolve before it ships
 /// (intake, address, goods and service rules here; stock and staff holds from approval and review).
@@ -138,11 +138,13 @@ pub fn validate_order(
             "payment_method is required, e.g. card, paypal, bank_transfer, cash_on_delivery",
         );
     }
-    if !PAYMENT_STATUSES.contains(&i.payment_status.as_str()) {
+    let payment_status = PaymentStatus::parse(&i.payment_status);
+    if payment_status.is_none() {
+        let all: Vec<&str> = PaymentStatus::ALL.iter().map(|s| s.as_str()).collect();
         reject.add(
             "payment_status",
             "unknown_payment_status",
-            format!("payment_status must be one of: {}", PAYMENT_STATUSES.join(", ")),
+            format!("payment_status must be one of: {}", all.join(", ")),
         );
     }
     let destination = i.shipping_address.country.trim().to_ascii_uppercase();
@@ -339,12 +341,14 @@ pub fn validate_order(
             i.buyer.email.trim().to_string()
         }
     };
-    if i.payment_status != "paid" || a.paid < a.total {
+    let payment_status =
+        payment_status.unwrap_or_else(|| unreachable!("an unknown payment status was rejected"));
+    if payment_status != PaymentStatus::Paid || a.paid < a.total {
         let missing = a.total.checked_sub(a.paid).unwrap_or(Money::zero(a.total.currency()));
         holds.add(
             "paid_minor",
             "not_paid",
-            format!("the order is not fully paid ({} of {}, {} missing, status {}); wait for payment or ask the buyer to pay", a.paid.major(), a.total.major(), missing.major(), i.payment_status),
+            format!("the order is not fully paid ({} of {}, {} missing, status {}); wait for payment or ask the buyer to pay", a.paid.major(), a.total.major(), missing.major(), payment_status.as_str()),
         );
     }
     let service = service.unwrap_or_else(|| unreachable!("an unknown service level was rejected"));
@@ -368,6 +372,7 @@ pub fn validate_order(
         shipping_fee: a.shipping_fee,
         total: a.total,
         paid: a.paid,
+        payment_status,
         phone_e164,
         email,
         holds: holds.into_vec(),

@@ -10,6 +10,8 @@ mod status;
 pub use goods::{GoodsAction, GoodsRule, default_goods_rules, screen_goods};
 pub use input::{BuyerInput, CHANNELS, DiscountInput, LineInput, OrderInput, SkuFacts};
 pub use intake::{HOLD_CODES, ValidatedLine, ValidatedOrder, validate_order};
+mod payment;
 pub use numbering::{SERIAL_WIDTH, format_order_no, local_day};
+pub use payment::PaymentStatus;
 pub use shipping_check::{LineGoods, ShippingCheck, ShippingFacts, check_shipping, is_shipping_hold};
 pub use status::{OrderAction, OrderStatus, transition};

@@ -4,7 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow, Row};
 use tradeport_domain::inventory::AllocationState;
 use tradeport_domain::kernel::{Currency, Millis, Money, OrderId, TenantId};
-use tradeport_domain::orders::OrderStatus;
+use tradeport_domain::orders::{OrderStatus, PaymentStatus};
 
 use crate::access::{parse_id, parse_tenant_id};
 use crate::sql::Sql;
@@ -39,7 +39,7 @@ pub struct OrderRow {
     pub total: Money,
     pub paid: Money,
     pub payment_method: String,
-    pub payment_status: String,
+    pub payment_status: PaymentStatus,
     pub service_level: String,
     pub urgent: bool,
     pub remarks: String,
@@ -125,7 +125,8 @@ fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
         total: money(o.total_minor, currency)?,
         paid: money(o.paid_minor, currency)?,
         payment_method: o.payment_method,
-        payment_status: o.payment_status,
+        payment_status: PaymentStatus::parse(&o.payment_status)
+            .ok_or_else(|| StoreError::Corrupt(format!("payment status {}", o.payment_status)))?,
         service_level: o.service_level,
         urgent: o.urgent != 0,
         remarks: o.remarks,
@@ -172,7 +173,7 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &Ord
     .bind(o.total.minor())
     .bind(o.paid.minor())
     .bind(&o.payment_method)
-    .bind(&o.payment_status)
+    .bind(o.payment_status.as_str())
     .bind(&o.service_level)
     .bind(i64::from(o.urgent))
     .bind(&o.remarks)
