@@ -16,6 +16,8 @@ pub struct App {
     /// Keeps ids made in the same millisecond in the order they were made, so events of one
     /// transaction sort in the order they happened.
     ids: Arc<Mutex<ContextV7>>,
+    /// Where buyers' e-mail goes; `None` when no SMTP server is configured.
+    mailer: Option<Arc<tradeport_connectors::mail::SmtpMailer>>,
 }
 
 impl std::fmt::Debug for App {
@@ -26,7 +28,16 @@ impl std::fmt::Debug for App {
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock, ids: Arc::new(Mutex::new(ContextV7::new())) }
+        Self { db, clock, ids: Arc::new(Mutex::new(ContextV7::new())), mailer: None }
+    }
+
+    /// The same app, sending buyers' e-mail through `mailer`.
+    pub fn with_mailer(self, mailer: tradeport_connectors::mail::SmtpMailer) -> Self {
+        Self { mailer: Some(Arc::new(mailer)), ..self }
+    }
+
+    pub(crate) fn mailer(&self) -> Option<&tradeport_connectors::mail::SmtpMailer> {
+        self.mailer.as_deref()
     }
 
     pub fn db(&self) -> &Db {

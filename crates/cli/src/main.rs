@@ -32,6 +32,18 @@ struct Cli {
     /// Log format.
     #[arg(long, global = true, env = "TRADEPORT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// SMTP server for buyers' e-mail: smtp://host:25, smtp://user:pass@host:587?tls=required
+    /// (STARTTLS) or smtps://host:465. Without it e-mail jobs wait (and retry) until one is set.
+    #[arg(long, global = true, env = "TRADEPORT_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of buyers' e-mail.
+    #[arg(
+        long,
+        global = true,
+        env = "TRADEPORT_MAIL_FROM",
+        default_value = "Tradeport <no-reply@tradeport.localhost>"
+    )]
+    mail_from: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,12 +90,20 @@ fn init_logging(format: LogFormat) {
 }
 
 /// Connects, migrates and builds the app.
-async fn open_app(database_url: &str) -> anyhow::Result<App> {
+async fn open_app(database_url: &str, smtp_url: Option<&str>, mail_from: &str) -> anyhow::Result<App> {
     let db = Db::connect(database_url, &DbOptions::default()).await.with_context(|| {
         format!("cannot open the database {}", tradeport_store::redacted_url(database_url))
     })?;
     db.migrate().await.context("cannot apply the database migrations")?;
-    Ok(App::new(db, Arc::new(SystemClock)))
+    let app = App::new(db, Arc::new(SystemClock));
+    Ok(match smtp_url {
+        Some(url) => {
+            app.with_mailer(tradeport_connectors::mail::SmtpMailer::new(url, mail_from).with_context(
+                || format!("cannot use the SMTP server {}", tradeport_store::redacted_url(url)),
+            )?)
+        }
+        None => app,
+    })
 }
 
 #[tokio::main]
@@ -92,7 +112,7 @@ async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     init_logging(cli.log_format);
-    let app = open_app(&cli.database_url).await?;
+    let app = open_app(&cli.database_url, cli.smtp_url.as_deref(), &cli.mail_from).await?;
     match cli.command {
         Command::Serve(args) => serve::run(app, args).await,
         Command::Worker => serve::run_workers_only(app).await,

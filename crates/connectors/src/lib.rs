@@ -1,6 +1,7 @@
-//! Adapters to the outside world. So far: password hashing (Argon2id) and random secrets from the
-//! operating system. Sales channels, carriers, payment refunds and mail delivery join here.
+//! Adapters to the outside world: password hashing (Argon2id), random secrets from the operating
+//! system, PDF documents, e-mail over SMTP. Sales channels, carriers and payment refunds join here.
 
+pub mod mail;
 pub mod passwords;
 pub mod pdf;
 pub mod secrets;

@@ -6,5 +6,6 @@
 
 pub mod access;
 pub mod inventory;
+pub mod jobs;
 pub mod kernel;
 pub mod orders;

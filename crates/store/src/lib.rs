@@ -11,6 +11,7 @@ mod error;
 pub mod events;
 pub mod idempotency;
 pub mod inventory;
+pub mod jobs;
 pub mod orders;
 pub mod outbox;
 pub mod schema;

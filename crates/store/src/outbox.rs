@@ -44,3 +44,37 @@ pub async fn enqueue_in_tx(
     .await?;
     Ok(())
 }
+
+/// A message not yet handed to its delivery jobs.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub merchant_id: Option<String>,
+    pub topic: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub payload: String,
+    pub created_at: i64,
+}
+
+/// Takes up to `limit` messages not yet dispatched, oldest first, locked until the transaction
+/// ends (PostgreSQL skips rows another relay holds; SQLite has one writer).
+pub async fn take_undispatched_in_tx(conn: &mut AnyConnection, limit: u32) -> StoreResult<Vec<OutboxRow>> {
+    let skip_locked = if crate::is_postgres(conn) { " FOR UPDATE SKIP LOCKED" } else { "" };
+    let sql = format!(
+        "SELECT id, tenant_id, merchant_id, topic, subject_type, subject_id, payload, created_at FROM outbox \
+         WHERE delivered_at IS NULL ORDER BY created_at, id LIMIT $1{skip_locked}"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(i64::from(limit)).fetch_all(conn).await?)
+}
+
+/// Stamps a message dispatched: its delivery jobs exist (in the same transaction).
+pub async fn mark_dispatched_in_tx(conn: &mut AnyConnection, id: &str, now: Millis) -> StoreResult<()> {
+    sqlx::query("UPDATE outbox SET delivered_at = $1, attempts = attempts + 1 WHERE id = $2")
+        .bind(now.0)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

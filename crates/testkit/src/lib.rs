@@ -10,11 +10,13 @@ mod browser;
 mod catalog;
 mod pg;
 mod seed;
+mod smtp;
 
 pub use app::{DbKind, TestApp};
 pub use browser::Browser;
 pub use catalog::{Catalog, lamp_order};
 pub use seed::Seeded;
+pub use smtp::{Received, SmtpSink};
 
 /// Declares each listed `async fn name(app: TestApp)` as two tests, `sqlite::name` and
 /// `postgres::name`, each on its own fresh database. The PostgreSQL ones are ignored (and counted

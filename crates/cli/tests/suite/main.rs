@@ -14,6 +14,7 @@ mod interleaving;
 mod inventory;
 mod lists;
 mod login;
+mod notifications;
 mod openapi;
 mod orders;
 mod schema;

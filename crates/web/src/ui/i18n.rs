@@ -5,8 +5,7 @@
 
 use std::sync::OnceLock;
 
-use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use tradeport_app::i18n::{Catalogue, value};
 use tradeport_domain::kernel::FieldError;
 
 /// The languages of the UI; the first is the fallback.
@@ -14,29 +13,9 @@ pub const LOCALES: [&str; 2] = ["en", "zh-CN"];
 
 const FILES: [&str; 2] = [include_str!("../../locales/en.ftl"), include_str!("../../locales/zh-CN.ftl")];
 
-type Bundle = FluentBundle<FluentResource>;
-
-/// A catalogue and the syntax errors found in it (a test keeps them empty).
-fn load(locale: &str, text: &str) -> (Bundle, Vec<String>) {
-    let language = locale.parse().unwrap_or_default();
-    let mut bundle = FluentBundle::new_concurrent(vec![language]);
-    // No Unicode isolation marks around values: the strings go into HTML attributes and text.
-    bundle.set_use_isolating(false);
-    let mut errors = Vec::new();
-    // A resource with syntax errors still holds every message that parsed.
-    let resource = FluentResource::try_new(text.to_string()).unwrap_or_else(|(partial, e)| {
-        errors.extend(e.iter().map(|e| format!("{locale}: {e:?}")));
-        partial
-    });
-    if let Err(e) = bundle.add_resource(resource) {
-        errors.extend(e.iter().map(|e| format!("{locale}: {e:?}")));
-    }
-    (bundle, errors)
-}
-
-fn bundles() -> &'static [Bundle; 2] {
-    static BUNDLES: OnceLock<[Bundle; 2]> = OnceLock::new();
-    BUNDLES.get_or_init(|| [0, 1].map(|i| load(LOCALES[i], FILES[i]).0))
+fn catalogue() -> &'static Catalogue {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    CATALOGUE.get_or_init(|| Catalogue::new(&[(LOCALES[0], FILES[0]), (LOCALES[1], FILES[1])]))
 }
 
 /// The strings of one language.
@@ -53,35 +32,28 @@ impl Tr {
         Self { locale: LOCALES[index], index }
     }
 
-    fn format(&self, key: &str, args: Option<&FluentArgs<'_>>) -> Option<String> {
-        let bundle = &bundles()[self.index];
-        let pattern = bundle.get_message(&key.replace('.', "-"))?.value()?;
-        let mut errors = Vec::new();
-        Some(bundle.format_pattern(pattern, args, &mut errors).into_owned())
-    }
-
     /// The string for `key`; the key itself if missing (a test keeps the catalogues complete).
     pub fn get(&self, key: &str) -> String {
-        self.format(key, None).unwrap_or_else(|| key.to_string())
+        catalogue().format(self.index, &key.replace('.', "-"), &[]).unwrap_or_else(|| key.to_string())
     }
 
     /// The string for `key` with `$name` set to `value` (a number when it reads as one, so
     /// plural forms apply).
-    pub fn fill(&self, key: &str, name: &str, value: &str) -> String {
-        let mut args = FluentArgs::new();
-        args.set(name.to_string(), FluentValue::try_number(value));
-        self.format(key, Some(&args)).unwrap_or_else(|| key.to_string())
+    pub fn fill(&self, key: &str, name: &str, v: &str) -> String {
+        catalogue()
+            .format(self.index, &key.replace('.', "-"), &[(name, value(v))])
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// Why an order is held, in this language: the catalogue's text for its code, else the
     /// domain's own (English) message.
     pub fn hold(&self, h: &FieldError) -> String {
-        let mut args = FluentArgs::new();
-        args.set("field", h.field.clone());
-        args.set("message", h.message.clone());
-        let translated =
-            if self.index == 0 { None } else { self.format(&format!("hold-{}", h.code), Some(&args)) };
-        translated.unwrap_or_else(|| h.message.clone())
+        let key = format!("hold-{}", h.code);
+        if self.index == 0 || !catalogue().has(self.index, &key) {
+            return h.message.clone();
+        }
+        let args = [("field", value(&h.field)), ("message", value(&h.message))];
+        catalogue().format(self.index, &key, &args).unwrap_or_else(|| h.message.clone())
     }
 
     /// The locale the language switch leads to.
@@ -111,6 +83,7 @@ mod tests {
 
     /// The message ids of a catalogue, except the domain codes only other languages translate.
     fn ids(text: &str) -> BTreeSet<String> {
+        use fluent_bundle::FluentResource;
         let resource = FluentResource::try_new(text.to_string()).unwrap_or_else(|(r, _)| r);
         let ids = resource.entries().filter_map(|e| match e {
             fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
@@ -121,9 +94,7 @@ mod tests {
 
     #[test]
     fn every_catalogue_parses_and_every_language_has_every_key() {
-        for (locale, text) in LOCALES.iter().zip(FILES) {
-            assert_eq!(load(locale, text).1, Vec::<String>::new());
-        }
+        assert_eq!(catalogue().errors(), &[] as &[String]);
         assert_eq!(ids(FILES[0]), ids(FILES[1]));
         assert!(ids(FILES[0]).len() > 50);
     }
@@ -175,7 +146,7 @@ mod tests {
         for text in templates {
             for part in text.split("t.get(\"").skip(1) {
                 let key = part.split('"').next().unwrap_or_default();
-                assert!(bundles()[0].has_message(&key.replace('.', "-")), "missing key {key}");
+                assert!(catalogue().has(0, &key.replace('.', "-")), "missing key {key}");
             }
         }
     }

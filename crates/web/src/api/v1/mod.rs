@@ -2,6 +2,7 @@
 
 mod access;
 mod inventory;
+mod jobs;
 mod orders;
 
 use serde::Deserialize;
@@ -27,5 +28,9 @@ impl From<PageQuery> for PageRequest {
 
 /// Every v1 route.
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new().merge(access::routes()).merge(inventory::routes()).merge(orders::routes())
+    OpenApiRouter::new()
+        .merge(access::routes())
+        .merge(inventory::routes())
+        .merge(jobs::routes())
+        .merge(orders::routes())
 }

@@ -1,0 +1,32 @@
+//! The durable job queue (docs/ARCHITECTURE.md, "Jobs"): use cases add jobs in their own unit of
+//! work; the workers of every process claim due jobs, run them and record the outcome; staff see
+//! dead jobs with their last error and retry or cancel them.
+
+mod admin;
+mod run;
+
+pub use admin::{JobView, cancel_job, list_jobs, retry_job};
+pub use run::{RunReport, run_due};
+
+use tradeport_domain::jobs::JobKind;
+use tradeport_domain::kernel::{Millis, TenantId};
+use tradeport_store::AnyConnection;
+use tradeport_store::jobs::{self, NewJob};
+
+use crate::{App, AppResult};
+
+/// Adds a job to the caller's transaction: it exists, and runs, only if that transaction commits.
+pub(crate) async fn enqueue_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    tenant_id: Option<TenantId>,
+    kind: JobKind,
+    payload: &serde_json::Value,
+    run_at: Millis,
+) -> AppResult<uuid::Uuid> {
+    let id = app.new_uuid();
+    let payload = payload.to_string();
+    let job = NewJob { id, tenant_id, kind, payload: &payload, run_at };
+    jobs::enqueue_in_tx(conn, &job, app.now()).await?;
+    Ok(id)
+}

@@ -1,0 +1,91 @@
+//! Running due jobs: claim (one short transaction), run outside any transaction, record the
+//! outcome. A job is run at least once; handlers make a repeat harmless (deliveries carry an
+//! idempotency key the receiver can drop repeats by).
+
+use std::time::Duration;
+
+use tokio::task::JoinSet;
+use tradeport_domain::jobs::{JobKind, retry_delay_ms};
+use tradeport_domain::kernel::Millis;
+use tradeport_store::jobs::{self, JobRow};
+
+use crate::{App, AppResult};
+
+/// What one round of [`run_due`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunReport {
+    pub claimed: usize,
+    pub succeeded: usize,
+    pub failed: usize,
+}
+
+/// Claims up to `limit` due jobs for `worker` (a name unique to the process) with a lease of
+/// `lease`, runs them at once and records each outcome. A job still running when its lease ends
+/// is claimed again by some worker, so the lease must be longer than any job takes.
+pub async fn run_due(app: &App, worker: &str, lease: Duration, limit: u32) -> AppResult<RunReport> {
+    let now = app.now();
+    let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
+    let token = format!("{worker}/{}", app.new_uuid());
+    let mut tx = app.db().begin().await?;
+    let claimed =
+        jobs::claim_in_tx(&mut tx, now, Millis(now.0.saturating_add(lease_ms)), &token, limit).await?;
+    tradeport_store::commit(tx).await?;
+    let mut report = RunReport { claimed: claimed.len(), ..RunReport::default() };
+    let mut running = JoinSet::new();
+    for job in claimed {
+        let app = app.clone();
+        running.spawn(async move {
+            let outcome = if job.attempts > job.max_attempts {
+                Err(format!("abandoned {} times: its process stopped before it finished", job.attempts - 1))
+            } else {
+                run_one(&app, &job).await
+            };
+            (job, outcome)
+        });
+    }
+    while let Some(joined) = running.join_next().await {
+        let (job, outcome) = match joined {
+            Ok(done) => done,
+            // A handler that panicked: its lease ends and the job is claimed again.
+            Err(e) => {
+                tracing::error!(error = %e, "a job handler panicked");
+                report.failed += 1;
+                continue;
+            }
+        };
+        // Writes go through the writer (SQLite's single writer; a transaction on PostgreSQL).
+        let mut tx = app.db().begin().await?;
+        let now = app.now();
+        match outcome {
+            Ok(()) => {
+                jobs::finish(&mut tx, job.id, &token, now).await?;
+                report.succeeded += 1;
+            }
+            Err(error) => {
+                tracing::warn!(job = %job.id, kind = job.kind.as_str(), attempt = job.attempts, %error, "job failed");
+                let retry_at = Millis(now.0.saturating_add(retry_delay_ms(job.attempts)));
+                jobs::fail(&mut tx, job.id, &token, &error, retry_at, now).await?;
+                report.failed += 1;
+            }
+        }
+        tradeport_store::commit(tx).await?;
+    }
+    Ok(report)
+}
+
+/// Runs one job; the error text is kept on the job for staff to read.
+async fn run_one(app: &App, job: &JobRow) -> Result<(), String> {
+    match job.kind {
+        JobKind::DeliverEmail => crate::notifications::deliver_email(app, job).await,
+        JobKind::Probe => probe(&job.payload).await,
+    }
+}
+
+/// The probe job: waits `sleep_ms` if asked, fails if asked (`"fail": true`), else succeeds.
+async fn probe(payload: &str) -> Result<(), String> {
+    let p: serde_json::Value = serde_json::from_str(payload).map_err(|e| format!("payload: {e}"))?;
+    if let Some(ms) = p["sleep_ms"].as_u64() {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    if p["fail"].as_bool() == Some(true) { Err("the probe was asked to fail".into()) } else { Ok(()) }
+}

@@ -1,0 +1,85 @@
+//! Delivering one e-mail job: render the message in the buyer's language, attach the document,
+//! send over SMTP, note it on the order's timeline, record the lag since the event.
+
+use serde::Deserialize;
+use tradeport_connectors::mail::OutgoingMail;
+use tradeport_domain::access::Actor;
+use tradeport_domain::kernel::OrderId;
+use tradeport_store::jobs::JobRow;
+
+use super::relay::ORDER_CONFIRMED;
+use crate::App;
+
+/// What the relay put in an e-mail job.
+#[derive(Deserialize)]
+struct EmailJob {
+    outbox_id: String,
+    topic: String,
+    order_id: String,
+    to: String,
+    language: String,
+    event_at: i64,
+}
+
+/// Sends the job's e-mail; the error says what to fix.
+pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String> {
+    let p: EmailJob = serde_json::from_str(&job.payload).map_err(|e| format!("the job's payload: {e}"))?;
+    let mailer = app
+        .mailer()
+        .ok_or("no SMTP server is configured (tradeport serve --smtp-url); retry the job once it is")?;
+    let operator = job.tenant_id.ok_or("the job names no operator")?;
+    let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
+    let principal = crate::access::system_principal(operator);
+    let mail = match p.topic.as_str() {
+        ORDER_CONFIRMED => {
+            let doc = crate::orders::confirmation_document(app, &principal, order_id)
+                .await
+                .map_err(|e| format!("the confirmation of order {order_id}: {e}"))?;
+            let dispatch_by = jiff::Timestamp::from_millisecond(doc.estimated_dispatch_at)
+                .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default();
+            let items = doc.items.iter().map(|i| i.2).sum();
+            let total = format!("{} {}", doc.total, doc.currency);
+            let m = super::render_order_confirmed(
+                &p.language,
+                &doc.order_no,
+                &doc.buyer_name,
+                items,
+                &total,
+                &dispatch_by,
+            );
+            let pdf = doc.to_pdf().map_err(|e| e.to_string())?;
+            OutgoingMail {
+                to: p.to.clone(),
+                subject: m.subject,
+                text: m.text,
+                html: m.html,
+                message_id: p.outbox_id.clone(),
+                attachment: Some((format!("order-{}.pdf", doc.order_no), "application/pdf".into(), pdf)),
+            }
+        }
+        other => return Err(format!("no e-mail is written for topic {other}")),
+    };
+    mailer.send(&mail).await.map_err(|e| e.to_string())?;
+    let now = app.now();
+    metrics::histogram!("tradeport_notification_lag_seconds", "channel" => "email")
+        .record((now.0 - p.event_at).max(0) as f64 / 1000.0);
+    // The timeline shows who was told what, when (SLA-3).
+    let data =
+        serde_json::json!({ "channel": "email", "to": p.to, "topic": p.topic, "message_id": p.outbox_id })
+            .to_string();
+    let event = tradeport_store::events::NewEvent {
+        data,
+        ..app.event(Actor::System, "order", order_id, "order_buyer_notified")
+    };
+    let record = async {
+        let mut tx = app.db().begin().await?;
+        tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
+        tradeport_store::commit(tx).await
+    };
+    // The e-mail is sent: a failure to note it is logged, not retried (that would send it again).
+    if let Err(e) = record.await {
+        tracing::warn!(error = %e, order = %order_id, "the e-mail was sent but could not be noted on the order");
+    }
+    Ok(())
+}

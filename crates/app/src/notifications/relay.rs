@@ -1,0 +1,62 @@
+//! The outbox relay: every message a use case wrote in its transaction becomes one delivery job
+//! per channel and recipient, in one transaction that also stamps the message dispatched, so
+//! each message is fanned out exactly once, by whichever process gets it first.
+
+use serde_json::json;
+use tradeport_domain::jobs::JobKind;
+use tradeport_domain::kernel::{Email, TenantId};
+use tradeport_store::outbox::{self, OutboxRow};
+
+use crate::{App, AppResult};
+
+/// Most messages dispatched in one transaction.
+const BATCH: u32 = 200;
+
+/// The topic of a confirmed order (ORD-7).
+pub(crate) const ORDER_CONFIRMED: &str = "order.confirmed";
+
+/// Dispatches every waiting message; returns how many.
+pub async fn relay_outbox(app: &App) -> AppResult<usize> {
+    let mut total = 0;
+    loop {
+        let mut tx = app.db().begin().await?;
+        let messages = outbox::take_undispatched_in_tx(&mut tx, BATCH).await?;
+        let now = app.now();
+        for m in &messages {
+            for (kind, payload) in deliveries(m) {
+                let tenant = m.tenant_id.parse::<TenantId>().ok();
+                super::super::jobs::enqueue_in_tx(app, &mut tx, tenant, kind, &payload, now).await?;
+            }
+            outbox::mark_dispatched_in_tx(&mut tx, &m.id, now).await?;
+        }
+        tradeport_store::commit(tx).await?;
+        total += messages.len();
+        if messages.len() < BATCH as usize {
+            return Ok(total);
+        }
+    }
+}
+
+/// The delivery jobs of one message: an e-mail to the buyer when the topic is one buyers hear
+/// of and the buyer has a usable address.
+fn deliveries(m: &OutboxRow) -> Vec<(JobKind, serde_json::Value)> {
+    let payload: serde_json::Value = serde_json::from_str(&m.payload).unwrap_or_default();
+    let mut out = Vec::new();
+    if m.topic == ORDER_CONFIRMED {
+        let email = payload["buyer_email"].as_str().unwrap_or_default();
+        if let Ok(to) = Email::parse(email) {
+            out.push((
+                JobKind::DeliverEmail,
+                json!({
+                    "outbox_id": m.id,
+                    "topic": m.topic,
+                    "order_id": m.subject_id,
+                    "to": to.as_str(),
+                    "language": payload["language"].as_str().unwrap_or("en"),
+                    "event_at": m.created_at,
+                }),
+            ));
+        }
+    }
+    out
+}

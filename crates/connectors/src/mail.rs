@@ -1,0 +1,88 @@
+//! E-mail over SMTP (lettre): a message with a plain-text and an HTML part and an optional
+//! attachment. The server is given as a URL: `smtp://host:25` (plain, for a local relay),
+//! `smtp://host:587?tls=required` (STARTTLS), `smtps://host:465` (TLS), with
+//! `user:password@` when the server wants a login.
+
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+/// One e-mail to send.
+#[derive(Clone, Debug)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The `Message-ID` without brackets: the same for every attempt of one message, so the
+    /// receiving side can drop a repeat.
+    pub message_id: String,
+    /// File name, MIME type and content.
+    pub attachment: Option<(String, String, Vec<u8>)>,
+}
+
+/// Why a message was not sent.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("the SMTP server URL is not usable: {0}")]
+    BadUrl(String),
+    #[error("the address {0} is not usable: {1}")]
+    BadAddress(String, String),
+    #[error("the message could not be built: {0}")]
+    Build(String),
+    #[error("the SMTP server did not accept the message: {0}")]
+    Send(String),
+}
+
+/// Sends through one SMTP server, from one sender address.
+#[derive(Clone)]
+pub struct SmtpMailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for SmtpMailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpMailer").field("from", &self.from.to_string()).finish()
+    }
+}
+
+impl SmtpMailer {
+    /// A mailer for the server at `url` sending as `from` (`Name <address>` or an address).
+    pub fn new(url: &str, from: &str) -> Result<Self, MailError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| MailError::BadUrl(e.to_string()))?
+            .timeout(Some(std::time::Duration::from_secs(30)))
+            .build();
+        let from = from.parse().map_err(|e: lettre::address::AddressError| {
+            MailError::BadAddress(from.to_string(), e.to_string())
+        })?;
+        Ok(Self { transport, from })
+    }
+
+    /// Sends one message.
+    pub async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        let to: Mailbox = mail.to.parse().map_err(|e: lettre::address::AddressError| {
+            MailError::BadAddress(mail.to.clone(), e.to_string())
+        })?;
+        let domain = self.from.email.domain().to_string();
+        let body = MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone());
+        let body = match &mail.attachment {
+            Some((name, mime, bytes)) => {
+                let mime = ContentType::parse(mime).map_err(|e| MailError::Build(e.to_string()))?;
+                let file: SinglePart = Attachment::new(name.clone()).body(bytes.clone(), mime);
+                MultiPart::mixed().multipart(body).singlepart(file)
+            }
+            None => body,
+        };
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject.clone())
+            .message_id(Some(format!("<{}@{domain}>", mail.message_id)))
+            .multipart(body)
+            .map_err(|e| MailError::Build(e.to_string()))?;
+        self.transport.send(message).await.map_err(|e| MailError::Send(e.to_string()))?;
+        Ok(())
+    }
+}

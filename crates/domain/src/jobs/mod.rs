@@ -1,0 +1,128 @@
+//! The durable job queue's rules (docs/ARCHITECTURE.md, "Jobs"): a job's states, its kinds and
+//! how long to wait before the next attempt.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a job is.
+///
+/// | from \ event     | claimed | succeeded | failed, attempts left | failed, none left | retried by staff | cancelled by staff |
+/// |------------------|---------|-----------|-----------------------|-------------------|------------------|--------------------|
+/// | queued           | running | –         | –                     | –                 | –                | cancelled          |
+/// | running          | running (lease ended) | done | queued (later) | dead              | –                | –                  |
+/// | dead, cancelled  | –       | –         | –                     | –                 | queued (now)     | –                  |
+/// | done             | –       | –         | –                     | –                 | –                | –                  |
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Queued,
+    Running,
+    Done,
+    Dead,
+    Cancelled,
+}
+
+impl JobState {
+    pub const ALL: [JobState; 5] = [Self::Queued, Self::Running, Self::Done, Self::Dead, Self::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Dead => "dead",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// Whether staff may put the job back in the queue.
+    pub fn can_retry(self) -> bool {
+        matches!(self, Self::Dead | Self::Cancelled)
+    }
+
+    /// Whether staff may cancel the job.
+    pub fn can_cancel(self) -> bool {
+        self == Self::Queued
+    }
+}
+
+/// What a job does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// Send one e-mail of an outbox message to the buyer.
+    DeliverEmail,
+    /// A job that only records that it ran (the queue's own tests and health checks).
+    Probe,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 2] = [Self::DeliverEmail, Self::Probe];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DeliverEmail => "deliver_email",
+            Self::Probe => "probe",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// Attempts before the job is dead: deliveries keep trying for about a day.
+    pub fn max_attempts(self) -> u32 {
+        match self {
+            Self::DeliverEmail => 12,
+            Self::Probe => 3,
+        }
+    }
+}
+
+/// The wait before attempt `failed + 1` after `failed` attempts failed: 15 s, doubling, at most
+/// 4 h (15 s, 30 s, 1 min, 2 min … a day in 12 attempts).
+pub fn retry_delay_ms(failed: u32) -> i64 {
+    const FIRST_MS: i64 = 15_000;
+    const MOST_MS: i64 = 4 * 3_600_000;
+    let doublings = failed.saturating_sub(1).min(20);
+    (FIRST_MS << doublings).min(MOST_MS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_and_kinds_read_back_as_themselves() {
+        for s in JobState::ALL {
+            assert_eq!(JobState::parse(s.as_str()), Some(s));
+        }
+        for k in JobKind::ALL {
+            assert_eq!(JobKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(JobState::parse("waiting"), None);
+        assert_eq!(JobKind::parse("send_fax"), None);
+    }
+
+    #[test]
+    fn only_dead_or_cancelled_jobs_are_retried_and_only_queued_ones_cancelled() {
+        let retry: Vec<JobState> = JobState::ALL.into_iter().filter(|s| s.can_retry()).collect();
+        let cancel: Vec<JobState> = JobState::ALL.into_iter().filter(|s| s.can_cancel()).collect();
+        assert_eq!(retry, [JobState::Dead, JobState::Cancelled]);
+        assert_eq!(cancel, [JobState::Queued]);
+    }
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_four_hours() {
+        let delays: Vec<i64> = (1..=12).map(retry_delay_ms).collect();
+        assert_eq!(&delays[..4], [15_000, 30_000, 60_000, 120_000]);
+        assert!(delays.windows(2).all(|w| w[1] >= w[0]));
+        assert_eq!(delays[11], 4 * 3_600_000);
+        assert_eq!(retry_delay_ms(u32::MAX), 4 * 3_600_000, "never overflows");
+        let total: i64 = delays.iter().sum();
+        assert!(total > 12 * 3_600_000 && total < 36 * 3_600_000, "about a day: {total}");
+    }
+}
