@@ -77,14 +77,16 @@ pub async fn run_due(app: &App, worker: &str, lease: Duration, limit: u32) -> Ap
 async fn run_one(app: &App, job: &JobRow) -> Result<(), String> {
     match job.kind {
         JobKind::DeliverEmail => crate::notifications::deliver_email(app, job).await,
-        JobKind::Probe => probe(&job.payload).await,
+        JobKind::Probe => probe(job).await,
     }
 }
 
-/// The probe job: waits `sleep_ms` if asked, fails if asked (`"fail": true`), else succeeds.
-async fn probe(payload: &str) -> Result<(), String> {
-    let p: serde_json::Value = serde_json::from_str(payload).map_err(|e| format!("payload: {e}"))?;
-    if let Some(ms) = p["sleep_ms"].as_u64() {
+/// The probe job: waits `sleep_ms` (on attempts up to `sleep_attempts`, default all) if asked,
+/// fails if asked (`"fail": true`), else succeeds.
+async fn probe(job: &JobRow) -> Result<(), String> {
+    let p: serde_json::Value = serde_json::from_str(&job.payload).map_err(|e| format!("payload: {e}"))?;
+    let sleeps = p["sleep_attempts"].as_u64().is_none_or(|n| u64::from(job.attempts) <= n);
+    if let Some(ms) = p["sleep_ms"].as_u64().filter(|_| sleeps) {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
     if p["fail"].as_bool() == Some(true) { Err("the probe was asked to fail".into()) } else { Ok(()) }

@@ -12,6 +12,7 @@ mod helpers;
 mod ids;
 mod interleaving;
 mod inventory;
+mod jobs;
 mod lists;
 mod login;
 mod notifications;
