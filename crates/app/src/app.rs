@@ -18,6 +18,8 @@ pub struct App {
     ids: Arc<Mutex<ContextV7>>,
     /// Where buyers' e-mail goes; `None` when no SMTP server is configured.
     mailer: Option<Arc<tradeport_connectors::mail::SmtpMailer>>,
+    /// The HTTP client of outgoing webhooks, made on first use.
+    http: Arc<std::sync::OnceLock<reqwest::Client>>,
 }
 
 impl std::fmt::Debug for App {
@@ -28,7 +30,7 @@ impl std::fmt::Debug for App {
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock, ids: Arc::new(Mutex::new(ContextV7::new())), mailer: None }
+        Self { db, clock, ids: Arc::new(Mutex::new(ContextV7::new())), mailer: None, http: Arc::default() }
     }
 
     /// The same app, sending buyers' e-mail through `mailer`.
@@ -38,6 +40,20 @@ impl App {
 
     pub(crate) fn mailer(&self) -> Option<&tradeport_connectors::mail::SmtpMailer> {
         self.mailer.as_deref()
+    }
+
+    /// The client of outgoing HTTP (webhooks): no redirects followed, 10 s to connect.
+    pub(crate) fn http_client(&self) -> Result<&reqwest::Client, String> {
+        if let Some(client) = self.http.get() {
+            return Ok(client);
+        }
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .user_agent("Tradeport-Webhooks/1")
+            .build()
+            .map_err(|e| format!("the HTTP client could not be made: {e}"))?;
+        Ok(self.http.get_or_init(|| client))
     }
 
     pub fn db(&self) -> &Db {

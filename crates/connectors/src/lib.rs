@@ -1,7 +1,9 @@
 //! Adapters to the outside world: password hashing (Argon2id), random secrets from the operating
-//! system, PDF documents, e-mail over SMTP. Sales channels, carriers and payment refunds join here.
+//! system, PDF documents, e-mail over SMTP,
+//! signed webhooks. Sales channels, carriers and payment refunds join here.
 
 pub mod mail;
 pub mod passwords;
 pub mod pdf;
 pub mod secrets;
+pub mod webhooks;

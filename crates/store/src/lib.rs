@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod schema;
 mod sql;
 mod values;
+pub mod webhooks;
 
 pub use db::{Backend, Db, DbOptions, Tx, commit, redacted_url};
 pub use error::{StoreError, UNIQUE_CONSTRAINTS};

@@ -78,3 +78,15 @@ pub async fn mark_dispatched_in_tx(conn: &mut AnyConnection, id: &str, now: Mill
         .await?;
     Ok(())
 }
+
+/// One message by id, dispatched or not (a webhook delivery reads what it sends).
+pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, id: &str) -> StoreResult<Option<OutboxRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, tenant_id, merchant_id, topic, subject_type, subject_id, payload, created_at FROM outbox \
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant_id.to_string())
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}

@@ -42,6 +42,8 @@ impl TestApp {
         // Errors the app logs (a 5xx's cause) appear in the failing test's output.
         let filter = std::env::var("TRADEPORT_TEST_LOG").unwrap_or_else(|_| "error".into());
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        // The one TLS provider of the process, as `tradeport` installs it (webhooks' client).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let (database_url, sqlite_path, pg_database, dir) = match kind {
             DbKind::Sqlite => {
                 let dir = tempfile::tempdir().expect("a temporary directory");

@@ -19,7 +19,7 @@ pub use warehouses::{CreateWarehouse, WarehouseView, create_warehouse, list_ware
 use tradeport_domain::access::Principal;
 use tradeport_domain::kernel::TenantId;
 
-use crate::{AppError, AppResult};
+use crate::{App, AppError, AppResult};
 
 /// The merchant an inventory or order request is for: a merchant's own, or the one staff name.
 pub(crate) fn merchant_for(principal: &Principal, requested: Option<&str>) -> AppResult<TenantId> {
@@ -33,5 +33,18 @@ pub(crate) fn merchant_for(principal: &Principal, requested: Option<&str>) -> Ap
             "required",
             "merchant_id is required when staff act for a merchant",
         )])),
+    }
+}
+
+/// Refuses a merchant that is not one of the principal's operator's (a merchant acting for
+/// itself is checked by its scope already).
+pub(crate) async fn check_merchant(app: &App, principal: &Principal, merchant: TenantId) -> AppResult<()> {
+    if principal.scope.merchant_id.is_some() {
+        return Ok(());
+    }
+    let mut conn = app.db().read().await?;
+    match tradeport_store::access::tenants::get(&mut conn, principal.scope.operator_id, merchant).await? {
+        Some(t) if t.kind == tradeport_domain::access::TenantKind::Merchant => Ok(()),
+        _ => Err(AppError::NotFound("merchant")),
     }
 }

@@ -3,10 +3,10 @@
 use serde::Serialize;
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::inventory::{SkuInput, validate_sku};
-use tradeport_domain::kernel::{FieldError, TenantId};
+use tradeport_domain::kernel::FieldError;
 use tradeport_store::inventory::skus::{self, SkuRow};
 
-use super::merchant_for;
+use super::{check_merchant, merchant_for};
 use crate::{App, AppError, AppResult, Page, PageRequest};
 
 /// A SKU.
@@ -50,17 +50,6 @@ impl From<SkuRow> for SkuView {
             traits: s.traits.iter().map(|t| t.as_str().to_string()).collect(),
             active: s.active,
         }
-    }
-}
-
-async fn check_merchant(app: &App, principal: &Principal, merchant: TenantId) -> AppResult<()> {
-    if principal.scope.merchant_id.is_some() {
-        return Ok(());
-    }
-    let mut conn = app.db().read().await?;
-    match tradeport_store::access::tenants::get(&mut conn, principal.scope.operator_id, merchant).await? {
-        Some(t) if t.kind == tradeport_domain::access::TenantKind::Merchant => Ok(()),
-        _ => Err(AppError::NotFound("merchant")),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::{App, AppError, AppResult, Page, PageRequest, parse_id};
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct JobView {
     pub id: String,
-    /// deliver_email, probe.
+    /// deliver_email, deliver_webhook, probe.
     pub kind: String,
     /// queued, running, done, dead, cancelled.
     pub state: String,

@@ -77,6 +77,7 @@ pub async fn run_due(app: &App, worker: &str, lease: Duration, limit: u32) -> Ap
 async fn run_one(app: &App, job: &JobRow) -> Result<(), String> {
     match job.kind {
         JobKind::DeliverEmail => crate::notifications::deliver_email(app, job).await,
+        JobKind::DeliverWebhook => crate::notifications::deliver_webhook(app, job).await,
         JobKind::Probe => probe(job).await,
     }
 }

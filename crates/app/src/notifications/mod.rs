@@ -1,12 +1,19 @@
 //! Telling buyers and merchants what happened (SLA-3, ORD-7): the outbox relay turns each
 //! message written by a use case into delivery jobs, and the jobs deliver it: e-mail to the buyer
-//! in the buyer's language now; webhooks and SMS join as separate channels, each a job of its
-//! own, so a failing channel never holds up another.
+//! in the buyer's language, and signed webhooks to merchants' endpoints; SMS joins as another
+//! channel. Each delivery is a job of its own, so a failing channel never holds up another.
 
 mod email;
+mod endpoints;
 mod messages;
 mod relay;
+mod webhook;
 
 pub(crate) use email::deliver_email;
+pub use endpoints::{
+    CreateEndpoint, DeliveryView, EndpointView, EndpointWithSecret, create_endpoint, deactivate_endpoint,
+    list_deliveries, list_endpoints, replay_delivery, rotate_endpoint_secret,
+};
 pub use messages::{BUYER_LANGUAGES, RenderedMessage, render_order_confirmed};
-pub use relay::relay_outbox;
+pub use relay::{TOPICS, relay_outbox};
+pub(crate) use webhook::deliver_webhook;

@@ -1,11 +1,13 @@
 //! The outbox relay: every message a use case wrote in its transaction becomes one delivery job
-//! per channel and recipient, in one transaction that also stamps the message dispatched, so
+//! per channel and recipient (the buyer's e-mail, each of the merchant's endpoints that wants the
+//! topic), in one transaction that also stamps the message dispatched, so
 //! each message is fanned out exactly once, by whichever process gets it first.
 
 use serde_json::json;
 use tradeport_domain::jobs::JobKind;
 use tradeport_domain::kernel::{Email, TenantId};
 use tradeport_store::outbox::{self, OutboxRow};
+use tradeport_store::webhooks;
 
 use crate::{App, AppResult};
 
@@ -15,6 +17,9 @@ const BATCH: u32 = 200;
 /// The topic of a confirmed order (ORD-7).
 pub(crate) const ORDER_CONFIRMED: &str = "order.confirmed";
 
+/// Every topic a webhook endpoint can subscribe to.
+pub const TOPICS: [&str; 1] = [ORDER_CONFIRMED];
+
 /// Dispatches every waiting message; returns how many.
 pub async fn relay_outbox(app: &App) -> AppResult<usize> {
     let mut total = 0;
@@ -23,9 +28,17 @@ pub async fn relay_outbox(app: &App) -> AppResult<usize> {
         let messages = outbox::take_undispatched_in_tx(&mut tx, BATCH).await?;
         let now = app.now();
         for m in &messages {
-            for (kind, payload) in deliveries(m) {
-                let tenant = m.tenant_id.parse::<TenantId>().ok();
-                super::super::jobs::enqueue_in_tx(app, &mut tx, tenant, kind, &payload, now).await?;
+            let tenant = m.tenant_id.parse::<TenantId>().ok();
+            let merchant = m.merchant_id.as_deref().and_then(|id| id.parse::<TenantId>().ok());
+            let endpoints = match (tenant, merchant) {
+                (Some(t), Some(merchant)) => webhooks::list(&mut tx, t, Some(merchant)).await?,
+                _ => Vec::new(),
+            };
+            let hooks = endpoints.iter().filter(|e| e.wants(&m.topic)).map(|e| {
+                (JobKind::DeliverWebhook, json!({ "outbox_id": m.id, "endpoint_id": e.id.to_string() }))
+            });
+            for (kind, payload) in deliveries(m).into_iter().chain(hooks) {
+                crate::jobs::enqueue_in_tx(app, &mut tx, tenant, kind, &payload, now).await?;
             }
             outbox::mark_dispatched_in_tx(&mut tx, &m.id, now).await?;
         }

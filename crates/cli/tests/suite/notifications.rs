@@ -1,22 +1,26 @@
 //! The outbox relay and e-mail delivery (ORD-7, SLA-3): a confirmed order reaches a real SMTP
 //! server once, in the buyer's language, with its confirmation attached.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mail_parser::{MessageParser, MimeHeaders};
-use reqwest::StatusCode;
-use serde_json::json;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
 use tradeport_app::App;
-use tradeport_app::jobs::run_due;
+use tradeport_app::jobs::{RunReport, run_due};
 use tradeport_app::notifications::relay_outbox;
 use tradeport_connectors::mail::SmtpMailer;
+use tradeport_connectors::webhooks;
 use tradeport_testkit::{SmtpSink, TestApp, db_tests, lamp_order};
 
-use crate::helpers::{get, post};
+use crate::helpers::{call, get, post};
 
 db_tests!(
     a_confirmed_order_is_emailed_to_the_buyer_once_in_their_language,
-    without_smtp_the_email_waits_and_says_why
+    without_smtp_the_email_waits_and_says_why,
+    a_webhook_receiver_that_fails_twice_gets_the_event_on_the_third_try_signed,
+    a_receiver_that_never_answers_does_not_delay_the_email
 );
 
 fn mailing(app: &TestApp, sink: &SmtpSink) -> App {
@@ -101,4 +105,165 @@ async fn without_smtp_the_email_waits_and_says_why(app: TestApp) {
     sqlx::query("UPDATE jobs SET run_at = 0").execute(&mut *conn).await.unwrap();
     assert_eq!(deliver(&mailing(&app, &sink)).await, (0, 1));
     assert_eq!(sink.messages().len(), 1);
+}
+
+/// What a receiver got: `webhook-id`, `webhook-timestamp`, `webhook-signature`, body.
+type Posted = (String, String, String, String);
+
+/// A webhook receiver on 127.0.0.1: answers 500 to the first `failures` requests, then 200, or
+/// never answers when `hang`; keeps every request's signature headers and body.
+#[derive(Clone, Default)]
+struct Receiver {
+    seen: Arc<Mutex<Vec<Posted>>>,
+}
+
+impl Receiver {
+    async fn start(failures: usize, hang: bool) -> (String, Self) {
+        let receiver = Self::default();
+        let seen = receiver.seen.clone();
+        let handler = move |headers: axum::http::HeaderMap, body: String| {
+            let seen = seen.clone();
+            async move {
+                let header = |name: &str| {
+                    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+                };
+                let n = {
+                    let mut seen = seen.lock().unwrap();
+                    seen.push((
+                        header("webhook-id"),
+                        header("webhook-timestamp"),
+                        header("webhook-signature"),
+                        body,
+                    ));
+                    seen.len()
+                };
+                if hang {
+                    tokio::time::sleep(Duration::from_secs(600)).await;
+                }
+                if n <= failures { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK }
+            }
+        };
+        let router = axum::Router::new().route("/hook", axum::routing::post(handler));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        (url, receiver)
+    }
+
+    fn seen(&self) -> Vec<Posted> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+async fn add_endpoint(app: &TestApp, key: &str, url: &str) -> Value {
+    let body = json!({"url": url, "topics": ["order.confirmed"]});
+    let (status, created) = call(app, Method::POST, "/api/v1/webhooks", key, Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert!(created["secret"].as_str().unwrap().starts_with("whsec_"));
+    created
+}
+
+/// Runs due jobs, then makes the queued ones due at once (as if their back-off had passed).
+async fn run_and_fast_forward(app: &TestApp) -> RunReport {
+    let report = run_due(&app.app, "test-worker", Duration::from_secs(60), 50).await.unwrap();
+    let mut conn = app.app.db().read().await.unwrap();
+    sqlx::query("UPDATE jobs SET run_at = 0 WHERE state = 'queued'").execute(&mut *conn).await.unwrap();
+    report
+}
+
+async fn a_webhook_receiver_that_fails_twice_gets_the_event_on_the_third_try_signed(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let (url, receiver) = Receiver::start(2, false).await;
+    let endpoint = add_endpoint(&app, &s.merchant_a_key, &url).await;
+    let (id, secret) = (endpoint["id"].as_str().unwrap(), endpoint["secret"].as_str().unwrap().to_string());
+    let (_, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#hook", 1)).await;
+    assert_eq!(relay_outbox(&app.app).await.unwrap(), 1);
+    for _ in 0..3 {
+        run_and_fast_forward(&app).await;
+    }
+    let seen = receiver.seen();
+    assert_eq!(seen.len(), 3, "two failures, then the delivery");
+    assert!(seen.iter().all(|r| r.0 == seen[0].0), "one webhook-id on every attempt");
+    let (message_id, timestamp, signature, body) = &seen[2];
+    let timestamp: i64 = timestamp.parse().unwrap();
+    assert!(webhooks::verify(&secret, message_id, timestamp, body, signature), "{signature}");
+    assert!(!webhooks::verify(
+        "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        message_id,
+        timestamp,
+        body,
+        signature
+    ));
+    let event: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        (event["type"].as_str(), event["subject"]["id"].as_str()),
+        (Some("order.confirmed"), order["id"].as_str())
+    );
+    assert_eq!(event["data"]["order_no"], order["order_no"]);
+
+    let (_, log) = get(&app, &format!("/api/v1/webhooks/{id}/deliveries"), &s.merchant_a_key).await;
+    let statuses: Vec<i64> =
+        log["items"].as_array().unwrap().iter().map(|d| d["status_code"].as_i64().unwrap()).collect();
+    assert_eq!(statuses, [200, 500, 500], "newest first: {log}");
+    let (status, _) = get(&app, &format!("/api/v1/webhooks/{id}/deliveries"), &s.merchant_b_key).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another merchant's endpoint does not exist for B");
+    let (_, listed) = get(&app, "/api/v1/webhooks", &s.merchant_b_key).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 0);
+
+    // A rotated secret: the old one signs beside the new for a day, then replay sends it again.
+    let (status, rotated) =
+        call(&app, Method::POST, &format!("/api/v1/webhooks/{id}/rotate-secret"), &s.merchant_a_key, None)
+            .await;
+    assert_eq!(status, StatusCode::OK, "{rotated}");
+    let new_secret = rotated["secret"].as_str().unwrap();
+    assert_ne!(new_secret, secret);
+    let outbox_id = log["items"][0]["outbox_id"].as_str().unwrap();
+    let replay = json!({"outbox_id": outbox_id});
+    let (status, _) =
+        call(&app, Method::POST, &format!("/api/v1/webhooks/{id}/replay"), &s.merchant_a_key, Some(replay))
+            .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    run_and_fast_forward(&app).await;
+    let seen = receiver.seen();
+    assert_eq!(seen.len(), 4);
+    let (message_id, timestamp, signature, body) = &seen[3];
+    let timestamp: i64 = timestamp.parse().unwrap();
+    for key in [secret.as_str(), new_secret] {
+        assert!(webhooks::verify(key, message_id, timestamp, body, signature), "{signature}");
+    }
+    let (status, body) =
+        add_endpoint_raw(&app, &s.merchant_a_key, json!({"url": "ftp://x", "topics": ["order.shipped"]}))
+            .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> =
+        body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["url", "topics[0]"]);
+}
+
+async fn add_endpoint_raw(app: &TestApp, key: &str, body: Value) -> (StatusCode, Value) {
+    call(app, Method::POST, "/api/v1/webhooks", key, Some(body)).await
+}
+
+async fn a_receiver_that_never_answers_does_not_delay_the_email(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let (url, _receiver) = Receiver::start(0, true).await;
+    add_endpoint(&app, &s.merchant_a_key, &url).await;
+    let sink = SmtpSink::start().await;
+    let mailer = mailing(&app, &sink);
+    post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#slow", 1)).await;
+    assert_eq!(relay_outbox(&mailer).await.unwrap(), 1);
+    let started = std::time::Instant::now();
+    let running = tokio::spawn({
+        let mailer = mailer.clone();
+        async move { run_due(&mailer, "test-worker", Duration::from_secs(60), 50).await.unwrap() }
+    });
+    while sink.messages().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(5), "the e-mail waited for the webhook");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let report = running.await.unwrap();
+    assert_eq!((report.succeeded, report.failed), (1, 1), "the e-mail sent; the webhook timed out, to retry");
+    assert!(started.elapsed() >= Duration::from_secs(9), "the receiver had its 10 s");
 }

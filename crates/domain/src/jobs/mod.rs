@@ -55,16 +55,19 @@ impl JobState {
 pub enum JobKind {
     /// Send one e-mail of an outbox message to the buyer.
     DeliverEmail,
+    /// Post one outbox message to one merchant webhook endpoint.
+    DeliverWebhook,
     /// A job that only records that it ran (the queue's own tests and health checks).
     Probe,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 2] = [Self::DeliverEmail, Self::Probe];
+    pub const ALL: [JobKind; 3] = [Self::DeliverEmail, Self::DeliverWebhook, Self::Probe];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::DeliverEmail => "deliver_email",
+            Self::DeliverWebhook => "deliver_webhook",
             Self::Probe => "probe",
         }
     }
@@ -76,7 +79,7 @@ impl JobKind {
     /// Attempts before the job is dead: deliveries keep trying for about a day.
     pub fn max_attempts(self) -> u32 {
         match self {
-            Self::DeliverEmail => 12,
+            Self::DeliverEmail | Self::DeliverWebhook => 12,
             Self::Probe => 3,
         }
     }

@@ -4,6 +4,7 @@ mod access;
 mod inventory;
 mod jobs;
 mod orders;
+mod webhooks;
 
 use serde::Deserialize;
 use tradeport_app::{App, PageRequest};
@@ -33,4 +34,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(inventory::routes())
         .merge(jobs::routes())
         .merge(orders::routes())
+        .merge(webhooks::routes())
 }
