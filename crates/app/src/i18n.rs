@@ -86,7 +86,12 @@ impl Catalogue {
     }
 }
 
-/// A value for a message: a number when it reads as one (so plural forms apply), else text.
-pub fn value(text: &str) -> FluentValue<'_> {
-    FluentValue::try_number(text)
+/// A text value for a message, always text: a buyer called "Nan" stays "Nan".
+pub fn text(value: &str) -> FluentValue<'_> {
+    FluentValue::String(value.into())
+}
+
+/// A number for a message, so plural forms apply.
+pub fn number(value: i64) -> FluentValue<'static> {
+    FluentValue::from(value)
 }

@@ -6,7 +6,7 @@ use crate::StoreError;
 
 /// A stored ISO 4217 code.
 pub(crate) fn parse_currency(raw: &str) -> Result<Currency, StoreError> {
-    Currency::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("currency {raw}")))
+    Currency::parse_stored(raw).ok_or_else(|| StoreError::Corrupt(format!("currency {raw}")))
 }
 
 /// A stored amount of minor units in `currency`.

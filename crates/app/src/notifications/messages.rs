@@ -3,7 +3,9 @@
 
 use std::sync::OnceLock;
 
-use crate::i18n::{Catalogue, value};
+use fluent_bundle::FluentValue;
+
+use crate::i18n::{Catalogue, number, text};
 
 /// The languages buyers' messages are written in; the first is the fallback.
 pub const BUYER_LANGUAGES: [&str; 6] = ["en", "zh-CN", "es", "de", "fr", "ja"];
@@ -40,11 +42,10 @@ fn escape_html(text: &str) -> String {
 }
 
 /// Renders the messages `keys` of one topic as paragraphs; the first key is the subject.
-fn render(language: &str, keys: &[&str], args: &[(&str, &str)]) -> RenderedMessage {
+fn render(language: &str, keys: &[&str], args: &[(&str, FluentValue<'_>)]) -> RenderedMessage {
     let catalogue = catalogue();
     let index = catalogue.pick(language);
-    let args: Vec<_> = args.iter().map(|(name, v)| (*name, value(v))).collect();
-    let text_of = |key: &str| catalogue.format(index, key, &args).unwrap_or_default();
+    let text_of = |key: &str| catalogue.format(index, key, args).unwrap_or_default();
     let subject = text_of(keys[0]);
     let paragraphs: Vec<String> = keys[1..].iter().map(|k| text_of(k)).collect();
     let html_body: String = paragraphs.iter().map(|p| format!("<p>{}</p>\n", escape_html(p))).collect();
@@ -70,7 +71,6 @@ pub fn render_order_confirmed(
     total: &str,
     dispatch_by: &str,
 ) -> RenderedMessage {
-    let count = items.to_string();
     render(
         language,
         &[
@@ -82,11 +82,11 @@ pub fn render_order_confirmed(
             "order-confirmed-signature",
         ],
         &[
-            ("order_no", order_no),
-            ("buyer_name", buyer_name),
-            ("count", &count),
-            ("total", total),
-            ("dispatch_by", dispatch_by),
+            ("order_no", text(order_no)),
+            ("buyer_name", text(buyer_name)),
+            ("count", number(items)),
+            ("total", text(total)),
+            ("dispatch_by", text(dispatch_by)),
         ],
     )
 }
@@ -125,6 +125,12 @@ mod tests {
     #[test]
     fn plurals_follow_the_language_and_html_is_escaped() {
         let one = render_order_confirmed("en", "N1", "<Ana>", 1, "5.00 EUR", "2026-03-26");
+        let nan = render_order_confirmed("en", "1e3", "Nan", 1, "5.00 EUR", "2026-03-26");
+        assert!(
+            nan.text.starts_with("Hello Nan,") && nan.subject.contains("1e3"),
+            "names stay text: {}",
+            nan.text
+        );
         assert!(one.text.contains("one item for 5.00 EUR"), "{}", one.text);
         assert!(one.html.contains("Hello &lt;Ana&gt;,") && one.html.contains("lang=\"en\""), "{}", one.html);
         let many = render_order_confirmed("de", "N1", "Ana", 3, "5.00 EUR", "2026-03-26");

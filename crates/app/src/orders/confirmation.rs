@@ -52,7 +52,7 @@ pub async fn confirmation_document(
             fields: Vec::new(),
         });
     };
-    let c = Currency::parse(&o.summary.currency)
+    let c = Currency::parse_stored(&o.summary.currency)
         .ok_or_else(|| AppError::Internal(format!("stored currency {}", o.summary.currency)))?;
     let warehouses = crate::inventory::list_warehouses(app, principal).await.unwrap_or_default();
     let overseas = o

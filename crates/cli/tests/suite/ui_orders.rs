@@ -177,6 +177,13 @@ async fn the_settings_page_changes_the_order_rules(app: TestApp) {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = res.text().await.unwrap();
     assert!(page.contains("service level &#39;standard&#39;, GBP: use an ISO 4217 code"), "{page}");
+    // The refused form shows what is saved with what was typed, never the defaults.
+    assert!(
+        page.contains("name=\"level1_code\" value=\"special\"")
+            && page.contains("name=\"level0_fees\" value=\"GBP=-1\""),
+        "{page}"
+    );
+    assert!(!page.contains("value=\"express\""), "the removed level stays removed");
 
     let mut bad = form.to_vec();
     bad[5] = ("second_review_threshold_minor", "lots");

@@ -19,11 +19,16 @@ pub const MAX_AMOUNT_MINOR: i64 = 10_000_000_000_000;
 pub struct Currency(iso_currency::Currency);
 
 impl Currency {
-    /// Parses a three-letter code (case-insensitive).
+    /// Parses a three-letter code (case-insensitive) a new order or setting may use.
     pub fn parse(raw: &str) -> Option<Self> {
+        Self::parse_stored(raw).filter(|c| c.0.is_superseded().is_none())
+    }
+
+    /// Parses a code as stored: also one superseded since it was written (BGN, replaced by EUR
+    /// in 2026), so old orders stay readable.
+    pub fn parse_stored(raw: &str) -> Option<Self> {
         let c = iso_currency::Currency::from_code(&raw.trim().to_ascii_uppercase())?;
-        let tradeable =
-            c.exponent().is_some() && !c.is_fund() && !c.is_special() && c.is_superseded().is_none();
+        let tradeable = c.exponent().is_some() && !c.is_fund() && !c.is_special();
         tradeable.then_some(Self(c))
     }
 
@@ -249,6 +254,9 @@ mod tests {
         for code in ["XXX", "XTS", "XAU", "XDR", "BOV", "ABC", "", "US"] {
             assert_eq!(Currency::parse(code), None, "{code}");
         }
+        // Superseded: refused for new orders, still read from stored ones.
+        assert_eq!(Currency::parse("BGN"), None);
+        assert_eq!(Currency::parse_stored("BGN").map(Currency::decimals), Some(2));
     }
 
     #[test]

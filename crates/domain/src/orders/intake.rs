@@ -278,16 +278,16 @@ pub fn validate_order(
         }
         amounts = Some(Amounts { subtotal, discount, shipping_fee, total, paid });
     }
-    // Destination, goods and service: the rules a change of address or service runs again.
+    // Destination, goods and service: the rules a change of address or service runs again. They
+    // run whenever their own inputs are usable, so one answer names every refusal.
     let mut shipping = None;
-    if let (Some(a), Some(service), true) = (amounts, service, is_known_country(&destination)) {
-        let facts = ShippingFacts {
-            address: &i.shipping_address,
-            goods: &goods,
-            service,
-            shipping_fee: a.shipping_fee,
-            total: a.total,
-        };
+    let fee_and_total = currency
+        .and_then(|c| Some((Money::new(i.shipping_fee_minor, c).ok()?, Money::new(i.total_minor, c).ok()?)));
+    if let (Some((shipping_fee, total)), Some(service), true) =
+        (fee_and_total, service, is_known_country(&destination))
+    {
+        let facts =
+            ShippingFacts { address: &i.shipping_address, goods: &goods, service, shipping_fee, total };
         let check = check_shipping(&facts, settings, goods_rules);
         for e in &check.reject {
             reject.push(e.clone());
@@ -512,6 +512,10 @@ mod tests {
         let e = check(&i).unwrap_err();
         assert_eq!((e[0].field.as_str(), e[0].code.as_str()), ("lines[0].sku", "prohibited_goods"));
         assert!(e[0].message.contains("LI_ION_STANDALONE"));
+        // Refused for another reason too: both are named in one answer.
+        i.channel = "fax".into();
+        let fields: Vec<String> = check(&i).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["channel", "lines[0].sku"]);
     }
 
     #[test]

@@ -2,6 +2,9 @@
 -- Every insert, status change and delete of an order appends a +1/-1 change (by trigger, so no
 -- use case can forget it and no two transactions update one counter row); a background job folds
 -- the changes into the totals. A count is the total plus the changes not folded yet.
+-- No order may commit between the first count and the triggers (another process may be running
+-- while this one migrates): hold writers off until this migration commits.
+LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE;
 CREATE TABLE order_status_counts (
     tenant_id TEXT NOT NULL,
     merchant_id TEXT NOT NULL,
@@ -16,7 +19,6 @@ CREATE TABLE order_status_changes (
     status TEXT NOT NULL,
     delta BIGINT NOT NULL
 );
-CREATE INDEX order_status_changes_scope ON order_status_changes (tenant_id, merchant_id);
 INSERT INTO order_status_counts (tenant_id, merchant_id, status, orders)
     SELECT tenant_id, merchant_id, status, COUNT(*) FROM orders GROUP BY tenant_id, merchant_id, status;
 CREATE FUNCTION order_status_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -10,13 +10,12 @@ CREATE TABLE order_status_counts (
     PRIMARY KEY (tenant_id, merchant_id, status)
 );
 CREATE TABLE order_status_changes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     tenant_id TEXT NOT NULL,
     merchant_id TEXT NOT NULL,
     status TEXT NOT NULL,
     delta BIGINT NOT NULL
 );
-CREATE INDEX order_status_changes_scope ON order_status_changes (tenant_id, merchant_id);
 INSERT INTO order_status_counts (tenant_id, merchant_id, status, orders)
     SELECT tenant_id, merchant_id, status, COUNT(*) FROM orders GROUP BY tenant_id, merchant_id, status;
 CREATE TRIGGER order_status_counts_insert AFTER INSERT ON orders BEGIN

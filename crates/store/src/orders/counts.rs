@@ -55,13 +55,14 @@ struct Change {
 /// committed meanwhile is either folded now or left for the next fold, never lost or counted
 /// twice, and several processes may fold at once.
 pub async fn fold_in_tx(conn: &mut AnyConnection, limit: u32) -> StoreResult<u64> {
-    let changes: Vec<Change> = sqlx::query_as(
-        "DELETE FROM order_status_changes WHERE id IN (SELECT id FROM order_status_changes ORDER BY id LIMIT $1) \
-         RETURNING tenant_id, merchant_id, status, delta",
-    )
-    .bind(i64::from(limit))
-    .fetch_all(&mut *conn)
-    .await?;
+    // PostgreSQL: rows another fold holds are left to it, so two folds never wait on each other.
+    let skip_locked = if crate::is_postgres(conn) { " FOR UPDATE SKIP LOCKED" } else { "" };
+    let sql = format!(
+        "DELETE FROM order_status_changes WHERE id IN (SELECT id FROM order_status_changes ORDER BY id LIMIT $1{skip_locked}) \
+         RETURNING tenant_id, merchant_id, status, delta"
+    );
+    let changes: Vec<Change> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(i64::from(limit)).fetch_all(&mut *conn).await?;
     let mut sums: BTreeMap<(String, String, String), i64> = BTreeMap::new();
     for c in &changes {
         *sums.entry((c.tenant_id.clone(), c.merchant_id.clone(), c.status.clone())).or_default() += c.delta;

@@ -417,9 +417,18 @@ pub async fn save_settings(State(app): State<App>, user: SignedIn, Form(f): Form
     if let Some(levels) = service_levels(&f.levels) {
         patch["service_levels"] = serde_json::Value::Array(levels);
     }
-    let shown = TenantSettings { default_locale: f.default_locale.clone(), ..Default::default() };
-    match access::update_settings(&app, &user.session.principal, patch).await {
+    match access::update_settings(&app, &user.session.principal, patch.clone()).await {
         Ok(saved) => settings_page(&user, StatusCode::OK, saved, None, Some(user.t.get("settings.saved"))),
-        Err(e) => settings_page(&user, status_of(&e), shown, Some(explain(&e)), None),
+        Err(e) => {
+            // The page shows what was typed over what is saved, so fixing one field and saving
+            // again changes only what was meant (never the defaults).
+            let saved = access::get_settings(&app, &user.session.principal).await.unwrap_or_default();
+            let mut shown = serde_json::to_value(&saved).unwrap_or_default();
+            if let (Some(shown), Some(typed)) = (shown.as_object_mut(), patch.as_object()) {
+                shown.extend(typed.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            let shown: TenantSettings = serde_json::from_value(shown).unwrap_or(saved);
+            settings_page(&user, status_of(&e), shown, Some(explain(&e)), None)
+        }
     }
 }

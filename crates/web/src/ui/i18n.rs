@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use tradeport_app::i18n::{Catalogue, value};
+use tradeport_app::i18n::{Catalogue, number, text};
 use tradeport_domain::kernel::FieldError;
 
 /// The languages of the UI; the first is the fallback.
@@ -37,11 +37,10 @@ impl Tr {
         catalogue().format(self.index, &key.replace('.', "-"), &[]).unwrap_or_else(|| key.to_string())
     }
 
-    /// The string for `key` with `$name` set to `value` (a number when it reads as one, so
-    /// plural forms apply).
-    pub fn fill(&self, key: &str, name: &str, v: &str) -> String {
+    /// The string for `key` with the number `$name` set to `n` (plural forms apply).
+    pub fn fill(&self, key: &str, name: &str, n: i64) -> String {
         catalogue()
-            .format(self.index, &key.replace('.', "-"), &[(name, value(v))])
+            .format(self.index, &key.replace('.', "-"), &[(name, number(n))])
             .unwrap_or_else(|| key.to_string())
     }
 
@@ -52,7 +51,7 @@ impl Tr {
         if self.index == 0 || !catalogue().has(self.index, &key) {
             return h.message.clone();
         }
-        let args = [("field", value(&h.field)), ("message", value(&h.message))];
+        let args = [("field", text(&h.field)), ("message", text(&h.message))];
         catalogue().format(self.index, &key, &args).unwrap_or_else(|| h.message.clone())
     }
 
@@ -102,14 +101,14 @@ mod tests {
     #[test]
     fn plurals_follow_the_language() {
         let en = Tr::for_locale("en");
-        assert_eq!(en.fill("orders.bulk_done", "count", "1"), "One order approved.");
-        assert_eq!(en.fill("orders.bulk_done", "count", "0"), "No order was approved.");
-        assert_eq!(en.fill("orders.bulk_done", "count", "12"), "12 orders approved.");
+        assert_eq!(en.fill("orders.bulk_done", "count", 1), "One order approved.");
+        assert_eq!(en.fill("orders.bulk_done", "count", 0), "No order was approved.");
+        assert_eq!(en.fill("orders.bulk_done", "count", 12), "12 orders approved.");
         assert_eq!(
-            en.fill("login.throttled", "minutes", "1"),
+            en.fill("login.throttled", "minutes", 1),
             "Too many failed sign-ins for this account. Try again in one minute."
         );
-        assert_eq!(Tr::for_locale("zh-CN").fill("orders.bulk_done", "count", "12"), "已通过 12 个订单。");
+        assert_eq!(Tr::for_locale("zh-CN").fill("orders.bulk_done", "count", 12), "已通过 12 个订单。");
     }
 
     #[test]
@@ -159,7 +158,7 @@ mod tests {
         assert_eq!(choose(None, None, None).locale, "en");
         assert_eq!(Tr::for_locale("zh-CN").get("nav.orders"), "订单");
         assert_eq!(
-            Tr::for_locale("en").fill("login.throttled", "minutes", "15"),
+            Tr::for_locale("en").fill("login.throttled", "minutes", 15),
             "Too many failed sign-ins for this account. Try again in 15 minutes."
         );
     }

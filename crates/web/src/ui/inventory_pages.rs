@@ -122,7 +122,7 @@ pub async fn import(State(app): State<App>, user: SignedIn, Form(f): Form<Import
     let merchant = Some(f.merchant_id.as_str()).filter(|m| !m.is_empty());
     match inventory::import_skus_csv(&app, &user.session.principal, merchant, &f.csv).await {
         Ok(r) if r.errors.is_empty() => {
-            let notice = user.t.fill("inventory.imported", "count", &r.saved.to_string());
+            let notice = user.t.fill("inventory.imported", "count", r.saved as i64);
             page(&app, &user, StatusCode::OK, None, Some(notice), None).await
         }
         Ok(r) => {

@@ -101,7 +101,7 @@ pub async fn submit(
             response
         }
         Err(AppError::Access(AccessError::Throttled { retry_after_minutes })) => {
-            let message = t.fill("login.throttled", "minutes", &retry_after_minutes.to_string());
+            let message = t.fill("login.throttled", "minutes", retry_after_minutes);
             login_page(&ctx, &headers, StatusCode::TOO_MANY_REQUESTS, next, form.email, Some(message))
         }
         Err(AppError::Access(AccessError::BadCredentials)) => {

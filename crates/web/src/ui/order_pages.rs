@@ -60,7 +60,7 @@ struct OrdersPage {
 }
 
 fn money(currency: &str, minor: i64) -> String {
-    Currency::parse(currency).map_or_else(|| minor.to_string(), |c| c.format(minor))
+    Currency::parse_stored(currency).map_or_else(|| minor.to_string(), |c| c.format(minor))
 }
 
 fn status_options() -> Vec<(&'static str, String)> {
@@ -344,7 +344,7 @@ pub async fn bulk(State(app): State<App>, user: SignedIn, body: String) -> Respo
     match orders::bulk_approve(&app, &user.session.principal, &ids).await {
         Ok(results) => {
             let ok = results.iter().filter(|r| r.error.is_none()).count();
-            let notice = user.t.fill("orders.bulk_done", "count", &ok.to_string());
+            let notice = user.t.fill("orders.bulk_done", "count", ok as i64);
             let back = if back.starts_with("/orders") { back } else { "/orders/queue/first".into() };
             Redirect::to(&format!("{back}?notice={}", super::percent_encode(&notice))).into_response()
         }
