@@ -9,3 +9,4 @@ pub mod inventory;
 pub mod jobs;
 pub mod kernel;
 pub mod orders;
+pub mod sla;
