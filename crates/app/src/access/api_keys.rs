@@ -72,7 +72,8 @@ pub async fn list_api_keys(
 ) -> AppResult<Page<ApiKeyView>> {
     principal.require(Permission::ManageApiKeys)?;
     let limit = page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
-    let after = page.cursor.clone().unwrap_or_default();
+    let after = page.id_cursor::<ApiKeyId>().map_err(|e| AppError::Invalid(vec![e]))?;
+    let after = after.map(|id| id.to_string()).unwrap_or_default();
     let mut conn = app.db().read().await?;
     let rows = api_keys::list(
         &mut conn,

@@ -56,7 +56,8 @@ pub async fn list_users(app: &App, principal: &Principal, page: &PageRequest) ->
     principal.require(Permission::ManageUsers)?;
     let limit = page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
     let mut conn = app.db().read().await?;
-    let after = page.cursor.clone().unwrap_or_default();
+    let after = page.id_cursor::<UserId>().map_err(|e| AppError::Invalid(vec![e]))?;
+    let after = after.map(|id| id.to_string()).unwrap_or_default();
     let rows = users::list(&mut conn, principal.scope.operator_id, None, &after, limit + 1).await?;
     let views = rows.into_iter().map(UserView::from).collect();
     Ok(Page::from_rows(views, limit, |u: &UserView| u.id.to_string()))

@@ -195,6 +195,11 @@ async fn lists_are_paginated_with_a_cursor(app: TestApp) {
     let (status, body) = get(&app, "/api/v1/users?limit=0", &s.admin_key).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["fields"][0]["field"], "limit");
+    for path in ["/api/v1/users?cursor=zz", "/api/v1/api-keys?cursor=zz"] {
+        let (status, body) = get(&app, path, &s.admin_key).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {body}");
+        assert_eq!(body["error"]["fields"][0]["field"], "cursor");
+    }
 }
 
 async fn staff_roles_cannot_manage_users_or_settings(app: TestApp) {
