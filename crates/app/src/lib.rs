@@ -14,6 +14,7 @@ pub mod orders;
 mod page;
 mod ports;
 pub mod reporting;
+pub mod sla;
 mod unit_of_work;
 
 pub use app::App;

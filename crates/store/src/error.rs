@@ -19,6 +19,12 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("orders_order_no_key", "orders.tenant_id, orders.order_no", "order_no"),
     ("order_lines_order_line_key", "order_lines.order_id, order_lines.line_no", "lines"),
     ("order_number_counters_pkey", "order_number_counters.tenant_id, order_number_counters.day", "order_no"),
+    // Written only by a clock's start, which skips an existing clock; listed so that every one is.
+    (
+        "sla_clocks_subject_step_key",
+        "sla_clocks.subject_type, sla_clocks.subject_id, sla_clocks.step",
+        "step",
+    ),
     // Written only by the fold's upsert; listed so that every constraint is.
     (
         "order_status_counts_pkey",

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod orders;
 pub mod outbox;
 pub mod schema;
+pub mod sla;
 mod sql;
 mod values;
 pub mod webhooks;

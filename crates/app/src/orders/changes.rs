@@ -246,7 +246,7 @@ async fn apply_change(
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     // The answer is read in the transaction that wrote it.
     let after = orders::get(&mut tx, operator, None, id).await?.ok_or(AppError::NotFound("order"))?;
-    let view = load_view(&mut tx, operator, &after).await?;
+    let view = load_view(app, &mut tx, operator, &after).await?;
     tx.commit().await?;
     Ok(view)
 }

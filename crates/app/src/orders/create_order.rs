@@ -122,7 +122,7 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
             orders::find_by_channel_id(&mut conn, operator, merchant, &row.channel, &row.channel_order_id)
                 .await?
                 .ok_or(AppError::NotFound("order"))?;
-        return Ok(Intake { order: load_view(&mut conn, operator, &existing).await?, created: false });
+        return Ok(Intake { order: load_view(app, &mut conn, operator, &existing).await?, created: false });
     }
     let line_ids: Vec<String> = v.lines.iter().map(|_| app.new_uuid().to_string()).collect();
     orders::lines::insert_in_tx(&mut tx, operator, row.id, &line_ids, &v.lines).await?;
@@ -134,6 +134,7 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
         ..app.event(principal.actor, "order", row.id, kind)
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
+    crate::sla::on_order_event_in_tx(app, &mut tx, operator, row.id, row.urgent, kind, event.at).await?;
 
     let settings = &policy.settings;
     let automatic = settings.auto_approve
@@ -165,6 +166,6 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     }
     tx.commit().await?;
     let mut conn = app.db().read().await?;
-    let order = load_view(&mut conn, operator, &stored).await?;
+    let order = load_view(app, &mut conn, operator, &stored).await?;
     Ok(Intake { order, created: true })
 }

@@ -74,7 +74,7 @@ pub async fn get_order(app: &App, principal: &Principal, id: OrderId) -> AppResu
     let order = orders::get(&mut conn, operator, principal.scope.merchant_id, id)
         .await?
         .ok_or(AppError::NotFound("order"))?;
-    load_view(&mut conn, operator, &order).await
+    load_view(app, &mut conn, operator, &order).await
 }
 
 /// A page of orders, newest first.

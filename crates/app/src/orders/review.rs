@@ -171,6 +171,7 @@ pub(crate) async fn apply_in_tx(
         ..app.event(actor, "order", order.id, &kind)
     };
     tradeport_store::events::append_in_tx(conn, operator, &event).await?;
+    crate::sla::on_order_event_in_tx(app, conn, operator, order.id, order.urgent, &kind, now).await?;
     if to == OrderStatus::Confirmed {
         // ORD-7: the buyer is told; the notifications relay delivers it in the buyer's language.
         let payload = serde_json::json!({ "order_no": number, "buyer_email": order.buyer_email, "language": order.buyer_language }).to_string();
@@ -258,7 +259,7 @@ pub async fn review_order(
     let after = apply_in_tx(app, &mut tx, operator, &order, step, &policy).await?;
     tx.commit().await?;
     let mut conn = app.db().read().await?;
-    load_view(&mut conn, operator, &after).await
+    load_view(app, &mut conn, operator, &after).await
 }
 
 /// The outcome of one order of a bulk approval.

@@ -117,6 +117,8 @@ pub struct OrderView {
     pub lines: Vec<LineView>,
     pub allocations: Vec<AllocationView>,
     pub events: Vec<EventView>,
+    /// The clock of each step with a time limit: due, paused, stopped, how late.
+    pub clocks: Vec<crate::sla::ClockView>,
 }
 
 #[derive(serde::Deserialize)]
@@ -137,6 +139,7 @@ pub(crate) fn parse_holds(json: &str) -> Vec<FieldError> {
 
 /// Loads everything shown of an order.
 pub(crate) async fn load_view(
+    app: &crate::App,
     conn: &mut AnyConnection,
     operator: TenantId,
     o: &OrderRow,
@@ -144,6 +147,8 @@ pub(crate) async fn load_view(
     let operator_lines = lines::list(conn, operator, o.id, o.currency).await?;
     let allocs = allocations::list(conn, operator, o.id).await?;
     let evs = events::list_for_subject(conn, operator, "order", &o.id.to_string()).await?;
+    let clocks = tradeport_store::sla::list(conn, operator, ("order", &o.id.to_string())).await?;
+    let now = app.now();
     Ok(OrderView {
         summary: OrderSummary::from(o),
         buyer_phone: o.buyer_phone.clone(),
@@ -194,5 +199,6 @@ pub(crate) async fn load_view(
                 at: e.at,
             })
             .collect(),
+        clocks: clocks.iter().map(|c| crate::sla::ClockView::new(c, now)).collect(),
     })
 }

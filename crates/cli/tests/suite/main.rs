@@ -20,5 +20,6 @@ mod openapi;
 mod orders;
 mod schema;
 mod security;
+mod sla;
 mod ui_orders;
 mod unit_of_work;

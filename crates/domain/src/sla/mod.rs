@@ -1,6 +1,8 @@
-//! Time limits (SLA-1 … SLA-4): working calendars and business-time arithmetic now; the clocks
-//! of each step, started, paused and stopped by the event log, build on them.
+//! Time limits (SLA-1 … SLA-4): working calendars and business-time arithmetic, and the clocks of
+//! an order's steps, started, paused and stopped by the events of its log.
 
 mod calendar;
+mod steps;
 
 pub use calendar::{Calendar, CalendarError, DAY_MINUTES, DayHours};
+pub use steps::{ClockAction, DEFAULTS, Step, StepLimit, clock_actions, limit_ms};

@@ -1,0 +1,71 @@
+//! Time limits (SLA-1): the clocks of an order's steps follow its events, in the transaction that
+//! records the event, so a clock can never miss one. Limits are wall-clock for now (the working
+//! calendars of `domain::sla::Calendar` take over once calendars are stored per warehouse).
+
+use serde::Serialize;
+use tradeport_domain::kernel::{Millis, OrderId, TenantId};
+use tradeport_domain::sla::{ClockAction, clock_actions, limit_ms};
+use tradeport_store::AnyConnection;
+use tradeport_store::sla::{self, ClockRow};
+
+use crate::{App, AppResult};
+
+/// Moves the order's clocks as event `kind` says; call right after appending the event.
+pub(crate) async fn on_order_event_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    order: OrderId,
+    urgent: bool,
+    kind: &str,
+    now: Millis,
+) -> AppResult<()> {
+    let id = order.to_string();
+    let subject = ("order", id.as_str());
+    for action in clock_actions(kind) {
+        match *action {
+            ClockAction::Start(step) => {
+                let clock_id = app.new_uuid().to_string();
+                sla::start_in_tx(conn, operator, &clock_id, subject, step, limit_ms(step, urgent), now)
+                    .await?
+            }
+            ClockAction::Stop(step) => sla::stop_in_tx(conn, operator, subject, Some(step), now).await?,
+            ClockAction::StopAll => sla::stop_in_tx(conn, operator, subject, None, now).await?,
+            ClockAction::PauseAll => sla::pause_in_tx(conn, operator, subject, now).await?,
+            ClockAction::ResumeAll => sla::resume_in_tx(conn, operator, subject, now).await?,
+        }
+    }
+    Ok(())
+}
+
+/// A step's clock as an order shows it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ClockView {
+    /// first_review, second_review, confirmation.
+    pub step: String,
+    pub limit_ms: i64,
+    pub started_at: i64,
+    /// When the step must be done (later by every pause).
+    pub due_at: i64,
+    /// Set while the order waits (on hold): the clock does not run.
+    pub paused_at: Option<i64>,
+    pub stopped_at: Option<i64>,
+    /// How late: stopped after `due_at`, or still running past it (at `now`); else `null`.
+    pub late_by_ms: Option<i64>,
+}
+
+impl ClockView {
+    pub(crate) fn new(c: &ClockRow, now: Millis) -> Self {
+        let end = c.stopped_at.or(c.paused_at).unwrap_or(now);
+        let late = end.0 - c.due_at.0;
+        Self {
+            step: c.step.as_str().into(),
+            limit_ms: c.limit_ms,
+            started_at: c.started_at.0,
+            due_at: c.due_at.0,
+            paused_at: c.paused_at.map(|m| m.0),
+            stopped_at: c.stopped_at.map(|m| m.0),
+            late_by_ms: (late > 0).then_some(late),
+        }
+    }
+}

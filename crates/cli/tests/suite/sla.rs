@@ -1,0 +1,83 @@
+//! The clocks of an order's steps (SLA-1, ORD-9): started, paused and stopped by the order's
+//! events in the same transaction; a paused clock resumes with the time it had left.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tradeport_testkit::{TestApp, db_tests, lamp_order};
+
+use crate::helpers::{get, post};
+
+db_tests!(
+    a_review_clock_runs_pauses_on_hold_resumes_with_its_time_and_stops_on_approval,
+    urgent_orders_get_thirty_minutes_and_late_clocks_say_by_how_much
+);
+
+fn clock<'a>(order: &'a Value, step: &str) -> &'a Value {
+    order["clocks"].as_array().unwrap().iter().find(|c| c["step"] == step).unwrap_or(&Value::Null)
+}
+
+async fn a_review_clock_runs_pauses_on_hold_resumes_with_its_time_and_stops_on_approval(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let mut input = lamp_order("#clock", 1);
+    input["remarks"] = json!("please gift-wrap");
+    let (status, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, input).await;
+    assert_eq!((status, order["status"].as_str()), (StatusCode::CREATED, Some("pending_review")), "{order}");
+    let first = clock(&order, "first_review");
+    assert_eq!(first["limit_ms"], 2 * 3_600_000);
+    assert_eq!(first["due_at"].as_i64().unwrap() - first["started_at"].as_i64().unwrap(), 2 * 3_600_000);
+    assert!(first["stopped_at"].is_null() && first["late_by_ms"].is_null());
+    let due_before = first["due_at"].as_i64().unwrap();
+
+    let id = order["id"].as_str().unwrap();
+    let act = |action: &'static str, body: Value| {
+        let (app, key) = (&app, s.admin_key.clone());
+        async move { post(app, &format!("/api/v1/orders/{id}/{action}"), &key, body).await }
+    };
+    let (_, held) = act("hold", json!({"reason": "buyer asked to wait"})).await;
+    assert!(clock(&held, "first_review")["paused_at"].is_i64(), "paused while on hold: {held}");
+    // Ten minutes on hold.
+    let mut conn = app.app.db().read().await.unwrap();
+    sqlx::query("UPDATE sla_clocks SET paused_at = paused_at - 600000").execute(&mut *conn).await.unwrap();
+    let (_, released) = act("release-hold", json!({})).await;
+    let resumed = clock(&released, "first_review");
+    assert!(resumed["paused_at"].is_null(), "{released}");
+    let pushed = resumed["due_at"].as_i64().unwrap() - due_before;
+    assert!((600_000..660_000).contains(&pushed), "due later by the pause, about 10 min: {pushed} ms");
+    assert_eq!(released["clocks"].as_array().unwrap().len(), 1, "the same clock, not a new one");
+
+    let (status, approved) = act("approve", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    let first = clock(&approved, "first_review");
+    assert!(first["stopped_at"].is_i64() && first["late_by_ms"].is_null(), "{approved}");
+    let confirmation = clock(&approved, "confirmation");
+    assert_eq!(confirmation["limit_ms"], 3_600_000, "{approved}");
+}
+
+async fn urgent_orders_get_thirty_minutes_and_late_clocks_say_by_how_much(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let mut input = lamp_order("#urgent", 1);
+    input["remarks"] = json!("call before delivery");
+    input["urgent"] = json!(true);
+    let (_, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, input).await;
+    assert_eq!(clock(&order, "first_review")["limit_ms"], 30 * 60_000, "{order}");
+    // An hour later, the review has not happened.
+    let mut conn = app.app.db().read().await.unwrap();
+    sqlx::query("UPDATE sla_clocks SET started_at = started_at - 3600000, due_at = due_at - 3600000")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let (_, late) =
+        get(&app, &format!("/api/v1/orders/{}", order["id"].as_str().unwrap()), &s.admin_key).await;
+    let late_by = clock(&late, "first_review")["late_by_ms"].as_i64().unwrap();
+    assert!((30 * 60_000..31 * 60_000).contains(&late_by), "30 minutes late: {late_by}");
+    // A held order's clock does not start until the hold is released.
+    let mut held = lamp_order("#held", 1);
+    held["shipping_address"]["postcode"] = json!("");
+    let (_, held) = post(&app, "/api/v1/orders", &s.merchant_a_key, held).await;
+    assert_eq!(
+        (held["status"].as_str(), held["clocks"].as_array().map(Vec::len)),
+        (Some("on_hold"), Some(0))
+    );
+}

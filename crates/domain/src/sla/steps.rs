@@ -1,0 +1,127 @@
+//! The clocks of an order's steps (SLA-1, ORD-5 … ORD-7, ORD-9): which step, its limit, and what
+//! each event in the order's log does to the clocks. A new step is one more row in [`DEFAULTS`]
+//! and its events in [`clock_actions`].
+
+use serde::{Deserialize, Serialize};
+
+/// A step with a time limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// From intake to the first review's decision: 2 h (ORD-5).
+    FirstReview,
+    /// From the first review to the second: 4 h (ORD-6).
+    SecondReview,
+    /// From approval to confirmation: 1 h (ORD-7).
+    Confirmation,
+}
+
+impl Step {
+    pub const ALL: [Step; 3] = [Self::FirstReview, Self::SecondReview, Self::Confirmation];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FirstReview => "first_review",
+            Self::SecondReview => "second_review",
+            Self::Confirmation => "confirmation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// A step's limits in minutes: normal, and for urgent orders (ORD-9: 30 min).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepLimit {
+    pub step: Step,
+    pub minutes: i64,
+    pub urgent_minutes: i64,
+}
+
+/// The limits of the source documents (document 002).
+pub const DEFAULTS: [StepLimit; 3] = [
+    StepLimit { step: Step::FirstReview, minutes: 120, urgent_minutes: 30 },
+    StepLimit { step: Step::SecondReview, minutes: 240, urgent_minutes: 30 },
+    StepLimit { step: Step::Confirmation, minutes: 60, urgent_minutes: 30 },
+];
+
+/// The limit of `step` in milliseconds, for an urgent order or not.
+pub fn limit_ms(step: Step, urgent: bool) -> i64 {
+    let l = DEFAULTS.iter().find(|l| l.step == step).copied().unwrap_or(DEFAULTS[0]);
+    60_000 * if urgent { l.urgent_minutes } else { l.minutes }
+}
+
+/// What an event does to an order's clocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClockAction {
+    /// Starts the step's clock unless the order has one for it already.
+    Start(Step),
+    /// Stops the step's clock.
+    Stop(Step),
+    /// Pauses every running clock (the order waits for the buyer or for stock).
+    PauseAll,
+    /// Resumes every paused clock with the time it had left.
+    ResumeAll,
+    /// Stops every clock (the order is rejected or cancelled).
+    StopAll,
+}
+
+/// The clock actions of an order event, in order.
+pub fn clock_actions(event_kind: &str) -> &'static [ClockAction] {
+    use ClockAction::*;
+    use Step::*;
+    match event_kind {
+        "order_received" => &[Start(FirstReview)],
+        // Held at intake: the review's clock starts when the hold is released.
+        "order_release_hold" => &[ResumeAll, Start(FirstReview)],
+        "order_first_review_passed" => &[Stop(FirstReview), Start(SecondReview)],
+        "order_approve" => &[Stop(FirstReview), Start(Confirmation)],
+        "order_second_approve" => &[Stop(SecondReview), Start(Confirmation)],
+        "order_confirm" => &[Stop(Confirmation)],
+        "order_hold" | "order_held_out_of_stock" => &[PauseAll],
+        "order_reject" | "order_cancel" => &[StopAll],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_read_back_and_urgent_orders_get_thirty_minutes() {
+        for s in Step::ALL {
+            assert_eq!(Step::parse(s.as_str()), Some(s));
+        }
+        let table: Vec<(Step, i64, i64)> = Step::ALL
+            .iter()
+            .map(|s| (*s, limit_ms(*s, false) / 60_000, limit_ms(*s, true) / 60_000))
+            .collect();
+        assert_eq!(
+            table,
+            [(Step::FirstReview, 120, 30), (Step::SecondReview, 240, 30), (Step::Confirmation, 60, 30)]
+        );
+    }
+
+    #[test]
+    fn every_review_event_moves_the_clocks_it_should() {
+        use ClockAction::*;
+        let cases: [(&str, &[ClockAction]); 10] = [
+            ("order_received", &[Start(Step::FirstReview)]),
+            ("order_received_on_hold", &[]),
+            ("order_release_hold", &[ResumeAll, Start(Step::FirstReview)]),
+            ("order_first_review_passed", &[Stop(Step::FirstReview), Start(Step::SecondReview)]),
+            ("order_approve", &[Stop(Step::FirstReview), Start(Step::Confirmation)]),
+            ("order_second_approve", &[Stop(Step::SecondReview), Start(Step::Confirmation)]),
+            ("order_confirm", &[Stop(Step::Confirmation)]),
+            ("order_hold", &[PauseAll]),
+            ("order_cancel", &[StopAll]),
+            ("order_buyer_notified", &[]),
+        ];
+        for (kind, actions) in cases {
+            assert_eq!(clock_actions(kind), actions, "{kind}");
+        }
+    }
+}

@@ -1,0 +1,18 @@
+-- The clock of each step of an order (docs/ARCHITECTURE.md, "Time limits"), moved by the events of
+-- its log in the same transaction: started (due_at = start + limit), paused (paused_at; a resume
+-- pushes due_at back by the pause), stopped (stopped_at). Late when stopped after due_at, or
+-- still running past it.
+CREATE TABLE sla_clocks (
+    id TEXT NOT NULL PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    subject_type TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    step TEXT NOT NULL,
+    limit_ms INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    due_at INTEGER NOT NULL,
+    paused_at INTEGER,
+    stopped_at INTEGER,
+    CONSTRAINT sla_clocks_subject_step_key UNIQUE (subject_type, subject_id, step)
+);
+CREATE INDEX sla_clocks_running_idx ON sla_clocks (tenant_id, stopped_at, due_at);

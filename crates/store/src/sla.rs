@@ -1,0 +1,176 @@
+//! The clocks of steps with a time limit (migration 0009). Every change is one statement on the
+//! subject's clocks inside the caller's transaction.
+
+use sqlx::{AnyConnection, FromRow};
+use tradeport_domain::kernel::{Millis, TenantId};
+use tradeport_domain::sla::Step;
+
+use crate::{StoreError, StoreResult};
+
+/// A stored clock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClockRow {
+    pub subject_id: String,
+    pub step: Step,
+    pub limit_ms: i64,
+    pub started_at: Millis,
+    pub due_at: Millis,
+    pub paused_at: Option<Millis>,
+    pub stopped_at: Option<Millis>,
+}
+
+#[derive(FromRow)]
+struct ClockRecord {
+    subject_id: String,
+    step: String,
+    limit_ms: i64,
+    started_at: i64,
+    due_at: i64,
+    paused_at: Option<i64>,
+    stopped_at: Option<i64>,
+}
+
+impl TryFrom<ClockRecord> for ClockRow {
+    type Error = StoreError;
+
+    fn try_from(c: ClockRecord) -> StoreResult<Self> {
+        Ok(ClockRow {
+            step: Step::parse(&c.step)
+                .ok_or_else(|| StoreError::Corrupt(format!("clock step {}", c.step)))?,
+            subject_id: c.subject_id,
+            limit_ms: c.limit_ms,
+            started_at: Millis(c.started_at),
+            due_at: Millis(c.due_at),
+            paused_at: c.paused_at.map(Millis),
+            stopped_at: c.stopped_at.map(Millis),
+        })
+    }
+}
+
+/// Starts a step's clock unless the subject has one for the step already.
+pub async fn start_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    subject: (&str, &str),
+    step: Step,
+    limit_ms: i64,
+    now: Millis,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sla_clocks (id, tenant_id, subject_type, subject_id, step, limit_ms, started_at, due_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (subject_type, subject_id, step) DO NOTHING",
+    )
+    .bind(id)
+    .bind(tenant_id.to_string())
+    .bind(subject.0)
+    .bind(subject.1)
+    .bind(step.as_str())
+    .bind(limit_ms)
+    .bind(now.0)
+    .bind(now.0 + limit_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Stops the subject's running clock of `step`, or every running clock when `step` is `None`.
+pub async fn stop_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    subject: (&str, &str),
+    step: Option<Step>,
+    now: Millis,
+) -> StoreResult<()> {
+    // A clock stopped while paused stops at its pause: the pause is not counted.
+    sqlx::query(
+        "UPDATE sla_clocks SET stopped_at = COALESCE(paused_at, $1) WHERE tenant_id = $2 AND subject_type = $3 \
+         AND subject_id = $4 AND stopped_at IS NULL AND ($5 = '' OR step = $5)",
+    )
+    .bind(now.0)
+    .bind(tenant_id.to_string())
+    .bind(subject.0)
+    .bind(subject.1)
+    .bind(step.map(Step::as_str).unwrap_or_default())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Pauses the subject's running clocks.
+pub async fn pause_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    subject: (&str, &str),
+    now: Millis,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE sla_clocks SET paused_at = $1 WHERE tenant_id = $2 AND subject_type = $3 AND subject_id = $4 \
+         AND stopped_at IS NULL AND paused_at IS NULL",
+    )
+    .bind(now.0)
+    .bind(tenant_id.to_string())
+    .bind(subject.0)
+    .bind(subject.1)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Resumes the subject's paused clocks: each is due later by as long as it was paused.
+pub async fn resume_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    subject: (&str, &str),
+    now: Millis,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE sla_clocks SET due_at = due_at + ($1 - paused_at), paused_at = NULL WHERE tenant_id = $2 \
+         AND subject_type = $3 AND subject_id = $4 AND stopped_at IS NULL AND paused_at IS NOT NULL",
+    )
+    .bind(now.0)
+    .bind(tenant_id.to_string())
+    .bind(subject.0)
+    .bind(subject.1)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The subject's clocks, in the order they started.
+pub async fn list(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    subject: (&str, &str),
+) -> StoreResult<Vec<ClockRow>> {
+    let records: Vec<ClockRecord> = sqlx::query_as(
+        "SELECT subject_id, step, limit_ms, started_at, due_at, paused_at, stopped_at FROM sla_clocks \
+         WHERE tenant_id = $1 AND subject_type = $2 AND subject_id = $3 ORDER BY started_at, id",
+    )
+    .bind(tenant_id.to_string())
+    .bind(subject.0)
+    .bind(subject.1)
+    .fetch_all(conn)
+    .await?;
+    records.into_iter().map(ClockRow::try_from).collect()
+}
+
+/// The operator's running clocks due before `before` (overdue when `before` is now), soonest
+/// due first, at most `limit`.
+pub async fn running_due_before(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    before: Millis,
+    limit: u32,
+) -> StoreResult<Vec<ClockRow>> {
+    let records: Vec<ClockRecord> = sqlx::query_as(
+        "SELECT subject_id, step, limit_ms, started_at, due_at, paused_at, stopped_at FROM sla_clocks \
+         WHERE tenant_id = $1 AND stopped_at IS NULL AND paused_at IS NULL AND due_at < $2 ORDER BY due_at LIMIT $3",
+    )
+    .bind(tenant_id.to_string())
+    .bind(before.0)
+    .bind(i64::from(limit))
+    .fetch_all(conn)
+    .await?;
+    records.into_iter().map(ClockRow::try_from).collect()
+}
