@@ -97,6 +97,24 @@ pub async fn stop_in_tx(
     Ok(())
 }
 
+/// Runs one update of the subject's clocks (`$1` now, `$2` tenant, `$3` subject type, `$4` id).
+async fn update_clocks(
+    conn: &mut AnyConnection,
+    sql: &'static str,
+    tenant_id: TenantId,
+    subject: (&str, &str),
+    now: Millis,
+) -> StoreResult<()> {
+    sqlx::query(sql)
+        .bind(now.0)
+        .bind(tenant_id.to_string())
+        .bind(subject.0)
+        .bind(subject.1)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Pauses the subject's running clocks.
 pub async fn pause_in_tx(
     conn: &mut AnyConnection,
@@ -104,17 +122,9 @@ pub async fn pause_in_tx(
     subject: (&str, &str),
     now: Millis,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE sla_clocks SET paused_at = $1 WHERE tenant_id = $2 AND subject_type = $3 AND subject_id = $4 \
-         AND stopped_at IS NULL AND paused_at IS NULL",
-    )
-    .bind(now.0)
-    .bind(tenant_id.to_string())
-    .bind(subject.0)
-    .bind(subject.1)
-    .execute(conn)
-    .await?;
-    Ok(())
+    let sql = "UPDATE sla_clocks SET paused_at = $1 WHERE tenant_id = $2 AND subject_type = $3 AND subject_id = $4 \
+               AND stopped_at IS NULL AND paused_at IS NULL";
+    update_clocks(conn, sql, tenant_id, subject, now).await
 }
 
 /// Resumes the subject's paused clocks: each is due later by as long as it was paused.
@@ -124,17 +134,9 @@ pub async fn resume_in_tx(
     subject: (&str, &str),
     now: Millis,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE sla_clocks SET due_at = due_at + ($1 - paused_at), paused_at = NULL WHERE tenant_id = $2 \
-         AND subject_type = $3 AND subject_id = $4 AND stopped_at IS NULL AND paused_at IS NOT NULL",
-    )
-    .bind(now.0)
-    .bind(tenant_id.to_string())
-    .bind(subject.0)
-    .bind(subject.1)
-    .execute(conn)
-    .await?;
-    Ok(())
+    let sql = "UPDATE sla_clocks SET due_at = due_at + ($1 - paused_at), paused_at = NULL WHERE tenant_id = $2 \
+               AND subject_type = $3 AND subject_id = $4 AND stopped_at IS NULL AND paused_at IS NOT NULL";
+    update_clocks(conn, sql, tenant_id, subject, now).await
 }
 
 /// The subject's clocks, in the order they started.
