@@ -157,21 +157,24 @@ pub async fn list(
     records.into_iter().map(ClockRow::try_from).collect()
 }
 
-/// The operator's running clocks due before `before` (overdue when `before` is now), soonest
-/// due first, at most `limit`.
+/// The operator's running clocks of one subject type due before `before` (overdue when `before`
+/// is now), soonest due first, at most `limit`.
 pub async fn running_due_before(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
+    subject_type: &str,
     before: Millis,
     limit: u32,
 ) -> StoreResult<Vec<ClockRow>> {
     let records: Vec<ClockRecord> = sqlx::query_as(
         "SELECT subject_id, step, limit_ms, started_at, due_at, paused_at, stopped_at FROM sla_clocks \
-         WHERE tenant_id = $1 AND stopped_at IS NULL AND paused_at IS NULL AND due_at < $2 ORDER BY due_at LIMIT $3",
+         WHERE tenant_id = $1 AND stopped_at IS NULL AND paused_at IS NULL AND due_at < $2 AND subject_type = $4 \
+         ORDER BY due_at LIMIT $3",
     )
     .bind(tenant_id.to_string())
     .bind(before.0)
     .bind(i64::from(limit))
+    .bind(subject_type)
     .fetch_all(conn)
     .await?;
     records.into_iter().map(ClockRow::try_from).collect()

@@ -69,3 +69,42 @@ impl ClockView {
         }
     }
 }
+
+/// A step running past its limit, or about to.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct DueStep {
+    pub order_id: String,
+    #[serde(flatten)]
+    pub clock: ClockView,
+}
+
+/// The operator's running steps due within `within_minutes` (0: already overdue), soonest due
+/// first, at most 200: the follow-up queue (SLA-2). Staff only.
+pub async fn due_steps(
+    app: &App,
+    principal: &tradeport_domain::access::Principal,
+    within_minutes: i64,
+) -> AppResult<Vec<DueStep>> {
+    principal.require(tradeport_domain::access::Permission::ReviewOrders)?;
+    if !(0..=7 * 24 * 60).contains(&within_minutes) {
+        return Err(crate::AppError::Invalid(vec![tradeport_domain::kernel::FieldError::new(
+            "within_minutes",
+            "out_of_range",
+            "within_minutes must be between 0 (overdue now) and 10080 (a week)",
+        )]));
+    }
+    let now = app.now();
+    let mut conn = app.db().read().await?;
+    let rows = sla::running_due_before(
+        &mut conn,
+        principal.scope.operator_id,
+        "order",
+        Millis(now.0 + within_minutes * 60_000),
+        200,
+    )
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|c| DueStep { order_id: c.subject_id.clone(), clock: ClockView::new(c, now) })
+        .collect())
+}

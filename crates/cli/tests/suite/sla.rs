@@ -72,6 +72,23 @@ async fn urgent_orders_get_thirty_minutes_and_late_clocks_say_by_how_much(app: T
         get(&app, &format!("/api/v1/orders/{}", order["id"].as_str().unwrap()), &s.admin_key).await;
     let late_by = clock(&late, "first_review")["late_by_ms"].as_i64().unwrap();
     assert!((30 * 60_000..31 * 60_000).contains(&late_by), "30 minutes late: {late_by}");
+    // The follow-up queue lists it; within two hours it also lists the review that is on time.
+    let mut on_time = lamp_order("#on-time", 1);
+    on_time["remarks"] = json!("fragile");
+    post(&app, "/api/v1/orders", &s.merchant_a_key, on_time).await;
+    let (status, due) = get(&app, "/api/v1/sla/due", &s.admin_key).await;
+    assert_eq!(status, StatusCode::OK, "{due}");
+    let overdue: Vec<&str> =
+        due["items"].as_array().unwrap().iter().map(|d| d["order_id"].as_str().unwrap()).collect();
+    assert_eq!(overdue, [order["id"].as_str().unwrap()]);
+    assert_eq!(due["items"][0]["step"], "first_review");
+    let (_, soon) = get(&app, "/api/v1/sla/due?within_minutes=180", &s.admin_key).await;
+    assert_eq!(soon["items"].as_array().unwrap().len(), 2, "{soon}");
+    assert_eq!(get(&app, "/api/v1/sla/due", &s.merchant_a_key).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&app, "/api/v1/sla/due?within_minutes=-5", &s.admin_key).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     // A held order's clock does not start until the hold is released.
     let mut held = lamp_order("#held", 1);
     held["shipping_address"]["postcode"] = json!("");

@@ -4,6 +4,7 @@ mod access;
 mod inventory;
 mod jobs;
 mod orders;
+mod sla;
 mod webhooks;
 
 use serde::Deserialize;
@@ -34,5 +35,6 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(inventory::routes())
         .merge(jobs::routes())
         .merge(orders::routes())
+        .merge(sla::routes())
         .merge(webhooks::routes())
 }
