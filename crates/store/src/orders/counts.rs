@@ -12,7 +12,9 @@ use crate::StoreResult;
 const COUNTS: &str = "SELECT status, CAST(SUM(n) AS BIGINT) AS orders FROM ( \
      SELECT status, orders AS n FROM order_status_counts WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) \
      UNION ALL \
-     SELECT status, delta AS n FROM order_status_changes WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) \
+     SELECT to_status, 1 FROM order_status_changes WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) AND to_status IS NOT NULL \
+     UNION ALL \
+     SELECT from_status, -1 FROM order_status_changes WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) AND from_status IS NOT NULL \
    ) c GROUP BY status HAVING SUM(n) <> 0 ORDER BY status";
 
 /// Orders per status, for the dashboard.
@@ -46,8 +48,8 @@ pub async fn explain_count_by_status(
 struct Change {
     tenant_id: String,
     merchant_id: String,
-    status: String,
-    delta: i64,
+    from_status: Option<String>,
+    to_status: Option<String>,
 }
 
 /// Folds up to `limit` of the oldest changes into the totals, in the caller's transaction;
@@ -59,13 +61,20 @@ pub async fn fold_in_tx(conn: &mut AnyConnection, limit: u32) -> StoreResult<u64
     let skip_locked = if crate::is_postgres(conn) { " FOR UPDATE SKIP LOCKED" } else { "" };
     let sql = format!(
         "DELETE FROM order_status_changes WHERE id IN (SELECT id FROM order_status_changes ORDER BY id LIMIT $1{skip_locked}) \
-         RETURNING tenant_id, merchant_id, status, delta"
+         RETURNING tenant_id, merchant_id, from_status, to_status"
     );
     let changes: Vec<Change> =
         sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(i64::from(limit)).fetch_all(&mut *conn).await?;
     let mut sums: BTreeMap<(String, String, String), i64> = BTreeMap::new();
     for c in &changes {
-        *sums.entry((c.tenant_id.clone(), c.merchant_id.clone(), c.status.clone())).or_default() += c.delta;
+        let mut add = |status: &Option<String>, delta: i64| {
+            if let Some(status) = status {
+                *sums.entry((c.tenant_id.clone(), c.merchant_id.clone(), status.clone())).or_default() +=
+                    delta;
+            }
+        };
+        add(&c.to_status, 1);
+        add(&c.from_status, -1);
     }
     for ((tenant, merchant, status), delta) in sums.into_iter().filter(|(_, d)| *d != 0) {
         sqlx::query(
