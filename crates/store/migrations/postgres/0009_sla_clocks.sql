@@ -15,4 +15,6 @@ CREATE TABLE sla_clocks (
     stopped_at BIGINT,
     CONSTRAINT sla_clocks_subject_step_key UNIQUE (subject_type, subject_id, step)
 );
-CREATE INDEX sla_clocks_running_idx ON sla_clocks (tenant_id, stopped_at, due_at);
+-- The follow-up queue reads running clocks by due time; an order's own clocks are found by the
+-- unique (subject, step) index.
+CREATE INDEX sla_clocks_running_idx ON sla_clocks (due_at) WHERE stopped_at IS NULL AND paused_at IS NULL;
