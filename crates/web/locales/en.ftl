@@ -112,6 +112,19 @@ orders-ship_to = Ship to
 orders-service = Service
 orders-remarks = Remarks
 orders-timeline = Timeline
+sla-title = Time limits
+sla-step = Step
+sla-due = Due
+sla-done = Done
+sla-running = running
+sla-paused = paused (on hold)
+sla-late_by = { $minutes ->
+        [one] one minute late
+       *[other] { $minutes } minutes late
+    }
+sla-first_review = First review
+sla-second_review = Second review
+sla-confirmation = Confirmation
 orders-act = Review
 orders-warehouse = Warehouse
 orders-automatic = Automatic

@@ -72,6 +72,16 @@ async fn urgent_orders_get_thirty_minutes_and_late_clocks_say_by_how_much(app: T
         get(&app, &format!("/api/v1/orders/{}", order["id"].as_str().unwrap()), &s.admin_key).await;
     let late_by = clock(&late, "first_review")["late_by_ms"].as_i64().unwrap();
     assert!((30 * 60_000..31 * 60_000).contains(&late_by), "30 minutes late: {late_by}");
+    // The order's page shows it, in both languages.
+    let (client, _) = crate::helpers::signed_in(&app, &s.admin_email).await;
+    let page =
+        client.get(app.url(&format!("/orders/{}", order["id"].as_str().unwrap()))).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    let panel = &page[page.find("id=\"clocks\"").expect("the time-limit panel")..];
+    assert!(
+        panel.contains("First review") && panel.contains("running") && panel.contains(" minutes late"),
+        "{panel}"
+    );
     // The follow-up queue lists it; within two hours it also lists the review that is on time.
     let mut on_time = lamp_order("#on-time", 1);
     on_time["remarks"] = json!("fragile");

@@ -210,6 +210,8 @@ struct OrderDetailPage {
     status_key: String,
     address: String,
     events: Vec<(String, String, String, String)>,
+    /// Step key, due, stopped (or paused / running), how late in minutes (empty when on time).
+    clocks: Vec<(String, String, String, String)>,
     warehouses: Vec<WarehouseView>,
     can_act: bool,
     error: Option<String>,
@@ -253,6 +255,24 @@ async fn detail_page(
             )
         })
         .collect();
+    let clocks = o
+        .clocks
+        .iter()
+        .map(|c| {
+            let state = match (c.stopped_at, c.paused_at) {
+                (Some(at), _) => format_millis(Some(Millis(at)), user.t),
+                (None, Some(_)) => user.t.get("sla.paused"),
+                (None, None) => user.t.get("sla.running"),
+            };
+            let late = c.late_by_ms.map(|ms| user.t.fill("sla.late_by", "minutes", (ms + 59_999) / 60_000));
+            (
+                format!("sla.{}", c.step),
+                format_millis(Some(Millis(c.due_at)), user.t),
+                state,
+                late.unwrap_or_default(),
+            )
+        })
+        .collect();
     let page = OrderDetailPage {
         t: user.t,
         shell: Shell::new(user, "/orders"),
@@ -260,6 +280,7 @@ async fn detail_page(
         status_key: format!("status.{}", o.summary.status),
         address,
         events,
+        clocks,
         warehouses: list_warehouses(app, p).await.unwrap_or_default(),
         can_act: p.role.can(Permission::ReviewOrders) || p.role.can(Permission::ChangeOrders),
         o,
