@@ -36,6 +36,25 @@ pub async fn require_api_key(State(app): State<App>, mut req: Request, next: Nex
 #[derive(Clone, Debug)]
 pub struct ReplayBody(pub String);
 
+impl ReplayBody {
+    /// A response whose body holds a secret: a retry with the same Idempotency-Key gets `shown`
+    /// (what was made) with `"secret": null` and a note, never the secret again.
+    pub fn secret_once(
+        status: axum::http::StatusCode,
+        body: impl serde::Serialize,
+        shown: impl serde::Serialize,
+    ) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let mut replay = serde_json::to_value(shown).unwrap_or_default();
+        replay["secret"] = serde_json::Value::Null;
+        replay["secret_note"] =
+            "made by the first request with this Idempotency-Key; the secret was shown then only".into();
+        let mut response = (status, axum::Json(body)).into_response();
+        response.extensions_mut().insert(ReplayBody(replay.to_string()));
+        response
+    }
+}
+
 /// Runs the request inside a fresh [`RequestScope`], so its unit of work can mark an idempotency
 /// key and an error can tell whether something was already saved.
 pub async fn request_scope(req: Request, next: Next) -> Response {

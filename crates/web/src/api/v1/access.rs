@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use tradeport_app::access::{
     self, ApiKeyView, CreateApiKey, CreateTenant, CreateUser, CreatedApiKey, TenantView, UserView,
@@ -224,14 +224,7 @@ async fn create_api_key(
     let input =
         CreateApiKey { tenant_id: optional_tenant(body.tenant_id)?, name: body.name, role: body.role };
     let created = access::create_api_key(&app, &p, &input).await?;
-    // A retry with the same Idempotency-Key learns that the key exists, never its secret again.
-    let mut replay = serde_json::to_value(&created.key).unwrap_or_default();
-    replay["secret"] = serde_json::Value::Null;
-    replay["secret_note"] =
-        "created by the first request with this Idempotency-Key; the secret was shown then only".into();
-    let mut response = (StatusCode::CREATED, Json(created)).into_response();
-    response.extensions_mut().insert(ReplayBody(replay.to_string()));
-    Ok(response)
+    Ok(ReplayBody::secret_once(StatusCode::CREATED, &created, &created.key))
 }
 
 #[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "access", params(("id" = String, Path)),

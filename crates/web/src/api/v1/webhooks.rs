@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use tradeport_app::App;
 use tradeport_app::notifications::{self, CreateEndpoint, DeliveryView, EndpointView, EndpointWithSecret};
@@ -35,16 +35,8 @@ struct DeliveryList {
     items: Vec<DeliveryView>,
 }
 
-/// A response holding a secret: a retry with the same Idempotency-Key learns what was done,
-/// never the secret again.
 fn with_secret(status: StatusCode, created: EndpointWithSecret) -> Response {
-    let mut replay = serde_json::to_value(&created.endpoint).unwrap_or_default();
-    replay["secret"] = serde_json::Value::Null;
-    replay["secret_note"] =
-        "made by the first request with this Idempotency-Key; the secret was shown then only".into();
-    let mut response = (status, Json(created)).into_response();
-    response.extensions_mut().insert(ReplayBody(replay.to_string()));
-    response
+    ReplayBody::secret_once(status, &created, &created.endpoint)
 }
 
 #[utoipa::path(get, path = "/api/v1/webhooks", tag = "notifications",
