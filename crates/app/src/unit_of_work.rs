@@ -143,7 +143,7 @@ impl UnitOfWork {
                 return Err(AppError::IdempotencyInProgress);
             }
         }
-        self.tx.commit().await.map_err(tradeport_store::StoreError::from)?;
+        self.tx.commit().await?;
         if let Some(scope) = scope {
             scope.committed.store(true, Ordering::SeqCst);
         }

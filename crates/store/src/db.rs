@@ -1,19 +1,22 @@
 //! Pools and transactions for SQLite and PostgreSQL.
 //!
-//! SQLite allows one writer at a time, so writes go through a pool of one connection that opens
-//! transactions with `BEGIN IMMEDIATE` (no lock upgrades, so no `SQLITE_BUSY` deadlocks) while
-//! reads use a pool of several connections (WAL lets them run beside the writer). On PostgreSQL
-//! both are the same pool.
+//! SQLite allows one writer at a time, so writes go through one connection that opens
+//! transactions with `BEGIN IMMEDIATE` (no lock upgrades, so no `SQLITE_BUSY` deadlocks) and
+//! commits the units of work waiting for it together (`group_commit`), while reads use a pool
+//! of several connections (WAL lets them run beside the writer). On PostgreSQL both are the
+//! same pool and every transaction commits alone.
 
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyPool, ConnectOptions, Executor};
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Executor};
 
 use crate::StoreResult;
+use crate::group_commit::{GroupCommit, GroupCommitStats, Unit, Writer};
 
 /// The database product behind the pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,8 +34,43 @@ impl Backend {
     }
 }
 
-/// An open transaction; commit it or it rolls back when dropped.
-pub type Tx = sqlx::Transaction<'static, Any>;
+/// An open write transaction (on SQLite: a unit of work in the writer's open batch, see
+/// `group_commit`); commit it or it rolls back when dropped.
+pub struct Tx(TxKind);
+
+enum TxKind {
+    Postgres(sqlx::Transaction<'static, Any>),
+    Sqlite(Unit),
+}
+
+impl Tx {
+    /// Commits; returns once the write is durable.
+    pub async fn commit(self) -> StoreResult<()> {
+        match self.0 {
+            TxKind::Postgres(tx) => Ok(tx.commit().await?),
+            TxKind::Sqlite(unit) => unit.commit().await,
+        }
+    }
+}
+
+impl Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        match &self.0 {
+            TxKind::Postgres(tx) => tx,
+            TxKind::Sqlite(unit) => unit,
+        }
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match &mut self.0 {
+            TxKind::Postgres(tx) => tx,
+            TxKind::Sqlite(unit) => unit,
+        }
+    }
+}
 
 /// Pool sizes and timeouts.
 #[derive(Clone, Debug)]
@@ -40,13 +78,19 @@ pub struct DbOptions {
     /// Connections to PostgreSQL, or SQLite readers.
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+    /// SQLite: how many units of work may share one commit, and for how long.
+    pub group_commit: GroupCommit,
 }
 
 impl Default for DbOptions {
     /// Sized for the machine: four connections per core, at least eight.
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) as u32;
-        Self { max_connections: (cores * 4).max(8), acquire_timeout: Duration::from_secs(10) }
+        Self {
+            max_connections: (cores * 4).max(8),
+            acquire_timeout: Duration::from_secs(10),
+            group_commit: GroupCommit::default(),
+        }
     }
 }
 
@@ -54,7 +98,10 @@ impl Default for DbOptions {
 #[derive(Clone)]
 pub struct Db {
     backend: Backend,
+    /// The pool migrations run on: the writer's single connection on SQLite.
     writer: AnyPool,
+    /// SQLite's single writer, which commits units of work in groups.
+    group_writer: Option<Writer>,
     reader: AnyPool,
     sqlite_path: Option<PathBuf>,
 }
@@ -121,14 +168,21 @@ impl Db {
             let writer = sqlite_pool(1, options).connect_with(connect.clone()).await?;
             writer.execute("PRAGMA journal_mode = WAL").await?;
             let reader = sqlite_pool(options.max_connections, options).connect_with(connect).await?;
-            Ok(Self { backend: Backend::Sqlite, writer, reader, sqlite_path })
+            let group_writer = Some(Writer::new(writer.clone(), options.group_commit));
+            Ok(Self { backend: Backend::Sqlite, writer, group_writer, reader, sqlite_path })
         } else {
             let pool = AnyPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(connect)
                 .await?;
-            Ok(Self { backend: Backend::Postgres, writer: pool.clone(), reader: pool, sqlite_path: None })
+            Ok(Self {
+                backend: Backend::Postgres,
+                writer: pool.clone(),
+                group_writer: None,
+                reader: pool,
+                sqlite_path: None,
+            })
         }
     }
 
@@ -154,18 +208,23 @@ impl Db {
     /// Refreshes the query planner's statistics where they are stale: `PRAGMA optimize` on
     /// SQLite (cheap when nothing changed); PostgreSQL's autovacuum does this by itself.
     pub async fn optimize(&self) -> StoreResult<()> {
-        if self.backend == Backend::Sqlite {
-            self.writer.execute("PRAGMA optimize").await?;
+        match &self.group_writer {
+            Some(writer) => writer.execute_alone("PRAGMA optimize").await,
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Opens a write transaction.
     pub async fn begin(&self) -> StoreResult<Tx> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.writer.begin().await?,
-        })
+        Ok(Tx(match &self.group_writer {
+            Some(writer) => TxKind::Sqlite(writer.begin().await?),
+            None => TxKind::Postgres(self.writer.begin().await?),
+        }))
+    }
+
+    /// SQLite's shared commits so far (zeros on PostgreSQL).
+    pub fn group_commit_stats(&self) -> GroupCommitStats {
+        self.group_writer.as_ref().map(Writer::stats).unwrap_or_default()
     }
 
     /// A connection for reads outside a transaction.
@@ -215,8 +274,7 @@ fn sqlite_pool(max: u32, options: &DbOptions) -> AnyPoolOptions {
 
 /// Commits a transaction.
 pub async fn commit(tx: Tx) -> StoreResult<()> {
-    tx.commit().await?;
-    Ok(())
+    tx.commit().await
 }
 
 #[cfg(test)]

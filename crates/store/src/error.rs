@@ -48,6 +48,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error(transparent)]
     Database(sqlx::Error),
+    /// The write was rolled back with the rest of its batch (SQLite's group commit): nothing of
+    /// it was saved.
+    #[error("the write was not saved: {0}")]
+    NotSaved(String),
 }
 
 impl From<sqlx::Error> for StoreError {

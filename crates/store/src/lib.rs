@@ -9,6 +9,7 @@ pub mod access;
 mod db;
 mod error;
 pub mod events;
+mod group_commit;
 pub mod idempotency;
 pub mod inventory;
 pub mod jobs;
@@ -22,6 +23,7 @@ pub mod webhooks;
 
 pub use db::{Backend, Db, DbOptions, Tx, commit, redacted_url};
 pub use error::{StoreError, UNIQUE_CONSTRAINTS};
+pub use group_commit::{GroupCommit, GroupCommitStats};
 pub use sqlx::AnyConnection;
 
 /// Result of a store function.

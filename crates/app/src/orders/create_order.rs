@@ -115,8 +115,10 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     let mut tx = app.begin().await?;
     if !orders::insert_in_tx(&mut tx, operator, &row).await? {
         // The merchant has this channel order already (a retry, or the same order arriving
-        // twice at once): answer with the stored one.
-        drop(tx);
+        // twice at once): answer with the stored one. Committing the (empty) unit first waits
+        // until the other order is durable: on SQLite it may sit in the same group commit, not
+        // yet visible to readers.
+        tx.commit().await?;
         let mut conn = app.db().read().await?;
         let existing =
             orders::find_by_channel_id(&mut conn, operator, merchant, &row.channel, &row.channel_order_id)

@@ -46,6 +46,14 @@ impl SecondServer {
     }
 }
 
+impl SecondServer {
+    /// Kills the process at once (SIGKILL): no shutdown, no flushing.
+    pub(crate) fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for SecondServer {
     fn drop(&mut self) {
         let _ = self.child.kill();

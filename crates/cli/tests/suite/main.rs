@@ -7,6 +7,7 @@ mod cli;
 mod concurrency;
 mod demo;
 mod errors;
+mod group_commit;
 mod health;
 mod helpers;
 mod ids;
