@@ -6,6 +6,7 @@ use tradeport_domain::kernel::{Millis, TenantId};
 use uuid::Uuid;
 
 use crate::StoreResult;
+use crate::sql::{Arg, Sql};
 
 /// An event to append.
 #[derive(Clone, Debug)]
@@ -50,24 +51,41 @@ pub async fn append_in_tx(
     tenant_id: TenantId,
     e: &NewEvent<'_>,
 ) -> StoreResult<()> {
-    let (actor_kind, actor_id) = actor_parts(e.actor);
-    sqlx::query(
-        "INSERT INTO events (id, tenant_id, merchant_id, subject_type, subject_id, kind, actor_kind, actor_id, reason, data, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(e.id.to_string())
-    .bind(tenant_id.to_string())
-    .bind(e.merchant_id.map(|m| m.to_string()))
-    .bind(e.subject_type)
-    .bind(&e.subject_id)
-    .bind(e.kind)
-    .bind(actor_kind)
-    .bind(actor_id)
-    .bind(e.reason)
-    .bind(&e.data)
-    .bind(e.at.0)
-    .execute(conn)
-    .await?;
+    append_many_in_tx(conn, tenant_id, std::slice::from_ref(e)).await
+}
+
+/// Appends events in the order given, in one statement.
+pub async fn append_many_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    events: &[NewEvent<'_>],
+) -> StoreResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(
+        "INSERT INTO events (id, tenant_id, merchant_id, subject_type, subject_id, kind, actor_kind, actor_id, reason, data, at) VALUES ",
+    );
+    for (n, e) in events.iter().enumerate() {
+        let (actor_kind, actor_id) = actor_parts(e.actor);
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.bind_list::<Arg>([
+            e.id.to_string().into(),
+            tenant_id.to_string().into(),
+            e.merchant_id.map(|m| m.to_string()).into(),
+            e.subject_type.into(),
+            e.subject_id.as_str().into(),
+            e.kind.into(),
+            actor_kind.into(),
+            actor_id.into(),
+            e.reason.map(str::to_string).into(),
+            e.data.as_str().into(),
+            e.at.0.into(),
+        ]);
+    }
+    sql.query().execute(conn).await?;
     Ok(())
 }
 

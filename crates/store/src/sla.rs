@@ -1,10 +1,11 @@
 //! The clocks of steps with a time limit (migration 0009). Every change is one statement on the
-//! subject's clocks inside the caller's transaction.
+//! subject's clocks inside the caller's transaction; clocks started together are one insert.
 
 use sqlx::{AnyConnection, FromRow};
 use tradeport_domain::kernel::{Millis, TenantId};
 use tradeport_domain::sla::Step;
 
+use crate::sql::{Arg, Sql};
 use crate::{StoreError, StoreResult};
 
 /// A stored clock.
@@ -47,30 +48,52 @@ impl TryFrom<ClockRecord> for ClockRow {
     }
 }
 
-/// Starts a step's clock unless the subject has one for the step already.
-pub async fn start_in_tx(
+/// A clock started in the caller's transaction, perhaps stopped in it too.
+#[derive(Clone, Debug)]
+pub struct NewClock<'a> {
+    pub id: String,
+    pub subject: (&'a str, &'a str),
+    pub step: Step,
+    pub limit_ms: i64,
+    pub started_at: Millis,
+    pub stopped_at: Option<Millis>,
+}
+
+/// Starts clocks, in one statement. A subject keeps the clock it has for a step already; when
+/// the new one was stopped in this transaction, that one is stopped instead (at its pause, if
+/// paused), as a stop after the start would have done.
+pub async fn start_many_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    id: &str,
-    subject: (&str, &str),
-    step: Step,
-    limit_ms: i64,
-    now: Millis,
+    clocks: &[NewClock<'_>],
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO sla_clocks (id, tenant_id, subject_type, subject_id, step, limit_ms, started_at, due_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (subject_type, subject_id, step) DO NOTHING",
-    )
-    .bind(id)
-    .bind(tenant_id.to_string())
-    .bind(subject.0)
-    .bind(subject.1)
-    .bind(step.as_str())
-    .bind(limit_ms)
-    .bind(now.0)
-    .bind(now.0 + limit_ms)
-    .execute(conn)
-    .await?;
+    if clocks.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(
+        "INSERT INTO sla_clocks (id, tenant_id, subject_type, subject_id, step, limit_ms, started_at, due_at, stopped_at) VALUES ",
+    );
+    for (n, c) in clocks.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.bind_list::<Arg>([
+            c.id.as_str().into(),
+            tenant_id.to_string().into(),
+            c.subject.0.into(),
+            c.subject.1.into(),
+            c.step.as_str().into(),
+            c.limit_ms.into(),
+            c.started_at.0.into(),
+            (c.started_at.0 + c.limit_ms).into(),
+            c.stopped_at.map(|m| m.0).into(),
+        ]);
+    }
+    sql.push(
+        " ON CONFLICT (subject_type, subject_id, step) DO UPDATE SET stopped_at = COALESCE(sla_clocks.paused_at, excluded.stopped_at) \
+         WHERE sla_clocks.stopped_at IS NULL AND excluded.stopped_at IS NOT NULL",
+    );
+    sql.query().execute(conn).await?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@ pub(crate) enum Arg {
     Text(String),
     OptText(Option<String>),
     Int(i64),
+    OptInt(Option<i64>),
 }
 
 impl From<String> for Arg {
@@ -33,6 +34,11 @@ impl From<Option<String>> for Arg {
 impl From<i64> for Arg {
     fn from(v: i64) -> Self {
         Self::Int(v)
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Self::OptInt(v)
     }
 }
 
@@ -92,6 +98,7 @@ impl Sql {
                 Arg::Text(v) => q.bind(v),
                 Arg::OptText(v) => q.bind(v),
                 Arg::Int(v) => q.bind(v),
+                Arg::OptInt(v) => q.bind(v),
             };
         }
         q

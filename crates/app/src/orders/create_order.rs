@@ -12,10 +12,11 @@ use tradeport_domain::inventory::AllocationState;
 use tradeport_domain::orders::{
     OrderAction, OrderInput, OrderStatus, SkuFacts, ValidatedOrder, validate_order,
 };
+use tradeport_store::events::NewEvent;
 use tradeport_store::inventory::{goods_rules, skus};
 use tradeport_store::orders::{self, OrderRow};
 
-use super::review::{Step, apply_in_tx};
+use super::review::{Step, decide_in_tx, record_in_tx};
 use super::to_json;
 use super::view::{OrderView, load_view};
 use crate::access::load_operator;
@@ -130,20 +131,21 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     orders::lines::insert_in_tx(&mut tx, operator, row.id, &line_ids, &v.lines).await?;
     let kind = if row.status == OrderStatus::OnHold { "order_received_on_hold" } else { "order_received" };
     let data = serde_json::json!({ "channel": row.channel, "channel_order_id": row.channel_order_id, "holds": v.holds, "flags": v.flags }).to_string();
-    let event = tradeport_store::events::NewEvent {
+    let mut events = vec![NewEvent {
         merchant_id: Some(merchant),
         data,
         ..app.event(principal.actor, "order", row.id, kind)
-    };
-    tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    crate::sla::on_order_event_in_tx(app, &mut tx, operator, row.id, row.urgent, kind, event.at).await?;
+    }];
+    let mut messages = Vec::new();
 
+    // Approved and confirmed at once where the rules allow: decided step by step, and the order
+    // written once with the result.
     let settings = &policy.settings;
     let automatic = settings.auto_approve
         && row.status == OrderStatus::PendingReview
         && v.flags.is_empty()
         && !v.second_review_due;
-    let mut stored = row;
+    let mut stored = row.clone();
     if automatic {
         let reason = "auto-approval: paid, valid, below the second-review threshold, no remarks";
         let approve = OrderAction::Approve { second_review_due: false };
@@ -154,7 +156,9 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
             forced_warehouse: None,
             lines: Some(&v.lines),
         };
-        stored = apply_in_tx(app, &mut tx, operator, &stored, step, &policy).await?;
+        let approved = decide_in_tx(app, &mut tx, operator, &stored, step, &policy).await?;
+        stored = approved.row;
+        events.push(approved.event);
         if stored.status == OrderStatus::Approved && settings.auto_confirm {
             let step = Step {
                 actor: Actor::System,
@@ -163,9 +167,14 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
                 forced_warehouse: None,
                 lines: None,
             };
-            stored = apply_in_tx(app, &mut tx, operator, &stored, step, &policy).await?;
+            let confirmed = decide_in_tx(app, &mut tx, operator, &stored, step, &policy).await?;
+            stored = confirmed.row;
+            events.push(confirmed.event);
+            messages.extend(confirmed.message);
         }
     }
+    let from = automatic.then_some(row.status);
+    record_in_tx(app, &mut tx, operator, from, &stored, &events, &messages).await?;
     tx.commit().await?;
     let mut conn = app.db().read().await?;
     let order = load_view(app, &mut conn, operator, &stored).await?;

@@ -5,12 +5,14 @@
 use serde::Serialize;
 use tradeport_domain::access::{Actor, Permission, Principal};
 use tradeport_domain::inventory::AllocationState;
-use tradeport_domain::kernel::{FieldError, OrderId, TenantId, WarehouseId};
+use tradeport_domain::kernel::{FieldError, Millis, OrderId, TenantId, WarehouseId};
 use tradeport_domain::orders::{
-    OrderAction, OrderStatus, ValidatedLine, format_order_no, local_day, transition,
+    OrderAction, OrderStatus, ValidatedLine, event_kind, format_order_no, local_day, transition,
 };
 use tradeport_store::AnyConnection;
+use tradeport_store::events::NewEvent;
 use tradeport_store::orders::{self, OrderRow, counters};
+use tradeport_store::outbox::NewMessage;
 
 use super::to_json;
 use super::view::{OrderView, load_view};
@@ -62,6 +64,15 @@ pub(crate) struct Step<'a> {
     pub lines: Option<&'a [ValidatedLine]>,
 }
 
+/// One step decided, with its side effects on stock and numbers done: the order as it now is,
+/// and what is to be recorded about it.
+pub(crate) struct Decided<'a> {
+    pub row: OrderRow,
+    pub event: NewEvent<'a>,
+    /// ORD-7: on confirmation, the message that tells the buyer.
+    pub message: Option<NewMessage<'a>>,
+}
+
 /// Applies one action inside the caller's transaction and returns the order as it now is.
 pub(crate) async fn apply_in_tx(
     app: &App,
@@ -71,6 +82,22 @@ pub(crate) async fn apply_in_tx(
     step: Step<'_>,
     policy: &OperatorPolicy,
 ) -> AppResult<OrderRow> {
+    let d = decide_in_tx(app, conn, operator, order, step, policy).await?;
+    record_in_tx(app, conn, operator, Some(order.status), &d.row, &[d.event], d.message.as_slice()).await?;
+    Ok(d.row)
+}
+
+/// Decides one action on `order` (as it stands in this transaction) and does its side effects:
+/// releasing or reserving stock, numbering a confirmed order. Writes nothing of the order
+/// itself: [`record_in_tx`] does, once for one or several steps.
+pub(crate) async fn decide_in_tx<'a>(
+    app: &App,
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    order: &OrderRow,
+    step: Step<'a>,
+    policy: &OperatorPolicy,
+) -> AppResult<Decided<'a>> {
     let Step { actor, action, reason, forced_warehouse, lines } = step;
     let mut to = transition(order.status, action).ok_or_else(|| illegal(order.status, action))?;
     let now = app.now();
@@ -133,49 +160,20 @@ pub(crate) async fn apply_in_tx(
         }
         _ => {}
     }
-    if !orders::set_status_in_tx(
-        conn,
-        operator,
-        order.id,
-        order.status,
-        to,
-        allocation,
-        holds.as_deref(),
-        order_no.as_deref(),
-        now,
-    )
-    .await?
-    {
-        return Err(AppError::Conflict {
-            code: "order.changed_concurrently",
-            message: "the order changed while this action ran; reload it and try again".into(),
-            fields: Vec::new(),
-        });
-    }
-    let kind = match (action, to) {
-        (OrderAction::Approve { .. } | OrderAction::SecondApprove, OrderStatus::OnHold) => {
-            "order_held_out_of_stock".to_string()
-        }
-        (OrderAction::Approve { .. }, OrderStatus::PendingSecondReview) => {
-            "order_first_review_passed".to_string()
-        }
-        _ => format!("order_{}", action.as_str()),
-    };
+    let kind = event_kind(action, to);
     // A re-confirmed order keeps the number it had.
     let number = order_no.clone().or_else(|| order.order_no.clone());
     let data = serde_json::json!({ "from": order.status.as_str(), "to": to.as_str(), "allocation": allocation.as_str(), "order_no": number }).to_string();
-    let event = tradeport_store::events::NewEvent {
+    let event = NewEvent {
         merchant_id: Some(order.merchant_id),
         reason,
         data,
-        ..app.event(actor, "order", order.id, &kind)
+        ..app.event(actor, "order", order.id, kind)
     };
-    tradeport_store::events::append_in_tx(conn, operator, &event).await?;
-    crate::sla::on_order_event_in_tx(app, conn, operator, order.id, order.urgent, &kind, now).await?;
-    if to == OrderStatus::Confirmed {
+    let message = (to == OrderStatus::Confirmed).then(|| {
         // ORD-7: the buyer is told; the notifications relay delivers it in the buyer's language.
         let payload = serde_json::json!({ "order_no": number, "buyer_email": order.buyer_email, "language": order.buyer_language }).to_string();
-        let message = tradeport_store::outbox::NewMessage {
+        NewMessage {
             id: app.new_uuid(),
             merchant_id: Some(order.merchant_id),
             topic: "order.confirmed",
@@ -183,10 +181,9 @@ pub(crate) async fn apply_in_tx(
             subject_id: order.id.to_string(),
             payload,
             at: now,
-        };
-        tradeport_store::outbox::enqueue_in_tx(conn, operator, &message).await?;
-    }
-    Ok(OrderRow {
+        }
+    });
+    let row = OrderRow {
         status: to,
         allocation,
         holds: holds.unwrap_or_else(|| order.holds.clone()),
@@ -195,7 +192,38 @@ pub(crate) async fn apply_in_tx(
         approved_at: if to == OrderStatus::Approved { Some(now) } else { order.approved_at },
         confirmed_at: if to == OrderStatus::Confirmed { Some(now) } else { order.confirmed_at },
         ..order.clone()
-    })
+    };
+    Ok(Decided { row, event, message })
+}
+
+/// Records decided steps of one order: its state written once (when it was `from`, unless
+/// `from` is `None`: nothing to write), then the events in one insert, the clocks they move and
+/// the buyer's messages.
+pub(crate) async fn record_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    from: Option<OrderStatus>,
+    after: &OrderRow,
+    events: &[NewEvent<'_>],
+    messages: &[NewMessage<'_>],
+) -> AppResult<()> {
+    if let Some(from) = from
+        && !orders::write_state_in_tx(conn, operator, from, after).await?
+    {
+        return Err(AppError::Conflict {
+            code: "order.changed_concurrently",
+            message: "the order changed while this action ran; reload it and try again".into(),
+            fields: Vec::new(),
+        });
+    }
+    tradeport_store::events::append_many_in_tx(conn, operator, events).await?;
+    let kinds: Vec<(&str, Millis)> = events.iter().map(|e| (e.kind, e.at)).collect();
+    crate::sla::on_order_events_in_tx(app, conn, operator, after.id, after.urgent, &kinds).await?;
+    for m in messages {
+        tradeport_store::outbox::enqueue_in_tx(conn, operator, m).await?;
+    }
+    Ok(())
 }
 
 /// Applies a reviewer's action to one order. `approve` on an order awaiting its second review is

@@ -6,35 +6,55 @@ use serde::Serialize;
 use tradeport_domain::kernel::{Millis, OrderId, TenantId};
 use tradeport_domain::sla::{ClockAction, clock_actions, limit_ms};
 use tradeport_store::AnyConnection;
-use tradeport_store::sla::{self, ClockRow};
+use tradeport_store::sla::{self, ClockRow, NewClock};
 
 use crate::{App, AppResult};
 
-/// Moves the order's clocks as event `kind` says; call right after appending the event.
-pub(crate) async fn on_order_event_in_tx(
+/// Moves the order's clocks as its events say, in order; call right after appending them.
+/// Clocks started here are written in one insert at the end, already stopped when a later event
+/// stops them (intake's approval and confirmation start and stop two clocks in one statement);
+/// every other change is one statement on the stored clocks.
+pub(crate) async fn on_order_events_in_tx(
     app: &App,
     conn: &mut AnyConnection,
     operator: TenantId,
     order: OrderId,
     urgent: bool,
-    kind: &str,
-    now: Millis,
+    events: &[(&str, Millis)],
 ) -> AppResult<()> {
     let id = order.to_string();
     let subject = ("order", id.as_str());
-    for action in clock_actions(kind) {
-        match *action {
-            ClockAction::Start(step) => {
-                let clock_id = app.new_uuid().to_string();
-                sla::start_in_tx(conn, operator, &clock_id, subject, step, limit_ms(step, urgent), now)
-                    .await?
+    let mut fresh: Vec<NewClock> = Vec::new();
+    for (kind, at) in events {
+        let at = *at;
+        for action in clock_actions(kind) {
+            match *action {
+                ClockAction::Start(step) if !fresh.iter().any(|c| c.step == step) => fresh.push(NewClock {
+                    id: app.new_uuid().to_string(),
+                    subject,
+                    step,
+                    limit_ms: limit_ms(step, urgent),
+                    started_at: at,
+                    stopped_at: None,
+                }),
+                ClockAction::Start(_) => {}
+                ClockAction::Stop(step) => match fresh.iter_mut().find(|c| c.step == step) {
+                    Some(c) => c.stopped_at = c.stopped_at.or(Some(at)),
+                    None => sla::stop_in_tx(conn, operator, subject, Some(step), at).await?,
+                },
+                // These act on every clock: the fresh ones are written first.
+                ClockAction::StopAll | ClockAction::PauseAll | ClockAction::ResumeAll => {
+                    sla::start_many_in_tx(conn, operator, &std::mem::take(&mut fresh)).await?;
+                    match *action {
+                        ClockAction::StopAll => sla::stop_in_tx(conn, operator, subject, None, at).await?,
+                        ClockAction::PauseAll => sla::pause_in_tx(conn, operator, subject, at).await?,
+                        _ => sla::resume_in_tx(conn, operator, subject, at).await?,
+                    }
+                }
             }
-            ClockAction::Stop(step) => sla::stop_in_tx(conn, operator, subject, Some(step), now).await?,
-            ClockAction::StopAll => sla::stop_in_tx(conn, operator, subject, None, now).await?,
-            ClockAction::PauseAll => sla::pause_in_tx(conn, operator, subject, now).await?,
-            ClockAction::ResumeAll => sla::resume_in_tx(conn, operator, subject, now).await?,
         }
     }
+    sla::start_many_in_tx(conn, operator, &fresh).await?;
     Ok(())
 }
 

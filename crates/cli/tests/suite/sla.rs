@@ -9,7 +9,9 @@ use crate::helpers::{get, post};
 
 db_tests!(
     a_review_clock_runs_pauses_on_hold_resumes_with_its_time_and_stops_on_approval,
-    urgent_orders_get_thirty_minutes_and_late_clocks_say_by_how_much
+    urgent_orders_get_thirty_minutes_and_late_clocks_say_by_how_much,
+    an_order_approved_and_confirmed_at_intake_has_both_clocks_stopped_then,
+    a_clock_started_and_stopped_in_one_write_stops_the_running_one_it_meets
 );
 
 fn clock<'a>(order: &'a Value, step: &str) -> &'a Value {
@@ -107,4 +109,47 @@ async fn urgent_orders_get_thirty_minutes_and_late_clocks_say_by_how_much(app: T
         (held["status"].as_str(), held["clocks"].as_array().map(Vec::len)),
         (Some("on_hold"), Some(0))
     );
+}
+
+async fn an_order_approved_and_confirmed_at_intake_has_both_clocks_stopped_then(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let (status, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#auto", 1)).await;
+    assert_eq!((status, order["status"].as_str()), (StatusCode::CREATED, Some("confirmed")), "{order}");
+    for (step, limit_h) in [("first_review", 2), ("confirmation", 1)] {
+        let c = clock(&order, step);
+        assert_eq!(c["limit_ms"], limit_h * 3_600_000, "{step}: {c}");
+        let took = c["stopped_at"].as_i64().unwrap() - c["started_at"].as_i64().unwrap();
+        assert!((0..60_000).contains(&took), "{step} started and stopped within the intake: {c}");
+        assert!(c["late_by_ms"].is_null(), "{step}: {c}");
+    }
+    assert_eq!(order["clocks"].as_array().unwrap().len(), 2, "no other step started: {order}");
+    let (_, due) = get(&app, "/api/v1/sla/due?within_minutes=600", &s.admin_key).await;
+    assert_eq!(due["items"].as_array().map(Vec::len), Some(0), "nothing left to follow up: {due}");
+}
+
+async fn a_clock_started_and_stopped_in_one_write_stops_the_running_one_it_meets(app: TestApp) {
+    use tradeport_domain::kernel::Millis;
+    use tradeport_domain::sla::Step;
+    use tradeport_store::sla::{NewClock, list, start_many_in_tx};
+    let s = app.seed("acme").await;
+    let clock = |id: &str, started: i64, stopped: Option<i64>| NewClock {
+        id: id.into(),
+        subject: ("order", "o-1"),
+        step: Step::Confirmation,
+        limit_ms: 3_600_000,
+        started_at: Millis(started),
+        stopped_at: stopped.map(Millis),
+    };
+    let mut tx = app.app.db().begin().await.unwrap();
+    start_many_in_tx(&mut tx, s.operator.id, &[clock("c-1", 1_000, None)]).await.unwrap();
+    // Started again (kept: the subject has one) and stopped in the same write: the running one stops.
+    start_many_in_tx(&mut tx, s.operator.id, &[clock("c-2", 5_000, Some(9_000))]).await.unwrap();
+    // A later start-and-stop leaves the stopped one as it is.
+    start_many_in_tx(&mut tx, s.operator.id, &[clock("c-3", 20_000, Some(30_000))]).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut conn = app.app.db().read().await.unwrap();
+    let clocks = list(&mut conn, s.operator.id, ("order", "o-1")).await.unwrap();
+    assert_eq!(clocks.len(), 1, "{clocks:?}");
+    assert_eq!((clocks[0].started_at, clocks[0].stopped_at), (Millis(1_000), Some(Millis(9_000))));
 }

@@ -14,4 +14,4 @@ mod payment;
 pub use numbering::{SERIAL_WIDTH, format_order_no, local_day};
 pub use payment::PaymentStatus;
 pub use shipping_check::{LineGoods, ShippingCheck, ShippingFacts, check_shipping, is_shipping_hold};
-pub use status::{OrderAction, OrderStatus, transition};
+pub use status::{OrderAction, OrderStatus, event_kind, transition};

@@ -108,11 +108,52 @@ pub fn transition(from: OrderStatus, action: OrderAction) -> Option<OrderStatus>
     }
 }
 
+/// The kind of the event that records `action` ending in `to`: an approval that found the
+/// stock short is `order_held_out_of_stock`, a first review that calls for a second one is
+/// `order_first_review_passed`, every other action is `order_<action>`.
+pub fn event_kind(action: OrderAction, to: OrderStatus) -> &'static str {
+    use OrderAction as A;
+    use OrderStatus as S;
+    match (action, to) {
+        (A::Approve { .. } | A::SecondApprove, S::OnHold) => "order_held_out_of_stock",
+        (A::Approve { .. }, S::PendingSecondReview) => "order_first_review_passed",
+        (A::ReleaseHold, _) => "order_release_hold",
+        (A::Approve { .. }, _) => "order_approve",
+        (A::SecondApprove, _) => "order_second_approve",
+        (A::Reject, _) => "order_reject",
+        (A::Hold, _) => "order_hold",
+        (A::Confirm, _) => "order_confirm",
+        (A::Cancel, _) => "order_cancel",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use OrderAction as A;
     use OrderStatus as S;
+
+    #[test]
+    fn event_kinds_name_the_action_or_what_came_of_it() {
+        let cases = [
+            (A::Approve { second_review_due: false }, S::Approved, "order_approve"),
+            (A::Approve { second_review_due: false }, S::OnHold, "order_held_out_of_stock"),
+            (A::Approve { second_review_due: true }, S::PendingSecondReview, "order_first_review_passed"),
+            (A::SecondApprove, S::Approved, "order_second_approve"),
+            (A::SecondApprove, S::OnHold, "order_held_out_of_stock"),
+            (A::ReleaseHold, S::PendingReview, "order_release_hold"),
+            (A::Reject, S::Rejected, "order_reject"),
+            (A::Hold, S::OnHold, "order_hold"),
+            (A::Confirm, S::Confirmed, "order_confirm"),
+            (A::Cancel, S::Cancelled, "order_cancel"),
+        ];
+        for (action, to, kind) in cases {
+            assert_eq!(event_kind(action, to), kind, "{action:?} to {to:?}");
+            if !matches!(kind, "order_held_out_of_stock" | "order_first_review_passed") {
+                assert_eq!(kind, format!("order_{}", action.as_str()));
+            }
+        }
+    }
 
     /// The table of the module doc, row by row: every allowed pair and nothing else.
     #[test]

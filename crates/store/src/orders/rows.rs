@@ -432,6 +432,33 @@ pub async fn set_status_in_tx(
     Ok(done.rows_affected() == 1)
 }
 
+/// Writes the review state of `after` (status, allocation, holds, number and times) if the
+/// order is still `from`; false when it changed meanwhile.
+pub async fn write_state_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    from: OrderStatus,
+    after: &OrderRow,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE orders SET status = $1, allocation = $2, holds = $3, order_no = $4, updated_at = $5, \
+         approved_at = $6, confirmed_at = $7 WHERE tenant_id = $8 AND id = $9 AND status = $10",
+    )
+    .bind(after.status.as_str())
+    .bind(after.allocation.as_str())
+    .bind(after.holds.as_str())
+    .bind(after.order_no.as_deref())
+    .bind(after.updated_at.0)
+    .bind(after.approved_at.map(|m| m.0))
+    .bind(after.confirmed_at.map(|m| m.0))
+    .bind(tenant_id.to_string())
+    .bind(after.id.to_string())
+    .bind(from.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Replaces the shipping address (ORD-4 records the change as an event).
 pub async fn update_address_in_tx(
     conn: &mut AnyConnection,
