@@ -5,9 +5,11 @@
 //! runs of each:
 //! - **intake**: `WORKERS` clients post unique, valid, paid orders to `POST /api/v1/orders` for
 //!   `SECONDS` seconds: validate + store + auto-approve + reserve + confirm, one request each;
-//! - **ceiling**: the same harness issues the same database writes directly, one minimal
-//!   transaction per order (order row, line, conditional reservation, ledger movement,
-//!   allocation, events, number counter, status), with the same concurrency.
+//! - **ceiling**: the same harness issues the same database writes directly through Tradeport's
+//!   own `Db`, one minimal unit of work per order (order row, line, conditional reservation,
+//!   ledger movement, allocation, events, number counter, status), with the same concurrency
+//!   (on SQLite these share commits like every unit). It is not the raw-engine reference: that
+//!   is `../shared/bench-reference/` (see bench/README.md).
 //!
 //! Then an open-loop run at half the measured intake rate reports p50/p99 latency.
 //! Prints medians; the ratio intake / ceiling is the figure to compare across machines.
