@@ -125,6 +125,13 @@ impl UnitOfWork {
         orders::lock_in_tx(&mut self.tx, operator, merchant, id).await?.ok_or(AppError::NotFound("order"))
     }
 
+    /// Ends a unit that wrote nothing once every write before it is durable: on SQLite a row this
+    /// unit met (a duplicate) may belong to a group commit still under way. Marks no idempotency
+    /// key: the request wrote nothing.
+    pub async fn end_unwritten(self) -> AppResult<()> {
+        Ok(self.tx.commit().await?)
+    }
+
     /// Commits: first marks the request's idempotency key as written, in this transaction. If a
     /// retry took the key over meanwhile (this request outlived its lease), nothing is committed.
     pub async fn commit(mut self) -> AppResult<()> {

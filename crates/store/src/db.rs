@@ -168,7 +168,8 @@ impl Db {
             let writer = sqlite_pool(1, options).connect_with(connect.clone()).await?;
             writer.execute("PRAGMA journal_mode = WAL").await?;
             let reader = sqlite_pool(options.max_connections, options).connect_with(connect).await?;
-            let group_writer = Some(Writer::new(writer.clone(), options.group_commit));
+            let group_writer =
+                Some(Writer::new(writer.clone(), options.group_commit, options.acquire_timeout));
             Ok(Self { backend: Backend::Sqlite, writer, group_writer, reader, sqlite_path })
         } else {
             let pool = AnyPoolOptions::new()

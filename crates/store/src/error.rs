@@ -25,6 +25,8 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "sla_clocks.subject_type, sla_clocks.subject_id, sla_clocks.step",
         "step",
     ),
+    // Written only by an upsert (one calendar per owner); listed so that every constraint is.
+    ("calendars_owner_key", "calendars.tenant_id, calendars.warehouse_id", "warehouse_id"),
     // Written only by the fold's upsert; listed so that every constraint is.
     (
         "order_status_counts_pkey",

@@ -28,6 +28,8 @@ use crate::{StoreError, StoreResult};
 pub struct GroupCommit {
     /// 1 turns group commit off: every unit commits alone.
     pub max_units: usize,
+    /// A batch this old commits when its current unit ends, and before another unit joins it.
+    /// (A unit already running holds the batch until it ends: keep long units out of hot paths.)
     pub max_wait: Duration,
 }
 
@@ -74,6 +76,8 @@ pub(crate) struct Writer {
     commits: Arc<AtomicU64>,
     units: Arc<AtomicU64>,
     limits: GroupCommit,
+    /// How long a unit waits for its turn before giving up (the pool's acquire timeout).
+    acquire_timeout: Duration,
 }
 
 /// The writer, held by one task until it lets go.
@@ -81,7 +85,7 @@ type Turn = OwnedMutexGuard<WriterState>;
 
 impl Writer {
     /// A writer over `pool`, a pool of one connection.
-    pub(crate) fn new(pool: AnyPool, limits: GroupCommit) -> Self {
+    pub(crate) fn new(pool: AnyPool, limits: GroupCommit, acquire_timeout: Duration) -> Self {
         Self {
             pool,
             state: Arc::default(),
@@ -90,6 +94,7 @@ impl Writer {
             commits: Arc::default(),
             units: Arc::default(),
             limits: GroupCommit { max_units: limits.max_units.max(1), ..limits },
+            acquire_timeout,
         }
     }
 
@@ -113,13 +118,30 @@ impl Writer {
         self.state.clone().lock_owned().await
     }
 
-    /// Starts a unit of work: joins the open batch or opens one (`BEGIN IMMEDIATE`).
+    /// Starts a unit of work: joins the open batch or opens one (`BEGIN IMMEDIATE`). Runs as a
+    /// task of its own, like every step that holds the writer, so a caller that stops waiting (a
+    /// cancelled request) cannot leave the writer half-way: the unit it would have had is dropped,
+    /// which rolls it back.
     pub(crate) async fn begin(&self) -> StoreResult<Unit> {
-        let mut turn = self.turn().await;
+        let writer = self.clone();
+        spawned(async move { writer.begin_here().await }).await
+    }
+
+    async fn begin_here(&self) -> StoreResult<Unit> {
+        let mut turn = tokio::time::timeout(self.acquire_timeout, self.turn())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?;
         self.settle(&mut turn).await;
+        // A batch past its age commits before another unit joins it.
+        if turn.batch.as_ref().is_some_and(|b| b.opened.elapsed() >= self.limits.max_wait) {
+            self.finish(&mut turn).await;
+        }
         if turn.batch.is_none() {
             let mut conn = self.pool.acquire().await?;
-            conn.execute("BEGIN IMMEDIATE").await?;
+            if let Err(err) = conn.execute("BEGIN IMMEDIATE").await {
+                conn.close_on_drop();
+                return Err(err.into());
+            }
             let id = self.next_batch.fetch_add(1, Ordering::Relaxed);
             let (outcome, _) = watch::channel(None);
             turn.batch = Some(Batch { id, conn, units: 0, opened: Instant::now(), outcome });
@@ -130,6 +152,20 @@ impl Writer {
             return Err(err.into());
         }
         Ok(Unit { turn: Some(turn), writer: self.clone() })
+    }
+
+    /// Releases a unit into its batch and lets go of the writer; returns the batch to wait for.
+    async fn release(&self, mut turn: Turn) -> StoreResult<(u64, watch::Receiver<Outcome>)> {
+        if let Err(err) = batch_conn(&mut turn).execute("RELEASE unit").await {
+            turn.rollback_pending = true;
+            self.end_turn(turn).await;
+            return Err(err.into());
+        }
+        let batch = turn.batch.as_mut().unwrap_or_else(|| unreachable!("a unit runs inside an open batch"));
+        batch.units += 1;
+        let released = (batch.id, batch.outcome.subscribe());
+        self.end_turn(turn).await;
+        Ok(released)
     }
 
     /// Rolls back the savepoint of a unit that ended without committing. If that fails, the
@@ -197,23 +233,43 @@ impl Writer {
                 let ended = ended.unwrap_or_else(|| Err(Arc::from("the batch ended unseen")));
                 return ended.map_err(|why| StoreError::NotSaved(why.to_string()));
             }
-            let mut turn = self.turn().await;
-            if turn.batch.as_ref().is_some_and(|b| b.id == id) {
-                self.settle(&mut turn).await;
-                self.finish(&mut turn).await;
-            }
+            // Nobody finished the batch in time (the unit next in line gave up): finish it here,
+            // or, when it has ended meanwhile, let go of the writer as any turn does.
+            let writer = self.clone();
+            spawned(async move {
+                let mut turn = writer.turn().await;
+                if turn.batch.as_ref().is_some_and(|b| b.id == id) {
+                    writer.settle(&mut turn).await;
+                    writer.finish(&mut turn).await;
+                } else {
+                    writer.end_turn(turn).await;
+                }
+                Ok(())
+            })
+            .await?;
         }
     }
 
     /// Runs `sql` outside any transaction (after committing the open batch): `PRAGMA optimize`.
     pub(crate) async fn execute_alone(&self, sql: &'static str) -> StoreResult<()> {
-        let mut turn = self.turn().await;
-        self.settle(&mut turn).await;
-        self.finish(&mut turn).await;
-        let mut conn = self.pool.acquire().await?;
-        conn.execute(sql).await?;
-        Ok(())
+        let writer = self.clone();
+        spawned(async move {
+            let mut turn = writer.turn().await;
+            writer.settle(&mut turn).await;
+            writer.finish(&mut turn).await;
+            let mut conn = writer.pool.acquire().await?;
+            conn.execute(sql).await?;
+            Ok(())
+        })
+        .await
     }
+}
+
+/// Runs `work` as a task of its own: it finishes even if the caller stops waiting for it.
+async fn spawned<T: Send + 'static>(
+    work: impl Future<Output = StoreResult<T>> + Send + 'static,
+) -> StoreResult<T> {
+    tokio::spawn(work).await.map_err(|e| StoreError::NotSaved(format!("the writer's task failed: {e}")))?
 }
 
 fn batch_conn(turn: &mut Turn) -> &mut AnyConnection {
@@ -230,18 +286,11 @@ pub struct Unit {
 impl Unit {
     /// Releases the unit into the batch and waits until the batch is committed.
     pub async fn commit(mut self) -> StoreResult<()> {
-        let Some(mut turn) = self.turn.take() else {
+        let Some(turn) = self.turn.take() else {
             unreachable!("a unit holds its turn until it commits or drops")
         };
-        if let Err(err) = batch_conn(&mut turn).execute("RELEASE unit").await {
-            turn.rollback_pending = true;
-            self.writer.end_turn(turn).await;
-            return Err(err.into());
-        }
-        let batch = turn.batch.as_mut().unwrap_or_else(|| unreachable!("a unit runs inside an open batch"));
-        batch.units += 1;
-        let (id, rx) = (batch.id, batch.outcome.subscribe());
-        self.writer.end_turn(turn).await;
+        let writer = self.writer.clone();
+        let (id, rx) = spawned(async move { writer.release(turn).await }).await?;
         self.writer.outcome(id, rx).await
     }
 }

@@ -11,6 +11,7 @@ use crate::{StoreError, StoreResult};
 /// A stored clock.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClockRow {
+    pub id: String,
     pub subject_id: String,
     pub step: Step,
     pub limit_ms: i64,
@@ -18,10 +19,13 @@ pub struct ClockRow {
     pub due_at: Millis,
     pub paused_at: Option<Millis>,
     pub stopped_at: Option<Millis>,
+    /// The working calendar the limit counts in; `None`: wall-clock time.
+    pub calendar_id: Option<String>,
 }
 
 #[derive(FromRow)]
 struct ClockRecord {
+    id: String,
     subject_id: String,
     step: String,
     limit_ms: i64,
@@ -29,6 +33,7 @@ struct ClockRecord {
     due_at: i64,
     paused_at: Option<i64>,
     stopped_at: Option<i64>,
+    calendar_id: Option<String>,
 }
 
 impl TryFrom<ClockRecord> for ClockRow {
@@ -38,12 +43,14 @@ impl TryFrom<ClockRecord> for ClockRow {
         Ok(ClockRow {
             step: Step::parse(&c.step)
                 .ok_or_else(|| StoreError::Corrupt(format!("clock step {}", c.step)))?,
+            id: c.id,
             subject_id: c.subject_id,
             limit_ms: c.limit_ms,
             started_at: Millis(c.started_at),
             due_at: Millis(c.due_at),
             paused_at: c.paused_at.map(Millis),
             stopped_at: c.stopped_at.map(Millis),
+            calendar_id: c.calendar_id,
         })
     }
 }
@@ -56,7 +63,10 @@ pub struct NewClock<'a> {
     pub step: Step,
     pub limit_ms: i64,
     pub started_at: Millis,
+    /// `started_at + limit_ms`, or later when the limit counts in working time.
+    pub due_at: Millis,
     pub stopped_at: Option<Millis>,
+    pub calendar_id: Option<String>,
 }
 
 /// Starts clocks, in one statement. A subject keeps the clock it has for a step already; when
@@ -71,7 +81,7 @@ pub async fn start_many_in_tx(
         return Ok(());
     }
     let mut sql = Sql::new(
-        "INSERT INTO sla_clocks (id, tenant_id, subject_type, subject_id, step, limit_ms, started_at, due_at, stopped_at) VALUES ",
+        "INSERT INTO sla_clocks (id, tenant_id, subject_type, subject_id, step, limit_ms, started_at, due_at, stopped_at, calendar_id) VALUES ",
     );
     for (n, c) in clocks.iter().enumerate() {
         if n > 0 {
@@ -85,8 +95,9 @@ pub async fn start_many_in_tx(
             c.step.as_str().into(),
             c.limit_ms.into(),
             c.started_at.0.into(),
-            (c.started_at.0 + c.limit_ms).into(),
+            c.due_at.0.into(),
             c.stopped_at.map(|m| m.0).into(),
+            c.calendar_id.clone().into(),
         ]);
     }
     sql.push(
@@ -150,7 +161,8 @@ pub async fn pause_in_tx(
     update_clocks(conn, sql, tenant_id, subject, now).await
 }
 
-/// Resumes the subject's paused clocks: each is due later by as long as it was paused.
+/// Resumes the subject's paused wall-clock clocks: each is due later by as long as it was
+/// paused. Clocks in working time are resumed one by one ([`resume_one_in_tx`]).
 pub async fn resume_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
@@ -158,8 +170,25 @@ pub async fn resume_in_tx(
     now: Millis,
 ) -> StoreResult<()> {
     let sql = "UPDATE sla_clocks SET due_at = due_at + ($1 - paused_at), paused_at = NULL WHERE tenant_id = $2 \
-               AND subject_type = $3 AND subject_id = $4 AND stopped_at IS NULL AND paused_at IS NOT NULL";
+               AND subject_type = $3 AND subject_id = $4 AND stopped_at IS NULL AND paused_at IS NOT NULL \
+               AND calendar_id IS NULL";
     update_clocks(conn, sql, tenant_id, subject, now).await
+}
+
+/// Resumes one paused clock, now due at `due_at`.
+pub async fn resume_one_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    due_at: Millis,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE sla_clocks SET due_at = $1, paused_at = NULL WHERE tenant_id = $2 AND id = $3 AND paused_at IS NOT NULL")
+        .bind(due_at.0)
+        .bind(tenant_id.to_string())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// The subject's clocks, in the order they started.
@@ -169,7 +198,7 @@ pub async fn list(
     subject: (&str, &str),
 ) -> StoreResult<Vec<ClockRow>> {
     let records: Vec<ClockRecord> = sqlx::query_as(
-        "SELECT subject_id, step, limit_ms, started_at, due_at, paused_at, stopped_at FROM sla_clocks \
+        "SELECT id, subject_id, step, limit_ms, started_at, due_at, paused_at, stopped_at, calendar_id FROM sla_clocks \
          WHERE tenant_id = $1 AND subject_type = $2 AND subject_id = $3 ORDER BY started_at, id",
     )
     .bind(tenant_id.to_string())
@@ -190,7 +219,7 @@ pub async fn running_due_before(
     limit: u32,
 ) -> StoreResult<Vec<ClockRow>> {
     let records: Vec<ClockRecord> = sqlx::query_as(
-        "SELECT subject_id, step, limit_ms, started_at, due_at, paused_at, stopped_at FROM sla_clocks \
+        "SELECT id, subject_id, step, limit_ms, started_at, due_at, paused_at, stopped_at, calendar_id FROM sla_clocks \
          WHERE tenant_id = $1 AND stopped_at IS NULL AND paused_at IS NULL AND due_at < $2 AND subject_type = $4 \
          ORDER BY due_at LIMIT $3",
     )

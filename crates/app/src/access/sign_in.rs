@@ -91,6 +91,8 @@ pub async fn sign_out(app: &App, session_token: &str) -> AppResult<()> {
 pub(crate) struct OperatorPolicy {
     pub settings: TenantSettings,
     pub timezone: String,
+    /// The default working calendar: the review steps' clocks count in it.
+    pub calendar: Option<crate::sla::StoredCalendar>,
 }
 
 /// The settings and time zone of an operator.
@@ -101,7 +103,8 @@ pub(crate) async fn load_operator(
     let row = tenants::get(conn, operator_id, operator_id).await?.ok_or(AppError::NotFound("tenant"))?;
     let settings = serde_json::from_str(&row.settings)
         .map_err(|e| AppError::Internal(format!("stored settings of {operator_id}: {e}")))?;
-    Ok(OperatorPolicy { settings, timezone: row.timezone })
+    let calendar = crate::sla::load_default(conn, operator_id).await?;
+    Ok(OperatorPolicy { settings, timezone: row.timezone, calendar })
 }
 
 /// The settings of an operator.

@@ -116,10 +116,9 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     let mut tx = app.begin().await?;
     if !orders::insert_in_tx(&mut tx, operator, &row).await? {
         // The merchant has this channel order already (a retry, or the same order arriving
-        // twice at once): answer with the stored one. Committing the (empty) unit first waits
-        // until the other order is durable: on SQLite it may sit in the same group commit, not
-        // yet visible to readers.
-        tx.commit().await?;
+        // twice at once): answer with the stored one, once it is durable (on SQLite it may sit in
+        // the group commit under way, not yet visible to readers).
+        tx.end_unwritten().await?;
         let mut conn = app.db().read().await?;
         let existing =
             orders::find_by_channel_id(&mut conn, operator, merchant, &row.channel, &row.channel_order_id)
@@ -174,7 +173,7 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
         }
     }
     let from = automatic.then_some(row.status);
-    record_in_tx(app, &mut tx, operator, from, &stored, &events, &messages).await?;
+    record_in_tx(app, &mut tx, operator, &policy, from, &stored, &events, &messages).await?;
     tx.commit().await?;
     let mut conn = app.db().read().await?;
     let order = load_view(app, &mut conn, operator, &stored).await?;

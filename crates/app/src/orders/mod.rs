@@ -18,6 +18,6 @@ pub use view::{AllocationView, EventView, LineView, OrderSummary, OrderView};
 use crate::{AppError, AppResult};
 
 /// JSON text of a value the orders store as text (holds, addresses, discounts).
-fn to_json(v: &impl serde::Serialize) -> AppResult<String> {
+pub(crate) fn to_json(v: &impl serde::Serialize) -> AppResult<String> {
     serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
 }

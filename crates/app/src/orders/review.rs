@@ -83,7 +83,8 @@ pub(crate) async fn apply_in_tx(
     policy: &OperatorPolicy,
 ) -> AppResult<OrderRow> {
     let d = decide_in_tx(app, conn, operator, order, step, policy).await?;
-    record_in_tx(app, conn, operator, Some(order.status), &d.row, &[d.event], d.message.as_slice()).await?;
+    let (events, messages) = (&[d.event], d.message.as_slice());
+    record_in_tx(app, conn, operator, policy, Some(order.status), &d.row, events, messages).await?;
     Ok(d.row)
 }
 
@@ -199,10 +200,12 @@ pub(crate) async fn decide_in_tx<'a>(
 /// Records decided steps of one order: its state written once (when it was `from`, unless
 /// `from` is `None`: nothing to write), then the events in one insert, the clocks they move and
 /// the buyer's messages.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn record_in_tx(
     app: &App,
     conn: &mut AnyConnection,
     operator: TenantId,
+    policy: &OperatorPolicy,
     from: Option<OrderStatus>,
     after: &OrderRow,
     events: &[NewEvent<'_>],
@@ -219,7 +222,8 @@ pub(crate) async fn record_in_tx(
     }
     tradeport_store::events::append_many_in_tx(conn, operator, events).await?;
     let kinds: Vec<(&str, Millis)> = events.iter().map(|e| (e.kind, e.at)).collect();
-    crate::sla::on_order_events_in_tx(app, conn, operator, after.id, after.urgent, &kinds).await?;
+    let calendar = policy.calendar.as_ref();
+    crate::sla::on_order_events_in_tx(app, conn, operator, after.id, after.urgent, calendar, &kinds).await?;
     for m in messages {
         tradeport_store::outbox::enqueue_in_tx(conn, operator, m).await?;
     }

@@ -1,6 +1,14 @@
 //! Time limits (SLA-1): the clocks of an order's steps follow its events, in the transaction that
-//! records the event, so a clock can never miss one. Limits are wall-clock for now (the working
-//! calendars of `domain::sla::Calendar` take over once calendars are stored per warehouse).
+//! records the event, so a clock can never miss one. The review steps count in the operator's
+//! default working calendar when it has one (`calendars`), else in wall-clock time.
+
+mod calendars;
+
+pub use calendars::{
+    CalendarOwner, CalendarView, ClosedDaysFormat, DuePreview, ImportReport, due_in_calendar, get_calendar,
+    import_closed_days, list_calendars, put_calendar,
+};
+pub(crate) use calendars::{StoredCalendar, load_default};
 
 use serde::Serialize;
 use tradeport_domain::kernel::{Millis, OrderId, TenantId};
@@ -20,6 +28,7 @@ pub(crate) async fn on_order_events_in_tx(
     operator: TenantId,
     order: OrderId,
     urgent: bool,
+    calendar: Option<&StoredCalendar>,
     events: &[(&str, Millis)],
 ) -> AppResult<()> {
     let id = order.to_string();
@@ -29,14 +38,23 @@ pub(crate) async fn on_order_events_in_tx(
         let at = *at;
         for action in clock_actions(kind) {
             match *action {
-                ClockAction::Start(step) if !fresh.iter().any(|c| c.step == step) => fresh.push(NewClock {
-                    id: app.new_uuid().to_string(),
-                    subject,
-                    step,
-                    limit_ms: limit_ms(step, urgent),
-                    started_at: at,
-                    stopped_at: None,
-                }),
+                ClockAction::Start(step) if !fresh.iter().any(|c| c.step == step) => {
+                    let limit = limit_ms(step, urgent);
+                    let due_at = match calendar {
+                        Some(c) => calendars::working_due(&c.calendar, at, limit)?,
+                        None => Millis(at.0 + limit),
+                    };
+                    fresh.push(NewClock {
+                        id: app.new_uuid().to_string(),
+                        subject,
+                        step,
+                        limit_ms: limit,
+                        started_at: at,
+                        due_at,
+                        stopped_at: None,
+                        calendar_id: calendar.map(|c| c.id.clone()),
+                    })
+                }
                 ClockAction::Start(_) => {}
                 ClockAction::Stop(step) => match fresh.iter_mut().find(|c| c.step == step) {
                     Some(c) => c.stopped_at = c.stopped_at.or(Some(at)),
@@ -48,13 +66,36 @@ pub(crate) async fn on_order_events_in_tx(
                     match *action {
                         ClockAction::StopAll => sla::stop_in_tx(conn, operator, subject, None, at).await?,
                         ClockAction::PauseAll => sla::pause_in_tx(conn, operator, subject, at).await?,
-                        _ => sla::resume_in_tx(conn, operator, subject, at).await?,
+                        _ => resume_all(conn, operator, subject, at).await?,
                     }
                 }
             }
         }
     }
     sla::start_many_in_tx(conn, operator, &fresh).await?;
+    Ok(())
+}
+
+/// Resumes the subject's paused clocks: wall-clock ones due later by the pause, working-time
+/// ones with the working time they had left, counted again from `now` in their calendar.
+async fn resume_all(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    subject: (&str, &str),
+    now: Millis,
+) -> AppResult<()> {
+    sla::resume_in_tx(conn, operator, subject, now).await?;
+    let paused: Vec<ClockRow> = sla::list(conn, operator, subject)
+        .await?
+        .into_iter()
+        .filter(|c| c.stopped_at.is_none() && c.paused_at.is_some() && c.calendar_id.is_some())
+        .collect();
+    for clock in paused {
+        let (Some(calendar_id), Some(paused_at)) = (&clock.calendar_id, clock.paused_at) else { continue };
+        let calendar = calendars::load_by_id(conn, operator, calendar_id).await?;
+        let due_at = calendars::resumed_due(&calendar.calendar, paused_at, clock.due_at, now)?;
+        sla::resume_one_in_tx(conn, operator, &clock.id, due_at).await?;
+    }
     Ok(())
 }
 
@@ -72,6 +113,9 @@ pub struct ClockView {
     pub stopped_at: Option<i64>,
     /// How late: stopped after `due_at`, or still running past it (at `now`); else `null`.
     pub late_by_ms: Option<i64>,
+    /// True when the limit counts in working time (the operator's calendar), false for
+    /// wall-clock time.
+    pub working_time: bool,
 }
 
 impl ClockView {
@@ -86,6 +130,7 @@ impl ClockView {
             paused_at: c.paused_at.map(|m| m.0),
             stopped_at: c.stopped_at.map(|m| m.0),
             late_by_ms: (late > 0).then_some(late),
+            working_time: c.calendar_id.is_some(),
         }
     }
 }

@@ -70,6 +70,71 @@ async fn units_that_fail_inside_a_shared_commit_roll_back_alone() {
     assert!(commits < units, "units shared commits: {units} units in {commits} commits");
 }
 
+/// 300 units whose callers give up at random moments (a request cancelled by its time limit or
+/// its client): every unit whose commit returned is stored, and afterwards the writer is free:
+/// another connection to the file gets the write lock at once, and new units commit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callers_that_give_up_midway_leave_the_writer_free_and_lose_no_acknowledged_unit() {
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite is always there");
+    let s = app.seed("acme").await;
+    let mut set = JoinSet::new();
+    for n in 0..300u64 {
+        let (db, tenant, now, id) = (app.app.db().clone(), s.operator.id, app.app.now(), app.app.new_uuid());
+        set.spawn(async move {
+            let unit = async {
+                let mut tx = db.begin().await.unwrap();
+                let payload = format!(r#"{{"n": {n}}}"#);
+                let job = NewJob {
+                    id,
+                    tenant_id: Some(tenant),
+                    kind: JobKind::Probe,
+                    payload: &payload,
+                    run_at: now,
+                };
+                enqueue_in_tx(&mut tx, &job, now).await.unwrap();
+                tx.commit().await.unwrap();
+            };
+            // Give up after 0-60 ms: at any await point, before, during or after the commit.
+            let patience = Duration::from_micros((n * 7_919) % 60_000);
+            tokio::time::timeout(patience, unit).await.is_ok().then_some(n as i64)
+        });
+    }
+    let acknowledged: BTreeSet<i64> = set.join_all().await.into_iter().flatten().collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let path = app.sqlite_path.clone().unwrap();
+    let free = tokio::task::spawn_blocking(move || {
+        let url = format!("sqlite://{}", path.display());
+        tokio::runtime::Runtime::new().unwrap().block_on(async move {
+            use sqlx::Connection;
+            let mut other = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query("PRAGMA busy_timeout = 100").execute(&mut other).await.unwrap();
+            let took = sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await;
+            let _ = sqlx::query("ROLLBACK").execute(&mut other).await;
+            took.is_ok()
+        })
+    })
+    .await
+    .unwrap();
+    assert!(free, "another connection gets the write lock once the callers are gone");
+    let mut tx = app.app.db().begin().await.unwrap();
+    sqlx::query("UPDATE jobs SET attempts = attempts").execute(&mut *tx).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(5), tx.commit()).await.expect("a new unit commits").unwrap();
+
+    let mut conn = app.app.db().read().await.unwrap();
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT payload FROM jobs").fetch_all(&mut *conn).await.unwrap();
+    let stored: BTreeSet<i64> =
+        stored.iter().map(|p| serde_json::from_str::<Value>(p).unwrap()["n"].as_i64().unwrap()).collect();
+    let lost: Vec<&i64> = acknowledged.difference(&stored).collect();
+    assert!(lost.is_empty(), "acknowledged units lost: {lost:?}");
+    assert!(
+        !acknowledged.is_empty() && acknowledged.len() < 300,
+        "some callers gave up, some did not: {}",
+        acknowledged.len()
+    );
+}
+
 /// 500 intakes at once: every tenth is invalid (422, nothing stored); every tenth repeats the
 /// channel order id of the one before it (the same order, answered with one id). Exactly the
 /// good orders are stored once each, and the stock ledger agrees with the balances.

@@ -3,6 +3,7 @@
 
 mod access_api;
 mod browser;
+mod calendars;
 mod cli;
 mod concurrency;
 mod demo;

@@ -139,7 +139,9 @@ async fn a_clock_started_and_stopped_in_one_write_stops_the_running_one_it_meets
         step: Step::Confirmation,
         limit_ms: 3_600_000,
         started_at: Millis(started),
+        due_at: Millis(started + 3_600_000),
         stopped_at: stopped.map(Millis),
+        calendar_id: None,
     };
     let mut tx = app.app.db().begin().await.unwrap();
     start_many_in_tx(&mut tx, s.operator.id, &[clock("c-1", 1_000, None)]).await.unwrap();

@@ -2,7 +2,11 @@
 //! an order's steps, started, paused and stopped by the events of its log.
 
 mod calendar;
+mod calendar_input;
 mod steps;
 
 pub use calendar::{Calendar, CalendarError, DAY_MINUTES, DayHours};
+pub use calendar_input::{
+    CalendarInput, ClosedDay, MAX_CLOSED_DAYS, WEEKDAYS, interval_text, validate_calendar,
+};
 pub use steps::{ClockAction, DEFAULTS, Step, StepLimit, clock_actions, limit_ms};

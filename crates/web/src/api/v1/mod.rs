@@ -1,6 +1,7 @@
 //! `/api/v1`: one module per context.
 
 mod access;
+mod calendars;
 mod inventory;
 mod jobs;
 mod orders;
@@ -32,6 +33,7 @@ impl From<PageQuery> for PageRequest {
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .merge(access::routes())
+        .merge(calendars::routes())
         .merge(inventory::routes())
         .merge(jobs::routes())
         .merge(orders::routes())
