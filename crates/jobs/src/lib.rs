@@ -32,6 +32,9 @@ const JOBS_AT_ONCE: u32 = 16;
 
 /// Dispatches the outbox and runs due jobs until a round finds nothing to do.
 async fn drain(app: &App, worker: &str, lease: Duration) {
+    if let Err(e) = tradeport_app::sla::enqueue_due_recurring(app).await {
+        tracing::warn!(error = %e, "queueing the recurring jobs failed; will retry");
+    }
     if let Err(e) = tradeport_app::notifications::relay_outbox(app).await {
         tracing::warn!(error = %e, "the outbox relay failed; will retry");
     }

@@ -27,6 +27,17 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ),
     // Written only by an upsert (one calendar per owner); listed so that every constraint is.
     ("calendars_owner_key", "calendars.tenant_id, calendars.warehouse_id", "warehouse_id"),
+    // Written by upserts and ON CONFLICT DO NOTHING only; listed so that every constraint is.
+    (
+        "recurring_jobs_scope_key",
+        "recurring_jobs.tenant_id, recurring_jobs.kind, recurring_jobs.scope",
+        "scope",
+    ),
+    (
+        "sla_sweeps_run_key",
+        "sla_sweeps.tenant_id, sla_sweeps.scope, sla_sweeps.scheduled_for",
+        "scheduled_for",
+    ),
     // Written only by the fold's upsert; listed so that every constraint is.
     (
         "order_status_counts_pkey",

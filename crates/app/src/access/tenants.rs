@@ -70,6 +70,8 @@ pub async fn create_operator(app: &App, input: &CreateTenant) -> AppResult<Tenan
     let mut tx = app.begin().await?;
     let view = insert_tenant(app, &mut tx, None, input, Actor::System).await?;
     tx.commit().await?;
+    // SLA-2: its follow-up sweeps (09:00 and 15:00 in its time zone) start at once.
+    crate::sla::schedule_sweeps(app, view.id, None).await?;
     Ok(view)
 }
 

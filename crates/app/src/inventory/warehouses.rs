@@ -102,6 +102,8 @@ pub async fn create_warehouse(
     )
     .await?;
     tx.commit().await?;
+    // SLA-2: the warehouse's follow-up sweeps run in its own time zone.
+    crate::sla::schedule_sweeps(app, operator, None).await?;
     let mut conn = app.db().read().await?;
     let all = warehouses::list(&mut conn, operator).await?;
     all.into_iter().find(|w| w.id == id).map(WarehouseView::from).ok_or(AppError::NotFound("warehouse"))

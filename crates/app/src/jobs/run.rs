@@ -79,6 +79,7 @@ async fn run_one(app: &App, job: &JobRow) -> Result<(), String> {
         JobKind::DeliverEmail => crate::notifications::deliver_email(app, job).await,
         JobKind::DeliverWebhook => crate::notifications::deliver_webhook(app, job).await,
         JobKind::Probe => probe(job).await,
+        JobKind::FollowUpSweep => crate::sla::run_sweep(app, job).await,
     }
 }
 

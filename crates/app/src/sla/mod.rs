@@ -3,12 +3,18 @@
 //! default working calendar when it has one (`calendars`), else in wall-clock time.
 
 mod calendars;
+mod follow_up;
 
 pub use calendars::{
     CalendarOwner, CalendarView, ClosedDaysFormat, DuePreview, ImportReport, due_in_calendar, get_calendar,
     import_closed_days, list_calendars, put_calendar,
 };
 pub(crate) use calendars::{StoredCalendar, load_default};
+pub use follow_up::{
+    FollowUpInput, FollowUpView, OPERATOR_SCOPE, OverdueStep, SweepReport, SweepSchedule,
+    enqueue_due_recurring, get_sweep, list_sweeps, record_follow_up, set_sweep_times, sweep_schedules,
+};
+pub(crate) use follow_up::{run_sweep, schedule_sweeps};
 
 use serde::Serialize;
 use tradeport_domain::kernel::{Millis, OrderId, TenantId};

@@ -8,6 +8,7 @@ mod cli;
 mod concurrency;
 mod demo;
 mod errors;
+mod follow_up;
 mod group_commit;
 mod health;
 mod helpers;

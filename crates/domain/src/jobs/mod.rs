@@ -59,16 +59,20 @@ pub enum JobKind {
     DeliverWebhook,
     /// A job that only records that it ran (the queue's own tests and health checks).
     Probe,
+    /// The scheduled check of overdue steps of a warehouse or the operator (SLA-2).
+    FollowUpSweep,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 3] = [Self::DeliverEmail, Self::DeliverWebhook, Self::Probe];
+    pub const ALL: [JobKind; 4] =
+        [Self::DeliverEmail, Self::DeliverWebhook, Self::Probe, Self::FollowUpSweep];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::DeliverEmail => "deliver_email",
             Self::DeliverWebhook => "deliver_webhook",
             Self::Probe => "probe",
+            Self::FollowUpSweep => "follow_up_sweep",
         }
     }
 
@@ -80,7 +84,7 @@ impl JobKind {
     pub fn max_attempts(self) -> u32 {
         match self {
             Self::DeliverEmail | Self::DeliverWebhook => 12,
-            Self::Probe => 3,
+            Self::Probe | Self::FollowUpSweep => 3,
         }
     }
 }

@@ -3,10 +3,12 @@
 
 mod calendar;
 mod calendar_input;
+mod follow_up;
 mod steps;
 
 pub use calendar::{Calendar, CalendarError, DAY_MINUTES, DayHours};
 pub use calendar_input::{
     CalendarInput, ClosedDay, MAX_CLOSED_DAYS, WEEKDAYS, interval_text, validate_calendar,
 };
+pub use follow_up::{DEFAULT_SWEEP_CRON, Department, Recurrence};
 pub use steps::{ClockAction, DEFAULTS, Step, StepLimit, clock_actions, limit_ms};
