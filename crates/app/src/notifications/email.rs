@@ -7,7 +7,7 @@ use tradeport_domain::access::Actor;
 use tradeport_domain::kernel::OrderId;
 use tradeport_store::jobs::JobRow;
 
-use super::relay::ORDER_CONFIRMED;
+use super::relay::{ORDER_CONFIRMED, SLA_OVERDUE};
 use crate::App;
 
 /// What the relay put in an e-mail job.
@@ -15,10 +15,15 @@ use crate::App;
 struct EmailJob {
     outbox_id: String,
     topic: String,
+    /// The order a buyer's message is about.
+    #[serde(default)]
     order_id: String,
     to: String,
     language: String,
     event_at: i64,
+    /// A staff message's content (the outbox payload).
+    #[serde(default)]
+    details: serde_json::Value,
 }
 
 /// Sends the job's e-mail; the error says what to fix.
@@ -28,6 +33,30 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
         .mailer()
         .ok_or("no SMTP server is configured (tradeport serve --smtp-url); retry the job once it is")?;
     let operator = job.tenant_id.ok_or("the job names no operator")?;
+    if p.topic == SLA_OVERDUE {
+        let d = &p.details;
+        let orders: Vec<&str> =
+            d["orders"].as_array().map(|a| a.iter().filter_map(|o| o.as_str()).collect()).unwrap_or_default();
+        let m = super::render_sla_overdue(
+            &p.language,
+            d["department"].as_str().unwrap_or_default(),
+            d["place"].as_str().unwrap_or_default(),
+            d["overdue"].as_i64().unwrap_or_default(),
+            &orders,
+        );
+        let mail = OutgoingMail {
+            to: p.to.clone(),
+            subject: m.subject,
+            text: m.text,
+            html: m.html,
+            message_id: p.outbox_id.clone(),
+            attachment: None,
+        };
+        mailer.send(&mail).await.map_err(|e| e.to_string())?;
+        metrics::histogram!("tradeport_notification_lag_seconds", "channel" => "email")
+            .record((app.now().0 - p.event_at).max(0) as f64 / 1000.0);
+        return Ok(());
+    }
     let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
     let principal = crate::access::system_principal(operator);
     let mail = match p.topic.as_str() {

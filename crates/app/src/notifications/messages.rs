@@ -91,6 +91,36 @@ pub fn render_order_confirmed(
     )
 }
 
+/// The e-mail telling a department's staff of its overdue steps at a sweep (SLA-2), in the
+/// operator's language (English or Chinese): how many, where, and the first orders.
+pub fn render_sla_overdue(
+    language: &str,
+    department: &str,
+    place: &str,
+    overdue: i64,
+    orders: &[&str],
+) -> RenderedMessage {
+    let listed = orders.join(", ");
+    let catalogue = catalogue();
+    let key = format!("department-{department}");
+    let index = catalogue.pick(language);
+    let department = catalogue.format(index, &key, &[]).unwrap_or_else(|| department.to_string());
+    let place = match place {
+        "" => catalogue.format(index, "sla-place-unallocated", &[]).unwrap_or_default(),
+        code => code.to_string(),
+    };
+    render(
+        language,
+        &["sla-overdue-subject", "sla-overdue-body", "sla-overdue-orders", "sla-overdue-action"],
+        &[
+            ("department", text(&department)),
+            ("place", text(&place)),
+            ("count", number(overdue)),
+            ("orders", text(&listed)),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,5 +166,16 @@ mod tests {
         let many = render_order_confirmed("de", "N1", "Ana", 3, "5.00 EUR", "2026-03-26");
         assert!(many.text.contains("3 Artikel für 5.00 EUR"), "{}", many.text);
         assert_eq!(many.language, "de");
+    }
+
+    #[test]
+    fn staff_hear_of_overdue_steps_in_the_operators_language() {
+        let zh = render_sla_overdue("zh-CN", "order_management", "", 3, &["o-1", "o-2"]);
+        assert_eq!(zh.subject, "尚未分配仓库的订单：订单管理部 有 3 个环节已超时");
+        assert!(zh.text.contains("订单：o-1, o-2"), "{}", zh.text);
+        let en = render_sla_overdue("en", "warehouse", "UK-MAN", 1, &["o-9"]);
+        assert_eq!(en.subject, "One overdue step for Warehouse at UK-MAN");
+        // A language without staff messages reads them in English.
+        assert_eq!(render_sla_overdue("de", "warehouse", "UK-MAN", 1, &["o-9"]).subject, en.subject);
     }
 }

@@ -14,6 +14,7 @@ pub use endpoints::{
     CreateEndpoint, DeliveryView, EndpointView, EndpointWithSecret, create_endpoint, deactivate_endpoint,
     list_deliveries, list_endpoints, replay_delivery, rotate_endpoint_secret,
 };
-pub use messages::{BUYER_LANGUAGES, RenderedMessage, render_order_confirmed};
+pub use messages::{BUYER_LANGUAGES, RenderedMessage, render_order_confirmed, render_sla_overdue};
+pub(crate) use relay::SLA_OVERDUE;
 pub use relay::{TOPICS, relay_outbox};
 pub(crate) use webhook::deliver_webhook;

@@ -17,6 +17,10 @@ const BATCH: u32 = 200;
 /// The topic of a confirmed order (ORD-7).
 pub(crate) const ORDER_CONFIRMED: &str = "order.confirmed";
 
+/// The topic of a sweep's overdue steps, one message per department (SLA-2): e-mailed to the
+/// department's staff, not to merchants' webhooks.
+pub(crate) const SLA_OVERDUE: &str = "sla.overdue";
+
 /// Every topic a webhook endpoint can subscribe to.
 pub const TOPICS: [&str; 1] = [ORDER_CONFIRMED];
 
@@ -51,10 +55,26 @@ pub async fn relay_outbox(app: &App) -> AppResult<usize> {
 }
 
 /// The delivery jobs of one message: an e-mail to the buyer when the topic is one buyers hear
-/// of and the buyer has a usable address.
+/// of and the buyer has a usable address; to each staff member a sweep names.
 fn deliveries(m: &OutboxRow) -> Vec<(JobKind, serde_json::Value)> {
     let payload: serde_json::Value = serde_json::from_str(&m.payload).unwrap_or_default();
     let mut out = Vec::new();
+    if m.topic == SLA_OVERDUE {
+        let recipients = payload["recipients"].as_array().cloned().unwrap_or_default();
+        for to in recipients.iter().filter_map(|r| Email::parse(r.as_str()?).ok()) {
+            out.push((
+                JobKind::DeliverEmail,
+                json!({
+                    "outbox_id": m.id,
+                    "topic": m.topic,
+                    "to": to.as_str(),
+                    "language": payload["language"].as_str().unwrap_or("en"),
+                    "event_at": m.created_at,
+                    "details": payload,
+                }),
+            ));
+        }
+    }
     if m.topic == ORDER_CONFIRMED {
         let email = payload["buyer_email"].as_str().unwrap_or_default();
         if let Ok(to) = Email::parse(email) {

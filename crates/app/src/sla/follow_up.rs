@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::jobs::JobKind;
 use tradeport_domain::kernel::{FieldError, Millis, TenantId};
-use tradeport_domain::sla::{DEFAULT_SWEEP_CRON, Recurrence, Step};
+use tradeport_domain::sla::{DEFAULT_SWEEP_CRON, Department, Recurrence, Step};
 use tradeport_store::follow_up::{self, NewFollowUp, RecurringRow, SweepRow};
 use tradeport_store::inventory::warehouses;
 use tradeport_store::jobs::JobRow;
@@ -227,8 +227,14 @@ pub(crate) async fn run_sweep(app: &App, job: &JobRow) -> Result<(), String> {
         overdue: items.len() as i64,
         items: serde_json::to_string(&items).map_err(|e| e.to_string())?,
     };
+    let notices = department_notices(app, operator, &row, &items).await.map_err(|e| e.to_string())?;
     let mut tx = app.begin().await.map_err(|e| e.to_string())?;
     if follow_up::insert_sweep_in_tx(&mut tx, operator, &row).await.map_err(|e| e.to_string())? {
+        for notice in &notices {
+            tradeport_store::outbox::enqueue_in_tx(&mut tx, operator, notice)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
         let data = serde_json::json!({ "scope": row.scope, "overdue": row.overdue }).to_string();
         let event = tradeport_store::events::NewEvent {
             data,
@@ -237,6 +243,58 @@ pub(crate) async fn run_sweep(app: &App, job: &JobRow) -> Result<(), String> {
         tradeport_store::events::append_in_tx(&mut tx, operator, &event).await.map_err(|e| e.to_string())?;
     }
     tx.commit().await.map_err(|e| e.to_string())
+}
+
+/// One message per department with overdue steps, to its active staff, in the operator's
+/// language (the relay e-mails each of them).
+async fn department_notices(
+    app: &App,
+    operator: TenantId,
+    sweep: &SweepRow,
+    items: &[OverdueStep],
+) -> AppResult<Vec<tradeport_store::outbox::NewMessage<'static>>> {
+    let mut by_department: BTreeMap<&str, Vec<&OverdueStep>> = BTreeMap::new();
+    for item in items {
+        by_department.entry(item.department.as_str()).or_default().push(item);
+    }
+    if by_department.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conn = app.db().read().await?;
+    let policy = crate::access::load_operator(&mut conn, operator).await?;
+    let place = match sweep.scope.as_str() {
+        // The message names it in the reader's language.
+        OPERATOR_SCOPE => String::new(),
+        w => warehouses::list(&mut conn, operator)
+            .await?
+            .into_iter()
+            .find(|x| x.id.to_string() == w)
+            .map_or_else(|| w.to_string(), |x| x.code),
+    };
+    let mut out = Vec::new();
+    for (department, steps) in by_department {
+        let Some(d) = Department::parse(department) else { continue };
+        let staff = tradeport_store::access::users::staff_with_roles(&mut conn, operator, d.roles()).await?;
+        let payload = serde_json::json!({
+            "sweep_id": sweep.id,
+            "department": department,
+            "place": place,
+            "overdue": steps.len(),
+            "orders": steps.iter().take(20).map(|s| s.order_id.as_str()).collect::<Vec<_>>(),
+            "recipients": staff.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(),
+            "language": policy.settings.default_locale,
+        });
+        out.push(tradeport_store::outbox::NewMessage {
+            id: app.new_uuid(),
+            merchant_id: None,
+            topic: crate::notifications::SLA_OVERDUE,
+            subject_type: "sla_sweep",
+            subject_id: sweep.id.clone(),
+            payload: payload.to_string(),
+            at: app.now(),
+        });
+    }
+    Ok(out)
 }
 
 /// Queues the job of every recurring schedule that has come round and moves each schedule to

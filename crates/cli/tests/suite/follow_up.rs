@@ -5,9 +5,12 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use mail_parser::MessageParser;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tradeport_testkit::{TestApp, db_tests, lamp_order};
+use tradeport_app::App;
+use tradeport_connectors::mail::SmtpMailer;
+use tradeport_testkit::{SmtpSink, TestApp, db_tests, lamp_order};
 
 use crate::helpers::{call, code, get, post};
 use crate::orders::settings;
@@ -48,9 +51,13 @@ async fn exec(app: &TestApp, sql: &'static str, a: i64, b: &str) {
     tx.commit().await.unwrap();
 }
 
-async fn run_jobs(app: &TestApp) {
-    tradeport_app::sla::enqueue_due_recurring(&app.app).await.unwrap();
-    tradeport_app::jobs::run_due(&app.app, "test", Duration::from_secs(60), 50).await.unwrap();
+/// Queues due recurring jobs and runs them, then delivers what they wrote to the outbox.
+async fn run_jobs(app: &App) {
+    tradeport_app::sla::enqueue_due_recurring(app).await.unwrap();
+    tradeport_app::jobs::run_due(app, "test", Duration::from_secs(60), 50).await.unwrap();
+    tradeport_app::notifications::relay_outbox(app).await.unwrap();
+    let report = tradeport_app::jobs::run_due(app, "test", Duration::from_secs(60), 50).await.unwrap();
+    assert_eq!(report.failed, 0, "{report:?}");
 }
 
 async fn each_warehouse_is_swept_at_its_own_nine_and_three_and_overdue_steps_go_to_their_department(
@@ -107,6 +114,13 @@ async fn each_warehouse_is_swept_at_its_own_nine_and_three_and_overdue_steps_go_
     )
     .await;
 
+    // Who hears of it: the order management department's staff, not the warehouse's.
+    let managers = [app.staff_user(&s, "order_manager").await, app.staff_user(&s, "reviewer").await];
+    app.staff_user(&s, "warehouse").await;
+    let sink = SmtpSink::start().await;
+    let mailing =
+        app.app.clone().with_mailer(SmtpMailer::new(&sink.url, "Tradeport <sla@acme.example>").unwrap());
+
     // Each place's last 09:00 comes round (the schedules are moved back to it).
     for (scope, tz) in [
         ("operator", "Asia/Shanghai"),
@@ -116,7 +130,7 @@ async fn each_warehouse_is_swept_at_its_own_nine_and_three_and_overdue_steps_go_
         exec(&app, "UPDATE recurring_jobs SET next_run_at = $1 WHERE scope = $2", last_nine(tz, now), scope)
             .await;
     }
-    run_jobs(&app).await;
+    run_jobs(&mailing).await;
     let (_, sweeps) = get(&app, "/api/v1/sla/sweeps", &s.admin_key).await;
     let items = sweeps["items"].as_array().unwrap();
     assert_eq!(items.len(), 3, "{sweeps}");
@@ -142,6 +156,32 @@ async fn each_warehouse_is_swept_at_its_own_nine_and_three_and_overdue_steps_go_
     assert!(uk["departments"]["order_management"][0]["late_by_ms"].as_i64().unwrap() >= 3_600_000);
     assert_eq!((cn["overdue"].as_i64(), operator["overdue"].as_i64()), (Some(0), Some(1)));
 
+    // Two sweeps had overdue steps of order management: each e-mailed to both its people.
+    let mails = sink.messages();
+    let mut to: Vec<&str> =
+        mails.iter().flat_map(|m| m.to.iter().map(|t| t.trim_matches(['<', '>']))).collect();
+    to.sort_unstable();
+    assert_eq!(to, [managers[0].as_str(), managers[0].as_str(), managers[1].as_str(), managers[1].as_str()]);
+    let texts: Vec<(String, String)> = mails
+        .iter()
+        .map(|m| {
+            let mail = MessageParser::default().parse(m.data.as_bytes()).unwrap();
+            (
+                mail.subject().unwrap_or_default().to_string(),
+                mail.body_text(0).unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        texts.iter().any(|(subject, body)| subject == "One overdue step for Order management at UK-MAN"
+            && body.contains(approved["id"].as_str().unwrap())),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|(subject, _)| subject.ends_with("at orders not in a warehouse yet")),
+        "{texts:?}"
+    );
+
     // Each schedule moved on to its next 09:00 or 15:00; the same scheduled time again writes
     // no second report.
     let (_, after) = get(&app, "/api/v1/sla/sweep-schedules", &s.admin_key).await;
@@ -157,7 +197,7 @@ async fn each_warehouse_is_swept_at_its_own_nine_and_three_and_overdue_steps_go_
         &c.uk_warehouse,
     )
     .await;
-    run_jobs(&app).await;
+    run_jobs(&mailing).await;
     let (_, again) = get(&app, "/api/v1/sla/sweeps", &s.admin_key).await;
     assert_eq!(again["items"].as_array().unwrap().len(), 3, "one report per scheduled time");
 

@@ -7,6 +7,7 @@ use tradeport_domain::kernel::{Millis, TenantId, UserId};
 
 use super::{parse_id, parse_opt_tenant_id, parse_role, parse_tenant_id};
 use crate::StoreResult;
+use crate::sql::Sql;
 
 /// A stored user.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,6 +112,23 @@ pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, id: UserId) -> S
 
 /// Users of the operator, optionally of one merchant only, in creation order, after the id
 /// `after_id` (empty: from the start).
+/// The operator's active staff (not merchants' users) who have one of `roles`.
+pub async fn staff_with_roles(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    roles: &[Role],
+) -> StoreResult<Vec<UserRow>> {
+    let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM users WHERE tenant_id = "));
+    sql.bind(tenant_id.to_string())
+        .push(" AND merchant_id IS NULL AND active = ")
+        .bind(1_i64)
+        .push(" AND role IN ")
+        .bind_list(roles.iter().map(|r| r.as_str()))
+        .push(" ORDER BY email");
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
 pub async fn list(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
