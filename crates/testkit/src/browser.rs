@@ -35,6 +35,8 @@ impl Browser {
     /// Starts chromium-driver and a headless Chromium session, or `None` (after saying why) when
     /// they are not installed and `TRADEPORT_REQUIRE_BROWSER` is not set.
     pub async fn start() -> Option<Self> {
+        // The one TLS provider of the process, before the first client (as `TestApp` does).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let chromium = find_binary(
             "TRADEPORT_CHROMIUM",
             &["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"],
@@ -173,15 +175,14 @@ impl Browser {
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let text = match self.try_find(css).await {
-                Some(id) => self
-                    .call("GET", &format!("/element/{id}/text"), Value::Null)
-                    .await
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                None => String::new(),
-            };
+            // Read through the page itself: an element htmx swapped out meanwhile is not an error.
+            let script = "const e = document.querySelector(arguments[0]); return e ? e.innerText : ''";
+            let text = self
+                .call("POST", "/execute/sync", json!({ "script": script, "args": [css] }))
+                .await
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             if text.contains(needle) {
                 return text;
             }

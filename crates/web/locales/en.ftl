@@ -195,3 +195,45 @@ settings-level_fee = Least fee (other currencies)
 settings-level_fees = Least fee per currency
 settings-level_special = Special (second review)
 settings-level_new = new level
+nav-time_limits = Time limits
+sla-sweeps = Follow-up reports
+sla-no_sweeps = No follow-up check has run yet: they run at the times below.
+sla-overdue_count = { $count ->
+        [one] one overdue step
+       *[other] { $count } overdue steps
+    }
+sla-unallocated = Orders not in a warehouse yet
+sla-department-order_management = Order management
+sla-department-warehouse = Warehouse
+sla-department-logistics = Logistics
+sla-department-customer_service = Customer service
+sla-action = What was done
+sla-promise = New promise (local time)
+sla-record = Record
+sla-follow_up_saved = Follow-up recorded. New promise:
+sla-schedule = When the follow-up checks run
+sla-place = Place
+sla-timezone = Time zone
+sla-next_sweep = Next check (local time)
+sla-cron = Times (cron: minute hour day month weekday)
+sla-times_saved = The check times are saved.
+sla-calendar = Working calendar (review steps)
+sla-no_calendar = No working calendar yet: the review steps count in wall-clock time.
+sla-closed_days = Closed days (one per line: date,name)
+sla-calendar_saved = The working calendar is saved; new clocks count in it.
+sla-import = Import closed days
+sla-format = Format
+sla-file = File contents
+sla-import_button = Import
+sla-imported = { $count ->
+        [one] One closed day added.
+       *[other] { $count } closed days added.
+    }
+sla-skipped = Left out
+sla-day-monday = Monday
+sla-day-tuesday = Tuesday
+sla-day-wednesday = Wednesday
+sla-day-thursday = Thursday
+sla-day-friday = Friday
+sla-day-saturday = Saturday
+sla-day-sunday = Sunday

@@ -92,7 +92,7 @@ async fn the_pages_fit_a_phone_screen_without_sideways_scrolling() {
     browser.type_into("#password", "correct horse battery").await;
     browser.click("#sign-in").await;
     browser.wait_for_text("#page-title", "Dashboard").await;
-    for path in ["/", "/orders", "/inventory", "/users", "/orders/new"] {
+    for path in ["/", "/orders", "/inventory", "/users", "/orders/new", "/time-limits"] {
         browser.goto(&app.url(path)).await;
         let viewport = browser.script("return window.innerWidth").await.as_i64().unwrap();
         let page = browser.script("return document.documentElement.scrollWidth").await.as_i64().unwrap();
@@ -102,5 +102,70 @@ async fn the_pages_fit_a_phone_screen_without_sideways_scrolling() {
             browser.screenshot(&std::path::Path::new(&dir).join(name)).await;
         }
     }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
+async fn an_admin_sets_the_working_calendar_and_records_a_follow_up_in_the_browser() {
+    let Some(browser) = Browser::start().await else { return };
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let mut held = tradeport_testkit::lamp_order("#late", 1);
+    held["remarks"] = serde_json::json!("gift wrap");
+    let (_, order) = crate::helpers::post(&app, "/api/v1/orders", &s.merchant_a_key, held).await;
+    let order_id = order["id"].as_str().unwrap().to_string();
+    // A sweep report listing the order, as the 09:00 check writes it.
+    let items = serde_json::json!([{"order_id": order_id, "step": "first_review", "department": "order_management", "due_at": 0, "late_by_ms": 5_400_000}]);
+    let sweep = tradeport_store::follow_up::SweepRow {
+        id: "sweep-1".into(),
+        scope: "operator".into(),
+        timezone: "Asia/Shanghai".into(),
+        scheduled_for: 1_795_568_400_000,
+        ran_at: 1_795_568_400_000,
+        overdue: 1,
+        items: items.to_string(),
+    };
+    let mut tx = app.app.db().begin().await.unwrap();
+    tradeport_store::follow_up::insert_sweep_in_tx(&mut tx, s.operator.id, &sweep).await.unwrap();
+    tx.commit().await.unwrap();
+
+    browser.goto(&app.url("/time-limits")).await;
+    browser.type_into("#email", &s.admin_email).await;
+    browser.type_into("#password", "correct horse battery").await;
+    browser.click("#sign-in").await;
+    browser.wait_for_text("#page-title", "Time limits").await;
+    assert!(browser.text("#no-calendar").await.contains("wall-clock"));
+    let section = browser.text("#sweep-sweep-1").await;
+    assert!(section.contains("Order management") && section.contains("90 minutes late"), "{section}");
+
+    // A mistake is named, and what was typed stays.
+    browser
+        .script("document.querySelector('#calendar-form input[name=timezone]').value = ''; return 0")
+        .await;
+    browser.type_into("#calendar-form input[name=timezone]", "Europe/Berlin").await;
+    browser.type_into("#calendar-form input[name=monday]", "18:00-09:00").await;
+    browser.click("#calendar-form button").await;
+    browser.wait_for_text("#error", "ends before it starts").await;
+    let kept =
+        browser.script("return document.querySelector('#calendar-form input[name=monday]').value").await;
+    assert_eq!(kept.as_str(), Some("18:00-09:00"));
+    browser.script("document.querySelector('#calendar-form input[name=monday]').value = ''; return 0").await;
+    browser.type_into("#calendar-form input[name=monday]", "09:00-18:00").await;
+    browser.type_into("#calendar-form input[name=friday]", "09:00-12:00, 13:00-18:00").await;
+    browser.type_into("#calendar-form textarea[name=closed_days]", "2026-12-25,Christmas Day").await;
+    browser.click("#calendar-form button").await;
+    browser.wait_for_text("#notice", "working calendar is saved").await;
+    let (_, cal) = crate::helpers::get(&app, "/api/v1/calendars/default", &s.admin_key).await;
+    assert_eq!(cal["week"]["friday"], serde_json::json!(["09:00-12:00", "13:00-18:00"]), "{cal}");
+    assert_eq!(cal["closed_days"][0]["name"], "Christmas Day");
+
+    browser.type_into("#sweep-sweep-1 input[name=action]", "called the buyer").await;
+    browser.click("#sweep-sweep-1 button").await;
+    browser.wait_for_text("#notice", "Follow-up recorded").await;
+    let (_, view) = crate::helpers::get(&app, &format!("/api/v1/orders/{order_id}"), &s.admin_key).await;
+    let timeline = view["timeline"].as_array().or(view["events"].as_array()).unwrap();
+    assert!(timeline.iter().any(|e| e["kind"] == "order_followed_up"), "{view}");
     browser.close().await;
 }

@@ -13,6 +13,7 @@ mod login;
 mod order_entry;
 mod order_pages;
 mod shell;
+mod time_limits;
 
 use askama::Template;
 use axum::Router;
@@ -49,6 +50,11 @@ pub fn router() -> Router<App> {
         .route("/orders/{id}/act", post(order_pages::act))
         .route("/orders/{id}/confirmation", get(order_pages::confirmation))
         .route("/orders/{id}/confirmation.pdf", get(order_pages::confirmation_pdf))
+        .route("/time-limits", get(time_limits::show))
+        .route("/time-limits/calendar", post(time_limits::save_calendar))
+        .route("/time-limits/closed-days", post(time_limits::import_closed_days))
+        .route("/time-limits/sweep-times", post(time_limits::save_sweep_times))
+        .route("/time-limits/follow-up", post(time_limits::record_follow_up))
         .route("/inventory", get(inventory_pages::show))
         .route("/inventory/adjust", post(inventory_pages::adjust))
         .route("/inventory/import", post(inventory_pages::import))

@@ -37,6 +37,11 @@ impl Shell {
             ("nav.dashboard", "/", true),
             ("nav.orders", "/orders", true),
             ("nav.inventory", "/inventory", true),
+            (
+                "nav.time_limits",
+                "/time-limits",
+                p.role.can(Permission::ReviewOrders) || p.role.can(Permission::ViewSettings),
+            ),
             ("nav.warehouse", "/warehouse", false),
             ("nav.shipping", "/shipping", false),
             ("nav.aftersales", "/aftersales", false),
