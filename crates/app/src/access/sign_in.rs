@@ -89,6 +89,7 @@ pub async fn sign_out(app: &App, session_token: &str) -> AppResult<()> {
 /// An operator's settings and time zone: what order rules need.
 #[derive(Clone, Debug)]
 pub(crate) struct OperatorPolicy {
+    pub id: tradeport_domain::kernel::TenantId,
     pub settings: TenantSettings,
     pub timezone: String,
     /// The default working calendar: the review steps' clocks count in it.
@@ -104,7 +105,7 @@ pub(crate) async fn load_operator(
     let settings = serde_json::from_str(&row.settings)
         .map_err(|e| AppError::Internal(format!("stored settings of {operator_id}: {e}")))?;
     let calendar = crate::sla::load_default(conn, operator_id).await?;
-    Ok(OperatorPolicy { settings, timezone: row.timezone, calendar })
+    Ok(OperatorPolicy { id: operator_id, settings, timezone: row.timezone, calendar })
 }
 
 /// The settings of an operator.

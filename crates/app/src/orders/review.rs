@@ -222,8 +222,7 @@ pub(crate) async fn record_in_tx(
     }
     tradeport_store::events::append_many_in_tx(conn, operator, events).await?;
     let kinds: Vec<(&str, Millis)> = events.iter().map(|e| (e.kind, e.at)).collect();
-    let calendar = policy.calendar.as_ref();
-    crate::sla::on_order_events_in_tx(app, conn, operator, after.id, after.urgent, calendar, &kinds).await?;
+    crate::sla::on_order_events_in_tx(app, conn, policy, after.id, after.urgent, &kinds).await?;
     for m in messages {
         tradeport_store::outbox::enqueue_in_tx(conn, operator, m).await?;
     }

@@ -18,7 +18,7 @@ pub(crate) use follow_up::{run_sweep, schedule_sweeps};
 
 use serde::Serialize;
 use tradeport_domain::kernel::{Millis, OrderId, TenantId};
-use tradeport_domain::sla::{ClockAction, clock_actions, limit_ms};
+use tradeport_domain::sla::{ClockAction, clock_actions, limit_ms, step_limit};
 use tradeport_store::AnyConnection;
 use tradeport_store::sla::{self, ClockRow, NewClock};
 
@@ -31,12 +31,13 @@ use crate::{App, AppResult};
 pub(crate) async fn on_order_events_in_tx(
     app: &App,
     conn: &mut AnyConnection,
-    operator: TenantId,
+    policy: &crate::access::OperatorPolicy,
     order: OrderId,
     urgent: bool,
-    calendar: Option<&StoredCalendar>,
     events: &[(&str, Millis)],
 ) -> AppResult<()> {
+    let operator = policy.id;
+    let (limits, calendar) = (&policy.settings.sla_limits, policy.calendar.as_ref());
     let id = order.to_string();
     let subject = ("order", id.as_str());
     let mut fresh: Vec<NewClock> = Vec::new();
@@ -45,7 +46,9 @@ pub(crate) async fn on_order_events_in_tx(
         for action in clock_actions(kind) {
             match *action {
                 ClockAction::Start(step) if !fresh.iter().any(|c| c.step == step) => {
-                    let limit = limit_ms(step, urgent);
+                    let limit = limit_ms(limits, step, urgent);
+                    // A step counts in working time only when its limit says so.
+                    let calendar = calendar.filter(|_| step_limit(limits, step).working_time);
                     let due_at = match calendar {
                         Some(c) => calendars::working_due(&c.calendar, at, limit)?,
                         None => Millis(at.0 + limit),

@@ -161,6 +161,27 @@ async fn an_admin_sets_the_working_calendar_and_records_a_follow_up_in_the_brows
     assert_eq!(cal["week"]["friday"], serde_json::json!(["09:00-12:00", "13:00-18:00"]), "{cal}");
     assert_eq!(cal["closed_days"][0]["name"], "Christmas Day");
 
+    browser
+        .script(
+            "document.querySelector('#limits-form input[name=first_review_minutes]').value = ''; return 0",
+        )
+        .await;
+    browser.type_into("#limits-form input[name=first_review_minutes]", "45").await;
+    browser.click("#limits-form input[name=confirmation_working]").await;
+    browser.click("#limits-form button").await;
+    browser.wait_for_text("#notice", "running clocks keep theirs").await;
+    let (_, settings) = crate::helpers::get(&app, "/api/v1/settings", &s.admin_key).await;
+    let limits = settings["sla_limits"].as_array().unwrap();
+    assert_eq!(
+        (limits[0]["step"].as_str(), limits[0]["minutes"].as_i64()),
+        (Some("first_review"), Some(45)),
+        "{settings}"
+    );
+    assert_eq!(
+        (limits[2]["step"].as_str(), limits[2]["working_time"].as_bool()),
+        (Some("confirmation"), Some(false))
+    );
+
     browser.type_into("#sweep-sweep-1 input[name=action]", "called the buyer").await;
     browser.click("#sweep-sweep-1 button").await;
     browser.wait_for_text("#notice", "Follow-up recorded").await;

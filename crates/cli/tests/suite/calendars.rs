@@ -13,6 +13,7 @@ db_tests!(
     closed_days_come_from_ics_and_csv_files_and_bad_input_says_what_to_fix,
     calendars_belong_to_their_operator_and_only_admins_change_them,
     review_clocks_count_in_the_operators_calendar_and_resume_with_the_working_time_left,
+    step_limits_are_the_operators_and_apply_to_clocks_started_after_a_change,
 );
 
 async fn put(app: &TestApp, path: &str, key: &str, body: Value) -> (StatusCode, Value) {
@@ -191,4 +192,42 @@ async fn review_clocks_count_in_the_operators_calendar_and_resume_with_the_worki
     // The pause fell in closed time: no working time passed, so the due time is the same to
     // the millisecond (a wall-clock clock would be due later by the pause).
     assert_eq!(resumed["due_at"], first["due_at"], "{resumed}");
+}
+
+async fn step_limits_are_the_operators_and_apply_to_clocks_started_after_a_change(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let (status, _) = put(&app, "/api/v1/calendars/default", &s.admin_key, berlin_office()).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut input = lamp_order("#before", 1);
+    input["remarks"] = json!("gift");
+    let (_, before) = post(&app, "/api/v1/orders", &s.merchant_a_key, input.clone()).await;
+
+    let limits = json!({"sla_limits": [{"step": "first_review", "minutes": 45, "urgent_minutes": 15, "working_time": false}]});
+    let (status, settings) = call(&app, Method::PATCH, "/api/v1/settings", &s.admin_key, Some(limits)).await;
+    assert_eq!(status, StatusCode::OK, "{settings}");
+    input["channel_order_id"] = json!("#after");
+    let (_, after) = post(&app, "/api/v1/orders", &s.merchant_a_key, input).await;
+    let clock = clock(&after, "first_review");
+    assert_eq!(
+        (clock["limit_ms"].as_i64(), clock["working_time"].as_bool()),
+        (Some(45 * 60_000), Some(false)),
+        "{clock}"
+    );
+    assert_eq!(clock["due_at"].as_i64().unwrap() - clock["started_at"].as_i64().unwrap(), 45 * 60_000);
+    let (_, again) =
+        get(&app, &format!("/api/v1/orders/{}", before["id"].as_str().unwrap()), &s.admin_key).await;
+    let kept = self::clock(&again, "first_review");
+    assert_eq!(
+        (kept["limit_ms"].as_i64(), kept["working_time"].as_bool()),
+        (Some(120 * 60_000), Some(true)),
+        "a running clock keeps its limit: {kept}"
+    );
+
+    let bad = json!({"sla_limits": [{"step": "confirmation", "minutes": 0, "urgent_minutes": 30}]});
+    let (status, err) = call(&app, Method::PATCH, "/api/v1/settings", &s.admin_key, Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> =
+        err["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["sla_limits[0].minutes", "sla_limits[0].urgent_minutes"], "{err}");
 }

@@ -44,6 +44,9 @@ pub struct TenantSettings {
     pub shortage_policy: ShortagePolicy,
     /// Logistics service levels buyers may choose.
     pub service_levels: Vec<ServiceLevel>,
+    /// Time limits of the steps (SLA-1): a step left out keeps its default (2 h first review,
+    /// 4 h second, 1 h confirmation, 30 min urgent). A change applies to clocks started after it.
+    pub sla_limits: Vec<crate::sla::StepLimit>,
 }
 
 /// A logistics service level: what it costs at least, and whether it is a special service that
@@ -109,6 +112,7 @@ impl Default for TenantSettings {
                 level("oversized", 0, true),
                 level("custom_warehouse", 0, true),
             ],
+            sla_limits: crate::sla::DEFAULTS.to_vec(),
         }
     }
 }
@@ -192,6 +196,9 @@ impl TenantSettings {
                     );
                 }
             }
+        }
+        for e in crate::sla::validate_limits(&self.sla_limits) {
+            errors.push(e);
         }
         errors.into_result()
     }

@@ -11,4 +11,7 @@ pub use calendar_input::{
     CalendarInput, ClosedDay, MAX_CLOSED_DAYS, WEEKDAYS, interval_text, validate_calendar,
 };
 pub use follow_up::{DEFAULT_SWEEP_CRON, Department, Recurrence};
-pub use steps::{ClockAction, DEFAULTS, Step, StepLimit, clock_actions, limit_ms};
+pub use steps::{
+    ClockAction, DEFAULTS, MAX_LIMIT_MINUTES, Step, StepLimit, clock_actions, limit_ms, step_limit,
+    validate_limits,
+};

@@ -32,25 +32,69 @@ impl Step {
     }
 }
 
-/// A step's limits in minutes: normal, and for urgent orders (ORD-9: 30 min).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A step's limits in minutes: normal, and for urgent orders (ORD-9: 30 min); and whether it
+/// counts in the operator's working calendar (when it has one) or in wall-clock time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StepLimit {
     pub step: Step,
     pub minutes: i64,
     pub urgent_minutes: i64,
+    #[serde(default = "working_time_by_default")]
+    pub working_time: bool,
+}
+
+fn working_time_by_default() -> bool {
+    true
 }
 
 /// The limits of the source documents (document 002).
 pub const DEFAULTS: [StepLimit; 3] = [
-    StepLimit { step: Step::FirstReview, minutes: 120, urgent_minutes: 30 },
-    StepLimit { step: Step::SecondReview, minutes: 240, urgent_minutes: 30 },
-    StepLimit { step: Step::Confirmation, minutes: 60, urgent_minutes: 30 },
+    StepLimit { step: Step::FirstReview, minutes: 120, urgent_minutes: 30, working_time: true },
+    StepLimit { step: Step::SecondReview, minutes: 240, urgent_minutes: 30, working_time: true },
+    StepLimit { step: Step::Confirmation, minutes: 60, urgent_minutes: 30, working_time: true },
 ];
 
+/// Longest limit a step may have: 30 days.
+pub const MAX_LIMIT_MINUTES: i64 = 30 * 24 * 60;
+
+/// The operator's limit of `step` (its default when the operator has none for it).
+pub fn step_limit(limits: &[StepLimit], step: Step) -> StepLimit {
+    let default = DEFAULTS.iter().find(|l| l.step == step).copied().unwrap_or(DEFAULTS[0]);
+    limits.iter().find(|l| l.step == step).copied().unwrap_or(default)
+}
+
 /// The limit of `step` in milliseconds, for an urgent order or not.
-pub fn limit_ms(step: Step, urgent: bool) -> i64 {
-    let l = DEFAULTS.iter().find(|l| l.step == step).copied().unwrap_or(DEFAULTS[0]);
+pub fn limit_ms(limits: &[StepLimit], step: Step, urgent: bool) -> i64 {
+    let l = step_limit(limits, step);
     60_000 * if urgent { l.urgent_minutes } else { l.minutes }
+}
+
+/// Checks an operator's step limits: each step once, 1 minute to 30 days, urgent no longer
+/// than normal.
+pub fn validate_limits(limits: &[StepLimit]) -> Vec<crate::kernel::FieldError> {
+    use crate::kernel::FieldError;
+    let mut errors = Vec::new();
+    for (n, l) in limits.iter().enumerate() {
+        if limits[..n].iter().any(|e| e.step == l.step) {
+            errors.push(FieldError::new(format!("sla_limits[{n}].step"), "duplicate", "each step once"));
+        }
+        if !(1..=MAX_LIMIT_MINUTES).contains(&l.minutes) {
+            errors.push(FieldError::new(
+                format!("sla_limits[{n}].minutes"),
+                "out_of_range",
+                format!("a limit is 1 to {MAX_LIMIT_MINUTES} minutes (30 days)"),
+            ));
+        }
+        if !(1..=l.minutes.max(1)).contains(&l.urgent_minutes) {
+            errors.push(FieldError::new(
+                format!("sla_limits[{n}].urgent_minutes"),
+                "out_of_range",
+                "an urgent order's limit is at least 1 minute and no longer than the normal one",
+            ));
+        }
+    }
+    errors
 }
 
 /// What an event does to an order's clocks.
@@ -97,7 +141,7 @@ mod tests {
         }
         let table: Vec<(Step, i64, i64)> = Step::ALL
             .iter()
-            .map(|s| (*s, limit_ms(*s, false) / 60_000, limit_ms(*s, true) / 60_000))
+            .map(|s| (*s, limit_ms(&[], *s, false) / 60_000, limit_ms(&[], *s, true) / 60_000))
             .collect();
         assert_eq!(
             table,
@@ -123,5 +167,35 @@ mod tests {
         for (kind, actions) in cases {
             assert_eq!(clock_actions(kind), actions, "{kind}");
         }
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn an_operators_limit_replaces_the_default_for_its_step_only() {
+        let mine =
+            [StepLimit { step: Step::Confirmation, minutes: 90, urgent_minutes: 20, working_time: false }];
+        assert_eq!(limit_ms(&mine, Step::Confirmation, false), 90 * 60_000);
+        assert_eq!(limit_ms(&mine, Step::Confirmation, true), 20 * 60_000);
+        assert_eq!(limit_ms(&mine, Step::FirstReview, false), 120 * 60_000);
+        assert!(!step_limit(&mine, Step::Confirmation).working_time);
+        assert!(validate_limits(&mine).is_empty());
+        let bad = [
+            StepLimit { step: Step::FirstReview, minutes: 0, urgent_minutes: 30, working_time: true },
+            StepLimit { step: Step::FirstReview, minutes: 60, urgent_minutes: 90, working_time: true },
+        ];
+        let fields: Vec<String> = validate_limits(&bad).into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "sla_limits[0].minutes",
+                "sla_limits[0].urgent_minutes",
+                "sla_limits[1].step",
+                "sla_limits[1].urgent_minutes"
+            ]
+        );
     }
 }

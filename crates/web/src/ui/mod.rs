@@ -55,6 +55,7 @@ pub fn router() -> Router<App> {
         .route("/time-limits/closed-days", post(time_limits::import_closed_days))
         .route("/time-limits/sweep-times", post(time_limits::save_sweep_times))
         .route("/time-limits/follow-up", post(time_limits::record_follow_up))
+        .route("/time-limits/limits", post(time_limits::save_limits))
         .route("/inventory", get(inventory_pages::show))
         .route("/inventory/adjust", post(inventory_pages::adjust))
         .route("/inventory/import", post(inventory_pages::import))

@@ -14,7 +14,7 @@ use tradeport_app::sla::{
 };
 use tradeport_domain::access::Permission;
 use tradeport_domain::kernel::Millis;
-use tradeport_domain::sla::{CalendarInput, ClosedDay, WEEKDAYS};
+use tradeport_domain::sla::{CalendarInput, ClosedDay, Step, WEEKDAYS, step_limit};
 
 use super::shell::Shell;
 use super::{SignedIn, Tr, explain, format_millis, render, status_of};
@@ -51,6 +51,8 @@ struct TimeLimitsPage {
     week: Vec<(&'static str, String, String)>,
     timezone: String,
     closed_days: String,
+    /// Step key, name, minutes, urgent minutes, counted in working time.
+    limits: Vec<(&'static str, String, i64, i64, bool)>,
     can_review: bool,
     can_manage: bool,
     error: Option<String>,
@@ -157,6 +159,24 @@ async fn page(
     let calendar =
         if can_settings { sla::get_calendar(app, p, CalendarOwner::Default).await.ok() } else { None };
     let form = typed.unwrap_or_else(|| CalendarForm::of(calendar.as_ref(), "UTC"));
+    let settings = if can_settings { tradeport_app::access::get_settings(app, p).await.ok() } else { None };
+    let limits = settings
+        .map(|s| {
+            Step::ALL
+                .iter()
+                .map(|step| {
+                    let l = step_limit(&s.sla_limits, *step);
+                    (
+                        step.as_str(),
+                        t.get(&format!("sla.{}", step.as_str())),
+                        l.minutes,
+                        l.urgent_minutes,
+                        l.working_time,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let page = TimeLimitsPage {
         t,
         shell: Shell::new(user, "/time-limits"),
@@ -176,6 +196,7 @@ async fn page(
         week: form.week.into_iter().map(|(d, hours)| (d, t.get(&format!("sla.day.{d}")), hours)).collect(),
         timezone: form.timezone,
         closed_days: form.closed_days,
+        limits,
         can_review,
         can_manage: p.role.can(Permission::ManageSettings),
         error,
@@ -351,6 +372,40 @@ pub async fn record_follow_up(
             let notice = format!("{} {by}", user.t.get("sla.follow_up_saved"));
             page(&app, &user, StatusCode::OK, None, Some(notice), None).await
         }
+        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, None).await,
+    }
+}
+
+/// The limits form: `<step>_minutes`, `<step>_urgent`, `<step>_working` per step.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LimitsBody {
+    csrf_token: String,
+    #[serde(flatten)]
+    fields: std::collections::HashMap<String, String>,
+}
+
+/// POST /time-limits/limits
+pub async fn save_limits(State(app): State<App>, user: SignedIn, Form(f): Form<LimitsBody>) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let number = |key: String| f.fields.get(&key).and_then(|v| v.trim().parse::<i64>().ok()).unwrap_or(0);
+    let limits: Vec<serde_json::Value> = Step::ALL
+        .iter()
+        .map(|step| {
+            let s = step.as_str();
+            serde_json::json!({
+                "step": s,
+                "minutes": number(format!("{s}_minutes")),
+                "urgent_minutes": number(format!("{s}_urgent")),
+                "working_time": f.fields.contains_key(&format!("{s}_working")),
+            })
+        })
+        .collect();
+    let patch = serde_json::json!({ "sla_limits": limits });
+    match tradeport_app::access::update_settings(&app, &user.session.principal, patch).await {
+        Ok(_) => page(&app, &user, StatusCode::OK, None, Some(user.t.get("sla.limits_saved")), None).await,
         Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, None).await,
     }
 }
