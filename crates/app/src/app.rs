@@ -18,6 +18,8 @@ pub struct App {
     ids: Arc<Mutex<ContextV7>>,
     /// Where buyers' e-mail goes; `None` when no SMTP server is configured.
     mailer: Option<Arc<tradeport_connectors::mail::SmtpMailer>>,
+    /// Where buyers' text messages go; `None` when no SMS provider is configured.
+    sms: Option<Arc<tradeport_connectors::sms::TwilioSms>>,
     /// The HTTP client of outgoing webhooks, made on first use.
     http: Arc<std::sync::OnceLock<reqwest::Client>>,
 }
@@ -30,7 +32,14 @@ impl std::fmt::Debug for App {
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock, ids: Arc::new(Mutex::new(ContextV7::new())), mailer: None, http: Arc::default() }
+        Self {
+            db,
+            clock,
+            ids: Arc::new(Mutex::new(ContextV7::new())),
+            mailer: None,
+            sms: None,
+            http: Arc::default(),
+        }
     }
 
     /// The same app, sending buyers' e-mail through `mailer`.
@@ -40,6 +49,15 @@ impl App {
 
     pub(crate) fn mailer(&self) -> Option<&tradeport_connectors::mail::SmtpMailer> {
         self.mailer.as_deref()
+    }
+
+    /// The same app, sending buyers' text messages through `sms`.
+    pub fn with_sms(self, sms: tradeport_connectors::sms::TwilioSms) -> Self {
+        Self { sms: Some(Arc::new(sms)), ..self }
+    }
+
+    pub(crate) fn sms(&self) -> Option<&tradeport_connectors::sms::TwilioSms> {
+        self.sms.as_deref()
     }
 
     /// The client of outgoing HTTP (webhooks): no redirects followed, 10 s to connect.

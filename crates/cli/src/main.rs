@@ -44,8 +44,34 @@ struct Cli {
         default_value = "Tradeport <no-reply@tradeport.localhost>"
     )]
     mail_from: String,
+    #[command(flatten)]
+    sms: SmsArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Buyers' text messages through Twilio's Messages API; without an account SID, SMS jobs wait
+/// (and retry) until one is set.
+#[derive(clap::Args)]
+struct SmsArgs {
+    /// Twilio account SID (AC…).
+    #[arg(long, global = true, env = "TRADEPORT_TWILIO_ACCOUNT_SID")]
+    twilio_account_sid: Option<String>,
+    /// Twilio auth token.
+    #[arg(
+        long,
+        global = true,
+        env = "TRADEPORT_TWILIO_AUTH_TOKEN",
+        hide_env_values = true,
+        default_value = ""
+    )]
+    twilio_auth_token: String,
+    /// The sending number, in E.164 form.
+    #[arg(long, global = true, env = "TRADEPORT_TWILIO_FROM", default_value = "")]
+    twilio_from: String,
+    /// Twilio's API address.
+    #[arg(long, global = true, env = "TRADEPORT_TWILIO_BASE_URL", default_value = "https://api.twilio.com")]
+    twilio_base_url: String,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -90,12 +116,27 @@ fn init_logging(format: LogFormat) {
 }
 
 /// Connects, migrates and builds the app.
-async fn open_app(database_url: &str, smtp_url: Option<&str>, mail_from: &str) -> anyhow::Result<App> {
+async fn open_app(
+    database_url: &str,
+    smtp_url: Option<&str>,
+    mail_from: &str,
+    sms: &SmsArgs,
+) -> anyhow::Result<App> {
     let db = Db::connect(database_url, &DbOptions::default()).await.with_context(|| {
         format!("cannot open the database {}", tradeport_store::redacted_url(database_url))
     })?;
     db.migrate().await.context("cannot apply the database migrations")?;
-    let app = App::new(db, Arc::new(SystemClock));
+    let mut app = App::new(db, Arc::new(SystemClock));
+    if let Some(sid) = &sms.twilio_account_sid {
+        let twilio = tradeport_connectors::sms::TwilioSms::new(
+            &sms.twilio_base_url,
+            sid,
+            &sms.twilio_auth_token,
+            &sms.twilio_from,
+        )
+        .map_err(|why| anyhow::anyhow!("cannot use the Twilio account: {why}"))?;
+        app = app.with_sms(twilio);
+    }
     Ok(match smtp_url {
         Some(url) => {
             app.with_mailer(tradeport_connectors::mail::SmtpMailer::new(url, mail_from).with_context(
@@ -112,7 +153,7 @@ async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     init_logging(cli.log_format);
-    let app = open_app(&cli.database_url, cli.smtp_url.as_deref(), &cli.mail_from).await?;
+    let app = open_app(&cli.database_url, cli.smtp_url.as_deref(), &cli.mail_from, &cli.sms).await?;
     match cli.command {
         Command::Serve(args) => serve::run(app, args).await,
         Command::Worker => serve::run_workers_only(app).await,

@@ -7,4 +7,5 @@ pub mod mail;
 pub mod passwords;
 pub mod pdf;
 pub mod secrets;
+pub mod sms;
 pub mod webhooks;

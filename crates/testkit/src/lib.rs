@@ -11,12 +11,14 @@ mod catalog;
 mod pg;
 mod seed;
 mod smtp;
+mod twilio;
 
 pub use app::{DbKind, TestApp};
 pub use browser::Browser;
 pub use catalog::{Catalog, lamp_order};
 pub use seed::Seeded;
 pub use smtp::{Received, SmtpSink};
+pub use twilio::{SmsReceived, TwilioFake};
 
 /// Declares each listed `async fn name(app: TestApp)` as two tests, `sqlite::name` and
 /// `postgres::name`, each on its own fresh database. The PostgreSQL ones are ignored (and counted

@@ -8,3 +8,5 @@ order-confirmed-body = wir haben Ihre Bestellung { $order_no } bestätigt: { $co
 order-confirmed-tracking = Sobald das Paket an den Versanddienstleister übergeben ist, senden wir Ihnen die Sendungsnummer per E-Mail.
 order-confirmed-attachment = Die Auftragsbestätigung finden Sie als PDF im Anhang.
 order-confirmed-signature = Vielen Dank für Ihre Bestellung.
+
+order-confirmed-sms = Ihre Bestellung { $order_no } ist bestätigt. Die Sendungsnummer folgt beim Versand.

@@ -25,3 +25,5 @@ department-warehouse = Warehouse
 department-logistics = Logistics
 department-customer_service = Customer service
 sla-place-unallocated = orders not in a warehouse yet
+
+order-confirmed-sms = Your order { $order_no } is confirmed. We will send the tracking number when it ships.

@@ -8,3 +8,5 @@ order-confirmed-body = hemos confirmado su pedido { $order_no }: { $count ->
 order-confirmed-tracking = Le enviaremos el número de seguimiento por correo electrónico en cuanto entreguemos el paquete al transportista.
 order-confirmed-attachment = Adjuntamos la confirmación del pedido en PDF.
 order-confirmed-signature = Gracias por su pedido.
+
+order-confirmed-sms = Su pedido { $order_no } está confirmado. Le enviaremos el número de seguimiento cuando salga.

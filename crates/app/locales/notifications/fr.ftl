@@ -8,3 +8,5 @@ order-confirmed-body = nous avons confirmé votre commande { $order_no } : { $co
 order-confirmed-tracking = Nous vous enverrons le numéro de suivi par e-mail dès que le colis sera remis au transporteur.
 order-confirmed-attachment = La confirmation de commande est jointe au format PDF.
 order-confirmed-signature = Merci pour votre commande.
+
+order-confirmed-sms = Votre commande { $order_no } est confirmée. Nous vous enverrons le numéro de suivi à l'expédition.

@@ -16,3 +16,5 @@ department-warehouse = 仓储部
 department-logistics = 物流部
 department-customer_service = 客服部
 sla-place-unallocated = 尚未分配仓库的订单
+
+order-confirmed-sms = 您的订单 { $order_no } 已确认。发货后我们会发送物流单号。

@@ -78,6 +78,7 @@ async fn run_one(app: &App, job: &JobRow) -> Result<(), String> {
     match job.kind {
         JobKind::DeliverEmail => crate::notifications::deliver_email(app, job).await,
         JobKind::DeliverWebhook => crate::notifications::deliver_webhook(app, job).await,
+        JobKind::DeliverSms => crate::notifications::deliver_sms(app, job).await,
         JobKind::Probe => probe(job).await,
         JobKind::FollowUpSweep => crate::sla::run_sweep(app, job).await,
     }

@@ -91,6 +91,14 @@ pub fn render_order_confirmed(
     )
 }
 
+/// The text message telling a buyer the order is confirmed (ORD-7), short enough for one or two
+/// SMS segments.
+pub fn render_order_confirmed_sms(language: &str, order_no: &str) -> String {
+    let catalogue = catalogue();
+    let index = catalogue.pick(language);
+    catalogue.format(index, "order-confirmed-sms", &[("order_no", text(order_no))]).unwrap_or_default()
+}
+
 /// The e-mail telling a department's staff of its overdue steps at a sweep (SLA-2), in the
 /// operator's language (English or Chinese): how many, where, and the first orders.
 pub fn render_sla_overdue(

@@ -41,7 +41,7 @@ pub async fn relay_outbox(app: &App) -> AppResult<usize> {
             let hooks = endpoints.iter().filter(|e| e.wants(&m.topic)).map(|e| {
                 (JobKind::DeliverWebhook, json!({ "outbox_id": m.id, "endpoint_id": e.id.to_string() }))
             });
-            for (kind, payload) in deliveries(m).into_iter().chain(hooks) {
+            for (kind, payload) in deliveries(m, app.sms().is_some()).into_iter().chain(hooks) {
                 crate::jobs::enqueue_in_tx(app, &mut tx, tenant, kind, &payload, now).await?;
             }
             outbox::mark_dispatched_in_tx(&mut tx, &m.id, now).await?;
@@ -55,8 +55,9 @@ pub async fn relay_outbox(app: &App) -> AppResult<usize> {
 }
 
 /// The delivery jobs of one message: an e-mail to the buyer when the topic is one buyers hear
-/// of and the buyer has a usable address; to each staff member a sweep names.
-fn deliveries(m: &OutboxRow) -> Vec<(JobKind, serde_json::Value)> {
+/// of and the buyer has a usable address; a text message to the buyer's phone when an SMS
+/// provider is configured (`texting`); to each staff member a sweep names.
+fn deliveries(m: &OutboxRow, texting: bool) -> Vec<(JobKind, serde_json::Value)> {
     let payload: serde_json::Value = serde_json::from_str(&m.payload).unwrap_or_default();
     let mut out = Vec::new();
     if m.topic == SLA_OVERDUE {
@@ -74,6 +75,22 @@ fn deliveries(m: &OutboxRow) -> Vec<(JobKind, serde_json::Value)> {
                 }),
             ));
         }
+    }
+    if m.topic == ORDER_CONFIRMED
+        && texting
+        && let Some(phone) = payload["buyer_phone"].as_str().filter(|p| p.starts_with('+'))
+    {
+        out.push((
+            JobKind::DeliverSms,
+            json!({
+                "outbox_id": m.id,
+                "topic": m.topic,
+                "order_id": m.subject_id,
+                "to": phone,
+                "language": payload["language"].as_str().unwrap_or("en"),
+                "event_at": m.created_at,
+            }),
+        ));
     }
     if m.topic == ORDER_CONFIRMED {
         let email = payload["buyer_email"].as_str().unwrap_or_default();

@@ -173,7 +173,7 @@ pub(crate) async fn decide_in_tx<'a>(
     };
     let message = (to == OrderStatus::Confirmed).then(|| {
         // ORD-7: the buyer is told; the notifications relay delivers it in the buyer's language.
-        let payload = serde_json::json!({ "order_no": number, "buyer_email": order.buyer_email, "language": order.buyer_language }).to_string();
+        let payload = serde_json::json!({ "order_no": number, "buyer_email": order.buyer_email, "buyer_phone": order.buyer_phone_e164, "language": order.buyer_language }).to_string();
         NewMessage {
             id: app.new_uuid(),
             merchant_id: Some(order.merchant_id),

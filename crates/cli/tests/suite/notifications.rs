@@ -12,7 +12,7 @@ use tradeport_app::jobs::{RunReport, run_due};
 use tradeport_app::notifications::relay_outbox;
 use tradeport_connectors::mail::SmtpMailer;
 use tradeport_connectors::webhooks;
-use tradeport_testkit::{SmtpSink, TestApp, db_tests, lamp_order};
+use tradeport_testkit::{SmtpSink, TestApp, TwilioFake, db_tests, lamp_order};
 
 use crate::helpers::{call, get, post};
 
@@ -20,7 +20,8 @@ db_tests!(
     a_confirmed_order_is_emailed_to_the_buyer_once_in_their_language,
     without_smtp_the_email_waits_and_says_why,
     a_webhook_receiver_that_fails_twice_gets_the_event_on_the_third_try_signed,
-    a_receiver_that_never_answers_does_not_delay_the_email
+    a_receiver_that_never_answers_does_not_delay_the_email,
+    a_confirmed_order_is_texted_to_the_buyer_in_their_language_and_a_failing_provider_holds_up_nothing
 );
 
 fn mailing(app: &TestApp, sink: &SmtpSink) -> App {
@@ -266,4 +267,63 @@ async fn a_receiver_that_never_answers_does_not_delay_the_email(app: TestApp) {
     let report = running.await.unwrap();
     assert_eq!((report.succeeded, report.failed), (1, 1), "the e-mail sent; the webhook timed out, to retry");
     assert!(started.elapsed() >= Duration::from_secs(9), "the receiver had its 10 s");
+}
+
+async fn a_confirmed_order_is_texted_to_the_buyer_in_their_language_and_a_failing_provider_holds_up_nothing(
+    app: TestApp,
+) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let sink = SmtpSink::start().await;
+    let twilio = TwilioFake::start().await;
+    let sms = tradeport_connectors::sms::TwilioSms::new(
+        &twilio.base_url,
+        &twilio.account_sid,
+        &twilio.auth_token,
+        "+15005550006",
+    )
+    .unwrap();
+    let notify = mailing(&app, &sink).with_sms(sms);
+    let mut japanese = lamp_order("#sms-ja", 1);
+    japanese["buyer"]["language"] = json!("ja");
+    let (_, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, japanese).await;
+    let number = order["order_no"].as_str().unwrap().to_string();
+
+    // Twilio is down for the first attempt: the e-mail goes anyway; the text waits for its retry.
+    twilio.fail_next(1);
+    relay_outbox(&notify).await.unwrap();
+    let report = run_due(&notify, "test-worker", Duration::from_secs(60), 50).await.unwrap();
+    assert_eq!((report.succeeded, report.failed), (1, 1), "{report:?}");
+    assert_eq!(sink.messages().len(), 1);
+    assert!(twilio.messages().is_empty());
+    let (_, queued) = get(&app, "/api/v1/jobs?state=queued", &s.admin_key).await;
+    let waiting =
+        queued["items"].as_array().unwrap().iter().find(|j| j["kind"] == "deliver_sms").cloned().unwrap();
+    assert!(waiting["last_error"].as_str().unwrap().contains("Twilio refused the message (500"), "{waiting}");
+    // Its back-off passes.
+    let mut tx = app.app.db().begin().await.unwrap();
+    sqlx::query("UPDATE jobs SET run_at = 0 WHERE id = $1")
+        .bind(waiting["id"].as_str().unwrap())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let report = run_due(&notify, "test-worker", Duration::from_secs(60), 50).await.unwrap();
+    assert_eq!((report.succeeded, report.failed), (1, 0), "{report:?}");
+
+    let texts = twilio.messages();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert_eq!((texts[0].to.as_str(), texts[0].from.as_str()), ("+442079460958", "+15005550006"));
+    assert_eq!(texts[0].body, format!("ご注文 {number} を承りました。発送時に追跡番号をお送りします。"));
+    let (_, view) =
+        get(&app, &format!("/api/v1/orders/{}", order["id"].as_str().unwrap()), &s.admin_key).await;
+    let timeline = view["timeline"].as_array().or(view["events"].as_array()).unwrap();
+    let mut channels: Vec<&str> = timeline
+        .iter()
+        .filter(|e| e["kind"] == "order_buyer_notified")
+        .filter_map(|e| e["data"]["channel"].as_str())
+        .collect();
+    channels.sort_unstable();
+    assert_eq!(channels, ["email", "sms"], "{view}");
+    assert_eq!(deliver(&notify).await, (0, 0), "nothing is sent twice");
 }

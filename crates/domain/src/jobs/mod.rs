@@ -57,6 +57,8 @@ pub enum JobKind {
     DeliverEmail,
     /// Post one outbox message to one merchant webhook endpoint.
     DeliverWebhook,
+    /// Send one text message of an outbox message to the buyer's phone.
+    DeliverSms,
     /// A job that only records that it ran (the queue's own tests and health checks).
     Probe,
     /// The scheduled check of overdue steps of a warehouse or the operator (SLA-2).
@@ -64,13 +66,14 @@ pub enum JobKind {
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] =
-        [Self::DeliverEmail, Self::DeliverWebhook, Self::Probe, Self::FollowUpSweep];
+    pub const ALL: [JobKind; 5] =
+        [Self::DeliverEmail, Self::DeliverWebhook, Self::DeliverSms, Self::Probe, Self::FollowUpSweep];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::DeliverEmail => "deliver_email",
             Self::DeliverWebhook => "deliver_webhook",
+            Self::DeliverSms => "deliver_sms",
             Self::Probe => "probe",
             Self::FollowUpSweep => "follow_up_sweep",
         }
@@ -83,7 +86,7 @@ impl JobKind {
     /// Attempts before the job is dead: deliveries keep trying for about a day.
     pub fn max_attempts(self) -> u32 {
         match self {
-            Self::DeliverEmail | Self::DeliverWebhook => 12,
+            Self::DeliverEmail | Self::DeliverWebhook | Self::DeliverSms => 12,
             Self::Probe | Self::FollowUpSweep => 3,
         }
     }
@@ -100,6 +103,26 @@ pub fn retry_delay_ms(failed: u32) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    use super::JobKind;
+
+    /// Every kind is in `ALL` (a new variant must be added to this match, and so to `ALL`) and
+    /// reads back from its name, as stored jobs are read.
+    #[test]
+    fn every_job_kind_is_listed_and_reads_back() {
+        let position = |k: JobKind| match k {
+            JobKind::DeliverEmail => 0,
+            JobKind::DeliverWebhook => 1,
+            JobKind::DeliverSms => 2,
+            JobKind::Probe => 3,
+            JobKind::FollowUpSweep => 4,
+        };
+        let listed: Vec<usize> = JobKind::ALL.iter().map(|k| position(*k)).collect();
+        assert_eq!(listed, [0, 1, 2, 3, 4]);
+        for k in JobKind::ALL {
+            assert_eq!(JobKind::parse(k.as_str()), Some(k));
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -1,0 +1,61 @@
+//! Delivering one text message job: the buyer's message in the buyer's language through the SMS
+//! provider, noted on the order's timeline, the lag since the event recorded.
+
+use serde::Deserialize;
+use tradeport_domain::access::Actor;
+use tradeport_domain::kernel::OrderId;
+use tradeport_store::jobs::JobRow;
+
+use super::relay::ORDER_CONFIRMED;
+use crate::App;
+
+/// What the relay put in a text message job.
+#[derive(Deserialize)]
+struct SmsJob {
+    outbox_id: String,
+    topic: String,
+    order_id: String,
+    to: String,
+    language: String,
+    event_at: i64,
+}
+
+/// Sends the job's text message; the error says what to fix.
+pub(crate) async fn deliver_sms(app: &App, job: &JobRow) -> Result<(), String> {
+    let p: SmsJob = serde_json::from_str(&job.payload).map_err(|e| format!("the job's payload: {e}"))?;
+    let sms = app.sms().ok_or(
+        "no SMS provider is configured (tradeport serve --twilio-account-sid …); retry the job once it is",
+    )?;
+    let operator = job.tenant_id.ok_or("the job names no operator")?;
+    let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
+    let body = match p.topic.as_str() {
+        ORDER_CONFIRMED => {
+            let principal = crate::access::system_principal(operator);
+            let order = crate::orders::get_order(app, &principal, order_id)
+                .await
+                .map_err(|e| format!("order {order_id}: {e}"))?;
+            let number = order.summary.order_no.unwrap_or(order.summary.channel_order_id);
+            super::render_order_confirmed_sms(&p.language, &number)
+        }
+        other => return Err(format!("no text message is written for topic {other}")),
+    };
+    let sid = sms.send(&p.to, &body).await?;
+    metrics::histogram!("tradeport_notification_lag_seconds", "channel" => "sms")
+        .record((app.now().0 - p.event_at).max(0) as f64 / 1000.0);
+    let data = serde_json::json!({ "channel": "sms", "to": p.to, "topic": p.topic, "message_id": p.outbox_id, "provider_id": sid })
+        .to_string();
+    let event = tradeport_store::events::NewEvent {
+        data,
+        ..app.event(Actor::System, "order", order_id, "order_buyer_notified")
+    };
+    let record = async {
+        let mut tx = app.db().begin().await?;
+        tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
+        tradeport_store::commit(tx).await
+    };
+    // The message is sent: a failure to note it is logged, not retried (that would send it again).
+    if let Err(e) = record.await {
+        tracing::warn!(error = %e, order = %order_id, "the text message was sent but could not be noted on the order");
+    }
+    Ok(())
+}
