@@ -3,7 +3,6 @@
 
 use serde::Deserialize;
 use tradeport_connectors::mail::OutgoingMail;
-use tradeport_domain::access::Actor;
 use tradeport_domain::kernel::OrderId;
 use tradeport_store::jobs::JobRow;
 
@@ -90,25 +89,8 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
         other => return Err(format!("no e-mail is written for topic {other}")),
     };
     mailer.send(&mail).await.map_err(|e| e.to_string())?;
-    let now = app.now();
-    metrics::histogram!("tradeport_notification_lag_seconds", "channel" => "email")
-        .record((now.0 - p.event_at).max(0) as f64 / 1000.0);
-    // The timeline shows who was told what, when (SLA-3).
     let data =
-        serde_json::json!({ "channel": "email", "to": p.to, "topic": p.topic, "message_id": p.outbox_id })
-            .to_string();
-    let event = tradeport_store::events::NewEvent {
-        data,
-        ..app.event(Actor::System, "order", order_id, "order_buyer_notified")
-    };
-    let record = async {
-        let mut tx = app.db().begin().await?;
-        tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-        tradeport_store::commit(tx).await
-    };
-    // The e-mail is sent: a failure to note it is logged, not retried (that would send it again).
-    if let Err(e) = record.await {
-        tracing::warn!(error = %e, order = %order_id, "the e-mail was sent but could not be noted on the order");
-    }
+        serde_json::json!({ "channel": "email", "to": p.to, "topic": p.topic, "message_id": p.outbox_id });
+    super::note_buyer_notified(app, operator, order_id, p.event_at, data).await;
     Ok(())
 }

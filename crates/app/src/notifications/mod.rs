@@ -23,3 +23,30 @@ pub(crate) use relay::SLA_OVERDUE;
 pub use relay::{TOPICS, relay_outbox};
 pub(crate) use sms::deliver_sms;
 pub(crate) use webhook::deliver_webhook;
+
+/// After a message reached the buyer: the lag since its event (`tradeport_notification_lag_seconds`
+/// by `data.channel`) and `order_buyer_notified` on the order's timeline (SLA-3). The message is
+/// sent: a failure to note it is logged, not retried (that would send it again).
+pub(crate) async fn note_buyer_notified(
+    app: &crate::App,
+    operator: tradeport_domain::kernel::TenantId,
+    order_id: tradeport_domain::kernel::OrderId,
+    event_at: i64,
+    data: serde_json::Value,
+) {
+    let channel = data["channel"].as_str().unwrap_or_default().to_string();
+    metrics::histogram!("tradeport_notification_lag_seconds", "channel" => channel.clone())
+        .record((app.now().0 - event_at).max(0) as f64 / 1000.0);
+    let event = tradeport_store::events::NewEvent {
+        data: data.to_string(),
+        ..app.event(tradeport_domain::access::Actor::System, "order", order_id, "order_buyer_notified")
+    };
+    let record = async {
+        let mut tx = app.db().begin().await?;
+        tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
+        tradeport_store::commit(tx).await
+    };
+    if let Err(e) = record.await {
+        tracing::warn!(error = %e, order = %order_id, %channel, "the buyer was told but it could not be noted on the order");
+    }
+}

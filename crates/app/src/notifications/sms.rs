@@ -2,7 +2,6 @@
 //! provider, noted on the order's timeline, the lag since the event recorded.
 
 use serde::Deserialize;
-use tradeport_domain::access::Actor;
 use tradeport_domain::kernel::OrderId;
 use tradeport_store::jobs::JobRow;
 
@@ -40,22 +39,7 @@ pub(crate) async fn deliver_sms(app: &App, job: &JobRow) -> Result<(), String> {
         other => return Err(format!("no text message is written for topic {other}")),
     };
     let sid = sms.send(&p.to, &body).await?;
-    metrics::histogram!("tradeport_notification_lag_seconds", "channel" => "sms")
-        .record((app.now().0 - p.event_at).max(0) as f64 / 1000.0);
-    let data = serde_json::json!({ "channel": "sms", "to": p.to, "topic": p.topic, "message_id": p.outbox_id, "provider_id": sid })
-        .to_string();
-    let event = tradeport_store::events::NewEvent {
-        data,
-        ..app.event(Actor::System, "order", order_id, "order_buyer_notified")
-    };
-    let record = async {
-        let mut tx = app.db().begin().await?;
-        tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-        tradeport_store::commit(tx).await
-    };
-    // The message is sent: a failure to note it is logged, not retried (that would send it again).
-    if let Err(e) = record.await {
-        tracing::warn!(error = %e, order = %order_id, "the text message was sent but could not be noted on the order");
-    }
+    let data = serde_json::json!({ "channel": "sms", "to": p.to, "topic": p.topic, "message_id": p.outbox_id, "provider_id": sid });
+    super::note_buyer_notified(app, operator, order_id, p.event_at, data).await;
     Ok(())
 }
