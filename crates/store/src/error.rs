@@ -38,6 +38,12 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "sla_sweeps.tenant_id, sla_sweeps.scope, sla_sweeps.scheduled_for",
         "scheduled_for",
     ),
+    // Written with ON CONFLICT DO NOTHING only (opting out twice is once).
+    (
+        "notification_opt_outs_pkey",
+        "notification_opt_outs.tenant_id, notification_opt_outs.address",
+        "address",
+    ),
     // Written only by the fold's upsert; listed so that every constraint is.
     (
         "order_status_counts_pkey",

@@ -7,6 +7,7 @@
 mod email;
 mod endpoints;
 mod messages;
+mod opt_outs;
 mod relay;
 mod sms;
 mod webhook;
@@ -19,6 +20,7 @@ pub use endpoints::{
 pub use messages::{
     BUYER_LANGUAGES, RenderedMessage, render_order_confirmed, render_order_confirmed_sms, render_sla_overdue,
 };
+pub use opt_outs::{OptOutInput, OptOutView, list_opt_outs, opt_in, opt_out};
 pub(crate) use relay::SLA_OVERDUE;
 pub use relay::{TOPICS, relay_outbox};
 pub(crate) use sms::deliver_sms;

@@ -42,6 +42,14 @@ pub async fn relay_outbox(app: &App) -> AppResult<usize> {
                 (JobKind::DeliverWebhook, json!({ "outbox_id": m.id, "endpoint_id": e.id.to_string() }))
             });
             for (kind, payload) in deliveries(m, app.sms().is_some()).into_iter().chain(hooks) {
+                // A buyer who opted out hears nothing (SLA-3); staff and merchants still do.
+                let to_buyer =
+                    m.topic == ORDER_CONFIRMED && matches!(kind, JobKind::DeliverEmail | JobKind::DeliverSms);
+                if let (true, Some(t), Some(to)) = (to_buyer, tenant, payload["to"].as_str())
+                    && tradeport_store::opt_outs::contains(&mut tx, t, &to.to_ascii_lowercase()).await?
+                {
+                    continue;
+                }
                 crate::jobs::enqueue_in_tx(app, &mut tx, tenant, kind, &payload, now).await?;
             }
             outbox::mark_dispatched_in_tx(&mut tx, &m.id, now).await?;

@@ -21,7 +21,8 @@ db_tests!(
     without_smtp_the_email_waits_and_says_why,
     a_webhook_receiver_that_fails_twice_gets_the_event_on_the_third_try_signed,
     a_receiver_that_never_answers_does_not_delay_the_email,
-    a_confirmed_order_is_texted_to_the_buyer_in_their_language_and_a_failing_provider_holds_up_nothing
+    a_confirmed_order_is_texted_to_the_buyer_in_their_language_and_a_failing_provider_holds_up_nothing,
+    a_buyer_who_opted_out_gets_no_email_and_staff_can_take_it_back
 );
 
 fn mailing(app: &TestApp, sink: &SmtpSink) -> App {
@@ -326,4 +327,45 @@ async fn a_confirmed_order_is_texted_to_the_buyer_in_their_language_and_a_failin
     channels.sort_unstable();
     assert_eq!(channels, ["email", "sms"], "{view}");
     assert_eq!(deliver(&notify).await, (0, 0), "nothing is sent twice");
+}
+
+async fn a_buyer_who_opted_out_gets_no_email_and_staff_can_take_it_back(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let sink = SmtpSink::start().await;
+    let mailer = mailing(&app, &sink);
+    let body = json!({"address": "Ada@Example.com", "reason": "asked by phone"});
+    let (status, list) = post(&app, "/api/v1/opt-outs", &s.admin_key, body.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{list}");
+    assert_eq!(list["items"][0]["address"], "ada@example.com");
+    let (status, again) = post(&app, "/api/v1/opt-outs", &s.admin_key, body).await;
+    assert_eq!(
+        (status, again["items"].as_array().map(Vec::len)),
+        (StatusCode::CREATED, Some(1)),
+        "twice is once"
+    );
+    let (status, bad) =
+        post(&app, "/api/v1/opt-outs", &s.admin_key, json!({"address": "020 7946 0958"})).await;
+    assert_eq!(
+        (status, bad["error"]["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("address"))
+    );
+    let (status, _) =
+        post(&app, "/api/v1/opt-outs", &s.merchant_a_key, json!({"address": "x@example.com"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#quiet", 1)).await;
+    assert_eq!(
+        deliver(&mailer).await,
+        (1, 0),
+        "the message is dispatched, but no e-mail is made for the buyer"
+    );
+    assert!(sink.messages().is_empty());
+
+    let (status, _) =
+        call(&app, Method::DELETE, "/api/v1/opt-outs/ada@example.com", &s.admin_key, None).await;
+    assert_eq!(status, StatusCode::OK);
+    post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#heard", 1)).await;
+    assert_eq!(deliver(&mailer).await, (1, 1), "heard from again");
+    assert_eq!(sink.messages().len(), 1);
 }

@@ -23,6 +23,42 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(rotate_secret))
         .routes(routes!(list_deliveries))
         .routes(routes!(replay))
+        .routes(routes!(list_opt_outs, opt_out))
+        .routes(routes!(opt_in))
+}
+
+#[derive(Serialize, ToSchema)]
+struct OptOutList {
+    items: Vec<notifications::OptOutView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/opt-outs", tag = "notifications",
+    description = "Buyers' addresses (e-mail, or phone in E.164) that get no e-mail or text message. Admins, order managers, customer service.",
+    responses((status = 200, body = OptOutList), (status = 403, body = ErrorBody)))]
+async fn list_opt_outs(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<OptOutList>> {
+    Ok(Json(OptOutList { items: notifications::list_opt_outs(&app, &p).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/opt-outs", tag = "notifications", request_body = notifications::OptOutInput,
+    description = "Opts a buyer's address out of every buyer notification from now on (again is harmless).",
+    responses((status = 201, body = OptOutList), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn opt_out(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<notifications::OptOutInput>,
+) -> ApiResult<(StatusCode, Json<OptOutList>)> {
+    Ok((StatusCode::CREATED, Json(OptOutList { items: notifications::opt_out(&app, &p, &body).await? })))
+}
+
+#[utoipa::path(delete, path = "/api/v1/opt-outs/{address}", tag = "notifications", params(("address" = String, Path)),
+    description = "The buyer hears from us again.",
+    responses((status = 200, body = OptOutList), (status = 404, body = ErrorBody)))]
+async fn opt_in(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(address): Path<String>,
+) -> ApiResult<Json<OptOutList>> {
+    Ok(Json(OptOutList { items: notifications::opt_in(&app, &p, &address).await? }))
 }
 
 #[derive(Serialize, ToSchema)]
