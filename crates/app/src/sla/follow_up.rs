@@ -198,12 +198,14 @@ struct SweepJob {
 pub(crate) async fn run_sweep(app: &App, job: &JobRow) -> Result<(), String> {
     let p: SweepJob = serde_json::from_str(&job.payload).map_err(|e| format!("the job's payload: {e}"))?;
     let operator = job.tenant_id.ok_or("the job names no operator")?;
+    sweep(app, operator, p).await.map_err(|e| e.to_string())
+}
+
+async fn sweep(app: &App, operator: TenantId, p: SweepJob) -> AppResult<()> {
     let now = app.now();
     let warehouse = (p.scope != OPERATOR_SCOPE).then_some(p.scope.as_str());
-    let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
-    let overdue = follow_up::overdue_order_steps(&mut conn, operator, warehouse, now, SWEEP_LIMIT)
-        .await
-        .map_err(|e| e.to_string())?;
+    let mut conn = app.db().read().await?;
+    let overdue = follow_up::overdue_order_steps(&mut conn, operator, warehouse, now, SWEEP_LIMIT).await?;
     drop(conn);
     let items: Vec<OverdueStep> = overdue
         .into_iter()
@@ -225,24 +227,22 @@ pub(crate) async fn run_sweep(app: &App, job: &JobRow) -> Result<(), String> {
         scheduled_for: p.scheduled_for,
         ran_at: now.0,
         overdue: items.len() as i64,
-        items: serde_json::to_string(&items).map_err(|e| e.to_string())?,
+        items: crate::orders::to_json(&items)?,
     };
-    let notices = department_notices(app, operator, &row, &items).await.map_err(|e| e.to_string())?;
-    let mut tx = app.begin().await.map_err(|e| e.to_string())?;
-    if follow_up::insert_sweep_in_tx(&mut tx, operator, &row).await.map_err(|e| e.to_string())? {
+    let notices = department_notices(app, operator, &row, &items).await?;
+    let mut tx = app.begin().await?;
+    if follow_up::insert_sweep_in_tx(&mut tx, operator, &row).await? {
         for notice in &notices {
-            tradeport_store::outbox::enqueue_in_tx(&mut tx, operator, notice)
-                .await
-                .map_err(|e| e.to_string())?;
+            tradeport_store::outbox::enqueue_in_tx(&mut tx, operator, notice).await?;
         }
         let data = serde_json::json!({ "scope": row.scope, "overdue": row.overdue }).to_string();
         let event = tradeport_store::events::NewEvent {
             data,
             ..app.event(tradeport_domain::access::Actor::System, "sla_sweep", &row.id, "sla_sweep_ran")
         };
-        tradeport_store::events::append_in_tx(&mut tx, operator, &event).await.map_err(|e| e.to_string())?;
+        tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     }
-    tx.commit().await.map_err(|e| e.to_string())
+    tx.commit().await
 }
 
 /// One message per department with overdue steps, to its active staff, in the operator's

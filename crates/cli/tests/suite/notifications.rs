@@ -318,7 +318,7 @@ async fn a_confirmed_order_is_texted_to_the_buyer_in_their_language_and_a_failin
     assert_eq!(texts[0].body, format!("ご注文 {number} を承りました。発送時に追跡番号をお送りします。"));
     let (_, view) =
         get(&app, &format!("/api/v1/orders/{}", order["id"].as_str().unwrap()), &s.admin_key).await;
-    let timeline = view["timeline"].as_array().or(view["events"].as_array()).unwrap();
+    let timeline = view["events"].as_array().unwrap();
     let mut channels: Vec<&str> = timeline
         .iter()
         .filter(|e| e["kind"] == "order_buyer_notified")
