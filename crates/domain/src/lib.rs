@@ -8,5 +8,6 @@ pub mod access;
 pub mod inventory;
 pub mod jobs;
 pub mod kernel;
+pub mod notifications;
 pub mod orders;
 pub mod sla;

@@ -15,6 +15,7 @@ mod group_commit;
 pub mod idempotency;
 pub mod inventory;
 pub mod jobs;
+pub mod message_templates;
 pub mod opt_outs;
 pub mod orders;
 pub mod outbox;

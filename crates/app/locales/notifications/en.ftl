@@ -1,13 +1,115 @@
-# Messages to buyers, English. { $name } values are filled in by Tradeport.
+# Messages to buyers, English (the fallback). { $name } values are filled in by Tradeport:
+# money and dates come already written the buyer's way. Each message has a subject, an e-mail
+# body (paragraphs split by blank lines) and a text message; operators may reword any of them
+# on the Messages page.
+
 order-confirmed-subject = Your order { $order_no } is confirmed
-order-confirmed-greeting = Hello { $buyer_name },
-order-confirmed-body = we have confirmed your order { $order_no }: { $count ->
+order-confirmed-body =
+    Hello { $buyer_name },
+
+    we have confirmed your order { $order_no }: { $count ->
         [one] one item
        *[other] { $count } items
     } for { $total }. It will leave our warehouse by { $dispatch_by }.
-order-confirmed-tracking = We will e-mail you the tracking number as soon as the parcel is handed to the carrier.
-order-confirmed-attachment = Your order confirmation is attached as a PDF.
-order-confirmed-signature = Thank you for your order.
+
+    We will e-mail you the tracking number as soon as the parcel is handed to the carrier.
+
+    Your order confirmation is attached as a PDF.
+
+    Thank you for your order.
+order-confirmed-sms = Your order { $order_no } is confirmed. We will send the tracking number when it ships.
+
+order-on-hold-subject = Your order { $order_no } needs your help
+order-on-hold-body =
+    Hello { $buyer_name },
+
+    before we can send your order { $order_no }, we need the following:
+
+    { $actions }
+
+    Please reply to this e-mail, or contact the shop you bought from. Your order waits until then.
+order-on-hold-sms = Before we can send order { $order_no } we need something from you. Please check your e-mail or contact the shop.
+
+hold-action-phone = Send us a phone number the carrier can call, with the country code.
+hold-action-email = Send us an e-mail address we can write to.
+hold-action-payment = Complete the payment of your order.
+hold-action-service = Pay for the delivery service you chose, or tell us to use another.
+hold-action-goods = One item needs a check before it may be sent to your country; we will contact you if we need anything.
+hold-action-street = Send us the street and house number of the delivery address.
+hold-action-city = Send us the city of the delivery address.
+hold-action-region = Send us the state, province or region of the delivery address.
+hold-action-postcode = Check the postcode of the delivery address and send it to us.
+hold-action-stock = An item is waiting for new stock; we will write again when it is on its way, or you may cancel the order.
+hold-action-check = We are checking your order and will contact you if we need anything.
+
+order-cancelled-subject = Your order { $order_no } has been cancelled
+order-cancelled-body =
+    Hello { $buyer_name },
+
+    your order { $order_no } has been cancelled and will not be sent.
+
+    If you have paid for it, we will refund { $total } and write again when the refund is made.
+
+    If you did not ask for this, please reply to this e-mail.
+order-cancelled-sms = Your order { $order_no } has been cancelled. If you paid, the refund will follow.
+
+shipped-subject = Your order { $order_no } is on its way
+shipped-body =
+    Hello { $buyer_name },
+
+    your order { $order_no } has left our warehouse with { $carrier }. The tracking number is { $tracking_no }.
+
+    Follow your parcel here: { $tracking_url }
+
+    Thank you for your order.
+shipped-sms = Order { $order_no } has shipped with { $carrier }, tracking number { $tracking_no }: { $tracking_url }
+
+customs-cleared-subject = Your order { $order_no } has cleared customs
+customs-cleared-body =
+    Hello { $buyer_name },
+
+    your parcel { $tracking_no } has cleared customs and is on its way to you.
+
+    Follow your parcel here: { $tracking_url }
+customs-cleared-sms = Order { $order_no } has cleared customs: { $tracking_url }
+
+out-for-delivery-subject = Your order { $order_no } will be delivered today
+out-for-delivery-body =
+    Hello { $buyer_name },
+
+    your parcel { $tracking_no } is out for delivery today. Please make sure someone can receive it.
+
+    Follow your parcel here: { $tracking_url }
+out-for-delivery-sms = Order { $order_no } is out for delivery today: { $tracking_url }
+
+delivered-subject = Your order { $order_no } has been delivered
+delivered-body =
+    Hello { $buyer_name },
+
+    your order { $order_no } was delivered on { $delivered_on }.
+
+    If anything is wrong with it, reply to this e-mail and we will help.
+
+    Thank you for your order.
+delivered-sms = Order { $order_no } was delivered on { $delivered_on }. Anything wrong? Reply to our e-mail.
+
+delayed-subject = Your order { $order_no } is delayed
+delayed-body =
+    Hello { $buyer_name },
+
+    we are sorry: your order { $order_no } is taking longer than planned. We now expect it to reach you by { $new_estimate }.
+
+    Follow your parcel here: { $tracking_url }
+
+    We will write again if anything changes.
+delayed-sms = Order { $order_no } is delayed; we now expect it by { $new_estimate }. { $tracking_url }
+
+refunded-subject = Your refund for order { $order_no }
+refunded-body =
+    Hello { $buyer_name },
+
+    we have refunded { $amount } for your order { $order_no }. Depending on your bank, it may take a few days to show on your statement.
+refunded-sms = We have refunded { $amount } for order { $order_no }.
 
 # Messages to staff (SLA-2), in the operator's language (English or Chinese).
 sla-overdue-subject = { $count ->
@@ -25,5 +127,3 @@ department-warehouse = Warehouse
 department-logistics = Logistics
 department-customer_service = Customer service
 sla-place-unallocated = orders not in a warehouse yet
-
-order-confirmed-sms = Your order { $order_no } is confirmed. We will send the tracking number when it ships.

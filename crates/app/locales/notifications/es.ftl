@@ -1,12 +1,109 @@
-# Mensajes a los compradores, español.
+# Mensajes a los compradores, español. Importes y fechas llegan ya escritos a la manera del comprador.
+
 order-confirmed-subject = Su pedido { $order_no } está confirmado
-order-confirmed-greeting = Hola, { $buyer_name }:
-order-confirmed-body = hemos confirmado su pedido { $order_no }: { $count ->
+order-confirmed-body =
+    Hola, { $buyer_name }:
+
+    hemos confirmado su pedido { $order_no }: { $count ->
         [one] un artículo
        *[other] { $count } artículos
     } por { $total }. Saldrá de nuestro almacén antes del { $dispatch_by }.
-order-confirmed-tracking = Le enviaremos el número de seguimiento por correo electrónico en cuanto entreguemos el paquete al transportista.
-order-confirmed-attachment = Adjuntamos la confirmación del pedido en PDF.
-order-confirmed-signature = Gracias por su pedido.
 
+    Le enviaremos el número de seguimiento por correo electrónico en cuanto entreguemos el paquete al transportista.
+
+    Adjuntamos la confirmación del pedido en PDF.
+
+    Gracias por su pedido.
 order-confirmed-sms = Su pedido { $order_no } está confirmado. Le enviaremos el número de seguimiento cuando salga.
+
+order-on-hold-subject = Su pedido { $order_no } necesita su ayuda
+order-on-hold-body =
+    Hola, { $buyer_name }:
+
+    antes de enviar su pedido { $order_no } necesitamos lo siguiente:
+
+    { $actions }
+
+    Responda a este correo o póngase en contacto con la tienda donde compró. Su pedido esperará hasta entonces.
+order-on-hold-sms = Antes de enviar el pedido { $order_no } necesitamos algo de usted. Revise su correo o contacte con la tienda.
+
+hold-action-phone = Envíenos un teléfono al que pueda llamar el transportista, con el prefijo del país.
+hold-action-email = Envíenos una dirección de correo electrónico a la que podamos escribir.
+hold-action-payment = Complete el pago de su pedido.
+hold-action-service = Pague el servicio de entrega que eligió o díganos que usemos otro.
+hold-action-goods = Un artículo debe revisarse antes de enviarse a su país; le contactaremos si necesitamos algo.
+hold-action-street = Envíenos la calle y el número de la dirección de entrega.
+hold-action-city = Envíenos la ciudad de la dirección de entrega.
+hold-action-region = Envíenos la provincia, el estado o la región de la dirección de entrega.
+hold-action-postcode = Compruebe el código postal de la dirección de entrega y envíenoslo.
+hold-action-stock = Un artículo está a la espera de reposición; le escribiremos cuando salga o puede cancelar el pedido.
+hold-action-check = Estamos revisando su pedido y le contactaremos si necesitamos algo.
+
+order-cancelled-subject = Su pedido { $order_no } ha sido cancelado
+order-cancelled-body =
+    Hola, { $buyer_name }:
+
+    su pedido { $order_no } ha sido cancelado y no se enviará.
+
+    Si ya lo ha pagado, le reembolsaremos { $total } y le escribiremos cuando se haya hecho el reembolso.
+
+    Si usted no lo ha pedido, responda a este correo.
+order-cancelled-sms = Su pedido { $order_no } ha sido cancelado. Si lo pagó, recibirá el reembolso.
+
+shipped-subject = Su pedido { $order_no } está en camino
+shipped-body =
+    Hola, { $buyer_name }:
+
+    su pedido { $order_no } ha salido de nuestro almacén con { $carrier }. El número de seguimiento es { $tracking_no }.
+
+    Siga su paquete aquí: { $tracking_url }
+
+    Gracias por su pedido.
+shipped-sms = El pedido { $order_no } ha salido con { $carrier }, seguimiento { $tracking_no }: { $tracking_url }
+
+customs-cleared-subject = Su pedido { $order_no } ha pasado la aduana
+customs-cleared-body =
+    Hola, { $buyer_name }:
+
+    su paquete { $tracking_no } ha pasado la aduana y va de camino hacia usted.
+
+    Siga su paquete aquí: { $tracking_url }
+customs-cleared-sms = El pedido { $order_no } ha pasado la aduana: { $tracking_url }
+
+out-for-delivery-subject = Su pedido { $order_no } se entrega hoy
+out-for-delivery-body =
+    Hola, { $buyer_name }:
+
+    su paquete { $tracking_no } está en reparto hoy. Asegúrese de que alguien pueda recibirlo.
+
+    Siga su paquete aquí: { $tracking_url }
+out-for-delivery-sms = El pedido { $order_no } está en reparto hoy: { $tracking_url }
+
+delivered-subject = Su pedido { $order_no } ha sido entregado
+delivered-body =
+    Hola, { $buyer_name }:
+
+    su pedido { $order_no } se entregó el { $delivered_on }.
+
+    Si algo no está bien, responda a este correo y le ayudaremos.
+
+    Gracias por su pedido.
+delivered-sms = El pedido { $order_no } se entregó el { $delivered_on }. ¿Algún problema? Responda a nuestro correo.
+
+delayed-subject = Su pedido { $order_no } llega con retraso
+delayed-body =
+    Hola, { $buyer_name }:
+
+    lo sentimos: su pedido { $order_no } está tardando más de lo previsto. Ahora esperamos que llegue antes del { $new_estimate }.
+
+    Siga su paquete aquí: { $tracking_url }
+
+    Le escribiremos de nuevo si algo cambia.
+delayed-sms = El pedido { $order_no } se retrasa; ahora lo esperamos antes del { $new_estimate }. { $tracking_url }
+
+refunded-subject = Reembolso de su pedido { $order_no }
+refunded-body =
+    Hola, { $buyer_name }:
+
+    le hemos reembolsado { $amount } por su pedido { $order_no }. Según su banco, puede tardar unos días en aparecer en su extracto.
+refunded-sms = Le hemos reembolsado { $amount } por el pedido { $order_no }.

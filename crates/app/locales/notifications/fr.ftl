@@ -1,12 +1,109 @@
-# Messages aux acheteurs, français.
+# Messages aux acheteurs, français. Montants et dates arrivent déjà écrits à la manière de l'acheteur.
+
 order-confirmed-subject = Votre commande { $order_no } est confirmée
-order-confirmed-greeting = Bonjour { $buyer_name },
-order-confirmed-body = nous avons confirmé votre commande { $order_no } : { $count ->
+order-confirmed-body =
+    Bonjour { $buyer_name },
+
+    nous avons confirmé votre commande { $order_no } : { $count ->
         [one] un article
        *[other] { $count } articles
     } pour { $total }. Elle quittera notre entrepôt avant le { $dispatch_by }.
-order-confirmed-tracking = Nous vous enverrons le numéro de suivi par e-mail dès que le colis sera remis au transporteur.
-order-confirmed-attachment = La confirmation de commande est jointe au format PDF.
-order-confirmed-signature = Merci pour votre commande.
 
+    Nous vous enverrons le numéro de suivi par e-mail dès que le colis sera remis au transporteur.
+
+    La confirmation de commande est jointe au format PDF.
+
+    Merci pour votre commande.
 order-confirmed-sms = Votre commande { $order_no } est confirmée. Nous vous enverrons le numéro de suivi à l'expédition.
+
+order-on-hold-subject = Votre commande { $order_no } a besoin de vous
+order-on-hold-body =
+    Bonjour { $buyer_name },
+
+    avant d'expédier votre commande { $order_no }, nous avons besoin de ceci :
+
+    { $actions }
+
+    Répondez à cet e-mail ou contactez la boutique où vous avez commandé. Votre commande attend jusque-là.
+order-on-hold-sms = Avant d'expédier la commande { $order_no }, il nous faut une information. Consultez vos e-mails ou contactez la boutique.
+
+hold-action-phone = Envoyez-nous un numéro de téléphone joignable par le transporteur, avec l'indicatif du pays.
+hold-action-email = Envoyez-nous une adresse e-mail à laquelle vous écrire.
+hold-action-payment = Finalisez le paiement de votre commande.
+hold-action-service = Payez le mode de livraison choisi, ou dites-nous lequel utiliser à la place.
+hold-action-goods = Un article doit être vérifié avant d'être envoyé dans votre pays ; nous vous contacterons si nécessaire.
+hold-action-street = Envoyez-nous le numéro et la rue de l'adresse de livraison.
+hold-action-city = Envoyez-nous la ville de l'adresse de livraison.
+hold-action-region = Envoyez-nous l'État, la province ou la région de l'adresse de livraison.
+hold-action-postcode = Vérifiez le code postal de l'adresse de livraison et envoyez-le-nous.
+hold-action-stock = Un article attend un réassort ; nous vous écrirons à son expédition, ou vous pouvez annuler la commande.
+hold-action-check = Nous vérifions votre commande et vous contacterons si nécessaire.
+
+order-cancelled-subject = Votre commande { $order_no } a été annulée
+order-cancelled-body =
+    Bonjour { $buyer_name },
+
+    votre commande { $order_no } a été annulée et ne sera pas expédiée.
+
+    Si vous l'avez payée, nous vous rembourserons { $total } et vous écrirons une fois le remboursement effectué.
+
+    Si vous n'avez rien demandé, répondez à cet e-mail.
+order-cancelled-sms = Votre commande { $order_no } a été annulée. Si vous avez payé, le remboursement suivra.
+
+shipped-subject = Votre commande { $order_no } est en route
+shipped-body =
+    Bonjour { $buyer_name },
+
+    votre commande { $order_no } a quitté notre entrepôt avec { $carrier }. Le numéro de suivi est { $tracking_no }.
+
+    Suivez votre colis ici : { $tracking_url }
+
+    Merci pour votre commande.
+shipped-sms = Commande { $order_no } expédiée avec { $carrier }, suivi { $tracking_no } : { $tracking_url }
+
+customs-cleared-subject = Votre commande { $order_no } a passé la douane
+customs-cleared-body =
+    Bonjour { $buyer_name },
+
+    votre colis { $tracking_no } a passé la douane et est en route vers vous.
+
+    Suivez votre colis ici : { $tracking_url }
+customs-cleared-sms = Commande { $order_no } dédouanée : { $tracking_url }
+
+out-for-delivery-subject = Votre commande { $order_no } est livrée aujourd'hui
+out-for-delivery-body =
+    Bonjour { $buyer_name },
+
+    votre colis { $tracking_no } est en cours de livraison aujourd'hui. Veillez à ce que quelqu'un puisse le recevoir.
+
+    Suivez votre colis ici : { $tracking_url }
+out-for-delivery-sms = Commande { $order_no } en livraison aujourd'hui : { $tracking_url }
+
+delivered-subject = Votre commande { $order_no } a été livrée
+delivered-body =
+    Bonjour { $buyer_name },
+
+    votre commande { $order_no } a été livrée le { $delivered_on }.
+
+    Si quelque chose ne va pas, répondez à cet e-mail et nous vous aiderons.
+
+    Merci pour votre commande.
+delivered-sms = Commande { $order_no } livrée le { $delivered_on }. Un souci ? Répondez à notre e-mail.
+
+delayed-subject = Votre commande { $order_no } est retardée
+delayed-body =
+    Bonjour { $buyer_name },
+
+    nous sommes désolés : votre commande { $order_no } prend plus de temps que prévu. Nous l'attendons désormais chez vous avant le { $new_estimate }.
+
+    Suivez votre colis ici : { $tracking_url }
+
+    Nous vous écrirons de nouveau si quelque chose change.
+delayed-sms = Commande { $order_no } retardée ; nous l'attendons avant le { $new_estimate }. { $tracking_url }
+
+refunded-subject = Votre remboursement pour la commande { $order_no }
+refunded-body =
+    Bonjour { $buyer_name },
+
+    nous vous avons remboursé { $amount } pour votre commande { $order_no }. Selon votre banque, il peut falloir quelques jours pour qu'il apparaisse sur votre relevé.
+refunded-sms = Nous vous avons remboursé { $amount } pour la commande { $order_no }.

@@ -1,9 +1,106 @@
-# 購入者へのメッセージ、日本語。
-order-confirmed-subject = ご注文 { $order_no } を確定しました
-order-confirmed-greeting = { $buyer_name } 様
-order-confirmed-body = ご注文 { $order_no }（商品 { $count } 点、合計 { $total }）を確定しました。{ $dispatch_by } までに倉庫から発送いたします。
-order-confirmed-tracking = 荷物を配送業者に引き渡しましたら、追跡番号をメールでお知らせします。
-order-confirmed-attachment = 注文確認書を PDF で添付しております。
-order-confirmed-signature = ご注文ありがとうございます。
+# 購入者へのメッセージ、日本語。金額と日付は購入者の書き方で渡されます。
 
+order-confirmed-subject = ご注文 { $order_no } を確定しました
+order-confirmed-body =
+    { $buyer_name } 様
+
+    ご注文 { $order_no }（商品 { $count } 点、合計 { $total }）を確定しました。{ $dispatch_by } までに倉庫から発送いたします。
+
+    荷物を配送業者に引き渡しましたら、追跡番号をメールでお知らせします。
+
+    注文確認書を PDF で添付しております。
+
+    ご注文ありがとうございます。
 order-confirmed-sms = ご注文 { $order_no } を承りました。発送時に追跡番号をお送りします。
+
+order-on-hold-subject = ご注文 { $order_no } についてご協力のお願い
+order-on-hold-body =
+    { $buyer_name } 様
+
+    ご注文 { $order_no } を発送する前に、次の点についてご対応をお願いいたします。
+
+    { $actions }
+
+    このメールにご返信いただくか、ご購入のショップにお問い合わせください。それまでご注文は保留となります。
+order-on-hold-sms = ご注文 { $order_no } の発送前にご確認いただきたいことがあります。メールをご確認いただくか、ショップにお問い合わせください。
+
+hold-action-phone = 配送業者が連絡できる電話番号を国番号付きでお知らせください。
+hold-action-email = 連絡可能なメールアドレスをお知らせください。
+hold-action-payment = ご注文のお支払いを完了してください。
+hold-action-service = お選びの配送サービスの料金をお支払いいただくか、別のサービスをご指定ください。
+hold-action-goods = 一部の商品はお届け先の国へ発送する前に確認が必要です。必要な場合はご連絡いたします。
+hold-action-street = お届け先住所の番地・建物名をお知らせください。
+hold-action-city = お届け先住所の市区町村をお知らせください。
+hold-action-region = お届け先住所の都道府県・州・地域をお知らせください。
+hold-action-postcode = お届け先住所の郵便番号をご確認のうえお知らせください。
+hold-action-stock = 一部の商品が入荷待ちです。発送時に改めてご連絡します。ご注文のキャンセルも可能です。
+hold-action-check = ご注文を確認しております。必要な場合はご連絡いたします。
+
+order-cancelled-subject = ご注文 { $order_no } はキャンセルされました
+order-cancelled-body =
+    { $buyer_name } 様
+
+    ご注文 { $order_no } はキャンセルされ、発送されません。
+
+    お支払い済みの場合は { $total } を返金し、返金完了後に改めてご連絡いたします。
+
+    お心当たりのない場合は、このメールにご返信ください。
+order-cancelled-sms = ご注文 { $order_no } はキャンセルされました。お支払い済みの場合は返金いたします。
+
+shipped-subject = ご注文 { $order_no } を発送しました
+shipped-body =
+    { $buyer_name } 様
+
+    ご注文 { $order_no } を { $carrier } にて発送しました。追跡番号は { $tracking_no } です。
+
+    配送状況はこちら：{ $tracking_url }
+
+    ご注文ありがとうございます。
+shipped-sms = ご注文 { $order_no } を { $carrier } で発送しました（追跡番号 { $tracking_no }）：{ $tracking_url }
+
+customs-cleared-subject = ご注文 { $order_no } は通関を完了しました
+customs-cleared-body =
+    { $buyer_name } 様
+
+    お荷物 { $tracking_no } は通関を完了し、お届け先へ向かっています。
+
+    配送状況はこちら：{ $tracking_url }
+customs-cleared-sms = ご注文 { $order_no } は通関を完了しました：{ $tracking_url }
+
+out-for-delivery-subject = ご注文 { $order_no } は本日お届け予定です
+out-for-delivery-body =
+    { $buyer_name } 様
+
+    お荷物 { $tracking_no } は本日配達中です。お受け取りのご準備をお願いいたします。
+
+    配送状況はこちら：{ $tracking_url }
+out-for-delivery-sms = ご注文 { $order_no } は本日配達予定です：{ $tracking_url }
+
+delivered-subject = ご注文 { $order_no } をお届けしました
+delivered-body =
+    { $buyer_name } 様
+
+    ご注文 { $order_no } は { $delivered_on } にお届けしました。
+
+    何か問題がございましたら、このメールにご返信ください。
+
+    ご注文ありがとうございます。
+delivered-sms = ご注文 { $order_no } は { $delivered_on } にお届けしました。問題があればメールにご返信ください。
+
+delayed-subject = ご注文 { $order_no } のお届けが遅れています
+delayed-body =
+    { $buyer_name } 様
+
+    申し訳ございません。ご注文 { $order_no } のお届けが予定より遅れております。現在、{ $new_estimate } までのお届けを見込んでおります。
+
+    配送状況はこちら：{ $tracking_url }
+
+    状況が変わりましたら改めてご連絡いたします。
+delayed-sms = ご注文 { $order_no } のお届けが遅れています。{ $new_estimate } までのお届け見込みです。{ $tracking_url }
+
+refunded-subject = ご注文 { $order_no } の返金について
+refunded-body =
+    { $buyer_name } 様
+
+    ご注文 { $order_no } について { $amount } を返金いたしました。金融機関により、明細への反映まで数日かかる場合があります。
+refunded-sms = ご注文 { $order_no } について { $amount } を返金しました。

@@ -1,10 +1,109 @@
-# 发给买家的消息，简体中文。
+# 发给买家的消息，简体中文。金额和日期已按买家的语言写好。
+
 order-confirmed-subject = 您的订单 { $order_no } 已确认
-order-confirmed-greeting = { $buyer_name }，您好：
-order-confirmed-body = 我们已确认您的订单 { $order_no }：共 { $count } 件商品，金额 { $total }。订单将于 { $dispatch_by } 前从仓库发出。
-order-confirmed-tracking = 包裹交给承运商后，我们会立即通过电子邮件把物流单号发给您。
-order-confirmed-attachment = 订单确认书见附件（PDF）。
-order-confirmed-signature = 感谢您的订购。
+order-confirmed-body =
+    { $buyer_name }，您好：
+
+    我们已确认您的订单 { $order_no }：共 { $count } 件商品，金额 { $total }。订单将于 { $dispatch_by } 前从仓库发出。
+
+    包裹交给承运商后，我们会立即通过电子邮件把物流单号发给您。
+
+    订单确认书见附件（PDF）。
+
+    感谢您的订购。
+order-confirmed-sms = 您的订单 { $order_no } 已确认。发货后我们会发送物流单号。
+
+order-on-hold-subject = 您的订单 { $order_no } 需要您的协助
+order-on-hold-body =
+    { $buyer_name }，您好：
+
+    在发出您的订单 { $order_no } 之前，我们需要您提供以下信息：
+
+    { $actions }
+
+    请直接回复此邮件，或联系您下单的店铺。在此之前订单将暂缓处理。
+order-on-hold-sms = 订单 { $order_no } 发货前需要您补充信息，请查看邮件或联系店铺。
+
+hold-action-phone = 请提供承运商可以联系到的电话号码（含国家区号）。
+hold-action-email = 请提供一个可以接收邮件的电子邮箱地址。
+hold-action-payment = 请完成订单付款。
+hold-action-service = 请支付您选择的配送服务费用，或告诉我们改用其他服务。
+hold-action-goods = 有一件商品寄往您所在的国家前需要核查；如需您提供信息，我们会联系您。
+hold-action-street = 请提供收货地址的街道和门牌号。
+hold-action-city = 请提供收货地址的城市。
+hold-action-region = 请提供收货地址的省、州或地区。
+hold-action-postcode = 请核对收货地址的邮政编码并告诉我们。
+hold-action-stock = 有一件商品正在等待补货；发货时我们会再通知您，您也可以取消订单。
+hold-action-check = 我们正在核查您的订单，如有需要会与您联系。
+
+order-cancelled-subject = 您的订单 { $order_no } 已取消
+order-cancelled-body =
+    { $buyer_name }，您好：
+
+    您的订单 { $order_no } 已取消，不会发货。
+
+    如您已付款，我们将退还 { $total }，退款完成后会再通知您。
+
+    如果这不是您的要求，请回复此邮件。
+order-cancelled-sms = 您的订单 { $order_no } 已取消。如已付款，我们将为您退款。
+
+shipped-subject = 您的订单 { $order_no } 已发货
+shipped-body =
+    { $buyer_name }，您好：
+
+    您的订单 { $order_no } 已由 { $carrier } 从仓库发出，物流单号为 { $tracking_no }。
+
+    查看物流：{ $tracking_url }
+
+    感谢您的订购。
+shipped-sms = 订单 { $order_no } 已由 { $carrier } 发出，单号 { $tracking_no }：{ $tracking_url }
+
+customs-cleared-subject = 您的订单 { $order_no } 已清关
+customs-cleared-body =
+    { $buyer_name }，您好：
+
+    您的包裹 { $tracking_no } 已完成清关，正在发往您处。
+
+    查看物流：{ $tracking_url }
+customs-cleared-sms = 订单 { $order_no } 已清关：{ $tracking_url }
+
+out-for-delivery-subject = 您的订单 { $order_no } 今天派送
+out-for-delivery-body =
+    { $buyer_name }，您好：
+
+    您的包裹 { $tracking_no } 今天正在派送，请确保有人签收。
+
+    查看物流：{ $tracking_url }
+out-for-delivery-sms = 订单 { $order_no } 今天派送：{ $tracking_url }
+
+delivered-subject = 您的订单 { $order_no } 已送达
+delivered-body =
+    { $buyer_name }，您好：
+
+    您的订单 { $order_no } 已于 { $delivered_on } 送达。
+
+    如有任何问题，请回复此邮件，我们会为您处理。
+
+    感谢您的订购。
+delivered-sms = 订单 { $order_no } 已于 { $delivered_on } 送达。如有问题请回复我们的邮件。
+
+delayed-subject = 您的订单 { $order_no } 将延迟送达
+delayed-body =
+    { $buyer_name }，您好：
+
+    很抱歉，您的订单 { $order_no } 比预计用时更长。我们现在预计它将于 { $new_estimate } 前送达。
+
+    查看物流：{ $tracking_url }
+
+    如有变化，我们会再通知您。
+delayed-sms = 订单 { $order_no } 将延迟，现预计 { $new_estimate } 前送达。{ $tracking_url }
+
+refunded-subject = 订单 { $order_no } 的退款
+refunded-body =
+    { $buyer_name }，您好：
+
+    我们已为您的订单 { $order_no } 退款 { $amount }。根据银行不同，款项可能需要几天才会到账。
+refunded-sms = 我们已为订单 { $order_no } 退款 { $amount }。
 
 # 给员工的消息（SLA-2），使用运营方的语言。
 sla-overdue-subject = { $place }：{ $department } 有 { $count } 个环节已超时
@@ -16,5 +115,3 @@ department-warehouse = 仓储部
 department-logistics = 物流部
 department-customer_service = 客服部
 sla-place-unallocated = 尚未分配仓库的订单
-
-order-confirmed-sms = 您的订单 { $order_no } 已确认。发货后我们会发送物流单号。

@@ -1,12 +1,13 @@
-//! Delivering one e-mail job: render the message in the buyer's language, attach the document,
-//! send over SMTP, note it on the order's timeline, record the lag since the event.
+//! Delivering one e-mail job: a buyer's message in the buyer's language (with the confirmation
+//! PDF when it is the confirmation) or a staff message, sent over SMTP; a buyer's is noted on the
+//! order's timeline and the lag since the event recorded.
 
 use serde::Deserialize;
 use tradeport_connectors::mail::OutgoingMail;
 use tradeport_domain::kernel::OrderId;
 use tradeport_store::jobs::JobRow;
 
-use super::relay::{ORDER_CONFIRMED, SLA_OVERDUE};
+use super::relay::SLA_OVERDUE;
 use crate::App;
 
 /// What the relay put in an e-mail job.
@@ -57,36 +58,15 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
         return Ok(());
     }
     let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
-    let principal = crate::access::system_principal(operator);
-    let mail = match p.topic.as_str() {
-        ORDER_CONFIRMED => {
-            let doc = crate::orders::confirmation_document(app, &principal, order_id)
-                .await
-                .map_err(|e| format!("the confirmation of order {order_id}: {e}"))?;
-            let dispatch_by = jiff::Timestamp::from_millisecond(doc.estimated_dispatch_at)
-                .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-                .unwrap_or_default();
-            let items = doc.items.iter().map(|i| i.2).sum();
-            let total = format!("{} {}", doc.total, doc.currency);
-            let m = super::render_order_confirmed(
-                &p.language,
-                &doc.order_no,
-                &doc.buyer_name,
-                items,
-                &total,
-                &dispatch_by,
-            );
-            let pdf = doc.to_pdf().map_err(|e| e.to_string())?;
-            OutgoingMail {
-                to: p.to.clone(),
-                subject: m.subject,
-                text: m.text,
-                html: m.html,
-                message_id: p.outbox_id.clone(),
-                attachment: Some((format!("order-{}.pdf", doc.order_no), "application/pdf".into(), pdf)),
-            }
-        }
-        other => return Err(format!("no e-mail is written for topic {other}")),
+    let letter = super::buyer::letter_for_buyer(app, operator, &p.topic, order_id, &p.language, true).await?;
+    let m = letter.message.email;
+    let mail = OutgoingMail {
+        to: p.to.clone(),
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        message_id: p.outbox_id.clone(),
+        attachment: letter.attachment,
     };
     mailer.send(&mail).await.map_err(|e| e.to_string())?;
     let data =

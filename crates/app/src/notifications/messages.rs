@@ -10,18 +10,19 @@ use crate::i18n::{Catalogue, number, text};
 /// The languages buyers' messages are written in; the first is the fallback.
 pub const BUYER_LANGUAGES: [&str; 6] = ["en", "zh-CN", "es", "de", "fr", "ja"];
 
-fn catalogue() -> &'static Catalogue {
+/// The catalogue files, as written (the Messages page shows their wording to edit).
+pub(super) const FILES: [(&str, &str); 6] = [
+    ("en", include_str!("../../locales/notifications/en.ftl")),
+    ("zh-CN", include_str!("../../locales/notifications/zh-CN.ftl")),
+    ("es", include_str!("../../locales/notifications/es.ftl")),
+    ("de", include_str!("../../locales/notifications/de.ftl")),
+    ("fr", include_str!("../../locales/notifications/fr.ftl")),
+    ("ja", include_str!("../../locales/notifications/ja.ftl")),
+];
+
+pub(super) fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    CATALOGUE.get_or_init(|| {
-        Catalogue::new(&[
-            ("en", include_str!("../../locales/notifications/en.ftl")),
-            ("zh-CN", include_str!("../../locales/notifications/zh-CN.ftl")),
-            ("es", include_str!("../../locales/notifications/es.ftl")),
-            ("de", include_str!("../../locales/notifications/de.ftl")),
-            ("fr", include_str!("../../locales/notifications/fr.ftl")),
-            ("ja", include_str!("../../locales/notifications/ja.ftl")),
-        ])
-    })
+    CATALOGUE.get_or_init(|| Catalogue::new(&FILES))
 }
 
 /// A message ready to send: its language, subject, and body as text and as HTML.
@@ -46,57 +47,23 @@ fn render(language: &str, keys: &[&str], args: &[(&str, FluentValue<'_>)]) -> Re
     let catalogue = catalogue();
     let index = catalogue.pick(language);
     let text_of = |key: &str| catalogue.format(index, key, args).unwrap_or_default();
-    let subject = text_of(keys[0]);
     let paragraphs: Vec<String> = keys[1..].iter().map(|k| text_of(k)).collect();
-    let html_body: String = paragraphs.iter().map(|p| format!("<p>{}</p>\n", escape_html(p))).collect();
-    let lang = catalogue.locales()[index];
+    compose(catalogue.locales()[index], text_of(keys[0]), &paragraphs)
+}
+
+/// An e-mail of `paragraphs` (lines within one kept as lines) as text and as HTML.
+pub(super) fn compose(language: &'static str, subject: String, paragraphs: &[String]) -> RenderedMessage {
+    let html_body: String =
+        paragraphs.iter().map(|p| format!("<p>{}</p>\n", escape_html(p).replace('\n', "<br>\n"))).collect();
     RenderedMessage {
-        language: lang,
+        language,
         html: format!(
-            "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n{html_body}</body></html>\n",
+            "<!doctype html>\n<html lang=\"{language}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n{html_body}</body></html>\n",
             escape_html(&subject)
         ),
         text: paragraphs.join("\n\n") + "\n",
         subject,
     }
-}
-
-/// The e-mail telling a buyer the order is confirmed (ORD-7): number, items, total, when it
-/// leaves the warehouse, how the tracking number will come.
-pub fn render_order_confirmed(
-    language: &str,
-    order_no: &str,
-    buyer_name: &str,
-    items: i64,
-    total: &str,
-    dispatch_by: &str,
-) -> RenderedMessage {
-    render(
-        language,
-        &[
-            "order-confirmed-subject",
-            "order-confirmed-greeting",
-            "order-confirmed-body",
-            "order-confirmed-tracking",
-            "order-confirmed-attachment",
-            "order-confirmed-signature",
-        ],
-        &[
-            ("order_no", text(order_no)),
-            ("buyer_name", text(buyer_name)),
-            ("count", number(items)),
-            ("total", text(total)),
-            ("dispatch_by", text(dispatch_by)),
-        ],
-    )
-}
-
-/// The text message telling a buyer the order is confirmed (ORD-7), short enough for one or two
-/// SMS segments.
-pub fn render_order_confirmed_sms(language: &str, order_no: &str) -> String {
-    let catalogue = catalogue();
-    let index = catalogue.pick(language);
-    catalogue.format(index, "order-confirmed-sms", &[("order_no", text(order_no))]).unwrap_or_default()
 }
 
 /// The e-mail telling a department's staff of its overdue steps at a sweep (SLA-2), in the
@@ -132,49 +99,6 @@ pub fn render_sla_overdue(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_language_parses_and_has_every_message() {
-        assert_eq!(catalogue().errors(), &[] as &[String]);
-        let keys = ["order-confirmed-subject", "order-confirmed-body", "order-confirmed-tracking"];
-        for (index, language) in BUYER_LANGUAGES.iter().enumerate() {
-            for key in keys {
-                assert!(catalogue().has(index, key), "{language} has {key}");
-            }
-        }
-    }
-
-    #[test]
-    fn the_buyers_language_is_chosen_with_a_fallback() {
-        let subject = |lang: &str| {
-            render_order_confirmed(lang, "20260325000001", "Ana", 2, "58.00 GBP", "2026-03-26").subject
-        };
-        assert_eq!(subject("en"), "Your order 20260325000001 is confirmed");
-        assert_eq!(subject("zh-CN"), "您的订单 20260325000001 已确认");
-        assert_eq!(subject("zh-TW"), "您的订单 20260325000001 已确认", "by primary language");
-        assert_eq!(subject("es-MX"), "Su pedido 20260325000001 está confirmado");
-        assert_eq!(subject("DE"), "Ihre Bestellung 20260325000001 ist bestätigt");
-        assert_eq!(subject("fr_CA"), "Votre commande 20260325000001 est confirmée");
-        assert_eq!(subject("ja"), "ご注文 20260325000001 を確定しました");
-        assert_eq!(subject("pt-BR"), "Your order 20260325000001 is confirmed", "English when unknown");
-        assert_eq!(subject(""), "Your order 20260325000001 is confirmed");
-    }
-
-    #[test]
-    fn plurals_follow_the_language_and_html_is_escaped() {
-        let one = render_order_confirmed("en", "N1", "<Ana>", 1, "5.00 EUR", "2026-03-26");
-        let nan = render_order_confirmed("en", "1e3", "Nan", 1, "5.00 EUR", "2026-03-26");
-        assert!(
-            nan.text.starts_with("Hello Nan,") && nan.subject.contains("1e3"),
-            "names stay text: {}",
-            nan.text
-        );
-        assert!(one.text.contains("one item for 5.00 EUR"), "{}", one.text);
-        assert!(one.html.contains("Hello &lt;Ana&gt;,") && one.html.contains("lang=\"en\""), "{}", one.html);
-        let many = render_order_confirmed("de", "N1", "Ana", 3, "5.00 EUR", "2026-03-26");
-        assert!(many.text.contains("3 Artikel für 5.00 EUR"), "{}", many.text);
-        assert_eq!(many.language, "de");
-    }
 
     #[test]
     fn staff_hear_of_overdue_steps_in_the_operators_language() {

@@ -4,27 +4,35 @@
 //! signed webhooks to merchants' endpoints. Each delivery is a job of its own, so a failing
 //! channel never holds up another.
 
+mod buyer;
 mod email;
 mod endpoints;
+mod locale_format;
 mod messages;
 mod opt_outs;
 mod relay;
 mod sms;
+mod templates;
 mod webhook;
+mod wording;
 
 pub(crate) use email::deliver_email;
 pub use endpoints::{
     CreateEndpoint, DeliveryView, EndpointView, EndpointWithSecret, create_endpoint, deactivate_endpoint,
     list_deliveries, list_endpoints, replay_delivery, rotate_endpoint_secret,
 };
-pub use messages::{
-    BUYER_LANGUAGES, RenderedMessage, render_order_confirmed, render_order_confirmed_sms, render_sla_overdue,
-};
+pub use locale_format::{format_date, format_money};
+pub use messages::{BUYER_LANGUAGES, RenderedMessage, render_sla_overdue};
 pub use opt_outs::{OptOutInput, OptOutView, list_opt_outs, opt_in, opt_out};
 pub(crate) use relay::SLA_OVERDUE;
 pub use relay::{TOPICS, relay_outbox};
 pub(crate) use sms::deliver_sms;
+pub use templates::{
+    PreviewView, TemplateValue, TemplateView, WordingInput, get_template, list_templates, preview_template,
+    reset_template, save_template,
+};
 pub(crate) use webhook::deliver_webhook;
+pub use wording::{RenderedBuyerMessage, compile_wording, default_wording, hold_actions, render_buyer_message};
 
 /// After a message reached the buyer: the lag since its event (`tradeport_notification_lag_seconds`
 /// by `data.channel`) and `order_buyer_notified` on the order's timeline (SLA-3). The message is

@@ -6,6 +6,7 @@
 use serde_json::json;
 use tradeport_domain::jobs::JobKind;
 use tradeport_domain::kernel::{Email, TenantId};
+use tradeport_domain::notifications::BuyerMessage;
 use tradeport_store::outbox::{self, OutboxRow};
 use tradeport_store::webhooks;
 
@@ -14,15 +15,12 @@ use crate::{App, AppResult};
 /// Most messages dispatched in one transaction.
 const BATCH: u32 = 200;
 
-/// The topic of a confirmed order (ORD-7).
-pub(crate) const ORDER_CONFIRMED: &str = "order.confirmed";
-
 /// The topic of a sweep's overdue steps, one message per department (SLA-2): e-mailed to the
 /// department's staff, not to merchants' webhooks.
 pub(crate) const SLA_OVERDUE: &str = "sla.overdue";
 
-/// Every topic a webhook endpoint can subscribe to.
-pub const TOPICS: [&str; 1] = [ORDER_CONFIRMED];
+/// Every topic a webhook endpoint can subscribe to: the buyer messages the product sends today.
+pub const TOPICS: [&str; 3] = ["order.confirmed", "order.on_hold", "order.cancelled"];
 
 /// Dispatches every waiting message; returns how many.
 pub async fn relay_outbox(app: &App) -> AppResult<usize> {
@@ -43,8 +41,8 @@ pub async fn relay_outbox(app: &App) -> AppResult<usize> {
             });
             for (kind, payload) in deliveries(m, app.sms().is_some()).into_iter().chain(hooks) {
                 // A buyer who opted out hears nothing (SLA-3); staff and merchants still do.
-                let to_buyer =
-                    m.topic == ORDER_CONFIRMED && matches!(kind, JobKind::DeliverEmail | JobKind::DeliverSms);
+                let to_buyer = BuyerMessage::from_topic(&m.topic).is_some()
+                    && matches!(kind, JobKind::DeliverEmail | JobKind::DeliverSms);
                 if let (true, Some(t), Some(to)) = (to_buyer, tenant, payload["to"].as_str())
                     && tradeport_store::opt_outs::contains(&mut tx, t, &to.to_ascii_lowercase()).await?
                 {
@@ -62,9 +60,9 @@ pub async fn relay_outbox(app: &App) -> AppResult<usize> {
     }
 }
 
-/// The delivery jobs of one message: an e-mail to the buyer when the topic is one buyers hear
-/// of and the buyer has a usable address; a text message to the buyer's phone when an SMS
-/// provider is configured (`texting`); to each staff member a sweep names.
+/// The delivery jobs of one message: to each staff member a sweep names; for a message buyers
+/// hear of, an e-mail to the buyer when the buyer has a usable address and a text message to the
+/// buyer's phone when an SMS provider is configured (`texting`).
 fn deliveries(m: &OutboxRow, texting: bool) -> Vec<(JobKind, serde_json::Value)> {
     let payload: serde_json::Value = serde_json::from_str(&m.payload).unwrap_or_default();
     let mut out = Vec::new();
@@ -84,37 +82,24 @@ fn deliveries(m: &OutboxRow, texting: bool) -> Vec<(JobKind, serde_json::Value)>
             ));
         }
     }
-    if m.topic == ORDER_CONFIRMED
-        && texting
-        && let Some(phone) = payload["buyer_phone"].as_str().filter(|p| p.starts_with('+'))
-    {
-        out.push((
-            JobKind::DeliverSms,
-            json!({
-                "outbox_id": m.id,
-                "topic": m.topic,
-                "order_id": m.subject_id,
-                "to": phone,
-                "language": payload["language"].as_str().unwrap_or("en"),
-                "event_at": m.created_at,
-            }),
-        ));
+    if BuyerMessage::from_topic(&m.topic).is_none() {
+        return out;
     }
-    if m.topic == ORDER_CONFIRMED {
-        let email = payload["buyer_email"].as_str().unwrap_or_default();
-        if let Ok(to) = Email::parse(email) {
-            out.push((
-                JobKind::DeliverEmail,
-                json!({
-                    "outbox_id": m.id,
-                    "topic": m.topic,
-                    "order_id": m.subject_id,
-                    "to": to.as_str(),
-                    "language": payload["language"].as_str().unwrap_or("en"),
-                    "event_at": m.created_at,
-                }),
-            ));
-        }
+    let buyer_job = |to: &str| {
+        json!({
+            "outbox_id": m.id,
+            "topic": m.topic,
+            "order_id": m.subject_id,
+            "to": to,
+            "language": payload["language"].as_str().unwrap_or("en"),
+            "event_at": m.created_at,
+        })
+    };
+    if texting && let Some(phone) = payload["buyer_phone"].as_str().filter(|p| p.starts_with('+')) {
+        out.push((JobKind::DeliverSms, buyer_job(phone)));
+    }
+    if let Ok(to) = Email::parse(payload["buyer_email"].as_str().unwrap_or_default()) {
+        out.push((JobKind::DeliverEmail, buyer_job(to.as_str())));
     }
     out
 }

@@ -5,7 +5,6 @@ use serde::Deserialize;
 use tradeport_domain::kernel::OrderId;
 use tradeport_store::jobs::JobRow;
 
-use super::relay::ORDER_CONFIRMED;
 use crate::App;
 
 /// What the relay put in a text message job.
@@ -27,17 +26,8 @@ pub(crate) async fn deliver_sms(app: &App, job: &JobRow) -> Result<(), String> {
     )?;
     let operator = job.tenant_id.ok_or("the job names no operator")?;
     let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
-    let body = match p.topic.as_str() {
-        ORDER_CONFIRMED => {
-            let principal = crate::access::system_principal(operator);
-            let order = crate::orders::get_order(app, &principal, order_id)
-                .await
-                .map_err(|e| format!("order {order_id}: {e}"))?;
-            let number = order.summary.order_no.unwrap_or(order.summary.channel_order_id);
-            super::render_order_confirmed_sms(&p.language, &number)
-        }
-        other => return Err(format!("no text message is written for topic {other}")),
-    };
+    let letter = super::buyer::letter_for_buyer(app, operator, &p.topic, order_id, &p.language, false).await?;
+    let body = letter.message.sms;
     let sid = sms.send(&p.to, &body).await?;
     let data = serde_json::json!({ "channel": "sms", "to": p.to, "topic": p.topic, "message_id": p.outbox_id, "provider_id": sid });
     super::note_buyer_notified(app, operator, order_id, p.event_at, data).await;

@@ -17,6 +17,7 @@ use tradeport_store::inventory::{goods_rules, skus};
 use tradeport_store::orders::{self, OrderRow};
 
 use super::review::{Step, decide_in_tx, record_in_tx};
+use tradeport_domain::notifications::BuyerMessage;
 use super::to_json;
 use super::view::{OrderView, load_view};
 use crate::access::load_operator;
@@ -135,7 +136,11 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
         data,
         ..app.event(principal.actor, "order", row.id, kind)
     }];
+    // SLA-3: a buyer whose order waits for them is told what to do at once.
     let mut messages = Vec::new();
+    if row.status == OrderStatus::OnHold {
+        messages.push(super::review::buyer_message(app, &row, BuyerMessage::OrderOnHold, None, row.created_at));
+    }
 
     // Approved and confirmed at once where the rules allow: decided step by step, and the order
     // written once with the result.

@@ -6,6 +6,7 @@ use serde::Serialize;
 use tradeport_domain::access::{Actor, Permission, Principal};
 use tradeport_domain::inventory::AllocationState;
 use tradeport_domain::kernel::{FieldError, Millis, OrderId, TenantId, WarehouseId};
+use tradeport_domain::notifications::BuyerMessage;
 use tradeport_domain::orders::{
     OrderAction, OrderStatus, ValidatedLine, event_kind, format_order_no, local_day, transition,
 };
@@ -69,7 +70,7 @@ pub(crate) struct Step<'a> {
 pub(crate) struct Decided<'a> {
     pub row: OrderRow,
     pub event: NewEvent<'a>,
-    /// ORD-7: on confirmation, the message that tells the buyer.
+    /// The message that tells the buyer of a confirmation, a hold or a cancellation.
     pub message: Option<NewMessage<'a>>,
 }
 
@@ -171,19 +172,15 @@ pub(crate) async fn decide_in_tx<'a>(
         data,
         ..app.event(actor, "order", order.id, kind)
     };
-    let message = (to == OrderStatus::Confirmed).then(|| {
-        // ORD-7: the buyer is told; the notifications relay delivers it in the buyer's language.
-        let payload = serde_json::json!({ "order_no": number, "buyer_email": order.buyer_email, "buyer_phone": order.buyer_phone_e164, "language": order.buyer_language }).to_string();
-        NewMessage {
-            id: app.new_uuid(),
-            merchant_id: Some(order.merchant_id),
-            topic: "order.confirmed",
-            subject_type: "order",
-            subject_id: order.id.to_string(),
-            payload,
-            at: now,
-        }
-    });
+    // ORD-7, SLA-3: the buyer is told of a confirmation, a hold and a cancellation; the
+    // notifications relay delivers it in the buyer's language.
+    let message = match to {
+        OrderStatus::Confirmed => Some(BuyerMessage::OrderConfirmed),
+        OrderStatus::OnHold if order.status != OrderStatus::OnHold => Some(BuyerMessage::OrderOnHold),
+        OrderStatus::Cancelled => Some(BuyerMessage::OrderCancelled),
+        _ => None,
+    }
+    .map(|m| buyer_message(app, order, m, number.as_deref(), now));
     let row = OrderRow {
         status: to,
         allocation,
@@ -195,6 +192,27 @@ pub(crate) async fn decide_in_tx<'a>(
         ..order.clone()
     };
     Ok(Decided { row, event, message })
+}
+
+/// The outbox message that tells the buyer of `order` about `message` (`order_no` once it has
+/// one): whom to write to and in which language; the content is read when it is sent.
+pub(crate) fn buyer_message<'a>(
+    app: &App,
+    order: &OrderRow,
+    message: BuyerMessage,
+    order_no: Option<&str>,
+    now: Millis,
+) -> NewMessage<'a> {
+    let payload = serde_json::json!({ "order_no": order_no, "buyer_email": order.buyer_email, "buyer_phone": order.buyer_phone_e164, "language": order.buyer_language }).to_string();
+    NewMessage {
+        id: app.new_uuid(),
+        merchant_id: Some(order.merchant_id),
+        topic: message.topic(),
+        subject_type: "order",
+        subject_id: order.id.to_string(),
+        payload,
+        at: now,
+    }
 }
 
 /// Records decided steps of one order: its state written once (when it was `from`, unless

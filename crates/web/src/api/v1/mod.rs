@@ -4,6 +4,7 @@ mod access;
 mod calendars;
 mod inventory;
 mod jobs;
+mod message_templates;
 mod orders;
 mod sla;
 mod webhooks;
@@ -36,6 +37,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(calendars::routes())
         .merge(inventory::routes())
         .merge(jobs::routes())
+        .merge(message_templates::routes())
         .merge(orders::routes())
         .merge(sla::routes())
         .merge(webhooks::routes())

@@ -1,0 +1,82 @@
+//! The message a buyer is sent for one outbox message (SLA-3, ORD-7): the order as it is when
+//! the job runs, its values written the buyer's way, in the operator's wording where it wrote
+//! one. E-mail and text message are made here alike.
+
+use fluent_bundle::FluentValue;
+use tradeport_domain::kernel::{Currency, OrderId, TenantId};
+use tradeport_domain::notifications::BuyerMessage;
+
+use super::locale_format::{format_date, format_money};
+use super::wording::{RenderedBuyerMessage, buyer_language, hold_actions, render_buyer_message};
+use crate::App;
+use crate::i18n::{number, text};
+
+/// A buyer's message and, for a confirmation e-mail, the confirmation PDF
+/// (file name, media type, bytes).
+pub(crate) struct BuyerLetter {
+    pub message: RenderedBuyerMessage,
+    pub attachment: Option<(String, String, Vec<u8>)>,
+}
+
+/// Writes the message of `topic` about `order_id` for a buyer who reads `language`; the
+/// confirmation PDF is made only when `attach` (e-mail). The error says what is missing.
+pub(crate) async fn letter_for_buyer(
+    app: &App,
+    operator: TenantId,
+    topic: &str,
+    order_id: OrderId,
+    language: &str,
+    attach: bool,
+) -> Result<BuyerLetter, String> {
+    let message = BuyerMessage::from_topic(topic).ok_or(format!("no buyer message is written for topic {topic}"))?;
+    let language = buyer_language(language);
+    let principal = crate::access::system_principal(operator);
+    let order =
+        crate::orders::get_order(app, &principal, order_id).await.map_err(|e| format!("order {order_id}: {e}"))?;
+    let s = &order.summary;
+    let currency = Currency::parse_stored(&s.currency).ok_or(format!("order {order_id} has currency {}", s.currency))?;
+    let money = |minor: i64| format_money(language, &currency.format(minor), currency.code());
+    let number_of_order = s.order_no.clone().unwrap_or_else(|| s.channel_order_id.clone());
+    let mut args: Vec<(&str, FluentValue<'_>)> =
+        vec![("order_no", text(&number_of_order)), ("buyer_name", text(&s.buyer_name))];
+    let mut attachment = None;
+    match message {
+        BuyerMessage::OrderConfirmed => {
+            let doc = crate::orders::confirmation_document(app, &principal, order_id)
+                .await
+                .map_err(|e| format!("the confirmation of order {order_id}: {e}"))?;
+            let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
+            let policy = crate::access::load_operator(&mut conn, operator).await.map_err(|e| e.to_string())?;
+            drop(conn);
+            let zone = jiff::tz::TimeZone::get(&policy.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+            let dispatch_day = jiff::Timestamp::from_millisecond(doc.estimated_dispatch_at)
+                .map_err(|e| format!("the dispatch time of order {order_id}: {e}"))?
+                .to_zoned(zone)
+                .date();
+            args.push(("count", number(doc.items.iter().map(|i| i.2).sum())));
+            args.push(("total", FluentValue::from(money(s.total_minor))));
+            args.push(("dispatch_by", FluentValue::from(format_date(language, dispatch_day))));
+            if attach {
+                let pdf = doc.to_pdf().map_err(|e| e.to_string())?;
+                attachment = Some((format!("order-{}.pdf", doc.order_no), "application/pdf".to_string(), pdf));
+            }
+        }
+        BuyerMessage::OrderOnHold => {
+            let codes: Vec<&str> = order.holds.iter().map(|h| h.code.as_str()).collect();
+            args.push(("actions", FluentValue::from(hold_actions(language, &codes))));
+        }
+        BuyerMessage::OrderCancelled => args.push(("total", FluentValue::from(money(s.total_minor)))),
+        other => {
+            return Err(format!(
+                "message {} needs the shipment or refund it tells of, which this order does not record",
+                other.as_str()
+            ));
+        }
+    }
+    let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
+    let custom = super::templates::custom_wording(&mut conn, operator, message, language)
+        .await
+        .map_err(|e| e.to_string())?;
+    drop(conn);
+    Ok(BuyerLetter { message: render_buyer_message(message, language, &args, custom.as_ref()), attachment })
+}

@@ -1,0 +1,179 @@
+//! The messages a buyer can receive: one per change the buyer should hear of, each with the
+//! outbox topic that carries it and the values its wording may use.
+
+/// One message to buyers, in every buyer language (English, 简体中文, Español, Deutsch,
+/// Français, 日本語), by e-mail and by text message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BuyerMessage {
+    OrderConfirmed,
+    OrderOnHold,
+    OrderCancelled,
+    Shipped,
+    CustomsCleared,
+    OutForDelivery,
+    Delivered,
+    Delayed,
+    Refunded,
+}
+
+impl BuyerMessage {
+    pub const ALL: [BuyerMessage; 9] = [
+        Self::OrderConfirmed,
+        Self::OrderOnHold,
+        Self::OrderCancelled,
+        Self::Shipped,
+        Self::CustomsCleared,
+        Self::OutForDelivery,
+        Self::Delivered,
+        Self::Delayed,
+        Self::Refunded,
+    ];
+
+    /// The message's name in the API and in the catalogues (`order-confirmed-subject`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OrderConfirmed => "order-confirmed",
+            Self::OrderOnHold => "order-on-hold",
+            Self::OrderCancelled => "order-cancelled",
+            Self::Shipped => "shipped",
+            Self::CustomsCleared => "customs-cleared",
+            Self::OutForDelivery => "out-for-delivery",
+            Self::Delivered => "delivered",
+            Self::Delayed => "delayed",
+            Self::Refunded => "refunded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// The outbox topic whose messages the buyer is sent this for (webhooks use the same names).
+    pub fn topic(self) -> &'static str {
+        match self {
+            Self::OrderConfirmed => "order.confirmed",
+            Self::OrderOnHold => "order.on_hold",
+            Self::OrderCancelled => "order.cancelled",
+            Self::Shipped => "shipment.shipped",
+            Self::CustomsCleared => "shipment.customs_cleared",
+            Self::OutForDelivery => "shipment.out_for_delivery",
+            Self::Delivered => "shipment.delivered",
+            Self::Delayed => "shipment.delayed",
+            Self::Refunded => "order.refunded",
+        }
+    }
+
+    pub fn from_topic(topic: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.topic() == topic)
+    }
+
+    /// Whether something in the product sends it today. The shipping and after-sales messages
+    /// are written, editable and previewable, and are sent once those contexts record their
+    /// events.
+    pub fn is_sent(self) -> bool {
+        matches!(self, Self::OrderConfirmed | Self::OrderOnHold | Self::OrderCancelled)
+    }
+
+    /// The values the message's wording may use (`{ $order_no }`), each with the example a
+    /// preview shows. `count` is a number (for plural forms); the rest are text, money and
+    /// dates already written the buyer's way.
+    pub fn variables(self) -> &'static [(&'static str, &'static str)] {
+        const ORDER: [(&str, &str); 2] = [("order_no", "20261126000042"), ("buyer_name", "Ana García")];
+        match self {
+            Self::OrderConfirmed => &[
+                ORDER[0],
+                ORDER[1],
+                ("count", "2"),
+                ("total", "45.99 GBP"),
+                ("dispatch_by", "27 November 2026"),
+            ],
+            Self::OrderOnHold => &[ORDER[0], ORDER[1], ("actions", "- Send us the postcode of the address.")],
+            Self::OrderCancelled => &[ORDER[0], ORDER[1], ("total", "45.99 GBP")],
+            Self::Shipped => &[
+                ORDER[0],
+                ORDER[1],
+                ("carrier", "Royal Mail"),
+                ("tracking_no", "RR123456785GB"),
+                ("tracking_url", "https://tradeport.example/track/RR123456785GB"),
+            ],
+            Self::CustomsCleared | Self::OutForDelivery => &[
+                ORDER[0],
+                ORDER[1],
+                ("tracking_no", "RR123456785GB"),
+                ("tracking_url", "https://tradeport.example/track/RR123456785GB"),
+            ],
+            Self::Delivered => &[ORDER[0], ORDER[1], ("delivered_on", "29 November 2026")],
+            Self::Delayed => &[
+                ORDER[0],
+                ORDER[1],
+                ("new_estimate", "2 December 2026"),
+                ("tracking_url", "https://tradeport.example/track/RR123456785GB"),
+            ],
+            Self::Refunded => &[ORDER[0], ORDER[1], ("amount", "45.99 GBP")],
+        }
+    }
+}
+
+/// What a held order asks of the buyer, by hold code (ORD-10): the key of the sentence that
+/// says it (`hold-action-<key>`), or `None` for holds staff resolve without the buyer (a second
+/// review). A code not known here is told as a general check.
+pub fn buyer_action(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "phone_missing" | "phone_invalid" => "phone",
+        "email_invalid" => "email",
+        "not_paid" => "payment",
+        "service_not_paid" => "service",
+        "restricted_goods" => "goods",
+        "line1_required" => "street",
+        "city_required" => "city",
+        "state_required" => "region",
+        "postcode_required" | "postcode_invalid" => "postcode",
+        "out_of_stock" => "stock",
+        "second_review_due" => return None,
+        _ => "check",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::orders::HOLD_CODES;
+
+    #[test]
+    fn names_and_topics_read_back() {
+        for m in BuyerMessage::ALL {
+            assert_eq!(BuyerMessage::parse(m.as_str()), Some(m));
+            assert_eq!(BuyerMessage::from_topic(m.topic()), Some(m));
+            let names: Vec<&str> = m.variables().iter().map(|v| v.0).collect();
+            assert!(names.starts_with(&["order_no", "buyer_name"]), "{m:?}: {names:?}");
+        }
+        assert_eq!(BuyerMessage::parse("order.confirmed"), None, "the topic is not the name");
+        assert_eq!(BuyerMessage::from_topic("sla.overdue"), None, "staff messages are not buyers'");
+    }
+
+    #[test]
+    fn every_hold_code_tells_the_buyer_what_to_do_or_stays_with_staff() {
+        let table = [
+            ("phone_missing", Some("phone")),
+            ("phone_invalid", Some("phone")),
+            ("email_invalid", Some("email")),
+            ("not_paid", Some("payment")),
+            ("service_not_paid", Some("service")),
+            ("restricted_goods", Some("goods")),
+            ("line1_required", Some("street")),
+            ("city_required", Some("city")),
+            ("state_required", Some("region")),
+            ("postcode_required", Some("postcode")),
+            ("postcode_invalid", Some("postcode")),
+            ("out_of_stock", Some("stock")),
+            ("held_by_staff", Some("check")),
+            ("second_review_due", None),
+        ];
+        assert_eq!(table.len(), HOLD_CODES.len());
+        for (code, action) in table {
+            assert!(HOLD_CODES.contains(&code), "{code}");
+            assert_eq!(buyer_action(code), action, "{code}");
+        }
+        assert_eq!(buyer_action("a_code_from_tomorrow"), Some("check"));
+    }
+}
