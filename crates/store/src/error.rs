@@ -44,6 +44,12 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "notification_opt_outs.tenant_id, notification_opt_outs.address",
         "address",
     ),
+    // Written with ON CONFLICT DO UPDATE only (saving a wording again replaces it).
+    (
+        "message_templates_pkey",
+        "message_templates.tenant_id, message_templates.message, message_templates.language",
+        "language",
+    ),
     // Written only by the fold's upsert; listed so that every constraint is.
     (
         "order_status_counts_pkey",

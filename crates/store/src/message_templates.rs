@@ -54,12 +54,13 @@ pub async fn remove_in_tx(
     message: &str,
     language: &str,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM message_templates WHERE tenant_id = $1 AND message = $2 AND language = $3")
-        .bind(tenant_id.to_string())
-        .bind(message)
-        .bind(language)
-        .execute(conn)
-        .await?;
+    let done =
+        sqlx::query("DELETE FROM message_templates WHERE tenant_id = $1 AND message = $2 AND language = $3")
+            .bind(tenant_id.to_string())
+            .bind(message)
+            .bind(language)
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 

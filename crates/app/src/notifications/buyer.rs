@@ -28,13 +28,16 @@ pub(crate) async fn letter_for_buyer(
     language: &str,
     attach: bool,
 ) -> Result<BuyerLetter, String> {
-    let message = BuyerMessage::from_topic(topic).ok_or(format!("no buyer message is written for topic {topic}"))?;
+    let message =
+        BuyerMessage::from_topic(topic).ok_or(format!("no buyer message is written for topic {topic}"))?;
     let language = buyer_language(language);
     let principal = crate::access::system_principal(operator);
-    let order =
-        crate::orders::get_order(app, &principal, order_id).await.map_err(|e| format!("order {order_id}: {e}"))?;
+    let order = crate::orders::get_order(app, &principal, order_id)
+        .await
+        .map_err(|e| format!("order {order_id}: {e}"))?;
     let s = &order.summary;
-    let currency = Currency::parse_stored(&s.currency).ok_or(format!("order {order_id} has currency {}", s.currency))?;
+    let currency =
+        Currency::parse_stored(&s.currency).ok_or(format!("order {order_id} has currency {}", s.currency))?;
     let money = |minor: i64| format_money(language, &currency.format(minor), currency.code());
     let number_of_order = s.order_no.clone().unwrap_or_else(|| s.channel_order_id.clone());
     let mut args: Vec<(&str, FluentValue<'_>)> =
@@ -46,7 +49,8 @@ pub(crate) async fn letter_for_buyer(
                 .await
                 .map_err(|e| format!("the confirmation of order {order_id}: {e}"))?;
             let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
-            let policy = crate::access::load_operator(&mut conn, operator).await.map_err(|e| e.to_string())?;
+            let policy =
+                crate::access::load_operator(&mut conn, operator).await.map_err(|e| e.to_string())?;
             drop(conn);
             let zone = jiff::tz::TimeZone::get(&policy.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
             let dispatch_day = jiff::Timestamp::from_millisecond(doc.estimated_dispatch_at)
@@ -58,7 +62,8 @@ pub(crate) async fn letter_for_buyer(
             args.push(("dispatch_by", FluentValue::from(format_date(language, dispatch_day))));
             if attach {
                 let pdf = doc.to_pdf().map_err(|e| e.to_string())?;
-                attachment = Some((format!("order-{}.pdf", doc.order_no), "application/pdf".to_string(), pdf));
+                attachment =
+                    Some((format!("order-{}.pdf", doc.order_no), "application/pdf".to_string(), pdf));
             }
         }
         BuyerMessage::OrderOnHold => {

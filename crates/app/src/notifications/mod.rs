@@ -32,7 +32,9 @@ pub use templates::{
     reset_template, save_template,
 };
 pub(crate) use webhook::deliver_webhook;
-pub use wording::{RenderedBuyerMessage, compile_wording, default_wording, hold_actions, render_buyer_message};
+pub use wording::{
+    RenderedBuyerMessage, compile_wording, default_wording, hold_actions, render_buyer_message,
+};
 
 /// After a message reached the buyer: the lag since its event (`tradeport_notification_lag_seconds`
 /// by `data.channel`) and `order_buyer_notified` on the order's timeline (SLA-3). The message is

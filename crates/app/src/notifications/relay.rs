@@ -103,3 +103,14 @@ fn deliveries(m: &OutboxRow, texting: bool) -> Vec<(JobKind, serde_json::Value)>
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhooks_may_subscribe_to_every_buyer_message_the_product_sends() {
+        let sent: Vec<&str> = BuyerMessage::ALL.iter().filter(|m| m.is_sent()).map(|m| m.topic()).collect();
+        assert_eq!(TOPICS.to_vec(), sent);
+    }
+}

@@ -26,7 +26,8 @@ pub(crate) async fn deliver_sms(app: &App, job: &JobRow) -> Result<(), String> {
     )?;
     let operator = job.tenant_id.ok_or("the job names no operator")?;
     let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
-    let letter = super::buyer::letter_for_buyer(app, operator, &p.topic, order_id, &p.language, false).await?;
+    let letter =
+        super::buyer::letter_for_buyer(app, operator, &p.topic, order_id, &p.language, false).await?;
     let body = letter.message.sms;
     let sid = sms.send(&p.to, &body).await?;
     let data = serde_json::json!({ "channel": "sms", "to": p.to, "topic": p.topic, "message_id": p.outbox_id, "provider_id": sid });

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::kernel::{FieldError, TenantId};
 use tradeport_domain::notifications::{BuyerMessage, TemplateInput};
-use tradeport_store::message_templates;
 use tradeport_store::AnyConnection;
+use tradeport_store::message_templates;
 
 use super::messages::BUYER_LANGUAGES;
 use super::wording::{CustomWording, compile_wording, default_wording, render_buyer_message, sample_values};
@@ -96,7 +96,11 @@ fn parse_language(language: &str) -> AppResult<&'static str> {
     })
 }
 
-fn view(message: BuyerMessage, language: &'static str, row: Option<&message_templates::TemplateRow>) -> TemplateView {
+fn view(
+    message: BuyerMessage,
+    language: &'static str,
+    row: Option<&message_templates::TemplateRow>,
+) -> TemplateView {
     let default = default_wording(message, language);
     let wording = match row {
         Some(r) => WordingInput { subject: r.subject.clone(), body: r.body.clone(), sms: r.sms.clone() },
@@ -131,11 +135,17 @@ pub async fn list_templates(app: &App, principal: &Principal) -> AppResult<Vec<T
 }
 
 /// One message in one language.
-pub async fn get_template(app: &App, principal: &Principal, message: &str, language: &str) -> AppResult<TemplateView> {
+pub async fn get_template(
+    app: &App,
+    principal: &Principal,
+    message: &str,
+    language: &str,
+) -> AppResult<TemplateView> {
     principal.require(Permission::ViewSettings)?;
     let (message, language) = (parse_message(message)?, parse_language(language)?);
     let mut conn = app.db().read().await?;
-    let row = message_templates::get(&mut conn, principal.scope.operator_id, message.as_str(), language).await?;
+    let row =
+        message_templates::get(&mut conn, principal.scope.operator_id, message.as_str(), language).await?;
     Ok(view(message, language, row.as_ref()))
 }
 
@@ -180,7 +190,8 @@ pub async fn save_template(
     let operator = principal.scope.operator_id;
     let actor = serde_json::to_string(&principal.actor).unwrap_or_default();
     let mut tx = app.db().begin().await?;
-    message_templates::put_in_tx(&mut tx, operator, message.as_str(), language, &kept, &actor, app.now()).await?;
+    message_templates::put_in_tx(&mut tx, operator, message.as_str(), language, &kept, &actor, app.now())
+        .await?;
     record_change(app, &mut tx, principal, operator, message, language, "message_template_saved").await?;
     let row = message_templates::get(&mut tx, operator, message.as_str(), language).await?;
     tx.commit().await?;
@@ -188,7 +199,12 @@ pub async fn save_template(
 }
 
 /// Goes back to the catalogue's wording of one message in one language. Admins.
-pub async fn reset_template(app: &App, principal: &Principal, message: &str, language: &str) -> AppResult<TemplateView> {
+pub async fn reset_template(
+    app: &App,
+    principal: &Principal,
+    message: &str,
+    language: &str,
+) -> AppResult<TemplateView> {
     principal.require(Permission::ManageSettings)?;
     let (message, language) = (parse_message(message)?, parse_language(language)?);
     let operator = principal.scope.operator_id;
@@ -209,7 +225,8 @@ async fn record_change(
     language: &str,
     kind: &'static str,
 ) -> AppResult<()> {
-    let event = app.event(principal.actor, "message_template", format!("{}/{language}", message.as_str()), kind);
+    let event =
+        app.event(principal.actor, "message_template", format!("{}/{language}", message.as_str()), kind);
     tradeport_store::events::append_in_tx(conn, operator, &event).await?;
     Ok(())
 }
@@ -231,7 +248,12 @@ pub(crate) async fn custom_wording(
     match compile_wording(message, language, &input) {
         Ok(w) => Ok(Some(w)),
         Err(problems) => {
-            tracing::warn!(message = message.as_str(), language, ?problems, "a kept wording no longer renders; the catalogue's is used");
+            tracing::warn!(
+                message = message.as_str(),
+                language,
+                ?problems,
+                "a kept wording no longer renders; the catalogue's is used"
+            );
             Ok(None)
         }
     }

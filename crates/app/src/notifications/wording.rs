@@ -4,8 +4,8 @@
 //! only the message's own values, so a kept wording always renders.
 
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 use fluent_bundle::resolver::{ResolverError, errors::ReferenceKind};
+use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 use tradeport_domain::kernel::FieldError;
 use tradeport_domain::notifications::{BuyerMessage, TemplateInput, buyer_action, validate_template_shape};
 
@@ -57,8 +57,11 @@ pub fn render_buyer_message(
             catalogue.format(catalogue.pick(language), &key, args).unwrap_or_default()
         }
     };
-    let paragraphs: Vec<String> =
-        part("body").split("\n\n").map(|p| p.trim_matches('\n').to_string()).filter(|p| !p.is_empty()).collect();
+    let paragraphs: Vec<String> = part("body")
+        .split("\n\n")
+        .map(|p| p.trim_matches('\n').to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
     RenderedBuyerMessage { email: compose(language, part("subject"), &paragraphs), sms: part("sms") }
 }
 
@@ -93,42 +96,50 @@ pub fn compile_wording(
         .lines()
         .map(|l| if l.trim().is_empty() { "\n".to_string() } else { format!("    {l}\n") })
         .collect();
-    let source = format!("subject = {}\nbody =\n{body}sms = {}\n", wording.subject, wording.sms);
-    let body_lines = wording.body.lines().count();
-    let part_of_line = |line: usize| match line {
-        0 => ("subject", 1),
-        l if l <= body_lines + 1 => ("body", l.saturating_sub(1).max(1)),
-        _ => ("sms", 1),
-    };
-    let resource = FluentResource::try_new(source.clone()).map_err(|(_, errors)| {
-        errors
-            .iter()
-            .map(|e| {
-                let (part, line) = part_of_line(source[..e.pos.start.min(source.len())].matches('\n').count());
+    // Each part is parsed on its own, so a problem is told in the part and line it is in.
+    let sources = [
+        ("subject", format!("subject = {}\n", wording.subject)),
+        ("body", format!("body =\n{body}")),
+        ("sms", format!("sms = {}\n", wording.sms)),
+    ];
+    let mut resources = Vec::new();
+    let mut problems = Vec::new();
+    for (part, source) in sources {
+        match FluentResource::try_new(source.clone()) {
+            Ok(resource) => resources.push(resource),
+            Err((_, errors)) => problems.extend(errors.iter().map(|e| {
+                let line = source[..e.pos.start.min(source.len())].matches('\n').count().max(1);
                 FieldError::new(
                     part,
                     "syntax",
                     format!("{part}, line {line}: {e}; write a value as {{ $name }}, a literal brace as {{\"{{\"}}, and quote a line that starts with [, * or . like {{\"*\"}}"),
                 )
-            })
-            .collect::<Vec<_>>()
-    })?;
+            })),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let mut bundle = FluentBundle::new_concurrent(vec![language.parse().unwrap_or_default()]);
     bundle.set_use_isolating(false);
-    bundle.add_resource(resource).map_err(|e| {
-        vec![FieldError::new("body", "syntax", format!("the wording defines a part twice: {e:?}"))]
-    })?;
+    for resource in resources {
+        bundle.add_resource(resource).map_err(|e| {
+            vec![FieldError::new("body", "syntax", format!("the wording defines a part twice: {e:?}"))]
+        })?;
+    }
     let samples = sample_values(message, language);
     let args: Vec<(&str, FluentValue<'_>)> = samples.iter().map(|(k, v)| (*k, v.clone())).collect();
     let known: Vec<&str> = message.variables().iter().map(|v| v.0).collect();
-    let mut problems = Vec::new();
     for part in PARTS {
         let Err((_, errors)) = format_part(&bundle, part, &args) else { continue };
         for e in errors {
             let (code, why) = match &e {
                 FluentError::ResolverError(ResolverError::Reference(ReferenceKind::Variable { id })) => (
                     "unknown_value",
-                    format!("{part} uses {{ ${id} }}, which this message does not have; use one of {}", known.join(", ")),
+                    format!(
+                        "{part} uses {{ ${id} }}, which this message does not have; use one of {}",
+                        known.join(", ")
+                    ),
                 ),
                 other => ("invalid", format!("{part}: {other}; check the Fluent syntax")),
             };
@@ -173,9 +184,17 @@ pub fn sample_values(message: BuyerMessage, language: &str) -> Vec<(&'static str
                 "count" => number(example.parse().unwrap_or(2)),
                 "total" | "amount" => FluentValue::from(format_money(language, "45.99", "GBP")),
                 "dispatch_by" => FluentValue::from(format_date(language, sample_day)),
-                "delivered_on" => FluentValue::from(format_date(language, sample_day.saturating_add(jiff::Span::new().days(2)))),
-                "new_estimate" => FluentValue::from(format_date(language, sample_day.saturating_add(jiff::Span::new().days(5)))),
-                "actions" => FluentValue::from(hold_actions(language, &["postcode_required", "phone_invalid"])),
+                "delivered_on" => FluentValue::from(format_date(
+                    language,
+                    sample_day.saturating_add(jiff::Span::new().days(2)),
+                )),
+                "new_estimate" => FluentValue::from(format_date(
+                    language,
+                    sample_day.saturating_add(jiff::Span::new().days(5)),
+                )),
+                "actions" => {
+                    FluentValue::from(hold_actions(language, &["postcode_required", "phone_invalid"]))
+                }
                 _ => text(example),
             };
             (name, value)
@@ -226,10 +245,16 @@ mod tests {
         for (index, language) in BUYER_LANGUAGES.iter().enumerate() {
             for m in BuyerMessage::ALL {
                 for part in PARTS {
-                    assert!(catalogue().has(index, &format!("{}-{part}", m.as_str())), "{language} {m:?} {part}");
+                    assert!(
+                        catalogue().has(index, &format!("{}-{part}", m.as_str())),
+                        "{language} {m:?} {part}"
+                    );
                 }
             }
-            for action in ["phone", "email", "payment", "service", "goods", "street", "city", "region", "postcode", "stock", "check"] {
+            for action in [
+                "phone", "email", "payment", "service", "goods", "street", "city", "region", "postcode",
+                "stock", "check",
+            ] {
                 assert!(catalogue().has(index, &format!("hold-action-{action}")), "{language} {action}");
             }
         }
@@ -246,7 +271,11 @@ mod tests {
                 let ours = render_buyer_message(m, language, &samples, Some(&compiled));
                 assert_eq!(ours, render_buyer_message(m, language, &samples, None), "{m:?} {language}");
                 assert!(ours.email.text.matches("\n\n").count() >= 1, "{m:?} {language}: paragraphs kept");
-                assert!(!ours.sms.is_empty() && ours.sms.chars().count() <= 320, "{m:?} {language}: {}", ours.sms);
+                assert!(
+                    !ours.sms.is_empty() && ours.sms.chars().count() <= 320,
+                    "{m:?} {language}: {}",
+                    ours.sms
+                );
             }
         }
     }
@@ -270,13 +299,20 @@ mod tests {
         let one = confirmed("en", "<Ana>", 1).email;
         assert!(one.text.starts_with("Hello <Ana>,\n\nwe have confirmed"), "{}", one.text);
         assert!(one.text.contains("one item for GBP 58.00"), "{}", one.text);
-        assert!(one.html.contains("<p>Hello &lt;Ana&gt;,</p>") && one.html.contains("lang=\"en\""), "{}", one.html);
+        assert!(
+            one.html.contains("<p>Hello &lt;Ana&gt;,</p>") && one.html.contains("lang=\"en\""),
+            "{}",
+            one.html
+        );
         let nan = confirmed("en", "Nan", 1).email;
         assert!(nan.text.starts_with("Hello Nan,"), "names stay text: {}", nan.text);
         let many = confirmed("de", "Ana", 3);
         assert!(many.email.text.contains("3 Artikel für GBP 58.00"), "{}", many.email.text);
         assert_eq!(many.email.language, "de");
-        assert_eq!(many.sms, "Ihre Bestellung 20260325000001 ist bestätigt. Die Sendungsnummer folgt beim Versand.");
+        assert_eq!(
+            many.sms,
+            "Ihre Bestellung 20260325000001 ist bestätigt. Die Sendungsnummer folgt beim Versand."
+        );
     }
 
     #[test]
@@ -298,8 +334,17 @@ mod tests {
             ("actions", FluentValue::from(hold_actions("es", &["city_required", "not_paid"]))),
         ];
         let held = render_buyer_message(BuyerMessage::OrderOnHold, "es", &args, None).email;
-        assert!(held.text.contains("#1001") && held.text.contains("- Envíenos la ciudad de la dirección de entrega.\n- Complete el pago"), "{}", held.text);
-        assert!(held.html.contains("entrega.<br>\n- Complete"), "lines of one paragraph stay lines: {}", held.html);
+        assert!(
+            held.text.contains("#1001")
+                && held.text.contains("- Envíenos la ciudad de la dirección de entrega.\n- Complete el pago"),
+            "{}",
+            held.text
+        );
+        assert!(
+            held.html.contains("entrega.<br>\n- Complete"),
+            "lines of one paragraph stay lines: {}",
+            held.html
+        );
     }
 
     #[test]
@@ -332,11 +377,19 @@ mod tests {
         };
         let unknown = problems("Storno { $tracking_no }", "Text");
         assert_eq!((unknown[0].0.as_str(), unknown[0].1.as_str()), ("subject", "unknown_value"));
-        assert!(unknown[0].2.contains("{ $tracking_no }") && unknown[0].2.contains("order_no, buyer_name, total"), "{}", unknown[0].2);
+        assert!(
+            unknown[0].2.contains("{ $tracking_no }") && unknown[0].2.contains("order_no, buyer_name, total"),
+            "{}",
+            unknown[0].2
+        );
         let syntax = problems("Storno", "Zeile eins\nZeile { $order_no\ndrei");
         assert_eq!((syntax[0].0.as_str(), syntax[0].1.as_str()), ("body", "syntax"), "{syntax:?}");
         // A placeable may span lines, so the parser stops where the brace was due: line 3.
-        assert!(syntax[0].2.starts_with("body, line 3: Expected a token starting with \"}\""), "{}", syntax[0].2);
+        assert!(
+            syntax[0].2.starts_with("body, line 3: Expected a token starting with \"}\""),
+            "{}",
+            syntax[0].2
+        );
         let starred = problems("Storno", "Hallo\n* Punkt");
         assert_eq!(starred[0].0, "body", "{starred:?}");
     }

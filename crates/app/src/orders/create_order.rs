@@ -17,12 +17,12 @@ use tradeport_store::inventory::{goods_rules, skus};
 use tradeport_store::orders::{self, OrderRow};
 
 use super::review::{Step, decide_in_tx, record_in_tx};
-use tradeport_domain::notifications::BuyerMessage;
 use super::to_json;
 use super::view::{OrderView, load_view};
 use crate::access::load_operator;
 use crate::inventory::merchant_for;
 use crate::{App, AppError, AppResult};
+use tradeport_domain::notifications::BuyerMessage;
 
 /// What intake did.
 #[derive(Clone, Debug)]
@@ -139,7 +139,13 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     // SLA-3: a buyer whose order waits for them is told what to do at once.
     let mut messages = Vec::new();
     if row.status == OrderStatus::OnHold {
-        messages.push(super::review::buyer_message(app, &row, BuyerMessage::OrderOnHold, None, row.created_at));
+        messages.push(super::review::buyer_message(
+            app,
+            &row,
+            BuyerMessage::OrderOnHold,
+            None,
+            row.created_at,
+        ));
     }
 
     // Approved and confirmed at once where the rules allow: decided step by step, and the order

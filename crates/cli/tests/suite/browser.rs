@@ -92,7 +92,7 @@ async fn the_pages_fit_a_phone_screen_without_sideways_scrolling() {
     browser.type_into("#password", "correct horse battery").await;
     browser.click("#sign-in").await;
     browser.wait_for_text("#page-title", "Dashboard").await;
-    for path in ["/", "/orders", "/inventory", "/users", "/orders/new", "/time-limits"] {
+    for path in ["/", "/orders", "/inventory", "/users", "/orders/new", "/time-limits", "/notifications"] {
         browser.goto(&app.url(path)).await;
         let viewport = browser.script("return window.innerWidth").await.as_i64().unwrap();
         let page = browser.script("return document.documentElement.scrollWidth").await.as_i64().unwrap();
@@ -188,5 +188,59 @@ async fn an_admin_sets_the_working_calendar_and_records_a_follow_up_in_the_brows
     let (_, view) = crate::helpers::get(&app, &format!("/api/v1/orders/{order_id}"), &s.admin_key).await;
     let timeline = view["events"].as_array().unwrap();
     assert!(timeline.iter().any(|e| e["kind"] == "order_followed_up"), "{view}");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
+async fn an_admin_rewords_a_buyer_message_with_a_preview_and_cancels_a_job_in_the_browser() {
+    let Some(browser) = Browser::start().await else { return };
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    crate::helpers::post(
+        &app,
+        "/api/v1/orders",
+        &s.merchant_a_key,
+        tradeport_testkit::lamp_order("#wait", 1),
+    )
+    .await;
+    // Without an SMTP server the confirmation e-mail waits in the queue.
+    tradeport_app::notifications::relay_outbox(&app.app).await.unwrap();
+
+    browser.goto(&app.url("/notifications/messages/order-on-hold/fr")).await;
+    browser.type_into("#email", &s.admin_email).await;
+    browser.type_into("#password", "correct horse battery").await;
+    browser.click("#sign-in").await;
+    browser.wait_for_text("#page-title", "Order on hold · fr").await;
+    assert!(browser.text("#catalogue").await.contains("catalogue"));
+    let clear_subject = "document.querySelector('#subject').value = ''; return 0";
+    browser.script(clear_subject).await;
+    browser.type_into("#subject", "Commande { $order_no } : il manque { $tracking_no }").await;
+    browser.click("#preview-button").await;
+    browser.wait_for_text("#error", "{ $tracking_no }").await;
+    browser.script(clear_subject).await;
+    browser.type_into("#subject", "Commande { $order_no } : une information manque").await;
+    browser.click("#preview-button").await;
+    browser.wait_for_text("#preview-subject", "Commande 20261126000042 : une information manque").await;
+    let text = browser.text("#preview-text").await;
+    assert!(text.contains("- Vérifiez le code postal de l'adresse de livraison"), "{text}");
+    let (_, before) =
+        crate::helpers::get(&app, "/api/v1/message-templates/order-on-hold/fr", &s.admin_key).await;
+    assert_eq!(before["customised"], false, "a preview keeps nothing");
+    browser.click("#save-button").await;
+    browser.wait_for_text("#notice", "Saved").await;
+    let (_, after) =
+        crate::helpers::get(&app, "/api/v1/message-templates/order-on-hold/fr", &s.admin_key).await;
+    assert_eq!(after["wording"]["subject"], "Commande { $order_no } : une information manque", "{after}");
+
+    browser.goto(&app.url("/notifications?state=queued")).await;
+    browser.wait_for_text("#edit-order-on-hold-fr", "own wording").await;
+    let jobs = browser.text("#jobs").await;
+    assert!(jobs.contains("deliver_email") && jobs.contains("ada@example.com"), "{jobs}");
+    browser.click("#jobs button.secondary").await;
+    browser.wait_for_text("#notice", "cancelled").await;
+    let (_, cancelled) = crate::helpers::get(&app, "/api/v1/jobs?state=cancelled", &s.admin_key).await;
+    assert_eq!(cancelled["items"].as_array().map(Vec::len), Some(1), "{cancelled}");
     browser.close().await;
 }

@@ -3,6 +3,7 @@
 
 mod access_api;
 mod browser;
+mod buyer_messages;
 mod calendars;
 mod cli;
 mod concurrency;

@@ -6,4 +6,6 @@ mod buyer_messages;
 mod templates;
 
 pub use buyer_messages::{BuyerMessage, buyer_action};
-pub use templates::{MAX_BODY_CHARS, MAX_SMS_CHARS, MAX_SUBJECT_CHARS, TemplateInput, validate_template_shape};
+pub use templates::{
+    MAX_BODY_CHARS, MAX_SMS_CHARS, MAX_SUBJECT_CHARS, TemplateInput, validate_template_shape,
+};

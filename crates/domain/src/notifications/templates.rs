@@ -38,7 +38,11 @@ pub fn validate_template_shape(input: &TemplateInput) -> Result<TemplateInput, V
     ] {
         let chars = value.chars().count();
         if chars == 0 {
-            errors.add(field, "required", format!("{field} is empty; write it, or reset the message to the default"));
+            errors.add(
+                field,
+                "required",
+                format!("{field} is empty; write it, or reset the message to the default"),
+            );
         } else if chars > limit {
             errors.add(field, "too_long", format!("{field} has {chars} characters; keep it to {limit}"));
         }
@@ -61,7 +65,8 @@ mod tests {
 
     #[test]
     fn parts_are_trimmed_and_kept_within_their_limits() {
-        let ok = validate_template_shape(&input(" Hi { $order_no } ", "\r\nOne.\r\n\r\nTwo.\r\n\n", " Sms ")).unwrap();
+        let ok = validate_template_shape(&input(" Hi { $order_no } ", "\r\nOne.\r\n\r\nTwo.\r\n\n", " Sms "))
+            .unwrap();
         assert_eq!(ok, input("Hi { $order_no }", "One.\n\nTwo.", "Sms"));
         let codes = |i: TemplateInput| -> Vec<(String, String)> {
             validate_template_shape(&i).unwrap_err().into_iter().map(|e| (e.field, e.code)).collect()
@@ -71,7 +76,10 @@ mod tests {
         assert_eq!(codes(input("a\nb", "x", "y\nz")), [pair("subject", "one_line"), pair("sms", "one_line")]);
         let long = "字".repeat(MAX_SMS_CHARS + 1);
         assert_eq!(codes(input("x", "x", &long)), [pair("sms", "too_long")]);
-        assert!(validate_template_shape(&input("x", "x", &"字".repeat(MAX_SMS_CHARS))).is_ok(), "characters, not bytes");
+        assert!(
+            validate_template_shape(&input("x", "x", &"字".repeat(MAX_SMS_CHARS))).is_ok(),
+            "characters, not bytes"
+        );
         assert_eq!(codes(input(&"s".repeat(201), "x", "x")), [pair("subject", "too_long")]);
     }
 }

@@ -10,6 +10,7 @@ mod cookies;
 mod i18n;
 mod inventory_pages;
 mod login;
+mod notifications;
 mod order_entry;
 mod order_pages;
 mod shell;
@@ -56,6 +57,14 @@ pub fn router() -> Router<App> {
         .route("/time-limits/sweep-times", post(time_limits::save_sweep_times))
         .route("/time-limits/follow-up", post(time_limits::record_follow_up))
         .route("/time-limits/limits", post(time_limits::save_limits))
+        .route("/notifications", get(notifications::show))
+        .route("/notifications/jobs/{id}/{action}", post(notifications::act_on_job))
+        .route("/notifications/webhooks/{id}/replay", post(notifications::replay))
+        .route(
+            "/notifications/messages/{message}/{language}",
+            get(notifications::edit).post(notifications::save),
+        )
+        .route("/notifications/messages/{message}/{language}/reset", post(notifications::reset))
         .route("/inventory", get(inventory_pages::show))
         .route("/inventory/adjust", post(inventory_pages::adjust))
         .route("/inventory/import", post(inventory_pages::import))

@@ -42,6 +42,11 @@ impl Shell {
                 "/time-limits",
                 p.role.can(Permission::ReviewOrders) || p.role.can(Permission::ViewSettings),
             ),
+            (
+                "nav.notifications",
+                "/notifications",
+                p.role.can(Permission::ViewSettings) || p.role.can(Permission::ManageApiKeys),
+            ),
             ("nav.warehouse", "/warehouse", false),
             ("nav.shipping", "/shipping", false),
             ("nav.aftersales", "/aftersales", false),
