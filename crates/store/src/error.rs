@@ -50,6 +50,12 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "message_templates.tenant_id, message_templates.message, message_templates.language",
         "language",
     ),
+    // Written with ON CONFLICT DO NOTHING only (a repeat delivery is noted once).
+    (
+        "notification_lags_pkey",
+        "notification_lags.tenant_id, notification_lags.outbox_id, notification_lags.channel",
+        "channel",
+    ),
     // Written only by the fold's upsert; listed so that every constraint is.
     (
         "order_status_counts_pkey",

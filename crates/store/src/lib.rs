@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod inventory;
 pub mod jobs;
 pub mod message_templates;
+pub mod notification_lags;
 pub mod opt_outs;
 pub mod orders;
 pub mod outbox;

@@ -37,7 +37,8 @@ pub use wording::{
 };
 
 /// After a message reached the buyer: the lag since its event (`tradeport_notification_lag_seconds`
-/// by `data.channel`) and `order_buyer_notified` on the order's timeline (SLA-3). The message is
+/// by `data.channel`, and a row for the dashboard's figure) and `order_buyer_notified` on the
+/// order's timeline (SLA-3). The message is
 /// sent: a failure to note it is logged, not retried (that would send it again).
 pub(crate) async fn note_buyer_notified(
     app: &crate::App,
@@ -53,9 +54,20 @@ pub(crate) async fn note_buyer_notified(
         data: data.to_string(),
         ..app.event(tradeport_domain::access::Actor::System, "order", order_id, "order_buyer_notified")
     };
+    let outbox_id = data["message_id"].as_str().unwrap_or_default().to_string();
     let record = async {
         let mut tx = app.db().begin().await?;
         tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
+        let at = tradeport_domain::kernel::Millis(event_at);
+        tradeport_store::notification_lags::record_in_tx(
+            &mut tx,
+            operator,
+            &outbox_id,
+            &channel,
+            at,
+            app.now(),
+        )
+        .await?;
         tradeport_store::commit(tx).await
     };
     if let Err(e) = record.await {

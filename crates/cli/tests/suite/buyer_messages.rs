@@ -54,6 +54,10 @@ async fn a_held_order_tells_the_buyer_what_to_do_and_a_cancelled_one_says_so(app
     let (status, held) = post(&app, "/api/v1/orders", &s.merchant_a_key, order).await;
     assert_eq!((status, held["status"].as_str()), (StatusCode::CREATED, Some("on_hold")), "{held}");
 
+    // The hold happened two hours ago, as if the relay had been down: a breach of SLA-3.
+    let mut conn = app.app.db().read().await.unwrap();
+    sqlx::query("UPDATE outbox SET created_at = created_at - 7200000").execute(&mut *conn).await.unwrap();
+    drop(conn);
     assert_eq!(deliver(&mailer).await, 1, "one e-mail for the hold");
     let (subject, text) = mails(&sink).remove(0);
     assert_eq!(
@@ -77,6 +81,14 @@ async fn a_held_order_tells_the_buyer_what_to_do_and_a_cancelled_one_says_so(app
     assert_eq!(subject, "Ihre Bestellung #held-de wurde storniert");
     assert!(text.contains("erstatten wir Ihnen 1.008,00\u{a0}GBP"), "money written the German way: {text}");
     assert_eq!(deliver(&mailer).await, 0, "nothing twice");
+
+    // The dashboard tells staff how long buyers waited; merchants do not see it.
+    let (_, dashboard) = get(&app, "/api/v1/dashboard", &s.admin_key).await;
+    let lag = &dashboard["notification_lag"];
+    assert_eq!((lag["delivered"].as_i64(), lag["over_an_hour"].as_i64()), (Some(2), Some(1)), "{dashboard}");
+    assert!(lag["max_seconds"].as_f64().unwrap() >= 7200.0, "{lag}");
+    let (_, theirs) = get(&app, "/api/v1/dashboard", &s.merchant_a_key).await;
+    assert!(theirs["notification_lag"].is_null(), "{theirs}");
 
     // Merchants may subscribe their webhooks to the same changes.
     let (status, endpoint) = post(

@@ -3,9 +3,11 @@
 //! wording of a message.
 
 mod buyer_messages;
+mod lag;
 mod templates;
 
 pub use buyer_messages::{BuyerMessage, buyer_action};
+pub use lag::{LagSummary, NOTIFY_WITHIN_MS};
 pub use templates::{
     MAX_BODY_CHARS, MAX_SMS_CHARS, MAX_SUBJECT_CHARS, TemplateInput, validate_template_shape,
 };

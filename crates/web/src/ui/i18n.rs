@@ -141,12 +141,22 @@ mod tests {
             include_str!("../../templates/order_new.html"),
             include_str!("../../templates/confirmation.html"),
             include_str!("../../templates/inventory.html"),
+            include_str!("../../templates/time_limits.html"),
+            include_str!("../../templates/notifications.html"),
+            include_str!("../../templates/message_edit.html"),
         ];
         for text in templates {
             for part in text.split("t.get(\"").skip(1) {
                 let key = part.split('"').next().unwrap_or_default();
                 assert!(catalogue().has(0, &key.replace('.', "-")), "missing key {key}");
             }
+        }
+        // Keys the notifications page builds from names.
+        let messages =
+            tradeport_domain::notifications::BuyerMessage::ALL.map(|m| format!("notify-m-{}", m.as_str()));
+        let states = tradeport_domain::jobs::JobState::ALL.map(|s| format!("notify-state-{}", s.as_str()));
+        for key in messages.iter().chain(&states) {
+            assert!(catalogue().has(0, key) && catalogue().has(1, key), "missing key {key}");
         }
     }
 
