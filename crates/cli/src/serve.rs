@@ -28,6 +28,10 @@ pub struct ServeArgs {
     /// Served over HTTPS (by a proxy in front): cookies get `Secure` and responses HSTS.
     #[arg(long, env = "TRADEPORT_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Serve requests only, without the background workers (outbox, jobs, sweeps): for API nodes
+    /// beside a `tradeport worker` process.
+    #[arg(long, env = "TRADEPORT_NO_WORKERS")]
+    no_workers: bool,
     /// When set, /metrics answers only to `Authorization: Bearer <token>`.
     #[arg(long, env = "TRADEPORT_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
@@ -64,7 +68,7 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<()> {
     println!("Tradeport is listening on {url} (database: {})", app.db().backend().as_str());
     spawn_metrics_upkeep();
     let (stop_tx, stop_rx) = watch::channel(false);
-    let workers = tokio::spawn(tradeport_jobs::run(app.clone(), stop_rx));
+    let workers = (!args.no_workers).then(|| tokio::spawn(tradeport_jobs::run(app.clone(), stop_rx)));
     let config = WebConfig {
         request_timeout: Duration::from_secs(args.request_timeout),
         trusted_proxy_header: args.trusted_proxy_header.clone(),
@@ -73,7 +77,9 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<()> {
     };
     serve(listener, build_router(app.clone(), &config), shutdown_signal()).await?;
     let _ = stop_tx.send(true);
-    let _ = workers.await;
+    if let Some(workers) = workers {
+        let _ = workers.await;
+    }
     app.db().close().await;
     Ok(())
 }

@@ -5,6 +5,8 @@
 
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use std::time::Duration;
+
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// One e-mail to send.
@@ -34,11 +36,15 @@ pub enum MailError {
     Send(String),
 }
 
+/// How long one message may take, from connecting to the server's last answer.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Sends through one SMTP server, from one sender address.
 #[derive(Clone)]
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    timeout: Duration,
 }
 
 impl std::fmt::Debug for SmtpMailer {
@@ -52,12 +58,17 @@ impl SmtpMailer {
     pub fn new(url: &str, from: &str) -> Result<Self, MailError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| MailError::BadUrl(e.to_string()))?
-            .timeout(Some(std::time::Duration::from_secs(30)))
+            .timeout(Some(SEND_TIMEOUT))
             .build();
         let from = from.parse().map_err(|e: lettre::address::AddressError| {
             MailError::BadAddress(from.to_string(), e.to_string())
         })?;
-        Ok(Self { transport, from })
+        Ok(Self { transport, from, timeout: SEND_TIMEOUT })
+    }
+
+    /// The same mailer with another limit on one message (tests use a short one).
+    pub fn with_timeout(self, timeout: Duration) -> Self {
+        Self { timeout, ..self }
     }
 
     /// Sends one message.
@@ -82,7 +93,14 @@ impl SmtpMailer {
             .message_id(Some(format!("<{}@{domain}>", mail.message_id)))
             .multipart(body)
             .map_err(|e| MailError::Build(e.to_string()))?;
-        self.transport.send(message).await.map_err(|e| MailError::Send(e.to_string()))?;
-        Ok(())
+        // lettre's own timeout covers reads and writes, not a server that accepts the connection
+        // and never greets: the whole exchange is bounded here.
+        match tokio::time::timeout(self.timeout, self.transport.send(message)).await {
+            Ok(sent) => sent.map(|_| ()).map_err(|e| MailError::Send(e.to_string())),
+            Err(_) => Err(MailError::Send(format!(
+                "the server did not finish the exchange within {} s",
+                self.timeout.as_secs_f64()
+            ))),
+        }
     }
 }

@@ -1,5 +1,5 @@
-//! Background work: the outbox relay and the job queue, housekeeping and the dashboard counts' fold; SLA sweeps, the outbox relay and tracking polls
-//! join as their contexts arrive. Every job is idempotent, so several processes may run it.
+//! Background work: the outbox relay (with the recurring jobs such as the SLA sweeps), the job
+//! runner, housekeeping and the dashboard counts' fold. Every job is idempotent, so several processes may run it.
 
 use std::time::Duration;
 
@@ -27,52 +27,62 @@ fn poll_every() -> Duration {
     )
 }
 
-/// Jobs one worker runs at once.
-const JOBS_AT_ONCE: u32 = 16;
+/// Jobs one worker runs at once: `TRADEPORT_JOBS_AT_ONCE`, default 64 (deliveries mostly wait
+/// on the network and on commits, which batch better the more run together).
+fn jobs_at_once() -> u32 {
+    std::env::var("TRADEPORT_JOBS_AT_ONCE").ok().and_then(|s| s.parse().ok()).filter(|n| *n > 0).unwrap_or(64)
+}
 
-/// Dispatches the outbox and runs due jobs until a round finds nothing to do.
-async fn drain(app: &App, worker: &str, lease: Duration) {
+/// Turns new outbox messages and due recurring jobs into jobs.
+async fn dispatch(app: &App) {
     if let Err(e) = tradeport_app::sla::enqueue_due_recurring(app).await {
         tracing::warn!(error = %e, "queueing the recurring jobs failed; will retry");
     }
     if let Err(e) = tradeport_app::notifications::relay_outbox(app).await {
         tracing::warn!(error = %e, "the outbox relay failed; will retry");
     }
+}
+
+/// Runs `step` every `every` until `stop` turns true (a step under way is finished first).
+async fn every<F, Fut>(every: Duration, mut stop: watch::Receiver<bool>, mut step: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        match tradeport_app::jobs::run_due(app, worker, lease, JOBS_AT_ONCE).await {
-            Ok(r) if r.claimed == JOBS_AT_ONCE as usize => continue,
-            Ok(_) => break,
-            Err(e) => {
-                tracing::warn!(error = %e, "running jobs failed; will retry");
-                break;
-            }
+        tokio::select! {
+            _ = tick.tick() => step().await,
+            _ = stop.changed() => if *stop.borrow() { return },
         }
     }
 }
 
-/// Runs the schedules until `stop` turns true.
-pub async fn run(app: App, mut stop: watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
-    let mut fold = tokio::time::interval(FOLD_COUNTS_EVERY);
-    let mut poll = tokio::time::interval(poll_every());
+/// Runs the schedules until `stop` turns true: the relay, the job runner and the upkeep each on
+/// their own task, so a long run of jobs delays neither new messages becoming jobs nor the
+/// housekeeping.
+pub async fn run(app: App, stop: watch::Receiver<bool>) {
+    let poll = poll_every();
     let worker = format!("worker-{}", std::process::id());
-    let lease = job_lease();
-    loop {
-        tokio::select! {
-            _ = poll.tick() => drain(&app, &worker, lease).await,
-            _ = fold.tick() => if let Err(e) = tradeport_app::reporting::fold_order_counts(&app).await {
-                tracing::warn!(error = %e, "folding the order counts failed; will retry");
-            },
-            _ = tick.tick() => match tradeport_app::access::purge_expired(&app).await {
-                Ok(n) if n > 0 => tracing::info!(removed = n, "housekeeping removed expired rows"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
-            },
-            _ = stop.changed() => {
-                if *stop.borrow() {
-                    break;
-                }
-            }
+    let (lease, at_once) = (job_lease(), jobs_at_once());
+    let relay = every(poll, stop.clone(), || dispatch(&app));
+    let runner = every(poll, stop.clone(), || async {
+        if let Err(e) = tradeport_app::jobs::run_until_idle(&app, &worker, lease, at_once, poll / 4).await {
+            tracing::warn!(error = %e, "running jobs failed; will retry");
         }
-    }
+    });
+    let fold = every(FOLD_COUNTS_EVERY, stop.clone(), || async {
+        if let Err(e) = tradeport_app::reporting::fold_order_counts(&app).await {
+            tracing::warn!(error = %e, "folding the order counts failed; will retry");
+        }
+    });
+    let housekeeping = every(HOUSEKEEPING_EVERY, stop, || async {
+        match tradeport_app::access::purge_expired(&app).await {
+            Ok(n) if n > 0 => tracing::info!(removed = n, "housekeeping removed expired rows"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
+        }
+    });
+    tokio::join!(relay, runner, fold, housekeeping);
 }

@@ -23,6 +23,62 @@ pub struct RunReport {
 /// `lease`, runs them at once and records each outcome. A job still running when its lease ends
 /// is claimed again by some worker, so the lease must be longer than any job takes.
 pub async fn run_due(app: &App, worker: &str, lease: Duration, limit: u32) -> AppResult<RunReport> {
+    let claimed = claim(app, worker, lease, limit).await?;
+    let mut report = RunReport { claimed: claimed.len(), ..RunReport::default() };
+    let mut running = JoinSet::new();
+    for job in claimed {
+        spawn_job(&mut running, app, job, lease);
+    }
+    while let Some(joined) = running.join_next().await {
+        tally(&mut report, joined)?;
+    }
+    Ok(report)
+}
+
+/// Keeps up to `at_once` due jobs running, claiming more as a quarter of the places free up
+/// (and every `recheck` while jobs run, for jobs that became due meanwhile), until none is due
+/// and the last has ended: the worker's loop. Unlike rounds of [`run_due`], a slow job holds up
+/// only its own place.
+pub async fn run_until_idle(
+    app: &App,
+    worker: &str,
+    lease: Duration,
+    at_once: u32,
+    recheck: Duration,
+) -> AppResult<RunReport> {
+    let at_once = at_once.max(1) as usize;
+    let mut report = RunReport::default();
+    let mut running = JoinSet::new();
+    let mut more_due = true;
+    let mut checked = tokio::time::Instant::now();
+    loop {
+        let free = at_once - running.len();
+        if free >= (at_once / 4).max(1) && (more_due || checked.elapsed() >= recheck) {
+            let claimed = claim(app, worker, lease, free as u32).await?;
+            more_due = claimed.len() == free;
+            checked = tokio::time::Instant::now();
+            report.claimed += claimed.len();
+            for job in claimed {
+                spawn_job(&mut running, app, job, lease);
+            }
+        }
+        if running.is_empty() {
+            if more_due {
+                continue;
+            }
+            return Ok(report);
+        }
+        tokio::select! {
+            Some(joined) = running.join_next() => tally(&mut report, joined)?,
+            _ = tokio::time::sleep(recheck) => {}
+        }
+    }
+}
+
+/// A claimed job with the token its outcome is recorded under.
+type Claimed = (JobRow, String);
+
+async fn claim(app: &App, worker: &str, lease: Duration, limit: u32) -> AppResult<Vec<Claimed>> {
     let now = app.now();
     let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
     let token = format!("{worker}/{}", app.new_uuid());
@@ -30,47 +86,69 @@ pub async fn run_due(app: &App, worker: &str, lease: Duration, limit: u32) -> Ap
     let claimed =
         jobs::claim_in_tx(&mut tx, now, Millis(now.0.saturating_add(lease_ms)), &token, limit).await?;
     tradeport_store::commit(tx).await?;
-    let mut report = RunReport { claimed: claimed.len(), ..RunReport::default() };
-    let mut running = JoinSet::new();
-    for job in claimed {
-        let app = app.clone();
-        running.spawn(async move {
-            let outcome = if job.attempts > job.max_attempts {
-                Err(format!("abandoned {} times: its process stopped before it finished", job.attempts - 1))
-            } else {
-                run_one(&app, &job).await
-            };
-            (job, outcome)
-        });
-    }
-    while let Some(joined) = running.join_next().await {
-        let (job, outcome) = match joined {
-            Ok(done) => done,
-            // A handler that panicked: its lease ends and the job is claimed again.
-            Err(e) => {
-                tracing::error!(error = %e, "a job handler panicked");
-                report.failed += 1;
-                continue;
+    Ok(claimed.into_iter().map(|job| (job, token.clone())).collect())
+}
+
+/// Runs a claimed job on its own task, which records its outcome as soon as it ends, so the
+/// outcomes of jobs that end together share one commit (SQLite's group commit).
+fn spawn_job(running: &mut JoinSet<AppResult<bool>>, app: &App, (job, token): Claimed, lease: Duration) {
+    let app = app.clone();
+    running.spawn(async move {
+        let outcome = if job.attempts > job.max_attempts {
+            Err(format!("abandoned {} times: its process stopped before it finished", job.attempts - 1))
+        } else {
+            // A job that hangs (a server that accepts and never answers) must not hold its place:
+            // it fails at half its lease and is tried again.
+            let limit = lease / 2;
+            match tokio::time::timeout(limit, run_one(&app, &job)).await {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    Err(format!("did not finish within {} s; it will be tried again", limit.as_secs_f64()))
+                }
             }
         };
-        // Writes go through the writer (SQLite's single writer; a transaction on PostgreSQL).
-        let mut tx = app.db().begin().await?;
-        let now = app.now();
-        match outcome {
-            Ok(()) => {
-                jobs::finish(&mut tx, job.id, &token, now).await?;
-                report.succeeded += 1;
-            }
-            Err(error) => {
-                tracing::warn!(job = %job.id, kind = job.kind.as_str(), attempt = job.attempts, %error, "job failed");
-                let retry_at = Millis(now.0.saturating_add(retry_delay_ms(job.attempts)));
-                jobs::fail(&mut tx, job.id, &token, &error, retry_at, now).await?;
-                report.failed += 1;
-            }
+        record_outcome(&app, &job, &token, outcome).await
+    });
+}
+
+fn tally(report: &mut RunReport, joined: Result<AppResult<bool>, tokio::task::JoinError>) -> AppResult<()> {
+    match joined {
+        Ok(Ok(true)) => report.succeeded += 1,
+        Ok(Ok(false)) => report.failed += 1,
+        Ok(Err(e)) => return Err(e),
+        // A handler that panicked: its lease ends and the job is claimed again.
+        Err(e) => {
+            tracing::error!(error = %e, "a job handler panicked");
+            report.failed += 1;
         }
-        tradeport_store::commit(tx).await?;
     }
-    Ok(report)
+    Ok(())
+}
+
+/// Records how a job ended (writes go through the writer: SQLite's single writer, a transaction
+/// on PostgreSQL); true when it succeeded.
+async fn record_outcome(
+    app: &App,
+    job: &JobRow,
+    token: &str,
+    outcome: Result<(), String>,
+) -> AppResult<bool> {
+    let mut tx = app.db().begin().await?;
+    let now = app.now();
+    let succeeded = match outcome {
+        Ok(()) => {
+            jobs::finish(&mut tx, job.id, token, now).await?;
+            true
+        }
+        Err(error) => {
+            tracing::warn!(job = %job.id, kind = job.kind.as_str(), attempt = job.attempts, %error, "job failed");
+            let retry_at = Millis(now.0.saturating_add(retry_delay_ms(job.attempts)));
+            jobs::fail(&mut tx, job.id, token, &error, retry_at, now).await?;
+            false
+        }
+    };
+    tradeport_store::commit(tx).await?;
+    Ok(succeeded)
 }
 
 /// Runs one job; the error text is kept on the job for staff to read.

@@ -22,7 +22,8 @@ db_tests!(
     a_webhook_receiver_that_fails_twice_gets_the_event_on_the_third_try_signed,
     a_receiver_that_never_answers_does_not_delay_the_email,
     a_confirmed_order_is_texted_to_the_buyer_in_their_language_and_a_failing_provider_holds_up_nothing,
-    a_buyer_who_opted_out_gets_no_email_and_staff_can_take_it_back
+    a_buyer_who_opted_out_gets_no_email_and_staff_can_take_it_back,
+    an_smtp_server_that_never_answers_fails_the_email_and_holds_up_nothing
 );
 
 fn mailing(app: &TestApp, sink: &SmtpSink) -> App {
@@ -368,4 +369,49 @@ async fn a_buyer_who_opted_out_gets_no_email_and_staff_can_take_it_back(app: Tes
     post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#heard", 1)).await;
     assert_eq!(deliver(&mailer).await, (1, 1), "heard from again");
     assert_eq!(sink.messages().len(), 1);
+}
+
+async fn an_smtp_server_that_never_answers_fails_the_email_and_holds_up_nothing(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    // A server that accepts connections and never greets (lettre's own timeout does not cover it).
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", silent.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((connection, _)) = silent.accept().await {
+            held.push(connection);
+        }
+    });
+    let mailer =
+        SmtpMailer::new(&url, "Acme <orders@acme.example>").unwrap().with_timeout(Duration::from_secs(1));
+    let app_with_mail = app.app.clone().with_mailer(mailer);
+    let (hook_url, receiver) = Receiver::start(0, false).await;
+    add_endpoint(&app, &s.merchant_a_key, &hook_url).await;
+    post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#silent", 1)).await;
+    relay_outbox(&app_with_mail).await.unwrap();
+
+    let started = std::time::Instant::now();
+    let report = run_due(&app_with_mail, "test-worker", Duration::from_secs(60), 50).await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(20), "the round ended: {:?}", started.elapsed());
+    assert_eq!((report.claimed, report.succeeded, report.failed), (2, 1, 1), "{report:?}");
+    assert_eq!(receiver.seen().len(), 1, "the webhook went out");
+    let (_, queued) = call(&app, Method::GET, "/api/v1/jobs?state=queued", &s.admin_key, None).await;
+    let error = queued["items"][0]["last_error"].as_str().unwrap_or_default();
+    assert!(error.contains("did not finish the exchange within 1 s"), "{queued}");
+
+    // A job that hangs anyway is given up at half its lease, so its round still ends.
+    let mut conn = app.app.db().read().await.unwrap();
+    sqlx::query("UPDATE jobs SET run_at = 0 WHERE state = 'queued'").execute(&mut *conn).await.unwrap();
+    drop(conn);
+    let slow =
+        SmtpMailer::new(&url, "Acme <orders@acme.example>").unwrap().with_timeout(Duration::from_secs(600));
+    let report =
+        run_due(&app.app.clone().with_mailer(slow), "test-worker", Duration::from_secs(4), 50).await.unwrap();
+    assert_eq!((report.claimed, report.failed), (1, 1), "{report:?}");
+    let (_, queued) = call(&app, Method::GET, "/api/v1/jobs?state=queued", &s.admin_key, None).await;
+    assert!(
+        queued["items"][0]["last_error"].as_str().unwrap_or_default().contains("did not finish within 2 s"),
+        "{queued}"
+    );
 }
