@@ -308,3 +308,9 @@ dashboard-delivered = delivered
 dashboard-lag_p50 = median wait after the change
 dashboard-lag_p99 = 99th percentile wait
 dashboard-over_an_hour = later than one hour (SLA-3)
+sla-due_queue = Overdue and due within two hours
+sla-nothing_due = No step is overdue or due within two hours.
+sla-due_in = { $minutes ->
+        [one] due in one minute
+       *[other] due in { $minutes } minutes
+    }

@@ -308,3 +308,6 @@ dashboard-delivered = 已送达
 dashboard-lag_p50 = 变更后等待时间中位数
 dashboard-lag_p99 = 第 99 百分位等待时间
 dashboard-over_an_hour = 超过一小时（SLA-3）
+sla-due_queue = 已超时及两小时内到期
+sla-nothing_due = 没有已超时或两小时内到期的环节。
+sla-due_in = { $minutes } 分钟后到期

@@ -137,6 +137,11 @@ async fn an_admin_sets_the_working_calendar_and_records_a_follow_up_in_the_brows
     browser.click("#sign-in").await;
     browser.wait_for_text("#page-title", "Time limits").await;
     assert!(browser.text("#no-calendar").await.contains("wall-clock"));
+    let queue = browser.text("#due-queue").await;
+    assert!(
+        queue.contains("Order management") && queue.contains("First review") && queue.contains("due in 1"),
+        "the live queue lists the order's first review, due in about two hours: {queue}"
+    );
     let section = browser.text("#sweep-sweep-1").await;
     assert!(section.contains("Order management") && section.contains("90 minutes late"), "{section}");
 

@@ -14,7 +14,7 @@ use tradeport_app::sla::{
 };
 use tradeport_domain::access::Permission;
 use tradeport_domain::kernel::Millis;
-use tradeport_domain::sla::{CalendarInput, ClosedDay, Step, WEEKDAYS, step_limit};
+use tradeport_domain::sla::{CalendarInput, ClosedDay, Department, Step, WEEKDAYS, step_limit};
 
 use super::shell::Shell;
 use super::{SignedIn, Tr, explain, format_millis, render, status_of};
@@ -25,6 +25,19 @@ struct OverdueLine {
     step_key: String,
     late: String,
 }
+
+/// A running step in the live queue: overdue, or due within [`SOON_MINUTES`].
+struct DueLine {
+    order_id: String,
+    step_key: String,
+    due: String,
+    /// "late by 12 minutes" or "due in 40 minutes".
+    state: String,
+    late: bool,
+}
+
+/// How far ahead the live queue looks.
+const SOON_MINUTES: i64 = 120;
 
 /// One sweep as the page shows it.
 struct SweepLine {
@@ -43,6 +56,8 @@ struct SweepLine {
 struct TimeLimitsPage {
     t: Tr,
     shell: Shell,
+    /// Department name key and its overdue and soon-due steps, overdue first.
+    due: Vec<(String, Vec<DueLine>)>,
     sweeps: Vec<SweepLine>,
     schedules: Vec<(String, String, String)>,
     cron: String,
@@ -103,6 +118,37 @@ fn sweep_line(t: Tr, s: &SweepReport, places: &[(String, String)]) -> SweepLine 
     }
 }
 
+/// The live queue by department (SLA-2), overdue steps first, each department's soonest first.
+fn due_queue(t: Tr, due: &[sla::DueStep], timezone: &str, now: i64) -> Vec<(String, Vec<DueLine>)> {
+    Department::ALL
+        .iter()
+        .map(|d| {
+            let mut lines: Vec<DueLine> = due
+                .iter()
+                .filter(|s| Step::parse(&s.clock.step).is_some_and(|step| step.department() == *d))
+                .map(|s| {
+                    let late = s.clock.late_by_ms.unwrap_or(0);
+                    let state = if late > 0 {
+                        t.fill("sla.late_by", "minutes", (late + 59_999) / 60_000)
+                    } else {
+                        t.fill("sla.due_in", "minutes", ((s.clock.due_at - now).max(0) + 59_999) / 60_000)
+                    };
+                    DueLine {
+                        order_id: s.order_id.clone(),
+                        step_key: format!("sla.{}", s.clock.step),
+                        due: local(s.clock.due_at, timezone),
+                        state,
+                        late: late > 0,
+                    }
+                })
+                .collect();
+            lines.sort_by_key(|l| !l.late);
+            (format!("sla.department.{}", d.as_str()), lines)
+        })
+        .filter(|(_, lines)| !lines.is_empty())
+        .collect()
+}
+
 /// What the calendar form shows: the saved calendar, or what was typed when it was refused.
 struct CalendarForm {
     timezone: String,
@@ -154,6 +200,11 @@ async fn page(
         .map(|w| (w.id.to_string(), w.code))
         .collect();
     let sweeps = if can_review { sla::list_sweeps(app, p).await.unwrap_or_default() } else { Vec::new() };
+    let due =
+        if can_review { sla::due_steps(app, p, SOON_MINUTES).await.unwrap_or_default() } else { Vec::new() };
+    let timezone = tradeport_app::access::get_tenant(app, p, p.scope.operator_id)
+        .await
+        .map_or_else(|_| "UTC".to_string(), |o| o.timezone);
     let schedules: Vec<SweepSchedule> =
         if can_settings { sla::sweep_schedules(app, p).await.unwrap_or_default() } else { Vec::new() };
     let calendar =
@@ -180,6 +231,7 @@ async fn page(
     let page = TimeLimitsPage {
         t,
         shell: Shell::new(user, "/time-limits"),
+        due: due_queue(t, &due, &timezone, app.now().0),
         sweeps: sweeps.iter().take(10).map(|s| sweep_line(t, s, &places)).collect(),
         cron: schedules.first().map(|s| s.cron.clone()).unwrap_or_default(),
         schedules: schedules
