@@ -5,6 +5,7 @@
 
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -39,12 +40,21 @@ pub enum MailError {
 /// How long one message may take, from connecting to the server's last answer.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Sends through one SMTP server, from one sender address.
+/// Sends through one SMTP server, from one sender address, over a pool of connections.
 #[derive(Clone)]
 pub struct SmtpMailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    url: String,
+    /// Replaced by a fresh pool when an exchange times out (see [`SmtpMailer::send`]).
+    transport: Arc<RwLock<AsyncSmtpTransport<Tokio1Executor>>>,
     from: Mailbox,
     timeout: Duration,
+}
+
+fn transport_for(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
+    Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map_err(|e| MailError::BadUrl(e.to_string()))?
+        .timeout(Some(SEND_TIMEOUT))
+        .build())
 }
 
 impl std::fmt::Debug for SmtpMailer {
@@ -56,14 +66,11 @@ impl std::fmt::Debug for SmtpMailer {
 impl SmtpMailer {
     /// A mailer for the server at `url` sending as `from` (`Name <address>` or an address).
     pub fn new(url: &str, from: &str) -> Result<Self, MailError> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| MailError::BadUrl(e.to_string()))?
-            .timeout(Some(SEND_TIMEOUT))
-            .build();
+        let transport = Arc::new(RwLock::new(transport_for(url)?));
         let from = from.parse().map_err(|e: lettre::address::AddressError| {
             MailError::BadAddress(from.to_string(), e.to_string())
         })?;
-        Ok(Self { transport, from, timeout: SEND_TIMEOUT })
+        Ok(Self { url: url.to_string(), transport, from, timeout: SEND_TIMEOUT })
     }
 
     /// The same mailer with another limit on one message (tests use a short one).
@@ -93,14 +100,22 @@ impl SmtpMailer {
             .message_id(Some(format!("<{}@{domain}>", mail.message_id)))
             .multipart(body)
             .map_err(|e| MailError::Build(e.to_string()))?;
-        // lettre's own timeout covers reads and writes, not a server that accepts the connection
-        // and never greets: the whole exchange is bounded here.
-        match tokio::time::timeout(self.timeout, self.transport.send(message)).await {
+        // lettre's own timeout bounds connecting, not a server that accepts the connection and
+        // never answers: the whole exchange is bounded here. A connection cut off mid-exchange
+        // would go back to lettre's pool as if it were sound, so the pool is replaced (the old
+        // one closes its connections once the last exchange on it ends).
+        let transport = self.transport.read().unwrap_or_else(|e| e.into_inner()).clone();
+        match tokio::time::timeout(self.timeout, transport.send(message)).await {
             Ok(sent) => sent.map(|_| ()).map_err(|e| MailError::Send(e.to_string())),
-            Err(_) => Err(MailError::Send(format!(
-                "the server did not finish the exchange within {} s",
-                self.timeout.as_secs_f64()
-            ))),
+            Err(_) => {
+                if let Ok(fresh) = transport_for(&self.url) {
+                    *self.transport.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+                }
+                Err(MailError::Send(format!(
+                    "the server did not finish the exchange within {} s",
+                    self.timeout.as_secs_f64()
+                )))
+            }
         }
     }
 }

@@ -67,8 +67,11 @@ pub async fn run(app: App, stop: watch::Receiver<bool>) {
     let worker = format!("worker-{}", std::process::id());
     let (lease, at_once) = (job_lease(), jobs_at_once());
     let relay = every(poll, stop.clone(), || dispatch(&app));
+    let stopping = stop.clone();
+    let keep_claiming = || !*stopping.borrow();
     let runner = every(poll, stop.clone(), || async {
-        if let Err(e) = tradeport_app::jobs::run_until_idle(&app, &worker, lease, at_once, poll / 4).await {
+        let ran = tradeport_app::jobs::run_until_idle(&app, &worker, lease, at_once, poll / 4, keep_claiming);
+        if let Err(e) = ran.await {
             tracing::warn!(error = %e, "running jobs failed; will retry");
         }
     });

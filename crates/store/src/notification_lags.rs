@@ -45,3 +45,12 @@ pub async fn lags_since(
     .fetch_all(conn)
     .await?)
 }
+
+/// Removes deliveries noted before `before`; returns how many.
+pub async fn purge_before(conn: &mut AnyConnection, before: Millis) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM notification_lags WHERE delivered_at < $1")
+        .bind(before.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}

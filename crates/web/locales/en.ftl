@@ -257,6 +257,7 @@ notify-catalogue = catalogue
 notify-m-order-confirmed = Order confirmed
 notify-m-order-on-hold = Order on hold
 notify-m-order-cancelled = Order cancelled
+notify-m-order-rejected = Order rejected
 notify-m-shipped = Shipped
 notify-m-customs-cleared = Customs cleared
 notify-m-out-for-delivery = Out for delivery

@@ -257,6 +257,7 @@ notify-catalogue = 默认文案
 notify-m-order-confirmed = 订单已确认
 notify-m-order-on-hold = 订单暂缓
 notify-m-order-cancelled = 订单已取消
+notify-m-order-rejected = 订单被拒绝
 notify-m-shipped = 已发货
 notify-m-customs-cleared = 已清关
 notify-m-out-for-delivery = 派送中

@@ -50,6 +50,17 @@ order-cancelled-body =
     Wenn Sie das nicht veranlasst haben, antworten Sie bitte auf diese E-Mail.
 order-cancelled-sms = Ihre Bestellung { $order_no } wurde storniert. Falls Sie bezahlt haben, folgt die Erstattung.
 
+order-rejected-subject = Wir können Ihre Bestellung { $order_no } nicht versenden
+order-rejected-body =
+    Guten Tag { $buyer_name },
+
+    es tut uns leid: Wir können Ihre Bestellung { $order_no } nicht annehmen, sie wird nicht versandt.
+
+    Wenn Sie bereits bezahlt haben, erstatten wir Ihnen { $total } und schreiben Ihnen, sobald die Erstattung erfolgt ist.
+
+    Bei Fragen antworten Sie bitte auf diese E-Mail.
+order-rejected-sms = Wir können Bestellung { $order_no } nicht versenden. Falls Sie bezahlt haben, folgt die Erstattung; siehe E-Mail.
+
 shipped-subject = Ihre Bestellung { $order_no } ist unterwegs
 shipped-body =
     Guten Tag { $buyer_name },

@@ -1,7 +1,7 @@
 # Messages to buyers, English (the fallback). { $name } values are filled in by Tradeport:
 # money and dates come already written the buyer's way. Each message has a subject, an e-mail
 # body (paragraphs split by blank lines) and a text message; operators may reword any of them
-# on the Messages page.
+# on the Notifications page.
 
 order-confirmed-subject = Your order { $order_no } is confirmed
 order-confirmed-body =
@@ -52,6 +52,17 @@ order-cancelled-body =
 
     If you did not ask for this, please reply to this e-mail.
 order-cancelled-sms = Your order { $order_no } has been cancelled. If you paid, the refund will follow.
+
+order-rejected-subject = We cannot send your order { $order_no }
+order-rejected-body =
+    Hello { $buyer_name },
+
+    we are sorry: we cannot accept your order { $order_no }, and it will not be sent.
+
+    If you have paid for it, we will refund { $total } and write again when the refund is made.
+
+    If you have a question, please reply to this e-mail.
+order-rejected-sms = We cannot send your order { $order_no }. If you paid, the refund will follow; see your e-mail.
 
 shipped-subject = Your order { $order_no } is on its way
 shipped-body =

@@ -50,6 +50,17 @@ order-cancelled-body =
     Si usted no lo ha pedido, responda a este correo.
 order-cancelled-sms = Su pedido { $order_no } ha sido cancelado. Si lo pagó, recibirá el reembolso.
 
+order-rejected-subject = No podemos enviar su pedido { $order_no }
+order-rejected-body =
+    Hola, { $buyer_name }:
+
+    lo sentimos: no podemos aceptar su pedido { $order_no } y no se enviará.
+
+    Si ya lo ha pagado, le reembolsaremos { $total } y le escribiremos cuando se haya hecho el reembolso.
+
+    Si tiene alguna pregunta, responda a este correo.
+order-rejected-sms = No podemos enviar su pedido { $order_no }. Si lo pagó, recibirá el reembolso; vea su correo.
+
 shipped-subject = Su pedido { $order_no } está en camino
 shipped-body =
     Hola, { $buyer_name }:

@@ -50,6 +50,17 @@ order-cancelled-body =
     Si vous n'avez rien demandé, répondez à cet e-mail.
 order-cancelled-sms = Votre commande { $order_no } a été annulée. Si vous avez payé, le remboursement suivra.
 
+order-rejected-subject = Nous ne pouvons pas expédier votre commande { $order_no }
+order-rejected-body =
+    Bonjour { $buyer_name },
+
+    nous sommes désolés : nous ne pouvons pas accepter votre commande { $order_no }, elle ne sera pas expédiée.
+
+    Si vous l'avez payée, nous vous rembourserons { $total } et vous écrirons une fois le remboursement effectué.
+
+    Pour toute question, répondez à cet e-mail.
+order-rejected-sms = Nous ne pouvons pas expédier la commande { $order_no }. Si vous avez payé, le remboursement suivra ; voir votre e-mail.
+
 shipped-subject = Votre commande { $order_no } est en route
 shipped-body =
     Bonjour { $buyer_name },

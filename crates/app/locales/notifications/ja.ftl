@@ -47,6 +47,17 @@ order-cancelled-body =
     お心当たりのない場合は、このメールにご返信ください。
 order-cancelled-sms = ご注文 { $order_no } はキャンセルされました。お支払い済みの場合は返金いたします。
 
+order-rejected-subject = ご注文 { $order_no } をお届けできません
+order-rejected-body =
+    { $buyer_name } 様
+
+    申し訳ございません。ご注文 { $order_no } はお受けできず、発送されません。
+
+    お支払い済みの場合は { $total } を返金し、返金完了後に改めてご連絡いたします。
+
+    ご不明な点がございましたら、このメールにご返信ください。
+order-rejected-sms = ご注文 { $order_no } はお届けできません。お支払い済みの場合は返金いたします。詳細はメールをご確認ください。
+
 shipped-subject = ご注文 { $order_no } を発送しました
 shipped-body =
     { $buyer_name } 様

@@ -47,6 +47,17 @@ order-cancelled-body =
     如果这不是您的要求，请回复此邮件。
 order-cancelled-sms = 您的订单 { $order_no } 已取消。如已付款，我们将为您退款。
 
+order-rejected-subject = 很抱歉，您的订单 { $order_no } 无法发货
+order-rejected-body =
+    { $buyer_name }，您好：
+
+    很抱歉，我们无法受理您的订单 { $order_no }，该订单不会发货。
+
+    如您已付款，我们将退还 { $total }，退款完成后会再通知您。
+
+    如有疑问，请回复此邮件。
+order-rejected-sms = 很抱歉，您的订单 { $order_no } 无法发货。如已付款，我们将为您退款，详情请见邮件。
+
 shipped-subject = 您的订单 { $order_no } 已发货
 shipped-body =
     { $buyer_name }，您好：

@@ -17,6 +17,9 @@ pub async fn purge_expired(app: &App) -> AppResult<u64> {
     let mut removed = sessions::purge_expired(&mut tx, now).await?;
     removed += login_attempts::purge(&mut tx, now.minus_minutes(LOGIN_ATTEMPT_RETENTION_MINUTES)).await?;
     removed += idempotency::purge(&mut tx, now.minus_minutes(RETENTION_MINUTES)).await?;
+    // The dashboard reads a day of notification lags; a month is kept for questions about it.
+    removed +=
+        tradeport_store::notification_lags::purge_before(&mut tx, now.minus_minutes(30 * 24 * 60)).await?;
     tradeport_store::commit(tx).await?;
     // Keep the planner's statistics fresh as the tables grow (SQLite; PostgreSQL autovacuums).
     app.db().optimize().await?;

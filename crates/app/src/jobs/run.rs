@@ -29,47 +29,61 @@ pub async fn run_due(app: &App, worker: &str, lease: Duration, limit: u32) -> Ap
     for job in claimed {
         spawn_job(&mut running, app, job, lease);
     }
+    let mut first_error = None;
     while let Some(joined) = running.join_next().await {
-        tally(&mut report, joined)?;
+        first_error = first_error.or(tally(&mut report, joined).err());
     }
-    Ok(report)
+    first_error.map_or(Ok(report), Err)
 }
 
 /// Keeps up to `at_once` due jobs running, claiming more as a quarter of the places free up
 /// (and every `recheck` while jobs run, for jobs that became due meanwhile), until none is due
-/// and the last has ended: the worker's loop. Unlike rounds of [`run_due`], a slow job holds up
-/// only its own place.
+/// and the last has ended, or `keep_claiming` says stop (shutting down): the worker's loop.
+/// Unlike rounds of [`run_due`], a slow job holds up only its own place. A failed claim or
+/// record ends the claiming, never the jobs running: they finish and record their outcome
+/// (dropping them would abort deliveries already made, to be made again after their lease).
 pub async fn run_until_idle(
     app: &App,
     worker: &str,
     lease: Duration,
     at_once: u32,
     recheck: Duration,
+    keep_claiming: impl Fn() -> bool,
 ) -> AppResult<RunReport> {
     let at_once = at_once.max(1) as usize;
     let mut report = RunReport::default();
     let mut running = JoinSet::new();
     let mut more_due = true;
+    let mut first_error = None;
     let mut checked = tokio::time::Instant::now();
     loop {
+        let claiming = first_error.is_none() && keep_claiming();
         let free = at_once - running.len();
-        if free >= (at_once / 4).max(1) && (more_due || checked.elapsed() >= recheck) {
-            let claimed = claim(app, worker, lease, free as u32).await?;
-            more_due = claimed.len() == free;
-            checked = tokio::time::Instant::now();
-            report.claimed += claimed.len();
-            for job in claimed {
-                spawn_job(&mut running, app, job, lease);
+        if claiming && free >= (at_once / 4).max(1) && (more_due || checked.elapsed() >= recheck) {
+            match claim(app, worker, lease, free as u32).await {
+                Ok(claimed) => {
+                    more_due = claimed.len() == free;
+                    report.claimed += claimed.len();
+                    for job in claimed {
+                        spawn_job(&mut running, app, job, lease);
+                    }
+                }
+                Err(e) => first_error = Some(e),
             }
+            checked = tokio::time::Instant::now();
         }
         if running.is_empty() {
-            if more_due {
+            if more_due && first_error.is_none() && keep_claiming() {
                 continue;
             }
-            return Ok(report);
+            return first_error.map_or(Ok(report), Err);
         }
         tokio::select! {
-            Some(joined) = running.join_next() => tally(&mut report, joined)?,
+            Some(joined) = running.join_next() => {
+                if let Err(e) = tally(&mut report, joined) {
+                    first_error = first_error.or(Some(e));
+                }
+            }
             _ = tokio::time::sleep(recheck) => {}
         }
     }

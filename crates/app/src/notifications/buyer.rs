@@ -5,6 +5,7 @@
 use fluent_bundle::FluentValue;
 use tradeport_domain::kernel::{Currency, OrderId, TenantId};
 use tradeport_domain::notifications::BuyerMessage;
+use tradeport_domain::orders::OrderStatus;
 
 use super::locale_format::{format_date, format_money};
 use super::wording::{RenderedBuyerMessage, buyer_language, hold_actions, render_buyer_message};
@@ -19,7 +20,9 @@ pub(crate) struct BuyerLetter {
 }
 
 /// Writes the message of `topic` about `order_id` for a buyer who reads `language`; the
-/// confirmation PDF is made only when `attach` (e-mail). The error says what is missing.
+/// confirmation PDF is made only when `attach` (e-mail). `None` when the news is stale: a hold
+/// already released or ended by a cancellation (whose own message follows). The error says
+/// what is missing.
 pub(crate) async fn letter_for_buyer(
     app: &App,
     operator: TenantId,
@@ -27,7 +30,7 @@ pub(crate) async fn letter_for_buyer(
     order_id: OrderId,
     language: &str,
     attach: bool,
-) -> Result<BuyerLetter, String> {
+) -> Result<Option<BuyerLetter>, String> {
     let message =
         BuyerMessage::from_topic(topic).ok_or(format!("no buyer message is written for topic {topic}"))?;
     let language = buyer_language(language);
@@ -45,7 +48,7 @@ pub(crate) async fn letter_for_buyer(
     let mut attachment = None;
     match message {
         BuyerMessage::OrderConfirmed => {
-            let doc = crate::orders::confirmation_document(app, &principal, order_id)
+            let doc = crate::orders::confirmation_of(app, &principal, &order)
                 .await
                 .map_err(|e| format!("the confirmation of order {order_id}: {e}"))?;
             let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
@@ -66,11 +69,14 @@ pub(crate) async fn letter_for_buyer(
                     Some((format!("order-{}.pdf", doc.order_no), "application/pdf".to_string(), pdf));
             }
         }
+        BuyerMessage::OrderOnHold if s.status != OrderStatus::OnHold.as_str() => return Ok(None),
         BuyerMessage::OrderOnHold => {
             let codes: Vec<&str> = order.holds.iter().map(|h| h.code.as_str()).collect();
             args.push(("actions", FluentValue::from(hold_actions(language, &codes))));
         }
-        BuyerMessage::OrderCancelled => args.push(("total", FluentValue::from(money(s.total_minor)))),
+        BuyerMessage::OrderCancelled | BuyerMessage::OrderRejected => {
+            args.push(("total", FluentValue::from(money(s.total_minor))))
+        }
         other => {
             return Err(format!(
                 "message {} needs the shipment or refund it tells of, which this order does not record",
@@ -83,5 +89,8 @@ pub(crate) async fn letter_for_buyer(
         .await
         .map_err(|e| e.to_string())?;
     drop(conn);
-    Ok(BuyerLetter { message: render_buyer_message(message, language, &args, custom.as_ref()), attachment })
+    Ok(Some(BuyerLetter {
+        message: render_buyer_message(message, language, &args, custom.as_ref()),
+        attachment,
+    }))
 }

@@ -58,7 +58,12 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
         return Ok(());
     }
     let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
-    let letter = super::buyer::letter_for_buyer(app, operator, &p.topic, order_id, &p.language, true).await?;
+    let Some(letter) =
+        super::buyer::letter_for_buyer(app, operator, &p.topic, order_id, &p.language, true).await?
+    else {
+        tracing::info!(order = %order_id, topic = p.topic, "the news is stale; no e-mail is sent");
+        return Ok(());
+    };
     let m = letter.message.email;
     let mail = OutgoingMail {
         to: p.to.clone(),

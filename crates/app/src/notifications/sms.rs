@@ -26,8 +26,12 @@ pub(crate) async fn deliver_sms(app: &App, job: &JobRow) -> Result<(), String> {
     )?;
     let operator = job.tenant_id.ok_or("the job names no operator")?;
     let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
-    let letter =
-        super::buyer::letter_for_buyer(app, operator, &p.topic, order_id, &p.language, false).await?;
+    let Some(letter) =
+        super::buyer::letter_for_buyer(app, operator, &p.topic, order_id, &p.language, false).await?
+    else {
+        tracing::info!(order = %order_id, topic = p.topic, "the news is stale; no text message is sent");
+        return Ok(());
+    };
     let body = letter.message.sms;
     let sid = sms.send(&p.to, &body).await?;
     let data = serde_json::json!({ "channel": "sms", "to": p.to, "topic": p.topic, "message_id": p.outbox_id, "provider_id": sid });

@@ -2,6 +2,7 @@
 //! current wording, preview a wording with example values before keeping it, keep it, or go
 //! back to the catalogue's. Each change is an event (`message_template_saved`, `_reset`).
 
+use fluent_bundle::FluentValue;
 use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::kernel::{FieldError, TenantId};
@@ -35,18 +36,18 @@ impl From<TemplateInput> for WordingInput {
     }
 }
 
-/// A value a message's wording may use, with the example a preview shows.
+/// A value a message's wording may use, with the example a preview shows (in the language).
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TemplateValue {
     pub name: &'static str,
-    pub example: &'static str,
+    pub example: String,
 }
 
 /// One message in one language: what it is for, its values, its wording now, and whether the
 /// operator wrote that wording.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TemplateView {
-    /// `order-confirmed`, `order-on-hold`, `order-cancelled`, `shipped`, `customs-cleared`,
+    /// `order-confirmed`, `order-on-hold`, `order-cancelled`, `order-rejected`, `shipped`, `customs-cleared`,
     /// `out-for-delivery`, `delivered`, `delayed` or `refunded`.
     pub message: &'static str,
     /// The outbox topic it is sent for.
@@ -111,7 +112,17 @@ fn view(
         topic: message.topic(),
         sent_today: message.is_sent(),
         language,
-        values: message.variables().iter().map(|&(name, example)| TemplateValue { name, example }).collect(),
+        values: sample_values(message, language)
+            .into_iter()
+            .map(|(name, value)| TemplateValue {
+                name,
+                example: match value {
+                    FluentValue::String(text) => text.into_owned(),
+                    FluentValue::Number(n) => n.value.to_string(),
+                    _ => String::new(),
+                },
+            })
+            .collect(),
         customised: row.is_some(),
         wording,
         default_wording: default.into(),
@@ -184,13 +195,12 @@ pub async fn save_template(
 ) -> AppResult<TemplateView> {
     principal.require(Permission::ManageSettings)?;
     let (message, language) = (parse_message(message)?, parse_language(language)?);
-    let input: TemplateInput = wording.into();
-    compile_wording(message, language, &input).map_err(AppError::Invalid)?;
-    let kept = tradeport_domain::notifications::validate_template_shape(&input).map_err(AppError::Invalid)?;
+    let compiled = compile_wording(message, language, &wording.into()).map_err(AppError::Invalid)?;
+    let kept = compiled.input();
     let operator = principal.scope.operator_id;
     let actor = serde_json::to_string(&principal.actor).unwrap_or_default();
     let mut tx = app.db().begin().await?;
-    message_templates::put_in_tx(&mut tx, operator, message.as_str(), language, &kept, &actor, app.now())
+    message_templates::put_in_tx(&mut tx, operator, message.as_str(), language, kept, &actor, app.now())
         .await?;
     record_change(app, &mut tx, principal, operator, message, language, "message_template_saved").await?;
     let row = message_templates::get(&mut tx, operator, message.as_str(), language).await?;

@@ -4,8 +4,8 @@
 //! only the message's own values, so a kept wording always renders.
 
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::resolver::{ResolverError, errors::ReferenceKind};
 use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
+use fluent_syntax::ast;
 use tradeport_domain::kernel::FieldError;
 use tradeport_domain::notifications::{BuyerMessage, TemplateInput, buyer_action, validate_template_shape};
 
@@ -23,6 +23,14 @@ pub struct RenderedBuyerMessage {
 /// An operator's own wording of one message in one language, parsed and checked.
 pub struct CustomWording {
     bundle: FluentBundle<FluentResource>,
+    /// The wording as kept: its parts trimmed.
+    input: TemplateInput,
+}
+
+impl CustomWording {
+    pub fn input(&self) -> &TemplateInput {
+        &self.input
+    }
 }
 
 impl std::fmt::Debug for CustomWording {
@@ -49,13 +57,25 @@ pub fn render_buyer_message(
     custom: Option<&CustomWording>,
 ) -> RenderedBuyerMessage {
     let language = buyer_language(language);
-    let part = |name: &str| match custom {
-        Some(c) => format_part(&c.bundle, name, args).unwrap_or_else(|(text, _)| text),
-        None => {
-            let catalogue = catalogue();
-            let key = format!("{}-{name}", message.as_str());
-            catalogue.format(catalogue.pick(language), &key, args).unwrap_or_default()
+    let catalogues = |name: &str| {
+        let catalogue = catalogue();
+        let key = format!("{}-{name}", message.as_str());
+        catalogue.format(catalogue.pick(language), &key, args).unwrap_or_default()
+    };
+    // A kept wording renders (it was checked); should it not, the buyer reads the catalogue's.
+    let part = |name: &str| match custom.map(|c| format_part(&c.bundle, name, args)) {
+        Some(Ok(text)) => text,
+        Some(Err((_, errors))) => {
+            tracing::warn!(
+                message = message.as_str(),
+                language,
+                part = name,
+                ?errors,
+                "an own wording did not render; the catalogue's is sent"
+            );
+            catalogues(name)
         }
+        None => catalogues(name),
     };
     let paragraphs: Vec<String> = part("body")
         .split("\n\n")
@@ -102,11 +122,30 @@ pub fn compile_wording(
         ("body", format!("body =\n{body}")),
         ("sms", format!("sms = {}\n", wording.sms)),
     ];
+    let known = message.variables();
     let mut resources = Vec::new();
     let mut problems = Vec::new();
     for (part, source) in sources {
         match FluentResource::try_new(source.clone()) {
-            Ok(resource) => resources.push(resource),
+            Ok(resource) => {
+                // Every value named anywhere, in every variant of a selector, must be the message's.
+                let mut named = Vec::new();
+                for entry in resource.entries() {
+                    if let ast::Entry::Message(ast::Message { value: Some(pattern), .. }) = entry {
+                        names_in_pattern(pattern, &mut named);
+                    }
+                }
+                named.dedup();
+                for name in &named {
+                    let why = match name.strip_prefix('$') {
+                        Some(id) if known.contains(&id) => continue,
+                        Some(id) => format!("{part} uses {{ ${id} }}, which this message does not have; use one of {}", known.join(", ")),
+                        None => format!("{part} refers to {name}; write the text itself, or use one of {}", known.join(", ")),
+                    };
+                    problems.push(FieldError::new(part, "unknown_value", why));
+                }
+                resources.push(resource);
+            }
             Err((_, errors)) => problems.extend(errors.iter().map(|e| {
                 let line = source[..e.pos.start.min(source.len())].matches('\n').count().max(1);
                 FieldError::new(
@@ -129,24 +168,50 @@ pub fn compile_wording(
     }
     let samples = sample_values(message, language);
     let args: Vec<(&str, FluentValue<'_>)> = samples.iter().map(|(k, v)| (*k, v.clone())).collect();
-    let known: Vec<&str> = message.variables().iter().map(|v| v.0).collect();
     for part in PARTS {
         let Err((_, errors)) = format_part(&bundle, part, &args) else { continue };
         for e in errors {
-            let (code, why) = match &e {
-                FluentError::ResolverError(ResolverError::Reference(ReferenceKind::Variable { id })) => (
-                    "unknown_value",
-                    format!(
-                        "{part} uses {{ ${id} }}, which this message does not have; use one of {}",
-                        known.join(", ")
-                    ),
-                ),
-                other => ("invalid", format!("{part}: {other}; check the Fluent syntax")),
-            };
-            problems.push(FieldError::new(part, code, why));
+            problems.push(FieldError::new(part, "invalid", format!("{part}: {e}; check the Fluent syntax")));
         }
     }
-    if problems.is_empty() { Ok(CustomWording { bundle }) } else { Err(problems) }
+    if problems.is_empty() { Ok(CustomWording { bundle, input: wording }) } else { Err(problems) }
+}
+
+/// The values (`$name`) and other messages or terms (`name`, `-name`) a pattern refers to,
+/// in every variant of every selector.
+fn names_in_pattern(pattern: &ast::Pattern<&str>, out: &mut Vec<String>) {
+    for element in &pattern.elements {
+        if let ast::PatternElement::Placeable { expression } = element {
+            names_in_expression(expression, out);
+        }
+    }
+}
+
+fn names_in_expression(expression: &ast::Expression<&str>, out: &mut Vec<String>) {
+    match expression {
+        ast::Expression::Select { selector, variants } => {
+            names_in_inline(selector, out);
+            for variant in variants {
+                names_in_pattern(&variant.value, out);
+            }
+        }
+        ast::Expression::Inline(inline) => names_in_inline(inline, out),
+    }
+}
+
+fn names_in_inline(inline: &ast::InlineExpression<&str>, out: &mut Vec<String>) {
+    match inline {
+        ast::InlineExpression::VariableReference { id } => out.push(format!("${}", id.name)),
+        ast::InlineExpression::MessageReference { id, .. } => out.push(id.name.to_string()),
+        ast::InlineExpression::TermReference { id, .. } => out.push(format!("-{}", id.name)),
+        ast::InlineExpression::FunctionReference { arguments, .. } => {
+            for argument in arguments.positional.iter().chain(arguments.named.iter().map(|n| &n.value)) {
+                names_in_inline(argument, out);
+            }
+        }
+        ast::InlineExpression::Placeable { expression } => names_in_expression(expression, out),
+        ast::InlineExpression::StringLiteral { .. } | ast::InlineExpression::NumberLiteral { .. } => {}
+    }
 }
 
 /// The catalogue's wording of `message` in `language` (English where the language lacks it),
@@ -173,29 +238,31 @@ fn message_source(file: &str, key: &str) -> Option<String> {
     Some(all.join("\n"))
 }
 
-/// The example values a preview fills in, written the way `language` writes them.
+/// The example values a preview fills in (and the Notifications page shows), written the way
+/// `language` writes them.
 pub fn sample_values(message: BuyerMessage, language: &str) -> Vec<(&'static str, FluentValue<'static>)> {
-    let sample_day = jiff::civil::date(2026, 11, 27);
+    let day = |offset: i64| {
+        let date = jiff::civil::date(2026, 11, 27).saturating_add(jiff::Span::new().days(offset));
+        FluentValue::from(format_date(language, date))
+    };
     message
         .variables()
         .iter()
-        .map(|&(name, example)| {
+        .map(|&name| {
             let value = match name {
-                "count" => number(example.parse().unwrap_or(2)),
+                "order_no" => text("20261126000042"),
+                "buyer_name" => text("Ana García"),
+                "count" => number(2),
                 "total" | "amount" => FluentValue::from(format_money(language, "45.99", "GBP")),
-                "dispatch_by" => FluentValue::from(format_date(language, sample_day)),
-                "delivered_on" => FluentValue::from(format_date(
-                    language,
-                    sample_day.saturating_add(jiff::Span::new().days(2)),
-                )),
-                "new_estimate" => FluentValue::from(format_date(
-                    language,
-                    sample_day.saturating_add(jiff::Span::new().days(5)),
-                )),
+                "dispatch_by" => day(0),
+                "delivered_on" => day(2),
+                "new_estimate" => day(5),
                 "actions" => {
                     FluentValue::from(hold_actions(language, &["postcode_required", "phone_invalid"]))
                 }
-                _ => text(example),
+                "carrier" => text("Royal Mail"),
+                "tracking_no" => text("RR123456785GB"),
+                _ => text("https://tradeport.example/track/RR123456785GB"),
             };
             (name, value)
         })
@@ -390,6 +457,10 @@ mod tests {
             "{}",
             syntax[0].2
         );
+        let hidden = problems("Storno", "{ $total ->\n    [0] nichts\n   *[other] { $tracking_no } { -brand }\n}");
+        let named: Vec<(&str, &str)> = hidden.iter().map(|p| (p.0.as_str(), p.1.as_str())).collect();
+        assert_eq!(named, [("body", "unknown_value"), ("body", "unknown_value")], "every variant is checked: {hidden:?}");
+        assert!(hidden[0].2.contains("{ $tracking_no }") && hidden[1].2.contains("-brand"), "{hidden:?}");
         let starred = problems("Storno", "Hallo\n* Punkt");
         assert_eq!(starred[0].0, "body", "{starred:?}");
     }

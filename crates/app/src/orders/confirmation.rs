@@ -7,6 +7,7 @@ use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::kernel::{Currency, Money, OrderId};
 
 use super::queries::get_order;
+use super::view::OrderView;
 use crate::{App, AppError, AppResult};
 
 /// Hours from confirmation to dispatch: 12 for overseas-warehouse orders, 24 otherwise (WMS-5).
@@ -42,6 +43,16 @@ pub async fn confirmation_document(
 ) -> AppResult<ConfirmationDocument> {
     principal.require(Permission::ViewOrders)?;
     let o = get_order(app, principal, id).await?;
+    confirmation_of(app, principal, &o).await
+}
+
+/// The confirmation of an order already read (the buyer's e-mail reads it once for both).
+pub(crate) async fn confirmation_of(
+    app: &App,
+    principal: &Principal,
+    o: &OrderView,
+) -> AppResult<ConfirmationDocument> {
+    let id = &o.summary.id;
     let (Some(order_no), Some(confirmed_at)) = (o.summary.order_no.clone(), o.confirmed_at) else {
         return Err(AppError::Conflict {
             code: "order.not_confirmed",

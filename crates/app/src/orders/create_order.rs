@@ -169,6 +169,8 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
         let approved = decide_in_tx(app, &mut tx, operator, &stored, step, &policy).await?;
         stored = approved.row;
         events.push(approved.event);
+        // An approval that found the stock short holds the order: the buyer hears of it.
+        messages.extend(approved.message);
         if stored.status == OrderStatus::Approved && settings.auto_confirm {
             let step = Step {
                 actor: Actor::System,

@@ -9,6 +9,7 @@ mod review;
 mod view;
 
 pub use changes::{AddressChange, ServiceChange, change_service_level, change_shipping_address};
+pub(crate) use confirmation::confirmation_of;
 pub use confirmation::{ConfirmationDocument, confirmation_document};
 pub use create_order::{Intake, create_order};
 pub use queries::{OrderQuery, export_orders_csv, get_order, list_orders};

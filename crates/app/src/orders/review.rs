@@ -70,7 +70,7 @@ pub(crate) struct Step<'a> {
 pub(crate) struct Decided<'a> {
     pub row: OrderRow,
     pub event: NewEvent<'a>,
-    /// The message that tells the buyer of a confirmation, a hold or a cancellation.
+    /// The message that tells the buyer of a confirmation, a hold, a cancellation or a rejection.
     pub message: Option<NewMessage<'a>>,
 }
 
@@ -172,12 +172,13 @@ pub(crate) async fn decide_in_tx<'a>(
         data,
         ..app.event(actor, "order", order.id, kind)
     };
-    // ORD-7, SLA-3: the buyer is told of a confirmation, a hold and a cancellation; the
+    // ORD-7, SLA-3: the buyer is told of a confirmation, a hold, a cancellation and a rejection; the
     // notifications relay delivers it in the buyer's language.
     let message = match to {
         OrderStatus::Confirmed => Some(BuyerMessage::OrderConfirmed),
         OrderStatus::OnHold if order.status != OrderStatus::OnHold => Some(BuyerMessage::OrderOnHold),
         OrderStatus::Cancelled => Some(BuyerMessage::OrderCancelled),
+        OrderStatus::Rejected => Some(BuyerMessage::OrderRejected),
         _ => None,
     }
     .map(|m| buyer_message(app, order, m, number.as_deref(), now));

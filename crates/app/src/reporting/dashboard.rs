@@ -28,7 +28,8 @@ pub struct Dashboard {
     pub notification_lag: Option<NotificationLag>,
 }
 
-/// How long buyers waited to hear of a change, over the last 24 hours (SLA-3).
+/// How long buyers waited to hear of a change, over the last 24 hours (SLA-3): the newest
+/// 50,000 deliveries when there were more.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct NotificationLag {
     /// Messages delivered (e-mail and text messages counted apart).

@@ -8,7 +8,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tradeport_app::App;
-use tradeport_app::jobs::{RunReport, run_due};
+use tradeport_app::jobs::{RunReport, run_due, run_until_idle};
 use tradeport_app::notifications::relay_outbox;
 use tradeport_connectors::mail::SmtpMailer;
 use tradeport_connectors::webhooks;
@@ -23,7 +23,8 @@ db_tests!(
     a_receiver_that_never_answers_does_not_delay_the_email,
     a_confirmed_order_is_texted_to_the_buyer_in_their_language_and_a_failing_provider_holds_up_nothing,
     a_buyer_who_opted_out_gets_no_email_and_staff_can_take_it_back,
-    an_smtp_server_that_never_answers_fails_the_email_and_holds_up_nothing
+    an_smtp_server_that_never_answers_fails_the_email_and_holds_up_nothing,
+    merchants_webhooks_hear_of_holds_cancellations_and_rejections
 );
 
 fn mailing(app: &TestApp, sink: &SmtpSink) -> App {
@@ -406,12 +407,67 @@ async fn an_smtp_server_that_never_answers_fails_the_email_and_holds_up_nothing(
     drop(conn);
     let slow =
         SmtpMailer::new(&url, "Acme <orders@acme.example>").unwrap().with_timeout(Duration::from_secs(600));
-    let report =
-        run_due(&app.app.clone().with_mailer(slow), "test-worker", Duration::from_secs(4), 50).await.unwrap();
+    // The worker's own loop, this time.
+    let slow_app = app.app.clone().with_mailer(slow);
+    let report = run_until_idle(
+        &slow_app,
+        "test-worker",
+        Duration::from_secs(4),
+        8,
+        Duration::from_millis(100),
+        || true,
+    )
+    .await
+    .unwrap();
     assert_eq!((report.claimed, report.failed), (1, 1), "{report:?}");
     let (_, queued) = call(&app, Method::GET, "/api/v1/jobs?state=queued", &s.admin_key, None).await;
     assert!(
         queued["items"][0]["last_error"].as_str().unwrap_or_default().contains("did not finish within 2 s"),
         "{queued}"
     );
+}
+
+async fn merchants_webhooks_hear_of_holds_cancellations_and_rejections(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let (url, receiver) = Receiver::start(0, false).await;
+    let topics = json!(["order.on_hold", "order.cancelled", "order.rejected"]);
+    let (status, created) = call(
+        &app,
+        Method::POST,
+        "/api/v1/webhooks",
+        &s.merchant_a_key,
+        Some(json!({"url": url, "topics": topics})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let mut ids = Vec::new();
+    for tag in ["#to-cancel", "#to-reject"] {
+        let mut held = lamp_order(tag, 1);
+        held["shipping_address"]["postcode"] = json!("");
+        let (_, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, held).await;
+        ids.push(order["id"].as_str().unwrap().to_string());
+    }
+    let reason = json!({"reason": "the buyer never answered"});
+    post(&app, &format!("/api/v1/orders/{}/cancel", ids[0]), &s.admin_key, reason.clone()).await;
+    post(&app, &format!("/api/v1/orders/{}/reject", ids[1]), &s.admin_key, reason).await;
+    relay_outbox(&app.app).await.unwrap();
+    run_due(&app.app, "test-worker", Duration::from_secs(60), 50).await.unwrap();
+    let mut seen: Vec<(String, String)> = receiver
+        .seen()
+        .iter()
+        .map(|p| {
+            let body: Value = serde_json::from_str(&p.3).unwrap();
+            (body["type"].as_str().unwrap().to_string(), body["subject"]["id"].as_str().unwrap().to_string())
+        })
+        .collect();
+    seen.sort();
+    let mut expected = vec![
+        ("order.cancelled".to_string(), ids[0].clone()),
+        ("order.on_hold".to_string(), ids[0].clone()),
+        ("order.on_hold".to_string(), ids[1].clone()),
+        ("order.rejected".to_string(), ids[1].clone()),
+    ];
+    expected.sort();
+    assert_eq!(seen, expected, "each change once, to the merchant that subscribed");
 }

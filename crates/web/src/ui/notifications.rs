@@ -199,7 +199,7 @@ pub async fn show(State(app): State<App>, user: SignedIn, Query(q): Query<PageQu
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct CsrfOnly {
+pub struct ActionForm {
     csrf_token: String,
     outbox_id: String,
 }
@@ -218,7 +218,7 @@ pub async fn act_on_job(
     State(app): State<App>,
     user: SignedIn,
     Path((id, action)): Path<(String, String)>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<ActionForm>,
 ) -> Response {
     if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
@@ -226,7 +226,8 @@ pub async fn act_on_job(
     let p = &user.session.principal;
     let done = match action.as_str() {
         "retry" => jobs::retry_job(&app, p, &id).await.map(|_| user.t.get("notify.retried")),
-        _ => jobs::cancel_job(&app, p, &id).await.map(|_| user.t.get("notify.cancelled")),
+        "cancel" => jobs::cancel_job(&app, p, &id).await.map(|_| user.t.get("notify.cancelled")),
+        _ => Err(AppError::NotFound("job action")),
     };
     after(&app, &user, done).await
 }
@@ -236,7 +237,7 @@ pub async fn replay(
     State(app): State<App>,
     user: SignedIn,
     Path(id): Path<String>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<ActionForm>,
 ) -> Response {
     if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
@@ -360,7 +361,7 @@ pub async fn reset(
     State(app): State<App>,
     user: SignedIn,
     Path((message, language)): Path<(String, String)>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<ActionForm>,
 ) -> Response {
     if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
