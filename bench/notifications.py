@@ -366,6 +366,8 @@ def main():
     print("load:", open("/proc/loadavg").read().strip(), flush=True)
     sink, hooks = SmtpSink(), HookReceiver()
     results = [throughput_run(sink, hooks, a.orders, run) for run in range(a.runs)]
+    if not results:  # --runs 0: the lag phase only
+        return lag_run(sink, hooks, a.lag_seconds)
     mid = sorted(results, key=lambda r: r[4])[len(results) // 2]
     print(f"RESULT throughput median run: e-mail {mid[0]:.0f}/s ({mid[0] / mid[1]:.2f}x raw {mid[1]:.0f}/s), "
           f"webhooks {mid[2]:.0f}/s ({mid[2] / mid[3]:.2f}x raw {mid[3]:.0f}/s), both {mid[4]:.0f} messages/s", flush=True)

@@ -83,11 +83,13 @@ pub struct DbOptions {
 }
 
 impl Default for DbOptions {
-    /// Sized for the machine: four connections per core, at least eight.
+    /// Sized for the machine: four connections per core, at least eight;
+    /// `TRADEPORT_DB_MAX_CONNECTIONS` sets another number.
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) as u32;
+        let configured = std::env::var("TRADEPORT_DB_MAX_CONNECTIONS").ok().and_then(|n| n.parse().ok());
         Self {
-            max_connections: (cores * 4).max(8),
+            max_connections: configured.filter(|n| *n > 0).unwrap_or((cores * 4).max(8)),
             acquire_timeout: Duration::from_secs(10),
             group_commit: GroupCommit::default(),
         }

@@ -457,9 +457,14 @@ mod tests {
             "{}",
             syntax[0].2
         );
-        let hidden = problems("Storno", "{ $total ->\n    [0] nichts\n   *[other] { $tracking_no } { -brand }\n}");
+        let hidden =
+            problems("Storno", "{ $total ->\n    [0] nichts\n   *[other] { $tracking_no } { -brand }\n}");
         let named: Vec<(&str, &str)> = hidden.iter().map(|p| (p.0.as_str(), p.1.as_str())).collect();
-        assert_eq!(named, [("body", "unknown_value"), ("body", "unknown_value")], "every variant is checked: {hidden:?}");
+        assert_eq!(
+            named,
+            [("body", "unknown_value"), ("body", "unknown_value")],
+            "every variant is checked: {hidden:?}"
+        );
         assert!(hidden[0].2.contains("{ $tracking_no }") && hidden[1].2.contains("-brand"), "{hidden:?}");
         let starred = problems("Storno", "Hallo\n* Punkt");
         assert_eq!(starred[0].0, "body", "{starred:?}");
