@@ -26,6 +26,24 @@ struct EmailJob {
     details: serde_json::Value,
 }
 
+impl EmailJob {
+    /// The e-mail of `message` to the job's recipient, under the outbox id as its Message-ID.
+    fn mail(
+        &self,
+        message: super::RenderedMessage,
+        attachment: Option<(String, String, Vec<u8>)>,
+    ) -> OutgoingMail {
+        OutgoingMail {
+            to: self.to.clone(),
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            message_id: self.outbox_id.clone(),
+            attachment,
+        }
+    }
+}
+
 /// Sends the job's e-mail; the error says what to fix.
 pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String> {
     let p: EmailJob = serde_json::from_str(&job.payload).map_err(|e| format!("the job's payload: {e}"))?;
@@ -44,15 +62,7 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
             d["overdue"].as_i64().unwrap_or_default(),
             &orders,
         );
-        let mail = OutgoingMail {
-            to: p.to.clone(),
-            subject: m.subject,
-            text: m.text,
-            html: m.html,
-            message_id: p.outbox_id.clone(),
-            attachment: None,
-        };
-        mailer.send(&mail).await.map_err(|e| e.to_string())?;
+        mailer.send(&p.mail(m, None)).await.map_err(|e| e.to_string())?;
         metrics::histogram!("tradeport_notification_lag_seconds", "channel" => "email")
             .record((app.now().0 - p.event_at).max(0) as f64 / 1000.0);
         return Ok(());
@@ -64,16 +74,7 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
         tracing::info!(order = %order_id, topic = p.topic, "the news is stale; no e-mail is sent");
         return Ok(());
     };
-    let m = letter.message.email;
-    let mail = OutgoingMail {
-        to: p.to.clone(),
-        subject: m.subject,
-        text: m.text,
-        html: m.html,
-        message_id: p.outbox_id.clone(),
-        attachment: letter.attachment,
-    };
-    mailer.send(&mail).await.map_err(|e| e.to_string())?;
+    mailer.send(&p.mail(letter.message.email, letter.attachment)).await.map_err(|e| e.to_string())?;
     let data =
         serde_json::json!({ "channel": "email", "to": p.to, "topic": p.topic, "message_id": p.outbox_id });
     super::note_buyer_notified(app, operator, order_id, p.event_at, data).await;

@@ -2,6 +2,14 @@
 
 use tradeport_testkit::{Browser, DbKind, TestApp};
 
+/// Signs in on the login form the browser shows, and waits for the page titled `lands_on`.
+async fn sign_in(browser: &Browser, email: &str, lands_on: &str) {
+    browser.type_into("#email", email).await;
+    browser.type_into("#password", "correct horse battery").await;
+    browser.click("#sign-in").await;
+    browser.wait_for_text("#page-title", lands_on).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
 async fn a_user_signs_in_switches_to_chinese_and_sees_the_dashboard_translated() {
@@ -12,10 +20,7 @@ async fn a_user_signs_in_switches_to_chinese_and_sees_the_dashboard_translated()
     let s = app.seed("acme").await;
 
     browser.goto(&app.url("/")).await;
-    browser.type_into("#email", &s.admin_email).await;
-    browser.type_into("#password", "correct horse battery").await;
-    browser.click("#sign-in").await;
-    browser.wait_for_text("#page-title", "Dashboard").await;
+    sign_in(&browser, &s.admin_email, "Dashboard").await;
     assert_eq!(browser.text("#count-merchants").await, "2");
 
     browser.click("#lang-switch").await;
@@ -50,10 +55,7 @@ async fn a_reviewer_works_through_the_first_review_queue_in_the_browser() {
         .await;
     }
     browser.goto(&app.url("/orders/queue/first")).await;
-    browser.type_into("#email", &s.admin_email).await;
-    browser.type_into("#password", "correct horse battery").await;
-    browser.click("#sign-in").await;
-    browser.wait_for_text("#page-title", "First review").await;
+    sign_in(&browser, &s.admin_email, "First review").await;
     assert_eq!(browser.text("#orders tbody").await.lines().count(), 3);
 
     browser.click("#orders tbody tr:nth-child(1) .pick").await;
@@ -88,10 +90,7 @@ async fn the_pages_fit_a_phone_screen_without_sideways_scrolling() {
     .await;
     browser.resize(390, 844).await;
     browser.goto(&app.url("/login")).await;
-    browser.type_into("#email", &s.admin_email).await;
-    browser.type_into("#password", "correct horse battery").await;
-    browser.click("#sign-in").await;
-    browser.wait_for_text("#page-title", "Dashboard").await;
+    sign_in(&browser, &s.admin_email, "Dashboard").await;
     for path in ["/", "/orders", "/inventory", "/users", "/orders/new", "/time-limits", "/notifications"] {
         browser.goto(&app.url(path)).await;
         let viewport = browser.script("return window.innerWidth").await.as_i64().unwrap();
@@ -132,10 +131,7 @@ async fn an_admin_sets_the_working_calendar_and_records_a_follow_up_in_the_brows
     tx.commit().await.unwrap();
 
     browser.goto(&app.url("/time-limits")).await;
-    browser.type_into("#email", &s.admin_email).await;
-    browser.type_into("#password", "correct horse battery").await;
-    browser.click("#sign-in").await;
-    browser.wait_for_text("#page-title", "Time limits").await;
+    sign_in(&browser, &s.admin_email, "Time limits").await;
     assert!(browser.text("#no-calendar").await.contains("wall-clock"));
     let queue = browser.text("#due-queue").await;
     assert!(
@@ -214,10 +210,7 @@ async fn an_admin_rewords_a_buyer_message_with_a_preview_and_cancels_a_job_in_th
     tradeport_app::notifications::relay_outbox(&app.app).await.unwrap();
 
     browser.goto(&app.url("/notifications/messages/order-on-hold/fr")).await;
-    browser.type_into("#email", &s.admin_email).await;
-    browser.type_into("#password", "correct horse battery").await;
-    browser.click("#sign-in").await;
-    browser.wait_for_text("#page-title", "Order on hold · fr").await;
+    sign_in(&browser, &s.admin_email, "Order on hold · fr").await;
     assert!(browser.text("#catalogue").await.contains("catalogue"));
     let clear_subject = "document.querySelector('#subject').value = ''; return 0";
     browser.script(clear_subject).await;
