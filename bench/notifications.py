@@ -12,7 +12,7 @@ database with the demo loaded:
    = messages delivered / (last arrival - first arrival), per channel. Reference in the same run:
    the same number of the same e-mails (one captured from Tradeport, its PDF included) sent
    straight with smtplib, and the same webhook bodies posted with http.client, both from 16
-   threads (the worker runs 16 jobs at once).
+   threads (the worker runs up to 64 jobs at once).
 2. Lag at half the intake maximum: `serve` with its worker; wrk measures the intake maximum for
    10 s, then this script posts orders at half that rate for LAG_SECONDS. Lag = arrival -
    the change: e-mails exactly from the database (notification_lags), webhooks from the body's
