@@ -105,4 +105,13 @@ async fn a_merchant_user_sees_no_operator_figures_or_pages(app: TestApp) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let keys = client.get(app.url("/api-keys")).send().await.unwrap().text().await.unwrap();
     assert!(keys.contains("Merchant a") && !keys.contains("Merchant b"), "only its own keys");
+
+    // Every link the navigation offers opens (ORD-1's roles in the menu, #7).
+    let nav = page.split("<nav class=\"side\">").nth(1).and_then(|n| n.split("</nav>").next()).unwrap();
+    let links: Vec<&str> = nav.split("href=\"").skip(1).filter_map(|l| l.split('"').next()).collect();
+    assert!(links.contains(&"/orders") && links.contains(&"/notifications"), "{links:?}");
+    for link in links {
+        let status = client.get(app.url(link)).send().await.unwrap().status();
+        assert_eq!(status, StatusCode::OK, "the merchant's menu offers {link}");
+    }
 }
