@@ -3,7 +3,7 @@
 //! holding or cancelling an order that holds stock releases it, confirmation numbers the order.
 
 use serde::Serialize;
-use tradeport_domain::access::{Actor, Permission, Principal};
+use tradeport_domain::access::{Actor, Permission, Principal, Role};
 use tradeport_domain::inventory::AllocationState;
 use tradeport_domain::kernel::{FieldError, Millis, OrderId, TenantId, WarehouseId};
 use tradeport_domain::notifications::BuyerMessage;
@@ -33,6 +33,54 @@ pub enum ReviewAction {
 }
 
 impl ReviewAction {
+    pub const ALL: [ReviewAction; 6] =
+        [Self::Approve, Self::Confirm, Self::Hold, Self::ReleaseHold, Self::Reject, Self::Cancel];
+
+    /// The action's name in forms and the API: `approve`, `release-hold`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approve => "approve",
+            Self::Reject => "reject",
+            Self::Hold => "hold",
+            Self::ReleaseHold => "release-hold",
+            Self::Confirm => "confirm",
+            Self::Cancel => "cancel",
+        }
+    }
+
+    /// The state machine's action this is on an order in `status`: approving an order that
+    /// awaits its second review is the second approval.
+    pub fn for_order(self, status: OrderStatus, second_review_due: bool) -> OrderAction {
+        match self {
+            Self::Approve if status == OrderStatus::PendingSecondReview => OrderAction::SecondApprove,
+            Self::Approve => OrderAction::Approve { second_review_due },
+            Self::Reject => OrderAction::Reject,
+            Self::Hold => OrderAction::Hold,
+            Self::ReleaseHold => OrderAction::ReleaseHold,
+            Self::Confirm => OrderAction::Confirm,
+            Self::Cancel => OrderAction::Cancel,
+        }
+    }
+
+    /// What the action needs on an order in `status`.
+    pub fn permission(self, status: OrderStatus) -> Permission {
+        match self {
+            Self::Cancel => Permission::ChangeOrders,
+            Self::Approve if status == OrderStatus::PendingSecondReview => Permission::SecondReview,
+            _ => Permission::ReviewOrders,
+        }
+    }
+
+    /// The actions `role` may take on an order in `status`, from the state machine's own table
+    /// (`domain::orders::transition`): what a screen offers.
+    pub fn offered(role: Role, status: OrderStatus, second_review_due: bool) -> Vec<ReviewAction> {
+        Self::ALL
+            .into_iter()
+            .filter(|a| role.can(a.permission(status)))
+            .filter(|a| transition(status, a.for_order(status, second_review_due)).is_some())
+            .collect()
+    }
+
     /// Parses `approve`, `reject`, `hold`, `release-hold`, `confirm` or `cancel`.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -282,22 +330,8 @@ pub async fn review_order(
     }
     let mut tx = app.begin().await?;
     let order = tx.lock_order(operator, principal.scope.merchant_id, id).await?;
-    principal.require(match action {
-        ReviewAction::Cancel => Permission::ChangeOrders,
-        ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => Permission::SecondReview,
-        _ => Permission::ReviewOrders,
-    })?;
-    let domain_action = match action {
-        ReviewAction::Approve if order.status == OrderStatus::PendingSecondReview => {
-            OrderAction::SecondApprove
-        }
-        ReviewAction::Approve => OrderAction::Approve { second_review_due: order.second_review_due },
-        ReviewAction::Reject => OrderAction::Reject,
-        ReviewAction::Hold => OrderAction::Hold,
-        ReviewAction::ReleaseHold => OrderAction::ReleaseHold,
-        ReviewAction::Confirm => OrderAction::Confirm,
-        ReviewAction::Cancel => OrderAction::Cancel,
-    };
+    principal.require(action.permission(order.status))?;
+    let domain_action = action.for_order(order.status, order.second_review_due);
     let policy = load_operator(&mut tx, operator).await?;
     let step = Step {
         actor: principal.actor,
@@ -344,4 +378,42 @@ pub async fn bulk_approve(app: &App, principal: &Principal, ids: &[String]) -> A
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrderStatus as S;
+    use ReviewAction as A;
+
+    #[test]
+    fn screens_offer_what_the_state_machine_and_the_role_allow() {
+        let table = [
+            (Role::Admin, S::OnHold, vec![A::ReleaseHold, A::Reject, A::Cancel]),
+            (Role::Admin, S::PendingReview, vec![A::Approve, A::Hold, A::Reject, A::Cancel]),
+            (Role::Admin, S::PendingSecondReview, vec![A::Approve, A::Hold, A::Reject, A::Cancel]),
+            (Role::Admin, S::Approved, vec![A::Confirm, A::Hold, A::Cancel]),
+            (Role::Admin, S::Confirmed, vec![A::Hold, A::Cancel]),
+            (Role::Admin, S::Rejected, vec![]),
+            (Role::Admin, S::Cancelled, vec![]),
+        ];
+        for (role, status, offered) in table {
+            assert_eq!(A::offered(role, status, false), offered, "{role:?} {status:?}");
+        }
+        for status in S::ALL {
+            for action in A::offered(Role::Merchant, status, false) {
+                assert!(Role::Merchant.can(action.permission(status)), "{status:?} {action:?}");
+                assert_ne!(action, A::Approve, "merchants do not review");
+            }
+            // Every action offered is one the state machine takes.
+            for action in A::offered(Role::Admin, status, true) {
+                assert!(
+                    transition(status, action.for_order(status, true)).is_some(),
+                    "{status:?} {action:?}"
+                );
+            }
+        }
+        let second = A::offered(Role::Reviewer, S::PendingSecondReview, true);
+        assert_eq!(second.contains(&A::Approve), Role::Reviewer.can(Permission::SecondReview));
+    }
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tradeport_app::inventory::{WarehouseView, list_warehouses};
 use tradeport_app::orders::{self, ConfirmationDocument, OrderQuery, OrderView, ReviewAction};
 use tradeport_app::{App, AppResult, parse_id};
-use tradeport_domain::access::Permission;
+use tradeport_domain::access::{Permission, Role};
 use tradeport_domain::kernel::{Currency, Millis, OrderId};
 use tradeport_domain::orders::OrderStatus;
 
@@ -29,6 +29,32 @@ pub struct OrderLine {
     pub allocation: String,
     pub flags: Vec<String>,
     pub urgent: bool,
+    /// The review actions the user may take on it now: (form value, label key, button class).
+    pub actions: Vec<OfferedAction>,
+}
+
+/// A button for an action the state machine and the user's role allow.
+pub struct OfferedAction {
+    pub value: &'static str,
+    pub label_key: String,
+    pub class: &'static str,
+}
+
+/// The buttons for an order in `status` (as stored, e.g. `on_hold`) that `role` may press.
+pub fn offered_actions(role: Role, status: &str, second_review_due: bool) -> Vec<OfferedAction> {
+    let Some(status) = OrderStatus::parse(status) else { return Vec::new() };
+    ReviewAction::offered(role, status, second_review_due)
+        .into_iter()
+        .map(|a| OfferedAction {
+            value: a.as_str(),
+            label_key: format!("orders.{}", a.as_str().replace('-', "_")),
+            class: match a {
+                ReviewAction::Approve => "approve",
+                ReviewAction::Reject | ReviewAction::Cancel => "danger",
+                _ => "secondary",
+            },
+        })
+        .collect()
 }
 
 /// The filter fields as shown back in the form.
@@ -52,6 +78,8 @@ struct OrdersPage {
     statuses: Vec<(&'static str, String)>,
     queue: bool,
     can_review: bool,
+    /// Whether the rows may be approved together (not on hold: those are released one by one).
+    can_bulk_approve: bool,
     can_create: bool,
     back: String,
     next_page: Option<String>,
@@ -125,6 +153,7 @@ async fn orders_page(app: &App, user: &SignedIn, p: &ListParams, raw: &str, queu
             allocation: o.allocation.clone(),
             flags: o.flags.clone(),
             urgent: o.urgent,
+            actions: offered_actions(user.session.principal.role, &o.status, o.second_review_due),
         })
         .collect();
     let base = queue.map_or_else(|| "/orders".to_string(), |q| format!("/orders/queue/{q}"));
@@ -155,6 +184,7 @@ async fn orders_page(app: &App, user: &SignedIn, p: &ListParams, raw: &str, queu
         statuses: status_options(),
         queue: queue.is_some(),
         can_review: p_role.can(Permission::ReviewOrders),
+        can_bulk_approve: queue != Some("hold"),
         can_create: p_role.can(Permission::CreateOrders),
         back: base,
         next_page,
@@ -213,6 +243,7 @@ struct OrderDetailPage {
     /// Step key, due, stopped (or paused / running), how late in minutes (empty when on time).
     clocks: Vec<(String, String, String, String)>,
     warehouses: Vec<WarehouseView>,
+    actions: Vec<OfferedAction>,
     can_act: bool,
     error: Option<String>,
 }
@@ -283,6 +314,7 @@ async fn detail_page(
         clocks,
         warehouses: list_warehouses(app, p).await.unwrap_or_default(),
         can_act: p.role.can(Permission::ReviewOrders) || p.role.can(Permission::ChangeOrders),
+        actions: offered_actions(p.role, &o.summary.status, o.summary.second_review_due),
         o,
         error,
     };
