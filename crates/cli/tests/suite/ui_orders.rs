@@ -11,6 +11,7 @@ db_tests!(
     staff_enter_an_order_by_hand_and_see_every_problem_named,
     the_review_queue_approves_in_bulk_and_the_timeline_shows_who,
     the_settings_page_changes_the_order_rules,
+    every_action_a_queue_or_an_order_offers_is_one_it_takes,
 );
 
 async fn staff_enter_an_order_by_hand_and_see_every_problem_named(app: TestApp) {
@@ -190,4 +191,57 @@ async fn the_settings_page_changes_the_order_rules(app: TestApp) {
     let res = client.post(app.url("/settings")).form(&bad).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("second_review_threshold_minor must be zero or more"));
+}
+
+/// The actions whose buttons `page` offers for order `id`, in order.
+fn offered_in(page: &str, id: &str) -> Vec<String> {
+    let form = page
+        .split(&format!("action=\"/orders/{id}/act\""))
+        .nth(1)
+        .and_then(|f| f.split("</form>").next())
+        .unwrap();
+    form.split("name=\"action\" value=\"")
+        .skip(1)
+        .filter_map(|b| b.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+async fn every_action_a_queue_or_an_order_offers_is_one_it_takes(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let mut held = lamp_order("#held", 1);
+    held["shipping_address"]["postcode"] = json!("");
+    let (_, held) = post(&app, "/api/v1/orders", &s.merchant_a_key, held).await;
+    let held_id = held["id"].as_str().unwrap();
+    let (_, confirmed) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#done", 1)).await;
+    let confirmed_id = confirmed["id"].as_str().unwrap();
+    let (client, _) = signed_in(&app, &s.admin_email).await;
+
+    let queue = client.get(app.url("/orders/queue/hold")).send().await.unwrap().text().await.unwrap();
+    assert!(!queue.contains("id=\"bulk\""), "held orders are not approved in bulk");
+    let offered = offered_in(&queue, held_id);
+    assert_eq!(offered, ["release-hold", "reject", "cancel"], "no approve on hold");
+    let detail =
+        client.get(app.url(&format!("/orders/{confirmed_id}"))).send().await.unwrap().text().await.unwrap();
+    let offered = offered_in(&detail, confirmed_id);
+    assert_eq!(offered, ["hold", "cancel"], "a confirmed order is neither approved nor confirmed again");
+
+    // Each offered action is taken: none answers 409.
+    for (id, action) in [(confirmed_id, "hold"), (held_id, "reject")] {
+        let page = client.get(app.url(&format!("/orders/{id}"))).send().await.unwrap().text().await.unwrap();
+        let body = format!("csrf_token={}&back=%2Forders&reason=checked&action={action}", csrf(&page));
+        let res = client
+            .post(app.url(&format!("/orders/{id}/act")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_success() || res.status().is_redirection(),
+            "{action} on {id}: {}",
+            res.status()
+        );
+    }
 }
