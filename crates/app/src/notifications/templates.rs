@@ -170,7 +170,8 @@ pub async fn preview_template(
     wording: Option<&WordingInput>,
 ) -> AppResult<PreviewView> {
     let current = get_template(app, principal, message, language).await?;
-    let (message, language) = (parse_message(message)?, parse_language(language)?);
+    let message = parse_message(current.message)?;
+    let language = current.language;
     let input: TemplateInput = wording.unwrap_or(&current.wording).into();
     let compiled = compile_wording(message, language, &input).map_err(AppError::Invalid)?;
     let samples = sample_values(message, language);

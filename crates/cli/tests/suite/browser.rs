@@ -2,6 +2,16 @@
 
 use tradeport_testkit::{Browser, DbKind, TestApp};
 
+/// A fresh SQLite app with an operator, its catalogue and one order posted as `tag`.
+async fn app_with_one_order(tag: &str) -> (TestApp, tradeport_testkit::Seeded) {
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    crate::helpers::post(&app, "/api/v1/orders", &s.merchant_a_key, tradeport_testkit::lamp_order(tag, 1))
+        .await;
+    (app, s)
+}
+
 /// Signs in on the login form the browser shows, and waits for the page titled `lands_on`.
 async fn sign_in(browser: &Browser, email: &str, lands_on: &str) {
     browser.type_into("#email", email).await;
@@ -78,16 +88,7 @@ async fn a_reviewer_works_through_the_first_review_queue_in_the_browser() {
 #[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
 async fn the_pages_fit_a_phone_screen_without_sideways_scrolling() {
     let Some(browser) = Browser::start().await else { return };
-    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
-    let s = app.seed("acme").await;
-    app.seed_catalog(&s, 10).await;
-    crate::helpers::post(
-        &app,
-        "/api/v1/orders",
-        &s.merchant_a_key,
-        tradeport_testkit::lamp_order("#phone", 1),
-    )
-    .await;
+    let (app, s) = app_with_one_order("#phone").await;
     browser.resize(390, 844).await;
     browser.goto(&app.url("/login")).await;
     sign_in(&browser, &s.admin_email, "Dashboard").await;
@@ -196,16 +197,7 @@ async fn an_admin_sets_the_working_calendar_and_records_a_follow_up_in_the_brows
 #[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
 async fn an_admin_rewords_a_buyer_message_with_a_preview_and_cancels_a_job_in_the_browser() {
     let Some(browser) = Browser::start().await else { return };
-    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
-    let s = app.seed("acme").await;
-    app.seed_catalog(&s, 10).await;
-    crate::helpers::post(
-        &app,
-        "/api/v1/orders",
-        &s.merchant_a_key,
-        tradeport_testkit::lamp_order("#wait", 1),
-    )
-    .await;
+    let (app, s) = app_with_one_order("#wait").await;
     // Without an SMTP server the confirmation e-mail waits in the queue.
     tradeport_app::notifications::relay_outbox(&app.app).await.unwrap();
 
