@@ -11,3 +11,4 @@ pub mod kernel;
 pub mod notifications;
 pub mod orders;
 pub mod sla;
+pub mod warehouse;

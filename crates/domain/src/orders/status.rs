@@ -7,10 +7,22 @@
 //! | pending_second_review  | –              | –                                          | approved       | rejected | on_hold | –         | cancelled |
 //! | approved               | –              | –                                          | –              | –        | on_hold | confirmed | cancelled |
 //! | confirmed              | –              | –                                          | –              | –        | on_hold | –         | cancelled |
-//! | rejected, cancelled    | –              | –                                          | –              | –        | –       | –         | –         |
+//! | picking, packed, ready_to_ship | –      | –                                          | –              | –        | –       | –         | cancelled |
+//! | rejected, cancelled, handed_over | –    | –                                          | –              | –        | –       | –         | –         |
+//!
+//! The warehouse steps after confirmation (WMS-4 … WMS-6), each taken by the warehouse:
+//!
+//! | from \ action  | start_picking | finish_packing | clear_for_shipping | hand_over   |
+//! |----------------|---------------|----------------|--------------------|-------------|
+//! | confirmed      | picking       | –              | –                  | –           |
+//! | picking        | –             | packed         | –                  | –           |
+//! | packed         | –             | –              | ready_to_ship      | –           |
+//! | ready_to_ship  | –             | –              | –                  | handed_over |
 //!
 //! A confirmed order is put on hold when a change makes it unclear (ORD-10): nothing ships until
-//! it is reviewed and confirmed again, and it keeps its order number.
+//! it is reviewed and confirmed again, and it keeps its order number. Once picking has started,
+//! an order can only go forward or be cancelled (its picked goods go back to the dock, to be put
+//! away again); after hand-over it belongs to shipping and after-sales.
 //!
 //! "Second review due" means the amount is at or above the operator's threshold or a special
 //! service was asked for. Any other pair is an illegal transition, reported, never a panic.
@@ -26,6 +38,10 @@ pub enum OrderStatus {
     PendingSecondReview,
     Approved,
     Confirmed,
+    Picking,
+    Packed,
+    ReadyToShip,
+    HandedOver,
     Rejected,
     Cancelled,
 }
@@ -40,15 +56,23 @@ pub enum OrderAction {
     Hold,
     Confirm,
     Cancel,
+    StartPicking,
+    FinishPacking,
+    ClearForShipping,
+    HandOver,
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 7] = [
+    pub const ALL: [OrderStatus; 11] = [
         Self::OnHold,
         Self::PendingReview,
         Self::PendingSecondReview,
         Self::Approved,
         Self::Confirmed,
+        Self::Picking,
+        Self::Packed,
+        Self::ReadyToShip,
+        Self::HandedOver,
         Self::Rejected,
         Self::Cancelled,
     ];
@@ -60,6 +84,10 @@ impl OrderStatus {
             Self::PendingSecondReview => "pending_second_review",
             Self::Approved => "approved",
             Self::Confirmed => "confirmed",
+            Self::Picking => "picking",
+            Self::Packed => "packed",
+            Self::ReadyToShip => "ready_to_ship",
+            Self::HandedOver => "handed_over",
             Self::Rejected => "rejected",
             Self::Cancelled => "cancelled",
         }
@@ -71,7 +99,12 @@ impl OrderStatus {
 
     /// Whether stock is reserved for the order in this state.
     pub fn holds_stock(self) -> bool {
-        matches!(self, Self::Approved | Self::Confirmed)
+        matches!(self, Self::Approved | Self::Confirmed | Self::Picking | Self::Packed | Self::ReadyToShip)
+    }
+
+    /// Whether the warehouse has started on the order (picked goods may exist).
+    pub fn in_warehouse(self) -> bool {
+        matches!(self, Self::Picking | Self::Packed | Self::ReadyToShip)
     }
 }
 
@@ -85,6 +118,10 @@ impl OrderAction {
             Self::Hold => "hold",
             Self::Confirm => "confirm",
             Self::Cancel => "cancel",
+            Self::StartPicking => "start_picking",
+            Self::FinishPacking => "finish_packing",
+            Self::ClearForShipping => "clear_for_shipping",
+            Self::HandOver => "hand_over",
         }
     }
 }
@@ -101,9 +138,21 @@ pub fn transition(from: OrderStatus, action: OrderAction) -> Option<OrderStatus>
         (S::OnHold | S::PendingReview | S::PendingSecondReview, A::Reject) => Some(S::Rejected),
         (S::PendingReview | S::PendingSecondReview | S::Approved | S::Confirmed, A::Hold) => Some(S::OnHold),
         (S::Approved, A::Confirm) => Some(S::Confirmed),
-        (S::OnHold | S::PendingReview | S::PendingSecondReview | S::Approved | S::Confirmed, A::Cancel) => {
-            Some(S::Cancelled)
-        }
+        (
+            S::OnHold
+            | S::PendingReview
+            | S::PendingSecondReview
+            | S::Approved
+            | S::Confirmed
+            | S::Picking
+            | S::Packed
+            | S::ReadyToShip,
+            A::Cancel,
+        ) => Some(S::Cancelled),
+        (S::Confirmed, A::StartPicking) => Some(S::Picking),
+        (S::Picking, A::FinishPacking) => Some(S::Packed),
+        (S::Packed, A::ClearForShipping) => Some(S::ReadyToShip),
+        (S::ReadyToShip, A::HandOver) => Some(S::HandedOver),
         _ => None,
     }
 }
@@ -124,6 +173,10 @@ pub fn event_kind(action: OrderAction, to: OrderStatus) -> &'static str {
         (A::Hold, _) => "order_hold",
         (A::Confirm, _) => "order_confirm",
         (A::Cancel, _) => "order_cancel",
+        (A::StartPicking, _) => "order_start_picking",
+        (A::FinishPacking, _) => "order_finish_packing",
+        (A::ClearForShipping, _) => "order_clear_for_shipping",
+        (A::HandOver, _) => "order_hand_over",
     }
 }
 
@@ -176,6 +229,13 @@ mod tests {
             (S::Approved, A::Cancel, S::Cancelled),
             (S::Confirmed, A::Hold, S::OnHold),
             (S::Confirmed, A::Cancel, S::Cancelled),
+            (S::Confirmed, A::StartPicking, S::Picking),
+            (S::Picking, A::FinishPacking, S::Packed),
+            (S::Picking, A::Cancel, S::Cancelled),
+            (S::Packed, A::ClearForShipping, S::ReadyToShip),
+            (S::Packed, A::Cancel, S::Cancelled),
+            (S::ReadyToShip, A::HandOver, S::HandedOver),
+            (S::ReadyToShip, A::Cancel, S::Cancelled),
         ];
         let actions = [
             A::ReleaseHold,
@@ -186,6 +246,10 @@ mod tests {
             A::Hold,
             A::Confirm,
             A::Cancel,
+            A::StartPicking,
+            A::FinishPacking,
+            A::ClearForShipping,
+            A::HandOver,
         ];
         for from in S::ALL {
             for action in actions {

@@ -1,0 +1,97 @@
+//! What a scanner reads (WMS-2, WMS-4): a GTIN (EAN-8, UPC-A, EAN-13, GTIN-14) whose check digit
+//! must be right, or a SKU or bin code typed as printed.
+
+/// A scanned code, read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scan {
+    /// A GTIN with a correct check digit, as 14 digits (shorter ones padded with zeros).
+    Gtin(String),
+    /// Anything else: a SKU code, a bin code, an ASN number; trimmed, upper case.
+    Code(String),
+}
+
+/// Why a scan cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScanError {
+    #[error("nothing was scanned")]
+    Empty,
+    #[error("the barcode's check digit is wrong (should be {expected}): scan it again, or type the SKU code")]
+    CheckDigit { expected: u32 },
+}
+
+/// The GTIN check digit of `body` (the digits before it): weights 3 and 1 from the right.
+pub fn gtin_check_digit(body: &str) -> Option<u32> {
+    let mut sum = 0;
+    for (i, c) in body.chars().rev().enumerate() {
+        let d = c.to_digit(10)?;
+        sum += if i % 2 == 0 { d * 3 } else { d };
+    }
+    Some((10 - sum % 10) % 10)
+}
+
+/// Reads a scan: all digits of a GTIN length (8, 12, 13, 14) must carry a right check digit.
+pub fn read_scan(raw: &str) -> Result<Scan, ScanError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(ScanError::Empty);
+    }
+    let digits = s.chars().all(|c| c.is_ascii_digit());
+    if digits && matches!(s.len(), 8 | 12 | 13 | 14) {
+        let (body, check) = s.split_at(s.len() - 1);
+        let expected = gtin_check_digit(body).unwrap_or(0);
+        if check.chars().next().and_then(|c| c.to_digit(10)) != Some(expected) {
+            return Err(ScanError::CheckDigit { expected });
+        }
+        return Ok(Scan::Gtin(format!("{s:0>14}")));
+    }
+    Ok(Scan::Code(s.to_uppercase()))
+}
+
+impl Scan {
+    /// Whether this scan names the item with SKU code `sku` and barcode `barcode`.
+    pub fn is_item(&self, sku: &str, barcode: &str) -> bool {
+        match self {
+            Self::Gtin(g) => read_scan(barcode).is_ok_and(|b| b == Scan::Gtin(g.clone())),
+            Self::Code(c) => c.eq_ignore_ascii_case(sku.trim()) || c.eq_ignore_ascii_case(barcode.trim()),
+        }
+    }
+
+    /// The scan as text (what a list of codes is searched for).
+    pub fn text(&self) -> &str {
+        match self {
+            Self::Gtin(g) | Self::Code(g) => g,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gtins_of_every_length_are_checked() {
+        // Real codes: an EAN-13, a UPC-A, an EAN-8 and a GTIN-14 from GS1's examples.
+        for good in ["4006381333931", "036000291452", "96385074", "10614141000415"] {
+            assert!(matches!(read_scan(good), Ok(Scan::Gtin(_))), "{good}");
+        }
+        assert_eq!(read_scan("4006381333932"), Err(ScanError::CheckDigit { expected: 1 }));
+        assert_eq!(read_scan("036000291453"), Err(ScanError::CheckDigit { expected: 2 }));
+        assert_eq!(read_scan("   "), Err(ScanError::Empty));
+    }
+
+    #[test]
+    fn a_upc_and_its_ean_form_are_the_same_item() {
+        let scan = read_scan("0036000291452").unwrap();
+        assert!(scan.is_item("X", "036000291452"));
+        assert!(!scan.is_item("X", "4006381333931"));
+    }
+
+    #[test]
+    fn codes_match_sku_codes_without_regard_to_case() {
+        let scan = read_scan(" lamp ").unwrap();
+        assert_eq!(scan, Scan::Code("LAMP".into()));
+        assert!(scan.is_item("LAMP", ""));
+        assert!(!scan.is_item("LAMP-2", ""));
+        assert!(read_scan("12345").unwrap().is_item("12345", ""), "digits of no GTIN length are a code");
+    }
+}
