@@ -62,6 +62,18 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "order_status_counts.tenant_id, order_status_counts.merchant_id, order_status_counts.status",
         "status",
     ),
+    // Warehouse operations. Upserts and generated numbers; listed so that every constraint is.
+    ("serial_counters_pkey", "serial_counters.tenant_id, serial_counters.series", "series"),
+    ("bins_warehouse_code_key", "bins.warehouse_id, bins.code", "code"),
+    ("bin_balances_pkey", "bin_balances.sku_id, bin_balances.bin_id", "bin_id"),
+    ("asns_tenant_no_key", "asns.tenant_id, asns.asn_no", "asn_no"),
+    ("asn_cartons_line_key", "asn_cartons.asn_id, asn_cartons.line_no", "cartons"),
+    ("asn_counts_pkey", "asn_counts.asn_id, asn_counts.sku_id", "sku"),
+    ("waves_tenant_no_key", "waves.tenant_id, waves.wave_no", "wave_no"),
+    ("box_types_pkey", "box_types.tenant_id, box_types.code", "code"),
+    ("packages_order_no_key", "packages.order_id, packages.package_no", "package_no"),
+    ("package_items_pkey", "package_items.package_id, package_items.sku_id", "sku"),
+    ("handovers_tenant_no_key", "handovers.tenant_id, handovers.handover_no", "handover_no"),
 ];
 
 /// What can go wrong in storage.

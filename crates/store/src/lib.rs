@@ -22,6 +22,7 @@ pub mod orders;
 pub mod outbox;
 pub mod schema;
 pub mod sla;
+pub mod warehouse;
 mod sql;
 mod values;
 pub mod webhooks;

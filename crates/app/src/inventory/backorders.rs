@@ -64,6 +64,8 @@ pub(crate) async fn fill_backorders_in_tx(
             kind: MovementKind::Reserve,
             on_hand_delta: 0,
             reserved_delta: take,
+            bin: None,
+            picked_delta: 0,
             order_id: Some(b.order_id),
             reason: Some("backorder filled"),
             actor,

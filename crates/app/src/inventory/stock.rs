@@ -78,6 +78,8 @@ pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment)
         kind: MovementKind::Adjust,
         on_hand_delta: a.delta,
         reserved_delta: 0,
+        bin: None,
+        picked_delta: 0,
         order_id: None,
         reason: Some(a.reason.trim()),
         actor: principal.actor,

@@ -77,6 +77,30 @@ typed_id!(
     /// A warehouse of the operator.
     WarehouseId
 );
+typed_id!(
+    /// A storage location (bin) in a warehouse.
+    BinId
+);
+typed_id!(
+    /// An inbound notice (ASN).
+    AsnId
+);
+typed_id!(
+    /// A wave of orders picked together.
+    WaveId
+);
+typed_id!(
+    /// One line of a pick list.
+    PickLineId
+);
+typed_id!(
+    /// A package of an order.
+    PackageId
+);
+typed_id!(
+    /// A batch of packages handed to a carrier.
+    HandoverId
+);
 
 /// A fixed id made from a short name (at most 16 bytes), for tests: one name, one id.
 #[cfg(test)]

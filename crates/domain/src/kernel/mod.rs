@@ -14,7 +14,10 @@ pub use email::Email;
 pub use field_error::{FieldError, FieldErrors};
 #[cfg(test)]
 pub(crate) use ids::named;
-pub use ids::{ApiKeyId, EntityId, OrderId, SkuId, TenantId, UserId, WarehouseId};
+pub use ids::{
+    ApiKeyId, AsnId, BinId, EntityId, HandoverId, OrderId, PackageId, PickLineId, SkuId, TenantId, UserId, WarehouseId,
+    WaveId,
+};
 pub use money::{Currency, MAX_AMOUNT_MINOR, Money, MoneyError, check_minor};
 pub use phone::normalise_phone;
 pub use spreadsheet::spreadsheet_safe;

@@ -194,6 +194,41 @@ fn assign<O: Clone, S: Clone + Eq + Hash, B: Clone + Eq + Hash>(
     Ok(picks)
 }
 
+/// Where a pick line is: `open` until its units are picked; `short` when the bin lacked units (it
+/// waits in the exception queue); `resolved` once the shortage was settled (picked from another
+/// bin, or its order cancelled); `cancelled` when its order was cancelled before it was picked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PickLineStatus {
+    Open,
+    Picked,
+    Short,
+    Resolved,
+    Cancelled,
+}
+
+impl PickLineStatus {
+    pub const ALL: [PickLineStatus; 5] = [Self::Open, Self::Picked, Self::Short, Self::Resolved, Self::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Picked => "picked",
+            Self::Short => "short",
+            Self::Resolved => "resolved",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// Whether nothing more is to be done on the pick list for this line.
+    pub fn is_settled(self) -> bool {
+        !matches!(self, Self::Open | Self::Short)
+    }
+}
+
 /// What the picker must scan for one pick line.
 #[derive(Clone, Debug)]
 pub struct PickTarget<'a> {

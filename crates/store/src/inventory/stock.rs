@@ -9,7 +9,7 @@ use sqlx::{AnyConnection, FromRow, Row};
 use crate::access::parse_id;
 use tradeport_domain::access::Actor;
 use tradeport_domain::inventory::MovementKind;
-use tradeport_domain::kernel::{Millis, OrderId, SkuId, TenantId, WarehouseId};
+use tradeport_domain::kernel::{BinId, Millis, OrderId, SkuId, TenantId, WarehouseId};
 
 use crate::StoreResult;
 use crate::sql::Sql;
@@ -43,6 +43,10 @@ pub struct Movement<'a> {
     pub reason: Option<&'a str>,
     pub actor: Actor,
     pub at: Millis,
+    /// The bin whose balance changes, and by how much.
+    pub bin: Option<(BinId, i64)>,
+    /// Change to the units picked for orders (between bin and carrier).
+    pub picked_delta: i64,
 }
 
 fn balance_row(r: &sqlx::any::AnyRow) -> StoreResult<BalanceRow> {
@@ -97,7 +101,8 @@ async fn guarded_update(
     Ok(done.rows_affected() == 1)
 }
 
-/// Adds `delta` to on hand unless that would leave less than is reserved; false when refused.
+/// Adds `delta` to on hand unless that would leave less than is reserved, or less than lies in
+/// bins and is picked (units can only leave from the dock this way); false when refused.
 pub async fn change_on_hand_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
@@ -106,8 +111,62 @@ pub async fn change_on_hand_in_tx(
     delta: i64,
     now: Millis,
 ) -> StoreResult<bool> {
-    let sql = "UPDATE stock_balances SET on_hand = on_hand + $1, updated_at = $2 WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND on_hand + $1 >= reserved";
+    let sql = "UPDATE stock_balances SET on_hand = on_hand + $1, updated_at = $2 WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND on_hand + $1 >= reserved AND on_hand + $1 >= located + picked";
     guarded_update(conn, sql, delta, tenant_id, sku_id, warehouse_id, now).await
+}
+
+/// Puts `qty` units from the dock into bins (the bin rows change separately); false when fewer
+/// are on the dock.
+pub async fn locate_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
+    qty: i64,
+    now: Millis,
+) -> StoreResult<bool> {
+    let sql = "UPDATE stock_balances SET located = located + $1, updated_at = $2 WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND on_hand - located - picked >= $1";
+    guarded_update(conn, sql, qty, tenant_id, sku_id, warehouse_id, now).await
+}
+
+/// Moves `qty` units from bins to picked; false when fewer lie in bins.
+pub async fn pick_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
+    qty: i64,
+    now: Millis,
+) -> StoreResult<bool> {
+    let sql = "UPDATE stock_balances SET located = located - $1, picked = picked + $1, updated_at = $2 WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND located >= $1";
+    guarded_update(conn, sql, qty, tenant_id, sku_id, warehouse_id, now).await
+}
+
+/// Sends `qty` picked units out of the warehouse: they leave on hand, their reservation is
+/// consumed; false when fewer are picked or reserved.
+pub async fn ship_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
+    qty: i64,
+    now: Millis,
+) -> StoreResult<bool> {
+    let sql = "UPDATE stock_balances SET on_hand = on_hand - $1, reserved = reserved - $1, picked = picked - $1, updated_at = $2 WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND picked >= $1 AND reserved >= $1";
+    guarded_update(conn, sql, qty, tenant_id, sku_id, warehouse_id, now).await
+}
+
+/// Returns `qty` picked units to the dock (their order was cancelled); false when fewer are picked.
+pub async fn unpick_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
+    qty: i64,
+    now: Millis,
+) -> StoreResult<bool> {
+    let sql = "UPDATE stock_balances SET picked = picked - $1, updated_at = $2 WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND picked >= $1";
+    guarded_update(conn, sql, qty, tenant_id, sku_id, warehouse_id, now).await
 }
 
 /// Reserves `qty` if that many are available; false when not.
@@ -144,8 +203,8 @@ pub async fn record_in_tx(
 ) -> StoreResult<()> {
     let (actor_kind, actor_id) = crate::events::actor_parts(m.actor);
     sqlx::query(
-        "INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor_kind, actor_id, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor_kind, actor_id, at, bin_id, bin_delta, picked_delta) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(&m.id)
     .bind(tenant_id.to_string())
@@ -159,6 +218,9 @@ pub async fn record_in_tx(
     .bind(actor_kind)
     .bind(actor_id)
     .bind(m.at.0)
+    .bind(m.bin.map(|(b, _)| b.to_string()))
+    .bind(m.bin.map_or(0, |(_, d)| d))
+    .bind(m.picked_delta)
     .execute(conn)
     .await?;
     Ok(())
@@ -286,31 +348,50 @@ pub async fn balance_line_in_tx(
     row.as_ref().map(balance_line).transpose()
 }
 
-/// Every balance next to the ledger's sums for it, keyed by (SKU, warehouse):
-/// `(balance on hand, balance reserved, ledger on hand, ledger reserved)`; a side that is missing
-/// counts as zero. For `tradeport inventory verify`.
+/// The four figures of a balance: on hand, reserved, located (in bins), picked.
+pub type StockFigures = [i64; 4];
+
+/// Every balance next to the ledger's sums for it, keyed by (SKU, warehouse): `(balance, ledger)`;
+/// a side that is missing counts as zero. For `tradeport inventory verify`.
 pub async fn ledger_vs_balances(
     conn: &mut AnyConnection,
-) -> StoreResult<BTreeMap<(SkuId, WarehouseId), [i64; 4]>> {
-    let mut out: BTreeMap<(SkuId, WarehouseId), [i64; 4]> = BTreeMap::new();
-    let balances = sqlx::query("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances")
+) -> StoreResult<BTreeMap<(SkuId, WarehouseId), (StockFigures, StockFigures)>> {
+    let mut out: BTreeMap<(SkuId, WarehouseId), (StockFigures, StockFigures)> = BTreeMap::new();
+    let balances = sqlx::query("SELECT sku_id, warehouse_id, on_hand, reserved, located, picked FROM stock_balances")
         .fetch_all(&mut *conn)
         .await?;
     for r in balances {
         let e = out.entry((id_at(&r, 0, "SKU")?, id_at(&r, 1, "warehouse")?)).or_default();
-        e[0] = r.try_get(2)?;
-        e[1] = r.try_get(3)?;
+        e.0 = [r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?];
     }
     let sums = sqlx::query(
-        "SELECT sku_id, warehouse_id, CAST(COALESCE(SUM(on_hand_delta), 0) AS BIGINT), CAST(COALESCE(SUM(reserved_delta), 0) AS BIGINT) \
+        "SELECT sku_id, warehouse_id, CAST(COALESCE(SUM(on_hand_delta), 0) AS BIGINT), CAST(COALESCE(SUM(reserved_delta), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(bin_delta), 0) AS BIGINT), CAST(COALESCE(SUM(picked_delta), 0) AS BIGINT) \
          FROM stock_movements GROUP BY sku_id, warehouse_id",
     )
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     for r in sums {
         let e = out.entry((id_at(&r, 0, "SKU")?, id_at(&r, 1, "warehouse")?)).or_default();
-        e[2] = r.try_get(2)?;
-        e[3] = r.try_get(3)?;
+        e.1 = [r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?];
+    }
+    Ok(out)
+}
+
+/// Every bin balance next to the ledger's sum for it and the bin's warehouse-level check, keyed
+/// by (SKU, bin): `(bin balance, ledger sum)`. For `tradeport inventory verify`.
+pub async fn bins_vs_ledger(conn: &mut AnyConnection) -> StoreResult<BTreeMap<(SkuId, BinId), (i64, i64)>> {
+    let mut out: BTreeMap<(SkuId, BinId), (i64, i64)> = BTreeMap::new();
+    for r in sqlx::query("SELECT sku_id, bin_id, qty FROM bin_balances").fetch_all(&mut *conn).await? {
+        out.entry((id_at(&r, 0, "SKU")?, id_at(&r, 1, "bin")?)).or_default().0 = r.try_get(2)?;
+    }
+    let sums = sqlx::query(
+        "SELECT sku_id, bin_id, CAST(SUM(bin_delta) AS BIGINT) FROM stock_movements WHERE bin_id IS NOT NULL GROUP BY sku_id, bin_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in sums {
+        out.entry((id_at(&r, 0, "SKU")?, id_at(&r, 1, "bin")?)).or_default().1 = r.try_get(2)?;
     }
     Ok(out)
 }

@@ -90,30 +90,31 @@ pub async fn delete_in_tx(
     Ok(())
 }
 
-/// Units reserved for orders that hold stock (approved or confirmed) per (SKU, warehouse), for
-/// `inventory verify`.
+/// The statuses of orders that hold stock (`OrderStatus::holds_stock`), as SQL.
+const HOLDING: &str = "('approved', 'confirmed', 'picking', 'packed', 'ready_to_ship')";
+
+/// Units reserved for orders that hold stock per (SKU, warehouse), for `inventory verify`.
 pub async fn reserved_totals(conn: &mut AnyConnection) -> StoreResult<Vec<(SkuId, WarehouseId, i64)>> {
-    let rows = sqlx::query(
+    let sql = format!(
         "SELECT a.sku_id, a.warehouse_id, CAST(SUM(a.quantity) AS BIGINT) FROM order_allocations a \
          JOIN orders o ON o.id = a.order_id \
-         WHERE a.warehouse_id IS NOT NULL AND o.status IN ('approved', 'confirmed') GROUP BY a.sku_id, a.warehouse_id",
-    )
-    .fetch_all(conn)
+         WHERE a.warehouse_id IS NOT NULL AND o.status IN {HOLDING} GROUP BY a.sku_id, a.warehouse_id"
+    );
+    let rows = Sql::new(sql).query().fetch_all(conn)
     .await?;
     rows.iter().map(|r| Ok((id_at(r, 0, "SKU")?, id_at(r, 1, "warehouse")?, r.try_get(2)?))).collect()
 }
 
-/// Allocations (reserved or backordered) of orders that should hold none (neither approved nor
-/// confirmed): (SKU, warehouse or `None` for a backorder, order id), for `inventory verify`.
+/// Allocations (reserved or backordered) of orders that should hold none: (SKU, warehouse or `None` for a backorder, order id), for `inventory verify`.
 pub async fn stray_allocations(
     conn: &mut AnyConnection,
 ) -> StoreResult<Vec<(SkuId, Option<WarehouseId>, OrderId)>> {
-    let rows = sqlx::query(
+    let sql = format!(
         "SELECT a.sku_id, a.warehouse_id, a.order_id FROM order_allocations a \
-         JOIN orders o ON o.id = a.order_id WHERE o.status NOT IN ('approved', 'confirmed') \
-         ORDER BY a.sku_id, a.warehouse_id, a.order_id",
-    )
-    .fetch_all(conn)
+         JOIN orders o ON o.id = a.order_id WHERE o.status NOT IN {HOLDING} \
+         ORDER BY a.sku_id, a.warehouse_id, a.order_id"
+    );
+    let rows = Sql::new(sql).query().fetch_all(conn)
     .await?;
     rows.iter()
         .map(|r| Ok((id_at(r, 0, "SKU")?, opt_id_at(r, 1, "warehouse")?, id_at(r, 2, "order")?)))
@@ -221,4 +222,16 @@ pub async fn backordered_units(
     .fetch_one(conn)
     .await?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use tradeport_domain::orders::OrderStatus;
+
+    #[test]
+    fn the_holding_statuses_are_those_that_hold_stock() {
+        for s in OrderStatus::ALL {
+            assert_eq!(super::HOLDING.contains(&format!("'{}'", s.as_str())), s.holds_stock(), "{s:?}");
+        }
+    }
 }
