@@ -16,6 +16,7 @@ mod ports;
 pub mod reporting;
 pub mod sla;
 mod unit_of_work;
+pub mod warehouse;
 
 pub use app::App;
 pub use error::{AppError, AppResult, parse_id};

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use tradeport_domain::kernel::{BinId, SkuId, WarehouseId};
+use tradeport_domain::kernel::{BinId, EntityId, SkuId, WarehouseId};
 use tradeport_store::inventory::stock;
 use tradeport_store::warehouse::bins;
 use tradeport_store::orders::allocations;

@@ -34,6 +34,10 @@ pub struct WarehouseView {
     pub address: String,
     pub timezone: String,
     pub kind: String,
+    /// Litres the warehouse stores at most; 0 sets no limit.
+    pub capacity_l: i64,
+    pub receiving_contact: String,
+    pub receiving_requirements: String,
 }
 
 impl From<WarehouseRow> for WarehouseView {
@@ -46,6 +50,9 @@ impl From<WarehouseRow> for WarehouseView {
             address: w.address,
             timezone: w.timezone,
             kind: w.kind.as_str().into(),
+            capacity_l: w.capacity_l,
+            receiving_contact: w.receiving_contact,
+            receiving_requirements: w.receiving_requirements,
         }
     }
 }
@@ -118,4 +125,51 @@ pub async fn list_warehouses(app: &App, principal: &Principal) -> AppResult<Vec<
         .into_iter()
         .map(WarehouseView::from)
         .collect())
+}
+
+/// What inbound notices need from a warehouse (WMS-1).
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReceivingSettings {
+    /// Litres the warehouse stores at most (goods on hand plus goods expected); 0 for no limit.
+    pub capacity_l: i64,
+    /// Whom to call about a delivery, e.g. "Goods-in desk, +44 161 496 0000".
+    pub receiving_contact: String,
+    /// Booking, labelling and pallet rules sent to merchants with every accepted notice.
+    pub receiving_requirements: String,
+}
+
+/// Sets a warehouse's capacity and receiving instructions. Admins only.
+pub async fn set_receiving(
+    app: &App,
+    principal: &Principal,
+    warehouse_id: &str,
+    s: &ReceivingSettings,
+) -> AppResult<WarehouseView> {
+    principal.require(Permission::ManageWarehouses)?;
+    let mut e = FieldErrors::new();
+    if !(0..=100_000_000).contains(&s.capacity_l) {
+        e.add("capacity_l", "out_of_range", "capacity_l must be 0 (no limit) to 100000000 litres");
+    }
+    if s.receiving_contact.chars().count() > 200 {
+        e.add("receiving_contact", "too_long", "receiving_contact must be at most 200 characters");
+    }
+    if s.receiving_requirements.chars().count() > 4000 {
+        e.add("receiving_requirements", "too_long", "receiving_requirements must be at most 4000 characters");
+    }
+    e.into_result().map_err(AppError::Invalid)?;
+    let id: WarehouseId = crate::parse_id(warehouse_id, "warehouse")?;
+    let operator = principal.scope.operator_id;
+    let mut tx = app.begin().await?;
+    let contact = s.receiving_contact.trim();
+    let requirements = s.receiving_requirements.trim();
+    if !warehouses::update_receiving_in_tx(&mut tx, operator, id, s.capacity_l, contact, requirements).await? {
+        return Err(AppError::NotFound("warehouse"));
+    }
+    let data = serde_json::json!({ "capacity_l": s.capacity_l }).to_string();
+    let event = tradeport_store::events::NewEvent { data, ..app.event(principal.actor, "warehouse", id, "warehouse_receiving_set") };
+    tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
+    let all = warehouses::list(&mut tx, operator).await?;
+    tx.commit().await?;
+    all.into_iter().find(|w| w.id == id).map(WarehouseView::from).ok_or(AppError::NotFound("warehouse"))
 }

@@ -14,6 +14,7 @@ pub use confirmation::{ConfirmationDocument, confirmation_document};
 pub use create_order::{Intake, create_order};
 pub use queries::{OrderQuery, export_orders_csv, get_order, list_orders};
 pub use review::{BulkResult, ReviewAction, bulk_approve, review_order};
+pub(crate) use review::{Step, apply_in_tx};
 pub use view::{AllocationView, EventView, LineView, OrderSummary, OrderView};
 
 use crate::{AppError, AppResult};

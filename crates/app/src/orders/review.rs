@@ -155,6 +155,9 @@ pub(crate) async fn decide_in_tx<'a>(
     let mut holds: Option<String> = None;
     let mut order_no: Option<String> = None;
 
+    if order.status.in_warehouse() && to == OrderStatus::Cancelled {
+        crate::warehouse::undo_warehouse_work_in_tx(app, conn, operator, order.id, actor, now).await?;
+    }
     if order.status.holds_stock() && !to.holds_stock() {
         release_order_in_tx(app, conn, operator, order.id, actor, reason.unwrap_or(action.as_str()), now)
             .await?;

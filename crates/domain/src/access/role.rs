@@ -19,6 +19,9 @@
 //! | SecondReview      |   x   |               |    x     |           |           |                  |         |            |          |
 //! | ChangeOrders      |   x   |       x       |          |           |           |        x         |         |            |          |
 //! | ManageGoodsRules  |   x   |               |          |           |           |                  |         |            |          |
+//! | SubmitInbound     |   x   |       x       |          |           |           |                  |         |            |    x     |
+//! | OperateWarehouse  |   x   |               |          |     x     |           |                  |         |            |          |
+//! | ApproveCounts     |   x   |               |          |           |           |                  |         |     x      |          |
 //!
 //! A merchant's permissions reach only its own tenant's keys, SKUs, stock and orders (see
 //! `app::access` and the scope checks of each use case).
@@ -62,10 +65,13 @@ pub enum Permission {
     SecondReview,
     ChangeOrders,
     ManageGoodsRules,
+    SubmitInbound,
+    OperateWarehouse,
+    ApproveCounts,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 20] = [
         Permission::ViewDashboard,
         Permission::ViewMerchants,
         Permission::ManageMerchants,
@@ -83,6 +89,9 @@ impl Permission {
         Permission::SecondReview,
         Permission::ChangeOrders,
         Permission::ManageGoodsRules,
+        Permission::SubmitInbound,
+        Permission::OperateWarehouse,
+        Permission::ApproveCounts,
     ];
 
     /// The action in words, for "your role may not …" messages.
@@ -105,6 +114,9 @@ impl Permission {
             Self::SecondReview => "give the second review (reviewers only)",
             Self::ChangeOrders => "change or cancel orders",
             Self::ManageGoodsRules => "change the prohibited-goods rules",
+            Self::SubmitInbound => "draft and submit inbound notices",
+            Self::OperateWarehouse => "receive, put away, pick, pack and hand over goods",
+            Self::ApproveCounts => "approve stock count variances (supervisors only)",
         }
     }
 }
@@ -163,6 +175,9 @@ impl Role {
             ReviewOrders => matches!(self, Admin | OrderManager | Reviewer),
             SecondReview => matches!(self, Admin | Reviewer),
             ChangeOrders => matches!(self, Admin | OrderManager | CustomerService),
+            SubmitInbound => matches!(self, Admin | OrderManager | Merchant),
+            OperateWarehouse => matches!(self, Admin | Warehouse),
+            ApproveCounts => matches!(self, Admin | Supervisor),
         }
     }
 }

@@ -47,6 +47,13 @@ pub struct TenantSettings {
     /// Time limits of the steps (SLA-1): a step left out keeps its default (2 h first review,
     /// 4 h second, 1 h confirmation, 30 min urgent). A change applies to clocks started after it.
     pub sla_limits: Vec<crate::sla::StepLimit>,
+    /// A weighed package more than this share (percent) off its expected weight is stopped for
+    /// a check (WMS-6) …
+    pub pack_weight_tolerance_pct: i64,
+    /// … or more than this many grams off, whichever allows more.
+    pub pack_weight_tolerance_min_g: i64,
+    /// Share of packages (percent) routed to a spot check after weighing (WMS-8).
+    pub spot_check_pct: i64,
 }
 
 /// A logistics service level: what it costs at least, and whether it is a special service that
@@ -113,6 +120,9 @@ impl Default for TenantSettings {
                 level("custom_warehouse", 0, true),
             ],
             sla_limits: crate::sla::DEFAULTS.to_vec(),
+            pack_weight_tolerance_pct: 5,
+            pack_weight_tolerance_min_g: 20,
+            spot_check_pct: 5,
         }
     }
 }
@@ -196,6 +206,15 @@ impl TenantSettings {
                     );
                 }
             }
+        }
+        if !(0..=100).contains(&self.pack_weight_tolerance_pct) {
+            errors.add("pack_weight_tolerance_pct", "out_of_range", "pack_weight_tolerance_pct must be 0 to 100 (percent)");
+        }
+        if !(0..=10_000).contains(&self.pack_weight_tolerance_min_g) {
+            errors.add("pack_weight_tolerance_min_g", "out_of_range", "pack_weight_tolerance_min_g must be 0 to 10000 grams");
+        }
+        if !(0..=100).contains(&self.spot_check_pct) {
+            errors.add("spot_check_pct", "out_of_range", "spot_check_pct must be 0 to 100 (percent of packages)");
         }
         for e in crate::sla::validate_limits(&self.sla_limits) {
             errors.push(e);

@@ -23,6 +23,8 @@ pub enum MovementKind {
     Restock,
     Adjust,
     Count,
+    /// From one bin to another.
+    Move,
 }
 
 impl MovementKind {
@@ -37,6 +39,7 @@ impl MovementKind {
             Self::Restock => "restock",
             Self::Adjust => "adjust",
             Self::Count => "count",
+            Self::Move => "move",
         }
     }
 }

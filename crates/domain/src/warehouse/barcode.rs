@@ -56,6 +56,19 @@ impl Scan {
         }
     }
 
+    /// The ways a catalogue may have written this scan as a barcode: a GTIN in each of its
+    /// shorter forms (leading zeros dropped to 13, 12 or 8 digits), a code as scanned.
+    pub fn barcode_forms(&self) -> Vec<String> {
+        match self {
+            Self::Gtin(g) => [14, 13, 12, 8]
+                .into_iter()
+                .filter(|n| g[..14 - n].chars().all(|c| c == '0'))
+                .map(|n| g[14 - n..].to_string())
+                .collect(),
+            Self::Code(c) => vec![c.clone()],
+        }
+    }
+
     /// The scan as text (what a list of codes is searched for).
     pub fn text(&self) -> &str {
         match self {
@@ -84,6 +97,12 @@ mod tests {
         let scan = read_scan("0036000291452").unwrap();
         assert!(scan.is_item("X", "036000291452"));
         assert!(!scan.is_item("X", "4006381333931"));
+    }
+
+    #[test]
+    fn a_gtin_is_looked_up_in_every_form_a_catalogue_may_hold() {
+        assert_eq!(read_scan("036000291452").unwrap().barcode_forms(), ["00036000291452", "0036000291452", "036000291452"]);
+        assert_eq!(read_scan("96385074").unwrap().barcode_forms(), ["00000096385074", "0000096385074", "000096385074", "96385074"]);
     }
 
     #[test]

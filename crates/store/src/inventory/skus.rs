@@ -138,6 +138,26 @@ pub async fn get(
     row.as_ref().map(from_row).transpose()
 }
 
+/// The SKUs (of one merchant when given) whose code, in upper case, is `code` or whose barcode is
+/// one of `barcodes`: what a scan names.
+pub async fn find_by_scan(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: Option<TenantId>,
+    code: &str,
+    barcodes: &[String],
+) -> StoreResult<Vec<SkuRow>> {
+    let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM skus WHERE tenant_id = "));
+    sql.bind(tenant_id.to_string());
+    if let Some(m) = merchant_id {
+        sql.push(" AND merchant_id = ").bind(m.to_string());
+    }
+    sql.push(" AND (UPPER(sku) = ").bind(code.to_string());
+    sql.push(" OR barcode IN ").bind_list(barcodes.iter().cloned()).push(") ORDER BY id");
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// The merchant's SKUs with these codes.
 pub async fn find_by_codes(
     conn: &mut AnyConnection,

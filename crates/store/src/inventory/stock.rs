@@ -395,3 +395,27 @@ pub async fn bins_vs_ledger(conn: &mut AnyConnection) -> StoreResult<BTreeMap<(S
     }
     Ok(out)
 }
+
+/// Units on a warehouse's dock (on hand, neither in a bin nor picked), per SKU, by SKU code:
+/// what is waiting for put-away.
+pub async fn on_the_dock(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    warehouse_id: WarehouseId,
+    merchant_id: Option<TenantId>,
+    limit: u32,
+) -> StoreResult<Vec<(BalanceLine, i64)>> {
+    let mut sql = Sql::new(
+        "SELECT b.sku_id, s.sku, s.name AS sku_name, s.merchant_id, b.warehouse_id, w.code AS warehouse_code, b.on_hand, b.reserved, \
+         b.on_hand - b.located - b.picked AS dock FROM stock_balances b JOIN skus s ON s.id = b.sku_id \
+         JOIN warehouses w ON w.id = b.warehouse_id WHERE b.tenant_id = ",
+    );
+    sql.bind(tenant_id.to_string()).push(" AND b.warehouse_id = ").bind(warehouse_id.to_string());
+    sql.push(" AND b.on_hand - b.located - b.picked > 0");
+    if let Some(m) = merchant_id {
+        sql.push(" AND s.merchant_id = ").bind(m.to_string());
+    }
+    sql.push(" ORDER BY s.sku, b.sku_id LIMIT ").bind(i64::from(limit));
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(|r| Ok((balance_line(r)?, r.try_get("dock")?))).collect()
+}

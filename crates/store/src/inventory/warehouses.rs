@@ -18,6 +18,12 @@ pub struct WarehouseRow {
     pub address: String,
     pub timezone: String,
     pub kind: WarehouseKind,
+    /// Litres the warehouse stores at most; 0 sets no limit.
+    pub capacity_l: i64,
+    /// Whom carriers and merchants call about a delivery.
+    pub receiving_contact: String,
+    /// The operator's receiving requirements (booking, labels, pallets).
+    pub receiving_requirements: String,
 }
 
 /// A warehouse to insert.
@@ -42,6 +48,9 @@ struct WarehouseRecord {
     address: String,
     timezone: String,
     kind: String,
+    capacity_l: i64,
+    receiving_contact: String,
+    receiving_requirements: String,
 }
 
 fn from_row(r: &AnyRow) -> StoreResult<WarehouseRow> {
@@ -55,6 +64,9 @@ fn from_row(r: &AnyRow) -> StoreResult<WarehouseRow> {
         country: w.country,
         address: w.address,
         timezone: w.timezone,
+        capacity_l: w.capacity_l,
+        receiving_contact: w.receiving_contact,
+        receiving_requirements: w.receiving_requirements,
     })
 }
 
@@ -84,9 +96,40 @@ pub async fn insert_in_tx(
 
 /// The operator's warehouses by code.
 pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<Vec<WarehouseRow>> {
-    let rows = sqlx::query("SELECT id, code, name, country, address, timezone, kind FROM warehouses WHERE tenant_id = $1 ORDER BY code")
+    let rows = sqlx::query("SELECT id, code, name, country, address, timezone, kind, capacity_l, receiving_contact, receiving_requirements FROM warehouses WHERE tenant_id = $1 ORDER BY code")
         .bind(tenant_id.to_string())
         .fetch_all(conn)
         .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// Sets what inbound notices need from a warehouse: its capacity and receiving instructions.
+pub async fn update_receiving_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: WarehouseId,
+    capacity_l: i64,
+    contact: &str,
+    requirements: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE warehouses SET capacity_l = $1, receiving_contact = $2, receiving_requirements = $3 WHERE tenant_id = $4 AND id = $5",
+    )
+    .bind(capacity_l)
+    .bind(contact)
+    .bind(requirements)
+    .bind(tenant_id.to_string())
+    .bind(id.to_string())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Locks a warehouse row until the transaction ends (PostgreSQL; SQLite has one writer): work
+/// that plans over a whole warehouse (a wave, a capacity check) runs one at a time.
+pub async fn lock_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, id: WarehouseId) -> StoreResult<()> {
+    let mut sql = crate::sql::Sql::new("SELECT id FROM warehouses WHERE tenant_id = ");
+    sql.bind(tenant_id.to_string()).push(" AND id = ").bind(id.to_string()).push(crate::row_lock(conn));
+    sql.query().fetch_optional(conn).await?;
+    Ok(())
 }

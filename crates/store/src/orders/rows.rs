@@ -459,6 +459,26 @@ pub async fn write_state_in_tx(
     Ok(done.rows_affected() == 1)
 }
 
+/// Moves the listed orders from `from` to `to` (a wave starting to pick them); returns how many
+/// were still `from` and moved.
+pub async fn set_status_many_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    ids: &[OrderId],
+    from: OrderStatus,
+    to: OrderStatus,
+    now: Millis,
+) -> StoreResult<u64> {
+    let mut moved = 0;
+    for chunk in ids.chunks(500) {
+        let mut sql = crate::sql::Sql::new("UPDATE orders SET status = ");
+        sql.bind(to.as_str()).push(", updated_at = ").bind(now.0).push(" WHERE tenant_id = ").bind(tenant_id.to_string());
+        sql.push(" AND status = ").bind(from.as_str()).push(" AND id IN ").bind_list(chunk.iter().map(OrderId::to_string));
+        moved += sql.query().execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(moved)
+}
+
 /// Replaces the shipping address (ORD-4 records the change as an event).
 pub async fn update_address_in_tx(
     conn: &mut AnyConnection,
