@@ -22,9 +22,9 @@ pub mod orders;
 pub mod outbox;
 pub mod schema;
 pub mod sla;
-pub mod warehouse;
 mod sql;
 mod values;
+pub mod warehouse;
 pub mod webhooks;
 
 pub use db::{Backend, Db, DbOptions, Tx, commit, redacted_url};

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use tradeport_domain::kernel::{BinId, EntityId, SkuId, WarehouseId};
 use tradeport_store::inventory::stock;
-use tradeport_store::warehouse::bins;
 use tradeport_store::orders::allocations;
+use tradeport_store::warehouse::bins;
 
 use crate::{App, AppResult};
 
@@ -68,8 +68,10 @@ pub async fn verify_inventory(app: &App) -> AppResult<Vec<Drift>> {
     let mut drifts = Vec::new();
     for key in keys {
         let sum = key.1.and_then(|wh| sums.get(&(key.0, wh)));
-        let ([on_hand, reserved, located, picked], [ledger_on_hand, ledger_reserved, ledger_located, ledger_picked]) =
-            sum.copied().unwrap_or_default();
+        let (
+            [on_hand, reserved, located, picked],
+            [ledger_on_hand, ledger_reserved, ledger_located, ledger_picked],
+        ) = sum.copied().unwrap_or_default();
         let orders_reserved = by_orders.get(&key).copied().unwrap_or(0);
         let stray_order_ids = stray.remove(&key).unwrap_or_default();
         let bins_located = key.1.and_then(|wh| in_bins.get(&(key.0, wh))).copied().unwrap_or(0);

@@ -163,11 +163,15 @@ pub async fn set_receiving(
     let mut tx = app.begin().await?;
     let contact = s.receiving_contact.trim();
     let requirements = s.receiving_requirements.trim();
-    if !warehouses::update_receiving_in_tx(&mut tx, operator, id, s.capacity_l, contact, requirements).await? {
+    if !warehouses::update_receiving_in_tx(&mut tx, operator, id, s.capacity_l, contact, requirements).await?
+    {
         return Err(AppError::NotFound("warehouse"));
     }
     let data = serde_json::json!({ "capacity_l": s.capacity_l }).to_string();
-    let event = tradeport_store::events::NewEvent { data, ..app.event(principal.actor, "warehouse", id, "warehouse_receiving_set") };
+    let event = tradeport_store::events::NewEvent {
+        data,
+        ..app.event(principal.actor, "warehouse", id, "warehouse_receiving_set")
+    };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     let all = warehouses::list(&mut tx, operator).await?;
     tx.commit().await?;

@@ -158,7 +158,9 @@ pub(crate) async fn decide_in_tx<'a>(
     if order.status.in_warehouse() && to == OrderStatus::Cancelled {
         crate::warehouse::undo_warehouse_work_in_tx(app, conn, operator, order.id, actor, now).await?;
     }
-    if order.status.holds_stock() && !to.holds_stock() {
+    // A hand-over consumes the reservation with its ship movements (`warehouse::hand_over`); every
+    // other way out of a stock-holding state gives the stock back.
+    if order.status.holds_stock() && !to.holds_stock() && action != OrderAction::HandOver {
         release_order_in_tx(app, conn, operator, order.id, actor, reason.unwrap_or(action.as_str()), now)
             .await?;
         allocation = AllocationState::None;

@@ -97,16 +97,25 @@ pub struct AsnView {
 }
 
 /// Drafts an inbound notice for a merchant (its own, or the one staff name).
-pub async fn create_asn(app: &App, principal: &Principal, merchant_id: Option<&str>, input: &AsnInput) -> AppResult<AsnView> {
+pub async fn create_asn(
+    app: &App,
+    principal: &Principal,
+    merchant_id: Option<&str>,
+    input: &AsnInput,
+) -> AppResult<AsnView> {
     principal.require(Permission::SubmitInbound)?;
     let merchant = merchant_for(principal, merchant_id)?;
     check_merchant(app, principal, merchant).await?;
     let asn = validate_asn(input).map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, &input.warehouse_id)
-        .await
-        .map_err(|_| invalid("warehouse_id", "unknown_warehouse", "warehouse_id must be the id of one of the operator's warehouses"))?;
+    let wh = warehouse_of(&mut conn, operator, &input.warehouse_id).await.map_err(|_| {
+        invalid(
+            "warehouse_id",
+            "unknown_warehouse",
+            "warehouse_id must be the id of one of the operator's warehouses",
+        )
+    })?;
     let codes: Vec<String> = asn.cartons.iter().map(|c| c.sku.clone()).collect();
     let found = skus::find_by_codes(&mut conn, operator, merchant, &codes).await?;
     drop(conn);
@@ -157,19 +166,35 @@ pub async fn create_asn(app: &App, principal: &Principal, merchant_id: Option<&s
 
 /// Takes a step on a notice: `submit` (the merchant), `accept`, `reject` (with a reason),
 /// `arrive` or `close` (the warehouse). Counting and confirming the count are `receiving`'s.
-pub async fn act_on_asn(app: &App, principal: &Principal, id: &str, action: &str, reason: Option<&str>) -> AppResult<AsnView> {
+pub async fn act_on_asn(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    action: &str,
+    reason: Option<&str>,
+) -> AppResult<AsnView> {
     let action = AsnAction::parse(action)
         .filter(|a| !matches!(a, AsnAction::StartReceiving | AsnAction::FinishReceiving))
         .ok_or(AppError::NotFound("ASN action"))?;
-    principal.require(if action.by_merchant() { Permission::SubmitInbound } else { Permission::OperateWarehouse })?;
+    principal.require(if action.by_merchant() {
+        Permission::SubmitInbound
+    } else {
+        Permission::OperateWarehouse
+    })?;
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if action == AsnAction::Reject && reason.is_none() {
-        return Err(invalid("reason", "required", "say why the notice is rejected, so the merchant can fix it"));
+        return Err(invalid(
+            "reason",
+            "required",
+            "say why the notice is rejected, so the merchant can fix it",
+        ));
     }
     let id: AsnId = parse_id(id, "ASN")?;
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
-    let asn = asns::get(&mut tx, operator, principal.scope.merchant_id, id, true).await?.ok_or(AppError::NotFound("ASN"))?;
+    let asn = asns::get(&mut tx, operator, principal.scope.merchant_id, id, true)
+        .await?
+        .ok_or(AppError::NotFound("ASN"))?;
     let after = step_in_tx(app, &mut tx, principal, &asn, action, reason).await?;
     let view = asn_view(&mut tx, operator, &after).await?;
     tx.commit().await?;
@@ -209,7 +234,8 @@ pub(crate) async fn step_in_tx(
         }
     }
     let now = app.now();
-    asns::set_status_in_tx(conn, operator, asn.id, to, reason.filter(|_| action == AsnAction::Reject), now).await?;
+    asns::set_status_in_tx(conn, operator, asn.id, to, reason.filter(|_| action == AsnAction::Reject), now)
+        .await?;
     let kind = match action {
         AsnAction::Submit => "asn_submitted",
         AsnAction::Accept => "asn_accepted",
@@ -219,7 +245,8 @@ pub(crate) async fn step_in_tx(
         AsnAction::FinishReceiving => "asn_received",
         AsnAction::Close => "asn_closed",
     };
-    let data = serde_json::json!({ "from": asn.status.as_str(), "to": to.as_str(), "asn_no": asn.asn_no }).to_string();
+    let data = serde_json::json!({ "from": asn.status.as_str(), "to": to.as_str(), "asn_no": asn.asn_no })
+        .to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(asn.merchant_id),
         reason,
@@ -229,7 +256,11 @@ pub(crate) async fn step_in_tx(
     tradeport_store::events::append_in_tx(conn, operator, &event).await?;
     Ok(AsnRow {
         status: to,
-        reject_reason: if action == AsnAction::Reject { reason.map(String::from) } else { asn.reject_reason.clone() },
+        reject_reason: if action == AsnAction::Reject {
+            reason.map(String::from)
+        } else {
+            asn.reject_reason.clone()
+        },
         updated_at: now,
         ..asn.clone()
     })
@@ -241,12 +272,19 @@ pub async fn get_asn(app: &App, principal: &Principal, id: &str) -> AppResult<As
     let id: AsnId = parse_id(id, "ASN")?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let asn = asns::get(&mut conn, operator, principal.scope.merchant_id, id, false).await?.ok_or(AppError::NotFound("ASN"))?;
+    let asn = asns::get(&mut conn, operator, principal.scope.merchant_id, id, false)
+        .await?
+        .ok_or(AppError::NotFound("ASN"))?;
     asn_view(&mut conn, operator, &asn).await
 }
 
 /// Notices newest first, a page at a time (a merchant's own only), optionally in one status.
-pub async fn list_asns(app: &App, principal: &Principal, status: Option<&str>, page: &PageRequest) -> AppResult<Page<AsnView>> {
+pub async fn list_asns(
+    app: &App,
+    principal: &Principal,
+    status: Option<&str>,
+    page: &PageRequest,
+) -> AppResult<Page<AsnView>> {
     principal.require(Permission::ViewInventory)?;
     let limit = page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
     let before: Option<AsnId> = page.id_cursor().map_err(|e| AppError::Invalid(vec![e]))?;
@@ -259,7 +297,8 @@ pub async fn list_asns(app: &App, principal: &Principal, status: Option<&str>, p
     };
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let rows = asns::list(&mut conn, operator, principal.scope.merchant_id, status, before, limit + 1).await?;
+    let rows =
+        asns::list(&mut conn, operator, principal.scope.merchant_id, status, before, limit + 1).await?;
     let mut views = Vec::with_capacity(rows.len());
     for r in &rows {
         views.push(asn_view(&mut conn, operator, r).await?);
@@ -275,7 +314,10 @@ pub(crate) async fn asn_view(conn: &mut AnyConnection, operator: TenantId, a: &A
     let mut lines: BTreeMap<String, (String, CountedLine<String>)> = BTreeMap::new();
     for c in &cartons {
         let e = lines.entry(c.sku.clone()).or_insert_with(|| {
-            (c.sku_id.to_string(), CountedLine { sku_id: c.sku_id.to_string(), expected: 0, good: 0, damaged: 0 })
+            (
+                c.sku_id.to_string(),
+                CountedLine { sku_id: c.sku_id.to_string(), expected: 0, good: 0, damaged: 0 },
+            )
         });
         e.1.expected += c.carton_count * c.units_per_carton;
     }
@@ -294,14 +336,16 @@ pub(crate) async fn asn_view(conn: &mut AnyConnection, operator: TenantId, a: &A
     let receiving = if matches!(a.status, AsnStatus::Draft | AsnStatus::Submitted | AsnStatus::Rejected) {
         None
     } else {
-        warehouses::list(conn, operator).await?.into_iter().find(|w| w.id == a.warehouse_id).map(|w| ReceivingInfo {
-            warehouse_code: w.code,
-            warehouse_name: w.name,
-            address: w.address,
-            country: w.country,
-            contact: w.receiving_contact,
-            requirements: w.receiving_requirements,
-            carton_labels_url: format!("/api/v1/asns/{}/carton-labels.pdf", a.id),
+        warehouses::list(conn, operator).await?.into_iter().find(|w| w.id == a.warehouse_id).map(|w| {
+            ReceivingInfo {
+                warehouse_code: w.code,
+                warehouse_name: w.name,
+                address: w.address,
+                country: w.country,
+                contact: w.receiving_contact,
+                requirements: w.receiving_requirements,
+                carton_labels_url: format!("/api/v1/asns/{}/carton-labels.pdf", a.id),
+            }
         })
     };
     Ok(AsnView {

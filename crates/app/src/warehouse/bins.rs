@@ -44,7 +44,12 @@ impl From<BinRow> for BinView {
 }
 
 /// Creates a bin, or changes the bin with the same code. Admins and warehouse staff.
-pub async fn save_bin(app: &App, principal: &Principal, warehouse_id: &str, input: &BinInput) -> AppResult<BinView> {
+pub async fn save_bin(
+    app: &App,
+    principal: &Principal,
+    warehouse_id: &str,
+    input: &BinInput,
+) -> AppResult<BinView> {
     principal.require(Permission::OperateWarehouse)?;
     let operator = principal.scope.operator_id;
     let bin = validate_bin(input, "").map_err(AppError::Invalid)?;
@@ -63,25 +68,38 @@ pub async fn save_bin(app: &App, principal: &Principal, warehouse_id: &str, inpu
 /// Imports bins from CSV with a header row (`zone,aisle,rack,level,position,walk_sequence,
 /// capacity_units,allowed_traits`; traits separated by `|`). Every row is checked first; when any
 /// is wrong nothing is saved and every problem is reported with its row.
-pub async fn import_bins_csv(app: &App, principal: &Principal, warehouse_id: &str, csv_text: &str) -> AppResult<ImportReport> {
+pub async fn import_bins_csv(
+    app: &App,
+    principal: &Principal,
+    warehouse_id: &str,
+    csv_text: &str,
+) -> AppResult<ImportReport> {
     principal.require(Permission::OperateWarehouse)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
     let wh = warehouse_of(&mut conn, operator, warehouse_id).await?;
     drop(conn);
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text.as_bytes());
-    let unreadable = |row: usize, e: csv::Error| invalid("csv", "unreadable_csv", format!("row {row} cannot be read as CSV: {e}"));
+    let unreadable = |row: usize, e: csv::Error| {
+        invalid("csv", "unreadable_csv", format!("row {row} cannot be read as CSV: {e}"))
+    };
     let headers = reader.headers().map_err(|e| unreadable(0, e))?.clone();
     for required in ["zone", "aisle", "rack", "level", "position"] {
         if !headers.iter().any(|h| h == required) {
-            return Err(invalid("csv", "missing_header", "the first row must name the columns: zone, aisle, rack, level, position, walk_sequence, capacity_units, allowed_traits"));
+            return Err(invalid(
+                "csv",
+                "missing_header",
+                "the first row must name the columns: zone, aisle, rack, level, position, walk_sequence, capacity_units, allowed_traits",
+            ));
         }
     }
     let mut valid: Vec<NewBin> = Vec::new();
     let mut errors = Vec::new();
     for (n, record) in reader.records().enumerate() {
         let record = record.map_err(|e| unreadable(n + 1, e))?;
-        let get = |col: &str| headers.iter().position(|h| h == col).and_then(|i| record.get(i)).unwrap_or("").to_string();
+        let get = |col: &str| {
+            headers.iter().position(|h| h == col).and_then(|i| record.get(i)).unwrap_or("").to_string()
+        };
         let mut bad_numbers = Vec::new();
         let mut number = |col: &str| {
             let raw = get(col);
@@ -89,7 +107,11 @@ pub async fn import_bins_csv(app: &App, principal: &Principal, warehouse_id: &st
                 return 0;
             }
             raw.parse::<i64>().unwrap_or_else(|_| {
-                bad_numbers.push(FieldError::new(col, "not_a_number", format!("{col} must be a whole number, not {raw:?}")));
+                bad_numbers.push(FieldError::new(
+                    col,
+                    "not_a_number",
+                    format!("{col} must be a whole number, not {raw:?}"),
+                ));
                 -1
             })
         };
@@ -101,13 +123,22 @@ pub async fn import_bins_csv(app: &App, principal: &Principal, warehouse_id: &st
             position: get("position"),
             walk_sequence: number("walk_sequence"),
             capacity_units: number("capacity_units"),
-            allowed_traits: get("allowed_traits").split('|').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
+            allowed_traits: get("allowed_traits")
+                .split('|')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .collect(),
         };
         let result = validate_bin(&input, "");
         let row_errors: Vec<FieldError> = match result {
             Ok(bin) if bad_numbers.is_empty() => {
                 if valid.iter().any(|v| v.code == bin.code) {
-                    vec![FieldError::new("position", "duplicate", format!("bin {} appears twice in the file", bin.code))]
+                    vec![FieldError::new(
+                        "position",
+                        "duplicate",
+                        format!("bin {} appears twice in the file", bin.code),
+                    )]
                 } else {
                     valid.push(bin);
                     Vec::new()
@@ -119,7 +150,11 @@ pub async fn import_bins_csv(app: &App, principal: &Principal, warehouse_id: &st
                 bad_numbers.into_iter().chain(e).collect()
             }
         };
-        errors.extend(row_errors.into_iter().map(|e| RowError { row: n + 1, field: e.field, message: e.message }));
+        errors.extend(row_errors.into_iter().map(|e| RowError {
+            row: n + 1,
+            field: e.field,
+            message: e.message,
+        }));
     }
     if !errors.is_empty() {
         return Ok(ImportReport { saved: 0, errors });
@@ -130,7 +165,10 @@ pub async fn import_bins_csv(app: &App, principal: &Principal, warehouse_id: &st
         bins::upsert_in_tx(&mut tx, operator, wh.id, app.new_id(), bin, now).await?;
     }
     let data = serde_json::json!({ "rows": valid.len(), "warehouse_id": wh.id }).to_string();
-    let event = tradeport_store::events::NewEvent { data, ..app.event(principal.actor, "warehouse", wh.id, "bins_imported") };
+    let event = tradeport_store::events::NewEvent {
+        data,
+        ..app.event(principal.actor, "warehouse", wh.id, "bins_imported")
+    };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     tx.commit().await?;
     Ok(ImportReport { saved: valid.len(), errors })
@@ -146,11 +184,17 @@ pub async fn list_bins(app: &App, principal: &Principal, warehouse_id: &str) -> 
 }
 
 /// Makes a bin the fixed bin of a SKU (put-away sends the SKU there first), or of none.
-pub async fn set_fixed_sku(app: &App, principal: &Principal, bin_id: &str, sku_id: Option<&str>) -> AppResult<BinView> {
+pub async fn set_fixed_sku(
+    app: &App,
+    principal: &Principal,
+    bin_id: &str,
+    sku_id: Option<&str>,
+) -> AppResult<BinView> {
     principal.require(Permission::OperateWarehouse)?;
     let operator = principal.scope.operator_id;
     let bin_id: BinId = parse_id(bin_id, "bin")?;
-    let sku: Option<SkuId> = sku_id.map(str::trim).filter(|s| !s.is_empty()).map(|s| parse_id(s, "SKU")).transpose()?;
+    let sku: Option<SkuId> =
+        sku_id.map(str::trim).filter(|s| !s.is_empty()).map(|s| parse_id(s, "SKU")).transpose()?;
     let mut tx = app.begin().await?;
     bins::get(&mut tx, operator, bin_id).await?.ok_or(AppError::NotFound("bin"))?;
     if let Some(s) = sku {
@@ -189,7 +233,11 @@ impl From<BinContent> for BinContentView {
 }
 
 /// What lies in a warehouse's bins, in walking order: a merchant sees only its own goods.
-pub async fn bin_contents(app: &App, principal: &Principal, warehouse_id: &str) -> AppResult<Vec<BinContentView>> {
+pub async fn bin_contents(
+    app: &App,
+    principal: &Principal,
+    warehouse_id: &str,
+) -> AppResult<Vec<BinContentView>> {
     principal.require(Permission::ViewInventory)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;

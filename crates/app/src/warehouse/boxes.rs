@@ -26,7 +26,14 @@ pub struct BoxInput {
 impl From<BoxType> for BoxInput {
     fn from(b: BoxType) -> Self {
         let [l, w, h] = b.inner_mm;
-        Self { code: b.code, inner_length_mm: l, inner_width_mm: w, inner_height_mm: h, max_weight_g: b.max_weight_g, tare_g: b.tare_g }
+        Self {
+            code: b.code,
+            inner_length_mm: l,
+            inner_width_mm: w,
+            inner_height_mm: h,
+            max_weight_g: b.max_weight_g,
+            tare_g: b.tare_g,
+        }
     }
 }
 
@@ -38,7 +45,11 @@ pub async fn save_box(app: &App, principal: &Principal, i: &BoxInput) -> AppResu
     if code.is_empty() || code.len() > 20 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         e.add("code", "invalid", "code must be 1 to 20 letters, digits or dashes, e.g. S2");
     }
-    for (name, v) in [("inner_length_mm", i.inner_length_mm), ("inner_width_mm", i.inner_width_mm), ("inner_height_mm", i.inner_height_mm)] {
+    for (name, v) in [
+        ("inner_length_mm", i.inner_length_mm),
+        ("inner_width_mm", i.inner_width_mm),
+        ("inner_height_mm", i.inner_height_mm),
+    ] {
         if !(1..=3_000).contains(&v) {
             e.add(name, "out_of_range", format!("{name} must be 1 to 3000 mm"));
         }
@@ -66,5 +77,9 @@ pub async fn save_box(app: &App, principal: &Principal, i: &BoxInput) -> AppResu
 pub async fn list_boxes(app: &App, principal: &Principal) -> AppResult<Vec<BoxInput>> {
     principal.require(Permission::OperateWarehouse)?;
     let mut conn = app.db().read().await?;
-    Ok(packages::boxes(&mut conn, principal.scope.operator_id).await?.into_iter().map(BoxInput::from).collect())
+    Ok(packages::boxes(&mut conn, principal.scope.operator_id)
+        .await?
+        .into_iter()
+        .map(BoxInput::from)
+        .collect())
 }

@@ -33,18 +33,29 @@ pub(crate) async fn undo_warehouse_work_in_tx(
             *picked.entry((l.sku_id, l.warehouse_id)).or_default() += l.picked;
         }
         if matches!(l.status, PickLineStatus::Open | PickLineStatus::Short) {
-            waves::update_line_in_tx(conn, operator, l.id, l.picked, l.short, PickLineStatus::Cancelled, now).await?;
+            waves::update_line_in_tx(conn, operator, l.id, l.picked, l.short, PickLineStatus::Cancelled, now)
+                .await?;
             waves::complete_if_done_in_tx(conn, operator, l.wave_id, now).await?;
         }
     }
     for ((sku, wh), qty) in picked {
         if !stock::unpick_in_tx(conn, operator, sku, wh, qty, now).await? {
-            return Err(AppError::Internal(format!("order {order_id} picked {qty} of {sku}, more than the warehouse counts as picked")));
+            return Err(AppError::Internal(format!(
+                "order {order_id} picked {qty} of {sku}, more than the warehouse counts as picked"
+            )));
         }
         let m = Movement {
             picked_delta: -qty,
             order_id: Some(order_id),
-            ..movement(app, sku, wh, MovementKind::Restock, actor, Some("order cancelled after picking: back to the dock"), now)
+            ..movement(
+                app,
+                sku,
+                wh,
+                MovementKind::Restock,
+                actor,
+                Some("order cancelled after picking: back to the dock"),
+                now,
+            )
         };
         stock::record_in_tx(conn, operator, &m).await?;
     }

@@ -21,8 +21,11 @@ pub use bins::{BinContentView, BinView, bin_contents, import_bins_csv, list_bins
 pub use boxes::{BoxInput, list_boxes, save_box};
 pub(crate) use cancel::undo_warehouse_work_in_tx;
 pub use outbound::{HandOver, HandoverView, hand_over, handover_view, ready_packages};
-pub use packing::{PackScan, PackageView, Weighing, check_package, pack_item, packages_of_order, start_packing, weigh_package};
-pub use picking::{PickScan, PickLineView, ShortPick, exception_queue, pick, report_short, resolve_short};
+pub use packing::{
+    PackScan, PackageView, Weighing, check_package, pack_item, packages_of_order, start_packing,
+    weigh_package,
+};
+pub use picking::{PickLineView, PickScan, ShortPick, exception_queue, pick, report_short, resolve_short};
 pub use put_away::{MoveStock, PutAway, PutAwayTask, move_stock, put_away, put_away_queue};
 pub use receiving::{ReceiptLine, ReceiptScan, confirm_receipt, scan_receipt};
 pub use waves::{CreateWave, WaveView, create_wave, get_wave, list_waves};
@@ -39,9 +42,17 @@ use tradeport_store::inventory::warehouses::{self, WarehouseRow};
 use crate::{App, AppError, AppResult, parse_id};
 
 /// A warehouse of the operator, by the id a caller sent.
-pub(crate) async fn warehouse_of(conn: &mut AnyConnection, operator: TenantId, id: &str) -> AppResult<WarehouseRow> {
+pub(crate) async fn warehouse_of(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    id: &str,
+) -> AppResult<WarehouseRow> {
     let id: WarehouseId = parse_id(id, "warehouse")?;
-    warehouses::list(conn, operator).await?.into_iter().find(|w| w.id == id).ok_or(AppError::NotFound("warehouse"))
+    warehouses::list(conn, operator)
+        .await?
+        .into_iter()
+        .find(|w| w.id == id)
+        .ok_or(AppError::NotFound("warehouse"))
 }
 
 /// The one SKU a scan names (of `merchant` when given), or an error on the `field` that says
@@ -121,8 +132,16 @@ pub(crate) async fn advance_order_in_tx(
     action: tradeport_domain::orders::OrderAction,
 ) -> AppResult<tradeport_store::orders::OrderRow> {
     let operator = principal.scope.operator_id;
-    let order = tradeport_store::orders::lock_in_tx(conn, operator, None, order_id).await?.ok_or(AppError::NotFound("order"))?;
+    let order = tradeport_store::orders::lock_in_tx(conn, operator, None, order_id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
     let policy = crate::access::load_operator(conn, operator).await?;
-    let step = crate::orders::Step { actor: principal.actor, action, reason: None, forced_warehouse: None, lines: None };
+    let step = crate::orders::Step {
+        actor: principal.actor,
+        action,
+        reason: None,
+        forced_warehouse: None,
+        lines: None,
+    };
     crate::orders::apply_in_tx(app, conn, operator, &order, step, &policy).await
 }

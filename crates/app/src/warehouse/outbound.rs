@@ -21,7 +21,11 @@ use super::{advance_order_in_tx, conflict, invalid, movement, rfc3339, warehouse
 use crate::{App, AppError, AppResult, parse_id};
 
 /// Packages of a warehouse ready to hand over (at most 500, oldest first).
-pub async fn ready_packages(app: &App, principal: &Principal, warehouse_id: &str) -> AppResult<Vec<PackageView>> {
+pub async fn ready_packages(
+    app: &App,
+    principal: &Principal,
+    warehouse_id: &str,
+) -> AppResult<Vec<PackageView>> {
     principal.require(Permission::OperateWarehouse)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
@@ -60,14 +64,24 @@ pub async fn hand_over(app: &App, principal: &Principal, h: &HandOver) -> AppRes
     principal.require(Permission::OperateWarehouse)?;
     let carrier = h.carrier.trim();
     if carrier.is_empty() || carrier.chars().count() > 100 {
-        return Err(invalid("carrier", "required", "carrier is required (at most 100 characters), e.g. Royal Mail collection 17:00"));
+        return Err(invalid(
+            "carrier",
+            "required",
+            "carrier is required (at most 100 characters), e.g. Royal Mail collection 17:00",
+        ));
     }
     if h.packages.is_empty() || h.packages.len() > 2_000 {
         return Err(invalid("packages", "out_of_range", "scan 1 to 2000 packages"));
     }
     let mut ids: Vec<PackageId> = Vec::new();
     for (n, raw) in h.packages.iter().enumerate() {
-        let id: PackageId = raw.trim().parse().map_err(|_| invalid(&format!("packages[{n}]"), "unknown_package", format!("{} is not a package label", raw.trim())))?;
+        let id: PackageId = raw.trim().parse().map_err(|_| {
+            invalid(
+                &format!("packages[{n}]"),
+                "unknown_package",
+                format!("{} is not a package label", raw.trim()),
+            )
+        })?;
         if !ids.contains(&id) {
             ids.push(id);
         }
@@ -79,25 +93,55 @@ pub async fn hand_over(app: &App, principal: &Principal, h: &HandOver) -> AppRes
     drop(conn);
     let now = app.now();
     let mut tx = app.begin().await?;
+    // Orders first, in id order, then their packages: the order of locks of every path that
+    // changes an order and its packages.
+    let mut order_ids = BTreeSet::new();
+    for id in &ids {
+        if let Some(p) = packages::get(&mut tx, operator, *id, false).await? {
+            order_ids.insert(p.order_id);
+        }
+    }
+    for order_id in &order_ids {
+        orders::lock_in_tx(&mut tx, operator, None, *order_id).await?;
+    }
     let mut batch: Vec<PackageRow> = Vec::new();
     for (n, id) in ids.iter().enumerate() {
         let p = packages::get(&mut tx, operator, *id, true)
             .await?
             .filter(|p| p.warehouse_id == wh.id)
-            .ok_or_else(|| invalid(&format!("packages[{n}]"), "unknown_package", format!("package {id} is not in {}", wh.code)))?;
+            .ok_or_else(|| {
+                invalid(
+                    &format!("packages[{n}]"),
+                    "unknown_package",
+                    format!("package {id} is not in {}", wh.code),
+                )
+            })?;
         if package_transition(p.status, PackageAction::HandOver).is_none() {
-            return Err(conflict("package.not_ready", format!("package {} of {} of its order is {}, not ready", p.package_no, p.package_count, p.status.as_str())));
+            return Err(conflict(
+                "package.not_ready",
+                format!(
+                    "package {} of {} of its order is {}, not ready",
+                    p.package_no,
+                    p.package_count,
+                    p.status.as_str()
+                ),
+            ));
         }
         batch.push(p);
     }
     let orders_in: BTreeSet<OrderId> = batch.iter().map(|p| p.order_id).collect();
     for order_id in &orders_in {
         let all = packages::of_order(&mut tx, operator, *order_id).await?;
-        if let Some(missing) = all.iter().find(|p| p.status != PackageStatus::Cancelled && !ids.contains(&p.id)) {
+        if let Some(missing) =
+            all.iter().find(|p| p.status != PackageStatus::Cancelled && !ids.contains(&p.id))
+        {
             return Err(invalid(
                 "packages",
                 "order_incomplete",
-                format!("package {} of {} of the same order is not in this hand-over; an order's packages leave together", missing.package_no, missing.package_count),
+                format!(
+                    "package {} of {} of the same order is not in this hand-over; an order's packages leave together",
+                    missing.package_no, missing.package_count
+                ),
             ));
         }
     }
@@ -114,13 +158,19 @@ pub async fn hand_over(app: &App, principal: &Principal, h: &HandOver) -> AppRes
     // Stock rows in (SKU, warehouse) order, as on every path.
     let mut shipped: BTreeMap<(tradeport_domain::kernel::SkuId, OrderId), i64> = BTreeMap::new();
     for i in &items {
-        let order = batch.iter().find(|p| p.id == i.package_id).map(|p| p.order_id).ok_or_else(|| AppError::Internal("an item of no package".into()))?;
+        let order = batch
+            .iter()
+            .find(|p| p.id == i.package_id)
+            .map(|p| p.order_id)
+            .ok_or_else(|| AppError::Internal("an item of no package".into()))?;
         *shipped.entry((i.sku_id, order)).or_default() += i.qty;
     }
     let reason = format!("handed over on {}", handover.handover_no);
     for ((sku, order), qty) in &shipped {
         if !stock::ship_in_tx(&mut tx, operator, *sku, wh.id, *qty, now).await? {
-            return Err(AppError::Internal(format!("shipping {qty} of {sku} found fewer picked or reserved")));
+            return Err(AppError::Internal(format!(
+                "shipping {qty} of {sku} found fewer picked or reserved"
+            )));
         }
         let m = Movement {
             on_hand_delta: -qty,
@@ -132,7 +182,8 @@ pub async fn hand_over(app: &App, principal: &Principal, h: &HandOver) -> AppRes
         stock::record_in_tx(&mut tx, operator, &m).await?;
     }
     for p in &batch {
-        let after = PackageRow { status: PackageStatus::HandedOver, handover_id: Some(handover.id), ..p.clone() };
+        let after =
+            PackageRow { status: PackageStatus::HandedOver, handover_id: Some(handover.id), ..p.clone() };
         packages::update_in_tx(&mut tx, operator, &after, now).await?;
     }
     for order_id in &orders_in {
@@ -145,7 +196,11 @@ pub async fn hand_over(app: &App, principal: &Principal, h: &HandOver) -> AppRes
     Ok(view)
 }
 
-async fn handover_view_in(conn: &mut tradeport_store::AnyConnection, operator: tradeport_domain::kernel::TenantId, h: &HandoverRow) -> AppResult<HandoverView> {
+async fn handover_view_in(
+    conn: &mut tradeport_store::AnyConnection,
+    operator: tradeport_domain::kernel::TenantId,
+    h: &HandoverRow,
+) -> AppResult<HandoverView> {
     let rows = packages::of_handover(conn, operator, h.id).await?;
     let mut numbers = BTreeMap::new();
     for p in &rows {

@@ -59,7 +59,11 @@ pub struct PackageView {
     pub items: Vec<PackageItemView>,
 }
 
-pub(crate) async fn package_views(conn: &mut AnyConnection, operator: TenantId, rows: &[PackageRow]) -> AppResult<Vec<PackageView>> {
+pub(crate) async fn package_views(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    rows: &[PackageRow],
+) -> AppResult<Vec<PackageView>> {
     let ids: Vec<PackageId> = rows.iter().map(|p| p.id).collect();
     let items = packages::items(conn, operator, &ids).await?;
     Ok(rows
@@ -81,19 +85,31 @@ pub(crate) async fn package_views(conn: &mut AnyConnection, operator: TenantId, 
             items: items
                 .iter()
                 .filter(|i| i.package_id == p.id)
-                .map(|i| PackageItemView { sku_id: i.sku_id.to_string(), sku: i.sku.clone(), barcode: i.barcode.clone(), qty: i.qty, packed: i.packed })
+                .map(|i| PackageItemView {
+                    sku_id: i.sku_id.to_string(),
+                    sku: i.sku.clone(),
+                    barcode: i.barcode.clone(),
+                    qty: i.qty,
+                    packed: i.packed,
+                })
                 .collect(),
         })
         .collect())
 }
 
 /// An order's packages (a merchant's own orders only).
-pub async fn packages_of_order(app: &App, principal: &Principal, order_id: &str) -> AppResult<Vec<PackageView>> {
+pub async fn packages_of_order(
+    app: &App,
+    principal: &Principal,
+    order_id: &str,
+) -> AppResult<Vec<PackageView>> {
     principal.require(Permission::ViewOrders)?;
     let id: OrderId = parse_id(order_id, "order")?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    orders::get(&mut conn, operator, principal.scope.merchant_id, id).await?.ok_or(AppError::NotFound("order"))?;
+    orders::get(&mut conn, operator, principal.scope.merchant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
     let rows = packages::of_order(&mut conn, operator, id).await?;
     package_views(&mut conn, operator, &rows).await
 }
@@ -105,21 +121,33 @@ pub async fn start_packing(app: &App, principal: &Principal, order_id: &str) -> 
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
     let order = tx.lock_order(operator, None, id).await?;
-    let existing: Vec<PackageRow> =
-        packages::of_order(&mut tx, operator, id).await?.into_iter().filter(|p| p.status != PackageStatus::Cancelled).collect();
+    let existing: Vec<PackageRow> = packages::of_order(&mut tx, operator, id)
+        .await?
+        .into_iter()
+        .filter(|p| p.status != PackageStatus::Cancelled)
+        .collect();
     if !existing.is_empty() {
         let views = package_views(&mut tx, operator, &existing).await?;
         tx.end_unwritten().await?;
         return Ok(views);
     }
     if order.status != OrderStatus::Picking {
-        return Err(conflict("pack.not_picking", format!("the order is {}: only an order being picked is packed", order.status.as_str())));
+        return Err(conflict(
+            "pack.not_picking",
+            format!("the order is {}: only an order being picked is packed", order.status.as_str()),
+        ));
     }
     let lines = waves::lines(&mut tx, operator, LinesOf::Order(id)).await?;
     if let Some(l) = lines.iter().find(|l| !l.status.is_settled()) {
         return Err(conflict(
             "pack.not_all_picked",
-            format!("{} of {} from {} is still {}; pick it or settle it in the exception queue first", l.qty - l.picked, l.sku, l.bin_code, l.status.as_str()),
+            format!(
+                "{} of {} from {} is still {}; pick it or settle it in the exception queue first",
+                l.qty - l.picked,
+                l.sku,
+                l.bin_code,
+                l.status.as_str()
+            ),
         ));
     }
     let mut picked: BTreeMap<SkuId, i64> = BTreeMap::new();
@@ -127,12 +155,22 @@ pub async fn start_packing(app: &App, principal: &Principal, order_id: &str) -> 
         *picked.entry(l.sku_id).or_default() += l.picked;
     }
     let Some(warehouse_id) = lines.first().map(|l| l.warehouse_id) else {
-        return Err(conflict("pack.not_all_picked", "the order has no pick lines: build a wave with it first"));
+        return Err(conflict(
+            "pack.not_all_picked",
+            "the order has no pick lines: build a wave with it first",
+        ));
     };
     let mut items = Vec::new();
     for (sku_id, qty) in &picked {
         let sku = skus::get(&mut tx, operator, None, *sku_id).await?.ok_or(AppError::NotFound("SKU"))?;
-        items.push(PackItem { sku_id: *sku_id, sku: sku.sku, qty: *qty, traits: sku.traits, dims_mm: sku.dims_mm, weight_g: sku.weight_g });
+        items.push(PackItem {
+            sku_id: *sku_id,
+            sku: sku.sku,
+            qty: *qty,
+            traits: sku.traits,
+            dims_mm: sku.dims_mm,
+            weight_g: sku.weight_g,
+        });
     }
     let boxes = packages::boxes(&mut tx, operator).await?;
     let plan = plan_packages(&items, &boxes);
@@ -163,7 +201,11 @@ pub async fn start_packing(app: &App, principal: &Principal, order_id: &str) -> 
         .collect();
     packages::insert_in_tx(&mut tx, operator, &rows, app.now()).await?;
     let data = serde_json::json!({ "packages": count }).to_string();
-    let event = tradeport_store::events::NewEvent { merchant_id: Some(order.merchant_id), data, ..app.event(principal.actor, "order", id, "order_packing_started") };
+    let event = tradeport_store::events::NewEvent {
+        merchant_id: Some(order.merchant_id),
+        data,
+        ..app.event(principal.actor, "order", id, "order_packing_started")
+    };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     let stored: Vec<PackageRow> = rows.into_iter().map(|(r, _)| r).collect();
     let views = package_views(&mut tx, operator, &stored).await?;
@@ -181,7 +223,12 @@ pub struct PackScan {
 }
 
 /// Scans an item into a package; when the order's last item is in, the order is `packed`.
-pub async fn pack_item(app: &App, principal: &Principal, package_id: &str, s: &PackScan) -> AppResult<PackageView> {
+pub async fn pack_item(
+    app: &App,
+    principal: &Principal,
+    package_id: &str,
+    s: &PackScan,
+) -> AppResult<PackageView> {
     principal.require(Permission::OperateWarehouse)?;
     let id: PackageId = parse_id(package_id, "package")?;
     let qty = s.quantity.unwrap_or(1);
@@ -193,24 +240,43 @@ pub async fn pack_item(app: &App, principal: &Principal, package_id: &str, s: &P
     let mut tx = app.begin().await?;
     let package = locked_package(&mut tx, operator, id).await?;
     if package.status != PackageStatus::Packing {
-        return Err(conflict("pack.not_packing", format!("package {} of {} is {}", package.package_no, package.package_count, package.status.as_str())));
+        return Err(conflict(
+            "pack.not_packing",
+            format!(
+                "package {} of {} is {}",
+                package.package_no,
+                package.package_count,
+                package.status.as_str()
+            ),
+        ));
     }
     let items = packages::items(&mut tx, operator, &[id]).await?;
     let Some(item) = items.iter().find(|i| scan.is_item(&i.sku, &i.barcode)) else {
         let all = packages::of_order(&mut tx, operator, package.order_id).await?;
-        let others = packages::items(&mut tx, operator, &all.iter().map(|p| p.id).collect::<Vec<_>>()).await?;
+        let others =
+            packages::items(&mut tx, operator, &all.iter().map(|p| p.id).collect::<Vec<_>>()).await?;
         let elsewhere = others.iter().find(|i| i.package_id != id && scan.is_item(&i.sku, &i.barcode));
         let message = match elsewhere.and_then(|i| all.iter().find(|p| p.id == i.package_id)) {
-            Some(p) => format!("this item goes in package {} of {}, not this one", p.package_no, p.package_count),
+            Some(p) => {
+                format!("this item goes in package {} of {}, not this one", p.package_no, p.package_count)
+            }
             None => "this item is not in this order; put it aside for the supervisor".to_string(),
         };
-        return Err(AppError::Conflict { code: "pack.wrong_item", message: message.clone(), fields: vec![tradeport_domain::kernel::FieldError::new("item", "wrong_item", message)] });
+        return Err(AppError::Conflict {
+            code: "pack.wrong_item",
+            message: message.clone(),
+            fields: vec![tradeport_domain::kernel::FieldError::new("item", "wrong_item", message)],
+        });
     };
     if !packages::pack_item_in_tx(&mut tx, operator, id, item.sku_id, qty).await? {
-        return Err(conflict("pack.too_many", format!("only {} more of {} go in this package", item.qty - item.packed, item.sku)));
+        return Err(conflict(
+            "pack.too_many",
+            format!("only {} more of {} go in this package", item.qty - item.packed, item.sku),
+        ));
     }
     let all = packages::of_order(&mut tx, operator, package.order_id).await?;
-    let live: Vec<PackageId> = all.iter().filter(|p| p.status != PackageStatus::Cancelled).map(|p| p.id).collect();
+    let live: Vec<PackageId> =
+        all.iter().filter(|p| p.status != PackageStatus::Cancelled).map(|p| p.id).collect();
     let everything = packages::items(&mut tx, operator, &live).await?;
     if everything.iter().all(|i| i.packed == i.qty) {
         advance_order_in_tx(app, &mut tx, principal, package.order_id, OrderAction::FinishPacking).await?;
@@ -220,7 +286,15 @@ pub async fn pack_item(app: &App, principal: &Principal, package_id: &str, s: &P
     Ok(view)
 }
 
-async fn locked_package(conn: &mut AnyConnection, operator: TenantId, id: PackageId) -> AppResult<PackageRow> {
+/// Locks a package's order, then the package: the order of locks of every path that changes an
+/// order and its packages (a cancellation locks the order first too).
+async fn locked_package(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    id: PackageId,
+) -> AppResult<PackageRow> {
+    let unlocked = packages::get(conn, operator, id, false).await?.ok_or(AppError::NotFound("package"))?;
+    orders::lock_in_tx(conn, operator, None, unlocked.order_id).await?.ok_or(AppError::NotFound("order"))?;
     packages::get(conn, operator, id, true).await?.ok_or(AppError::NotFound("package"))
 }
 
@@ -234,7 +308,12 @@ pub struct Weighing {
 
 /// Weighs a packed package: in tolerance and not chosen for the spot check, it is ready;
 /// otherwise it waits for a check with the reason.
-pub async fn weigh_package(app: &App, principal: &Principal, package_id: &str, w: &Weighing) -> AppResult<PackageView> {
+pub async fn weigh_package(
+    app: &App,
+    principal: &Principal,
+    package_id: &str,
+    w: &Weighing,
+) -> AppResult<PackageView> {
     principal.require(Permission::OperateWarehouse)?;
     if !(1..=1_000_000).contains(&w.weight_g) {
         return Err(invalid("weight_g", "out_of_range", "weight_g must be 1 to 1000000 grams"));
@@ -245,11 +324,19 @@ pub async fn weigh_package(app: &App, principal: &Principal, package_id: &str, w
     let package = locked_package(&mut tx, operator, id).await?;
     let items = packages::items(&mut tx, operator, &[id]).await?;
     if let Some(i) = items.iter().find(|i| i.packed < i.qty) {
-        return Err(conflict("pack.not_all_packed", format!("{} more of {} go in this package before it is weighed", i.qty - i.packed, i.sku)));
+        return Err(conflict(
+            "pack.not_all_packed",
+            format!("{} more of {} go in this package before it is weighed", i.qty - i.packed, i.sku),
+        ));
     }
     let policy = crate::access::load_operator(&mut tx, operator).await?;
     let s = &policy.settings;
-    let in_tolerance = weight_within_tolerance(package.expected_weight_g, w.weight_g, s.pack_weight_tolerance_pct, s.pack_weight_tolerance_min_g);
+    let in_tolerance = weight_within_tolerance(
+        package.expected_weight_g,
+        w.weight_g,
+        s.pack_weight_tolerance_pct,
+        s.pack_weight_tolerance_min_g,
+    );
     let spot = selected_for_spot_check(package.id.uuid(), s.spot_check_pct);
     let reason = if !in_tolerance {
         Some(format!("weighs {} g, expected {} g: check the contents", w.weight_g, package.expected_weight_g))
@@ -259,7 +346,12 @@ pub async fn weigh_package(app: &App, principal: &Principal, package_id: &str, w
         None
     };
     let to = package_transition(package.status, PackageAction::Weigh { needs_check: reason.is_some() })
-        .ok_or_else(|| conflict("package.illegal_transition", format!("a package that is {} cannot be weighed", package.status.as_str())))?;
+        .ok_or_else(|| {
+            conflict(
+                "package.illegal_transition",
+                format!("a package that is {} cannot be weighed", package.status.as_str()),
+            )
+        })?;
     let after = PackageRow { status: to, weight_g: Some(w.weight_g), check_reason: reason, ..package };
     finish_package_step_in_tx(app, &mut tx, principal, &after, "package_weighed").await?;
     let view = package_views(&mut tx, operator, &[after]).await?.remove(0);
@@ -269,7 +361,13 @@ pub async fn weigh_package(app: &App, principal: &Principal, package_id: &str, w
 
 /// Records a check's verdict: passed, the package is ready; failed, it goes back to packing (put
 /// right, then weighed again).
-pub async fn check_package(app: &App, principal: &Principal, package_id: &str, passed: bool, note: &str) -> AppResult<PackageView> {
+pub async fn check_package(
+    app: &App,
+    principal: &Principal,
+    package_id: &str,
+    passed: bool,
+    note: &str,
+) -> AppResult<PackageView> {
     principal.require(Permission::OperateWarehouse)?;
     let id: PackageId = parse_id(package_id, "package")?;
     let operator = principal.scope.operator_id;
@@ -277,12 +375,31 @@ pub async fn check_package(app: &App, principal: &Principal, package_id: &str, p
     let package = locked_package(&mut tx, operator, id).await?;
     let action = if passed { PackageAction::Pass } else { PackageAction::Fail };
     let to = package_transition(package.status, action).ok_or_else(|| {
-        conflict("package.illegal_transition", format!("a package that is {} is not waiting for a check", package.status.as_str()))
+        conflict(
+            "package.illegal_transition",
+            format!("a package that is {} is not waiting for a check", package.status.as_str()),
+        )
     })?;
     let note = note.trim();
-    let check_reason = if passed { None } else { Some(if note.is_empty() { "failed the check".to_string() } else { note.to_string() }) };
-    let after = PackageRow { status: to, check_reason, weight_g: if passed { package.weight_g } else { None }, ..package };
-    finish_package_step_in_tx(app, &mut tx, principal, &after, if passed { "package_check_passed" } else { "package_check_failed" }).await?;
+    let check_reason = if passed {
+        None
+    } else {
+        Some(if note.is_empty() { "failed the check".to_string() } else { note.to_string() })
+    };
+    let after = PackageRow {
+        status: to,
+        check_reason,
+        weight_g: if passed { package.weight_g } else { None },
+        ..package
+    };
+    finish_package_step_in_tx(
+        app,
+        &mut tx,
+        principal,
+        &after,
+        if passed { "package_check_passed" } else { "package_check_failed" },
+    )
+    .await?;
     let view = package_views(&mut tx, operator, &[after]).await?.remove(0);
     tx.commit().await?;
     Ok(view)
@@ -290,16 +407,27 @@ pub async fn check_package(app: &App, principal: &Principal, package_id: &str, p
 
 /// Writes a package's new state and its event; when every package of the order is ready, the
 /// order is ready to ship.
-async fn finish_package_step_in_tx(app: &App, conn: &mut AnyConnection, principal: &Principal, p: &PackageRow, kind: &'static str) -> AppResult<()> {
+async fn finish_package_step_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    principal: &Principal,
+    p: &PackageRow,
+    kind: &'static str,
+) -> AppResult<()> {
     let operator = principal.scope.operator_id;
     packages::update_in_tx(conn, operator, p, app.now()).await?;
     let data = serde_json::json!({ "package": format!("{} of {}", p.package_no, p.package_count), "status": p.status.as_str(), "weight_g": p.weight_g, "check": p.check_reason }).to_string();
-    let event = tradeport_store::events::NewEvent { merchant_id: Some(p.merchant_id), data, ..app.event(principal.actor, "order", p.order_id, kind) };
+    let event = tradeport_store::events::NewEvent {
+        merchant_id: Some(p.merchant_id),
+        data,
+        ..app.event(principal.actor, "order", p.order_id, kind)
+    };
     tradeport_store::events::append_in_tx(conn, operator, &event).await?;
     let all = packages::of_order(conn, operator, p.order_id).await?;
     let live = all.iter().filter(|x| x.status != PackageStatus::Cancelled);
     if p.status == PackageStatus::Ready && live.clone().all(|x| x.status == PackageStatus::Ready) {
-        let order = orders::get(conn, operator, None, p.order_id).await?.ok_or(AppError::NotFound("order"))?;
+        let order =
+            orders::get(conn, operator, None, p.order_id).await?.ok_or(AppError::NotFound("order"))?;
         if order.status == OrderStatus::Packed {
             advance_order_in_tx(app, conn, principal, p.order_id, OrderAction::ClearForShipping).await?;
         }

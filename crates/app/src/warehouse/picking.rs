@@ -90,7 +90,12 @@ pub async fn pick(app: &App, principal: &Principal, line_id: &str, s: &PickScan)
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
     let line = waves::lock_line_in_tx(&mut tx, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
-    let target = PickTarget { bin_code: &line.bin_code, sku: &line.sku, barcode: &line.barcode, remaining: line.remaining() };
+    let target = PickTarget {
+        bin_code: &line.bin_code,
+        sku: &line.sku,
+        barcode: &line.barcode,
+        remaining: line.remaining(),
+    };
     check_pick(&target, &bin_scan, &item_scan, qty).map_err(|e| {
         let field = match e {
             tradeport_domain::warehouse::PickScanError::WrongBin { .. } => "bin",
@@ -103,11 +108,17 @@ pub async fn pick(app: &App, principal: &Principal, line_id: &str, s: &PickScan)
     if !bins::take_in_tx(&mut tx, operator, line.sku_id, line.bin_id, qty, now).await? {
         return Err(conflict(
             "pick.bin_short",
-            format!("{} holds fewer than {qty} of {}: report the line short so it can be picked elsewhere", line.bin_code, line.sku),
+            format!(
+                "{} holds fewer than {qty} of {}: report the line short so it can be picked elsewhere",
+                line.bin_code, line.sku
+            ),
         ));
     }
     if !stock::pick_in_tx(&mut tx, operator, line.sku_id, line.warehouse_id, qty, now).await? {
-        return Err(AppError::Internal(format!("bin {} had units the warehouse balance does not count as located", line.bin_code)));
+        return Err(AppError::Internal(format!(
+            "bin {} had units the warehouse balance does not count as located",
+            line.bin_code
+        )));
     }
     let m = Movement {
         bin: Some((line.bin_id, -qty)),
@@ -120,7 +131,8 @@ pub async fn pick(app: &App, principal: &Principal, line_id: &str, s: &PickScan)
     let status = if picked + line.short == line.qty { PickLineStatus::Picked } else { PickLineStatus::Open };
     waves::update_line_in_tx(&mut tx, operator, line.id, picked, line.short, status, now).await?;
     waves::complete_if_done_in_tx(&mut tx, operator, line.wave_id, now).await?;
-    let after = waves::lock_line_in_tx(&mut tx, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
+    let after =
+        waves::lock_line_in_tx(&mut tx, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
     tx.commit().await?;
     Ok(after.into())
 }
@@ -134,7 +146,12 @@ pub struct ShortPick {
 }
 
 /// Sends the rest of a line to the exception queue (the bin is empty or short).
-pub async fn report_short(app: &App, principal: &Principal, line_id: &str, s: &ShortPick) -> AppResult<PickLineView> {
+pub async fn report_short(
+    app: &App,
+    principal: &Principal,
+    line_id: &str,
+    s: &ShortPick,
+) -> AppResult<PickLineView> {
     principal.require(Permission::OperateWarehouse)?;
     let id: PickLineId = parse_id(line_id, "pick line")?;
     let operator = principal.scope.operator_id;
@@ -145,9 +162,20 @@ pub async fn report_short(app: &App, principal: &Principal, line_id: &str, s: &S
     if remaining == 0 {
         return Err(conflict("pick.line_settled", format!("this line is {} already", line.status.as_str())));
     }
-    waves::update_line_in_tx(&mut tx, operator, line.id, line.picked, line.short + remaining, PickLineStatus::Short, now).await?;
+    waves::update_line_in_tx(
+        &mut tx,
+        operator,
+        line.id,
+        line.picked,
+        line.short + remaining,
+        PickLineStatus::Short,
+        now,
+    )
+    .await?;
     let note = s.note.trim();
-    let data = serde_json::json!({ "line_id": line.id, "bin": line.bin_code, "sku": line.sku, "short": remaining }).to_string();
+    let data =
+        serde_json::json!({ "line_id": line.id, "bin": line.bin_code, "sku": line.sku, "short": remaining })
+            .to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(line.merchant_id),
         reason: Some(if note.is_empty() { "bin short" } else { note }),
@@ -155,7 +183,8 @@ pub async fn report_short(app: &App, principal: &Principal, line_id: &str, s: &S
         ..app.event(principal.actor, "order", line.order_id, "order_pick_short")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    let after = waves::lock_line_in_tx(&mut tx, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
+    let after =
+        waves::lock_line_in_tx(&mut tx, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
     tx.commit().await?;
     Ok(after.into())
 }
@@ -170,7 +199,12 @@ pub async fn exception_queue(app: &App, principal: &Principal) -> AppResult<Vec<
 
 /// Settles a short line by picking its shortage from another bin (after moving stock there, if
 /// need be): a new line for the short units joins the wave, the short line is resolved.
-pub async fn resolve_short(app: &App, principal: &Principal, line_id: &str, from_bin: &str) -> AppResult<PickLineView> {
+pub async fn resolve_short(
+    app: &App,
+    principal: &Principal,
+    line_id: &str,
+    from_bin: &str,
+) -> AppResult<PickLineView> {
     principal.require(Permission::OperateWarehouse)?;
     let id: PickLineId = parse_id(line_id, "pick line")?;
     let operator = principal.scope.operator_id;
@@ -180,9 +214,9 @@ pub async fn resolve_short(app: &App, principal: &Principal, line_id: &str, from
     if line.status != PickLineStatus::Short {
         return Err(conflict("pick.not_short", format!("this line is {}, not short", line.status.as_str())));
     }
-    let bin = bins::by_code(&mut tx, operator, line.warehouse_id, from_bin)
-        .await?
-        .ok_or_else(|| invalid("bin", "unknown_bin", format!("no bin {} in this warehouse", from_bin.trim())))?;
+    let bin = bins::by_code(&mut tx, operator, line.warehouse_id, from_bin).await?.ok_or_else(|| {
+        invalid("bin", "unknown_bin", format!("no bin {} in this warehouse", from_bin.trim()))
+    })?;
     let claimed: i64 = waves::open_remaining(&mut tx, operator, line.warehouse_id)
         .await?
         .iter()
@@ -194,7 +228,13 @@ pub async fn resolve_short(app: &App, principal: &Principal, line_id: &str, from
         return Err(invalid(
             "bin",
             "not_enough_in_bin",
-            format!("{} has {} free units of {}, the line needs {}; move stock there first", bin.code, free.max(0), line.sku, line.short),
+            format!(
+                "{} has {} free units of {}, the line needs {}; move stock there first",
+                bin.code,
+                free.max(0),
+                line.sku,
+                line.short
+            ),
         ));
     }
     let new_line = NewPickLine {
@@ -206,9 +246,21 @@ pub async fn resolve_short(app: &App, principal: &Principal, line_id: &str, from
         seq: line.seq,
         qty: line.short,
     };
-    waves::insert_lines_in_tx(&mut tx, operator, line.wave_id, line.warehouse_id, &[new_line.clone()], now).await?;
-    waves::update_line_in_tx(&mut tx, operator, line.id, line.picked, line.short, PickLineStatus::Resolved, now).await?;
-    let after = waves::lock_line_in_tx(&mut tx, operator, new_line.id).await?.ok_or(AppError::NotFound("pick line"))?;
+    waves::insert_lines_in_tx(&mut tx, operator, line.wave_id, line.warehouse_id, &[new_line.clone()], now)
+        .await?;
+    waves::update_line_in_tx(
+        &mut tx,
+        operator,
+        line.id,
+        line.picked,
+        line.short,
+        PickLineStatus::Resolved,
+        now,
+    )
+    .await?;
+    let after = waves::lock_line_in_tx(&mut tx, operator, new_line.id)
+        .await?
+        .ok_or(AppError::NotFound("pick line"))?;
     tx.commit().await?;
     Ok(after.into())
 }

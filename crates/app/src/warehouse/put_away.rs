@@ -58,7 +58,11 @@ async fn suggestion(
 }
 
 /// What waits on a warehouse's dock, with a suggested bin for each SKU (at most 200 SKUs).
-pub async fn put_away_queue(app: &App, principal: &Principal, warehouse_id: &str) -> AppResult<Vec<PutAwayTask>> {
+pub async fn put_away_queue(
+    app: &App,
+    principal: &Principal,
+    warehouse_id: &str,
+) -> AppResult<Vec<PutAwayTask>> {
     principal.require(Permission::OperateWarehouse)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
@@ -96,7 +100,12 @@ pub struct PutAway {
 }
 
 /// The SKU a warehouse request names: by id when given, else by its scan.
-async fn requested_sku(conn: &mut AnyConnection, operator: TenantId, sku_id: &str, scan: &str) -> AppResult<SkuRow> {
+async fn requested_sku(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    sku_id: &str,
+    scan: &str,
+) -> AppResult<SkuRow> {
     if sku_id.trim().is_empty() {
         return sku_by_scan(conn, operator, None, scan, "scan").await;
     }
@@ -110,17 +119,30 @@ fn check_room(bin: &BinRow, sku: &SkuRow, traits: &[Trait], qty: i64) -> AppResu
         return Err(invalid(
             "bin",
             "trait_not_allowed",
-            format!("{} may not hold {} ({}); choose a bin in a zone that allows it", bin.code, sku.sku, traits.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")),
+            format!(
+                "{} may not hold {} ({}); choose a bin in a zone that allows it",
+                bin.code,
+                sku.sku,
+                traits.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+            ),
         ));
     }
     if bin.fixed_sku_id.is_some_and(|f| f != sku.id) {
-        return Err(invalid("bin", "fixed_for_another_sku", format!("{} is the fixed bin of another SKU", bin.code)));
+        return Err(invalid(
+            "bin",
+            "fixed_for_another_sku",
+            format!("{} is the fixed bin of another SKU", bin.code),
+        ));
     }
     if bin.capacity_units > 0 && bin.total + qty > bin.capacity_units {
         return Err(invalid(
             "bin",
             "bin_full",
-            format!("{} has room for {} more units, not {qty}; put the rest in another bin", bin.code, (bin.capacity_units - bin.total).max(0)),
+            format!(
+                "{} has room for {} more units, not {qty}; put the rest in another bin",
+                bin.code,
+                (bin.capacity_units - bin.total).max(0)
+            ),
         ));
     }
     Ok(())
@@ -144,7 +166,10 @@ pub async fn put_away(app: &App, principal: &Principal, p: &PutAway) -> AppResul
     if !stock::locate_in_tx(&mut tx, operator, sku.id, wh.id, p.quantity, now).await? {
         return Err(conflict(
             "warehouse.not_on_the_dock",
-            format!("fewer than {} units of {} wait on the dock of {}; count what is there", p.quantity, sku.sku, wh.code),
+            format!(
+                "fewer than {} units of {} wait on the dock of {}; count what is there",
+                p.quantity, sku.sku, wh.code
+            ),
         ));
     }
     bins::add_in_tx(&mut tx, operator, sku.id, &bin, p.quantity, now).await?;
@@ -167,9 +192,20 @@ pub async fn put_away(app: &App, principal: &Principal, p: &PutAway) -> AppResul
 }
 
 /// A bin by its scanned code, locked for the transaction.
-async fn locked_bin(conn: &mut AnyConnection, operator: TenantId, warehouse_id: WarehouseId, code: &str) -> AppResult<BinRow> {
+async fn locked_bin(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    warehouse_id: WarehouseId,
+    code: &str,
+) -> AppResult<BinRow> {
     let found = bins::by_code(conn, operator, warehouse_id, code).await?;
-    let bin = found.ok_or_else(|| invalid("bin", "unknown_bin", format!("no bin {} in this warehouse; scan the bin's label", code.trim())))?;
+    let bin = found.ok_or_else(|| {
+        invalid(
+            "bin",
+            "unknown_bin",
+            format!("no bin {} in this warehouse; scan the bin's label", code.trim()),
+        )
+    })?;
     bins::lock_in_tx(conn, operator, bin.id).await?;
     // Read again under the lock: the units in it are what this transaction sees now.
     bins::get(conn, operator, bin.id).await?.ok_or(AppError::NotFound("bin"))
@@ -204,9 +240,16 @@ pub async fn move_stock(app: &App, principal: &Principal, m: &MoveStock) -> AppR
     let now = app.now();
     let mut tx = app.begin().await?;
     // Both bins locked in id order, so two opposite moves cannot deadlock.
-    let (a, b) = (bins::by_code(&mut tx, operator, wh.id, &m.from_bin).await?, bins::by_code(&mut tx, operator, wh.id, &m.to_bin).await?);
-    let from = a.ok_or_else(|| invalid("from_bin", "unknown_bin", format!("no bin {} in this warehouse", m.from_bin.trim())))?;
-    let to = b.ok_or_else(|| invalid("to_bin", "unknown_bin", format!("no bin {} in this warehouse", m.to_bin.trim())))?;
+    let (a, b) = (
+        bins::by_code(&mut tx, operator, wh.id, &m.from_bin).await?,
+        bins::by_code(&mut tx, operator, wh.id, &m.to_bin).await?,
+    );
+    let from = a.ok_or_else(|| {
+        invalid("from_bin", "unknown_bin", format!("no bin {} in this warehouse", m.from_bin.trim()))
+    })?;
+    let to = b.ok_or_else(|| {
+        invalid("to_bin", "unknown_bin", format!("no bin {} in this warehouse", m.to_bin.trim()))
+    })?;
     let mut ids = [from.id, to.id];
     ids.sort();
     for id in ids {
@@ -215,11 +258,17 @@ pub async fn move_stock(app: &App, principal: &Principal, m: &MoveStock) -> AppR
     let to = bins::get(&mut tx, operator, to.id).await?.ok_or(AppError::NotFound("bin"))?;
     check_room(&to, &sku, &sku.traits, m.quantity)?;
     if !bins::take_in_tx(&mut tx, operator, sku.id, from.id, m.quantity, now).await? {
-        return Err(conflict("warehouse.bin_short", format!("{} holds fewer than {} units of {}", from.code, m.quantity, sku.sku)));
+        return Err(conflict(
+            "warehouse.bin_short",
+            format!("{} holds fewer than {} units of {}", from.code, m.quantity, sku.sku),
+        ));
     }
     bins::add_in_tx(&mut tx, operator, sku.id, &to, m.quantity, now).await?;
     for (bin, delta) in [(from.id, -m.quantity), (to.id, m.quantity)] {
-        let mv = Movement { bin: Some((bin, delta)), ..movement(app, sku.id, wh.id, MovementKind::Move, principal.actor, None, now) };
+        let mv = Movement {
+            bin: Some((bin, delta)),
+            ..movement(app, sku.id, wh.id, MovementKind::Move, principal.actor, None, now)
+        };
         stock::record_in_tx(&mut tx, operator, &mv).await?;
     }
     let units = bins::qty_of(&mut tx, operator, sku.id, to.id).await?;

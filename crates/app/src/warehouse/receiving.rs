@@ -41,7 +41,12 @@ pub struct ReceiptLine {
 }
 
 /// Counts a scan against a notice that has arrived (the first scan starts receiving).
-pub async fn scan_receipt(app: &App, principal: &Principal, asn_id: &str, s: &ReceiptScan) -> AppResult<ReceiptLine> {
+pub async fn scan_receipt(
+    app: &App,
+    principal: &Principal,
+    asn_id: &str,
+    s: &ReceiptScan,
+) -> AppResult<ReceiptLine> {
     principal.require(Permission::OperateWarehouse)?;
     let qty = s.quantity.unwrap_or(1);
     if !(1..=100_000).contains(&qty) {
@@ -57,12 +62,17 @@ pub async fn scan_receipt(app: &App, principal: &Principal, asn_id: &str, s: &Re
     if asn.status != AsnStatus::Receiving {
         return Err(conflict(
             "asn.not_receiving",
-            format!("{} is {}: only a notice that has arrived can be counted; record its arrival first", asn.asn_no, asn.status.as_str()),
+            format!(
+                "{} is {}: only a notice that has arrived can be counted; record its arrival first",
+                asn.asn_no,
+                asn.status.as_str()
+            ),
         ));
     }
     let sku = sku_by_scan(&mut tx, operator, Some(asn.merchant_id), &s.scan, "scan").await?;
     let (good, damaged) = if s.damaged { (0, qty) } else { (qty, 0) };
-    let (good, damaged) = asns::add_count_in_tx(&mut tx, operator, asn.id, sku.id, good, damaged, app.now()).await?;
+    let (good, damaged) =
+        asns::add_count_in_tx(&mut tx, operator, asn.id, sku.id, good, damaged, app.now()).await?;
     let expected: i64 = asns::cartons(&mut tx, operator, asn.id)
         .await?
         .iter()
@@ -109,20 +119,33 @@ pub async fn confirm_receipt(app: &App, principal: &Principal, asn_id: &str) -> 
     for ((sku, _, good, _), (_, locked)) in counts.iter().zip(&waiting) {
         stock::ensure_balance_in_tx(&mut tx, operator, *sku, asn.warehouse_id, now).await?;
         if !stock::change_on_hand_in_tx(&mut tx, operator, *sku, asn.warehouse_id, *good, now).await? {
-            return Err(AppError::Internal(format!("receiving {good} of {sku} was refused by the balance guard")));
+            return Err(AppError::Internal(format!(
+                "receiving {good} of {sku} was refused by the balance guard"
+            )));
         }
         let m = tradeport_store::inventory::stock::Movement {
             on_hand_delta: *good,
-            ..movement(app, *sku, asn.warehouse_id, MovementKind::Receive, principal.actor, Some(&reason), now)
+            ..movement(
+                app,
+                *sku,
+                asn.warehouse_id,
+                MovementKind::Receive,
+                principal.actor,
+                Some(&reason),
+                now,
+            )
         };
         stock::record_in_tx(&mut tx, operator, &m).await?;
-        fill_backorders_in_tx(app, &mut tx, operator, *sku, asn.warehouse_id, locked, principal.actor).await?;
+        fill_backorders_in_tx(app, &mut tx, operator, *sku, asn.warehouse_id, locked, principal.actor)
+            .await?;
     }
     let after = step_in_tx(app, &mut tx, principal, &asn, AsnAction::FinishReceiving, None).await?;
     let view = asn_view(&mut tx, operator, &after).await?;
     if view.lines.iter().any(|l| !l.discrepancies.is_empty()) {
-        let data = serde_json::to_string(&view.lines.iter().filter(|l| !l.discrepancies.is_empty()).collect::<Vec<_>>())
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let data = serde_json::to_string(
+            &view.lines.iter().filter(|l| !l.discrepancies.is_empty()).collect::<Vec<_>>(),
+        )
+        .map_err(|e| AppError::Internal(e.to_string()))?;
         let event = tradeport_store::events::NewEvent {
             merchant_id: Some(asn.merchant_id),
             data,

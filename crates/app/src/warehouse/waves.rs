@@ -63,7 +63,13 @@ pub async fn create_wave(app: &App, principal: &Principal, w: &CreateWave) -> Ap
     if !(1..=5_000).contains(&max) {
         return Err(invalid("max_orders", "out_of_range", "max_orders must be 1 to 5000"));
     }
-    let sku_filter: Option<SkuId> = w.sku_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| parse_id(s, "SKU")).transpose()?;
+    let sku_filter: Option<SkuId> = w
+        .sku_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| parse_id(s, "SKU"))
+        .transpose()?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
     let wh = warehouse_of(&mut conn, operator, &w.warehouse_id).await?;
@@ -104,11 +110,22 @@ pub async fn create_wave(app: &App, principal: &Principal, w: &CreateWave) -> Ap
         };
         return Err(conflict("wave.nothing_to_pick", why));
     }
-    let moved = orders::set_status_many_in_tx(&mut tx, operator, &plan.orders, OrderStatus::Confirmed, OrderStatus::Picking, now).await?;
+    let moved = orders::set_status_many_in_tx(
+        &mut tx,
+        operator,
+        &plan.orders,
+        OrderStatus::Confirmed,
+        OrderStatus::Picking,
+        now,
+    )
+    .await?;
     if moved != plan.orders.len() as u64 {
-        return Err(AppError::Internal("an order of the wave left confirmed while the warehouse was locked".into()));
+        return Err(AppError::Internal(
+            "an order of the wave left confirmed while the warehouse was locked".into(),
+        ));
     }
-    let merchant_of: HashMap<OrderId, TenantId> = candidates.iter().map(|c| (c.order_id, c.merchant_id)).collect();
+    let merchant_of: HashMap<OrderId, TenantId> =
+        candidates.iter().map(|c| (c.order_id, c.merchant_id)).collect();
     let wave = WaveRow {
         id: app.new_id(),
         warehouse_id: wh.id,

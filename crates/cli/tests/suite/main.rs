@@ -27,3 +27,4 @@ mod security;
 mod sla;
 mod ui_orders;
 mod unit_of_work;
+mod warehouse;

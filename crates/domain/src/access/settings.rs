@@ -208,13 +208,25 @@ impl TenantSettings {
             }
         }
         if !(0..=100).contains(&self.pack_weight_tolerance_pct) {
-            errors.add("pack_weight_tolerance_pct", "out_of_range", "pack_weight_tolerance_pct must be 0 to 100 (percent)");
+            errors.add(
+                "pack_weight_tolerance_pct",
+                "out_of_range",
+                "pack_weight_tolerance_pct must be 0 to 100 (percent)",
+            );
         }
         if !(0..=10_000).contains(&self.pack_weight_tolerance_min_g) {
-            errors.add("pack_weight_tolerance_min_g", "out_of_range", "pack_weight_tolerance_min_g must be 0 to 10000 grams");
+            errors.add(
+                "pack_weight_tolerance_min_g",
+                "out_of_range",
+                "pack_weight_tolerance_min_g must be 0 to 10000 grams",
+            );
         }
         if !(0..=100).contains(&self.spot_check_pct) {
-            errors.add("spot_check_pct", "out_of_range", "spot_check_pct must be 0 to 100 (percent of packages)");
+            errors.add(
+                "spot_check_pct",
+                "out_of_range",
+                "spot_check_pct must be 0 to 100 (percent of packages)",
+            );
         }
         for e in crate::sla::validate_limits(&self.sla_limits) {
             errors.push(e);

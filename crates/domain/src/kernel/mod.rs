@@ -15,8 +15,8 @@ pub use field_error::{FieldError, FieldErrors};
 #[cfg(test)]
 pub(crate) use ids::named;
 pub use ids::{
-    ApiKeyId, AsnId, BinId, EntityId, HandoverId, OrderId, PackageId, PickLineId, SkuId, TenantId, UserId, WarehouseId,
-    WaveId,
+    ApiKeyId, AsnId, BinId, EntityId, HandoverId, OrderId, PackageId, PickLineId, SkuId, TenantId, UserId,
+    WarehouseId, WaveId,
 };
 pub use money::{Currency, MAX_AMOUNT_MINOR, Money, MoneyError, check_minor};
 pub use phone::normalise_phone;

@@ -101,8 +101,14 @@ mod tests {
 
     #[test]
     fn a_gtin_is_looked_up_in_every_form_a_catalogue_may_hold() {
-        assert_eq!(read_scan("036000291452").unwrap().barcode_forms(), ["00036000291452", "0036000291452", "036000291452"]);
-        assert_eq!(read_scan("96385074").unwrap().barcode_forms(), ["00000096385074", "0000096385074", "000096385074", "96385074"]);
+        assert_eq!(
+            read_scan("036000291452").unwrap().barcode_forms(),
+            ["00036000291452", "0036000291452", "036000291452"]
+        );
+        assert_eq!(
+            read_scan("96385074").unwrap().barcode_forms(),
+            ["00000096385074", "0000096385074", "000096385074", "96385074"]
+        );
     }
 
     #[test]

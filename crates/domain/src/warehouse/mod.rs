@@ -28,7 +28,7 @@ pub use packing::{
     weight_within_tolerance,
 };
 pub use picking::{
-    BinStock, LeftOut, PickLineStatus, PickScanError, PickTarget, PlannedPick, WaveFilter, WaveOrder, WavePlan, check_pick,
-    plan_wave,
+    BinStock, LeftOut, PickLineStatus, PickScanError, PickTarget, PlannedPick, WaveFilter, WaveOrder,
+    WavePlan, check_pick, plan_wave,
 };
 pub use receiving::{CountedLine, Discrepancy, discrepancy_lines};

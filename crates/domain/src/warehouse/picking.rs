@@ -207,7 +207,8 @@ pub enum PickLineStatus {
 }
 
 impl PickLineStatus {
-    pub const ALL: [PickLineStatus; 5] = [Self::Open, Self::Picked, Self::Short, Self::Resolved, Self::Cancelled];
+    pub const ALL: [PickLineStatus; 5] =
+        [Self::Open, Self::Picked, Self::Short, Self::Resolved, Self::Cancelled];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -357,9 +357,10 @@ pub async fn ledger_vs_balances(
     conn: &mut AnyConnection,
 ) -> StoreResult<BTreeMap<(SkuId, WarehouseId), (StockFigures, StockFigures)>> {
     let mut out: BTreeMap<(SkuId, WarehouseId), (StockFigures, StockFigures)> = BTreeMap::new();
-    let balances = sqlx::query("SELECT sku_id, warehouse_id, on_hand, reserved, located, picked FROM stock_balances")
-        .fetch_all(&mut *conn)
-        .await?;
+    let balances =
+        sqlx::query("SELECT sku_id, warehouse_id, on_hand, reserved, located, picked FROM stock_balances")
+            .fetch_all(&mut *conn)
+            .await?;
     for r in balances {
         let e = out.entry((id_at(&r, 0, "SKU")?, id_at(&r, 1, "warehouse")?)).or_default();
         e.0 = [r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?];

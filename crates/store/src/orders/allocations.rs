@@ -100,8 +100,7 @@ pub async fn reserved_totals(conn: &mut AnyConnection) -> StoreResult<Vec<(SkuId
          JOIN orders o ON o.id = a.order_id \
          WHERE a.warehouse_id IS NOT NULL AND o.status IN {HOLDING} GROUP BY a.sku_id, a.warehouse_id"
     );
-    let rows = Sql::new(sql).query().fetch_all(conn)
-    .await?;
+    let rows = Sql::new(sql).query().fetch_all(conn).await?;
     rows.iter().map(|r| Ok((id_at(r, 0, "SKU")?, id_at(r, 1, "warehouse")?, r.try_get(2)?))).collect()
 }
 
@@ -114,8 +113,7 @@ pub async fn stray_allocations(
          JOIN orders o ON o.id = a.order_id WHERE o.status NOT IN {HOLDING} \
          ORDER BY a.sku_id, a.warehouse_id, a.order_id"
     );
-    let rows = Sql::new(sql).query().fetch_all(conn)
-    .await?;
+    let rows = Sql::new(sql).query().fetch_all(conn).await?;
     rows.iter()
         .map(|r| Ok((id_at(r, 0, "SKU")?, opt_id_at(r, 1, "warehouse")?, id_at(r, 2, "order")?)))
         .collect()

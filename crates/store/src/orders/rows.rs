@@ -472,8 +472,15 @@ pub async fn set_status_many_in_tx(
     let mut moved = 0;
     for chunk in ids.chunks(500) {
         let mut sql = crate::sql::Sql::new("UPDATE orders SET status = ");
-        sql.bind(to.as_str()).push(", updated_at = ").bind(now.0).push(" WHERE tenant_id = ").bind(tenant_id.to_string());
-        sql.push(" AND status = ").bind(from.as_str()).push(" AND id IN ").bind_list(chunk.iter().map(OrderId::to_string));
+        sql.bind(to.as_str())
+            .push(", updated_at = ")
+            .bind(now.0)
+            .push(" WHERE tenant_id = ")
+            .bind(tenant_id.to_string());
+        sql.push(" AND status = ")
+            .bind(from.as_str())
+            .push(" AND id IN ")
+            .bind_list(chunk.iter().map(OrderId::to_string));
         moved += sql.query().execute(&mut *conn).await?.rows_affected();
     }
     Ok(moved)

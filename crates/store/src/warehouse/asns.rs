@@ -37,7 +37,8 @@ fn asn_row(r: &sqlx::any::AnyRow) -> StoreResult<AsnRow> {
         merchant_id: id_at(r, 1, "merchant")?,
         warehouse_id: id_at(r, 2, "warehouse")?,
         asn_no: r.try_get(3)?,
-        status: AsnStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("ASN status {status}")))?,
+        status: AsnStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("ASN status {status}")))?,
         expected_arrival: Millis(r.try_get(5)?),
         transport_mode: TransportMode::parse(&mode)
             .ok_or_else(|| StoreError::Corrupt(format!("transport mode {mode}")))?,
@@ -123,7 +124,11 @@ pub async fn get(
 }
 
 /// A notice by its number (what receiving scans).
-pub async fn by_number(conn: &mut AnyConnection, tenant_id: TenantId, asn_no: &str) -> StoreResult<Option<AsnRow>> {
+pub async fn by_number(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    asn_no: &str,
+) -> StoreResult<Option<AsnRow>> {
     let mut sql = Sql::new(ASN);
     sql.bind(tenant_id.to_string()).push(" AND asn_no = ").bind(asn_no.trim().to_uppercase());
     let row = sql.query().fetch_optional(conn).await?;
@@ -192,7 +197,11 @@ pub struct CartonRow {
 }
 
 /// A notice's cartons in line order.
-pub async fn cartons(conn: &mut AnyConnection, tenant_id: TenantId, id: AsnId) -> StoreResult<Vec<CartonRow>> {
+pub async fn cartons(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: AsnId,
+) -> StoreResult<Vec<CartonRow>> {
     let rows = sqlx::query(
         "SELECT c.line_no, c.sku_id, s.sku, s.name, c.carton_count, c.units_per_carton, c.length_mm, c.width_mm, c.height_mm, \
          c.gross_weight_g, c.net_weight_g FROM asn_cartons c JOIN skus s ON s.id = c.sku_id \
@@ -263,7 +272,11 @@ pub async fn counts(
 }
 
 /// Litres expected in a warehouse: notices accepted and not yet received.
-pub async fn expected_volume_l(conn: &mut AnyConnection, tenant_id: TenantId, warehouse_id: WarehouseId) -> StoreResult<i64> {
+pub async fn expected_volume_l(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    warehouse_id: WarehouseId,
+) -> StoreResult<i64> {
     let v: Option<i64> = sqlx::query_scalar(
         "SELECT CAST(SUM(volume_l) AS BIGINT) FROM asns WHERE tenant_id = $1 AND warehouse_id = $2 \
          AND status IN ('accepted', 'arrived', 'receiving')",
@@ -276,7 +289,11 @@ pub async fn expected_volume_l(conn: &mut AnyConnection, tenant_id: TenantId, wa
 }
 
 /// Litres stored in a warehouse: units on hand times their SKU's size, rounded up.
-pub async fn stored_volume_l(conn: &mut AnyConnection, tenant_id: TenantId, warehouse_id: WarehouseId) -> StoreResult<i64> {
+pub async fn stored_volume_l(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    warehouse_id: WarehouseId,
+) -> StoreResult<i64> {
     let mm3: Option<i64> = sqlx::query_scalar(
         "SELECT CAST(SUM(b.on_hand * s.length_mm * s.width_mm * s.height_mm) AS BIGINT) FROM stock_balances b \
          JOIN skus s ON s.id = b.sku_id WHERE b.tenant_id = $1 AND b.warehouse_id = $2",
@@ -301,7 +318,11 @@ pub struct PhotoRow {
     pub created_at: Millis,
 }
 
-pub async fn insert_photo_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, p: &PhotoRow) -> StoreResult<()> {
+pub async fn insert_photo_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    p: &PhotoRow,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO asn_photos (id, tenant_id, asn_id, sku_id, sha256, content_type, size_bytes, file_name, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

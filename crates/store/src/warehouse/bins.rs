@@ -101,7 +101,11 @@ pub async fn set_fixed_sku_in_tx(
 }
 
 /// A warehouse's bins in walking order.
-pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId, warehouse_id: WarehouseId) -> StoreResult<Vec<BinRow>> {
+pub async fn list(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    warehouse_id: WarehouseId,
+) -> StoreResult<Vec<BinRow>> {
     let mut sql = Sql::new(BIN);
     sql.bind(tenant_id.to_string()).push(" AND b.warehouse_id = ").bind(warehouse_id.to_string());
     sql.push(" ORDER BY b.walk_sequence, b.code");
@@ -188,13 +192,20 @@ pub async fn take_in_tx(
 }
 
 /// Units of one SKU in one bin.
-pub async fn qty_of(conn: &mut AnyConnection, tenant_id: TenantId, sku_id: SkuId, bin_id: BinId) -> StoreResult<i64> {
-    let q: Option<i64> = sqlx::query_scalar("SELECT qty FROM bin_balances WHERE tenant_id = $1 AND sku_id = $2 AND bin_id = $3")
-        .bind(tenant_id.to_string())
-        .bind(sku_id.to_string())
-        .bind(bin_id.to_string())
-        .fetch_optional(conn)
-        .await?;
+pub async fn qty_of(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: SkuId,
+    bin_id: BinId,
+) -> StoreResult<i64> {
+    let q: Option<i64> = sqlx::query_scalar(
+        "SELECT qty FROM bin_balances WHERE tenant_id = $1 AND sku_id = $2 AND bin_id = $3",
+    )
+    .bind(tenant_id.to_string())
+    .bind(sku_id.to_string())
+    .bind(bin_id.to_string())
+    .fetch_optional(conn)
+    .await?;
     Ok(q.unwrap_or(0))
 }
 

@@ -8,7 +8,11 @@ use tradeport_domain::kernel::TenantId;
 use crate::StoreResult;
 
 /// The next number of `series`, formatted `SERIES-000001`.
-pub async fn next_number_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, series: &str) -> StoreResult<String> {
+pub async fn next_number_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    series: &str,
+) -> StoreResult<String> {
     let serial: i64 = sqlx::query_scalar(
         "INSERT INTO serial_counters (tenant_id, series, last_serial) VALUES ($1, $2, 1) \
          ON CONFLICT (tenant_id, series) DO UPDATE SET last_serial = serial_counters.last_serial + 1 RETURNING last_serial",

@@ -134,7 +134,8 @@ fn package_row(r: &sqlx::any::AnyRow) -> StoreResult<PackageRow> {
         warehouse_id: id_at(r, 3, "warehouse")?,
         package_no: r.try_get(4)?,
         package_count: r.try_get(5)?,
-        status: PackageStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("package status {status}")))?,
+        status: PackageStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("package status {status}")))?,
         box_code: r.try_get(7)?,
         marks: marks
             .split(',')
@@ -151,7 +152,11 @@ fn package_row(r: &sqlx::any::AnyRow) -> StoreResult<PackageRow> {
 }
 
 /// An order's packages in number order (cancelled ones too).
-pub async fn of_order(conn: &mut AnyConnection, tenant_id: TenantId, order_id: OrderId) -> StoreResult<Vec<PackageRow>> {
+pub async fn of_order(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: OrderId,
+) -> StoreResult<Vec<PackageRow>> {
     let mut sql = Sql::new(PACKAGE);
     sql.bind(tenant_id.to_string()).push(" AND order_id = ").bind(order_id.to_string());
     sql.push(" ORDER BY package_no");
@@ -169,13 +174,21 @@ pub async fn in_status(
 ) -> StoreResult<Vec<PackageRow>> {
     let mut sql = Sql::new(PACKAGE);
     sql.bind(tenant_id.to_string()).push(" AND warehouse_id = ").bind(warehouse_id.to_string());
-    sql.push(" AND status = ").bind(status.as_str()).push(" ORDER BY updated_at, id LIMIT ").bind(i64::from(limit));
+    sql.push(" AND status = ")
+        .bind(status.as_str())
+        .push(" ORDER BY updated_at, id LIMIT ")
+        .bind(i64::from(limit));
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter().map(package_row).collect()
 }
 
 /// A package, locked for the transaction when `lock` (PostgreSQL; SQLite has one writer).
-pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, id: PackageId, lock: bool) -> StoreResult<Option<PackageRow>> {
+pub async fn get(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: PackageId,
+    lock: bool,
+) -> StoreResult<Option<PackageRow>> {
     let mut sql = Sql::new(PACKAGE);
     sql.bind(tenant_id.to_string()).push(" AND id = ").bind(id.to_string());
     if lock {
@@ -186,14 +199,20 @@ pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, id: PackageId, l
 }
 
 /// Items of the given packages, by package then SKU code.
-pub async fn items(conn: &mut AnyConnection, tenant_id: TenantId, ids: &[PackageId]) -> StoreResult<Vec<PackageItemRow>> {
+pub async fn items(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    ids: &[PackageId],
+) -> StoreResult<Vec<PackageItemRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut sql = Sql::new(
         "SELECT i.package_id, i.sku_id, s.sku, s.barcode, i.qty, i.packed FROM package_items i JOIN skus s ON s.id = i.sku_id WHERE i.tenant_id = ",
     );
-    sql.bind(tenant_id.to_string()).push(" AND i.package_id IN ").bind_list(ids.iter().map(PackageId::to_string));
+    sql.bind(tenant_id.to_string())
+        .push(" AND i.package_id IN ")
+        .bind_list(ids.iter().map(PackageId::to_string));
     sql.push(" ORDER BY i.package_id, s.sku");
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter()
@@ -231,7 +250,12 @@ pub async fn pack_item_in_tx(
 }
 
 /// Writes a package's status, weight, check reason and hand-over.
-pub async fn update_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, p: &PackageRow, now: Millis) -> StoreResult<()> {
+pub async fn update_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    p: &PackageRow,
+    now: Millis,
+) -> StoreResult<()> {
     sqlx::query(
         "UPDATE packages SET status = $1, weight_g = $2, check_reason = $3, handover_id = $4, updated_at = $5 WHERE tenant_id = $6 AND id = $7",
     )
@@ -258,7 +282,11 @@ pub struct HandoverRow {
     pub created_at: Millis,
 }
 
-pub async fn insert_handover_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, h: &HandoverRow) -> StoreResult<()> {
+pub async fn insert_handover_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    h: &HandoverRow,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO handovers (id, tenant_id, warehouse_id, handover_no, carrier, package_count, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -274,7 +302,11 @@ pub async fn insert_handover_in_tx(conn: &mut AnyConnection, tenant_id: TenantId
     Ok(())
 }
 
-pub async fn get_handover(conn: &mut AnyConnection, tenant_id: TenantId, id: HandoverId) -> StoreResult<Option<HandoverRow>> {
+pub async fn get_handover(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: HandoverId,
+) -> StoreResult<Option<HandoverRow>> {
     let row = sqlx::query(
         "SELECT id, warehouse_id, handover_no, carrier, package_count, created_at FROM handovers WHERE tenant_id = $1 AND id = $2",
     )
@@ -296,7 +328,11 @@ pub async fn get_handover(conn: &mut AnyConnection, tenant_id: TenantId, id: Han
 }
 
 /// Packages of a hand-over, by order then number.
-pub async fn of_handover(conn: &mut AnyConnection, tenant_id: TenantId, id: HandoverId) -> StoreResult<Vec<PackageRow>> {
+pub async fn of_handover(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: HandoverId,
+) -> StoreResult<Vec<PackageRow>> {
     let mut sql = Sql::new(PACKAGE);
     sql.bind(tenant_id.to_string()).push(" AND handover_id = ").bind(id.to_string());
     sql.push(" ORDER BY order_id, package_no");

@@ -94,8 +94,7 @@ fn wave_row(r: &sqlx::any::AnyRow) -> StoreResult<WaveRow> {
     })
 }
 
-const WAVE: &str =
-    "SELECT id, warehouse_id, wave_no, status, order_count, created_at, completed_at FROM waves WHERE tenant_id = ";
+const WAVE: &str = "SELECT id, warehouse_id, wave_no, status, order_count, created_at, completed_at FROM waves WHERE tenant_id = ";
 
 pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, id: WaveId) -> StoreResult<Option<WaveRow>> {
     let mut sql = Sql::new(WAVE);
@@ -113,7 +112,12 @@ pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId, limit: u32) -> 
 }
 
 /// Marks a wave picked when none of its lines is open or short any more; true when it did.
-pub async fn complete_if_done_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, id: WaveId, now: Millis) -> StoreResult<bool> {
+pub async fn complete_if_done_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: WaveId,
+    now: Millis,
+) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE waves SET status = 'picked', completed_at = $1 WHERE tenant_id = $2 AND id = $3 AND status = 'picking' \
          AND NOT EXISTS (SELECT 1 FROM pick_lines l WHERE l.wave_id = waves.id AND l.status IN ('open', 'short'))",
@@ -245,7 +249,8 @@ fn line_row(r: &sqlx::any::AnyRow) -> StoreResult<PickLineRow> {
         qty: r.try_get(13)?,
         picked: r.try_get(14)?,
         short: r.try_get(15)?,
-        status: PickLineStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("pick line status {status}")))?,
+        status: PickLineStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("pick line status {status}")))?,
     })
 }
 
@@ -259,7 +264,11 @@ pub enum LinesOf {
 }
 
 /// Pick lines in walking order.
-pub async fn lines(conn: &mut AnyConnection, tenant_id: TenantId, of: LinesOf) -> StoreResult<Vec<PickLineRow>> {
+pub async fn lines(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    of: LinesOf,
+) -> StoreResult<Vec<PickLineRow>> {
     let mut sql = Sql::new(LINE);
     sql.bind(tenant_id.to_string());
     match of {
@@ -273,7 +282,11 @@ pub async fn lines(conn: &mut AnyConnection, tenant_id: TenantId, of: LinesOf) -
 }
 
 /// One pick line, locked for the transaction (PostgreSQL; SQLite has one writer).
-pub async fn lock_line_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, id: PickLineId) -> StoreResult<Option<PickLineRow>> {
+pub async fn lock_line_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: PickLineId,
+) -> StoreResult<Option<PickLineRow>> {
     let lock = crate::row_lock(conn);
     let mut sql = Sql::new("SELECT id FROM pick_lines WHERE tenant_id = ");
     sql.bind(tenant_id.to_string()).push(" AND id = ").bind(id.to_string()).push(lock);

@@ -7,6 +7,7 @@ mod jobs;
 mod message_templates;
 mod orders;
 mod sla;
+mod warehouse;
 mod webhooks;
 
 use serde::Deserialize;
@@ -40,5 +41,6 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(message_templates::routes())
         .merge(orders::routes())
         .merge(sla::routes())
+        .merge(warehouse::routes())
         .merge(webhooks::routes())
 }
