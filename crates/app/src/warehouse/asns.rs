@@ -278,6 +278,24 @@ pub async fn get_asn(app: &App, principal: &Principal, id: &str) -> AppResult<As
     asn_view(&mut conn, operator, &asn).await
 }
 
+/// The notice with this number (as scanned from a carton label), a merchant's own only.
+pub async fn find_asn_by_number(app: &App, principal: &Principal, number: &str) -> AppResult<AsnView> {
+    principal.require(Permission::ViewInventory)?;
+    let operator = principal.scope.operator_id;
+    let mut conn = app.db().read().await?;
+    let asn = asns::by_number(&mut conn, operator, number)
+        .await?
+        .filter(|a| principal.scope.merchant_id.is_none_or(|m| m == a.merchant_id))
+        .ok_or_else(|| {
+            invalid(
+                "scan",
+                "unknown_asn",
+                format!("no inbound notice {}; scan the ASN barcode on the carton label", number.trim()),
+            )
+        })?;
+    asn_view(&mut conn, operator, &asn).await
+}
+
 /// Notices newest first, a page at a time (a merchant's own only), optionally in one status.
 pub async fn list_asns(
     app: &App,

@@ -16,7 +16,7 @@ mod put_away;
 mod receiving;
 mod waves;
 
-pub use asns::{AsnView, ReceivingInfo, act_on_asn, create_asn, get_asn, list_asns};
+pub use asns::{AsnView, ReceivingInfo, act_on_asn, create_asn, find_asn_by_number, get_asn, list_asns};
 pub use bins::{BinContentView, BinView, bin_contents, import_bins_csv, list_bins, save_bin, set_fixed_sku};
 pub use boxes::{BoxInput, list_boxes, save_box};
 pub(crate) use cancel::undo_warehouse_work_in_tx;

@@ -92,7 +92,16 @@ async fn the_pages_fit_a_phone_screen_without_sideways_scrolling() {
     browser.resize(390, 844).await;
     browser.goto(&app.url("/login")).await;
     sign_in(&browser, &s.admin_email, "Dashboard").await;
-    for path in ["/", "/orders", "/inventory", "/users", "/orders/new", "/time-limits", "/notifications"] {
+    for path in [
+        "/",
+        "/orders",
+        "/inventory",
+        "/users",
+        "/orders/new",
+        "/time-limits",
+        "/notifications",
+        "/warehouse",
+    ] {
         browser.goto(&app.url(path)).await;
         let viewport = browser.script("return window.innerWidth").await.as_i64().unwrap();
         let page = browser.script("return document.documentElement.scrollWidth").await.as_i64().unwrap();

@@ -26,5 +26,6 @@ mod schema;
 mod security;
 mod sla;
 mod ui_orders;
+mod ui_warehouse;
 mod unit_of_work;
 mod warehouse;

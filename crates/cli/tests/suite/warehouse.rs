@@ -16,18 +16,18 @@ db_tests!(
     merchants_see_only_their_own_notices_and_goods_and_cannot_run_the_warehouse,
 );
 
-const MUG_GTIN: &str = "4006381333931";
-const TORCH_UPC: &str = "036000291452";
+pub(crate) const MUG_GTIN: &str = "4006381333931";
+pub(crate) const TORCH_UPC: &str = "036000291452";
 
 /// The UK warehouse with bins and three SKUs of merchant A, nothing in stock.
-struct Floor {
-    s: Seeded,
-    uk: String,
-    mug: String,
-    torch: String,
+pub(crate) struct Floor {
+    pub s: Seeded,
+    pub uk: String,
+    pub mug: String,
+    pub torch: String,
 }
 
-async fn floor(app: &TestApp) -> Floor {
+pub(crate) async fn floor(app: &TestApp) -> Floor {
     let s = app.seed("acme").await;
     let c = app.seed_catalog(&s, 0).await;
     let sku = |code: &str, barcode: &str, traits: &[&str], dims: [i64; 3], weight: i64| {
@@ -72,7 +72,7 @@ async fn floor(app: &TestApp) -> Floor {
     }
 }
 
-fn asn(uk: &str, cartons: &[(&str, i64, i64)]) -> Value {
+pub(crate) fn asn(uk: &str, cartons: &[(&str, i64, i64)]) -> Value {
     let cartons: Vec<Value> = cartons
         .iter()
         .map(|(sku, n, per)| {
@@ -116,7 +116,7 @@ async fn scan(
 }
 
 /// Receives exactly what the cartons say and puts every unit away in `bin`.
-async fn stock_bin(app: &TestApp, f: &Floor, sku: &str, qty: i64, bin: &str) {
+pub(crate) async fn stock_bin(app: &TestApp, f: &Floor, sku: &str, qty: i64, bin: &str) {
     let id = arrived_asn(app, f, &[(sku, 1, qty)]).await;
     assert_eq!(scan(app, f, &id, sku, qty, false).await.0, StatusCode::OK);
     let (status, body) =
@@ -160,7 +160,7 @@ fn order(id: &str, lines: &[(&str, i64)]) -> Value {
     })
 }
 
-async fn confirmed_order(app: &TestApp, f: &Floor, id: &str, lines: &[(&str, i64)]) -> String {
+pub(crate) async fn confirmed_order(app: &TestApp, f: &Floor, id: &str, lines: &[(&str, i64)]) -> String {
     let (status, mut o) = post(app, "/api/v1/orders", &f.s.merchant_a_key, order(id, lines)).await;
     assert_eq!(status, StatusCode::CREATED, "{o}");
     let id = o["id"].as_str().unwrap().to_string();

@@ -44,6 +44,13 @@ impl Tr {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// The message `key` with the text `value` in place of `$name`.
+    pub fn fill_text(&self, key: &str, name: &str, value: &str) -> String {
+        catalogue()
+            .format(self.index, &key.replace('.', "-"), &[(name, tradeport_app::i18n::text(value))])
+            .unwrap_or_else(|| key.to_string())
+    }
+
     /// Why an order is held, in this language: the catalogue's text for its code, else the
     /// domain's own (English) message.
     pub fn hold(&self, h: &FieldError) -> String {
@@ -144,6 +151,10 @@ mod tests {
             include_str!("../../templates/time_limits.html"),
             include_str!("../../templates/notifications.html"),
             include_str!("../../templates/message_edit.html"),
+            include_str!("../../templates/warehouse.html"),
+            include_str!("../../templates/asn_detail.html"),
+            include_str!("../../templates/scan_receive.html"),
+            include_str!("../../templates/scan_pick.html"),
         ];
         for text in templates {
             for part in text.split("t.get(\"").skip(1) {
@@ -155,7 +166,22 @@ mod tests {
         let messages =
             tradeport_domain::notifications::BuyerMessage::ALL.map(|m| format!("notify-m-{}", m.as_str()));
         let states = tradeport_domain::jobs::JobState::ALL.map(|s| format!("notify-state-{}", s.as_str()));
-        for key in messages.iter().chain(&states) {
+        // Keys the warehouse pages build from names.
+        use tradeport_domain::warehouse::{AsnAction, AsnStatus, Discrepancy};
+        let warehouse: Vec<String> = AsnStatus::ALL
+            .iter()
+            .map(|s| format!("asn_status-{}", s.as_str()))
+            .chain(AsnAction::ALL.iter().map(|a| format!("asn_action-{}", a.as_str())))
+            .chain(
+                [Discrepancy::Short, Discrepancy::Over, Discrepancy::Damaged, Discrepancy::WrongSku]
+                    .iter()
+                    .map(|d| format!("discrepancy-{}", d.as_str())),
+            )
+            .chain(
+                tradeport_domain::orders::OrderStatus::ALL.iter().map(|s| format!("status-{}", s.as_str())),
+            )
+            .collect();
+        for key in messages.iter().chain(&states).chain(&warehouse) {
             assert!(catalogue().has(0, key) && catalogue().has(1, key), "missing key {key}");
         }
     }

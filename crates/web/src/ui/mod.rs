@@ -13,8 +13,10 @@ mod login;
 mod notifications;
 mod order_entry;
 mod order_pages;
+mod scanner_pages;
 mod shell;
 mod time_limits;
+mod warehouse_pages;
 
 use askama::Template;
 use axum::Router;
@@ -68,6 +70,17 @@ pub fn router() -> Router<App> {
         .route("/inventory", get(inventory_pages::show))
         .route("/inventory/adjust", post(inventory_pages::adjust))
         .route("/inventory/import", post(inventory_pages::import))
+        .route("/warehouse", get(warehouse_pages::show))
+        .route("/warehouse/asns", post(warehouse_pages::create_asn))
+        .route("/warehouse/asns/{id}", get(warehouse_pages::asn_detail))
+        .route("/warehouse/asns/{id}/act", post(warehouse_pages::asn_act))
+        .route("/warehouse/waves", post(warehouse_pages::create_wave))
+        .route("/warehouse/put-away", post(warehouse_pages::put_away))
+        .route("/warehouse/handover", post(warehouse_pages::hand_over))
+        .route("/warehouse/receive", get(scanner_pages::receive).post(scanner_pages::receive_scan))
+        .route("/warehouse/receive/confirm", post(scanner_pages::receive_confirm))
+        .route("/warehouse/pick/{wave}", get(scanner_pages::pick).post(scanner_pages::pick_scan))
+        .route("/warehouse/pick/{wave}/short", post(scanner_pages::pick_short))
 }
 
 /// The language of a request without a session.

@@ -47,7 +47,11 @@ impl Shell {
                 "/notifications",
                 p.role.can(Permission::ViewSettings) || p.role.can(Permission::ManageApiKeys),
             ),
-            ("nav.warehouse", "/warehouse", false),
+            (
+                "nav.warehouse",
+                "/warehouse",
+                p.role.can(Permission::OperateWarehouse) || p.role.can(Permission::SubmitInbound),
+            ),
             ("nav.shipping", "/shipping", false),
             ("nav.aftersales", "/aftersales", false),
             ("nav.service", "/service", false),

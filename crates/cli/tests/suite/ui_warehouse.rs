@@ -1,0 +1,113 @@
+//! The scanner screens in headless Chromium on a phone-sized window (WMS-2, WMS-4): the scan
+//! input keeps the focus, Enter submits, a refused scan turns the screen red and says why.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use tradeport_testkit::{Browser, DbKind, TestApp};
+
+use crate::helpers::post;
+use crate::warehouse::{MUG_GTIN, asn, confirmed_order, floor, stock_bin};
+
+const ENTER: &str = "\u{E007}";
+
+async fn sign_in(browser: &Browser, email: &str, lands_on: &str) {
+    browser.type_into("#email", email).await;
+    browser.type_into("#password", "correct horse battery").await;
+    browser.click("#sign-in").await;
+    browser.wait_for_text("#page-title", lands_on).await;
+}
+
+/// Scans `code` the way a keyboard-wedge scanner does (the code, then Enter) and waits for the
+/// screen's answer to contain `answer`.
+async fn scan(browser: &Browser, code: &str, answer: &str) -> String {
+    browser.type_into("#scan", &format!("{code}{ENTER}")).await;
+    browser.wait_for_text("#said", answer).await
+}
+
+async fn focus_is_on_the_scan_input(browser: &Browser) -> bool {
+    browser.script("return document.activeElement && document.activeElement.id").await == "scan"
+}
+
+async fn refused_on_screen(browser: &Browser) -> bool {
+    browser.script("return document.querySelector('.scanner.refused') !== null").await == true
+}
+
+async fn fits_the_screen(browser: &Browser) -> bool {
+    let viewport = browser.script("return window.innerWidth").await.as_i64().unwrap();
+    let page = browser.script("return document.documentElement.scrollWidth").await.as_i64().unwrap();
+    page <= viewport
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
+async fn a_receiver_counts_a_notice_with_a_scanner_on_a_phone_and_sees_its_discrepancies() {
+    let Some(browser) = Browser::start().await else { return };
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
+    let f = floor(&app).await;
+    let (_, a) =
+        post(&app, "/api/v1/asns", &f.s.merchant_a_key, asn(&f.uk, &[("MUG", 1, 3), ("PEN", 1, 2)])).await;
+    let id = a["id"].as_str().unwrap();
+    post(&app, &format!("/api/v1/asns/{id}/submit"), &f.s.merchant_a_key, json!({})).await;
+    let (status, _) = post(&app, &format!("/api/v1/asns/{id}/accept"), &f.s.admin_key, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+
+    browser.resize(390, 844).await;
+    browser.goto(&app.url("/warehouse/receive")).await;
+    sign_in(&browser, &f.s.admin_email, "Receiving").await;
+    assert!(focus_is_on_the_scan_input(&browser).await);
+    scan(&browser, "asn-000001", "ASN-000001 arrived").await;
+    assert!(focus_is_on_the_scan_input(&browser).await, "the focus comes back after each scan");
+    scan(&browser, MUG_GTIN, "MUG").await;
+    assert!(!refused_on_screen(&browser).await);
+    let said = scan(&browser, "4006381333932", "check digit").await;
+    assert!(refused_on_screen(&browser).await, "a refused scan turns the screen red: {said}");
+    assert!(focus_is_on_the_scan_input(&browser).await);
+    browser.type_into("#quantity", "2").await;
+    scan(&browser, MUG_GTIN, "3 / 3").await;
+    browser.click("#damaged").await;
+    scan(&browser, "PEN", "1 / 2").await;
+    assert_eq!(browser.text("#line-PEN .damaged").await, "1");
+    assert!(fits_the_screen(&browser).await, "the receiving screen fits a phone");
+
+    browser.click("#confirm-count").await;
+    browser.wait_for_text("#said", "ASN-000001 received").await;
+    let pen = browser.text("#line-PEN .discrepancies").await;
+    assert!(pen.contains("Short") && pen.contains("Damaged"), "{pen}");
+    assert_eq!(browser.text("#line-MUG .discrepancies").await, "", "the mugs arrived as notified");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
+async fn a_picker_builds_a_wave_and_picks_it_bin_then_item_refused_when_wrong() {
+    let Some(browser) = Browser::start().await else { return };
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
+    let f = floor(&app).await;
+    stock_bin(&app, &f, "MUG", 5, "A-01-01-1-2").await;
+    stock_bin(&app, &f, "PEN", 3, "A-02-01-1-1").await;
+    confirmed_order(&app, &f, "#ui-pick", &[("PEN", 1), ("MUG", 2)]).await;
+
+    browser.resize(390, 844).await;
+    browser.goto(&app.url(&format!("/warehouse?w={}", f.uk))).await;
+    sign_in(&browser, &f.s.admin_email, "Warehouse").await;
+    browser.click("#build-wave").await;
+    browser.wait_for_text("#page-title", "Picking").await;
+    assert_eq!(browser.text("#target-bin").await, "A-01-01-1-2", "the nearest bin first");
+    assert!(focus_is_on_the_scan_input(&browser).await);
+    scan(&browser, "A-02-01-1-1", "Wrong bin: go to A-01-01-1-2").await;
+    assert!(refused_on_screen(&browser).await);
+    scan(&browser, "A-01-01-1-2", "now scan the item").await;
+    assert!(!refused_on_screen(&browser).await);
+    scan(&browser, "PEN", "wrong item").await;
+    assert!(refused_on_screen(&browser).await);
+    scan(&browser, MUG_GTIN, "MUG · 1 / 2").await;
+    scan(&browser, MUG_GTIN, "MUG · 2 / 2").await;
+    browser.wait_for_text("#target-bin", "A-02-01-1-1").await;
+    assert!(fits_the_screen(&browser).await, "the picking screen fits a phone");
+    browser.click("#report-short").await;
+    browser.wait_for_text("#said", "PEN sent to the exception queue").await;
+    browser.wait_for_text("#wave-done", "Every line").await;
+    browser.goto(&app.url("/warehouse")).await;
+    assert!(browser.text("#exceptions").await.contains("PEN"), "the short line waits in the queue");
+    browser.close().await;
+}
