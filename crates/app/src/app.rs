@@ -22,6 +22,8 @@ pub struct App {
     sms: Option<Arc<tradeport_connectors::sms::TwilioSms>>,
     /// The HTTP client of outgoing webhooks, made on first use.
     http: Arc<std::sync::OnceLock<reqwest::Client>>,
+    /// Where uploaded files go; `None` when none is configured (uploads are refused).
+    blobs: Option<Arc<tradeport_connectors::blobs::LocalBlobStore>>,
 }
 
 impl std::fmt::Debug for App {
@@ -39,7 +41,22 @@ impl App {
             mailer: None,
             sms: None,
             http: Arc::default(),
+            blobs: None,
         }
+    }
+
+    /// The same app, keeping uploaded files in `store`.
+    pub fn with_blobs(self, store: tradeport_connectors::blobs::LocalBlobStore) -> Self {
+        Self { blobs: Some(Arc::new(store)), ..self }
+    }
+
+    /// The blob store, or the error that says none is configured.
+    pub(crate) fn blobs(&self) -> Result<&tradeport_connectors::blobs::LocalBlobStore, crate::AppError> {
+        self.blobs.as_deref().ok_or_else(|| crate::AppError::Conflict {
+            code: "blobs.not_configured",
+            message: "this server keeps no files: start it with --blob-dir (TRADEPORT_BLOB_DIR)".into(),
+            fields: Vec::new(),
+        })
     }
 
     /// The same app, sending buyers' e-mail through `mailer`.

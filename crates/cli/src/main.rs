@@ -29,6 +29,9 @@ struct Cli {
         default_value = "tradeport.db"
     )]
     database_url: String,
+    /// Directory of uploaded files (photos, evidence), kept under their SHA-256.
+    #[arg(long, global = true, env = "TRADEPORT_BLOB_DIR", default_value = "tradeport-blobs")]
+    blob_dir: std::path::PathBuf,
     /// Log format.
     #[arg(long, global = true, env = "TRADEPORT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -121,12 +124,14 @@ async fn open_app(
     smtp_url: Option<&str>,
     mail_from: &str,
     sms: &SmsArgs,
+    blob_dir: &std::path::Path,
 ) -> anyhow::Result<App> {
     let db = Db::connect(database_url, &DbOptions::default()).await.with_context(|| {
         format!("cannot open the database {}", tradeport_store::redacted_url(database_url))
     })?;
     db.migrate().await.context("cannot apply the database migrations")?;
-    let mut app = App::new(db, Arc::new(SystemClock));
+    let mut app = App::new(db, Arc::new(SystemClock))
+        .with_blobs(tradeport_connectors::blobs::LocalBlobStore::new(blob_dir));
     if let Some(sid) = &sms.twilio_account_sid {
         let twilio = tradeport_connectors::sms::TwilioSms::new(
             &sms.twilio_base_url,
@@ -153,7 +158,8 @@ async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     init_logging(cli.log_format);
-    let app = open_app(&cli.database_url, cli.smtp_url.as_deref(), &cli.mail_from, &cli.sms).await?;
+    let app =
+        open_app(&cli.database_url, cli.smtp_url.as_deref(), &cli.mail_from, &cli.sms, &cli.blob_dir).await?;
     match cli.command {
         Command::Serve(args) => serve::run(app, args).await,
         Command::Worker => serve::run_workers_only(app).await,

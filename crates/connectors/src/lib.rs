@@ -2,6 +2,7 @@
 //! system, PDF documents, e-mail over SMTP,
 //! signed webhooks. Sales channels, carriers and payment refunds join here.
 
+pub mod blobs;
 pub mod closed_days;
 pub mod mail;
 pub mod passwords;

@@ -33,6 +33,9 @@ pub struct TestApp {
     pub pg_database: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: Option<tempfile::TempDir>,
+    /// The app's blob store (uploaded files), to check what was kept.
+    pub blobs: tradeport_connectors::blobs::LocalBlobStore,
+    _blob_dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -75,7 +78,9 @@ impl TestApp {
     ) -> Self {
         let db = Db::connect(&database_url, &DbOptions::default()).await.expect("the test database opens");
         db.migrate().await.expect("migrations apply");
-        let app = App::new(db, Arc::new(SystemClock));
+        let blobs = tempfile::tempdir().expect("a directory for uploaded files");
+        let app = App::new(db, Arc::new(SystemClock))
+            .with_blobs(tradeport_connectors::blobs::LocalBlobStore::new(blobs.path()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base_url = format!("http://{}", listener.local_addr().expect("a local address"));
         let (tx, rx) = oneshot::channel::<()>();
@@ -99,6 +104,8 @@ impl TestApp {
             pg_database,
             shutdown: Some(tx),
             _dir: dir,
+            blobs: tradeport_connectors::blobs::LocalBlobStore::new(blobs.path()),
+            _blob_dir: blobs,
         }
     }
 

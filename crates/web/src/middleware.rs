@@ -16,6 +16,26 @@ use crate::error::ApiError;
 /// Largest request body, in bytes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// Largest upload (a photo or PDF of evidence) with room for the request around it.
+pub const UPLOAD_LIMIT: usize = tradeport_domain::kernel::MAX_EVIDENCE_BYTES + 64 * 1024;
+
+/// The body limit of a request to `path`: uploads of evidence may be larger than other requests.
+pub fn body_limit(path: &str) -> usize {
+    if path.ends_with("/photos") { UPLOAD_LIMIT } else { BODY_LIMIT }
+}
+
+fn too_large(limit: usize) -> Response {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "request.too_large",
+        format!(
+            "the body is larger than the limit of {} MiB; send less data per request",
+            limit / (1024 * 1024)
+        ),
+    )
+    .into_response()
+}
+
 /// Resolves `Authorization: Bearer <key>` to a principal, or answers 401.
 pub async fn require_api_key(State(app): State<App>, mut req: Request, next: Next) -> Response {
     let header = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -71,13 +91,9 @@ pub async fn idempotency(State(app): State<App>, req: Request, next: Next) -> Re
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
-        return ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "request.too_large",
-            "the body is larger than the limit of 1 MiB",
-        )
-        .into_response();
+    let limit = body_limit(parts.uri.path());
+    let Ok(bytes) = to_bytes(body, limit).await else {
+        return too_large(limit);
     };
     let target = parts.uri.path_and_query().map_or_else(|| parts.uri.path(), |pq| pq.as_str());
     let request_hash = idempotency::fingerprint(parts.method.as_str(), target, &bytes);
@@ -134,13 +150,9 @@ pub async fn track_metrics(req: Request, next: Next) -> Response {
 pub async fn limit_announced_body(req: Request, next: Next) -> Response {
     let announced =
         req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > BODY_LIMIT as u64) {
-        return ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "request.too_large",
-            "the body is larger than the limit of 1 MiB; send less data per request",
-        )
-        .into_response();
+    let limit = body_limit(req.uri().path());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return too_large(limit);
     }
     next.run(req).await
 }

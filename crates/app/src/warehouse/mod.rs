@@ -11,6 +11,7 @@ mod boxes;
 mod cancel;
 mod outbound;
 mod packing;
+mod photos;
 mod picking;
 mod put_away;
 mod receiving;
@@ -25,6 +26,7 @@ pub use packing::{
     PackScan, PackageView, Weighing, check_package, pack_item, packages_of_order, start_packing,
     weigh_package,
 };
+pub use photos::{add_asn_photo, asn_photo};
 pub use picking::{PickLineView, PickScan, ShortPick, exception_queue, pick, report_short, resolve_short};
 pub use put_away::{MoveStock, PutAway, PutAwayTask, move_stock, put_away, put_away_queue};
 pub use receiving::{ReceiptLine, ReceiptScan, confirm_receipt, scan_receipt};

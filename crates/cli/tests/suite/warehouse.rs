@@ -14,7 +14,32 @@ db_tests!(
     receive_put_away_pick_pack_ship_and_cancel_keep_the_ledger_and_the_bins_right,
     two_pickers_never_take_more_than_a_bin_holds,
     merchants_see_only_their_own_notices_and_goods_and_cannot_run_the_warehouse,
+    uploads_that_are_too_large_not_images_or_named_with_a_path_are_refused_and_nothing_is_kept,
 );
+
+/// The first bytes of a JPEG, then padding: enough for the content check.
+fn jpeg(len: usize) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0];
+    bytes.resize(len.max(bytes.len()), 0x20);
+    bytes
+}
+
+async fn upload(app: &TestApp, key: &str, asn: &str, file_name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let res = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/asns/{asn}/photos?file_name={}",
+            file_name.replace(' ', "%20").replace('/', "%2F")
+        )))
+        .bearer_auth(key)
+        .header("content-type", "application/octet-stream")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
 
 pub(crate) const MUG_GTIN: &str = "4006381333931";
 pub(crate) const TORCH_UPC: &str = "036000291452";
@@ -258,8 +283,28 @@ async fn an_asn_counted_short_over_and_damaged_reports_each_line_and_stocks_only
     assert_eq!(lines, [("MUG", vec!["short"]), ("PEN", vec!["damaged"]), ("TORCH", vec!["over"])]);
     assert_eq!(balance(&app, &f, &f.mug).await, (18, 0));
     assert_eq!(balance(&app, &f, &f.torch).await, (14, 0), "over-delivered units are stocked");
+    let (status, with_photo) = upload(&app, &f.s.admin_key, &id, "pen-carton.jpg", jpeg(2_000)).await;
+    assert_eq!(status, StatusCode::OK, "{with_photo}");
     let (_, seen) = get(&app, &format!("/api/v1/asns/{id}"), &f.s.merchant_a_key).await;
     assert_eq!(seen["lines"], received["lines"], "the merchant sees the discrepancies at once");
+    assert_eq!(seen["photos"][0]["file_name"], "pen-carton.jpg", "and the photo");
+    let res = app
+        .client
+        .get(app.url(seen["photos"][0]["url"].as_str().unwrap()))
+        .bearer_auth(&f.s.merchant_a_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert_eq!(res.bytes().await.unwrap().to_vec(), jpeg(2_000));
+    let res = app
+        .client
+        .get(app.url(seen["photos"][0]["url"].as_str().unwrap()))
+        .bearer_auth(&f.s.merchant_b_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "another merchant cannot fetch the photo");
     let (_, queue) = get(&app, &format!("/api/v1/warehouses/{}/put-away", f.uk), &f.s.admin_key).await;
     let waiting: Vec<(&str, i64, &str)> = queue["items"]
         .as_array()
@@ -660,4 +705,35 @@ async fn merchants_see_only_their_own_notices_and_goods_and_cannot_run_the_wareh
     }
     let (status, body) = post(&app, "/api/v1/asns", &f.s.merchant_b_key, asn(&f.uk, &[("MUG", 1, 1)])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "B has no SKU MUG: {body}");
+}
+
+async fn uploads_that_are_too_large_not_images_or_named_with_a_path_are_refused_and_nothing_is_kept(
+    app: TestApp,
+) {
+    let f = floor(&app).await;
+    let id = arrived_asn(&app, &f, &[("MUG", 1, 2)]).await;
+    let (status, body) = upload(&app, &f.s.admin_key, &id, "big.jpg", jpeg(10 * 1024 * 1024 + 1)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["fields"][0]["code"], "too_large");
+    let (status, body) =
+        upload(&app, &f.s.admin_key, &id, "photo.jpg", b"MZ\x90\x00 not a photo".to_vec()).await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unsupported_type"))
+    );
+    let (status, body) = upload(&app, &f.s.admin_key, &id, "../../etc/passwd.jpg", jpeg(100)).await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_file_name"))
+    );
+    assert!(body["error"]["fields"][0]["message"].as_str().unwrap().contains("no folders"));
+    let (status, _) = upload(&app, &f.s.merchant_a_key, &id, "mine.jpg", jpeg(100)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "merchants look, the warehouse records");
+    assert_eq!(app.blobs.count(), 0, "nothing was kept");
+    let (_, a) = get(&app, &format!("/api/v1/asns/{id}"), &f.s.admin_key).await;
+    assert_eq!(a["photos"], json!([]));
+    let (status, _) =
+        upload(&app, &f.s.admin_key, &id, "carton 1.png", b"\x89PNG\r\n\x1a\n-----".to_vec()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(app.blobs.count(), 1);
 }

@@ -8,6 +8,7 @@ mod money;
 mod phone;
 mod spreadsheet;
 mod time;
+mod upload;
 
 pub use address::{Address, address_problems, country_rule, is_known_country};
 pub use email::Email;
@@ -22,3 +23,4 @@ pub use money::{Currency, MAX_AMOUNT_MINOR, Money, MoneyError, check_minor};
 pub use phone::normalise_phone;
 pub use spreadsheet::spreadsheet_safe;
 pub use time::{Millis, is_known_timezone};
+pub use upload::{EvidenceKind, MAX_EVIDENCE_BYTES, check_evidence};

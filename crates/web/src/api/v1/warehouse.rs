@@ -3,8 +3,10 @@
 //! hand-over.
 
 use axum::Json;
+use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tradeport_app::inventory::{self, ImportReport, ReceivingSettings, WarehouseView};
 use tradeport_app::warehouse::{
@@ -32,6 +34,8 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(get_asn))
         .routes(routes!(act_on_asn))
         .routes(routes!(scan_receipt))
+        .routes(routes!(add_photo))
+        .routes(routes!(get_photo))
         .routes(routes!(confirm_receipt))
         .routes(routes!(put_away_queue))
         .routes(routes!(put_away))
@@ -217,6 +221,52 @@ async fn scan_receipt(
     ApiJson(body): ApiJson<ReceiptScan>,
 ) -> ApiResult<Json<ReceiptLine>> {
     Ok(Json(wms::scan_receipt(&app, &p, &id, &body).await?))
+}
+
+/// The photo's file name, and the SKU it shows (if one).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct PhotoQuery {
+    file_name: String,
+    sku_id: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/asns/{id}/photos", tag = "warehouse", params(("id" = String, Path), PhotoQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    description = "Adds a photo (JPEG, PNG, WebP) or PDF of a discrepancy, at most 10 MiB, the file itself as the body. The content \
+                   decides the type, not the name; a name with a path is refused. Nothing is kept when the file is refused.",
+    responses((status = 200, body = AsnView), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_photo(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PhotoQuery>,
+    body: Body,
+) -> ApiResult<Json<AsnView>> {
+    let bytes = axum::body::to_bytes(body, crate::middleware::UPLOAD_LIMIT).await.map_err(|_| {
+        crate::error::ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too_large",
+            "the file is larger than 10 MiB; send a smaller photo",
+        )
+    })?;
+    Ok(Json(wms::add_asn_photo(&app, &p, &id, &q.file_name, q.sku_id.as_deref(), &bytes).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/asns/{id}/photos/{photo}", tag = "warehouse", params(("id" = String, Path), ("photo" = String, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn get_photo(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path((id, photo)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (content_type, bytes) = wms::asn_photo(&app, &p, &id, &photo).await?;
+    Ok((
+        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=3600".to_string())],
+        bytes,
+    )
+        .into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/asns/{id}/receipts/confirm", tag = "warehouse", params(("id" = String, Path)),
