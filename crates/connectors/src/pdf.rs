@@ -1,5 +1,7 @@
-//! PDF documents of text lines (order confirmations now; packing lists and customs forms as they
-//! land): A4 pages, one line per entry, split over pages as needed.
+//! PDF documents of text lines and Code 128 barcodes (order confirmations, pick lists, packing
+//! slips, discrepancy reports, outbound notes, carton labels): A4 pages, one line per entry,
+//! split over pages as needed. A barcode line draws its bars (from the `barcoders` crate's
+//! Code 128 encoding, character set B) with its text beneath, so a scanner and a person read it.
 //!
 //! Text is shaped with rustybuzz and drawn with krilla, which embeds only the glyphs a document
 //! uses (subsetted fonts) with a ToUnicode map, so the text can be searched and copied. Each
@@ -11,27 +13,63 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use krilla::Document;
-use krilla::geom::Point;
+use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use rustybuzz::{Direction, UnicodeBuffer};
 
-/// A line of the document: text and its size in points (bold when `heading`).
+/// A line of the document: text and its size in points (bold when `heading`); a `barcode` line
+/// draws its text as a Code 128 barcode too.
 #[derive(Clone, Debug)]
 pub struct PdfLine {
     pub text: String,
     pub size: u32,
     pub heading: bool,
+    pub barcode: bool,
 }
+
+/// Height of a barcode's bars, in points.
+const BAR_HEIGHT: f32 = 40.0;
+/// Width of one barcode module, in points (0.35 mm).
+const MODULE: f32 = 1.0;
 
 impl PdfLine {
     pub fn heading(text: impl Into<String>) -> Self {
-        Self { text: text.into(), size: 16, heading: true }
+        Self { text: text.into(), size: 16, heading: true, barcode: false }
     }
     pub fn text(text: impl Into<String>) -> Self {
-        Self { text: text.into(), size: 10, heading: false }
+        Self { text: text.into(), size: 10, heading: false, barcode: false }
     }
+    /// A Code 128 barcode of `text` (printable ASCII) with the text beneath it.
+    pub fn barcode(text: impl Into<String>) -> Self {
+        Self { text: text.into(), size: 10, heading: false, barcode: true }
+    }
+
+    /// Vertical space the line takes.
+    fn step(&self) -> f32 {
+        self.size as f32 + 6.0 + if self.barcode { BAR_HEIGHT + 4.0 } else { 0.0 }
+    }
+}
+
+/// The bars of `text` in Code 128 (set B): `(start, width)` in modules, left to right.
+pub fn code128_bars(text: &str) -> Result<Vec<(usize, usize)>, PdfError> {
+    let encoded = barcoders::sym::code128::Code128::new(format!("\u{0181}{text}"))
+        .map_err(|e| PdfError(format!("{text:?} cannot be a Code 128 barcode: {e}")))?
+        .encode();
+    let mut bars = Vec::new();
+    let mut start = None;
+    for (i, m) in encoded.iter().chain(std::iter::once(&0)).enumerate() {
+        match (m, start) {
+            (1, None) => start = Some(i),
+            (0, Some(s)) => {
+                bars.push((s, i - s));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    Ok(bars)
 }
 
 /// Why a document could not be written.
@@ -164,7 +202,7 @@ pub fn render_pdf(title: &str, lines: &[PdfLine]) -> Result<Vec<u8>, PdfError> {
     let mut pages: Vec<Vec<&PdfLine>> = vec![Vec::new()];
     let mut y = MARGIN;
     for line in lines {
-        let step = line.size as f32 + 6.0;
+        let step = line.step();
         if y + step > HEIGHT - MARGIN {
             pages.push(Vec::new());
             y = MARGIN;
@@ -177,6 +215,20 @@ pub fn render_pdf(title: &str, lines: &[PdfLine]) -> Result<Vec<u8>, PdfError> {
         let mut surface = page.surface();
         let mut y = MARGIN;
         for line in page_lines {
+            if line.barcode {
+                let mut path = PathBuilder::new();
+                for (start, width) in code128_bars(&line.text)? {
+                    let x = MARGIN + start as f32 * MODULE;
+                    if let Some(rect) = Rect::from_xywh(x, y + 4.0, width as f32 * MODULE, BAR_HEIGHT) {
+                        path.push_rect(rect);
+                    }
+                }
+                if let Some(path) = path.finish() {
+                    surface.set_fill(Some(krilla::paint::Fill::default()));
+                    surface.draw_path(&path);
+                }
+                y += BAR_HEIGHT + 4.0;
+            }
             y += line.size as f32 + 6.0;
             let size = line.size as f32;
             let chain = if line.heading { &fonts.bold } else { &fonts.regular };
@@ -249,6 +301,30 @@ mod tests {
         let street = render_pdf("Street", &[PdfLine::text("شارع الملك فهد 2510")]).unwrap();
         let text = text_of(&street);
         assert!(text.contains("2510") && !text.contains("0152"), "numbers read left to right: {text}");
+    }
+
+    #[test]
+    fn a_barcode_line_draws_its_code_128_bars_and_prints_its_text() {
+        let bars = code128_bars("ASN-000001").unwrap();
+        // Start B, 10 characters, check symbol: 12 symbols of 3 bars, and the stop's 4 bars.
+        assert_eq!(bars.len(), 12 * 3 + 4);
+        assert_eq!(bars[0], (0, 2), "start code B begins with a bar two modules wide");
+        let pdf = render_pdf("Label", &[PdfLine::barcode("ASN-000001")]).unwrap();
+        assert!(text_of(&pdf).contains("ASN-000001"));
+        let mut doc = lopdf::Document::load_mem(&pdf).unwrap();
+        doc.decompress();
+        let page = *doc.get_pages().values().next().unwrap();
+        let content = String::from_utf8_lossy(&doc.get_page_content(page)).to_string();
+        // Each bar is a closed rectangle `x0 y m x1 y l …`: its width is x1 - x0.
+        let tokens: Vec<&str> = content.split_whitespace().collect();
+        let drawn: Vec<f32> = tokens
+            .windows(6)
+            .filter(|w| w[2] == "m" && w[5] == "l")
+            .map(|w| w[3].parse::<f32>().unwrap() - w[0].parse::<f32>().unwrap())
+            .collect();
+        let widths: Vec<f32> = bars.iter().map(|(_, w)| *w as f32 * MODULE).collect();
+        assert_eq!(drawn, widths, "one rectangle per bar, as wide as the encoding says");
+        assert!(code128_bars("王").is_err(), "set B is ASCII");
     }
 
     #[test]

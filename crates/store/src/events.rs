@@ -54,8 +54,22 @@ pub async fn append_in_tx(
     append_many_in_tx(conn, tenant_id, std::slice::from_ref(e)).await
 }
 
-/// Appends events in the order given, in one statement.
+/// Events per INSERT: 11 values each, well under SQLite's limit of 32,766 bound values.
+const EVENTS_PER_STATEMENT: usize = 1_000;
+
+/// Appends events in the order given, a thousand per statement.
 pub async fn append_many_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    events: &[NewEvent<'_>],
+) -> StoreResult<()> {
+    for chunk in events.chunks(EVENTS_PER_STATEMENT) {
+        append_chunk_in_tx(conn, tenant_id, chunk).await?;
+    }
+    Ok(())
+}
+
+async fn append_chunk_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     events: &[NewEvent<'_>],
@@ -85,7 +99,7 @@ pub async fn append_many_in_tx(
             e.at.0.into(),
         ]);
     }
-    sql.query().execute(conn).await?;
+    sql.query().execute(&mut *conn).await?;
     Ok(())
 }
 

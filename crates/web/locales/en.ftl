@@ -399,3 +399,6 @@ discrepancy-short = Short
 discrepancy-over = Over
 discrepancy-damaged = Damaged
 discrepancy-wrong_sku = Not on the notice
+warehouse-carton_labels = Carton labels (PDF)
+warehouse-discrepancy_report = Discrepancy report (PDF)
+warehouse-pick_list = Pick list (PDF)

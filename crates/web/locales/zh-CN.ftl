@@ -393,3 +393,6 @@ discrepancy-short = 短少
 discrepancy-over = 多到
 discrepancy-damaged = 破损
 discrepancy-wrong_sku = 不在预报单上
+warehouse-carton_labels = 箱唛标签（PDF）
+warehouse-discrepancy_report = 差异报告（PDF）
+warehouse-pick_list = 拣货单（PDF）

@@ -72,19 +72,7 @@ pub(crate) async fn confirmation_of(
         .filter_map(|a| a.warehouse_id.as_ref())
         .any(|w| warehouses.iter().any(|x| &x.id == w && x.kind == "overseas"));
     let hours = if overseas { PREPARATION_HOURS_OVERSEAS } else { PREPARATION_HOURS_ORIGIN };
-    let a = &o.shipping_address;
-    let address_lines = [
-        a.name.clone(),
-        a.company.clone(),
-        a.line1.clone(),
-        a.line2.clone(),
-        format!("{} {} {}", a.postcode, a.city, a.state),
-        a.country.clone(),
-    ]
-    .into_iter()
-    .map(|l| l.trim().to_string())
-    .filter(|l| !l.is_empty())
-    .collect();
+    let address_lines = o.shipping_address.printed_lines();
     Ok(ConfirmationDocument {
         order_no,
         buyer_name: o.summary.buyer_name.clone(),

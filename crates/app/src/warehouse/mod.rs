@@ -9,6 +9,7 @@ mod asns;
 mod bins;
 mod boxes;
 mod cancel;
+mod documents;
 mod outbound;
 mod packing;
 mod photos;
@@ -21,6 +22,7 @@ pub use asns::{AsnView, ReceivingInfo, act_on_asn, create_asn, find_asn_by_numbe
 pub use bins::{BinContentView, BinView, bin_contents, import_bins_csv, list_bins, save_bin, set_fixed_sku};
 pub use boxes::{BoxInput, list_boxes, save_box};
 pub(crate) use cancel::undo_warehouse_work_in_tx;
+pub use documents::{Document, carton_labels, discrepancy_report, outbound_note, packing_slip, pick_list};
 pub use outbound::{HandOver, HandoverView, hand_over, handover_view, ready_packages};
 pub use packing::{
     PackScan, PackageView, Weighing, check_package, pack_item, packages_of_order, start_packing,

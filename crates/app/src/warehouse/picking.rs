@@ -246,8 +246,15 @@ pub async fn resolve_short(
         seq: line.seq,
         qty: line.short,
     };
-    waves::insert_lines_in_tx(&mut tx, operator, line.wave_id, line.warehouse_id, &[new_line.clone()], now)
-        .await?;
+    waves::insert_lines_in_tx(
+        &mut tx,
+        operator,
+        line.wave_id,
+        line.warehouse_id,
+        std::slice::from_ref(&new_line),
+        now,
+    )
+    .await?;
     waves::update_line_in_tx(
         &mut tx,
         operator,

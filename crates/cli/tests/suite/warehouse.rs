@@ -41,6 +41,16 @@ async fn upload(app: &TestApp, key: &str, asn: &str, file_name: &str, bytes: Vec
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
+/// The text of a PDF the API serves, read back.
+async fn pdf_text(app: &TestApp, key: &str, path: &str) -> String {
+    let res = app.client.get(app.url(path)).bearer_auth(key).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let doc = lopdf::Document::load_mem(&res.bytes().await.unwrap()).expect("a PDF a reader opens");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).expect("text")
+}
+
 pub(crate) const MUG_GTIN: &str = "4006381333931";
 pub(crate) const TORCH_UPC: &str = "036000291452";
 
@@ -323,6 +333,28 @@ async fn an_asn_counted_short_over_and_damaged_reports_each_line_and_stocks_only
         [("MUG", 18, "A-01-01-1-1"), ("PEN", 4, "A-01-01-1-1"), ("TORCH", 14, "B-01-01-1-1")],
         "batteries go to the battery zone"
     );
+    let report =
+        pdf_text(&app, &f.s.merchant_a_key, &format!("/api/v1/asns/{id}/discrepancy-report.pdf")).await;
+    for expected in [
+        "Discrepancy report ASN-000001",
+        "MUG · 20 · 18 · 0 · short",
+        "TORCH · 12 · 14 · 0 · over",
+        "PEN · 5 · 4 · 1 · damaged",
+        "pen-carton.jpg",
+    ] {
+        assert!(report.contains(expected), "{expected} in the report:\n{report}");
+    }
+    let labels = pdf_text(&app, &f.s.merchant_a_key, &format!("/api/v1/asns/{id}/carton-labels.pdf")).await;
+    assert!(labels.contains("carton 1 of 4") && labels.contains("carton 4 of 4"), "{labels}");
+    assert!(labels.contains("SKU TORCH") && labels.contains("Deliver to: UK-MAN"), "{labels}");
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/asns/{id}/discrepancy-report.pdf")))
+        .bearer_auth(&f.s.merchant_b_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "not another merchant's report");
     let (status, closed) = post(&app, &format!("/api/v1/asns/{id}/close"), &f.s.admin_key, json!({})).await;
     assert_eq!((status, closed["status"].as_str()), (StatusCode::OK, Some("closed")));
     assert_books_agree(&app).await;
@@ -479,6 +511,17 @@ async fn receive_put_away_pick_pack_ship_and_cancel_keep_the_ledger_and_the_bins
     }
     let (_, w) = get(&app, &format!("/api/v1/waves/{}", wave["id"].as_str().unwrap()), &f.s.admin_key).await;
     assert_eq!(w["status"], "picked");
+    let list = pdf_text(
+        &app,
+        &f.s.admin_key,
+        &format!("/api/v1/waves/{}/pick-list.pdf", wave["id"].as_str().unwrap()),
+    )
+    .await;
+    let (a, b) = (
+        list.find("A-01-01-1-1 · MUG").expect("the mugs' line"),
+        list.find("B-01-01-1-1 · TORCH").expect("the torch's line"),
+    );
+    assert!(a < b, "the pick list walks A before B:\n{list}");
     assert_eq!(
         balance(&app, &f, &f.mug).await,
         (4, 3),
@@ -585,6 +628,11 @@ async fn receive_put_away_pick_pack_ship_and_cancel_keep_the_ledger_and_the_bins
     }
     let (_, o) = get(&app, &format!("/api/v1/orders/{shipped}"), &f.s.admin_key).await;
     assert_eq!(o["status"], "ready_to_ship");
+    let slip =
+        pdf_text(&app, &f.s.merchant_a_key, &format!("/api/v1/orders/{shipped}/packing-slip.pdf")).await;
+    for expected in ["Package 1 of 2", "UN3481", "Package 2 of 2", "FRAGILE", "1 × MUG", "1 Lovelace Way"] {
+        assert!(slip.contains(expected), "{expected} on the packing slip:\n{slip}");
+    }
 
     let (status, body) = post(
         &app,
@@ -606,6 +654,18 @@ async fn receive_put_away_pick_pack_ship_and_cancel_keep_the_ledger_and_the_bins
     .await;
     assert_eq!(status, StatusCode::CREATED, "{handover}");
     assert_eq!(handover["handover_no"], "OB-000001");
+    let note = pdf_text(
+        &app,
+        &f.s.admin_key,
+        &format!("/api/v1/handovers/{}/outbound-note.pdf", handover["id"].as_str().unwrap()),
+    )
+    .await;
+    assert!(
+        note.contains("Outbound note OB-000001")
+            && note.contains("Royal Mail 17:00")
+            && note.contains("2 packages"),
+        "{note}"
+    );
     let (_, o) = get(&app, &format!("/api/v1/orders/{shipped}"), &f.s.admin_key).await;
     assert_eq!(o["status"], "handed_over");
     let kinds: Vec<&str> =
@@ -705,6 +765,19 @@ async fn merchants_see_only_their_own_notices_and_goods_and_cannot_run_the_wareh
     }
     let (status, body) = post(&app, "/api/v1/asns", &f.s.merchant_b_key, asn(&f.uk, &[("MUG", 1, 1)])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "B has no SKU MUG: {body}");
+    // The merchant's portal: its notice, and the notice's carton labels to print.
+    let (client, _) = crate::helpers::signed_in(&app, &f.s.merchant_a_email).await;
+    let page = client.get(app.url("/warehouse")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("ASN-000001") && page.contains("id=\"asn-form\""),
+        "the portal lists the notice and offers a new one"
+    );
+    assert!(!page.contains("id=\"wave-form\""), "but no warehouse work");
+    let res = client.get(app.url(&format!("/warehouse/asns/{id}/carton-labels.pdf"))).send().await.unwrap();
+    assert_eq!(
+        (res.status(), res.headers()["content-type"].to_str().unwrap()),
+        (StatusCode::OK, "application/pdf")
+    );
 }
 
 async fn uploads_that_are_too_large_not_images_or_named_with_a_path_are_refused_and_nothing_is_kept(

@@ -26,6 +26,25 @@ pub struct Address {
     pub country: String,
 }
 
+impl Address {
+    /// The address as printed on a document or label: name, company, street lines, postcode with
+    /// city and region, country; empty parts left out.
+    pub fn printed_lines(&self) -> Vec<String> {
+        [
+            self.name.clone(),
+            self.company.clone(),
+            self.line1.clone(),
+            self.line2.clone(),
+            format!("{} {} {}", self.postcode, self.city, self.state),
+            self.country.clone(),
+        ]
+        .into_iter()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+    }
+}
+
 #[derive(Deserialize)]
 struct RulesFile {
     countries: HashMap<String, RawRule>,

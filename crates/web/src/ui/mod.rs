@@ -77,6 +77,7 @@ pub fn router() -> Router<App> {
         .route("/warehouse/waves", post(warehouse_pages::create_wave))
         .route("/warehouse/put-away", post(warehouse_pages::put_away))
         .route("/warehouse/handover", post(warehouse_pages::hand_over))
+        .route("/warehouse/{kind}/{id}/{document}", get(warehouse_pages::document))
         .route("/warehouse/receive", get(scanner_pages::receive).post(scanner_pages::receive_scan))
         .route("/warehouse/receive/confirm", post(scanner_pages::receive_confirm))
         .route("/warehouse/pick/{wave}", get(scanner_pages::pick).post(scanner_pages::pick_scan))

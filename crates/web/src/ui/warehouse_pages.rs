@@ -335,9 +335,37 @@ pub async fn hand_over(State(app): State<App>, user: SignedIn, Form(f): Form<Han
     }
     let packages = f.packages.split_whitespace().map(String::from).collect();
     let h = HandOver { warehouse_id: f.warehouse_id.clone(), carrier: f.carrier, packages };
-    let done = wms::hand_over(&app, &user.session.principal, &h).await;
-    answer(&app, &user, &f.warehouse_id, done, |h| {
-        format!("{} · {} · {}", h.handover_no, h.carrier, h.package_count)
-    })
-    .await
+    match wms::hand_over(&app, &user.session.principal, &h).await {
+        // The outbound note to print and sign with the driver.
+        Ok(h) => Redirect::to(&format!("/warehouse/handovers/{}/outbound-note.pdf", h.id)).into_response(),
+        Err(e) => page(&app, &user, &f.warehouse_id, status_of(&e), Some(explain(&e)), None).await,
+    }
+}
+
+/// GET /warehouse/{kind}/{id}/{document}: a warehouse document as a PDF.
+pub async fn document(
+    State(app): State<App>,
+    user: SignedIn,
+    Path((kind, id, name)): Path<(String, String, String)>,
+) -> Response {
+    let p = &user.session.principal;
+    let made = match (kind.as_str(), name.as_str()) {
+        ("asns", "carton-labels.pdf") => wms::carton_labels(&app, p, &id).await,
+        ("asns", "discrepancy-report.pdf") => wms::discrepancy_report(&app, p, &id).await,
+        ("waves", "pick-list.pdf") => wms::pick_list(&app, p, &id).await,
+        ("orders", "packing-slip.pdf") => wms::packing_slip(&app, p, &id).await,
+        ("handovers", "outbound-note.pdf") => wms::outbound_note(&app, p, &id).await,
+        _ => Err(tradeport_app::AppError::NotFound("document")),
+    };
+    match made {
+        Ok(d) => {
+            let disposition = format!("inline; filename=\"{}\"", d.file_name.replace('"', ""));
+            let headers = [
+                (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+                (axum::http::header::CONTENT_DISPOSITION, disposition),
+            ];
+            (headers, d.pdf).into_response()
+        }
+        Err(e) => refused(&user, &e),
+    }
 }

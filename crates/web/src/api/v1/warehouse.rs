@@ -54,6 +54,57 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(ready_packages))
         .routes(routes!(hand_over))
         .routes(routes!(get_handover))
+        .routes(routes!(carton_labels))
+        .routes(routes!(discrepancy_report))
+        .routes(routes!(pick_list))
+        .routes(routes!(packing_slip))
+        .routes(routes!(outbound_note))
+}
+
+/// A document as a PDF download.
+fn pdf_response(d: wms::Document) -> Response {
+    let disposition = format!("inline; filename=\"{}\"", d.file_name.replace('"', ""));
+    (
+        [(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        d.pdf,
+    )
+        .into_response()
+}
+
+#[utoipa::path(get, path = "/api/v1/asns/{id}/carton-labels.pdf", tag = "warehouse", params(("id" = String, Path)),
+    description = "One label per carton with the notice's Code 128 barcode, the carton's number, SKU and units, and where to deliver.",
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn carton_labels(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    Ok(pdf_response(wms::carton_labels(&app, &p, &id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/asns/{id}/discrepancy-report.pdf", tag = "warehouse", params(("id" = String, Path)),
+    description = "Expected against counted per SKU with each discrepancy and the photos kept, for a carrier claim.",
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn discrepancy_report(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    Ok(pdf_response(wms::discrepancy_report(&app, &p, &id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/waves/{id}/pick-list.pdf", tag = "warehouse", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn pick_list(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    Ok(pdf_response(wms::pick_list(&app, &p, &id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}/packing-slip.pdf", tag = "warehouse", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn packing_slip(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    Ok(pdf_response(wms::packing_slip(&app, &p, &id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/handovers/{id}/outbound-note.pdf", tag = "warehouse", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn outbound_note(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    Ok(pdf_response(wms::outbound_note(&app, &p, &id).await?))
 }
 
 #[derive(Serialize, ToSchema)]
