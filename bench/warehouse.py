@@ -7,8 +7,8 @@ Run from the project root after `cargo build --release -p tradeport`, when `upti
 
     python3 bench/warehouse.py [--orders 5000] [--runs 3] [--only sqlite|postgres]
 
-Each run starts `serve --demo` on a fresh database, then through the API: 20 SKUs of a demo
-merchant, 2,000 bins in the Manchester warehouse, one inbound notice of 100,000 units counted and
+Each run starts `serve --demo` on a fresh database, then through the API: a warehouse of its own
+in Britain, 20 SKUs of a demo merchant, 2,000 bins, one inbound notice of 100,000 units counted and
 confirmed, put away over 200 bins, and ORDERS paid orders (1 to 3 lines, auto-confirmed, all
 reserved in Manchester). Then:
 
@@ -56,8 +56,9 @@ def api(tp, method, path, key, body=None, raw=None, content_type=None):
 def prepare(tp, orders):
     keys = tp.keys()
     admin, merchant = keys["pacific-bridge"], keys["lumen-home"]
-    warehouses = api(tp, "GET", "/api/v1/warehouses", admin)["items"]
-    uk = next(w["id"] for w in warehouses if w["code"] == "UK-MAN")
+    # A warehouse of its own in the buyers' country, so the wave sees only the bench's orders.
+    uk = api(tp, "POST", "/api/v1/warehouses", admin, {"code": "BENCH-GB", "name": "Bench warehouse", "country": "GB",
+             "timezone": "Europe/London", "kind": "overseas"})["id"]
     codes = [f"WB-{n:02d}" for n in range(SKUS)]
     for code in codes:
         api(tp, "POST", "/api/v1/skus", merchant, {"sku": code, "name": f"Bench item {code}", "weight_g": 300,
@@ -186,7 +187,7 @@ def raw_pg(cluster, url, seconds=20):
     psql = os.path.join(cluster.bindir, "psql")
     pgbench = os.path.join(cluster.bindir, "pgbench")
     setup = ("DROP TABLE IF EXISTS bench_lines; CREATE TABLE bench_lines AS SELECT row_number() OVER () AS n, id AS line, tenant_id AS tenant, "
-             "sku_id AS sku, bin_id AS bin, warehouse_id AS wh, order_id AS ord FROM pick_lines;")
+             "sku_id AS sku, bin_id AS bin, warehouse_id AS wh, order_id AS ord FROM pick_lines; CREATE UNIQUE INDEX ON bench_lines (n);")
     cluster._run(psql, "-h", cluster.dir, "-p", str(cluster.port), "-U", "postgres", "-d", db, "-c", setup)
     count = cluster._run(psql, "-h", cluster.dir, "-p", str(cluster.port), "-U", "postgres", "-d", db, "-tAc",
                          "SELECT count(*) FROM bench_lines").stdout.strip()

@@ -12,6 +12,9 @@ pub const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 /// changes not folded yet, so this only bounds how many it reads).
 pub const FOLD_COUNTS_EVERY: Duration = Duration::from_secs(10);
 
+/// How often safety-stock thresholds are compared with the available stock (INV-5).
+pub const SAFETY_STOCK_EVERY: Duration = Duration::from_secs(30);
+
 /// How long a claimed job is held before another worker may take it over (its process is
 /// presumed dead): `TRADEPORT_JOB_LEASE_SECONDS`, default 5 minutes.
 fn job_lease() -> Duration {
@@ -80,6 +83,13 @@ pub async fn run(app: App, stop: watch::Receiver<bool>) {
             tracing::warn!(error = %e, "folding the order counts failed; will retry");
         }
     });
+    let safety_stock = every(SAFETY_STOCK_EVERY, stop.clone(), || async {
+        match tradeport_app::warehouse::check_safety_stock(&app).await {
+            Ok(n) if n > 0 => tracing::info!(alerts = n, "stock fell below safety thresholds"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "checking safety stock failed; will retry"),
+        }
+    });
     let housekeeping = every(HOUSEKEEPING_EVERY, stop, || async {
         match tradeport_app::access::purge_expired(&app).await {
             Ok(n) if n > 0 => tracing::info!(removed = n, "housekeeping removed expired rows"),
@@ -87,5 +97,5 @@ pub async fn run(app: App, stop: watch::Receiver<bool>) {
             Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
         }
     });
-    tokio::join!(relay, runner, fold, housekeeping);
+    tokio::join!(relay, runner, fold, safety_stock, housekeeping);
 }

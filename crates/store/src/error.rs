@@ -74,6 +74,9 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("packages_order_no_key", "packages.order_id, packages.package_no", "package_no"),
     ("package_items_pkey", "package_items.package_id, package_items.sku_id", "sku"),
     ("handovers_tenant_no_key", "handovers.tenant_id, handovers.handover_no", "handover_no"),
+    ("counts_tenant_no_key", "counts.tenant_id, counts.count_no", "count_no"),
+    ("count_lines_pkey", "count_lines.count_id, count_lines.bin_id, count_lines.sku_id", "lines"),
+    ("safety_stock_pkey", "safety_stock.sku_id, safety_stock.warehouse_id", "warehouse_id"),
 ];
 
 /// What can go wrong in storage.

@@ -103,4 +103,9 @@ impl TestApp {
         self.user(&system_principal(seeded.operator.id), None, &email, role).await;
         email
     }
+
+    /// An API key of the operator's staff with `role` (e.g. `warehouse`, `supervisor`).
+    pub async fn staff_key(&self, seeded: &Seeded, role: &str) -> String {
+        self.key(&system_principal(seeded.operator.id), None, role).await
+    }
 }

@@ -4,6 +4,7 @@
 use tradeport_domain::access::Role;
 
 mod orders;
+mod warehouse;
 
 use crate::access::{self, CreateApiKey, CreateTenant, CreateUser, system_principal};
 use crate::{App, AppError, AppResult};
@@ -110,5 +111,6 @@ pub async fn load_demo(app: &App) -> AppResult<DemoSummary> {
     }
     let merchants = [merchant_ids[0], merchant_ids[1]];
     let orders = orders::load_orders(app, &admin, merchants).await?;
+    warehouse::load_warehouse(app, &admin, merchants[0]).await?;
     Ok(DemoSummary { created: true, api_keys, orders })
 }

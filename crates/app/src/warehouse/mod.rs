@@ -9,6 +9,7 @@ mod asns;
 mod bins;
 mod boxes;
 mod cancel;
+mod counts;
 mod documents;
 mod outbound;
 mod packing;
@@ -16,12 +17,17 @@ mod photos;
 mod picking;
 mod put_away;
 mod receiving;
+mod reconciliation;
+mod safety;
 mod waves;
 
 pub use asns::{AsnView, ReceivingInfo, act_on_asn, create_asn, find_asn_by_number, get_asn, list_asns};
 pub use bins::{BinContentView, BinView, bin_contents, import_bins_csv, list_bins, save_bin, set_fixed_sku};
 pub use boxes::{BoxInput, list_boxes, save_box};
 pub(crate) use cancel::undo_warehouse_work_in_tx;
+pub use counts::{
+    CountEntry, CountView, CreateCount, create_count, decide_count, get_count, record_count, submit_count,
+};
 pub use documents::{Document, carton_labels, discrepancy_report, outbound_note, packing_slip, pick_list};
 pub use outbound::{HandOver, HandoverView, hand_over, handover_view, ready_packages};
 pub use packing::{
@@ -32,6 +38,8 @@ pub use photos::{add_asn_photo, asn_photo};
 pub use picking::{PickLineView, PickScan, ShortPick, exception_queue, pick, report_short, resolve_short};
 pub use put_away::{MoveStock, PutAway, PutAwayTask, move_stock, put_away, put_away_queue};
 pub use receiving::{ReceiptLine, ReceiptScan, confirm_receipt, scan_receipt};
+pub use reconciliation::{Reconciliation, reconciliation};
+pub use safety::{SafetyStock, check_safety_stock, set_safety_stock};
 pub use waves::{CreateWave, WaveView, create_wave, get_wave, list_waves};
 
 use tradeport_domain::access::Actor;

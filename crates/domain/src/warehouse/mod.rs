@@ -9,6 +9,7 @@
 mod asn;
 mod barcode;
 mod bins;
+mod counts;
 mod package;
 mod packing;
 mod picking;
@@ -22,6 +23,7 @@ pub use barcode::{Scan, ScanError, gtin_check_digit, read_scan};
 pub use bins::{
     BinInput, BinSpace, NewBin, PutAwayRule, bin_accepts, is_restricted, suggest_put_away, validate_bin,
 };
+pub use counts::{CountAction, CountStatus, count_transition};
 pub use package::{PackageAction, PackageStatus, package_transition};
 pub use packing::{
     BoxType, PackItem, PackageMark, PlannedPackage, plan_packages, selected_for_spot_check,

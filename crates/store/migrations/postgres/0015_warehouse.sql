@@ -200,3 +200,40 @@ CREATE TABLE handovers (
     created_at BIGINT NOT NULL,
     CONSTRAINT handovers_tenant_no_key UNIQUE (tenant_id, handover_no)
 );
+
+-- Cycle counts (INV-6): blind counts of bins; expected is taken when the count is submitted, the
+-- variance is applied when a supervisor approves it.
+CREATE TABLE counts (
+    id TEXT NOT NULL PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+    warehouse_id TEXT NOT NULL REFERENCES warehouses (id),
+    count_no TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    CONSTRAINT counts_tenant_no_key UNIQUE (tenant_id, count_no)
+);
+
+CREATE TABLE count_lines (
+    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+    count_id TEXT NOT NULL REFERENCES counts (id),
+    bin_id TEXT NOT NULL REFERENCES bins (id),
+    sku_id TEXT NOT NULL REFERENCES skus (id),
+    expected BIGINT,
+    counted BIGINT,
+    CONSTRAINT count_lines_pkey PRIMARY KEY (count_id, bin_id, sku_id)
+);
+
+-- Safety stock (INV-5): the merchant's threshold per SKU and warehouse; `alerted` keeps a crossing
+-- to one alert until the stock is back above it.
+CREATE TABLE safety_stock (
+    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+    merchant_id TEXT NOT NULL REFERENCES tenants (id),
+    sku_id TEXT NOT NULL REFERENCES skus (id),
+    warehouse_id TEXT NOT NULL REFERENCES warehouses (id),
+    threshold BIGINT NOT NULL,
+    alerted BIGINT NOT NULL DEFAULT 0,
+    updated_at BIGINT NOT NULL,
+    CONSTRAINT safety_stock_pkey PRIMARY KEY (sku_id, warehouse_id)
+);

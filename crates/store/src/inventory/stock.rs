@@ -420,3 +420,63 @@ pub async fn on_the_dock(
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter().map(|r| Ok((balance_line(r)?, r.try_get("dock")?))).collect()
 }
+
+/// Changes a counted bin's units and the warehouse's on hand and located by `delta` (a count's
+/// variance), unless that leaves less on hand than is reserved; false when refused.
+pub async fn count_adjust_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_id: SkuId,
+    warehouse_id: WarehouseId,
+    delta: i64,
+    now: Millis,
+) -> StoreResult<bool> {
+    let sql = "UPDATE stock_balances SET on_hand = on_hand + $1, located = located + $1, updated_at = $2 WHERE tenant_id = $3 AND sku_id = $4 AND warehouse_id = $5 AND on_hand + $1 >= reserved AND located + $1 >= 0";
+    guarded_update(conn, sql, delta, tenant_id, sku_id, warehouse_id, now).await
+}
+
+/// One SKU's movements in a warehouse over a period, summed by kind, for the reconciliation
+/// report: `(SKU id, SKU code, merchant, opening, [(kind, on-hand change)], closing)`.
+pub async fn reconciliation(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    warehouse_id: WarehouseId,
+    merchant_id: Option<TenantId>,
+    from: Millis,
+    to: Millis,
+) -> StoreResult<Vec<(SkuId, String, TenantId, i64, Vec<(String, i64)>, i64)>> {
+    let mut sql = Sql::new(
+        "SELECT m.sku_id, s.sku, s.merchant_id, \
+         CAST(COALESCE(SUM(CASE WHEN m.at < ",
+    );
+    sql.bind(from.0).push(
+        " THEN m.on_hand_delta ELSE 0 END), 0) AS BIGINT), m.kind, CAST(COALESCE(SUM(CASE WHEN m.at >= ",
+    );
+    sql.bind(from.0)
+        .push(" AND m.at < ")
+        .bind(to.0)
+        .push(" THEN m.on_hand_delta ELSE 0 END), 0) AS BIGINT) ");
+    sql.push("FROM stock_movements m JOIN skus s ON s.id = m.sku_id WHERE m.tenant_id = ")
+        .bind(tenant_id.to_string());
+    sql.push(" AND m.warehouse_id = ").bind(warehouse_id.to_string()).push(" AND m.at < ").bind(to.0);
+    if let Some(m) = merchant_id {
+        sql.push(" AND s.merchant_id = ").bind(m.to_string());
+    }
+    sql.push(" GROUP BY m.sku_id, s.sku, s.merchant_id, m.kind ORDER BY s.sku, m.sku_id, m.kind");
+    let rows = sql.query().fetch_all(conn).await?;
+    let mut out: Vec<(SkuId, String, TenantId, i64, Vec<(String, i64)>, i64)> = Vec::new();
+    for r in rows {
+        let sku: SkuId = id_at(&r, 0, "SKU")?;
+        let (opening, kind, change): (i64, String, i64) = (r.try_get(3)?, r.try_get(4)?, r.try_get(5)?);
+        if out.last().is_none_or(|l| l.0 != sku) {
+            out.push((sku, r.try_get(1)?, id_at(&r, 2, "merchant")?, 0, Vec::new(), 0));
+        }
+        let last = out.last_mut().unwrap_or_else(|| unreachable!("pushed above"));
+        last.3 += opening;
+        if change != 0 {
+            last.4.push((kind, change));
+        }
+        last.5 += opening + change;
+    }
+    Ok(out)
+}

@@ -5,5 +5,7 @@
 pub mod asns;
 pub mod bins;
 pub mod counters;
+pub mod counts;
 pub mod packages;
+pub mod safety;
 pub mod waves;

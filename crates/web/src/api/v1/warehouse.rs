@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tradeport_app::inventory::{self, ImportReport, ReceivingSettings, WarehouseView};
 use tradeport_app::warehouse::{
-    self as wms, AsnView, BinContentView, BinView, BoxInput, CreateWave, HandOver, HandoverView, MoveStock,
-    PackScan, PackageView, PickLineView, PickScan, PutAway, PutAwayTask, ReceiptLine, ReceiptScan, ShortPick,
-    WaveView, Weighing,
+    self as wms, AsnView, BinContentView, BinView, BoxInput, CountEntry, CountView, CreateCount, CreateWave,
+    HandOver, HandoverView, MoveStock, PackScan, PackageView, PickLineView, PickScan, PutAway, PutAwayTask,
+    ReceiptLine, ReceiptScan, Reconciliation, SafetyStock, ShortPick, WaveView, Weighing,
 };
 use tradeport_app::{App, Page, PageRequest};
 use tradeport_domain::warehouse::{AsnInput, BinInput};
@@ -54,11 +54,114 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(ready_packages))
         .routes(routes!(hand_over))
         .routes(routes!(get_handover))
+        .routes(routes!(create_count))
+        .routes(routes!(get_count))
+        .routes(routes!(record_count))
+        .routes(routes!(submit_count))
+        .routes(routes!(decide_count))
+        .routes(routes!(set_safety_stock))
+        .routes(routes!(reconciliation))
         .routes(routes!(carton_labels))
         .routes(routes!(discrepancy_report))
         .routes(routes!(pick_list))
         .routes(routes!(packing_slip))
         .routes(routes!(outbound_note))
+}
+
+#[utoipa::path(post, path = "/api/v1/counts", tag = "warehouse", request_body = CreateCount,
+    description = "Opens a blind cycle count of the named bins, or of every bin holding a SKU.",
+    responses((status = 201, body = CountView), (status = 422, body = ErrorBody)))]
+async fn create_count(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<CreateCount>,
+) -> ApiResult<(StatusCode, Json<CountView>)> {
+    Ok((StatusCode::CREATED, Json(wms::create_count(&app, &p, &body).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/counts/{id}", tag = "warehouse", params(("id" = String, Path)),
+    description = "The count; the books' figures and the variances only for those who approve counts, or once approved.",
+    responses((status = 200, body = CountView), (status = 404, body = ErrorBody)))]
+async fn get_count(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CountView>> {
+    Ok(Json(wms::get_count(&app, &p, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/counts/{id}/lines", tag = "warehouse", params(("id" = String, Path)), request_body = CountEntry,
+    responses((status = 200, body = CountView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_count(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CountEntry>,
+) -> ApiResult<Json<CountView>> {
+    Ok(Json(wms::record_count(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/counts/{id}/submit", tag = "warehouse", params(("id" = String, Path)),
+    responses((status = 200, body = CountView), (status = 409, body = ErrorBody)))]
+async fn submit_count(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CountView>> {
+    Ok(Json(wms::submit_count(&app, &p, &id).await?))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+struct CountDecision {
+    approve: bool,
+    reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/counts/{id}/decision", tag = "warehouse", params(("id" = String, Path)), request_body = CountDecision,
+    description = "A supervisor (or admin) approves the variances (applied as count movements) or sends the count back; a reason is required.",
+    responses((status = 200, body = CountView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn decide_count(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CountDecision>,
+) -> ApiResult<Json<CountView>> {
+    Ok(Json(wms::decide_count(&app, &p, &id, body.approve, &body.reason).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/safety-stock", tag = "warehouse", request_body = SafetyStock,
+    description = "Sets the threshold below which one alert (an event `stock_below_safety`) is raised for a SKU in a warehouse.",
+    responses((status = 200, body = SafetyStock), (status = 422, body = ErrorBody)))]
+async fn set_safety_stock(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<SafetyStock>,
+) -> ApiResult<Json<SafetyStock>> {
+    Ok(Json(wms::set_safety_stock(&app, &p, &body).await?))
+}
+
+/// The period of a reconciliation.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct Period {
+    /// `2026-11-01` or an RFC 3339 time.
+    from: String,
+    /// Left out: now.
+    to: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/warehouses/{id}/reconciliation", tag = "warehouse", params(("id" = String, Path), Period),
+    description = "Per SKU: opening, receipts, shipments, adjustments and closing, from the ledger; `balanced` says it agrees with the balances.",
+    responses((status = 200, body = Reconciliation), (status = 422, body = ErrorBody)))]
+async fn reconciliation(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<Period>,
+) -> ApiResult<Json<Reconciliation>> {
+    Ok(Json(wms::reconciliation(&app, &p, &id, &q.from, q.to.as_deref()).await?))
 }
 
 /// A document as a PDF download.

@@ -1,0 +1,188 @@
+//! Cycle counts and their lines.
+
+use sqlx::{AnyConnection, Row};
+use tradeport_domain::kernel::{BinId, Millis, SkuId, TenantId, WarehouseId};
+use tradeport_domain::warehouse::CountStatus;
+
+use crate::sql::Sql;
+use crate::values::id_at;
+use crate::{StoreError, StoreResult};
+
+/// A count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountRow {
+    pub id: String,
+    pub warehouse_id: WarehouseId,
+    pub count_no: String,
+    pub status: CountStatus,
+    pub reason: Option<String>,
+    pub created_at: Millis,
+}
+
+/// A line: a SKU in a bin, what the books said when the count was submitted, what was counted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountLineRow {
+    pub bin_id: BinId,
+    pub bin_code: String,
+    pub sku_id: SkuId,
+    pub sku: String,
+    pub merchant_id: TenantId,
+    pub expected: Option<i64>,
+    pub counted: Option<i64>,
+}
+
+pub async fn insert_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    c: &CountRow,
+    lines: &[(BinId, SkuId)],
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO counts (id, tenant_id, warehouse_id, count_no, status, reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, NULL, $6, $6)",
+    )
+    .bind(&c.id)
+    .bind(tenant_id.to_string())
+    .bind(c.warehouse_id.to_string())
+    .bind(&c.count_no)
+    .bind(c.status.as_str())
+    .bind(c.created_at.0)
+    .execute(&mut *conn)
+    .await?;
+    for (bin, sku) in lines {
+        sqlx::query("INSERT INTO count_lines (tenant_id, count_id, bin_id, sku_id, expected, counted) VALUES ($1, $2, $3, $4, NULL, NULL)")
+            .bind(tenant_id.to_string())
+            .bind(&c.id)
+            .bind(bin.to_string())
+            .bind(sku.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A count, locked for the transaction when `lock`.
+pub async fn get(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    lock: bool,
+) -> StoreResult<Option<CountRow>> {
+    let mut sql = Sql::new(
+        "SELECT id, warehouse_id, count_no, status, reason, created_at FROM counts WHERE tenant_id = ",
+    );
+    sql.bind(tenant_id.to_string()).push(" AND id = ").bind(id.to_string());
+    if lock {
+        sql.push(crate::row_lock(conn));
+    }
+    let row = sql.query().fetch_optional(conn).await?;
+    row.map(|r| {
+        let status: String = r.try_get(3)?;
+        Ok(CountRow {
+            id: r.try_get(0)?,
+            warehouse_id: id_at(&r, 1, "warehouse")?,
+            count_no: r.try_get(2)?,
+            status: CountStatus::parse(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("count status {status}")))?,
+            reason: r.try_get(4)?,
+            created_at: Millis(r.try_get(5)?),
+        })
+    })
+    .transpose()
+}
+
+/// A count's lines in walking order.
+pub async fn lines(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+) -> StoreResult<Vec<CountLineRow>> {
+    let rows = sqlx::query(
+        "SELECT l.bin_id, b.code, l.sku_id, s.sku, s.merchant_id, l.expected, l.counted FROM count_lines l \
+         JOIN bins b ON b.id = l.bin_id JOIN skus s ON s.id = l.sku_id WHERE l.tenant_id = $1 AND l.count_id = $2 \
+         ORDER BY b.walk_sequence, b.code, s.sku",
+    )
+    .bind(tenant_id.to_string())
+    .bind(id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CountLineRow {
+                bin_id: id_at(r, 0, "bin")?,
+                bin_code: r.try_get(1)?,
+                sku_id: id_at(r, 2, "SKU")?,
+                sku: r.try_get(3)?,
+                merchant_id: id_at(r, 4, "merchant")?,
+                expected: r.try_get(5)?,
+                counted: r.try_get(6)?,
+            })
+        })
+        .collect()
+}
+
+/// Records what was counted of a SKU in a bin (and, at submission, what the books said).
+pub async fn set_line_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    bin: BinId,
+    sku: SkuId,
+    expected: Option<i64>,
+    counted: Option<i64>,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE count_lines SET expected = $1, counted = $2 WHERE tenant_id = $3 AND count_id = $4 AND bin_id = $5 AND sku_id = $6",
+    )
+    .bind(expected)
+    .bind(counted)
+    .bind(tenant_id.to_string())
+    .bind(id)
+    .bind(bin.to_string())
+    .bind(sku.to_string())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_status_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    status: CountStatus,
+    reason: Option<&str>,
+    now: Millis,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE counts SET status = $1, reason = COALESCE($2, reason), updated_at = $3 WHERE tenant_id = $4 AND id = $5")
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(now.0)
+        .bind(tenant_id.to_string())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records what was counted of a SKU in a bin, adding the line when the books had none there (an
+/// item found where it should not be).
+pub async fn upsert_counted_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    bin: BinId,
+    sku: SkuId,
+    counted: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO count_lines (tenant_id, count_id, bin_id, sku_id, expected, counted) VALUES ($1, $2, $3, $4, NULL, $5) \
+         ON CONFLICT (count_id, bin_id, sku_id) DO UPDATE SET counted = excluded.counted",
+    )
+    .bind(tenant_id.to_string())
+    .bind(id)
+    .bind(bin.to_string())
+    .bind(sku.to_string())
+    .bind(counted)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
