@@ -77,6 +77,7 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("counts_tenant_no_key", "counts.tenant_id, counts.count_no", "count_no"),
     ("count_lines_pkey", "count_lines.count_id, count_lines.bin_id, count_lines.sku_id", "lines"),
     ("safety_stock_pkey", "safety_stock.sku_id, safety_stock.warehouse_id", "warehouse_id"),
+    ("user_warehouses_pkey", "user_warehouses.user_id, user_warehouses.warehouse_id", "warehouse_ids"),
 ];
 
 /// What can go wrong in storage.

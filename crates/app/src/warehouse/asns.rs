@@ -15,7 +15,7 @@ use tradeport_store::inventory::{skus, warehouses};
 use tradeport_store::warehouse::asns::{self, AsnRow};
 use tradeport_store::warehouse::counters;
 
-use super::{conflict, invalid, rfc3339, warehouse_of};
+use super::{conflict, invalid, rfc3339, warehouse_for};
 use crate::inventory::{check_merchant, merchant_for};
 use crate::{App, AppError, AppResult, Page, PageRequest, parse_id};
 
@@ -109,7 +109,7 @@ pub async fn create_asn(
     let asn = validate_asn(input).map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, &input.warehouse_id).await.map_err(|_| {
+    let wh = warehouse_for(&mut conn, principal, &input.warehouse_id).await.map_err(|_| {
         invalid(
             "warehouse_id",
             "unknown_warehouse",
@@ -195,6 +195,7 @@ pub async fn act_on_asn(
     let asn = asns::get(&mut tx, operator, principal.scope.merchant_id, id, true)
         .await?
         .ok_or(AppError::NotFound("ASN"))?;
+    super::check_warehouse(&mut tx, principal, asn.warehouse_id).await?;
     let after = step_in_tx(app, &mut tx, principal, &asn, action, reason).await?;
     let view = asn_view(&mut tx, operator, &after).await?;
     tx.commit().await?;
@@ -275,6 +276,7 @@ pub async fn get_asn(app: &App, principal: &Principal, id: &str) -> AppResult<As
     let asn = asns::get(&mut conn, operator, principal.scope.merchant_id, id, false)
         .await?
         .ok_or(AppError::NotFound("ASN"))?;
+    super::check_warehouse(&mut conn, principal, asn.warehouse_id).await?;
     asn_view(&mut conn, operator, &asn).await
 }
 
@@ -293,6 +295,7 @@ pub async fn find_asn_by_number(app: &App, principal: &Principal, number: &str) 
                 format!("no inbound notice {}; scan the ASN barcode on the carton label", number.trim()),
             )
         })?;
+    super::check_warehouse(&mut conn, principal, asn.warehouse_id).await?;
     asn_view(&mut conn, operator, &asn).await
 }
 
@@ -315,8 +318,12 @@ pub async fn list_asns(
     };
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let rows =
+    let mut rows =
         asns::list(&mut conn, operator, principal.scope.merchant_id, status, before, limit + 1).await?;
+    // A user limited to some warehouses sees their notices only (a page may come out shorter).
+    if let Some(allowed) = super::staff::allowed_warehouses(&mut conn, principal).await? {
+        rows.retain(|r| allowed.contains(&r.warehouse_id));
+    }
     let mut views = Vec::with_capacity(rows.len());
     for r in &rows {
         views.push(asn_view(&mut conn, operator, r).await?);

@@ -7,7 +7,7 @@ use tradeport_domain::warehouse::{BinInput, NewBin, validate_bin};
 use tradeport_store::inventory::skus;
 use tradeport_store::warehouse::bins::{self, BinContent, BinRow};
 
-use super::{invalid, warehouse_of};
+use super::{invalid, warehouse_for};
 use crate::inventory::{ImportReport, RowError};
 use crate::{App, AppError, AppResult, parse_id};
 
@@ -54,7 +54,7 @@ pub async fn save_bin(
     let operator = principal.scope.operator_id;
     let bin = validate_bin(input, "").map_err(AppError::Invalid)?;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, warehouse_id).await?;
     drop(conn);
     let mut tx = app.begin().await?;
     bins::upsert_in_tx(&mut tx, operator, wh.id, app.new_id(), &bin, app.now()).await?;
@@ -77,7 +77,7 @@ pub async fn import_bins_csv(
     principal.require(Permission::OperateWarehouse)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, warehouse_id).await?;
     drop(conn);
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text.as_bytes());
     let unreadable = |row: usize, e: csv::Error| {
@@ -179,7 +179,7 @@ pub async fn list_bins(app: &App, principal: &Principal, warehouse_id: &str) -> 
     principal.require(Permission::OperateWarehouse)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, warehouse_id).await?;
     Ok(bins::list(&mut conn, operator, wh.id).await?.into_iter().map(BinView::from).collect())
 }
 
@@ -241,7 +241,7 @@ pub async fn bin_contents(
     principal.require(Permission::ViewInventory)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, warehouse_id).await?;
     let rows = bins::contents(&mut conn, operator, wh.id, principal.scope.merchant_id, &[]).await?;
     Ok(rows.into_iter().map(BinContentView::from).collect())
 }

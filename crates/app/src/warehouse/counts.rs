@@ -14,7 +14,7 @@ use tradeport_store::warehouse::bins;
 use tradeport_store::warehouse::counters;
 use tradeport_store::warehouse::counts::{self, CountRow};
 
-use super::{conflict, invalid, movement, rfc3339, sku_by_scan, warehouse_of};
+use super::{conflict, invalid, movement, rfc3339, sku_by_scan, warehouse_for};
 use crate::{App, AppError, AppResult, parse_id};
 
 /// Which bins to count.
@@ -96,7 +96,7 @@ pub async fn create_count(app: &App, principal: &Principal, c: &CreateCount) -> 
         ));
     }
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, &c.warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, &c.warehouse_id).await?;
     let mut bin_ids = Vec::new();
     for (n, code) in c.bins.iter().enumerate() {
         let bin = bins::by_code(&mut conn, operator, wh.id, code).await?.ok_or_else(|| {
@@ -140,7 +140,11 @@ pub struct CountEntry {
 }
 
 async fn locked(conn: &mut AnyConnection, principal: &Principal, id: &str) -> AppResult<CountRow> {
-    counts::get(conn, principal.scope.operator_id, id.trim(), true).await?.ok_or(AppError::NotFound("count"))
+    let c = counts::get(conn, principal.scope.operator_id, id.trim(), true)
+        .await?
+        .ok_or(AppError::NotFound("count"))?;
+    super::check_warehouse(conn, principal, c.warehouse_id).await?;
+    Ok(c)
 }
 
 /// Records the units of an item counted in a bin (again: the new figure replaces the old).

@@ -19,6 +19,7 @@ mod put_away;
 mod receiving;
 mod reconciliation;
 mod safety;
+mod staff;
 mod waves;
 
 pub use asns::{AsnView, ReceivingInfo, act_on_asn, create_asn, find_asn_by_number, get_asn, list_asns};
@@ -40,6 +41,8 @@ pub use put_away::{MoveStock, PutAway, PutAwayTask, move_stock, put_away, put_aw
 pub use receiving::{ReceiptLine, ReceiptScan, confirm_receipt, scan_receipt};
 pub use reconciliation::{Reconciliation, reconciliation};
 pub use safety::{SafetyStock, check_safety_stock, set_safety_stock};
+pub(crate) use staff::check_warehouse;
+pub use staff::{UserWarehouses, my_warehouses, set_user_warehouses};
 pub use waves::{CreateWave, WaveView, create_wave, get_wave, list_waves};
 
 use tradeport_domain::access::Actor;
@@ -65,6 +68,17 @@ pub(crate) async fn warehouse_of(
         .into_iter()
         .find(|w| w.id == id)
         .ok_or(AppError::NotFound("warehouse"))
+}
+
+/// A warehouse the principal works in, by the id a caller sent (others: not found).
+pub(crate) async fn warehouse_for(
+    conn: &mut AnyConnection,
+    principal: &tradeport_domain::access::Principal,
+    id: &str,
+) -> AppResult<WarehouseRow> {
+    let w = warehouse_of(conn, principal.scope.operator_id, id).await?;
+    staff::check_warehouse(conn, principal, w.id).await?;
+    Ok(w)
 }
 
 /// The one SKU a scan names (of `merchant` when given), or an error on the `field` that says

@@ -17,7 +17,7 @@ use tradeport_store::warehouse::counters;
 use tradeport_store::warehouse::packages::{self, HandoverRow, PackageRow};
 
 use super::packing::{PackageView, package_views};
-use super::{advance_order_in_tx, conflict, invalid, movement, rfc3339, warehouse_of};
+use super::{advance_order_in_tx, conflict, invalid, movement, rfc3339, warehouse_for};
 use crate::{App, AppError, AppResult, parse_id};
 
 /// Packages of a warehouse ready to hand over (at most 500, oldest first).
@@ -29,7 +29,7 @@ pub async fn ready_packages(
     principal.require(Permission::OperateWarehouse)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, warehouse_id).await?;
     let rows = packages::in_status(&mut conn, operator, wh.id, PackageStatus::Ready, 500).await?;
     package_views(&mut conn, operator, &rows).await
 }
@@ -89,7 +89,7 @@ pub async fn hand_over(app: &App, principal: &Principal, h: &HandOver) -> AppRes
     ids.sort();
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, &h.warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, &h.warehouse_id).await?;
     drop(conn);
     let now = app.now();
     let mut tx = app.begin().await?;

@@ -160,6 +160,7 @@ pub async fn start_packing(app: &App, principal: &Principal, order_id: &str) -> 
             "the order has no pick lines: build a wave with it first",
         ));
     };
+    super::check_warehouse(&mut tx, principal, warehouse_id).await?;
     let mut items = Vec::new();
     for (sku_id, qty) in &picked {
         let sku = skus::get(&mut tx, operator, None, *sku_id).await?.ok_or(AppError::NotFound("SKU"))?;
@@ -238,7 +239,7 @@ pub async fn pack_item(
     let scan = read_scan(&s.item).map_err(|e| invalid("item", "unreadable_scan", e.to_string()))?;
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
-    let package = locked_package(&mut tx, operator, id).await?;
+    let package = locked_package(&mut tx, principal, id).await?;
     if package.status != PackageStatus::Packing {
         return Err(conflict(
             "pack.not_packing",
@@ -290,12 +291,15 @@ pub async fn pack_item(
 /// order and its packages (a cancellation locks the order first too).
 async fn locked_package(
     conn: &mut AnyConnection,
-    operator: TenantId,
+    principal: &Principal,
     id: PackageId,
 ) -> AppResult<PackageRow> {
+    let operator = principal.scope.operator_id;
     let unlocked = packages::get(conn, operator, id, false).await?.ok_or(AppError::NotFound("package"))?;
     orders::lock_in_tx(conn, operator, None, unlocked.order_id).await?.ok_or(AppError::NotFound("order"))?;
-    packages::get(conn, operator, id, true).await?.ok_or(AppError::NotFound("package"))
+    let package = packages::get(conn, operator, id, true).await?.ok_or(AppError::NotFound("package"))?;
+    super::check_warehouse(conn, principal, package.warehouse_id).await?;
+    Ok(package)
 }
 
 /// A package's weight as the scale read it.
@@ -321,7 +325,7 @@ pub async fn weigh_package(
     let id: PackageId = parse_id(package_id, "package")?;
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
-    let package = locked_package(&mut tx, operator, id).await?;
+    let package = locked_package(&mut tx, principal, id).await?;
     let items = packages::items(&mut tx, operator, &[id]).await?;
     if let Some(i) = items.iter().find(|i| i.packed < i.qty) {
         return Err(conflict(
@@ -372,7 +376,7 @@ pub async fn check_package(
     let id: PackageId = parse_id(package_id, "package")?;
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
-    let package = locked_package(&mut tx, operator, id).await?;
+    let package = locked_package(&mut tx, principal, id).await?;
     let action = if passed { PackageAction::Pass } else { PackageAction::Fail };
     let to = package_transition(package.status, action).ok_or_else(|| {
         conflict(

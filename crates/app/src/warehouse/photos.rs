@@ -28,6 +28,7 @@ pub async fn add_asn_photo(
     let store = app.blobs()?;
     let mut conn = app.db().read().await?;
     let asn = asns::get(&mut conn, operator, None, id, false).await?.ok_or(AppError::NotFound("ASN"))?;
+    super::check_warehouse(&mut conn, principal, asn.warehouse_id).await?;
     if let Some(s) = sku {
         skus::get(&mut conn, operator, Some(asn.merchant_id), s).await?.ok_or(AppError::NotFound("SKU"))?;
     }

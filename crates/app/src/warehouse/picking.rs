@@ -90,6 +90,7 @@ pub async fn pick(app: &App, principal: &Principal, line_id: &str, s: &PickScan)
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
     let line = waves::lock_line_in_tx(&mut tx, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
+    super::check_warehouse(&mut tx, principal, line.warehouse_id).await?;
     let target = PickTarget {
         bin_code: &line.bin_code,
         sku: &line.sku,
@@ -158,6 +159,7 @@ pub async fn report_short(
     let now = app.now();
     let mut tx = app.begin().await?;
     let line = waves::lock_line_in_tx(&mut tx, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
+    super::check_warehouse(&mut tx, principal, line.warehouse_id).await?;
     let remaining = line.remaining();
     if remaining == 0 {
         return Err(conflict("pick.line_settled", format!("this line is {} already", line.status.as_str())));
@@ -193,7 +195,10 @@ pub async fn report_short(
 pub async fn exception_queue(app: &App, principal: &Principal) -> AppResult<Vec<PickLineView>> {
     principal.require(Permission::OperateWarehouse)?;
     let mut conn = app.db().read().await?;
-    let lines = waves::lines(&mut conn, principal.scope.operator_id, LinesOf::Short).await?;
+    let mut lines = waves::lines(&mut conn, principal.scope.operator_id, LinesOf::Short).await?;
+    if let Some(allowed) = super::staff::allowed_warehouses(&mut conn, principal).await? {
+        lines.retain(|l| allowed.contains(&l.warehouse_id));
+    }
     Ok(lines.into_iter().map(PickLineView::from).collect())
 }
 
@@ -211,6 +216,7 @@ pub async fn resolve_short(
     let now = app.now();
     let mut tx = app.begin().await?;
     let line = waves::lock_line_in_tx(&mut tx, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
+    super::check_warehouse(&mut tx, principal, line.warehouse_id).await?;
     if line.status != PickLineStatus::Short {
         return Err(conflict("pick.not_short", format!("this line is {}, not short", line.status.as_str())));
     }

@@ -12,7 +12,7 @@ use tradeport_store::inventory::skus::{self, SkuRow};
 use tradeport_store::inventory::stock::{self, Movement};
 use tradeport_store::warehouse::bins::{self, BinRow};
 
-use super::{conflict, invalid, movement, sku_by_scan, warehouse_of};
+use super::{conflict, invalid, movement, sku_by_scan, warehouse_for};
 use crate::{App, AppError, AppResult, parse_id};
 
 /// Units of a SKU waiting on the dock, and where they should go.
@@ -66,7 +66,7 @@ pub async fn put_away_queue(
     principal.require(Permission::OperateWarehouse)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, warehouse_id).await?;
     let waiting = stock::on_the_dock(&mut conn, operator, wh.id, None, 200).await?;
     let all_bins = bins::list(&mut conn, operator, wh.id).await?;
     let mut out = Vec::with_capacity(waiting.len());
@@ -156,7 +156,7 @@ pub async fn put_away(app: &App, principal: &Principal, p: &PutAway) -> AppResul
     }
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, &p.warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, &p.warehouse_id).await?;
     let sku = requested_sku(&mut conn, operator, &p.sku_id, &p.scan).await?;
     drop(conn);
     let now = app.now();
@@ -234,7 +234,7 @@ pub async fn move_stock(app: &App, principal: &Principal, m: &MoveStock) -> AppR
     }
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, &m.warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, &m.warehouse_id).await?;
     let sku = requested_sku(&mut conn, operator, &m.sku_id, &m.scan).await?;
     drop(conn);
     let now = app.now();

@@ -56,6 +56,7 @@ pub async fn scan_receipt(
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
     let mut asn = asns::get(&mut tx, operator, None, id, true).await?.ok_or(AppError::NotFound("ASN"))?;
+    super::check_warehouse(&mut tx, principal, asn.warehouse_id).await?;
     if asn.status == AsnStatus::Arrived {
         asn = step_in_tx(app, &mut tx, principal, &asn, AsnAction::StartReceiving, None).await?;
     }
@@ -99,6 +100,7 @@ pub async fn confirm_receipt(app: &App, principal: &Principal, asn_id: &str) -> 
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
     let asn = asns::get(&mut tx, operator, None, id, true).await?.ok_or(AppError::NotFound("ASN"))?;
+    super::check_warehouse(&mut tx, principal, asn.warehouse_id).await?;
     if asn.status != AsnStatus::Receiving {
         return Err(conflict(
             "asn.not_receiving",

@@ -11,7 +11,7 @@ use tradeport_domain::kernel::Millis;
 use tradeport_domain::warehouse::parse_arrival;
 use tradeport_store::inventory::stock;
 
-use super::{invalid, warehouse_of};
+use super::{invalid, warehouse_for};
 use crate::{App, AppResult};
 
 /// One SKU's line.
@@ -66,7 +66,7 @@ pub async fn reconciliation(
     }
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, warehouse_id).await?;
     let rows = stock::reconciliation(&mut conn, operator, wh.id, principal.scope.merchant_id, from_at, to_at)
         .await?;
     let now_balances: BTreeMap<String, i64> = if to_at.0 > now.0 {

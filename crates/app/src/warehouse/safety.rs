@@ -9,7 +9,7 @@ use tradeport_domain::kernel::SkuId;
 use tradeport_store::inventory::skus;
 use tradeport_store::warehouse::safety;
 
-use super::{invalid, warehouse_of};
+use super::{invalid, warehouse_for};
 use crate::{App, AppError, AppResult, parse_id};
 
 /// A threshold.
@@ -31,7 +31,7 @@ pub async fn set_safety_stock(app: &App, principal: &Principal, s: &SafetyStock)
     let operator = principal.scope.operator_id;
     let sku_id: SkuId = parse_id(&s.sku_id, "SKU")?;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, &s.warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, &s.warehouse_id).await?;
     let sku = skus::get(&mut conn, operator, principal.scope.merchant_id, sku_id)
         .await?
         .ok_or(AppError::NotFound("SKU"))?;

@@ -16,7 +16,7 @@ use tradeport_store::warehouse::waves::{self, Candidate, LinesOf, NewPickLine, W
 use tradeport_store::warehouse::{bins, counters};
 
 use super::picking::PickLineView;
-use super::{conflict, invalid, rfc3339, warehouse_of};
+use super::{conflict, invalid, rfc3339, warehouse_for};
 use crate::{App, AppError, AppResult, parse_id};
 
 /// How many confirmed orders a wave is planned from at most.
@@ -72,7 +72,7 @@ pub async fn create_wave(app: &App, principal: &Principal, w: &CreateWave) -> Ap
         .transpose()?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let wh = warehouse_of(&mut conn, operator, &w.warehouse_id).await?;
+    let wh = warehouse_for(&mut conn, principal, &w.warehouse_id).await?;
     drop(conn);
     let now = app.now();
     let mut tx = app.begin().await?;
@@ -230,6 +230,7 @@ pub async fn get_wave(app: &App, principal: &Principal, id: &str) -> AppResult<W
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
     let w = waves::get(&mut conn, operator, id).await?.ok_or(AppError::NotFound("wave"))?;
+    super::check_warehouse(&mut conn, principal, w.warehouse_id).await?;
     wave_view(&mut conn, operator, &w, BTreeMap::new()).await
 }
 
@@ -237,7 +238,10 @@ pub async fn get_wave(app: &App, principal: &Principal, id: &str) -> AppResult<W
 pub async fn list_waves(app: &App, principal: &Principal) -> AppResult<Vec<WaveView>> {
     principal.require(Permission::OperateWarehouse)?;
     let mut conn = app.db().read().await?;
-    let rows = waves::list(&mut conn, principal.scope.operator_id, 100).await?;
+    let mut rows = waves::list(&mut conn, principal.scope.operator_id, 100).await?;
+    if let Some(allowed) = super::staff::allowed_warehouses(&mut conn, principal).await? {
+        rows.retain(|w| allowed.contains(&w.warehouse_id));
+    }
     Ok(rows
         .into_iter()
         .map(|w| WaveView {

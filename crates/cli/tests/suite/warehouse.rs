@@ -16,6 +16,7 @@ db_tests!(
     merchants_see_only_their_own_notices_and_goods_and_cannot_run_the_warehouse,
     uploads_that_are_too_large_not_images_or_named_with_a_path_are_refused_and_nothing_is_kept,
     a_blind_count_changes_stock_only_when_a_supervisor_approves_and_the_reconciliation_balances,
+    a_warehouse_user_limited_to_one_warehouse_cannot_work_in_another,
 );
 
 /// The first bytes of a JPEG, then padding: enough for the content check.
@@ -955,4 +956,42 @@ async fn a_blind_count_changes_stock_only_when_a_supervisor_approves_and_the_rec
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "not another merchant's SKU");
+}
+
+async fn a_warehouse_user_limited_to_one_warehouse_cannot_work_in_another(app: TestApp) {
+    let f = floor(&app).await;
+    let id = arrived_asn(&app, &f, &[("MUG", 1, 2)]).await;
+    let email = app.staff_user(&f.s, "warehouse").await;
+    let (_, users) = get(&app, "/api/v1/users?limit=200", &f.s.admin_key).await;
+    let user =
+        users["items"].as_array().unwrap().iter().find(|u| u["email"] == email.as_str()).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let (_, warehouses) = get(&app, "/api/v1/warehouses", &f.s.admin_key).await;
+    let cn = warehouses["items"].as_array().unwrap().iter().find(|w| w["code"] == "CN-SZX").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let put = |body: Value| {
+        app.client
+            .put(app.url(&format!("/api/v1/users/{user}/warehouses")))
+            .bearer_auth(&f.s.admin_key)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(put(json!({"warehouse_ids": ["nope"]})).await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(put(json!({"warehouse_ids": [cn]})).await.unwrap().status(), StatusCode::OK);
+
+    let (client, token) = crate::helpers::signed_in(&app, &email).await;
+    let page = client.get(app.url("/warehouse")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("CN-SZX") && !page.contains("UK-MAN"), "only the Shenzhen warehouse");
+    assert!(!page.contains("ASN-000001"), "nor the Manchester notices");
+    let res = client.get(app.url(&format!("/warehouse/receive?asn={id}"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "the Manchester notice cannot be counted");
+    let form = [("csrf_token", token.as_str()), ("asn", id.as_str()), ("scan", "MUG"), ("quantity", "1")];
+    let res = client.post(app.url("/warehouse/receive")).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "nor scanned into");
+    let (_, a) = get(&app, &format!("/api/v1/asns/{id}"), &f.s.admin_key).await;
+    assert_eq!(a["lines"][0]["good"], 0, "nothing was counted");
 }

@@ -237,3 +237,11 @@ CREATE TABLE safety_stock (
     updated_at INTEGER NOT NULL,
     CONSTRAINT safety_stock_pkey PRIMARY KEY (sku_id, warehouse_id)
 );
+
+-- The warehouses a staff user works in (none listed: all of the operator's).
+CREATE TABLE user_warehouses (
+    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+    user_id TEXT NOT NULL REFERENCES users (id),
+    warehouse_id TEXT NOT NULL REFERENCES warehouses (id),
+    CONSTRAINT user_warehouses_pkey PRIMARY KEY (user_id, warehouse_id)
+);

@@ -8,4 +8,5 @@ pub mod counters;
 pub mod counts;
 pub mod packages;
 pub mod safety;
+pub mod staff;
 pub mod waves;

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tradeport_app::inventory::{self, WarehouseView};
+use tradeport_app::inventory::WarehouseView;
 use tradeport_app::warehouse::{
     self as wms, AsnView, BinContentView, CreateWave, HandOver, PackageView, PickLineView, PutAway,
     PutAwayTask, WaveView,
@@ -55,7 +55,7 @@ async fn page(
     notice: Option<String>,
 ) -> Response {
     let p = &user.session.principal;
-    let warehouses = match inventory::list_warehouses(app, p).await {
+    let warehouses = match wms::my_warehouses(app, p).await {
         Ok(w) => w,
         Err(e) => return refused(user, &e),
     };

@@ -26,6 +26,7 @@ use crate::extract::{ApiJson, ApiQuery, Auth, OptionalJson};
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(set_receiving))
+        .routes(routes!(set_user_warehouses))
         .routes(routes!(list_bins, save_bin))
         .routes(routes!(import_bins))
         .routes(routes!(set_fixed_sku))
@@ -225,6 +226,18 @@ async fn set_receiving(
     ApiJson(body): ApiJson<ReceivingSettings>,
 ) -> ApiResult<Json<WarehouseView>> {
     Ok(Json(inventory::set_receiving(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/users/{id}/warehouses", tag = "warehouse", params(("id" = String, Path)), request_body = wms::UserWarehouses,
+    description = "Limits a staff user to these warehouses (empty: all). Admins only. Warehouse use cases answer 404 for the others.",
+    responses((status = 200, body = wms::UserWarehouses), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_user_warehouses(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<wms::UserWarehouses>,
+) -> ApiResult<Json<wms::UserWarehouses>> {
+    Ok(Json(wms::set_user_warehouses(&app, &p, &id, &body).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/warehouses/{id}/bins", tag = "warehouse", params(("id" = String, Path)),
