@@ -82,7 +82,7 @@ pub async fn reconciliation(
     let mut balanced = true;
     let lines: Vec<ReconciliationLine> = rows
         .into_iter()
-        .map(|(sku_id, sku, merchant, opening, changes, closing)| {
+        .map(|stock::SkuPeriod { sku_id, sku, merchant_id: merchant, opening, changes, closing }| {
             let sum = |kinds: &[&str]| {
                 changes.iter().filter(|(k, _)| kinds.contains(&k.as_str())).map(|(_, v)| v).sum::<i64>()
             };

@@ -435,8 +435,22 @@ pub async fn count_adjust_in_tx(
     guarded_update(conn, sql, delta, tenant_id, sku_id, warehouse_id, now).await
 }
 
-/// One SKU's movements in a warehouse over a period, summed by kind, for the reconciliation
-/// report: `(SKU id, SKU code, merchant, opening, [(kind, on-hand change)], closing)`.
+/// One SKU's on-hand changes in a warehouse over a period, for the reconciliation report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkuPeriod {
+    pub sku_id: SkuId,
+    pub sku: String,
+    pub merchant_id: TenantId,
+    /// On hand when the period starts.
+    pub opening: i64,
+    /// On-hand change per movement kind within the period (kinds with none left out).
+    pub changes: Vec<(String, i64)>,
+    /// On hand when the period ends.
+    pub closing: i64,
+}
+
+/// Every SKU's on-hand changes in a warehouse from `from` to `to`, summed by movement kind, by
+/// SKU code (a merchant's own when given).
 pub async fn reconciliation(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
@@ -444,7 +458,7 @@ pub async fn reconciliation(
     merchant_id: Option<TenantId>,
     from: Millis,
     to: Millis,
-) -> StoreResult<Vec<(SkuId, String, TenantId, i64, Vec<(String, i64)>, i64)>> {
+) -> StoreResult<Vec<SkuPeriod>> {
     let mut sql = Sql::new(
         "SELECT m.sku_id, s.sku, s.merchant_id, \
          CAST(COALESCE(SUM(CASE WHEN m.at < ",
@@ -464,19 +478,26 @@ pub async fn reconciliation(
     }
     sql.push(" GROUP BY m.sku_id, s.sku, s.merchant_id, m.kind ORDER BY s.sku, m.sku_id, m.kind");
     let rows = sql.query().fetch_all(conn).await?;
-    let mut out: Vec<(SkuId, String, TenantId, i64, Vec<(String, i64)>, i64)> = Vec::new();
+    let mut out: Vec<SkuPeriod> = Vec::new();
     for r in rows {
-        let sku: SkuId = id_at(&r, 0, "SKU")?;
+        let sku_id: SkuId = id_at(&r, 0, "SKU")?;
         let (opening, kind, change): (i64, String, i64) = (r.try_get(3)?, r.try_get(4)?, r.try_get(5)?);
-        if out.last().is_none_or(|l| l.0 != sku) {
-            out.push((sku, r.try_get(1)?, id_at(&r, 2, "merchant")?, 0, Vec::new(), 0));
+        if out.last().is_none_or(|l| l.sku_id != sku_id) {
+            out.push(SkuPeriod {
+                sku_id,
+                sku: r.try_get(1)?,
+                merchant_id: id_at(&r, 2, "merchant")?,
+                opening: 0,
+                changes: Vec::new(),
+                closing: 0,
+            });
         }
         let last = out.last_mut().unwrap_or_else(|| unreachable!("pushed above"));
-        last.3 += opening;
+        last.opening += opening;
         if change != 0 {
-            last.4.push((kind, change));
+            last.changes.push((kind, change));
         }
-        last.5 += opening + change;
+        last.closing += opening + change;
     }
     Ok(out)
 }
