@@ -43,7 +43,10 @@ impl Summary {
 
 pub async fn run(app: &App, args: &DemoArgs) -> anyhow::Result<Summary> {
     let keys_file = args.keys_file.clone().unwrap_or_else(|| PathBuf::from("tradeport-demo-keys.txt"));
-    let demo = load_demo(app).await.map_err(|e| anyhow::anyhow!("loading the demo data failed: {e}"))?;
+    let demo = load_demo(app).await.map_err(|e| {
+        let fields: Vec<String> = e.fields().iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+        anyhow::anyhow!("loading the demo data failed: {e} {}", fields.join("; "))
+    })?;
     if demo.created {
         let mut text = String::from("# Tradeport demo API keys: send as 'Authorization: Bearer <key>'\n");
         for (tenant, role, key) in &demo.api_keys {

@@ -60,17 +60,25 @@ pub(super) async fn load_warehouse(app: &App, admin: &Principal, merchant: Tenan
         };
         wms::save_box(app, admin, &b).await?;
     }
-    for task in wms::put_away_queue(app, admin, &uk.id).await? {
-        if let Some(bin) = task.suggested_bin {
-            let p = PutAway {
-                warehouse_id: uk.id.clone(),
-                scan: String::new(),
-                sku_id: task.sku_id,
-                bin,
-                quantity: task.units,
-            };
-            wms::put_away(app, admin, &p).await?;
-        }
+    // One SKU at a time, as a worker would: each suggestion counts the bins filled before it.
+    let mut shelved = std::collections::HashSet::new();
+    loop {
+        let queue = wms::put_away_queue(app, admin, &uk.id).await?;
+        let Some(task) =
+            queue.into_iter().find(|t| t.suggested_bin.is_some() && !shelved.contains(&t.sku_id))
+        else {
+            break;
+        };
+        shelved.insert(task.sku_id.clone());
+        let bin = task.suggested_bin.unwrap_or_default();
+        let p = PutAway {
+            warehouse_id: uk.id.clone(),
+            scan: String::new(),
+            sku_id: task.sku_id,
+            bin,
+            quantity: task.units,
+        };
+        wms::put_away(app, admin, &p).await?;
     }
     let skus = inventory::list_skus(
         app,
