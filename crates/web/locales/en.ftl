@@ -402,3 +402,17 @@ discrepancy-wrong_sku = Not on the notice
 warehouse-carton_labels = Carton labels (PDF)
 warehouse-discrepancy_report = Discrepancy report (PDF)
 warehouse-pick_list = Pick list (PDF)
+scan-pack_title = Packing
+scan-scan_order = Scan the order number (packing slip or tote)
+scan-unknown_order = No order { $order } is being picked; scan the number on its packing slip.
+scan-packages_planned = { $count ->
+    [one] One package: scan its items.
+   *[other] { $count } packages: scan the items, each goes where the screen says.
+}
+scan-nothing_to_pack = Every item is in its package: weigh the packages.
+scan-weight_number = The weight must be whole grams.
+scan-package_ready = ready to hand over
+scan-packing_slip = Packing slip (PDF)
+scan-box = box
+scan-weigh = Weigh
+scan-next_order = Next order

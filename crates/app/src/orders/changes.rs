@@ -65,6 +65,16 @@ fn changeable(status: OrderStatus) -> AppResult<()> {
             fields: Vec::new(),
         });
     }
+    if status.in_warehouse() || status == OrderStatus::HandedOver {
+        return Err(AppError::Conflict {
+            code: "order.in_warehouse",
+            message: format!(
+                "an order that is {} is being packed or has left: cancel it (before hand-over) and enter it again",
+                status.as_str()
+            ),
+            fields: Vec::new(),
+        });
+    }
     Ok(())
 }
 

@@ -196,7 +196,8 @@ pub async fn set_fixed_sku(
     let sku: Option<SkuId> =
         sku_id.map(str::trim).filter(|s| !s.is_empty()).map(|s| parse_id(s, "SKU")).transpose()?;
     let mut tx = app.begin().await?;
-    bins::get(&mut tx, operator, bin_id).await?.ok_or(AppError::NotFound("bin"))?;
+    let bin = bins::get(&mut tx, operator, bin_id).await?.ok_or(AppError::NotFound("bin"))?;
+    super::check_warehouse(&mut tx, principal, bin.warehouse_id).await?;
     if let Some(s) = sku {
         skus::get(&mut tx, operator, None, s).await?.ok_or(AppError::NotFound("SKU"))?;
     }

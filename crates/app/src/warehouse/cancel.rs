@@ -27,6 +27,15 @@ pub(crate) async fn undo_warehouse_work_in_tx(
     now: Millis,
 ) -> AppResult<()> {
     let lines = waves::lines(conn, operator, LinesOf::Order(order_id)).await?;
+    // Every stock row the cancellation will touch (picked units here, the reservation after), locked
+    // at once in (SKU, warehouse) order: the unpicking and the release below then wait for no row.
+    let mut skus: Vec<SkuId> = lines.iter().map(|l| l.sku_id).collect();
+    skus.extend(
+        tradeport_store::orders::allocations::list(conn, operator, order_id).await?.iter().map(|a| a.sku_id),
+    );
+    skus.sort();
+    skus.dedup();
+    stock::lock_balances_in_tx(conn, operator, &skus).await?;
     let mut picked: BTreeMap<(SkuId, WarehouseId), i64> = BTreeMap::new();
     for l in &lines {
         if l.picked > 0 {

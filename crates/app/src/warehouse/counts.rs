@@ -238,7 +238,16 @@ pub async fn decide_count(
         )
     })?;
     let mut lines = counts::lines(&mut tx, operator, &c.id).await?;
-    // Stock rows in (SKU, warehouse) order, as on every path.
+    // Locks as every path takes them: the bins (in id order, as a move does), then each line's bin
+    // balance before its stock row, lines in (SKU, bin) order.
+    let mut bin_ids: Vec<_> = lines.iter().map(|l| l.bin_id).collect();
+    bin_ids.sort();
+    bin_ids.dedup();
+    if approve {
+        for b in &bin_ids {
+            bins::lock_in_tx(&mut tx, operator, *b).await?;
+        }
+    }
     lines.sort_by_key(|l| (l.sku_id, l.bin_id));
     for l in &lines {
         if !approve {
@@ -248,15 +257,6 @@ pub async fn decide_count(
         let variance = l.counted.unwrap_or(0) - l.expected.unwrap_or(0);
         if variance == 0 {
             continue;
-        }
-        if !stock::count_adjust_in_tx(&mut tx, operator, l.sku_id, c.warehouse_id, variance, now).await? {
-            return Err(conflict(
-                "inventory.below_reserved",
-                format!(
-                    "{} units of {} are missing from {}, but orders hold them; release or cancel those orders first",
-                    -variance, l.sku, l.bin_code
-                ),
-            ));
         }
         let bin_ok = if variance > 0 {
             let bin = bins::get(&mut tx, operator, l.bin_id).await?.ok_or(AppError::NotFound("bin"))?;
@@ -269,6 +269,16 @@ pub async fn decide_count(
             return Err(conflict(
                 "count.changed",
                 format!("{} changed since the count was submitted; count it again", l.bin_code),
+            ));
+        }
+        stock::ensure_balance_in_tx(&mut tx, operator, l.sku_id, c.warehouse_id, now).await?;
+        if !stock::count_adjust_in_tx(&mut tx, operator, l.sku_id, c.warehouse_id, variance, now).await? {
+            return Err(conflict(
+                "inventory.below_reserved",
+                format!(
+                    "{} units of {} are missing from {}, but orders hold them; release or cancel those orders first",
+                    -variance, l.sku, l.bin_code
+                ),
             ));
         }
         let m = Movement {
@@ -302,5 +312,6 @@ pub async fn get_count(app: &App, principal: &Principal, id: &str) -> AppResult<
     let c = counts::get(&mut conn, principal.scope.operator_id, id.trim(), false)
         .await?
         .ok_or(AppError::NotFound("count"))?;
+    super::check_warehouse(&mut conn, principal, c.warehouse_id).await?;
     view(&mut conn, principal, &c).await
 }

@@ -228,5 +228,6 @@ pub async fn handover_view(app: &App, principal: &Principal, id: &str) -> AppRes
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
     let h = packages::get_handover(&mut conn, operator, id).await?.ok_or(AppError::NotFound("hand-over"))?;
+    super::check_warehouse(&mut conn, principal, h.warehouse_id).await?;
     handover_view_in(&mut conn, operator, &h).await
 }

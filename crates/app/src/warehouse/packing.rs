@@ -111,6 +111,9 @@ pub async fn packages_of_order(
         .await?
         .ok_or(AppError::NotFound("order"))?;
     let rows = packages::of_order(&mut conn, operator, id).await?;
+    if let Some(p) = rows.first() {
+        super::check_warehouse(&mut conn, principal, p.warehouse_id).await?;
+    }
     package_views(&mut conn, operator, &rows).await
 }
 
@@ -121,6 +124,11 @@ pub async fn start_packing(app: &App, principal: &Principal, order_id: &str) -> 
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
     let order = tx.lock_order(operator, None, id).await?;
+    if let Some(w) =
+        waves::lines(&mut tx, operator, LinesOf::Order(id)).await?.first().map(|l| l.warehouse_id)
+    {
+        super::check_warehouse(&mut tx, principal, w).await?;
+    }
     let existing: Vec<PackageRow> = packages::of_order(&mut tx, operator, id)
         .await?
         .into_iter()
@@ -233,8 +241,8 @@ pub async fn pack_item(
     principal.require(Permission::OperateWarehouse)?;
     let id: PackageId = parse_id(package_id, "package")?;
     let qty = s.quantity.unwrap_or(1);
-    if qty < 1 {
-        return Err(invalid("quantity", "out_of_range", "quantity must be 1 or more"));
+    if !(1..=100_000).contains(&qty) {
+        return Err(invalid("quantity", "out_of_range", "quantity must be 1 to 100000"));
     }
     let scan = read_scan(&s.item).map_err(|e| invalid("item", "unreadable_scan", e.to_string()))?;
     let operator = principal.scope.operator_id;
@@ -256,12 +264,16 @@ pub async fn pack_item(
         let all = packages::of_order(&mut tx, operator, package.order_id).await?;
         let others =
             packages::items(&mut tx, operator, &all.iter().map(|p| p.id).collect::<Vec<_>>()).await?;
-        let elsewhere = others.iter().find(|i| i.package_id != id && scan.is_item(&i.sku, &i.barcode));
-        let message = match elsewhere.and_then(|i| all.iter().find(|p| p.id == i.package_id)) {
-            Some(p) => {
+        let same: Vec<_> =
+            others.iter().filter(|i| i.package_id != id && scan.is_item(&i.sku, &i.barcode)).collect();
+        let open =
+            same.iter().find(|i| i.packed < i.qty).and_then(|i| all.iter().find(|p| p.id == i.package_id));
+        let message = match (open, same.first()) {
+            (Some(p), _) => {
                 format!("this item goes in package {} of {}, not this one", p.package_no, p.package_count)
             }
-            None => "this item is not in this order; put it aside for the supervisor".to_string(),
+            (None, Some(i)) => format!("every {} of this order is packed already; put this one aside", i.sku),
+            (None, None) => "this item is not in this order; put it aside for the supervisor".to_string(),
         };
         return Err(AppError::Conflict {
             code: "pack.wrong_item",

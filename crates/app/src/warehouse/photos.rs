@@ -77,9 +77,10 @@ pub async fn asn_photo(
     let id: AsnId = parse_id(asn_id, "ASN")?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    asns::get(&mut conn, operator, principal.scope.merchant_id, id, false)
+    let asn = asns::get(&mut conn, operator, principal.scope.merchant_id, id, false)
         .await?
         .ok_or(AppError::NotFound("ASN"))?;
+    super::check_warehouse(&mut conn, principal, asn.warehouse_id).await?;
     let photo = asns::photos(&mut conn, operator, id)
         .await?
         .into_iter()

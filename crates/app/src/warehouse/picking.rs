@@ -60,6 +60,30 @@ impl From<PickLineRow> for PickLineView {
     }
 }
 
+/// Locks a pick line's order, then the line: the order of locks of every path that changes an
+/// order's warehouse work (a cancellation locks the order first, then reads its lines), so a pick
+/// and a cancellation never interleave. Refused when the order is no longer being picked.
+async fn lock_line_and_order(
+    conn: &mut tradeport_store::AnyConnection,
+    principal: &Principal,
+    id: PickLineId,
+) -> AppResult<PickLineRow> {
+    let operator = principal.scope.operator_id;
+    let order_id = waves::order_of_line(conn, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
+    let order = tradeport_store::orders::lock_in_tx(conn, operator, None, order_id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    let line = waves::lock_line_in_tx(conn, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
+    super::check_warehouse(conn, principal, line.warehouse_id).await?;
+    if order.status != tradeport_domain::orders::OrderStatus::Picking {
+        return Err(conflict(
+            "pick.order_not_picking",
+            format!("the order is {}: put the items back and take the next line", order.status.as_str()),
+        ));
+    }
+    Ok(line)
+}
+
 /// What the picker scanned.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -89,8 +113,7 @@ pub async fn pick(app: &App, principal: &Principal, line_id: &str, s: &PickScan)
     let item_scan = read_scan(&s.item).map_err(|e| invalid("item", "unreadable_scan", e.to_string()))?;
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
-    let line = waves::lock_line_in_tx(&mut tx, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
-    super::check_warehouse(&mut tx, principal, line.warehouse_id).await?;
+    let line = lock_line_and_order(&mut tx, principal, id).await?;
     let target = PickTarget {
         bin_code: &line.bin_code,
         sku: &line.sku,
@@ -158,8 +181,7 @@ pub async fn report_short(
     let operator = principal.scope.operator_id;
     let now = app.now();
     let mut tx = app.begin().await?;
-    let line = waves::lock_line_in_tx(&mut tx, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
-    super::check_warehouse(&mut tx, principal, line.warehouse_id).await?;
+    let line = lock_line_and_order(&mut tx, principal, id).await?;
     let remaining = line.remaining();
     if remaining == 0 {
         return Err(conflict("pick.line_settled", format!("this line is {} already", line.status.as_str())));
@@ -215,8 +237,7 @@ pub async fn resolve_short(
     let operator = principal.scope.operator_id;
     let now = app.now();
     let mut tx = app.begin().await?;
-    let line = waves::lock_line_in_tx(&mut tx, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
-    super::check_warehouse(&mut tx, principal, line.warehouse_id).await?;
+    let line = lock_line_and_order(&mut tx, principal, id).await?;
     if line.status != PickLineStatus::Short {
         return Err(conflict("pick.not_short", format!("this line is {}, not short", line.status.as_str())));
     }

@@ -163,6 +163,8 @@ pub async fn put_away(app: &App, principal: &Principal, p: &PutAway) -> AppResul
     let mut tx = app.begin().await?;
     let bin = locked_bin(&mut tx, operator, wh.id, &p.bin).await?;
     check_room(&bin, &sku, &sku.traits, p.quantity)?;
+    // The bin balance before the stock row, as a pick takes them.
+    bins::add_in_tx(&mut tx, operator, sku.id, &bin, p.quantity, now).await?;
     if !stock::locate_in_tx(&mut tx, operator, sku.id, wh.id, p.quantity, now).await? {
         return Err(conflict(
             "warehouse.not_on_the_dock",
@@ -172,7 +174,6 @@ pub async fn put_away(app: &App, principal: &Principal, p: &PutAway) -> AppResul
             ),
         ));
     }
-    bins::add_in_tx(&mut tx, operator, sku.id, &bin, p.quantity, now).await?;
     let m = Movement {
         bin: Some((bin.id, p.quantity)),
         ..movement(app, sku.id, wh.id, MovementKind::PutAway, principal.actor, None, now)
@@ -257,13 +258,19 @@ pub async fn move_stock(app: &App, principal: &Principal, m: &MoveStock) -> AppR
     }
     let to = bins::get(&mut tx, operator, to.id).await?.ok_or(AppError::NotFound("bin"))?;
     check_room(&to, &sku, &sku.traits, m.quantity)?;
+    // Bin balances in bin id order, as a count's approval takes them.
+    if to.id < from.id {
+        bins::add_in_tx(&mut tx, operator, sku.id, &to, m.quantity, now).await?;
+    }
     if !bins::take_in_tx(&mut tx, operator, sku.id, from.id, m.quantity, now).await? {
         return Err(conflict(
             "warehouse.bin_short",
             format!("{} holds fewer than {} units of {}", from.code, m.quantity, sku.sku),
         ));
     }
-    bins::add_in_tx(&mut tx, operator, sku.id, &to, m.quantity, now).await?;
+    if to.id > from.id {
+        bins::add_in_tx(&mut tx, operator, sku.id, &to, m.quantity, now).await?;
+    }
     for (bin, delta) in [(from.id, -m.quantity), (to.id, m.quantity)] {
         let mv = Movement {
             bin: Some((bin, delta)),

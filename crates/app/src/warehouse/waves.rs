@@ -120,8 +120,10 @@ pub async fn create_wave(app: &App, principal: &Principal, w: &CreateWave) -> Ap
     )
     .await?;
     if moved != plan.orders.len() as u64 {
-        return Err(AppError::Internal(
-            "an order of the wave left confirmed while the warehouse was locked".into(),
+        // An order was held or cancelled while the wave was planned: nothing is kept.
+        return Err(conflict(
+            "wave.orders_changed",
+            "an order changed while the wave was planned; build the wave again",
         ));
     }
     let merchant_of: HashMap<OrderId, TenantId> =

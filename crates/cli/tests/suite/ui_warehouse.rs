@@ -111,3 +111,55 @@ async fn a_picker_builds_a_wave_and_picks_it_bin_then_item_refused_when_wrong() 
     assert!(browser.text("#exceptions").await.contains("PEN"), "the short line waits in the queue");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
+async fn a_packer_scans_an_order_into_its_marked_packages_and_weighs_them() {
+    let Some(browser) = Browser::start().await else { return };
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
+    let f = floor(&app).await;
+    crate::orders::settings(&app, &f.s.admin_key, json!({"spot_check_pct": 0})).await;
+    stock_bin(&app, &f, "MUG", 2, "A-01-01-1-1").await;
+    stock_bin(&app, &f, "TORCH", 2, "B-01-01-1-1").await;
+    let order = confirmed_order(&app, &f, "#ui-pack", &[("MUG", 1), ("TORCH", 1)]).await;
+    let (_, wave) = post(&app, "/api/v1/waves", &f.s.admin_key, json!({"warehouse_id": f.uk})).await;
+    for l in wave["lines"].as_array().unwrap() {
+        let body = json!({"bin": l["bin_code"], "item": l["sku"], "quantity": l["qty"]});
+        let (status, _) = post(
+            &app,
+            &format!("/api/v1/pick-lines/{}/pick", l["id"].as_str().unwrap()),
+            &f.s.admin_key,
+            body,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (_, o) = crate::helpers::get(&app, &format!("/api/v1/orders/{order}"), &f.s.admin_key).await;
+    let number = o["order_no"].as_str().unwrap().to_string();
+
+    browser.resize(390, 844).await;
+    browser.goto(&app.url("/warehouse/pack")).await;
+    sign_in(&browser, &f.s.admin_email, "Packing").await;
+    scan(&browser, "20990101999999", "No order").await;
+    assert!(refused_on_screen(&browser).await);
+    scan(&browser, &number, "2 packages").await;
+    assert!(browser.text("#package-1 .marks").await.contains("UN3481"));
+    assert!(browser.text("#package-2 .marks").await.contains("FRAGILE"));
+    scan(&browser, crate::warehouse::TORCH_UPC, "1 of 2 · TORCH 1/1").await;
+    scan(&browser, MUG_GTIN, "2 of 2 · MUG 1/1").await;
+    browser.wait_for_text("#order-status", "Packed").await;
+    scan(&browser, MUG_GTIN, "every MUG of this order is packed already").await;
+    assert!(refused_on_screen(&browser).await, "nothing more of the mug to pack");
+    assert!(fits_the_screen(&browser).await, "the packing screen fits a phone");
+    for n in [1, 2] {
+        let expected = browser
+            .script(&format!("return document.querySelector('#package-{n} .weight').placeholder"))
+            .await;
+        browser
+            .type_into(&format!("#package-{n} .weight"), &format!("{}{ENTER}", expected.as_str().unwrap()))
+            .await;
+        browser.wait_for_text("#said", &format!("{n} of 2")).await;
+    }
+    browser.wait_for_text("#order-status", "Ready to ship").await;
+    browser.close().await;
+}

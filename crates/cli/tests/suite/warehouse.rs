@@ -482,7 +482,28 @@ async fn a_wave_picks_in_walking_order_refuses_wrong_scans_and_queues_short_pick
     );
     let (_, queue) = get(&app, "/api/v1/pick-exceptions", &f.s.admin_key).await;
     assert_eq!(queue["items"], json!([]));
-    let _ = first;
+    // Orders in the warehouse are not changed (cancel and enter again), and a cancelled order's
+    // lines are not picked.
+    let address = json!({"shipping_address": {"name": "Ada", "line1": "2 Lovelace Way", "city": "London", "postcode": "EC1Y 8SY", "country": "GB"}, "reason": "buyer moved", "buyer_agreed": true});
+    let (status, body) = crate::helpers::call(
+        &app,
+        reqwest::Method::PUT,
+        &format!("/api/v1/orders/{first}/shipping-address"),
+        &f.s.admin_key,
+        Some(address),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "order.in_warehouse"), "{body}");
+    let (status, _) = post(
+        &app,
+        &format!("/api/v1/orders/{second}/cancel"),
+        &f.s.admin_key,
+        json!({"reason": "buyer cancelled"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = pick(1, "A-01-01-1-2", MUG_GTIN, 1).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "pick.order_not_picking"));
     assert_books_agree(&app).await;
 }
 

@@ -227,7 +227,8 @@ fn pack_group<S: Clone + Eq>(members: &[&PackItem<S>], boxes: &[&BoxType], out: 
     let largest = boxes[boxes.len() - 1];
     let mut current: Vec<(&PackItem<S>, i64)> = Vec::new();
     for item in members {
-        if !fits_one(item, largest) {
+        // An item no box holds on its own (too big, or too heavy with the box) ships as it is.
+        if !fits(&[(*item, 1)], largest) {
             let why = format!("{} fits no box in the catalogue: ship in its own packaging", item.sku);
             out.push(package(&[(*item, item.qty)], None, why));
             continue;
@@ -236,11 +237,13 @@ fn pack_group<S: Clone + Eq>(members: &[&PackItem<S>], boxes: &[&BoxType], out: 
             add_unit(&mut current, item);
             if !fits(&current, largest) {
                 remove_unit(&mut current, item);
-                let why = format!(
-                    "no single box holds them all: split over boxes of the largest size, {}",
-                    largest.code
-                );
-                out.push(package(&current, Some(largest), why));
+                if !current.is_empty() {
+                    let why = format!(
+                        "no single box holds them all: split over boxes of the largest size, {}",
+                        largest.code
+                    );
+                    out.push(package(&current, Some(largest), why));
+                }
                 current = vec![(*item, 1)];
             }
         }
@@ -352,6 +355,14 @@ mod tests {
         let units: Vec<i64> = plan.iter().map(|p| p.items[0].1).collect();
         assert_eq!(units, [10, 2], "split by the 15 kg limit");
         assert!(plan[0].explanation.contains("split"));
+        let anvil = item("ANVIL", 2, &[], [300, 250, 200], 14_900);
+        let plan = plan_packages(&[anvil], &boxes());
+        assert_eq!(plan.len(), 1, "no empty package: {plan:?}");
+        assert_eq!(
+            (plan[0].box_code.clone(), plan[0].items.clone()),
+            (None, vec![("ANVIL", 2)]),
+            "too heavy with any box's tare"
+        );
         let rug = item("RUG", 1, &[], [2_000, 300, 300], 5_000);
         let plan = plan_packages(&[rug], &boxes());
         assert_eq!(plan[0].box_code, None);

@@ -318,3 +318,17 @@ pub async fn update_line_in_tx(
         .await?;
     Ok(())
 }
+
+/// The order of a pick line (read without a lock: callers lock the order, then the line).
+pub async fn order_of_line(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: PickLineId,
+) -> StoreResult<Option<OrderId>> {
+    let row = sqlx::query("SELECT order_id FROM pick_lines WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant_id.to_string())
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(|r| id_at(r, 0, "order")).transpose()
+}

@@ -155,6 +155,7 @@ mod tests {
             include_str!("../../templates/asn_detail.html"),
             include_str!("../../templates/scan_receive.html"),
             include_str!("../../templates/scan_pick.html"),
+            include_str!("../../templates/scan_pack.html"),
         ];
         for text in templates {
             for part in text.split("t.get(\"").skip(1) {

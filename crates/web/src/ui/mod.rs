@@ -82,6 +82,8 @@ pub fn router() -> Router<App> {
         .route("/warehouse/receive/confirm", post(scanner_pages::receive_confirm))
         .route("/warehouse/pick/{wave}", get(scanner_pages::pick).post(scanner_pages::pick_scan))
         .route("/warehouse/pick/{wave}/short", post(scanner_pages::pick_short))
+        .route("/warehouse/pack", get(scanner_pages::pack).post(scanner_pages::pack_scan))
+        .route("/warehouse/pack/weigh", post(scanner_pages::pack_weigh))
 }
 
 /// The language of a request without a session.

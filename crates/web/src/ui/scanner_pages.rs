@@ -286,3 +286,181 @@ pub async fn pick_short(
         Err(e) => pick_page(&app, &user, &wave, "", Some(explain(&e)), true).await,
     }
 }
+
+#[derive(Template)]
+#[template(path = "scan_pack.html")]
+struct PackPage {
+    t: Tr,
+    shell: Shell,
+    /// The order being packed: (id, number, status).
+    order: Option<(String, String, String)>,
+    packages: Vec<tradeport_app::warehouse::PackageView>,
+    said: Option<String>,
+    refused: bool,
+}
+
+async fn pack_page(
+    app: &App,
+    user: &SignedIn,
+    order_id: &str,
+    said: Option<String>,
+    refused_scan: bool,
+) -> Response {
+    let p = &user.session.principal;
+    let (order, packages) = if order_id.is_empty() {
+        (None, Vec::new())
+    } else {
+        let id = match tradeport_app::parse_id(order_id, "order") {
+            Ok(id) => id,
+            Err(e) => return refused(user, &e),
+        };
+        match (
+            tradeport_app::orders::get_order(app, p, id).await,
+            wms::packages_of_order(app, p, order_id).await,
+        ) {
+            (Ok(o), Ok(pk)) => {
+                let number = o.summary.order_no.clone().unwrap_or_else(|| o.summary.id.clone());
+                (Some((o.summary.id, number, o.summary.status)), pk)
+            }
+            (Err(e), _) | (_, Err(e)) => return refused(user, &e),
+        }
+    };
+    let status = if refused_scan { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = PackPage {
+        t: user.t,
+        shell: Shell::new(user, "/warehouse"),
+        order,
+        packages,
+        said,
+        refused: refused_scan,
+    };
+    render(user.t, status, &page)
+}
+
+/// GET /warehouse/pack
+pub async fn pack(State(app): State<App>, user: SignedIn, Query(q): Query<PackQuery>) -> Response {
+    if let Err(e) = user.session.principal.require(tradeport_domain::access::Permission::OperateWarehouse) {
+        return refused(&user, &e.into());
+    }
+    pack_page(&app, &user, &q.order, None, false).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PackQuery {
+    order: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PackForm {
+    csrf_token: String,
+    order: String,
+    scan: String,
+}
+
+/// The order a packer scanned: its number (from the packing slip or the tote), being picked.
+async fn order_by_number(app: &App, user: &SignedIn, number: &str) -> Result<String, String> {
+    let q = tradeport_app::orders::OrderQuery {
+        q: Some(number.trim().to_string()),
+        limit: Some(5),
+        ..Default::default()
+    };
+    let found = tradeport_app::orders::list_orders(app, &user.session.principal, &q)
+        .await
+        .map_err(|e| explain(&e))?;
+    found
+        .items
+        .into_iter()
+        .find(|o| o.order_no.as_deref() == Some(number.trim()))
+        .map(|o| o.id)
+        .ok_or_else(|| user.t.fill_text("scan.unknown_order", "order", number.trim()))
+}
+
+/// POST /warehouse/pack: the first scan names the order (its packages are planned); then each
+/// scan puts one item into the package that still needs it.
+pub async fn pack_scan(State(app): State<App>, user: SignedIn, Form(f): Form<PackForm>) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let p = &user.session.principal;
+    if f.order.is_empty() {
+        let order = match order_by_number(&app, &user, &f.scan).await {
+            Ok(id) => id,
+            Err(why) => return pack_page(&app, &user, "", Some(why), true).await,
+        };
+        return match wms::start_packing(&app, p, &order).await {
+            Ok(pk) => {
+                pack_page(
+                    &app,
+                    &user,
+                    &order,
+                    Some(user.t.fill("scan.packages_planned", "count", pk.len() as i64)),
+                    false,
+                )
+                .await
+            }
+            Err(e) => pack_page(&app, &user, "", Some(explain(&e)), true).await,
+        };
+    }
+    let packages = match wms::packages_of_order(&app, p, &f.order).await {
+        Ok(pk) => pk,
+        Err(e) => return refused(&user, &e),
+    };
+    let scan = tradeport_domain::warehouse::read_scan(&f.scan);
+    let target = scan.as_ref().ok().and_then(|s| {
+        packages
+            .iter()
+            .filter(|pk| pk.status == "packing")
+            .find(|pk| pk.items.iter().any(|i| i.packed < i.qty && s.is_item(&i.sku, &i.barcode)))
+    });
+    // No package needs the item: the first open package answers why (wrong item, or all in).
+    let Some(package) = target.or_else(|| packages.iter().find(|pk| pk.status == "packing")) else {
+        return pack_page(&app, &user, &f.order, Some(user.t.get("scan.nothing_to_pack")), true).await;
+    };
+    let item = wms::PackScan { item: f.scan.clone(), quantity: Some(1) };
+    match wms::pack_item(&app, p, &package.id, &item).await {
+        Ok(pk) => {
+            let said = format!(
+                "{} · {}",
+                pk.label,
+                pk.items
+                    .iter()
+                    .map(|i| format!("{} {}/{}", i.sku, i.packed, i.qty))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            pack_page(&app, &user, &f.order, Some(said), false).await
+        }
+        Err(e) => pack_page(&app, &user, &f.order, Some(explain(&e)), true).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WeighForm {
+    csrf_token: String,
+    order: String,
+    package: String,
+    weight_g: String,
+}
+
+/// POST /warehouse/pack/weigh: the scale's reading for one package.
+pub async fn pack_weigh(State(app): State<App>, user: SignedIn, Form(f): Form<WeighForm>) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let Ok(weight_g) = f.weight_g.trim().parse::<i64>() else {
+        return pack_page(&app, &user, &f.order, Some(user.t.get("scan.weight_number")), true).await;
+    };
+    match wms::weigh_package(&app, &user.session.principal, &f.package, &wms::Weighing { weight_g }).await {
+        Ok(pk) => {
+            let said = match &pk.check_reason {
+                Some(why) => format!("{} · {}", pk.label, why),
+                None => format!("{} · {} g · {}", pk.label, weight_g, user.t.get("scan.package_ready")),
+            };
+            pack_page(&app, &user, &f.order, Some(said), pk.check_reason.is_some()).await
+        }
+        Err(e) => pack_page(&app, &user, &f.order, Some(explain(&e)), true).await,
+    }
+}
