@@ -55,6 +55,7 @@ pub async fn adjust_stock(app: &App, principal: &Principal, a: &StockAdjustment)
     if !warehouses::list(&mut conn, operator).await?.iter().any(|w| w.id == warehouse_id) {
         return Err(AppError::NotFound("warehouse"));
     }
+    crate::warehouse::check_warehouse(&mut conn, principal, warehouse_id).await?;
     drop(conn);
     let now = app.now();
     let mut tx = app.begin().await?;

@@ -1015,4 +1015,14 @@ async fn a_warehouse_user_limited_to_one_warehouse_cannot_work_in_another(app: T
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "nor scanned into");
     let (_, a) = get(&app, &format!("/api/v1/asns/{id}"), &f.s.admin_key).await;
     assert_eq!(a["lines"][0]["good"], 0, "nothing was counted");
+    let adjust = [
+        ("csrf_token", token.as_str()),
+        ("sku_id", f.mug.as_str()),
+        ("warehouse_id", f.uk.as_str()),
+        ("delta", "5"),
+        ("reason", "found"),
+    ];
+    let res = client.post(app.url("/inventory/adjust")).form(&adjust).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "nor its stock adjusted");
+    assert_eq!(balance(&app, &f, &f.mug).await, (0, 0));
 }
