@@ -409,7 +409,6 @@ scan-packages_planned = { $count ->
     [one] One package: scan its items.
    *[other] { $count } packages: scan the items, each goes where the screen says.
 }
-scan-nothing_to_pack = Every item is in its package: weigh the packages.
 scan-weight_number = The weight must be whole grams.
 scan-package_ready = ready to hand over
 scan-packing_slip = Packing slip (PDF)

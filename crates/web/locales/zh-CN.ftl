@@ -400,7 +400,6 @@ scan-pack_title = 打包
 scan-scan_order = 扫描订单号（装箱单或周转箱）
 scan-unknown_order = 没有正在拣货的订单 { $order }；请扫描其装箱单上的单号。
 scan-packages_planned = 共 { $count } 个包裹：请扫描商品，按屏幕提示放入对应包裹。
-scan-nothing_to_pack = 所有商品都已装箱：请称重。
 scan-weight_number = 重量必须是整数克。
 scan-package_ready = 可交接
 scan-packing_slip = 装箱单（PDF）

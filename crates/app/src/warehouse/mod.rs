@@ -32,8 +32,8 @@ pub use counts::{
 pub use documents::{Document, carton_labels, discrepancy_report, outbound_note, packing_slip, pick_list};
 pub use outbound::{HandOver, HandoverView, hand_over, handover_view, ready_packages};
 pub use packing::{
-    PackScan, PackageView, Weighing, check_package, pack_item, packages_of_order, start_packing,
-    weigh_package,
+    PackScan, PackageView, Weighing, check_package, pack_into_order, pack_item, packages_of_order,
+    start_packing, weigh_package,
 };
 pub use photos::{add_asn_photo, asn_photo};
 pub use picking::{PickLineView, PickScan, ShortPick, exception_queue, pick, report_short, resolve_short};

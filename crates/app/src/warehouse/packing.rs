@@ -301,6 +301,27 @@ pub async fn pack_item(
 
 /// Locks a package's order, then the package: the order of locks of every path that changes an
 /// order and its packages (a cancellation locks the order first too).
+/// Scans an item into whichever of the order's open packages still needs it (what a packer with
+/// several boxes on the bench does); when none does, the first open package's answer says why
+/// (another order's item, or every unit packed already).
+pub async fn pack_into_order(
+    app: &App,
+    principal: &Principal,
+    order_id: &str,
+    s: &PackScan,
+) -> AppResult<PackageView> {
+    let packages = packages_of_order(app, principal, order_id).await?;
+    let scan = read_scan(&s.item).map_err(|e| invalid("item", "unreadable_scan", e.to_string()))?;
+    let open = || packages.iter().filter(|p| p.status == PackageStatus::Packing.as_str());
+    let target = open()
+        .find(|p| p.items.iter().any(|i| i.packed < i.qty && scan.is_item(&i.sku, &i.barcode)))
+        .or_else(|| open().next())
+        .ok_or_else(|| {
+            conflict("pack.nothing_to_pack", "every item is in its package: weigh the packages")
+        })?;
+    pack_item(app, principal, &target.id, s).await
+}
+
 async fn locked_package(
     conn: &mut AnyConnection,
     principal: &Principal,

@@ -403,23 +403,8 @@ pub async fn pack_scan(State(app): State<App>, user: SignedIn, Form(f): Form<Pac
             Err(e) => pack_page(&app, &user, "", Some(explain(&e)), true).await,
         };
     }
-    let packages = match wms::packages_of_order(&app, p, &f.order).await {
-        Ok(pk) => pk,
-        Err(e) => return refused(&user, &e),
-    };
-    let scan = tradeport_domain::warehouse::read_scan(&f.scan);
-    let target = scan.as_ref().ok().and_then(|s| {
-        packages
-            .iter()
-            .filter(|pk| pk.status == "packing")
-            .find(|pk| pk.items.iter().any(|i| i.packed < i.qty && s.is_item(&i.sku, &i.barcode)))
-    });
-    // No package needs the item: the first open package answers why (wrong item, or all in).
-    let Some(package) = target.or_else(|| packages.iter().find(|pk| pk.status == "packing")) else {
-        return pack_page(&app, &user, &f.order, Some(user.t.get("scan.nothing_to_pack")), true).await;
-    };
     let item = wms::PackScan { item: f.scan.clone(), quantity: Some(1) };
-    match wms::pack_item(&app, p, &package.id, &item).await {
+    match wms::pack_into_order(&app, p, &f.order, &item).await {
         Ok(pk) => {
             let said = format!(
                 "{} · {}",
