@@ -12,6 +12,8 @@ db_tests!(receive_put_away_pick_pack_ship_and_cancel_keep_the_ledger_and_the_bin
 
 async fn receive_put_away_pick_pack_ship_and_cancel_keep_the_ledger_and_the_bins_right(app: TestApp) {
     let f = floor(&app).await;
+    // No spot checks here, so a weight in tolerance makes a package ready and nothing else does.
+    crate::orders::settings(&app, &f.s.admin_key, json!({"spot_check_pct": 0})).await;
     for (code, l, w, h, max, tare) in [("S", 250, 200, 150, 5_000, 150), ("M", 400, 300, 250, 15_000, 300)] {
         let b = json!({"code": code, "inner_length_mm": l, "inner_width_mm": w, "inner_height_mm": h, "max_weight_g": max, "tare_g": tare});
         assert_eq!(post(&app, "/api/v1/boxes", &f.s.admin_key, b).await.0, StatusCode::OK);
@@ -136,10 +138,7 @@ async fn receive_put_away_pick_pack_ship_and_cancel_keep_the_ledger_and_the_bins
         json!({"weight_g": expected}),
     )
     .await;
-    if weighed["status"] == "checking" {
-        post(&app, &format!("/api/v1/packages/{}/check", pkg(0)), &f.s.admin_key, json!({"passed": true}))
-            .await;
-    }
+    assert_eq!(weighed["status"], "ready", "in tolerance: {weighed}");
     let mug_weight = packages["items"][1]["expected_weight_g"].as_i64().unwrap();
     let (_, weighed) = post(
         &app,
@@ -148,10 +147,7 @@ async fn receive_put_away_pick_pack_ship_and_cancel_keep_the_ledger_and_the_bins
         json!({"weight_g": mug_weight + 10}),
     )
     .await;
-    if weighed["status"] == "checking" {
-        post(&app, &format!("/api/v1/packages/{}/check", pkg(1)), &f.s.admin_key, json!({"passed": true}))
-            .await;
-    }
+    assert_eq!(weighed["status"], "ready", "in tolerance: {weighed}");
     let (_, o) = get(&app, &format!("/api/v1/orders/{shipped}"), &f.s.admin_key).await;
     assert_eq!(o["status"], "ready_to_ship");
     let slip =
