@@ -65,7 +65,7 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     // Warehouse operations. Upserts and generated numbers; listed so that every constraint is.
     ("serial_counters_pkey", "serial_counters.tenant_id, serial_counters.series", "series"),
     ("bins_warehouse_code_key", "bins.warehouse_id, bins.code", "code"),
-    ("bin_balances_pkey", "bin_balances.sku_id, bin_balances.bin_id", "bin_id"),
+    ("bin_balances_pkey", "bin_balances.sku_id, bin_balances.bin_id, bin_balances.lot", "bin_id"),
     ("asns_tenant_no_key", "asns.tenant_id, asns.asn_no", "asn_no"),
     ("asn_cartons_line_key", "asn_cartons.asn_id, asn_cartons.line_no", "cartons"),
     ("asn_counts_pkey", "asn_counts.asn_id, asn_counts.sku_id", "sku"),
@@ -75,9 +75,14 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("package_items_pkey", "package_items.package_id, package_items.sku_id", "sku"),
     ("handovers_tenant_no_key", "handovers.tenant_id, handovers.handover_no", "handover_no"),
     ("counts_tenant_no_key", "counts.tenant_id, counts.count_no", "count_no"),
-    ("count_lines_pkey", "count_lines.count_id, count_lines.bin_id, count_lines.sku_id", "lines"),
+    (
+        "count_lines_pkey",
+        "count_lines.count_id, count_lines.bin_id, count_lines.sku_id, count_lines.lot",
+        "lines",
+    ),
     ("safety_stock_pkey", "safety_stock.sku_id, safety_stock.warehouse_id", "warehouse_id"),
     ("user_warehouses_pkey", "user_warehouses.user_id, user_warehouses.warehouse_id", "warehouse_ids"),
+    ("packing_inserts_merchant_code_key", "packing_inserts.merchant_id, packing_inserts.code", "code"),
 ];
 
 /// What can go wrong in storage.

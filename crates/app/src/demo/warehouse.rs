@@ -77,6 +77,9 @@ pub(super) async fn load_warehouse(app: &App, admin: &Principal, merchant: Tenan
             sku_id: task.sku_id,
             bin,
             quantity: task.units,
+            // Read only for lot-tracked SKUs (the candle and the power bank).
+            lot: "L2611A".into(),
+            expiry: "2028-06-30".into(),
         };
         wms::put_away(app, admin, &p).await?;
     }

@@ -28,6 +28,8 @@ pub struct SkuView {
     pub category: String,
     pub traits: Vec<String>,
     pub active: bool,
+    /// Stock kept by lot and expiry.
+    pub lot_tracked: bool,
 }
 
 impl From<SkuRow> for SkuView {
@@ -49,6 +51,7 @@ impl From<SkuRow> for SkuView {
             category: s.category,
             traits: s.traits.iter().map(|t| t.as_str().to_string()).collect(),
             active: s.active,
+            lot_tracked: s.lot_tracked,
         }
     }
 }
@@ -160,6 +163,7 @@ pub async fn import_skus_csv(
                 "false" | "0" | "no" => Some(false),
                 _ => Some(true),
             },
+            lot_tracked: matches!(get("lot_tracked").to_ascii_lowercase().as_str(), "true" | "1" | "yes"),
         };
         match validate_sku(&input) {
             Ok(sku) => valid.push(sku),

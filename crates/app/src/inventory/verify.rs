@@ -43,7 +43,7 @@ pub async fn verify_inventory(app: &App) -> AppResult<Vec<Drift>> {
     let bin_warehouse: BTreeMap<BinId, WarehouseId> = bins::warehouse_of_every_bin(&mut conn).await?;
     let mut in_bins: BTreeMap<(SkuId, WarehouseId), i64> = BTreeMap::new();
     let mut bad_bins: BTreeSet<(SkuId, WarehouseId)> = BTreeSet::new();
-    for ((sku, bin), (balance, ledger)) in &bin_sums {
+    for ((sku, bin, _lot), (balance, ledger)) in &bin_sums {
         let wh = bin_warehouse.get(bin).copied();
         if let Some(wh) = wh {
             *in_bins.entry((*sku, wh)).or_default() += balance;

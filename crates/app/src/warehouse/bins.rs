@@ -1,10 +1,11 @@
 //! Bins of a warehouse (INV-1): one by one or from CSV, a SKU's fixed bin, and what lies where.
 
+use jiff::civil::Date;
 use serde::Serialize;
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::kernel::{BinId, FieldError, SkuId};
 use tradeport_domain::warehouse::{BinInput, NewBin, validate_bin};
-use tradeport_store::inventory::skus;
+use tradeport_store::inventory::skus::{self, SkuRow};
 use tradeport_store::warehouse::bins::{self, BinContent, BinRow};
 
 use super::{invalid, warehouse_for};
@@ -216,7 +217,28 @@ pub struct BinContentView {
     pub sku_id: String,
     pub sku: String,
     pub merchant_id: String,
+    /// Empty for stock without a lot.
+    pub lot: String,
+    /// `YYYY-MM-DD`, when the lot has one.
+    pub expiry: Option<String>,
     pub units: i64,
+}
+
+impl BinContentView {
+    /// Units of `sku` of `lot` in `bin`.
+    pub(crate) fn of(bin: &BinRow, sku: &SkuRow, lot: &str, expiry: Option<Date>, units: i64) -> Self {
+        Self {
+            bin_id: bin.id.to_string(),
+            bin_code: bin.code.clone(),
+            zone: bin.zone.clone(),
+            sku_id: sku.id.to_string(),
+            sku: sku.sku.clone(),
+            merchant_id: sku.merchant_id.to_string(),
+            lot: lot.to_string(),
+            expiry: expiry.map(|d| d.to_string()),
+            units,
+        }
+    }
 }
 
 impl From<BinContent> for BinContentView {
@@ -228,6 +250,8 @@ impl From<BinContent> for BinContentView {
             sku_id: c.sku_id.to_string(),
             sku: c.sku,
             merchant_id: c.merchant_id.to_string(),
+            lot: c.lot,
+            expiry: c.expiry.map(|d| d.to_string()),
             units: c.qty,
         }
     }

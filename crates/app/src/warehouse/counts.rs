@@ -10,10 +10,11 @@ use tradeport_domain::kernel::SkuId;
 use tradeport_domain::warehouse::{CountAction, CountStatus, count_transition};
 use tradeport_store::AnyConnection;
 use tradeport_store::inventory::stock::{self, Movement};
-use tradeport_store::warehouse::bins;
+use tradeport_store::warehouse::bins::{self, Slot};
 use tradeport_store::warehouse::counters;
 use tradeport_store::warehouse::counts::{self, CountRow};
 
+use super::lots::lot_on_goods;
 use super::{conflict, invalid, movement, rfc3339, sku_by_scan, warehouse_for};
 use crate::{App, AppError, AppResult, parse_id};
 
@@ -35,6 +36,8 @@ pub struct CountLineView {
     pub bin_code: String,
     pub sku_id: String,
     pub sku: String,
+    /// Empty for stock without a lot.
+    pub lot: String,
     pub counted: Option<i64>,
     pub expected: Option<i64>,
     pub variance: Option<i64>,
@@ -69,6 +72,7 @@ async fn view(conn: &mut AnyConnection, principal: &Principal, c: &CountRow) -> 
                 bin_code: l.bin_code,
                 sku_id: l.sku_id.to_string(),
                 sku: l.sku,
+                lot: l.lot,
                 counted: l.counted,
                 expected: l.expected.filter(|_| sees_books),
                 variance: l.counted.zip(l.expected).map(|(c, e)| c - e).filter(|_| sees_books),
@@ -106,10 +110,10 @@ pub async fn create_count(app: &App, principal: &Principal, c: &CreateCount) -> 
     }
     let held = bins::contents(&mut conn, operator, wh.id, None, sku.as_slice()).await?;
     drop(conn);
-    let mut lines: Vec<_> = held
+    let mut lines: Vec<Slot<'_>> = held
         .iter()
         .filter(|h| bin_ids.is_empty() || bin_ids.contains(&h.bin_id))
-        .map(|h| (h.bin_id, h.sku_id))
+        .map(|h| Slot { sku_id: h.sku_id, bin_id: h.bin_id, lot: &h.lot })
         .collect();
     // A named bin the books hold nothing in is still counted: whatever is found there is a line.
     let now = app.now();
@@ -136,6 +140,8 @@ pub struct CountEntry {
     pub bin: String,
     /// The item as scanned (barcode or SKU code).
     pub scan: String,
+    /// For a lot-tracked SKU: the lot counted, unless the scan was a GS1 barcode carrying it.
+    pub lot: String,
     pub counted: i64,
 }
 
@@ -171,7 +177,9 @@ pub async fn record_count(
         .await?
         .ok_or_else(|| invalid("bin", "unknown_bin", format!("no bin {} in this warehouse", e.bin.trim())))?;
     let sku = sku_by_scan(&mut tx, operator, None, &e.scan, "scan").await?;
-    counts::upsert_counted_in_tx(&mut tx, operator, &c.id, bin.id, sku.id, e.counted).await?;
+    let (lot, _) = lot_on_goods(&sku, &e.scan, &e.lot, "")?;
+    let slot = Slot { sku_id: sku.id, bin_id: bin.id, lot: &lot };
+    counts::upsert_counted_in_tx(&mut tx, operator, &c.id, slot, e.counted).await?;
     let v = view(&mut tx, principal, &c).await?;
     tx.commit().await?;
     Ok(v)
@@ -197,8 +205,8 @@ pub async fn submit_count(app: &App, principal: &Principal, id: &str) -> AppResu
         ));
     }
     for l in &lines {
-        let books = bins::qty_of(&mut tx, operator, l.sku_id, l.bin_id).await?;
-        counts::set_line_in_tx(&mut tx, operator, &c.id, l.bin_id, l.sku_id, Some(books), l.counted).await?;
+        let books = bins::qty_of(&mut tx, operator, l.slot()).await?;
+        counts::set_line_in_tx(&mut tx, operator, &c.id, l.slot(), Some(books), l.counted).await?;
     }
     counts::set_status_in_tx(&mut tx, operator, &c.id, to, None, app.now()).await?;
     let after = CountRow { status: to, ..c };
@@ -248,10 +256,10 @@ pub async fn decide_count(
             bins::lock_in_tx(&mut tx, operator, *b).await?;
         }
     }
-    lines.sort_by_key(|l| (l.sku_id, l.bin_id));
+    lines.sort_by(|a, b| (a.sku_id, a.bin_id, &a.lot).cmp(&(b.sku_id, b.bin_id, &b.lot)));
     for l in &lines {
         if !approve {
-            counts::set_line_in_tx(&mut tx, operator, &c.id, l.bin_id, l.sku_id, None, None).await?;
+            counts::set_line_in_tx(&mut tx, operator, &c.id, l.slot(), None, None).await?;
             continue;
         }
         let variance = l.counted.unwrap_or(0) - l.expected.unwrap_or(0);
@@ -259,11 +267,10 @@ pub async fn decide_count(
             continue;
         }
         let bin_ok = if variance > 0 {
-            let bin = bins::get(&mut tx, operator, l.bin_id).await?.ok_or(AppError::NotFound("bin"))?;
-            bins::add_in_tx(&mut tx, operator, l.sku_id, &bin, variance, now).await?;
+            bins::add_in_tx(&mut tx, operator, l.slot(), c.warehouse_id, None, variance, now).await?;
             true
         } else {
-            bins::take_in_tx(&mut tx, operator, l.sku_id, l.bin_id, -variance, now).await?
+            bins::take_in_tx(&mut tx, operator, l.slot(), -variance, now).await?
         };
         if !bin_ok {
             return Err(conflict(
@@ -283,7 +290,7 @@ pub async fn decide_count(
         }
         let m = Movement {
             on_hand_delta: variance,
-            bin: Some((l.bin_id, variance)),
+            bin: Some((l.bin_id, &l.lot, variance)),
             ..movement(app, l.sku_id, c.warehouse_id, MovementKind::Count, principal.actor, Some(reason), now)
         };
         stock::record_in_tx(&mut tx, operator, &m).await?;

@@ -88,12 +88,13 @@ pub async fn pick_list(app: &App, principal: &Principal, wave_id: &str) -> AppRe
         PdfLine::heading(format!("Pick list {} · {} orders", w.wave_no, w.order_count)),
         PdfLine::barcode(w.wave_no.clone()),
         PdfLine::text(format!("Built {}", w.created_at)),
-        PdfLine::text("No. · bin · SKU · item · quantity · order"),
+        PdfLine::text("No. · bin · SKU · item · lot · quantity · order"),
     ];
     for l in w.lines.iter().filter(|l| l.status == "open" || l.status == "picked") {
         let order = l.order_no.clone().unwrap_or_else(|| l.order_id.clone());
+        let lot = if l.lot.is_empty() { "–" } else { &l.lot };
         lines.push(PdfLine::text(format!(
-            "{} · {} · {} · {} · {} · {order}",
+            "{} · {} · {} · {} · {lot} · {} · {order}",
             l.seq, l.bin_code, l.sku, l.sku_name, l.qty
         )));
     }

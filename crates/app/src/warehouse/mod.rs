@@ -11,6 +11,7 @@ mod boxes;
 mod cancel;
 mod counts;
 mod documents;
+mod lots;
 mod outbound;
 mod packing;
 mod photos;

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::inventory::MovementKind;
 use tradeport_domain::kernel::PickLineId;
-use tradeport_domain::warehouse::{PickLineStatus, PickTarget, check_pick, read_scan};
+use tradeport_domain::warehouse::{PickLineStatus, PickScanError, PickTarget, check_pick, read_scan};
 use tradeport_store::inventory::stock::{self, Movement};
-use tradeport_store::warehouse::bins;
+use tradeport_store::warehouse::bins::{self, Slot};
 use tradeport_store::warehouse::waves::{self, LinesOf, NewPickLine, PickLineRow};
 
 use super::{conflict, invalid, movement};
@@ -31,6 +31,8 @@ pub struct PickLineView {
     pub sku: String,
     pub sku_name: String,
     pub barcode: String,
+    /// The lot to take; empty when the stock has none.
+    pub lot: String,
     pub qty: i64,
     pub picked: i64,
     pub short: i64,
@@ -52,6 +54,7 @@ impl From<PickLineRow> for PickLineView {
             sku: l.sku,
             sku_name: l.sku_name,
             barcode: l.barcode,
+            lot: l.lot,
             qty: l.qty,
             picked: l.picked,
             short: l.short,
@@ -94,6 +97,9 @@ pub struct PickScan {
     pub item: String,
     /// Units taken with this scan (1 when left out).
     pub quantity: Option<i64>,
+    /// The lot printed on the item, for a line with a lot whose item barcode does not carry it.
+    #[serde(default)]
+    pub lot: String,
 }
 
 fn refused(e: impl ToString, field: &str) -> AppError {
@@ -118,18 +124,21 @@ pub async fn pick(app: &App, principal: &Principal, line_id: &str, s: &PickScan)
         bin_code: &line.bin_code,
         sku: &line.sku,
         barcode: &line.barcode,
+        lot: &line.lot,
         remaining: line.remaining(),
     };
-    check_pick(&target, &bin_scan, &item_scan, qty).map_err(|e| {
+    check_pick(&target, &bin_scan, &item_scan, Some(s.lot.as_str()), qty).map_err(|e| {
         let field = match e {
-            tradeport_domain::warehouse::PickScanError::WrongBin { .. } => "bin",
-            tradeport_domain::warehouse::PickScanError::WrongItem { .. } => "item",
+            PickScanError::WrongBin { .. } => "bin",
+            PickScanError::WrongItem { .. } => "item",
+            PickScanError::LotMissing { .. } | PickScanError::WrongLot { .. } => "lot",
             _ => "quantity",
         };
         refused(e, field)
     })?;
     let now = app.now();
-    if !bins::take_in_tx(&mut tx, operator, line.sku_id, line.bin_id, qty, now).await? {
+    let slot = Slot { sku_id: line.sku_id, bin_id: line.bin_id, lot: &line.lot };
+    if !bins::take_in_tx(&mut tx, operator, slot, qty, now).await? {
         return Err(conflict(
             "pick.bin_short",
             format!(
@@ -145,7 +154,7 @@ pub async fn pick(app: &App, principal: &Principal, line_id: &str, s: &PickScan)
         )));
     }
     let m = Movement {
-        bin: Some((line.bin_id, -qty)),
+        bin: Some((line.bin_id, &line.lot, -qty)),
         picked_delta: qty,
         order_id: Some(line.order_id),
         ..movement(app, line.sku_id, line.warehouse_id, MovementKind::Pick, principal.actor, None, now)
@@ -244,14 +253,20 @@ pub async fn resolve_short(
     let bin = bins::by_code(&mut tx, operator, line.warehouse_id, from_bin).await?.ok_or_else(|| {
         invalid("bin", "unknown_bin", format!("no bin {} in this warehouse", from_bin.trim()))
     })?;
-    let claimed: i64 = waves::open_remaining(&mut tx, operator, line.warehouse_id)
-        .await?
-        .iter()
-        .filter(|(b, s, _)| *b == bin.id && *s == line.sku_id)
-        .map(|(_, _, q)| q)
-        .sum();
-    let free = bins::qty_of(&mut tx, operator, line.sku_id, bin.id).await? - claimed;
-    if free < line.short {
+    let claimed = waves::open_remaining(&mut tx, operator, line.warehouse_id).await?;
+    // Lots earliest expiry first (stock without a lot is the one "lot" ""); the first with room.
+    let mut lots = bins::lots_in(&mut tx, operator, line.sku_id, bin.id).await?;
+    lots.sort_by_key(|(lot, expiry, _)| (expiry.is_none(), *expiry, lot.clone()));
+    let free_of = |lot: &str, held: i64| {
+        held - claimed
+            .iter()
+            .filter(|c| c.bin_id == bin.id && c.sku_id == line.sku_id && c.lot == lot)
+            .map(|c| c.qty)
+            .sum::<i64>()
+    };
+    let chosen = lots.iter().find(|(lot, _, held)| free_of(lot, *held) >= line.short);
+    let Some((lot, _, _)) = chosen else {
+        let free = lots.iter().map(|(lot, _, held)| free_of(lot, *held)).max().unwrap_or(0);
         return Err(invalid(
             "bin",
             "not_enough_in_bin",
@@ -263,13 +278,14 @@ pub async fn resolve_short(
                 line.short
             ),
         ));
-    }
+    };
     let new_line = NewPickLine {
         id: app.new_id(),
         order_id: line.order_id,
         merchant_id: line.merchant_id,
         sku_id: line.sku_id,
         bin_id: bin.id,
+        lot: lot.clone(),
         seq: line.seq,
         qty: line.short,
     };

@@ -10,9 +10,10 @@ use tradeport_domain::warehouse::{BinSpace, bin_accepts, suggest_put_away};
 use tradeport_store::AnyConnection;
 use tradeport_store::inventory::skus::{self, SkuRow};
 use tradeport_store::inventory::stock::{self, Movement};
-use tradeport_store::warehouse::bins::{self, BinRow};
+use tradeport_store::warehouse::bins::{self, BinRow, Slot};
 
-use super::{conflict, invalid, movement, sku_by_scan, warehouse_for};
+use super::lots::{lot_in_bin, lot_on_goods};
+use super::{BinContentView, conflict, invalid, movement, sku_by_scan, warehouse_for};
 use crate::{App, AppError, AppResult, parse_id};
 
 /// Units of a SKU waiting on the dock, and where they should go.
@@ -27,6 +28,8 @@ pub struct PutAwayTask {
     pub suggested_bin: Option<String>,
     /// `fixed_bin`, `bin_holding_the_sku` or `nearest_free_bin`.
     pub rule: Option<String>,
+    /// Whether put-away must name the lot (and expiry) printed on the goods.
+    pub lot_tracked: bool,
 }
 
 /// Where a SKU's units should go in a warehouse: the bin and the rule that chose it.
@@ -81,6 +84,7 @@ pub async fn put_away_queue(
             units,
             suggested_bin: s.as_ref().map(|(b, _)| b.code.clone()),
             rule: s.map(|(_, r)| r.to_string()),
+            lot_tracked: sku.lot_tracked,
         });
     }
     Ok(out)
@@ -97,6 +101,11 @@ pub struct PutAway {
     /// The bin's label as scanned, e.g. `A-01-02-1-B`.
     pub bin: String,
     pub quantity: i64,
+    /// For a lot-tracked SKU: the lot printed on the goods, unless the scan was a GS1 barcode
+    /// carrying it.
+    pub lot: String,
+    /// The lot's expiry, `YYYY-MM-DD`, unless the GS1 barcode carried it.
+    pub expiry: String,
 }
 
 /// The SKU a warehouse request names: by id when given, else by its scan.
@@ -159,12 +168,14 @@ pub async fn put_away(app: &App, principal: &Principal, p: &PutAway) -> AppResul
     let wh = warehouse_for(&mut conn, principal, &p.warehouse_id).await?;
     let sku = requested_sku(&mut conn, operator, &p.sku_id, &p.scan).await?;
     drop(conn);
+    let (lot, expiry) = lot_on_goods(&sku, &p.scan, &p.lot, &p.expiry)?;
     let now = app.now();
     let mut tx = app.begin().await?;
     let bin = locked_bin(&mut tx, operator, wh.id, &p.bin).await?;
     check_room(&bin, &sku, &sku.traits, p.quantity)?;
+    let slot = Slot { sku_id: sku.id, bin_id: bin.id, lot: &lot };
     // The bin balance before the stock row, as a pick takes them.
-    bins::add_in_tx(&mut tx, operator, sku.id, &bin, p.quantity, now).await?;
+    bins::add_in_tx(&mut tx, operator, slot, wh.id, expiry, p.quantity, now).await?;
     if !stock::locate_in_tx(&mut tx, operator, sku.id, wh.id, p.quantity, now).await? {
         return Err(conflict(
             "warehouse.not_on_the_dock",
@@ -175,21 +186,13 @@ pub async fn put_away(app: &App, principal: &Principal, p: &PutAway) -> AppResul
         ));
     }
     let m = Movement {
-        bin: Some((bin.id, p.quantity)),
+        bin: Some((bin.id, &lot, p.quantity)),
         ..movement(app, sku.id, wh.id, MovementKind::PutAway, principal.actor, None, now)
     };
     stock::record_in_tx(&mut tx, operator, &m).await?;
-    let units = bins::qty_of(&mut tx, operator, sku.id, bin.id).await?;
+    let units = bins::qty_of(&mut tx, operator, slot).await?;
     tx.commit().await?;
-    Ok(super::BinContentView {
-        bin_id: bin.id.to_string(),
-        bin_code: bin.code,
-        zone: bin.zone,
-        sku_id: sku.id.to_string(),
-        sku: sku.sku,
-        merchant_id: sku.merchant_id.to_string(),
-        units,
-    })
+    Ok(BinContentView::of(&bin, &sku, &lot, expiry, units))
 }
 
 /// A bin by its scanned code, locked for the transaction.
@@ -222,6 +225,8 @@ pub struct MoveStock {
     pub from_bin: String,
     pub to_bin: String,
     pub quantity: i64,
+    /// For a lot-tracked SKU: the lot to move; may be left out when `from_bin` holds one lot.
+    pub lot: String,
 }
 
 /// Moves units between two bins of a warehouse (two `move` movements, one per bin).
@@ -258,35 +263,32 @@ pub async fn move_stock(app: &App, principal: &Principal, m: &MoveStock) -> AppR
     }
     let to = bins::get(&mut tx, operator, to.id).await?.ok_or(AppError::NotFound("bin"))?;
     check_room(&to, &sku, &sku.traits, m.quantity)?;
+    let (lot, expiry) = lot_in_bin(&mut tx, operator, &sku, &from, &m.lot).await?;
+    let (from_slot, to_slot) = (
+        Slot { sku_id: sku.id, bin_id: from.id, lot: &lot },
+        Slot { sku_id: sku.id, bin_id: to.id, lot: &lot },
+    );
     // Bin balances in bin id order, as a count's approval takes them.
     if to.id < from.id {
-        bins::add_in_tx(&mut tx, operator, sku.id, &to, m.quantity, now).await?;
+        bins::add_in_tx(&mut tx, operator, to_slot, wh.id, expiry, m.quantity, now).await?;
     }
-    if !bins::take_in_tx(&mut tx, operator, sku.id, from.id, m.quantity, now).await? {
+    if !bins::take_in_tx(&mut tx, operator, from_slot, m.quantity, now).await? {
         return Err(conflict(
             "warehouse.bin_short",
             format!("{} holds fewer than {} units of {}", from.code, m.quantity, sku.sku),
         ));
     }
     if to.id > from.id {
-        bins::add_in_tx(&mut tx, operator, sku.id, &to, m.quantity, now).await?;
+        bins::add_in_tx(&mut tx, operator, to_slot, wh.id, expiry, m.quantity, now).await?;
     }
     for (bin, delta) in [(from.id, -m.quantity), (to.id, m.quantity)] {
         let mv = Movement {
-            bin: Some((bin, delta)),
+            bin: Some((bin, &lot, delta)),
             ..movement(app, sku.id, wh.id, MovementKind::Move, principal.actor, None, now)
         };
         stock::record_in_tx(&mut tx, operator, &mv).await?;
     }
-    let units = bins::qty_of(&mut tx, operator, sku.id, to.id).await?;
+    let units = bins::qty_of(&mut tx, operator, to_slot).await?;
     tx.commit().await?;
-    Ok(super::BinContentView {
-        bin_id: to.id.to_string(),
-        bin_code: to.code,
-        zone: to.zone,
-        sku_id: sku.id.to_string(),
-        sku: sku.sku,
-        merchant_id: sku.merchant_id.to_string(),
-        units,
-    })
+    Ok(BinContentView::of(&to, &sku, &lot, expiry, units))
 }

@@ -159,6 +159,7 @@ pub async fn create_wave(app: &App, principal: &Principal, w: &CreateWave) -> Ap
             merchant_id: merchant_of.get(&p.order_id).copied().unwrap_or(operator),
             sku_id: p.sku_id,
             bin_id: p.bin_id,
+            lot: p.lot.clone(),
             seq: n as i64 + 1,
             qty: p.qty,
         })
@@ -182,14 +183,14 @@ async fn free_bin_stock(
     if skus.is_empty() {
         return Ok(Vec::new());
     }
-    let mut claimed: HashMap<(BinId, SkuId), i64> = HashMap::new();
-    for (bin, sku, qty) in waves::open_remaining(conn, operator, warehouse_id).await? {
-        claimed.insert((bin, sku), qty);
+    let mut claimed: HashMap<(BinId, SkuId, String), i64> = HashMap::new();
+    for c in waves::open_remaining(conn, operator, warehouse_id).await? {
+        claimed.insert((c.bin_id, c.sku_id, c.lot), c.qty);
     }
     let mut out = Vec::new();
     for chunk in skus.chunks(500) {
         for c in bins::contents(conn, operator, warehouse_id, None, chunk).await? {
-            let free = c.qty - claimed.get(&(c.bin_id, c.sku_id)).copied().unwrap_or(0);
+            let free = c.qty - claimed.get(&(c.bin_id, c.sku_id, c.lot.clone())).copied().unwrap_or(0);
             if free > 0 {
                 out.push(BinStock {
                     bin_id: c.bin_id,
@@ -197,6 +198,8 @@ async fn free_bin_stock(
                     zone: c.zone,
                     walk_sequence: c.walk_sequence,
                     sku_id: c.sku_id,
+                    lot: c.lot,
+                    expiry: c.expiry,
                     qty: free,
                 });
             }

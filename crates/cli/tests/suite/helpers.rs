@@ -35,6 +35,11 @@ pub fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("<no error code>")
 }
 
+/// The field the first error of an error body names.
+pub fn field(body: &Value) -> &str {
+    body["error"]["fields"][0]["field"].as_str().unwrap_or("<no field>")
+}
+
 /// The password of every seeded user.
 pub const PASSWORD: &str = "correct horse battery";
 

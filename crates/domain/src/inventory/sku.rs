@@ -109,6 +109,9 @@ pub struct SkuInput {
     pub category: String,
     pub traits: Vec<String>,
     pub active: Option<bool>,
+    /// Whether its stock is kept by lot and expiry (food, cosmetics, batteries by batch): put-away
+    /// asks for the lot, picks go earliest expiry first and the picker's scan must show the lot.
+    pub lot_tracked: bool,
 }
 
 /// A checked SKU.
@@ -126,6 +129,7 @@ pub struct NewSku {
     pub category: String,
     pub traits: Vec<Trait>,
     pub active: bool,
+    pub lot_tracked: bool,
 }
 
 /// Checks a SKU, naming every problem.
@@ -204,6 +208,7 @@ pub fn validate_sku(i: &SkuInput) -> Result<NewSku, Vec<FieldError>> {
         category: i.category.trim().to_ascii_lowercase(),
         traits,
         active: i.active.unwrap_or(true),
+        lot_tracked: i.lot_tracked,
     })
 }
 

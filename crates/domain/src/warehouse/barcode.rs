@@ -1,11 +1,16 @@
 //! What a scanner reads (WMS-2, WMS-4): a GTIN (EAN-8, UPC-A, EAN-13, GTIN-14) whose check digit
-//! must be right, or a SKU or bin code typed as printed.
+//! must be right, a GS1 element string carrying a GTIN with its lot and expiry, or a SKU or bin
+//! code typed as printed.
+
+use super::lots::{Gs1Item, read_gs1};
 
 /// A scanned code, read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scan {
     /// A GTIN with a correct check digit, as 14 digits (shorter ones padded with zeros).
     Gtin(String),
+    /// A GS1-128 or GS1 DataMatrix element string: a GTIN with its lot and expiry.
+    Gs1(Gs1Item),
     /// Anything else: a SKU code, a bin code, an ASN number; trimmed, upper case.
     Code(String),
 }
@@ -35,6 +40,14 @@ pub fn read_scan(raw: &str) -> Result<Scan, ScanError> {
     if s.is_empty() {
         return Err(ScanError::Empty);
     }
+    if let Some(item) = read_gs1(s) {
+        let (body, check) = item.gtin.split_at(13);
+        let expected = gtin_check_digit(body).unwrap_or(0);
+        if check.chars().next().and_then(|c| c.to_digit(10)) != Some(expected) {
+            return Err(ScanError::CheckDigit { expected });
+        }
+        return Ok(Scan::Gs1(item));
+    }
     let digits = s.chars().all(|c| c.is_ascii_digit());
     if digits && matches!(s.len(), 8 | 12 | 13 | 14) {
         let (body, check) = s.split_at(s.len() - 1);
@@ -51,7 +64,9 @@ impl Scan {
     /// Whether this scan names the item with SKU code `sku` and barcode `barcode`.
     pub fn is_item(&self, sku: &str, barcode: &str) -> bool {
         match self {
-            Self::Gtin(g) => read_scan(barcode).is_ok_and(|b| b == Scan::Gtin(g.clone())),
+            Self::Gtin(g) | Self::Gs1(Gs1Item { gtin: g, .. }) => {
+                read_scan(barcode).is_ok_and(|b| b == Scan::Gtin(g.clone()))
+            }
             Self::Code(c) => c.eq_ignore_ascii_case(sku.trim()) || c.eq_ignore_ascii_case(barcode.trim()),
         }
     }
@@ -60,7 +75,7 @@ impl Scan {
     /// shorter forms (leading zeros dropped to 13, 12 or 8 digits), a code as scanned.
     pub fn barcode_forms(&self) -> Vec<String> {
         match self {
-            Self::Gtin(g) => [14, 13, 12, 8]
+            Self::Gtin(g) | Self::Gs1(Gs1Item { gtin: g, .. }) => [14, 13, 12, 8]
                 .into_iter()
                 .filter(|n| g[..14 - n].chars().all(|c| c == '0'))
                 .map(|n| g[14 - n..].to_string())
@@ -72,7 +87,15 @@ impl Scan {
     /// The scan as text (what a list of codes is searched for).
     pub fn text(&self) -> &str {
         match self {
-            Self::Gtin(g) | Self::Code(g) => g,
+            Self::Gtin(g) | Self::Code(g) | Self::Gs1(Gs1Item { gtin: g, .. }) => g,
+        }
+    }
+
+    /// The lot the scan carries (a GS1 element string with AI 10).
+    pub fn lot(&self) -> Option<&str> {
+        match self {
+            Self::Gs1(item) => item.lot.as_deref(),
+            _ => None,
         }
     }
 }
@@ -109,6 +132,16 @@ mod tests {
             read_scan("96385074").unwrap().barcode_forms(),
             ["00000096385074", "0000096385074", "000096385074", "96385074"]
         );
+    }
+
+    #[test]
+    fn a_gs1_element_string_is_its_gtin_with_a_lot() {
+        let scan = read_scan("(01)00036000291452(10)L7(17)270101").unwrap();
+        assert!(scan.is_item("X", "036000291452"));
+        assert_eq!(scan.lot(), Some("L7"));
+        assert_eq!(scan.text(), "00036000291452");
+        assert_eq!(read_scan("(01)00036000291453(10)L7"), Err(ScanError::CheckDigit { expected: 2 }));
+        assert_eq!(read_scan("036000291452").unwrap().lot(), None);
     }
 
     #[test]

@@ -3,10 +3,13 @@
 //!
 //! A wave takes orders urgent first, then express, then oldest, up to its size, and only orders
 //! whose every unit lies in a bin now (units still on the dock wait for put-away). Units are taken
-//! from bins in walking order, so one picker walks the warehouse once.
+//! earliest expiry first (FEFO) and otherwise from bins in walking order, so one picker walks the
+//! warehouse once; the pick list names the lot of every unit it takes.
 
 use std::collections::HashMap;
 use std::hash::Hash;
+
+use jiff::civil::Date;
 
 use super::barcode::Scan;
 use crate::kernel::Millis;
@@ -22,7 +25,7 @@ pub struct WaveOrder<O, S> {
     pub lines: Vec<(S, i64)>,
 }
 
-/// Units of a SKU in a bin, free to pick.
+/// Units of a SKU (of one lot) in a bin, free to pick.
 #[derive(Clone, Debug)]
 pub struct BinStock<B, S> {
     pub bin_id: B,
@@ -30,6 +33,9 @@ pub struct BinStock<B, S> {
     pub zone: String,
     pub walk_sequence: i64,
     pub sku_id: S,
+    /// Empty for stock without a lot.
+    pub lot: String,
+    pub expiry: Option<Date>,
     pub qty: i64,
 }
 
@@ -53,6 +59,7 @@ pub struct PlannedPick<O, S, B> {
     pub bin_id: B,
     pub bin_code: String,
     pub walk_sequence: i64,
+    pub lot: String,
     pub qty: i64,
 }
 
@@ -116,9 +123,9 @@ where
         bins_of.entry(&b.sku_id).or_default().push(b);
     }
     for bins in bins_of.values_mut() {
-        bins.sort_by(|a, b| (a.walk_sequence, &a.bin_code).cmp(&(b.walk_sequence, &b.bin_code)));
+        bins.sort_by(|a, b| fefo_key(a).cmp(&fefo_key(b)));
     }
-    let mut taken: HashMap<(B, S), i64> = HashMap::new();
+    let mut taken: HashMap<(B, S, String), i64> = HashMap::new();
     let mut plan = WavePlan { orders: Vec::new(), picks: Vec::new(), left_out: Vec::new() };
     for order in ordered {
         if plan.orders.len() >= filter.max_orders {
@@ -128,7 +135,7 @@ where
         match assign(order, &bins_of, &taken, filter.zone.as_deref()) {
             Ok(picks) => {
                 for p in &picks {
-                    *taken.entry((p.bin_id.clone(), p.sku_id.clone())).or_default() += p.qty;
+                    *taken.entry((p.bin_id.clone(), p.sku_id.clone(), p.lot.clone())).or_default() += p.qty;
                 }
                 plan.orders.push(order.order_id.clone());
                 plan.picks.extend(picks);
@@ -149,11 +156,17 @@ where
     plan
 }
 
-/// Takes every unit of `order` from bins in walking order, or says why it cannot.
+/// The order stock is taken in: dated lots by expiry, then undated stock; each in walking order.
+fn fefo_key<B, S>(b: &BinStock<B, S>) -> (bool, Option<Date>, i64, &str, &str) {
+    (b.expiry.is_none(), b.expiry, b.walk_sequence, &b.bin_code, &b.lot)
+}
+
+/// Takes every unit of `order` from bins (earliest expiry, then walking order), or says why it
+/// cannot.
 fn assign<O: Clone, S: Clone + Eq + Hash, B: Clone + Eq + Hash>(
     order: &WaveOrder<O, S>,
     bins_of: &HashMap<&S, Vec<&BinStock<B, S>>>,
-    taken: &HashMap<(B, S), i64>,
+    taken: &HashMap<(B, S, String), i64>,
     zone: Option<&str>,
 ) -> Result<Vec<PlannedPick<O, S, B>>, LeftOut> {
     let mut picks: Vec<PlannedPick<O, S, B>> = Vec::new();
@@ -168,10 +181,10 @@ fn assign<O: Clone, S: Clone + Eq + Hash, B: Clone + Eq + Hash>(
                 outside_zone = true;
                 continue;
             }
-            let used = taken.get(&(bin.bin_id.clone(), sku.clone())).copied().unwrap_or(0)
+            let used = taken.get(&(bin.bin_id.clone(), sku.clone(), bin.lot.clone())).copied().unwrap_or(0)
                 + picks
                     .iter()
-                    .filter(|p| p.bin_id == bin.bin_id && &p.sku_id == sku)
+                    .filter(|p| p.bin_id == bin.bin_id && &p.sku_id == sku && p.lot == bin.lot)
                     .map(|p| p.qty)
                     .sum::<i64>();
             let take = need.min(bin.qty - used);
@@ -182,6 +195,7 @@ fn assign<O: Clone, S: Clone + Eq + Hash, B: Clone + Eq + Hash>(
                     bin_id: bin.bin_id.clone(),
                     bin_code: bin.bin_code.clone(),
                     walk_sequence: bin.walk_sequence,
+                    lot: bin.lot.clone(),
                     qty: take,
                 });
                 need -= take;
@@ -236,6 +250,8 @@ pub struct PickTarget<'a> {
     pub bin_code: &'a str,
     pub sku: &'a str,
     pub barcode: &'a str,
+    /// The lot to take; empty when the stock has none.
+    pub lot: &'a str,
     /// Units still to pick on this line.
     pub remaining: i64,
 }
@@ -247,6 +263,10 @@ pub enum PickScanError {
     WrongBin { expected: String },
     #[error("wrong item: this line is {expected}; put the item back and scan {expected}")]
     WrongItem { expected: String },
+    #[error("this line is lot {expected}: scan the item's GS1 barcode or type its lot")]
+    LotMissing { expected: String },
+    #[error("wrong lot: this line is lot {expected}, the item is lot {found}; take one of lot {expected}")]
+    WrongLot { expected: String, found: String },
     #[error("only {remaining} more of this line to pick; count again")]
     TooMany { remaining: i64 },
     #[error("this line is picked already")]
@@ -255,8 +275,15 @@ pub enum PickScanError {
     Zero,
 }
 
-/// Checks one pick scan: the bin, then the item, then the quantity.
-pub fn check_pick(target: &PickTarget<'_>, bin: &Scan, item: &Scan, qty: i64) -> Result<(), PickScanError> {
+/// Checks one pick scan: the bin, then the item, then its lot (read from the item's GS1 barcode,
+/// or typed as `lot`), then the quantity.
+pub fn check_pick(
+    target: &PickTarget<'_>,
+    bin: &Scan,
+    item: &Scan,
+    lot: Option<&str>,
+    qty: i64,
+) -> Result<(), PickScanError> {
     if target.remaining == 0 {
         return Err(PickScanError::Done);
     }
@@ -265,6 +292,19 @@ pub fn check_pick(target: &PickTarget<'_>, bin: &Scan, item: &Scan, qty: i64) ->
     }
     if !item.is_item(target.sku, target.barcode) {
         return Err(PickScanError::WrongItem { expected: target.sku.to_string() });
+    }
+    if !target.lot.is_empty() {
+        let found = item.lot().or(lot).map(str::trim).filter(|l| !l.is_empty());
+        match found {
+            None => return Err(PickScanError::LotMissing { expected: target.lot.to_string() }),
+            Some(f) if !f.eq_ignore_ascii_case(target.lot) => {
+                return Err(PickScanError::WrongLot {
+                    expected: target.lot.to_string(),
+                    found: f.to_string(),
+                });
+            }
+            Some(_) => {}
+        }
     }
     if qty < 1 {
         return Err(PickScanError::Zero);
@@ -297,8 +337,18 @@ mod tests {
             zone: zone.into(),
             walk_sequence: seq,
             sku_id: sku,
+            lot: String::new(),
+            expiry: None,
             qty,
         }
+    }
+
+    fn lot(
+        b: BinStock<&'static str, &'static str>,
+        lot: &str,
+        expiry: Option<&str>,
+    ) -> BinStock<&'static str, &'static str> {
+        BinStock { lot: lot.into(), expiry: expiry.map(|e| e.parse().unwrap()), ..b }
     }
 
     fn filter(max: usize) -> WaveFilter<&'static str> {
@@ -345,23 +395,69 @@ mod tests {
     }
 
     #[test]
-    fn a_scan_is_checked_bin_then_item_then_quantity() {
-        let t = PickTarget { bin_code: "A-01-02-1-B", sku: "LAMP", barcode: "4006381333931", remaining: 2 };
-        let s = |x: &str| read_scan(x).unwrap();
-        assert_eq!(check_pick(&t, &s("a-01-02-1-b"), &s("4006381333931"), 2), Ok(()));
+    fn the_earliest_expiry_goes_first_even_from_a_farther_bin() {
+        let orders = [order(1, false, 1, &[("TEA", 3)]), order(2, false, 2, &[("TEA", 2)])];
+        let stock = [
+            lot(bin("A-1", "A", 1, "TEA", 5), "L-LATE", Some("2028-01-31")),
+            lot(bin("C-9", "C", 90, "TEA", 2), "L-SOON", Some("2027-03-31")),
+            bin("A-2", "A", 2, "TEA", 9),
+            lot(bin("C-9", "C", 90, "TEA", 1), "L-MID", Some("2027-06-30")),
+        ];
+        let plan = plan_wave(&orders, &stock, &filter(10));
+        let taken: Vec<(u32, &str, &str, i64)> =
+            plan.picks.iter().map(|p| (p.order_id, p.bin_code.as_str(), p.lot.as_str(), p.qty)).collect();
         assert_eq!(
-            check_pick(&t, &s("LAMP"), &s("LAMP"), 1),
+            taken,
+            [(2, "A-1", "L-LATE", 2), (1, "C-9", "L-SOON", 2), (1, "C-9", "L-MID", 1)],
+            "soonest lots first; undated stock only when the dated lots run out"
+        );
+    }
+
+    #[test]
+    fn a_scan_is_checked_bin_then_item_then_quantity() {
+        let t = PickTarget {
+            bin_code: "A-01-02-1-B",
+            sku: "LAMP",
+            barcode: "4006381333931",
+            lot: "",
+            remaining: 2,
+        };
+        let s = |x: &str| read_scan(x).unwrap();
+        assert_eq!(check_pick(&t, &s("a-01-02-1-b"), &s("4006381333931"), None, 2), Ok(()));
+        assert_eq!(
+            check_pick(&t, &s("LAMP"), &s("LAMP"), None, 1),
             Err(PickScanError::WrongBin { expected: "A-01-02-1-B".into() })
         );
         assert_eq!(
-            check_pick(&t, &s("A-01-02-1-B"), &s("MUG"), 1),
+            check_pick(&t, &s("A-01-02-1-B"), &s("MUG"), None, 1),
             Err(PickScanError::WrongItem { expected: "LAMP".into() })
         );
         assert_eq!(
-            check_pick(&t, &s("A-01-02-1-B"), &s("lamp"), 3),
+            check_pick(&t, &s("A-01-02-1-B"), &s("lamp"), None, 3),
             Err(PickScanError::TooMany { remaining: 2 })
         );
         let done = PickTarget { remaining: 0, ..t };
-        assert_eq!(check_pick(&done, &s("A-01-02-1-B"), &s("LAMP"), 1), Err(PickScanError::Done));
+        assert_eq!(check_pick(&done, &s("A-01-02-1-B"), &s("LAMP"), None, 1), Err(PickScanError::Done));
+    }
+
+    #[test]
+    fn a_lot_line_needs_the_lot_from_the_barcode_or_typed() {
+        let t =
+            PickTarget { bin_code: "B-1", sku: "TEA", barcode: "4006381333931", lot: "L-SOON", remaining: 2 };
+        let s = |x: &str| read_scan(x).unwrap();
+        let bin = s("B-1");
+        assert_eq!(check_pick(&t, &bin, &s("(01)04006381333931(10)l-soon"), None, 1), Ok(()));
+        assert_eq!(check_pick(&t, &bin, &s("TEA"), Some(" l-soon "), 1), Ok(()));
+        assert_eq!(
+            check_pick(&t, &bin, &s("TEA"), None, 1),
+            Err(PickScanError::LotMissing { expected: "L-SOON".into() })
+        );
+        assert_eq!(
+            check_pick(&t, &bin, &s("(01)04006381333931(10)L-LATE"), Some("L-SOON"), 1),
+            Err(PickScanError::WrongLot { expected: "L-SOON".into(), found: "L-LATE".into() }),
+            "what the barcode says beats what was typed"
+        );
+        let plain = PickTarget { lot: "", ..t };
+        assert_eq!(check_pick(&plain, &bin, &s("(01)04006381333931(10)ANY"), None, 1), Ok(()));
     }
 }

@@ -26,10 +26,11 @@ pub struct SkuRow {
     pub category: String,
     pub traits: Vec<Trait>,
     pub active: bool,
+    pub lot_tracked: bool,
 }
 
 const COLUMNS: &str = "id, merchant_id, sku, name, barcode, weight_g, length_mm, width_mm, height_mm, \
-    declared_value_minor, declared_currency, hs_code, origin_country, category, traits, active";
+    declared_value_minor, declared_currency, hs_code, origin_country, category, traits, active, lot_tracked";
 
 /// A SKU as stored, read by column name.
 #[derive(sqlx::FromRow)]
@@ -50,6 +51,7 @@ struct SkuRecord {
     category: String,
     traits: String,
     active: i64,
+    lot_tracked: i64,
 }
 
 fn from_row(r: &AnyRow) -> StoreResult<SkuRow> {
@@ -69,6 +71,7 @@ fn from_row(r: &AnyRow) -> StoreResult<SkuRow> {
         category: s.category,
         traits: s.traits.split(',').filter_map(Trait::parse).collect(),
         active: s.active != 0,
+        lot_tracked: s.lot_tracked != 0,
     })
 }
 
@@ -87,14 +90,14 @@ pub async fn upsert_in_tx(
 ) -> StoreResult<SkuId> {
     let stored: String = sqlx::query_scalar(
         "INSERT INTO skus (id, tenant_id, merchant_id, sku, name, barcode, weight_g, length_mm, width_mm, height_mm, \
-         declared_value_minor, declared_currency, hs_code, origin_country, category, traits, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) \
+         declared_value_minor, declared_currency, hs_code, origin_country, category, traits, active, lot_tracked, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $19, $18, $18) \
          ON CONFLICT (merchant_id, sku) DO UPDATE SET name = excluded.name, barcode = excluded.barcode, \
          weight_g = excluded.weight_g, length_mm = excluded.length_mm, width_mm = excluded.width_mm, \
          height_mm = excluded.height_mm, declared_value_minor = excluded.declared_value_minor, \
          declared_currency = excluded.declared_currency, hs_code = excluded.hs_code, \
          origin_country = excluded.origin_country, category = excluded.category, traits = excluded.traits, \
-         active = excluded.active, updated_at = excluded.updated_at RETURNING id",
+         active = excluded.active, lot_tracked = excluded.lot_tracked, updated_at = excluded.updated_at RETURNING id",
     )
     .bind(id.to_string())
     .bind(tenant_id.to_string())
@@ -114,6 +117,7 @@ pub async fn upsert_in_tx(
     .bind(traits_text(&s.traits))
     .bind(i64::from(s.active))
     .bind(now.0)
+    .bind(i64::from(s.lot_tracked))
     .fetch_one(conn)
     .await?;
     stored.parse().map_err(|_| crate::StoreError::Corrupt(format!("SKU id {stored}")))

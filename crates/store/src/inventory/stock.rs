@@ -43,8 +43,8 @@ pub struct Movement<'a> {
     pub reason: Option<&'a str>,
     pub actor: Actor,
     pub at: Millis,
-    /// The bin whose balance changes, and by how much.
-    pub bin: Option<(BinId, i64)>,
+    /// The bin whose balance changes, the lot (empty for none), and by how much.
+    pub bin: Option<(BinId, &'a str, i64)>,
     /// Change to the units picked for orders (between bin and carrier).
     pub picked_delta: i64,
 }
@@ -203,8 +203,8 @@ pub async fn record_in_tx(
 ) -> StoreResult<()> {
     let (actor_kind, actor_id) = crate::events::actor_parts(m.actor);
     sqlx::query(
-        "INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor_kind, actor_id, at, bin_id, bin_delta, picked_delta) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        "INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor_kind, actor_id, at, bin_id, bin_delta, picked_delta, lot) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(&m.id)
     .bind(tenant_id.to_string())
@@ -218,9 +218,10 @@ pub async fn record_in_tx(
     .bind(actor_kind)
     .bind(actor_id)
     .bind(m.at.0)
-    .bind(m.bin.map(|(b, _)| b.to_string()))
-    .bind(m.bin.map_or(0, |(_, d)| d))
+    .bind(m.bin.map(|(b, _, _)| b.to_string()))
+    .bind(m.bin.map_or(0, |(_, _, d)| d))
     .bind(m.picked_delta)
+    .bind(m.bin.map_or("", |(_, lot, _)| lot))
     .execute(conn)
     .await?;
     Ok(())
@@ -379,20 +380,26 @@ pub async fn ledger_vs_balances(
     Ok(out)
 }
 
-/// Every bin balance next to the ledger's sum for it and the bin's warehouse-level check, keyed
-/// by (SKU, bin): `(bin balance, ledger sum)`. For `tradeport inventory verify`.
-pub async fn bins_vs_ledger(conn: &mut AnyConnection) -> StoreResult<BTreeMap<(SkuId, BinId), (i64, i64)>> {
-    let mut out: BTreeMap<(SkuId, BinId), (i64, i64)> = BTreeMap::new();
-    for r in sqlx::query("SELECT sku_id, bin_id, qty FROM bin_balances").fetch_all(&mut *conn).await? {
-        out.entry((id_at(&r, 0, "SKU")?, id_at(&r, 1, "bin")?)).or_default().0 = r.try_get(2)?;
+/// A bin balance's key for `inventory verify`: SKU, bin, lot.
+pub type BinLotKey = (SkuId, BinId, String);
+
+/// Every bin balance next to the ledger's sum for it, keyed by (SKU, bin, lot):
+/// `(bin balance, ledger sum)`. For `tradeport inventory verify`.
+pub async fn bins_vs_ledger(conn: &mut AnyConnection) -> StoreResult<BTreeMap<BinLotKey, (i64, i64)>> {
+    let mut out: BTreeMap<BinLotKey, (i64, i64)> = BTreeMap::new();
+    for r in sqlx::query("SELECT sku_id, bin_id, lot, qty FROM bin_balances").fetch_all(&mut *conn).await? {
+        out.entry((id_at(&r, 0, "SKU")?, id_at(&r, 1, "bin")?, r.try_get(2)?)).or_default().0 =
+            r.try_get(3)?;
     }
     let sums = sqlx::query(
-        "SELECT sku_id, bin_id, CAST(SUM(bin_delta) AS BIGINT) FROM stock_movements WHERE bin_id IS NOT NULL GROUP BY sku_id, bin_id",
+        "SELECT sku_id, bin_id, lot, CAST(SUM(bin_delta) AS BIGINT) FROM stock_movements WHERE bin_id IS NOT NULL \
+         GROUP BY sku_id, bin_id, lot",
     )
     .fetch_all(&mut *conn)
     .await?;
     for r in sums {
-        out.entry((id_at(&r, 0, "SKU")?, id_at(&r, 1, "bin")?)).or_default().1 = r.try_get(2)?;
+        out.entry((id_at(&r, 0, "SKU")?, id_at(&r, 1, "bin")?, r.try_get(2)?)).or_default().1 =
+            r.try_get(3)?;
     }
     Ok(out)
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use jiff::civil::Date;
 use sqlx::{AnyConnection, Row};
 use tradeport_domain::inventory::Trait;
 use tradeport_domain::kernel::{BinId, Millis, SkuId, TenantId, WarehouseId};
@@ -145,23 +146,36 @@ pub async fn lock_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, id: BinId
     Ok(())
 }
 
-/// Adds `qty` units of a SKU to a bin.
+/// The key of a bin balance: units of one SKU, of one lot (empty for none), in one bin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slot<'a> {
+    pub sku_id: SkuId,
+    pub bin_id: BinId,
+    pub lot: &'a str,
+}
+
+/// Adds `qty` units to a slot of a bin in `warehouse_id`; a lot's first expiry stays.
 pub async fn add_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    sku_id: SkuId,
-    bin: &BinRow,
+    slot: Slot<'_>,
+    warehouse_id: WarehouseId,
+    expiry: Option<Date>,
     qty: i64,
     now: Millis,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO bin_balances (tenant_id, sku_id, bin_id, warehouse_id, qty, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (sku_id, bin_id) DO UPDATE SET qty = bin_balances.qty + excluded.qty, updated_at = excluded.updated_at",
+        "INSERT INTO bin_balances (tenant_id, sku_id, bin_id, lot, expiry, warehouse_id, qty, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (sku_id, bin_id, lot) DO UPDATE SET qty = bin_balances.qty + excluded.qty, \
+         expiry = COALESCE(bin_balances.expiry, excluded.expiry), updated_at = excluded.updated_at",
     )
     .bind(tenant_id.to_string())
-    .bind(sku_id.to_string())
-    .bind(bin.id.to_string())
-    .bind(bin.warehouse_id.to_string())
+    .bind(slot.sku_id.to_string())
+    .bind(slot.bin_id.to_string())
+    .bind(slot.lot)
+    .bind(expiry.map(|d| d.to_string()))
+    .bind(warehouse_id.to_string())
     .bind(qty)
     .bind(now.0)
     .execute(conn)
@@ -169,44 +183,66 @@ pub async fn add_in_tx(
     Ok(())
 }
 
-/// Takes `qty` units of a SKU out of a bin if it holds that many; false when it does not.
+/// Takes `qty` units out of a slot if it holds that many; false when it does not.
 pub async fn take_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    sku_id: SkuId,
-    bin_id: BinId,
+    slot: Slot<'_>,
     qty: i64,
     now: Millis,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
-        "UPDATE bin_balances SET qty = qty - $1, updated_at = $2 WHERE tenant_id = $3 AND sku_id = $4 AND bin_id = $5 AND qty >= $1",
+        "UPDATE bin_balances SET qty = qty - $1, updated_at = $2 \
+         WHERE tenant_id = $3 AND sku_id = $4 AND bin_id = $5 AND lot = $6 AND qty >= $1",
     )
     .bind(qty)
     .bind(now.0)
     .bind(tenant_id.to_string())
-    .bind(sku_id.to_string())
-    .bind(bin_id.to_string())
+    .bind(slot.sku_id.to_string())
+    .bind(slot.bin_id.to_string())
+    .bind(slot.lot)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Units of one SKU in one bin.
-pub async fn qty_of(
+/// Units in one slot.
+pub async fn qty_of(conn: &mut AnyConnection, tenant_id: TenantId, slot: Slot<'_>) -> StoreResult<i64> {
+    let q: Option<i64> = sqlx::query_scalar(
+        "SELECT qty FROM bin_balances WHERE tenant_id = $1 AND sku_id = $2 AND bin_id = $3 AND lot = $4",
+    )
+    .bind(tenant_id.to_string())
+    .bind(slot.sku_id.to_string())
+    .bind(slot.bin_id.to_string())
+    .bind(slot.lot)
+    .fetch_optional(conn)
+    .await?;
+    Ok(q.unwrap_or(0))
+}
+
+/// The lots of a SKU in a bin that hold units: lot, expiry, units; in lot order.
+pub async fn lots_in(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     sku_id: SkuId,
     bin_id: BinId,
-) -> StoreResult<i64> {
-    let q: Option<i64> = sqlx::query_scalar(
-        "SELECT qty FROM bin_balances WHERE tenant_id = $1 AND sku_id = $2 AND bin_id = $3",
+) -> StoreResult<Vec<(String, Option<Date>, i64)>> {
+    let rows = sqlx::query(
+        "SELECT lot, expiry, qty FROM bin_balances WHERE tenant_id = $1 AND sku_id = $2 AND bin_id = $3 AND qty > 0 \
+         ORDER BY lot",
     )
     .bind(tenant_id.to_string())
     .bind(sku_id.to_string())
     .bind(bin_id.to_string())
-    .fetch_optional(conn)
+    .fetch_all(conn)
     .await?;
-    Ok(q.unwrap_or(0))
+    rows.iter().map(|r| Ok((r.try_get(0)?, expiry_at(r, 1)?, r.try_get(2)?))).collect()
+}
+
+/// A stored expiry (`YYYY-MM-DD` or NULL).
+fn expiry_at(r: &sqlx::any::AnyRow, i: usize) -> StoreResult<Option<Date>> {
+    let text: Option<String> = r.try_get(i)?;
+    text.map(|t| t.parse().map_err(|_| StoreError::Corrupt(format!("expiry {t}")))).transpose()
 }
 
 /// One SKU's units in one bin, with codes for screens.
@@ -220,6 +256,9 @@ pub struct BinContent {
     pub sku_id: SkuId,
     pub sku: String,
     pub merchant_id: TenantId,
+    /// Empty for stock without a lot.
+    pub lot: String,
+    pub expiry: Option<Date>,
     pub qty: i64,
 }
 
@@ -233,7 +272,8 @@ pub async fn contents(
     sku_ids: &[SkuId],
 ) -> StoreResult<Vec<BinContent>> {
     let mut sql = Sql::new(
-        "SELECT q.bin_id, b.code, b.zone, b.walk_sequence, q.warehouse_id, q.sku_id, s.sku, s.merchant_id, q.qty \
+        "SELECT q.bin_id, b.code, b.zone, b.walk_sequence, q.warehouse_id, q.sku_id, s.sku, s.merchant_id, q.qty, \
+         q.lot, q.expiry \
          FROM bin_balances q JOIN bins b ON b.id = q.bin_id JOIN skus s ON s.id = q.sku_id WHERE q.tenant_id = ",
     );
     sql.bind(tenant_id.to_string()).push(" AND q.warehouse_id = ").bind(warehouse_id.to_string());
@@ -244,7 +284,7 @@ pub async fn contents(
     if !sku_ids.is_empty() {
         sql.push(" AND q.sku_id IN ").bind_list(sku_ids.iter().map(SkuId::to_string));
     }
-    sql.push(" ORDER BY b.walk_sequence, b.code, s.sku");
+    sql.push(" ORDER BY b.walk_sequence, b.code, s.sku, q.lot");
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter()
         .map(|r| {
@@ -258,6 +298,8 @@ pub async fn contents(
                 sku: r.try_get(6)?,
                 merchant_id: id_at(r, 7, "merchant")?,
                 qty: r.try_get(8)?,
+                lot: r.try_get(9)?,
+                expiry: expiry_at(r, 10)?,
             })
         })
         .collect()

@@ -6,6 +6,7 @@ use tradeport_domain::warehouse::CountStatus;
 
 use crate::sql::Sql;
 use crate::values::id_at;
+use crate::warehouse::bins::Slot;
 use crate::{StoreError, StoreResult};
 
 /// A count.
@@ -27,15 +28,24 @@ pub struct CountLineRow {
     pub sku_id: SkuId,
     pub sku: String,
     pub merchant_id: TenantId,
+    /// Empty for stock without a lot.
+    pub lot: String,
     pub expected: Option<i64>,
     pub counted: Option<i64>,
+}
+
+impl CountLineRow {
+    /// The bin balance this line counts.
+    pub fn slot(&self) -> Slot<'_> {
+        Slot { sku_id: self.sku_id, bin_id: self.bin_id, lot: &self.lot }
+    }
 }
 
 pub async fn insert_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     c: &CountRow,
-    lines: &[(BinId, SkuId)],
+    lines: &[Slot<'_>],
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO counts (id, tenant_id, warehouse_id, count_no, status, reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, NULL, $6, $6)",
@@ -48,14 +58,18 @@ pub async fn insert_in_tx(
     .bind(c.created_at.0)
     .execute(&mut *conn)
     .await?;
-    for (bin, sku) in lines {
-        sqlx::query("INSERT INTO count_lines (tenant_id, count_id, bin_id, sku_id, expected, counted) VALUES ($1, $2, $3, $4, NULL, NULL)")
-            .bind(tenant_id.to_string())
-            .bind(&c.id)
-            .bind(bin.to_string())
-            .bind(sku.to_string())
-            .execute(&mut *conn)
-            .await?;
+    for slot in lines {
+        sqlx::query(
+            "INSERT INTO count_lines (tenant_id, count_id, bin_id, sku_id, lot, expected, counted) \
+             VALUES ($1, $2, $3, $4, $5, NULL, NULL)",
+        )
+        .bind(tenant_id.to_string())
+        .bind(&c.id)
+        .bind(slot.bin_id.to_string())
+        .bind(slot.sku_id.to_string())
+        .bind(slot.lot)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -97,9 +111,9 @@ pub async fn lines(
     id: &str,
 ) -> StoreResult<Vec<CountLineRow>> {
     let rows = sqlx::query(
-        "SELECT l.bin_id, b.code, l.sku_id, s.sku, s.merchant_id, l.expected, l.counted FROM count_lines l \
+        "SELECT l.bin_id, b.code, l.sku_id, s.sku, s.merchant_id, l.expected, l.counted, l.lot FROM count_lines l \
          JOIN bins b ON b.id = l.bin_id JOIN skus s ON s.id = l.sku_id WHERE l.tenant_id = $1 AND l.count_id = $2 \
-         ORDER BY b.walk_sequence, b.code, s.sku",
+         ORDER BY b.walk_sequence, b.code, s.sku, l.lot",
     )
     .bind(tenant_id.to_string())
     .bind(id)
@@ -115,30 +129,32 @@ pub async fn lines(
                 merchant_id: id_at(r, 4, "merchant")?,
                 expected: r.try_get(5)?,
                 counted: r.try_get(6)?,
+                lot: r.try_get(7)?,
             })
         })
         .collect()
 }
 
-/// Records what was counted of a SKU in a bin (and, at submission, what the books said).
+/// Records what was counted in a bin slot (and, at submission, what the books said).
 pub async fn set_line_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     id: &str,
-    bin: BinId,
-    sku: SkuId,
+    slot: Slot<'_>,
     expected: Option<i64>,
     counted: Option<i64>,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
-        "UPDATE count_lines SET expected = $1, counted = $2 WHERE tenant_id = $3 AND count_id = $4 AND bin_id = $5 AND sku_id = $6",
+        "UPDATE count_lines SET expected = $1, counted = $2 \
+         WHERE tenant_id = $3 AND count_id = $4 AND bin_id = $5 AND sku_id = $6 AND lot = $7",
     )
     .bind(expected)
     .bind(counted)
     .bind(tenant_id.to_string())
     .bind(id)
-    .bind(bin.to_string())
-    .bind(sku.to_string())
+    .bind(slot.bin_id.to_string())
+    .bind(slot.sku_id.to_string())
+    .bind(slot.lot)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -163,24 +179,25 @@ pub async fn set_status_in_tx(
     Ok(())
 }
 
-/// Records what was counted of a SKU in a bin, adding the line when the books had none there (an
-/// item found where it should not be).
+/// Records what was counted in a bin slot, adding the line when the books had none there (an item
+/// or a lot found where it should not be).
 pub async fn upsert_counted_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     id: &str,
-    bin: BinId,
-    sku: SkuId,
+    slot: Slot<'_>,
     counted: i64,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO count_lines (tenant_id, count_id, bin_id, sku_id, expected, counted) VALUES ($1, $2, $3, $4, NULL, $5) \
-         ON CONFLICT (count_id, bin_id, sku_id) DO UPDATE SET counted = excluded.counted",
+        "INSERT INTO count_lines (tenant_id, count_id, bin_id, sku_id, lot, expected, counted) \
+         VALUES ($1, $2, $3, $4, $5, NULL, $6) \
+         ON CONFLICT (count_id, bin_id, sku_id, lot) DO UPDATE SET counted = excluded.counted",
     )
     .bind(tenant_id.to_string())
     .bind(id)
-    .bind(bin.to_string())
-    .bind(sku.to_string())
+    .bind(slot.bin_id.to_string())
+    .bind(slot.sku_id.to_string())
+    .bind(slot.lot)
     .bind(counted)
     .execute(conn)
     .await?;

@@ -30,6 +30,8 @@ pub struct NewPickLine {
     pub merchant_id: TenantId,
     pub sku_id: SkuId,
     pub bin_id: BinId,
+    /// The lot to take; empty for stock without one.
+    pub lot: String,
     pub seq: i64,
     pub qty: i64,
 }
@@ -67,7 +69,7 @@ pub async fn insert_lines_in_tx(
 ) -> StoreResult<()> {
     for chunk in lines.chunks(500) {
         let mut sql = Sql::new(
-            "INSERT INTO pick_lines (id, tenant_id, wave_id, order_id, merchant_id, sku_id, warehouse_id, bin_id, seq, qty, picked, short, status, updated_at) VALUES ",
+            "INSERT INTO pick_lines (id, tenant_id, wave_id, order_id, merchant_id, sku_id, warehouse_id, bin_id, lot, seq, qty, picked, short, status, updated_at) VALUES ",
         );
         for (n, l) in chunk.iter().enumerate() {
             sql.push(if n == 0 { "(" } else { ", (" });
@@ -75,7 +77,14 @@ pub async fn insert_lines_in_tx(
             sql.bind(wave_id.to_string()).push(", ").bind(l.order_id.to_string()).push(", ");
             sql.bind(l.merchant_id.to_string()).push(", ").bind(l.sku_id.to_string()).push(", ");
             sql.bind(warehouse_id.to_string()).push(", ").bind(l.bin_id.to_string()).push(", ");
-            sql.bind(l.seq).push(", ").bind(l.qty).push(", 0, 0, 'open', ").bind(now.0).push(")");
+            sql.bind(l.lot.clone())
+                .push(", ")
+                .bind(l.seq)
+                .push(", ")
+                .bind(l.qty)
+                .push(", 0, 0, 'open', ")
+                .bind(now.0)
+                .push(")");
         }
         sql.query().execute(&mut *conn).await?;
     }
@@ -180,21 +189,39 @@ pub async fn candidates(
     Ok(out)
 }
 
-/// Units still to be picked from each (bin, SKU) by open lines of the warehouse.
+/// Units still to be picked from a bin slot (bin, SKU, lot) by open lines of the warehouse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claimed {
+    pub bin_id: BinId,
+    pub sku_id: SkuId,
+    pub lot: String,
+    pub qty: i64,
+}
+
+/// What open lines of the warehouse still have to take, per bin slot.
 pub async fn open_remaining(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     warehouse_id: WarehouseId,
-) -> StoreResult<Vec<(BinId, SkuId, i64)>> {
+) -> StoreResult<Vec<Claimed>> {
     let rows = sqlx::query(
-        "SELECT bin_id, sku_id, CAST(SUM(qty - picked - short) AS BIGINT) FROM pick_lines \
-         WHERE tenant_id = $1 AND warehouse_id = $2 AND status = 'open' GROUP BY bin_id, sku_id",
+        "SELECT bin_id, sku_id, lot, CAST(SUM(qty - picked - short) AS BIGINT) FROM pick_lines \
+         WHERE tenant_id = $1 AND warehouse_id = $2 AND status = 'open' GROUP BY bin_id, sku_id, lot",
     )
     .bind(tenant_id.to_string())
     .bind(warehouse_id.to_string())
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok((id_at(r, 0, "bin")?, id_at(r, 1, "SKU")?, r.try_get(2)?))).collect()
+    rows.iter()
+        .map(|r| {
+            Ok(Claimed {
+                bin_id: id_at(r, 0, "bin")?,
+                sku_id: id_at(r, 1, "SKU")?,
+                lot: r.try_get(2)?,
+                qty: r.try_get(3)?,
+            })
+        })
+        .collect()
 }
 
 /// A pick line with what screens and scans need.
@@ -217,6 +244,7 @@ pub struct PickLineRow {
     pub picked: i64,
     pub short: i64,
     pub status: PickLineStatus,
+    pub lot: String,
 }
 
 impl PickLineRow {
@@ -227,7 +255,7 @@ impl PickLineRow {
 }
 
 const LINE: &str = "SELECT l.id, l.wave_id, l.order_id, o.order_no, l.merchant_id, l.warehouse_id, l.sku_id, s.sku, s.name, s.barcode, \
-     l.bin_id, b.code, l.seq, l.qty, l.picked, l.short, l.status FROM pick_lines l JOIN orders o ON o.id = l.order_id \
+     l.bin_id, b.code, l.seq, l.qty, l.picked, l.short, l.status, l.lot FROM pick_lines l JOIN orders o ON o.id = l.order_id \
      JOIN skus s ON s.id = l.sku_id JOIN bins b ON b.id = l.bin_id WHERE l.tenant_id = ";
 
 fn line_row(r: &sqlx::any::AnyRow) -> StoreResult<PickLineRow> {
@@ -251,6 +279,7 @@ fn line_row(r: &sqlx::any::AnyRow) -> StoreResult<PickLineRow> {
         short: r.try_get(15)?,
         status: PickLineStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("pick line status {status}")))?,
+        lot: r.try_get(17)?,
     })
 }
 

@@ -171,6 +171,8 @@ struct PickPage {
     line: Option<PickLineView>,
     /// The bin already scanned for it.
     bin: String,
+    /// The lot typed for it, kept for the next scan.
+    lot: String,
     lines_left: i64,
     said: Option<String>,
     refused: bool,
@@ -180,7 +182,7 @@ async fn pick_page(
     app: &App,
     user: &SignedIn,
     wave_id: &str,
-    bin: &str,
+    (bin, lot): (&str, &str),
     said: Option<String>,
     refused_scan: bool,
 ) -> Response {
@@ -203,6 +205,7 @@ async fn pick_page(
         lines_left: open.len() as i64,
         line,
         bin,
+        lot: lot.to_string(),
         said,
         refused: refused_scan,
     };
@@ -211,7 +214,7 @@ async fn pick_page(
 
 /// GET /warehouse/pick/{wave}
 pub async fn pick(State(app): State<App>, user: SignedIn, Path(wave): Path<String>) -> Response {
-    pick_page(&app, &user, &wave, "", None, false).await
+    pick_page(&app, &user, &wave, ("", ""), None, false).await
 }
 
 #[derive(Deserialize, Default)]
@@ -221,6 +224,7 @@ pub struct PickForm {
     line: String,
     bin: String,
     scan: String,
+    lot: String,
 }
 
 /// POST /warehouse/pick/{wave}: with no bin yet, the scan must be the line's bin; then each scan
@@ -240,23 +244,23 @@ pub async fn pick_scan(
         Err(e) => return refused(&user, &e),
     };
     let Some(line) = current else {
-        return pick_page(&app, &user, &wave, "", Some(t.get("scan.line_gone")), true).await;
+        return pick_page(&app, &user, &wave, ("", ""), Some(t.get("scan.line_gone")), true).await;
     };
     if f.bin.is_empty() {
         if line.bin_code.eq_ignore_ascii_case(f.scan.trim()) {
             let said = t.fill_text("scan.bin_ok", "bin", &line.bin_code);
-            return pick_page(&app, &user, &wave, &line.bin_code, Some(said), false).await;
+            return pick_page(&app, &user, &wave, (&line.bin_code, ""), Some(said), false).await;
         }
         let said = t.fill_text("scan.wrong_bin", "bin", &line.bin_code);
-        return pick_page(&app, &user, &wave, "", Some(said), true).await;
+        return pick_page(&app, &user, &wave, ("", ""), Some(said), true).await;
     }
-    let scan = PickScan { bin: f.bin.clone(), item: f.scan, quantity: Some(1) };
+    let scan = PickScan { bin: f.bin.clone(), item: f.scan, quantity: Some(1), lot: f.lot.clone() };
     match wms::pick(&app, &user.session.principal, &line.id, &scan).await {
         Ok(l) => {
             let said = format!("{} · {} / {}", l.sku, l.picked, l.qty);
-            pick_page(&app, &user, &wave, &f.bin, Some(said), false).await
+            pick_page(&app, &user, &wave, (&f.bin, &f.lot), Some(said), false).await
         }
-        Err(e) => pick_page(&app, &user, &wave, &f.bin, Some(explain(&e)), true).await,
+        Err(e) => pick_page(&app, &user, &wave, (&f.bin, &f.lot), Some(explain(&e)), true).await,
     }
 }
 
@@ -280,10 +284,17 @@ pub async fn pick_short(
     let note = ShortPick { note: "reported at the scanner".into() };
     match wms::report_short(&app, &user.session.principal, &f.line, &note).await {
         Ok(l) => {
-            pick_page(&app, &user, &wave, "", Some(user.t.fill_text("scan.short_sent", "sku", &l.sku)), false)
-                .await
+            pick_page(
+                &app,
+                &user,
+                &wave,
+                ("", ""),
+                Some(user.t.fill_text("scan.short_sent", "sku", &l.sku)),
+                false,
+            )
+            .await
         }
-        Err(e) => pick_page(&app, &user, &wave, "", Some(explain(&e)), true).await,
+        Err(e) => pick_page(&app, &user, &wave, ("", ""), Some(explain(&e)), true).await,
     }
 }
 

@@ -300,6 +300,8 @@ pub struct PutAwayForm {
     sku_id: String,
     bin: String,
     quantity: String,
+    lot: String,
+    expiry: String,
 }
 
 /// POST /warehouse/put-away
@@ -313,6 +315,8 @@ pub async fn put_away(State(app): State<App>, user: SignedIn, Form(f): Form<PutA
         sku_id: f.sku_id,
         bin: f.bin,
         quantity: f.quantity.trim().parse().unwrap_or(0),
+        lot: f.lot,
+        expiry: f.expiry,
     };
     let done = wms::put_away(&app, &user.session.principal, &p).await;
     answer(&app, &user, &f.warehouse_id, done, |c| format!("{} → {} ({})", c.sku, c.bin_code, c.units)).await

@@ -11,6 +11,7 @@ use crate::helpers::{get, post};
 mod access;
 mod counts;
 mod flow;
+mod lots;
 mod picking;
 mod receiving;
 
