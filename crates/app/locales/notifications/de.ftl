@@ -61,6 +61,18 @@ order-rejected-body =
     Bei Fragen antworten Sie bitte auf diese E-Mail.
 order-rejected-sms = Wir können Bestellung { $order_no } nicht versenden. Falls Sie bezahlt haben, folgt die Erstattung; siehe E-Mail.
 
+item-short-subject = Ein Artikel Ihrer Bestellung { $order_no } ist nicht vorrätig
+item-short-body =
+    Hallo { $buyer_name },
+
+    beim Vorbereiten Ihrer Bestellung { $order_no } haben wir festgestellt, dass uns { $count ->
+        [one] ein Stück
+       *[other] { $count } Stück
+    } von { $item } fehlen.
+
+    Bitte antworten Sie auf diese E-Mail und teilen Sie uns mit, was Sie möchten: einen ähnlichen Artikel, die Stornierung mit voller Erstattung oder das Warten auf neue Ware.
+item-short-sms = Bestellung { $order_no }: { $item } ist nicht vorrätig. Bitte sehen Sie in Ihre E-Mail: Tausch, Storno oder warten?
+
 shipped-subject = Ihre Bestellung { $order_no } ist unterwegs
 shipped-body =
     Guten Tag { $buyer_name },

@@ -64,6 +64,18 @@ order-rejected-body =
     If you have a question, please reply to this e-mail.
 order-rejected-sms = We cannot send your order { $order_no }. If you paid, the refund will follow; see your e-mail.
 
+item-short-subject = An item of your order { $order_no } is out of stock
+item-short-body =
+    Hello { $buyer_name },
+
+    while preparing your order { $order_no } we found we are short of { $count ->
+        [one] one unit
+       *[other] { $count } units
+    } of { $item }.
+
+    Please reply to this e-mail and tell us what you would like: a similar item instead, to cancel the order with a full refund, or to wait until new stock arrives.
+item-short-sms = Order { $order_no }: { $item } is out of stock. Please see your e-mail and tell us whether to swap it, cancel or wait.
+
 shipped-subject = Your order { $order_no } is on its way
 shipped-body =
     Hello { $buyer_name },

@@ -61,6 +61,18 @@ order-rejected-body =
     Si tiene alguna pregunta, responda a este correo.
 order-rejected-sms = No podemos enviar su pedido { $order_no }. Si lo pagó, recibirá el reembolso; vea su correo.
 
+item-short-subject = Un artículo de tu pedido { $order_no } está agotado
+item-short-body =
+    Hola { $buyer_name }:
+
+    al preparar tu pedido { $order_no } hemos visto que nos faltan { $count ->
+        [one] una unidad
+       *[other] { $count } unidades
+    } de { $item }.
+
+    Responde a este correo y dinos qué prefieres: un artículo similar, cancelar el pedido con reembolso completo o esperar a que llegue nuevo stock.
+item-short-sms = Pedido { $order_no }: { $item } está agotado. Mira tu correo y dinos si prefieres cambio, cancelación o esperar.
+
 shipped-subject = Su pedido { $order_no } está en camino
 shipped-body =
     Hola, { $buyer_name }:

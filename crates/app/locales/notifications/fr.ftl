@@ -61,6 +61,18 @@ order-rejected-body =
     Pour toute question, répondez à cet e-mail.
 order-rejected-sms = Nous ne pouvons pas expédier la commande { $order_no }. Si vous avez payé, le remboursement suivra ; voir votre e-mail.
 
+item-short-subject = Un article de votre commande { $order_no } est en rupture de stock
+item-short-body =
+    Bonjour { $buyer_name },
+
+    en préparant votre commande { $order_no }, nous avons constaté qu'il nous manque { $count ->
+        [one] une unité
+       *[other] { $count } unités
+    } de { $item }.
+
+    Répondez à cet e-mail pour nous dire ce que vous préférez : un article similaire, l'annulation de la commande avec remboursement intégral, ou attendre le réassort.
+item-short-sms = Commande { $order_no } : { $item } est en rupture. Consultez votre e-mail et dites-nous : échange, annulation ou attente.
+
 shipped-subject = Votre commande { $order_no } est en route
 shipped-body =
     Bonjour { $buyer_name },

@@ -58,6 +58,15 @@ order-rejected-body =
     ご不明な点がございましたら、このメールにご返信ください。
 order-rejected-sms = ご注文 { $order_no } はお届けできません。お支払い済みの場合は返金いたします。詳細はメールをご確認ください。
 
+item-short-subject = ご注文 { $order_no } の商品が在庫切れです
+item-short-body =
+    { $buyer_name } 様
+
+    ご注文 { $order_no } の準備中に、{ $item } が { $count } 点不足していることがわかりました。
+
+    このメールにご返信のうえ、ご希望をお知らせください：類似商品への交換、全額返金でのご注文キャンセル、または入荷までお待ちいただく。
+item-short-sms = ご注文 { $order_no }：{ $item } が在庫切れです。メールをご確認のうえ、交換・キャンセル・入荷待ちをお知らせください。
+
 shipped-subject = ご注文 { $order_no } を発送しました
 shipped-body =
     { $buyer_name } 様

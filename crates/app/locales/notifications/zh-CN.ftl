@@ -58,6 +58,15 @@ order-rejected-body =
     如有疑问，请回复此邮件。
 order-rejected-sms = 很抱歉，您的订单 { $order_no } 无法发货。如已付款，我们将为您退款，详情请见邮件。
 
+item-short-subject = 您的订单 { $order_no } 中有商品缺货
+item-short-body =
+    { $buyer_name }，您好：
+
+    在为您的订单 { $order_no } 备货时，我们发现 { $item } 缺货 { $count } 件。
+
+    请回复此邮件告诉我们您的选择：换成类似商品、取消订单并全额退款，或等待到货。
+item-short-sms = 订单 { $order_no }：{ $item } 缺货。请查看邮件并告诉我们换货、取消还是等待。
+
 shipped-subject = 您的订单 { $order_no } 已发货
 shipped-body =
     { $buyer_name }，您好：

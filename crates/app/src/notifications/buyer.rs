@@ -6,6 +6,7 @@ use fluent_bundle::FluentValue;
 use tradeport_domain::kernel::{Currency, OrderId, TenantId};
 use tradeport_domain::notifications::BuyerMessage;
 use tradeport_domain::orders::OrderStatus;
+use tradeport_domain::warehouse::PickLineStatus;
 
 use super::locale_format::{format_date, format_money};
 use super::wording::{RenderedBuyerMessage, buyer_language, hold_actions, render_buyer_message};
@@ -73,6 +74,22 @@ pub(crate) async fn letter_for_buyer(
         BuyerMessage::OrderOnHold => {
             let codes: Vec<&str> = order.holds.iter().map(|h| h.code.as_str()).collect();
             args.push(("actions", FluentValue::from(hold_actions(language, &codes))));
+        }
+        BuyerMessage::ItemShort => {
+            // The lines still waiting for the buyer's answer; none left: the question is settled.
+            let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
+            let lines = tradeport_store::warehouse::waves::lines(
+                &mut conn,
+                operator,
+                tradeport_store::warehouse::waves::LinesOf::Order(order_id),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let Some(first) = lines.iter().find(|l| l.status == PickLineStatus::AskingBuyer) else {
+                return Ok(None);
+            };
+            args.push(("item", FluentValue::from(first.sku_name.clone())));
+            args.push(("count", number(first.short)));
         }
         BuyerMessage::OrderCancelled | BuyerMessage::OrderRejected => {
             args.push(("total", FluentValue::from(money(s.total_minor))))

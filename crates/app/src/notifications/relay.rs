@@ -20,7 +20,8 @@ const BATCH: u32 = 200;
 pub(crate) const SLA_OVERDUE: &str = "sla.overdue";
 
 /// Every topic a webhook endpoint can subscribe to: the buyer messages the product sends today.
-pub const TOPICS: [&str; 4] = ["order.confirmed", "order.on_hold", "order.cancelled", "order.rejected"];
+pub const TOPICS: [&str; 5] =
+    ["order.confirmed", "order.on_hold", "order.cancelled", "order.rejected", "order.item_short"];
 
 /// Dispatches every waiting message; returns how many.
 pub async fn relay_outbox(app: &App) -> AppResult<usize> {

@@ -261,6 +261,7 @@ pub fn sample_values(message: BuyerMessage, language: &str) -> Vec<(&'static str
                     FluentValue::from(hold_actions(language, &["postcode_required", "phone_invalid"]))
                 }
                 "carrier" => text("Royal Mail"),
+                "item" => text("Green tea 100 g"),
                 "tracking_no" => text("RR123456785GB"),
                 _ => text("https://tradeport.example/track/RR123456785GB"),
             };

@@ -126,7 +126,7 @@ pub async fn change_service_level(
 }
 
 /// The facts of the order's SKUs, by line index.
-async fn line_goods(
+pub(crate) async fn line_goods(
     tx: &mut UnitOfWork,
     operator: TenantId,
     order: &OrderRow,

@@ -118,6 +118,9 @@ pub async fn packing_slip(app: &App, principal: &Principal, order_id: &str) -> A
         for i in &p.items {
             lines.push(PdfLine::text(format!("{} × {}", i.qty, i.sku)));
         }
+        for insert in &p.inserts {
+            lines.push(PdfLine::text(format!("+ insert: {insert}")));
+        }
         for instruction in &p.instructions {
             lines.push(PdfLine::text(format!("– {instruction}")));
         }

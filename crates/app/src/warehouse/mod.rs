@@ -5,12 +5,14 @@
 //! transaction: `on_hand = located + picked + on the dock` holds after every step, and the bins
 //! of a SKU add up to its `located` (`tradeport inventory verify` checks both).
 
+mod ask_buyer;
 mod asns;
 mod bins;
 mod boxes;
 mod cancel;
 mod counts;
 mod documents;
+mod inserts;
 mod lots;
 mod outbound;
 mod packing;
@@ -21,8 +23,10 @@ mod receiving;
 mod reconciliation;
 mod safety;
 mod staff;
+mod substitute;
 mod waves;
 
+pub use ask_buyer::{BuyerAnswer, ask_buyer, record_buyer_answer};
 pub use asns::{AsnView, ReceivingInfo, act_on_asn, create_asn, find_asn_by_number, get_asn, list_asns};
 pub use bins::{BinContentView, BinView, bin_contents, import_bins_csv, list_bins, save_bin, set_fixed_sku};
 pub use boxes::{BoxInput, list_boxes, save_box};
@@ -31,6 +35,7 @@ pub use counts::{
     CountEntry, CountView, CreateCount, create_count, decide_count, get_count, record_count, submit_count,
 };
 pub use documents::{Document, carton_labels, discrepancy_report, outbound_note, packing_slip, pick_list};
+pub use inserts::{InsertView, list_inserts, save_insert};
 pub use outbound::{HandOver, HandoverView, hand_over, handover_view, ready_packages};
 pub use packing::{
     PackScan, PackageView, Weighing, check_package, pack_into_order, pack_item, packages_of_order,

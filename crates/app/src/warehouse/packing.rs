@@ -56,6 +56,8 @@ pub struct PackageView {
     pub weight_g: Option<i64>,
     /// Why the package waits for a check.
     pub check_reason: Option<String>,
+    /// The merchant's inserts to add (thank-you card, flyer, gift), by name.
+    pub inserts: Vec<String>,
     pub items: Vec<PackageItemView>,
 }
 
@@ -82,6 +84,7 @@ pub(crate) async fn package_views(
             expected_weight_g: p.expected_weight_g,
             weight_g: p.weight_g,
             check_reason: p.check_reason.clone(),
+            inserts: p.inserts.clone(),
             items: items
                 .iter()
                 .filter(|i| i.package_id == p.id)
@@ -184,6 +187,8 @@ pub async fn start_packing(app: &App, principal: &Principal, order_id: &str) -> 
     let boxes = packages::boxes(&mut tx, operator).await?;
     let plan = plan_packages(&items, &boxes);
     let count = plan.len() as i64;
+    let extras = super::inserts::inserts_for_order(&mut tx, operator, order.merchant_id, order.total).await?;
+    let extra_weight: i64 = extras.iter().map(|i| i.weight_g).sum();
     let rows: Vec<(PackageRow, Vec<(SkuId, i64)>)> = plan
         .into_iter()
         .enumerate()
@@ -199,11 +204,12 @@ pub async fn start_packing(app: &App, principal: &Principal, order_id: &str) -> 
                 box_code: p.box_code,
                 marks: p.marks,
                 explanation: p.explanation,
-                expected_weight_g: p.expected_weight_g,
+                expected_weight_g: p.expected_weight_g + if n == 0 { extra_weight } else { 0 },
                 weight_g: None,
                 check_reason: None,
                 handover_id: None,
                 updated_at: app.now(),
+                inserts: if n == 0 { extras.iter().map(|i| i.name.clone()).collect() } else { Vec::new() },
             };
             (row, p.items)
         })

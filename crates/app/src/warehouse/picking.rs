@@ -11,7 +11,7 @@ use tradeport_domain::inventory::MovementKind;
 use tradeport_domain::kernel::PickLineId;
 use tradeport_domain::warehouse::{PickLineStatus, PickScanError, PickTarget, check_pick, read_scan};
 use tradeport_store::inventory::stock::{self, Movement};
-use tradeport_store::warehouse::bins::{self, Slot};
+use tradeport_store::warehouse::bins::{self, BinContent, Slot};
 use tradeport_store::warehouse::waves::{self, LinesOf, NewPickLine, PickLineRow};
 
 use super::{conflict, invalid, movement};
@@ -66,7 +66,7 @@ impl From<PickLineRow> for PickLineView {
 /// Locks a pick line's order, then the line: the order of locks of every path that changes an
 /// order's warehouse work (a cancellation locks the order first, then reads its lines), so a pick
 /// and a cancellation never interleave. Refused when the order is no longer being picked.
-async fn lock_line_and_order(
+pub(super) async fn lock_line_and_order(
     conn: &mut tradeport_store::AnyConnection,
     principal: &Principal,
     id: PickLineId,
@@ -247,26 +247,16 @@ pub async fn resolve_short(
     let now = app.now();
     let mut tx = app.begin().await?;
     let line = lock_line_and_order(&mut tx, principal, id).await?;
-    if line.status != PickLineStatus::Short {
+    if !line.status.is_short() {
         return Err(conflict("pick.not_short", format!("this line is {}, not short", line.status.as_str())));
     }
     let bin = bins::by_code(&mut tx, operator, line.warehouse_id, from_bin).await?.ok_or_else(|| {
         invalid("bin", "unknown_bin", format!("no bin {} in this warehouse", from_bin.trim()))
     })?;
-    let claimed = waves::open_remaining(&mut tx, operator, line.warehouse_id).await?;
-    // Lots earliest expiry first (stock without a lot is the one "lot" ""); the first with room.
-    let mut lots = bins::lots_in(&mut tx, operator, line.sku_id, bin.id).await?;
-    lots.sort_by_key(|(lot, expiry, _)| (expiry.is_none(), *expiry, lot.clone()));
-    let free_of = |lot: &str, held: i64| {
-        held - claimed
-            .iter()
-            .filter(|c| c.bin_id == bin.id && c.sku_id == line.sku_id && c.lot == lot)
-            .map(|c| c.qty)
-            .sum::<i64>()
-    };
-    let chosen = lots.iter().find(|(lot, _, held)| free_of(lot, *held) >= line.short);
-    let Some((lot, _, _)) = chosen else {
-        let free = lots.iter().map(|(lot, _, held)| free_of(lot, *held)).max().unwrap_or(0);
+    let slots = free_slots(&mut tx, operator, line.warehouse_id, line.sku_id, Some(bin.id)).await?;
+    let chosen = slots.iter().find(|(_, free)| *free >= line.short);
+    let Some((slot, _)) = chosen else {
+        let free = slots.iter().map(|(_, free)| *free).max().unwrap_or(0);
         return Err(invalid(
             "bin",
             "not_enough_in_bin",
@@ -285,7 +275,7 @@ pub async fn resolve_short(
         merchant_id: line.merchant_id,
         sku_id: line.sku_id,
         bin_id: bin.id,
-        lot: lot.clone(),
+        lot: slot.lot.clone(),
         seq: line.seq,
         qty: line.short,
     };
@@ -313,4 +303,40 @@ pub async fn resolve_short(
         .ok_or(AppError::NotFound("pick line"))?;
     tx.commit().await?;
     Ok(after.into())
+}
+
+/// The slots of a SKU in a warehouse's bins (or in one bin) with the units no open line has
+/// claimed: earliest expiry first, then in walking order, as a wave takes them.
+pub(super) async fn free_slots(
+    conn: &mut tradeport_store::AnyConnection,
+    operator: tradeport_domain::kernel::TenantId,
+    warehouse_id: tradeport_domain::kernel::WarehouseId,
+    sku_id: tradeport_domain::kernel::SkuId,
+    bin: Option<tradeport_domain::kernel::BinId>,
+) -> AppResult<Vec<(BinContent, i64)>> {
+    let claimed = waves::open_remaining(conn, operator, warehouse_id).await?;
+    let mut out: Vec<(BinContent, i64)> = bins::contents(conn, operator, warehouse_id, None, &[sku_id])
+        .await?
+        .into_iter()
+        .filter(|c| bin.is_none_or(|b| b == c.bin_id))
+        .map(|c| {
+            let taken: i64 = claimed
+                .iter()
+                .filter(|x| x.bin_id == c.bin_id && x.sku_id == c.sku_id && x.lot == c.lot)
+                .map(|x| x.qty)
+                .sum();
+            let free = c.qty - taken;
+            (c, free)
+        })
+        .collect();
+    out.sort_by(|(a, _), (b, _)| {
+        (a.expiry.is_none(), a.expiry, a.walk_sequence, &a.bin_code, &a.lot).cmp(&(
+            b.expiry.is_none(),
+            b.expiry,
+            b.walk_sequence,
+            &b.bin_code,
+            &b.lot,
+        ))
+    });
+    Ok(out)
 }

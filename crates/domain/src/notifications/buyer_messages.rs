@@ -9,6 +9,8 @@ pub enum BuyerMessage {
     OrderOnHold,
     OrderCancelled,
     OrderRejected,
+    /// A short pick (INV-4): swap, cancel or wait?
+    ItemShort,
     Shipped,
     CustomsCleared,
     OutForDelivery,
@@ -18,11 +20,12 @@ pub enum BuyerMessage {
 }
 
 impl BuyerMessage {
-    pub const ALL: [BuyerMessage; 10] = [
+    pub const ALL: [BuyerMessage; 11] = [
         Self::OrderConfirmed,
         Self::OrderOnHold,
         Self::OrderCancelled,
         Self::OrderRejected,
+        Self::ItemShort,
         Self::Shipped,
         Self::CustomsCleared,
         Self::OutForDelivery,
@@ -38,6 +41,7 @@ impl BuyerMessage {
             Self::OrderOnHold => "order-on-hold",
             Self::OrderCancelled => "order-cancelled",
             Self::OrderRejected => "order-rejected",
+            Self::ItemShort => "item-short",
             Self::Shipped => "shipped",
             Self::CustomsCleared => "customs-cleared",
             Self::OutForDelivery => "out-for-delivery",
@@ -58,6 +62,7 @@ impl BuyerMessage {
             Self::OrderOnHold => "order.on_hold",
             Self::OrderCancelled => "order.cancelled",
             Self::OrderRejected => "order.rejected",
+            Self::ItemShort => "order.item_short",
             Self::Shipped => "shipment.shipped",
             Self::CustomsCleared => "shipment.customs_cleared",
             Self::OutForDelivery => "shipment.out_for_delivery",
@@ -75,7 +80,14 @@ impl BuyerMessage {
     /// are written, editable and previewable, and are sent once those contexts record their
     /// events.
     pub fn is_sent(self) -> bool {
-        matches!(self, Self::OrderConfirmed | Self::OrderOnHold | Self::OrderCancelled | Self::OrderRejected)
+        matches!(
+            self,
+            Self::OrderConfirmed
+                | Self::OrderOnHold
+                | Self::OrderCancelled
+                | Self::OrderRejected
+                | Self::ItemShort
+        )
     }
 
     /// The values the message's wording may use (`{ $order_no }`). `count` is a number (for
@@ -85,6 +97,7 @@ impl BuyerMessage {
             Self::OrderConfirmed => &["order_no", "buyer_name", "count", "total", "dispatch_by"],
             Self::OrderOnHold => &["order_no", "buyer_name", "actions"],
             Self::OrderCancelled | Self::OrderRejected => &["order_no", "buyer_name", "total"],
+            Self::ItemShort => &["order_no", "buyer_name", "item", "count"],
             Self::Shipped => &["order_no", "buyer_name", "carrier", "tracking_no", "tracking_url"],
             Self::CustomsCleared | Self::OutForDelivery => {
                 &["order_no", "buyer_name", "tracking_no", "tracking_url"]

@@ -10,6 +10,7 @@ mod asn;
 mod barcode;
 mod bins;
 mod counts;
+mod inserts;
 mod lots;
 mod package;
 mod packing;
@@ -25,6 +26,7 @@ pub use bins::{
     BinInput, BinSpace, NewBin, PutAwayRule, bin_accepts, is_restricted, suggest_put_away, validate_bin,
 };
 pub use counts::{CountAction, CountStatus, count_transition};
+pub use inserts::{InsertInput, InsertKind, NewInsert, validate_insert};
 pub use lots::{Gs1Item, LotError, MAX_LOT_LEN, normalise_lot, parse_expiry, read_gs1};
 pub use package::{PackageAction, PackageStatus, package_transition};
 pub use packing::{

@@ -209,26 +209,30 @@ fn assign<O: Clone, S: Clone + Eq + Hash, B: Clone + Eq + Hash>(
 }
 
 /// Where a pick line is: `open` until its units are picked; `short` when the bin lacked units (it
-/// waits in the exception queue); `resolved` once the shortage was settled (picked from another
-/// bin, or its order cancelled); `cancelled` when its order was cancelled before it was picked.
+/// waits in the exception queue); `asking_buyer` while the buyer is asked to take a substitute,
+/// cancel or wait (INV-4), still in the queue; `resolved` once the shortage was settled (picked
+/// from another bin, or a substitute taken); `cancelled` when its order was cancelled before it
+/// was picked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PickLineStatus {
     Open,
     Picked,
     Short,
+    AskingBuyer,
     Resolved,
     Cancelled,
 }
 
 impl PickLineStatus {
-    pub const ALL: [PickLineStatus; 5] =
-        [Self::Open, Self::Picked, Self::Short, Self::Resolved, Self::Cancelled];
+    pub const ALL: [PickLineStatus; 6] =
+        [Self::Open, Self::Picked, Self::Short, Self::AskingBuyer, Self::Resolved, Self::Cancelled];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Open => "open",
             Self::Picked => "picked",
             Self::Short => "short",
+            Self::AskingBuyer => "asking_buyer",
             Self::Resolved => "resolved",
             Self::Cancelled => "cancelled",
         }
@@ -240,7 +244,12 @@ impl PickLineStatus {
 
     /// Whether nothing more is to be done on the pick list for this line.
     pub fn is_settled(self) -> bool {
-        !matches!(self, Self::Open | Self::Short)
+        !matches!(self, Self::Open | Self::Short | Self::AskingBuyer)
+    }
+
+    /// Whether the line waits in the exception queue for its shortage to be settled.
+    pub fn is_short(self) -> bool {
+        matches!(self, Self::Short | Self::AskingBuyer)
     }
 }
 
@@ -438,6 +447,24 @@ mod tests {
         );
         let done = PickTarget { remaining: 0, ..t };
         assert_eq!(check_pick(&done, &s("A-01-02-1-B"), &s("LAMP"), None, 1), Err(PickScanError::Done));
+    }
+
+    #[test]
+    fn line_statuses_read_back_and_only_open_and_short_ones_wait() {
+        use PickLineStatus as S;
+        let table = [
+            (S::Open, "open", false, false),
+            (S::Picked, "picked", true, false),
+            (S::Short, "short", false, true),
+            (S::AskingBuyer, "asking_buyer", false, true),
+            (S::Resolved, "resolved", true, false),
+            (S::Cancelled, "cancelled", true, false),
+        ];
+        assert_eq!(table.len(), S::ALL.len());
+        for (status, name, settled, short) in table {
+            assert_eq!((status.as_str(), S::parse(name)), (name, Some(status)));
+            assert_eq!((status.is_settled(), status.is_short()), (settled, short), "{name}");
+        }
     }
 
     #[test]

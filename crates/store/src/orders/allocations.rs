@@ -90,6 +90,40 @@ pub async fn delete_in_tx(
     Ok(())
 }
 
+/// Takes `qty` units off the allocation of a line at a warehouse, deleting it when none are left;
+/// false when it holds fewer.
+pub async fn reduce_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: OrderId,
+    line_no: u32,
+    warehouse_id: WarehouseId,
+    qty: i64,
+) -> StoreResult<bool> {
+    let scope = "tenant_id = $2 AND order_id = $3 AND line_no = $4 AND warehouse_id = $5";
+    let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE order_allocations SET quantity = quantity - $1 WHERE {scope} AND quantity >= $1"
+    )))
+    .bind(qty)
+    .bind(tenant_id.to_string())
+    .bind(order_id.to_string())
+    .bind(i64::from(line_no))
+    .bind(warehouse_id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM order_allocations WHERE {scope} AND quantity = $1"
+    )))
+    .bind(0_i64)
+    .bind(tenant_id.to_string())
+    .bind(order_id.to_string())
+    .bind(i64::from(line_no))
+    .bind(warehouse_id.to_string())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The statuses of orders that hold stock (`OrderStatus::holds_stock`), as SQL.
 const HOLDING: &str = "('approved', 'confirmed', 'picking', 'packed', 'ready_to_ship')";
 

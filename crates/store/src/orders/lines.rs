@@ -91,3 +91,31 @@ pub async fn list(
         })
         .collect()
 }
+
+/// Takes `qty` units off a line, deleting it when none are left; false when it has fewer.
+pub async fn reduce_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: OrderId,
+    line_no: u32,
+    qty: i64,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE order_lines SET quantity = quantity - $1 WHERE tenant_id = $2 AND order_id = $3 AND line_no = $4 AND quantity >= $1",
+    )
+    .bind(qty)
+    .bind(tenant_id.to_string())
+    .bind(order_id.to_string())
+    .bind(i64::from(line_no))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM order_lines WHERE tenant_id = $1 AND order_id = $2 AND line_no = $3 AND quantity = 0",
+    )
+    .bind(tenant_id.to_string())
+    .bind(order_id.to_string())
+    .bind(i64::from(line_no))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -6,6 +6,7 @@ pub mod asns;
 pub mod bins;
 pub mod counters;
 pub mod counts;
+pub mod inserts;
 pub mod packages;
 pub mod safety;
 pub mod staff;

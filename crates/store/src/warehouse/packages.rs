@@ -66,6 +66,8 @@ pub struct PackageRow {
     pub check_reason: Option<String>,
     pub handover_id: Option<HandoverId>,
     pub updated_at: Millis,
+    /// The merchant's inserts the packer adds, by name (first package only).
+    pub inserts: Vec<String>,
 }
 
 /// A package's item: planned units and units scanned in.
@@ -90,8 +92,8 @@ pub async fn insert_in_tx(
         let marks: Vec<&str> = p.marks.iter().map(|m| m.as_str()).collect();
         sqlx::query(
             "INSERT INTO packages (id, tenant_id, merchant_id, order_id, warehouse_id, package_no, package_count, status, box_code, marks, \
-             explanation, expected_weight_g, weight_g, check_reason, handover_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, NULL, NULL, $13, $13)",
+             explanation, expected_weight_g, weight_g, check_reason, handover_id, created_at, updated_at, inserts) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, NULL, NULL, $13, $13, $14)",
         )
         .bind(p.id.to_string())
         .bind(tenant_id.to_string())
@@ -106,6 +108,7 @@ pub async fn insert_in_tx(
         .bind(&p.explanation)
         .bind(p.expected_weight_g)
         .bind(now.0)
+        .bind(p.inserts.join("\n"))
         .execute(&mut *conn)
         .await?;
         for (sku_id, qty) in items {
@@ -122,7 +125,7 @@ pub async fn insert_in_tx(
 }
 
 const PACKAGE: &str = "SELECT id, merchant_id, order_id, warehouse_id, package_no, package_count, status, box_code, marks, explanation, \
-     expected_weight_g, weight_g, check_reason, handover_id, updated_at FROM packages WHERE tenant_id = ";
+     expected_weight_g, weight_g, check_reason, handover_id, updated_at, inserts FROM packages WHERE tenant_id = ";
 
 fn package_row(r: &sqlx::any::AnyRow) -> StoreResult<PackageRow> {
     let status: String = r.try_get(6)?;
@@ -148,6 +151,7 @@ fn package_row(r: &sqlx::any::AnyRow) -> StoreResult<PackageRow> {
         check_reason: r.try_get(12)?,
         handover_id: opt_id_at(r, 13, "hand-over")?,
         updated_at: Millis(r.try_get(14)?),
+        inserts: r.try_get::<String, _>(15)?.lines().map(str::to_string).collect(),
     })
 }
 

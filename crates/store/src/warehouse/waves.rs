@@ -303,7 +303,7 @@ pub async fn lines(
     match of {
         LinesOf::Wave(w) => sql.push(" AND l.wave_id = ").bind(w.to_string()),
         LinesOf::Order(o) => sql.push(" AND l.order_id = ").bind(o.to_string()),
-        LinesOf::Short => sql.push(" AND l.status = 'short'"),
+        LinesOf::Short => sql.push(" AND l.status IN ('short', 'asking_buyer')"),
     };
     sql.push(" ORDER BY l.wave_id, l.seq, l.id");
     let rows = sql.query().fetch_all(conn).await?;

@@ -79,6 +79,34 @@ async fn receive_put_away_pick_pack_ship_and_cancel_keep_the_ledger_and_the_bins
     assert_eq!(status, StatusCode::OK);
     assert_books_agree(&app).await;
 
+    // The merchant's inserts: a card in every order, a gift only from a total the order lacks.
+    for (insert, key_status) in [
+        (
+            json!({"code": "thanks-card", "name": "Thank-you card", "kind": "card", "weight_g": 15}),
+            StatusCode::OK,
+        ),
+        (
+            json!({"code": "GIFT", "name": "Tote bag", "kind": "gift", "weight_g": 90, "min_order_minor": 1_000_000, "currency": "GBP"}),
+            StatusCode::OK,
+        ),
+        (json!({"code": "BAD", "name": "x", "kind": "poster"}), StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let (status, body) = post(&app, "/api/v1/packing-inserts", &f.s.merchant_a_key, insert).await;
+        assert_eq!(status, key_status, "{body}");
+    }
+    let (status, body) = post(
+        &app,
+        "/api/v1/packing-inserts",
+        &f.s.merchant_b_key,
+        json!({"code": "B", "name": "B card", "kind": "card"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, mine) = get(&app, "/api/v1/packing-inserts", &f.s.merchant_a_key).await;
+    let codes: Vec<&str> =
+        mine["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["GIFT", "THANKS-CARD"], "a merchant sees only its own inserts");
+
     // Packing: the fragile mug and the torch with its battery go in separate packages.
     let (status, packages) =
         post(&app, &format!("/api/v1/orders/{shipped}/packages"), &f.s.admin_key, json!({})).await;
@@ -96,6 +124,13 @@ async fn receive_put_away_pick_pack_ship_and_cancel_keep_the_ledger_and_the_bins
         })
         .collect();
     assert_eq!(plan, [("1 of 2", vec!["UN3481"], "TORCH"), ("2 of 2", vec!["FRAGILE"], "MUG")]);
+    assert_eq!(
+        packages["items"][0]["inserts"],
+        json!(["Thank-you card"]),
+        "the card goes in the first package"
+    );
+    assert_eq!(packages["items"][1]["inserts"], json!([]));
+    assert_eq!(packages["items"][0]["expected_weight_g"], 150 + 200 + 15, "box S, the torch and the card");
     let pkg = |n: usize| packages["items"][n]["id"].as_str().unwrap().to_string();
     let (status, body) =
         post(&app, &format!("/api/v1/packages/{}/items", pkg(0)), &f.s.admin_key, json!({"item": MUG_GTIN}))
@@ -152,7 +187,15 @@ async fn receive_put_away_pick_pack_ship_and_cancel_keep_the_ledger_and_the_bins
     assert_eq!(o["status"], "ready_to_ship");
     let slip =
         pdf_text(&app, &f.s.merchant_a_key, &format!("/api/v1/orders/{shipped}/packing-slip.pdf")).await;
-    for expected in ["Package 1 of 2", "UN3481", "Package 2 of 2", "FRAGILE", "1 × MUG", "1 Lovelace Way"] {
+    for expected in [
+        "Package 1 of 2",
+        "UN3481",
+        "insert: Thank-you card",
+        "Package 2 of 2",
+        "FRAGILE",
+        "1 × MUG",
+        "1 Lovelace Way",
+    ] {
         assert!(slip.contains(expected), "{expected} on the packing slip:\n{slip}");
     }
 

@@ -14,6 +14,7 @@ mod flow;
 mod lots;
 mod picking;
 mod receiving;
+mod short_picks;
 
 /// The first bytes of a JPEG, then padding: enough for the content check.
 pub(super) fn jpeg(len: usize) -> Vec<u8> {

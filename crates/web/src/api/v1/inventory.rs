@@ -66,7 +66,8 @@ async fn list_skus(
 #[utoipa::path(post, path = "/api/v1/skus", tag = "inventory", params(MerchantPage), request_body = Object,
     description = "Creates the SKU, or updates the merchant's SKU with the same code. Fields: sku, name, barcode, weight_g, \
                    length_mm, width_mm, height_mm, declared_value_minor, declared_currency, hs_code, origin_country, category, \
-                   traits (fragile, liquid, valuable, bulky, flammable, aerosol, magnet, blade, un3480, un3481, un3090, un3091), active.",
+                   traits (fragile, liquid, valuable, bulky, flammable, aerosol, magnet, blade, un3480, un3481, un3090, un3091), active, \
+                   lot_tracked (stock kept by lot and expiry: put-away asks for the lot, picks go earliest expiry first).",
     responses((status = 200, body = SkuView), (status = 422, body = ErrorBody)))]
 async fn upsert_sku(
     State(app): State<App>,

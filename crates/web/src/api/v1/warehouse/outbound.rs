@@ -8,9 +8,10 @@ use axum::response::Response;
 use serde::Deserialize;
 use tradeport_app::App;
 use tradeport_app::warehouse::{
-    self as wms, BoxInput, CreateWave, HandOver, HandoverView, PackScan, PackageView, PickLineView, PickScan,
-    ShortPick, WaveView, Weighing,
+    self as wms, BoxInput, BuyerAnswer, CreateWave, HandOver, HandoverView, InsertView, PackScan,
+    PackageView, PickLineView, PickScan, ShortPick, WaveView, Weighing,
 };
+use tradeport_domain::warehouse::InsertInput;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -26,8 +27,11 @@ pub(super) fn routes() -> OpenApiRouter<App> {
         .routes(routes!(pick))
         .routes(routes!(report_short))
         .routes(routes!(resolve_short))
+        .routes(routes!(ask_buyer))
+        .routes(routes!(buyer_answer))
         .routes(routes!(exception_queue))
         .routes(routes!(list_boxes, save_box))
+        .routes(routes!(list_inserts, save_insert))
         .routes(routes!(packages_of_order, start_packing))
         .routes(routes!(pack_item))
         .routes(routes!(weigh_package))
@@ -129,6 +133,32 @@ async fn resolve_short(
     Ok(Json(wms::resolve_short(&app, &p, &id, &body.bin).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/pick-lines/{id}/ask-buyer", tag = "warehouse", params(("id" = String, Path)),
+    description = "Asks the buyer of a short line's order, in the buyer's language by e-mail (and text message when an SMS \
+                   provider is set), whether to take a substitute, cancel or wait; the line waits as `asking_buyer`.",
+    responses((status = 200, body = PickLineView), (status = 409, body = ErrorBody)))]
+async fn ask_buyer(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PickLineView>> {
+    Ok(Json(wms::ask_buyer(&app, &p, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/pick-lines/{id}/buyer-answer", tag = "warehouse", params(("id" = String, Path)), request_body = BuyerAnswer,
+    description = "Records the buyer's answer to a short line: `wait` (back in the queue until picked from another bin), \
+                   `cancel` (the order is cancelled; needs the right to cancel orders) or `swap` with a `substitute` of the \
+                   merchant's (same price; the destination and goods rules run again; it is reserved and joins the wave).",
+    responses((status = 200, body = PickLineView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn buyer_answer(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<BuyerAnswer>,
+) -> ApiResult<Json<PickLineView>> {
+    Ok(Json(wms::record_buyer_answer(&app, &p, &id, &body).await?))
+}
+
 #[utoipa::path(get, path = "/api/v1/pick-exceptions", tag = "warehouse", responses((status = 200, body = Items<PickLineView>)))]
 async fn exception_queue(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<Items<PickLineView>>> {
     Ok(Json(Items { items: wms::exception_queue(&app, &p).await? }))
@@ -147,6 +177,31 @@ async fn save_box(
     ApiJson(body): ApiJson<BoxInput>,
 ) -> ApiResult<Json<BoxInput>> {
     Ok(Json(wms::save_box(&app, &p, &body).await?))
+}
+
+/// Which merchant staff act for.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ForMerchant {
+    /// Required when staff save a merchant's insert.
+    merchant_id: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/packing-inserts", tag = "warehouse", responses((status = 200, body = Items<InsertView>)))]
+async fn list_inserts(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<Items<InsertView>>> {
+    Ok(Json(Items { items: wms::list_inserts(&app, &p).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/packing-inserts", tag = "warehouse", params(ForMerchant), request_body = InsertInput,
+    description = "Adds or changes (same code) what the warehouse puts in the first package of the merchant's orders.",
+    responses((status = 200, body = InsertView), (status = 422, body = ErrorBody)))]
+async fn save_insert(
+    State(app): State<App>,
+    Auth(p): Auth,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<ForMerchant>,
+    ApiJson(body): ApiJson<InsertInput>,
+) -> ApiResult<Json<InsertView>> {
+    Ok(Json(wms::save_insert(&app, &p, q.merchant_id.as_deref(), &body).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}/packages", tag = "warehouse", params(("id" = String, Path)),
