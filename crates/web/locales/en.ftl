@@ -361,6 +361,7 @@ warehouse-discrepancies = Discrepancies
 warehouse-put_away = Waiting for put-away
 warehouse-units = Units
 warehouse-suggested_bin = Suggested bin
+warehouse-pallets = Pallets (0: loose cartons)
 warehouse-lot = Lot
 warehouse-expiry = Expiry
 warehouse-scan_bin = Bin label

@@ -355,6 +355,7 @@ warehouse-discrepancies = 差异
 warehouse-put_away = 待上架
 warehouse-units = 件数
 warehouse-suggested_bin = 建议库位
+warehouse-pallets = 托盘数（0：散箱）
 warehouse-lot = 批次
 warehouse-expiry = 有效期
 warehouse-scan_bin = 库位标签

@@ -18,6 +18,7 @@ pub(super) async fn load_warehouse(app: &App, admin: &Principal, merchant: Tenan
         .ok_or(AppError::NotFound("warehouse UK-MAN"))?;
     let settings = ReceivingSettings {
         capacity_l: 500_000,
+        capacity_pallets: 40,
         receiving_contact: "Goods-in desk, +44 161 496 0000, Mon-Fri 08:00-16:00".into(),
         receiving_requirements:
             "Book a slot 24 h ahead. One ASN label on every carton; pallets at most 1.2 x 1.0 x 1.6 m.".into(),
@@ -39,6 +40,8 @@ pub(super) async fn load_warehouse(app: &App, admin: &Principal, merchant: Tenan
                         walk_sequence: walk,
                         capacity_units: 200,
                         allowed_traits: allowed.iter().map(|t| t.to_string()).collect(),
+                        // The floor level of zone A takes pallets.
+                        pallet: zone == "A" && level == 1,
                     };
                     wms::save_bin(app, admin, &uk.id, &bin).await?;
                 }
@@ -111,6 +114,7 @@ pub(super) async fn load_warehouse(app: &App, admin: &Principal, merchant: Tenan
         carrier_reference: "MSCU7261534".into(),
         shipping_marks: "LUMEN / UK-MAN / 1-8".into(),
         cartons,
+        pallets: 2,
     };
     let merchant = merchant.to_string();
     let a = wms::create_asn(app, admin, Some(&merchant), &notice).await?;

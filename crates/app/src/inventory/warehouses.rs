@@ -4,6 +4,7 @@ use serde::Serialize;
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::inventory::WarehouseKind;
 use tradeport_domain::kernel::{FieldErrors, WarehouseId, is_known_country, is_known_timezone};
+use tradeport_domain::warehouse::Space;
 use tradeport_store::inventory::warehouses::{self, NewWarehouseRow, WarehouseRow};
 
 use crate::{App, AppError, AppResult};
@@ -36,6 +37,8 @@ pub struct WarehouseView {
     pub kind: String,
     /// Litres the warehouse stores at most; 0 sets no limit.
     pub capacity_l: i64,
+    /// Pallet positions it has; 0 sets no limit.
+    pub capacity_pallets: i64,
     pub receiving_contact: String,
     pub receiving_requirements: String,
 }
@@ -51,6 +54,7 @@ impl From<WarehouseRow> for WarehouseView {
             timezone: w.timezone,
             kind: w.kind.as_str().into(),
             capacity_l: w.capacity_l,
+            capacity_pallets: w.capacity_pallets,
             receiving_contact: w.receiving_contact,
             receiving_requirements: w.receiving_requirements,
         }
@@ -133,6 +137,8 @@ pub async fn list_warehouses(app: &App, principal: &Principal) -> AppResult<Vec<
 pub struct ReceivingSettings {
     /// Litres the warehouse stores at most (goods on hand plus goods expected); 0 for no limit.
     pub capacity_l: i64,
+    /// Pallet positions (pallet bins in use plus pallets expected); 0 for no limit.
+    pub capacity_pallets: i64,
     /// Whom to call about a delivery, e.g. "Goods-in desk, +44 161 496 0000".
     pub receiving_contact: String,
     /// Booking, labelling and pallet rules sent to merchants with every accepted notice.
@@ -151,6 +157,13 @@ pub async fn set_receiving(
     if !(0..=100_000_000).contains(&s.capacity_l) {
         e.add("capacity_l", "out_of_range", "capacity_l must be 0 (no limit) to 100000000 litres");
     }
+    if !(0..=1_000_000).contains(&s.capacity_pallets) {
+        e.add(
+            "capacity_pallets",
+            "out_of_range",
+            "capacity_pallets must be 0 (no limit) to 1000000 positions",
+        );
+    }
     if s.receiving_contact.chars().count() > 200 {
         e.add("receiving_contact", "too_long", "receiving_contact must be at most 200 characters");
     }
@@ -163,11 +176,12 @@ pub async fn set_receiving(
     let mut tx = app.begin().await?;
     let contact = s.receiving_contact.trim();
     let requirements = s.receiving_requirements.trim();
-    if !warehouses::update_receiving_in_tx(&mut tx, operator, id, s.capacity_l, contact, requirements).await?
-    {
+    let capacity = Space { litres: s.capacity_l, pallets: s.capacity_pallets };
+    if !warehouses::update_receiving_in_tx(&mut tx, operator, id, capacity, contact, requirements).await? {
         return Err(AppError::NotFound("warehouse"));
     }
-    let data = serde_json::json!({ "capacity_l": s.capacity_l }).to_string();
+    let data =
+        serde_json::json!({ "capacity_l": s.capacity_l, "capacity_pallets": s.capacity_pallets }).to_string();
     let event = tradeport_store::events::NewEvent {
         data,
         ..app.event(principal.actor, "warehouse", id, "warehouse_receiving_set")

@@ -8,7 +8,7 @@ use serde::Serialize;
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::kernel::{AsnId, FieldError, TenantId};
 use tradeport_domain::warehouse::{
-    AsnAction, AsnInput, AsnStatus, CountedLine, capacity_allows, discrepancy_lines, validate_asn,
+    AsnAction, AsnInput, AsnStatus, CountedLine, Space, capacity_allows, discrepancy_lines, validate_asn,
 };
 use tradeport_store::AnyConnection;
 use tradeport_store::inventory::{skus, warehouses};
@@ -85,6 +85,8 @@ pub struct AsnView {
     pub carrier_reference: String,
     pub shipping_marks: String,
     pub volume_l: i64,
+    /// Pallets the shipment arrives on (0: loose cartons).
+    pub pallets: i64,
     pub reject_reason: Option<String>,
     pub cartons: Vec<AsnCartonView>,
     /// Per SKU: expected against counted (counts appear as receiving scans them).
@@ -147,6 +149,7 @@ pub async fn create_asn(
         carrier_reference: asn.carrier_reference.clone(),
         shipping_marks: asn.shipping_marks.clone(),
         volume_l: asn.volume_l(),
+        pallets: asn.pallets,
         reject_reason: None,
         created_at: now,
         updated_at: now,
@@ -221,16 +224,18 @@ pub(crate) async fn step_in_tx(
     if action == AsnAction::Accept {
         warehouses::lock_in_tx(conn, operator, asn.warehouse_id).await?;
         let wh = warehouses::list(conn, operator).await?.into_iter().find(|w| w.id == asn.warehouse_id);
-        let capacity = wh.map_or(0, |w| w.capacity_l);
-        let stored = asns::stored_volume_l(conn, operator, asn.warehouse_id).await?;
-        let expected = asns::expected_volume_l(conn, operator, asn.warehouse_id).await?;
-        if !capacity_allows(capacity, stored, expected, asn.volume_l) {
+        let capacity =
+            wh.map_or(Space::default(), |w| Space { litres: w.capacity_l, pallets: w.capacity_pallets });
+        let stored = Space {
+            litres: asns::stored_volume_l(conn, operator, asn.warehouse_id).await?,
+            pallets: asns::pallets_in_use(conn, operator, asn.warehouse_id).await?,
+        };
+        let expected = asns::expected_space(conn, operator, asn.warehouse_id).await?;
+        let incoming = Space { litres: asn.volume_l, pallets: asn.pallets };
+        if let Err(over) = capacity_allows(capacity, stored, expected, incoming) {
             return Err(conflict(
                 "asn.over_capacity",
-                format!(
-                    "the warehouse holds {capacity} litres: {stored} are stored and {expected} expected, so these {} do not fit; reject with a later date or choose another warehouse",
-                    asn.volume_l
-                ),
+                format!("{over}; reject with a later date or choose another warehouse"),
             ));
         }
     }
@@ -384,6 +389,7 @@ pub(crate) async fn asn_view(conn: &mut AnyConnection, operator: TenantId, a: &A
         carrier_reference: a.carrier_reference.clone(),
         shipping_marks: a.shipping_marks.clone(),
         volume_l: a.volume_l,
+        pallets: a.pallets,
         reject_reason: a.reject_reason.clone(),
         cartons: cartons
             .iter()

@@ -26,6 +26,8 @@ pub struct BinView {
     pub fixed_sku_id: Option<String>,
     /// Units of every SKU in the bin.
     pub units: i64,
+    /// A pallet position.
+    pub pallet: bool,
 }
 
 impl From<BinRow> for BinView {
@@ -40,6 +42,7 @@ impl From<BinRow> for BinView {
             allowed_traits: b.allowed_traits.iter().map(|t| t.as_str().to_string()).collect(),
             fixed_sku_id: b.fixed_sku_id.map(|s| s.to_string()),
             units: b.total,
+            pallet: b.pallet,
         }
     }
 }
@@ -130,6 +133,7 @@ pub async fn import_bins_csv(
                 .filter(|t| !t.is_empty())
                 .map(String::from)
                 .collect(),
+            pallet: matches!(get("pallet").trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes"),
         };
         let result = validate_bin(&input, "");
         let row_errors: Vec<FieldError> = match result {

@@ -175,6 +175,8 @@ pub struct AsnInput {
     pub shipping_marks: String,
     /// Groups of identical cartons.
     pub cartons: Vec<AsnCartonInput>,
+    /// Pallets the shipment arrives on (0 for loose cartons): each takes a pallet position.
+    pub pallets: i64,
 }
 
 /// A group of identical cartons of one SKU.
@@ -225,6 +227,7 @@ pub struct NewAsn {
     pub carrier_reference: String,
     pub shipping_marks: String,
     pub cartons: Vec<AsnCartons>,
+    pub pallets: i64,
 }
 
 impl NewAsn {
@@ -267,6 +270,9 @@ pub fn validate_asn(i: &AsnInput) -> Result<NewAsn, Vec<crate::kernel::FieldErro
     }
     if i.shipping_marks.chars().count() > 500 {
         e.add("shipping_marks", "too_long", "shipping_marks must be at most 500 characters");
+    }
+    if !(0..=1_000).contains(&i.pallets) {
+        e.add("pallets", "out_of_range", "pallets must be 0 (loose cartons) to 1000");
     }
     if i.cartons.is_empty() {
         e.add(
@@ -324,16 +330,58 @@ pub fn validate_asn(i: &AsnInput) -> Result<NewAsn, Vec<crate::kernel::FieldErro
             carrier_reference: i.carrier_reference.trim().to_string(),
             shipping_marks: i.shipping_marks.trim().to_string(),
             cartons,
+            pallets: i.pallets,
         }),
         // Both were checked above: a missing one was reported and returned.
         _ => unreachable!("arrival and mode were validated"),
     }
 }
 
-/// Whether a notice of `incoming_l` litres fits: `capacity_l` 0 means the warehouse sets no
-/// limit; otherwise what is stored plus what is expected plus this notice must fit.
-pub fn capacity_allows(capacity_l: i64, stored_l: i64, expected_l: i64, incoming_l: i64) -> bool {
-    capacity_l == 0 || stored_l + expected_l + incoming_l <= capacity_l
+/// Room in a warehouse, or what takes it: litres and pallet positions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Space {
+    pub litres: i64,
+    pub pallets: i64,
+}
+
+/// Why a notice does not fit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OverCapacity {
+    #[error(
+        "the warehouse holds {capacity} litres: {used} are stored or expected, so these {incoming} do not fit"
+    )]
+    Litres { capacity: i64, used: i64, incoming: i64 },
+    #[error(
+        "the warehouse has {capacity} pallet positions: {used} are in use or booked, so these {incoming} pallets do not fit"
+    )]
+    Pallets { capacity: i64, used: i64, incoming: i64 },
+}
+
+/// Whether a notice taking `incoming` fits: what is stored plus what is expected plus the notice
+/// must fit each limit the warehouse sets (0 sets none).
+pub fn capacity_allows(
+    capacity: Space,
+    stored: Space,
+    expected: Space,
+    incoming: Space,
+) -> Result<(), OverCapacity> {
+    let litres = stored.litres + expected.litres;
+    if capacity.litres > 0 && litres + incoming.litres > capacity.litres {
+        return Err(OverCapacity::Litres {
+            capacity: capacity.litres,
+            used: litres,
+            incoming: incoming.litres,
+        });
+    }
+    let pallets = stored.pallets + expected.pallets;
+    if capacity.pallets > 0 && pallets + incoming.pallets > capacity.pallets {
+        return Err(OverCapacity::Pallets {
+            capacity: capacity.pallets,
+            used: pallets,
+            incoming: incoming.pallets,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -391,6 +439,7 @@ mod tests {
                 gross_weight_g: 11_000,
                 net_weight_g: 9_600,
             }],
+            pallets: 2,
         }
     }
 
@@ -427,9 +476,24 @@ mod tests {
     }
 
     #[test]
-    fn capacity_counts_stored_and_expected_goods() {
-        assert!(capacity_allows(0, 10_000, 10_000, 10_000), "no limit set");
-        assert!(capacity_allows(1_000, 400, 300, 300));
-        assert!(!capacity_allows(1_000, 400, 300, 301));
+    fn capacity_counts_stored_and_expected_goods_in_litres_and_pallet_positions() {
+        let space = |litres, pallets| Space { litres, pallets };
+        assert_eq!(
+            capacity_allows(space(0, 0), space(10_000, 50), space(10_000, 50), space(10_000, 50)),
+            Ok(()),
+            "no limits"
+        );
+        assert_eq!(capacity_allows(space(1_000, 0), space(400, 9), space(300, 9), space(300, 9)), Ok(()));
+        assert_eq!(
+            capacity_allows(space(1_000, 0), space(400, 0), space(300, 0), space(301, 0)),
+            Err(OverCapacity::Litres { capacity: 1_000, used: 700, incoming: 301 })
+        );
+        assert_eq!(capacity_allows(space(0, 10), space(1_000_000, 4), space(0, 3), space(0, 3)), Ok(()));
+        assert_eq!(
+            capacity_allows(space(0, 10), space(0, 4), space(0, 3), space(0, 4)),
+            Err(OverCapacity::Pallets { capacity: 10, used: 7, incoming: 4 })
+        );
+        let loose = capacity_allows(space(0, 10), space(0, 10), space(0, 0), space(50, 0));
+        assert_eq!(loose, Ok(()), "loose cartons take no pallet position");
     }
 }

@@ -25,6 +25,8 @@ pub struct BinInput {
     pub capacity_units: i64,
     /// Traits the bin may hold besides ordinary goods, e.g. `un3480`, `flammable`, `fragile`.
     pub allowed_traits: Vec<String>,
+    /// Whether the bin is a pallet position (counted against the warehouse's pallet capacity).
+    pub pallet: bool,
 }
 
 /// A checked bin.
@@ -36,6 +38,7 @@ pub struct NewBin {
     pub walk_sequence: i64,
     pub capacity_units: i64,
     pub allowed_traits: Vec<Trait>,
+    pub pallet: bool,
 }
 
 /// Traits that need a bin allowing them.
@@ -105,6 +108,7 @@ pub fn validate_bin(i: &BinInput, field: &str) -> Result<NewBin, Vec<FieldError>
         walk_sequence: i.walk_sequence,
         capacity_units: i.capacity_units,
         allowed_traits: allowed,
+        pallet: i.pallet,
     })
 }
 

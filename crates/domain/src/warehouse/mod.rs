@@ -18,8 +18,8 @@ mod picking;
 mod receiving;
 
 pub use asn::{
-    AsnAction, AsnCartonInput, AsnCartons, AsnInput, AsnStatus, MAX_CARTON_GROUPS, NewAsn, TransportMode,
-    asn_transition, capacity_allows, parse_arrival, validate_asn,
+    AsnAction, AsnCartonInput, AsnCartons, AsnInput, AsnStatus, MAX_CARTON_GROUPS, NewAsn, OverCapacity,
+    Space, TransportMode, asn_transition, capacity_allows, parse_arrival, validate_asn,
 };
 pub use barcode::{Scan, ScanError, gtin_check_digit, read_scan};
 pub use bins::{

@@ -4,6 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, FromRow};
 use tradeport_domain::inventory::WarehouseKind;
 use tradeport_domain::kernel::{Millis, TenantId, WarehouseId};
+use tradeport_domain::warehouse::Space;
 
 use crate::access::parse_id;
 use crate::{StoreError, StoreResult};
@@ -20,6 +21,8 @@ pub struct WarehouseRow {
     pub kind: WarehouseKind,
     /// Litres the warehouse stores at most; 0 sets no limit.
     pub capacity_l: i64,
+    /// Pallet positions the warehouse has; 0 sets no limit.
+    pub capacity_pallets: i64,
     /// Whom carriers and merchants call about a delivery.
     pub receiving_contact: String,
     /// The operator's receiving requirements (booking, labels, pallets).
@@ -49,6 +52,7 @@ struct WarehouseRecord {
     timezone: String,
     kind: String,
     capacity_l: i64,
+    capacity_pallets: i64,
     receiving_contact: String,
     receiving_requirements: String,
 }
@@ -65,6 +69,7 @@ fn from_row(r: &AnyRow) -> StoreResult<WarehouseRow> {
         address: w.address,
         timezone: w.timezone,
         capacity_l: w.capacity_l,
+        capacity_pallets: w.capacity_pallets,
         receiving_contact: w.receiving_contact,
         receiving_requirements: w.receiving_requirements,
     })
@@ -96,7 +101,7 @@ pub async fn insert_in_tx(
 
 /// The operator's warehouses by code.
 pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<Vec<WarehouseRow>> {
-    let rows = sqlx::query("SELECT id, code, name, country, address, timezone, kind, capacity_l, receiving_contact, receiving_requirements FROM warehouses WHERE tenant_id = $1 ORDER BY code")
+    let rows = sqlx::query("SELECT id, code, name, country, address, timezone, kind, capacity_l, capacity_pallets, receiving_contact, receiving_requirements FROM warehouses WHERE tenant_id = $1 ORDER BY code")
         .bind(tenant_id.to_string())
         .fetch_all(conn)
         .await?;
@@ -108,18 +113,20 @@ pub async fn update_receiving_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     id: WarehouseId,
-    capacity_l: i64,
+    capacity: Space,
     contact: &str,
     requirements: &str,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
-        "UPDATE warehouses SET capacity_l = $1, receiving_contact = $2, receiving_requirements = $3 WHERE tenant_id = $4 AND id = $5",
+        "UPDATE warehouses SET capacity_l = $1, receiving_contact = $2, receiving_requirements = $3, capacity_pallets = $6 \
+         WHERE tenant_id = $4 AND id = $5",
     )
-    .bind(capacity_l)
+    .bind(capacity.litres)
     .bind(contact)
     .bind(requirements)
     .bind(tenant_id.to_string())
     .bind(id.to_string())
+    .bind(capacity.pallets)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

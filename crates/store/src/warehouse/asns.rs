@@ -2,7 +2,7 @@
 
 use sqlx::{AnyConnection, Row};
 use tradeport_domain::kernel::{AsnId, Millis, SkuId, TenantId, WarehouseId};
-use tradeport_domain::warehouse::{AsnCartons, AsnStatus, TransportMode};
+use tradeport_domain::warehouse::{AsnCartons, AsnStatus, Space, TransportMode};
 
 use crate::sql::Sql;
 use crate::values::{id_at, opt_id_at};
@@ -21,13 +21,14 @@ pub struct AsnRow {
     pub carrier_reference: String,
     pub shipping_marks: String,
     pub volume_l: i64,
+    pub pallets: i64,
     pub reject_reason: Option<String>,
     pub created_at: Millis,
     pub updated_at: Millis,
 }
 
 const ASN: &str = "SELECT id, merchant_id, warehouse_id, asn_no, status, expected_arrival, transport_mode, carrier_reference, \
-     shipping_marks, volume_l, reject_reason, created_at, updated_at FROM asns WHERE tenant_id = ";
+     shipping_marks, volume_l, reject_reason, created_at, updated_at, pallets FROM asns WHERE tenant_id = ";
 
 fn asn_row(r: &sqlx::any::AnyRow) -> StoreResult<AsnRow> {
     let status: String = r.try_get(4)?;
@@ -45,6 +46,7 @@ fn asn_row(r: &sqlx::any::AnyRow) -> StoreResult<AsnRow> {
         carrier_reference: r.try_get(7)?,
         shipping_marks: r.try_get(8)?,
         volume_l: r.try_get(9)?,
+        pallets: r.try_get(13)?,
         reject_reason: r.try_get(10)?,
         created_at: Millis(r.try_get(11)?),
         updated_at: Millis(r.try_get(12)?),
@@ -60,8 +62,8 @@ pub async fn insert_in_tx(
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO asns (id, tenant_id, merchant_id, warehouse_id, asn_no, status, expected_arrival, transport_mode, \
-         carrier_reference, shipping_marks, volume_l, reject_reason, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         carrier_reference, shipping_marks, volume_l, reject_reason, created_at, updated_at, pallets) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(a.id.to_string())
     .bind(tenant_id.to_string())
@@ -77,6 +79,7 @@ pub async fn insert_in_tx(
     .bind(a.reject_reason.as_deref())
     .bind(a.created_at.0)
     .bind(a.updated_at.0)
+    .bind(a.pallets)
     .execute(&mut *conn)
     .await?;
     for (n, (id, sku_id, c)) in cartons.iter().enumerate() {
@@ -272,20 +275,37 @@ pub async fn counts(
 }
 
 /// Litres expected in a warehouse: notices accepted and not yet received.
-pub async fn expected_volume_l(
+pub async fn expected_space(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     warehouse_id: WarehouseId,
-) -> StoreResult<i64> {
-    let v: Option<i64> = sqlx::query_scalar(
-        "SELECT CAST(SUM(volume_l) AS BIGINT) FROM asns WHERE tenant_id = $1 AND warehouse_id = $2 \
-         AND status IN ('accepted', 'arrived', 'receiving')",
+) -> StoreResult<Space> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(volume_l), 0) AS BIGINT), CAST(COALESCE(SUM(pallets), 0) AS BIGINT) FROM asns \
+         WHERE tenant_id = $1 AND warehouse_id = $2 AND status IN ('accepted', 'arrived', 'receiving')",
     )
     .bind(tenant_id.to_string())
     .bind(warehouse_id.to_string())
     .fetch_one(conn)
     .await?;
-    Ok(v.unwrap_or(0))
+    Ok(Space { litres: row.try_get(0)?, pallets: row.try_get(1)? })
+}
+
+/// Pallet positions in use in a warehouse: pallet bins that hold anything.
+pub async fn pallets_in_use(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    warehouse_id: WarehouseId,
+) -> StoreResult<i64> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM bins b WHERE b.tenant_id = $1 AND b.warehouse_id = $2 AND b.pallet = 1 \
+         AND EXISTS (SELECT 1 FROM bin_balances q WHERE q.bin_id = b.id AND q.qty > 0)",
+    )
+    .bind(tenant_id.to_string())
+    .bind(warehouse_id.to_string())
+    .fetch_one(conn)
+    .await?;
+    Ok(n)
 }
 
 /// Litres stored in a warehouse: units on hand times their SKU's size, rounded up.

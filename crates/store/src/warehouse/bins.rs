@@ -27,6 +27,8 @@ pub struct BinRow {
     pub fixed_sku_id: Option<SkuId>,
     /// Units of every SKU in the bin.
     pub total: i64,
+    /// A pallet position.
+    pub pallet: bool,
 }
 
 fn traits(raw: &str) -> StoreResult<Vec<Trait>> {
@@ -37,7 +39,8 @@ fn traits(raw: &str) -> StoreResult<Vec<Trait>> {
 }
 
 const BIN: &str = "SELECT b.id, b.warehouse_id, b.code, b.zone, b.walk_sequence, b.capacity_units, b.allowed_traits, b.fixed_sku_id, \
-     CAST(COALESCE((SELECT SUM(q.qty) FROM bin_balances q WHERE q.bin_id = b.id), 0) AS BIGINT) FROM bins b WHERE b.tenant_id = ";
+     CAST(COALESCE((SELECT SUM(q.qty) FROM bin_balances q WHERE q.bin_id = b.id), 0) AS BIGINT), b.pallet FROM bins b \
+     WHERE b.tenant_id = ";
 
 fn bin_row(r: &sqlx::any::AnyRow) -> StoreResult<BinRow> {
     Ok(BinRow {
@@ -50,6 +53,7 @@ fn bin_row(r: &sqlx::any::AnyRow) -> StoreResult<BinRow> {
         allowed_traits: traits(&r.try_get::<String, _>(6)?)?,
         fixed_sku_id: opt_id_at(r, 7, "SKU")?,
         total: r.try_get(8)?,
+        pallet: r.try_get::<i64, _>(9)? != 0,
     })
 }
 
@@ -64,10 +68,10 @@ pub async fn upsert_in_tx(
 ) -> StoreResult<()> {
     let allowed: Vec<&str> = b.allowed_traits.iter().map(|t| t.as_str()).collect();
     sqlx::query(
-        "INSERT INTO bins (id, tenant_id, warehouse_id, code, zone, walk_sequence, capacity_units, allowed_traits, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (warehouse_id, code) DO UPDATE SET \
+        "INSERT INTO bins (id, tenant_id, warehouse_id, code, zone, walk_sequence, capacity_units, allowed_traits, pallet, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $9, $9) ON CONFLICT (warehouse_id, code) DO UPDATE SET \
          zone = excluded.zone, walk_sequence = excluded.walk_sequence, capacity_units = excluded.capacity_units, \
-         allowed_traits = excluded.allowed_traits, updated_at = excluded.updated_at",
+         allowed_traits = excluded.allowed_traits, pallet = excluded.pallet, updated_at = excluded.updated_at",
     )
     .bind(id.to_string())
     .bind(tenant_id.to_string())
@@ -78,6 +82,7 @@ pub async fn upsert_in_tx(
     .bind(b.capacity_units)
     .bind(allowed.join(","))
     .bind(now.0)
+    .bind(i64::from(b.pallet))
     .execute(conn)
     .await?;
     Ok(())

@@ -138,6 +138,7 @@ pub struct NewAsnForm {
     shipping_marks: String,
     /// One group of cartons per line: `sku, cartons, units per carton, length, width, height (mm), gross, net (g)`.
     cartons: String,
+    pallets: String,
 }
 
 fn cartons_of(text: &str) -> Vec<AsnCartonInput> {
@@ -175,6 +176,8 @@ pub async fn create_asn(State(app): State<App>, user: SignedIn, Form(f): Form<Ne
         carrier_reference: f.carrier_reference,
         shipping_marks: f.shipping_marks,
         cartons: cartons_of(&f.cartons),
+        // Blank is loose cartons; anything but a whole number is refused by the notice's checks.
+        pallets: if f.pallets.trim().is_empty() { 0 } else { f.pallets.trim().parse().unwrap_or(-1) },
     };
     let merchant = Some(f.merchant_id.as_str()).filter(|m| !m.is_empty());
     let done = match wms::create_asn(&app, p, merchant, &input).await {

@@ -10,6 +10,7 @@ use crate::helpers::{code, get, post};
 db_tests!(
     an_asn_counted_short_over_and_damaged_reports_each_line_and_stocks_only_good_units,
     uploads_that_are_too_large_not_images_or_named_with_a_path_are_refused_and_nothing_is_kept,
+    a_notice_is_accepted_only_if_its_litres_and_pallets_fit,
 );
 
 async fn an_asn_counted_short_over_and_damaged_reports_each_line_and_stocks_only_good_units(app: TestApp) {
@@ -185,4 +186,62 @@ async fn uploads_that_are_too_large_not_images_or_named_with_a_path_are_refused_
         upload(&app, &f.s.admin_key, &id, "carton 1.png", b"\x89PNG\r\n\x1a\n-----".to_vec()).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(app.blobs.count(), 1);
+}
+
+async fn set_capacity(app: &TestApp, f: &Floor, litres: i64, pallets: i64) {
+    let res = app
+        .client
+        .put(app.url(&format!("/api/v1/warehouses/{}/receiving", f.uk)))
+        .bearer_auth(&f.s.admin_key)
+        .json(&json!({"capacity_l": litres, "capacity_pallets": pallets}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+}
+
+/// Submits a notice of `pallets` pallets and asks to accept it.
+async fn accept_with_pallets(app: &TestApp, f: &Floor, pallets: i64) -> (StatusCode, serde_json::Value) {
+    let mut notice = asn(&f.uk, &[("PEN", 1, 10)]);
+    notice["pallets"] = json!(pallets);
+    let (status, draft) = post(app, "/api/v1/asns", &f.s.merchant_a_key, notice).await;
+    assert_eq!(status, StatusCode::CREATED, "{draft}");
+    let id = draft["id"].as_str().unwrap();
+    post(app, &format!("/api/v1/asns/{id}/submit"), &f.s.merchant_a_key, json!({})).await;
+    post(app, &format!("/api/v1/asns/{id}/accept"), &f.s.admin_key, json!({})).await
+}
+
+async fn a_notice_is_accepted_only_if_its_litres_and_pallets_fit(app: TestApp) {
+    let f = floor(&app).await;
+    let bin = json!({"zone": "P", "aisle": "01", "rack": "01", "level": "1", "position": "1", "walk_sequence": 5, "pallet": true});
+    let (status, saved) = post(&app, &format!("/api/v1/warehouses/{}/bins", f.uk), &f.s.admin_key, bin).await;
+    assert_eq!((status, saved["pallet"].as_bool()), (StatusCode::OK, Some(true)), "{saved}");
+    stock_bin(&app, &f, "MUG", 2, "P-01-01-1-1").await;
+    set_capacity(&app, &f, 0, 3).await;
+
+    let mut bad = asn(&f.uk, &[("PEN", 1, 10)]);
+    bad["pallets"] = json!(-1);
+    let (status, body) = post(&app, "/api/v1/asns", &f.s.merchant_a_key, bad).await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("pallets"))
+    );
+    let (status, body) = accept_with_pallets(&app, &f, 2).await;
+    assert_eq!(
+        (status, body["pallets"].as_i64()),
+        (StatusCode::OK, Some(2)),
+        "one position in use, two booked: {body}"
+    );
+    let (status, body) = accept_with_pallets(&app, &f, 1).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "asn.over_capacity"));
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("3 pallet positions: 3 are in use or booked"),
+        "{body}"
+    );
+    let (status, body) = accept_with_pallets(&app, &f, 0).await;
+    assert_eq!(status, StatusCode::OK, "loose cartons take no position: {body}");
+    set_capacity(&app, &f, 1, 0).await;
+    let (status, body) = accept_with_pallets(&app, &f, 0).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "asn.over_capacity"));
+    assert!(body["error"]["message"].as_str().unwrap().contains("litres"), "{body}");
 }
