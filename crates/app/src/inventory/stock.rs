@@ -152,7 +152,10 @@ pub async fn list_balances(
     let after = page.cursor.as_deref().filter(|c| !c.is_empty()).map(decode_cursor).transpose()?;
     let mut conn = app.db().read().await?;
     let (operator, merchant) = (principal.scope.operator_id, principal.scope.merchant_id);
-    let rows = stock::list_balances(&mut conn, operator, merchant, after.as_ref(), limit + 1).await?;
+    // Staff limited to some warehouses see only those (SYS-2).
+    let allowed = crate::warehouse::allowed_warehouses(&mut conn, principal).await?.unwrap_or_default();
+    let rows =
+        stock::list_balances(&mut conn, operator, merchant, &allowed, after.as_ref(), limit + 1).await?;
     let views = rows.into_iter().map(balance_view).collect();
     Ok(Page::from_rows(views, limit, encode_cursor))
 }

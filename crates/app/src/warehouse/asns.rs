@@ -323,12 +323,11 @@ pub async fn list_asns(
     };
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let mut rows =
-        asns::list(&mut conn, operator, principal.scope.merchant_id, status, before, limit + 1).await?;
-    // A user limited to some warehouses sees their notices only (a page may come out shorter).
-    if let Some(allowed) = super::staff::allowed_warehouses(&mut conn, principal).await? {
-        rows.retain(|r| allowed.contains(&r.warehouse_id));
-    }
+    // A user limited to some warehouses sees their notices only.
+    let allowed = super::staff::allowed_warehouses(&mut conn, principal).await?.unwrap_or_default();
+    let filter = (status, allowed.as_slice());
+    let rows =
+        asns::list(&mut conn, operator, principal.scope.merchant_id, filter, before, limit + 1).await?;
     let mut views = Vec::with_capacity(rows.len());
     for r in &rows {
         views.push(asn_view(&mut conn, operator, r).await?);

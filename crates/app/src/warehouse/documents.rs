@@ -88,17 +88,35 @@ pub async fn pick_list(app: &App, principal: &Principal, wave_id: &str) -> AppRe
         PdfLine::heading(format!("Pick list {} · {} orders", w.wave_no, w.order_count)),
         PdfLine::barcode(w.wave_no.clone()),
         PdfLine::text(format!("Built {}", w.created_at)),
-        PdfLine::text("No. · bin · SKU · item · lot · quantity · order"),
     ];
-    for l in w.lines.iter().filter(|l| l.status == "open" || l.status == "picked") {
+    lines.extend(pick_lines(&w.lines));
+    pdf(&format!("Pick list {}", w.wave_no), format!("{}-pick-list.pdf", w.wave_no), &lines)
+}
+
+/// One order's pick list: its lines in walking order, for picking a single urgent order.
+pub async fn order_pick_list(app: &App, principal: &Principal, order_id: &str) -> AppResult<Document> {
+    let lines = super::picking::lines_of_order(app, principal, order_id).await?;
+    let number =
+        lines.first().map(|l| l.order_no.clone().unwrap_or_else(|| l.order_id.clone())).ok_or_else(|| {
+            super::conflict("pick.no_lines", "the order is in no wave yet: build a wave with it first")
+        })?;
+    let mut out = vec![PdfLine::heading(format!("Pick list {number}")), PdfLine::barcode(number.clone())];
+    out.extend(pick_lines(&lines));
+    pdf(&format!("Pick list {number}"), format!("{number}-pick-list.pdf"), &out)
+}
+
+/// The lines still to pick or picked, in walking order, with the lot to take.
+fn pick_lines(lines: &[super::PickLineView]) -> Vec<PdfLine> {
+    let mut out = vec![PdfLine::text("No. · bin · SKU · item · lot · quantity · order")];
+    for l in lines.iter().filter(|l| l.status == "open" || l.status == "picked") {
         let order = l.order_no.clone().unwrap_or_else(|| l.order_id.clone());
         let lot = if l.lot.is_empty() { "–" } else { &l.lot };
-        lines.push(PdfLine::text(format!(
+        out.push(PdfLine::text(format!(
             "{} · {} · {} · {} · {lot} · {} · {order}",
             l.seq, l.bin_code, l.sku, l.sku_name, l.qty
         )));
     }
-    pdf(&format!("Pick list {}", w.wave_no), format!("{}-pick-list.pdf", w.wave_no), &lines)
+    out
 }
 
 /// An order's packing slip: the buyer and address as written (any script), and each package with

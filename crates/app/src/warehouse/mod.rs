@@ -34,7 +34,9 @@ pub(crate) use cancel::undo_warehouse_work_in_tx;
 pub use counts::{
     CountEntry, CountView, CreateCount, create_count, decide_count, get_count, record_count, submit_count,
 };
-pub use documents::{Document, carton_labels, discrepancy_report, outbound_note, packing_slip, pick_list};
+pub use documents::{
+    Document, carton_labels, discrepancy_report, order_pick_list, outbound_note, packing_slip, pick_list,
+};
 pub use inserts::{InsertView, list_inserts, save_insert};
 pub use outbound::{HandOver, HandoverView, hand_over, handover_view, ready_packages};
 pub use packing::{
@@ -47,8 +49,8 @@ pub use put_away::{MoveStock, PutAway, PutAwayTask, move_stock, put_away, put_aw
 pub use receiving::{ReceiptLine, ReceiptScan, confirm_receipt, scan_receipt};
 pub use reconciliation::{Reconciliation, reconciliation};
 pub use safety::{SafetyStock, check_safety_stock, set_safety_stock};
-pub(crate) use staff::check_warehouse;
 pub use staff::{UserWarehouses, my_warehouses, set_user_warehouses};
+pub(crate) use staff::{allowed_warehouses, check_warehouse};
 pub use waves::{CreateWave, WaveView, create_wave, get_wave, list_waves};
 
 use tradeport_domain::access::Actor;

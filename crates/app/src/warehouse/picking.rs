@@ -222,6 +222,23 @@ pub async fn report_short(
     Ok(after.into())
 }
 
+/// An order's pick lines in walking order (staff of the order's warehouse).
+pub(super) async fn lines_of_order(
+    app: &App,
+    principal: &Principal,
+    order_id: &str,
+) -> AppResult<Vec<PickLineView>> {
+    principal.require(Permission::OperateWarehouse)?;
+    let id = parse_id(order_id, "order")?;
+    let mut conn = app.db().read().await?;
+    let mut lines = waves::lines(&mut conn, principal.scope.operator_id, LinesOf::Order(id)).await?;
+    if let Some(first) = lines.first() {
+        super::check_warehouse(&mut conn, principal, first.warehouse_id).await?;
+    }
+    lines.sort_by_key(|l| (l.seq, l.bin_code.clone()));
+    Ok(lines.into_iter().map(PickLineView::from).collect())
+}
+
 /// The exception queue: lines short of units, oldest wave first.
 pub async fn exception_queue(app: &App, principal: &Principal) -> AppResult<Vec<PickLineView>> {
     principal.require(Permission::OperateWarehouse)?;

@@ -243,10 +243,8 @@ pub async fn get_wave(app: &App, principal: &Principal, id: &str) -> AppResult<W
 pub async fn list_waves(app: &App, principal: &Principal) -> AppResult<Vec<WaveView>> {
     principal.require(Permission::OperateWarehouse)?;
     let mut conn = app.db().read().await?;
-    let mut rows = waves::list(&mut conn, principal.scope.operator_id, 100).await?;
-    if let Some(allowed) = super::staff::allowed_warehouses(&mut conn, principal).await? {
-        rows.retain(|w| allowed.contains(&w.warehouse_id));
-    }
+    let allowed = super::staff::allowed_warehouses(&mut conn, principal).await?.unwrap_or_default();
+    let rows = waves::list(&mut conn, principal.scope.operator_id, &allowed, 100).await?;
     Ok(rows
         .into_iter()
         .map(|w| WaveView {

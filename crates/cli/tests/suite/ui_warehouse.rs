@@ -163,3 +163,49 @@ async fn a_packer_scans_an_order_into_its_marked_packages_and_weighs_them() {
     browser.wait_for_text("#order-status", "Ready to ship").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
+async fn a_supervisor_asks_the_buyer_about_a_short_pick_and_adds_a_discrepancy_photo() {
+    let Some(browser) = Browser::start().await else { return };
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
+    let f = floor(&app).await;
+    stock_bin(&app, &f, "MUG", 2, "A-01-01-1-2").await;
+    stock_bin(&app, &f, "PEN", 5, "A-02-01-1-1").await;
+    confirmed_order(&app, &f, "#ui-short", &[("MUG", 2)]).await;
+    let (_, wave) = post(&app, "/api/v1/waves", &f.s.admin_key, json!({"warehouse_id": f.uk})).await;
+    let line = wave["lines"][0]["id"].as_str().unwrap().to_string();
+    let (status, _) =
+        post(&app, &format!("/api/v1/pick-lines/{line}/short"), &f.s.admin_key, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+
+    browser.goto(&app.url(&format!("/warehouse?w={}", f.uk))).await;
+    sign_in(&browser, &f.s.admin_email, "Warehouse").await;
+    let row = format!("#exceptions tr[data-line=\"{line}\"]");
+    assert!(browser.text(&row).await.contains("short"));
+    browser.click(&format!("{row} .ask-buyer")).await;
+    browser.wait_for_text("#notice", "The buyer was asked about MUG").await;
+    assert!(browser.text(&row).await.contains("asking the buyer"));
+    browser.type_into(&format!("{row} input[name=substitute]"), "PEN").await;
+    browser.type_into(&format!("{row} input[name=note]"), "a pen will do").await;
+    browser.click(&format!("{row} form[action$=\"/answer\"] button")).await;
+    browser.wait_for_text("#notice", "MUG · resolved").await;
+    assert_eq!(
+        browser
+            .script(&format!("return document.querySelector('{}') === null", row.replace('\'', "\\'")))
+            .await,
+        true,
+        "out of the queue"
+    );
+
+    let asn = crate::warehouse::arrived_asn(&app, &f, &[("PEN", 1, 2)]).await;
+    let photo = std::env::temp_dir().join(format!("tradeport-dented-{}.jpg", std::process::id()));
+    std::fs::write(&photo, crate::warehouse::jpeg(2_000)).unwrap();
+    browser.goto(&app.url(&format!("/warehouse/asns/{asn}"))).await;
+    browser.type_into("#photo-file", photo.to_str().unwrap()).await;
+    browser.click("#photo-submit").await;
+    let kept = browser.wait_for_text("#photos", "tradeport-dented").await;
+    assert!(kept.contains(".jpg"), "{kept}");
+    std::fs::remove_file(&photo).ok();
+    browser.close().await;
+}

@@ -187,12 +187,14 @@ mod tests {
             walk_sequence: 10,
             capacity_units: 100,
             allowed_traits: vec![],
+            pallet: pos == "P",
         }
     }
 
     #[test]
     fn a_bin_code_is_its_five_parts_in_upper_case() {
         assert_eq!(validate_bin(&input("a", "b"), "").unwrap().code, "A-01-02-1-B");
+        assert!(validate_bin(&input("a", "P"), "").unwrap().pallet, "a pallet position stays one");
         let mut bad = input("A/1", "");
         bad.allowed_traits = vec!["radioactive".into()];
         let fields: Vec<String> =

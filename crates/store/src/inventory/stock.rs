@@ -317,6 +317,7 @@ pub async fn list_balances(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     merchant_id: Option<TenantId>,
+    warehouses: &[WarehouseId],
     after: Option<&BalanceCursor>,
     limit: u32,
 ) -> StoreResult<Vec<BalanceLine>> {
@@ -324,6 +325,9 @@ pub async fn list_balances(
     sql.bind(tenant_id.to_string());
     if let Some(m) = merchant_id {
         sql.push(" AND s.merchant_id = ").bind(m.to_string());
+    }
+    if !warehouses.is_empty() {
+        sql.push(" AND b.warehouse_id IN ").bind_list(warehouses.iter().map(WarehouseId::to_string));
     }
     if let Some(BalanceCursor(sku, sku_id, code, warehouse_id)) = after {
         sql.push(" AND (s.sku, b.sku_id, w.code, b.warehouse_id) > (").bind(sku.clone());

@@ -143,7 +143,7 @@ pub async fn list(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     merchant_id: Option<TenantId>,
-    status: Option<AsnStatus>,
+    (status, warehouses): (Option<AsnStatus>, &[WarehouseId]),
     before: Option<AsnId>,
     limit: u32,
 ) -> StoreResult<Vec<AsnRow>> {
@@ -151,6 +151,9 @@ pub async fn list(
     sql.bind(tenant_id.to_string());
     if let Some(m) = merchant_id {
         sql.push(" AND merchant_id = ").bind(m.to_string());
+    }
+    if !warehouses.is_empty() {
+        sql.push(" AND warehouse_id IN ").bind_list(warehouses.iter().map(WarehouseId::to_string));
     }
     if let Some(s) = status {
         sql.push(" AND status = ").bind(s.as_str());

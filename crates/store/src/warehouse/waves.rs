@@ -112,10 +112,19 @@ pub async fn get(conn: &mut AnyConnection, tenant_id: TenantId, id: WaveId) -> S
     row.as_ref().map(wave_row).transpose()
 }
 
-/// Waves newest first, at most `limit`.
-pub async fn list(conn: &mut AnyConnection, tenant_id: TenantId, limit: u32) -> StoreResult<Vec<WaveRow>> {
+/// Waves newest first, at most `limit`, of the listed warehouses (all when none are listed).
+pub async fn list(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    warehouses: &[WarehouseId],
+    limit: u32,
+) -> StoreResult<Vec<WaveRow>> {
     let mut sql = Sql::new(WAVE);
-    sql.bind(tenant_id.to_string()).push(" ORDER BY id DESC LIMIT ").bind(i64::from(limit));
+    sql.bind(tenant_id.to_string());
+    if !warehouses.is_empty() {
+        sql.push(" AND warehouse_id IN ").bind_list(warehouses.iter().map(WarehouseId::to_string));
+    }
+    sql.push(" ORDER BY id DESC LIMIT ").bind(i64::from(limit));
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter().map(wave_row).collect()
 }
@@ -129,7 +138,7 @@ pub async fn complete_if_done_in_tx(
 ) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE waves SET status = 'picked', completed_at = $1 WHERE tenant_id = $2 AND id = $3 AND status = 'picking' \
-         AND NOT EXISTS (SELECT 1 FROM pick_lines l WHERE l.wave_id = waves.id AND l.status IN ('open', 'short'))",
+         AND NOT EXISTS (SELECT 1 FROM pick_lines l WHERE l.wave_id = waves.id AND l.status IN ('open', 'short', 'asking_buyer'))",
     )
     .bind(now.0)
     .bind(tenant_id.to_string())

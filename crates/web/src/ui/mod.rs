@@ -16,10 +16,12 @@ mod order_pages;
 mod scanner_pages;
 mod shell;
 mod time_limits;
+mod warehouse_actions;
 mod warehouse_pages;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -77,6 +79,15 @@ pub fn router() -> Router<App> {
         .route("/warehouse/waves", post(warehouse_pages::create_wave))
         .route("/warehouse/put-away", post(warehouse_pages::put_away))
         .route("/warehouse/handover", post(warehouse_pages::hand_over))
+        .route("/warehouse/exceptions/{line}/resolve", post(warehouse_actions::resolve))
+        .route("/warehouse/exceptions/{line}/ask", post(warehouse_actions::ask))
+        .route("/warehouse/exceptions/{line}/answer", post(warehouse_actions::buyer_answer))
+        .route("/warehouse/inserts", post(warehouse_actions::save_insert))
+        .route(
+            "/warehouse/asns/{id}/photos",
+            post(warehouse_actions::add_photo).layer(DefaultBodyLimit::max(crate::middleware::UPLOAD_LIMIT)),
+        )
+        .route("/warehouse/asns/{id}/photos/{photo}", get(warehouse_actions::photo))
         .route("/warehouse/{kind}/{id}/{document}", get(warehouse_pages::document))
         .route("/warehouse/receive", get(scanner_pages::receive).post(scanner_pages::receive_scan))
         .route("/warehouse/receive/confirm", post(scanner_pages::receive_confirm))

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tradeport_app::inventory::WarehouseView;
 use tradeport_app::warehouse::{
-    self as wms, AsnView, BinContentView, CreateWave, HandOver, PackageView, PickLineView, PutAway,
-    PutAwayTask, WaveView,
+    self as wms, AsnView, BinContentView, CreateWave, HandOver, InsertView, PackageView, PickLineView,
+    PutAway, PutAwayTask, WaveView,
 };
 use tradeport_app::{App, PageRequest};
 use tradeport_domain::access::Permission;
@@ -36,6 +36,9 @@ struct WarehousePage {
     exceptions: Vec<PickLineView>,
     ready: Vec<PackageView>,
     contents: Vec<BinContentView>,
+    /// Merchants' packing inserts, with the form to add one when `manage_inserts`.
+    inserts: Vec<InsertView>,
+    manage_inserts: bool,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -67,6 +70,10 @@ async fn page(
     };
     let (mut put_away, mut waves, mut exceptions, mut ready, mut contents) =
         (vec![], vec![], vec![], vec![], vec![]);
+    let inserts = match wms::list_inserts(app, p).await {
+        Ok(i) => i,
+        Err(e) => return refused(user, &e),
+    };
     if let Some(wh) = &current {
         let loaded = async {
             contents = wms::bin_contents(app, p, &wh.id).await?;
@@ -101,6 +108,8 @@ async fn page(
         exceptions,
         ready,
         contents,
+        inserts,
+        manage_inserts: p.role.can(Permission::ManageCatalog),
         error,
         notice,
     };
@@ -113,7 +122,7 @@ pub async fn show(State(app): State<App>, user: SignedIn, Query(q): Query<Wareho
 }
 
 /// Answers a form: back to the overview with a notice, or the overview with the error.
-async fn answer<T>(
+pub(super) async fn answer<T>(
     app: &App,
     user: &SignedIn,
     w: &str,
@@ -199,10 +208,12 @@ struct AsnPage {
     status_label: String,
     /// Actions the user may take now: (action, needs a reason).
     actions: Vec<(&'static str, bool)>,
+    /// Whether the user may add discrepancy photos (warehouse staff).
+    add_photos: bool,
     error: Option<String>,
 }
 
-async fn asn_page(
+pub(super) async fn asn_page(
     app: &App,
     user: &SignedIn,
     id: &str,
@@ -231,8 +242,9 @@ async fn asn_page(
         })
         .unwrap_or_default();
     let status_label = user.t.get(&format!("asn_status.{}", asn.status));
-    let page =
-        AsnPage { t: user.t, shell: Shell::new(user, "/warehouse"), asn, status_label, actions, error };
+    let add_photos = p.role.can(Permission::OperateWarehouse);
+    let shell = Shell::new(user, "/warehouse");
+    let page = AsnPage { t: user.t, shell, asn, status_label, actions, add_photos, error };
     render(user.t, status, &page)
 }
 
@@ -360,6 +372,7 @@ pub async fn document(
         ("asns", "carton-labels.pdf") => wms::carton_labels(&app, p, &id).await,
         ("asns", "discrepancy-report.pdf") => wms::discrepancy_report(&app, p, &id).await,
         ("waves", "pick-list.pdf") => wms::pick_list(&app, p, &id).await,
+        ("orders", "pick-list.pdf") => wms::order_pick_list(&app, p, &id).await,
         ("orders", "packing-slip.pdf") => wms::packing_slip(&app, p, &id).await,
         ("handovers", "outbound-note.pdf") => wms::outbound_note(&app, p, &id).await,
         _ => Err(tradeport_app::AppError::NotFound("document")),

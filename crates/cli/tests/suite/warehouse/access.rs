@@ -47,7 +47,7 @@ async fn merchants_see_only_their_own_notices_and_goods_and_cannot_run_the_wareh
     let (status, body) = post(&app, "/api/v1/asns", &f.s.merchant_b_key, asn(&f.uk, &[("MUG", 1, 1)])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "B has no SKU MUG: {body}");
     // The merchant's portal: its notice, and the notice's carton labels to print.
-    let (client, _) = crate::helpers::signed_in(&app, &f.s.merchant_a_email).await;
+    let (client, token) = crate::helpers::signed_in(&app, &f.s.merchant_a_email).await;
     let page = client.get(app.url("/warehouse")).send().await.unwrap().text().await.unwrap();
     assert!(
         page.contains("ASN-000001") && page.contains("id=\"asn-form\""),
@@ -59,10 +59,35 @@ async fn merchants_see_only_their_own_notices_and_goods_and_cannot_run_the_wareh
         (res.status(), res.headers()["content-type"].to_str().unwrap()),
         (StatusCode::OK, "application/pdf")
     );
+    // Its packing inserts, with the order value typed as money.
+    let insert = |min: &'static str| {
+        let form = [
+            ("csrf_token", token.clone()),
+            ("code", "thanks".into()),
+            ("name", "Thank-you card".into()),
+            ("kind", "card".into()),
+            ("weight_g", "12".into()),
+            ("min_order", min.into()),
+            ("currency", "GBP".into()),
+        ];
+        client.post(app.url("/warehouse/inserts")).form(&form).send()
+    };
+    let res = insert("49,9x").await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "an amount that is not money is refused");
+    let page = insert("49.90").await.unwrap().text().await.unwrap();
+    assert!(page.contains("THANKS · Thank-you card"), "saved: {page}");
+    let (_, mine) = get(&app, "/api/v1/packing-inserts", &f.s.merchant_a_key).await;
+    assert_eq!(
+        (mine["items"][0]["min_order_minor"].as_i64(), mine["items"][0]["currency"].as_str()),
+        (Some(4990), Some("GBP"))
+    );
+    let (_, theirs) = get(&app, "/api/v1/packing-inserts", &f.s.merchant_b_key).await;
+    assert_eq!(theirs["items"], json!([]), "another merchant does not see it");
 }
 
 async fn a_warehouse_user_limited_to_one_warehouse_cannot_work_in_another(app: TestApp) {
     let f = floor(&app).await;
+    stock_bin(&app, &f, "PEN", 3, "A-01-01-1-1").await;
     let id = arrived_asn(&app, &f, &[("MUG", 1, 2)]).await;
     let email = app.staff_user(&f.s, "warehouse").await;
     let (_, users) = get(&app, "/api/v1/users?limit=200", &f.s.admin_key).await;
@@ -89,7 +114,12 @@ async fn a_warehouse_user_limited_to_one_warehouse_cannot_work_in_another(app: T
     let (client, token) = crate::helpers::signed_in(&app, &email).await;
     let page = client.get(app.url("/warehouse")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("CN-SZX") && !page.contains("UK-MAN"), "only the Shenzhen warehouse");
-    assert!(!page.contains("ASN-000001"), "nor the Manchester notices");
+    assert!(!page.contains("ASN-00000"), "nor the Manchester notices");
+    let inventory = client.get(app.url("/inventory")).send().await.unwrap().text().await.unwrap();
+    let stock_table = inventory.split("id=\"stock\"").nth(1).unwrap().split("</table>").next().unwrap();
+    let (_, all) = get(&app, "/api/v1/stock?limit=200", &f.s.admin_key).await;
+    assert!(all["items"].as_array().unwrap().iter().any(|b| b["warehouse_code"] == "UK-MAN"), "{all}");
+    assert!(!stock_table.contains("UK-MAN"), "nor the Manchester stock: {stock_table}");
     let res = client.get(app.url(&format!("/warehouse/receive?asn={id}"))).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "the Manchester notice cannot be counted");
     let form = [("csrf_token", token.as_str()), ("asn", id.as_str()), ("scan", "MUG"), ("quantity", "1")];

@@ -87,6 +87,11 @@ async fn lots_go_earliest_expiry_first_and_every_pick_scan_shows_the_lot(app: Te
         [("A-01-01-1-1", "L-LATE", 1), ("A-02-01-1-1", "L-SOON", 4)],
         "all of the soonest lot, the rest from the next; in walking order"
     );
+    let list = pdf_text(&app, &f.s.admin_key, &format!("/api/v1/orders/{order}/pick-list.pdf")).await;
+    assert!(
+        list.contains("A-02-01-1-1 · TEA · Green tea 100 g · L-SOON · 4") && list.contains("L-LATE · 1"),
+        "the order's pick list names the lot of each line:\n{list}"
+    );
     let (late, soon) = (&lines[0], &lines[1]);
     let (status, body) = pick(&app, &f, soon, "TEA", "", 4).await;
     assert_eq!((status, field(&body)), (StatusCode::CONFLICT, "lot"), "the lot must be shown: {body}");

@@ -17,7 +17,7 @@ mod receiving;
 mod short_picks;
 
 /// The first bytes of a JPEG, then padding: enough for the content check.
-pub(super) fn jpeg(len: usize) -> Vec<u8> {
+pub(crate) fn jpeg(len: usize) -> Vec<u8> {
     let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0];
     bytes.resize(len.max(bytes.len()), 0x20);
     bytes
@@ -125,7 +125,7 @@ pub(crate) fn asn(uk: &str, cartons: &[(&str, i64, i64)]) -> Value {
 }
 
 /// Drafts, submits, accepts and records the arrival of a notice; returns its id.
-pub(super) async fn arrived_asn(app: &TestApp, f: &Floor, cartons: &[(&str, i64, i64)]) -> String {
+pub(crate) async fn arrived_asn(app: &TestApp, f: &Floor, cartons: &[(&str, i64, i64)]) -> String {
     let (status, a) = post(app, "/api/v1/asns", &f.s.merchant_a_key, asn(&f.uk, cartons)).await;
     assert_eq!(status, StatusCode::CREATED, "{a}");
     let id = a["id"].as_str().unwrap().to_string();

@@ -40,6 +40,7 @@ pub(super) fn routes() -> OpenApiRouter<App> {
         .routes(routes!(hand_over))
         .routes(routes!(get_handover))
         .routes(routes!(pick_list))
+        .routes(routes!(order_pick_list))
         .routes(routes!(packing_slip))
         .routes(routes!(outbound_note))
 }
@@ -48,6 +49,17 @@ pub(super) fn routes() -> OpenApiRouter<App> {
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
 async fn pick_list(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<Response> {
     Ok(pdf_response(wms::pick_list(&app, &p, &id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}/pick-list.pdf", tag = "warehouse", params(("id" = String, Path)),
+    description = "One order's pick lines in walking order, with the lot to take: for picking a single order.",
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn order_pick_list(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    Ok(pdf_response(wms::order_pick_list(&app, &p, &id).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}/packing-slip.pdf", tag = "warehouse", params(("id" = String, Path)),
