@@ -19,9 +19,22 @@ const BATCH: u32 = 200;
 /// department's staff, not to merchants' webhooks.
 pub(crate) const SLA_OVERDUE: &str = "sla.overdue";
 
-/// Every topic a webhook endpoint can subscribe to: the buyer messages the product sends today.
-pub const TOPICS: [&str; 5] =
-    ["order.confirmed", "order.on_hold", "order.cancelled", "order.rejected", "order.item_short"];
+/// Every topic a webhook endpoint can subscribe to: the buyer messages the product sends today,
+/// then the merchant's own news (safety stock crossed, INV-5).
+pub const TOPICS: [&str; 7] = [
+    "order.confirmed",
+    "order.on_hold",
+    "order.cancelled",
+    "order.rejected",
+    "order.item_short",
+    STOCK_BELOW_SAFETY,
+    STOCK_BACK_ABOVE_SAFETY,
+];
+
+/// A SKU's available units in a warehouse fell below the merchant's safety stock.
+pub const STOCK_BELOW_SAFETY: &str = "stock.below_safety";
+/// They are back at or above it.
+pub const STOCK_BACK_ABOVE_SAFETY: &str = "stock.back_above_safety";
 
 /// Dispatches every waiting message; returns how many.
 pub async fn relay_outbox(app: &App) -> AppResult<usize> {
@@ -112,6 +125,11 @@ mod tests {
     #[test]
     fn webhooks_may_subscribe_to_every_buyer_message_the_product_sends() {
         let sent: Vec<&str> = BuyerMessage::ALL.iter().filter(|m| m.is_sent()).map(|m| m.topic()).collect();
-        assert_eq!(TOPICS.to_vec(), sent);
+        assert_eq!(TOPICS[..sent.len()].to_vec(), sent);
+        assert_eq!(
+            TOPICS[sent.len()..],
+            [STOCK_BELOW_SAFETY, STOCK_BACK_ABOVE_SAFETY],
+            "then the merchant's news"
+        );
     }
 }

@@ -56,17 +56,32 @@ pub async fn check_safety_stock(app: &App) -> AppResult<usize> {
             tx.end_unwritten().await?;
             continue;
         }
-        let kind = if w.alerted { "stock_back_above_safety" } else { "stock_below_safety" };
+        let (kind, topic) = if w.alerted {
+            ("stock_back_above_safety", crate::notifications::STOCK_BACK_ABOVE_SAFETY)
+        } else {
+            ("stock_below_safety", crate::notifications::STOCK_BELOW_SAFETY)
+        };
         let data =
             serde_json::json!({ "sku": w.sku, "warehouse": w.warehouse_code, "warehouse_id": w.warehouse_id,
                                        "available": w.available, "threshold": w.threshold })
             .to_string();
         let event = tradeport_store::events::NewEvent {
             merchant_id: Some(w.merchant_id),
-            data,
+            data: data.clone(),
             ..app.event(Actor::System, "sku", w.sku_id, kind)
         };
         tradeport_store::events::append_in_tx(&mut tx, w.tenant_id, &event).await?;
+        // The merchant hears of it on its webhooks that want the topic.
+        let message = tradeport_store::outbox::NewMessage {
+            id: app.new_uuid(),
+            merchant_id: Some(w.merchant_id),
+            topic,
+            subject_type: "sku",
+            subject_id: w.sku_id.to_string(),
+            payload: data,
+            at: now,
+        };
+        tradeport_store::outbox::enqueue_in_tx(&mut tx, w.tenant_id, &message).await?;
         tx.commit().await?;
         raised += usize::from(!w.alerted);
     }

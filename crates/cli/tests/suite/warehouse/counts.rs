@@ -122,7 +122,23 @@ async fn a_blind_count_changes_stock_only_when_a_supervisor_approves_and_the_rec
     .await;
     assert_eq!(theirs["lines"], json!([]), "B sees none of A's SKUs");
 
-    // Safety stock: one alert when the available stock falls below the threshold, not one per check.
+    // Safety stock: one alert when the available stock falls below the threshold, not one per check,
+    // posted to the merchant's webhook that asked for it.
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let keep = seen.clone();
+    let router = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: String| {
+            let keep = keep.clone();
+            async move { keep.lock().unwrap().push(body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let hook = json!({"url": url, "topics": ["stock.below_safety"]});
+    let (status, body) = post(&app, "/api/v1/webhooks", &f.s.merchant_a_key, hook).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
     let pen_id = pen["sku_id"].as_str().unwrap();
     let res = app
         .client
@@ -142,6 +158,19 @@ async fn a_blind_count_changes_stock_only_when_a_supervisor_approves_and_the_rec
         tradeport_app::warehouse::check_safety_stock(&app.app).await.unwrap(),
         0,
         "one alert, not one per check"
+    );
+    tradeport_app::notifications::relay_outbox(&app.app).await.unwrap();
+    let report =
+        tradeport_app::jobs::run_due(&app.app, "test-worker", std::time::Duration::from_secs(60), 50)
+            .await
+            .unwrap();
+    assert_eq!(report.failed, 0, "{report:?}");
+    let posted = seen.lock().unwrap().clone();
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    let alert: serde_json::Value = serde_json::from_str(&posted[0]).unwrap();
+    assert_eq!(
+        (alert["type"].as_str(), alert["data"]["sku"].as_str(), alert["data"]["available"].as_i64()),
+        (Some("stock.below_safety"), Some("PEN"), Some(8))
     );
     let res = app
         .client
