@@ -6,13 +6,14 @@
 use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::inventory::MovementKind;
-use tradeport_domain::kernel::SkuId;
+use tradeport_domain::kernel::{SkuId, TenantId};
 use tradeport_domain::warehouse::{CountAction, CountStatus, count_transition};
 use tradeport_store::AnyConnection;
 use tradeport_store::inventory::stock::{self, Movement};
 use tradeport_store::warehouse::bins::{self, Slot};
 use tradeport_store::warehouse::counters;
 use tradeport_store::warehouse::counts::{self, CountRow};
+use tradeport_store::warehouse::waves::PickLineRow;
 
 use super::lots::lot_on_goods;
 use super::{conflict, invalid, movement, rfc3339, sku_by_scan, warehouse_for};
@@ -131,6 +132,40 @@ pub async fn create_count(app: &App, principal: &Principal, c: &CreateCount) -> 
     let v = view(&mut tx, principal, &row).await?;
     tx.commit().await?;
     Ok(v)
+}
+
+/// Opens a blind count of a SKU's slots in a bin a picker found short, so the books are set
+/// right by a supervisor's approval rather than planned from again; a count already open for it
+/// is kept. Returns the count's number.
+pub(super) async fn count_after_short_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    line: &PickLineRow,
+) -> AppResult<String> {
+    if let Some(open) = counts::open_count_of(conn, operator, line.bin_id, line.sku_id).await? {
+        return Ok(open);
+    }
+    let held = bins::lots_in(conn, operator, line.sku_id, line.bin_id).await?;
+    let mut slots: Vec<Slot<'_>> =
+        held.iter().map(|(lot, _, _)| Slot { sku_id: line.sku_id, bin_id: line.bin_id, lot }).collect();
+    if slots.is_empty() {
+        slots.push(line_slot(line));
+    }
+    let row = CountRow {
+        id: app.new_uuid().to_string(),
+        warehouse_id: line.warehouse_id,
+        count_no: counters::next_number_in_tx(conn, operator, "CC").await?,
+        status: CountStatus::Counting,
+        reason: None,
+        created_at: app.now(),
+    };
+    counts::insert_in_tx(conn, operator, &row, &slots).await?;
+    Ok(row.count_no)
+}
+
+fn line_slot(line: &PickLineRow) -> Slot<'_> {
+    Slot { sku_id: line.sku_id, bin_id: line.bin_id, lot: &line.lot }
 }
 
 /// What a counter found in a bin.

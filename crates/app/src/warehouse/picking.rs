@@ -206,9 +206,11 @@ pub async fn report_short(
     )
     .await?;
     let note = s.note.trim();
+    let count_no = super::counts::count_after_short_in_tx(app, &mut tx, operator, &line).await?;
     let data =
-        serde_json::json!({ "line_id": line.id, "bin": line.bin_code, "sku": line.sku, "short": remaining })
-            .to_string();
+        serde_json::json!({ "line_id": line.id, "bin": line.bin_code, "sku": line.sku, "short": remaining,
+                                   "count_no": count_no })
+        .to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(line.merchant_id),
         reason: Some(if note.is_empty() { "bin short" } else { note }),

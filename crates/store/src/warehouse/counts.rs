@@ -203,3 +203,22 @@ pub async fn upsert_counted_in_tx(
     .await?;
     Ok(())
 }
+
+/// The number of a count not yet approved that covers a SKU in a bin, if there is one.
+pub async fn open_count_of(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    bin_id: BinId,
+    sku_id: SkuId,
+) -> StoreResult<Option<String>> {
+    let no: Option<String> = sqlx::query_scalar(
+        "SELECT c.count_no FROM counts c JOIN count_lines l ON l.count_id = c.id WHERE c.tenant_id = $1 \
+         AND l.bin_id = $2 AND l.sku_id = $3 AND c.status IN ('counting', 'submitted') ORDER BY c.count_no LIMIT 1",
+    )
+    .bind(tenant_id.to_string())
+    .bind(bin_id.to_string())
+    .bind(sku_id.to_string())
+    .fetch_optional(conn)
+    .await?;
+    Ok(no)
+}

@@ -153,6 +153,13 @@ async fn a_buyer_who_cancels_gets_their_picked_goods_returned_to_the_dock(app: T
     let f = floor(&app).await;
     stock_bin(&app, &f, "MUG", 2, "A-01-01-1-2").await;
     let (order, short) = short_mug(&app, &f, "#short-2").await;
+    let (_, o) = get(&app, &format!("/api/v1/orders/{order}"), &f.s.admin_key).await;
+    let reported =
+        o["events"].as_array().unwrap().iter().find(|e| e["kind"] == "order_pick_short").unwrap().clone();
+    assert!(
+        reported["data"]["count_no"].as_str().is_some_and(|n| n.starts_with("CC-")),
+        "the short bin is counted, so the books are set right: {reported}"
+    );
     let line = format!("/api/v1/pick-lines/{}", short["id"].as_str().unwrap());
     let warehouse = app.staff_key(&f.s, "warehouse").await;
     let (status, waits) = post(
