@@ -163,11 +163,12 @@ pub async fn pick(app: &App, principal: &Principal, line_id: &str, s: &PickScan)
     let picked = line.picked + qty;
     let status = if picked + line.short == line.qty { PickLineStatus::Picked } else { PickLineStatus::Open };
     waves::update_line_in_tx(&mut tx, operator, line.id, picked, line.short, status, now).await?;
-    waves::complete_if_done_in_tx(&mut tx, operator, line.wave_id, now).await?;
-    let after =
-        waves::lock_line_in_tx(&mut tx, operator, id).await?.ok_or(AppError::NotFound("pick line"))?;
+    // Only a line that is done can complete its wave; the answer is the line as written here.
+    if status == PickLineStatus::Picked {
+        waves::complete_if_done_in_tx(&mut tx, operator, line.wave_id, now).await?;
+    }
     tx.commit().await?;
-    Ok(after.into())
+    Ok(PickLineRow { picked, status, ..line }.into())
 }
 
 /// A short pick: the bin holds fewer units than the line needs.
