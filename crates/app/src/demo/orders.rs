@@ -193,7 +193,7 @@ async fn catalogue(
                 traits: traits.iter().map(|t| t.to_string()).collect(),
                 active: Some(true),
                 // Kept by batch: a candle's pour, a power bank's cells (recalls name the lot).
-                lot_tracked: matches!(*code, "CND-SOY-04" | "NW-PWR-20K"),
+                lot_tracked: Some(matches!(*code, "CND-SOY-04" | "NW-PWR-20K")),
             };
             let sku = inventory::upsert_sku(app, admin, Some(&merchant.to_string()), &input).await?;
             // Every SKU in the origin warehouse; overseas stock varies so some orders split or wait.

@@ -56,6 +56,37 @@ impl From<SkuRow> for SkuView {
     }
 }
 
+/// Refuses to turn lot tracking on or off while the SKU lies in bins: its bin stock is kept per
+/// lot (or without one), and the change would strand it.
+async fn refuse_lot_change_in_use(
+    conn: &mut tradeport_store::AnyConnection,
+    operator: tradeport_domain::kernel::TenantId,
+    merchant: tradeport_domain::kernel::TenantId,
+    sku: &tradeport_domain::inventory::NewSku,
+) -> AppResult<()> {
+    let Some(wanted) = sku.lot_tracked else { return Ok(()) };
+    let stored = skus::find_by_codes(conn, operator, merchant, std::slice::from_ref(&sku.sku)).await?;
+    let Some(current) = stored.into_iter().find(|s| s.sku == sku.sku) else { return Ok(()) };
+    if current.lot_tracked != wanted
+        && tradeport_store::warehouse::bins::units_of_sku(conn, operator, current.id).await? > 0
+    {
+        return Err(AppError::Conflict {
+            code: "sku.lot_tracking_in_use",
+            message: format!(
+                "{} lies in bins; move it out (or count it to zero) before turning lot tracking {}",
+                sku.sku,
+                if wanted { "on" } else { "off" }
+            ),
+            fields: vec![tradeport_domain::kernel::FieldError::new(
+                "lot_tracked",
+                "in_use",
+                "the SKU lies in bins",
+            )],
+        });
+    }
+    Ok(())
+}
+
 /// Creates or updates (same code) a SKU of a merchant.
 pub async fn upsert_sku(
     app: &App,
@@ -69,6 +100,7 @@ pub async fn upsert_sku(
     let sku = validate_sku(input).map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
+    refuse_lot_change_in_use(&mut tx, operator, merchant, &sku).await?;
     let id = skus::upsert_in_tx(&mut tx, operator, merchant, app.new_id(), &sku, app.now()).await?;
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(merchant),
@@ -163,7 +195,10 @@ pub async fn import_skus_csv(
                 "false" | "0" | "no" => Some(false),
                 _ => Some(true),
             },
-            lot_tracked: matches!(get("lot_tracked").to_ascii_lowercase().as_str(), "true" | "1" | "yes"),
+            lot_tracked: match get("lot_tracked").to_ascii_lowercase().as_str() {
+                "" => None,
+                v => Some(matches!(v, "true" | "1" | "yes")),
+            },
         };
         match validate_sku(&input) {
             Ok(sku) => valid.push(sku),
@@ -180,6 +215,7 @@ pub async fn import_skus_csv(
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
     for sku in &valid {
+        refuse_lot_change_in_use(&mut tx, operator, merchant, sku).await?;
         skus::upsert_in_tx(&mut tx, operator, merchant, app.new_id(), sku, app.now()).await?;
     }
     let data = serde_json::json!({ "rows": valid.len() }).to_string();

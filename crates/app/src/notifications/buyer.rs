@@ -85,11 +85,14 @@ pub(crate) async fn letter_for_buyer(
             )
             .await
             .map_err(|e| e.to_string())?;
-            let Some(first) = lines.iter().find(|l| l.status == PickLineStatus::AskingBuyer) else {
+            let asking: Vec<_> = lines.iter().filter(|l| l.status == PickLineStatus::AskingBuyer).collect();
+            if asking.is_empty() {
                 return Ok(None);
-            };
-            args.push(("item", FluentValue::from(first.sku_name.clone())));
-            args.push(("count", number(first.short)));
+            }
+            let mut items: Vec<&str> = asking.iter().map(|l| l.sku_name.as_str()).collect();
+            items.dedup();
+            args.push(("item", FluentValue::from(items.join(", "))));
+            args.push(("count", number(asking.iter().map(|l| l.short).sum())));
         }
         BuyerMessage::OrderCancelled | BuyerMessage::OrderRejected => {
             args.push(("total", FluentValue::from(money(s.total_minor))))

@@ -1,8 +1,8 @@
 //! Asking the buyer about a short pick (INV-4): from the exception queue, staff ask the buyer
 //! (in the buyer's language, by e-mail and text message) whether to take a substitute, cancel or
 //! wait, and record the answer. `wait` puts the line back in the queue until stock is picked from
-//! another bin; `cancel` cancels the order as a reviewer would (its picked goods go back to the
-//! dock); `swap` takes a substitute (see `substitute`).
+//! another bin; `cancel` cancels the order (for staff who may cancel orders; its picked goods go
+//! back to the dock); `swap` takes a substitute (see `substitute`).
 
 use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Permission, Principal};

@@ -25,6 +25,8 @@ pub struct InsertView {
     pub min_order_minor: i64,
     /// The threshold's currency; empty when there is none.
     pub currency: String,
+    /// The threshold written out, e.g. `49.90 GBP`; `None`: every order.
+    pub min_order: Option<String>,
     pub active: bool,
 }
 
@@ -40,6 +42,7 @@ impl From<InsertRow> for InsertView {
             weight_g: i.weight_g,
             min_order_minor: i.min_order.map_or(0, Money::minor),
             currency: i.min_order.map_or(String::new(), |m| m.currency().code().into()),
+            min_order: i.min_order.map(|m| m.to_string()),
             active: i.active,
         }
     }

@@ -12,6 +12,7 @@ mod boxes;
 mod cancel;
 mod counts;
 mod documents;
+mod free_stock;
 mod inserts;
 mod lots;
 mod outbound;

@@ -11,9 +11,11 @@ use tradeport_domain::inventory::MovementKind;
 use tradeport_domain::kernel::PickLineId;
 use tradeport_domain::warehouse::{PickLineStatus, PickScanError, PickTarget, check_pick, read_scan};
 use tradeport_store::inventory::stock::{self, Movement};
-use tradeport_store::warehouse::bins::{self, BinContent, Slot};
+use tradeport_store::inventory::warehouses;
+use tradeport_store::warehouse::bins::{self, Slot};
 use tradeport_store::warehouse::waves::{self, LinesOf, NewPickLine, PickLineRow};
 
+use super::free_stock::free_slots;
 use super::{conflict, invalid, movement};
 use crate::{App, AppError, AppResult, parse_id};
 
@@ -234,6 +236,9 @@ pub(super) async fn lines_of_order(
     principal.require(Permission::OperateWarehouse)?;
     let id = parse_id(order_id, "order")?;
     let mut conn = app.db().read().await?;
+    tradeport_store::orders::get(&mut conn, principal.scope.operator_id, principal.scope.merchant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
     let mut lines = waves::lines(&mut conn, principal.scope.operator_id, LinesOf::Order(id)).await?;
     if let Some(first) = lines.first() {
         super::check_warehouse(&mut conn, principal, first.warehouse_id).await?;
@@ -273,7 +278,8 @@ pub async fn resolve_short(
     let bin = bins::by_code(&mut tx, operator, line.warehouse_id, from_bin).await?.ok_or_else(|| {
         invalid("bin", "unknown_bin", format!("no bin {} in this warehouse", from_bin.trim()))
     })?;
-    let slots = free_slots(&mut tx, operator, line.warehouse_id, line.sku_id, Some(bin.id)).await?;
+    warehouses::lock_in_tx(&mut tx, operator, line.warehouse_id).await?;
+    let slots = free_slots(app, &mut tx, operator, line.warehouse_id, &[line.sku_id], Some(bin.id)).await?;
     let chosen = slots.iter().find(|(_, free)| *free >= line.short);
     let Some((slot, _)) = chosen else {
         let free = slots.iter().map(|(_, free)| *free).max().unwrap_or(0);
@@ -323,40 +329,4 @@ pub async fn resolve_short(
         .ok_or(AppError::NotFound("pick line"))?;
     tx.commit().await?;
     Ok(after.into())
-}
-
-/// The slots of a SKU in a warehouse's bins (or in one bin) with the units no open line has
-/// claimed: earliest expiry first, then in walking order, as a wave takes them.
-pub(super) async fn free_slots(
-    conn: &mut tradeport_store::AnyConnection,
-    operator: tradeport_domain::kernel::TenantId,
-    warehouse_id: tradeport_domain::kernel::WarehouseId,
-    sku_id: tradeport_domain::kernel::SkuId,
-    bin: Option<tradeport_domain::kernel::BinId>,
-) -> AppResult<Vec<(BinContent, i64)>> {
-    let claimed = waves::open_remaining(conn, operator, warehouse_id).await?;
-    let mut out: Vec<(BinContent, i64)> = bins::contents(conn, operator, warehouse_id, None, &[sku_id])
-        .await?
-        .into_iter()
-        .filter(|c| bin.is_none_or(|b| b == c.bin_id))
-        .map(|c| {
-            let taken: i64 = claimed
-                .iter()
-                .filter(|x| x.bin_id == c.bin_id && x.sku_id == c.sku_id && x.lot == c.lot)
-                .map(|x| x.qty)
-                .sum();
-            let free = c.qty - taken;
-            (c, free)
-        })
-        .collect();
-    out.sort_by(|(a, _), (b, _)| {
-        (a.expiry.is_none(), a.expiry, a.walk_sequence, &a.bin_code, &a.lot).cmp(&(
-            b.expiry.is_none(),
-            b.expiry,
-            b.walk_sequence,
-            &b.bin_code,
-            &b.lot,
-        ))
-    });
-    Ok(out)
 }

@@ -8,7 +8,7 @@
 
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::inventory::MovementKind;
-use tradeport_domain::kernel::{Address, PickLineId, TenantId};
+use tradeport_domain::kernel::{Address, FieldError, PickLineId, TenantId};
 use tradeport_domain::orders::{ShippingFacts, SkuFacts, ValidatedLine, check_shipping};
 use tradeport_domain::warehouse::PickLineStatus;
 use tradeport_store::inventory::goods_rules;
@@ -17,7 +17,8 @@ use tradeport_store::inventory::stock::{self, Movement};
 use tradeport_store::orders::{self, OrderRow, allocations};
 use tradeport_store::warehouse::waves::{self, NewPickLine, PickLineRow};
 
-use super::picking::{PickLineView, free_slots, lock_line_and_order};
+use super::free_stock::free_slots;
+use super::picking::{PickLineView, lock_line_and_order};
 use super::{conflict, invalid, movement, sku_by_scan};
 use crate::access::load_operator;
 use crate::{App, AppError, AppResult, UnitOfWork, parse_id};
@@ -42,6 +43,8 @@ pub(super) async fn swap(
     if !line.status.is_short() {
         return Err(conflict("pick.not_short", format!("this line is {}, not short", line.status.as_str())));
     }
+    // As a wave does: the free bin stock read below is this warehouse's to plan from alone.
+    tradeport_store::inventory::warehouses::lock_in_tx(&mut tx, operator, line.warehouse_id).await?;
     let order =
         orders::get(&mut tx, operator, None, line.order_id).await?.ok_or(AppError::NotFound("order"))?;
     let sub = sku_by_scan(&mut tx, operator, Some(order.merchant_id), substitute, "substitute").await?;
@@ -53,9 +56,24 @@ pub(super) async fn swap(
         ));
     }
     let order_lines = orders::lines::list(&mut tx, operator, order.id, order.currency).await?;
-    let Some(short_of) = order_lines.iter().find(|l| l.sku_id == line.sku_id && l.quantity >= line.short)
+    // The order line whose units this warehouse holds for the order, enough of them to give up.
+    let held = allocations::list(&mut tx, operator, order.id).await?;
+    let held_line = held
+        .iter()
+        .find(|a| {
+            a.sku_id == line.sku_id && a.warehouse_id == Some(line.warehouse_id) && a.quantity >= line.short
+        })
+        .map(|a| a.line_no);
+    let Some(short_of) =
+        order_lines.iter().find(|l| Some(l.line_no) == held_line && l.quantity >= line.short)
     else {
-        return Err(AppError::Internal(format!("order {} has no line of {} to swap", order.id, line.sku)));
+        return Err(conflict(
+            "swap.split_line",
+            format!(
+                "the order's {} short units of {} are spread over several lines; cancel or wait instead",
+                line.short, line.sku
+            ),
+        ));
     };
     let swap = Swap { app, operator, order: &order, line: &line, sub: &sub };
     swap.check_rules(&mut tx).await?;
@@ -167,8 +185,9 @@ impl Swap<'_> {
             total: order.total,
         };
         let check = check_shipping(&shipping, &policy.settings, &rules);
-        if !check.reject.is_empty() {
-            return Err(AppError::Invalid(check.reject));
+        if let Some(refused) = check.reject.first() {
+            let message = format!("{} may not go to this order's address: {}", sub.sku, refused.message);
+            return Err(AppError::Invalid(vec![FieldError::new("substitute", &refused.code, message)]));
         }
         if let Some(hold) = check.holds.first() {
             return Err(conflict(
@@ -231,7 +250,7 @@ impl Swap<'_> {
     /// The substitute joins the short line's wave, from the first bin slot with room.
     async fn add_pick_line(&self, tx: &mut UnitOfWork) -> AppResult<()> {
         let (line, sub) = (self.line, self.sub);
-        let slots = free_slots(tx, self.operator, line.warehouse_id, sub.id, None).await?;
+        let slots = free_slots(self.app, tx, self.operator, line.warehouse_id, &[sub.id], None).await?;
         let Some((slot, _)) = slots.iter().find(|(_, free)| *free >= line.short) else {
             return Err(conflict(
                 "swap.not_in_bins",

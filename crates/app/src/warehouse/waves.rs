@@ -13,7 +13,7 @@ use tradeport_domain::warehouse::{BinStock, WaveFilter, WaveOrder, plan_wave};
 use tradeport_store::inventory::warehouses;
 use tradeport_store::orders;
 use tradeport_store::warehouse::waves::{self, Candidate, LinesOf, NewPickLine, WaveRow};
-use tradeport_store::warehouse::{bins, counters};
+use tradeport_store::warehouse::counters;
 
 use super::picking::PickLineView;
 use super::{conflict, invalid, rfc3339, warehouse_for};
@@ -79,7 +79,7 @@ pub async fn create_wave(app: &App, principal: &Principal, w: &CreateWave) -> Ap
     // One wave at a time per warehouse: the plan reads bins and orders that the next wave changes.
     warehouses::lock_in_tx(&mut tx, operator, wh.id).await?;
     let candidates = waves::candidates(&mut tx, operator, wh.id, CANDIDATES).await?;
-    let stock = free_bin_stock(&mut tx, operator, wh.id, &candidates).await?;
+    let stock = free_bin_stock(app, &mut tx, operator, wh.id, &candidates).await?;
     let orders_in: Vec<WaveOrder<OrderId, SkuId>> = candidates
         .iter()
         .map(|c| WaveOrder {
@@ -170,8 +170,9 @@ pub async fn create_wave(app: &App, principal: &Principal, w: &CreateWave) -> Ap
     Ok(view)
 }
 
-/// Units of the candidates' SKUs in the warehouse's bins that no open pick line has claimed.
+/// Units of the candidates' SKUs the wave may plan from (see `free_stock`).
 async fn free_bin_stock(
+    app: &App,
     conn: &mut tradeport_store::AnyConnection,
     operator: TenantId,
     warehouse_id: tradeport_domain::kernel::WarehouseId,
@@ -180,32 +181,20 @@ async fn free_bin_stock(
     let mut skus: Vec<SkuId> = candidates.iter().flat_map(|c| c.lines.iter().map(|(s, _)| *s)).collect();
     skus.sort();
     skus.dedup();
-    if skus.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut claimed: HashMap<(BinId, SkuId, String), i64> = HashMap::new();
-    for c in waves::open_remaining(conn, operator, warehouse_id).await? {
-        claimed.insert((c.bin_id, c.sku_id, c.lot), c.qty);
-    }
-    let mut out = Vec::new();
-    for chunk in skus.chunks(500) {
-        for c in bins::contents(conn, operator, warehouse_id, None, chunk).await? {
-            let free = c.qty - claimed.get(&(c.bin_id, c.sku_id, c.lot.clone())).copied().unwrap_or(0);
-            if free > 0 {
-                out.push(BinStock {
-                    bin_id: c.bin_id,
-                    bin_code: c.bin_code,
-                    zone: c.zone,
-                    walk_sequence: c.walk_sequence,
-                    sku_id: c.sku_id,
-                    lot: c.lot,
-                    expiry: c.expiry,
-                    qty: free,
-                });
-            }
-        }
-    }
-    Ok(out)
+    let slots = super::free_stock::free_slots(app, conn, operator, warehouse_id, &skus, None).await?;
+    Ok(slots
+        .into_iter()
+        .map(|(c, free)| BinStock {
+            bin_id: c.bin_id,
+            bin_code: c.bin_code,
+            zone: c.zone,
+            walk_sequence: c.walk_sequence,
+            sku_id: c.sku_id,
+            lot: c.lot,
+            expiry: c.expiry,
+            qty: free,
+        })
+        .collect())
 }
 
 async fn wave_view(

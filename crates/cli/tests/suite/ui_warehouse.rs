@@ -166,7 +166,7 @@ async fn a_packer_scans_an_order_into_its_marked_packages_and_weighs_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
-async fn a_supervisor_asks_the_buyer_about_a_short_pick_and_adds_a_discrepancy_photo() {
+async fn warehouse_staff_ask_the_buyer_about_a_short_pick_and_add_a_discrepancy_photo() {
     let Some(browser) = Browser::start().await else { return };
     let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
     let f = floor(&app).await;

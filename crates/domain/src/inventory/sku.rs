@@ -111,7 +111,8 @@ pub struct SkuInput {
     pub active: Option<bool>,
     /// Whether its stock is kept by lot and expiry (food, cosmetics, batteries by batch): put-away
     /// asks for the lot, picks go earliest expiry first and the picker's scan must show the lot.
-    pub lot_tracked: bool,
+    /// Left out: unchanged (false for a new SKU).
+    pub lot_tracked: Option<bool>,
 }
 
 /// A checked SKU.
@@ -129,7 +130,8 @@ pub struct NewSku {
     pub category: String,
     pub traits: Vec<Trait>,
     pub active: bool,
-    pub lot_tracked: bool,
+    /// `None`: as stored (false for a new SKU).
+    pub lot_tracked: Option<bool>,
 }
 
 /// Checks a SKU, naming every problem.

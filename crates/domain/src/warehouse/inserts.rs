@@ -71,8 +71,8 @@ pub fn validate_insert(i: &InsertInput) -> Result<NewInsert, Vec<FieldError>> {
         e.add("code", "invalid_code", "code must be 1-32 characters without spaces, e.g. THANKS-CARD");
     }
     let name = i.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 80 {
-        e.add("name", "required", "name must be 1-80 characters, e.g. Thank-you card");
+    if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+        e.add("name", "required", "name must be 1-80 characters on one line, e.g. Thank-you card");
     }
     let kind = InsertKind::parse(&i.kind);
     if kind.is_none() {
@@ -142,7 +142,7 @@ mod tests {
         );
         let bad = InsertInput {
             code: "a b".into(),
-            name: " ".into(),
+            name: "Card\nFlyer".into(),
             kind: "poster".into(),
             weight_g: -1,
             ..input(500, "XXX")

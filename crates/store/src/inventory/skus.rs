@@ -91,13 +91,13 @@ pub async fn upsert_in_tx(
     let stored: String = sqlx::query_scalar(
         "INSERT INTO skus (id, tenant_id, merchant_id, sku, name, barcode, weight_g, length_mm, width_mm, height_mm, \
          declared_value_minor, declared_currency, hs_code, origin_country, category, traits, active, lot_tracked, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $19, $18, $18) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, COALESCE($19, 0), $18, $18) \
          ON CONFLICT (merchant_id, sku) DO UPDATE SET name = excluded.name, barcode = excluded.barcode, \
          weight_g = excluded.weight_g, length_mm = excluded.length_mm, width_mm = excluded.width_mm, \
          height_mm = excluded.height_mm, declared_value_minor = excluded.declared_value_minor, \
          declared_currency = excluded.declared_currency, hs_code = excluded.hs_code, \
          origin_country = excluded.origin_country, category = excluded.category, traits = excluded.traits, \
-         active = excluded.active, lot_tracked = excluded.lot_tracked, updated_at = excluded.updated_at RETURNING id",
+         active = excluded.active, lot_tracked = COALESCE($19, skus.lot_tracked), updated_at = excluded.updated_at RETURNING id",
     )
     .bind(id.to_string())
     .bind(tenant_id.to_string())
@@ -117,7 +117,7 @@ pub async fn upsert_in_tx(
     .bind(traits_text(&s.traits))
     .bind(i64::from(s.active))
     .bind(now.0)
-    .bind(i64::from(s.lot_tracked))
+    .bind(s.lot_tracked.map(i64::from))
     .fetch_one(conn)
     .await?;
     stored.parse().map_err(|_| crate::StoreError::Corrupt(format!("SKU id {stored}")))

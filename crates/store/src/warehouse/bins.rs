@@ -315,3 +315,15 @@ pub async fn warehouse_of_every_bin(conn: &mut AnyConnection) -> StoreResult<BTr
     let rows = sqlx::query("SELECT id, warehouse_id FROM bins").fetch_all(conn).await?;
     rows.iter().map(|r| Ok((id_at(r, 0, "bin")?, id_at(r, 1, "warehouse")?))).collect()
 }
+
+/// Units of a SKU in bins, in every warehouse.
+pub async fn units_of_sku(conn: &mut AnyConnection, tenant_id: TenantId, sku_id: SkuId) -> StoreResult<i64> {
+    let n: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(SUM(qty) AS BIGINT) FROM bin_balances WHERE tenant_id = $1 AND sku_id = $2",
+    )
+    .bind(tenant_id.to_string())
+    .bind(sku_id.to_string())
+    .fetch_one(conn)
+    .await?;
+    Ok(n.unwrap_or(0))
+}

@@ -222,3 +222,21 @@ pub async fn open_count_of(
     .await?;
     Ok(no)
 }
+
+/// The (bin, SKU) pairs of a warehouse under a count not yet approved: their units are not
+/// planned for picks until the count settles what is there.
+pub async fn under_count(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    warehouse_id: WarehouseId,
+) -> StoreResult<Vec<(BinId, SkuId)>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT l.bin_id, l.sku_id FROM count_lines l JOIN counts c ON c.id = l.count_id \
+         WHERE c.tenant_id = $1 AND c.warehouse_id = $2 AND c.status IN ('counting', 'submitted')",
+    )
+    .bind(tenant_id.to_string())
+    .bind(warehouse_id.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((id_at(r, 0, "bin")?, id_at(r, 1, "SKU")?))).collect()
+}

@@ -73,6 +73,21 @@ async fn lots_go_earliest_expiry_first_and_every_pick_scan_shows_the_lot(app: Te
         (StatusCode::OK, Some("L-SOON"), Some("2027-03-31"))
     );
     assert_books_agree(&app).await;
+    let renamed =
+        json!({"sku": "TEA", "name": "Green tea, 100 g tin", "barcode": TEA_GTIN, "category": "food"});
+    let (status, sku) = post(&app, "/api/v1/skus", &f.s.merchant_a_key, renamed).await;
+    assert_eq!(
+        (status, sku["lot_tracked"].as_bool()),
+        (StatusCode::OK, Some(true)),
+        "a change that leaves it out keeps it: {sku}"
+    );
+    let off = json!({"sku": "TEA", "name": "Green tea", "barcode": TEA_GTIN, "lot_tracked": false});
+    let (status, body) = post(&app, "/api/v1/skus", &f.s.merchant_a_key, off).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "sku.lot_tracking_in_use"),
+        "its lots lie in bins: {body}"
+    );
 
     let order = confirmed_order(&app, &f, "#lot-1", &[("TEA", 5)]).await;
     let (status, wave) = post(&app, "/api/v1/waves", &f.s.admin_key, json!({"warehouse_id": f.uk})).await;
@@ -89,7 +104,7 @@ async fn lots_go_earliest_expiry_first_and_every_pick_scan_shows_the_lot(app: Te
     );
     let list = pdf_text(&app, &f.s.admin_key, &format!("/api/v1/orders/{order}/pick-list.pdf")).await;
     assert!(
-        list.contains("A-02-01-1-1 · TEA · Green tea 100 g · L-SOON · 4") && list.contains("L-LATE · 1"),
+        list.contains("A-02-01-1-1 · TEA · Green tea, 100 g tin · L-SOON · 4") && list.contains("L-LATE · 1"),
         "the order's pick list names the lot of each line:\n{list}"
     );
     let (late, soon) = (&lines[0], &lines[1]);
@@ -162,11 +177,14 @@ async fn lots_go_earliest_expiry_first_and_every_pick_scan_shows_the_lot(app: Te
     let record = |body: Value| post(&app, &lines_path, &f.s.admin_key, body);
     let (status, body) = record(json!({"bin": "A-01-01-1-1", "scan": "TEA", "counted": 2})).await;
     assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "lot"), "{body}");
-    record(json!({"bin": "A-01-01-1-1", "scan": "TEA", "lot": "L-LATE", "counted": 2})).await;
+    let (status, body) =
+        record(json!({"bin": "A-01-01-1-1", "scan": "TEA", "lot": "L-LATE", "counted": 2})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let found = format!("(01){TEA_GTIN}(10)L-STRAY");
     let (status, body) = record(json!({"bin": "A-01-01-1-1", "scan": found, "counted": 1})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    post(&app, &format!("/api/v1/counts/{id}/submit"), &f.s.admin_key, json!({})).await;
+    let (status, body) = post(&app, &format!("/api/v1/counts/{id}/submit"), &f.s.admin_key, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let (status, approved) = post(
         &app,
         &format!("/api/v1/counts/{id}/decision"),

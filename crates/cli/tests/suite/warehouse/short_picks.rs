@@ -152,7 +152,16 @@ async fn a_buyer_asked_about_a_short_item_gets_the_substitute_they_agreed_to(app
 async fn a_buyer_who_cancels_gets_their_picked_goods_returned_to_the_dock(app: TestApp) {
     let f = floor(&app).await;
     stock_bin(&app, &f, "MUG", 2, "A-01-01-1-2").await;
+    stock_bin(&app, &f, "MUG", 3, "A-02-01-1-1").await;
     let (order, short) = short_mug(&app, &f, "#short-2").await;
+    // The bin found short is counted before anything is planned from it again.
+    confirmed_order(&app, &f, "#short-3", &[("MUG", 1)]).await;
+    let (status, next) = post(&app, "/api/v1/waves", &f.s.admin_key, json!({"warehouse_id": f.uk})).await;
+    assert_eq!(status, StatusCode::CREATED, "{next}");
+    assert_eq!(next["lines"][0]["bin_code"], "A-02-01-1-1", "not the bin under count: {next}");
+    let resolve = format!("/api/v1/pick-lines/{}/resolve", short["id"].as_str().unwrap());
+    let (status, body) = post(&app, &resolve, &f.s.admin_key, json!({"bin": "A-01-01-1-2"})).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "bin"), "{body}");
     let (_, o) = get(&app, &format!("/api/v1/orders/{order}"), &f.s.admin_key).await;
     let reported =
         o["events"].as_array().unwrap().iter().find(|e| e["kind"] == "order_pick_short").unwrap().clone();
@@ -182,7 +191,11 @@ async fn a_buyer_who_cancels_gets_their_picked_goods_returned_to_the_dock(app: T
     assert_eq!((status, cancelled["status"].as_str()), (StatusCode::OK, Some("cancelled")), "{cancelled}");
     let (_, o) = get(&app, &format!("/api/v1/orders/{order}"), &f.s.admin_key).await;
     assert_eq!(o["status"], "cancelled");
-    assert_eq!(balance(&app, &f, &f.mug).await, (2, 0), "nothing reserved; the picked mug is back on hand");
+    assert_eq!(
+        balance(&app, &f, &f.mug).await,
+        (5, 1),
+        "only #short-3's mug reserved; the picked one is back on hand"
+    );
     let (_, queue) = get(&app, &format!("/api/v1/warehouses/{}/put-away", f.uk), &f.s.admin_key).await;
     assert_eq!(
         (queue["items"][0]["sku"].as_str(), queue["items"][0]["units"].as_i64()),
