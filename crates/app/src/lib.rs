@@ -14,6 +14,7 @@ pub mod orders;
 mod page;
 mod ports;
 pub mod reporting;
+pub mod shipping;
 pub mod sla;
 mod unit_of_work;
 pub mod warehouse;

@@ -10,5 +10,6 @@ pub mod jobs;
 pub mod kernel;
 pub mod notifications;
 pub mod orders;
+pub mod shipping;
 pub mod sla;
 pub mod warehouse;

@@ -83,6 +83,7 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("safety_stock_pkey", "safety_stock.sku_id, safety_stock.warehouse_id", "warehouse_id"),
     ("user_warehouses_pkey", "user_warehouses.user_id, user_warehouses.warehouse_id", "warehouse_ids"),
     ("packing_inserts_merchant_code_key", "packing_inserts.merchant_id, packing_inserts.code", "code"),
+    ("carrier_services_tenant_code_key", "carrier_services.tenant_id, carrier_services.code", "code"),
 ];
 
 /// What can go wrong in storage.

@@ -21,6 +21,7 @@ pub mod opt_outs;
 pub mod orders;
 pub mod outbox;
 pub mod schema;
+pub mod shipping;
 pub mod sla;
 mod sql;
 mod values;

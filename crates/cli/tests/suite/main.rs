@@ -24,6 +24,7 @@ mod openapi;
 mod orders;
 mod schema;
 mod security;
+mod shipping;
 mod sla;
 mod ui_orders;
 mod ui_warehouse;

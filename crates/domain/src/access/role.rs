@@ -22,6 +22,7 @@
 //! | SubmitInbound     |   x   |       x       |          |           |           |                  |         |            |    x     |
 //! | OperateWarehouse  |   x   |               |          |     x     |           |                  |         |            |          |
 //! | ApproveCounts     |   x   |               |          |           |           |                  |         |     x      |          |
+//! | ManageCarriers    |   x   |               |          |           |     x     |                  |         |            |          |
 //!
 //! A merchant's permissions reach only its own tenant's keys, SKUs, stock and orders (see
 //! `app::access` and the scope checks of each use case).
@@ -68,10 +69,11 @@ pub enum Permission {
     SubmitInbound,
     OperateWarehouse,
     ApproveCounts,
+    ManageCarriers,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ViewDashboard,
         Permission::ViewMerchants,
         Permission::ManageMerchants,
@@ -92,6 +94,7 @@ impl Permission {
         Permission::SubmitInbound,
         Permission::OperateWarehouse,
         Permission::ApproveCounts,
+        Permission::ManageCarriers,
     ];
 
     /// The action in words, for "your role may not …" messages.
@@ -117,6 +120,7 @@ impl Permission {
             Self::SubmitInbound => "draft and submit inbound notices",
             Self::OperateWarehouse => "receive, put away, pick, pack and hand over goods",
             Self::ApproveCounts => "approve stock count variances (supervisors only)",
+            Self::ManageCarriers => "change the carrier services and their rate cards",
         }
     }
 }
@@ -178,6 +182,7 @@ impl Role {
             SubmitInbound => matches!(self, Admin | OrderManager | Merchant),
             OperateWarehouse => matches!(self, Admin | Warehouse),
             ApproveCounts => matches!(self, Admin | Supervisor),
+            ManageCarriers => matches!(self, Admin | Logistics),
         }
     }
 }

@@ -15,6 +15,7 @@ mod order_entry;
 mod order_pages;
 mod scanner_pages;
 mod shell;
+mod shipping_pages;
 mod time_limits;
 mod warehouse_actions;
 mod warehouse_pages;
@@ -72,6 +73,10 @@ pub fn router() -> Router<App> {
         .route("/inventory", get(inventory_pages::show))
         .route("/inventory/adjust", post(inventory_pages::adjust))
         .route("/inventory/import", post(inventory_pages::import))
+        .route("/shipping", get(shipping_pages::show))
+        .route("/shipping/services", post(shipping_pages::save_service))
+        .route("/shipping/import", post(shipping_pages::import))
+        .route("/shipping/quote", post(shipping_pages::quote))
         .route("/warehouse", get(warehouse_pages::show))
         .route("/warehouse/asns", post(warehouse_pages::create_asn))
         .route("/warehouse/asns/{id}", get(warehouse_pages::asn_detail))

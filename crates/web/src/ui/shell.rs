@@ -52,7 +52,7 @@ impl Shell {
                 "/warehouse",
                 p.role.can(Permission::OperateWarehouse) || p.role.can(Permission::SubmitInbound),
             ),
-            ("nav.shipping", "/shipping", false),
+            ("nav.shipping", "/shipping", true),
             ("nav.aftersales", "/aftersales", false),
             ("nav.service", "/service", false),
             ("nav.reports", "/reports", false),

@@ -6,6 +6,7 @@ mod inventory;
 mod jobs;
 mod message_templates;
 mod orders;
+mod shipping;
 mod sla;
 mod warehouse;
 mod webhooks;
@@ -40,6 +41,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(jobs::routes())
         .merge(message_templates::routes())
         .merge(orders::routes())
+        .merge(shipping::routes())
         .merge(sla::routes())
         .merge(warehouse::routes())
         .merge(webhooks::routes())

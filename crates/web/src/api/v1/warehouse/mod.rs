@@ -29,6 +29,6 @@ pub(super) fn pdf_response(d: Document) -> Response {
 }
 
 #[derive(Serialize, ToSchema)]
-pub(super) struct Items<T: ToSchema> {
-    items: Vec<T>,
+pub(in crate::api::v1) struct Items<T: ToSchema> {
+    pub(in crate::api::v1) items: Vec<T>,
 }

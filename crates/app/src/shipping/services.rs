@@ -1,0 +1,53 @@
+//! The carrier-service catalogue (SHP-1): staff with the right to change it (admins, logistics)
+//! add and change services; everyone in the operator's reach reads them (a merchant chooses one).
+
+use serde::Serialize;
+use tradeport_domain::access::{Permission, Principal};
+use tradeport_domain::shipping::{ServiceInput, validate_service};
+use tradeport_store::shipping::services::{self, ServiceRow};
+
+use crate::{App, AppError, AppResult};
+
+/// A service as the API shows it: its id and definition.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ServiceView {
+    pub id: String,
+    #[serde(flatten)]
+    pub service: ServiceInput,
+}
+
+impl From<ServiceRow> for ServiceView {
+    fn from(r: ServiceRow) -> Self {
+        Self { id: r.id, service: r.service.to_input() }
+    }
+}
+
+/// Adds a service, or changes the one with the same code.
+pub async fn save_service(app: &App, principal: &Principal, input: &ServiceInput) -> AppResult<ServiceView> {
+    principal.require(Permission::ManageCarriers)?;
+    let service = validate_service(input).map_err(AppError::Invalid)?;
+    let operator = principal.scope.operator_id;
+    let mut tx = app.begin().await?;
+    let code = service.code.clone();
+    services::upsert_in_tx(&mut tx, operator, &[(app.new_uuid().to_string(), service)], app.now()).await?;
+    let saved = services::list(&mut tx, operator)
+        .await?
+        .into_iter()
+        .find(|r| r.service.code == code)
+        .ok_or(AppError::NotFound("carrier service"))?;
+    let event = tradeport_store::events::NewEvent {
+        data: serde_json::json!({ "code": code, "active": saved.service.active }).to_string(),
+        ..app.event(principal.actor, "carrier_service", &saved.id, "carrier_service_saved")
+    };
+    tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
+    tx.commit().await?;
+    Ok(saved.into())
+}
+
+/// The operator's services by code.
+pub async fn list_services(app: &App, principal: &Principal) -> AppResult<Vec<ServiceView>> {
+    principal.require(Permission::ViewOrders)?;
+    let mut conn = app.db().read().await?;
+    let rows = services::list(&mut conn, principal.scope.operator_id).await?;
+    Ok(rows.into_iter().map(ServiceView::from).collect())
+}

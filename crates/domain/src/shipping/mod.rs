@@ -1,0 +1,10 @@
+//! Shipping (SHP-1 … SHP-7): the carrier services an operator offers, and choosing one for a
+//! parcel with the price and the reason for every service left out.
+
+mod quote;
+mod service;
+
+pub use quote::{Ask, Exclusion, Parcel, Quote, Selection, Strategy, quote, select};
+pub use service::{
+    Bracket, CarrierService, ServiceInput, ServiceKind, Zone, needs_permission, validate_service,
+};

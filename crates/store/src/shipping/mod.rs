@@ -1,0 +1,3 @@
+//! Shipping's tables (SHP-1 …): carrier services.
+
+pub mod services;

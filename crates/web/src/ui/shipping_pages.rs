@@ -1,0 +1,165 @@
+//! The shipping page (SHP-1): the carrier-service catalogue, a form to add or change a service
+//! (lists written as in the CSV import), the CSV import itself, and a quote for a parcel showing
+//! the choice, every option and the reason each other service was left out.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use std::collections::HashMap;
+use tradeport_app::App;
+use tradeport_app::inventory::{self, WarehouseView};
+use tradeport_app::shipping::{self, QuoteRequest, QuoteView, ServiceView};
+use tradeport_domain::access::Permission;
+
+use super::shell::Shell;
+use super::{SignedIn, Tr, explain, refused, render, status_of};
+
+#[derive(Template)]
+#[template(path = "shipping.html")]
+struct ShippingPage {
+    t: Tr,
+    shell: Shell,
+    services: Vec<ServiceView>,
+    warehouses: Vec<WarehouseView>,
+    manage: bool,
+    quote: Option<QuoteView>,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+async fn page(
+    app: &App,
+    user: &SignedIn,
+    status: StatusCode,
+    quote: Option<QuoteView>,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let p = &user.session.principal;
+    let (services, warehouses) =
+        match (shipping::list_services(app, p).await, inventory::list_warehouses(app, p).await) {
+            (Ok(s), Ok(w)) => (s, w),
+            (Err(e), _) | (_, Err(e)) => return refused(user, &e),
+        };
+    let page = ShippingPage {
+        t: user.t,
+        shell: Shell::new(user, "/shipping"),
+        services,
+        warehouses,
+        manage: p.role.can(Permission::ManageCarriers),
+        quote,
+        error,
+        notice,
+    };
+    render(user.t, status, &page)
+}
+
+/// GET /shipping
+pub async fn show(State(app): State<App>, user: SignedIn) -> Response {
+    page(&app, &user, StatusCode::OK, None, None, None).await
+}
+
+/// POST /shipping/services: the form's cells, read as a CSV row is.
+pub async fn save_service(
+    State(app): State<App>,
+    user: SignedIn,
+    Form(cells): Form<HashMap<String, String>>,
+) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(cells.get("csrf_token").map_or("", String::as_str)) {
+        return refused;
+    }
+    let get = |name: &str| cells.get(name).map_or(String::new(), |v| v.trim().to_string());
+    let (input, unreadable) = shipping::input_from_cells(&get);
+    let done = if unreadable.is_empty() {
+        shipping::save_service(&app, &user.session.principal, &input).await
+    } else {
+        Err(tradeport_app::AppError::Invalid(unreadable))
+    };
+    match done {
+        Ok(s) => {
+            page(
+                &app,
+                &user,
+                StatusCode::OK,
+                None,
+                None,
+                Some(format!("{} · {}", s.service.code, s.service.name)),
+            )
+            .await
+        }
+        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(&e)), None).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ImportForm {
+    csrf_token: String,
+    csv: String,
+}
+
+/// POST /shipping/import
+pub async fn import(State(app): State<App>, user: SignedIn, Form(f): Form<ImportForm>) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    match shipping::import_services_csv(&app, &user.session.principal, &f.csv).await {
+        Ok(r) if r.errors.is_empty() => {
+            let notice = user.t.fill("shipping.imported", "count", r.saved as i64);
+            page(&app, &user, StatusCode::OK, None, None, Some(notice)).await
+        }
+        Ok(r) => {
+            let lines: Vec<String> =
+                r.errors.iter().map(|e| format!("row {} · {}: {}", e.row, e.field, e.message)).collect();
+            page(&app, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(lines.join("; ")), None).await
+        }
+        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(&e)), None).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct QuoteForm {
+    csrf_token: String,
+    warehouse_id: String,
+    country: String,
+    postcode: String,
+    weight_g: String,
+    length_mm: String,
+    width_mm: String,
+    height_mm: String,
+    traits: String,
+    strategy: String,
+    deadline_days: String,
+    service: String,
+}
+
+/// POST /shipping/quote
+pub async fn quote(State(app): State<App>, user: SignedIn, Form(f): Form<QuoteForm>) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    // A number that cannot be read becomes 0, which the quote's checks refuse by field.
+    let n = |v: &str| v.trim().parse::<i64>().unwrap_or(0);
+    let r = QuoteRequest {
+        warehouse_id: f.warehouse_id,
+        country: f.country,
+        postcode: f.postcode,
+        weight_g: n(&f.weight_g),
+        length_mm: n(&f.length_mm),
+        width_mm: n(&f.width_mm),
+        height_mm: n(&f.height_mm),
+        traits: f.traits.split([',', '|', ' ']).filter(|t| !t.is_empty()).map(String::from).collect(),
+        strategy: f.strategy,
+        deadline_days: f.deadline_days.trim().parse().ok(),
+        service: f.service,
+        ..QuoteRequest::default()
+    };
+    match shipping::quote_parcel(&app, &user.session.principal, &r).await {
+        Ok(q) => page(&app, &user, StatusCode::OK, Some(q), None, None).await,
+        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(&e)), None).await,
+    }
+}
