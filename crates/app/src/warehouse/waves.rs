@@ -12,8 +12,8 @@ use tradeport_domain::orders::{OrderAction, OrderStatus, event_kind};
 use tradeport_domain::warehouse::{BinStock, WaveFilter, WaveOrder, plan_wave};
 use tradeport_store::inventory::warehouses;
 use tradeport_store::orders;
-use tradeport_store::warehouse::waves::{self, Candidate, LinesOf, NewPickLine, WaveRow};
 use tradeport_store::warehouse::counters;
+use tradeport_store::warehouse::waves::{self, Candidate, LinesOf, NewPickLine, WaveRow};
 
 use super::picking::PickLineView;
 use super::{conflict, invalid, rfc3339, warehouse_for};
