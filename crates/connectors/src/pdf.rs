@@ -190,22 +190,40 @@ fn shape(run: &Run<'_>) -> (Vec<KrillaGlyph>, f32) {
     (glyphs, width)
 }
 
-/// Renders the lines as a PDF document.
+/// A page's size and margin, in points.
+#[derive(Clone, Copy, Debug)]
+pub struct Page {
+    pub width: f32,
+    pub height: f32,
+    pub margin: f32,
+}
+
+impl Page {
+    pub const A4: Page = Page { width: 595.0, height: 842.0, margin: 50.0 };
+    /// A 4×6 in shipping label.
+    pub const LABEL_4X6: Page = Page { width: 288.0, height: 432.0, margin: 14.0 };
+}
+
+/// Renders the lines as a PDF document of A4 pages.
 pub fn render_pdf(title: &str, lines: &[PdfLine]) -> Result<Vec<u8>, PdfError> {
-    const WIDTH: f32 = 595.0;
-    const HEIGHT: f32 = 842.0;
-    const MARGIN: f32 = 50.0;
+    render_pdf_on(Page::A4, title, lines)
+}
+
+/// Renders the lines as a PDF document of pages of `size`.
+pub fn render_pdf_on(size: Page, title: &str, lines: &[PdfLine]) -> Result<Vec<u8>, PdfError> {
+    let Page { width: page_width, height: page_height, margin } = size;
     let fonts = &*FONTS;
-    let settings = || PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| PdfError("bad page size".into()));
+    let settings =
+        || PageSettings::from_wh(page_width, page_height).ok_or_else(|| PdfError("bad page size".into()));
     let mut document = Document::new();
     document.set_metadata(Metadata::new().title(title.to_string()).producer("Tradeport".to_string()));
     let mut pages: Vec<Vec<&PdfLine>> = vec![Vec::new()];
-    let mut y = MARGIN;
+    let mut y = margin;
     for line in lines {
         let step = line.step();
-        if y + step > HEIGHT - MARGIN {
+        if y + step > page_height - margin {
             pages.push(Vec::new());
-            y = MARGIN;
+            y = margin;
         }
         y += step;
         pages.last_mut().unwrap_or_else(|| unreachable!("there is always a page")).push(line);
@@ -213,12 +231,12 @@ pub fn render_pdf(title: &str, lines: &[PdfLine]) -> Result<Vec<u8>, PdfError> {
     for page_lines in pages {
         let mut page = document.start_page_with(settings()?);
         let mut surface = page.surface();
-        let mut y = MARGIN;
+        let mut y = margin;
         for line in page_lines {
             if line.barcode {
                 let mut path = PathBuilder::new();
                 for (start, width) in code128_bars(&line.text)? {
-                    let x = MARGIN + start as f32 * MODULE;
+                    let x = margin + start as f32 * MODULE;
                     if let Some(rect) = Rect::from_xywh(x, y + 4.0, width as f32 * MODULE, BAR_HEIGHT) {
                         path.push_rect(rect);
                     }
@@ -241,7 +259,7 @@ pub fn render_pdf(title: &str, lines: &[PdfLine]) -> Result<Vec<u8>, PdfError> {
             {
                 runs.reverse();
             }
-            let mut x = MARGIN;
+            let mut x = margin;
             for run in &runs {
                 let (glyphs, width) = shape(run);
                 surface.draw_glyphs(

@@ -84,6 +84,8 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("user_warehouses_pkey", "user_warehouses.user_id, user_warehouses.warehouse_id", "warehouse_ids"),
     ("packing_inserts_merchant_code_key", "packing_inserts.merchant_id, packing_inserts.code", "code"),
     ("carrier_services_tenant_code_key", "carrier_services.tenant_id, carrier_services.code", "code"),
+    ("shipments_package_key", "shipments.package_id", "package_id"),
+    ("shipments_tenant_tracking_key", "shipments.tenant_id, shipments.tracking_no", "tracking_no"),
 ];
 
 /// What can go wrong in storage.

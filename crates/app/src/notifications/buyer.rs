@@ -94,6 +94,30 @@ pub(crate) async fn letter_for_buyer(
             args.push(("item", FluentValue::from(items.join(", "))));
             args.push(("count", number(asking.iter().map(|l| l.short).sum())));
         }
+        BuyerMessage::Shipped => {
+            let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
+            let sent = tradeport_store::shipping::shipments::find(
+                &mut conn,
+                operator,
+                None,
+                tradeport_store::shipping::shipments::ShipmentsOf::Order(order_id),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            if sent.is_empty() {
+                return Err(format!("order {order_id} has no shipment to tell of"));
+            }
+            let mut carriers: Vec<&str> = sent.iter().map(|s| s.carrier.as_str()).collect();
+            carriers.dedup();
+            let numbers: Vec<&str> = sent.iter().map(|s| s.tracking_no.as_str()).collect();
+            args.push(("carrier", FluentValue::from(carriers.join(", "))));
+            args.push(("tracking_no", FluentValue::from(numbers.join(", "))));
+            // Until the buyer's own tracking page lands: a tracker that knows every carrier.
+            args.push((
+                "tracking_url",
+                FluentValue::from(format!("https://t.17track.net/en#nums={}", numbers.join(","))),
+            ));
+        }
         BuyerMessage::OrderCancelled | BuyerMessage::OrderRejected => {
             args.push(("total", FluentValue::from(money(s.total_minor))))
         }

@@ -21,12 +21,13 @@ pub(crate) const SLA_OVERDUE: &str = "sla.overdue";
 
 /// Every topic a webhook endpoint can subscribe to: the buyer messages the product sends today,
 /// then the merchant's own news (safety stock crossed, INV-5).
-pub const TOPICS: [&str; 7] = [
+pub const TOPICS: [&str; 8] = [
     "order.confirmed",
     "order.on_hold",
     "order.cancelled",
     "order.rejected",
     "order.item_short",
+    "shipment.shipped",
     STOCK_BELOW_SAFETY,
     STOCK_BACK_ABOVE_SAFETY,
 ];

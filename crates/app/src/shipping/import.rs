@@ -4,7 +4,8 @@
 //! Columns (header row; any order): `code, name, carrier, kind, origins, zones, currency, brackets,
 //! volumetric_divisor, min_charge_minor, fuel_surcharge_bp, remote_surcharge_minor, remote_zones,
 //! oversize_surcharge_minor, oversize_over_mm, max_weight_g, max_length_mm, max_girth_mm,
-//! allowed_traits, max_declared_minor, transit_days_min, transit_days_max, cutoff, active`.
+//! allowed_traits, max_declared_minor, transit_days_min, transit_days_max, cutoff, active, numbers,
+//! number_prefix, number_country`.
 //! Lists are separated by `|`: origins `UK-MAN|DE-FRA`; zones `US|CA:V5,V6` (a country, then its
 //! postcode prefixes after `:`); brackets `500/100/400/100/50|2000/100/450/100/60` (up to, first
 //! weight, first price, additional weight, additional price).
@@ -100,6 +101,9 @@ pub fn input_from_cells(get: &dyn Fn(&str) -> String) -> (ServiceInput, Vec<Fiel
         transit_days_max: u32::try_from(number("transit_days_max")).unwrap_or(u32::MAX),
         cutoff: get("cutoff"),
         active: Some(!matches!(get("active").to_ascii_lowercase().as_str(), "false" | "0" | "no")),
+        numbers: get("numbers"),
+        number_prefix: get("number_prefix"),
+        number_country: get("number_country"),
     };
     match brackets(&get("brackets")) {
         Ok(b) => (ServiceInput { brackets: b, ..input }, row_errors),

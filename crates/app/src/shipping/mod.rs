@@ -1,10 +1,16 @@
 //! Shipping (SHP-1 …): the carrier-service catalogue and quotes that explain themselves. One use
 //! case per file.
 
+mod handover;
 mod import;
+mod labels;
 mod quote;
 mod services;
+mod shipments;
 
+pub(crate) use handover::{check_labels_in_tx, read_scans, shipped_in_tx};
 pub use import::{import_services_csv, input_from_cells};
+pub use labels::{label_pdf, label_zpl};
 pub use quote::{ExcludedView, OptionView, QuoteRequest, QuoteView, quote_parcel};
 pub use services::{ServiceView, list_services, save_service};
+pub use shipments::{ShipmentRequest, ShipmentView, create_shipment, shipments_of_order};

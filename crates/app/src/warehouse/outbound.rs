@@ -41,7 +41,8 @@ pub struct HandOver {
     pub warehouse_id: String,
     /// Who takes the packages, e.g. "Royal Mail collection 17:00".
     pub carrier: String,
-    /// The packages' ids as scanned from their labels.
+    /// The parcels as scanned: a labelled parcel by its label's tracking number, another by its
+    /// package id.
     pub packages: Vec<String>,
 }
 
@@ -73,24 +74,13 @@ pub async fn hand_over(app: &App, principal: &Principal, h: &HandOver) -> AppRes
     if h.packages.is_empty() || h.packages.len() > 2_000 {
         return Err(invalid("packages", "out_of_range", "scan 1 to 2000 packages"));
     }
-    let mut ids: Vec<PackageId> = Vec::new();
-    for (n, raw) in h.packages.iter().enumerate() {
-        let id: PackageId = raw.trim().parse().map_err(|_| {
-            invalid(
-                &format!("packages[{n}]"),
-                "unknown_package",
-                format!("{} is not a package label", raw.trim()),
-            )
-        })?;
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    ids.sort();
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
     let wh = warehouse_for(&mut conn, principal, &h.warehouse_id).await?;
+    let scanned = crate::shipping::read_scans(&mut conn, operator, &h.packages).await?;
     drop(conn);
+    let mut ids: Vec<PackageId> = scanned.iter().map(|s| s.package_id).collect();
+    ids.sort();
     let now = app.now();
     let mut tx = app.begin().await?;
     // Orders first, in id order, then their packages: the order of locks of every path that
@@ -145,6 +135,7 @@ pub async fn hand_over(app: &App, principal: &Principal, h: &HandOver) -> AppRes
             ));
         }
     }
+    crate::shipping::check_labels_in_tx(&mut tx, operator, carrier, &scanned).await?;
     let handover = HandoverRow {
         id: app.new_id(),
         warehouse_id: wh.id,
@@ -191,6 +182,8 @@ pub async fn hand_over(app: &App, principal: &Principal, h: &HandOver) -> AppRes
         // The reservation is consumed by the ship movements above.
         allocations::delete_in_tx(&mut tx, operator, *order_id).await?;
     }
+    let orders_out: Vec<OrderId> = orders_in.iter().copied().collect();
+    crate::shipping::shipped_in_tx(app, &mut tx, operator, &orders_out, &ids).await?;
     let view = handover_view_in(&mut tx, operator, &handover).await?;
     tx.commit().await?;
     Ok(view)

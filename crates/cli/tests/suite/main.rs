@@ -24,6 +24,7 @@ mod openapi;
 mod orders;
 mod schema;
 mod security;
+mod shipments;
 mod shipping;
 mod sla;
 mod ui_orders;

@@ -87,6 +87,7 @@ impl BuyerMessage {
                 | Self::OrderCancelled
                 | Self::OrderRejected
                 | Self::ItemShort
+                | Self::Shipped
         )
     }
 

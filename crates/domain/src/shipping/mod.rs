@@ -3,8 +3,10 @@
 
 mod quote;
 mod service;
+mod tracking_number;
 
 pub use quote::{Ask, Exclusion, Parcel, Quote, Selection, Strategy, quote, select};
 pub use service::{
-    Bracket, CarrierService, ServiceInput, ServiceKind, Zone, needs_permission, validate_service,
+    Bracket, CarrierService, Numbering, ServiceInput, ServiceKind, Zone, needs_permission, validate_service,
 };
+pub use tracking_number::{TrackingNumberError, make_s10, read_tracking_number, s10_check_digit};

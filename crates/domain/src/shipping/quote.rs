@@ -311,6 +311,9 @@ mod tests {
         Ask { strategy, currency: Currency::parse("GBP").unwrap(), deadline_days, chosen }
     }
 
+    /// A service's answer for a parcel: its price in pence, or why it cannot carry it.
+    type Answer = Result<i64, &'static str>;
+
     #[test]
     fn every_parcel_of_the_table_is_quoted_or_excluded_with_its_reason() {
         let packet = validate_service(&small_packet()).unwrap();
@@ -320,7 +323,7 @@ mod tests {
         let cells = [Trait::Un3480];
         let (small, bulky) = ([200, 150, 100], [500, 400, 300]);
         // (parcel, small packet's answer, express's answer): prices in pence.
-        let table: Vec<(Parcel<'_>, Result<i64, &str>, Result<i64, &str>)> = vec![
+        let table: Vec<(Parcel<'_>, Answer, Answer)> = vec![
             // 350 g: the packet's first bracket, 400 + 3 × 50. Express charges its volumetric
             // 600 g (20×15×10 cm / 5000): 2000 + 400, and 12.5 % fuel.
             (parcel(350, small, &none, "10001"), Ok(550), Ok(2_700)),

@@ -114,6 +114,19 @@ pub struct ServiceInput {
     pub cutoff: String,
     /// Whether it is offered (true when left out).
     pub active: Option<bool>,
+    /// How its tracking numbers are made: `s10` (UPU S10: `number_prefix` two letters, e.g. `RR`,
+    /// and `number_country`) or `range` (`number_prefix` then a serial; the default, with the code
+    /// as prefix).
+    pub numbers: String,
+    pub number_prefix: String,
+    pub number_country: String,
+}
+
+/// How a service's tracking numbers are made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Numbering {
+    S10 { prefix: String, country: String },
+    Range { prefix: String },
 }
 
 /// A checked service.
@@ -143,6 +156,7 @@ pub struct CarrierService {
     pub transit_days: (u32, u32),
     pub cutoff: Time,
     pub active: bool,
+    pub numbering: Numbering,
 }
 
 /// Traits a service must name to carry them: batteries, liquids, magnets, blades, flammables.
@@ -275,6 +289,7 @@ pub fn validate_service(i: &ServiceInput) -> Result<CarrierService, Vec<FieldErr
     if cutoff.is_none() {
         e.add("cutoff", "invalid_time", "cutoff must be a local time like 16:00");
     }
+    let numbering = numbering(&mut e, i, &code);
     e.into_result()?;
     let (Some(kind), Some(currency), Some(cutoff)) = (kind, currency, cutoff) else {
         unreachable!("checked above")
@@ -303,7 +318,48 @@ pub fn validate_service(i: &ServiceInput) -> Result<CarrierService, Vec<FieldErr
         transit_days: (i.transit_days_min, i.transit_days_max),
         cutoff,
         active: i.active.unwrap_or(true),
+        numbering,
     })
+}
+
+/// The numbering a service asks for, checked.
+fn numbering(e: &mut FieldErrors, i: &ServiceInput, code: &str) -> Numbering {
+    let prefix = i.number_prefix.trim().to_uppercase();
+    let country = i.number_country.trim().to_uppercase();
+    match i.numbers.trim() {
+        "s10" => {
+            if prefix.len() != 2 || !prefix.chars().all(|c| c.is_ascii_uppercase()) {
+                e.add(
+                    "number_prefix",
+                    "invalid_prefix",
+                    "an S10 service's number_prefix is two letters, e.g. RR or LX",
+                );
+            }
+            if !is_known_country(&country) {
+                e.add(
+                    "number_country",
+                    "unknown_country",
+                    "number_country is the post's ISO country code, e.g. GB",
+                );
+            }
+            Numbering::S10 { prefix, country }
+        }
+        "" | "range" => {
+            let prefix = if prefix.is_empty() {
+                code.chars().filter(char::is_ascii_alphanumeric).collect()
+            } else {
+                prefix
+            };
+            if prefix.len() > 20 || !prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
+                e.add("number_prefix", "invalid_prefix", "number_prefix is up to 20 letters and digits");
+            }
+            Numbering::Range { prefix }
+        }
+        _ => {
+            e.add("numbers", "unknown_numbering", "numbers must be s10 or range");
+            Numbering::Range { prefix }
+        }
+    }
 }
 
 impl CarrierService {
@@ -334,6 +390,18 @@ impl CarrierService {
             transit_days_max: self.transit_days.1,
             cutoff: format!("{:02}:{:02}", self.cutoff.hour(), self.cutoff.minute()),
             active: Some(self.active),
+            numbers: match self.numbering {
+                Numbering::S10 { .. } => "s10",
+                Numbering::Range { .. } => "range",
+            }
+            .into(),
+            number_prefix: match &self.numbering {
+                Numbering::S10 { prefix, .. } | Numbering::Range { prefix } => prefix.clone(),
+            },
+            number_country: match &self.numbering {
+                Numbering::S10 { country, .. } => country.clone(),
+                _ => String::new(),
+            },
         }
     }
 }
@@ -382,6 +450,9 @@ pub(crate) mod tests {
             transit_days_min: 6,
             transit_days_max: 10,
             cutoff: "15:30".into(),
+            numbers: "s10".into(),
+            number_prefix: "lx".into(),
+            number_country: "gb".into(),
             ..ServiceInput::default()
         }
     }
@@ -396,6 +467,18 @@ pub(crate) mod tests {
         assert_eq!(s.brackets[0].up_to_g, 500, "brackets sorted by weight");
         assert_eq!(s.remote_zones[0].postcode_prefixes, ["995", "967"]);
         assert_eq!(s.cutoff, Time::constant(15, 30, 0, 0));
+        assert_eq!(s.numbering, Numbering::S10 { prefix: "LX".into(), country: "GB".into() });
+        let plain = validate_service(&ServiceInput {
+            numbers: String::new(),
+            number_prefix: String::new(),
+            ..small_packet()
+        })
+        .unwrap();
+        assert_eq!(
+            plain.numbering,
+            Numbering::Range { prefix: "RMIPP".into() },
+            "the code, letters and digits"
+        );
         assert_eq!(validate_service(&s.to_input()), Ok(s), "what is stored checks back to the same service");
     }
 
@@ -419,6 +502,8 @@ pub(crate) mod tests {
             transit_days_min: 5,
             transit_days_max: 3,
             cutoff: "25:00".into(),
+            numbers: "s10".into(),
+            number_prefix: "R".into(),
             ..ServiceInput::default()
         };
         let fields: Vec<String> = validate_service(&bad).unwrap_err().into_iter().map(|e| e.field).collect();
@@ -439,6 +524,8 @@ pub(crate) mod tests {
                 "allowed_traits[0]",
                 "transit_days_max",
                 "cutoff",
+                "number_prefix",
+                "number_country",
             ]
         );
     }

@@ -1,3 +1,4 @@
 //! Shipping's tables (SHP-1 …): carrier services.
 
 pub mod services;
+pub mod shipments;

@@ -47,7 +47,7 @@ pub(super) async fn upload(
 }
 
 /// The text of a PDF the API serves, read back.
-pub(super) async fn pdf_text(app: &TestApp, key: &str, path: &str) -> String {
+pub(crate) async fn pdf_text(app: &TestApp, key: &str, path: &str) -> String {
     let res = app.client.get(app.url(path)).bearer_auth(key).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{path}");
     assert_eq!(res.headers()["content-type"], "application/pdf");
@@ -187,7 +187,7 @@ pub(super) async fn assert_books_agree(app: &TestApp) {
     assert!(drifts.is_empty(), "inventory verify: {drifts:?}");
 }
 
-pub(super) fn order(id: &str, lines: &[(&str, i64)]) -> Value {
+pub(crate) fn order(id: &str, lines: &[(&str, i64)]) -> Value {
     let lines: Vec<Value> =
         lines.iter().map(|(sku, q)| json!({"sku": sku, "quantity": q, "unit_price_minor": 1000})).collect();
     let total = lines.iter().map(|l| l["quantity"].as_i64().unwrap() * 1000).sum::<i64>() + 800;
@@ -201,7 +201,12 @@ pub(super) fn order(id: &str, lines: &[(&str, i64)]) -> Value {
 }
 
 pub(crate) async fn confirmed_order(app: &TestApp, f: &Floor, id: &str, lines: &[(&str, i64)]) -> String {
-    let (status, mut o) = post(app, "/api/v1/orders", &f.s.merchant_a_key, order(id, lines)).await;
+    confirmed_order_from(app, f, order(id, lines)).await
+}
+
+/// Posts the order as merchant A and takes it through review to `confirmed`; its id.
+pub(crate) async fn confirmed_order_from(app: &TestApp, f: &Floor, body: Value) -> String {
+    let (status, mut o) = post(app, "/api/v1/orders", &f.s.merchant_a_key, body).await;
     assert_eq!(status, StatusCode::CREATED, "{o}");
     let id = o["id"].as_str().unwrap().to_string();
     // Orders with a battery are held for a look at the carrier service (goods rules): a reviewer
@@ -219,4 +224,52 @@ pub(crate) async fn confirmed_order(app: &TestApp, f: &Floor, id: &str, lines: &
         o = next;
     }
     id
+}
+
+/// Picks, packs and weighs every confirmed order in one wave (spot checks off); the ready
+/// packages' ids by order id.
+pub(crate) async fn ready_packages(app: &TestApp, f: &Floor, orders: &[&str]) -> Vec<(String, Vec<String>)> {
+    crate::orders::settings(app, &f.s.admin_key, json!({"spot_check_pct": 0})).await;
+    let (status, wave) = post(app, "/api/v1/waves", &f.s.admin_key, json!({"warehouse_id": f.uk})).await;
+    assert_eq!(status, StatusCode::CREATED, "{wave}");
+    for l in wave["lines"].as_array().unwrap() {
+        let body = json!({"bin": l["bin_code"], "item": l["sku"], "quantity": l["qty"]});
+        let (status, body) = post(
+            app,
+            &format!("/api/v1/pick-lines/{}/pick", l["id"].as_str().unwrap()),
+            &f.s.admin_key,
+            body,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let mut out = Vec::new();
+    for order in orders {
+        let (status, packed) =
+            post(app, &format!("/api/v1/orders/{order}/packages"), &f.s.admin_key, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{packed}");
+        let mut ids = Vec::new();
+        for p in packed["items"].as_array().unwrap() {
+            let id = p["id"].as_str().unwrap().to_string();
+            for item in p["items"].as_array().unwrap() {
+                for _ in 0..item["qty"].as_i64().unwrap() {
+                    let (status, body) = post(
+                        app,
+                        &format!("/api/v1/packages/{id}/items"),
+                        &f.s.admin_key,
+                        json!({"item": item["sku"]}),
+                    )
+                    .await;
+                    assert_eq!(status, StatusCode::OK, "{body}");
+                }
+            }
+            let weight = json!({"weight_g": p["expected_weight_g"]});
+            let (status, body) =
+                post(app, &format!("/api/v1/packages/{id}/weight"), &f.s.admin_key, weight).await;
+            assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ready")), "{body}");
+            ids.push(id);
+        }
+        out.push((order.to_string(), ids));
+    }
+    out
 }

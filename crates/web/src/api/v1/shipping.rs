@@ -1,24 +1,29 @@
 //! `/api/v1` for shipping: the carrier-service catalogue (one by one or CSV) and quotes.
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use tradeport_app::App;
 use tradeport_app::inventory::ImportReport;
-use tradeport_app::shipping::{self, QuoteRequest, QuoteView, ServiceView};
+use tradeport_app::shipping::{self, QuoteRequest, QuoteView, ServiceView, ShipmentRequest, ShipmentView};
 use tradeport_domain::shipping::ServiceInput;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::warehouse::Items;
+use super::warehouse::{Items, pdf_response};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Auth};
+use crate::extract::{ApiJson, Auth, OptionalJson};
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_services, save_service))
         .routes(routes!(import_services))
         .routes(routes!(quote))
+        .routes(routes!(create_shipment))
+        .routes(routes!(shipments_of_order))
+        .routes(routes!(label_pdf))
+        .routes(routes!(label_zpl))
 }
 
 #[utoipa::path(get, path = "/api/v1/carrier-services", tag = "shipping", responses((status = 200, body = Items<ServiceView>)))]
@@ -65,4 +70,45 @@ async fn quote(
     ApiJson(body): ApiJson<QuoteRequest>,
 ) -> ApiResult<Json<QuoteView>> {
     Ok(Json(shipping::quote_parcel(&app, &p, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/packages/{id}/shipment", tag = "shipping", params(("id" = String, Path)), request_body = ShipmentRequest,
+    description = "Labels a ready package: the service the rules choose (the fastest for an express order, otherwise the cheapest \
+                   that can carry it) or the one named with a reason, and a tracking number from the service's range (UPU S10 \
+                   for postal services). A package that has a shipment answers with it. 409 shipment.no_service says why none \
+                   (or the one named) can carry it.",
+    responses((status = 200, body = ShipmentView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_shipment(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    OptionalJson(body): OptionalJson<ShipmentRequest>,
+) -> ApiResult<Json<ShipmentView>> {
+    Ok(Json(shipping::create_shipment(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}/shipments", tag = "shipping", params(("id" = String, Path)),
+    responses((status = 200, body = Items<ShipmentView>), (status = 404, body = ErrorBody)))]
+async fn shipments_of_order(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Items<ShipmentView>>> {
+    Ok(Json(Items { items: shipping::shipments_of_order(&app, &p, &id).await? }))
+}
+
+#[utoipa::path(get, path = "/api/v1/packages/{id}/label.pdf", tag = "shipping", params(("id" = String, Path)),
+    description = "The package's 4×6 in shipping label: carrier and service, the tracking number as Code 128, order number, n of N, \
+                   addressee and sender.",
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn label_pdf(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    Ok(pdf_response(shipping::label_pdf(&app, &p, &id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/packages/{id}/label.zpl", tag = "shipping", params(("id" = String, Path)),
+    description = "The same label in ZPL for a 203 dpi thermal printer (812 × 1218 dots, UTF-8).",
+    responses((status = 200, content_type = "text/plain", body = String), (status = 404, body = ErrorBody)))]
+async fn label_zpl(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    let zpl = shipping::label_zpl(&app, &p, &id).await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], zpl).into_response())
 }

@@ -19,7 +19,7 @@ pub fn routes() -> OpenApiRouter<App> {
 }
 
 /// A document as a PDF download.
-pub(super) fn pdf_response(d: Document) -> Response {
+pub(in crate::api::v1) fn pdf_response(d: Document) -> Response {
     let disposition = format!("inline; filename=\"{}\"", d.file_name.replace('"', ""));
     (
         [(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)],

@@ -1,0 +1,107 @@
+//! Shipments at the hand-over (SHP-2): a labelled parcel is scanned by its label's tracking number
+//! (its package id is refused: the label is what is checked), only into a hand-over to its own
+//! carrier; once out, its shipment is `shipped` and the buyer and the merchant's webhooks hear of
+//! it with the tracking numbers (`shipment.shipped`).
+
+use tradeport_domain::kernel::{OrderId, PackageId, TenantId};
+use tradeport_domain::notifications::BuyerMessage;
+use tradeport_store::AnyConnection;
+use tradeport_store::shipping::shipments::{self, ShipmentsOf};
+
+use crate::warehouse::invalid;
+use crate::{App, AppError, AppResult};
+
+/// A scanned parcel: its package, and the tracking number when the scan was a label's.
+pub(crate) struct Scanned {
+    pub package_id: PackageId,
+    pub tracking_no: Option<String>,
+}
+
+/// Reads the scans: a package id, or a shipment's tracking number.
+pub(crate) async fn read_scans(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    scans: &[String],
+) -> AppResult<Vec<Scanned>> {
+    let mut out: Vec<Scanned> = Vec::new();
+    for (n, raw) in scans.iter().enumerate() {
+        let scan = raw.trim();
+        let found = match scan.parse::<PackageId>() {
+            Ok(id) => Some(Scanned { package_id: id, tracking_no: None }),
+            Err(_) => {
+                let number = scan.to_uppercase();
+                shipments::find(conn, operator, None, ShipmentsOf::TrackingNo(&number))
+                    .await?
+                    .pop()
+                    .map(|s| Scanned { package_id: s.package_id, tracking_no: Some(number) })
+            }
+        };
+        let s = found.ok_or_else(|| {
+            invalid(
+                &format!("packages[{n}]"),
+                "unknown_package",
+                format!("{scan} is not a package or a label's tracking number"),
+            )
+        })?;
+        if !out.iter().any(|o| o.package_id == s.package_id) {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses a labelled parcel scanned by anything but its label, or handed to another carrier.
+pub(crate) async fn check_labels_in_tx(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    carrier: &str,
+    scanned: &[Scanned],
+) -> AppResult<()> {
+    for (n, s) in scanned.iter().enumerate() {
+        let Some(shipment) =
+            shipments::find(conn, operator, None, ShipmentsOf::Package(s.package_id)).await?.pop()
+        else {
+            continue;
+        };
+        let field = format!("packages[{n}]");
+        if s.tracking_no.as_deref() != Some(shipment.tracking_no.as_str()) {
+            return Err(invalid(
+                &field,
+                "scan_the_label",
+                format!("this parcel is labelled {}: scan its label", shipment.tracking_no),
+            ));
+        }
+        if !carrier.to_lowercase().contains(&shipment.carrier.to_lowercase()) {
+            return Err(invalid(
+                &field,
+                "other_carrier",
+                format!("{} is labelled for {}, not for {carrier}", shipment.tracking_no, shipment.carrier),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Marks the parcels' shipments shipped and tells each order's buyer and merchant.
+pub(crate) async fn shipped_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    orders: &[OrderId],
+    packages: &[PackageId],
+) -> AppResult<()> {
+    let now = app.now();
+    shipments::ship_in_tx(conn, operator, packages, now).await?;
+    for order_id in orders {
+        if shipments::find(conn, operator, None, ShipmentsOf::Order(*order_id)).await?.is_empty() {
+            continue;
+        }
+        let order = tradeport_store::orders::get(conn, operator, None, *order_id)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
+        let message =
+            crate::orders::buyer_message(app, &order, BuyerMessage::Shipped, order.order_no.as_deref(), now);
+        tradeport_store::outbox::enqueue_in_tx(conn, operator, &message).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,282 @@
+//! Shipments (SHP-1, SHP-2, WMS-7): a package that is ready gets a carrier service and a tracking
+//! number. The service is the one staff name (with a reason, logged) or the one the rules choose:
+//! the fastest for an express order, otherwise the cheapest that can carry it. When none can, or
+//! the one named cannot, nothing is chosen in its place and the answer says why.
+
+use serde::{Deserialize, Serialize};
+use tradeport_domain::access::{Permission, Principal};
+use tradeport_domain::inventory::Trait;
+use tradeport_domain::kernel::{Address, PackageId};
+use tradeport_domain::shipping::{Ask, CarrierService, Numbering, Parcel, Strategy, make_s10, select};
+use tradeport_domain::warehouse::PackageStatus;
+use tradeport_store::inventory::{skus, warehouses};
+use tradeport_store::orders::OrderRow;
+use tradeport_store::shipping::services;
+use tradeport_store::shipping::shipments::{self, ShipmentRow, ShipmentsOf};
+use tradeport_store::warehouse::{counters, packages};
+
+use crate::{App, AppError, AppResult, UnitOfWork, parse_id};
+
+/// What staff ask of a package's shipment.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShipmentRequest {
+    /// A service code to use instead of the rules' choice; needs `reason`.
+    pub service: String,
+    pub reason: String,
+}
+
+/// A shipment as the API shows it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ShipmentView {
+    pub id: String,
+    pub order_id: String,
+    pub package_id: String,
+    pub service_code: String,
+    pub carrier: String,
+    pub tracking_no: String,
+    /// `labelled`, then `shipped` once handed over.
+    pub status: String,
+    pub price_minor: i64,
+    pub currency: String,
+    pub chargeable_g: i64,
+    /// Why staff chose the service, when they did.
+    pub override_reason: Option<String>,
+    pub label_pdf_url: String,
+    pub label_zpl_url: String,
+}
+
+impl From<ShipmentRow> for ShipmentView {
+    fn from(s: ShipmentRow) -> Self {
+        Self {
+            label_pdf_url: format!("/api/v1/packages/{}/label.pdf", s.package_id),
+            label_zpl_url: format!("/api/v1/packages/{}/label.zpl", s.package_id),
+            id: s.id,
+            order_id: s.order_id.to_string(),
+            package_id: s.package_id.to_string(),
+            service_code: s.service_code,
+            carrier: s.carrier,
+            tracking_no: s.tracking_no,
+            status: s.status,
+            price_minor: s.price_minor,
+            currency: s.currency,
+            chargeable_g: s.chargeable_g,
+            override_reason: s.override_reason,
+        }
+    }
+}
+
+fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
+    AppError::Conflict { code, message: message.into(), fields: Vec::new() }
+}
+
+/// The parcel a package makes: its weight (as weighed), its box (or largest item), its goods'
+/// traits, from its warehouse to the order's address.
+struct PackageParcel {
+    origin: String,
+    address: Address,
+    weight_g: i64,
+    dims_mm: [i64; 3],
+    traits: Vec<Trait>,
+}
+
+async fn package_parcel(
+    tx: &mut UnitOfWork,
+    operator: tradeport_domain::kernel::TenantId,
+    order: &OrderRow,
+    package: &packages::PackageRow,
+) -> AppResult<PackageParcel> {
+    let origin = warehouses::list(tx, operator)
+        .await?
+        .into_iter()
+        .find(|w| w.id == package.warehouse_id)
+        .map(|w| w.code)
+        .ok_or(AppError::NotFound("warehouse"))?;
+    let address: Address = serde_json::from_str(&order.shipping_address)
+        .map_err(|e| AppError::Internal(format!("stored address of order {}: {e}", order.id)))?;
+    let mut traits = Vec::new();
+    let mut largest = [0, 0, 0];
+    for item in packages::items(tx, operator, &[package.id]).await? {
+        let sku = skus::get(tx, operator, None, item.sku_id).await?.ok_or(AppError::NotFound("SKU"))?;
+        for t in sku.traits {
+            if !traits.contains(&t) {
+                traits.push(t);
+            }
+        }
+        if sku.dims_mm.iter().product::<i64>() > largest.iter().product::<i64>() {
+            largest = sku.dims_mm;
+        }
+    }
+    let boxed =
+        packages::boxes(tx, operator).await?.into_iter().find(|b| Some(&b.code) == package.box_code.as_ref());
+    Ok(PackageParcel {
+        origin,
+        address,
+        weight_g: package.weight_g.unwrap_or(package.expected_weight_g),
+        dims_mm: boxed.map_or(largest, |b| b.inner_mm),
+        traits,
+    })
+}
+
+/// The next tracking number of a service, from its own range.
+async fn next_tracking_no(
+    tx: &mut UnitOfWork,
+    operator: tradeport_domain::kernel::TenantId,
+    s: &CarrierService,
+) -> AppResult<String> {
+    match &s.numbering {
+        Numbering::S10 { prefix, country } => {
+            let serial = counters::next_serial_in_tx(tx, operator, &format!("S10-{prefix}{country}")).await?;
+            u32::try_from(serial)
+                .ok()
+                .filter(|n| *n <= 99_999_999)
+                .and_then(|n| make_s10(prefix, n, country))
+                .ok_or_else(|| {
+                    conflict(
+                        "shipment.range_exhausted",
+                        format!(
+                            "the S10 range {prefix}…{country} is used up; give the service another prefix"
+                        ),
+                    )
+                })
+        }
+        Numbering::Range { prefix } => {
+            let serial = counters::next_serial_in_tx(tx, operator, &format!("TRK-{prefix}")).await?;
+            Ok(format!("{prefix}{serial:010}"))
+        }
+    }
+}
+
+/// Labels a ready package: chooses its service, numbers it, records the shipment. A package that
+/// has one already answers with it.
+pub async fn create_shipment(
+    app: &App,
+    principal: &Principal,
+    package_id: &str,
+    r: &ShipmentRequest,
+) -> AppResult<ShipmentView> {
+    principal.require(Permission::OperateWarehouse)?;
+    let id: PackageId = parse_id(package_id, "package")?;
+    let asked = Some(r.service.trim()).filter(|s| !s.is_empty());
+    let reason = Some(r.reason.trim()).filter(|s| !s.is_empty());
+    if asked.is_some() && reason.is_none() {
+        return Err(crate::warehouse::invalid(
+            "reason",
+            "required",
+            "say why this service and not the rules' choice",
+        ));
+    }
+    let operator = principal.scope.operator_id;
+    let mut conn = app.db().read().await?;
+    let order_id =
+        packages::get(&mut conn, operator, id, false).await?.ok_or(AppError::NotFound("package"))?.order_id;
+    drop(conn);
+    let mut tx = app.begin().await?;
+    let order = tx.lock_order(operator, None, order_id).await?;
+    let package = packages::get(&mut tx, operator, id, true).await?.ok_or(AppError::NotFound("package"))?;
+    crate::warehouse::check_warehouse(&mut tx, principal, package.warehouse_id).await?;
+    if let Some(existing) = shipments::find(&mut tx, operator, None, ShipmentsOf::Package(id)).await?.pop() {
+        tx.end_unwritten().await?;
+        return Ok(existing.into());
+    }
+    if package.status != PackageStatus::Ready {
+        return Err(conflict(
+            "shipment.package_not_ready",
+            format!(
+                "package {} of {} is {}: weigh and check it first",
+                package.package_no,
+                package.package_count,
+                package.status.as_str()
+            ),
+        ));
+    }
+    let parcel = package_parcel(&mut tx, operator, &order, &package).await?;
+    let all: Vec<CarrierService> =
+        services::list(&mut tx, operator).await?.into_iter().map(|s| s.service).collect();
+    let strategy = if order.service_level == "express" { Strategy::Fastest } else { Strategy::Cheapest };
+    let ask = Ask {
+        strategy,
+        currency: pricing_currency(&all, order.currency),
+        deadline_days: None,
+        chosen: asked,
+    };
+    let p = Parcel {
+        origin: &parcel.origin,
+        country: &parcel.address.country,
+        postcode: &parcel.address.postcode,
+        weight_g: parcel.weight_g,
+        dims_mm: parcel.dims_mm,
+        traits: &parcel.traits,
+        declared: None,
+    };
+    let selection = select(&all, &p, &ask);
+    let Some((service, quote)) = selection.choice else {
+        let why = match selection.chosen_refused {
+            Some((code, why)) => format!("{code} cannot carry it: {why}"),
+            None if selection.excluded.is_empty() => "there are no carrier services; add one first".into(),
+            None => {
+                let reasons: Vec<String> =
+                    selection.excluded.iter().map(|(s, why)| format!("{}: {why}", s.code)).collect();
+                format!("no service can carry it ({})", reasons.join("; "))
+            }
+        };
+        return Err(conflict("shipment.no_service", why));
+    };
+    let row = ShipmentRow {
+        id: app.new_uuid().to_string(),
+        merchant_id: order.merchant_id,
+        order_id: order.id,
+        package_id: id,
+        warehouse_id: package.warehouse_id,
+        service_code: service.code.clone(),
+        carrier: service.carrier.clone(),
+        tracking_no: next_tracking_no(&mut tx, operator, service).await?,
+        status: "labelled".into(),
+        price_minor: quote.price.minor(),
+        currency: quote.price.currency().code().into(),
+        chargeable_g: quote.chargeable_g,
+        override_reason: asked.and(reason).map(str::to_string),
+        created_at: app.now(),
+    };
+    shipments::insert_in_tx(&mut tx, operator, &row).await?;
+    let data = serde_json::json!({ "package_id": id, "service": row.service_code, "tracking_no": row.tracking_no,
+                                   "price_minor": row.price_minor, "currency": row.currency });
+    let event = tradeport_store::events::NewEvent {
+        merchant_id: Some(order.merchant_id),
+        reason: row.override_reason.as_deref(),
+        data: data.to_string(),
+        ..app.event(principal.actor, "order", order.id, "order_shipment_labelled")
+    };
+    tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
+    tx.commit().await?;
+    Ok(row.into())
+}
+
+/// The currency quotes are compared in: the catalogue's only one, else the order's.
+fn pricing_currency(
+    all: &[CarrierService],
+    order: tradeport_domain::kernel::Currency,
+) -> tradeport_domain::kernel::Currency {
+    match all.first() {
+        Some(first) if all.iter().all(|s| s.currency == first.currency) => first.currency,
+        _ => order,
+    }
+}
+
+/// An order's shipments (a merchant's own orders only).
+pub async fn shipments_of_order(
+    app: &App,
+    principal: &Principal,
+    order_id: &str,
+) -> AppResult<Vec<ShipmentView>> {
+    principal.require(Permission::ViewOrders)?;
+    let id = parse_id(order_id, "order")?;
+    let operator = principal.scope.operator_id;
+    let mut conn = app.db().read().await?;
+    tradeport_store::orders::get(&mut conn, operator, principal.scope.merchant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    let rows =
+        shipments::find(&mut conn, operator, principal.scope.merchant_id, ShipmentsOf::Order(id)).await?;
+    Ok(rows.into_iter().map(ShipmentView::from).collect())
+}

@@ -1,0 +1,155 @@
+//! Shipments, labels and the hand-over by label (SHP-1, SHP-2, WMS-7): the rules' service or a
+//! named one with a reason, UPU S10 numbers that check, a 4×6 label read back as text and as ZPL,
+//! parcels scanned out by their labels to their own carrier, the buyer told with the numbers.
+
+use std::time::Duration;
+
+use mail_parser::MessageParser;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tradeport_app::jobs::run_due;
+use tradeport_app::notifications::relay_outbox;
+use tradeport_connectors::mail::SmtpMailer;
+use tradeport_domain::shipping::read_tracking_number;
+use tradeport_testkit::{SmtpSink, TestApp, db_tests};
+
+use crate::helpers::{code, field, get, post};
+use crate::warehouse::{confirmed_order, floor, pdf_text, ready_packages, stock_bin};
+
+db_tests!(a_ready_package_is_labelled_by_the_rules_and_leaves_by_its_label_with_its_carrier);
+
+fn service(code: &str, carrier: &str, kind: &str, price: i64, days: u32, numbers: Value) -> Value {
+    let mut s = json!({"code": code, "name": format!("{carrier} service"), "carrier": carrier, "kind": kind,
+                       "origins": ["UK-MAN"], "zones": [{"country": "GB"}], "currency": "GBP",
+                       "brackets": [{"up_to_g": 20000, "first_g": 1000, "first_minor": price, "additional_g": 1000, "additional_minor": 100}],
+                       "max_weight_g": 20000, "transit_days_min": days, "transit_days_max": days, "cutoff": "16:00"});
+    for (k, v) in numbers.as_object().unwrap() {
+        s[k] = v.clone();
+    }
+    s
+}
+
+async fn a_ready_package_is_labelled_by_the_rules_and_leaves_by_its_label_with_its_carrier(app: TestApp) {
+    let f = floor(&app).await;
+    let logistics = app.staff_key(&f.s, "logistics").await;
+    let postal = service(
+        "RM-T48",
+        "Royal Mail",
+        "postal_small_packet",
+        350,
+        2,
+        json!({"numbers": "s10", "number_prefix": "LX", "number_country": "GB"}),
+    );
+    let courier = service("DPD-NEXT", "DPD", "local_delivery", 900, 1, json!({"number_prefix": "DPD"}));
+    for s in [postal, courier] {
+        let (status, body) = post(&app, "/api/v1/carrier-services", &logistics, s).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    stock_bin(&app, &f, "PEN", 5, "A-01-01-1-1").await;
+    let standard = confirmed_order(&app, &f, "#s1", &[("PEN", 1)]).await;
+    let mut express = crate::warehouse::order("#s2", &[("PEN", 1)]);
+    express["service_level"] = json!("express");
+    express["shipping_fee_minor"] = json!(2500);
+    express["total_minor"] = json!(3500);
+    express["paid_minor"] = json!(3500);
+    let express = crate::warehouse::confirmed_order_from(&app, &f, express).await;
+    let ready = ready_packages(&app, &f, &[&standard, &express]).await;
+    let (p1, p2) = (ready[0].1[0].clone(), ready[1].1[0].clone());
+
+    // The rules: the cheapest for a standard order, the fastest for an express one.
+    let (status, s1) =
+        post(&app, &format!("/api/v1/packages/{p1}/shipment"), &f.s.admin_key, json!({})).await;
+    assert_eq!((status, s1["service_code"].as_str()), (StatusCode::OK, Some("RM-T48")), "{s1}");
+    let tracking = s1["tracking_no"].as_str().unwrap().to_string();
+    assert_eq!(read_tracking_number(&tracking, true).as_deref(), Ok(tracking.as_str()), "a valid S10 number");
+    assert!(tracking.starts_with("LX") && tracking.ends_with("GB"), "{tracking}");
+    let (_, again) = post(&app, &format!("/api/v1/packages/{p1}/shipment"), &f.s.admin_key, json!({})).await;
+    assert_eq!(again["tracking_no"], tracking.as_str(), "labelled once");
+    let (status, body) =
+        post(&app, &format!("/api/v1/packages/{p2}/shipment"), &f.s.admin_key, json!({"service": "RM-T48"}))
+            .await;
+    assert_eq!(
+        (status, field(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "reason"),
+        "a named service needs a reason"
+    );
+    let (status, s2) =
+        post(&app, &format!("/api/v1/packages/{p2}/shipment"), &f.s.admin_key, json!({})).await;
+    assert_eq!(
+        (status, s2["service_code"].as_str(), s2["tracking_no"].as_str()),
+        (StatusCode::OK, Some("DPD-NEXT"), Some("DPD0000000001"))
+    );
+
+    // The label, read back.
+    let label = pdf_text(&app, &f.s.merchant_a_key, &format!("/api/v1/packages/{p1}/label.pdf")).await;
+    for expected in [
+        tracking.as_str(),
+        "Royal Mail · RM-T48",
+        "package 1 of 1",
+        "SHIP TO",
+        "Ada Lovelace",
+        "1 Lovelace Way",
+        "EC1Y 8SY",
+    ] {
+        assert!(label.contains(expected), "{expected} on the label:\n{label}");
+    }
+    let zpl = app
+        .client
+        .get(app.url(&format!("/api/v1/packages/{p1}/label.zpl")))
+        .bearer_auth(&f.s.admin_key)
+        .send()
+        .await
+        .unwrap();
+    let zpl = zpl.text().await.unwrap();
+    assert!(
+        zpl.starts_with("^XA^CI28^PW812^LL1218")
+            && zpl.contains(&format!("^BCN,160,Y,N,N,A^FD{tracking}^FS")),
+        "{zpl}"
+    );
+    let (status, _) = get(&app, &format!("/api/v1/packages/{p1}/label.pdf"), &f.s.merchant_b_key).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another merchant's label");
+    let (_, theirs) = get(&app, &format!("/api/v1/orders/{standard}/shipments"), &f.s.merchant_b_key).await;
+    assert_eq!(code(&theirs), "not_found", "nor its shipments");
+
+    // Out by the label, to the label's carrier; the buyer hears of it.
+    let sink = SmtpSink::start().await;
+    let mailer =
+        app.app.clone().with_mailer(SmtpMailer::new(&sink.url, "Acme <orders@acme.example>").unwrap());
+    let hand_over = |carrier: &str, scans: Vec<&str>| {
+        post(
+            &app,
+            "/api/v1/handovers",
+            &f.s.admin_key,
+            json!({"warehouse_id": f.uk, "carrier": carrier, "packages": scans}),
+        )
+    };
+    let (status, body) = hand_over("Royal Mail 17:00", vec![&p1]).await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("scan_the_label"))
+    );
+    let (status, body) = hand_over("DPD van", vec![&tracking]).await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("other_carrier"))
+    );
+    let (status, out) = hand_over("Royal Mail 17:00", vec![&tracking.to_lowercase()]).await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+    let (_, shipments) =
+        get(&app, &format!("/api/v1/orders/{standard}/shipments"), &f.s.merchant_a_key).await;
+    assert_eq!(shipments["items"][0]["status"], "shipped");
+    let (_, o) = get(&app, &format!("/api/v1/orders/{standard}"), &f.s.admin_key).await;
+    assert_eq!(o["status"], "handed_over");
+    relay_outbox(&mailer).await.unwrap();
+    let report = run_due(&mailer, "test-worker", Duration::from_secs(60), 50).await.unwrap();
+    assert_eq!(report.failed, 0, "{report:?}");
+    let told: Vec<String> = sink
+        .messages()
+        .iter()
+        .map(|m| MessageParser::default().parse(m.data.as_bytes()).unwrap())
+        .filter(|m| m.subject().unwrap_or_default().contains("is on its way"))
+        .map(|m| m.body_text(0).unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(told.len(), 1, "one message for the one order handed over");
+    assert!(told[0].contains(&tracking) && told[0].contains("Royal Mail"), "{}", told[0]);
+}

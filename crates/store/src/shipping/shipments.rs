@@ -1,0 +1,123 @@
+//! Shipments: one per package, with its service, tracking number and price.
+
+use sqlx::{AnyConnection, Row};
+use tradeport_domain::kernel::{Millis, OrderId, PackageId, TenantId, WarehouseId};
+
+use crate::StoreResult;
+use crate::sql::Sql;
+use crate::values::id_at;
+
+/// A shipment as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShipmentRow {
+    pub id: String,
+    pub merchant_id: TenantId,
+    pub order_id: OrderId,
+    pub package_id: PackageId,
+    pub warehouse_id: WarehouseId,
+    pub service_code: String,
+    pub carrier: String,
+    pub tracking_no: String,
+    /// `labelled`, then `shipped` once handed over.
+    pub status: String,
+    pub price_minor: i64,
+    pub currency: String,
+    pub chargeable_g: i64,
+    pub override_reason: Option<String>,
+    pub created_at: Millis,
+}
+
+const SHIPMENT: &str = "SELECT id, merchant_id, order_id, package_id, warehouse_id, service_code, carrier, tracking_no, status, \
+     price_minor, currency, chargeable_g, override_reason, created_at FROM shipments WHERE tenant_id = ";
+
+fn shipment_row(r: &sqlx::any::AnyRow) -> StoreResult<ShipmentRow> {
+    Ok(ShipmentRow {
+        id: r.try_get(0)?,
+        merchant_id: id_at(r, 1, "merchant")?,
+        order_id: id_at(r, 2, "order")?,
+        package_id: id_at(r, 3, "package")?,
+        warehouse_id: id_at(r, 4, "warehouse")?,
+        service_code: r.try_get(5)?,
+        carrier: r.try_get(6)?,
+        tracking_no: r.try_get(7)?,
+        status: r.try_get(8)?,
+        price_minor: r.try_get(9)?,
+        currency: r.try_get(10)?,
+        chargeable_g: r.try_get(11)?,
+        override_reason: r.try_get(12)?,
+        created_at: Millis(r.try_get(13)?),
+    })
+}
+
+pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, s: &ShipmentRow) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO shipments (id, tenant_id, merchant_id, order_id, package_id, warehouse_id, service_code, carrier, tracking_no, \
+         status, price_minor, currency, chargeable_g, override_reason, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+    )
+    .bind(&s.id)
+    .bind(tenant_id.to_string())
+    .bind(s.merchant_id.to_string())
+    .bind(s.order_id.to_string())
+    .bind(s.package_id.to_string())
+    .bind(s.warehouse_id.to_string())
+    .bind(&s.service_code)
+    .bind(&s.carrier)
+    .bind(&s.tracking_no)
+    .bind(&s.status)
+    .bind(s.price_minor)
+    .bind(&s.currency)
+    .bind(s.chargeable_g)
+    .bind(s.override_reason.as_deref())
+    .bind(s.created_at.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Which shipments to read.
+#[derive(Clone, Copy, Debug)]
+pub enum ShipmentsOf<'a> {
+    Order(OrderId),
+    Package(PackageId),
+    TrackingNo(&'a str),
+}
+
+/// Shipments by order, package or tracking number (a merchant's own when `merchant_id`).
+pub async fn find(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: Option<TenantId>,
+    of: ShipmentsOf<'_>,
+) -> StoreResult<Vec<ShipmentRow>> {
+    let mut sql = Sql::new(SHIPMENT);
+    sql.bind(tenant_id.to_string());
+    if let Some(m) = merchant_id {
+        sql.push(" AND merchant_id = ").bind(m.to_string());
+    }
+    match of {
+        ShipmentsOf::Order(o) => sql.push(" AND order_id = ").bind(o.to_string()),
+        ShipmentsOf::Package(p) => sql.push(" AND package_id = ").bind(p.to_string()),
+        ShipmentsOf::TrackingNo(t) => sql.push(" AND tracking_no = ").bind(t.to_string()),
+    };
+    sql.push(" ORDER BY created_at, id");
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(shipment_row).collect()
+}
+
+/// Marks the shipments of these packages shipped.
+pub async fn ship_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    packages: &[PackageId],
+    now: Millis,
+) -> StoreResult<u64> {
+    if packages.is_empty() {
+        return Ok(0);
+    }
+    let mut sql = Sql::new("UPDATE shipments SET status = 'shipped', updated_at = ");
+    sql.bind(now.0).push(" WHERE tenant_id = ").bind(tenant_id.to_string());
+    sql.push(" AND status = 'labelled' AND package_id IN ")
+        .bind_list(packages.iter().map(PackageId::to_string));
+    Ok(sql.query().execute(conn).await?.rows_affected())
+}
