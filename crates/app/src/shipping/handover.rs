@@ -11,10 +11,12 @@ use tradeport_store::shipping::shipments::{self, ShipmentsOf};
 use crate::warehouse::invalid;
 use crate::{App, AppError, AppResult};
 
-/// A scanned parcel: its package, and the tracking number when the scan was a label's.
+/// A scanned parcel: its package, the tracking number when the scan was a label's, and where it
+/// was in the list (for the error's field).
 pub(crate) struct Scanned {
     pub package_id: PackageId,
     pub tracking_no: Option<String>,
+    pub index: usize,
 }
 
 /// Reads the scans: a package id, or a shipment's tracking number.
@@ -27,13 +29,13 @@ pub(crate) async fn read_scans(
     for (n, raw) in scans.iter().enumerate() {
         let scan = raw.trim();
         let found = match scan.parse::<PackageId>() {
-            Ok(id) => Some(Scanned { package_id: id, tracking_no: None }),
+            Ok(id) => Some(Scanned { package_id: id, tracking_no: None, index: n }),
             Err(_) => {
                 let number = scan.to_uppercase();
                 shipments::find(conn, operator, None, ShipmentsOf::TrackingNo(&number))
                     .await?
                     .pop()
-                    .map(|s| Scanned { package_id: s.package_id, tracking_no: Some(number) })
+                    .map(|s| Scanned { package_id: s.package_id, tracking_no: Some(number), index: n })
             }
         };
         let s = found.ok_or_else(|| {
@@ -43,8 +45,11 @@ pub(crate) async fn read_scans(
                 format!("{scan} is not a package or a label's tracking number"),
             )
         })?;
-        if !out.iter().any(|o| o.package_id == s.package_id) {
-            out.push(s);
+        // A parcel scanned twice counts once, by its label when one of the scans was.
+        match out.iter_mut().find(|o| o.package_id == s.package_id) {
+            Some(seen) if seen.tracking_no.is_none() => *seen = s,
+            Some(_) => {}
+            None => out.push(s),
         }
     }
     Ok(out)
@@ -57,13 +62,13 @@ pub(crate) async fn check_labels_in_tx(
     carrier: &str,
     scanned: &[Scanned],
 ) -> AppResult<()> {
-    for (n, s) in scanned.iter().enumerate() {
+    for s in scanned {
         let Some(shipment) =
             shipments::find(conn, operator, None, ShipmentsOf::Package(s.package_id)).await?.pop()
         else {
             continue;
         };
-        let field = format!("packages[{n}]");
+        let field = format!("packages[{}]", s.index);
         if s.tracking_no.as_deref() != Some(shipment.tracking_no.as_str()) {
             return Err(invalid(
                 &field,
@@ -93,14 +98,25 @@ pub(crate) async fn shipped_in_tx(
     let now = app.now();
     shipments::ship_in_tx(conn, operator, packages, now).await?;
     for order_id in orders {
-        if shipments::find(conn, operator, None, ShipmentsOf::Order(*order_id)).await?.is_empty() {
+        let sent = shipments::find(conn, operator, None, ShipmentsOf::Order(*order_id)).await?;
+        if sent.is_empty() {
             continue;
         }
         let order = tradeport_store::orders::get(conn, operator, None, *order_id)
             .await?
             .ok_or(AppError::NotFound("order"))?;
-        let message =
+        let mut message =
             crate::orders::buyer_message(app, &order, BuyerMessage::Shipped, order.order_no.as_deref(), now);
+        // The merchant's webhooks get the parcels too (to send the numbers back to its channel).
+        let mut payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
+        payload["shipments"] = sent
+            .iter()
+            .map(|s| {
+                serde_json::json!({ "package_id": s.package_id, "carrier": s.carrier, "service": s.service_code,
+                                    "tracking_no": s.tracking_no })
+            })
+            .collect();
+        message.payload = payload.to_string();
         tradeport_store::outbox::enqueue_in_tx(conn, operator, &message).await?;
     }
     Ok(())

@@ -58,10 +58,123 @@ fn brackets(cell: &str) -> Result<Vec<Bracket>, String> {
         .collect()
 }
 
+/// The columns a service's CSV row (and the service form) may have.
+pub const COLUMNS: [&str; 27] = [
+    "code",
+    "name",
+    "carrier",
+    "kind",
+    "origins",
+    "zones",
+    "currency",
+    "brackets",
+    "volumetric_divisor",
+    "min_charge_minor",
+    "fuel_surcharge_bp",
+    "remote_surcharge_minor",
+    "remote_zones",
+    "oversize_surcharge_minor",
+    "oversize_over_mm",
+    "max_weight_g",
+    "max_length_mm",
+    "max_girth_mm",
+    "allowed_traits",
+    "max_declared_minor",
+    "transit_days_min",
+    "transit_days_max",
+    "cutoff",
+    "active",
+    "numbers",
+    "number_prefix",
+    "number_country",
+];
+
+/// A service written as cells (the inverse of `input_from_cells`): what the service form starts
+/// from, so a field the form does not show keeps its value.
+pub fn cells_of(s: &ServiceInput) -> Vec<(&'static str, String)> {
+    let zones = |zs: &[Zone]| {
+        zs.iter()
+            .map(|z| {
+                if z.postcode_prefixes.is_empty() {
+                    z.country.clone()
+                } else {
+                    format!("{}:{}", z.country, z.postcode_prefixes.join(","))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let brackets = s
+        .brackets
+        .iter()
+        .map(|b| {
+            format!("{}/{}/{}/{}/{}", b.up_to_g, b.first_g, b.first_minor, b.additional_g, b.additional_minor)
+        })
+        .collect::<Vec<_>>()
+        .join("|");
+    let values = [
+        s.code.clone(),
+        s.name.clone(),
+        s.carrier.clone(),
+        s.kind.clone(),
+        s.origins.join("|"),
+        zones(&s.zones),
+        s.currency.clone(),
+        brackets,
+        s.volumetric_divisor.to_string(),
+        s.min_charge_minor.to_string(),
+        s.fuel_surcharge_bp.to_string(),
+        s.remote_surcharge_minor.to_string(),
+        zones(&s.remote_zones),
+        s.oversize_surcharge_minor.to_string(),
+        s.oversize_over_mm.to_string(),
+        s.max_weight_g.to_string(),
+        s.max_length_mm.to_string(),
+        s.max_girth_mm.to_string(),
+        s.allowed_traits.join("|"),
+        s.max_declared_minor.to_string(),
+        s.transit_days_min.to_string(),
+        s.transit_days_max.to_string(),
+        s.cutoff.clone(),
+        s.active.unwrap_or(true).to_string(),
+        s.numbers.clone(),
+        s.number_prefix.clone(),
+        s.number_country.clone(),
+    ];
+    COLUMNS.into_iter().zip(values).collect()
+}
+
 /// A service from named cells (a CSV row, or the service form), with the cells that could not be
 /// read; the service itself is checked by `validate_service`.
 pub fn input_from_cells(get: &dyn Fn(&str) -> String) -> (ServiceInput, Vec<FieldError>) {
     let mut row_errors = Vec::new();
+    let mut days = |col: &str| -> u32 {
+        let raw = get(col);
+        if raw.is_empty() {
+            return 0;
+        }
+        raw.parse().unwrap_or_else(|_| {
+            row_errors.push(FieldError::new(
+                col,
+                "not_a_number",
+                format!("{col} must be a whole number of days, not {raw:?}"),
+            ));
+            0
+        })
+    };
+    let (transit_days_min, transit_days_max) = (days("transit_days_min"), days("transit_days_max"));
+    let active = match get("active").to_ascii_lowercase().as_str() {
+        "" | "true" | "1" | "yes" => true,
+        "false" | "0" | "no" => false,
+        other => {
+            row_errors.push(FieldError::new(
+                "active",
+                "not_a_flag",
+                format!("active must be true or false, not {other:?}"),
+            ));
+            true
+        }
+    };
     let mut number = |col: &str| -> i64 {
         let raw = get(col);
         if raw.is_empty() {
@@ -97,10 +210,10 @@ pub fn input_from_cells(get: &dyn Fn(&str) -> String) -> (ServiceInput, Vec<Fiel
         max_girth_mm: number("max_girth_mm"),
         allowed_traits: list(&get("allowed_traits")),
         max_declared_minor: number("max_declared_minor"),
-        transit_days_min: u32::try_from(number("transit_days_min")).unwrap_or(u32::MAX),
-        transit_days_max: u32::try_from(number("transit_days_max")).unwrap_or(u32::MAX),
+        transit_days_min,
+        transit_days_max,
         cutoff: get("cutoff"),
-        active: Some(!matches!(get("active").to_ascii_lowercase().as_str(), "false" | "0" | "no")),
+        active: Some(active),
         numbers: get("numbers"),
         number_prefix: get("number_prefix"),
         number_country: get("number_country"),
@@ -137,8 +250,16 @@ pub async fn import_services_csv(
             "the first row must name the columns, starting with code, name, carrier, kind",
         )]));
     }
+    if let Some(unknown) = headers.iter().find(|h| !COLUMNS.contains(h)) {
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "csv",
+            "unknown_column",
+            format!("there is no column {unknown:?}; the columns are {}", COLUMNS.join(", ")),
+        )]));
+    }
     let mut valid = Vec::new();
     let mut errors = Vec::new();
+    let mut conn = app.db().read().await?;
     for (n, record) in reader.records().enumerate() {
         let record = record.map_err(|e| unreadable(n + 1, e))?;
         let get = |col: &str| {
@@ -147,7 +268,11 @@ pub async fn import_services_csv(
         let (input, mut row_errors) = input_from_cells(&get);
         match validate_service(&input) {
             Ok(s) if row_errors.is_empty() => {
-                if valid.iter().any(|(_, v): &(String, CarrierService)| v.code == s.code) {
+                if let Some(e) =
+                    super::services::unknown_origins(&mut conn, principal.scope.operator_id, &s).await?
+                {
+                    row_errors.push(e);
+                } else if valid.iter().any(|(_, v): &(String, CarrierService)| v.code == s.code) {
                     row_errors.push(FieldError::new(
                         "code",
                         "duplicate",
@@ -158,7 +283,11 @@ pub async fn import_services_csv(
                 }
             }
             Ok(_) => {}
-            Err(problems) => row_errors.extend(problems),
+            // A cell that could not be read is reported once, not again as a missing value.
+            Err(problems) => {
+                let seen: Vec<String> = row_errors.iter().map(|r| r.field.clone()).collect();
+                row_errors.extend(problems.into_iter().filter(|p| !seen.contains(&p.field)))
+            }
         }
         errors.extend(row_errors.into_iter().map(|p| RowError {
             row: n + 1,
@@ -166,6 +295,7 @@ pub async fn import_services_csv(
             message: p.message,
         }));
     }
+    drop(conn);
     if !errors.is_empty() {
         return Ok(ImportReport { saved: 0, errors });
     }

@@ -9,7 +9,7 @@ mod services;
 mod shipments;
 
 pub(crate) use handover::{check_labels_in_tx, read_scans, shipped_in_tx};
-pub use import::{import_services_csv, input_from_cells};
+pub use import::{COLUMNS, cells_of, import_services_csv, input_from_cells};
 pub use labels::{label_pdf, label_zpl};
 pub use quote::{ExcludedView, OptionView, QuoteRequest, QuoteView, quote_parcel};
 pub use services::{ServiceView, list_services, save_service};

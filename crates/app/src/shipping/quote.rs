@@ -183,6 +183,13 @@ pub async fn quote_parcel(app: &App, principal: &Principal, r: &QuoteRequest) ->
         declared,
     };
     let chosen = Some(r.service.trim()).filter(|s| !s.is_empty());
+    if let Some(code) = chosen.filter(|c| !all.iter().any(|s| s.code.eq_ignore_ascii_case(c))) {
+        return Err(AppError::Invalid(vec![tradeport_domain::kernel::FieldError::new(
+            "service",
+            "unknown_service",
+            format!("there is no carrier service {code}"),
+        )]));
+    }
     let ask = Ask { strategy, currency, deadline_days: r.deadline_days, chosen };
     let s = select(&all, &parcel, &ask);
     Ok(QuoteView {

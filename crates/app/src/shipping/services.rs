@@ -28,6 +28,9 @@ pub async fn save_service(app: &App, principal: &Principal, input: &ServiceInput
     let service = validate_service(input).map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
+    unknown_origins(&mut tx, operator, &service)
+        .await?
+        .map_or(Ok(()), |e| Err(AppError::Invalid(vec![e])))?;
     let code = service.code.clone();
     services::upsert_in_tx(&mut tx, operator, &[(app.new_uuid().to_string(), service)], app.now()).await?;
     let saved = services::list(&mut tx, operator)
@@ -42,6 +45,26 @@ pub async fn save_service(app: &App, principal: &Principal, input: &ServiceInput
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     tx.commit().await?;
     Ok(saved.into())
+}
+
+/// The first origin that is not one of the operator's warehouses, as the field error to show.
+pub(super) async fn unknown_origins(
+    conn: &mut tradeport_store::AnyConnection,
+    operator: tradeport_domain::kernel::TenantId,
+    s: &tradeport_domain::shipping::CarrierService,
+) -> AppResult<Option<tradeport_domain::kernel::FieldError>> {
+    let codes: Vec<String> = tradeport_store::inventory::warehouses::list(conn, operator)
+        .await?
+        .into_iter()
+        .map(|w| w.code)
+        .collect();
+    Ok(s.origins.iter().enumerate().find(|(_, o)| !codes.contains(o)).map(|(n, o)| {
+        tradeport_domain::kernel::FieldError::new(
+            format!("origins[{n}]"),
+            "unknown_warehouse",
+            format!("there is no warehouse {o}; use one of {}", codes.join(", ")),
+        )
+    }))
 }
 
 /// The operator's services by code.

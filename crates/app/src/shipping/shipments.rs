@@ -176,6 +176,15 @@ pub async fn create_shipment(
     let package = packages::get(&mut tx, operator, id, true).await?.ok_or(AppError::NotFound("package"))?;
     crate::warehouse::check_warehouse(&mut tx, principal, package.warehouse_id).await?;
     if let Some(existing) = shipments::find(&mut tx, operator, None, ShipmentsOf::Package(id)).await?.pop() {
+        if asked.is_some_and(|code| !code.eq_ignore_ascii_case(&existing.service_code)) {
+            return Err(conflict(
+                "shipment.exists",
+                format!(
+                    "the package is labelled {} with {} already",
+                    existing.tracking_no, existing.service_code
+                ),
+            ));
+        }
         tx.end_unwritten().await?;
         return Ok(existing.into());
     }
@@ -193,6 +202,13 @@ pub async fn create_shipment(
     let parcel = package_parcel(&mut tx, operator, &order, &package).await?;
     let all: Vec<CarrierService> =
         services::list(&mut tx, operator).await?.into_iter().map(|s| s.service).collect();
+    if let Some(code) = asked.filter(|c| !all.iter().any(|s| s.code.eq_ignore_ascii_case(c))) {
+        return Err(crate::warehouse::invalid(
+            "service",
+            "unknown_service",
+            format!("there is no carrier service {code}"),
+        ));
+    }
     let strategy = if order.service_level == "express" { Strategy::Fastest } else { Strategy::Cheapest };
     let ask = Ask {
         strategy,
@@ -207,7 +223,8 @@ pub async fn create_shipment(
         weight_g: parcel.weight_g,
         dims_mm: parcel.dims_mm,
         traits: &parcel.traits,
-        declared: None,
+        // The goods' value, for services with a declared-value limit.
+        declared: Some(order.subtotal),
     };
     let selection = select(&all, &p, &ask);
     let Some((service, quote)) = selection.choice else {

@@ -52,9 +52,12 @@ async fn a_ready_package_is_labelled_by_the_rules_and_leaves_by_its_label_with_i
     express["shipping_fee_minor"] = json!(2500);
     express["total_minor"] = json!(3500);
     express["paid_minor"] = json!(3500);
+    let mut named = express.clone();
+    named["channel_order_id"] = json!("#s3");
     let express = crate::warehouse::confirmed_order_from(&app, &f, express).await;
-    let ready = ready_packages(&app, &f, &[&standard, &express]).await;
-    let (p1, p2) = (ready[0].1[0].clone(), ready[1].1[0].clone());
+    let named = crate::warehouse::confirmed_order_from(&app, &f, named).await;
+    let ready = ready_packages(&app, &f, &[&standard, &express, &named]).await;
+    let (p1, p2, p3) = (ready[0].1[0].clone(), ready[1].1[0].clone(), ready[2].1[0].clone());
 
     // The rules: the cheapest for a standard order, the fastest for an express one.
     let (status, s1) =
@@ -78,6 +81,34 @@ async fn a_ready_package_is_labelled_by_the_rules_and_leaves_by_its_label_with_i
     assert_eq!(
         (status, s2["service_code"].as_str(), s2["tracking_no"].as_str()),
         (StatusCode::OK, Some("DPD-NEXT"), Some("DPD0000000001"))
+    );
+    let (status, body) = post(
+        &app,
+        &format!("/api/v1/packages/{p1}/shipment"),
+        &f.s.admin_key,
+        json!({"service": "DPD-NEXT", "reason": "faster"}),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "shipment.exists"),
+        "not quietly the old one: {body}"
+    );
+    let (status, body) = post(
+        &app,
+        &format!("/api/v1/packages/{p3}/shipment"),
+        &f.s.admin_key,
+        json!({"service": "NOPE", "reason": "x"}),
+    )
+    .await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "service"));
+    let named_by_staff = json!({"service": "rm-t48", "reason": "the buyer asked for Royal Mail"});
+    let (status, s3) =
+        post(&app, &format!("/api/v1/packages/{p3}/shipment"), &f.s.admin_key, named_by_staff).await;
+    assert_eq!(
+        (status, s3["service_code"].as_str(), s3["override_reason"].as_str()),
+        (StatusCode::OK, Some("RM-T48"), Some("the buyer asked for Royal Mail")),
+        "the named service beats the express rule, with its reason: {s3}"
     );
 
     // The label, read back.
@@ -152,4 +183,15 @@ async fn a_ready_package_is_labelled_by_the_rules_and_leaves_by_its_label_with_i
         .collect();
     assert_eq!(told.len(), 1, "one message for the one order handed over");
     assert!(told[0].contains(&tracking) && told[0].contains("Royal Mail"), "{}", told[0]);
+    let mut conn = app.app.db().read().await.unwrap();
+    let payload: String = sqlx::query_scalar("SELECT payload FROM outbox WHERE topic = 'shipment.shipped'")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let payload: Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(
+        (payload["shipments"][0]["tracking_no"].as_str(), payload["shipments"][0]["carrier"].as_str()),
+        (Some(tracking.as_str()), Some("Royal Mail")),
+        "the merchant's webhooks get the numbers: {payload}"
+    );
 }

@@ -23,10 +23,11 @@ fn express() -> Value {
 
 const CSV: &str = "code,name,carrier,kind,origins,zones,currency,brackets,min_charge_minor,remote_surcharge_minor,remote_zones,max_weight_g,max_length_mm,max_girth_mm,transit_days_min,transit_days_max,cutoff\n\
     RM-IPP,International small packet,Royal Mail,postal_small_packet,UK-MAN,US,GBP,500/100/400/100/50|2000/100/450/100/60,500,300,US:995,2000,600,900,6,10,15:30\n\
-    UPS-GND,Ground,UPS,local_delivery,US-LAX,US:9,USD,10000/1000/900/1000/150,0,0,,10000,,,1,3,18:00\n";
+    UPS-GND,Ground,UPS,local_delivery,UK-MAN,US:9,USD,10000/1000/900/1000/150,0,0,,10000,,,1,3,18:00\n";
 
 async fn the_catalogue_is_kept_by_logistics_checked_field_by_field_and_imported_all_or_nothing(app: TestApp) {
     let s = app.seed("acme").await;
+    app.seed_catalog(&s, 0).await;
     let logistics = app.staff_key(&s, "logistics").await;
     let warehouse = app.staff_key(&s, "warehouse").await;
     let (status, body) = post(&app, "/api/v1/carrier-services", &warehouse, express()).await;
@@ -69,7 +70,13 @@ async fn the_catalogue_is_kept_by_logistics_checked_field_by_field_and_imported_
         .iter()
         .map(|e| (e["row"].as_i64().unwrap(), e["field"].as_str().unwrap()))
         .collect();
-    assert_eq!(problems, [(1, "brackets"), (1, "brackets"), (2, "kind")], "{report}");
+    assert_eq!(problems, [(1, "brackets"), (2, "kind")], "{report}");
+    let res = import(&logistics, &CSV.replace("UK-MAN,US:9", "US-LAX,US:9")).await.unwrap();
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(report["errors"][0]["field"], "origins[0]", "no such warehouse: {report}");
+    let res = import(&logistics, &CSV.replace("cutoff\n", "cut_off\n")).await.unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(code(&body), "validation_failed", "an unknown column is not ignored: {body}");
     let (_, listed) = get(&app, "/api/v1/carrier-services", &s.merchant_a_key).await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 1, "nothing of the broken file was kept");
     let res = import(&logistics, CSV).await.unwrap();
@@ -93,7 +100,7 @@ async fn a_quote_chooses_by_strategy_and_says_why_each_other_service_was_left_ou
         .post(app.url("/api/v1/carrier-services/import"))
         .bearer_auth(&logistics)
         .header("content-type", "text/csv")
-        .body(CSV.replace(",USD,", ",GBP,").replace("US-LAX", "UK-MAN"))
+        .body(CSV.replace(",USD,", ",GBP,"))
         .send()
         .await
         .unwrap();
@@ -135,6 +142,10 @@ async fn a_quote_chooses_by_strategy_and_says_why_each_other_service_was_left_ou
     let (_, refused) = quote(asked).await;
     assert!(refused["choice"].is_null(), "the service asked for is not quietly replaced: {refused}");
     assert_eq!(refused["chosen_refused"]["reason"], "max 2 kg, the parcel weighs 2.4 kg");
+    let mut unknown = parcel(350, json!([]), "10001");
+    unknown["service"] = json!("NOPE");
+    let (status, body) = quote(unknown).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "service"));
 
     let (status, body) =
         quote(json!({"warehouse_id": "nope", "country": "ZZ", "weight_g": 0, "strategy": "slowest"})).await;

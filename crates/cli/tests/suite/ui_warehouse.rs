@@ -114,11 +114,17 @@ async fn a_picker_builds_a_wave_and_picks_it_bin_then_item_refused_when_wrong() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
-async fn a_packer_scans_an_order_into_its_marked_packages_and_weighs_them() {
+async fn a_packer_scans_an_order_into_its_marked_packages_weighs_and_labels_them() {
     let Some(browser) = Browser::start().await else { return };
     let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
     let f = floor(&app).await;
     crate::orders::settings(&app, &f.s.admin_key, json!({"spot_check_pct": 0})).await;
+    let courier = json!({"code": "DPD-NEXT", "name": "Next day", "carrier": "DPD", "kind": "local_delivery",
+                         "zones": [{"country": "GB"}], "currency": "GBP", "allowed_traits": ["un3481"],
+                         "brackets": [{"up_to_g": 20000, "first_g": 1000, "first_minor": 900}],
+                         "max_weight_g": 20000, "transit_days_min": 1, "transit_days_max": 1});
+    let (status, body) = post(&app, "/api/v1/carrier-services", &f.s.admin_key, courier).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     stock_bin(&app, &f, "MUG", 2, "A-01-01-1-1").await;
     stock_bin(&app, &f, "TORCH", 2, "B-01-01-1-1").await;
     let order = confirmed_order(&app, &f, "#ui-pack", &[("MUG", 1), ("TORCH", 1)]).await;
@@ -161,6 +167,12 @@ async fn a_packer_scans_an_order_into_its_marked_packages_and_weighs_them() {
         browser.wait_for_text("#said", &format!("{n} of 2")).await;
     }
     browser.wait_for_text("#order-status", "Ready to ship").await;
+    browser.click("#package-1 .make-label").await;
+    browser.wait_for_text("#said", "DPD · DPD-NEXT · DPDNEX0000000001").await;
+    assert_eq!(browser.text("#package-1 .tracking-no").await, "DPDNEX0000000001");
+    let href =
+        browser.script("return document.querySelector('#package-1 .label-pdf').getAttribute('href')").await;
+    assert!(href.as_str().unwrap().ends_with("/label.pdf"), "{href}");
     browser.close().await;
 }
 

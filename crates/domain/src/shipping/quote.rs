@@ -381,6 +381,31 @@ mod tests {
     }
 
     #[test]
+    fn fuel_rounds_half_up_brackets_include_their_limit_and_a_gap_has_no_rate() {
+        let mut s = express();
+        s.fuel_surcharge_bp = 1_250;
+        s.brackets[0].first_minor = 2_150;
+        let q = quote(&s, &parcel(400, [100, 100, 100], &[], "10001")).unwrap();
+        assert_eq!(
+            (q.freight_minor, q.fuel_minor),
+            (2_150, 269),
+            "12.5 % of 21.50 is 2.6875, rounded to 2.69"
+        );
+        let packet = validate_service(&small_packet()).unwrap();
+        let at_limit = quote(&packet, &parcel(500, [100, 100, 100], &[], "10001")).unwrap();
+        assert_eq!(at_limit.freight_minor, 400 + 4 * 50, "500 g is in the bracket up to 500 g");
+        let one_more = quote(&packet, &parcel(501, [100, 100, 100], &[], "10001")).unwrap();
+        assert_eq!(
+            one_more.freight_minor,
+            450 + 5 * 60,
+            "501 g starts the next bracket, its 100 g steps rounded up"
+        );
+        s.brackets[0].up_to_g = 10_000;
+        let heavy = quote(&s, &parcel(12_000, [100, 100, 100], &[], "10001"));
+        assert_eq!(heavy.unwrap_err().to_string(), "chargeable weight 12 kg is above its rate card");
+    }
+
+    #[test]
     fn a_declared_value_above_the_limit_is_refused() {
         let mut s = express();
         s.max_declared_minor = 10_000;

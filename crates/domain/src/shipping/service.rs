@@ -237,8 +237,13 @@ pub fn validate_service(i: &ServiceInput) -> Result<CarrierService, Vec<FieldErr
                 "up_to_g and first_g must be 1 or more, first_g at most up_to_g",
             );
         }
-        if b.first_minor < 0 || b.additional_minor < 0 || b.additional_g < 0 {
-            e.add(&f("first_minor"), "negative", "prices and additional_g must be 0 or more");
+        let price = 0..=100_000_000;
+        if !price.contains(&b.first_minor) || !price.contains(&b.additional_minor) || b.additional_g < 0 {
+            e.add(
+                &f("first_minor"),
+                "out_of_range",
+                "prices must be 0 to 100000000 and additional_g 0 or more",
+            );
         }
         if b.additional_g == 0 && b.additional_minor > 0 {
             e.add(&f("additional_g"), "required", "additional_g must be set when additional_minor is");
@@ -346,12 +351,17 @@ fn numbering(e: &mut FieldErrors, i: &ServiceInput, code: &str) -> Numbering {
         }
         "" | "range" => {
             let prefix = if prefix.is_empty() {
-                code.chars().filter(char::is_ascii_alphanumeric).collect()
+                code.chars().filter(char::is_ascii_alphanumeric).take(6).collect()
             } else {
                 prefix
             };
-            if prefix.len() > 20 || !prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
-                e.add("number_prefix", "invalid_prefix", "number_prefix is up to 20 letters and digits");
+            // Prefix and ten digits stay within 16 characters, so the barcode fits a 4×6 label.
+            if prefix.len() > 6 || !prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
+                e.add(
+                    "number_prefix",
+                    "invalid_prefix",
+                    "number_prefix is up to 6 letters and digits, e.g. DPD",
+                );
             }
             Numbering::Range { prefix }
         }
@@ -477,7 +487,19 @@ pub(crate) mod tests {
         assert_eq!(
             plain.numbering,
             Numbering::Range { prefix: "RMIPP".into() },
-            "the code, letters and digits"
+            "the code's letters and digits"
+        );
+        let long = ServiceInput { code: "DPD-NEXT-DAY".into(), ..plain.to_input() };
+        assert_eq!(
+            validate_service(&long).unwrap().numbering,
+            Numbering::Range { prefix: "RMIPP".into() },
+            "a stored prefix stays"
+        );
+        let fresh = ServiceInput { number_prefix: String::new(), ..long };
+        assert_eq!(
+            validate_service(&fresh).unwrap().numbering,
+            Numbering::Range { prefix: "DPDNEX".into() },
+            "six at most"
         );
         assert_eq!(validate_service(&s.to_input()), Ok(s), "what is stored checks back to the same service");
     }

@@ -48,7 +48,8 @@ pub fn read_tracking_number(raw: &str, s10: bool) -> Result<String, TrackingNumb
         let ok = (6..=40).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric());
         return if ok { Ok(n) } else { Err(TrackingNumberError::Malformed) };
     }
-    let shaped = n.len() == 13
+    let shaped = n.is_ascii()
+        && n.len() == 13
         && n[..2].chars().all(|c| c.is_ascii_uppercase())
         && n[2..11].chars().all(|c| c.is_ascii_digit())
         && n[11..].chars().all(|c| c.is_ascii_uppercase());
@@ -98,5 +99,10 @@ mod tests {
         assert_eq!(make_s10("R1", 1, "GB"), None);
         assert_eq!(read_tracking_number("1Z999AA10123456784", false).as_deref(), Ok("1Z999AA10123456784"));
         assert_eq!(read_tracking_number("12-34", false), Err(TrackingNumberError::Malformed));
+        assert_eq!(
+            read_tracking_number("RR47312482é", true),
+            Err(TrackingNumberError::NotS10),
+            "13 bytes, not 13 letters"
+        );
     }
 }

@@ -100,6 +100,7 @@ pub fn router() -> Router<App> {
         .route("/warehouse/pick/{wave}/short", post(scanner_pages::pick_short))
         .route("/warehouse/pack", get(scanner_pages::pack).post(scanner_pages::pack_scan))
         .route("/warehouse/pack/weigh", post(scanner_pages::pack_weigh))
+        .route("/warehouse/pack/label", post(scanner_pages::pack_label))
 }
 
 /// The language of a request without a session.

@@ -306,8 +306,17 @@ struct PackPage {
     /// The order being packed: (id, number, status).
     order: Option<(String, String, String)>,
     packages: Vec<tradeport_app::warehouse::PackageView>,
+    /// The order's shipments: a labelled package shows its tracking number and label.
+    shipments: Vec<tradeport_app::shipping::ShipmentView>,
     said: Option<String>,
     refused: bool,
+}
+
+impl PackPage {
+    /// Whether the package has its shipment (and label) already.
+    fn labelled(&self, package_id: &str) -> bool {
+        self.shipments.iter().any(|s| s.package_id == package_id)
+    }
 }
 
 async fn pack_page(
@@ -318,8 +327,8 @@ async fn pack_page(
     refused_scan: bool,
 ) -> Response {
     let p = &user.session.principal;
-    let (order, packages) = if order_id.is_empty() {
-        (None, Vec::new())
+    let (order, packages, shipments) = if order_id.is_empty() {
+        (None, Vec::new(), Vec::new())
     } else {
         let id = match tradeport_app::parse_id(order_id, "order") {
             Ok(id) => id,
@@ -328,12 +337,13 @@ async fn pack_page(
         match (
             tradeport_app::orders::get_order(app, p, id).await,
             wms::packages_of_order(app, p, order_id).await,
+            tradeport_app::shipping::shipments_of_order(app, p, order_id).await,
         ) {
-            (Ok(o), Ok(pk)) => {
+            (Ok(o), Ok(pk), Ok(sh)) => {
                 let number = o.summary.order_no.clone().unwrap_or_else(|| o.summary.id.clone());
-                (Some((o.summary.id, number, o.summary.status)), pk)
+                (Some((o.summary.id, number, o.summary.status)), pk, sh)
             }
-            (Err(e), _) | (_, Err(e)) => return refused(user, &e),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refused(user, &e),
         }
     };
     let status = if refused_scan { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
@@ -342,6 +352,7 @@ async fn pack_page(
         shell: Shell::new(user, "/warehouse"),
         order,
         packages,
+        shipments,
         said,
         refused: refused_scan,
     };
@@ -456,6 +467,29 @@ pub async fn pack_weigh(State(app): State<App>, user: SignedIn, Form(f): Form<We
                 None => format!("{} · {} g · {}", pk.label, weight_g, user.t.get("scan.package_ready")),
             };
             pack_page(&app, &user, &f.order, Some(said), pk.check_reason.is_some()).await
+        }
+        Err(e) => pack_page(&app, &user, &f.order, Some(explain(&e)), true).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LabelForm {
+    csrf_token: String,
+    order: String,
+    package: String,
+}
+
+/// POST /warehouse/pack/label: a ready package gets its service, tracking number and label.
+pub async fn pack_label(State(app): State<App>, user: SignedIn, Form(f): Form<LabelForm>) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let asked = tradeport_app::shipping::ShipmentRequest::default();
+    match tradeport_app::shipping::create_shipment(&app, &user.session.principal, &f.package, &asked).await {
+        Ok(s) => {
+            let said = format!("{} · {} · {}", s.carrier, s.service_code, s.tracking_no);
+            pack_page(&app, &user, &f.order, Some(said), false).await
         }
         Err(e) => pack_page(&app, &user, &f.order, Some(explain(&e)), true).await,
     }

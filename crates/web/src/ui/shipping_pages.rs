@@ -71,7 +71,19 @@ pub async fn save_service(
     if let Some(refused) = user.refuse_bad_csrf(cells.get("csrf_token").map_or("", String::as_str)) {
         return refused;
     }
-    let get = |name: &str| cells.get(name).map_or(String::new(), |v| v.trim().to_string());
+    // A field the form does not show keeps the stored service's value (numbering, surcharges …).
+    let code = cells.get("code").map_or(String::new(), |c| c.trim().to_uppercase());
+    let stored: HashMap<&str, String> = match shipping::list_services(&app, &user.session.principal).await {
+        Ok(all) => all
+            .into_iter()
+            .find(|s| s.service.code == code)
+            .map(|s| shipping::cells_of(&s.service).into_iter().collect())
+            .unwrap_or_default(),
+        Err(e) => return refused(&user, &e),
+    };
+    let get = |name: &str| {
+        cells.get(name).or_else(|| stored.get(name)).map_or(String::new(), |v| v.trim().to_string())
+    };
     let (input, unreadable) = shipping::input_from_cells(&get);
     let done = if unreadable.is_empty() {
         shipping::save_service(&app, &user.session.principal, &input).await

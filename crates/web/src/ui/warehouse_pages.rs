@@ -375,6 +375,7 @@ pub async fn document(
         ("orders", "pick-list.pdf") => wms::order_pick_list(&app, p, &id).await,
         ("orders", "packing-slip.pdf") => wms::packing_slip(&app, p, &id).await,
         ("handovers", "outbound-note.pdf") => wms::outbound_note(&app, p, &id).await,
+        ("packages", "label.pdf") => tradeport_app::shipping::label_pdf(&app, p, &id).await,
         _ => Err(tradeport_app::AppError::NotFound("document")),
     };
     match made {
