@@ -4,6 +4,7 @@
 mod handover;
 mod import;
 mod labels;
+mod manifest;
 mod quote;
 mod services;
 mod shipments;
@@ -11,6 +12,8 @@ mod shipments;
 pub(crate) use handover::{check_labels_in_tx, read_scans, shipped_in_tx};
 pub use import::{COLUMNS, cells_of, import_services_csv, input_from_cells};
 pub use labels::{label_pdf, label_zpl};
+pub use manifest::manifest_csv;
+pub(crate) use manifest::shipments_of_packages;
 pub use quote::{ExcludedView, OptionView, QuoteRequest, QuoteView, quote_parcel};
 pub use services::{ServiceView, list_services, save_service};
 pub use shipments::{ShipmentRequest, ShipmentView, create_shipment, shipments_of_order};

@@ -150,18 +150,30 @@ pub async fn packing_slip(app: &App, principal: &Principal, order_id: &str) -> A
 /// order, weight and marks, the totals, and lines for both signatures.
 pub async fn outbound_note(app: &App, principal: &Principal, handover_id: &str) -> AppResult<Document> {
     let h = super::handover_view(app, principal, handover_id).await?;
+    let ids: Vec<tradeport_domain::kernel::PackageId> =
+        h.packages.iter().filter_map(|p| p.id.parse().ok()).collect();
+    let mut conn = app.db().read().await?;
+    let labelled =
+        crate::shipping::shipments_of_packages(&mut conn, principal.scope.operator_id, &ids).await?;
+    drop(conn);
     let mut lines = vec![
         PdfLine::heading(format!("Outbound note {}", h.handover_no)),
         PdfLine::barcode(h.handover_no.clone()),
         PdfLine::text(format!("Carrier: {} · handed over {}", h.carrier, h.created_at)),
-        PdfLine::text("Order · package · weight · marks"),
+        PdfLine::text("Order · package · tracking number · weight · marks"),
     ];
     let mut weight = 0;
-    for p in &h.packages {
+    for (p, id) in h.packages.iter().zip(&ids) {
         let order = h.orders.get(&p.order_id).cloned().flatten().unwrap_or_else(|| p.order_id.clone());
         let g = p.weight_g.unwrap_or(p.expected_weight_g);
         weight += g;
-        lines.push(PdfLine::text(format!("{order} · {} · {g} g · {}", p.label, p.marks.join(" "))));
+        let tracking =
+            labelled.get(id).map_or("–".to_string(), |s| format!("{} {}", s.service_code, s.tracking_no));
+        lines.push(PdfLine::text(format!(
+            "{order} · {} · {tracking} · {g} g · {}",
+            p.label,
+            p.marks.join(" ")
+        )));
     }
     lines.push(PdfLine::text(format!("{} packages, {:.1} kg", h.package_count, weight as f64 / 1000.0)));
     lines.push(PdfLine::text(String::new()));

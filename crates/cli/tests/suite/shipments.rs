@@ -166,6 +166,26 @@ async fn a_ready_package_is_labelled_by_the_rules_and_leaves_by_its_label_with_i
     );
     let (status, out) = hand_over("Royal Mail 17:00", vec![&tracking.to_lowercase()]).await;
     assert_eq!(status, StatusCode::CREATED, "{out}");
+    let handover = out["id"].as_str().unwrap();
+    let manifest = app
+        .client
+        .get(app.url(&format!("/api/v1/handovers/{handover}/manifest.csv")))
+        .bearer_auth(&f.s.admin_key)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let rows: Vec<&str> = manifest.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(rows[0], "handover,carrier,order,package,tracking_no,service,weight_g,country,postcode");
+    assert!(rows[1].ends_with(&format!("1 of 1,{tracking},RM-T48,20,GB,EC1Y 8SY")), "{manifest}");
+    let note =
+        pdf_text(&app, &f.s.admin_key, &format!("/api/v1/handovers/{handover}/outbound-note.pdf")).await;
+    assert!(
+        note.contains(&format!("RM-T48 {tracking}")),
+        "the outbound note lists the tracking numbers:\n{note}"
+    );
     let (_, shipments) =
         get(&app, &format!("/api/v1/orders/{standard}/shipments"), &f.s.merchant_a_key).await;
     assert_eq!(shipments["items"][0]["status"], "shipped");

@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(shipments_of_order))
         .routes(routes!(label_pdf))
         .routes(routes!(label_zpl))
+        .routes(routes!(manifest_csv))
 }
 
 #[utoipa::path(get, path = "/api/v1/carrier-services", tag = "shipping", responses((status = 200, body = Items<ServiceView>)))]
@@ -111,4 +112,21 @@ async fn label_pdf(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>
 async fn label_zpl(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<Response> {
     let zpl = shipping::label_zpl(&app, &p, &id).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], zpl).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/handovers/{id}/manifest.csv", tag = "shipping", params(("id" = String, Path)),
+    description = "The hand-over's parcels for the carrier: order, package, tracking number, service, weight, country, postcode \
+                   (UTF-8 with a byte-order mark). The outbound note is the signed PDF of the same batch.",
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
+async fn manifest_csv(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    let csv = shipping::manifest_csv(&app, &p, &id).await?;
+    let disposition = format!("attachment; filename=\"manifest-{}.csv\"", id.replace('"', ""));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv,
+    )
+        .into_response())
 }
