@@ -123,3 +123,44 @@ mod tests {
         assert!(sign("whsec_not base64!", "m", 1, "{}").is_err());
     }
 }
+
+/// Whether `header` is EasyPost's signature of `body` with `secret`: `hmac-sha256-hex=` and the
+/// hex HMAC-SHA256 of the body keyed with the secret in Unicode NFKD (EasyPost's own check),
+/// compared in constant time.
+pub fn easypost_signature_valid(secret: &str, body: &[u8], header: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let Some(hex_sig) = header.trim().strip_prefix("hmac-sha256-hex=") else { return false };
+    let Ok(given) = hex::decode(hex_sig) else { return false };
+    let key: String = secret.nfkd().collect();
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key.as_bytes()) else { return false };
+    mac.update(body);
+    mac.verify_slice(&given).is_ok()
+}
+
+#[cfg(test)]
+mod easypost_tests {
+    use super::easypost_signature_valid;
+
+    /// The fixture file ends in a newline that was not in the body EasyPost signed.
+    const FILE: &[u8] =
+        include_bytes!("../../../../shared/fixtures/tracking/easypost_webhook_event_tracker_updated.json");
+
+    fn body() -> &'static [u8] {
+        FILE.strip_suffix(b"\n").unwrap_or(FILE)
+    }
+    const SIGNATURE: &str =
+        "hmac-sha256-hex=38f3f53c103713df81616a0a186d77141957323ec21d5fe9363db93840f527db";
+
+    #[test]
+    fn easyposts_own_test_vector_verifies_and_a_tampered_body_does_not() {
+        assert!(
+            easypost_signature_valid("sécret", body(), SIGNATURE),
+            "the NFKD key of the documented vector"
+        );
+        let mut tampered = body().to_vec();
+        tampered[10] ^= 1;
+        assert!(!easypost_signature_valid("sécret", &tampered, SIGNATURE));
+        assert!(!easypost_signature_valid("secret", body(), SIGNATURE), "another secret");
+        assert!(!easypost_signature_valid("sécret", body(), "38f3f53c"), "no scheme prefix");
+    }
+}

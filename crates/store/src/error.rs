@@ -86,6 +86,12 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("carrier_services_tenant_code_key", "carrier_services.tenant_id, carrier_services.code", "code"),
     ("shipments_package_key", "shipments.package_id", "package_id"),
     ("shipments_tenant_tracking_key", "shipments.tenant_id, shipments.tracking_no", "tracking_no"),
+    (
+        "tracking_events_once_key",
+        "tracking_events.tenant_id, tracking_events.tracking_no, tracking_events.source, tracking_events.happened_at, tracking_events.carrier_code",
+        "tracking_no",
+    ),
+    ("tracking_sources_pkey", "tracking_sources.tenant_id, tracking_sources.provider", "provider"),
 ];
 
 /// What can go wrong in storage.

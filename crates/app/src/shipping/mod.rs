@@ -8,6 +8,7 @@ mod manifest;
 mod quote;
 mod services;
 mod shipments;
+mod tracking;
 
 pub(crate) use handover::{check_labels_in_tx, read_scans, shipped_in_tx};
 pub use import::{COLUMNS, cells_of, import_services_csv, input_from_cells};
@@ -17,3 +18,4 @@ pub(crate) use manifest::shipments_of_packages;
 pub use quote::{ExcludedView, OptionView, QuoteRequest, QuoteView, quote_parcel};
 pub use services::{ServiceView, list_services, save_service};
 pub use shipments::{ShipmentRequest, ShipmentView, create_shipment, shipments_of_order};
+pub use tracking::{EasyPostSecret, Ingested, import_tracking_csv, receive_easypost, set_easypost_secret};

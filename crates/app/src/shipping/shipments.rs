@@ -44,6 +44,11 @@ pub struct ShipmentView {
     pub override_reason: Option<String>,
     pub label_pdf_url: String,
     pub label_zpl_url: String,
+    /// Where the parcel is, from tracking: `pending` until the first event, then `in_transit`,
+    /// `customs`, `out_for_delivery`, `delivered`, `exception`, `returned` …
+    pub tracking_status: String,
+    /// When it was delivered (after-sales windows count from it).
+    pub delivered_at: Option<String>,
 }
 
 impl From<ShipmentRow> for ShipmentView {
@@ -62,6 +67,8 @@ impl From<ShipmentRow> for ShipmentView {
             currency: s.currency,
             chargeable_g: s.chargeable_g,
             override_reason: s.override_reason,
+            tracking_status: s.tracking_status,
+            delivered_at: s.delivered_at.map(crate::warehouse::rfc3339),
         }
     }
 }
@@ -254,6 +261,8 @@ pub async fn create_shipment(
         chargeable_g: quote.chargeable_g,
         override_reason: asked.and(reason).map(str::to_string),
         created_at: app.now(),
+        tracking_status: "pending".into(),
+        delivered_at: None,
     };
     shipments::insert_in_tx(&mut tx, operator, &row).await?;
     let data = serde_json::json!({ "package_id": id, "service": row.service_code, "tracking_no": row.tracking_no,

@@ -16,7 +16,10 @@ use tradeport_testkit::{SmtpSink, TestApp, db_tests};
 use crate::helpers::{code, field, get, post};
 use crate::warehouse::{confirmed_order, floor, pdf_text, ready_packages, stock_bin};
 
-db_tests!(a_ready_package_is_labelled_by_the_rules_and_leaves_by_its_label_with_its_carrier);
+db_tests!(
+    a_ready_package_is_labelled_by_the_rules_and_leaves_by_its_label_with_its_carrier,
+    tracking_events_are_kept_once_signed_or_refused_and_never_move_a_parcel_backwards,
+);
 
 fn service(code: &str, carrier: &str, kind: &str, price: i64, days: u32, numbers: Value) -> Value {
     let mut s = json!({"code": code, "name": format!("{carrier} service"), "carrier": carrier, "kind": kind,
@@ -213,5 +216,133 @@ async fn a_ready_package_is_labelled_by_the_rules_and_leaves_by_its_label_with_i
         (payload["shipments"][0]["tracking_no"].as_str(), payload["shipments"][0]["carrier"].as_str()),
         (Some(tracking.as_str()), Some("Royal Mail")),
         "the merchant's webhooks get the numbers: {payload}"
+    );
+}
+
+/// EasyPost's own fixture and the signature of its test vector (secret `sécret`).
+const EASYPOST_FILE: &[u8] =
+    include_bytes!("../../../../../shared/fixtures/tracking/easypost_webhook_event_tracker_updated.json");
+
+/// The body as EasyPost sent it: the fixture file ends in a newline that was not in it.
+fn easypost_body() -> Vec<u8> {
+    EASYPOST_FILE.strip_suffix(b"\n").unwrap_or(EASYPOST_FILE).to_vec()
+}
+const EASYPOST_SIGNATURE: &str =
+    "hmac-sha256-hex=38f3f53c103713df81616a0a186d77141957323ec21d5fe9363db93840f527db";
+
+async fn tracking_events_are_kept_once_signed_or_refused_and_never_move_a_parcel_backwards(app: TestApp) {
+    let f = floor(&app).await;
+    let logistics = app.staff_key(&f.s, "logistics").await;
+    let courier = service("DPD-NEXT", "DPD", "local_delivery", 900, 1, json!({"number_prefix": "DPD"}));
+    assert_eq!(post(&app, "/api/v1/carrier-services", &logistics, courier).await.0, StatusCode::OK);
+    stock_bin(&app, &f, "PEN", 5, "A-01-01-1-1").await;
+    let first = confirmed_order(&app, &f, "#t1", &[("PEN", 1)]).await;
+    let second = confirmed_order(&app, &f, "#t2", &[("PEN", 1)]).await;
+    let ready = ready_packages(&app, &f, &[&first, &second]).await;
+    let mut numbers = Vec::new();
+    for (_, packages) in &ready {
+        let (_, s) =
+            post(&app, &format!("/api/v1/packages/{}/shipment", packages[0]), &f.s.admin_key, json!({}))
+                .await;
+        numbers.push(s["tracking_no"].as_str().unwrap().to_string());
+    }
+    // The first parcel's carrier numbered it "1" (EasyPost's fixture tracks that number).
+    let mut conn = app.app.db().read().await.unwrap();
+    sqlx::query("UPDATE shipments SET tracking_no = '1' WHERE tracking_no = $1")
+        .bind(&numbers[0])
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+
+    let hook = format!("/api/v1/hooks/easypost/{}", f.s.operator.id);
+    let send = |signature: &'static str, body: Vec<u8>| {
+        app.client
+            .post(app.url(&hook))
+            .header("x-hmac-signature", signature)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        send(EASYPOST_SIGNATURE, easypost_body()).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "no secret set yet"
+    );
+    let res = app
+        .client
+        .put(app.url("/api/v1/tracking/easypost"))
+        .bearer_auth(&logistics)
+        .json(&json!({"webhook_secret": "sécret"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let mut tampered = easypost_body();
+    tampered[20] ^= 1;
+    assert_eq!(send(EASYPOST_SIGNATURE, tampered).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(send("hmac-sha256-hex=00", easypost_body()).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let res = send(EASYPOST_SIGNATURE, easypost_body()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let done: Value = res.json().await.unwrap();
+    assert_eq!((done["stored"].as_i64(), done["moved"].as_i64()), (Some(7), Some(2)), "{done}");
+    let replay: Value = send(EASYPOST_SIGNATURE, easypost_body()).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (replay["stored"].as_i64(), replay["duplicates"].as_i64()),
+        (Some(0), Some(7)),
+        "a retried webhook changes nothing: {replay}"
+    );
+    let (_, shipped) = get(&app, &format!("/api/v1/orders/{first}/shipments"), &f.s.merchant_a_key).await;
+    assert_eq!(shipped["items"][0]["tracking_status"], "in_transit");
+
+    // A file for a carrier without an API: delivered, then an older scan that arrives late.
+    let csv = |rows: &str| {
+        app.client
+            .post(app.url("/api/v1/tracking/import"))
+            .bearer_auth(&logistics)
+            .header("content-type", "text/csv")
+            .body(format!("tracking_no,status,happened_at,description,location\n{rows}"))
+            .send()
+    };
+    let n = &numbers[1];
+    let res =
+        csv(&format!("{n},delivered,2026-11-28T10:00:00Z,Delivered,London\n{n},teleported,yesterday,,"))
+            .await
+            .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "nothing kept from a file with a bad row");
+    let res = csv(&format!("{n},delivered,2026-11-28T10:00:00Z,Delivered,London")).await.unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        (body["ingested"]["stored"].as_i64(), body["ingested"]["moved"].as_i64()),
+        (Some(1), Some(1)),
+        "{body}"
+    );
+    let late = format!(
+        "{n},in_transit,2026-11-27T08:00:00Z,Departed hub,Leeds\n{n},delivered,2026-11-28T10:00:00Z,Delivered,London"
+    );
+    let body: Value = csv(&late).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (
+            body["ingested"]["stored"].as_i64(),
+            body["ingested"]["duplicates"].as_i64(),
+            body["ingested"]["moved"].as_i64()
+        ),
+        (Some(1), Some(1), Some(0)),
+        "an older scan that arrives late is kept, and moves nothing: {body}"
+    );
+    let (_, delivered) = get(&app, &format!("/api/v1/orders/{second}/shipments"), &f.s.admin_key).await;
+    assert_eq!(
+        (delivered["items"][0]["tracking_status"].as_str(), delivered["items"][0]["delivered_at"].as_str()),
+        (Some("delivered"), Some("2026-11-28T10:00:00Z")),
+        "the late, older scan did not move it back: {delivered}"
+    );
+    let late = csv(&format!("{n},exception,2026-11-29T10:00:00Z,Claimed lost,")).await.unwrap();
+    assert_eq!(late.status(), StatusCode::OK);
+    let (_, still) = get(&app, &format!("/api/v1/orders/{second}/shipments"), &f.s.admin_key).await;
+    assert_eq!(still["items"][0]["tracking_status"], "delivered", "nothing comes after delivered");
+    let (_, o) = get(&app, &format!("/api/v1/orders/{second}"), &f.s.admin_key).await;
+    assert!(
+        o["events"].as_array().unwrap().iter().any(|e| e["kind"] == "order_delivered"),
+        "in the order's timeline"
     );
 }

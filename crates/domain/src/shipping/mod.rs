@@ -3,10 +3,12 @@
 
 mod quote;
 mod service;
+mod tracking;
 mod tracking_number;
 
 pub use quote::{Ask, Exclusion, Parcel, Quote, Selection, Strategy, quote, select};
 pub use service::{
     Bracket, CarrierService, Numbering, ServiceInput, ServiceKind, Zone, needs_permission, validate_service,
 };
+pub use tracking::{TrackingStatus, from_17track, from_aftership, from_easypost, moves_to};
 pub use tracking_number::{TrackingNumberError, make_s10, read_tracking_number, s10_check_digit};

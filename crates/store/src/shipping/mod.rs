@@ -2,3 +2,4 @@
 
 pub mod services;
 pub mod shipments;
+pub mod tracking;

@@ -25,10 +25,13 @@ pub struct ShipmentRow {
     pub chargeable_g: i64,
     pub override_reason: Option<String>,
     pub created_at: Millis,
+    /// Where the parcel is, from tracking (`pending` until the first event).
+    pub tracking_status: String,
+    pub delivered_at: Option<Millis>,
 }
 
 const SHIPMENT: &str = "SELECT id, merchant_id, order_id, package_id, warehouse_id, service_code, carrier, tracking_no, status, \
-     price_minor, currency, chargeable_g, override_reason, created_at FROM shipments WHERE tenant_id = ";
+     price_minor, currency, chargeable_g, override_reason, created_at, tracking_status, delivered_at FROM shipments WHERE tenant_id = ";
 
 fn shipment_row(r: &sqlx::any::AnyRow) -> StoreResult<ShipmentRow> {
     Ok(ShipmentRow {
@@ -46,6 +49,8 @@ fn shipment_row(r: &sqlx::any::AnyRow) -> StoreResult<ShipmentRow> {
         chargeable_g: r.try_get(11)?,
         override_reason: r.try_get(12)?,
         created_at: Millis(r.try_get(13)?),
+        tracking_status: r.try_get(14)?,
+        delivered_at: r.try_get::<Option<i64>, _>(15)?.map(Millis),
     })
 }
 

@@ -94,13 +94,16 @@ fn complete_responses(doc: &mut utoipa::openapi::OpenApi) {
     }
 }
 
-/// The API router (authenticated, idempotent writes) and its OpenAPI document, with the viewer.
+/// The API router (authenticated, idempotent writes; webhooks from carriers, signed instead) and
+/// its OpenAPI document, with the viewer.
 pub fn router(app: &App) -> Router<App> {
     let (routes, mut doc) =
         OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(v1::routes()).split_for_parts();
+    let (hooks, hooks_doc) = OpenApiRouter::new().merge(v1::signed_hooks()).split_for_parts();
+    doc.merge(hooks_doc);
     complete_responses(&mut doc);
     let routes = routes
         .layer(from_fn_with_state(app.clone(), middleware::idempotency))
         .layer(from_fn_with_state(app.clone(), middleware::require_api_key));
-    Router::new().merge(routes).merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
+    Router::new().merge(routes).merge(hooks).merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
 }

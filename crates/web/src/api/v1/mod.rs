@@ -33,6 +33,11 @@ impl From<PageQuery> for PageRequest {
 }
 
 /// Every v1 route.
+/// Webhooks that carriers send: no API key, each checks its sender's signature.
+pub fn signed_hooks() -> OpenApiRouter<App> {
+    shipping::signed_hooks()
+}
+
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .merge(access::routes())

@@ -6,7 +6,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tradeport_app::App;
 use tradeport_app::inventory::ImportReport;
-use tradeport_app::shipping::{self, QuoteRequest, QuoteView, ServiceView, ShipmentRequest, ShipmentView};
+use tradeport_app::shipping::{
+    self, EasyPostSecret, Ingested, QuoteRequest, QuoteView, ServiceView, ShipmentRequest, ShipmentView,
+};
 use tradeport_domain::shipping::ServiceInput;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -25,6 +27,13 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(label_pdf))
         .routes(routes!(label_zpl))
         .routes(routes!(manifest_csv))
+        .routes(routes!(import_tracking))
+        .routes(routes!(set_easypost_secret))
+}
+
+/// The tracking webhooks carriers send (outside the API-key layer; signed).
+pub(super) fn signed_hooks() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(easypost_webhook))
 }
 
 #[utoipa::path(get, path = "/api/v1/carrier-services", tag = "shipping", responses((status = 200, body = Items<ServiceView>)))]
@@ -129,4 +138,56 @@ async fn manifest_csv(State(app): State<App>, Auth(p): Auth, Path(id): Path<Stri
         csv,
     )
         .into_response())
+}
+
+/// A tracking import's report: the rows checked, and what was kept.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct TrackingImport {
+    #[serde(flatten)]
+    report: ImportReport,
+    ingested: Ingested,
+}
+
+#[utoipa::path(post, path = "/api/v1/tracking/import", tag = "shipping", request_body(content = String, content_type = "text/csv"),
+    description = "Tracking events from carriers without an API: tracking_no, status (pending, info_received, in_transit, customs, \
+                   out_for_delivery, available_for_pickup, attempt_failed, delivered, exception, returning, returned), happened_at \
+                   (RFC 3339), description, location, carrier_code. All rows are checked first; an event sent twice is kept once; \
+                   a parcel's status moves forward only.",
+    responses((status = 200, body = TrackingImport), (status = 422, body = ErrorBody)))]
+async fn import_tracking(
+    State(app): State<App>,
+    Auth(p): Auth,
+    body: String,
+) -> ApiResult<(StatusCode, Json<TrackingImport>)> {
+    let (report, ingested) = shipping::import_tracking_csv(&app, &p, &body).await?;
+    let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, Json(TrackingImport { report, ingested })))
+}
+
+#[utoipa::path(put, path = "/api/v1/tracking/easypost", tag = "shipping", request_body = EasyPostSecret,
+    description = "The secret of the operator's EasyPost webhook; its tracker events are then received at \
+                   POST /api/v1/hooks/easypost/{operator_id}.",
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_easypost_secret(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<EasyPostSecret>,
+) -> ApiResult<StatusCode> {
+    shipping::set_easypost_secret(&app, &p, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/hooks/easypost/{operator_id}", tag = "shipping", params(("operator_id" = String, Path)),
+    request_body(content = String, content_type = "application/json"),
+    description = "EasyPost's tracker webhook. Refused with 401 and nothing kept unless X-Hmac-Signature is \
+                   hmac-sha256-hex= and the HMAC-SHA256 of the body with the operator's secret; a retried event is kept once.",
+    responses((status = 200, body = Ingested), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn easypost_webhook(
+    State(app): State<App>,
+    Path(operator_id): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Ingested>> {
+    let signature = headers.get("x-hmac-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    Ok(Json(shipping::receive_easypost(&app, &operator_id, signature, &body).await?))
 }
