@@ -92,6 +92,7 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "tracking_no",
     ),
     ("tracking_sources_pkey", "tracking_sources.tenant_id, tracking_sources.provider", "provider"),
+    ("tracking_links_order_key", "tracking_links.order_id", "order_id"),
 ];
 
 /// What can go wrong in storage.

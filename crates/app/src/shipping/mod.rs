@@ -1,6 +1,7 @@
 //! Shipping (SHP-1 …): the carrier-service catalogue and quotes that explain themselves. One use
 //! case per file.
 
+mod buyer_page;
 mod handover;
 mod import;
 mod labels;
@@ -10,6 +11,9 @@ mod services;
 mod shipments;
 mod tracking;
 
+pub use buyer_page::{
+    PublicEvent, PublicParcel, PublicTracking, find_tracking, public_tracking, tracking_link,
+};
 pub(crate) use handover::{check_labels_in_tx, read_scans, shipped_in_tx};
 pub use import::{COLUMNS, cells_of, import_services_csv, input_from_cells};
 pub use labels::{label_pdf, label_zpl};

@@ -265,6 +265,8 @@ pub async fn create_shipment(
         delivered_at: None,
     };
     shipments::insert_in_tx(&mut tx, operator, &row).await?;
+    // The buyer's tracking page exists from the first label on.
+    super::buyer_page::link_in_tx(&mut tx, operator, order.id, app.now()).await?;
     let data = serde_json::json!({ "package_id": id, "service": row.service_code, "tracking_no": row.tracking_no,
                                    "price_minor": row.price_minor, "currency": row.currency });
     let event = tradeport_store::events::NewEvent {

@@ -345,4 +345,56 @@ async fn tracking_events_are_kept_once_signed_or_refused_and_never_move_a_parcel
         o["events"].as_array().unwrap().iter().any(|e| e["kind"] == "order_delivered"),
         "in the order's timeline"
     );
+
+    // The buyer's page: by its link, without an account; nothing of the merchant or operator.
+    let (status, link) =
+        get(&app, &format!("/api/v1/orders/{second}/tracking-link"), &f.s.merchant_a_key).await;
+    assert_eq!(status, StatusCode::OK, "{link}");
+    let url = link["url"].as_str().unwrap().to_string();
+    let (status, _) = get(&app, &format!("/api/v1/orders/{second}/tracking-link"), &f.s.merchant_b_key).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not another merchant's order");
+    let buyer = reqwest::Client::new();
+    let page = buyer.get(app.url(&url)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    let order_no = o["order_no"].as_str().unwrap();
+    assert!(
+        page.contains(order_no)
+            && page.contains(n.as_str())
+            && page.contains("Delivered")
+            && page.contains("Departed hub"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("acme") && !page.contains("1 Lovelace Way"),
+        "only the parcels, nothing of the shop: {page}"
+    );
+    let json: Value = buyer.get(app.url(&format!("{url}/json"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (json["parcels"][0]["status"].as_str(), json["parcels"][0]["events"][0]["status"].as_str()),
+        (Some("delivered"), Some("exception")),
+        "{json}"
+    );
+    let mut guessed = url.clone();
+    let last = guessed.pop().unwrap();
+    guessed.push(if last == '0' { '1' } else { '0' });
+    assert_eq!(
+        buyer.get(app.url(&guessed)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND,
+        "a changed token"
+    );
+    assert_eq!(buyer.get(app.url("/track/nope")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let found = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let by_number =
+        found.get(app.url(&format!("/track?order={order_no}&contact=ec1y8sy"))).send().await.unwrap();
+    assert_eq!(
+        (by_number.status(), by_number.headers()["location"].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, url.as_str())
+    );
+    let wrong = found
+        .get(app.url(&format!("/track?order={order_no}&contact=someone@else.example")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
 }

@@ -221,3 +221,47 @@ async fn warehouse_staff_ask_the_buyer_about_a_short_pick_and_add_a_discrepancy_
     std::fs::remove_file(&photo).ok();
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
+async fn a_buyer_follows_the_parcel_on_the_tracking_page_in_their_language_without_an_account() {
+    let Some(browser) = Browser::start().await else { return };
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
+    let f = floor(&app).await;
+    let courier = json!({"code": "DPD-NEXT", "name": "Next day", "carrier": "DPD", "kind": "local_delivery",
+                         "zones": [{"country": "GB"}], "currency": "GBP", "number_prefix": "DPD",
+                         "brackets": [{"up_to_g": 20000, "first_g": 1000, "first_minor": 900}],
+                         "max_weight_g": 20000, "transit_days_min": 1, "transit_days_max": 2});
+    assert_eq!(post(&app, "/api/v1/carrier-services", &f.s.admin_key, courier).await.0, StatusCode::OK);
+    stock_bin(&app, &f, "PEN", 2, "A-01-01-1-1").await;
+    let mut body = crate::warehouse::order("#ui-track", &[("PEN", 1)]);
+    body["buyer"]["language"] = json!("zh-CN");
+    let order = crate::warehouse::confirmed_order_from(&app, &f, body).await;
+    let ready = crate::warehouse::ready_packages(&app, &f, &[&order]).await;
+    let (_, shipment) =
+        post(&app, &format!("/api/v1/packages/{}/shipment", ready[0].1[0]), &f.s.admin_key, json!({})).await;
+    let number = shipment["tracking_no"].as_str().unwrap().to_string();
+    let res = app
+        .client
+        .post(app.url("/api/v1/tracking/import"))
+        .bearer_auth(&f.s.admin_key)
+        .header("content-type", "text/csv")
+        .body(format!("tracking_no,status,happened_at,description,location\n{number},in_transit,2026-11-27T08:00:00Z,Departed hub,Leeds\n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let (_, link) =
+        crate::helpers::get(&app, &format!("/api/v1/orders/{order}/tracking-link"), &f.s.admin_key).await;
+
+    browser.resize(390, 844).await;
+    browser.goto(&app.url(link["url"].as_str().unwrap())).await;
+    browser.wait_for_text("#page-title", "订单").await;
+    assert_eq!(browser.text(".tracking-no").await, number);
+    assert_eq!(browser.text(".parcel-status").await, "运输中", "the buyer's language: Chinese");
+    assert!(browser.text(".events").await.contains("Departed hub · Leeds"));
+    assert!(fits_the_screen(&browser).await, "the tracking page fits a phone");
+    browser.click("#lang-switch").await;
+    browser.wait_for_text(".parcel-status", "On its way").await;
+    browser.close().await;
+}

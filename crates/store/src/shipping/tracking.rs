@@ -166,3 +166,57 @@ pub async fn secret(
             .await?;
     Ok(s)
 }
+
+/// The order's tracking-page token, made on first ask (`token` is used only then).
+pub async fn link_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: tradeport_domain::kernel::OrderId,
+    token: &str,
+    now: Millis,
+) -> StoreResult<String> {
+    sqlx::query(
+        "INSERT INTO tracking_links (token, tenant_id, order_id, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (order_id) DO NOTHING",
+    )
+    .bind(token)
+    .bind(tenant_id.to_string())
+    .bind(order_id.to_string())
+    .bind(now.0)
+    .execute(&mut *conn)
+    .await?;
+    let stored: String = sqlx::query_scalar("SELECT token FROM tracking_links WHERE order_id = $1")
+        .bind(order_id.to_string())
+        .fetch_one(conn)
+        .await?;
+    Ok(stored)
+}
+
+/// The operator and order a tracking-page token opens.
+pub async fn link_target(
+    conn: &mut AnyConnection,
+    token: &str,
+) -> StoreResult<Option<(TenantId, tradeport_domain::kernel::OrderId)>> {
+    let row = sqlx::query("SELECT tenant_id, order_id FROM tracking_links WHERE token = $1")
+        .bind(token)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| Ok((crate::values::id_at(&r, 0, "tenant")?, crate::values::id_at(&r, 1, "order")?)))
+        .transpose()
+}
+
+/// Orders with this number (ours or the shop's) and the tracking token each has, for a buyer's
+/// look-up; the caller checks the buyer's e-mail or postcode.
+pub async fn links_by_number(
+    conn: &mut AnyConnection,
+    number: &str,
+) -> StoreResult<Vec<(String, String, String)>> {
+    let rows = sqlx::query(
+        "SELECT l.token, o.buyer_email, o.shipping_address FROM tracking_links l JOIN orders o ON o.id = l.order_id \
+         WHERE o.order_no = $1 OR o.channel_order_id = $1 LIMIT 20",
+    )
+    .bind(number)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+}

@@ -17,6 +17,7 @@ mod scanner_pages;
 mod shell;
 mod shipping_pages;
 mod time_limits;
+mod tracking_page;
 mod warehouse_actions;
 mod warehouse_pages;
 
@@ -39,6 +40,9 @@ pub fn router() -> Router<App> {
     Router::new()
         .route("/assets/{file}", get(assets::serve))
         .route("/login", get(login::form).post(login::submit))
+        .route("/track", get(tracking_page::find))
+        .route("/track/{token}", get(tracking_page::show))
+        .route("/track/{token}/json", get(tracking_page::json))
         .route("/logout", post(login::logout))
         .route("/lang", get(login::switch_language))
         .route("/", get(access_pages::dashboard))

@@ -29,6 +29,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(manifest_csv))
         .routes(routes!(import_tracking))
         .routes(routes!(set_easypost_secret))
+        .routes(routes!(tracking_link))
 }
 
 /// The tracking webhooks carriers send (outside the API-key layer; signed).
@@ -190,4 +191,22 @@ async fn easypost_webhook(
 ) -> ApiResult<Json<Ingested>> {
     let signature = headers.get("x-hmac-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
     Ok(Json(shipping::receive_easypost(&app, &operator_id, signature, &body).await?))
+}
+
+/// Where the buyer follows the order.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct TrackingLink {
+    /// The public page, `/track/{token}` (its JSON at `/track/{token}/json`).
+    url: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}/tracking-link", tag = "shipping", params(("id" = String, Path)),
+    description = "The order's public tracking page: an unguessable link, made on first ask (and when its first parcel is labelled).",
+    responses((status = 200, body = TrackingLink), (status = 404, body = ErrorBody)))]
+async fn tracking_link(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TrackingLink>> {
+    Ok(Json(TrackingLink { url: shipping::tracking_link(&app, &p, &id).await? }))
 }
