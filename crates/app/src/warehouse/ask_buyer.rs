@@ -58,16 +58,7 @@ pub async fn ask_buyer(app: &App, principal: &Principal, line_id: &str) -> AppRe
     }
     let order =
         orders::get(&mut tx, operator, None, line.order_id).await?.ok_or(AppError::NotFound("order"))?;
-    waves::update_line_in_tx(
-        &mut tx,
-        operator,
-        line.id,
-        line.picked,
-        line.short,
-        PickLineStatus::AskingBuyer,
-        now,
-    )
-    .await?;
+    waves::set_status_in_tx(&mut tx, operator, &line, PickLineStatus::AskingBuyer, now).await?;
     let data = serde_json::json!({ "line_id": line.id, "sku": line.sku, "short": line.short }).to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(line.merchant_id),
@@ -125,8 +116,7 @@ async fn wait(app: &App, principal: &Principal, line_id: &str, note: &str) -> Ap
     let now = app.now();
     let mut tx = app.begin().await?;
     let line = short_line(&mut tx, principal, line_id).await?;
-    waves::update_line_in_tx(&mut tx, operator, line.id, line.picked, line.short, PickLineStatus::Short, now)
-        .await?;
+    waves::set_status_in_tx(&mut tx, operator, &line, PickLineStatus::Short, now).await?;
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(line.merchant_id),
         reason: Some(if note.is_empty() { "the buyer waits for stock" } else { note }),

@@ -42,8 +42,7 @@ pub(crate) async fn undo_warehouse_work_in_tx(
             *picked.entry((l.sku_id, l.warehouse_id)).or_default() += l.picked;
         }
         if !l.status.is_settled() {
-            waves::update_line_in_tx(conn, operator, l.id, l.picked, l.short, PickLineStatus::Cancelled, now)
-                .await?;
+            waves::set_status_in_tx(conn, operator, l, PickLineStatus::Cancelled, now).await?;
             waves::complete_if_done_in_tx(conn, operator, l.wave_id, now).await?;
         }
     }

@@ -314,16 +314,7 @@ pub async fn resolve_short(
         now,
     )
     .await?;
-    waves::update_line_in_tx(
-        &mut tx,
-        operator,
-        line.id,
-        line.picked,
-        line.short,
-        PickLineStatus::Resolved,
-        now,
-    )
-    .await?;
+    waves::set_status_in_tx(&mut tx, operator, &line, PickLineStatus::Resolved, now).await?;
     let after = waves::lock_line_in_tx(&mut tx, operator, new_line.id)
         .await?
         .ok_or(AppError::NotFound("pick line"))?;

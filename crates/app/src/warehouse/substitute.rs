@@ -119,16 +119,7 @@ pub(super) async fn swap(
     let line_no = order_lines.iter().map(|l| l.line_no).max().unwrap_or(0) + 1;
     swap.move_the_order_line(&mut tx, short_of, line_no).await?;
     swap.add_pick_line(&mut tx).await?;
-    waves::update_line_in_tx(
-        &mut tx,
-        operator,
-        line.id,
-        line.picked,
-        line.short,
-        PickLineStatus::Resolved,
-        now,
-    )
-    .await?;
+    waves::set_status_in_tx(&mut tx, operator, &line, PickLineStatus::Resolved, now).await?;
     let data = serde_json::json!({
         "line_id": line.id, "from_sku": line.sku, "to_sku": sub.sku, "quantity": line.short, "line_no": line_no,
         "buyer_agreed": true,

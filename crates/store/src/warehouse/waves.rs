@@ -370,3 +370,14 @@ pub async fn order_of_line(
         .await?;
     row.as_ref().map(|r| id_at(r, 0, "order")).transpose()
 }
+
+/// Gives a pick line a new status, its counts as they are.
+pub async fn set_status_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    line: &PickLineRow,
+    status: PickLineStatus,
+    now: Millis,
+) -> StoreResult<()> {
+    update_line_in_tx(conn, tenant_id, line.id, line.picked, line.short, status, now).await
+}
