@@ -454,6 +454,9 @@ scan-weigh = Weigh
 scan-next_order = Next order
 
 shipping-services = Carrier services
+shipping-shipments = Shipments
+shipping-any_status = any status
+shipping-filter = Filter
 shipping-code = Code
 shipping-name = Name
 shipping-carrier = Carrier

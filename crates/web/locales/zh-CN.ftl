@@ -445,6 +445,9 @@ scan-weigh = 称重
 scan-next_order = 下一个订单
 
 shipping-services = 物流渠道
+shipping-shipments = 运单
+shipping-any_status = 全部状态
+shipping-filter = 筛选
 shipping-code = 代码
 shipping-name = 名称
 shipping-carrier = 承运商

@@ -21,5 +21,7 @@ pub use manifest::manifest_csv;
 pub(crate) use manifest::shipments_of_packages;
 pub use quote::{ExcludedView, OptionView, QuoteRequest, QuoteView, quote_parcel};
 pub use services::{ServiceView, list_services, save_service};
-pub use shipments::{ShipmentRequest, ShipmentView, create_shipment, shipments_of_order};
+pub use shipments::{
+    ShipmentQuery, ShipmentRequest, ShipmentView, create_shipment, list_shipments, shipments_of_order,
+};
 pub use tracking::{EasyPostSecret, Ingested, import_tracking_csv, receive_easypost, set_easypost_secret};

@@ -39,6 +39,8 @@ pub struct ShipmentView {
     pub status: String,
     pub price_minor: i64,
     pub currency: String,
+    /// The price written out, e.g. `3.50 GBP`.
+    pub price: String,
     pub chargeable_g: i64,
     /// Why staff chose the service, when they did.
     pub override_reason: Option<String>,
@@ -63,6 +65,10 @@ impl From<ShipmentRow> for ShipmentView {
             carrier: s.carrier,
             tracking_no: s.tracking_no,
             status: s.status,
+            price: tradeport_domain::kernel::Currency::parse_stored(&s.currency).map_or_else(
+                || format!("{} {}", s.price_minor, s.currency),
+                |c| format!("{} {}", c.format(s.price_minor), s.currency),
+            ),
             price_minor: s.price_minor,
             currency: s.currency,
             chargeable_g: s.chargeable_g,
@@ -307,4 +313,55 @@ pub async fn shipments_of_order(
     let rows =
         shipments::find(&mut conn, operator, principal.scope.merchant_id, ShipmentsOf::Order(id)).await?;
     Ok(rows.into_iter().map(ShipmentView::from).collect())
+}
+
+/// What a shipments list asks for.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct ShipmentQuery {
+    pub carrier: Option<String>,
+    pub service: Option<String>,
+    /// The tracking status: `in_transit`, `customs`, `exception`, `delivered` …
+    pub tracking_status: Option<String>,
+    /// The destination country (ISO code).
+    pub country: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+/// Shipments newest first, filtered (a merchant: its own; staff limited to some warehouses: theirs).
+pub async fn list_shipments(
+    app: &App,
+    principal: &Principal,
+    q: &ShipmentQuery,
+) -> AppResult<crate::Page<ShipmentView>> {
+    principal.require(Permission::ViewOrders)?;
+    let page = crate::PageRequest { limit: q.limit, cursor: q.cursor.clone() };
+    let limit = page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
+    let before: Option<String> = page.id_cursor().map_err(|e| AppError::Invalid(vec![e]))?;
+    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let status = text(&q.tracking_status);
+    if let Some(s) =
+        status.as_deref().filter(|s| tradeport_domain::shipping::TrackingStatus::parse(s).is_none())
+    {
+        return Err(crate::warehouse::invalid(
+            "tracking_status",
+            "unknown_status",
+            format!("{s} is not a tracking status, e.g. in_transit, exception, delivered"),
+        ));
+    }
+    let mut conn = app.db().read().await?;
+    let filter = shipments::ShipmentFilter {
+        merchant_id: principal.scope.merchant_id,
+        carrier: text(&q.carrier),
+        service_code: text(&q.service).map(|s| s.to_uppercase()),
+        tracking_status: status,
+        country: text(&q.country).map(|c| c.to_uppercase()),
+        warehouses: crate::warehouse::allowed_warehouses(&mut conn, principal).await?.unwrap_or_default(),
+    };
+    let rows = shipments::list(&mut conn, principal.scope.operator_id, &filter, before.as_deref(), limit + 1)
+        .await?;
+    let views: Vec<ShipmentView> = rows.into_iter().map(ShipmentView::from).collect();
+    Ok(crate::Page::from_rows(views, limit, |v| v.id.clone()))
 }

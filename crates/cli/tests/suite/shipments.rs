@@ -346,6 +346,56 @@ async fn tracking_events_are_kept_once_signed_or_refused_and_never_move_a_parcel
         "in the order's timeline"
     );
 
+    // The shipments list, filtered; a merchant sees its own only.
+    let (status, delivered) =
+        get(&app, "/api/v1/shipments?tracking_status=delivered&country=gb", &f.s.admin_key).await;
+    let found: Vec<&str> =
+        delivered["items"].as_array().unwrap().iter().map(|s| s["tracking_no"].as_str().unwrap()).collect();
+    assert_eq!((status, found), (StatusCode::OK, vec![n.as_str()]), "{delivered}");
+    let (_, moving) = get(&app, "/api/v1/shipments?tracking_status=in_transit", &f.s.admin_key).await;
+    assert_eq!(moving["items"][0]["tracking_no"], "1");
+    let (_, theirs) = get(&app, "/api/v1/shipments", &f.s.merchant_b_key).await;
+    assert_eq!(theirs["items"], json!([]));
+    let (status, body) = get(&app, "/api/v1/shipments?tracking_status=lost_in_space", &f.s.admin_key).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "tracking_status"));
+
+    let (client, token) = crate::helpers::signed_in(&app, &f.s.admin_email).await;
+    let page = client
+        .get(app.url("/shipping?tracking_status=delivered"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let table = page.split("id=\"shipments\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(
+        table.contains(n.as_str()) && !table.contains(">1<"),
+        "the Shipping page lists by the filter: {table}"
+    );
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("code", "DPD-NEXT"),
+        ("name", "Next day, renamed"),
+        ("carrier", "DPD"),
+        ("kind", "local_delivery"),
+        ("zones", "GB"),
+        ("currency", "GBP"),
+        ("brackets", "20000/1000/900/1000/100"),
+        ("max_weight_g", "20000"),
+        ("transit_days_min", "1"),
+        ("transit_days_max", "1"),
+    ];
+    let saved = client.post(app.url("/shipping/services")).form(&form).send().await.unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    let (_, services) = get(&app, "/api/v1/carrier-services", &f.s.admin_key).await;
+    let dpd = services["items"].as_array().unwrap().iter().find(|s| s["code"] == "DPD-NEXT").unwrap();
+    assert_eq!(
+        (dpd["name"].as_str(), dpd["number_prefix"].as_str()),
+        (Some("Next day, renamed"), Some("DPD")),
+        "the form kept what it does not show: {dpd}"
+    );
+
     // The buyer's page: by its link, without an account; nothing of the merchant or operator.
     let (status, link) =
         get(&app, &format!("/api/v1/orders/{second}/tracking-link"), &f.s.merchant_a_key).await;

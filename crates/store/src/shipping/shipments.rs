@@ -126,3 +126,57 @@ pub async fn ship_in_tx(
         .bind_list(packages.iter().map(PackageId::to_string));
     Ok(sql.query().execute(conn).await?.rows_affected())
 }
+
+/// Which shipments a list shows.
+#[derive(Clone, Debug, Default)]
+pub struct ShipmentFilter {
+    pub merchant_id: Option<TenantId>,
+    pub carrier: Option<String>,
+    pub service_code: Option<String>,
+    /// The tracking status (`in_transit`, `exception` …).
+    pub tracking_status: Option<String>,
+    /// The destination country.
+    pub country: Option<String>,
+    /// Only these warehouses (all when empty).
+    pub warehouses: Vec<WarehouseId>,
+}
+
+/// Shipments newest first, a page at a time (`before` the last id of the previous page).
+pub async fn list(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    f: &ShipmentFilter,
+    before: Option<&str>,
+    limit: u32,
+) -> StoreResult<Vec<ShipmentRow>> {
+    let mut sql = Sql::new(
+        "SELECT s.id, s.merchant_id, s.order_id, s.package_id, s.warehouse_id, s.service_code, s.carrier, s.tracking_no, \
+         s.status, s.price_minor, s.currency, s.chargeable_g, s.override_reason, s.created_at, s.tracking_status, \
+         s.delivered_at FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.tenant_id = ",
+    );
+    sql.bind(tenant_id.to_string());
+    if let Some(m) = f.merchant_id {
+        sql.push(" AND s.merchant_id = ").bind(m.to_string());
+    }
+    if let Some(c) = &f.carrier {
+        sql.push(" AND s.carrier = ").bind(c.clone());
+    }
+    if let Some(c) = &f.service_code {
+        sql.push(" AND s.service_code = ").bind(c.clone());
+    }
+    if let Some(st) = &f.tracking_status {
+        sql.push(" AND s.tracking_status = ").bind(st.clone());
+    }
+    if let Some(c) = &f.country {
+        sql.push(" AND o.ship_country = ").bind(c.clone());
+    }
+    if !f.warehouses.is_empty() {
+        sql.push(" AND s.warehouse_id IN ").bind_list(f.warehouses.iter().map(WarehouseId::to_string));
+    }
+    if let Some(b) = before {
+        sql.push(" AND s.id < ").bind(b.to_string());
+    }
+    sql.push(" ORDER BY s.id DESC LIMIT ").bind(i64::from(limit));
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(shipment_row).collect()
+}

@@ -25,6 +25,9 @@ struct ShippingPage {
     services: Vec<ServiceView>,
     warehouses: Vec<WarehouseView>,
     manage: bool,
+    /// The newest shipments by the filter (at most 100).
+    shipments: Vec<tradeport_app::shipping::ShipmentView>,
+    filter: tradeport_app::shipping::ShipmentQuery,
     quote: Option<QuoteView>,
     error: Option<String>,
     notice: Option<String>,
@@ -38,18 +41,34 @@ async fn page(
     error: Option<String>,
     notice: Option<String>,
 ) -> Response {
+    listed(app, user, status, (quote, error, notice), tradeport_app::shipping::ShipmentQuery::default()).await
+}
+
+async fn listed(
+    app: &App,
+    user: &SignedIn,
+    status: StatusCode,
+    (quote, error, notice): (Option<QuoteView>, Option<String>, Option<String>),
+    filter: tradeport_app::shipping::ShipmentQuery,
+) -> Response {
     let p = &user.session.principal;
-    let (services, warehouses) =
-        match (shipping::list_services(app, p).await, inventory::list_warehouses(app, p).await) {
-            (Ok(s), Ok(w)) => (s, w),
-            (Err(e), _) | (_, Err(e)) => return refused(user, &e),
-        };
+    let asked = tradeport_app::shipping::ShipmentQuery { limit: Some(100), ..filter.clone() };
+    let (services, warehouses, shipments) = match (
+        shipping::list_services(app, p).await,
+        inventory::list_warehouses(app, p).await,
+        shipping::list_shipments(app, p, &asked).await,
+    ) {
+        (Ok(s), Ok(w), Ok(sh)) => (s, w, sh.items),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refused(user, &e),
+    };
     let page = ShippingPage {
         t: user.t,
         shell: Shell::new(user, "/shipping"),
         services,
         warehouses,
         manage: p.role.can(Permission::ManageCarriers),
+        shipments,
+        filter,
         quote,
         error,
         notice,
@@ -57,9 +76,13 @@ async fn page(
     render(user.t, status, &page)
 }
 
-/// GET /shipping
-pub async fn show(State(app): State<App>, user: SignedIn) -> Response {
-    page(&app, &user, StatusCode::OK, None, None, None).await
+/// GET /shipping: the catalogue, the quote form and the shipments by the filter in the query.
+pub async fn show(
+    State(app): State<App>,
+    user: SignedIn,
+    axum::extract::Query(filter): axum::extract::Query<tradeport_app::shipping::ShipmentQuery>,
+) -> Response {
+    listed(&app, &user, StatusCode::OK, (None, None, None), filter).await
 }
 
 /// POST /shipping/services: the form's cells, read as a CSV row is.

@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(import_tracking))
         .routes(routes!(set_easypost_secret))
         .routes(routes!(tracking_link))
+        .routes(routes!(list_shipments))
 }
 
 /// The tracking webhooks carriers send (outside the API-key layer; signed).
@@ -209,4 +210,23 @@ async fn tracking_link(
     Path(id): Path<String>,
 ) -> ApiResult<Json<TrackingLink>> {
     Ok(Json(TrackingLink { url: shipping::tracking_link(&app, &p, &id).await? }))
+}
+
+/// A page of shipments.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct ShipmentPage {
+    items: Vec<ShipmentView>,
+    next_cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/shipments", tag = "shipping", params(shipping::ShipmentQuery),
+    description = "Shipments newest first, filtered by carrier, service, tracking status and destination country; a page at a \
+                   time (limit, cursor).",
+    responses((status = 200, body = ShipmentPage), (status = 422, body = ErrorBody)))]
+async fn list_shipments(
+    State(app): State<App>,
+    Auth(p): Auth,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<shipping::ShipmentQuery>,
+) -> ApiResult<Json<tradeport_app::Page<ShipmentView>>> {
+    Ok(Json(shipping::list_shipments(&app, &p, &q).await?))
 }
