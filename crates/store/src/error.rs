@@ -93,6 +93,8 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ),
     ("tracking_sources_pkey", "tracking_sources.tenant_id, tracking_sources.provider", "provider"),
     ("tracking_links_order_key", "tracking_links.order_id", "order_id"),
+    // Tokens are random (24 bytes): listed so that every constraint is.
+    ("tracking_links_pkey", "tracking_links.token", "token"),
 ];
 
 /// What can go wrong in storage.
