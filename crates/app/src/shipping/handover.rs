@@ -5,6 +5,7 @@
 
 use tradeport_domain::kernel::{OrderId, PackageId, TenantId};
 use tradeport_domain::notifications::BuyerMessage;
+use tradeport_domain::shipping::{TrackingNumberError, read_tracking_number};
 use tradeport_store::AnyConnection;
 use tradeport_store::shipping::shipments::{self, ShipmentsOf};
 
@@ -31,6 +32,10 @@ pub(crate) async fn read_scans(
         let found = match scan.parse::<PackageId>() {
             Ok(id) => Some(Scanned { package_id: id, tracking_no: None, index: n }),
             Err(_) => {
+                // A postal number typed by hand with a wrong check digit is refused as such.
+                if let Err(e @ TrackingNumberError::CheckDigit { .. }) = read_tracking_number(scan, true) {
+                    return Err(invalid(&format!("packages[{n}]"), "invalid_tracking_no", e.to_string()));
+                }
                 let number = scan.to_uppercase();
                 shipments::find(conn, operator, None, ShipmentsOf::TrackingNo(&number))
                     .await?

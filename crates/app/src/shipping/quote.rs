@@ -102,7 +102,7 @@ fn excluded_view(services: &[CarrierService], code: &str, why: &Exclusion) -> Ex
 }
 
 /// The currency to compare in: the one asked for, or the catalogue's only one.
-fn comparing(asked: &str, services: &[CarrierService]) -> Result<Currency, String> {
+pub(super) fn comparing(asked: &str, services: &[CarrierService]) -> Result<Currency, String> {
     if !asked.trim().is_empty() {
         return Currency::parse(asked)
             .ok_or_else(|| "currency must be an ISO 4217 code, e.g. GBP".to_string());

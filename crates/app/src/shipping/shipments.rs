@@ -225,7 +225,7 @@ pub async fn create_shipment(
     let strategy = if order.service_level == "express" { Strategy::Fastest } else { Strategy::Cheapest };
     let ask = Ask {
         strategy,
-        currency: pricing_currency(&all, order.currency),
+        currency: super::quote::comparing("", &all).unwrap_or(order.currency),
         deadline_days: None,
         chosen: asked,
     };
@@ -284,17 +284,6 @@ pub async fn create_shipment(
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     tx.commit().await?;
     Ok(row.into())
-}
-
-/// The currency quotes are compared in: the catalogue's only one, else the order's.
-fn pricing_currency(
-    all: &[CarrierService],
-    order: tradeport_domain::kernel::Currency,
-) -> tradeport_domain::kernel::Currency {
-    match all.first() {
-        Some(first) if all.iter().all(|s| s.currency == first.currency) => first.currency,
-        _ => order,
-    }
 }
 
 /// An order's shipments (a merchant's own orders only).

@@ -162,6 +162,15 @@ async fn a_ready_package_is_labelled_by_the_rules_and_leaves_by_its_label_with_i
         (status, body["error"]["fields"][0]["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("scan_the_label"))
     );
+    let mut mistyped = tracking.clone();
+    let check = if &mistyped[10..11] == "0" { "1" } else { "0" };
+    mistyped.replace_range(10..11, check);
+    let (status, body) = hand_over("Royal Mail 17:00", vec![&mistyped]).await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_tracking_no")),
+        "a number typed with a wrong check digit: {body}"
+    );
     let (status, body) = hand_over("DPD van", vec![&tracking]).await;
     assert_eq!(
         (status, body["error"]["fields"][0]["code"].as_str()),
