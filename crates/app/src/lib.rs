@@ -5,6 +5,7 @@ pub mod access;
 mod app;
 pub mod demo;
 mod error;
+pub mod exceptions;
 pub mod i18n;
 pub mod idempotency;
 pub mod inventory;

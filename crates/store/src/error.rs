@@ -95,6 +95,13 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("tracking_links_order_key", "tracking_links.order_id", "order_id"),
     // Tokens are random (24 bytes): listed so that every constraint is.
     ("tracking_links_pkey", "tracking_links.token", "token"),
+    ("customs_declarations_pkey", "customs_declarations.shipment_id", "shipment_id"),
+    (
+        "lane_rules_lane_key",
+        "lane_rules.tenant_id, lane_rules.origin, lane_rules.destination, lane_rules.service, lane_rules.kind",
+        "kind",
+    ),
+    ("exception_cases_open_key", "exception_cases.tenant_id, exception_cases.open_key", "rule_kind"),
 ];
 
 /// What can go wrong in storage.

@@ -10,6 +10,7 @@ pub mod calendars;
 mod db;
 mod error;
 pub mod events;
+pub mod exceptions;
 pub mod follow_up;
 mod group_commit;
 pub mod idempotency;

@@ -173,6 +173,7 @@ async fn run_one(app: &App, job: &JobRow) -> Result<(), String> {
         JobKind::DeliverSms => crate::notifications::deliver_sms(app, job).await,
         JobKind::Probe => probe(job).await,
         JobKind::FollowUpSweep => crate::sla::run_sweep(app, job).await,
+        JobKind::TrackingSweep => crate::exceptions::run_tracking_sweep(app, job).await,
     }
 }
 

@@ -42,7 +42,7 @@ pub struct PublicTracking {
     /// The order's state: `confirmed`, `picking`, … `handed_over`, `cancelled`.
     pub status: String,
     /// The latest day the parcels should arrive, while any is on its way: the hand-over day plus
-    /// the service's longest transit, counted in calendar days.
+    /// the service's longest transit, counted in business days from the hand-over.
     pub estimated_delivery: Option<String>,
     pub parcels: Vec<PublicParcel>,
 }
@@ -105,10 +105,10 @@ pub async fn public_tracking(app: &App, token: &str) -> AppResult<PublicTracking
                 .iter()
                 .find(|c| c.service.code == s.service_code)
                 .map_or(0, |c| c.service.transit_days.1);
-            let day = jiff::Timestamp::from_millisecond(s.created_at.0)
+            let due = tradeport_domain::shipping::promised_by(s.shipped_at.unwrap_or(s.created_at), days);
+            let day = jiff::Timestamp::from_millisecond(due.0)
                 .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
-                .ok()
-                .and_then(|d| d.checked_add(jiff::Span::new().days(i64::from(days))).ok());
+                .ok();
             estimate = estimate.max(day);
         }
         parcels.push(PublicParcel {

@@ -102,10 +102,21 @@ pub(crate) async fn shipped_in_tx(
 ) -> AppResult<()> {
     let now = app.now();
     shipments::ship_in_tx(conn, operator, packages, now).await?;
+    let catalogue = tradeport_store::shipping::services::list(conn, operator).await?;
     for order_id in orders {
         let sent = shipments::find(conn, operator, None, ShipmentsOf::Order(*order_id)).await?;
         if sent.is_empty() {
             continue;
+        }
+        // The promise the exception rules hold the carrier to.
+        for s in sent.iter().filter(|s| packages.contains(&s.package_id)) {
+            let days = catalogue
+                .iter()
+                .find(|c| c.service.code == s.service_code)
+                .map_or(0, |c| c.service.transit_days.1);
+            let promised = tradeport_domain::shipping::promised_by(now, days);
+            tradeport_store::shipping::parcels::set_shipped_in_tx(conn, operator, &s.id, now, promised)
+                .await?;
         }
         let order = tradeport_store::orders::get(conn, operator, None, *order_id)
             .await?

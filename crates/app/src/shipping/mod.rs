@@ -2,6 +2,8 @@
 //! case per file.
 
 mod buyer_page;
+mod clearance;
+mod customs;
 mod handover;
 mod import;
 mod labels;
@@ -10,9 +12,14 @@ mod quote;
 mod services;
 mod shipments;
 mod tracking;
+mod tracking_hooks;
 
 pub use buyer_page::{
     PublicEvent, PublicParcel, PublicTracking, find_tracking, public_tracking, tracking_link,
+};
+pub use clearance::{ClearanceInput, ClearanceView, clearance_of, record_clearance};
+pub use customs::{
+    CustomsLineView, CustomsRequest, CustomsView, customs_of, customs_pdf, declare_customs, invoice_pdf,
 };
 pub(crate) use handover::{check_labels_in_tx, read_scans, shipped_in_tx};
 pub use import::{COLUMNS, cells_of, import_services_csv, input_from_cells};
@@ -24,4 +31,5 @@ pub use services::{ServiceView, list_services, save_service};
 pub use shipments::{
     ShipmentQuery, ShipmentRequest, ShipmentView, create_shipment, list_shipments, shipments_of_order,
 };
-pub use tracking::{EasyPostSecret, Ingested, import_tracking_csv, receive_easypost, set_easypost_secret};
+pub use tracking::{Ingested, import_tracking_csv};
+pub use tracking_hooks::{TrackingProvider, TrackingSecret, receive_tracking_hook, set_tracking_secret};

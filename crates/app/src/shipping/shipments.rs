@@ -51,6 +51,8 @@ pub struct ShipmentView {
     pub tracking_status: String,
     /// When it was delivered (after-sales windows count from it).
     pub delivered_at: Option<String>,
+    /// When it was handed over to the carrier.
+    pub shipped_at: Option<String>,
 }
 
 impl From<ShipmentRow> for ShipmentView {
@@ -75,6 +77,7 @@ impl From<ShipmentRow> for ShipmentView {
             override_reason: s.override_reason,
             tracking_status: s.tracking_status,
             delivered_at: s.delivered_at.map(crate::warehouse::rfc3339),
+            shipped_at: s.shipped_at.map(crate::warehouse::rfc3339),
         }
     }
 }
@@ -269,6 +272,7 @@ pub async fn create_shipment(
         created_at: app.now(),
         tracking_status: "pending".into(),
         delivered_at: None,
+        shipped_at: None,
     };
     shipments::insert_in_tx(&mut tx, operator, &row).await?;
     // The buyer's tracking page exists from the first label on.

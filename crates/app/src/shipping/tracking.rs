@@ -4,10 +4,13 @@
 //! late; a delivered parcel keeps its delivery time for after-sales windows, and the order's
 //! timeline shows each move.
 
-use serde::{Deserialize, Serialize};
-use tradeport_domain::access::{Permission, Principal};
+use serde::Serialize;
+use tradeport_domain::access::{Actor, Permission, Principal};
 use tradeport_domain::kernel::{FieldError, Millis, TenantId};
-use tradeport_domain::shipping::{TrackingStatus, from_easypost, moves_to};
+use tradeport_domain::shipping::{TrackingStatus, clearance_from_tracking, moves_to};
+use tradeport_store::exceptions::lane_rules;
+use tradeport_store::shipping::customs::ClearanceRow;
+use tradeport_store::shipping::parcels;
 use tradeport_store::shipping::shipments::{self, ShipmentsOf};
 use tradeport_store::shipping::tracking::{self, TrackingEventRow};
 
@@ -44,6 +47,9 @@ pub(crate) async fn ingest(app: &App, operator: TenantId, events: &[TrackingEven
     sorted.sort_by(|a, b| (&a.tracking_no, a.happened_at).cmp(&(&b.tracking_no, b.happened_at)));
     let now = app.now();
     let mut done = Ingested::default();
+    let mut conn = app.db().read().await?;
+    let rules = lane_rules::list(&mut conn, operator).await?;
+    drop(conn);
     let mut tx = app.begin().await?;
     for e in sorted {
         let shipment =
@@ -66,12 +72,35 @@ pub(crate) async fn ingest(app: &App, operator: TenantId, events: &[TrackingEven
         }
         done.stored += 1;
         let Some(s) = shipment else { continue };
+        let failed = e.status == TrackingStatus::AttemptFailed;
+        parcels::note_event_in_tx(&mut tx, operator, &s.id, e.happened_at, failed).await?;
         let Some((current, at)) = tracking::status_in_tx(&mut tx, operator, &s.id).await? else { continue };
-        if at.is_some_and(|at| e.happened_at < at) || !moves_to(current, e.status) {
+        let moved = at.is_none_or(|at| e.happened_at >= at) && moves_to(current, e.status);
+        if moved {
+            tracking::set_status_in_tx(&mut tx, operator, &s.id, e.status, e.happened_at).await?;
+            done.moved += 1;
+        }
+        let Some(mut parcel) = parcels::parcel(&mut tx, operator, &s.id).await? else { continue };
+        if let Some(step) = clearance_from_tracking(parcel.clearance, e.status, &e.carrier_code) {
+            let row = ClearanceRow {
+                id: app.new_uuid().to_string(),
+                shipment_id: s.id.clone(),
+                step,
+                happened_at: e.happened_at,
+                waybill_no: None,
+                note: e.description.clone(),
+                source: e.source.into(),
+                actor: "system".into(),
+                recorded_at: now,
+            };
+            super::clearance::record_in_tx(app, &mut tx, operator, Actor::System, &parcel, &row).await?;
+            parcel.clearance = Some(step);
+        }
+        crate::exceptions::on_parcel_event_in_tx(app, &mut tx, operator, Some(&rules), &parcel, moved)
+            .await?;
+        if !moved {
             continue;
         }
-        tracking::set_status_in_tx(&mut tx, operator, &s.id, e.status, e.happened_at).await?;
-        done.moved += 1;
         let data = serde_json::json!({ "tracking_no": e.tracking_no, "from": current.as_str(), "to": e.status.as_str(),
                                        "description": e.description, "location": e.location, "at": e.happened_at.0 });
         let kind =
@@ -79,7 +108,7 @@ pub(crate) async fn ingest(app: &App, operator: TenantId, events: &[TrackingEven
         let event = tradeport_store::events::NewEvent {
             merchant_id: Some(s.merchant_id),
             data: data.to_string(),
-            ..app.event(tradeport_domain::access::Actor::System, "order", s.order_id, kind)
+            ..app.event(Actor::System, "order", s.order_id, kind)
         };
         tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     }
@@ -155,112 +184,4 @@ pub async fn import_tracking_csv(
     }
     let done = ingest(app, principal.scope.operator_id, &events).await?;
     Ok((ImportReport { saved: events.len(), errors: Vec::new() }, done))
-}
-
-/// The part of EasyPost's `tracker.updated` event read here.
-#[derive(Deserialize)]
-struct EasyPostEvent {
-    result: EasyPostTracker,
-}
-
-#[derive(Deserialize)]
-struct EasyPostTracker {
-    tracking_code: String,
-    #[serde(default)]
-    tracking_details: Vec<EasyPostDetail>,
-}
-
-#[derive(Deserialize)]
-struct EasyPostDetail {
-    #[serde(default)]
-    message: String,
-    status: String,
-    #[serde(default)]
-    status_detail: String,
-    datetime: String,
-    #[serde(default)]
-    tracking_location: Option<EasyPostLocation>,
-}
-
-#[derive(Deserialize)]
-struct EasyPostLocation {
-    city: Option<String>,
-    country: Option<String>,
-}
-
-/// The events of an EasyPost tracker webhook body whose signature was checked.
-pub(crate) fn easypost_events(body: &[u8]) -> Result<Vec<TrackingEvent>, String> {
-    let event: EasyPostEvent =
-        serde_json::from_slice(body).map_err(|e| format!("not an EasyPost event: {e}"))?;
-    let number = event.result.tracking_code.trim().to_uppercase();
-    let mut out = Vec::new();
-    for d in event.result.tracking_details {
-        let Some(status) = from_easypost(&d.status, &d.status_detail) else { continue };
-        let at =
-            d.datetime.parse::<jiff::Timestamp>().map_err(|e| format!("datetime {}: {e}", d.datetime))?;
-        let location = d
-            .tracking_location
-            .map(|l| [l.city, l.country].into_iter().flatten().collect::<Vec<_>>().join(", "))
-            .unwrap_or_default();
-        out.push(TrackingEvent {
-            tracking_no: number.clone(),
-            source: "easypost",
-            carrier_code: format!("{}/{}", d.status, d.status_detail),
-            description: d.message,
-            location,
-            status,
-            happened_at: Millis(at.as_millisecond()),
-        });
-    }
-    Ok(out)
-}
-
-/// The secret EasyPost signs the operator's tracker webhooks with (its webhook's `webhook_secret`).
-#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default, deny_unknown_fields)]
-pub struct EasyPostSecret {
-    pub webhook_secret: String,
-}
-
-/// Sets the EasyPost webhook secret. Admins and logistics staff.
-pub async fn set_easypost_secret(app: &App, principal: &Principal, s: &EasyPostSecret) -> AppResult<()> {
-    principal.require(Permission::ManageCarriers)?;
-    let secret = s.webhook_secret.trim();
-    if !(1..=200).contains(&secret.chars().count()) {
-        return Err(crate::warehouse::invalid(
-            "webhook_secret",
-            "invalid_secret",
-            "webhook_secret is required, as EasyPost shows it for the webhook (at most 200 characters)",
-        ));
-    }
-    let operator = principal.scope.operator_id;
-    let mut tx = app.begin().await?;
-    tracking::set_secret_in_tx(&mut tx, operator, "easypost", secret, app.now()).await?;
-    let event = tradeport_store::events::NewEvent {
-        ..app.event(principal.actor, "tenant", operator, "easypost_secret_set")
-    };
-    tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// An EasyPost tracker webhook for `operator_id`: refused (401, nothing kept) unless signed with
-/// the operator's secret; its events ingested once.
-pub async fn receive_easypost(
-    app: &App,
-    operator_id: &str,
-    signature: &str,
-    body: &[u8],
-) -> AppResult<Ingested> {
-    let unsigned = || AppError::Access(tradeport_domain::access::AccessError::Unauthenticated);
-    let operator: TenantId = operator_id.trim().parse().map_err(|_| unsigned())?;
-    let mut conn = app.db().read().await?;
-    let secret = tracking::secret(&mut conn, operator, "easypost").await?.ok_or_else(unsigned)?;
-    drop(conn);
-    if !tradeport_connectors::webhooks::easypost_signature_valid(&secret, body, signature) {
-        return Err(unsigned());
-    }
-    let events = easypost_events(body)
-        .map_err(|m| AppError::Invalid(vec![FieldError::new("body", "not_an_easypost_event", m)]))?;
-    ingest(app, operator, &events).await
 }

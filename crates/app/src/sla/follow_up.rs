@@ -46,7 +46,7 @@ impl From<&RecurringRow> for SweepSchedule {
     }
 }
 
-fn next_run(cron: &str, timezone: &str, after: Millis) -> AppResult<Millis> {
+pub(crate) fn next_run(cron: &str, timezone: &str, after: Millis) -> AppResult<Millis> {
     let recurrence = Recurrence::parse(cron, timezone).map_err(|e| AppError::Invalid(vec![e]))?;
     let after = jiff::Timestamp::from_millisecond(after.0).map_err(|e| AppError::Internal(e.to_string()))?;
     let next = recurrence.next_after(after).ok_or_else(|| {

@@ -14,7 +14,7 @@ pub use follow_up::{
     FollowUpInput, FollowUpView, OPERATOR_SCOPE, OverdueStep, SweepReport, SweepSchedule,
     enqueue_due_recurring, get_sweep, list_sweeps, record_follow_up, set_sweep_times, sweep_schedules,
 };
-pub(crate) use follow_up::{run_sweep, schedule_sweeps};
+pub(crate) use follow_up::{next_run, run_sweep, schedule_sweeps};
 
 use serde::Serialize;
 use tradeport_domain::kernel::{Millis, OrderId, TenantId};

@@ -63,11 +63,19 @@ pub enum JobKind {
     Probe,
     /// The scheduled check of overdue steps of a warehouse or the operator (SLA-2).
     FollowUpSweep,
+    /// The scheduled check of parcels on their way against the lane rules time breaks (SHP-6).
+    TrackingSweep,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 5] =
-        [Self::DeliverEmail, Self::DeliverWebhook, Self::DeliverSms, Self::Probe, Self::FollowUpSweep];
+    pub const ALL: [JobKind; 6] = [
+        Self::DeliverEmail,
+        Self::DeliverWebhook,
+        Self::DeliverSms,
+        Self::Probe,
+        Self::FollowUpSweep,
+        Self::TrackingSweep,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -76,6 +84,7 @@ impl JobKind {
             Self::DeliverSms => "deliver_sms",
             Self::Probe => "probe",
             Self::FollowUpSweep => "follow_up_sweep",
+            Self::TrackingSweep => "tracking_sweep",
         }
     }
 
@@ -87,7 +96,7 @@ impl JobKind {
     pub fn max_attempts(self) -> u32 {
         match self {
             Self::DeliverEmail | Self::DeliverWebhook | Self::DeliverSms => 12,
-            Self::Probe | Self::FollowUpSweep => 3,
+            Self::Probe | Self::FollowUpSweep | Self::TrackingSweep => 3,
         }
     }
 }

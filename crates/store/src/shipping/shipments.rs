@@ -28,10 +28,12 @@ pub struct ShipmentRow {
     /// Where the parcel is, from tracking (`pending` until the first event).
     pub tracking_status: String,
     pub delivered_at: Option<Millis>,
+    /// When it was handed over to the carrier.
+    pub shipped_at: Option<Millis>,
 }
 
 const SHIPMENT: &str = "SELECT id, merchant_id, order_id, package_id, warehouse_id, service_code, carrier, tracking_no, status, \
-     price_minor, currency, chargeable_g, override_reason, created_at, tracking_status, delivered_at FROM shipments WHERE tenant_id = ";
+     price_minor, currency, chargeable_g, override_reason, created_at, tracking_status, delivered_at, shipped_at FROM shipments WHERE tenant_id = ";
 
 fn shipment_row(r: &sqlx::any::AnyRow) -> StoreResult<ShipmentRow> {
     Ok(ShipmentRow {
@@ -51,6 +53,7 @@ fn shipment_row(r: &sqlx::any::AnyRow) -> StoreResult<ShipmentRow> {
         created_at: Millis(r.try_get(13)?),
         tracking_status: r.try_get(14)?,
         delivered_at: r.try_get::<Option<i64>, _>(15)?.map(Millis),
+        shipped_at: r.try_get::<Option<i64>, _>(16)?.map(Millis),
     })
 }
 
@@ -83,6 +86,7 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, s: &Shi
 /// Which shipments to read.
 #[derive(Clone, Copy, Debug)]
 pub enum ShipmentsOf<'a> {
+    Id(&'a str),
     Order(OrderId),
     Package(PackageId),
     TrackingNo(&'a str),
@@ -101,6 +105,7 @@ pub async fn find(
         sql.push(" AND merchant_id = ").bind(m.to_string());
     }
     match of {
+        ShipmentsOf::Id(id) => sql.push(" AND id = ").bind(id.to_string()),
         ShipmentsOf::Order(o) => sql.push(" AND order_id = ").bind(o.to_string()),
         ShipmentsOf::Package(p) => sql.push(" AND package_id = ").bind(p.to_string()),
         ShipmentsOf::TrackingNo(t) => sql.push(" AND tracking_no = ").bind(t.to_string()),
@@ -152,7 +157,7 @@ pub async fn list(
     let mut sql = Sql::new(
         "SELECT s.id, s.merchant_id, s.order_id, s.package_id, s.warehouse_id, s.service_code, s.carrier, s.tracking_no, \
          s.status, s.price_minor, s.currency, s.chargeable_g, s.override_reason, s.created_at, s.tracking_status, \
-         s.delivered_at FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.tenant_id = ",
+         s.delivered_at, s.shipped_at FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.tenant_id = ",
     );
     sql.bind(tenant_id.to_string());
     if let Some(m) = f.merchant_id {

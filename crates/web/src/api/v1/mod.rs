@@ -2,6 +2,8 @@
 
 mod access;
 mod calendars;
+mod customs;
+mod exceptions;
 mod inventory;
 mod jobs;
 mod message_templates;
@@ -42,6 +44,8 @@ pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .merge(access::routes())
         .merge(calendars::routes())
+        .merge(customs::routes())
+        .merge(exceptions::routes())
         .merge(inventory::routes())
         .merge(jobs::routes())
         .merge(message_templates::routes())

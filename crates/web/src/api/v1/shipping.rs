@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use tradeport_app::App;
 use tradeport_app::inventory::ImportReport;
 use tradeport_app::shipping::{
-    self, EasyPostSecret, Ingested, QuoteRequest, QuoteView, ServiceView, ShipmentRequest, ShipmentView,
+    self, Ingested, QuoteRequest, QuoteView, ServiceView, ShipmentRequest, ShipmentView, TrackingSecret,
 };
 use tradeport_domain::shipping::ServiceInput;
 use utoipa_axum::router::OpenApiRouter;
@@ -28,14 +28,14 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(label_zpl))
         .routes(routes!(manifest_csv))
         .routes(routes!(import_tracking))
-        .routes(routes!(set_easypost_secret))
+        .routes(routes!(set_tracking_secret))
         .routes(routes!(tracking_link))
         .routes(routes!(list_shipments))
 }
 
 /// The tracking webhooks carriers send (outside the API-key layer; signed).
 pub(super) fn signed_hooks() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(easypost_webhook))
+    OpenApiRouter::new().routes(routes!(tracking_webhook))
 }
 
 #[utoipa::path(get, path = "/api/v1/carrier-services", tag = "shipping", responses((status = 200, body = Items<ServiceView>)))]
@@ -166,32 +166,39 @@ async fn import_tracking(
     Ok((status, Json(TrackingImport { report, ingested })))
 }
 
-#[utoipa::path(put, path = "/api/v1/tracking/easypost", tag = "shipping", request_body = EasyPostSecret,
-    description = "The secret of the operator's EasyPost webhook; its tracker events are then received at \
-                   POST /api/v1/hooks/easypost/{operator_id}.",
+#[utoipa::path(put, path = "/api/v1/tracking/{provider}", tag = "shipping", request_body = TrackingSecret,
+    params(("provider" = String, Path, description = "easypost, aftership or 17track")),
+    description = "The secret a tracking provider signs the operator's webhooks with (EasyPost's webhook secret, AfterShip's \
+                   webhook secret, 17TRACK's API key); its events are then received at POST /api/v1/hooks/{provider}/{operator_id}.",
     responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn set_easypost_secret(
+async fn set_tracking_secret(
     State(app): State<App>,
     Auth(p): Auth,
-    ApiJson(body): ApiJson<EasyPostSecret>,
+    Path(provider): Path<String>,
+    ApiJson(body): ApiJson<TrackingSecret>,
 ) -> ApiResult<StatusCode> {
-    shipping::set_easypost_secret(&app, &p, &body).await?;
+    shipping::set_tracking_secret(&app, &p, &provider, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/v1/hooks/easypost/{operator_id}", tag = "shipping", params(("operator_id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/hooks/{provider}/{operator_id}", tag = "shipping",
+    params(("provider" = String, Path, description = "easypost, aftership or 17track"), ("operator_id" = String, Path)),
     request_body(content = String, content_type = "application/json"),
-    description = "EasyPost's tracker webhook. Refused with 401 and nothing kept unless X-Hmac-Signature is \
-                   hmac-sha256-hex= and the HMAC-SHA256 of the body with the operator's secret; a retried event is kept once.",
+    description = "A tracking provider's webhook, refused with 401 and nothing kept unless signed with the operator's secret: \
+                   EasyPost's X-Hmac-Signature (hmac-sha256-hex= and the HMAC-SHA256 of the body), AfterShip's \
+                   aftership-hmac-sha256 (base64 HMAC-SHA256 of the body), 17TRACK's sign (hex SHA-256 of the body, '/' and \
+                   the key). A retried event is kept once.",
     responses((status = 200, body = Ingested), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn easypost_webhook(
+async fn tracking_webhook(
     State(app): State<App>,
-    Path(operator_id): Path<String>,
+    Path((provider, operator_id)): Path<(String, String)>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Ingested>> {
-    let signature = headers.get("x-hmac-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    Ok(Json(shipping::receive_easypost(&app, &operator_id, signature, &body).await?))
+    let header =
+        shipping::TrackingProvider::parse(&provider).map_or("x-hmac-signature", |p| p.signature_header());
+    let signature = headers.get(header).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    Ok(Json(shipping::receive_tracking_hook(&app, &provider, &operator_id, signature, &body).await?))
 }
 
 /// Where the buyer follows the order.

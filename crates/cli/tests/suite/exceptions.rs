@@ -1,0 +1,174 @@
+//! Exception rules per lane (SHP-6, SHP-7): a parcel without news past the lane's limit opens
+//! exactly one case, closed when tracking moves again; failed deliveries open theirs once; the
+//! hourly job runs the same sweep; 17TRACK's signed pushes are ingested like any other source.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tradeport_app::jobs::run_due;
+use tradeport_testkit::{TestApp, db_tests};
+
+use crate::customs::{europe_service, labelled};
+use crate::helpers::{call, field, get, post};
+use crate::warehouse::{confirmed_order, floor, stock_bin};
+
+db_tests!(a_parcel_without_news_past_its_lanes_limit_opens_one_case_and_closes_it_when_it_moves);
+
+const HOUR_MS: i64 = 3_600_000;
+
+async fn open_cases(app: &TestApp, key: &str, order: &str) -> Vec<Value> {
+    let (_, cases) = get(app, &format!("/api/v1/exception-cases?status=open&order_id={order}"), key).await;
+    cases["items"].as_array().unwrap().clone()
+}
+
+fn seventeen_track_sign(key: &str, body: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{body}/{key}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn a_parcel_without_news_past_its_lanes_limit_opens_one_case_and_closes_it_when_it_moves(app: TestApp) {
+    let f = floor(&app).await;
+    let logistics = app.staff_key(&f.s, "logistics").await;
+    assert_eq!(post(&app, "/api/v1/carrier-services", &logistics, europe_service()).await.0, StatusCode::OK);
+    stock_bin(&app, &f, "PEN", 5, "A-01-01-1-1").await;
+    let order = confirmed_order(&app, &f, "#x1", &[("PEN", 1)]).await;
+    let shipments = labelled(&app, &f, &[&order]).await;
+    let (shipment, tracking) = &shipments[0];
+
+    // The lane's rules: a wrong one is refused field by field.
+    let (status, body) =
+        post(&app, "/api/v1/lane-rules", &logistics, json!({"kind": "no_update", "threshold": 0})).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "threshold"), "{body}");
+    let (status, _) =
+        post(&app, "/api/v1/lane-rules", &f.s.merchant_a_key, json!({"kind": "no_update", "threshold": 48}))
+            .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a merchant does not set the operator's rules");
+    for rule in [
+        json!({"origin": "UK-MAN", "destination": "GB", "kind": "no_update", "threshold": 48}),
+        json!({"origin": "UK-MAN", "destination": "GB", "kind": "delivery_failed", "threshold": 2, "department": "customer_service"}),
+        json!({"destination": "DE", "kind": "no_update", "threshold": 1}),
+    ] {
+        let (status, body) = post(&app, "/api/v1/lane-rules", &logistics, rule).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (_, rules) = get(&app, "/api/v1/lane-rules", &f.s.admin_key).await;
+    assert!(
+        rules["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["summary"] == "UK-MAN → GB, any service: no tracking update for 48 hours → logistics"),
+        "{rules}"
+    );
+
+    // Handed over today: nothing is late yet.
+    let (status, out) = post(
+        &app,
+        "/api/v1/handovers",
+        &f.s.admin_key,
+        json!({"warehouse_id": f.uk, "carrier": "Yun Express", "packages": [tracking]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+    let sweep = || post(&app, "/api/v1/tracking/sweep", &logistics, json!({}));
+    let (_, done) = sweep().await;
+    assert_eq!((done["checked"].as_i64(), done["opened"].as_i64()), (Some(1), Some(0)), "{done}");
+
+    // Three days without news: one case, however often the sweep runs.
+    let mut conn = app.app.db().read().await.unwrap();
+    sqlx::query("UPDATE shipments SET shipped_at = shipped_at - $1 WHERE id = $2")
+        .bind(72 * HOUR_MS)
+        .bind(shipment)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let (_, done) = sweep().await;
+    assert_eq!(done["opened"].as_i64(), Some(1), "{done}");
+    let (_, done) = sweep().await;
+    assert_eq!(done["opened"].as_i64(), Some(0), "once, not on every sweep");
+    let cases = open_cases(&app, &f.s.merchant_a_key, &order).await;
+    assert_eq!(cases.len(), 1, "{cases:?}");
+    assert_eq!(
+        (cases[0]["case_type"].as_str(), cases[0]["department"].as_str()),
+        (Some("logistics_delay"), Some("logistics"))
+    );
+    assert!(
+        cases[0]["cause"].as_str().unwrap().contains("no tracking update for 72 hours (the lane allows 48)"),
+        "{cases:?}"
+    );
+    assert!(open_cases(&app, &f.s.merchant_b_key, &order).await.is_empty(), "another merchant's cases");
+
+    // The hourly job runs the same sweep.
+    let mut conn = app.app.db().read().await.unwrap();
+    let scheduled: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM recurring_jobs WHERE kind = 'tracking_sweep'")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(scheduled, 1, "the first rule scheduled the sweep");
+    sqlx::query("UPDATE recurring_jobs SET next_run_at = 0 WHERE kind = 'tracking_sweep'")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    assert_eq!(tradeport_app::sla::enqueue_due_recurring(&app.app).await.unwrap(), 1);
+    let report = run_due(&app.app, "test-worker", Duration::from_secs(60), 10).await.unwrap();
+    assert_eq!((report.claimed, report.failed), (1, 0), "{report:?}");
+
+    // 17TRACK reports the parcel moving: the late case closes; two failed deliveries open one case.
+    let res = app
+        .client
+        .put(app.url("/api/v1/tracking/17track"))
+        .bearer_auth(&logistics)
+        .json(&json!({"webhook_secret": "17-key"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let hook = format!("/api/v1/hooks/17track/{}", f.s.operator.id);
+    let push = |events: Value| {
+        let body = json!({"event": "TRACKING_UPDATED", "data": {"number": tracking, "carrier": 190271,
+            "track_info": {"tracking": {"providers": [{"events": events}]}}}})
+        .to_string();
+        let sign = seventeen_track_sign("17-key", &body);
+        app.client
+            .post(app.url(&hook))
+            .header("sign", sign)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let res = push(json!([{"time_utc": "2026-11-24T08:00:00Z", "description": "Arrived at hub", "location": "Leeds", "sub_status": "InTransit_Arrival"}])).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(open_cases(&app, &f.s.admin_key, &order).await.is_empty(), "moving closes the late case");
+    let (_, closed) =
+        get(&app, &format!("/api/v1/exception-cases?status=closed&order_id={order}"), &f.s.admin_key).await;
+    assert_eq!(closed["items"][0]["result"], "tracking moved on: in_transit", "{closed}");
+    for (n, at) in ["2026-11-25T10:00:00Z", "2026-11-26T10:00:00Z", "2026-11-27T10:00:00Z"].iter().enumerate()
+    {
+        let res = push(json!([{"time_utc": at, "description": format!("Attempt {}", n + 1), "sub_status": "DeliveryFailure_NoBody"}])).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let cases = open_cases(&app, &f.s.admin_key, &order).await;
+    assert_eq!(cases.len(), 1, "one case for the failed deliveries: {cases:?}");
+    assert_eq!(
+        (cases[0]["case_type"].as_str(), cases[0]["department"].as_str()),
+        (Some("delivery_failed"), Some("customer_service"))
+    );
+    let (status, _) = call(&app, Method::POST, &hook, "", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "unsigned");
+
+    // A rule removed opens nothing more; its cases stay.
+    let id = rules["items"][0]["id"].as_str().unwrap();
+    assert_eq!(
+        call(&app, Method::DELETE, &format!("/api/v1/lane-rules/{id}"), &logistics, None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        call(&app, Method::DELETE, &format!("/api/v1/lane-rules/{id}"), &logistics, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
