@@ -24,6 +24,8 @@ pub struct App {
     http: Arc<std::sync::OnceLock<reqwest::Client>>,
     /// Where uploaded files go; `None` when none is configured (uploads are refused).
     blobs: Option<Arc<tradeport_connectors::blobs::LocalBlobStore>>,
+    /// Where carrier labels are bought; `None` when no EasyPost account is configured.
+    easypost: Option<Arc<tradeport_connectors::easypost::EasyPost>>,
 }
 
 impl std::fmt::Debug for App {
@@ -42,6 +44,7 @@ impl App {
             sms: None,
             http: Arc::default(),
             blobs: None,
+            easypost: None,
         }
     }
 
@@ -75,6 +78,15 @@ impl App {
 
     pub(crate) fn sms(&self) -> Option<&tradeport_connectors::sms::TwilioSms> {
         self.sms.as_deref()
+    }
+
+    /// The same app, buying carrier labels through `easypost`.
+    pub fn with_easypost(self, easypost: tradeport_connectors::easypost::EasyPost) -> Self {
+        Self { easypost: Some(Arc::new(easypost)), ..self }
+    }
+
+    pub(crate) fn easypost(&self) -> Option<&tradeport_connectors::easypost::EasyPost> {
+        self.easypost.as_deref()
     }
 
     /// The client of outgoing HTTP (webhooks): no redirects followed, 10 s to connect.

@@ -49,6 +49,8 @@ struct Cli {
     mail_from: String,
     #[command(flatten)]
     sms: SmsArgs,
+    #[command(flatten)]
+    easypost: EasyPostArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -75,6 +77,18 @@ struct SmsArgs {
     /// Twilio's API address.
     #[arg(long, global = true, env = "TRADEPORT_TWILIO_BASE_URL", default_value = "https://api.twilio.com")]
     twilio_base_url: String,
+}
+
+/// Carrier labels bought through EasyPost (services numbered `easypost`); without an API key,
+/// labelling such a service is refused with the reason.
+#[derive(clap::Args)]
+struct EasyPostArgs {
+    /// EasyPost API key (production or test).
+    #[arg(long, global = true, env = "TRADEPORT_EASYPOST_API_KEY", hide_env_values = true)]
+    easypost_api_key: Option<String>,
+    /// EasyPost's API address.
+    #[arg(long, global = true, env = "TRADEPORT_EASYPOST_URL", default_value = "https://api.easypost.com")]
+    easypost_url: String,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -124,6 +138,7 @@ async fn open_app(
     smtp_url: Option<&str>,
     mail_from: &str,
     sms: &SmsArgs,
+    easypost: &EasyPostArgs,
     blob_dir: &std::path::Path,
 ) -> anyhow::Result<App> {
     let db = Db::connect(database_url, &DbOptions::default()).await.with_context(|| {
@@ -142,6 +157,11 @@ async fn open_app(
         .map_err(|why| anyhow::anyhow!("cannot use the Twilio account: {why}"))?;
         app = app.with_sms(twilio);
     }
+    if let Some(key) = &easypost.easypost_api_key {
+        let client = tradeport_connectors::easypost::EasyPost::new(&easypost.easypost_url, key)
+            .map_err(|why| anyhow::anyhow!("cannot use the EasyPost account: {why}"))?;
+        app = app.with_easypost(client);
+    }
     Ok(match smtp_url {
         Some(url) => {
             app.with_mailer(tradeport_connectors::mail::SmtpMailer::new(url, mail_from).with_context(
@@ -158,8 +178,15 @@ async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     init_logging(cli.log_format);
-    let app =
-        open_app(&cli.database_url, cli.smtp_url.as_deref(), &cli.mail_from, &cli.sms, &cli.blob_dir).await?;
+    let app = open_app(
+        &cli.database_url,
+        cli.smtp_url.as_deref(),
+        &cli.mail_from,
+        &cli.sms,
+        &cli.easypost,
+        &cli.blob_dir,
+    )
+    .await?;
     match cli.command {
         Command::Serve(args) => serve::run(app, args).await,
         Command::Worker => serve::run_workers_only(app).await,

@@ -1,9 +1,10 @@
 //! Adapters to the outside world: password hashing (Argon2id), random secrets from the operating
-//! system, PDF documents, e-mail over SMTP,
-//! signed webhooks. Sales channels, carriers and payment refunds join here.
+//! system, PDF documents, e-mail over SMTP, text messages, signed webhooks, labels bought through
+//! EasyPost. Sales channels and payment refunds join here.
 
 pub mod blobs;
 pub mod closed_days;
+pub mod easypost;
 pub mod mail;
 pub mod passwords;
 pub mod pdf;

@@ -5,7 +5,7 @@
 //! volumetric_divisor, min_charge_minor, fuel_surcharge_bp, remote_surcharge_minor, remote_zones,
 //! oversize_surcharge_minor, oversize_over_mm, max_weight_g, max_length_mm, max_girth_mm,
 //! allowed_traits, max_declared_minor, transit_days_min, transit_days_max, cutoff, active, numbers,
-//! number_prefix, number_country`.
+//! number_prefix, number_country, easypost_service`.
 //! Lists are separated by `|`: origins `UK-MAN|DE-FRA`; zones `US|CA:V5,V6` (a country, then its
 //! postcode prefixes after `:`); brackets `500/100/400/100/50|2000/100/450/100/60` (up to, first
 //! weight, first price, additional weight, additional price).
@@ -59,7 +59,7 @@ fn brackets(cell: &str) -> Result<Vec<Bracket>, String> {
 }
 
 /// The columns a service's CSV row (and the service form) may have.
-pub const COLUMNS: [&str; 27] = [
+pub const COLUMNS: [&str; 28] = [
     "code",
     "name",
     "carrier",
@@ -87,6 +87,7 @@ pub const COLUMNS: [&str; 27] = [
     "numbers",
     "number_prefix",
     "number_country",
+    "easypost_service",
 ];
 
 /// A service written as cells (the inverse of `input_from_cells`): what the service form starts
@@ -140,6 +141,7 @@ pub fn cells_of(s: &ServiceInput) -> Vec<(&'static str, String)> {
         s.numbers.clone(),
         s.number_prefix.clone(),
         s.number_country.clone(),
+        s.easypost_service.clone(),
     ];
     COLUMNS.into_iter().zip(values).collect()
 }
@@ -217,6 +219,7 @@ pub fn input_from_cells(get: &dyn Fn(&str) -> String) -> (ServiceInput, Vec<Fiel
         numbers: get("numbers"),
         number_prefix: get("number_prefix"),
         number_country: get("number_country"),
+        easypost_service: get("easypost_service"),
     };
     match brackets(&get("brackets")) {
         Ok(b) => (ServiceInput { brackets: b, ..input }, row_errors),

@@ -2,6 +2,7 @@
 //! case per file.
 
 mod buyer_page;
+mod carrier_labels;
 mod clearance;
 mod customs;
 mod handover;

@@ -4,6 +4,7 @@
 //! the one named cannot, nothing is chosen in its place and the answer says why.
 
 use serde::{Deserialize, Serialize};
+use tradeport_connectors::easypost::{BoughtLabel, LabelRequest};
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::inventory::Trait;
 use tradeport_domain::kernel::{Address, PackageId};
@@ -46,6 +47,8 @@ pub struct ShipmentView {
     pub override_reason: Option<String>,
     pub label_pdf_url: String,
     pub label_zpl_url: String,
+    /// The carrier's own label, when it was bought from the carrier (EasyPost): print this one.
+    pub carrier_label_url: Option<String>,
     /// Where the parcel is, from tracking: `pending` until the first event, then `in_transit`,
     /// `customs`, `out_for_delivery`, `delivered`, `exception`, `returned` …
     pub tracking_status: String,
@@ -60,6 +63,7 @@ impl From<ShipmentRow> for ShipmentView {
         Self {
             label_pdf_url: format!("/api/v1/packages/{}/label.pdf", s.package_id),
             label_zpl_url: format!("/api/v1/packages/{}/label.zpl", s.package_id),
+            carrier_label_url: s.carrier_label_url,
             id: s.id,
             order_id: s.order_id.to_string(),
             package_id: s.package_id.to_string(),
@@ -88,12 +92,12 @@ fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
 
 /// The parcel a package makes: its weight (as weighed), its box (or largest item), its goods'
 /// traits, from its warehouse to the order's address.
-struct PackageParcel {
-    origin: String,
-    address: Address,
-    weight_g: i64,
-    dims_mm: [i64; 3],
-    traits: Vec<Trait>,
+pub(super) struct PackageParcel {
+    pub(super) origin: String,
+    pub(super) address: Address,
+    pub(super) weight_g: i64,
+    pub(super) dims_mm: [i64; 3],
+    pub(super) traits: Vec<Trait>,
 }
 
 async fn package_parcel(
@@ -160,17 +164,52 @@ async fn next_tracking_no(
             let serial = counters::next_serial_in_tx(tx, operator, &format!("TRK-{prefix}")).await?;
             Ok(format!("{prefix}{serial:010}"))
         }
+        Numbering::EasyPost { .. } => Err(AppError::Internal("EasyPost numbers are bought, not made".into())),
     }
 }
 
 /// Labels a ready package: chooses its service, numbers it, records the shipment. A package that
-/// has one already answers with it.
+/// has one already answers with it. A service numbered by EasyPost has its label bought there
+/// first, outside any transaction, then the choice is made again and recorded with it.
 pub async fn create_shipment(
     app: &App,
     principal: &Principal,
     package_id: &str,
     r: &ShipmentRequest,
 ) -> AppResult<ShipmentView> {
+    let request = match create_once(app, principal, package_id, r, None).await? {
+        Created::Done(view) => return Ok(*view),
+        Created::Buy(request) => request,
+    };
+    let easypost = app.easypost().ok_or_else(|| {
+        conflict(
+            "shipment.easypost_not_configured",
+            "this service's labels are bought through EasyPost, and this server has no EasyPost account \
+             (start it with --easypost-api-key)",
+        )
+    })?;
+    let bought =
+        easypost.buy_label(&request).await.map_err(|why| conflict("shipment.carrier_refused", why))?;
+    match create_once(app, principal, package_id, r, Some(&bought)).await? {
+        Created::Done(view) => Ok(*view),
+        Created::Buy(_) => Err(AppError::Internal("a bought label was not recorded".into())),
+    }
+}
+
+/// What one attempt at a shipment came to.
+enum Created {
+    Done(Box<ShipmentView>),
+    /// The chosen service's label must be bought first.
+    Buy(Box<LabelRequest>),
+}
+
+async fn create_once(
+    app: &App,
+    principal: &Principal,
+    package_id: &str,
+    r: &ShipmentRequest,
+    bought: Option<&BoughtLabel>,
+) -> AppResult<Created> {
     principal.require(Permission::OperateWarehouse)?;
     let id: PackageId = parse_id(package_id, "package")?;
     let asked = Some(r.service.trim()).filter(|s| !s.is_empty());
@@ -202,7 +241,10 @@ pub async fn create_shipment(
             ));
         }
         tx.end_unwritten().await?;
-        return Ok(existing.into());
+        if let Some(wasted) = bought {
+            tracing::warn!(easypost_shipment = %wasted.shipment_id, "a label was bought for a package labelled meanwhile: refund it at EasyPost");
+        }
+        return Ok(Created::Done(Box::new(existing.into())));
     }
     if package.status != PackageStatus::Ready {
         return Err(conflict(
@@ -255,6 +297,24 @@ pub async fn create_shipment(
         };
         return Err(conflict("shipment.no_service", why));
     };
+    let tracking_no = match (&service.numbering, bought) {
+        (Numbering::EasyPost { service: carrier_service }, None) => {
+            let request = super::carrier_labels::label_request(
+                &mut tx,
+                operator,
+                service,
+                carrier_service,
+                &parcel,
+                &order,
+                id,
+            )
+            .await?;
+            tx.end_unwritten().await?;
+            return Ok(Created::Buy(Box::new(request)));
+        }
+        (Numbering::EasyPost { .. }, Some(b)) => b.tracking_code.trim().to_uppercase(),
+        _ => next_tracking_no(&mut tx, operator, service).await?,
+    };
     let row = ShipmentRow {
         id: app.new_uuid().to_string(),
         merchant_id: order.merchant_id,
@@ -263,7 +323,7 @@ pub async fn create_shipment(
         warehouse_id: package.warehouse_id,
         service_code: service.code.clone(),
         carrier: service.carrier.clone(),
-        tracking_no: next_tracking_no(&mut tx, operator, service).await?,
+        tracking_no,
         status: "labelled".into(),
         price_minor: quote.price.minor(),
         currency: quote.price.currency().code().into(),
@@ -273,12 +333,15 @@ pub async fn create_shipment(
         tracking_status: "pending".into(),
         delivered_at: None,
         shipped_at: None,
+        carrier_ref: bought.map(|b| b.shipment_id.clone()),
+        carrier_label_url: bought.map(|b| b.label_url.clone()),
     };
     shipments::insert_in_tx(&mut tx, operator, &row).await?;
     // The buyer's tracking page exists from the first label on.
     super::buyer_page::link_in_tx(&mut tx, operator, order.id, app.now()).await?;
     let data = serde_json::json!({ "package_id": id, "service": row.service_code, "tracking_no": row.tracking_no,
-                                   "price_minor": row.price_minor, "currency": row.currency });
+                                   "price_minor": row.price_minor, "currency": row.currency,
+                                   "carrier_ref": row.carrier_ref, "carrier_rate": bought.map(|b| format!("{} {}", b.rate, b.currency)) });
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(order.merchant_id),
         reason: row.override_reason.as_deref(),
@@ -287,7 +350,7 @@ pub async fn create_shipment(
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     tx.commit().await?;
-    Ok(row.into())
+    Ok(Created::Done(Box::new(row.into())))
 }
 
 /// An order's shipments (a merchant's own orders only).

@@ -5,6 +5,7 @@ mod access_api;
 mod browser;
 mod buyer_messages;
 mod calendars;
+mod carrier_labels;
 mod cli;
 mod concurrency;
 mod customs;

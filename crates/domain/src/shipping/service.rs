@@ -115,18 +115,30 @@ pub struct ServiceInput {
     /// Whether it is offered (true when left out).
     pub active: Option<bool>,
     /// How its tracking numbers are made: `s10` (UPU S10: `number_prefix` two letters, e.g. `RR`,
-    /// and `number_country`) or `range` (`number_prefix` then a serial; the default, with the code
-    /// as prefix).
+    /// and `number_country`), `range` (`number_prefix` then a serial; the default, with the code
+    /// as prefix) or `easypost` (the label and number bought through EasyPost from the carrier
+    /// named `carrier`, with the service `easypost_service`).
     pub numbers: String,
     pub number_prefix: String,
     pub number_country: String,
+    /// The service's name at EasyPost, e.g. `Priority` (for `numbers: easypost`).
+    pub easypost_service: String,
 }
 
 /// How a service's tracking numbers are made.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Numbering {
-    S10 { prefix: String, country: String },
-    Range { prefix: String },
+    S10 {
+        prefix: String,
+        country: String,
+    },
+    Range {
+        prefix: String,
+    },
+    /// Bought through EasyPost: the carrier's label and number for this service.
+    EasyPost {
+        service: String,
+    },
 }
 
 /// A checked service.
@@ -365,8 +377,19 @@ fn numbering(e: &mut FieldErrors, i: &ServiceInput, code: &str) -> Numbering {
             }
             Numbering::Range { prefix }
         }
+        "easypost" => {
+            let service = i.easypost_service.trim().to_string();
+            if service.is_empty() || service.len() > 60 {
+                e.add(
+                    "easypost_service",
+                    "required",
+                    "name the service as EasyPost rates it, e.g. Priority or ExpressWorldwide",
+                );
+            }
+            Numbering::EasyPost { service }
+        }
         _ => {
-            e.add("numbers", "unknown_numbering", "numbers must be s10 or range");
+            e.add("numbers", "unknown_numbering", "numbers must be s10, range or easypost");
             Numbering::Range { prefix }
         }
     }
@@ -403,13 +426,19 @@ impl CarrierService {
             numbers: match self.numbering {
                 Numbering::S10 { .. } => "s10",
                 Numbering::Range { .. } => "range",
+                Numbering::EasyPost { .. } => "easypost",
             }
             .into(),
             number_prefix: match &self.numbering {
                 Numbering::S10 { prefix, .. } | Numbering::Range { prefix } => prefix.clone(),
+                Numbering::EasyPost { .. } => String::new(),
             },
             number_country: match &self.numbering {
                 Numbering::S10 { country, .. } => country.clone(),
+                _ => String::new(),
+            },
+            easypost_service: match &self.numbering {
+                Numbering::EasyPost { service } => service.clone(),
                 _ => String::new(),
             },
         }

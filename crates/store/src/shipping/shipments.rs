@@ -30,10 +30,13 @@ pub struct ShipmentRow {
     pub delivered_at: Option<Millis>,
     /// When it was handed over to the carrier.
     pub shipped_at: Option<Millis>,
+    /// The carrier's own shipment id and label, when the label was bought from it.
+    pub carrier_ref: Option<String>,
+    pub carrier_label_url: Option<String>,
 }
 
 const SHIPMENT: &str = "SELECT id, merchant_id, order_id, package_id, warehouse_id, service_code, carrier, tracking_no, status, \
-     price_minor, currency, chargeable_g, override_reason, created_at, tracking_status, delivered_at, shipped_at FROM shipments WHERE tenant_id = ";
+     price_minor, currency, chargeable_g, override_reason, created_at, tracking_status, delivered_at, shipped_at, carrier_ref, carrier_label_url FROM shipments WHERE tenant_id = ";
 
 fn shipment_row(r: &sqlx::any::AnyRow) -> StoreResult<ShipmentRow> {
     Ok(ShipmentRow {
@@ -54,14 +57,16 @@ fn shipment_row(r: &sqlx::any::AnyRow) -> StoreResult<ShipmentRow> {
         tracking_status: r.try_get(14)?,
         delivered_at: r.try_get::<Option<i64>, _>(15)?.map(Millis),
         shipped_at: r.try_get::<Option<i64>, _>(16)?.map(Millis),
+        carrier_ref: r.try_get(17)?,
+        carrier_label_url: r.try_get(18)?,
     })
 }
 
 pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, s: &ShipmentRow) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO shipments (id, tenant_id, merchant_id, order_id, package_id, warehouse_id, service_code, carrier, tracking_no, \
-         status, price_minor, currency, chargeable_g, override_reason, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+         status, price_minor, currency, chargeable_g, override_reason, created_at, updated_at, carrier_ref, carrier_label_url) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17)",
     )
     .bind(&s.id)
     .bind(tenant_id.to_string())
@@ -78,6 +83,8 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, s: &Shi
     .bind(s.chargeable_g)
     .bind(s.override_reason.as_deref())
     .bind(s.created_at.0)
+    .bind(s.carrier_ref.as_deref())
+    .bind(s.carrier_label_url.as_deref())
     .execute(conn)
     .await?;
     Ok(())
@@ -157,7 +164,7 @@ pub async fn list(
     let mut sql = Sql::new(
         "SELECT s.id, s.merchant_id, s.order_id, s.package_id, s.warehouse_id, s.service_code, s.carrier, s.tracking_no, \
          s.status, s.price_minor, s.currency, s.chargeable_g, s.override_reason, s.created_at, s.tracking_status, \
-         s.delivered_at, s.shipped_at FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.tenant_id = ",
+         s.delivered_at, s.shipped_at, s.carrier_ref, s.carrier_label_url FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.tenant_id = ",
     );
     sql.bind(tenant_id.to_string());
     if let Some(m) = f.merchant_id {

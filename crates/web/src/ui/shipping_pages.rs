@@ -104,8 +104,14 @@ pub async fn save_service(
             .unwrap_or_default(),
         Err(e) => return refused(&user, &e),
     };
+    // Left empty, the numbering stays as it is (a changed price must not renumber a service).
+    let numbering = ["numbers", "number_prefix", "number_country", "easypost_service"];
     let get = |name: &str| {
-        cells.get(name).or_else(|| stored.get(name)).map_or(String::new(), |v| v.trim().to_string())
+        cells
+            .get(name)
+            .filter(|v| !(numbering.contains(&name) && v.trim().is_empty()))
+            .or_else(|| stored.get(name))
+            .map_or(String::new(), |v| v.trim().to_string())
     };
     let (input, unreadable) = shipping::input_from_cells(&get);
     let done = if unreadable.is_empty() {
