@@ -76,3 +76,41 @@ pub async fn manifest_csv(app: &App, principal: &Principal, handover_id: &str) -
     let bytes = w.into_inner().map_err(|e| AppError::Internal(format!("manifest: {e}")))?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("manifest: {e}")))
 }
+
+/// A hand-over in the manifest history.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ManifestEntry {
+    pub handover_id: String,
+    pub handover_no: String,
+    pub carrier: String,
+    pub package_count: i64,
+    pub created_at: String,
+    pub manifest_csv_url: String,
+    pub outbound_note_url: String,
+}
+
+/// The latest hand-overs with their manifests (of the user's warehouses), newest first.
+pub async fn manifest_history(app: &App, principal: &Principal, limit: u32) -> AppResult<Vec<ManifestEntry>> {
+    principal.require(Permission::OperateWarehouse)?;
+    let mut conn = app.db().read().await?;
+    let warehouses = crate::warehouse::allowed_warehouses(&mut conn, principal).await?.unwrap_or_default();
+    let rows = tradeport_store::warehouse::packages::recent_handovers(
+        &mut conn,
+        principal.scope.operator_id,
+        &warehouses,
+        limit.clamp(1, 200),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|h| ManifestEntry {
+            manifest_csv_url: format!("/api/v1/handovers/{}/manifest.csv", h.id),
+            outbound_note_url: format!("/api/v1/handovers/{}/outbound-note.pdf", h.id),
+            handover_id: h.id.to_string(),
+            handover_no: h.handover_no,
+            carrier: h.carrier,
+            package_count: h.package_count,
+            created_at: crate::warehouse::rfc3339(h.created_at),
+        })
+        .collect())
+}

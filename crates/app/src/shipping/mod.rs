@@ -9,6 +9,7 @@ mod handover;
 mod import;
 mod labels;
 mod manifest;
+mod performance;
 mod quote;
 mod services;
 mod shipments;
@@ -25,8 +26,9 @@ pub use customs::{
 pub(crate) use handover::{check_labels_in_tx, read_scans, shipped_in_tx};
 pub use import::{COLUMNS, cells_of, import_services_csv, input_from_cells};
 pub use labels::{label_pdf, label_zpl};
-pub use manifest::manifest_csv;
 pub(crate) use manifest::shipments_of_packages;
+pub use manifest::{ManifestEntry, manifest_csv, manifest_history};
+pub use performance::{LanePerformance, PerformanceQuery, carrier_performance};
 pub use quote::{ExcludedView, OptionView, QuoteRequest, QuoteView, quote_parcel};
 pub use services::{ServiceView, list_services, save_service};
 pub use shipments::{

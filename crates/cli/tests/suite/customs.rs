@@ -227,6 +227,35 @@ async fn a_parcel_abroad_is_declared_from_its_skus_printed_by_value_and_cleared_
     assert!(items[0]["cause"].as_str().unwrap().ends_with("customs refused the parcel"), "{cases}");
     let (_, theirs) = get(&app, "/api/v1/exception-cases", &f.s.merchant_b_key).await;
     assert_eq!(theirs["items"], json!([]), "another merchant's cases");
+    // The order page's panel: the parcel, its declaration and forms; a refusal said on the page.
+    let (client, token) = crate::helpers::signed_in(&app, &f.s.admin_email).await;
+    let page = client.get(app.url(&format!("/orders/{large}"))).send().await.unwrap().text().await.unwrap();
+    for expected in [
+        "id=\"shipping\"",
+        "<strong class=\"customs-form\">CN23</strong>",
+        &format!("/warehouse/shipments/{s_large}/customs.pdf"),
+        "customs-declare",
+    ] {
+        assert!(page.contains(expected), "{expected} on the order page");
+    }
+    let pdf =
+        client.get(app.url(&format!("/warehouse/shipments/{s_large}/invoice.pdf"))).send().await.unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let form = [("csrf_token", token.as_str()), ("incoterm", "DAP"), ("reason", "sale")];
+    let res = client
+        .post(app.url(&format!("/orders/{home}/shipments/{s_home}/customs")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains("crosses no customs border"));
+    let page = client.get(app.url(&format!("/orders/{small}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("Refused by customs") && page.contains("Customs problem"),
+        "clearance and the case on the order page"
+    );
+
     let (_, o) = get(&app, &format!("/api/v1/orders/{small}"), &f.s.admin_key).await;
     let kinds: Vec<&str> =
         o["events"].as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();

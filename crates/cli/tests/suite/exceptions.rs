@@ -161,6 +161,50 @@ async fn a_parcel_without_news_past_its_lanes_limit_opens_one_case_and_closes_it
     let (status, _) = call(&app, Method::POST, &hook, "", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "unsigned");
 
+    // Delivered: the lane's figures and chart on the Shipping page, with the open case and the rules.
+    let res = push(json!([{"time_utc": "2026-11-28T10:00:00Z", "description": "Delivered", "sub_status": "Delivered_Other"}])).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let (client, token) = crate::helpers::signed_in(&app, &f.s.admin_email).await;
+    let page = client.get(app.url("/shipping")).send().await.unwrap().text().await.unwrap();
+    for expected in [
+        "id=\"open-cases\"",
+        "delivery failed 2 times",
+        "Yun Express · EU-LINE · UK-MAN → GB",
+        "id=\"performance-chart\"",
+        "100%",
+        "no tracking update for 48 hours",
+    ] {
+        assert!(page.contains(expected), "{expected} on the Shipping page");
+    }
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("destination", "de"),
+        ("kind", "stuck"),
+        ("threshold", "5"),
+        ("department", "logistics"),
+    ];
+    let saved =
+        client.post(app.url("/shipping/lane-rules")).form(&form).send().await.unwrap().text().await.unwrap();
+    assert!(
+        saved.contains("any origin → DE, any service: the same status for 5 days → logistics"),
+        "the notice names the rule"
+    );
+    let bad = [("csrf_token", token.as_str()), ("kind", "stuck"), ("threshold", "five")];
+    let res = client.post(app.url("/shipping/lane-rules")).form(&bad).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, lanes) = get(&app, "/api/v1/shipping/performance?days=30", &f.s.merchant_a_key).await;
+    assert_eq!(
+        (
+            lanes["items"][0]["shipped"].as_i64(),
+            lanes["items"][0]["delivered"].as_i64(),
+            lanes["items"][0]["exception_pct"].as_f64()
+        ),
+        (Some(1), Some(1), Some(100.0)),
+        "{lanes}"
+    );
+    let (_, none) = get(&app, "/api/v1/shipping/performance", &f.s.merchant_b_key).await;
+    assert_eq!(none["items"], json!([]), "another merchant's lanes");
+
     // A rule removed opens nothing more; its cases stay.
     let id = rules["items"][0]["id"].as_str().unwrap();
     assert_eq!(

@@ -2,6 +2,7 @@
 
 pub mod customs;
 pub mod parcels;
+pub mod performance;
 pub mod services;
 pub mod shipments;
 pub mod tracking;

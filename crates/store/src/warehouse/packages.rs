@@ -306,6 +306,36 @@ pub async fn insert_handover_in_tx(
     Ok(())
 }
 
+/// The latest hand-overs, newest first (of these warehouses when any are named).
+pub async fn recent_handovers(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    warehouses: &[WarehouseId],
+    limit: u32,
+) -> StoreResult<Vec<HandoverRow>> {
+    let mut sql = Sql::new(
+        "SELECT id, warehouse_id, handover_no, carrier, package_count, created_at FROM handovers WHERE tenant_id = ",
+    );
+    sql.bind(tenant_id.to_string());
+    if !warehouses.is_empty() {
+        sql.push(" AND warehouse_id IN ").bind_list(warehouses.iter().map(WarehouseId::to_string));
+    }
+    sql.push(" ORDER BY id DESC LIMIT ").bind(i64::from(limit));
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(handover_row).collect()
+}
+
+fn handover_row(r: &sqlx::any::AnyRow) -> StoreResult<HandoverRow> {
+    Ok(HandoverRow {
+        id: id_at(r, 0, "hand-over")?,
+        warehouse_id: id_at(r, 1, "warehouse")?,
+        handover_no: r.try_get(2)?,
+        carrier: r.try_get(3)?,
+        package_count: r.try_get(4)?,
+        created_at: Millis(r.try_get(5)?),
+    })
+}
+
 pub async fn get_handover(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
@@ -318,17 +348,7 @@ pub async fn get_handover(
     .bind(id.to_string())
     .fetch_optional(conn)
     .await?;
-    row.map(|r| {
-        Ok(HandoverRow {
-            id: id_at(&r, 0, "hand-over")?,
-            warehouse_id: id_at(&r, 1, "warehouse")?,
-            handover_no: r.try_get(2)?,
-            carrier: r.try_get(3)?,
-            package_count: r.try_get(4)?,
-            created_at: Millis(r.try_get(5)?),
-        })
-    })
-    .transpose()
+    row.as_ref().map(handover_row).transpose()
 }
 
 /// Packages of a hand-over, by order then number.

@@ -13,8 +13,10 @@ mod login;
 mod notifications;
 mod order_entry;
 mod order_pages;
+mod order_shipping;
 mod scanner_pages;
 mod shell;
+mod shipping_actions;
 mod shipping_pages;
 mod time_limits;
 mod tracking_page;
@@ -58,6 +60,8 @@ pub fn router() -> Router<App> {
         .route("/orders/queue/{queue}", get(order_pages::queue))
         .route("/orders/{id}", get(order_pages::detail))
         .route("/orders/{id}/act", post(order_pages::act))
+        .route("/orders/{id}/shipments/{shipment}/customs", post(order_shipping::declare))
+        .route("/orders/{id}/shipments/{shipment}/clearance", post(order_shipping::clear))
         .route("/orders/{id}/confirmation", get(order_pages::confirmation))
         .route("/orders/{id}/confirmation.pdf", get(order_pages::confirmation_pdf))
         .route("/time-limits", get(time_limits::show))
@@ -81,6 +85,10 @@ pub fn router() -> Router<App> {
         .route("/shipping/services", post(shipping_pages::save_service))
         .route("/shipping/import", post(shipping_pages::import))
         .route("/shipping/quote", post(shipping_pages::quote))
+        .route("/shipping/lane-rules", post(shipping_actions::save_rule))
+        .route("/shipping/lane-rules/{id}/delete", post(shipping_actions::delete_rule))
+        .route("/shipping/sweep", post(shipping_actions::sweep))
+        .route("/shipping/handovers/{id}/manifest.csv", get(shipping_actions::manifest))
         .route("/warehouse", get(warehouse_pages::show))
         .route("/warehouse/asns", post(warehouse_pages::create_asn))
         .route("/warehouse/asns/{id}", get(warehouse_pages::asn_detail))

@@ -14,6 +14,7 @@ use tradeport_domain::access::{Permission, Role};
 use tradeport_domain::kernel::{Currency, Millis, OrderId};
 use tradeport_domain::orders::OrderStatus;
 
+use super::order_shipping::{ShippingPanel, shipping_panel};
 use super::shell::Shell;
 use super::{SignedIn, Tr, explain, format_millis, refused, render};
 
@@ -245,6 +246,7 @@ struct OrderDetailPage {
     warehouses: Vec<WarehouseView>,
     actions: Vec<OfferedAction>,
     can_act: bool,
+    shipping: ShippingPanel,
     error: Option<String>,
 }
 
@@ -254,7 +256,7 @@ impl OrderDetailPage {
     }
 }
 
-async fn detail_page(
+pub(super) async fn detail_page(
     app: &App,
     user: &SignedIn,
     id: OrderId,
@@ -315,6 +317,10 @@ async fn detail_page(
         warehouses: list_warehouses(app, p).await.unwrap_or_default(),
         can_act: p.role.can(Permission::ReviewOrders) || p.role.can(Permission::ChangeOrders),
         actions: offered_actions(p.role, &o.summary.status, o.summary.second_review_due),
+        shipping: match shipping_panel(app, p, id).await {
+            Ok(panel) => panel,
+            Err(e) => return refused(user, &e),
+        },
         o,
         error,
     };
@@ -365,7 +371,7 @@ pub async fn act(
 }
 
 /// The order id of a page's path.
-fn order_id(raw: &str) -> AppResult<OrderId> {
+pub(super) fn order_id(raw: &str) -> AppResult<OrderId> {
     parse_id(raw, "order")
 }
 

@@ -1,6 +1,8 @@
 //! The shipping page (SHP-1): the carrier-service catalogue, a form to add or change a service
 //! (lists written as in the CSV import), the CSV import itself, and a quote for a parcel showing
-//! the choice, every option and the reason each other service was left out.
+//! the choice, every option and the reason each other service was left out; the shipments, the
+//! exception rules per lane and the open cases, carrier performance as a table and a chart, and
+//! the manifest history.
 
 use askama::Template;
 use axum::Form;
@@ -10,8 +12,11 @@ use axum::response::Response;
 use serde::Deserialize;
 use std::collections::HashMap;
 use tradeport_app::App;
+use tradeport_app::exceptions::{self, CaseQuery, CaseView, LaneRuleView};
 use tradeport_app::inventory::{self, WarehouseView};
-use tradeport_app::shipping::{self, QuoteRequest, QuoteView, ServiceView};
+use tradeport_app::shipping::{
+    self, LanePerformance, ManifestEntry, PerformanceQuery, QuoteRequest, QuoteView, ServiceView,
+};
 use tradeport_domain::access::Permission;
 
 use super::shell::Shell;
@@ -29,11 +34,41 @@ struct ShippingPage {
     shipments: Vec<tradeport_app::shipping::ShipmentView>,
     filter: tradeport_app::shipping::ShipmentQuery,
     quote: Option<QuoteView>,
+    /// The exception rules per lane, the open cases, the lanes' figures, the latest hand-overs.
+    rules: Vec<LaneRuleView>,
+    cases: Vec<CaseView>,
+    lanes: Vec<LanePerformance>,
+    chart: Vec<ChartBar>,
+    manifests: Vec<ManifestEntry>,
     error: Option<String>,
     notice: Option<String>,
 }
 
-async fn page(
+/// One bar of the carrier-performance chart: a lane's mean transit days.
+struct ChartBar {
+    label: String,
+    y: usize,
+    width: usize,
+    text: String,
+}
+
+/// Widths at most 400 px for the slowest lane; 24 px a row.
+fn chart(lanes: &[LanePerformance]) -> Vec<ChartBar> {
+    let slowest = lanes.iter().filter_map(|l| l.mean_transit_days).fold(0.0_f64, f64::max);
+    lanes
+        .iter()
+        .filter_map(|l| l.mean_transit_days.map(|d| (l, d)))
+        .enumerate()
+        .map(|(n, (l, days))| ChartBar {
+            label: format!("{} {} → {}", l.service, l.origin, l.destination),
+            y: n * 24,
+            width: if slowest > 0.0 { ((days / slowest) * 400.0).round().max(1.0) as usize } else { 1 },
+            text: format!("{days} d · {}%", l.exception_pct),
+        })
+        .collect()
+}
+
+pub(super) async fn page(
     app: &App,
     user: &SignedIn,
     status: StatusCode,
@@ -61,6 +96,17 @@ async fn listed(
         (Ok(s), Ok(w), Ok(sh)) => (s, w, sh.items),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refused(user, &e),
     };
+    let open = CaseQuery { status: Some("open".into()), limit: Some(50), ..CaseQuery::default() };
+    let (rules, cases, lanes) = match (
+        exceptions::list_lane_rules(app, p).await,
+        exceptions::list_cases(app, p, &open).await,
+        shipping::carrier_performance(app, p, &PerformanceQuery::default()).await,
+    ) {
+        (Ok(r), Ok(c), Ok(l)) => (r, c.items, l),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refused(user, &e),
+    };
+    // Hand-overs are the warehouse's: a merchant has none to see.
+    let manifests = shipping::manifest_history(app, p, 20).await.unwrap_or_default();
     let page = ShippingPage {
         t: user.t,
         shell: Shell::new(user, "/shipping"),
@@ -70,6 +116,11 @@ async fn listed(
         shipments,
         filter,
         quote,
+        rules,
+        cases,
+        chart: chart(&lanes),
+        lanes,
+        manifests,
         error,
         notice,
     };

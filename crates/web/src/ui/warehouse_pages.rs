@@ -376,6 +376,8 @@ pub async fn document(
         ("orders", "packing-slip.pdf") => wms::packing_slip(&app, p, &id).await,
         ("handovers", "outbound-note.pdf") => wms::outbound_note(&app, p, &id).await,
         ("packages", "label.pdf") => tradeport_app::shipping::label_pdf(&app, p, &id).await,
+        ("shipments", "customs.pdf") => tradeport_app::shipping::customs_pdf(&app, p, &id).await,
+        ("shipments", "invoice.pdf") => tradeport_app::shipping::invoice_pdf(&app, p, &id).await,
         _ => Err(tradeport_app::AppError::NotFound("document")),
     };
     match made {

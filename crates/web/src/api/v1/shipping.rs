@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Response};
 use tradeport_app::App;
 use tradeport_app::inventory::ImportReport;
 use tradeport_app::shipping::{
-    self, Ingested, QuoteRequest, QuoteView, ServiceView, ShipmentRequest, ShipmentView, TrackingSecret,
+    self, Ingested, LanePerformance, ManifestEntry, QuoteRequest, QuoteView, ServiceView, ShipmentRequest,
+    ShipmentView, TrackingSecret,
 };
 use tradeport_domain::shipping::ServiceInput;
 use utoipa_axum::router::OpenApiRouter;
@@ -31,6 +32,8 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(set_tracking_secret))
         .routes(routes!(tracking_link))
         .routes(routes!(list_shipments))
+        .routes(routes!(carrier_performance))
+        .routes(routes!(manifest_history))
 }
 
 /// The tracking webhooks carriers send (outside the API-key layer; signed).
@@ -236,4 +239,24 @@ async fn list_shipments(
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<shipping::ShipmentQuery>,
 ) -> ApiResult<Json<tradeport_app::Page<ShipmentView>>> {
     Ok(Json(shipping::list_shipments(&app, &p, &q).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/shipping/performance", tag = "shipping", params(shipping::PerformanceQuery),
+    description = "Carrier performance per lane (carrier and service, origin warehouse, destination country) for parcels \
+                   handed over in the last `days` days: shipped, delivered, mean transit days, share with an exception case.",
+    responses((status = 200, body = Items<LanePerformance>), (status = 422, body = ErrorBody)))]
+async fn carrier_performance(
+    State(app): State<App>,
+    Auth(p): Auth,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<shipping::PerformanceQuery>,
+) -> ApiResult<Json<Items<LanePerformance>>> {
+    Ok(Json(Items { items: shipping::carrier_performance(&app, &p, &q).await? }))
+}
+
+#[utoipa::path(get, path = "/api/v1/handovers", tag = "shipping",
+    description = "The manifest history: the latest 100 hand-overs of the user's warehouses, newest first, with their \
+                   manifest (CSV) and signed outbound note (PDF).",
+    responses((status = 200, body = Items<ManifestEntry>), (status = 403, body = ErrorBody)))]
+async fn manifest_history(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<Items<ManifestEntry>>> {
+    Ok(Json(Items { items: shipping::manifest_history(&app, &p, 100).await? }))
 }
