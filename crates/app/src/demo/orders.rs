@@ -298,6 +298,7 @@ pub(super) async fn load_orders(app: &App, admin: &Principal, merchants: [Tenant
             payment_method: if channel == "phone" { "bank_transfer".into() } else { "card".into() },
             payment_status: status.into(),
             service_level: if n % 11 == 0 { "express".into() } else { "standard".into() },
+            carrier_service: String::new(),
             urgent: n % 13 == 0,
             remarks,
         };

@@ -63,7 +63,8 @@ async fn open_cases_in_tx(
             updated_at: now,
             closed_at: None,
         };
-        if !cases::open_once_in_tx(conn, operator, &case).await? {
+        let key = format!("{}/{}", parcel.shipment_id, r.rule.kind.as_str());
+        if !cases::open_once_in_tx(conn, operator, &case, &key).await? {
             continue;
         }
         opened += 1;

@@ -75,6 +75,7 @@ fn order_row(
         payment_method: input.payment_method.trim().to_string(),
         payment_status: v.payment_status,
         service_level: input.service_level.clone(),
+        carrier_service: input.carrier_service.trim().to_uppercase(),
         urgent: input.urgent,
         remarks: input.remarks.trim().to_string(),
         holds: to_json(&v.holds)?,

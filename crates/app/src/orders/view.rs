@@ -58,6 +58,8 @@ pub struct OrderSummary {
     pub currency: String,
     pub total_minor: i64,
     pub service_level: String,
+    /// The carrier service the buyer or merchant chose (empty when none).
+    pub carrier_service: String,
     pub urgent: bool,
     pub flags: Vec<String>,
     pub second_review_due: bool,
@@ -79,6 +81,7 @@ impl From<&OrderRow> for OrderSummary {
             currency: o.currency.to_string(),
             total_minor: o.total.minor(),
             service_level: o.service_level.clone(),
+            carrier_service: o.carrier_service.clone(),
             urgent: o.urgent,
             flags: o.flags.split(',').filter(|f| !f.is_empty()).map(str::to_string).collect(),
             second_review_due: o.second_review_due,

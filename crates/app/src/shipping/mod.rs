@@ -3,6 +3,7 @@
 
 mod buyer_page;
 mod carrier_labels;
+mod chosen_service;
 mod clearance;
 mod customs;
 mod handover;

@@ -268,11 +268,13 @@ async fn create_once(
         ));
     }
     let strategy = if order.service_level == "express" { Strategy::Fastest } else { Strategy::Cheapest };
+    // Staff may name a service; otherwise the one the buyer or merchant chose, if any.
+    let from_order = Some(order.carrier_service.as_str()).filter(|c| asked.is_none() && !c.is_empty());
     let ask = Ask {
         strategy,
         currency: super::quote::comparing("", &all).unwrap_or(order.currency),
         deadline_days: None,
-        chosen: asked,
+        chosen: asked.or(from_order),
     };
     let p = Parcel {
         origin: &parcel.origin,
@@ -286,6 +288,15 @@ async fn create_once(
     };
     let selection = select(&all, &p, &ask);
     let Some((service, quote)) = selection.choice else {
+        if let (Some(code), Some((_, why))) = (from_order, &selection.chosen_refused) {
+            let why = format!("{code}, chosen for the order, cannot carry it: {why}");
+            super::chosen_service::hold_in_tx(app, &mut tx, operator, &order, id, &why).await?;
+            tx.commit().await?;
+            return Err(conflict(
+                "shipment.chosen_service_refused",
+                format!("{why}; the parcel waits for a person: label it with another service and say why"),
+            ));
+        }
         let why = match selection.chosen_refused {
             Some((code, why)) => format!("{code} cannot carry it: {why}"),
             None if selection.excluded.is_empty() => "there are no carrier services; add one first".into(),
@@ -337,6 +348,10 @@ async fn create_once(
         carrier_label_url: bought.map(|b| b.label_url.clone()),
     };
     shipments::insert_in_tx(&mut tx, operator, &row).await?;
+    if let Some(why) = &row.override_reason {
+        let result = format!("labelled with {}: {why}", row.service_code);
+        super::chosen_service::settle_in_tx(app, &mut tx, operator, &order, id, &result).await?;
+    }
     // The buyer's tracking page exists from the first label on.
     super::buyer_page::link_in_tx(&mut tx, operator, order.id, app.now()).await?;
     let data = serde_json::json!({ "package_id": id, "service": row.service_code, "tracking_no": row.tracking_no,

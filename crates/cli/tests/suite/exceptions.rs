@@ -13,7 +13,10 @@ use crate::customs::{europe_service, labelled};
 use crate::helpers::{call, field, get, post};
 use crate::warehouse::{confirmed_order, floor, stock_bin};
 
-db_tests!(a_parcel_without_news_past_its_lanes_limit_opens_one_case_and_closes_it_when_it_moves);
+db_tests!(
+    a_parcel_without_news_past_its_lanes_limit_opens_one_case_and_closes_it_when_it_moves,
+    the_service_the_buyer_chose_is_honoured_or_the_parcel_waits_for_a_person,
+);
 
 const HOUR_MS: i64 = 3_600_000;
 
@@ -214,5 +217,84 @@ async fn a_parcel_without_news_past_its_lanes_limit_opens_one_case_and_closes_it
     assert_eq!(
         call(&app, Method::DELETE, &format!("/api/v1/lane-rules/{id}"), &logistics, None).await.0,
         StatusCode::NOT_FOUND
+    );
+}
+
+async fn the_service_the_buyer_chose_is_honoured_or_the_parcel_waits_for_a_person(app: TestApp) {
+    let f = floor(&app).await;
+    let logistics = app.staff_key(&f.s, "logistics").await;
+    let mut cheap = europe_service();
+    cheap["code"] = json!("CHEAP");
+    cheap["brackets"][0]["first_minor"] = json!(100);
+    let mut tiny = europe_service();
+    tiny["code"] = json!("TINY");
+    tiny["max_weight_g"] = json!(10);
+    tiny["brackets"] =
+        json!([{"up_to_g": 10, "first_g": 10, "first_minor": 50, "additional_g": 10, "additional_minor": 0}]);
+    for s in [europe_service(), cheap, tiny] {
+        let (status, body) = post(&app, "/api/v1/carrier-services", &logistics, s).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    stock_bin(&app, &f, "PEN", 5, "A-01-01-1-1").await;
+    let mut bad = crate::warehouse::order("#b0", &[("PEN", 1)]);
+    bad["carrier_service"] = json!("RM T48");
+    let (status, body) = post(&app, "/api/v1/orders", &f.s.merchant_a_key, bad).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "carrier_service"), "{body}");
+    let chose = |id: &str, service: &str| {
+        let mut o = crate::warehouse::order(id, &[("PEN", 1)]);
+        o["carrier_service"] = json!(service);
+        o
+    };
+    let honoured = crate::warehouse::confirmed_order_from(&app, &f, chose("#b1", "eu-line")).await;
+    let too_small = crate::warehouse::confirmed_order_from(&app, &f, chose("#b2", "TINY")).await;
+    let ready = crate::warehouse::ready_packages(&app, &f, &[&honoured, &too_small]).await;
+    let (p1, p2) = (ready[0].1[0].clone(), ready[1].1[0].clone());
+
+    let (status, s1) =
+        post(&app, &format!("/api/v1/packages/{p1}/shipment"), &f.s.admin_key, json!({})).await;
+    assert_eq!(
+        (status, s1["service_code"].as_str()),
+        (StatusCode::OK, Some("EU-LINE")),
+        "the buyer's choice, not the cheapest: {s1}"
+    );
+    for _ in 0..2 {
+        let (status, body) =
+            post(&app, &format!("/api/v1/packages/{p2}/shipment"), &f.s.admin_key, json!({})).await;
+        assert_eq!(
+            (status, crate::helpers::code(&body)),
+            (StatusCode::CONFLICT, "shipment.chosen_service_refused"),
+            "{body}"
+        );
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("TINY, chosen for the order, cannot carry it"),
+            "{body}"
+        );
+    }
+    let cases = open_cases(&app, &f.s.merchant_a_key, &too_small).await;
+    assert_eq!(cases.len(), 1, "held once: {cases:?}");
+    assert_eq!(
+        (cases[0]["case_type"].as_str(), cases[0]["department"].as_str()),
+        (Some("service_unavailable"), Some("logistics"))
+    );
+    let (_, none) = get(&app, &format!("/api/v1/orders/{too_small}/shipments"), &f.s.admin_key).await;
+    assert_eq!(none["items"], json!([]), "not sent another way behind the buyer's back");
+
+    let decided =
+        json!({"service": "EU-LINE", "reason": "TINY takes 10 g at most; the buyer agreed to EU-LINE"});
+    let (status, s2) = post(&app, &format!("/api/v1/packages/{p2}/shipment"), &f.s.admin_key, decided).await;
+    assert_eq!((status, s2["service_code"].as_str()), (StatusCode::OK, Some("EU-LINE")), "{s2}");
+    assert!(
+        open_cases(&app, &f.s.admin_key, &too_small).await.is_empty(),
+        "the person's decision closes the case"
+    );
+    let (_, closed) =
+        get(&app, &format!("/api/v1/exception-cases?status=closed&order_id={too_small}"), &f.s.admin_key)
+            .await;
+    assert_eq!(
+        closed["items"][0]["result"],
+        "labelled with EU-LINE: TINY takes 10 g at most; the buyer agreed to EU-LINE"
     );
 }

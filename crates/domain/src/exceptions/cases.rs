@@ -11,11 +11,18 @@ pub enum CaseType {
     DeliveryFailed,
     /// The parcel is going or has gone back to the sender.
     ReturnedToSender,
+    /// The carrier service the buyer or merchant chose cannot carry the parcel.
+    ServiceUnavailable,
 }
 
 impl CaseType {
-    pub const ALL: [CaseType; 4] =
-        [Self::LogisticsDelay, Self::CustomsProblem, Self::DeliveryFailed, Self::ReturnedToSender];
+    pub const ALL: [CaseType; 5] = [
+        Self::LogisticsDelay,
+        Self::CustomsProblem,
+        Self::DeliveryFailed,
+        Self::ReturnedToSender,
+        Self::ServiceUnavailable,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -23,6 +30,7 @@ impl CaseType {
             Self::CustomsProblem => "customs_problem",
             Self::DeliveryFailed => "delivery_failed",
             Self::ReturnedToSender => "returned_to_sender",
+            Self::ServiceUnavailable => "service_unavailable",
         }
     }
 

@@ -73,6 +73,10 @@ pub struct OrderInput {
     /// `paid`, `unpaid`, `partially_paid`, `authorized` or `refunded`.
     pub payment_status: String,
     pub service_level: String,
+    /// The carrier service the buyer chose at checkout, as a code of the operator's catalogue
+    /// (e.g. `RM-T48`). Honoured at labelling when it can carry the parcel; when it cannot, the
+    /// parcel waits for a person instead of going by another service.
+    pub carrier_service: String,
     pub urgent: bool,
     pub remarks: String,
 }

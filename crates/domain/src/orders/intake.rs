@@ -131,6 +131,16 @@ pub fn validate_order(
             format!("service_level must be one of: {}", codes.join(", ")),
         );
     }
+    let carrier_service = i.carrier_service.trim();
+    if carrier_service.len() > 40
+        || !carrier_service.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        reject.add(
+            "carrier_service",
+            "invalid_service_code",
+            "carrier_service is a carrier service code of up to 40 letters, digits, - and _, e.g. RM-T48",
+        );
+    }
     if i.payment_method.trim().is_empty() {
         reject.add(
             "payment_method",

@@ -55,16 +55,14 @@ fn case_row(r: &sqlx::any::AnyRow) -> StoreResult<CaseRow> {
     })
 }
 
-/// Opens a case unless the same shipment has one of the same rule kind open; true when opened.
+/// Opens a case unless one with the same `open_key` is open (a shipment and rule kind, a package
+/// and its chosen service); true when opened.
 pub async fn open_once_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     c: &CaseRow,
+    open_key: &str,
 ) -> StoreResult<bool> {
-    let open_key = match (&c.shipment_id, c.rule_kind) {
-        (Some(s), Some(k)) => Some(format!("{s}/{}", k.as_str())),
-        _ => None,
-    };
     let done = sqlx::query(
         "INSERT INTO exception_cases (id, tenant_id, merchant_id, order_id, shipment_id, case_type, cause, department, \
          status, rule_kind, open_key, opened_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $11, $11) \
@@ -84,6 +82,24 @@ pub async fn open_once_in_tx(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Closes the case open under `open_key` with its result; its id when there was one.
+pub async fn close_by_key_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    open_key: &str,
+    result: &str,
+    now: Millis,
+) -> StoreResult<Option<String>> {
+    let id: Option<String> =
+        sqlx::query_scalar("SELECT id FROM exception_cases WHERE tenant_id = $1 AND open_key = $2")
+            .bind(tenant_id.to_string())
+            .bind(open_key)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(id) = id else { return Ok(None) };
+    Ok(close_in_tx(conn, tenant_id, &id, result, now).await?.then_some(id))
 }
 
 /// Closes an open case with its result; true when it was open.

@@ -49,6 +49,7 @@ pub struct EntryForm {
     pub payment_method: String,
     pub payment_status: String,
     pub service_level: String,
+    pub carrier_service: String,
     pub urgent: String,
     pub remarks: String,
 }
@@ -120,6 +121,7 @@ impl EntryForm {
             payment_method: self.payment_method.clone(),
             payment_status: self.payment_status.clone(),
             service_level: self.service_level.clone(),
+            carrier_service: self.carrier_service.clone(),
             urgent: self.urgent == "1",
             remarks: self.remarks.clone(),
         }
