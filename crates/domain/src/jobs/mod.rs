@@ -124,9 +124,10 @@ mod tests {
             JobKind::DeliverSms => 2,
             JobKind::Probe => 3,
             JobKind::FollowUpSweep => 4,
+            JobKind::TrackingSweep => 5,
         };
         let listed: Vec<usize> = JobKind::ALL.iter().map(|k| position(*k)).collect();
-        assert_eq!(listed, [0, 1, 2, 3, 4]);
+        assert_eq!(listed, [0, 1, 2, 3, 4, 5]);
         for k in JobKind::ALL {
             assert_eq!(JobKind::parse(k.as_str()), Some(k));
         }
