@@ -55,7 +55,7 @@ fn services() -> Vec<CarrierService> {
                 "max_weight_g": max, "max_length_mm": 1200, "max_girth_mm": 3000,
                 "allowed_traits": if n % 3 == 0 { vec!["un3481"] } else { vec![] },
                 "max_declared_minor": if n % 5 == 0 { 50_000 } else { 0 },
-                "transit_days_min": 2 + (n % 5) as u32, "transit_days_max": 4 + (n % 9) as u32, "cutoff": "16:00"
+                "transit_days_min": 2 + (n % 5) as u32, "transit_days_max": 2 + (n % 5) as u32 + (n % 7) as u32, "cutoff": "16:00"
             });
             let input: ServiceInput = serde_json::from_value(input).expect("a service");
             validate_service(&input).expect("a valid service")

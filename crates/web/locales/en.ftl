@@ -489,6 +489,7 @@ shipping-min_charge = Minimum charge (minor units)
 shipping-fuel_bp = Fuel surcharge (basis points)
 shipping-allowed_traits = Restricted goods it carries
 shipping-cutoff = Cut-off time
+shipping-with_case = with an open case
 shipping-threshold_number = The threshold is a whole number (hours, days or times).
 shipping-swept = { $opened ->
     [one] One case opened.

@@ -480,6 +480,7 @@ shipping-min_charge = 最低收费（最小货币单位）
 shipping-fuel_bp = 燃油附加费（基点）
 shipping-allowed_traits = 可承运的受限货物
 shipping-cutoff = 截单时间
+shipping-with_case = 有未结异常单
 shipping-threshold_number = 阈值须为整数（小时、天或次数）。
 shipping-swept = 新开 { $opened } 个异常单。
 shipping-cases = 未结异常单

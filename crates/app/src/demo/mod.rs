@@ -4,6 +4,7 @@
 use tradeport_domain::access::Role;
 
 mod orders;
+mod shipping;
 mod warehouse;
 
 use crate::access::{self, CreateApiKey, CreateTenant, CreateUser, system_principal};
@@ -112,5 +113,6 @@ pub async fn load_demo(app: &App) -> AppResult<DemoSummary> {
     let merchants = [merchant_ids[0], merchant_ids[1]];
     let orders = orders::load_orders(app, &admin, merchants).await?;
     warehouse::load_warehouse(app, &admin, merchants[0]).await?;
+    shipping::load_shipping(app, &admin).await?;
     Ok(DemoSummary { created: true, api_keys, orders })
 }

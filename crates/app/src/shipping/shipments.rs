@@ -397,8 +397,25 @@ pub struct ShipmentQuery {
     pub tracking_status: Option<String>,
     /// The destination country (ISO code).
     pub country: Option<String>,
+    /// The origin warehouse's code.
+    pub origin: Option<String>,
+    /// `open`: only parcels with an open exception case.
+    pub exception: Option<String>,
     pub limit: Option<u32>,
     pub cursor: Option<String>,
+}
+
+/// The `exception` filter: `open` or nothing.
+fn exception_filter(asked: Option<&str>) -> AppResult<bool> {
+    match asked {
+        None => Ok(false),
+        Some("open") => Ok(true),
+        Some(other) => Err(crate::warehouse::invalid(
+            "exception",
+            "unknown_filter",
+            format!("exception={other}: use exception=open for parcels with an open case"),
+        )),
+    }
 }
 
 /// Shipments newest first, filtered (a merchant: its own; staff limited to some warehouses: theirs).
@@ -429,6 +446,8 @@ pub async fn list_shipments(
         service_code: text(&q.service).map(|s| s.to_uppercase()),
         tracking_status: status,
         country: text(&q.country).map(|c| c.to_uppercase()),
+        origin: text(&q.origin).map(|c| c.to_uppercase()),
+        with_open_case: exception_filter(text(&q.exception).as_deref())?,
         warehouses: crate::warehouse::allowed_warehouses(&mut conn, principal).await?.unwrap_or_default(),
     };
     let rows = shipments::list(&mut conn, principal.scope.operator_id, &filter, before.as_deref(), limit + 1)

@@ -66,15 +66,20 @@ pub(crate) async fn ingest(app: &App, operator: TenantId, events: &[TrackingEven
             happened_at: e.happened_at,
             received_at: now,
         };
+        // The shipment's row is locked first, so ingestions of one parcel queue on it and never
+        // on each other's events in the unique index (a deadlock on PostgreSQL).
+        let state = match &shipment {
+            Some(s) => tracking::status_in_tx(&mut tx, operator, &s.id).await?,
+            None => None,
+        };
         if !tracking::insert_once_in_tx(&mut tx, operator, &row).await? {
             done.duplicates += 1;
             continue;
         }
         done.stored += 1;
-        let Some(s) = shipment else { continue };
+        let (Some(s), Some((current, at))) = (shipment, state) else { continue };
         let failed = e.status == TrackingStatus::AttemptFailed;
         parcels::note_event_in_tx(&mut tx, operator, &s.id, e.happened_at, failed).await?;
-        let Some((current, at)) = tracking::status_in_tx(&mut tx, operator, &s.id).await? else { continue };
         let moved = at.is_none_or(|at| e.happened_at >= at) && moves_to(current, e.status);
         if moved {
             tracking::set_status_in_tx(&mut tx, operator, &s.id, e.status, e.happened_at).await?;

@@ -16,6 +16,7 @@ use crate::warehouse::{confirmed_order, floor, stock_bin};
 db_tests!(
     a_parcel_without_news_past_its_lanes_limit_opens_one_case_and_closes_it_when_it_moves,
     the_service_the_buyer_chose_is_honoured_or_the_parcel_waits_for_a_person,
+    concurrent_webhooks_for_one_parcel_keep_each_event_once,
 );
 
 const HOUR_MS: i64 = 3_600_000;
@@ -94,6 +95,17 @@ async fn a_parcel_without_news_past_its_lanes_limit_opens_one_case_and_closes_it
     assert_eq!(done["opened"].as_i64(), Some(0), "once, not on every sweep");
     let cases = open_cases(&app, &f.s.merchant_a_key, &order).await;
     assert_eq!(cases.len(), 1, "{cases:?}");
+    let listed = |query: &'static str| get(&app, query, &f.s.admin_key);
+    let (_, in_trouble) = listed("/api/v1/shipments?exception=open&origin=uk-man&country=GB").await;
+    assert_eq!(
+        in_trouble["items"][0]["tracking_no"],
+        tracking.as_str(),
+        "the lane's parcels in trouble: {in_trouble}"
+    );
+    let (_, elsewhere) = listed("/api/v1/shipments?origin=DE-FRA").await;
+    assert_eq!(elsewhere["items"], json!([]));
+    let (status, _) = listed("/api/v1/shipments?exception=maybe").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         (cases[0]["case_type"].as_str(), cases[0]["department"].as_str()),
         (Some("logistics_delay"), Some("logistics"))
@@ -297,4 +309,50 @@ async fn the_service_the_buyer_chose_is_honoured_or_the_parcel_waits_for_a_perso
         closed["items"][0]["result"],
         "labelled with EU-LINE: TINY takes 10 g at most; the buyer agreed to EU-LINE"
     );
+}
+
+/// Twelve pushes at once for one parcel, each overlapping the next by an event: every one is
+/// answered (none deadlocks on the other's events), and each event is kept once.
+async fn concurrent_webhooks_for_one_parcel_keep_each_event_once(app: TestApp) {
+    let f = floor(&app).await;
+    let logistics = app.staff_key(&f.s, "logistics").await;
+    assert_eq!(post(&app, "/api/v1/carrier-services", &logistics, europe_service()).await.0, StatusCode::OK);
+    stock_bin(&app, &f, "PEN", 5, "A-01-01-1-1").await;
+    let order = confirmed_order(&app, &f, "#w1", &[("PEN", 1)]).await;
+    let tracking = labelled(&app, &f, &[&order]).await[0].1.clone();
+    let (status, _) =
+        post(&app, "/api/v1/lane-rules", &logistics, json!({"kind": "delivery_failed", "threshold": 3}))
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    let res = app
+        .client
+        .put(app.url("/api/v1/tracking/17track"))
+        .bearer_auth(&logistics)
+        .json(&json!({"webhook_secret": "17-key"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let hook = app.url(&format!("/api/v1/hooks/17track/{}", f.s.operator.id));
+    let event = |n: usize| json!({"time_utc": format!("2026-11-20T{n:02}:00:00Z"), "description": format!("scan {n}"), "sub_status": "InTransit_Other"});
+    let mut sends = tokio::task::JoinSet::new();
+    for k in 0..12 {
+        let body = json!({"event": "TRACKING_UPDATED", "data": {"number": tracking, "track_info": {"tracking": {"providers": [{"events": [event(k), event(k + 1)]}]}}}}).to_string();
+        let request = app
+            .client
+            .post(&hook)
+            .header("sign", seventeen_track_sign("17-key", &body))
+            .header("content-type", "application/json")
+            .body(body);
+        sends.spawn(async move {
+            let res = request.send().await.unwrap();
+            (res.status(), res.json::<Value>().await.unwrap_or_default())
+        });
+    }
+    let mut stored = 0;
+    for (status, body) in sends.join_all().await {
+        assert_eq!(status, StatusCode::OK, "{body}");
+        stored += body["stored"].as_i64().unwrap();
+    }
+    assert_eq!(stored, 13, "thirteen distinct events, each kept once");
 }

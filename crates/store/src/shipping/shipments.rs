@@ -149,6 +149,10 @@ pub struct ShipmentFilter {
     pub tracking_status: Option<String>,
     /// The destination country.
     pub country: Option<String>,
+    /// The origin warehouse's code (with `country`, the lane).
+    pub origin: Option<String>,
+    /// Only shipments with an open exception case.
+    pub with_open_case: bool,
     /// Only these warehouses (all when empty).
     pub warehouses: Vec<WarehouseId>,
 }
@@ -181,6 +185,18 @@ pub async fn list(
     }
     if let Some(c) = &f.country {
         sql.push(" AND o.ship_country = ").bind(c.clone());
+    }
+    if let Some(code) = &f.origin {
+        sql.push(" AND s.warehouse_id IN (SELECT id FROM warehouses WHERE tenant_id = ")
+            .bind(tenant_id.to_string())
+            .push(" AND code = ")
+            .bind(code.clone())
+            .push(")");
+    }
+    if f.with_open_case {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM exception_cases c WHERE c.shipment_id = s.id AND c.status = 'open')",
+        );
     }
     if !f.warehouses.is_empty() {
         sql.push(" AND s.warehouse_id IN ").bind_list(f.warehouses.iter().map(WarehouseId::to_string));
