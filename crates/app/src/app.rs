@@ -26,6 +26,8 @@ pub struct App {
     blobs: Option<Arc<tradeport_connectors::blobs::LocalBlobStore>>,
     /// Where carrier labels are bought; `None` when no EasyPost account is configured.
     easypost: Option<Arc<tradeport_connectors::easypost::EasyPost>>,
+    /// Where card payments are refunded; `None` when no Stripe account is configured.
+    stripe: Option<Arc<tradeport_connectors::stripe::Stripe>>,
 }
 
 impl std::fmt::Debug for App {
@@ -45,6 +47,7 @@ impl App {
             http: Arc::default(),
             blobs: None,
             easypost: None,
+            stripe: None,
         }
     }
 
@@ -87,6 +90,15 @@ impl App {
 
     pub(crate) fn easypost(&self) -> Option<&tradeport_connectors::easypost::EasyPost> {
         self.easypost.as_deref()
+    }
+
+    /// The same app, refunding card payments through `stripe`.
+    pub fn with_stripe(self, stripe: tradeport_connectors::stripe::Stripe) -> Self {
+        Self { stripe: Some(Arc::new(stripe)), ..self }
+    }
+
+    pub(crate) fn stripe(&self) -> Option<&tradeport_connectors::stripe::Stripe> {
+        self.stripe.as_deref()
     }
 
     /// The client of outgoing HTTP (webhooks): no redirects followed, 10 s to connect.

@@ -2,6 +2,7 @@
 //! permission check. The web layer and the command line call these and nothing below them.
 
 pub mod access;
+pub mod aftersales;
 mod app;
 pub mod demo;
 mod error;

@@ -1,6 +1,6 @@
 //! Adapters to the outside world: password hashing (Argon2id), random secrets from the operating
 //! system, PDF documents, e-mail over SMTP, text messages, signed webhooks, labels bought through
-//! EasyPost. Sales channels and payment refunds join here.
+//! EasyPost, refunds through Stripe. Sales channels join here.
 
 pub mod blobs;
 pub mod closed_days;
@@ -10,4 +10,5 @@ pub mod passwords;
 pub mod pdf;
 pub mod secrets;
 pub mod sms;
+pub mod stripe;
 pub mod webhooks;

@@ -5,6 +5,7 @@
 //! `kernel` holds the value types every context shares; then one module per context.
 
 pub mod access;
+pub mod aftersales;
 pub mod exceptions;
 pub mod inventory;
 pub mod jobs;

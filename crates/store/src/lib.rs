@@ -6,6 +6,7 @@
 //! reported by name ([`StoreError::Conflict`]) so the app can turn them into field errors.
 
 pub mod access;
+pub mod aftersales;
 pub mod calendars;
 mod db;
 mod error;

@@ -299,6 +299,7 @@ pub(super) async fn load_orders(app: &App, admin: &Principal, merchants: [Tenant
             payment_status: status.into(),
             service_level: if n % 11 == 0 { "express".into() } else { "standard".into() },
             carrier_service: String::new(),
+            payment_reference: String::new(),
             urgent: n % 13 == 0,
             remarks,
         };

@@ -76,6 +76,7 @@ fn order_row(
         payment_status: v.payment_status,
         service_level: input.service_level.clone(),
         carrier_service: input.carrier_service.trim().to_uppercase(),
+        payment_reference: input.payment_reference.trim().to_string(),
         urgent: input.urgent,
         remarks: input.remarks.trim().to_string(),
         holds: to_json(&v.holds)?,

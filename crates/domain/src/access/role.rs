@@ -23,6 +23,7 @@
 //! | OperateWarehouse  |   x   |               |          |     x     |           |                  |         |            |          |
 //! | ApproveCounts     |   x   |               |          |           |           |                  |         |     x      |          |
 //! | ManageCarriers    |   x   |               |          |           |     x     |                  |         |            |          |
+//! | IssueRefunds      |   x   |       x       |          |           |           |        x         |    x    |            |          |
 //!
 //! A merchant's permissions reach only its own tenant's keys, SKUs, stock and orders (see
 //! `app::access` and the scope checks of each use case).
@@ -70,10 +71,11 @@ pub enum Permission {
     OperateWarehouse,
     ApproveCounts,
     ManageCarriers,
+    IssueRefunds,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 22] = [
         Permission::ViewDashboard,
         Permission::ViewMerchants,
         Permission::ManageMerchants,
@@ -95,6 +97,7 @@ impl Permission {
         Permission::OperateWarehouse,
         Permission::ApproveCounts,
         Permission::ManageCarriers,
+        Permission::IssueRefunds,
     ];
 
     /// The action in words, for "your role may not …" messages.
@@ -121,6 +124,7 @@ impl Permission {
             Self::OperateWarehouse => "receive, put away, pick, pack and hand over goods",
             Self::ApproveCounts => "approve stock count variances (supervisors only)",
             Self::ManageCarriers => "change the carrier services and their rate cards",
+            Self::IssueRefunds => "refund orders",
         }
     }
 }
@@ -183,6 +187,7 @@ impl Role {
             OperateWarehouse => matches!(self, Admin | Warehouse),
             ApproveCounts => matches!(self, Admin | Supervisor),
             ManageCarriers => matches!(self, Admin | Logistics),
+            IssueRefunds => matches!(self, Admin | OrderManager | CustomerService | Finance),
         }
     }
 }

@@ -77,6 +77,9 @@ pub struct OrderInput {
     /// (e.g. `RM-T48`). Honoured at labelling when it can carry the parcel; when it cannot, the
     /// parcel waits for a person instead of going by another service.
     pub carrier_service: String,
+    /// The payment provider's reference of the payment (a Stripe PaymentIntent, `pi_…`): refunds
+    /// to the original payment go through it.
+    pub payment_reference: String,
     pub urgent: bool,
     pub remarks: String,
 }

@@ -141,6 +141,14 @@ pub fn validate_order(
             "carrier_service is a carrier service code of up to 40 letters, digits, - and _, e.g. RM-T48",
         );
     }
+    let reference = i.payment_reference.trim();
+    if reference.len() > 255 || reference.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        reject.add(
+            "payment_reference",
+            "invalid_payment_reference",
+            "payment_reference is the provider's id of the payment, e.g. pi_3MtwBwLkdIwHu7ix28a3tqPa (no spaces)",
+        );
+    }
     if i.payment_method.trim().is_empty() {
         reject.add(
             "payment_method",

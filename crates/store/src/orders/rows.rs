@@ -43,6 +43,8 @@ pub struct OrderRow {
     pub service_level: String,
     /// The carrier service code the buyer or merchant chose; empty when none.
     pub carrier_service: String,
+    /// The payment provider's reference of the payment (a Stripe PaymentIntent); empty when none.
+    pub payment_reference: String,
     pub urgent: bool,
     pub remarks: String,
     /// JSON array of field errors: why the order waits.
@@ -59,7 +61,7 @@ pub struct OrderRow {
 const COLUMNS: &str = "id, merchant_id, channel, channel_order_id, order_no, status, allocation, buyer_name, buyer_phone, \
     buyer_phone_e164, buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, discount_minor, \
     discounts, shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, urgent, remarks, \
-    holds, flags, second_review_due, created_at, updated_at, approved_at, confirmed_at, carrier_service";
+    holds, flags, second_review_due, created_at, updated_at, approved_at, confirmed_at, carrier_service, payment_reference";
 
 /// An order as stored, read by column name.
 #[derive(sqlx::FromRow)]
@@ -98,6 +100,7 @@ struct OrderRecord {
     approved_at: Option<i64>,
     confirmed_at: Option<i64>,
     carrier_service: String,
+    payment_reference: String,
 }
 
 fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
@@ -132,6 +135,7 @@ fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
             .ok_or_else(|| StoreError::Corrupt(format!("payment status {}", o.payment_status)))?,
         service_level: o.service_level,
         carrier_service: o.carrier_service,
+        payment_reference: o.payment_reference,
         urgent: o.urgent != 0,
         remarks: o.remarks,
         holds: o.holds,
@@ -151,9 +155,9 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &Ord
         "INSERT INTO orders (id, tenant_id, merchant_id, channel, channel_order_id, order_no, status, allocation, buyer_name, \
          buyer_phone, buyer_phone_e164, buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, \
          discount_minor, discounts, shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, \
-         urgent, remarks, holds, flags, second_review_due, created_at, updated_at, carrier_service) \
+         urgent, remarks, holds, flags, second_review_due, created_at, updated_at, carrier_service, payment_reference) \
          VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
-         $24, $25, $26, $27, $28, $29, $30, $30, $31) ON CONFLICT (merchant_id, channel, channel_order_id) DO NOTHING",
+         $24, $25, $26, $27, $28, $29, $30, $30, $31, $32) ON CONFLICT (merchant_id, channel, channel_order_id) DO NOTHING",
     )
     .bind(o.id.to_string())
     .bind(tenant_id.to_string())
@@ -186,6 +190,7 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &Ord
     .bind(i64::from(o.second_review_due))
     .bind(o.created_at.0)
     .bind(&o.carrier_service)
+    .bind(&o.payment_reference)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

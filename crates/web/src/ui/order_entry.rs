@@ -122,6 +122,7 @@ impl EntryForm {
             payment_status: self.payment_status.clone(),
             service_level: self.service_level.clone(),
             carrier_service: self.carrier_service.clone(),
+            payment_reference: String::new(),
             urgent: self.urgent == "1",
             remarks: self.remarks.clone(),
         }

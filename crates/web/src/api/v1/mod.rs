@@ -1,6 +1,7 @@
 //! `/api/v1`: one module per context.
 
 mod access;
+mod aftersales;
 mod calendars;
 mod customs;
 mod exceptions;
@@ -43,6 +44,7 @@ pub fn signed_hooks() -> OpenApiRouter<App> {
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .merge(access::routes())
+        .merge(aftersales::routes())
         .merge(calendars::routes())
         .merge(customs::routes())
         .merge(exceptions::routes())

@@ -1,0 +1,3 @@
+//! After-sales' tables (AFS-4 …): refunds and store credit.
+
+pub mod refunds;

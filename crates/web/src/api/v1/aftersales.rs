@@ -1,0 +1,64 @@
+//! `/api/v1` for after-sales: refunds of an order and a buyer's store credit.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::Deserialize;
+use tradeport_app::App;
+use tradeport_app::aftersales::{self, OrderRefunds, RefundRequest, RefundView, StoreCredit};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery, Auth};
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(refunds_of_order, refund_order)).routes(routes!(store_credit))
+}
+
+#[utoipa::path(post, path = "/api/v1/orders/{id}/refunds", tag = "aftersales", params(("id" = String, Path)),
+    request_body = RefundRequest,
+    description = "Refunds an order: `original` through Stripe (the order's payment_reference), `store_credit` to the \
+                   buyer's credit with the merchant, or `manual` (paid back outside, with its reference). The same \
+                   request_key again answers with the same refund and never pays twice; the refunds paid or under way \
+                   never add up to more than was paid (409 refund.refused says what is left). Admins, order managers, \
+                   customer service and finance.",
+    responses((status = 200, body = RefundView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn refund_order(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RefundRequest>,
+) -> ApiResult<Json<RefundView>> {
+    Ok(Json(aftersales::refund_order(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}/refunds", tag = "aftersales", params(("id" = String, Path)),
+    description = "The order's refunds with what was paid, refunded, under way and left to refund.",
+    responses((status = 200, body = OrderRefunds), (status = 404, body = ErrorBody)))]
+async fn refunds_of_order(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OrderRefunds>> {
+    Ok(Json(aftersales::refunds_of_order(&app, &p, &id).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CreditQuery {
+    buyer_email: String,
+    /// The merchant (staff only; a merchant sees its own buyers' credit).
+    merchant_id: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/store-credit", tag = "aftersales", params(CreditQuery),
+    description = "A buyer's store credit with a merchant, per currency.",
+    responses((status = 200, body = StoreCredit), (status = 422, body = ErrorBody)))]
+async fn store_credit(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<CreditQuery>,
+) -> ApiResult<Json<StoreCredit>> {
+    Ok(Json(aftersales::store_credit(&app, &p, q.merchant_id.as_deref(), &q.buyer_email).await?))
+}
