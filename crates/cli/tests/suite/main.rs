@@ -25,6 +25,7 @@ mod login;
 mod notifications;
 mod openapi;
 mod orders;
+mod refunds;
 mod schema;
 mod security;
 mod shipments;
