@@ -5,8 +5,6 @@
 //! Errors come as `{"error": {"code", "message", "errors": [{"field", "message"}]}}`. The base URL
 //! is configurable so tests can stand a local server in.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -103,11 +101,7 @@ impl EasyPost {
         if api_key.trim().is_empty() {
             return Err("the EasyPost API key is missing".into());
         }
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| e.to_string())?;
+        let client = crate::provider_client(20)?;
         Ok(Self {
             client,
             base_url: base_url.trim_end_matches('/').to_string(),

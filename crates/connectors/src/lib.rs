@@ -12,3 +12,13 @@ pub mod secrets;
 pub mod sms;
 pub mod stripe;
 pub mod webhooks;
+
+/// The HTTP client of a provider's API: no redirects followed (a key never goes elsewhere), and
+/// a request given up after `timeout_s` seconds.
+pub(crate) fn provider_client(timeout_s: u64) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(timeout_s))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.to_string())
+}

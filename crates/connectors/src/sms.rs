@@ -4,8 +4,6 @@
 //! message's `sid`, or an error object with `code` and `message`. The base URL is configurable so
 //! tests (and a regional Twilio edge) can stand in.
 
-use std::time::Duration;
-
 /// A configured Twilio account.
 #[derive(Clone)]
 pub struct TwilioSms {
@@ -45,11 +43,7 @@ impl TwilioSms {
     /// `base_url` is `https://api.twilio.com` in production; `from` a Twilio number in E.164.
     pub fn new(base_url: &str, account_sid: &str, auth_token: &str, from: &str) -> Result<Self, String> {
         check_account(account_sid, auth_token, from)?;
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| e.to_string())?;
+        let client = crate::provider_client(10)?;
         Ok(Self {
             client,
             base_url: base_url.trim_end_matches('/').to_string(),

@@ -7,8 +7,6 @@
 //! `{"error": {"type", "code", "message"}}`. The base URL is configurable so tests can stand a
 //! local server in.
 
-use std::time::Duration;
-
 /// A configured Stripe account.
 #[derive(Clone)]
 pub struct Stripe {
@@ -55,11 +53,7 @@ impl Stripe {
         if !(secret_key.starts_with("sk_") || secret_key.starts_with("rk_")) {
             return Err("the Stripe key is a secret (sk_…) or restricted (rk_…) key".into());
         }
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| e.to_string())?;
+        let client = crate::provider_client(20)?;
         Ok(Self {
             client,
             base_url: base_url.trim_end_matches('/').to_string(),

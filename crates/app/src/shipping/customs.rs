@@ -33,18 +33,6 @@ pub struct CustomsRequest {
     pub vat_number: Option<String>,
 }
 
-/// A declaration line as stored and shown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct CustomsLineView {
-    pub sku: String,
-    pub description: String,
-    pub hs_code: String,
-    pub origin_country: String,
-    pub quantity: i64,
-    pub value_minor: i64,
-    pub weight_g: i64,
-}
-
 /// A shipment's declaration.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CustomsView {
@@ -54,7 +42,7 @@ pub struct CustomsView {
     pub incoterm: String,
     pub reason: String,
     pub currency: String,
-    pub lines: Vec<CustomsLineView>,
+    pub lines: Vec<CustomsLine>,
     pub total_value_minor: i64,
     /// The total written out, e.g. `36.00 EUR`.
     pub total_value: String,
@@ -68,7 +56,7 @@ pub struct CustomsView {
 }
 
 fn view(d: DeclarationRow) -> AppResult<CustomsView> {
-    let lines: Vec<CustomsLineView> = serde_json::from_str(&d.lines)
+    let lines: Vec<CustomsLine> = serde_json::from_str(&d.lines)
         .map_err(|e| AppError::Internal(format!("declaration lines of {}: {e}", d.shipment_id)))?;
     Ok(CustomsView {
         form_pdf_url: format!("/api/v1/shipments/{}/customs.pdf", d.shipment_id),
@@ -198,18 +186,11 @@ pub async fn declare_customs(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let stored: Vec<CustomsLineView> = declaration
+    // HS codes are kept as digits only ("6912.00" → "691200").
+    let stored: Vec<CustomsLine> = declaration
         .lines
         .iter()
-        .map(|l| CustomsLineView {
-            sku: l.sku.clone(),
-            description: l.description.clone(),
-            hs_code: l.hs_code.replace('.', ""),
-            origin_country: l.origin_country.clone(),
-            quantity: l.quantity,
-            value_minor: l.value_minor,
-            weight_g: l.weight_g,
-        })
+        .map(|l| CustomsLine { hs_code: l.hs_code.replace('.', ""), ..l.clone() })
         .collect();
     let now = app.now();
     let mut tx = app.begin().await?;

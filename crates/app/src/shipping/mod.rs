@@ -22,7 +22,7 @@ pub use buyer_page::{
 };
 pub use clearance::{ClearanceInput, ClearanceView, clearance_of, record_clearance};
 pub use customs::{
-    CustomsLineView, CustomsRequest, CustomsView, customs_of, customs_pdf, declare_customs, invoice_pdf,
+    CustomsRequest, CustomsView, customs_of, customs_pdf, declare_customs, invoice_pdf,
 };
 pub(crate) use handover::{check_labels_in_tx, read_scans, shipped_in_tx};
 pub use import::{COLUMNS, cells_of, import_services_csv, input_from_cells};

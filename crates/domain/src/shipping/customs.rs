@@ -93,8 +93,8 @@ impl CustomsForm {
     }
 }
 
-/// One line of a declaration: one SKU in the parcel.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One line of a declaration: one SKU in the parcel (as stored and shown).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct CustomsLine {
     pub sku: String,
     pub description: String,
