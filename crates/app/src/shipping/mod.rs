@@ -21,9 +21,7 @@ pub use buyer_page::{
     PublicEvent, PublicParcel, PublicTracking, find_tracking, public_tracking, tracking_link,
 };
 pub use clearance::{ClearanceInput, ClearanceView, clearance_of, record_clearance};
-pub use customs::{
-    CustomsRequest, CustomsView, customs_of, customs_pdf, declare_customs, invoice_pdf,
-};
+pub use customs::{CustomsRequest, CustomsView, customs_of, customs_pdf, declare_customs, invoice_pdf};
 pub(crate) use handover::{check_labels_in_tx, read_scans, shipped_in_tx};
 pub use import::{COLUMNS, cells_of, import_services_csv, input_from_cells};
 pub use labels::{label_pdf, label_zpl};
