@@ -21,7 +21,7 @@ pub const UPLOAD_LIMIT: usize = tradeport_domain::kernel::MAX_EVIDENCE_BYTES + 6
 
 /// The body limit of a request to `path`: uploads of evidence may be larger than other requests.
 pub fn body_limit(path: &str) -> usize {
-    if path.ends_with("/photos") { UPLOAD_LIMIT } else { BODY_LIMIT }
+    if path.ends_with("/photos") || path.ends_with("/evidence") { UPLOAD_LIMIT } else { BODY_LIMIT }
 }
 
 fn too_large(limit: usize) -> Response {

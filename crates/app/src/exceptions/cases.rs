@@ -16,7 +16,8 @@ pub struct CaseView {
     pub id: String,
     pub order_id: String,
     pub shipment_id: Option<String>,
-    /// logistics_delay, customs_problem, delivery_failed, returned_to_sender.
+    /// logistics_delay, customs_problem, delivery_failed, returned_to_sender, service_unavailable,
+    /// cancellation, modification, damaged, lost, wrong_item, missing_item.
     pub case_type: String,
     pub cause: String,
     pub department: String,
@@ -25,6 +26,10 @@ pub struct CaseView {
     /// The lane rule kind that opened it.
     pub rule_kind: Option<String>,
     pub result: Option<String>,
+    /// The cause from the operator's list, once set.
+    pub cause_code: Option<String>,
+    pub owner_user_id: Option<String>,
+    pub buyer_feedback: Option<String>,
     pub opened_at: String,
     pub closed_at: Option<String>,
 }
@@ -41,6 +46,9 @@ impl From<CaseRow> for CaseView {
             status: c.status.as_str().into(),
             rule_kind: c.rule_kind.map(|k| k.as_str().into()),
             result: c.result,
+            cause_code: c.cause_code,
+            owner_user_id: c.owner_user_id,
+            buyer_feedback: c.buyer_feedback,
             opened_at: rfc3339(c.opened_at),
             closed_at: c.closed_at.map(rfc3339),
         }

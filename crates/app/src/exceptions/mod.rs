@@ -1,12 +1,20 @@
 //! Exceptions (EXC-1, SHP-6, SHP-7): the operator's rules per lane, the cases they open on
 //! orders from tracking and clearance (once per parcel and kind, closed when a late parcel moves
-//! again), the sweep that applies the rules time alone breaks. One use case per file.
+//! again), the sweep that applies the rules time alone breaks; cases opened and worked by people
+//! until they close with cause, handling and result. One use case per file.
 
+mod case_work;
 mod cases;
 mod lane_rules;
+mod opening;
 mod parcel_rules;
 
+pub use case_work::{
+    CaseActionView, CaseCause, CaseDetail, CaseWork, EvidenceView, OpenCase, add_case_evidence, case_detail,
+    case_evidence, list_causes, open_case, save_cause, work_case,
+};
 pub use cases::{CaseQuery, CaseView, list_cases};
 pub use lane_rules::{LaneRuleView, delete_lane_rule, list_lane_rules, save_lane_rule};
+pub(crate) use opening::open_case_in_tx;
 pub use parcel_rules::{TrackingSweep, sweep_now, sweep_parcels};
 pub(crate) use parcel_rules::{on_parcel_event_in_tx, run_tracking_sweep};

@@ -59,23 +59,20 @@ async fn open_cases_in_tx(
             status: CaseStatus::Open,
             rule_kind: Some(r.rule.kind),
             result: None,
+            cause_code: None,
+            owner_user_id: None,
+            buyer_feedback: None,
             opened_at: now,
             updated_at: now,
             closed_at: None,
         };
         let key = format!("{}/{}", parcel.shipment_id, r.rule.kind.as_str());
-        if !cases::open_once_in_tx(conn, operator, &case, &key).await? {
-            continue;
+        let detail = serde_json::json!({ "rule_id": r.id, "tracking_no": parcel.tracking_no });
+        if super::opening::open_case_in_tx(app, conn, operator, &case, Some(&key), Actor::System, detail)
+            .await?
+        {
+            opened += 1;
         }
-        opened += 1;
-        let data = serde_json::json!({ "case_id": case.id, "type": case.case_type.as_str(), "cause": case.cause,
-                                       "department": case.department.as_str(), "rule_id": r.id });
-        let event = tradeport_store::events::NewEvent {
-            merchant_id: Some(parcel.merchant_id),
-            data: data.to_string(),
-            ..app.event(Actor::System, "order", parcel.order_id, "order_exception_opened")
-        };
-        tradeport_store::events::append_in_tx(conn, operator, &event).await?;
     }
     Ok(opened)
 }

@@ -21,7 +21,7 @@ pub(crate) const SLA_OVERDUE: &str = "sla.overdue";
 
 /// Every topic a webhook endpoint can subscribe to: the buyer messages the product sends today,
 /// then the merchant's own news (safety stock crossed, INV-5).
-pub const TOPICS: [&str; 8] = [
+pub const TOPICS: [&str; 9] = [
     "order.confirmed",
     "order.on_hold",
     "order.cancelled",
@@ -30,8 +30,11 @@ pub const TOPICS: [&str; 8] = [
     "shipment.shipped",
     STOCK_BELOW_SAFETY,
     STOCK_BACK_ABOVE_SAFETY,
+    EXCEPTION_OPENED,
 ];
 
+/// An exception case was opened on one of the merchant's orders (EXC-1).
+pub const EXCEPTION_OPENED: &str = "exception.opened";
 /// A SKU's available units in a warehouse fell below the merchant's safety stock.
 pub const STOCK_BELOW_SAFETY: &str = "stock.below_safety";
 /// They are back at or above it.

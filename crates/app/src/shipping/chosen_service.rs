@@ -37,20 +37,16 @@ pub(super) async fn hold_in_tx(
         status: CaseStatus::Open,
         rule_kind: None,
         result: None,
+        cause_code: None,
+        owner_user_id: None,
+        buyer_feedback: None,
         opened_at: now,
         updated_at: now,
         closed_at: None,
     };
-    if cases::open_once_in_tx(tx, operator, &case, &key(package)).await? {
-        let data = serde_json::json!({ "case_id": case.id, "type": case.case_type.as_str(), "cause": why,
-                                       "department": case.department.as_str(), "package_id": package });
-        let event = tradeport_store::events::NewEvent {
-            merchant_id: Some(order.merchant_id),
-            data: data.to_string(),
-            ..app.event(Actor::System, "order", order.id, "order_exception_opened")
-        };
-        tradeport_store::events::append_in_tx(tx, operator, &event).await?;
-    }
+    let detail = serde_json::json!({ "package_id": package });
+    crate::exceptions::open_case_in_tx(app, tx, operator, &case, Some(&key(package)), Actor::System, detail)
+        .await?;
     Ok(())
 }
 

@@ -6,6 +6,7 @@ mod browser;
 mod buyer_messages;
 mod calendars;
 mod carrier_labels;
+mod cases;
 mod cli;
 mod concurrency;
 mod customs;

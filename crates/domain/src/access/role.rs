@@ -24,6 +24,7 @@
 //! | ApproveCounts     |   x   |               |          |           |           |                  |         |     x      |          |
 //! | ManageCarriers    |   x   |               |          |           |     x     |                  |         |            |          |
 //! | IssueRefunds      |   x   |       x       |          |           |           |        x         |    x    |            |          |
+//! | HandleExceptions  |   x   |       x       |          |     x     |     x     |        x         |         |     x      |          |
 //!
 //! A merchant's permissions reach only its own tenant's keys, SKUs, stock and orders (see
 //! `app::access` and the scope checks of each use case).
@@ -72,10 +73,11 @@ pub enum Permission {
     ApproveCounts,
     ManageCarriers,
     IssueRefunds,
+    HandleExceptions,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 23] = [
         Permission::ViewDashboard,
         Permission::ViewMerchants,
         Permission::ManageMerchants,
@@ -98,6 +100,7 @@ impl Permission {
         Permission::ApproveCounts,
         Permission::ManageCarriers,
         Permission::IssueRefunds,
+        Permission::HandleExceptions,
     ];
 
     /// The action in words, for "your role may not …" messages.
@@ -125,6 +128,7 @@ impl Permission {
             Self::ApproveCounts => "approve stock count variances (supervisors only)",
             Self::ManageCarriers => "change the carrier services and their rate cards",
             Self::IssueRefunds => "refund orders",
+            Self::HandleExceptions => "open and work exception cases",
         }
     }
 }
@@ -188,6 +192,9 @@ impl Role {
             ApproveCounts => matches!(self, Admin | Supervisor),
             ManageCarriers => matches!(self, Admin | Logistics),
             IssueRefunds => matches!(self, Admin | OrderManager | CustomerService | Finance),
+            HandleExceptions => {
+                matches!(self, Admin | OrderManager | Warehouse | Logistics | CustomerService | Supervisor)
+            }
         }
     }
 }

@@ -4,5 +4,5 @@
 mod cases;
 mod lane_rules;
 
-pub use cases::{CaseStatus, CaseType};
+pub use cases::{CaseStatus, CaseType, close_refusal};
 pub use lane_rules::{LaneRule, LaneRuleInput, ParcelFacts, RuleKind, validate_lane_rule};

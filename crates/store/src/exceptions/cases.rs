@@ -22,13 +22,17 @@ pub struct CaseRow {
     pub status: CaseStatus,
     pub rule_kind: Option<RuleKind>,
     pub result: Option<String>,
+    /// The cause from the operator's list, once someone set it.
+    pub cause_code: Option<String>,
+    pub owner_user_id: Option<String>,
+    pub buyer_feedback: Option<String>,
     pub opened_at: Millis,
     pub updated_at: Millis,
     pub closed_at: Option<Millis>,
 }
 
 const COLUMNS: &str = "id, merchant_id, order_id, shipment_id, case_type, cause, department, status, rule_kind, result, \
-     opened_at, updated_at, closed_at";
+     opened_at, updated_at, closed_at, cause_code, owner_user_id, buyer_feedback";
 
 fn case_row(r: &sqlx::any::AnyRow) -> StoreResult<CaseRow> {
     let corrupt = |what: &str, v: &str| StoreError::Corrupt(format!("exception case {what} {v}"));
@@ -52,20 +56,24 @@ fn case_row(r: &sqlx::any::AnyRow) -> StoreResult<CaseRow> {
         opened_at: Millis(r.try_get(10)?),
         updated_at: Millis(r.try_get(11)?),
         closed_at: r.try_get::<Option<i64>, _>(12)?.map(Millis),
+        cause_code: r.try_get(13)?,
+        owner_user_id: r.try_get(14)?,
+        buyer_feedback: r.try_get(15)?,
     })
 }
 
 /// Opens a case unless one with the same `open_key` is open (a shipment and rule kind, a package
-/// and its chosen service); true when opened.
+/// and its chosen service; a case staff open has none); true when opened.
 pub async fn open_once_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     c: &CaseRow,
-    open_key: &str,
+    open_key: Option<&str>,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
         "INSERT INTO exception_cases (id, tenant_id, merchant_id, order_id, shipment_id, case_type, cause, department, \
-         status, rule_kind, open_key, opened_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $11, $11) \
+         status, rule_kind, open_key, opened_at, updated_at, cause_code, owner_user_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $11, $11, $12, $13) \
          ON CONFLICT (tenant_id, open_key) DO NOTHING",
     )
     .bind(&c.id)
@@ -79,6 +87,8 @@ pub async fn open_once_in_tx(
     .bind(c.rule_kind.map(RuleKind::as_str))
     .bind(open_key)
     .bind(c.opened_at.0)
+    .bind(c.cause_code.as_deref())
+    .bind(c.owner_user_id.as_deref())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -100,6 +110,198 @@ pub async fn close_by_key_in_tx(
             .await?;
     let Some(id) = id else { return Ok(None) };
     Ok(close_in_tx(conn, tenant_id, &id, result, now).await?.then_some(id))
+}
+
+/// One case (a merchant's own when `merchant_id`).
+pub async fn get(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant_id: Option<TenantId>,
+    id: &str,
+) -> StoreResult<Option<CaseRow>> {
+    let mut sql = Sql::new(format!("SELECT {COLUMNS} FROM exception_cases WHERE tenant_id = "));
+    sql.bind(tenant_id.to_string()).push(" AND id = ").bind(id.to_string());
+    if let Some(m) = merchant_id {
+        sql.push(" AND merchant_id = ").bind(m.to_string());
+    }
+    sql.query().fetch_optional(conn).await?.as_ref().map(case_row).transpose()
+}
+
+/// Sets what people decided of an open case: its cause, owner, department and the buyer's feedback
+/// (each left as it is when `None`).
+pub async fn update_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    u: &CaseUpdateRow<'_>,
+    now: Millis,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE exception_cases SET cause_code = COALESCE($1, cause_code), owner_user_id = COALESCE($2, owner_user_id), \
+         department = COALESCE($3, department), buyer_feedback = COALESCE($4, buyer_feedback), updated_at = $5 \
+         WHERE tenant_id = $6 AND id = $7",
+    )
+    .bind(u.cause_code)
+    .bind(u.owner_user_id)
+    .bind(u.department.map(Department::as_str))
+    .bind(u.buyer_feedback)
+    .bind(now.0)
+    .bind(tenant_id.to_string())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// What an update sets.
+#[derive(Clone, Debug, Default)]
+pub struct CaseUpdateRow<'a> {
+    pub cause_code: Option<&'a str>,
+    pub owner_user_id: Option<&'a str>,
+    pub department: Option<Department>,
+    pub buyer_feedback: Option<&'a str>,
+}
+
+/// An action taken on a case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionRow {
+    pub id: String,
+    pub actor: String,
+    pub action: String,
+    pub at: Millis,
+}
+
+pub async fn add_action_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    case_id: &str,
+    a: &ActionRow,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO case_actions (id, tenant_id, case_id, actor, action, at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(&a.id)
+        .bind(tenant_id.to_string())
+        .bind(case_id)
+        .bind(&a.actor)
+        .bind(&a.action)
+        .bind(a.at.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn actions_of(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    case_id: &str,
+) -> StoreResult<Vec<ActionRow>> {
+    let rows = sqlx::query(
+        "SELECT id, actor, action, at FROM case_actions WHERE tenant_id = $1 AND case_id = $2 ORDER BY at, id",
+    )
+    .bind(tenant_id.to_string())
+    .bind(case_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ActionRow {
+                id: r.try_get(0)?,
+                actor: r.try_get(1)?,
+                action: r.try_get(2)?,
+                at: Millis(r.try_get(3)?),
+            })
+        })
+        .collect()
+}
+
+/// A photo or document kept with a case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceRow {
+    pub id: String,
+    pub sha256: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub at: Millis,
+}
+
+pub async fn add_evidence_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    case_id: &str,
+    e: &EvidenceRow,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO case_evidence (id, tenant_id, case_id, sha256, file_name, content_type, size_bytes, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&e.id)
+    .bind(tenant_id.to_string())
+    .bind(case_id)
+    .bind(&e.sha256)
+    .bind(&e.file_name)
+    .bind(&e.content_type)
+    .bind(e.size_bytes)
+    .bind(e.at.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn evidence_of(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    case_id: &str,
+) -> StoreResult<Vec<EvidenceRow>> {
+    let rows = sqlx::query(
+        "SELECT id, sha256, file_name, content_type, size_bytes, at FROM case_evidence \
+         WHERE tenant_id = $1 AND case_id = $2 ORDER BY at, id",
+    )
+    .bind(tenant_id.to_string())
+    .bind(case_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(EvidenceRow {
+                id: r.try_get(0)?,
+                sha256: r.try_get(1)?,
+                file_name: r.try_get(2)?,
+                content_type: r.try_get(3)?,
+                size_bytes: r.try_get(4)?,
+                at: Millis(r.try_get(5)?),
+            })
+        })
+        .collect()
+}
+
+/// The operator's list of causes: (code, label).
+pub async fn causes(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<Vec<(String, String)>> {
+    let rows = sqlx::query("SELECT code, label FROM case_causes WHERE tenant_id = $1 ORDER BY code")
+        .bind(tenant_id.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
+
+/// Adds a cause to the list, or renames it.
+pub async fn save_cause_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    code: &str,
+    label: &str,
+    now: Millis,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO case_causes (tenant_id, code, label, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (tenant_id, code) DO UPDATE SET label = excluded.label",
+    )
+    .bind(tenant_id.to_string())
+    .bind(code)
+    .bind(label)
+    .bind(now.0)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Closes an open case with its result; true when it was open.

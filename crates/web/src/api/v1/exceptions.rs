@@ -1,10 +1,15 @@
 //! `/api/v1` for exceptions: the lane rules, the cases they open, and running the sweep now.
 
 use axum::Json;
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use tradeport_app::App;
-use tradeport_app::exceptions::{self, CaseView, LaneRuleView, TrackingSweep};
+use tradeport_app::exceptions::{
+    self, CaseCause, CaseDetail, CaseView, CaseWork, LaneRuleView, OpenCase, TrackingSweep,
+};
 use tradeport_domain::exceptions::LaneRuleInput;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -17,7 +22,11 @@ pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_lane_rules, save_lane_rule))
         .routes(routes!(delete_lane_rule))
-        .routes(routes!(list_cases))
+        .routes(routes!(list_cases, open_case))
+        .routes(routes!(case_detail, work_case))
+        .routes(routes!(add_evidence))
+        .routes(routes!(get_evidence))
+        .routes(routes!(list_causes, save_cause))
         .routes(routes!(run_sweep))
 }
 
@@ -74,4 +83,104 @@ async fn list_cases(
     responses((status = 200, body = TrackingSweep), (status = 403, body = ErrorBody)))]
 async fn run_sweep(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<TrackingSweep>> {
     Ok(Json(exceptions::sweep_now(&app, &p).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/exception-cases", tag = "exceptions", request_body = OpenCase,
+    description = "Opens a case on an order (cancellation, modification, damaged, lost, wrong_item, missing_item, …) with what \
+                   happened; the department defaults to the type's. The order's timeline and the merchant's webhooks \
+                   (`exception.opened`) hear of it.",
+    responses((status = 200, body = CaseDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn open_case(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<OpenCase>,
+) -> ApiResult<Json<CaseDetail>> {
+    Ok(Json(exceptions::open_case(&app, &p, &body).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/exception-cases/{id}", tag = "exceptions", params(("id" = String, Path)),
+    responses((status = 200, body = CaseDetail), (status = 404, body = ErrorBody)))]
+async fn case_detail(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CaseDetail>> {
+    Ok(Json(exceptions::case_detail(&app, &p, &id).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/exception-cases/{id}", tag = "exceptions", params(("id" = String, Path)),
+    request_body = CaseWork,
+    description = "Works an open case: cause (from the operator's list), owner, department, an action taken, the buyer's \
+                   feedback; `close` with a `result` closes it, refused (422, each missing field named) without a cause, an \
+                   action and a result. A closed case answers 409 case.closed.",
+    responses((status = 200, body = CaseDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn work_case(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CaseWork>,
+) -> ApiResult<Json<CaseDetail>> {
+    Ok(Json(exceptions::work_case(&app, &p, &id, &body).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct EvidenceQuery {
+    file_name: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/exception-cases/{id}/evidence", tag = "exceptions",
+    params(("id" = String, Path), EvidenceQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    description = "Keeps a photo (JPEG, PNG, WebP) or PDF with the case, at most 10 MiB, the file itself as the body; the content \
+                   decides the type. Nothing is kept when the file is refused.",
+    responses((status = 200, body = CaseDetail), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_evidence(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<EvidenceQuery>,
+    body: Body,
+) -> ApiResult<Json<CaseDetail>> {
+    let bytes = axum::body::to_bytes(body, crate::middleware::UPLOAD_LIMIT).await.map_err(|_| {
+        crate::error::ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too_large",
+            "the file is larger than 10 MiB; send a smaller one",
+        )
+    })?;
+    Ok(Json(exceptions::add_case_evidence(&app, &p, &id, &q.file_name, &bytes).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/exception-cases/{id}/evidence/{evidence}", tag = "exceptions",
+    params(("id" = String, Path), ("evidence" = String, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn get_evidence(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path((id, evidence)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (content_type, bytes) = exceptions::case_evidence(&app, &p, &id, &evidence).await?;
+    Ok((
+        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=3600".to_string())],
+        bytes,
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/case-causes", tag = "exceptions", responses((status = 200, body = Items<CaseCause>)))]
+async fn list_causes(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<Items<CaseCause>>> {
+    Ok(Json(Items { items: exceptions::list_causes(&app, &p).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/case-causes", tag = "exceptions", request_body = CaseCause,
+    description = "Adds a cause to the operator's list (or renames it). Admins.",
+    responses((status = 200, body = CaseCause), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn save_cause(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<CaseCause>,
+) -> ApiResult<Json<CaseCause>> {
+    Ok(Json(exceptions::save_cause(&app, &p, &body).await?))
 }
