@@ -51,6 +51,8 @@ struct Cli {
     sms: SmsArgs,
     #[command(flatten)]
     easypost: EasyPostArgs,
+    #[command(flatten)]
+    stripe: StripeArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -89,6 +91,18 @@ struct EasyPostArgs {
     /// EasyPost's API address.
     #[arg(long, global = true, env = "TRADEPORT_EASYPOST_URL", default_value = "https://api.easypost.com")]
     easypost_url: String,
+}
+
+/// Card refunds through Stripe's Refunds API (refunds to the original payment); without a key,
+/// such a refund is refused with the reason (store credit and manual refunds still work).
+#[derive(clap::Args)]
+struct StripeArgs {
+    /// Stripe secret or restricted key (sk_… or rk_…).
+    #[arg(long, global = true, env = "TRADEPORT_STRIPE_SECRET_KEY", hide_env_values = true)]
+    stripe_secret_key: Option<String>,
+    /// Stripe's API address.
+    #[arg(long, global = true, env = "TRADEPORT_STRIPE_URL", default_value = "https://api.stripe.com")]
+    stripe_url: String,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -138,7 +152,7 @@ async fn open_app(
     smtp_url: Option<&str>,
     mail_from: &str,
     sms: &SmsArgs,
-    easypost: &EasyPostArgs,
+    (easypost, stripe): (&EasyPostArgs, &StripeArgs),
     blob_dir: &std::path::Path,
 ) -> anyhow::Result<App> {
     let db = Db::connect(database_url, &DbOptions::default()).await.with_context(|| {
@@ -162,6 +176,11 @@ async fn open_app(
             .map_err(|why| anyhow::anyhow!("cannot use the EasyPost account: {why}"))?;
         app = app.with_easypost(client);
     }
+    if let Some(key) = &stripe.stripe_secret_key {
+        let client = tradeport_connectors::stripe::Stripe::new(&stripe.stripe_url, key)
+            .map_err(|why| anyhow::anyhow!("cannot use the Stripe account: {why}"))?;
+        app = app.with_stripe(client);
+    }
     Ok(match smtp_url {
         Some(url) => {
             app.with_mailer(tradeport_connectors::mail::SmtpMailer::new(url, mail_from).with_context(
@@ -183,7 +202,7 @@ async fn main() -> anyhow::Result<()> {
         cli.smtp_url.as_deref(),
         &cli.mail_from,
         &cli.sms,
-        &cli.easypost,
+        (&cli.easypost, &cli.stripe),
         &cli.blob_dir,
     )
     .await?;

@@ -49,6 +49,47 @@ pub struct LabelRequest {
     pub service: String,
     /// Our reference, printed by some carriers (the package id).
     pub reference: String,
+    /// The goods declared, for a parcel that crosses a customs border.
+    pub customs: Option<EasyPostCustoms>,
+}
+
+/// EasyPost's `customs_info` for a parcel abroad.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EasyPostCustoms {
+    /// Who signs the declaration.
+    pub signer: String,
+    /// `merchandise`, `gift`, `sample`, `documents`, `returned_goods` or `other`.
+    pub contents_type: String,
+    pub items: Vec<EasyPostCustomsItem>,
+}
+
+/// One line of `customs_items`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EasyPostCustomsItem {
+    pub description: String,
+    pub hs_tariff_number: String,
+    pub origin_country: String,
+    pub quantity: i64,
+    /// The line's value in major units as EasyPost reads it (`18.00`), and its currency.
+    pub value: String,
+    pub currency: String,
+    pub weight_g: i64,
+}
+
+impl EasyPostCustoms {
+    fn to_json(&self) -> serde_json::Value {
+        let items: Vec<serde_json::Value> = self
+            .items
+            .iter()
+            .map(|i| {
+                json!({"description": i.description, "hs_tariff_number": i.hs_tariff_number, "origin_country": i.origin_country,
+                       "quantity": i.quantity, "value": i.value, "currency": i.currency, "weight": ounces(i.weight_g)})
+            })
+            .collect();
+        json!({"customs_certify": true, "customs_signer": self.signer, "contents_type": self.contents_type,
+               "eel_pfc": "NOEEI 30.37(a)", "non_delivery_option": "return", "restriction_type": "none",
+               "customs_items": items})
+    }
 }
 
 /// A bought label.
@@ -139,12 +180,15 @@ impl EasyPost {
     /// Rates the parcel and buys the label of the requested carrier and service.
     pub async fn buy_label(&self, r: &LabelRequest) -> Result<BoughtLabel, String> {
         let [l, w, h] = r.dims_mm;
-        let body = json!({ "shipment": {
+        let mut body = json!({ "shipment": {
             "to_address": r.to, "from_address": r.from,
             "parcel": { "length": inches(l), "width": inches(w), "height": inches(h), "weight": ounces(r.weight_g) },
             "reference": r.reference,
             "options": { "label_format": "PDF" },
         }});
+        if let Some(customs) = &r.customs {
+            body["shipment"]["customs_info"] = customs.to_json();
+        }
         let rated = self.post("/v2/shipments", body).await?;
         let rate = rated
             .rates

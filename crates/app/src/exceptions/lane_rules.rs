@@ -101,9 +101,9 @@ pub async fn save_lane_rule(
     Ok(LaneRuleRow { id, rule, created_at: now }.into())
 }
 
-/// The operator's rules.
+/// The operator's rules (its configuration: staff only).
 pub async fn list_lane_rules(app: &App, principal: &Principal) -> AppResult<Vec<LaneRuleView>> {
-    principal.require(Permission::ViewOrders)?;
+    principal.require(Permission::ViewSettings)?;
     let mut conn = app.db().read().await?;
     let rows = lane_rules::list(&mut conn, principal.scope.operator_id).await?;
     Ok(rows.into_iter().map(LaneRuleView::from).collect())

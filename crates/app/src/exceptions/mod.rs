@@ -16,5 +16,5 @@ pub use case_work::{
 pub use cases::{CaseQuery, CaseView, list_cases};
 pub use lane_rules::{LaneRuleView, delete_lane_rule, list_lane_rules, save_lane_rule};
 pub(crate) use opening::open_case_in_tx;
+pub(crate) use parcel_rules::{Progress, on_parcel_event_in_tx, run_tracking_sweep};
 pub use parcel_rules::{TrackingSweep, sweep_now, sweep_parcels};
-pub(crate) use parcel_rules::{on_parcel_event_in_tx, run_tracking_sweep};

@@ -1,7 +1,9 @@
 //! The lane rules applied to parcels (SHP-6, SHP-7): on every tracking event or clearance step
 //! (returned, refused, failed deliveries), and by the sweep for the rules only time breaks (no
-//! update, stuck, past the promised date). A match opens one case per parcel and kind, with the
-//! cause in words and the rule's department; a late parcel that moves again closes its case.
+//! update, stuck, past the promised date). For each kind the most specific rule covering the
+//! parcel applies (a lane's own over "any lane"). A match opens one case per parcel and kind, with
+//! the cause in words and the rule's department; the case closes by itself when the trouble is
+//! over (news again, moving again, delivered).
 
 use serde::Serialize;
 use tradeport_domain::access::{Actor, Permission, Principal};
@@ -33,6 +35,26 @@ fn facts(p: &ParcelRow) -> ParcelFacts<'_> {
     }
 }
 
+/// For each kind, the most specific rule that covers the parcel.
+fn applicable<'a>(rules: &'a [LaneRuleRow], f: &ParcelFacts) -> Vec<&'a LaneRuleRow> {
+    let mut best: Vec<&LaneRuleRow> = Vec::new();
+    for r in rules.iter().filter(|r| r.rule.covers(f)) {
+        match best.iter_mut().find(|b| b.rule.kind == r.rule.kind) {
+            Some(b) if r.rule.specificity() > b.rule.specificity() => *b = r,
+            Some(_) => {}
+            None => best.push(r),
+        }
+    }
+    best
+}
+
+/// How an event left the parcel: its status `moved`, or it was `updated` (the newest event yet).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Progress {
+    pub moved: bool,
+    pub updated: bool,
+}
+
 /// Opens the cases the rules find for the parcel now; the number opened (not counting those
 /// open already).
 async fn open_cases_in_tx(
@@ -46,7 +68,7 @@ async fn open_cases_in_tx(
     let now = app.now();
     let f = facts(parcel);
     let mut opened = 0;
-    for r in rules.iter().filter(|r| r.rule.kind.is_timed() == timed) {
+    for r in applicable(rules, &f).into_iter().filter(|r| r.rule.kind.is_timed() == timed) {
         let Some(cause) = r.rule.breach(&f, now) else { continue };
         let case = CaseRow {
             id: app.new_uuid().to_string(),
@@ -77,15 +99,15 @@ async fn open_cases_in_tx(
     Ok(opened)
 }
 
-/// After a parcel's event or clearance step: opens the cases its rules find, and when its status
-/// `moved`, closes the late-parcel cases it had (and the promised-date one once delivered).
+/// After a parcel's event or clearance step: closes the cases whose trouble is over and opens the
+/// ones its rules find.
 pub(crate) async fn on_parcel_event_in_tx(
     app: &App,
     conn: &mut AnyConnection,
     operator: TenantId,
     rules: Option<&[LaneRuleRow]>,
     parcel: &ParcelRow,
-    moved: bool,
+    progress: Progress,
 ) -> AppResult<()> {
     let loaded;
     let rules = match rules {
@@ -95,12 +117,10 @@ pub(crate) async fn on_parcel_event_in_tx(
             &loaded
         }
     };
-    if moved {
-        let delivered = parcel.status == tradeport_domain::shipping::TrackingStatus::Delivered;
+    if progress.moved || progress.updated {
         for case in cases::open_of_shipment(conn, operator, &parcel.shipment_id).await? {
             let Some(kind) = case.rule_kind else { continue };
-            let past = kind == tradeport_domain::exceptions::RuleKind::PastPromisedDate;
-            if !(kind.closes_when_moving() || (past && delivered)) {
+            if !kind.closed_by(parcel.status, progress.moved, progress.updated) {
                 continue;
             }
             let result = format!("tracking moved on: {}", parcel.status.as_str());
@@ -149,12 +169,20 @@ pub async fn sweep_parcels(app: &App, operator: TenantId) -> AppResult<TrackingS
         after = Some(last.shipment_id.clone());
         done.checked += page.len();
         let now = app.now();
-        let due: Vec<&ParcelRow> =
-            page.iter().filter(|p| rules.iter().any(|r| r.rule.breach(&facts(p), now).is_some())).collect();
+        let due: Vec<&ParcelRow> = page
+            .iter()
+            .filter(|p| {
+                let f = facts(p);
+                applicable(&rules, &f).iter().any(|r| r.rule.breach(&f, now).is_some())
+            })
+            .collect();
         if !due.is_empty() {
             let mut tx = app.begin().await?;
             for p in due {
-                done.opened += open_cases_in_tx(app, &mut tx, operator, &rules, p, true).await?;
+                // Locked and read again: an event may have come since the page was read.
+                tradeport_store::shipping::tracking::status_in_tx(&mut tx, operator, &p.shipment_id).await?;
+                let Some(fresh) = parcels::parcel(&mut tx, operator, &p.shipment_id).await? else { continue };
+                done.opened += open_cases_in_tx(app, &mut tx, operator, &rules, &fresh, true).await?;
             }
             tx.commit().await?;
         }

@@ -112,8 +112,29 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
             )
         })
         .collect();
+    // A chosen carrier service must be one the operator offers (read only when one is named).
+    let chosen = input.carrier_service.trim().to_uppercase();
+    let offered = if chosen.is_empty() {
+        true
+    } else {
+        tradeport_store::shipping::services::list(&mut conn, operator)
+            .await?
+            .iter()
+            .any(|s| s.service.code == chosen && s.service.active)
+    };
     drop(conn);
-    let v = validate_order(input, &known, &policy.settings, &rules).map_err(AppError::Invalid)?;
+    let mut v = validate_order(input, &known, &policy.settings, &rules);
+    if !offered {
+        let unknown = tradeport_domain::kernel::FieldError::new(
+            "carrier_service",
+            "unknown_service",
+            format!(
+                "the operator offers no carrier service {chosen}; leave carrier_service empty or name one it offers"
+            ),
+        );
+        v = Err(v.err().unwrap_or_default().into_iter().chain([unknown]).collect());
+    }
+    let v = v.map_err(AppError::Invalid)?;
     let row = order_row(app, input, &v, merchant)?;
 
     let mut tx = app.begin().await?;

@@ -1,9 +1,10 @@
 //! What EasyPost is asked for when a service's label is bought there (SHP-2): the buyer's address,
-//! the warehouse's, the parcel as weighed and boxed, the carrier and its service.
+//! the warehouse's, the parcel as weighed and boxed, the carrier and its service, and for a parcel
+//! abroad the goods as customs will see them.
 
-use tradeport_connectors::easypost::{EasyPostAddress, LabelRequest};
+use tradeport_connectors::easypost::{EasyPostAddress, EasyPostCustoms, EasyPostCustomsItem, LabelRequest};
 use tradeport_domain::kernel::{PackageId, TenantId};
-use tradeport_domain::shipping::CarrierService;
+use tradeport_domain::shipping::{CarrierService, crosses_customs};
 use tradeport_store::inventory::warehouses;
 use tradeport_store::orders::OrderRow;
 
@@ -28,6 +29,25 @@ pub(super) async fn label_request(
     // The warehouse's address is one line: its street first, then the town.
     let (street, town) = w.address.split_once(',').unwrap_or((w.address.as_str(), ""));
     let a = &parcel.address;
+    // Abroad, the carrier is told the goods: the lines the customs declaration will have.
+    let customs = if crosses_customs(&w.country, &a.country) {
+        let lines = super::customs::declared_lines(tx, operator, order, package).await?;
+        let items = lines
+            .into_iter()
+            .map(|l| EasyPostCustomsItem {
+                value: order.currency.format(l.value_minor),
+                currency: order.currency.code().into(),
+                description: l.description,
+                hs_tariff_number: l.hs_code,
+                origin_country: l.origin_country,
+                quantity: l.quantity,
+                weight_g: l.weight_g,
+            })
+            .collect();
+        Some(EasyPostCustoms { signer: w.name.clone(), contents_type: "merchandise".into(), items })
+    } else {
+        None
+    };
     Ok(LabelRequest {
         to: EasyPostAddress {
             name: a.name.clone(),
@@ -53,5 +73,6 @@ pub(super) async fn label_request(
         carrier: service.carrier.clone(),
         service: carrier_service.to_string(),
         reference: package.to_string(),
+        customs,
     })
 }

@@ -99,6 +99,8 @@ pub async fn record_clearance(
     let s = super::customs::visible_shipment(&mut conn, principal, shipment_id).await?;
     drop(conn);
     let mut tx = app.begin().await?;
+    // Locked first: two steps recorded at once (or a step and a webhook) are decided one by one.
+    tradeport_store::shipping::tracking::status_in_tx(&mut tx, operator, &s.id).await?;
     let parcel = parcels::parcel(&mut tx, operator, &s.id).await?.ok_or(AppError::NotFound("shipment"))?;
     if let Some(why) = clearance_refusal(parcel.clearance, step) {
         return Err(AppError::Conflict { code: "clearance.out_of_order", message: why, fields: Vec::new() });
@@ -120,7 +122,8 @@ pub async fn record_clearance(
     };
     record_in_tx(app, &mut tx, operator, principal.actor, &parcel, &row).await?;
     let parcel = parcels::ParcelRow { clearance: Some(step), ..parcel };
-    crate::exceptions::on_parcel_event_in_tx(app, &mut tx, operator, None, &parcel, false).await?;
+    let still = crate::exceptions::Progress::default();
+    crate::exceptions::on_parcel_event_in_tx(app, &mut tx, operator, None, &parcel, still).await?;
     tx.commit().await?;
     clearance_of(app, principal, shipment_id).await
 }

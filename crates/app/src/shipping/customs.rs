@@ -86,6 +86,32 @@ fn option_text(v: &Option<String>) -> Option<String> {
     v.as_deref().map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty())
 }
 
+/// A package's goods as customs lines: one per SKU, valued at the order's price, weighed by the
+/// SKU (the declaration's, and the customs information sent with a label bought from a carrier).
+pub(super) async fn declared_lines(
+    conn: &mut tradeport_store::AnyConnection,
+    operator: tradeport_domain::kernel::TenantId,
+    order: &tradeport_store::orders::OrderRow,
+    package: tradeport_domain::kernel::PackageId,
+) -> AppResult<Vec<CustomsLine>> {
+    let order_lines = tradeport_store::orders::lines::list(conn, operator, order.id, order.currency).await?;
+    let mut lines = Vec::new();
+    for item in packages::items(conn, operator, &[package]).await? {
+        let sku = skus::get(conn, operator, None, item.sku_id).await?.ok_or(AppError::NotFound("SKU"))?;
+        let unit = order_lines.iter().find(|l| l.sku_id == item.sku_id).map_or(0, |l| l.unit_price.minor());
+        lines.push(CustomsLine {
+            sku: sku.sku,
+            description: sku.name,
+            hs_code: sku.hs_code.replace('.', ""),
+            origin_country: sku.origin_country,
+            quantity: item.qty,
+            value_minor: unit.saturating_mul(item.qty),
+            weight_g: sku.weight_g.saturating_mul(item.qty),
+        });
+    }
+    Ok(lines)
+}
+
 /// The shipment, if the principal may see it (its merchant's, in the user's warehouses).
 pub(crate) async fn visible_shipment(
     conn: &mut tradeport_store::AnyConnection,
@@ -155,23 +181,7 @@ pub async fn declare_customs(
             fields: Vec::new(),
         });
     }
-    let order_lines =
-        tradeport_store::orders::lines::list(&mut conn, operator, order.id, order.currency).await?;
-    let mut lines = Vec::new();
-    for item in packages::items(&mut conn, operator, &[s.package_id]).await? {
-        let sku =
-            skus::get(&mut conn, operator, None, item.sku_id).await?.ok_or(AppError::NotFound("SKU"))?;
-        let unit = order_lines.iter().find(|l| l.sku_id == item.sku_id).map_or(0, |l| l.unit_price.minor());
-        lines.push(CustomsLine {
-            sku: sku.sku,
-            description: sku.name,
-            hs_code: sku.hs_code,
-            origin_country: sku.origin_country,
-            quantity: item.qty,
-            value_minor: unit.saturating_mul(item.qty),
-            weight_g: sku.weight_g.saturating_mul(item.qty),
-        });
-    }
+    let lines = declared_lines(&mut conn, operator, &order, s.package_id).await?;
     drop(conn);
     let declaration = Declaration {
         destination: order.ship_country.clone(),
@@ -186,14 +196,19 @@ pub async fn declare_customs(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    // HS codes are kept as digits only ("6912.00" → "691200").
-    let stored: Vec<CustomsLine> = declaration
-        .lines
-        .iter()
-        .map(|l| CustomsLine { hs_code: l.hs_code.replace('.', ""), ..l.clone() })
-        .collect();
+
     let now = app.now();
     let mut tx = app.begin().await?;
+    // Under the order's lock (as the hand-over): a parcel handed over meanwhile keeps its papers.
+    tx.lock_order(operator, None, s.order_id).await?;
+    let current = shipments::find(&mut tx, operator, None, ShipmentsOf::Id(&s.id)).await?.pop();
+    if current.is_none_or(|c| c.status != "labelled") {
+        return Err(AppError::Conflict {
+            code: "customs.handed_over",
+            message: format!("{} was handed over already; its declaration cannot change", s.tracking_no),
+            fields: Vec::new(),
+        });
+    }
     let invoice_no = match customs::get(&mut tx, operator, &s.id).await? {
         Some(earlier) => earlier.invoice_no,
         None => {
@@ -206,7 +221,7 @@ pub async fn declare_customs(
         incoterm,
         reason,
         currency: order.currency.code().into(),
-        lines: crate::orders::to_json(&stored)?,
+        lines: crate::orders::to_json(&declaration.lines)?,
         total_value_minor: declaration.total_value_minor(),
         total_weight_g: declaration.total_weight_g(),
         form: form_for(declaration.total_value_minor(), order.currency),
@@ -225,7 +240,8 @@ pub async fn declare_customs(
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     tx.commit().await?;
-    view(row)
+    // As stored: a declaration made again keeps its first date and invoice number.
+    customs_of(app, principal, &s.id).await
 }
 
 /// A shipment's declaration (404 until it has one).

@@ -1,13 +1,15 @@
 //! Shipments at the hand-over (SHP-2): a labelled parcel is scanned by its label's tracking number
 //! (its package id is refused: the label is what is checked), only into a hand-over to its own
-//! carrier; once out, its shipment is `shipped` and the buyer and the merchant's webhooks hear of
+//! carrier, and across a customs border only once declared; once out, its shipment is `shipped` and the buyer and the merchant's webhooks hear of
 //! it with the tracking numbers (`shipment.shipped`).
 
 use tradeport_domain::kernel::{OrderId, PackageId, TenantId};
 use tradeport_domain::notifications::BuyerMessage;
-use tradeport_domain::shipping::{TrackingNumberError, read_tracking_number};
+use tradeport_domain::shipping::{TrackingNumberError, crosses_customs, read_tracking_number};
 use tradeport_store::AnyConnection;
+use tradeport_store::inventory::warehouses;
 use tradeport_store::shipping::shipments::{self, ShipmentsOf};
+use tradeport_store::shipping::{customs, parcels};
 
 use crate::warehouse::invalid;
 use crate::{App, AppError, AppResult};
@@ -86,6 +88,27 @@ pub(crate) async fn check_labels_in_tx(
                 &field,
                 "other_carrier",
                 format!("{} is labelled for {}, not for {carrier}", shipment.tracking_no, shipment.carrier),
+            ));
+        }
+        // A parcel that crosses a customs border leaves only with its declaration.
+        let parcel =
+            parcels::parcel(conn, operator, &shipment.id).await?.ok_or(AppError::NotFound("shipment"))?;
+        let origin_country = warehouses::list(conn, operator)
+            .await?
+            .into_iter()
+            .find(|w| w.id == shipment.warehouse_id)
+            .map(|w| w.country)
+            .unwrap_or_default();
+        if crosses_customs(&origin_country, &parcel.destination)
+            && customs::get(conn, operator, &shipment.id).await?.is_none()
+        {
+            return Err(invalid(
+                &field,
+                "customs_missing",
+                format!(
+                    "{} goes from {origin_country} to {} and has no customs declaration: declare it first",
+                    shipment.tracking_no, parcel.destination
+                ),
             ));
         }
     }

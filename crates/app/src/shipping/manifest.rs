@@ -89,9 +89,13 @@ pub struct ManifestEntry {
     pub outbound_note_url: String,
 }
 
-/// The latest hand-overs with their manifests (of the user's warehouses), newest first.
+/// The latest hand-overs with their manifests (of the user's warehouses), newest first. Warehouse
+/// and logistics staff.
 pub async fn manifest_history(app: &App, principal: &Principal, limit: u32) -> AppResult<Vec<ManifestEntry>> {
-    principal.require(Permission::OperateWarehouse)?;
+    // The warehouse hands over; logistics staff follow the carriers.
+    if !principal.role.can(Permission::ManageCarriers) {
+        principal.require(Permission::OperateWarehouse)?;
+    }
     let mut conn = app.db().read().await?;
     let warehouses = crate::warehouse::allowed_warehouses(&mut conn, principal).await?.unwrap_or_default();
     let rows = tradeport_store::warehouse::packages::recent_handovers(

@@ -177,9 +177,9 @@ pub async fn create_shipment(
     package_id: &str,
     r: &ShipmentRequest,
 ) -> AppResult<ShipmentView> {
-    let request = match create_once(app, principal, package_id, r, None).await? {
+    let (request, service) = match create_once(app, principal, package_id, r, None).await? {
         Created::Done(view) => return Ok(*view),
-        Created::Buy(request) => request,
+        Created::Buy(request, service) => (request, service),
     };
     let easypost = app.easypost().ok_or_else(|| {
         conflict(
@@ -188,19 +188,33 @@ pub async fn create_shipment(
              (start it with --easypost-api-key)",
         )
     })?;
-    let bought =
+    let label =
         easypost.buy_label(&request).await.map_err(|why| conflict("shipment.carrier_refused", why))?;
-    match create_once(app, principal, package_id, r, Some(&bought)).await? {
-        Created::Done(view) => Ok(*view),
-        Created::Buy(_) => Err(AppError::Internal("a bought label was not recorded".into())),
+    let bought = Bought { label: &label, service: &service };
+    let recorded = match create_once(app, principal, package_id, r, Some(bought)).await {
+        Ok(Created::Done(view)) => Ok(*view),
+        Ok(Created::Buy(..)) => Err(AppError::Internal("a bought label was not recorded".into())),
+        Err(e) => Err(e),
+    };
+    if recorded.is_err() {
+        tracing::warn!(easypost_shipment = %label.shipment_id, tracking_no = %label.tracking_code,
+                       "a label bought at EasyPost was not recorded: refund it at EasyPost");
     }
+    recorded
+}
+
+/// A label bought for a service, to record.
+#[derive(Clone, Copy)]
+struct Bought<'a> {
+    label: &'a BoughtLabel,
+    service: &'a str,
 }
 
 /// What one attempt at a shipment came to.
 enum Created {
     Done(Box<ShipmentView>),
-    /// The chosen service's label must be bought first.
-    Buy(Box<LabelRequest>),
+    /// The chosen service's label must be bought first (the service's code with it).
+    Buy(Box<LabelRequest>, String),
 }
 
 async fn create_once(
@@ -208,7 +222,7 @@ async fn create_once(
     principal: &Principal,
     package_id: &str,
     r: &ShipmentRequest,
-    bought: Option<&BoughtLabel>,
+    bought: Option<Bought<'_>>,
 ) -> AppResult<Created> {
     principal.require(Permission::OperateWarehouse)?;
     let id: PackageId = parse_id(package_id, "package")?;
@@ -241,8 +255,11 @@ async fn create_once(
             ));
         }
         tx.end_unwritten().await?;
-        if let Some(wasted) = bought {
-            tracing::warn!(easypost_shipment = %wasted.shipment_id, "a label was bought for a package labelled meanwhile: refund it at EasyPost");
+        if bought.is_some() {
+            return Err(conflict(
+                "shipment.exists",
+                format!("the package was labelled {} meanwhile", existing.tracking_no),
+            ));
         }
         return Ok(Created::Done(Box::new(existing.into())));
     }
@@ -308,6 +325,15 @@ async fn create_once(
         };
         return Err(conflict("shipment.no_service", why));
     };
+    if let Some(b) = bought.filter(|b| b.service != service.code) {
+        return Err(conflict(
+            "shipment.service_changed",
+            format!(
+                "the label was bought for {}, but {} would be chosen now; label the package again",
+                b.service, service.code
+            ),
+        ));
+    }
     let tracking_no = match (&service.numbering, bought) {
         (Numbering::EasyPost { service: carrier_service }, None) => {
             let request = super::carrier_labels::label_request(
@@ -321,9 +347,9 @@ async fn create_once(
             )
             .await?;
             tx.end_unwritten().await?;
-            return Ok(Created::Buy(Box::new(request)));
+            return Ok(Created::Buy(Box::new(request), service.code.clone()));
         }
-        (Numbering::EasyPost { .. }, Some(b)) => b.tracking_code.trim().to_uppercase(),
+        (Numbering::EasyPost { .. }, Some(b)) => b.label.tracking_code.trim().to_uppercase(),
         _ => next_tracking_no(&mut tx, operator, service).await?,
     };
     let row = ShipmentRow {
@@ -344,8 +370,8 @@ async fn create_once(
         tracking_status: "pending".into(),
         delivered_at: None,
         shipped_at: None,
-        carrier_ref: bought.map(|b| b.shipment_id.clone()),
-        carrier_label_url: bought.map(|b| b.label_url.clone()),
+        carrier_ref: bought.map(|b| b.label.shipment_id.clone()),
+        carrier_label_url: bought.map(|b| b.label.label_url.clone()),
     };
     shipments::insert_in_tx(&mut tx, operator, &row).await?;
     if let Some(why) = &row.override_reason {
@@ -356,7 +382,7 @@ async fn create_once(
     super::buyer_page::link_in_tx(&mut tx, operator, order.id, app.now()).await?;
     let data = serde_json::json!({ "package_id": id, "service": row.service_code, "tracking_no": row.tracking_no,
                                    "price_minor": row.price_minor, "currency": row.currency,
-                                   "carrier_ref": row.carrier_ref, "carrier_rate": bought.map(|b| format!("{} {}", b.rate, b.currency)) });
+                                   "carrier_ref": row.carrier_ref, "carrier_rate": bought.map(|b| format!("{} {}", b.label.rate, b.label.currency)) });
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(order.merchant_id),
         reason: row.override_reason.as_deref(),
@@ -368,7 +394,7 @@ async fn create_once(
     Ok(Created::Done(Box::new(row.into())))
 }
 
-/// An order's shipments (a merchant's own orders only).
+/// An order's shipments (a merchant's own orders only; staff limited to some warehouses: theirs).
 pub async fn shipments_of_order(
     app: &App,
     principal: &Principal,
@@ -383,7 +409,13 @@ pub async fn shipments_of_order(
         .ok_or(AppError::NotFound("order"))?;
     let rows =
         shipments::find(&mut conn, operator, principal.scope.merchant_id, ShipmentsOf::Order(id)).await?;
-    Ok(rows.into_iter().map(ShipmentView::from).collect())
+    // Staff who work in some warehouses see those warehouses' parcels.
+    let allowed = crate::warehouse::allowed_warehouses(&mut conn, principal).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|s| allowed.as_ref().is_none_or(|ws| ws.contains(&s.warehouse_id)))
+        .map(ShipmentView::from)
+        .collect())
 }
 
 /// What a shipments list asks for.

@@ -78,14 +78,18 @@ pub(crate) async fn ingest(app: &App, operator: TenantId, events: &[TrackingEven
         }
         done.stored += 1;
         let (Some(s), Some((current, at))) = (shipment, state) else { continue };
+        // A time in the future (a carrier's clock, a time without its zone) counts as now, so
+        // one such event cannot hold back every real one after it.
+        let happened = Millis(e.happened_at.0.min(now.0));
         let failed = e.status == TrackingStatus::AttemptFailed;
-        parcels::note_event_in_tx(&mut tx, operator, &s.id, e.happened_at, failed).await?;
-        let moved = at.is_none_or(|at| e.happened_at >= at) && moves_to(current, e.status);
+        parcels::note_event_in_tx(&mut tx, operator, &s.id, happened, failed).await?;
+        let moved = at.is_none_or(|at| happened >= at) && moves_to(current, e.status);
         if moved {
-            tracking::set_status_in_tx(&mut tx, operator, &s.id, e.status, e.happened_at).await?;
+            tracking::set_status_in_tx(&mut tx, operator, &s.id, e.status, happened).await?;
             done.moved += 1;
         }
         let Some(mut parcel) = parcels::parcel(&mut tx, operator, &s.id).await? else { continue };
+        let updated = parcel.last_event_at == Some(happened);
         if let Some(step) = clearance_from_tracking(parcel.clearance, e.status, &e.carrier_code) {
             let row = ClearanceRow {
                 id: app.new_uuid().to_string(),
@@ -101,7 +105,8 @@ pub(crate) async fn ingest(app: &App, operator: TenantId, events: &[TrackingEven
             super::clearance::record_in_tx(app, &mut tx, operator, Actor::System, &parcel, &row).await?;
             parcel.clearance = Some(step);
         }
-        crate::exceptions::on_parcel_event_in_tx(app, &mut tx, operator, Some(&rules), &parcel, moved)
+        let progress = crate::exceptions::Progress { moved, updated };
+        crate::exceptions::on_parcel_event_in_tx(app, &mut tx, operator, Some(&rules), &parcel, progress)
             .await?;
         if !moved {
             continue;

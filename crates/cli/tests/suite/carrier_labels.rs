@@ -145,6 +145,16 @@ async fn a_service_numbered_by_easypost_buys_its_label_there_and_keeps_its_numbe
             (Some("10117"), Some("DE"), Some("GB"))
         );
         assert!(shipment["parcel"]["weight"].as_f64().unwrap() > 0.0, "ounces: {created}");
+        let customs = &shipment["customs_info"];
+        assert_eq!(
+            (
+                customs["customs_items"][0]["hs_tariff_number"].as_str(),
+                customs["customs_items"][0]["value"].as_str(),
+                customs["customs_signer"].as_str()
+            ),
+            (Some("691200"), Some("10.00"), Some("UK-MAN fulfilment centre")),
+            "a parcel abroad tells the carrier its goods: {created}"
+        );
         assert_eq!(seen[1].0, "/v2/shipments/shp_0001/buy");
         assert_eq!(seen[1].2, json!({"rate": {"id": "rate_prio"}}), "the rate of the service asked for");
     }

@@ -58,7 +58,21 @@ async fn a_parcel_abroad_is_declared_from_its_skus_printed_by_value_and_cleared_
     let large = order_to_berlin(&app, &f, "#c2", 2, 25_000).await;
     let home = crate::warehouse::confirmed_order(&app, &f, "#c3", &[("PEN", 1)]).await;
     let shipments = labelled(&app, &f, &[&small, &large, &home]).await;
-    let [(s_small, t_small), (s_large, _), (s_home, _)] = [&shipments[0], &shipments[1], &shipments[2]];
+    let [(s_small, t_small), (s_large, t_large), (s_home, _)] = [&shipments[0], &shipments[1], &shipments[2]];
+    let hand_over = |number: &str| {
+        post(
+            &app,
+            "/api/v1/handovers",
+            &f.s.admin_key,
+            json!({"warehouse_id": f.uk, "carrier": "Yun Express", "packages": [number]}),
+        )
+    };
+    let (status, body) = hand_over(t_large).await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("customs_missing")),
+        "a parcel abroad leaves only declared: {body}"
+    );
 
     // Duty paid into the EU under 150 EUR: the IOSS number is needed, and then it passes.
     let (status, body) = declare(&app, &f.s.admin_key, s_small, json!({"incoterm": "DDP"})).await;
@@ -127,6 +141,10 @@ async fn a_parcel_abroad_is_declared_from_its_skus_printed_by_value_and_cleared_
         (Some(invoice_no.as_str()), Some("gift")),
         "declared again, same invoice"
     );
+    let (status, out) = hand_over(t_large).await;
+    assert_eq!(status, StatusCode::CREATED, "declared, it leaves: {out}");
+    let (status, body) = declare(&app, &f.s.admin_key, s_large, json!({"reason": "sale"})).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "customs.handed_over"));
 
     // Nothing to declare at home; another merchant sees nothing.
     let (status, body) = declare(&app, &f.s.admin_key, s_home, json!({})).await;
@@ -234,7 +252,6 @@ async fn a_parcel_abroad_is_declared_from_its_skus_printed_by_value_and_cleared_
         "id=\"shipping\"",
         "<strong class=\"customs-form\">CN23</strong>",
         &format!("/warehouse/shipments/{s_large}/customs.pdf"),
-        "customs-declare",
     ] {
         assert!(page.contains(expected), "{expected} on the order page");
     }
@@ -255,6 +272,7 @@ async fn a_parcel_abroad_is_declared_from_its_skus_printed_by_value_and_cleared_
         page.contains("Refused by customs") && page.contains("Customs problem"),
         "clearance and the case on the order page"
     );
+    assert!(page.contains("customs-declare"), "a labelled parcel can be declared from its order's page");
 
     let (_, o) = get(&app, &format!("/api/v1/orders/{small}"), &f.s.admin_key).await;
     let kinds: Vec<&str> =

@@ -252,6 +252,14 @@ async fn the_service_the_buyer_chose_is_honoured_or_the_parcel_waits_for_a_perso
     bad["carrier_service"] = json!("RM T48");
     let (status, body) = post(&app, "/api/v1/orders", &f.s.merchant_a_key, bad).await;
     assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "carrier_service"), "{body}");
+    let mut unknown = crate::warehouse::order("#b00", &[("PEN", 1)]);
+    unknown["carrier_service"] = json!("NOPE-1");
+    let (status, body) = post(&app, "/api/v1/orders", &f.s.merchant_a_key, unknown).await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_service")),
+        "a service the operator does not offer: {body}"
+    );
     let chose = |id: &str, service: &str| {
         let mut o = crate::warehouse::order(id, &[("PEN", 1)]);
         o["carrier_service"] = json!(service);

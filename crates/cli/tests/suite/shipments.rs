@@ -315,11 +315,11 @@ async fn tracking_events_are_kept_once_signed_or_refused_and_never_move_a_parcel
     };
     let n = &numbers[1];
     let res =
-        csv(&format!("{n},delivered,2026-11-28T10:00:00Z,Delivered,London\n{n},teleported,yesterday,,"))
+        csv(&format!("{n},delivered,2026-01-28T10:00:00Z,Delivered,London\n{n},teleported,yesterday,,"))
             .await
             .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "nothing kept from a file with a bad row");
-    let res = csv(&format!("{n},delivered,2026-11-28T10:00:00Z,Delivered,London")).await.unwrap();
+    let res = csv(&format!("{n},delivered,2026-01-28T10:00:00Z,Delivered,London")).await.unwrap();
     let body: Value = res.json().await.unwrap();
     assert_eq!(
         (body["ingested"]["stored"].as_i64(), body["ingested"]["moved"].as_i64()),
@@ -327,7 +327,7 @@ async fn tracking_events_are_kept_once_signed_or_refused_and_never_move_a_parcel
         "{body}"
     );
     let late = format!(
-        "{n},in_transit,2026-11-27T08:00:00Z,Departed hub,Leeds\n{n},delivered,2026-11-28T10:00:00Z,Delivered,London"
+        "{n},in_transit,2026-01-27T08:00:00Z,Departed hub,Leeds\n{n},delivered,2026-01-28T10:00:00Z,Delivered,London"
     );
     let body: Value = csv(&late).await.unwrap().json().await.unwrap();
     assert_eq!(
@@ -342,7 +342,7 @@ async fn tracking_events_are_kept_once_signed_or_refused_and_never_move_a_parcel
     let (_, delivered) = get(&app, &format!("/api/v1/orders/{second}/shipments"), &f.s.admin_key).await;
     assert_eq!(
         (delivered["items"][0]["tracking_status"].as_str(), delivered["items"][0]["delivered_at"].as_str()),
-        (Some("delivered"), Some("2026-11-28T10:00:00Z")),
+        (Some("delivered"), Some("2026-01-28T10:00:00Z")),
         "the late, older scan did not move it back: {delivered}"
     );
     let late = csv(&format!("{n},exception,2026-11-29T10:00:00Z,Claimed lost,")).await.unwrap();

@@ -246,7 +246,7 @@ async fn a_buyer_follows_the_parcel_on_the_tracking_page_in_their_language_witho
         .post(app.url("/api/v1/tracking/import"))
         .bearer_auth(&f.s.admin_key)
         .header("content-type", "text/csv")
-        .body(format!("tracking_no,status,happened_at,description,location\n{number},in_transit,2026-11-27T08:00:00Z,Departed hub,Leeds\n"))
+        .body(format!("tracking_no,status,happened_at,description,location\n{number},in_transit,2026-01-27T08:00:00Z,Departed hub,Leeds\n"))
         .send()
         .await
         .unwrap();

@@ -70,10 +70,17 @@ impl RuleKind {
         matches!(self, Self::NoUpdate | Self::Stuck | Self::PastPromisedDate)
     }
 
-    /// Whether the case it opens closes by itself once the parcel moves on: a late parcel that
-    /// moves is no longer late; a returned or refused one needs a person.
-    pub fn closes_when_moving(self) -> bool {
-        matches!(self, Self::NoUpdate | Self::Stuck)
+    /// Whether the case it opened closes by itself after an event: a parcel without news that
+    /// has news (`updated`: the newest event so far), a stuck one that `moved`, a late or failing
+    /// one that was delivered (or, late, returned). Returned and refused parcels need a person.
+    pub fn closed_by(self, status: TrackingStatus, moved: bool, updated: bool) -> bool {
+        match self {
+            Self::NoUpdate => updated,
+            Self::Stuck => moved,
+            Self::PastPromisedDate => status.is_final(),
+            Self::DeliveryFailed => status == TrackingStatus::Delivered,
+            Self::ReturnedToSender | Self::CustomsRefused => false,
+        }
     }
 
     /// What `threshold` counts, and its allowed range.
@@ -200,6 +207,11 @@ fn matches_lane(want: &Option<String>, value: &str) -> bool {
 }
 
 impl LaneRule {
+    /// How narrowly it names its lane: a lane's own rule wins over one for any lane.
+    pub fn specificity(&self) -> usize {
+        [&self.origin, &self.destination, &self.service].iter().filter(|v| v.is_some()).count()
+    }
+
     pub fn covers(&self, p: &ParcelFacts) -> bool {
         matches_lane(&self.origin, p.origin)
             && matches_lane(&self.destination, p.destination)
@@ -363,5 +375,30 @@ mod tests {
         }
         assert_eq!(RuleKind::CustomsRefused.case_type(), CaseType::CustomsProblem);
         assert!(RuleKind::NoUpdate.is_timed() && !RuleKind::DeliveryFailed.is_timed());
+    }
+
+    #[test]
+    fn cases_close_by_themselves_only_when_the_trouble_is_over() {
+        let table = [
+            (RuleKind::NoUpdate, T::InTransit, false, true, true),
+            (RuleKind::NoUpdate, T::InTransit, true, false, false),
+            (RuleKind::Stuck, T::InTransit, true, true, true),
+            (RuleKind::Stuck, T::Customs, false, true, false),
+            (RuleKind::DeliveryFailed, T::AttemptFailed, false, true, false),
+            (RuleKind::DeliveryFailed, T::Delivered, true, true, true),
+            (RuleKind::PastPromisedDate, T::Returned, true, true, true),
+            (RuleKind::ReturnedToSender, T::Returned, true, true, false),
+            (RuleKind::CustomsRefused, T::Delivered, true, true, false),
+        ];
+        for (kind, status, moved, updated, closes) in table {
+            assert_eq!(kind.closed_by(status, moved, updated), closes, "{kind:?} {status:?}");
+        }
+        let any = validate_lane_rule(&LaneRuleInput {
+            kind: "no_update".into(),
+            threshold: 72,
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(rule("no_update", 240).specificity() > any.specificity(), "the lane's own rule wins");
     }
 }

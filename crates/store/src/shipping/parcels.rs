@@ -93,7 +93,8 @@ pub async fn on_the_way(
     rows.iter().map(parcel_row).collect()
 }
 
-/// Notes a new event of a shipment: its time, if the latest, and a failed delivery.
+/// Notes a new event of a shipment: its time, if the latest, and after a failed delivery the
+/// number of distinct attempt times (one attempt reported by two providers counts once).
 pub async fn note_event_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
@@ -103,7 +104,10 @@ pub async fn note_event_in_tx(
 ) -> StoreResult<()> {
     sqlx::query(
         "UPDATE shipments SET last_event_at = CASE WHEN last_event_at IS NULL OR last_event_at < $1 THEN $1 \
-         ELSE last_event_at END, failed_attempts = failed_attempts + $2 WHERE tenant_id = $3 AND id = $4",
+         ELSE last_event_at END, failed_attempts = CASE WHEN $2 = 1 THEN (SELECT COUNT(DISTINCT e.happened_at) \
+         FROM tracking_events e WHERE e.tenant_id = $3 AND e.tracking_no = shipments.tracking_no \
+         AND e.status = 'attempt_failed') \
+         ELSE failed_attempts END WHERE tenant_id = $3 AND id = $4",
     )
     .bind(happened_at.0)
     .bind(i64::from(failed_delivery))

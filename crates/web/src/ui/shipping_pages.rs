@@ -44,6 +44,14 @@ struct ShippingPage {
     notice: Option<String>,
 }
 
+/// What a role may not see shows as nothing; any other error stays one.
+fn staff_only<T>(r: tradeport_app::AppResult<Vec<T>>) -> tradeport_app::AppResult<Vec<T>> {
+    match r {
+        Err(tradeport_app::AppError::Access(_)) => Ok(Vec::new()),
+        other => other,
+    }
+}
+
 /// One bar of the carrier-performance chart: a lane's mean transit days.
 struct ChartBar {
     label: String,
@@ -97,16 +105,16 @@ async fn listed(
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refused(user, &e),
     };
     let open = CaseQuery { status: Some("open".into()), limit: Some(50), ..CaseQuery::default() };
-    let (rules, cases, lanes) = match (
-        exceptions::list_lane_rules(app, p).await,
+    // The rules and the hand-overs are the operator's: a merchant (or a role without them) sees none.
+    let (rules, cases, lanes, manifests) = match (
+        staff_only(exceptions::list_lane_rules(app, p).await),
         exceptions::list_cases(app, p, &open).await,
         shipping::carrier_performance(app, p, &PerformanceQuery::default()).await,
+        staff_only(shipping::manifest_history(app, p, 20).await),
     ) {
-        (Ok(r), Ok(c), Ok(l)) => (r, c.items, l),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refused(user, &e),
+        (Ok(r), Ok(c), Ok(l), Ok(m)) => (r, c.items, l, m),
+        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => return refused(user, &e),
     };
-    // Hand-overs are the warehouse's: a merchant has none to see.
-    let manifests = shipping::manifest_history(app, p, 20).await.unwrap_or_default();
     let page = ShippingPage {
         t: user.t,
         shell: Shell::new(user, "/shipping"),
