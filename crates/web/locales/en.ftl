@@ -598,3 +598,22 @@ case_type-wrong_item = Wrong item
 case_type-missing_item = Missing item
 case_status-open = Open
 case_status-closed = Closed
+
+# The order page's after-sales panel
+aftersales-title = Cases and refunds
+aftersales-cause = Cause…
+aftersales-action = What was done
+aftersales-result = How it ended
+aftersales-close = Close the case
+aftersales-save = Save
+aftersales-what_happened = What happened
+aftersales-open_case = Open a case
+aftersales-refunded = refunded
+aftersales-pending = under way
+aftersales-remaining = left to refund
+aftersales-reason = Reason
+aftersales-manual_reference = Transfer reference
+aftersales-refund = Refund
+refund_method-original = To the payment
+refund_method-store_credit = Store credit
+refund_method-manual = Paid outside

@@ -583,3 +583,22 @@ case_type-wrong_item = 错发
 case_type-missing_item = 漏发
 case_status-open = 处理中
 case_status-closed = 已关闭
+
+# The order page's after-sales panel
+aftersales-title = 异常与退款
+aftersales-cause = 原因…
+aftersales-action = 处理措施
+aftersales-result = 处理结果
+aftersales-close = 结案
+aftersales-save = 保存
+aftersales-what_happened = 问题描述
+aftersales-open_case = 新建异常单
+aftersales-refunded = 已退款
+aftersales-pending = 处理中
+aftersales-remaining = 可退金额
+aftersales-reason = 原因
+aftersales-manual_reference = 转账参考号
+aftersales-refund = 退款
+refund_method-original = 原路退回
+refund_method-store_credit = 店铺余额
+refund_method-manual = 线下退款

@@ -144,4 +144,63 @@ async fn a_case_is_worked_until_it_closes_with_cause_handling_and_result(app: Te
     let (_, queue) =
         get(&app, "/api/v1/exception-cases?department=customer_service&status=closed", &cs).await;
     assert_eq!(queue["items"][0]["id"], id.as_str(), "the department's queue");
+
+    // The order page: the cases, a case opened and refused closing from the page, a refund typed as
+    // money and submitted twice (one refund: the form's key).
+    let (client, token) = crate::helpers::signed_in(&app, &f.s.admin_email).await;
+    let page = client.get(app.url(&format!("/orders/{order}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("Cases and refunds")
+            && page.contains("the mug arrived broken")
+            && page.contains("id=\"refund-form\"")
+    );
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("case_type", "missing_item"),
+        ("description", "the pen was not in the box"),
+    ];
+    let res = client.post(app.url(&format!("/orders/{order}/cases"))).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("the pen was not in the box"), "the new case on the page");
+    let (_, open) =
+        get(&app, &format!("/api/v1/exception-cases?status=open&order_id={order}"), &f.s.admin_key).await;
+    let new_case = open["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(open["items"][0]["department"], "warehouse", "a missing item is the warehouse's");
+    let close = [("csrf_token", token.as_str()), ("action", "checked the packing video"), ("close", "1")];
+    let res =
+        client.post(app.url(&format!("/orders/{order}/cases/{new_case}"))).form(&close).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("set the cause"), "the page says what is missing");
+    let key = crate::helpers::page_token(&page);
+    let marker = "name=\"request_key\" value=\"";
+    let request_key =
+        page[page.find(marker).unwrap() + marker.len()..].split('"').next().unwrap().to_string();
+    let refund = [
+        ("csrf_token", key.as_str()),
+        ("amount", "1.50"),
+        ("method", "store_credit"),
+        ("reason", "pen missing"),
+        ("request_key", request_key.as_str()),
+    ];
+    for _ in 0..2 {
+        let res =
+            client.post(app.url(&format!("/orders/{order}/refunds"))).form(&refund).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let (_, refunds) = get(&app, &format!("/api/v1/orders/{order}/refunds"), &f.s.admin_key).await;
+    assert_eq!(
+        (refunds["items"].as_array().unwrap().len(), refunds["refunded_minor"].as_i64()),
+        (1, Some(150)),
+        "{refunds}"
+    );
+    let bad = [
+        ("csrf_token", key.as_str()),
+        ("amount", "1,5x"),
+        ("method", "store_credit"),
+        ("reason", "x"),
+        ("request_key", "other"),
+    ];
+    let res = client.post(app.url(&format!("/orders/{order}/refunds"))).form(&bad).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

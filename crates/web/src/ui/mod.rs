@@ -11,6 +11,7 @@ mod i18n;
 mod inventory_pages;
 mod login;
 mod notifications;
+mod order_aftersales;
 mod order_entry;
 mod order_pages;
 mod order_shipping;
@@ -62,6 +63,9 @@ pub fn router() -> Router<App> {
         .route("/orders/{id}/act", post(order_pages::act))
         .route("/orders/{id}/shipments/{shipment}/customs", post(order_shipping::declare))
         .route("/orders/{id}/shipments/{shipment}/clearance", post(order_shipping::clear))
+        .route("/orders/{id}/cases", post(order_aftersales::open))
+        .route("/orders/{id}/cases/{case}", post(order_aftersales::work))
+        .route("/orders/{id}/refunds", post(order_aftersales::refund))
         .route("/orders/{id}/confirmation", get(order_pages::confirmation))
         .route("/orders/{id}/confirmation.pdf", get(order_pages::confirmation_pdf))
         .route("/time-limits", get(time_limits::show))

@@ -14,6 +14,7 @@ use tradeport_domain::access::{Permission, Role};
 use tradeport_domain::kernel::{Currency, Millis, OrderId};
 use tradeport_domain::orders::OrderStatus;
 
+use super::order_aftersales::{AftersalesPanel, aftersales_panel};
 use super::order_shipping::{ShippingPanel, shipping_panel};
 use super::shell::Shell;
 use super::{SignedIn, Tr, explain, format_millis, refused, render};
@@ -247,6 +248,7 @@ struct OrderDetailPage {
     actions: Vec<OfferedAction>,
     can_act: bool,
     shipping: ShippingPanel,
+    aftersales: AftersalesPanel,
     error: Option<String>,
 }
 
@@ -318,6 +320,10 @@ pub(super) async fn detail_page(
         can_act: p.role.can(Permission::ReviewOrders) || p.role.can(Permission::ChangeOrders),
         actions: offered_actions(p.role, &o.summary.status, o.summary.second_review_due),
         shipping: match shipping_panel(app, p, id).await {
+            Ok(panel) => panel,
+            Err(e) => return refused(user, &e),
+        },
+        aftersales: match aftersales_panel(app, p, id).await {
             Ok(panel) => panel,
             Err(e) => return refused(user, &e),
         },

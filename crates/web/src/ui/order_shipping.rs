@@ -1,12 +1,11 @@
 //! The order page's shipping panel (SHP-2 … SHP-7): each parcel with its service, tracking
 //! number and status, labels, the customs declaration (declared here), its clearance steps
-//! (recorded here) and the exception cases open on the order.
+//! (recorded here).
 
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tradeport_app::exceptions::{CaseQuery, CaseView, list_cases};
 use tradeport_app::shipping::{
     self, ClearanceInput, ClearanceView, CustomsRequest, CustomsView, ShipmentView,
 };
@@ -27,7 +26,6 @@ pub struct PanelParcel {
 #[derive(Default)]
 pub struct ShippingPanel {
     pub parcels: Vec<PanelParcel>,
-    pub cases: Vec<CaseView>,
     pub can_declare: bool,
     pub can_clear: bool,
 }
@@ -44,10 +42,8 @@ pub async fn shipping_panel(app: &App, p: &Principal, order: OrderId) -> Result<
         let clearance = shipping::clearance_of(app, p, &s.id).await?;
         parcels.push(PanelParcel { s, customs, clearance });
     }
-    let q = CaseQuery { order_id: Some(order.to_string()), ..CaseQuery::default() };
     Ok(ShippingPanel {
         parcels,
-        cases: list_cases(app, p, &q).await?.items,
         can_declare: p.role.can(Permission::OperateWarehouse),
         can_clear: p.role.can(Permission::ManageCarriers),
     })
@@ -68,7 +64,7 @@ fn optional(v: String) -> Option<String> {
 }
 
 /// Back to the order page, or the page with the reason a use case refused.
-async fn done(app: &App, user: &SignedIn, order: &str, outcome: Result<(), AppError>) -> Response {
+pub(super) async fn done(app: &App, user: &SignedIn, order: &str, outcome: Result<(), AppError>) -> Response {
     match (outcome, super::order_pages::order_id(order)) {
         (Ok(()), _) => Redirect::to(&format!("/orders/{order}#shipping")).into_response(),
         (Err(e), Ok(id)) => {

@@ -1,0 +1,159 @@
+//! The order page's after-sales panel (EXC-1, EXC-7, AFS-4): the order's exception cases, each
+//! worked in place (cause from the operator's list, an action, the result, closing), a form to
+//! open one, and the refunds with what is left to refund and a form to refund (money typed as
+//! money; the form's request key makes a double submit one refund).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+use tradeport_app::aftersales::{self, OrderRefunds, RefundRequest};
+use tradeport_app::exceptions::{self, CaseCause, CaseQuery, CaseView, CaseWork, OpenCase};
+use tradeport_app::{App, AppError};
+use tradeport_domain::access::{Permission, Principal};
+use tradeport_domain::kernel::{Currency, Money, OrderId};
+
+use super::SignedIn;
+use super::order_shipping::done;
+
+/// What the panel shows and offers.
+#[derive(Default)]
+pub struct AftersalesPanel {
+    pub cases: Vec<CaseView>,
+    pub causes: Vec<CaseCause>,
+    pub refunds: Option<OrderRefunds>,
+    pub can_work: bool,
+    pub can_refund: bool,
+    /// A fresh key for the refund form: submitted twice, it is one refund.
+    pub refund_key: String,
+}
+
+impl AftersalesPanel {
+    /// Minor units written in the order's currency.
+    pub fn money(&self, minor: &i64) -> String {
+        let currency = self.refunds.as_ref().map_or("", |r| r.currency.as_str());
+        Currency::parse_stored(currency).map_or_else(|| minor.to_string(), |c| c.format(*minor))
+    }
+}
+
+pub async fn aftersales_panel(app: &App, p: &Principal, order: OrderId) -> Result<AftersalesPanel, AppError> {
+    let q = CaseQuery { order_id: Some(order.to_string()), ..CaseQuery::default() };
+    Ok(AftersalesPanel {
+        cases: exceptions::list_cases(app, p, &q).await?.items,
+        causes: exceptions::list_causes(app, p).await?,
+        refunds: Some(aftersales::refunds_of_order(app, p, &order.to_string()).await?),
+        can_work: p.role.can(Permission::HandleExceptions),
+        can_refund: p.role.can(Permission::IssueRefunds),
+        refund_key: app.new_uuid().to_string(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OpenCaseForm {
+    csrf_token: String,
+    case_type: String,
+    description: String,
+}
+
+/// POST /orders/{id}/cases
+pub async fn open(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(order): Path<String>,
+    Form(f): Form<OpenCaseForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let input = OpenCase {
+        order_id: order.clone(),
+        case_type: f.case_type,
+        description: f.description,
+        ..OpenCase::default()
+    };
+    let outcome = exceptions::open_case(&app, &user.session.principal, &input).await.map(|_| ());
+    done(&app, &user, &order, outcome).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WorkCaseForm {
+    csrf_token: String,
+    cause_code: String,
+    action: String,
+    result: String,
+    close: String,
+}
+
+fn optional(v: String) -> Option<String> {
+    Some(v).filter(|v| !v.trim().is_empty())
+}
+
+/// POST /orders/{id}/cases/{case}
+pub async fn work(
+    State(app): State<App>,
+    user: SignedIn,
+    Path((order, case)): Path<(String, String)>,
+    Form(f): Form<WorkCaseForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let w = CaseWork {
+        cause_code: optional(f.cause_code),
+        action: optional(f.action),
+        result: optional(f.result),
+        close: f.close == "1",
+        ..CaseWork::default()
+    };
+    let outcome = exceptions::work_case(&app, &user.session.principal, &case, &w).await.map(|_| ());
+    done(&app, &user, &order, outcome).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RefundForm {
+    csrf_token: String,
+    /// In the order's currency, as written: `12.50`.
+    amount: String,
+    method: String,
+    reason: String,
+    request_key: String,
+    manual_reference: String,
+}
+
+/// POST /orders/{id}/refunds
+pub async fn refund(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(order): Path<String>,
+    Form(f): Form<RefundForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let p = &user.session.principal;
+    let currency = match aftersales::refunds_of_order(&app, p, &order).await {
+        Ok(r) => Currency::parse_stored(&r.currency),
+        Err(e) => return done(&app, &user, &order, Err(e)).await,
+    };
+    let amount = currency.and_then(|c| Money::parse_major(f.amount.trim(), c).ok());
+    let Some(amount) = amount else {
+        let e = AppError::Invalid(vec![tradeport_domain::kernel::FieldError::new(
+            "amount",
+            "invalid_amount",
+            "type the amount in the order's currency, e.g. 12.50",
+        )]);
+        return done(&app, &user, &order, Err(e)).await;
+    };
+    let r = RefundRequest {
+        amount_minor: amount.minor(),
+        method: f.method,
+        reason: f.reason,
+        request_key: f.request_key,
+        manual_reference: optional(f.manual_reference),
+    };
+    let outcome = aftersales::refund_order(&app, p, &order, &r).await.map(|_| ());
+    done(&app, &user, &order, outcome).await
+}
