@@ -1,6 +1,7 @@
 //! The demo's carriers: a postal small packet and a courier from Manchester, a dedicated line from
-//! Shenzhen, a local courier in Los Angeles, and the operator's exception rules per lane, so a
-//! package can be labelled and a parcel in trouble noticed on the first visit.
+//! Shenzhen, a local courier in Los Angeles, the operator's exception rules per lane and its list
+//! of case causes, so a package can be labelled, a parcel in trouble noticed and a case closed on
+//! the first visit.
 
 use tradeport_domain::access::Principal;
 use tradeport_domain::exceptions::LaneRuleInput;
@@ -55,6 +56,18 @@ pub(super) async fn load_shipping(app: &App, admin: &Principal) -> AppResult<()>
             ..LaneRuleInput::default()
         };
         crate::exceptions::save_lane_rule(app, admin, &rule).await?;
+    }
+    let causes = [
+        ("carrier_damage", "Damaged in the carrier's hands"),
+        ("carrier_lost", "Lost by the carrier"),
+        ("packing_error", "Packed wrongly in the warehouse"),
+        ("address_error", "Wrong or incomplete address"),
+        ("customs_documents", "Customs documents missing or wrong"),
+        ("buyer_changed_mind", "The buyer changed their mind"),
+    ];
+    for (code, label) in causes {
+        let cause = crate::exceptions::CaseCause { code: code.into(), label: label.into() };
+        crate::exceptions::save_cause(app, admin, &cause).await?;
     }
     Ok(())
 }

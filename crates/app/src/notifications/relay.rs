@@ -132,7 +132,7 @@ mod tests {
         assert_eq!(TOPICS[..sent.len()].to_vec(), sent);
         assert_eq!(
             TOPICS[sent.len()..],
-            [STOCK_BELOW_SAFETY, STOCK_BACK_ABOVE_SAFETY],
+            [STOCK_BELOW_SAFETY, STOCK_BACK_ABOVE_SAFETY, EXCEPTION_OPENED],
             "then the merchant's news"
         );
     }
