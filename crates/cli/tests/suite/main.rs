@@ -26,6 +26,7 @@ mod login;
 mod notifications;
 mod openapi;
 mod orders;
+mod policies;
 mod refunds;
 mod schema;
 mod security;

@@ -4,7 +4,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde::Deserialize;
 use tradeport_app::App;
-use tradeport_app::aftersales::{self, OrderRefunds, RefundRequest, RefundView, StoreCredit};
+use tradeport_app::aftersales::{
+    self, CheckAnswer, CheckRequest, OrderRefunds, PolicyInput, RefundRequest, RefundView, StoreCredit,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -12,7 +14,11 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Auth};
 
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(refunds_of_order, refund_order)).routes(routes!(store_credit))
+    OpenApiRouter::new()
+        .routes(routes!(refunds_of_order, refund_order))
+        .routes(routes!(store_credit))
+        .routes(routes!(list_policies, save_policy))
+        .routes(routes!(check_request))
 }
 
 #[utoipa::path(post, path = "/api/v1/orders/{id}/refunds", tag = "aftersales", params(("id" = String, Path)),
@@ -61,4 +67,43 @@ async fn store_credit(
     ApiQuery(q): ApiQuery<CreditQuery>,
 ) -> ApiResult<Json<StoreCredit>> {
     Ok(Json(aftersales::store_credit(&app, &p, q.merchant_id.as_deref(), &q.buyer_email).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/aftersales-policies", tag = "aftersales",
+    responses((status = 200, body = super::warehouse::Items<PolicyInput>)))]
+async fn list_policies(
+    State(app): State<App>,
+    Auth(p): Auth,
+) -> ApiResult<Json<super::warehouse::Items<PolicyInput>>> {
+    Ok(Json(super::warehouse::Items { items: aftersales::list_policies(&app, &p).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/aftersales-policies", tag = "aftersales", request_body = PolicyInput,
+    description = "An after-sales policy for a merchant (empty: every merchant), a product category and a destination market \
+                   (empty: any): the window after delivery, the request types offered, whether the goods are non-returnable \
+                   for a change of mind, the value below which a refund needs no return, the restocking fee. The same scope \
+                   replaces it. Admins; a merchant for its own goods.",
+    responses((status = 200, body = PolicyInput), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn save_policy(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<PolicyInput>,
+) -> ApiResult<Json<PolicyInput>> {
+    Ok(Json(aftersales::save_policy(&app, &p, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/orders/{id}/aftersales-check", tag = "aftersales", params(("id" = String, Path)),
+    request_body = CheckRequest,
+    description = "Checks a request for one of the order's SKUs against the policies (the most specific for the merchant, the \
+                   SKU's category and the order's destination decides; the EU/EEA/UK 14 days to change one's mind are a \
+                   floor): eligible or not with every deciding rule in words, who pays the return postage, a returnless \
+                   refund, the restocking fee.",
+    responses((status = 200, body = CheckAnswer), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn check_request(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CheckRequest>,
+) -> ApiResult<Json<CheckAnswer>> {
+    Ok(Json(aftersales::check_request(&app, &p, &id, &body).await?))
 }
