@@ -20,6 +20,7 @@ pub mod shipping;
 pub mod sla;
 mod unit_of_work;
 pub mod warehouse;
+mod words;
 
 pub use app::App;
 pub use error::{AppError, AppResult, parse_id};

@@ -13,6 +13,7 @@ use tradeport_store::aftersales::refunds::{self, CreditEntry, RefundRow};
 use tradeport_store::orders::OrderRow;
 
 use crate::warehouse::{invalid, rfc3339};
+use crate::words::{actor_text, money_text};
 use crate::{App, AppError, AppResult, parse_id};
 
 /// A refund asked for.
@@ -51,15 +52,10 @@ pub struct RefundView {
     pub created_at: String,
 }
 
-fn text(minor: i64, currency: &str) -> String {
-    tradeport_domain::kernel::Currency::parse_stored(currency)
-        .map_or_else(|| format!("{minor} {currency}"), |c| format!("{} {currency}", c.format(minor)))
-}
-
 impl From<RefundRow> for RefundView {
     fn from(r: RefundRow) -> Self {
         Self {
-            amount: text(r.amount_minor, &r.currency),
+            amount: money_text(r.amount_minor, &r.currency),
             id: r.id,
             order_id: r.order_id.to_string(),
             amount_minor: r.amount_minor,
@@ -89,14 +85,6 @@ pub struct OrderRefunds {
 
 fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
     AppError::Conflict { code, message: message.into(), fields: Vec::new() }
-}
-
-fn actor_text(actor: Actor) -> String {
-    match actor {
-        Actor::User(id) => format!("user:{id}"),
-        Actor::ApiKey(id) => format!("api_key:{id}"),
-        Actor::System => "system".into(),
-    }
 }
 
 /// The request checked before anything is read.

@@ -4,7 +4,7 @@
 //! the order's timeline.
 
 use serde::{Deserialize, Serialize};
-use tradeport_domain::access::{Actor, Permission, Principal};
+use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::exceptions::{CaseStatus, CaseType, close_refusal};
 use tradeport_domain::kernel::{FieldError, OrderId, check_evidence};
 use tradeport_domain::sla::Department;
@@ -12,15 +12,8 @@ use tradeport_store::exceptions::cases::{self, ActionRow, CaseRow, CaseUpdateRow
 
 use super::CaseView;
 use crate::warehouse::{invalid, rfc3339};
+use crate::words::actor_text;
 use crate::{App, AppError, AppResult, parse_id};
-
-fn actor_text(actor: Actor) -> String {
-    match actor {
-        Actor::User(id) => format!("user:{id}"),
-        Actor::ApiKey(id) => format!("api_key:{id}"),
-        Actor::System => "system".into(),
-    }
-}
 
 /// A case staff open.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]

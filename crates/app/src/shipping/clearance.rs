@@ -113,11 +113,7 @@ pub async fn record_clearance(
         waybill_no: waybill,
         note: input.note.trim().to_string(),
         source: "staff".into(),
-        actor: match principal.actor {
-            Actor::User(id) => format!("user:{id}"),
-            Actor::ApiKey(id) => format!("api_key:{id}"),
-            Actor::System => "system".into(),
-        },
+        actor: crate::words::actor_text(principal.actor),
         recorded_at: now,
     };
     record_in_tx(app, &mut tx, operator, principal.actor, &parcel, &row).await?;

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use tradeport_connectors::pdf::{PdfLine, render_pdf};
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::{Address, Currency};
+use tradeport_domain::kernel::Address;
 use tradeport_domain::shipping::{
     CustomsForm, CustomsLine, Declaration, ExportReason, Incoterm, crosses_customs, form_for,
     validate_declaration,
@@ -17,6 +17,7 @@ use tradeport_store::shipping::shipments::{self, ShipmentRow, ShipmentsOf};
 use tradeport_store::warehouse::{counters, packages};
 
 use crate::warehouse::{Document, invalid, rfc3339};
+use crate::words::money_text;
 use crate::{App, AppError, AppResult};
 
 /// What staff choose for a declaration; the lines come from the parcel's SKUs.
@@ -61,7 +62,7 @@ fn view(d: DeclarationRow) -> AppResult<CustomsView> {
     Ok(CustomsView {
         form_pdf_url: format!("/api/v1/shipments/{}/customs.pdf", d.shipment_id),
         invoice_pdf_url: format!("/api/v1/shipments/{}/invoice.pdf", d.shipment_id),
-        total_value: money(d.total_value_minor, &d.currency),
+        total_value: money_text(d.total_value_minor, &d.currency),
         shipment_id: d.shipment_id,
         form: d.form.as_str().into(),
         incoterm: d.incoterm.as_str().into(),
@@ -75,11 +76,6 @@ fn view(d: DeclarationRow) -> AppResult<CustomsView> {
         invoice_no: d.invoice_no,
         declared_at: rfc3339(d.declared_at),
     })
-}
-
-fn money(minor: i64, currency: &str) -> String {
-    Currency::parse_stored(currency)
-        .map_or_else(|| format!("{minor} {currency}"), |c| format!("{} {currency}", c.format(minor)))
 }
 
 fn option_text(v: &Option<String>) -> Option<String> {
@@ -324,7 +320,7 @@ pub async fn customs_pdf(app: &App, principal: &Principal, shipment_id: &str) ->
             l.hs_code,
             l.origin_country,
             kg(l.weight_g),
-            money(l.value_minor, &d.currency)
+            money_text(l.value_minor, &d.currency)
         )));
     }
     lines.push(PdfLine::text(format!("Total: {} · {}", kg(d.total_weight_g), d.total_value)));
@@ -372,8 +368,8 @@ pub async fn invoice_pdf(app: &App, principal: &Principal, shipment_id: &str) ->
             l.hs_code,
             l.origin_country,
             l.quantity,
-            money(unit, &d.currency),
-            money(l.value_minor, &d.currency)
+            money_text(unit, &d.currency),
+            money_text(l.value_minor, &d.currency)
         )));
     }
     lines.push(PdfLine::heading(format!("Total value: {}", d.total_value)));

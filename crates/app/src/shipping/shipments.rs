@@ -71,10 +71,7 @@ impl From<ShipmentRow> for ShipmentView {
             carrier: s.carrier,
             tracking_no: s.tracking_no,
             status: s.status,
-            price: tradeport_domain::kernel::Currency::parse_stored(&s.currency).map_or_else(
-                || format!("{} {}", s.price_minor, s.currency),
-                |c| format!("{} {}", c.format(s.price_minor), s.currency),
-            ),
+            price: crate::words::money_text(s.price_minor, &s.currency),
             price_minor: s.price_minor,
             currency: s.currency,
             chargeable_g: s.chargeable_g,
