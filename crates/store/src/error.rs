@@ -104,6 +104,7 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("exception_cases_open_key", "exception_cases.tenant_id, exception_cases.open_key", "rule_kind"),
     ("refunds_request_key", "refunds.tenant_id, refunds.order_id, refunds.request_key", "request_key"),
     ("case_causes_pkey", "case_causes.tenant_id, case_causes.code", "code"),
+    ("aftersales_requests_rma_key", "aftersales_requests.tenant_id, aftersales_requests.rma_no", "rma_no"),
     (
         "aftersales_policies_scope_key",
         "aftersales_policies.tenant_id, aftersales_policies.merchant_key, aftersales_policies.category, aftersales_policies.market",

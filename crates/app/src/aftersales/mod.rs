@@ -1,10 +1,21 @@
-//! After-sales (AFS-1 …): policies and the check of a request against them; refunds through the
-//! refund port (Stripe), to store credit or recorded as paid outside. One use case per file.
+//! After-sales (AFS-1 … AFS-7): policies and the check of a request against them; requests filed
+//! by staff, merchants and buyers, decided within approval limits, returns received, inspected
+//! and disposed of; refunds through the refund port (Stripe), to store credit or recorded as paid
+//! outside. One use case per file.
 
 mod policies;
 mod refunds;
+mod requests;
+mod returns;
 
 pub use policies::{CheckAnswer, CheckRequest, PolicyInput, check_request, list_policies, save_policy};
 pub use refunds::{
     OrderRefunds, RefundRequest, RefundView, StoreCredit, refund_order, refunds_of_order, store_credit,
+};
+pub use requests::{
+    ClaimInput, ClaimedLine, FileRequest, Inspection, RequestQuery, RequestView, file_from_tracking,
+    file_request, get_request, list_requests,
+};
+pub use returns::{
+    DecideRequest, InspectReturn, ReceiveReturn, decide_request, inspect_return, receive_return,
 };

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::aftersales::{FreightPayer, Policy, Request, RequestReason, RequestType, evaluate};
+use tradeport_domain::aftersales::{
+    Decision, FreightPayer, Policy, Request, RequestReason, RequestType, evaluate,
+};
 use tradeport_domain::kernel::{FieldError, OrderId};
 use tradeport_store::aftersales::policies::{self, PolicyRow};
 use tradeport_store::shipping::shipments::{self, ShipmentsOf};
@@ -29,6 +31,9 @@ pub struct PolicyInput {
     pub non_returnable: bool,
     pub returnless_below_minor: i64,
     pub restocking_fee_bp: u32,
+    /// Where buyers in this market send returns, as an address to print; empty: the warehouse
+    /// that shipped.
+    pub return_point: String,
 }
 
 fn to_input(r: PolicyRow) -> PolicyInput {
@@ -42,6 +47,7 @@ fn to_input(r: PolicyRow) -> PolicyInput {
         non_returnable: p.non_returnable,
         returnless_below_minor: p.returnless_below_minor,
         restocking_fee_bp: p.restocking_fee_bp,
+        return_point: p.return_point,
     }
 }
 
@@ -85,6 +91,9 @@ pub async fn save_policy(app: &App, principal: &Principal, i: &PolicyInput) -> A
             "amounts are zero or more; the fee is at most 10000 bp",
         ));
     }
+    if i.return_point.chars().count() > 500 {
+        errors.push(FieldError::new("return_point", "too_long", "return_point is at most 500 characters"));
+    }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -101,6 +110,7 @@ pub async fn save_policy(app: &App, principal: &Principal, i: &PolicyInput) -> A
         non_returnable: i.non_returnable,
         returnless_below_minor: i.returnless_below_minor,
         restocking_fee_bp: i.restocking_fee_bp,
+        return_point: i.return_point.trim().to_string(),
     };
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
@@ -176,35 +186,9 @@ pub async fn check_request(
         .into_iter()
         .find(|l| l.sku.eq_ignore_ascii_case(c.sku.trim()))
         .ok_or_else(|| invalid("sku", "not_on_order", format!("{} is not on this order", c.sku.trim())))?;
-    let sku = tradeport_store::inventory::skus::get(&mut conn, operator, None, line.sku_id)
-        .await?
-        .ok_or(AppError::NotFound("SKU"))?;
-    let delivered = shipments::find(&mut conn, operator, None, ShipmentsOf::Order(id))
-        .await?
-        .iter()
-        .filter_map(|s| s.delivered_at)
-        .max();
-    let merchant = order.merchant_id.to_string();
-    let all: Vec<Policy> =
-        policies::list(&mut conn, operator, Some(&merchant)).await?.into_iter().map(|r| r.policy).collect();
-    drop(conn);
-    let days =
-        delivered.map_or(0, |d| u32::try_from((app.now().0 - d.0).max(0) / DAY_MS).unwrap_or(u32::MAX));
-    let category = sku.category.to_lowercase();
-    let request = Request {
-        merchant: &merchant,
-        category: &category,
-        market: &order.ship_country,
-        request_type,
-        reason,
-        days_since_delivery: days,
-        value_minor: line.unit_price.minor().saturating_mul(line.quantity),
-    };
-    let d = evaluate(&all, &request).ok_or_else(|| AppError::Conflict {
-        code: "aftersales.no_policy",
-        message: format!("no after-sales policy covers {category} goods delivered to {}", order.ship_country),
-        fields: Vec::new(),
-    })?;
+    let value = line.unit_price.minor().saturating_mul(line.quantity);
+    let (d, category) =
+        decide(app, &mut conn, operator, &order, line.sku_id, value, (request_type, reason)).await?;
     Ok(CheckAnswer {
         eligible: d.eligible,
         rules: d.rules,
@@ -217,4 +201,46 @@ pub async fn check_request(
         market: order.ship_country,
         category,
     })
+}
+
+/// The policies' decision for `value_minor` of one SKU of the order (market: its destination;
+/// category: the SKU's; days counted from its delivery), with the SKU's category.
+pub(crate) async fn decide(
+    app: &App,
+    conn: &mut tradeport_store::AnyConnection,
+    operator: tradeport_domain::kernel::TenantId,
+    order: &tradeport_store::orders::OrderRow,
+    sku_id: tradeport_domain::kernel::SkuId,
+    value_minor: i64,
+    (request_type, reason): (RequestType, RequestReason),
+) -> AppResult<(Decision, String)> {
+    let sku = tradeport_store::inventory::skus::get(conn, operator, None, sku_id)
+        .await?
+        .ok_or(AppError::NotFound("SKU"))?;
+    let delivered = shipments::find(conn, operator, None, ShipmentsOf::Order(order.id))
+        .await?
+        .iter()
+        .filter_map(|s| s.delivered_at)
+        .max();
+    let merchant = order.merchant_id.to_string();
+    let all: Vec<Policy> =
+        policies::list(conn, operator, Some(&merchant)).await?.into_iter().map(|r| r.policy).collect();
+    let days =
+        delivered.map_or(0, |d| u32::try_from((app.now().0 - d.0).max(0) / DAY_MS).unwrap_or(u32::MAX));
+    let category = sku.category.to_lowercase();
+    let request = Request {
+        merchant: &merchant,
+        category: &category,
+        market: &order.ship_country,
+        request_type,
+        reason,
+        days_since_delivery: days,
+        value_minor,
+    };
+    let d = evaluate(&all, &request).ok_or_else(|| AppError::Conflict {
+        code: "aftersales.no_policy",
+        message: format!("no after-sales policy covers {category} goods delivered to {}", order.ship_country),
+        fields: Vec::new(),
+    })?;
+    Ok((d, category))
 }

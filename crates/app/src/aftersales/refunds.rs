@@ -120,8 +120,18 @@ pub async fn refund_order(
     r: &RefundRequest,
 ) -> AppResult<RefundView> {
     principal.require(Permission::IssueRefunds)?;
+    refund(app, principal, parse_id(order_id, "order")?, r).await
+}
+
+/// Refunds an order in the principal's reach, its right to refund already decided (by its role,
+/// or by an after-sales request granted within its approval limit).
+pub(crate) async fn refund(
+    app: &App,
+    principal: &Principal,
+    id: OrderId,
+    r: &RefundRequest,
+) -> AppResult<RefundView> {
     let method = checked(r)?;
-    let id: OrderId = parse_id(order_id, "order")?;
     let operator = principal.scope.operator_id;
     let key = r.request_key.trim();
     let mut tx = app.begin().await?;

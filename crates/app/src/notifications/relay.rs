@@ -21,7 +21,7 @@ pub(crate) const SLA_OVERDUE: &str = "sla.overdue";
 
 /// Every topic a webhook endpoint can subscribe to: the buyer messages the product sends today,
 /// then the merchant's own news (safety stock crossed, INV-5).
-pub const TOPICS: [&str; 9] = [
+pub const TOPICS: [&str; 10] = [
     "order.confirmed",
     "order.on_hold",
     "order.cancelled",
@@ -31,8 +31,11 @@ pub const TOPICS: [&str; 9] = [
     STOCK_BELOW_SAFETY,
     STOCK_BACK_ABOVE_SAFETY,
     EXCEPTION_OPENED,
+    AFTERSALES_REQUESTED,
 ];
 
+/// A buyer, merchant or staff member filed an after-sales request (AFS-6).
+pub const AFTERSALES_REQUESTED: &str = "aftersales.requested";
 /// An exception case was opened on one of the merchant's orders (EXC-1).
 pub const EXCEPTION_OPENED: &str = "exception.opened";
 /// A SKU's available units in a warehouse fell below the merchant's safety stock.

@@ -72,15 +72,23 @@ pub(crate) async fn link_in_tx(
     Ok(tracking::link_in_tx(conn, operator, order, &fresh, now).await?)
 }
 
-/// The page a token opens; a changed or guessed token is not found.
-pub async fn public_tracking(app: &App, token: &str) -> AppResult<PublicTracking> {
+/// The operator and order a token opens; a changed or guessed token is not found.
+pub async fn tracking_target(
+    app: &App,
+    token: &str,
+) -> AppResult<(tradeport_domain::kernel::TenantId, OrderId)> {
     let token = token.trim();
     if token.len() != 48 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(AppError::NotFound("tracking page"));
     }
     let mut conn = app.db().read().await?;
-    let (operator, order_id) =
-        tracking::link_target(&mut conn, token).await?.ok_or(AppError::NotFound("tracking page"))?;
+    tracking::link_target(&mut conn, token).await?.ok_or(AppError::NotFound("tracking page"))
+}
+
+/// The page a token opens.
+pub async fn public_tracking(app: &App, token: &str) -> AppResult<PublicTracking> {
+    let (operator, order_id) = tracking_target(app, token).await?;
+    let mut conn = app.db().read().await?;
     let order = tradeport_store::orders::get(&mut conn, operator, None, order_id)
         .await?
         .ok_or(AppError::NotFound("order"))?;

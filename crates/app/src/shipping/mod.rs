@@ -18,7 +18,7 @@ mod tracking;
 mod tracking_hooks;
 
 pub use buyer_page::{
-    PublicEvent, PublicParcel, PublicTracking, find_tracking, public_tracking, tracking_link,
+    PublicEvent, PublicParcel, PublicTracking, find_tracking, public_tracking, tracking_link, tracking_target,
 };
 pub use clearance::{ClearanceInput, ClearanceView, clearance_of, record_clearance};
 pub use customs::{CustomsRequest, CustomsView, customs_of, customs_pdf, declare_customs, invoice_pdf};

@@ -28,6 +28,7 @@ mod openapi;
 mod orders;
 mod policies;
 mod refunds;
+mod returns;
 mod schema;
 mod security;
 mod shipments;

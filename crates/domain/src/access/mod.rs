@@ -13,7 +13,7 @@ mod validate;
 
 pub use principal::{Actor, Principal, Scope};
 pub use role::{Permission, Role};
-pub use settings::{LOCALES, ServiceLevel, TenantSettings};
+pub use settings::{ApprovalLimit, LOCALES, ServiceLevel, TenantSettings};
 pub use tenant::TenantKind;
 pub use validate::{
     NewApiKey, NewTenant, NewUser, PASSWORD_MIN_LEN, check_password, validate_new_api_key,

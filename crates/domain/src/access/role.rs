@@ -25,6 +25,8 @@
 //! | ManageCarriers    |   x   |               |          |           |     x     |                  |         |            |          |
 //! | IssueRefunds      |   x   |       x       |          |           |           |        x         |    x    |            |          |
 //! | HandleExceptions  |   x   |       x       |          |     x     |     x     |        x         |         |     x      |          |
+//! | FileAftersales    |   x   |       x       |          |           |           |        x         |         |            |    x     |
+//! | ApproveAftersales |   x   |       x       |          |           |           |        x         |    x    |     x      |          |
 //!
 //! A merchant's permissions reach only its own tenant's keys, SKUs, stock and orders (see
 //! `app::access` and the scope checks of each use case).
@@ -74,10 +76,14 @@ pub enum Permission {
     ManageCarriers,
     IssueRefunds,
     HandleExceptions,
+    /// File an after-sales request for a buyer (a merchant: for its own orders).
+    FileAftersales,
+    /// Decide after-sales requests, each role up to its approval limit.
+    ApproveAftersales,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 25] = [
         Permission::ViewDashboard,
         Permission::ViewMerchants,
         Permission::ManageMerchants,
@@ -101,6 +107,8 @@ impl Permission {
         Permission::ManageCarriers,
         Permission::IssueRefunds,
         Permission::HandleExceptions,
+        Permission::FileAftersales,
+        Permission::ApproveAftersales,
     ];
 
     /// The action in words, for "your role may not …" messages.
@@ -129,6 +137,8 @@ impl Permission {
             Self::ManageCarriers => "change the carrier services and their rate cards",
             Self::IssueRefunds => "refund orders",
             Self::HandleExceptions => "open and work exception cases",
+            Self::FileAftersales => "file after-sales requests",
+            Self::ApproveAftersales => "decide after-sales requests",
         }
     }
 }
@@ -194,6 +204,10 @@ impl Role {
             IssueRefunds => matches!(self, Admin | OrderManager | CustomerService | Finance),
             HandleExceptions => {
                 matches!(self, Admin | OrderManager | Warehouse | Logistics | CustomerService | Supervisor)
+            }
+            FileAftersales => matches!(self, Admin | OrderManager | CustomerService | Merchant),
+            ApproveAftersales => {
+                matches!(self, Admin | OrderManager | CustomerService | Finance | Supervisor)
             }
         }
     }

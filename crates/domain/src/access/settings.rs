@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::Role;
 use crate::inventory::{AllocationPolicy, ShortagePolicy};
 use crate::kernel::FieldError;
 use crate::kernel::FieldErrors;
@@ -54,6 +55,10 @@ pub struct TenantSettings {
     pub pack_weight_tolerance_min_g: i64,
     /// Share of packages (percent) routed to a spot check after weighing (WMS-8).
     pub spot_check_pct: i64,
+    /// The most each role may grant on one after-sales request, per currency (minor units), e.g.
+    /// `{"customer_service": {"GBP": 5000}}` (EXC-6). Above it, or in a currency its role has no
+    /// limit for, the request goes up to a supervisor. Admins and supervisors have no limit.
+    pub approval_limits: BTreeMap<String, BTreeMap<String, i64>>,
 }
 
 /// A logistics service level: what it costs at least, and whether it is a special service that
@@ -123,11 +128,44 @@ impl Default for TenantSettings {
             pack_weight_tolerance_pct: 5,
             pack_weight_tolerance_min_g: 20,
             spot_check_pct: 5,
+            approval_limits: [("customer_service", 50), ("order_manager", 200), ("finance", 500)]
+                .into_iter()
+                .map(|(role, units)| (role.to_string(), limits_in_major_units(units)))
+                .collect(),
         }
     }
 }
 
+/// `units` of the main currencies (USD, EUR, GBP) and about as much in CNY, in minor units.
+fn limits_in_major_units(units: i64) -> BTreeMap<String, i64> {
+    [("USD", units * 100), ("EUR", units * 100), ("GBP", units * 100), ("CNY", units * 700)]
+        .into_iter()
+        .map(|(c, v)| (c.to_string(), v))
+        .collect()
+}
+
+/// How much a role may grant on one after-sales request (EXC-6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApprovalLimit {
+    Unlimited,
+    /// Up to this many minor units.
+    UpTo(i64),
+    /// Nothing: the request goes up.
+    Nothing,
+}
+
 impl TenantSettings {
+    /// What `role` may grant in `currency` (admins and supervisors: everything).
+    pub fn approval_limit(&self, role: Role, currency: &str) -> ApprovalLimit {
+        if matches!(role, Role::Admin | Role::Supervisor) {
+            return ApprovalLimit::Unlimited;
+        }
+        self.approval_limits
+            .get(role.as_str())
+            .and_then(|by_currency| by_currency.get(currency))
+            .map_or(ApprovalLimit::Nothing, |v| ApprovalLimit::UpTo(*v))
+    }
+
     /// The second-review threshold of orders in `currency`, in its minor units.
     pub fn second_review_threshold(&self, currency: &str) -> i64 {
         self.second_review_thresholds.get(currency).copied().unwrap_or(self.second_review_threshold_minor)
@@ -227,6 +265,28 @@ impl TenantSettings {
                 "out_of_range",
                 "spot_check_pct must be 0 to 100 (percent of packages)",
             );
+        }
+        for (role, by_currency) in &self.approval_limits {
+            if Role::parse(role).is_none_or(|r| r == Role::Merchant) {
+                errors.add(
+                    &format!("approval_limits.{role}"),
+                    "unknown_role",
+                    format!(
+                        "'{role}' is not a staff role; use e.g. customer_service, order_manager, finance"
+                    ),
+                );
+            }
+            for (currency, amount) in by_currency {
+                if crate::kernel::Currency::parse(currency).is_none_or(|c| c.code() != currency)
+                    || *amount < 0
+                {
+                    errors.add(
+                        &format!("approval_limits.{role}.{currency}"),
+                        "invalid",
+                        format!("{role}, {currency}: use an ISO 4217 code in capitals and an amount of zero or more in minor units"),
+                    );
+                }
+            }
         }
         for e in crate::sla::validate_limits(&self.sla_limits) {
             errors.push(e);

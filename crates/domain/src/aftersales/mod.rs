@@ -1,7 +1,12 @@
-//! After-sales (AFS-1 … AFS-7): refunds and the policy engine; requests and returns join here.
+//! After-sales (AFS-1 … AFS-7): the policy engine, requests and returns, refunds.
 
 mod policy;
 mod refunds;
+mod requests;
 
 pub use policy::{Decision, FreightPayer, Policy, Request, RequestReason, RequestType, evaluate};
 pub use refunds::{RefundMethod, RefundRefusal, RefundStatus, check_refund};
+pub use requests::{
+    Approval, ClaimLine, ClaimRefusal, Disposition, RequestSource, RequestStatus, approval, classify,
+    needs_return, refund_cap, refunds_money, route,
+};

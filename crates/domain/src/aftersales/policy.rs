@@ -108,6 +108,9 @@ pub struct Policy {
     pub returnless_below_minor: i64,
     /// Charged on a changed-mind return, in basis points of the value.
     pub restocking_fee_bp: u32,
+    /// Where buyers in this market send returns (a local return point); empty: the warehouse that
+    /// shipped.
+    pub return_point: String,
 }
 
 impl Policy {
@@ -150,6 +153,8 @@ pub struct Decision {
     pub returnless: bool,
     pub freight_payer: FreightPayer,
     pub restocking_fee_minor: i64,
+    /// The deciding policy's return point (empty: the warehouse that shipped).
+    pub return_point: String,
 }
 
 impl fmt::Display for Decision {
@@ -217,7 +222,14 @@ pub fn evaluate(policies: &[Policy], r: &Request) -> Option<Decision> {
     } else {
         0
     };
-    Some(Decision { eligible, rules, returnless, freight_payer, restocking_fee_minor })
+    Some(Decision {
+        eligible,
+        rules,
+        returnless,
+        freight_payer,
+        restocking_fee_minor,
+        return_point: policy.return_point.clone(),
+    })
 }
 
 #[cfg(test)]
@@ -234,6 +246,7 @@ mod tests {
             non_returnable: false,
             returnless_below_minor: 1_000,
             restocking_fee_bp: 1_000,
+            return_point: String::new(),
         }
     }
 

@@ -1,4 +1,5 @@
-//! After-sales' tables (AFS-4 …): refunds and store credit.
+//! After-sales tables (AFS-1 … AFS-7): policies, requests and returns, refunds and store credit.
 
 pub mod policies;
 pub mod refunds;
+pub mod requests;

@@ -172,7 +172,7 @@ pub(crate) async fn stock_bin(app: &TestApp, f: &Floor, sku: &str, qty: i64, bin
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
-pub(super) async fn balance(app: &TestApp, f: &Floor, sku_id: &str) -> (i64, i64) {
+pub(crate) async fn balance(app: &TestApp, f: &Floor, sku_id: &str) -> (i64, i64) {
     let (_, page) = get(app, "/api/v1/stock?limit=200", &f.s.admin_key).await;
     let row = page["items"]
         .as_array()
@@ -182,7 +182,7 @@ pub(super) async fn balance(app: &TestApp, f: &Floor, sku_id: &str) -> (i64, i64
     row.map_or((0, 0), |b| (b["on_hand"].as_i64().unwrap(), b["reserved"].as_i64().unwrap()))
 }
 
-pub(super) async fn assert_books_agree(app: &TestApp) {
+pub(crate) async fn assert_books_agree(app: &TestApp) {
     let drifts = tradeport_app::inventory::verify_inventory(&app.app).await.unwrap();
     assert!(drifts.is_empty(), "inventory verify: {drifts:?}");
 }

@@ -2,6 +2,7 @@
 
 mod access;
 mod aftersales;
+mod aftersales_requests;
 mod calendars;
 mod customs;
 mod exceptions;
@@ -45,6 +46,7 @@ pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .merge(access::routes())
         .merge(aftersales::routes())
+        .merge(aftersales_requests::routes())
         .merge(calendars::routes())
         .merge(customs::routes())
         .merge(exceptions::routes())

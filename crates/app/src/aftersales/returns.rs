@@ -1,0 +1,413 @@
+//! Deciding a request and taking the goods back (AFS-3, AFS-4, AFS-5, EXC-6). A person grants up to
+//! their role's approval limit; above it the request goes up to a supervisor, and the escalation
+//! is recorded. A granted refund without a return is paid at once; a return waits for the parcel,
+//! which the warehouse scans against its RMA number, inspects, and disposes of as the merchant
+//! says: restocked into a bin through the stock ledger, or destroyed, repaired or sent back with
+//! the reason kept. The inspection decides the refund: what was granted when the item is the one
+//! sold, nothing when it is not.
+//! Refunds go through the refund use case with the request's own key, so a retried step never
+//! pays twice and the order's refunds never pass what was paid.
+
+use serde::{Deserialize, Serialize};
+use tradeport_domain::access::{Actor, Permission, Principal};
+use tradeport_domain::aftersales::{
+    Approval, Disposition, RequestStatus, approval, needs_return, refunds_money,
+};
+use tradeport_domain::inventory::MovementKind;
+use tradeport_domain::kernel::{SkuId, TenantId};
+use tradeport_store::aftersales::requests::{self, RequestRow, RequestsOf};
+use tradeport_store::inventory::stock::{self, Movement};
+use tradeport_store::warehouse::bins::{self, Slot};
+
+use super::refunds::{RefundRequest, refund};
+use super::requests::{ClaimedLine, Inspection, RequestView, record_in_tx, stored_lines};
+use crate::access::load_operator;
+use crate::warehouse::{invalid, movement, rfc3339};
+use crate::words::{actor_text, money_text};
+use crate::{App, AppError, AppResult, UnitOfWork};
+
+fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
+    AppError::Conflict { code, message: message.into(), fields: Vec::new() }
+}
+
+/// A decision on a request.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DecideRequest {
+    /// `approve` or `reject`.
+    pub decision: String,
+    /// What is granted (minor units); left out: the most the request may refund.
+    pub amount_minor: Option<i64>,
+    /// Required to reject; kept with the decision.
+    pub note: String,
+}
+
+/// The request locked with its order, both in the principal's reach.
+async fn locked(
+    tx: &mut UnitOfWork,
+    principal: &Principal,
+    id: &str,
+) -> AppResult<(tradeport_store::orders::OrderRow, RequestRow)> {
+    let operator = principal.scope.operator_id;
+    let merchant = principal.scope.merchant_id;
+    let found = requests::find(tx, operator, merchant, RequestsOf::Id(id.trim()), 1).await?.pop();
+    let first = found.ok_or(AppError::NotFound("after-sales request"))?;
+    let order = tx.lock_order(operator, merchant, first.order_id).await?;
+    // Read again under the order's lock: every step on a request takes it first.
+    let row = requests::find(tx, operator, merchant, RequestsOf::Id(&first.id), 1).await?.pop();
+    Ok((order, row.ok_or(AppError::NotFound("after-sales request"))?))
+}
+
+/// The most a request may refund.
+fn most(r: &RequestRow) -> i64 {
+    (r.goods_minor + r.shipping_minor - r.restocking_fee_minor).max(0)
+}
+
+/// Approves (within the person's limit, else sends it up) or rejects a request.
+pub async fn decide_request(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    d: &DecideRequest,
+) -> AppResult<RequestView> {
+    principal.require(Permission::ApproveAftersales)?;
+    let approve = match d.decision.trim() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(invalid("decision", "unknown_decision", "decision is approve or reject")),
+    };
+    if !approve && d.note.trim().is_empty() {
+        return Err(invalid("note", "required", "say why the request is rejected; the buyer is told"));
+    }
+    let operator = principal.scope.operator_id;
+    let mut tx = app.begin().await?;
+    let (_, row) = locked(&mut tx, principal, id).await?;
+    if !row.status.awaits_decision() {
+        return Err(conflict(
+            "aftersales.decided",
+            format!("{} is {} and no longer waits for a decision", row.rma_no, row.status.as_str()),
+        ));
+    }
+    let cap = most(&row);
+    let amount = if refunds_money(row.request_type) { d.amount_minor.unwrap_or(cap) } else { 0 };
+    if !(0..=cap).contains(&amount) {
+        return Err(invalid(
+            "amount_minor",
+            "above_what_may_be_refunded",
+            format!("{} may refund at most {}", row.rma_no, money_text(cap, &row.currency)),
+        ));
+    }
+    let now = app.now();
+    let mut after = RequestRow { updated_at: now, ..row.clone() };
+    let note = Some(d.note.trim().to_string()).filter(|n| !n.is_empty());
+    let kind = if !approve {
+        after.status = RequestStatus::Rejected;
+        after.decided_by = Some(actor_text(principal.actor));
+        after.decision_note = note;
+        "aftersales_rejected"
+    } else {
+        // What is at stake: the money granted, or for an exchange or repair the goods' value.
+        let at_stake = if refunds_money(row.request_type) { amount } else { row.goods_minor };
+        let settings = load_operator(&mut tx, operator).await?.settings;
+        match approval(settings.approval_limit(principal.role, &row.currency), at_stake) {
+            Approval::GoUp(limit) if row.status == RequestStatus::Escalated => {
+                return Err(conflict(
+                    "aftersales.above_limit",
+                    format!(
+                        "{} is above what a {} may grant ({}); a supervisor decides",
+                        money_text(at_stake, &row.currency),
+                        principal.role.as_str(),
+                        limit.map_or("nothing in this currency".into(), |l| money_text(l, &row.currency))
+                    ),
+                ));
+            }
+            Approval::GoUp(limit) => {
+                after.status = RequestStatus::Escalated;
+                after.decision_note = Some(format!(
+                    "{} asked to grant {}, above the {} limit of {}: a supervisor decides",
+                    actor_text(principal.actor),
+                    money_text(at_stake, &row.currency),
+                    principal.role.as_str(),
+                    limit.map_or("nothing in this currency".into(), |l| money_text(l, &row.currency))
+                ));
+                "aftersales_escalated"
+            }
+            Approval::Grant => {
+                after.granted_minor = Some(amount);
+                after.decided_by = Some(actor_text(principal.actor));
+                after.decision_note = note;
+                after.status = if needs_return(row.request_type, row.returnless) {
+                    RequestStatus::AwaitingReturn
+                } else if refunds_money(row.request_type) {
+                    // Refunded below, then completed.
+                    row.status
+                } else {
+                    RequestStatus::Completed
+                };
+                "aftersales_approved"
+            }
+        }
+    };
+    // A refund without a return is paid before the request is marked decided: the decision and
+    // the refund's key make a retry safe.
+    let pays_now = kind == "aftersales_approved" && after.status == row.status;
+    if !pays_now {
+        if !requests::update_in_tx(&mut tx, operator, &after, row.status).await? {
+            return Err(conflict("aftersales.changed", "the request changed meanwhile; reload it"));
+        }
+        let why = after.decision_note.clone();
+        record_in_tx(app, &mut tx, operator, principal.actor, &after, kind, why.as_deref()).await?;
+        tx.commit().await?;
+        return Ok(after.into());
+    }
+    tx.end_unwritten().await?;
+    settle_refund(app, principal, after, amount, row.status).await
+}
+
+/// Pays the granted amount through the refund use case (keyed by the request, so a retry never
+/// pays twice) and completes the request.
+async fn settle_refund(
+    app: &App,
+    principal: &Principal,
+    mut after: RequestRow,
+    amount: i64,
+    from: RequestStatus,
+) -> AppResult<RequestView> {
+    let operator = principal.scope.operator_id;
+    if amount > 0 {
+        let r = RefundRequest {
+            amount_minor: amount,
+            method: after.refund_method.as_str().into(),
+            reason: format!("{}: {}", after.rma_no, after.reason.as_str().replace('_', " ")),
+            request_key: format!("aftersales:{}", after.id),
+            manual_reference: None,
+        };
+        let paid = refund(app, principal, after.order_id, &r).await?;
+        after.refund_id = Some(paid.id);
+    }
+    after.status = RequestStatus::Completed;
+    after.updated_at = app.now();
+    let mut tx = app.begin().await?;
+    tx.lock_order(operator, principal.scope.merchant_id, after.order_id).await?;
+    if !requests::update_in_tx(&mut tx, operator, &after, from).await? {
+        return Err(conflict("aftersales.changed", "the request changed meanwhile; reload it"));
+    }
+    let why = after.decision_note.clone();
+    record_in_tx(app, &mut tx, operator, principal.actor, &after, "aftersales_completed", why.as_deref())
+        .await?;
+    tx.commit().await?;
+    Ok(after.into())
+}
+
+/// The return's parcel scanned at the warehouse.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReceiveReturn {
+    /// The RMA number on the parcel.
+    pub rma_no: String,
+}
+
+/// Records a returned parcel's arrival, found by its RMA number.
+pub async fn receive_return(app: &App, principal: &Principal, r: &ReceiveReturn) -> AppResult<RequestView> {
+    principal.require(Permission::OperateWarehouse)?;
+    let operator = principal.scope.operator_id;
+    let mut conn = app.db().read().await?;
+    let found = requests::find(&mut conn, operator, None, RequestsOf::Rma(&r.rma_no), 1).await?.pop();
+    drop(conn);
+    let found = found.ok_or_else(|| {
+        invalid(
+            "rma_no",
+            "unknown_rma",
+            format!("no return {} is expected; scan the label's RMA number", r.rma_no.trim()),
+        )
+    })?;
+    let mut tx = app.begin().await?;
+    let (_, row) = locked(&mut tx, principal, &found.id).await?;
+    if row.status != RequestStatus::AwaitingReturn {
+        return Err(conflict(
+            "aftersales.not_awaited",
+            format!("{} is {}, not awaiting its return", row.rma_no, row.status.as_str()),
+        ));
+    }
+    let after = RequestRow { status: RequestStatus::Received, updated_at: app.now(), ..row.clone() };
+    if !requests::update_in_tx(&mut tx, operator, &after, row.status).await? {
+        return Err(conflict("aftersales.changed", "the request changed meanwhile; reload it"));
+    }
+    record_in_tx(app, &mut tx, operator, principal.actor, &after, "aftersales_return_received", None).await?;
+    tx.commit().await?;
+    Ok(after.into())
+}
+
+/// What the inspection found and what becomes of the goods.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct InspectReturn {
+    pub intact: bool,
+    pub original_item: bool,
+    pub resaleable: bool,
+    pub notes: String,
+    /// restock, repair, destroy or return_to_origin.
+    pub disposition: String,
+    /// For `restock`: the bin the units go back to.
+    pub bin: String,
+    /// Why (required for `destroy`).
+    pub reason: String,
+}
+
+/// Records the inspection, disposes of the goods, and settles the request: the refund granted
+/// when the item is the one sold; nothing when it is not.
+pub async fn inspect_return(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    i: &InspectReturn,
+) -> AppResult<RequestView> {
+    principal.require(Permission::OperateWarehouse)?;
+    let disposition = Disposition::parse(&i.disposition).ok_or_else(|| {
+        invalid(
+            "disposition",
+            "unknown_disposition",
+            "disposition is restock, repair, destroy or return_to_origin",
+        )
+    })?;
+    if disposition == Disposition::Destroy && i.reason.trim().is_empty() {
+        return Err(invalid("reason", "required", "say why the goods are destroyed"));
+    }
+    if disposition == Disposition::Restock && !(i.intact && i.original_item && i.resaleable) {
+        return Err(invalid(
+            "disposition",
+            "not_resaleable",
+            "only an intact, resaleable original item goes back into stock; repair, destroy or return it",
+        ));
+    }
+    let operator = principal.scope.operator_id;
+    let now = app.now();
+    let mut tx = app.begin().await?;
+    let (_, row) = locked(&mut tx, principal, id).await?;
+    if row.status != RequestStatus::Received {
+        return Err(conflict(
+            "aftersales.not_received",
+            format!("{} is {}: scan the parcel in before inspecting it", row.rma_no, row.status.as_str()),
+        ));
+    }
+    if row.inspection.is_some() {
+        // Inspected before and the refund not yet through: only the refund is retried.
+        tx.end_unwritten().await?;
+        let amount = refund_after_inspection(&row);
+        return settle_refund(app, principal, row.clone(), amount, RequestStatus::Received).await;
+    }
+    let lines = stored_lines(&row)?;
+    let reason = format!("{} {}: {}", row.rma_no, disposition.as_str(), i.reason.trim());
+    if disposition == Disposition::Restock {
+        restock_in_tx(app, &mut tx, principal.actor, operator, &row, &lines, &i.bin, &reason).await?;
+    }
+    let inspection = Inspection {
+        intact: i.intact,
+        original_item: i.original_item,
+        resaleable: i.resaleable,
+        notes: i.notes.trim().to_string(),
+        inspected_by: actor_text(principal.actor),
+        inspected_at: rfc3339(now),
+    };
+    let mut after = RequestRow {
+        inspection: Some(serde_json::to_string(&inspection).map_err(|e| AppError::Internal(e.to_string()))?),
+        disposition: Some(disposition),
+        disposition_reason: Some(i.reason.trim().to_string()).filter(|r| !r.is_empty()),
+        updated_at: now,
+        ..row.clone()
+    };
+    let amount = refund_after_inspection(&after);
+    let settles_now = !refunds_money(row.request_type) || amount == 0;
+    if settles_now {
+        after.status = if i.original_item { RequestStatus::Completed } else { RequestStatus::Rejected };
+        if !i.original_item {
+            after.decision_note = Some("the item sent back is not the one sold: nothing is refunded".into());
+        }
+    }
+    if !requests::update_in_tx(&mut tx, operator, &after, row.status).await? {
+        return Err(conflict("aftersales.changed", "the request changed meanwhile; reload it"));
+    }
+    record_in_tx(
+        app,
+        &mut tx,
+        operator,
+        principal.actor,
+        &after,
+        "aftersales_return_inspected",
+        Some(&reason),
+    )
+    .await?;
+    tx.commit().await?;
+    if settles_now {
+        return Ok(after.into());
+    }
+    settle_refund(app, principal, after, amount, RequestStatus::Received).await
+}
+
+/// What an inspected return refunds: the amount granted (the restocking fee was taken off what may
+/// be granted), nothing when the item is not the one sold.
+fn refund_after_inspection(r: &RequestRow) -> i64 {
+    let original = r
+        .inspection
+        .as_deref()
+        .and_then(|i| serde_json::from_str::<Inspection>(i).ok())
+        .is_some_and(|i| i.original_item);
+    if !original {
+        return 0;
+    }
+    r.granted_minor.unwrap_or(0).clamp(0, most(r))
+}
+
+/// Puts the returned units into the bin, through the stock ledger (a `restock` movement each).
+#[allow(clippy::too_many_arguments)]
+async fn restock_in_tx(
+    app: &App,
+    tx: &mut UnitOfWork,
+    actor: Actor,
+    operator: TenantId,
+    row: &RequestRow,
+    lines: &[ClaimedLine],
+    bin_code: &str,
+    reason: &str,
+) -> AppResult<()> {
+    let warehouse = row.warehouse_id.ok_or_else(|| {
+        conflict("aftersales.no_warehouse", "this order left no warehouse, so nothing can be restocked")
+    })?;
+    let bin = bins::by_code(tx, operator, warehouse, bin_code).await?.ok_or_else(|| {
+        invalid(
+            "bin",
+            "unknown_bin",
+            format!("no bin {} in the warehouse that shipped; scan the bin's label", bin_code.trim()),
+        )
+    })?;
+    bins::lock_in_tx(tx, operator, bin.id).await?;
+    let codes: Vec<String> = lines.iter().map(|l| l.sku.clone()).collect();
+    let skus = tradeport_store::inventory::skus::find_by_codes(tx, operator, row.merchant_id, &codes).await?;
+    let mut ids: Vec<SkuId> = skus.iter().map(|s| s.id).collect();
+    ids.sort();
+    for id in &ids {
+        stock::ensure_balance_in_tx(tx, operator, *id, warehouse, app.now()).await?;
+    }
+    stock::lock_balances_in_tx(tx, operator, &ids).await?;
+    let now = app.now();
+    for l in lines {
+        let sku =
+            skus.iter().find(|s| s.sku.eq_ignore_ascii_case(&l.sku)).ok_or(AppError::NotFound("SKU"))?;
+        let slot = Slot { sku_id: sku.id, bin_id: bin.id, lot: "" };
+        if !stock::change_on_hand_in_tx(tx, operator, sku.id, warehouse, l.quantity, now).await? {
+            return Err(AppError::Internal(format!("restocking {} of {} was refused", l.quantity, l.sku)));
+        }
+        bins::add_in_tx(tx, operator, slot, warehouse, None, l.quantity, now).await?;
+        if !stock::locate_in_tx(tx, operator, sku.id, warehouse, l.quantity, now).await? {
+            return Err(AppError::Internal(format!("locating {} of {} was refused", l.quantity, l.sku)));
+        }
+        let m = Movement {
+            on_hand_delta: l.quantity,
+            order_id: Some(row.order_id),
+            bin: Some((bin.id, "", l.quantity)),
+            ..movement(app, sku.id, warehouse, MovementKind::Restock, actor, Some(reason), now)
+        };
+        stock::record_in_tx(tx, operator, &m).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,252 @@
+//! After-sales requests and returns (AFS-2 … AFS-6, EXC-6) through the API: an order is claimed
+//! against line by line (never more than left the warehouse, nor twice); a customer-service agent cannot
+//! grant above their limit, so the request goes up to a supervisor; the parcel is scanned in by
+//! its RMA number, inspected and restocked into a bin through the ledger (`inventory verify`
+//! clean) or destroyed with the reason; and the refunds never pass what was paid.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tradeport_testkit::{TestApp, db_tests};
+
+use crate::customs::europe_service;
+use crate::helpers::{code, field, get, post};
+use crate::warehouse::{
+    Floor, assert_books_agree, balance, confirmed_order, floor, ready_packages, stock_bin,
+};
+
+db_tests!(a_return_is_claimed_by_line_decided_within_limits_inspected_restocked_or_destroyed_and_refunded);
+
+/// Merchant A's order for two mugs and a pen, handed over (two parcels: the mugs are fragile).
+pub(crate) async fn mugs_and_pen_shipped(app: &TestApp, f: &Floor, id: &str) -> String {
+    let logistics = app.staff_key(&f.s, "logistics").await;
+    let (status, body) = post(app, "/api/v1/carrier-services", &logistics, europe_service()).await;
+    assert!(status == StatusCode::OK || code(&body) == "duplicate", "{body}");
+    let order = confirmed_order(app, f, id, &[("MUG", 2), ("PEN", 1)]).await;
+    let packages = ready_packages(app, f, &[&order]).await.remove(0).1;
+    let mut tracking = Vec::new();
+    for p in &packages {
+        let (status, s) =
+            post(app, &format!("/api/v1/packages/{p}/shipment"), &f.s.admin_key, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{s}");
+        tracking.push(s["tracking_no"].clone());
+    }
+    let (status, out) = post(
+        app,
+        "/api/v1/handovers",
+        &f.s.admin_key,
+        json!({"warehouse_id": f.uk, "carrier": "Yun Express", "packages": tracking}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+    order
+}
+
+pub(crate) async fn uk_policy(app: &TestApp, f: &Floor) {
+    let policy = json!({"category": "home", "market": "GB", "window_days": 30, "restocking_fee_bp": 1000,
+                        "allowed": ["refund_only", "return_and_refund", "exchange", "partial_refund"],
+                        "return_point": "Tradeport Returns, 2 Dock Road, Manchester M17 1AA"});
+    let (status, body) = post(app, "/api/v1/aftersales-policies", &f.s.admin_key, policy).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// The code of the first field a 422 names.
+fn field_code(body: &Value) -> &str {
+    body["error"]["fields"][0]["code"].as_str().unwrap_or_default()
+}
+
+fn request(order: &str, kind: &str, reason: &str, sku: &str, qty: i64, words: &str) -> Value {
+    json!({"order_id": order, "request_type": kind, "reason": reason, "description": words,
+           "lines": [{"sku": sku, "quantity": qty}]})
+}
+
+async fn a_return_is_claimed_by_line_decided_within_limits_inspected_restocked_or_destroyed_and_refunded(
+    app: TestApp,
+) {
+    let f = floor(&app).await;
+    stock_bin(&app, &f, "MUG", 5, "A-01-01-1-1").await;
+    stock_bin(&app, &f, "PEN", 5, "A-01-01-1-2").await;
+    uk_policy(&app, &f).await;
+    let order = mugs_and_pen_shipped(&app, &f, "#ret-1").await;
+    let waiting = confirmed_order(&app, &f, "#ret-2", &[("MUG", 1)]).await;
+    let file = |key: String, body: Value| {
+        let app = &app;
+        async move { post(app, "/api/v1/aftersales-requests", &key, body).await }
+    };
+    let a = f.s.merchant_a_key.clone();
+
+    // Another merchant neither files nor sees.
+    let (status, _) =
+        file(f.s.merchant_b_key.clone(), request(&order, "refund_only", "quality", "MUG", 1, "")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Bad input is named field by field; claims stop at what left and was not claimed before.
+    let (status, body) = file(a.clone(), request(&order, "swap", "quality", "MUG", 1, "")).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "request_type"), "{body}");
+    let (status, body) =
+        file(a.clone(), request(&waiting, "return_and_refund", "quality", "MUG", 1, "")).await;
+    assert_eq!((status, field_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "not_claimable"), "{body}");
+    assert!(body.to_string().contains("only 0 can still be claimed"), "nothing of it left: {body}");
+    let (status, body) =
+        file(a.clone(), request(&order, "return_and_refund", "quality", "LAMP", 1, "")).await;
+    assert_eq!((status, field_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "not_claimable"), "{body}");
+
+    let words = "The handle arrived cracked";
+    let (status, first) =
+        file(a.clone(), request(&order, "return_and_refund", "quality", "MUG", 1, words)).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(
+        (first["rma_no"].as_str(), first["status"].as_str(), first["department"].as_str()),
+        (Some("RMA-000001"), Some("requested"), Some("customer_service")),
+        "{first}"
+    );
+    assert_eq!(
+        (first["goods_minor"].as_i64(), first["shipping_minor"].as_i64(), first["most_minor"].as_i64()),
+        (Some(1000), Some(800), Some(1800)),
+        "one mug and the shipping, the seller's fault: {first}"
+    );
+    assert_eq!(
+        (first["freight_payer"].as_str(), first["source"].as_str()),
+        (Some("seller"), Some("merchant"))
+    );
+    assert!(first["return_to"].as_str().unwrap().starts_with("Tradeport Returns"), "{first}");
+    let (status, body) = file(a.clone(), request(&order, "return_and_refund", "quality", "MUG", 2, "")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "one mug is claimed already: {body}");
+    let (_, theirs) =
+        get(&app, &format!("/api/v1/aftersales-requests?order_id={order}"), &f.s.merchant_b_key).await;
+    assert_eq!(theirs["items"], json!([]), "merchant B sees none of A's requests");
+
+    // Customer service grants up to its limit; above it a supervisor decides.
+    crate::orders::settings(
+        &app,
+        &f.s.admin_key,
+        json!({"approval_limits": {"customer_service": {"GBP": 1000}}}),
+    )
+    .await;
+    let id = first["id"].as_str().unwrap();
+    let decide = |key: String, body: Value| {
+        let app = &app;
+        let path = format!("/api/v1/aftersales-requests/{id}/decision");
+        async move { post(app, &path, &key, body).await }
+    };
+    let agent = app.staff_key(&f.s, "customer_service").await;
+    let (status, _) = decide(a.clone(), json!({"decision": "approve"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a merchant does not decide");
+    let (status, up) = decide(agent.clone(), json!({"decision": "approve"})).await;
+    assert_eq!((status, up["status"].as_str()), (StatusCode::OK, Some("escalated")), "{up}");
+    assert!(
+        up["decision_note"].as_str().unwrap().contains("above the customer_service limit of 10.00 GBP"),
+        "{up}"
+    );
+    let (status, again) = decide(agent.clone(), json!({"decision": "approve", "amount_minor": 1800})).await;
+    assert_eq!((status, code(&again)), (StatusCode::CONFLICT, "aftersales.above_limit"), "{again}");
+    let supervisor = app.staff_key(&f.s, "supervisor").await;
+    let (status, body) =
+        decide(supervisor.clone(), json!({"decision": "approve", "amount_minor": 1801})).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "amount_minor"), "{body}");
+    let (status, granted) = decide(supervisor.clone(), json!({"decision": "approve"})).await;
+    assert_eq!((status, granted["status"].as_str()), (StatusCode::OK, Some("awaiting_return")), "{granted}");
+    let (_, queue) = get(&app, "/api/v1/aftersales-requests?department=customer_service", &agent).await;
+    assert_eq!(queue["items"][0]["rma_no"], "RMA-000001", "still open in the queue: {queue}");
+
+    // The parcel comes back: scanned by its RMA number, inspected, restocked into a bin.
+    let warehouse = app.staff_key(&f.s, "warehouse").await;
+    let (status, body) =
+        post(&app, "/api/v1/returns/receive", &warehouse, json!({"rma_no": "RMA-999999"})).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "rma_no"), "{body}");
+    let (status, got) =
+        post(&app, "/api/v1/returns/receive", &warehouse, json!({"rma_no": "rma-000001"})).await;
+    assert_eq!((status, got["status"].as_str()), (StatusCode::OK, Some("received")), "{got}");
+    let (status, body) =
+        post(&app, "/api/v1/returns/receive", &warehouse, json!({"rma_no": "RMA-000001"})).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "aftersales.not_awaited"), "{body}");
+    let inspect_path = format!("/api/v1/aftersales-requests/{id}/inspection");
+    let inspect = |body: Value| post(&app, &inspect_path, &warehouse, body);
+    let (status, body) = inspect(json!({"intact": true, "original_item": true, "resaleable": false,
+                                        "disposition": "restock", "bin": "A-02-01-1-1"}))
+    .await;
+    assert_eq!((status, field_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "not_resaleable"), "{body}");
+    let before = balance(&app, &f, &f.mug).await;
+    let (status, done) = inspect(json!({"intact": true, "original_item": true, "resaleable": true,
+                                        "notes": "cracked handle glued at the factory: a cosmetic mark only",
+                                        "disposition": "restock", "bin": "A-02-01-1-1"}))
+    .await;
+    assert_eq!((status, done["status"].as_str()), (StatusCode::OK, Some("completed")), "{done}");
+    assert!(done["refund_id"].is_string() && done["inspection"]["resaleable"] == true, "{done}");
+    assert_eq!(balance(&app, &f, &f.mug).await.0, before.0 + 1, "the mug is back on hand");
+    let mut conn = app.app.db().read().await.unwrap();
+    let in_bin: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(q.qty), 0) AS BIGINT) FROM bin_balances q JOIN bins b ON b.id = q.bin_id \
+         WHERE b.code = 'A-02-01-1-1' AND q.sku_id = $1",
+    )
+    .bind(&f.mug)
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    drop(conn);
+    assert_eq!(in_bin, 1, "in the bin it was put in");
+    assert_books_agree(&app).await;
+
+    // A pen that never arrived: refunded without a return, the shipping not granted twice.
+    let (status, lost) =
+        file(a.clone(), request(&order, "refund_only", "quality", "PEN", 1, "it never arrived")).await;
+    assert_eq!(status, StatusCode::CREATED, "{lost}");
+    assert_eq!(
+        (lost["department"].as_str(), lost["shipping_minor"].as_i64()),
+        (Some("logistics"), Some(0)),
+        "routed by the buyer's words; shipping went back once: {lost}"
+    );
+    let path = format!("/api/v1/aftersales-requests/{}/decision", lost["id"].as_str().unwrap());
+    let (status, paid) = post(&app, &path, &f.s.admin_key, json!({"decision": "approve"})).await;
+    assert_eq!((status, paid["status"].as_str()), (StatusCode::OK, Some("completed")), "{paid}");
+    let (status, body) = post(&app, &path, &f.s.admin_key, json!({"decision": "approve"})).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "aftersales.decided"), "decided once: {body}");
+
+    // A change of mind: the restocking fee comes off, and a unit destroyed never enters stock.
+    let (_, mind) = file(a.clone(), request(&order, "return_and_refund", "changed_mind", "MUG", 1, "")).await;
+    assert_eq!(
+        (mind["restocking_fee_minor"].as_i64(), mind["most_minor"].as_i64()),
+        (Some(100), Some(900)),
+        "{mind}"
+    );
+    let mind_id = mind["id"].as_str().unwrap();
+    let path = format!("/api/v1/aftersales-requests/{mind_id}/decision");
+    let (status, _) = post(&app, &path, &f.s.admin_key, json!({"decision": "approve"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) =
+        post(&app, "/api/v1/returns/receive", &warehouse, json!({"rma_no": mind["rma_no"]})).await;
+    assert_eq!(status, StatusCode::OK);
+    let path = format!("/api/v1/aftersales-requests/{mind_id}/inspection");
+    let destroy =
+        json!({"intact": false, "original_item": true, "resaleable": false, "disposition": "destroy"});
+    let (status, body) = post(&app, &path, &warehouse, destroy.clone()).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "reason"), "{body}");
+    let before = balance(&app, &f, &f.mug).await;
+    let mut destroy = destroy;
+    destroy["reason"] = json!("glaze shattered in transit: unsafe to sell");
+    let (status, gone) = post(&app, &path, &warehouse, destroy).await;
+    assert_eq!((status, gone["status"].as_str()), (StatusCode::OK, Some("completed")), "{gone}");
+    assert_eq!(gone["disposition_reason"], "glaze shattered in transit: unsafe to sell");
+    assert_eq!(balance(&app, &f, &f.mug).await, before, "a destroyed unit never enters stock");
+    assert_books_agree(&app).await;
+
+    let (_, refunds) = get(&app, &format!("/api/v1/orders/{order}/refunds"), &a).await;
+    assert_eq!(
+        (refunds["refunded_minor"].as_i64(), refunds["paid_minor"].as_i64()),
+        (Some(1800 + 1000 + 900), Some(3800)),
+        "each request refunded once, never past what was paid: {refunds}"
+    );
+    let (_, o) = get(&app, &format!("/api/v1/orders/{order}"), &a).await;
+    let kinds: Vec<&str> =
+        o["events"].as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
+    for kind in [
+        "aftersales_requested",
+        "aftersales_escalated",
+        "aftersales_approved",
+        "aftersales_return_received",
+        "aftersales_return_inspected",
+        "aftersales_completed",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} on the timeline: {kinds:?}");
+    }
+    assert!(o.to_string().contains("destroy: glaze shattered"), "the reason is on the timeline");
+}

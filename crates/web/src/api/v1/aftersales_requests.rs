@@ -1,0 +1,113 @@
+//! `/api/v1` for after-sales requests and returns: filing, the department queues, deciding within
+//! approval limits, receiving a return by its RMA number, inspection and disposition.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use tradeport_app::App;
+use tradeport_app::aftersales::{
+    self, DecideRequest, FileRequest, InspectReturn, ReceiveReturn, RequestQuery, RequestView,
+};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::warehouse::Items;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery, Auth};
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_requests, file_request))
+        .routes(routes!(get_request))
+        .routes(routes!(decide_request))
+        .routes(routes!(receive_return))
+        .routes(routes!(inspect_return))
+}
+
+#[utoipa::path(post, path = "/api/v1/aftersales-requests", tag = "aftersales", request_body = FileRequest,
+    description = "Files an after-sales request for an order's lines: refund_only, return_and_refund, exchange, reship, repair \
+                   or partial_refund, with the reason and the buyer's words. Each line is decided by the policy of its \
+                   category and the destination market (the rules are listed); a refused request is kept as `rejected`. \
+                   The claim is capped by what was bought (or shipped, when the goods come back) less earlier requests, \
+                   and the shipping fee is granted back once, when the fault is the seller's. The request is numbered \
+                   (RMA-000001), routed to a department from its reason and words, and the merchant's webhooks hear \
+                   `aftersales.requested`. Admins, order managers, customer service; a merchant for its own orders.",
+    responses((status = 201, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn file_request(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<FileRequest>,
+) -> ApiResult<(StatusCode, Json<RequestView>)> {
+    Ok((StatusCode::CREATED, Json(aftersales::file_request(&app, &p, &body).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/aftersales-requests", tag = "aftersales", params(RequestQuery),
+    description = "An order's requests (`order_id`), one by its RMA number (`rma_no`), or a department's queue of open \
+                   requests, oldest first. A merchant sees its own.",
+    responses((status = 200, body = Items<RequestView>), (status = 422, body = ErrorBody)))]
+async fn list_requests(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<RequestQuery>,
+) -> ApiResult<Json<Items<RequestView>>> {
+    Ok(Json(Items { items: aftersales::list_requests(&app, &p, &q).await? }))
+}
+
+#[utoipa::path(get, path = "/api/v1/aftersales-requests/{id}", tag = "aftersales", params(("id" = String, Path)),
+    responses((status = 200, body = RequestView), (status = 404, body = ErrorBody)))]
+async fn get_request(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RequestView>> {
+    Ok(Json(aftersales::get_request(&app, &p, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/aftersales-requests/{id}/decision", tag = "aftersales", params(("id" = String, Path)),
+    request_body = DecideRequest,
+    description = "Approves or rejects a request. Approval grants up to the person's role limit (settings' `approval_limits`; \
+                   admins and supervisors have none): above it the request becomes `escalated` for a supervisor, and a \
+                   second try below a supervisor gets 409 aftersales.above_limit. Granted: a return waits for the parcel \
+                   (`awaiting_return`, with the RMA number and the address it goes back to); a refund without a return is \
+                   paid at once through the refund use case, keyed by the request so a retry never pays twice.",
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn decide_request(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<DecideRequest>,
+) -> ApiResult<Json<RequestView>> {
+    Ok(Json(aftersales::decide_request(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/returns/receive", tag = "aftersales", request_body = ReceiveReturn,
+    description = "A returned parcel scanned in at the warehouse by its RMA number. Warehouse staff.",
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn receive_return(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<ReceiveReturn>,
+) -> ApiResult<Json<RequestView>> {
+    Ok(Json(aftersales::receive_return(&app, &p, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/aftersales-requests/{id}/inspection", tag = "aftersales", params(("id" = String, Path)),
+    request_body = InspectReturn,
+    description = "What the inspection found (intact, the original item, resaleable, notes) and what becomes of the goods: \
+                   `restock` into a bin of the warehouse that shipped (a `restock` movement in the stock ledger; only an \
+                   intact, resaleable original), `repair`, `destroy` (with the reason) or `return_to_origin`. Then the \
+                   request settles: the amount granted less the restocking fee is refunded, nothing when the item is not \
+                   the one sold (`rejected`). Warehouse staff.",
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn inspect_return(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<InspectReturn>,
+) -> ApiResult<Json<RequestView>> {
+    Ok(Json(aftersales::inspect_return(&app, &p, &id, &body).await?))
+}
