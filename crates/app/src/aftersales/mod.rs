@@ -3,11 +3,13 @@
 //! and disposed of; refunds through the refund port (Stripe), to store credit or recorded as paid
 //! outside. One use case per file.
 
+mod buyer;
 mod policies;
 mod refunds;
 mod requests;
 mod returns;
 
+pub use buyer::{BuyerAftersales, PublicLine, PublicPolicy, PublicRequest, buyer_aftersales};
 pub use policies::{CheckAnswer, CheckRequest, PolicyInput, check_request, list_policies, save_policy};
 pub use refunds::{
     OrderRefunds, RefundRequest, RefundView, StoreCredit, refund_order, refunds_of_order, store_credit,

@@ -35,6 +35,7 @@ mod shipments;
 mod shipping;
 mod sla;
 mod ui_orders;
+mod ui_returns;
 mod ui_warehouse;
 mod unit_of_work;
 mod warehouse;

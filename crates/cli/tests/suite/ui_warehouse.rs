@@ -32,7 +32,7 @@ async fn refused_on_screen(browser: &Browser) -> bool {
     browser.script("return document.querySelector('.scanner.refused') !== null").await == true
 }
 
-async fn fits_the_screen(browser: &Browser) -> bool {
+pub(crate) async fn fits_the_screen(browser: &Browser) -> bool {
     let viewport = browser.script("return window.innerWidth").await.as_i64().unwrap();
     let page = browser.script("return document.documentElement.scrollWidth").await.as_i64().unwrap();
     page <= viewport

@@ -4,7 +4,9 @@ mod policy;
 mod refunds;
 mod requests;
 
-pub use policy::{Decision, FreightPayer, Policy, Request, RequestReason, RequestType, evaluate};
+pub use policy::{
+    Decision, FreightPayer, Policy, Request, RequestReason, RequestType, evaluate, fourteen_day_market,
+};
 pub use refunds::{RefundMethod, RefundRefusal, RefundStatus, check_refund};
 pub use requests::{
     Approval, ClaimLine, ClaimRefusal, Disposition, RequestSource, RequestStatus, approval, classify,

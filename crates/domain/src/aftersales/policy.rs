@@ -131,6 +131,11 @@ const FOURTEEN_DAY_MARKETS: [&str; 31] = [
     "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "GB",
 ];
 
+/// Whether the law of `market` gives 14 days to withdraw from a distance sale.
+pub fn fourteen_day_market(market: &str) -> bool {
+    FOURTEEN_DAY_MARKETS.contains(&market.to_uppercase().as_str())
+}
+
 /// A request to evaluate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request<'a> {
@@ -180,8 +185,7 @@ pub fn evaluate(policies: &[Policy], r: &Request) -> Option<Decision> {
     .collect::<Vec<_>>();
     let scope = if scope.is_empty() { "every order".to_string() } else { scope.join(", ") };
     // The law's minimum for a change of mind, which the policy may only lengthen.
-    let legal = FOURTEEN_DAY_MARKETS.contains(&r.market.to_uppercase().as_str())
-        && r.reason == RequestReason::ChangedMind;
+    let legal = fourteen_day_market(r.market) && r.reason == RequestReason::ChangedMind;
     let window = if legal { policy.window_days.max(14) } else { policy.window_days };
     if legal && policy.window_days < 14 {
         rules.push(format!(

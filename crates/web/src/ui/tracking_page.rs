@@ -2,14 +2,18 @@
 //! parcels and their events in the buyer's language (English or Chinese, `?lang=` to switch);
 //! `/track/{token}/json` is the same for a merchant's own site; `/track` finds the page by order
 //! number and the buyer's e-mail or postcode. A changed or guessed token is simply not found.
+//! The page also publishes the shop's return policies for the buyer's market and takes the
+//! buyer's after-sales request (AFS-6, AFS-7): the link is the buyer's key, no account.
 
 use askama::Template;
+use axum::Form;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tradeport_app::App;
+use tradeport_app::aftersales::{self, BuyerAftersales, ClaimInput, FileRequest};
 use tradeport_app::shipping::{self, PublicTracking};
 
 use super::{Tr, render};
@@ -22,6 +26,10 @@ struct TrackPage {
     /// The token, for the language switch.
     token: String,
     not_found: bool,
+    aftersales: Option<BuyerAftersales>,
+    /// The request just filed (its RMA number), or why it was refused.
+    filed: Option<String>,
+    error: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -42,19 +50,62 @@ fn language(asked: &str, buyer: &str) -> Tr {
 pub async fn find(State(app): State<App>, Query(q): Query<TrackQuery>) -> Response {
     let t = language(&q.lang, "");
     if q.order.trim().is_empty() {
-        return render(
-            t,
-            StatusCode::OK,
-            &TrackPage { t, tracking: None, token: String::new(), not_found: false },
-        );
+        return render(t, StatusCode::OK, &TrackPage { not_found: false, ..TrackPage::empty(t) });
     }
     match shipping::find_tracking(&app, &q.order, &q.contact).await {
         Ok(token) => Redirect::to(&format!("/track/{token}")).into_response(),
-        Err(_) => render(
+        Err(_) => render(t, StatusCode::NOT_FOUND, &TrackPage { not_found: true, ..TrackPage::empty(t) }),
+    }
+}
+
+impl TrackPage {
+    /// What a buyer may ask for on the page.
+    fn request_types(&self) -> [&'static str; 4] {
+        ["return_and_refund", "refund_only", "exchange", "repair"]
+    }
+
+    fn reasons(&self) -> [&'static str; 6] {
+        ["quality", "logistics", "wrong_or_missing", "size_or_colour", "not_as_described", "changed_mind"]
+    }
+
+    fn empty(t: Tr) -> Self {
+        Self {
             t,
-            StatusCode::NOT_FOUND,
-            &TrackPage { t, tracking: None, token: String::new(), not_found: true },
-        ),
+            tracking: None,
+            token: String::new(),
+            not_found: false,
+            aftersales: None,
+            filed: None,
+            error: None,
+        }
+    }
+}
+
+/// The page of a token, with the request just filed (its RMA number) or why it was refused.
+async fn page(app: &App, token: String, lang: &str, outcome: (Option<String>, Option<String>)) -> Response {
+    let found = match shipping::public_tracking(app, &token).await {
+        Ok(tracking) => aftersales::buyer_aftersales(app, &token).await.map(|a| (tracking, a)),
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok((tracking, aftersales)) => {
+            let t = language(lang, &tracking.language);
+            let status = if outcome.1.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+            let (filed, error) = outcome;
+            let page = TrackPage {
+                tracking: Some(tracking),
+                token,
+                aftersales: Some(aftersales),
+                filed,
+                error,
+                ..TrackPage::empty(t)
+            };
+            render(t, status, &page)
+        }
+        Err(_) => {
+            let t = language(lang, "");
+            render(t, StatusCode::NOT_FOUND, &TrackPage { not_found: true, ..TrackPage::empty(t) })
+        }
     }
 }
 
@@ -64,20 +115,41 @@ pub async fn show(
     Path(token): Path<String>,
     Query(q): Query<TrackQuery>,
 ) -> Response {
-    match shipping::public_tracking(&app, &token).await {
-        Ok(tracking) => {
-            let t = language(&q.lang, &tracking.language);
-            render(t, StatusCode::OK, &TrackPage { t, tracking: Some(tracking), token, not_found: false })
-        }
-        Err(_) => {
-            let t = language(&q.lang, "");
-            render(
-                t,
-                StatusCode::NOT_FOUND,
-                &TrackPage { t, tracking: None, token: String::new(), not_found: true },
-            )
-        }
-    }
+    page(&app, token, &q.lang, (None, None)).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RequestForm {
+    lang: String,
+    request_type: String,
+    reason: String,
+    sku: String,
+    quantity: String,
+    description: String,
+}
+
+/// POST /track/{token}/request: the buyer's after-sales request.
+pub async fn request(
+    State(app): State<App>,
+    Path(token): Path<String>,
+    Form(f): Form<RequestForm>,
+) -> Response {
+    let Ok(quantity) = f.quantity.trim().parse::<i64>() else {
+        return page(&app, token, &f.lang, (None, Some("quantity: write how many, e.g. 1".into()))).await;
+    };
+    let input = FileRequest {
+        request_type: f.request_type,
+        reason: f.reason,
+        description: f.description,
+        lines: vec![ClaimInput { sku: f.sku, quantity }],
+        ..FileRequest::default()
+    };
+    let outcome = match aftersales::file_from_tracking(&app, &token, &input).await {
+        Ok(filed) => (Some(filed.rma_no), None),
+        Err(e) => (None, Some(super::explain(&e))),
+    };
+    page(&app, token, &f.lang, outcome).await
 }
 
 /// GET /track/{token}/json
