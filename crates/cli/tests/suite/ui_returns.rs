@@ -70,3 +70,51 @@ async fn a_buyer_files_a_return_from_the_tracking_page_and_is_told_where_to_send
     assert_eq!(browser.text(".request-status").await, "Approved: please send it back");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
+async fn staff_decide_receive_inspect_and_restock_a_return_at_the_after_sales_desk() {
+    let Some(browser) = Browser::start().await else { return };
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
+    let f = floor(&app).await;
+    stock_bin(&app, &f, "MUG", 3, "A-01-01-1-1").await;
+    stock_bin(&app, &f, "PEN", 3, "A-01-01-1-2").await;
+    uk_policy(&app, &f).await;
+    let order = mugs_and_pen_shipped(&app, &f, "#ui-desk").await;
+    let body = json!({"order_id": order, "request_type": "return_and_refund", "reason": "quality",
+                      "description": "chipped rim", "lines": [{"sku": "MUG", "quantity": 1}]});
+    let (status, filed) = post(&app, "/api/v1/aftersales-requests", &f.s.merchant_a_key, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+
+    browser.goto(&app.url("/aftersales?department=customer_service")).await;
+    browser.type_into("#email", &f.s.admin_email).await;
+    browser.type_into("#password", "correct horse battery").await;
+    browser.click("#sign-in").await;
+    browser.wait_for_text("#page-title", "After-sales").await;
+    let card = "#request-RMA-000001";
+    assert!(browser.text(card).await.contains("chipped rim"), "the buyer's words in the queue");
+    browser.type_into(&format!("{card} input[name=amount]"), "abc").await;
+    browser.click(&format!("{card} .approve")).await;
+    browser.wait_for_text("#error", "e.g. 12.50").await;
+    browser.type_into(&format!("{card} input[name=amount]"), "15.00").await;
+    browser.click(&format!("{card} .approve")).await;
+    browser.wait_for_text("#notice", "RMA-000001 · Approved: please send it back").await;
+
+    browser.type_into("#rma", "RMA-000001").await;
+    browser.click("#receive").await;
+    browser.wait_for_text("#notice", "RMA-000001 · Your return has arrived").await;
+    for name in ["intact", "original_item", "resaleable"] {
+        browser.click(&format!("{card} input[name={name}]")).await;
+    }
+    browser.type_into(&format!("{card} input[name=bin]"), "A-02-01-1-1").await;
+    browser.click(&format!("{card} .inspect button")).await;
+    browser.wait_for_text("#notice", "RMA-000001 · Done").await;
+
+    let (_, refunds) = get(&app, &format!("/api/v1/orders/{order}/refunds"), &f.s.admin_key).await;
+    assert_eq!(refunds["refunded_minor"], 1500, "the amount typed as money: {refunds}");
+    let drifts = tradeport_app::inventory::verify_inventory(&app.app).await.unwrap();
+    assert!(drifts.is_empty(), "inventory verify: {drifts:?}");
+    browser.goto(&app.url(&format!("/orders/{order}"))).await;
+    assert_eq!(browser.wait_for_text("#requests .request-status", "Done").await, "Done");
+    browser.close().await;
+}

@@ -5,6 +5,7 @@
 //! the sign-in form, which has no session yet, uses a double-submit cookie instead.
 
 mod access_pages;
+mod aftersales_pages;
 mod assets;
 mod cookies;
 mod i18n;
@@ -64,6 +65,10 @@ pub fn router() -> Router<App> {
         .route("/orders/{id}/act", post(order_pages::act))
         .route("/orders/{id}/shipments/{shipment}/customs", post(order_shipping::declare))
         .route("/orders/{id}/shipments/{shipment}/clearance", post(order_shipping::clear))
+        .route("/aftersales", get(aftersales_pages::show))
+        .route("/aftersales/requests/{id}/decision", post(aftersales_pages::decide))
+        .route("/aftersales/requests/{id}/inspection", post(aftersales_pages::inspect))
+        .route("/aftersales/returns/receive", post(aftersales_pages::receive))
         .route("/orders/{id}/cases", post(order_aftersales::open))
         .route("/orders/{id}/cases/{case}", post(order_aftersales::work))
         .route("/orders/{id}/refunds", post(order_aftersales::refund))

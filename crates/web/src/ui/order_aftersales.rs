@@ -22,6 +22,8 @@ pub struct AftersalesPanel {
     pub cases: Vec<CaseView>,
     pub causes: Vec<CaseCause>,
     pub refunds: Option<OrderRefunds>,
+    /// The order's after-sales requests (returns, refunds, exchanges).
+    pub requests: Vec<tradeport_app::aftersales::RequestView>,
     pub can_work: bool,
     pub can_refund: bool,
     /// A fresh key for the refund form: submitted twice, it is one refund.
@@ -42,6 +44,12 @@ pub async fn aftersales_panel(app: &App, p: &Principal, order: OrderId) -> Resul
         cases: exceptions::list_cases(app, p, &q).await?.items,
         causes: exceptions::list_causes(app, p).await?,
         refunds: Some(aftersales::refunds_of_order(app, p, &order.to_string()).await?),
+        requests: aftersales::list_requests(
+            app,
+            p,
+            &aftersales::RequestQuery { order_id: Some(order.to_string()), ..Default::default() },
+        )
+        .await?,
         can_work: p.role.can(Permission::HandleExceptions),
         can_refund: p.role.can(Permission::IssueRefunds),
         refund_key: app.new_uuid().to_string(),

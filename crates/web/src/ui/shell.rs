@@ -53,7 +53,7 @@ impl Shell {
                 p.role.can(Permission::OperateWarehouse) || p.role.can(Permission::SubmitInbound),
             ),
             ("nav.shipping", "/shipping", true),
-            ("nav.aftersales", "/aftersales", false),
+            ("nav.aftersales", "/aftersales", true),
             ("nav.service", "/service", false),
             ("nav.reports", "/reports", false),
             ("nav.settings", settings_href, settings_ready),
