@@ -8,6 +8,7 @@ mod cases;
 mod lane_rules;
 mod opening;
 mod parcel_rules;
+mod recall;
 
 pub use case_work::{
     CaseActionView, CaseCause, CaseDetail, CaseWork, EvidenceView, OpenCase, add_case_evidence, case_detail,
@@ -18,3 +19,4 @@ pub use lane_rules::{LaneRuleView, delete_lane_rule, list_lane_rules, save_lane_
 pub(crate) use opening::open_case_in_tx;
 pub(crate) use parcel_rules::{Progress, on_parcel_event_in_tx, run_tracking_sweep};
 pub use parcel_rules::{TrackingSweep, sweep_now, sweep_parcels};
+pub use recall::{RecallRequest, request_recall};

@@ -96,6 +96,15 @@ impl ReviewAction {
 }
 
 fn illegal(from: OrderStatus, action: OrderAction) -> AppError {
+    if from == OrderStatus::HandedOver && action == OrderAction::Cancel {
+        return AppError::Conflict {
+            code: "order.recall_needed",
+            message: "the parcel has left the warehouse, so cancelling it is a recall: ask for one with \
+                      POST /api/v1/orders/{id}/recall (the carrier's fee, who bears it, the buyer's agreement)"
+                .into(),
+            fields: Vec::new(),
+        };
+    }
     AppError::Conflict {
         code: "order.illegal_transition",
         message: format!("an order that is {} cannot be given '{}'", from.as_str(), action.as_str()),

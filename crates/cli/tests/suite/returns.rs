@@ -2,7 +2,8 @@
 //! against line by line (never more than left the warehouse, nor twice); a customer-service agent cannot
 //! grant above their limit, so the request goes up to a supervisor; the parcel is scanned in by
 //! its RMA number, inspected and restocked into a bin through the ledger (`inventory verify`
-//! clean) or destroyed with the reason; and the refunds never pass what was paid.
+//! clean) or destroyed with the reason; and the refunds never pass what was paid. A cancellation
+//! after hand-over is a recall, never a silent cancel.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -14,7 +15,10 @@ use crate::warehouse::{
     Floor, assert_books_agree, balance, confirmed_order, floor, ready_packages, stock_bin,
 };
 
-db_tests!(a_return_is_claimed_by_line_decided_within_limits_inspected_restocked_or_destroyed_and_refunded);
+db_tests!(
+    a_return_is_claimed_by_line_decided_within_limits_inspected_restocked_or_destroyed_and_refunded,
+    a_cancellation_after_hand_over_is_a_recall_never_a_silent_cancel
+);
 
 /// Merchant A's order for two mugs and a pen, handed over (two parcels: the mugs are fragile).
 pub(crate) async fn mugs_and_pen_shipped(app: &TestApp, f: &Floor, id: &str) -> String {
@@ -249,4 +253,67 @@ async fn a_return_is_claimed_by_line_decided_within_limits_inspected_restocked_o
         assert!(kinds.contains(&kind), "{kind} on the timeline: {kinds:?}");
     }
     assert!(o.to_string().contains("destroy: glaze shattered"), "the reason is on the timeline");
+}
+
+async fn a_cancellation_after_hand_over_is_a_recall_never_a_silent_cancel(app: TestApp) {
+    let f = floor(&app).await;
+    stock_bin(&app, &f, "MUG", 3, "A-01-01-1-1").await;
+    stock_bin(&app, &f, "PEN", 3, "A-01-01-1-2").await;
+    let order = mugs_and_pen_shipped(&app, &f, "#recall-1").await;
+    let before = balance(&app, &f, &f.mug).await;
+    let (status, body) = post(
+        &app,
+        &format!("/api/v1/orders/{order}/cancel"),
+        &f.s.admin_key,
+        json!({"reason": "buyer asked"}),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "order.recall_needed"), "{body}");
+    let recall = format!("/api/v1/orders/{order}/recall");
+    let (status, body) = post(&app, &recall, &f.s.admin_key, json!({"reason": " ", "fee_minor": 300})).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "reason"), "{body}");
+    let (status, _) = post(&app, &recall, &f.s.merchant_b_key, json!({"reason": "x"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "merchants ask staff to recall");
+    let asked = json!({"reason": "the buyer moved house", "fee_minor": 300, "buyer_pays_fee": true, "buyer_agreed": true});
+    let (status, case) = post(&app, &recall, &f.s.admin_key, asked).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    assert_eq!(
+        (
+            case["case"]["case_type"].as_str(),
+            case["case"]["department"].as_str(),
+            case["case"]["status"].as_str()
+        ),
+        (Some("cancellation"), Some("logistics"), Some("open")),
+        "{case}"
+    );
+    assert!(
+        case["actions"][0]["action"]
+            .as_str()
+            .unwrap()
+            .contains("fee 3.00 GBP borne by the buyer; the buyer agreed"),
+        "{case}"
+    );
+    let (_, o) = get(&app, &format!("/api/v1/orders/{order}"), &f.s.merchant_a_key).await;
+    assert_eq!(o["status"], "handed_over", "never a silent cancel");
+    assert!(o["events"].as_array().unwrap().iter().any(|e| e["kind"] == "order_recall_requested"), "{o}");
+    assert_eq!(balance(&app, &f, &f.mug).await, before, "stock waits for the parcel to come back");
+    let waiting = confirmed_order(&app, &f, "#recall-2", &[("MUG", 1)]).await;
+    let (status, body) = post(
+        &app,
+        &format!("/api/v1/orders/{waiting}/recall"),
+        &f.s.admin_key,
+        json!({"reason": "changed mind"}),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "order.not_handed_over"), "{body}");
+    let (status, cancelled) = post(
+        &app,
+        &format!("/api/v1/orders/{waiting}/cancel"),
+        &f.s.admin_key,
+        json!({"reason": "changed mind"}),
+    )
+    .await;
+    assert_eq!((status, cancelled["status"].as_str()), (StatusCode::OK, Some("cancelled")), "{cancelled}");
+    assert_eq!(balance(&app, &f, &f.mug).await, before, "what was reserved is released, exactly");
+    assert_books_agree(&app).await;
 }

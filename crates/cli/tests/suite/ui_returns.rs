@@ -73,7 +73,7 @@ async fn a_buyer_files_a_return_from_the_tracking_page_and_is_told_where_to_send
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
-async fn staff_decide_receive_inspect_and_restock_a_return_at_the_after_sales_desk() {
+async fn staff_decide_receive_inspect_and_restock_a_return_then_recall_the_rest_in_the_browser() {
     let Some(browser) = Browser::start().await else { return };
     let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
     let f = floor(&app).await;
@@ -116,5 +116,13 @@ async fn staff_decide_receive_inspect_and_restock_a_return_at_the_after_sales_de
     assert!(drifts.is_empty(), "inventory verify: {drifts:?}");
     browser.goto(&app.url(&format!("/orders/{order}"))).await;
     assert_eq!(browser.wait_for_text("#requests .request-status", "Done").await, "Done");
+
+    // The buyer cancels what is left on its way: a recall, with the fee typed as money.
+    browser.type_into("#recall-form input[name=reason]", "the buyer moved house").await;
+    browser.type_into("#recall-form input[name=fee]", "3.00").await;
+    browser.click("#recall-form input[name=buyer_pays_fee]").await;
+    browser.click("#recall-form button").await;
+    let cases = browser.wait_for_text("#cases", "recall after hand-over").await;
+    assert!(cases.contains("the buyer moved house"), "{cases}");
     browser.close().await;
 }

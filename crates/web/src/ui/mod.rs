@@ -72,6 +72,7 @@ pub fn router() -> Router<App> {
         .route("/orders/{id}/cases", post(order_aftersales::open))
         .route("/orders/{id}/cases/{case}", post(order_aftersales::work))
         .route("/orders/{id}/refunds", post(order_aftersales::refund))
+        .route("/orders/{id}/recall", post(order_aftersales::recall))
         .route("/orders/{id}/confirmation", get(order_pages::confirmation))
         .route("/orders/{id}/confirmation.pdf", get(order_pages::confirmation_pdf))
         .route("/time-limits", get(time_limits::show))

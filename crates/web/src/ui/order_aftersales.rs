@@ -26,6 +26,8 @@ pub struct AftersalesPanel {
     pub requests: Vec<tradeport_app::aftersales::RequestView>,
     pub can_work: bool,
     pub can_refund: bool,
+    /// The order has left and the person may ask for a recall.
+    pub can_recall: bool,
     /// A fresh key for the refund form: submitted twice, it is one refund.
     pub refund_key: String,
 }
@@ -38,7 +40,12 @@ impl AftersalesPanel {
     }
 }
 
-pub async fn aftersales_panel(app: &App, p: &Principal, order: OrderId) -> Result<AftersalesPanel, AppError> {
+pub async fn aftersales_panel(
+    app: &App,
+    p: &Principal,
+    order: OrderId,
+    status: &str,
+) -> Result<AftersalesPanel, AppError> {
     let q = CaseQuery { order_id: Some(order.to_string()), ..CaseQuery::default() };
     Ok(AftersalesPanel {
         cases: exceptions::list_cases(app, p, &q).await?.items,
@@ -52,6 +59,7 @@ pub async fn aftersales_panel(app: &App, p: &Principal, order: OrderId) -> Resul
         .await?,
         can_work: p.role.can(Permission::HandleExceptions),
         can_refund: p.role.can(Permission::IssueRefunds),
+        can_recall: status == "handed_over" && p.role.can(Permission::ChangeOrders),
         refund_key: app.new_uuid().to_string(),
     })
 }
@@ -163,5 +171,56 @@ pub async fn refund(
         manual_reference: optional(f.manual_reference),
     };
     let outcome = aftersales::refund_order(&app, p, &order, &r).await.map(|_| ());
+    done(&app, &user, &order, outcome).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RecallForm {
+    csrf_token: String,
+    reason: String,
+    /// In the order's currency, as written: `3.00`; empty: no fee.
+    fee: String,
+    buyer_pays_fee: String,
+    buyer_agreed: String,
+}
+
+/// POST /orders/{id}/recall
+pub async fn recall(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(order): Path<String>,
+    Form(f): Form<RecallForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let p = &user.session.principal;
+    let fee_minor = if f.fee.trim().is_empty() {
+        0
+    } else {
+        let currency = match aftersales::refunds_of_order(&app, p, &order).await {
+            Ok(r) => Currency::parse_stored(&r.currency),
+            Err(e) => return done(&app, &user, &order, Err(e)).await,
+        };
+        match currency.and_then(|c| Money::parse_major(f.fee.trim(), c).ok()) {
+            Some(m) => m.minor(),
+            None => {
+                let e = AppError::Invalid(vec![tradeport_domain::kernel::FieldError::new(
+                    "fee",
+                    "invalid_amount",
+                    "type the fee in the order's currency, e.g. 3.00",
+                )]);
+                return done(&app, &user, &order, Err(e)).await;
+            }
+        }
+    };
+    let r = exceptions::RecallRequest {
+        reason: f.reason,
+        fee_minor,
+        buyer_pays_fee: f.buyer_pays_fee == "1",
+        buyer_agreed: f.buyer_agreed == "1",
+    };
+    let outcome = exceptions::request_recall(&app, p, &order, &r).await.map(|_| ());
     done(&app, &user, &order, outcome).await
 }

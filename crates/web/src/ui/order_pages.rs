@@ -323,7 +323,7 @@ pub(super) async fn detail_page(
             Ok(panel) => panel,
             Err(e) => return refused(user, &e),
         },
-        aftersales: match aftersales_panel(app, p, id).await {
+        aftersales: match aftersales_panel(app, p, id, &o.summary.status).await {
             Ok(panel) => panel,
             Err(e) => return refused(user, &e),
         },

@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tradeport_app::App;
 use tradeport_app::exceptions::{
-    self, CaseCause, CaseDetail, CaseView, CaseWork, LaneRuleView, OpenCase, TrackingSweep,
+    self, CaseCause, CaseDetail, CaseView, CaseWork, LaneRuleView, OpenCase, RecallRequest, TrackingSweep,
 };
 use tradeport_domain::exceptions::LaneRuleInput;
 use utoipa_axum::router::OpenApiRouter;
@@ -28,6 +28,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(get_evidence))
         .routes(routes!(list_causes, save_cause))
         .routes(routes!(run_sweep))
+        .routes(routes!(request_recall))
 }
 
 #[utoipa::path(get, path = "/api/v1/lane-rules", tag = "exceptions", responses((status = 200, body = Items<LaneRuleView>)))]
@@ -183,4 +184,21 @@ async fn save_cause(
     ApiJson(body): ApiJson<CaseCause>,
 ) -> ApiResult<Json<CaseCause>> {
     Ok(Json(exceptions::save_cause(&app, &p, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/orders/{id}/recall", tag = "exceptions", params(("id" = String, Path)),
+    request_body = RecallRequest,
+    description = "Cancelling an order whose parcel has left is a recall (a plain cancel answers 409 order.recall_needed): a \
+                   cancellation case for logistics records the recall asked of the carrier, its fee, who bears it and \
+                   whether the buyer agreed; the order stays handed over until the case ends. Admins, order managers, \
+                   customer service.",
+    responses((status = 200, body = CaseDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn request_recall(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RecallRequest>,
+) -> ApiResult<Json<CaseDetail>> {
+    Ok(Json(exceptions::request_recall(&app, &p, &id, &body).await?))
 }
