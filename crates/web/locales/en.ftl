@@ -681,3 +681,4 @@ aftersales-recall_fee = Recall fee
 aftersales-buyer_pays_fee = The buyer pays the fee
 aftersales-buyer_agreed = The buyer agreed
 aftersales-recall = Recall the parcel
+orders-completed = completed

@@ -663,3 +663,4 @@ aftersales-recall_fee = 拦截费
 aftersales-buyer_pays_fee = 由买家承担费用
 aftersales-buyer_agreed = 买家已同意
 aftersales-recall = 拦截包裹
+orders-completed = 完成于

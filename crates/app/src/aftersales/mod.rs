@@ -4,12 +4,15 @@
 //! outside. One use case per file.
 
 mod buyer;
+mod completion;
 mod policies;
 mod refunds;
 mod requests;
 mod returns;
 
 pub use buyer::{BuyerAftersales, PublicLine, PublicPolicy, PublicRequest, buyer_aftersales};
+pub(crate) use completion::run_completion_sweep;
+pub use completion::{CompletionRun, complete_now, complete_orders};
 pub use policies::{CheckAnswer, CheckRequest, PolicyInput, check_request, list_policies, save_policy};
 pub use refunds::{
     OrderRefunds, RefundRequest, RefundView, StoreCredit, refund_order, refunds_of_order, store_credit,

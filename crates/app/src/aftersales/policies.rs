@@ -7,6 +7,7 @@ use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::aftersales::{
     Decision, FreightPayer, Policy, Request, RequestReason, RequestType, evaluate,
 };
+use tradeport_domain::jobs::JobKind;
 use tradeport_domain::kernel::{FieldError, OrderId};
 use tradeport_store::aftersales::policies::{self, PolicyRow};
 use tradeport_store::shipping::shipments::{self, ShipmentsOf};
@@ -15,6 +16,7 @@ use crate::warehouse::invalid;
 use crate::{App, AppError, AppResult, parse_id};
 
 const DAY_MS: i64 = 86_400_000;
+const COMPLETION_CRON: &str = "0 3 * * *";
 
 /// A policy as the API takes and shows it; empty `merchant_id`, `category` or `market` mean any.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -115,6 +117,9 @@ pub async fn save_policy(app: &App, principal: &Principal, i: &PolicyInput) -> A
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
     let id = policies::save_in_tx(&mut tx, operator, &app.new_uuid().to_string(), &policy, app.now()).await?;
+    // Orders complete once the window's first check has passed: checked every night.
+    crate::jobs::schedule_once_in_tx(app, &mut tx, operator, JobKind::CompletionSweep, COMPLETION_CRON)
+        .await?;
     tx.commit().await?;
     Ok(to_input(PolicyRow { id, policy }))
 }

@@ -6,7 +6,6 @@ use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::exceptions::{LaneRuleInput, RuleKind, validate_lane_rule};
 use tradeport_domain::jobs::JobKind;
 use tradeport_store::exceptions::lane_rules::{self, LaneRuleRow};
-use tradeport_store::follow_up::{self, RecurringRow};
 
 use crate::{App, AppError, AppResult};
 
@@ -68,29 +67,10 @@ pub async fn save_lane_rule(
     principal.require(Permission::ManageCarriers)?;
     let rule = validate_lane_rule(input).map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
-    let mut conn = app.db().read().await?;
-    let timezone = tradeport_store::access::tenants::get(&mut conn, operator, operator)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?
-        .timezone;
-    let scheduled = !follow_up::list_recurring(&mut conn, operator, JobKind::TrackingSweep).await?.is_empty();
-    drop(conn);
     let now = app.now();
     let mut tx = app.begin().await?;
     let id = lane_rules::save_in_tx(&mut tx, operator, &app.new_uuid().to_string(), &rule, now).await?;
-    if !scheduled {
-        let row = RecurringRow {
-            id: app.new_uuid().to_string(),
-            tenant_id: operator.to_string(),
-            kind: JobKind::TrackingSweep.as_str().into(),
-            scope: crate::sla::OPERATOR_SCOPE.into(),
-            payload: "{}".into(),
-            cron: SWEEP_CRON.into(),
-            next_run_at: crate::sla::next_run(SWEEP_CRON, &timezone, now)?.0,
-            timezone,
-        };
-        follow_up::upsert_recurring_in_tx(&mut tx, &row, now).await?;
-    }
+    crate::jobs::schedule_once_in_tx(app, &mut tx, operator, JobKind::TrackingSweep, SWEEP_CRON).await?;
     let data = serde_json::json!({ "rule_id": id, "kind": rule.kind.as_str(), "threshold": rule.threshold });
     let event = tradeport_store::events::NewEvent {
         data: data.to_string(),

@@ -30,3 +30,35 @@ pub(crate) async fn enqueue_in_tx(
     jobs::enqueue_in_tx(conn, &job, app.now()).await?;
     Ok(id)
 }
+
+/// Schedules the operator's recurring job of `kind` on `cron` (in the operator's time zone) unless
+/// it is scheduled already, in the caller's transaction.
+pub(crate) async fn schedule_once_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    kind: JobKind,
+    cron: &str,
+) -> AppResult<()> {
+    use tradeport_store::follow_up::{self, RecurringRow};
+    if !follow_up::list_recurring(conn, operator, kind).await?.is_empty() {
+        return Ok(());
+    }
+    let timezone = tradeport_store::access::tenants::get(conn, operator, operator)
+        .await?
+        .ok_or(crate::AppError::NotFound("tenant"))?
+        .timezone;
+    let now = app.now();
+    let row = RecurringRow {
+        id: app.new_uuid().to_string(),
+        tenant_id: operator.to_string(),
+        kind: kind.as_str().into(),
+        scope: crate::sla::OPERATOR_SCOPE.into(),
+        payload: "{}".into(),
+        cron: cron.into(),
+        next_run_at: crate::sla::next_run(cron, &timezone, now)?.0,
+        timezone,
+    };
+    follow_up::upsert_recurring_in_tx(conn, &row, now).await?;
+    Ok(())
+}

@@ -174,6 +174,7 @@ async fn run_one(app: &App, job: &JobRow) -> Result<(), String> {
         JobKind::Probe => probe(job).await,
         JobKind::FollowUpSweep => crate::sla::run_sweep(app, job).await,
         JobKind::TrackingSweep => crate::exceptions::run_tracking_sweep(app, job).await,
+        JobKind::CompletionSweep => crate::aftersales::run_completion_sweep(app, job).await,
     }
 }
 

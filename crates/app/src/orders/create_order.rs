@@ -86,6 +86,7 @@ fn order_row(
         updated_at: now,
         approved_at: None,
         confirmed_at: None,
+        completed_at: None,
     })
 }
 

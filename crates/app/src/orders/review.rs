@@ -252,6 +252,7 @@ pub(crate) async fn decide_in_tx<'a>(
         updated_at: now,
         approved_at: if to == OrderStatus::Approved { Some(now) } else { order.approved_at },
         confirmed_at: if to == OrderStatus::Confirmed { Some(now) } else { order.confirmed_at },
+        completed_at: order.completed_at,
         ..order.clone()
     };
     Ok(Decided { row, event, message })

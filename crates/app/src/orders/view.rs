@@ -117,6 +117,9 @@ pub struct OrderView {
     pub updated_at: i64,
     pub approved_at: Option<i64>,
     pub confirmed_at: Option<i64>,
+    /// When the order was completed (DONE-1): delivered and past the after-sales window's first
+    /// check with nothing open, or cancelled and settled.
+    pub completed_at: Option<i64>,
     pub lines: Vec<LineView>,
     pub allocations: Vec<AllocationView>,
     pub events: Vec<EventView>,
@@ -203,5 +206,6 @@ pub(crate) async fn load_view(
             })
             .collect(),
         clocks: clocks.iter().map(|c| crate::sla::ClockView::new(c, now)).collect(),
+        completed_at: o.completed_at.map(|m| m.0),
     })
 }

@@ -17,7 +17,8 @@ use crate::warehouse::{
 
 db_tests!(
     a_return_is_claimed_by_line_decided_within_limits_inspected_restocked_or_destroyed_and_refunded,
-    a_cancellation_after_hand_over_is_a_recall_never_a_silent_cancel
+    a_cancellation_after_hand_over_is_a_recall_never_a_silent_cancel,
+    an_order_completes_when_delivered_past_the_window_with_nothing_open_or_cancelled_and_settled
 );
 
 /// Merchant A's order for two mugs and a pen, handed over (two parcels: the mugs are fragile).
@@ -316,4 +317,66 @@ async fn a_cancellation_after_hand_over_is_a_recall_never_a_silent_cancel(app: T
     assert_eq!((status, cancelled["status"].as_str()), (StatusCode::OK, Some("cancelled")), "{cancelled}");
     assert_eq!(balance(&app, &f, &f.mug).await, before, "what was reserved is released, exactly");
     assert_books_agree(&app).await;
+}
+
+async fn completion(app: &TestApp, key: &str) -> i64 {
+    let (status, run) = post(app, "/api/v1/orders/completion", key, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{run}");
+    run["completed"].as_i64().unwrap()
+}
+
+async fn completed_at(app: &TestApp, key: &str, order: &str) -> Value {
+    get(app, &format!("/api/v1/orders/{order}"), key).await.1["completed_at"].clone()
+}
+
+/// Marks every parcel of the order delivered `days_ago` days ago.
+async fn delivered(app: &TestApp, order: &str, days_ago: i64) {
+    let at = app.app.now().0 - days_ago * 86_400_000;
+    let mut conn = app.app.db().read().await.unwrap();
+    sqlx::query("UPDATE shipments SET delivered_at = $1, tracking_status = 'delivered' WHERE order_id = $2")
+        .bind(at)
+        .bind(order)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+}
+
+async fn an_order_completes_when_delivered_past_the_window_with_nothing_open_or_cancelled_and_settled(
+    app: TestApp,
+) {
+    let f = floor(&app).await;
+    stock_bin(&app, &f, "MUG", 5, "A-01-01-1-1").await;
+    stock_bin(&app, &f, "PEN", 5, "A-01-01-1-2").await;
+    uk_policy(&app, &f).await;
+    let admin = f.s.admin_key.clone();
+    let (status, _) = post(&app, "/api/v1/orders/completion", &f.s.merchant_a_key, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let order = mugs_and_pen_shipped(&app, &f, "#done-1").await;
+    assert_eq!(completion(&app, &admin).await, 0, "on its way: not complete");
+    delivered(&app, &order, 10).await;
+    assert_eq!(completion(&app, &admin).await, 0, "inside the 30-day window");
+    let body = request(&order, "refund_only", "quality", "PEN", 1, "the pen leaks");
+    let (status, open) = post(&app, "/api/v1/aftersales-requests", &f.s.merchant_a_key, body).await;
+    assert_eq!((status, open["status"].as_str()), (StatusCode::CREATED, Some("requested")), "{open}");
+    delivered(&app, &order, 31).await;
+    assert_eq!(completion(&app, &admin).await, 0, "an open request keeps it open");
+    let path = format!("/api/v1/aftersales-requests/{}/decision", open["id"].as_str().unwrap());
+    let (status, _) =
+        post(&app, &path, &admin, json!({"decision": "reject", "note": "the pen was fine"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(completion(&app, &admin).await, 1);
+    assert!(completed_at(&app, &admin, &order).await.is_i64(), "the time is recorded");
+    assert_eq!(completion(&app, &admin).await, 0, "once");
+
+    let cancelled = confirmed_order(&app, &f, "#done-2", &[("MUG", 1)]).await;
+    let (status, _) =
+        post(&app, &format!("/api/v1/orders/{cancelled}/cancel"), &admin, json!({"reason": "buyer"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(completion(&app, &admin).await, 0, "paid and not yet refunded");
+    let refund = json!({"amount_minor": 1800, "method": "store_credit", "reason": "cancelled", "request_key": "done-2"});
+    let (status, body) = post(&app, &format!("/api/v1/orders/{cancelled}/refunds"), &admin, refund).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(completion(&app, &admin).await, 1, "cancelled and settled");
+    let (_, o) = get(&app, &format!("/api/v1/orders/{cancelled}"), &f.s.merchant_a_key).await;
+    assert!(o["events"].as_array().unwrap().iter().any(|e| e["kind"] == "order_completed"), "{o}");
 }

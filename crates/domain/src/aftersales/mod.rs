@@ -1,9 +1,11 @@
 //! After-sales (AFS-1 … AFS-7): the policy engine, requests and returns, refunds.
 
+mod completion;
 mod policy;
 mod refunds;
 mod requests;
 
+pub use completion::{Completed, CompletionFacts, completion};
 pub use policy::{
     Decision, FreightPayer, Policy, Request, RequestReason, RequestType, evaluate, fourteen_day_market,
 };

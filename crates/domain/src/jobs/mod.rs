@@ -65,16 +65,19 @@ pub enum JobKind {
     FollowUpSweep,
     /// The scheduled check of parcels on their way against the lane rules time breaks (SHP-6).
     TrackingSweep,
+    /// The daily completion of delivered and settled orders (DONE-1).
+    CompletionSweep,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 7] = [
         Self::DeliverEmail,
         Self::DeliverWebhook,
         Self::DeliverSms,
         Self::Probe,
         Self::FollowUpSweep,
         Self::TrackingSweep,
+        Self::CompletionSweep,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,6 +88,7 @@ impl JobKind {
             Self::Probe => "probe",
             Self::FollowUpSweep => "follow_up_sweep",
             Self::TrackingSweep => "tracking_sweep",
+            Self::CompletionSweep => "completion_sweep",
         }
     }
 
@@ -96,7 +100,7 @@ impl JobKind {
     pub fn max_attempts(self) -> u32 {
         match self {
             Self::DeliverEmail | Self::DeliverWebhook | Self::DeliverSms => 12,
-            Self::Probe | Self::FollowUpSweep | Self::TrackingSweep => 3,
+            Self::Probe | Self::FollowUpSweep | Self::TrackingSweep | Self::CompletionSweep => 3,
         }
     }
 }
@@ -125,9 +129,10 @@ mod tests {
             JobKind::Probe => 3,
             JobKind::FollowUpSweep => 4,
             JobKind::TrackingSweep => 5,
+            JobKind::CompletionSweep => 6,
         };
         let listed: Vec<usize> = JobKind::ALL.iter().map(|k| position(*k)).collect();
-        assert_eq!(listed, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6]);
         for k in JobKind::ALL {
             assert_eq!(JobKind::parse(k.as_str()), Some(k));
         }

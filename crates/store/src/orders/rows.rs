@@ -56,12 +56,15 @@ pub struct OrderRow {
     pub updated_at: Millis,
     pub approved_at: Option<Millis>,
     pub confirmed_at: Option<Millis>,
+    /// When the order was completed (DONE-1).
+    pub completed_at: Option<Millis>,
 }
 
 const COLUMNS: &str = "id, merchant_id, channel, channel_order_id, order_no, status, allocation, buyer_name, buyer_phone, \
     buyer_phone_e164, buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, discount_minor, \
     discounts, shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, urgent, remarks, \
-    holds, flags, second_review_due, created_at, updated_at, approved_at, confirmed_at, carrier_service, payment_reference";
+    holds, flags, second_review_due, created_at, updated_at, approved_at, confirmed_at, carrier_service, payment_reference, \
+    completed_at";
 
 /// An order as stored, read by column name.
 #[derive(sqlx::FromRow)]
@@ -101,6 +104,7 @@ struct OrderRecord {
     confirmed_at: Option<i64>,
     carrier_service: String,
     payment_reference: String,
+    completed_at: Option<i64>,
 }
 
 fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
@@ -145,6 +149,7 @@ fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
         updated_at: Millis(o.updated_at),
         approved_at: o.approved_at.map(Millis),
         confirmed_at: o.confirmed_at.map(Millis),
+        completed_at: o.completed_at.map(Millis),
     })
 }
 

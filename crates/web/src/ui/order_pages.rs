@@ -240,6 +240,8 @@ struct OrderDetailPage {
     o: OrderView,
     number: String,
     status_key: String,
+    /// When the order was completed (DONE-1), for people.
+    completed: Option<String>,
     address: String,
     events: Vec<(String, String, String, String)>,
     /// Step key, due, stopped (or paused / running), how late in minutes (empty when on time).
@@ -313,6 +315,9 @@ pub(super) async fn detail_page(
         shell: Shell::new(user, "/orders"),
         number: o.summary.order_no.clone().unwrap_or_else(|| o.summary.channel_order_id.clone()),
         status_key: format!("status.{}", o.summary.status),
+        completed: o
+            .completed_at
+            .map(|m| super::format_millis(Some(tradeport_domain::kernel::Millis(m)), user.t)),
         address,
         events,
         clocks,

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use tradeport_app::App;
 use tradeport_app::aftersales::{
-    self, DecideRequest, FileRequest, InspectReturn, ReceiveReturn, RequestQuery, RequestView,
+    self, CompletionRun, DecideRequest, FileRequest, InspectReturn, ReceiveReturn, RequestQuery, RequestView,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(decide_request))
         .routes(routes!(receive_return))
         .routes(routes!(inspect_return))
+        .routes(routes!(complete_orders))
 }
 
 #[utoipa::path(post, path = "/api/v1/aftersales-requests", tag = "aftersales", request_body = FileRequest,
@@ -110,4 +111,14 @@ async fn inspect_return(
     ApiJson(body): ApiJson<InspectReturn>,
 ) -> ApiResult<Json<RequestView>> {
     Ok(Json(aftersales::inspect_return(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/orders/completion", tag = "aftersales",
+    description = "Completes now what the nightly job would (DONE-1): each order delivered with nothing open since the \
+                   after-sales window's first check (the longest window of its market's policies, at least the law's 14 \
+                   days where it applies), and each cancelled order whose money is refunded; the order's completed_at is \
+                   set and its timeline says why. Admins, order managers, customer service.",
+    responses((status = 200, body = CompletionRun), (status = 403, body = ErrorBody)))]
+async fn complete_orders(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<CompletionRun>> {
+    Ok(Json(aftersales::complete_now(&app, &p).await?))
 }
