@@ -1,5 +1,7 @@
 //! Changes to what the buyer asked for (ORD-4, ORD-10, EXC-4): never silent, and never past a
-//! rule. Each records who, when, why, the value before and after, and whether the buyer agreed;
+//! rule. Address and service level change until the parcel leaves; in the warehouse only before
+//! the label is printed and only when no new review is needed; later, the refusal offers the
+//! alternative (a redirect by the carrier, a recall, forwarding after delivery). Each records who, when, why, the value before and after, and whether the buyer agreed;
 //! each runs the destination, goods and service rules of intake again
 //! (`domain::orders::check_shipping`): goods forbidden for a new destination refuse the change;
 //! a change that leaves the order unclear (address problems, restricted goods, a service not paid
@@ -57,23 +59,35 @@ fn check_reason(reason: &str, e: &mut FieldErrors) {
     }
 }
 
-fn changeable(status: OrderStatus) -> AppResult<()> {
+fn conflict(code: &'static str, message: String) -> AppError {
+    AppError::Conflict { code, message, fields: Vec::new() }
+}
+
+/// Whether the order may still change (EXC-4): until its parcel leaves, and in the warehouse only
+/// before a label is printed for it; afterwards the refusal names what to do instead.
+fn changeable(status: OrderStatus, labelled: bool) -> AppResult<()> {
     if matches!(status, OrderStatus::Rejected | OrderStatus::Cancelled) {
-        return Err(AppError::Conflict {
-            code: "order.closed",
-            message: format!("an order that is {} cannot be changed", status.as_str()),
-            fields: Vec::new(),
-        });
+        return Err(conflict(
+            "order.closed",
+            format!("an order that is {} cannot be changed", status.as_str()),
+        ));
     }
-    if status.in_warehouse() || status == OrderStatus::HandedOver {
-        return Err(AppError::Conflict {
-            code: "order.in_warehouse",
-            message: format!(
-                "an order that is {} is being packed or has left: cancel it (before hand-over) and enter it again",
+    if status == OrderStatus::HandedOver {
+        return Err(conflict(
+            "order.left_warehouse",
+            "the parcel has left the warehouse: ask the carrier to redirect it (open a modification case), or \
+             recall it (POST /api/v1/orders/{id}/recall); after delivery, the buyer forwards it"
+                .into(),
+        ));
+    }
+    if status.in_warehouse() && labelled {
+        return Err(conflict(
+            "order.in_warehouse",
+            format!(
+                "an order that is {} already has its carrier label: cancel it before hand-over and enter it again",
                 status.as_str()
             ),
-            fields: Vec::new(),
-        });
+        ));
     }
     Ok(())
 }
@@ -159,7 +173,15 @@ async fn apply_change(
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
     let order = tx.lock_order(operator, principal.scope.merchant_id, id).await?;
-    changeable(order.status)?;
+    let labelled = !tradeport_store::shipping::shipments::find(
+        &mut tx,
+        operator,
+        None,
+        tradeport_store::shipping::shipments::ShipmentsOf::Order(id),
+    )
+    .await?
+    .is_empty();
+    changeable(order.status, labelled)?;
     let policy = load_operator(&mut tx, operator).await?;
     let settings = &policy.settings;
     let service_code = change.service_level.unwrap_or(&order.service_level);
@@ -188,6 +210,28 @@ async fn apply_change(
     if !check.reject.is_empty() {
         return Err(AppError::Invalid(check.reject));
     }
+    // In the warehouse, the holds a person already cleared stay cleared; only a new one stops the
+    // change.
+    let cleared =
+        check_shipping(&ShippingFacts { address: &stored_address, ..facts }, settings, &rules).holds;
+    let fresh: Vec<&FieldError> = check
+        .holds
+        .iter()
+        .filter(|h| !cleared.iter().any(|c| c.field == h.field && c.code == h.code))
+        .collect();
+    if order.status.in_warehouse()
+        && (!fresh.is_empty() || check.second_review_due != order.second_review_due)
+    {
+        return Err(conflict(
+            "order.change_needs_review",
+            format!(
+                "the change needs the order reviewed again ({}), which an order that is {} cannot wait for: cancel it \
+                 before hand-over and enter it again",
+                fresh.first().map_or("a second review is due", |h| h.message.as_str()),
+                order.status.as_str()
+            ),
+        ));
+    }
 
     let now = app.now();
     let (field, before, after) = match (&change.address, change.service_level) {
@@ -201,9 +245,14 @@ async fn apply_change(
     orders::update_service_in_tx(&mut tx, operator, id, service_code, check.second_review_due, now).await?;
 
     // The shipping rules' holds are decided again; other holds (payment, phone, staff) stay.
-    let mut holds: Vec<FieldError> =
-        parse_holds(&order.holds).into_iter().filter(|h| !is_shipping_hold(&h.field)).collect();
-    holds.extend(check.holds);
+    // In the warehouse nothing new was found (refused above), and what was cleared stays cleared.
+    let mut holds: Vec<FieldError> = parse_holds(&order.holds)
+        .into_iter()
+        .filter(|h| order.status.in_warehouse() || !is_shipping_hold(&h.field))
+        .collect();
+    if !order.status.in_warehouse() {
+        holds.extend(check.holds);
+    }
     let passed_review = matches!(order.status, OrderStatus::Approved | OrderStatus::Confirmed);
     if check.second_review_due && !order.second_review_due && passed_review {
         holds.push(FieldError::new(

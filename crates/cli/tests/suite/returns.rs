@@ -270,6 +270,13 @@ async fn a_cancellation_after_hand_over_is_a_recall_never_a_silent_cancel(app: T
     )
     .await;
     assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "order.recall_needed"), "{body}");
+    let address = json!({"shipping_address": {"name": "Ada", "line1": "9 New Street", "city": "Leeds", "postcode": "LS1 1AA",
+                                               "country": "GB"}, "reason": "buyer moved", "buyer_agreed": true});
+    let path = format!("/api/v1/orders/{order}/shipping-address");
+    let (status, body) =
+        crate::helpers::call(&app, reqwest::Method::PUT, &path, &f.s.admin_key, Some(address)).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "order.left_warehouse"), "{body}");
+    assert!(body.to_string().contains("redirect"), "the alternative is offered: {body}");
     let recall = format!("/api/v1/orders/{order}/recall");
     let (status, body) = post(&app, &recall, &f.s.admin_key, json!({"reason": " ", "fee_minor": 300})).await;
     assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "reason"), "{body}");
