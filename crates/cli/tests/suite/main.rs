@@ -12,6 +12,7 @@ mod concurrency;
 mod customs;
 mod demo;
 mod errors;
+mod exception_report;
 mod exceptions;
 mod follow_up;
 mod group_commit;

@@ -27,6 +27,7 @@
 //! | HandleExceptions  |   x   |       x       |          |     x     |     x     |        x         |         |     x      |          |
 //! | FileAftersales    |   x   |       x       |          |           |           |        x         |         |            |    x     |
 //! | ApproveAftersales |   x   |       x       |          |           |           |        x         |    x    |     x      |          |
+//! | SuperviseOperations |   x   |               |          |           |           |                  |         |     x      |          |
 //!
 //! A merchant's permissions reach only its own tenant's keys, SKUs, stock and orders (see
 //! `app::access` and the scope checks of each use case).
@@ -80,10 +81,12 @@ pub enum Permission {
     FileAftersales,
     /// Decide after-sales requests, each role up to its approval limit.
     ApproveAftersales,
+    /// Enter the supervision group's improvement actions on the monthly reports.
+    SuperviseOperations,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 26] = [
         Permission::ViewDashboard,
         Permission::ViewMerchants,
         Permission::ManageMerchants,
@@ -109,6 +112,7 @@ impl Permission {
         Permission::HandleExceptions,
         Permission::FileAftersales,
         Permission::ApproveAftersales,
+        Permission::SuperviseOperations,
     ];
 
     /// The action in words, for "your role may not …" messages.
@@ -139,6 +143,7 @@ impl Permission {
             Self::HandleExceptions => "open and work exception cases",
             Self::FileAftersales => "file after-sales requests",
             Self::ApproveAftersales => "decide after-sales requests",
+            Self::SuperviseOperations => "enter improvement actions (supervisors only)",
         }
     }
 }
@@ -199,7 +204,7 @@ impl Role {
             ChangeOrders => matches!(self, Admin | OrderManager | CustomerService),
             SubmitInbound => matches!(self, Admin | OrderManager | Merchant),
             OperateWarehouse => matches!(self, Admin | Warehouse),
-            ApproveCounts => matches!(self, Admin | Supervisor),
+            ApproveCounts | SuperviseOperations => matches!(self, Admin | Supervisor),
             ManageCarriers => matches!(self, Admin | Logistics),
             IssueRefunds => matches!(self, Admin | OrderManager | CustomerService | Finance),
             HandleExceptions => {

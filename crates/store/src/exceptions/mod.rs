@@ -2,3 +2,4 @@
 
 pub mod cases;
 pub mod lane_rules;
+pub mod report;

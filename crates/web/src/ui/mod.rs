@@ -16,6 +16,7 @@ mod order_aftersales;
 mod order_entry;
 mod order_pages;
 mod order_shipping;
+mod report_pages;
 mod scanner_pages;
 mod shell;
 mod shipping_actions;
@@ -66,6 +67,8 @@ pub fn router() -> Router<App> {
         .route("/orders/{id}/shipments/{shipment}/customs", post(order_shipping::declare))
         .route("/orders/{id}/shipments/{shipment}/clearance", post(order_shipping::clear))
         .route("/aftersales", get(aftersales_pages::show))
+        .route("/reports", get(report_pages::show))
+        .route("/reports/actions", post(report_pages::add_action))
         .route("/aftersales/requests/{id}/decision", post(aftersales_pages::decide))
         .route("/aftersales/requests/{id}/inspection", post(aftersales_pages::inspect))
         .route("/aftersales/returns/receive", post(aftersales_pages::receive))

@@ -55,7 +55,7 @@ impl Shell {
             ("nav.shipping", "/shipping", true),
             ("nav.aftersales", "/aftersales", true),
             ("nav.service", "/service", false),
-            ("nav.reports", "/reports", false),
+            ("nav.reports", "/reports", true),
             ("nav.settings", settings_href, settings_ready),
         ];
         let nav = entries

@@ -10,6 +10,7 @@ mod inventory;
 mod jobs;
 mod message_templates;
 mod orders;
+mod reports;
 mod shipping;
 mod sla;
 mod warehouse;
@@ -54,6 +55,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(jobs::routes())
         .merge(message_templates::routes())
         .merge(orders::routes())
+        .merge(reports::routes())
         .merge(shipping::routes())
         .merge(sla::routes())
         .merge(warehouse::routes())
