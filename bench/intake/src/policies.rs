@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use tradeport_domain::aftersales::{Policy, Request, RequestReason, RequestType, evaluate};
 
 const MARKETS: [&str; 20] = [
-    "US", "GB", "DE", "FR", "IT", "ES", "NL", "PL", "SE", "AU", "CA", "JP", "KR", "BR", "MX", "RU", "SA", "AE", "SG",
-    "NZ",
+    "US", "GB", "DE", "FR", "IT", "ES", "NL", "PL", "SE", "AU", "CA", "JP", "KR", "BR", "MX", "RU", "SA",
+    "AE", "SG", "NZ",
 ];
 
 /// A small deterministic generator (xorshift), so every run evaluates the same requests.
@@ -45,7 +45,11 @@ fn policies(categories: &[String]) -> Vec<Policy> {
         return_point: String::new(),
     }];
     for (n, c) in categories.iter().enumerate() {
-        out.push(Policy { category: Some(c.clone()), window_days: 15 + (n as u32 % 4) * 15, ..out[0].clone() });
+        out.push(Policy {
+            category: Some(c.clone()),
+            window_days: 15 + (n as u32 % 4) * 15,
+            ..out[0].clone()
+        });
         for m in MARKETS {
             let allowed: Vec<RequestType> =
                 RequestType::ALL.into_iter().filter(|_| rng.next(4) != 0).collect();

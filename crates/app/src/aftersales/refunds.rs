@@ -262,6 +262,17 @@ async fn record_in_tx(
         ..app.event(actor, "order", order.id, kind)
     };
     tradeport_store::events::append_in_tx(conn, operator, &event).await?;
+    if row.status == RefundStatus::Succeeded {
+        // The buyer hears of the money in their language (AFS-4).
+        let message = crate::orders::buyer_message(
+            app,
+            order,
+            tradeport_domain::notifications::BuyerMessage::Refunded,
+            order.order_no.as_deref(),
+            row.updated_at,
+        );
+        tradeport_store::outbox::enqueue_in_tx(conn, operator, &message).await?;
+    }
     Ok(())
 }
 

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Actor, Permission, Principal};
 use tradeport_domain::aftersales::{
-    Approval, Disposition, RequestStatus, approval, needs_return, refunds_money,
+    Approval, Disposition, RequestStatus, RequestType, approval, needs_return, refunds_money,
 };
 use tradeport_domain::inventory::MovementKind;
 use tradeport_domain::kernel::{SkuId, TenantId};
@@ -135,7 +135,12 @@ pub async fn decide_request(
             Approval::Grant => {
                 after.granted_minor = Some(amount);
                 after.decided_by = Some(actor_text(principal.actor));
-                after.decision_note = note;
+                after.decision_note = match row.request_type {
+                    RequestType::Exchange => {
+                        Some(exchange_note(&mut tx, operator, &row, note.as_deref()).await?)
+                    }
+                    _ => note,
+                };
                 after.status = if needs_return(row.request_type, row.returnless) {
                     RequestStatus::AwaitingReturn
                 } else if refunds_money(row.request_type) {
@@ -162,6 +167,42 @@ pub async fn decide_request(
     }
     tx.end_unwritten().await?;
     settle_refund(app, principal, after, amount, row.status).await
+}
+
+/// An exchange tries the same item first (AFS-6): whether the warehouse that shipped has it free
+/// to send, and if not, what to offer instead.
+async fn exchange_note(
+    tx: &mut UnitOfWork,
+    operator: TenantId,
+    row: &RequestRow,
+    note: Option<&str>,
+) -> AppResult<String> {
+    let mut short = Vec::new();
+    for l in stored_lines(row)? {
+        let sku = tradeport_store::inventory::skus::find_by_codes(
+            tx,
+            operator,
+            row.merchant_id,
+            std::slice::from_ref(&l.sku),
+        )
+        .await?
+        .pop();
+        let free = match (sku, row.warehouse_id) {
+            (Some(s), Some(wh)) => {
+                stock::balance_in_tx(tx, operator, s.id, wh).await?.map_or(0, |b| b.on_hand - b.reserved)
+            }
+            _ => 0,
+        };
+        if free < l.quantity {
+            short.push(l.sku);
+        }
+    }
+    let stock = if short.is_empty() {
+        "the same item is in stock: a new one goes out when the return arrives".to_string()
+    } else {
+        format!("{} out of stock: offer a refund or another item", short.join(", "))
+    };
+    Ok(note.map_or(stock.clone(), |n| format!("{n}; {stock}")))
 }
 
 /// Pays the granted amount through the refund use case (keyed by the request, so a retry never

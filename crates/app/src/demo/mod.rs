@@ -3,6 +3,7 @@
 
 use tradeport_domain::access::Role;
 
+mod aftersales;
 mod orders;
 mod shipping;
 mod warehouse;
@@ -114,5 +115,6 @@ pub async fn load_demo(app: &App) -> AppResult<DemoSummary> {
     let orders = orders::load_orders(app, &admin, merchants).await?;
     warehouse::load_warehouse(app, &admin, merchants[0]).await?;
     shipping::load_shipping(app, &admin).await?;
+    aftersales::load_aftersales(app, &admin).await?;
     Ok(DemoSummary { created: true, api_keys, orders })
 }

@@ -121,6 +121,19 @@ pub(crate) async fn letter_for_buyer(
         BuyerMessage::OrderCancelled | BuyerMessage::OrderRejected => {
             args.push(("total", FluentValue::from(money(s.total_minor))))
         }
+        BuyerMessage::Refunded => {
+            // The newest refund paid: the message is written when its refund succeeds.
+            let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
+            let paid = tradeport_store::aftersales::refunds::of_order(&mut conn, operator, order_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            let Some(last) =
+                paid.iter().rev().find(|r| r.status == tradeport_domain::aftersales::RefundStatus::Succeeded)
+            else {
+                return Ok(None);
+            };
+            args.push(("amount", FluentValue::from(money(last.amount_minor))));
+        }
         other => {
             return Err(format!(
                 "message {} needs the shipment or refund it tells of, which this order does not record",

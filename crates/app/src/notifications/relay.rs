@@ -21,13 +21,14 @@ pub(crate) const SLA_OVERDUE: &str = "sla.overdue";
 
 /// Every topic a webhook endpoint can subscribe to: the buyer messages the product sends today,
 /// then the merchant's own news (safety stock crossed, INV-5).
-pub const TOPICS: [&str; 10] = [
+pub const TOPICS: [&str; 11] = [
     "order.confirmed",
     "order.on_hold",
     "order.cancelled",
     "order.rejected",
     "order.item_short",
     "shipment.shipped",
+    "order.refunded",
     STOCK_BELOW_SAFETY,
     STOCK_BACK_ABOVE_SAFETY,
     EXCEPTION_OPENED,
@@ -135,7 +136,7 @@ mod tests {
         assert_eq!(TOPICS[..sent.len()].to_vec(), sent);
         assert_eq!(
             TOPICS[sent.len()..],
-            [STOCK_BELOW_SAFETY, STOCK_BACK_ABOVE_SAFETY, EXCEPTION_OPENED],
+            [STOCK_BELOW_SAFETY, STOCK_BACK_ABOVE_SAFETY, EXCEPTION_OPENED, AFTERSALES_REQUESTED],
             "then the merchant's news"
         );
     }

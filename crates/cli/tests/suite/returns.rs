@@ -191,6 +191,15 @@ async fn a_return_is_claimed_by_line_decided_within_limits_inspected_restocked_o
     assert_eq!(in_bin, 1, "in the bin it was put in");
     assert_books_agree(&app).await;
 
+    // The buyer hears of the money in their language.
+    let sink = tradeport_testkit::SmtpSink::start().await;
+    let mailer = app.app.clone().with_mailer(
+        tradeport_connectors::mail::SmtpMailer::new(&sink.url, "Acme <orders@acme.example>").unwrap(),
+    );
+    let told = crate::warehouse::short_picks::mails_about(&mailer, &sink, "Your refund").await;
+    assert_eq!(told.len(), 1, "one e-mail for the one refund: {told:?}");
+    assert!(told[0].1.contains("we have refunded GBP 18.00"), "{}", told[0].1);
+
     // A pen that never arrived: refunded without a return, the shipping not granted twice.
     let (status, lost) =
         file(a.clone(), request(&order, "refund_only", "quality", "PEN", 1, "it never arrived")).await;
@@ -260,6 +269,7 @@ async fn a_cancellation_after_hand_over_is_a_recall_never_a_silent_cancel(app: T
     let f = floor(&app).await;
     stock_bin(&app, &f, "MUG", 3, "A-01-01-1-1").await;
     stock_bin(&app, &f, "PEN", 3, "A-01-01-1-2").await;
+    uk_policy(&app, &f).await;
     let order = mugs_and_pen_shipped(&app, &f, "#recall-1").await;
     let before = balance(&app, &f, &f.mug).await;
     let (status, body) = post(
@@ -305,6 +315,14 @@ async fn a_cancellation_after_hand_over_is_a_recall_never_a_silent_cancel(app: T
     assert_eq!(o["status"], "handed_over", "never a silent cancel");
     assert!(o["events"].as_array().unwrap().iter().any(|e| e["kind"] == "order_recall_requested"), "{o}");
     assert_eq!(balance(&app, &f, &f.mug).await, before, "stock waits for the parcel to come back");
+    // An exchange tries the same item first: the warehouse that shipped has one free.
+    let body = request(&order, "exchange", "quality", "MUG", 1, "the glaze is cracked");
+    let (status, swap) = post(&app, "/api/v1/aftersales-requests", &f.s.merchant_a_key, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{swap}");
+    let path = format!("/api/v1/aftersales-requests/{}/decision", swap["id"].as_str().unwrap());
+    let (_, swap) = post(&app, &path, &f.s.admin_key, json!({"decision": "approve"})).await;
+    assert_eq!(swap["status"], "awaiting_return", "{swap}");
+    assert!(swap["decision_note"].as_str().unwrap().contains("the same item is in stock"), "{swap}");
     let waiting = confirmed_order(&app, &f, "#recall-2", &[("MUG", 1)]).await;
     let (status, body) = post(
         &app,

@@ -76,9 +76,8 @@ impl BuyerMessage {
         Self::ALL.into_iter().find(|m| m.topic() == topic)
     }
 
-    /// Whether something in the product sends it today. The shipping and after-sales messages
-    /// are written, editable and previewable, and are sent once those contexts record their
-    /// events.
+    /// Whether something in the product sends it today. The other shipping messages are
+    /// written, editable and previewable, and are sent once that context records their events.
     pub fn is_sent(self) -> bool {
         matches!(
             self,
@@ -88,6 +87,7 @@ impl BuyerMessage {
                 | Self::OrderRejected
                 | Self::ItemShort
                 | Self::Shipped
+                | Self::Refunded
         )
     }
 

@@ -14,7 +14,7 @@ mod flow;
 mod lots;
 mod picking;
 mod receiving;
-mod short_picks;
+pub(crate) mod short_picks;
 
 /// The first bytes of a JPEG, then padding: enough for the content check.
 pub(crate) fn jpeg(len: usize) -> Vec<u8> {

@@ -22,7 +22,11 @@ db_tests!(
 
 /// Relays the outbox and runs the delivery jobs; the subject and text of the e-mails whose
 /// subject has `about` (the order's confirmation goes out in the same run).
-async fn mails_about(app: &tradeport_app::App, sink: &SmtpSink, about: &str) -> Vec<(String, String)> {
+pub(crate) async fn mails_about(
+    app: &tradeport_app::App,
+    sink: &SmtpSink,
+    about: &str,
+) -> Vec<(String, String)> {
     relay_outbox(app).await.unwrap();
     let report = run_due(app, "test-worker", Duration::from_secs(60), 50).await.unwrap();
     assert_eq!(report.failed, 0, "{report:?}");
