@@ -6,6 +6,7 @@ pub mod aftersales;
 mod app;
 pub mod demo;
 mod error;
+mod evidence;
 pub mod exceptions;
 pub mod i18n;
 pub mod idempotency;

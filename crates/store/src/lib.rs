@@ -11,6 +11,7 @@ pub mod calendars;
 mod db;
 mod error;
 pub mod events;
+pub mod evidence;
 pub mod exceptions;
 pub mod follow_up;
 mod group_commit;

@@ -697,3 +697,10 @@ reports-by_request = Requests by type and reason
 reports-actions = Improvement actions
 reports-action_placeholder = What will be done better
 reports-add_action = Add
+track-photo = A photo or document
+track-send_photo = Send
+track-photos = { $count ->
+    [one] one file sent
+   *[other] { $count } files sent
+}
+track-policy_fee = a restocking fee of { $pct }% if you change your mind

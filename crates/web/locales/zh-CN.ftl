@@ -679,3 +679,7 @@ reports-by_request = 售后申请（类型与原因）
 reports-actions = 改进措施
 reports-action_placeholder = 改进内容
 reports-add_action = 添加
+track-photo = 照片或文件
+track-send_photo = 上传
+track-photos = 已上传 { $count } 个文件
+track-policy_fee = 无理由退货收取 { $pct }% 的重新上架费

@@ -3,7 +3,7 @@
 //! market, published in the page's language. Nothing about who decided or the operator.
 
 use serde::Serialize;
-use tradeport_domain::aftersales::Policy;
+use tradeport_domain::aftersales::{Policy, deciding_policy};
 use tradeport_store::aftersales::policies;
 use tradeport_store::aftersales::requests::{self, RequestsOf};
 
@@ -29,6 +29,8 @@ pub struct PublicRequest {
     pub rules: Vec<String>,
     /// The most it refunds, written out.
     pub most: String,
+    /// Photos and documents sent with it.
+    pub photos: i64,
 }
 
 /// A policy as buyers read it.
@@ -66,40 +68,44 @@ pub async fn buyer_aftersales(app: &App, token: &str) -> AppResult<BuyerAftersal
         .into_iter()
         .map(|l| PublicLine { sku: l.sku, quantity: l.quantity })
         .collect();
-    let requests = requests::find(&mut conn, operator, None, RequestsOf::Order(order_id), 100)
-        .await?
-        .into_iter()
-        .map(|r| {
-            let view = super::RequestView::from(r);
-            PublicRequest {
-                rma_no: view.rma_no,
-                request_type: view.request_type,
-                status: view.status,
-                return_to: view.return_to,
-                rules: view.rules,
-                most: view.most,
-            }
-        })
-        .collect();
+    let mut requests = Vec::new();
+    for r in requests::find(&mut conn, operator, None, RequestsOf::Order(order_id), 100).await? {
+        let photos = super::evidence::evidence_of(&mut conn, operator, &r.id).await?.len() as i64;
+        let view = super::RequestView::from(r);
+        requests.push(PublicRequest {
+            rma_no: view.rma_no,
+            request_type: view.request_type,
+            status: view.status,
+            return_to: view.return_to,
+            rules: view.rules,
+            most: view.most,
+            photos,
+        });
+    }
     let merchant = order.merchant_id.to_string();
     let market = order.ship_country.clone();
     let all: Vec<Policy> =
         policies::list(&mut conn, operator, Some(&merchant)).await?.into_iter().map(|r| r.policy).collect();
-    // Per category, the most specific policy for this merchant and market.
-    let mut shown: Vec<Policy> = Vec::new();
-    for p in all.iter().filter(|p| p.market.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(&market))) {
-        let rank = |p: &Policy| usize::from(p.merchant.is_some()) + usize::from(p.market.is_some());
-        match shown.iter_mut().find(|s| s.category == p.category) {
-            Some(s) if rank(p) > rank(s) => *s = p.clone(),
-            Some(_) => {}
-            None => shown.push(p.clone()),
+    // Per category a policy names, and for everything else, the policy that decides there: the
+    // same one `evaluate` uses.
+    let mut categories: Vec<String> = all.iter().filter_map(|p| p.category.clone()).collect();
+    categories.sort();
+    categories.dedup();
+    let fallback = deciding_policy(&all, &merchant, "", &market);
+    let mut shown: Vec<(String, &Policy)> = Vec::new();
+    for c in &categories {
+        if let Some(p) = deciding_policy(&all, &merchant, c, &market).filter(|p| Some(*p) != fallback) {
+            shown.push((c.clone(), p));
         }
+    }
+    if let Some(p) = fallback {
+        shown.push((String::new(), p));
     }
     let legal = tradeport_domain::aftersales::fourteen_day_market(&market);
     let policies = shown
         .into_iter()
-        .map(|p| PublicPolicy {
-            category: p.category.unwrap_or_default(),
+        .map(|(category, p)| PublicPolicy {
+            category,
             window_days: i64::from(p.window_days),
             legal_fourteen_days: legal,
             allowed: p.allowed.iter().map(|t| t.as_str().to_string()).collect(),

@@ -26,26 +26,41 @@ pub struct CompletionRun {
     pub completed: usize,
 }
 
-/// Completes every order of the operator that is due (at most 1,000 a run, least recently
-/// changed first).
+/// Completes every order of the operator that is due, looking at all that may be, a page at a
+/// time.
 pub async fn complete_orders(app: &App, operator: TenantId) -> AppResult<CompletionRun> {
-    let mut conn = app.db().read().await?;
-    let candidates = completions::candidates(&mut conn, operator, 1_000).await?;
-    drop(conn);
-    let mut run = CompletionRun { checked: candidates.len(), completed: 0 };
-    for id in candidates {
-        let due = facts_of(app, operator, id).await?.and_then(|facts| completion(&facts, app.now()));
-        if let Some(why) = due {
-            run.completed += usize::from(complete(app, operator, id, why).await?);
+    let mut run = CompletionRun::default();
+    let mut after = None;
+    loop {
+        let mut conn = app.db().read().await?;
+        let page = completions::candidates(&mut conn, operator, after, 500).await?;
+        drop(conn);
+        let Some(last) = page.last().copied() else { break };
+        after = Some(last);
+        run.checked += page.len();
+        for id in page {
+            if due(app, operator, id).await?.is_some() {
+                run.completed += usize::from(complete(app, operator, id).await?);
+            }
         }
     }
     Ok(run)
 }
 
+async fn due(app: &App, operator: TenantId, id: OrderId) -> AppResult<Option<Completed>> {
+    Ok(facts_of(app, operator, id).await?.and_then(|facts| completion(&facts, app.now())))
+}
+
 /// Records the completion and puts it on the order's timeline; false when it was recorded before.
-async fn complete(app: &App, operator: TenantId, id: OrderId, why: Completed) -> AppResult<bool> {
+async fn complete(app: &App, operator: TenantId, id: OrderId) -> AppResult<bool> {
     let mut tx = app.begin().await?;
     let order = tx.lock_order(operator, None, id).await?;
+    // Decided again under the order's lock: a request or case filed meanwhile (each takes the
+    // lock to file) keeps the order open.
+    let Some(why) = due(app, operator, id).await? else {
+        tx.end_unwritten().await?;
+        return Ok(false);
+    };
     if !completions::mark_in_tx(&mut tx, operator, id, app.now()).await? {
         tx.end_unwritten().await?;
         return Ok(false);

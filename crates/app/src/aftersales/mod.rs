@@ -5,6 +5,7 @@
 
 mod buyer;
 mod completion;
+mod evidence;
 mod policies;
 mod refunds;
 mod requests;
@@ -13,6 +14,7 @@ mod returns;
 pub use buyer::{BuyerAftersales, PublicLine, PublicPolicy, PublicRequest, buyer_aftersales};
 pub(crate) use completion::run_completion_sweep;
 pub use completion::{CompletionRun, complete_now, complete_orders};
+pub use evidence::{add_evidence_from_tracking, add_request_evidence, request_evidence};
 pub use policies::{CheckAnswer, CheckRequest, PolicyInput, check_request, list_policies, save_policy};
 pub use refunds::{
     OrderRefunds, RefundRequest, RefundView, StoreCredit, refund_order, refunds_of_order, store_credit,

@@ -12,7 +12,7 @@ use tradeport_domain::kernel::{Money, OrderId, TenantId};
 use tradeport_store::aftersales::refunds::{self, CreditEntry, RefundRow};
 use tradeport_store::orders::OrderRow;
 
-use crate::warehouse::{invalid, rfc3339};
+use crate::warehouse::{conflict, invalid, rfc3339};
 use crate::words::{actor_text, money_text};
 use crate::{App, AppError, AppResult, parse_id};
 
@@ -83,10 +83,6 @@ pub struct OrderRefunds {
     pub items: Vec<RefundView>,
 }
 
-fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
-    AppError::Conflict { code, message: message.into(), fields: Vec::new() }
-}
-
 /// The request checked before anything is read.
 fn checked(r: &RefundRequest) -> AppResult<RefundMethod> {
     let method = RefundMethod::parse(&r.method).ok_or_else(|| {
@@ -120,8 +116,12 @@ pub async fn refund_order(
     r: &RefundRequest,
 ) -> AppResult<RefundView> {
     principal.require(Permission::IssueRefunds)?;
-    refund(app, principal, parse_id(order_id, "order")?, r).await
+    refund(app, principal, parse_id(order_id, "order")?, r, None).await
 }
+
+/// The after-sales request a refund pays, and the state it must still be in when the order is
+/// locked to pay (so a request rejected meanwhile is not paid).
+pub(crate) type PaysRequest<'a> = Option<(&'a str, tradeport_domain::aftersales::RequestStatus)>;
 
 /// Refunds an order in the principal's reach, its right to refund already decided (by its role,
 /// or by an after-sales request granted within its approval limit).
@@ -130,12 +130,28 @@ pub(crate) async fn refund(
     principal: &Principal,
     id: OrderId,
     r: &RefundRequest,
+    pays: PaysRequest<'_>,
 ) -> AppResult<RefundView> {
     let method = checked(r)?;
     let operator = principal.scope.operator_id;
     let key = r.request_key.trim();
     let mut tx = app.begin().await?;
     let order = tx.lock_order(operator, principal.scope.merchant_id, id).await?;
+    if let Some((request, expected)) = pays {
+        let now = tradeport_store::aftersales::requests::find(
+            &mut tx,
+            operator,
+            None,
+            tradeport_store::aftersales::requests::RequestsOf::Id(request),
+            1,
+        )
+        .await?
+        .pop()
+        .map(|r| r.status);
+        if now != Some(expected) {
+            return Err(conflict("aftersales.changed", "the request changed meanwhile; reload it"));
+        }
+    }
     let earlier = refunds::of_order(&mut tx, operator, id).await?;
     let row = match earlier.iter().find(|x| x.request_key == key) {
         Some(same) if same.amount_minor == r.amount_minor && same.method == method => {

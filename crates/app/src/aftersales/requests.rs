@@ -15,6 +15,7 @@ use tradeport_domain::aftersales::{
     refund_cap, route,
 };
 use tradeport_domain::kernel::{OrderId, TenantId};
+use tradeport_domain::orders::OrderStatus;
 use tradeport_domain::warehouse::PackageStatus;
 use tradeport_store::aftersales::requests::{self, RequestRow, RequestsOf, freight_payer_str};
 use tradeport_store::orders::OrderRow;
@@ -118,13 +119,20 @@ pub struct RequestView {
     pub disposition: Option<String>,
     pub disposition_reason: Option<String>,
     pub refund_id: Option<String>,
+    /// Photos and documents (listed with one request, `GET …/{id}`; empty in lists).
+    pub evidence: Vec<crate::evidence::EvidenceView>,
     pub created_at: String,
     pub updated_at: String,
 }
 
+/// The most a request may refund: goods and shipping, less the restocking fee.
+pub(crate) fn most(r: &RequestRow) -> i64 {
+    (r.goods_minor + r.shipping_minor - r.restocking_fee_minor).max(0)
+}
+
 impl From<RequestRow> for RequestView {
     fn from(r: RequestRow) -> Self {
-        let most = (r.goods_minor + r.shipping_minor - r.restocking_fee_minor).max(0);
+        let most = most(&r);
         Self {
             most: money_text(most, &r.currency),
             most_minor: most,
@@ -155,6 +163,7 @@ impl From<RequestRow> for RequestView {
             disposition: r.disposition.map(|d| d.as_str().into()),
             disposition_reason: r.disposition_reason,
             refund_id: r.refund_id,
+            evidence: Vec::new(),
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),
         }
@@ -224,6 +233,13 @@ async fn file(
     let (request_type, reason, asked) = checked(f)?;
     let mut tx = app.begin().await?;
     let order = tx.lock_order(operator, merchant, order_id).await?;
+    if matches!(order.status, OrderStatus::Cancelled | OrderStatus::Rejected) {
+        return Err(AppError::Conflict {
+            code: "aftersales.order_closed",
+            message: format!("the order is {}: refund what was paid instead", order.status.as_str()),
+            fields: Vec::new(),
+        });
+    }
     let refund_method = match f.refund_method.trim() {
         "" if app.stripe().is_some() && !order.payment_reference.is_empty() => RefundMethod::Original,
         "" => RefundMethod::StoreCredit,
@@ -233,12 +249,10 @@ async fn file(
     };
     let earlier = requests::find(&mut tx, operator, None, RequestsOf::Order(order_id), 1_000).await?;
     let claim = claim_lines(&mut tx, operator, &order, &earlier).await?;
-    let comes_back =
-        matches!(request_type, RequestType::ReturnAndRefund | RequestType::Exchange | RequestType::Repair);
     let shipping_granted =
         earlier.iter().any(|r| r.status != RequestStatus::Rejected && r.shipping_minor > 0);
     let (goods, shipping) =
-        refund_cap(&claim.lines, &asked, comes_back, reason, order.shipping_fee.minor(), shipping_granted)
+        refund_cap(&claim.lines, &asked, reason, order.shipping_fee.minor(), shipping_granted)
             .map_err(|why| invalid("lines", "not_claimable", why.to_string()))?;
 
     // Each line decided by its category's policy for the destination market.
@@ -336,13 +350,11 @@ async fn claim_lines(
     for l in tradeport_store::orders::lines::list(tx, operator, order.id, order.currency).await? {
         let code = l.sku.to_uppercase();
         ids.insert(code.clone(), (l.sku_id, l.unit_price.minor(), l.sku.clone()));
-        let e = lines.entry(code).or_insert(ClaimLine {
+        lines.entry(code).or_insert(ClaimLine {
             unit_price_minor: l.unit_price.minor(),
-            ordered: 0,
             shipped: 0,
             claimed: 0,
         });
-        e.ordered += l.quantity;
     }
     let gone: Vec<_> = packages::of_order(tx, operator, order.id)
         .await?
@@ -444,16 +456,12 @@ pub async fn list_requests(
 /// One request in reach.
 pub async fn get_request(app: &App, principal: &Principal, id: &str) -> AppResult<RequestView> {
     principal.require(Permission::ViewOrders)?;
+    let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    requests::find(
-        &mut conn,
-        principal.scope.operator_id,
-        principal.scope.merchant_id,
-        RequestsOf::Id(id.trim()),
-        1,
-    )
-    .await?
-    .pop()
-    .map(RequestView::from)
-    .ok_or(AppError::NotFound("after-sales request"))
+    let row = requests::find(&mut conn, operator, principal.scope.merchant_id, RequestsOf::Id(id.trim()), 1)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("after-sales request"))?;
+    let evidence = super::evidence::evidence_of(&mut conn, operator, &row.id).await?;
+    Ok(RequestView { evidence, ..RequestView::from(row) })
 }

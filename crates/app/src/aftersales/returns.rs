@@ -4,14 +4,16 @@
 //! which the warehouse scans against its RMA number, inspects, and disposes of as the merchant
 //! says: restocked into a bin through the stock ledger, or destroyed, repaired or sent back with
 //! the reason kept. The inspection decides the refund: what was granted when the item is the one
-//! sold, nothing when it is not.
-//! Refunds go through the refund use case with the request's own key, so a retried step never
-//! pays twice and the order's refunds never pass what was paid.
+//! sold, nothing when it is not. Refunds go through the refund use case with the request's own
+//! key, so a retried step never pays twice and the order's refunds never pass what was paid; the
+//! refund checks, under the order's lock, that the request is still where the decision left it
+//! (a request rejected meanwhile is not paid); a refund the provider refuses leaves the request
+//! where it was, to be tried again.
 
 use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Actor, Permission, Principal};
 use tradeport_domain::aftersales::{
-    Approval, Disposition, RequestStatus, RequestType, approval, needs_return, refunds_money,
+    Approval, Disposition, RefundStatus, RequestStatus, RequestType, approval, needs_return, refunds_money,
 };
 use tradeport_domain::inventory::MovementKind;
 use tradeport_domain::kernel::{SkuId, TenantId};
@@ -20,15 +22,11 @@ use tradeport_store::inventory::stock::{self, Movement};
 use tradeport_store::warehouse::bins::{self, Slot};
 
 use super::refunds::{RefundRequest, refund};
-use super::requests::{ClaimedLine, Inspection, RequestView, record_in_tx, stored_lines};
+use super::requests::{ClaimedLine, Inspection, RequestView, most, record_in_tx, stored_lines};
 use crate::access::load_operator;
-use crate::warehouse::{invalid, movement, rfc3339};
+use crate::warehouse::{conflict, invalid, movement, rfc3339};
 use crate::words::{actor_text, money_text};
 use crate::{App, AppError, AppResult, UnitOfWork};
-
-fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
-    AppError::Conflict { code, message: message.into(), fields: Vec::new() }
-}
 
 /// A decision on a request.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -56,11 +54,6 @@ async fn locked(
     // Read again under the order's lock: every step on a request takes it first.
     let row = requests::find(tx, operator, merchant, RequestsOf::Id(&first.id), 1).await?.pop();
     Ok((order, row.ok_or(AppError::NotFound("after-sales request"))?))
-}
-
-/// The most a request may refund.
-fn most(r: &RequestRow) -> i64 {
-    (r.goods_minor + r.shipping_minor - r.restocking_fee_minor).max(0)
 }
 
 /// Approves (within the person's limit, else sends it up) or rejects a request.
@@ -101,6 +94,15 @@ pub async fn decide_request(
     let mut after = RequestRow { updated_at: now, ..row.clone() };
     let note = Some(d.note.trim().to_string()).filter(|n| !n.is_empty());
     let kind = if !approve {
+        // A refund already paid or under way for it (a decision finishing meanwhile) stands.
+        let prefix = format!("aftersales:{}:", row.id);
+        let paid = tradeport_store::aftersales::refunds::of_order(&mut tx, operator, row.order_id).await?;
+        if paid.iter().any(|r| r.request_key.starts_with(&prefix) && r.status.counts()) {
+            return Err(conflict(
+                "aftersales.refunded",
+                format!("{} is being refunded; it can no longer be rejected", row.rma_no),
+            ));
+        }
         after.status = RequestStatus::Rejected;
         after.decided_by = Some(actor_text(principal.actor));
         after.decision_note = note;
@@ -205,8 +207,21 @@ async fn exchange_note(
     Ok(note.map_or(stock.clone(), |n| format!("{n}; {stock}")))
 }
 
-/// Pays the granted amount through the refund use case (keyed by the request, so a retry never
-/// pays twice) and completes the request.
+/// The key of the request's next refund: one per attempt (`aftersales:{id}:{n}`), so two
+/// concurrent attempts are one refund and an attempt the provider refused may be made again.
+async fn refund_key(app: &App, operator: TenantId, row: &RequestRow) -> AppResult<String> {
+    let mut conn = app.db().read().await?;
+    let prefix = format!("aftersales:{}:", row.id);
+    let refused = tradeport_store::aftersales::refunds::of_order(&mut conn, operator, row.order_id)
+        .await?
+        .iter()
+        .filter(|r| r.request_key.starts_with(&prefix) && r.status == RefundStatus::Failed)
+        .count();
+    Ok(format!("{prefix}{}", refused + 1))
+}
+
+/// Pays the granted amount through the refund use case (keyed by the request and attempt, so a
+/// retry never pays twice; only while the request is still `from`) and completes the request.
 async fn settle_refund(
     app: &App,
     principal: &Principal,
@@ -220,10 +235,22 @@ async fn settle_refund(
             amount_minor: amount,
             method: after.refund_method.as_str().into(),
             reason: format!("{}: {}", after.rma_no, after.reason.as_str().replace('_', " ")),
-            request_key: format!("aftersales:{}", after.id),
+            request_key: refund_key(app, operator, &after).await?,
             manual_reference: None,
         };
-        let paid = refund(app, principal, after.order_id, &r).await?;
+        let paid = refund(app, principal, after.order_id, &r, Some((&after.id, from))).await?;
+        if paid.status == RefundStatus::Failed.as_str() {
+            return Err(conflict(
+                "refund.failed",
+                format!(
+                    "the payment provider refused the refund of {}: {}; the request stays {}: try again, or \
+                     refund as store credit",
+                    after.rma_no,
+                    paid.error.unwrap_or_default(),
+                    from.as_str()
+                ),
+            ));
+        }
         after.refund_id = Some(paid.id);
     }
     after.status = RequestStatus::Completed;
@@ -264,6 +291,9 @@ pub async fn receive_return(app: &App, principal: &Principal, r: &ReceiveReturn)
     })?;
     let mut tx = app.begin().await?;
     let (_, row) = locked(&mut tx, principal, &found.id).await?;
+    if let Some(warehouse) = row.warehouse_id {
+        crate::warehouse::check_warehouse(&mut tx, principal, warehouse).await?;
+    }
     if row.status != RequestStatus::AwaitingReturn {
         return Err(conflict(
             "aftersales.not_awaited",
@@ -325,6 +355,9 @@ pub async fn inspect_return(
     let now = app.now();
     let mut tx = app.begin().await?;
     let (_, row) = locked(&mut tx, principal, id).await?;
+    if let Some(warehouse) = row.warehouse_id {
+        crate::warehouse::check_warehouse(&mut tx, principal, warehouse).await?;
+    }
     if row.status != RequestStatus::Received {
         return Err(conflict(
             "aftersales.not_received",
@@ -414,14 +447,7 @@ async fn restock_in_tx(
     let warehouse = row.warehouse_id.ok_or_else(|| {
         conflict("aftersales.no_warehouse", "this order left no warehouse, so nothing can be restocked")
     })?;
-    let bin = bins::by_code(tx, operator, warehouse, bin_code).await?.ok_or_else(|| {
-        invalid(
-            "bin",
-            "unknown_bin",
-            format!("no bin {} in the warehouse that shipped; scan the bin's label", bin_code.trim()),
-        )
-    })?;
-    bins::lock_in_tx(tx, operator, bin.id).await?;
+    let bin = crate::warehouse::locked_bin(tx, operator, warehouse, bin_code).await?;
     let codes: Vec<String> = lines.iter().map(|l| l.sku.clone()).collect();
     let skus = tradeport_store::inventory::skus::find_by_codes(tx, operator, row.merchant_id, &codes).await?;
     let mut ids: Vec<SkuId> = skus.iter().map(|s| s.id).collect();
@@ -434,6 +460,14 @@ async fn restock_in_tx(
     for l in lines {
         let sku =
             skus.iter().find(|s| s.sku.eq_ignore_ascii_case(&l.sku)).ok_or(AppError::NotFound("SKU"))?;
+        if sku.lot_tracked {
+            return Err(invalid(
+                "disposition",
+                "lot_tracked",
+                format!("{} is kept by lot: take it back through an inbound notice with its lot", sku.sku),
+            ));
+        }
+        crate::warehouse::check_room(&bin, sku, &sku.traits, l.quantity)?;
         let slot = Slot { sku_id: sku.id, bin_id: bin.id, lot: "" };
         if !stock::change_on_hand_in_tx(tx, operator, sku.id, warehouse, l.quantity, now).await? {
             return Err(AppError::Internal(format!("restocking {} of {} was refused", l.quantity, l.sku)));

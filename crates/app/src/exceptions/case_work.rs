@@ -6,9 +6,12 @@
 use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::exceptions::{CaseStatus, CaseType, close_refusal};
-use tradeport_domain::kernel::{FieldError, OrderId, check_evidence};
+use tradeport_domain::kernel::{FieldError, OrderId};
 use tradeport_domain::sla::Department;
-use tradeport_store::exceptions::cases::{self, ActionRow, CaseRow, CaseUpdateRow, EvidenceRow};
+use tradeport_store::evidence::{self, EvidenceOf};
+use tradeport_store::exceptions::cases::{self, ActionRow, CaseRow, CaseUpdateRow};
+
+pub use crate::evidence::EvidenceView;
 
 use super::CaseView;
 use crate::warehouse::{invalid, rfc3339};
@@ -54,16 +57,6 @@ pub struct CaseActionView {
     pub actor: String,
     pub action: String,
     pub at: String,
-}
-
-/// A photo or document of a case.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct EvidenceView {
-    pub id: String,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub url: String,
 }
 
 /// A case with its record.
@@ -170,7 +163,7 @@ pub async fn case_detail(app: &App, principal: &Principal, id: &str) -> AppResul
         .await?
         .ok_or(AppError::NotFound("exception case"))?;
     let actions = cases::actions_of(&mut conn, operator, &case.id).await?;
-    let evidence = cases::evidence_of(&mut conn, operator, &case.id).await?;
+    let evidence = evidence::list(&mut conn, operator, EvidenceOf::Case(&case.id)).await?;
     Ok(CaseDetail {
         actions: actions
             .into_iter()
@@ -178,13 +171,7 @@ pub async fn case_detail(app: &App, principal: &Principal, id: &str) -> AppResul
             .collect(),
         evidence: evidence
             .into_iter()
-            .map(|e| EvidenceView {
-                url: format!("/api/v1/exception-cases/{}/evidence/{}", case.id, e.id),
-                id: e.id,
-                file_name: e.file_name,
-                content_type: e.content_type,
-                size_bytes: e.size_bytes,
-            })
+            .map(|e| EvidenceView::of(e, &format!("/api/v1/exception-cases/{}", case.id)))
             .collect(),
         case: case.into(),
     })
@@ -266,29 +253,15 @@ pub async fn add_case_evidence(
     bytes: &[u8],
 ) -> AppResult<CaseDetail> {
     principal.require(Permission::HandleExceptions)?;
-    let kind = check_evidence(file_name, bytes).map_err(AppError::Invalid)?;
     let operator = principal.scope.operator_id;
-    let store = app.blobs()?.clone();
     let mut conn = app.db().read().await?;
     let case = cases::get(&mut conn, operator, principal.scope.merchant_id, id.trim())
         .await?
         .ok_or(AppError::NotFound("exception case"))?;
     drop(conn);
-    let owned = bytes.to_vec();
-    let sha256 = tokio::task::spawn_blocking(move || store.put(&owned))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let row = EvidenceRow {
-        id: app.new_uuid().to_string(),
-        sha256,
-        file_name: file_name.trim().to_string(),
-        content_type: kind.content_type().to_string(),
-        size_bytes: bytes.len() as i64,
-        at: app.now(),
-    };
+    let row = crate::evidence::keep(app, file_name, bytes).await?;
     let mut tx = app.begin().await?;
-    cases::add_evidence_in_tx(&mut tx, operator, &case.id, &row).await?;
+    evidence::add_in_tx(&mut tx, operator, EvidenceOf::Case(&case.id), &row).await?;
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(case.merchant_id),
         data: serde_json::json!({ "case_id": case.id, "file_name": row.file_name, "bytes": row.size_bytes })
@@ -313,20 +286,9 @@ pub async fn case_evidence(
     let case = cases::get(&mut conn, operator, principal.scope.merchant_id, id.trim())
         .await?
         .ok_or(AppError::NotFound("exception case"))?;
-    let e = cases::evidence_of(&mut conn, operator, &case.id)
-        .await?
-        .into_iter()
-        .find(|e| e.id == evidence_id.trim())
-        .ok_or(AppError::NotFound("evidence"))?;
+    let rows = evidence::list(&mut conn, operator, EvidenceOf::Case(&case.id)).await?;
     drop(conn);
-    let store = app.blobs()?.clone();
-    let sha = e.sha256.clone();
-    let bytes = tokio::task::spawn_blocking(move || store.get(&sha))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .ok_or_else(|| AppError::Internal(format!("evidence {} is missing from the blob store", e.id)))?;
-    Ok((e.content_type, bytes))
+    crate::evidence::read(app, rows, evidence_id).await
 }
 
 /// A cause in the operator's list.

@@ -17,6 +17,9 @@ use crate::warehouse::invalid;
 use crate::words::{actor_text, money_text};
 use crate::{App, AppError, AppResult, parse_id};
 
+/// How a recall case's cause begins.
+const RECALL: &str = "recall after hand-over";
+
 /// A recall asked for.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -54,6 +57,19 @@ pub async fn request_recall(
             fields: Vec::new(),
         });
     }
+    let open = cases::CaseFilter {
+        merchant_id: None,
+        order_id: Some(id),
+        status: Some(CaseStatus::Open),
+        department: None,
+    };
+    if cases::list(&mut tx, operator, &open, None, 100).await?.iter().any(|c| c.cause.starts_with(RECALL)) {
+        return Err(AppError::Conflict {
+            code: "order.recall_open",
+            message: "a recall of this order is open already: work that case".into(),
+            fields: Vec::new(),
+        });
+    }
     let fee = Money::new(r.fee_minor, order.currency)
         .ok()
         .filter(|m| m.minor() >= 0 && m.minor() <= order.paid.minor().max(0))
@@ -67,7 +83,7 @@ pub async fn request_recall(
         order_id: id,
         shipment_id: None,
         case_type: CaseType::Cancellation,
-        cause: format!("recall after hand-over: {reason}"),
+        cause: format!("{RECALL}: {reason}"),
         department: Department::Logistics,
         status: CaseStatus::Open,
         rule_kind: None,

@@ -23,6 +23,7 @@ use super::review::{Step, apply_in_tx};
 use super::to_json;
 use super::view::{OrderView, load_view, parse_holds};
 use crate::access::load_operator;
+use crate::warehouse::conflict;
 use crate::{App, AppError, AppResult, UnitOfWork};
 
 /// A new shipping address.
@@ -59,10 +60,6 @@ fn check_reason(reason: &str, e: &mut FieldErrors) {
     }
 }
 
-fn conflict(code: &'static str, message: String) -> AppError {
-    AppError::Conflict { code, message, fields: Vec::new() }
-}
-
 /// Whether the order may still change (EXC-4): until its parcel leaves, and in the warehouse only
 /// before a label is printed for it; afterwards the refusal names what to do instead.
 fn changeable(status: OrderStatus, labelled: bool) -> AppResult<()> {
@@ -76,8 +73,7 @@ fn changeable(status: OrderStatus, labelled: bool) -> AppResult<()> {
         return Err(conflict(
             "order.left_warehouse",
             "the parcel has left the warehouse: ask the carrier to redirect it (open a modification case), or \
-             recall it (POST /api/v1/orders/{id}/recall); after delivery, the buyer forwards it"
-                .into(),
+             recall it (POST /api/v1/orders/{id}/recall); after delivery, the buyer forwards it",
         ));
     }
     if status.in_warehouse() && labelled {

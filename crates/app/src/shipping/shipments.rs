@@ -16,6 +16,7 @@ use tradeport_store::shipping::services;
 use tradeport_store::shipping::shipments::{self, ShipmentRow, ShipmentsOf};
 use tradeport_store::warehouse::{counters, packages};
 
+use crate::warehouse::conflict;
 use crate::{App, AppError, AppResult, UnitOfWork, parse_id};
 
 /// What staff ask of a package's shipment.
@@ -81,10 +82,6 @@ impl From<ShipmentRow> for ShipmentView {
             shipped_at: s.shipped_at.map(crate::warehouse::rfc3339),
         }
     }
-}
-
-fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
-    AppError::Conflict { code, message: message.into(), fields: Vec::new() }
 }
 
 /// The parcel a package makes: its weight (as weighed), its box (or largest item), its goods'

@@ -47,6 +47,7 @@ pub use packing::{
 pub use photos::{add_asn_photo, asn_photo};
 pub use picking::{PickLineView, PickScan, ShortPick, exception_queue, pick, report_short, resolve_short};
 pub use put_away::{MoveStock, PutAway, PutAwayTask, move_stock, put_away, put_away_queue};
+pub(crate) use put_away::{check_room, locked_bin};
 pub use receiving::{ReceiptLine, ReceiptScan, confirm_receipt, scan_receipt};
 pub use reconciliation::{Reconciliation, reconciliation};
 pub use safety::{SafetyStock, check_safety_stock, set_safety_stock};

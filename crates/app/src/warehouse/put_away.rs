@@ -123,7 +123,7 @@ async fn requested_sku(
 }
 
 /// Checks that a locked bin may take `qty` more units of a SKU with `traits`.
-fn check_room(bin: &BinRow, sku: &SkuRow, traits: &[Trait], qty: i64) -> AppResult<()> {
+pub(crate) fn check_room(bin: &BinRow, sku: &SkuRow, traits: &[Trait], qty: i64) -> AppResult<()> {
     if !bin_accepts(&bin.allowed_traits, traits) {
         return Err(invalid(
             "bin",
@@ -196,7 +196,7 @@ pub async fn put_away(app: &App, principal: &Principal, p: &PutAway) -> AppResul
 }
 
 /// A bin by its scanned code, locked for the transaction.
-async fn locked_bin(
+pub(crate) async fn locked_bin(
     conn: &mut AnyConnection,
     operator: TenantId,
     warehouse_id: WarehouseId,

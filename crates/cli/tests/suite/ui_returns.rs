@@ -51,6 +51,12 @@ async fn a_buyer_files_a_return_from_the_tracking_page_and_is_told_where_to_send
     browser.click("#request-submit").await;
     assert_eq!(browser.wait_for_text("#filed-rma", "RMA-").await, "RMA-000001");
     assert_eq!(browser.text(".request-status").await, "Received, being looked at");
+    let photo = std::env::temp_dir().join(format!("tradeport-cracked-{}.jpg", std::process::id()));
+    std::fs::write(&photo, crate::warehouse::jpeg(3_000)).unwrap();
+    browser.type_into(".photo-form input[type=file]", photo.to_str().unwrap()).await;
+    browser.click(".photo-form button").await;
+    browser.wait_for_text(".photos", "one file sent").await;
+    std::fs::remove_file(&photo).ok();
 
     let (_, filed) =
         get(&app, &format!("/api/v1/aftersales-requests?order_id={order}"), &f.s.admin_key).await;
@@ -60,6 +66,14 @@ async fn a_buyer_files_a_return_from_the_tracking_page_and_is_told_where_to_send
         (Some("buyer"), Some("The handle arrived cracked"), Some("MUG")),
         "{filed}"
     );
+    let one = format!("/api/v1/aftersales-requests/{}", request["id"].as_str().unwrap());
+    let (_, detail) = get(&app, &one, &f.s.merchant_a_key).await;
+    let url = detail["evidence"][0]["url"].as_str().expect("the buyer's photo is listed").to_string();
+    assert_eq!(detail["evidence"][0]["content_type"], "image/jpeg", "{detail}");
+    let res = app.client.get(app.url(&url)).bearer_auth(&f.s.merchant_a_key).send().await.unwrap();
+    assert_eq!(res.bytes().await.unwrap().len(), 3_000, "the bytes as sent");
+    let (status, _) = get(&app, &url, &f.s.merchant_b_key).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not another merchant's");
     let path = format!("/api/v1/aftersales-requests/{}/decision", request["id"].as_str().unwrap());
     let (status, _) = post(&app, &path, &f.s.admin_key, json!({"decision": "approve"})).await;
     assert_eq!(status, StatusCode::OK);

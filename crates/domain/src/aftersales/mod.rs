@@ -7,7 +7,8 @@ mod requests;
 
 pub use completion::{Completed, CompletionFacts, completion};
 pub use policy::{
-    Decision, FreightPayer, Policy, Request, RequestReason, RequestType, evaluate, fourteen_day_market,
+    Decision, FreightPayer, Policy, Request, RequestReason, RequestType, deciding_policy, evaluate,
+    fourteen_day_market,
 };
 pub use refunds::{RefundMethod, RefundRefusal, RefundStatus, check_refund};
 pub use requests::{

@@ -168,12 +168,20 @@ impl fmt::Display for Decision {
     }
 }
 
+/// The policy that decides requests for this merchant, category and market: the most specific
+/// one covering them (of equals, the last listed).
+pub fn deciding_policy<'a>(
+    policies: &'a [Policy],
+    merchant: &str,
+    category: &str,
+    market: &str,
+) -> Option<&'a Policy> {
+    policies.iter().filter(|p| p.covers(merchant, category, market)).max_by_key(|p| p.specificity())
+}
+
 /// Evaluates a request under the most specific policy covering it (`None` when none does).
 pub fn evaluate(policies: &[Policy], r: &Request) -> Option<Decision> {
-    let policy = policies
-        .iter()
-        .filter(|p| p.covers(r.merchant, r.category, r.market))
-        .max_by_key(|p| p.specificity())?;
+    let policy = deciding_policy(policies, r.merchant, r.category, r.market)?;
     let mut rules = Vec::new();
     let mut eligible = true;
     let scope = [

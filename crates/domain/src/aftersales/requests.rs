@@ -225,8 +225,6 @@ pub fn approval(limit: ApprovalLimit, amount_minor: i64) -> Approval {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClaimLine {
     pub unit_price_minor: i64,
-    /// What the buyer bought.
-    pub ordered: i64,
     /// What left the warehouse for the buyer.
     pub shipped: i64,
     /// Already in an earlier request that was not rejected.
@@ -247,7 +245,7 @@ impl std::fmt::Display for ClaimRefusal {
             Self::NotOnOrder(sku) => write!(f, "{sku} is not on this order"),
             Self::TooMany { sku, asked, left } => write!(
                 f,
-                "{asked} of {sku} asked for, but only {left} can still be claimed (shipped or bought, less earlier requests)"
+                "{asked} of {sku} asked for, but only {left} can still be claimed (what left the warehouse, less earlier requests); goods not yet sent are cancelled instead"
             ),
             Self::Nothing => write!(f, "name at least one line and a quantity of 1 or more"),
         }
@@ -255,13 +253,12 @@ impl std::fmt::Display for ClaimRefusal {
 }
 
 /// The most a request may refund: what was paid for the asked units, each line capped by what
-/// may still be claimed (shipped units when the goods must come back; bought units for a refund
-/// without a return, since goods never sent are refunded too), plus the shipping fee when the
-/// fault is the seller's and no earlier request was granted it.
+/// may still be claimed (the units that left the warehouse, less earlier claims: goods not yet
+/// sent are cancelled, not claimed), plus the shipping fee when the fault is the seller's and no
+/// earlier request was granted it.
 pub fn refund_cap(
     lines: &BTreeMap<String, ClaimLine>,
     asked: &BTreeMap<String, i64>,
-    goods_come_back: bool,
     reason: RequestReason,
     shipping_fee_minor: i64,
     shipping_granted_before: bool,
@@ -272,8 +269,7 @@ pub fn refund_cap(
     let mut goods = 0i64;
     for (sku, qty) in asked {
         let line = lines.get(sku).ok_or_else(|| ClaimRefusal::NotOnOrder(sku.clone()))?;
-        let base = if goods_come_back { line.shipped } else { line.ordered };
-        let left = (base - line.claimed).max(0);
+        let left = (line.shipped - line.claimed).max(0);
         if *qty > left {
             return Err(ClaimRefusal::TooMany { sku: sku.clone(), asked: *qty, left });
         }
@@ -289,8 +285,8 @@ mod tests {
 
     fn lines() -> BTreeMap<String, ClaimLine> {
         [
-            ("MUG".to_string(), ClaimLine { unit_price_minor: 3_000, ordered: 2, shipped: 2, claimed: 0 }),
-            ("PEN".to_string(), ClaimLine { unit_price_minor: 4_000, ordered: 1, shipped: 0, claimed: 0 }),
+            ("MUG".to_string(), ClaimLine { unit_price_minor: 3_000, shipped: 2, claimed: 0 }),
+            ("PEN".to_string(), ClaimLine { unit_price_minor: 4_000, shipped: 0, claimed: 0 }),
         ]
         .into()
     }
@@ -302,52 +298,34 @@ mod tests {
     #[test]
     fn a_return_claims_at_most_what_was_shipped_and_paid_plus_shipping_once_on_the_sellers_fault() {
         let quality = RequestReason::Quality;
+        assert_eq!(refund_cap(&lines(), &ask(&[("MUG", 1)]), quality, 1_000, false), Ok((3_000, 1_000)));
         assert_eq!(
-            refund_cap(&lines(), &ask(&[("MUG", 1)]), true, quality, 1_000, false),
-            Ok((3_000, 1_000))
-        );
-        assert_eq!(
-            refund_cap(&lines(), &ask(&[("MUG", 1)]), true, quality, 1_000, true),
+            refund_cap(&lines(), &ask(&[("MUG", 1)]), quality, 1_000, true),
             Ok((3_000, 0)),
             "shipping is granted once"
         );
         assert_eq!(
-            refund_cap(&lines(), &ask(&[("MUG", 2)]), true, RequestReason::ChangedMind, 1_000, false),
+            refund_cap(&lines(), &ask(&[("MUG", 2)]), RequestReason::ChangedMind, 1_000, false),
             Ok((6_000, 0)),
             "a change of mind gets no shipping back"
         );
         assert_eq!(
-            refund_cap(&lines(), &ask(&[("PEN", 1)]), true, quality, 1_000, false),
+            refund_cap(&lines(), &ask(&[("PEN", 1)]), quality, 1_000, false),
             Err(ClaimRefusal::TooMany { sku: "PEN".into(), asked: 1, left: 0 }),
-            "a unit never shipped cannot come back"
-        );
-        assert_eq!(
-            refund_cap(
-                &lines(),
-                &ask(&[("PEN", 1)]),
-                false,
-                RequestReason::LogisticsDelayOrLost,
-                1_000,
-                false
-            ),
-            Ok((4_000, 1_000)),
-            "but it can be refunded"
+            "a unit never shipped is cancelled, not claimed"
         );
         let mut claimed = lines();
         claimed.get_mut("MUG").unwrap().claimed = 1;
         assert_eq!(
-            refund_cap(&claimed, &ask(&[("MUG", 2)]), true, quality, 0, false),
+            refund_cap(&claimed, &ask(&[("MUG", 2)]), quality, 0, false),
             Err(ClaimRefusal::TooMany { sku: "MUG".into(), asked: 2, left: 1 })
         );
         assert_eq!(
-            refund_cap(&lines(), &ask(&[("CUP", 1)]), true, quality, 0, false),
+            refund_cap(&lines(), &ask(&[("CUP", 1)]), quality, 0, false),
             Err(ClaimRefusal::NotOnOrder("CUP".into()))
         );
-        assert_eq!(refund_cap(&lines(), &ask(&[]), true, quality, 0, false), Err(ClaimRefusal::Nothing));
-        assert_eq!(
-            refund_cap(&lines(), &ask(&[("MUG", 0)]), true, quality, 0, false),
-            Err(ClaimRefusal::Nothing)
-        );
+        assert_eq!(refund_cap(&lines(), &ask(&[]), quality, 0, false), Err(ClaimRefusal::Nothing));
+        assert_eq!(refund_cap(&lines(), &ask(&[("MUG", 0)]), quality, 0, false), Err(ClaimRefusal::Nothing));
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub struct RequestRow {
     pub reason: RequestReason,
     pub description: String,
     pub source: RequestSource,
-    /// JSON: `[{"sku", "sku_id", "quantity", "unit_price_minor"}]`.
+    /// JSON: `[{"sku", "quantity", "unit_price_minor"}]`.
     pub lines: String,
     pub currency: String,
     pub goods_minor: i64,

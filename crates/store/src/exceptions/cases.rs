@@ -213,67 +213,6 @@ pub async fn actions_of(
         .collect()
 }
 
-/// A photo or document kept with a case.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EvidenceRow {
-    pub id: String,
-    pub sha256: String,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub at: Millis,
-}
-
-pub async fn add_evidence_in_tx(
-    conn: &mut AnyConnection,
-    tenant_id: TenantId,
-    case_id: &str,
-    e: &EvidenceRow,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO case_evidence (id, tenant_id, case_id, sha256, file_name, content_type, size_bytes, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&e.id)
-    .bind(tenant_id.to_string())
-    .bind(case_id)
-    .bind(&e.sha256)
-    .bind(&e.file_name)
-    .bind(&e.content_type)
-    .bind(e.size_bytes)
-    .bind(e.at.0)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-pub async fn evidence_of(
-    conn: &mut AnyConnection,
-    tenant_id: TenantId,
-    case_id: &str,
-) -> StoreResult<Vec<EvidenceRow>> {
-    let rows = sqlx::query(
-        "SELECT id, sha256, file_name, content_type, size_bytes, at FROM case_evidence \
-         WHERE tenant_id = $1 AND case_id = $2 ORDER BY at, id",
-    )
-    .bind(tenant_id.to_string())
-    .bind(case_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(EvidenceRow {
-                id: r.try_get(0)?,
-                sha256: r.try_get(1)?,
-                file_name: r.try_get(2)?,
-                content_type: r.try_get(3)?,
-                size_bytes: r.try_get(4)?,
-                at: Millis(r.try_get(5)?),
-            })
-        })
-        .collect()
-}
-
 /// The operator's list of causes: (code, label).
 pub async fn causes(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<Vec<(String, String)>> {
     let rows = sqlx::query("SELECT code, label FROM case_causes WHERE tenant_id = $1 ORDER BY code")

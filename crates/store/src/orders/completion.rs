@@ -6,17 +6,20 @@ use tradeport_domain::kernel::{Millis, OrderId, TenantId};
 use crate::StoreResult;
 use crate::values::id_at;
 
-/// Orders not yet completed that have left or were cancelled, least recently changed first.
+/// Orders not yet completed that have left or were cancelled, a page at a time in id order
+/// (after `after`), so every one is looked at however many are not yet due.
 pub async fn candidates(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
+    after: Option<OrderId>,
     limit: i64,
 ) -> StoreResult<Vec<OrderId>> {
     let rows = sqlx::query(
         "SELECT id FROM orders WHERE tenant_id = $1 AND completed_at IS NULL AND status IN ('handed_over', 'cancelled') \
-         ORDER BY updated_at, id LIMIT $2",
+         AND id > $2 ORDER BY id LIMIT $3",
     )
     .bind(tenant_id.to_string())
+    .bind(after.map(|a| a.to_string()).unwrap_or_default())
     .bind(limit)
     .fetch_all(conn)
     .await?;

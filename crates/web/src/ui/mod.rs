@@ -48,6 +48,7 @@ pub fn router() -> Router<App> {
         .route("/track", get(tracking_page::find))
         .route("/track/{token}", get(tracking_page::show))
         .route("/track/{token}/request", post(tracking_page::request))
+        .route("/track/{token}/evidence", post(tracking_page::evidence))
         .route("/track/{token}/json", get(tracking_page::json))
         .route("/logout", post(login::logout))
         .route("/lang", get(login::switch_language))

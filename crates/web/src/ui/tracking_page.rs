@@ -8,7 +8,7 @@
 use askama::Template;
 use axum::Form;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -162,4 +162,39 @@ pub async fn json(State(app): State<App>, Path(token): Path<String>) -> Response
         )
             .into_response(),
     }
+}
+
+/// POST /track/{token}/evidence: the buyer's photo with one of their requests (multipart: `lang`,
+/// `rma_no`, `photo`).
+pub async fn evidence(State(app): State<App>, Path(token): Path<String>, mut parts: Multipart) -> Response {
+    let (mut lang, mut rma_no, mut file_name, mut bytes) =
+        (String::new(), String::new(), String::new(), Vec::new());
+    loop {
+        let field = match parts.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return page(&app, token, &lang, (None, Some(e.body_text()))).await,
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photo" {
+            file_name = field.file_name().unwrap_or_default().to_string();
+            match field.bytes().await {
+                Ok(b) => bytes = b.to_vec(),
+                Err(e) => return page(&app, token, &lang, (None, Some(e.body_text()))).await,
+            }
+        } else {
+            let value = field.text().await.unwrap_or_default();
+            match name.as_str() {
+                "lang" => lang = value,
+                "rma_no" => rma_no = value,
+                _ => {}
+            }
+        }
+    }
+    let outcome =
+        match aftersales::add_evidence_from_tracking(&app, &token, &rma_no, &file_name, &bytes).await {
+            Ok(()) => (Some(rma_no), None),
+            Err(e) => (None, Some(super::explain(&e))),
+        };
+    page(&app, token, &lang, outcome).await
 }

@@ -2,8 +2,10 @@
 //! approval limits, receiving a return by its RMA number, inspection and disposition.
 
 use axum::Json;
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use tradeport_app::App;
 use tradeport_app::aftersales::{
     self, CompletionRun, DecideRequest, FileRequest, InspectReturn, ReceiveReturn, RequestQuery, RequestView,
@@ -11,6 +13,7 @@ use tradeport_app::aftersales::{
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::exceptions::{EvidenceQuery, evidence_response, uploaded};
 use super::warehouse::Items;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Auth};
@@ -23,6 +26,8 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(receive_return))
         .routes(routes!(inspect_return))
         .routes(routes!(complete_orders))
+        .routes(routes!(add_evidence))
+        .routes(routes!(get_evidence))
 }
 
 #[utoipa::path(post, path = "/api/v1/aftersales-requests", tag = "aftersales", request_body = FileRequest,
@@ -100,7 +105,7 @@ async fn receive_return(
     description = "What the inspection found (intact, the original item, resaleable, notes) and what becomes of the goods: \
                    `restock` into a bin of the warehouse that shipped (a `restock` movement in the stock ledger; only an \
                    intact, resaleable original), `repair`, `destroy` (with the reason) or `return_to_origin`. Then the \
-                   request settles: the amount granted less the restocking fee is refunded, nothing when the item is not \
+                   request settles: the amount granted (the restocking fee already taken off) is refunded, nothing when the item is not \
                    the one sold (`rejected`). Warehouse staff.",
     responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -121,4 +126,32 @@ async fn inspect_return(
     responses((status = 200, body = CompletionRun), (status = 403, body = ErrorBody)))]
 async fn complete_orders(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<CompletionRun>> {
     Ok(Json(aftersales::complete_now(&app, &p).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/aftersales-requests/{id}/evidence", tag = "aftersales",
+    params(("id" = String, Path), EvidenceQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    description = "Keeps a photo (JPEG, PNG, WebP) or PDF with the request, at most 10 MiB, the file itself as the body: the \
+                   buyer's proof, or the inspection's photos. Those who file requests, and the warehouse.",
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn add_evidence(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<EvidenceQuery>,
+    body: Body,
+) -> ApiResult<Json<RequestView>> {
+    let bytes = uploaded(body).await?;
+    Ok(Json(aftersales::add_request_evidence(&app, &p, &id, &q.file_name, &bytes).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/aftersales-requests/{id}/evidence/{evidence}", tag = "aftersales",
+    params(("id" = String, Path), ("evidence" = String, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn get_evidence(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path((id, evidence)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    Ok(evidence_response(aftersales::request_evidence(&app, &p, &id, &evidence).await?))
 }

@@ -128,8 +128,8 @@ async fn work_case(
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-struct EvidenceQuery {
-    file_name: String,
+pub(super) struct EvidenceQuery {
+    pub(super) file_name: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/exception-cases/{id}/evidence", tag = "exceptions",
@@ -144,14 +144,28 @@ async fn add_evidence(
     ApiQuery(q): ApiQuery<EvidenceQuery>,
     body: Body,
 ) -> ApiResult<Json<CaseDetail>> {
-    let bytes = axum::body::to_bytes(body, crate::middleware::UPLOAD_LIMIT).await.map_err(|_| {
+    let bytes = uploaded(body).await?;
+    Ok(Json(exceptions::add_case_evidence(&app, &p, &id, &q.file_name, &bytes).await?))
+}
+
+/// An uploaded file's bytes, at most 10 MiB.
+pub(super) async fn uploaded(body: Body) -> ApiResult<axum::body::Bytes> {
+    axum::body::to_bytes(body, crate::middleware::UPLOAD_LIMIT).await.map_err(|_| {
         crate::error::ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "request.too_large",
             "the file is larger than 10 MiB; send a smaller one",
         )
-    })?;
-    Ok(Json(exceptions::add_case_evidence(&app, &p, &id, &q.file_name, &bytes).await?))
+    })
+}
+
+/// A kept photo or document, served privately.
+pub(super) fn evidence_response((content_type, bytes): (String, Vec<u8>)) -> Response {
+    (
+        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=3600".to_string())],
+        bytes,
+    )
+        .into_response()
 }
 
 #[utoipa::path(get, path = "/api/v1/exception-cases/{id}/evidence/{evidence}", tag = "exceptions",
@@ -162,12 +176,7 @@ async fn get_evidence(
     Auth(p): Auth,
     Path((id, evidence)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let (content_type, bytes) = exceptions::case_evidence(&app, &p, &id, &evidence).await?;
-    Ok((
-        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=3600".to_string())],
-        bytes,
-    )
-        .into_response())
+    Ok(evidence_response(exceptions::case_evidence(&app, &p, &id, &evidence).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/case-causes", tag = "exceptions", responses((status = 200, body = Items<CaseCause>)))]
