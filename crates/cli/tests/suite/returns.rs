@@ -18,7 +18,8 @@ use crate::warehouse::{
 db_tests!(
     a_return_is_claimed_by_line_decided_within_limits_inspected_restocked_or_destroyed_and_refunded,
     a_cancellation_after_hand_over_is_a_recall_never_a_silent_cancel,
-    an_order_completes_when_delivered_past_the_window_with_nothing_open_or_cancelled_and_settled
+    an_order_completes_when_delivered_past_the_window_with_nothing_open_or_cancelled_and_settled,
+    two_people_deciding_one_request_at_once_pay_once_and_other_merchants_reach_nothing
 );
 
 /// Merchant A's order for two mugs and a pen, handed over (two parcels: the mugs are fragile).
@@ -404,4 +405,63 @@ async fn an_order_completes_when_delivered_past_the_window_with_nothing_open_or_
     assert_eq!(completion(&app, &admin).await, 1, "cancelled and settled");
     let (_, o) = get(&app, &format!("/api/v1/orders/{cancelled}"), &f.s.merchant_a_key).await;
     assert!(o["events"].as_array().unwrap().iter().any(|e| e["kind"] == "order_completed"), "{o}");
+}
+
+async fn two_people_deciding_one_request_at_once_pay_once_and_other_merchants_reach_nothing(app: TestApp) {
+    let f = floor(&app).await;
+    stock_bin(&app, &f, "MUG", 3, "A-01-01-1-1").await;
+    stock_bin(&app, &f, "PEN", 3, "A-01-01-1-2").await;
+    uk_policy(&app, &f).await;
+    let order = mugs_and_pen_shipped(&app, &f, "#race-1").await;
+    let body = request(&order, "refund_only", "quality", "PEN", 1, "the pen leaks");
+    let (_, filed) = post(&app, "/api/v1/aftersales-requests", &f.s.merchant_a_key, body).await;
+    let id = filed["id"].as_str().unwrap().to_string();
+    let one = format!("/api/v1/aftersales-requests/{id}");
+
+    // Another merchant neither sees it, by id or by RMA number, nor decides it.
+    let b = f.s.merchant_b_key.clone();
+    assert_eq!(get(&app, &one, &b).await.0, StatusCode::NOT_FOUND);
+    let (_, by_rma) =
+        get(&app, &format!("/api/v1/aftersales-requests?rma_no={}", filed["rma_no"].as_str().unwrap()), &b)
+            .await;
+    assert_eq!(by_rma["items"], json!([]));
+    let (_, queue) = get(&app, "/api/v1/aftersales-requests", &b).await;
+    assert_eq!(queue["items"], json!([]), "nor in a queue");
+    assert_eq!(
+        post(&app, &format!("{one}/decision"), &b, json!({"decision": "approve"})).await.0,
+        StatusCode::FORBIDDEN
+    );
+
+    // Eight decisions at once, approvals and rejections: one wins, and at most one refund is paid.
+    let supervisor = app.staff_key(&f.s, "supervisor").await;
+    let mut decisions = tokio::task::JoinSet::new();
+    for n in 0..8 {
+        let key = if n % 2 == 0 { f.s.admin_key.clone() } else { supervisor.clone() };
+        let (client, url) = (app.client.clone(), app.url(&format!("{one}/decision")));
+        let body = if n % 4 == 3 {
+            json!({"decision": "reject", "note": "the pen was fine"})
+        } else {
+            json!({"decision": "approve"})
+        };
+        decisions.spawn(async move {
+            client.post(url).bearer_auth(key).json(&body).send().await.unwrap().status()
+        });
+    }
+    let mut ok = 0;
+    while let Some(status) = decisions.join_next().await {
+        let status = status.unwrap();
+        assert!(status == StatusCode::OK || status == StatusCode::CONFLICT, "{status}");
+        ok += usize::from(status == StatusCode::OK);
+    }
+    assert_eq!(ok, 1, "one decision stands");
+    let (_, decided) = get(&app, &one, &f.s.admin_key).await;
+    let (_, refunds) = get(&app, &format!("/api/v1/orders/{order}/refunds"), &f.s.admin_key).await;
+    let paid = refunds["refunded_minor"].as_i64().unwrap();
+    match decided["status"].as_str() {
+        Some("completed") => {
+            assert_eq!((paid, refunds["items"].as_array().unwrap().len()), (1_800, 1), "{refunds}")
+        }
+        Some("rejected") => assert_eq!(paid, 0, "a rejected request pays nothing: {refunds}"),
+        other => panic!("decided as {other:?}: {decided}"),
+    }
 }
