@@ -82,7 +82,15 @@ pub async fn decide_request(
         ));
     }
     let cap = most(&row);
-    let amount = if refunds_money(row.request_type) { d.amount_minor.unwrap_or(cap) } else { 0 };
+    let settings = load_operator(&mut tx, operator).await?.settings;
+    // A partial refund left without an amount grants the operator's rule for its reason.
+    let by_rule = match settings.compensation_pct.get(row.reason.as_str()) {
+        Some(pct) if row.request_type == RequestType::PartialRefund => {
+            i64::try_from(i128::from(row.goods_minor) * i128::from(*pct) / 100).unwrap_or(cap).min(cap)
+        }
+        _ => cap,
+    };
+    let amount = if refunds_money(row.request_type) { d.amount_minor.unwrap_or(by_rule) } else { 0 };
     if !(0..=cap).contains(&amount) {
         return Err(invalid(
             "amount_minor",
@@ -110,7 +118,6 @@ pub async fn decide_request(
     } else {
         // What is at stake: the money granted, or for an exchange or repair the goods' value.
         let at_stake = if refunds_money(row.request_type) { amount } else { row.goods_minor };
-        let settings = load_operator(&mut tx, operator).await?.settings;
         match approval(settings.approval_limit(principal.role, &row.currency), at_stake) {
             Approval::GoUp(limit) if row.status == RequestStatus::Escalated => {
                 return Err(conflict(

@@ -28,7 +28,8 @@ pub struct RecallRequest {
     pub reason: String,
     /// The carrier's recall fee, in the order's currency (minor units).
     pub fee_minor: i64,
-    /// Whether the buyer bears the fee (taken off the refund); otherwise the seller does.
+    /// Whether the buyer bears the fee (recorded on the case for the refund that settles it);
+    /// otherwise the seller does.
     pub buyer_pays_fee: bool,
     /// Whether the buyer asked for or agreed to the recall.
     pub buyer_agreed: bool,

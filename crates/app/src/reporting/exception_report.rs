@@ -59,7 +59,7 @@ pub struct ExceptionReport {
     pub requests: usize,
     pub requests_by_type: Vec<Count>,
     pub requests_by_reason: Vec<Count>,
-    /// Refunds and compensation paid, per currency, written out.
+    /// Refunds paid (store credit included), per currency, written out.
     pub refunds_paid: Vec<String>,
     pub improvement_actions: Vec<ImprovementAction>,
 }
@@ -255,7 +255,7 @@ pub fn report_pdf(r: &ExceptionReport) -> AppResult<crate::warehouse::Document> 
         lines.push(PdfLine::heading(title));
         lines.extend(counts.iter().map(|c| PdfLine::text(format!("{}: {}", c.key, c.count))));
     }
-    lines.push(PdfLine::heading("Refunds and compensation paid"));
+    lines.push(PdfLine::heading("Refunds paid"));
     lines.push(PdfLine::text(if r.refunds_paid.is_empty() {
         "none".to_string()
     } else {

@@ -324,6 +324,16 @@ async fn a_cancellation_after_hand_over_is_a_recall_never_a_silent_cancel(app: T
     let (_, swap) = post(&app, &path, &f.s.admin_key, json!({"decision": "approve"})).await;
     assert_eq!(swap["status"], "awaiting_return", "{swap}");
     assert!(swap["decision_note"].as_str().unwrap().contains("the same item is in stock"), "{swap}");
+    // A late parcel: a partial refund by the operator's rule, 10% of the goods claimed.
+    let body = request(&order, "partial_refund", "logistics", "PEN", 1, "a week late");
+    let (_, late) = post(&app, "/api/v1/aftersales-requests", &f.s.merchant_a_key, body).await;
+    let path = format!("/api/v1/aftersales-requests/{}/decision", late["id"].as_str().unwrap());
+    let (_, late) = post(&app, &path, &f.s.admin_key, json!({"decision": "approve"})).await;
+    assert_eq!(
+        (late["status"].as_str(), late["granted_minor"].as_i64()),
+        (Some("completed"), Some(100)),
+        "{late}"
+    );
     let waiting = confirmed_order(&app, &f, "#recall-2", &[("MUG", 1)]).await;
     let (status, body) = post(
         &app,

@@ -59,6 +59,10 @@ pub struct TenantSettings {
     /// `{"customer_service": {"GBP": 5000}}` (EXC-6). Above it, or in a currency its role has no
     /// limit for, the request goes up to a supervisor. Admins and supervisors have no limit.
     pub approval_limits: BTreeMap<String, BTreeMap<String, i64>>,
+    /// Compensation by rule (EXC-5): the share (percent) of the claimed goods' value a partial
+    /// refund grants when nobody names an amount, by reason, e.g. `{"logistics": 10}` for a late
+    /// parcel. A reason not listed grants what may be refunded.
+    pub compensation_pct: BTreeMap<String, u32>,
 }
 
 /// A logistics service level: what it costs at least, and whether it is a special service that
@@ -131,6 +135,10 @@ impl Default for TenantSettings {
             approval_limits: [("customer_service", 50), ("order_manager", 200), ("finance", 500)]
                 .into_iter()
                 .map(|(role, units)| (role.to_string(), limits_in_major_units(units)))
+                .collect(),
+            compensation_pct: [("logistics", 10), ("size_or_colour", 15), ("not_as_described", 20)]
+                .into_iter()
+                .map(|(reason, pct)| (reason.to_string(), pct))
                 .collect(),
         }
     }
@@ -265,6 +273,15 @@ impl TenantSettings {
                 "out_of_range",
                 "spot_check_pct must be 0 to 100 (percent of packages)",
             );
+        }
+        for (reason, pct) in &self.compensation_pct {
+            if crate::aftersales::RequestReason::parse(reason).is_none() || *pct > 100 {
+                errors.add(
+                    &format!("compensation_pct.{reason}"),
+                    "invalid",
+                    format!("'{reason}': use a reason such as logistics or quality and a share of 0 to 100 percent"),
+                );
+            }
         }
         for (role, by_currency) in &self.approval_limits {
             if Role::parse(role).is_none_or(|r| r == Role::Merchant) {
