@@ -26,8 +26,9 @@ approve them: refunds take any status). Then:
    way) never above what was paid, each request_key at most once, each key answered 200 with one
    refund only and that refund listed. A failed check makes the script exit 1 (timing never does).
 3. Reference: the same work straight through the engine, one transaction per request, 16 threads
-   or clients, for SECONDS, with the bench orders' refunds removed first so the reference starts
-   with the room the product had: lock the order (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ...
+   or clients, as many requests as the product answered (so the orders fill up as they did and
+   the mix of writes and refusals is the same), with the bench orders' refunds removed first so
+   the reference starts with the room the product had: lock the order (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ...
    FOR UPDATE), read the sum of its refunds paid or under way and whether the key was seen, then,
    if there is room and the key is new, insert the refund (ON CONFLICT DO NOTHING), the
    store-credit entry and the order's timeline event. Python's sqlite3 on a copy of the product's
@@ -235,14 +236,22 @@ def copy_database(db_file):
     return copy
 
 
-def raw_sqlite(db_file, seconds):
-    """The refund's statements on a copy of the product's database, one transaction each, 16 threads."""
+def raw_sqlite(db_file, seconds, limit):
+    """The refund's statements on a copy of the product's database, one transaction each, 16 threads,
+    as many requests as the product answered (so the room on the orders runs out as it did)."""
     copy = copy_database(db_file)
     probe = sqlite3.connect(copy)
     rows = probe.execute(BENCH_ORDERS_SQLITE).fetchall()
     probe.close()
     asks = Asks(rows, prefix="raw")
-    counter, lock, stop = {"requests": 0, "written": 0}, threading.Lock(), time.time() + seconds
+    counter, lock, stop = {"requests": 0, "written": 0, "claimed": 0}, threading.Lock(), time.time() + seconds * 10
+
+    def claim():
+        with lock:
+            if counter["claimed"] >= limit:
+                return False
+            counter["claimed"] += 1
+            return True
 
     def worker(k):
         conn = sqlite3.connect(copy, timeout=60, isolation_level=None, check_same_thread=False)
@@ -251,7 +260,7 @@ def raw_sqlite(db_file, seconds):
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=60000")
         n, written, rng = 0, 0, random.Random(k)
-        while time.time() < stop:
+        while time.time() < stop and claim():
             idx, key, amount, _ = asks.next(rng)
             tenant, order, merchant, email = rows[idx]
             now = int(time.time() * 1000)
@@ -330,7 +339,7 @@ def as_postgres(cmd, timeout):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
 
-def raw_pg(cluster, url, seconds):
+def raw_pg(cluster, url, seconds, limit):
     """pgbench with a script of the refund's statements, 16 clients, on the product's database with
     the bench orders' refunds removed first."""
     import urllib.parse
@@ -346,8 +355,9 @@ def raw_pg(cluster, url, seconds):
     if os.geteuid() == 0:
         import shutil
         shutil.chown(script, "postgres", "postgres")
-    out = as_postgres([pgbench, *conn, "-n", "-c", str(SENDERS), "-j", "2", "-T", str(seconds), "-D", "seq=0", "-f", script, db],
-                      timeout=seconds + 300)
+    per_client = max(1, -(-limit // SENDERS))
+    out = as_postgres([pgbench, *conn, "-n", "-c", str(SENDERS), "-j", "2", "-t", str(per_client), "-D", "seq=0", "-f", script, db],
+                      timeout=seconds * 10 + 300)
     written = int(cluster._run(psql, *conn, "-d", db, "-tAc", "SELECT count(*) FROM refunds WHERE id LIKE 'raw-%'").stdout.strip())
     for line in out.stdout.splitlines():
         if line.startswith("tps ="):
@@ -366,9 +376,9 @@ def run_once(kind, orders, seconds, cluster=None, run=0):
             say(f"  unexpected answer: {s}")
         check = check_money(tp, admin, order_ids, answers)
         if kind == "sqlite":
-            raw, raw_written = raw_sqlite(os.path.join(tp.dir, "tradeport.db"), seconds)
+            raw, raw_written = raw_sqlite(os.path.join(tp.dir, "tradeport.db"), seconds, totals["answered"])
         else:
-            raw, raw_written = raw_pg(cluster, url, seconds)
+            raw, raw_written = raw_pg(cluster, url, seconds, totals["answered"])
     ms = [x * 1000 for x in lat] or [float("nan")]
     rate = totals["answered"] / took
     res = {"refunds_per_s": round(rate, 1), "p50_ms": round(wh.percentile(ms, 0.5), 1), "p99_ms": round(wh.percentile(ms, 0.99), 1),
