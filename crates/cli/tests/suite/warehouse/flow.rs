@@ -251,7 +251,7 @@ async fn receive_put_away_pick_pack_ship_and_cancel_keep_the_ledger_and_the_bins
     .await;
     assert_eq!(
         (status, code(&body)),
-        (StatusCode::CONFLICT, "order.illegal_transition"),
-        "handed over is after-sales' business"
+        (StatusCode::CONFLICT, "order.recall_needed"),
+        "handed over, a cancellation is a recall (after-sales)"
     );
 }
