@@ -10,7 +10,17 @@ use tradeport_testkit::{Browser, DbKind, TestApp};
 use crate::helpers::{get, post};
 use crate::returns::{mugs_and_pen_shipped, uk_policy};
 use crate::ui_warehouse::fits_the_screen;
-use crate::warehouse::{floor, stock_bin};
+use crate::warehouse::{Floor, floor, stock_bin};
+
+/// A fresh SQLite app: merchant A's mugs and pens in stock, the UK policy for home goods.
+async fn shop_with_a_policy() -> (TestApp, Floor) {
+    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
+    let f = floor(&app).await;
+    stock_bin(&app, &f, "MUG", 3, "A-01-01-1-1").await;
+    stock_bin(&app, &f, "PEN", 3, "A-01-01-1-2").await;
+    uk_policy(&app, &f).await;
+    (app, f)
+}
 
 /// Sets a form control's value as a person picking from it would.
 async fn choose(browser: &Browser, css: &str, value: &str) {
@@ -21,11 +31,7 @@ async fn choose(browser: &Browser, css: &str, value: &str) {
 #[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
 async fn a_buyer_files_a_return_from_the_tracking_page_and_is_told_where_to_send_it() {
     let Some(browser) = Browser::start().await else { return };
-    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
-    let f = floor(&app).await;
-    stock_bin(&app, &f, "MUG", 3, "A-01-01-1-1").await;
-    stock_bin(&app, &f, "PEN", 3, "A-01-01-1-2").await;
-    uk_policy(&app, &f).await;
+    let (app, f) = shop_with_a_policy().await;
     let order = mugs_and_pen_shipped(&app, &f, "#ui-return").await;
     let (_, link) = get(&app, &format!("/api/v1/orders/{order}/tracking-link"), &f.s.admin_key).await;
     let page = app.url(link["url"].as_str().unwrap());
@@ -89,11 +95,7 @@ async fn a_buyer_files_a_return_from_the_tracking_page_and_is_told_where_to_send
 #[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
 async fn staff_decide_receive_inspect_and_restock_a_return_then_recall_the_rest_in_the_browser() {
     let Some(browser) = Browser::start().await else { return };
-    let app = TestApp::spawn(DbKind::Sqlite).await.expect("SQLite");
-    let f = floor(&app).await;
-    stock_bin(&app, &f, "MUG", 3, "A-01-01-1-1").await;
-    stock_bin(&app, &f, "PEN", 3, "A-01-01-1-2").await;
-    uk_policy(&app, &f).await;
+    let (app, f) = shop_with_a_policy().await;
     let order = mugs_and_pen_shipped(&app, &f, "#ui-desk").await;
     let body = json!({"order_id": order, "request_type": "return_and_refund", "reason": "quality",
                       "description": "chipped rim", "lines": [{"sku": "MUG", "quantity": 1}]});

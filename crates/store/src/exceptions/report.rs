@@ -18,17 +18,26 @@ pub struct Span<'a> {
 /// A case as the report counts it: type, cause code (empty: none set), opened and closed.
 pub type CaseFacts = (String, String, Millis, Option<Millis>);
 
+/// The rows of `sql` within the span: `$1` the operator, `$2` the merchant (empty: all), `$3` and
+/// `$4` the span's ends.
+async fn in_span(
+    conn: &mut AnyConnection,
+    s: Span<'_>,
+    sql: &'static str,
+) -> StoreResult<Vec<sqlx::any::AnyRow>> {
+    Ok(sqlx::query(sql)
+        .bind(s.tenant_id.to_string())
+        .bind(s.merchant.unwrap_or(""))
+        .bind(s.from.0)
+        .bind(s.to.0)
+        .fetch_all(conn)
+        .await?)
+}
+
 pub async fn cases(conn: &mut AnyConnection, s: Span<'_>) -> StoreResult<Vec<CaseFacts>> {
-    let rows = sqlx::query(
-        "SELECT case_type, COALESCE(cause_code, ''), opened_at, closed_at FROM exception_cases WHERE tenant_id = $1 \
-         AND ($2 = '' OR merchant_id = $2) AND opened_at >= $3 AND opened_at < $4",
-    )
-    .bind(s.tenant_id.to_string())
-    .bind(s.merchant.unwrap_or(""))
-    .bind(s.from.0)
-    .bind(s.to.0)
-    .fetch_all(conn)
-    .await?;
+    let sql = "SELECT case_type, COALESCE(cause_code, ''), opened_at, closed_at FROM exception_cases WHERE tenant_id = $1 \
+               AND ($2 = '' OR merchant_id = $2) AND opened_at >= $3 AND opened_at < $4";
+    let rows = in_span(conn, s, sql).await?;
     rows.iter()
         .map(|r| {
             Ok((
@@ -43,31 +52,18 @@ pub async fn cases(conn: &mut AnyConnection, s: Span<'_>) -> StoreResult<Vec<Cas
 
 /// The month's after-sales requests: type and reason.
 pub async fn requests(conn: &mut AnyConnection, s: Span<'_>) -> StoreResult<Vec<(String, String)>> {
-    let rows = sqlx::query(
-        "SELECT request_type, reason FROM aftersales_requests WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) \
-         AND created_at >= $3 AND created_at < $4",
-    )
-    .bind(s.tenant_id.to_string())
-    .bind(s.merchant.unwrap_or(""))
-    .bind(s.from.0)
-    .bind(s.to.0)
-    .fetch_all(conn)
-    .await?;
+    let sql = "SELECT request_type, reason FROM aftersales_requests WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) \
+               AND created_at >= $3 AND created_at < $4";
+    let rows = in_span(conn, s, sql).await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 /// Refunds paid in the month, per currency (minor units).
 pub async fn refunds_paid(conn: &mut AnyConnection, s: Span<'_>) -> StoreResult<Vec<(String, i64)>> {
-    let rows = sqlx::query(
-        "SELECT currency, CAST(SUM(amount_minor) AS BIGINT) FROM refunds WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) \
-         AND status = 'succeeded' AND created_at >= $3 AND created_at < $4 GROUP BY currency ORDER BY currency",
-    )
-    .bind(s.tenant_id.to_string())
-    .bind(s.merchant.unwrap_or(""))
-    .bind(s.from.0)
-    .bind(s.to.0)
-    .fetch_all(conn)
-    .await?;
+    let sql = "SELECT currency, CAST(SUM(amount_minor) AS BIGINT) FROM refunds WHERE tenant_id = $1 \
+               AND ($2 = '' OR merchant_id = $2) AND status = 'succeeded' AND created_at >= $3 AND created_at < $4 \
+               GROUP BY currency ORDER BY currency";
+    let rows = in_span(conn, s, sql).await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
