@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Actor, Permission, Principal};
 use tradeport_domain::aftersales::{
     ClaimLine, FreightPayer, RefundMethod, RequestReason, RequestSource, RequestStatus, RequestType,
-    refund_cap, route,
+    after_discount, refund_cap, route,
 };
 use tradeport_domain::kernel::{OrderId, TenantId};
 use tradeport_domain::orders::OrderStatus;
@@ -254,6 +254,8 @@ async fn file(
     let (goods, shipping) =
         refund_cap(&claim.lines, &asked, reason, order.shipping_fee.minor(), shipping_granted)
             .map_err(|why| invalid("lines", "not_claimable", why.to_string()))?;
+    // What was paid for those goods: the order's discount shared by its lines.
+    let goods = after_discount(goods, order.subtotal.minor(), order.discount.minor());
 
     // Each line decided by its category's policy for the destination market.
     let mut rules: Vec<String> = Vec::new();

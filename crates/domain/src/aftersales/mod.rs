@@ -12,6 +12,6 @@ pub use policy::{
 };
 pub use refunds::{RefundMethod, RefundRefusal, RefundStatus, check_refund};
 pub use requests::{
-    Approval, ClaimLine, ClaimRefusal, Disposition, RequestSource, RequestStatus, approval, classify,
-    needs_return, refund_cap, refunds_money, route,
+    Approval, ClaimLine, ClaimRefusal, Disposition, RequestSource, RequestStatus, after_discount, approval,
+    classify, needs_return, refund_cap, refunds_money, route,
 };

@@ -279,6 +279,17 @@ pub fn refund_cap(
     Ok((goods, shipping))
 }
 
+/// What the buyer paid for goods listed at `goods_minor`, when the order took `discount_minor`
+/// off a subtotal of `subtotal_minor`: the discount shared in proportion, rounded down (the
+/// buyer is never refunded more than they paid).
+pub fn after_discount(goods_minor: i64, subtotal_minor: i64, discount_minor: i64) -> i64 {
+    if subtotal_minor <= 0 || discount_minor <= 0 {
+        return goods_minor;
+    }
+    let paid = i128::from((subtotal_minor - discount_minor).max(0));
+    i64::try_from(i128::from(goods_minor) * paid / i128::from(subtotal_minor)).unwrap_or(goods_minor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +337,24 @@ mod tests {
         );
         assert_eq!(refund_cap(&lines(), &ask(&[]), quality, 0, false), Err(ClaimRefusal::Nothing));
         assert_eq!(refund_cap(&lines(), &ask(&[("MUG", 0)]), quality, 0, false), Err(ClaimRefusal::Nothing));
+    }
+
+    #[test]
+    fn an_order_discount_is_shared_by_the_lines_returned() {
+        let table = [
+            (3_000, 10_000, 0, 3_000),
+            (3_000, 10_000, 1_000, 2_700),
+            (3_333, 10_000, 1_000, 2_999),
+            (3_000, 10_000, 10_000, 0),
+            (3_000, 0, 500, 3_000),
+        ];
+        for (goods, subtotal, discount, paid) in table {
+            assert_eq!(
+                after_discount(goods, subtotal, discount),
+                paid,
+                "{goods} of {subtotal} less {discount}"
+            );
+        }
     }
 
     #[test]
