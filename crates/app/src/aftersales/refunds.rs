@@ -280,13 +280,18 @@ async fn record_in_tx(
     tradeport_store::events::append_in_tx(conn, operator, &event).await?;
     if row.status == RefundStatus::Succeeded {
         // The buyer hears of the money in their language (AFS-4).
-        let message = crate::orders::buyer_message(
+        let mut message = crate::orders::buyer_message(
             app,
             order,
             tradeport_domain::notifications::BuyerMessage::Refunded,
             order.order_no.as_deref(),
             row.updated_at,
         );
+        // The message tells of this refund, however many follow it before it is sent.
+        let mut payload: serde_json::Value =
+            serde_json::from_str(&message.payload).map_err(|e| AppError::Internal(e.to_string()))?;
+        payload["refund_id"] = serde_json::Value::from(row.id.as_str());
+        message.payload = payload.to_string();
         tradeport_store::outbox::enqueue_in_tx(conn, operator, &message).await?;
     }
     Ok(())

@@ -28,7 +28,7 @@ pub(crate) async fn letter_for_buyer(
     app: &App,
     operator: TenantId,
     topic: &str,
-    order_id: OrderId,
+    (order_id, refund_id): (OrderId, Option<&str>),
     language: &str,
     attach: bool,
 ) -> Result<Option<BuyerLetter>, String> {
@@ -122,14 +122,15 @@ pub(crate) async fn letter_for_buyer(
             args.push(("total", FluentValue::from(money(s.total_minor))))
         }
         BuyerMessage::Refunded => {
-            // The newest refund paid: the message is written when its refund succeeds.
+            // The refund the message was written for (a message that names none: the newest paid).
             let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
             let paid = tradeport_store::aftersales::refunds::of_order(&mut conn, operator, order_id)
                 .await
                 .map_err(|e| e.to_string())?;
-            let Some(last) =
-                paid.iter().rev().find(|r| r.status == tradeport_domain::aftersales::RefundStatus::Succeeded)
-            else {
+            let Some(last) = paid.iter().rev().find(|r| {
+                r.status == tradeport_domain::aftersales::RefundStatus::Succeeded
+                    && refund_id.is_none_or(|id| r.id == id)
+            }) else {
                 return Ok(None);
             };
             args.push(("amount", FluentValue::from(money(last.amount_minor))));

@@ -24,6 +24,9 @@ struct EmailJob {
     /// A staff message's content (the outbox payload).
     #[serde(default)]
     details: serde_json::Value,
+    /// The refund a refund message tells of.
+    #[serde(default)]
+    refund_id: Option<String>,
 }
 
 impl EmailJob {
@@ -68,8 +71,15 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
         return Ok(());
     }
     let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
-    let Some(letter) =
-        super::buyer::letter_for_buyer(app, operator, &p.topic, order_id, &p.language, true).await?
+    let Some(letter) = super::buyer::letter_for_buyer(
+        app,
+        operator,
+        &p.topic,
+        (order_id, p.refund_id.as_deref()),
+        &p.language,
+        true,
+    )
+    .await?
     else {
         tracing::info!(order = %order_id, topic = p.topic, "the news is stale; no e-mail is sent");
         return Ok(());

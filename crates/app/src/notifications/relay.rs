@@ -115,6 +115,7 @@ fn deliveries(m: &OutboxRow, texting: bool) -> Vec<(JobKind, serde_json::Value)>
             "to": to,
             "language": payload["language"].as_str().unwrap_or("en"),
             "event_at": m.created_at,
+            "refund_id": payload["refund_id"],
         })
     };
     if texting && let Some(phone) = payload["buyer_phone"].as_str().filter(|p| p.starts_with('+')) {

@@ -16,6 +16,9 @@ struct SmsJob {
     to: String,
     language: String,
     event_at: i64,
+    /// The refund a refund message tells of.
+    #[serde(default)]
+    refund_id: Option<String>,
 }
 
 /// Sends the job's text message; the error says what to fix.
@@ -26,8 +29,15 @@ pub(crate) async fn deliver_sms(app: &App, job: &JobRow) -> Result<(), String> {
     )?;
     let operator = job.tenant_id.ok_or("the job names no operator")?;
     let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
-    let Some(letter) =
-        super::buyer::letter_for_buyer(app, operator, &p.topic, order_id, &p.language, false).await?
+    let Some(letter) = super::buyer::letter_for_buyer(
+        app,
+        operator,
+        &p.topic,
+        (order_id, p.refund_id.as_deref()),
+        &p.language,
+        false,
+    )
+    .await?
     else {
         tracing::info!(order = %order_id, topic = p.topic, "the news is stale; no text message is sent");
         return Ok(());

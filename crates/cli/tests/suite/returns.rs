@@ -264,6 +264,15 @@ async fn a_return_is_claimed_by_line_decided_within_limits_inspected_restocked_o
         assert!(kinds.contains(&kind), "{kind} on the timeline: {kinds:?}");
     }
     assert!(o.to_string().contains("destroy: glaze shattered"), "the reason is on the timeline");
+
+    // Each refund's e-mail tells of that refund, though both were paid before either was sent.
+    let told = crate::warehouse::short_picks::mails_about(&mailer, &sink, "Your refund").await;
+    let mut amounts: Vec<&str> = told
+        .iter()
+        .filter_map(|(_, text)| text.split("we have refunded ").nth(1)?.split(" for").next())
+        .collect();
+    amounts.sort();
+    assert_eq!(amounts, ["GBP 10.00", "GBP 18.00", "GBP 9.00"], "{told:?}");
 }
 
 async fn a_cancellation_after_hand_over_is_a_recall_never_a_silent_cancel(app: TestApp) {
