@@ -34,7 +34,7 @@ pub fn routes() -> OpenApiRouter<App> {
     description = "Files an after-sales request for an order's lines: refund_only, return_and_refund, exchange, reship, repair \
                    or partial_refund, with the reason and the buyer's words. Each line is decided by the policy of its \
                    category and the destination market (the rules are listed); a refused request is kept as `rejected`. \
-                   The claim is capped by what was bought (or shipped, when the goods come back) less earlier requests, \
+                   The claim is capped by what left the warehouse less earlier requests, valued at what was paid, \
                    and the shipping fee is granted back once, when the fault is the seller's. The request is numbered \
                    (RMA-000001), routed to a department from its reason and words, and the merchant's webhooks hear \
                    `aftersales.requested`. Admins, order managers, customer service; a merchant for its own orders.",
