@@ -101,6 +101,8 @@ pub async fn decide_request(
     let now = app.now();
     let mut after = RequestRow { updated_at: now, ..row.clone() };
     let note = Some(d.note.trim().to_string()).filter(|n| !n.is_empty());
+    // A granted refund without a return is paid before the request is marked decided.
+    let mut pays_now = false;
     let kind = if !approve {
         // A refund already paid or under way for it (a decision finishing meanwhile) stands.
         let prefix = format!("aftersales:{}:", row.id);
@@ -126,7 +128,7 @@ pub async fn decide_request(
                         "{} is above what a {} may grant ({}); a supervisor decides",
                         money_text(at_stake, &row.currency),
                         principal.role.as_str(),
-                        limit.map_or("nothing in this currency".into(), |l| money_text(l, &row.currency))
+                        limit_text(limit, &row.currency)
                     ),
                 ));
             }
@@ -137,7 +139,7 @@ pub async fn decide_request(
                     actor_text(principal.actor),
                     money_text(at_stake, &row.currency),
                     principal.role.as_str(),
-                    limit.map_or("nothing in this currency".into(), |l| money_text(l, &row.currency))
+                    limit_text(limit, &row.currency)
                 ));
                 "aftersales_escalated"
             }
@@ -150,10 +152,11 @@ pub async fn decide_request(
                     }
                     _ => note,
                 };
+                pays_now = !needs_return(row.request_type, row.returnless) && refunds_money(row.request_type);
                 after.status = if needs_return(row.request_type, row.returnless) {
                     RequestStatus::AwaitingReturn
-                } else if refunds_money(row.request_type) {
-                    // Refunded below, then completed.
+                } else if pays_now {
+                    // Completed once the refund is paid, below.
                     row.status
                 } else {
                     RequestStatus::Completed
@@ -162,9 +165,6 @@ pub async fn decide_request(
             }
         }
     };
-    // A refund without a return is paid before the request is marked decided: the decision and
-    // the refund's key make a retry safe.
-    let pays_now = kind == "aftersales_approved" && after.status == row.status;
     if !pays_now {
         if !requests::update_in_tx(&mut tx, operator, &after, row.status).await? {
             return Err(conflict("aftersales.changed", "the request changed meanwhile; reload it"));
@@ -212,6 +212,11 @@ async fn exchange_note(
         format!("{} out of stock: offer a refund or another item", short.join(", "))
     };
     Ok(note.map_or(stock.clone(), |n| format!("{n}; {stock}")))
+}
+
+/// A role's limit written out.
+fn limit_text(limit: Option<i64>, currency: &str) -> String {
+    limit.map_or("nothing in this currency".into(), |l| money_text(l, currency))
 }
 
 /// The key of the request's next refund: one per attempt (`aftersales:{id}:{n}`), so two
