@@ -185,7 +185,7 @@ pub async fn overdue_order_steps(
         None => format!("NOT EXISTS ({allocated}) AND $3 = ''"),
     };
     let sql = format!(
-        "SELECT c.subject_id, c.step, c.due_at FROM sla_clocks c WHERE c.tenant_id = $1 AND c.subject_type = 'order' \
+        "SELECT c.subject_id, c.step, c.due_at FROM sla_clocks c WHERE c.tenant_id = $1 AND c.subject_type IN ('order', 'order_refund') \
          AND c.stopped_at IS NULL AND c.paused_at IS NULL AND c.due_at <= $2 AND {scope} ORDER BY c.due_at LIMIT $4"
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))

@@ -108,6 +108,33 @@ pub async fn start_many_in_tx(
     Ok(())
 }
 
+/// Starts a clock, or starts again the subject's stopped clock of the step (a second grant after
+/// the first was paid); a running one is kept.
+pub async fn restart_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    c: &NewClock<'_>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sla_clocks (id, tenant_id, subject_type, subject_id, step, limit_ms, started_at, due_at, calendar_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (subject_type, subject_id, step) DO UPDATE SET \
+         limit_ms = excluded.limit_ms, started_at = excluded.started_at, due_at = excluded.due_at, \
+         calendar_id = excluded.calendar_id, stopped_at = NULL, paused_at = NULL WHERE sla_clocks.stopped_at IS NOT NULL",
+    )
+    .bind(c.id.as_str())
+    .bind(tenant_id.to_string())
+    .bind(c.subject.0)
+    .bind(c.subject.1)
+    .bind(c.step.as_str())
+    .bind(c.limit_ms)
+    .bind(c.started_at.0)
+    .bind(c.due_at.0)
+    .bind(c.calendar_id.clone())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Stops the subject's running clock of `step`, or every running clock when `step` is `None`.
 pub async fn stop_in_tx(
     conn: &mut AnyConnection,
@@ -214,19 +241,20 @@ pub async fn list(
 pub async fn running_due_before(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    subject_type: &str,
+    subject_types: [&str; 2],
     before: Millis,
     limit: u32,
 ) -> StoreResult<Vec<ClockRow>> {
     let records: Vec<ClockRecord> = sqlx::query_as(
         "SELECT id, subject_id, step, limit_ms, started_at, due_at, paused_at, stopped_at, calendar_id FROM sla_clocks \
-         WHERE tenant_id = $1 AND stopped_at IS NULL AND paused_at IS NULL AND due_at < $2 AND subject_type = $4 \
+         WHERE tenant_id = $1 AND stopped_at IS NULL AND paused_at IS NULL AND due_at < $2 AND subject_type IN ($4, $5) \
          ORDER BY due_at LIMIT $3",
     )
     .bind(tenant_id.to_string())
     .bind(before.0)
     .bind(i64::from(limit))
-    .bind(subject_type)
+    .bind(subject_types[0])
+    .bind(subject_types[1])
     .fetch_all(conn)
     .await?;
     records.into_iter().map(ClockRow::try_from).collect()

@@ -126,6 +126,7 @@ sla-late_by = { $minutes ->
 sla-first_review = First review
 sla-second_review = Second review
 sla-confirmation = Confirmation
+sla-refund = Refund (in working time, each 1440 min is one working day)
 orders-act = Review
 orders-warehouse = Warehouse
 orders-automatic = Automatic

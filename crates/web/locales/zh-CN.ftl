@@ -119,6 +119,7 @@ sla-late_by = 超时 { $minutes } 分钟
 sla-first_review = 初审
 sla-second_review = 复审
 sla-confirmation = 确认
+sla-refund = 退款（按工作时间计时，每 1440 分钟为一个工作日）
 orders-act = 审核
 orders-warehouse = 仓库
 orders-automatic = 自动

@@ -82,7 +82,8 @@ pub async fn decide_request(
         ));
     }
     let cap = most(&row);
-    let settings = load_operator(&mut tx, operator).await?.settings;
+    let policy = load_operator(&mut tx, operator).await?;
+    let settings = &policy.settings;
     // A partial refund left without an amount grants the operator's rule for its reason.
     let by_rule = match settings.compensation_pct.get(row.reason.as_str()) {
         Some(pct) if row.request_type == RequestType::PartialRefund => {
@@ -114,6 +115,8 @@ pub async fn decide_request(
             ));
         }
         after.status = RequestStatus::Rejected;
+        // A refund the provider refused and no longer owed.
+        crate::sla::stop_refund_clock_in_tx(&mut tx, operator, row.order_id, now).await?;
         after.decided_by = Some(actor_text(principal.actor));
         after.decision_note = note;
         "aftersales_rejected"
@@ -174,7 +177,9 @@ pub async fn decide_request(
         tx.commit().await?;
         return Ok(after.into());
     }
-    tx.end_unwritten().await?;
+    // The money is owed from the grant: its clock runs until the refund is through (AFS-4).
+    crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, row.order_id, now).await?;
+    tx.commit().await?;
     settle_refund(app, principal, after, amount, row.status).await
 }
 
@@ -272,6 +277,7 @@ async fn settle_refund(
     if !requests::update_in_tx(&mut tx, operator, &after, from).await? {
         return Err(conflict("aftersales.changed", "the request changed meanwhile; reload it"));
     }
+    crate::sla::stop_refund_clock_in_tx(&mut tx, operator, after.order_id, after.updated_at).await?;
     let why = after.decision_note.clone();
     record_in_tx(app, &mut tx, operator, principal.actor, &after, "aftersales_completed", why.as_deref())
         .await?;
@@ -412,6 +418,10 @@ pub async fn inspect_return(
     }
     if !requests::update_in_tx(&mut tx, operator, &after, row.status).await? {
         return Err(conflict("aftersales.changed", "the request changed meanwhile; reload it"));
+    }
+    if !settles_now {
+        let policy = load_operator(&mut tx, operator).await?;
+        crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, row.order_id, now).await?;
     }
     record_in_tx(
         app,

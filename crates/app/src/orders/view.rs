@@ -153,7 +153,9 @@ pub(crate) async fn load_view(
     let operator_lines = lines::list(conn, operator, o.id, o.currency).await?;
     let allocs = allocations::list(conn, operator, o.id).await?;
     let evs = events::list_for_subject(conn, operator, "order", &o.id.to_string()).await?;
-    let clocks = tradeport_store::sla::list(conn, operator, ("order", &o.id.to_string())).await?;
+    let id = o.id.to_string();
+    let mut clocks = tradeport_store::sla::list(conn, operator, ("order", &id)).await?;
+    clocks.extend(tradeport_store::sla::list(conn, operator, (crate::sla::REFUND_CLOCK, &id)).await?);
     let now = app.now();
     Ok(OrderView {
         summary: OrderSummary::from(o),

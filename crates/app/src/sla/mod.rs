@@ -18,7 +18,9 @@ pub(crate) use follow_up::{next_run, run_sweep, schedule_sweeps};
 
 use serde::Serialize;
 use tradeport_domain::kernel::{Millis, OrderId, TenantId};
-use tradeport_domain::sla::{ClockAction, clock_actions, limit_ms, step_limit};
+use tradeport_domain::sla::{
+    ClockAction, DAY_MINUTES, Step, clock_actions, counts_working_days, limit_ms, step_limit,
+};
 use tradeport_store::AnyConnection;
 use tradeport_store::sla::{self, ClockRow, NewClock};
 
@@ -40,7 +42,6 @@ pub(crate) async fn on_order_events_in_tx(
     // way out of this function.
     let _timed = ClockTiming(std::time::Instant::now());
     let operator = policy.id;
-    let (limits, calendar) = (&policy.settings.sla_limits, policy.calendar.as_ref());
     let id = order.to_string();
     let subject = ("order", id.as_str());
     let mut fresh: Vec<NewClock> = Vec::new();
@@ -49,23 +50,7 @@ pub(crate) async fn on_order_events_in_tx(
         for action in clock_actions(kind) {
             match *action {
                 ClockAction::Start(step) if !fresh.iter().any(|c| c.step == step) => {
-                    let limit = limit_ms(limits, step, urgent);
-                    // A step counts in working time only when its limit says so.
-                    let calendar = calendar.filter(|_| step_limit(limits, step).working_time);
-                    let due_at = match calendar {
-                        Some(c) => calendars::working_due(&c.calendar, at, limit)?,
-                        None => Millis(at.0 + limit),
-                    };
-                    fresh.push(NewClock {
-                        id: app.new_uuid().to_string(),
-                        subject,
-                        step,
-                        limit_ms: limit,
-                        started_at: at,
-                        due_at,
-                        stopped_at: None,
-                        calendar_id: calendar.map(|c| c.id.clone()),
-                    })
+                    fresh.push(new_clock(app, policy, subject, step, urgent, at)?)
                 }
                 ClockAction::Start(_) => {}
                 ClockAction::Stop(step) => match fresh.iter_mut().find(|c| c.step == step) {
@@ -85,6 +70,74 @@ pub(crate) async fn on_order_events_in_tx(
         }
     }
     sla::start_many_in_tx(conn, operator, &fresh).await?;
+    Ok(())
+}
+
+/// A clock of `step` started at `at`: due after the step's limit, in the operator's calendar
+/// when the limit counts in working time (whole working days for a refund), else wall-clock.
+fn new_clock<'a>(
+    app: &App,
+    policy: &crate::access::OperatorPolicy,
+    subject: (&'a str, &'a str),
+    step: Step,
+    urgent: bool,
+    at: Millis,
+) -> AppResult<NewClock<'a>> {
+    let limits = &policy.settings.sla_limits;
+    let limit = limit_ms(limits, step, urgent);
+    let calendar = policy.calendar.as_ref().filter(|_| step_limit(limits, step).working_time);
+    let due_at = match calendar {
+        Some(c) if counts_working_days(step) => {
+            let start = jiff::Timestamp::from_millisecond(at.0)
+                .map_err(|e| crate::AppError::Internal(format!("clock start: {e}")))?;
+            let due = c
+                .calendar
+                .add_working_days(start, limit / (i64::from(DAY_MINUTES) * 60_000))
+                .map_err(|e| crate::AppError::Internal(format!("calendar: {e}")))?;
+            Millis(due.as_millisecond())
+        }
+        Some(c) => calendars::working_due(&c.calendar, at, limit)?,
+        None => Millis(at.0 + limit),
+    };
+    Ok(NewClock {
+        id: app.new_uuid().to_string(),
+        subject,
+        step,
+        limit_ms: limit,
+        started_at: at,
+        due_at,
+        stopped_at: None,
+        calendar_id: calendar.map(|c| c.id.clone()),
+    })
+}
+
+/// The subject type of an order's refund clock: kept apart from its review clocks, so a hold or
+/// a cancellation of the order leaves what is owed to the buyer on the clock.
+pub(crate) const REFUND_CLOCK: &str = "order_refund";
+
+/// Starts the order's refund clock when money is granted (AFS-4: paid within 3 business days),
+/// unless it runs already; a clock stopped by an earlier refund starts again.
+pub(crate) async fn start_refund_clock_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    policy: &crate::access::OperatorPolicy,
+    order: OrderId,
+    at: Millis,
+) -> AppResult<()> {
+    let id = order.to_string();
+    let clock = new_clock(app, policy, (REFUND_CLOCK, &id), Step::Refund, false, at)?;
+    sla::restart_in_tx(conn, policy.id, &clock).await?;
+    Ok(())
+}
+
+/// Stops the order's refund clock: the money granted is paid.
+pub(crate) async fn stop_refund_clock_in_tx(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    order: OrderId,
+    at: Millis,
+) -> AppResult<()> {
+    sla::stop_in_tx(conn, operator, (REFUND_CLOCK, &order.to_string()), Some(Step::Refund), at).await?;
     Ok(())
 }
 
@@ -123,7 +176,7 @@ async fn resume_all(
 /// A step's clock as an order shows it.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ClockView {
-    /// first_review, second_review, confirmation.
+    /// first_review, second_review, confirmation, refund.
     pub step: String,
     pub limit_ms: i64,
     pub started_at: i64,
@@ -184,7 +237,7 @@ pub async fn due_steps(
     let rows = sla::running_due_before(
         &mut conn,
         principal.scope.operator_id,
-        "order",
+        ["order", REFUND_CLOCK],
         Millis(now.0 + within_minutes * 60_000),
         200,
     )

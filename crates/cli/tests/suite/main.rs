@@ -28,6 +28,7 @@ mod notifications;
 mod openapi;
 mod orders;
 mod policies;
+mod refund_clock;
 mod refunds;
 mod returns;
 mod schema;

@@ -126,6 +126,27 @@ impl Calendar {
         Err(CalendarError::NeverWorks)
     }
 
+    /// The end of the `days`-th working day after `start`'s local date (a day with working time
+    /// that is no holiday): a limit in business days (AFS-4's three for a refund). `days <= 0` is
+    /// due at `start`.
+    pub fn add_working_days(&self, start: Timestamp, days: i64) -> Result<Timestamp, CalendarError> {
+        if days <= 0 {
+            return Ok(start);
+        }
+        let mut left = days;
+        let mut date = self.local_date(start);
+        for _ in 0..HORIZON_DAYS {
+            date = date.tomorrow().map_err(|_| CalendarError::NeverWorks)?;
+            if let Some(&(_, end)) = self.intervals(date).last() {
+                left -= 1;
+                if left == 0 {
+                    return Ok(end);
+                }
+            }
+        }
+        Err(CalendarError::NeverWorks)
+    }
+
     /// Working time between `from` and `to` in milliseconds (0 when `to` is not after `from`).
     pub fn between(&self, from: Timestamp, to: Timestamp) -> i64 {
         if to <= from {
@@ -166,6 +187,23 @@ mod tests {
     }
 
     const HOUR: i64 = 3_600_000;
+
+    #[test]
+    fn three_business_days_skip_the_weekend_and_holidays_and_end_when_work_ends() {
+        let mut c = Calendar::weekdays(tz("Europe/Berlin"), 9 * 60, 18 * 60);
+        // Granted on Thursday 2026-03-19 at 10:00: Friday, Monday, Tuesday.
+        let granted = at("Europe/Berlin", "2026-03-19T10:00");
+        assert_eq!(c.add_working_days(granted, 3).unwrap(), at("Europe/Berlin", "2026-03-24T18:00"));
+        // Granted on Saturday: Monday, Tuesday, Wednesday.
+        let saturday = at("Europe/Berlin", "2026-03-21T11:00");
+        assert_eq!(c.add_working_days(saturday, 3).unwrap(), at("Europe/Berlin", "2026-03-25T18:00"));
+        // A Monday holiday moves it a day.
+        c.holidays.insert("2026-03-23".parse().unwrap());
+        assert_eq!(c.add_working_days(granted, 3).unwrap(), at("Europe/Berlin", "2026-03-25T18:00"));
+        assert_eq!(c.add_working_days(granted, 0).unwrap(), granted);
+        let never = Calendar { week: Default::default(), ..c };
+        assert_eq!(never.add_working_days(granted, 1), Err(CalendarError::NeverWorks));
+    }
 
     #[test]
     fn a_first_review_started_friday_evening_before_a_monday_holiday_is_due_tuesday() {

@@ -55,6 +55,7 @@ impl Step {
     pub fn department(self) -> Department {
         match self {
             Self::FirstReview | Self::SecondReview | Self::Confirmation => Department::OrderManagement,
+            Self::Refund => Department::CustomerService,
         }
     }
 }

@@ -12,6 +12,6 @@ pub use calendar_input::{
 };
 pub use follow_up::{DEFAULT_SWEEP_CRON, Department, Recurrence};
 pub use steps::{
-    ClockAction, DEFAULTS, MAX_LIMIT_MINUTES, Step, StepLimit, clock_actions, limit_ms, step_limit,
-    validate_limits,
+    ClockAction, DEFAULTS, MAX_LIMIT_MINUTES, Step, StepLimit, clock_actions, counts_working_days, limit_ms,
+    step_limit, validate_limits,
 };

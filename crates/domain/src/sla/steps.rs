@@ -14,16 +14,21 @@ pub enum Step {
     SecondReview,
     /// From approval to confirmation: 1 h (ORD-7).
     Confirmation,
+    /// From a refund granted to the money paid back: 3 business days (AFS-4). In working time
+    /// its limit counts whole working days: each 24 h of limit is one working day of the
+    /// calendar after the grant's, and the clock is due when the last one's work ends.
+    Refund,
 }
 
 impl Step {
-    pub const ALL: [Step; 3] = [Self::FirstReview, Self::SecondReview, Self::Confirmation];
+    pub const ALL: [Step; 4] = [Self::FirstReview, Self::SecondReview, Self::Confirmation, Self::Refund];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::FirstReview => "first_review",
             Self::SecondReview => "second_review",
             Self::Confirmation => "confirmation",
+            Self::Refund => "refund",
         }
     }
 
@@ -48,12 +53,22 @@ fn working_time_by_default() -> bool {
     true
 }
 
-/// The limits of the source documents (document 002).
-pub const DEFAULTS: [StepLimit; 3] = [
+/// Minutes in a day: a refund's limit in working time counts one working day per day of it.
+const DAY: i64 = super::calendar::DAY_MINUTES as i64;
+
+/// The limits of the source documents (documents 002 and 003).
+pub const DEFAULTS: [StepLimit; 4] = [
     StepLimit { step: Step::FirstReview, minutes: 120, urgent_minutes: 30, working_time: true },
     StepLimit { step: Step::SecondReview, minutes: 240, urgent_minutes: 30, working_time: true },
     StepLimit { step: Step::Confirmation, minutes: 60, urgent_minutes: 30, working_time: true },
+    StepLimit { step: Step::Refund, minutes: 3 * DAY, urgent_minutes: 3 * DAY, working_time: true },
 ];
+
+/// Whether the step's limit in working time counts whole working days (the refund's business
+/// days) rather than working minutes.
+pub fn counts_working_days(step: Step) -> bool {
+    step == Step::Refund
+}
 
 /// Longest limit a step may have: 30 days.
 pub const MAX_LIMIT_MINUTES: i64 = 30 * 24 * 60;
@@ -135,7 +150,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn steps_read_back_and_urgent_orders_get_thirty_minutes() {
+    fn steps_read_back_urgent_orders_get_thirty_minutes_and_a_refund_three_business_days() {
         for s in Step::ALL {
             assert_eq!(Step::parse(s.as_str()), Some(s));
         }
@@ -145,8 +160,14 @@ mod tests {
             .collect();
         assert_eq!(
             table,
-            [(Step::FirstReview, 120, 30), (Step::SecondReview, 240, 30), (Step::Confirmation, 60, 30)]
+            [
+                (Step::FirstReview, 120, 30),
+                (Step::SecondReview, 240, 30),
+                (Step::Confirmation, 60, 30),
+                (Step::Refund, 3 * 1440, 3 * 1440)
+            ]
         );
+        assert!(counts_working_days(Step::Refund) && !counts_working_days(Step::Confirmation));
     }
 
     #[test]
