@@ -5,20 +5,25 @@
 
 mod buyer;
 mod completion;
+mod dispositions;
 mod evidence;
+
 mod policies;
 mod refunds;
+mod replacements;
 mod requests;
 mod returns;
 
 pub use buyer::{BuyerAftersales, PublicLine, PublicPolicy, PublicRequest, buyer_aftersales};
 pub(crate) use completion::run_completion_sweep;
 pub use completion::{CompletionRun, complete_now, complete_orders};
+pub use dispositions::{DispositionRule, DispositionRules, disposition_rules, set_disposition_rules};
 pub use evidence::{add_evidence_from_tracking, add_request_evidence, request_evidence};
 pub use policies::{CheckAnswer, CheckRequest, PolicyInput, check_request, list_policies, save_policy};
 pub use refunds::{
     OrderRefunds, RefundRequest, RefundView, StoreCredit, refund_order, refunds_of_order, store_credit,
 };
+pub(crate) use replacements::run_replacement_job;
 pub use requests::{
     ClaimInput, ClaimedLine, FileRequest, Inspection, RequestQuery, RequestView, file_from_tracking,
     file_request, get_request, list_requests,

@@ -119,6 +119,8 @@ pub struct RequestView {
     pub disposition: Option<String>,
     pub disposition_reason: Option<String>,
     pub refund_id: Option<String>,
+    /// The order that sends goods out again: a reship, an exchange's new item, a repaired unit.
+    pub replacement_order_id: Option<String>,
     /// Photos and documents (listed with one request, `GET …/{id}`; empty in lists).
     pub evidence: Vec<crate::evidence::EvidenceView>,
     pub created_at: String,
@@ -163,6 +165,7 @@ impl From<RequestRow> for RequestView {
             disposition: r.disposition.map(|d| d.as_str().into()),
             disposition_reason: r.disposition_reason,
             refund_id: r.refund_id,
+            replacement_order_id: r.replacement_order_id.map(|o| o.to_string()),
             evidence: Vec::new(),
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),
@@ -312,6 +315,7 @@ async fn file(
         disposition: None,
         disposition_reason: None,
         refund_id: None,
+        replacement_order_id: None,
         created_at: now,
         updated_at: now,
     };

@@ -13,7 +13,8 @@
 use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Actor, Permission, Principal};
 use tradeport_domain::aftersales::{
-    Approval, Disposition, RefundStatus, RequestStatus, RequestType, approval, needs_return, refunds_money,
+    Approval, Disposition, ItemCondition, RefundStatus, RequestStatus, RequestType, approval,
+    disposition_for, needs_return, refunds_money,
 };
 use tradeport_domain::inventory::MovementKind;
 use tradeport_domain::kernel::{SkuId, TenantId};
@@ -22,6 +23,7 @@ use tradeport_store::inventory::stock::{self, Movement};
 use tradeport_store::warehouse::bins::{self, Slot};
 
 use super::refunds::{RefundRequest, refund};
+use super::replacements::{queue_replacement_in_tx, replace_now};
 use super::requests::{ClaimedLine, Inspection, RequestView, most, record_in_tx, stored_lines};
 use crate::access::load_operator;
 use crate::warehouse::{conflict, invalid, movement, rfc3339};
@@ -174,8 +176,13 @@ pub async fn decide_request(
         }
         let why = after.decision_note.clone();
         record_in_tx(app, &mut tx, operator, principal.actor, &after, kind, why.as_deref()).await?;
+        // A reship sends the goods again as soon as it is granted.
+        let reships = after.status == RequestStatus::Completed && row.request_type == RequestType::Reship;
+        if reships {
+            queue_replacement_in_tx(app, &mut tx, operator, &row.id).await?;
+        }
         tx.commit().await?;
-        return Ok(after.into());
+        return Ok(if reships { replace_now(app, operator, after.into()).await } else { after.into() });
     }
     // The money is owed from the grant: its clock runs until the refund is through (AFS-4).
     crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, row.order_id, now).await?;
@@ -335,7 +342,8 @@ pub struct InspectReturn {
     pub original_item: bool,
     pub resaleable: bool,
     pub notes: String,
-    /// restock, repair, destroy or return_to_origin.
+    /// restock, repair, destroy or return_to_origin; left out: the merchant's standing rule for
+    /// the condition found.
     pub disposition: String,
     /// For `restock`: the bin the units go back to.
     pub bin: String,
@@ -352,23 +360,18 @@ pub async fn inspect_return(
     i: &InspectReturn,
 ) -> AppResult<RequestView> {
     principal.require(Permission::OperateWarehouse)?;
-    let disposition = Disposition::parse(&i.disposition).ok_or_else(|| {
-        invalid(
-            "disposition",
-            "unknown_disposition",
-            "disposition is restock, repair, destroy or return_to_origin",
-        )
-    })?;
-    if disposition == Disposition::Destroy && i.reason.trim().is_empty() {
-        return Err(invalid("reason", "required", "say why the goods are destroyed"));
-    }
-    if disposition == Disposition::Restock && !(i.intact && i.original_item && i.resaleable) {
-        return Err(invalid(
-            "disposition",
-            "not_resaleable",
-            "only an intact, resaleable original item goes back into stock; repair, destroy or return it",
-        ));
-    }
+    let named = match i.disposition.trim() {
+        "" => None,
+        d => Some(Disposition::parse(d).ok_or_else(|| {
+            invalid(
+                "disposition",
+                "unknown_disposition",
+                "disposition is restock, repair, destroy or return_to_origin, or left out for the merchant's \
+                 standing rule",
+            )
+        })?),
+    };
+    let condition = ItemCondition::of(i.intact, i.original_item, i.resaleable);
     let operator = principal.scope.operator_id;
     let now = app.now();
     let mut tx = app.begin().await?;
@@ -388,8 +391,30 @@ pub async fn inspect_return(
         let amount = refund_after_inspection(&row);
         return settle_refund(app, principal, row.clone(), amount, RequestStatus::Received).await;
     }
+    let rules = tradeport_store::aftersales::dispositions::list(&mut tx, operator, row.merchant_id).await?;
+    let disposition = disposition_for(named, condition, &rules).ok_or_else(|| {
+        invalid(
+            "disposition",
+            "required",
+            format!("name a disposition: the merchant has no standing rule for {} goods", condition.as_str()),
+        )
+    })?;
+    let why = match (i.reason.trim(), named) {
+        ("", None) => format!("the merchant's standing rule for {} goods", condition.as_str()),
+        (given, _) => given.to_string(),
+    };
+    if disposition == Disposition::Destroy && why.is_empty() {
+        return Err(invalid("reason", "required", "say why the goods are destroyed"));
+    }
+    if !condition.allows(disposition) {
+        return Err(invalid(
+            "disposition",
+            "not_resaleable",
+            "only an intact, resaleable original item goes back into stock; repair, destroy or return it",
+        ));
+    }
     let lines = stored_lines(&row)?;
-    let reason = format!("{} {}: {}", row.rma_no, disposition.as_str(), i.reason.trim());
+    let reason = format!("{} {}: {}", row.rma_no, disposition.as_str(), why);
     if disposition == Disposition::Restock {
         restock_in_tx(app, &mut tx, principal.actor, operator, &row, &lines, &i.bin, &reason).await?;
     }
@@ -404,7 +429,7 @@ pub async fn inspect_return(
     let mut after = RequestRow {
         inspection: Some(serde_json::to_string(&inspection).map_err(|e| AppError::Internal(e.to_string()))?),
         disposition: Some(disposition),
-        disposition_reason: Some(i.reason.trim().to_string()).filter(|r| !r.is_empty()),
+        disposition_reason: Some(why).filter(|r| !r.is_empty()),
         updated_at: now,
         ..row.clone()
     };
@@ -433,7 +458,20 @@ pub async fn inspect_return(
         Some(&reason),
     )
     .await?;
+    // An exchange sends the new item once the one sold is back; a repair sends the unit back.
+    let replaces = i.original_item
+        && match row.request_type {
+            RequestType::Exchange => true,
+            RequestType::Repair => disposition == Disposition::Repair,
+            _ => false,
+        };
+    if replaces {
+        queue_replacement_in_tx(app, &mut tx, operator, &row.id).await?;
+    }
     tx.commit().await?;
+    if replaces {
+        return Ok(replace_now(app, operator, after.into()).await);
+    }
     if settles_now {
         return Ok(after.into());
     }

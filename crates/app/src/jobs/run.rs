@@ -175,6 +175,7 @@ async fn run_one(app: &App, job: &JobRow) -> Result<(), String> {
         JobKind::FollowUpSweep => crate::sla::run_sweep(app, job).await,
         JobKind::TrackingSweep => crate::exceptions::run_tracking_sweep(app, job).await,
         JobKind::CompletionSweep => crate::aftersales::run_completion_sweep(app, job).await,
+        JobKind::ReplacementOrder => crate::aftersales::run_replacement_job(app, job).await,
     }
 }
 

@@ -30,6 +30,7 @@ mod orders;
 mod policies;
 mod refund_clock;
 mod refunds;
+mod replacements;
 mod returns;
 mod schema;
 mod security;

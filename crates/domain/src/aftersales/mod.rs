@@ -1,11 +1,13 @@
 //! After-sales (AFS-1 … AFS-7): the policy engine, requests and returns, refunds.
 
 mod completion;
+mod dispositions;
 mod policy;
 mod refunds;
 mod requests;
 
 pub use completion::{Completed, CompletionFacts, completion};
+pub use dispositions::{ItemCondition, disposition_for};
 pub use policy::{
     Decision, FreightPayer, Policy, Request, RequestReason, RequestType, deciding_policy, evaluate,
     fourteen_day_market,

@@ -88,7 +88,7 @@ impl RequestSource {
 }
 
 /// What becomes of a returned unit, by the merchant's instruction (AFS-5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Disposition {
     /// Back into a bin, through the stock ledger.
     Restock,

@@ -67,10 +67,12 @@ pub enum JobKind {
     TrackingSweep,
     /// The daily completion of delivered and settled orders (DONE-1).
     CompletionSweep,
+    /// Makes the replacement order of an after-sales request (AFS-6).
+    ReplacementOrder,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 7] = [
+    pub const ALL: [JobKind; 8] = [
         Self::DeliverEmail,
         Self::DeliverWebhook,
         Self::DeliverSms,
@@ -78,6 +80,7 @@ impl JobKind {
         Self::FollowUpSweep,
         Self::TrackingSweep,
         Self::CompletionSweep,
+        Self::ReplacementOrder,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +92,7 @@ impl JobKind {
             Self::FollowUpSweep => "follow_up_sweep",
             Self::TrackingSweep => "tracking_sweep",
             Self::CompletionSweep => "completion_sweep",
+            Self::ReplacementOrder => "replacement_order",
         }
     }
 
@@ -99,7 +103,7 @@ impl JobKind {
     /// Attempts before the job is dead: deliveries keep trying for about a day.
     pub fn max_attempts(self) -> u32 {
         match self {
-            Self::DeliverEmail | Self::DeliverWebhook | Self::DeliverSms => 12,
+            Self::DeliverEmail | Self::DeliverWebhook | Self::DeliverSms | Self::ReplacementOrder => 12,
             Self::Probe | Self::FollowUpSweep | Self::TrackingSweep | Self::CompletionSweep => 3,
         }
     }
@@ -130,9 +134,10 @@ mod tests {
             JobKind::FollowUpSweep => 4,
             JobKind::TrackingSweep => 5,
             JobKind::CompletionSweep => 6,
+            JobKind::ReplacementOrder => 7,
         };
         let listed: Vec<usize> = JobKind::ALL.iter().map(|k| position(*k)).collect();
-        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6]);
+        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6, 7]);
         for k in JobKind::ALL {
             assert_eq!(JobKind::parse(k.as_str()), Some(k));
         }

@@ -6,7 +6,7 @@ use crate::inventory::Trait;
 use crate::kernel::{Address, SkuId};
 
 /// Channels an order may come from (ORD-1).
-pub const CHANNELS: [&str; 12] = [
+pub const CHANNELS: [&str; 13] = [
     "web",
     "app",
     "mini_program",
@@ -19,6 +19,8 @@ pub const CHANNELS: [&str; 12] = [
     "phone",
     "email",
     "walk_in",
+    // Goods sent again for an after-sales request (a reship, an exchange, a repaired unit).
+    "aftersales",
 ];
 
 /// The buyer as sent.

@@ -46,6 +46,8 @@ pub struct RequestRow {
     pub disposition: Option<Disposition>,
     pub disposition_reason: Option<String>,
     pub refund_id: Option<String>,
+    /// The order that sends goods out again (a reship, an exchange, a repaired unit).
+    pub replacement_order_id: Option<OrderId>,
     pub created_at: Millis,
     pub updated_at: Millis,
 }
@@ -53,7 +55,7 @@ pub struct RequestRow {
 const COLUMNS: &str = "id, merchant_id, order_id, rma_no, request_type, reason, description, source, lines, currency, \
      goods_minor, shipping_minor, restocking_fee_minor, eligible, returnless, freight_payer, rules, department, status, \
      refund_method, granted_minor, decided_by, decision_note, return_to, warehouse_id, inspection, disposition, \
-     disposition_reason, refund_id, created_at, updated_at";
+     disposition_reason, refund_id, created_at, updated_at, replacement_order_id";
 
 fn parsed<T>(r: &sqlx::any::AnyRow, n: usize, what: &str, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
     let v: String = r.try_get(n)?;
@@ -78,6 +80,7 @@ pub fn freight_payer_str(p: FreightPayer) -> &'static str {
 fn request_row(r: &sqlx::any::AnyRow) -> StoreResult<RequestRow> {
     let disposition: Option<String> = r.try_get(26)?;
     let warehouse: Option<String> = r.try_get(24)?;
+    let replacement: Option<String> = r.try_get(31)?;
     Ok(RequestRow {
         id: r.try_get(0)?,
         merchant_id: id_at(r, 1, "merchant")?,
@@ -118,13 +121,17 @@ fn request_row(r: &sqlx::any::AnyRow) -> StoreResult<RequestRow> {
         refund_id: r.try_get(28)?,
         created_at: Millis(r.try_get(29)?),
         updated_at: Millis(r.try_get(30)?),
+        replacement_order_id: match replacement {
+            Some(o) => Some(o.parse().map_err(|_| StoreError::Corrupt(format!("replacement order id {o}")))?),
+            None => None,
+        },
     })
 }
 
 pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, r: &RequestRow) -> StoreResult<()> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO aftersales_requests (tenant_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-         $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)"
+         $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)"
     )))
     .bind(tenant_id.to_string())
     .bind(&r.id)
@@ -158,9 +165,29 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, r: &Req
     .bind(r.refund_id.as_deref())
     .bind(r.created_at.0)
     .bind(r.updated_at.0)
+    .bind(r.replacement_order_id.map(|o| o.to_string()))
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Links the request to its replacement order, once (`false` when it has one already).
+pub async fn set_replacement_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    order: OrderId,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE aftersales_requests SET replacement_order_id = $1 WHERE tenant_id = $2 AND id = $3 \
+         AND replacement_order_id IS NULL",
+    )
+    .bind(order.to_string())
+    .bind(tenant_id.to_string())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Writes what changes as a request is worked, if it is still in `from` (else `false`).

@@ -136,7 +136,7 @@ struct EntryPage {
     shell: Shell,
     f: EntryForm,
     merchants: Vec<(String, String)>,
-    channels: [&'static str; 12],
+    channels: [&'static str; 13],
     errors: Vec<(String, String)>,
 }
 

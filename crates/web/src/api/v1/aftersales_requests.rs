@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use tradeport_app::App;
 use tradeport_app::aftersales::{
-    self, CompletionRun, DecideRequest, FileRequest, InspectReturn, ReceiveReturn, RequestQuery, RequestView,
+    self, CompletionRun, DecideRequest, DispositionRules, FileRequest, InspectReturn, ReceiveReturn,
+    RequestQuery, RequestView,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -28,6 +29,42 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(complete_orders))
         .routes(routes!(add_evidence))
         .routes(routes!(get_evidence))
+        .routes(routes!(disposition_rules, set_disposition_rules))
+}
+
+/// Whose rules.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct MerchantQuery {
+    /// Staff name the merchant; a merchant reads its own.
+    merchant_id: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/disposition-rules", tag = "aftersales", params(MerchantQuery),
+    description = "A merchant's standing disposition rules: what becomes of a returned unit found `resaleable`, `damaged` \
+                   or `not_original` when the inspection names no disposition.",
+    responses((status = 200, body = DispositionRules), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn disposition_rules(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<MerchantQuery>,
+) -> ApiResult<Json<DispositionRules>> {
+    Ok(Json(aftersales::disposition_rules(&app, &p, q.merchant_id.as_deref()).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/disposition-rules", tag = "aftersales", request_body = DispositionRules,
+    description = "Replaces a merchant's standing disposition rules: one per condition (`resaleable`, `damaged`, \
+                   `not_original`), each `restock` (resaleable goods only), `repair`, `destroy` or `return_to_origin`. \
+                   The merchant, or staff who file after-sales requests for it.",
+    responses((status = 200, body = DispositionRules), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn set_disposition_rules(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<DispositionRules>,
+) -> ApiResult<Json<DispositionRules>> {
+    Ok(Json(aftersales::set_disposition_rules(&app, &p, &body).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/aftersales-requests", tag = "aftersales", request_body = FileRequest,
@@ -76,7 +113,9 @@ async fn get_request(
                    admins and supervisors have none): above it the request becomes `escalated` for a supervisor, and a \
                    second try below a supervisor gets 409 aftersales.above_limit. Granted: a return waits for the parcel \
                    (`awaiting_return`, with the RMA number and the address it goes back to); a refund without a return is \
-                   paid at once through the refund use case, keyed by the request so a retry never pays twice.",
+                   paid at once through the refund use case, keyed by the request so a retry never pays twice, and owed \
+                   within 3 business days on the order's `refund` clock from the grant; a granted reship gets its \
+                   replacement order at once (`replacement_order_id`).",
     responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn decide_request(
@@ -104,9 +143,12 @@ async fn receive_return(
     request_body = InspectReturn,
     description = "What the inspection found (intact, the original item, resaleable, notes) and what becomes of the goods: \
                    `restock` into a bin of the warehouse that shipped (a `restock` movement in the stock ledger; only an \
-                   intact, resaleable original), `repair`, `destroy` (with the reason) or `return_to_origin`. Then the \
-                   request settles: the amount granted (the restocking fee already taken off) is refunded, nothing when the item is not \
-                   the one sold (`rejected`). Warehouse staff.",
+                   intact, resaleable original), `repair`, `destroy` (with the reason) or `return_to_origin`; left out, the \
+                   merchant's standing rule for the condition found (`/api/v1/disposition-rules`). Then the request \
+                   settles: the amount granted (the restocking fee already taken off) is refunded, nothing when the item is \
+                   not the one sold (`rejected`); an exchange, or a repair sent for repair, gets its replacement order \
+                   (`replacement_order_id`: channel `aftersales`, the RMA number as channel order id, nothing to pay). \
+                   Warehouse staff.",
     responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 async fn inspect_return(
