@@ -123,6 +123,14 @@ async fn staff_decide_receive_inspect_and_restock_a_return_then_recall_the_rest_
         browser.click(&format!("{card} input[name={name}]")).await;
     }
     browser.type_into(&format!("{card} input[name=bin]"), "A-02-01-1-1").await;
+    // The first choice is the merchant's standing rule; this merchant has none, so it is named.
+    browser.click(&format!("{card} .inspect button")).await;
+    browser.wait_for_text("#error", "no standing rule for resaleable goods").await;
+    for name in ["intact", "original_item", "resaleable"] {
+        browser.click(&format!("{card} input[name={name}]")).await;
+    }
+    browser.type_into(&format!("{card} input[name=bin]"), "A-02-01-1-1").await;
+    choose(&browser, &format!("{card} select[name=disposition]"), "restock").await;
     browser.click(&format!("{card} .inspect button")).await;
     browser.wait_for_text("#notice", "RMA-000001 · Done").await;
 
@@ -140,5 +148,35 @@ async fn staff_decide_receive_inspect_and_restock_a_return_then_recall_the_rest_
     browser.click("#recall-form button").await;
     let cases = browser.wait_for_text("#cases", "recall after hand-over").await;
     assert!(cases.contains("the buyer moved house"), "{cases}");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
+async fn a_merchant_sets_its_standing_rules_for_returned_goods_in_the_browser() {
+    let Some(browser) = Browser::start().await else { return };
+    let (app, f) = shop_with_a_policy().await;
+    browser.resize(390, 844).await;
+    browser.goto(&app.url("/aftersales")).await;
+    browser.type_into("#email", &f.s.merchant_a_email).await;
+    browser.type_into("#password", "correct horse battery").await;
+    browser.click("#sign-in").await;
+    browser.wait_for_text("#standing-rules", "Standing rules for returned goods").await;
+    let damaged = browser.text("#rule-damaged").await;
+    assert!(!damaged.contains("Back into stock"), "damaged goods are never restocked: {damaged}");
+    choose(&browser, "#rule-damaged", "return_to_origin").await;
+    choose(&browser, "#rule-resaleable", "restock").await;
+    browser.click("#save-rules").await;
+    browser.wait_for_text("#notice", "Standing rules saved").await;
+    let kept = browser.script("return document.querySelector('#rule-damaged').value").await;
+    assert_eq!(kept, "return_to_origin", "the page shows the rule kept");
+    fits_the_screen(&browser).await;
+    let (_, rules) = get(&app, "/api/v1/disposition-rules", &f.s.merchant_a_key).await;
+    assert_eq!(
+        rules["rules"],
+        json!([{"condition": "resaleable", "disposition": "restock"},
+               {"condition": "damaged", "disposition": "return_to_origin"}]),
+        "{rules}"
+    );
     browser.close().await;
 }

@@ -10,11 +10,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tradeport_app::aftersales::{
-    self, DecideRequest, InspectReturn, ReceiveReturn, RequestQuery, RequestView,
+    self, DecideRequest, DispositionRule, DispositionRules, InspectReturn, ReceiveReturn, RequestQuery,
+    RequestView,
 };
 use tradeport_app::exceptions::{self, CaseQuery, CaseView};
 use tradeport_app::{App, AppError};
 use tradeport_domain::access::Permission;
+use tradeport_domain::aftersales::ItemCondition;
 use tradeport_domain::kernel::{Currency, FieldError, Money};
 
 use super::shell::Shell;
@@ -31,11 +33,17 @@ struct AftersalesPage {
     cases: Vec<CaseView>,
     can_decide: bool,
     can_operate: bool,
+    /// A merchant's own standing disposition rules, by condition (merchants only).
+    standing: Option<Vec<(&'static str, String)>>,
     error: Option<String>,
     notice: Option<String>,
 }
 
 impl AftersalesPage {
+    fn dispositions(&self) -> [&'static str; 4] {
+        ["restock", "repair", "destroy", "return_to_origin"]
+    }
+
     fn departments(&self) -> [&'static str; 4] {
         ["customer_service", "logistics", "warehouse", "order_management"]
     }
@@ -74,6 +82,17 @@ async fn page(
             (Ok(r), Ok(c)) => (r, c.items),
             (Err(e), _) | (_, Err(e)) => return refused(user, &e),
         };
+    let standing = match p.scope.merchant_id {
+        Some(_) if p.role.can(Permission::FileAftersales) => {
+            let rules =
+                aftersales::disposition_rules(app, p, None).await.map(|r| r.rules).unwrap_or_default();
+            let of = |c: &str| rules.iter().find(|r| r.condition == c).map(|r| r.disposition.clone());
+            Some(
+                ItemCondition::ALL.iter().map(|c| (c.as_str(), of(c.as_str()).unwrap_or_default())).collect(),
+            )
+        }
+        _ => None,
+    };
     let page = AftersalesPage {
         t: user.t,
         shell: Shell::new(user, "/aftersales"),
@@ -82,6 +101,7 @@ async fn page(
         cases,
         can_decide: p.role.can(Permission::ApproveAftersales),
         can_operate: p.role.can(Permission::OperateWarehouse),
+        standing,
         error,
         notice,
     };
@@ -210,4 +230,33 @@ pub async fn inspect(
     };
     let outcome = aftersales::inspect_return(&app, &user.session.principal, &id, &i).await;
     done(&app, &user, f.department, outcome).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RulesForm {
+    csrf_token: String,
+    resaleable: String,
+    damaged: String,
+    not_original: String,
+}
+
+/// POST /aftersales/disposition-rules: the merchant's standing rules (an empty choice: none).
+pub async fn save_rules(State(app): State<App>, user: SignedIn, Form(f): Form<RulesForm>) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let rules = [("resaleable", f.resaleable), ("damaged", f.damaged), ("not_original", f.not_original)]
+        .into_iter()
+        .filter(|(_, d)| !d.trim().is_empty())
+        .map(|(c, d)| DispositionRule { condition: c.into(), disposition: d })
+        .collect();
+    let input = DispositionRules { merchant_id: None, rules };
+    match aftersales::set_disposition_rules(&app, &user.session.principal, &input).await {
+        Ok(_) => {
+            let notice = super::percent_encode(user.t.get("desk.rules_saved").as_str());
+            Redirect::to(&format!("/aftersales?notice={notice}")).into_response()
+        }
+        Err(e) => page(&app, &user, status_of(&e), String::new(), (Some(explain(&e)), None)).await,
+    }
 }

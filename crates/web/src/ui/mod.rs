@@ -73,6 +73,7 @@ pub fn router() -> Router<App> {
         .route("/aftersales/requests/{id}/decision", post(aftersales_pages::decide))
         .route("/aftersales/requests/{id}/inspection", post(aftersales_pages::inspect))
         .route("/aftersales/returns/receive", post(aftersales_pages::receive))
+        .route("/aftersales/disposition-rules", post(aftersales_pages::save_rules))
         .route("/orders/{id}/cases", post(order_aftersales::open))
         .route("/orders/{id}/cases/{case}", post(order_aftersales::work))
         .route("/orders/{id}/refunds", post(order_aftersales::refund))
