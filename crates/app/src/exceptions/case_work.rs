@@ -45,6 +45,9 @@ pub struct CaseWork {
     /// What was done, e.g. "asked the carrier for proof of delivery".
     pub action: Option<String>,
     pub buyer_feedback: Option<String>,
+    /// A delay's new estimate of delivery, `YYYY-MM-DD` (logistics_delay, customs_problem and
+    /// delivery_failed cases): kept on the case and told to the buyer in their language.
+    pub new_estimate: Option<String>,
     /// How it ended; with `close`.
     pub result: Option<String>,
     /// Close the case: refused unless it has a cause, an action and a result.
@@ -146,6 +149,7 @@ pub async fn open_case(app: &App, principal: &Principal, input: &OpenCase) -> Ap
         opened_at: now,
         updated_at: now,
         closed_at: None,
+        follow_up: Default::default(),
     };
     let mut tx = app.begin().await?;
     super::open_case_in_tx(app, &mut tx, operator, &case, None, principal.actor, serde_json::json!({}))
@@ -187,16 +191,27 @@ pub async fn work_case(app: &App, principal: &Principal, id: &str, w: &CaseWork)
         return Err(invalid("action", "too_long", "an action is at most 2,000 characters"));
     }
     let operator = principal.scope.operator_id;
+    let now = app.now();
+    let estimate = text(&w.new_estimate).map(|e| checked_estimate(e, now)).transpose()?;
     let mut conn = app.db().read().await?;
     if let Some(code) = text(&w.cause_code) {
         known_cause(&mut conn, operator, code).await?;
     }
     drop(conn);
-    let now = app.now();
     let mut tx = app.begin().await?;
     let case = cases::get(&mut tx, operator, principal.scope.merchant_id, id.trim())
         .await?
         .ok_or(AppError::NotFound("exception case"))?;
+    if estimate.is_some() && !is_delay(case.case_type) {
+        return Err(invalid(
+            "new_estimate",
+            "not_a_delay",
+            format!(
+                "a {} case has no delivery estimate; only delays, customs problems and failed deliveries do",
+                case.case_type.as_str()
+            ),
+        ));
+    }
     if case.status == CaseStatus::Closed {
         return Err(AppError::Conflict {
             code: "case.closed",
@@ -220,6 +235,9 @@ pub async fn work_case(app: &App, principal: &Principal, id: &str, w: &CaseWork)
         };
         cases::add_action_in_tx(&mut tx, operator, &case.id, &row).await?;
     }
+    if let Some(day) = estimate.as_deref().filter(|d| case.follow_up.new_estimate.as_deref() != Some(*d)) {
+        tell_new_estimate_in_tx(app, &mut tx, principal, &case, day).await?;
+    }
     let mut kind = "order_exception_worked";
     if w.close {
         let actions = cases::actions_of(&mut tx, operator, &case.id).await?.len();
@@ -232,7 +250,7 @@ pub async fn work_case(app: &App, principal: &Principal, id: &str, w: &CaseWork)
         cases::close_in_tx(&mut tx, operator, &case.id, result, now).await?;
         kind = "order_exception_closed";
     }
-    let data = serde_json::json!({ "case_id": case.id, "cause_code": update.cause_code, "action": action,
+    let data = serde_json::json!({ "case_id": case.id, "cause_code": update.cause_code, "action": action, "new_estimate": estimate,
                                    "owner_user_id": update.owner_user_id, "result": text(&w.result), "closed": w.close });
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(case.merchant_id),
@@ -242,6 +260,63 @@ pub async fn work_case(app: &App, principal: &Principal, id: &str, w: &CaseWork)
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     tx.commit().await?;
     case_detail(app, principal, &case.id).await
+}
+
+/// Whether a case of this type waits for a late parcel, so has a delivery estimate.
+fn is_delay(t: CaseType) -> bool {
+    matches!(t, CaseType::LogisticsDelay | CaseType::CustomsProblem | CaseType::DeliveryFailed)
+}
+
+/// A new estimate as a day, `YYYY-MM-DD`, not before today (UTC) and within a year.
+fn checked_estimate(raw: &str, now: tradeport_domain::kernel::Millis) -> AppResult<String> {
+    let refuse = |why: &str| invalid("new_estimate", "invalid_date", why.to_string());
+    let day: jiff::civil::Date =
+        raw.parse().map_err(|_| refuse("write the new estimate as a date, e.g. 2026-12-03"))?;
+    let today = jiff::Timestamp::from_millisecond(now.0)
+        .map_err(|_| refuse("now is out of range"))?
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let days = today.until(day).map_err(|_| refuse("out of range"))?.get_days();
+    if !(0..=366).contains(&days) {
+        return Err(refuse("the new estimate is a day from today to a year ahead"));
+    }
+    Ok(day.to_string())
+}
+
+/// Keeps a delay's new estimate, records it as an action, and tells the buyer (EXC-5).
+async fn tell_new_estimate_in_tx(
+    app: &App,
+    tx: &mut crate::UnitOfWork,
+    principal: &Principal,
+    case: &tradeport_store::exceptions::cases::CaseRow,
+    day: &str,
+) -> AppResult<()> {
+    let operator = principal.scope.operator_id;
+    let now = app.now();
+    cases::set_estimate_in_tx(tx, operator, &case.id, day, now).await?;
+    let row = ActionRow {
+        id: app.new_uuid().to_string(),
+        actor: actor_text(principal.actor),
+        action: format!("new estimate of delivery: {day}; the buyer is told"),
+        at: now,
+    };
+    cases::add_action_in_tx(tx, operator, &case.id, &row).await?;
+    let order = tradeport_store::orders::get(tx, operator, None, case.order_id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    let mut message = crate::orders::buyer_message(
+        app,
+        &order,
+        tradeport_domain::notifications::BuyerMessage::Delayed,
+        order.order_no.as_deref(),
+        now,
+    );
+    let mut payload: serde_json::Value =
+        serde_json::from_str(&message.payload).map_err(|e| AppError::Internal(e.to_string()))?;
+    payload["new_estimate"] = serde_json::Value::from(day);
+    message.payload = payload.to_string();
+    tradeport_store::outbox::enqueue_in_tx(tx, operator, &message).await?;
+    Ok(())
 }
 
 /// Keeps a photo or document with a case (checked by its bytes first, as receiving's evidence).

@@ -30,6 +30,12 @@ pub struct CaseView {
     pub cause_code: Option<String>,
     pub owner_user_id: Option<String>,
     pub buyer_feedback: Option<String>,
+    /// A delay's new estimate of delivery, `YYYY-MM-DD`.
+    pub new_estimate: Option<String>,
+    /// A lost parcel's claim on the carrier (minor units of the order's currency).
+    pub claim_minor: Option<i64>,
+    /// What the claim is worth by: `insured_amount` or `order_value`.
+    pub claim_basis: Option<String>,
     pub opened_at: String,
     pub closed_at: Option<String>,
 }
@@ -49,6 +55,9 @@ impl From<CaseRow> for CaseView {
             cause_code: c.cause_code,
             owner_user_id: c.owner_user_id,
             buyer_feedback: c.buyer_feedback,
+            new_estimate: c.follow_up.new_estimate,
+            claim_minor: c.follow_up.claim_minor,
+            claim_basis: c.follow_up.claim_basis,
             opened_at: rfc3339(c.opened_at),
             closed_at: c.closed_at.map(rfc3339),
         }

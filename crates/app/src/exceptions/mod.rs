@@ -6,6 +6,7 @@
 mod case_work;
 mod cases;
 mod lane_rules;
+mod loss_claim;
 mod opening;
 mod parcel_rules;
 mod recall;
@@ -16,6 +17,7 @@ pub use case_work::{
 };
 pub use cases::{CaseQuery, CaseView, list_cases};
 pub use lane_rules::{LaneRuleView, delete_lane_rule, list_lane_rules, save_lane_rule};
+pub use loss_claim::claim_loss;
 pub(crate) use opening::open_case_in_tx;
 pub(crate) use parcel_rules::{Progress, on_parcel_event_in_tx, run_tracking_sweep};
 pub use parcel_rules::{TrackingSweep, sweep_now, sweep_parcels};

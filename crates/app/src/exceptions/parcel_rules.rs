@@ -87,6 +87,7 @@ async fn open_cases_in_tx(
             opened_at: now,
             updated_at: now,
             closed_at: None,
+            follow_up: Default::default(),
         };
         let key = format!("{}/{}", parcel.shipment_id, r.rule.kind.as_str());
         let detail = serde_json::json!({ "rule_id": r.id, "tracking_no": parcel.tracking_no });

@@ -95,6 +95,7 @@ pub async fn request_recall(
         opened_at: now,
         updated_at: now,
         closed_at: None,
+        follow_up: Default::default(),
     };
     let currency = order.currency.code();
     let action = format!(

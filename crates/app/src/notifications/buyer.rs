@@ -20,7 +20,16 @@ pub(crate) struct BuyerLetter {
     pub attachment: Option<(String, String, Vec<u8>)>,
 }
 
-/// Writes the message of `topic` about `order_id` for a buyer who reads `language`; the
+/// What a buyer's message is about: the order, and the refund or the new estimate it tells of.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct About<'a> {
+    pub order_id: OrderId,
+    pub refund_id: Option<&'a str>,
+    /// A delay's new estimate of delivery, `YYYY-MM-DD`.
+    pub new_estimate: Option<&'a str>,
+}
+
+/// Writes the message of `topic` about `about.order_id` for a buyer who reads `language`; the
 /// confirmation PDF is made only when `attach` (e-mail). `None` when the news is stale: a hold
 /// already released or ended by a cancellation (whose own message follows). The error says
 /// what is missing.
@@ -28,10 +37,11 @@ pub(crate) async fn letter_for_buyer(
     app: &App,
     operator: TenantId,
     topic: &str,
-    (order_id, refund_id): (OrderId, Option<&str>),
+    about: About<'_>,
     language: &str,
     attach: bool,
 ) -> Result<Option<BuyerLetter>, String> {
+    let (order_id, refund_id) = (about.order_id, about.refund_id);
     let message =
         BuyerMessage::from_topic(topic).ok_or(format!("no buyer message is written for topic {topic}"))?;
     let language = buyer_language(language);
@@ -95,28 +105,18 @@ pub(crate) async fn letter_for_buyer(
             args.push(("count", number(asking.iter().map(|l| l.short).sum())));
         }
         BuyerMessage::Shipped => {
-            let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
-            let sent = tradeport_store::shipping::shipments::find(
-                &mut conn,
-                operator,
-                None,
-                tradeport_store::shipping::shipments::ShipmentsOf::Order(order_id),
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-            if sent.is_empty() {
-                return Err(format!("order {order_id} has no shipment to tell of"));
-            }
-            let mut carriers: Vec<&str> = sent.iter().map(|s| s.carrier.as_str()).collect();
-            carriers.dedup();
-            let numbers: Vec<&str> = sent.iter().map(|s| s.tracking_no.as_str()).collect();
-            args.push(("carrier", FluentValue::from(carriers.join(", "))));
-            args.push(("tracking_no", FluentValue::from(numbers.join(", "))));
-            // Until the buyer's own tracking page lands: a tracker that knows every carrier.
-            args.push((
-                "tracking_url",
-                FluentValue::from(format!("https://t.17track.net/en#nums={}", numbers.join(","))),
-            ));
+            let (carriers, numbers) = parcels(app, operator, order_id).await?;
+            args.push(("carrier", FluentValue::from(carriers)));
+            args.push(("tracking_no", FluentValue::from(numbers.clone())));
+            args.push(("tracking_url", FluentValue::from(tracking_url(&numbers))));
+        }
+        BuyerMessage::Delayed => {
+            let estimate = about.new_estimate.ok_or("a delay message names no new estimate")?;
+            let day: jiff::civil::Date =
+                estimate.parse().map_err(|e| format!("the new estimate {estimate}: {e}"))?;
+            let (_, numbers) = parcels(app, operator, order_id).await?;
+            args.push(("new_estimate", FluentValue::from(format_date(language, day))));
+            args.push(("tracking_url", FluentValue::from(tracking_url(&numbers))));
         }
         BuyerMessage::OrderCancelled | BuyerMessage::OrderRejected => {
             args.push(("total", FluentValue::from(money(s.total_minor))))
@@ -151,4 +151,30 @@ pub(crate) async fn letter_for_buyer(
         message: render_buyer_message(message, language, &args, custom.as_ref()),
         attachment,
     }))
+}
+
+/// The carriers and tracking numbers of the order's parcels, comma-separated; an error when it has
+/// none to tell of.
+async fn parcels(app: &App, operator: TenantId, order_id: OrderId) -> Result<(String, String), String> {
+    let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
+    let sent = tradeport_store::shipping::shipments::find(
+        &mut conn,
+        operator,
+        None,
+        tradeport_store::shipping::shipments::ShipmentsOf::Order(order_id),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    if sent.is_empty() {
+        return Err(format!("order {order_id} has no shipment to tell of"));
+    }
+    let mut carriers: Vec<&str> = sent.iter().map(|s| s.carrier.as_str()).collect();
+    carriers.dedup();
+    let numbers: Vec<&str> = sent.iter().map(|s| s.tracking_no.as_str()).collect();
+    Ok((carriers.join(", "), numbers.join(", ")))
+}
+
+/// Until the buyer's own tracking page is linked here: a tracker that knows every carrier.
+fn tracking_url(numbers: &str) -> String {
+    format!("https://t.17track.net/en#nums={}", numbers.replace(", ", ","))
 }

@@ -27,6 +27,9 @@ struct EmailJob {
     /// The refund a refund message tells of.
     #[serde(default)]
     refund_id: Option<String>,
+    /// The new estimate a delay message tells of.
+    #[serde(default)]
+    new_estimate: Option<String>,
 }
 
 impl EmailJob {
@@ -75,7 +78,11 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
         app,
         operator,
         &p.topic,
-        (order_id, p.refund_id.as_deref()),
+        super::buyer::About {
+            order_id,
+            refund_id: p.refund_id.as_deref(),
+            new_estimate: p.new_estimate.as_deref(),
+        },
         &p.language,
         true,
     )

@@ -21,13 +21,14 @@ pub(crate) const SLA_OVERDUE: &str = "sla.overdue";
 
 /// Every topic a webhook endpoint can subscribe to: the buyer messages the product sends today,
 /// then the merchant's own news (safety stock crossed, INV-5).
-pub const TOPICS: [&str; 11] = [
+pub const TOPICS: [&str; 12] = [
     "order.confirmed",
     "order.on_hold",
     "order.cancelled",
     "order.rejected",
     "order.item_short",
     "shipment.shipped",
+    "shipment.delayed",
     "order.refunded",
     STOCK_BELOW_SAFETY,
     STOCK_BACK_ABOVE_SAFETY,
@@ -116,6 +117,7 @@ fn deliveries(m: &OutboxRow, texting: bool) -> Vec<(JobKind, serde_json::Value)>
             "language": payload["language"].as_str().unwrap_or("en"),
             "event_at": m.created_at,
             "refund_id": payload["refund_id"],
+            "new_estimate": payload["new_estimate"],
         })
     };
     if texting && let Some(phone) = payload["buyer_phone"].as_str().filter(|p| p.starts_with('+')) {

@@ -19,6 +19,9 @@ struct SmsJob {
     /// The refund a refund message tells of.
     #[serde(default)]
     refund_id: Option<String>,
+    /// The new estimate a delay message tells of.
+    #[serde(default)]
+    new_estimate: Option<String>,
 }
 
 /// Sends the job's text message; the error says what to fix.
@@ -33,7 +36,11 @@ pub(crate) async fn deliver_sms(app: &App, job: &JobRow) -> Result<(), String> {
         app,
         operator,
         &p.topic,
-        (order_id, p.refund_id.as_deref()),
+        super::buyer::About {
+            order_id,
+            refund_id: p.refund_id.as_deref(),
+            new_estimate: p.new_estimate.as_deref(),
+        },
         &p.language,
         false,
     )

@@ -43,6 +43,7 @@ pub(super) async fn hold_in_tx(
         opened_at: now,
         updated_at: now,
         closed_at: None,
+        follow_up: Default::default(),
     };
     let detail = serde_json::json!({ "package_id": package });
     crate::exceptions::open_case_in_tx(app, tx, operator, &case, Some(&key(package)), Actor::System, detail)

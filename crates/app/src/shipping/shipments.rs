@@ -26,6 +26,9 @@ pub struct ShipmentRequest {
     /// A service code to use instead of the rules' choice; needs `reason`.
     pub service: String,
     pub reason: String,
+    /// Insure the parcel for this much (minor units of the order's currency, at most the goods'
+    /// value) under the operator's own cover; a lost parcel's claim is then worth it.
+    pub insured_minor: Option<i64>,
 }
 
 /// A shipment as the API shows it.
@@ -57,6 +60,8 @@ pub struct ShipmentView {
     pub delivered_at: Option<String>,
     /// When it was handed over to the carrier.
     pub shipped_at: Option<String>,
+    /// What the parcel is insured for (minor units of the order's currency).
+    pub insured_minor: Option<i64>,
 }
 
 impl From<ShipmentRow> for ShipmentView {
@@ -80,6 +85,7 @@ impl From<ShipmentRow> for ShipmentView {
             tracking_status: s.tracking_status,
             delivered_at: s.delivered_at.map(crate::warehouse::rfc3339),
             shipped_at: s.shipped_at.map(crate::warehouse::rfc3339),
+            insured_minor: s.insured_minor,
         }
     }
 }
@@ -268,6 +274,16 @@ async fn create_once(
             ),
         ));
     }
+    if let Some(insured) = r.insured_minor.filter(|i| !(1..=order.subtotal.minor()).contains(i)) {
+        return Err(crate::warehouse::invalid(
+            "insured_minor",
+            "out_of_range",
+            format!(
+                "insure for 1 to {} (the goods' value), not {insured}",
+                crate::words::money_text(order.subtotal.minor(), order.currency.code())
+            ),
+        ));
+    }
     let parcel = package_parcel(&mut tx, operator, &order, &package).await?;
     let all: Vec<CarrierService> =
         services::list(&mut tx, operator).await?.into_iter().map(|s| s.service).collect();
@@ -366,6 +382,7 @@ async fn create_once(
         shipped_at: None,
         carrier_ref: bought.map(|b| b.label.shipment_id.clone()),
         carrier_label_url: bought.map(|b| b.label.label_url.clone()),
+        insured_minor: r.insured_minor,
     };
     shipments::insert_in_tx(&mut tx, operator, &row).await?;
     if let Some(why) = &row.override_reason {

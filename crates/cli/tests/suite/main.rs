@@ -10,6 +10,7 @@ mod cases;
 mod cli;
 mod concurrency;
 mod customs;
+mod delays_and_losses;
 mod demo;
 mod errors;
 mod exception_report;

@@ -87,6 +87,7 @@ impl BuyerMessage {
                 | Self::OrderRejected
                 | Self::ItemShort
                 | Self::Shipped
+                | Self::Delayed
                 | Self::Refunded
         )
     }

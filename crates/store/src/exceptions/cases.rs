@@ -29,10 +29,22 @@ pub struct CaseRow {
     pub opened_at: Millis,
     pub updated_at: Millis,
     pub closed_at: Option<Millis>,
+    pub follow_up: CaseFollowUp,
+}
+
+/// What a delay or a loss adds to a case (migration 0032).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseFollowUp {
+    /// A delay's new estimate of delivery, `YYYY-MM-DD`.
+    pub new_estimate: Option<String>,
+    /// A lost parcel's claim on the carrier, in the order's currency.
+    pub claim_minor: Option<i64>,
+    /// `insured_amount` or `order_value`.
+    pub claim_basis: Option<String>,
 }
 
 const COLUMNS: &str = "id, merchant_id, order_id, shipment_id, case_type, cause, department, status, rule_kind, result, \
-     opened_at, updated_at, closed_at, cause_code, owner_user_id, buyer_feedback";
+     opened_at, updated_at, closed_at, cause_code, owner_user_id, buyer_feedback, new_estimate, claim_minor, claim_basis";
 
 fn case_row(r: &sqlx::any::AnyRow) -> StoreResult<CaseRow> {
     let corrupt = |what: &str, v: &str| StoreError::Corrupt(format!("exception case {what} {v}"));
@@ -59,6 +71,11 @@ fn case_row(r: &sqlx::any::AnyRow) -> StoreResult<CaseRow> {
         cause_code: r.try_get(13)?,
         owner_user_id: r.try_get(14)?,
         buyer_feedback: r.try_get(15)?,
+        follow_up: CaseFollowUp {
+            new_estimate: r.try_get(16)?,
+            claim_minor: r.try_get(17)?,
+            claim_basis: r.try_get(18)?,
+        },
     })
 }
 
@@ -314,4 +331,46 @@ pub async fn list(
     sql.push(" ORDER BY id DESC LIMIT ").bind(i64::from(limit));
     let rows = sql.query().fetch_all(conn).await?;
     rows.iter().map(case_row).collect()
+}
+
+/// Sets a delay's new estimate.
+pub async fn set_estimate_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    estimate: &str,
+    now: Millis,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE exception_cases SET new_estimate = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4",
+    )
+    .bind(estimate)
+    .bind(now.0)
+    .bind(tenant_id.to_string())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a lost parcel's claim, once (`false` when the case has one already).
+pub async fn set_claim_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    (amount, basis): (i64, &str),
+    now: Millis,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE exception_cases SET claim_minor = $1, claim_basis = $2, updated_at = $3 \
+         WHERE tenant_id = $4 AND id = $5 AND claim_minor IS NULL",
+    )
+    .bind(amount)
+    .bind(basis)
+    .bind(now.0)
+    .bind(tenant_id.to_string())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

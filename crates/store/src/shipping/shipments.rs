@@ -33,10 +33,12 @@ pub struct ShipmentRow {
     /// The carrier's own shipment id and label, when the label was bought from it.
     pub carrier_ref: Option<String>,
     pub carrier_label_url: Option<String>,
+    /// What the parcel is insured for (the order's currency), when it is.
+    pub insured_minor: Option<i64>,
 }
 
 const SHIPMENT: &str = "SELECT id, merchant_id, order_id, package_id, warehouse_id, service_code, carrier, tracking_no, status, \
-     price_minor, currency, chargeable_g, override_reason, created_at, tracking_status, delivered_at, shipped_at, carrier_ref, carrier_label_url FROM shipments WHERE tenant_id = ";
+     price_minor, currency, chargeable_g, override_reason, created_at, tracking_status, delivered_at, shipped_at, carrier_ref, carrier_label_url, insured_minor FROM shipments WHERE tenant_id = ";
 
 fn shipment_row(r: &sqlx::any::AnyRow) -> StoreResult<ShipmentRow> {
     Ok(ShipmentRow {
@@ -59,14 +61,15 @@ fn shipment_row(r: &sqlx::any::AnyRow) -> StoreResult<ShipmentRow> {
         shipped_at: r.try_get::<Option<i64>, _>(16)?.map(Millis),
         carrier_ref: r.try_get(17)?,
         carrier_label_url: r.try_get(18)?,
+        insured_minor: r.try_get(19)?,
     })
 }
 
 pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, s: &ShipmentRow) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO shipments (id, tenant_id, merchant_id, order_id, package_id, warehouse_id, service_code, carrier, tracking_no, \
-         status, price_minor, currency, chargeable_g, override_reason, created_at, updated_at, carrier_ref, carrier_label_url) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17)",
+         status, price_minor, currency, chargeable_g, override_reason, created_at, updated_at, carrier_ref, carrier_label_url, \
+         insured_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18)",
     )
     .bind(&s.id)
     .bind(tenant_id.to_string())
@@ -85,6 +88,7 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, s: &Shi
     .bind(s.created_at.0)
     .bind(s.carrier_ref.as_deref())
     .bind(s.carrier_label_url.as_deref())
+    .bind(s.insured_minor)
     .execute(conn)
     .await?;
     Ok(())
@@ -168,7 +172,7 @@ pub async fn list(
     let mut sql = Sql::new(
         "SELECT s.id, s.merchant_id, s.order_id, s.package_id, s.warehouse_id, s.service_code, s.carrier, s.tracking_no, \
          s.status, s.price_minor, s.currency, s.chargeable_g, s.override_reason, s.created_at, s.tracking_status, \
-         s.delivered_at, s.shipped_at, s.carrier_ref, s.carrier_label_url FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.tenant_id = ",
+         s.delivered_at, s.shipped_at, s.carrier_ref, s.carrier_label_url, s.insured_minor FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.tenant_id = ",
     );
     sql.bind(tenant_id.to_string());
     if let Some(m) = f.merchant_id {

@@ -76,6 +76,7 @@ pub fn router() -> Router<App> {
         .route("/aftersales/disposition-rules", post(aftersales_pages::save_rules))
         .route("/orders/{id}/cases", post(order_aftersales::open))
         .route("/orders/{id}/cases/{case}", post(order_aftersales::work))
+        .route("/orders/{id}/cases/{case}/loss-claim", post(order_aftersales::claim_loss))
         .route("/orders/{id}/refunds", post(order_aftersales::refund))
         .route("/orders/{id}/recall", post(order_aftersales::recall))
         .route("/orders/{id}/confirmation", get(order_pages::confirmation))

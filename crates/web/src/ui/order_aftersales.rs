@@ -99,6 +99,7 @@ pub struct WorkCaseForm {
     cause_code: String,
     action: String,
     result: String,
+    new_estimate: String,
     close: String,
 }
 
@@ -120,10 +121,31 @@ pub async fn work(
         cause_code: optional(f.cause_code),
         action: optional(f.action),
         result: optional(f.result),
+        new_estimate: optional(f.new_estimate),
         close: f.close == "1",
         ..CaseWork::default()
     };
     let outcome = exceptions::work_case(&app, &user.session.principal, &case, &w).await.map(|_| ());
+    done(&app, &user, &order, outcome).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfForm {
+    csrf_token: String,
+}
+
+/// POST /orders/{id}/cases/{case}/loss-claim
+pub async fn claim_loss(
+    State(app): State<App>,
+    user: SignedIn,
+    Path((order, case)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let outcome = exceptions::claim_loss(&app, &user.session.principal, &case).await.map(|_| ());
     done(&app, &user, &order, outcome).await
 }
 

@@ -29,6 +29,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(list_causes, save_cause))
         .routes(routes!(run_sweep))
         .routes(routes!(request_recall))
+        .routes(routes!(claim_loss))
 }
 
 #[utoipa::path(get, path = "/api/v1/lane-rules", tag = "exceptions", responses((status = 200, body = Items<LaneRuleView>)))]
@@ -113,7 +114,9 @@ async fn case_detail(
 #[utoipa::path(patch, path = "/api/v1/exception-cases/{id}", tag = "exceptions", params(("id" = String, Path)),
     request_body = CaseWork,
     description = "Works an open case: cause (from the operator's list), owner, department, an action taken, the buyer's \
-                   feedback; `close` with a `result` closes it, refused (422, each missing field named) without a cause, an \
+                   feedback; a delay's `new_estimate` (`YYYY-MM-DD`, today to a year ahead; logistics_delay, customs_problem \
+                   and delivery_failed cases) is kept and told to the buyer in their language (`shipment.delayed`); \
+                   `close` with a `result` closes it, refused (422, each missing field named) without a cause, an \
                    action and a result. A closed case answers 409 case.closed.",
     responses((status = 200, body = CaseDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn work_case(
@@ -123,6 +126,21 @@ async fn work_case(
     ApiJson(body): ApiJson<CaseWork>,
 ) -> ApiResult<Json<CaseDetail>> {
     Ok(Json(exceptions::work_case(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/exception-cases/{id}/loss-claim", tag = "exceptions", params(("id" = String, Path)),
+    description = "Files a lost parcel's claim on the carrier, once, on an open `lost` case that holds the proof of loss \
+                   (evidence; else 422 proof_required): worth each parcel's insured amount where it was insured \
+                   (`insured_minor` when labelled), else its goods at the order's prices; `claim_basis` says which. \
+                   Recorded as an action and on the order's timeline (`order_loss_claimed`).",
+    responses((status = 200, body = CaseDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn claim_loss(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CaseDetail>> {
+    Ok(Json(exceptions::claim_loss(&app, &p, &id).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
