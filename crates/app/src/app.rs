@@ -8,6 +8,9 @@ use uuid::{ContextV7, Uuid};
 
 use crate::Clock;
 
+/// Where buyers' links point unless configured: the default listening address.
+pub const DEFAULT_PUBLIC_URL: &str = "http://localhost:8080";
+
 /// Everything a use case needs. Cheap to clone.
 #[derive(Clone)]
 pub struct App {
@@ -28,6 +31,8 @@ pub struct App {
     easypost: Option<Arc<tradeport_connectors::easypost::EasyPost>>,
     /// Where card payments are refunded; `None` when no Stripe account is configured.
     stripe: Option<Arc<tradeport_connectors::stripe::Stripe>>,
+    /// The address buyers reach the product at, for links in their messages.
+    public_url: Arc<str>,
 }
 
 impl std::fmt::Debug for App {
@@ -48,7 +53,18 @@ impl App {
             blobs: None,
             easypost: None,
             stripe: None,
+            public_url: Arc::from(DEFAULT_PUBLIC_URL),
         }
+    }
+
+    /// The same app, linking buyers to `url` (e.g. `https://track.example.com`).
+    pub fn with_public_url(self, url: &str) -> Self {
+        Self { public_url: Arc::from(url.trim().trim_end_matches('/')), ..self }
+    }
+
+    /// The address buyers reach the product at, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
     }
 
     /// The same app, keeping uploaded files in `store`.

@@ -47,6 +47,9 @@ struct Cli {
         default_value = "Tradeport <no-reply@tradeport.localhost>"
     )]
     mail_from: String,
+    /// The address buyers reach Tradeport at, for links in their messages (the tracking page).
+    #[arg(long, global = true, env = "TRADEPORT_PUBLIC_URL", default_value = tradeport_app::DEFAULT_PUBLIC_URL)]
+    public_url: String,
     #[command(flatten)]
     sms: SmsArgs,
     #[command(flatten)]
@@ -153,14 +156,15 @@ async fn open_app(
     mail_from: &str,
     sms: &SmsArgs,
     (easypost, stripe): (&EasyPostArgs, &StripeArgs),
-    blob_dir: &std::path::Path,
+    (blob_dir, public_url): (&std::path::Path, &str),
 ) -> anyhow::Result<App> {
     let db = Db::connect(database_url, &DbOptions::default()).await.with_context(|| {
         format!("cannot open the database {}", tradeport_store::redacted_url(database_url))
     })?;
     db.migrate().await.context("cannot apply the database migrations")?;
     let mut app = App::new(db, Arc::new(SystemClock))
-        .with_blobs(tradeport_connectors::blobs::LocalBlobStore::new(blob_dir));
+        .with_blobs(tradeport_connectors::blobs::LocalBlobStore::new(blob_dir))
+        .with_public_url(public_url);
     if let Some(sid) = &sms.twilio_account_sid {
         let twilio = tradeport_connectors::sms::TwilioSms::new(
             &sms.twilio_base_url,
@@ -203,7 +207,7 @@ async fn main() -> anyhow::Result<()> {
         &cli.mail_from,
         &cli.sms,
         (&cli.easypost, &cli.stripe),
-        &cli.blob_dir,
+        (&cli.blob_dir, &cli.public_url),
     )
     .await?;
     match cli.command {

@@ -130,3 +130,15 @@ refunded-body =
 
     wir haben Ihnen { $amount } für Ihre Bestellung { $order_no } erstattet. Je nach Bank kann es einige Tage dauern, bis der Betrag auf Ihrem Kontoauszug erscheint.
 refunded-sms = Wir haben Ihnen { $amount } für Bestellung { $order_no } erstattet.
+
+cannot-serve-subject = Wir können Ihre Bestellung { $order_no } nicht wie geplant ausführen
+cannot-serve-body =
+    Hallo { $buyer_name },
+
+    es tut uns leid: Wir können Ihre Bestellung { $order_no } nicht wie geplant ausführen ({ $reason }).
+
+    Was wir Ihnen stattdessen anbieten können:
+    { $alternatives }
+
+    Oder wir stornieren die Bestellung und erstatten Ihnen den gezahlten Betrag. Bitte sagen Sie uns hier, was Ihnen lieber ist: { $tracking_url }
+cannot-serve-sms = Wir können Bestellung { $order_no } nicht wie geplant ausführen ({ $reason }). Wählen Sie eine Alternative oder eine Erstattung: { $tracking_url }

@@ -150,3 +150,15 @@ department-warehouse = Warehouse
 department-logistics = Logistics
 department-customer_service = Customer service
 sla-place-unallocated = orders not in a warehouse yet
+
+cannot-serve-subject = We cannot fulfil your order { $order_no } as planned
+cannot-serve-body =
+    Hello { $buyer_name },
+
+    we are sorry: we cannot fulfil your order { $order_no } as planned ({ $reason }).
+
+    What we can offer instead:
+    { $alternatives }
+
+    Or we cancel the order and refund what you paid. Please tell us what you prefer here: { $tracking_url }
+cannot-serve-sms = We cannot fulfil order { $order_no } as planned ({ $reason }). Choose an alternative or a refund: { $tracking_url }

@@ -130,3 +130,15 @@ refunded-body =
 
     le hemos reembolsado { $amount } por su pedido { $order_no }. Según su banco, puede tardar unos días en aparecer en su extracto.
 refunded-sms = Le hemos reembolsado { $amount } por el pedido { $order_no }.
+
+cannot-serve-subject = No podemos completar su pedido { $order_no } según lo previsto
+cannot-serve-body =
+    Hola, { $buyer_name }:
+
+    lo sentimos: no podemos completar su pedido { $order_no } según lo previsto ({ $reason }).
+
+    Lo que podemos ofrecerle en su lugar:
+    { $alternatives }
+
+    O cancelamos el pedido y le reembolsamos lo que pagó. Díganos qué prefiere aquí: { $tracking_url }
+cannot-serve-sms = No podemos completar el pedido { $order_no } según lo previsto ({ $reason }). Elija una alternativa o un reembolso: { $tracking_url }

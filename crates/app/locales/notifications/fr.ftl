@@ -130,3 +130,15 @@ refunded-body =
 
     nous vous avons remboursé { $amount } pour votre commande { $order_no }. Selon votre banque, il peut falloir quelques jours pour qu'il apparaisse sur votre relevé.
 refunded-sms = Nous vous avons remboursé { $amount } pour la commande { $order_no }.
+
+cannot-serve-subject = Nous ne pouvons pas honorer votre commande { $order_no } comme prévu
+cannot-serve-body =
+    Bonjour { $buyer_name },
+
+    nous sommes désolés : nous ne pouvons pas honorer votre commande { $order_no } comme prévu ({ $reason }).
+
+    Ce que nous pouvons vous proposer à la place :
+    { $alternatives }
+
+    Ou nous annulons la commande et vous remboursons ce que vous avez payé. Dites-nous ce que vous préférez ici : { $tracking_url }
+cannot-serve-sms = Nous ne pouvons pas honorer la commande { $order_no } comme prévu ({ $reason }). Choisissez une alternative ou un remboursement : { $tracking_url }

@@ -124,3 +124,15 @@ refunded-body =
 
     ご注文 { $order_no } について { $amount } を返金いたしました。金融機関により、明細への反映まで数日かかる場合があります。
 refunded-sms = ご注文 { $order_no } について { $amount } を返金しました。
+
+cannot-serve-subject = ご注文 { $order_no } を予定どおりお届けできません
+cannot-serve-body =
+    { $buyer_name } 様
+
+    申し訳ございません。ご注文 { $order_no } を予定どおりお届けすることができません（{ $reason }）。
+
+    代わりにご提案できる内容：
+    { $alternatives }
+
+    または、ご注文をキャンセルし、お支払い額を返金いたします。ご希望をこちらからお知らせください：{ $tracking_url }
+cannot-serve-sms = ご注文 { $order_no } を予定どおりお届けできません（{ $reason }）。代替案または返金をお選びください：{ $tracking_url }

@@ -135,3 +135,15 @@ department-warehouse = 仓储部
 department-logistics = 物流部
 department-customer_service = 客服部
 sla-place-unallocated = 尚未分配仓库的订单
+
+cannot-serve-subject = 您的订单 { $order_no } 无法按计划履约
+cannot-serve-body =
+    { $buyer_name }，您好：
+
+    很抱歉，您的订单 { $order_no } 无法按计划履约（{ $reason }）。
+
+    我们可以提供的替代方案：
+    { $alternatives }
+
+    您也可以选择取消订单并全额退款。请在此告诉我们您的选择：{ $tracking_url }
+cannot-serve-sms = 订单 { $order_no } 无法按计划履约（{ $reason }）。请选择替代方案或退款：{ $tracking_url }

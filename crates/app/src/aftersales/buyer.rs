@@ -54,6 +54,8 @@ pub struct BuyerAftersales {
     pub lines: Vec<PublicLine>,
     pub requests: Vec<PublicRequest>,
     pub policies: Vec<PublicPolicy>,
+    /// The order cannot be fulfilled as planned: the alternatives offered, and the answer.
+    pub offer: Option<crate::exceptions::PublicOffer>,
 }
 
 /// The after-sales part of the page a token opens.
@@ -118,5 +120,6 @@ pub async fn buyer_aftersales(app: &App, token: &str) -> AppResult<BuyerAftersal
             restocking_fee_pct: format!("{}", f64::from(p.restocking_fee_bp) / 100.0),
         })
         .collect();
-    Ok(BuyerAftersales { lines, requests, policies })
+    let offer = crate::exceptions::public_offer(&mut conn, operator, order_id).await?;
+    Ok(BuyerAftersales { lines, requests, policies, offer })
 }

@@ -36,6 +36,8 @@ pub struct CaseView {
     pub claim_minor: Option<i64>,
     /// What the claim is worth by: `insured_amount` or `order_value`.
     pub claim_basis: Option<String>,
+    /// The alternatives offered the buyer when the order cannot be fulfilled.
+    pub alternatives: Vec<String>,
     pub opened_at: String,
     pub closed_at: Option<String>,
 }
@@ -58,6 +60,13 @@ impl From<CaseRow> for CaseView {
             new_estimate: c.follow_up.new_estimate,
             claim_minor: c.follow_up.claim_minor,
             claim_basis: c.follow_up.claim_basis,
+            alternatives: c
+                .follow_up
+                .offer
+                .as_deref()
+                .and_then(|o| serde_json::from_str::<serde_json::Value>(o).ok())
+                .and_then(|o| serde_json::from_value(o["alternatives"].clone()).ok())
+                .unwrap_or_default(),
             opened_at: rfc3339(c.opened_at),
             closed_at: c.closed_at.map(rfc3339),
         }

@@ -3,6 +3,7 @@
 //! again), the sweep that applies the rules time alone breaks; cases opened and worked by people
 //! until they close with cause, handling and result. One use case per file.
 
+mod cannot_serve;
 mod case_work;
 mod cases;
 mod lane_rules;
@@ -11,6 +12,8 @@ mod opening;
 mod parcel_rules;
 mod recall;
 
+pub(crate) use cannot_serve::public_offer;
+pub use cannot_serve::{CannotServe, PublicOffer, REFUND_CHOICE, answer_offer, cannot_serve};
 pub use case_work::{
     CaseActionView, CaseCause, CaseDetail, CaseWork, EvidenceView, OpenCase, add_case_evidence, case_detail,
     case_evidence, list_causes, open_case, save_cause, work_case,

@@ -27,6 +27,18 @@ pub(crate) struct About<'a> {
     pub refund_id: Option<&'a str>,
     /// A delay's new estimate of delivery, `YYYY-MM-DD`.
     pub new_estimate: Option<&'a str>,
+    /// What the buyer is offered when the order cannot be fulfilled.
+    pub offer: Option<&'a Offer>,
+}
+
+/// The operator cannot fulfil an order (EXC-2): why, the alternatives, and the buyer's page to
+/// answer on.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Offer {
+    pub reason: String,
+    pub alternatives: Vec<String>,
+    /// `/track/{token}`.
+    pub tracking_path: String,
 }
 
 /// Writes the message of `topic` about `about.order_id` for a buyer who reads `language`; the
@@ -117,6 +129,16 @@ pub(crate) async fn letter_for_buyer(
             let (_, numbers) = parcels(app, operator, order_id).await?;
             args.push(("new_estimate", FluentValue::from(format_date(language, day))));
             args.push(("tracking_url", FluentValue::from(tracking_url(&numbers))));
+        }
+        BuyerMessage::CannotServe => {
+            let offer = about.offer.ok_or("the message names no offer")?;
+            let listed: Vec<String> = offer.alternatives.iter().map(|a| format!("• {a}")).collect();
+            args.push(("reason", FluentValue::from(offer.reason.clone())));
+            args.push(("alternatives", FluentValue::from(listed.join("\n"))));
+            args.push((
+                "tracking_url",
+                FluentValue::from(format!("{}{}", app.public_url(), offer.tracking_path)),
+            ));
         }
         BuyerMessage::OrderCancelled | BuyerMessage::OrderRejected => {
             args.push(("total", FluentValue::from(money(s.total_minor))))

@@ -30,6 +30,9 @@ struct EmailJob {
     /// The new estimate a delay message tells of.
     #[serde(default)]
     new_estimate: Option<String>,
+    /// What a cannot-fulfil message offers.
+    #[serde(default)]
+    offer: Option<super::buyer::Offer>,
 }
 
 impl EmailJob {
@@ -82,6 +85,7 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
             order_id,
             refund_id: p.refund_id.as_deref(),
             new_estimate: p.new_estimate.as_deref(),
+            offer: p.offer.as_ref(),
         },
         &p.language,
         true,

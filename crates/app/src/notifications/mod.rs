@@ -16,6 +16,7 @@ mod templates;
 mod webhook;
 mod wording;
 
+pub(crate) use buyer::Offer;
 pub(crate) use email::deliver_email;
 pub use endpoints::{
     CreateEndpoint, DeliveryView, EndpointView, EndpointWithSecret, create_endpoint, deactivate_endpoint,

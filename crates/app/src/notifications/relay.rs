@@ -21,7 +21,7 @@ pub(crate) const SLA_OVERDUE: &str = "sla.overdue";
 
 /// Every topic a webhook endpoint can subscribe to: the buyer messages the product sends today,
 /// then the merchant's own news (safety stock crossed, INV-5).
-pub const TOPICS: [&str; 12] = [
+pub const TOPICS: [&str; 13] = [
     "order.confirmed",
     "order.on_hold",
     "order.cancelled",
@@ -30,6 +30,7 @@ pub const TOPICS: [&str; 12] = [
     "shipment.shipped",
     "shipment.delayed",
     "order.refunded",
+    "order.cannot_serve",
     STOCK_BELOW_SAFETY,
     STOCK_BACK_ABOVE_SAFETY,
     EXCEPTION_OPENED,
@@ -118,6 +119,7 @@ fn deliveries(m: &OutboxRow, texting: bool) -> Vec<(JobKind, serde_json::Value)>
             "event_at": m.created_at,
             "refund_id": payload["refund_id"],
             "new_estimate": payload["new_estimate"],
+            "offer": payload["offer"],
         })
     };
     if texting && let Some(phone) = payload["buyer_phone"].as_str().filter(|p| p.starts_with('+')) {

@@ -22,6 +22,9 @@ struct SmsJob {
     /// The new estimate a delay message tells of.
     #[serde(default)]
     new_estimate: Option<String>,
+    /// What a cannot-fulfil message offers.
+    #[serde(default)]
+    offer: Option<super::buyer::Offer>,
 }
 
 /// Sends the job's text message; the error says what to fix.
@@ -40,6 +43,7 @@ pub(crate) async fn deliver_sms(app: &App, job: &JobRow) -> Result<(), String> {
             order_id,
             refund_id: p.refund_id.as_deref(),
             new_estimate: p.new_estimate.as_deref(),
+            offer: p.offer.as_ref(),
         },
         &p.language,
         false,

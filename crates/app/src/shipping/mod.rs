@@ -17,6 +17,7 @@ mod shipments;
 mod tracking;
 mod tracking_hooks;
 
+pub(crate) use buyer_page::link_in_tx;
 pub use buyer_page::{
     PublicEvent, PublicParcel, PublicTracking, find_tracking, public_tracking, tracking_link, tracking_target,
 };

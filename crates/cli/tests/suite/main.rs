@@ -5,6 +5,7 @@ mod access_api;
 mod browser;
 mod buyer_messages;
 mod calendars;
+mod cannot_serve;
 mod carrier_labels;
 mod cases;
 mod cli;

@@ -17,10 +17,12 @@ pub enum BuyerMessage {
     Delivered,
     Delayed,
     Refunded,
+    /// The operator cannot fulfil the order (EXC-2): the alternatives, or a refund.
+    CannotServe,
 }
 
 impl BuyerMessage {
-    pub const ALL: [BuyerMessage; 11] = [
+    pub const ALL: [BuyerMessage; 12] = [
         Self::OrderConfirmed,
         Self::OrderOnHold,
         Self::OrderCancelled,
@@ -32,6 +34,7 @@ impl BuyerMessage {
         Self::Delivered,
         Self::Delayed,
         Self::Refunded,
+        Self::CannotServe,
     ];
 
     /// The message's name in the API and in the catalogues (`order-confirmed-subject`, …).
@@ -48,6 +51,7 @@ impl BuyerMessage {
             Self::Delivered => "delivered",
             Self::Delayed => "delayed",
             Self::Refunded => "refunded",
+            Self::CannotServe => "cannot-serve",
         }
     }
 
@@ -69,6 +73,7 @@ impl BuyerMessage {
             Self::Delivered => "shipment.delivered",
             Self::Delayed => "shipment.delayed",
             Self::Refunded => "order.refunded",
+            Self::CannotServe => "order.cannot_serve",
         }
     }
 
@@ -89,6 +94,7 @@ impl BuyerMessage {
                 | Self::Shipped
                 | Self::Delayed
                 | Self::Refunded
+                | Self::CannotServe
         )
     }
 
@@ -107,6 +113,7 @@ impl BuyerMessage {
             Self::Delivered => &["order_no", "buyer_name", "delivered_on"],
             Self::Delayed => &["order_no", "buyer_name", "new_estimate", "tracking_url"],
             Self::Refunded => &["order_no", "buyer_name", "amount"],
+            Self::CannotServe => &["order_no", "buyer_name", "reason", "alternatives", "tracking_url"],
         }
     }
 }

@@ -41,10 +41,13 @@ pub struct CaseFollowUp {
     pub claim_minor: Option<i64>,
     /// `insured_amount` or `order_value`.
     pub claim_basis: Option<String>,
+    /// What the buyer is offered when the order cannot be fulfilled: JSON
+    /// `{"reason", "alternatives"}`.
+    pub offer: Option<String>,
 }
 
 const COLUMNS: &str = "id, merchant_id, order_id, shipment_id, case_type, cause, department, status, rule_kind, result, \
-     opened_at, updated_at, closed_at, cause_code, owner_user_id, buyer_feedback, new_estimate, claim_minor, claim_basis";
+     opened_at, updated_at, closed_at, cause_code, owner_user_id, buyer_feedback, new_estimate, claim_minor, claim_basis, offer";
 
 fn case_row(r: &sqlx::any::AnyRow) -> StoreResult<CaseRow> {
     let corrupt = |what: &str, v: &str| StoreError::Corrupt(format!("exception case {what} {v}"));
@@ -75,6 +78,7 @@ fn case_row(r: &sqlx::any::AnyRow) -> StoreResult<CaseRow> {
             new_estimate: r.try_get(16)?,
             claim_minor: r.try_get(17)?,
             claim_basis: r.try_get(18)?,
+            offer: r.try_get(19)?,
         },
     })
 }
@@ -373,4 +377,20 @@ pub async fn set_claim_in_tx(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Keeps what the buyer is offered.
+pub async fn set_offer_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    offer: &str,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE exception_cases SET offer = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(offer)
+        .bind(tenant_id.to_string())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -28,6 +28,8 @@ pub struct AftersalesPanel {
     pub can_refund: bool,
     /// The order has left and the person may ask for a recall.
     pub can_recall: bool,
+    /// The order may still be cancelled and the person may tell the buyer it cannot be fulfilled.
+    pub can_offer: bool,
     /// A fresh key for the refund form: submitted twice, it is one refund.
     pub refund_key: String,
 }
@@ -60,6 +62,11 @@ pub async fn aftersales_panel(
         can_work: p.role.can(Permission::HandleExceptions),
         can_refund: p.role.can(Permission::IssueRefunds),
         can_recall: status == "handed_over" && p.role.can(Permission::ChangeOrders),
+        can_offer: p.role.can(Permission::ChangeOrders)
+            && tradeport_domain::orders::OrderStatus::parse(status).is_some_and(|s| {
+                tradeport_domain::orders::transition(s, tradeport_domain::orders::OrderAction::Cancel)
+                    .is_some()
+            }),
         refund_key: app.new_uuid().to_string(),
     })
 }
@@ -193,6 +200,33 @@ pub async fn refund(
         manual_reference: optional(f.manual_reference),
     };
     let outcome = aftersales::refund_order(&app, p, &order, &r).await.map(|_| ());
+    done(&app, &user, &order, outcome).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CannotServeForm {
+    csrf_token: String,
+    reason: String,
+    /// One alternative per line.
+    alternatives: String,
+}
+
+/// POST /orders/{id}/cannot-serve
+pub async fn cannot_serve(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(order): Path<String>,
+    Form(f): Form<CannotServeForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let input = exceptions::CannotServe {
+        reason: f.reason,
+        alternatives: f.alternatives.lines().map(str::to_string).collect(),
+    };
+    let outcome = exceptions::cannot_serve(&app, &user.session.principal, &order, &input).await.map(|_| ());
     done(&app, &user, &order, outcome).await
 }
 

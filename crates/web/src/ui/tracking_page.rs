@@ -152,6 +152,22 @@ pub async fn request(
     page(&app, token, &f.lang, outcome).await
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OfferForm {
+    lang: String,
+    choice: String,
+}
+
+/// POST /track/{token}/offer: the buyer's answer when the order cannot be fulfilled.
+pub async fn offer(State(app): State<App>, Path(token): Path<String>, Form(f): Form<OfferForm>) -> Response {
+    let outcome = match tradeport_app::exceptions::answer_offer(&app, &token, &f.choice).await {
+        Ok(_) => (None, None),
+        Err(e) => (None, Some(super::explain(&e))),
+    };
+    page(&app, token, &f.lang, outcome).await
+}
+
 /// GET /track/{token}/json
 pub async fn json(State(app): State<App>, Path(token): Path<String>) -> Response {
     match shipping::public_tracking(&app, &token).await {

@@ -8,7 +8,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tradeport_app::App;
 use tradeport_app::exceptions::{
-    self, CaseCause, CaseDetail, CaseView, CaseWork, LaneRuleView, OpenCase, RecallRequest, TrackingSweep,
+    self, CannotServe, CaseCause, CaseDetail, CaseView, CaseWork, LaneRuleView, OpenCase, RecallRequest,
+    TrackingSweep,
 };
 use tradeport_domain::exceptions::LaneRuleInput;
 use utoipa_axum::router::OpenApiRouter;
@@ -30,6 +31,27 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(run_sweep))
         .routes(routes!(request_recall))
         .routes(routes!(claim_loss))
+        .routes(routes!(cannot_serve))
+}
+
+#[utoipa::path(post, path = "/api/v1/orders/{id}/cannot-serve", tag = "exceptions", params(("id" = String, Path)),
+    request_body = CannotServe,
+    description = "The operator cannot fulfil the order (EXC-2): a cancellation case for order management keeps why and up to \
+                   5 alternatives, and the buyer is told in their language (`order.cannot_serve`) with a link to their \
+                   tracking page, where they pick an alternative or a refund. A refund cancels the order (stock released \
+                   or put back) and pays back what is left of what was paid, once: to the card through Stripe where the \
+                   order's payment allows, else as store credit. Before hand-over only (after it: 409 \
+                   order.not_cancellable; request a recall); one open offer per order (409 order.offer_open). Staff who \
+                   may cancel orders.",
+    responses((status = 200, body = CaseDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn cannot_serve(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CannotServe>,
+) -> ApiResult<Json<CaseDetail>> {
+    Ok(Json(exceptions::cannot_serve(&app, &p, &id, &body).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/lane-rules", tag = "exceptions", responses((status = 200, body = Items<LaneRuleView>)))]
