@@ -20,10 +20,10 @@ pub use completion::{CompletionRun, complete_now, complete_orders};
 pub use dispositions::{DispositionRule, DispositionRules, disposition_rules, set_disposition_rules};
 pub use evidence::{add_evidence_from_tracking, add_request_evidence, request_evidence};
 pub use policies::{CheckAnswer, CheckRequest, PolicyInput, check_request, list_policies, save_policy};
-pub(crate) use refunds::refund;
 pub use refunds::{
     OrderRefunds, RefundRequest, RefundView, StoreCredit, refund_order, refunds_of_order, store_credit,
 };
+pub(crate) use refunds::{automatic_method, refund};
 pub(crate) use replacements::run_replacement_job;
 pub use requests::{
     ClaimInput, ClaimedLine, FileRequest, Inspection, RequestQuery, RequestView, file_from_tracking,

@@ -119,6 +119,12 @@ pub async fn refund_order(
     refund(app, principal, parse_id(order_id, "order")?, r, None).await
 }
 
+/// How money goes back without asking: to the card through the provider where the order's payment
+/// allows, else as store credit.
+pub(crate) fn automatic_method(app: &App, order: &OrderRow) -> &'static str {
+    if app.stripe().is_some() && !order.payment_reference.is_empty() { "original" } else { "store_credit" }
+}
+
 /// The after-sales request a refund pays, and the state it must still be in when the order is
 /// locked to pay (so a request rejected meanwhile is not paid).
 pub(crate) type PaysRequest<'a> = Option<(&'a str, tradeport_domain::aftersales::RequestStatus)>;

@@ -255,11 +255,7 @@ async fn refund_all(
     if left <= 0 || order.status != OrderStatus::Cancelled {
         return Ok("the buyer chose a refund: the order is cancelled; nothing is left to refund".into());
     }
-    let method = if app.stripe().is_some() && !order.payment_reference.is_empty() {
-        "original"
-    } else {
-        "store_credit"
-    };
+    let method = crate::aftersales::automatic_method(app, &order);
     let r = crate::aftersales::RefundRequest {
         amount_minor: left,
         method: method.into(),

@@ -291,7 +291,18 @@ async fn apply_change(
             fields: Vec::new(),
         });
     }
-    let data = json!({ "field": field, "before": before, "after": after, "buyer_agreed": change.buyer_agreed, "holds": holds }).to_string();
+    // The fee difference (EXC-4): a dearer service is held for the buyer to pay the difference
+    // (`service_not_paid`); a cheaper one gives back what was paid for the dearer, at most the fee.
+    let currency = order.currency.code();
+    let least = |code: &str| settings.service_level(code).map_or(0, |l| l.min_shipping_fee(currency));
+    let refund_due = match change.service_level {
+        Some(level) if level != order.service_level => {
+            (least(&order.service_level).min(order.shipping_fee.minor()) - least(level)).max(0)
+        }
+        _ => 0,
+    };
+    let data = json!({ "field": field, "before": before, "after": after, "buyer_agreed": change.buyer_agreed, "holds": holds,
+                       "fee_refund_minor": refund_due }).to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(order.merchant_id),
         reason: Some(change.reason),
@@ -301,7 +312,29 @@ async fn apply_change(
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     // The answer is read in the transaction that wrote it.
     let after = orders::get(&mut tx, operator, None, id).await?.ok_or(AppError::NotFound("order"))?;
-    let view = load_view(app, &mut tx, operator, &after).await?;
+    let mut view = load_view(app, &mut tx, operator, &after).await?;
     tx.commit().await?;
+    if refund_due > 0 {
+        let r = crate::aftersales::RefundRequest {
+            amount_minor: refund_due,
+            method: crate::aftersales::automatic_method(app, &after).into(),
+            reason: format!(
+                "service changed from {} to {}: the fee difference",
+                order.service_level, service_code
+            ),
+            request_key: format!("service_change:{}:{}:{}", id, order.service_level, service_code),
+            manual_reference: None,
+        };
+        // The change stands; a refund the provider refuses is on the order's refunds to retry.
+        match crate::aftersales::refund(app, principal, id, &r, None).await {
+            Ok(_) => {
+                let mut conn = app.db().read().await?;
+                view = load_view(app, &mut conn, operator, &after).await?;
+            }
+            Err(e) => {
+                tracing::warn!(order = %id, error = %e, "the service change's fee difference was not refunded")
+            }
+        }
+    }
     Ok(view)
 }

@@ -16,6 +16,7 @@ mod demo;
 mod errors;
 mod exception_report;
 mod exceptions;
+mod fee_difference;
 mod follow_up;
 mod group_commit;
 mod health;
