@@ -8,6 +8,7 @@ use thiserror::Error;
 /// the schema (`every_unique_constraint_is_mapped_to_a_field`).
 pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("tenants_code_key", "tenants.code", "code"),
+    ("coupons_tenant_code_key", "coupons.tenant_id, coupons.code", "code"),
     ("disposition_rules_pkey", "disposition_rules.merchant_id, disposition_rules.condition", "condition"),
     ("users_email_key", "users.email", "email"),
     ("api_keys_key_hash_key", "api_keys.key_hash", "key"),

@@ -142,3 +142,14 @@ cannot-serve-body =
 
     Oder wir stornieren die Bestellung und erstatten Ihnen den gezahlten Betrag. Bitte sagen Sie uns hier, was Ihnen lieber ist: { $tracking_url }
 cannot-serve-sms = Wir können Bestellung { $order_no } nicht wie geplant ausführen ({ $reason }). Wählen Sie eine Alternative oder eine Erstattung: { $tracking_url }
+
+coupon-issued-subject = Ein Gutschein für Sie, zu Bestellung { $order_no }
+coupon-issued-body =
+    Hallo { $buyer_name },
+
+    es tut uns leid, was mit Ihrer Bestellung { $order_no } geschehen ist. Als Entschuldigung erhalten Sie einen Gutschein über { $amount } für Ihre nächste Bestellung:
+
+    { $code }
+
+    Geben Sie ihn bis { $expires_on } an der Kasse ein.
+coupon-issued-sms = Entschuldigung für Bestellung { $order_no }: Gutschein { $code } über { $amount } für Ihre nächste Bestellung, gültig bis { $expires_on }.

@@ -162,3 +162,14 @@ cannot-serve-body =
 
     Or we cancel the order and refund what you paid. Please tell us what you prefer here: { $tracking_url }
 cannot-serve-sms = We cannot fulfil order { $order_no } as planned ({ $reason }). Choose an alternative or a refund: { $tracking_url }
+
+coupon-issued-subject = A coupon for you, about order { $order_no }
+coupon-issued-body =
+    Hello { $buyer_name },
+
+    we are sorry about your order { $order_no }. As an apology, here is a coupon worth { $amount } for your next order with us:
+
+    { $code }
+
+    Enter it at checkout by { $expires_on }.
+coupon-issued-sms = Sorry about order { $order_no }: coupon { $code } is worth { $amount } on your next order, until { $expires_on }.

@@ -142,3 +142,14 @@ cannot-serve-body =
 
     O cancelamos el pedido y le reembolsamos lo que pagó. Díganos qué prefiere aquí: { $tracking_url }
 cannot-serve-sms = No podemos completar el pedido { $order_no } según lo previsto ({ $reason }). Elija una alternativa o un reembolso: { $tracking_url }
+
+coupon-issued-subject = Un cupón para usted, por el pedido { $order_no }
+coupon-issued-body =
+    Hola, { $buyer_name }:
+
+    sentimos lo ocurrido con su pedido { $order_no }. Como disculpa, aquí tiene un cupón de { $amount } para su próximo pedido:
+
+    { $code }
+
+    Introdúzcalo al pagar antes del { $expires_on }.
+coupon-issued-sms = Disculpe lo del pedido { $order_no }: el cupón { $code } vale { $amount } en su próximo pedido, hasta el { $expires_on }.

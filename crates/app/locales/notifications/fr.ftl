@@ -142,3 +142,14 @@ cannot-serve-body =
 
     Ou nous annulons la commande et vous remboursons ce que vous avez payé. Dites-nous ce que vous préférez ici : { $tracking_url }
 cannot-serve-sms = Nous ne pouvons pas honorer la commande { $order_no } comme prévu ({ $reason }). Choisissez une alternative ou un remboursement : { $tracking_url }
+
+coupon-issued-subject = Un bon de réduction pour vous, au sujet de la commande { $order_no }
+coupon-issued-body =
+    Bonjour { $buyer_name },
+
+    nous sommes désolés pour votre commande { $order_no }. En guise d'excuse, voici un bon de { $amount } pour votre prochaine commande :
+
+    { $code }
+
+    Saisissez-le lors du paiement avant le { $expires_on }.
+coupon-issued-sms = Désolés pour la commande { $order_no } : le bon { $code } vaut { $amount } sur votre prochaine commande, jusqu'au { $expires_on }.

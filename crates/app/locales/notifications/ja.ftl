@@ -136,3 +136,14 @@ cannot-serve-body =
 
     または、ご注文をキャンセルし、お支払い額を返金いたします。ご希望をこちらからお知らせください：{ $tracking_url }
 cannot-serve-sms = ご注文 { $order_no } を予定どおりお届けできません（{ $reason }）。代替案または返金をお選びください：{ $tracking_url }
+
+coupon-issued-subject = ご注文 { $order_no } についてクーポンをお送りします
+coupon-issued-body =
+    { $buyer_name } 様
+
+    ご注文 { $order_no } ではご迷惑をおかけし申し訳ございません。お詫びとして、次回のご注文にご利用いただける { $amount } 分のクーポンをお送りします：
+
+    { $code }
+
+    { $expires_on } までにご購入手続きの際に入力してください。
+coupon-issued-sms = ご注文 { $order_no } のお詫びです。クーポン { $code }（{ $amount } 分）を { $expires_on } まで次回のご注文でご利用いただけます。

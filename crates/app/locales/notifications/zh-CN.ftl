@@ -147,3 +147,14 @@ cannot-serve-body =
 
     您也可以选择取消订单并全额退款。请在此告诉我们您的选择：{ $tracking_url }
 cannot-serve-sms = 订单 { $order_no } 无法按计划履约（{ $reason }）。请选择替代方案或退款：{ $tracking_url }
+
+coupon-issued-subject = 关于订单 { $order_no }，送您一张优惠券
+coupon-issued-body =
+    { $buyer_name }，您好：
+
+    很抱歉您的订单 { $order_no } 给您带来不便。作为歉意，送您一张价值 { $amount } 的优惠券，可用于您的下一笔订单：
+
+    { $code }
+
+    请在 { $expires_on } 前结账时使用。
+coupon-issued-sms = 订单 { $order_no } 给您带来不便，深表歉意：优惠券 { $code } 价值 { $amount }，{ $expires_on } 前下单可用。

@@ -5,6 +5,7 @@
 
 mod buyer;
 mod completion;
+mod coupons;
 mod dispositions;
 mod evidence;
 
@@ -17,6 +18,8 @@ mod returns;
 pub use buyer::{BuyerAftersales, PublicLine, PublicPolicy, PublicRequest, buyer_aftersales};
 pub(crate) use completion::run_completion_sweep;
 pub use completion::{CompletionRun, complete_now, complete_orders};
+pub use coupons::{CouponView, list_coupons};
+pub(crate) use coupons::{coupon_of_request, coupons_of_order, redeem_in_tx};
 pub use dispositions::{DispositionRule, DispositionRules, disposition_rules, set_disposition_rules};
 pub use evidence::{add_evidence_from_tracking, add_request_evidence, request_evidence};
 pub use policies::{CheckAnswer, CheckRequest, PolicyInput, check_request, list_policies, save_policy};

@@ -121,6 +121,8 @@ pub struct RequestView {
     pub refund_id: Option<String>,
     /// The order that sends goods out again: a reship, an exchange's new item, a repaired unit.
     pub replacement_order_id: Option<String>,
+    /// The coupon a granted `coupon` request gave.
+    pub coupon: Option<super::CouponView>,
     /// Photos and documents (listed with one request, `GET …/{id}`; empty in lists).
     pub evidence: Vec<crate::evidence::EvidenceView>,
     pub created_at: String,
@@ -166,6 +168,7 @@ impl From<RequestRow> for RequestView {
             disposition_reason: r.disposition_reason,
             refund_id: r.refund_id,
             replacement_order_id: r.replacement_order_id.map(|o| o.to_string()),
+            coupon: None,
             evidence: Vec::new(),
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),
@@ -469,5 +472,6 @@ pub async fn get_request(app: &App, principal: &Principal, id: &str) -> AppResul
         .pop()
         .ok_or(AppError::NotFound("after-sales request"))?;
     let evidence = super::evidence::evidence_of(&mut conn, operator, &row.id).await?;
-    Ok(RequestView { evidence, ..RequestView::from(row) })
+    let coupon = super::coupon_of_request(&mut conn, operator, &row.id).await?;
+    Ok(RequestView { evidence, coupon, ..RequestView::from(row) })
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Actor, Permission, Principal};
 use tradeport_domain::aftersales::{
     Approval, Disposition, ItemCondition, RefundStatus, RequestStatus, RequestType, approval,
-    disposition_for, needs_return, refunds_money,
+    disposition_for, grants_amount, needs_return, refunds_money,
 };
 use tradeport_domain::inventory::MovementKind;
 use tradeport_domain::kernel::{SkuId, TenantId};
@@ -22,6 +22,7 @@ use tradeport_store::aftersales::requests::{self, RequestRow, RequestsOf};
 use tradeport_store::inventory::stock::{self, Movement};
 use tradeport_store::warehouse::bins::{self, Slot};
 
+use super::coupons::issue_in_tx;
 use super::refunds::{RefundRequest, refund};
 use super::replacements::{queue_replacement_in_tx, replace_now};
 use super::requests::{ClaimedLine, Inspection, RequestView, most, record_in_tx, stored_lines};
@@ -76,7 +77,7 @@ pub async fn decide_request(
     }
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
-    let (_, row) = locked(&mut tx, principal, id).await?;
+    let (order, row) = locked(&mut tx, principal, id).await?;
     if !row.status.awaits_decision() {
         return Err(conflict(
             "aftersales.decided",
@@ -88,12 +89,12 @@ pub async fn decide_request(
     let settings = &policy.settings;
     // A partial refund left without an amount grants the operator's rule for its reason.
     let by_rule = match settings.compensation_pct.get(row.reason.as_str()) {
-        Some(pct) if row.request_type == RequestType::PartialRefund => {
+        Some(pct) if matches!(row.request_type, RequestType::PartialRefund | RequestType::Coupon) => {
             i64::try_from(i128::from(row.goods_minor) * i128::from(*pct) / 100).unwrap_or(cap).min(cap)
         }
         _ => cap,
     };
-    let amount = if refunds_money(row.request_type) { d.amount_minor.unwrap_or(by_rule) } else { 0 };
+    let amount = if grants_amount(row.request_type) { d.amount_minor.unwrap_or(by_rule) } else { 0 };
     if !(0..=cap).contains(&amount) {
         return Err(invalid(
             "amount_minor",
@@ -124,7 +125,7 @@ pub async fn decide_request(
         "aftersales_rejected"
     } else {
         // What is at stake: the money granted, or for an exchange or repair the goods' value.
-        let at_stake = if refunds_money(row.request_type) { amount } else { row.goods_minor };
+        let at_stake = if grants_amount(row.request_type) { amount } else { row.goods_minor };
         match approval(settings.approval_limit(principal.role, &row.currency), at_stake) {
             Approval::GoUp(limit) if row.status == RequestStatus::Escalated => {
                 return Err(conflict(
@@ -176,13 +177,22 @@ pub async fn decide_request(
         }
         let why = after.decision_note.clone();
         record_in_tx(app, &mut tx, operator, principal.actor, &after, kind, why.as_deref()).await?;
-        // A reship sends the goods again as soon as it is granted.
-        let reships = after.status == RequestStatus::Completed && row.request_type == RequestType::Reship;
+        // A reship sends the goods again as soon as it is granted; a coupon is given at once.
+        let granted = after.status == RequestStatus::Completed;
+        let reships = granted && row.request_type == RequestType::Reship;
         if reships {
             queue_replacement_in_tx(app, &mut tx, operator, &row.id).await?;
         }
+        let coupon = match row.request_type {
+            RequestType::Coupon if granted => {
+                Some(issue_in_tx(app, &mut tx, operator, (&row, &order), amount).await?)
+            }
+            _ => None,
+        };
         tx.commit().await?;
-        return Ok(if reships { replace_now(app, operator, after.into()).await } else { after.into() });
+        let mut view: RequestView = after.into();
+        view.coupon = coupon.map(Into::into);
+        return Ok(if reships { replace_now(app, operator, view).await } else { view });
     }
     // The money is owed from the grant: its clock runs until the refund is through (AFS-4).
     crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, row.order_id, now).await?;

@@ -29,6 +29,16 @@ pub(crate) struct About<'a> {
     pub new_estimate: Option<&'a str>,
     /// What the buyer is offered when the order cannot be fulfilled.
     pub offer: Option<&'a Offer>,
+    /// The coupon given as compensation.
+    pub coupon: Option<&'a CouponNote>,
+}
+
+/// A coupon a message tells of.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct CouponNote {
+    pub code: String,
+    pub amount_minor: i64,
+    pub expires_at: i64,
 }
 
 /// The operator cannot fulfil an order (EXC-2): why, the alternatives, and the buyer's page to
@@ -139,6 +149,17 @@ pub(crate) async fn letter_for_buyer(
                 "tracking_url",
                 FluentValue::from(format!("{}{}", app.public_url(), offer.tracking_path)),
             ));
+        }
+        BuyerMessage::CouponIssued => {
+            let coupon = about.coupon.ok_or("the message names no coupon")?;
+            let zone = jiff::tz::TimeZone::UTC;
+            let until = jiff::Timestamp::from_millisecond(coupon.expires_at)
+                .map_err(|e| format!("the coupon's end: {e}"))?
+                .to_zoned(zone)
+                .date();
+            args.push(("code", FluentValue::from(coupon.code.clone())));
+            args.push(("amount", FluentValue::from(money(coupon.amount_minor))));
+            args.push(("expires_on", FluentValue::from(format_date(language, until))));
         }
         BuyerMessage::OrderCancelled | BuyerMessage::OrderRejected => {
             args.push(("total", FluentValue::from(money(s.total_minor))))

@@ -33,6 +33,9 @@ struct EmailJob {
     /// What a cannot-fulfil message offers.
     #[serde(default)]
     offer: Option<super::buyer::Offer>,
+    /// The coupon a compensation message gives.
+    #[serde(default)]
+    coupon: Option<super::buyer::CouponNote>,
 }
 
 impl EmailJob {
@@ -86,6 +89,7 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
             refund_id: p.refund_id.as_deref(),
             new_estimate: p.new_estimate.as_deref(),
             offer: p.offer.as_ref(),
+            coupon: p.coupon.as_ref(),
         },
         &p.language,
         true,

@@ -21,7 +21,7 @@ pub(crate) const SLA_OVERDUE: &str = "sla.overdue";
 
 /// Every topic a webhook endpoint can subscribe to: the buyer messages the product sends today,
 /// then the merchant's own news (safety stock crossed, INV-5).
-pub const TOPICS: [&str; 13] = [
+pub const TOPICS: [&str; 14] = [
     "order.confirmed",
     "order.on_hold",
     "order.cancelled",
@@ -31,6 +31,7 @@ pub const TOPICS: [&str; 13] = [
     "shipment.delayed",
     "order.refunded",
     "order.cannot_serve",
+    "order.coupon_issued",
     STOCK_BELOW_SAFETY,
     STOCK_BACK_ABOVE_SAFETY,
     EXCEPTION_OPENED,
@@ -120,6 +121,7 @@ fn deliveries(m: &OutboxRow, texting: bool) -> Vec<(JobKind, serde_json::Value)>
             "refund_id": payload["refund_id"],
             "new_estimate": payload["new_estimate"],
             "offer": payload["offer"],
+            "coupon": payload["coupon"],
         })
     };
     if texting && let Some(phone) = payload["buyer_phone"].as_str().filter(|p| p.starts_with('+')) {

@@ -25,6 +25,9 @@ struct SmsJob {
     /// What a cannot-fulfil message offers.
     #[serde(default)]
     offer: Option<super::buyer::Offer>,
+    /// The coupon a compensation message gives.
+    #[serde(default)]
+    coupon: Option<super::buyer::CouponNote>,
 }
 
 /// Sends the job's text message; the error says what to fix.
@@ -44,6 +47,7 @@ pub(crate) async fn deliver_sms(app: &App, job: &JobRow) -> Result<(), String> {
             refund_id: p.refund_id.as_deref(),
             new_estimate: p.new_estimate.as_deref(),
             offer: p.offer.as_ref(),
+            coupon: p.coupon.as_ref(),
         },
         &p.language,
         false,

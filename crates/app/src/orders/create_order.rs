@@ -123,8 +123,21 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
             .iter()
             .any(|s| s.service.code == chosen && s.service.active)
     };
+    // Our own coupons among the discounts (EXC-5), checked now and used in the transaction.
+    let coupons = if input.discounts.iter().any(|d| tradeport_domain::aftersales::is_coupon_code(&d.code)) {
+        crate::aftersales::coupons_of_order(&mut conn, operator, merchant, input, app.now()).await?
+    } else {
+        Ok(Vec::new())
+    };
     drop(conn);
     let mut v = validate_order(input, &known, &policy.settings, &rules);
+    let coupons = match coupons {
+        Ok(used) => used,
+        Err(refused) => {
+            v = Err(v.err().unwrap_or_default().into_iter().chain(refused).collect());
+            Vec::new()
+        }
+    };
     if !offered {
         let unknown = tradeport_domain::kernel::FieldError::new(
             "carrier_service",
@@ -153,6 +166,7 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     }
     let line_ids: Vec<String> = v.lines.iter().map(|_| app.new_uuid().to_string()).collect();
     orders::lines::insert_in_tx(&mut tx, operator, row.id, &line_ids, &v.lines).await?;
+    crate::aftersales::redeem_in_tx(&mut tx, operator, &coupons, row.id, row.created_at).await?;
     let kind = if row.status == OrderStatus::OnHold { "order_received_on_hold" } else { "order_received" };
     let data = serde_json::json!({ "channel": row.channel, "channel_order_id": row.channel_order_id, "holds": v.holds, "flags": v.flags }).to_string();
     let mut events = vec![NewEvent {

@@ -10,6 +10,7 @@ mod carrier_labels;
 mod cases;
 mod cli;
 mod concurrency;
+mod coupons;
 mod customs;
 mod delays_and_losses;
 mod demo;

@@ -14,16 +14,19 @@ pub enum RequestType {
     Reship,
     Repair,
     PartialRefund,
+    /// Compensation by a coupon for the buyer's next order (EXC-5).
+    Coupon,
 }
 
 impl RequestType {
-    pub const ALL: [RequestType; 6] = [
+    pub const ALL: [RequestType; 7] = [
         Self::RefundOnly,
         Self::ReturnAndRefund,
         Self::Exchange,
         Self::Reship,
         Self::Repair,
         Self::PartialRefund,
+        Self::Coupon,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +37,7 @@ impl RequestType {
             Self::Reship => "reship",
             Self::Repair => "repair",
             Self::PartialRefund => "partial_refund",
+            Self::Coupon => "coupon",
         }
     }
 

@@ -122,7 +122,9 @@ pub fn needs_return(request_type: RequestType, returnless: bool) -> bool {
     match request_type {
         RequestType::ReturnAndRefund => !returnless,
         RequestType::Exchange | RequestType::Repair => true,
-        RequestType::RefundOnly | RequestType::PartialRefund | RequestType::Reship => false,
+        RequestType::RefundOnly | RequestType::PartialRefund | RequestType::Reship | RequestType::Coupon => {
+            false
+        }
     }
 }
 
@@ -132,6 +134,12 @@ pub fn refunds_money(request_type: RequestType) -> bool {
         request_type,
         RequestType::RefundOnly | RequestType::ReturnAndRefund | RequestType::PartialRefund
     )
+}
+
+/// Whether deciding a request of this type grants an amount: money paid back, or a coupon's
+/// value.
+pub fn grants_amount(request_type: RequestType) -> bool {
+    refunds_money(request_type) || request_type == RequestType::Coupon
 }
 
 /// The department a request goes to: from its reason, or, where the buyer's words say more, from
@@ -393,6 +401,8 @@ mod tests {
         assert!(needs_return(RequestType::Exchange, true));
         assert!(!needs_return(RequestType::RefundOnly, false));
         assert!(refunds_money(RequestType::PartialRefund) && !refunds_money(RequestType::Exchange));
+        assert!(grants_amount(RequestType::Coupon) && !refunds_money(RequestType::Coupon));
+        assert!(!needs_return(RequestType::Coupon, false) && !grants_amount(RequestType::Reship));
         for s in RequestStatus::ALL {
             assert_eq!(RequestStatus::parse(s.as_str()), Some(s));
         }

@@ -19,10 +19,12 @@ pub enum BuyerMessage {
     Refunded,
     /// The operator cannot fulfil the order (EXC-2): the alternatives, or a refund.
     CannotServe,
+    /// A coupon given as compensation (EXC-5).
+    CouponIssued,
 }
 
 impl BuyerMessage {
-    pub const ALL: [BuyerMessage; 12] = [
+    pub const ALL: [BuyerMessage; 13] = [
         Self::OrderConfirmed,
         Self::OrderOnHold,
         Self::OrderCancelled,
@@ -35,6 +37,7 @@ impl BuyerMessage {
         Self::Delayed,
         Self::Refunded,
         Self::CannotServe,
+        Self::CouponIssued,
     ];
 
     /// The message's name in the API and in the catalogues (`order-confirmed-subject`, …).
@@ -52,6 +55,7 @@ impl BuyerMessage {
             Self::Delayed => "delayed",
             Self::Refunded => "refunded",
             Self::CannotServe => "cannot-serve",
+            Self::CouponIssued => "coupon-issued",
         }
     }
 
@@ -74,6 +78,7 @@ impl BuyerMessage {
             Self::Delayed => "shipment.delayed",
             Self::Refunded => "order.refunded",
             Self::CannotServe => "order.cannot_serve",
+            Self::CouponIssued => "order.coupon_issued",
         }
     }
 
@@ -95,6 +100,7 @@ impl BuyerMessage {
                 | Self::Delayed
                 | Self::Refunded
                 | Self::CannotServe
+                | Self::CouponIssued
         )
     }
 
@@ -114,6 +120,7 @@ impl BuyerMessage {
             Self::Delayed => &["order_no", "buyer_name", "new_estimate", "tracking_url"],
             Self::Refunded => &["order_no", "buyer_name", "amount"],
             Self::CannotServe => &["order_no", "buyer_name", "reason", "alternatives", "tracking_url"],
+            Self::CouponIssued => &["order_no", "buyer_name", "code", "amount", "expires_on"],
         }
     }
 }

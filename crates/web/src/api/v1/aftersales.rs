@@ -5,7 +5,8 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use tradeport_app::App;
 use tradeport_app::aftersales::{
-    self, CheckAnswer, CheckRequest, OrderRefunds, PolicyInput, RefundRequest, RefundView, StoreCredit,
+    self, CheckAnswer, CheckRequest, CouponView, OrderRefunds, PolicyInput, RefundRequest, RefundView,
+    StoreCredit,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -17,6 +18,7 @@ pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(refunds_of_order, refund_order))
         .routes(routes!(store_credit))
+        .routes(routes!(coupons))
         .routes(routes!(list_policies, save_policy))
         .routes(routes!(check_request))
 }
@@ -67,6 +69,28 @@ async fn store_credit(
     ApiQuery(q): ApiQuery<CreditQuery>,
 ) -> ApiResult<Json<StoreCredit>> {
     Ok(Json(aftersales::store_credit(&app, &p, q.merchant_id.as_deref(), &q.buyer_email).await?))
+}
+
+/// Whose coupons.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct CouponQuery {
+    buyer_email: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/coupons", tag = "aftersales", params(CouponQuery),
+    description = "A buyer's coupons, newest first: given as compensation by a granted `coupon` after-sales request, worth \
+                   the amount granted in the order's currency, valid a year, used once by an order of the same buyer and \
+                   merchant that names the code among its `discounts` (at most its value; else 422 \
+                   `discounts[n].code`). A merchant sees the ones it gave.",
+    responses((status = 200, body = super::warehouse::Items<CouponView>), (status = 403, body = ErrorBody)))]
+async fn coupons(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<CouponQuery>,
+) -> ApiResult<Json<super::warehouse::Items<CouponView>>> {
+    Ok(Json(super::warehouse::Items { items: aftersales::list_coupons(&app, &p, &q.buyer_email).await? }))
 }
 
 #[utoipa::path(get, path = "/api/v1/aftersales-policies", tag = "aftersales",
