@@ -51,6 +51,8 @@ pub struct LabelRequest {
     pub reference: String,
     /// The goods declared, for a parcel that crosses a customs border.
     pub customs: Option<EasyPostCustoms>,
+    /// A return label: the addresses stay those of the original parcel and EasyPost swaps them.
+    pub is_return: bool,
 }
 
 /// EasyPost's `customs_info` for a parcel abroad.
@@ -188,6 +190,9 @@ impl EasyPost {
         }});
         if let Some(customs) = &r.customs {
             body["shipment"]["customs_info"] = customs.to_json();
+        }
+        if r.is_return {
+            body["shipment"]["is_return"] = json!(true);
         }
         let rated = self.post("/v2/shipments", body).await?;
         let rate = rated

@@ -31,6 +31,8 @@ pub struct PublicRequest {
     pub most: String,
     /// Photos and documents sent with it.
     pub photos: i64,
+    /// A prepaid carrier label to print, when one was bought.
+    pub return_label_url: Option<String>,
 }
 
 /// A policy as buyers read it.
@@ -81,6 +83,7 @@ pub async fn buyer_aftersales(app: &App, token: &str) -> AppResult<BuyerAftersal
             return_to: view.return_to,
             rules: view.rules,
             most: view.most,
+            return_label_url: view.return_label_url,
             photos,
         });
     }

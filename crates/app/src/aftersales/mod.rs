@@ -13,6 +13,7 @@ mod policies;
 mod refunds;
 mod replacements;
 mod requests;
+mod return_labels;
 mod returns;
 
 pub use buyer::{BuyerAftersales, PublicLine, PublicPolicy, PublicRequest, buyer_aftersales};
@@ -32,6 +33,7 @@ pub use requests::{
     ClaimInput, ClaimedLine, FileRequest, Inspection, RequestQuery, RequestView, file_from_tracking,
     file_request, get_request, list_requests,
 };
+pub use return_labels::buy_return_label;
 pub use returns::{
     DecideRequest, InspectReturn, ReceiveReturn, decide_request, inspect_return, receive_return,
 };

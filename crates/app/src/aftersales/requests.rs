@@ -123,6 +123,10 @@ pub struct RequestView {
     pub replacement_order_id: Option<String>,
     /// The coupon a granted `coupon` request gave.
     pub coupon: Option<super::CouponView>,
+    /// A carrier return label bought for it: scanned in like the RMA number.
+    pub return_tracking_no: Option<String>,
+    /// The label the buyer prints.
+    pub return_label_url: Option<String>,
     /// Photos and documents (listed with one request, `GET …/{id}`; empty in lists).
     pub evidence: Vec<crate::evidence::EvidenceView>,
     pub created_at: String,
@@ -169,6 +173,8 @@ impl From<RequestRow> for RequestView {
             refund_id: r.refund_id,
             replacement_order_id: r.replacement_order_id.map(|o| o.to_string()),
             coupon: None,
+            return_tracking_no: r.return_label.as_ref().map(|l| l.0.clone()),
+            return_label_url: r.return_label.as_ref().map(|l| l.1.clone()),
             evidence: Vec::new(),
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),
@@ -319,6 +325,7 @@ async fn file(
         disposition_reason: None,
         refund_id: None,
         replacement_order_id: None,
+        return_label: None,
         created_at: now,
         updated_at: now,
     };

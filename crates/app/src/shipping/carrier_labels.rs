@@ -12,7 +12,7 @@ use super::shipments::PackageParcel;
 use crate::{AppError, AppResult, UnitOfWork};
 
 /// The request for `service` (`carrier_service` as EasyPost names it) for this parcel.
-pub(super) async fn label_request(
+pub(crate) async fn label_request(
     tx: &mut UnitOfWork,
     operator: TenantId,
     service: &CarrierService,
@@ -74,5 +74,6 @@ pub(super) async fn label_request(
         service: carrier_service.to_string(),
         reference: package.to_string(),
         customs,
+        is_return: false,
     })
 }

@@ -21,6 +21,7 @@ pub(crate) use buyer_page::link_in_tx;
 pub use buyer_page::{
     PublicEvent, PublicParcel, PublicTracking, find_tracking, public_tracking, tracking_link, tracking_target,
 };
+pub(crate) use carrier_labels::label_request;
 pub use clearance::{ClearanceInput, ClearanceView, clearance_of, record_clearance};
 pub use customs::{CustomsRequest, CustomsView, customs_of, customs_pdf, declare_customs, invoice_pdf};
 pub(crate) use handover::{check_labels_in_tx, read_scans, shipped_in_tx};
@@ -31,6 +32,7 @@ pub use manifest::{ManifestEntry, manifest_csv, manifest_history};
 pub use performance::{LanePerformance, PerformanceQuery, carrier_performance};
 pub use quote::{ExcludedView, OptionView, QuoteRequest, QuoteView, quote_parcel};
 pub use services::{ServiceView, list_services, save_service};
+pub(crate) use shipments::package_parcel;
 pub use shipments::{
     ShipmentQuery, ShipmentRequest, ShipmentView, create_shipment, list_shipments, shipments_of_order,
 };

@@ -92,15 +92,15 @@ impl From<ShipmentRow> for ShipmentView {
 
 /// The parcel a package makes: its weight (as weighed), its box (or largest item), its goods'
 /// traits, from its warehouse to the order's address.
-pub(super) struct PackageParcel {
-    pub(super) origin: String,
-    pub(super) address: Address,
-    pub(super) weight_g: i64,
-    pub(super) dims_mm: [i64; 3],
-    pub(super) traits: Vec<Trait>,
+pub(crate) struct PackageParcel {
+    pub(crate) origin: String,
+    pub(crate) address: Address,
+    pub(crate) weight_g: i64,
+    pub(crate) dims_mm: [i64; 3],
+    pub(crate) traits: Vec<Trait>,
 }
 
-async fn package_parcel(
+pub(crate) async fn package_parcel(
     tx: &mut UnitOfWork,
     operator: tradeport_domain::kernel::TenantId,
     order: &OrderRow,

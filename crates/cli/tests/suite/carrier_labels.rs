@@ -17,7 +17,10 @@ use crate::customs::order_to_berlin;
 use crate::helpers::{code, get, post};
 use crate::warehouse::{floor, ready_packages, stock_bin};
 
-db_tests!(a_service_numbered_by_easypost_buys_its_label_there_and_keeps_its_number);
+db_tests!(
+    a_service_numbered_by_easypost_buys_its_label_there_and_keeps_its_number,
+    a_return_label_goes_by_the_service_the_parcel_went_out_with_and_is_scanned_in_like_the_rma
+);
 
 const API_KEY: &str = "EZTK_test_key";
 
@@ -68,11 +71,23 @@ async fn fake_easypost(seen: Seen) -> String {
             ));
             let selected = json!({"id": body["rate"]["id"], "object": "Rate", "service": "PriorityMailInternational",
                                   "carrier": "USPS", "rate": "48.75", "currency": "USD"});
-            Json(json!({"id": id, "object": "Shipment", "mode": "test", "status": "unknown",
-                "tracking_code": "LZ123456785US", "selected_rate": selected, "rates": [],
+            // A return (`is_return` on the shipment rated last) gets its own number and label.
+            let returning = seen
+                .lock()
+                .unwrap()
+                .iter()
+                .rev()
+                .find(|(p, ..)| p == "/v2/shipments")
+                .is_some_and(|(_, _, b)| b["shipment"]["is_return"] == true);
+            let (tracking, file) =
+                if returning { ("LZ000000015US", "return") } else { ("LZ123456785US", "label") };
+            Json(
+                json!({"id": id, "object": "Shipment", "mode": "test", "status": "unknown", "is_return": returning,
+                "tracking_code": tracking, "selected_rate": selected, "rates": [],
                 "postage_label": {"object": "PostageLabel", "label_file_type": "application/pdf", "label_size": "4x6",
-                                  "label_url": "https://easypost-files.s3.us-west-2.amazonaws.com/files/postage_label/20261126/label.png",
-                                  "label_pdf_url": "https://easypost-files.s3.us-west-2.amazonaws.com/files/postage_label/20261126/label.pdf"}}))
+                                  "label_url": format!("https://easypost-files.s3.us-west-2.amazonaws.com/files/postage_label/20261126/{file}.png"),
+                                  "label_pdf_url": format!("https://easypost-files.s3.us-west-2.amazonaws.com/files/postage_label/20261126/{file}.pdf")}}),
+            )
         }
     };
     let router = axum::Router::new()
@@ -84,13 +99,19 @@ async fn fake_easypost(seen: Seen) -> String {
     url
 }
 
-async fn a_service_numbered_by_easypost_buys_its_label_there_and_keeps_its_number(app: TestApp) {
-    let f = floor(&app).await;
-    let logistics = app.staff_key(&f.s, "logistics").await;
+/// The europe service, numbered by EasyPost as USPS Priority Mail International.
+fn usps_service() -> Value {
     let mut service = crate::customs::europe_service();
     service["code"] = json!("USPS-PMI");
     service["carrier"] = json!("USPS");
     service["numbers"] = json!("easypost");
+    service
+}
+
+async fn a_service_numbered_by_easypost_buys_its_label_there_and_keeps_its_number(app: TestApp) {
+    let f = floor(&app).await;
+    let logistics = app.staff_key(&f.s, "logistics").await;
+    let mut service = usps_service();
     let (status, body) = post(&app, "/api/v1/carrier-services", &logistics, service.clone()).await;
     assert_eq!(
         (status, body["error"]["fields"][0]["field"].as_str()),
@@ -185,4 +206,90 @@ async fn a_service_numbered_by_easypost_buys_its_label_there_and_keeps_its_numbe
     );
     let (_, none) = get(&app, &format!("/api/v1/orders/{unknown}/shipments"), &f.s.admin_key).await;
     assert_eq!(none["items"], json!([]));
+}
+
+async fn a_return_label_goes_by_the_service_the_parcel_went_out_with_and_is_scanned_in_like_the_rma(
+    app: TestApp,
+) {
+    let f = floor(&app).await;
+    let logistics = app.staff_key(&f.s, "logistics").await;
+    let mut service = usps_service();
+    service["easypost_service"] = json!("PriorityMailInternational");
+    let (status, body) = post(&app, "/api/v1/carrier-services", &logistics, service).await;
+    assert_eq!(status, Status::OK, "{body}");
+    stock_bin(&app, &f, "PEN", 5, "A-01-01-1-1").await;
+    let policy =
+        json!({"category": "home", "market": "DE", "window_days": 30, "allowed": ["return_and_refund"]});
+    let (status, body) = post(&app, "/api/v1/aftersales-policies", &f.s.admin_key, policy).await;
+    assert_eq!(status, Status::OK, "{body}");
+    let order = order_to_berlin(&app, &f, "#back-1", 1, 1000).await;
+    let package = ready_packages(&app, &f, &[&order]).await[0].1[0].clone();
+    let seen = Seen::default();
+    let url = fake_easypost(seen.clone()).await;
+    let labelling = app.app.clone().with_easypost(EasyPost::new(&url, API_KEY).unwrap());
+    let admin = tradeport_app::access::system_principal(f.s.operator.id);
+    let out = create_shipment(&labelling, &admin, &package, &ShipmentRequest::default()).await.unwrap();
+    let (status, body) =
+        crate::customs::declare(&app, &f.s.admin_key, &out.id, json!({"incoterm": "DAP"})).await;
+    assert_eq!(status, Status::OK, "{body}");
+    let handover = json!({"warehouse_id": f.uk, "carrier": "USPS", "packages": [out.tracking_no]});
+    let (status, body) = post(&app, "/api/v1/handovers", &f.s.admin_key, handover).await;
+    assert_eq!(status, Status::CREATED, "{body}");
+    let ask = json!({"order_id": order, "request_type": "return_and_refund", "reason": "quality",
+                     "refund_method": "store_credit", "lines": [{"sku": "PEN", "quantity": 1}]});
+    let (status, filed) = post(&app, "/api/v1/aftersales-requests", &f.s.merchant_a_key, ask).await;
+    assert_eq!(status, Status::CREATED, "{filed}");
+    let id = filed["id"].as_str().unwrap().to_string();
+    let label_path = format!("/api/v1/aftersales-requests/{id}/return-label");
+    let (status, body) = post(&app, &label_path, &f.s.admin_key, json!({})).await;
+    assert_eq!(
+        (status, code(&body)),
+        (Status::CONFLICT, "aftersales.not_awaited"),
+        "not granted yet: {body}"
+    );
+    let (status, granted) = post(
+        &app,
+        &format!("/api/v1/aftersales-requests/{id}/decision"),
+        &f.s.admin_key,
+        json!({"decision": "approve"}),
+    )
+    .await;
+    assert_eq!((status, granted["status"].as_str()), (Status::OK, Some("awaiting_return")), "{granted}");
+
+    let request = tradeport_app::aftersales::buy_return_label(&labelling, &admin, &id).await.unwrap();
+    assert_eq!(
+        (request.return_tracking_no.as_deref(), request.return_label_url.as_deref()),
+        (
+            Some("LZ000000015US"),
+            Some("https://easypost-files.s3.us-west-2.amazonaws.com/files/postage_label/20261126/return.pdf")
+        )
+    );
+    {
+        let seen = seen.lock().unwrap();
+        let (path, _, created) = &seen[seen.len() - 2];
+        assert_eq!(path, "/v2/shipments");
+        let shipment = &created["shipment"];
+        assert_eq!(shipment["is_return"], true, "{created}");
+        assert_eq!(
+            (shipment["to_address"]["country"].as_str(), shipment["from_address"]["country"].as_str()),
+            (Some("DE"), Some("GB")),
+            "the original addresses: EasyPost swaps them for a return"
+        );
+        assert_eq!(shipment["customs_info"]["contents_type"], "returned_goods", "{created}");
+        assert_eq!(shipment["reference"], filed["rma_no"], "{created}");
+    }
+    let bought = seen.lock().unwrap().len();
+    let again = tradeport_app::aftersales::buy_return_label(&labelling, &admin, &id).await.unwrap();
+    assert_eq!(again.return_tracking_no.as_deref(), Some("LZ000000015US"));
+    assert_eq!(seen.lock().unwrap().len(), bought, "bought once");
+
+    // The buyer prints it from the tracking page; the warehouse scans its number in.
+    let (_, link) = get(&app, &format!("/api/v1/orders/{order}/tracking-link"), &f.s.admin_key).await;
+    let page =
+        app.client.get(app.url(link["url"].as_str().unwrap())).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("return.pdf"), "the label on the buyer's page");
+    let warehouse = app.staff_key(&f.s, "warehouse").await;
+    let (status, got) =
+        post(&app, "/api/v1/returns/receive", &warehouse, json!({"rma_no": "lz000000015us"})).await;
+    assert_eq!((status, got["status"].as_str()), (Status::OK, Some("received")), "{got}");
 }

@@ -282,7 +282,7 @@ async fn a_parcel_abroad_is_declared_from_its_skus_printed_by_value_and_cleared_
     }
 }
 
-async fn declare(app: &TestApp, key: &str, shipment: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn declare(app: &TestApp, key: &str, shipment: &str, body: Value) -> (StatusCode, Value) {
     call(app, Method::PUT, &format!("/api/v1/shipments/{shipment}/customs"), key, Some(body)).await
 }
 

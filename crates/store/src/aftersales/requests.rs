@@ -48,6 +48,8 @@ pub struct RequestRow {
     pub refund_id: Option<String>,
     /// The order that sends goods out again (a reship, an exchange, a repaired unit).
     pub replacement_order_id: Option<OrderId>,
+    /// A carrier return label bought for it: its tracking number and the label.
+    pub return_label: Option<(String, String)>,
     pub created_at: Millis,
     pub updated_at: Millis,
 }
@@ -55,7 +57,7 @@ pub struct RequestRow {
 const COLUMNS: &str = "id, merchant_id, order_id, rma_no, request_type, reason, description, source, lines, currency, \
      goods_minor, shipping_minor, restocking_fee_minor, eligible, returnless, freight_payer, rules, department, status, \
      refund_method, granted_minor, decided_by, decision_note, return_to, warehouse_id, inspection, disposition, \
-     disposition_reason, refund_id, created_at, updated_at, replacement_order_id";
+     disposition_reason, refund_id, created_at, updated_at, replacement_order_id, return_tracking_no, return_label_url";
 
 fn parsed<T>(r: &sqlx::any::AnyRow, n: usize, what: &str, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
     let v: String = r.try_get(n)?;
@@ -121,6 +123,10 @@ fn request_row(r: &sqlx::any::AnyRow) -> StoreResult<RequestRow> {
         refund_id: r.try_get(28)?,
         created_at: Millis(r.try_get(29)?),
         updated_at: Millis(r.try_get(30)?),
+        return_label: match (r.try_get::<Option<String>, _>(32)?, r.try_get::<Option<String>, _>(33)?) {
+            (Some(tracking), Some(url)) => Some((tracking, url)),
+            _ => None,
+        },
         replacement_order_id: match replacement {
             Some(o) => Some(o.parse().map_err(|_| StoreError::Corrupt(format!("replacement order id {o}")))?),
             None => None,
@@ -131,7 +137,7 @@ fn request_row(r: &sqlx::any::AnyRow) -> StoreResult<RequestRow> {
 pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, r: &RequestRow) -> StoreResult<()> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO aftersales_requests (tenant_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-         $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)"
+         $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)"
     )))
     .bind(tenant_id.to_string())
     .bind(&r.id)
@@ -166,6 +172,8 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, r: &Req
     .bind(r.created_at.0)
     .bind(r.updated_at.0)
     .bind(r.replacement_order_id.map(|o| o.to_string()))
+    .bind(r.return_label.as_ref().map(|l| l.0.as_str()))
+    .bind(r.return_label.as_ref().map(|l| l.1.as_str()))
     .execute(conn)
     .await?;
     Ok(())
@@ -220,10 +228,31 @@ pub async fn update_in_tx(
     Ok(done.rows_affected() == 1)
 }
 
+/// Keeps the return label bought for a request still awaiting its return (`false` otherwise).
+pub async fn set_return_label_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+    (tracking_no, label_url): (&str, &str),
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE aftersales_requests SET return_tracking_no = $1, return_label_url = $2 WHERE tenant_id = $3 AND id = $4 \
+         AND status = 'awaiting_return' AND return_tracking_no IS NULL",
+    )
+    .bind(tracking_no.trim().to_uppercase())
+    .bind(label_url)
+    .bind(tenant_id.to_string())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Which requests to read.
 #[derive(Clone, Copy, Debug)]
 pub enum RequestsOf<'a> {
     Id(&'a str),
+    /// By the RMA number or the return label's tracking number, as scanned.
     Rma(&'a str),
     Order(OrderId),
     /// A department's queue: open requests, oldest first.
@@ -240,7 +269,7 @@ pub async fn find(
 ) -> StoreResult<Vec<RequestRow>> {
     let (filter, value) = match of {
         RequestsOf::Id(id) => ("id = $3", id.to_string()),
-        RequestsOf::Rma(no) => ("rma_no = $3", no.trim().to_uppercase()),
+        RequestsOf::Rma(no) => ("(rma_no = $3 OR return_tracking_no = $3)", no.trim().to_uppercase()),
         RequestsOf::Order(o) => ("order_id = $3", o.to_string()),
         RequestsOf::Queue(d) => (
             "status NOT IN ('completed', 'rejected') AND ($3 = '' OR department = $3)",

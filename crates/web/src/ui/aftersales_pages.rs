@@ -260,3 +260,24 @@ pub async fn save_rules(State(app): State<App>, user: SignedIn, Form(f): Form<Ru
         Err(e) => page(&app, &user, status_of(&e), String::new(), (Some(explain(&e)), None)).await,
     }
 }
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LabelForm {
+    csrf_token: String,
+    department: String,
+}
+
+/// POST /aftersales/requests/{id}/return-label
+pub async fn return_label(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(f): Form<LabelForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let outcome = aftersales::buy_return_label(&app, &user.session.principal, &id).await;
+    done(&app, &user, f.department, outcome).await
+}

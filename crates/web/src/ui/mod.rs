@@ -75,6 +75,7 @@ pub fn router() -> Router<App> {
         .route("/aftersales/requests/{id}/inspection", post(aftersales_pages::inspect))
         .route("/aftersales/returns/receive", post(aftersales_pages::receive))
         .route("/aftersales/disposition-rules", post(aftersales_pages::save_rules))
+        .route("/aftersales/requests/{id}/return-label", post(aftersales_pages::return_label))
         .route("/orders/{id}/cases", post(order_aftersales::open))
         .route("/orders/{id}/cases/{case}", post(order_aftersales::work))
         .route("/orders/{id}/cases/{case}/loss-claim", post(order_aftersales::claim_loss))

@@ -30,6 +30,24 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(add_evidence))
         .routes(routes!(get_evidence))
         .routes(routes!(disposition_rules, set_disposition_rules))
+        .routes(routes!(buy_return_label))
+}
+
+#[utoipa::path(post, path = "/api/v1/aftersales-requests/{id}/return-label", tag = "aftersales", params(("id" = String, Path)),
+    description = "Buys a prepaid return label for a return on its way back (`awaiting_return`), through EasyPost with the \
+                   carrier service the parcel went out with (`is_return`; abroad, declared as returned goods); its \
+                   tracking number is scanned in at the warehouse like the RMA number and the buyer prints it from the \
+                   tracking page. Once: a second ask answers with the label kept. An order sent by a service not bought \
+                   through EasyPost answers 409 aftersales.no_return_label (give the return address instead). Those who \
+                   decide after-sales requests.",
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+async fn buy_return_label(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RequestView>> {
+    Ok(Json(aftersales::buy_return_label(&app, &p, &id).await?))
 }
 
 /// Whose rules.
@@ -128,7 +146,8 @@ async fn decide_request(
 }
 
 #[utoipa::path(post, path = "/api/v1/returns/receive", tag = "aftersales", request_body = ReceiveReturn,
-    description = "A returned parcel scanned in at the warehouse by its RMA number. Warehouse staff.",
+    description = "A returned parcel scanned in at the warehouse by its RMA number, or its return label's tracking number. \
+                   Warehouse staff.",
     responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 async fn receive_return(
