@@ -10,7 +10,7 @@ use tradeport_domain::exceptions::{CaseStatus, CaseType};
 use tradeport_domain::notifications::BuyerMessage;
 use tradeport_domain::orders::{OrderAction, OrderStatus, transition};
 use tradeport_domain::sla::Department;
-use tradeport_store::exceptions::cases::{self, ActionRow, CaseFilter, CaseRow};
+use tradeport_store::exceptions::cases::{self, ActionRow, CaseFilter, CaseRow, NewCase};
 
 use super::case_work::{CaseDetail, case_detail};
 use crate::access::system_principal;
@@ -118,23 +118,18 @@ pub async fn cannot_serve(
     let offer = Offer { reason: reason.clone(), alternatives: alternatives.clone(), tracking_path };
     let stored = serde_json::to_string(&offer).map_err(|e| AppError::Internal(e.to_string()))?;
     let case = CaseRow {
-        id: app.new_uuid().to_string(),
-        merchant_id: order.merchant_id,
-        order_id: id,
-        shipment_id: None,
-        case_type: CaseType::Cancellation,
-        cause: format!("{CANNOT_SERVE}: {reason}"),
-        department: Department::OrderManagement,
-        status: CaseStatus::Open,
-        rule_kind: None,
-        result: None,
-        cause_code: None,
-        owner_user_id: None,
-        buyer_feedback: None,
-        opened_at: now,
-        updated_at: now,
-        closed_at: None,
         follow_up: cases::CaseFollowUp { offer: Some(stored.clone()), ..Default::default() },
+        ..CaseRow::opened(
+            NewCase {
+                id: app.new_uuid().to_string(),
+                merchant_id: order.merchant_id,
+                order_id: id,
+                case_type: CaseType::Cancellation,
+                cause: format!("{CANNOT_SERVE}: {reason}"),
+                department: Department::OrderManagement,
+            },
+            now,
+        )
     };
     let detail = serde_json::json!({ "cannot_serve": true, "alternatives": alternatives });
     super::open_case_in_tx(app, &mut tx, operator, &case, None, principal.actor, detail.clone()).await?;

@@ -9,7 +9,7 @@ use tradeport_domain::exceptions::{CaseStatus, CaseType, close_refusal};
 use tradeport_domain::kernel::{FieldError, OrderId};
 use tradeport_domain::sla::Department;
 use tradeport_store::evidence::{self, EvidenceOf};
-use tradeport_store::exceptions::cases::{self, ActionRow, CaseRow, CaseUpdateRow};
+use tradeport_store::exceptions::cases::{self, ActionRow, CaseRow, CaseUpdateRow, NewCase};
 
 pub use crate::evidence::EvidenceView;
 
@@ -133,23 +133,18 @@ pub async fn open_case(app: &App, principal: &Principal, input: &OpenCase) -> Ap
     drop(conn);
     let now = app.now();
     let case = CaseRow {
-        id: app.new_uuid().to_string(),
-        merchant_id: order.merchant_id,
-        order_id,
-        shipment_id: None,
-        case_type,
-        cause: description.to_string(),
-        department,
-        status: CaseStatus::Open,
-        rule_kind: None,
-        result: None,
         cause_code: text(&input.cause_code).map(str::to_string),
-        owner_user_id: None,
-        buyer_feedback: None,
-        opened_at: now,
-        updated_at: now,
-        closed_at: None,
-        follow_up: Default::default(),
+        ..CaseRow::opened(
+            NewCase {
+                id: app.new_uuid().to_string(),
+                merchant_id: order.merchant_id,
+                order_id,
+                case_type,
+                cause: description.to_string(),
+                department,
+            },
+            now,
+        )
     };
     let mut tx = app.begin().await?;
     super::open_case_in_tx(app, &mut tx, operator, &case, None, principal.actor, serde_json::json!({}))

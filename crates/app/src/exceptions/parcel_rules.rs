@@ -7,10 +7,10 @@
 
 use serde::Serialize;
 use tradeport_domain::access::{Actor, Permission, Principal};
-use tradeport_domain::exceptions::{CaseStatus, ParcelFacts};
+use tradeport_domain::exceptions::ParcelFacts;
 use tradeport_domain::kernel::{Millis, TenantId};
 use tradeport_store::AnyConnection;
-use tradeport_store::exceptions::cases::{self, CaseRow};
+use tradeport_store::exceptions::cases::{self, CaseRow, NewCase};
 use tradeport_store::exceptions::lane_rules::{self, LaneRuleRow};
 use tradeport_store::jobs::JobRow;
 use tradeport_store::shipping::parcels::{self, ParcelRow};
@@ -71,23 +71,19 @@ async fn open_cases_in_tx(
     for r in applicable(rules, &f).into_iter().filter(|r| r.rule.kind.is_timed() == timed) {
         let Some(cause) = r.rule.breach(&f, now) else { continue };
         let case = CaseRow {
-            id: app.new_uuid().to_string(),
-            merchant_id: parcel.merchant_id,
-            order_id: parcel.order_id,
             shipment_id: Some(parcel.shipment_id.clone()),
-            case_type: r.rule.kind.case_type(),
-            cause: format!("{}: {cause}", parcel.tracking_no),
-            department: r.rule.department,
-            status: CaseStatus::Open,
             rule_kind: Some(r.rule.kind),
-            result: None,
-            cause_code: None,
-            owner_user_id: None,
-            buyer_feedback: None,
-            opened_at: now,
-            updated_at: now,
-            closed_at: None,
-            follow_up: Default::default(),
+            ..CaseRow::opened(
+                NewCase {
+                    id: app.new_uuid().to_string(),
+                    merchant_id: parcel.merchant_id,
+                    order_id: parcel.order_id,
+                    case_type: r.rule.kind.case_type(),
+                    cause: format!("{}: {cause}", parcel.tracking_no),
+                    department: r.rule.department,
+                },
+                now,
+            )
         };
         let key = format!("{}/{}", parcel.shipment_id, r.rule.kind.as_str());
         let detail = serde_json::json!({ "rule_id": r.id, "tracking_no": parcel.tracking_no });

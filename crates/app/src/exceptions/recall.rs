@@ -10,7 +10,7 @@ use tradeport_domain::exceptions::{CaseStatus, CaseType};
 use tradeport_domain::kernel::{Money, OrderId};
 use tradeport_domain::orders::OrderStatus;
 use tradeport_domain::sla::Department;
-use tradeport_store::exceptions::cases::{self, ActionRow, CaseRow};
+use tradeport_store::exceptions::cases::{self, ActionRow, CaseRow, NewCase};
 
 use super::case_work::{CaseDetail, case_detail};
 use crate::warehouse::invalid;
@@ -78,25 +78,17 @@ pub async fn request_recall(
             invalid("fee_minor", "out_of_range", "the fee is zero or more and at most what was paid")
         })?;
     let now = app.now();
-    let case = CaseRow {
-        id: app.new_uuid().to_string(),
-        merchant_id: order.merchant_id,
-        order_id: id,
-        shipment_id: None,
-        case_type: CaseType::Cancellation,
-        cause: format!("{RECALL}: {reason}"),
-        department: Department::Logistics,
-        status: CaseStatus::Open,
-        rule_kind: None,
-        result: None,
-        cause_code: None,
-        owner_user_id: None,
-        buyer_feedback: None,
-        opened_at: now,
-        updated_at: now,
-        closed_at: None,
-        follow_up: Default::default(),
-    };
+    let case = CaseRow::opened(
+        NewCase {
+            id: app.new_uuid().to_string(),
+            merchant_id: order.merchant_id,
+            order_id: id,
+            case_type: CaseType::Cancellation,
+            cause: format!("{RECALL}: {reason}"),
+            department: Department::Logistics,
+        },
+        now,
+    );
     let currency = order.currency.code();
     let action = format!(
         "recall asked of the carrier; fee {} borne by the {}; the buyer {}",

@@ -20,17 +20,22 @@ pub(crate) struct BuyerLetter {
     pub attachment: Option<(String, String, Vec<u8>)>,
 }
 
-/// What a buyer's message is about: the order, and the refund or the new estimate it tells of.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct About<'a> {
-    pub order_id: OrderId,
-    pub refund_id: Option<&'a str>,
+/// What a buyer's message tells of besides the order, as its job carries it: the refund, the new
+/// estimate, the offer or the coupon.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct About {
+    /// The refund a refund message tells of.
+    #[serde(default)]
+    pub refund_id: Option<String>,
     /// A delay's new estimate of delivery, `YYYY-MM-DD`.
-    pub new_estimate: Option<&'a str>,
+    #[serde(default)]
+    pub new_estimate: Option<String>,
     /// What the buyer is offered when the order cannot be fulfilled.
-    pub offer: Option<&'a Offer>,
+    #[serde(default)]
+    pub offer: Option<Offer>,
     /// The coupon given as compensation.
-    pub coupon: Option<&'a CouponNote>,
+    #[serde(default)]
+    pub coupon: Option<CouponNote>,
 }
 
 /// A coupon a message tells of.
@@ -59,11 +64,11 @@ pub(crate) async fn letter_for_buyer(
     app: &App,
     operator: TenantId,
     topic: &str,
-    about: About<'_>,
+    (order_id, about): (OrderId, &About),
     language: &str,
     attach: bool,
 ) -> Result<Option<BuyerLetter>, String> {
-    let (order_id, refund_id) = (about.order_id, about.refund_id);
+    let refund_id = about.refund_id.as_deref();
     let message =
         BuyerMessage::from_topic(topic).ok_or(format!("no buyer message is written for topic {topic}"))?;
     let language = buyer_language(language);
@@ -133,7 +138,7 @@ pub(crate) async fn letter_for_buyer(
             args.push(("tracking_url", FluentValue::from(tracking_url(&numbers))));
         }
         BuyerMessage::Delayed => {
-            let estimate = about.new_estimate.ok_or("a delay message names no new estimate")?;
+            let estimate = about.new_estimate.as_deref().ok_or("a delay message names no new estimate")?;
             let day: jiff::civil::Date =
                 estimate.parse().map_err(|e| format!("the new estimate {estimate}: {e}"))?;
             let (_, numbers) = parcels(app, operator, order_id).await?;
@@ -141,7 +146,7 @@ pub(crate) async fn letter_for_buyer(
             args.push(("tracking_url", FluentValue::from(tracking_url(&numbers))));
         }
         BuyerMessage::CannotServe => {
-            let offer = about.offer.ok_or("the message names no offer")?;
+            let offer = about.offer.as_ref().ok_or("the message names no offer")?;
             let listed: Vec<String> = offer.alternatives.iter().map(|a| format!("• {a}")).collect();
             args.push(("reason", FluentValue::from(offer.reason.clone())));
             args.push(("alternatives", FluentValue::from(listed.join("\n"))));
@@ -151,7 +156,7 @@ pub(crate) async fn letter_for_buyer(
             ));
         }
         BuyerMessage::CouponIssued => {
-            let coupon = about.coupon.ok_or("the message names no coupon")?;
+            let coupon = about.coupon.as_ref().ok_or("the message names no coupon")?;
             let zone = jiff::tz::TimeZone::UTC;
             let until = jiff::Timestamp::from_millisecond(coupon.expires_at)
                 .map_err(|e| format!("the coupon's end: {e}"))?

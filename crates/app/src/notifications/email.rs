@@ -24,18 +24,9 @@ struct EmailJob {
     /// A staff message's content (the outbox payload).
     #[serde(default)]
     details: serde_json::Value,
-    /// The refund a refund message tells of.
-    #[serde(default)]
-    refund_id: Option<String>,
-    /// The new estimate a delay message tells of.
-    #[serde(default)]
-    new_estimate: Option<String>,
-    /// What a cannot-fulfil message offers.
-    #[serde(default)]
-    offer: Option<super::buyer::Offer>,
-    /// The coupon a compensation message gives.
-    #[serde(default)]
-    coupon: Option<super::buyer::CouponNote>,
+    /// What the message tells of besides the order.
+    #[serde(flatten)]
+    about: super::buyer::About,
 }
 
 impl EmailJob {
@@ -80,21 +71,9 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
         return Ok(());
     }
     let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
-    let Some(letter) = super::buyer::letter_for_buyer(
-        app,
-        operator,
-        &p.topic,
-        super::buyer::About {
-            order_id,
-            refund_id: p.refund_id.as_deref(),
-            new_estimate: p.new_estimate.as_deref(),
-            offer: p.offer.as_ref(),
-            coupon: p.coupon.as_ref(),
-        },
-        &p.language,
-        true,
-    )
-    .await?
+    let Some(letter) =
+        super::buyer::letter_for_buyer(app, operator, &p.topic, (order_id, &p.about), &p.language, true)
+            .await?
     else {
         tracing::info!(order = %order_id, topic = p.topic, "the news is stale; no e-mail is sent");
         return Ok(());

@@ -16,18 +16,9 @@ struct SmsJob {
     to: String,
     language: String,
     event_at: i64,
-    /// The refund a refund message tells of.
-    #[serde(default)]
-    refund_id: Option<String>,
-    /// The new estimate a delay message tells of.
-    #[serde(default)]
-    new_estimate: Option<String>,
-    /// What a cannot-fulfil message offers.
-    #[serde(default)]
-    offer: Option<super::buyer::Offer>,
-    /// The coupon a compensation message gives.
-    #[serde(default)]
-    coupon: Option<super::buyer::CouponNote>,
+    /// What the message tells of besides the order.
+    #[serde(flatten)]
+    about: super::buyer::About,
 }
 
 /// Sends the job's text message; the error says what to fix.
@@ -38,21 +29,9 @@ pub(crate) async fn deliver_sms(app: &App, job: &JobRow) -> Result<(), String> {
     )?;
     let operator = job.tenant_id.ok_or("the job names no operator")?;
     let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
-    let Some(letter) = super::buyer::letter_for_buyer(
-        app,
-        operator,
-        &p.topic,
-        super::buyer::About {
-            order_id,
-            refund_id: p.refund_id.as_deref(),
-            new_estimate: p.new_estimate.as_deref(),
-            offer: p.offer.as_ref(),
-            coupon: p.coupon.as_ref(),
-        },
-        &p.language,
-        false,
-    )
-    .await?
+    let Some(letter) =
+        super::buyer::letter_for_buyer(app, operator, &p.topic, (order_id, &p.about), &p.language, false)
+            .await?
     else {
         tracing::info!(order = %order_id, topic = p.topic, "the news is stale; no text message is sent");
         return Ok(());

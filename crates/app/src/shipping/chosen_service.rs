@@ -4,10 +4,10 @@
 //! service and say why.
 
 use tradeport_domain::access::Actor;
-use tradeport_domain::exceptions::{CaseStatus, CaseType};
+use tradeport_domain::exceptions::CaseType;
 use tradeport_domain::kernel::{PackageId, TenantId};
 use tradeport_domain::sla::Department;
-use tradeport_store::exceptions::cases::{self, CaseRow};
+use tradeport_store::exceptions::cases::{self, CaseRow, NewCase};
 use tradeport_store::orders::OrderRow;
 
 use crate::{App, AppResult, UnitOfWork};
@@ -26,25 +26,17 @@ pub(super) async fn hold_in_tx(
     why: &str,
 ) -> AppResult<()> {
     let now = app.now();
-    let case = CaseRow {
-        id: app.new_uuid().to_string(),
-        merchant_id: order.merchant_id,
-        order_id: order.id,
-        shipment_id: None,
-        case_type: CaseType::ServiceUnavailable,
-        cause: why.to_string(),
-        department: Department::Logistics,
-        status: CaseStatus::Open,
-        rule_kind: None,
-        result: None,
-        cause_code: None,
-        owner_user_id: None,
-        buyer_feedback: None,
-        opened_at: now,
-        updated_at: now,
-        closed_at: None,
-        follow_up: Default::default(),
-    };
+    let case = CaseRow::opened(
+        NewCase {
+            id: app.new_uuid().to_string(),
+            merchant_id: order.merchant_id,
+            order_id: order.id,
+            case_type: CaseType::ServiceUnavailable,
+            cause: why.to_string(),
+            department: Department::Logistics,
+        },
+        now,
+    );
     let detail = serde_json::json!({ "package_id": package });
     crate::exceptions::open_case_in_tx(app, tx, operator, &case, Some(&key(package)), Actor::System, detail)
         .await?;

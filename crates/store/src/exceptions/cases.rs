@@ -32,6 +32,41 @@ pub struct CaseRow {
     pub follow_up: CaseFollowUp,
 }
 
+/// What a new case is about: its id, merchant, order, type, cause and owning department.
+pub struct NewCase {
+    pub id: String,
+    pub merchant_id: TenantId,
+    pub order_id: OrderId,
+    pub case_type: CaseType,
+    pub cause: String,
+    pub department: Department,
+}
+
+impl CaseRow {
+    /// A case opened at `now`, with nothing worked on it yet.
+    pub fn opened(c: NewCase, now: Millis) -> Self {
+        Self {
+            id: c.id,
+            merchant_id: c.merchant_id,
+            order_id: c.order_id,
+            shipment_id: None,
+            case_type: c.case_type,
+            cause: c.cause,
+            department: c.department,
+            status: CaseStatus::Open,
+            rule_kind: None,
+            result: None,
+            cause_code: None,
+            owner_user_id: None,
+            buyer_feedback: None,
+            opened_at: now,
+            updated_at: now,
+            closed_at: None,
+            follow_up: CaseFollowUp::default(),
+        }
+    }
+}
+
 /// What a delay or a loss adds to a case (migration 0032).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CaseFollowUp {
