@@ -170,7 +170,8 @@ pub async fn get_sweep(
 }
 
 /// The running clocks of orders overdue at `now`: of orders with stock in `warehouse`, or (with
-/// `None`) of orders with stock in no warehouse yet. `(order id, step, due_at)`, most overdue first.
+/// `None`) of orders with stock in no warehouse yet; with the refunds owed on their after-sales
+/// requests (by the warehouse the goods left). `(order id, step, due_at)`, most overdue first.
 pub async fn overdue_order_steps(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
@@ -180,13 +181,20 @@ pub async fn overdue_order_steps(
 ) -> StoreResult<Vec<(String, String, i64)>> {
     let allocated = "SELECT 1 FROM order_allocations a WHERE a.tenant_id = c.tenant_id AND a.order_id = c.subject_id \
                      AND a.warehouse_id IS NOT NULL";
-    let scope = match warehouse {
-        Some(_) => format!("EXISTS ({allocated} AND a.warehouse_id = $3)"),
-        None => format!("NOT EXISTS ({allocated}) AND $3 = ''"),
+    let (scope, request_scope) = match warehouse {
+        Some(_) => (format!("EXISTS ({allocated} AND a.warehouse_id = $3)"), "r.warehouse_id = $3"),
+        None => (format!("NOT EXISTS ({allocated}) AND $3 = ''"), "r.warehouse_id IS NULL AND $3 = ''"),
     };
+    let running = "c.tenant_id = $1 AND c.stopped_at IS NULL AND c.paused_at IS NULL AND c.due_at <= $2";
     let sql = format!(
-        "SELECT c.subject_id, c.step, c.due_at FROM sla_clocks c WHERE c.tenant_id = $1 AND c.subject_type IN ('order', 'order_refund') \
-         AND c.stopped_at IS NULL AND c.paused_at IS NULL AND c.due_at <= $2 AND {scope} ORDER BY c.due_at LIMIT $4"
+        "SELECT order_id, step, due_at FROM ( \
+           SELECT c.subject_id AS order_id, c.step, c.due_at FROM sla_clocks c \
+            WHERE {running} AND c.subject_type = 'order' AND {scope} \
+           UNION ALL \
+           SELECT r.order_id, c.step, c.due_at FROM sla_clocks c \
+             JOIN aftersales_requests r ON r.tenant_id = c.tenant_id AND r.id = c.subject_id \
+            WHERE {running} AND c.subject_type = 'aftersales_refund' AND {request_scope} \
+         ) overdue ORDER BY due_at LIMIT $4"
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(tenant_id.to_string())

@@ -236,6 +236,24 @@ pub async fn list(
     records.into_iter().map(ClockRow::try_from).collect()
 }
 
+/// The refund clocks of an order's after-sales requests, in one read.
+pub async fn refunds_of_order(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: &str,
+) -> StoreResult<Vec<ClockRow>> {
+    let records: Vec<ClockRecord> = sqlx::query_as(
+        "SELECT c.id, c.subject_id, c.step, c.limit_ms, c.started_at, c.due_at, c.paused_at, c.stopped_at, c.calendar_id \
+         FROM sla_clocks c JOIN aftersales_requests r ON r.tenant_id = c.tenant_id AND r.id = c.subject_id \
+         WHERE c.tenant_id = $1 AND c.subject_type = 'aftersales_refund' AND r.order_id = $2 ORDER BY c.started_at, c.id",
+    )
+    .bind(tenant_id.to_string())
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?;
+    records.into_iter().map(ClockRow::try_from).collect()
+}
+
 /// The operator's running clocks of one subject type due before `before` (overdue when `before`
 /// is now), soonest due first, at most `limit`.
 pub async fn running_due_before(

@@ -108,6 +108,15 @@ pub(crate) async fn coupons_of_order(
             ));
             continue;
         };
+        // A retry of the order that used it: intake answers with that order.
+        if let Some(used_by) = c.redeemed_order_id.as_deref().and_then(|o| o.parse::<OrderId>().ok()) {
+            let same = tradeport_store::orders::get(conn, operator, None, used_by).await?.is_some_and(|o| {
+                o.channel == input.channel.trim() && o.channel_order_id == input.channel_order_id.trim()
+            });
+            if same {
+                continue;
+            }
+        }
         let facts = CouponFacts {
             buyer_email: &c.buyer_email,
             currency: &c.currency,

@@ -7,7 +7,7 @@
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::aftersales::RequestStatus;
 use tradeport_domain::shipping::Numbering;
-use tradeport_store::aftersales::requests::{self, RequestsOf};
+use tradeport_store::aftersales::requests::{self, RequestsOf, ReturnLabel};
 use tradeport_store::shipping::shipments::{self, ShipmentsOf};
 
 use super::requests::{RequestView, record_in_tx};
@@ -19,7 +19,13 @@ pub async fn buy_return_label(app: &App, principal: &Principal, id: &str) -> App
     principal.require(Permission::ApproveAftersales)?;
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;
-    let row = requests::find(&mut tx, operator, principal.scope.merchant_id, RequestsOf::Id(id.trim()), 1)
+    let found = requests::find(&mut tx, operator, principal.scope.merchant_id, RequestsOf::Id(id.trim()), 1)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("after-sales request"))?;
+    // Read again under the order's lock, where the label is claimed.
+    tx.lock_order(operator, None, found.order_id).await?;
+    let row = requests::find(&mut tx, operator, None, RequestsOf::Id(&found.id), 1)
         .await?
         .pop()
         .ok_or(AppError::NotFound("after-sales request"))?;
@@ -61,6 +67,23 @@ pub async fn buy_return_label(app: &App, principal: &Principal, id: &str) -> App
             ),
         ));
     };
+    // A label runs back to the warehouse that shipped; a market with a local return point takes
+    // the parcel there instead.
+    let shipped_from = tradeport_store::inventory::warehouses::list(&mut tx, operator)
+        .await?
+        .into_iter()
+        .find(|w| w.id == shipment.warehouse_id)
+        .map(|w| format!("{}, {}, {}", w.name, w.address, w.country))
+        .unwrap_or_default();
+    if row.return_to != shipped_from {
+        return Err(conflict(
+            "aftersales.no_return_label",
+            format!(
+                "returns from this market go to a local return point: give the buyer {} and the RMA number {}",
+                row.return_to, row.rma_no
+            ),
+        ));
+    }
     let package = tradeport_store::warehouse::packages::get(&mut tx, operator, shipment.package_id, false)
         .await?
         .ok_or(AppError::NotFound("package"))?;
@@ -75,7 +98,14 @@ pub async fn buy_return_label(app: &App, principal: &Principal, id: &str) -> App
         package.id,
     )
     .await?;
-    tx.end_unwritten().await?;
+    // Claimed before it is bought: a second ask meanwhile is refused rather than buying twice.
+    if !requests::return_label_in_tx(&mut tx, operator, &row.id, ReturnLabel::Claim).await? {
+        return Err(conflict(
+            "aftersales.label_being_bought",
+            "a return label is being bought for this request",
+        ));
+    }
+    tx.commit().await?;
     request.is_return = true;
     request.reference = row.rma_no.clone();
     if let Some(customs) = request.customs.as_mut() {
@@ -88,12 +118,19 @@ pub async fn buy_return_label(app: &App, principal: &Principal, id: &str) -> App
              --easypost-api-key)",
         )
     })?;
-    let label =
-        easypost.buy_label(&request).await.map_err(|why| conflict("shipment.carrier_refused", why))?;
+    let label = match easypost.buy_label(&request).await {
+        Ok(label) => label,
+        Err(why) => {
+            let mut tx = app.begin().await?;
+            requests::return_label_in_tx(&mut tx, operator, &row.id, ReturnLabel::Release).await?;
+            tx.commit().await?;
+            return Err(conflict("shipment.carrier_refused", why));
+        }
+    };
     let mut tx = app.begin().await?;
     tx.lock_order(operator, None, row.order_id).await?;
-    let kept = (label.tracking_code.as_str(), label.label_url.as_str());
-    if !requests::set_return_label_in_tx(&mut tx, operator, &row.id, kept).await? {
+    let kept = ReturnLabel::Bought { tracking_no: &label.tracking_code, label_url: &label.label_url };
+    if !requests::return_label_in_tx(&mut tx, operator, &row.id, kept).await? {
         tracing::warn!(easypost_shipment = %label.shipment_id, tracking_no = %label.tracking_code,
                        "a return label bought at EasyPost was not recorded: refund it at EasyPost");
         return Err(conflict("aftersales.changed", "the request changed meanwhile; reload it"));

@@ -95,7 +95,8 @@ pub async fn decide_request(
         _ => cap,
     };
     let amount = if grants_amount(row.request_type) { d.amount_minor.unwrap_or(by_rule) } else { 0 };
-    if !(0..=cap).contains(&amount) {
+    let least = if row.request_type == RequestType::Coupon { 1 } else { 0 };
+    if !(least..=cap).contains(&amount) {
         return Err(invalid(
             "amount_minor",
             "above_what_may_be_refunded",
@@ -119,7 +120,7 @@ pub async fn decide_request(
         }
         after.status = RequestStatus::Rejected;
         // A refund the provider refused and no longer owed.
-        crate::sla::stop_refund_clock_in_tx(&mut tx, operator, row.order_id, now).await?;
+        crate::sla::stop_refund_clock_in_tx(&mut tx, operator, &row.id, now).await?;
         after.decided_by = Some(actor_text(principal.actor));
         after.decision_note = note;
         "aftersales_rejected"
@@ -195,7 +196,7 @@ pub async fn decide_request(
         return Ok(if reships { replace_now(app, operator, view).await } else { view });
     }
     // The money is owed from the grant: its clock runs until the refund is through (AFS-4).
-    crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, row.order_id, now).await?;
+    crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, &row.id, now).await?;
     tx.commit().await?;
     settle_refund(app, principal, after, amount, row.status).await
 }
@@ -294,7 +295,7 @@ async fn settle_refund(
     if !requests::update_in_tx(&mut tx, operator, &after, from).await? {
         return Err(conflict("aftersales.changed", "the request changed meanwhile; reload it"));
     }
-    crate::sla::stop_refund_clock_in_tx(&mut tx, operator, after.order_id, after.updated_at).await?;
+    crate::sla::stop_refund_clock_in_tx(&mut tx, operator, &after.id, after.updated_at).await?;
     let why = after.decision_note.clone();
     record_in_tx(app, &mut tx, operator, principal.actor, &after, "aftersales_completed", why.as_deref())
         .await?;
@@ -456,7 +457,7 @@ pub async fn inspect_return(
     }
     if !settles_now {
         let policy = load_operator(&mut tx, operator).await?;
-        crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, row.order_id, now).await?;
+        crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, &row.id, now).await?;
     }
     record_in_tx(
         app,

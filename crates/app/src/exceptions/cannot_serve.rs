@@ -77,10 +77,7 @@ async fn open_offer(
         status: Some(CaseStatus::Open),
         department: None,
     };
-    Ok(cases::list(conn, operator, &open, None, 100)
-        .await?
-        .into_iter()
-        .find(|c| c.cause.starts_with(CANNOT_SERVE)))
+    Ok(cases::list(conn, operator, &open, None, 100).await?.into_iter().find(|c| c.follow_up.offer.is_some()))
 }
 
 fn offer_of(case: &CaseRow) -> Offer {
@@ -115,7 +112,8 @@ pub async fn cannot_serve(
     }
     let now = app.now();
     let tracking_path = format!("/track/{}", crate::shipping::link_in_tx(&mut tx, operator, id, now).await?);
-    let offer = Offer { reason: reason.clone(), alternatives: alternatives.clone(), tracking_path };
+    let offer =
+        Offer { reason: reason.clone(), alternatives: alternatives.clone(), tracking_path, answer: None };
     let stored = serde_json::to_string(&offer).map_err(|e| AppError::Internal(e.to_string()))?;
     let case = CaseRow {
         follow_up: cases::CaseFollowUp { offer: Some(stored.clone()), ..Default::default() },
@@ -172,7 +170,7 @@ pub(crate) async fn public_offer(
 ) -> AppResult<Option<PublicOffer>> {
     Ok(open_offer(conn, operator, order).await?.map(|case| {
         let offer = offer_of(&case);
-        PublicOffer { reason: offer.reason, alternatives: offer.alternatives, answered: case.buyer_feedback }
+        PublicOffer { reason: offer.reason, alternatives: offer.alternatives, answered: offer.answer }
     }))
 }
 
@@ -181,17 +179,16 @@ pub(crate) async fn public_offer(
 /// else as store credit). Answered once.
 pub async fn answer_offer(app: &App, token: &str, choice: &str) -> AppResult<PublicOffer> {
     let (operator, order_id) = crate::shipping::tracking_target(app, token).await?;
-    let mut conn = app.db().read().await?;
-    let case = open_offer(&mut conn, operator, order_id)
-        .await?
-        .ok_or_else(|| conflict("offer.none", "there is no offer to answer"))?;
-    drop(conn);
-    if case.buyer_feedback.is_some() {
-        return Err(conflict("offer.answered", "you have answered already; we will be in touch"));
-    }
-    let offer = offer_of(&case);
     let choice = choice.trim();
     let refund = choice == REFUND_CHOICE;
+    // The answer is claimed under the order's lock: given once. A refund answered before is
+    // carried out again (each of its steps once), so a crash or a refused refund can be retried.
+    let mut tx = app.begin().await?;
+    tx.lock_order(operator, None, order_id).await?;
+    let case = open_offer(&mut tx, operator, order_id)
+        .await?
+        .ok_or_else(|| conflict("offer.none", "there is no offer to answer"))?;
+    let mut offer = offer_of(&case);
     if !refund && !offer.alternatives.iter().any(|a| a == choice) {
         return Err(invalid(
             "choice",
@@ -199,36 +196,69 @@ pub async fn answer_offer(app: &App, token: &str, choice: &str) -> AppResult<Pub
             "choose one of the alternatives offered, or a refund",
         ));
     }
-    let system = system_principal(operator);
-    let answer = if refund {
-        let why = format!("the buyer chose a refund: {}", offer.reason);
-        crate::orders::review_order(app, &system, order_id, ReviewAction::Cancel, Some(&why), None).await?;
-        refund_all(app, &system, order_id, &case.id).await?
-    } else {
-        format!("the buyer chose: {choice}")
-    };
-    let now = app.now();
-    let mut tx = app.begin().await?;
-    tx.lock_order(operator, None, order_id).await?;
-    let update = cases::CaseUpdateRow {
-        buyer_feedback: Some(&answer),
-        cause_code: None,
-        owner_user_id: None,
-        department: None,
-    };
-    cases::update_in_tx(&mut tx, operator, &case.id, &update, now).await?;
-    let action =
-        ActionRow { id: app.new_uuid().to_string(), actor: "buyer".into(), action: answer.clone(), at: now };
-    cases::add_action_in_tx(&mut tx, operator, &case.id, &action).await?;
-    let event = tradeport_store::events::NewEvent {
-        merchant_id: Some(case.merchant_id),
-        reason: Some(&answer),
-        data: serde_json::json!({ "case_id": case.id, "refund": refund }).to_string(),
-        ..app.event(Actor::System, "order", order_id, "order_offer_answered")
-    };
-    tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    tx.commit().await?;
-    Ok(PublicOffer { reason: offer.reason, alternatives: offer.alternatives, answered: Some(answer) })
+    match offer.answer.as_deref() {
+        None => {
+            offer.answer = Some(choice.to_string());
+            let stored = serde_json::to_string(&offer).map_err(|e| AppError::Internal(e.to_string()))?;
+            cases::set_offer_in_tx(&mut tx, operator, &case.id, &stored).await?;
+            let answer = if refund {
+                "the buyer chose a refund".to_string()
+            } else {
+                format!("the buyer chose: {choice}")
+            };
+            let now = app.now();
+            let update = cases::CaseUpdateRow {
+                buyer_feedback: Some(&answer),
+                cause_code: None,
+                owner_user_id: None,
+                department: None,
+            };
+            cases::update_in_tx(&mut tx, operator, &case.id, &update, now).await?;
+            let action = ActionRow {
+                id: app.new_uuid().to_string(),
+                actor: "buyer".into(),
+                action: answer.clone(),
+                at: now,
+            };
+            cases::add_action_in_tx(&mut tx, operator, &case.id, &action).await?;
+            let event = tradeport_store::events::NewEvent {
+                merchant_id: Some(case.merchant_id),
+                reason: Some(&answer),
+                data: serde_json::json!({ "case_id": case.id, "refund": refund }).to_string(),
+                ..app.event(Actor::System, "order", order_id, "order_offer_answered")
+            };
+            tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
+            tx.commit().await?;
+        }
+        Some(REFUND_CHOICE) if refund => tx.end_unwritten().await?,
+        Some(_) => return Err(conflict("offer.answered", "you have answered already; we will be in touch")),
+    }
+    if refund {
+        let system = system_principal(operator);
+        let mut conn = app.db().read().await?;
+        let status = tradeport_store::orders::get(&mut conn, operator, None, order_id)
+            .await?
+            .ok_or(AppError::NotFound("order"))?
+            .status;
+        drop(conn);
+        if status != OrderStatus::Cancelled {
+            let why = format!("the buyer chose a refund: {}", offer.reason);
+            crate::orders::review_order(app, &system, order_id, ReviewAction::Cancel, Some(&why), None)
+                .await?;
+        }
+        let outcome = refund_all(app, &system, order_id, &case.id).await?;
+        let mut tx = app.begin().await?;
+        tx.lock_order(operator, None, order_id).await?;
+        let action = ActionRow {
+            id: app.new_uuid().to_string(),
+            actor: "system".into(),
+            action: outcome,
+            at: app.now(),
+        };
+        cases::add_action_in_tx(&mut tx, operator, &case.id, &action).await?;
+        tx.commit().await?;
+    }
+    Ok(PublicOffer { reason: offer.reason, alternatives: offer.alternatives, answered: offer.answer })
 }
 
 /// Refunds what is left of what was paid, once (keyed by the case); the answer in words.

@@ -288,6 +288,20 @@ async fn tell_new_estimate_in_tx(
 ) -> AppResult<()> {
     let operator = principal.scope.operator_id;
     let now = app.now();
+    let parcels = tradeport_store::shipping::shipments::find(
+        tx,
+        operator,
+        None,
+        tradeport_store::shipping::shipments::ShipmentsOf::Order(case.order_id),
+    )
+    .await?;
+    if parcels.is_empty() {
+        return Err(invalid(
+            "new_estimate",
+            "no_parcel",
+            "the order has no parcel on its way yet: there is no delivery to estimate",
+        ));
+    }
     cases::set_estimate_in_tx(tx, operator, &case.id, day, now).await?;
     let row = ActionRow {
         id: app.new_uuid().to_string(),

@@ -1,7 +1,7 @@
 //! A lost parcel's claim on the carrier (EXC-5): filed once on a `lost` case that holds the proof
-//! of loss (the carrier's trace result, a statement), worth each parcel's insured amount where it
-//! was insured, else its goods at the order's prices. The buyer is put right separately, by an
-//! after-sales request (a reship or a refund).
+//! of loss (the carrier's trace result, a statement), worth each lost parcel's insured amount where
+//! it was insured, else its goods at the order's prices, never more than the goods. The buyer is
+//! put right separately, by an after-sales request (a reship or a refund).
 
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::exceptions::{CaseStatus, CaseType};
@@ -56,8 +56,10 @@ pub async fn claim_loss(app: &App, principal: &Principal, id: &str) -> AppResult
     }
     let order = tx.lock_order(operator, None, case.order_id).await?;
     let mut parcels = shipments::find(&mut tx, operator, None, ShipmentsOf::Order(order.id)).await?;
-    if let Some(named) = &case.shipment_id {
-        parcels.retain(|s| &s.id == named);
+    // The parcels lost: the case's own, else every parcel of the order not delivered.
+    match &case.shipment_id {
+        Some(named) => parcels.retain(|s| &s.id == named),
+        None => parcels.retain(|s| s.delivered_at.is_none()),
     }
     if parcels.is_empty() {
         return Err(conflict("case.no_parcel", "the order has no parcel on its way to claim for"));
@@ -81,6 +83,8 @@ pub async fn claim_loss(app: &App, principal: &Principal, id: &str) -> AppResult
         };
         amount = amount.saturating_add(worth);
     }
+    // Never more than the goods were worth.
+    let amount = amount.min(order.subtotal.minor());
     let insured = parcels.iter().filter(|s| s.insured_minor.is_some()).count();
     let basis = basis(insured, parcels.len());
     let now = app.now();

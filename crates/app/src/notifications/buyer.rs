@@ -54,6 +54,9 @@ pub(crate) struct Offer {
     pub alternatives: Vec<String>,
     /// `/track/{token}`.
     pub tracking_path: String,
+    /// The buyer's answer, once given: an alternative as offered, or `refund`.
+    #[serde(default)]
+    pub answer: Option<String>,
 }
 
 /// Writes the message of `topic` about `about.order_id` for a buyer who reads `language`; the

@@ -192,6 +192,17 @@ async fn apply_change(
     let stored_address: Address = serde_json::from_str(&order.shipping_address)
         .map_err(|e| AppError::Internal(format!("stored address of order {}: {e}", order.id)))?;
     let address = change.address.clone().unwrap_or(stored_address.clone());
+    // The fee the buyer still has paid: less what earlier cheaper services gave back.
+    let fee_key = format!("service_change:{id}:");
+    let fee_refunds: Vec<_> = tradeport_store::aftersales::refunds::of_order(&mut tx, operator, id)
+        .await?
+        .into_iter()
+        .filter(|r| r.request_key.starts_with(&fee_key) && r.status.counts())
+        .collect();
+    let fee_refunded: i64 = fee_refunds.iter().map(|r| r.amount_minor).sum();
+    let net_fee =
+        tradeport_domain::kernel::Money::new(order.shipping_fee.minor() - fee_refunded, order.currency)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
     let rules = goods_rules::list(&mut tx, operator).await?;
     let goods = line_goods(&mut tx, operator, &order).await?;
     let goods: Vec<(usize, &SkuFacts)> = goods.iter().map(|(n, f)| (*n, f)).collect();
@@ -199,7 +210,7 @@ async fn apply_change(
         address: &address,
         goods: &goods,
         service,
-        shipping_fee: order.shipping_fee,
+        shipping_fee: net_fee,
         total: order.total,
     };
     let check = check_shipping(&facts, settings, &rules);
@@ -297,7 +308,7 @@ async fn apply_change(
     let least = |code: &str| settings.service_level(code).map_or(0, |l| l.min_shipping_fee(currency));
     let refund_due = match change.service_level {
         Some(level) if level != order.service_level => {
-            (least(&order.service_level).min(order.shipping_fee.minor()) - least(level)).max(0)
+            (least(&order.service_level).min(net_fee.minor()) - least(level)).max(0)
         }
         _ => 0,
     };
@@ -322,7 +333,7 @@ async fn apply_change(
                 "service changed from {} to {}: the fee difference",
                 order.service_level, service_code
             ),
-            request_key: format!("service_change:{}:{}:{}", id, order.service_level, service_code),
+            request_key: format!("{fee_key}{}", fee_refunds.len() + 1),
             manual_reference: None,
         };
         // The change stands; a refund the provider refuses is on the order's refunds to retry.

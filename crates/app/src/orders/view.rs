@@ -155,7 +155,8 @@ pub(crate) async fn load_view(
     let evs = events::list_for_subject(conn, operator, "order", &o.id.to_string()).await?;
     let id = o.id.to_string();
     let mut clocks = tradeport_store::sla::list(conn, operator, ("order", &id)).await?;
-    clocks.extend(tradeport_store::sla::list(conn, operator, (crate::sla::REFUND_CLOCK, &id)).await?);
+    // The refunds owed on its after-sales requests.
+    clocks.extend(tradeport_store::sla::refunds_of_order(conn, operator, &id).await?);
     let now = app.now();
     Ok(OrderView {
         summary: OrderSummary::from(o),

@@ -88,11 +88,13 @@ fn new_clock<'a>(
     let calendar = policy.calendar.as_ref().filter(|_| step_limit(limits, step).working_time);
     let due_at = match calendar {
         Some(c) if counts_working_days(step) => {
+            // Whole working days, a part of one counting as one.
+            let day_ms = i64::from(DAY_MINUTES) * 60_000;
             let start = jiff::Timestamp::from_millisecond(at.0)
                 .map_err(|e| crate::AppError::Internal(format!("clock start: {e}")))?;
             let due = c
                 .calendar
-                .add_working_days(start, limit / (i64::from(DAY_MINUTES) * 60_000))
+                .add_working_days(start, (limit + day_ms - 1) / day_ms)
                 .map_err(|e| crate::AppError::Internal(format!("calendar: {e}")))?;
             Millis(due.as_millisecond())
         }
@@ -111,33 +113,32 @@ fn new_clock<'a>(
     })
 }
 
-/// The subject type of an order's refund clock: kept apart from its review clocks, so a hold or
-/// a cancellation of the order leaves what is owed to the buyer on the clock.
-pub(crate) const REFUND_CLOCK: &str = "order_refund";
+/// The subject type of a refund's clock: the after-sales request whose money is owed, kept apart
+/// from the order's review clocks, so a hold or a cancellation of the order leaves it running.
+pub(crate) const REFUND_CLOCK: &str = "aftersales_refund";
 
-/// Starts the order's refund clock when money is granted (AFS-4: paid within 3 business days),
-/// unless it runs already; a clock stopped by an earlier refund starts again.
+/// Starts a request's refund clock when its money is granted (AFS-4: paid within 3 business
+/// days), unless it runs already; a clock stopped by an earlier refund starts again.
 pub(crate) async fn start_refund_clock_in_tx(
     app: &App,
     conn: &mut AnyConnection,
     policy: &crate::access::OperatorPolicy,
-    order: OrderId,
+    request: &str,
     at: Millis,
 ) -> AppResult<()> {
-    let id = order.to_string();
-    let clock = new_clock(app, policy, (REFUND_CLOCK, &id), Step::Refund, false, at)?;
+    let clock = new_clock(app, policy, (REFUND_CLOCK, request), Step::Refund, false, at)?;
     sla::restart_in_tx(conn, policy.id, &clock).await?;
     Ok(())
 }
 
-/// Stops the order's refund clock: the money granted is paid.
+/// Stops a request's refund clock: its money is paid, or no longer owed.
 pub(crate) async fn stop_refund_clock_in_tx(
     conn: &mut AnyConnection,
     operator: TenantId,
-    order: OrderId,
+    request: &str,
     at: Millis,
 ) -> AppResult<()> {
-    sla::stop_in_tx(conn, operator, (REFUND_CLOCK, &order.to_string()), Some(Step::Refund), at).await?;
+    sla::stop_in_tx(conn, operator, (REFUND_CLOCK, request), Some(Step::Refund), at).await?;
     Ok(())
 }
 
@@ -242,8 +243,28 @@ pub async fn due_steps(
         200,
     )
     .await?;
-    Ok(rows
-        .iter()
-        .map(|c| DueStep { order_id: c.subject_id.clone(), clock: ClockView::new(c, now) })
-        .collect())
+    let mut due = Vec::with_capacity(rows.len());
+    for c in &rows {
+        // A refund's clock is its request's: shown with the request's order.
+        let order_id = if c.step == Step::Refund {
+            let of = tradeport_store::aftersales::requests::RequestsOf::Id(&c.subject_id);
+            match tradeport_store::aftersales::requests::find(
+                &mut conn,
+                principal.scope.operator_id,
+                None,
+                of,
+                1,
+            )
+            .await?
+            .pop()
+            {
+                Some(r) => r.order_id.to_string(),
+                None => continue,
+            }
+        } else {
+            c.subject_id.clone()
+        };
+        due.push(DueStep { order_id, clock: ClockView::new(c, now) });
+    }
+    Ok(due)
 }

@@ -72,6 +72,13 @@ async fn a_coupon_given_as_compensation_is_told_to_the_buyer_and_used_once(app: 
     let (status, used) =
         post(&app, "/api/v1/orders", &f.s.merchant_a_key, with_coupon("#next-2", &code, 200)).await;
     assert_eq!(status, StatusCode::CREATED, "{used}");
+    let (status, retried) =
+        post(&app, "/api/v1/orders", &f.s.merchant_a_key, with_coupon("#next-2", &code, 200)).await;
+    assert_eq!(
+        (status, &retried["id"]),
+        (StatusCode::OK, &used["id"]),
+        "a retry is the same order: {retried}"
+    );
     let (_, listed) = get(&app, "/api/v1/coupons?buyer_email=ada@example.com", &cs).await;
     assert_eq!(listed["items"][0]["redeemed_order_id"], used["id"], "{listed}");
     let (status, body) =

@@ -41,8 +41,8 @@ async fn a_delay_tells_the_buyer_its_new_estimate_and_a_lost_parcel_is_claimed_o
         (status, field_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, ("insured_minor", "out_of_range"))
     );
-    let (status, insured) = label(&packages[0], json!({"insured_minor": 1500})).await;
-    assert_eq!((status, insured["insured_minor"].as_i64()), (StatusCode::OK, Some(1500)), "{insured}");
+    let (status, insured) = label(&packages[0], json!({"insured_minor": 500})).await;
+    assert_eq!((status, insured["insured_minor"].as_i64()), (StatusCode::OK, Some(500)), "{insured}");
     let (status, plain) = label(&packages[1], json!({})).await;
     assert_eq!((status, plain["insured_minor"].as_i64()), (StatusCode::OK, None), "{plain}");
 
@@ -151,7 +151,7 @@ async fn a_delay_tells_the_buyer_its_new_estimate_and_a_lost_parcel_is_claimed_o
     assert_eq!(status, StatusCode::OK, "{claimed}");
     assert_eq!(
         (claimed["case"]["claim_minor"].as_i64(), claimed["case"]["claim_basis"].as_str()),
-        (Some(1500 + 1000 * uninsured_units), Some("insured_amount_and_order_value")),
+        (Some(500 + 1000 * uninsured_units), Some("insured_amount_and_order_value")),
         "the insured parcel at its cover, the other at the order's prices: {claimed}"
     );
     let (status, body) = claim(lost_id, cs.clone()).await;

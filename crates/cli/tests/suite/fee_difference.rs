@@ -52,6 +52,18 @@ async fn a_cheaper_service_gives_back_the_fee_difference_and_a_dearer_one_waits_
     assert_eq!(status, StatusCode::OK);
     let (_, refunds) = get(&app, &format!("/api/v1/orders/{id}/refunds"), &s.admin_key).await;
     assert_eq!(refunds["refunded_minor"].as_i64(), Some(500), "{refunds}");
+    // Back to express, the buyer has 3.00 of its fee left: the difference is owed again, and going
+    // cheaper once more gives back nothing more than what is left.
+    let (status, back) = change("express").await;
+    assert_eq!(
+        (status, back["status"].as_str(), back["holds"][0]["code"].as_str()),
+        (StatusCode::OK, Some("on_hold"), Some("service_not_paid")),
+        "{back}"
+    );
+    let (status, _) = change("standard").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, refunds) = get(&app, &format!("/api/v1/orders/{id}/refunds"), &s.admin_key).await;
+    assert_eq!(refunds["refunded_minor"].as_i64(), Some(500), "never more than the fee paid: {refunds}");
 
     // A dearer service waits for the buyer to pay the difference.
     let mut standard = lamp_order("#fee-2", 1);

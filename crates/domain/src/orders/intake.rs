@@ -306,9 +306,13 @@ pub fn validate_order(
     {
         let facts =
             ShippingFacts { address: &i.shipping_address, goods: &goods, service, shipping_fee, total };
-        let check = check_shipping(&facts, settings, goods_rules);
+        let mut check = check_shipping(&facts, settings, goods_rules);
         for e in &check.reject {
             reject.push(e.clone());
+        }
+        // Goods sent again for an after-sales request cost the buyer nothing: no fee is owed.
+        if i.channel == "aftersales" {
+            check.holds.retain(|h| h.code != "service_not_paid");
         }
         shipping = Some(check);
     }
@@ -561,6 +565,23 @@ mod tests {
         let codes: Vec<&str> = v.holds.iter().map(|h| h.code.as_str()).collect();
         assert_eq!(codes, ["not_paid", "service_not_paid"]);
         assert_eq!(v.flags, ["remarks"]);
+        // Goods sent again for an after-sales request owe no fee, whatever the service.
+        let again = OrderInput {
+            channel: "aftersales".into(),
+            lines: vec![LineInput {
+                sku: "LAMP".into(),
+                quantity: 1,
+                unit_price_minor: 0,
+                variant: String::new(),
+            }],
+            discounts: Vec::new(),
+            service_level: "express".into(),
+            shipping_fee_minor: 0,
+            total_minor: 0,
+            paid_minor: 0,
+            ..order()
+        };
+        assert_eq!(check(&again).unwrap().holds, Vec::<FieldError>::new());
     }
 
     #[test]

@@ -228,24 +228,37 @@ pub async fn update_in_tx(
     Ok(done.rows_affected() == 1)
 }
 
-/// Keeps the return label bought for a request still awaiting its return (`false` otherwise).
-pub async fn set_return_label_in_tx(
+/// The return label of a request awaiting its return: `Claim` marks it being bought (an empty
+/// tracking number; `false` when one is bought or being bought), `Bought` keeps it, `Release`
+/// gives the claim up after a refused purchase.
+pub enum ReturnLabel<'a> {
+    Claim,
+    Bought { tracking_no: &'a str, label_url: &'a str },
+    Release,
+}
+
+pub async fn return_label_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     id: &str,
-    (tracking_no, label_url): (&str, &str),
+    step: ReturnLabel<'_>,
 ) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE aftersales_requests SET return_tracking_no = $1, return_label_url = $2 WHERE tenant_id = $3 AND id = $4 \
-         AND status = 'awaiting_return' AND return_tracking_no IS NULL",
-    )
-    .bind(tracking_no.trim().to_uppercase())
-    .bind(label_url)
-    .bind(tenant_id.to_string())
-    .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let (set, before, label) = match step {
+        ReturnLabel::Claim => ("return_tracking_no = ''", "IS NULL", None),
+        ReturnLabel::Bought { tracking_no, label_url } => {
+            ("return_tracking_no = $3, return_label_url = $4", "= ''", Some((tracking_no, label_url)))
+        }
+        ReturnLabel::Release => ("return_tracking_no = NULL", "= ''", None),
+    };
+    let sql = format!(
+        "UPDATE aftersales_requests SET {set} WHERE tenant_id = $1 AND id = $2 AND status = 'awaiting_return' \
+         AND return_tracking_no {before}"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant_id.to_string()).bind(id);
+    if let Some((tracking_no, label_url)) = label {
+        query = query.bind(tracking_no.trim().to_uppercase()).bind(label_url);
+    }
+    Ok(query.execute(conn).await?.rows_affected() == 1)
 }
 
 /// Which requests to read.
