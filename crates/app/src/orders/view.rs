@@ -155,8 +155,17 @@ pub(crate) async fn load_view(
     let evs = events::list_for_subject(conn, operator, "order", &o.id.to_string()).await?;
     let id = o.id.to_string();
     let mut clocks = tradeport_store::sla::list(conn, operator, ("order", &id)).await?;
-    // The refunds owed on its after-sales requests.
-    clocks.extend(tradeport_store::sla::refunds_of_order(conn, operator, &id).await?);
+    // The refunds owed on its after-sales requests: only goods that reached the floor or left can
+    // be claimed, so an order still in review (intake's answer) skips the read.
+    let may_have_requests = o.status.in_warehouse()
+        || matches!(
+            o.status,
+            tradeport_domain::orders::OrderStatus::HandedOver
+                | tradeport_domain::orders::OrderStatus::Cancelled
+        );
+    if may_have_requests {
+        clocks.extend(tradeport_store::sla::refunds_of_order(conn, operator, &id).await?);
+    }
     let now = app.now();
     Ok(OrderView {
         summary: OrderSummary::from(o),
