@@ -43,6 +43,8 @@ fn policies(categories: &[String]) -> Vec<Policy> {
         returnless_below_minor: 500,
         restocking_fee_bp: 0,
         return_point: String::new(),
+        warranty_days: 365,
+        force_majeure: "natural disasters, strikes and customs closures".into(),
     }];
     for (n, c) in categories.iter().enumerate() {
         out.push(Policy {
@@ -63,6 +65,7 @@ fn policies(categories: &[String]) -> Vec<Policy> {
                 returnless_below_minor: [0, 500, 1_500][rng.next(3) as usize] as i64,
                 restocking_fee_bp: [0, 1_000, 1_500][rng.next(3) as usize] as u32,
                 return_point: format!("Returns desk {m}"),
+                ..out[0].clone()
             });
         }
     }

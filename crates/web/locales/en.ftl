@@ -731,4 +731,9 @@ track-photos = { $count ->
     [one] one file sent
    *[other] { $count } files sent
 }
+track-policy_warranty = { $days ->
+    [one] a faulty item is repaired for one day after delivery
+   *[other] a faulty item is repaired for { $days } days after delivery
+}
+track-policy_force_majeure = Force majeure:
 track-policy_fee = a restocking fee of { $pct }% if you change your mind

@@ -710,4 +710,6 @@ reports-add_action = 添加
 track-photo = 照片或文件
 track-send_photo = 上传
 track-photos = 已上传 { $count } 个文件
+track-policy_warranty = 签收后 { $days } 天内商品故障可免费维修
+track-policy_force_majeure = 不可抗力条款：
 track-policy_fee = 无理由退货收取 { $pct }% 的重新上架费

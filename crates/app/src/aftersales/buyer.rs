@@ -48,6 +48,10 @@ pub struct PublicPolicy {
     /// Below this value a refund needs no return (written out; empty: never).
     pub returnless_below: String,
     pub restocking_fee_pct: String,
+    /// Days after delivery in which a faulty item is repaired; 0: none.
+    pub warranty_days: i64,
+    /// The shop's force majeure terms.
+    pub force_majeure: String,
 }
 
 /// What the tracking page shows for after-sales.
@@ -121,6 +125,8 @@ pub async fn buyer_aftersales(app: &App, token: &str) -> AppResult<BuyerAftersal
                 String::new()
             },
             restocking_fee_pct: format!("{}", f64::from(p.restocking_fee_bp) / 100.0),
+            warranty_days: i64::from(p.warranty_days),
+            force_majeure: p.force_majeure.clone(),
         })
         .collect();
     let offer = crate::exceptions::public_offer(&mut conn, operator, order_id).await?;

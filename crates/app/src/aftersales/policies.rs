@@ -36,6 +36,10 @@ pub struct PolicyInput {
     /// Where buyers in this market send returns, as an address to print; empty: the warehouse
     /// that shipped.
     pub return_point: String,
+    /// Days after delivery in which a faulty item is repaired, past the return window too.
+    pub warranty_days: u32,
+    /// The force majeure terms, in words buyers read.
+    pub force_majeure: String,
 }
 
 fn to_input(r: PolicyRow) -> PolicyInput {
@@ -50,6 +54,8 @@ fn to_input(r: PolicyRow) -> PolicyInput {
         returnless_below_minor: p.returnless_below_minor,
         restocking_fee_bp: p.restocking_fee_bp,
         return_point: p.return_point,
+        warranty_days: p.warranty_days,
+        force_majeure: p.force_majeure,
     }
 }
 
@@ -69,7 +75,7 @@ pub async fn save_policy(app: &App, principal: &Principal, i: &PolicyInput) -> A
                 errors.push(FieldError::new(
                     format!("allowed[{n}]"),
                     "unknown_type",
-                    "refund_only, return_and_refund, exchange, reship, repair or partial_refund",
+                    "refund_only, return_and_refund, exchange, reship, repair, partial_refund or coupon",
                 ));
             }
             t
@@ -85,6 +91,16 @@ pub async fn save_policy(app: &App, principal: &Principal, i: &PolicyInput) -> A
     }
     if i.window_days > 3650 {
         errors.push(FieldError::new("window_days", "out_of_range", "window_days is at most 3650"));
+    }
+    if i.warranty_days > 3650 {
+        errors.push(FieldError::new(
+            "warranty_days",
+            "out_of_range",
+            "warranty_days is at most 3650 (ten years)",
+        ));
+    }
+    if i.force_majeure.chars().count() > 1000 {
+        errors.push(FieldError::new("force_majeure", "too_long", "force_majeure is at most 1000 characters"));
     }
     if i.returnless_below_minor < 0 || i.restocking_fee_bp > 10_000 {
         errors.push(FieldError::new(
@@ -113,6 +129,8 @@ pub async fn save_policy(app: &App, principal: &Principal, i: &PolicyInput) -> A
         returnless_below_minor: i.returnless_below_minor,
         restocking_fee_bp: i.restocking_fee_bp,
         return_point: i.return_point.trim().to_string(),
+        warranty_days: i.warranty_days,
+        force_majeure: i.force_majeure.trim().to_string(),
     };
     let operator = principal.scope.operator_id;
     let mut tx = app.begin().await?;

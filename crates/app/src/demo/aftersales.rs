@@ -39,6 +39,9 @@ pub(super) async fn load_aftersales(app: &App, admin: &Principal) -> AppResult<(
             window_days: 30,
             allowed: all.to_vec(),
             restocking_fee_bp: 1_500,
+            warranty_days: 365,
+            force_majeure:
+                "Delays caused by natural disasters, strikes or customs closures are not compensated.".into(),
             ..PolicyInput::default()
         },
         PolicyInput {

@@ -82,4 +82,21 @@ async fn each_market_gets_its_own_policy_with_the_rules_that_decided(app: TestAp
         2,
         "policies for every merchant are in every merchant's reach"
     );
+
+    // A warranty and force majeure terms: checked, kept, and published on the buyer's page.
+    let mut warranty = policy("US", 0);
+    warranty["warranty_days"] = json!(4000);
+    let (status, body) = post(&app, "/api/v1/aftersales-policies", &f.s.admin_key, warranty.clone()).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "warranty_days"), "{body}");
+    warranty["warranty_days"] = json!(365);
+    warranty["force_majeure"] = json!("Delays caused by strikes are not compensated.");
+    let (status, kept) = post(&app, "/api/v1/aftersales-policies", &f.s.admin_key, warranty).await;
+    assert_eq!((status, kept["warranty_days"].as_i64()), (StatusCode::OK, Some(365)), "{kept}");
+    let (_, link) = get(&app, &format!("/api/v1/orders/{us}/tracking-link"), &f.s.admin_key).await;
+    let page =
+        app.client.get(app.url(link["url"].as_str().unwrap())).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("repaired for 365 days after delivery") && page.contains("Delays caused by strikes"),
+        "published to the buyer"
+    );
 }

@@ -115,6 +115,10 @@ pub struct Policy {
     /// Where buyers in this market send returns (a local return point); empty: the warehouse that
     /// shipped.
     pub return_point: String,
+    /// Days after delivery in which a faulty item is repaired, past the return window too; 0: none.
+    pub warranty_days: u32,
+    /// The shop's force majeure terms in words (published to buyers, named on late-parcel claims).
+    pub force_majeure: String,
 }
 
 impl Policy {
@@ -205,7 +209,17 @@ pub fn evaluate(policies: &[Policy], r: &Request) -> Option<Decision> {
             r.market, policy.window_days
         ));
     }
-    if r.days_since_delivery > window {
+    // A faulty item is repaired within the warranty, however long the return window.
+    let warranty = r.request_type == RequestType::Repair
+        && r.reason == RequestReason::Quality
+        && r.days_since_delivery > window
+        && r.days_since_delivery <= policy.warranty_days;
+    if warranty {
+        rules.push(format!(
+            "past the {window} days for returns, but within the {}-day warranty: a faulty item is repaired",
+            policy.warranty_days
+        ));
+    } else if r.days_since_delivery > window {
         eligible = false;
         rules.push(format!(
             "requests for {scope} are taken up to {window} days after delivery; it has been {}",
@@ -221,6 +235,9 @@ pub fn evaluate(policies: &[Policy], r: &Request) -> Option<Decision> {
     if policy.non_returnable && r.reason == RequestReason::ChangedMind {
         eligible = false;
         rules.push(format!("{scope} cannot be returned because you changed your mind"));
+    }
+    if r.reason == RequestReason::LogisticsDelayOrLost && !policy.force_majeure.trim().is_empty() {
+        rules.push(format!("force majeure: {}", policy.force_majeure.trim()));
     }
     let freight_payer = if r.reason.sellers_fault() { FreightPayer::Seller } else { FreightPayer::Buyer };
     rules.push(match freight_payer {
@@ -263,6 +280,8 @@ mod tests {
             returnless_below_minor: 1_000,
             restocking_fee_bp: 1_000,
             return_point: String::new(),
+            warranty_days: 0,
+            force_majeure: String::new(),
         }
     }
 
@@ -327,6 +346,40 @@ mod tests {
         exchange.request_type = RequestType::Repair;
         assert!(!evaluate(&policies, &exchange).unwrap().eligible, "repair is not offered");
         assert_eq!(evaluate(&policies, &request("DE", "home", RequestReason::Quality, 2)), None);
+    }
+
+    #[test]
+    fn a_faulty_item_is_repaired_within_the_warranty_and_late_parcels_name_force_majeure() {
+        let mut p = policy(None, Some("US"), 30);
+        p.allowed.push(RequestType::Repair);
+        p.warranty_days = 365;
+        p.force_majeure = "natural disasters and strikes".into();
+        let policies = [p];
+        let repair = |reason, days| Request {
+            request_type: RequestType::Repair,
+            ..request("US", "home", reason, days)
+        };
+        let table = [
+            (repair(RequestReason::Quality, 200), true, "within the 365-day warranty"),
+            (repair(RequestReason::Quality, 20), true, "within the 30 days"),
+            (repair(RequestReason::Quality, 400), false, "up to 30 days after delivery"),
+            (repair(RequestReason::ChangedMind, 200), false, "up to 30 days after delivery"),
+            (request("US", "home", RequestReason::Quality, 200), false, "up to 30 days after delivery"),
+        ];
+        for (r, eligible, rule) in table {
+            let d = evaluate(&policies, &r).unwrap();
+            assert_eq!(d.eligible, eligible, "{:?} {} days: {:?}", r.reason, r.days_since_delivery, d.rules);
+            assert!(d.rules.iter().any(|x| x.contains(rule)), "{rule}: {:?}", d.rules);
+        }
+        let late =
+            evaluate(&policies, &request("US", "home", RequestReason::LogisticsDelayOrLost, 3)).unwrap();
+        assert!(
+            late.rules.iter().any(|x| x == "force majeure: natural disasters and strikes"),
+            "{:?}",
+            late.rules
+        );
+        let quality = evaluate(&policies, &request("US", "home", RequestReason::Quality, 3)).unwrap();
+        assert!(!quality.rules.iter().any(|x| x.starts_with("force majeure")), "{:?}", quality.rules);
     }
 
     #[test]

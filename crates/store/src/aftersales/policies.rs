@@ -28,11 +28,13 @@ pub async fn save_in_tx(
     let allowed: Vec<&str> = p.allowed.iter().map(|t| t.as_str()).collect();
     let row = sqlx::query(
         "INSERT INTO aftersales_policies (id, tenant_id, merchant_key, category, market, window_days, allowed, non_returnable, \
-         returnless_below_minor, restocking_fee_bp, updated_at, return_point) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         returnless_below_minor, restocking_fee_bp, updated_at, return_point, warranty_days, force_majeure) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
          ON CONFLICT (tenant_id, merchant_key, category, market) DO UPDATE SET window_days = excluded.window_days, \
          allowed = excluded.allowed, non_returnable = excluded.non_returnable, \
          returnless_below_minor = excluded.returnless_below_minor, restocking_fee_bp = excluded.restocking_fee_bp, \
-         return_point = excluded.return_point, updated_at = excluded.updated_at RETURNING id",
+         return_point = excluded.return_point, warranty_days = excluded.warranty_days, \
+         force_majeure = excluded.force_majeure, updated_at = excluded.updated_at RETURNING id",
     )
     .bind(id)
     .bind(tenant_id.to_string())
@@ -46,6 +48,8 @@ pub async fn save_in_tx(
     .bind(i64::from(p.restocking_fee_bp))
     .bind(now.0)
     .bind(&p.return_point)
+    .bind(i64::from(p.warranty_days))
+    .bind(&p.force_majeure)
     .fetch_one(conn)
     .await?;
     Ok(row.try_get(0)?)
@@ -59,7 +63,7 @@ pub async fn list(
 ) -> StoreResult<Vec<PolicyRow>> {
     let rows = sqlx::query(
         "SELECT id, merchant_key, category, market, window_days, allowed, non_returnable, returnless_below_minor, \
-         restocking_fee_bp, return_point FROM aftersales_policies WHERE tenant_id = $1 AND ($2 = '' OR merchant_key IN ('', $2)) \
+         restocking_fee_bp, return_point, warranty_days, force_majeure FROM aftersales_policies WHERE tenant_id = $1 AND ($2 = '' OR merchant_key IN ('', $2)) \
          ORDER BY merchant_key, category, market",
     )
     .bind(tenant_id.to_string())
@@ -92,6 +96,9 @@ pub async fn list(
                     restocking_fee_bp: u32::try_from(number(8)?)
                         .map_err(|_| StoreError::Corrupt("restocking_fee_bp".into()))?,
                     return_point: r.try_get(9)?,
+                    warranty_days: u32::try_from(number(10)?)
+                        .map_err(|_| StoreError::Corrupt("warranty_days".into()))?,
+                    force_majeure: r.try_get(11)?,
                 },
             })
         })
