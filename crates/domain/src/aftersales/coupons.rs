@@ -65,7 +65,9 @@ mod tests {
             redeemed: false,
         };
         let now = Millis(10);
-        let cases: [(CouponFacts<'_>, &str, &str, i64, Millis, Option<&str>); 7] = [
+        // The coupon, the order's e-mail, currency and discount, the time, and what refuses it.
+        type Case<'a> = (CouponFacts<'a>, &'a str, &'a str, i64, Millis, Option<&'a str>);
+        let cases: [Case<'_>; 7] = [
             (fresh.clone(), "ADA@example.com", "GBP", 500, now, None),
             (fresh.clone(), "ada@example.com", "GBP", 200, now, None),
             (
