@@ -167,6 +167,10 @@ pub(crate) async fn decide_in_tx<'a>(
     if order.status.in_warehouse() && to == OrderStatus::Cancelled {
         crate::warehouse::undo_warehouse_work_in_tx(app, conn, operator, order.id, actor, now).await?;
     }
+    // A coupon used by an order that will not be fulfilled may be used again (EXC-5).
+    if matches!(to, OrderStatus::Cancelled | OrderStatus::Rejected) {
+        tradeport_store::aftersales::coupons::release_in_tx(conn, operator, order.id).await?;
+    }
     // A hand-over consumes the reservation with its ship movements (`warehouse::hand_over`); every
     // other way out of a stock-holding state gives the stock back.
     if order.status.holds_stock() && !to.holds_stock() && action != OrderAction::HandOver {

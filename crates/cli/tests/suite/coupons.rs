@@ -85,6 +85,14 @@ async fn a_coupon_given_as_compensation_is_told_to_the_buyer_and_used_once(app: 
         post(&app, "/api/v1/orders", &f.s.merchant_a_key, with_coupon("#next-3", &code, 100)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.to_string().contains("used already"), "{body}");
+    // Cancelled, the order gives its coupon back for another.
+    let path = format!("/api/v1/orders/{}/cancel", used["id"].as_str().unwrap());
+    let (status, body) =
+        post(&app, &path, &f.s.admin_key, json!({"reason": "the buyer changed their mind"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) =
+        post(&app, "/api/v1/orders", &f.s.merchant_a_key, with_coupon("#next-5", &code, 200)).await;
+    assert_eq!(status, StatusCode::CREATED, "the coupon is free again: {body}");
     // A channel's own discount code is the channel's business.
     let (status, body) =
         post(&app, "/api/v1/orders", &f.s.merchant_a_key, with_coupon("#next-4", "SUMMER10", 100)).await;

@@ -96,3 +96,15 @@ pub async fn redeem_in_tx(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Frees the coupons `order` used: it was cancelled or rejected.
+pub async fn release_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, order: OrderId) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE coupons SET redeemed_order_id = NULL, redeemed_at = NULL WHERE tenant_id = $1 AND redeemed_order_id = $2",
+    )
+    .bind(tenant_id.to_string())
+    .bind(order.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
