@@ -182,6 +182,9 @@ inventory-delta = Units to add (negative to remove)
 inventory-save = Save
 inventory-import = Import SKUs from CSV
 inventory-import_button = Import
+inventory-every_merchant = Every merchant
+inventory-search = SKU or name
+inventory-filter = Show
 inventory-saved = Stock adjusted.
 inventory-imported = { $count ->
         [one] One SKU saved.

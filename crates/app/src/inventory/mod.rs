@@ -13,7 +13,7 @@ pub(crate) use backorders::{fill_backorders_in_tx, lock_waiting_orders};
 pub use goods_rules::{add_goods_rule, delete_goods_rule, list_goods_rules, seed_default_goods_rules_in_tx};
 pub(crate) use reserve::{release_order_in_tx, reserve_order_in_tx};
 pub use skus::{ImportReport, RowError, SkuView, import_skus_csv, list_skus, upsert_sku};
-pub use stock::{BalanceView, StockAdjustment, adjust_stock, list_balances};
+pub use stock::{BalanceView, StockAdjustment, StockQuery, adjust_stock, list_balances};
 pub use verify::{Drift, verify_inventory};
 pub use warehouses::{
     CreateWarehouse, ReceivingSettings, WarehouseView, create_warehouse, list_warehouses, set_receiving,

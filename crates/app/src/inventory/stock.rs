@@ -142,20 +142,51 @@ fn decode_cursor(cursor: &str) -> AppResult<BalanceCursor> {
 
 /// Balances the principal may see (a merchant: its own SKUs), by SKU code then warehouse code,
 /// a page at a time.
-pub async fn list_balances(
-    app: &App,
-    principal: &Principal,
-    page: &PageRequest,
-) -> AppResult<Page<BalanceView>> {
+/// Which balances: one merchant's (staff; a merchant sees its own), those whose SKU code or name
+/// contains `search`.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default, deny_unknown_fields)]
+pub struct StockQuery {
+    pub merchant_id: Option<String>,
+    /// Part of a SKU code or name, any case; `_` and `%` are taken literally.
+    pub search: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+pub async fn list_balances(app: &App, principal: &Principal, q: &StockQuery) -> AppResult<Page<BalanceView>> {
     principal.require(Permission::ViewInventory)?;
+    let page = PageRequest { limit: q.limit, cursor: q.cursor.clone() };
+    let chosen = q.merchant_id.as_deref().filter(|m| !m.trim().is_empty());
+    let merchant = match (principal.scope.merchant_id, chosen) {
+        (Some(own), _) => Some(own),
+        (None, Some(m)) => Some(parse_id(m, "merchant")?),
+        (None, None) => None,
+    };
+    if q.search.as_deref().is_some_and(|s| s.chars().count() > 100) {
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "search",
+            "too_long",
+            "search is at most 100 characters",
+        )]));
+    }
     let limit = page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
     let after = page.cursor.as_deref().filter(|c| !c.is_empty()).map(decode_cursor).transpose()?;
     let mut conn = app.db().read().await?;
-    let (operator, merchant) = (principal.scope.operator_id, principal.scope.merchant_id);
+    let operator = principal.scope.operator_id;
     // Staff limited to some warehouses see only those (SYS-2).
     let allowed = crate::warehouse::allowed_warehouses(&mut conn, principal).await?.unwrap_or_default();
-    let rows =
-        stock::list_balances(&mut conn, operator, merchant, &allowed, after.as_ref(), limit + 1).await?;
+    let rows = stock::list_balances(
+        &mut conn,
+        operator,
+        (merchant, q.search.as_deref()),
+        &allowed,
+        after.as_ref(),
+        limit + 1,
+    )
+    .await?;
     let views = rows.into_iter().map(balance_view).collect();
     Ok(Page::from_rows(views, limit, encode_cursor))
 }

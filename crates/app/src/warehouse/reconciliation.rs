@@ -70,12 +70,19 @@ pub async fn reconciliation(
     let rows = stock::reconciliation(&mut conn, operator, wh.id, principal.scope.merchant_id, from_at, to_at)
         .await?;
     let now_balances: BTreeMap<String, i64> = if to_at.0 > now.0 {
-        stock::list_balances(&mut conn, operator, principal.scope.merchant_id, &[], None, u32::MAX / 2)
-            .await?
-            .into_iter()
-            .filter(|b| b.warehouse_id == wh.id)
-            .map(|b| (b.sku_id.to_string(), b.on_hand))
-            .collect()
+        stock::list_balances(
+            &mut conn,
+            operator,
+            (principal.scope.merchant_id, None),
+            &[],
+            None,
+            u32::MAX / 2,
+        )
+        .await?
+        .into_iter()
+        .filter(|b| b.warehouse_id == wh.id)
+        .map(|b| (b.sku_id.to_string(), b.on_hand))
+        .collect()
     } else {
         BTreeMap::new()
     };

@@ -12,6 +12,7 @@ db_tests!(
     new_stock_goes_to_backordered_orders_oldest_first,
     a_duplicate_code_is_a_conflict_naming_the_field,
     stock_is_listed_a_page_at_a_time_and_an_adjustment_answers_with_its_balance,
+    stock_is_found_by_merchant_and_by_part_of_a_sku_code_or_name_with_wildcards_taken_literally
 );
 
 async fn import(app: &TestApp, key: &str, csv: &str) -> (StatusCode, serde_json::Value) {
@@ -186,4 +187,62 @@ async fn stock_is_listed_a_page_at_a_time_and_an_adjustment_answers_with_its_bal
         (status, body["error"]["fields"][0]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("cursor"))
     );
+}
+
+async fn stock_is_found_by_merchant_and_by_part_of_a_sku_code_or_name_with_wildcards_taken_literally(
+    app: TestApp,
+) {
+    let s = app.seed("acme").await;
+    let c = app.seed_catalog(&s, 2).await;
+    let sku = json!({"sku": "PB_20K", "name": "Pocket battery", "weight_g": 300, "declared_value_minor": 1500,
+                     "declared_currency": "GBP", "hs_code": "850760", "origin_country": "CN", "category": "home"});
+    let (status, theirs) = post(&app, "/api/v1/skus", &s.merchant_b_key, sku).await;
+    assert_eq!(status, StatusCode::OK, "{theirs}");
+    let body =
+        json!({"sku_id": theirs["id"], "warehouse_id": c.uk_warehouse, "delta": 4, "reason": "arrival"});
+    let (status, body) = post(&app, "/api/v1/stock/adjustments", &s.admin_key, body).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let codes = |page: &serde_json::Value| -> Vec<String> {
+        let mut v: Vec<String> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["sku"].as_str().unwrap().to_string())
+            .collect();
+        v.dedup();
+        v
+    };
+    let (_, found) = get(&app, "/api/v1/stock?search=pb_20", &s.admin_key).await;
+    assert_eq!(
+        codes(&found),
+        ["PB_20K"],
+        "`_` is a character, not a wildcard (PB-20K is not found): {found}"
+    );
+    let (_, by_name) = get(&app, "/api/v1/stock?search=DESK", &s.admin_key).await;
+    assert_eq!(codes(&by_name), ["LAMP"], "by name, any case: {by_name}");
+    let b = s.merchant_b.id.to_string();
+    let (_, only_b) = get(&app, &format!("/api/v1/stock?merchant_id={b}"), &s.admin_key).await;
+    assert_eq!(codes(&only_b), ["PB_20K"], "{only_b}");
+    let (_, own) = get(&app, &format!("/api/v1/stock?merchant_id={b}"), &s.merchant_a_key).await;
+    assert!(
+        !codes(&own).contains(&"PB_20K".to_string()) && !codes(&own).is_empty(),
+        "a merchant sees its own: {own}"
+    );
+    let (status, body) = get(&app, &format!("/api/v1/stock?search={}", "x".repeat(101)), &s.admin_key).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    // The page: a merchant column and the filter, kept on the next page's link.
+    let (browser, _) = crate::helpers::signed_in(&app, &s.admin_email).await;
+    let html = browser
+        .get(app.url(&format!("/inventory?merchant_id={b}&search=pb")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = html.find("<table id=\"stock\"").unwrap();
+    let stock = &html[start..start + html[start..].find("</table>").unwrap()];
+    assert!(stock.contains("PB_20K") && !stock.contains(">LAMP<"), "filtered: {stock}");
+    assert!(stock.contains("<td class=\"merchant\">"), "the merchant column: {stock}");
 }

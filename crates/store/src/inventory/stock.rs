@@ -316,7 +316,7 @@ fn balance_line(r: &sqlx::any::AnyRow) -> StoreResult<BalanceLine> {
 pub async fn list_balances(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    merchant_id: Option<TenantId>,
+    (merchant_id, search): (Option<TenantId>, Option<&str>),
     warehouses: &[WarehouseId],
     after: Option<&BalanceCursor>,
     limit: u32,
@@ -325,6 +325,12 @@ pub async fn list_balances(
     sql.bind(tenant_id.to_string());
     if let Some(m) = merchant_id {
         sql.push(" AND s.merchant_id = ").bind(m.to_string());
+    }
+    // A SKU code or name containing the words, wildcards taken literally, any case.
+    if let Some(text) = search.map(str::trim).filter(|t| !t.is_empty()) {
+        let like = format!("%{}%", crate::orders::rows::escape_like(&text.to_lowercase()));
+        sql.push(" AND (LOWER(s.sku) LIKE ").bind(like.clone()).push(" ESCAPE '\\'");
+        sql.push(" OR LOWER(s.name) LIKE ").bind(like).push(" ESCAPE '\\')");
     }
     if !warehouses.is_empty() {
         sql.push(" AND b.warehouse_id IN ").bind_list(warehouses.iter().map(WarehouseId::to_string));

@@ -323,7 +323,7 @@ fn list_query(
 }
 
 /// `text` with the LIKE wildcards and the escape character escaped by `\`.
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '\\' | '%' | '_') {

@@ -25,10 +25,19 @@ struct InventoryPage {
     skus: Vec<SkuView>,
     warehouses: Vec<WarehouseView>,
     merchants: Vec<(String, String)>,
+    /// The filter shown: one merchant's stock (staff), and the search words.
+    filter: InventoryQuery,
     can_adjust: bool,
     can_import: bool,
     error: Option<String>,
     notice: Option<String>,
+}
+
+impl InventoryPage {
+    /// The merchant's name for a balance's merchant id (staff see every merchant's).
+    fn merchant_name(&self, id: &str) -> String {
+        self.merchants.iter().find(|(m, _)| m == id).map_or_else(|| id.to_string(), |(_, name)| name.clone())
+    }
 }
 
 async fn page(
@@ -37,11 +46,16 @@ async fn page(
     status: StatusCode,
     error: Option<String>,
     notice: Option<String>,
-    cursor: Option<String>,
+    filter: InventoryQuery,
 ) -> Response {
     let p = &user.session.principal;
     let all = PageRequest { limit: Some(200), cursor: None };
-    let stock_page = PageRequest { limit: Some(100), cursor };
+    let stock_page = inventory::StockQuery {
+        merchant_id: Some(filter.merchant_id.clone()),
+        search: Some(filter.search.clone()),
+        limit: Some(100),
+        cursor: filter.cursor.clone(),
+    };
     let (balances, skus, warehouses) = match (
         inventory::list_balances(app, p, &stock_page).await,
         inventory::list_skus(app, p, None, &all).await,
@@ -54,11 +68,18 @@ async fn page(
     let page = InventoryPage {
         t: user.t,
         shell: Shell::new(user, "/inventory"),
-        next_page: balances.next_cursor.map(|c| format!("/inventory?cursor={c}")),
+        next_page: balances.next_cursor.map(|c| {
+            format!(
+                "/inventory?merchant_id={}&search={}&cursor={c}",
+                super::percent_encode(&filter.merchant_id),
+                super::percent_encode(&filter.search)
+            )
+        }),
         balances: balances.items,
         skus,
         warehouses,
         merchants,
+        filter,
         can_adjust: p.role.can(Permission::AdjustStock),
         can_import: p.role.can(Permission::ManageCatalog),
         error,
@@ -67,16 +88,19 @@ async fn page(
     render(user.t, status, &page)
 }
 
-/// Which page of balances the inventory page shows.
+/// Which balances the inventory page shows: a merchant's (staff), those matching the search, a
+/// page at a time.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct InventoryQuery {
+    merchant_id: String,
+    search: String,
     cursor: Option<String>,
 }
 
-/// GET /inventory
+/// GET /inventory?merchant_id=&search=&cursor=
 pub async fn show(State(app): State<App>, user: SignedIn, Query(q): Query<InventoryQuery>) -> Response {
-    page(&app, &user, StatusCode::OK, None, None, q.cursor).await
+    page(&app, &user, StatusCode::OK, None, None, q).await
 }
 
 #[derive(Deserialize, Default)]
@@ -101,8 +125,18 @@ pub async fn adjust(State(app): State<App>, user: SignedIn, Form(f): Form<Adjust
         reason: f.reason,
     };
     match inventory::adjust_stock(&app, &user.session.principal, &a).await {
-        Ok(_) => page(&app, &user, StatusCode::OK, None, Some(user.t.get("inventory.saved")), None).await,
-        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, None).await,
+        Ok(_) => {
+            page(
+                &app,
+                &user,
+                StatusCode::OK,
+                None,
+                Some(user.t.get("inventory.saved")),
+                InventoryQuery::default(),
+            )
+            .await
+        }
+        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, InventoryQuery::default()).await,
     }
 }
 
@@ -123,13 +157,21 @@ pub async fn import(State(app): State<App>, user: SignedIn, Form(f): Form<Import
     match inventory::import_skus_csv(&app, &user.session.principal, merchant, &f.csv).await {
         Ok(r) if r.errors.is_empty() => {
             let notice = user.t.fill("inventory.imported", "count", r.saved as i64);
-            page(&app, &user, StatusCode::OK, None, Some(notice), None).await
+            page(&app, &user, StatusCode::OK, None, Some(notice), InventoryQuery::default()).await
         }
         Ok(r) => {
             let problems: Vec<String> =
                 r.errors.iter().map(|e| format!("row {} {}: {}", e.row, e.field, e.message)).collect();
-            page(&app, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(problems.join("; ")), None, None).await
+            page(
+                &app,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(problems.join("; ")),
+                None,
+                InventoryQuery::default(),
+            )
+            .await
         }
-        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, None).await,
+        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, InventoryQuery::default()).await,
     }
 }

@@ -15,7 +15,6 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Auth};
 
@@ -115,15 +114,16 @@ struct BalancePage {
     next_cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/stock", tag = "inventory", params(PageQuery),
-    description = "On hand, reserved and available per SKU and warehouse, by SKU code then warehouse code, a page at a time.",
+#[utoipa::path(get, path = "/api/v1/stock", tag = "inventory", params(inventory::StockQuery),
+    description = "On hand, reserved and available per SKU and warehouse, by SKU code then warehouse code, a page at a time; \
+                   staff may ask for one merchant's (`merchant_id`), and `search` finds part of a SKU code or name.",
     responses((status = 200, body = BalancePage), (status = 422, body = ErrorBody)))]
 async fn list_stock(
     State(app): State<App>,
     Auth(p): Auth,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<inventory::StockQuery>,
 ) -> ApiResult<Json<Page<BalanceView>>> {
-    Ok(Json(inventory::list_balances(&app, &p, &q.into()).await?))
+    Ok(Json(inventory::list_balances(&app, &p, &q).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/stock/adjustments", tag = "inventory", request_body = StockAdjustment,
