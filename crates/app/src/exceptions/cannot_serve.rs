@@ -116,7 +116,7 @@ pub async fn cannot_serve(
         Offer { reason: reason.clone(), alternatives: alternatives.clone(), tracking_path, answer: None };
     let stored = serde_json::to_string(&offer).map_err(|e| AppError::Internal(e.to_string()))?;
     let case = CaseRow {
-        follow_up: cases::CaseFollowUp { offer: Some(stored.clone()), ..Default::default() },
+        follow_up: cases::CaseFollowUp { offer: Some(stored), ..Default::default() },
         ..CaseRow::opened(
             NewCase {
                 id: app.new_uuid().to_string(),
@@ -131,7 +131,6 @@ pub async fn cannot_serve(
     };
     let detail = serde_json::json!({ "cannot_serve": true, "alternatives": alternatives });
     super::open_case_in_tx(app, &mut tx, operator, &case, None, principal.actor, detail.clone()).await?;
-    cases::set_offer_in_tx(&mut tx, operator, &case.id, &stored).await?;
     let offered = if alternatives.is_empty() {
         "a refund".to_string()
     } else {

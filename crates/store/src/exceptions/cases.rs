@@ -128,8 +128,8 @@ pub async fn open_once_in_tx(
 ) -> StoreResult<bool> {
     let done = sqlx::query(
         "INSERT INTO exception_cases (id, tenant_id, merchant_id, order_id, shipment_id, case_type, cause, department, \
-         status, rule_kind, open_key, opened_at, updated_at, cause_code, owner_user_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $11, $11, $12, $13) \
+         status, rule_kind, open_key, opened_at, updated_at, cause_code, owner_user_id, offer) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $11, $11, $12, $13, $14) \
          ON CONFLICT (tenant_id, open_key) DO NOTHING",
     )
     .bind(&c.id)
@@ -145,6 +145,7 @@ pub async fn open_once_in_tx(
     .bind(c.opened_at.0)
     .bind(c.cause_code.as_deref())
     .bind(c.owner_user_id.as_deref())
+    .bind(c.follow_up.offer.as_deref())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
