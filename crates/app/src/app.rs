@@ -31,6 +31,9 @@ pub struct App {
     easypost: Option<Arc<tradeport_connectors::easypost::EasyPost>>,
     /// Where card payments are refunded; `None` when no Stripe account is configured.
     stripe: Option<Arc<tradeport_connectors::stripe::Stripe>>,
+    /// The keys that seal channel secrets at rest; `None` when none is configured (channel
+    /// secrets are then refused).
+    keyring: Option<Arc<tradeport_connectors::sealed::Keyring>>,
     /// The address buyers reach the product at, for links in their messages.
     public_url: Arc<str>,
 }
@@ -53,6 +56,7 @@ impl App {
             blobs: None,
             easypost: None,
             stripe: None,
+            keyring: None,
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
         }
     }
@@ -115,6 +119,22 @@ impl App {
 
     pub(crate) fn stripe(&self) -> Option<&tradeport_connectors::stripe::Stripe> {
         self.stripe.as_deref()
+    }
+
+    /// The same app, sealing channel secrets with `keyring`.
+    pub fn with_keyring(self, keyring: tradeport_connectors::sealed::Keyring) -> Self {
+        Self { keyring: Some(Arc::new(keyring)), ..self }
+    }
+
+    /// The keyring, or the error that says none is configured.
+    pub(crate) fn keyring(&self) -> Result<&tradeport_connectors::sealed::Keyring, crate::AppError> {
+        self.keyring.as_deref().ok_or_else(|| crate::AppError::Conflict {
+            code: "secrets.not_configured",
+            message: "this server has no key to seal channel secrets with: start it with --secrets-key \
+                      (TRADEPORT_SECRETS_KEY, 32 random bytes in base64, e.g. from `openssl rand -base64 32`)"
+                .into(),
+            fields: Vec::new(),
+        })
     }
 
     /// The client of outgoing HTTP (webhooks): no redirects followed, 10 s to connect.

@@ -15,6 +15,9 @@ pub enum AppError {
     Conflict { code: &'static str, message: String, fields: Vec<FieldError> },
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// A webhook whose signature does not verify: nothing of it is kept.
+    #[error("{0}")]
+    Unsigned(String),
     #[error(transparent)]
     Access(#[from] AccessError),
     #[error("this Idempotency-Key was used with a different request; use a new key for a new request")]
@@ -51,6 +54,7 @@ impl AppError {
             Self::Invalid(_) => "validation_failed",
             Self::Conflict { code, .. } => code,
             Self::NotFound(_) => "not_found",
+            Self::Unsigned(_) => "webhook.signature_invalid",
             Self::Access(a) => match a {
                 AccessError::Invalid(_) => "validation_failed",
                 AccessError::BadCredentials => "auth.bad_credentials",

@@ -56,6 +56,8 @@ struct Cli {
     easypost: EasyPostArgs,
     #[command(flatten)]
     stripe: StripeArgs,
+    #[command(flatten)]
+    secrets: SecretsArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -108,6 +110,33 @@ struct StripeArgs {
     stripe_url: String,
 }
 
+/// The key that seals channel secrets (webhook secrets, API tokens) in the database. To rotate:
+/// make a new key (`tradeport secrets new-key`), start with it as the key and the old one among
+/// the previous keys, run `tradeport secrets reseal`, then drop the old key.
+#[derive(clap::Args)]
+struct SecretsArgs {
+    /// 32 random bytes in base64 (`tradeport secrets new-key` or `openssl rand -base64 32`).
+    #[arg(long, global = true, env = "TRADEPORT_SECRETS_KEY", hide_env_values = true)]
+    secrets_key: Option<String>,
+    /// Earlier keys, comma-separated: they still open what they sealed, and never seal.
+    #[arg(
+        long,
+        global = true,
+        env = "TRADEPORT_PREVIOUS_SECRETS_KEYS",
+        hide_env_values = true,
+        value_delimiter = ','
+    )]
+    previous_secrets_keys: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum SecretsCommand {
+    /// Print a new random key for --secrets-key.
+    NewKey,
+    /// Seal every stored channel secret again with the current key (after a rotation).
+    Reseal,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum LogFormat {
     Text,
@@ -130,6 +159,9 @@ enum Command {
     /// Stock checks.
     #[command(subcommand)]
     Inventory(InventoryCommand),
+    /// The key that seals channel secrets.
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
 }
 
 #[derive(Subcommand)]
@@ -157,6 +189,7 @@ async fn open_app(
     sms: &SmsArgs,
     (easypost, stripe): (&EasyPostArgs, &StripeArgs),
     (blob_dir, public_url): (&std::path::Path, &str),
+    secrets_key: Option<(&str, Vec<&str>)>,
 ) -> anyhow::Result<App> {
     let db = Db::connect(database_url, &DbOptions::default()).await.with_context(|| {
         format!("cannot open the database {}", tradeport_store::redacted_url(database_url))
@@ -180,6 +213,11 @@ async fn open_app(
             .map_err(|why| anyhow::anyhow!("cannot use the EasyPost account: {why}"))?;
         app = app.with_easypost(client);
     }
+    if let Some((current, previous)) = secrets_key {
+        let keyring = tradeport_connectors::sealed::Keyring::new(current, &previous)
+            .map_err(|why| anyhow::anyhow!("cannot use the secrets key: {why}"))?;
+        app = app.with_keyring(keyring);
+    }
     if let Some(key) = &stripe.stripe_secret_key {
         let client = tradeport_connectors::stripe::Stripe::new(&stripe.stripe_url, key)
             .map_err(|why| anyhow::anyhow!("cannot use the Stripe account: {why}"))?;
@@ -201,6 +239,21 @@ async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     init_logging(cli.log_format);
+    if let Command::Secrets(SecretsCommand::NewKey) = cli.command {
+        println!("{}", tradeport_connectors::sealed::Keyring::generate_key());
+        return Ok(());
+    }
+    // The demo runs without configuration: a key for this run only (secrets entered into a
+    // demo do not open after a restart).
+    let demo_key = match (&cli.secrets.secrets_key, &cli.command) {
+        (None, Command::Serve(args)) if args.demo => {
+            tracing::warn!("no --secrets-key: channel secrets are sealed with a key for this run only");
+            Some(tradeport_connectors::sealed::Keyring::generate_key())
+        }
+        _ => None,
+    };
+    let secrets_key = cli.secrets.secrets_key.as_deref().or(demo_key.as_deref());
+    let previous: Vec<&str> = cli.secrets.previous_secrets_keys.iter().map(String::as_str).collect();
     let app = open_app(
         &cli.database_url,
         cli.smtp_url.as_deref(),
@@ -208,6 +261,7 @@ async fn main() -> anyhow::Result<()> {
         &cli.sms,
         (&cli.easypost, &cli.stripe),
         (&cli.blob_dir, &cli.public_url),
+        secrets_key.map(|k| (k, previous)),
     )
     .await?;
     match cli.command {
@@ -224,6 +278,13 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Admin(cmd) => admin::run(&app, cmd).await,
         Command::Inventory(InventoryCommand::Verify) => verify_inventory(&app).await,
+        Command::Secrets(SecretsCommand::Reseal) => {
+            let moved =
+                tradeport_app::channels::reseal_secrets(&app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("secrets reseal: {moved} sealed values moved to the current key");
+            Ok(())
+        }
+        Command::Secrets(SecretsCommand::NewKey) => Ok(()),
     }
 }
 

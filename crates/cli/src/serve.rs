@@ -16,7 +16,7 @@ pub struct ServeArgs {
     bind: String,
     /// Load the demo data set first (skipped when it is there already).
     #[arg(long)]
-    demo: bool,
+    pub(crate) demo: bool,
     /// Seconds a request may run before it is answered with 408.
     #[arg(long, env = "TRADEPORT_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout: u64,

@@ -168,10 +168,7 @@ mod easypost_tests {
 /// Whether `header` (`aftership-hmac-sha256`) is AfterShip's signature of `body`: the base64
 /// HMAC-SHA256 of the raw body keyed with the webhook secret, compared in constant time.
 pub fn aftership_signature_valid(secret: &str, body: &[u8], header: &str) -> bool {
-    let Ok(given) = STANDARD.decode(header.trim()) else { return false };
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return false };
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
+    crate::channel_hooks::base64_signature_valid(&[secret], body, header)
 }
 
 /// Whether `header` (`sign`) is 17TRACK's signature of `body`: the hex SHA-256 of the raw body,

@@ -106,6 +106,12 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("exception_cases_open_key", "exception_cases.tenant_id, exception_cases.open_key", "rule_kind"),
     ("refunds_request_key", "refunds.tenant_id, refunds.order_id, refunds.request_key", "request_key"),
     ("case_causes_pkey", "case_causes.tenant_id, case_causes.code", "code"),
+    (
+        "channel_deliveries_key",
+        "channel_deliveries.connection_id, channel_deliveries.delivery_key",
+        "delivery_key",
+    ),
+    ("channel_order_links_pkey", "channel_order_links.order_id", "order_id"),
     ("aftersales_requests_rma_key", "aftersales_requests.tenant_id, aftersales_requests.rma_no", "rma_no"),
     (
         "aftersales_policies_scope_key",

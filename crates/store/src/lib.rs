@@ -8,6 +8,7 @@
 pub mod access;
 pub mod aftersales;
 pub mod calendars;
+pub mod channels;
 mod db;
 mod error;
 pub mod events;

@@ -10,6 +10,9 @@ use tradeport_web::{WebConfig, build_router, serve};
 
 use crate::{pg, skip_or_fail};
 
+/// The key a test app seals channel secrets with (32 bytes, base64).
+pub const TEST_SECRETS_KEY: &str = "dGVzdC1rZXktZm9yLXNlYWxpbmctc2VjcmV0cy0zMjE=";
+
 /// The database a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DbKind {
@@ -79,8 +82,11 @@ impl TestApp {
         let db = Db::connect(&database_url, &DbOptions::default()).await.expect("the test database opens");
         db.migrate().await.expect("migrations apply");
         let blobs = tempfile::tempdir().expect("a directory for uploaded files");
+        let keyring =
+            tradeport_connectors::sealed::Keyring::new(TEST_SECRETS_KEY, &[]).expect("the test key is valid");
         let app = App::new(db, Arc::new(SystemClock))
-            .with_blobs(tradeport_connectors::blobs::LocalBlobStore::new(blobs.path()));
+            .with_blobs(tradeport_connectors::blobs::LocalBlobStore::new(blobs.path()))
+            .with_keyring(keyring);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base_url = format!("http://{}", listener.local_addr().expect("a local address"));
         let (tx, rx) = oneshot::channel::<()>();

@@ -13,7 +13,7 @@ mod seed;
 mod smtp;
 mod twilio;
 
-pub use app::{DbKind, TestApp};
+pub use app::{DbKind, TEST_SECRETS_KEY, TestApp};
 pub use browser::Browser;
 pub use catalog::{Catalog, lamp_order};
 pub use seed::Seeded;

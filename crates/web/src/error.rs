@@ -60,6 +60,7 @@ pub fn status_of(err: &AppError) -> StatusCode {
         AppError::Invalid(_) | AppError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict { .. } | AppError::IdempotencyInProgress => StatusCode::CONFLICT,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Unsigned(_) => StatusCode::UNAUTHORIZED,
         AppError::Access(a) => match a {
             AccessError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AccessError::BadCredentials | AccessError::Unauthenticated => StatusCode::UNAUTHORIZED,

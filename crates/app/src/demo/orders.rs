@@ -292,6 +292,7 @@ pub(super) async fn load_orders(app: &App, admin: &Principal, merchants: [Tenant
                 Vec::new()
             },
             shipping_fee_minor: shipping,
+            tax_minor: 0,
             currency: d.currency.into(),
             total_minor: total,
             paid_minor: paid,

@@ -70,6 +70,7 @@ fn order_row(
         discount: v.discount,
         discounts: serde_json::Value::Array(discounts).to_string(),
         shipping_fee: v.shipping_fee,
+        tax: v.tax,
         total: v.total,
         paid: v.paid,
         payment_method: input.payment_method.trim().to_string(),

@@ -107,6 +107,8 @@ pub struct OrderView {
     #[schema(value_type = Vec<Object>)]
     pub discounts: serde_json::Value,
     pub shipping_fee_minor: i64,
+    /// Tax the channel charged on top of the prices.
+    pub tax_minor: i64,
     pub paid_minor: i64,
     pub payment_method: String,
     pub payment_status: String,
@@ -125,6 +127,19 @@ pub struct OrderView {
     pub events: Vec<EventView>,
     /// The clock of each step with a time limit: due, paused, stopped, how late.
     pub clocks: Vec<crate::sla::ClockView>,
+    /// The sales-channel connection the order came through, with a link to it there.
+    pub channel_link: Option<ChannelLinkView>,
+}
+
+/// Where an order came from: its connection and its page in the channel.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ChannelLinkView {
+    pub connection_id: String,
+    pub connection_name: String,
+    /// The reference people use in the channel (`#1001`).
+    pub display_ref: String,
+    /// The order's page in the channel's back office; empty when it has none.
+    pub url: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -166,9 +181,21 @@ pub(crate) async fn load_view(
     if may_have_requests {
         clocks.extend(tradeport_store::sla::refunds_of_order(conn, operator, &id).await?);
     }
+    let channel_link = tradeport_store::channels::links::of_order(conn, operator, o.id).await?.map(|l| {
+        let url = tradeport_domain::channels::ChannelKind::parse(&l.kind)
+            .and_then(|k| k.order_url(&l.shop_domain, &l.site_url, &l.external_id))
+            .unwrap_or_default();
+        ChannelLinkView {
+            connection_id: l.connection_id,
+            connection_name: l.name,
+            display_ref: l.display_ref,
+            url,
+        }
+    });
     let now = app.now();
     Ok(OrderView {
         summary: OrderSummary::from(o),
+        channel_link,
         buyer_phone: o.buyer_phone.clone(),
         buyer_phone_e164: o.buyer_phone_e164.clone(),
         buyer_email: o.buyer_email.clone(),
@@ -178,6 +205,7 @@ pub(crate) async fn load_view(
         discount_minor: o.discount.minor(),
         discounts: serde_json::from_str(&o.discounts).unwrap_or(serde_json::Value::Array(Vec::new())),
         shipping_fee_minor: o.shipping_fee.minor(),
+        tax_minor: o.tax.minor(),
         paid_minor: o.paid.minor(),
         payment_method: o.payment_method.clone(),
         payment_status: o.payment_status.as_str().to_string(),

@@ -8,6 +8,7 @@ mod calendars;
 mod cannot_serve;
 mod carrier_labels;
 mod cases;
+mod channels;
 mod cli;
 mod concurrency;
 mod coupons;

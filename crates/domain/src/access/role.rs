@@ -28,6 +28,7 @@
 //! | FileAftersales    |   x   |       x       |          |           |           |        x         |         |            |    x     |
 //! | ApproveAftersales |   x   |       x       |          |           |           |        x         |    x    |     x      |          |
 //! | SuperviseOperations |   x   |               |          |           |           |                  |         |     x      |          |
+//! | ManageChannels    |   x   |       x       |          |           |           |                  |         |            |    x     |
 //!
 //! A merchant's permissions reach only its own tenant's keys, SKUs, stock and orders (see
 //! `app::access` and the scope checks of each use case).
@@ -83,10 +84,12 @@ pub enum Permission {
     ApproveAftersales,
     /// Enter the supervision group's improvement actions on the monthly reports.
     SuperviseOperations,
+    /// Connect sales channels (shops, marketplaces) and import order files (a merchant: its own).
+    ManageChannels,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 26] = [
+    pub const ALL: [Permission; 27] = [
         Permission::ViewDashboard,
         Permission::ViewMerchants,
         Permission::ManageMerchants,
@@ -113,6 +116,7 @@ impl Permission {
         Permission::FileAftersales,
         Permission::ApproveAftersales,
         Permission::SuperviseOperations,
+        Permission::ManageChannels,
     ];
 
     /// The action in words, for "your role may not …" messages.
@@ -144,6 +148,7 @@ impl Permission {
             Self::FileAftersales => "file after-sales requests",
             Self::ApproveAftersales => "decide after-sales requests",
             Self::SuperviseOperations => "enter improvement actions (supervisors only)",
+            Self::ManageChannels => "connect sales channels and import order files",
         }
     }
 }
@@ -199,6 +204,7 @@ impl Role {
             ManageCatalog => matches!(self, Admin | OrderManager | Warehouse | Merchant),
             AdjustStock => matches!(self, Admin | Warehouse),
             CreateOrders => matches!(self, Admin | OrderManager | CustomerService | Merchant),
+            ManageChannels => matches!(self, Admin | OrderManager | Merchant),
             ReviewOrders => matches!(self, Admin | OrderManager | Reviewer),
             SecondReview => matches!(self, Admin | Reviewer),
             ChangeOrders => matches!(self, Admin | OrderManager | CustomerService),

@@ -67,8 +67,11 @@ pub struct OrderInput {
     pub lines: Vec<LineInput>,
     pub discounts: Vec<DiscountInput>,
     pub shipping_fee_minor: i64,
+    /// Tax the channel charged on top of the prices (sales tax, VAT collected at checkout, IOSS
+    /// VAT); zero when prices include it.
+    pub tax_minor: i64,
     pub currency: String,
-    /// The total the channel charged: lines − discounts + shipping.
+    /// The total the channel charged: lines − discounts + shipping + tax.
     pub total_minor: i64,
     pub paid_minor: i64,
     pub payment_method: String,

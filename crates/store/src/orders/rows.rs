@@ -36,6 +36,8 @@ pub struct OrderRow {
     /// JSON array of `{code, amount_minor}`.
     pub discounts: String,
     pub shipping_fee: Money,
+    /// Tax charged on top of the prices.
+    pub tax: Money,
     pub total: Money,
     pub paid: Money,
     pub payment_method: String,
@@ -64,7 +66,7 @@ const COLUMNS: &str = "id, merchant_id, channel, channel_order_id, order_no, sta
     buyer_phone_e164, buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, discount_minor, \
     discounts, shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, urgent, remarks, \
     holds, flags, second_review_due, created_at, updated_at, approved_at, confirmed_at, carrier_service, payment_reference, \
-    completed_at";
+    completed_at, tax_minor";
 
 /// An order as stored, read by column name.
 #[derive(sqlx::FromRow)]
@@ -105,6 +107,7 @@ struct OrderRecord {
     carrier_service: String,
     payment_reference: String,
     completed_at: Option<i64>,
+    tax_minor: i64,
 }
 
 fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
@@ -132,6 +135,7 @@ fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
         discount: money(o.discount_minor, currency)?,
         discounts: o.discounts,
         shipping_fee: money(o.shipping_fee_minor, currency)?,
+        tax: money(o.tax_minor, currency)?,
         total: money(o.total_minor, currency)?,
         paid: money(o.paid_minor, currency)?,
         payment_method: o.payment_method,
@@ -160,9 +164,9 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &Ord
         "INSERT INTO orders (id, tenant_id, merchant_id, channel, channel_order_id, order_no, status, allocation, buyer_name, \
          buyer_phone, buyer_phone_e164, buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, \
          discount_minor, discounts, shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, \
-         urgent, remarks, holds, flags, second_review_due, created_at, updated_at, carrier_service, payment_reference) \
+         urgent, remarks, holds, flags, second_review_due, created_at, updated_at, carrier_service, payment_reference, tax_minor) \
          VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
-         $24, $25, $26, $27, $28, $29, $30, $30, $31, $32) ON CONFLICT (merchant_id, channel, channel_order_id) DO NOTHING",
+         $24, $25, $26, $27, $28, $29, $30, $30, $31, $32, $33) ON CONFLICT (merchant_id, channel, channel_order_id) DO NOTHING",
     )
     .bind(o.id.to_string())
     .bind(tenant_id.to_string())
@@ -196,6 +200,7 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &Ord
     .bind(o.created_at.0)
     .bind(&o.carrier_service)
     .bind(&o.payment_reference)
+    .bind(o.tax.minor())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

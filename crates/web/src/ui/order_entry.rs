@@ -115,6 +115,7 @@ impl EntryForm {
             lines,
             discounts: Vec::new(),
             shipping_fee_minor: number(&self.shipping_fee_minor),
+            tax_minor: 0,
             currency: self.currency.clone(),
             total_minor: number(&self.total_minor),
             paid_minor: number(&self.paid_minor),

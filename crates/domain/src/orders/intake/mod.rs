@@ -46,6 +46,7 @@ pub struct ValidatedOrder {
     pub subtotal: Money,
     pub discount: Money,
     pub shipping_fee: Money,
+    pub tax: Money,
     pub total: Money,
     pub paid: Money,
     pub payment_status: PaymentStatus,
@@ -90,6 +91,7 @@ struct Amounts {
     subtotal: Money,
     discount: Money,
     shipping_fee: Money,
+    tax: Money,
     total: Money,
     paid: Money,
 }
@@ -175,6 +177,7 @@ pub fn validate_order(
     }
     for (field, v) in [
         ("shipping_fee_minor", i.shipping_fee_minor),
+        ("tax_minor", i.tax_minor),
         ("total_minor", i.total_minor),
         ("paid_minor", i.paid_minor),
     ] {
@@ -271,9 +274,12 @@ pub fn validate_order(
         // Every amount passed check_minor above, so these are within the limits.
         let c = subtotal.currency();
         let money = |minor: i64| Money::new(minor, c).unwrap_or_else(|e| unreachable!("checked above: {e}"));
-        let (shipping_fee, total, paid) =
-            (money(i.shipping_fee_minor), money(i.total_minor), money(i.paid_minor));
-        let expected_total = subtotal.checked_sub(discount).and_then(|t| t.checked_add(shipping_fee));
+        let (shipping_fee, tax, total, paid) =
+            (money(i.shipping_fee_minor), money(i.tax_minor), money(i.total_minor), money(i.paid_minor));
+        let expected_total = subtotal
+            .checked_sub(discount)
+            .and_then(|t| t.checked_add(shipping_fee))
+            .and_then(|t| t.checked_add(tax));
         if discount > subtotal {
             reject.add(
                 "discounts",
@@ -285,16 +291,17 @@ pub fn validate_order(
                 "total_minor",
                 "total_mismatch",
                 format!(
-                    "total {} does not equal lines {} − discounts {} + shipping {} = {}; correct the total or the lines",
+                    "total {} does not equal lines {} − discounts {} + shipping {} + tax {} = {}; correct the total or the lines",
                     total.major(),
                     subtotal.major(),
                     discount.major(),
                     shipping_fee.major(),
+                    tax.major(),
                     expected_total.map_or_else(|e| format!("an amount that {e}"), Money::major)
                 ),
             );
         }
-        amounts = Some(Amounts { subtotal, discount, shipping_fee, total, paid });
+        amounts = Some(Amounts { subtotal, discount, shipping_fee, tax, total, paid });
     }
     // Destination, goods and service: the rules a change of address or service runs again. They
     // run whenever their own inputs are usable, so one answer names every refusal.
@@ -392,6 +399,7 @@ pub fn validate_order(
         subtotal: a.subtotal,
         discount: a.discount,
         shipping_fee: a.shipping_fee,
+        tax: a.tax,
         total: a.total,
         paid: a.paid,
         payment_status,

@@ -4,6 +4,7 @@ mod access;
 mod aftersales;
 mod aftersales_requests;
 mod calendars;
+mod channels;
 mod customs;
 mod exceptions;
 mod inventory;
@@ -38,9 +39,9 @@ impl From<PageQuery> for PageRequest {
 }
 
 /// Every v1 route.
-/// Webhooks that carriers send: no API key, each checks its sender's signature.
+/// Webhooks that carriers and shops send: no API key, each checks its sender's signature.
 pub fn signed_hooks() -> OpenApiRouter<App> {
-    shipping::signed_hooks()
+    shipping::signed_hooks().merge(channels::signed_hooks())
 }
 
 pub fn routes() -> OpenApiRouter<App> {
@@ -49,6 +50,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(aftersales::routes())
         .merge(aftersales_requests::routes())
         .merge(calendars::routes())
+        .merge(channels::routes())
         .merge(customs::routes())
         .merge(exceptions::routes())
         .merge(inventory::routes())

@@ -1,0 +1,23 @@
+//! Sales channels (ORD-1, SYS-3): a merchant's connections to its shops and marketplaces, the
+//! webhooks and polls that bring their orders in through the one intake, and the log of each
+//! delivery.
+//!
+//! Secrets (webhook secrets, API tokens) are sealed with the configured keyring before they are
+//! stored and are never answered: a view says only whether one is set. Each sealed value is bound
+//! to its connection and field, so it does not open anywhere else.
+
+mod connections;
+mod receive_webhook;
+mod take_order;
+
+pub use connections::{
+    ConnectionRequest, ConnectionView, DeliveryView, Health, connection_detail, create_connection,
+    list_connections, reseal_secrets, update_connection,
+};
+pub use receive_webhook::{DeliveryAnswer, WebhookDelivery, receive_webhook};
+pub use take_order::{TakenOrder, take_channel_order};
+
+/// What a sealed field of a connection is bound to.
+pub(crate) fn seal_context(connection_id: &str, field: &str) -> String {
+    format!("channel_connections:{connection_id}:{field}")
+}

@@ -1,0 +1,171 @@
+//! A channel's order taken in (ORD-1, ORD-3): a new one through the same intake as every other
+//! order; a known one changed through the same rules as a staff change. A cancellation in the
+//! channel cancels the order while it has not left; after hand-over it opens a recall case
+//! instead (never a silent cancel); a new address is applied until the label is printed.
+
+use tradeport_domain::access::Principal;
+use tradeport_domain::channels::{ChannelKind, ChannelOrder, ChannelState, DeliveryOutcome};
+use tradeport_domain::kernel::{Address, OrderId, TenantId};
+use tradeport_domain::orders::OrderStatus;
+use tradeport_store::channels::connections::ConnectionRow;
+use tradeport_store::channels::links::{self, OrderLinkRow};
+use tradeport_store::orders::{self, OrderRow};
+
+use crate::access::system_principal;
+use crate::exceptions::{RecallRequest, request_recall};
+use crate::orders::{AddressChange, ReviewAction, change_shipping_address, create_order, review_order};
+use crate::{App, AppError, AppResult};
+
+/// What became of a channel's order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TakenOrder {
+    pub outcome: DeliveryOutcome,
+    pub order_id: Option<String>,
+    /// Why, in words (the refusal's reasons, what changed, why nothing did).
+    pub detail: String,
+}
+
+impl TakenOrder {
+    fn new(outcome: DeliveryOutcome, order: Option<OrderId>, detail: impl Into<String>) -> Self {
+        Self { outcome, order_id: order.map(|o| o.to_string()), detail: detail.into() }
+    }
+}
+
+/// The words of a refusal: each field's message.
+pub(crate) fn refusal_text(e: &AppError) -> String {
+    let fields = e.fields();
+    if fields.is_empty() {
+        e.to_string()
+    } else {
+        fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+    }
+}
+
+/// Takes in `order` from connection `c`. A refusal is an outcome (the channel cannot fix it by
+/// retrying); only a fault of ours is an error.
+pub async fn take_channel_order(app: &App, c: &ConnectionRow, order: ChannelOrder) -> AppResult<TakenOrder> {
+    let operator: TenantId =
+        c.tenant_id.parse().map_err(|_| AppError::Internal(format!("connection {} tenant", c.id)))?;
+    let merchant: TenantId =
+        c.merchant_id.parse().map_err(|_| AppError::Internal(format!("connection {} merchant", c.id)))?;
+    let kind =
+        ChannelKind::parse(&c.kind).ok_or_else(|| AppError::Internal(format!("connection {} kind", c.id)))?;
+    let principal = system_principal(operator);
+    let mut input = order.input;
+    input.merchant_id = Some(c.merchant_id.clone());
+    input.channel = kind.order_channel().to_string();
+    let mut conn = app.db().read().await?;
+    let existing = orders::find_by_channel_id(
+        &mut conn,
+        operator,
+        merchant,
+        &input.channel,
+        input.channel_order_id.trim(),
+    )
+    .await?;
+    drop(conn);
+    let channel = kind.as_str();
+    let Some(existing) = existing else {
+        let not_taken = match order.state {
+            ChannelState::Open => None,
+            ChannelState::NotReady => {
+                Some("not ready in the channel yet (not paid or still changing); taken when it is")
+            }
+            ChannelState::Cancelled => Some("cancelled in the channel before it reached us"),
+            ChannelState::Fulfilled => Some("fulfilled in the channel already: nothing to ship"),
+        };
+        if let Some(why) = not_taken {
+            return Ok(TakenOrder::new(DeliveryOutcome::Ignored, None, why));
+        }
+        return match create_order(app, &principal, &input).await {
+            Ok(intake) => {
+                let id: OrderId = crate::parse_id(&intake.order.summary.id, "order")?;
+                let mut tx = app.begin().await?;
+                let link = OrderLinkRow {
+                    order_id: id.to_string(),
+                    connection_id: c.id.clone(),
+                    external_id: order.external_id,
+                    display_ref: order.display_ref,
+                };
+                links::link(&mut tx, operator, &link).await?;
+                tx.commit().await?;
+                let (outcome, detail) = if intake.created {
+                    (DeliveryOutcome::Created, format!("order {} is {}", id, intake.order.summary.status))
+                } else {
+                    (DeliveryOutcome::Updated, "known already; unchanged".to_string())
+                };
+                Ok(TakenOrder::new(outcome, Some(id), detail))
+            }
+            Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. } | AppError::NotFound(_))) => {
+                Ok(TakenOrder::new(DeliveryOutcome::Refused, None, refusal_text(&e)))
+            }
+            Err(e) => Err(e),
+        };
+    };
+    match order.state {
+        ChannelState::Cancelled => cancel(app, &principal, &existing, channel).await,
+        _ => change_address(app, &principal, &existing, &input.shipping_address, channel).await,
+    }
+}
+
+/// A cancellation in the channel, applied by the same rules as a staff cancellation.
+async fn cancel(app: &App, principal: &Principal, o: &OrderRow, channel: &str) -> AppResult<TakenOrder> {
+    let reason = format!("cancelled in {channel}");
+    let outcome = match o.status {
+        OrderStatus::Cancelled | OrderStatus::Rejected => {
+            return Ok(TakenOrder::new(
+                DeliveryOutcome::Updated,
+                Some(o.id),
+                format!("already {}", o.status.as_str()),
+            ));
+        }
+        OrderStatus::HandedOver => {
+            let recall = RecallRequest { reason: reason.clone(), buyer_agreed: true, ..Default::default() };
+            request_recall(app, principal, &o.id.to_string(), &recall).await.map(|case| {
+                TakenOrder::new(
+                    DeliveryOutcome::Refused,
+                    Some(o.id),
+                    format!("the parcel has left the warehouse: recall case {} opened instead", case.case.id),
+                )
+            })
+        }
+        _ => review_order(app, principal, o.id, ReviewAction::Cancel, Some(&reason), None)
+            .await
+            .map(|_| TakenOrder::new(DeliveryOutcome::Cancelled, Some(o.id), reason.clone())),
+    };
+    match outcome {
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            Ok(TakenOrder::new(DeliveryOutcome::Refused, Some(o.id), refusal_text(&e)))
+        }
+        other => other,
+    }
+}
+
+/// An update from the channel: a new shipping address is applied while the order may change.
+async fn change_address(
+    app: &App,
+    principal: &Principal,
+    o: &OrderRow,
+    address: &Address,
+    channel: &str,
+) -> AppResult<TakenOrder> {
+    let stored: Address = serde_json::from_str(&o.shipping_address)
+        .map_err(|e| AppError::Internal(format!("stored address of order {}: {e}", o.id)))?;
+    let mut given = address.clone();
+    given.country = given.country.trim().to_ascii_uppercase();
+    if given == stored || given.line1.is_empty() {
+        return Ok(TakenOrder::new(DeliveryOutcome::Updated, Some(o.id), "known already; unchanged"));
+    }
+    let change = AddressChange {
+        shipping_address: given,
+        reason: format!("changed in {channel}"),
+        buyer_agreed: true,
+    };
+    match change_shipping_address(app, principal, o.id, &change).await {
+        Ok(_) => Ok(TakenOrder::new(DeliveryOutcome::Updated, Some(o.id), "shipping address changed")),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            Ok(TakenOrder::new(DeliveryOutcome::Refused, Some(o.id), refusal_text(&e)))
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,6 @@
+//! Sales-channel connections, the deliveries they made and the orders they brought (migration
+//! 0038).
+
+pub mod connections;
+pub mod deliveries;
+pub mod links;
