@@ -55,7 +55,7 @@ pub enum AdminCommand {
 }
 
 /// Prints what is wrong, field by field, and fails.
-fn explain(e: AppError) -> anyhow::Error {
+pub(crate) fn explain(e: AppError) -> anyhow::Error {
     let fields: Vec<String> = e.fields().iter().map(|f| format!("  {}: {}", f.field, f.message)).collect();
     if fields.is_empty() { anyhow::anyhow!("{e}") } else { anyhow::anyhow!("{e}:\n{}", fields.join("\n")) }
 }

@@ -2,6 +2,7 @@
 
 mod admin;
 mod demo;
+mod orders;
 mod serve;
 
 use std::sync::Arc;
@@ -156,6 +157,9 @@ enum Command {
     /// Tenants, users and API keys.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Order files.
+    #[command(subcommand)]
+    Orders(orders::OrdersCommand),
     /// Stock checks.
     #[command(subcommand)]
     Inventory(InventoryCommand),
@@ -277,6 +281,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin(cmd) => admin::run(&app, cmd).await,
+        Command::Orders(cmd) => orders::run(&app, cmd).await,
         Command::Inventory(InventoryCommand::Verify) => verify_inventory(&app).await,
         Command::Secrets(SecretsCommand::Reseal) => {
             let moved =

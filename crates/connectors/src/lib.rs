@@ -11,6 +11,7 @@ pub mod passwords;
 pub mod pdf;
 pub mod sealed;
 pub mod secrets;
+pub mod sheets;
 pub mod sms;
 pub mod stripe;
 pub mod webhooks;

@@ -112,6 +112,7 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "delivery_key",
     ),
     ("channel_order_links_pkey", "channel_order_links.order_id", "order_id"),
+    ("import_mappings_pkey", "import_mappings.merchant_id", "merchant_id"),
     ("aftersales_requests_rma_key", "aftersales_requests.tenant_id, aftersales_requests.rma_no", "rma_no"),
     (
         "aftersales_policies_scope_key",

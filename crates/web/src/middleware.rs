@@ -19,9 +19,19 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Largest upload (a photo or PDF of evidence) with room for the request around it.
 pub const UPLOAD_LIMIT: usize = tradeport_domain::kernel::MAX_EVIDENCE_BYTES + 64 * 1024;
 
-/// The body limit of a request to `path`: uploads of evidence may be larger than other requests.
+/// Largest order file (CSV or Excel): about 300,000 order rows.
+pub const ORDER_FILE_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The body limit of a request to `path`: uploads of evidence and order files may be larger
+/// than other requests.
 pub fn body_limit(path: &str) -> usize {
-    if path.ends_with("/photos") || path.ends_with("/evidence") { UPLOAD_LIMIT } else { BODY_LIMIT }
+    if path.ends_with("/order-imports") || path == "/imports" {
+        ORDER_FILE_LIMIT
+    } else if path.ends_with("/photos") || path.ends_with("/evidence") {
+        UPLOAD_LIMIT
+    } else {
+        BODY_LIMIT
+    }
 }
 
 fn too_large(limit: usize) -> Response {

@@ -7,12 +7,19 @@
 //! to its connection and field, so it does not open anywhere else.
 
 mod connections;
+mod import_engine;
+mod import_orders;
 mod receive_webhook;
 mod take_order;
 
 pub use connections::{
     ConnectionRequest, ConnectionView, DeliveryView, Health, connection_detail, create_connection,
     list_connections, reseal_secrets, update_connection,
+};
+pub use import_engine::{ImportOutcome, ImportSource, headers_and_count, import_file};
+pub use import_orders::{
+    ImportView, RunImport, import_detail, import_errors, list_imports, run_import, suggested_mapping,
+    upload_import,
 };
 pub use receive_webhook::{DeliveryAnswer, WebhookDelivery, receive_webhook};
 pub use take_order::{TakenOrder, take_channel_order};

@@ -91,8 +91,17 @@ fn order_row(
     })
 }
 
-/// Takes in an order.
-pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) -> AppResult<Intake> {
+/// An order checked against everything intake reads, ready to store.
+struct Checked {
+    operator: tradeport_domain::kernel::TenantId,
+    merchant: tradeport_domain::kernel::TenantId,
+    policy: crate::access::OperatorPolicy,
+    v: ValidatedOrder,
+    coupons: Vec<tradeport_store::aftersales::coupons::CouponRow>,
+}
+
+/// Reads what deciding needs (merchant, settings, rules, SKUs, services, coupons) and validates.
+async fn check(app: &App, principal: &Principal, input: &OrderInput) -> AppResult<Checked> {
     principal.require(Permission::CreateOrders)?;
     let merchant = merchant_for(principal, input.merchant_id.as_deref())?;
     let operator = principal.scope.operator_id;
@@ -150,6 +159,18 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
         v = Err(v.err().unwrap_or_default().into_iter().chain([unknown]).collect());
     }
     let v = v.map_err(AppError::Invalid)?;
+    Ok(Checked { operator, merchant, policy, v, coupons })
+}
+
+/// Whether intake would take `input`, and how (its holds): the checks without the writes, for a
+/// file's dry run.
+pub async fn check_order(app: &App, principal: &Principal, input: &OrderInput) -> AppResult<ValidatedOrder> {
+    Ok(check(app, principal, input).await?.v)
+}
+
+/// Takes in an order.
+pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) -> AppResult<Intake> {
+    let Checked { operator, merchant, policy, v, coupons } = check(app, principal, input).await?;
     let row = order_row(app, input, &v, merchant)?;
 
     let mut tx = app.begin().await?;

@@ -12,7 +12,7 @@ pub(crate) use changes::line_goods;
 pub use changes::{AddressChange, ServiceChange, change_service_level, change_shipping_address};
 pub(crate) use confirmation::confirmation_of;
 pub use confirmation::{ConfirmationDocument, confirmation_document};
-pub use create_order::{Intake, create_order};
+pub use create_order::{Intake, check_order, create_order};
 pub use queries::{OrderQuery, export_orders_csv, get_order, list_orders};
 pub(crate) use review::buyer_message;
 pub use review::{BulkResult, ReviewAction, bulk_approve, review_order};

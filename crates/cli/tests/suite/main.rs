@@ -31,6 +31,7 @@ mod lists;
 mod login;
 mod notifications;
 mod openapi;
+mod order_imports;
 mod orders;
 mod policies;
 mod refund_clock;

@@ -8,6 +8,7 @@
 //! a payload cannot be read.
 
 mod amazon;
+mod file_import;
 mod json;
 mod mapping;
 mod shopify;
@@ -17,6 +18,10 @@ mod woocommerce;
 mod tests;
 
 pub use amazon::{amazon_order, amazon_order_2026};
+pub use file_import::{
+    AssembledOrder, ColumnMapping, IMPORT_COLUMNS, ImportColumn, ImportDefaults, OrderAssembler, RowReader,
+    suggest_mapping,
+};
 pub use mapping::ChannelMapping;
 pub use shopify::shopify_order;
 pub use woocommerce::woocommerce_order;

@@ -3,4 +3,5 @@
 
 pub mod connections;
 pub mod deliveries;
+pub mod imports;
 pub mod links;

@@ -6,18 +6,21 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use tradeport_app::App;
-use tradeport_app::channels::{self, ConnectionRequest, ConnectionView, DeliveryAnswer, WebhookDelivery};
+use tradeport_app::channels::{
+    self, ConnectionRequest, ConnectionView, DeliveryAnswer, ImportView, RunImport, WebhookDelivery,
+};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Auth};
+use crate::extract::{ApiJson, ApiQuery, Auth};
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_connections, create_connection))
         .routes(routes!(get_connection, update_connection))
+        .merge(import_routes())
 }
 
 /// The shops' webhooks (outside the API-key layer; signed).
@@ -99,4 +102,108 @@ async fn channel_hook(
         .collect();
     let delivery = WebhookDelivery { connection_id: &id, headers, body: &body };
     Ok(Json(channels::receive_webhook(&app, &delivery).await?))
+}
+
+fn import_routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_imports, upload_import))
+        .routes(routes!(get_import))
+        .routes(routes!(run_import))
+        .routes(routes!(import_errors))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct UploadQuery {
+    /// The file's name: `.csv` (UTF-8) or `.xlsx`.
+    file_name: String,
+    /// The merchant whose orders they are (staff only).
+    merchant_id: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct ImportList {
+    items: Vec<ImportView>,
+}
+
+#[utoipa::path(post, path = "/api/v1/order-imports", tag = "channels", params(UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    description = "Uploads an order file (the file itself as the body, at most 64 MiB): one row per order line, the rows of \
+                   one order together, amounts in major units (45.99). The answer has the file's headers and a suggested \
+                   column mapping (the merchant's last one when it fits, else from the headers in English or Chinese) with \
+                   what it still lacks. Nothing is imported until `run`. Admins, order managers, merchants.",
+    responses((status = 201, body = ImportView), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn upload_import(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<UploadQuery>,
+    body: axum::body::Body,
+) -> ApiResult<(StatusCode, Json<ImportView>)> {
+    let bytes = axum::body::to_bytes(body, crate::middleware::ORDER_FILE_LIMIT).await.map_err(|_| {
+        crate::error::ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too_large",
+            "the file is larger than 64 MiB; split it",
+        )
+    })?;
+    let view =
+        channels::upload_import(&app, &p, q.merchant_id.as_deref(), &q.file_name, bytes.to_vec()).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[utoipa::path(get, path = "/api/v1/order-imports", tag = "channels",
+    description = "The latest 20 order files, newest first.", responses((status = 200, body = ImportList)))]
+async fn list_imports(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<ImportList>> {
+    Ok(Json(ImportList { items: channels::list_imports(&app, &p).await? }))
+}
+
+#[utoipa::path(get, path = "/api/v1/order-imports/{id}", tag = "channels", params(("id" = String, Path)),
+    description = "An order file's progress: rows done of rows in the file, orders made, orders the merchant had already, rows \
+                   refused, and where the error file is.",
+    responses((status = 200, body = ImportView), (status = 404, body = ErrorBody)))]
+async fn get_import(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ImportView>> {
+    Ok(Json(channels::import_detail(&app, &p, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/order-imports/{id}/run", tag = "channels", params(("id" = String, Path)),
+    request_body = RunImport,
+    description = "Starts the import (or, with `dry_run`, a check of every row that makes nothing) in the background, with the \
+                   given mapping (kept for the merchant's next file). Valid orders go in through the same intake as any \
+                   other; refused rows come back in the error file with their reasons; an order the merchant has already \
+                   is counted, not made again. 409 while a run of this file is under way.",
+    responses((status = 202, body = ImportView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn run_import(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RunImport>,
+) -> ApiResult<(StatusCode, Json<ImportView>)> {
+    Ok((StatusCode::ACCEPTED, Json(channels::run_import(&app, &p, &id, &body).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/order-imports/{id}/errors", tag = "channels", params(("id" = String, Path)),
+    description = "The refused rows as CSV (UTF-8 with a byte-order mark, for Excel): `row`, `errors`, then the row as it was. \
+                   Fix them and upload the file again.",
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
+async fn import_errors(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let bytes = channels::import_errors(&app, &p, &id).await?;
+    let disposition = format!("attachment; filename=\"import-{id}-errors.csv\"");
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
