@@ -161,10 +161,12 @@ impl Browser {
         self.call("POST", &format!("/element/{id}/click"), json!({})).await;
     }
 
-    /// The visible text of the element matching `css`.
+    /// The visible text of the element matching `css` (read through the page, so an element htmx
+    /// swaps meanwhile is read in its new version, not an error).
     pub async fn text(&self, css: &str) -> String {
-        let id = self.find(css).await;
-        self.call("GET", &format!("/element/{id}/text"), Value::Null)
+        self.find(css).await;
+        let script = "const e = document.querySelector(arguments[0]); return e ? e.innerText : ''";
+        self.call("POST", "/execute/sync", json!({ "script": script, "args": [css] }))
             .await
             .as_str()
             .unwrap_or_default()

@@ -43,6 +43,7 @@ mod security;
 mod shipments;
 mod shipping;
 mod sla;
+mod ui_channels;
 mod ui_orders;
 mod ui_returns;
 mod ui_warehouse;

@@ -150,7 +150,22 @@ impl RowReader {
                 None => {}
             }
         }
-        if missing.is_empty() { Ok(Self { at, defaults: mapping.defaults.clone() }) } else { Err(missing) }
+        let d = &mapping.defaults;
+        if !at.contains_key("currency") && Currency::parse(&d.currency).is_none() {
+            missing.push(FieldError::new(
+                "defaults.currency",
+                "required",
+                "the file has no currency column: give the currency of its amounts (an ISO 4217 code such as GBP)",
+            ));
+        }
+        if !at.contains_key("service_level") && d.service_level.trim().is_empty() {
+            missing.push(FieldError::new(
+                "defaults.service_level",
+                "required",
+                "the file has no service level column: give the service level of its orders, e.g. standard",
+            ));
+        }
+        if missing.is_empty() { Ok(Self { at, defaults: d.clone() }) } else { Err(missing) }
     }
 
     fn cell<'a>(&self, cells: &'a [String], key: &str) -> &'a str {
@@ -370,7 +385,7 @@ mod tests {
                 "unit_price"
             ]
         );
-        assert!(RowReader::new(&m, &chinese).is_ok());
+        assert_eq!(RowReader::new(&m, &chinese).unwrap_err()[0].field, "defaults.service_level");
     }
 
     #[test]
@@ -388,7 +403,9 @@ mod tests {
                 "columns.line1",
                 "columns.city",
                 "columns.quantity",
-                "columns.unit_price"
+                "columns.unit_price",
+                "defaults.currency",
+                "defaults.service_level"
             ]
         );
         assert_eq!(errors[4].code, "unknown_header");
@@ -402,6 +419,7 @@ mod tests {
         ]);
         let mut m = suggest_mapping(&headers);
         m.defaults.currency = "GBP".into();
+        m.defaults.service_level = "standard".into();
         let mut a = OrderAssembler::new(RowReader::new(&m, &headers).unwrap());
         let row = |id: &str, sku: &str, qty: &str, price: &str| {
             strings(&[id, "Ada", "1 Way", "London", "EC1Y 8SY", "GB", sku, qty, price, "4.50", "1.00"])
@@ -425,7 +443,8 @@ mod tests {
     #[test]
     fn bad_cells_are_all_named() {
         let headers = strings(&["order id", "name", "address", "city", "sku", "qty", "price", "currency"]);
-        let m = suggest_mapping(&headers);
+        let mut m = suggest_mapping(&headers);
+        m.defaults.service_level = "standard".into();
         let mut a = OrderAssembler::new(RowReader::new(&m, &headers).unwrap());
         a.push(1, strings(&["X", "Ada", "1 Way", "London", "LAMP", "two", "1.234", "GBP"]));
         let errors = a.finish().unwrap().order.unwrap_err();

@@ -156,6 +156,9 @@ mod tests {
             include_str!("../../templates/scan_receive.html"),
             include_str!("../../templates/scan_pick.html"),
             include_str!("../../templates/scan_pack.html"),
+            include_str!("../../templates/channels.html"),
+            include_str!("../../templates/channel_detail.html"),
+            include_str!("../../templates/order_import.html"),
         ];
         for text in templates {
             for part in text.split("t.get(\"").skip(1) {
@@ -182,7 +185,20 @@ mod tests {
                 tradeport_domain::orders::OrderStatus::ALL.iter().map(|s| format!("status-{}", s.as_str())),
             )
             .collect();
-        for key in messages.iter().chain(&states).chain(&warehouse) {
+        // Keys the channel pages build from names.
+        use tradeport_domain::channels::{ChannelKind, DeliveryOutcome, IMPORT_COLUMNS};
+        let channels: Vec<String> = ChannelKind::ALL
+            .iter()
+            .map(|k| format!("channel_kind-{}", k.as_str()))
+            .chain(DeliveryOutcome::ALL.iter().map(|o| format!("delivery_outcome-{}", o.as_str())))
+            .chain(IMPORT_COLUMNS.iter().map(|c| format!("import_column-{}", c.key)))
+            .chain(
+                ["mapping", "running", "done", "failed", "interrupted"]
+                    .map(|s| format!("imports-status_{s}")),
+            )
+            .chain(["active", "paused"].map(|s| format!("channels-status_{s}")))
+            .collect();
+        for key in messages.iter().chain(&states).chain(&warehouse).chain(&channels) {
             assert!(catalogue().has(0, key) && catalogue().has(1, key), "missing key {key}");
         }
     }

@@ -7,6 +7,7 @@
 mod access_pages;
 mod aftersales_pages;
 mod assets;
+mod channel_pages;
 mod cookies;
 mod i18n;
 mod inventory_pages;
@@ -70,6 +71,15 @@ pub fn router() -> Router<App> {
         .route("/orders/{id}/shipments/{shipment}/clearance", post(order_shipping::clear))
         .route("/aftersales", get(aftersales_pages::show))
         .route("/reports", get(report_pages::show))
+        .route("/channels", get(channel_pages::show).post(channel_pages::connect))
+        .route("/channels/{id}", get(channel_pages::detail).post(channel_pages::change))
+        .route(
+            "/imports",
+            post(channel_pages::upload).layer(DefaultBodyLimit::max(crate::middleware::ORDER_FILE_LIMIT)),
+        )
+        .route("/imports/{id}", get(channel_pages::import))
+        .route("/imports/{id}/run", post(channel_pages::run))
+        .route("/imports/{id}/errors", get(channel_pages::errors))
         .route("/reports/actions", post(report_pages::add_action))
         .route("/aftersales/requests/{id}/decision", post(aftersales_pages::decide))
         .route("/aftersales/requests/{id}/inspection", post(aftersales_pages::inspect))

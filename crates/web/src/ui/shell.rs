@@ -52,6 +52,7 @@ impl Shell {
                 "/warehouse",
                 p.role.can(Permission::OperateWarehouse) || p.role.can(Permission::SubmitInbound),
             ),
+            ("nav.channels", "/channels", p.role.can(Permission::ManageChannels)),
             ("nav.shipping", "/shipping", true),
             ("nav.aftersales", "/aftersales", true),
             ("nav.service", "/service", false),
