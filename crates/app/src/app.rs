@@ -34,9 +34,14 @@ pub struct App {
     /// The keys that seal channel secrets at rest; `None` when none is configured (channel
     /// secrets are then refused).
     keyring: Option<Arc<tradeport_connectors::sealed::Keyring>>,
+    /// Login with Amazon's token endpoint and the pause after a first 429, for SP-API polls.
+    amazon: Arc<(String, std::time::Duration)>,
     /// The address buyers reach the product at, for links in their messages.
     public_url: Arc<str>,
 }
+
+/// Login with Amazon's token endpoint.
+pub const AMAZON_TOKEN_URL: &str = "https://api.amazon.com/auth/o2/token";
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -57,6 +62,7 @@ impl App {
             easypost: None,
             stripe: None,
             keyring: None,
+            amazon: Arc::new((AMAZON_TOKEN_URL.to_string(), std::time::Duration::from_secs(2))),
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
         }
     }
@@ -135,6 +141,16 @@ impl App {
                 .into(),
             fields: Vec::new(),
         })
+    }
+
+    /// The same app, getting Amazon access tokens from `token_url` and pausing `backoff` after a
+    /// first 429 (doubling after each further one).
+    pub fn with_amazon(self, token_url: &str, backoff: std::time::Duration) -> Self {
+        Self { amazon: Arc::new((token_url.to_string(), backoff)), ..self }
+    }
+
+    pub(crate) fn amazon(&self) -> (&str, std::time::Duration) {
+        (&self.amazon.0, self.amazon.1)
     }
 
     /// The client of outgoing HTTP (webhooks): no redirects followed, 10 s to connect.

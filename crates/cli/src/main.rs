@@ -128,6 +128,9 @@ struct SecretsArgs {
         value_delimiter = ','
     )]
     previous_secrets_keys: Vec<String>,
+    /// Login with Amazon's token endpoint, for Amazon connections' polls.
+    #[arg(long, global = true, env = "TRADEPORT_AMAZON_TOKEN_URL", default_value = tradeport_app::AMAZON_TOKEN_URL)]
+    amazon_token_url: String,
 }
 
 #[derive(Subcommand)]
@@ -258,6 +261,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let secrets_key = cli.secrets.secrets_key.as_deref().or(demo_key.as_deref());
     let previous: Vec<&str> = cli.secrets.previous_secrets_keys.iter().map(String::as_str).collect();
+    let amazon_token_url = cli.secrets.amazon_token_url.clone();
     let app = open_app(
         &cli.database_url,
         cli.smtp_url.as_deref(),
@@ -267,7 +271,8 @@ async fn main() -> anyhow::Result<()> {
         (&cli.blob_dir, &cli.public_url),
         secrets_key.map(|k| (k, previous)),
     )
-    .await?;
+    .await?
+    .with_amazon(&amazon_token_url, std::time::Duration::from_secs(2));
     match cli.command {
         Command::Serve(args) => serve::run(app, args).await,
         Command::Worker => serve::run_workers_only(app).await,

@@ -2,6 +2,7 @@
 //! system, PDF documents, e-mail over SMTP, text messages, signed webhooks, labels bought through
 //! EasyPost, refunds through Stripe, sales channels' webhook signatures and secrets sealed at rest.
 
+pub mod amazon_spapi;
 pub mod blobs;
 pub mod channel_hooks;
 pub mod closed_days;

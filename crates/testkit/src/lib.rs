@@ -11,6 +11,7 @@ mod catalog;
 mod pg;
 mod seed;
 mod smtp;
+pub mod spapi;
 mod twilio;
 
 pub use app::{DbKind, TEST_SECRETS_KEY, TestApp};
@@ -18,6 +19,7 @@ pub use browser::Browser;
 pub use catalog::{Catalog, lamp_order};
 pub use seed::Seeded;
 pub use smtp::{Received, SmtpSink};
+pub use spapi::SpApiFake;
 pub use twilio::{SmsReceived, TwilioFake};
 
 /// Declares each listed `async fn name(app: TestApp)` as two tests, `sqlite::name` and

@@ -9,6 +9,7 @@
 mod connections;
 mod import_engine;
 mod import_orders;
+mod poll_amazon;
 mod receive_webhook;
 mod take_order;
 
@@ -21,6 +22,8 @@ pub use import_orders::{
     ImportView, RunImport, import_detail, import_errors, list_imports, run_import, suggested_mapping,
     upload_import,
 };
+pub use poll_amazon::{PollReport, poll_connection};
+pub(crate) use poll_amazon::{run_poll_job, schedule_polls_in_tx};
 pub use receive_webhook::{DeliveryAnswer, WebhookDelivery, receive_webhook};
 pub use take_order::{TakenOrder, take_channel_order};
 

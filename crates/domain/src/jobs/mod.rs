@@ -69,10 +69,12 @@ pub enum JobKind {
     CompletionSweep,
     /// Makes the replacement order of an after-sales request (AFS-6).
     ReplacementOrder,
+    /// Polls the operator's marketplace connections for new and changed orders (ORD-1).
+    ChannelPoll,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 8] = [
+    pub const ALL: [JobKind; 9] = [
         Self::DeliverEmail,
         Self::DeliverWebhook,
         Self::DeliverSms,
@@ -81,6 +83,7 @@ impl JobKind {
         Self::TrackingSweep,
         Self::CompletionSweep,
         Self::ReplacementOrder,
+        Self::ChannelPoll,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -93,6 +96,7 @@ impl JobKind {
             Self::TrackingSweep => "tracking_sweep",
             Self::CompletionSweep => "completion_sweep",
             Self::ReplacementOrder => "replacement_order",
+            Self::ChannelPoll => "channel_poll",
         }
     }
 
@@ -104,7 +108,11 @@ impl JobKind {
     pub fn max_attempts(self) -> u32 {
         match self {
             Self::DeliverEmail | Self::DeliverWebhook | Self::DeliverSms | Self::ReplacementOrder => 12,
-            Self::Probe | Self::FollowUpSweep | Self::TrackingSweep | Self::CompletionSweep => 3,
+            Self::Probe
+            | Self::FollowUpSweep
+            | Self::TrackingSweep
+            | Self::CompletionSweep
+            | Self::ChannelPoll => 3,
         }
     }
 }
@@ -135,9 +143,10 @@ mod tests {
             JobKind::TrackingSweep => 5,
             JobKind::CompletionSweep => 6,
             JobKind::ReplacementOrder => 7,
+            JobKind::ChannelPoll => 8,
         };
         let listed: Vec<usize> = JobKind::ALL.iter().map(|k| position(*k)).collect();
-        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
         for k in JobKind::ALL {
             assert_eq!(JobKind::parse(k.as_str()), Some(k));
         }

@@ -20,6 +20,7 @@ pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_connections, create_connection))
         .routes(routes!(get_connection, update_connection))
+        .routes(routes!(poll_connection))
         .merge(import_routes())
 }
 
@@ -78,6 +79,20 @@ async fn update_connection(
     ApiJson(body): ApiJson<ConnectionRequest>,
 ) -> ApiResult<Json<ConnectionView>> {
     Ok(Json(channels::update_connection(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/channel-connections/{id}/poll", tag = "channels", params(("id" = String, Path)),
+    description = "Polls an Amazon connection now (it is also polled every 15 minutes): every order changed since its \
+                   watermark, page by page, with its items and, when Amazon held it back, its address. Throttling is \
+                   retried after a growing pause; a poll that still cannot finish says why in `error` and leaves the \
+                   watermark, so the next one resumes without a gap. Admins, order managers, the merchant.",
+    responses((status = 200, body = channels::PollReport), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn poll_connection(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<channels::PollReport>> {
+    Ok(Json(channels::poll_connection(&app, &p, &id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/channel-hooks/{id}", tag = "channels", params(("id" = String, Path)),

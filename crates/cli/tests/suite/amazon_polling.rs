@@ -1,0 +1,91 @@
+//! Amazon orders polled from a local stand-in for the Selling Partner API that serves Amazon's own
+//! example payloads (ORD-1): paging by NextToken, the address Amazon held back asked for, 429s
+//! answered by pausing, and a poll throttled to a stop resumed from the watermark without a gap
+//! or a duplicate.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tradeport_testkit::{SpApiFake, TestApp, db_tests};
+
+use crate::helpers::{get, post};
+
+db_tests!(a_throttled_poll_backs_off_and_resumes_from_the_watermark_without_gaps_or_duplicates);
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/../../fixtures/channels/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+async fn a_throttled_poll_backs_off_and_resumes_from_the_watermark_without_gaps_or_duplicates(app: TestApp) {
+    let s = app.seed("amzn").await;
+    let body = json!({"sku": "NABetaASINB00551Q3CS", "name": "Card Book", "weight_g": 200, "declared_value_minor": 1000,
+                      "declared_currency": "USD", "hs_code": "490199", "origin_country": "US", "category": "books"});
+    assert_eq!(post(&app, "/api/v1/skus", &s.merchant_a_key, body).await.0, StatusCode::OK);
+    let fake = SpApiFake::start().await;
+    // Amazon's sandbox orders (Unshipped, no address: restricted data) on the first page, its
+    // example Pending order on the second.
+    let sandbox = fixture("getOrders_sandbox_TEST_CASE_200.json");
+    let (mut first, mut second) =
+        (sandbox["payload"]["Orders"][0].clone(), sandbox["payload"]["Orders"][1].clone());
+    let mut pending = fixture("getOrders_200_example.json")["payload"]["Orders"][0].clone();
+    // Changed after the first poll's start (the examples' own dates are from 1970 and 2017).
+    for (n, order) in [&mut first, &mut second, &mut pending].into_iter().enumerate() {
+        order["LastUpdateDate"] = json!(format!("2030-01-01T00:00:0{}Z", n + 1));
+    }
+    fake.set_pages(vec![vec![first.clone()], vec![second.clone(), pending]]);
+    let items = fixture("getOrderItems_sandbox_TEST_CASE_200.json")["payload"]["OrderItems"].clone();
+    for order in [&first, &second] {
+        let id = order["AmazonOrderId"].as_str().unwrap();
+        fake.set_items(id, items.clone());
+        fake.set_address(
+            id,
+            json!({"Name": "Jane Doe", "AddressLine1": "2201 Westlake Ave", "City": "Seattle",
+            "StateOrRegion": "WA", "PostalCode": "98121", "CountryCode": "US", "Phone": "+1 206-266-1000"}),
+        );
+    }
+    let app_with_fake = app.app.clone().with_amazon(&fake.token_url(), Duration::from_millis(10));
+    let connect = json!({"kind": "amazon", "name": "Amazon US", "seller_id": "A2EXAMPLE", "marketplace_ids": ["ATVPDKIKX0DER"],
+                         "site_url": fake.base_url, "mapping": {"default_service": "standard"},
+                         "credentials": {"refresh_token": "Atzr|refresh", "client_id": "amzn1.application-oa2-client.x", "client_secret": "s3cret"}});
+    let (status, c) = post(&app, "/api/v1/channel-connections", &s.merchant_a_key, connect).await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let id = c["id"].as_str().unwrap().to_string();
+    let principal = tradeport_app::access::system_principal(s.operator.id);
+
+    // Amazon throttles the second page past every retry: the poll stops, the watermark stays.
+    fake.throttle(1, 50);
+    let stopped = tradeport_app::channels::poll_connection(&app_with_fake, &principal, &id).await.unwrap();
+    assert!(stopped.error.as_deref().unwrap_or_default().contains("429"), "{stopped:?}");
+    assert_eq!((stopped.created, fake.throttled()), (1, 5), "{stopped:?}");
+    let (_, detail) = get(&app, &format!("/api/v1/channel-connections/{id}"), &s.merchant_a_key).await;
+    assert_eq!(detail["health"]["failures"], 1, "{detail}");
+
+    // The next poll starts where the last full one ended, meets two 429s, pauses and goes on.
+    fake.throttle(1, 2);
+    let resumed = tradeport_app::channels::poll_connection(&app_with_fake, &principal, &id).await.unwrap();
+    assert_eq!(resumed.error, None, "{resumed:?}");
+    assert_eq!((resumed.already_taken, resumed.created, resumed.ignored), (1, 1, 1), "{resumed:?}");
+    assert_eq!(fake.throttled(), 7);
+    let calls = fake.calls();
+    assert_eq!(calls[0].0, calls[1].0, "resumed from the same watermark: {calls:?}");
+    assert_eq!(resumed.watermark, "2030-01-01T00:00:03Z", "the newest change seen");
+
+    // Again: everything is known, nothing is made twice, and the watermark is the newest change.
+    let again = tradeport_app::channels::poll_connection(&app_with_fake, &principal, &id).await.unwrap();
+    assert_eq!((again.created, again.already_taken), (0, 3), "{again:?}");
+    assert_eq!(fake.calls().last().unwrap().0, "2030-01-01T00:00:03Z");
+    let (_, orders) = get(&app, "/api/v1/orders?channel=amazon", &s.merchant_a_key).await;
+    let items = orders["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{orders}");
+    let one = items.iter().find(|o| o["channel_order_id"] == "902-1845936-5435065").unwrap();
+    let (_, order) =
+        get(&app, &format!("/api/v1/orders/{}", one["id"].as_str().unwrap()), &s.merchant_a_key).await;
+    assert_eq!(order["shipping_address"]["city"], "Seattle", "the address Amazon released: {order}");
+    assert_eq!((order["total_minor"].as_i64(), order["tax_minor"].as_i64()), (Some(1101), Some(101)));
+    // Shops are not polled.
+    let (status, answer) =
+        post(&app, "/api/v1/channel-connections/nope/poll", &s.merchant_a_key, json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
+}

@@ -1,0 +1,185 @@
+//! A stand-in for Amazon's Selling Partner API (Orders v0) and Login with Amazon on 127.0.0.1,
+//! speaking their wire format: the token endpoint takes a form-encoded refresh-token grant and
+//! answers `access_token`; every Orders call must carry `x-amz-access-token`; `getOrders` answers
+//! `{"payload": {"Orders": [...], "NextToken": ...}}` page by page; a 429 with Amazon's error
+//! object (`QuotaExceeded`) is answered as many times as the test asks, as Amazon throttles.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+/// The access token the fake hands out.
+pub const ACCESS_TOKEN: &str = "Atza|fake-access-token";
+
+#[derive(Default)]
+struct Seller {
+    /// `getOrders` pages in order: the first answers without a NextToken in the query.
+    pages: Mutex<Vec<Vec<Value>>>,
+    items: Mutex<HashMap<String, Value>>,
+    addresses: Mutex<HashMap<String, Value>>,
+    /// The page whose next calls are answered 429, and how many of them.
+    throttle: Mutex<(usize, usize)>,
+    throttled: AtomicUsize,
+    /// Each `getOrders` call's `LastUpdatedAfter` and `NextToken`.
+    calls: Mutex<Vec<(String, String)>>,
+}
+
+/// The running fake.
+#[derive(Clone)]
+pub struct SpApiFake {
+    pub base_url: String,
+    seller: Arc<Seller>,
+}
+
+type Shared = State<Arc<Seller>>;
+
+fn authorised(headers: &HeaderMap) -> bool {
+    headers.get("x-amz-access-token").and_then(|v| v.to_str().ok()) == Some(ACCESS_TOKEN)
+}
+
+fn unauthorised() -> (StatusCode, axum::Json<Value>) {
+    let body =
+        json!({"errors": [{"code": "Unauthorized", "message": "Access to requested resource is denied."}]});
+    (StatusCode::FORBIDDEN, axum::Json(body))
+}
+
+async fn token(body: String) -> (StatusCode, axum::Json<Value>) {
+    let form: HashMap<String, String> = body
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.replace("%7C", "|").to_string()))
+        .collect();
+    if form.get("grant_type").map(String::as_str) != Some("refresh_token")
+        || !form.contains_key("refresh_token")
+    {
+        return (StatusCode::BAD_REQUEST, axum::Json(json!({"error": "invalid_request"})));
+    }
+    (
+        StatusCode::OK,
+        axum::Json(json!({"access_token": ACCESS_TOKEN, "token_type": "bearer", "expires_in": 3600})),
+    )
+}
+
+async fn orders(
+    State(s): Shared,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> (StatusCode, axum::Json<Value>) {
+    if !authorised(&headers) {
+        return unauthorised();
+    }
+    let after = q.get("LastUpdatedAfter").cloned().unwrap_or_default();
+    let next = q.get("NextToken").cloned().unwrap_or_default();
+    let at: usize = next.strip_prefix("page-").and_then(|n| n.parse().ok()).unwrap_or(0);
+    {
+        let mut throttle = s.throttle.lock().unwrap();
+        if throttle.0 == at && throttle.1 > 0 {
+            throttle.1 -= 1;
+            s.throttled.fetch_add(1, Ordering::SeqCst);
+            let body = json!({"errors": [{"code": "QuotaExceeded", "message": "You exceeded your quota for the requested resource."}]});
+            return (StatusCode::TOO_MANY_REQUESTS, axum::Json(body));
+        }
+    }
+    s.calls.lock().unwrap().push((after, next.clone()));
+    let pages = s.pages.lock().unwrap();
+    let orders = pages.get(at).cloned().unwrap_or_default();
+    let mut payload = json!({"Orders": orders, "CreatedBefore": "2026-11-26T00:00:00Z"});
+    if at + 1 < pages.len() {
+        payload["NextToken"] = json!(format!("page-{}", at + 1));
+    }
+    (StatusCode::OK, axum::Json(json!({"payload": payload})))
+}
+
+async fn items(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> (StatusCode, axum::Json<Value>) {
+    if !authorised(&headers) {
+        return unauthorised();
+    }
+    match s.items.lock().unwrap().get(&id) {
+        Some(items) => {
+            (StatusCode::OK, axum::Json(json!({"payload": {"AmazonOrderId": id, "OrderItems": items}})))
+        }
+        None => (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"errors": [{"code": "InvalidInput", "message": "no such order"}]})),
+        ),
+    }
+}
+
+async fn address(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> (StatusCode, axum::Json<Value>) {
+    if !authorised(&headers) {
+        return unauthorised();
+    }
+    let address = s.addresses.lock().unwrap().get(&id).cloned();
+    let mut payload = json!({"AmazonOrderId": id});
+    if let Some(a) = address {
+        payload["ShippingAddress"] = a;
+    }
+    (StatusCode::OK, axum::Json(json!({"payload": payload})))
+}
+
+impl SpApiFake {
+    /// Starts the fake on a free port.
+    pub async fn start() -> Self {
+        let seller = Arc::new(Seller::default());
+        let router = axum::Router::new()
+            .route("/auth/o2/token", post(token))
+            .route("/orders/v0/orders", get(orders))
+            .route("/orders/v0/orders/{id}/orderItems", get(items))
+            .route("/orders/v0/orders/{id}/address", get(address))
+            .with_state(seller.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let base_url = format!("http://{}", listener.local_addr().expect("an address"));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Self { base_url, seller }
+    }
+
+    /// The token endpoint's address.
+    pub fn token_url(&self) -> String {
+        format!("{}/auth/o2/token", self.base_url)
+    }
+
+    /// Sets the pages `getOrders` answers.
+    pub fn set_pages(&self, pages: Vec<Vec<Value>>) {
+        *self.seller.pages.lock().unwrap() = pages;
+    }
+
+    /// Sets an order's items (the `OrderItems` array).
+    pub fn set_items(&self, order_id: &str, items: Value) {
+        self.seller.items.lock().unwrap().insert(order_id.into(), items);
+    }
+
+    /// Sets the address `getOrderAddress` releases for an order.
+    pub fn set_address(&self, order_id: &str, address: Value) {
+        self.seller.addresses.lock().unwrap().insert(order_id.into(), address);
+    }
+
+    /// Answers the next `n` `getOrders` calls for page `page` (0 is the first) with 429.
+    pub fn throttle(&self, page: usize, n: usize) {
+        *self.seller.throttle.lock().unwrap() = (page, n);
+    }
+
+    /// How many 429s were answered.
+    pub fn throttled(&self) -> usize {
+        self.seller.throttled.load(Ordering::SeqCst)
+    }
+
+    /// Each `getOrders` call answered: its `LastUpdatedAfter` and `NextToken`.
+    pub fn calls(&self) -> Vec<(String, String)> {
+        self.seller.calls.lock().unwrap().clone()
+    }
+}
