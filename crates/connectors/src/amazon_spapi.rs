@@ -198,6 +198,52 @@ impl SpApi {
     }
 }
 
+impl SpApi {
+    /// Confirms the shipment of an order's items with the parcel's carrier and tracking number
+    /// (`POST /orders/v0/orders/{id}/shipmentConfirmation`, answered 204).
+    pub async fn confirm_shipment(
+        &self,
+        order_id: &str,
+        marketplace_id: &str,
+        (carrier, tracking_no, ship_date): (&str, &str, &str),
+        items: &[(String, i64)],
+    ) -> Result<(), SpApiError> {
+        let token = self.token().await?;
+        let order_items: Vec<Value> =
+            items.iter().map(|(id, qty)| serde_json::json!({"orderItemId": id, "quantity": qty})).collect();
+        let body = serde_json::json!({
+            "marketplaceId": marketplace_id,
+            "packageDetail": {
+                "packageReferenceId": "1",
+                "carrierCode": carrier,
+                "trackingNumber": tracking_no,
+                "shipDate": ship_date,
+                "orderItems": order_items,
+            }
+        });
+        let res = self
+            .client
+            .post(format!("{}/orders/v0/orders/{}/shipmentConfirmation", self.api_url, encode(order_id)))
+            .header("x-amz-access-token", &token)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| SpApiError::Unreachable(e.to_string()))?;
+        let status = res.status();
+        if status.as_u16() == 429 || status.is_server_error() {
+            return Err(SpApiError::Throttled(1));
+        }
+        if !status.is_success() {
+            let body: Value = res.json().await.unwrap_or(Value::Null);
+            return Err(SpApiError::Refused(format!(
+                "{status}: {}",
+                body["errors"][0]["message"].as_str().unwrap_or("?")
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Percent-encodes a query value.
 fn encode(value: &str) -> String {
     value

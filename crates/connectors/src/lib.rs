@@ -5,6 +5,7 @@
 pub mod amazon_spapi;
 pub mod blobs;
 pub mod channel_hooks;
+pub mod channel_pushback;
 pub mod closed_days;
 pub mod easypost;
 pub mod mail;

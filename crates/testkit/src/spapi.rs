@@ -27,6 +27,8 @@ struct Seller {
     throttled: AtomicUsize,
     /// Each `getOrders` call's `LastUpdatedAfter` and `NextToken`.
     calls: Mutex<Vec<(String, String)>>,
+    /// Each `confirmShipment` body, by order id.
+    confirmations: Mutex<Vec<(String, Value)>>,
 }
 
 /// The running fake.
@@ -130,7 +132,25 @@ async fn address(
     (StatusCode::OK, axum::Json(json!({"payload": payload})))
 }
 
+async fn confirm(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::Json(body): axum::Json<Value>,
+) -> (StatusCode, axum::Json<Value>) {
+    if !authorised(&headers) {
+        return unauthorised();
+    }
+    s.confirmations.lock().unwrap().push((id, body));
+    (StatusCode::NO_CONTENT, axum::Json(Value::Null))
+}
+
 impl SpApiFake {
+    /// Each `confirmShipment` call: the order id and the body.
+    pub fn confirmations(&self) -> Vec<(String, Value)> {
+        self.seller.confirmations.lock().unwrap().clone()
+    }
+
     /// Starts the fake on a free port.
     pub async fn start() -> Self {
         let seller = Arc::new(Seller::default());
@@ -139,6 +159,7 @@ impl SpApiFake {
             .route("/orders/v0/orders", get(orders))
             .route("/orders/v0/orders/{id}/orderItems", get(items))
             .route("/orders/v0/orders/{id}/address", get(address))
+            .route("/orders/v0/orders/{id}/shipmentConfirmation", post(confirm))
             .with_state(seller.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base_url = format!("http://{}", listener.local_addr().expect("an address"));

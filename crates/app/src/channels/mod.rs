@@ -10,6 +10,7 @@ mod connections;
 mod import_engine;
 mod import_orders;
 mod poll_amazon;
+mod push_tracking;
 mod receive_webhook;
 mod take_order;
 
@@ -24,6 +25,7 @@ pub use import_orders::{
 };
 pub use poll_amazon::{PollReport, poll_connection};
 pub(crate) use poll_amazon::{run_poll_job, schedule_polls_in_tx};
+pub(crate) use push_tracking::{queue_tracking_push_in_tx, run_tracking_push};
 pub use receive_webhook::{DeliveryAnswer, WebhookDelivery, receive_webhook};
 pub use take_order::{TakenOrder, take_channel_order};
 

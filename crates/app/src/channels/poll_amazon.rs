@@ -101,7 +101,7 @@ pub(crate) async fn schedule_polls_in_tx(
     crate::jobs::schedule_once_in_tx(app, conn, operator, JobKind::ChannelPoll, POLL_CRON).await
 }
 
-fn client(app: &App, c: &ConnectionRow) -> AppResult<SpApi> {
+pub(crate) fn client(app: &App, c: &ConnectionRow) -> AppResult<SpApi> {
     let plain = if c.credentials.is_empty() {
         "{}".to_string()
     } else {

@@ -177,6 +177,7 @@ async fn run_one(app: &App, job: &JobRow) -> Result<(), String> {
         JobKind::CompletionSweep => crate::aftersales::run_completion_sweep(app, job).await,
         JobKind::ReplacementOrder => crate::aftersales::run_replacement_job(app, job).await,
         JobKind::ChannelPoll => crate::channels::run_poll_job(app, job).await,
+        JobKind::ChannelTrackingPush => crate::channels::run_tracking_push(app, job).await,
     }
 }
 

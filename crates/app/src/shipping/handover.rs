@@ -157,6 +157,9 @@ pub(crate) async fn shipped_in_tx(
             .collect();
         message.payload = payload.to_string();
         tradeport_store::outbox::enqueue_in_tx(conn, operator, &message).await?;
+        // The order's shop or marketplace gets the numbers too (SYS-3).
+        let parcels = sent.iter().map(|s| (s.carrier.clone(), s.tracking_no.clone())).collect();
+        crate::channels::queue_tracking_push_in_tx(app, conn, operator, *order_id, parcels).await?;
     }
     Ok(())
 }

@@ -44,6 +44,7 @@ mod security;
 mod shipments;
 mod shipping;
 mod sla;
+mod tracking_pushback;
 mod ui_channels;
 mod ui_orders;
 mod ui_returns;

@@ -24,17 +24,24 @@ db_tests!(
 
 /// Merchant A's order for two mugs and a pen, handed over (two parcels: the mugs are fragile).
 pub(crate) async fn mugs_and_pen_shipped(app: &TestApp, f: &Floor, id: &str) -> String {
+    let order = confirmed_order(app, f, id, &[("MUG", 2), ("PEN", 1)]).await;
+    hand_over_orders(app, f, &[&order]).await;
+    order
+}
+
+/// Picks, packs, labels (Europe line) and hands over confirmed orders in one hand-over.
+pub(crate) async fn hand_over_orders(app: &TestApp, f: &Floor, orders: &[&str]) {
     let logistics = app.staff_key(&f.s, "logistics").await;
     let (status, body) = post(app, "/api/v1/carrier-services", &logistics, europe_service()).await;
     assert!(status == StatusCode::OK || code(&body) == "duplicate", "{body}");
-    let order = confirmed_order(app, f, id, &[("MUG", 2), ("PEN", 1)]).await;
-    let packages = ready_packages(app, f, &[&order]).await.remove(0).1;
     let mut tracking = Vec::new();
-    for p in &packages {
-        let (status, s) =
-            post(app, &format!("/api/v1/packages/{p}/shipment"), &f.s.admin_key, json!({})).await;
-        assert_eq!(status, StatusCode::OK, "{s}");
-        tracking.push(s["tracking_no"].clone());
+    for (_, packages) in ready_packages(app, f, orders).await {
+        for p in &packages {
+            let (status, s) =
+                post(app, &format!("/api/v1/packages/{p}/shipment"), &f.s.admin_key, json!({})).await;
+            assert_eq!(status, StatusCode::OK, "{s}");
+            tracking.push(s["tracking_no"].clone());
+        }
     }
     let (status, out) = post(
         app,
@@ -44,7 +51,6 @@ pub(crate) async fn mugs_and_pen_shipped(app: &TestApp, f: &Floor, id: &str) -> 
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{out}");
-    order
 }
 
 pub(crate) async fn uk_policy(app: &TestApp, f: &Floor) {

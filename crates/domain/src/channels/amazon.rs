@@ -172,10 +172,10 @@ pub fn amazon_order(
         currency: currency.code().to_string(),
         total_minor: total,
         paid_minor: if paid { total } else { 0 },
-        payment_method: if details.is_empty() {
-            text(o, "PaymentMethod").to_string()
-        } else {
-            details.join(",")
+        payment_method: match (details.is_empty(), text(o, "PaymentMethod")) {
+            (false, _) => details.join(","),
+            (true, "") => "amazon".into(),
+            (true, method) => method.to_string(),
         },
         payment_status: if paid { PaymentStatus::Paid } else { PaymentStatus::Unpaid }.as_str().to_string(),
         service_level: mapping

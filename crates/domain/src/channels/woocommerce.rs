@@ -120,7 +120,11 @@ pub fn woocommerce_order(o: &Value, mapping: &ChannelMapping) -> Result<ChannelO
             currency: currency.code().to_string(),
             total_minor,
             paid_minor,
-            payment_method: first_text(o, &["payment_method_title", "payment_method"]).to_string(),
+            // A free order names no method: the shop took the payment (of nothing).
+            payment_method: Some(first_text(o, &["payment_method_title", "payment_method"]))
+                .filter(|m| !m.is_empty())
+                .unwrap_or("woocommerce")
+                .to_string(),
             payment_status: payment_status.as_str().to_string(),
             service_level: mapping.service_for(&methods),
             carrier_service: String::new(),

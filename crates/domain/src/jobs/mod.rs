@@ -71,10 +71,12 @@ pub enum JobKind {
     ReplacementOrder,
     /// Polls the operator's marketplace connections for new and changed orders (ORD-1).
     ChannelPoll,
+    /// Sends an order's tracking numbers back to the channel it came from (SYS-3).
+    ChannelTrackingPush,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 9] = [
+    pub const ALL: [JobKind; 10] = [
         Self::DeliverEmail,
         Self::DeliverWebhook,
         Self::DeliverSms,
@@ -84,6 +86,7 @@ impl JobKind {
         Self::CompletionSweep,
         Self::ReplacementOrder,
         Self::ChannelPoll,
+        Self::ChannelTrackingPush,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +100,7 @@ impl JobKind {
             Self::CompletionSweep => "completion_sweep",
             Self::ReplacementOrder => "replacement_order",
             Self::ChannelPoll => "channel_poll",
+            Self::ChannelTrackingPush => "channel_tracking_push",
         }
     }
 
@@ -107,7 +111,11 @@ impl JobKind {
     /// Attempts before the job is dead: deliveries keep trying for about a day.
     pub fn max_attempts(self) -> u32 {
         match self {
-            Self::DeliverEmail | Self::DeliverWebhook | Self::DeliverSms | Self::ReplacementOrder => 12,
+            Self::DeliverEmail
+            | Self::DeliverWebhook
+            | Self::DeliverSms
+            | Self::ReplacementOrder
+            | Self::ChannelTrackingPush => 12,
             Self::Probe
             | Self::FollowUpSweep
             | Self::TrackingSweep
@@ -144,9 +152,10 @@ mod tests {
             JobKind::CompletionSweep => 6,
             JobKind::ReplacementOrder => 7,
             JobKind::ChannelPoll => 8,
+            JobKind::ChannelTrackingPush => 9,
         };
         let listed: Vec<usize> = JobKind::ALL.iter().map(|k| position(*k)).collect();
-        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
         for k in JobKind::ALL {
             assert_eq!(JobKind::parse(k.as_str()), Some(k));
         }

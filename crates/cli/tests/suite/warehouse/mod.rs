@@ -206,8 +206,13 @@ pub(crate) async fn confirmed_order(app: &TestApp, f: &Floor, id: &str, lines: &
 
 /// Posts the order as merchant A and takes it through review to `confirmed`; its id.
 pub(crate) async fn confirmed_order_from(app: &TestApp, f: &Floor, body: Value) -> String {
-    let (status, mut o) = post(app, "/api/v1/orders", &f.s.merchant_a_key, body).await;
+    let (status, o) = post(app, "/api/v1/orders", &f.s.merchant_a_key, body).await;
     assert_eq!(status, StatusCode::CREATED, "{o}");
+    confirm_order(app, f, o).await
+}
+
+/// Takes an order (as the API answers it) through review to `confirmed`; its id.
+pub(crate) async fn confirm_order(app: &TestApp, f: &Floor, mut o: Value) -> String {
     let id = o["id"].as_str().unwrap().to_string();
     // Orders with a battery are held for a look at the carrier service (goods rules): a reviewer
     // releases, approves and confirms them.
