@@ -53,11 +53,27 @@ pub async fn readyz(State(app): State<App>) -> Response {
     }
 }
 
-/// Prometheus text format: requests and latency per route, and database pool usage.
+/// Prometheus text format: requests and latency per route, database pool usage, and each
+/// sales-channel connection's health (failures since its last success, seconds since its last
+/// delivery and since its last success: a poller's lag).
 pub async fn metrics(State(app): State<App>) -> Response {
     let (size, idle) = app.db().pool_usage();
     metrics::gauge!("db_pool_connections").set(f64::from(size));
     metrics::gauge!("db_pool_idle_connections").set(idle as f64);
+    match tradeport_app::channels::connection_health(&app).await {
+        Ok(all) => {
+            for c in all {
+                let labels = [("connection", c.id), ("kind", c.kind)];
+                metrics::gauge!("channel_connection_failures", &labels).set(c.failures as f64);
+                let seconds = |s: Option<i64>| s.map_or(-1.0, |s| s as f64);
+                metrics::gauge!("channel_connection_seconds_since_delivery", &labels)
+                    .set(seconds(c.since_delivery_s));
+                metrics::gauge!("channel_connection_seconds_since_success", &labels)
+                    .set(seconds(c.since_success_s));
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "channel health not read for /metrics"),
+    }
     let handle = prometheus();
     handle.run_upkeep();
     ([("content-type", "text/plain; version=0.0.4")], handle.render()).into_response()

@@ -434,3 +434,32 @@ pub async fn reseal_secrets(app: &App) -> AppResult<usize> {
     }
     Ok(moved)
 }
+
+/// One connection's health, for /metrics.
+#[derive(Clone, Debug)]
+pub struct ConnectionHealth {
+    pub id: String,
+    pub kind: String,
+    pub failures: i64,
+    /// Seconds since the last delivery or poll; `None` before the first.
+    pub since_delivery_s: Option<i64>,
+    /// Seconds since the last success (the lag of a poller); `None` before the first.
+    pub since_success_s: Option<i64>,
+}
+
+/// Every connection's health (the operator's administrator reads /metrics for all tenants).
+pub async fn connection_health(app: &App) -> AppResult<Vec<ConnectionHealth>> {
+    let mut conn = app.db().read().await?;
+    let now = app.now().0;
+    Ok(connections::all(&mut conn)
+        .await?
+        .into_iter()
+        .map(|c| ConnectionHealth {
+            since_delivery_s: c.last_delivery_at.map(|t| (now - t) / 1000),
+            since_success_s: c.last_success_at.map(|t| (now - t) / 1000),
+            id: c.id,
+            kind: c.kind,
+            failures: c.failures,
+        })
+        .collect())
+}

@@ -15,8 +15,8 @@ mod receive_webhook;
 mod take_order;
 
 pub use connections::{
-    ConnectionRequest, ConnectionView, DeliveryView, Health, connection_detail, create_connection,
-    list_connections, reseal_secrets, update_connection,
+    ConnectionHealth, ConnectionRequest, ConnectionView, DeliveryView, Health, connection_detail,
+    connection_health, create_connection, list_connections, reseal_secrets, update_connection,
 };
 pub use import_engine::{ImportOutcome, ImportSource, headers_and_count, import_file};
 pub use import_orders::{

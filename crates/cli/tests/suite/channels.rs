@@ -167,6 +167,11 @@ async fn a_signed_shopify_delivery_becomes_one_order_and_unsigned_ones_leave_not
     let (_, detail) = get(&app, &format!("/api/v1/channel-connections/{shop}"), &s.merchant_a_key).await;
     assert_eq!(detail["health"]["failures"], 1, "{detail}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM orders").await, 1);
+    // The operator's monitoring sees it too.
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let failures = format!("channel_connection_failures{{connection=\"{shop}\",kind=\"shopify\"}} 1");
+    assert!(metrics.contains(&failures), "{metrics}");
+    assert!(metrics.contains("channel_connection_seconds_since_success{"), "{metrics}");
 }
 
 async fn twenty_concurrent_deliveries_of_one_order_make_one_order(app: TestApp) {
