@@ -66,23 +66,27 @@ fn currency_of<'a>(
     })
 }
 
-fn address_v0(a: Option<&Value>) -> Address {
-    a.map(|a| Address {
-        name: text(a, "Name").to_string(),
-        company: text(a, "CompanyName").to_string(),
-        line1: text(a, "AddressLine1").to_string(),
-        line2: [text(a, "AddressLine2"), text(a, "AddressLine3")]
-            .iter()
-            .filter(|l| !l.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", "),
-        city: text(a, "City").to_string(),
-        state: text(a, "StateOrRegion").to_string(),
-        postcode: text(a, "PostalCode").to_string(),
-        country: text(a, "CountryCode").to_string(),
-    })
-    .unwrap_or_default()
+/// An Amazon address: v0's PascalCase keys (`AddressLine1`), or 2026-01-01's camelCase ones
+/// (`addressLine1`) when `camel`.
+fn address_of(a: Option<&Value>, camel: bool) -> Address {
+    let Some(a) = a else { return Address::default() };
+    let field = |key: &str| {
+        let key =
+            if camel { format!("{}{}", key[..1].to_ascii_lowercase(), &key[1..]) } else { key.to_string() };
+        text(a, &key).to_string()
+    };
+    let extra: Vec<String> =
+        [field("AddressLine2"), field("AddressLine3")].into_iter().filter(|l| !l.is_empty()).collect();
+    Address {
+        name: field("Name"),
+        company: field("CompanyName"),
+        line1: field("AddressLine1"),
+        line2: extra.join(", "),
+        city: field("City"),
+        state: field("StateOrRegion"),
+        postcode: field("PostalCode"),
+        country: field("CountryCode"),
+    }
 }
 
 /// Reads an SP-API v0 order and its items (the `getOrderItems` payload or its `OrderItems`).
@@ -142,7 +146,7 @@ pub fn amazon_order(
         _ => ChannelState::Open,
     };
     let paid = state != ChannelState::NotReady;
-    let address = address_v0(o.get("ShippingAddress"));
+    let address = address_of(o.get("ShippingAddress"), false);
     let buyer = o.get("BuyerInfo");
     let name = [buyer.map(|b| text(b, "BuyerName")).unwrap_or_default(), address.name.as_str()]
         .into_iter()
@@ -245,23 +249,7 @@ pub fn amazon_order_2026(body: &Value, mapping: &ChannelMapping) -> Result<Chann
     };
     let paid = state != ChannelState::NotReady;
     let a = o.get("recipient").and_then(|r| r.get("deliveryAddress"));
-    let address = a
-        .map(|a| Address {
-            name: text(a, "name").to_string(),
-            company: text(a, "companyName").to_string(),
-            line1: text(a, "addressLine1").to_string(),
-            line2: [text(a, "addressLine2"), text(a, "addressLine3")]
-                .iter()
-                .filter(|l| !l.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", "),
-            city: text(a, "city").to_string(),
-            state: text(a, "stateOrRegion").to_string(),
-            postcode: text(a, "postalCode").to_string(),
-            country: text(a, "countryCode").to_string(),
-        })
-        .unwrap_or_default();
+    let address = address_of(a, true);
     let buyer = o.get("buyer").unwrap_or(&Value::Null);
     let name = [text(buyer, "buyerName"), address.name.as_str()]
         .into_iter()
