@@ -34,6 +34,9 @@ pub struct App {
     /// The keys that seal channel secrets at rest; `None` when none is configured (channel
     /// secrets are then refused).
     keyring: Option<Arc<tradeport_connectors::sealed::Keyring>>,
+    /// Whether channel connections may name private or plain-HTTP addresses (tests, a closed
+    /// installation); off by default, so a merchant cannot make the server reach its own network.
+    private_channel_hosts: bool,
     /// Login with Amazon's token endpoint and the pause after a first 429, for SP-API polls.
     amazon: Arc<(String, std::time::Duration)>,
     /// The address buyers reach the product at, for links in their messages.
@@ -62,6 +65,7 @@ impl App {
             easypost: None,
             stripe: None,
             keyring: None,
+            private_channel_hosts: false,
             amazon: Arc::new((AMAZON_TOKEN_URL.to_string(), std::time::Duration::from_secs(2))),
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
         }
@@ -141,6 +145,15 @@ impl App {
                 .into(),
             fields: Vec::new(),
         })
+    }
+
+    /// The same app, letting channel connections name private or plain-HTTP addresses.
+    pub fn with_private_channel_hosts(self) -> Self {
+        Self { private_channel_hosts: true, ..self }
+    }
+
+    pub(crate) fn private_channel_hosts(&self) -> bool {
+        self.private_channel_hosts
     }
 
     /// The same app, getting Amazon access tokens from `token_url` and pausing `backoff` after a

@@ -37,7 +37,9 @@ async fn answer(res: Result<reqwest::Response, reqwest::Error>) -> Result<Value,
         return Err(PushError::Retry(format!("{status}")));
     }
     if !status.is_success() {
-        return Err(PushError::Refused(format!("{status}: {body}")));
+        // Only the start of the answer: enough to see why, never a whole page from elsewhere.
+        let why: String = body.to_string().chars().take(200).collect();
+        return Err(PushError::Refused(format!("{status}: {why}")));
     }
     Ok(body)
 }

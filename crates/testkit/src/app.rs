@@ -86,7 +86,9 @@ impl TestApp {
             tradeport_connectors::sealed::Keyring::new(TEST_SECRETS_KEY, &[]).expect("the test key is valid");
         let app = App::new(db, Arc::new(SystemClock))
             .with_blobs(tradeport_connectors::blobs::LocalBlobStore::new(blobs.path()))
-            .with_keyring(keyring);
+            .with_keyring(keyring)
+            // The stand-ins for shops and Amazon listen on 127.0.0.1 over plain HTTP.
+            .with_private_channel_hosts();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base_url = format!("http://{}", listener.local_addr().expect("a local address"));
         let (tx, rx) = oneshot::channel::<()>();

@@ -141,6 +141,10 @@ fn view(app: &App, c: &ConnectionRow) -> AppResult<ConnectionView> {
     })
 }
 
+fn check_endpoint_if_set(url: &str, allow_private: bool) -> Result<(), String> {
+    if url.is_empty() { Ok(()) } else { tradeport_domain::channels::check_endpoint(url, allow_private) }
+}
+
 /// Checks and applies `r` to `c` (a new connection or a stored one), sealing secrets.
 async fn apply(
     app: &App,
@@ -168,6 +172,10 @@ async fn apply(
     if c.name.is_empty() || c.name.chars().count() > 100 {
         e.add("name", "required", "name the connection (at most 100 characters), e.g. \"EU Shopify store\"");
     }
+    // The server calls this address on the merchant's behalf (the shop's API, Amazon's endpoint).
+    if let Err(why) = check_endpoint_if_set(&c.site_url, app.private_channel_hosts()) {
+        e.add("site_url", "invalid_site_url", format!("site_url: {why}"));
+    }
     match kind {
         ChannelKind::Shopify => {
             let shop = c.shop_domain.strip_suffix(".myshopify.com").unwrap_or_default();
@@ -179,16 +187,8 @@ async fn apply(
                 );
             }
         }
-        ChannelKind::Woocommerce => {
-            if !(c.site_url.starts_with("https://") || c.site_url.starts_with("http://"))
-                || c.site_url.len() < 11
-            {
-                e.add(
-                    "site_url",
-                    "invalid_site_url",
-                    "site_url is the shop's address, e.g. https://shop.example.com",
-                );
-            }
+        ChannelKind::Woocommerce if c.site_url.is_empty() => {
+            e.add("site_url", "required", "site_url is the shop's address, e.g. https://shop.example.com");
         }
         ChannelKind::Amazon | ChannelKind::Ebay => {
             if c.seller_id.is_empty() {
@@ -206,7 +206,7 @@ async fn apply(
                 );
             }
         }
-        ChannelKind::Csv | ChannelKind::Manual => {}
+        _ => {}
     }
     if let Some(mapping) = &r.mapping {
         let mut conn = app.db().read().await?;
@@ -357,10 +357,18 @@ pub async fn update_connection(
         .await?
         .ok_or(AppError::NotFound("connection"))?;
     drop(conn);
+    let read_at = c.updated_at;
     apply(app, principal, &mut c, r).await?;
-    c.updated_at = app.now().0;
+    c.updated_at = app.now().0.max(read_at + 1);
     let mut tx = app.begin().await?;
-    connections::update_in_tx(&mut tx, &c).await?;
+    if !connections::update_in_tx(&mut tx, &c, read_at).await? {
+        tx.end_unwritten().await?;
+        return Err(AppError::Conflict {
+            code: "connection.changed_concurrently",
+            message: "the connection changed while this change was made; reload it and try again".into(),
+            fields: Vec::new(),
+        });
+    }
     tx.commit().await?;
     view(app, &c)
 }

@@ -26,6 +26,8 @@ use crate::{App, AppError, AppResult};
 pub(crate) const POLL_CRON: &str = "*/15 * * * *";
 /// Where a first poll starts: orders changed in the last week.
 const FIRST_POLL_MS: i64 = 7 * 24 * 3_600_000;
+/// How far behind now the watermark stays.
+const SETTLE_MS: i64 = 5 * 60_000;
 /// The regional endpoint when the connection names none.
 const NORTH_AMERICA: &str = "https://sellingpartnerapi-na.amazon.com";
 
@@ -61,6 +63,13 @@ pub async fn poll_connection(app: &App, principal: &Principal, id: &str) -> AppR
         .await?
         .ok_or(AppError::NotFound("connection"))?;
     drop(conn);
+    if c.status == ConnectionStatus::Paused.as_str() {
+        return Err(AppError::Conflict {
+            code: "channel.paused",
+            message: "the connection is paused: resume it to take its orders in".into(),
+            fields: Vec::new(),
+        });
+    }
     if c.kind != ChannelKind::Amazon.as_str() {
         return Err(AppError::Conflict {
             code: "channel.not_polled",
@@ -166,9 +175,12 @@ async fn poll(app: &App, c: &ConnectionRow) -> AppResult<PollReport> {
     };
     let now = app.now();
     let mut tx = app.begin().await?;
-    // A full poll moves the watermark to the newest change it saw; one that stopped keeps its
-    // start (a first poll's start is kept, so the next one begins at the same instant).
-    let watermark = if stopped.is_none() { newest } else { start };
+    // A full poll moves the watermark to the newest change it saw, but never past five minutes
+    // ago: Amazon may show a change late with an earlier time (what is read again is recognised).
+    // One that stopped keeps its start (a first poll's too, so the next begins at the same
+    // instant).
+    let settled = iso(now.0 - SETTLE_MS);
+    let watermark = if stopped.is_none() { newest.min(settled).max(start.clone()) } else { start };
     connections::set_watermark_in_tx(&mut tx, &c.id, &watermark).await?;
     report.watermark = watermark;
     connections::record_health_in_tx(&mut tx, &c.id, now, stopped.as_deref()).await?;

@@ -119,10 +119,13 @@ pub async fn receive_webhook(app: &App, d: &WebhookDelivery<'_>) -> AppResult<De
     }
 
     let now = app.now();
-    let delivery_key = if delivery_id.is_empty() {
-        format!("sha256:{}", tradeport_connectors::secrets::sha256_hex(d.body))
-    } else {
-        delivery_id.to_string()
+    // WooCommerce makes its delivery id from the webhook and the second it was sent, so two
+    // deliveries in one second share it: the body tells them apart.
+    let body_hash = tradeport_connectors::secrets::sha256_hex(d.body);
+    let delivery_key = match (delivery_id.is_empty(), kind) {
+        (true, _) => format!("sha256:{body_hash}"),
+        (false, ChannelKind::Woocommerce) => format!("{delivery_id}:{}", &body_hash[..16]),
+        (false, _) => delivery_id.to_string(),
     };
     let record = DeliveryRow {
         id: app.new_uuid().to_string(),

@@ -54,6 +54,7 @@ pub async fn take_channel_order(app: &App, c: &ConnectionRow, order: ChannelOrde
     let mut input = order.input;
     input.merchant_id = Some(c.merchant_id.clone());
     input.channel = kind.order_channel().to_string();
+    input.channel_order_id = kind.order_key(&c.site_url, &order.external_id);
     let mut conn = app.db().read().await?;
     let existing = orders::find_by_channel_id(
         &mut conn,
@@ -102,6 +103,16 @@ pub async fn take_channel_order(app: &App, c: &ConnectionRow, order: ChannelOrde
             Err(e) => Err(e),
         };
     };
+    // A crash between an order's intake and its link leaves it unlinked: a later delivery links it.
+    let mut tx = app.begin().await?;
+    let link = OrderLinkRow {
+        order_id: existing.id.to_string(),
+        connection_id: c.id.clone(),
+        external_id: order.external_id.clone(),
+        display_ref: order.display_ref.clone(),
+    };
+    links::link(&mut tx, operator, &link).await?;
+    tx.commit().await?;
     match order.state {
         ChannelState::Cancelled => cancel(app, &principal, &existing, channel).await,
         _ => change_address(app, &principal, &existing, &input.shipping_address, channel).await,

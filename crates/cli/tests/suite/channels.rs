@@ -396,10 +396,25 @@ async fn a_woocommerce_ping_is_answered_and_its_order_arrives_signed_with_the_de
     let (_, order) =
         get(&app, &format!("/api/v1/orders/{}", answer["order_id"].as_str().unwrap()), &s.merchant_a_key)
             .await;
+    // A WooCommerce id is unique only within its site: kept with the site's host, so the same
+    // post id from the merchant's second site is another order.
     assert_eq!(
         (order["channel"].as_str(), order["channel_order_id"].as_str()),
-        (Some("woocommerce"), Some("727"))
+        (Some("woocommerce"), Some("shop.example.com#727"))
     );
+    let second = json!({"kind": "woocommerce", "name": "Second store", "site_url": "https://outlet.example.com",
+                        "webhook_secret": "outlet-secret", "mapping": {"services": {"flat_rate": "standard"},
+                        "skus": {"product:93": "WOO-SINGLE"}}});
+    let (_, outlet) = post(&app, "/api/v1/channel-connections", &s.merchant_a_key, second).await;
+    let signature = sign_base64("outlet-secret", &body);
+    let headers = [
+        ("X-WC-Webhook-Signature", signature.as_str()),
+        ("X-WC-Webhook-Delivery-ID", "d-1"),
+        ("X-WC-Webhook-Topic", "order.created"),
+    ];
+    let (_, other) = deliver(&app, outlet["id"].as_str().unwrap(), &headers, &body).await;
+    assert_eq!(other["outcome"], "created", "{other}");
+    assert_ne!(other["order_id"], answer["order_id"]);
     assert_eq!(
         (order["total_minor"].as_i64(), order["tax_minor"].as_i64(), order["paid_minor"].as_i64()),
         (Some(2935), Some(135), Some(2935))

@@ -42,6 +42,86 @@ impl ChannelMapping {
     }
 }
 
+/// Whether `url` may be called on a merchant's behalf: HTTPS to a public host. A loopback,
+/// private, link-local or unspecified address, or a `localhost`/`.local`/`.internal` name, would
+/// let a merchant make the server reach its own network; `allow_private` (tests, a closed
+/// installation) lifts that and allows plain HTTP.
+pub fn check_endpoint(url: &str, allow_private: bool) -> Result<(), String> {
+    let url = url.trim();
+    let (scheme, rest) = url.split_once("://").ok_or("the address starts with https://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default()
+    } else {
+        host_port.split(':').next().unwrap_or_default()
+    }
+    .to_ascii_lowercase();
+    if host.is_empty() {
+        return Err("the address names no host".into());
+    }
+    if allow_private {
+        return if matches!(scheme, "https" | "http") {
+            Ok(())
+        } else {
+            Err("the address starts with https://".into())
+        };
+    }
+    if scheme != "https" {
+        return Err("the address must use https://".into());
+    }
+    let private = match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => {
+            ip.is_loopback()
+                || ip.is_private()
+                || ip.is_link_local()
+                || ip.is_unspecified()
+                || ip.is_broadcast()
+        }
+        Ok(std::net::IpAddr::V6(ip)) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || (ip.segments()[0] & 0xfe00) == 0xfc00
+                || (ip.segments()[0] & 0xffc0) == 0xfe80
+        }
+        Err(_) => {
+            host == "localhost" || [".localhost", ".local", ".internal"].iter().any(|s| host.ends_with(s))
+        }
+    };
+    if private { Err(format!("{host} is not a public address")) } else { Ok(()) }
+}
+
+#[cfg(test)]
+mod endpoint_tests {
+    use super::check_endpoint;
+
+    #[test]
+    fn only_public_https_addresses_are_called_unless_private_ones_are_allowed() {
+        for ok in
+            ["https://shop.example.com", "https://sellingpartnerapi-eu.amazon.com/", "https://1.2.3.4:8443/x"]
+        {
+            assert_eq!(check_endpoint(ok, false), Ok(()), "{ok}");
+        }
+        for bad in [
+            "http://shop.example.com",
+            "https://127.0.0.1",
+            "https://10.0.0.5/wp-json",
+            "https://169.254.169.254/latest/meta-data",
+            "https://[::1]:8080",
+            "https://localhost",
+            "https://db.internal",
+            "https://user@192.168.1.1",
+            "ftp://shop.example.com",
+            "shop.example.com",
+            "https://",
+        ] {
+            assert!(check_endpoint(bad, false).is_err(), "{bad}");
+        }
+        assert_eq!(check_endpoint("http://127.0.0.1:4000", true), Ok(()));
+        assert!(check_endpoint("ftp://127.0.0.1", true).is_err());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

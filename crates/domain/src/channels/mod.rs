@@ -22,7 +22,7 @@ pub use file_import::{
     AssembledOrder, ColumnMapping, IMPORT_COLUMNS, ImportColumn, ImportDefaults, OrderAssembler, RowReader,
     suggest_mapping,
 };
-pub use mapping::ChannelMapping;
+pub use mapping::{ChannelMapping, check_endpoint};
 pub use shopify::shopify_order;
 pub use woocommerce::woocommerce_order;
 
@@ -83,6 +83,17 @@ impl ChannelKind {
             Self::Ebay => Some(format!("https://www.ebay.com/sh/ord/details?orderid={id}")),
             _ => None,
         }
+    }
+
+    /// The channel order id an order is kept under. Shopify and marketplace ids are unique across
+    /// shops; a WooCommerce post id only within its site, so it is qualified by the site's host
+    /// (`shop.example.com#727`): two sites of one merchant never meet on one order.
+    pub fn order_key(self, site_url: &str, external_id: &str) -> String {
+        if self != Self::Woocommerce {
+            return external_id.to_string();
+        }
+        let host = site_url.split("://").nth(1).unwrap_or(site_url).split('/').next().unwrap_or_default();
+        format!("{}#{external_id}", host.to_ascii_lowercase())
     }
 
     /// Whether the channel pushes orders to a webhook, signed with a shared secret.
@@ -202,6 +213,11 @@ mod kind_tests {
         }
         assert_eq!(ConnectionStatus::parse("paused"), Some(ConnectionStatus::Paused));
         assert_eq!(ChannelKind::parse("Shopify"), None);
+        assert_eq!(
+            ChannelKind::Woocommerce.order_key("https://Shop.Example.com/store", "727"),
+            "shop.example.com#727"
+        );
+        assert_eq!(ChannelKind::Shopify.order_key("", "450789469"), "450789469");
         let urls = [
             ChannelKind::Shopify.order_url("a.myshopify.com", "", "450789469"),
             ChannelKind::Woocommerce.order_url("", "https://shop.example", "727"),

@@ -74,12 +74,13 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, c: &ConnectionRow) -> StoreR
     Ok(())
 }
 
-/// Writes what a merchant may change: name, identity, secrets, mapping, status.
-pub async fn update_in_tx(conn: &mut AnyConnection, c: &ConnectionRow) -> StoreResult<()> {
-    sqlx::query(
+/// Writes what a merchant may change (name, identity, secrets, mapping, status) if the row is
+/// still as read (`read_at` is its `updated_at` then); `false` when another change came first.
+pub async fn update_in_tx(conn: &mut AnyConnection, c: &ConnectionRow, read_at: i64) -> StoreResult<bool> {
+    let done = sqlx::query(
         "UPDATE channel_connections SET name = $3, shop_domain = $4, site_url = $5, seller_id = $6, \
          marketplace_ids = $7, webhook_secret = $8, previous_webhook_secret = $9, credentials = $10, mapping = $11, \
-         status = $12, updated_at = $13 WHERE tenant_id = $1 AND id = $2",
+         status = $12, updated_at = $13 WHERE tenant_id = $1 AND id = $2 AND updated_at = $14",
     )
     .bind(&c.tenant_id)
     .bind(&c.id)
@@ -94,9 +95,10 @@ pub async fn update_in_tx(conn: &mut AnyConnection, c: &ConnectionRow) -> StoreR
     .bind(&c.mapping)
     .bind(&c.status)
     .bind(c.updated_at)
+    .bind(read_at)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// One connection of the operator (a merchant: only its own).

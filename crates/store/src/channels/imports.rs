@@ -143,7 +143,7 @@ pub struct Progress {
 pub async fn record_progress(conn: &mut AnyConnection, id: &str, p: Progress, at: Millis) -> StoreResult<()> {
     sqlx::query(
         "UPDATE order_imports SET rows_done = $2, orders_created = $3, orders_existing = $4, rows_refused = $5, \
-         updated_at = $6 WHERE id = $1",
+         updated_at = $6 WHERE id = $1 AND status = 'running' AND finished_at IS NULL",
     )
     .bind(id)
     .bind(p.rows_done)
