@@ -414,14 +414,14 @@ pub async fn reseal_secrets(app: &App) -> AppResult<usize> {
     let rows = connections::all(&mut conn).await?;
     drop(conn);
     let mut moved = 0;
-    for c in rows {
-        let mut fields = [
-            ("webhook_secret", c.webhook_secret.clone()),
-            ("previous_webhook_secret", c.previous_webhook_secret.clone()),
-            ("credentials", c.credentials.clone()),
-        ];
-        let mut changed = false;
-        for (field, value) in &mut fields {
+    for mut c in rows {
+        let read_at = c.updated_at;
+        let mut changed = 0;
+        for (field, value) in [
+            ("webhook_secret", &mut c.webhook_secret),
+            ("previous_webhook_secret", &mut c.previous_webhook_secret),
+            ("credentials", &mut c.credentials),
+        ] {
             if value.is_empty() {
                 continue;
             }
@@ -430,15 +430,26 @@ pub async fn reseal_secrets(app: &App) -> AppResult<usize> {
                 .map_err(|e| AppError::Internal(format!("connection {} {field}: {e}", c.id)))?;
             if let Some(v) = resealed {
                 *value = v;
-                changed = true;
-                moved += 1;
+                changed += 1;
             }
         }
-        if changed {
-            let mut tx = app.begin().await?;
-            connections::reseal_in_tx(&mut tx, &c.id, &fields[0].1, &fields[1].1, &fields[2].1).await?;
-            tx.commit().await?;
+        if changed == 0 {
+            continue;
         }
+        let mut tx = app.begin().await?;
+        if !connections::reseal_in_tx(&mut tx, &c, read_at).await? {
+            tx.end_unwritten().await?;
+            return Err(AppError::Conflict {
+                code: "connection.changed_concurrently",
+                message: format!(
+                    "connection {} changed while its secrets were resealed; run reseal again",
+                    c.id
+                ),
+                fields: Vec::new(),
+            });
+        }
+        tx.commit().await?;
+        moved += changed;
     }
     Ok(moved)
 }

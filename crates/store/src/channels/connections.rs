@@ -153,24 +153,21 @@ pub async fn all(conn: &mut AnyConnection) -> StoreResult<Vec<ConnectionRow>> {
 }
 
 /// Writes the sealed secrets again (a key rotation).
-pub async fn reseal_in_tx(
-    conn: &mut AnyConnection,
-    id: &str,
-    webhook_secret: &str,
-    previous_webhook_secret: &str,
-    credentials: &str,
-) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE channel_connections SET webhook_secret = $2, previous_webhook_secret = $3, credentials = $4 \
-         WHERE id = $1",
+/// `false` when the row changed since it was read (`read_at` its `updated_at` then); the change
+/// moves `updated_at` on, so a change read before it fails in turn.
+pub async fn reseal_in_tx(conn: &mut AnyConnection, c: &ConnectionRow, read_at: i64) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE channel_connections SET webhook_secret = $2, previous_webhook_secret = $3, credentials = $4, \
+         updated_at = updated_at + 1 WHERE id = $1 AND updated_at = $5",
     )
-    .bind(id)
-    .bind(webhook_secret)
-    .bind(previous_webhook_secret)
-    .bind(credentials)
+    .bind(&c.id)
+    .bind(&c.webhook_secret)
+    .bind(&c.previous_webhook_secret)
+    .bind(&c.credentials)
+    .bind(read_at)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Records how a delivery or a poll ended: health for the connection's page and /metrics.
