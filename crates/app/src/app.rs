@@ -41,7 +41,12 @@ pub struct App {
     amazon: Arc<(String, std::time::Duration)>,
     /// The address buyers reach the product at, for links in their messages.
     public_url: Arc<str>,
+    /// Stripe's API, where merchants' payment accounts create payments.
+    stripe_api_url: Arc<str>,
 }
+
+/// Stripe's API.
+pub const STRIPE_API_URL: &str = "https://api.stripe.com";
 
 /// Login with Amazon's token endpoint.
 pub const AMAZON_TOKEN_URL: &str = "https://api.amazon.com/auth/o2/token";
@@ -68,6 +73,7 @@ impl App {
             private_channel_hosts: false,
             amazon: Arc::new((AMAZON_TOKEN_URL.to_string(), std::time::Duration::from_secs(2))),
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
+            stripe_api_url: Arc::from(STRIPE_API_URL),
         }
     }
 
@@ -129,6 +135,16 @@ impl App {
 
     pub(crate) fn stripe(&self) -> Option<&tradeport_connectors::stripe::Stripe> {
         self.stripe.as_deref()
+    }
+
+    /// The same app, calling Stripe's API at `url` for merchants' payment accounts (a test's
+    /// local server, Stripe's mock).
+    pub fn with_stripe_api_url(self, url: &str) -> Self {
+        Self { stripe_api_url: Arc::from(url.trim().trim_end_matches('/')), ..self }
+    }
+
+    pub(crate) fn stripe_api_url(&self) -> &str {
+        &self.stripe_api_url
     }
 
     /// The same app, sealing channel secrets with `keyring`.

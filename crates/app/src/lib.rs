@@ -15,6 +15,7 @@ pub mod inventory;
 pub mod jobs;
 pub mod notifications;
 pub mod orders;
+pub mod payments;
 mod page;
 mod ports;
 pub mod reporting;
@@ -24,7 +25,7 @@ mod unit_of_work;
 pub mod warehouse;
 mod words;
 
-pub use app::{AMAZON_TOKEN_URL, App, DEFAULT_PUBLIC_URL};
+pub use app::{AMAZON_TOKEN_URL, App, DEFAULT_PUBLIC_URL, STRIPE_API_URL};
 pub use error::{AppError, AppResult, parse_id};
 pub use page::{Page, PageRequest};
 pub use ports::{Clock, SystemClock};

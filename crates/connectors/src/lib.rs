@@ -16,6 +16,7 @@ pub mod secrets;
 pub mod sheets;
 pub mod sms;
 pub mod stripe;
+pub mod stripe_signature;
 pub mod webhooks;
 
 /// The HTTP client of a provider's API: no redirects followed (a key never goes elsewhere), and

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod kernel;
 pub mod notifications;
 pub mod orders;
+pub mod payments;
 pub mod shipping;
 pub mod sla;
 pub mod warehouse;

@@ -24,6 +24,7 @@ pub mod notification_lags;
 pub mod opt_outs;
 pub mod orders;
 pub mod outbox;
+pub mod payments;
 pub mod schema;
 pub mod shipping;
 pub mod sla;

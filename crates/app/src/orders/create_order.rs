@@ -7,16 +7,16 @@
 
 use std::collections::HashMap;
 
-use tradeport_domain::access::{Actor, Permission, Principal, TenantKind};
+use tradeport_domain::access::{Permission, Principal, TenantKind};
 use tradeport_domain::inventory::AllocationState;
 use tradeport_domain::orders::{
-    OrderAction, OrderInput, OrderStatus, SkuFacts, ValidatedOrder, validate_order,
+    OrderInput, OrderStatus, SkuFacts, ValidatedOrder, validate_order,
 };
 use tradeport_store::events::NewEvent;
 use tradeport_store::inventory::{goods_rules, skus};
 use tradeport_store::orders::{self, OrderRow};
 
-use super::review::{Step, decide_in_tx, record_in_tx};
+use super::review::{approve_automatically_in_tx, record_in_tx};
 use super::to_json;
 use super::view::{OrderView, load_view};
 use crate::access::load_operator;
@@ -171,7 +171,12 @@ pub async fn check_order(app: &App, principal: &Principal, input: &OrderInput) -
 /// Takes in an order.
 pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) -> AppResult<Intake> {
     let Checked { operator, merchant, policy, v, coupons } = check(app, principal, input).await?;
-    let row = order_row(app, input, &v, merchant)?;
+    let mut row = order_row(app, input, &v, merchant)?;
+    // Unpaid, and its channel is given a payment window: it holds its stock while the buyer pays.
+    let window = tradeport_domain::payments::payment_window_minutes(&policy.settings, &row.channel, &v.holds);
+    if window.is_some() {
+        row.status = OrderStatus::AwaitingPayment;
+    }
 
     let mut tx = app.begin().await?;
     if !orders::insert_in_tx(&mut tx, operator, &row).await? {
@@ -189,7 +194,11 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     let line_ids: Vec<String> = v.lines.iter().map(|_| app.new_uuid().to_string()).collect();
     orders::lines::insert_in_tx(&mut tx, operator, row.id, &line_ids, &v.lines).await?;
     crate::aftersales::redeem_in_tx(&mut tx, operator, &coupons, row.id, row.created_at).await?;
-    let kind = if row.status == OrderStatus::OnHold { "order_received_on_hold" } else { "order_received" };
+    let kind = match row.status {
+        OrderStatus::OnHold => "order_received_on_hold",
+        OrderStatus::AwaitingPayment => "order_received_awaiting_payment",
+        _ => "order_received",
+    };
     let data = serde_json::json!({ "channel": row.channel, "channel_order_id": row.channel_order_id, "holds": v.holds, "flags": v.flags }).to_string();
     let mut events = vec![NewEvent {
         merchant_id: Some(merchant),
@@ -210,42 +219,24 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
 
     // Approved and confirmed at once where the rules allow: decided step by step, and the order
     // written once with the result.
-    let settings = &policy.settings;
-    let automatic = settings.auto_approve
-        && row.status == OrderStatus::PendingReview
-        && v.flags.is_empty()
-        && !v.second_review_due;
-    let mut stored = row.clone();
-    if automatic {
-        let reason = "auto-approval: paid, valid, below the second-review threshold, no remarks";
-        let approve = OrderAction::Approve { second_review_due: false };
-        let step = Step {
-            actor: Actor::System,
-            action: approve,
-            reason: Some(reason),
-            forced_warehouse: None,
-            lines: Some(&v.lines),
-        };
-        let approved = decide_in_tx(app, &mut tx, operator, &stored, step, &policy).await?;
-        stored = approved.row;
-        events.push(approved.event);
-        // An approval that found the stock short holds the order: the buyer hears of it.
-        messages.extend(approved.message);
-        if stored.status == OrderStatus::Approved && settings.auto_confirm {
-            let step = Step {
-                actor: Actor::System,
-                action: OrderAction::Confirm,
-                reason: Some("auto-confirmation"),
-                forced_warehouse: None,
-                lines: None,
-            };
-            let confirmed = decide_in_tx(app, &mut tx, operator, &stored, step, &policy).await?;
-            stored = confirmed.row;
-            events.push(confirmed.event);
-            messages.extend(confirmed.message);
+    let stored = match window {
+        Some(minutes) => {
+            let held = crate::payments::hold_stock_for_payment_in_tx(
+                app, &mut tx, operator, &policy, row.clone(), &v.lines, minutes, &mut events,
+            )
+            .await?;
+            if held.status == OrderStatus::OnHold {
+                messages.push(super::review::buyer_message(app, &held, BuyerMessage::OrderOnHold, None, held.created_at));
+            }
+            held
         }
-    }
-    let from = automatic.then_some(row.status);
+        None => {
+            approve_automatically_in_tx(app, &mut tx, operator, &policy, row.clone(), Some(&v.lines), &mut events, &mut messages)
+                .await?
+        }
+    };
+    let written = stored.status != row.status || stored.allocation != row.allocation;
+    let from = written.then_some(row.status);
     record_in_tx(app, &mut tx, operator, &policy, from, &stored, &events, &messages).await?;
     tx.commit().await?;
     let mut conn = app.db().read().await?;

@@ -16,7 +16,8 @@ pub use create_order::{Intake, check_order, create_order};
 pub use queries::{OrderQuery, export_orders_csv, get_order, list_orders};
 pub(crate) use review::buyer_message;
 pub use review::{BulkResult, ReviewAction, bulk_approve, review_order};
-pub(crate) use review::{Step, apply_in_tx};
+pub(crate) use review::{Step, apply_in_tx, approve_automatically_in_tx, decide_in_tx, record_in_tx};
+pub(crate) use view::parse_holds;
 pub use view::{AllocationView, EventView, LineView, OrderSummary, OrderView};
 
 use crate::{AppError, AppResult};

@@ -315,6 +315,53 @@ pub(crate) async fn record_in_tx(
     Ok(())
 }
 
+/// Approves, and confirms, an order in review at once where the operator's rules allow (paid and
+/// valid, no flags, no second review due: ORD-5, ORD-7), decided step by step; the events and
+/// buyer messages are added to `events` and `messages`, and the order as it ends is returned,
+/// not written (the caller records it once).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn approve_automatically_in_tx<'a>(
+    app: &App,
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    policy: &OperatorPolicy,
+    mut order: OrderRow,
+    lines: Option<&'a [ValidatedLine]>,
+    events: &mut Vec<NewEvent<'a>>,
+    messages: &mut Vec<NewMessage<'a>>,
+) -> AppResult<OrderRow> {
+    let settings = &policy.settings;
+    let automatic = settings.auto_approve
+        && order.status == OrderStatus::PendingReview
+        && order.flags.is_empty()
+        && !order.second_review_due;
+    if !automatic {
+        return Ok(order);
+    }
+    let reason = "auto-approval: paid, valid, below the second-review threshold, no remarks";
+    let approve = OrderAction::Approve { second_review_due: false };
+    let step = Step { actor: Actor::System, action: approve, reason: Some(reason), forced_warehouse: None, lines };
+    let approved = decide_in_tx(app, conn, operator, &order, step, policy).await?;
+    order = approved.row;
+    events.push(approved.event);
+    // An approval that found the stock short holds the order: the buyer hears of it.
+    messages.extend(approved.message);
+    if order.status == OrderStatus::Approved && settings.auto_confirm {
+        let step = Step {
+            actor: Actor::System,
+            action: OrderAction::Confirm,
+            reason: Some("auto-confirmation"),
+            forced_warehouse: None,
+            lines: None,
+        };
+        let confirmed = decide_in_tx(app, conn, operator, &order, step, policy).await?;
+        order = confirmed.row;
+        events.push(confirmed.event);
+        messages.extend(confirmed.message);
+    }
+    Ok(order)
+}
+
 /// Applies a reviewer's action to one order. `approve` on an order awaiting its second review is
 /// the second review (reviewers only); `warehouse_id` forces where an approval reserves stock.
 pub async fn review_order(

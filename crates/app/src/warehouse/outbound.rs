@@ -121,6 +121,16 @@ pub async fn hand_over(app: &App, principal: &Principal, h: &HandOver) -> AppRes
     }
     let orders_in: BTreeSet<OrderId> = batch.iter().map(|p| p.order_id).collect();
     for order_id in &orders_in {
+        // A disputed payment stops the goods before they leave (ORD-10).
+        let dispute = tradeport_domain::exceptions::CaseType::PaymentDispute;
+        if tradeport_store::exceptions::cases::has_open_in_tx(&mut tx, operator, *order_id, dispute).await? {
+            return Err(conflict(
+                "order.payment_disputed",
+                format!(
+                    "the buyer disputed the payment of order {order_id}: take its packages off this hand-over until its payment-dispute case is closed"
+                ),
+            ));
+        }
         let all = packages::of_order(&mut tx, operator, *order_id).await?;
         if let Some(missing) =
             all.iter().find(|p| p.status != PackageStatus::Cancelled && !ids.contains(&p.id))

@@ -29,6 +29,7 @@
 //! | ApproveAftersales |   x   |       x       |          |           |           |        x         |    x    |     x      |          |
 //! | SuperviseOperations |   x   |               |          |           |           |                  |         |     x      |          |
 //! | ManageChannels    |   x   |       x       |          |           |           |                  |         |            |    x     |
+//! | ManagePayments    |   x   |               |          |           |           |                  |    x    |            |    x     |
 //!
 //! A merchant's permissions reach only its own tenant's keys, SKUs, stock and orders (see
 //! `app::access` and the scope checks of each use case).
@@ -86,10 +87,12 @@ pub enum Permission {
     SuperviseOperations,
     /// Connect sales channels (shops, marketplaces) and import order files (a merchant: its own).
     ManageChannels,
+    /// Connect payment provider accounts, see payments and settle them (a merchant: its own).
+    ManagePayments,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 27] = [
+    pub const ALL: [Permission; 28] = [
         Permission::ViewDashboard,
         Permission::ViewMerchants,
         Permission::ManageMerchants,
@@ -117,6 +120,7 @@ impl Permission {
         Permission::ApproveAftersales,
         Permission::SuperviseOperations,
         Permission::ManageChannels,
+        Permission::ManagePayments,
     ];
 
     /// The action in words, for "your role may not …" messages.
@@ -149,6 +153,7 @@ impl Permission {
             Self::ApproveAftersales => "decide after-sales requests",
             Self::SuperviseOperations => "enter improvement actions (supervisors only)",
             Self::ManageChannels => "connect sales channels and import order files",
+            Self::ManagePayments => "connect payment accounts and see payments",
         }
     }
 }
@@ -205,6 +210,7 @@ impl Role {
             AdjustStock => matches!(self, Admin | Warehouse),
             CreateOrders => matches!(self, Admin | OrderManager | CustomerService | Merchant),
             ManageChannels => matches!(self, Admin | OrderManager | Merchant),
+            ManagePayments => matches!(self, Admin | Finance | Merchant),
             ReviewOrders => matches!(self, Admin | OrderManager | Reviewer),
             SecondReview => matches!(self, Admin | Reviewer),
             ChangeOrders => matches!(self, Admin | OrderManager | CustomerService),

@@ -63,6 +63,9 @@ pub struct TenantSettings {
     /// refund grants when nobody names an amount, by reason, e.g. `{"logistics": 10}` for a late
     /// parcel. A reason not listed grants what may be refunded.
     pub compensation_pct: BTreeMap<String, u32>,
+    /// Minutes an unpaid order of a channel holds its stock while the buyer pays (ORD-5, INV-2),
+    /// e.g. `{"web": 30, "app": 30}`; a channel not listed holds nothing until paid.
+    pub payment_windows: BTreeMap<String, u32>,
 }
 
 /// A logistics service level: what it costs at least, and whether it is a special service that
@@ -140,6 +143,7 @@ impl Default for TenantSettings {
                 .into_iter()
                 .map(|(reason, pct)| (reason.to_string(), pct))
                 .collect(),
+            payment_windows: BTreeMap::new(),
         }
     }
 }
@@ -280,6 +284,18 @@ impl TenantSettings {
                     &format!("compensation_pct.{reason}"),
                     "invalid",
                     format!("'{reason}': use a reason such as logistics or quality and a share of 0 to 100 percent"),
+                );
+            }
+        }
+        for (channel, minutes) in &self.payment_windows {
+            if !crate::orders::CHANNELS.contains(&channel.as_str()) || !(1..=10_080).contains(minutes) {
+                errors.add(
+                    &format!("payment_windows.{channel}"),
+                    "invalid",
+                    format!(
+                        "'{channel}': use a channel ({}) and 1 to 10080 minutes",
+                        crate::orders::CHANNELS.join(", ")
+                    ),
                 );
             }
         }

@@ -29,10 +29,12 @@ pub enum CaseType {
     WrongItem,
     /// An item is missing from the parcel.
     MissingItem,
+    /// The buyer disputed the payment (a chargeback): nothing ships until it is answered.
+    PaymentDispute,
 }
 
 impl CaseType {
-    pub const ALL: [CaseType; 11] = [
+    pub const ALL: [CaseType; 12] = [
         Self::LogisticsDelay,
         Self::CustomsProblem,
         Self::DeliveryFailed,
@@ -44,6 +46,7 @@ impl CaseType {
         Self::Lost,
         Self::WrongItem,
         Self::MissingItem,
+        Self::PaymentDispute,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +62,7 @@ impl CaseType {
             Self::Lost => "lost",
             Self::WrongItem => "wrong_item",
             Self::MissingItem => "missing_item",
+            Self::PaymentDispute => "payment_dispute",
         }
     }
 
@@ -70,7 +74,9 @@ impl CaseType {
             Self::LogisticsDelay | Self::CustomsProblem | Self::ServiceUnavailable | Self::Lost => {
                 Department::Logistics
             }
-            Self::DeliveryFailed | Self::ReturnedToSender | Self::Damaged => Department::CustomerService,
+            Self::DeliveryFailed | Self::ReturnedToSender | Self::Damaged | Self::PaymentDispute => {
+                Department::CustomerService
+            }
         }
     }
 

@@ -73,10 +73,12 @@ pub enum JobKind {
     ChannelPoll,
     /// Sends an order's tracking numbers back to the channel it came from (SYS-3).
     ChannelTrackingPush,
+    /// Ends an unpaid order's payment window: its stock goes back (ORD-5, INV-2).
+    PaymentWindowExpiry,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 10] = [
+    pub const ALL: [JobKind; 11] = [
         Self::DeliverEmail,
         Self::DeliverWebhook,
         Self::DeliverSms,
@@ -87,6 +89,7 @@ impl JobKind {
         Self::ReplacementOrder,
         Self::ChannelPoll,
         Self::ChannelTrackingPush,
+        Self::PaymentWindowExpiry,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -101,6 +104,7 @@ impl JobKind {
             Self::ReplacementOrder => "replacement_order",
             Self::ChannelPoll => "channel_poll",
             Self::ChannelTrackingPush => "channel_tracking_push",
+            Self::PaymentWindowExpiry => "payment_window_expiry",
         }
     }
 
@@ -115,7 +119,8 @@ impl JobKind {
             | Self::DeliverWebhook
             | Self::DeliverSms
             | Self::ReplacementOrder
-            | Self::ChannelTrackingPush => 12,
+            | Self::ChannelTrackingPush
+            | Self::PaymentWindowExpiry => 12,
             Self::Probe
             | Self::FollowUpSweep
             | Self::TrackingSweep
@@ -153,9 +158,10 @@ mod tests {
             JobKind::ReplacementOrder => 7,
             JobKind::ChannelPoll => 8,
             JobKind::ChannelTrackingPush => 9,
+            JobKind::PaymentWindowExpiry => 10,
         };
         let listed: Vec<usize> = JobKind::ALL.iter().map(|k| position(*k)).collect();
-        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
         for k in JobKind::ALL {
             assert_eq!(JobKind::parse(k.as_str()), Some(k));
         }

@@ -2,6 +2,7 @@
 //!
 //! | from \ action          | release_hold   | approve                                    | second_approve | reject   | hold    | confirm   | cancel    |
 //! |------------------------|----------------|--------------------------------------------|----------------|----------|---------|-----------|-----------|
+//! | awaiting_payment       | –              | –                                          | –              | rejected | on_hold | –         | cancelled |
 //! | on_hold                | pending_review | –                                          | –              | rejected | –       | –         | cancelled |
 //! | pending_review         | –              | approved, or pending_second_review if due  | –              | rejected | on_hold | –         | cancelled |
 //! | pending_second_review  | –              | –                                          | approved       | rejected | on_hold | –         | cancelled |
@@ -19,6 +20,13 @@
 //! | packed         | –             | –              | ready_to_ship      | –           |
 //! | ready_to_ship  | –             | –              | –                  | handed_over |
 //!
+//! The payment window (ORD-5, INV-2): an order whose only blocker is its payment may hold stock
+//! for the window its channel is given, in `awaiting_payment`:
+//!
+//! | from \ action     | payment_received | payment_window_expired |
+//! |------------------|------------------|------------------------|
+//! | awaiting_payment | pending_review   | on_hold                |
+//!
 //! A confirmed order is put on hold when a change makes it unclear (ORD-10): nothing ships until
 //! it is reviewed and confirmed again, and it keeps its order number. Once picking has started,
 //! an order can only go forward or be cancelled (its picked goods go back to the dock, to be put
@@ -33,6 +41,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
+    /// Waiting for its payment within the window, its stock held (ORD-5, INV-2).
+    AwaitingPayment,
     OnHold,
     PendingReview,
     PendingSecondReview,
@@ -60,10 +70,15 @@ pub enum OrderAction {
     FinishPacking,
     ClearForShipping,
     HandOver,
+    /// The payment came within the window: the order goes to review.
+    PaymentReceived,
+    /// The window closed unpaid: the order's stock goes back.
+    PaymentWindowExpired,
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 11] = [
+    pub const ALL: [OrderStatus; 12] = [
+        Self::AwaitingPayment,
         Self::OnHold,
         Self::PendingReview,
         Self::PendingSecondReview,
@@ -79,6 +94,7 @@ impl OrderStatus {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::AwaitingPayment => "awaiting_payment",
             Self::OnHold => "on_hold",
             Self::PendingReview => "pending_review",
             Self::PendingSecondReview => "pending_second_review",
@@ -99,7 +115,10 @@ impl OrderStatus {
 
     /// Whether stock is reserved for the order in this state.
     pub fn holds_stock(self) -> bool {
-        matches!(self, Self::Approved | Self::Confirmed | Self::Picking | Self::Packed | Self::ReadyToShip)
+        matches!(
+            self,
+            Self::AwaitingPayment | Self::Approved | Self::Confirmed | Self::Picking | Self::Packed | Self::ReadyToShip
+        )
     }
 
     /// Whether the warehouse has started on the order (picked goods may exist).
@@ -122,6 +141,8 @@ impl OrderAction {
             Self::FinishPacking => "finish_packing",
             Self::ClearForShipping => "clear_for_shipping",
             Self::HandOver => "hand_over",
+            Self::PaymentReceived => "payment_received",
+            Self::PaymentWindowExpired => "payment_window_expired",
         }
     }
 }
@@ -135,11 +156,16 @@ pub fn transition(from: OrderStatus, action: OrderAction) -> Option<OrderStatus>
         (S::PendingReview, A::Approve { second_review_due: true }) => Some(S::PendingSecondReview),
         (S::PendingReview, A::Approve { second_review_due: false }) => Some(S::Approved),
         (S::PendingSecondReview, A::SecondApprove) => Some(S::Approved),
-        (S::OnHold | S::PendingReview | S::PendingSecondReview, A::Reject) => Some(S::Rejected),
-        (S::PendingReview | S::PendingSecondReview | S::Approved | S::Confirmed, A::Hold) => Some(S::OnHold),
+        (S::AwaitingPayment, A::PaymentReceived) => Some(S::PendingReview),
+        (S::AwaitingPayment, A::PaymentWindowExpired) => Some(S::OnHold),
+        (S::AwaitingPayment | S::OnHold | S::PendingReview | S::PendingSecondReview, A::Reject) => Some(S::Rejected),
+        (S::AwaitingPayment | S::PendingReview | S::PendingSecondReview | S::Approved | S::Confirmed, A::Hold) => {
+            Some(S::OnHold)
+        }
         (S::Approved, A::Confirm) => Some(S::Confirmed),
         (
-            S::OnHold
+            S::AwaitingPayment
+            | S::OnHold
             | S::PendingReview
             | S::PendingSecondReview
             | S::Approved
@@ -177,6 +203,8 @@ pub fn event_kind(action: OrderAction, to: OrderStatus) -> &'static str {
         (A::FinishPacking, _) => "order_finish_packing",
         (A::ClearForShipping, _) => "order_clear_for_shipping",
         (A::HandOver, _) => "order_hand_over",
+        (A::PaymentReceived, _) => "order_payment_received",
+        (A::PaymentWindowExpired, _) => "order_payment_window_expired",
     }
 }
 
@@ -199,6 +227,8 @@ mod tests {
             (A::Hold, S::OnHold, "order_hold"),
             (A::Confirm, S::Confirmed, "order_confirm"),
             (A::Cancel, S::Cancelled, "order_cancel"),
+            (A::PaymentReceived, S::PendingReview, "order_payment_received"),
+            (A::PaymentWindowExpired, S::OnHold, "order_payment_window_expired"),
         ];
         for (action, to, kind) in cases {
             assert_eq!(event_kind(action, to), kind, "{action:?} to {to:?}");
@@ -212,6 +242,11 @@ mod tests {
     #[test]
     fn the_transition_table_is_exactly_the_documented_one() {
         let allowed = [
+            (S::AwaitingPayment, A::PaymentReceived, S::PendingReview),
+            (S::AwaitingPayment, A::PaymentWindowExpired, S::OnHold),
+            (S::AwaitingPayment, A::Reject, S::Rejected),
+            (S::AwaitingPayment, A::Hold, S::OnHold),
+            (S::AwaitingPayment, A::Cancel, S::Cancelled),
             (S::OnHold, A::ReleaseHold, S::PendingReview),
             (S::OnHold, A::Reject, S::Rejected),
             (S::OnHold, A::Cancel, S::Cancelled),
@@ -250,6 +285,8 @@ mod tests {
             A::FinishPacking,
             A::ClearForShipping,
             A::HandOver,
+            A::PaymentReceived,
+            A::PaymentWindowExpired,
         ];
         for from in S::ALL {
             for action in actions {

@@ -135,6 +135,8 @@ pub fn clock_actions(event_kind: &str) -> &'static [ClockAction] {
         "order_received" => &[Start(FirstReview)],
         // Held at intake: the review's clock starts when the hold is released.
         "order_release_hold" => &[ResumeAll, Start(FirstReview)],
+        // Waiting for its payment: the review's clock starts when the payment comes.
+        "order_payment_received" => &[Start(FirstReview)],
         "order_first_review_passed" => &[Stop(FirstReview), Start(SecondReview)],
         "order_approve" => &[Stop(FirstReview), Start(Confirmation)],
         "order_second_approve" => &[Stop(SecondReview), Start(Confirmation)],
@@ -173,7 +175,10 @@ mod tests {
     #[test]
     fn every_review_event_moves_the_clocks_it_should() {
         use ClockAction::*;
-        let cases: [(&str, &[ClockAction]); 10] = [
+        let cases: [(&str, &[ClockAction]); 13] = [
+            ("order_received_awaiting_payment", &[]),
+            ("order_payment_received", &[Start(Step::FirstReview)]),
+            ("order_payment_window_expired", &[]),
             ("order_received", &[Start(Step::FirstReview)]),
             ("order_received_on_hold", &[]),
             ("order_release_hold", &[ResumeAll, Start(Step::FirstReview)]),

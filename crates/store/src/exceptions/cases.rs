@@ -430,3 +430,21 @@ pub async fn set_offer_in_tx(
         .await?;
     Ok(())
 }
+
+/// Whether the order has an open case of `case_type` (a payment dispute stops its hand-over).
+pub async fn has_open_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: OrderId,
+    case_type: CaseType,
+) -> StoreResult<bool> {
+    let open: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM exception_cases WHERE tenant_id = $1 AND order_id = $2 AND case_type = $3 AND status = 'open' LIMIT 1",
+    )
+    .bind(tenant_id.to_string())
+    .bind(order_id.to_string())
+    .bind(case_type.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(open.is_some())
+}

@@ -125,7 +125,7 @@ pub async fn reduce_in_tx(
 }
 
 /// The statuses of orders that hold stock (`OrderStatus::holds_stock`), as SQL.
-const HOLDING: &str = "('approved', 'confirmed', 'picking', 'packed', 'ready_to_ship')";
+const HOLDING: &str = "('awaiting_payment', 'approved', 'confirmed', 'picking', 'packed', 'ready_to_ship')";
 
 /// Units reserved for orders that hold stock per (SKU, warehouse), for `inventory verify`.
 pub async fn reserved_totals(conn: &mut AnyConnection) -> StoreResult<Vec<(SkuId, WarehouseId, i64)>> {

@@ -5,9 +5,11 @@ pub mod completion;
 pub mod counters;
 mod counts;
 pub mod lines;
+mod payment;
 pub(crate) mod rows;
 
 pub use counts::{count_by_status, explain_count_by_status, fold_in_tx as fold_counts_in_tx};
+pub use payment::{find_by_payment_reference, set_payment_in_tx};
 pub use rows::{
     OrderFilter, OrderRow, explain_list, find_by_channel_id, get, insert_in_tx, list, lock_in_tx,
     set_allocation_in_tx, set_status_in_tx, set_status_many_in_tx, update_address_in_tx,

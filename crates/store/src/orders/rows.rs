@@ -62,7 +62,7 @@ pub struct OrderRow {
     pub completed_at: Option<Millis>,
 }
 
-const COLUMNS: &str = "id, merchant_id, channel, channel_order_id, order_no, status, allocation, buyer_name, buyer_phone, \
+pub(super) const COLUMNS: &str = "id, merchant_id, channel, channel_order_id, order_no, status, allocation, buyer_name, buyer_phone, \
     buyer_phone_e164, buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, discount_minor, \
     discounts, shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, urgent, remarks, \
     holds, flags, second_review_due, created_at, updated_at, approved_at, confirmed_at, carrier_service, payment_reference, \
@@ -110,7 +110,7 @@ struct OrderRecord {
     tax_minor: i64,
 }
 
-fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
+pub(super) fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
     let o = OrderRecord::from_row(r)?;
     let currency = parse_currency(&o.currency)?;
     Ok(OrderRow {

@@ -63,11 +63,14 @@ pub struct ValidatedOrder {
 
 /// Every code an order can be held with: what the buyer or staff must resolve before it ships
 /// (intake, address, goods and service rules here; stock and staff holds from approval and review).
-pub const HOLD_CODES: [&str; 14] = [
+pub const HOLD_CODES: [&str; 17] = [
     "phone_missing",
     "phone_invalid",
     "email_invalid",
     "not_paid",
+    "payment_currency_mismatch",
+    "payment_overpaid",
+    "payment_disputed",
     "service_not_paid",
     "restricted_goods",
     "line1_required",
@@ -373,12 +376,7 @@ pub fn validate_order(
     let payment_status =
         payment_status.unwrap_or_else(|| unreachable!("an unknown payment status was rejected"));
     if payment_status != PaymentStatus::Paid || a.paid < a.total {
-        let missing = a.total.checked_sub(a.paid).unwrap_or(Money::zero(a.total.currency()));
-        holds.add(
-            "paid_minor",
-            "not_paid",
-            format!("the order is not fully paid ({} of {}, {} missing, status {}); wait for payment or ask the buyer to pay", a.paid.major(), a.total.major(), missing.major(), payment_status.as_str()),
-        );
+        holds.push(crate::payments::not_paid_hold(a.paid, a.total, payment_status));
     }
     let service = service.unwrap_or_else(|| unreachable!("an unknown service level was rejected"));
     for h in shipping.holds {

@@ -1,0 +1,259 @@
+//! Connecting a merchant's payment provider account (ORD-5): its API key and webhook secrets
+//! sealed at rest, never answered, and the address its provider sends events to.
+
+use serde::{Deserialize, Serialize};
+use tradeport_domain::access::{Permission, Principal};
+use tradeport_domain::channels::ConnectionStatus;
+use tradeport_domain::kernel::{FieldError, FieldErrors};
+use tradeport_domain::payments::PaymentProvider;
+use tradeport_store::payments::accounts::{self, AccountRow};
+
+use super::seal_context;
+use crate::inventory::{check_merchant, merchant_for};
+use crate::{App, AppError, AppResult};
+
+/// An account to connect or change. On a change an absent field keeps its value; a new
+/// `webhook_secret` makes the current one the previous one, still accepted until
+/// `forget_previous_secret` (Stripe signs with both while a secret is rolled).
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountRequest {
+    /// The merchant (staff only; a merchant's accounts are its own).
+    pub merchant_id: Option<String>,
+    /// `stripe` (on create only).
+    pub provider: Option<PaymentProvider>,
+    pub name: Option<String>,
+    /// The provider's secret API key (Stripe: `sk_…` or `rk_…`). Write-only.
+    pub api_key: Option<String>,
+    /// The secret the provider signs events with (Stripe: the endpoint's `whsec_…`). Write-only.
+    pub webhook_secret: Option<String>,
+    /// Stop accepting the secret before the last rotation.
+    pub forget_previous_secret: bool,
+    pub status: Option<ConnectionStatus>,
+}
+
+/// An account as answered: never a secret, only whether one is set.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AccountView {
+    pub id: String,
+    pub merchant_id: String,
+    pub provider: PaymentProvider,
+    pub name: String,
+    /// Where the provider sends its events.
+    pub webhook_url: String,
+    pub has_api_key: bool,
+    pub has_webhook_secret: bool,
+    pub previous_secret_accepted: bool,
+    pub status: ConnectionStatus,
+    pub last_event_at: Option<i64>,
+    pub created_at: i64,
+}
+
+fn view(app: &App, a: &AccountRow) -> AppResult<AccountView> {
+    let corrupt = |what: &str| AppError::Internal(format!("stored payment account {} has an unknown {what}", a.id));
+    Ok(AccountView {
+        id: a.id.clone(),
+        merchant_id: a.merchant_id.clone(),
+        provider: PaymentProvider::parse(&a.provider).ok_or_else(|| corrupt("provider"))?,
+        name: a.name.clone(),
+        webhook_url: format!("{}/api/v1/payment-hooks/{}", app.public_url(), a.id),
+        has_api_key: !a.api_key.is_empty(),
+        has_webhook_secret: !a.webhook_secret.is_empty(),
+        previous_secret_accepted: !a.previous_webhook_secret.is_empty(),
+        status: ConnectionStatus::parse(&a.status).ok_or_else(|| corrupt("status"))?,
+        last_event_at: a.last_event_at,
+        created_at: a.created_at,
+    })
+}
+
+/// Checks and applies `r` to `a` (new or stored), sealing secrets.
+fn apply(app: &App, a: &mut AccountRow, r: &AccountRequest) -> AppResult<()> {
+    let mut e = FieldErrors::new();
+    if let Some(name) = &r.name {
+        a.name = name.trim().to_string();
+    }
+    if a.name.is_empty() || a.name.chars().count() > 100 {
+        e.add("name", "required", "name the account (at most 100 characters), e.g. \"Stripe UK\"");
+    }
+    let api_key = r.api_key.as_deref().map(str::trim);
+    if api_key.is_some_and(|k| !(k.starts_with("sk_") || k.starts_with("rk_")) || k.len() < 12) {
+        e.add("api_key", "invalid_api_key", "api_key is the Stripe secret (sk_…) or restricted (rk_…) key");
+    }
+    let secret = r.webhook_secret.as_deref().map(str::trim);
+    if secret.is_some_and(|s| s.len() < 8) {
+        e.add("webhook_secret", "too_short", "webhook_secret is the endpoint's signing secret (whsec_…)");
+    }
+    if a.webhook_secret.is_empty() && secret.is_none() {
+        e.add(
+            "webhook_secret",
+            "required",
+            "give the endpoint's signing secret (whsec_…), so the provider's events can be verified",
+        );
+    }
+    e.into_result().map_err(AppError::Invalid)?;
+    if let Some(status) = r.status {
+        a.status = status.as_str().to_string();
+    }
+    if api_key.is_none() && secret.is_none() && !r.forget_previous_secret {
+        return Ok(());
+    }
+    let keyring = app.keyring()?;
+    if let Some(key) = api_key {
+        a.api_key = keyring.seal(key, &seal_context(&a.id, "api_key"));
+    }
+    if let Some(secret) = secret {
+        a.previous_webhook_secret = if a.webhook_secret.is_empty() {
+            String::new()
+        } else {
+            let current = keyring
+                .open(&a.webhook_secret, &seal_context(&a.id, "webhook_secret"))
+                .map_err(|e| AppError::Internal(format!("payment account {}'s secret does not open: {e}", a.id)))?;
+            keyring.seal(&current, &seal_context(&a.id, "previous_webhook_secret"))
+        };
+        a.webhook_secret = keyring.seal(secret, &seal_context(&a.id, "webhook_secret"));
+    }
+    if r.forget_previous_secret {
+        a.previous_webhook_secret.clear();
+    }
+    Ok(())
+}
+
+/// Connects a payment provider account. Admins, finance, merchants (their own).
+pub async fn create_account(app: &App, principal: &Principal, r: &AccountRequest) -> AppResult<AccountView> {
+    principal.require(Permission::ManagePayments)?;
+    let merchant = merchant_for(principal, r.merchant_id.as_deref())?;
+    check_merchant(app, principal, merchant).await?;
+    let Some(provider) = r.provider else {
+        let all: Vec<&str> = PaymentProvider::ALL.iter().map(|p| p.as_str()).collect();
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "provider",
+            "required",
+            format!("provider is one of: {}", all.join(", ")),
+        )]));
+    };
+    let now = app.now();
+    let mut a = AccountRow {
+        id: app.new_uuid().to_string(),
+        tenant_id: principal.scope.operator_id.to_string(),
+        merchant_id: merchant.to_string(),
+        provider: provider.as_str().into(),
+        name: String::new(),
+        api_key: String::new(),
+        webhook_secret: String::new(),
+        previous_webhook_secret: String::new(),
+        status: ConnectionStatus::Active.as_str().into(),
+        last_event_at: None,
+        created_at: now.0,
+        updated_at: now.0,
+    };
+    apply(app, &mut a, r)?;
+    let mut tx = app.begin().await?;
+    accounts::insert_in_tx(&mut tx, &a).await?;
+    let event = tradeport_store::events::NewEvent {
+        merchant_id: Some(merchant),
+        data: serde_json::json!({ "provider": a.provider, "name": a.name }).to_string(),
+        ..app.event(principal.actor, "payment_account", &a.id, "payment_account_connected")
+    };
+    tradeport_store::events::append_many_in_tx(&mut tx, principal.scope.operator_id, &[event]).await?;
+    tx.commit().await?;
+    view(app, &a)
+}
+
+/// Changes an account: its name, key, secret (a rotation) or status.
+pub async fn update_account(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    r: &AccountRequest,
+) -> AppResult<AccountView> {
+    principal.require(Permission::ManagePayments)?;
+    if r.provider.is_some() || r.merchant_id.is_some() {
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "provider",
+            "not_changeable",
+            "an account's provider and merchant stay as made; connect another account instead",
+        )]));
+    }
+    let mut conn = app.db().read().await?;
+    let mut a = accounts::get(&mut conn, principal.scope.operator_id, principal.scope.merchant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("payment account"))?;
+    drop(conn);
+    let read_at = a.updated_at;
+    apply(app, &mut a, r)?;
+    a.updated_at = app.now().0.max(read_at + 1);
+    let mut tx = app.begin().await?;
+    if !accounts::update_in_tx(&mut tx, &a, read_at).await? {
+        tx.end_unwritten().await?;
+        return Err(AppError::Conflict {
+            code: "payment_account.changed_concurrently",
+            message: "the account changed while this change was made; reload it and try again".into(),
+            fields: Vec::new(),
+        });
+    }
+    tx.commit().await?;
+    view(app, &a)
+}
+
+/// The operator's payment accounts (a merchant: its own).
+pub async fn list_accounts(app: &App, principal: &Principal) -> AppResult<Vec<AccountView>> {
+    principal.require(Permission::ManagePayments)?;
+    let mut conn = app.db().read().await?;
+    let rows = accounts::list(&mut conn, principal.scope.operator_id, principal.scope.merchant_id).await?;
+    rows.iter().map(|a| view(app, a)).collect()
+}
+
+/// One payment account.
+pub async fn account_detail(app: &App, principal: &Principal, id: &str) -> AppResult<AccountView> {
+    principal.require(Permission::ManagePayments)?;
+    let mut conn = app.db().read().await?;
+    let a = accounts::get(&mut conn, principal.scope.operator_id, principal.scope.merchant_id, id)
+        .await?
+        .ok_or(AppError::NotFound("payment account"))?;
+    view(app, &a)
+}
+
+/// Seals every account's secrets again under the current key (after a key rotation); how many
+/// accounts changed. An account changed meanwhile stops the run: run it again.
+pub async fn reseal_payment_secrets(app: &App) -> AppResult<usize> {
+    let keyring = app.keyring()?;
+    let mut conn = app.db().read().await?;
+    let all = accounts::all(&mut conn).await?;
+    drop(conn);
+    let mut moved = 0;
+    for mut a in all {
+        let read_at = a.updated_at;
+        let mut changed = false;
+        for (field, value) in [
+            ("api_key", &mut a.api_key),
+            ("webhook_secret", &mut a.webhook_secret),
+            ("previous_webhook_secret", &mut a.previous_webhook_secret),
+        ] {
+            if value.is_empty() {
+                continue;
+            }
+            let resealed = keyring
+                .reseal(value, &seal_context(&a.id, field))
+                .map_err(|e| AppError::Internal(format!("payment account {} {field}: {e}", a.id)))?;
+            if let Some(v) = resealed {
+                *value = v;
+                changed = true;
+            }
+        }
+        if !changed {
+            continue;
+        }
+        let mut tx = app.begin().await?;
+        if !accounts::reseal_in_tx(&mut tx, &a, read_at).await? {
+            tx.end_unwritten().await?;
+            return Err(AppError::Conflict {
+                code: "payment_account.changed_concurrently",
+                message: format!("payment account {} changed while its secrets were resealed; run reseal again", a.id),
+                fields: Vec::new(),
+            });
+        }
+        tx.commit().await?;
+        moved += 1;
+    }
+    Ok(moved)
+}

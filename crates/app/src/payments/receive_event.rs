@@ -1,0 +1,200 @@
+//! A payment provider's event (Stripe's webhooks), taken in once (ORD-5).
+//!
+//! The signature is checked over the raw bytes before anything parses them; an unsigned, stale or
+//! altered delivery gets 401 and leaves no trace. The event is then recorded by its id, its
+//! payment's facts merged, and the order settled, all in one transaction: a retried event finds its
+//! record and changes nothing, and a crash leaves either all of it or none.
+
+use serde::Serialize;
+use tradeport_connectors::stripe_signature::{DEFAULT_TOLERANCE_SECS, verify_stripe_signature};
+use tradeport_domain::channels::ConnectionStatus;
+use tradeport_domain::kernel::{FieldError, OrderId, TenantId};
+use tradeport_domain::payments::{PaymentEvent, PaymentFacts, PaymentProvider, stripe_event};
+use tradeport_store::payments::accounts::{self, AccountRow};
+use tradeport_store::payments::events::{self as payment_events, PaymentEventRow};
+use tradeport_store::payments::rows::{self as payment_rows, PaymentRow};
+
+use super::seal_context;
+use super::settle_order::settle_order_in_tx;
+use crate::access::load_operator;
+use crate::{App, AppError, AppResult, parse_id};
+
+/// An event as it arrived: its headers (names in lower case) and its raw body.
+#[derive(Clone, Debug)]
+pub struct PaymentHook<'a> {
+    pub account_id: &'a str,
+    pub headers: Vec<(String, String)>,
+    pub body: &'a [u8],
+}
+
+/// What the provider is answered.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PaymentHookAnswer {
+    /// `applied`, `ignored` (an event Tradeport does not act on) or `unmatched` (no order carries
+    /// the payment yet; it is kept, and its next event settles the order once one does).
+    pub outcome: String,
+    pub payment_id: Option<String>,
+    pub order_id: Option<String>,
+    pub detail: String,
+    /// This event was taken before; the answer is its record.
+    pub duplicate: bool,
+}
+
+/// The webhook secrets of an account, opened: the current one, then the previous one.
+fn secrets(app: &App, a: &AccountRow) -> AppResult<Vec<String>> {
+    let keyring = app.keyring()?;
+    [("webhook_secret", &a.webhook_secret), ("previous_webhook_secret", &a.previous_webhook_secret)]
+        .into_iter()
+        .filter(|(_, sealed)| !sealed.is_empty())
+        .map(|(field, sealed)| {
+            keyring
+                .open(sealed, &seal_context(&a.id, field))
+                .map_err(|e| AppError::Internal(format!("payment account {} {field} does not open: {e}", a.id)))
+        })
+        .collect()
+}
+
+/// Checks the delivery is the provider's and reads it.
+fn verified_event(app: &App, a: &AccountRow, hook: &PaymentHook<'_>) -> AppResult<PaymentEvent> {
+    let header = hook.headers.iter().find(|(k, _)| k == "stripe-signature").map(|(_, v)| v.as_str());
+    let Some(header) = header.filter(|h| !h.trim().is_empty()) else {
+        return Err(AppError::Unsigned("the delivery has no Stripe-Signature header: nothing was kept".into()));
+    };
+    let secrets = secrets(app, a)?;
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    let now_secs = app.now().0.div_euclid(1000);
+    verify_stripe_signature(header, hook.body, &secrets, now_secs, DEFAULT_TOLERANCE_SECS)
+        .map_err(|why| AppError::Unsigned(format!("{why}: nothing was kept")))?;
+    stripe_event(hook.body).map_err(|why| AppError::Invalid(vec![FieldError::new("body", "invalid_event", why)]))
+}
+
+/// The order a payment belongs to: the one it was linked to, the one its metadata names, or the
+/// merchant's order that carries its reference.
+async fn order_of(app: &App, a: &AccountRow, e: &PaymentEvent) -> AppResult<(Option<PaymentRow>, Option<OrderId>)> {
+    let operator: TenantId = parse_id(&a.tenant_id, "operator")?;
+    let merchant: TenantId = parse_id(&a.merchant_id, "merchant")?;
+    let mut conn = app.db().read().await?;
+    let existing = payment_rows::find(&mut conn, &a.id, &e.reference).await?;
+    if let Some(id) = existing.as_ref().and_then(|p| p.order_id.as_deref()) {
+        return Ok((existing.clone(), Some(parse_id(id, "order")?)));
+    }
+    let hinted = match e.order_hint.as_deref().and_then(|h| h.parse::<OrderId>().ok()) {
+        Some(id) => tradeport_store::orders::get(&mut conn, operator, Some(merchant), id).await?.map(|o| o.id),
+        None => None,
+    };
+    let order = match hinted {
+        Some(id) => Some(id),
+        None => tradeport_store::orders::find_by_payment_reference(&mut conn, operator, merchant, &e.reference)
+            .await?
+            .map(|o| o.id),
+    };
+    Ok((existing, order))
+}
+
+/// Receives one event of a payment account.
+pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResult<PaymentHookAnswer> {
+    let mut conn = app.db().read().await?;
+    let account = accounts::get_for_event(&mut conn, hook.account_id.trim()).await?;
+    drop(conn);
+    let a = account.ok_or(AppError::NotFound("payment account"))?;
+    if PaymentProvider::parse(&a.provider) != Some(PaymentProvider::Stripe) {
+        return Err(AppError::NotFound("payment account"));
+    }
+    let event = verified_event(app, &a, hook)?;
+    if ConnectionStatus::parse(&a.status) == Some(ConnectionStatus::Paused) {
+        return Err(AppError::Conflict {
+            code: "payment_account.paused",
+            message: "the payment account is paused; the provider will send the event again once it is active".into(),
+            fields: Vec::new(),
+        });
+    }
+    let operator: TenantId = parse_id(&a.tenant_id, "operator")?;
+    let (_, order_id) = order_of(app, &a, &event).await?;
+    let policy = {
+        let mut conn = app.db().read().await?;
+        load_operator(&mut conn, operator).await?
+    };
+    let now = app.now();
+    let record = PaymentEventRow {
+        id: app.new_uuid().to_string(),
+        tenant_id: a.tenant_id.clone(),
+        account_id: a.id.clone(),
+        event_id: event.event_id.clone(),
+        event_type: event.event_type.clone(),
+        payment_id: None,
+        order_id: None,
+        occurred_at: event.at.0,
+        received_at: now.0,
+        body: String::from_utf8_lossy(hook.body).into_owned(),
+        outcome: "received".into(),
+        detail: String::new(),
+    };
+
+    let mut tx = app.begin().await?;
+    if let Some(before) = payment_events::insert_once_in_tx(&mut tx, &record).await? {
+        tx.end_unwritten().await?;
+        return Ok(PaymentHookAnswer {
+            outcome: before.outcome,
+            payment_id: before.payment_id,
+            order_id: before.order_id,
+            detail: before.detail,
+            duplicate: true,
+        });
+    }
+    let order = match order_id {
+        Some(id) => Some(tx.lock_order(operator, Some(parse_id(&a.merchant_id, "merchant")?), id).await?),
+        None => None,
+    };
+    let fresh = PaymentRow {
+        id: app.new_uuid().to_string(),
+        tenant_id: a.tenant_id.clone(),
+        merchant_id: a.merchant_id.clone(),
+        account_id: a.id.clone(),
+        order_id: order.as_ref().map(|o| o.id.to_string()),
+        reference: event.reference.clone(),
+        currency: event.currency.clone().unwrap_or_default(),
+        amount_minor: 0,
+        captured_minor: 0,
+        refunded_minor: 0,
+        state: "pending".into(),
+        facts: "{}".into(),
+        attention: String::new(),
+        created_at: now.0,
+        updated_at: now.0,
+    };
+    let mut payment = payment_rows::lock_or_insert_in_tx(&mut tx, &fresh).await?;
+    let (outcome, detail) = match &event.change {
+        None => ("ignored", format!("{} is not acted on", event.event_type)),
+        Some(change) => {
+            let mut facts: PaymentFacts = serde_json::from_str(&payment.facts).unwrap_or_default();
+            facts.merge(event.at, change);
+            payment = PaymentRow {
+                order_id: payment.order_id.clone().or(fresh.order_id.clone()),
+                currency: if payment.currency.is_empty() { fresh.currency.clone() } else { payment.currency.clone() },
+                amount_minor: facts.amount,
+                captured_minor: facts.captured,
+                refunded_minor: facts.refunded,
+                state: facts.state().as_str().into(),
+                facts: serde_json::to_string(&facts).map_err(|e| AppError::Internal(e.to_string()))?,
+                updated_at: now.0,
+                ..payment
+            };
+            payment_rows::update_in_tx(&mut tx, &payment).await?;
+            match &order {
+                Some(o) => {
+                    let settled = settle_order_in_tx(app, &mut tx, operator, &policy, o).await?;
+                    ("applied", format!("payment {}: {settled}", payment.state))
+                }
+                None => (
+                    "unmatched",
+                    format!("payment {} is {}; no order of the merchant carries it yet", payment.reference, payment.state),
+                ),
+            }
+        }
+    };
+    let order_id = payment.order_id.clone();
+    payment_events::finish_in_tx(&mut tx, &record.id, Some(&payment.id), order_id.as_deref(), outcome, &detail).await?;
+    accounts::touch_in_tx(&mut tx, &a.id, now).await?;
+    tx.commit().await?;
+    Ok(PaymentHookAnswer { outcome: outcome.into(), payment_id: Some(payment.id), order_id, detail, duplicate: false })
+}
