@@ -225,6 +225,7 @@ async fn open_app(
             .map_err(|why| anyhow::anyhow!("cannot use the secrets key: {why}"))?;
         app = app.with_keyring(keyring);
     }
+    app = app.with_stripe_api_url(&stripe.stripe_url);
     if let Some(key) = &stripe.stripe_secret_key {
         let client = tradeport_connectors::stripe::Stripe::new(&stripe.stripe_url, key)
             .map_err(|why| anyhow::anyhow!("cannot use the Stripe account: {why}"))?;
@@ -291,7 +292,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Secrets(SecretsCommand::Reseal) => {
             let moved =
                 tradeport_app::channels::reseal_secrets(&app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("secrets reseal: {moved} sealed values moved to the current key");
+            let accounts = tradeport_app::payments::reseal_payment_secrets(&app)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "secrets reseal: {moved} sealed values of channel connections and {accounts} payment accounts moved to the current key"
+            );
             Ok(())
         }
         Command::Secrets(SecretsCommand::NewKey) => Ok(()),

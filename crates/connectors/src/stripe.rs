@@ -122,7 +122,11 @@ impl Stripe {
 
     /// Sends `request` with the key and reads Stripe's JSON answer: an error status is a refusal,
     /// a 429 or 5xx (or no answer) a reason to try again.
-    async fn send(&self, request: reqwest::RequestBuilder, what: &str) -> Result<serde_json::Value, StripeError> {
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        what: &str,
+    ) -> Result<serde_json::Value, StripeError> {
         let res = request
             .bearer_auth(&self.secret_key)
             .send()

@@ -159,6 +159,7 @@ orders-bulk_done = { $count ->
         [one] One order approved.
        *[other] { $count } orders approved.
     }
+status-awaiting_payment = Awaiting payment
 status-on_hold = On hold
 status-pending_review = Awaiting first review
 status-pending_second_review = Awaiting second review
@@ -601,6 +602,7 @@ case_type-modification = Modification
 case_type-damaged = Damaged goods
 case_type-lost = Lost parcel
 case_type-wrong_item = Wrong item
+case_type-payment_dispute = Payment disputed
 case_type-missing_item = Missing item
 case_status-open = Open
 case_status-closed = Closed
@@ -837,3 +839,18 @@ import_column-paid = Amount paid
 import_column-payment_status = Payment status
 import_column-service_level = Service level
 import_column-remarks = Remarks
+
+## Payments (ORD-5)
+payments-title = Payments
+payments-reference = Provider reference
+payments-state = State
+payments-captured = Captured
+payments-refunded = Refunded
+payments-dispute = Dispute
+payment_state-pending = Pending
+payment_state-authorised = Authorised
+payment_state-captured = Captured
+payment_state-failed = Failed
+payment_state-refunded = Refunded
+payment_state-partially_refunded = Partly refunded
+payment_state-disputed = Disputed

@@ -151,6 +151,7 @@ orders-bulk_done = { $count ->
         [0] 没有订单通过审核。
        *[other] 已通过 { $count } 个订单。
     }
+status-awaiting_payment = 待付款
 status-on_hold = 挂起
 status-pending_review = 待初审
 status-pending_second_review = 待复审
@@ -589,6 +590,7 @@ case_type-modification = 订单修改
 case_type-damaged = 货物破损
 case_type-lost = 包裹丢失
 case_type-wrong_item = 错发
+case_type-payment_dispute = 付款争议（拒付）
 case_type-missing_item = 漏发
 case_status-open = 处理中
 case_status-closed = 已关闭
@@ -816,3 +818,18 @@ import_column-paid = 已付金额
 import_column-payment_status = 支付状态
 import_column-service_level = 服务等级
 import_column-remarks = 备注
+
+## 付款 (ORD-5)
+payments-title = 付款
+payments-reference = 支付机构单号
+payments-state = 状态
+payments-captured = 已收款
+payments-refunded = 已退款
+payments-dispute = 争议
+payment_state-pending = 待支付
+payment_state-authorised = 已授权
+payment_state-captured = 已收款
+payment_state-failed = 支付失败
+payment_state-refunded = 已退款
+payment_state-partially_refunded = 部分退款
+payment_state-disputed = 争议中

@@ -9,9 +9,7 @@ use std::collections::HashMap;
 
 use tradeport_domain::access::{Permission, Principal, TenantKind};
 use tradeport_domain::inventory::AllocationState;
-use tradeport_domain::orders::{
-    OrderInput, OrderStatus, SkuFacts, ValidatedOrder, validate_order,
-};
+use tradeport_domain::orders::{OrderInput, OrderStatus, SkuFacts, ValidatedOrder, validate_order};
 use tradeport_store::events::NewEvent;
 use tradeport_store::inventory::{goods_rules, skus};
 use tradeport_store::orders::{self, OrderRow};
@@ -222,17 +220,39 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     let stored = match window {
         Some(minutes) => {
             let held = crate::payments::hold_stock_for_payment_in_tx(
-                app, &mut tx, operator, &policy, row.clone(), &v.lines, minutes, &mut events,
+                app,
+                &mut tx,
+                operator,
+                &policy,
+                row.clone(),
+                &v.lines,
+                minutes,
+                &mut events,
             )
             .await?;
             if held.status == OrderStatus::OnHold {
-                messages.push(super::review::buyer_message(app, &held, BuyerMessage::OrderOnHold, None, held.created_at));
+                messages.push(super::review::buyer_message(
+                    app,
+                    &held,
+                    BuyerMessage::OrderOnHold,
+                    None,
+                    held.created_at,
+                ));
             }
             held
         }
         None => {
-            approve_automatically_in_tx(app, &mut tx, operator, &policy, row.clone(), Some(&v.lines), &mut events, &mut messages)
-                .await?
+            approve_automatically_in_tx(
+                app,
+                &mut tx,
+                operator,
+                &policy,
+                row.clone(),
+                Some(&v.lines),
+                &mut events,
+                &mut messages,
+            )
+            .await?
         }
     };
     let written = stored.status != row.status || stored.allocation != row.allocation;

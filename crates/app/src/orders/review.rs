@@ -340,7 +340,8 @@ pub(crate) async fn approve_automatically_in_tx<'a>(
     }
     let reason = "auto-approval: paid, valid, below the second-review threshold, no remarks";
     let approve = OrderAction::Approve { second_review_due: false };
-    let step = Step { actor: Actor::System, action: approve, reason: Some(reason), forced_warehouse: None, lines };
+    let step =
+        Step { actor: Actor::System, action: approve, reason: Some(reason), forced_warehouse: None, lines };
     let approved = decide_in_tx(app, conn, operator, &order, step, policy).await?;
     order = approved.row;
     events.push(approved.event);

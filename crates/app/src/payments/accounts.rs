@@ -50,7 +50,8 @@ pub struct AccountView {
 }
 
 fn view(app: &App, a: &AccountRow) -> AppResult<AccountView> {
-    let corrupt = |what: &str| AppError::Internal(format!("stored payment account {} has an unknown {what}", a.id));
+    let corrupt =
+        |what: &str| AppError::Internal(format!("stored payment account {} has an unknown {what}", a.id));
     Ok(AccountView {
         id: a.id.clone(),
         merchant_id: a.merchant_id.clone(),
@@ -105,9 +106,10 @@ fn apply(app: &App, a: &mut AccountRow, r: &AccountRequest) -> AppResult<()> {
         a.previous_webhook_secret = if a.webhook_secret.is_empty() {
             String::new()
         } else {
-            let current = keyring
-                .open(&a.webhook_secret, &seal_context(&a.id, "webhook_secret"))
-                .map_err(|e| AppError::Internal(format!("payment account {}'s secret does not open: {e}", a.id)))?;
+            let current =
+                keyring.open(&a.webhook_secret, &seal_context(&a.id, "webhook_secret")).map_err(|e| {
+                    AppError::Internal(format!("payment account {}'s secret does not open: {e}", a.id))
+                })?;
             keyring.seal(&current, &seal_context(&a.id, "previous_webhook_secret"))
         };
         a.webhook_secret = keyring.seal(secret, &seal_context(&a.id, "webhook_secret"));
@@ -248,7 +250,10 @@ pub async fn reseal_payment_secrets(app: &App) -> AppResult<usize> {
             tx.end_unwritten().await?;
             return Err(AppError::Conflict {
                 code: "payment_account.changed_concurrently",
-                message: format!("payment account {} changed while its secrets were resealed; run reseal again", a.id),
+                message: format!(
+                    "payment account {} changed while its secrets were resealed; run reseal again",
+                    a.id
+                ),
                 fields: Vec::new(),
             });
         }

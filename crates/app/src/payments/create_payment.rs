@@ -58,7 +58,10 @@ pub async fn create_payment(
     let due = o.total.minor() - o.paid.minor();
     let payable = matches!(
         o.status,
-        OrderStatus::AwaitingPayment | OrderStatus::OnHold | OrderStatus::PendingReview | OrderStatus::PendingSecondReview
+        OrderStatus::AwaitingPayment
+            | OrderStatus::OnHold
+            | OrderStatus::PendingReview
+            | OrderStatus::PendingSecondReview
     );
     if !payable || due <= 0 {
         return Err(conflict(
@@ -75,30 +78,35 @@ pub async fn create_payment(
         .ok_or_else(|| {
             conflict(
                 "payment.no_account",
-                format!("the merchant has no active {} account: connect one under Payments", provider.as_str()),
+                format!(
+                    "the merchant has no active {} account: connect one under Payments",
+                    provider.as_str()
+                ),
             )
         })?;
     drop(conn);
-    if account.api_key.is_empty() || ConnectionStatus::parse(&account.status) != Some(ConnectionStatus::Active) {
+    if account.api_key.is_empty()
+        || ConnectionStatus::parse(&account.status) != Some(ConnectionStatus::Active)
+    {
         return Err(conflict("payment.no_account", "the merchant's payment account has no API key".into()));
     }
-    let key = app
-        .keyring()?
-        .open(&account.api_key, &seal_context(&account.id, "api_key"))
-        .map_err(|e| AppError::Internal(format!("payment account {}'s key does not open: {e}", account.id)))?;
+    let key = app.keyring()?.open(&account.api_key, &seal_context(&account.id, "api_key")).map_err(|e| {
+        AppError::Internal(format!("payment account {}'s key does not open: {e}", account.id))
+    })?;
     let stripe = tradeport_connectors::stripe::Stripe::new(app.stripe_api_url(), &key)
         .map_err(|why| AppError::Invalid(vec![FieldError::new("api_key", "invalid_api_key", why)]))?;
     // One intent per order and amount: a retry gets the same one from Stripe.
     let idempotency_key = format!("tradeport-order-{}-{due}", o.id);
     let currency = o.currency.code();
-    let intent = stripe.create_payment_intent(due, currency, &o.id.to_string(), &idempotency_key).await.map_err(
-        |e| match e {
+    let intent = stripe
+        .create_payment_intent(due, currency, &o.id.to_string(), &idempotency_key)
+        .await
+        .map_err(|e| match e {
             tradeport_connectors::stripe::StripeError::Refused(why) => conflict("payment.refused", why),
             tradeport_connectors::stripe::StripeError::Unreachable(why) => {
                 conflict("payment.provider_unreachable", format!("{why}; nothing was made, try again"))
             }
-        },
-    )?;
+        })?;
     let now = app.now();
     let mut facts = PaymentFacts::default();
     facts.merge(now, &PaymentChange::Pending { amount: intent.amount });

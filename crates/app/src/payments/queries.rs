@@ -92,12 +92,21 @@ pub async fn order_payments(app: &App, principal: &Principal, order: &str) -> Ap
 
 /// The operator's payments (a merchant: its own), newest first; `attention_only` keeps those a
 /// person must look at.
-pub async fn list_payments(app: &App, principal: &Principal, attention_only: bool) -> AppResult<Vec<PaymentView>> {
+pub async fn list_payments(
+    app: &App,
+    principal: &Principal,
+    attention_only: bool,
+) -> AppResult<Vec<PaymentView>> {
     principal.require(Permission::ManagePayments)?;
     let mut conn = app.db().read().await?;
-    let rows =
-        payment_rows::list(&mut conn, principal.scope.operator_id, principal.scope.merchant_id, attention_only, 200)
-            .await?;
+    let rows = payment_rows::list(
+        &mut conn,
+        principal.scope.operator_id,
+        principal.scope.merchant_id,
+        attention_only,
+        200,
+    )
+    .await?;
     rows.iter().map(payment_view).collect()
 }
 

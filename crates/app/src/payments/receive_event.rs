@@ -47,9 +47,9 @@ fn secrets(app: &App, a: &AccountRow) -> AppResult<Vec<String>> {
         .into_iter()
         .filter(|(_, sealed)| !sealed.is_empty())
         .map(|(field, sealed)| {
-            keyring
-                .open(sealed, &seal_context(&a.id, field))
-                .map_err(|e| AppError::Internal(format!("payment account {} {field} does not open: {e}", a.id)))
+            keyring.open(sealed, &seal_context(&a.id, field)).map_err(|e| {
+                AppError::Internal(format!("payment account {} {field} does not open: {e}", a.id))
+            })
         })
         .collect()
 }
@@ -58,19 +58,26 @@ fn secrets(app: &App, a: &AccountRow) -> AppResult<Vec<String>> {
 fn verified_event(app: &App, a: &AccountRow, hook: &PaymentHook<'_>) -> AppResult<PaymentEvent> {
     let header = hook.headers.iter().find(|(k, _)| k == "stripe-signature").map(|(_, v)| v.as_str());
     let Some(header) = header.filter(|h| !h.trim().is_empty()) else {
-        return Err(AppError::Unsigned("the delivery has no Stripe-Signature header: nothing was kept".into()));
+        return Err(AppError::Unsigned(
+            "the delivery has no Stripe-Signature header: nothing was kept".into(),
+        ));
     };
     let secrets = secrets(app, a)?;
     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
     let now_secs = app.now().0.div_euclid(1000);
     verify_stripe_signature(header, hook.body, &secrets, now_secs, DEFAULT_TOLERANCE_SECS)
         .map_err(|why| AppError::Unsigned(format!("{why}: nothing was kept")))?;
-    stripe_event(hook.body).map_err(|why| AppError::Invalid(vec![FieldError::new("body", "invalid_event", why)]))
+    stripe_event(hook.body)
+        .map_err(|why| AppError::Invalid(vec![FieldError::new("body", "invalid_event", why)]))
 }
 
 /// The order a payment belongs to: the one it was linked to, the one its metadata names, or the
 /// merchant's order that carries its reference.
-async fn order_of(app: &App, a: &AccountRow, e: &PaymentEvent) -> AppResult<(Option<PaymentRow>, Option<OrderId>)> {
+async fn order_of(
+    app: &App,
+    a: &AccountRow,
+    e: &PaymentEvent,
+) -> AppResult<(Option<PaymentRow>, Option<OrderId>)> {
     let operator: TenantId = parse_id(&a.tenant_id, "operator")?;
     let merchant: TenantId = parse_id(&a.merchant_id, "merchant")?;
     let mut conn = app.db().read().await?;
@@ -79,14 +86,18 @@ async fn order_of(app: &App, a: &AccountRow, e: &PaymentEvent) -> AppResult<(Opt
         return Ok((existing.clone(), Some(parse_id(id, "order")?)));
     }
     let hinted = match e.order_hint.as_deref().and_then(|h| h.parse::<OrderId>().ok()) {
-        Some(id) => tradeport_store::orders::get(&mut conn, operator, Some(merchant), id).await?.map(|o| o.id),
+        Some(id) => {
+            tradeport_store::orders::get(&mut conn, operator, Some(merchant), id).await?.map(|o| o.id)
+        }
         None => None,
     };
     let order = match hinted {
         Some(id) => Some(id),
-        None => tradeport_store::orders::find_by_payment_reference(&mut conn, operator, merchant, &e.reference)
-            .await?
-            .map(|o| o.id),
+        None => {
+            tradeport_store::orders::find_by_payment_reference(&mut conn, operator, merchant, &e.reference)
+                .await?
+                .map(|o| o.id)
+        }
     };
     Ok((existing, order))
 }
@@ -104,7 +115,9 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
     if ConnectionStatus::parse(&a.status) == Some(ConnectionStatus::Paused) {
         return Err(AppError::Conflict {
             code: "payment_account.paused",
-            message: "the payment account is paused; the provider will send the event again once it is active".into(),
+            message:
+                "the payment account is paused; the provider will send the event again once it is active"
+                    .into(),
             fields: Vec::new(),
         });
     }
@@ -170,7 +183,11 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
             facts.merge(event.at, change);
             payment = PaymentRow {
                 order_id: payment.order_id.clone().or(fresh.order_id.clone()),
-                currency: if payment.currency.is_empty() { fresh.currency.clone() } else { payment.currency.clone() },
+                currency: if payment.currency.is_empty() {
+                    fresh.currency.clone()
+                } else {
+                    payment.currency.clone()
+                },
                 amount_minor: facts.amount,
                 captured_minor: facts.captured,
                 refunded_minor: facts.refunded,
@@ -187,14 +204,31 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
                 }
                 None => (
                     "unmatched",
-                    format!("payment {} is {}; no order of the merchant carries it yet", payment.reference, payment.state),
+                    format!(
+                        "payment {} is {}; no order of the merchant carries it yet",
+                        payment.reference, payment.state
+                    ),
                 ),
             }
         }
     };
     let order_id = payment.order_id.clone();
-    payment_events::finish_in_tx(&mut tx, &record.id, Some(&payment.id), order_id.as_deref(), outcome, &detail).await?;
+    payment_events::finish_in_tx(
+        &mut tx,
+        &record.id,
+        Some(&payment.id),
+        order_id.as_deref(),
+        outcome,
+        &detail,
+    )
+    .await?;
     accounts::touch_in_tx(&mut tx, &a.id, now).await?;
     tx.commit().await?;
-    Ok(PaymentHookAnswer { outcome: outcome.into(), payment_id: Some(payment.id), order_id, detail, duplicate: false })
+    Ok(PaymentHookAnswer {
+        outcome: outcome.into(),
+        payment_id: Some(payment.id),
+        order_id,
+        detail,
+        duplicate: false,
+    })
 }

@@ -13,7 +13,9 @@ use tradeport_domain::access::Actor;
 use tradeport_domain::exceptions::CaseType;
 use tradeport_domain::kernel::{FieldError, TenantId};
 use tradeport_domain::orders::{OrderAction, OrderStatus};
-use tradeport_domain::payments::{PAYMENT_HOLD_CODES, PaidPayment, PaymentFacts, PaymentState, judge_order_payment};
+use tradeport_domain::payments::{
+    DisputeStatus, PAYMENT_HOLD_CODES, PaidPayment, PaymentFacts, PaymentState, judge_order_payment,
+};
 use tradeport_store::AnyConnection;
 use tradeport_store::exceptions::cases::{CaseRow, NewCase};
 use tradeport_store::orders::{self, OrderRow};
@@ -52,6 +54,16 @@ pub(crate) async fn settle_order_in_tx(
     for (p, f) in payments.iter().zip(&facts) {
         if f.state() == PaymentState::Disputed {
             open_dispute_case_in_tx(app, conn, operator, &order, p, f).await?;
+        } else if f.dispute.as_ref().is_some_and(|d| d.status == DisputeStatus::Won) {
+            let key = format!("payment_dispute/{}", p.id);
+            tradeport_store::exceptions::cases::close_by_key_in_tx(
+                conn,
+                operator,
+                &key,
+                "the dispute was won",
+                now,
+            )
+            .await?;
         }
     }
     if matches!(order.status, OrderStatus::Cancelled | OrderStatus::Rejected) {
@@ -60,34 +72,60 @@ pub(crate) async fn settle_order_in_tx(
                 "paid for an order that is {}: refund the payment or take the order in again",
                 order.status.as_str()
             );
-            payment_rows::update_in_tx(conn, &PaymentRow { attention, updated_at: now.0, ..p.clone() }).await?;
+            payment_rows::update_in_tx(conn, &PaymentRow { attention, updated_at: now.0, ..p.clone() })
+                .await?;
         }
         return Ok(format!("the order is {}", order.status.as_str()));
     }
 
     // The order's holds with the payment ones decided again; the others (phone, stock …) stay.
-    let mut holds: Vec<FieldError> =
-        parse_holds(&order.holds).into_iter().filter(|h| !PAYMENT_HOLD_CODES.contains(&h.code.as_str())).collect();
+    let mut holds: Vec<FieldError> = parse_holds(&order.holds)
+        .into_iter()
+        .filter(|h| !PAYMENT_HOLD_CODES.contains(&h.code.as_str()))
+        .collect();
     // An order waiting for its payment that has simply not been paid yet keeps waiting.
-    let only_unpaid =
-        judged.holds.iter().all(|h| h.code == "not_paid") && judged.paid.is_zero();
+    let only_unpaid = judged.holds.iter().all(|h| h.code == "not_paid") && judged.paid.is_zero();
     holds.extend(judged.holds.iter().cloned());
     let reason = holds.first().map(|h| h.message.clone()).unwrap_or_default();
-    let step = |action, reason: Option<&'static str>| Step { actor: Actor::System, action, reason, forced_warehouse: None, lines: None };
+    let step = |action, reason: Option<&'static str>| Step {
+        actor: Actor::System,
+        action,
+        reason,
+        forced_warehouse: None,
+        lines: None,
+    };
     let mut events = Vec::new();
     let mut messages = Vec::new();
     let after = match order.status {
         OrderStatus::AwaitingPayment if holds.is_empty() => {
-            let d = decide_in_tx(app, conn, operator, &order, step(OrderAction::PaymentReceived, Some("paid in full")), policy).await?;
+            let d = decide_in_tx(
+                app,
+                conn,
+                operator,
+                &order,
+                step(OrderAction::PaymentReceived, Some("paid in full")),
+                policy,
+            )
+            .await?;
             events.push(d.event);
             let row = OrderRow { holds: "[]".into(), ..d.row };
-            approve_automatically_in_tx(app, conn, operator, policy, row, None, &mut events, &mut messages).await?
+            approve_automatically_in_tx(app, conn, operator, policy, row, None, &mut events, &mut messages)
+                .await?
         }
         OrderStatus::AwaitingPayment if only_unpaid => OrderRow { holds: to_json(&holds)?, ..order.clone() },
         OrderStatus::OnHold if holds.is_empty() => {
-            let d = decide_in_tx(app, conn, operator, &order, step(OrderAction::ReleaseHold, Some("paid in full")), policy).await?;
+            let d = decide_in_tx(
+                app,
+                conn,
+                operator,
+                &order,
+                step(OrderAction::ReleaseHold, Some("paid in full")),
+                policy,
+            )
+            .await?;
             events.push(d.event);
-            approve_automatically_in_tx(app, conn, operator, policy, d.row, None, &mut events, &mut messages).await?
+            approve_automatically_in_tx(app, conn, operator, policy, d.row, None, &mut events, &mut messages)
+                .await?
         }
         OrderStatus::OnHold => OrderRow { holds: to_json(&holds)?, updated_at: now, ..order.clone() },
         OrderStatus::AwaitingPayment
@@ -112,7 +150,11 @@ pub(crate) async fn settle_order_in_tx(
     let detail = if judged.holds.is_empty() {
         format!("paid in full; the order is {}", after.status.as_str())
     } else {
-        format!("the order is {}: {}", after.status.as_str(), judged.holds.iter().map(|h| h.message.as_str()).collect::<Vec<_>>().join("; "))
+        format!(
+            "the order is {}: {}",
+            after.status.as_str(),
+            judged.holds.iter().map(|h| h.message.as_str()).collect::<Vec<_>>().join("; ")
+        )
     };
     Ok(detail)
 }
@@ -134,7 +176,11 @@ async fn open_dispute_case_in_tx(
             merchant_id: order.merchant_id,
             order_id: order.id,
             case_type: CaseType::PaymentDispute,
-            cause: format!("payment {} disputed ({}, {amount} minor units)", p.reference, if why.is_empty() { "no reason given" } else { why }),
+            cause: format!(
+                "payment {} disputed ({}, {amount} minor units)",
+                p.reference,
+                if why.is_empty() { "no reason given" } else { why }
+            ),
             department: CaseType::PaymentDispute.department(),
         },
         now,

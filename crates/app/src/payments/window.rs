@@ -54,7 +54,8 @@ pub(crate) async fn hold_stock_for_payment_in_tx<'a>(
     order.allocation = r.allocation;
     let due = Millis(order.created_at.0 + i64::from(minutes) * 60_000);
     let payload = serde_json::json!({ "order_id": order.id.to_string() });
-    crate::jobs::enqueue_in_tx(app, conn, Some(operator), JobKind::PaymentWindowExpiry, &payload, due).await?;
+    crate::jobs::enqueue_in_tx(app, conn, Some(operator), JobKind::PaymentWindowExpiry, &payload, due)
+        .await?;
     events.push(NewEvent {
         merchant_id: Some(order.merchant_id),
         data: serde_json::json!({ "minutes": minutes, "due_at": due.0, "allocation": order.allocation.as_str() })
@@ -67,7 +68,8 @@ pub(crate) async fn hold_stock_for_payment_in_tx<'a>(
 /// The job at a window's end: an order still waiting for its payment gives its stock back and
 /// waits on hold; any other order is left as it is.
 pub(crate) async fn run_window_expiry(app: &App, job: &JobRow) -> Result<(), String> {
-    let payload: serde_json::Value = serde_json::from_str(&job.payload).map_err(|e| format!("payload: {e}"))?;
+    let payload: serde_json::Value =
+        serde_json::from_str(&job.payload).map_err(|e| format!("payload: {e}"))?;
     let order_id: OrderId =
         payload["order_id"].as_str().and_then(|s| s.parse().ok()).ok_or("payload: no order_id")?;
     let operator = job.tenant_id.ok_or("the job has no operator")?;

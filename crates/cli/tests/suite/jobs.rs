@@ -18,10 +18,10 @@ db_tests!(
 );
 
 /// A `tradeport worker` on the test's database, killed when dropped.
-struct Worker(Child);
+pub(crate) struct Worker(Child);
 
 impl Worker {
-    fn start(app: &TestApp, lease_seconds: u32) -> Self {
+    pub(crate) fn start(app: &TestApp, lease_seconds: u32) -> Self {
         let child = Command::new(env!("CARGO_BIN_EXE_tradeport"))
             .args(["--database-url", &app.database_url, "worker"])
             .env("TRADEPORT_JOB_POLL_MS", "50")

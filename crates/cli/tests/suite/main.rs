@@ -34,6 +34,7 @@ mod notifications;
 mod openapi;
 mod order_imports;
 mod orders;
+mod payments;
 mod policies;
 mod refund_clock;
 mod refunds;

@@ -60,7 +60,9 @@ pub enum OrderStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OrderAction {
     ReleaseHold,
-    Approve { second_review_due: bool },
+    Approve {
+        second_review_due: bool,
+    },
     SecondApprove,
     Reject,
     Hold,
@@ -117,7 +119,12 @@ impl OrderStatus {
     pub fn holds_stock(self) -> bool {
         matches!(
             self,
-            Self::AwaitingPayment | Self::Approved | Self::Confirmed | Self::Picking | Self::Packed | Self::ReadyToShip
+            Self::AwaitingPayment
+                | Self::Approved
+                | Self::Confirmed
+                | Self::Picking
+                | Self::Packed
+                | Self::ReadyToShip
         )
     }
 
@@ -158,10 +165,13 @@ pub fn transition(from: OrderStatus, action: OrderAction) -> Option<OrderStatus>
         (S::PendingSecondReview, A::SecondApprove) => Some(S::Approved),
         (S::AwaitingPayment, A::PaymentReceived) => Some(S::PendingReview),
         (S::AwaitingPayment, A::PaymentWindowExpired) => Some(S::OnHold),
-        (S::AwaitingPayment | S::OnHold | S::PendingReview | S::PendingSecondReview, A::Reject) => Some(S::Rejected),
-        (S::AwaitingPayment | S::PendingReview | S::PendingSecondReview | S::Approved | S::Confirmed, A::Hold) => {
-            Some(S::OnHold)
+        (S::AwaitingPayment | S::OnHold | S::PendingReview | S::PendingSecondReview, A::Reject) => {
+            Some(S::Rejected)
         }
+        (
+            S::AwaitingPayment | S::PendingReview | S::PendingSecondReview | S::Approved | S::Confirmed,
+            A::Hold,
+        ) => Some(S::OnHold),
         (S::Approved, A::Confirm) => Some(S::Confirmed),
         (
             S::AwaitingPayment

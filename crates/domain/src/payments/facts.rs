@@ -154,7 +154,9 @@ impl PaymentFacts {
                 self.amount = self.amount.max(*amount);
                 self.attempt_at(at, Attempt::Authorised { amount: *amount });
             }
-            PaymentChange::Failed { reason } => self.attempt_at(at, Attempt::Failed { reason: reason.clone() }),
+            PaymentChange::Failed { reason } => {
+                self.attempt_at(at, Attempt::Failed { reason: reason.clone() })
+            }
             PaymentChange::Captured { amount } => {
                 self.captured = self.captured.max(*amount);
                 self.amount = self.amount.max(*amount);
@@ -166,7 +168,8 @@ impl PaymentFacts {
                     Some(d) => (at, *status != DisputeStatus::Open) > (d.at, d.status != DisputeStatus::Open),
                 };
                 if newer {
-                    self.dispute = Some(Dispute { status: *status, at, amount: *amount, reason: reason.clone() });
+                    self.dispute =
+                        Some(Dispute { status: *status, at, amount: *amount, reason: reason.clone() });
                 }
             }
         }

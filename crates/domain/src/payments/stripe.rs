@@ -61,9 +61,10 @@ pub fn stripe_event(body: &[u8]) -> Result<PaymentEvent, String> {
         error.or(cancelled).unwrap_or(fallback).to_string()
     };
     let change = match (kind, event_type) {
-        ("payment_intent", "payment_intent.created" | "payment_intent.processing" | "payment_intent.requires_action") => {
-            Some(PaymentChange::Pending { amount: amount(object, "amount")? })
-        }
+        (
+            "payment_intent",
+            "payment_intent.created" | "payment_intent.processing" | "payment_intent.requires_action",
+        ) => Some(PaymentChange::Pending { amount: amount(object, "amount")? }),
         ("payment_intent", "payment_intent.amount_capturable_updated") => {
             Some(PaymentChange::Authorised { amount: amount(object, "amount_capturable")? })
         }
@@ -76,10 +77,14 @@ pub fn stripe_event(body: &[u8]) -> Result<PaymentEvent, String> {
         ("payment_intent", "payment_intent.canceled") => {
             Some(PaymentChange::Failed { reason: format!("cancelled: {}", reason("no reason given")) })
         }
-        ("charge", "charge.succeeded" | "charge.captured") if object.get("captured") != Some(&Value::Bool(false)) => {
+        ("charge", "charge.succeeded" | "charge.captured")
+            if object.get("captured") != Some(&Value::Bool(false)) =>
+        {
             Some(PaymentChange::Captured { amount: amount(object, "amount_captured")? })
         }
-        ("charge", "charge.refunded") => Some(PaymentChange::Refunded { amount: amount(object, "amount_refunded")? }),
+        ("charge", "charge.refunded") => {
+            Some(PaymentChange::Refunded { amount: amount(object, "amount_refunded")? })
+        }
         ("dispute", t) if t.starts_with("charge.dispute.") => Some(PaymentChange::Dispute {
             status: dispute_status(t, text(object, "status")),
             amount: amount(object, "amount")?,

@@ -23,7 +23,11 @@ fn permutations<T: Clone>(events: &[T]) -> Vec<Vec<T>> {
         }
         heap(k - 1, a, out);
         for i in 0..k - 1 {
-            if k % 2 == 0 { a.swap(i, k - 1) } else { a.swap(0, k - 1) }
+            if k % 2 == 0 {
+                a.swap(i, k - 1)
+            } else {
+                a.swap(0, k - 1)
+            }
             heap(k - 1, a, out);
         }
     }
@@ -50,8 +54,22 @@ fn any_order_of_arrival_and_any_repeat_ends_in_the_same_facts() {
             vec![
                 (ms(10), PaymentChange::Pending { amount: 4599 }),
                 (ms(10), PaymentChange::Captured { amount: 4599 }),
-                (ms(30), PaymentChange::Dispute { status: DisputeStatus::Open, amount: 4599, reason: "fraudulent".into() }),
-                (ms(40), PaymentChange::Dispute { status: DisputeStatus::Won, amount: 4599, reason: "fraudulent".into() }),
+                (
+                    ms(30),
+                    PaymentChange::Dispute {
+                        status: DisputeStatus::Open,
+                        amount: 4599,
+                        reason: "fraudulent".into(),
+                    },
+                ),
+                (
+                    ms(40),
+                    PaymentChange::Dispute {
+                        status: DisputeStatus::Won,
+                        amount: 4599,
+                        reason: "fraudulent".into(),
+                    },
+                ),
             ],
             PaymentState::Captured,
             4599,
@@ -59,8 +77,22 @@ fn any_order_of_arrival_and_any_repeat_ends_in_the_same_facts() {
         (
             vec![
                 (ms(10), PaymentChange::Captured { amount: 4599 }),
-                (ms(30), PaymentChange::Dispute { status: DisputeStatus::Open, amount: 4599, reason: "fraudulent".into() }),
-                (ms(30), PaymentChange::Dispute { status: DisputeStatus::Lost, amount: 4599, reason: "fraudulent".into() }),
+                (
+                    ms(30),
+                    PaymentChange::Dispute {
+                        status: DisputeStatus::Open,
+                        amount: 4599,
+                        reason: "fraudulent".into(),
+                    },
+                ),
+                (
+                    ms(30),
+                    PaymentChange::Dispute {
+                        status: DisputeStatus::Lost,
+                        amount: 4599,
+                        reason: "fraudulent".into(),
+                    },
+                ),
             ],
             PaymentState::Disputed,
             0,
@@ -103,13 +135,19 @@ fn the_state_follows_the_facts() {
         (&[(ms(1), PaymentChange::Captured { amount: 10 })], PaymentState::Captured),
         (&[(ms(1), PaymentChange::Failed { reason: "x".into() })], PaymentState::Failed),
         (
-            &[(ms(1), PaymentChange::Captured { amount: 10 }), (ms(2), PaymentChange::Refunded { amount: 10 })],
+            &[
+                (ms(1), PaymentChange::Captured { amount: 10 }),
+                (ms(2), PaymentChange::Refunded { amount: 10 }),
+            ],
             PaymentState::Refunded,
         ),
         (
             &[
                 (ms(1), PaymentChange::Captured { amount: 10 }),
-                (ms(2), PaymentChange::Dispute { status: DisputeStatus::Open, amount: 10, reason: String::new() }),
+                (
+                    ms(2),
+                    PaymentChange::Dispute { status: DisputeStatus::Open, amount: 10, reason: String::new() },
+                ),
             ],
             PaymentState::Disputed,
         ),
@@ -136,11 +174,17 @@ fn an_order_is_judged_by_what_its_currency_received() {
     let full = captured(4599);
     let part = captured(2000);
     let authorised = merged(&[(ms(1), PaymentChange::Authorised { amount: 4599 })]);
-    let refunded = merged(&[(ms(1), PaymentChange::Captured { amount: 4599 }), (ms(2), PaymentChange::Refunded { amount: 4599 })]);
+    let refunded = merged(&[
+        (ms(1), PaymentChange::Captured { amount: 4599 }),
+        (ms(2), PaymentChange::Refunded { amount: 4599 }),
+    ]);
     let over = captured(5000);
     let disputed = merged(&[
         (ms(1), PaymentChange::Captured { amount: 4599 }),
-        (ms(2), PaymentChange::Dispute { status: DisputeStatus::Open, amount: 4599, reason: "fraudulent".into() }),
+        (
+            ms(2),
+            PaymentChange::Dispute { status: DisputeStatus::Open, amount: 4599, reason: "fraudulent".into() },
+        ),
     ]);
     let rest = captured(2599);
     let pay = |currency, facts| PaidPayment { reference: "pi_1", currency, facts };
@@ -179,12 +223,53 @@ fn stripe_events_read_into_changes() {
         o
     };
     let cases = [
-        (event("payment_intent.succeeded", pi(serde_json::json!({"amount_received": 4599}))), Some(PaymentChange::Captured { amount: 4599 })),
-        (event("payment_intent.amount_capturable_updated", pi(serde_json::json!({"amount_capturable": 4599}))), Some(PaymentChange::Authorised { amount: 4599 })),
-        (event("payment_intent.payment_failed", pi(serde_json::json!({"last_payment_error": {"message": "Your card was declined."}}))), Some(PaymentChange::Failed { reason: "Your card was declined.".into() })),
-        (event("charge.refunded", serde_json::json!({"id": "ch_1", "object": "charge", "payment_intent": "pi_1", "amount_refunded": 1000, "currency": "gbp"})), Some(PaymentChange::Refunded { amount: 1000 })),
-        (event("charge.dispute.created", serde_json::json!({"id": "dp_1", "object": "dispute", "payment_intent": "pi_1", "amount": 4599, "status": "needs_response", "reason": "fraudulent", "currency": "gbp"})), Some(PaymentChange::Dispute { status: DisputeStatus::Open, amount: 4599, reason: "fraudulent".into() })),
-        (event("charge.dispute.closed", serde_json::json!({"id": "dp_1", "object": "dispute", "payment_intent": "pi_1", "amount": 4599, "status": "lost", "reason": "fraudulent", "currency": "gbp"})), Some(PaymentChange::Dispute { status: DisputeStatus::Lost, amount: 4599, reason: "fraudulent".into() })),
+        (
+            event("payment_intent.succeeded", pi(serde_json::json!({"amount_received": 4599}))),
+            Some(PaymentChange::Captured { amount: 4599 }),
+        ),
+        (
+            event(
+                "payment_intent.amount_capturable_updated",
+                pi(serde_json::json!({"amount_capturable": 4599})),
+            ),
+            Some(PaymentChange::Authorised { amount: 4599 }),
+        ),
+        (
+            event(
+                "payment_intent.payment_failed",
+                pi(serde_json::json!({"last_payment_error": {"message": "Your card was declined."}})),
+            ),
+            Some(PaymentChange::Failed { reason: "Your card was declined.".into() }),
+        ),
+        (
+            event(
+                "charge.refunded",
+                serde_json::json!({"id": "ch_1", "object": "charge", "payment_intent": "pi_1", "amount_refunded": 1000, "currency": "gbp"}),
+            ),
+            Some(PaymentChange::Refunded { amount: 1000 }),
+        ),
+        (
+            event(
+                "charge.dispute.created",
+                serde_json::json!({"id": "dp_1", "object": "dispute", "payment_intent": "pi_1", "amount": 4599, "status": "needs_response", "reason": "fraudulent", "currency": "gbp"}),
+            ),
+            Some(PaymentChange::Dispute {
+                status: DisputeStatus::Open,
+                amount: 4599,
+                reason: "fraudulent".into(),
+            }),
+        ),
+        (
+            event(
+                "charge.dispute.closed",
+                serde_json::json!({"id": "dp_1", "object": "dispute", "payment_intent": "pi_1", "amount": 4599, "status": "lost", "reason": "fraudulent", "currency": "gbp"}),
+            ),
+            Some(PaymentChange::Dispute {
+                status: DisputeStatus::Lost,
+                amount: 4599,
+                reason: "fraudulent".into(),
+            }),
+        ),
         (event("customer.created", serde_json::json!({"id": "cus_1", "object": "customer"})), None),
     ];
     for (body, change) in cases {
@@ -198,7 +283,12 @@ fn stripe_events_read_into_changes() {
     }
     let first = stripe_event(cases_first().as_bytes()).unwrap();
     assert_eq!(first.order_hint.as_deref(), Some("o-1"));
-    for bad in ["", "{}", r#"{"id":"evt_1","object":"event","type":"x","data":{"object":{}}}"#, r#"{"id":"x","object":"event","created":1,"type":"x","data":{"object":{"id":"pi_1"}}}"#] {
+    for bad in [
+        "",
+        "{}",
+        r#"{"id":"evt_1","object":"event","type":"x","data":{"object":{}}}"#,
+        r#"{"id":"x","object":"event","created":1,"type":"x","data":{"object":{"id":"pi_1"}}}"#,
+    ] {
         assert!(stripe_event(bad.as_bytes()).is_err(), "{bad}");
     }
     let negative = event("payment_intent.succeeded", pi(serde_json::json!({"amount_received": -1})));

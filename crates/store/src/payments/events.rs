@@ -25,8 +25,7 @@ pub struct PaymentEventRow {
     pub detail: String,
 }
 
-const COLUMNS: &str =
-    "id, tenant_id, account_id, event_id, event_type, payment_id, order_id, occurred_at, received_at, body, outcome, detail";
+const COLUMNS: &str = "id, tenant_id, account_id, event_id, event_type, payment_id, order_id, occurred_at, received_at, body, outcome, detail";
 
 /// Records an event, unless one with its id was recorded at the account already: then that one
 /// is returned and nothing is written.
@@ -84,13 +83,15 @@ pub async fn finish_in_tx(
     outcome: &str,
     detail: &str,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE payment_events SET payment_id = $2, order_id = $3, outcome = $4, detail = $5 WHERE id = $1")
-        .bind(id)
-        .bind(payment_id)
-        .bind(order_id)
-        .bind(outcome)
-        .bind(detail)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE payment_events SET payment_id = $2, order_id = $3, outcome = $4, detail = $5 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(payment_id)
+    .bind(order_id)
+    .bind(outcome)
+    .bind(detail)
+    .execute(conn)
+    .await?;
     Ok(())
 }

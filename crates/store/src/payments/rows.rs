@@ -70,7 +70,11 @@ pub async fn lock_or_insert_in_tx(conn: &mut AnyConnection, fresh: &PaymentRow) 
 }
 
 /// The payment of `reference` at `account_id`, when there is one.
-pub async fn find(conn: &mut AnyConnection, account_id: &str, reference: &str) -> StoreResult<Option<PaymentRow>> {
+pub async fn find(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    reference: &str,
+) -> StoreResult<Option<PaymentRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM payments WHERE account_id = $1 AND reference = $2"
     )))
@@ -102,7 +106,11 @@ pub async fn update_in_tx(conn: &mut AnyConnection, p: &PaymentRow) -> StoreResu
 }
 
 /// The payments of an order, oldest first.
-pub async fn of_order(conn: &mut AnyConnection, tenant_id: TenantId, order: OrderId) -> StoreResult<Vec<PaymentRow>> {
+pub async fn of_order(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order: OrderId,
+) -> StoreResult<Vec<PaymentRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM payments WHERE tenant_id = $1 AND order_id = $2 ORDER BY created_at, id"
     )))

@@ -251,12 +251,18 @@ struct OrderDetailPage {
     can_act: bool,
     shipping: ShippingPanel,
     aftersales: AftersalesPanel,
+    /// The order's payments at its providers (ORD-5).
+    payments: Vec<tradeport_app::payments::PaymentView>,
     error: Option<String>,
 }
 
 impl OrderDetailPage {
     fn money(&self, minor: &i64) -> String {
         money(&self.o.summary.currency, *minor)
+    }
+
+    fn money_in(&self, currency: &str, minor: &i64) -> String {
+        money(currency, *minor)
     }
 }
 
@@ -330,6 +336,10 @@ pub(super) async fn detail_page(
         },
         aftersales: match aftersales_panel(app, p, id, &o.summary.status).await {
             Ok(panel) => panel,
+            Err(e) => return refused(user, &e),
+        },
+        payments: match tradeport_app::payments::order_payments(app, p, &id.to_string()).await {
+            Ok(payments) => payments,
             Err(e) => return refused(user, &e),
         },
         o,

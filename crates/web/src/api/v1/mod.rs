@@ -11,6 +11,7 @@ mod inventory;
 mod jobs;
 mod message_templates;
 mod orders;
+mod payments;
 mod reports;
 mod shipping;
 mod sla;
@@ -41,7 +42,7 @@ impl From<PageQuery> for PageRequest {
 /// Every v1 route.
 /// Webhooks that carriers and shops send: no API key, each checks its sender's signature.
 pub fn signed_hooks() -> OpenApiRouter<App> {
-    shipping::signed_hooks().merge(channels::signed_hooks())
+    shipping::signed_hooks().merge(channels::signed_hooks()).merge(payments::signed_hooks())
 }
 
 pub fn routes() -> OpenApiRouter<App> {
@@ -57,6 +58,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(jobs::routes())
         .merge(message_templates::routes())
         .merge(orders::routes())
+        .merge(payments::routes())
         .merge(reports::routes())
         .merge(shipping::routes())
         .merge(sla::routes())

@@ -1,0 +1,171 @@
+//! `/api/v1/payment-accounts`: a merchant's payment provider accounts; `/api/v1/payments`: the
+//! payments they took; `/api/v1/orders/{id}/payments`: an order's, and a new one for its buyer to
+//! pay; `/api/v1/payment-hooks/{id}`, where the provider sends its events.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde::{Deserialize, Serialize};
+use tradeport_app::App;
+use tradeport_app::payments::{
+    self, AccountRequest, AccountView, NewPayment, PaymentHook, PaymentHookAnswer, PaymentRequest,
+    PaymentView,
+};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery, Auth};
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_accounts, create_account))
+        .routes(routes!(get_account, update_account))
+        .routes(routes!(list_payments))
+        .routes(routes!(get_payment))
+        .routes(routes!(order_payments, create_payment))
+}
+
+/// The providers' events (outside the API-key layer; signed).
+pub(super) fn signed_hooks() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(payment_hook))
+}
+
+#[derive(Serialize, ToSchema)]
+struct AccountList {
+    items: Vec<AccountView>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct PaymentList {
+    items: Vec<PaymentView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/payment-accounts", tag = "payments",
+    description = "Payment provider accounts: a merchant's own, or all of the operator's for admins and finance. Keys and \
+                   secrets are never answered, only whether one is set.",
+    responses((status = 200, body = AccountList), (status = 403, body = ErrorBody)))]
+async fn list_accounts(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<AccountList>> {
+    Ok(Json(AccountList { items: payments::list_accounts(&app, &p).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/payment-accounts", tag = "payments", request_body = AccountRequest,
+    description = "Connects a payment provider account (`provider: stripe`): its secret API key (`sk_…`/`rk_…`, to create \
+                   payments) and the signing secret of the webhook endpoint (`whsec_…`). Point the provider's webhook at \
+                   the answer's `webhook_url`. Secrets are sealed with the server's key (409 `secrets.not_configured` \
+                   without one). Admins, finance, merchants.",
+    responses((status = 201, body = AccountView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn create_account(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<AccountRequest>,
+) -> ApiResult<(StatusCode, Json<AccountView>)> {
+    Ok((StatusCode::CREATED, Json(payments::create_account(&app, &p, &body).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/payment-accounts/{id}", tag = "payments", params(("id" = String, Path)),
+    responses((status = 200, body = AccountView), (status = 404, body = ErrorBody)))]
+async fn get_account(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AccountView>> {
+    Ok(Json(payments::account_detail(&app, &p, &id).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/payment-accounts/{id}", tag = "payments", params(("id" = String, Path)),
+    request_body = AccountRequest,
+    description = "Changes an account; absent fields keep their values. A new `webhook_secret` rolls the secret: the old \
+                   one is still accepted until `forget_previous_secret`. `status: paused` refuses events (409) so the \
+                   provider sends them again later.",
+    responses((status = 200, body = AccountView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_account(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AccountRequest>,
+) -> ApiResult<Json<AccountView>> {
+    Ok(Json(payments::update_account(&app, &p, &id, &body).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct PaymentQuery {
+    /// Only the payments a person must look at (paid for a cancelled order …).
+    attention: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/v1/payments", tag = "payments", params(PaymentQuery),
+    description = "The latest 200 payments, newest first: a merchant's own, or the operator's for admins and finance.",
+    responses((status = 200, body = PaymentList), (status = 403, body = ErrorBody)))]
+async fn list_payments(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<PaymentQuery>,
+) -> ApiResult<Json<PaymentList>> {
+    Ok(Json(PaymentList { items: payments::list_payments(&app, &p, q.attention.unwrap_or(false)).await? }))
+}
+
+#[utoipa::path(get, path = "/api/v1/payments/{id}", tag = "payments", params(("id" = String, Path)),
+    description = "One payment with every provider event it had, as the provider sent it, and what came of each.",
+    responses((status = 200, body = PaymentView), (status = 404, body = ErrorBody)))]
+async fn get_payment(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PaymentView>> {
+    Ok(Json(payments::payment_detail(&app, &p, &id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}/payments", tag = "payments", params(("id" = String, Path)),
+    description = "The order's payments, oldest first: the order's `paid_minor` and `payment_status` follow from them.",
+    responses((status = 200, body = PaymentList), (status = 404, body = ErrorBody)))]
+async fn order_payments(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PaymentList>> {
+    Ok(Json(PaymentList { items: payments::order_payments(&app, &p, &id).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/orders/{id}/payments", tag = "payments", params(("id" = String, Path)),
+    request_body = PaymentRequest,
+    description = "Creates a payment of what the order still lacks at the merchant's active account (a Stripe \
+                   PaymentIntent with `metadata[order_id]`); hand `client_secret` to the shop's payment page. Its \
+                   events then settle the order. 409 `payment.not_due` when nothing is due or the order is past review, \
+                   `payment.no_account` without an active account.",
+    responses((status = 201, body = NewPayment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn create_payment(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PaymentRequest>,
+) -> ApiResult<(StatusCode, Json<NewPayment>)> {
+    Ok((StatusCode::CREATED, Json(payments::create_payment(&app, &p, &id, &body).await?)))
+}
+
+#[utoipa::path(post, path = "/api/v1/payment-hooks/{id}", tag = "payments", params(("id" = String, Path)),
+    request_body(content = String, content_type = "application/json"),
+    description = "Where Stripe sends the account's events (payment_intent.succeeded, .amount_capturable_updated, \
+                   .payment_failed, .canceled, charge.refunded, charge.dispute.*). The `Stripe-Signature` header is \
+                   checked over the raw body first (every `v1`, the current and the previous secret, at most 300 s old): \
+                   401 and nothing kept otherwise. Each event is taken once; a retry gets its first answer with \
+                   `duplicate: true`. Events may come in any order: the payment ends the same.",
+    responses((status = 200, body = PaymentHookAnswer), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+async fn payment_hook(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<PaymentHookAnswer>> {
+    let headers = headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_ascii_lowercase(), v.to_str().ok()?.to_string())))
+        .collect();
+    let hook = PaymentHook { account_id: &id, headers, body: &body };
+    Ok(Json(payments::receive_payment_event(&app, &hook).await?))
+}
