@@ -8,6 +8,7 @@ mod create_payment;
 mod queries;
 mod receive_event;
 mod settle_order;
+mod settlements;
 mod window;
 
 pub use accounts::{
@@ -17,6 +18,10 @@ pub use accounts::{
 pub use create_payment::{NewPayment, PaymentRequest, create_payment};
 pub use queries::{PaymentEventView, PaymentView, list_payments, order_payments, payment_detail};
 pub use receive_event::{PaymentHook, PaymentHookAnswer, receive_payment_event};
+pub use settlements::{
+    CurrencyTotals, SettlementItemView, SettlementUpload, SettlementView, import_settlement,
+    list_settlements, settlement_csv, settlement_detail, settlement_pdf,
+};
 pub(crate) use window::{hold_stock_for_payment_in_tx, run_window_expiry};
 
 /// What a sealed field of a payment account is bound to.

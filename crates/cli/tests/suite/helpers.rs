@@ -74,3 +74,9 @@ pub async fn signed_in(app: &TestApp, email: &str) -> (reqwest::Client, String) 
     let page = sign_in(&client, app, email, PASSWORD).await.text().await.unwrap();
     (client, page_token(&page))
 }
+
+/// The text of a PDF's pages, read back as a PDF reader does.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("a PDF");
+    doc.extract_text(&doc.get_pages().keys().copied().collect::<Vec<_>>()).expect("the PDF's text")
+}

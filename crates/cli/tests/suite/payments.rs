@@ -14,6 +14,7 @@ db_tests!(
     a_short_or_foreign_capture_holds_the_order_and_a_chargeback_stops_it,
     unpaid_orders_give_back_exactly_their_stock_when_the_window_closes_once,
     a_merchant_sees_only_its_own_payments,
+    a_settlement_with_a_fee_a_missing_payment_and_a_refund_reconciles_to_the_minor_unit,
 );
 
 const WHSEC: &str = "whsec_test_secret_tradeport";
@@ -354,4 +355,135 @@ async fn a_merchant_sees_only_its_own_payments(app: TestApp) {
     // The operator's finance sees every merchant's.
     let (_, all) = get(&app, "/api/v1/payments", &s.admin_key).await;
     assert_eq!(all["items"].as_array().map(Vec::len), Some(1), "{all}");
+}
+
+async fn a_settlement_with_a_fee_a_missing_payment_and_a_refund_reconciles_to_the_minor_unit(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let account = stripe_account(&app, &s).await;
+    // pi_rec_1: paid 45.99, 10.00 refunded; pi_rec_unsettled: paid, not in the report.
+    let paid = place(&app, &s, unpaid_order("web-rec-1", "pi_rec_1")).await;
+    place(&app, &s, unpaid_order("web-rec-2", "pi_rec_unsettled")).await;
+    hook(&app, &account, &event("evt_r1", "payment_intent.succeeded", succeeded("pi_rec_1", 4599, "gbp")))
+        .await;
+    hook(
+        &app,
+        &account,
+        &event("evt_r2", "payment_intent.succeeded", succeeded("pi_rec_unsettled", 4599, "gbp")),
+    )
+    .await;
+    let refund = json!({"id": "ch_rec_1", "object": "charge", "amount": 4599, "amount_captured": 4599, "amount_refunded": 1000,
+                        "currency": "gbp", "payment_intent": "pi_rec_1", "captured": true, "refunded": false});
+    hook(&app, &account, &event("evt_r3", "charge.refunded", refund)).await;
+
+    let file = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/payments/settlement/stripe_balance_transactions.csv"
+    ))
+    .unwrap();
+    let today = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date().to_string();
+    let path =
+        format!("/api/v1/settlements?account_id={account}&from={today}&to={today}&file_name=stripe.csv");
+    let upload = |key: &str, body: Vec<u8>| {
+        app.client
+            .post(app.url(&path))
+            .bearer_auth(key.to_string())
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+    };
+    // Another merchant cannot reconcile this account.
+    assert_eq!(upload(&s.merchant_b_key, file.clone()).await.unwrap().status(), StatusCode::NOT_FOUND);
+    // A line that cannot be read is named, and nothing is kept.
+    let broken = String::from_utf8(file.clone()).unwrap().replace("45.99", "45.9x").into_bytes();
+    let res = upload(&s.merchant_a_key, broken).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("line 1: gross"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM settlement_reports").await, 0);
+
+    let res = upload(&s.merchant_a_key, file).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let r: Value = res.json().await.unwrap();
+    let id = r["id"].as_str().unwrap();
+    let (_, d) = get(&app, &format!("/api/v1/settlements/{id}"), &s.merchant_a_key).await;
+    let item = |reference: &str| {
+        d["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["reference"] == reference)
+            .cloned()
+            .unwrap_or_else(|| panic!("{reference}: {d}"))
+    };
+    let one = item("pi_rec_1");
+    assert_eq!(
+        (one["finding"].as_str(), one["difference_minor"].as_i64(), one["fee_minor"].as_i64()),
+        (Some("matched"), Some(0), Some(89)),
+        "{one}"
+    );
+    assert_eq!(one["order_id"], paid["id"]);
+    assert_eq!(
+        (one["report_refunded_minor"].as_i64(), one["ours_refunded_minor"].as_i64()),
+        (Some(1000), Some(1000))
+    );
+    let missing = item("pi_rec_missing");
+    assert_eq!(
+        (missing["finding"].as_str(), missing["difference_minor"].as_i64(), missing["fee_minor"].as_i64()),
+        (Some("missing_in_tradeport"), Some(2000), Some(50))
+    );
+    let fee = item("txn_rec_fee_1");
+    assert_eq!((fee["finding"].as_str(), fee["fee_minor"].as_i64()), (Some("fee"), Some(120)));
+    let unsettled = item("pi_rec_unsettled");
+    assert_eq!(
+        (unsettled["finding"].as_str(), unsettled["difference_minor"].as_i64()),
+        (Some("missing_in_report"), Some(-4599))
+    );
+    let gbp = &d["totals"]["GBP"];
+    assert_eq!(
+        (
+            gbp["report_charged_minor"].as_i64(),
+            gbp["report_refunded_minor"].as_i64(),
+            gbp["fees_minor"].as_i64(),
+            gbp["difference_minor"].as_i64()
+        ),
+        (Some(6599), Some(1000), Some(259), Some(-2599)),
+        "{gbp}"
+    );
+    assert_eq!(d["items"][3]["finding"], "matched", "differences come first: {d}");
+
+    // CSV and PDF for finance, read back.
+    let csv = app
+        .client
+        .get(app.url(&format!("/api/v1/settlements/{id}/csv")))
+        .bearer_auth(&s.merchant_a_key)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.lines().any(|l| l.starts_with("missing_in_tradeport,pi_rec_missing,GBP,3,,2000,0,0,0,50,2000")),
+        "{csv}"
+    );
+    let pdf = app
+        .client
+        .get(app.url(&format!("/api/v1/settlements/{id}/pdf")))
+        .bearer_auth(&s.merchant_a_key)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = crate::helpers::pdf_text(&pdf);
+    assert!(text.contains("pi_rec_missing") && text.contains("difference -2599"), "{text}");
+
+    // Another merchant sees none of it.
+    let (_, list) = get(&app, "/api/v1/settlements", &s.merchant_b_key).await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        get(&app, &format!("/api/v1/settlements/{id}"), &s.merchant_b_key).await.0,
+        StatusCode::NOT_FOUND
+    );
 }

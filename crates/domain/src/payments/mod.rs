@@ -9,7 +9,9 @@
 
 mod facts;
 mod judge;
+pub mod reconcile;
 mod stripe;
+mod stripe_report;
 
 #[cfg(test)]
 mod tests;
@@ -19,6 +21,7 @@ use serde::{Deserialize, Serialize};
 pub use facts::{DisputeStatus, PaymentChange, PaymentEvent, PaymentFacts, PaymentState};
 pub use judge::{OrderPaymentJudgement, PAYMENT_HOLD_CODES, PaidPayment, judge_order_payment, not_paid_hold};
 pub use stripe::stripe_event;
+pub use stripe_report::{STRIPE_REPORT_COLUMNS, stripe_report_columns, stripe_report_line};
 
 /// Minutes an order may hold its stock while its buyer pays (ORD-5, INV-2): the window its
 /// channel is given, when the order's only hold is that it is not paid.

@@ -349,3 +349,108 @@ fn only_an_order_held_for_nothing_but_its_payment_gets_its_channels_window() {
     settings.payment_windows = [("web".to_string(), 0)].into();
     assert!(settings.validate().is_err());
 }
+
+#[test]
+fn a_settlement_with_a_fee_a_missing_payment_and_a_refund_reconciles_to_the_minor_unit() {
+    use reconcile::{Finding, KnownPayment, LineKind, SettlementLine, reconcile};
+    let line = |n: u32, kind, reference: &str, currency: &str, gross: i64, fee: i64| SettlementLine {
+        line_no: n,
+        provider_id: format!("txn_{n}"),
+        kind,
+        reference: reference.into(),
+        currency: currency.into(),
+        gross,
+        fee,
+        description: String::new(),
+    };
+    let lines = [
+        line(1, LineKind::Charge, "pi_rec_1", "GBP", 4599, 89),
+        line(2, LineKind::Refund, "pi_rec_1", "GBP", -600, 0),
+        line(3, LineKind::Refund, "pi_rec_1", "GBP", -400, 0),
+        line(4, LineKind::Charge, "pi_rec_missing", "GBP", 1250, 38),
+        line(5, LineKind::Fee, "", "GBP", -500, 0),
+        line(6, LineKind::Charge, "pi_rec_short", "GBP", 2000, 50),
+        line(7, LineKind::Charge, "pi_rec_eur", "EUR", 3000, 60),
+        line(8, LineKind::Payout, "", "GBP", -4000, 0),
+    ];
+    let known = |id: &str, reference: &str, currency: &str, captured, refunded| KnownPayment {
+        id: id.into(),
+        order_id: Some(format!("order-{id}")),
+        reference: reference.into(),
+        currency: currency.into(),
+        captured,
+        refunded,
+    };
+    let payments = [
+        known("p1", "pi_rec_1", "GBP", 4599, 1000),
+        known("p2", "pi_rec_short", "GBP", 2100, 0),
+        known("p3", "pi_rec_eur", "GBP", 3000, 0),
+        known("p4", "pi_rec_unsettled", "GBP", 999, 0),
+        known("p5", "pi_rec_failed", "GBP", 0, 0),
+    ];
+    let got = reconcile(&lines, &payments);
+    let find = |reference: &str| {
+        got.iter().find(|r| r.reference == reference).unwrap_or_else(|| panic!("{reference}"))
+    };
+    let r = find("pi_rec_1");
+    assert_eq!(
+        (r.finding, r.line_nos.clone(), r.difference(), r.fee),
+        (Finding::Matched, vec![1, 2, 3], 0, 89)
+    );
+    assert_eq!(r.order_id.as_deref(), Some("order-p1"));
+    let r = find("pi_rec_missing");
+    assert_eq!((r.finding, r.difference(), r.payment_id.clone()), (Finding::MissingInTradeport, 1250, None));
+    let r = find("txn_5");
+    assert_eq!((r.finding, r.fee), (Finding::Fee, 500));
+    let r = find("pi_rec_short");
+    assert_eq!((r.finding, r.difference()), (Finding::AmountDiffers, -100));
+    assert_eq!(find("pi_rec_eur").finding, Finding::CurrencyDiffers);
+    let r = find("pi_rec_unsettled");
+    assert_eq!((r.finding, r.difference()), (Finding::MissingInReport, -999));
+    assert_eq!(find("txn_8").finding, Finding::NotReconciled);
+    assert!(got.iter().all(|r| r.reference != "pi_rec_failed"), "nothing captured, nothing to settle");
+    assert_eq!(got.len(), 7);
+    // The order of the lines does not matter.
+    let mut reversed = lines.to_vec();
+    reversed.reverse();
+    let mut again: Vec<_> = reconcile(&reversed, &payments)
+        .into_iter()
+        .map(|r| (r.reference, r.finding, r.difference(), r.fee))
+        .collect();
+    let mut first: Vec<_> =
+        got.into_iter().map(|r| (r.reference, r.finding, r.difference(), r.fee)).collect();
+    again.sort();
+    first.sort();
+    assert_eq!(again, first);
+}
+
+#[test]
+fn stripes_itemized_report_reads_into_settlement_lines() {
+    use reconcile::LineKind;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/payments/settlement");
+    let text = std::fs::read_to_string(dir.join("stripe_balance_transactions.csv")).unwrap();
+    let mut rows = text.lines().map(|l| l.split(',').map(String::from).collect::<Vec<_>>());
+    let columns = stripe_report_columns(&rows.next().unwrap()).unwrap();
+    let lines: Vec<_> =
+        rows.enumerate().map(|(n, r)| stripe_report_line(&columns, &r, n as u32 + 1).unwrap()).collect();
+    let got: Vec<(LineKind, &str, i64, i64)> =
+        lines.iter().map(|l| (l.kind, l.reference.as_str(), l.gross, l.fee)).collect();
+    assert_eq!(
+        got,
+        [
+            (LineKind::Charge, "pi_rec_1", 4599, 89),
+            (LineKind::Refund, "pi_rec_1", -1000, 0),
+            (LineKind::Charge, "pi_rec_missing", 2000, 50),
+            (LineKind::Fee, "", -120, 0),
+        ]
+    );
+    assert!(lines.iter().all(|l| l.currency == "GBP"));
+    let missing = stripe_report_columns(&["id".to_string(), "gross".to_string()]).unwrap_err();
+    assert!(missing.message.contains("payment_intent_id"), "{}", missing.message);
+    let bad = stripe_report_line(
+        &columns,
+        &["txn_1".into(), "".into(), "".into(), "gbp".into(), "4,5.999".into()],
+        7,
+    );
+    assert!(bad.unwrap_err().message.starts_with("line 7: gross"));
+}

@@ -157,3 +157,21 @@ pub async fn get(
     .fetch_optional(conn)
     .await?)
 }
+
+/// The account's payments first heard of in `[from, to)`: what a settlement of that period is
+/// reconciled against.
+pub async fn of_period(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    from: i64,
+    to: i64,
+) -> StoreResult<Vec<PaymentRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM payments WHERE account_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY created_at, id"
+    )))
+    .bind(account_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?)
+}

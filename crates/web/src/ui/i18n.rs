@@ -157,6 +157,8 @@ mod tests {
             include_str!("../../templates/scan_pick.html"),
             include_str!("../../templates/scan_pack.html"),
             include_str!("../../templates/channels.html"),
+            include_str!("../../templates/payments.html"),
+            include_str!("../../templates/settlement.html"),
             include_str!("../../templates/channel_detail.html"),
             include_str!("../../templates/order_import.html"),
         ];

@@ -17,6 +17,7 @@ mod order_aftersales;
 mod order_entry;
 mod order_pages;
 mod order_shipping;
+mod payment_pages;
 mod report_pages;
 mod scanner_pages;
 mod shell;
@@ -77,6 +78,14 @@ pub fn router() -> Router<App> {
             "/imports",
             post(channel_pages::upload).layer(DefaultBodyLimit::max(crate::middleware::ORDER_FILE_LIMIT)),
         )
+        .route("/payments", get(payment_pages::show).post(payment_pages::connect))
+        .route(
+            "/settlements",
+            post(payment_pages::upload).layer(DefaultBodyLimit::max(crate::middleware::ORDER_FILE_LIMIT)),
+        )
+        .route("/settlements/{id}", get(payment_pages::detail))
+        .route("/settlements/{id}/csv", get(payment_pages::csv))
+        .route("/settlements/{id}/pdf", get(payment_pages::pdf))
         .route("/imports/{id}", get(channel_pages::import))
         .route("/imports/{id}/run", post(channel_pages::run))
         .route("/imports/{id}/errors", get(channel_pages::errors))

@@ -53,6 +53,7 @@ impl Shell {
                 p.role.can(Permission::OperateWarehouse) || p.role.can(Permission::SubmitInbound),
             ),
             ("nav.channels", "/channels", p.role.can(Permission::ManageChannels)),
+            ("nav.payments", "/payments", p.role.can(Permission::ManagePayments)),
             ("nav.shipping", "/shipping", true),
             ("nav.aftersales", "/aftersales", true),
             ("nav.service", "/service", false),

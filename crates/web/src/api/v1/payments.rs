@@ -4,12 +4,13 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tradeport_app::App;
 use tradeport_app::payments::{
     self, AccountRequest, AccountView, NewPayment, PaymentHook, PaymentHookAnswer, PaymentRequest,
-    PaymentView,
+    PaymentView, SettlementUpload, SettlementView,
 };
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -25,6 +26,10 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(list_payments))
         .routes(routes!(get_payment))
         .routes(routes!(order_payments, create_payment))
+        .routes(routes!(list_settlements, import_settlement))
+        .routes(routes!(get_settlement))
+        .routes(routes!(settlement_csv))
+        .routes(routes!(settlement_pdf))
 }
 
 /// The providers' events (outside the API-key layer; signed).
@@ -168,4 +173,84 @@ async fn payment_hook(
         .collect();
     let hook = PaymentHook { account_id: &id, headers, body: &body };
     Ok(Json(payments::receive_payment_event(&app, &hook).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+struct SettlementList {
+    items: Vec<SettlementView>,
+}
+
+#[utoipa::path(post, path = "/api/v1/settlements", tag = "payments", params(SettlementUpload),
+    request_body(content = Vec<u8>, content_type = "text/csv"),
+    description = "Imports a provider's settlement report for an account and a period (UTC days, both included) and \
+                   reconciles it: Stripe's itemized balance report (`balance_change_from_activity.itemized.3`, with at least \
+                   balance_transaction_id, currency, gross, fee, reporting_category, payment_intent_id). Each payment's lines \
+                   are added up and compared, to the minor unit, with what Tradeport knows: `matched`, \
+                   `missing_in_tradeport`, `missing_in_report` (captured in the period, not settled), `amount_differs`, \
+                   `currency_differs`, `fee`, `not_reconciled` (payouts). A refused line is named with its number and \
+                   nothing is kept. Admins, finance, the merchant.",
+    responses((status = 201, body = SettlementView), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn import_settlement(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<SettlementUpload>,
+    body: axum::body::Body,
+) -> ApiResult<(StatusCode, Json<SettlementView>)> {
+    let bytes = axum::body::to_bytes(body, crate::middleware::ORDER_FILE_LIMIT).await.map_err(|_| {
+        crate::error::ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too_large",
+            "the file is larger than 64 MiB; split it",
+        )
+    })?;
+    Ok((StatusCode::CREATED, Json(payments::import_settlement(&app, &p, &q, &bytes).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/settlements", tag = "payments",
+    description = "Imported settlement reports, newest first, with their counts and totals per currency.",
+    responses((status = 200, body = SettlementList), (status = 403, body = ErrorBody)))]
+async fn list_settlements(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<SettlementList>> {
+    Ok(Json(SettlementList { items: payments::list_settlements(&app, &p).await? }))
+}
+
+#[utoipa::path(get, path = "/api/v1/settlements/{id}", tag = "payments", params(("id" = String, Path)),
+    description = "One report with its findings (differences first), each with its order.",
+    responses((status = 200, body = SettlementView), (status = 404, body = ErrorBody)))]
+async fn get_settlement(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SettlementView>> {
+    Ok(Json(payments::settlement_detail(&app, &p, &id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/settlements/{id}/csv", tag = "payments", params(("id" = String, Path)),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
+async fn settlement_csv(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let v = payments::settlement_detail(&app, &p, &id).await?;
+    let disposition = format!("attachment; filename=\"settlement-{}.csv\"", v.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        payments::settlement_csv(&v),
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/settlements/{id}/pdf", tag = "payments", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn settlement_pdf(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let v = payments::settlement_detail(&app, &p, &id).await?;
+    Ok(super::warehouse::pdf_response(payments::settlement_pdf(&v)?))
 }
