@@ -48,6 +48,7 @@ mod sla;
 mod tracking_pushback;
 mod ui_channels;
 mod ui_orders;
+mod ui_payments;
 mod ui_returns;
 mod ui_warehouse;
 mod unit_of_work;

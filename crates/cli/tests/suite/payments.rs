@@ -105,7 +105,7 @@ async fn order_of(app: &TestApp, s: &Seeded, id: &str) -> Value {
     o
 }
 
-async fn place(app: &TestApp, s: &Seeded, body: Value) -> Value {
+pub(crate) async fn place(app: &TestApp, s: &Seeded, body: Value) -> Value {
     let (status, o) = post(app, "/api/v1/orders", &s.merchant_a_key, body).await;
     assert_eq!(status, StatusCode::CREATED, "{o}");
     o
