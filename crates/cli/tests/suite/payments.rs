@@ -15,6 +15,7 @@ db_tests!(
     unpaid_orders_give_back_exactly_their_stock_when_the_window_closes_once,
     a_merchant_sees_only_its_own_payments,
     a_settlement_with_a_fee_a_missing_payment_and_a_refund_reconciles_to_the_minor_unit,
+    a_chargeback_on_a_packed_order_stops_its_hand_over_until_the_dispute_is_won,
 );
 
 const WHSEC: &str = "whsec_test_secret_tradeport";
@@ -486,4 +487,43 @@ async fn a_settlement_with_a_fee_a_missing_payment_and_a_refund_reconciles_to_th
         get(&app, &format!("/api/v1/settlements/{id}"), &s.merchant_b_key).await.0,
         StatusCode::NOT_FOUND
     );
+}
+
+async fn a_chargeback_on_a_packed_order_stops_its_hand_over_until_the_dispute_is_won(app: TestApp) {
+    let f = crate::warehouse::floor(&app).await;
+    crate::warehouse::stock_bin(&app, &f, "MUG", 5, "A-01-01-1-1").await;
+    crate::warehouse::stock_bin(&app, &f, "PEN", 5, "A-01-01-1-2").await;
+    let account = stripe_account(&app, &f.s).await;
+    let mut body = crate::warehouse::order("web-wh", &[("MUG", 1), ("PEN", 1)]);
+    let total = body["total_minor"].clone();
+    body["channel"] = json!("web");
+    body["paid_minor"] = json!(0);
+    body["payment_status"] = json!("unpaid");
+    body["payment_reference"] = json!("pi_wh");
+    let o = place(&app, &f.s, body).await;
+    let id = o["id"].as_str().unwrap().to_string();
+    let total = total.as_i64().unwrap();
+    hook(&app, &account, &event("evt_wh", "payment_intent.succeeded", succeeded("pi_wh", total, "gbp"))).await;
+    let paid = order_of(&app, &f.s, &id).await;
+    let paid = if paid["status"] == "confirmed" { paid } else {
+        let confirmed = crate::warehouse::confirm_order(&app, &f, paid).await;
+        order_of(&app, &f.s, &confirmed).await
+    };
+    assert_eq!(paid["status"], "confirmed", "{paid}");
+    let tracking = crate::returns::labelled_packages(&app, &f, &[&id]).await;
+    let dispute = |status: &str| {
+        json!({"id": "dp_wh", "object": "dispute", "amount": total, "currency": "gbp", "payment_intent": "pi_wh",
+               "reason": "fraudulent", "status": status})
+    };
+    let (_, d) = hook(&app, &account, &event("evt_wh_d1", "charge.dispute.created", dispute("needs_response"))).await;
+    assert_eq!(d["outcome"], "applied", "{d}");
+    let packed = order_of(&app, &f.s, &id).await;
+    assert_eq!(packed["status"], "ready_to_ship", "an order in the warehouse is not held: {packed}");
+    let (status, refused) = crate::returns::hand_over(&app, &f, &tracking).await;
+    assert_eq!((status, code(&refused)), (StatusCode::CONFLICT, "order.payment_disputed"), "{refused}");
+    assert_eq!(order_of(&app, &f.s, &id).await["status"], "ready_to_ship", "nothing left");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    hook(&app, &account, &event("evt_wh_d2", "charge.dispute.closed", dispute("won"))).await;
+    let (status, out) = crate::returns::hand_over(&app, &f, &tracking).await;
+    assert_eq!(status, StatusCode::CREATED, "the dispute won, the parcel goes: {out}");
 }

@@ -31,6 +31,13 @@ pub(crate) async fn mugs_and_pen_shipped(app: &TestApp, f: &Floor, id: &str) -> 
 
 /// Picks, packs, labels (Europe line) and hands over confirmed orders in one hand-over.
 pub(crate) async fn hand_over_orders(app: &TestApp, f: &Floor, orders: &[&str]) {
+    let tracking = labelled_packages(app, f, orders).await;
+    let (status, out) = hand_over(app, f, &tracking).await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+}
+
+/// Picks, packs and labels (Europe line) confirmed orders; their tracking numbers.
+pub(crate) async fn labelled_packages(app: &TestApp, f: &Floor, orders: &[&str]) -> Vec<Value> {
     let logistics = app.staff_key(&f.s, "logistics").await;
     let (status, body) = post(app, "/api/v1/carrier-services", &logistics, europe_service()).await;
     assert!(status == StatusCode::OK || code(&body) == "duplicate", "{body}");
@@ -43,14 +50,13 @@ pub(crate) async fn hand_over_orders(app: &TestApp, f: &Floor, orders: &[&str]) 
             tracking.push(s["tracking_no"].clone());
         }
     }
-    let (status, out) = post(
-        app,
-        "/api/v1/handovers",
-        &f.s.admin_key,
-        json!({"warehouse_id": f.uk, "carrier": "Yun Express", "packages": tracking}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{out}");
+    tracking
+}
+
+/// Hands the packages of these tracking numbers to the carrier.
+pub(crate) async fn hand_over(app: &TestApp, f: &Floor, tracking: &[Value]) -> (StatusCode, Value) {
+    post(app, "/api/v1/handovers", &f.s.admin_key, json!({"warehouse_id": f.uk, "carrier": "Yun Express", "packages": tracking}))
+        .await
 }
 
 pub(crate) async fn uk_policy(app: &TestApp, f: &Floor) {
