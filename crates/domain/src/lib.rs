@@ -14,6 +14,7 @@ pub mod kernel;
 pub mod notifications;
 pub mod orders;
 pub mod payments;
+pub mod risk;
 pub mod shipping;
 pub mod sla;
 pub mod warehouse;

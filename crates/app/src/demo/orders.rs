@@ -303,6 +303,7 @@ pub(super) async fn load_orders(app: &App, admin: &Principal, merchants: [Tenant
             payment_reference: String::new(),
             urgent: n % 13 == 0,
             remarks,
+            billing_country: String::new(),
         };
         let order = orders::create_order(app, admin, &input).await?;
         if order.order.summary.status == "pending_review" {

@@ -96,6 +96,7 @@ struct Checked {
     policy: crate::access::OperatorPolicy,
     v: ValidatedOrder,
     coupons: Vec<tradeport_store::aftersales::coupons::CouponRow>,
+    screening: super::screening::Screening,
 }
 
 /// Reads what deciding needs (merchant, settings, rules, SKUs, services, coupons) and validates.
@@ -156,8 +157,9 @@ async fn check(app: &App, principal: &Principal, input: &OrderInput) -> AppResul
         );
         v = Err(v.err().unwrap_or_default().into_iter().chain([unknown]).collect());
     }
-    let v = v.map_err(AppError::Invalid)?;
-    Ok(Checked { operator, merchant, policy, v, coupons })
+    let mut v = v.map_err(AppError::Invalid)?;
+    let screening = super::screening::screen(app, operator, &policy.settings.risk, input, &mut v).await?;
+    Ok(Checked { operator, merchant, policy, v, coupons, screening })
 }
 
 /// Whether intake would take `input`, and how (its holds): the checks without the writes, for a
@@ -168,7 +170,7 @@ pub async fn check_order(app: &App, principal: &Principal, input: &OrderInput) -
 
 /// Takes in an order.
 pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) -> AppResult<Intake> {
-    let Checked { operator, merchant, policy, v, coupons } = check(app, principal, input).await?;
+    let Checked { operator, merchant, policy, v, coupons, screening } = check(app, principal, input).await?;
     let mut row = order_row(app, input, &v, merchant)?;
     // Unpaid, and its channel is given a payment window: it holds its stock while the buyer pays.
     let window = tradeport_domain::payments::payment_window_minutes(&policy.settings, &row.channel, &v.holds);
@@ -177,7 +179,7 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     }
 
     let mut tx = app.begin().await?;
-    if !orders::insert_in_tx(&mut tx, operator, &row).await? {
+    if !orders::insert_in_tx(&mut tx, operator, &row, &screening.address_key).await? {
         // The merchant has this channel order already (a retry, or the same order arriving
         // twice at once): answer with the stored one, once it is durable (on SQLite it may sit in
         // the group commit under way, not yet visible to readers).
@@ -191,13 +193,14 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     }
     let line_ids: Vec<String> = v.lines.iter().map(|_| app.new_uuid().to_string()).collect();
     orders::lines::insert_in_tx(&mut tx, operator, row.id, &line_ids, &v.lines).await?;
+    super::screening::record_screening_in_tx(&mut tx, operator, &row, &screening).await?;
     crate::aftersales::redeem_in_tx(&mut tx, operator, &coupons, row.id, row.created_at).await?;
     let kind = match row.status {
         OrderStatus::OnHold => "order_received_on_hold",
         OrderStatus::AwaitingPayment => "order_received_awaiting_payment",
         _ => "order_received",
     };
-    let data = serde_json::json!({ "channel": row.channel, "channel_order_id": row.channel_order_id, "holds": v.holds, "flags": v.flags }).to_string();
+    let data = serde_json::json!({ "channel": row.channel, "channel_order_id": row.channel_order_id, "holds": v.holds, "flags": v.flags, "risk_score": screening.assessment.score }).to_string();
     let mut events = vec![NewEvent {
         merchant_id: Some(merchant),
         data,

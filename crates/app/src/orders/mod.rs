@@ -6,6 +6,8 @@ mod confirmation;
 mod create_order;
 mod queries;
 mod review;
+mod risk_outcomes;
+mod screening;
 mod view;
 
 pub(crate) use changes::line_goods;
@@ -17,8 +19,9 @@ pub use queries::{OrderQuery, export_orders_csv, get_order, list_orders};
 pub(crate) use review::buyer_message;
 pub use review::{BulkResult, ReviewAction, bulk_approve, review_order};
 pub(crate) use review::{Step, apply_in_tx, approve_automatically_in_tx, decide_in_tx, record_in_tx};
+pub use risk_outcomes::{RuleOutcome, risk_outcomes};
 pub(crate) use view::parse_holds;
-pub use view::{AllocationView, EventView, LineView, OrderSummary, OrderView};
+pub use view::{AllocationView, EventView, LineView, OrderSummary, OrderView, RiskView};
 
 use crate::{AppError, AppResult};
 

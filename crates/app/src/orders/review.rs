@@ -167,6 +167,7 @@ pub(crate) async fn decide_in_tx<'a>(
     if order.status.in_warehouse() && to == OrderStatus::Cancelled {
         crate::warehouse::undo_warehouse_work_in_tx(app, conn, operator, order.id, actor, now).await?;
     }
+    super::screening::record_decision_in_tx(conn, operator, order, action, to, now).await?;
     // A coupon used by an order that will not be fulfilled may be used again (EXC-5).
     if matches!(to, OrderStatus::Cancelled | OrderStatus::Rejected) {
         tradeport_store::aftersales::coupons::release_in_tx(conn, operator, order.id).await?;

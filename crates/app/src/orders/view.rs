@@ -6,7 +6,7 @@ use tradeport_store::AnyConnection;
 use tradeport_store::events;
 use tradeport_store::orders::{OrderRow, allocations, lines};
 
-use crate::AppResult;
+use crate::{AppError, AppResult};
 
 /// An order line.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -129,6 +129,19 @@ pub struct OrderView {
     pub clocks: Vec<crate::sla::ClockView>,
     /// The sales-channel connection the order came through, with a link to it there.
     pub channel_link: Option<ChannelLinkView>,
+    /// Its risk screening, when a rule fired (ORD-10).
+    pub risk: Option<RiskView>,
+}
+
+/// An order's risk screening: the score, the rules that fired with their evidence, and what a
+/// person decided when it held the order.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct RiskView {
+    pub score: i64,
+    pub held: bool,
+    pub rules: Vec<tradeport_domain::risk::FiredRule>,
+    /// `released`, `rejected` or `cancelled`; empty until decided.
+    pub decision: String,
 }
 
 /// Where an order came from: its connection and its page in the channel.
@@ -192,10 +205,21 @@ pub(crate) async fn load_view(
             url,
         }
     });
+    let risk = match tradeport_store::orders::risk::of_order(conn, operator, o.id).await? {
+        Some(r) => Some(RiskView {
+            score: r.score,
+            held: r.held != 0,
+            rules: serde_json::from_str(&r.rules)
+                .map_err(|e| AppError::Internal(format!("order {} risk rules: {e}", o.id)))?,
+            decision: r.decision,
+        }),
+        None => None,
+    };
     let now = app.now();
     Ok(OrderView {
         summary: OrderSummary::from(o),
         channel_link,
+        risk,
         buyer_phone: o.buyer_phone.clone(),
         buyer_phone_e164: o.buyer_phone_e164.clone(),
         buyer_email: o.buyer_email.clone(),

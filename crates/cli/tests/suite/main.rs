@@ -40,6 +40,7 @@ mod refund_clock;
 mod refunds;
 mod replacements;
 mod returns;
+mod risk;
 mod schema;
 mod security;
 mod shipments;

@@ -503,9 +503,12 @@ async fn a_chargeback_on_a_packed_order_stops_its_hand_over_until_the_dispute_is
     let o = place(&app, &f.s, body).await;
     let id = o["id"].as_str().unwrap().to_string();
     let total = total.as_i64().unwrap();
-    hook(&app, &account, &event("evt_wh", "payment_intent.succeeded", succeeded("pi_wh", total, "gbp"))).await;
+    hook(&app, &account, &event("evt_wh", "payment_intent.succeeded", succeeded("pi_wh", total, "gbp")))
+        .await;
     let paid = order_of(&app, &f.s, &id).await;
-    let paid = if paid["status"] == "confirmed" { paid } else {
+    let paid = if paid["status"] == "confirmed" {
+        paid
+    } else {
         let confirmed = crate::warehouse::confirm_order(&app, &f, paid).await;
         order_of(&app, &f.s, &confirmed).await
     };
@@ -515,7 +518,8 @@ async fn a_chargeback_on_a_packed_order_stops_its_hand_over_until_the_dispute_is
         json!({"id": "dp_wh", "object": "dispute", "amount": total, "currency": "gbp", "payment_intent": "pi_wh",
                "reason": "fraudulent", "status": status})
     };
-    let (_, d) = hook(&app, &account, &event("evt_wh_d1", "charge.dispute.created", dispute("needs_response"))).await;
+    let (_, d) =
+        hook(&app, &account, &event("evt_wh_d1", "charge.dispute.created", dispute("needs_response"))).await;
     assert_eq!(d["outcome"], "applied", "{d}");
     let packed = order_of(&app, &f.s, &id).await;
     assert_eq!(packed["status"], "ready_to_ship", "an order in the warehouse is not held: {packed}");

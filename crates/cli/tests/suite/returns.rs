@@ -55,8 +55,13 @@ pub(crate) async fn labelled_packages(app: &TestApp, f: &Floor, orders: &[&str])
 
 /// Hands the packages of these tracking numbers to the carrier.
 pub(crate) async fn hand_over(app: &TestApp, f: &Floor, tracking: &[Value]) -> (StatusCode, Value) {
-    post(app, "/api/v1/handovers", &f.s.admin_key, json!({"warehouse_id": f.uk, "carrier": "Yun Express", "packages": tracking}))
-        .await
+    post(
+        app,
+        "/api/v1/handovers",
+        &f.s.admin_key,
+        json!({"warehouse_id": f.uk, "carrier": "Yun Express", "packages": tracking}),
+    )
+    .await
 }
 
 pub(crate) async fn uk_policy(app: &TestApp, f: &Floor) {

@@ -32,11 +32,17 @@ async fn a_merchant_connects_stripe_and_reconciles_a_settlement_in_the_browser()
     browser.type_into("#account-secret", "whsec_test_secret_tradeport").await;
     browser.click("#connect-account").await;
     let url = browser.wait_for_text("#accounts", "/api/v1/payment-hooks/").await;
-    let account = url.split("/api/v1/payment-hooks/").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let account =
+        url.split("/api/v1/payment-hooks/").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
 
     // The buyer pays: the order's page shows the payment.
     let order = place(&app, &s, unpaid_order("web-ui", "pi_rec_1")).await;
-    let (_, answer) = hook(&app, &account, &event("evt_ui", "payment_intent.succeeded", succeeded("pi_rec_1", 4599, "gbp"))).await;
+    let (_, answer) = hook(
+        &app,
+        &account,
+        &event("evt_ui", "payment_intent.succeeded", succeeded("pi_rec_1", 4599, "gbp")),
+    )
+    .await;
     assert_eq!(answer["outcome"], "applied", "{answer}");
     let refund = serde_json::json!({"id": "ch_rec_1", "object": "charge", "amount_refunded": 1000, "currency": "gbp",
                                     "payment_intent": "pi_rec_1"});

@@ -66,6 +66,8 @@ pub struct TenantSettings {
     /// Minutes an unpaid order of a channel holds its stock while the buyer pays (ORD-5, INV-2),
     /// e.g. `{"web": 30, "app": 30}`; a channel not listed holds nothing until paid.
     pub payment_windows: BTreeMap<String, u32>,
+    /// Risk screening at intake (ORD-10): rules, weights, threshold and lists.
+    pub risk: crate::risk::RiskSettings,
 }
 
 /// A logistics service level: what it costs at least, and whether it is a special service that
@@ -144,6 +146,7 @@ impl Default for TenantSettings {
                 .map(|(reason, pct)| (reason.to_string(), pct))
                 .collect(),
             payment_windows: BTreeMap::new(),
+            risk: crate::risk::RiskSettings::default(),
         }
     }
 }
@@ -299,6 +302,7 @@ impl TenantSettings {
                 );
             }
         }
+        self.risk.validate(&mut errors);
         for (role, by_currency) in &self.approval_limits {
             if Role::parse(role).is_none_or(|r| r == Role::Merchant) {
                 errors.add(

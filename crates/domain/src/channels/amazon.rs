@@ -188,6 +188,7 @@ pub fn amazon_order(
         payment_reference: String::new(),
         urgent: false,
         remarks: String::new(),
+        billing_country: String::new(),
     };
     Ok(ChannelOrder { input, state, external_id: id.clone(), display_ref: id })
 }
@@ -282,6 +283,7 @@ pub fn amazon_order_2026(body: &Value, mapping: &ChannelMapping) -> Result<Chann
         payment_reference: String::new(),
         urgent: false,
         remarks: String::new(),
+        billing_country: String::new(),
     };
     Ok(ChannelOrder { input, state, external_id: id.clone(), display_ref: id })
 }

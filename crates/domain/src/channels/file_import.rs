@@ -320,6 +320,7 @@ fn assemble(r: &RowReader, rows: &[Vec<String>]) -> Result<OrderInput, Vec<Strin
         payment_reference: String::new(),
         urgent: false,
         remarks: cell("remarks").to_string(),
+        billing_country: String::new(),
     })
 }
 

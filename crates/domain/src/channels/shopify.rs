@@ -167,6 +167,10 @@ pub fn shopify_order(body: &Value, mapping: &ChannelMapping) -> Result<ChannelOr
             payment_reference: String::new(),
             urgent: false,
             remarks: text(o, "note").to_string(),
+            billing_country: billing
+                .map(|b| text(b, "country_code"))
+                .unwrap_or_default()
+                .to_ascii_uppercase(),
         },
         state,
         external_id: id.clone(),

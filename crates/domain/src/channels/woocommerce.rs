@@ -131,6 +131,7 @@ pub fn woocommerce_order(o: &Value, mapping: &ChannelMapping) -> Result<ChannelO
             payment_reference: text(o, "transaction_id").to_string(),
             urgent: false,
             remarks: text(o, "customer_note").to_string(),
+            billing_country: billing.map(|b| text(b, "country")).unwrap_or_default().to_ascii_uppercase(),
         },
         state,
         external_id: id.clone(),

@@ -87,6 +87,9 @@ pub struct OrderInput {
     pub payment_reference: String,
     pub urgent: bool,
     pub remarks: String,
+    /// The billing country (ISO 3166-1 alpha-2) when the channel says: risk screening compares it
+    /// with the shipping country (ORD-10).
+    pub billing_country: String,
 }
 
 /// What the store knows of a SKU of the order's merchant.

@@ -59,7 +59,9 @@ pub struct KnownPayment {
 }
 
 /// What reconciling found on one reference or line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Finding {
     /// The provider and Tradeport agree.

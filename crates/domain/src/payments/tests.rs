@@ -415,10 +415,10 @@ fn a_settlement_with_a_fee_a_missing_payment_and_a_refund_reconciles_to_the_mino
     reversed.reverse();
     let mut again: Vec<_> = reconcile(&reversed, &payments)
         .into_iter()
-        .map(|r| (r.reference, r.finding, r.difference(), r.fee))
+        .map(|r| (r.difference(), r.reference, r.finding, r.fee))
         .collect();
     let mut first: Vec<_> =
-        got.into_iter().map(|r| (r.reference, r.finding, r.difference(), r.fee)).collect();
+        got.into_iter().map(|r| (r.difference(), r.reference, r.finding, r.fee)).collect();
     again.sort();
     first.sort();
     assert_eq!(again, first);

@@ -6,6 +6,7 @@ pub mod counters;
 mod counts;
 pub mod lines;
 mod payment;
+pub mod risk;
 pub(crate) mod rows;
 
 pub use counts::{count_by_status, explain_count_by_status, fold_in_tx as fold_counts_in_tx};

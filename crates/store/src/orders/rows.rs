@@ -158,15 +158,21 @@ pub(super) fn from_row(r: &AnyRow) -> StoreResult<OrderRow> {
 }
 
 /// Inserts an order unless the merchant has one with the same channel and channel id; returns
-/// whether it was inserted.
-pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &OrderRow) -> StoreResult<bool> {
+/// whether it was inserted. `address_key` is its shipping address reduced for risk screening.
+pub async fn insert_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    o: &OrderRow,
+    address_key: &str,
+) -> StoreResult<bool> {
     let done = sqlx::query(
         "INSERT INTO orders (id, tenant_id, merchant_id, channel, channel_order_id, order_no, status, allocation, buyer_name, \
          buyer_phone, buyer_phone_e164, buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, \
          discount_minor, discounts, shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level, \
-         urgent, remarks, holds, flags, second_review_due, created_at, updated_at, carrier_service, payment_reference, tax_minor) \
+         urgent, remarks, holds, flags, second_review_due, created_at, updated_at, carrier_service, payment_reference, tax_minor, \
+         address_key) \
          VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
-         $24, $25, $26, $27, $28, $29, $30, $30, $31, $32, $33) ON CONFLICT (merchant_id, channel, channel_order_id) DO NOTHING",
+         $24, $25, $26, $27, $28, $29, $30, $30, $31, $32, $33, $34) ON CONFLICT (merchant_id, channel, channel_order_id) DO NOTHING",
     )
     .bind(o.id.to_string())
     .bind(tenant_id.to_string())
@@ -201,6 +207,7 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, o: &Ord
     .bind(&o.carrier_service)
     .bind(&o.payment_reference)
     .bind(o.tax.minor())
+    .bind(address_key)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

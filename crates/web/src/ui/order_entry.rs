@@ -126,6 +126,7 @@ impl EntryForm {
             payment_reference: String::new(),
             urgent: self.urgent == "1",
             remarks: self.remarks.clone(),
+            billing_country: String::new(),
         }
     }
 }

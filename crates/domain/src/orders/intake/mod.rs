@@ -63,7 +63,7 @@ pub struct ValidatedOrder {
 
 /// Every code an order can be held with: what the buyer or staff must resolve before it ships
 /// (intake, address, goods and service rules here; stock and staff holds from approval and review).
-pub const HOLD_CODES: [&str; 17] = [
+pub const HOLD_CODES: [&str; 18] = [
     "phone_missing",
     "phone_invalid",
     "email_invalid",
@@ -71,6 +71,7 @@ pub const HOLD_CODES: [&str; 17] = [
     "payment_currency_mismatch",
     "payment_overpaid",
     "payment_disputed",
+    "risk_review",
     "service_not_paid",
     "restricted_goods",
     "line1_required",
@@ -176,6 +177,14 @@ pub fn validate_order(
             "shipping_address.country",
             "unknown_country",
             "shipping_address.country must be an ISO 3166-1 alpha-2 code, e.g. GB, US, DE",
+        );
+    }
+    let billing = i.billing_country.trim().to_ascii_uppercase();
+    if !billing.is_empty() && !is_known_country(&billing) {
+        reject.add(
+            "billing_country",
+            "unknown_country",
+            "billing_country is the card's or the buyer's billing country as ISO 3166-1 alpha-2, e.g. GB, or empty",
         );
     }
     for (field, v) in [

@@ -29,6 +29,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(change_service))
         .routes(routes!(confirmation))
         .routes(routes!(confirmation_pdf))
+        .routes(routes!(risk_outcomes))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -197,4 +198,32 @@ async fn confirmation_pdf(
 ) -> ApiResult<Response> {
     let doc = orders::confirmation_document(&app, &p, parse_id(&id, "order")?).await?;
     Ok(([(header::CONTENT_TYPE, "application/pdf")], doc.to_pdf()?).into_response())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct OutcomeQuery {
+    /// The last this many days (1-1095, default 90).
+    days: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct OutcomeList {
+    items: Vec<tradeport_app::orders::RuleOutcome>,
+}
+
+#[utoipa::path(get, path = "/api/v1/risk/outcomes", tag = "orders", params(OutcomeQuery),
+    description = "How each risk rule did (ORD-10): its weight, how often it fired, how often the orders it fired on were \
+                   held, and what reviewers decided on them (released, rejected, cancelled, pending), to tune the weights \
+                   in `PATCH /api/v1/settings` (`risk.weights`). Reviewers, order managers, admins.",
+    responses((status = 200, body = OutcomeList), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn risk_outcomes(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<OutcomeQuery>,
+) -> ApiResult<Json<OutcomeList>> {
+    Ok(Json(OutcomeList {
+        items: tradeport_app::orders::risk_outcomes(&app, &p, q.days.unwrap_or(90)).await?,
+    }))
 }
