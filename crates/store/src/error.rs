@@ -114,6 +114,8 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("channel_order_links_pkey", "channel_order_links.order_id", "order_id"),
     ("import_mappings_pkey", "import_mappings.merchant_id", "merchant_id"),
     ("order_risk_pkey", "order_risk.order_id", "order_id"),
+    ("presales_pkey", "presales.sku_id", "sku_id"),
+    ("order_presales_pkey", "order_presales.order_id, order_presales.sku_id", "sku_id"),
     ("payments_reference_key", "payments.account_id, payments.reference", "reference"),
     ("payment_events_key", "payment_events.account_id, payment_events.event_id", "event_id"),
     ("aftersales_requests_rma_key", "aftersales_requests.tenant_id, aftersales_requests.rma_no", "rma_no"),

@@ -897,3 +897,5 @@ risk_rule-reshipper = Reshipper or forwarder address
 risk_rule-velocity = Several orders in a short time
 risk_rule-high_value_first_order = High-value first order
 risk_rule-blocked = Blocked list
+track-presale = Pre-sale goods promised for
+orders-presale = Pre-sale, promised for

@@ -877,3 +877,5 @@ risk_rule-reshipper = 转运或货代地址
 risk_rule-velocity = 短时间内多笔订单
 risk_rule-high_value_first_order = 高金额首单
 risk_rule-blocked = 黑名单
+track-presale = 预售商品预计发货日
+orders-presale = 预售，承诺日期

@@ -97,6 +97,8 @@ struct Checked {
     v: ValidatedOrder,
     coupons: Vec<tradeport_store::aftersales::coupons::CouponRow>,
     screening: super::screening::Screening,
+    /// The order's units of SKUs on pre-sale: (SKU, code, units, day promised).
+    presale: Vec<(tradeport_domain::kernel::SkuId, String, i64, i64)>,
 }
 
 /// Reads what deciding needs (merchant, settings, rules, SKUs, services, coupons) and validates.
@@ -138,6 +140,8 @@ async fn check(app: &App, principal: &Principal, input: &OrderInput) -> AppResul
     } else {
         Ok(Vec::new())
     };
+    let sku_ids: Vec<_> = known.values().map(|s| s.id).collect();
+    let presales = tradeport_store::inventory::presales::of_skus(&mut conn, operator, &sku_ids).await?;
     drop(conn);
     let mut v = validate_order(input, &known, &policy.settings, &rules);
     let coupons = match coupons {
@@ -158,8 +162,9 @@ async fn check(app: &App, principal: &Principal, input: &OrderInput) -> AppResul
         v = Err(v.err().unwrap_or_default().into_iter().chain([unknown]).collect());
     }
     let mut v = v.map_err(AppError::Invalid)?;
+    let presale = super::presale::presale_units(&v, &presales).map_err(AppError::Invalid)?;
     let screening = super::screening::screen(app, operator, &policy.settings.risk, input, &mut v).await?;
-    Ok(Checked { operator, merchant, policy, v, coupons, screening })
+    Ok(Checked { operator, merchant, policy, v, coupons, screening, presale })
 }
 
 /// Whether intake would take `input`, and how (its holds): the checks without the writes, for a
@@ -170,7 +175,8 @@ pub async fn check_order(app: &App, principal: &Principal, input: &OrderInput) -
 
 /// Takes in an order.
 pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) -> AppResult<Intake> {
-    let Checked { operator, merchant, policy, v, coupons, screening } = check(app, principal, input).await?;
+    let Checked { operator, merchant, policy, v, coupons, screening, presale } =
+        check(app, principal, input).await?;
     let mut row = order_row(app, input, &v, merchant)?;
     // Unpaid, and its channel is given a payment window: it holds its stock while the buyer pays.
     let window = tradeport_domain::payments::payment_window_minutes(&policy.settings, &row.channel, &v.holds);
@@ -194,6 +200,7 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     let line_ids: Vec<String> = v.lines.iter().map(|_| app.new_uuid().to_string()).collect();
     orders::lines::insert_in_tx(&mut tx, operator, row.id, &line_ids, &v.lines).await?;
     super::screening::record_screening_in_tx(&mut tx, operator, &row, &screening).await?;
+    super::presale::take_presale_in_tx(&mut tx, operator, row.id, &presale).await?;
     crate::aftersales::redeem_in_tx(&mut tx, operator, &coupons, row.id, row.created_at).await?;
     let kind = match row.status {
         OrderStatus::OnHold => "order_received_on_hold",

@@ -4,6 +4,7 @@
 mod changes;
 mod confirmation;
 mod create_order;
+mod presale;
 mod queries;
 mod review;
 mod risk_outcomes;
@@ -21,7 +22,7 @@ pub use review::{BulkResult, ReviewAction, bulk_approve, review_order};
 pub(crate) use review::{Step, apply_in_tx, approve_automatically_in_tx, decide_in_tx, record_in_tx};
 pub use risk_outcomes::{RuleOutcome, risk_outcomes};
 pub(crate) use view::parse_holds;
-pub use view::{AllocationView, EventView, LineView, OrderSummary, OrderView, RiskView};
+pub use view::{AllocationView, EventView, LineView, OrderSummary, OrderView, PromisedView, RiskView};
 
 use crate::{AppError, AppResult};
 

@@ -3,8 +3,9 @@
 //! holding or cancelling an order that holds stock releases it, confirmation numbers the order.
 
 use serde::Serialize;
+use tradeport_domain::access::TenantSettings;
 use tradeport_domain::access::{Actor, Permission, Principal, Role};
-use tradeport_domain::inventory::AllocationState;
+use tradeport_domain::inventory::{AllocationState, ShortagePolicy};
 use tradeport_domain::kernel::{FieldError, Millis, OrderId, TenantId, WarehouseId};
 use tradeport_domain::notifications::BuyerMessage;
 use tradeport_domain::orders::{
@@ -189,6 +190,16 @@ pub(crate) async fn decide_in_tx<'a>(
                     &read
                 }
             };
+            // A pre-sale order's buyer was promised a day: what is short waits for the goods.
+            let backorder;
+            let mut settings = &policy.settings;
+            if settings.shortage_policy == ShortagePolicy::Hold
+                && super::presale::is_presale(conn, operator, order.id).await?
+            {
+                backorder =
+                    TenantSettings { shortage_policy: ShortagePolicy::Backorder, ..policy.settings.clone() };
+                settings = &backorder;
+            }
             let r = reserve_order_in_tx(
                 app,
                 conn,
@@ -196,7 +207,7 @@ pub(crate) async fn decide_in_tx<'a>(
                 order.id,
                 &order.ship_country,
                 lines,
-                &policy.settings,
+                settings,
                 forced_warehouse,
                 actor,
             )

@@ -36,9 +36,10 @@ pub(crate) async fn screen(
         let since = Millis(app.now().0 - i64::from(settings.velocity_hours) * 3_600_000);
         let mut conn = app.db().read().await?;
         // This order counts among the recent ones too: "more than N" includes it.
+        let enough = settings.velocity_max_orders + 1;
+        let phone = v.phone_e164.as_deref();
         let (recent, prior) =
-            risk::buyer_history(&mut conn, operator, &v.email, v.phone_e164.as_deref(), &address_key, since)
-                .await?;
+            risk::buyer_history(&mut conn, operator, &v.email, phone, &address_key, since, enough).await?;
         (recent + 1, prior)
     } else {
         (0, 1)

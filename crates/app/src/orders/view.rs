@@ -131,6 +131,17 @@ pub struct OrderView {
     pub channel_link: Option<ChannelLinkView>,
     /// Its risk screening, when a rule fired (ORD-10).
     pub risk: Option<RiskView>,
+    /// Its units on pre-sale and the day promised to the buyer for each (INV-4).
+    pub presale: Vec<PromisedView>,
+}
+
+/// Pre-sale units of an order and the day promised for them.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PromisedView {
+    pub sku_id: String,
+    pub quantity: i64,
+    /// `YYYY-MM-DD`.
+    pub promised_on: String,
 }
 
 /// An order's risk screening: the score, the rules that fired with their evidence, and what a
@@ -215,11 +226,21 @@ pub(crate) async fn load_view(
         }),
         None => None,
     };
+    let presale = tradeport_store::inventory::presales::of_order(conn, operator, o.id)
+        .await?
+        .into_iter()
+        .map(|(sku_id, quantity, on)| PromisedView {
+            sku_id,
+            quantity,
+            promised_on: crate::inventory::day_of(on),
+        })
+        .collect();
     let now = app.now();
     Ok(OrderView {
         summary: OrderSummary::from(o),
         channel_link,
         risk,
+        presale,
         buyer_phone: o.buyer_phone.clone(),
         buyer_phone_e164: o.buyer_phone_e164.clone(),
         buyer_email: o.buyer_email.clone(),

@@ -44,6 +44,9 @@ pub struct PublicTracking {
     /// The latest day the parcels should arrive, while any is on its way: the hand-over day plus
     /// the service's longest transit, counted in business days from the hand-over.
     pub estimated_delivery: Option<String>,
+    /// For an order with pre-sale goods (INV-4): the latest day promised for them, `YYYY-MM-DD`,
+    /// until it is handed over.
+    pub presale_promised_on: Option<String>,
     pub parcels: Vec<PublicParcel>,
 }
 
@@ -127,11 +130,15 @@ pub async fn public_tracking(app: &App, token: &str) -> AppResult<PublicTracking
             events,
         });
     }
+    let presale = tradeport_store::inventory::presales::of_order(&mut conn, operator, order_id).await?;
+    let presale_promised_on =
+        presale.iter().map(|(_, _, on)| *on).max().filter(|_| sent.is_empty()).map(crate::inventory::day_of);
     Ok(PublicTracking {
         order_no: order.order_no.clone().unwrap_or(order.channel_order_id.clone()),
         language: order.buyer_language.clone(),
         status: order.status.as_str().into(),
         estimated_delivery: estimate.map(|d| d.to_string()),
+        presale_promised_on,
         parcels,
     })
 }

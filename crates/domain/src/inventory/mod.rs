@@ -4,11 +4,13 @@
 //! every change is a ledger movement whose sums equal the balance.
 
 mod allocation;
+mod presale;
 mod sku;
 
 pub use allocation::{
     AllocationPolicy, AllocationState, LineNeed, Placement, ShortagePolicy, WarehouseStock, plan_allocation,
 };
+pub use presale::{MAX_PRESALE_UNITS, check_presale_limit, sold_out};
 pub use sku::{NewSku, SkuInput, Trait, WarehouseKind, validate_sku};
 
 /// Kinds of ledger movement.

@@ -27,6 +27,8 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(adjust_stock))
         .routes(routes!(list_goods_rules, add_goods_rule))
         .routes(routes!(delete_goods_rule))
+        .routes(routes!(set_presale, end_presale))
+        .routes(routes!(list_presales))
 }
 
 /// Which merchant (staff only; a merchant's requests are its own) and which page.
@@ -162,4 +164,41 @@ async fn delete_goods_rule(
 ) -> ApiResult<StatusCode> {
     inventory::delete_goods_rule(&app, &p, &code).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+struct PresaleList {
+    items: Vec<inventory::PresaleView>,
+}
+
+#[utoipa::path(put, path = "/api/v1/skus/{id}/presale", tag = "inventory", params(("id" = String, Path)),
+    request_body = inventory::PresaleRequest,
+    description = "Puts a SKU on pre-sale (INV-4), or changes it: `limit` units at most, promised for `available_on` \
+                   (YYYY-MM-DD) or for the expected arrival of an accepted inbound notice (`asn_id`). Orders of it are \
+                   taken up to the limit (beyond it 422 `presale_sold_out`), carry the promised day, are approved with \
+                   what is short backordered whatever the shortage policy, and are filled oldest first as the goods \
+                   arrive. Admins, order managers, warehouse, the merchant.",
+    responses((status = 200, body = inventory::PresaleView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_presale(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<inventory::PresaleRequest>,
+) -> ApiResult<Json<inventory::PresaleView>> {
+    Ok(Json(inventory::set_presale(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/skus/{id}/presale", tag = "inventory", params(("id" = String, Path)),
+    description = "Ends a SKU's pre-sale; orders taken keep their promised day.",
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+async fn end_presale(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    inventory::end_presale(&app, &p, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/presales", tag = "inventory",
+    description = "SKUs on pre-sale with the day promised, the limit, what is sold and what is left.",
+    responses((status = 200, body = PresaleList)))]
+async fn list_presales(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<PresaleList>> {
+    Ok(Json(PresaleList { items: inventory::list_presales(&app, &p).await? }))
 }

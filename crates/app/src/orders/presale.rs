@@ -1,0 +1,67 @@
+//! An order's pre-sale units (INV-4): found at intake, taken within the intake transaction so a
+//! pre-sale never sells past its limit, and backordered at approval whatever the shortage policy.
+
+use std::collections::BTreeMap;
+
+use tradeport_domain::inventory::sold_out;
+use tradeport_domain::kernel::{FieldError, OrderId, SkuId, TenantId};
+use tradeport_domain::orders::ValidatedOrder;
+use tradeport_store::AnyConnection;
+use tradeport_store::inventory::presales::{self, PresaleRow};
+
+use crate::{AppError, AppResult};
+
+/// The order's units of SKUs on pre-sale, (SKU, code, units, day promised), or why a pre-sale
+/// cannot take them.
+pub(crate) fn presale_units(
+    v: &ValidatedOrder,
+    presales: &[PresaleRow],
+) -> Result<Vec<(SkuId, String, i64, i64)>, Vec<FieldError>> {
+    let mut units: BTreeMap<SkuId, (String, i64)> = BTreeMap::new();
+    for l in &v.lines {
+        let e = units.entry(l.sku_id).or_insert_with(|| (l.sku.clone(), 0));
+        e.1 += l.quantity;
+    }
+    let mut out = Vec::new();
+    let mut refused = Vec::new();
+    for (sku, (code, qty)) in units {
+        let Some(p) = presales.iter().find(|p| p.sku_id == sku.to_string()) else { continue };
+        if p.sold + qty > p.quantity_limit {
+            refused.push(sold_out(&code, qty, p.quantity_limit - p.sold));
+        }
+        out.push((sku, code, qty, p.available_on));
+    }
+    if refused.is_empty() { Ok(out) } else { Err(refused) }
+}
+
+/// Takes the order's pre-sale units and records the days promised; a pre-sale that ran out
+/// meanwhile refuses the order (the caller's transaction then keeps nothing).
+pub(crate) async fn take_presale_in_tx(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    order: OrderId,
+    units: &[(SkuId, String, i64, i64)],
+) -> AppResult<()> {
+    for (sku, code, qty, promised_on) in units {
+        if !presales::take_in_tx(conn, operator, *sku, *qty).await? {
+            return Err(AppError::Conflict {
+                code: "order.presale_sold_out",
+                message: format!(
+                    "{code}'s pre-sale ran out while the order was taken; order fewer or wait for the goods"
+                ),
+                fields: Vec::new(),
+            });
+        }
+        presales::add_to_order_in_tx(conn, operator, order, *sku, *qty, *promised_on).await?;
+    }
+    Ok(())
+}
+
+/// Whether the order has pre-sale units (its shortage is backordered, not held).
+pub(crate) async fn is_presale(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    order: OrderId,
+) -> AppResult<bool> {
+    Ok(!presales::of_order(conn, operator, order).await?.is_empty())
+}
