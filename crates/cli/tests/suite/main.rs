@@ -36,6 +36,7 @@ mod order_imports;
 mod orders;
 mod payments;
 mod policies;
+mod presales;
 mod refund_clock;
 mod refunds;
 mod replacements;
