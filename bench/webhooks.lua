@@ -4,7 +4,7 @@
 local lines = {}
 local next_line = 1
 local threads = tonumber(os.getenv("THREADS") or "2")
-local tid = 0
+tid = 0 -- a global: setup() sets each thread's own with thread:set (a local would shadow it)
 
 function setup(thread)
   tid = tid + 1

@@ -97,8 +97,8 @@ struct Checked {
     v: ValidatedOrder,
     coupons: Vec<tradeport_store::aftersales::coupons::CouponRow>,
     screening: super::screening::Screening,
-    /// The order's units of SKUs on pre-sale: (SKU, code, units, day promised).
-    presale: Vec<(tradeport_domain::kernel::SkuId, String, i64, i64)>,
+    /// The order's units of SKUs on pre-sale.
+    presale: Vec<super::presale::PresaleUnits>,
 }
 
 /// Reads what deciding needs (merchant, settings, rules, SKUs, services, coupons) and validates.

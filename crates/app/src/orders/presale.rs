@@ -11,12 +11,20 @@ use tradeport_store::inventory::presales::{self, PresaleRow};
 
 use crate::{AppError, AppResult};
 
-/// The order's units of SKUs on pre-sale, (SKU, code, units, day promised), or why a pre-sale
-/// cannot take them.
+/// An order's units of one SKU on pre-sale.
+pub(crate) struct PresaleUnits {
+    sku: SkuId,
+    code: String,
+    qty: i64,
+    /// Midnight UTC of the day promised.
+    promised_on: i64,
+}
+
+/// The order's units of SKUs on pre-sale, or why a pre-sale cannot take them.
 pub(crate) fn presale_units(
     v: &ValidatedOrder,
     presales: &[PresaleRow],
-) -> Result<Vec<(SkuId, String, i64, i64)>, Vec<FieldError>> {
+) -> Result<Vec<PresaleUnits>, Vec<FieldError>> {
     let mut units: BTreeMap<SkuId, (String, i64)> = BTreeMap::new();
     for l in &v.lines {
         let e = units.entry(l.sku_id).or_insert_with(|| (l.sku.clone(), 0));
@@ -29,7 +37,7 @@ pub(crate) fn presale_units(
         if p.sold + qty > p.quantity_limit {
             refused.push(sold_out(&code, qty, p.quantity_limit - p.sold));
         }
-        out.push((sku, code, qty, p.available_on));
+        out.push(PresaleUnits { sku, code, qty, promised_on: p.available_on });
     }
     if refused.is_empty() { Ok(out) } else { Err(refused) }
 }
@@ -40,9 +48,9 @@ pub(crate) async fn take_presale_in_tx(
     conn: &mut AnyConnection,
     operator: TenantId,
     order: OrderId,
-    units: &[(SkuId, String, i64, i64)],
+    units: &[PresaleUnits],
 ) -> AppResult<()> {
-    for (sku, code, qty, promised_on) in units {
+    for PresaleUnits { sku, code, qty, promised_on } in units {
         if !presales::take_in_tx(conn, operator, *sku, *qty).await? {
             return Err(AppError::Conflict {
                 code: "order.presale_sold_out",

@@ -23,7 +23,7 @@ fn permutations<T: Clone>(events: &[T]) -> Vec<Vec<T>> {
         }
         heap(k - 1, a, out);
         for i in 0..k - 1 {
-            if k % 2 == 0 {
+            if k.is_multiple_of(2) {
                 a.swap(i, k - 1)
             } else {
                 a.swap(0, k - 1)
