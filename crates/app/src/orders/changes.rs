@@ -271,7 +271,10 @@ async fn apply_change(
     let mut current = OrderRow { second_review_due: check.second_review_due, ..order.clone() };
     let step =
         |action, reason| Step { actor: principal.actor, action, reason, forced_warehouse: None, lines: None };
-    if !holds.is_empty() && current.status != OrderStatus::OnHold {
+    // An order waiting for its payment only keeps waiting (its window's stock with it).
+    let only_unpaid =
+        current.status == OrderStatus::AwaitingPayment && holds.iter().all(|h| h.code == "not_paid");
+    if !holds.is_empty() && current.status != OrderStatus::OnHold && !only_unpaid {
         let why = format!("{}: {}", change.reason, holds[0].message);
         current = apply_in_tx(app, &mut tx, operator, &current, step(OrderAction::Hold, Some(&why)), &policy)
             .await?;

@@ -5,6 +5,7 @@ mod changes;
 mod confirmation;
 mod create_order;
 mod presale;
+pub(crate) use presale::reservation_settings;
 mod queries;
 mod review;
 mod risk_outcomes;

@@ -1,7 +1,11 @@
 //! An order's pre-sale units (INV-4): found at intake, taken within the intake transaction so a
 //! pre-sale never sells past its limit, and backordered at approval whatever the shortage policy.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+use tradeport_domain::access::TenantSettings;
+use tradeport_domain::inventory::ShortagePolicy;
 
 use tradeport_domain::inventory::sold_out;
 use tradeport_domain::kernel::{FieldError, OrderId, SkuId, TenantId};
@@ -65,11 +69,21 @@ pub(crate) async fn take_presale_in_tx(
     Ok(())
 }
 
-/// Whether the order has pre-sale units (its shortage is backordered, not held).
-pub(crate) async fn is_presale(
+/// The settings to reserve an order's stock with: a pre-sale order's buyer was promised a day,
+/// so what is short waits for the goods (backordered) whatever the shortage policy.
+pub(crate) async fn reservation_settings<'a>(
     conn: &mut AnyConnection,
     operator: TenantId,
     order: OrderId,
-) -> AppResult<bool> {
-    Ok(!presales::of_order(conn, operator, order).await?.is_empty())
+    settings: &'a TenantSettings,
+) -> AppResult<Cow<'a, TenantSettings>> {
+    if settings.shortage_policy == ShortagePolicy::Hold
+        && !presales::of_order(conn, operator, order).await?.is_empty()
+    {
+        return Ok(Cow::Owned(TenantSettings {
+            shortage_policy: ShortagePolicy::Backorder,
+            ..settings.clone()
+        }));
+    }
+    Ok(Cow::Borrowed(settings))
 }

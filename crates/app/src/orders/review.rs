@@ -3,9 +3,8 @@
 //! holding or cancelling an order that holds stock releases it, confirmation numbers the order.
 
 use serde::Serialize;
-use tradeport_domain::access::TenantSettings;
 use tradeport_domain::access::{Actor, Permission, Principal, Role};
-use tradeport_domain::inventory::{AllocationState, ShortagePolicy};
+use tradeport_domain::inventory::AllocationState;
 use tradeport_domain::kernel::{FieldError, Millis, OrderId, TenantId, WarehouseId};
 use tradeport_domain::notifications::BuyerMessage;
 use tradeport_domain::orders::{
@@ -169,9 +168,11 @@ pub(crate) async fn decide_in_tx<'a>(
         crate::warehouse::undo_warehouse_work_in_tx(app, conn, operator, order.id, actor, now).await?;
     }
     super::screening::record_decision_in_tx(conn, operator, order, action, to, now).await?;
-    // A coupon used by an order that will not be fulfilled may be used again (EXC-5).
+    // A coupon used by an order that will not be fulfilled may be used again (EXC-5), and so may
+    // its pre-sale units (INV-4).
     if matches!(to, OrderStatus::Cancelled | OrderStatus::Rejected) {
         tradeport_store::aftersales::coupons::release_in_tx(conn, operator, order.id).await?;
+        tradeport_store::inventory::presales::give_back_in_tx(conn, operator, order.id).await?;
     }
     // A hand-over consumes the reservation with its ship movements (`warehouse::hand_over`); every
     // other way out of a stock-holding state gives the stock back.
@@ -190,16 +191,8 @@ pub(crate) async fn decide_in_tx<'a>(
                     &read
                 }
             };
-            // A pre-sale order's buyer was promised a day: what is short waits for the goods.
-            let backorder;
-            let mut settings = &policy.settings;
-            if settings.shortage_policy == ShortagePolicy::Hold
-                && super::presale::is_presale(conn, operator, order.id).await?
-            {
-                backorder =
-                    TenantSettings { shortage_policy: ShortagePolicy::Backorder, ..policy.settings.clone() };
-                settings = &backorder;
-            }
+            let settings =
+                super::presale::reservation_settings(conn, operator, order.id, &policy.settings).await?;
             let r = reserve_order_in_tx(
                 app,
                 conn,
@@ -207,7 +200,7 @@ pub(crate) async fn decide_in_tx<'a>(
                 order.id,
                 &order.ship_country,
                 lines,
-                settings,
+                &settings,
                 forced_warehouse,
                 actor,
             )

@@ -9,7 +9,9 @@ use serde::Serialize;
 use tradeport_connectors::stripe_signature::{DEFAULT_TOLERANCE_SECS, verify_stripe_signature};
 use tradeport_domain::channels::ConnectionStatus;
 use tradeport_domain::kernel::{FieldError, OrderId, TenantId};
-use tradeport_domain::payments::{PaymentEvent, PaymentFacts, PaymentProvider, stripe_event};
+use tradeport_domain::payments::{
+    DisputeStatus, PaymentChange, PaymentEvent, PaymentFacts, PaymentProvider, stripe_event,
+};
 use tradeport_store::payments::accounts::{self, AccountRow};
 use tradeport_store::payments::events::{self as payment_events, PaymentEventRow};
 use tradeport_store::payments::rows::{self as payment_rows, PaymentRow};
@@ -102,6 +104,18 @@ async fn order_of(
     Ok((existing, order))
 }
 
+/// The event as kept: the raw body, with a PaymentIntent's `client_secret` (which lets anyone
+/// holding it pay or read the intent) blanked out.
+fn without_client_secret(body: &[u8]) -> String {
+    let raw = String::from_utf8_lossy(body).into_owned();
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&raw) else { return raw };
+    match v.pointer_mut("/data/object/client_secret") {
+        Some(secret) if !secret.is_null() => *secret = serde_json::Value::String("[not kept]".into()),
+        _ => return raw,
+    }
+    v.to_string()
+}
+
 /// Receives one event of a payment account.
 pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResult<PaymentHookAnswer> {
     let mut conn = app.db().read().await?;
@@ -138,7 +152,7 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
         order_id: None,
         occurred_at: event.at.0,
         received_at: now.0,
-        body: String::from_utf8_lossy(hook.body).into_owned(),
+        body: without_client_secret(hook.body),
         outcome: "received".into(),
         detail: String::new(),
     };
@@ -154,8 +168,29 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
             duplicate: true,
         });
     }
-    let order = match order_id {
-        Some(id) => Some(tx.lock_order(operator, Some(parse_id(&a.merchant_id, "merchant")?), id).await?),
+    let Some(change) = &event.change else {
+        let detail = format!("{} is not acted on", event.event_type);
+        payment_events::finish_in_tx(&mut tx, &record.id, None, None, "ignored", &detail).await?;
+        accounts::touch_in_tx(&mut tx, &a.id, now).await?;
+        tx.commit().await?;
+        let answer = PaymentHookAnswer {
+            outcome: "ignored".into(),
+            payment_id: None,
+            order_id: None,
+            detail,
+            duplicate: false,
+        };
+        return Ok(answer);
+    };
+    // The order is locked before the payment (the lock order of every path); a payment another
+    // delivery linked meanwhile brings its order along.
+    let linked = match payment_rows::find(&mut tx, &a.id, &event.reference).await?.and_then(|p| p.order_id) {
+        Some(id) => Some(parse_id::<OrderId>(&id, "order")?),
+        None => order_id,
+    };
+    let merchant: TenantId = parse_id(&a.merchant_id, "merchant")?;
+    let order = match linked {
+        Some(id) => Some(tx.lock_order(operator, Some(merchant), id).await?),
         None => None,
     };
     let fresh = PaymentRow {
@@ -175,42 +210,40 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
         created_at: now.0,
         updated_at: now.0,
     };
-    let mut payment = payment_rows::lock_or_insert_in_tx(&mut tx, &fresh).await?;
-    let (outcome, detail) = match &event.change {
-        None => ("ignored", format!("{} is not acted on", event.event_type)),
-        Some(change) => {
-            let mut facts: PaymentFacts = serde_json::from_str(&payment.facts).unwrap_or_default();
-            facts.merge(event.at, change);
-            payment = PaymentRow {
-                order_id: payment.order_id.clone().or(fresh.order_id.clone()),
-                currency: if payment.currency.is_empty() {
-                    fresh.currency.clone()
-                } else {
-                    payment.currency.clone()
-                },
-                amount_minor: facts.amount,
-                captured_minor: facts.captured,
-                refunded_minor: facts.refunded,
-                state: facts.state().as_str().into(),
-                facts: serde_json::to_string(&facts).map_err(|e| AppError::Internal(e.to_string()))?,
-                updated_at: now.0,
-                ..payment
-            };
-            payment_rows::update_in_tx(&mut tx, &payment).await?;
-            match &order {
-                Some(o) => {
-                    let settled = settle_order_in_tx(app, &mut tx, operator, &policy, o).await?;
-                    ("applied", format!("payment {}: {settled}", payment.state))
-                }
-                None => (
-                    "unmatched",
-                    format!(
-                        "payment {} is {}; no order of the merchant carries it yet",
-                        payment.reference, payment.state
-                    ),
-                ),
-            }
+    let payment = payment_rows::lock_or_insert_in_tx(&mut tx, &fresh).await?;
+    let mut facts: PaymentFacts = serde_json::from_str(&payment.facts).unwrap_or_default();
+    facts.merge(event.at, change);
+    let payment = PaymentRow {
+        order_id: payment.order_id.clone().or(fresh.order_id.clone()),
+        currency: if payment.currency.is_empty() { fresh.currency.clone() } else { payment.currency.clone() },
+        amount_minor: facts.amount,
+        captured_minor: facts.captured,
+        refunded_minor: facts.refunded,
+        state: facts.state().as_str().into(),
+        // Refunded in full: nothing is left for a person to give back.
+        attention: if facts.captured > 0 && facts.net_received() == 0 {
+            String::new()
+        } else {
+            payment.attention.clone()
+        },
+        facts: serde_json::to_string(&facts).map_err(|e| AppError::Internal(e.to_string()))?,
+        updated_at: now.0,
+        ..payment
+    };
+    payment_rows::update_in_tx(&mut tx, &payment).await?;
+    let dispute_opened = matches!(change, PaymentChange::Dispute { status: DisputeStatus::Open, .. });
+    let (outcome, detail) = match &order {
+        Some(o) => {
+            let settled = settle_order_in_tx(app, &mut tx, operator, &policy, o, dispute_opened).await?;
+            ("applied", format!("payment {}: {settled}", payment.state))
         }
+        None => (
+            "unmatched",
+            format!(
+                "payment {} is {}; no order of the merchant carries it yet",
+                payment.reference, payment.state
+            ),
+        ),
     };
     let order_id = payment.order_id.clone();
     payment_events::finish_in_tx(

@@ -30,12 +30,14 @@ fn facts_of(p: &PaymentRow) -> AppResult<PaymentFacts> {
 }
 
 /// Settles `order` (locked by the caller) by all its payments; says what came of it.
+/// `dispute_opened`: the event being taken opened a dispute (its case is opened once, then).
 pub(crate) async fn settle_order_in_tx(
     app: &App,
     conn: &mut AnyConnection,
     operator: TenantId,
     policy: &OperatorPolicy,
     order: &OrderRow,
+    dispute_opened: bool,
 ) -> AppResult<String> {
     let now = app.now();
     let payments = payment_rows::of_order(conn, operator, order.id).await?;
@@ -45,6 +47,13 @@ pub(crate) async fn settle_order_in_tx(
         .zip(&facts)
         .map(|(p, f)| PaidPayment { reference: &p.reference, currency: &p.currency, facts: f })
         .collect();
+    // Until a payment has moved money, the order's payment stays as its channel said (an order
+    // taken in as paid is not held by a PaymentIntent that was merely created).
+    if !facts.iter().any(|f| f.captured > 0 || f.dispute.is_some())
+        && order.status != OrderStatus::AwaitingPayment
+    {
+        return Ok(format!("recorded; the order is {} as its channel said", order.status.as_str()));
+    }
     let judged = judge_order_payment(order.total, &paid);
     if judged.paid != order.paid || judged.status != order.payment_status {
         orders::set_payment_in_tx(conn, operator, order.id, judged.paid.minor(), judged.status, now).await?;
@@ -52,7 +61,7 @@ pub(crate) async fn settle_order_in_tx(
     let order = OrderRow { paid: judged.paid, payment_status: judged.status, ..order.clone() };
 
     for (p, f) in payments.iter().zip(&facts) {
-        if f.state() == PaymentState::Disputed {
+        if dispute_opened && f.state() == PaymentState::Disputed {
             open_dispute_case_in_tx(app, conn, operator, &order, p, f).await?;
         } else if f.dispute.as_ref().is_some_and(|d| d.status == DisputeStatus::Won) {
             let key = format!("payment_dispute/{}", p.id);

@@ -10,7 +10,9 @@ use tradeport_connectors::pdf::{PdfLine, render_pdf};
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::kernel::{FieldError, TenantId};
 use tradeport_domain::payments::reconcile::{Finding, KnownPayment, SettlementLine, reconcile};
-use tradeport_domain::payments::{PaymentProvider, stripe_report_columns, stripe_report_line};
+use tradeport_domain::payments::{
+    DisputeStatus, PaymentFacts, PaymentProvider, stripe_report_columns, stripe_report_line,
+};
 use tradeport_store::payments::accounts;
 use tradeport_store::payments::rows as payment_rows;
 use tradeport_store::payments::settlements::{self, SettlementItemRow, SettlementRow};
@@ -165,15 +167,22 @@ pub async fn import_settlement(
         rows.extend(payment_rows::find(&mut conn, &account.id, reference).await?);
     }
     drop(conn);
+    // What went back to the buyer: refunds, and a dispute not won (its money is withdrawn while
+    // it is open, as the provider's balance shows it).
     let payments: Vec<KnownPayment> = rows
         .into_iter()
-        .map(|p| KnownPayment {
-            id: p.id,
-            order_id: p.order_id,
-            reference: p.reference,
-            currency: p.currency,
-            captured: p.captured_minor,
-            refunded: p.refunded_minor,
+        .map(|p| {
+            let facts: PaymentFacts = serde_json::from_str(&p.facts).unwrap_or_default();
+            let disputed =
+                facts.dispute.as_ref().filter(|d| d.status != DisputeStatus::Won).map_or(0, |d| d.amount);
+            KnownPayment {
+                id: p.id,
+                order_id: p.order_id,
+                reference: p.reference,
+                currency: p.currency,
+                captured: p.captured_minor,
+                refunded: p.refunded_minor + disputed,
+            }
         })
         .collect();
     let mut found = reconcile(&lines, &payments);

@@ -32,6 +32,7 @@ pub(crate) async fn hold_stock_for_payment_in_tx<'a>(
     minutes: u32,
     events: &mut Vec<NewEvent<'a>>,
 ) -> AppResult<OrderRow> {
+    let settings = crate::orders::reservation_settings(conn, operator, order.id, &policy.settings).await?;
     let r = reserve_order_in_tx(
         app,
         conn,
@@ -39,7 +40,7 @@ pub(crate) async fn hold_stock_for_payment_in_tx<'a>(
         order.id,
         &order.ship_country,
         lines,
-        &policy.settings,
+        &settings,
         None,
         Actor::System,
     )

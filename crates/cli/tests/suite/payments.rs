@@ -16,6 +16,7 @@ db_tests!(
     a_merchant_sees_only_its_own_payments,
     a_settlement_with_a_fee_a_missing_payment_and_a_refund_reconciles_to_the_minor_unit,
     a_chargeback_on_a_packed_order_stops_its_hand_over_until_the_dispute_is_won,
+    events_not_acted_on_and_early_ones_change_nothing_and_no_client_secret_is_kept,
 );
 
 const WHSEC: &str = "whsec_test_secret_tradeport";
@@ -530,4 +531,40 @@ async fn a_chargeback_on_a_packed_order_stops_its_hand_over_until_the_dispute_is
     hook(&app, &account, &event("evt_wh_d2", "charge.dispute.closed", dispute("won"))).await;
     let (status, out) = crate::returns::hand_over(&app, &f, &tracking).await;
     assert_eq!(status, StatusCode::CREATED, "the dispute won, the parcel goes: {out}");
+}
+
+async fn events_not_acted_on_and_early_ones_change_nothing_and_no_client_secret_is_kept(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let account = stripe_account(&app, &s).await;
+    // Types Tradeport does not act on, with and without an object id: kept, answered, no payment.
+    for (id, kind, object) in [
+        ("evt_c", "customer.created", json!({"id": "cus_1", "object": "customer"})),
+        ("evt_b", "balance.available", json!({"object": "balance", "available": []})),
+    ] {
+        let (status, a) = hook(&app, &account, &event(id, kind, object)).await;
+        assert_eq!((status, a["outcome"].as_str()), (StatusCode::OK, Some("ignored")), "{a}");
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM payments").await, 0);
+    assert_eq!(get(&app, "/api/v1/payments", &s.merchant_a_key).await.0, StatusCode::OK);
+
+    // An order the channel took in as paid is not held by its PaymentIntent's first events.
+    let mut paid = crate::payments::unpaid_order("web-paid", "pi_paid");
+    paid["channel"] = json!("shopify");
+    paid["paid_minor"] = json!(4599);
+    paid["payment_status"] = json!("paid");
+    let o = place(&app, &s, paid).await;
+    assert_eq!(o["status"], "confirmed", "{o}");
+    let created = json!({"id": "pi_paid", "object": "payment_intent", "amount": 4599, "amount_received": 0, "currency": "gbp",
+                         "client_secret": "pi_paid_secret_abc123", "status": "requires_payment_method", "metadata": {}});
+    let (_, a) = hook(&app, &account, &event("evt_pc", "payment_intent.created", created)).await;
+    assert_eq!(a["outcome"], "applied", "{a}");
+    let after = order_of(&app, &s, o["id"].as_str().unwrap()).await;
+    assert_eq!(
+        (after["status"].as_str(), after["payment_status"].as_str()),
+        (Some("confirmed"), Some("paid")),
+        "{after}"
+    );
+    let kept = count(&app, "SELECT COUNT(*) FROM payment_events WHERE body LIKE '%pi_paid_secret%'").await;
+    assert_eq!(kept, 0, "the client secret is not kept");
 }

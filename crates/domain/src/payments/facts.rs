@@ -130,6 +130,7 @@ pub struct Dispute {
 
 /// Everything known of one payment.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PaymentFacts {
     /// The amount asked (minor units).
     pub amount: i64,

@@ -52,9 +52,6 @@ pub fn stripe_event(body: &[u8]) -> Result<PaymentEvent, String> {
             _ => text(object, "id").to_string(),
         },
     };
-    if reference.is_empty() {
-        return Err("the event's object has no id".into());
-    }
     let reason = |fallback: &str| {
         let error = object.pointer("/last_payment_error/message").and_then(Value::as_str);
         let cancelled = object.get("cancellation_reason").and_then(Value::as_str);
@@ -92,6 +89,8 @@ pub fn stripe_event(body: &[u8]) -> Result<PaymentEvent, String> {
         }),
         _ => None,
     };
+    // A change needs the payment it is about; an object without one is kept, not acted on.
+    let change = change.filter(|_| !reference.is_empty());
     let currency = text(object, "currency").trim().to_ascii_uppercase();
     let order_hint = object.pointer("/metadata/order_id").and_then(Value::as_str).map(str::trim);
     Ok(PaymentEvent {

@@ -142,3 +142,21 @@ pub async fn of_order(
     .fetch_all(conn)
     .await?)
 }
+
+/// Gives an order's pre-sale units back to their pre-sales (the order is cancelled or rejected).
+pub async fn give_back_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order: OrderId,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE presales SET sold = sold - (SELECT op.quantity FROM order_presales op \
+         WHERE op.order_id = $2 AND op.sku_id = presales.sku_id) \
+         WHERE tenant_id = $1 AND sku_id IN (SELECT sku_id FROM order_presales WHERE order_id = $2)",
+    )
+    .bind(tenant_id.to_string())
+    .bind(order.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
