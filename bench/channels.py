@@ -34,34 +34,24 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import resource
-import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench-reference"))
 import harness as lib  # noqa: E402
 
+import engine  # noqa: E402
+
 BINARY = os.path.abspath(os.environ.get("TRADEPORT_BIN", "target/release/tradeport"))
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECRET = "shpss_bench_secret_0001"
 LAST = os.path.join(HERE, "last_channels.txt")
-LINES = []
-
-
-def say(line):
-    print(line, flush=True)
-    LINES.append(line)
-
-
-def load():
-    return open("/proc/loadavg").read().strip()
+FIGURES = engine.Figures(LAST)
+say, load = FIGURES.say, engine.load
 
 
 def prepare(s):
@@ -147,57 +137,23 @@ INTAKE = [
 
 
 def reference_sqlite(db, seconds):
-    d = tempfile.mkdtemp(prefix="tp-ref-")
-    path = os.path.join(d, "ref.db")
-    src = sqlite3.connect(db)
-    src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    src.close()
-    shutil.copy(db, path)
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=FULL")
-    con.execute("PRAGMA foreign_keys=ON")
-    tenant, merchant, sku, wh, conn_id = facts_sqlite(con)
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        now = int(time.time() * 1000)
-        p = {"tenant": tenant, "merchant": merchant, "sku": sku, "wh": wh, "conn": conn_id, "now": now, "key": f"ref-{n}",
-             **{k: str(uuid.uuid4()) for k in ("d", "o", "l", "m", "a", "e1", "e2", "e3")}}
-        con.execute("BEGIN IMMEDIATE")
-        for sql in INTAKE:
-            con.execute(sql, p)
-        con.execute("COMMIT")
-        n += 1
-    rate = n / (time.perf_counter() - t0)
-    shutil.rmtree(d, ignore_errors=True)
-    return rate
+    def params(ctx, n):
+        tenant, merchant, sku, wh, conn_id = ctx
+        return {"tenant": tenant, "merchant": merchant, "sku": sku, "wh": wh, "conn": conn_id, "now": int(time.time() * 1000),
+                "key": f"ref-{n}", **{k: str(uuid.uuid4()) for k in ("d", "o", "l", "m", "a", "e1", "e2", "e3")}}
+    return engine.sqlite_rate(db, seconds, INTAKE, facts_sqlite, params)
 
 
 def reference_pg(pg, seconds):
-    psql = [os.path.join(pg.bindir, "psql"), "-h", pg.dir, "-p", str(pg.port), "-U", "postgres", "-d", "bench", "-Atc"]
     q = ("SELECT b.tenant_id, k.merchant_id, b.sku_id, b.warehouse_id, (SELECT id FROM channel_connections LIMIT 1) "
          "FROM stock_balances b JOIN skus k ON k.id = b.sku_id WHERE k.sku = 'LMP-DESK-01' ORDER BY b.on_hand DESC LIMIT 1")
-    tenant, merchant, sku, wh, conn_id = subprocess.run(psql + [q], capture_output=True, text=True, check=True).stdout.strip().split("|")
+    tenant, merchant, sku, wh, conn_id = engine.psql(pg, q).split("|")
     # One transaction per order, as the product's; ids made in SQL from the client and a random n.
-    script = ["\\set n random(1, 2000000000)", "BEGIN;"]
-    for sql in INTAKE:
-        s = re.sub(r":(d|l|m|a|e1|e2|e3)\b", lambda m: f"md5(:client_id::text || '-{m.group(1)}-' || :n::text || clock_timestamp()::text)", sql)
-        s = re.sub(r":o\b", "('o-' || :client_id::text || '-' || :n::text)", s)
-        s = s.replace(":key", "('pgb-' || :client_id::text || '-' || :n::text)").replace(":now", "1790000000000")
-        for name, value in (("tenant", tenant), ("merchant", merchant), ("sku", sku), ("wh", wh), ("conn", conn_id)):
-            s = re.sub(f":{name}\\b", f"'{value}'", s)
-        script.append(s + ";")
-    script.append("COMMIT;")
-    text = "\n".join(script)
-    f = tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False)
-    f.write(text)
-    f.close()
-    out = subprocess.run([os.path.join(pg.bindir, "pgbench"), "-h", pg.dir, "-p", str(pg.port), "-U", "postgres", "-n", "-M", "prepared",
-                          "-c16", "-j2", f"-T{seconds}", "-f", f.name, "bench"], capture_output=True, text=True)
-    tps = [l for l in out.stdout.splitlines() if l.startswith("tps")]
-    if not tps:
-        raise SystemExit(out.stdout[-1500:] + out.stderr[-1500:])
-    return float(tps[0].split("=")[1].split()[0])
+    script = engine.pgbench_script(
+        INTAKE, ("d", "l", "m", "a", "e1", "e2", "e3"),
+        {"o": "('o-' || :client_id::text || '-' || :n::text)", "key": "('pgb-' || :client_id::text || '-' || :n::text)"},
+        {"tenant": tenant, "merchant": merchant, "sku": sku, "wh": wh, "conn": conn_id})
+    return engine.pgbench_rate(pg, seconds, script)
 
 
 def csv_import(s, rows):
@@ -259,8 +215,7 @@ def main():
     for kind in ("sqlite", "postgres"):
         if args.only in (None, kind):
             run_engine(kind, args)
-    with open(LAST, "w") as f:
-        f.write("\n".join(LINES) + "\n")
+    FIGURES.write()
 
 
 if __name__ == "__main__":

@@ -31,33 +31,24 @@ import hashlib
 import hmac
 import json
 import os
-import re
-import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench-reference"))
 import harness as lib  # noqa: E402
 
+import engine  # noqa: E402
+
 BINARY = os.path.abspath(os.environ.get("TRADEPORT_BIN", "target/release/tradeport"))
 HERE = os.path.dirname(os.path.abspath(__file__))
 WHSEC = "whsec_bench_secret_0001"
 LAST = os.path.join(HERE, "last_payments.txt")
-LINES = []
-
-
-def say(line):
-    print(line, flush=True)
-    LINES.append(line)
-
-
-def load():
-    return open("/proc/loadavg").read().strip()
+FIGURES = engine.Figures(LAST)
+say, load = FIGURES.say, engine.load
 
 
 def prepare(s):
@@ -188,63 +179,31 @@ def facts_sqlite(con):
 
 
 def reference_sqlite(db, seconds):
-    d = tempfile.mkdtemp(prefix="tp-ref-")
-    path = os.path.join(d, "ref.db")
-    src = sqlite3.connect(db)
-    src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    src.close()
-    shutil.copy(db, path)
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=FULL")
-    con.execute("PRAGMA foreign_keys=ON")
-    tenant, merchant, sku, wh, acct, orders = facts_sqlite(con)
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        now = int(time.time() * 1000)
-        p = {"tenant": tenant, "merchant": merchant, "sku": sku, "wh": wh, "acct": acct, "now": now, "key": f"ref-{n}",
-             "o": orders[n % len(orders)], "body": BODY, **{k: str(uuid.uuid4()) for k in ("ev", "p", "m1", "m2", "a", "e1", "e2", "e3")}}
-        con.execute("BEGIN IMMEDIATE")
-        for sql in STATEMENTS:
-            con.execute(sql, p)
-        con.execute("COMMIT")
-        n += 1
-    rate = n / (time.perf_counter() - t0)
-    shutil.rmtree(d, ignore_errors=True)
-    return rate
+    def params(ctx, n):
+        tenant, merchant, sku, wh, acct, orders = ctx
+        return {"tenant": tenant, "merchant": merchant, "sku": sku, "wh": wh, "acct": acct, "now": int(time.time() * 1000),
+                "key": f"ref-{n}", "o": orders[n % len(orders)], "body": BODY,
+                **{k: str(uuid.uuid4()) for k in ("ev", "p", "m1", "m2", "a", "e1", "e2", "e3")}}
+    return engine.sqlite_rate(db, seconds, STATEMENTS, facts_sqlite, params)
 
 
 def reference_pg(pg, seconds):
-    psql = [os.path.join(pg.bindir, "psql"), "-h", pg.dir, "-p", str(pg.port), "-U", "postgres", "-d", "bench", "-Atc"]
     q = ("SELECT b.tenant_id, k.merchant_id, b.sku_id, b.warehouse_id, (SELECT id FROM payment_accounts LIMIT 1) "
          "FROM stock_balances b JOIN skus k ON k.id = b.sku_id WHERE k.sku = 'LMP-DESK-01' ORDER BY b.on_hand DESC LIMIT 1")
-    tenant, merchant, sku, wh, acct = subprocess.run(psql + [q], capture_output=True, text=True, check=True).stdout.strip().split("|")
+    tenant, merchant, sku, wh, acct = engine.psql(pg, q).split("|")
     # 1,000 of the paid orders, numbered, for the script to pick one by a random k (a primary-key read).
-    keyed = ("DROP TABLE IF EXISTS bench_orders; CREATE TABLE bench_orders (k INT PRIMARY KEY, id TEXT NOT NULL); "
-             "INSERT INTO bench_orders SELECT row_number() OVER (ORDER BY id) - 1, id FROM orders "
-             "WHERE channel = 'web' AND status = 'confirmed' ORDER BY id LIMIT 1000; SELECT COUNT(*) FROM bench_orders")
-    orders = int(subprocess.run(psql + [keyed], capture_output=True, text=True, check=True).stdout.split()[-1])
-    # One transaction per event, as the product's; the order one of the paid ones, by a random n.
-    script = ["\\set n random(1, 2000000000)", f"\\set k random(0, {orders - 1})", "BEGIN;"]
-    for sql in STATEMENTS:
-        s = re.sub(r":(ev|m1|m2|a|e1|e2|e3)\b", lambda m: f"md5(:client_id::text || '-{m.group(1)}-' || :n::text || clock_timestamp()::text)", sql)
-        s = re.sub(r":p\b", "('p-' || :client_id::text || '-' || :n::text)", s)
-        s = re.sub(r":o\b", "(SELECT id FROM bench_orders WHERE k = :k)", s)
-        s = s.replace(":key", "('pgb-' || :client_id::text || '-' || :n::text)").replace(":now", "1790000000000")
-        s = s.replace(":body", "'" + BODY + "'")
-        for name, value in (("tenant", tenant), ("merchant", merchant), ("sku", sku), ("wh", wh), ("acct", acct)):
-            s = re.sub(f":{name}\\b", f"'{value}'", s)
-        script.append(s + ";")
-    script.append("COMMIT;")
-    f = tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False)
-    f.write("\n".join(script))
-    f.close()
-    out = subprocess.run([os.path.join(pg.bindir, "pgbench"), "-h", pg.dir, "-p", str(pg.port), "-U", "postgres", "-n", "-M", "prepared",
-                          "-c16", "-j2", f"-T{seconds}", "-f", f.name, "bench"], capture_output=True, text=True)
-    tps = [l for l in out.stdout.splitlines() if l.startswith("tps")]
-    if not tps:
-        raise SystemExit(out.stdout[-1500:] + out.stderr[-1500:])
-    return float(tps[0].split("=")[1].split()[0])
+    orders = int(engine.psql(pg, "DROP TABLE IF EXISTS bench_orders; CREATE TABLE bench_orders (k INT PRIMARY KEY, id TEXT NOT NULL); "
+                                 "INSERT INTO bench_orders SELECT row_number() OVER (ORDER BY id) - 1, id FROM orders "
+                                 "WHERE channel = 'web' AND status = 'confirmed' ORDER BY id LIMIT 1000; "
+                                 "SELECT COUNT(*) FROM bench_orders").split()[-1])
+    # One transaction per event, as the product's.
+    script = engine.pgbench_script(
+        STATEMENTS, ("ev", "m1", "m2", "a", "e1", "e2", "e3"),
+        {"p": "('p-' || :client_id::text || '-' || :n::text)", "o": "(SELECT id FROM bench_orders WHERE k = :k)",
+         "key": "('pgb-' || :client_id::text || '-' || :n::text)"},
+        {"tenant": tenant, "merchant": merchant, "sku": sku, "wh": wh, "acct": acct, "body": BODY},
+        header=[f"\\set k random(0, {orders - 1})"])
+    return engine.pgbench_rate(pg, seconds, script)
 
 
 def run_engine(kind, args):
@@ -284,8 +243,7 @@ def main():
     for kind in ("sqlite", "postgres"):
         if args.only in (None, kind):
             run_engine(kind, args)
-    with open(LAST, "w") as f:
-        f.write("\n".join(LINES) + "\n")
+    FIGURES.write()
 
 
 if __name__ == "__main__":

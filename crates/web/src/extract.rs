@@ -156,3 +156,15 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
         ApiJson::<T>::from_request(req, state).await.map(|ApiJson(v)| Self(v))
     }
 }
+
+/// A file sent as the request's body (an order file, a settlement report): at most
+/// [`crate::middleware::ORDER_FILE_LIMIT`] bytes, else 413.
+pub async fn file_body(body: axum::body::Body) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::to_bytes(body, crate::middleware::ORDER_FILE_LIMIT).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too_large",
+            "the file is larger than 64 MiB; split it",
+        )
+    })
+}

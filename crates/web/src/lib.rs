@@ -5,6 +5,7 @@
 //! rules.
 
 mod api;
+mod download;
 mod error;
 mod extract;
 mod health;

@@ -73,35 +73,20 @@ fn verified_event(app: &App, a: &AccountRow, hook: &PaymentHook<'_>) -> AppResul
         .map_err(|why| AppError::Invalid(vec![FieldError::new("body", "invalid_event", why)]))
 }
 
-/// The order a payment belongs to: the one it was linked to, the one its metadata names, or the
-/// merchant's order that carries its reference.
-async fn order_of(
-    app: &App,
-    a: &AccountRow,
-    e: &PaymentEvent,
-) -> AppResult<(Option<PaymentRow>, Option<OrderId>)> {
+/// The order a payment not linked yet belongs to: the one its metadata names, or the merchant's
+/// order that carries its reference (a linked payment's order is read in the transaction).
+async fn order_of(app: &App, a: &AccountRow, e: &PaymentEvent) -> AppResult<Option<OrderId>> {
     let operator: TenantId = parse_id(&a.tenant_id, "operator")?;
     let merchant: TenantId = parse_id(&a.merchant_id, "merchant")?;
     let mut conn = app.db().read().await?;
-    let existing = payment_rows::find(&mut conn, &a.id, &e.reference).await?;
-    if let Some(id) = existing.as_ref().and_then(|p| p.order_id.as_deref()) {
-        return Ok((existing.clone(), Some(parse_id(id, "order")?)));
+    if let Some(id) = e.order_hint.as_deref().and_then(|h| h.parse::<OrderId>().ok())
+        && let Some(o) = tradeport_store::orders::get(&mut conn, operator, Some(merchant), id).await?
+    {
+        return Ok(Some(o.id));
     }
-    let hinted = match e.order_hint.as_deref().and_then(|h| h.parse::<OrderId>().ok()) {
-        Some(id) => {
-            tradeport_store::orders::get(&mut conn, operator, Some(merchant), id).await?.map(|o| o.id)
-        }
-        None => None,
-    };
-    let order = match hinted {
-        Some(id) => Some(id),
-        None => {
-            tradeport_store::orders::find_by_payment_reference(&mut conn, operator, merchant, &e.reference)
-                .await?
-                .map(|o| o.id)
-        }
-    };
-    Ok((existing, order))
+    Ok(tradeport_store::orders::find_by_payment_reference(&mut conn, operator, merchant, &e.reference)
+        .await?
+        .map(|o| o.id))
 }
 
 /// The event as kept: the raw body, with a PaymentIntent's `client_secret` (which lets anyone
@@ -136,7 +121,7 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
         });
     }
     let operator: TenantId = parse_id(&a.tenant_id, "operator")?;
-    let (_, order_id) = order_of(app, &a, &event).await?;
+    let order_id = if event.change.is_some() { order_of(app, &a, &event).await? } else { None };
     let policy = {
         let mut conn = app.db().read().await?;
         load_operator(&mut conn, operator).await?

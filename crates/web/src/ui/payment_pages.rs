@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tradeport_app::App;
@@ -174,14 +174,9 @@ pub async fn detail(State(app): State<App>, user: SignedIn, Path(id): Path<Strin
 /// GET /settlements/{id}/csv
 pub async fn csv(State(app): State<App>, user: SignedIn, Path(id): Path<String>) -> Response {
     match payments::settlement_detail(&app, &user.session.principal, &id).await {
-        Ok(s) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"settlement-{}.csv\"", s.id)),
-            ],
-            payments::settlement_csv(&s),
-        )
-            .into_response(),
+        Ok(s) => {
+            crate::download::csv_attachment(&format!("settlement-{}.csv", s.id), payments::settlement_csv(&s))
+        }
         Err(e) => refused(&user, &e),
     }
 }
@@ -193,7 +188,7 @@ pub async fn pdf(State(app): State<App>, user: SignedIn, Path(id): Path<String>)
         Err(e) => Err(e),
     };
     match doc {
-        Ok(d) => ([(header::CONTENT_TYPE, "application/pdf")], d.pdf).into_response(),
+        Ok(d) => crate::download::pdf_response(d),
         Err(e) => refused(&user, &e),
     }
 }

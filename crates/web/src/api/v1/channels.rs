@@ -155,13 +155,7 @@ async fn upload_import(
     ApiQuery(q): ApiQuery<UploadQuery>,
     body: axum::body::Body,
 ) -> ApiResult<(StatusCode, Json<ImportView>)> {
-    let bytes = axum::body::to_bytes(body, crate::middleware::ORDER_FILE_LIMIT).await.map_err(|_| {
-        crate::error::ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "request.too_large",
-            "the file is larger than 64 MiB; split it",
-        )
-    })?;
+    let bytes = crate::extract::file_body(body).await?;
     let view =
         channels::upload_import(&app, &p, q.merchant_id.as_deref(), &q.file_name, bytes.to_vec()).await?;
     Ok((StatusCode::CREATED, Json(view)))

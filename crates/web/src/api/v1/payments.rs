@@ -4,8 +4,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use tradeport_app::App;
 use tradeport_app::payments::{
@@ -197,13 +197,7 @@ async fn import_settlement(
     ApiQuery(q): ApiQuery<SettlementUpload>,
     body: axum::body::Body,
 ) -> ApiResult<(StatusCode, Json<SettlementView>)> {
-    let bytes = axum::body::to_bytes(body, crate::middleware::ORDER_FILE_LIMIT).await.map_err(|_| {
-        crate::error::ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "request.too_large",
-            "the file is larger than 64 MiB; split it",
-        )
-    })?;
+    let bytes = crate::extract::file_body(body).await?;
     Ok((StatusCode::CREATED, Json(payments::import_settlement(&app, &p, &q, &bytes).await?)))
 }
 
@@ -233,15 +227,7 @@ async fn settlement_csv(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let v = payments::settlement_detail(&app, &p, &id).await?;
-    let disposition = format!("attachment; filename=\"settlement-{}.csv\"", v.id);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        payments::settlement_csv(&v),
-    )
-        .into_response())
+    Ok(crate::download::csv_attachment(&format!("settlement-{}.csv", v.id), payments::settlement_csv(&v)))
 }
 
 #[utoipa::path(get, path = "/api/v1/settlements/{id}/pdf", tag = "payments", params(("id" = String, Path)),
@@ -252,5 +238,5 @@ async fn settlement_pdf(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let v = payments::settlement_detail(&app, &p, &id).await?;
-    Ok(super::warehouse::pdf_response(payments::settlement_pdf(&v)?))
+    Ok(crate::download::pdf_response(payments::settlement_pdf(&v)?))
 }
