@@ -2,6 +2,7 @@
 //! system, PDF documents, e-mail over SMTP, text messages, signed webhooks, labels bought through
 //! EasyPost, refunds through Stripe, sales channels' webhook signatures and secrets sealed at rest.
 
+pub mod alipay_signature;
 pub mod amazon_spapi;
 pub mod blobs;
 pub mod channel_hooks;
@@ -10,7 +11,9 @@ pub mod closed_days;
 pub mod easypost;
 pub mod mail;
 pub mod passwords;
+pub mod paypal_signature;
 pub mod pdf;
+pub mod rsa_sha256;
 pub mod sealed;
 pub mod secrets;
 pub mod sheets;

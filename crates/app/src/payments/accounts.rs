@@ -8,6 +8,8 @@ use tradeport_domain::kernel::{FieldError, FieldErrors};
 use tradeport_domain::payments::PaymentProvider;
 use tradeport_store::payments::accounts::{self, AccountRow};
 
+use tradeport_connectors::rsa_sha256::{RsaPrivateKey, RsaPublicKey};
+
 use super::seal_context;
 use crate::inventory::{check_merchant, merchant_for};
 use crate::{App, AppError, AppResult};
@@ -15,20 +17,34 @@ use crate::{App, AppError, AppResult};
 /// An account to connect or change. On a change an absent field keeps its value; a new
 /// `webhook_secret` makes the current one the previous one, still accepted until
 /// `forget_previous_secret` (Stripe signs with both while a secret is rolled).
+///
+/// What each provider needs:
+/// - Stripe: `webhook_secret` (`whsec_…`); `api_key` (`sk_…`/`rk_…`) to create payments;
+/// - PayPal: `client_id` and `webhook_id` (the webhook's id, part of what PayPal signs);
+///   `api_key` (the app's client secret) to create payments;
+/// - Alipay: `client_id` and `provider_public_key` (Alipay's RSA public key, base64 or PEM);
+///   `api_key` (the merchant's RSA private key, PKCS #8) to create payments.
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AccountRequest {
     /// The merchant (staff only; a merchant's accounts are its own).
     pub merchant_id: Option<String>,
-    /// `stripe` (on create only).
+    /// `stripe`, `paypal` or `alipay` (on create only).
     pub provider: Option<PaymentProvider>,
     pub name: Option<String>,
-    /// The provider's secret API key (Stripe: `sk_…` or `rk_…`). Write-only.
+    /// The provider's secret: Stripe's API key, PayPal's client secret, the merchant's Alipay
+    /// private key. Write-only.
     pub api_key: Option<String>,
-    /// The secret the provider signs events with (Stripe: the endpoint's `whsec_…`). Write-only.
+    /// The secret Stripe signs events with (the endpoint's `whsec_…`). Write-only.
     pub webhook_secret: Option<String>,
     /// Stop accepting the secret before the last rotation.
     pub forget_previous_secret: bool,
+    /// PayPal's or Alipay's client id.
+    pub client_id: Option<String>,
+    /// PayPal's webhook id.
+    pub webhook_id: Option<String>,
+    /// Alipay's public key, that its notifications are verified with.
+    pub provider_public_key: Option<String>,
     pub status: Option<ConnectionStatus>,
 }
 
@@ -44,6 +60,11 @@ pub struct AccountView {
     pub has_api_key: bool,
     pub has_webhook_secret: bool,
     pub previous_secret_accepted: bool,
+    /// PayPal's or Alipay's client id; empty for Stripe.
+    pub client_id: String,
+    /// PayPal's webhook id; empty otherwise.
+    pub webhook_id: String,
+    pub has_provider_public_key: bool,
     pub status: ConnectionStatus,
     pub last_event_at: Option<i64>,
     pub created_at: i64,
@@ -61,10 +82,124 @@ fn view(app: &App, a: &AccountRow) -> AppResult<AccountView> {
         has_api_key: !a.api_key.is_empty(),
         has_webhook_secret: !a.webhook_secret.is_empty(),
         previous_secret_accepted: !a.previous_webhook_secret.is_empty(),
+        client_id: a.client_id.clone(),
+        webhook_id: a.webhook_id.clone(),
+        has_provider_public_key: !a.provider_public_key.is_empty(),
         status: ConnectionStatus::parse(&a.status).ok_or_else(|| corrupt("status"))?,
         last_event_at: a.last_event_at,
         created_at: a.created_at,
     })
+}
+
+/// A plain (not secret) identifier: trimmed, printable, at most 200 characters.
+fn plain_id(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty() && v.len() <= 200 && v.chars().all(|c| c.is_ascii_graphic())).then(|| v.to_string())
+}
+
+/// Checks the provider's own fields of `r` against `a`'s provider, and keeps the plain ones.
+fn apply_provider_fields(a: &mut AccountRow, r: &AccountRequest, e: &mut FieldErrors) {
+    let provider = PaymentProvider::parse(&a.provider);
+    let api_key = r.api_key.as_deref().map(str::trim);
+    let not_used = |e: &mut FieldErrors, field: &str, given: bool| {
+        if given {
+            e.add(field, "not_used", format!("{field} is not used by {} accounts: leave it out", a.provider));
+        }
+    };
+    let required =
+        |e: &mut FieldErrors, field: &str, given: &Option<String>, kept: &mut String, hint: &str| match given
+            .as_deref()
+            .map(plain_id)
+        {
+            Some(Some(v)) => *kept = v,
+            Some(None) => e.add(field, "invalid", format!("{field} is {hint}")),
+            None if kept.is_empty() => e.add(field, "required", format!("give {field}: {hint}")),
+            None => {}
+        };
+    match provider {
+        Some(PaymentProvider::Stripe) | None => {
+            if api_key.is_some_and(|k| !(k.starts_with("sk_") || k.starts_with("rk_")) || k.len() < 12) {
+                e.add(
+                    "api_key",
+                    "invalid_api_key",
+                    "api_key is the Stripe secret (sk_…) or restricted (rk_…) key",
+                );
+            }
+            let secret = r.webhook_secret.as_deref().map(str::trim);
+            if secret.is_some_and(|s| s.len() < 8) {
+                e.add(
+                    "webhook_secret",
+                    "too_short",
+                    "webhook_secret is the endpoint's signing secret (whsec_…)",
+                );
+            }
+            if a.webhook_secret.is_empty() && secret.is_none() {
+                e.add(
+                    "webhook_secret",
+                    "required",
+                    "give the endpoint's signing secret (whsec_…), so the provider's events can be verified",
+                );
+            }
+            not_used(e, "client_id", r.client_id.is_some());
+            not_used(e, "webhook_id", r.webhook_id.is_some());
+            not_used(e, "provider_public_key", r.provider_public_key.is_some());
+        }
+        Some(PaymentProvider::Paypal) => {
+            required(
+                e,
+                "client_id",
+                &r.client_id,
+                &mut a.client_id,
+                "the REST app's client id from PayPal's developer dashboard",
+            );
+            required(
+                e,
+                "webhook_id",
+                &r.webhook_id,
+                &mut a.webhook_id,
+                "the id PayPal gave the webhook that points here",
+            );
+            if api_key.is_some_and(|k| k.len() < 8) {
+                e.add("api_key", "invalid_api_key", "api_key is the REST app's client secret");
+            }
+            not_used(e, "webhook_secret", r.webhook_secret.is_some());
+            not_used(e, "provider_public_key", r.provider_public_key.is_some());
+        }
+        Some(PaymentProvider::Alipay) => {
+            required(
+                e,
+                "client_id",
+                &r.client_id,
+                &mut a.client_id,
+                "the client id Alipay gave the merchant",
+            );
+            match r.provider_public_key.as_deref().map(str::trim) {
+                Some(k) => match RsaPublicKey::from_spki_text(k) {
+                    Ok(_) => a.provider_public_key = k.to_string(),
+                    Err(why) => e.add(
+                        "provider_public_key",
+                        "invalid_key",
+                        format!("{why}: give Alipay's public key as shown in its console (base64 or PEM)"),
+                    ),
+                },
+                None if a.provider_public_key.is_empty() => e.add(
+                    "provider_public_key",
+                    "required",
+                    "give Alipay's public key, so its notifications can be verified",
+                ),
+                None => {}
+            }
+            if let Some(Err(why)) = api_key.map(RsaPrivateKey::from_pkcs8_text) {
+                e.add(
+                    "api_key",
+                    "invalid_key",
+                    format!("{why}: api_key is the merchant's RSA private key (PKCS #8), whose public key is registered with Alipay"),
+                );
+            }
+            not_used(e, "webhook_secret", r.webhook_secret.is_some());
+            not_used(e, "webhook_id", r.webhook_id.is_some());
+        }
+    }
 }
 
 /// Checks and applies `r` to `a` (new or stored), sealing secrets.
@@ -76,22 +211,10 @@ fn apply(app: &App, a: &mut AccountRow, r: &AccountRequest) -> AppResult<()> {
     if a.name.is_empty() || a.name.chars().count() > 100 {
         e.add("name", "required", "name the account (at most 100 characters), e.g. \"Stripe UK\"");
     }
-    let api_key = r.api_key.as_deref().map(str::trim);
-    if api_key.is_some_and(|k| !(k.starts_with("sk_") || k.starts_with("rk_")) || k.len() < 12) {
-        e.add("api_key", "invalid_api_key", "api_key is the Stripe secret (sk_…) or restricted (rk_…) key");
-    }
-    let secret = r.webhook_secret.as_deref().map(str::trim);
-    if secret.is_some_and(|s| s.len() < 8) {
-        e.add("webhook_secret", "too_short", "webhook_secret is the endpoint's signing secret (whsec_…)");
-    }
-    if a.webhook_secret.is_empty() && secret.is_none() {
-        e.add(
-            "webhook_secret",
-            "required",
-            "give the endpoint's signing secret (whsec_…), so the provider's events can be verified",
-        );
-    }
+    apply_provider_fields(a, r, &mut e);
     e.into_result().map_err(AppError::Invalid)?;
+    let api_key = r.api_key.as_deref().map(str::trim);
+    let secret = r.webhook_secret.as_deref().map(str::trim);
     if let Some(status) = r.status {
         a.status = status.as_str().to_string();
     }
@@ -143,6 +266,9 @@ pub async fn create_account(app: &App, principal: &Principal, r: &AccountRequest
         api_key: String::new(),
         webhook_secret: String::new(),
         previous_webhook_secret: String::new(),
+        client_id: String::new(),
+        webhook_id: String::new(),
+        provider_public_key: String::new(),
         status: ConnectionStatus::Active.as_str().into(),
         last_event_at: None,
         created_at: now.0,

@@ -19,7 +19,7 @@ use tradeport_store::payments::rows::{self as payment_rows, PaymentRow};
 use super::seal_context;
 use super::settle_order::settle_order_in_tx;
 use crate::access::load_operator;
-use crate::{App, AppError, AppResult, parse_id};
+use crate::{App, AppError, AppResult, UnitOfWork, parse_id};
 
 /// An event as it arrived: its headers (names in lower case) and its raw body.
 #[derive(Clone, Debug)]
@@ -101,6 +101,30 @@ fn without_client_secret(body: &[u8]) -> String {
     v.to_string()
 }
 
+/// The reference the event's payment is kept under, and the payment when it is known: by the
+/// event's reference, or by the other id it names (PayPal's order, before and after its capture).
+/// A payment known by the order it now names a capture of is kept under the capture from now on.
+async fn reference_in_tx(
+    tx: &mut UnitOfWork,
+    account: &str,
+    e: &PaymentEvent,
+) -> AppResult<(String, Option<PaymentRow>)> {
+    if let Some(p) = payment_rows::find_by_any(tx, account, &e.reference).await? {
+        return Ok((p.reference.clone(), Some(p)));
+    }
+    let Some(alias) = e.alias.as_deref().filter(|a| !a.is_empty()) else {
+        return Ok((e.reference.clone(), None));
+    };
+    match payment_rows::find_by_any(tx, account, alias).await? {
+        Some(p) if p.reference == alias => {
+            payment_rows::rename_in_tx(tx, &p.id, &e.reference, alias).await?;
+            Ok((e.reference.clone(), Some(p)))
+        }
+        Some(p) => Ok((p.reference.clone(), Some(p))),
+        None => Ok((e.reference.clone(), None)),
+    }
+}
+
 /// Receives one event of a payment account.
 pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResult<PaymentHookAnswer> {
     let mut conn = app.db().read().await?;
@@ -169,7 +193,9 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
     };
     // The order is locked before the payment (the lock order of every path); a payment another
     // delivery linked meanwhile brings its order along.
-    let linked = match payment_rows::find(&mut tx, &a.id, &event.reference).await?.and_then(|p| p.order_id) {
+    let (reference, known) = reference_in_tx(&mut tx, &a.id, &event).await?;
+    let first_seen = known.is_none();
+    let linked = match known.and_then(|p| p.order_id) {
         Some(id) => Some(parse_id::<OrderId>(&id, "order")?),
         None => order_id,
     };
@@ -184,7 +210,7 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
         merchant_id: a.merchant_id.clone(),
         account_id: a.id.clone(),
         order_id: order.as_ref().map(|o| o.id.to_string()),
-        reference: event.reference.clone(),
+        reference,
         currency: event.currency.clone().unwrap_or_default(),
         amount_minor: 0,
         captured_minor: 0,
@@ -196,6 +222,11 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
         updated_at: now.0,
     };
     let payment = payment_rows::lock_or_insert_in_tx(&mut tx, &fresh).await?;
+    if let Some(alias) =
+        event.alias.as_deref().filter(|a| first_seen && !a.is_empty() && *a != payment.reference)
+    {
+        payment_rows::rename_in_tx(&mut tx, &payment.id, &payment.reference, alias).await?;
+    }
     let mut facts: PaymentFacts = serde_json::from_str(&payment.facts).unwrap_or_default();
     facts.merge(event.at, change);
     let payment = PaymentRow {

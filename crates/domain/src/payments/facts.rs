@@ -96,6 +96,8 @@ pub enum PaymentChange {
     Failed { reason: String },
     /// Refunded, `amount` in all so far.
     Refunded { amount: i64 },
+    /// One refund, `refund_id`, of `amount` (a provider that reports refunds one by one).
+    RefundedPart { refund_id: String, amount: i64 },
     /// A dispute opened, or was decided, over `amount`.
     Dispute { status: DisputeStatus, amount: i64, reason: String },
 }
@@ -109,8 +111,12 @@ pub struct PaymentEvent {
     pub event_type: String,
     /// When the provider says it happened.
     pub at: Millis,
-    /// The provider's reference of the payment (Stripe: the PaymentIntent `pi_…`).
+    /// The provider's reference of the payment (Stripe: the PaymentIntent `pi_…`; PayPal: the
+    /// capture once there is one, else the order; Alipay: the merchant's payment request id).
     pub reference: String,
+    /// Another id the provider knows the payment by, when the event names one (PayPal: the order
+    /// a capture belongs to; Alipay: its own payment id).
+    pub alias: Option<String>,
     /// The order the payment was made for, when the payment says (`metadata.order_id`).
     pub order_hint: Option<String>,
     /// The payment's currency (ISO 4217, upper case), when the event says.
@@ -141,6 +147,8 @@ pub struct PaymentFacts {
     /// The latest attempt without a capture and when it happened.
     pub attempt: Option<(Millis, Attempt)>,
     pub dispute: Option<Dispute>,
+    /// Refunds reported one by one, by their id.
+    pub refund_parts: std::collections::BTreeMap<String, i64>,
 }
 
 impl PaymentFacts {
@@ -163,6 +171,11 @@ impl PaymentFacts {
                 self.amount = self.amount.max(*amount);
             }
             PaymentChange::Refunded { amount } => self.refunded = self.refunded.max(*amount),
+            PaymentChange::RefundedPart { refund_id, amount } => {
+                let part = self.refund_parts.entry(refund_id.clone()).or_default();
+                *part = (*part).max(*amount);
+                self.refunded = self.refunded.max(self.refund_parts.values().sum());
+            }
             PaymentChange::Dispute { status, amount, reason } => {
                 let newer = match &self.dispute {
                     None => true,

@@ -7,8 +7,11 @@
 //! - [`judge_order_payment`]: the order's payment status, what it has received, and the holds that
 //!   follow (not paid, paid in another currency, paid more than the total, disputed).
 
+mod alipay;
 mod facts;
 mod judge;
+mod paypal;
+mod paypal_report;
 pub mod reconcile;
 mod stripe;
 mod stripe_report;
@@ -18,8 +21,13 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+pub use alipay::{alipay_event, alipay_refund_request_id};
 pub use facts::{DisputeStatus, PaymentChange, PaymentEvent, PaymentFacts, PaymentState};
 pub use judge::{OrderPaymentJudgement, PAYMENT_HOLD_CODES, PaidPayment, judge_order_payment, not_paid_hold};
+pub use paypal::paypal_event;
+pub use paypal_report::{
+    PAYPAL_REPORT_COLUMNS, paypal_report_columns, paypal_report_line, paypal_report_lines,
+};
 pub use stripe::stripe_event;
 pub use stripe_report::{STRIPE_REPORT_COLUMNS, stripe_report_columns, stripe_report_line};
 
@@ -38,15 +46,22 @@ pub fn payment_window_minutes(
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentProvider {
+    /// PaymentIntents; events signed with `Stripe-Signature` (HMAC-SHA256).
     Stripe,
+    /// Orders v2; webhooks signed with PayPal's certificate (SHA256withRSA).
+    Paypal,
+    /// Alipay's cross-border acquiring (Antom); notifications signed with RSA2.
+    Alipay,
 }
 
 impl PaymentProvider {
-    pub const ALL: [PaymentProvider; 1] = [Self::Stripe];
+    pub const ALL: [PaymentProvider; 3] = [Self::Stripe, Self::Paypal, Self::Alipay];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Stripe => "stripe",
+            Self::Paypal => "paypal",
+            Self::Alipay => "alipay",
         }
     }
 

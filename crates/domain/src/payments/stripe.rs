@@ -98,6 +98,7 @@ pub fn stripe_event(body: &[u8]) -> Result<PaymentEvent, String> {
         event_type: event_type.to_string(),
         at: Millis(created.saturating_mul(1000)),
         reference,
+        alias: None,
         order_hint: order_hint.filter(|h| !h.is_empty()).map(String::from),
         currency: (!currency.is_empty()).then_some(currency),
         change,

@@ -454,3 +454,69 @@ fn stripes_itemized_report_reads_into_settlement_lines() {
     );
     assert!(bad.unwrap_err().message.starts_with("line 7: gross"));
 }
+
+/// Splits an STL line whose quoted cells hold no comma (as in the sample).
+fn stl_records(text: &str) -> Vec<Vec<String>> {
+    text.lines().map(|l| l.split(',').map(|c| c.trim_matches('"').to_string()).collect()).collect()
+}
+
+#[test]
+fn paypals_settlement_report_reads_into_settlement_lines() {
+    use reconcile::LineKind;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/payments/settlement");
+    let text = std::fs::read_to_string(dir.join("paypal_stl.csv")).unwrap();
+    let lines = paypal_report_lines(&stl_records(&text)).unwrap();
+    let got: Vec<(u32, LineKind, &str, &str, i64, i64)> = lines
+        .iter()
+        .map(|l| (l.line_no, l.kind, l.provider_id.as_str(), l.reference.as_str(), l.gross, l.fee))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (5, LineKind::Charge, "1REC0000000000001", "1REC0000000000001", 4599, 89),
+            (6, LineKind::Refund, "2REC0000000000002", "1REC0000000000001", -1000, 0),
+            (7, LineKind::Charge, "3REC0000000000003", "3REC0000000000003", 2000, 88),
+            (8, LineKind::Fee, "4REC0000000000004", "", -500, 0),
+        ]
+    );
+    assert!(lines.iter().all(|l| l.currency == "GBP"));
+    assert_eq!(lines[0].description, "T0006 pi_rec_1");
+}
+
+#[test]
+fn paypal_amounts_are_hundredths_whatever_the_currency_and_old_headers_read() {
+    use reconcile::LineKind;
+    let header = "CH,TransactionID,InvoiceID,PayPalReferenceID,PayPalReferenceIDType,TransactionEventCode,\
+                  Transaction  Debit or Credit,GrossTransactionAmount,GrossTransactionCurrency,FeeDebitOrCredit,FeeAmount";
+    let file = format!(
+        "RH,x\n{header}\nSB,A1,,,,T0006,CR,120000,JPY,DR,4000\nSB,A2,,,,T0006,CR,1234,BHD,,\n\
+         SB,A3,,A1,TXN,T1201,DR,120000,JPY,,\nSB,A4,,,,T0400,DR,999,USD,,\nFF,4"
+    );
+    let lines = paypal_report_lines(&stl_records(&file)).unwrap();
+    let got: Vec<(LineKind, &str, i64, i64)> =
+        lines.iter().map(|l| (l.kind, l.reference.as_str(), l.gross, l.fee)).collect();
+    assert_eq!(
+        got,
+        [
+            (LineKind::Charge, "A1", 1200, 40),
+            (LineKind::Charge, "A2", 12340, 0),
+            (LineKind::Dispute, "A1", -1200, 0),
+            (LineKind::Payout, "", -999, 0),
+        ]
+    );
+    let yen_cents = format!("{header}\nSB,B1,,,,T0006,CR,12345,JPY,,");
+    let refused = paypal_report_lines(&stl_records(&yen_cents)).unwrap_err();
+    assert!(
+        refused[0].message.starts_with("line 2: Gross Transaction Amount '12345'"),
+        "{}",
+        refused[0].message
+    );
+    let no_direction = format!("{header}\nSB,B1,,,,T0006,XX,100,USD,,");
+    assert!(paypal_report_lines(&stl_records(&no_direction)).unwrap_err()[0].message.contains("CR or DR"));
+    let stripe_file = "balance_transaction_id,currency,gross\ntxn_1,gbp,1.00";
+    assert!(paypal_report_lines(&stl_records(stripe_file)).unwrap_err()[0].message.contains("no CH line"));
+    let short = "CH,Transaction ID,Gross Transaction Amount";
+    assert!(
+        paypal_report_lines(&stl_records(short)).unwrap_err()[0].message.contains("Transaction Event Code")
+    );
+}

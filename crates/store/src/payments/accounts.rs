@@ -13,7 +13,7 @@ pub struct AccountRow {
     /// The operator.
     pub tenant_id: String,
     pub merchant_id: String,
-    /// `stripe`.
+    /// `stripe`, `paypal` or `alipay`.
     pub provider: String,
     pub name: String,
     /// Sealed; empty when none.
@@ -22,6 +22,12 @@ pub struct AccountRow {
     pub webhook_secret: String,
     /// Sealed; the secret before the last rotation, still accepted; empty when none.
     pub previous_webhook_secret: String,
+    /// PayPal's or Alipay's client id; empty for Stripe.
+    pub client_id: String,
+    /// PayPal's webhook id (part of what PayPal signs); empty otherwise.
+    pub webhook_id: String,
+    /// Alipay's public key (SubjectPublicKeyInfo, base64); empty otherwise.
+    pub provider_public_key: String,
     /// `active` or `paused`.
     pub status: String,
     pub last_event_at: Option<i64>,
@@ -30,12 +36,13 @@ pub struct AccountRow {
 }
 
 const COLUMNS: &str = "id, tenant_id, merchant_id, provider, name, api_key, webhook_secret, previous_webhook_secret, \
-     status, last_event_at, created_at, updated_at";
+     client_id, webhook_id, provider_public_key, status, last_event_at, created_at, updated_at";
 
 pub async fn insert_in_tx(conn: &mut AnyConnection, a: &AccountRow) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO payment_accounts (id, tenant_id, merchant_id, provider, name, api_key, webhook_secret, \
-         previous_webhook_secret, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+         previous_webhook_secret, client_id, webhook_id, provider_public_key, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
     )
     .bind(&a.id)
     .bind(&a.tenant_id)
@@ -45,6 +52,9 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, a: &AccountRow) -> StoreResu
     .bind(&a.api_key)
     .bind(&a.webhook_secret)
     .bind(&a.previous_webhook_secret)
+    .bind(&a.client_id)
+    .bind(&a.webhook_id)
+    .bind(&a.provider_public_key)
     .bind(&a.status)
     .bind(a.created_at)
     .execute(conn)
@@ -57,7 +67,8 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, a: &AccountRow) -> StoreResu
 pub async fn update_in_tx(conn: &mut AnyConnection, a: &AccountRow, read_at: i64) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE payment_accounts SET name = $3, api_key = $4, webhook_secret = $5, previous_webhook_secret = $6, \
-         status = $7, updated_at = $8 WHERE tenant_id = $1 AND id = $2 AND updated_at = $9",
+         client_id = $10, webhook_id = $11, provider_public_key = $12, status = $7, updated_at = $8 \
+         WHERE tenant_id = $1 AND id = $2 AND updated_at = $9",
     )
     .bind(&a.tenant_id)
     .bind(&a.id)
@@ -68,6 +79,9 @@ pub async fn update_in_tx(conn: &mut AnyConnection, a: &AccountRow, read_at: i64
     .bind(&a.status)
     .bind(a.updated_at)
     .bind(read_at)
+    .bind(&a.client_id)
+    .bind(&a.webhook_id)
+    .bind(&a.provider_public_key)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -84,6 +84,39 @@ pub async fn find(
     .await?)
 }
 
+/// The payment `id` names at `account_id`, by its reference or its alias (the reference first).
+pub async fn find_by_any(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    id: &str,
+) -> StoreResult<Option<PaymentRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM payments WHERE account_id = $1 AND (reference = $2 OR alias = $2) \
+         ORDER BY CASE WHEN reference = $2 THEN 0 ELSE 1 END LIMIT 1"
+    )))
+    .bind(account_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Gives a payment the reference its provider names it by from now on, keeping the one before as
+/// its alias (PayPal: the capture id once captured, the order id before).
+pub async fn rename_in_tx(
+    conn: &mut AnyConnection,
+    id: &str,
+    reference: &str,
+    alias: &str,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE payments SET reference = $2, alias = $3 WHERE id = $1")
+        .bind(id)
+        .bind(reference)
+        .bind(alias)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Writes what the events made of a payment (its order, amounts, state, facts, attention).
 pub async fn update_in_tx(conn: &mut AnyConnection, p: &PaymentRow) -> StoreResult<()> {
     sqlx::query(
