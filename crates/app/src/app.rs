@@ -41,12 +41,40 @@ pub struct App {
     amazon: Arc<(String, std::time::Duration)>,
     /// The address buyers reach the product at, for links in their messages.
     public_url: Arc<str>,
-    /// Stripe's API, where merchants' payment accounts create payments.
-    stripe_api_url: Arc<str>,
+    /// The payment providers' APIs, where merchants' payment accounts create payments.
+    payment_apis: Arc<PaymentApis>,
+}
+
+/// Where the payment providers' APIs are, and PayPal's signing certificates fetched so far.
+#[derive(Debug, Default)]
+struct PaymentApis {
+    stripe: String,
+    paypal: String,
+    alipay: String,
+    paypal_certs: Mutex<std::collections::HashMap<String, Arc<Vec<u8>>>>,
+}
+
+impl PaymentApis {
+    fn with(&self, change: impl FnOnce(&mut Self)) -> Arc<Self> {
+        let mut next = Self {
+            stripe: self.stripe.clone(),
+            paypal: self.paypal.clone(),
+            alipay: self.alipay.clone(),
+            paypal_certs: Mutex::default(),
+        };
+        change(&mut next);
+        Arc::new(next)
+    }
 }
 
 /// Stripe's API.
 pub const STRIPE_API_URL: &str = "https://api.stripe.com";
+
+/// PayPal's API (live; the sandbox is `https://api-m.sandbox.paypal.com`).
+pub const PAYPAL_API_URL: &str = "https://api-m.paypal.com";
+
+/// Alipay's cross-border API (Antom), its Asian host.
+pub const ALIPAY_API_URL: &str = "https://open-sea-global.alipay.com";
 
 /// Login with Amazon's token endpoint.
 pub const AMAZON_TOKEN_URL: &str = "https://api.amazon.com/auth/o2/token";
@@ -73,7 +101,12 @@ impl App {
             private_channel_hosts: false,
             amazon: Arc::new((AMAZON_TOKEN_URL.to_string(), std::time::Duration::from_secs(2))),
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
-            stripe_api_url: Arc::from(STRIPE_API_URL),
+            payment_apis: Arc::new(PaymentApis {
+                stripe: STRIPE_API_URL.into(),
+                paypal: PAYPAL_API_URL.into(),
+                alipay: ALIPAY_API_URL.into(),
+                paypal_certs: Mutex::default(),
+            }),
         }
     }
 
@@ -140,11 +173,54 @@ impl App {
     /// The same app, calling Stripe's API at `url` for merchants' payment accounts (a test's
     /// local server, Stripe's mock).
     pub fn with_stripe_api_url(self, url: &str) -> Self {
-        Self { stripe_api_url: Arc::from(url.trim().trim_end_matches('/')), ..self }
+        let url = url.trim().trim_end_matches('/').to_string();
+        Self { payment_apis: self.payment_apis.with(|a| a.stripe = url), ..self }
     }
 
     pub(crate) fn stripe_api_url(&self) -> &str {
-        &self.stripe_api_url
+        &self.payment_apis.stripe
+    }
+
+    /// The same app, calling PayPal's API at `url` (the sandbox, a test's local server, which
+    /// may then publish signing certificates too).
+    pub fn with_paypal_api_url(self, url: &str) -> Self {
+        let url = url.trim().trim_end_matches('/').to_string();
+        Self { payment_apis: self.payment_apis.with(|a| a.paypal = url), ..self }
+    }
+
+    pub(crate) fn paypal_api_url(&self) -> &str {
+        &self.payment_apis.paypal
+    }
+
+    /// The same app, calling Alipay's API at `url` (another region's host, a test's server).
+    pub fn with_alipay_api_url(self, url: &str) -> Self {
+        let url = url.trim().trim_end_matches('/').to_string();
+        Self { payment_apis: self.payment_apis.with(|a| a.alipay = url), ..self }
+    }
+
+    pub(crate) fn alipay_api_url(&self) -> &str {
+        &self.payment_apis.alipay
+    }
+
+    /// PayPal's signing certificate published at `url`, fetched once: only from PayPal's own
+    /// hosts, or from the configured PayPal API (a test's server standing in).
+    pub(crate) async fn paypal_certificate(&self, url: &str) -> Result<Arc<Vec<u8>>, String> {
+        use tradeport_connectors::paypal_signature::cert_url_allowed;
+        let configured = format!("{}/", self.payment_apis.paypal);
+        if !cert_url_allowed(url, std::slice::from_ref(&configured)) {
+            return Err(format!("PAYPAL-CERT-URL {url} is not where PayPal publishes its certificates"));
+        }
+        let cached = self.payment_apis.paypal_certs.lock().map_err(|e| e.to_string())?.get(url).cloned();
+        if let Some(pem) = cached {
+            return Ok(pem);
+        }
+        let pem = Arc::new(tradeport_connectors::paypal::fetch_certificate(url).await?);
+        let mut certs = self.payment_apis.paypal_certs.lock().map_err(|e| e.to_string())?;
+        if certs.len() >= 64 {
+            certs.clear();
+        }
+        certs.insert(url.to_string(), pem.clone());
+        Ok(pem)
     }
 
     /// The same app, sealing channel secrets with `keyring`.

@@ -99,8 +99,9 @@ struct EasyPostArgs {
     easypost_url: String,
 }
 
-/// Card refunds through Stripe's Refunds API (refunds to the original payment); without a key,
-/// such a refund is refused with the reason (store credit and manual refunds still work).
+/// The payment providers' addresses, and the operator's Stripe key for card refunds of orders not
+/// paid through a merchant's payment account (without it, such a refund is refused with the
+/// reason; store credit and manual refunds still work).
 #[derive(clap::Args)]
 struct StripeArgs {
     /// Stripe secret or restricted key (sk_… or rk_…).
@@ -109,6 +110,18 @@ struct StripeArgs {
     /// Stripe's API address.
     #[arg(long, global = true, env = "TRADEPORT_STRIPE_URL", default_value = "https://api.stripe.com")]
     stripe_url: String,
+    /// PayPal's API address, for merchants' PayPal accounts (the sandbox:
+    /// https://api-m.sandbox.paypal.com).
+    #[arg(long, global = true, env = "TRADEPORT_PAYPAL_URL", default_value = "https://api-m.paypal.com")]
+    paypal_url: String,
+    /// Alipay's (Antom's) API address, for merchants' Alipay accounts (its region's host).
+    #[arg(
+        long,
+        global = true,
+        env = "TRADEPORT_ALIPAY_URL",
+        default_value = "https://open-sea-global.alipay.com"
+    )]
+    alipay_url: String,
 }
 
 /// The key that seals channel secrets (webhook secrets, API tokens) in the database. To rotate:
@@ -225,7 +238,10 @@ async fn open_app(
             .map_err(|why| anyhow::anyhow!("cannot use the secrets key: {why}"))?;
         app = app.with_keyring(keyring);
     }
-    app = app.with_stripe_api_url(&stripe.stripe_url);
+    app = app
+        .with_stripe_api_url(&stripe.stripe_url)
+        .with_paypal_api_url(&stripe.paypal_url)
+        .with_alipay_api_url(&stripe.alipay_url);
     if let Some(key) = &stripe.stripe_secret_key {
         let client = tradeport_connectors::stripe::Stripe::new(&stripe.stripe_url, key)
             .map_err(|why| anyhow::anyhow!("cannot use the Stripe account: {why}"))?;

@@ -2,6 +2,7 @@
 //! system, PDF documents, e-mail over SMTP, text messages, signed webhooks, labels bought through
 //! EasyPost, refunds through Stripe, sales channels' webhook signatures and secrets sealed at rest.
 
+pub mod alipay;
 pub mod alipay_signature;
 pub mod amazon_spapi;
 pub mod blobs;
@@ -11,6 +12,7 @@ pub mod closed_days;
 pub mod easypost;
 pub mod mail;
 pub mod passwords;
+pub mod paypal;
 pub mod paypal_signature;
 pub mod pdf;
 pub mod rsa_sha256;
@@ -30,4 +32,43 @@ pub(crate) fn provider_client(timeout_s: u64) -> Result<reqwest::Client, String>
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| e.to_string())
+}
+
+/// Why a provider did not do what was asked: it refused (a final answer), or could not be asked
+/// (try again; with the same idempotency key, nothing is done twice).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProviderError {
+    Refused(String),
+    Unreachable(String),
+}
+
+impl std::fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Refused(why) | Self::Unreachable(why) => f.write_str(why),
+        }
+    }
+}
+
+/// Reads a provider's JSON answer: a 429 or 5xx (or no answer) is a reason to try again, another
+/// error status a refusal, explained by `refusal` from the body.
+pub(crate) async fn provider_answer(
+    sent: Result<reqwest::Response, reqwest::Error>,
+    provider: &str,
+    refusal: impl FnOnce(&serde_json::Value) -> String,
+) -> Result<serde_json::Value, ProviderError> {
+    let res =
+        sent.map_err(|e| ProviderError::Unreachable(format!("{provider} could not be reached: {e}")))?;
+    let status = res.status();
+    let answer: serde_json::Value = res
+        .json()
+        .await
+        .map_err(|e| ProviderError::Unreachable(format!("{provider}'s answer could not be read: {e}")))?;
+    if status.is_server_error() || status.as_u16() == 429 {
+        return Err(ProviderError::Unreachable(format!("{provider} answered {status}; try again")));
+    }
+    if !status.is_success() {
+        return Err(ProviderError::Refused(refusal(&answer)));
+    }
+    Ok(answer)
 }

@@ -39,21 +39,8 @@ pub struct StripeRefund {
     pub currency: String,
 }
 
-/// Why a refund was not made: Stripe refused it (a final answer), or could not be asked (try
-/// again with the same idempotency key).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StripeError {
-    Refused(String),
-    Unreachable(String),
-}
-
-impl std::fmt::Display for StripeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Refused(why) | Self::Unreachable(why) => f.write_str(why),
-        }
-    }
-}
+/// Why Stripe did not do what was asked.
+pub type StripeError = crate::ProviderError;
 
 /// A PaymentIntent as Stripe answered it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,28 +114,15 @@ impl Stripe {
         request: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<serde_json::Value, StripeError> {
-        let res = request
-            .bearer_auth(&self.secret_key)
-            .send()
-            .await
-            .map_err(|e| StripeError::Unreachable(format!("Stripe could not be reached: {e}")))?;
-        let status = res.status();
-        let answer: serde_json::Value = res
-            .json()
-            .await
-            .map_err(|e| StripeError::Unreachable(format!("Stripe's answer could not be read: {e}")))?;
-        if status.is_server_error() || status.as_u16() == 429 {
-            return Err(StripeError::Unreachable(format!("Stripe answered {status}; try again")));
-        }
-        if !status.is_success() {
+        crate::provider_answer(request.bearer_auth(&self.secret_key).send().await, "Stripe", |answer| {
             let e = &answer["error"];
-            return Err(StripeError::Refused(format!(
+            format!(
                 "Stripe refused {what} ({}): {}",
                 e["code"].as_str().or(e["type"].as_str()).unwrap_or("?"),
                 e["message"].as_str().unwrap_or("no reason given")
-            )));
-        }
-        Ok(answer)
+            )
+        })
+        .await
     }
 
     /// Refunds `amount` (minor units) of a PaymentIntent; `idempotency_key` makes a retry safe.

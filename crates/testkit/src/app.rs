@@ -117,6 +117,16 @@ impl TestApp {
         }
     }
 
+    /// Serves `app` (this test's app configured otherwise, e.g. with a provider's stand-in) on
+    /// another port, until the process ends; its base URL.
+    pub async fn serve_other(app: App) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let base_url = format!("http://{}", listener.local_addr().expect("a local address"));
+        let router = build_router(app, &WebConfig::default());
+        tokio::spawn(async move { serve(listener, router, std::future::pending()).await });
+        base_url
+    }
+
     /// `base_url` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)

@@ -5,9 +5,11 @@
 //! When PostgreSQL or Chromium is missing, tests say so and skip; with `TRADEPORT_REQUIRE_PG=1`
 //! or `TRADEPORT_REQUIRE_BROWSER=1` a skip is a failure instead.
 
+pub mod alipay;
 mod app;
 mod browser;
 mod catalog;
+pub mod paypal;
 mod pg;
 mod seed;
 pub mod shops;
@@ -15,9 +17,11 @@ mod smtp;
 pub mod spapi;
 mod twilio;
 
+pub use alipay::AlipayFake;
 pub use app::{DbKind, TEST_SECRETS_KEY, TestApp};
 pub use browser::Browser;
 pub use catalog::{Catalog, lamp_order};
+pub use paypal::PaypalFake;
 pub use seed::Seeded;
 pub use shops::ShopFake;
 pub use smtp::{Received, SmtpSink};

@@ -1,17 +1,18 @@
-//! Refunds (AFS-4): to the payment that paid (Stripe, through the refund port), to the buyer's
-//! store credit with the merchant, or recorded as paid back outside. Each is asked with a request
-//! key: the same key again answers with the same refund and never pays twice (Stripe is asked
-//! with the refund's id as its idempotency key). Under the order's lock, the refunds paid or under
+//! Refunds (AFS-4): to the payment that paid (through the refund port: the merchant's Stripe,
+//! PayPal or Alipay account that took it, else the operator's Stripe), to the buyer's store credit
+//! with the merchant, or recorded as paid back outside. Each is asked with a request key: the same
+//! key again answers with the same refund and never pays twice (the provider is asked with the
+//! refund's id as its idempotency key). Under the order's lock, the refunds paid or under
 //! way can never add up to more than was paid, in the order's currency, to the minor unit.
 
 use serde::{Deserialize, Serialize};
-use tradeport_connectors::stripe::StripeError;
 use tradeport_domain::access::{Actor, Permission, Principal};
 use tradeport_domain::aftersales::{RefundMethod, RefundStatus, check_refund};
 use tradeport_domain::kernel::{Money, OrderId, TenantId};
 use tradeport_store::aftersales::refunds::{self, CreditEntry, RefundRow};
 use tradeport_store::orders::OrderRow;
 
+use crate::payments::refund_port::{paid_through_account, refund_at_provider};
 use crate::warehouse::{conflict, invalid, rfc3339};
 use crate::words::{actor_text, money_text};
 use crate::{App, AppError, AppResult, parse_id};
@@ -141,6 +142,8 @@ pub(crate) async fn refund(
     let method = checked(r)?;
     let operator = principal.scope.operator_id;
     let key = r.request_key.trim();
+    // Read before the writer: whether a merchant's payment account took the money.
+    let through_account = method == RefundMethod::Original && paid_through_account(app, operator, id).await?;
     let mut tx = app.begin().await?;
     let order = tx.lock_order(operator, principal.scope.merchant_id, id).await?;
     if let Some((request, expected)) = pays {
@@ -172,12 +175,14 @@ pub(crate) async fn refund(
         }
         None => {
             if method == RefundMethod::Original
+                && !through_account
                 && (app.stripe().is_none() || order.payment_reference.is_empty())
             {
                 return Err(conflict(
                     "refund.no_provider",
-                    "this order's payment cannot be refunded through a provider (no Stripe account or no payment \
-                     reference on the order); refund as store credit, or pay back outside and record it as manual",
+                    "this order's payment cannot be refunded through a provider (no payment account took it, and \
+                     no Stripe account or no payment reference on the order); refund as store credit, or pay back \
+                     outside and record it as manual",
                 ));
             }
             let committed: i64 = earlier.iter().filter(|x| x.status.counts()).map(|x| x.amount_minor).sum();
@@ -303,29 +308,19 @@ async fn record_in_tx(
     Ok(())
 }
 
-/// Asks Stripe (outside any transaction) and records its answer. A refusal fails the refund
-/// (its amount may be refunded again); an unreachable Stripe leaves it pending with the reason,
-/// and the same request asked again asks Stripe again with the same idempotency key.
+/// Asks the provider that took the payment (outside any transaction; see the refund port) and
+/// records its answer. A refusal fails the refund (its amount may be refunded again); an
+/// unreachable provider leaves it pending with the reason, and the same request asked again asks
+/// again with the same idempotency key.
 async fn ask_provider(
     app: &App,
     operator: TenantId,
     order: &OrderRow,
     row: RefundRow,
 ) -> AppResult<RefundRow> {
-    let stripe =
-        app.stripe().ok_or_else(|| conflict("refund.no_provider", "no Stripe account is configured"))?;
-    let answer = stripe.refund(&order.payment_reference, row.amount_minor, &row.id, &row.id).await;
+    let answer = refund_at_provider(app, operator, order, row.amount_minor, &row.id).await?;
     let now = app.now();
-    let (status, provider_ref, error) = match &answer {
-        Ok(r) if r.status == "succeeded" => (Some(RefundStatus::Succeeded), Some(r.id.as_str()), None),
-        Ok(r) if matches!(r.status.as_str(), "failed" | "canceled") => {
-            (Some(RefundStatus::Failed), Some(r.id.as_str()), Some(format!("Stripe answered {}", r.status)))
-        }
-        // pending or requires_action: Stripe finishes it later.
-        Ok(r) => (None, Some(r.id.as_str()), None),
-        Err(StripeError::Refused(why)) => (Some(RefundStatus::Failed), None, Some(why.clone())),
-        Err(StripeError::Unreachable(why)) => (None, None, Some(why.clone())),
-    };
+    let (status, provider_ref, error) = (answer.status, answer.provider_ref.as_deref(), answer.error);
     let mut tx = app.begin().await?;
     match status {
         Some(s) => {
@@ -342,7 +337,9 @@ async fn ask_provider(
             }
         }
         None => {
-            let note = error.clone().unwrap_or_else(|| "Stripe is still processing the refund".into());
+            let note = error
+                .clone()
+                .unwrap_or_else(|| format!("{} is still processing the refund", answer.provider));
             refunds::note_error_in_tx(&mut tx, operator, &row.id, &note, now).await?;
             if let Some(reference) = provider_ref {
                 refunds::settle_in_tx(

@@ -106,16 +106,16 @@ fn apply_provider_fields(a: &mut AccountRow, r: &AccountRequest, e: &mut FieldEr
             e.add(field, "not_used", format!("{field} is not used by {} accounts: leave it out", a.provider));
         }
     };
-    let required =
-        |e: &mut FieldErrors, field: &str, given: &Option<String>, kept: &mut String, hint: &str| match given
-            .as_deref()
-            .map(plain_id)
-        {
-            Some(Some(v)) => *kept = v,
-            Some(None) => e.add(field, "invalid", format!("{field} is {hint}")),
-            None if kept.is_empty() => e.add(field, "required", format!("give {field}: {hint}")),
-            None => {}
-        };
+    let required = |e: &mut FieldErrors,
+                    field: &str,
+                    given: &Option<String>,
+                    kept: &mut String,
+                    hint: &str| match given.as_deref().map(plain_id) {
+        Some(Some(v)) => *kept = v,
+        Some(None) => e.add(field, "invalid", format!("{field} is {hint}")),
+        None if kept.is_empty() => e.add(field, "required", format!("give {field}: {hint}")),
+        None => {}
+    };
     match provider {
         Some(PaymentProvider::Stripe) | None => {
             if api_key.is_some_and(|k| !(k.starts_with("sk_") || k.starts_with("rk_")) || k.len() < 12) {

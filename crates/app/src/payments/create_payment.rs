@@ -4,12 +4,16 @@
 //! shop's payment page; it is never stored.
 
 use serde::{Deserialize, Serialize};
+use tradeport_connectors::ProviderError;
+use tradeport_connectors::alipay::Alipay;
+use tradeport_connectors::paypal::Paypal;
+use tradeport_connectors::stripe::Stripe;
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::channels::ConnectionStatus;
-use tradeport_domain::kernel::{FieldError, OrderId};
+use tradeport_domain::kernel::{EntityId, Millis, OrderId};
 use tradeport_domain::orders::OrderStatus;
 use tradeport_domain::payments::{PaymentChange, PaymentFacts, PaymentProvider};
-use tradeport_store::payments::accounts;
+use tradeport_store::payments::accounts::{self, AccountRow};
 use tradeport_store::payments::rows::{self as payment_rows, PaymentRow};
 
 use super::seal_context;
@@ -19,7 +23,7 @@ use crate::{App, AppError, AppResult, parse_id};
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct PaymentRequest {
-    /// `stripe` (the default).
+    /// `stripe` (the default), `paypal` or `alipay`.
     pub provider: Option<PaymentProvider>,
 }
 
@@ -28,10 +32,12 @@ pub struct PaymentRequest {
 pub struct NewPayment {
     pub payment_id: String,
     pub provider: PaymentProvider,
-    /// The provider's reference (`pi_…`).
+    /// The provider's reference (Stripe's `pi_…`, PayPal's order id, the Alipay payment request id).
     pub reference: String,
-    /// For the shop's payment page (Stripe.js `confirmPayment`); not kept by Tradeport.
+    /// For the shop's payment page (Stripe.js `confirmPayment`); not kept by Tradeport. Stripe only.
     pub client_secret: String,
+    /// Where the buyer approves (PayPal) or pays (Alipay); empty for Stripe.
+    pub pay_url: String,
     pub amount_minor: i64,
     pub currency: String,
 }
@@ -93,32 +99,26 @@ pub async fn create_payment(
     let key = app.keyring()?.open(&account.api_key, &seal_context(&account.id, "api_key")).map_err(|e| {
         AppError::Internal(format!("payment account {}'s key does not open: {e}", account.id))
     })?;
-    let stripe = tradeport_connectors::stripe::Stripe::new(app.stripe_api_url(), &key)
-        .map_err(|why| AppError::Invalid(vec![FieldError::new("api_key", "invalid_api_key", why)]))?;
-    // One intent per order and amount: a retry gets the same one from Stripe.
-    let idempotency_key = format!("tradeport-order-{}-{due}", o.id);
+    let made = made_at_provider(app, provider, &account, &key, &o, due).await.map_err(|e| match e {
+        ProviderError::Refused(why) => conflict("payment.refused", why),
+        ProviderError::Unreachable(why) => {
+            conflict("payment.provider_unreachable", format!("{why}; nothing was made, try again"))
+        }
+    })?;
     let currency = o.currency.code();
-    let intent = stripe
-        .create_payment_intent(due, currency, &o.id.to_string(), &idempotency_key)
-        .await
-        .map_err(|e| match e {
-            tradeport_connectors::stripe::StripeError::Refused(why) => conflict("payment.refused", why),
-            tradeport_connectors::stripe::StripeError::Unreachable(why) => {
-                conflict("payment.provider_unreachable", format!("{why}; nothing was made, try again"))
-            }
-        })?;
     let now = app.now();
+    // Made before anything the provider reports of it, whatever the two clocks say.
     let mut facts = PaymentFacts::default();
-    facts.merge(now, &PaymentChange::Pending { amount: intent.amount });
+    facts.merge(Millis(0), &PaymentChange::Pending { amount: due });
     let fresh = PaymentRow {
         id: app.new_uuid().to_string(),
         tenant_id: operator.to_string(),
         merchant_id: o.merchant_id.to_string(),
         account_id: account.id.clone(),
         order_id: Some(o.id.to_string()),
-        reference: intent.id.clone(),
+        reference: made.reference.clone(),
         currency: currency.to_string(),
-        amount_minor: intent.amount,
+        amount_minor: due,
         captured_minor: 0,
         refunded_minor: 0,
         state: facts.state().as_str().into(),
@@ -129,13 +129,81 @@ pub async fn create_payment(
     };
     let mut tx = app.begin().await?;
     let stored = payment_rows::lock_or_insert_in_tx(&mut tx, &fresh).await?;
+    if !made.alias.is_empty() {
+        payment_rows::rename_in_tx(&mut tx, &stored.id, &stored.reference, &made.alias).await?;
+    }
     tx.commit().await?;
     Ok(NewPayment {
         payment_id: stored.id,
         provider,
-        reference: intent.id,
-        client_secret: intent.client_secret,
-        amount_minor: intent.amount,
+        reference: made.reference,
+        client_secret: made.client_secret,
+        pay_url: made.pay_url,
+        amount_minor: due,
         currency: currency.to_string(),
     })
+}
+
+/// A payment as the provider made it.
+struct Made {
+    reference: String,
+    alias: String,
+    client_secret: String,
+    pay_url: String,
+}
+
+/// Asks the provider for a payment of `due` for `o`. One payment per order and amount: a retry
+/// gets the same one (Stripe's `Idempotency-Key`, PayPal's `PayPal-Request-Id`, Alipay's
+/// `paymentRequestId`).
+async fn made_at_provider(
+    app: &App,
+    provider: PaymentProvider,
+    account: &AccountRow,
+    key: &str,
+    o: &tradeport_store::orders::OrderRow,
+    due: i64,
+) -> Result<Made, ProviderError> {
+    let invalid =
+        |why: String| ProviderError::Refused(format!("the account's credentials do not work: {why}"));
+    let request_key = format!("tradeport-order-{}-{due}", o.id);
+    let currency = o.currency.code();
+    let order_id = o.id.to_string();
+    match provider {
+        PaymentProvider::Stripe => {
+            let stripe = Stripe::new(app.stripe_api_url(), key).map_err(invalid)?;
+            let intent = stripe.create_payment_intent(due, currency, &order_id, &request_key).await?;
+            Ok(Made {
+                reference: intent.id,
+                alias: String::new(),
+                client_secret: intent.client_secret,
+                pay_url: String::new(),
+            })
+        }
+        PaymentProvider::Paypal => {
+            let paypal = Paypal::new(app.paypal_api_url(), &account.client_id, key).map_err(invalid)?;
+            let invoice = o.order_no.clone().unwrap_or_else(|| order_id.clone());
+            let order = paypal.create_order(due, currency, &order_id, &invoice, &request_key).await?;
+            Ok(Made {
+                reference: order.id,
+                alias: String::new(),
+                client_secret: String::new(),
+                pay_url: order.approve_url,
+            })
+        }
+        PaymentProvider::Alipay => {
+            let alipay =
+                Alipay::new(app.alipay_api_url(), &account.client_id, key, &account.provider_public_key)
+                    .map_err(invalid)?;
+            let request_id = format!("{}-{due}", o.id.uuid().simple());
+            let notify = format!("{}/api/v1/payment-hooks/{}", app.public_url(), account.id);
+            let back = format!("{}/track", app.public_url());
+            let paid = alipay.pay(&request_id, due, currency, &order_id, &notify, &back).await?;
+            Ok(Made {
+                reference: request_id,
+                alias: paid.payment_id,
+                client_secret: String::new(),
+                pay_url: paid.pay_url,
+            })
+        }
+    }
 }

@@ -7,6 +7,7 @@ mod accounts;
 mod create_payment;
 mod queries;
 mod receive_event;
+pub(crate) mod refund_port;
 mod settle_order;
 mod settlements;
 mod window;
@@ -17,7 +18,7 @@ pub use accounts::{
 };
 pub use create_payment::{NewPayment, PaymentRequest, create_payment};
 pub use queries::{PaymentEventView, PaymentView, list_payments, order_payments, payment_detail};
-pub use receive_event::{PaymentHook, PaymentHookAnswer, receive_payment_event};
+pub use receive_event::{PaymentHook, PaymentHookAnswer, ProviderAck, receive_payment_event};
 pub use settlements::{
     CurrencyTotals, SettlementItemView, SettlementUpload, SettlementView, import_settlement,
     list_settlements, settlement_csv, settlement_detail, settlement_pdf,

@@ -6,11 +6,15 @@
 //! record and changes nothing, and a crash leaves either all of it or none.
 
 use serde::Serialize;
+use tradeport_connectors::alipay_signature::verify_alipay_signature;
+use tradeport_connectors::paypal_signature::{PaypalTransmission, verify_paypal_signature};
+use tradeport_connectors::rsa_sha256::RsaPublicKey;
 use tradeport_connectors::stripe_signature::{DEFAULT_TOLERANCE_SECS, verify_stripe_signature};
 use tradeport_domain::channels::ConnectionStatus;
 use tradeport_domain::kernel::{FieldError, OrderId, TenantId};
 use tradeport_domain::payments::{
-    DisputeStatus, PaymentChange, PaymentEvent, PaymentFacts, PaymentProvider, stripe_event,
+    DisputeStatus, PaymentChange, PaymentEvent, PaymentFacts, PaymentProvider, alipay_event, paypal_event,
+    stripe_event,
 };
 use tradeport_store::payments::accounts::{self, AccountRow};
 use tradeport_store::payments::events::{self as payment_events, PaymentEventRow};
@@ -21,10 +25,12 @@ use super::settle_order::settle_order_in_tx;
 use crate::access::load_operator;
 use crate::{App, AppError, AppResult, UnitOfWork, parse_id};
 
-/// An event as it arrived: its headers (names in lower case) and its raw body.
+/// An event as it arrived: the path it was posted to (with its query), its headers (names in
+/// lower case) and its raw body.
 #[derive(Clone, Debug)]
 pub struct PaymentHook<'a> {
     pub account_id: &'a str,
+    pub path: &'a str,
     pub headers: Vec<(String, String)>,
     pub body: &'a [u8],
 }
@@ -40,6 +46,24 @@ pub struct PaymentHookAnswer {
     pub detail: String,
     /// This event was taken before; the answer is its record.
     pub duplicate: bool,
+    /// Alipay's acknowledgement (Alipay notifications only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<ProviderAck>,
+}
+
+/// The acknowledgement Alipay waits for: `{"resultCode": "SUCCESS", "resultStatus": "S", …}`.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderAck {
+    pub result_code: String,
+    pub result_status: String,
+    pub result_message: String,
+}
+
+impl ProviderAck {
+    fn success() -> Self {
+        Self { result_code: "SUCCESS".into(), result_status: "S".into(), result_message: "success".into() }
+    }
 }
 
 /// The webhook secrets of an account, opened: the current one, then the previous one.
@@ -56,21 +80,83 @@ fn secrets(app: &App, a: &AccountRow) -> AppResult<Vec<String>> {
         .collect()
 }
 
-/// Checks the delivery is the provider's and reads it.
-fn verified_event(app: &App, a: &AccountRow, hook: &PaymentHook<'_>) -> AppResult<PaymentEvent> {
-    let header = hook.headers.iter().find(|(k, _)| k == "stripe-signature").map(|(_, v)| v.as_str());
-    let Some(header) = header.filter(|h| !h.trim().is_empty()) else {
-        return Err(AppError::Unsigned(
-            "the delivery has no Stripe-Signature header: nothing was kept".into(),
-        ));
-    };
+/// A header of the delivery (names in lower case), empty when absent.
+fn header<'a>(hook: &'a PaymentHook<'_>, name: &str) -> &'a str {
+    hook.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or_default()
+}
+
+fn unsigned(why: impl std::fmt::Display) -> AppError {
+    AppError::Unsigned(format!("{why}: nothing was kept"))
+}
+
+fn unreadable(why: String) -> AppError {
+    AppError::Invalid(vec![FieldError::new("body", "invalid_event", why)])
+}
+
+/// Checks a Stripe delivery (`Stripe-Signature`, HMAC with the account's secrets) and reads it.
+fn stripe_delivery(app: &App, a: &AccountRow, hook: &PaymentHook<'_>) -> AppResult<PaymentEvent> {
+    let signature = header(hook, "stripe-signature");
+    if signature.is_empty() {
+        return Err(unsigned("the delivery has no Stripe-Signature header"));
+    }
     let secrets = secrets(app, a)?;
     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
     let now_secs = app.now().0.div_euclid(1000);
-    verify_stripe_signature(header, hook.body, &secrets, now_secs, DEFAULT_TOLERANCE_SECS)
-        .map_err(|why| AppError::Unsigned(format!("{why}: nothing was kept")))?;
-    stripe_event(hook.body)
-        .map_err(|why| AppError::Invalid(vec![FieldError::new("body", "invalid_event", why)]))
+    verify_stripe_signature(signature, hook.body, &secrets, now_secs, DEFAULT_TOLERANCE_SECS)
+        .map_err(unsigned)?;
+    stripe_event(hook.body).map_err(unreadable)
+}
+
+/// Checks a PayPal delivery (its certificate's signature over the body's CRC and the account's
+/// webhook id) and reads it. A certificate that cannot be fetched is not the sender's fault: 409,
+/// and PayPal sends the event again.
+async fn paypal_delivery(app: &App, a: &AccountRow, hook: &PaymentHook<'_>) -> AppResult<PaymentEvent> {
+    let t = PaypalTransmission::from_headers(&hook.headers).map_err(unsigned)?;
+    let pem = app.paypal_certificate(&t.cert_url).await.map_err(|why| {
+        if why.contains("is not where PayPal publishes") {
+            unsigned(why)
+        } else {
+            AppError::Conflict {
+                code: "payment_hook.certificate_unreachable",
+                message: format!("{why}; nothing was kept, and PayPal will send the event again"),
+                fields: Vec::new(),
+            }
+        }
+    })?;
+    verify_paypal_signature(&t, hook.body, &a.webhook_id, &pem).map_err(unsigned)?;
+    paypal_event(hook.body).map_err(unreadable)
+}
+
+/// Checks an Alipay notification (RSA2 over the method, the path it was posted to, the client id,
+/// the request time and the body, with Alipay's public key) and reads it. The path is the one
+/// received, or the same under the public address's path (a proxy that strips a prefix).
+fn alipay_delivery(app: &App, a: &AccountRow, hook: &PaymentHook<'_>) -> AppResult<PaymentEvent> {
+    let public = RsaPublicKey::from_spki_text(&a.provider_public_key)
+        .map_err(|why| AppError::Internal(format!("payment account {}'s Alipay key: {why}", a.id)))?;
+    let (signature, client, time) =
+        (header(hook, "signature"), header(hook, "client-id"), header(hook, "request-time"));
+    if signature.is_empty() || client.is_empty() || time.is_empty() {
+        return Err(unsigned("the notification lacks its signature, client-id or request-time header"));
+    }
+    let prefix = app.public_url().splitn(4, '/').nth(3).map(|p| format!("/{p}")).unwrap_or_default();
+    let check = |path: &str| {
+        verify_alipay_signature(signature, &public, "POST", path, client, &a.client_id, time, hook.body)
+    };
+    let verdict = check(hook.path);
+    if verdict.is_err() && (prefix.is_empty() || check(&format!("{prefix}{}", hook.path)).is_err()) {
+        return Err(unsigned(verdict.err().map(|e| e.to_string()).unwrap_or_default()));
+    }
+    alipay_event(hook.body, app.now()).map_err(unreadable)
+}
+
+/// Checks the delivery is the provider's and reads it.
+async fn verified_event(app: &App, a: &AccountRow, hook: &PaymentHook<'_>) -> AppResult<PaymentEvent> {
+    match PaymentProvider::parse(&a.provider) {
+        Some(PaymentProvider::Stripe) => stripe_delivery(app, a, hook),
+        Some(PaymentProvider::Paypal) => paypal_delivery(app, a, hook).await,
+        Some(PaymentProvider::Alipay) => alipay_delivery(app, a, hook),
+        None => Err(AppError::NotFound("payment account")),
+    }
 }
 
 /// The order a payment not linked yet belongs to: the one its metadata names, or the merchant's
@@ -131,10 +217,20 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
     let account = accounts::get_for_event(&mut conn, hook.account_id.trim()).await?;
     drop(conn);
     let a = account.ok_or(AppError::NotFound("payment account"))?;
-    if PaymentProvider::parse(&a.provider) != Some(PaymentProvider::Stripe) {
-        return Err(AppError::NotFound("payment account"));
-    }
-    let event = verified_event(app, &a, hook)?;
+    let event = verified_event(app, &a, hook).await?;
+    let answer = take_event(app, &a, event, hook.body).await?;
+    // Alipay takes a notification as delivered only when answered its own acknowledgement.
+    let alipay = PaymentProvider::parse(&a.provider) == Some(PaymentProvider::Alipay);
+    Ok(PaymentHookAnswer { result: alipay.then(ProviderAck::success), ..answer })
+}
+
+/// Records a verified event, merges it into its payment and settles the payment's order.
+async fn take_event(
+    app: &App,
+    a: &AccountRow,
+    event: PaymentEvent,
+    body: &[u8],
+) -> AppResult<PaymentHookAnswer> {
     if ConnectionStatus::parse(&a.status) == Some(ConnectionStatus::Paused) {
         return Err(AppError::Conflict {
             code: "payment_account.paused",
@@ -145,7 +241,7 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
         });
     }
     let operator: TenantId = parse_id(&a.tenant_id, "operator")?;
-    let order_id = if event.change.is_some() { order_of(app, &a, &event).await? } else { None };
+    let order_id = if event.change.is_some() { order_of(app, a, &event).await? } else { None };
     let policy = {
         let mut conn = app.db().read().await?;
         load_operator(&mut conn, operator).await?
@@ -161,7 +257,7 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
         order_id: None,
         occurred_at: event.at.0,
         received_at: now.0,
-        body: without_client_secret(hook.body),
+        body: without_client_secret(body),
         outcome: "received".into(),
         detail: String::new(),
     };
@@ -175,6 +271,7 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
             order_id: before.order_id,
             detail: before.detail,
             duplicate: true,
+            result: None,
         });
     }
     let Some(change) = &event.change else {
@@ -188,6 +285,7 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
             order_id: None,
             detail,
             duplicate: false,
+            result: None,
         };
         return Ok(answer);
     };
@@ -279,5 +377,6 @@ pub async fn receive_payment_event(app: &App, hook: &PaymentHook<'_>) -> AppResu
         order_id,
         detail,
         duplicate: false,
+        result: None,
     })
 }

@@ -11,7 +11,8 @@ use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::kernel::{FieldError, TenantId};
 use tradeport_domain::payments::reconcile::{Finding, KnownPayment, SettlementLine, reconcile};
 use tradeport_domain::payments::{
-    DisputeStatus, PaymentFacts, PaymentProvider, stripe_report_columns, stripe_report_line,
+    DisputeStatus, PaymentFacts, PaymentProvider, paypal_report_lines, stripe_report_columns,
+    stripe_report_line,
 };
 use tradeport_store::payments::accounts;
 use tradeport_store::payments::rows as payment_rows;
@@ -105,8 +106,66 @@ fn date_of(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
-/// Reads the file's lines; every refused line is named.
-fn read_lines(body: &[u8]) -> AppResult<Vec<SettlementLine>> {
+/// Reads a report of `provider`; every refused line is named.
+fn read_lines(provider: PaymentProvider, body: &[u8]) -> AppResult<Vec<SettlementLine>> {
+    let lines = match provider {
+        PaymentProvider::Stripe => read_stripe_lines(body)?,
+        PaymentProvider::Paypal => paypal_report_lines(&stl_records(body)?).map_err(AppError::Invalid)?,
+        PaymentProvider::Alipay => {
+            return Err(invalid(
+                "account_id",
+                "not_supported",
+                "Alipay's settlement files are not read yet: reconcile Stripe or PayPal accounts",
+            ));
+        }
+    };
+    if lines.is_empty() {
+        return Err(invalid("file", "empty", "the report has no lines"));
+    }
+    Ok(lines)
+}
+
+/// The records of a PayPal STL file: UTF-8 (a byte-order mark dropped) or, as older files are,
+/// UTF-16; commas or tabs between fields.
+fn stl_records(body: &[u8]) -> AppResult<Vec<Vec<String>>> {
+    let text = match body {
+        [0xff, 0xfe, rest @ ..] | [0xfe, 0xff, rest @ ..] => {
+            let little = body[0] == 0xff;
+            let units: Vec<u16> =
+                rest.chunks_exact(2)
+                    .map(|c| {
+                        if little {
+                            u16::from_le_bytes([c[0], c[1]])
+                        } else {
+                            u16::from_be_bytes([c[0], c[1]])
+                        }
+                    })
+                    .collect();
+            String::from_utf16(&units)
+                .map_err(|_| invalid("file", "unreadable", "the file is not UTF-16 text"))?
+        }
+        _ => String::from_utf8(body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body).to_vec())
+            .map_err(|_| invalid("file", "unreadable", "the file is not UTF-8 text"))?,
+    };
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.contains('\t') && !first.contains(',') { b'\t' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .enumerate()
+        .map(|(n, r)| {
+            r.map(|r| r.iter().map(String::from).collect())
+                .map_err(|e| invalid("file", "unreadable", format!("line {}: {e}", n + 1)))
+        })
+        .collect()
+}
+
+/// Reads a Stripe report's lines.
+fn read_stripe_lines(body: &[u8]) -> AppResult<Vec<SettlementLine>> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(body);
     let headers: Vec<String> = reader
         .headers()
@@ -131,9 +190,6 @@ fn read_lines(body: &[u8]) -> AppResult<Vec<SettlementLine>> {
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    if lines.is_empty() {
-        return Err(invalid("file", "empty", "the report has no lines"));
-    }
     Ok(lines)
 }
 
@@ -152,13 +208,13 @@ pub async fn import_settlement(
     }
     let next = to.tomorrow().map_err(|e| AppError::Internal(e.to_string()))?;
     let (period_from, period_to) = (utc_ms(from)?, utc_ms(next)?);
-    let lines = read_lines(body)?;
     let mut conn = app.db().read().await?;
     let account = accounts::get(&mut conn, operator, principal.scope.merchant_id, &u.account_id)
         .await?
         .ok_or(AppError::NotFound("payment account"))?;
     let provider = PaymentProvider::parse(&account.provider)
         .ok_or_else(|| AppError::Internal(format!("account {} has an unknown provider", account.id)))?;
+    let lines = read_lines(provider, body)?;
     // The period's payments, and any earlier one a line names.
     let mut rows = payment_rows::of_period(&mut conn, &account.id, period_from, period_to).await?;
     let known: HashSet<String> = rows.iter().map(|p| p.reference.clone()).collect();

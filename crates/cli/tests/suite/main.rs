@@ -34,6 +34,7 @@ mod notifications;
 mod openapi;
 mod order_imports;
 mod orders;
+mod payment_providers;
 mod payments;
 mod policies;
 mod presales;

@@ -44,15 +44,19 @@ fn millis(v: &Value, keys: &[&str]) -> Option<Millis> {
         .map(|t| Millis(t.as_millisecond()))
 }
 
-/// The payment request a refund request Tradeport made belongs to (`<paymentRequestId>-r<n>`).
-pub fn alipay_refund_request_id(payment_request_id: &str, n: u32) -> String {
-    format!("{payment_request_id}-r{n}")
+/// The refund request id Tradeport asks Alipay with: the payment request it refunds, `-r`, and
+/// sixteen letters or digits of the refund's own key (at most 64 characters, as Alipay allows).
+pub fn alipay_refund_request_id(payment_request_id: &str, refund_key: &str) -> String {
+    let tail: String = refund_key.chars().filter(char::is_ascii_alphanumeric).collect();
+    let tail = &tail[tail.len().saturating_sub(16)..];
+    format!("{payment_request_id}-r{tail}")
 }
 
+/// The payment request a refund request Tradeport made belongs to.
 fn payment_of_refund(refund_request_id: &str) -> &str {
     match refund_request_id.rsplit_once("-r") {
-        Some((payment, n))
-            if !payment.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) =>
+        Some((payment, tail))
+            if !payment.is_empty() && !tail.is_empty() && tail.chars().all(|c| c.is_ascii_alphanumeric()) =>
         {
             payment
         }

@@ -100,6 +100,13 @@ pub async fn find_by_any(
     .await?)
 }
 
+/// The other id a payment's provider knows it by (Alipay's payment id); empty when none.
+pub async fn alias_of(conn: &mut AnyConnection, id: &str) -> StoreResult<String> {
+    let alias: Option<String> =
+        sqlx::query_scalar("SELECT alias FROM payments WHERE id = $1").bind(id).fetch_optional(conn).await?;
+    Ok(alias.unwrap_or_default())
+}
+
 /// Gives a payment the reference its provider names it by from now on, keeping the one before as
 /// its alias (PayPal: the capture id once captured, the order id before).
 pub async fn rename_in_tx(

@@ -154,16 +154,22 @@ async fn create_payment(
 
 #[utoipa::path(post, path = "/api/v1/payment-hooks/{id}", tag = "payments", params(("id" = String, Path)),
     request_body(content = String, content_type = "application/json"),
-    description = "Where Stripe sends the account's events (payment_intent.succeeded, .amount_capturable_updated, \
-                   .payment_failed, .canceled, charge.refunded, charge.dispute.*). The `Stripe-Signature` header is \
-                   checked over the raw body first (every `v1`, the current and the previous secret, at most 300 s old): \
-                   401 and nothing kept otherwise. Each event is taken once; a retry gets its first answer with \
-                   `duplicate: true`. Events may come in any order: the payment ends the same.",
+    description = "Where the account's provider sends its events; each is checked over the raw body before anything reads \
+                   it, and 401 keeps nothing otherwise. Stripe (payment_intent.*, charge.refunded, charge.dispute.*): the \
+                   `Stripe-Signature` HMAC (every `v1`, the current and the previous secret, at most 300 s old). PayPal \
+                   (CHECKOUT.ORDER.*, PAYMENT.CAPTURE.*, CUSTOMER.DISPUTE.*): `PAYPAL-TRANSMISSION-SIG`, SHA256withRSA over \
+                   `id|time|webhook_id|crc32(body)` with the certificate at `PAYPAL-CERT-URL`, taken only from PayPal's API \
+                   hosts and issued to messageverificationcerts.paypal.com. Alipay (Antom notifyPayment, notifyRefund, \
+                   notifyDispute): the `signature` header, RSA2 over `POST <path>\\n<client-id>.<request-time>.<body>` with \
+                   Alipay's public key; the answer carries Alipay's acknowledgement in `result`. Each event is taken once; \
+                   a retry gets its first answer with `duplicate: true`. Events may come in any order: the payment ends the \
+                   same.",
     responses((status = 200, body = PaymentHookAnswer), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody)))]
 async fn payment_hook(
     State(app): State<App>,
     Path(id): Path<String>,
+    uri: axum::extract::OriginalUri,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<PaymentHookAnswer>> {
@@ -171,7 +177,8 @@ async fn payment_hook(
         .iter()
         .filter_map(|(k, v)| Some((k.as_str().to_ascii_lowercase(), v.to_str().ok()?.to_string())))
         .collect();
-    let hook = PaymentHook { account_id: &id, headers, body: &body };
+    let path = uri.0.path_and_query().map_or_else(|| uri.0.path(), |p| p.as_str());
+    let hook = PaymentHook { account_id: &id, path, headers, body: &body };
     Ok(Json(payments::receive_payment_event(&app, &hook).await?))
 }
 
