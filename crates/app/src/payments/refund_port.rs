@@ -85,7 +85,9 @@ pub(crate) async fn refund_at_provider(
     amount: i64,
     key: &str,
 ) -> AppResult<ProviderRefund> {
-    let Some((payment, account)) = paying_account(app, operator, order.id, Some(order.currency.code())).await? else {
+    let Some((payment, account)) =
+        paying_account(app, operator, order.id, Some(order.currency.code())).await?
+    else {
         let stripe = app.stripe().ok_or_else(|| AppError::Conflict {
             code: "refund.no_provider",
             message: "the order was not paid through a payment account, and no Stripe account is configured"
@@ -152,7 +154,10 @@ pub(crate) async fn refund_at_provider(
             )
         }
         None => {
-            return Err(AppError::Internal(format!("payment account {} has an unknown provider", account.id)));
+            return Err(AppError::Internal(format!(
+                "payment account {} has an unknown provider",
+                account.id
+            )));
         }
     })
 }

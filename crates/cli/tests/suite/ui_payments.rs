@@ -1,4 +1,4 @@
-//! A merchant connects its Stripe account and reconciles a settlement report in headless
+//! A merchant connects its Stripe and PayPal accounts and reconciles a settlement report in headless
 //! Chromium (ORD-5): the webhook address to paste into Stripe, a paid order's payment on its page,
 //! then Stripe's report uploaded for the day, its differences listed first with the order linked,
 //! and the PDF for finance.
@@ -32,6 +32,23 @@ async fn a_merchant_connects_stripe_and_reconciles_a_settlement_in_the_browser()
     browser.type_into("#account-secret", "whsec_test_secret_tradeport").await;
     browser.click("#connect-account").await;
     let url = browser.wait_for_text("#accounts", "/api/v1/payment-hooks/").await;
+
+    // PayPal, from the same form: its client id, secret and webhook id.
+    browser.script("document.querySelector('#account-provider').value = 'paypal'").await;
+    browser.type_into("#account-name", "PayPal UK").await;
+    browser.type_into("#account-client", "AeBrowserClientId").await;
+    browser.type_into("#account-key", "EFBrowserClientSecret").await;
+    browser.click("#connect-account").await;
+    let error = browser.wait_for_text("#error", "webhook_id").await;
+    assert!(error.contains("the id PayPal gave the webhook"), "the missing webhook id is named: {error}");
+    browser.script("document.querySelector('#account-provider').value = 'paypal'").await;
+    browser.type_into("#account-name", "PayPal UK").await;
+    browser.type_into("#account-client", "AeBrowserClientId").await;
+    browser.type_into("#account-key", "EFBrowserClientSecret").await;
+    browser.type_into("#account-webhook-id", "8PT597110X687430LKGECATA").await;
+    browser.click("#connect-account").await;
+    let accounts = browser.wait_for_text("#accounts", "PayPal UK").await;
+    assert!(accounts.contains("paypal") && accounts.contains("Stripe UK"), "{accounts}");
     let account =
         url.split("/api/v1/payment-hooks/").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
 
@@ -57,6 +74,7 @@ async fn a_merchant_connects_stripe_and_reconciles_a_settlement_in_the_browser()
         .join("../../fixtures/payments/settlement/stripe_balance_transactions.csv")
         .canonicalize()
         .unwrap();
+    browser.script(&format!("document.querySelector('#settlement-account').value = '{account}'")).await;
     browser.type_into("#settlement-file", file.to_str().unwrap()).await;
     browser.click("#reconcile").await;
     let findings = browser.wait_for_text("#findings", "pi_rec_missing").await;

@@ -17,6 +17,8 @@ mod stripe;
 mod stripe_report;
 
 #[cfg(test)]
+mod provider_tests;
+#[cfg(test)]
 mod tests;
 
 use serde::{Deserialize, Serialize};

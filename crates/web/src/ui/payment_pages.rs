@@ -28,6 +28,7 @@ struct PaymentsPage {
     latest: Vec<PaymentView>,
     settlements: Vec<SettlementView>,
     merchants: Vec<(String, String)>,
+    providers: [PaymentProvider; 3],
     today: String,
     error: Option<String>,
 }
@@ -61,6 +62,7 @@ async fn payments_page(app: &App, user: &SignedIn, status: StatusCode, error: Op
             .collect(),
         settlements: payments::list_settlements(app, p).await.unwrap_or_default(),
         merchants: super::merchant_options(app, p).await,
+        providers: PaymentProvider::ALL,
         today: jiff::Zoned::now().date().to_string(),
         error,
     };
@@ -77,26 +79,33 @@ pub async fn show(State(app): State<App>, user: SignedIn) -> Response {
 pub struct ConnectForm {
     csrf_token: String,
     merchant_id: String,
+    provider: String,
     name: String,
     api_key: String,
     webhook_secret: String,
+    client_id: String,
+    webhook_id: String,
+    provider_public_key: String,
 }
 
 fn some(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-/// POST /payments: connects a Stripe account.
+/// POST /payments: connects a Stripe, PayPal or Alipay account (fields left blank are not sent).
 pub async fn connect(State(app): State<App>, user: SignedIn, Form(f): Form<ConnectForm>) -> Response {
     if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
     let request = AccountRequest {
         merchant_id: some(&f.merchant_id),
-        provider: Some(PaymentProvider::Stripe),
+        provider: Some(PaymentProvider::parse(&f.provider).unwrap_or(PaymentProvider::Stripe)),
         name: Some(f.name),
         api_key: some(&f.api_key),
         webhook_secret: some(&f.webhook_secret),
+        client_id: some(&f.client_id),
+        webhook_id: some(&f.webhook_id),
+        provider_public_key: some(&f.provider_public_key),
         ..Default::default()
     };
     match payments::create_account(&app, &user.session.principal, &request).await {
