@@ -203,19 +203,36 @@ impl App {
     }
 
     /// PayPal's signing certificate published at `url`, fetched once: only from PayPal's own
-    /// hosts, or from the configured PayPal API (a test's server standing in).
-    pub(crate) async fn paypal_certificate(&self, url: &str) -> Result<Arc<Vec<u8>>, String> {
+    /// hosts, or from the configured PayPal API (the sandbox, a test's server standing in). An
+    /// address elsewhere, or one PayPal answers with no certificate, is not PayPal's delivery
+    /// (401); a PayPal that cannot be reached is no one's fault (409, and PayPal sends again).
+    pub(crate) async fn paypal_certificate(&self, url: &str) -> Result<Arc<Vec<u8>>, crate::AppError> {
+        use tradeport_connectors::paypal::CertificateError;
         use tradeport_connectors::paypal_signature::cert_url_allowed;
-        let configured = format!("{}/", self.payment_apis.paypal);
-        if !cert_url_allowed(url, std::slice::from_ref(&configured)) {
-            return Err(format!("PAYPAL-CERT-URL {url} is not where PayPal publishes its certificates"));
+        if !cert_url_allowed(url, Some(&self.payment_apis.paypal)) {
+            return Err(crate::AppError::Unsigned(format!(
+                "PAYPAL-CERT-URL {url} is not where PayPal publishes its certificates: nothing was kept"
+            )));
         }
-        let cached = self.payment_apis.paypal_certs.lock().map_err(|e| e.to_string())?.get(url).cloned();
+        let poisoned = |e: std::sync::PoisonError<_>| crate::AppError::Internal(e.to_string());
+        let cached = self.payment_apis.paypal_certs.lock().map_err(poisoned)?.get(url).cloned();
         if let Some(pem) = cached {
             return Ok(pem);
         }
-        let pem = Arc::new(tradeport_connectors::paypal::fetch_certificate(url).await?);
-        let mut certs = self.payment_apis.paypal_certs.lock().map_err(|e| e.to_string())?;
+        let pem = match tradeport_connectors::paypal::fetch_certificate(url).await {
+            Ok(pem) => Arc::new(pem),
+            Err(CertificateError::Refused(why)) => {
+                return Err(crate::AppError::Unsigned(format!("{why}: nothing was kept")));
+            }
+            Err(CertificateError::Unreachable(why)) => {
+                return Err(crate::AppError::Conflict {
+                    code: "payment_hook.certificate_unreachable",
+                    message: format!("{why}; nothing was kept, and PayPal will send the event again"),
+                    fields: Vec::new(),
+                });
+            }
+        };
+        let mut certs = self.payment_apis.paypal_certs.lock().map_err(poisoned)?;
         if certs.len() >= 64 {
             certs.clear();
         }

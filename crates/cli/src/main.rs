@@ -56,7 +56,7 @@ struct Cli {
     #[command(flatten)]
     easypost: EasyPostArgs,
     #[command(flatten)]
-    stripe: StripeArgs,
+    payments: PaymentArgs,
     #[command(flatten)]
     secrets: SecretsArgs,
     #[command(subcommand)]
@@ -103,7 +103,7 @@ struct EasyPostArgs {
 /// paid through a merchant's payment account (without it, such a refund is refused with the
 /// reason; store credit and manual refunds still work).
 #[derive(clap::Args)]
-struct StripeArgs {
+struct PaymentArgs {
     /// Stripe secret or restricted key (sk_… or rk_…).
     #[arg(long, global = true, env = "TRADEPORT_STRIPE_SECRET_KEY", hide_env_values = true)]
     stripe_secret_key: Option<String>,
@@ -207,7 +207,7 @@ async fn open_app(
     smtp_url: Option<&str>,
     mail_from: &str,
     sms: &SmsArgs,
-    (easypost, stripe): (&EasyPostArgs, &StripeArgs),
+    (easypost, payments): (&EasyPostArgs, &PaymentArgs),
     (blob_dir, public_url): (&std::path::Path, &str),
     secrets_key: Option<(&str, Vec<&str>)>,
 ) -> anyhow::Result<App> {
@@ -239,11 +239,11 @@ async fn open_app(
         app = app.with_keyring(keyring);
     }
     app = app
-        .with_stripe_api_url(&stripe.stripe_url)
-        .with_paypal_api_url(&stripe.paypal_url)
-        .with_alipay_api_url(&stripe.alipay_url);
-    if let Some(key) = &stripe.stripe_secret_key {
-        let client = tradeport_connectors::stripe::Stripe::new(&stripe.stripe_url, key)
+        .with_stripe_api_url(&payments.stripe_url)
+        .with_paypal_api_url(&payments.paypal_url)
+        .with_alipay_api_url(&payments.alipay_url);
+    if let Some(key) = &payments.stripe_secret_key {
+        let client = tradeport_connectors::stripe::Stripe::new(&payments.stripe_url, key)
             .map_err(|why| anyhow::anyhow!("cannot use the Stripe account: {why}"))?;
         app = app.with_stripe(client);
     }
@@ -284,7 +284,7 @@ async fn main() -> anyhow::Result<()> {
         cli.smtp_url.as_deref(),
         &cli.mail_from,
         &cli.sms,
-        (&cli.easypost, &cli.stripe),
+        (&cli.easypost, &cli.payments),
         (&cli.blob_dir, &cli.public_url),
         secrets_key.map(|k| (k, previous)),
     )

@@ -1,6 +1,7 @@
 //! Adapters to the outside world: password hashing (Argon2id), random secrets from the operating
 //! system, PDF documents, e-mail over SMTP, text messages, signed webhooks, labels bought through
-//! EasyPost, refunds through Stripe, sales channels' webhook signatures and secrets sealed at rest.
+//! EasyPost, payments and refunds through Stripe, PayPal and Alipay (and their signatures), sales
+//! channels' webhook signatures and secrets sealed at rest.
 
 pub mod alipay;
 pub mod alipay_signature;

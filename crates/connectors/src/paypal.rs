@@ -193,20 +193,38 @@ fn order_of(answer: &serde_json::Value) -> Result<PaypalOrder, ProviderError> {
     Ok(PaypalOrder { id: text(answer, "id"), status: text(answer, "status"), approve_url })
 }
 
+/// Why PayPal's certificate was not had: PayPal answered without one (the address is not a
+/// certificate of PayPal's), or PayPal could not be reached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CertificateError {
+    Refused(String),
+    Unreachable(String),
+}
+
+/// The largest certificate chain taken.
+const MAX_CERTIFICATE_BYTES: usize = 64 * 1024;
+
 /// Fetches PayPal's signing certificate (PEM) from `url`, checked by the caller to be PayPal's.
-pub async fn fetch_certificate(url: &str) -> Result<Vec<u8>, String> {
-    let client = crate::provider_client(10)?;
-    let res = client
-        .get(url)
-        .send()
-        .await
-        .map_err(|e| format!("PayPal's certificate could not be fetched: {e}"))?;
-    if !res.status().is_success() {
-        return Err(format!("PayPal's certificate address answered {}", res.status()));
+pub async fn fetch_certificate(url: &str) -> Result<Vec<u8>, CertificateError> {
+    let unreachable =
+        |e: String| CertificateError::Unreachable(format!("PayPal's certificate could not be fetched: {e}"));
+    let client = crate::provider_client(10).map_err(unreachable)?;
+    let mut res = client.get(url).send().await.map_err(|e| unreachable(e.to_string()))?;
+    let status = res.status();
+    if status.is_client_error() {
+        return Err(CertificateError::Refused(format!("PayPal has no certificate at {url} ({status})")));
     }
-    let pem = res.bytes().await.map_err(|e| format!("PayPal's certificate could not be read: {e}"))?;
-    if pem.len() > 64 * 1024 {
-        return Err("PayPal's certificate address answered more than 64 KiB".into());
+    if !status.is_success() {
+        return Err(unreachable(format!("PayPal answered {status}")));
     }
-    Ok(pem.to_vec())
+    let mut pem = Vec::new();
+    while let Some(chunk) = res.chunk().await.map_err(|e| unreachable(e.to_string()))? {
+        pem.extend_from_slice(&chunk);
+        if pem.len() > MAX_CERTIFICATE_BYTES {
+            return Err(CertificateError::Refused(format!(
+                "{url} answered more than 64 KiB: not a certificate"
+            )));
+        }
+    }
+    Ok(pem)
 }

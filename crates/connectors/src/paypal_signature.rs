@@ -9,8 +9,11 @@
 //! - `PAYPAL-AUTH-ALGO`: `SHA256withRSA`.
 //!
 //! The certificate is only taken from PayPal's own API hosts, over HTTPS (TLS authenticates the
-//! host), and must be issued to `messageverificationcerts.paypal.com` (or the sandbox's
-//! `messageverificationcerts.sandbox.paypal.com`), as PayPal's SDKs check.
+//! host, as PayPal's own Node sample relies on), and must be issued to
+//! `messageverificationcerts.paypal.com` (or the sandbox's
+//! `messageverificationcerts.sandbox.paypal.com`) and valid now, as PayPal's Java SDK checks. Its
+//! chain to DigiCert is not built here: the fetch over HTTPS from PayPal's host is what vouches
+//! for it (the Python SDK builds the chain from certificates it bundles).
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName};
@@ -64,17 +67,59 @@ impl PaypalTransmission {
     }
 }
 
-/// Whether `url` is where PayPal publishes certificates: `/v1/notifications/certs/` on one of
-/// PayPal's API hosts over HTTPS, or on one of `extra_origins` (ending in `/`: a test's local
-/// server standing in for PayPal).
-pub fn cert_url_allowed(url: &str, extra_origins: &[String]) -> bool {
-    let safe = !url.contains("..") && !url.contains('@') && !url.contains('#') && !url.contains('?');
-    let path_of = |origin: &str| url.strip_prefix(origin).filter(|p| p.starts_with(CERT_PATH)).is_some();
-    safe && (PAYPAL_CERT_ORIGINS.iter().any(|o| path_of(o)) || extra_origins.iter().any(|o| path_of(o)))
+/// Whether `url` is where PayPal publishes certificates: `/v1/notifications/certs/…` on one of
+/// PayPal's API hosts over HTTPS, or on `configured_api` (the PayPal API the server is configured
+/// with: the sandbox, or a test's local server standing in). The address is read as a URL first,
+/// so no encoding, dot segment, user or port trick leads elsewhere.
+pub fn cert_url_allowed(url: &str, configured_api: Option<&str>) -> bool {
+    let Ok(u) = reqwest::Url::parse(url) else { return false };
+    let plain = u.username().is_empty()
+        && u.password().is_none()
+        && u.query().is_none()
+        && u.fragment().is_none()
+        && !u.path().contains('%')
+        && u.path().starts_with(CERT_PATH)
+        && u.path().len() > CERT_PATH.len();
+    let origin = |base: &str| {
+        reqwest::Url::parse(base).is_ok_and(|b| {
+            (b.scheme(), b.host_str(), b.port_or_known_default())
+                == (u.scheme(), u.host_str(), u.port_or_known_default())
+        })
+    };
+    plain && (PAYPAL_CERT_ORIGINS.iter().any(|o| origin(o)) || configured_api.is_some_and(origin))
 }
 
-/// Where, under an origin, PayPal publishes certificates.
-const CERT_PATH: &str = "v1/notifications/certs/";
+/// Where PayPal publishes certificates.
+const CERT_PATH: &str = "/v1/notifications/certs/";
+
+/// A DER time (UTCTime `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ`) in Unix seconds.
+fn der_time(tag: u8, raw: &[u8]) -> Option<i64> {
+    let text = std::str::from_utf8(raw).ok()?.strip_suffix('Z')?;
+    let full = match (tag, text.len()) {
+        (0x17, 12) => format!("{}{text}", if text[..2].parse::<u32>().ok()? >= 50 { "19" } else { "20" }),
+        (0x18, 14) => text.to_string(),
+        _ => return None,
+    };
+    let at = chrono::NaiveDateTime::parse_from_str(&full, "%Y%m%d%H%M%S").ok()?;
+    Some(at.and_utc().timestamp())
+}
+
+/// A certificate's validity, (not before, not after) in Unix seconds.
+fn validity(cert_der: &[u8]) -> Option<(i64, i64)> {
+    use crate::rsa_sha256::element;
+    let (_, cert, _) = element(cert_der).ok()?;
+    let (_, tbs, _) = element(cert).ok()?;
+    let (tag, _, mut rest) = element(tbs).ok()?;
+    if tag == 0xa0 {
+        rest = element(rest).ok()?.2; // the serial number after the version
+    }
+    let rest = element(rest).ok()?.2; // the signature algorithm
+    let rest = element(rest).ok()?.2; // the issuer
+    let (_, validity, _) = element(rest).ok()?;
+    let (before_tag, before, rest) = element(validity).ok()?;
+    let (after_tag, after, _) = element(rest).ok()?;
+    Some((der_time(before_tag, before)?, der_time(after_tag, after)?))
+}
 
 /// Why a delivery is not taken as PayPal's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,12 +145,13 @@ impl std::fmt::Display for PaypalSignatureError {
 }
 
 /// Checks `t`'s signature over `body` for the webhook `webhook_id`, with the certificate
-/// published at `t.cert_url` (`cert_pem`, the leaf first).
+/// published at `t.cert_url` (`cert_pem`, the leaf first), valid at `now_secs`.
 pub fn verify_paypal_signature(
     t: &PaypalTransmission,
     body: &[u8],
     webhook_id: &str,
     cert_pem: &[u8],
+    now_secs: i64,
 ) -> Result<(), PaypalSignatureError> {
     if !t.auth_algo.eq_ignore_ascii_case("SHA256withRSA") {
         return Err(PaypalSignatureError::Algorithm(t.auth_algo.clone()));
@@ -116,6 +162,13 @@ pub fn verify_paypal_signature(
         .map_err(|e| PaypalSignatureError::Certificate(format!("not PEM: {e:?}")))?;
     let cert = webpki::EndEntityCert::try_from(&leaf)
         .map_err(|e| PaypalSignatureError::Certificate(format!("not an X.509 certificate: {e}")))?;
+    let (from, until) = validity(&leaf)
+        .ok_or_else(|| PaypalSignatureError::Certificate("its validity cannot be read".into()))?;
+    if !(from..=until).contains(&now_secs) {
+        return Err(PaypalSignatureError::Certificate(
+            "it is not valid now (expired, or not yet valid)".into(),
+        ));
+    }
     let issued_to_paypal = SIGNER_NAMES.iter().any(|name| {
         ServerName::try_from(*name).is_ok_and(|n| cert.verify_is_valid_for_subject_name(&n).is_ok())
     });
@@ -166,24 +219,26 @@ mod tests {
             assert_eq!(t.signed_message(&webhook, body.as_bytes()), s("signed_message"));
             // The Java SDK's test names a made-up address; the simulator's are PayPal's own.
             let published = t.cert_url.contains("/notifications/certs/");
-            assert_eq!(cert_url_allowed(&t.cert_url, &[]), published, "{}", t.cert_url);
-            assert_eq!(
-                verify_paypal_signature(&t, body.as_bytes(), &webhook, &cert),
-                Ok(()),
-                "{}",
-                s("event_type")
-            );
-            let refused = |t: &PaypalTransmission, body: &str, webhook: &str| {
-                verify_paypal_signature(t, body.as_bytes(), webhook, &cert)
+            assert_eq!(cert_url_allowed(&t.cert_url, None), published, "{}", t.cert_url);
+            // Both certificates have expired since: checked as of the delivery.
+            let then = chrono::DateTime::parse_from_rfc3339(&t.time).unwrap().timestamp();
+            let verify = |t: &PaypalTransmission, body: &str, webhook: &str, cert: &[u8], now: i64| {
+                verify_paypal_signature(t, body.as_bytes(), webhook, cert, now)
             };
+            assert_eq!(verify(&t, &body, &webhook, &cert, then), Ok(()), "{}", s("event_type"));
+            let expired = verify(&t, &body, &webhook, &cert, 1_800_000_000);
+            assert!(
+                matches!(expired, Err(PaypalSignatureError::Certificate(why)) if why.contains("not valid now"))
+            );
+            let refused =
+                |t: &PaypalTransmission, body: &str, webhook: &str| verify(t, body, webhook, &cert, then);
             assert_eq!(refused(&t, &body, "WH-OTHER"), Err(PaypalSignatureError::NoMatch));
             assert_eq!(refused(&t, &format!("{body} "), &webhook), Err(PaypalSignatureError::NoMatch));
             let later = PaypalTransmission { time: "2030-01-01T00:00:00Z".into(), ..t.clone() };
             assert_eq!(refused(&later, &body, &webhook), Err(PaypalSignatureError::NoMatch));
             let sha1 = PaypalTransmission { auth_algo: "SHA1withRSA".into(), ..t.clone() };
             assert!(matches!(refused(&sha1, &body, &webhook), Err(PaypalSignatureError::Algorithm(_))));
-            let wrong_cert =
-                verify_paypal_signature(&t, body.as_bytes(), &webhook, &read("test_signer_cert.pem"));
+            let wrong_cert = verify(&t, &body, &webhook, &read("test_signer_cert.pem"), 1_800_000_000);
             assert_eq!(wrong_cert, Err(PaypalSignatureError::NoMatch));
         }
     }
@@ -195,24 +250,39 @@ mod tests {
             signature: "AAAA".into(),
             ..Default::default()
         };
-        let wrong_name = verify_paypal_signature(&t, b"{}", "WH", &read("test_wrong_name_cert.pem"));
+        let now = 1_800_000_000;
+        let wrong_name = verify_paypal_signature(&t, b"{}", "WH", &read("test_wrong_name_cert.pem"), now);
         assert!(
             matches!(wrong_name, Err(PaypalSignatureError::Certificate(why)) if why.contains("not issued"))
         );
-        let garbage = verify_paypal_signature(&t, b"{}", "WH", b"not a certificate");
+        let garbage = verify_paypal_signature(&t, b"{}", "WH", b"not a certificate", now);
         assert!(matches!(garbage, Err(PaypalSignatureError::Certificate(_))));
+        let ours = verify_paypal_signature(&t, b"{}", "WH", &read("test_signer_cert.pem"), now);
+        assert_eq!(
+            ours,
+            Err(PaypalSignatureError::NoMatch),
+            "valid, issued to PayPal's name: only the signature fails"
+        );
         for url in [
             "http://api.paypal.com/v1/notifications/certs/CERT-1",
             "https://api.paypal.com.evil.example/v1/notifications/certs/CERT-1",
             "https://evil.example/v1/notifications/certs/CERT-1",
             "https://api.paypal.com/v1/notifications/certs/../../x",
+            "https://api.paypal.com/v1/notifications/certs/%2e%2e/%2e%2e/v1/oauth2/token",
+            "https://api.paypal.com/v1/notifications/certs/%2fx",
+            "https://user@api.paypal.com/v1/notifications/certs/CERT-1",
+            "https://api.paypal.com:8443/v1/notifications/certs/CERT-1",
+            "https://api.paypal.com/v1/notifications/certs/CERT-1?x=1",
+            "https://api.paypal.com/v1/notifications/certs/",
             "https://api.paypal.com/v1/oauth2/token",
+            "not a url",
         ] {
-            assert!(!cert_url_allowed(url, &[]), "{url}");
+            assert!(!cert_url_allowed(url, None), "{url}");
         }
-        assert!(cert_url_allowed("https://api-m.sandbox.paypal.com/v1/notifications/certs/CERT-1", &[]));
-        let local = vec!["http://127.0.0.1:9/".to_string()];
-        assert!(cert_url_allowed("http://127.0.0.1:9/v1/notifications/certs/CERT-1", &local));
-        assert!(!cert_url_allowed("http://127.0.0.1:9/other", &local));
+        assert!(cert_url_allowed("https://API-M.sandbox.paypal.com/v1/notifications/certs/CERT-1", None));
+        let local = Some("http://127.0.0.1:9");
+        assert!(cert_url_allowed("http://127.0.0.1:9/v1/notifications/certs/CERT-1", local));
+        assert!(!cert_url_allowed("http://127.0.0.1:10/v1/notifications/certs/CERT-1", local));
+        assert!(!cert_url_allowed("http://127.0.0.1:9/other", local));
     }
 }

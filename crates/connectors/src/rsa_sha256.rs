@@ -36,7 +36,7 @@ fn der_of(text: &str, label: &str) -> Result<Vec<u8>, String> {
 }
 
 /// One DER element at the start of `der`: its tag, its contents and what follows it.
-fn element(der: &[u8]) -> Result<(u8, &[u8], &[u8]), String> {
+pub(crate) fn element(der: &[u8]) -> Result<(u8, &[u8], &[u8]), String> {
     let bad = || "the key is not DER".to_string();
     let (&tag, rest) = der.split_first().ok_or_else(bad)?;
     let (&first, rest) = rest.split_first().ok_or_else(bad)?;

@@ -170,9 +170,12 @@ pub(crate) async fn decide_in_tx<'a>(
     super::screening::record_decision_in_tx(conn, operator, order, action, to, now).await?;
     // A coupon used by an order that will not be fulfilled may be used again (EXC-5), and so may
     // its pre-sale units (INV-4).
+    // The money its payments took is owed back: a person is asked to refund it (ORD-5).
     if matches!(to, OrderStatus::Cancelled | OrderStatus::Rejected) {
         tradeport_store::aftersales::coupons::release_in_tx(conn, operator, order.id).await?;
         tradeport_store::inventory::presales::give_back_in_tx(conn, operator, order.id).await?;
+        let payments = tradeport_store::payments::rows::of_order(conn, operator, order.id).await?;
+        crate::payments::flag_refund_due_in_tx(conn, &payments, to, now).await?;
     }
     // A hand-over consumes the reservation with its ship movements (`warehouse::hand_over`); every
     // other way out of a stock-holding state gives the stock back.

@@ -117,6 +117,7 @@ pub async fn create_payment(
         account_id: account.id.clone(),
         order_id: Some(o.id.to_string()),
         reference: made.reference.clone(),
+        alias: made.alias.clone(),
         currency: currency.to_string(),
         amount_minor: due,
         captured_minor: 0,
@@ -129,9 +130,6 @@ pub async fn create_payment(
     };
     let mut tx = app.begin().await?;
     let stored = payment_rows::lock_or_insert_in_tx(&mut tx, &fresh).await?;
-    if !made.alias.is_empty() {
-        payment_rows::rename_in_tx(&mut tx, &stored.id, &stored.reference, &made.alias).await?;
-    }
     tx.commit().await?;
     Ok(NewPayment {
         payment_id: stored.id,

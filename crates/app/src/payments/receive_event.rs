@@ -1,9 +1,11 @@
-//! A payment provider's event (Stripe's webhooks), taken in once (ORD-5).
+//! A payment provider's event (Stripe's, PayPal's and Alipay's webhooks), taken in once (ORD-5).
 //!
-//! The signature is checked over the raw bytes before anything parses them; an unsigned, stale or
-//! altered delivery gets 401 and leaves no trace. The event is then recorded by its id, its
-//! payment's facts merged, and the order settled, all in one transaction: a retried event finds its
-//! record and changes nothing, and a crash leaves either all of it or none.
+//! The signature is checked over the raw bytes before anything parses them (Stripe's HMAC with a
+//! 300 s tolerance; PayPal's certificate signature; Alipay's RSA2); an unsigned or altered delivery
+//! gets 401 and leaves no trace. PayPal and Alipay sign no freshness window: a replayed delivery is
+//! known by its event id and changes nothing. The event is then recorded by its id, its payment's
+//! facts merged, and the order settled, all in one transaction: a retried event finds its record
+//! and changes nothing, and a crash leaves either all of it or none.
 
 use serde::Serialize;
 use tradeport_connectors::alipay_signature::verify_alipay_signature;
@@ -13,17 +15,17 @@ use tradeport_connectors::stripe_signature::{DEFAULT_TOLERANCE_SECS, verify_stri
 use tradeport_domain::channels::ConnectionStatus;
 use tradeport_domain::kernel::{FieldError, OrderId, TenantId};
 use tradeport_domain::payments::{
-    DisputeStatus, PaymentChange, PaymentEvent, PaymentFacts, PaymentProvider, alipay_event, paypal_event,
-    stripe_event,
+    DisputeStatus, PaymentChange, PaymentEvent, PaymentProvider, alipay_event, paypal_event, stripe_event,
 };
 use tradeport_store::payments::accounts::{self, AccountRow};
 use tradeport_store::payments::events::{self as payment_events, PaymentEventRow};
 use tradeport_store::payments::rows::{self as payment_rows, PaymentRow};
 
+use super::identify::{known_payment, payment_in_tx};
 use super::seal_context;
 use super::settle_order::settle_order_in_tx;
 use crate::access::load_operator;
-use crate::{App, AppError, AppResult, UnitOfWork, parse_id};
+use crate::{App, AppError, AppResult, parse_id};
 
 /// An event as it arrived: the path it was posted to (with its query), its headers (names in
 /// lower case) and its raw body.
@@ -112,18 +114,9 @@ fn stripe_delivery(app: &App, a: &AccountRow, hook: &PaymentHook<'_>) -> AppResu
 /// and PayPal sends the event again.
 async fn paypal_delivery(app: &App, a: &AccountRow, hook: &PaymentHook<'_>) -> AppResult<PaymentEvent> {
     let t = PaypalTransmission::from_headers(&hook.headers).map_err(unsigned)?;
-    let pem = app.paypal_certificate(&t.cert_url).await.map_err(|why| {
-        if why.contains("is not where PayPal publishes") {
-            unsigned(why)
-        } else {
-            AppError::Conflict {
-                code: "payment_hook.certificate_unreachable",
-                message: format!("{why}; nothing was kept, and PayPal will send the event again"),
-                fields: Vec::new(),
-            }
-        }
-    })?;
-    verify_paypal_signature(&t, hook.body, &a.webhook_id, &pem).map_err(unsigned)?;
+    let pem = app.paypal_certificate(&t.cert_url).await?;
+    let now_secs = app.now().0.div_euclid(1000);
+    verify_paypal_signature(&t, hook.body, &a.webhook_id, &pem, now_secs).map_err(unsigned)?;
     paypal_event(hook.body).map_err(unreadable)
 }
 
@@ -185,30 +178,6 @@ fn without_client_secret(body: &[u8]) -> String {
         _ => return raw,
     }
     v.to_string()
-}
-
-/// The reference the event's payment is kept under, and the payment when it is known: by the
-/// event's reference, or by the other id it names (PayPal's order, before and after its capture).
-/// A payment known by the order it now names a capture of is kept under the capture from now on.
-async fn reference_in_tx(
-    tx: &mut UnitOfWork,
-    account: &str,
-    e: &PaymentEvent,
-) -> AppResult<(String, Option<PaymentRow>)> {
-    if let Some(p) = payment_rows::find_by_any(tx, account, &e.reference).await? {
-        return Ok((p.reference.clone(), Some(p)));
-    }
-    let Some(alias) = e.alias.as_deref().filter(|a| !a.is_empty()) else {
-        return Ok((e.reference.clone(), None));
-    };
-    match payment_rows::find_by_any(tx, account, alias).await? {
-        Some(p) if p.reference == alias => {
-            payment_rows::rename_in_tx(tx, &p.id, &e.reference, alias).await?;
-            Ok((e.reference.clone(), Some(p)))
-        }
-        Some(p) => Ok((p.reference.clone(), Some(p))),
-        None => Ok((e.reference.clone(), None)),
-    }
 }
 
 /// Receives one event of a payment account.
@@ -291,8 +260,7 @@ async fn take_event(
     };
     // The order is locked before the payment (the lock order of every path); a payment another
     // delivery linked meanwhile brings its order along.
-    let (reference, known) = reference_in_tx(&mut tx, &a.id, &event).await?;
-    let first_seen = known.is_none();
+    let known = known_payment(&mut tx, &a.id, &event).await?;
     let linked = match known.and_then(|p| p.order_id) {
         Some(id) => Some(parse_id::<OrderId>(&id, "order")?),
         None => order_id,
@@ -308,7 +276,8 @@ async fn take_event(
         merchant_id: a.merchant_id.clone(),
         account_id: a.id.clone(),
         order_id: order.as_ref().map(|o| o.id.to_string()),
-        reference,
+        reference: event.reference.clone(),
+        alias: event.alias.clone().unwrap_or_default(),
         currency: event.currency.clone().unwrap_or_default(),
         amount_minor: 0,
         captured_minor: 0,
@@ -319,13 +288,7 @@ async fn take_event(
         created_at: now.0,
         updated_at: now.0,
     };
-    let payment = payment_rows::lock_or_insert_in_tx(&mut tx, &fresh).await?;
-    if let Some(alias) =
-        event.alias.as_deref().filter(|a| first_seen && !a.is_empty() && *a != payment.reference)
-    {
-        payment_rows::rename_in_tx(&mut tx, &payment.id, &payment.reference, alias).await?;
-    }
-    let mut facts: PaymentFacts = serde_json::from_str(&payment.facts).unwrap_or_default();
+    let (payment, mut facts) = payment_in_tx(&mut tx, &fresh, &event).await?;
     facts.merge(event.at, change);
     let payment = PaymentRow {
         order_id: payment.order_id.clone().or(fresh.order_id.clone()),

@@ -72,12 +72,23 @@ async fn paying_account(
     Ok(account.filter(|a| !a.api_key.is_empty()).map(|a| (payment, a)))
 }
 
-/// Whether the order was paid through a merchant's payment account that can refund it.
+/// Whether the order was paid, in its currency, through a merchant's payment account that can
+/// refund it.
 pub(crate) async fn paid_through_account(app: &App, operator: TenantId, order: OrderId) -> AppResult<bool> {
-    Ok(paying_account(app, operator, order, None).await?.is_some())
+    let mut conn = app.db().read().await?;
+    let Some(o) = tradeport_store::orders::get(&mut conn, operator, None, order).await? else {
+        return Ok(false);
+    };
+    drop(conn);
+    Ok(paying_account(app, operator, order, Some(o.currency.code())).await?.is_some())
 }
 
-/// Refunds `amount` of `order`, `key` the refund's own id.
+fn refused(provider: &'static str, why: String) -> ProviderRefund {
+    ProviderRefund { status: Some(RefundStatus::Failed), provider_ref: None, error: Some(why), provider }
+}
+
+/// Refunds `amount` of `order`, `key` the refund's own id. What cannot be asked (no provider, a
+/// key that does not open, more than the payment has left) fails the refund with the reason.
 pub(crate) async fn refund_at_provider(
     app: &App,
     operator: TenantId,
@@ -85,81 +96,81 @@ pub(crate) async fn refund_at_provider(
     amount: i64,
     key: &str,
 ) -> AppResult<ProviderRefund> {
-    let Some((payment, account)) =
-        paying_account(app, operator, order.id, Some(order.currency.code())).await?
-    else {
-        let stripe = app.stripe().ok_or_else(|| AppError::Conflict {
-            code: "refund.no_provider",
-            message: "the order was not paid through a payment account, and no Stripe account is configured"
-                .into(),
-            fields: Vec::new(),
-        })?;
+    let currency = order.currency.code();
+    let Some((payment, account)) = paying_account(app, operator, order.id, Some(currency)).await? else {
+        let Some(stripe) = app.stripe() else {
+            let why = "the order was not paid through a payment account, and no Stripe account is configured";
+            return Ok(refused("Stripe", why.into()));
+        };
         let answer = stripe.refund(&order.payment_reference, amount, key, key).await;
         return Ok(ProviderRefund::of("Stripe", answer.map(stripe_status)));
     };
-    let secret =
-        app.keyring()?.open(&account.api_key, &seal_context(&account.id, "api_key")).map_err(|e| {
-            AppError::Internal(format!("payment account {}'s key does not open: {e}", account.id))
-        })?;
-    let currency = order.currency.code();
-    let refused =
-        |why: String| ProviderError::Refused(format!("the account's credentials do not work: {why}"));
-    Ok(match PaymentProvider::parse(&account.provider) {
-        Some(PaymentProvider::Stripe) => {
-            let answer = match Stripe::new(app.stripe_api_url(), &secret) {
-                Ok(stripe) => stripe.refund(&payment.reference, amount, key, key).await,
-                Err(why) => Err(refused(why)),
-            };
-            ProviderRefund::of("Stripe", answer.map(stripe_status))
-        }
-        Some(PaymentProvider::Paypal) => {
-            let answer = match Paypal::new(app.paypal_api_url(), &account.client_id, &secret) {
-                Ok(paypal) => paypal.refund_capture(&payment.reference, amount, currency, key).await,
-                Err(why) => Err(refused(why)),
-            };
-            ProviderRefund::of(
-                "PayPal",
-                answer.map(|r| {
-                    let status = match r.status.as_str() {
-                        "COMPLETED" => Some(RefundStatus::Succeeded),
-                        "FAILED" | "CANCELLED" => Some(RefundStatus::Failed),
-                        _ => None,
-                    };
-                    (r.id, status, r.status)
-                }),
-            )
-        }
-        Some(PaymentProvider::Alipay) => {
-            let mut conn = app.db().read().await?;
-            let payment_id = payment_rows::alias_of(&mut conn, &payment.id).await?;
-            drop(conn);
-            let request_id = alipay_refund_request_id(&payment.reference, key);
-            let notify = format!("{}/api/v1/payment-hooks/{}", app.public_url(), account.id);
-            let answer = match Alipay::new(
-                app.alipay_api_url(),
-                &account.client_id,
-                &secret,
-                &account.provider_public_key,
-            ) {
-                Ok(alipay) => alipay.refund(&request_id, &payment_id, amount, currency, &notify).await,
-                Err(why) => Err(refused(why)),
-            };
-            ProviderRefund::of(
-                "Alipay",
-                answer.map(|r| {
-                    let status = (r.result_status == "S").then_some(RefundStatus::Succeeded);
-                    let id = if r.refund_id.is_empty() { request_id.clone() } else { r.refund_id };
-                    (id, status, r.result_status)
-                }),
-            )
-        }
+    let provider = match PaymentProvider::parse(&account.provider) {
+        Some(PaymentProvider::Stripe) => "Stripe",
+        Some(PaymentProvider::Paypal) => "PayPal",
+        Some(PaymentProvider::Alipay) => "Alipay",
         None => {
             return Err(AppError::Internal(format!(
                 "payment account {} has an unknown provider",
                 account.id
             )));
         }
-    })
+    };
+    let left = payment.captured_minor - payment.refunded_minor;
+    if amount > left {
+        return Ok(refused(
+            provider,
+            format!(
+                "the {provider} payment {} has {left} minor units left to give back: refund the rest to store credit or outside",
+                payment.reference
+            ),
+        ));
+    }
+    let secret = match app.keyring().map(|k| k.open(&account.api_key, &seal_context(&account.id, "api_key")))
+    {
+        Ok(Ok(secret)) => secret,
+        Ok(Err(e)) => return Ok(refused(provider, format!("the payment account's key does not open: {e}"))),
+        Err(e) => return Ok(refused(provider, e.to_string())),
+    };
+    let credentials =
+        |why: String| ProviderError::Refused(format!("the account's credentials do not work: {why}"));
+    let answer = match PaymentProvider::parse(&account.provider) {
+        Some(PaymentProvider::Paypal) => match Paypal::new(app.paypal_api_url(), &account.client_id, &secret)
+        {
+            Ok(paypal) => paypal.refund_capture(&payment.reference, amount, currency, key).await.map(|r| {
+                let status = match r.status.as_str() {
+                    "COMPLETED" => Some(RefundStatus::Succeeded),
+                    "FAILED" | "CANCELLED" => Some(RefundStatus::Failed),
+                    _ => None,
+                };
+                (r.id, status, r.status)
+            }),
+            Err(why) => Err(credentials(why)),
+        },
+        Some(PaymentProvider::Alipay) => {
+            let request_id = alipay_refund_request_id(&payment.reference, key);
+            let notify = format!("{}/api/v1/payment-hooks/{}", app.public_url(), account.id);
+            match Alipay::new(app.alipay_api_url(), &account.client_id, &secret, &account.provider_public_key)
+            {
+                Ok(_) if payment.alias.is_empty() => {
+                    Err(ProviderError::Refused("Alipay has not named this payment (no paymentId) yet".into()))
+                }
+                Ok(alipay) => {
+                    alipay.refund(&request_id, &payment.alias, amount, currency, &notify).await.map(|r| {
+                        let status = (r.result_status == "S").then_some(RefundStatus::Succeeded);
+                        let id = if r.refund_id.is_empty() { request_id.clone() } else { r.refund_id };
+                        (id, status, r.result_status)
+                    })
+                }
+                Err(why) => Err(credentials(why)),
+            }
+        }
+        _ => match Stripe::new(app.stripe_api_url(), &secret) {
+            Ok(stripe) => stripe.refund(&payment.reference, amount, key, key).await.map(stripe_status),
+            Err(why) => Err(credentials(why)),
+        },
+    };
+    Ok(ProviderRefund::of(provider, answer))
 }
 
 fn stripe_status(r: tradeport_connectors::stripe::StripeRefund) -> (String, Option<RefundStatus>, String) {

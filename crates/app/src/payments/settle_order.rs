@@ -11,7 +11,7 @@
 
 use tradeport_domain::access::Actor;
 use tradeport_domain::exceptions::CaseType;
-use tradeport_domain::kernel::{FieldError, TenantId};
+use tradeport_domain::kernel::{FieldError, Millis, TenantId};
 use tradeport_domain::orders::{OrderAction, OrderStatus};
 use tradeport_domain::payments::{
     DisputeStatus, PAYMENT_HOLD_CODES, PaidPayment, PaymentFacts, PaymentState, judge_order_payment,
@@ -76,14 +76,7 @@ pub(crate) async fn settle_order_in_tx(
         }
     }
     if matches!(order.status, OrderStatus::Cancelled | OrderStatus::Rejected) {
-        for p in payments.iter().filter(|p| p.captured_minor > p.refunded_minor && p.attention.is_empty()) {
-            let attention = format!(
-                "paid for an order that is {}: refund the payment or take the order in again",
-                order.status.as_str()
-            );
-            payment_rows::update_in_tx(conn, &PaymentRow { attention, updated_at: now.0, ..p.clone() })
-                .await?;
-        }
+        flag_refund_due_in_tx(conn, &payments, order.status, now).await?;
         return Ok(format!("the order is {}", order.status.as_str()));
     }
 
@@ -197,5 +190,23 @@ async fn open_dispute_case_in_tx(
     let key = format!("payment_dispute/{}", p.id);
     let detail = serde_json::json!({ "payment_id": p.id, "reference": p.reference });
     crate::exceptions::open_case_in_tx(app, conn, operator, &case, Some(&key), Actor::System, detail).await?;
+    Ok(())
+}
+
+/// Marks the payments that still hold the buyer's money of an order that is `status` (cancelled
+/// or rejected) for a person to refund (`GET /api/v1/payments?attention=true`).
+pub(crate) async fn flag_refund_due_in_tx(
+    conn: &mut AnyConnection,
+    payments: &[PaymentRow],
+    status: OrderStatus,
+    now: Millis,
+) -> AppResult<()> {
+    for p in payments.iter().filter(|p| p.captured_minor > p.refunded_minor && p.attention.is_empty()) {
+        let attention = format!(
+            "paid for an order that is {}: refund the payment or take the order in again",
+            status.as_str()
+        );
+        payment_rows::update_in_tx(conn, &PaymentRow { attention, updated_at: now.0, ..p.clone() }).await?;
+    }
     Ok(())
 }

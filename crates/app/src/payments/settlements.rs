@@ -433,3 +433,40 @@ pub fn settlement_pdf(v: &SettlementView) -> AppResult<crate::warehouse::Documen
     let pdf = render_pdf(&title, &lines).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(crate::warehouse::Document { file_name: format!("settlement-{}.pdf", v.id), pdf })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::stl_records;
+
+    const STL: &str = "\"RH\",2026/07/30 03:12:45 -0700,\"A\",\"T\",009,\n\"CH\",\"Transaction ID\",\"Gross Transaction Amount\"\n\"SB\",\"1REC\",4599\n";
+
+    fn utf16(text: &str, little: bool) -> Vec<u8> {
+        let mut bytes = if little { vec![0xff, 0xfe] } else { vec![0xfe, 0xff] };
+        for unit in text.encode_utf16() {
+            bytes.extend(if little { unit.to_le_bytes() } else { unit.to_be_bytes() });
+        }
+        bytes
+    }
+
+    /// PayPal delivers UTF-8 (with a byte-order mark since spec 9.0.3) or, in older files, UTF-16;
+    /// fields between commas or tabs. Every form reads to the same records.
+    #[test]
+    fn an_stl_file_reads_the_same_in_every_encoding_and_separator_paypal_uses() {
+        let expected = stl_records(STL.as_bytes()).unwrap();
+        assert_eq!(expected[2], ["SB", "1REC", "4599"]);
+        let with_bom = [b"\xef\xbb\xbf".as_slice(), STL.as_bytes()].concat();
+        let tabs = STL.replace(',', "\t");
+        for (what, bytes) in [
+            ("a byte-order mark", with_bom),
+            ("UTF-16 LE", utf16(STL, true)),
+            ("UTF-16 BE", utf16(STL, false)),
+            ("tabs", tabs.clone().into_bytes()),
+            ("UTF-16 with tabs", utf16(&tabs, true)),
+        ] {
+            let got = stl_records(&bytes).unwrap_or_else(|e| panic!("{what}: {e:?}"));
+            assert_eq!(got[1..], expected[1..], "{what}");
+        }
+        assert!(stl_records(&[0xff, 0xfe, 0x00, 0xd8]).is_err(), "a broken UTF-16 file is refused");
+        assert!(stl_records(b"\"SB\",\xff\xfe\xfd").is_err(), "a file that is not text is refused");
+    }
+}

@@ -12,6 +12,7 @@ use crate::payments::{place, unpaid_order};
 
 db_tests!(
     a_paypal_payment_is_made_captured_refunded_and_reconciled,
+    paypal_events_in_any_order_end_in_one_payment,
     an_alipay_payment_is_made_notified_refunded_and_disputed,
     accounts_name_what_each_provider_needs,
 );
@@ -249,6 +250,7 @@ async fn a_paypal_payment_is_made_captured_refunded_and_reconciled(app: TestApp)
             "{reference} {finding}: {found:?}"
         );
     };
+    assert_eq!(found.len(), 3, "the capture with its refund, the unknown payment, the fee: {found:?}");
     expect(capture, "matched", 0, 156);
     expect("9ZZ99999ZZ9999999", "missing_in_tradeport", 2000, 88);
     expect("4FEE0000000000004", "fee", 0, 500);
@@ -259,6 +261,93 @@ async fn a_paypal_payment_is_made_captured_refunded_and_reconciled(app: TestApp)
     assert_eq!(get(&app, &format!("/api/v1/orders/{id}/payments"), b).await.0, StatusCode::NOT_FOUND);
     let (_, theirs) = get(&app, "/api/v1/payments", b).await;
     assert_eq!(theirs["items"].as_array().map(Vec::len), Some(0), "{theirs}");
+}
+
+/// PayPal names a payment by its order until the capture, then by the capture: however its
+/// events arrive (the refund first, the buyer's approval last), they end in one payment.
+async fn paypal_events_in_any_order_end_in_one_payment(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let fake = PaypalFake::start().await;
+    let base = TestApp::serve_other(app.app.clone().with_paypal_api_url(&fake.base_url)).await;
+    crate::orders::settings(&app, &s.admin_key, json!({"payment_windows": {"web": 30}})).await;
+    let body = json!({"provider": "paypal", "name": "PayPal", "client_id": tradeport_testkit::paypal::CLIENT_ID,
+                      "api_key": tradeport_testkit::paypal::CLIENT_SECRET, "webhook_id": WEBHOOK_ID});
+    let (_, a) = post(&app, "/api/v1/payment-accounts", &s.merchant_a_key, body).await;
+    let account = a["id"].as_str().unwrap().to_string();
+    let o = place(&app, &s, unpaid_order("web-pp-order", "")).await;
+    let id = o["id"].as_str().unwrap().to_string();
+    let (status, made) = post_at(
+        &app,
+        &base,
+        &format!("/api/v1/orders/{id}/payments"),
+        &s.merchant_a_key,
+        json!({"provider": "paypal"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let paypal_order = made["reference"].as_str().unwrap().to_string();
+    let money = json!({"currency_code": "GBP", "value": "45.99"});
+    let capture = "7TK53561YB803214S";
+    let send = |body: Vec<u8>| {
+        let headers = fake.signed_headers(&body, WEBHOOK_ID);
+        let (app, base, account) = (&app, base.clone(), account.clone());
+        async move {
+            let (status, answer) = deliver(app, &base, &account, &headers, &body).await;
+            assert_eq!(status, StatusCode::OK, "{answer}");
+            answer
+        }
+    };
+    // The refund comes first: its capture is not known yet, so it is kept apart.
+    let refunded = send(paypal_event("WH-R-1", "PAYMENT.CAPTURE.REFUNDED", "refund",
+        json!({"id": "0RF1", "status": "COMPLETED", "amount": {"currency_code": "GBP", "value": "5.00"},
+               "links": [{"href": format!("https://api.paypal.com/v2/payments/captures/{capture}"), "rel": "up", "method": "GET"}]}))).await;
+    assert_eq!(refunded["outcome"], "unmatched", "{refunded}");
+    // The capture names its order: the two records are one payment, of the order.
+    let captured = send(paypal_event(
+        "WH-C-1",
+        "PAYMENT.CAPTURE.COMPLETED",
+        "capture",
+        json!({"id": capture, "status": "COMPLETED", "amount": money, "custom_id": id,
+               "supplementary_data": {"related_ids": {"order_id": paypal_order}}}),
+    ))
+    .await;
+    assert_eq!(captured["outcome"], "applied", "{captured}");
+    // The buyer's approval, last, changes nothing more.
+    let approved = send(paypal_event("WH-A-1", "CHECKOUT.ORDER.APPROVED", "checkout-order",
+        json!({"id": paypal_order, "status": "APPROVED", "purchase_units": [{"custom_id": id, "amount": money}]}))).await;
+    assert_eq!(approved["outcome"], "applied", "{approved}");
+
+    let payment = payment_of(&app, &s, &id).await;
+    assert_eq!(
+        (
+            payment["reference"].as_str(),
+            payment["state"].as_str(),
+            payment["captured_minor"].as_i64(),
+            payment["refunded_minor"].as_i64()
+        ),
+        (Some(capture), Some("partially_refunded"), Some(4599), Some(500)),
+        "{payment}"
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM payments").await, 1, "one payment");
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM payment_events WHERE payment_id = '{}'",
+                payment["id"].as_str().unwrap()
+            )
+        )
+        .await,
+        3,
+        "its three events, the early refund's moved over"
+    );
+    let paid = order_of(&app, &s, &id).await;
+    assert_eq!(
+        (paid["payment_status"].as_str(), paid["paid_minor"].as_i64()),
+        (Some("paid"), Some(4599)),
+        "{paid}"
+    );
 }
 
 async fn an_alipay_payment_is_made_notified_refunded_and_disputed(app: TestApp) {
@@ -315,7 +404,7 @@ async fn an_alipay_payment_is_made_notified_refunded_and_disputed(app: TestApp) 
 
     // Not Alipay's: a changed body, or signed over another path.
     let changed = String::from_utf8(paid_body.clone()).unwrap().replace("4599", "4598").into_bytes();
-    let (other_headers, _) = (AlipayFake::signed_headers("/webhooks/other", &paid_body), ());
+    let other_headers = AlipayFake::signed_headers("/webhooks/other", &paid_body);
     for (h, b) in [(headers.clone(), changed), (other_headers, paid_body.clone())] {
         let (status, refused) = deliver(&app, &base, &account, &h, &b).await;
         assert_eq!(
@@ -360,7 +449,7 @@ async fn an_alipay_payment_is_made_notified_refunded_and_disputed(app: TestApp) 
     assert_eq!(refunds.len(), 1, "{refunds:?}");
     let (refund_request, refund_id, asked) = &refunds[0];
     assert!(
-        refund_request.starts_with(&format!("{request}-r")) && refund_request.len() <= 64,
+        refund_request.starts_with(&format!("{request}-tpr")) && refund_request.len() <= 64,
         "{refund_request}"
     );
     assert_eq!(

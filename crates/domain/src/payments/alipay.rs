@@ -44,19 +44,23 @@ fn millis(v: &Value, keys: &[&str]) -> Option<Millis> {
         .map(|t| Millis(t.as_millisecond()))
 }
 
-/// The refund request id Tradeport asks Alipay with: the payment request it refunds, `-r`, and
-/// sixteen letters or digits of the refund's own key (at most 64 characters, as Alipay allows).
+/// The refund request id Tradeport asks Alipay with: the payment request it refunds, `-tpr`, and
+/// the last sixteen letters or digits of the refund's own key (at most 64 characters, as Alipay
+/// allows).
 pub fn alipay_refund_request_id(payment_request_id: &str, refund_key: &str) -> String {
     let tail: String = refund_key.chars().filter(char::is_ascii_alphanumeric).collect();
-    let tail = &tail[tail.len().saturating_sub(16)..];
-    format!("{payment_request_id}-r{tail}")
+    let tail = format!("{:0>16}", &tail[tail.len().saturating_sub(16)..]);
+    format!("{payment_request_id}{REFUND_MARK}{tail}")
 }
 
-/// The payment request a refund request Tradeport made belongs to.
+const REFUND_MARK: &str = "-tpr";
+
+/// The payment request a refund request Tradeport made belongs to; empty for a refund asked
+/// elsewhere (in Alipay's console), which Tradeport cannot tie to a payment.
 fn payment_of_refund(refund_request_id: &str) -> &str {
-    match refund_request_id.rsplit_once("-r") {
+    match refund_request_id.rsplit_once(REFUND_MARK) {
         Some((payment, tail))
-            if !payment.is_empty() && !tail.is_empty() && tail.chars().all(|c| c.is_ascii_alphanumeric()) =>
+            if !payment.is_empty() && tail.len() == 16 && tail.chars().all(|c| c.is_ascii_alphanumeric()) =>
         {
             payment
         }

@@ -189,6 +189,26 @@ impl PaymentFacts {
         }
     }
 
+    /// Adds everything `other` knows of the same payment (a payment its provider first named by
+    /// two ids): the same facts as if every event of both had been merged into one.
+    pub fn absorb(&mut self, other: &PaymentFacts) {
+        self.amount = self.amount.max(other.amount);
+        self.captured = self.captured.max(other.captured);
+        if let Some((at, attempt)) = &other.attempt {
+            self.attempt_at(*at, attempt.clone());
+        }
+        if let Some(d) = &other.dispute {
+            let change =
+                PaymentChange::Dispute { status: d.status, amount: d.amount, reason: d.reason.clone() };
+            self.merge(d.at, &change);
+        }
+        for (id, amount) in &other.refund_parts {
+            let part = self.refund_parts.entry(id.clone()).or_default();
+            *part = (*part).max(*amount);
+        }
+        self.refunded = self.refunded.max(other.refunded).max(self.refund_parts.values().sum());
+    }
+
     fn attempt_at(&mut self, at: Millis, attempt: Attempt) {
         let newer = match &self.attempt {
             None => true,
@@ -218,6 +238,22 @@ impl PaymentFacts {
             Some((_, Attempt::Authorised { .. })) => PaymentState::Authorised,
             _ => PaymentState::Pending,
         }
+    }
+
+    /// What the buyer paid by it: captured, less a dispute the seller lost (never below zero).
+    /// Refunds are the seller's own giving back, counted apart (the refunds ledger caps them by
+    /// this amount), so a partial refund does not make an order unpaid.
+    pub fn paid_in(&self) -> i64 {
+        let lost = match &self.dispute {
+            Some(d) if d.status == DisputeStatus::Lost => d.amount,
+            _ => 0,
+        };
+        (self.captured - lost).max(0)
+    }
+
+    /// Whether everything captured has been given back.
+    pub fn refunded_in_full(&self) -> bool {
+        self.captured > 0 && self.refunded >= self.captured
     }
 
     /// What the seller holds of it: captured, less refunds and a lost dispute (never below zero).

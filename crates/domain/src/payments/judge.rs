@@ -53,7 +53,7 @@ pub fn judge_order_payment(total: Money, payments: &[PaidPayment<'_>]) -> OrderP
     let currency = total.currency();
     let mut holds = Vec::new();
     let mut net = 0i64;
-    let (mut any_captured, mut any_authorised) = (false, false);
+    let (mut any_captured, mut any_authorised, mut all_refunded) = (false, false, true);
     for p in payments {
         let f = p.facts;
         if p.currency != currency.code() {
@@ -73,10 +73,12 @@ pub fn judge_order_payment(total: Money, payments: &[PaidPayment<'_>]) -> OrderP
             }
             continue;
         }
-        net = net.saturating_add(f.net_received());
+        net = net.saturating_add(f.paid_in());
         any_captured |= f.captured > 0;
+        all_refunded &= f.captured == 0 || f.refunded_in_full();
         any_authorised |= f.authorised() > 0;
     }
+    let refunded_in_full = any_captured && all_refunded;
     for p in payments.iter().filter(|p| p.facts.state() == PaymentState::Disputed) {
         let d = p.facts.dispute.as_ref().unwrap_or_else(|| unreachable!("a disputed payment has a dispute"));
         let why = if d.reason.is_empty() { "no reason given" } else { d.reason.as_str() };
@@ -92,18 +94,20 @@ pub fn judge_order_payment(total: Money, payments: &[PaidPayment<'_>]) -> OrderP
         ));
     }
     let paid = Money::new(net, currency).unwrap_or(total);
-    let status = if net >= total.minor() {
+    let status = if refunded_in_full {
+        PaymentStatus::Refunded
+    } else if net >= total.minor() {
         PaymentStatus::Paid
     } else if net > 0 {
         PaymentStatus::PartiallyPaid
-    } else if any_captured {
-        PaymentStatus::Refunded
     } else if any_authorised {
         PaymentStatus::Authorized
     } else {
         PaymentStatus::Unpaid
     };
-    if net < total.minor() {
+    if refunded_in_full {
+        holds.insert(0, not_paid_hold(Money::zero(currency), total, status));
+    } else if net < total.minor() {
         holds.insert(0, not_paid_hold(paid, total, status));
     } else if net > total.minor() {
         let extra = Money::new(net - total.minor(), currency).unwrap_or(total);

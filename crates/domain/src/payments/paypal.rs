@@ -24,9 +24,17 @@ fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer).and_then(Value::as_str).map(str::trim).unwrap_or_default()
 }
 
+/// A PayPal money object in minor units, and its currency; `None` when there is none.
+fn optional_money(v: Option<&Value>, what: &str) -> Result<Option<(i64, String)>, String> {
+    match v.filter(|v| v.is_object()) {
+        Some(v) => money(Some(v), what).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// A PayPal money object in minor units, and its currency.
 fn money(v: Option<&Value>, what: &str) -> Result<(i64, String), String> {
-    let Some(v) = v.filter(|v| v.is_object()) else { return Ok((0, String::new())) };
+    let Some(v) = v.filter(|v| v.is_object()) else { return Err(format!("the event has no {what}")) };
     let code = text(v, "/currency_code").to_ascii_uppercase();
     let currency =
         Currency::parse(&code).ok_or_else(|| format!("{what}.currency_code '{code}' is not ISO 4217"))?;
@@ -62,7 +70,7 @@ fn dispute_status(status: &str, outcome: &str) -> DisputeStatus {
 }
 
 /// What an event says, the payment's reference, its alias and the merchant's order.
-struct Read {
+struct ReadEvent {
     change: Option<PaymentChange>,
     reference: String,
     alias: Option<String>,
@@ -71,7 +79,7 @@ struct Read {
 }
 
 /// A checkout order: authorised for its purchase units, or captured when it carries captures.
-fn order(r: &Value) -> Result<Read, String> {
+fn order(r: &Value) -> Result<ReadEvent, String> {
     let units = r.get("purchase_units").and_then(Value::as_array).cloned().unwrap_or_default();
     let captures: Vec<&Value> = units
         .iter()
@@ -82,6 +90,9 @@ fn order(r: &Value) -> Result<Read, String> {
     let mut total = 0;
     for u in &units {
         let (amount, code) = money(u.get("amount"), "purchase_units[].amount")?;
+        if !currency.is_empty() && currency != code {
+            return Err("the order's purchase units are in more than one currency".into());
+        }
         total += amount;
         currency = code;
     }
@@ -95,7 +106,7 @@ fn order(r: &Value) -> Result<Read, String> {
         }
         let change = (!completed.is_empty()).then_some(PaymentChange::Captured { amount: captured });
         let reference = text(first, "/id").to_string();
-        return Ok(Read { change, reference, alias: Some(order_id), currency, order_hint });
+        return Ok(ReadEvent { change, reference, alias: Some(order_id), currency, order_hint });
     }
     let change = match text(r, "/status") {
         "APPROVED" | "COMPLETED" => Some(PaymentChange::Authorised { amount: total }),
@@ -103,12 +114,15 @@ fn order(r: &Value) -> Result<Read, String> {
         "VOIDED" => Some(PaymentChange::Failed { reason: "the order was voided".into() }),
         _ => None,
     };
-    Ok(Read { change, reference: order_id, alias: None, currency, order_hint })
+    Ok(ReadEvent { change, reference: order_id, alias: None, currency, order_hint })
 }
 
 /// A capture, by the event that reports it.
-fn capture(r: &Value, event_type: &str) -> Result<Read, String> {
-    let (amount, currency) = money(r.get("amount"), "resource.amount")?;
+fn capture(r: &Value, event_type: &str) -> Result<ReadEvent, String> {
+    let (amount, currency) = optional_money(r.get("amount"), "resource.amount")?.unwrap_or_default();
+    if currency.is_empty() && matches!(event_type, "PAYMENT.CAPTURE.COMPLETED" | "PAYMENT.CAPTURE.PENDING") {
+        return Err(format!("{event_type} has no resource.amount"));
+    }
     let reason = || {
         let why = text(r, "/status_details/reason");
         if why.is_empty() { "PayPal declined the capture".to_string() } else { format!("PayPal: {why}") }
@@ -123,7 +137,7 @@ fn capture(r: &Value, event_type: &str) -> Result<Read, String> {
     };
     let order = text(r, "/supplementary_data/related_ids/order_id");
     let order = if order.is_empty() { linked_id(r, "up") } else { order };
-    Ok(Read {
+    Ok(ReadEvent {
         change,
         reference: text(r, "/id").to_string(),
         alias: Some(order.to_string()).filter(|o| !o.is_empty()),
@@ -133,12 +147,12 @@ fn capture(r: &Value, event_type: &str) -> Result<Read, String> {
 }
 
 /// A refund (or a reversal) of a capture: what the capture has given back so far.
-fn refund(r: &Value) -> Result<Read, String> {
+fn refund(r: &Value) -> Result<ReadEvent, String> {
     let (this, currency) = money(r.get("amount"), "resource.amount")?;
-    let (so_far, _) =
-        money(r.pointer("/seller_payable_breakdown/total_refunded_amount"), "total_refunded_amount")?;
+    let total = r.pointer("/seller_payable_breakdown/total_refunded_amount");
+    let so_far = optional_money(total, "total_refunded_amount")?.map_or(0, |(m, _)| m);
     let done = matches!(text(r, "/status"), "COMPLETED" | "");
-    Ok(Read {
+    Ok(ReadEvent {
         change: done.then_some(PaymentChange::Refunded { amount: so_far.max(this) }),
         reference: linked_id(r, "up").to_string(),
         alias: None,
@@ -148,7 +162,7 @@ fn refund(r: &Value) -> Result<Read, String> {
 }
 
 /// A dispute over a capture.
-fn dispute(r: &Value) -> Result<Read, String> {
+fn dispute(r: &Value) -> Result<ReadEvent, String> {
     let (amount, currency) = money(r.get("dispute_amount"), "resource.dispute_amount")?;
     let transaction = r
         .get("disputed_transactions")
@@ -156,7 +170,7 @@ fn dispute(r: &Value) -> Result<Read, String> {
         .and_then(|ts| ts.first())
         .cloned()
         .unwrap_or(Value::Null);
-    Ok(Read {
+    Ok(ReadEvent {
         change: Some(PaymentChange::Dispute {
             status: dispute_status(text(r, "/status"), text(r, "/dispute_outcome/outcome_code")),
             amount,
@@ -183,7 +197,7 @@ pub fn paypal_event(body: &[u8]) -> Result<PaymentEvent, String> {
         ("capture", t) => capture(resource, t)?,
         ("refund", "PAYMENT.CAPTURE.REFUNDED" | "PAYMENT.CAPTURE.REVERSED") => refund(resource)?,
         ("dispute", t) if t.starts_with("CUSTOMER.DISPUTE.") => dispute(resource)?,
-        _ => Read {
+        _ => ReadEvent {
             change: None,
             reference: String::new(),
             alias: None,

@@ -133,7 +133,12 @@ fn alipay_notifications_read_into_changes_and_a_resend_is_the_same_event() {
             "refundRequestId": request, "refundId": "F1", "refundAmount": {"currency": "USD", "value": "400"}}))
     };
     let asked = alipay_refund_request_id("R1", "01a21aa1-fec6-7511-a57f-42abb69987ec");
-    assert!(asked.len() <= 64 && asked.starts_with("R1-r"), "{asked}");
+    assert_eq!(asked, "R1-tpra57f42abb69987ec", "{asked}");
+    assert_eq!(
+        refund("ORDER-r1", "SUCCESS").change,
+        None,
+        "a console refund id is not taken for Tradeport's"
+    );
     let done = refund(&asked, "SUCCESS");
     assert_eq!(
         (done.reference.as_str(), done.change),

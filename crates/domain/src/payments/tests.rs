@@ -122,6 +122,12 @@ fn any_order_of_arrival_and_any_repeat_ends_in_the_same_facts() {
             let twice: Vec<_> = order.iter().chain(order.iter()).cloned().collect();
             assert_eq!(merged(&order), expected, "{order:?}");
             assert_eq!(merged(&twice), expected, "a repeat changes nothing: {order:?}");
+            // A payment first known by two ids, its events split between them, folds into one.
+            for cut in 0..=order.len() {
+                let mut kept = merged(&order[..cut]);
+                kept.absorb(&merged(&order[cut..]));
+                assert_eq!(kept, expected, "absorbed at {cut}: {order:?}");
+            }
         }
     }
 }
@@ -178,6 +184,11 @@ fn an_order_is_judged_by_what_its_currency_received() {
         (ms(1), PaymentChange::Captured { amount: 4599 }),
         (ms(2), PaymentChange::Refunded { amount: 4599 }),
     ]);
+    // A partial refund (compensation) leaves the order paid: refunds are counted in their ledger.
+    let partly_refunded = merged(&[
+        (ms(1), PaymentChange::Captured { amount: 4599 }),
+        (ms(2), PaymentChange::Refunded { amount: 1000 }),
+    ]);
     let over = captured(5000);
     let disputed = merged(&[
         (ms(1), PaymentChange::Captured { amount: 4599 }),
@@ -194,7 +205,8 @@ fn an_order_is_judged_by_what_its_currency_received() {
         (vec![pay("GBP", &part)], PaymentStatus::PartiallyPaid, 2000, vec!["not_paid"]),
         (vec![], PaymentStatus::Unpaid, 0, vec!["not_paid"]),
         (vec![pay("GBP", &authorised)], PaymentStatus::Authorized, 0, vec!["not_paid"]),
-        (vec![pay("GBP", &refunded)], PaymentStatus::Refunded, 0, vec!["not_paid"]),
+        (vec![pay("GBP", &refunded)], PaymentStatus::Refunded, 4599, vec!["not_paid"]),
+        (vec![pay("GBP", &partly_refunded)], PaymentStatus::Paid, 4599, vec![]),
         (vec![pay("GBP", &over)], PaymentStatus::Paid, 5000, vec!["payment_overpaid"]),
         (vec![pay("EUR", &full)], PaymentStatus::Unpaid, 0, vec!["not_paid", "payment_currency_mismatch"]),
         (vec![pay("GBP", &disputed)], PaymentStatus::Paid, 4599, vec!["payment_disputed"]),

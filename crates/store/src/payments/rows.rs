@@ -14,8 +14,11 @@ pub struct PaymentRow {
     pub merchant_id: String,
     pub account_id: String,
     pub order_id: Option<String>,
-    /// The provider's reference (`pi_…`).
+    /// The provider's reference (Stripe's `pi_…`, PayPal's capture or order, Alipay's payment request).
     pub reference: String,
+    /// Another id the provider knows it by (PayPal's order once captured, Alipay's payment id);
+    /// empty when none.
+    pub alias: String,
     /// ISO 4217, upper case; empty until an event says.
     pub currency: String,
     pub amount_minor: i64,
@@ -31,16 +34,16 @@ pub struct PaymentRow {
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "id, tenant_id, merchant_id, account_id, order_id, reference, currency, amount_minor, captured_minor, \
-     refunded_minor, state, facts, attention, created_at, updated_at";
+const COLUMNS: &str = "id, tenant_id, merchant_id, account_id, order_id, reference, alias, currency, amount_minor, \
+     captured_minor, refunded_minor, state, facts, attention, created_at, updated_at";
 
 /// The payment of `reference` at `account_id`, locked until the transaction ends; made (empty,
 /// from `fresh`) if it is not there yet.
 pub async fn lock_or_insert_in_tx(conn: &mut AnyConnection, fresh: &PaymentRow) -> StoreResult<PaymentRow> {
     sqlx::query(
         "INSERT INTO payments (id, tenant_id, merchant_id, account_id, order_id, reference, currency, amount_minor, \
-         captured_minor, refunded_minor, state, facts, attention, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
+         captured_minor, refunded_minor, state, facts, attention, created_at, updated_at, alias) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) \
          ON CONFLICT (account_id, reference) DO NOTHING",
     )
     .bind(&fresh.id)
@@ -57,6 +60,7 @@ pub async fn lock_or_insert_in_tx(conn: &mut AnyConnection, fresh: &PaymentRow) 
     .bind(&fresh.facts)
     .bind(&fresh.attention)
     .bind(fresh.created_at)
+    .bind(&fresh.alias)
     .execute(&mut *conn)
     .await?;
     let lock = crate::row_lock(conn);
@@ -100,15 +104,35 @@ pub async fn find_by_any(
     .await?)
 }
 
-/// The other id a payment's provider knows it by (Alipay's payment id); empty when none.
-pub async fn alias_of(conn: &mut AnyConnection, id: &str) -> StoreResult<String> {
-    let alias: Option<String> =
-        sqlx::query_scalar("SELECT alias FROM payments WHERE id = $1").bind(id).fetch_optional(conn).await?;
-    Ok(alias.unwrap_or_default())
+/// The payment `id`, locked until the transaction ends.
+pub async fn lock_in_tx(conn: &mut AnyConnection, id: &str) -> StoreResult<PaymentRow> {
+    let lock = crate::row_lock(conn);
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM payments WHERE id = $1{lock}")))
+        .bind(id)
+        .fetch_one(conn)
+        .await?)
 }
 
-/// Gives a payment the reference its provider names it by from now on, keeping the one before as
-/// its alias (PayPal: the capture id once captured, the order id before).
+/// The other payment of `account_id` kept under `reference`, when there is one besides `but`.
+pub async fn other_in_tx(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    reference: &str,
+    but: &str,
+) -> StoreResult<Option<PaymentRow>> {
+    let lock = crate::row_lock(conn);
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM payments WHERE account_id = $1 AND reference = $2 AND id <> $3{lock}"
+    )))
+    .bind(account_id)
+    .bind(reference)
+    .bind(but)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Gives a payment the reference its provider names it by from now on, and its other id (PayPal:
+/// the capture once captured, the order as the alias).
 pub async fn rename_in_tx(
     conn: &mut AnyConnection,
     id: &str,
@@ -121,6 +145,20 @@ pub async fn rename_in_tx(
         .bind(alias)
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// Folds the payment `gone` into `keep` (one payment the provider first named twice): its events
+/// and settlement findings move to `keep`, and it is deleted. The caller merges the facts.
+pub async fn absorb_in_tx(conn: &mut AnyConnection, keep: &str, gone: &str) -> StoreResult<()> {
+    for table in ["payment_events", "settlement_items"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table} SET payment_id = $1 WHERE payment_id = $2")))
+            .bind(keep)
+            .bind(gone)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("DELETE FROM payments WHERE id = $1").bind(gone).execute(conn).await?;
     Ok(())
 }
 

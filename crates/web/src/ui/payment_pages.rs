@@ -99,7 +99,7 @@ pub async fn connect(State(app): State<App>, user: SignedIn, Form(f): Form<Conne
     }
     let request = AccountRequest {
         merchant_id: some(&f.merchant_id),
-        provider: Some(PaymentProvider::parse(&f.provider).unwrap_or(PaymentProvider::Stripe)),
+        provider: PaymentProvider::parse(&f.provider),
         name: Some(f.name),
         api_key: some(&f.api_key),
         webhook_secret: some(&f.webhook_secret),

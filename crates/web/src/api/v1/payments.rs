@@ -56,9 +56,11 @@ async fn list_accounts(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<
 }
 
 #[utoipa::path(post, path = "/api/v1/payment-accounts", tag = "payments", request_body = AccountRequest,
-    description = "Connects a payment provider account (`provider: stripe`): its secret API key (`sk_…`/`rk_…`, to create \
-                   payments) and the signing secret of the webhook endpoint (`whsec_…`). Point the provider's webhook at \
-                   the answer's `webhook_url`. Secrets are sealed with the server's key (409 `secrets.not_configured` \
+    description = "Connects a payment provider account. Stripe: the signing secret of the webhook endpoint \
+                   (`webhook_secret`, `whsec_…`) and the secret API key (`api_key`, `sk_…`/`rk_…`). PayPal: `client_id`, \
+                   `webhook_id` and the client secret as `api_key`. Alipay: `client_id`, Alipay's public key \
+                   (`provider_public_key`) and the merchant's private key (PKCS #8) as `api_key`. Point the provider's \
+                   webhook at the answer's `webhook_url`. Secrets are sealed with the server's key (409 `secrets.not_configured` \
                    without one). Admins, finance, merchants.",
     responses((status = 201, body = AccountView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -190,8 +192,9 @@ struct SettlementList {
 #[utoipa::path(post, path = "/api/v1/settlements", tag = "payments", params(SettlementUpload),
     request_body(content = Vec<u8>, content_type = "text/csv"),
     description = "Imports a provider's settlement report for an account and a period (UTC days, both included) and \
-                   reconciles it: Stripe's itemized balance report (`balance_change_from_activity.itemized.3`, with at least \
-                   balance_transaction_id, currency, gross, fee, reporting_category, payment_intent_id). Each payment's lines \
+                   reconciles it: for a Stripe account, Stripe's itemized balance report (`balance_change_from_activity.itemized.3`, \
+                   with at least balance_transaction_id, currency, gross, fee, reporting_category, payment_intent_id); for a \
+                   PayPal account, PayPal's Settlement Report (STL, UTF-8 or UTF-16, commas or tabs). Each payment's lines \
                    are added up and compared, to the minor unit, with what Tradeport knows: `matched`, \
                    `missing_in_tradeport`, `missing_in_report` (captured in the period, not settled), `amount_differs`, \
                    `currency_differs`, `fee`, `not_reconciled` (payouts). A refused line is named with its number and \
