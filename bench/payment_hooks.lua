@@ -1,5 +1,5 @@
--- wrk script: replays signed Stripe events from FILE (one per line: the Stripe-Signature header
--- and the body separated by a tab), each thread its own share of the lines, each line once.
+-- wrk script: replays signed payment events from FILE (one per line: the signature headers as
+-- `name:value` joined by `|`, a tab, the body), each thread its own share of the lines, each once.
 -- env: FILE, ACCOUNT (the payment account id), THREADS (wrk -t)
 local lines = {}
 local next_line = 1
@@ -25,11 +25,13 @@ function request()
   local line = lines[next_line]
   next_line = next_line + 1
   if next_line > #lines then next_line = 1 end
-  local sig, body = line:match("^([^\t]+)\t(.*)$")
-  return wrk.format("POST", "/api/v1/payment-hooks/" .. os.getenv("ACCOUNT"), {
-    ["Content-Type"] = "application/json",
-    ["Stripe-Signature"] = sig,
-  }, body)
+  local signed, body = line:match("^([^\t]+)\t(.*)$")
+  local headers = { ["Content-Type"] = "application/json" }
+  for pair in signed:gmatch("[^|]+") do
+    local name, value = pair:match("^([^:]+):(.*)$")
+    headers[name] = value
+  end
+  return wrk.format("POST", "/api/v1/payment-hooks/" .. os.getenv("ACCOUNT"), headers, body)
 end
 
 function done(summary, latency, requests)

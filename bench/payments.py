@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Payments (#17): Stripe payment webhooks end to end (verify the Stripe-Signature over the raw body,
+"""Payments (#17): payment webhooks end to end (verify the provider's signature over the raw body,
 record the event once, merge the payment's facts, settle the order: payment received, the payment
 window's stock released and reserved again by the automatic approval, confirmed) at 16 concurrent
 senders, on SQLite and on PostgreSQL 15 (fsync on), beside a raw-engine reference in the same run.
 
 Run from the project root after `cargo build --release -p tradeport`, when `uptime` is quiet:
 
-    python3 bench/payments.py [--seconds 30] [--runs 3] [--only sqlite|postgres]
+    python3 bench/payments.py [--seconds 30] [--runs 3] [--only sqlite|postgres] [--provider stripe|alipay]
+
+`--provider stripe` (the default) signs `payment_intent.succeeded` events with Stripe's HMAC;
+`--provider alipay` signs Antom `notifyPayment` notifications with RSA2 (SHA256withRSA, 2048-bit,
+the test key of fixtures/payments/alipay), which the product checks with Alipay's public key.
 
 Each run: `serve --demo` on a fresh database (once per engine); a 30-minute payment window for web
 orders; a Stripe account for the demo merchant (lumen-home); the lamp's stock topped up. Unpaid web
@@ -47,6 +51,9 @@ BINARY = os.path.abspath(os.environ.get("TRADEPORT_BIN", "target/release/tradepo
 HERE = os.path.dirname(os.path.abspath(__file__))
 WHSEC = "whsec_bench_secret_0001"
 LAST = os.path.join(HERE, "last_payments.txt")
+ALIPAY_DIR = os.path.join(HERE, "..", "fixtures", "payments", "alipay")
+ALIPAY_CLIENT = "SANDBOX_5YBZ1K2ZF3Q704512"
+PROVIDER = "stripe"
 FIGURES = engine.Figures(LAST)
 say, load = FIGURES.say, engine.load
 
@@ -62,7 +69,11 @@ def prepare(s):
     assert st in (200, 201), (st, r)
     st, r = lib.call(s.url + "/api/v1/settings", "PATCH", {"payment_windows": {"web": 30}}, key=op)
     assert st == 200, (st, r)
-    body = {"provider": "stripe", "name": "Bench Stripe", "api_key": "sk_test_bench_000000", "webhook_secret": WHSEC}
+    if PROVIDER == "alipay":
+        public = "".join(l for l in open(os.path.join(ALIPAY_DIR, "test_antom_public_key.pem")) if not l.startswith("-----"))
+        body = {"provider": "alipay", "name": "Bench Alipay", "client_id": ALIPAY_CLIENT, "provider_public_key": public.strip()}
+    else:
+        body = {"provider": "stripe", "name": "Bench Stripe", "api_key": "sk_test_bench_000000", "webhook_secret": WHSEC}
     st, a = lib.call(s.url + "/api/v1/payment-accounts", "POST", body, key=mk)
     assert st == 201, (st, a)
     return a["id"], mk
@@ -75,7 +86,11 @@ def order(run, n):
                                  "country": "GB"},
             "lines": [{"sku": "LMP-DESK-01", "quantity": 1, "unit_price_minor": 4599}], "shipping_fee_minor": 799,
             "currency": "GBP", "total_minor": 5398, "paid_minor": 0, "payment_method": "card", "payment_status": "unpaid",
-            "payment_reference": f"pi_bench_{run}_{n}", "service_level": "standard"}
+            "payment_reference": reference(run, n), "service_level": "standard"}
+
+
+def reference(run, n):
+    return f"req_bench_{run}_{n}" if PROVIDER == "alipay" else f"pi_bench_{run}_{n}"
 
 
 def take_orders(s, key, run, count):
@@ -90,22 +105,44 @@ def take_orders(s, key, run, count):
     return [l for l in out.splitlines() if l.startswith("RESULT")][0]
 
 
-def signed_file(path, run, count):
+def signed_file(path, run, count, account):
+    """One delivery per line: its signature headers (`name:value`, `|` between) and its body."""
     t = int(time.time())
+    sign = None
+    if PROVIDER == "alipay":
+        import base64
+        import urllib.parse
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import padding
+        key = serialization.load_pem_private_key(open(os.path.join(ALIPAY_DIR, "test_antom_private_key.pem"), "rb").read(), None)
+
+        def sign(body):
+            when = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(t))
+            content = f"POST /api/v1/payment-hooks/{account}\n{ALIPAY_CLIENT}.{when}.{body}".encode()
+            sig = urllib.parse.quote_plus(base64.b64encode(key.sign(content, padding.PKCS1v15(), hashes.SHA256())).decode())
+            return f"client-id:{ALIPAY_CLIENT}|request-time:{when}|signature:algorithm=RSA256,keyVersion=1,signature={sig}"
     with open(path, "w") as f:
         for n in range(count):
+            if PROVIDER == "alipay":
+                event = {"notifyType": "PAYMENT_RESULT", "result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"},
+                         "paymentRequestId": reference(run, n), "paymentId": f"2026{run:04d}{n:012d}",
+                         "paymentAmount": {"currency": "GBP", "value": "5398"}, "paymentTime": "2026-11-27T09:00:00+08:00"}
+                body = json.dumps(event, separators=(",", ":"))
+                f.write(f"{sign(body)}\t{body}\n")
+                continue
             event = {"id": f"evt_bench_{run}_{n}", "object": "event", "api_version": "2026-07-29.dahlia", "created": t,
                      "livemode": False, "type": "payment_intent.succeeded",
-                     "data": {"object": {"id": f"pi_bench_{run}_{n}", "object": "payment_intent", "amount": 5398,
+                     "data": {"object": {"id": reference(run, n), "object": "payment_intent", "amount": 5398,
                                          "amount_received": 5398, "currency": "gbp", "status": "succeeded", "metadata": {}}}}
             body = json.dumps(event, separators=(",", ":"))
             sig = hmac.new(WHSEC.encode(), f"{t}.{body}".encode(), hashlib.sha256).hexdigest()
-            f.write(f"t={t},v1={sig}\t{body}\n")
+            f.write(f"Stripe-Signature:t={t},v1={sig}\t{body}\n")
 
 
 def applied(s, pg, run):
     """Events of `run` the product took (each is recorded once; a replay after the file ran out is not)."""
-    q = f"SELECT COUNT(*) FROM payment_events WHERE event_id LIKE 'evt_bench_{run}_%' AND outcome = 'applied'"
+    prefix = f"PAYMENT_RESULT:req_bench_{run}_" if PROVIDER == "alipay" else f"evt_bench_{run}_"
+    q = f"SELECT COUNT(*) FROM payment_events WHERE event_id LIKE '{prefix}%' AND outcome = 'applied'"
     if pg:
         psql = [os.path.join(pg.bindir, "psql"), "-h", pg.dir, "-p", str(pg.port), "-U", "postgres", "-d", "bench", "-Atc", q]
         return int(subprocess.run(psql, capture_output=True, text=True, check=True).stdout.strip())
@@ -119,7 +156,7 @@ def applied(s, pg, run):
 
 def events(s, pg, account, seconds, run, count):
     path = os.path.join(s.dir, f"events-{run}.txt")
-    signed_file(path, run, count)
+    signed_file(path, run, count, account)
     env = dict(os.environ, FILE=path, ACCOUNT=account, THREADS="2")
     t0 = time.perf_counter()
     out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", os.path.join(HERE, "payment_hooks.lua"), s.url],
@@ -237,8 +274,15 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--events", type=int, default=12_000, help="orders taken and events sent per run (each event once)")
     ap.add_argument("--only", choices=["sqlite", "postgres"])
+    ap.add_argument("--provider", choices=["stripe", "alipay"], default="stripe")
     args = ap.parse_args()
-    say(f"# bench/payments.py {time.strftime('%Y-%m-%d %H:%M')} seconds={args.seconds} runs={args.runs} events={args.events} "
+    global PROVIDER, LAST, FIGURES, say
+    PROVIDER = args.provider
+    if PROVIDER != "stripe":
+        LAST = os.path.join(HERE, f"last_payments_{PROVIDER}.txt")
+        FIGURES = engine.Figures(LAST)
+        say = FIGURES.say
+    say(f"# bench/payments.py {time.strftime('%Y-%m-%d %H:%M')} provider={PROVIDER} seconds={args.seconds} runs={args.runs} events={args.events} "
         f"cores={os.cpu_count()} load={load()}")
     for kind in ("sqlite", "postgres"):
         if args.only in (None, kind):

@@ -88,15 +88,18 @@ pub async fn find(
     .await?)
 }
 
-/// The payment `id` names at `account_id`, by its reference or its alias (the reference first).
+/// The payment `id` names at `account_id`, by its reference or else its alias: two lookups, each
+/// on its own index (one `OR` across both columns would scan the account's payments).
 pub async fn find_by_any(
     conn: &mut AnyConnection,
     account_id: &str,
     id: &str,
 ) -> StoreResult<Option<PaymentRow>> {
+    if let Some(p) = find(&mut *conn, account_id, id).await? {
+        return Ok(Some(p));
+    }
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM payments WHERE account_id = $1 AND (reference = $2 OR alias = $2) \
-         ORDER BY CASE WHEN reference = $2 THEN 0 ELSE 1 END LIMIT 1"
+        "SELECT {COLUMNS} FROM payments WHERE account_id = $1 AND alias = $2 ORDER BY created_at, id LIMIT 1"
     )))
     .bind(account_id)
     .bind(id)
