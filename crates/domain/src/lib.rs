@@ -17,4 +17,5 @@ pub mod payments;
 pub mod risk;
 pub mod shipping;
 pub mod sla;
+pub mod tickets;
 pub mod warehouse;
