@@ -20,7 +20,7 @@ fn alias_of(e: &PaymentEvent) -> Option<&str> {
 
 /// The event's payment as known now (by its reference, else by the other id it names); a read,
 /// to find the order to lock first.
-pub(crate) async fn known_payment(
+async fn known_payment(
     tx: &mut UnitOfWork,
     account: &str,
     e: &PaymentEvent,
@@ -32,6 +32,22 @@ pub(crate) async fn known_payment(
         Some(alias) => Ok(payment_rows::find_by_any(tx, account, alias).await?),
         None => Ok(None),
     }
+}
+
+/// The order the event's payment is linked to, by either of the ids the event names (a read, to
+/// lock the order first): a payment first known by its PayPal order brings that order along to a
+/// record of its capture made earlier without one.
+pub(crate) async fn linked_order(
+    tx: &mut UnitOfWork,
+    account: &str,
+    e: &PaymentEvent,
+) -> AppResult<Option<String>> {
+    for id in [Some(e.reference.as_str()), alias_of(e)].into_iter().flatten() {
+        if let Some(order) = payment_rows::find_by_any(tx, account, id).await?.and_then(|p| p.order_id) {
+            return Ok(Some(order));
+        }
+    }
+    Ok(None)
 }
 
 /// The event's payment, locked (after its order: the lock order of every path), made from `fresh`

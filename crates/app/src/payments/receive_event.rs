@@ -21,7 +21,7 @@ use tradeport_store::payments::accounts::{self, AccountRow};
 use tradeport_store::payments::events::{self as payment_events, PaymentEventRow};
 use tradeport_store::payments::rows::{self as payment_rows, PaymentRow};
 
-use super::identify::{known_payment, payment_in_tx};
+use super::identify::{linked_order, payment_in_tx};
 use super::seal_context;
 use super::settle_order::settle_order_in_tx;
 use crate::access::load_operator;
@@ -260,8 +260,7 @@ async fn take_event(
     };
     // The order is locked before the payment (the lock order of every path); a payment another
     // delivery linked meanwhile brings its order along.
-    let known = known_payment(&mut tx, &a.id, &event).await?;
-    let linked = match known.and_then(|p| p.order_id) {
+    let linked = match linked_order(&mut tx, &a.id, &event).await? {
         Some(id) => Some(parse_id::<OrderId>(&id, "order")?),
         None => order_id,
     };

@@ -61,6 +61,32 @@ async fn payment_of(app: &TestApp, s: &Seeded, order: &str) -> Value {
     list["items"][0].clone()
 }
 
+/// Merchant A with a 30-minute window for web orders, its `account` connected (answered as
+/// shown), and one unpaid web order: (the seed, the account as answered, the order's id).
+async fn shop(app: &TestApp, account: Value, order: &str) -> (Seeded, Value, String) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    crate::orders::settings(app, &s.admin_key, json!({"payment_windows": {"web": 30}})).await;
+    let (status, a) = post(app, "/api/v1/payment-accounts", &s.merchant_a_key, account).await;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    let o = place(app, &s, unpaid_order(order, "")).await;
+    assert_eq!(o["status"], "awaiting_payment", "{o}");
+    (s, a, o["id"].as_str().unwrap().to_string())
+}
+
+/// Asks `base` for a payment of order `id` at `provider`.
+async fn pay(app: &TestApp, base: &str, s: &Seeded, id: &str, provider: &str) -> Value {
+    let path = format!("/api/v1/orders/{id}/payments");
+    let (status, made) = post_at(app, base, &path, &s.merchant_a_key, json!({"provider": provider})).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    made
+}
+
+fn paypal_account() -> Value {
+    json!({"provider": "paypal", "name": "PayPal UK", "client_id": tradeport_testkit::paypal::CLIENT_ID,
+           "api_key": tradeport_testkit::paypal::CLIENT_SECRET, "webhook_id": WEBHOOK_ID})
+}
+
 /// A PayPal webhook event about `resource`.
 fn paypal_event(id: &str, kind: &str, resource_type: &str, resource: Value) -> Vec<u8> {
     json!({"id": id, "event_version": "1.0", "create_time": "2026-11-27T01:00:00.000Z", "resource_type": resource_type,
@@ -70,36 +96,24 @@ fn paypal_event(id: &str, kind: &str, resource_type: &str, resource: Value) -> V
 }
 
 async fn a_paypal_payment_is_made_captured_refunded_and_reconciled(app: TestApp) {
-    let s = app.seed("acme").await;
-    app.seed_catalog(&s, 10).await;
     let fake = PaypalFake::start().await;
     let base = TestApp::serve_other(app.app.clone().with_paypal_api_url(&fake.base_url)).await;
-    crate::orders::settings(&app, &s.admin_key, json!({"payment_windows": {"web": 30}})).await;
-    let body = json!({"provider": "paypal", "name": "PayPal UK", "client_id": tradeport_testkit::paypal::CLIENT_ID,
-                      "api_key": tradeport_testkit::paypal::CLIENT_SECRET, "webhook_id": WEBHOOK_ID});
-    let (status, a) = post(&app, "/api/v1/payment-accounts", &s.merchant_a_key, body).await;
-    assert_eq!(status, StatusCode::CREATED, "{a}");
+    let (s, a, id) = shop(&app, paypal_account(), "web-pp").await;
     assert_eq!(
         (a["client_id"].as_str(), a["webhook_id"].as_str()),
         (Some(tradeport_testkit::paypal::CLIENT_ID), Some(WEBHOOK_ID))
     );
     assert!(!a.to_string().contains(tradeport_testkit::paypal::CLIENT_SECRET), "{a}");
     let account = a["id"].as_str().unwrap().to_string();
-    let o = place(&app, &s, unpaid_order("web-pp", "")).await;
-    assert_eq!(o["status"], "awaiting_payment", "{o}");
-    let id = o["id"].as_str().unwrap().to_string();
 
     // A PayPal order for what the order lacks, once however often asked.
-    let pay_path = format!("/api/v1/orders/{id}/payments");
-    let pay = || post_at(&app, &base, &pay_path, &s.merchant_a_key, json!({"provider": "paypal"}));
-    let (status, made) = pay().await;
-    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let made = pay(&app, &base, &s, &id, "paypal").await;
     let paypal_order = made["reference"].as_str().unwrap().to_string();
     assert!(
         made["pay_url"].as_str().unwrap().ends_with(&format!("checkoutnow?token={paypal_order}")),
         "{made}"
     );
-    assert_eq!(pay().await.1["reference"], made["reference"]);
+    assert_eq!(pay(&app, &base, &s, &id, "paypal").await["reference"], made["reference"]);
     let asked = fake.orders();
     assert_eq!(asked.len(), 1, "{asked:?}");
     let unit = &asked[0].2["purchase_units"][0];
@@ -266,26 +280,11 @@ async fn a_paypal_payment_is_made_captured_refunded_and_reconciled(app: TestApp)
 /// PayPal names a payment by its order until the capture, then by the capture: however its
 /// events arrive (the refund first, the buyer's approval last), they end in one payment.
 async fn paypal_events_in_any_order_end_in_one_payment(app: TestApp) {
-    let s = app.seed("acme").await;
-    app.seed_catalog(&s, 10).await;
     let fake = PaypalFake::start().await;
     let base = TestApp::serve_other(app.app.clone().with_paypal_api_url(&fake.base_url)).await;
-    crate::orders::settings(&app, &s.admin_key, json!({"payment_windows": {"web": 30}})).await;
-    let body = json!({"provider": "paypal", "name": "PayPal", "client_id": tradeport_testkit::paypal::CLIENT_ID,
-                      "api_key": tradeport_testkit::paypal::CLIENT_SECRET, "webhook_id": WEBHOOK_ID});
-    let (_, a) = post(&app, "/api/v1/payment-accounts", &s.merchant_a_key, body).await;
+    let (s, a, id) = shop(&app, paypal_account(), "web-pp-order").await;
     let account = a["id"].as_str().unwrap().to_string();
-    let o = place(&app, &s, unpaid_order("web-pp-order", "")).await;
-    let id = o["id"].as_str().unwrap().to_string();
-    let (status, made) = post_at(
-        &app,
-        &base,
-        &format!("/api/v1/orders/{id}/payments"),
-        &s.merchant_a_key,
-        json!({"provider": "paypal"}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let made = pay(&app, &base, &s, &id, "paypal").await;
     let paypal_order = made["reference"].as_str().unwrap().to_string();
     let money = json!({"currency_code": "GBP", "value": "45.99"});
     let capture = "7TK53561YB803214S";
@@ -303,12 +302,13 @@ async fn paypal_events_in_any_order_end_in_one_payment(app: TestApp) {
         json!({"id": "0RF1", "status": "COMPLETED", "amount": {"currency_code": "GBP", "value": "5.00"},
                "links": [{"href": format!("https://api.paypal.com/v2/payments/captures/{capture}"), "rel": "up", "method": "GET"}]}))).await;
     assert_eq!(refunded["outcome"], "unmatched", "{refunded}");
-    // The capture names its order: the two records are one payment, of the order.
+    // The capture names its PayPal order (and not the merchant's): the two records are one
+    // payment, of the order the PayPal order was made for.
     let captured = send(paypal_event(
         "WH-C-1",
         "PAYMENT.CAPTURE.COMPLETED",
         "capture",
-        json!({"id": capture, "status": "COMPLETED", "amount": money, "custom_id": id,
+        json!({"id": capture, "status": "COMPLETED", "amount": money,
                "supplementary_data": {"related_ids": {"order_id": paypal_order}}}),
     ))
     .await;
@@ -351,31 +351,17 @@ async fn paypal_events_in_any_order_end_in_one_payment(app: TestApp) {
 }
 
 async fn an_alipay_payment_is_made_notified_refunded_and_disputed(app: TestApp) {
-    let s = app.seed("acme").await;
-    app.seed_catalog(&s, 10).await;
     let fake = AlipayFake::start().await;
     let base = TestApp::serve_other(app.app.clone().with_alipay_api_url(&fake.base_url)).await;
-    crate::orders::settings(&app, &s.admin_key, json!({"payment_windows": {"web": 30}})).await;
-    let body = json!({"provider": "alipay", "name": "Alipay", "client_id": tradeport_testkit::alipay::CLIENT_ID,
-                      "provider_public_key": tradeport_testkit::alipay::alipay_public_key(),
-                      "api_key": tradeport_testkit::alipay::merchant_private_key()});
-    let (status, a) = post(&app, "/api/v1/payment-accounts", &s.merchant_a_key, body).await;
-    assert_eq!(status, StatusCode::CREATED, "{a}");
+    let account = json!({"provider": "alipay", "name": "Alipay", "client_id": tradeport_testkit::alipay::CLIENT_ID,
+                         "provider_public_key": tradeport_testkit::alipay::alipay_public_key(),
+                         "api_key": tradeport_testkit::alipay::merchant_private_key()});
+    let (s, a, id) = shop(&app, account, "web-ali").await;
     assert!(!a.to_string().contains("PRIVATE KEY"), "{a}");
     let account = a["id"].as_str().unwrap().to_string();
-    let o = place(&app, &s, unpaid_order("web-ali", "")).await;
-    let id = o["id"].as_str().unwrap().to_string();
 
     // A cashier payment at Alipay, signed with the merchant's key (the stand-in checks it).
-    let (status, made) = post_at(
-        &app,
-        &base,
-        &format!("/api/v1/orders/{id}/payments"),
-        &s.merchant_a_key,
-        json!({"provider": "alipay"}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let made = pay(&app, &base, &s, &id, "alipay").await;
     let request = made["reference"].as_str().unwrap().to_string();
     let asked = fake.payments();
     assert_eq!(asked.len(), 1, "{asked:?}");
@@ -456,12 +442,19 @@ async fn an_alipay_payment_is_made_notified_refunded_and_disputed(app: TestApp) 
         (asked["paymentId"].as_str(), asked["refundAmount"]["value"].as_str()),
         (Some(payment_id.as_str()), Some("1000"))
     );
-    let (headers, body) = notify(
-        &json!({"notifyType": "REFUND_RESULT", "result": result, "refundStatus": "SUCCESS",
+    // Its notification, posted through a proxy that serves the product under /tp: Alipay signed
+    // the path it posted to, which the product finds under its public address.
+    let proxied = TestApp::serve_other(
+        app.app.clone().with_alipay_api_url(&fake.base_url).with_public_url("https://shop.example/tp"),
+    )
+    .await;
+    let refunded = json!({"notifyType": "REFUND_RESULT", "result": result, "refundStatus": "SUCCESS",
         "refundRequestId": refund_request, "refundId": refund_id, "refundAmount": {"currency": "GBP", "value": "1000"},
-        "refundTime": "2026-11-27T10:00:00+08:00"}),
-    );
-    let (_, answer) = deliver(&app, &base, &account, &headers, &body).await;
+        "refundTime": "2026-11-27T10:00:00+08:00"})
+    .to_string()
+    .into_bytes();
+    let headers = AlipayFake::signed_headers(&format!("/tp{path}"), &refunded);
+    let (_, answer) = deliver(&app, &proxied, &account, &headers, &refunded).await;
     assert_eq!(answer["outcome"], "applied", "{answer}");
     let payment = payment_of(&app, &s, &id).await;
     assert_eq!(
