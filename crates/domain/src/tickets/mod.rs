@@ -4,12 +4,15 @@
 //! - [`TicketStatus`] and [`transition`]: where a ticket stands and what moves it, one table;
 //! - [`classify`]: the standard category a message suggests, with the words that suggested it;
 //! - [`references_in`]: order numbers and tracking numbers found in a message's text, to link the
-//!   ticket to its order.
+//!   ticket to its order;
+//! - [`due`] and [`default_targets`]: the response clocks, in the customer-service calendar.
 
 mod classify;
+mod clock;
 mod references;
 
 pub use classify::{Category, Suggestion, classify};
+pub use clock::{Priority, Targets, default_targets, due};
 pub use references::{Reference, references_in};
 
 use serde::{Deserialize, Serialize};
