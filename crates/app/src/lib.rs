@@ -21,6 +21,7 @@ mod ports;
 pub mod reporting;
 pub mod shipping;
 pub mod sla;
+pub mod tickets;
 mod unit_of_work;
 pub mod warehouse;
 mod words;

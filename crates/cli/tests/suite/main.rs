@@ -48,6 +48,7 @@ mod security;
 mod shipments;
 mod shipping;
 mod sla;
+mod tickets;
 mod tracking_pushback;
 mod ui_channels;
 mod ui_orders;

@@ -30,6 +30,7 @@
 //! | SuperviseOperations |   x   |               |          |           |           |                  |         |     x      |          |
 //! | ManageChannels    |   x   |       x       |          |           |           |                  |         |            |    x     |
 //! | ManagePayments    |   x   |               |          |           |           |                  |    x    |            |    x     |
+//! | AnswerTickets     |   x   |       x       |          |           |           |        x         |         |     x      |    x     |
 //!
 //! A merchant's permissions reach only its own tenant's keys, SKUs, stock and orders (see
 //! `app::access` and the scope checks of each use case).
@@ -89,10 +90,12 @@ pub enum Permission {
     ManageChannels,
     /// Connect payment provider accounts, see payments and settle them (a merchant: its own).
     ManagePayments,
+    /// See and answer customer-service tickets (a merchant: those of its own orders).
+    AnswerTickets,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 28] = [
+    pub const ALL: [Permission; 29] = [
         Permission::ViewDashboard,
         Permission::ViewMerchants,
         Permission::ManageMerchants,
@@ -121,6 +124,7 @@ impl Permission {
         Permission::SuperviseOperations,
         Permission::ManageChannels,
         Permission::ManagePayments,
+        Permission::AnswerTickets,
     ];
 
     /// The action in words, for "your role may not …" messages.
@@ -154,6 +158,7 @@ impl Permission {
             Self::SuperviseOperations => "enter improvement actions (supervisors only)",
             Self::ManageChannels => "connect sales channels and import order files",
             Self::ManagePayments => "connect payment accounts and see payments",
+            Self::AnswerTickets => "see and answer customer-service tickets",
         }
     }
 }
@@ -211,6 +216,7 @@ impl Role {
             CreateOrders => matches!(self, Admin | OrderManager | CustomerService | Merchant),
             ManageChannels => matches!(self, Admin | OrderManager | Merchant),
             ManagePayments => matches!(self, Admin | Finance | Merchant),
+            AnswerTickets => matches!(self, Admin | OrderManager | CustomerService | Supervisor | Merchant),
             ReviewOrders => matches!(self, Admin | OrderManager | Reviewer),
             SecondReview => matches!(self, Admin | Reviewer),
             ChangeOrders => matches!(self, Admin | OrderManager | CustomerService),

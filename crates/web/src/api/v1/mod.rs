@@ -15,6 +15,7 @@ mod payments;
 mod reports;
 mod shipping;
 mod sla;
+mod tickets;
 mod warehouse;
 mod webhooks;
 
@@ -40,9 +41,13 @@ impl From<PageQuery> for PageRequest {
 }
 
 /// Every v1 route.
-/// Webhooks that carriers and shops send: no API key, each checks its sender's signature.
+/// Routes without an API key: webhooks that carriers, shops and payment providers send (each
+/// checks its sender's signature), and the buyer's side of a tracking link (the link is the key).
 pub fn signed_hooks() -> OpenApiRouter<App> {
-    shipping::signed_hooks().merge(channels::signed_hooks()).merge(payments::signed_hooks())
+    shipping::signed_hooks()
+        .merge(channels::signed_hooks())
+        .merge(payments::signed_hooks())
+        .merge(tickets::public())
 }
 
 pub fn routes() -> OpenApiRouter<App> {
@@ -62,6 +67,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(reports::routes())
         .merge(shipping::routes())
         .merge(sla::routes())
+        .merge(tickets::routes())
         .merge(warehouse::routes())
         .merge(webhooks::routes())
 }

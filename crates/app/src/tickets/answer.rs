@@ -1,0 +1,107 @@
+//! An agent works a ticket (CS-1, CS-3): answers the buyer (the first answer stops the
+//! first-response clock), keeps an internal note, records what the buyer said on the phone, or
+//! solves it. Agents see and work the tickets of the orders they see (a merchant: its own).
+
+use serde::Deserialize;
+use tradeport_domain::access::{Permission, Principal};
+use tradeport_domain::kernel::FieldError;
+use tradeport_domain::tickets::{TicketAction, TicketChannel, transition};
+use tradeport_store::tickets::{self, MessageRow, TicketRow};
+
+use super::queries::{TicketView, view_of};
+use super::status_of;
+use crate::{App, AppError, AppResult};
+
+/// What an agent adds to a ticket.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnswerRequest {
+    /// `reply` (to the buyer, shown on the tracking page), `note` (internal) or `phone` (what the
+    /// buyer said on the phone).
+    pub kind: String,
+    pub body: String,
+}
+
+fn invalid(field: &str, code: &str, message: &str) -> AppError {
+    AppError::Invalid(vec![FieldError::new(field, code, message)])
+}
+
+fn illegal(t: &TicketRow, action: TicketAction) -> AppError {
+    AppError::Conflict {
+        code: "ticket.illegal_transition",
+        message: format!("a ticket that is {} cannot take {action:?}", t.status),
+        fields: Vec::new(),
+    }
+}
+
+/// Locks the principal's ticket `id`, or says it is not theirs to see.
+async fn locked(principal: &Principal, tx: &mut crate::UnitOfWork, id: &str) -> AppResult<TicketRow> {
+    let t = tickets::lock_in_tx(tx, principal.scope.operator_id, id)
+        .await?
+        .ok_or(AppError::NotFound("ticket"))?;
+    let theirs = principal.scope.merchant_id.is_none_or(|m| t.merchant_id.as_deref() == Some(&m.to_string()));
+    if theirs { Ok(t) } else { Err(AppError::NotFound("ticket")) }
+}
+
+/// Adds an agent's answer, note or phone note to ticket `id`.
+pub async fn answer_ticket(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    r: &AnswerRequest,
+) -> AppResult<TicketView> {
+    principal.require(Permission::AnswerTickets)?;
+    let body = r.body.trim();
+    if body.is_empty() || body.chars().count() > 10_000 {
+        return Err(invalid("body", "required", "write the message (at most 10000 characters)"));
+    }
+    let (direction, channel, action) = match r.kind.trim() {
+        "reply" => ("out", TicketChannel::WebForm, Some(TicketAction::AgentReplies)),
+        "note" => ("note", TicketChannel::WebForm, None),
+        "phone" => ("in", TicketChannel::Phone, Some(TicketAction::BuyerWrites)),
+        _ => return Err(invalid("kind", "invalid", "kind is reply, note or phone")),
+    };
+    let now = app.now();
+    let mut tx = app.begin().await?;
+    let t = locked(principal, &mut tx, id).await?;
+    let mut next = TicketRow { updated_at: now.0, ..t.clone() };
+    if let Some(action) = action {
+        let to = transition(status_of(&t)?, action).ok_or_else(|| illegal(&t, action))?;
+        next.status = to.as_str().into();
+    }
+    if direction == "out" && next.first_responded_at.is_none() {
+        next.first_responded_at = Some(now.0);
+    }
+    let channel = if direction == "out" { t.channel.clone() } else { channel.as_str().to_string() };
+    let message = MessageRow {
+        id: app.new_uuid().to_string(),
+        tenant_id: t.tenant_id.clone(),
+        ticket_id: t.id.clone(),
+        direction: direction.into(),
+        channel,
+        external_id: None,
+        author: crate::words::actor_text(principal.actor),
+        body: body.to_string(),
+        created_at: now.0,
+    };
+    tickets::insert_message_once_in_tx(&mut tx, &message).await?;
+    tickets::update_in_tx(&mut tx, &next).await?;
+    tx.commit().await?;
+    let mut conn = app.db().read().await?;
+    view_of(&mut conn, &next, true, now).await
+}
+
+/// Marks ticket `id` solved (the buyer writing again opens it).
+pub async fn solve_ticket(app: &App, principal: &Principal, id: &str) -> AppResult<TicketView> {
+    principal.require(Permission::AnswerTickets)?;
+    let now = app.now();
+    let mut tx = app.begin().await?;
+    let t = locked(principal, &mut tx, id).await?;
+    let to =
+        transition(status_of(&t)?, TicketAction::Solve).ok_or_else(|| illegal(&t, TicketAction::Solve))?;
+    let next = TicketRow { status: to.as_str().into(), solved_at: Some(now.0), updated_at: now.0, ..t };
+    tickets::update_in_tx(&mut tx, &next).await?;
+    tx.commit().await?;
+    let mut conn = app.db().read().await?;
+    view_of(&mut conn, &next, true, now).await
+}

@@ -1,0 +1,156 @@
+//! Tickets as agents and buyers see them: agents the queue and each ticket with its whole
+//! conversation and clocks; the buyer, on the tracking page, their order's tickets without the
+//! agents' internal notes.
+
+use serde::Serialize;
+use tradeport_domain::access::{Permission, Principal};
+use tradeport_domain::kernel::Millis;
+use tradeport_domain::tickets::{Category, Priority, TicketStatus};
+use tradeport_store::AnyConnection;
+use tradeport_store::tickets::{self, TicketRow};
+
+use super::status_of;
+use crate::{App, AppError, AppResult};
+
+/// One message of a ticket.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct TicketMessageView {
+    pub id: String,
+    /// `in` (the buyer), `out` (an answer), `note` (internal; agents only).
+    pub direction: String,
+    pub channel: String,
+    pub author: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// A ticket.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct TicketView {
+    pub id: String,
+    pub merchant_id: Option<String>,
+    pub order_id: Option<String>,
+    pub channel: String,
+    pub status: TicketStatus,
+    pub category: Category,
+    /// What suggested the category (the words found, a fact of the order).
+    pub category_because: Vec<String>,
+    pub priority: Priority,
+    pub subject: String,
+    pub buyer_name: String,
+    pub language: String,
+    /// When the first answer is due, and when it was given (epoch ms).
+    pub first_response_due: Option<i64>,
+    pub first_responded_at: Option<i64>,
+    /// The first answer is late: due and not given by now (or given after it was due).
+    pub first_response_overdue: bool,
+    pub resolution_due: Option<i64>,
+    pub solved_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub messages: Vec<TicketMessageView>,
+}
+
+/// `t` as shown at `now`, with its messages (`notes`: the internal ones too).
+pub(crate) async fn view_of(
+    conn: &mut AnyConnection,
+    t: &TicketRow,
+    notes: bool,
+    now: Millis,
+) -> AppResult<TicketView> {
+    let corrupt = |what: &str| AppError::Internal(format!("stored ticket {} has an unknown {what}", t.id));
+    let operator = crate::parse_id(&t.tenant_id, "operator")?;
+    let messages = tickets::messages(conn, operator, &t.id)
+        .await?
+        .into_iter()
+        .filter(|m| notes || m.direction != "note")
+        .map(|m| TicketMessageView {
+            id: m.id,
+            direction: m.direction,
+            channel: m.channel,
+            author: m.author,
+            body: m.body,
+            created_at: m.created_at,
+        })
+        .collect();
+    let overdue = match (t.first_response_due, t.first_responded_at) {
+        (Some(due), Some(at)) => at > due,
+        (Some(due), None) => now.0 > due && status_of(t)?.is_active(),
+        _ => false,
+    };
+    Ok(TicketView {
+        id: t.id.clone(),
+        merchant_id: t.merchant_id.clone(),
+        order_id: t.order_id.clone(),
+        channel: t.channel.clone(),
+        status: status_of(t)?,
+        category: Category::parse(&t.category).ok_or_else(|| corrupt("category"))?,
+        category_because: serde_json::from_str(&t.category_because).unwrap_or_default(),
+        priority: Priority::parse(&t.priority).ok_or_else(|| corrupt("priority"))?,
+        subject: t.subject.clone(),
+        buyer_name: t.buyer_name.clone(),
+        language: t.language.clone(),
+        first_response_due: t.first_response_due,
+        first_responded_at: t.first_responded_at,
+        first_response_overdue: overdue,
+        resolution_due: t.resolution_due,
+        solved_at: t.solved_at,
+        created_at: t.created_at,
+        updated_at: t.updated_at,
+        messages,
+    })
+}
+
+/// The principal's tickets (a merchant: its own), newest first; `status` filters.
+pub async fn list_tickets(
+    app: &App,
+    principal: &Principal,
+    status: Option<&str>,
+) -> AppResult<Vec<TicketView>> {
+    principal.require(Permission::AnswerTickets)?;
+    let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(TicketStatus::parse(s).ok_or_else(|| {
+            AppError::Invalid(vec![tradeport_domain::kernel::FieldError::new(
+                "status",
+                "invalid",
+                "status is open, pending, escalated, solved or closed",
+            )])
+        })?),
+        None => None,
+    };
+    let mut conn = app.db().read().await?;
+    let rows = tickets::list(
+        &mut conn,
+        principal.scope.operator_id,
+        principal.scope.merchant_id,
+        status.map(TicketStatus::as_str),
+    )
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for t in &rows {
+        out.push(view_of(&mut conn, t, true, app.now()).await?);
+    }
+    Ok(out)
+}
+
+/// One ticket with its whole conversation.
+pub async fn ticket_detail(app: &App, principal: &Principal, id: &str) -> AppResult<TicketView> {
+    principal.require(Permission::AnswerTickets)?;
+    let mut conn = app.db().read().await?;
+    let t = tickets::get(&mut conn, principal.scope.operator_id, principal.scope.merchant_id, id.trim())
+        .await?
+        .ok_or(AppError::NotFound("ticket"))?;
+    view_of(&mut conn, &t, true, app.now()).await
+}
+
+/// The tickets of the order a tracking page shows, without the agents' internal notes.
+pub async fn buyer_tickets(app: &App, token: &str) -> AppResult<Vec<TicketView>> {
+    let (operator, order) = crate::shipping::tracking_target(app, token).await?;
+    let mut conn = app.db().read().await?;
+    let rows = tickets::of_order(&mut conn, operator, order).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for t in &rows {
+        out.push(view_of(&mut conn, t, false, app.now()).await?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,240 @@
+//! Customer-service tickets and their messages, as stored. A message with its channel's own id is
+//! kept once however often it is delivered (`ticket_messages_external_key`).
+
+use sqlx::{AnyConnection, FromRow};
+use tradeport_domain::kernel::{OrderId, TenantId};
+
+use crate::StoreResult;
+
+/// A ticket as stored.
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+pub struct TicketRow {
+    pub id: String,
+    /// The operator.
+    pub tenant_id: String,
+    /// The merchant whose order it is about; `None` until one is known.
+    pub merchant_id: Option<String>,
+    pub order_id: Option<String>,
+    /// `email`, `marketplace`, `chat`, `web_form`, `phone`.
+    pub channel: String,
+    /// `open`, `pending`, `escalated`, `solved`, `closed`.
+    pub status: String,
+    pub category: String,
+    pub priority: String,
+    /// JSON list of what suggested the category.
+    pub category_because: String,
+    pub subject: String,
+    pub buyer_name: String,
+    pub buyer_email: String,
+    pub language: String,
+    pub first_response_due: Option<i64>,
+    pub first_responded_at: Option<i64>,
+    pub resolution_due: Option<i64>,
+    pub solved_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A message of a ticket.
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+pub struct MessageRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub ticket_id: String,
+    /// `in` (the buyer), `out` (an agent's answer), `note` (internal, never shown to the buyer).
+    pub direction: String,
+    pub channel: String,
+    /// The channel's own id of the message; `None` when it has none.
+    pub external_id: Option<String>,
+    /// Who wrote it: the buyer's name, or the agent's user id.
+    pub author: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+const TICKET_COLUMNS: &str = "id, tenant_id, merchant_id, order_id, channel, status, category, priority, \
+     category_because, subject, buyer_name, buyer_email, language, first_response_due, first_responded_at, \
+     resolution_due, solved_at, created_at, updated_at";
+
+const MESSAGE_COLUMNS: &str =
+    "id, tenant_id, ticket_id, direction, channel, external_id, author, body, created_at";
+
+pub async fn insert_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO tickets (id, tenant_id, merchant_id, order_id, channel, status, category, priority, \
+         category_because, subject, buyer_name, buyer_email, language, first_response_due, first_responded_at, \
+         resolution_due, solved_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
+    )
+    .bind(&t.id)
+    .bind(&t.tenant_id)
+    .bind(t.merchant_id.as_deref())
+    .bind(t.order_id.as_deref())
+    .bind(&t.channel)
+    .bind(&t.status)
+    .bind(&t.category)
+    .bind(&t.priority)
+    .bind(&t.category_because)
+    .bind(&t.subject)
+    .bind(&t.buyer_name)
+    .bind(&t.buyer_email)
+    .bind(&t.language)
+    .bind(t.first_response_due)
+    .bind(t.first_responded_at)
+    .bind(t.resolution_due)
+    .bind(t.solved_at)
+    .bind(t.created_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Keeps `m` unless a message with its channel id is kept already; the earlier one when it is.
+pub async fn insert_message_once_in_tx(
+    conn: &mut AnyConnection,
+    m: &MessageRow,
+) -> StoreResult<Option<MessageRow>> {
+    let done = sqlx::query(
+        "INSERT INTO ticket_messages (id, tenant_id, ticket_id, direction, channel, external_id, author, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, channel, external_id) DO NOTHING",
+    )
+    .bind(&m.id)
+    .bind(&m.tenant_id)
+    .bind(&m.ticket_id)
+    .bind(&m.direction)
+    .bind(&m.channel)
+    .bind(m.external_id.as_deref())
+    .bind(&m.author)
+    .bind(&m.body)
+    .bind(m.created_at)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 1 {
+        return Ok(None);
+    }
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {MESSAGE_COLUMNS} FROM ticket_messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3"
+    )))
+    .bind(&m.tenant_id)
+    .bind(&m.channel)
+    .bind(m.external_id.as_deref())
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The message a channel id names, when it is kept.
+pub async fn message_by_external_id(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    channel: &str,
+    external_id: &str,
+) -> StoreResult<Option<MessageRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {MESSAGE_COLUMNS} FROM ticket_messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(channel)
+    .bind(external_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// One ticket of the operator (a merchant: only its own).
+pub async fn get(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant: Option<TenantId>,
+    id: &str,
+) -> StoreResult<Option<TicketRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) AND id = $3"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(crate::merchant_filter(merchant))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The ticket `id`, locked until the transaction ends.
+pub async fn lock_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+) -> StoreResult<Option<TicketRow>> {
+    let lock = crate::row_lock(conn);
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE tenant_id = $1 AND id = $2{lock}"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The operator's tickets (a merchant: its own), newest first, at most 200; `status` filters.
+pub async fn list(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant: Option<TenantId>,
+    status: Option<&str>,
+) -> StoreResult<Vec<TicketRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) \
+         AND ($3 = '' OR status = $3) ORDER BY created_at DESC, id DESC LIMIT 200"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(crate::merchant_filter(merchant))
+    .bind(status.unwrap_or_default())
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The tickets about an order, oldest first.
+pub async fn of_order(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order: OrderId,
+) -> StoreResult<Vec<TicketRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE tenant_id = $1 AND order_id = $2 ORDER BY created_at, id"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(order.to_string())
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A ticket's messages, oldest first.
+pub async fn messages(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    ticket: &str,
+) -> StoreResult<Vec<MessageRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {MESSAGE_COLUMNS} FROM ticket_messages WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(ticket)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Writes a ticket's state and clocks.
+pub async fn update_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE tickets SET status = $3, category = $4, priority = $5, first_responded_at = $6, solved_at = $7, \
+         updated_at = $8 WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(&t.tenant_id)
+    .bind(&t.id)
+    .bind(&t.status)
+    .bind(&t.category)
+    .bind(&t.priority)
+    .bind(t.first_responded_at)
+    .bind(t.solved_at)
+    .bind(t.updated_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! `/api/v1/tickets`: customer-service tickets for agents (the queue, one ticket, answers, notes,
+//! phone notes, solving); `/api/v1/track/{token}/tickets`: the buyer's side, on the order's
+//! tracking page (no account: the link is the buyer's key).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use tradeport_app::App;
+use tradeport_app::tickets::{self, AnswerRequest, BuyerMessageForm, SubmittedMessage, TicketView};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery, Auth};
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tickets))
+        .routes(routes!(get_ticket))
+        .routes(routes!(answer_ticket))
+        .routes(routes!(solve_ticket))
+}
+
+/// The buyer's side (outside the API-key layer: the tracking link is the key).
+pub(super) fn public() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(buyer_tickets, buyer_writes))
+}
+
+#[derive(Serialize, ToSchema)]
+struct TicketList {
+    items: Vec<TicketView>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct TicketQuery {
+    /// `open`, `pending`, `escalated`, `solved` or `closed`.
+    status: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketQuery),
+    description = "The latest 200 tickets, newest first (a merchant: those of its own orders), each with its \
+                   conversation, suggested category and why, and clocks (`first_response_overdue`). Admins, order \
+                   managers, customer service, supervisors, merchants.",
+    responses((status = 200, body = TicketList), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn list_tickets(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<TicketQuery>,
+) -> ApiResult<Json<TicketList>> {
+    Ok(Json(TicketList { items: tickets::list_tickets(&app, &p, q.status.as_deref()).await? }))
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = String, Path)),
+    description = "One ticket with its whole conversation, internal notes included.",
+    responses((status = 200, body = TicketView), (status = 404, body = ErrorBody)))]
+async fn get_ticket(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TicketView>> {
+    Ok(Json(tickets::ticket_detail(&app, &p, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets", params(("id" = String, Path)),
+    request_body = AnswerRequest,
+    description = "Adds to the ticket: `reply` (to the buyer; the first one stops the first-response clock; the \
+                   ticket waits for the buyer), `note` (internal, never shown to the buyer) or `phone` (what the buyer \
+                   said on the phone; the ticket needs an answer again). 409 `ticket.illegal_transition` on a closed \
+                   ticket.",
+    responses((status = 200, body = TicketView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn answer_ticket(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AnswerRequest>,
+) -> ApiResult<Json<TicketView>> {
+    Ok(Json(tickets::answer_ticket(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/solve", tag = "tickets", params(("id" = String, Path)),
+    description = "Marks the ticket solved; the buyer writing again opens it.",
+    responses((status = 200, body = TicketView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn solve_ticket(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TicketView>> {
+    Ok(Json(tickets::solve_ticket(&app, &p, &id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/track/{token}/tickets", tag = "tickets", params(("token" = String, Path)),
+    description = "The buyer's conversation about the order of a tracking link (agents' internal notes left out).",
+    responses((status = 200, body = TicketList), (status = 404, body = ErrorBody)))]
+async fn buyer_tickets(State(app): State<App>, Path(token): Path<String>) -> ApiResult<Json<TicketList>> {
+    Ok(Json(TicketList { items: tickets::buyer_tickets(&app, &token).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/track/{token}/tickets", tag = "tickets", params(("token" = String, Path)),
+    request_body = BuyerMessageForm,
+    description = "The buyer writes about the order of a tracking link: the message joins the order's ticket still \
+                   being worked, or opens one (category suggested, clocks started in the operator's calendar). The \
+                   same `submission_key` again is the same message (`duplicate: true`).",
+    responses((status = 201, body = SubmittedMessage), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn buyer_writes(
+    State(app): State<App>,
+    Path(token): Path<String>,
+    ApiJson(form): ApiJson<BuyerMessageForm>,
+) -> ApiResult<(StatusCode, Json<SubmittedMessage>)> {
+    Ok((StatusCode::CREATED, Json(tickets::submit_from_tracking(&app, &token, &form).await?)))
+}
