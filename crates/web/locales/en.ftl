@@ -635,6 +635,12 @@ track-offer_send = Send my choice
 track-offer_thanks = Thank you: we have your answer and will be in touch.
 track-returns_title = Returns and refunds
 track-filed = We have your request:
+track-messages = Questions about your order
+track-message_sent = Thank you: we have your message and will answer here.
+track-from_us = Customer service
+track-from_you = You
+track-write_to_us = Write to us about this order
+track-send = Send
 track-policy_all = Everything else
 track-policy_window = { $days ->
     [one] requests within { $days } day of delivery

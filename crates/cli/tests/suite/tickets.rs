@@ -91,6 +91,24 @@ async fn a_buyer_writes_from_the_tracking_page_and_an_agent_answers(app: TestApp
         [("in", "Hi, where is my order? Any tracking?"), ("out", "It leaves the warehouse today.")]
     );
 
+    // The tracking page shows the conversation and takes a message from its own form.
+    let page =
+        app.client.get(app.url(&format!("/track/{token}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("It leaves the warehouse today.") && !page.contains("asked the warehouse"),
+        "{page}"
+    );
+    let key =
+        page.split("name=\"submission_key\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let form = [("lang", "zh-CN"), ("message", "颜色不对"), ("submission_key", key.as_str())];
+    let res = app.client.post(app.url(&format!("/track/{token}/message"))).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let answered_page = res.text().await.unwrap();
+    assert!(
+        answered_page.contains("谢谢，我们已收到您的留言") && answered_page.contains("颜色不对"),
+        "{answered_page}"
+    );
+
     // The buyer writes back to the same ticket; solved, then written to again, it opens again.
     let (_, again) = write(&app, &token, "Thanks, and the colour?", "form-0000002").await;
     assert_eq!(again["ticket_id"], ticket.as_str());
@@ -101,14 +119,14 @@ async fn a_buyer_writes_from_the_tracking_page_and_an_agent_answers(app: TestApp
     let (_, t) = get(&app, &format!("/api/v1/tickets/{ticket}"), &agent).await;
     assert_eq!(
         (t["status"].as_str(), t["messages"].as_array().map(Vec::len)),
-        (Some("open"), Some(5)),
+        (Some("open"), Some(6)),
         "{t}"
     );
     // What the buyer said on the phone needs an answer again.
     let (_, phoned) =
         post(&app, &path, &agent, json!({"kind": "phone", "body": "Called: wants a refund"})).await;
     assert_eq!(
-        (phoned["status"].as_str(), phoned["messages"][5]["channel"].as_str()),
+        (phoned["status"].as_str(), phoned["messages"][6]["channel"].as_str()),
         (Some("open"), Some("phone"))
     );
 

@@ -52,6 +52,7 @@ pub fn router() -> Router<App> {
         .route("/track/{token}/request", post(tracking_page::request))
         .route("/track/{token}/evidence", post(tracking_page::evidence))
         .route("/track/{token}/offer", post(tracking_page::offer))
+        .route("/track/{token}/message", post(tracking_page::message))
         .route("/track/{token}/json", get(tracking_page::json))
         .route("/logout", post(login::logout))
         .route("/lang", get(login::switch_language))

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use tradeport_app::App;
 use tradeport_app::aftersales::{self, BuyerAftersales, ClaimInput, FileRequest};
 use tradeport_app::shipping::{self, PublicTracking};
+use tradeport_app::tickets::{self, BuyerMessageForm, TicketView};
 
 use super::{Tr, render};
 
@@ -30,6 +31,11 @@ struct TrackPage {
     /// The request just filed (its RMA number), or why it was refused.
     filed: Option<String>,
     error: Option<String>,
+    /// The buyer's conversation about the order (CS-1), and whether a message was just sent.
+    tickets: Vec<TicketView>,
+    sent: bool,
+    /// A fresh key for the message form: sent twice, the same message.
+    submission_key: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -77,7 +83,14 @@ impl TrackPage {
             aftersales: None,
             filed: None,
             error: None,
+            tickets: Vec::new(),
+            sent: false,
+            submission_key: uuid::Uuid::new_v4().simple().to_string(),
         }
+    }
+
+    fn when(&self, at: &i64) -> String {
+        super::format_millis(Some(tradeport_domain::kernel::Millis(*at)), self.t)
     }
 }
 
@@ -92,12 +105,15 @@ async fn page(app: &App, token: String, lang: &str, outcome: (Option<String>, Op
             let t = language(lang, &tracking.language);
             let status = if outcome.1.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
             let (filed, error) = outcome;
+            let sent = filed.as_deref() == Some(MESSAGE_SENT);
             let page = TrackPage {
                 tracking: Some(tracking),
+                tickets: tickets::buyer_tickets(app, &token).await.unwrap_or_default(),
                 token,
                 aftersales: Some(aftersales),
-                filed,
+                filed: filed.filter(|_| !sent),
                 error,
+                sent,
                 ..TrackPage::empty(t)
             };
             render(t, status, &page)
@@ -147,6 +163,31 @@ pub async fn request(
     };
     let outcome = match aftersales::file_from_tracking(&app, &token, &input).await {
         Ok(filed) => (Some(filed.rma_no), None),
+        Err(e) => (None, Some(super::explain(&e))),
+    };
+    page(&app, token, &f.lang, outcome).await
+}
+
+/// The outcome that says the buyer's message was taken (not an RMA number).
+const MESSAGE_SENT: &str = "message-sent";
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MessageForm {
+    lang: String,
+    message: String,
+    submission_key: String,
+}
+
+/// POST /track/{token}/message: the buyer writes to customer service about the order (CS-1).
+pub async fn message(
+    State(app): State<App>,
+    Path(token): Path<String>,
+    Form(f): Form<MessageForm>,
+) -> Response {
+    let form = BuyerMessageForm { message: f.message, submission_key: f.submission_key };
+    let outcome = match tickets::submit_from_tracking(&app, &token, &form).await {
+        Ok(_) => (Some(MESSAGE_SENT.to_string()), None),
         Err(e) => (None, Some(super::explain(&e))),
     };
     page(&app, token, &f.lang, outcome).await
