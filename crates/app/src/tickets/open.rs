@@ -80,10 +80,8 @@ pub async fn submit_from_tracking(
     let now = app.now();
     let text = f.message.trim().to_string();
     let ticket = match working {
-        Some(t) => {
-            let to = transition(status_of(&t)?, TicketAction::BuyerWrites).unwrap_or(TicketStatus::Open);
-            TicketRow { status: to.as_str().into(), solved_at: None, updated_at: now.0, ..t }
-        }
+        // Written from the row as locked in the writer below: an answer given meanwhile stays.
+        Some(t) => t,
         None => {
             let suggestion = classify(&text, Some(order.status == OrderStatus::HandedOver));
             let targets = default_targets(suggestion.category, Priority::Normal);
@@ -130,11 +128,23 @@ pub async fn submit_from_tracking(
         created_at: now.0,
     };
     let mut tx = app.begin().await?;
-    let new_ticket = tickets::lock_in_tx(&mut tx, operator, &ticket.id).await?.is_none();
-    if new_ticket {
-        tickets::insert_in_tx(&mut tx, &ticket).await?;
-    } else {
-        tickets::update_in_tx(&mut tx, &ticket).await?;
+    let locked = tickets::lock_in_tx(&mut tx, operator, &ticket.id).await?;
+    let new_ticket = locked.is_none();
+    match locked {
+        None => tickets::insert_in_tx(&mut tx, &ticket).await?,
+        Some(current) => {
+            let Some(to) = transition(status_of(&current)?, TicketAction::BuyerWrites) else {
+                return Err(AppError::Conflict {
+                    code: "ticket.closed",
+                    message: "the conversation was closed just now; send the message again to open a new one"
+                        .into(),
+                    fields: Vec::new(),
+                });
+            };
+            let next =
+                TicketRow { status: to.as_str().into(), solved_at: None, updated_at: now.0, ..current };
+            tickets::update_in_tx(&mut tx, &next).await?;
+        }
     }
     if let Some(earlier) = tickets::insert_message_once_in_tx(&mut tx, &message).await? {
         // The same form, sent twice at once: the first one stands, this one keeps nothing.
