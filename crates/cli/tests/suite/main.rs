@@ -35,6 +35,7 @@ mod openapi;
 mod order_imports;
 mod orders;
 mod payment_providers;
+mod payment_refunds_due;
 mod payments;
 mod policies;
 mod presales;
