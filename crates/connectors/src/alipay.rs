@@ -8,7 +8,6 @@
 //! - `pay` (`productCode: CASHIER_PAYMENT`, `paymentRequestId` the idempotency key, amounts
 //!   `{currency, value}` with the value a string of minor units): answered `U` /
 //!   `PAYMENT_IN_PROCESS` with `paymentId` and `normalUrl`, where the buyer pays;
-//! - `inquiryPayment` (`paymentRequestId`): `paymentStatus` `SUCCESS`, `FAIL`, `PROCESSING`, …;
 //! - `refund` (`refundRequestId` the idempotency key, `paymentId`, `refundAmount`).
 
 use crate::ProviderError;
@@ -36,11 +35,8 @@ impl std::fmt::Debug for Alipay {
 /// A payment as Alipay answered it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlipayPayment {
-    pub payment_request_id: String,
     /// Alipay's id; empty until Alipay gives one.
     pub payment_id: String,
-    /// `SUCCESS`, `FAIL`, `PROCESSING`, `CANCELLED`, `PENDING`; for a payment just made, empty.
-    pub status: String,
     /// Where the buyer pays (on creation).
     pub pay_url: String,
 }
@@ -157,15 +153,7 @@ impl Alipay {
             "env": { "terminalType": "WEB" },
         });
         let answer = self.call("pay", &body).await?;
-        payment_of(&answer, payment_request_id)
-    }
-
-    /// Reads a payment's state.
-    pub async fn inquiry(&self, payment_request_id: &str) -> Result<AlipayPayment, ProviderError> {
-        let answer = self
-            .call("inquiryPayment", &serde_json::json!({ "paymentRequestId": payment_request_id }))
-            .await?;
-        payment_of(&answer, payment_request_id)
+        Ok(payment_of(&answer))
     }
 
     /// Refunds `amount` of Alipay's payment `payment_id`; `refund_request_id` makes a retry safe.
@@ -189,15 +177,13 @@ impl Alipay {
     }
 }
 
-fn payment_of(answer: &serde_json::Value, payment_request_id: &str) -> Result<AlipayPayment, ProviderError> {
+fn payment_of(answer: &serde_json::Value) -> AlipayPayment {
     let text = |k: &str| answer.pointer(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-    Ok(AlipayPayment {
-        payment_request_id: payment_request_id.to_string(),
+    AlipayPayment {
         payment_id: text("/paymentId"),
-        status: text("/paymentStatus"),
         pay_url: [text("/normalUrl"), text("/redirectActionForm/redirectUrl")]
             .into_iter()
             .find(|u| !u.is_empty())
             .unwrap_or_default(),
-    })
+    }
 }

@@ -8,7 +8,6 @@
 //!   `invoice_id`), a `PayPal-Request-Id` making a retry answer the same order; the answer is
 //!   `{"id", "status": "CREATED" | "PAYER_ACTION_REQUIRED", "links": [{"rel": "approve" |
 //!   "payer-action", "href"}]}`, the link where the buyer approves;
-//! - an order read back: `GET /v2/checkout/orders/{id}`;
 //! - a refund: `POST /v2/payments/captures/{capture}/refund` with `amount` and `invoice_id`,
 //!   answered `{"id", "status": "COMPLETED" | "PENDING" | "FAILED" | "CANCELLED"}`.
 //!
@@ -144,13 +143,6 @@ impl Paypal {
             .post(format!("{}/v2/checkout/orders", self.base_url))
             .header("PayPal-Request-Id", request_id)
             .json(&body);
-        order_of(&self.send(request, "the order").await?)
-    }
-
-    /// Reads an order's state.
-    pub async fn order(&self, id: &str) -> Result<PaypalOrder, ProviderError> {
-        let id = checked_id(id, "order")?;
-        let request = self.client.get(format!("{}/v2/checkout/orders/{id}", self.base_url));
         order_of(&self.send(request, "the order").await?)
     }
 
