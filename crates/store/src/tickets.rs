@@ -172,6 +172,25 @@ pub async fn lock_in_tx(
     .await?)
 }
 
+/// The messages of the tickets [`list`] answers, in one query (oldest first).
+pub async fn messages_of_list(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant: Option<TenantId>,
+    status: Option<&str>,
+) -> StoreResult<Vec<MessageRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {MESSAGE_COLUMNS} FROM ticket_messages WHERE tenant_id = $1 AND ticket_id IN \
+         (SELECT id FROM tickets WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) AND ($3 = '' OR status = $3) \
+         ORDER BY created_at DESC, id DESC LIMIT 200) ORDER BY created_at, id"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(crate::merchant_filter(merchant))
+    .bind(status.unwrap_or_default())
+    .fetch_all(conn)
+    .await?)
+}
+
 /// The operator's tickets (a merchant: its own), newest first, at most 200; `status` filters.
 pub async fn list(
     conn: &mut AnyConnection,

@@ -7,7 +7,7 @@ use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::kernel::Millis;
 use tradeport_domain::tickets::{Category, Priority, TicketStatus};
 use tradeport_store::AnyConnection;
-use tradeport_store::tickets::{self, TicketRow};
+use tradeport_store::tickets::{self, MessageRow, TicketRow};
 
 use super::status_of;
 use crate::{App, AppError, AppResult};
@@ -58,18 +58,23 @@ pub(crate) async fn view_of(
     notes: bool,
     now: Millis,
 ) -> AppResult<TicketView> {
-    let corrupt = |what: &str| AppError::Internal(format!("stored ticket {} has an unknown {what}", t.id));
     let operator = crate::parse_id(&t.tenant_id, "operator")?;
-    let messages = tickets::messages(conn, operator, &t.id)
-        .await?
-        .into_iter()
-        .filter(|m| notes || m.direction != "note")
+    let messages = tickets::messages(conn, operator, &t.id).await?;
+    shown(t, &messages, notes, now)
+}
+
+/// `t` as shown at `now`, its messages taken from `all` (`notes`: the internal ones too).
+fn shown(t: &TicketRow, all: &[MessageRow], notes: bool, now: Millis) -> AppResult<TicketView> {
+    let corrupt = |what: &str| AppError::Internal(format!("stored ticket {} has an unknown {what}", t.id));
+    let messages = all
+        .iter()
+        .filter(|m| m.ticket_id == t.id && (notes || m.direction != "note"))
         .map(|m| TicketMessageView {
-            id: m.id,
-            direction: m.direction,
-            channel: m.channel,
-            author: m.author,
-            body: m.body,
+            id: m.id.clone(),
+            direction: m.direction.clone(),
+            channel: m.channel.clone(),
+            author: m.author.clone(),
+            body: m.body.clone(),
             created_at: m.created_at,
         })
         .collect();
@@ -119,18 +124,11 @@ pub async fn list_tickets(
         None => None,
     };
     let mut conn = app.db().read().await?;
-    let rows = tickets::list(
-        &mut conn,
-        principal.scope.operator_id,
-        principal.scope.merchant_id,
-        status.map(TicketStatus::as_str),
-    )
-    .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for t in &rows {
-        out.push(view_of(&mut conn, t, true, app.now()).await?);
-    }
-    Ok(out)
+    let (operator, merchant, status) =
+        (principal.scope.operator_id, principal.scope.merchant_id, status.map(TicketStatus::as_str));
+    let rows = tickets::list(&mut conn, operator, merchant, status).await?;
+    let messages = tickets::messages_of_list(&mut conn, operator, merchant, status).await?;
+    rows.iter().map(|t| shown(t, &messages, true, app.now())).collect()
 }
 
 /// One ticket with its whole conversation.
