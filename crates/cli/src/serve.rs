@@ -32,6 +32,10 @@ pub struct ServeArgs {
     /// beside a `tradeport worker` process.
     #[arg(long, env = "TRADEPORT_NO_WORKERS")]
     no_workers: bool,
+    /// Receive buyers' e-mail on this address over SMTP (e.g. 0.0.0.0:25, or a local port behind
+    /// your mail server): messages to a support mailbox become tickets. Off when not set.
+    #[arg(long, env = "TRADEPORT_MAIL_IN_BIND")]
+    mail_in_bind: Option<String>,
     /// When set, /metrics answers only to `Authorization: Bearer <token>`.
     #[arg(long, env = "TRADEPORT_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
@@ -67,6 +71,14 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<()> {
     }
     println!("Tradeport is listening on {url} (database: {})", app.db().backend().as_str());
     spawn_metrics_upkeep();
+    if let Some(bind) = &args.mail_in_bind {
+        let smtp = tokio::net::TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("cannot receive e-mail on {bind}"))?;
+        println!("Receiving e-mail over SMTP on {}", smtp.local_addr()?);
+        let handler = tradeport_app::tickets::mail_handler(app.clone());
+        tokio::spawn(tradeport_connectors::mail_in::serve(smtp, "tradeport".into(), handler));
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = (!args.no_workers).then(|| tokio::spawn(tradeport_jobs::run(app.clone(), stop_rx)));
     let config = WebConfig {

@@ -12,6 +12,7 @@ pub mod channel_pushback;
 pub mod closed_days;
 pub mod easypost;
 pub mod mail;
+pub mod mail_in;
 pub mod passwords;
 pub mod paypal;
 pub mod paypal_signature;

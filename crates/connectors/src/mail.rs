@@ -11,7 +11,7 @@ use std::time::Duration;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// One e-mail to send.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct OutgoingMail {
     pub to: String,
     pub subject: String,
@@ -22,6 +22,30 @@ pub struct OutgoingMail {
     pub message_id: String,
     /// File name, MIME type and content.
     pub attachment: Option<(String, String, Vec<u8>)>,
+    /// Where the buyer's answer should go (a support mailbox), when not to the sender.
+    pub reply_to: Option<String>,
+    /// The ids (without brackets) of the message this answers, newest first: `In-Reply-To` is the
+    /// first, `References` all of them, so the buyer's mail program threads the conversation.
+    pub answers: Vec<String>,
+    /// Written by the product on its own (an acknowledgement): marked `Auto-Submitted:
+    /// auto-replied` (RFC 3834), so other robots do not answer it.
+    pub auto_reply: bool,
+}
+
+/// `Auto-Submitted` (RFC 3834).
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl lettre::message::header::Header for AutoSubmitted {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), "auto-replied".into())
+    }
 }
 
 /// Why a message was not sent.
@@ -73,6 +97,11 @@ impl SmtpMailer {
         Ok(Self { url: url.to_string(), transport, from, timeout: SEND_TIMEOUT })
     }
 
+    /// The domain of the sender's address: every Message-ID sent is `<id@domain>`.
+    pub fn domain(&self) -> String {
+        self.from.email.domain().to_string()
+    }
+
     /// The same mailer with another limit on one message (tests use a short one).
     pub fn with_timeout(self, timeout: Duration) -> Self {
         Self { timeout, ..self }
@@ -93,13 +122,26 @@ impl SmtpMailer {
             }
             None => body,
         };
-        let message = Message::builder()
+        let mut message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .message_id(Some(format!("<{}@{domain}>", mail.message_id)))
-            .multipart(body)
-            .map_err(|e| MailError::Build(e.to_string()))?;
+            .message_id(Some(format!("<{}@{domain}>", mail.message_id)));
+        if let Some(reply_to) = &mail.reply_to {
+            let mailbox = reply_to.parse().map_err(|e: lettre::address::AddressError| {
+                MailError::BadAddress(reply_to.clone(), e.to_string())
+            })?;
+            message = message.reply_to(mailbox);
+        }
+        if let Some(first) = mail.answers.first() {
+            message = message.in_reply_to(format!("<{first}>"));
+            let all: Vec<String> = mail.answers.iter().rev().map(|id| format!("<{id}>")).collect();
+            message = message.references(all.join(" "));
+        }
+        if mail.auto_reply {
+            message = message.header(AutoSubmitted);
+        }
+        let message = message.multipart(body).map_err(|e| MailError::Build(e.to_string()))?;
         // lettre's own timeout bounds connecting, not a server that accepts the connection and
         // never answers: the whole exchange is bounded here. A connection cut off mid-exchange
         // would go back to lettre's pool as if it were sound, so the pool is replaced (the old

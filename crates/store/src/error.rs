@@ -118,6 +118,7 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("order_presales_pkey", "order_presales.order_id, order_presales.sku_id", "sku_id"),
     ("payments_reference_key", "payments.account_id, payments.reference", "reference"),
     ("payment_events_key", "payment_events.account_id, payment_events.event_id", "event_id"),
+    ("support_mailboxes_pkey", "support_mailboxes.address", "address"),
     (
         "ticket_messages_external_key",
         "ticket_messages.tenant_id, ticket_messages.channel, ticket_messages.external_id",

@@ -29,6 +29,7 @@ pub mod schema;
 pub mod shipping;
 pub mod sla;
 mod sql;
+pub mod ticket_links;
 pub mod tickets;
 mod values;
 pub mod warehouse;

@@ -33,6 +33,8 @@ pub struct TicketRow {
     pub solved_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The support mailbox the buyer wrote to, for the answers' Reply-To.
+    pub reply_address: Option<String>,
 }
 
 /// A message of a ticket.
@@ -54,7 +56,7 @@ pub struct MessageRow {
 
 const TICKET_COLUMNS: &str = "id, tenant_id, merchant_id, order_id, channel, status, category, priority, \
      category_because, subject, buyer_name, buyer_email, language, first_response_due, first_responded_at, \
-     resolution_due, solved_at, created_at, updated_at";
+     resolution_due, solved_at, created_at, updated_at, reply_address";
 
 const MESSAGE_COLUMNS: &str =
     "id, tenant_id, ticket_id, direction, channel, external_id, author, body, created_at";
@@ -63,8 +65,8 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResul
     sqlx::query(
         "INSERT INTO tickets (id, tenant_id, merchant_id, order_id, channel, status, category, priority, \
          category_because, subject, buyer_name, buyer_email, language, first_response_due, first_responded_at, \
-         resolution_due, solved_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
+         resolution_due, solved_at, created_at, updated_at, reply_address) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)",
     )
     .bind(&t.id)
     .bind(&t.tenant_id)
@@ -84,6 +86,7 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResul
     .bind(t.resolution_due)
     .bind(t.solved_at)
     .bind(t.created_at)
+    .bind(t.reply_address.as_deref())
     .execute(conn)
     .await?;
     Ok(())
@@ -135,6 +138,21 @@ pub async fn message_by_external_id(
     .bind(tenant_id.to_string())
     .bind(channel)
     .bind(external_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The message `id` of the operator's tickets.
+pub async fn message_by_id(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+) -> StoreResult<Option<MessageRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {MESSAGE_COLUMNS} FROM ticket_messages WHERE tenant_id = $1 AND id = $2"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(id)
     .fetch_optional(conn)
     .await?)
 }

@@ -26,3 +26,14 @@ pub(crate) fn csv_attachment(file_name: &str, csv: String) -> Response {
     )
         .into_response()
 }
+
+/// A file someone sent (a ticket's attachment), always saved rather than shown: only images and
+/// PDFs keep their type, anything else is plain bytes, so a sent page never runs in our origin.
+pub(crate) fn sent_file(file_name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    const SAFE: [&str; 5] = ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"];
+    let kind = if SAFE.contains(&content_type) { content_type } else { "application/octet-stream" };
+    let name: String = file_name.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '\\')).collect();
+    let disposition = format!("attachment; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
+}

@@ -43,6 +43,7 @@ impl EmailJob {
             html: message.html,
             message_id: self.outbox_id.clone(),
             attachment,
+            ..OutgoingMail::default()
         }
     }
 }

@@ -86,6 +86,9 @@ pub async fn answer_ticket(
     };
     tickets::insert_message_once_in_tx(&mut tx, &message).await?;
     tickets::update_in_tx(&mut tx, &next).await?;
+    if direction == "out" {
+        super::reply_job::enqueue_in_tx(app, &mut tx, principal.scope.operator_id, &message.id).await?;
+    }
     tx.commit().await?;
     let mut conn = app.db().read().await?;
     view_of(&mut conn, &next, true, now).await

@@ -1,14 +1,25 @@
-//! Customer service (CS-1 … CS-3): tickets opened by buyers from their tracking page and worked
-//! by agents (answers, internal notes, what a buyer said on the phone, solving), each linked to its
-//! order, with the category its words suggest and response clocks in the operator's calendar.
+//! Customer service (CS-1 … CS-3): tickets opened by buyers from their tracking page or by e-mail
+//! to a support mailbox, and worked by agents (answers sent by e-mail, internal notes, what a buyer
+//! said on the phone, solving), each linked to its order, with the category its words suggest and
+//! response clocks in the operator's calendar.
 
 mod answer;
+mod email_in;
+mod inbound;
+mod mailboxes;
 mod open;
 mod queries;
+mod reply_job;
 
 pub use answer::{AnswerRequest, answer_ticket, solve_ticket};
+pub use email_in::{ReceivedEmail, mail_handler, receive_email};
+pub use mailboxes::{CreateMailbox, MailboxView, create_mailbox, delete_mailbox, list_mailboxes};
 pub use open::{BuyerMessageForm, SubmittedMessage, submit_from_tracking};
-pub use queries::{TicketMessageView, TicketView, buyer_tickets, list_tickets, ticket_detail};
+pub use queries::{
+    AttachmentFile, AttachmentView, TicketMessageView, TicketView, buyer_tickets, list_tickets,
+    ticket_attachment, ticket_detail,
+};
+pub(crate) use reply_job::run_reply_job;
 
 use tradeport_domain::tickets::TicketStatus;
 use tradeport_store::tickets::TicketRow;

@@ -7,6 +7,7 @@ use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::kernel::Millis;
 use tradeport_domain::tickets::{Category, Priority, TicketStatus};
 use tradeport_store::AnyConnection;
+use tradeport_store::ticket_links::{self, AttachmentRow};
 use tradeport_store::tickets::{self, MessageRow, TicketRow};
 
 use super::status_of;
@@ -16,12 +17,25 @@ use crate::{App, AppError, AppResult};
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TicketMessageView {
     pub id: String,
-    /// `in` (the buyer), `out` (an answer), `note` (internal; agents only).
+    /// `in` (the buyer), `out` (an answer), `auto` (the product's acknowledgement), `note`
+    /// (internal; agents only).
     pub direction: String,
     pub channel: String,
     pub author: String,
     pub body: String,
     pub created_at: i64,
+    /// Files that came with it (`GET /api/v1/tickets/{id}/attachments/{attachment}` gives one).
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// A file that came with a message.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AttachmentView {
+    pub id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub size_bytes: i64,
 }
 
 /// A ticket.
@@ -60,11 +74,18 @@ pub(crate) async fn view_of(
 ) -> AppResult<TicketView> {
     let operator = crate::parse_id(&t.tenant_id, "operator")?;
     let messages = tickets::messages(conn, operator, &t.id).await?;
-    shown(t, &messages, notes, now)
+    let files = ticket_links::attachments_of_ticket(conn, operator, &t.id).await?;
+    shown(t, (&messages, &files), notes, now)
 }
 
-/// `t` as shown at `now`, its messages taken from `all` (`notes`: the internal ones too).
-fn shown(t: &TicketRow, all: &[MessageRow], notes: bool, now: Millis) -> AppResult<TicketView> {
+/// `t` as shown at `now`, its messages and their files taken from `all` (`notes`: the internal
+/// ones too).
+fn shown(
+    t: &TicketRow,
+    (all, files): (&[MessageRow], &[AttachmentRow]),
+    notes: bool,
+    now: Millis,
+) -> AppResult<TicketView> {
     let corrupt = |what: &str| AppError::Internal(format!("stored ticket {} has an unknown {what}", t.id));
     let messages = all
         .iter()
@@ -76,6 +97,17 @@ fn shown(t: &TicketRow, all: &[MessageRow], notes: bool, now: Millis) -> AppResu
             author: m.author.clone(),
             body: m.body.clone(),
             created_at: m.created_at,
+            attachments: files
+                .iter()
+                .filter(|a| a.message_id == m.id)
+                .map(|a| AttachmentView {
+                    id: a.id.clone(),
+                    file_name: a.file_name.clone(),
+                    content_type: a.content_type.clone(),
+                    sha256: a.sha256.clone(),
+                    size_bytes: a.size_bytes,
+                })
+                .collect(),
         })
         .collect();
     let overdue = match (t.first_response_due, t.first_responded_at) {
@@ -128,7 +160,8 @@ pub async fn list_tickets(
         (principal.scope.operator_id, principal.scope.merchant_id, status.map(TicketStatus::as_str));
     let rows = tickets::list(&mut conn, operator, merchant, status).await?;
     let messages = tickets::messages_of_list(&mut conn, operator, merchant, status).await?;
-    rows.iter().map(|t| shown(t, &messages, true, app.now())).collect()
+    let files = ticket_links::attachments_of_list(&mut conn, operator, merchant, status).await?;
+    rows.iter().map(|t| shown(t, (&messages, &files), true, app.now())).collect()
 }
 
 /// One ticket with its whole conversation.
@@ -151,4 +184,34 @@ pub async fn buyer_tickets(app: &App, token: &str) -> AppResult<Vec<TicketView>>
         out.push(view_of(&mut conn, t, false, app.now()).await?);
     }
     Ok(out)
+}
+
+/// A file of a ticket, to download.
+#[derive(Clone, Debug)]
+pub struct AttachmentFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The file `attachment` of the principal's ticket `id`.
+pub async fn ticket_attachment(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    attachment: &str,
+) -> AppResult<AttachmentFile> {
+    principal.require(Permission::AnswerTickets)?;
+    let (operator, merchant) = (principal.scope.operator_id, principal.scope.merchant_id);
+    let mut conn = app.db().read().await?;
+    let t =
+        tickets::get(&mut conn, operator, merchant, id.trim()).await?.ok_or(AppError::NotFound("ticket"))?;
+    let files = ticket_links::attachments_of_ticket(&mut conn, operator, &t.id).await?;
+    drop(conn);
+    let a = files.into_iter().find(|a| a.id == attachment.trim()).ok_or(AppError::NotFound("attachment"))?;
+    let bytes =
+        app.blobs()?.get(&a.sha256).map_err(|e| AppError::Internal(format!("blob store: {e}")))?.ok_or_else(
+            || AppError::Internal(format!("the file {} of ticket {} is missing", a.sha256, t.id)),
+        )?;
+    Ok(AttachmentFile { file_name: a.file_name, content_type: a.content_type, bytes })
 }

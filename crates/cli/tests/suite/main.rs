@@ -49,6 +49,7 @@ mod security;
 mod shipments;
 mod shipping;
 mod sla;
+mod ticket_email;
 mod tickets;
 mod tracking_pushback;
 mod ui_channels;

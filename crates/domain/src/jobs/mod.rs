@@ -75,10 +75,12 @@ pub enum JobKind {
     ChannelTrackingPush,
     /// Ends an unpaid order's payment window: its stock goes back (ORD-5, INV-2).
     PaymentWindowExpiry,
+    /// Sends one answer of a ticket to the buyer through the ticket's channel (CS-1).
+    TicketReply,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 11] = [
+    pub const ALL: [JobKind; 12] = [
         Self::DeliverEmail,
         Self::DeliverWebhook,
         Self::DeliverSms,
@@ -90,6 +92,7 @@ impl JobKind {
         Self::ChannelPoll,
         Self::ChannelTrackingPush,
         Self::PaymentWindowExpiry,
+        Self::TicketReply,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -105,6 +108,7 @@ impl JobKind {
             Self::ChannelPoll => "channel_poll",
             Self::ChannelTrackingPush => "channel_tracking_push",
             Self::PaymentWindowExpiry => "payment_window_expiry",
+            Self::TicketReply => "ticket_reply",
         }
     }
 
@@ -120,7 +124,8 @@ impl JobKind {
             | Self::DeliverSms
             | Self::ReplacementOrder
             | Self::ChannelTrackingPush
-            | Self::PaymentWindowExpiry => 12,
+            | Self::PaymentWindowExpiry
+            | Self::TicketReply => 12,
             Self::Probe
             | Self::FollowUpSweep
             | Self::TrackingSweep
@@ -159,9 +164,10 @@ mod tests {
             JobKind::ChannelPoll => 8,
             JobKind::ChannelTrackingPush => 9,
             JobKind::PaymentWindowExpiry => 10,
+            JobKind::TicketReply => 11,
         };
         let listed: Vec<usize> = JobKind::ALL.iter().map(|k| position(*k)).collect();
-        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
         for k in JobKind::ALL {
             assert_eq!(JobKind::parse(k.as_str()), Some(k));
         }

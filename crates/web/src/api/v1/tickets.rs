@@ -7,7 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tradeport_app::App;
-use tradeport_app::tickets::{self, AnswerRequest, BuyerMessageForm, SubmittedMessage, TicketView};
+use tradeport_app::tickets::{
+    self, AnswerRequest, BuyerMessageForm, CreateMailbox, MailboxView, SubmittedMessage, TicketView,
+};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,6 +23,9 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(get_ticket))
         .routes(routes!(answer_ticket))
         .routes(routes!(solve_ticket))
+        .routes(routes!(ticket_attachment))
+        .routes(routes!(list_mailboxes, create_mailbox))
+        .routes(routes!(delete_mailbox))
 }
 
 /// The buyer's side (outside the API-key layer: the tracking link is the key).
@@ -93,6 +98,20 @@ async fn solve_ticket(
     Ok(Json(tickets::solve_ticket(&app, &p, &id).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/attachments/{attachment}", tag = "tickets",
+    params(("id" = String, Path), ("attachment" = String, Path)),
+    description = "A file that came with a message, to save (images and PDFs keep their type; anything else is \
+                   sent as bytes).",
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+async fn ticket_attachment(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path((id, attachment)): Path<(String, String)>,
+) -> ApiResult<axum::response::Response> {
+    let f = tickets::ticket_attachment(&app, &p, &id, &attachment).await?;
+    Ok(crate::download::sent_file(&f.file_name, &f.content_type, f.bytes))
+}
+
 #[utoipa::path(get, path = "/api/v1/track/{token}/tickets", tag = "tickets", params(("token" = String, Path)),
     description = "The buyer's conversation about the order of a tracking link (agents' internal notes left out).",
     responses((status = 200, body = TicketList), (status = 404, body = ErrorBody)))]
@@ -112,4 +131,41 @@ async fn buyer_writes(
     ApiJson(form): ApiJson<BuyerMessageForm>,
 ) -> ApiResult<(StatusCode, Json<SubmittedMessage>)> {
     Ok((StatusCode::CREATED, Json(tickets::submit_from_tracking(&app, &token, &form).await?)))
+}
+
+#[derive(Serialize, ToSchema)]
+struct MailboxList {
+    items: Vec<MailboxView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/support-mailboxes", tag = "tickets",
+    description = "The addresses buyers write to (a merchant: its own). Admins, order managers, merchants.",
+    responses((status = 200, body = MailboxList), (status = 403, body = ErrorBody)))]
+async fn list_mailboxes(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<MailboxList>> {
+    Ok(Json(MailboxList { items: tickets::list_mailboxes(&app, &p).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/support-mailboxes", tag = "tickets", request_body = CreateMailbox,
+    description = "Adds a support mailbox: e-mail to it (through `tradeport serve --mail-in-bind`) opens and threads \
+                   tickets. With `merchant_id` (staff) or from a merchant, its tickets are the merchant's. 409 \
+                   `conflict.address` when the address is kept already.",
+    responses((status = 201, body = MailboxView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_mailbox(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<CreateMailbox>,
+) -> ApiResult<(StatusCode, Json<MailboxView>)> {
+    Ok((StatusCode::CREATED, Json(tickets::create_mailbox(&app, &p, &body).await?)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/support-mailboxes/{address}", tag = "tickets", params(("address" = String, Path)),
+    description = "Removes a support mailbox: mail to it is refused from now on.",
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+async fn delete_mailbox(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(address): Path<String>,
+) -> ApiResult<StatusCode> {
+    tickets::delete_mailbox(&app, &p, &address).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
