@@ -43,6 +43,8 @@ pub struct App {
     public_url: Arc<str>,
     /// The payment providers' APIs, where merchants' payment accounts create payments.
     payment_apis: Arc<PaymentApis>,
+    /// Meta's Graph API, where chat answers are sent through WhatsApp connections.
+    graph_api: Arc<str>,
 }
 
 /// Where the payment providers' APIs are, and PayPal's signing certificates fetched so far.
@@ -76,6 +78,9 @@ pub const PAYPAL_API_URL: &str = "https://api-m.paypal.com";
 /// Alipay's cross-border API (Antom), its Asian host.
 pub const ALIPAY_API_URL: &str = "https://open-sea-global.alipay.com";
 
+/// Meta's Graph API (WhatsApp Business).
+pub const GRAPH_API_URL: &str = "https://graph.facebook.com";
+
 /// Login with Amazon's token endpoint.
 pub const AMAZON_TOKEN_URL: &str = "https://api.amazon.com/auth/o2/token";
 
@@ -107,6 +112,7 @@ impl App {
                 alipay: ALIPAY_API_URL.into(),
                 paypal_certs: Mutex::default(),
             }),
+            graph_api: Arc::from(GRAPH_API_URL),
         }
     }
 
@@ -190,6 +196,15 @@ impl App {
 
     pub(crate) fn paypal_api_url(&self) -> &str {
         &self.payment_apis.paypal
+    }
+
+    /// The same app, sending WhatsApp answers through Meta's Graph API at `url` (a test's server).
+    pub fn with_graph_api_url(self, url: &str) -> Self {
+        Self { graph_api: Arc::from(url.trim().trim_end_matches('/')), ..self }
+    }
+
+    pub(crate) fn graph_api_url(&self) -> &str {
+        &self.graph_api
     }
 
     /// The same app, calling Alipay's API at `url` (another region's host, a test's server).

@@ -26,7 +26,7 @@ mod unit_of_work;
 pub mod warehouse;
 mod words;
 
-pub use app::{AMAZON_TOKEN_URL, App, DEFAULT_PUBLIC_URL, STRIPE_API_URL};
+pub use app::{AMAZON_TOKEN_URL, App, DEFAULT_PUBLIC_URL, GRAPH_API_URL, STRIPE_API_URL};
 pub use error::{AppError, AppResult, parse_id};
 pub use page::{Page, PageRequest};
 pub use ports::{Clock, SystemClock};

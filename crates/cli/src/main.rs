@@ -144,6 +144,9 @@ struct SecretsArgs {
     /// Login with Amazon's token endpoint, for Amazon connections' polls.
     #[arg(long, global = true, env = "TRADEPORT_AMAZON_TOKEN_URL", default_value = tradeport_app::AMAZON_TOKEN_URL)]
     amazon_token_url: String,
+    /// Meta's Graph API, where answers to WhatsApp chats are sent.
+    #[arg(long, global = true, env = "TRADEPORT_GRAPH_API_URL", default_value = tradeport_app::GRAPH_API_URL)]
+    graph_api_url: String,
 }
 
 #[derive(Subcommand)]
@@ -279,6 +282,7 @@ async fn main() -> anyhow::Result<()> {
     let secrets_key = cli.secrets.secrets_key.as_deref().or(demo_key.as_deref());
     let previous: Vec<&str> = cli.secrets.previous_secrets_keys.iter().map(String::as_str).collect();
     let amazon_token_url = cli.secrets.amazon_token_url.clone();
+    let graph_api_url = cli.secrets.graph_api_url.clone();
     let app = open_app(
         &cli.database_url,
         cli.smtp_url.as_deref(),
@@ -289,7 +293,8 @@ async fn main() -> anyhow::Result<()> {
         secrets_key.map(|k| (k, previous)),
     )
     .await?
-    .with_amazon(&amazon_token_url, std::time::Duration::from_secs(2));
+    .with_amazon(&amazon_token_url, std::time::Duration::from_secs(2))
+    .with_graph_api_url(&graph_api_url);
     match cli.command {
         Command::Serve(args) => serve::run(app, args).await,
         Command::Worker => serve::run_workers_only(app).await,

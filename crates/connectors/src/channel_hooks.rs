@@ -30,6 +30,18 @@ pub fn base64_signature_valid(secrets: &[&str], body: &[u8], header: &str) -> bo
     })
 }
 
+/// Whether `header` is Meta's `X-Hub-Signature-256` of `body` under one of `secrets` (the app
+/// secret): `sha256=` and the hex HMAC-SHA256 of the raw bytes, compared in constant time.
+pub fn hub_signature_valid(secrets: &[&str], body: &[u8], header: &str) -> bool {
+    let Some(hex_digest) = header.trim().strip_prefix("sha256=") else { return false };
+    let Ok(given) = hex::decode(hex_digest) else { return false };
+    secrets.iter().filter(|s| !s.is_empty()).any(|secret| {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return false };
+        mac.update(body);
+        mac.verify_slice(&given).is_ok()
+    })
+}
+
 /// The key WooCommerce signs with: the stored secret with the entities
 /// `wp_specialchars_decode(…, ENT_QUOTES)` decodes (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#039;`)
 /// turned back into their characters.
@@ -79,6 +91,25 @@ mod tests {
         assert!(!base64_signature_valid(&["old"], b"{}", ""), "no header");
         assert!(!base64_signature_valid(&["old"], b"{}", "not base64!"));
         assert!(!base64_signature_valid(&["", ""], b"{}", &sign_base64("", b"{}")), "no secret never passes");
+    }
+
+    /// Computed with Python's hmac module, as Meta documents the check.
+    #[test]
+    fn meta_hub_signatures_verify_in_hex_and_nothing_else_passes() {
+        let body = br#"{"object":"whatsapp_business_account"}"#;
+        let header = "sha256=42c02be66a0bea444dfeba4722f7542b79f179101e09a27bae0325160213891b";
+        assert!(hub_signature_valid(&["app_secret_123"], body, header));
+        assert!(hub_signature_valid(&["new", "app_secret_123"], body, header), "previous secret");
+        assert!(hub_signature_valid(
+            &["app_secret_123"],
+            body,
+            &header.to_ascii_uppercase().replace("SHA256=", "sha256=")
+        ));
+        assert!(!hub_signature_valid(&["other"], body, header));
+        assert!(!hub_signature_valid(&["app_secret_123"], b"{}", header), "another body");
+        assert!(!hub_signature_valid(&["app_secret_123"], body, &header[7..]), "no sha256= prefix");
+        assert!(!hub_signature_valid(&["app_secret_123"], body, "sha256=zz"));
+        assert!(!hub_signature_valid(&[""], body, "sha256="), "no secret never passes");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod sms;
 pub mod stripe;
 pub mod stripe_signature;
 pub mod webhooks;
+pub mod whatsapp;
 
 /// The HTTP client of a provider's API: no redirects followed (a key never goes elsewhere), and
 /// a request given up after `timeout_s` seconds.

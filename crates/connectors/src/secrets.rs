@@ -17,6 +17,12 @@ pub fn sha256_hex(secret: impl AsRef<[u8]>) -> String {
     hex::encode(Sha256::digest(secret.as_ref()))
 }
 
+/// Whether two secrets are equal, in time that does not depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,9 @@ pub struct TicketRow {
     pub updated_at: i64,
     /// The support mailbox the buyer wrote to, for the answers' Reply-To.
     pub reply_address: Option<String>,
+    /// A chat's buyer (their WhatsApp id) and the connection it came through.
+    pub buyer_phone: Option<String>,
+    pub connection_id: Option<String>,
 }
 
 /// A message of a ticket.
@@ -56,7 +59,7 @@ pub struct MessageRow {
 
 const TICKET_COLUMNS: &str = "id, tenant_id, merchant_id, order_id, channel, status, category, priority, \
      category_because, subject, buyer_name, buyer_email, language, first_response_due, first_responded_at, \
-     resolution_due, solved_at, created_at, updated_at, reply_address";
+     resolution_due, solved_at, created_at, updated_at, reply_address, buyer_phone, connection_id";
 
 const MESSAGE_COLUMNS: &str =
     "id, tenant_id, ticket_id, direction, channel, external_id, author, body, created_at";
@@ -65,8 +68,8 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResul
     sqlx::query(
         "INSERT INTO tickets (id, tenant_id, merchant_id, order_id, channel, status, category, priority, \
          category_because, subject, buyer_name, buyer_email, language, first_response_due, first_responded_at, \
-         resolution_due, solved_at, created_at, updated_at, reply_address) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)",
+         resolution_due, solved_at, created_at, updated_at, reply_address, buyer_phone, connection_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21)",
     )
     .bind(&t.id)
     .bind(&t.tenant_id)
@@ -87,6 +90,8 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResul
     .bind(t.solved_at)
     .bind(t.created_at)
     .bind(t.reply_address.as_deref())
+    .bind(t.buyer_phone.as_deref())
+    .bind(t.connection_id.as_deref())
     .execute(conn)
     .await?;
     Ok(())
@@ -239,6 +244,24 @@ pub async fn of_order(
     .bind(tenant_id.to_string())
     .bind(order.to_string())
     .fetch_all(conn)
+    .await?)
+}
+
+/// The latest ticket of a chat buyer through one connection.
+pub async fn latest_of_chat(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    connection_id: &str,
+    buyer_phone: &str,
+) -> StoreResult<Option<TicketRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE tenant_id = $1 AND buyer_phone = $2 AND connection_id = $3 \
+         ORDER BY created_at DESC, id DESC LIMIT 1"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(buyer_phone)
+    .bind(connection_id)
+    .fetch_optional(conn)
     .await?)
 }
 

@@ -16,6 +16,7 @@ pub mod shops;
 mod smtp;
 pub mod spapi;
 mod twilio;
+mod whatsapp;
 
 pub use alipay::AlipayFake;
 pub use app::{DbKind, TEST_SECRETS_KEY, TestApp};
@@ -27,6 +28,7 @@ pub use shops::ShopFake;
 pub use smtp::{Received, SmtpSink};
 pub use spapi::SpApiFake;
 pub use twilio::{SmsReceived, TwilioFake};
+pub use whatsapp::{ChatSent, WhatsAppFake};
 
 /// Declares each listed `async fn name(app: TestApp)` as two tests, `sqlite::name` and
 /// `postgres::name`, each on its own fresh database. The PostgreSQL ones are ignored (and counted

@@ -792,6 +792,7 @@ channel_kind-amazon = Amazon
 channel_kind-ebay = eBay
 channel_kind-csv = CSV / Excel files
 channel_kind-manual = Manual entry
+channel_kind-whatsapp = WhatsApp (customer-service chat)
 delivery_outcome-received = received
 delivery_outcome-created = order created
 delivery_outcome-updated = order updated

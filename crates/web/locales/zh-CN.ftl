@@ -772,6 +772,7 @@ channel_kind-amazon = 亚马逊
 channel_kind-ebay = eBay
 channel_kind-csv = CSV / Excel 文件
 channel_kind-manual = 手工录入
+channel_kind-whatsapp = WhatsApp（客服聊天）
 delivery_outcome-received = 已接收
 delivery_outcome-created = 已建单
 delivery_outcome-updated = 已更新

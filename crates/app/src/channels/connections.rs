@@ -206,6 +206,15 @@ async fn apply(
                 );
             }
         }
+        ChannelKind::Whatsapp
+            if c.seller_id.is_empty() || !c.seller_id.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            e.add(
+                "seller_id",
+                "invalid_phone_number_id",
+                "seller_id is the business number's phone number id (digits, from WhatsApp Manager)",
+            );
+        }
         _ => {}
     }
     if let Some(mapping) = &r.mapping {

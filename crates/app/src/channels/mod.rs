@@ -25,7 +25,8 @@ pub use import_orders::{
 };
 pub use poll_amazon::{PollReport, poll_connection};
 pub(crate) use poll_amazon::{run_poll_job, schedule_polls_in_tx};
-pub(crate) use push_tracking::{queue_tracking_push_in_tx, run_tracking_push};
+pub(crate) use push_tracking::{credentials, queue_tracking_push_in_tx, run_tracking_push};
+pub(crate) use receive_webhook::secrets;
 pub use receive_webhook::{DeliveryAnswer, WebhookDelivery, receive_webhook};
 pub use take_order::{TakenOrder, take_channel_order};
 

@@ -61,7 +61,8 @@ pub(crate) async fn queue_tracking_push_in_tx(
     Ok(())
 }
 
-fn credentials(app: &App, c: &ConnectionRow) -> Result<BTreeMap<String, String>, String> {
+/// The connection's credentials, opened.
+pub(crate) fn credentials(app: &App, c: &ConnectionRow) -> Result<BTreeMap<String, String>, String> {
     if c.credentials.is_empty() {
         return Ok(BTreeMap::new());
     }

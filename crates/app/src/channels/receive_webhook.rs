@@ -68,7 +68,7 @@ fn is_woocommerce_ping(body: &[u8]) -> bool {
 }
 
 /// The secrets a delivery may be signed with, opened: the current one, then the previous one.
-fn secrets(app: &App, c: &ConnectionRow, kind: ChannelKind) -> AppResult<Vec<String>> {
+pub(crate) fn secrets(app: &App, c: &ConnectionRow, kind: ChannelKind) -> AppResult<Vec<String>> {
     let keyring = app.keyring()?;
     let mut out = Vec::new();
     for (field, sealed) in

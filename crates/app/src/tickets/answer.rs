@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::FieldError;
+use tradeport_domain::kernel::{FieldError, Millis};
 use tradeport_domain::tickets::{TicketAction, TicketChannel, transition};
 use tradeport_store::tickets::{self, MessageRow, TicketRow};
 
@@ -43,6 +43,33 @@ async fn locked(principal: &Principal, tx: &mut crate::UnitOfWork, id: &str) -> 
     if theirs { Ok(t) } else { Err(AppError::NotFound("ticket")) }
 }
 
+/// WhatsApp takes a free-form answer only within 24 hours of the buyer's last message.
+const CHAT_WINDOW_MS: i64 = 24 * 3_600_000;
+
+/// Refuses an answer to a chat whose buyer last wrote more than 24 hours ago, saying what to do.
+async fn chat_window_open(app: &App, principal: &Principal, id: &str, now: Millis) -> AppResult<()> {
+    let operator = principal.scope.operator_id;
+    let mut conn = app.db().read().await?;
+    let Some(t) = tickets::get(&mut conn, operator, principal.scope.merchant_id, id.trim()).await? else {
+        return Err(AppError::NotFound("ticket"));
+    };
+    if t.buyer_phone.is_none() {
+        return Ok(());
+    }
+    let messages = tickets::messages(&mut conn, operator, &t.id).await?;
+    let last = messages.iter().filter(|m| m.direction == "in" && m.channel == TicketChannel::Chat.as_str());
+    match last.map(|m| m.created_at).max() {
+        Some(at) if now.0 - at <= CHAT_WINDOW_MS => Ok(()),
+        _ => Err(AppError::Conflict {
+            code: "ticket.chat_window_closed",
+            message: "the buyer last wrote on WhatsApp more than 24 hours ago, and WhatsApp takes a free-form answer \
+                      only within 24 hours; answer by e-mail or phone and note it on the ticket"
+                .into(),
+            fields: Vec::new(),
+        }),
+    }
+}
+
 /// Adds an agent's answer, note or phone note to ticket `id`.
 pub async fn answer_ticket(
     app: &App,
@@ -62,6 +89,9 @@ pub async fn answer_ticket(
         _ => return Err(invalid("kind", "invalid", "kind is reply, note or phone")),
     };
     let now = app.now();
+    if direction == "out" {
+        chat_window_open(app, principal, id, now).await?;
+    }
     let mut tx = app.begin().await?;
     let t = locked(principal, &mut tx, id).await?;
     let mut next = TicketRow { updated_at: now.0, ..t.clone() };

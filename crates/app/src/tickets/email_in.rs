@@ -106,6 +106,7 @@ pub async fn receive_email(app: &App, delivery: &Delivery) -> Result<ReceivedEma
                 subject: mail.subject.clone(),
                 text: mail.text.clone(),
                 reply_address: Some(mailbox.address.clone()),
+                chat: None,
                 attachments: &mail.attachments,
                 acknowledge,
             },

@@ -36,6 +36,8 @@ pub(crate) struct Inbound<'a> {
     pub subject: String,
     pub text: String,
     pub reply_address: Option<String>,
+    /// A chat's buyer and connection.
+    pub chat: Option<(String, String)>,
     pub attachments: &'a [MailAttachment],
     /// Acknowledge a new ticket (e-mail from a person).
     pub acknowledge: bool,
@@ -94,6 +96,8 @@ fn new_ticket(app: &App, m: &Inbound<'_>, calendar: Option<&Calendar>) -> AppRes
         created_at: now.0,
         updated_at: now.0,
         reply_address: m.reply_address.clone(),
+        buyer_phone: m.chat.as_ref().map(|(phone, _)| phone.clone()),
+        connection_id: m.chat.as_ref().map(|(_, connection)| connection.clone()),
     })
 }
 

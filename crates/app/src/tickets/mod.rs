@@ -1,9 +1,10 @@
-//! Customer service (CS-1 … CS-3): tickets opened by buyers from their tracking page or by e-mail
-//! to a support mailbox, and worked by agents (answers sent by e-mail, internal notes, what a buyer
+//! Customer service (CS-1 … CS-3): tickets opened by buyers from their tracking page, by e-mail
+//! to a support mailbox or on WhatsApp, and worked by agents (answers sent by e-mail, internal notes, what a buyer
 //! said on the phone, solving), each linked to its order, with the category its words suggest and
 //! response clocks in the operator's calendar.
 
 mod answer;
+mod chat_in;
 mod email_in;
 mod inbound;
 mod mailboxes;
@@ -12,6 +13,7 @@ mod queries;
 mod reply_job;
 
 pub use answer::{AnswerRequest, answer_ticket, solve_ticket};
+pub use chat_in::{ChatDeliveryAnswer, receive_chat_hook, verify_chat_hook};
 pub use email_in::{ReceivedEmail, mail_handler, receive_email};
 pub use mailboxes::{CreateMailbox, MailboxView, create_mailbox, delete_mailbox, list_mailboxes};
 pub use open::{BuyerMessageForm, SubmittedMessage, submit_from_tracking};

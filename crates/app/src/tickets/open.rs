@@ -86,6 +86,7 @@ pub async fn submit_from_tracking(
             subject: String::new(),
             text,
             reply_address: None,
+            chat: None,
             attachments: &[],
             acknowledge: false,
         },

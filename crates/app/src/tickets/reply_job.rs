@@ -1,8 +1,9 @@
 //! Sending a ticket's answer to the buyer (CS-1): a job per answer, enqueued in the transaction
 //! that kept it, so an answer is sent once it is kept and never lost on the way. An e-mail goes
 //! from the support mailbox the buyer wrote to (as Reply-To), under the answer's id as its
-//! Message-ID and answering the conversation's earlier messages, so both sides thread it; a ticket
-//! without an e-mail address (a phone note with no order) has nothing to send.
+//! Message-ID and answering the conversation's earlier messages, so both sides thread it; a chat's
+//! answer goes back through the WhatsApp connection it came through; a ticket without either (a
+//! phone note with no order) has nothing to send.
 
 use serde::Deserialize;
 use tradeport_connectors::mail::OutgoingMail;
@@ -74,6 +75,23 @@ fn email_of(t: &TicketRow, m: &MessageRow, all: &[MessageRow], domain: &str) -> 
     }
 }
 
+/// Sends a chat answer through the WhatsApp connection the chat came through.
+async fn send_chat(app: &App, connection: &str, phone: &str, body: &str) -> Result<(), String> {
+    let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
+    let c = tradeport_store::channels::connections::get_for_delivery(&mut conn, connection)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the chat's WhatsApp connection is gone; answer the buyer another way")?;
+    drop(conn);
+    let credentials = crate::channels::credentials(app, &c)?;
+    let token = credentials
+        .get("access_token")
+        .filter(|t| !t.is_empty())
+        .ok_or("the WhatsApp connection has no access_token in its credentials; set one and retry the job")?;
+    let whatsapp = tradeport_connectors::whatsapp::WhatsApp::new(app.graph_api_url())?;
+    whatsapp.send_text(&c.seller_id, token, phone, body).await.map(|_| ())
+}
+
 /// Sends the job's answer; the error says what to fix.
 pub(crate) async fn run_reply_job(app: &App, job: &JobRow) -> Result<(), String> {
     let p: ReplyJob = serde_json::from_str(&job.payload).map_err(|e| format!("the job's payload: {e}"))?;
@@ -88,6 +106,9 @@ pub(crate) async fn run_reply_job(app: &App, job: &JobRow) -> Result<(), String>
         AppResult::Ok(t.map(|t| (t, m, all)))
     };
     let (t, m, all) = read.await.map_err(|e| e.to_string())?.ok_or("the answer is no longer kept")?;
+    if let (Some(phone), Some(connection)) = (&t.buyer_phone, &t.connection_id) {
+        return send_chat(app, connection, phone, &m.body).await;
+    }
     if t.buyer_email.trim().is_empty() {
         tracing::info!(ticket = %t.id, "the ticket has no e-mail address; the answer shows on the ticket only");
         return Ok(());

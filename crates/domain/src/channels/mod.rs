@@ -40,11 +40,15 @@ pub enum ChannelKind {
     Ebay,
     Csv,
     Manual,
+    /// Not a sales channel: buyers' WhatsApp chats with customer service (CS-1). The seller id is
+    /// the business number's phone number id, the webhook secret the Meta app secret, the
+    /// credentials `access_token` (to reply) and `verify_token` (Meta's subscription check).
+    Whatsapp,
 }
 
 impl ChannelKind {
-    pub const ALL: [ChannelKind; 6] =
-        [Self::Shopify, Self::Woocommerce, Self::Amazon, Self::Ebay, Self::Csv, Self::Manual];
+    pub const ALL: [ChannelKind; 7] =
+        [Self::Shopify, Self::Woocommerce, Self::Amazon, Self::Ebay, Self::Csv, Self::Manual, Self::Whatsapp];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -54,6 +58,7 @@ impl ChannelKind {
             Self::Ebay => "ebay",
             Self::Csv => "csv",
             Self::Manual => "manual",
+            Self::Whatsapp => "whatsapp",
         }
     }
 
@@ -206,7 +211,8 @@ mod kind_tests {
     fn every_kind_status_and_outcome_reads_back_as_itself() {
         for k in ChannelKind::ALL {
             assert_eq!(ChannelKind::parse(k.as_str()), Some(k));
-            assert!(crate::orders::CHANNELS.contains(&k.order_channel()), "{k:?}");
+            let sells = k != ChannelKind::Whatsapp;
+            assert_eq!(crate::orders::CHANNELS.contains(&k.order_channel()), sells, "{k:?}");
         }
         for o in DeliveryOutcome::ALL {
             assert_eq!(DeliveryOutcome::parse(o.as_str()), Some(o));

@@ -5,12 +5,15 @@
 //! - [`classify`]: the standard category a message suggests, with the words that suggested it;
 //! - [`references_in`]: order numbers and tracking numbers found in a message's text, to link the
 //!   ticket to its order;
-//! - [`due`] and [`default_targets`]: the response clocks, in the customer-service calendar.
+//! - [`due`] and [`default_targets`]: the response clocks, in the customer-service calendar;
+//! - [`whatsapp_messages`]: buyers' chat messages as WhatsApp's webhook delivers them.
 
+mod chat;
 mod classify;
 mod clock;
 mod references;
 
+pub use chat::{ChatMessage, whatsapp_messages};
 pub use classify::{Category, Suggestion, classify};
 pub use clock::{Priority, Targets, default_targets, due};
 pub use references::{Reference, references_in};

@@ -33,7 +33,7 @@ struct ChannelsPage {
 }
 
 impl ChannelsPage {
-    fn kinds(&self) -> [&'static str; 6] {
+    fn kinds(&self) -> [&'static str; 7] {
         ChannelKind::ALL.map(ChannelKind::as_str)
     }
 

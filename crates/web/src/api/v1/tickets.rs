@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tradeport_app::App;
 use tradeport_app::tickets::{
-    self, AnswerRequest, BuyerMessageForm, CreateMailbox, MailboxView, SubmittedMessage, TicketView,
+    self, AnswerRequest, BuyerMessageForm, ChatDeliveryAnswer, CreateMailbox, MailboxView, SubmittedMessage,
+    TicketView,
 };
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -30,7 +31,9 @@ pub fn routes() -> OpenApiRouter<App> {
 
 /// The buyer's side (outside the API-key layer: the tracking link is the key).
 pub(super) fn public() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(buyer_tickets, buyer_writes))
+    OpenApiRouter::new()
+        .routes(routes!(buyer_tickets, buyer_writes))
+        .routes(routes!(chat_hook_check, chat_hook))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -168,4 +171,49 @@ async fn delete_mailbox(
 ) -> ApiResult<StatusCode> {
     tickets::delete_mailbox(&app, &p, &address).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct HubCheck {
+    #[serde(rename = "hub.mode", default)]
+    #[param(rename = "hub.mode")]
+    mode: String,
+    #[serde(rename = "hub.verify_token", default)]
+    #[param(rename = "hub.verify_token")]
+    verify_token: String,
+    #[serde(rename = "hub.challenge", default)]
+    #[param(rename = "hub.challenge")]
+    challenge: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/chat-hooks/{id}", tag = "tickets", params(("id" = String, Path), HubCheck),
+    description = "Meta's subscription check for a WhatsApp connection: answers `hub.challenge` when `hub.mode` is \
+                   `subscribe` and `hub.verify_token` is the connection's `verify_token` credential; 401 otherwise.",
+    responses((status = 200, body = String), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn chat_hook_check(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<HubCheck>,
+) -> ApiResult<String> {
+    Ok(tickets::verify_chat_hook(&app, &id, &q.mode, &q.verify_token, &q.challenge).await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/chat-hooks/{id}", tag = "tickets", params(("id" = String, Path)),
+    request_body(content = String, content_type = "application/json"),
+    description = "Where Meta delivers a WhatsApp connection's `messages` webhook. `X-Hub-Signature-256` is checked \
+                   over the raw body first (the connection's webhook secret is the Meta app secret; the previous one \
+                   too during a rotation): 401 and nothing kept unless it matches. Each buyer's message joins their \
+                   chat ticket still being worked or opens one, linked to the order its words name; a message \
+                   delivered again is kept once (`duplicates`). Delivery receipts are answered 200 and keep nothing.",
+    responses((status = 200, body = ChatDeliveryAnswer), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn chat_hook(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<ChatDeliveryAnswer>> {
+    let signature = headers.get("x-hub-signature-256").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    Ok(Json(tickets::receive_chat_hook(&app, &id, signature, &body).await?))
 }
