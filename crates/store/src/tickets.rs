@@ -38,6 +38,13 @@ pub struct TicketRow {
     /// A chat's buyer (their WhatsApp id) and the connection it came through.
     pub buyer_phone: Option<String>,
     pub connection_id: Option<String>,
+    /// The after-sales request filed from the ticket.
+    pub request_id: Option<String>,
+    /// When and why it went up to a supervisor (the last time).
+    pub escalated_at: Option<i64>,
+    pub escalation_reason: Option<String>,
+    /// The agent (user id) it is assigned to.
+    pub assignee_id: Option<String>,
 }
 
 /// A message of a ticket.
@@ -59,7 +66,7 @@ pub struct MessageRow {
 
 const TICKET_COLUMNS: &str = "id, tenant_id, merchant_id, order_id, channel, status, category, priority, \
      category_because, subject, buyer_name, buyer_email, language, first_response_due, first_responded_at, \
-     resolution_due, solved_at, created_at, updated_at, reply_address, buyer_phone, connection_id";
+     resolution_due, solved_at, created_at, updated_at, reply_address, buyer_phone, connection_id, request_id, escalated_at, escalation_reason, assignee_id";
 
 const MESSAGE_COLUMNS: &str =
     "id, tenant_id, ticket_id, direction, channel, external_id, author, body, created_at";
@@ -68,8 +75,10 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResul
     sqlx::query(
         "INSERT INTO tickets (id, tenant_id, merchant_id, order_id, channel, status, category, priority, \
          category_because, subject, buyer_name, buyer_email, language, first_response_due, first_responded_at, \
-         resolution_due, solved_at, created_at, updated_at, reply_address, buyer_phone, connection_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21)",
+         resolution_due, solved_at, created_at, updated_at, reply_address, buyer_phone, connection_id, request_id, \
+         escalated_at, escalation_reason, assignee_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21, \
+         $22, $23, $24, $25)",
     )
     .bind(&t.id)
     .bind(&t.tenant_id)
@@ -92,6 +101,10 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResul
     .bind(t.reply_address.as_deref())
     .bind(t.buyer_phone.as_deref())
     .bind(t.connection_id.as_deref())
+    .bind(t.request_id.as_deref())
+    .bind(t.escalated_at)
+    .bind(t.escalation_reason.as_deref())
+    .bind(t.assignee_id.as_deref())
     .execute(conn)
     .await?;
     Ok(())
@@ -265,6 +278,22 @@ pub async fn latest_of_chat(
     .await?)
 }
 
+/// The tickets an after-sales request was filed from, locked until the transaction ends.
+pub async fn of_request_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    request_id: &str,
+) -> StoreResult<Vec<TicketRow>> {
+    let lock = crate::row_lock(conn);
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE tenant_id = $1 AND request_id = $2 ORDER BY created_at, id{lock}"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(request_id)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// A ticket's messages, oldest first.
 pub async fn messages(
     conn: &mut AnyConnection,
@@ -284,7 +313,8 @@ pub async fn messages(
 pub async fn update_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResult<()> {
     sqlx::query(
         "UPDATE tickets SET status = $3, category = $4, priority = $5, first_responded_at = $6, solved_at = $7, \
-         updated_at = $8 WHERE tenant_id = $1 AND id = $2",
+         updated_at = $8, request_id = $9, escalated_at = $10, escalation_reason = $11, assignee_id = $12, \
+         order_id = $13, merchant_id = $14 WHERE tenant_id = $1 AND id = $2",
     )
     .bind(&t.tenant_id)
     .bind(&t.id)
@@ -294,6 +324,12 @@ pub async fn update_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResul
     .bind(t.first_responded_at)
     .bind(t.solved_at)
     .bind(t.updated_at)
+    .bind(t.request_id.as_deref())
+    .bind(t.escalated_at)
+    .bind(t.escalation_reason.as_deref())
+    .bind(t.assignee_id.as_deref())
+    .bind(t.order_id.as_deref())
+    .bind(t.merchant_id.as_deref())
     .execute(conn)
     .await?;
     Ok(())

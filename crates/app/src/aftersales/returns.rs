@@ -178,6 +178,9 @@ pub async fn decide_request(
         }
         let why = after.decision_note.clone();
         record_in_tx(app, &mut tx, operator, principal.actor, &after, kind, why.as_deref()).await?;
+        let request = (row.id.as_str(), row.rma_no.as_str());
+        let by = (principal.actor, why.as_deref());
+        crate::tickets::on_request_decided_in_tx(app, &mut tx, operator, request, kind, by).await?;
         // A reship sends the goods again as soon as it is granted; a coupon is given at once.
         let granted = after.status == RequestStatus::Completed;
         let reships = granted && row.request_type == RequestType::Reship;
@@ -197,6 +200,9 @@ pub async fn decide_request(
     }
     // The money is owed from the grant: its clock runs until the refund is through (AFS-4).
     crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, &row.id, now).await?;
+    let request = (row.id.as_str(), row.rma_no.as_str());
+    crate::tickets::on_request_decided_in_tx(app, &mut tx, operator, request, kind, (principal.actor, None))
+        .await?;
     tx.commit().await?;
     settle_refund(app, principal, after, amount, row.status).await
 }

@@ -35,7 +35,11 @@ fn illegal(t: &TicketRow, action: TicketAction) -> AppError {
 }
 
 /// Locks the principal's ticket `id`, or says it is not theirs to see.
-async fn locked(principal: &Principal, tx: &mut crate::UnitOfWork, id: &str) -> AppResult<TicketRow> {
+pub(super) async fn locked(
+    principal: &Principal,
+    tx: &mut crate::UnitOfWork,
+    id: &str,
+) -> AppResult<TicketRow> {
     let t = tickets::lock_in_tx(tx, principal.scope.operator_id, id)
         .await?
         .ok_or(AppError::NotFound("ticket"))?;

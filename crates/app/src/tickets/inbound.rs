@@ -98,6 +98,10 @@ fn new_ticket(app: &App, m: &Inbound<'_>, calendar: Option<&Calendar>) -> AppRes
         reply_address: m.reply_address.clone(),
         buyer_phone: m.chat.as_ref().map(|(phone, _)| phone.clone()),
         connection_id: m.chat.as_ref().map(|(_, connection)| connection.clone()),
+        request_id: None,
+        escalated_at: None,
+        escalation_reason: None,
+        assignee_id: None,
     })
 }
 

@@ -6,15 +6,19 @@
 mod answer;
 mod chat_in;
 mod email_in;
+mod escalation;
 mod inbound;
 mod mailboxes;
 mod open;
 mod queries;
 mod reply_job;
+mod update;
 
 pub use answer::{AnswerRequest, answer_ticket, solve_ticket};
 pub use chat_in::{ChatDeliveryAnswer, receive_chat_hook, verify_chat_hook};
 pub use email_in::{ReceivedEmail, mail_handler, receive_email};
+pub(crate) use escalation::on_request_decided_in_tx;
+pub use escalation::{EscalateRequest, escalate_ticket, file_from_ticket};
 pub use mailboxes::{CreateMailbox, MailboxView, create_mailbox, delete_mailbox, list_mailboxes};
 pub use open::{BuyerMessageForm, SubmittedMessage, submit_from_tracking};
 pub use queries::{
@@ -22,6 +26,7 @@ pub use queries::{
     ticket_attachment, ticket_detail,
 };
 pub(crate) use reply_job::run_reply_job;
+pub use update::{TicketChange, update_ticket};
 
 use tradeport_domain::tickets::TicketStatus;
 use tradeport_store::tickets::TicketRow;

@@ -62,6 +62,15 @@ pub struct TicketView {
     pub solved_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The after-sales request filed from the ticket.
+    pub request_id: Option<String>,
+    /// When and why it last went up to a supervisor, and for how many minutes it has waited
+    /// there (while escalated).
+    pub escalated_at: Option<i64>,
+    pub escalation_reason: Option<String>,
+    pub escalated_minutes: Option<i64>,
+    /// The agent (user id) it is assigned to.
+    pub assignee_id: Option<String>,
     pub messages: Vec<TicketMessageView>,
 }
 
@@ -134,6 +143,14 @@ fn shown(
         solved_at: t.solved_at,
         created_at: t.created_at,
         updated_at: t.updated_at,
+        request_id: t.request_id.clone(),
+        escalated_at: t.escalated_at,
+        escalation_reason: t.escalation_reason.clone(),
+        escalated_minutes: t
+            .escalated_at
+            .filter(|_| status_of(t).is_ok_and(|s| s == TicketStatus::Escalated))
+            .map(|at| (now.0 - at).max(0) / 60_000),
+        assignee_id: t.assignee_id.clone(),
         messages,
     })
 }

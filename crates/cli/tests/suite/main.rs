@@ -51,6 +51,7 @@ mod shipping;
 mod sla;
 mod ticket_chat;
 mod ticket_email;
+mod ticket_escalation;
 mod tickets;
 mod tracking_pushback;
 mod ui_channels;

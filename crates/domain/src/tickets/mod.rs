@@ -74,11 +74,19 @@ pub enum TicketAction {
     Solve,
     /// Closed for good (by a person, or days after it was solved).
     Close,
+    /// The next level decided what went up: the ticket is the agent's again.
+    ReturnToAgent,
 }
 
 impl TicketAction {
-    pub const ALL: [TicketAction; 5] =
-        [Self::BuyerWrites, Self::AgentReplies, Self::Escalate, Self::Solve, Self::Close];
+    pub const ALL: [TicketAction; 6] = [
+        Self::BuyerWrites,
+        Self::AgentReplies,
+        Self::Escalate,
+        Self::Solve,
+        Self::Close,
+        Self::ReturnToAgent,
+    ];
 }
 
 /// Where `action` takes a ticket that is `from`; `None` when it cannot happen. An internal note
@@ -94,6 +102,7 @@ pub fn transition(from: TicketStatus, action: TicketAction) -> Option<TicketStat
         (S::Open | S::Pending, A::Escalate) => Some(S::Escalated),
         (S::Open | S::Pending | S::Escalated, A::Solve) => Some(S::Solved),
         (S::Solved, A::Close) => Some(S::Closed),
+        (S::Escalated, A::ReturnToAgent) => Some(S::Open),
         _ => None,
     }
 }
@@ -143,26 +152,31 @@ mod tests {
             (S::Open, A::Escalate, Some(S::Escalated)),
             (S::Open, A::Solve, Some(S::Solved)),
             (S::Open, A::Close, None),
+            (S::Open, A::ReturnToAgent, None),
             (S::Pending, A::BuyerWrites, Some(S::Open)),
             (S::Pending, A::AgentReplies, Some(S::Pending)),
             (S::Pending, A::Escalate, Some(S::Escalated)),
             (S::Pending, A::Solve, Some(S::Solved)),
             (S::Pending, A::Close, None),
+            (S::Pending, A::ReturnToAgent, None),
             (S::Escalated, A::BuyerWrites, Some(S::Escalated)),
             (S::Escalated, A::AgentReplies, Some(S::Pending)),
             (S::Escalated, A::Escalate, None),
             (S::Escalated, A::Solve, Some(S::Solved)),
             (S::Escalated, A::Close, None),
+            (S::Escalated, A::ReturnToAgent, Some(S::Open)),
             (S::Solved, A::BuyerWrites, Some(S::Open)),
             (S::Solved, A::AgentReplies, None),
             (S::Solved, A::Escalate, None),
             (S::Solved, A::Solve, None),
             (S::Solved, A::Close, Some(S::Closed)),
+            (S::Solved, A::ReturnToAgent, None),
             (S::Closed, A::BuyerWrites, None),
             (S::Closed, A::AgentReplies, None),
             (S::Closed, A::Escalate, None),
             (S::Closed, A::Solve, None),
             (S::Closed, A::Close, None),
+            (S::Closed, A::ReturnToAgent, None),
         ];
         assert_eq!(table.len(), TicketStatus::ALL.len() * TicketAction::ALL.len());
         for (from, action, to) in table {

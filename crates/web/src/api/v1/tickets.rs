@@ -7,9 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tradeport_app::App;
+use tradeport_app::aftersales::FileRequest;
 use tradeport_app::tickets::{
-    self, AnswerRequest, BuyerMessageForm, ChatDeliveryAnswer, CreateMailbox, MailboxView, SubmittedMessage,
-    TicketView,
+    self, AnswerRequest, BuyerMessageForm, ChatDeliveryAnswer, CreateMailbox, EscalateRequest, MailboxView,
+    SubmittedMessage, TicketChange, TicketView,
 };
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -21,7 +22,9 @@ use crate::extract::{ApiJson, ApiQuery, Auth};
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_tickets))
-        .routes(routes!(get_ticket))
+        .routes(routes!(get_ticket, update_ticket))
+        .routes(routes!(escalate_ticket))
+        .routes(routes!(file_aftersales))
         .routes(routes!(answer_ticket))
         .routes(routes!(solve_ticket))
         .routes(routes!(ticket_attachment))
@@ -71,6 +74,50 @@ async fn get_ticket(
     Path(id): Path<String>,
 ) -> ApiResult<Json<TicketView>> {
     Ok(Json(tickets::ticket_detail(&app, &p, &id).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = String, Path)),
+    request_body = TicketChange,
+    description = "Sets what the words could only suggest: the order the ticket is about (its merchant comes with \
+                   it), the category (CS-2), the priority, and the agent who works it (`me`, a user id, or empty).",
+    responses((status = 200, body = TicketView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_ticket(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<TicketChange>,
+) -> ApiResult<Json<TicketView>> {
+    Ok(Json(tickets::update_ticket(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/escalate", tag = "tickets", params(("id" = String, Path)),
+    request_body = EscalateRequest,
+    description = "Sends the ticket up to a supervisor with the reason (CS-4); supervisors see escalated tickets and \
+                   how long they have waited (`escalated_minutes`).",
+    responses((status = 200, body = TicketView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn escalate_ticket(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<EscalateRequest>,
+) -> ApiResult<Json<TicketView>> {
+    Ok(Json(tickets::escalate_ticket(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/aftersales", tag = "tickets", params(("id" = String, Path)),
+    request_body = FileRequest,
+    description = "Files an after-sales request for the ticket's order (as `POST /api/v1/aftersales-requests`, \
+                   `order_id` taken from the ticket) and links it: a decision above the deciding agent's limit sends \
+                   the ticket up to a supervisor with the reason; the supervisor's decision gives it back.",
+    responses((status = 200, body = TicketView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn file_aftersales(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<FileRequest>,
+) -> ApiResult<Json<TicketView>> {
+    Ok(Json(tickets::file_from_ticket(&app, &p, &id, &body).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets", params(("id" = String, Path)),

@@ -1,0 +1,112 @@
+//! Escalation (CS-4) over HTTP: an agent files a refund request from the buyer's ticket; with a
+//! 50.00 GBP limit the agent cannot grant 60.00, so the request and the ticket go up to a
+//! supervisor with the reason; the supervisor sees it waiting, decides, and the ticket is the
+//! agent's again. An agent also links the order, sets the category and takes the ticket.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tradeport_testkit::{TestApp, db_tests};
+
+use crate::helpers::{code, field, get, post};
+use crate::returns::{hand_over_orders, uk_policy};
+use crate::warehouse::{confirmed_order, floor, stock_bin};
+
+db_tests!(an_agent_above_their_limit_sends_the_ticket_to_a_supervisor_who_decides);
+
+/// The ticket with `id` as `key` sees it.
+async fn ticket(app: &TestApp, key: &str, id: &str) -> Value {
+    let (status, t) = get(app, &format!("/api/v1/tickets/{id}"), key).await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    t
+}
+
+async fn an_agent_above_their_limit_sends_the_ticket_to_a_supervisor_who_decides(app: TestApp) {
+    let f = floor(&app).await;
+    stock_bin(&app, &f, "MUG", 6, "A-01-01-1-1").await;
+    uk_policy(&app, &f).await;
+    let order = confirmed_order(&app, &f, "#esc-1", &[("MUG", 6)]).await;
+    hand_over_orders(&app, &f, &[&order]).await;
+    crate::orders::settings(
+        &app,
+        &f.s.admin_key,
+        json!({"approval_limits": {"customer_service": {"GBP": 5000}}}),
+    )
+    .await;
+    let agent = app.staff_key(&f.s, "customer_service").await;
+    let supervisor = app.staff_key(&f.s, "supervisor").await;
+
+    // The buyer writes without naming the order; the agent links it and sets the category.
+    let (_, link) = get(&app, &format!("/api/v1/orders/{order}/tracking-link"), &f.s.admin_key).await;
+    let token = link["url"].as_str().unwrap().trim_start_matches("/track/").to_string();
+    let form = json!({"message": "All six mugs arrived broken.", "submission_key": "esc-form-0001"});
+    let res =
+        app.client.post(app.url(&format!("/api/v1/track/{token}/tickets"))).json(&form).send().await.unwrap();
+    let id = res.json::<Value>().await.unwrap()["ticket_id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/tickets/{id}");
+    let (status, bad) = crate::helpers::call(
+        &app,
+        reqwest::Method::PATCH,
+        &path,
+        &agent,
+        Some(json!({"category": "broken", "assignee_id": "nobody-we-know"})),
+    )
+    .await;
+    assert_eq!((status, field(&bad)), (StatusCode::UNPROCESSABLE_ENTITY, "category"), "{bad}");
+    assert_eq!(bad["error"]["fields"].as_array().unwrap().len(), 2, "both fields are named: {bad}");
+    let change = json!({"category": "quality", "priority": "high", "order_id": order});
+    let (status, set) = crate::helpers::call(&app, reqwest::Method::PATCH, &path, &agent, Some(change)).await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    assert_eq!(
+        (set["category"].as_str(), set["priority"].as_str()),
+        (Some("quality"), Some("high")),
+        "{set}"
+    );
+    assert_eq!(set["category_because"], json!(["set by an agent"]));
+
+    // A refund of the six mugs, 60.00 GBP, filed from the ticket.
+    let claim = json!({"request_type": "refund_only", "reason": "quality", "description": "broken in transit",
+                       "lines": [{"sku": "MUG", "quantity": 6}]});
+    let (status, filed) = post(&app, &format!("{path}/aftersales"), &agent, claim).await;
+    assert_eq!(status, StatusCode::OK, "{filed}");
+    let request = filed["request_id"].as_str().expect("the request is linked").to_string();
+    assert!(filed["messages"].to_string().contains("filed after-sales request RMA-"), "{filed}");
+
+    // 60.00 is above the agent's 50.00: the request and the ticket go up, with the reason.
+    let decide = format!("/api/v1/aftersales-requests/{request}/decision");
+    let sixty = json!({"decision": "approve", "amount_minor": 6000});
+    let (status, up) = post(&app, &decide, &agent, sixty.clone()).await;
+    assert_eq!((status, up["status"].as_str()), (StatusCode::OK, Some("escalated")), "{up}");
+    let t = ticket(&app, &agent, &id).await;
+    assert_eq!(t["status"], "escalated", "{t}");
+    let reason = t["escalation_reason"].as_str().unwrap();
+    assert!(reason.contains("grant 60.00 GBP, above the customer_service limit of 50.00 GBP"), "{reason}");
+    let (status, again) = post(&app, &decide, &agent, sixty.clone()).await;
+    assert_eq!((status, code(&again)), (StatusCode::CONFLICT, "aftersales.above_limit"), "{again}");
+
+    // The supervisor's queue shows it and how long it has waited; the supervisor decides.
+    let (_, queue) = get(&app, "/api/v1/tickets?status=escalated", &supervisor).await;
+    let waiting = &queue["items"][0];
+    assert_eq!((waiting["id"].as_str(), waiting["escalated_minutes"].as_i64()), (Some(id.as_str()), Some(0)));
+    let (status, granted) = post(&app, &decide, &supervisor, sixty).await;
+    assert_eq!(status, StatusCode::OK, "{granted}");
+    let t = ticket(&app, &agent, &id).await;
+    assert_eq!(t["status"], "open", "the agent tells the buyer: {t}");
+    assert_eq!(t["escalated_minutes"], Value::Null);
+    assert!(t["messages"].to_string().contains("approved RMA-"), "{t}");
+    let (_, queue) = get(&app, "/api/v1/tickets?status=escalated", &supervisor).await;
+    assert_eq!(queue["items"], json!([]));
+
+    // Sent up by hand, with a reason; without one it is refused.
+    let (status, body) = post(&app, &format!("{path}/escalate"), &agent, json!({"reason": " "})).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "reason"), "{body}");
+    let (status, up) = post(
+        &app,
+        &format!("{path}/escalate"),
+        &agent,
+        json!({"reason": "buyer asks for a goodwill voucher"}),
+    )
+    .await;
+    assert_eq!((status, up["status"].as_str()), (StatusCode::OK, Some("escalated")), "{up}");
+    let (status, _) = get(&app, &path, &f.s.merchant_b_key).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another merchant sees none of it");
+}
