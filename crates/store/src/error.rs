@@ -120,6 +120,11 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("payment_events_key", "payment_events.account_id, payment_events.event_id", "event_id"),
     ("support_mailboxes_pkey", "support_mailboxes.address", "address"),
     (
+        "canned_replies_name_key",
+        "canned_replies.tenant_id, canned_replies.name, canned_replies.language",
+        "name",
+    ),
+    (
         "ticket_messages_external_key",
         "ticket_messages.tenant_id, ticket_messages.channel, ticket_messages.external_id",
         "external_id",

@@ -75,6 +75,62 @@ pub async fn delete_mailbox(
     Ok(done.rows_affected() == 1)
 }
 
+/// A canned reply in one language.
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+pub struct CannedRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+    pub language: String,
+    pub body: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The operator's canned replies by name and language; `name` filters.
+pub async fn canned_replies(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    name: Option<&str>,
+) -> StoreResult<Vec<CannedRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, tenant_id, name, language, body, created_at, updated_at FROM canned_replies \
+         WHERE tenant_id = $1 AND ($2 = '' OR name = $2) ORDER BY name, language",
+    )
+    .bind(tenant_id.to_string())
+    .bind(name.unwrap_or_default())
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Saves a canned reply: a new one, or new words for its name and language.
+pub async fn save_canned(conn: &mut AnyConnection, c: &CannedRow) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO canned_replies (id, tenant_id, name, language, body, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (tenant_id, name, language) \
+         DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+    )
+    .bind(&c.id)
+    .bind(&c.tenant_id)
+    .bind(&c.name)
+    .bind(&c.language)
+    .bind(&c.body)
+    .bind(c.updated_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Removes every language of a canned reply; how many were removed.
+pub async fn delete_canned(conn: &mut AnyConnection, tenant_id: TenantId, name: &str) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM canned_replies WHERE tenant_id = $1 AND name = $2")
+        .bind(tenant_id.to_string())
+        .bind(name)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// A file that came with a message.
 #[derive(Clone, Debug, PartialEq, Eq, FromRow)]
 pub struct AttachmentRow {

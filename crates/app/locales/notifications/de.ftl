@@ -153,3 +153,12 @@ coupon-issued-body =
 
     Geben Sie ihn bis { $expires_on } an der Kasse ein.
 coupon-issued-sms = Entschuldigung für Bestellung { $order_no }: Gutschein { $code } über { $amount } für Ihre nächste Bestellung, gültig bis { $expires_on }.
+
+ticket-ack = Danke für Ihre Nachricht. Sie ist Vorgang { $reference }; wir antworten bis { $due }. Antworten Sie auf diese E-Mail, um etwas zu ergänzen.
+ticket-wismo = Hallo { $buyer_name }, Ihre Bestellung { $order_no } { $order_state }. { $estimate_line } Hier können Sie sie jederzeit verfolgen: { $tracking_link }
+ticket-state-checking = wird geprüft
+ticket-state-preparing = wird in unserem Lager vorbereitet
+ticket-state-on_its_way = ist unterwegs
+ticket-state-closed = ist abgeschlossen
+ticket-estimate-line = Sie sollte bis { $estimate } ankommen.
+ticket-estimate-unknown = noch nicht bekannt

@@ -173,3 +173,12 @@ coupon-issued-body =
 
     Enter it at checkout by { $expires_on }.
 coupon-issued-sms = Sorry about order { $order_no }: coupon { $code } is worth { $amount } on your next order, until { $expires_on }.
+
+ticket-ack = Thank you for writing. Your message is ticket { $reference }; we will answer by { $due }. Reply to this e-mail to add anything.
+ticket-wismo = Hello { $buyer_name }, your order { $order_no } { $order_state }. { $estimate_line } You can follow it at any time here: { $tracking_link }
+ticket-state-checking = is being checked
+ticket-state-preparing = is being prepared in our warehouse
+ticket-state-on_its_way = is on its way
+ticket-state-closed = is closed
+ticket-estimate-line = It should arrive by { $estimate }.
+ticket-estimate-unknown = not known yet

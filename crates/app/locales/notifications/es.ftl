@@ -153,3 +153,12 @@ coupon-issued-body =
 
     Introdúzcalo al pagar antes del { $expires_on }.
 coupon-issued-sms = Disculpe lo del pedido { $order_no }: el cupón { $code } vale { $amount } en su próximo pedido, hasta el { $expires_on }.
+
+ticket-ack = Gracias por escribirnos. Su mensaje es el caso { $reference }; le responderemos antes del { $due }. Responda a este correo para añadir algo.
+ticket-wismo = Hola { $buyer_name }, su pedido { $order_no } { $order_state }. { $estimate_line } Puede seguirlo en todo momento aquí: { $tracking_link }
+ticket-state-checking = se está revisando
+ticket-state-preparing = se está preparando en nuestro almacén
+ticket-state-on_its_way = está en camino
+ticket-state-closed = está cerrado
+ticket-estimate-line = Debería llegar antes del { $estimate }.
+ticket-estimate-unknown = aún no se sabe

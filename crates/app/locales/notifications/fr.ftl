@@ -153,3 +153,12 @@ coupon-issued-body =
 
     Saisissez-le lors du paiement avant le { $expires_on }.
 coupon-issued-sms = Désolés pour la commande { $order_no } : le bon { $code } vaut { $amount } sur votre prochaine commande, jusqu'au { $expires_on }.
+
+ticket-ack = Merci de nous avoir écrit. Votre message est le dossier { $reference } ; nous répondrons avant le { $due }. Répondez à cet e-mail pour ajouter quelque chose.
+ticket-wismo = Bonjour { $buyer_name }, votre commande { $order_no } { $order_state }. { $estimate_line } Vous pouvez la suivre à tout moment ici : { $tracking_link }
+ticket-state-checking = est en cours de vérification
+ticket-state-preparing = est en préparation dans notre entrepôt
+ticket-state-on_its_way = est en route
+ticket-state-closed = est clôturée
+ticket-estimate-line = Elle devrait arriver avant le { $estimate }.
+ticket-estimate-unknown = pas encore connue

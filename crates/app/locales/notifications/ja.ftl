@@ -147,3 +147,12 @@ coupon-issued-body =
 
     { $expires_on } までにご購入手続きの際に入力してください。
 coupon-issued-sms = ご注文 { $order_no } のお詫びです。クーポン { $code }（{ $amount } 分）を { $expires_on } まで次回のご注文でご利用いただけます。
+
+ticket-ack = お問い合わせありがとうございます。お問い合わせ番号は { $reference } です。{ $due } までにご返信いたします。追加のご連絡はこのメールにご返信ください。
+ticket-wismo = { $buyer_name } 様、ご注文 { $order_no } は{ $order_state }。{ $estimate_line } 配送状況はこちらからいつでもご確認いただけます：{ $tracking_link }
+ticket-state-checking = 確認中です
+ticket-state-preparing = 倉庫で準備中です
+ticket-state-on_its_way = 配送中です
+ticket-state-closed = 終了しています
+ticket-estimate-line = { $estimate } までにお届けの予定です。
+ticket-estimate-unknown = 未定

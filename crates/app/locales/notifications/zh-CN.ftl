@@ -158,3 +158,12 @@ coupon-issued-body =
 
     请在 { $expires_on } 前结账时使用。
 coupon-issued-sms = 订单 { $order_no } 给您带来不便，深表歉意：优惠券 { $code } 价值 { $amount }，{ $expires_on } 前下单可用。
+
+ticket-ack = 感谢您的来信。我们已为您建立工单 { $reference }，将在 { $due } 之前答复您。回复本邮件即可补充信息。
+ticket-wismo = { $buyer_name }您好，您的订单 { $order_no } { $order_state }。{ $estimate_line } 您可以随时在这里查看进度：{ $tracking_link }
+ticket-state-checking = 正在审核
+ticket-state-preparing = 正在仓库备货
+ticket-state-on_its_way = 已发出，正在运输途中
+ticket-state-closed = 已关闭
+ticket-estimate-line = 预计 { $estimate } 前送达。
+ticket-estimate-unknown = 暂未确定

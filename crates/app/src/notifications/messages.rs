@@ -42,6 +42,12 @@ pub(crate) fn escape_html(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// A customer-service sentence (a `ticket-…` key) in `language` (English when it has none).
+pub(crate) fn ticket_text(language: &str, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    let catalogue = catalogue();
+    catalogue.format(catalogue.pick(language), key, args).unwrap_or_default()
+}
+
 /// Renders the messages `keys` of one topic as paragraphs; the first key is the subject.
 fn render(language: &str, keys: &[&str], args: &[(&str, FluentValue<'_>)]) -> RenderedMessage {
     let catalogue = catalogue();

@@ -23,8 +23,8 @@ pub use endpoints::{
     list_deliveries, list_endpoints, replay_delivery, rotate_endpoint_secret,
 };
 pub use locale_format::{format_date, format_money};
-pub(crate) use messages::escape_html;
 pub use messages::{BUYER_LANGUAGES, RenderedMessage, render_sla_overdue};
+pub(crate) use messages::{escape_html, ticket_text};
 pub use opt_outs::{OptOutInput, OptOutView, list_opt_outs, opt_in, opt_out};
 pub(crate) use relay::SLA_OVERDUE;
 pub use relay::{

@@ -19,7 +19,11 @@ pub struct AnswerRequest {
     /// `reply` (to the buyer, shown on the tracking page), `note` (internal) or `phone` (what the
     /// buyer said on the phone).
     pub kind: String,
+    /// What to say; may be left empty for a `reply` that names `canned`.
     pub body: String,
+    /// A canned reply's name: filled from the ticket's order in the buyer's language and sent when
+    /// `body` is empty.
+    pub canned: String,
 }
 
 fn invalid(field: &str, code: &str, message: &str) -> AppError {
@@ -82,7 +86,13 @@ pub async fn answer_ticket(
     r: &AnswerRequest,
 ) -> AppResult<TicketView> {
     principal.require(Permission::AnswerTickets)?;
-    let body = r.body.trim();
+    let filled = match (r.body.trim(), r.canned.trim()) {
+        ("", name) if !name.is_empty() && r.kind.trim() == "reply" => {
+            Some(super::canned::preview_canned(app, principal, id, name).await?.body)
+        }
+        _ => None,
+    };
+    let body = filled.as_deref().unwrap_or(r.body.trim());
     if body.is_empty() || body.chars().count() > 10_000 {
         return Err(invalid("body", "required", "write the message (at most 10000 characters)"));
     }

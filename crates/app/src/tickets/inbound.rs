@@ -17,6 +17,7 @@ use tradeport_store::ticket_links::{self, AttachmentRow};
 use tradeport_store::tickets::{self, MessageRow, TicketRow};
 
 use super::{reply_job, status_of};
+use crate::i18n::text;
 use crate::{App, AppError, AppResult, UnitOfWork};
 
 /// A buyer's message as its channel gave it.
@@ -172,15 +173,17 @@ pub(crate) async fn keep_inbound(app: &App, m: Inbound<'_>) -> AppResult<Kept> {
         };
         ticket_links::insert_attachment_in_tx(&mut tx, &row).await?;
     }
-    if new_ticket {
-        if let Some(order) = m.order {
-            opened_on_order_in_tx(app, &mut tx, operator, order, &ticket).await?;
-        }
-        if m.acknowledge {
-            acknowledge_in_tx(app, &mut tx, &ticket, calendar.as_ref()).await?;
-        }
+    if let Some(order) = m.order.filter(|_| new_ticket) {
+        opened_on_order_in_tx(app, &mut tx, operator, order, &ticket).await?;
     }
     tx.commit().await?;
+    // A new ticket is answered at once when it can be; else an e-mail is acknowledged with the
+    // time of the answer.
+    if new_ticket && !super::wismo::answer_automatically(app, &ticket).await && m.acknowledge {
+        let mut tx = app.begin().await?;
+        acknowledge_in_tx(app, &mut tx, &ticket, calendar.as_ref()).await?;
+        tx.commit().await?;
+    }
     Ok(Kept { ticket_id: ticket.id, message_id: message.id, duplicate: false })
 }
 
@@ -219,16 +222,9 @@ async fn acknowledge_in_tx(
     let date = crate::notifications::format_date(&ticket.language, by.date());
     let time = format!("{:02}:{:02} {}", by.hour(), by.minute(), by.time_zone().iana_name().unwrap_or("UTC"));
     let reference = &ticket.id[ticket.id.len() - 8..];
-    let body = if ticket.language.starts_with("zh") {
-        format!(
-            "感谢您的来信。我们已为您建立工单 {reference}，将在 {date} {time} 之前答复您。回复本邮件即可补充信息。"
-        )
-    } else {
-        format!(
-            "Thank you for writing. Your message is ticket {reference}; we will answer by {date}, {time}. \
-             Reply to this e-mail to add anything."
-        )
-    };
+    let due = format!("{date}, {time}");
+    let args = [("reference", text(reference)), ("due", text(&due))];
+    let body = crate::notifications::ticket_text(&ticket.language, "ticket-ack", &args);
     let message = MessageRow {
         id: app.new_uuid().to_string(),
         tenant_id: ticket.tenant_id.clone(),

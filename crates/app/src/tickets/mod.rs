@@ -4,6 +4,7 @@
 //! response clocks in the operator's calendar.
 
 mod answer;
+mod canned;
 mod chat_in;
 mod email_in;
 mod escalation;
@@ -13,8 +14,12 @@ mod open;
 mod queries;
 mod reply_job;
 mod update;
+mod wismo;
 
 pub use answer::{AnswerRequest, answer_ticket, solve_ticket};
+pub use canned::{
+    CannedPreview, CannedReplyInput, CannedReplyView, delete_canned, list_canned, preview_canned, save_canned,
+};
 pub use chat_in::{ChatDeliveryAnswer, receive_chat_hook, verify_chat_hook};
 pub use email_in::{ReceivedEmail, mail_handler, receive_email};
 pub(crate) use escalation::on_request_decided_in_tx;

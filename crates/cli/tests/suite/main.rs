@@ -49,6 +49,7 @@ mod security;
 mod shipments;
 mod shipping;
 mod sla;
+mod ticket_canned;
 mod ticket_chat;
 mod ticket_email;
 mod ticket_escalation;

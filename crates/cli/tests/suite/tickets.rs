@@ -51,7 +51,8 @@ async fn a_buyer_writes_from_the_tracking_page_and_an_agent_answers(app: TestApp
     let (status, sent) = write(&app, &token, "Hi, where is my order? Any tracking?", "form-0000001").await;
     assert_eq!(status, StatusCode::CREATED, "{sent}");
     let ticket = sent["ticket_id"].as_str().unwrap().to_string();
-    let (status, queue) = get(&app, "/api/v1/tickets?status=open", &agent).await;
+    // Where the order is, with nothing wrong with it: answered at once, and the ticket waits.
+    let (status, queue) = get(&app, "/api/v1/tickets?status=pending", &agent).await;
     assert_eq!(status, StatusCode::OK, "{queue}");
     let t = &queue["items"][0];
     assert_eq!(
@@ -68,11 +69,15 @@ async fn a_buyer_writes_from_the_tracking_page_and_an_agent_answers(app: TestApp
     let (opened, due) = (t["created_at"].as_i64().unwrap(), t["first_response_due"].as_i64().unwrap());
     assert_eq!(due - opened, 4 * 3_600_000, "4 hours to a first answer (no calendar: plain hours): {t}");
     assert_eq!(t["first_response_overdue"], false);
+    let automatic = &t["messages"][1];
+    assert_eq!(automatic["direction"], "auto", "{t}");
+    assert!(automatic["body"].as_str().unwrap().contains(&format!("/track/{token}")), "{automatic}");
+    assert!(t["first_responded_at"].as_i64().is_some(), "the automatic answer is the first response: {t}");
 
     // An internal note moves nothing; the answer stops the first-response clock.
     let path = format!("/api/v1/tickets/{ticket}/messages");
     let (_, noted) = post(&app, &path, &agent, json!({"kind": "note", "body": "asked the warehouse"})).await;
-    assert_eq!(noted["status"], "open", "{noted}");
+    assert_eq!(noted["status"], "pending", "{noted}");
     let (status, answered) =
         post(&app, &path, &agent, json!({"kind": "reply", "body": "It leaves the warehouse today."})).await;
     assert_eq!(status, StatusCode::OK, "{answered}");
@@ -85,6 +90,7 @@ async fn a_buyer_writes_from_the_tracking_page_and_an_agent_answers(app: TestApp
         .unwrap()
         .iter()
         .map(|m| (m["direction"].as_str().unwrap(), m["body"].as_str().unwrap()))
+        .filter(|(direction, _)| *direction != "auto")
         .collect();
     assert_eq!(
         said,
@@ -119,14 +125,14 @@ async fn a_buyer_writes_from_the_tracking_page_and_an_agent_answers(app: TestApp
     let (_, t) = get(&app, &format!("/api/v1/tickets/{ticket}"), &agent).await;
     assert_eq!(
         (t["status"].as_str(), t["messages"].as_array().map(Vec::len)),
-        (Some("open"), Some(6)),
+        (Some("open"), Some(7)),
         "{t}"
     );
     // What the buyer said on the phone needs an answer again.
     let (_, phoned) =
         post(&app, &path, &agent, json!({"kind": "phone", "body": "Called: wants a refund"})).await;
     assert_eq!(
-        (phoned["status"].as_str(), phoned["messages"][6]["channel"].as_str()),
+        (phoned["status"].as_str(), phoned["messages"][7]["channel"].as_str()),
         (Some("open"), Some("phone"))
     );
 

@@ -6,13 +6,16 @@
 //! - [`references_in`]: order numbers and tracking numbers found in a message's text, to link the
 //!   ticket to its order;
 //! - [`due`] and [`default_targets`]: the response clocks, in the customer-service calendar;
-//! - [`whatsapp_messages`]: buyers' chat messages as WhatsApp's webhook delivers them.
+//! - [`whatsapp_messages`]: buyers' chat messages as WhatsApp's webhook delivers them;
+//! - [`fill`] and [`check_canned`]: canned replies' placeholders.
 
+mod canned;
 mod chat;
 mod classify;
 mod clock;
 mod references;
 
+pub use canned::{PLACEHOLDERS, check_canned, fill, pick_language};
 pub use chat::{ChatMessage, whatsapp_messages};
 pub use classify::{Category, Suggestion, classify};
 pub use clock::{Priority, Targets, default_targets, due};

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use tradeport_app::App;
 use tradeport_app::aftersales::FileRequest;
 use tradeport_app::tickets::{
-    self, AnswerRequest, BuyerMessageForm, ChatDeliveryAnswer, CreateMailbox, EscalateRequest, MailboxView,
-    SubmittedMessage, TicketChange, TicketView,
+    self, AnswerRequest, BuyerMessageForm, CannedPreview, CannedReplyInput, CannedReplyView,
+    ChatDeliveryAnswer, CreateMailbox, EscalateRequest, MailboxView, SubmittedMessage, TicketChange,
+    TicketView,
 };
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -25,6 +26,9 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(get_ticket, update_ticket))
         .routes(routes!(escalate_ticket))
         .routes(routes!(file_aftersales))
+        .routes(routes!(preview_canned))
+        .routes(routes!(list_canned, save_canned))
+        .routes(routes!(delete_canned))
         .routes(routes!(answer_ticket))
         .routes(routes!(solve_ticket))
         .routes(routes!(ticket_attachment))
@@ -263,4 +267,54 @@ async fn chat_hook(
 ) -> ApiResult<Json<ChatDeliveryAnswer>> {
     let signature = headers.get("x-hub-signature-256").and_then(|v| v.to_str().ok()).unwrap_or_default();
     Ok(Json(tickets::receive_chat_hook(&app, &id, signature, &body).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+struct CannedList {
+    items: Vec<CannedReplyView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/canned-replies", tag = "tickets",
+    description = "The operator's canned replies, by name and language.",
+    responses((status = 200, body = CannedList), (status = 403, body = ErrorBody)))]
+async fn list_canned(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<CannedList>> {
+    Ok(Json(CannedList { items: tickets::list_canned(&app, &p).await? }))
+}
+
+#[utoipa::path(put, path = "/api/v1/canned-replies", tag = "tickets", request_body = CannedReplyInput,
+    description = "Saves a canned reply in one language (the same name and language again: new words). Placeholders \
+                   in braces: {buyer_name}, {order_no}, {order_state}, {tracking_no}, {tracking_link}, {estimate}, \
+                   {agent}; any other is refused naming it. The operator's agents keep them; merchants use them.",
+    responses((status = 200, body = CannedReplyView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn save_canned(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<CannedReplyInput>,
+) -> ApiResult<Json<CannedReplyView>> {
+    Ok(Json(tickets::save_canned(&app, &p, &body).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/canned-replies/{name}", tag = "tickets", params(("name" = String, Path)),
+    description = "Removes a canned reply in every language.",
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+async fn delete_canned(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(name): Path<String>,
+) -> ApiResult<StatusCode> {
+    tickets::delete_canned(&app, &p, &name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/canned/{name}", tag = "tickets",
+    params(("id" = String, Path), ("name" = String, Path)),
+    description = "A canned reply filled for the ticket: in the buyer's language (else its family, else English), \
+                   with the order's number, state, tracking numbers and link, the estimate and the agent's name.",
+    responses((status = 200, body = CannedPreview), (status = 404, body = ErrorBody)))]
+async fn preview_canned(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path((id, name)): Path<(String, String)>,
+) -> ApiResult<Json<CannedPreview>> {
+    Ok(Json(tickets::preview_canned(&app, &p, &id, &name).await?))
 }

@@ -1,0 +1,108 @@
+//! "Where is my order?" answered without an agent (SLA-4): a new ticket asking for its order's
+//! state, whose order is found and has nothing wrong with it (not held or rejected, no exception
+//! case open, its estimate not passed), gets the state, the estimate and the tracking link in the
+//! buyer's language at once. The answer is kept on the ticket and sent like an agent's; it is the
+//! first response, and the ticket waits for the buyer. Anything else waits for a person.
+
+use tradeport_domain::kernel::OrderId;
+use tradeport_domain::orders::OrderStatus;
+use tradeport_domain::tickets::{Category, TicketAction, transition};
+use tradeport_store::tickets::{self, MessageRow, TicketRow};
+
+use super::canned::placeholder_values;
+use super::status_of;
+use crate::i18n::text;
+use crate::notifications::ticket_text;
+use crate::{App, AppError, AppResult};
+
+/// The automatic answer to "where is my order?" for `t`, when its order is found and nothing is
+/// wrong with it: not held or rejected, no exception case open, the estimate not passed.
+pub(crate) async fn where_is_my_order(app: &App, t: &TicketRow) -> AppResult<Option<String>> {
+    let Some(order_id) = t.order_id.as_deref().and_then(|id| id.parse::<OrderId>().ok()) else {
+        return Ok(None);
+    };
+    let operator = crate::parse_id(&t.tenant_id, "operator")?;
+    let mut conn = app.db().read().await?;
+    let Some(order) = tradeport_store::orders::get(&mut conn, operator, None, order_id).await? else {
+        return Ok(None);
+    };
+    let filter = tradeport_store::exceptions::cases::CaseFilter {
+        order_id: Some(order_id),
+        status: Some(tradeport_domain::exceptions::CaseStatus::Open),
+        ..Default::default()
+    };
+    let open_cases = tradeport_store::exceptions::cases::list(&mut conn, operator, &filter, None, 1).await?;
+    drop(conn);
+    // Held, unpaid, refused or cancelled: a person explains.
+    let settled_or_wrong = matches!(
+        order.status,
+        OrderStatus::OnHold | OrderStatus::AwaitingPayment | OrderStatus::Rejected | OrderStatus::Cancelled
+    );
+    if settled_or_wrong || !open_cases.is_empty() {
+        return Ok(None);
+    }
+    let (values, estimate) = placeholder_values(app, t, "").await?;
+    let today = jiff::Timestamp::from_millisecond(app.now().0)
+        .map(|ts| ts.to_zoned(jiff::tz::TimeZone::UTC).date())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if estimate.is_some_and(|day| day < today) {
+        return Ok(None);
+    }
+    let language = t.language.as_str();
+    let estimate_line = match estimate {
+        Some(_) => ticket_text(language, "ticket-estimate-line", &[("estimate", text(&values["estimate"]))]),
+        None => String::new(),
+    };
+    let args = [
+        ("buyer_name", text(&t.buyer_name)),
+        ("order_no", text(&values["order_no"])),
+        ("order_state", text(&values["order_state"])),
+        ("estimate_line", text(&estimate_line)),
+        ("tracking_link", text(&values["tracking_link"])),
+    ];
+    Ok(Some(ticket_text(language, "ticket-wismo", &args).replace("  ", " ")))
+}
+
+/// Answers new ticket `t` at once when it asks where its order is and nothing is wrong; whether it
+/// did. A failure is logged (the buyer's message is kept, and an agent answers).
+pub(crate) async fn answer_automatically(app: &App, t: &TicketRow) -> bool {
+    if t.category != Category::OrderStatus.as_str() || t.order_id.is_none() {
+        return false;
+    }
+    let answered = async {
+        let Some(body) = where_is_my_order(app, t).await? else { return Ok(false) };
+        let operator = crate::parse_id(&t.tenant_id, "operator")?;
+        let now = app.now().0;
+        let mut tx = app.begin().await?;
+        let Some(current) = tickets::lock_in_tx(&mut tx, operator, &t.id).await? else { return Ok(false) };
+        // An agent who answered meanwhile has answered.
+        let to = transition(status_of(&current)?, TicketAction::AgentReplies);
+        let (Some(to), None) = (to, current.first_responded_at) else { return Ok(false) };
+        let message = MessageRow {
+            id: app.new_uuid().to_string(),
+            tenant_id: current.tenant_id.clone(),
+            ticket_id: current.id.clone(),
+            direction: "auto".into(),
+            channel: current.channel.clone(),
+            external_id: None,
+            author: "Tradeport (automatic answer)".into(),
+            body,
+            created_at: now,
+        };
+        let next = TicketRow {
+            status: to.as_str().into(),
+            first_responded_at: Some(now),
+            updated_at: now,
+            ..current
+        };
+        tickets::insert_message_once_in_tx(&mut tx, &message).await?;
+        tickets::update_in_tx(&mut tx, &next).await?;
+        super::reply_job::enqueue_in_tx(app, &mut tx, operator, &message.id).await?;
+        tx.commit().await?;
+        AppResult::Ok(true)
+    };
+    answered.await.unwrap_or_else(|e| {
+        tracing::warn!(ticket = %t.id, error = %e, "the automatic answer could not be given; an agent answers");
+        false
+    })
+}
