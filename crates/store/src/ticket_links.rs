@@ -6,6 +6,7 @@ use tradeport_domain::kernel::TenantId;
 use tradeport_domain::tickets::Reference;
 
 use crate::StoreResult;
+use crate::sql::Sql;
 
 /// A support mailbox as stored.
 #[derive(Clone, Debug, PartialEq, Eq, FromRow)]
@@ -131,6 +132,38 @@ pub async fn delete_canned(conn: &mut AnyConnection, tenant_id: TenantId, name: 
     Ok(done.rows_affected())
 }
 
+/// Notes that `user_key` (called `user_name`) has ticket `ticket` open now; the others who had it
+/// open since `since`, by name.
+pub async fn seen_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    ticket: &str,
+    (user_key, user_name): (&str, &str),
+    (now, since): (i64, i64),
+) -> StoreResult<Vec<String>> {
+    sqlx::query(
+        "INSERT INTO ticket_viewers (tenant_id, ticket_id, user_key, user_name, seen_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (ticket_id, user_key) DO UPDATE SET seen_at = excluded.seen_at, user_name = excluded.user_name",
+    )
+    .bind(tenant_id.to_string())
+    .bind(ticket)
+    .bind(user_key)
+    .bind(user_name)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(sqlx::query_scalar(
+        "SELECT user_name FROM ticket_viewers WHERE tenant_id = $1 AND ticket_id = $2 AND user_key <> $3 \
+         AND seen_at >= $4 ORDER BY user_name",
+    )
+    .bind(tenant_id.to_string())
+    .bind(ticket)
+    .bind(user_key)
+    .bind(since)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// A file that came with a message.
 #[derive(Clone, Debug, PartialEq, Eq, FromRow)]
 pub struct AttachmentRow {
@@ -179,24 +212,20 @@ pub async fn attachments_of_ticket(
     .await?)
 }
 
-/// The files of the tickets `tickets::list` answers for the same filters, in one query.
-pub async fn attachments_of_list(
+/// The files of tickets `ids`, in one query.
+pub async fn attachments_of(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    merchant: Option<TenantId>,
-    status: Option<&str>,
+    ids: &[String],
 ) -> StoreResult<Vec<AttachmentRow>> {
-    Ok(sqlx::query_as(
+    let mut sql = Sql::new(
         "SELECT a.id, a.tenant_id, a.message_id, a.file_name, a.content_type, a.sha256, a.size_bytes, a.created_at \
-         FROM ticket_attachments a JOIN ticket_messages m ON m.id = a.message_id WHERE a.tenant_id = $1 AND \
-         m.ticket_id IN (SELECT id FROM tickets WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) \
-         AND ($3 = '' OR status = $3) ORDER BY created_at DESC, id DESC LIMIT 200) ORDER BY a.created_at, a.id",
-    )
-    .bind(tenant_id.to_string())
-    .bind(crate::merchant_filter(merchant))
-    .bind(status.unwrap_or_default())
-    .fetch_all(conn)
-    .await?)
+         FROM ticket_attachments a JOIN ticket_messages m ON m.id = a.message_id WHERE a.tenant_id = ",
+    );
+    sql.bind(tenant_id.to_string()).push(" AND m.ticket_id IN ").bind_list(ids.iter().cloned());
+    sql.push(" ORDER BY a.created_at, a.id");
+    let rows = sql.query().fetch_all(conn).await?;
+    Ok(rows.iter().map(AttachmentRow::from_row).collect::<Result<_, _>>()?)
 }
 
 /// The order (its id and merchant) a reference names among the operator's orders (a merchant's

@@ -5,6 +5,7 @@ use sqlx::{AnyConnection, FromRow};
 use tradeport_domain::kernel::{OrderId, TenantId};
 
 use crate::StoreResult;
+use crate::sql::Sql;
 
 /// A ticket as stored.
 #[derive(Clone, Debug, PartialEq, Eq, FromRow)]
@@ -208,41 +209,77 @@ pub async fn lock_in_tx(
     .await?)
 }
 
-/// The messages of the tickets [`list`] answers, in one query (oldest first).
-pub async fn messages_of_list(
+/// The messages of tickets `ids`, in one query (oldest first).
+pub async fn messages_of(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    merchant: Option<TenantId>,
-    status: Option<&str>,
+    ids: &[String],
 ) -> StoreResult<Vec<MessageRow>> {
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {MESSAGE_COLUMNS} FROM ticket_messages WHERE tenant_id = $1 AND ticket_id IN \
-         (SELECT id FROM tickets WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) AND ($3 = '' OR status = $3) \
-         ORDER BY created_at DESC, id DESC LIMIT 200) ORDER BY created_at, id"
-    )))
-    .bind(tenant_id.to_string())
-    .bind(crate::merchant_filter(merchant))
-    .bind(status.unwrap_or_default())
-    .fetch_all(conn)
-    .await?)
+    let mut sql = Sql::new(format!("SELECT {MESSAGE_COLUMNS} FROM ticket_messages WHERE tenant_id = "));
+    sql.bind(tenant_id.to_string()).push(" AND ticket_id IN ").bind_list(ids.iter().cloned());
+    sql.push(" ORDER BY created_at, id");
+    let rows = sql.query().fetch_all(conn).await?;
+    Ok(rows.iter().map(MessageRow::from_row).collect::<Result<_, _>>()?)
 }
 
-/// The operator's tickets (a merchant: its own), newest first, at most 200; `status` filters.
+/// What the ticket list shows; `None` and `false` do not filter.
+#[derive(Clone, Debug, Default)]
+pub struct TicketFilter<'a> {
+    pub merchant: Option<TenantId>,
+    pub status: Option<&'a str>,
+    pub assignee: Option<&'a str>,
+    pub unassigned: bool,
+    /// Still needing an agent with a clock past this time (epoch ms).
+    pub overdue_at: Option<i64>,
+    pub category: Option<&'a str>,
+    pub channel: Option<&'a str>,
+    /// Words in the subject, the buyer's name or address, or any message (case-insensitive).
+    pub text: Option<&'a str>,
+}
+
+/// The operator's tickets that pass `f`, newest first, at most `limit`.
 pub async fn list(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
-    merchant: Option<TenantId>,
-    status: Option<&str>,
+    f: &TicketFilter<'_>,
+    limit: i64,
 ) -> StoreResult<Vec<TicketRow>> {
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets WHERE tenant_id = $1 AND ($2 = '' OR merchant_id = $2) \
-         AND ($3 = '' OR status = $3) ORDER BY created_at DESC, id DESC LIMIT 200"
-    )))
-    .bind(tenant_id.to_string())
-    .bind(crate::merchant_filter(merchant))
-    .bind(status.unwrap_or_default())
-    .fetch_all(conn)
-    .await?)
+    let mut sql = Sql::new(format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE tenant_id = "));
+    sql.bind(tenant_id.to_string());
+    if let Some(m) = f.merchant {
+        sql.push(" AND merchant_id = ").bind(m.to_string());
+    }
+    for (column, value) in
+        [("status", f.status), ("assignee_id", f.assignee), ("category", f.category), ("channel", f.channel)]
+    {
+        if let Some(v) = value {
+            sql.push(&format!(" AND {column} = ")).bind(v);
+        }
+    }
+    if f.unassigned {
+        sql.push(" AND assignee_id IS NULL");
+    }
+    if let Some(now) = f.overdue_at {
+        sql.push(
+            " AND status IN ('open', 'escalated') AND ((first_responded_at IS NULL AND first_response_due < ",
+        )
+        .bind(now)
+        .push(") OR resolution_due < ")
+        .bind(now)
+        .push(")");
+    }
+    if let Some(text) = f.text {
+        let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
+        sql.push(" AND (LOWER(subject) LIKE ").bind(pattern.clone());
+        sql.push(" OR LOWER(buyer_name) LIKE ").bind(pattern.clone());
+        sql.push(" OR LOWER(buyer_email) LIKE ").bind(pattern.clone());
+        sql.push(" OR id IN (SELECT ticket_id FROM ticket_messages WHERE tenant_id = ")
+            .bind(tenant_id.to_string());
+        sql.push(" AND LOWER(body) LIKE ").bind(pattern).push("))");
+    }
+    sql.push(" ORDER BY created_at DESC, id DESC LIMIT ").bind(limit);
+    let rows = sql.query().fetch_all(conn).await?;
+    Ok(rows.iter().map(TicketRow::from_row).collect::<Result<_, _>>()?)
 }
 
 /// The tickets about an order, oldest first.

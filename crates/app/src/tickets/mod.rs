@@ -27,8 +27,8 @@ pub use escalation::{EscalateRequest, escalate_ticket, file_from_ticket};
 pub use mailboxes::{CreateMailbox, MailboxView, create_mailbox, delete_mailbox, list_mailboxes};
 pub use open::{BuyerMessageForm, SubmittedMessage, submit_from_tracking};
 pub use queries::{
-    AttachmentFile, AttachmentView, TicketMessageView, TicketView, buyer_tickets, list_tickets,
-    ticket_attachment, ticket_detail,
+    AttachmentFile, AttachmentView, TicketMessageView, TicketQuery, TicketView, buyer_tickets, list_tickets,
+    ticket_attachment, ticket_detail, viewing_ticket,
 };
 pub(crate) use reply_job::run_reply_job;
 pub use update::{TicketChange, update_ticket};

@@ -4,11 +4,12 @@
 
 use serde::Serialize;
 use tradeport_domain::access::{Permission, Principal};
+use tradeport_domain::kernel::FieldErrors;
 use tradeport_domain::kernel::Millis;
-use tradeport_domain::tickets::{Category, Priority, TicketStatus};
+use tradeport_domain::tickets::{Category, Priority, TicketChannel, TicketStatus};
 use tradeport_store::AnyConnection;
 use tradeport_store::ticket_links::{self, AttachmentRow};
-use tradeport_store::tickets::{self, MessageRow, TicketRow};
+use tradeport_store::tickets::{self, MessageRow, TicketFilter, TicketRow};
 
 use super::status_of;
 use crate::{App, AppError, AppResult};
@@ -155,29 +156,72 @@ fn shown(
     })
 }
 
-/// The principal's tickets (a merchant: its own), newest first; `status` filters.
-pub async fn list_tickets(
-    app: &App,
-    principal: &Principal,
-    status: Option<&str>,
-) -> AppResult<Vec<TicketView>> {
+/// Which tickets the list shows; empty fields do not filter.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default, deny_unknown_fields)]
+pub struct TicketQuery {
+    /// `open`, `pending`, `escalated`, `solved` or `closed`.
+    pub status: Option<String>,
+    /// `mine` (assigned to me), `unassigned`, `overdue` (a clock passed, still needing an agent),
+    /// `escalated` or `all`.
+    pub view: Option<String>,
+    pub category: Option<String>,
+    /// `email`, `marketplace`, `chat`, `web_form` or `phone`.
+    pub channel: Option<String>,
+    /// Words in the subject, the buyer's name or e-mail, or any message.
+    pub q: Option<String>,
+}
+
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The principal's tickets (a merchant: its own) that pass `q`, newest first, at most 200.
+pub async fn list_tickets(app: &App, principal: &Principal, q: &TicketQuery) -> AppResult<Vec<TicketView>> {
     principal.require(Permission::AnswerTickets)?;
-    let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(TicketStatus::parse(s).ok_or_else(|| {
-            AppError::Invalid(vec![tradeport_domain::kernel::FieldError::new(
-                "status",
-                "invalid",
-                "status is open, pending, escalated, solved or closed",
-            )])
-        })?),
-        None => None,
+    let mut e = FieldErrors::new();
+    let status = given(&q.status).map(|s| TicketStatus::parse(s).map(TicketStatus::as_str));
+    if status == Some(None) {
+        e.add("status", "invalid", "status is open, pending, escalated, solved or closed");
+    }
+    let category = given(&q.category).map(|c| Category::parse(c).map(Category::as_str));
+    if category == Some(None) {
+        e.add("category", "invalid", "category is one of the standard categories, e.g. order_status");
+    }
+    let channel = given(&q.channel).map(|c| TicketChannel::parse(c).map(TicketChannel::as_str));
+    if channel == Some(None) {
+        e.add("channel", "invalid", "channel is email, marketplace, chat, web_form or phone");
+    }
+    let me = match principal.actor {
+        tradeport_domain::access::Actor::User(id) => id.to_string(),
+        _ => String::new(),
     };
+    let mut f = TicketFilter {
+        merchant: principal.scope.merchant_id,
+        status: status.flatten(),
+        category: category.flatten(),
+        channel: channel.flatten(),
+        text: given(&q.q),
+        ..TicketFilter::default()
+    };
+    match given(&q.view).unwrap_or("all") {
+        "all" => {}
+        "mine" => f.assignee = Some(&me),
+        "unassigned" => f.unassigned = true,
+        "overdue" => f.overdue_at = Some(app.now().0),
+        "escalated" => f.status = Some(TicketStatus::Escalated.as_str()),
+        _ => e.add("view", "invalid", "view is mine, unassigned, overdue, escalated or all"),
+    }
+    if !e.is_empty() {
+        return Err(AppError::Invalid(e.into_vec()));
+    }
+    let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let (operator, merchant, status) =
-        (principal.scope.operator_id, principal.scope.merchant_id, status.map(TicketStatus::as_str));
-    let rows = tickets::list(&mut conn, operator, merchant, status).await?;
-    let messages = tickets::messages_of_list(&mut conn, operator, merchant, status).await?;
-    let files = ticket_links::attachments_of_list(&mut conn, operator, merchant, status).await?;
+    let rows = tickets::list(&mut conn, operator, &f, 200).await?;
+    let ids: Vec<String> = rows.iter().map(|t| t.id.clone()).collect();
+    let messages = tickets::messages_of(&mut conn, operator, &ids).await?;
+    let files = ticket_links::attachments_of(&mut conn, operator, &ids).await?;
     rows.iter().map(|t| shown(t, (&messages, &files), true, app.now())).collect()
 }
 
@@ -231,4 +275,26 @@ pub async fn ticket_attachment(
             || AppError::Internal(format!("the file {} of ticket {} is missing", a.sha256, t.id)),
         )?;
     Ok(AttachmentFile { file_name: a.file_name, content_type: a.content_type, bytes })
+}
+
+/// How long an open ticket page counts as someone on the ticket.
+const VIEWING_MS: i64 = 60_000;
+
+/// Notes that the principal has ticket `id` open; the others who have it open (the collision
+/// warning), by name.
+pub async fn viewing_ticket(app: &App, principal: &Principal, id: &str) -> AppResult<Vec<String>> {
+    principal.require(Permission::AnswerTickets)?;
+    let (operator, merchant) = (principal.scope.operator_id, principal.scope.merchant_id);
+    let mut conn = app.db().read().await?;
+    let t =
+        tickets::get(&mut conn, operator, merchant, id.trim()).await?.ok_or(AppError::NotFound("ticket"))?;
+    drop(conn);
+    let name = super::canned::agent_name(app, principal).await?;
+    let key = crate::words::actor_text(principal.actor);
+    let now = app.now().0;
+    let mut tx = app.begin().await?;
+    let others =
+        ticket_links::seen_in_tx(&mut tx, operator, &t.id, (&key, &name), (now, now - VIEWING_MS)).await?;
+    tx.commit().await?;
+    Ok(others)
 }

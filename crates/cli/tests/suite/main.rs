@@ -59,6 +59,7 @@ mod ui_channels;
 mod ui_orders;
 mod ui_payments;
 mod ui_returns;
+mod ui_service;
 mod ui_warehouse;
 mod unit_of_work;
 mod warehouse;

@@ -161,6 +161,8 @@ mod tests {
             include_str!("../../templates/settlement.html"),
             include_str!("../../templates/channel_detail.html"),
             include_str!("../../templates/order_import.html"),
+            include_str!("../../templates/service.html"),
+            include_str!("../../templates/ticket.html"),
         ];
         for text in templates {
             for part in text.split("t.get(\"").skip(1) {
@@ -200,7 +202,17 @@ mod tests {
             )
             .chain(["active", "paused"].map(|s| format!("channels-status_{s}")))
             .collect();
-        for key in messages.iter().chain(&states).chain(&warehouse).chain(&channels) {
+        // Keys the customer-service pages build from names.
+        use tradeport_domain::tickets::{Category, TicketChannel, TicketStatus};
+        let service: Vec<String> = Category::ALL
+            .iter()
+            .map(|c| format!("ticket_category-{}", c.as_str()))
+            .chain(TicketChannel::ALL.iter().map(|c| format!("ticket_channel-{}", c.as_str())))
+            .chain(TicketStatus::ALL.iter().map(|s| format!("ticket_status-{}", s.as_str())))
+            .chain(["in", "out", "auto", "note"].map(|d| format!("ticket_direction-{d}")))
+            .chain(["all", "mine", "unassigned", "overdue", "escalated"].map(|v| format!("service-view_{v}")))
+            .collect();
+        for key in messages.iter().chain(&states).chain(&warehouse).chain(&channels).chain(&service) {
             assert!(catalogue().has(0, key) && catalogue().has(1, key), "missing key {key}");
         }
     }

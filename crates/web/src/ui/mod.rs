@@ -20,6 +20,7 @@ mod order_shipping;
 mod payment_pages;
 mod report_pages;
 mod scanner_pages;
+mod service_pages;
 mod shell;
 mod shipping_actions;
 mod shipping_pages;
@@ -80,6 +81,10 @@ pub fn router() -> Router<App> {
             post(channel_pages::upload).layer(DefaultBodyLimit::max(crate::middleware::ORDER_FILE_LIMIT)),
         )
         .route("/payments", get(payment_pages::show).post(payment_pages::connect))
+        .route("/service", get(service_pages::inbox))
+        .route("/service/tickets/{id}", get(service_pages::detail).post(service_pages::act))
+        .route("/service/tickets/{id}/viewers", get(service_pages::viewers))
+        .route("/service/tickets/{id}/canned", get(service_pages::canned))
         .route(
             "/settlements",
             post(payment_pages::upload).layer(DefaultBodyLimit::max(crate::middleware::ORDER_FILE_LIMIT)),

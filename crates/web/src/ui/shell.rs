@@ -56,7 +56,7 @@ impl Shell {
             ("nav.payments", "/payments", p.role.can(Permission::ManagePayments)),
             ("nav.shipping", "/shipping", true),
             ("nav.aftersales", "/aftersales", true),
-            ("nav.service", "/service", false),
+            ("nav.service", "/service", p.role.can(Permission::AnswerTickets)),
             ("nav.reports", "/reports", true),
             ("nav.settings", settings_href, settings_ready),
         ];

@@ -11,7 +11,7 @@ use tradeport_app::aftersales::FileRequest;
 use tradeport_app::tickets::{
     self, AnswerRequest, BuyerMessageForm, CannedPreview, CannedReplyInput, CannedReplyView,
     ChatDeliveryAnswer, CreateMailbox, EscalateRequest, MailboxView, SubmittedMessage, TicketChange,
-    TicketView,
+    TicketQuery, TicketView,
 };
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -27,6 +27,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(escalate_ticket))
         .routes(routes!(file_aftersales))
         .routes(routes!(preview_canned))
+        .routes(routes!(viewing_ticket))
         .routes(routes!(list_canned, save_canned))
         .routes(routes!(delete_canned))
         .routes(routes!(answer_ticket))
@@ -48,25 +49,18 @@ struct TicketList {
     items: Vec<TicketView>,
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-struct TicketQuery {
-    /// `open`, `pending`, `escalated`, `solved` or `closed`.
-    status: Option<String>,
-}
-
 #[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketQuery),
-    description = "The latest 200 tickets, newest first (a merchant: those of its own orders), each with its \
-                   conversation, suggested category and why, and clocks (`first_response_overdue`). Admins, order \
-                   managers, customer service, supervisors, merchants.",
+    description = "The latest 200 tickets that pass the filters, newest first (a merchant: those of its own orders), \
+                   each with its conversation, suggested category and why, and clocks (`first_response_overdue`). \
+                   Views: mine, unassigned, overdue, escalated, all; `q` searches subjects, buyers and messages. \
+                   Admins, order managers, customer service, supervisors, merchants.",
     responses((status = 200, body = TicketList), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list_tickets(
     State(app): State<App>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<TicketQuery>,
 ) -> ApiResult<Json<TicketList>> {
-    Ok(Json(TicketList { items: tickets::list_tickets(&app, &p, q.status.as_deref()).await? }))
+    Ok(Json(TicketList { items: tickets::list_tickets(&app, &p, &q).await? }))
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = String, Path)),
@@ -317,4 +311,22 @@ async fn preview_canned(
     Path((id, name)): Path<(String, String)>,
 ) -> ApiResult<Json<CannedPreview>> {
     Ok(Json(tickets::preview_canned(&app, &p, &id, &name).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+struct Viewing {
+    /// Who else has the ticket open now (their names), for the collision warning.
+    others: Vec<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/viewing", tag = "tickets", params(("id" = String, Path)),
+    description = "Says the caller has the ticket open (call it every 15 s while it is); answers who else has it \
+                   open within the last minute, so two agents do not answer at once.",
+    responses((status = 200, body = Viewing), (status = 404, body = ErrorBody)))]
+async fn viewing_ticket(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Viewing>> {
+    Ok(Json(Viewing { others: tickets::viewing_ticket(&app, &p, &id).await? }))
 }

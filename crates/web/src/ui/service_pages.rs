@@ -1,0 +1,208 @@
+//! Customer service in the portal (CS-1 … CS-4, SLA-4): the inbox with its views (mine,
+//! unassigned, overdue, escalated, all; by category and channel; search), and the ticket page: the
+//! conversation beside the order, its clocks and what was asked for, with the answer form (canned
+//! replies filled in the buyer's language), notes, taking, solving and sending up. Two agents on
+//! one ticket see each other; keyboard shortcuts come from `/assets/service.js`.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tradeport_app::App;
+use tradeport_app::tickets::{self, AnswerRequest, EscalateRequest, TicketChange, TicketQuery, TicketView};
+use tradeport_domain::kernel::Millis;
+use tradeport_domain::tickets::{Category, TicketChannel};
+
+use super::shell::Shell;
+use super::{SignedIn, Tr, explain, format_millis, refused, render, status_of};
+
+#[derive(Template)]
+#[template(path = "service.html")]
+struct InboxPage {
+    t: Tr,
+    shell: Shell,
+    tickets: Vec<TicketView>,
+    view: String,
+    category: String,
+    channel: String,
+    q: String,
+    categories: [Category; 7],
+    channels: [TicketChannel; 5],
+    error: Option<String>,
+}
+
+impl InboxPage {
+    fn when(&self, at: &Option<i64>) -> String {
+        format_millis(at.map(Millis), self.t)
+    }
+}
+
+/// GET /service
+pub async fn inbox(State(app): State<App>, user: SignedIn, Query(q): Query<TicketQuery>) -> Response {
+    let (tickets, status, error) = match tickets::list_tickets(&app, &user.session.principal, &q).await {
+        Ok(list) => (list, StatusCode::OK, None),
+        Err(tradeport_app::AppError::Access(e)) => return refused(&user, &e.into()),
+        Err(e) => (Vec::new(), status_of(&e), Some(explain(&e))),
+    };
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let page = InboxPage {
+        t: user.t,
+        shell: Shell::new(&user, "/service"),
+        tickets,
+        view: q.view.clone().filter(|v| !v.is_empty()).unwrap_or_else(|| "all".into()),
+        category: value(&q.category),
+        channel: value(&q.channel),
+        q: value(&q.q),
+        categories: Category::ALL,
+        channels: TicketChannel::ALL,
+        error,
+    };
+    render(user.t, status, &page)
+}
+
+#[derive(Template)]
+#[template(path = "ticket.html")]
+struct TicketPage {
+    t: Tr,
+    shell: Shell,
+    ticket: TicketView,
+    canned: Vec<String>,
+    others: Vec<String>,
+    categories: [Category; 7],
+    error: Option<String>,
+}
+
+impl TicketPage {
+    fn when(&self, at: &Option<i64>) -> String {
+        format_millis(at.map(Millis), self.t)
+    }
+
+    fn at(&self, at: &i64) -> String {
+        format_millis(Some(Millis(*at)), self.t)
+    }
+}
+
+async fn ticket_page(
+    app: &App,
+    user: &SignedIn,
+    id: &str,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let p = &user.session.principal;
+    let ticket = match tickets::ticket_detail(app, p, id).await {
+        Ok(t) => t,
+        Err(e) => return refused(user, &e),
+    };
+    let mut canned: Vec<String> =
+        tickets::list_canned(app, p).await.unwrap_or_default().into_iter().map(|c| c.name).collect();
+    canned.dedup();
+    let page = TicketPage {
+        t: user.t,
+        shell: Shell::new(user, "/service"),
+        others: tickets::viewing_ticket(app, p, &ticket.id).await.unwrap_or_default(),
+        ticket,
+        canned,
+        categories: Category::ALL,
+        error,
+    };
+    render(user.t, status, &page)
+}
+
+/// GET /service/tickets/{id}
+pub async fn detail(State(app): State<App>, user: SignedIn, Path(id): Path<String>) -> Response {
+    ticket_page(&app, &user, &id, StatusCode::OK, None).await
+}
+
+/// GET /service/tickets/{id}/viewers: who else has the ticket open (polled by the page).
+pub async fn viewers(State(app): State<App>, user: SignedIn, Path(id): Path<String>) -> Response {
+    match tickets::viewing_ticket(&app, &user.session.principal, &id).await {
+        Ok(others) if others.is_empty() => axum::response::Html(String::new()).into_response(),
+        Ok(others) => {
+            let names = others.iter().map(|n| askama_escape(n)).collect::<Vec<_>>().join(", ");
+            let text = user.t.get("service.also_open").replace("{names}", &names);
+            axum::response::Html(format!("<p class=\"warning\" id=\"collision\">{text}</p>")).into_response()
+        }
+        Err(e) => refused(&user, &e),
+    }
+}
+
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[derive(Deserialize)]
+pub struct CannedQuery {
+    #[serde(default)]
+    canned: String,
+}
+
+/// GET /service/tickets/{id}/canned?canned=name: the answer box with the reply filled in.
+pub async fn canned(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<CannedQuery>,
+) -> Response {
+    let body = match q.canned.trim() {
+        "" => String::new(),
+        name => match tickets::preview_canned(&app, &user.session.principal, &id, name).await {
+            Ok(p) => p.body,
+            Err(e) => return refused(&user, &e),
+        },
+    };
+    let html = format!(
+        "<textarea name=\"body\" id=\"reply-body\" rows=\"6\" required>{}</textarea>",
+        askama_escape(&body)
+    );
+    axum::response::Html(html).into_response()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ActForm {
+    csrf_token: String,
+    /// reply, note, phone, solve, take, escalate, category.
+    action: String,
+    body: String,
+    reason: String,
+    category: String,
+}
+
+/// POST /service/tickets/{id}: an answer, a note, a phone note, taking, solving, sending up or a
+/// new category.
+pub async fn act(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(f): Form<ActForm>,
+) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    let p = &user.session.principal;
+    let done = match f.action.as_str() {
+        "solve" => tickets::solve_ticket(&app, p, &id).await,
+        "take" => {
+            let change = TicketChange { assignee_id: Some("me".into()), ..Default::default() };
+            tickets::update_ticket(&app, p, &id, &change).await
+        }
+        "category" => {
+            let change = TicketChange { category: Some(f.category.clone()), ..Default::default() };
+            tickets::update_ticket(&app, p, &id, &change).await
+        }
+        "escalate" => {
+            tickets::escalate_ticket(&app, p, &id, &EscalateRequest { reason: f.reason.clone() }).await
+        }
+        kind => {
+            let answer = AnswerRequest { kind: kind.into(), body: f.body.clone(), ..Default::default() };
+            tickets::answer_ticket(&app, p, &id, &answer).await
+        }
+    };
+    match done {
+        Ok(t) => Redirect::to(&format!("/service/tickets/{}", t.id)).into_response(),
+        Err(e) => ticket_page(&app, &user, &id, status_of(&e), Some(explain(&e))).await,
+    }
+}
