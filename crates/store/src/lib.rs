@@ -30,6 +30,7 @@ pub mod shipping;
 pub mod sla;
 mod sql;
 pub mod ticket_links;
+pub mod ticket_surveys;
 pub mod tickets;
 mod values;
 pub mod warehouse;

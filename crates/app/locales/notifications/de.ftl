@@ -162,3 +162,5 @@ ticket-state-on_its_way = ist unterwegs
 ticket-state-closed = ist abgeschlossen
 ticket-estimate-line = Sie sollte bis { $estimate } ankommen.
 ticket-estimate-unknown = noch nicht bekannt
+ticket-survey = Wie zufrieden waren Sie? Wählen Sie mit einem Klick 1 (schlecht) bis 5 (ausgezeichnet):
+    { $links }

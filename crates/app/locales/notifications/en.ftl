@@ -182,3 +182,5 @@ ticket-state-on_its_way = is on its way
 ticket-state-closed = is closed
 ticket-estimate-line = It should arrive by { $estimate }.
 ticket-estimate-unknown = not known yet
+ticket-survey = How did we do? Choose a score from 1 (poor) to 5 (excellent) with one click:
+    { $links }

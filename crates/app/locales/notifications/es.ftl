@@ -162,3 +162,5 @@ ticket-state-on_its_way = está en camino
 ticket-state-closed = está cerrado
 ticket-estimate-line = Debería llegar antes del { $estimate }.
 ticket-estimate-unknown = aún no se sabe
+ticket-survey = ¿Qué tal lo hicimos? Elija una puntuación de 1 (mala) a 5 (excelente) con un clic:
+    { $links }

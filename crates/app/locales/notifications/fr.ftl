@@ -162,3 +162,5 @@ ticket-state-on_its_way = est en route
 ticket-state-closed = est clôturée
 ticket-estimate-line = Elle devrait arriver avant le { $estimate }.
 ticket-estimate-unknown = pas encore connue
+ticket-survey = Comment avons-nous fait ? Choisissez une note de 1 (mauvais) à 5 (excellent) en un clic :
+    { $links }

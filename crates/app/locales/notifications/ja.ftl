@@ -156,3 +156,5 @@ ticket-state-on_its_way = 配送中です
 ticket-state-closed = 終了しています
 ticket-estimate-line = { $estimate } までにお届けの予定です。
 ticket-estimate-unknown = 未定
+ticket-survey = 今回の対応はいかがでしたか？1（不満）から 5（大変満足）までワンクリックでお選びください：
+    { $links }

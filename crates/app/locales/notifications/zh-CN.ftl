@@ -167,3 +167,5 @@ ticket-state-on_its_way = 已发出，正在运输途中
 ticket-state-closed = 已关闭
 ticket-estimate-line = 预计 { $estimate } 前送达。
 ticket-estimate-unknown = 暂未确定
+ticket-survey = 您对本次服务满意吗？请点击一个分数，1（很差）到 5（很好）：
+    { $links }

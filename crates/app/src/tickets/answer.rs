@@ -148,6 +148,7 @@ pub async fn solve_ticket(app: &App, principal: &Principal, id: &str) -> AppResu
         transition(status_of(&t)?, TicketAction::Solve).ok_or_else(|| illegal(&t, TicketAction::Solve))?;
     let next = TicketRow { status: to.as_str().into(), solved_at: Some(now.0), updated_at: now.0, ..t };
     tickets::update_in_tx(&mut tx, &next).await?;
+    super::survey::ask_in_tx(app, &mut tx, &next, &crate::words::actor_text(principal.actor)).await?;
     tx.commit().await?;
     let mut conn = app.db().read().await?;
     view_of(&mut conn, &next, true, now).await

@@ -13,6 +13,7 @@ mod mailboxes;
 mod open;
 mod queries;
 mod reply_job;
+mod survey;
 mod update;
 mod wismo;
 
@@ -31,6 +32,9 @@ pub use queries::{
     ticket_attachment, ticket_detail, viewing_ticket,
 };
 pub(crate) use reply_job::run_reply_job;
+pub use survey::{
+    SatisfactionGroup, SatisfactionView, SurveyView, answer_survey, comment_survey, satisfaction, survey_page,
+};
 pub use update::{TicketChange, update_ticket};
 
 use tradeport_domain::tickets::TicketStatus;

@@ -53,6 +53,7 @@ mod ticket_canned;
 mod ticket_chat;
 mod ticket_email;
 mod ticket_escalation;
+mod ticket_survey;
 mod tickets;
 mod tracking_pushback;
 mod ui_channels;

@@ -122,17 +122,18 @@ async fn a_buyer_writes_from_the_tracking_page_and_an_agent_answers(app: TestApp
     assert_eq!((status, solved["status"].as_str()), (StatusCode::OK, Some("solved")), "{solved}");
     let (_, reopened) = write(&app, &token, "It is the wrong colour after all", "form-0000003").await;
     assert_eq!(reopened["ticket_id"], ticket.as_str(), "one ticket per issue");
+    // (Solving it asked the buyer how it went: the survey is the seventh message.)
     let (_, t) = get(&app, &format!("/api/v1/tickets/{ticket}"), &agent).await;
     assert_eq!(
         (t["status"].as_str(), t["messages"].as_array().map(Vec::len)),
-        (Some("open"), Some(7)),
+        (Some("open"), Some(8)),
         "{t}"
     );
     // What the buyer said on the phone needs an answer again.
     let (_, phoned) =
         post(&app, &path, &agent, json!({"kind": "phone", "body": "Called: wants a refund"})).await;
     assert_eq!(
-        (phoned["status"].as_str(), phoned["messages"][7]["channel"].as_str()),
+        (phoned["status"].as_str(), phoned["messages"][8]["channel"].as_str()),
         (Some("open"), Some("phone"))
     );
 

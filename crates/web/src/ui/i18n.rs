@@ -163,6 +163,7 @@ mod tests {
             include_str!("../../templates/order_import.html"),
             include_str!("../../templates/service.html"),
             include_str!("../../templates/ticket.html"),
+            include_str!("../../templates/survey.html"),
         ];
         for text in templates {
             for part in text.split("t.get(\"").skip(1) {

@@ -24,6 +24,7 @@ mod service_pages;
 mod shell;
 mod shipping_actions;
 mod shipping_pages;
+mod survey_page;
 mod time_limits;
 mod tracking_page;
 mod warehouse_actions;
@@ -55,6 +56,7 @@ pub fn router() -> Router<App> {
         .route("/track/{token}/offer", post(tracking_page::offer))
         .route("/track/{token}/message", post(tracking_page::message))
         .route("/track/{token}/json", get(tracking_page::json))
+        .route("/survey/{token}", get(survey_page::show).post(survey_page::comment))
         .route("/logout", post(login::logout))
         .route("/lang", get(login::switch_language))
         .route("/", get(access_pages::dashboard))

@@ -10,8 +10,8 @@ use tradeport_app::App;
 use tradeport_app::aftersales::FileRequest;
 use tradeport_app::tickets::{
     self, AnswerRequest, BuyerMessageForm, CannedPreview, CannedReplyInput, CannedReplyView,
-    ChatDeliveryAnswer, CreateMailbox, EscalateRequest, MailboxView, SubmittedMessage, TicketChange,
-    TicketQuery, TicketView,
+    ChatDeliveryAnswer, CreateMailbox, EscalateRequest, MailboxView, SatisfactionView, SubmittedMessage,
+    SurveyView, TicketChange, TicketQuery, TicketView,
 };
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -28,6 +28,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(file_aftersales))
         .routes(routes!(preview_canned))
         .routes(routes!(viewing_ticket))
+        .routes(routes!(satisfaction))
         .routes(routes!(list_canned, save_canned))
         .routes(routes!(delete_canned))
         .routes(routes!(answer_ticket))
@@ -42,6 +43,7 @@ pub(super) fn public() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(buyer_tickets, buyer_writes))
         .routes(routes!(chat_hook_check, chat_hook))
+        .routes(routes!(get_survey, answer_survey))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -329,4 +331,58 @@ async fn viewing_ticket(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Viewing>> {
     Ok(Json(Viewing { others: tickets::viewing_ticket(&app, &p, &id).await? }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SurveyAnswer {
+    /// 1 (poor) to 5 (excellent).
+    score: i64,
+    #[serde(default)]
+    comment: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/surveys/{token}", tag = "tickets", params(("token" = String, Path)),
+    description = "The satisfaction survey of a solved ticket, by the token of the link the buyer was sent.",
+    responses((status = 200, body = SurveyView), (status = 404, body = ErrorBody)))]
+async fn get_survey(State(app): State<App>, Path(token): Path<String>) -> ApiResult<Json<SurveyView>> {
+    Ok(Json(tickets::survey_page(&app, &token).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/surveys/{token}", tag = "tickets", params(("token" = String, Path)),
+    request_body = SurveyAnswer,
+    description = "The buyer's answer (CS-6): a score of 1 to 5 and a comment. The link takes one answer: again, \
+                   409 `survey.answered`. A score of 2 or less opens the ticket again as a follow-up.",
+    responses((status = 200, body = SurveyView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn answer_survey(
+    State(app): State<App>,
+    Path(token): Path<String>,
+    ApiJson(body): ApiJson<SurveyAnswer>,
+) -> ApiResult<Json<SurveyView>> {
+    Ok(Json(tickets::answer_survey(&app, &token, body.score, &body.comment).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct Period {
+    /// Start (epoch ms); left out: 30 days ago.
+    from: Option<i64>,
+    /// End (epoch ms, not included); left out: now.
+    to: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/satisfaction", tag = "tickets", params(Period),
+    description = "Satisfaction of a period (CS-6, KPI-3): answers, average score, share scoring 4 or 5, per agent \
+                   and per category (a merchant: its own tickets).",
+    responses((status = 200, body = SatisfactionView), (status = 403, body = ErrorBody)))]
+async fn satisfaction(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<Period>,
+) -> ApiResult<Json<SatisfactionView>> {
+    let now = app.now().0;
+    let (from, to) = (q.from.unwrap_or(now - 30 * 86_400_000), q.to.unwrap_or(now + 1));
+    Ok(Json(tickets::satisfaction(&app, &p, from, to).await?))
 }

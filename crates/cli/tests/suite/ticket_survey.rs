@@ -1,0 +1,112 @@
+//! Satisfaction (CS-6) over HTTP and SMTP: solving a ticket e-mails the buyer a survey with one
+//! link per score; a link works once and only for its ticket; a low score opens the ticket again as
+//! a follow-up; the figures count per agent and category, a merchant seeing only its own.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tradeport_app::App;
+use tradeport_app::jobs::run_due;
+use tradeport_connectors::mail::SmtpMailer;
+use tradeport_testkit::{Seeded, SmtpSink, TestApp, db_tests, lamp_order};
+
+use crate::helpers::{code, get, post};
+
+db_tests!(a_survey_link_takes_one_answer_for_its_ticket_and_a_low_score_follows_up);
+
+/// A ticket of merchant A's order from its tracking page, answered and solved by `agent`.
+async fn solved_ticket(app: &TestApp, s: &Seeded, agent: &str, id: &str, words: &str) -> String {
+    let (_, o) = post(app, "/api/v1/orders", &s.merchant_a_key, lamp_order(id, 1)).await;
+    let order = o["id"].as_str().unwrap();
+    let (_, link) = get(app, &format!("/api/v1/orders/{order}/tracking-link"), &s.merchant_a_key).await;
+    let token = link["url"].as_str().unwrap().trim_start_matches("/track/").to_string();
+    let form = json!({"message": words, "submission_key": format!("survey-{}", id.trim_start_matches('#'))});
+    let res =
+        app.client.post(app.url(&format!("/api/v1/track/{token}/tickets"))).json(&form).send().await.unwrap();
+    let ticket = res.json::<Value>().await.unwrap()["ticket_id"].as_str().unwrap().to_string();
+    let reply = json!({"kind": "reply", "body": "A new one is on its way."});
+    post(app, &format!("/api/v1/tickets/{ticket}/messages"), agent, reply).await;
+    let (status, solved) = post(app, &format!("/api/v1/tickets/{ticket}/solve"), agent, json!({})).await;
+    assert_eq!((status, solved["status"].as_str()), (StatusCode::OK, Some("solved")), "{solved}");
+    ticket
+}
+
+/// Sends what is due; the survey link's token of the last survey e-mail.
+async fn survey_token(mailing: &App, sink: &SmtpSink) -> String {
+    let report = run_due(mailing, "test-worker", Duration::from_secs(60), 50).await.unwrap();
+    assert_eq!(report.failed, 0, "{report:?}");
+    let mail =
+        sink.messages().into_iter().rev().find(|m| m.data.contains("/survey/")).expect("a survey e-mail");
+    let parsed = mail_parser::MessageParser::default().parse(mail.data.as_bytes()).unwrap();
+    let text = parsed.body_text(0).unwrap().to_string();
+    for n in 1..=5 {
+        assert!(text.contains(&format!("{n}: http")), "one link per score: {text}");
+    }
+    text.split("/survey/").nth(1).unwrap().split('?').next().unwrap().to_string()
+}
+
+async fn a_survey_link_takes_one_answer_for_its_ticket_and_a_low_score_follows_up(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let sink = SmtpSink::start().await;
+    let mailing =
+        app.app.clone().with_mailer(SmtpMailer::new(&sink.url, "Acme <help@acme.example>").unwrap());
+    let agent = app.staff_key(&s, "customer_service").await;
+
+    let happy = solved_ticket(&app, &s, &agent, "#sv-1", "The lamp flickers, it seems faulty").await;
+    let token = survey_token(&mailing, &sink).await;
+    let (_, t) = get(&app, &format!("/api/v1/tickets/{happy}"), &agent).await;
+    assert!(t["messages"].to_string().contains("satisfaction survey"), "the survey is on the ticket: {t}");
+
+    // One click records the score; the link takes no second answer.
+    let res = app.client.get(app.url(&format!("/survey/{token}?score=5"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("id=\"score\">5<"));
+    let res = app.client.get(app.url(&format!("/survey/{token}?score=1"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT, "a second click changes nothing");
+    let (status, answered) = post(
+        &app,
+        &format!("/api/v1/surveys/{token}"),
+        "",
+        json!({"score": 1, "comment": "changed my mind"}),
+    )
+    .await;
+    assert_eq!((status, code(&answered)), (StatusCode::CONFLICT, "survey.answered"), "{answered}");
+    let form = [("comment", "Quick and kind, thank you")];
+    let res = app.client.post(app.url(&format!("/survey/{token}"))).form(&form).send().await.unwrap();
+    assert!(res.text().await.unwrap().contains("Quick and kind"), "the comment is kept");
+    let res = app.client.post(app.url(&format!("/survey/{token}"))).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT, "one comment");
+
+    // Another ticket's link is its own; a changed token opens nothing.
+    let unhappy = solved_ticket(&app, &s, &agent, "#sv-2", "The lamp arrived broken").await;
+    let second = survey_token(&mailing, &sink).await;
+    assert_ne!(second, token);
+    let mut forged = second.clone();
+    forged.replace_range(0..1, if second.starts_with('0') { "1" } else { "0" });
+    let (status, _) = post(&app, &format!("/api/v1/surveys/{forged}"), "", json!({"score": 5})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, bad) = post(&app, &format!("/api/v1/surveys/{second}"), "", json!({"score": 6})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+
+    // A low score opens its ticket again, high priority, with the reason.
+    let (status, low) =
+        post(&app, &format!("/api/v1/surveys/{second}"), "", json!({"score": 2, "comment": "took a week"}))
+            .await;
+    assert_eq!(status, StatusCode::OK, "{low}");
+    let (_, t) = get(&app, &format!("/api/v1/tickets/{unhappy}"), &agent).await;
+    assert_eq!((t["status"].as_str(), t["priority"].as_str()), (Some("open"), Some("high")), "{t}");
+    assert!(t["messages"].to_string().contains("scored the help 2/5: \\\"took a week\\\""), "{t}");
+    let (_, t) = get(&app, &format!("/api/v1/tickets/{happy}"), &agent).await;
+    assert_eq!(t["status"], "solved", "the other ticket is untouched");
+
+    // The figures: per agent and category; another merchant has none.
+    let (_, figures) = get(&app, "/api/v1/tickets/satisfaction", &agent).await;
+    assert_eq!((figures["answers"].as_u64(), figures["average"].as_f64()), (Some(2), Some(3.5)), "{figures}");
+    assert_eq!(figures["satisfied_pct"].as_f64(), Some(50.0), "{figures}");
+    assert_eq!(figures["by_agent"].as_array().map(Vec::len), Some(1), "{figures}");
+    assert_eq!(figures["by_category"][0]["key"], "quality", "{figures}");
+    let (_, theirs) = get(&app, "/api/v1/tickets/satisfaction", &s.merchant_b_key).await;
+    assert_eq!(theirs["answers"], 0, "{theirs}");
+}

@@ -1,0 +1,106 @@
+//! Satisfaction surveys of solved tickets, as stored: one answer each, kept by a conditional update
+//! so two clicks at once record one.
+
+use sqlx::{AnyConnection, FromRow};
+use tradeport_domain::kernel::TenantId;
+
+use crate::StoreResult;
+
+/// A survey as stored.
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+pub struct SurveyRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub ticket_id: String,
+    pub token_sha256: String,
+    /// Who answered the buyer (user id or key), for the per-person figures.
+    pub agent: String,
+    pub category: String,
+    pub sent_at: i64,
+    pub score: Option<i64>,
+    pub comment: Option<String>,
+    pub answered_at: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "id, tenant_id, ticket_id, token_sha256, agent, category, sent_at, score, comment, answered_at";
+
+pub async fn insert_in_tx(conn: &mut AnyConnection, s: &SurveyRow) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO ticket_surveys (id, tenant_id, ticket_id, token_sha256, agent, category, sent_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&s.id)
+    .bind(&s.tenant_id)
+    .bind(&s.ticket_id)
+    .bind(&s.token_sha256)
+    .bind(&s.agent)
+    .bind(&s.category)
+    .bind(s.sent_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The survey a link's token opens.
+pub async fn by_token(conn: &mut AnyConnection, token_sha256: &str) -> StoreResult<Option<SurveyRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM ticket_surveys WHERE token_sha256 = $1"
+    )))
+    .bind(token_sha256)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Records the answer unless one is recorded; whether this one was.
+pub async fn answer_in_tx(
+    conn: &mut AnyConnection,
+    id: &str,
+    score: i64,
+    comment: &str,
+    at: i64,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE ticket_surveys SET score = $2, comment = $3, answered_at = $4 WHERE id = $1 AND answered_at IS NULL",
+    )
+    .bind(id)
+    .bind(score)
+    .bind(comment)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Adds the buyer's comment to an answered survey that has none; whether it was added.
+pub async fn comment_in_tx(conn: &mut AnyConnection, id: &str, comment: &str) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE ticket_surveys SET comment = $2 WHERE id = $1 AND answered_at IS NOT NULL \
+         AND (comment IS NULL OR comment = '')",
+    )
+    .bind(id)
+    .bind(comment)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The operator's answered surveys in `[from, to)` (a merchant: of its tickets).
+pub async fn answered(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant: Option<TenantId>,
+    (from, to): (i64, i64),
+) -> StoreResult<Vec<SurveyRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM ticket_surveys WHERE tenant_id = $1 AND answered_at >= $2 AND answered_at < $3 \
+         AND ($4 = '' OR ticket_id IN (SELECT id FROM tickets WHERE tenant_id = $1 AND merchant_id = $4)) \
+         ORDER BY answered_at"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(from)
+    .bind(to)
+    .bind(crate::merchant_filter(merchant))
+    .fetch_all(conn)
+    .await?)
+}
