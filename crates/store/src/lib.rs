@@ -10,6 +10,7 @@ pub mod aftersales;
 pub mod calendars;
 pub mod channels;
 mod db;
+pub mod disputes;
 mod error;
 pub mod events;
 pub mod evidence;

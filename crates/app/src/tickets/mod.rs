@@ -6,6 +6,7 @@
 mod answer;
 mod canned;
 mod chat_in;
+mod disputes;
 mod email_in;
 mod escalation;
 mod inbound;
@@ -22,6 +23,10 @@ pub use canned::{
     CannedPreview, CannedReplyInput, CannedReplyView, delete_canned, list_canned, preview_canned, save_canned,
 };
 pub use chat_in::{ChatDeliveryAnswer, receive_chat_hook, verify_chat_hook};
+pub use disputes::{
+    DecisionInput, DisputeNote, DisputeView, EvidenceInput, EvidenceView, OpenDispute, add_evidence,
+    decide_dispute, get_dispute, list_disputes, mediate, open_dispute, review_dispute,
+};
 pub use email_in::{ReceivedEmail, mail_handler, receive_email};
 pub(crate) use escalation::on_request_decided_in_tx;
 pub use escalation::{EscalateRequest, escalate_ticket, file_from_ticket};

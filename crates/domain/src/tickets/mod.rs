@@ -7,18 +7,23 @@
 //!   ticket to its order;
 //! - [`due`] and [`default_targets`]: the response clocks, in the customer-service calendar;
 //! - [`whatsapp_messages`]: buyers' chat messages as WhatsApp's webhook delivers them;
-//! - [`fill`] and [`check_canned`]: canned replies' placeholders.
+//! - [`fill`] and [`check_canned`]: canned replies' placeholders;
+//! - [`DisputeStatus`] and [`dispute_transition`]: disputes and their rulings (CS-5).
 
 mod canned;
 mod chat;
 mod classify;
 mod clock;
+mod disputes;
 mod references;
 
 pub use canned::{PLACEHOLDERS, check_canned, fill, pick_language};
 pub use chat::{ChatMessage, whatsapp_messages};
 pub use classify::{Category, Suggestion, classify};
 pub use clock::{Priority, Targets, default_targets, due};
+pub use disputes::{
+    DECISION_MINUTES, DisputeAction, DisputeKind, DisputeStatus, EVIDENCE_MINUTES, Ruling, dispute_transition,
+};
 pub use references::{Reference, references_in};
 
 use serde::{Deserialize, Serialize};

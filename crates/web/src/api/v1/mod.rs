@@ -6,6 +6,7 @@ mod aftersales_requests;
 mod calendars;
 mod channels;
 mod customs;
+mod disputes;
 mod exceptions;
 mod inventory;
 mod jobs;
@@ -68,6 +69,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(shipping::routes())
         .merge(sla::routes())
         .merge(tickets::routes())
+        .merge(disputes::routes())
         .merge(warehouse::routes())
         .merge(webhooks::routes())
 }
