@@ -120,6 +120,10 @@ pub async fn set_sweep_times(app: &App, principal: &Principal, cron: &str) -> Ap
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OverdueStep {
     pub order_id: String,
+    /// A customer-service ticket past its clock (CS-3): its id (then `step` is
+    /// `ticket_first_response` or `ticket_resolution`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<String>,
     pub step: String,
     /// The department that answers for the step.
     pub department: String,
@@ -207,12 +211,13 @@ async fn sweep(app: &App, operator: TenantId, p: SweepJob) -> AppResult<()> {
     let mut conn = app.db().read().await?;
     let overdue = follow_up::overdue_order_steps(&mut conn, operator, warehouse, now, SWEEP_LIMIT).await?;
     drop(conn);
-    let items: Vec<OverdueStep> = overdue
+    let mut items: Vec<OverdueStep> = overdue
         .into_iter()
         .filter_map(|(order_id, step, due_at)| {
             let step = Step::parse(&step)?;
             Some(OverdueStep {
                 order_id,
+                ticket_id: None,
                 step: step.as_str().into(),
                 department: step.department().as_str().into(),
                 due_at,
@@ -220,6 +225,9 @@ async fn sweep(app: &App, operator: TenantId, p: SweepJob) -> AppResult<()> {
             })
         })
         .collect();
+    if warehouse.is_none() {
+        items.extend(overdue_tickets(app, operator, now).await?);
+    }
     let row = SweepRow {
         id: app.new_uuid().to_string(),
         scope: p.scope,
@@ -243,6 +251,31 @@ async fn sweep(app: &App, operator: TenantId, p: SweepJob) -> AppResult<()> {
         tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     }
     tx.commit().await
+}
+
+/// The operator's tickets past a clock and still needing an agent (CS-3), as customer service's
+/// overdue steps.
+async fn overdue_tickets(app: &App, operator: TenantId, now: Millis) -> AppResult<Vec<OverdueStep>> {
+    let filter = tradeport_store::tickets::TicketFilter { overdue_at: Some(now.0), ..Default::default() };
+    let mut conn = app.db().read().await?;
+    let late = tradeport_store::tickets::list(&mut conn, operator, &filter, i64::from(SWEEP_LIMIT)).await?;
+    Ok(late
+        .into_iter()
+        .map(|t| {
+            let (step, due_at) = match (t.first_responded_at, t.first_response_due) {
+                (None, Some(due)) if due < now.0 => ("ticket_first_response", due),
+                _ => ("ticket_resolution", t.resolution_due.unwrap_or(now.0)),
+            };
+            OverdueStep {
+                order_id: t.order_id.unwrap_or_default(),
+                ticket_id: Some(t.id),
+                step: step.into(),
+                department: Department::CustomerService.as_str().into(),
+                due_at,
+                late_by_ms: now.0 - due_at,
+            }
+        })
+        .collect())
 }
 
 /// One message per department with overdue steps, to its active staff, in the operator's
@@ -280,7 +313,11 @@ async fn department_notices(
             "department": department,
             "place": place,
             "overdue": steps.len(),
-            "orders": steps.iter().take(20).map(|s| s.order_id.as_str()).collect::<Vec<_>>(),
+            "orders": steps
+                .iter()
+                .take(20)
+                .map(|s| s.ticket_id.as_ref().map_or_else(|| s.order_id.clone(), |t| format!("ticket {t}")))
+                .collect::<Vec<_>>(),
             "recipients": staff.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(),
             "language": policy.settings.default_locale,
         });

@@ -17,6 +17,7 @@ use crate::orders::settings;
 
 db_tests!(
     each_warehouse_is_swept_at_its_own_nine_and_three_and_overdue_steps_go_to_their_department,
+    an_unanswered_ticket_past_its_clock_is_in_the_overdue_queue_and_the_sweep,
     follow_ups_say_who_did_what_and_the_new_promise,
 );
 
@@ -269,4 +270,59 @@ async fn follow_ups_say_who_did_what_and_the_new_promise(app: TestApp) {
     assert_eq!(fields, ["step", "action", "promised_at"]);
     let (status, _) = post(&app, "/api/v1/sla/follow-ups", &other.admin_key, body).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "another operator's order is not found");
+}
+
+/// CS-3: a ticket whose first answer is late shows in the overdue view and in the operator's
+/// sweep, under customer service, e-mailed to its agents.
+async fn an_unanswered_ticket_past_its_clock_is_in_the_overdue_queue_and_the_sweep(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let (_, o) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#late-ticket", 1)).await;
+    let order = o["id"].as_str().unwrap();
+    let (_, link) = get(&app, &format!("/api/v1/orders/{order}/tracking-link"), &s.merchant_a_key).await;
+    let token = link["url"].as_str().unwrap().trim_start_matches("/track/").to_string();
+    let form = json!({"message": "The lamp is the wrong colour", "submission_key": "late-ticket-1"});
+    let res =
+        app.client.post(app.url(&format!("/api/v1/track/{token}/tickets"))).json(&form).send().await.unwrap();
+    let ticket = res.json::<Value>().await.unwrap()["ticket_id"].as_str().unwrap().to_string();
+    let agent = app.staff_key(&s, "customer_service").await;
+    let (_, none) = get(&app, "/api/v1/tickets?view=overdue", &agent).await;
+    assert_eq!(none["items"], json!([]), "not late yet");
+    let now = Timestamp::now();
+    exec(
+        &app,
+        "UPDATE tickets SET first_response_due = $1 WHERE id = $2",
+        now.as_millisecond() - 60_000,
+        &ticket,
+    )
+    .await;
+    let (_, late) = get(&app, "/api/v1/tickets?view=overdue", &agent).await;
+    assert_eq!(late["items"][0]["id"], ticket.as_str(), "{late}");
+
+    let agent_email = app.staff_user(&s, "customer_service").await;
+    let sink = SmtpSink::start().await;
+    let mailing =
+        app.app.clone().with_mailer(SmtpMailer::new(&sink.url, "Tradeport <sla@acme.example>").unwrap());
+    exec(
+        &app,
+        "UPDATE recurring_jobs SET next_run_at = $1 WHERE scope = $2",
+        last_nine("Asia/Shanghai", now),
+        "operator",
+    )
+    .await;
+    run_jobs(&mailing).await;
+    let (_, sweeps) = get(&app, "/api/v1/sla/sweeps", &s.admin_key).await;
+    let operator =
+        sweeps["items"].as_array().unwrap().iter().find(|i| i["scope"] == "operator").unwrap().clone();
+    let step = &operator["departments"]["customer_service"][0];
+    assert_eq!(
+        (step["ticket_id"].as_str(), step["step"].as_str()),
+        (Some(ticket.as_str()), Some("ticket_first_response"))
+    );
+    assert!(step["late_by_ms"].as_i64().unwrap() >= 60_000, "{step}");
+    let mails = sink.messages();
+    assert!(
+        mails.iter().any(|m| m.to.iter().any(|t| t.contains(&agent_email)) && m.data.contains(&ticket)),
+        "the agent hears of it"
+    );
 }
