@@ -258,7 +258,7 @@ async fn sweep(app: &App, operator: TenantId, p: SweepJob) -> AppResult<()> {
 async fn overdue_tickets(app: &App, operator: TenantId, now: Millis) -> AppResult<Vec<OverdueStep>> {
     let filter = tradeport_store::tickets::TicketFilter { overdue_at: Some(now.0), ..Default::default() };
     let mut conn = app.db().read().await?;
-    let late = tradeport_store::tickets::list(&mut conn, operator, &filter, i64::from(SWEEP_LIMIT)).await?;
+    let late = tradeport_store::tickets::list(&mut conn, operator, &filter, SWEEP_LIMIT).await?;
     Ok(late
         .into_iter()
         .map(|t| {
