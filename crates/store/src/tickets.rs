@@ -268,14 +268,24 @@ pub async fn list(
         .bind(now)
         .push(")");
     }
-    if let Some(text) = f.text {
-        let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
-        sql.push(" AND (LOWER(subject) LIKE ").bind(pattern.clone());
-        sql.push(" OR LOWER(buyer_name) LIKE ").bind(pattern.clone());
-        sql.push(" OR LOWER(buyer_email) LIKE ").bind(pattern.clone());
-        sql.push(" OR id IN (SELECT ticket_id FROM ticket_messages WHERE tenant_id = ")
-            .bind(tenant_id.to_string());
-        sql.push(" AND LOWER(body) LIKE ").bind(pattern).push("))");
+    if let Some(text) = f.text.map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
+        // The trigram indexes: FTS5 on SQLite (a phrase of 3 or more characters), pg_trgm on
+        // PostgreSQL (whose planner reads the index for the LIKE); shorter words scan.
+        if !crate::is_postgres(conn) && text.chars().count() >= 3 {
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            sql.push(" AND (rowid IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ")
+                .bind(phrase.clone());
+            sql.push(") OR id IN (SELECT ticket_id FROM ticket_messages WHERE rowid IN ");
+            sql.push("(SELECT rowid FROM ticket_messages_search WHERE ticket_messages_search MATCH ")
+                .bind(phrase);
+            sql.push(")))");
+        } else {
+            let like = format!("%{}%", crate::orders::rows::escape_like(&text));
+            sql.push(" AND (search_text LIKE ").bind(like.clone()).push(" ESCAPE '\\'");
+            sql.push(" OR id IN (SELECT ticket_id FROM ticket_messages WHERE tenant_id = ")
+                .bind(tenant_id.to_string());
+            sql.push(" AND search_text LIKE ").bind(like).push(" ESCAPE '\\'))");
+        }
     }
     sql.push(" ORDER BY created_at DESC, id DESC LIMIT ").bind(limit);
     let rows = sql.query().fetch_all(conn).await?;

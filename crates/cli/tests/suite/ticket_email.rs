@@ -172,6 +172,25 @@ async fn mail_opens_links_threads_and_is_acknowledged_once(app: TestApp) {
     let (status, _) = get(&app, &path, &s.merchant_b_key).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "another merchant cannot fetch it");
 
+    // Search: a word of any message, a subject, a buyer; a merchant only in its own tickets.
+    let found = |q: &'static str, key: String| {
+        let app = &app;
+        async move {
+            let (_, list) = get(app, &format!("/api/v1/tickets?q={q}"), &key).await;
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["buyer_name"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("DENTED", agent.clone()).await, ["Bob"], "a word of a message");
+    assert_eq!(found("norway", agent.clone()).await, ["Ada"], "a word of a subject");
+    assert_eq!(found("bob%40example", agent.clone()).await, ["Bob"], "an address");
+    assert_eq!(found("ob", agent.clone()).await, ["Bob"], "shorter than a trigram: scanned");
+    assert_eq!(found("dented", s.merchant_b_key.clone()).await, Vec::<String>::new());
+
     // Someone else answering our message does not join Bob's conversation.
     let stranger =
         mail("Eve <eve@example.com>", "Re: Late parcel", "<e1@example.com>", Some(&our_id), "me too");
