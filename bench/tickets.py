@@ -108,8 +108,8 @@ STATEMENTS = [
      "VALUES (:m1, :tenant, :t, 'in', 'email', :ext, 'Buyer', :body, :now) ON CONFLICT (tenant_id, channel, external_id) DO NOTHING"),
     ("INSERT INTO ticket_messages (id, tenant_id, ticket_id, direction, channel, external_id, author, body, created_at) "
      "VALUES (:m2, :tenant, :t, 'auto', 'email', NULL, 'Tradeport', :ack, :now)"),
-    ("INSERT INTO jobs (id, tenant_id, kind, payload, state, attempts, run_at, created_at, updated_at) "
-     "VALUES (:j, :tenant, 'ticket_reply', :payload, 'queued', 0, :now, :now, :now)"),
+    ("INSERT INTO jobs (id, tenant_id, kind, payload, state, run_at, attempts, max_attempts, created_at, updated_at) "
+     "VALUES (:j, :tenant, 'ticket_reply', :payload, 'queued', :now, 0, 12, :now, :now)"),
 ]
 BODY = "Hello, my parcel RR473124829GB has not arrived and the tracking says nothing."
 ACK = "Thank you for writing. Your message is ticket 0000; we will answer by 28 November 2026, 13:00 Asia/Shanghai."
@@ -130,8 +130,8 @@ def reference_sqlite(db, seconds):
 def reference_pg(pg, seconds):
     tenant = engine.psql(pg, "SELECT id FROM tenants WHERE code = 'pacific-bridge'")
     script = engine.pgbench_script(
-        STATEMENTS, ("t", "m1", "m2", "j"),
-        {"subject": "('Where is my parcel ' || :n::text)", "email": "('pgb-' || :client_id::text || '-' || :n::text || '@example.com')",
+        STATEMENTS, ("m1", "m2", "j"),
+        {"t": "('t-' || :client_id::text || '-' || :n::text)", "subject": "('Where is my parcel ' || :n::text)", "email": "('pgb-' || :client_id::text || '-' || :n::text || '@example.com')",
          "ext": "('pgb-' || :client_id::text || '-' || :n::text || clock_timestamp()::text)", "payload": "'{}'"},
         {"tenant": tenant, "body": BODY, "ack": ACK})
     # The job's kind column is TEXT; ids are md5 text: the script as the product writes.

@@ -2,7 +2,8 @@
 //! `In-Reply-To` and `References`: one of our answers, or the buyer's own earlier message, from the
 //! same sender); otherwise it opens a ticket, linked to the order its subject or text names (an
 //! order number, a shop's order number, a tracking number) or to none when the sender is unknown.
-//! The same message delivered twice is kept once.
+//! The same message delivered twice is kept once. Amazon's buyer-seller messages come the same way,
+//! from Amazon's relay address, and make marketplace tickets.
 
 use tradeport_connectors::mail_in::{Delivery, Refusal, read_mail};
 use tradeport_domain::kernel::TenantId;
@@ -28,16 +29,14 @@ async fn thread_of(
     conn: &mut AnyConnection,
     operator: TenantId,
     ids: &[String],
-    sender: &str,
+    (channel, sender): (TicketChannel, &str),
 ) -> AppResult<Option<TicketRow>> {
     for id in ids {
         // Our answers went out as `<message id>@<our domain>`; the buyer's own under their ids.
         let ours = id.split('@').next().unwrap_or_default();
         let message = match tickets::message_by_id(conn, operator, ours).await? {
             Some(m) => Some(m),
-            None => {
-                tickets::message_by_external_id(conn, operator, TicketChannel::Email.as_str(), id).await?
-            }
+            None => tickets::message_by_external_id(conn, operator, channel.as_str(), id).await?,
         };
         let Some(m) = message else { continue };
         let Some(t) = tickets::get(conn, operator, None, &m.ticket_id).await? else { continue };
@@ -68,13 +67,20 @@ pub async fn receive_email(app: &App, delivery: &Delivery) -> Result<ReceivedEma
         let operator: TenantId = crate::parse_id(&mailbox.tenant_id, "operator")?;
         let merchant: Option<TenantId> =
             mailbox.merchant_id.as_deref().map(|m| crate::parse_id(m, "merchant")).transpose()?;
-        let channel = TicketChannel::Email.as_str();
+        // Amazon relays buyer-seller messages as e-mail from an address of its own, and relays
+        // the answer back the same way: a marketplace conversation carried by e-mail.
+        let kind = if is_marketplace_relay(&mail.from_address) {
+            TicketChannel::Marketplace
+        } else {
+            TicketChannel::Email
+        };
+        let channel = kind.as_str();
         if let Some(m) =
             tickets::message_by_external_id(&mut conn, operator, channel, &mail.message_id).await?
         {
             return Ok(ReceivedEmail { ticket_id: m.ticket_id, message_id: m.id, duplicate: true });
         }
-        let thread = thread_of(&mut conn, operator, &mail.answers, &mail.from_address).await?;
+        let thread = thread_of(&mut conn, operator, &mail.answers, (kind, &mail.from_address)).await?;
         let mut order_id = thread.as_ref().and_then(|t| t.order_id.clone());
         if thread.is_none() {
             for reference in references_in(&format!("{}\n{}", mail.subject, mail.text)) {
@@ -99,7 +105,7 @@ pub async fn receive_email(app: &App, delivery: &Delivery) -> Result<ReceivedEma
                 merchant,
                 order: order.as_ref(),
                 thread,
-                channel: TicketChannel::Email,
+                channel: kind,
                 external_id: mail.message_id.clone(),
                 buyer_name: mail.from_name.clone(),
                 buyer_email: mail.from_address.clone(),
@@ -122,6 +128,12 @@ pub async fn receive_email(app: &App, delivery: &Delivery) -> Result<ReceivedEma
         AppError::Invalid(_) | AppError::NotFound(_) => Refusal::Never(e.to_string()),
         other => later(other),
     })
+}
+
+/// Whether `address` is a marketplace's relay of buyer-seller messages (Amazon's
+/// `…@marketplace.amazon.com`, `.co.uk`, `.de`, …).
+fn is_marketplace_relay(address: &str) -> bool {
+    address.rsplit_once('@').is_some_and(|(_, domain)| domain.starts_with("marketplace.amazon."))
 }
 
 fn later(e: impl std::fmt::Display) -> Refusal {

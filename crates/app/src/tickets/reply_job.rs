@@ -37,7 +37,11 @@ pub(crate) async fn enqueue_in_tx(
 fn answered(all: &[MessageRow], m: &MessageRow, domain: &str) -> Vec<String> {
     all.iter()
         .rev()
-        .filter(|e| e.id != m.id && e.created_at <= m.created_at && e.channel == "email")
+        .filter(|e| {
+            e.id != m.id
+                && e.created_at <= m.created_at
+                && ["email", "marketplace"].contains(&e.channel.as_str())
+        })
         .filter_map(|e| match e.direction.as_str() {
             "in" => e.external_id.clone(),
             "out" | "auto" => Some(format!("{}@{domain}", e.id)),

@@ -227,4 +227,28 @@ async fn mail_to_no_mailbox_is_refused_and_a_robot_is_not_answered(app: TestApp)
     assert!(sink.messages().is_empty(), "a robot is never answered automatically");
     let (_, list) = get(&app, "/api/v1/tickets", &s.admin_key).await;
     assert_eq!(list["items"][0]["messages"].as_array().unwrap().len(), 1, "{list}");
+
+    // Amazon's buyer-seller messages come from its relay: a marketplace ticket, linked by the
+    // Amazon order id in the subject.
+    app.seed_catalog(&s, 10).await;
+    let (_, order) =
+        post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("902-1845936-5435065", 1)).await;
+    let relay = "x7kq2@marketplace.amazon.co.uk";
+    let inquiry = mail(
+        &format!("Jane via Amazon <{relay}>"),
+        "Inquiry from Amazon customer Jane (Order: 902-1845936-5435065)",
+        "<amz-1@amazon.co.uk>",
+        None,
+        "Can I change the colour?",
+    );
+    deliver(port, relay, "support@acme.example", &inquiry).await.unwrap();
+    let (_, list) = get(&app, "/api/v1/tickets?channel=marketplace", &s.admin_key).await;
+    let t = &list["items"][0];
+    assert_eq!(
+        (t["order_id"].as_str(), t["buyer_name"].as_str()),
+        (order["id"].as_str(), Some("Jane via Amazon")),
+        "{list}"
+    );
+    let (_, mails) = get(&app, "/api/v1/tickets?channel=email", &s.admin_key).await;
+    assert_eq!(mails["items"].as_array().map(Vec::len), Some(1), "the robot's e-mail stays e-mail: {mails}");
 }

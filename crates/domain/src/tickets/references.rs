@@ -1,5 +1,6 @@
 //! What in a buyer's message points to an order (CS-1): Tradeport's order numbers (`YYYYMMDD`
-//! and a six-digit serial), a channel's order number after a `#` (`#1001`), and tracking numbers
+//! and a six-digit serial), a channel's order number after a `#` (`#1001`) or in Amazon's form
+//! (`902-1845936-5435065`), and tracking numbers
 //! (UPU S10 with a right check digit, UPS `1Z…`). Each is a candidate the ticket's links are
 //! looked up by; nothing here decides a link.
 
@@ -42,6 +43,13 @@ fn s10(t: &str) -> bool {
         && s10_check_digit(&t[2..10]).is_some_and(|c| t[10..11].parse::<u32>().ok() == Some(c))
 }
 
+/// An Amazon order id: 3, 7 and 7 digits, e.g. `902-1845936-5435065`.
+fn amazon_order_id(t: &str) -> bool {
+    let parts: Vec<&str> = t.split('-').collect();
+    parts.len() == 3
+        && [3, 7, 7].iter().zip(&parts).all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn ups(t: &str) -> bool {
     t.len() == 18 && t.starts_with("1Z") && t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
@@ -55,6 +63,8 @@ pub fn references_in(text: &str) -> Vec<Reference> {
             Some(Reference::OrderNo(token.to_string()))
         } else if s10(&upper) || ups(&upper) {
             Some(Reference::TrackingNumber(upper))
+        } else if amazon_order_id(token) {
+            Some(Reference::ChannelOrderId(token.to_string()))
         } else {
             token
                 .strip_prefix('#')
@@ -88,7 +98,12 @@ mod tests {
             ]
         );
         // A wrong S10 check digit, a date that is not one, a phone number: none is a reference.
-        assert_eq!(references_in("RR473124828GB 20261345000001 +447700900123"), []);
+        assert_eq!(references_in("RR473124828GB 20261345000001 +447700900123 12-1234567-1234567"), []);
+        assert_eq!(
+            references_in("Inquiry from Amazon customer (Order: 902-1845936-5435065)"),
+            [Reference::ChannelOrderId("902-1845936-5435065".into())],
+            "an Amazon order id"
+        );
         assert_eq!(
             references_in("my tracking is rr473124829gb"),
             [Reference::TrackingNumber("RR473124829GB".into())]
