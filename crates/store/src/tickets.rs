@@ -215,8 +215,10 @@ pub async fn messages_of(
     tenant_id: TenantId,
     ids: &[String],
 ) -> StoreResult<Vec<MessageRow>> {
-    let mut sql = Sql::new(format!("SELECT {MESSAGE_COLUMNS} FROM ticket_messages WHERE tenant_id = "));
-    sql.bind(tenant_id.to_string()).push(" AND ticket_id IN ").bind_list(ids.iter().cloned());
+    // By the ticket index: the tenant is checked as an expression (`|| ''`), so neither planner
+    // walks the tenant's every message for it (SQLite would, for a long id list).
+    let mut sql = Sql::new(format!("SELECT {MESSAGE_COLUMNS} FROM ticket_messages WHERE ticket_id IN "));
+    sql.bind_list(ids.iter().cloned()).push(" AND tenant_id || '' = ").bind(tenant_id.to_string());
     sql.push(" ORDER BY created_at, id");
     let rows = sql.query().fetch_all(conn).await?;
     Ok(rows.iter().map(MessageRow::from_row).collect::<Result<_, _>>()?)
@@ -281,10 +283,13 @@ pub async fn list(
             sql.push(")))");
         } else {
             let like = format!("%{}%", crate::orders::rows::escape_like(&text));
-            sql.push(" AND (search_text LIKE ").bind(like.clone()).push(" ESCAPE '\\'");
-            sql.push(" OR id IN (SELECT ticket_id FROM ticket_messages WHERE tenant_id = ")
+            // One set of matching ids (each side by its own index), then the tickets by id: an OR
+            // across the two would walk every ticket.
+            sql.push(" AND id IN (SELECT id FROM tickets WHERE tenant_id = ").bind(tenant_id.to_string());
+            sql.push(" AND search_text LIKE ").bind(like.clone()).push(" ESCAPE '\\'");
+            sql.push(" UNION SELECT ticket_id FROM ticket_messages WHERE tenant_id = ")
                 .bind(tenant_id.to_string());
-            sql.push(" AND search_text LIKE ").bind(like).push(" ESCAPE '\\'))");
+            sql.push(" AND search_text LIKE ").bind(like).push(" ESCAPE '\\')");
         }
     }
     sql.push(" ORDER BY created_at DESC, id DESC LIMIT ").bind(limit);
