@@ -43,10 +43,44 @@ pub enum Refusal {
 pub type Handler =
     Arc<dyn Fn(Delivery) -> Pin<Box<dyn Future<Output = Result<(), Refusal>> + Send>> + Send + Sync>;
 
+/// Most sessions at once; another sender is told to come back (421).
+const MAX_SESSIONS: usize = 64;
+/// The longest command line taken, and the longest line of a message (RFC 5321 asks for 512 and
+/// 1000; senders that exceed them are common, so more is taken, never without bound).
+const MAX_COMMAND: u64 = 2048;
+const MAX_TEXT_LINE: u64 = 64 * 1024;
+
 /// Accepts connections on `listener` until the task is dropped, one task per session.
 pub async fn serve(listener: TcpListener, host: String, handler: Handler) {
-    while let Ok((socket, _)) = listener.accept().await {
-        tokio::spawn(session(socket, host.clone(), handler.clone()));
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_SESSIONS));
+    while let Ok((mut socket, _)) = listener.accept().await {
+        match slots.clone().try_acquire_owned() {
+            Ok(slot) => {
+                let (host, handler) = (host.clone(), handler.clone());
+                tokio::spawn(async move {
+                    session(socket, host, handler).await;
+                    drop(slot);
+                });
+            }
+            Err(_) => {
+                let _ = socket.write_all(b"421 4.3.2 too many connections, try again later\r\n").await;
+            }
+        }
+    }
+}
+
+/// One line of at most `limit` bytes into `line`; `None` when the connection ended or the line
+/// was longer (the session is then closed: what follows cannot be read as SMTP).
+async fn bounded_line(
+    reader: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
+    line: &mut Vec<u8>,
+    limit: u64,
+) -> Option<()> {
+    use tokio::io::AsyncReadExt;
+    line.clear();
+    match tokio::time::timeout(IDLE, reader.take(limit).read_until(b'\n', line)).await {
+        Ok(Ok(n)) if n > 0 && line.ends_with(b"\n") => Some(()),
+        _ => None,
     }
 }
 
@@ -67,14 +101,9 @@ async fn session(socket: TcpStream, host: String, handler: Handler) {
     let (mut from, mut to): (Option<String>, Vec<String>) = (None, Vec::new());
     let mut line = Vec::new();
     loop {
-        line.clear();
-        match tokio::time::timeout(IDLE, reader.read_until(b'\n', &mut line)).await {
-            Ok(Ok(n)) if n > 0 && n <= 2048 => {}
-            Ok(Ok(n)) if n > 2048 => {
-                let _ = write.write_all(b"500 5.5.2 line too long\r\n").await;
-                continue;
-            }
-            _ => return,
+        if bounded_line(&mut reader, &mut line, MAX_COMMAND).await.is_none() {
+            let _ = write.write_all(b"500 5.5.2 line too long or connection idle; closing\r\n").await;
+            return;
         }
         let command = String::from_utf8_lossy(&line).trim_end().to_string();
         let upper = command.to_ascii_uppercase();
@@ -156,12 +185,9 @@ async fn read_data(reader: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> Op
     let mut too_large = false;
     let mut line = Vec::new();
     loop {
-        line.clear();
-        match tokio::time::timeout(IDLE, reader.read_until(b'\n', &mut line)).await {
-            Ok(Ok(n)) if n > 0 => {}
-            _ => return None,
-        }
-        if line == b".\r\n" || line == b".\n" {
+        bounded_line(reader, &mut line, MAX_TEXT_LINE).await?;
+        // Only CRLF.CRLF ends the data: a bare LF dot is text (no smuggling past a relay).
+        if line == b".\r\n" {
             return Some((!too_large).then_some(data));
         }
         let content = if line.starts_with(b"..") { &line[1..] } else { &line[..] };

@@ -72,19 +72,6 @@ pub async fn answer_in_tx(
     Ok(done.rows_affected() == 1)
 }
 
-/// Adds the buyer's comment to an answered survey that has none; whether it was added.
-pub async fn comment_in_tx(conn: &mut AnyConnection, id: &str, comment: &str) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE ticket_surveys SET comment = $2 WHERE id = $1 AND answered_at IS NOT NULL \
-         AND (comment IS NULL OR comment = '')",
-    )
-    .bind(id)
-    .bind(comment)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 /// The operator's answered surveys in `[from, to)` (a merchant: of its tickets).
 pub async fn answered(
     conn: &mut AnyConnection,

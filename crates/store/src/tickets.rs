@@ -366,7 +366,7 @@ pub async fn update_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResul
     sqlx::query(
         "UPDATE tickets SET status = $3, category = $4, priority = $5, first_responded_at = $6, solved_at = $7, \
          updated_at = $8, request_id = $9, escalated_at = $10, escalation_reason = $11, assignee_id = $12, \
-         order_id = $13, merchant_id = $14 WHERE tenant_id = $1 AND id = $2",
+         order_id = $13, merchant_id = $14, category_because = $15 WHERE tenant_id = $1 AND id = $2",
     )
     .bind(&t.tenant_id)
     .bind(&t.id)
@@ -382,6 +382,7 @@ pub async fn update_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResul
     .bind(t.assignee_id.as_deref())
     .bind(t.order_id.as_deref())
     .bind(t.merchant_id.as_deref())
+    .bind(&t.category_because)
     .execute(conn)
     .await?;
     Ok(())

@@ -972,4 +972,3 @@ survey-ask = Choose a score from 1 (poor) to 5 (excellent).
 survey-kept = Thank you. Your score:
 survey-comment = Anything you want to tell us?
 survey-send = Send
-survey-thanks = Thank you for your comment.

@@ -952,4 +952,3 @@ survey-ask = 请选择一个分数：1（很差）到 5（很好）。
 survey-kept = 谢谢！您的评分：
 survey-comment = 还有什么想告诉我们的吗？
 survey-send = 发送
-survey-thanks = 感谢您的留言。

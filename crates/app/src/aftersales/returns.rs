@@ -200,10 +200,8 @@ pub async fn decide_request(
     }
     // The money is owed from the grant: its clock runs until the refund is through (AFS-4).
     crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, &row.id, now).await?;
-    let request = (row.id.as_str(), row.rma_no.as_str());
-    crate::tickets::on_request_decided_in_tx(app, &mut tx, operator, request, kind, (principal.actor, None))
-        .await?;
     tx.commit().await?;
+    // The ticket hears of the grant once the money is through (in `settle_refund`), not before.
     settle_refund(app, principal, after, amount, row.status).await
 }
 
@@ -304,6 +302,10 @@ async fn settle_refund(
     crate::sla::stop_refund_clock_in_tx(&mut tx, operator, &after.id, after.updated_at).await?;
     let why = after.decision_note.clone();
     record_in_tx(app, &mut tx, operator, principal.actor, &after, "aftersales_completed", why.as_deref())
+        .await?;
+    let request = (after.id.as_str(), after.rma_no.as_str());
+    let by = (principal.actor, why.as_deref());
+    crate::tickets::on_request_decided_in_tx(app, &mut tx, operator, request, "aftersales_completed", by)
         .await?;
     tx.commit().await?;
     Ok(after.into())

@@ -124,7 +124,8 @@ pub async fn receive_chat_hook(
                 channel: TicketChannel::Chat,
                 external_id: m.id.clone(),
                 buyer_name: if m.name.is_empty() { format!("+{}", m.from) } else { m.name.clone() },
-                buyer_email: order.as_ref().map(|o| o.buyer_email.clone()).unwrap_or_default(),
+                // Their chat is their address here; the order's e-mail is the order's buyer's.
+                buyer_email: String::new(),
                 subject: String::new(),
                 text: m.text.clone(),
                 reply_address: None,

@@ -276,6 +276,9 @@ pub async fn add_evidence(
     if !["buyer", "seller"].contains(&e.party.trim()) {
         return Err(invalid("party", "invalid", "party is buyer or seller"));
     }
+    if principal.is_merchant() && e.party.trim() != "seller" {
+        return Err(invalid("party", "not_yours", "a merchant gives the seller's evidence: party is seller"));
+    }
     let description = e.description.trim();
     if description.is_empty() || description.chars().count() > 5000 {
         return Err(invalid("description", "required", "describe the evidence (at most 5000 characters)"));

@@ -80,7 +80,10 @@ pub async fn receive_email(app: &App, delivery: &Delivery) -> Result<ReceivedEma
         {
             return Ok(ReceivedEmail { ticket_id: m.ticket_id, message_id: m.id, duplicate: true });
         }
-        let thread = thread_of(&mut conn, operator, &mail.answers, (kind, &mail.from_address)).await?;
+        // A merchant's mailbox continues only that merchant's conversations.
+        let thread = thread_of(&mut conn, operator, &mail.answers, (kind, &mail.from_address))
+            .await?
+            .filter(|t| merchant.is_none_or(|m| t.merchant_id.as_deref() == Some(&m.to_string())));
         let mut order_id = thread.as_ref().and_then(|t| t.order_id.clone());
         if thread.is_none() {
             for reference in references_in(&format!("{}\n{}", mail.subject, mail.text)) {

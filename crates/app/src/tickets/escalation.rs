@@ -62,6 +62,15 @@ pub async fn file_from_ticket(
     let t =
         tickets::get(&mut conn, operator, merchant, id.trim()).await?.ok_or(AppError::NotFound("ticket"))?;
     drop(conn);
+    if let Some(request) = &t.request_id {
+        return Err(AppError::Conflict {
+            code: "ticket.request_filed",
+            message: format!(
+                "after-sales request {request} was filed from this ticket already; decide that one"
+            ),
+            fields: Vec::new(),
+        });
+    }
     let order_id = t.order_id.clone().ok_or_else(|| {
         AppError::Invalid(vec![FieldError::new(
             "order_id",
@@ -74,6 +83,17 @@ pub async fn file_from_ticket(
     let now = app.now();
     let mut tx = app.begin().await?;
     let t = locked(principal, &mut tx, id).await?;
+    if t.request_id.is_some() {
+        // Filed twice at once: the first one is linked; this one stands on its own.
+        return Err(AppError::Conflict {
+            code: "ticket.request_filed",
+            message: format!(
+                "another request was linked to this ticket meanwhile; {} is not linked",
+                request.rma_no
+            ),
+            fields: Vec::new(),
+        });
+    }
     let next = TicketRow { request_id: Some(request.id.clone()), updated_at: now.0, ..t };
     tickets::update_in_tx(&mut tx, &next).await?;
     let what = format!(

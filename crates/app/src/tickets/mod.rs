@@ -37,9 +37,7 @@ pub use queries::{
     ticket_attachment, ticket_detail, viewing_ticket,
 };
 pub(crate) use reply_job::run_reply_job;
-pub use survey::{
-    SatisfactionGroup, SatisfactionView, SurveyView, answer_survey, comment_survey, satisfaction, survey_page,
-};
+pub use survey::{SatisfactionGroup, SatisfactionView, SurveyView, answer_survey, satisfaction, survey_page};
 pub use update::{TicketChange, update_ticket};
 
 use tradeport_domain::tickets::TicketStatus;

@@ -125,6 +125,8 @@ fn shown(
         (Some(due), None) => now.0 > due && status_of(t)?.is_active(),
         _ => false,
     };
+    // What the buyer sees leaves out the agents' side: why it went up, to whom, the request.
+    let internal = |v: Option<String>| v.filter(|_| notes);
     Ok(TicketView {
         id: t.id.clone(),
         merchant_id: t.merchant_id.clone(),
@@ -132,7 +134,11 @@ fn shown(
         channel: t.channel.clone(),
         status: status_of(t)?,
         category: Category::parse(&t.category).ok_or_else(|| corrupt("category"))?,
-        category_because: serde_json::from_str(&t.category_because).unwrap_or_default(),
+        category_because: if notes {
+            serde_json::from_str(&t.category_because).unwrap_or_default()
+        } else {
+            Vec::new()
+        },
         priority: Priority::parse(&t.priority).ok_or_else(|| corrupt("priority"))?,
         subject: t.subject.clone(),
         buyer_name: t.buyer_name.clone(),
@@ -144,14 +150,14 @@ fn shown(
         solved_at: t.solved_at,
         created_at: t.created_at,
         updated_at: t.updated_at,
-        request_id: t.request_id.clone(),
-        escalated_at: t.escalated_at,
-        escalation_reason: t.escalation_reason.clone(),
+        request_id: internal(t.request_id.clone()),
+        escalated_at: t.escalated_at.filter(|_| notes),
+        escalation_reason: internal(t.escalation_reason.clone()),
         escalated_minutes: t
             .escalated_at
-            .filter(|_| status_of(t).is_ok_and(|s| s == TicketStatus::Escalated))
+            .filter(|_| notes && status_of(t).is_ok_and(|s| s == TicketStatus::Escalated))
             .map(|at| (now.0 - at).max(0) / 60_000),
-        assignee_id: t.assignee_id.clone(),
+        assignee_id: internal(t.assignee_id.clone()),
         messages,
     })
 }

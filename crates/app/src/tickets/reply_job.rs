@@ -18,6 +18,10 @@ use crate::{App, AppResult};
 #[derive(Deserialize)]
 struct ReplyJob {
     message_id: String,
+    /// What is sent when it is not what the ticket keeps (a survey's links are for the buyer's
+    /// eyes only: the ticket keeps the message without them).
+    #[serde(default)]
+    body: Option<String>,
 }
 
 /// Queues the sending of answer `message_id`, to run at once.
@@ -28,6 +32,18 @@ pub(crate) async fn enqueue_in_tx(
     message_id: &str,
 ) -> AppResult<()> {
     let payload = serde_json::json!({ "message_id": message_id });
+    crate::jobs::enqueue_in_tx(app, conn, Some(operator), JobKind::TicketReply, &payload, app.now()).await?;
+    Ok(())
+}
+
+/// Queues the sending of message `message_id` with `body` in place of the words the ticket keeps.
+pub(crate) async fn enqueue_text_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    (message_id, body): (&str, &str),
+) -> AppResult<()> {
+    let payload = serde_json::json!({ "message_id": message_id, "body": body });
     crate::jobs::enqueue_in_tx(app, conn, Some(operator), JobKind::TicketReply, &payload, app.now()).await?;
     Ok(())
 }
@@ -109,7 +125,10 @@ pub(crate) async fn run_reply_job(app: &App, job: &JobRow) -> Result<(), String>
         let all = tickets::messages(&mut conn, operator, &m.ticket_id).await?;
         AppResult::Ok(t.map(|t| (t, m, all)))
     };
-    let (t, m, all) = read.await.map_err(|e| e.to_string())?.ok_or("the answer is no longer kept")?;
+    let (t, mut m, all) = read.await.map_err(|e| e.to_string())?.ok_or("the answer is no longer kept")?;
+    if let Some(body) = p.body {
+        m.body = body;
+    }
     if let (Some(phone), Some(connection)) = (&t.buyer_phone, &t.connection_id) {
         return send_chat(app, connection, phone, &m.body).await;
     }

@@ -1,6 +1,7 @@
 //! Satisfaction (CS-6, SYS-5). When a ticket is solved the buyer is asked, in their language and
-//! through the ticket's channel, to score the help from 1 to 5 with one click on a link made for
-//! that ticket (kept only as its SHA-256; it takes one score, then one comment). The answer is
+//! through the ticket's channel, to score the help from 1 to 5 with a link per score made for that
+//! ticket (kept only as its SHA-256, and sent without being kept on the ticket, so no agent can
+//! answer for the buyer); the link's page takes one answer, a score and a comment. The answer is
 //! kept with the agent who answered and the ticket's category, for the figures; a score of 2 or
 //! less opens the ticket again, high priority, as a follow-up with the reason.
 
@@ -53,6 +54,8 @@ pub(crate) async fn ask_in_tx(
     let base = format!("{}/survey/{token}", app.public_url().trim_end_matches('/'));
     let links: Vec<String> = (1..=5).map(|n| format!("{n}: {base}?score={n}")).collect();
     let body = ticket_text(&t.language, "ticket-survey", &[("links", text(&links.join("\n")))]);
+    // The ticket keeps the question without the links: they are the buyer's alone.
+    let kept = ticket_text(&t.language, "ticket-survey", &[("links", text("[…]"))]);
     let message = MessageRow {
         id: app.new_uuid().to_string(),
         tenant_id: t.tenant_id.clone(),
@@ -61,11 +64,11 @@ pub(crate) async fn ask_in_tx(
         channel: t.channel.clone(),
         external_id: None,
         author: SURVEY_AUTHOR.into(),
-        body,
+        body: kept,
         created_at: now,
     };
     tickets::insert_message_once_in_tx(tx, &message).await?;
-    super::reply_job::enqueue_in_tx(app, tx, operator, &message.id).await
+    super::reply_job::enqueue_text_in_tx(app, tx, operator, (&message.id, &body)).await
 }
 
 /// The author of survey messages on a ticket.
@@ -130,50 +133,6 @@ pub async fn answer_survey(app: &App, token: &str, score: i64, comment: &str) ->
     }
     if score <= LOW_SCORE {
         follow_up_in_tx(app, &mut tx, &t, score, comment).await?;
-    }
-    tx.commit().await?;
-    Ok(SurveyView { language: t.language, score: Some(score), comment: Some(comment.to_string()) })
-}
-
-/// Adds the buyer's comment to the score they gave (once); a low score's follow-up gets it too.
-pub async fn comment_survey(app: &App, token: &str, comment: &str) -> AppResult<SurveyView> {
-    let comment = comment.trim();
-    if comment.is_empty() || comment.chars().count() > 2000 {
-        return Err(AppError::Invalid(vec![FieldError::new(
-            "comment",
-            "required",
-            "write a comment (at most 2000 characters)",
-        )]));
-    }
-    let (s, t) = survey_of(app, token).await?;
-    let Some(score) = s.score else {
-        return Err(AppError::Invalid(vec![FieldError::new(
-            "score",
-            "required",
-            "choose a score from 1 to 5 first",
-        )]));
-    };
-    let mut tx = app.begin().await?;
-    if !ticket_surveys::comment_in_tx(&mut tx, &s.id, comment).await? {
-        return Err(AppError::Conflict {
-            code: "survey.answered",
-            message: "this survey was answered already; thank you".into(),
-            fields: Vec::new(),
-        });
-    }
-    if score <= LOW_SCORE {
-        let note = MessageRow {
-            id: app.new_uuid().to_string(),
-            tenant_id: t.tenant_id.clone(),
-            ticket_id: t.id.clone(),
-            direction: "note".into(),
-            channel: t.channel.clone(),
-            external_id: None,
-            author: SURVEY_AUTHOR.into(),
-            body: format!("the buyer's comment with their {score}/5: \"{comment}\""),
-            created_at: app.now().0,
-        };
-        tickets::insert_message_once_in_tx(&mut tx, &note).await?;
     }
     tx.commit().await?;
     Ok(SurveyView { language: t.language, score: Some(score), comment: Some(comment.to_string()) })

@@ -1,5 +1,6 @@
-//! "Where is my order?" answered without an agent (SLA-4): a new ticket asking for its order's
-//! state, whose order is found and has nothing wrong with it (not held or rejected, no exception
+//! "Where is my order?" answered without an agent (SLA-4): a new ticket from the order's own buyer
+//! (same e-mail or phone) asking for its order's state, whose order is found and has nothing wrong
+//! with it (not held or rejected, no exception
 //! case open, its estimate not passed), gets the state, the estimate and the tracking link in the
 //! buyer's language at once. The answer is kept on the ticket and sent like an agent's; it is the
 //! first response, and the ticket waits for the buyer. Anything else waits for a person.
@@ -26,6 +27,11 @@ pub(crate) async fn where_is_my_order(app: &App, t: &TicketRow) -> AppResult<Opt
     let Some(order) = tradeport_store::orders::get(&mut conn, operator, None, order_id).await? else {
         return Ok(None);
     };
+    // The tracking link opens the order's page and conversation: only its buyer gets it
+    // unasked; anyone else naming the order waits for an agent.
+    if !is_the_buyer(t, &order) {
+        return Ok(None);
+    }
     let filter = tradeport_store::exceptions::cases::CaseFilter {
         order_id: Some(order_id),
         status: Some(tradeport_domain::exceptions::CaseStatus::Open),
@@ -61,6 +67,21 @@ pub(crate) async fn where_is_my_order(app: &App, t: &TicketRow) -> AppResult<Opt
         ("tracking_link", text(&values["tracking_link"])),
     ];
     Ok(Some(ticket_text(language, "ticket-wismo", &args).replace("  ", " ")))
+}
+
+/// Whether the ticket's sender is the order's buyer: the same e-mail address, or on chat the same
+/// phone number (digits compared).
+fn is_the_buyer(t: &TicketRow, order: &tradeport_store::orders::OrderRow) -> bool {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    match &t.buyer_phone {
+        Some(phone) => {
+            let theirs = order.buyer_phone_e164.as_deref().map(digits).unwrap_or_default();
+            !theirs.is_empty() && digits(phone) == theirs
+        }
+        None => {
+            !t.buyer_email.trim().is_empty() && t.buyer_email.eq_ignore_ascii_case(order.buyer_email.trim())
+        }
+    }
 }
 
 /// Answers new ticket `t` at once when it asks where its order is and nothing is wrong; whether it

@@ -92,7 +92,7 @@ async fn an_agent_above_their_limit_sends_the_ticket_to_a_supervisor_who_decides
     let t = ticket(&app, &agent, &id).await;
     assert_eq!(t["status"], "open", "the agent tells the buyer: {t}");
     assert_eq!(t["escalated_minutes"], Value::Null);
-    assert!(t["messages"].to_string().contains("approved RMA-"), "{t}");
+    assert!(t["messages"].to_string().contains("completed RMA-"), "refunded, then noted: {t}");
     let (_, queue) = get(&app, "/api/v1/tickets?status=escalated", &supervisor).await;
     assert_eq!(queue["items"], json!([]));
 

@@ -56,7 +56,7 @@ pub fn router() -> Router<App> {
         .route("/track/{token}/offer", post(tracking_page::offer))
         .route("/track/{token}/message", post(tracking_page::message))
         .route("/track/{token}/json", get(tracking_page::json))
-        .route("/survey/{token}", get(survey_page::show).post(survey_page::comment))
+        .route("/survey/{token}", get(survey_page::show).post(survey_page::answer))
         .route("/logout", post(login::logout))
         .route("/lang", get(login::switch_language))
         .route("/", get(access_pages::dashboard))

@@ -1,6 +1,7 @@
 //! The buyer's satisfaction survey (CS-6): public, reached by the link sent when a ticket was
-//! solved. One click on a score in the message records it (`?score=N`); the page then takes a
-//! comment. The link takes one answer; a changed or guessed token is not found.
+//! solved. The score clicked in the message opens the page with it chosen (`?score=N`) and a
+//! comment box; sending records both. The link takes one answer; a changed or guessed token is not
+//! found.
 
 use askama::Template;
 use axum::Form;
@@ -19,8 +20,9 @@ struct SurveyPage {
     t: Tr,
     token: String,
     survey: Option<SurveyView>,
+    /// The score clicked in the message, to confirm with an optional comment.
+    chosen: Option<i64>,
     error: Option<String>,
-    thanked: bool,
 }
 
 fn language(survey: &Option<SurveyView>) -> Tr {
@@ -28,13 +30,14 @@ fn language(survey: &Option<SurveyView>) -> Tr {
     Tr::for_locale(if zh { "zh-CN" } else { "en" })
 }
 
-fn page(token: &str, found: tradeport_app::AppResult<SurveyView>, thanked: bool) -> Response {
+fn page(token: &str, found: tradeport_app::AppResult<SurveyView>, chosen: Option<i64>) -> Response {
     let (status, survey, error) = match found {
         Ok(s) => (StatusCode::OK, Some(s), None),
         Err(e) => (status_of(&e), None, Some(explain(&e))),
     };
     let t = language(&survey);
-    render(t, status, &SurveyPage { t, token: token.to_string(), survey, error, thanked })
+    let chosen = chosen.filter(|n| (1..=5).contains(n));
+    render(t, status, &SurveyPage { t, token: token.to_string(), survey, chosen, error })
 }
 
 #[derive(Deserialize, Default)]
@@ -43,43 +46,36 @@ pub struct ScoreQuery {
     score: Option<i64>,
 }
 
-/// GET /survey/{token}[?score=N]: the survey, or the score just given.
+/// GET /survey/{token}[?score=N]: the survey, the score clicked in the message ready to send
+/// (a GET changes nothing: mail scanners open every link), or what was answered.
 pub async fn show(
     State(app): State<App>,
     Path(token): Path<String>,
     Query(q): Query<ScoreQuery>,
 ) -> Response {
-    match q.score {
-        Some(score) => match tickets::answer_survey(&app, &token, score, "").await {
-            Ok(s) => page(&token, Ok(s), false),
-            // Answered before (a second click): show what was kept, and say so.
-            Err(e @ tradeport_app::AppError::Conflict { .. }) => {
-                let kept = tickets::survey_page(&app, &token).await;
-                let status = status_of(&e);
-                let mut response = page(&token, kept, false);
-                *response.status_mut() = status;
-                response
-            }
-            Err(e) => page(&token, Err(e), false),
-        },
-        None => page(&token, tickets::survey_page(&app, &token).await, false),
-    }
+    page(&token, tickets::survey_page(&app, &token).await, q.score)
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct CommentForm {
+pub struct AnswerForm {
+    score: i64,
     comment: String,
 }
 
-/// POST /survey/{token}: the buyer's comment with the score given.
-pub async fn comment(
+/// POST /survey/{token}: the buyer's score and comment, taken once.
+pub async fn answer(
     State(app): State<App>,
     Path(token): Path<String>,
-    Form(f): Form<CommentForm>,
+    Form(f): Form<AnswerForm>,
 ) -> Response {
-    match tickets::comment_survey(&app, &token, &f.comment).await {
-        Ok(s) => page(&token, Ok(s), true),
-        Err(e) => page(&token, Err(e), false),
+    match tickets::answer_survey(&app, &token, f.score, &f.comment).await {
+        Ok(s) => page(&token, Ok(s), None),
+        Err(e @ tradeport_app::AppError::Conflict { .. }) => {
+            let mut response = page(&token, tickets::survey_page(&app, &token).await, None);
+            *response.status_mut() = status_of(&e);
+            response
+        }
+        Err(e) => page(&token, Err(e), Some(f.score)),
     }
 }
