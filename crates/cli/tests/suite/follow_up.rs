@@ -279,12 +279,14 @@ async fn an_unanswered_ticket_past_its_clock_is_in_the_overdue_queue_and_the_swe
     app.seed_catalog(&s, 10).await;
     let (_, o) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#late-ticket", 1)).await;
     let order = o["id"].as_str().unwrap();
-    let (_, link) = get(&app, &format!("/api/v1/orders/{order}/tracking-link"), &s.merchant_a_key).await;
-    let token = link["url"].as_str().unwrap().trim_start_matches("/track/").to_string();
-    let form = json!({"message": "The lamp is the wrong colour", "submission_key": "late-ticket-1"});
-    let res =
-        app.client.post(app.url(&format!("/api/v1/track/{token}/tickets"))).json(&form).send().await.unwrap();
-    let ticket = res.json::<Value>().await.unwrap()["ticket_id"].as_str().unwrap().to_string();
+    let (_, ticket) = crate::tickets::buyer_writes(
+        &app,
+        &s.merchant_a_key,
+        order,
+        "The lamp is the wrong colour",
+        "late-ticket-1",
+    )
+    .await;
     let agent = app.staff_key(&s, "customer_service").await;
     let (_, none) = get(&app, "/api/v1/tickets?view=overdue", &agent).await;
     assert_eq!(none["items"], json!([]), "not late yet");

@@ -42,12 +42,8 @@ async fn canned_replies_are_filled_in_the_buyers_language_and_sent(app: TestApp)
     order["remarks"] = json!("please gift wrap");
     let (_, o) = post(&app, "/api/v1/orders", &s.merchant_a_key, order).await;
     let id = o["id"].as_str().unwrap();
-    let (_, link) = get(&app, &format!("/api/v1/orders/{id}/tracking-link"), &s.merchant_a_key).await;
-    let token = link["url"].as_str().unwrap().trim_start_matches("/track/").to_string();
-    let form = json!({"message": "我的包裹在哪里？", "submission_key": "canned-form-1"});
-    let res =
-        app.client.post(app.url(&format!("/api/v1/track/{token}/tickets"))).json(&form).send().await.unwrap();
-    let ticket = res.json::<Value>().await.unwrap()["ticket_id"].as_str().unwrap().to_string();
+    let (token, ticket) =
+        crate::tickets::buyer_writes(&app, &s.merchant_a_key, id, "我的包裹在哪里？", "canned-form-1").await;
     let (status, preview) = get(&app, &format!("/api/v1/tickets/{ticket}/canned/status"), &agent).await;
     assert_eq!((status, preview["language"].as_str()), (StatusCode::OK, Some("zh-CN")), "{preview}");
     let text = preview["body"].as_str().unwrap();

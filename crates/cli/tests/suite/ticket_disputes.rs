@@ -18,12 +18,14 @@ async fn a_contested_ticket_is_argued_decided_with_its_rule_refunded_once_and_re
     let supervisor = app.staff_key(&s, "supervisor").await;
     let (_, o) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#dsp-1", 1)).await;
     let order = o["id"].as_str().unwrap().to_string();
-    let (_, link) = get(&app, &format!("/api/v1/orders/{order}/tracking-link"), &s.merchant_a_key).await;
-    let token = link["url"].as_str().unwrap().trim_start_matches("/track/").to_string();
-    let form = json!({"message": "The lamp arrived broken and you refused a refund", "submission_key": "dispute-form-1"});
-    let res =
-        app.client.post(app.url(&format!("/api/v1/track/{token}/tickets"))).json(&form).send().await.unwrap();
-    let ticket = res.json::<Value>().await.unwrap()["ticket_id"].as_str().unwrap().to_string();
+    let (_, ticket) = crate::tickets::buyer_writes(
+        &app,
+        &s.merchant_a_key,
+        &order,
+        "The lamp arrived broken and you refused a refund",
+        "dispute-form-1",
+    )
+    .await;
 
     let open = |body: Value| post(&app, "/api/v1/disputes", &agent, body);
     let (status, bad) =

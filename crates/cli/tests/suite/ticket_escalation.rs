@@ -36,12 +36,14 @@ async fn an_agent_above_their_limit_sends_the_ticket_to_a_supervisor_who_decides
     let supervisor = app.staff_key(&f.s, "supervisor").await;
 
     // The buyer writes without naming the order; the agent links it and sets the category.
-    let (_, link) = get(&app, &format!("/api/v1/orders/{order}/tracking-link"), &f.s.admin_key).await;
-    let token = link["url"].as_str().unwrap().trim_start_matches("/track/").to_string();
-    let form = json!({"message": "All six mugs arrived broken.", "submission_key": "esc-form-0001"});
-    let res =
-        app.client.post(app.url(&format!("/api/v1/track/{token}/tickets"))).json(&form).send().await.unwrap();
-    let id = res.json::<Value>().await.unwrap()["ticket_id"].as_str().unwrap().to_string();
+    let (_, id) = crate::tickets::buyer_writes(
+        &app,
+        &f.s.admin_key,
+        &order,
+        "All six mugs arrived broken.",
+        "esc-form-0001",
+    )
+    .await;
     let path = format!("/api/v1/tickets/{id}");
     let (status, bad) = crate::helpers::call(
         &app,

@@ -19,12 +19,14 @@ db_tests!(a_survey_link_takes_one_answer_for_its_ticket_and_a_low_score_follows_
 async fn solved_ticket(app: &TestApp, s: &Seeded, agent: &str, id: &str, words: &str) -> String {
     let (_, o) = post(app, "/api/v1/orders", &s.merchant_a_key, lamp_order(id, 1)).await;
     let order = o["id"].as_str().unwrap();
-    let (_, link) = get(app, &format!("/api/v1/orders/{order}/tracking-link"), &s.merchant_a_key).await;
-    let token = link["url"].as_str().unwrap().trim_start_matches("/track/").to_string();
-    let form = json!({"message": words, "submission_key": format!("survey-{}", id.trim_start_matches('#'))});
-    let res =
-        app.client.post(app.url(&format!("/api/v1/track/{token}/tickets"))).json(&form).send().await.unwrap();
-    let ticket = res.json::<Value>().await.unwrap()["ticket_id"].as_str().unwrap().to_string();
+    let (_, ticket) = crate::tickets::buyer_writes(
+        app,
+        &s.merchant_a_key,
+        order,
+        words,
+        &format!("survey-{}", id.trim_start_matches('#')),
+    )
+    .await;
     let reply = json!({"kind": "reply", "body": "A new one is on its way."});
     post(app, &format!("/api/v1/tickets/{ticket}/messages"), agent, reply).await;
     let (status, solved) = post(app, &format!("/api/v1/tickets/{ticket}/solve"), agent, json!({})).await;

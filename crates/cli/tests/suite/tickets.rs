@@ -23,6 +23,22 @@ async fn order_with_link(app: &TestApp, s: &Seeded, id: &str) -> (String, String
     (order, token)
 }
 
+/// The buyer of `order` (its tracking link made with `key`) writes `message` from the tracking
+/// page with form key `form`: the page's token and the ticket's id.
+pub(crate) async fn buyer_writes(
+    app: &TestApp,
+    key: &str,
+    order: &str,
+    message: &str,
+    form: &str,
+) -> (String, String) {
+    let (_, link) = get(app, &format!("/api/v1/orders/{order}/tracking-link"), key).await;
+    let token = link["url"].as_str().unwrap().trim_start_matches("/track/").to_string();
+    let (status, sent) = write(app, &token, message, form).await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    (token, sent["ticket_id"].as_str().unwrap().to_string())
+}
+
 /// The buyer writes on the tracking page (no key).
 async fn write(app: &TestApp, token: &str, message: &str, key: &str) -> (StatusCode, Value) {
     let res = app

@@ -38,12 +38,14 @@ async fn an_agent_answers_with_a_canned_reply_in_the_browser() {
     order["buyer"]["name"] = json!("王小明");
     let (_, o) = post(&app, "/api/v1/orders", &s.merchant_a_key, order).await;
     let id = o["id"].as_str().unwrap();
-    let (_, link) = get(&app, &format!("/api/v1/orders/{id}/tracking-link"), &s.merchant_a_key).await;
-    let token = link["url"].as_str().unwrap().trim_start_matches("/track/").to_string();
-    let form = json!({"message": "台灯颜色不对，我要的是白色", "submission_key": "ui-service-form-1"});
-    let res =
-        app.client.post(app.url(&format!("/api/v1/track/{token}/tickets"))).json(&form).send().await.unwrap();
-    let ticket = res.json::<serde_json::Value>().await.unwrap()["ticket_id"].as_str().unwrap().to_string();
+    let (token, ticket) = crate::tickets::buyer_writes(
+        &app,
+        &s.merchant_a_key,
+        id,
+        "台灯颜色不对，我要的是白色",
+        "ui-service-form-1",
+    )
+    .await;
 
     // Another agent has the ticket open already.
     let other = app.staff_key(&s, "customer_service").await;
