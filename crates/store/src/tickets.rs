@@ -46,6 +46,9 @@ pub struct TicketRow {
     pub escalation_reason: Option<String>,
     /// The agent (user id) it is assigned to.
     pub assignee_id: Option<String>,
+    /// The time promised to the buyer for an answer not given at once, and what is to be found out.
+    pub promised_at: Option<i64>,
+    pub promise_note: Option<String>,
 }
 
 /// A message of a ticket.
@@ -67,7 +70,7 @@ pub struct MessageRow {
 
 const TICKET_COLUMNS: &str = "id, tenant_id, merchant_id, order_id, channel, status, category, priority, \
      category_because, subject, buyer_name, buyer_email, language, first_response_due, first_responded_at, \
-     resolution_due, solved_at, created_at, updated_at, reply_address, buyer_phone, connection_id, request_id, escalated_at, escalation_reason, assignee_id";
+     resolution_due, solved_at, created_at, updated_at, reply_address, buyer_phone, connection_id, request_id, escalated_at, escalation_reason, assignee_id, promised_at, promise_note";
 
 const MESSAGE_COLUMNS: &str =
     "id, tenant_id, ticket_id, direction, channel, external_id, author, body, created_at";
@@ -262,13 +265,14 @@ pub async fn list(
         sql.push(" AND assignee_id IS NULL");
     }
     if let Some(now) = f.overdue_at {
-        sql.push(
-            " AND status IN ('open', 'escalated') AND ((first_responded_at IS NULL AND first_response_due < ",
-        )
-        .bind(now)
-        .push(") OR resolution_due < ")
-        .bind(now)
-        .push(")");
+        // A clock passed while it needs an agent, or a promise to the buyer passed unkept.
+        sql.push(" AND ((status IN ('open', 'escalated') AND ((first_responded_at IS NULL AND first_response_due < ")
+            .bind(now)
+            .push(") OR resolution_due < ")
+            .bind(now)
+            .push(")) OR (status IN ('open', 'pending', 'escalated') AND promised_at < ")
+            .bind(now)
+            .push("))");
     }
     if let Some(text) = f.text.map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
         // The trigram indexes: FTS5 on SQLite (a phrase of 3 or more characters), pg_trgm on
@@ -366,7 +370,8 @@ pub async fn update_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResul
     sqlx::query(
         "UPDATE tickets SET status = $3, category = $4, priority = $5, first_responded_at = $6, solved_at = $7, \
          updated_at = $8, request_id = $9, escalated_at = $10, escalation_reason = $11, assignee_id = $12, \
-         order_id = $13, merchant_id = $14, category_because = $15 WHERE tenant_id = $1 AND id = $2",
+         order_id = $13, merchant_id = $14, category_because = $15, promised_at = $16, promise_note = $17 \
+         WHERE tenant_id = $1 AND id = $2",
     )
     .bind(&t.tenant_id)
     .bind(&t.id)
@@ -383,6 +388,8 @@ pub async fn update_in_tx(conn: &mut AnyConnection, t: &TicketRow) -> StoreResul
     .bind(t.order_id.as_deref())
     .bind(t.merchant_id.as_deref())
     .bind(&t.category_because)
+    .bind(t.promised_at)
+    .bind(t.promise_note.as_deref())
     .execute(conn)
     .await?;
     Ok(())

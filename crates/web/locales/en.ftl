@@ -972,3 +972,7 @@ survey-ask = Choose a score from 1 (poor) to 5 (excellent).
 survey-kept = Thank you. Your score:
 survey-comment = Anything you want to tell us?
 survey-send = Send
+service-promised = Answer promised by:
+service-promise_hours = Promise an answer within (working hours)
+service-promise_note = What is to be found out
+service-promise = Promise an answer

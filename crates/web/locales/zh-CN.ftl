@@ -952,3 +952,7 @@ survey-ask = 请选择一个分数：1（很差）到 5（很好）。
 survey-kept = 谢谢！您的评分：
 survey-comment = 还有什么想告诉我们的吗？
 survey-send = 发送
+service-promised = 已承诺答复时间：
+service-promise_hours = 承诺在（工作小时）内答复
+service-promise_note = 需要核实的内容
+service-promise = 承诺答复时间

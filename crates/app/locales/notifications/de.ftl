@@ -164,3 +164,4 @@ ticket-estimate-line = Sie sollte bis { $estimate } ankommen.
 ticket-estimate-unknown = noch nicht bekannt
 ticket-survey = Wie zufrieden waren Sie? Wählen Sie mit einem Klick 1 (schlecht) bis 5 (ausgezeichnet):
     { $links }
+ticket-promise = Danke für Ihre Geduld. Wir prüfen das und melden uns bis { $when } wieder bei Ihnen.

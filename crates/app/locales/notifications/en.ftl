@@ -184,3 +184,4 @@ ticket-estimate-line = It should arrive by { $estimate }.
 ticket-estimate-unknown = not known yet
 ticket-survey = How did we do? Choose a score from 1 (poor) to 5 (excellent) with one click:
     { $links }
+ticket-promise = Thank you for your patience. We are looking into this and will write to you again by { $when }.

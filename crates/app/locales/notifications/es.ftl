@@ -164,3 +164,4 @@ ticket-estimate-line = Debería llegar antes del { $estimate }.
 ticket-estimate-unknown = aún no se sabe
 ticket-survey = ¿Qué tal lo hicimos? Elija una puntuación de 1 (mala) a 5 (excelente) con un clic:
     { $links }
+ticket-promise = Gracias por su paciencia. Lo estamos revisando y le escribiremos de nuevo antes del { $when }.

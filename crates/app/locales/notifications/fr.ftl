@@ -164,3 +164,4 @@ ticket-estimate-line = Elle devrait arriver avant le { $estimate }.
 ticket-estimate-unknown = pas encore connue
 ticket-survey = Comment avons-nous fait ? Choisissez une note de 1 (mauvais) à 5 (excellent) en un clic :
     { $links }
+ticket-promise = Merci de votre patience. Nous examinons la question et vous réécrirons avant le { $when }.

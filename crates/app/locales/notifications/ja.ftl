@@ -158,3 +158,4 @@ ticket-estimate-line = { $estimate } までにお届けの予定です。
 ticket-estimate-unknown = 未定
 ticket-survey = 今回の対応はいかがでしたか？1（不満）から 5（大変満足）までワンクリックでお選びください：
     { $links }
+ticket-promise = お待たせして申し訳ございません。現在確認中です。{ $when } までに改めてご連絡いたします。

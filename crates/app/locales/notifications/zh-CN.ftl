@@ -169,3 +169,4 @@ ticket-estimate-line = 预计 { $estimate } 前送达。
 ticket-estimate-unknown = 暂未确定
 ticket-survey = 您对本次服务满意吗？请点击一个分数，1（很差）到 5（很好）：
     { $links }
+ticket-promise = 感谢您的耐心等待。我们正在核实此事，将在 { $when } 之前再次答复您。

@@ -262,8 +262,9 @@ async fn overdue_tickets(app: &App, operator: TenantId, now: Millis) -> AppResul
     Ok(late
         .into_iter()
         .map(|t| {
-            let (step, due_at) = match (t.first_responded_at, t.first_response_due) {
-                (None, Some(due)) if due < now.0 => ("ticket_first_response", due),
+            let (step, due_at) = match (t.first_responded_at, t.first_response_due, t.promised_at) {
+                (None, Some(due), _) if due < now.0 => ("ticket_first_response", due),
+                (_, _, Some(promised)) if promised < now.0 => ("ticket_promise", promised),
                 _ => ("ticket_resolution", t.resolution_due.unwrap_or(now.0)),
             };
             OverdueStep {

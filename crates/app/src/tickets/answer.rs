@@ -113,8 +113,10 @@ pub async fn answer_ticket(
         let to = transition(status_of(&t)?, action).ok_or_else(|| illegal(&t, action))?;
         next.status = to.as_str().into();
     }
-    if direction == "out" && next.first_responded_at.is_none() {
-        next.first_responded_at = Some(now.0);
+    if direction == "out" {
+        next.first_responded_at = next.first_responded_at.or(Some(now.0));
+        // The answer promised is given.
+        (next.promised_at, next.promise_note) = (None, None);
     }
     let channel = if direction == "out" { t.channel.clone() } else { channel.as_str().to_string() };
     let message = MessageRow {

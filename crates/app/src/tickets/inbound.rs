@@ -103,6 +103,8 @@ fn new_ticket(app: &App, m: &Inbound<'_>, calendar: Option<&Calendar>) -> AppRes
         escalated_at: None,
         escalation_reason: None,
         assignee_id: None,
+        promised_at: None,
+        promise_note: None,
     })
 }
 

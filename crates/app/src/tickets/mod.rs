@@ -12,6 +12,7 @@ mod escalation;
 mod inbound;
 mod mailboxes;
 mod open;
+mod promise;
 mod queries;
 mod reply_job;
 mod survey;
@@ -32,6 +33,7 @@ pub(crate) use escalation::on_request_decided_in_tx;
 pub use escalation::{EscalateRequest, escalate_ticket, file_from_ticket};
 pub use mailboxes::{CreateMailbox, MailboxView, create_mailbox, delete_mailbox, list_mailboxes};
 pub use open::{BuyerMessageForm, SubmittedMessage, submit_from_tracking};
+pub use promise::{PromiseRequest, promise_answer};
 pub use queries::{
     AttachmentFile, AttachmentView, TicketMessageView, TicketQuery, TicketView, buyer_tickets, list_tickets,
     ticket_attachment, ticket_detail, viewing_ticket,

@@ -72,6 +72,9 @@ pub struct TicketView {
     pub escalated_minutes: Option<i64>,
     /// The agent (user id) it is assigned to.
     pub assignee_id: Option<String>,
+    /// The answer promised to the buyer by then (epoch ms), and what is to be found out.
+    pub promised_at: Option<i64>,
+    pub promise_note: Option<String>,
     pub messages: Vec<TicketMessageView>,
 }
 
@@ -158,6 +161,8 @@ fn shown(
             .filter(|_| notes && status_of(t).is_ok_and(|s| s == TicketStatus::Escalated))
             .map(|at| (now.0 - at).max(0) / 60_000),
         assignee_id: internal(t.assignee_id.clone()),
+        promised_at: t.promised_at,
+        promise_note: internal(t.promise_note.clone()),
         messages,
     })
 }

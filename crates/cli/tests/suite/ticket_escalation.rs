@@ -5,13 +5,16 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tradeport_testkit::{TestApp, db_tests};
+use tradeport_testkit::{TestApp, db_tests, lamp_order};
 
 use crate::helpers::{code, field, get, post};
 use crate::returns::{hand_over_orders, uk_policy};
 use crate::warehouse::{confirmed_order, floor, stock_bin};
 
-db_tests!(an_agent_above_their_limit_sends_the_ticket_to_a_supervisor_who_decides);
+db_tests!(
+    an_agent_above_their_limit_sends_the_ticket_to_a_supervisor_who_decides,
+    a_promised_answer_becomes_a_follow_up_when_it_passes,
+);
 
 /// The ticket with `id` as `key` sees it.
 async fn ticket(app: &TestApp, key: &str, id: &str) -> Value {
@@ -111,4 +114,56 @@ async fn an_agent_above_their_limit_sends_the_ticket_to_a_supervisor_who_decides
     assert_eq!((status, up["status"].as_str()), (StatusCode::OK, Some("escalated")), "{up}");
     let (status, _) = get(&app, &path, &f.s.merchant_b_key).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "another merchant sees none of it");
+}
+
+/// CS-3: an answer that needs finding out gets a promised time; past it unanswered, the ticket is a
+/// follow-up in the overdue queue; the next answer keeps the promise.
+async fn a_promised_answer_becomes_a_follow_up_when_it_passes(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let (_, o) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#promise-1", 1)).await;
+    let order = o["id"].as_str().unwrap();
+    let (_, ticket) = crate::tickets::buyer_writes(
+        &app,
+        &s.merchant_a_key,
+        order,
+        "Is the lamp dimmable?",
+        "promise-form-1",
+    )
+    .await;
+    let agent = app.staff_key(&s, "customer_service").await;
+    let path = format!("/api/v1/tickets/{ticket}/promise");
+    let (status, bad) = post(&app, &path, &agent, json!({"within_hours": 0, "note": "ask the maker"})).await;
+    assert_eq!((status, field(&bad)), (StatusCode::UNPROCESSABLE_ENTITY, "within_hours"), "{bad}");
+    let (status, promised) =
+        post(&app, &path, &agent, json!({"within_hours": 8, "note": "ask the maker"})).await;
+    assert_eq!((status, promised["status"].as_str()), (StatusCode::OK, Some("pending")), "{promised}");
+    let at = promised["promised_at"].as_i64().unwrap();
+    assert!(at > promised["updated_at"].as_i64().unwrap(), "{promised}");
+    let told =
+        promised["messages"].as_array().unwrap().iter().find(|m| m["direction"] == "out").unwrap().clone();
+    assert!(told["body"].as_str().unwrap().contains("will write to you again by"), "{told}");
+    let (_, buyer) = get(&app, &format!("/api/v1/tickets/{ticket}"), &s.merchant_a_key).await;
+    assert_eq!(buyer["promise_note"], "ask the maker", "the merchant's agents see the note");
+
+    // The promised time passes unanswered: a follow-up in the overdue queue.
+    let (_, none) = get(&app, "/api/v1/tickets?view=overdue", &agent).await;
+    assert_eq!(none["items"], json!([]));
+    {
+        let mut tx = app.app.db().begin().await.unwrap();
+        sqlx::query("UPDATE tickets SET promised_at = 1 WHERE id = $1")
+            .bind(&ticket)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tradeport_store::commit(tx).await.unwrap();
+    }
+    let (_, late) = get(&app, "/api/v1/tickets?view=overdue", &agent).await;
+    assert_eq!(late["items"][0]["id"], ticket.as_str(), "{late}");
+    // The answer keeps the promise.
+    let reply = json!({"kind": "reply", "body": "Yes, with any standard dimmer."});
+    let (_, kept) = post(&app, &format!("/api/v1/tickets/{ticket}/messages"), &agent, reply).await;
+    assert_eq!(kept["promised_at"], Value::Null, "{kept}");
+    let (_, after) = get(&app, "/api/v1/tickets?view=overdue", &agent).await;
+    assert_eq!(after["items"], json!([]));
 }

@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tradeport_app::App;
-use tradeport_app::tickets::{self, AnswerRequest, EscalateRequest, TicketChange, TicketQuery, TicketView};
+use tradeport_app::tickets::{
+    self, AnswerRequest, EscalateRequest, PromiseRequest, TicketChange, TicketQuery, TicketView,
+};
 use tradeport_domain::kernel::Millis;
 use tradeport_domain::tickets::{Category, TicketChannel};
 
@@ -164,15 +166,16 @@ pub async fn canned(
 #[serde(default)]
 pub struct ActForm {
     csrf_token: String,
-    /// reply, note, phone, solve, take, escalate, category.
+    /// reply, note, phone, solve, take, escalate, promise, category.
     action: String,
     body: String,
     reason: String,
     category: String,
+    within_hours: i64,
 }
 
-/// POST /service/tickets/{id}: an answer, a note, a phone note, taking, solving, sending up or a
-/// new category.
+/// POST /service/tickets/{id}: an answer, a note, a phone note, taking, solving, sending up, a
+/// promise or a new category.
 pub async fn act(
     State(app): State<App>,
     user: SignedIn,
@@ -195,6 +198,10 @@ pub async fn act(
         }
         "escalate" => {
             tickets::escalate_ticket(&app, p, &id, &EscalateRequest { reason: f.reason.clone() }).await
+        }
+        "promise" => {
+            let promise = PromiseRequest { within_hours: f.within_hours, note: f.reason.clone() };
+            tickets::promise_answer(&app, p, &id, &promise).await
         }
         kind => {
             let answer = AnswerRequest { kind: kind.into(), body: f.body.clone(), ..Default::default() };

@@ -10,8 +10,8 @@ use tradeport_app::App;
 use tradeport_app::aftersales::FileRequest;
 use tradeport_app::tickets::{
     self, AnswerRequest, BuyerMessageForm, CannedPreview, CannedReplyInput, CannedReplyView,
-    ChatDeliveryAnswer, CreateMailbox, EscalateRequest, MailboxView, SatisfactionView, SubmittedMessage,
-    SurveyView, TicketChange, TicketQuery, TicketView,
+    ChatDeliveryAnswer, CreateMailbox, EscalateRequest, MailboxView, PromiseRequest, SatisfactionView,
+    SubmittedMessage, SurveyView, TicketChange, TicketQuery, TicketView,
 };
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -25,6 +25,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(list_tickets))
         .routes(routes!(get_ticket, update_ticket))
         .routes(routes!(escalate_ticket))
+        .routes(routes!(promise_answer))
         .routes(routes!(file_aftersales))
         .routes(routes!(preview_canned))
         .routes(routes!(viewing_ticket))
@@ -103,6 +104,21 @@ async fn escalate_ticket(
     ApiJson(body): ApiJson<EscalateRequest>,
 ) -> ApiResult<Json<TicketView>> {
     Ok(Json(tickets::escalate_ticket(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/promise", tag = "tickets", params(("id" = String, Path)),
+    request_body = PromiseRequest,
+    description = "For a question that cannot be answered at once (CS-3): tells the buyer when they will hear back \
+                   (`within_hours` working hours on the operator's calendar) and notes what is to be found out. Past \
+                   that time with no answer since, the ticket is overdue (queue and sweep); the next answer keeps it.",
+    responses((status = 200, body = TicketView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn promise_answer(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PromiseRequest>,
+) -> ApiResult<Json<TicketView>> {
+    Ok(Json(tickets::promise_answer(&app, &p, &id, &body).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/aftersales", tag = "tickets", params(("id" = String, Path)),
