@@ -4,12 +4,13 @@
 
 use serde::Deserialize;
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::{FieldError, Millis};
+use tradeport_domain::kernel::Millis;
 use tradeport_domain::tickets::{TicketAction, TicketChannel, transition};
 use tradeport_store::tickets::{self, MessageRow, TicketRow};
 
 use super::queries::{TicketView, view_of};
 use super::status_of;
+use crate::warehouse::{conflict, invalid};
 use crate::{App, AppError, AppResult};
 
 /// What an agent adds to a ticket.
@@ -26,16 +27,8 @@ pub struct AnswerRequest {
     pub canned: String,
 }
 
-fn invalid(field: &str, code: &str, message: &str) -> AppError {
-    AppError::Invalid(vec![FieldError::new(field, code, message)])
-}
-
 fn illegal(t: &TicketRow, action: TicketAction) -> AppError {
-    AppError::Conflict {
-        code: "ticket.illegal_transition",
-        message: format!("a ticket that is {} cannot take {action:?}", t.status),
-        fields: Vec::new(),
-    }
+    conflict("ticket.illegal_transition", format!("a ticket that is {} cannot take {action:?}", t.status))
 }
 
 /// Locks the principal's ticket `id`, or says it is not theirs to see.
@@ -68,13 +61,11 @@ async fn chat_window_open(app: &App, principal: &Principal, id: &str, now: Milli
     let last = messages.iter().filter(|m| m.direction == "in" && m.channel == TicketChannel::Chat.as_str());
     match last.map(|m| m.created_at).max() {
         Some(at) if now.0 - at <= CHAT_WINDOW_MS => Ok(()),
-        _ => Err(AppError::Conflict {
-            code: "ticket.chat_window_closed",
-            message: "the buyer last wrote on WhatsApp more than 24 hours ago, and WhatsApp takes a free-form answer \
-                      only within 24 hours; answer by e-mail or phone and note it on the ticket"
-                .into(),
-            fields: Vec::new(),
-        }),
+        _ => Err(conflict(
+            "ticket.chat_window_closed",
+            "the buyer last wrote on WhatsApp more than 24 hours ago, and WhatsApp takes a free-form answer \
+                      only within 24 hours; answer by e-mail or phone and note it on the ticket",
+        )),
     }
 }
 

@@ -9,13 +9,14 @@
 use serde::Serialize;
 use tradeport_connectors::channel_hooks::hub_signature_valid;
 use tradeport_domain::channels::{ChannelKind, ConnectionStatus};
-use tradeport_domain::kernel::{FieldError, TenantId};
+use tradeport_domain::kernel::TenantId;
 use tradeport_domain::tickets::{TicketAction, TicketChannel, references_in, transition, whatsapp_messages};
 use tradeport_store::channels::connections::{self, ConnectionRow};
 use tradeport_store::{ticket_links, tickets};
 
 use super::inbound::{Inbound, keep_inbound, order_row};
 use super::status_of;
+use crate::warehouse::invalid;
 use crate::{App, AppError, AppResult};
 
 /// What a delivery left.
@@ -76,11 +77,9 @@ pub async fn receive_chat_hook(
                 .into(),
         ));
     }
-    let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        AppError::Invalid(vec![FieldError::new("body", "invalid_json", format!("the body: {e}"))])
-    })?;
-    let messages = whatsapp_messages(&json)
-        .map_err(|why| AppError::Invalid(vec![FieldError::new("body", "not_whatsapp", why)]))?;
+    let json: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| invalid("body", "invalid_json", format!("the body: {e}")))?;
+    let messages = whatsapp_messages(&json).map_err(|why| invalid("body", "not_whatsapp", why))?;
     let mut answer = ChatDeliveryAnswer { kept: 0, duplicates: 0 };
     if ConnectionStatus::parse(&c.status) == Some(ConnectionStatus::Paused) {
         return Ok(answer);

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::{FieldError, FieldErrors, OrderId};
+use tradeport_domain::kernel::{FieldErrors, OrderId};
 use tradeport_domain::tickets::{
     DECISION_MINUTES, DisputeAction, DisputeKind, DisputeStatus, EVIDENCE_MINUTES, Ruling,
     dispute_transition, due,
@@ -16,6 +16,7 @@ use tradeport_domain::tickets::{
 use tradeport_store::disputes::{self, DisputeRow, EvidenceRow};
 
 use crate::aftersales::RefundRequest;
+use crate::warehouse::{conflict, invalid};
 use crate::words::{actor_text, money_text};
 use crate::{App, AppError, AppResult};
 
@@ -96,10 +97,6 @@ pub struct EvidenceView {
     pub created_at: i64,
 }
 
-fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
-    AppError::Invalid(vec![FieldError::new(field, code, message)])
-}
-
 fn status_of(d: &DisputeRow) -> AppResult<DisputeStatus> {
     DisputeStatus::parse(&d.status)
         .ok_or_else(|| AppError::Internal(format!("dispute {} has an unknown status", d.id)))
@@ -107,10 +104,11 @@ fn status_of(d: &DisputeRow) -> AppResult<DisputeStatus> {
 
 /// `d` after `action`, or the conflict that says why not.
 fn moved(d: &DisputeRow, action: DisputeAction, now: i64) -> AppResult<DisputeRow> {
-    let to = dispute_transition(status_of(d)?, action).ok_or_else(|| AppError::Conflict {
-        code: "dispute.illegal_transition",
-        message: format!("a dispute that is {} cannot take {action:?}", d.status),
-        fields: Vec::new(),
+    let to = dispute_transition(status_of(d)?, action).ok_or_else(|| {
+        conflict(
+            "dispute.illegal_transition",
+            format!("a dispute that is {} cannot take {action:?}", d.status),
+        )
     })?;
     Ok(DisputeRow { status: to.as_str().into(), updated_at: now, ..d.clone() })
 }
@@ -255,11 +253,7 @@ async fn dispute(app: &App, principal: &Principal, id: &str) -> AppResult<Disput
 async fn save(app: &App, d: &DisputeRow, next: &DisputeRow) -> AppResult<()> {
     let mut tx = app.begin().await?;
     if !disputes::update_in_tx(&mut tx, next, &d.status).await? {
-        return Err(AppError::Conflict {
-            code: "dispute.changed",
-            message: "the dispute changed meanwhile; reload it".into(),
-            fields: Vec::new(),
-        });
+        return Err(conflict("dispute.changed", "the dispute changed meanwhile; reload it"));
     }
     tx.commit().await?;
     Ok(())
@@ -287,12 +281,10 @@ pub async fn add_evidence(
     let now = app.now().0;
     moved(&d, DisputeAction::AddEvidence, now)?;
     if now > d.evidence_due {
-        return Err(AppError::Conflict {
-            code: "dispute.evidence_closed",
-            message: "the evidence deadline has passed; the arbitration group decides on what was given"
-                .into(),
-            fields: Vec::new(),
-        });
+        return Err(conflict(
+            "dispute.evidence_closed",
+            "the evidence deadline has passed; the arbitration group decides on what was given",
+        ));
     }
     let row = EvidenceRow {
         id: app.new_uuid().to_string(),

@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 use tradeport_domain::access::{Actor, Permission, Principal};
-use tradeport_domain::kernel::{FieldError, TenantId};
+use tradeport_domain::kernel::TenantId;
 use tradeport_domain::tickets::{TicketAction, transition};
 use tradeport_store::AnyConnection;
 use tradeport_store::tickets::{self, MessageRow, TicketRow};
@@ -15,6 +15,7 @@ use super::answer::locked;
 use super::queries::{TicketView, view_of};
 use super::status_of;
 use crate::aftersales::FileRequest;
+use crate::warehouse::{conflict, invalid};
 use crate::words::actor_text;
 use crate::{App, AppError, AppResult};
 
@@ -63,20 +64,17 @@ pub async fn file_from_ticket(
         tickets::get(&mut conn, operator, merchant, id.trim()).await?.ok_or(AppError::NotFound("ticket"))?;
     drop(conn);
     if let Some(request) = &t.request_id {
-        return Err(AppError::Conflict {
-            code: "ticket.request_filed",
-            message: format!(
-                "after-sales request {request} was filed from this ticket already; decide that one"
-            ),
-            fields: Vec::new(),
-        });
+        return Err(conflict(
+            "ticket.request_filed",
+            format!("after-sales request {request} was filed from this ticket already; decide that one"),
+        ));
     }
     let order_id = t.order_id.clone().ok_or_else(|| {
-        AppError::Invalid(vec![FieldError::new(
+        invalid(
             "order_id",
             "no_order",
             "the ticket is not linked to an order yet: link it first (PATCH the ticket with order_id)",
-        )])
+        )
     })?;
     let request =
         crate::aftersales::file_request(app, principal, &FileRequest { order_id, ..f.clone() }).await?;
@@ -85,14 +83,10 @@ pub async fn file_from_ticket(
     let t = locked(principal, &mut tx, id).await?;
     if t.request_id.is_some() {
         // Filed twice at once: the first one is linked; this one stands on its own.
-        return Err(AppError::Conflict {
-            code: "ticket.request_filed",
-            message: format!(
-                "another request was linked to this ticket meanwhile; {} is not linked",
-                request.rma_no
-            ),
-            fields: Vec::new(),
-        });
+        return Err(conflict(
+            "ticket.request_filed",
+            format!("another request was linked to this ticket meanwhile; {} is not linked", request.rma_no),
+        ));
     }
     let next = TicketRow { request_id: Some(request.id.clone()), updated_at: now.0, ..t };
     tickets::update_in_tx(&mut tx, &next).await?;
@@ -116,20 +110,18 @@ pub async fn escalate_ticket(
     principal.require(Permission::AnswerTickets)?;
     let reason = r.reason.trim();
     if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(AppError::Invalid(vec![FieldError::new(
+        return Err(invalid(
             "reason",
             "required",
             "say what the supervisor should decide (at most 1000 characters)",
-        )]));
+        ));
     }
     let now = app.now();
     let mut tx = app.begin().await?;
     let t = locked(principal, &mut tx, id).await?;
     let by = actor_text(principal.actor);
-    let next = escalated(&t, &format!("{by}: {reason}"), now.0)?.ok_or_else(|| AppError::Conflict {
-        code: "ticket.illegal_transition",
-        message: format!("a ticket that is {} cannot go up", t.status),
-        fields: Vec::new(),
+    let next = escalated(&t, &format!("{by}: {reason}"), now.0)?.ok_or_else(|| {
+        conflict("ticket.illegal_transition", format!("a ticket that is {} cannot go up", t.status))
     })?;
     tickets::update_in_tx(&mut tx, &next).await?;
     note_in_tx(app, &mut tx, &next, &by, format!("sent up to a supervisor: {reason}")).await?;

@@ -18,6 +18,7 @@ use tradeport_store::tickets::{self, MessageRow, TicketRow};
 
 use super::{reply_job, status_of};
 use crate::i18n::text;
+use crate::warehouse::conflict;
 use crate::{App, AppError, AppResult, UnitOfWork};
 
 /// A buyer's message as its channel gave it.
@@ -145,12 +146,10 @@ pub(crate) async fn keep_inbound(app: &App, m: Inbound<'_>) -> AppResult<Kept> {
         None => tickets::insert_in_tx(&mut tx, &ticket).await?,
         Some(current) => {
             let Some(to) = transition(status_of(&current)?, TicketAction::BuyerWrites) else {
-                return Err(AppError::Conflict {
-                    code: "ticket.closed",
-                    message: "the conversation was closed just now; send the message again to open a new one"
-                        .into(),
-                    fields: Vec::new(),
-                });
+                return Err(conflict(
+                    "ticket.closed",
+                    "the conversation was closed just now; send the message again to open a new one",
+                ));
             };
             let next =
                 TicketRow { status: to.as_str().into(), solved_at: None, updated_at: now.0, ..current };

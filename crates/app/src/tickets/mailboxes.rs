@@ -4,10 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::{Email, FieldError, TenantId};
+use tradeport_domain::kernel::{Email, TenantId};
 use tradeport_store::ticket_links::{self, MailboxRow};
 
 use crate::inventory::check_merchant;
+use crate::warehouse::invalid;
 use crate::{App, AppError, AppResult};
 
 /// A mailbox to add.
@@ -36,9 +37,8 @@ impl From<MailboxRow> for MailboxView {
 /// Adds a mailbox; an address kept already (by anyone) is refused.
 pub async fn create_mailbox(app: &App, principal: &Principal, c: &CreateMailbox) -> AppResult<MailboxView> {
     principal.require(Permission::ManageChannels)?;
-    let address = Email::parse(c.address.trim()).map_err(|why| {
-        AppError::Invalid(vec![FieldError::new("address", "invalid", format!("address {why}"))])
-    })?;
+    let address = Email::parse(c.address.trim())
+        .map_err(|why| invalid("address", "invalid", format!("address {why}")))?;
     let merchant: Option<TenantId> = match (principal.scope.merchant_id, c.merchant_id.as_deref()) {
         (Some(own), _) => {
             Some(crate::inventory::merchant_for(principal, c.merchant_id.as_deref()).map(|_| own)?)

@@ -6,7 +6,6 @@
 
 use serde::Deserialize;
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::FieldError;
 use tradeport_domain::tickets::{TicketAction, due, transition};
 use tradeport_store::tickets::{self, MessageRow, TicketRow};
 
@@ -15,6 +14,7 @@ use super::queries::{TicketView, view_of};
 use super::status_of;
 use crate::i18n::text;
 use crate::notifications::{format_date, ticket_text};
+use crate::warehouse::{conflict, invalid};
 use crate::words::actor_text;
 use crate::{App, AppError, AppResult};
 
@@ -37,19 +37,11 @@ pub async fn promise_answer(
 ) -> AppResult<TicketView> {
     principal.require(Permission::AnswerTickets)?;
     if !(1..=120).contains(&r.within_hours) {
-        return Err(AppError::Invalid(vec![FieldError::new(
-            "within_hours",
-            "out_of_range",
-            "within_hours is 1 to 120 working hours",
-        )]));
+        return Err(invalid("within_hours", "out_of_range", "within_hours is 1 to 120 working hours"));
     }
     let note = r.note.trim();
     if note.is_empty() || note.chars().count() > 2000 {
-        return Err(AppError::Invalid(vec![FieldError::new(
-            "note",
-            "required",
-            "say what is to be found out",
-        )]));
+        return Err(invalid("note", "required", "say what is to be found out"));
     }
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
@@ -62,10 +54,8 @@ pub async fn promise_answer(
     let zone = calendar.map(|c| c.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     let mut tx = app.begin().await?;
     let t = locked(principal, &mut tx, id).await?;
-    let to = transition(status_of(&t)?, TicketAction::AgentReplies).ok_or_else(|| AppError::Conflict {
-        code: "ticket.illegal_transition",
-        message: format!("a ticket that is {} takes no promise", t.status),
-        fields: Vec::new(),
+    let to = transition(status_of(&t)?, TicketAction::AgentReplies).ok_or_else(|| {
+        conflict("ticket.illegal_transition", format!("a ticket that is {} takes no promise", t.status))
     })?;
     let local = by.to_zoned(zone);
     let when = format!(

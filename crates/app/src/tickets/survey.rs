@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::FieldError;
 use tradeport_domain::tickets::{Priority, TicketAction, transition};
 use tradeport_store::AnyConnection;
 use tradeport_store::ticket_surveys::{self, SurveyRow};
@@ -18,6 +17,7 @@ use tradeport_store::tickets::{self, MessageRow, TicketRow};
 use super::status_of;
 use crate::i18n::text;
 use crate::notifications::ticket_text;
+use crate::warehouse::{conflict, invalid};
 use crate::{App, AppError, AppResult};
 
 /// Scores at or below this open a follow-up.
@@ -107,29 +107,17 @@ pub async fn survey_page(app: &App, token: &str) -> AppResult<SurveyView> {
 /// Takes the buyer's score (1 to 5) and comment; the link takes one answer, then says so.
 pub async fn answer_survey(app: &App, token: &str, score: i64, comment: &str) -> AppResult<SurveyView> {
     if !(1..=5).contains(&score) {
-        return Err(AppError::Invalid(vec![FieldError::new(
-            "score",
-            "out_of_range",
-            "score is 1 (poor) to 5 (excellent)",
-        )]));
+        return Err(invalid("score", "out_of_range", "score is 1 (poor) to 5 (excellent)"));
     }
     let comment = comment.trim();
     if comment.chars().count() > 2000 {
-        return Err(AppError::Invalid(vec![FieldError::new(
-            "comment",
-            "too_long",
-            "at most 2000 characters",
-        )]));
+        return Err(invalid("comment", "too_long", "at most 2000 characters"));
     }
     let (s, t) = survey_of(app, token).await?;
     let now = app.now().0;
     let mut tx = app.begin().await?;
     if !ticket_surveys::answer_in_tx(&mut tx, &s.id, score, comment, now).await? {
-        return Err(AppError::Conflict {
-            code: "survey.answered",
-            message: "this survey was answered already; thank you".into(),
-            fields: Vec::new(),
-        });
+        return Err(conflict("survey.answered", "this survey was answered already; thank you"));
     }
     if score <= LOW_SCORE {
         follow_up_in_tx(app, &mut tx, &t, score, comment).await?;

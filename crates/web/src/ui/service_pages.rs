@@ -118,21 +118,23 @@ pub async fn detail(State(app): State<App>, user: SignedIn, Path(id): Path<Strin
     ticket_page(&app, &user, &id, StatusCode::OK, None).await
 }
 
+/// What the page shows of someone else on the ticket.
+#[derive(Template)]
+#[template(source = "<p class=\"warning\" id=\"collision\">{{ text }}</p>", ext = "html")]
+struct Collision {
+    text: String,
+}
+
 /// GET /service/tickets/{id}/viewers: who else has the ticket open (polled by the page).
 pub async fn viewers(State(app): State<App>, user: SignedIn, Path(id): Path<String>) -> Response {
     match tickets::viewing_ticket(&app, &user.session.principal, &id).await {
         Ok(others) if others.is_empty() => axum::response::Html(String::new()).into_response(),
         Ok(others) => {
-            let names = others.iter().map(|n| askama_escape(n)).collect::<Vec<_>>().join(", ");
-            let text = user.t.get("service.also_open").replace("{names}", &names);
-            axum::response::Html(format!("<p class=\"warning\" id=\"collision\">{text}</p>")).into_response()
+            let text = user.t.get("service.also_open").replace("{names}", &others.join(", "));
+            render(user.t, StatusCode::OK, &Collision { text })
         }
         Err(e) => refused(&user, &e),
     }
-}
-
-fn askama_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[derive(Deserialize)]
@@ -155,11 +157,17 @@ pub async fn canned(
             Err(e) => return refused(&user, &e),
         },
     };
-    let html = format!(
-        "<textarea name=\"body\" id=\"reply-body\" rows=\"6\" required>{}</textarea>",
-        askama_escape(&body)
-    );
-    axum::response::Html(html).into_response()
+    render(user.t, StatusCode::OK, &ReplyBox { body })
+}
+
+/// The answer box, filled.
+#[derive(Template)]
+#[template(
+    source = "<textarea name=\"body\" id=\"reply-body\" rows=\"6\" required>{{ body }}</textarea>",
+    ext = "html"
+)]
+struct ReplyBox {
+    body: String,
 }
 
 #[derive(Deserialize, Default)]
