@@ -24,6 +24,8 @@ clients.
 Search: --messages messages in tickets of 5 messages each, written straight into the stopped
 server's database (sqlite3; COPY on PostgreSQL), then `GET /api/v1/tickets?q=…` for words found
 in about 1 in 2,000 messages, one at a time for --seconds; p50/p99 of the answers, every one 200.
+On SQLite the reference is the same three queries straight through sqlite3 on the same file; on
+PostgreSQL there is no search reference yet.
 
 Prints RESULT lines and writes them, with the conditions, to bench/last_tickets.txt; never fails
 on timing.
@@ -219,6 +221,35 @@ def search(s, key, seconds):
     return len(took), q(0.5), q(0.99)
 
 
+TICKET_COLUMNS = ("id, tenant_id, merchant_id, order_id, channel, status, category, priority, category_because, subject, buyer_name, "
+                  "buyer_email, language, first_response_due, first_responded_at, resolution_due, solved_at, created_at, updated_at")
+
+
+def search_reference_sqlite(db, seconds):
+    """The same search straight through sqlite3 on the same file: the ticket query through the FTS5
+    indexes, then the messages and attachments of the 200 tickets found; p50 and p99 in ms."""
+    con = sqlite3.connect(db)
+    tenant = con.execute("SELECT id FROM tenants WHERE code = 'pacific-bridge'").fetchone()[0]
+    q = (f"SELECT {TICKET_COLUMNS} FROM tickets WHERE tenant_id = ? AND (rowid IN (SELECT rowid FROM tickets_search WHERE "
+         "tickets_search MATCH ?) OR id IN (SELECT ticket_id FROM ticket_messages WHERE rowid IN (SELECT rowid FROM "
+         "ticket_messages_search WHERE ticket_messages_search MATCH ?))) ORDER BY created_at DESC, id DESC LIMIT 200")
+    rnd, took = random.Random(11), []
+    stop = time.perf_counter() + seconds
+    while time.perf_counter() < stop:
+        word = f'"w{rnd.randrange(20000):05d}"'
+        t0 = time.perf_counter()
+        ids = [r[0] for r in con.execute(q, (tenant, word, word)).fetchall()]
+        marks = ",".join("?" * len(ids)) or "''"
+        con.execute(f"SELECT id, tenant_id, ticket_id, direction, channel, external_id, author, body, created_at FROM ticket_messages "
+                    f"WHERE ticket_id IN ({marks}) AND tenant_id || '' = ? ORDER BY created_at, id", ids + [tenant]).fetchall()
+        con.execute(f"SELECT a.id FROM ticket_attachments a JOIN ticket_messages m ON m.id = a.message_id WHERE a.tenant_id = ? "
+                    f"AND m.ticket_id IN ({marks})", [tenant] + ids).fetchall()
+        took.append(time.perf_counter() - t0)
+    con.close()
+    took.sort()
+    return tuple(took[min(len(took) - 1, int(p * len(took)))] * 1000 for p in (0.5, 0.99))
+
+
 def run_search(kind, args, pg):
     url = pg.create_db("search") if pg else None
     server = lib.Server(binary=BINARY, database_url=url)
@@ -237,6 +268,9 @@ def run_search(kind, args, pg):
         for run in range(args.runs):
             n, p50, p99 = search(s, keys["pacific-bridge"], args.seconds)
             say(f"RESULT search {kind} run={run} messages={args.messages} queries={n} p50_ms={p50:.1f} p99_ms={p99:.1f} load={load()}")
+            if not pg:
+                r50, r99 = search_reference_sqlite(db, args.seconds)
+                say(f"RESULT search-reference {kind} run={run} p50_ms={r50:.1f} p99_ms={r99:.1f} ratio_p99={r99 / p99:.2f}")
 
 
 def load_pg(pg, db, count):
