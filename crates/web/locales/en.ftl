@@ -976,3 +976,30 @@ service-promised = Answer promised by:
 service-promise_hours = Promise an answer within (working hours)
 service-promise_note = What is to be found out
 service-promise = Promise an answer
+service-time_limits = Time limits
+service-timeline = Latest steps
+service-parcels = Parcels
+service-no_parcels = No parcel yet.
+service-cases = Exception cases
+service-policy = After-sales policy
+service-window_days = { $days ->
+        [one] returns within one day of delivery
+       *[other] returns within { $days } days of delivery
+    }
+service-days_left = { $days ->
+        [one] one day left
+       *[other] { $days } days left
+    }
+service-non_returnable = not returnable for a change of mind
+service-no_policy = no policy covers these goods
+service-resend_tracking = Send the tracking link
+service-case_type = Exception
+service-case_description = What happened
+service-open_case = Open a case
+service-request_type = Request
+service-request_reason = Reason
+service-request_item = Item
+service-request_quantity = Quantity
+service-request_description = The buyer's words
+service-file_request = File an after-sales request
+service-window_passed = the window has passed

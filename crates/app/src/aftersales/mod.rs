@@ -23,7 +23,10 @@ pub use coupons::{CouponView, list_coupons};
 pub(crate) use coupons::{coupon_of_request, coupons_of_order, redeem_in_tx};
 pub use dispositions::{DispositionRule, DispositionRules, disposition_rules, set_disposition_rules};
 pub use evidence::{add_evidence_from_tracking, add_request_evidence, request_evidence};
-pub use policies::{CheckAnswer, CheckRequest, PolicyInput, check_request, list_policies, save_policy};
+pub use policies::{
+    AppliedPolicy, CheckAnswer, CheckRequest, PolicyInput, check_request, list_policies, policies_of_order,
+    save_policy,
+};
 pub use refunds::{
     OrderRefunds, RefundRequest, RefundView, StoreCredit, refund_order, refunds_of_order, store_credit,
 };

@@ -267,3 +267,61 @@ pub(crate) async fn decide(
     })?;
     Ok((d, category))
 }
+
+/// The policy that applies to one kind of goods on an order.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AppliedPolicy {
+    /// The SKUs' category, as the policies name it.
+    pub category: String,
+    /// The most specific policy covering it; `None`: no policy does, so no request is eligible.
+    pub policy: Option<PolicyInput>,
+    /// Whole days left of its window, counted from the order's delivery; `None` before delivery.
+    pub days_left: Option<i64>,
+}
+
+/// The policies that apply to the goods of the principal's order `order_id`, one per category.
+pub async fn policies_of_order(
+    app: &App,
+    principal: &Principal,
+    order_id: OrderId,
+) -> AppResult<Vec<AppliedPolicy>> {
+    principal.require(Permission::ViewOrders)?;
+    let operator = principal.scope.operator_id;
+    let mut conn = app.db().read().await?;
+    let order = tradeport_store::orders::get(&mut conn, operator, principal.scope.merchant_id, order_id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    let mut categories = Vec::new();
+    for line in tradeport_store::orders::lines::list(&mut conn, operator, order_id, order.currency).await? {
+        if let Some(sku) =
+            tradeport_store::inventory::skus::get(&mut conn, operator, None, line.sku_id).await?
+        {
+            categories.push(sku.category.to_lowercase());
+        }
+    }
+    categories.sort();
+    categories.dedup();
+    let delivered = shipments::find(&mut conn, operator, None, ShipmentsOf::Order(order_id))
+        .await?
+        .iter()
+        .filter_map(|s| s.delivered_at)
+        .max();
+    let merchant = order.merchant_id.to_string();
+    let rows = policies::list(&mut conn, operator, Some(&merchant)).await?;
+    let all: Vec<Policy> = rows.iter().map(|r| r.policy.clone()).collect();
+    Ok(categories
+        .into_iter()
+        .map(|category| {
+            let policy = tradeport_domain::aftersales::deciding_policy(
+                &all,
+                &merchant,
+                &category,
+                &order.ship_country,
+            );
+            let days_left =
+                policy.zip(delivered).map(|(p, at)| i64::from(p.window_days) - (app.now().0 - at.0) / DAY_MS);
+            let policy = policy.map(|p| to_input(PolicyRow { id: String::new(), policy: p.clone() }));
+            AppliedPolicy { category, policy, days_left }
+        })
+        .collect())
+}

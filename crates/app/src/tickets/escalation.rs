@@ -2,7 +2,8 @@
 //! the ticket, and its decision moves the ticket. A grant above the agent's limit (the operator's
 //! `approval_limits`, per role and currency) sends the request and the ticket up to a supervisor
 //! with the reason; the supervisor's decision gives the ticket back to the agent. An agent may
-//! also send a ticket up by hand, saying why. Each step is noted on the ticket.
+//! also send a ticket up by hand, saying why, or open an exception case on the ticket's order.
+//! Each step is noted on the ticket.
 
 use serde::Deserialize;
 use tradeport_domain::access::{Actor, Permission, Principal};
@@ -98,6 +99,43 @@ pub async fn file_from_ticket(
     tx.commit().await?;
     let mut conn = app.db().read().await?;
     view_of(&mut conn, &next, true, now).await
+}
+
+/// Opens an exception case on the ticket's order, from ticket `id` (the order is the ticket's),
+/// and notes it on the ticket.
+pub async fn open_case_from_ticket(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+    input: &crate::exceptions::OpenCase,
+) -> AppResult<TicketView> {
+    principal.require(Permission::AnswerTickets)?;
+    let mut conn = app.db().read().await?;
+    let (operator, merchant) = (principal.scope.operator_id, principal.scope.merchant_id);
+    let t =
+        tickets::get(&mut conn, operator, merchant, id.trim()).await?.ok_or(AppError::NotFound("ticket"))?;
+    drop(conn);
+    let order_id = t.order_id.clone().ok_or_else(|| {
+        invalid(
+            "order_id",
+            "no_order",
+            "the ticket is not linked to an order yet: link it first (PATCH the ticket with order_id)",
+        )
+    })?;
+    let opened = crate::exceptions::open_case(
+        app,
+        principal,
+        &crate::exceptions::OpenCase { order_id, ..input.clone() },
+    )
+    .await?;
+    let now = app.now();
+    let mut tx = app.begin().await?;
+    let t = locked(principal, &mut tx, &t.id).await?;
+    let what = format!("opened exception case {} ({})", opened.case.id, opened.case.case_type);
+    note_in_tx(app, &mut tx, &t, &actor_text(principal.actor), what).await?;
+    tx.commit().await?;
+    let mut conn = app.db().read().await?;
+    view_of(&mut conn, &t, true, now).await
 }
 
 /// Sends ticket `id` up to a supervisor, saying why.

@@ -6,6 +6,7 @@
 mod answer;
 mod canned;
 mod chat_in;
+mod context;
 mod disputes;
 mod email_in;
 mod escalation;
@@ -24,13 +25,14 @@ pub use canned::{
     CannedPreview, CannedReplyInput, CannedReplyView, delete_canned, list_canned, preview_canned, save_canned,
 };
 pub use chat_in::{ChatDeliveryAnswer, receive_chat_hook, verify_chat_hook};
+pub use context::{TicketContext, ticket_context};
 pub use disputes::{
     DecisionInput, DisputeNote, DisputeView, EvidenceInput, EvidenceView, OpenDispute, add_evidence,
     decide_dispute, get_dispute, list_disputes, mediate, open_dispute, review_dispute,
 };
 pub use email_in::{ReceivedEmail, mail_handler, receive_email};
 pub(crate) use escalation::on_request_decided_in_tx;
-pub use escalation::{EscalateRequest, escalate_ticket, file_from_ticket};
+pub use escalation::{EscalateRequest, escalate_ticket, file_from_ticket, open_case_from_ticket};
 pub use mailboxes::{CreateMailbox, MailboxView, create_mailbox, delete_mailbox, list_mailboxes};
 pub use open::{BuyerMessageForm, SubmittedMessage, submit_from_tracking};
 pub use promise::{PromiseRequest, promise_answer};
@@ -41,6 +43,7 @@ pub use queries::{
 pub(crate) use reply_job::run_reply_job;
 pub use survey::{SatisfactionGroup, SatisfactionView, SurveyView, answer_survey, satisfaction, survey_page};
 pub use update::{TicketChange, update_ticket};
+pub use wismo::resend_tracking;
 
 use tradeport_domain::tickets::TicketStatus;
 use tradeport_store::tickets::TicketRow;

@@ -3,17 +3,20 @@
 //! with it (not held or rejected, no exception
 //! case open, its estimate not passed), gets the state, the estimate and the tracking link in the
 //! buyer's language at once. The answer is kept on the ticket and sent like an agent's; it is the
-//! first response, and the ticket waits for the buyer. Anything else waits for a person.
+//! first response, and the ticket waits for the buyer. Anything else waits for a person. An agent
+//! sends the same answer on demand ("resend tracking").
 
+use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::kernel::OrderId;
 use tradeport_domain::orders::OrderStatus;
 use tradeport_domain::tickets::{Category, TicketAction, transition};
 use tradeport_store::tickets::{self, MessageRow, TicketRow};
 
 use super::canned::placeholder_values;
-use super::status_of;
+use super::{AnswerRequest, TicketView, answer_ticket, status_of};
 use crate::i18n::text;
 use crate::notifications::ticket_text;
+use crate::warehouse::invalid;
 use crate::{App, AppError, AppResult};
 
 /// The automatic answer to "where is my order?" for `t`, when its order is found and nothing is
@@ -47,13 +50,20 @@ pub(crate) async fn where_is_my_order(app: &App, t: &TicketRow) -> AppResult<Opt
     if settled_or_wrong || !open_cases.is_empty() {
         return Ok(None);
     }
-    let (values, estimate) = placeholder_values(app, t, "").await?;
+    let (body, estimate) = tracking_answer(app, t).await?;
     let today = jiff::Timestamp::from_millisecond(app.now().0)
         .map(|ts| ts.to_zoned(jiff::tz::TimeZone::UTC).date())
         .map_err(|e| AppError::Internal(e.to_string()))?;
     if estimate.is_some_and(|day| day < today) {
         return Ok(None);
     }
+    Ok(Some(body))
+}
+
+/// The order's number, state, estimate and tracking link for the buyer of `t`, in their language,
+/// with the estimate's day.
+async fn tracking_answer(app: &App, t: &TicketRow) -> AppResult<(String, Option<jiff::civil::Date>)> {
+    let (values, estimate) = placeholder_values(app, t, "").await?;
     let language = t.language.as_str();
     let estimate_line = match estimate {
         Some(_) => ticket_text(language, "ticket-estimate-line", &[("estimate", text(&values["estimate"]))]),
@@ -66,7 +76,28 @@ pub(crate) async fn where_is_my_order(app: &App, t: &TicketRow) -> AppResult<Opt
         ("estimate_line", text(&estimate_line)),
         ("tracking_link", text(&values["tracking_link"])),
     ];
-    Ok(Some(ticket_text(language, "ticket-wismo", &args).replace("  ", " ")))
+    Ok((ticket_text(language, "ticket-wismo", &args).replace("  ", " "), estimate))
+}
+
+/// Sends the buyer of the principal's ticket `id` the order's state, estimate and tracking link in
+/// their language, as the agent's answer (the agent's "resend tracking").
+pub async fn resend_tracking(app: &App, principal: &Principal, id: &str) -> AppResult<TicketView> {
+    principal.require(Permission::AnswerTickets)?;
+    let mut conn = app.db().read().await?;
+    let (operator, merchant) = (principal.scope.operator_id, principal.scope.merchant_id);
+    let t =
+        tickets::get(&mut conn, operator, merchant, id.trim()).await?.ok_or(AppError::NotFound("ticket"))?;
+    drop(conn);
+    if t.order_id.is_none() {
+        return Err(invalid(
+            "order_id",
+            "no_order",
+            "the ticket is not linked to an order yet: link it first (PATCH the ticket with order_id)",
+        ));
+    }
+    let (body, _) = tracking_answer(app, &t).await?;
+    let answer = AnswerRequest { kind: "reply".into(), body, ..AnswerRequest::default() };
+    answer_ticket(app, principal, &t.id, &answer).await
 }
 
 /// Whether the ticket's sender is the order's buyer: the same e-mail address, or on chat the same

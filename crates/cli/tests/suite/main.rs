@@ -51,6 +51,7 @@ mod shipping;
 mod sla;
 mod ticket_canned;
 mod ticket_chat;
+mod ticket_context;
 mod ticket_disputes;
 mod ticket_email;
 mod ticket_escalation;

@@ -392,7 +392,7 @@ async fn completed_at(app: &TestApp, key: &str, order: &str) -> Value {
 }
 
 /// Marks every parcel of the order delivered `days_ago` days ago.
-async fn delivered(app: &TestApp, order: &str, days_ago: i64) {
+pub(crate) async fn delivered(app: &TestApp, order: &str, days_ago: i64) {
     let at = app.app.now().0 - days_ago * 86_400_000;
     let mut conn = app.app.db().read().await.unwrap();
     sqlx::query("UPDATE shipments SET delivered_at = $1, tracking_status = 'delivered' WHERE order_id = $2")

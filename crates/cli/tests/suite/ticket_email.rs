@@ -252,3 +252,19 @@ async fn mail_to_no_mailbox_is_refused_and_a_robot_is_not_answered(app: TestApp)
     let (_, mails) = get(&app, "/api/v1/tickets?channel=email", &s.admin_key).await;
     assert_eq!(mails["items"].as_array().map(Vec::len), Some(1), "the robot's e-mail stays e-mail: {mails}");
 }
+
+/// A ticket without an order: an unknown sender's e-mail to a new support mailbox of `s`.
+pub(crate) async fn unlinked_ticket(app: &TestApp, s: &tradeport_testkit::Seeded) -> String {
+    let address = format!("help-{}@unlinked.example", app.app.new_uuid().simple());
+    let (status, body) =
+        post(app, "/api/v1/support-mailboxes", &s.admin_key, json!({"address": address})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let raw =
+        mail("Bo <bo@example.com>", "A question", "<unlinked@example.com>", None, "Do you ship to Chile?");
+    let delivery = tradeport_connectors::mail_in::Delivery {
+        mail_from: "bo@example.com".into(),
+        rcpt_to: vec![address],
+        raw: raw.into_bytes(),
+    };
+    tradeport_app::tickets::receive_email(&app.app, &delivery).await.expect("kept").ticket_id
+}

@@ -2,7 +2,8 @@
 //! lists the buyer's e-mail-less tracking-page message under "unassigned", the ticket page shows the
 //! conversation beside the order, the canned reply is filled in the buyer's language from the
 //! order, and the answer is kept and shown to the buyer. Two agents on one ticket are warned of each
-//! other.
+//! other. Beside the conversation the order's steps, parcels and policy; the tracking link is
+//! resent from there.
 
 use serde_json::json;
 use tradeport_testkit::{Browser, DbKind, TestApp, lamp_order};
@@ -64,6 +65,9 @@ async fn an_agent_answers_with_a_canned_reply_in_the_browser() {
     assert!(warning.contains("Also on this ticket now: api_key:"), "{warning}");
     let facts = browser.text("#ticket-facts").await;
     assert!(facts.contains("open the order") && facts.contains("zh-CN"), "{facts}");
+    let beside = browser.text("#ticket-context").await;
+    assert!(beside.contains("No parcel yet") && beside.contains("Latest steps"), "{beside}");
+    assert!(beside.contains("no policy covers these goods"), "no policy was written: {beside}");
 
     // The canned reply, filled from the order in Chinese, then sent.
     browser.script("const s = document.querySelector('#canned-select'); s.value = 'status_update'; s.dispatchEvent(new Event('change'))").await;
@@ -99,5 +103,10 @@ async fn an_agent_answers_with_a_canned_reply_in_the_browser() {
     // The other agent hears that Mei is on it.
     let (_, viewing) = post(&app, &format!("/api/v1/tickets/{ticket}/viewing"), &other, json!({})).await;
     assert_eq!(viewing["others"], json!(["Mei"]), "{viewing}");
+
+    // Resending the tracking link from beside the conversation: an answer in Chinese.
+    browser.click("#resend-tracking").await;
+    let conversation = browser.wait_for_text("#conversation", "您的订单").await;
+    assert!(conversation.matches(&format!("/track/{token}")).count() >= 2, "{conversation}");
     browser.close().await;
 }

@@ -89,7 +89,7 @@ struct OrdersPage {
     error: Option<String>,
 }
 
-fn money(currency: &str, minor: i64) -> String {
+pub(super) fn money(currency: &str, minor: i64) -> String {
     Currency::parse_stored(currency).map_or_else(|| minor.to_string(), |c| c.format(minor))
 }
 
@@ -266,6 +266,43 @@ impl OrderDetailPage {
     }
 }
 
+/// The order's timeline for people: when, what, who, why.
+pub(super) fn event_rows(o: &OrderView, t: Tr) -> Vec<(String, String, String, String)> {
+    o.events
+        .iter()
+        .map(|e| {
+            let who = format!("{} {}", e.actor_kind, e.actor_id.clone().unwrap_or_default());
+            (
+                format_millis(Some(Millis(e.at)), t),
+                e.kind.clone(),
+                who.trim().to_string(),
+                e.reason.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The order's time limits for people: step key, due, stopped (or paused / running), how late.
+pub(super) fn clock_rows(o: &OrderView, t: Tr) -> Vec<(String, String, String, String)> {
+    o.clocks
+        .iter()
+        .map(|c| {
+            let state = match (c.stopped_at, c.paused_at) {
+                (Some(at), _) => format_millis(Some(Millis(at)), t),
+                (None, Some(_)) => t.get("sla.paused"),
+                (None, None) => t.get("sla.running"),
+            };
+            let late = c.late_by_ms.map(|ms| t.fill("sla.late_by", "minutes", (ms + 59_999) / 60_000));
+            (
+                format!("sla.{}", c.step),
+                format_millis(Some(Millis(c.due_at)), t),
+                state,
+                late.unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
 pub(super) async fn detail_page(
     app: &App,
     user: &SignedIn,
@@ -285,37 +322,8 @@ pub(super) async fn detail_page(
         .map(|s| s.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let events = o
-        .events
-        .iter()
-        .map(|e| {
-            let who = format!("{} {}", e.actor_kind, e.actor_id.clone().unwrap_or_default());
-            (
-                format_millis(Some(Millis(e.at)), user.t),
-                e.kind.clone(),
-                who.trim().to_string(),
-                e.reason.clone().unwrap_or_default(),
-            )
-        })
-        .collect();
-    let clocks = o
-        .clocks
-        .iter()
-        .map(|c| {
-            let state = match (c.stopped_at, c.paused_at) {
-                (Some(at), _) => format_millis(Some(Millis(at)), user.t),
-                (None, Some(_)) => user.t.get("sla.paused"),
-                (None, None) => user.t.get("sla.running"),
-            };
-            let late = c.late_by_ms.map(|ms| user.t.fill("sla.late_by", "minutes", (ms + 59_999) / 60_000));
-            (
-                format!("sla.{}", c.step),
-                format_millis(Some(Millis(c.due_at)), user.t),
-                state,
-                late.unwrap_or_default(),
-            )
-        })
-        .collect();
+    let events = event_rows(&o, user.t);
+    let clocks = clock_rows(&o, user.t);
     let page = OrderDetailPage {
         t: user.t,
         shell: Shell::new(user, "/orders"),

@@ -1,6 +1,8 @@
 //! Customer service in the portal (CS-1 … CS-4, SLA-4): the inbox with its views (mine,
 //! unassigned, overdue, escalated, all; by category and channel; search), and the ticket page: the
-//! conversation beside the order, its clocks and what was asked for, with the answer form (canned
+//! conversation beside the order (its timeline and time limits, parcels, cases, requests and the
+//! policy that applies, with resending tracking, opening a case and filing a request), its clocks
+//! and what was asked for, with the answer form (canned
 //! replies filled in the buyer's language), notes, taking, solving and sending up. Two agents on
 //! one ticket see each other; keyboard shortcuts come from `/assets/service.js`.
 
@@ -11,12 +13,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tradeport_app::App;
+use tradeport_app::aftersales::{AppliedPolicy, ClaimInput, FileRequest};
+use tradeport_app::exceptions::OpenCase;
 use tradeport_app::tickets::{
-    self, AnswerRequest, EscalateRequest, PromiseRequest, TicketChange, TicketQuery, TicketView,
+    self, AnswerRequest, EscalateRequest, PromiseRequest, TicketChange, TicketContext, TicketQuery,
+    TicketView,
 };
 use tradeport_domain::kernel::Millis;
 use tradeport_domain::tickets::{Category, TicketChannel};
 
+use super::order_pages::{clock_rows, event_rows, money};
 use super::shell::Shell;
 use super::{SignedIn, Tr, explain, format_millis, refused, render, status_of};
 
@@ -73,8 +79,17 @@ struct TicketPage {
     canned: Vec<String>,
     others: Vec<String>,
     categories: [Category; 7],
+    /// The order, parcels, cases, requests and policies beside the conversation (SLA-4).
+    context: TicketContext,
+    /// The order's latest steps, newest first: when, what, who, why.
+    events: Vec<(String, String, String, String)>,
+    /// The order's time limits: step key, due, stopped, how late.
+    clocks: Vec<(String, String, String, String)>,
     error: Option<String>,
 }
+
+/// How many of the order's latest steps the ticket page shows.
+const TIMELINE_STEPS: usize = 8;
 
 impl TicketPage {
     fn when(&self, at: &Option<i64>) -> String {
@@ -83,6 +98,25 @@ impl TicketPage {
 
     fn at(&self, at: &i64) -> String {
         format_millis(Some(Millis(*at)), self.t)
+    }
+
+    /// A policy's window and, once delivered, the days left of it.
+    fn window(&self, a: &AppliedPolicy) -> String {
+        let days = a.policy.as_ref().map_or(0, |p| i64::from(p.window_days));
+        let window = self.t.fill("service.window_days", "days", days);
+        match a.days_left {
+            Some(left) if left < 0 => format!("{window} · {}", self.t.get("service.window_passed")),
+            Some(left) => format!("{window} · {}", self.t.fill("service.days_left", "days", left)),
+            None => window,
+        }
+    }
+
+    /// The linked order's total, in its currency.
+    fn total(&self) -> String {
+        self.context
+            .order
+            .as_ref()
+            .map_or_else(String::new, |o| money(&o.summary.currency, o.summary.total_minor))
     }
 }
 
@@ -101,6 +135,16 @@ async fn ticket_page(
     let mut canned: Vec<String> =
         tickets::list_canned(app, p).await.unwrap_or_default().into_iter().map(|c| c.name).collect();
     canned.dedup();
+    let context = match tickets::ticket_context(app, p, &ticket.id).await {
+        Ok(c) => c,
+        Err(e) => return refused(user, &e),
+    };
+    let (mut events, clocks) = match &context.order {
+        Some(o) => (event_rows(o, user.t), clock_rows(o, user.t)),
+        None => (Vec::new(), Vec::new()),
+    };
+    events.reverse();
+    events.truncate(TIMELINE_STEPS);
     let page = TicketPage {
         t: user.t,
         shell: Shell::new(user, "/service"),
@@ -108,6 +152,9 @@ async fn ticket_page(
         ticket,
         canned,
         categories: Category::ALL,
+        context,
+        events,
+        clocks,
         error,
     };
     render(user.t, status, &page)
@@ -174,12 +221,18 @@ struct ReplyBox {
 #[serde(default)]
 pub struct ActForm {
     csrf_token: String,
-    /// reply, note, phone, solve, take, escalate, promise, category.
+    /// reply, note, phone, solve, take, escalate, promise, category, resend_tracking, case,
+    /// aftersales.
     action: String,
     body: String,
     reason: String,
     category: String,
     within_hours: i64,
+    case_type: String,
+    request_type: String,
+    request_reason: String,
+    sku: String,
+    quantity: i64,
 }
 
 /// POST /service/tickets/{id}: an answer, a note, a phone note, taking, solving, sending up, a
@@ -206,6 +259,25 @@ pub async fn act(
         }
         "escalate" => {
             tickets::escalate_ticket(&app, p, &id, &EscalateRequest { reason: f.reason.clone() }).await
+        }
+        "resend_tracking" => tickets::resend_tracking(&app, p, &id).await,
+        "case" => {
+            let case = OpenCase {
+                case_type: f.case_type.clone(),
+                description: f.body.clone(),
+                ..Default::default()
+            };
+            tickets::open_case_from_ticket(&app, p, &id, &case).await
+        }
+        "aftersales" => {
+            let request = FileRequest {
+                request_type: f.request_type.clone(),
+                reason: f.request_reason.clone(),
+                description: f.body.clone(),
+                lines: vec![ClaimInput { sku: f.sku.clone(), quantity: f.quantity }],
+                ..Default::default()
+            };
+            tickets::file_from_ticket(&app, p, &id, &request).await
         }
         "promise" => {
             let promise = PromiseRequest { within_hours: f.within_hours, note: f.reason.clone() };

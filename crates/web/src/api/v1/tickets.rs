@@ -8,10 +8,11 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tradeport_app::App;
 use tradeport_app::aftersales::FileRequest;
+use tradeport_app::exceptions::OpenCase;
 use tradeport_app::tickets::{
     self, AnswerRequest, BuyerMessageForm, CannedPreview, CannedReplyInput, CannedReplyView,
     ChatDeliveryAnswer, CreateMailbox, EscalateRequest, MailboxView, PromiseRequest, SatisfactionView,
-    SubmittedMessage, SurveyView, TicketChange, TicketQuery, TicketView,
+    SubmittedMessage, SurveyView, TicketChange, TicketContext, TicketQuery, TicketView,
 };
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -27,6 +28,9 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(escalate_ticket))
         .routes(routes!(promise_answer))
         .routes(routes!(file_aftersales))
+        .routes(routes!(ticket_context))
+        .routes(routes!(resend_tracking))
+        .routes(routes!(open_case))
         .routes(routes!(preview_canned))
         .routes(routes!(viewing_ticket))
         .routes(routes!(satisfaction))
@@ -134,6 +138,47 @@ async fn file_aftersales(
     ApiJson(body): ApiJson<FileRequest>,
 ) -> ApiResult<Json<TicketView>> {
     Ok(Json(tickets::file_from_ticket(&app, &p, &id, &body).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/context", tag = "tickets", params(("id" = String, Path)),
+    description = "What the agent's screen shows beside the conversation (SLA-4): the linked order with its timeline \
+                   (`events`) and time limits (`clocks`), its parcels with tracking, exception cases, after-sales \
+                   requests, the after-sales policy per kind of goods (with the days left of its window), and which \
+                   of the common actions the agent may take. All empty while the ticket names no order.",
+    responses((status = 200, body = TicketContext), (status = 404, body = ErrorBody)))]
+async fn ticket_context(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TicketContext>> {
+    Ok(Json(tickets::ticket_context(&app, &p, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/resend-tracking", tag = "tickets", params(("id" = String, Path)),
+    description = "Answers the buyer with the order's number, state, estimate and tracking link in their language \
+                   (the agent's \"resend tracking\"), sent and kept like any answer.",
+    responses((status = 200, body = TicketView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn resend_tracking(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TicketView>> {
+    Ok(Json(tickets::resend_tracking(&app, &p, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/cases", tag = "tickets", params(("id" = String, Path)),
+    request_body = OpenCase,
+    description = "Opens an exception case on the ticket's order (as `POST /api/v1/exception-cases`, `order_id` taken from the \
+                   ticket) and notes it on the ticket.",
+    responses((status = 200, body = TicketView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn open_case(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<OpenCase>,
+) -> ApiResult<Json<TicketView>> {
+    Ok(Json(tickets::open_case_from_ticket(&app, &p, &id, &body).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/messages", tag = "tickets", params(("id" = String, Path)),
