@@ -11,6 +11,7 @@ pub mod channel_hooks;
 pub mod channel_pushback;
 pub mod closed_days;
 pub mod easypost;
+pub mod ebay_trading;
 pub mod mail;
 pub mod mail_in;
 pub mod passwords;

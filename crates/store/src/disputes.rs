@@ -123,6 +123,24 @@ pub async fn get(
     .await?)
 }
 
+/// The dispute of `kind` on an order not yet decided (open or in mediation), if there is one.
+pub async fn undecided_of_order(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_id: &str,
+    kind: &str,
+) -> StoreResult<Option<DisputeRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM disputes WHERE tenant_id = $1 AND order_id = $2 AND kind = $3 \
+         AND status IN ('open', 'mediation') ORDER BY created_at LIMIT 1"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(order_id)
+    .bind(kind)
+    .fetch_optional(conn)
+    .await?)
+}
+
 /// The operator's disputes (a merchant: its own), newest first, at most 200; `status` filters.
 pub async fn list(
     conn: &mut AnyConnection,

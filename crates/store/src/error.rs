@@ -119,7 +119,8 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("payments_reference_key", "payments.account_id, payments.reference", "reference"),
     ("payment_events_key", "payment_events.account_id, payment_events.event_id", "event_id"),
     ("support_mailboxes_pkey", "support_mailboxes.address", "address"),
-    ("ticket_surveys_token_key", "ticket_surveys.token_sha256", "token"),
+    ("surveys_token_key", "surveys.token_sha256", "token"),
+    ("surveys_order_key", "surveys.order_id", "order_id"),
     ("ticket_viewers_pkey", "ticket_viewers.ticket_id, ticket_viewers.user_key", "user_key"),
     (
         "canned_replies_name_key",

@@ -334,6 +334,24 @@ pub async fn latest_of_chat(
     .await?)
 }
 
+/// The latest ticket of a marketplace buyer (their user id there) through one connection.
+pub async fn latest_of_marketplace_buyer(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    connection_id: &str,
+    buyer: &str,
+) -> StoreResult<Option<TicketRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE tenant_id = $1 AND buyer_name = $2 AND connection_id = $3 \
+         AND buyer_phone IS NULL ORDER BY created_at DESC, id DESC LIMIT 1"
+    )))
+    .bind(tenant_id.to_string())
+    .bind(buyer)
+    .bind(connection_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
 /// The tickets an after-sales request was filed from, locked until the transaction ends.
 pub async fn of_request_in_tx(
     conn: &mut AnyConnection,

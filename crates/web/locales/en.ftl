@@ -1003,3 +1003,4 @@ service-request_quantity = Quantity
 service-request_description = The buyer's words
 service-file_request = File an after-sales request
 service-window_passed = the window has passed
+notify-m-satisfaction-survey = Satisfaction survey

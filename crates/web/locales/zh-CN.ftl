@@ -977,3 +977,4 @@ service-request_quantity = 数量
 service-request_description = 买家的描述
 service-file_request = 提交售后申请
 service-window_passed = 已超过退货期限
+notify-m-satisfaction-survey = 满意度调查

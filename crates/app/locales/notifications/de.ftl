@@ -154,6 +154,17 @@ coupon-issued-body =
     Geben Sie ihn bis { $expires_on } an der Kasse ein.
 coupon-issued-sms = Entschuldigung für Bestellung { $order_no }: Gutschein { $code } über { $amount } für Ihre nächste Bestellung, gültig bis { $expires_on }.
 
+satisfaction-survey-subject = Wie war Ihre Bestellung { $order_no }?
+satisfaction-survey-body =
+    Hallo { $buyer_name },
+
+    Ihre Bestellung { $order_no } ist abgeschlossen. Wie zufrieden sind Sie, von 1 (schlecht) bis 5 (hervorragend)? Ein Klick genügt:
+
+    { $links }
+
+    Vielen Dank, Ihre Antwort hilft uns, besser zu werden.
+satisfaction-survey-sms = Wie war Bestellung { $order_no }? Bewerten Sie sie hier von 1 bis 5: { $survey_url }
+
 ticket-ack = Danke für Ihre Nachricht. Sie ist Vorgang { $reference }; wir antworten bis { $due }. Antworten Sie auf diese E-Mail, um etwas zu ergänzen.
 ticket-wismo = Hallo { $buyer_name }, Ihre Bestellung { $order_no } { $order_state }. { $estimate_line } Hier können Sie sie jederzeit verfolgen: { $tracking_link }
 ticket-state-checking = wird geprüft

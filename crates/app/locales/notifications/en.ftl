@@ -174,6 +174,17 @@ coupon-issued-body =
     Enter it at checkout by { $expires_on }.
 coupon-issued-sms = Sorry about order { $order_no }: coupon { $code } is worth { $amount } on your next order, until { $expires_on }.
 
+satisfaction-survey-subject = How was your order { $order_no }?
+satisfaction-survey-body =
+    Hello { $buyer_name },
+
+    your order { $order_no } is complete. How satisfied are you with it, from 1 (poor) to 5 (excellent)? One click is enough:
+
+    { $links }
+
+    Thank you, your answer helps us do better.
+satisfaction-survey-sms = How was order { $order_no }? Score it 1 to 5 here: { $survey_url }
+
 ticket-ack = Thank you for writing. Your message is ticket { $reference }; we will answer by { $due }. Reply to this e-mail to add anything.
 ticket-wismo = Hello { $buyer_name }, your order { $order_no } { $order_state }. { $estimate_line } You can follow it at any time here: { $tracking_link }
 ticket-state-checking = is being checked

@@ -154,6 +154,17 @@ coupon-issued-body =
     Introdúzcalo al pagar antes del { $expires_on }.
 coupon-issued-sms = Disculpe lo del pedido { $order_no }: el cupón { $code } vale { $amount } en su próximo pedido, hasta el { $expires_on }.
 
+satisfaction-survey-subject = ¿Qué tal su pedido { $order_no }?
+satisfaction-survey-body =
+    Hola, { $buyer_name }:
+
+    su pedido { $order_no } se ha completado. ¿Qué tan satisfecho está, de 1 (mal) a 5 (excelente)? Basta con un clic:
+
+    { $links }
+
+    Gracias; su respuesta nos ayuda a mejorar.
+satisfaction-survey-sms = ¿Qué tal el pedido { $order_no }? Puntúelo de 1 a 5 aquí: { $survey_url }
+
 ticket-ack = Gracias por escribirnos. Su mensaje es el caso { $reference }; le responderemos antes del { $due }. Responda a este correo para añadir algo.
 ticket-wismo = Hola { $buyer_name }, su pedido { $order_no } { $order_state }. { $estimate_line } Puede seguirlo en todo momento aquí: { $tracking_link }
 ticket-state-checking = se está revisando

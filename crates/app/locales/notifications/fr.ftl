@@ -154,6 +154,17 @@ coupon-issued-body =
     Saisissez-le lors du paiement avant le { $expires_on }.
 coupon-issued-sms = Désolés pour la commande { $order_no } : le bon { $code } vaut { $amount } sur votre prochaine commande, jusqu'au { $expires_on }.
 
+satisfaction-survey-subject = Comment s'est passée votre commande { $order_no } ?
+satisfaction-survey-body =
+    Bonjour { $buyer_name },
+
+    votre commande { $order_no } est terminée. Êtes-vous satisfait, de 1 (mauvais) à 5 (excellent) ? Un clic suffit :
+
+    { $links }
+
+    Merci, votre réponse nous aide à progresser.
+satisfaction-survey-sms = Comment s'est passée la commande { $order_no } ? Notez-la de 1 à 5 ici : { $survey_url }
+
 ticket-ack = Merci de nous avoir écrit. Votre message est le dossier { $reference } ; nous répondrons avant le { $due }. Répondez à cet e-mail pour ajouter quelque chose.
 ticket-wismo = Bonjour { $buyer_name }, votre commande { $order_no } { $order_state }. { $estimate_line } Vous pouvez la suivre à tout moment ici : { $tracking_link }
 ticket-state-checking = est en cours de vérification

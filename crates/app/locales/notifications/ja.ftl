@@ -148,6 +148,17 @@ coupon-issued-body =
     { $expires_on } までにご購入手続きの際に入力してください。
 coupon-issued-sms = ご注文 { $order_no } のお詫びです。クーポン { $code }（{ $amount } 分）を { $expires_on } まで次回のご注文でご利用いただけます。
 
+satisfaction-survey-subject = ご注文 { $order_no } はいかがでしたか？
+satisfaction-survey-body =
+    { $buyer_name } 様
+
+    ご注文 { $order_no } のお取引が完了しました。満足度を 1（不満）から 5（大変満足）でお聞かせください。クリックひとつで完了します：
+
+    { $links }
+
+    ご協力ありがとうございます。今後の改善に役立てます。
+satisfaction-survey-sms = ご注文 { $order_no } はいかがでしたか？こちらから 1〜5 で評価してください：{ $survey_url }
+
 ticket-ack = お問い合わせありがとうございます。お問い合わせ番号は { $reference } です。{ $due } までにご返信いたします。追加のご連絡はこのメールにご返信ください。
 ticket-wismo = { $buyer_name } 様、ご注文 { $order_no } は{ $order_state }。{ $estimate_line } 配送状況はこちらからいつでもご確認いただけます：{ $tracking_link }
 ticket-state-checking = 確認中です

@@ -159,6 +159,17 @@ coupon-issued-body =
     请在 { $expires_on } 前结账时使用。
 coupon-issued-sms = 订单 { $order_no } 给您带来不便，深表歉意：优惠券 { $code } 价值 { $amount }，{ $expires_on } 前下单可用。
 
+satisfaction-survey-subject = 您对订单 { $order_no } 满意吗？
+satisfaction-survey-body =
+    { $buyer_name }您好，
+
+    您的订单 { $order_no } 已完成。请为本次购物打分，1 分（差）到 5 分（非常满意），点一下即可：
+
+    { $links }
+
+    感谢您的反馈，它帮助我们做得更好。
+satisfaction-survey-sms = 订单 { $order_no } 您满意吗？请在这里打 1–5 分：{ $survey_url }
+
 ticket-ack = 感谢您的来信。我们已为您建立工单 { $reference }，将在 { $due } 之前答复您。回复本邮件即可补充信息。
 ticket-wismo = { $buyer_name }您好，您的订单 { $order_no } { $order_state }。{ $estimate_line } 您可以随时在这里查看进度：{ $tracking_link }
 ticket-state-checking = 正在审核

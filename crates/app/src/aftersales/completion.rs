@@ -1,6 +1,7 @@
 //! Completing orders (DONE-1): a daily job (and staff on demand) completes each order that was
 //! delivered and has had nothing open since the after-sales window's first check, and each
 //! cancelled order whose money is settled; the time is recorded and the order's timeline says so.
+//! The buyer of a delivered order is asked how satisfied they are (CS-6).
 
 use serde::Serialize;
 use tradeport_domain::access::{Actor, Permission, Principal};
@@ -75,6 +76,9 @@ async fn complete(app: &App, operator: TenantId, id: OrderId) -> AppResult<bool>
         ..app.event(Actor::System, "order", id, "order_completed")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
+    if why == Completed::Delivered {
+        crate::tickets::ask_after_completion_in_tx(app, &mut tx, operator, &order).await?;
+    }
     tx.commit().await?;
     Ok(true)
 }

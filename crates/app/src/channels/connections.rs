@@ -338,7 +338,7 @@ pub async fn create_connection(
         ..app.event(principal.actor, "channel_connection", &c.id, "channel_connected")
     };
     tradeport_store::events::append_many_in_tx(&mut tx, principal.scope.operator_id, &[event]).await?;
-    if kind == ChannelKind::Amazon {
+    if matches!(kind, ChannelKind::Amazon | ChannelKind::Ebay) {
         super::schedule_polls_in_tx(app, &mut tx, principal.scope.operator_id).await?;
     }
     tx.commit().await?;

@@ -80,13 +80,14 @@ pub async fn poll_connection(app: &App, principal: &Principal, id: &str) -> AppR
     poll(app, &c).await
 }
 
-/// The scheduled poll of every active Amazon connection of the job's operator.
+/// The scheduled poll of every active Amazon connection of the job's operator (and the member
+/// messages of every eBay one).
 pub(crate) async fn run_poll_job(app: &App, job: &JobRow) -> Result<(), String> {
     let operator = job.tenant_id.ok_or("the job names no operator")?.to_string();
     let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
     let all = connections::all(&mut conn).await.map_err(|e| e.to_string())?;
     drop(conn);
-    let mut failures = Vec::new();
+    let mut failures = crate::tickets::read_all_member_messages(app, &operator).await;
     for c in all.iter().filter(|c| {
         c.tenant_id == operator
             && c.kind == ChannelKind::Amazon.as_str()

@@ -21,7 +21,7 @@ pub(crate) struct BuyerLetter {
 }
 
 /// What a buyer's message tells of besides the order, as its job carries it: the refund, the new
-/// estimate, the offer or the coupon.
+/// estimate, the offer, the coupon or the survey.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct About {
     /// The refund a refund message tells of.
@@ -36,6 +36,9 @@ pub(crate) struct About {
     /// The coupon given as compensation.
     #[serde(default)]
     pub coupon: Option<CouponNote>,
+    /// The satisfaction survey's link token (the buyer's alone: stored only as its hash).
+    #[serde(default)]
+    pub survey_token: Option<String>,
 }
 
 /// A coupon a message tells of.
@@ -168,6 +171,12 @@ pub(crate) async fn letter_for_buyer(
             args.push(("code", FluentValue::from(coupon.code.clone())));
             args.push(("amount", FluentValue::from(money(coupon.amount_minor))));
             args.push(("expires_on", FluentValue::from(format_date(language, until))));
+        }
+        BuyerMessage::SatisfactionSurvey => {
+            let token = about.survey_token.as_deref().ok_or("the message names no survey")?;
+            let url = crate::tickets::survey_url(app, token);
+            args.push(("links", FluentValue::from(crate::tickets::score_links(&url))));
+            args.push(("survey_url", FluentValue::from(url)));
         }
         BuyerMessage::OrderCancelled | BuyerMessage::OrderRejected => {
             args.push(("total", FluentValue::from(money(s.total_minor))))

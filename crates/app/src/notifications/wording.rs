@@ -263,6 +263,11 @@ pub fn sample_values(message: BuyerMessage, language: &str) -> Vec<(&'static str
                 "carrier" => text("Royal Mail"),
                 "item" => text("Green tea 100 g"),
                 "tracking_no" => text("RR123456785GB"),
+                "code" => text("TPC-7K2QX"),
+                "links" => text(
+                    "1: https://tradeport.example/survey/3f9a…?score=1\n…\n5: https://tradeport.example/survey/3f9a…?score=5",
+                ),
+                "survey_url" => text("https://tradeport.example/survey/3f9a…"),
                 _ => text("https://tradeport.example/track/RR123456785GB"),
             };
             (name, value)

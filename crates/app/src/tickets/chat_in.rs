@@ -129,6 +129,7 @@ pub async fn receive_chat_hook(
                 text: m.text.clone(),
                 reply_address: None,
                 chat: Some((m.from.clone(), c.id.clone())),
+                connection: None,
                 attachments: &[],
                 acknowledge: false,
             },

@@ -230,6 +230,14 @@ pub async fn open_dispute(app: &App, principal: &Principal, o: &OpenDispute) -> 
         updated_at: now,
     };
     let mut tx = app.begin().await?;
+    // Under the order's lock, a claim opened twice (a retried request, two agents) is one dispute.
+    tx.lock_order(operator, None, order.id).await?;
+    if let Some(open) = disputes::undecided_of_order(&mut tx, operator, &d.order_id, &d.kind).await? {
+        return Err(conflict(
+            "dispute.already_open",
+            format!("dispute {} on this order is still open; add the evidence to it", open.id),
+        ));
+    }
     disputes::insert_in_tx(&mut tx, &d).await?;
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(order.merchant_id),

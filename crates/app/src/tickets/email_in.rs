@@ -116,6 +116,7 @@ pub async fn receive_email(app: &App, delivery: &Delivery) -> Result<ReceivedEma
                 text: mail.text.clone(),
                 reply_address: Some(mailbox.address.clone()),
                 chat: None,
+                connection: None,
                 attachments: &mail.attachments,
                 acknowledge,
             },

@@ -40,6 +40,8 @@ pub(crate) struct Inbound<'a> {
     pub reply_address: Option<String>,
     /// A chat's buyer and connection.
     pub chat: Option<(String, String)>,
+    /// The marketplace connection the message came through (answers go back through it).
+    pub connection: Option<String>,
     pub attachments: &'a [MailAttachment],
     /// Acknowledge a new ticket (e-mail from a person).
     pub acknowledge: bool,
@@ -63,7 +65,7 @@ fn language_of(text: &str, order: Option<&OrderRow>) -> String {
 }
 
 /// The new ticket `m` opens, its clocks started now in `calendar` (none: around the clock).
-fn new_ticket(app: &App, m: &Inbound<'_>, calendar: Option<&Calendar>) -> AppResult<TicketRow> {
+pub(super) fn new_ticket(app: &App, m: &Inbound<'_>, calendar: Option<&Calendar>) -> AppResult<TicketRow> {
     let handed_over = m.order.map(|o| o.status == OrderStatus::HandedOver);
     let suggestion = classify(&format!("{}\n{}", m.subject, m.text), handed_over);
     let targets = default_targets(suggestion.category, Priority::Normal);
@@ -99,7 +101,7 @@ fn new_ticket(app: &App, m: &Inbound<'_>, calendar: Option<&Calendar>) -> AppRes
         updated_at: now.0,
         reply_address: m.reply_address.clone(),
         buyer_phone: m.chat.as_ref().map(|(phone, _)| phone.clone()),
-        connection_id: m.chat.as_ref().map(|(_, connection)| connection.clone()),
+        connection_id: m.chat.as_ref().map(|(_, connection)| connection.clone()).or(m.connection.clone()),
         request_id: None,
         escalated_at: None,
         escalation_reason: None,

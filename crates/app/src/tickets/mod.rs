@@ -8,6 +8,7 @@ mod canned;
 mod chat_in;
 mod context;
 mod disputes;
+mod ebay_in;
 mod email_in;
 mod escalation;
 mod inbound;
@@ -30,6 +31,8 @@ pub use disputes::{
     DecisionInput, DisputeNote, DisputeView, EvidenceInput, EvidenceView, OpenDispute, add_evidence,
     decide_dispute, get_dispute, list_disputes, mediate, open_dispute, review_dispute,
 };
+pub(crate) use ebay_in::read_all as read_all_member_messages;
+pub use ebay_in::{MessagesRead, read_member_messages};
 pub use email_in::{ReceivedEmail, mail_handler, receive_email};
 pub(crate) use escalation::on_request_decided_in_tx;
 pub use escalation::{EscalateRequest, escalate_ticket, file_from_ticket, open_case_from_ticket};
@@ -42,6 +45,7 @@ pub use queries::{
 };
 pub(crate) use reply_job::run_reply_job;
 pub use survey::{SatisfactionGroup, SatisfactionView, SurveyView, answer_survey, satisfaction, survey_page};
+pub(crate) use survey::{ask_after_completion_in_tx, score_links, survey_url};
 pub use update::{TicketChange, update_ticket};
 pub use wismo::resend_tracking;
 

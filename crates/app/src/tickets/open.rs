@@ -87,6 +87,7 @@ pub async fn submit_from_tracking(
             text,
             reply_address: None,
             chat: None,
+            connection: None,
             attachments: &[],
             acknowledge: false,
         },

@@ -2,8 +2,8 @@
 //! that kept it, so an answer is sent once it is kept and never lost on the way. An e-mail goes
 //! from the support mailbox the buyer wrote to (as Reply-To), under the answer's id as its
 //! Message-ID and answering the conversation's earlier messages, so both sides thread it; a chat's
-//! answer goes back through the WhatsApp connection it came through; a ticket without either (a
-//! phone note with no order) has nothing to send.
+//! answer goes back through the WhatsApp connection it came through, an eBay buyer's through eBay;
+//! a ticket without either (a phone note with no order) has nothing to send.
 
 use serde::Deserialize;
 use tradeport_connectors::mail::OutgoingMail;
@@ -112,6 +112,23 @@ async fn send_chat(app: &App, connection: &str, phone: &str, body: &str) -> Resu
     whatsapp.send_text(&c.seller_id, token, phone, body).await.map(|_| ())
 }
 
+/// Sends a marketplace answer back through the connection the buyer wrote through (eBay).
+async fn send_marketplace(
+    app: &App,
+    connection: &str,
+    t: &TicketRow,
+    all: &[MessageRow],
+    body: &str,
+) -> Result<(), String> {
+    let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
+    let c = tradeport_store::channels::connections::get_for_delivery(&mut conn, connection)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the ticket's marketplace connection is gone; answer the buyer on the marketplace")?;
+    drop(conn);
+    super::ebay_in::send_answer(app, &c, t, all, body).await
+}
+
 /// Sends the job's answer; the error says what to fix.
 pub(crate) async fn run_reply_job(app: &App, job: &JobRow) -> Result<(), String> {
     let p: ReplyJob = serde_json::from_str(&job.payload).map_err(|e| format!("the job's payload: {e}"))?;
@@ -129,8 +146,10 @@ pub(crate) async fn run_reply_job(app: &App, job: &JobRow) -> Result<(), String>
     if let Some(body) = p.body {
         m.body = body;
     }
-    if let (Some(phone), Some(connection)) = (&t.buyer_phone, &t.connection_id) {
-        return send_chat(app, connection, phone, &m.body).await;
+    match (&t.buyer_phone, &t.connection_id) {
+        (Some(phone), Some(connection)) => return send_chat(app, connection, phone, &m.body).await,
+        (None, Some(connection)) => return send_marketplace(app, connection, &t, &all, &m.body).await,
+        _ => {}
     }
     if t.buyer_email.trim().is_empty() {
         tracing::info!(ticket = %t.id, "the ticket has no e-mail address; the answer shows on the ticket only");

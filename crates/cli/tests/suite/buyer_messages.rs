@@ -116,7 +116,7 @@ async fn an_operators_wording_is_checked_previewed_and_used_for_its_own_buyers_o
 
     let (status, list) = get(&app, "/api/v1/message-templates", &s.admin_key).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(list["items"].as_array().unwrap().len(), 13 * 6, "thirteen messages in six languages");
+    assert_eq!(list["items"].as_array().unwrap().len(), 14 * 6, "fourteen messages in six languages");
     let (_, current) = get(&app, path, &s.admin_key).await;
     assert_eq!(current["customised"], false);
     assert!(current["wording"]["body"].as_str().unwrap().contains("[one] one item"), "{current}");

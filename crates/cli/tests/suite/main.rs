@@ -53,6 +53,7 @@ mod ticket_canned;
 mod ticket_chat;
 mod ticket_context;
 mod ticket_disputes;
+mod ticket_ebay;
 mod ticket_email;
 mod ticket_escalation;
 mod ticket_survey;

@@ -381,7 +381,7 @@ async fn a_cancellation_after_hand_over_is_a_recall_never_a_silent_cancel(app: T
     assert_books_agree(&app).await;
 }
 
-async fn completion(app: &TestApp, key: &str) -> i64 {
+pub(crate) async fn completion(app: &TestApp, key: &str) -> i64 {
     let (status, run) = post(app, "/api/v1/orders/completion", key, json!({})).await;
     assert_eq!(status, StatusCode::OK, "{run}");
     run["completed"].as_i64().unwrap()

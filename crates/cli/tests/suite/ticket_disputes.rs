@@ -45,6 +45,13 @@ async fn a_contested_ticket_is_argued_decided_with_its_rule_refunded_once_and_re
     );
     let id = d["id"].as_str().unwrap().to_string();
     let path = |step: &str| format!("/api/v1/disputes/{id}/{step}");
+    // The same claim again (a retried request): one dispute, the open one named.
+    let (status, again) =
+        open(json!({"ticket_id": ticket, "kind": "buyer_contest", "claim": "a full refund for the lamp",
+                                  "claim_minor": 2500}))
+        .await;
+    assert_eq!((status, code(&again)), (StatusCode::CONFLICT, "dispute.already_open"), "{again}");
+    assert!(again.to_string().contains(&id), "{again}");
 
     // Both sides' evidence; another merchant sees none of it; an agent does not decide.
     let buyer = json!({"party": "buyer", "description": "photos of the broken base, taken at delivery"});

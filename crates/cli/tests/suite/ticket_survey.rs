@@ -1,6 +1,8 @@
 //! Satisfaction (CS-6) over HTTP and SMTP: solving a ticket e-mails the buyer a survey with one
 //! link per score; a link works once and only for its ticket; a low score opens the ticket again as
-//! a follow-up; the figures count per agent and category, a merchant seeing only its own.
+//! a follow-up; the figures count per agent and category, a merchant seeing only its own. A
+//! delivered order's completion e-mails its buyer a survey of the order, once; a low score opens a
+//! high-priority ticket on the order with the buyer's words.
 
 use std::time::Duration;
 
@@ -13,7 +15,10 @@ use tradeport_testkit::{Seeded, SmtpSink, TestApp, db_tests, lamp_order};
 
 use crate::helpers::{code, get, post};
 
-db_tests!(a_survey_link_takes_one_answer_for_its_ticket_and_a_low_score_follows_up);
+db_tests!(
+    a_survey_link_takes_one_answer_for_its_ticket_and_a_low_score_follows_up,
+    a_completed_order_is_surveyed_once_and_a_low_score_opens_a_ticket_on_it,
+);
 
 /// A ticket of merchant A's order from its tracking page, answered and solved by `agent`.
 async fn solved_ticket(app: &TestApp, s: &Seeded, agent: &str, id: &str, words: &str) -> String {
@@ -119,4 +124,80 @@ async fn a_survey_link_takes_one_answer_for_its_ticket_and_a_low_score_follows_u
     assert_eq!(figures["by_category"][0]["key"], "quality", "{figures}");
     let (_, theirs) = get(&app, "/api/v1/tickets/satisfaction", &s.merchant_b_key).await;
     assert_eq!(theirs["answers"], 0, "{theirs}");
+}
+
+async fn a_completed_order_is_surveyed_once_and_a_low_score_opens_a_ticket_on_it(app: TestApp) {
+    let f = crate::warehouse::floor(&app).await;
+    crate::warehouse::stock_bin(&app, &f, "MUG", 5, "A-01-01-1-1").await;
+    crate::warehouse::stock_bin(&app, &f, "PEN", 5, "A-01-01-1-2").await;
+    crate::returns::uk_policy(&app, &f).await;
+    let sink = SmtpSink::start().await;
+    let mailing =
+        app.app.clone().with_mailer(SmtpMailer::new(&sink.url, "Acme <help@acme.example>").unwrap());
+    let order = crate::returns::mugs_and_pen_shipped(&app, &f, "#sv-order-1").await;
+    crate::returns::delivered(&app, &order, 31).await;
+    assert_eq!(crate::returns::completion(&app, &f.s.admin_key).await, 1);
+
+    tradeport_app::notifications::relay_outbox(&mailing).await.unwrap();
+    let surveys = || {
+        let mut found = Vec::new();
+        for m in sink.messages() {
+            let parsed = mail_parser::MessageParser::default().parse(m.data.as_bytes()).unwrap();
+            if parsed.subject().is_some_and(|s| s.starts_with("How was your order")) {
+                found.push((m.to.clone(), parsed.body_text(0).unwrap().to_string()));
+            }
+        }
+        found
+    };
+    let report = run_due(&mailing, "test-worker", Duration::from_secs(60), 50).await.unwrap();
+    assert_eq!(report.failed, 0, "{report:?}");
+    let sent = surveys();
+    assert_eq!(sent.len(), 1, "one survey e-mail");
+    assert!(sent[0].0.iter().any(|to| to.contains("ada@example.com")), "to the buyer: {:?}", sent[0].0);
+    let text = &sent[0].1;
+    assert!(text.starts_with("Hello Ada Lovelace,") && text.contains("is complete"), "{text}");
+    for n in 1..=5 {
+        assert!(text.contains(&format!("{n}: http")), "one link per score: {text}");
+    }
+    let token = text.split("/survey/").nth(1).unwrap().split('?').next().unwrap().to_string();
+    let (status, page) = get(&app, &format!("/api/v1/surveys/{token}"), "").await;
+    assert_eq!((status, page["language"].as_str()), (StatusCode::OK, Some("en")), "{page}");
+
+    // Completion runs again (nothing new) and asks nothing again.
+    assert_eq!(crate::returns::completion(&app, &f.s.admin_key).await, 0);
+    tradeport_app::notifications::relay_outbox(&mailing).await.unwrap();
+    run_due(&mailing, "test-worker", Duration::from_secs(60), 50).await.unwrap();
+    assert_eq!(surveys().len(), 1, "once per order");
+
+    // A low score: a new high-priority ticket on the order, with the buyer's words and why.
+    let agent = app.staff_key(&f.s, "customer_service").await;
+    let answer = json!({"score": 1, "comment": "The mugs took a month"});
+    let (status, low) = post(&app, &format!("/api/v1/surveys/{token}"), "", answer).await;
+    assert_eq!(status, StatusCode::OK, "{low}");
+    let (_, list) = get(&app, "/api/v1/tickets?q=month", &agent).await;
+    let t = &list["items"][0];
+    assert_eq!(
+        (t["order_id"].as_str(), t["priority"].as_str()),
+        (Some(order.as_str()), Some("high")),
+        "{list}"
+    );
+    assert_eq!((t["status"].as_str(), t["channel"].as_str()), (Some("open"), Some("web_form")), "{t}");
+    assert_eq!(t["messages"][0]["body"], "The mugs took a month", "{t}");
+    assert!(t["messages"].to_string().contains("after its completion; follow up with them"), "{t}");
+    let (status, _) = post(&app, &format!("/api/v1/surveys/{token}"), "", json!({"score": 5})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "once");
+
+    // The figures count it under `order`, for no agent; the other merchant sees none of it.
+    let (_, figures) = get(&app, "/api/v1/tickets/satisfaction", &agent).await;
+    assert_eq!(
+        (figures["answers"].as_u64(), figures["by_agent"].as_array().map(Vec::len)),
+        (Some(1), Some(0))
+    );
+    assert_eq!(figures["by_category"][0]["key"], "order", "{figures}");
+    let (_, mine) = get(&app, "/api/v1/tickets/satisfaction", &f.s.merchant_a_key).await;
+    assert_eq!(mine["answers"], 1, "{mine}");
+    let (_, theirs) = get(&app, "/api/v1/tickets/satisfaction", &f.s.merchant_b_key).await;
+    assert_eq!(theirs["answers"], 0, "{theirs}");
+    let (_, tickets_b) = get(&app, "/api/v1/tickets", &f.s.merchant_b_key).await;
+    assert_eq!(tickets_b["items"].as_array().map(Vec::len), Some(0), "{tickets_b}");
 }

@@ -21,10 +21,12 @@ pub enum BuyerMessage {
     CannotServe,
     /// A coupon given as compensation (EXC-5).
     CouponIssued,
+    /// After an order's completion: how satisfied was the buyer, 1 to 5 (CS-6).
+    SatisfactionSurvey,
 }
 
 impl BuyerMessage {
-    pub const ALL: [BuyerMessage; 13] = [
+    pub const ALL: [BuyerMessage; 14] = [
         Self::OrderConfirmed,
         Self::OrderOnHold,
         Self::OrderCancelled,
@@ -38,6 +40,7 @@ impl BuyerMessage {
         Self::Refunded,
         Self::CannotServe,
         Self::CouponIssued,
+        Self::SatisfactionSurvey,
     ];
 
     /// The message's name in the API and in the catalogues (`order-confirmed-subject`, …).
@@ -56,6 +59,7 @@ impl BuyerMessage {
             Self::Refunded => "refunded",
             Self::CannotServe => "cannot-serve",
             Self::CouponIssued => "coupon-issued",
+            Self::SatisfactionSurvey => "satisfaction-survey",
         }
     }
 
@@ -79,6 +83,7 @@ impl BuyerMessage {
             Self::Refunded => "order.refunded",
             Self::CannotServe => "order.cannot_serve",
             Self::CouponIssued => "order.coupon_issued",
+            Self::SatisfactionSurvey => "order.survey",
         }
     }
 
@@ -101,6 +106,7 @@ impl BuyerMessage {
                 | Self::Refunded
                 | Self::CannotServe
                 | Self::CouponIssued
+                | Self::SatisfactionSurvey
         )
     }
 
@@ -121,6 +127,7 @@ impl BuyerMessage {
             Self::Refunded => &["order_no", "buyer_name", "amount"],
             Self::CannotServe => &["order_no", "buyer_name", "reason", "alternatives", "tracking_url"],
             Self::CouponIssued => &["order_no", "buyer_name", "code", "amount", "expires_on"],
+            Self::SatisfactionSurvey => &["order_no", "buyer_name", "links", "survey_url"],
         }
     }
 }

@@ -187,6 +187,30 @@ pub async fn record_health_in_tx(
     Ok(())
 }
 
+/// Where the reading of an eBay connection's member messages last ended (ISO 8601), if it did.
+pub async fn messages_watermark(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT messages_watermark FROM channel_connections WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(w,)| w).filter(|w| !w.is_empty()))
+}
+
+/// Moves the member messages' watermark on.
+pub async fn set_messages_watermark_in_tx(
+    conn: &mut AnyConnection,
+    id: &str,
+    watermark: &str,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE channel_connections SET messages_watermark = $2 WHERE id = $1")
+        .bind(id)
+        .bind(watermark)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Moves a poller's watermark on.
 pub async fn set_watermark_in_tx(conn: &mut AnyConnection, id: &str, watermark: &str) -> StoreResult<()> {
     sqlx::query("UPDATE channel_connections SET watermark = $2 WHERE id = $1")

@@ -21,6 +21,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(list_connections, create_connection))
         .routes(routes!(get_connection, update_connection))
         .routes(routes!(poll_connection))
+        .routes(routes!(read_member_messages))
         .merge(import_routes())
 }
 
@@ -93,6 +94,23 @@ async fn poll_connection(
     Path(id): Path<String>,
 ) -> ApiResult<Json<channels::PollReport>> {
     Ok(Json(channels::poll_connection(&app, &p, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/channel-connections/{id}/messages", tag = "channels", params(("id" = String, Path)),
+    description = "Reads an eBay connection's member messages now (they are also read every 15 minutes) with eBay's \
+                   Trading API (`GetMemberMessages`), from where the last read ended with an hour's overlap: each \
+                   buyer's message is kept once on a marketplace ticket (joining the buyer's ticket still being \
+                   worked, else linked to the order its words name), and the agents' answers go back as eBay answers \
+                   (`AddMemberMessageRTQ`). A read eBay refuses says why in `error` and leaves the watermark. \
+                   Admins, order managers, the merchant.",
+    responses((status = 200, body = tradeport_app::tickets::MessagesRead), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+async fn read_member_messages(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<tradeport_app::tickets::MessagesRead>> {
+    Ok(Json(tradeport_app::tickets::read_member_messages(&app, &p, &id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/channel-hooks/{id}", tag = "channels", params(("id" = String, Path)),
