@@ -1,0 +1,227 @@
+//! The audit trail's chain (SYS-1): every event of an operator is linked, in the order it was
+//! sealed, to the link before by a SHA-256 over that link's hash and the event's own fields. An
+//! event changed or deleted in the database, or a link removed or rewritten, breaks the chain at
+//! that place, and `check` names it.
+
+use sha2::{Digest, Sha256};
+
+/// The hash before the first link.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// An event's fields as the chain covers them (all of them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedFields<'a> {
+    pub id: &'a str,
+    pub tenant_id: &'a str,
+    pub merchant_id: Option<&'a str>,
+    pub subject_type: &'a str,
+    pub subject_id: &'a str,
+    pub kind: &'a str,
+    pub actor_kind: &'a str,
+    pub actor_id: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub data: &'a str,
+    pub at: i64,
+}
+
+/// The link of `event` after the link whose hash is `previous`: SHA-256 (hex) of the previous
+/// hash, a newline and the event's fields as one JSON array (a stable, unambiguous encoding).
+pub fn link_hash(previous: &str, event: &SealedFields<'_>) -> String {
+    let fields = serde_json::json!([
+        event.id,
+        event.tenant_id,
+        event.merchant_id,
+        event.subject_type,
+        event.subject_id,
+        event.kind,
+        event.actor_kind,
+        event.actor_id,
+        event.reason,
+        event.data,
+        event.at,
+    ]);
+    let mut hasher = Sha256::new();
+    hasher.update(previous.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(fields.to_string().as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// One link as stored, with its event as it is now (`None`: the event row is gone).
+#[derive(Clone, Debug)]
+pub struct Link<'a> {
+    pub seq: i64,
+    pub event_id: &'a str,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+    pub event: Option<SealedFields<'a>>,
+}
+
+/// Where the chain is broken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Break {
+    /// The event's fields are not what was sealed: it was changed.
+    Changed { seq: i64, event_id: String },
+    /// The sealed event is no longer there: it was deleted.
+    Missing { seq: i64, event_id: String },
+    /// Links are missing between these two: removed.
+    Gap { after: i64, next: i64 },
+    /// The link does not follow the one before (rewritten or reordered).
+    Unlinked { seq: i64, event_id: String },
+}
+
+impl std::fmt::Display for Break {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Changed { seq, event_id } => {
+                write!(f, "link {seq}: event {event_id} was changed after it was sealed")
+            }
+            Self::Missing { seq, event_id } => write!(f, "link {seq}: event {event_id} was deleted"),
+            Self::Gap { after, next } => write!(f, "links {} to {} are missing", after + 1, next - 1),
+            Self::Unlinked { seq, event_id } => {
+                write!(f, "link {seq} (event {event_id}) does not follow the link before it")
+            }
+        }
+    }
+}
+
+/// Checks `links` (ascending by `seq`) following `before`, the last link checked (`None`: the
+/// chain's start, before link 1); the breaks in order, and the last link as the next page's
+/// `before`.
+pub fn check<'a>(
+    before: Option<(i64, &'a str)>,
+    links: &'a [Link<'a>],
+) -> (Vec<Break>, Option<(i64, &'a str)>) {
+    let mut breaks = Vec::new();
+    let mut last = before;
+    for l in links {
+        let (expected_seq, expected_prev) = last.map_or((1, GENESIS), |(seq, hash)| (seq + 1, hash));
+        if l.seq > expected_seq {
+            breaks.push(Break::Gap { after: expected_seq - 1, next: l.seq });
+        } else if l.prev_hash != expected_prev {
+            breaks.push(Break::Unlinked { seq: l.seq, event_id: l.event_id.to_string() });
+        }
+        match &l.event {
+            None => breaks.push(Break::Missing { seq: l.seq, event_id: l.event_id.to_string() }),
+            Some(e) if e.id != l.event_id || link_hash(l.prev_hash, e) != l.hash => {
+                breaks.push(Break::Changed { seq: l.seq, event_id: l.event_id.to_string() })
+            }
+            Some(_) => {}
+        }
+        last = Some((l.seq, l.hash));
+    }
+    (breaks, last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IDS: [&str; 5] = ["e1", "e2", "e3", "e4", "e5"];
+
+    fn event(id: &'static str, data: &'static str) -> SealedFields<'static> {
+        SealedFields {
+            id,
+            tenant_id: "t1",
+            merchant_id: Some("m1"),
+            subject_type: "order",
+            subject_id: "o1",
+            kind: "order_created",
+            actor_kind: "user",
+            actor_id: Some("u1"),
+            reason: None,
+            data,
+            at: 1_700_000_000_000,
+        }
+    }
+
+    /// A sound chain of `n` links.
+    fn chain(n: i64) -> Vec<(i64, String, String, String, SealedFields<'static>)> {
+        let mut prev = GENESIS.to_string();
+        (1..=n)
+            .map(|seq| {
+                let e = event(IDS[seq as usize - 1], "{}");
+                let hash = link_hash(&prev, &e);
+                let row = (seq, e.id.to_string(), prev.clone(), hash.clone(), e);
+                prev = hash;
+                row
+            })
+            .collect()
+    }
+
+    fn links<'a>(rows: &'a [(i64, String, String, String, SealedFields<'static>)]) -> Vec<Link<'a>> {
+        rows.iter()
+            .map(|(seq, id, prev, hash, e)| Link {
+                seq: *seq,
+                event_id: id,
+                prev_hash: prev,
+                hash,
+                event: Some(e.clone()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_hash_covers_every_field_and_the_link_before() {
+        let base = event("e1", "{}");
+        let h = link_hash(GENESIS, &base);
+        assert_eq!(h.len(), 64);
+        assert_eq!(h, link_hash(GENESIS, &base.clone()), "stable");
+        let variants = [
+            SealedFields { tenant_id: "t2", ..base.clone() },
+            SealedFields { merchant_id: None, ..base.clone() },
+            SealedFields { subject_id: "o2", ..base.clone() },
+            SealedFields { kind: "order_cancelled", ..base.clone() },
+            SealedFields { actor_id: Some("u2"), ..base.clone() },
+            SealedFields { reason: Some("x"), ..base.clone() },
+            SealedFields { data: "{\"a\":1}", ..base.clone() },
+            SealedFields { at: 1, ..base.clone() },
+        ];
+        for v in &variants {
+            assert_ne!(link_hash(GENESIS, v), h, "{v:?}");
+        }
+        assert_ne!(link_hash(&h, &base), h, "the previous hash counts");
+        // A field's text cannot be moved into its neighbour to give the same hash.
+        let a = SealedFields { subject_type: "order", subject_id: "o1", ..base.clone() };
+        let b = SealedFields { subject_type: "ordero", subject_id: "1", ..base.clone() };
+        assert_ne!(link_hash(GENESIS, &a), link_hash(GENESIS, &b));
+    }
+
+    #[test]
+    fn each_kind_of_tampering_is_named_where_it_happened() {
+        let rows = chain(5);
+        let sound = links(&rows);
+        assert_eq!(check(None, &sound).0, vec![]);
+        // Checked page by page, the same.
+        let (first, last) = check(None, &sound[..2]);
+        assert!(first.is_empty());
+        assert_eq!(check(last, &sound[2..]).0, vec![]);
+
+        let mut changed = links(&rows);
+        changed[2].event = Some(SealedFields { data: "{\"paid\":0}", ..rows[2].4.clone() });
+        assert_eq!(check(None, &changed).0, vec![Break::Changed { seq: 3, event_id: "e3".into() }]);
+
+        let mut deleted = links(&rows);
+        deleted[3].event = None;
+        assert_eq!(check(None, &deleted).0, vec![Break::Missing { seq: 4, event_id: "e4".into() }]);
+
+        let mut removed = links(&rows);
+        removed.remove(1);
+        assert_eq!(check(None, &removed).0, vec![Break::Gap { after: 1, next: 3 }]);
+
+        let mut swapped = links(&rows);
+        swapped[1].prev_hash = GENESIS;
+        let (breaks, _) = check(None, &swapped);
+        assert_eq!(breaks[0], Break::Unlinked { seq: 2, event_id: "e2".into() });
+        assert_eq!(breaks[1], Break::Changed { seq: 2, event_id: "e2".into() }, "its hash no longer fits");
+
+        let mut late_start = links(&rows);
+        late_start.remove(0);
+        assert_eq!(
+            check(None, &late_start).0,
+            vec![Break::Gap { after: 0, next: 2 }],
+            "the first link is gone"
+        );
+        assert_eq!(Break::Gap { after: 1, next: 3 }.to_string(), "links 2 to 2 are missing", "said in words");
+    }
+}
