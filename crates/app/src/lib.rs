@@ -4,6 +4,7 @@
 pub mod access;
 pub mod aftersales;
 mod app;
+pub mod audit;
 pub mod channels;
 pub mod demo;
 mod error;

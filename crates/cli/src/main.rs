@@ -1,6 +1,7 @@
 //! `tradeport`: the one binary. Parses the command line, builds the app, runs the command.
 
 mod admin;
+mod audit;
 mod demo;
 mod orders;
 mod serve;
@@ -185,6 +186,18 @@ enum Command {
     /// The key that seals channel secrets.
     #[command(subcommand)]
     Secrets(SecretsCommand),
+    /// The audit trail's hash chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every operator's chain link by link; name the first broken links and exit with
+    /// status 1 when one is broken or an event older than an hour has no link.
+    Verify,
+    /// Seal every event that has no link yet, however old (the workers seal recent ones).
+    Seal,
 }
 
 #[derive(Subcommand)]
@@ -310,6 +323,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Admin(cmd) => admin::run(&app, cmd).await,
         Command::Orders(cmd) => orders::run(&app, cmd).await,
         Command::Inventory(InventoryCommand::Verify) => verify_inventory(&app).await,
+        Command::Audit(AuditCommand::Verify) => audit::verify(&app).await,
+        Command::Audit(AuditCommand::Seal) => audit::seal(&app).await,
         Command::Secrets(SecretsCommand::Reseal) => {
             let moved =
                 tradeport_app::channels::reseal_secrets(&app).await.map_err(|e| anyhow::anyhow!("{e}"))?;

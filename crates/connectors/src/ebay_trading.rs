@@ -2,9 +2,10 @@
 //! identity service (`POST /identity/v1/oauth2/token`, `grant_type=refresh_token`, the app's id
 //! and secret as Basic credentials), sent raw in `X-EBAY-API-IAF-TOKEN`; calls are XML `POST`s to
 //! `/ws/api.dll` named by `X-EBAY-API-CALL-NAME`, answered HTTP 200 with `Ack` saying whether they
-//! worked. `GetMemberMessages` (type `All`: eBay returns nothing for `AskSellerQuestion`, so the
-//! questions are picked here) reads buyers' questions; `AddMemberMessageRTQ` answers one. The
-//! answer's namespace is a default one: elements are matched by local name.
+//! worked. `GetMemberMessages` (type `All`: eBay returns nothing for `AskSellerQuestion`; the
+//! caller tells buyers' messages from the seller's own by sender) reads the messages;
+//! `AddMemberMessageRTQ` answers one. The answer's namespace is a default one: elements are
+//! matched by local name.
 
 use std::time::Duration;
 
@@ -20,6 +21,34 @@ const COMPATIBILITY_LEVEL: &str = "1349";
 pub const PAGE_SIZE: u32 = 100;
 /// The scope asked for when the connection names none.
 const DEFAULT_SCOPE: &str = "https://api.ebay.com/oauth/api_scope";
+
+/// eBay's sites by marketplace id, with their Trading API site ids.
+pub const SITES: [(&str, u32); 19] = [
+    ("EBAY_US", 0),
+    ("EBAY_CA", 2),
+    ("EBAY_GB", 3),
+    ("EBAY_AU", 15),
+    ("EBAY_AT", 16),
+    ("EBAY_BE", 23),
+    ("EBAY_FR", 71),
+    ("EBAY_DE", 77),
+    ("EBAY_IT", 101),
+    ("EBAY_NL", 146),
+    ("EBAY_ES", 186),
+    ("EBAY_CH", 193),
+    ("EBAY_HK", 201),
+    ("EBAY_IN", 203),
+    ("EBAY_IE", 205),
+    ("EBAY_MY", 207),
+    ("EBAY_PH", 211),
+    ("EBAY_PL", 212),
+    ("EBAY_SG", 216),
+];
+
+/// The Trading API site id of marketplace `id` (`EBAY_GB`, …).
+pub fn site_id(id: &str) -> Option<u32> {
+    SITES.iter().find(|(m, _)| m.eq_ignore_ascii_case(id.trim())).map(|(_, site)| *site)
+}
 
 /// What the client needs of a connection.
 #[derive(Clone, Debug)]
@@ -212,7 +241,7 @@ impl EbayTrading {
 }
 
 /// Every element's text by its path of local names (`MemberMessage/MemberMessageExchange/…`), in
-/// document order; `None` when the XML is not well formed.
+/// document order; an error when the XML is not well formed.
 fn walk(xml: &str) -> Result<Vec<(String, String)>, String> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut path: Vec<String> = Vec::new();

@@ -1,5 +1,5 @@
 //! Background work: the outbox relay (with the recurring jobs such as the SLA sweeps), the job
-//! runner, housekeeping and the dashboard counts' fold. Every job is idempotent, so several processes may run it.
+//! runner, housekeeping, the dashboard counts' fold and the audit chain's sealer. Every job is idempotent, so several processes may run it.
 
 use std::time::Duration;
 
@@ -11,6 +11,9 @@ pub const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 /// How often the dashboard's order counts fold their pending changes (a count reads the
 /// changes not folded yet, so this only bounds how many it reads).
 pub const FOLD_COUNTS_EVERY: Duration = Duration::from_secs(10);
+
+/// How often new events are sealed into the audit chain (SYS-1).
+pub const AUDIT_SEAL_EVERY: Duration = Duration::from_secs(30);
 
 /// How often safety-stock thresholds are compared with the available stock (INV-5).
 pub const SAFETY_STOCK_EVERY: Duration = Duration::from_secs(30);
@@ -90,6 +93,11 @@ pub async fn run(app: App, stop: watch::Receiver<bool>) {
             Err(e) => tracing::warn!(error = %e, "checking safety stock failed; will retry"),
         }
     });
+    let audit_seal = every(AUDIT_SEAL_EVERY, stop.clone(), || async {
+        if let Err(e) = tradeport_app::audit::seal_all(&app).await {
+            tracing::warn!(error = %e, "sealing the audit chain failed; will retry");
+        }
+    });
     let housekeeping = every(HOUSEKEEPING_EVERY, stop, || async {
         match tradeport_app::access::purge_expired(&app).await {
             Ok(n) if n > 0 => tracing::info!(removed = n, "housekeeping removed expired rows"),
@@ -97,5 +105,5 @@ pub async fn run(app: App, stop: watch::Receiver<bool>) {
             Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
         }
     });
-    tokio::join!(relay, runner, fold, safety_stock, housekeeping);
+    tokio::join!(relay, runner, fold, safety_stock, audit_seal, housekeeping);
 }

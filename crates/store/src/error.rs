@@ -120,6 +120,9 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("payment_events_key", "payment_events.account_id, payment_events.event_id", "event_id"),
     ("support_mailboxes_pkey", "support_mailboxes.address", "address"),
     ("surveys_token_key", "surveys.token_sha256", "token"),
+    // Written only by the audit sealer, whose collision is a second sealer at work.
+    ("audit_chain_pkey", "audit_chain.tenant_id, audit_chain.seq", "seq"),
+    ("audit_chain_event_key", "audit_chain.event_id", "event_id"),
     ("surveys_order_key", "surveys.order_id", "order_id"),
     ("ticket_viewers_pkey", "ticket_viewers.ticket_id, ticket_viewers.user_key", "user_key"),
     (

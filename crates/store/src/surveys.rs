@@ -97,10 +97,12 @@ pub async fn answered(
 }
 
 /// Whether order `order_id` was asked already.
-pub async fn order_asked(conn: &mut AnyConnection, order_id: &str) -> StoreResult<bool> {
-    let found: Option<(String,)> = sqlx::query_as("SELECT id FROM surveys WHERE order_id = $1")
-        .bind(order_id)
-        .fetch_optional(conn)
-        .await?;
+pub async fn order_asked(conn: &mut AnyConnection, tenant_id: TenantId, order_id: &str) -> StoreResult<bool> {
+    let found: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM surveys WHERE tenant_id = $1 AND order_id = $2")
+            .bind(tenant_id.to_string())
+            .bind(order_id)
+            .fetch_optional(conn)
+            .await?;
     Ok(found.is_some())
 }

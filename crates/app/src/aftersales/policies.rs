@@ -240,14 +240,8 @@ pub(crate) async fn decide(
     let sku = tradeport_store::inventory::skus::get(conn, operator, None, sku_id)
         .await?
         .ok_or(AppError::NotFound("SKU"))?;
-    let delivered = shipments::find(conn, operator, None, ShipmentsOf::Order(order.id))
-        .await?
-        .iter()
-        .filter_map(|s| s.delivered_at)
-        .max();
+    let (delivered, all) = delivery_and_policies(conn, operator, order).await?;
     let merchant = order.merchant_id.to_string();
-    let all: Vec<Policy> =
-        policies::list(conn, operator, Some(&merchant)).await?.into_iter().map(|r| r.policy).collect();
     let days =
         delivered.map_or(0, |d| u32::try_from((app.now().0 - d.0).max(0) / DAY_MS).unwrap_or(u32::MAX));
     let category = sku.category.to_lowercase();
@@ -266,6 +260,22 @@ pub(crate) async fn decide(
         fields: Vec::new(),
     })?;
     Ok((d, category))
+}
+
+/// The latest delivery among the order's parcels, and its merchant's policies.
+async fn delivery_and_policies(
+    conn: &mut tradeport_store::AnyConnection,
+    operator: tradeport_domain::kernel::TenantId,
+    order: &tradeport_store::orders::OrderRow,
+) -> AppResult<(Option<tradeport_domain::kernel::Millis>, Vec<Policy>)> {
+    let delivered = shipments::find(conn, operator, None, ShipmentsOf::Order(order.id))
+        .await?
+        .iter()
+        .filter_map(|s| s.delivered_at)
+        .max();
+    let merchant = order.merchant_id.to_string();
+    let all = policies::list(conn, operator, Some(&merchant)).await?.into_iter().map(|r| r.policy).collect();
+    Ok((delivered, all))
 }
 
 /// The policy that applies to one kind of goods on an order.
@@ -301,14 +311,8 @@ pub async fn policies_of_order(
     }
     categories.sort();
     categories.dedup();
-    let delivered = shipments::find(&mut conn, operator, None, ShipmentsOf::Order(order_id))
-        .await?
-        .iter()
-        .filter_map(|s| s.delivered_at)
-        .max();
+    let (delivered, all) = delivery_and_policies(&mut conn, operator, &order).await?;
     let merchant = order.merchant_id.to_string();
-    let rows = policies::list(&mut conn, operator, Some(&merchant)).await?;
-    let all: Vec<Policy> = rows.iter().map(|r| r.policy.clone()).collect();
     Ok(categories
         .into_iter()
         .map(|category| {

@@ -198,6 +198,17 @@ async fn apply(
                     "seller_id is the selling partner id (Amazon) or the seller's user name (eBay)",
                 );
             }
+            let unknown_site = c
+                .marketplace_ids
+                .split(',')
+                .find(|m| !m.is_empty() && tradeport_connectors::ebay_trading::site_id(m).is_none());
+            if let (ChannelKind::Ebay, Some(m)) = (kind, unknown_site) {
+                e.add(
+                    "marketplace_ids",
+                    "unknown_marketplace",
+                    format!("{m} is not an eBay marketplace id; use e.g. EBAY_US, EBAY_GB, EBAY_DE"),
+                );
+            }
             if kind == ChannelKind::Amazon && c.marketplace_ids.is_empty() {
                 e.add(
                     "marketplace_ids",

@@ -9,6 +9,7 @@
 mod connections;
 mod import_engine;
 mod import_orders;
+mod poll;
 mod poll_amazon;
 mod push_tracking;
 mod receive_webhook;
@@ -23,8 +24,8 @@ pub use import_orders::{
     ImportView, RunImport, import_detail, import_errors, list_imports, run_import, suggested_mapping,
     upload_import,
 };
+pub(crate) use poll::{run_poll_job, schedule_polls_in_tx};
 pub use poll_amazon::{PollReport, poll_connection};
-pub(crate) use poll_amazon::{run_poll_job, schedule_polls_in_tx};
 pub(crate) use push_tracking::{credentials, queue_tracking_push_in_tx, run_tracking_push};
 pub(crate) use receive_webhook::secrets;
 pub use receive_webhook::{DeliveryAnswer, WebhookDelivery, receive_webhook};

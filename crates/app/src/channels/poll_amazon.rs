@@ -13,17 +13,13 @@ use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::channels::{
     ChannelKind, ChannelMapping, ConnectionStatus, DeliveryOutcome, amazon_order,
 };
-use tradeport_domain::jobs::JobKind;
 use tradeport_store::channels::connections::{self, ConnectionRow};
 use tradeport_store::channels::deliveries::{self, DeliveryRow};
-use tradeport_store::jobs::JobRow;
 
 use super::seal_context;
 use super::take_order::{TakenOrder, take_channel_order};
 use crate::{App, AppError, AppResult};
 
-/// How often the operator's marketplace connections are polled.
-pub(crate) const POLL_CRON: &str = "*/15 * * * *";
 /// Where a first poll starts: orders changed in the last week.
 const FIRST_POLL_MS: i64 = 7 * 24 * 3_600_000;
 /// How far behind now the watermark stays.
@@ -80,37 +76,6 @@ pub async fn poll_connection(app: &App, principal: &Principal, id: &str) -> AppR
     poll(app, &c).await
 }
 
-/// The scheduled poll of every active Amazon connection of the job's operator (and the member
-/// messages of every eBay one).
-pub(crate) async fn run_poll_job(app: &App, job: &JobRow) -> Result<(), String> {
-    let operator = job.tenant_id.ok_or("the job names no operator")?.to_string();
-    let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
-    let all = connections::all(&mut conn).await.map_err(|e| e.to_string())?;
-    drop(conn);
-    let mut failures = crate::tickets::read_all_member_messages(app, &operator).await;
-    for c in all.iter().filter(|c| {
-        c.tenant_id == operator
-            && c.kind == ChannelKind::Amazon.as_str()
-            && c.status == ConnectionStatus::Active.as_str()
-    }) {
-        match poll(app, c).await {
-            Ok(r) if r.error.is_none() => {}
-            Ok(r) => failures.push(format!("{}: {}", c.name, r.error.unwrap_or_default())),
-            Err(e) => failures.push(format!("{}: {e}", c.name)),
-        }
-    }
-    if failures.is_empty() { Ok(()) } else { Err(failures.join("; ")) }
-}
-
-/// Schedules the operator's polls (once), when it connects a marketplace.
-pub(crate) async fn schedule_polls_in_tx(
-    app: &App,
-    conn: &mut tradeport_store::AnyConnection,
-    operator: tradeport_domain::kernel::TenantId,
-) -> AppResult<()> {
-    crate::jobs::schedule_once_in_tx(app, conn, operator, JobKind::ChannelPoll, POLL_CRON).await
-}
-
 pub(crate) fn client(app: &App, c: &ConnectionRow) -> AppResult<SpApi> {
     let plain = if c.credentials.is_empty() {
         "{}".to_string()
@@ -137,7 +102,7 @@ pub(crate) fn client(app: &App, c: &ConnectionRow) -> AppResult<SpApi> {
     })
 }
 
-async fn poll(app: &App, c: &ConnectionRow) -> AppResult<PollReport> {
+pub(super) async fn poll(app: &App, c: &ConnectionRow) -> AppResult<PollReport> {
     let api = client(app, c)?;
     let operator =
         c.tenant_id.parse().map_err(|_| AppError::Internal(format!("connection {} tenant", c.id)))?;

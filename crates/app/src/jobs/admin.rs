@@ -28,13 +28,24 @@ pub struct JobView {
     pub finished_at: Option<i64>,
 }
 
+/// What a job carries for the buyer's eyes only (a survey's links) is not shown to staff: no one
+/// may answer a buyer's survey for them.
+fn redacted(mut payload: serde_json::Value) -> serde_json::Value {
+    for key in ["survey_token", "body"] {
+        if let Some(v) = payload.get_mut(key).filter(|v| !v.is_null()) {
+            *v = serde_json::Value::from("[the buyer's alone]");
+        }
+    }
+    payload
+}
+
 impl From<JobRow> for JobView {
     fn from(j: JobRow) -> Self {
         Self {
             id: j.id.to_string(),
             kind: j.kind.as_str().into(),
             state: j.state.as_str().into(),
-            payload: serde_json::from_str(&j.payload).unwrap_or(serde_json::Value::Null),
+            payload: redacted(serde_json::from_str(&j.payload).unwrap_or(serde_json::Value::Null)),
             attempts: j.attempts,
             max_attempts: j.max_attempts,
             run_at: j.run_at.0,

@@ -234,6 +234,7 @@ pub async fn replay_delivery(
     let message = tradeport_store::outbox::get(&mut tx, operator, outbox_id.trim())
         .await?
         .filter(|m| m.merchant_id.as_deref() == Some(e.merchant_id.to_string().as_str()))
+        .filter(|m| super::relay::offered_to_webhooks(&m.topic))
         .ok_or(AppError::NotFound("message"))?;
     let payload = json!({ "outbox_id": message.id, "endpoint_id": e.id.to_string() });
     let job = crate::jobs::enqueue_in_tx(

@@ -38,6 +38,12 @@ pub const TOPICS: [&str; 14] = [
     AFTERSALES_REQUESTED,
 ];
 
+/// Whether webhooks hear of `topic` (an endpoint's `*` means every topic here, never a buyer's
+/// survey, whose links are the buyer's alone).
+pub(crate) fn offered_to_webhooks(topic: &str) -> bool {
+    TOPICS.contains(&topic)
+}
+
 /// A buyer, merchant or staff member filed an after-sales request (AFS-6).
 pub const AFTERSALES_REQUESTED: &str = "aftersales.requested";
 /// An exception case was opened on one of the merchant's orders (EXC-1).
@@ -61,9 +67,10 @@ pub async fn relay_outbox(app: &App) -> AppResult<usize> {
                 (Some(t), Some(merchant)) => webhooks::list(&mut tx, t, Some(merchant)).await?,
                 _ => Vec::new(),
             };
-            let hooks = endpoints.iter().filter(|e| e.wants(&m.topic)).map(|e| {
-                (JobKind::DeliverWebhook, json!({ "outbox_id": m.id, "endpoint_id": e.id.to_string() }))
-            });
+            let hooks =
+                endpoints.iter().filter(|e| offered_to_webhooks(&m.topic) && e.wants(&m.topic)).map(|e| {
+                    (JobKind::DeliverWebhook, json!({ "outbox_id": m.id, "endpoint_id": e.id.to_string() }))
+                });
             for (kind, payload) in deliveries(m, app.sms().is_some()).into_iter().chain(hooks) {
                 // A buyer who opted out hears nothing (SLA-3); staff and merchants still do.
                 let to_buyer = BuyerMessage::from_topic(&m.topic).is_some()
@@ -137,6 +144,13 @@ fn deliveries(m: &OutboxRow, texting: bool) -> Vec<(JobKind, serde_json::Value)>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_webhook_hears_of_a_survey_whatever_it_subscribed_to() {
+        assert!(!offered_to_webhooks(BuyerMessage::SatisfactionSurvey.topic()));
+        assert!(!offered_to_webhooks(SLA_OVERDUE), "staff news stays with staff");
+        assert!(TOPICS.iter().all(|t| offered_to_webhooks(t)));
+    }
 
     #[test]
     fn webhooks_may_subscribe_to_every_buyer_message_the_product_sends() {

@@ -47,14 +47,28 @@ pub(super) async fn locked(
 /// WhatsApp takes a free-form answer only within 24 hours of the buyer's last message.
 const CHAT_WINDOW_MS: i64 = 24 * 3_600_000;
 
-/// Refuses an answer to a chat whose buyer last wrote more than 24 hours ago, saying what to do.
-async fn chat_window_open(app: &App, principal: &Principal, id: &str, now: Millis) -> AppResult<()> {
+/// Refuses an answer its channel would not take, saying what to do: to a chat whose buyer last
+/// wrote more than 24 hours ago, or longer than eBay takes.
+async fn channel_takes(
+    app: &App,
+    principal: &Principal,
+    (id, body): (&str, &str),
+    now: Millis,
+) -> AppResult<()> {
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
     let Some(t) = tickets::get(&mut conn, operator, principal.scope.merchant_id, id.trim()).await? else {
         return Err(AppError::NotFound("ticket"));
     };
     if t.buyer_phone.is_none() {
+        let through_marketplace = t.connection_id.is_some();
+        if through_marketplace && body.chars().count() > super::ebay_in::MOST_CHARS {
+            return Err(invalid(
+                "body",
+                "too_long",
+                "eBay takes answers of at most 2000 characters; shorten it",
+            ));
+        }
         return Ok(());
     }
     let messages = tickets::messages(&mut conn, operator, &t.id).await?;
@@ -95,7 +109,7 @@ pub async fn answer_ticket(
     };
     let now = app.now();
     if direction == "out" {
-        chat_window_open(app, principal, id, now).await?;
+        channel_takes(app, principal, (id, body), now).await?;
     }
     let mut tx = app.begin().await?;
     let t = locked(principal, &mut tx, id).await?;

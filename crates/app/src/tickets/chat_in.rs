@@ -10,12 +10,11 @@ use serde::Serialize;
 use tradeport_connectors::channel_hooks::hub_signature_valid;
 use tradeport_domain::channels::{ChannelKind, ConnectionStatus};
 use tradeport_domain::kernel::TenantId;
-use tradeport_domain::tickets::{TicketAction, TicketChannel, references_in, transition, whatsapp_messages};
+use tradeport_domain::tickets::{TicketChannel, whatsapp_messages};
 use tradeport_store::channels::connections::{self, ConnectionRow};
-use tradeport_store::{ticket_links, tickets};
+use tradeport_store::tickets;
 
-use super::inbound::{Inbound, keep_inbound, order_row};
-use super::status_of;
+use super::inbound::{Inbound, keep_inbound, thread_or_order};
 use crate::warehouse::invalid;
 use crate::{App, AppError, AppResult};
 
@@ -94,25 +93,9 @@ pub async fn receive_chat_hook(
             answer.duplicates += 1;
             continue;
         }
-        let thread = tickets::latest_of_chat(&mut conn, operator, &c.id, &m.from)
-            .await?
-            .filter(|t| status_of(t).is_ok_and(|s| transition(s, TicketAction::BuyerWrites).is_some()));
-        let mut order_id = thread.as_ref().and_then(|t| t.order_id.clone());
-        if thread.is_none() {
-            for reference in references_in(&m.text) {
-                if let Some((id, _)) =
-                    ticket_links::order_for_reference(&mut conn, operator, Some(merchant), &reference).await?
-                {
-                    order_id = Some(id);
-                    break;
-                }
-            }
-        }
+        let latest = tickets::latest_of_chat(&mut conn, operator, &c.id, &m.from).await?;
         drop(conn);
-        let order = match order_id {
-            Some(id) => order_row(app, operator, &id).await?,
-            None => None,
-        };
+        let (thread, order) = thread_or_order(app, (operator, merchant), latest, &m.text).await?;
         let kept = keep_inbound(
             app,
             Inbound {

@@ -8,13 +8,12 @@ use serde::Serialize;
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::kernel::OrderId;
 use tradeport_domain::tickets::{TicketAction, transition};
-use tradeport_store::tickets;
 
 use crate::aftersales::{AppliedPolicy, RequestQuery, RequestView, list_requests, policies_of_order};
 use crate::exceptions::{CaseQuery, CaseView, list_cases};
 use crate::orders::{OrderView, get_order};
 use crate::shipping::{ShipmentView, shipments_of_order};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppResult};
 
 /// The ticket's surroundings; all empty while it is linked to no order.
 #[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
@@ -36,12 +35,7 @@ pub struct TicketContext {
 
 /// The surroundings of the principal's ticket `id`.
 pub async fn ticket_context(app: &App, principal: &Principal, id: &str) -> AppResult<TicketContext> {
-    principal.require(Permission::AnswerTickets)?;
-    let mut conn = app.db().read().await?;
-    let (operator, merchant) = (principal.scope.operator_id, principal.scope.merchant_id);
-    let t =
-        tickets::get(&mut conn, operator, merchant, id.trim()).await?.ok_or(AppError::NotFound("ticket"))?;
-    drop(conn);
+    let t = super::ticket_of(app, principal, id).await?;
     let mut context = TicketContext { ticket_id: t.id.clone(), ..TicketContext::default() };
     let Some(order_id) = t.order_id.as_deref().and_then(|o| o.parse::<OrderId>().ok()) else {
         return Ok(context);

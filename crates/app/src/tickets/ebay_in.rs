@@ -11,13 +11,12 @@ use tradeport_connectors::ebay_trading::{EbayAccess, EbayTrading, MemberMessage}
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::channels::{ChannelKind, ConnectionStatus};
 use tradeport_domain::kernel::TenantId;
-use tradeport_domain::tickets::{TicketAction, TicketChannel, references_in, transition};
+use tradeport_domain::tickets::TicketChannel;
 use tradeport_store::channels::connections::{self, ConnectionRow};
+use tradeport_store::tickets;
 use tradeport_store::tickets::{MessageRow, TicketRow};
-use tradeport_store::{ticket_links, tickets};
 
-use super::inbound::{Inbound, keep_inbound, order_row};
-use super::status_of;
+use super::inbound::{Inbound, keep_inbound, thread_or_order};
 use crate::{App, AppError, AppResult};
 
 /// eBay's API host when the connection names none.
@@ -28,6 +27,8 @@ const FIRST_READ_MS: i64 = 7 * 24 * 3_600_000;
 const OVERLAP_MS: i64 = 3_600_000;
 /// The prefix of an eBay message's id on a ticket: `ebay:{item id}:{message id}`.
 const PREFIX: &str = "ebay:";
+/// The longest answer eBay takes (plain text).
+pub(crate) const MOST_CHARS: usize = 2_000;
 
 /// What one read of a connection's messages did.
 #[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
@@ -50,26 +51,18 @@ fn iso(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The eBay site of the connection's first marketplace id (`EBAY_GB`, …); the US site otherwise.
-fn site_id(marketplace_ids: &str) -> u32 {
-    match marketplace_ids.split(',').next().unwrap_or_default().trim() {
-        "EBAY_GB" => 3,
-        "EBAY_DE" => 77,
-        "EBAY_FR" => 71,
-        "EBAY_IT" => 101,
-        "EBAY_ES" => 186,
-        "EBAY_AU" => 15,
-        "EBAY_CA" => 2,
-        _ => 0,
-    }
-}
-
 fn client(app: &App, c: &ConnectionRow) -> AppResult<EbayTrading> {
     let creds = crate::channels::credentials(app, c).map_err(AppError::Internal)?;
     let get = |k: &str| creds.get(k).map(String::as_str).unwrap_or_default();
     let access = EbayAccess {
         base_url: if c.site_url.is_empty() { EBAY_API } else { &c.site_url },
-        site_id: site_id(&c.marketplace_ids),
+        // The first marketplace's site (checked when the connection was saved); none: the US site.
+        site_id: c
+            .marketplace_ids
+            .split(',')
+            .next()
+            .and_then(tradeport_connectors::ebay_trading::site_id)
+            .unwrap_or(0),
         client_id: get("client_id"),
         client_secret: get("client_secret"),
         refresh_token: get("refresh_token"),
@@ -102,6 +95,10 @@ pub async fn read_member_messages(app: &App, principal: &Principal, id: &str) ->
             "the connection is paused: resume it first",
         ));
     }
+    // A connection made before its messages were read on a schedule gets the schedule now.
+    let mut tx = app.begin().await?;
+    crate::channels::schedule_polls_in_tx(app, &mut tx, principal.scope.operator_id).await?;
+    tx.commit().await?;
     read_messages(app, &c).await
 }
 
@@ -135,7 +132,7 @@ async fn read_messages(app: &App, c: &ConnectionRow) -> AppResult<MessagesRead> 
     let operator: TenantId = crate::parse_id(&c.tenant_id, "operator")?;
     let merchant: TenantId = crate::parse_id(&c.merchant_id, "merchant")?;
     let mut conn = app.db().read().await?;
-    let last = connections::messages_watermark(&mut conn, &c.id).await?;
+    let last = connections::messages_watermark(&mut conn, operator, &c.id).await?;
     drop(conn);
     let now = app.now().0;
     let from = last
@@ -150,9 +147,16 @@ async fn read_messages(app: &App, c: &ConnectionRow) -> AppResult<MessagesRead> 
             Ok(b) => b,
             Err(e) => break Some(e),
         };
+        let mut failed = None;
         for m in &batch.messages {
             read.seen += 1;
-            keep_one(app, c, (operator, merchant), m, &mut read).await?;
+            if let Err(e) = keep_one(app, c, (operator, merchant), m, &mut read).await {
+                failed = Some(format!("message {} could not be kept: {e}", m.message_id));
+                break;
+            }
+        }
+        if failed.is_some() {
+            break failed;
         }
         if !batch.has_more || batch.messages.is_empty() {
             break None;
@@ -161,7 +165,7 @@ async fn read_messages(app: &App, c: &ConnectionRow) -> AppResult<MessagesRead> 
     };
     let mut tx = app.begin().await?;
     if stopped.is_none() {
-        connections::set_messages_watermark_in_tx(&mut tx, &c.id, &to).await?;
+        connections::set_messages_watermark_in_tx(&mut tx, operator, &c.id, &to).await?;
         read.watermark = to;
     }
     connections::record_health_in_tx(&mut tx, &c.id, app.now(), stopped.as_deref()).await?;
@@ -179,7 +183,10 @@ async fn keep_one(
     read: &mut MessagesRead,
 ) -> AppResult<()> {
     let to_this_seller = m.recipient_id.is_empty() || m.recipient_id.eq_ignore_ascii_case(&c.seller_id);
-    if !to_this_seller || m.sender_id.is_empty() || m.sender_id.eq_ignore_ascii_case(&c.seller_id) {
+    let from_a_buyer = !m.sender_id.is_empty() && !m.sender_id.eq_ignore_ascii_case(&c.seller_id);
+    // Without its item and id a message cannot be answered on eBay.
+    let answerable = !m.item_id.is_empty() && !m.message_id.is_empty();
+    if !to_this_seller || !from_a_buyer || !answerable {
         read.ignored += 1;
         return Ok(());
     }
@@ -190,25 +197,10 @@ async fn keep_one(
         read.duplicates += 1;
         return Ok(());
     }
-    let thread = tickets::latest_of_marketplace_buyer(&mut conn, operator, &c.id, &m.sender_id)
-        .await?
-        .filter(|t| status_of(t).is_ok_and(|s| transition(s, TicketAction::BuyerWrites).is_some()));
-    let mut order_id = thread.as_ref().and_then(|t| t.order_id.clone());
-    if thread.is_none() {
-        for reference in references_in(&format!("{}\n{}", m.subject, m.body)) {
-            if let Some((id, _)) =
-                ticket_links::order_for_reference(&mut conn, operator, Some(merchant), &reference).await?
-            {
-                order_id = Some(id);
-                break;
-            }
-        }
-    }
+    let latest = tickets::latest_of_marketplace_buyer(&mut conn, operator, &c.id, &m.sender_id).await?;
     drop(conn);
-    let order = match order_id {
-        Some(id) => order_row(app, operator, &id).await?,
-        None => None,
-    };
+    let words = format!("{}\n{}", m.subject, m.body);
+    let (thread, order) = thread_or_order(app, (operator, merchant), latest, &words).await?;
     let subject = match (m.subject.is_empty(), m.item_title.is_empty()) {
         (false, _) => m.subject.clone(),
         (true, false) => format!("eBay: {}", m.item_title),
@@ -260,7 +252,5 @@ pub(crate) async fn send_answer(
         .find_map(|m| m.external_id.as_deref()?.strip_prefix(PREFIX)?.split_once(':'))
         .ok_or("the ticket holds no eBay question to answer; write to the buyer on eBay")?;
     let api = client(app, c).map_err(|e| e.to_string())?;
-    // eBay takes plain text of at most 2000 characters.
-    let body: String = body.chars().take(2000).collect();
-    api.answer_question(item, question, &t.buyer_name, &body).await
+    api.answer_question(item, question, &t.buyer_name, body).await
 }

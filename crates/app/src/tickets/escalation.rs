@@ -18,7 +18,7 @@ use super::status_of;
 use crate::aftersales::FileRequest;
 use crate::warehouse::{conflict, invalid};
 use crate::words::actor_text;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppResult};
 
 /// Why an agent sends a ticket up.
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -57,26 +57,15 @@ pub async fn file_from_ticket(
     id: &str,
     f: &FileRequest,
 ) -> AppResult<TicketView> {
-    principal.require(Permission::AnswerTickets)?;
     principal.require(Permission::FileAftersales)?;
-    let mut conn = app.db().read().await?;
-    let (operator, merchant) = (principal.scope.operator_id, principal.scope.merchant_id);
-    let t =
-        tickets::get(&mut conn, operator, merchant, id.trim()).await?.ok_or(AppError::NotFound("ticket"))?;
-    drop(conn);
+    let t = super::ticket_of(app, principal, id).await?;
     if let Some(request) = &t.request_id {
         return Err(conflict(
             "ticket.request_filed",
             format!("after-sales request {request} was filed from this ticket already; decide that one"),
         ));
     }
-    let order_id = t.order_id.clone().ok_or_else(|| {
-        invalid(
-            "order_id",
-            "no_order",
-            "the ticket is not linked to an order yet: link it first (PATCH the ticket with order_id)",
-        )
-    })?;
+    let order_id = super::order_of(&t)?;
     let request =
         crate::aftersales::file_request(app, principal, &FileRequest { order_id, ..f.clone() }).await?;
     let now = app.now();
@@ -109,19 +98,8 @@ pub async fn open_case_from_ticket(
     id: &str,
     input: &crate::exceptions::OpenCase,
 ) -> AppResult<TicketView> {
-    principal.require(Permission::AnswerTickets)?;
-    let mut conn = app.db().read().await?;
-    let (operator, merchant) = (principal.scope.operator_id, principal.scope.merchant_id);
-    let t =
-        tickets::get(&mut conn, operator, merchant, id.trim()).await?.ok_or(AppError::NotFound("ticket"))?;
-    drop(conn);
-    let order_id = t.order_id.clone().ok_or_else(|| {
-        invalid(
-            "order_id",
-            "no_order",
-            "the ticket is not linked to an order yet: link it first (PATCH the ticket with order_id)",
-        )
-    })?;
+    let t = super::ticket_of(app, principal, id).await?;
+    let order_id = super::order_of(&t)?;
     let opened = crate::exceptions::open_case(
         app,
         principal,

@@ -243,6 +243,36 @@ async fn acknowledge_in_tx(
     reply_job::enqueue_in_tx(app, tx, operator, &message.id).await
 }
 
+/// Where a buyer's message through a connection goes: their `latest` ticket there while it still
+/// takes messages (with its order), else no thread and the order `text` names among the
+/// merchant's orders.
+pub(crate) async fn thread_or_order(
+    app: &App,
+    (operator, merchant): (TenantId, TenantId),
+    latest: Option<TicketRow>,
+    text: &str,
+) -> AppResult<(Option<TicketRow>, Option<OrderRow>)> {
+    let thread =
+        latest.filter(|t| status_of(t).is_ok_and(|s| transition(s, TicketAction::BuyerWrites).is_some()));
+    let mut order_id = thread.as_ref().and_then(|t| t.order_id.clone());
+    if thread.is_none() {
+        let mut conn = app.db().read().await?;
+        for reference in tradeport_domain::tickets::references_in(text) {
+            if let Some((id, _)) =
+                ticket_links::order_for_reference(&mut conn, operator, Some(merchant), &reference).await?
+            {
+                order_id = Some(id);
+                break;
+            }
+        }
+    }
+    let order = match order_id {
+        Some(id) => order_row(app, operator, &id).await?,
+        None => None,
+    };
+    Ok((thread, order))
+}
+
 /// The order `id` of the operator, for a message that names it.
 pub(crate) async fn order_row(app: &App, operator: TenantId, id: &str) -> AppResult<Option<OrderRow>> {
     let Ok(id) = id.parse::<OrderId>() else { return Ok(None) };

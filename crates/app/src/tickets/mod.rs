@@ -49,10 +49,32 @@ pub(crate) use survey::{ask_after_completion_in_tx, score_links, survey_url};
 pub use update::{TicketChange, update_ticket};
 pub use wismo::resend_tracking;
 
+use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::tickets::TicketStatus;
 use tradeport_store::tickets::TicketRow;
 
-use crate::{AppError, AppResult};
+use crate::{App, AppError, AppResult};
+
+/// The principal's ticket `id`, for an agent (`AnswerTickets`; a merchant: its own).
+pub(crate) async fn ticket_of(app: &App, principal: &Principal, id: &str) -> AppResult<TicketRow> {
+    principal.require(Permission::AnswerTickets)?;
+    let mut conn = app.db().read().await?;
+    let (operator, merchant) = (principal.scope.operator_id, principal.scope.merchant_id);
+    tradeport_store::tickets::get(&mut conn, operator, merchant, id.trim())
+        .await?
+        .ok_or(AppError::NotFound("ticket"))
+}
+
+/// The ticket's order, or what to do first.
+pub(crate) fn order_of(t: &TicketRow) -> AppResult<String> {
+    t.order_id.clone().ok_or_else(|| {
+        crate::warehouse::invalid(
+            "order_id",
+            "no_order",
+            "the ticket is not linked to an order yet: link it first (PATCH the ticket with order_id)",
+        )
+    })
+}
 
 /// A stored ticket's state.
 pub(crate) fn status_of(t: &TicketRow) -> AppResult<TicketStatus> {

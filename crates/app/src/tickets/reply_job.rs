@@ -126,6 +126,9 @@ async fn send_marketplace(
         .map_err(|e| e.to_string())?
         .ok_or("the ticket's marketplace connection is gone; answer the buyer on the marketplace")?;
     drop(conn);
+    if c.kind != tradeport_domain::channels::ChannelKind::Ebay.as_str() {
+        return Err(format!("answers do not go back through {} connections; answer the buyer there", c.kind));
+    }
     super::ebay_in::send_answer(app, &c, t, all, body).await
 }
 

@@ -103,7 +103,7 @@ pub(crate) async fn ask_after_completion_in_tx(
     order: &OrderRow,
 ) -> AppResult<()> {
     let reachable = !order.buyer_email.trim().is_empty() || order.buyer_phone_e164.is_some();
-    if !reachable || surveys::order_asked(tx, &order.id.to_string()).await? {
+    if !reachable || surveys::order_asked(tx, operator, &order.id.to_string()).await? {
         return Ok(());
     }
     let token = tradeport_connectors::secrets::random_token(24);

@@ -6,7 +6,7 @@
 //! first response, and the ticket waits for the buyer. Anything else waits for a person. An agent
 //! sends the same answer on demand ("resend tracking").
 
-use tradeport_domain::access::{Permission, Principal};
+use tradeport_domain::access::Principal;
 use tradeport_domain::kernel::OrderId;
 use tradeport_domain::orders::OrderStatus;
 use tradeport_domain::tickets::{Category, TicketAction, transition};
@@ -16,7 +16,6 @@ use super::canned::placeholder_values;
 use super::{AnswerRequest, TicketView, answer_ticket, status_of};
 use crate::i18n::text;
 use crate::notifications::ticket_text;
-use crate::warehouse::invalid;
 use crate::{App, AppError, AppResult};
 
 /// The automatic answer to "where is my order?" for `t`, when its order is found and nothing is
@@ -82,19 +81,8 @@ async fn tracking_answer(app: &App, t: &TicketRow) -> AppResult<(String, Option<
 /// Sends the buyer of the principal's ticket `id` the order's state, estimate and tracking link in
 /// their language, as the agent's answer (the agent's "resend tracking").
 pub async fn resend_tracking(app: &App, principal: &Principal, id: &str) -> AppResult<TicketView> {
-    principal.require(Permission::AnswerTickets)?;
-    let mut conn = app.db().read().await?;
-    let (operator, merchant) = (principal.scope.operator_id, principal.scope.merchant_id);
-    let t =
-        tickets::get(&mut conn, operator, merchant, id.trim()).await?.ok_or(AppError::NotFound("ticket"))?;
-    drop(conn);
-    if t.order_id.is_none() {
-        return Err(invalid(
-            "order_id",
-            "no_order",
-            "the ticket is not linked to an order yet: link it first (PATCH the ticket with order_id)",
-        ));
-    }
+    let t = super::ticket_of(app, principal, id).await?;
+    super::order_of(&t)?;
     let (body, _) = tracking_answer(app, &t).await?;
     let answer = AnswerRequest { kind: "reply".into(), body, ..AnswerRequest::default() };
     answer_ticket(app, principal, &t.id, &answer).await

@@ -9,7 +9,7 @@ use crate::helpers::get;
 
 db_tests!(admin_commands_create_tenants_users_and_keys_that_work_at_once);
 
-fn tradeport(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+pub(crate) fn tradeport(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_tradeport"))
         .arg("--database-url")
         .arg(&app.database_url)

@@ -65,19 +65,28 @@ async fn ebay_questions_become_tickets_once_and_answers_go_back_through_ebay(app
     fake.ask(question(&app, ("bob_b", "acme_seller"), "5002", 20, "Does it take E27 bulbs?"));
     fake.ask(question(&app, ("acme_seller", "bob_b"), "5003", 10, "Yes, it does."));
     fake.ask(question(&app, ("carol", "another_seller"), "5004", 10, "Not for you"));
+    // Enough for a second page: one buyer's 97 messages about another item, older than the next
+    // read's reach (an hour before this one ended).
+    for n in 0..97 {
+        let mut q =
+            question(&app, ("dora", "acme_seller"), &format!("6{n:03}"), 70, &format!("Question {n}"));
+        q.item_id = "110559876543".into();
+        fake.ask(q);
+    }
 
     let (status, first) = read(&app, &s.merchant_a_key, &connection).await;
     assert_eq!(status, StatusCode::OK, "{first}");
     assert_eq!(
         (first["seen"].as_u64(), first["kept"].as_u64(), first["ignored"].as_u64()),
-        (Some(4), Some(2), Some(2))
+        (Some(101), Some(99), Some(2))
     );
+    assert!(first["watermark"].as_str().is_some_and(|w| w.ends_with('Z') && w.len() == 24), "{first}");
     assert_eq!(first["error"], Value::Null, "{first}");
-    assert_eq!(fake.calls(), ["GetMemberMessages"], "one page");
+    assert_eq!(fake.calls(), ["GetMemberMessages", "GetMemberMessages"], "two pages of 100");
     let agent = app.staff_key(&s, "customer_service").await;
     let (_, list) = get(&app, "/api/v1/tickets?channel=marketplace", &agent).await;
     let tickets = list["items"].as_array().unwrap().clone();
-    assert_eq!(tickets.len(), 2, "{list}");
+    assert_eq!(tickets.len(), 3, "Jane's, Bob's and Dora's: {list}");
     let jane = tickets.iter().find(|t| t["buyer_name"] == "buyer_jane").expect("Jane's ticket").clone();
     assert_eq!(jane["order_id"], order["id"], "the order her words name: {jane}");
     assert_eq!(jane["messages"][0]["body"], format!("Where is order {order_no}? Lamp & bulb"));
@@ -85,10 +94,13 @@ async fn ebay_questions_become_tickets_once_and_answers_go_back_through_ebay(app
     let bob = tickets.iter().find(|t| t["buyer_name"] == "bob_b").expect("Bob's ticket");
     assert_eq!(bob["order_id"], Value::Null);
 
-    // Read again (the hour's overlap covers them): nothing twice. Jane's next question joins her ticket.
+    // Read again from where the last ended, less an hour: nothing twice, Dora's not read again.
+    // Jane's next question joins her ticket.
     fake.ask(question(&app, ("buyer_jane", "acme_seller"), "5005", 1, "Any news?"));
+    // eBay lists one late: made 40 minutes ago, before the last read ended.
+    fake.ask(question(&app, ("bob_b", "acme_seller"), "5006", 40, "And E14?"));
     let (_, second) = read(&app, &s.merchant_a_key, &connection).await;
-    assert_eq!((second["kept"].as_u64(), second["duplicates"].as_u64()), (Some(1), Some(2)), "{second}");
+    assert_eq!((second["kept"].as_u64(), second["duplicates"].as_u64()), (Some(2), Some(2)), "{second}");
     let jane_id = jane["id"].as_str().unwrap();
     let (_, t) = get(&app, &format!("/api/v1/tickets/{jane_id}"), &agent).await;
     let bodies: Vec<&str> =

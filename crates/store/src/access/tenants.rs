@@ -102,6 +102,13 @@ pub async fn get_any(conn: &mut AnyConnection, id: TenantId) -> StoreResult<Opti
     row.as_ref().map(from_row).transpose()
 }
 
+/// Every operator's id (operators are their own tenant).
+pub async fn operator_ids(conn: &mut AnyConnection) -> StoreResult<Vec<String>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM tenants WHERE kind = 'operator' ORDER BY id").fetch_all(conn).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// A tenant by its unique code, across operators (used by the command line).
 pub async fn find_by_code(conn: &mut AnyConnection, code: &str) -> StoreResult<Option<TenantRow>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE code = $1");

@@ -188,9 +188,14 @@ pub async fn record_health_in_tx(
 }
 
 /// Where the reading of an eBay connection's member messages last ended (ISO 8601), if it did.
-pub async fn messages_watermark(conn: &mut AnyConnection, id: &str) -> StoreResult<Option<String>> {
+pub async fn messages_watermark(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: &str,
+) -> StoreResult<Option<String>> {
     let row: Option<(String,)> =
-        sqlx::query_as("SELECT messages_watermark FROM channel_connections WHERE id = $1")
+        sqlx::query_as("SELECT messages_watermark FROM channel_connections WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant_id.to_string())
             .bind(id)
             .fetch_optional(conn)
             .await?;
@@ -200,10 +205,12 @@ pub async fn messages_watermark(conn: &mut AnyConnection, id: &str) -> StoreResu
 /// Moves the member messages' watermark on.
 pub async fn set_messages_watermark_in_tx(
     conn: &mut AnyConnection,
+    tenant_id: TenantId,
     id: &str,
     watermark: &str,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE channel_connections SET messages_watermark = $2 WHERE id = $1")
+    sqlx::query("UPDATE channel_connections SET messages_watermark = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant_id.to_string())
         .bind(id)
         .bind(watermark)
         .execute(conn)

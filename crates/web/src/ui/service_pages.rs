@@ -111,6 +111,12 @@ impl TicketPage {
         }
     }
 
+    /// An RFC 3339 instant (a parcel's delivery) in the viewer's words and time zone.
+    fn instant(&self, at: &str) -> String {
+        at.parse::<jiff::Timestamp>()
+            .map_or_else(|_| at.to_string(), |t| format_millis(Some(Millis(t.as_millisecond())), self.t))
+    }
+
     /// The linked order's total, in its currency.
     fn total(&self) -> String {
         self.context
@@ -135,10 +141,11 @@ async fn ticket_page(
     let mut canned: Vec<String> =
         tickets::list_canned(app, p).await.unwrap_or_default().into_iter().map(|c| c.name).collect();
     canned.dedup();
-    let context = match tickets::ticket_context(app, p, &ticket.id).await {
-        Ok(c) => c,
-        Err(e) => return refused(user, &e),
-    };
+    // The conversation shows even when what is beside it cannot be read.
+    let context = tickets::ticket_context(app, p, &ticket.id).await.unwrap_or_else(|e| {
+        tracing::warn!(ticket = %ticket.id, error = %e, "the ticket's order and parcels could not be read");
+        TicketContext::default()
+    });
     let (mut events, clocks) = match &context.order {
         Some(o) => (event_rows(o, user.t), clock_rows(o, user.t)),
         None => (Vec::new(), Vec::new()),

@@ -3,6 +3,7 @@
 mod access;
 mod aftersales;
 mod aftersales_requests;
+mod audit;
 mod calendars;
 mod channels;
 mod customs;
@@ -56,6 +57,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(access::routes())
         .merge(aftersales::routes())
         .merge(aftersales_requests::routes())
+        .merge(audit::routes())
         .merge(calendars::routes())
         .merge(channels::routes())
         .merge(customs::routes())
