@@ -107,6 +107,25 @@ async fn known_cause(
 
 /// Opens a case on an order. Staff who handle exceptions.
 pub async fn open_case(app: &App, principal: &Principal, input: &OpenCase) -> AppResult<CaseDetail> {
+    let case = case_to_open(app, principal, input).await?;
+    let mut tx = app.begin().await?;
+    super::open_case_in_tx(
+        app,
+        &mut tx,
+        principal.scope.operator_id,
+        &case,
+        None,
+        principal.actor,
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    case_detail(app, principal, &case.id).await
+}
+
+/// The case `input` asks for, checked (reads only): for a use case that opens it in its own
+/// transaction with `open_case_in_tx`.
+pub(crate) async fn case_to_open(app: &App, principal: &Principal, input: &OpenCase) -> AppResult<CaseRow> {
     principal.require(Permission::HandleExceptions)?;
     let case_type = CaseType::parse(&input.case_type).ok_or_else(|| {
         let all: Vec<&str> = CaseType::ALL.iter().map(|t| t.as_str()).collect();
@@ -131,8 +150,7 @@ pub async fn open_case(app: &App, principal: &Principal, input: &OpenCase) -> Ap
         known_cause(&mut conn, operator, code).await?;
     }
     drop(conn);
-    let now = app.now();
-    let case = CaseRow {
+    Ok(CaseRow {
         cause_code: text(&input.cause_code).map(str::to_string),
         ..CaseRow::opened(
             NewCase {
@@ -143,14 +161,9 @@ pub async fn open_case(app: &App, principal: &Principal, input: &OpenCase) -> Ap
                 cause: description.to_string(),
                 department,
             },
-            now,
+            app.now(),
         )
-    };
-    let mut tx = app.begin().await?;
-    super::open_case_in_tx(app, &mut tx, operator, &case, None, principal.actor, serde_json::json!({}))
-        .await?;
-    tx.commit().await?;
-    case_detail(app, principal, &case.id).await
+    })
 }
 
 /// A case with its actions and evidence (a merchant: its own orders' cases).

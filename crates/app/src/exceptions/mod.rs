@@ -14,6 +14,7 @@ mod recall;
 
 pub(crate) use cannot_serve::public_offer;
 pub use cannot_serve::{CannotServe, PublicOffer, REFUND_CHOICE, answer_offer, cannot_serve};
+pub(crate) use case_work::case_to_open;
 pub use case_work::{
     CaseActionView, CaseCause, CaseDetail, CaseWork, EvidenceView, OpenCase, add_case_evidence, case_detail,
     case_evidence, list_causes, open_case, save_cause, work_case,

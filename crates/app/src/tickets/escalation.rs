@@ -100,16 +100,37 @@ pub async fn open_case_from_ticket(
 ) -> AppResult<TicketView> {
     let t = super::ticket_of(app, principal, id).await?;
     let order_id = super::order_of(&t)?;
-    let opened = crate::exceptions::open_case(
+    let input = crate::exceptions::OpenCase { order_id, ..input.clone() };
+    let case = crate::exceptions::case_to_open(app, principal, &input).await?;
+    let now = app.now();
+    let operator = principal.scope.operator_id;
+    let mut tx = app.begin().await?;
+    // Under the order's lock: the same case asked for twice (a retried request) is opened once.
+    tx.lock_order(operator, None, case.order_id).await?;
+    let open = tradeport_store::exceptions::cases::CaseFilter {
+        order_id: Some(case.order_id),
+        status: Some(tradeport_domain::exceptions::CaseStatus::Open),
+        ..Default::default()
+    };
+    let open = tradeport_store::exceptions::cases::list(&mut tx, operator, &open, None, 100).await?;
+    if let Some(same) = open.iter().find(|c| c.case_type == case.case_type) {
+        return Err(conflict(
+            "case.already_open",
+            format!("exception case {} of this kind is open on the order; work that one", same.id),
+        ));
+    }
+    crate::exceptions::open_case_in_tx(
         app,
-        principal,
-        &crate::exceptions::OpenCase { order_id, ..input.clone() },
+        &mut tx,
+        operator,
+        &case,
+        None,
+        principal.actor,
+        serde_json::json!({}),
     )
     .await?;
-    let now = app.now();
-    let mut tx = app.begin().await?;
     let t = locked(principal, &mut tx, &t.id).await?;
-    let what = format!("opened exception case {} ({})", opened.case.id, opened.case.case_type);
+    let what = format!("opened exception case {} ({})", case.id, case.case_type.as_str());
     note_in_tx(app, &mut tx, &t, &actor_text(principal.actor), what).await?;
     tx.commit().await?;
     let mut conn = app.db().read().await?;
