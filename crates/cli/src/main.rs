@@ -189,6 +189,19 @@ enum Command {
     /// The audit trail's hash chain.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The KPIs' daily roll-ups.
+    #[command(subcommand)]
+    Kpi(KpiCommand),
+}
+
+#[derive(Subcommand)]
+enum KpiCommand {
+    /// Recompute every operator's roll-ups from the events and compare them with the stored ones;
+    /// exit with status 1 when they differ (with --replace, write the recomputed ones instead).
+    Rebuild {
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -325,6 +338,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Inventory(InventoryCommand::Verify) => verify_inventory(&app).await,
         Command::Audit(AuditCommand::Verify) => audit::verify(&app).await,
         Command::Audit(AuditCommand::Seal) => audit::seal(&app).await,
+        Command::Kpi(KpiCommand::Rebuild { replace }) => audit::rebuild_kpis(&app, replace).await,
         Command::Secrets(SecretsCommand::Reseal) => {
             let moved =
                 tradeport_app::channels::reseal_secrets(&app).await.map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -12,6 +12,7 @@ pub mod exceptions;
 pub mod inventory;
 pub mod jobs;
 pub mod kernel;
+pub mod kpi;
 pub mod notifications;
 pub mod orders;
 pub mod payments;

@@ -12,7 +12,7 @@ pub const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 /// changes not folded yet, so this only bounds how many it reads).
 pub const FOLD_COUNTS_EVERY: Duration = Duration::from_secs(10);
 
-/// How often new events are sealed into the audit chain (SYS-1).
+/// How often new events are sealed into the audit chain (SYS-1) and rolled up into the KPIs.
 pub const AUDIT_SEAL_EVERY: Duration = Duration::from_secs(30);
 
 /// How often safety-stock thresholds are compared with the available stock (INV-5).
@@ -96,6 +96,10 @@ pub async fn run(app: App, stop: watch::Receiver<bool>) {
     let audit_seal = every(AUDIT_SEAL_EVERY, stop.clone(), || async {
         if let Err(e) = tradeport_app::audit::seal_all(&app).await {
             tracing::warn!(error = %e, "sealing the audit chain failed; will retry");
+        }
+        // The KPIs read what was sealed.
+        if let Err(e) = tradeport_app::reporting::roll_up_all(&app).await {
+            tracing::warn!(error = %e, "rolling up the KPIs failed; will retry");
         }
     });
     let housekeeping = every(HOUSEKEEPING_EVERY, stop, || async {

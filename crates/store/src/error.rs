@@ -123,6 +123,13 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     // Written only by the audit sealer, whose collision is a second sealer at work.
     ("audit_chain_pkey", "audit_chain.tenant_id, audit_chain.seq", "seq"),
     ("audit_chain_event_key", "audit_chain.event_id", "event_id"),
+    // Written only by upserts of the KPI roll-up; listed so that every constraint is.
+    (
+        "kpi_daily_pkey",
+        "kpi_daily.tenant_id, kpi_daily.day, kpi_daily.merchant_id, kpi_daily.department, kpi_daily.person, kpi_daily.measure",
+        "day",
+    ),
+    ("kpi_cursors_pkey", "kpi_cursors.tenant_id", "tenant_id"),
     ("surveys_order_key", "surveys.order_id", "order_id"),
     ("ticket_viewers_pkey", "ticket_viewers.ticket_id, ticket_viewers.user_key", "user_key"),
     (

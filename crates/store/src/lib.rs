@@ -21,6 +21,7 @@ mod group_commit;
 pub mod idempotency;
 pub mod inventory;
 pub mod jobs;
+pub mod kpi_rollups;
 pub mod message_templates;
 pub mod notification_lags;
 pub mod opt_outs;

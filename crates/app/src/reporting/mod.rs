@@ -1,8 +1,10 @@
-//! Reporting: figures for dashboards, read from the database as it is now, and the monthly
-//! exception report.
+//! Reporting: figures for dashboards, read from the database as it is now, the KPIs from the
+//! events' daily roll-ups, and the monthly exception report.
 
 mod dashboard;
 mod exception_report;
+mod kpi_rollup;
+mod kpis;
 mod order_counts;
 
 pub use dashboard::{Dashboard, dashboard};
@@ -10,4 +12,6 @@ pub use exception_report::{
     Count, ExceptionReport, ImprovementAction, NewImprovementAction, ReportQuery, add_improvement_action,
     exception_report, report_csv, report_pdf,
 };
+pub use kpi_rollup::{RebuildReport, rebuild, rebuild_kpis, roll_up, roll_up_all};
+pub use kpis::{KpiFigure, KpiGroup, KpiQuery, KpiReport, kpis};
 pub use order_counts::fold_order_counts;

@@ -29,6 +29,7 @@ mod ids;
 mod interleaving;
 mod inventory;
 mod jobs;
+mod kpis;
 mod lists;
 mod login;
 mod notifications;

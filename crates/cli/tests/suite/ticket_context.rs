@@ -85,7 +85,11 @@ async fn an_agent_sees_the_order_parcel_and_policy_beside_the_ticket_and_acts_fr
     );
     let again = json!({"case_type": "damaged", "description": "one mug cracked in transit"});
     let (status, twice) = post(&app, &format!("/api/v1/tickets/{ticket}/cases"), &agent, again).await;
-    assert_eq!((status, code(&twice)), (StatusCode::CONFLICT, "case.already_open"), "a retry opens one: {twice}");
+    assert_eq!(
+        (status, code(&twice)),
+        (StatusCode::CONFLICT, "case.already_open"),
+        "a retry opens one: {twice}"
+    );
     let bad = json!({"case_type": "broken", "description": "?"});
     let (status, refused) = post(&app, &format!("/api/v1/tickets/{ticket}/cases"), &agent, bad).await;
     assert_eq!((status, field(&refused)), (StatusCode::UNPROCESSABLE_ENTITY, "case_type"), "{refused}");

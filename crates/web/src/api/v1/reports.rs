@@ -20,6 +20,21 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(exception_report_csv))
         .routes(routes!(exception_report_pdf))
         .routes(routes!(add_improvement_action))
+        .routes(routes!(kpis))
+}
+
+#[utoipa::path(get, path = "/api/v1/kpis", tag = "reports", params(reporting::KpiQuery),
+    description = "The KPIs of a period (KPI-2 … KPI-4), from the events' daily roll-ups (kept current by the workers \
+                   within a minute of the events): completion rate, time to ship (hours), damage, exception and \
+                   complaint rates, each with numerator, denominator, target and whether it is met; `by` also gives \
+                   them per day, merchant, department or person (staff). A merchant gets its own figures only.",
+    responses((status = 200, body = reporting::KpiReport), (status = 422, body = ErrorBody)))]
+async fn kpis(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<reporting::KpiQuery>,
+) -> ApiResult<Json<reporting::KpiReport>> {
+    Ok(Json(reporting::kpis(&app, &p, &q).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/exceptions", tag = "reports", params(ReportQuery),

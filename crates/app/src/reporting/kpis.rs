@@ -1,0 +1,160 @@
+//! The KPIs of a period (KPI-2 … KPI-4), read from the daily roll-ups only: each KPI's numerator and
+//! denominator summed over the days, its value, target and whether it is met, for the whole reach
+//! and per day, merchant, department or person. A merchant sees its own figures only.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use tradeport_domain::access::{Permission, Principal};
+use tradeport_domain::kpi::{Direction, KPIS, Kpi, Unit};
+use tradeport_store::kpi_rollups::{self, RollupRow};
+
+use crate::warehouse::invalid;
+use crate::{App, AppError, AppResult};
+
+/// Which figures.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default, deny_unknown_fields)]
+pub struct KpiQuery {
+    /// First day, `YYYY-MM-DD` in the operator's time zone; left out: the first of this month.
+    pub from: Option<String>,
+    /// Last day, inclusive; left out: today.
+    pub to: Option<String>,
+    /// Also per `day`, `merchant`, `department` or `person` (staff only).
+    pub by: Option<String>,
+    /// Staff: one merchant's figures.
+    pub merchant_id: Option<String>,
+}
+
+/// One KPI's figure.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct KpiFigure {
+    pub key: String,
+    /// `percent` or `hours`.
+    pub unit: String,
+    /// `None` while its denominator is zero.
+    pub value: Option<f64>,
+    pub numerator: i64,
+    pub denominator: i64,
+    pub target: Option<f64>,
+    /// `at_least` or `at_most`.
+    pub direction: Option<String>,
+    pub meets: Option<bool>,
+}
+
+/// The figures of one day, merchant, department or person.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct KpiGroup {
+    pub key: String,
+    pub figures: Vec<KpiFigure>,
+}
+
+/// The KPIs of a period.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct KpiReport {
+    pub from: String,
+    pub to: String,
+    pub by: Option<String>,
+    pub figures: Vec<KpiFigure>,
+    pub groups: Vec<KpiGroup>,
+}
+
+fn figure(kpi: &Kpi, sums: &BTreeMap<&str, i64>) -> KpiFigure {
+    let numerator = sums.get(kpi.numerator.as_str()).copied().unwrap_or(0);
+    let denominator = sums.get(kpi.denominator.as_str()).copied().unwrap_or(0);
+    let value = kpi.value(numerator, denominator);
+    KpiFigure {
+        key: kpi.key.into(),
+        unit: match kpi.unit {
+            Unit::Percent => "percent".into(),
+            Unit::Hours => "hours".into(),
+        },
+        value,
+        numerator,
+        denominator,
+        target: kpi.target.map(|(_, t)| t),
+        direction: kpi.target.map(|(d, _)| match d {
+            Direction::AtLeast => "at_least".into(),
+            Direction::AtMost => "at_most".into(),
+        }),
+        meets: kpi.meets(value),
+    }
+}
+
+fn figures_of<'a>(cells: impl Iterator<Item = &'a RollupRow>) -> Vec<KpiFigure> {
+    let mut sums: BTreeMap<&str, i64> = BTreeMap::new();
+    for c in cells {
+        *sums.entry(c.measure.as_str()).or_default() += c.amount;
+    }
+    KPIS.iter().map(|k| figure(k, &sums)).collect()
+}
+
+fn day(value: &Option<String>, field: &str) -> AppResult<Option<jiff::civil::Date>> {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse::<jiff::civil::Date>().map(Some).map_err(|_| {
+            invalid(field, "invalid_date", format!("{field} is a day, YYYY-MM-DD, e.g. 2026-11-01"))
+        }),
+    }
+}
+
+/// The principal's KPIs for the period.
+pub async fn kpis(app: &App, principal: &Principal, q: &KpiQuery) -> AppResult<KpiReport> {
+    principal.require(Permission::ViewDashboard)?;
+    let by = q.by.as_deref().map(str::trim).filter(|b| !b.is_empty());
+    match by {
+        None | Some("day" | "merchant" | "department") => {}
+        Some("person") if !principal.is_merchant() => {}
+        Some("person") => return Err(invalid("by", "staff_only", "figures per person are for staff")),
+        Some(_) => return Err(invalid("by", "invalid", "by is day, merchant, department or person")),
+    }
+    let operator = principal.scope.operator_id;
+    let mut conn = app.db().read().await?;
+    let tenant = tradeport_store::access::tenants::get(&mut conn, operator, operator)
+        .await?
+        .ok_or(AppError::NotFound("tenant"))?;
+    let zone = jiff::tz::TimeZone::get(&tenant.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let today = jiff::Timestamp::from_millisecond(app.now().0)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .to_zoned(zone)
+        .date();
+    let from = day(&q.from, "from")?.unwrap_or(today.first_of_month());
+    let to = day(&q.to, "to")?.unwrap_or(today);
+    if to < from {
+        return Err(invalid("to", "before_from", "to is the period's last day, on or after from"));
+    }
+    let merchant =
+        match (principal.scope.merchant_id, q.merchant_id.as_deref().filter(|m| !m.trim().is_empty())) {
+            (Some(own), _) => Some(own),
+            (None, Some(m)) => Some(crate::parse_id(m, "merchant_id")?),
+            (None, None) => None,
+        };
+    let cells =
+        kpi_rollups::cells(&mut conn, operator, merchant, (&from.to_string(), &to.to_string())).await?;
+    drop(conn);
+    let key_of = |c: &RollupRow| -> String {
+        match by {
+            Some("day") => c.day.clone(),
+            Some("merchant") => c.merchant_id.clone(),
+            Some("department") => c.department.clone(),
+            _ => c.person.clone(),
+        }
+    };
+    let mut grouped: BTreeMap<String, Vec<&RollupRow>> = BTreeMap::new();
+    if by.is_some() {
+        for c in &cells {
+            grouped.entry(key_of(c)).or_default().push(c);
+        }
+    }
+    Ok(KpiReport {
+        from: from.to_string(),
+        to: to.to_string(),
+        by: by.map(str::to_string),
+        figures: figures_of(cells.iter()),
+        groups: grouped
+            .into_iter()
+            .map(|(key, rows)| KpiGroup { key, figures: figures_of(rows.into_iter()) })
+            .collect(),
+    })
+}
