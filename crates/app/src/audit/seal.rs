@@ -39,16 +39,19 @@ fn id_millis(id: &str) -> Option<u64> {
 /// Seals the operator's unsealed events; `all` reads every event, not only the recent ones.
 pub async fn seal_operator(app: &App, operator: TenantId, all: bool) -> AppResult<SealRun> {
     let mut run = SealRun::default();
+    // Where the next batch starts reading: set by the first, then after each batch's last event.
+    let mut from: Option<String> = None;
     loop {
         let mut conn = app.db().read().await?;
         let head = audit_chain::head(&mut conn, operator).await?;
-        let from = match (&head, all) {
+        let start = from.clone().unwrap_or_else(|| match (&head, all) {
             (Some((_, _, event)), false) => {
                 id_millis(event).map(|ms| id_floor(ms.saturating_sub(LATE_MS))).unwrap_or_default()
             }
             _ => String::new(),
-        };
-        let events = audit_chain::unsealed(&mut conn, operator, &from, BATCH).await?;
+        });
+        let events = audit_chain::unsealed(&mut conn, operator, &start, BATCH).await?;
+        from = events.last().map(|e| e.id.clone()).or(Some(start));
         drop(conn);
         let (mut seq, mut prev) = head.map_or((0, GENESIS.to_string()), |(seq, hash, _)| (seq, hash));
         let mut links = Vec::with_capacity(events.len());

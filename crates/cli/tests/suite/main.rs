@@ -62,6 +62,7 @@ mod ticket_survey;
 mod tickets;
 mod tracking_pushback;
 mod ui_channels;
+mod ui_kpis;
 mod ui_orders;
 mod ui_payments;
 mod ui_returns;

@@ -164,6 +164,8 @@ mod tests {
             include_str!("../../templates/service.html"),
             include_str!("../../templates/ticket.html"),
             include_str!("../../templates/survey.html"),
+            include_str!("../../templates/reports.html"),
+            include_str!("../../templates/kpis.html"),
         ];
         for text in templates {
             for part in text.split("t.get(\"").skip(1) {
@@ -213,7 +215,14 @@ mod tests {
             .chain(["in", "out", "auto", "note"].map(|d| format!("ticket_direction-{d}")))
             .chain(["all", "mine", "unassigned", "overdue", "escalated"].map(|v| format!("service-view_{v}")))
             .collect();
-        for key in messages.iter().chain(&states).chain(&warehouse).chain(&channels).chain(&service) {
+        // Keys the KPI page builds from names.
+        let kpis: Vec<String> = tradeport_domain::kpi::KPIS
+            .iter()
+            .map(|k| format!("kpi-{}", k.key))
+            .chain(["department", "merchant", "person", "day"].map(|b| format!("kpi-by_{b}")))
+            .collect();
+        let all = messages.iter().chain(&states).chain(&warehouse).chain(&channels).chain(&service);
+        for key in all.chain(&kpis) {
             assert!(catalogue().has(0, key) && catalogue().has(1, key), "missing key {key}");
         }
     }

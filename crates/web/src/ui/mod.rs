@@ -11,6 +11,7 @@ mod channel_pages;
 mod cookies;
 mod i18n;
 mod inventory_pages;
+mod kpi_pages;
 mod login;
 mod notifications;
 mod order_aftersales;
@@ -76,6 +77,7 @@ pub fn router() -> Router<App> {
         .route("/orders/{id}/shipments/{shipment}/clearance", post(order_shipping::clear))
         .route("/aftersales", get(aftersales_pages::show))
         .route("/reports", get(report_pages::show))
+        .route("/kpis", get(kpi_pages::show))
         .route("/channels", get(channel_pages::show).post(channel_pages::connect))
         .route("/channels/{id}", get(channel_pages::detail).post(channel_pages::change))
         .route(

@@ -58,6 +58,7 @@ impl Shell {
             ("nav.aftersales", "/aftersales", true),
             ("nav.service", "/service", p.role.can(Permission::AnswerTickets)),
             ("nav.reports", "/reports", true),
+            ("nav.kpis", "/kpis", true),
             ("nav.settings", settings_href, settings_ready),
         ];
         let nav = entries
