@@ -1,5 +1,4 @@
-//! `tradeport audit`: verifying the audit chain (SYS-1) and sealing what waits; `tradeport kpi
-//! rebuild`: the KPI roll-ups recomputed from the sealed events.
+//! `tradeport audit`: verifying the audit chain (SYS-1) and sealing what waits.
 
 use std::time::Instant;
 
@@ -53,39 +52,6 @@ pub async fn seal(app: &App) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         println!("operator {id}: {} events sealed; last link {} {}", run.sealed, run.head_seq, run.head_hash);
-    }
-    Ok(())
-}
-
-/// Recomputes every operator's KPI roll-ups from the events; exits with status 1 when they differ
-/// (unless replaced).
-pub async fn rebuild_kpis(app: &App, replace: bool) -> anyhow::Result<()> {
-    let mut conn = app.db().read().await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let operators = tradeport_store::access::tenants::operator_ids(&mut conn)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    drop(conn);
-    let mut differ = false;
-    for id in operators {
-        let operator = id.parse().map_err(|_| anyhow::anyhow!("operator id {id}"))?;
-        let r = tradeport_app::reporting::rebuild(app, operator, replace)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        for d in &r.differences {
-            println!("DIFFERS operator {id}: {d}");
-        }
-        println!(
-            "operator {id}: {} links, {} cells, {} differences{}",
-            r.links,
-            r.cells,
-            r.differences.len(),
-            if r.replaced { ", replaced" } else { "" }
-        );
-        differ |= !r.differences.is_empty() && !r.replaced;
-    }
-    if differ {
-        eprintln!("kpi rebuild: the roll-ups differ from the events (run with --replace to rewrite them)");
-        std::process::exit(1);
     }
     Ok(())
 }

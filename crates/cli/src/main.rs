@@ -3,6 +3,7 @@
 mod admin;
 mod audit;
 mod demo;
+mod kpi;
 mod orders;
 mod serve;
 
@@ -338,7 +339,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Inventory(InventoryCommand::Verify) => verify_inventory(&app).await,
         Command::Audit(AuditCommand::Verify) => audit::verify(&app).await,
         Command::Audit(AuditCommand::Seal) => audit::seal(&app).await,
-        Command::Kpi(KpiCommand::Rebuild { replace }) => audit::rebuild_kpis(&app, replace).await,
+        Command::Kpi(KpiCommand::Rebuild { replace }) => kpi::rebuild(&app, replace).await,
         Command::Secrets(SecretsCommand::Reseal) => {
             let moved =
                 tradeport_app::channels::reseal_secrets(&app).await.map_err(|e| anyhow::anyhow!("{e}"))?;

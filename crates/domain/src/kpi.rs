@@ -134,12 +134,18 @@ pub enum Direction {
 /// One KPI, defined once.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Kpi {
+    /// Its name in the API and the catalogues.
     pub key: &'static str,
     pub numerator: Measure,
     pub denominator: Measure,
     pub unit: Unit,
-    /// The target and which side of it is good (`None`: watched, no target).
+    /// The target and which side of it is good (`None`: watched, no target). Targets not named
+    /// by KPI-2 are defaults.
     pub target: Option<(Direction, f64)>,
+    /// Whether a department's or person's figure divides by their own denominator (both measures
+    /// come from the same events) or by the whole reach's (their share of the rate: a complaint
+    /// is customer service's, the shipments the warehouse's).
+    pub own_denominator: bool,
 }
 
 /// The KPIs the figures give today (KPI-2 and KPI-3 as far as their events exist).
@@ -150,6 +156,7 @@ pub const KPIS: [Kpi; 5] = [
         denominator: Measure::OrdersReceived,
         unit: Unit::Percent,
         target: None,
+        own_denominator: false,
     },
     Kpi {
         key: "time_to_ship",
@@ -157,6 +164,7 @@ pub const KPIS: [Kpi; 5] = [
         denominator: Measure::OrdersShipped,
         unit: Unit::Hours,
         target: Some((Direction::AtMost, 48.0)),
+        own_denominator: true,
     },
     Kpi {
         key: "damage_rate",
@@ -164,6 +172,7 @@ pub const KPIS: [Kpi; 5] = [
         denominator: Measure::OrdersShipped,
         unit: Unit::Percent,
         target: Some((Direction::AtMost, 0.5)),
+        own_denominator: false,
     },
     Kpi {
         key: "exception_rate",
@@ -171,6 +180,7 @@ pub const KPIS: [Kpi; 5] = [
         denominator: Measure::OrdersShipped,
         unit: Unit::Percent,
         target: Some((Direction::AtMost, 2.0)),
+        own_denominator: false,
     },
     // KPI-2: complaints at most 1% of the orders shipped.
     Kpi {
@@ -179,6 +189,7 @@ pub const KPIS: [Kpi; 5] = [
         denominator: Measure::OrdersShipped,
         unit: Unit::Percent,
         target: Some((Direction::AtMost, 1.0)),
+        own_denominator: false,
     },
 ];
 

@@ -87,20 +87,21 @@ pub async fn replace_in_tx(
     rows: &[RollupRow],
     last_seq: i64,
 ) -> StoreResult<()> {
+    // The cursor first, as a roll-up takes it: the two wait for each other instead of locking
+    // in opposite orders.
+    sqlx::query(
+        "INSERT INTO kpi_cursors (tenant_id, last_seq) VALUES ($1, $2) \
+         ON CONFLICT (tenant_id) DO UPDATE SET last_seq = excluded.last_seq",
+    )
+    .bind(tenant_id.to_string())
+    .bind(last_seq)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("DELETE FROM kpi_daily WHERE tenant_id = $1")
         .bind(tenant_id.to_string())
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM kpi_cursors WHERE tenant_id = $1")
-        .bind(tenant_id.to_string())
-        .execute(&mut *conn)
-        .await?;
     add_in_tx(conn, tenant_id, rows).await?;
-    sqlx::query("INSERT INTO kpi_cursors (tenant_id, last_seq) VALUES ($1, $2)")
-        .bind(tenant_id.to_string())
-        .bind(last_seq)
-        .execute(&mut *conn)
-        .await?;
     Ok(())
 }
 

@@ -89,8 +89,13 @@ pub async fn seal_all(app: &App) -> AppResult<u64> {
     drop(conn);
     let mut sealed = 0;
     for id in operators {
-        let operator: TenantId = crate::parse_id(&id, "operator")?;
-        sealed += seal_operator(app, operator, false).await?.sealed;
+        // One operator's failure does not hold up the others'.
+        match seal_operator(app, crate::parse_id(&id, "operator")?, false).await {
+            Ok(run) => sealed += run.sealed,
+            Err(e) => {
+                tracing::warn!(operator = %id, error = %e, "sealing this operator's events failed; will retry")
+            }
+        }
     }
     Ok(sealed)
 }

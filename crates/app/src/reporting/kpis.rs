@@ -1,6 +1,8 @@
 //! The KPIs of a period (KPI-2 … KPI-4), read from the daily roll-ups only: each KPI's numerator and
 //! denominator summed over the days, its value, target and whether it is met, for the whole reach
-//! and per day, merchant, department or person. A merchant sees its own figures only.
+//! and per day, merchant, department or person (a group's rate is its share of the reach's when
+//! its two measures are not split alike, `Kpi::own_denominator`). A merchant sees its own figures
+//! only.
 
 use std::collections::BTreeMap;
 
@@ -60,9 +62,11 @@ pub struct KpiReport {
     pub groups: Vec<KpiGroup>,
 }
 
-fn figure(kpi: &Kpi, sums: &BTreeMap<&str, i64>) -> KpiFigure {
+/// A KPI's figure from a group's sums; `total` the whole reach's, for KPIs whose groups divide by it.
+fn figure(kpi: &Kpi, sums: &Sums, total: &Sums) -> KpiFigure {
     let numerator = sums.get(kpi.numerator.as_str()).copied().unwrap_or(0);
-    let denominator = sums.get(kpi.denominator.as_str()).copied().unwrap_or(0);
+    let over = if kpi.own_denominator { sums } else { total };
+    let denominator = over.get(kpi.denominator.as_str()).copied().unwrap_or(0);
     let value = kpi.value(numerator, denominator);
     KpiFigure {
         key: kpi.key.into(),
@@ -82,12 +86,15 @@ fn figure(kpi: &Kpi, sums: &BTreeMap<&str, i64>) -> KpiFigure {
     }
 }
 
-fn figures_of<'a>(cells: impl Iterator<Item = &'a RollupRow>) -> Vec<KpiFigure> {
-    let mut sums: BTreeMap<&str, i64> = BTreeMap::new();
+/// Amounts by measure.
+type Sums<'a> = BTreeMap<&'a str, i64>;
+
+fn sums_of<'a>(cells: impl Iterator<Item = &'a RollupRow>) -> Sums<'a> {
+    let mut sums = Sums::new();
     for c in cells {
         *sums.entry(c.measure.as_str()).or_default() += c.amount;
     }
-    KPIS.iter().map(|k| figure(k, &sums)).collect()
+    sums
 }
 
 fn day(value: &Option<String>, field: &str) -> AppResult<Option<jiff::civil::Date>> {
@@ -147,14 +154,18 @@ pub async fn kpis(app: &App, principal: &Principal, q: &KpiQuery) -> AppResult<K
             grouped.entry(key_of(c)).or_default().push(c);
         }
     }
+    let total = sums_of(cells.iter());
     Ok(KpiReport {
         from: from.to_string(),
         to: to.to_string(),
         by: by.map(str::to_string),
-        figures: figures_of(cells.iter()),
+        figures: KPIS.iter().map(|k| figure(k, &total, &total)).collect(),
         groups: grouped
             .into_iter()
-            .map(|(key, rows)| KpiGroup { key, figures: figures_of(rows.into_iter()) })
+            .map(|(key, rows)| {
+                let sums = sums_of(rows.into_iter());
+                KpiGroup { key, figures: KPIS.iter().map(|k| figure(k, &sums, &total)).collect() }
+            })
             .collect(),
     })
 }

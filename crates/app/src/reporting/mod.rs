@@ -12,6 +12,6 @@ pub use exception_report::{
     Count, ExceptionReport, ImprovementAction, NewImprovementAction, ReportQuery, add_improvement_action,
     exception_report, report_csv, report_pdf,
 };
-pub use kpi_rollup::{RebuildReport, rebuild, rebuild_kpis, roll_up, roll_up_all};
+pub use kpi_rollup::{RebuildReport, rebuild, roll_up, roll_up_all};
 pub use kpis::{KpiFigure, KpiGroup, KpiQuery, KpiReport, kpis};
 pub use order_counts::fold_order_counts;

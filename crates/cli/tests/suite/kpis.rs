@@ -95,9 +95,18 @@ async fn the_figures_are_the_hand_count_and_the_rebuild_agrees(app: TestApp) {
     let group =
         |key: &str| by["groups"].as_array().unwrap().iter().find(|g| g["key"] == key).cloned().unwrap();
     assert_eq!(kpi(&group("warehouse")["figures"], "time_to_ship")["value"].as_f64(), Some(3.0), "{by}");
+    // A department's rate is its share of the reach's: customer service's complaint and damaged
+    // case over the 2 shipped orders, 50% each; the warehouse's none of them, 0%.
     let service = group("customer_service");
-    assert_eq!(kpi(&service["figures"], "complaint_rate")["numerator"].as_i64(), Some(1), "{by}");
-    assert_eq!(kpi(&service["figures"], "damage_rate")["numerator"].as_i64(), Some(1), "{by}");
+    for key in ["complaint_rate", "damage_rate"] {
+        let k = kpi(&service["figures"], key);
+        assert_eq!(
+            (k["numerator"].as_i64(), k["denominator"].as_i64(), k["value"].as_f64()),
+            (Some(1), Some(2), Some(50.0)),
+            "{key}: {by}"
+        );
+        assert_eq!(kpi(&group("warehouse")["figures"], key)["value"].as_f64(), Some(0.0), "{key}: {by}");
+    }
     // Per person: whoever handed over (the admin's key here) shipped both.
     let (_, people) = get(&app, "/api/v1/kpis?by=person", &f.s.admin_key).await;
     let shipper = people["groups"]

@@ -28,6 +28,7 @@ struct KpiPage {
     by: String,
     merchants: Vec<(String, String)>,
     merchant_id: String,
+    staff: bool,
     /// The trend: the polyline's points, the target line's height (if any), the days charted.
     trend: String,
     target_y: Option<f64>,
@@ -37,6 +38,12 @@ struct KpiPage {
 }
 
 impl KpiPage {
+    /// What the figures may be grouped by: per person for staff only.
+    fn groupings(&self) -> Vec<&'static str> {
+        let all = ["department", "merchant", "person", "day"];
+        all.into_iter().filter(|b| *b != "person" || self.staff).collect()
+    }
+
     /// A figure's value in its unit, `–` without one.
     fn shown(&self, f: &KpiFigure) -> String {
         match (f.value, f.unit.as_str()) {
@@ -128,6 +135,7 @@ pub async fn show(State(app): State<App>, user: SignedIn, Query(p): Query<KpiPar
         by,
         merchants: super::merchant_options(&app, principal).await,
         merchant_id: p.merchant_id.trim().to_string(),
+        staff: !principal.is_merchant(),
         report,
     };
     render(user.t, StatusCode::OK, &page)
