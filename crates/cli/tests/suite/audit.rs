@@ -11,7 +11,10 @@ use tradeport_testkit::{TestApp, db_tests, lamp_order};
 use crate::cli::tradeport;
 use crate::helpers::get;
 
-db_tests!(the_chain_links_every_event_and_names_each_one_changed_or_deleted);
+db_tests!(
+    the_chain_links_every_event_and_names_each_one_changed_or_deleted,
+    thousands_of_events_are_sealed_batch_after_batch_into_one_chain,
+);
 
 async fn execute(app: &TestApp, sql: &str, id: &str) {
     let mut conn = app.app.db().read().await.unwrap();
@@ -115,4 +118,34 @@ async fn the_chain_links_every_event_and_names_each_one_changed_or_deleted(app: 
     assert!(ok && out.contains("1 events sealed"), "{out}{err}");
     let report = tradeport_app::audit::verify_operator(&app.app, operator).await.unwrap();
     assert_eq!(report.unsealed, 0, "{report:?}");
+}
+
+async fn thousands_of_events_are_sealed_batch_after_batch_into_one_chain(app: TestApp) {
+    let s = app.seed("acme").await;
+    let operator = s.operator.id;
+    tradeport_app::audit::seal_operator(&app.app, operator, false).await.unwrap();
+    // 2,500 events of the last ten minutes, in id order as UUIDv7 are: three batches of the sealer.
+    let start = app.app.now().0 - 600_000;
+    let mut conn = app.app.db().read().await.unwrap();
+    for n in 0..2_500_i64 {
+        let ms = (start + n) as u64;
+        let id = format!("{:08x}-{:04x}-7{:03x}-8000-{:012x}", ms >> 16, ms & 0xffff, n % 4096, n);
+        sqlx::query(
+            "INSERT INTO events (id, tenant_id, subject_type, subject_id, kind, actor_kind, data, at) \
+             VALUES ($1, $2, 'order', 'o-1', 'order_note', 'system', '{}', $3)",
+        )
+        .bind(&id)
+        .bind(operator.to_string())
+        .bind(start + n)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
+    drop(conn);
+    let run = tradeport_app::audit::seal_operator(&app.app, operator, false).await.unwrap();
+    assert_eq!(run.sealed, 2_500, "{run:?}");
+    let report = tradeport_app::audit::verify_operator(&app.app, operator).await.unwrap();
+    assert!(report.intact(), "{report:?}");
+    assert_eq!(report.head_seq, run.head_seq);
+    assert_eq!(tradeport_app::audit::seal_operator(&app.app, operator, false).await.unwrap().sealed, 0);
 }

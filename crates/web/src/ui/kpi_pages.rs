@@ -98,8 +98,22 @@ pub async fn show(State(app): State<App>, user: SignedIn, Query(p): Query<KpiPar
     let chosen = some(&p.kpi)
         .filter(|k| report.figures.iter().any(|f| &f.key == k))
         .unwrap_or_else(|| "time_to_ship".into());
-    let values: Vec<Option<f64>> =
-        daily.groups.iter().map(|g| figure_of(&g.figures, &chosen).and_then(|f| f.value)).collect();
+    // One point per day of the period (a day without figures leaves a gap), so the x axis is days.
+    let by_day: std::collections::BTreeMap<&str, Option<f64>> = daily
+        .groups
+        .iter()
+        .map(|g| (g.key.as_str(), figure_of(&g.figures, &chosen).and_then(|f| f.value)))
+        .collect();
+    let (first, last) = (report.from.parse::<jiff::civil::Date>(), report.to.parse::<jiff::civil::Date>());
+    let values: Vec<Option<f64>> = match (first, last) {
+        (Ok(first), Ok(last)) => first
+            .series(jiff::Span::new().days(1))
+            .take_while(|d| *d <= last)
+            .map(|d| by_day.get(d.to_string().as_str()).copied().flatten())
+            .collect(),
+        _ => by_day.values().copied().collect(),
+    };
+    let values_len = values.len();
     let target = figure_of(&report.figures, &chosen).and_then(|f| f.target);
     let top = values.iter().flatten().copied().chain(target).fold(0.0_f64, f64::max).max(1.0) * 1.1;
     let step = if values.len() > 1 { WIDTH / (values.len() - 1) as f64 } else { 0.0 };
@@ -127,7 +141,7 @@ pub async fn show(State(app): State<App>, user: SignedIn, Query(p): Query<KpiPar
     let page = KpiPage {
         t: user.t,
         shell: Shell::new(&user, "/kpis"),
-        days: daily.groups.len(),
+        days: values_len,
         target_y: target.map(|t| HEIGHT - t / top * HEIGHT),
         trend,
         bars,
