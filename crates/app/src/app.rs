@@ -290,6 +290,18 @@ impl App {
         (&self.amazon.0, self.amazon.1)
     }
 
+    /// The same app, pausing `backoff` after a marketplace's first 429 (doubling after each
+    /// further one) when it polls or reports to Amazon or eBay.
+    pub fn with_poll_backoff(self, backoff: std::time::Duration) -> Self {
+        let token_url = self.amazon.0.clone();
+        Self { amazon: Arc::new((token_url, backoff)), ..self }
+    }
+
+    /// The first pause after a marketplace's 429.
+    pub(crate) fn poll_backoff(&self) -> std::time::Duration {
+        self.amazon.1
+    }
+
     /// The client of outgoing HTTP (webhooks): no redirects followed, 10 s to connect.
     pub(crate) fn http_client(&self) -> Result<&reqwest::Client, String> {
         if let Some(client) = self.http.get() {

@@ -12,6 +12,8 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
+use crate::encode;
+
 /// A selling partner's API access.
 pub struct SpApi {
     client: reqwest::Client,
@@ -199,13 +201,15 @@ impl SpApi {
 }
 
 impl SpApi {
-    /// Confirms the shipment of an order's items with the parcel's carrier and tracking number
-    /// (`POST /orders/v0/orders/{id}/shipmentConfirmation`, answered 204).
+    /// Confirms the shipment of one package (its reference, carrier and tracking number) holding
+    /// `items` (order item ids and quantities) (`POST /orders/v0/orders/{id}/shipmentConfirmation`,
+    /// answered 204).
     pub async fn confirm_shipment(
         &self,
         order_id: &str,
         marketplace_id: &str,
-        (carrier, tracking_no, ship_date): (&str, &str, &str),
+        (package_ref, carrier, tracking_no): (String, &str, &str),
+        ship_date: &str,
         items: &[(String, i64)],
     ) -> Result<(), SpApiError> {
         let token = self.token().await?;
@@ -214,7 +218,7 @@ impl SpApi {
         let body = serde_json::json!({
             "marketplaceId": marketplace_id,
             "packageDetail": {
-                "packageReferenceId": "1",
+                "packageReferenceId": package_ref,
                 "carrierCode": carrier,
                 "trackingNumber": tracking_no,
                 "shipDate": ship_date,
@@ -242,15 +246,4 @@ impl SpApi {
         }
         Ok(())
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

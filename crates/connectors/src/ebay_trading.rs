@@ -1,6 +1,5 @@
-//! eBay's Trading API for member messages, as eBay documents it: an OAuth user token from eBay's
-//! identity service (`POST /identity/v1/oauth2/token`, `grant_type=refresh_token`, the app's id
-//! and secret as Basic credentials), sent raw in `X-EBAY-API-IAF-TOKEN`; calls are XML `POST`s to
+//! eBay's Trading API for member messages, as eBay documents it: the seller's OAuth user token
+//! ([`crate::ebay_oauth`]), sent raw in `X-EBAY-API-IAF-TOKEN`; calls are XML `POST`s to
 //! `/ws/api.dll` named by `X-EBAY-API-CALL-NAME`, answered HTTP 200 with `Ack` saying whether they
 //! worked. `GetMemberMessages` (type `All`: eBay returns nothing for `AskSellerQuestion`; the
 //! caller tells buyers' messages from the seller's own by sender) reads the messages;
@@ -9,11 +8,9 @@
 
 use std::time::Duration;
 
-use base64::Engine;
+use crate::ebay_oauth::EbayOAuth;
 use quick_xml::escape::{escape, resolve_predefined_entity};
 use quick_xml::events::Event;
-use serde_json::Value;
-use tokio::sync::Mutex;
 
 /// The schema version the requests are written against.
 const COMPATIBILITY_LEVEL: &str = "1349";
@@ -50,19 +47,7 @@ pub fn site_id(id: &str) -> Option<u32> {
     SITES.iter().find(|(m, _)| m.eq_ignore_ascii_case(id.trim())).map(|(_, site)| *site)
 }
 
-/// What the client needs of a connection.
-#[derive(Clone, Debug)]
-pub struct EbayAccess<'a> {
-    /// `https://api.ebay.com` (sandbox: `https://api.sandbox.ebay.com`).
-    pub base_url: &'a str,
-    /// The eBay site: 0 US, 3 UK, 77 DE, 71 FR, 101 IT, 186 ES, 15 AU, 2 CA.
-    pub site_id: u32,
-    pub client_id: &'a str,
-    pub client_secret: &'a str,
-    pub refresh_token: &'a str,
-    /// Space-separated OAuth scopes; empty: the general scope.
-    pub scopes: &'a str,
-}
+pub use crate::ebay_oauth::EbayAccess;
 
 /// A buyer's message to the seller, as `GetMemberMessages` returns it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -96,87 +81,31 @@ pub struct MessagesPage {
 
 /// The client of one seller's account.
 pub struct EbayTrading {
-    client: reqwest::Client,
-    base_url: String,
+    oauth: EbayOAuth,
     site_id: u32,
-    client_id: String,
-    client_secret: String,
-    refresh_token: String,
-    scopes: String,
-    access_token: Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for EbayTrading {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EbayTrading").field("base_url", &self.base_url).finish_non_exhaustive()
+        f.debug_struct("EbayTrading").field("base_url", &self.oauth.base_url).finish_non_exhaustive()
     }
 }
 
 impl EbayTrading {
     pub fn new(access: &EbayAccess<'_>) -> Result<Self, String> {
-        if access.refresh_token.is_empty() || access.client_id.is_empty() || access.client_secret.is_empty() {
-            return Err(
-                "the connection needs the credentials refresh_token, client_id and client_secret".into()
-            );
-        }
-        Ok(Self {
-            client: crate::provider_client(30)?,
-            base_url: access.base_url.trim_end_matches('/').to_string(),
-            site_id: access.site_id,
-            client_id: access.client_id.into(),
-            client_secret: access.client_secret.into(),
-            refresh_token: access.refresh_token.into(),
-            scopes: if access.scopes.trim().is_empty() {
-                DEFAULT_SCOPE.into()
-            } else {
-                access.scopes.trim().into()
-            },
-            access_token: Mutex::new(None),
-        })
-    }
-
-    /// A user access token from the refresh token (kept for this client's life).
-    async fn token(&self) -> Result<String, String> {
-        let mut held = self.access_token.lock().await;
-        if let Some(t) = held.as_ref() {
-            return Ok(t.clone());
-        }
-        let basic = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", self.client_id, self.client_secret));
-        let form = [
-            ("grant_type", "refresh_token"),
-            ("refresh_token", self.refresh_token.as_str()),
-            ("scope", self.scopes.as_str()),
-        ];
-        let res = self
-            .client
-            .post(format!("{}/identity/v1/oauth2/token", self.base_url))
-            .header("authorization", format!("Basic {basic}"))
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| format!("eBay's identity service is unreachable: {e}"))?;
-        let status = res.status();
-        let body: Value = res.json().await.map_err(|e| format!("eBay's identity service answered: {e}"))?;
-        let token = body["access_token"].as_str().filter(|_| status.is_success()).ok_or_else(|| {
-            format!(
-                "eBay gave no access token ({status}): {}",
-                body["error_description"].as_str().or(body["error"].as_str()).unwrap_or("no reason given")
-            )
-        })?;
-        *held = Some(token.to_string());
-        Ok(token.to_string())
+        Ok(Self { oauth: EbayOAuth::new(access, DEFAULT_SCOPE)?, site_id: access.site_id })
     }
 
     /// One Trading API call; the answer's XML once `Ack` says it worked (or warned).
     async fn call(&self, name: &str, inner: &str) -> Result<String, String> {
-        let token = self.token().await?;
+        let token = self.oauth.token().await?;
         let body = format!(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<{name}Request xmlns=\"urn:ebay:apis:eBLBaseComponents\">{inner}</{name}Request>"
         );
         let res = self
+            .oauth
             .client
-            .post(format!("{}/ws/api.dll", self.base_url))
+            .post(format!("{}/ws/api.dll", self.oauth.base_url))
             .header("x-ebay-api-call-name", name)
             .header("x-ebay-api-siteid", self.site_id.to_string())
             .header("x-ebay-api-compatibility-level", COMPATIBILITY_LEVEL)

@@ -11,6 +11,8 @@ pub mod channel_hooks;
 pub mod channel_pushback;
 pub mod closed_days;
 pub mod easypost;
+pub mod ebay_fulfillment;
+pub mod ebay_oauth;
 pub mod ebay_trading;
 pub mod mail;
 pub mod mail_in;
@@ -27,6 +29,17 @@ pub mod stripe;
 pub mod stripe_signature;
 pub mod webhooks;
 pub mod whatsapp;
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters kept).
+pub(crate) fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
 
 /// The HTTP client of a provider's API: no redirects followed (a key never goes elsewhere), and
 /// a request given up after `timeout_s` seconds.

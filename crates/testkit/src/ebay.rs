@@ -1,5 +1,5 @@
-//! A stand-in for eBay's identity service and Trading API on 127.0.0.1, speaking their wire
-//! formats: `POST /identity/v1/oauth2/token` (Basic app credentials, `grant_type=refresh_token`)
+//! A stand-in for eBay's identity service, Trading API and Sell Fulfillment API
+//! ([`crate::ebay_sell`]) on 127.0.0.1, speaking their wire formats: `POST /identity/v1/oauth2/token` (Basic app credentials, `grant_type=refresh_token`)
 //! gives a user token; `POST /ws/api.dll` takes it raw in `X-EBAY-API-IAF-TOKEN` and answers the
 //! call named by `X-EBAY-API-CALL-NAME` (which must match the request's root element) with HTTP 200
 //! and `Ack`: `GetMemberMessages` (a creation-time window or an item is required; pages of
@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
+use axum::routing::{get, post};
 use base64::Engine;
 use quick_xml::escape::{escape, unescape};
 use serde_json::json;
@@ -19,7 +19,7 @@ use serde_json::json;
 pub const EBAY_CLIENT_ID: &str = "Acme-Tradepor-PRD-0123456789-abcdef01";
 pub const EBAY_CLIENT_SECRET: &str = "PRD-0123456789ab-cdef-0123-4567-89ab";
 pub const EBAY_REFRESH_TOKEN: &str = "v^1.1#i^1#r^1#p^3#I^3#f^0#t^Ul4xMF8x";
-const ACCESS_TOKEN: &str = "v^1.1#i^1#f^0#p^3#I^3#r^0#t^H4sIAAAAAAAAAOVY";
+pub(crate) const ACCESS_TOKEN: &str = "v^1.1#i^1#f^0#p^3#I^3#r^0#t^H4sIAAAAAAAAAOVY";
 
 /// A buyer's message waiting at eBay.
 #[derive(Clone, Debug)]
@@ -57,6 +57,7 @@ pub struct EbayFake {
     /// `http://127.0.0.1:<port>`: a connection's `site_url`.
     pub base_url: String,
     account: Arc<Mutex<Account>>,
+    sales: Arc<Mutex<crate::ebay_sell::Sales>>,
 }
 
 /// The text of the first `<tag>` in `xml`, unescaped.
@@ -256,15 +257,56 @@ fn get_member_messages(account: &Account, body: &str) -> (StatusCode, String) {
 
 impl EbayFake {
     pub async fn start() -> Self {
+        use crate::ebay_sell::{create_fulfillment, get_order, get_orders, list_fulfillments};
         let account = Arc::new(Mutex::new(Account::default()));
+        let sales = Arc::new(Mutex::new(crate::ebay_sell::Sales::default()));
+        let sell = axum::Router::new()
+            .route("/sell/fulfillment/v1/order", get(get_orders))
+            .route("/sell/fulfillment/v1/order/{id}", get(get_order))
+            .route(
+                "/sell/fulfillment/v1/order/{id}/shipping_fulfillment",
+                get(list_fulfillments).post(create_fulfillment),
+            )
+            .with_state(sales.clone());
         let router = axum::Router::new()
             .route("/identity/v1/oauth2/token", post(token))
             .route("/ws/api.dll", post(trading))
-            .with_state(account.clone());
+            .with_state(account.clone())
+            .merge(sell);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base_url = format!("http://{}", listener.local_addr().expect("an address"));
         tokio::spawn(async move { axum::serve(listener, router).await });
-        Self { base_url, account }
+        Self { base_url, account, sales }
+    }
+
+    /// The seller's orders as `getOrders` serves them.
+    pub fn set_orders(&self, orders: Vec<serde_json::Value>) {
+        self.sales.lock().unwrap().orders = orders;
+    }
+
+    /// Answers the next `n` `getOrders` calls at `offset` with 429.
+    pub fn throttle(&self, offset: u64, n: usize) {
+        self.sales.lock().unwrap().throttle = (offset, n);
+    }
+
+    /// When the page at `offset` is asked for, order `id` changes first, to `time`.
+    pub fn touch_on_page(&self, offset: u64, id: &str, time: &str) {
+        self.sales.lock().unwrap().touch = Some((offset, id.into(), time.into()));
+    }
+
+    /// How many `getOrders` calls were answered 429.
+    pub fn throttled(&self) -> usize {
+        self.sales.lock().unwrap().throttled
+    }
+
+    /// Each `getOrders` call answered: its filter and offset.
+    pub fn order_calls(&self) -> Vec<(String, u64)> {
+        self.sales.lock().unwrap().order_calls.clone()
+    }
+
+    /// Each shipping fulfillment created: the order id and the body.
+    pub fn fulfillments(&self) -> Vec<(String, serde_json::Value)> {
+        self.sales.lock().unwrap().fulfillments.clone()
     }
 
     /// A buyer asks a question (it waits at eBay until read).

@@ -10,6 +10,7 @@ mod app;
 mod browser;
 mod catalog;
 pub mod ebay;
+mod ebay_sell;
 pub mod paypal;
 mod pg;
 mod seed;

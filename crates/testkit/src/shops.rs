@@ -1,7 +1,7 @@
 //! A stand-in for a Shopify shop's Admin REST API and a WooCommerce site's REST API on
 //! 127.0.0.1, speaking their wire formats for what Tradeport sends back: Shopify's fulfillment
 //! orders of an order and `POST fulfillments.json` (`X-Shopify-Access-Token` required), and
-//! WooCommerce's order notes and order update (HTTP Basic with the REST API key required). It
+//! WooCommerce's order notes (listed and added) and order update (HTTP Basic with the REST API key required). It
 //! keeps every call it accepted for the test to read.
 
 use std::sync::{Arc, Mutex};
@@ -94,6 +94,28 @@ async fn woo_note(
     )
 }
 
+async fn woo_notes(
+    State(calls): State<Calls>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> (StatusCode, axum::Json<Value>) {
+    if !woo_ok(&headers) {
+        let e =
+            json!({"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot list resources."});
+        return (StatusCode::UNAUTHORIZED, axum::Json(e));
+    }
+    let what = format!("woocommerce note {id}");
+    let notes: Vec<Value> = calls
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(w, _)| *w == what)
+        .enumerate()
+        .map(|(n, (_, b))| json!({"id": 281 + n, "note": b["note"], "customer_note": b["customer_note"]}))
+        .collect();
+    (StatusCode::OK, axum::Json(Value::Array(notes)))
+}
+
 async fn woo_order(
     State(calls): State<Calls>,
     headers: HeaderMap,
@@ -119,7 +141,7 @@ impl ShopFake {
         let router = axum::Router::new()
             .route("/admin/api/2024-10/orders/{id}/fulfillment_orders.json", get(fulfillment_orders))
             .route("/admin/api/2024-10/fulfillments.json", post(fulfillments))
-            .route("/wp-json/wc/v3/orders/{id}/notes", post(woo_note))
+            .route("/wp-json/wc/v3/orders/{id}/notes", get(woo_notes).post(woo_note))
             .route("/wp-json/wc/v3/orders/{id}", axum::routing::put(woo_order))
             .with_state(calls.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");

@@ -11,6 +11,7 @@ mod import_engine;
 mod import_orders;
 mod poll;
 mod poll_amazon;
+mod poll_ebay;
 mod push_tracking;
 mod receive_webhook;
 mod take_order;
@@ -24,9 +25,10 @@ pub use import_orders::{
     ImportView, RunImport, import_detail, import_errors, list_imports, run_import, suggested_mapping,
     upload_import,
 };
+pub use poll::{PollReport, poll_connection};
 pub(crate) use poll::{run_poll_job, schedule_polls_in_tx};
-pub use poll_amazon::{PollReport, poll_connection};
-pub(crate) use push_tracking::{credentials, queue_tracking_push_in_tx, run_tracking_push};
+pub(crate) use poll_ebay::ebay_client;
+pub(crate) use push_tracking::{HandedOver, credentials, queue_tracking_push_in_tx, run_tracking_push};
 pub(crate) use receive_webhook::secrets;
 pub use receive_webhook::{DeliveryAnswer, WebhookDelivery, receive_webhook};
 pub use take_order::{TakenOrder, take_channel_order};

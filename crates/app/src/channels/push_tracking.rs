@@ -1,14 +1,18 @@
 //! Tracking numbers back to the channel (SYS-3): when an order's parcels are handed over, a job is
 //! queued in the same transaction (so a crash loses no push) to tell the order's shop or
-//! marketplace (Shopify fulfillment, WooCommerce note and completion, Amazon `confirmShipment`).
+//! marketplace (Shopify fulfillment, WooCommerce note and completion, Amazon `confirmShipment`,
+//! eBay shipping fulfillments).
 //! A channel that is down or throttling is tried again with the job queue's backoff; a refusal is
 //! final and shows in the connection's log and health.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use tradeport_connectors::channel_pushback::{Parcel, PushError, shopify_fulfil, woocommerce_complete};
-use tradeport_domain::channels::{ChannelKind, DeliveryOutcome};
+use tradeport_connectors::channel_pushback::{
+    ChannelLine, Parcel, PushError, lines_in_parcel, shopify_fulfil, woocommerce_complete,
+};
+use tradeport_connectors::ebay_fulfillment::{EbayError, EbayFulfillment};
+use tradeport_domain::channels::{ChannelKind, ChannelMapping, DeliveryOutcome};
 use tradeport_domain::jobs::JobKind;
 use tradeport_domain::kernel::{OrderId, TenantId};
 use tradeport_store::AnyConnection;
@@ -19,14 +23,24 @@ use tradeport_store::jobs::JobRow;
 use super::seal_context;
 use crate::{App, AppError, AppResult};
 
+/// A parcel handed over, as the push job carries it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct HandedOver {
+    pub carrier: String,
+    pub tracking_no: String,
+    /// The merchant's SKU codes and quantities it holds (a job queued before contents were
+    /// carried has none).
+    #[serde(default)]
+    pub items: Vec<(String, i64)>,
+}
+
 /// What the push job carries.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Push {
     order_id: String,
     connection_id: String,
     external_id: String,
-    /// (carrier, tracking number) of each parcel.
-    parcels: Vec<(String, String)>,
+    parcels: Vec<HandedOver>,
     shipped_at: i64,
 }
 
@@ -36,14 +50,14 @@ pub(crate) async fn queue_tracking_push_in_tx(
     conn: &mut AnyConnection,
     operator: TenantId,
     order: OrderId,
-    parcels: Vec<(String, String)>,
+    parcels: Vec<HandedOver>,
 ) -> AppResult<()> {
     let Some(link) = tradeport_store::channels::links::of_order(conn, operator, order).await? else {
         return Ok(());
     };
     let pushes = matches!(
         ChannelKind::parse(&link.kind),
-        Some(ChannelKind::Shopify | ChannelKind::Woocommerce | ChannelKind::Amazon)
+        Some(ChannelKind::Shopify | ChannelKind::Woocommerce | ChannelKind::Amazon | ChannelKind::Ebay)
     );
     if !pushes || parcels.is_empty() {
         return Ok(());
@@ -88,7 +102,11 @@ pub(crate) async fn run_tracking_push(app: &App, job: &JobRow) -> Result<(), Str
     let parcels: Vec<Parcel> = push
         .parcels
         .iter()
-        .map(|(carrier, tracking_no)| Parcel { carrier: carrier.clone(), tracking_no: tracking_no.clone() })
+        .map(|p| Parcel {
+            carrier: p.carrier.clone(),
+            tracking_no: p.tracking_no.clone(),
+            items: p.items.clone(),
+        })
         .collect();
     let result = match ChannelKind::parse(&c.kind) {
         Some(ChannelKind::Shopify) => {
@@ -106,13 +124,15 @@ pub(crate) async fn run_tracking_push(app: &App, job: &JobRow) -> Result<(), Str
             )
             .await
         }
-        Some(ChannelKind::Amazon) => confirm_on_amazon(app, &c, &push).await,
+        Some(ChannelKind::Amazon) => confirm_on_amazon(app, &c, &push, &parcels).await,
+        Some(ChannelKind::Ebay) => report_to_ebay(app, &c, &push, &parcels).await,
         _ => Err(PushError::Refused(format!("a {} connection takes no tracking numbers", c.kind))),
     };
     let detail = match &result {
-        Ok(()) => format!(
+        Ok(0) => "nothing sent: the channel has these parcels already".to_string(),
+        Ok(_) => format!(
             "tracking sent: {}",
-            push.parcels.iter().map(|p| p.1.as_str()).collect::<Vec<_>>().join(", ")
+            push.parcels.iter().map(|p| p.tracking_no.as_str()).collect::<Vec<_>>().join(", ")
         ),
         Err(e) => e.to_string(),
     };
@@ -123,16 +143,88 @@ pub(crate) async fn run_tracking_push(app: &App, job: &JobRow) -> Result<(), Str
     }
 }
 
-async fn confirm_on_amazon(app: &App, c: &ConnectionRow, push: &Push) -> Result<(), PushError> {
+/// When the parcels were handed over, as the marketplaces take it.
+fn shipped_at(push: &Push) -> String {
+    jiff::Timestamp::from_millisecond(push.shipped_at).map(|t| t.to_string()).unwrap_or_default()
+}
+
+/// Each parcel with the channel's lines it holds (every line whole when that is not known).
+fn lines_by_parcel(parcels: &[Parcel], lines: &[ChannelLine]) -> Vec<Vec<(String, i64)>> {
+    let mut unsent = lines.to_vec();
+    let whole: Vec<(String, i64)> = lines.iter().map(|(id, _, qty)| (id.clone(), *qty)).collect();
+    parcels
+        .iter()
+        .map(|p| {
+            let held = lines_in_parcel(p, &mut unsent);
+            if held.is_empty() { whole.clone() } else { held }
+        })
+        .collect()
+}
+
+/// A shipping fulfillment per parcel eBay does not have yet.
+async fn report_to_ebay(
+    app: &App,
+    c: &ConnectionRow,
+    push: &Push,
+    parcels: &[Parcel],
+) -> Result<usize, PushError> {
+    let backoff = app.poll_backoff();
+    let api = super::ebay_client(app, c, |access| EbayFulfillment::new(access, backoff, 3))
+        .map_err(|e| PushError::Refused(e.to_string()))?;
+    let retry = |e: EbayError| match e {
+        EbayError::Refused(why) => PushError::Refused(why),
+        other => PushError::Retry(other.to_string()),
+    };
+    let order = api.get_order(&push.external_id).await.map_err(retry)?;
+    let mapping: ChannelMapping = serde_json::from_str(&c.mapping).unwrap_or_default();
+    let lines: Vec<ChannelLine> = order["lineItems"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|l| {
+                    let fallback = [format!("item:{}", l["legacyItemId"].as_str().unwrap_or_default())];
+                    (
+                        l["lineItemId"].as_str().unwrap_or_default().to_string(),
+                        mapping.sku_for(l["sku"].as_str().unwrap_or_default(), &fallback),
+                        l["quantity"].as_i64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if lines.is_empty() {
+        return Err(PushError::Refused(format!("eBay order {} has no line items", push.external_id)));
+    }
+    let reported = api.reported(&push.external_id).await.map_err(retry)?;
+    let mut sent = 0;
+    for (parcel, held) in parcels.iter().zip(lines_by_parcel(parcels, &lines)) {
+        if !reported.contains(&parcel.tracking_no) {
+            api.create_shipping_fulfillment(&push.external_id, &shipped_at(push), parcel, &held).await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// A shipment confirmation per parcel, with the order items it holds.
+async fn confirm_on_amazon(
+    app: &App,
+    c: &ConnectionRow,
+    push: &Push,
+    parcels: &[Parcel],
+) -> Result<usize, PushError> {
     let api = super::poll_amazon::client(app, c).map_err(|e| PushError::Refused(e.to_string()))?;
     let items = api.get_order_items(&push.external_id).await.map_err(|e| PushError::Retry(e.to_string()))?;
-    let items: Vec<(String, i64)> = items["OrderItems"]
+    let mapping: ChannelMapping = serde_json::from_str(&c.mapping).unwrap_or_default();
+    let lines: Vec<ChannelLine> = items["OrderItems"]
         .as_array()
         .map(|a| {
             a.iter()
                 .map(|i| {
+                    let fallback = [format!("asin:{}", i["ASIN"].as_str().unwrap_or_default())];
                     (
                         i["OrderItemId"].as_str().unwrap_or_default().to_string(),
+                        mapping.sku_for(i["SellerSKU"].as_str().unwrap_or_default(), &fallback),
                         i["QuantityOrdered"].as_i64().unwrap_or(0),
                     )
                 })
@@ -140,15 +232,16 @@ async fn confirm_on_amazon(app: &App, c: &ConnectionRow, push: &Push) -> Result<
         })
         .unwrap_or_default();
     let marketplace = c.marketplace_ids.split(',').next().unwrap_or_default();
-    let shipped =
-        jiff::Timestamp::from_millisecond(push.shipped_at).map(|t| t.to_string()).unwrap_or_default();
-    let (carrier, tracking) = push.parcels.first().cloned().unwrap_or_default();
-    api.confirm_shipment(&push.external_id, marketplace, (&carrier, &tracking, &shipped), &items)
-        .await
-        .map_err(|e| match e {
-            tradeport_connectors::amazon_spapi::SpApiError::Refused(why) => PushError::Refused(why),
-            other => PushError::Retry(other.to_string()),
-        })
+    for (n, (parcel, held)) in parcels.iter().zip(lines_by_parcel(parcels, &lines)).enumerate() {
+        let package = ((n + 1).to_string(), parcel.carrier.as_str(), parcel.tracking_no.as_str());
+        api.confirm_shipment(&push.external_id, marketplace, package, &shipped_at(push), &held)
+            .await
+            .map_err(|e| match e {
+                tradeport_connectors::amazon_spapi::SpApiError::Refused(why) => PushError::Refused(why),
+                other => PushError::Retry(other.to_string()),
+            })?;
+    }
+    Ok(parcels.len())
 }
 
 /// The push in the connection's log, and its health.
@@ -156,7 +249,7 @@ async fn record(
     app: &App,
     c: &ConnectionRow,
     push: &Push,
-    result: &Result<(), PushError>,
+    result: &Result<usize, PushError>,
     detail: &str,
 ) -> AppResult<()> {
     let operator: TenantId =
@@ -176,7 +269,7 @@ async fn record(
         finished_at: None,
     };
     let outcome = match result {
-        Ok(()) => DeliveryOutcome::Updated,
+        Ok(_) => DeliveryOutcome::Updated,
         Err(PushError::Retry(_)) => DeliveryOutcome::Failed,
         Err(PushError::Refused(_)) => DeliveryOutcome::Refused,
     };

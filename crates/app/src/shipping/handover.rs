@@ -158,7 +158,20 @@ pub(crate) async fn shipped_in_tx(
         message.payload = payload.to_string();
         tradeport_store::outbox::enqueue_in_tx(conn, operator, &message).await?;
         // The order's shop or marketplace gets the numbers too (SYS-3).
-        let parcels = sent.iter().map(|s| (s.carrier.clone(), s.tracking_no.clone())).collect();
+        let ids: Vec<_> = sent.iter().map(|s| s.package_id).collect();
+        let contents = tradeport_store::warehouse::packages::items(conn, operator, &ids).await?;
+        let parcels = sent
+            .iter()
+            .map(|s| crate::channels::HandedOver {
+                carrier: s.carrier.clone(),
+                tracking_no: s.tracking_no.clone(),
+                items: contents
+                    .iter()
+                    .filter(|i| i.package_id == s.package_id)
+                    .map(|i| (i.sku.clone(), i.qty))
+                    .collect(),
+            })
+            .collect();
         crate::channels::queue_tracking_push_in_tx(app, conn, operator, *order_id, parcels).await?;
     }
     Ok(())

@@ -7,7 +7,7 @@
 //! The seller's own messages and those to another seller are not the buyer's and are left.
 
 use serde::Serialize;
-use tradeport_connectors::ebay_trading::{EbayAccess, EbayTrading, MemberMessage};
+use tradeport_connectors::ebay_trading::{EbayTrading, MemberMessage};
 use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::channels::{ChannelKind, ConnectionStatus};
 use tradeport_domain::kernel::TenantId;
@@ -19,8 +19,6 @@ use tradeport_store::tickets::{MessageRow, TicketRow};
 use super::inbound::{Inbound, keep_inbound, thread_or_order};
 use crate::{App, AppError, AppResult};
 
-/// eBay's API host when the connection names none.
-const EBAY_API: &str = "https://api.ebay.com";
 /// Where a first read starts: messages of the last week.
 const FIRST_READ_MS: i64 = 7 * 24 * 3_600_000;
 /// How far each read reaches back before the last one ended.
@@ -52,27 +50,7 @@ fn iso(ms: i64) -> String {
 }
 
 fn client(app: &App, c: &ConnectionRow) -> AppResult<EbayTrading> {
-    let creds = crate::channels::credentials(app, c).map_err(AppError::Internal)?;
-    let get = |k: &str| creds.get(k).map(String::as_str).unwrap_or_default();
-    let access = EbayAccess {
-        base_url: if c.site_url.is_empty() { EBAY_API } else { &c.site_url },
-        // The first marketplace's site (checked when the connection was saved); none: the US site.
-        site_id: c
-            .marketplace_ids
-            .split(',')
-            .next()
-            .and_then(tradeport_connectors::ebay_trading::site_id)
-            .unwrap_or(0),
-        client_id: get("client_id"),
-        client_secret: get("client_secret"),
-        refresh_token: get("refresh_token"),
-        scopes: get("scopes"),
-    };
-    EbayTrading::new(&access).map_err(|why| AppError::Conflict {
-        code: "channel.credentials_missing",
-        message: why,
-        fields: Vec::new(),
-    })
+    crate::channels::ebay_client(app, c, EbayTrading::new)
 }
 
 /// Reads one eBay connection's messages now. Admins, order managers, the merchant.

@@ -22,7 +22,7 @@ async fn execute(app: &TestApp, sql: &str, id: &str) {
     assert_eq!(done.rows_affected(), 1, "{sql}");
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub(crate) async fn count(app: &TestApp, sql: &str) -> i64 {
     let mut conn = app.app.db().read().await.unwrap();
     let (n,): (i64,) =
         sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&mut *conn).await.unwrap();

@@ -17,6 +17,7 @@ mod coupons;
 mod customs;
 mod delays_and_losses;
 mod demo;
+mod ebay_orders;
 mod errors;
 mod exception_report;
 mod exceptions;

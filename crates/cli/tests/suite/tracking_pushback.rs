@@ -194,4 +194,16 @@ async fn handed_over_parcels_are_reported_to_shopify_woocommerce_and_amazon(app:
     let pushed =
         detail["deliveries"].as_array().unwrap().iter().find(|d| d["topic"] == "tracking").expect("logged");
     assert!(pushed["detail"].as_str().unwrap().starts_with("tracking sent: YT"), "{pushed}");
+
+    // The WooCommerce push runs again (its answer was lost): the note is there, none is added.
+    let mut conn = app.app.db().read().await.unwrap();
+    let requeue = format!("UPDATE jobs SET state = 'queued', run_at = 0 WHERE payload LIKE '%{woo}%'");
+    sqlx::query(sqlx::AssertSqlSafe(requeue)).execute(&mut *conn).await.unwrap();
+    drop(conn);
+    tradeport_app::jobs::run_due(&with_amazon, "test", Duration::from_secs(60), 10).await.unwrap();
+    let notes = shop.calls().iter().filter(|(what, _)| what == "woocommerce note 6001").count();
+    assert_eq!(notes, 1, "one note however often the push runs");
+    let (_, detail) = get(&app, &format!("/api/v1/channel-connections/{woo}"), &f.s.merchant_a_key).await;
+    let again = &detail["deliveries"][0];
+    assert_eq!(again["detail"], "nothing sent: the channel has these parcels already", "{detail}");
 }

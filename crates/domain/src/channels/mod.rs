@@ -8,6 +8,7 @@
 //! a payload cannot be read.
 
 mod amazon;
+mod ebay;
 mod file_import;
 mod json;
 mod mapping;
@@ -18,6 +19,7 @@ mod woocommerce;
 mod tests;
 
 pub use amazon::{amazon_order, amazon_order_2026};
+pub use ebay::ebay_order;
 pub use file_import::{
     AssembledOrder, ColumnMapping, IMPORT_COLUMNS, ImportColumn, ImportDefaults, OrderAssembler, RowReader,
     suggest_mapping,

@@ -18,7 +18,11 @@ fn fixture(name: &str) -> Value {
 fn mapping() -> ChannelMapping {
     ChannelMapping {
         default_service: "standard".into(),
-        skus: [("product:93".to_string(), "WOO-SINGLE".to_string())].into(),
+        skus: [
+            ("product:93".to_string(), "WOO-SINGLE".to_string()),
+            ("item:125987654321".to_string(), "SHADE-LINEN".to_string()),
+        ]
+        .into(),
         ..Default::default()
     }
 }
@@ -147,6 +151,56 @@ fn every_channel_fixture_becomes_the_order_it_describes() {
         },
     );
     assert_eq!(gb.input.shipping_address.line2, "Unit 4B");
+}
+
+#[test]
+fn each_ebay_order_of_a_get_orders_page_becomes_the_order_it_describes() {
+    let m = mapping();
+    let page = fixture("ebay_getOrders_page.json");
+    let read = |n: usize| ebay_order(&page["orders"][n], &m).unwrap();
+    let paid = read(0);
+    assert_becomes(
+        "ebay GB",
+        &paid,
+        &Expected {
+            external_id: "24-11861-70121",
+            display_ref: "1042",
+            state: ChannelState::Open,
+            buyer: ("Dorothy Hale", "0f3c9a1b2d4e5f60718293a4b5c6d7e8@members.ebay.com", "+44 20 7946 0958"),
+            address: ["14 Abbey Road", "London", "Greater London", "NW8 9AY", "GB"],
+            // 31.98 for two lamps is 15.99 each; the shade has no SKU and is found by its listing.
+            lines: &[("LAMP-OAK-S", 2, 1599), ("SHADE-LINEN", 1, 1599)],
+            // 47.97 − 4.00 (eBay's negative priceDiscount) + 3.99 = 47.96.
+            money: [4797, 400, 399, 0, 4796, 4796],
+            currency: "GBP",
+            payment: "paid",
+            holds: &[],
+        },
+    );
+    assert_eq!(paid.input.shipping_address.line2, "Flat 2");
+    assert_eq!(paid.input.payment_reference, "7T2S19238F1225305");
+    assert_eq!(read(1).state, ChannelState::Cancelled, "cancelled and refunded");
+    // eBay International Shipping: the parcel goes to eBay's UK hub, never to the buyer's home.
+    let eis = read(2);
+    let a = &eis.input.shipping_address;
+    assert_eq!((a.city.as_str(), a.country.as_str(), eis.state), ("Coventry", "GB", ChannelState::Open));
+    assert_eq!((eis.input.currency.as_str(), eis.input.total_minor), ("GBP", 1849), "the seller's currency");
+}
+
+#[test]
+fn an_ebay_order_not_paid_waits_and_money_in_another_currency_is_named() {
+    let page = fixture("ebay_getOrders_page.json");
+    let mut pending = page["orders"][0].clone();
+    pending["orderPaymentStatus"] = "PENDING".into();
+    let o = ebay_order(&pending, &mapping()).unwrap();
+    assert_eq!((o.state, o.input.paid_minor), (ChannelState::NotReady, 0));
+    let mut mixed = page["orders"][0].clone();
+    mixed["pricingSummary"]["deliveryCost"]["currency"] = "EUR".into();
+    let errors = ebay_order(&mixed, &mapping()).unwrap_err();
+    assert_eq!(
+        (errors[0].field.as_str(), errors[0].code.as_str()),
+        ("pricingSummary.deliveryCost", "currency_mismatch")
+    );
 }
 
 #[test]
