@@ -2,7 +2,10 @@
 //! with Amazon (`POST /auth/o2/token`, `grant_type=refresh_token`), sent as `x-amz-access-token`;
 //! `GET /orders/v0/orders` with `MarketplaceIds` and `LastUpdatedAfter`, paged by `NextToken`;
 //! `GET /orders/v0/orders/{id}/orderItems` (paged the same way) and `…/address` for the shipping
-//! address (restricted data). A 429 ("QuotaExceeded": `getOrders` allows 0.0167 requests a second
+//! address (restricted data: asked for with a restricted data token from the Tokens API,
+//! `POST /tokens/2021-03-01/restrictedDataToken`); or, with the Orders API 2026-01-01,
+//! `GET /orders/2026-01-01/orders` (`searchOrders`, paged by `paginationToken`), items, buyer and
+//! recipient included. A 429 ("QuotaExceeded": `getOrders` allows 0.0167 requests a second
 //! with a burst of 20) is retried after a growing pause; after the last try the caller hears
 //! `Throttled` and resumes later from its watermark. Base URLs are configuration, so tests stand a
 //! local server in.
@@ -115,15 +118,48 @@ impl SpApi {
         Ok(token.to_string())
     }
 
-    /// GET `path_and_query`, retrying 429s and 5xx after a growing pause.
+    /// A restricted data token for GET `path` (Tokens API 2021-03-01): what Amazon asks for
+    /// before it answers with a buyer's name, address or contact (`data_elements` for a list).
+    async fn restricted_token(&self, path: &str, data_elements: &[&str]) -> Result<String, SpApiError> {
+        let token = self.token().await?;
+        let mut resource = serde_json::json!({"method": "GET", "path": path});
+        if !data_elements.is_empty() {
+            resource["dataElements"] = serde_json::json!(data_elements);
+        }
+        let res = self
+            .client
+            .post(format!("{}/tokens/2021-03-01/restrictedDataToken", self.api_url))
+            .header("x-amz-access-token", &token)
+            .json(&serde_json::json!({"restrictedResources": [resource]}))
+            .send()
+            .await
+            .map_err(|e| SpApiError::Unreachable(e.to_string()))?;
+        let status = res.status();
+        let body: Value = res.json().await.map_err(|e| SpApiError::Unreachable(e.to_string()))?;
+        body["restrictedDataToken"].as_str().filter(|_| status.is_success()).map(str::to_string).ok_or_else(
+            || {
+                SpApiError::Refused(format!(
+                    "no restricted data token ({status}): {}",
+                    body["errors"][0]["message"].as_str().unwrap_or("no reason given")
+                ))
+            },
+        )
+    }
+
+    /// GET `path_and_query` with the access token.
     async fn get(&self, path_and_query: &str) -> Result<Value, SpApiError> {
         let token = self.token().await?;
+        self.get_as(path_and_query, &token).await
+    }
+
+    /// GET `path_and_query` with `token`, retrying 429s and 5xx after a growing pause.
+    async fn get_as(&self, path_and_query: &str, token: &str) -> Result<Value, SpApiError> {
         let mut pause = self.backoff;
         for attempt in 1..=self.retries {
             let res = self
                 .client
                 .get(format!("{}{path_and_query}", self.api_url))
-                .header("x-amz-access-token", &token)
+                .header("x-amz-access-token", token)
                 .header("user-agent", "Tradeport/0.1 (Language=Rust)")
                 .send()
                 .await
@@ -193,9 +229,41 @@ impl SpApi {
         }
     }
 
-    /// The order's shipping address, when Amazon releases it.
+    /// One page of orders changed after `updated_after` through the Orders API 2026-01-01
+    /// (`searchOrders`), with their items, buyer, recipient, proceeds and fulfilment, under a
+    /// restricted data token.
+    pub async fn search_orders(
+        &self,
+        marketplaces: &[String],
+        updated_after: &str,
+        next_token: Option<&str>,
+    ) -> Result<OrdersPage, SpApiError> {
+        let path = "/orders/2026-01-01/orders";
+        let rdt = self.restricted_token(path, &["buyerInfo", "shippingAddress"]).await?;
+        let mut query = format!(
+            "{path}?lastUpdatedAfter={}&marketplaceIds={}&maxResultsPerPage=100&includedData={}",
+            encode(updated_after),
+            encode(&marketplaces.join(",")),
+            encode("BUYER,RECIPIENT,PROCEEDS,FULFILLMENT")
+        );
+        if let Some(t) = next_token {
+            query.push_str(&format!("&paginationToken={}", encode(t)));
+        }
+        let body = self.get_as(&query, &rdt).await?;
+        Ok(OrdersPage {
+            orders: body["orders"].as_array().cloned().unwrap_or_default(),
+            next_token: body["pagination"]["nextToken"]
+                .as_str()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+        })
+    }
+
+    /// The order's shipping address, when Amazon releases it (under a restricted data token).
     pub async fn get_order_address(&self, order_id: &str) -> Result<Option<Value>, SpApiError> {
-        let body = self.get(&format!("/orders/v0/orders/{}/address", encode(order_id))).await?;
+        let path = format!("/orders/v0/orders/{}/address", encode(order_id));
+        let rdt = self.restricted_token(&path, &[]).await?;
+        let body = self.get_as(&path, &rdt).await?;
         Ok(body["payload"]["ShippingAddress"].as_object().map(|a| Value::Object(a.clone())))
     }
 }

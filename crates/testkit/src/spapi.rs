@@ -1,8 +1,11 @@
-//! A stand-in for Amazon's Selling Partner API (Orders v0) and Login with Amazon on 127.0.0.1,
-//! speaking their wire format: the token endpoint takes a form-encoded refresh-token grant and
-//! answers `access_token`; every Orders call must carry `x-amz-access-token`; `getOrders` answers
-//! `{"payload": {"Orders": [...], "NextToken": ...}}` page by page; a 429 with Amazon's error
-//! object (`QuotaExceeded`) is answered as many times as the test asks, as Amazon throttles.
+//! A stand-in for Amazon's Selling Partner API (Orders v0 and 2026-01-01, Tokens) and Login with
+//! Amazon on 127.0.0.1, speaking their wire format: the token endpoint takes a form-encoded
+//! refresh-token grant and answers `access_token`; every Orders call must carry
+//! `x-amz-access-token`, and restricted data (an order's address, `searchOrders` with its
+//! recipient) only the restricted data token the Tokens API gives; `getOrders` answers
+//! `{"payload": {"Orders": [...], "NextToken": ...}}` page by page, `searchOrders`
+//! `{"orders": [...], "pagination": {"nextToken": ...}}`; a 429 with Amazon's error object
+//! (`QuotaExceeded`) is answered as many times as the test asks, as Amazon throttles.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,6 +18,9 @@ use serde_json::{Value, json};
 
 /// The access token the fake hands out.
 pub const ACCESS_TOKEN: &str = "Atza|fake-access-token";
+/// The restricted data token it hands out: restricted data (an address, a buyer) is answered only
+/// with it.
+pub const RESTRICTED_TOKEN: &str = "Atz.sprdt|fake-restricted-token";
 
 #[derive(Default)]
 struct Seller {
@@ -44,6 +50,10 @@ fn authorised(headers: &HeaderMap) -> bool {
     headers.get("x-amz-access-token").and_then(|v| v.to_str().ok()) == Some(ACCESS_TOKEN)
 }
 
+fn restricted_ok(headers: &HeaderMap) -> bool {
+    headers.get("x-amz-access-token").and_then(|v| v.to_str().ok()) == Some(RESTRICTED_TOKEN)
+}
+
 fn unauthorised() -> (StatusCode, axum::Json<Value>) {
     let body =
         json!({"errors": [{"code": "Unauthorized", "message": "Access to requested resource is denied."}]});
@@ -67,6 +77,29 @@ async fn token(body: String) -> (StatusCode, axum::Json<Value>) {
     )
 }
 
+/// The Tokens API: a restricted data token for the resources named.
+async fn restricted_token(
+    headers: HeaderMap,
+    axum::Json(body): axum::Json<Value>,
+) -> (StatusCode, axum::Json<Value>) {
+    if !authorised(&headers) {
+        return unauthorised();
+    }
+    let named = body["restrictedResources"].as_array().is_some_and(|r| {
+        !r.is_empty()
+            && r.iter().all(|r| {
+                r["method"] == "GET" && r["path"].as_str().is_some_and(|p| p.starts_with("/orders/"))
+            })
+    });
+    if !named {
+        let e = json!({"errors": [{"code": "InvalidInput", "message": "restrictedResources must name GET paths"}]});
+        return (StatusCode::BAD_REQUEST, axum::Json(e));
+    }
+    (StatusCode::OK, axum::Json(json!({"restrictedDataToken": RESTRICTED_TOKEN, "expiresIn": 3600})))
+}
+
+/// `getOrders` (v0) or `searchOrders` (2026-01-01, restricted): the pages the test set, with
+/// the watermark and token of each call kept.
 async fn orders(
     State(s): Shared,
     headers: HeaderMap,
@@ -75,8 +108,32 @@ async fn orders(
     if !authorised(&headers) {
         return unauthorised();
     }
-    let after = q.get("LastUpdatedAfter").cloned().unwrap_or_default();
-    let next = q.get("NextToken").cloned().unwrap_or_default();
+    page_of(&s, q.get("LastUpdatedAfter"), q.get("NextToken"), false)
+}
+
+async fn search_orders(
+    State(s): Shared,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> (StatusCode, axum::Json<Value>) {
+    if !restricted_ok(&headers) {
+        return unauthorised();
+    }
+    if q.get("includedData").is_none_or(|d| !d.contains("RECIPIENT")) {
+        let e = json!({"errors": [{"code": "InvalidInput", "message": "this fake expects includedData with RECIPIENT"}]});
+        return (StatusCode::BAD_REQUEST, axum::Json(e));
+    }
+    page_of(&s, q.get("lastUpdatedAfter"), q.get("paginationToken"), true)
+}
+
+fn page_of(
+    s: &Seller,
+    after: Option<&String>,
+    next: Option<&String>,
+    v2026: bool,
+) -> (StatusCode, axum::Json<Value>) {
+    let after = after.cloned().unwrap_or_default();
+    let next = next.cloned().unwrap_or_default();
     let at: usize = next.strip_prefix("page-").and_then(|n| n.parse().ok()).unwrap_or(0);
     {
         let mut throttle = s.throttle.lock().unwrap();
@@ -90,9 +147,17 @@ async fn orders(
     s.calls.lock().unwrap().push((after, next.clone()));
     let pages = s.pages.lock().unwrap();
     let orders = pages.get(at).cloned().unwrap_or_default();
+    let next = (at + 1 < pages.len()).then(|| format!("page-{}", at + 1));
+    if v2026 {
+        let mut body = json!({"orders": orders, "lastUpdatedBefore": "2026-11-26T00:00:00Z"});
+        if let Some(t) = next {
+            body["pagination"] = json!({"nextToken": t});
+        }
+        return (StatusCode::OK, axum::Json(body));
+    }
     let mut payload = json!({"Orders": orders, "CreatedBefore": "2026-11-26T00:00:00Z"});
-    if at + 1 < pages.len() {
-        payload["NextToken"] = json!(format!("page-{}", at + 1));
+    if let Some(t) = next {
+        payload["NextToken"] = json!(t);
     }
     (StatusCode::OK, axum::Json(json!({"payload": payload})))
 }
@@ -121,7 +186,7 @@ async fn address(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> (StatusCode, axum::Json<Value>) {
-    if !authorised(&headers) {
+    if !restricted_ok(&headers) {
         return unauthorised();
     }
     let address = s.addresses.lock().unwrap().get(&id).cloned();
@@ -156,7 +221,9 @@ impl SpApiFake {
         let seller = Arc::new(Seller::default());
         let router = axum::Router::new()
             .route("/auth/o2/token", post(token))
+            .route("/tokens/2021-03-01/restrictedDataToken", post(restricted_token))
             .route("/orders/v0/orders", get(orders))
+            .route("/orders/2026-01-01/orders", get(search_orders))
             .route("/orders/v0/orders/{id}/orderItems", get(items))
             .route("/orders/v0/orders/{id}/address", get(address))
             .route("/orders/v0/orders/{id}/shipmentConfirmation", post(confirm))

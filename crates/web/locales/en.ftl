@@ -766,6 +766,7 @@ channels-merchant = Merchant
 channels-shop_domain = Shopify domain
 channels-site_url = WooCommerce site
 channels-seller_id = Seller id
+channels-orders_api = Amazon Orders API
 channels-marketplace_ids = Marketplace ids
 channels-webhook_secret = Webhook secret
 channels-default_service = Default service level

@@ -746,6 +746,7 @@ channels-merchant = 商家
 channels-shop_domain = Shopify 域名
 channels-site_url = WooCommerce 网站
 channels-seller_id = 卖家 ID
+channels-orders_api = 亚马逊订单 API 版本
 channels-marketplace_ids = 站点 ID
 channels-webhook_secret = Webhook 密钥
 channels-default_service = 默认服务等级

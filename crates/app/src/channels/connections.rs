@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::channels::{ChannelKind, ChannelMapping, ConnectionStatus};
+use tradeport_domain::channels::{AmazonOrdersApi, ChannelKind, ChannelMapping, ConnectionStatus};
 use tradeport_domain::kernel::FieldErrors;
 use tradeport_store::channels::connections::ConnectionRow;
 use tradeport_store::channels::{connections, deliveries};
@@ -34,6 +34,8 @@ pub struct ConnectionRequest {
     pub seller_id: Option<String>,
     /// Amazon: the marketplace ids (`ATVPDKIKX0DER`, …).
     pub marketplace_ids: Option<Vec<String>>,
+    /// Amazon: the Orders API polled, `v0` (the default) or `2026-01-01`.
+    pub orders_api: Option<AmazonOrdersApi>,
     /// The secret the channel signs webhooks with (Shopify: the app's client secret;
     /// WooCommerce: the webhook's secret). Write-only.
     pub webhook_secret: Option<String>,
@@ -68,6 +70,8 @@ pub struct ConnectionView {
     pub site_url: String,
     pub seller_id: String,
     pub marketplace_ids: Vec<String>,
+    /// Amazon: the Orders API polled; absent for other channels.
+    pub orders_api: Option<AmazonOrdersApi>,
     /// Where the channel sends its webhooks (Shopify, WooCommerce); empty for the others.
     pub webhook_url: String,
     pub has_webhook_secret: bool,
@@ -120,6 +124,7 @@ fn view(app: &App, c: &ConnectionRow) -> AppResult<ConnectionView> {
         site_url: c.site_url.clone(),
         seller_id: c.seller_id.clone(),
         marketplace_ids: c.marketplace_ids.split(',').filter(|m| !m.is_empty()).map(String::from).collect(),
+        orders_api: (kind == ChannelKind::Amazon).then(|| AmazonOrdersApi::parse(&c.orders_api)).flatten(),
         webhook_url: if kind.takes_webhooks() {
             format!("{}/api/v1/channel-hooks/{}", app.public_url(), c.id)
         } else {
@@ -165,6 +170,10 @@ async fn apply(
     set(&mut c.seller_id, &r.seller_id);
     c.shop_domain = c.shop_domain.to_ascii_lowercase();
     c.site_url = c.site_url.trim_end_matches('/').to_string();
+    if kind == ChannelKind::Amazon {
+        let chosen = r.orders_api.or(AmazonOrdersApi::parse(&c.orders_api)).unwrap_or_default();
+        c.orders_api = chosen.as_str().into();
+    }
     if let Some(ids) = &r.marketplace_ids {
         c.marketplace_ids =
             ids.iter().map(|m| m.trim()).filter(|m| !m.is_empty()).collect::<Vec<_>>().join(",");
@@ -327,6 +336,7 @@ pub async fn create_connection(
         site_url: String::new(),
         seller_id: String::new(),
         marketplace_ids: String::new(),
+        orders_api: String::new(),
         webhook_secret: String::new(),
         previous_webhook_secret: String::new(),
         credentials: String::new(),

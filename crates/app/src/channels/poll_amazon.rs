@@ -1,11 +1,12 @@
-//! Amazon orders polled (ORD-1) through SP-API Orders v0, as [`super::poll`] describes: every
-//! order changed since the connection's watermark, page by page, its items read and, when Amazon
-//! held the address back, the address asked for, then the same intake as every other order.
+//! Amazon orders polled (ORD-1), as [`super::poll`] describes: every order changed since the
+//! connection's watermark, page by page, then the same intake as every other order. With Orders
+//! v0 each order's items are read and, when Amazon held the address back, the address asked for;
+//! with Orders 2026-01-01 (`searchOrders`) they come with the order.
 
 use std::collections::BTreeMap;
 
 use tradeport_connectors::amazon_spapi::{SpApi, SpApiAccess};
-use tradeport_domain::channels::{ChannelMapping, amazon_order};
+use tradeport_domain::channels::{AmazonOrdersApi, ChannelMapping, amazon_order, amazon_order_2026};
 use tradeport_store::channels::connections::ConnectionRow;
 
 use super::poll::{PollReport, finish_poll, normal, received_before, record_taken, start_of, unreadable};
@@ -49,23 +50,33 @@ pub(super) async fn poll(app: &App, c: &ConnectionRow) -> AppResult<PollReport> 
     let mapping: ChannelMapping = serde_json::from_str(&c.mapping).unwrap_or_default();
     let marketplaces: Vec<String> =
         c.marketplace_ids.split(',').filter(|m| !m.is_empty()).map(String::from).collect();
+    let api_version = AmazonOrdersApi::parse(&c.orders_api).unwrap_or_default();
     let start = start_of(app, c);
     let mut report = PollReport::default();
     let mut newest = start.clone();
     let mut next: Option<String> = None;
     let stopped = loop {
-        let page = match api.get_orders(&marketplaces, &start, next.as_deref()).await {
+        let page = match api_version {
+            AmazonOrdersApi::V0 => api.get_orders(&marketplaces, &start, next.as_deref()).await,
+            AmazonOrdersApi::V2026 => api.search_orders(&marketplaces, &start, next.as_deref()).await,
+        };
+        let page = match page {
             Ok(p) => p,
             Err(e) => break Some(e.to_string()),
         };
         let mut failed = None;
         for order in &page.orders {
             report.orders_seen += 1;
-            if let Err(e) = take_one(app, &api, c, operator, &mapping, order, &mut report).await {
+            let taken = match api_version {
+                AmazonOrdersApi::V0 => take_one(app, &api, c, operator, &mapping, order, &mut report).await,
+                AmazonOrdersApi::V2026 => take_searched(app, c, operator, &mapping, order, &mut report).await,
+            };
+            if let Err(e) = taken {
                 failed = Some(super::take_order::refusal_text(&e));
                 break;
             }
-            if let Some(changed) = normal(order["LastUpdateDate"].as_str().unwrap_or_default()) {
+            let changed = order.get("LastUpdateDate").or(order.get("lastUpdatedTime"));
+            if let Some(changed) = normal(changed.and_then(|c| c.as_str()).unwrap_or_default()) {
                 newest = newest.max(changed);
             }
         }
@@ -116,6 +127,28 @@ async fn take_one(
         serde_json::Value::Null
     };
     let taken = match amazon_order(&order, &items, mapping) {
+        Ok(o) => take_channel_order(app, c, o).await?,
+        Err(fields) => unreadable(&fields),
+    };
+    record_taken(app, c, (&key, &id), &taken, report).await
+}
+
+/// Takes one order of `searchOrders` in, once per change: it carries its items and address.
+async fn take_searched(
+    app: &App,
+    c: &ConnectionRow,
+    operator: tradeport_domain::kernel::TenantId,
+    mapping: &ChannelMapping,
+    order: &serde_json::Value,
+    report: &mut PollReport,
+) -> AppResult<()> {
+    let id = order["orderId"].as_str().unwrap_or_default().to_string();
+    let key = format!("{id}@{}", order["lastUpdatedTime"].as_str().unwrap_or_default());
+    if received_before(app, c, operator, ("searchOrders", &key, &id)).await? {
+        report.already_taken += 1;
+        return Ok(());
+    }
+    let taken = match amazon_order_2026(order, mapping) {
         Ok(o) => take_channel_order(app, c, o).await?,
         Err(fields) => unreadable(&fields),
     };

@@ -11,7 +11,10 @@ use tradeport_testkit::{SpApiFake, TestApp, db_tests};
 
 use crate::helpers::{get, post};
 
-db_tests!(a_throttled_poll_backs_off_and_resumes_from_the_watermark_without_gaps_or_duplicates);
+db_tests!(
+    a_throttled_poll_backs_off_and_resumes_from_the_watermark_without_gaps_or_duplicates,
+    a_connection_on_the_2026_orders_api_is_polled_with_search_orders_under_a_restricted_token
+);
 
 fn fixture(name: &str) -> Value {
     let path = format!("{}/../../fixtures/channels/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -97,4 +100,53 @@ async fn a_throttled_poll_backs_off_and_resumes_from_the_watermark_without_gaps_
     let (status, answer) =
         post(&app, "/api/v1/channel-connections/nope/poll", &s.merchant_a_key, json!({})).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
+}
+
+async fn a_connection_on_the_2026_orders_api_is_polled_with_search_orders_under_a_restricted_token(
+    app: TestApp,
+) {
+    let s = app.seed("amzn26").await;
+    let body = json!({"sku": "ECHO-DOT-4-UK-CHARCOAL-3PACK", "name": "Echo Dot", "weight_g": 300, "declared_value_minor": 2999,
+                      "declared_currency": "GBP", "hs_code": "851762", "origin_country": "CN", "category": "electronics"});
+    assert_eq!(post(&app, "/api/v1/skus", &s.merchant_a_key, body).await.0, StatusCode::OK);
+    let fake = SpApiFake::start().await;
+    // Amazon's GB example, not yet shipped, on two pages under two order ids.
+    let mut first = fixture("orders_2026-01-01_getOrder_200_example_GB.json")["order"].clone();
+    first["fulfillment"]["fulfillmentStatus"] = json!("UNSHIPPED");
+    first["lastUpdatedTime"] = json!("2030-01-01T00:00:01Z");
+    let mut second = first.clone();
+    second["orderId"] = json!("202-7654321-0000002");
+    second["lastUpdatedTime"] = json!("2030-01-01T00:00:02Z");
+    fake.set_pages(vec![vec![first], vec![second]]);
+    let with_fake = app.app.clone().with_amazon(&fake.token_url(), Duration::from_millis(10));
+    let mut connect = json!({"kind": "amazon", "name": "Amazon UK", "seller_id": "A2EXAMPLE", "marketplace_ids": ["A1F83G8C2ARO7P"],
+                         "orders_api": "v3", "site_url": fake.base_url, "mapping": {"default_service": "standard"},
+                         "credentials": {"refresh_token": "Atzr|refresh", "client_id": "amzn1.application-oa2-client.x", "client_secret": "s3cret"}});
+    let (status, refused) =
+        post(&app, "/api/v1/channel-connections", &s.merchant_a_key, connect.clone()).await;
+    assert!(status.is_client_error(), "an unknown Orders API is refused: {status} {refused}");
+    connect["orders_api"] = json!("2026-01-01");
+    let (status, c) = post(&app, "/api/v1/channel-connections", &s.merchant_a_key, connect).await;
+    assert_eq!((status, c["orders_api"].as_str()), (StatusCode::CREATED, Some("2026-01-01")), "{c}");
+    let id = c["id"].as_str().unwrap().to_string();
+    let principal = tradeport_app::access::system_principal(s.operator.id);
+
+    let polled = tradeport_app::channels::poll_connection(&with_fake, &principal, &id).await.unwrap();
+    assert_eq!((polled.error.as_deref(), polled.created), (None, 2), "{polled:?}");
+    let calls = fake.calls();
+    assert_eq!(calls.iter().map(|c| c.1.as_str()).collect::<Vec<_>>(), ["", "page-1"], "{calls:?}");
+    let (_, orders) = get(&app, "/api/v1/orders?channel=amazon", &s.merchant_a_key).await;
+    let one = orders["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["channel_order_id"] == "202-1234567-8901234")
+        .unwrap();
+    let (_, order) =
+        get(&app, &format!("/api/v1/orders/{}", one["id"].as_str().unwrap()), &s.merchant_a_key).await;
+    // The recipient came with the order (restricted data, under the restricted data token).
+    assert_eq!(order["shipping_address"]["city"], "Manchester", "{order}");
+    assert_eq!((order["total_minor"].as_i64(), order["currency"].as_str()), (Some(10397), Some("GBP")));
+    let again = tradeport_app::channels::poll_connection(&with_fake, &principal, &id).await.unwrap();
+    assert_eq!((again.created, again.already_taken), (0, 2), "{again:?}");
 }

@@ -131,6 +131,36 @@ impl ConnectionStatus {
     }
 }
 
+/// Which of Amazon's Orders APIs a connection is polled with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum AmazonOrdersApi {
+    /// Orders v0: `getOrders`, then each order's items and address apart.
+    #[default]
+    #[serde(rename = "v0")]
+    V0,
+    /// Orders 2026-01-01: `searchOrders`, items, buyer and recipient in one answer.
+    #[serde(rename = "2026-01-01")]
+    V2026,
+}
+
+impl AmazonOrdersApi {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::V0 => "v0",
+            Self::V2026 => "2026-01-01",
+        }
+    }
+
+    /// The stored value; empty (a connection made before the choice) is v0.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "" | "v0" => Some(Self::V0),
+            "2026-01-01" => Some(Self::V2026),
+            _ => None,
+        }
+    }
+}
+
 /// What became of one delivery.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -21,6 +21,8 @@ pub struct ConnectionRow {
     pub seller_id: String,
     /// Comma-separated marketplace ids.
     pub marketplace_ids: String,
+    /// Amazon: the Orders API polled (`v0` or `2026-01-01`); empty for other channels.
+    pub orders_api: String,
     /// Sealed; empty when none.
     pub webhook_secret: String,
     /// Sealed; the secret before the last rotation, still accepted; empty when none.
@@ -42,7 +44,7 @@ pub struct ConnectionRow {
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "id, tenant_id, merchant_id, kind, name, shop_domain, site_url, seller_id, marketplace_ids, webhook_secret, \
+const COLUMNS: &str = "id, tenant_id, merchant_id, kind, name, shop_domain, site_url, seller_id, marketplace_ids, orders_api, webhook_secret, \
      previous_webhook_secret, credentials, mapping, status, watermark, last_delivery_at, last_success_at, last_error, \
      failures, created_at, updated_at";
 
@@ -50,8 +52,8 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, c: &ConnectionRow) -> StoreR
     sqlx::query(
         "INSERT INTO channel_connections (tenant_id, id, merchant_id, kind, name, shop_domain, site_url, seller_id, \
          marketplace_ids, webhook_secret, previous_webhook_secret, credentials, mapping, status, watermark, last_error, \
-         failures, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', 0, $16, $16)",
+         failures, created_at, updated_at, orders_api) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', 0, $16, $16, $17)",
     )
     .bind(&c.tenant_id)
     .bind(&c.id)
@@ -69,6 +71,7 @@ pub async fn insert_in_tx(conn: &mut AnyConnection, c: &ConnectionRow) -> StoreR
     .bind(&c.status)
     .bind(&c.watermark)
     .bind(c.created_at)
+    .bind(&c.orders_api)
     .execute(conn)
     .await?;
     Ok(())
@@ -80,7 +83,7 @@ pub async fn update_in_tx(conn: &mut AnyConnection, c: &ConnectionRow, read_at: 
     let done = sqlx::query(
         "UPDATE channel_connections SET name = $3, shop_domain = $4, site_url = $5, seller_id = $6, \
          marketplace_ids = $7, webhook_secret = $8, previous_webhook_secret = $9, credentials = $10, mapping = $11, \
-         status = $12, updated_at = $13 WHERE tenant_id = $1 AND id = $2 AND updated_at = $14",
+         status = $12, updated_at = $13, orders_api = $15 WHERE tenant_id = $1 AND id = $2 AND updated_at = $14",
     )
     .bind(&c.tenant_id)
     .bind(&c.id)
@@ -96,6 +99,7 @@ pub async fn update_in_tx(conn: &mut AnyConnection, c: &ConnectionRow, read_at: 
     .bind(&c.status)
     .bind(c.updated_at)
     .bind(read_at)
+    .bind(&c.orders_api)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -13,7 +13,7 @@ use tradeport_app::App;
 use tradeport_app::channels::{self, ConnectionRequest, ConnectionView, ImportView, RunImport};
 use tradeport_domain::access::Permission;
 use tradeport_domain::channels::{
-    ChannelKind, ChannelMapping, ColumnMapping, ConnectionStatus, IMPORT_COLUMNS,
+    AmazonOrdersApi, ChannelKind, ChannelMapping, ColumnMapping, ConnectionStatus, IMPORT_COLUMNS,
 };
 use tradeport_domain::kernel::Millis;
 
@@ -76,6 +76,8 @@ pub struct ConnectForm {
     site_url: String,
     seller_id: String,
     marketplace_ids: String,
+    /// Amazon: `v0` or `2026-01-01`.
+    orders_api: String,
     webhook_secret: String,
     default_service: String,
 }
@@ -98,6 +100,7 @@ pub async fn connect(State(app): State<App>, user: SignedIn, Form(f): Form<Conne
         seller_id: some(&f.seller_id),
         marketplace_ids: some(&f.marketplace_ids)
             .map(|m| m.split(',').map(|s| s.trim().to_string()).collect()),
+        orders_api: AmazonOrdersApi::parse(&f.orders_api).filter(|_| f.kind == "amazon"),
         webhook_secret: some(&f.webhook_secret),
         mapping: Some(ChannelMapping {
             default_service: f.default_service.trim().to_string(),
