@@ -130,6 +130,12 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "day",
     ),
     ("kpi_cursors_pkey", "kpi_cursors.tenant_id", "tenant_id"),
+    // Written only by the conditional upsert of a channel order's newest change.
+    (
+        "channel_order_versions_pkey",
+        "channel_order_versions.connection_id, channel_order_versions.external_id",
+        "external_id",
+    ),
     ("surveys_order_key", "surveys.order_id", "order_id"),
     ("ticket_viewers_pkey", "ticket_viewers.ticket_id, ticket_viewers.user_key", "user_key"),
     (

@@ -1,7 +1,9 @@
 //! A channel's order taken in (ORD-1, ORD-3): a new one through the same intake as every other
 //! order; a known one changed through the same rules as a staff change. A cancellation in the
 //! channel cancels the order while it has not left; after hand-over it opens a recall case
-//! instead (never a silent cancel); a new address is applied until the label is printed.
+//! instead (never a silent cancel); a new address is applied until the label is printed. A change
+//! older than one taken in already is not applied: a late `updated` never puts back an old
+//! address, and a `create` that arrives after the `cancelled` makes no order.
 
 use tradeport_domain::access::Principal;
 use tradeport_domain::channels::{ChannelKind, ChannelOrder, ChannelState, DeliveryOutcome};
@@ -9,6 +11,7 @@ use tradeport_domain::kernel::{Address, OrderId, TenantId};
 use tradeport_domain::orders::OrderStatus;
 use tradeport_store::channels::connections::ConnectionRow;
 use tradeport_store::channels::links::{self, OrderLinkRow};
+use tradeport_store::channels::versions;
 use tradeport_store::orders::{self, OrderRow};
 
 use crate::access::system_principal;
@@ -50,6 +53,17 @@ pub async fn take_channel_order(app: &App, c: &ConnectionRow, order: ChannelOrde
         c.merchant_id.parse().map_err(|_| AppError::Internal(format!("connection {} merchant", c.id)))?;
     let kind =
         ChannelKind::parse(&c.kind).ok_or_else(|| AppError::Internal(format!("connection {} kind", c.id)))?;
+    // A change older than one taken in already (deliveries overtake each other) is not applied.
+    if let Some(changed) = super::poll::normal(&order.changed_at) {
+        let mut tx = app.begin().await?;
+        let newest = versions::claim_in_tx(&mut tx, operator, &c.id, &order.external_id, &changed).await?;
+        tx.commit().await?;
+        if !newest {
+            let why =
+                format!("a change of {} older than one taken in already: not applied", order.changed_at);
+            return Ok(TakenOrder::new(DeliveryOutcome::Ignored, None, why));
+        }
+    }
     let principal = system_principal(operator);
     let mut input = order.input;
     input.merchant_id = Some(c.merchant_id.clone());

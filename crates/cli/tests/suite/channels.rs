@@ -63,7 +63,7 @@ pub(crate) async fn deliver(
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-async fn shopify(
+pub(crate) async fn shopify(
     app: &TestApp,
     connection: &str,
     secret: &str,

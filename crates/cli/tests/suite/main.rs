@@ -10,6 +10,7 @@ mod calendars;
 mod cannot_serve;
 mod carrier_labels;
 mod cases;
+mod channel_order_changes;
 mod channels;
 mod cli;
 mod concurrency;

@@ -190,7 +190,8 @@ pub fn amazon_order(
         remarks: String::new(),
         billing_country: String::new(),
     };
-    Ok(ChannelOrder { input, state, external_id: id.clone(), display_ref: id })
+    let changed_at = text(o, "LastUpdateDate").to_string();
+    Ok(ChannelOrder { input, state, external_id: id.clone(), display_ref: id, changed_at })
 }
 
 fn discounts(amount_minor: i64, code: &str) -> Vec<DiscountInput> {
@@ -285,5 +286,6 @@ pub fn amazon_order_2026(body: &Value, mapping: &ChannelMapping) -> Result<Chann
         remarks: String::new(),
         billing_country: String::new(),
     };
-    Ok(ChannelOrder { input, state, external_id: id.clone(), display_ref: id })
+    let changed_at = text(o, "lastUpdatedTime").to_string();
+    Ok(ChannelOrder { input, state, external_id: id.clone(), display_ref: id, changed_at })
 }

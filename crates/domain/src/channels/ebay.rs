@@ -157,5 +157,6 @@ pub fn ebay_order(o: &Value, mapping: &ChannelMapping) -> Result<ChannelOrder, V
         .find(|r| !r.is_empty())
         .unwrap_or_default()
         .to_string();
-    Ok(ChannelOrder { input, state, external_id: id, display_ref })
+    let changed_at = text(o, "lastModifiedDate").to_string();
+    Ok(ChannelOrder { input, state, external_id: id, display_ref, changed_at })
 }

@@ -233,6 +233,9 @@ pub struct ChannelOrder {
     pub external_id: String,
     /// The reference people use (`#1001`, the WooCommerce number).
     pub display_ref: String,
+    /// When the channel made this change (ISO 8601 as the channel wrote it); empty when the
+    /// payload says not. A change older than one taken in already is not applied.
+    pub changed_at: String,
 }
 
 #[cfg(test)]

@@ -175,5 +175,6 @@ pub fn shopify_order(body: &Value, mapping: &ChannelMapping) -> Result<ChannelOr
         state,
         external_id: id.clone(),
         display_ref: if display_ref.is_empty() { id } else { display_ref },
+        changed_at: text(o, "updated_at").to_string(),
     })
 }

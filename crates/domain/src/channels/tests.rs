@@ -131,6 +131,8 @@ fn every_channel_fixture_becomes_the_order_it_describes() {
         },
     );
     assert_eq!(woo.input.payment_method, "Direct Bank Transfer");
+    assert_eq!(woo.changed_at, "2017-03-22T19:28:08Z", "WooCommerce's GMT time, zoned");
+    assert_eq!(shopify.changed_at, "2008-01-10T11:00:00-05:00");
 
     let gb = amazon_order_2026(&fixture("orders_2026-01-01_getOrder_200_example_GB.json"), &m).unwrap();
     assert_becomes(
@@ -179,6 +181,7 @@ fn each_ebay_order_of_a_get_orders_page_becomes_the_order_it_describes() {
     );
     assert_eq!(paid.input.shipping_address.line2, "Flat 2");
     assert_eq!(paid.input.payment_reference, "7T2S19238F1225305");
+    assert_eq!(paid.changed_at, "2026-11-24T09:13:02.000Z");
     assert_eq!(read(1).state, ChannelState::Cancelled, "cancelled and refunded");
     // eBay International Shipping: the parcel goes to eBay's UK hub, never to the buyer's home.
     let eis = read(2);

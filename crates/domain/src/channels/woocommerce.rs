@@ -136,5 +136,11 @@ pub fn woocommerce_order(o: &Value, mapping: &ChannelMapping) -> Result<ChannelO
         state,
         external_id: id.clone(),
         display_ref: if number.is_empty() { id } else { number.to_string() },
+        // WooCommerce writes its GMT times without a zone.
+        changed_at: match text(o, "date_modified_gmt") {
+            "" => String::new(),
+            gmt if gmt.ends_with('Z') => gmt.to_string(),
+            gmt => format!("{gmt}Z"),
+        },
     })
 }
