@@ -169,7 +169,9 @@ mod tests {
                 ("L3".into(), "MUG".into(), 1),
             ]
         };
-        let table: [(&[&[(&str, i64)]], Vec<Vec<(&str, i64)>>); 4] = [
+        // Each row: the parcels' contents, and the lines each parcel gets.
+        type Row<'a> = (&'a [&'a [(&'a str, i64)]], Vec<Vec<(&'a str, i64)>>);
+        let table: [Row; 4] = [
             // One parcel with everything: every line whole.
             (&[&[("MUG", 3), ("PEN", 1)]], vec![vec![("L1", 2), ("L3", 1), ("L2", 1)]]),
             // Mugs in one, the pen in another; the second mug line after the first is full.
