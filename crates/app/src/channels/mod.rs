@@ -6,6 +6,7 @@
 //! stored and are never answered: a view says only whether one is set. Each sealed value is bound
 //! to its connection and field, so it does not open anywhere else.
 
+mod channel_paid;
 mod connections;
 mod import_engine;
 mod import_orders;
@@ -29,8 +30,8 @@ pub use poll::{PollReport, poll_connection};
 pub(crate) use poll::{run_poll_job, schedule_polls_in_tx};
 pub(crate) use poll_ebay::ebay_client;
 pub(crate) use push_tracking::{HandedOver, credentials, queue_tracking_push_in_tx, run_tracking_push};
-pub(crate) use receive_webhook::secrets;
 pub use receive_webhook::{DeliveryAnswer, WebhookDelivery, receive_webhook};
+pub(crate) use receive_webhook::{run_delivery_job, secrets};
 pub use take_order::{TakenOrder, take_channel_order};
 
 /// What a sealed field of a connection is bound to.

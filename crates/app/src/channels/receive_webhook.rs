@@ -5,16 +5,19 @@
 //! secret and, during a rotation, the previous one; an unsigned delivery gets 401 and leaves no
 //! trace. A delivery is recorded by its delivery id before it is processed, so a retried one is
 //! answered from its record; one left unfinished by a crash is processed again, which is safe
-//! because intake keeps one order per channel order id. WooCommerce's unsigned ping
+//! because intake keeps one order per channel order id. A large delivery (more than 64 KiB) is
+//! answered at once and taken in by a job queued in the same transaction as its record. WooCommerce's unsigned ping
 //! (`webhook_id=N`, sent when a webhook is saved) is answered 200 and changes nothing.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tradeport_connectors::channel_hooks::{base64_signature_valid, woocommerce_signing_key};
 use tradeport_domain::channels::{
     ChannelKind, ChannelMapping, ConnectionStatus, DeliveryOutcome, shopify_order, woocommerce_order,
 };
+use tradeport_domain::jobs::JobKind;
 use tradeport_store::channels::connections::{self, ConnectionRow};
 use tradeport_store::channels::deliveries::{self, DeliveryRow};
+use tradeport_store::jobs::JobRow;
 
 use super::seal_context;
 use super::take_order::{TakenOrder, take_channel_order};
@@ -85,6 +88,41 @@ pub(crate) fn secrets(app: &App, c: &ConnectionRow, kind: ChannelKind) -> AppRes
     Ok(out)
 }
 
+/// A delivery larger than this is answered at once and taken in by the job queue, so the shop
+/// hears back within its time limit (Shopify: 5 s) however heavy the order.
+const HEAVY_BYTES: usize = 64 * 1024;
+
+/// A large delivery as its job carries it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct QueuedDelivery {
+    connection_id: String,
+    delivery_key: String,
+    topic: String,
+    body: String,
+}
+
+/// Takes in a large delivery queued by [`receive_webhook`]: `Err` (tried again later) only for a
+/// fault of ours.
+pub(crate) async fn run_delivery_job(app: &App, job: &JobRow) -> Result<(), String> {
+    let q: QueuedDelivery = serde_json::from_str(&job.payload).map_err(|e| format!("payload: {e}"))?;
+    let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
+    let c = connections::get_for_delivery(&mut conn, &q.connection_id).await.map_err(|e| e.to_string())?;
+    drop(conn);
+    let c = c.ok_or("the connection is gone")?;
+    let kind = ChannelKind::parse(&c.kind).ok_or("the connection's kind is unknown")?;
+    match process(app, &c, kind, &q.topic, q.body.as_bytes()).await {
+        Ok((external_id, taken)) => {
+            finish(app, &c, &q.delivery_key, &external_id, &taken).await.map_err(|e| e.to_string())
+        }
+        Err(e) => {
+            let why = format!("failed on our side ({}); tried again", e.code());
+            let failed = TakenOrder { outcome: DeliveryOutcome::Failed, order_id: None, detail: why };
+            finish(app, &c, &q.delivery_key, "", &failed).await.map_err(|e| e.to_string())?;
+            Err(e.to_string())
+        }
+    }
+}
+
 /// Receives one webhook delivery.
 pub async fn receive_webhook(app: &App, d: &WebhookDelivery<'_>) -> AppResult<DeliveryAnswer> {
     let mut conn = app.db().read().await?;
@@ -141,9 +179,34 @@ pub async fn receive_webhook(app: &App, d: &WebhookDelivery<'_>) -> AppResult<De
     };
     let operator =
         c.tenant_id.parse().map_err(|_| AppError::Internal(format!("connection {} tenant", c.id)))?;
+    let heavy = d.body.len() > HEAVY_BYTES && std::str::from_utf8(d.body).is_ok();
     let mut tx = app.begin().await?;
     let earlier = deliveries::receive(&mut tx, operator, &record).await?;
+    if heavy && earlier.is_none() {
+        let queued = QueuedDelivery {
+            connection_id: c.id.clone(),
+            delivery_key: delivery_key.clone(),
+            topic: topic.to_string(),
+            body: String::from_utf8_lossy(d.body).into_owned(),
+        };
+        let payload = serde_json::to_value(&queued).map_err(|e| AppError::Internal(e.to_string()))?;
+        crate::jobs::enqueue_in_tx(app, &mut tx, Some(operator), JobKind::ChannelDelivery, &payload, now)
+            .await?;
+    }
     tx.commit().await?;
+    if heavy
+        && earlier
+            .as_ref()
+            .is_none_or(|e| !DeliveryOutcome::parse(&e.outcome).is_some_and(DeliveryOutcome::is_final))
+    {
+        // Answered at once; the job queue takes it in (and a retry meanwhile waits for it).
+        return Ok(DeliveryAnswer {
+            outcome: DeliveryOutcome::Received,
+            order_id: None,
+            detail: "accepted: a large delivery is taken in by the job queue".into(),
+            duplicate: earlier.is_some(),
+        });
+    }
     if let Some(earlier) =
         earlier.filter(|e| DeliveryOutcome::parse(&e.outcome).is_some_and(DeliveryOutcome::is_final))
     {

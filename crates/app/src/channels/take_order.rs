@@ -1,19 +1,21 @@
 //! A channel's order taken in (ORD-1, ORD-3): a new one through the same intake as every other
 //! order; a known one changed through the same rules as a staff change. A cancellation in the
 //! channel cancels the order while it has not left; after hand-over it opens a recall case
-//! instead (never a silent cancel); a new address is applied until the label is printed. A change
+//! instead (never a silent cancel); a new address is applied until the label is printed, and a
+//! payment the channel took pays the order ([`super::channel_paid`]). A change
 //! older than one taken in already is not applied: a late `updated` never puts back an old
 //! address, and a `create` that arrives after the `cancelled` makes no order.
 
 use tradeport_domain::access::Principal;
 use tradeport_domain::channels::{ChannelKind, ChannelOrder, ChannelState, DeliveryOutcome};
 use tradeport_domain::kernel::{Address, OrderId, TenantId};
-use tradeport_domain::orders::OrderStatus;
+use tradeport_domain::orders::{OrderStatus, PaymentStatus};
 use tradeport_store::channels::connections::ConnectionRow;
 use tradeport_store::channels::links::{self, OrderLinkRow};
 use tradeport_store::channels::versions;
 use tradeport_store::orders::{self, OrderRow};
 
+use super::channel_paid::paid_in_channel;
 use crate::access::system_principal;
 use crate::exceptions::{RecallRequest, request_recall};
 use crate::orders::{AddressChange, ReviewAction, change_shipping_address, create_order, review_order};
@@ -127,10 +129,23 @@ pub async fn take_channel_order(app: &App, c: &ConnectionRow, order: ChannelOrde
     };
     links::link(&mut tx, operator, &link).await?;
     tx.commit().await?;
-    match order.state {
-        ChannelState::Cancelled => cancel(app, &principal, &existing, channel).await,
-        _ => change_address(app, &principal, &existing, &input.shipping_address, channel).await,
+    if order.state == ChannelState::Cancelled {
+        return cancel(app, &principal, &existing, channel).await;
     }
+    let paid = if order.state == ChannelState::Open && input.payment_status == PaymentStatus::Paid.as_str() {
+        paid_in_channel(app, operator, &existing, input.paid_minor, channel).await?
+    } else {
+        None
+    };
+    let changed = change_address(app, &principal, &existing, &input.shipping_address, channel).await?;
+    Ok(match paid {
+        Some(paid) => TakenOrder {
+            outcome: DeliveryOutcome::Updated,
+            detail: format!("{paid}; address: {}", changed.detail),
+            ..changed
+        },
+        None => changed,
+    })
 }
 
 /// A cancellation in the channel, applied by the same rules as a staff cancellation.

@@ -180,6 +180,7 @@ async fn run_one(app: &App, job: &JobRow) -> Result<(), String> {
         JobKind::ChannelTrackingPush => crate::channels::run_tracking_push(app, job).await,
         JobKind::PaymentWindowExpiry => crate::payments::run_window_expiry(app, job).await,
         JobKind::TicketReply => crate::tickets::run_reply_job(app, job).await,
+        JobKind::ChannelDelivery => crate::channels::run_delivery_job(app, job).await,
     }
 }
 

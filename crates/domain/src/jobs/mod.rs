@@ -77,10 +77,12 @@ pub enum JobKind {
     PaymentWindowExpiry,
     /// Sends one answer of a ticket to the buyer through the ticket's channel (CS-1).
     TicketReply,
+    /// Takes in a large channel webhook delivery after it was answered (ORD-1).
+    ChannelDelivery,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 12] = [
+    pub const ALL: [JobKind; 13] = [
         Self::DeliverEmail,
         Self::DeliverWebhook,
         Self::DeliverSms,
@@ -93,6 +95,7 @@ impl JobKind {
         Self::ChannelTrackingPush,
         Self::PaymentWindowExpiry,
         Self::TicketReply,
+        Self::ChannelDelivery,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -109,6 +112,7 @@ impl JobKind {
             Self::ChannelTrackingPush => "channel_tracking_push",
             Self::PaymentWindowExpiry => "payment_window_expiry",
             Self::TicketReply => "ticket_reply",
+            Self::ChannelDelivery => "channel_delivery",
         }
     }
 
@@ -125,7 +129,8 @@ impl JobKind {
             | Self::ReplacementOrder
             | Self::ChannelTrackingPush
             | Self::PaymentWindowExpiry
-            | Self::TicketReply => 12,
+            | Self::TicketReply
+            | Self::ChannelDelivery => 12,
             Self::Probe
             | Self::FollowUpSweep
             | Self::TrackingSweep
@@ -165,9 +170,10 @@ mod tests {
             JobKind::ChannelTrackingPush => 9,
             JobKind::PaymentWindowExpiry => 10,
             JobKind::TicketReply => 11,
+            JobKind::ChannelDelivery => 12,
         };
         let listed: Vec<usize> = JobKind::ALL.iter().map(|k| position(*k)).collect();
-        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        assert_eq!(listed, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
         for k in JobKind::ALL {
             assert_eq!(JobKind::parse(k.as_str()), Some(k));
         }
