@@ -30,15 +30,29 @@ impl EvidenceView {
     }
 }
 
+/// Keeps `bytes` in the blob store (off the async threads); their SHA-256, the key to them.
+pub(crate) async fn put_blob(app: &App, bytes: Vec<u8>) -> AppResult<String> {
+    let store = app.blobs()?.clone();
+    tokio::task::spawn_blocking(move || store.put(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The bytes kept under `sha256`, if any.
+pub(crate) async fn get_blob(app: &App, sha256: &str) -> AppResult<Option<Vec<u8>>> {
+    let store = app.blobs()?.clone();
+    let sha = sha256.to_string();
+    tokio::task::spawn_blocking(move || store.get(&sha))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
 /// Checks the file and keeps its bytes; the row to record in the caller's transaction.
 pub(crate) async fn keep(app: &App, file_name: &str, bytes: &[u8]) -> AppResult<EvidenceRow> {
     let kind = check_evidence(file_name, bytes).map_err(AppError::Invalid)?;
-    let store = app.blobs()?.clone();
-    let owned = bytes.to_vec();
-    let sha256 = tokio::task::spawn_blocking(move || store.put(&owned))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let sha256 = put_blob(app, bytes.to_vec()).await?;
     Ok(EvidenceRow {
         id: app.new_uuid().to_string(),
         sha256,
@@ -52,12 +66,8 @@ pub(crate) async fn keep(app: &App, file_name: &str, bytes: &[u8]) -> AppResult<
 /// The kept file with this id among `rows`: its media type and bytes.
 pub(crate) async fn read(app: &App, rows: Vec<EvidenceRow>, id: &str) -> AppResult<(String, Vec<u8>)> {
     let e = rows.into_iter().find(|e| e.id == id.trim()).ok_or(AppError::NotFound("evidence"))?;
-    let store = app.blobs()?.clone();
-    let sha = e.sha256.clone();
-    let bytes = tokio::task::spawn_blocking(move || store.get(&sha))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?
+    let bytes = get_blob(app, &e.sha256)
+        .await?
         .ok_or_else(|| AppError::Internal(format!("evidence {} is missing from the blob store", e.id)))?;
     Ok((e.content_type, bytes))
 }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod aftersales;
+pub mod archive;
 mod app;
 pub mod audit;
 pub mod channels;

@@ -17,6 +17,7 @@ pub mod ebay_trading;
 pub mod mail;
 pub mod mail_in;
 pub mod passwords;
+pub mod package;
 pub mod paypal;
 pub mod paypal_signature;
 pub mod pdf;

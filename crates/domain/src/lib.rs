@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod aftersales;
+pub mod archive;
 pub mod audit;
 pub mod channels;
 pub mod exceptions;

@@ -130,6 +130,8 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "day",
     ),
     ("kpi_cursors_pkey", "kpi_cursors.tenant_id", "tenant_id"),
+    // Written only with ON CONFLICT DO NOTHING (an order is archived once).
+    ("order_archives_pkey", "order_archives.order_id", "order_id"),
     // Written only by the conditional upsert of a channel order's newest change.
     (
         "channel_order_versions_pkey",

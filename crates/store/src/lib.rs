@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod aftersales;
+pub mod archives;
 pub mod audit_chain;
 pub mod calendars;
 pub mod channels;

@@ -27,6 +27,13 @@ pub(crate) fn csv_attachment(file_name: &str, csv: String) -> Response {
         .into_response()
 }
 
+/// A ZIP package as an attachment named `file_name`.
+pub(crate) fn zip_attachment(file_name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", file_name.replace('"', ""));
+    ([(header::CONTENT_TYPE, "application/zip".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
+}
+
 /// A file someone sent (a ticket's attachment), always saved rather than shown: only images and
 /// PDFs keep their type, anything else is plain bytes, so a sent page never runs in our origin.
 pub(crate) fn sent_file(file_name: &str, content_type: &str, bytes: Vec<u8>) -> Response {

@@ -1,7 +1,8 @@
 //! Completing orders (DONE-1): a daily job (and staff on demand) completes each order that was
 //! delivered and has had nothing open since the after-sales window's first check, and each
 //! cancelled order whose money is settled; the time is recorded and the order's timeline says so.
-//! The buyer of a delivered order is asked how satisfied they are (CS-6).
+//! The buyer of a delivered order is asked how satisfied they are (CS-6). The same daily job then
+//! archives the orders completed a week before ([`crate::archive`]).
 
 use serde::Serialize;
 use tradeport_domain::access::{Actor, Permission, Principal};
@@ -139,5 +140,8 @@ pub async fn complete_now(app: &App, principal: &Principal) -> AppResult<Complet
 /// The scheduled run of the operator named by the job.
 pub(crate) async fn run_completion_sweep(app: &App, job: &JobRow) -> Result<(), String> {
     let operator = job.tenant_id.ok_or("the job names no operator")?;
-    complete_orders(app, operator).await.map(|_| ()).map_err(|e| e.to_string())
+    complete_orders(app, operator).await.map_err(|e| e.to_string())?;
+    // Then the file of each order completed a week ago is archived (DONE-2). Without a blob
+    // store (a server started without one) there is nowhere to file it: said in the job's error.
+    crate::archive::archive_due(app, operator).await.map(|_| ()).map_err(|e| e.to_string())
 }

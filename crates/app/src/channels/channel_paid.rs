@@ -39,6 +39,7 @@ pub(super) async fn paid_in_channel(
     if order.payment_status == PaymentStatus::Paid {
         return Ok(None);
     }
+    crate::archive::refuse_if_archived(&mut tx, operator, order.id).await?;
     orders::set_payment_in_tx(&mut tx, operator, order.id, order.total.minor(), PaymentStatus::Paid, now)
         .await?;
     let order = OrderRow { paid: order.total, payment_status: PaymentStatus::Paid, ..order };

@@ -3,6 +3,7 @@
 mod access;
 mod aftersales;
 mod aftersales_requests;
+mod archives;
 mod audit;
 mod calendars;
 mod channels;
@@ -58,6 +59,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(aftersales::routes())
         .merge(aftersales_requests::routes())
         .merge(audit::routes())
+        .merge(archives::routes())
         .merge(calendars::routes())
         .merge(channels::routes())
         .merge(customs::routes())
