@@ -3,8 +3,8 @@
 
 pub mod access;
 pub mod aftersales;
-pub mod archive;
 mod app;
+pub mod archive;
 pub mod audit;
 pub mod channels;
 pub mod demo;

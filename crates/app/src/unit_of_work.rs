@@ -122,8 +122,9 @@ impl UnitOfWork {
         merchant: Option<TenantId>,
         id: OrderId,
     ) -> AppResult<OrderRow> {
-        let order =
-            orders::lock_in_tx(&mut self.tx, operator, merchant, id).await?.ok_or(AppError::NotFound("order"))?;
+        let order = orders::lock_in_tx(&mut self.tx, operator, merchant, id)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
         // An archived order's file is read-only (DONE-2).
         crate::archive::refuse_if_archived(&mut self.tx, operator, id).await?;
         Ok(order)

@@ -5,7 +5,7 @@
 //! address (restricted data: asked for with a restricted data token from the Tokens API,
 //! `POST /tokens/2021-03-01/restrictedDataToken`); or, with the Orders API 2026-01-01,
 //! `GET /orders/2026-01-01/orders` (`searchOrders`, paged by `paginationToken`), items, buyer and
-//! recipient included. A 429 ("QuotaExceeded": `getOrders` allows 0.0167 requests a second
+//! recipient included (no restricted data token: the app's roles decide). A 429 ("QuotaExceeded": `getOrders` allows 0.0167 requests a second
 //! with a burst of 20) is retried after a growing pause; after the last try the caller hears
 //! `Throttled` and resumes later from its watermark. Base URLs are configuration, so tests stand a
 //! local server in.
@@ -119,31 +119,42 @@ impl SpApi {
     }
 
     /// A restricted data token for GET `path` (Tokens API 2021-03-01): what Amazon asks for
-    /// before it answers with a buyer's name, address or contact (`data_elements` for a list).
-    async fn restricted_token(&self, path: &str, data_elements: &[&str]) -> Result<String, SpApiError> {
+    /// before Orders v0 answers with a buyer's address. 429s and 5xx are retried after a growing
+    /// pause like every other call (the Tokens API allows one request a second).
+    async fn restricted_token(&self, path: &str) -> Result<String, SpApiError> {
         let token = self.token().await?;
-        let mut resource = serde_json::json!({"method": "GET", "path": path});
-        if !data_elements.is_empty() {
-            resource["dataElements"] = serde_json::json!(data_elements);
+        let body = serde_json::json!({"restrictedResources": [{"method": "GET", "path": path}]});
+        let mut pause = self.backoff;
+        for attempt in 1..=self.retries {
+            let res = self
+                .client
+                .post(format!("{}/tokens/2021-03-01/restrictedDataToken", self.api_url))
+                .header("x-amz-access-token", &token)
+                .json(&body)
+                .send()
+                .await
+                .map_err(|e| SpApiError::Unreachable(e.to_string()))?;
+            let status = res.status();
+            if status.as_u16() == 429 || status.is_server_error() {
+                if attempt < self.retries {
+                    tokio::time::sleep(pause).await;
+                    pause = pause.saturating_mul(2);
+                }
+                continue;
+            }
+            let answer: Value = res.json().await.map_err(|e| SpApiError::Unreachable(e.to_string()))?;
+            return answer["restrictedDataToken"]
+                .as_str()
+                .filter(|_| status.is_success())
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    SpApiError::Refused(format!(
+                        "no restricted data token ({status}): {}",
+                        answer["errors"][0]["message"].as_str().unwrap_or("no reason given")
+                    ))
+                });
         }
-        let res = self
-            .client
-            .post(format!("{}/tokens/2021-03-01/restrictedDataToken", self.api_url))
-            .header("x-amz-access-token", &token)
-            .json(&serde_json::json!({"restrictedResources": [resource]}))
-            .send()
-            .await
-            .map_err(|e| SpApiError::Unreachable(e.to_string()))?;
-        let status = res.status();
-        let body: Value = res.json().await.map_err(|e| SpApiError::Unreachable(e.to_string()))?;
-        body["restrictedDataToken"].as_str().filter(|_| status.is_success()).map(str::to_string).ok_or_else(
-            || {
-                SpApiError::Refused(format!(
-                    "no restricted data token ({status}): {}",
-                    body["errors"][0]["message"].as_str().unwrap_or("no reason given")
-                ))
-            },
-        )
+        Err(SpApiError::Throttled(self.retries))
     }
 
     /// GET `path_and_query` with the access token.
@@ -230,18 +241,16 @@ impl SpApi {
     }
 
     /// One page of orders changed after `updated_after` through the Orders API 2026-01-01
-    /// (`searchOrders`), with their items, buyer, recipient, proceeds and fulfilment, under a
-    /// restricted data token.
+    /// (`searchOrders`), with their items, buyer, recipient, proceeds and fulfilment. This API
+    /// needs no restricted data token: the app's roles decide what personal data it answers.
     pub async fn search_orders(
         &self,
         marketplaces: &[String],
         updated_after: &str,
         next_token: Option<&str>,
     ) -> Result<OrdersPage, SpApiError> {
-        let path = "/orders/2026-01-01/orders";
-        let rdt = self.restricted_token(path, &["buyerInfo", "shippingAddress"]).await?;
         let mut query = format!(
-            "{path}?lastUpdatedAfter={}&marketplaceIds={}&maxResultsPerPage=100&includedData={}",
+            "/orders/2026-01-01/orders?lastUpdatedAfter={}&marketplaceIds={}&maxResultsPerPage=100&includedData={}",
             encode(updated_after),
             encode(&marketplaces.join(",")),
             encode("BUYER,RECIPIENT,PROCEEDS,FULFILLMENT")
@@ -249,7 +258,7 @@ impl SpApi {
         if let Some(t) = next_token {
             query.push_str(&format!("&paginationToken={}", encode(t)));
         }
-        let body = self.get_as(&query, &rdt).await?;
+        let body = self.get(&query).await?;
         Ok(OrdersPage {
             orders: body["orders"].as_array().cloned().unwrap_or_default(),
             next_token: body["pagination"]["nextToken"]
@@ -262,7 +271,7 @@ impl SpApi {
     /// The order's shipping address, when Amazon releases it (under a restricted data token).
     pub async fn get_order_address(&self, order_id: &str) -> Result<Option<Value>, SpApiError> {
         let path = format!("/orders/v0/orders/{}/address", encode(order_id));
-        let rdt = self.restricted_token(&path, &[]).await?;
+        let rdt = self.restricted_token(&path).await?;
         let body = self.get_as(&path, &rdt).await?;
         Ok(body["payload"]["ShippingAddress"].as_object().map(|a| Value::Object(a.clone())))
     }

@@ -38,7 +38,7 @@ pub type ChannelLine = (String, String, i64);
 /// The channel's lines in `parcel` with their quantities: each SKU the parcel holds goes to the
 /// lines of that SKU still short of their quantity, in order (`unsent` counts down across the
 /// order's parcels). None when the parcel's contents are not known or match no line: the caller
-/// then reports every line whole, so the channel is told the numbers rather than nothing.
+/// decides what such a parcel reports.
 pub fn lines_in_parcel(parcel: &Parcel, unsent: &mut [ChannelLine]) -> Vec<(String, i64)> {
     let mut out: Vec<(String, i64)> = Vec::new();
     for (sku, qty) in &parcel.items {

@@ -69,8 +69,11 @@ fn reason(status: reqwest::StatusCode, body: &Value) -> String {
 }
 
 impl EbayFulfillment {
+    /// The connection's `scopes` (for its member messages) are not this API's: it always asks for
+    /// `sell.fulfillment`.
     pub fn new(access: &EbayAccess<'_>, backoff: Duration, retries: u32) -> Result<Self, String> {
-        Ok(Self { oauth: EbayOAuth::new(access, SCOPE)?, backoff, retries: retries.max(1) })
+        let access = EbayAccess { scopes: "", ..access.clone() };
+        Ok(Self { oauth: EbayOAuth::new(&access, SCOPE)?, backoff, retries: retries.max(1) })
     }
 
     fn url(&self, path: &str) -> String {

@@ -38,7 +38,7 @@ mod tests {
     fn files_come_back_as_they_went_in() {
         let files = vec![
             ("manifest.json".to_string(), br#"{"files":[]}"#.to_vec()),
-            ("labels/YT1.pdf".to_string(), vec![0u8, 1, 2, 255].repeat(1000)),
+            ("labels/YT1.pdf".to_string(), [0u8, 1, 2, 255].repeat(1000)),
             ("订单.json".to_string(), "{\"名\":\"王\"}".as_bytes().to_vec()),
         ];
         let zipped = zip_files(&files).unwrap();

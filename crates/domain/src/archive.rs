@@ -43,7 +43,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn entries(files: &[(String, Vec<u8>)]) -> Vec<ArchivedFile> {
     files
         .iter()
-        .map(|(name, bytes)| ArchivedFile { name: name.clone(), bytes: bytes.len() as u64, sha256: sha256_hex(bytes) })
+        .map(|(name, bytes)| ArchivedFile {
+            name: name.clone(),
+            bytes: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+        })
         .collect()
 }
 
@@ -85,11 +89,14 @@ mod tests {
 
     #[test]
     fn a_package_matches_its_manifest_until_a_file_is_changed_dropped_or_added() {
-        let files = vec![("order.json".to_string(), b"{}".to_vec()), ("labels/A.pdf".to_string(), b"%PDF".to_vec())];
+        let files =
+            vec![("order.json".to_string(), b"{}".to_vec()), ("labels/A.pdf".to_string(), b"%PDF".to_vec())];
         let m = manifest(&files);
         assert_eq!(m.files[0].sha256, "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
         assert_eq!(m.files[1].bytes, 4);
-        let table: [(&str, Vec<(String, Vec<u8>)>, Vec<&str>); 4] = [
+        // Each row: the case, the files found in the package, what is wrong with them.
+        type Files = Vec<(String, Vec<u8>)>;
+        let table: [(&str, Files, Vec<&str>); 4] = [
             ("whole", files.clone(), vec![]),
             (
                 "changed",
@@ -99,7 +106,11 @@ mod tests {
             ("dropped", vec![files[1].clone()], vec!["order.json: missing"]),
             (
                 "added",
-                [files.clone(), vec![("extra.txt".into(), b"x".to_vec()), (MANIFEST_NAME.into(), b"{}".to_vec())]].concat(),
+                [
+                    files.clone(),
+                    vec![("extra.txt".into(), b"x".to_vec()), (MANIFEST_NAME.into(), b"{}".to_vec())],
+                ]
+                .concat(),
                 vec!["extra.txt: not in the manifest"],
             ),
         ];

@@ -60,7 +60,11 @@ pub async fn get(
 }
 
 /// When order `id` was archived, if it was.
-pub async fn archived_at(conn: &mut AnyConnection, tenant_id: TenantId, id: OrderId) -> StoreResult<Option<i64>> {
+pub async fn archived_at(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    id: OrderId,
+) -> StoreResult<Option<i64>> {
     Ok(sqlx::query_scalar("SELECT archived_at FROM order_archives WHERE tenant_id = $1 AND order_id = $2")
         .bind(tenant_id.to_string())
         .bind(id.to_string())

@@ -19,7 +19,9 @@ use serde_json::json;
 pub const EBAY_CLIENT_ID: &str = "Acme-Tradepor-PRD-0123456789-abcdef01";
 pub const EBAY_CLIENT_SECRET: &str = "PRD-0123456789ab-cdef-0123-4567-89ab";
 pub const EBAY_REFRESH_TOKEN: &str = "v^1.1#i^1#r^1#p^3#I^3#f^0#t^Ul4xMF8x";
-pub(crate) const ACCESS_TOKEN: &str = "v^1.1#i^1#f^0#p^3#I^3#r^0#t^H4sIAAAAAAAAAOVY";
+/// The token granted with scope `sell.fulfillment`.
+pub(crate) const FULFILLMENT_TOKEN: &str = "v^1.1#i^1#f^0#p^3#I^3#r^0#t^SELLFULFILLMENTxQ";
+const ACCESS_TOKEN: &str = "v^1.1#i^1#f^0#p^3#I^3#r^0#t^H4sIAAAAAAAAAOVY";
 
 /// A buyer's message waiting at eBay.
 #[derive(Clone, Debug)]
@@ -104,7 +106,14 @@ async fn token(headers: HeaderMap, body: String) -> (StatusCode, axum::Json<serd
         let e = json!({"error": "invalid_grant", "error_description": "the provided authorization refresh token is invalid or was issued to another client"});
         return (StatusCode::BAD_REQUEST, axum::Json(e));
     }
-    let ok = json!({"access_token": ACCESS_TOKEN, "expires_in": 7200, "token_type": "User Access Token"});
+    // A token is good for the scopes it was asked with: the Sell Fulfillment API takes only one
+    // granted `sell.fulfillment`.
+    let token = if get("scope").split(' ').any(|s| s.ends_with("/sell.fulfillment")) {
+        FULFILLMENT_TOKEN
+    } else {
+        ACCESS_TOKEN
+    };
+    let ok = json!({"access_token": token, "expires_in": 7200, "token_type": "User Access Token"});
     (StatusCode::OK, axum::Json(ok))
 }
 
@@ -125,7 +134,7 @@ async fn trading(
             "The API call is not supported or does not match the request.",
         );
     }
-    if header("x-ebay-api-iaf-token") != ACCESS_TOKEN {
+    if ![ACCESS_TOKEN, FULFILLMENT_TOKEN].contains(&header("x-ebay-api-iaf-token").as_str()) {
         return failure(
             &call,
             931,

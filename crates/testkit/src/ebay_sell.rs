@@ -39,7 +39,7 @@ fn error(status: StatusCode, id: u32, message: &str) -> Response {
 
 fn bearer_ok(headers: &HeaderMap) -> bool {
     headers.get("authorization").and_then(|v| v.to_str().ok())
-        == Some(&format!("Bearer {}", crate::ebay::ACCESS_TOKEN))
+        == Some(&format!("Bearer {}", crate::ebay::FULFILLMENT_TOKEN))
 }
 
 /// `lastmodifieddate:[from..to]` read into its ends (empty: open).

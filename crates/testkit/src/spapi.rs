@@ -1,8 +1,8 @@
 //! A stand-in for Amazon's Selling Partner API (Orders v0 and 2026-01-01, Tokens) and Login with
 //! Amazon on 127.0.0.1, speaking their wire format: the token endpoint takes a form-encoded
 //! refresh-token grant and answers `access_token`; every Orders call must carry
-//! `x-amz-access-token`, and restricted data (an order's address, `searchOrders` with its
-//! recipient) only the restricted data token the Tokens API gives; `getOrders` answers
+//! `x-amz-access-token`, and an order's address (restricted data in Orders v0) only the restricted
+//! data token the Tokens API gives for it; `getOrders` answers
 //! `{"payload": {"Orders": [...], "NextToken": ...}}` page by page, `searchOrders`
 //! `{"orders": [...], "pagination": {"nextToken": ...}}`; a 429 with Amazon's error object
 //! (`QuotaExceeded`) is answered as many times as the test asks, as Amazon throttles.
@@ -98,7 +98,7 @@ async fn restricted_token(
     (StatusCode::OK, axum::Json(json!({"restrictedDataToken": RESTRICTED_TOKEN, "expiresIn": 3600})))
 }
 
-/// `getOrders` (v0) or `searchOrders` (2026-01-01, restricted): the pages the test set, with
+/// `getOrders` (v0) or `searchOrders` (2026-01-01): the pages the test set, with
 /// the watermark and token of each call kept.
 async fn orders(
     State(s): Shared,
@@ -116,7 +116,7 @@ async fn search_orders(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> (StatusCode, axum::Json<Value>) {
-    if !restricted_ok(&headers) {
+    if !authorised(&headers) {
         return unauthorised();
     }
     if q.get("includedData").is_none_or(|d| !d.contains("RECIPIENT")) {

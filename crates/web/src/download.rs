@@ -30,7 +30,10 @@ pub(crate) fn csv_attachment(file_name: &str, csv: String) -> Response {
 /// A ZIP package as an attachment named `file_name`.
 pub(crate) fn zip_attachment(file_name: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!("attachment; filename=\"{}\"", file_name.replace('"', ""));
-    ([(header::CONTENT_TYPE, "application/zip".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+    (
+        [(header::CONTENT_TYPE, "application/zip".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        bytes,
+    )
         .into_response()
 }
 

@@ -29,12 +29,19 @@ fn json(value: &impl Serialize) -> AppResult<Vec<u8>> {
 }
 
 /// The files of order `id` (path, bytes), in a stable order.
-pub(super) async fn files_of(app: &App, principal: &Principal, id: OrderId) -> AppResult<Vec<(String, Vec<u8>)>> {
+pub(super) async fn files_of(
+    app: &App,
+    principal: &Principal,
+    id: OrderId,
+) -> AppResult<Vec<(String, Vec<u8>)>> {
     let order_key = id.to_string();
     let order = crate::orders::get_order(app, principal, id).await?;
     let mut files = vec![
         ("order.json".to_string(), json(&order)?),
-        ("audit-trail.json".to_string(), json(&crate::audit::order_audit(app, principal, &order_key).await?)?),
+        (
+            "audit-trail.json".to_string(),
+            json(&crate::audit::order_audit(app, principal, &order_key).await?)?,
+        ),
     ];
     if let Some(c) = optional(crate::orders::confirmation_document(app, principal, id).await)? {
         files.push(("confirmation.pdf".into(), c.to_pdf()?));
@@ -58,8 +65,13 @@ pub(super) async fn files_of(app: &App, principal: &Principal, id: OrderId) -> A
         let package: Option<PackageId> = p.package_id.parse().ok();
         if let Some(package) = package {
             let mut conn = app.db().read().await?;
-            let row = tradeport_store::warehouse::packages::get(&mut conn, principal.scope.operator_id, package, false)
-                .await?;
+            let row = tradeport_store::warehouse::packages::get(
+                &mut conn,
+                principal.scope.operator_id,
+                package,
+                false,
+            )
+            .await?;
             handovers.extend(row.and_then(|r| r.handover_id).map(|h| h.to_string()));
         }
     }

@@ -16,7 +16,11 @@ use tradeport_store::AnyConnection;
 use crate::{AppError, AppResult};
 
 /// Refuses a change of an archived order (its file is read-only).
-pub(crate) async fn refuse_if_archived(conn: &mut AnyConnection, operator: TenantId, id: OrderId) -> AppResult<()> {
+pub(crate) async fn refuse_if_archived(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    id: OrderId,
+) -> AppResult<()> {
     match tradeport_store::archives::archived_at(conn, operator, id).await? {
         None => Ok(()),
         Some(at) => Err(AppError::Conflict {

@@ -44,7 +44,9 @@ pub async fn archive_due(app: &App, operator: TenantId) -> AppResult<ArchiveRun>
 /// or is not completed.
 pub async fn archive_order(app: &App, operator: TenantId, id: OrderId) -> AppResult<Option<u64>> {
     let mut conn = app.db().read().await?;
-    let order = tradeport_store::orders::get(&mut conn, operator, None, id).await?.ok_or(AppError::NotFound("order"))?;
+    let order = tradeport_store::orders::get(&mut conn, operator, None, id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
     let done = archives::archived_at(&mut conn, operator, id).await?.is_some();
     drop(conn);
     let Some(completed_at) = order.completed_at.filter(|_| !done) else { return Ok(None) };
@@ -58,7 +60,8 @@ pub async fn archive_order(app: &App, operator: TenantId, id: OrderId) -> AppRes
         archived_at: now.0,
         files: entries(&files),
     };
-    let manifest_json = serde_json::to_vec_pretty(&manifest).map_err(|e| AppError::Internal(e.to_string()))?;
+    let manifest_json =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut packed = vec![(MANIFEST_NAME.to_string(), manifest_json.clone())];
     packed.extend(files);
     let package = tradeport_connectors::package::zip_files(&packed).map_err(AppError::Internal)?;

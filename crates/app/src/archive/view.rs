@@ -42,8 +42,8 @@ async fn archive_of(app: &App, principal: &Principal, id: &str) -> AppResult<(Or
 /// The archive of the principal's order `id` (404 `archive` while it has none).
 pub async fn order_archive(app: &App, principal: &Principal, id: &str) -> AppResult<ArchiveView> {
     let (id, a) = archive_of(app, principal, id).await?;
-    let manifest: Manifest =
-        serde_json::from_str(&a.manifest).map_err(|e| AppError::Internal(format!("archive {id} manifest: {e}")))?;
+    let manifest: Manifest = serde_json::from_str(&a.manifest)
+        .map_err(|e| AppError::Internal(format!("archive {id} manifest: {e}")))?;
     Ok(ArchiveView {
         order_id: a.order_id.clone(),
         order_no: a.order_no.clone(),
@@ -60,18 +60,21 @@ pub async fn order_archive(app: &App, principal: &Principal, id: &str) -> AppRes
 /// served as if it were the file.
 pub async fn order_package(app: &App, principal: &Principal, id: &str) -> AppResult<PackageFile> {
     let (id, a) = archive_of(app, principal, id).await?;
-    let bytes = get_blob(app, &a.package_sha256)
-        .await?
-        .ok_or_else(|| AppError::Internal(format!("the package of order {id} is missing from the blob store")))?;
+    let bytes = get_blob(app, &a.package_sha256).await?.ok_or_else(|| {
+        AppError::Internal(format!("the package of order {id} is missing from the blob store"))
+    })?;
     if sha256_hex(&bytes) != a.package_sha256 {
         return Err(AppError::Internal(format!("the package of order {id} does not match its checksum")));
     }
-    let manifest: Manifest =
-        serde_json::from_str(&a.manifest).map_err(|e| AppError::Internal(format!("archive {id} manifest: {e}")))?;
+    let manifest: Manifest = serde_json::from_str(&a.manifest)
+        .map_err(|e| AppError::Internal(format!("archive {id} manifest: {e}")))?;
     let files = tradeport_connectors::package::unzip(&bytes).map_err(AppError::Internal)?;
     let wrong = mismatches(&manifest, &files);
     if !wrong.is_empty() {
-        return Err(AppError::Internal(format!("the package of order {id} is damaged: {}", wrong.join("; "))));
+        return Err(AppError::Internal(format!(
+            "the package of order {id} is damaged: {}",
+            wrong.join("; ")
+        )));
     }
     let name: String = a.order_no.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
     Ok(PackageFile { file_name: format!("order-{name}.zip"), bytes })

@@ -21,7 +21,7 @@ use crate::{App, AppError, AppResult};
 /// How often the operator's marketplace connections are polled.
 pub(crate) const POLL_CRON: &str = "*/15 * * * *";
 /// Where a first poll starts: orders changed in the last week.
-pub(super) const FIRST_POLL_MS: i64 = 7 * 24 * 3_600_000;
+pub(crate) const FIRST_POLL_MS: i64 = 7 * 24 * 3_600_000;
 /// How far behind now the watermark stays: a marketplace may show a change late with an earlier
 /// time (what is read again is recognised).
 pub(super) const SETTLE_MS: i64 = 5 * 60_000;
@@ -45,7 +45,7 @@ pub struct PollReport {
 }
 
 /// An instant as the marketplaces' filters take it (UTC, milliseconds).
-pub(super) fn iso(ms: i64) -> String {
+pub(crate) fn iso(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
         .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S.%3fZ").to_string())
         .unwrap_or_default()
@@ -190,6 +190,27 @@ pub(super) async fn record_taken(
     deliveries::finish(&mut tx, &c.id, key, &outcome, app.now()).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Takes in one polled order that came whole (eBay, Amazon's 2026-01-01 API), once per change
+/// (`key`: its id and change time).
+pub(super) async fn take_whole(
+    app: &App,
+    c: &ConnectionRow,
+    operator: TenantId,
+    (topic, key, external_id): (&str, &str, &str),
+    read: Result<tradeport_domain::channels::ChannelOrder, Vec<tradeport_domain::kernel::FieldError>>,
+    report: &mut PollReport,
+) -> AppResult<()> {
+    if received_before(app, c, operator, (topic, key, external_id)).await? {
+        report.already_taken += 1;
+        return Ok(());
+    }
+    let taken = match read {
+        Ok(o) => super::take_order::take_channel_order(app, c, o).await?,
+        Err(fields) => unreadable(&fields),
+    };
+    record_taken(app, c, (key, external_id), &taken, report).await
 }
 
 /// A reader's refusal as a taken order.

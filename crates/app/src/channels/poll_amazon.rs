@@ -5,11 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use tradeport_connectors::amazon_spapi::{SpApi, SpApiAccess};
+use tradeport_connectors::amazon_spapi::{SpApi, SpApiAccess, SpApiError};
 use tradeport_domain::channels::{AmazonOrdersApi, ChannelMapping, amazon_order, amazon_order_2026};
 use tradeport_store::channels::connections::ConnectionRow;
 
-use super::poll::{PollReport, finish_poll, normal, received_before, record_taken, start_of, unreadable};
+use super::poll::{
+    PollReport, finish_poll, normal, received_before, record_taken, start_of, take_whole, unreadable,
+};
 use super::seal_context;
 use super::take_order::take_channel_order;
 use crate::{App, AppError, AppResult};
@@ -119,8 +121,14 @@ async fn take_one(
             fields: Vec::new(),
         })?;
         let has_address = order["ShippingAddress"]["AddressLine1"].as_str().is_some_and(|l| !l.is_empty());
-        if !has_address && let Some(address) = api.get_order_address(&id).await.ok().flatten() {
-            order["ShippingAddress"] = address;
+        if !has_address {
+            // Refused (the app has no role for addresses): the order waits on hold for one. Throttled
+            // or unreachable: the poll stops and this change is read again, never taken without it.
+            match api.get_order_address(&id).await {
+                Ok(Some(address)) => order["ShippingAddress"] = address,
+                Ok(None) | Err(SpApiError::Refused(_)) => {}
+                Err(e) => return Err(crate::warehouse::conflict("channel.unreachable", e.to_string())),
+            }
         }
         items
     } else {
@@ -142,15 +150,7 @@ async fn take_searched(
     order: &serde_json::Value,
     report: &mut PollReport,
 ) -> AppResult<()> {
-    let id = order["orderId"].as_str().unwrap_or_default().to_string();
+    let id = order["orderId"].as_str().unwrap_or_default();
     let key = format!("{id}@{}", order["lastUpdatedTime"].as_str().unwrap_or_default());
-    if received_before(app, c, operator, ("searchOrders", &key, &id)).await? {
-        report.already_taken += 1;
-        return Ok(());
-    }
-    let taken = match amazon_order_2026(order, mapping) {
-        Ok(o) => take_channel_order(app, c, o).await?,
-        Err(fields) => unreadable(&fields),
-    };
-    record_taken(app, c, (&key, &id), &taken, report).await
+    take_whole(app, c, operator, ("searchOrders", &key, id), amazon_order_2026(order, mapping), report).await
 }

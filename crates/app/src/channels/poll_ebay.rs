@@ -2,8 +2,8 @@
 //! eBay pages by offset, so a poll reads a closed window, from the watermark to five minutes ago:
 //! no order can join it while the pages are read, and an order changed meanwhile leaves it (its
 //! new change is in the next window). When fewer orders were read than the window held at first,
-//! one may have been skipped by the shift, so the watermark stays and the next poll reads the
-//! window again (what was taken is recognised).
+//! one may have been skipped by the shift, so the window is read again at once, up to three
+//! times, and then the watermark stays for the next poll (what was taken is recognised).
 
 use std::collections::BTreeSet;
 
@@ -13,10 +13,7 @@ use tradeport_domain::channels::{ChannelMapping, ebay_order};
 use tradeport_domain::kernel::TenantId;
 use tradeport_store::channels::connections::ConnectionRow;
 
-use super::poll::{
-    PollReport, SETTLE_MS, finish_poll, iso, received_before, record_taken, start_of, unreadable,
-};
-use super::take_order::take_channel_order;
+use super::poll::{PollReport, SETTLE_MS, finish_poll, iso, start_of, take_whole};
 use crate::{App, AppError, AppResult};
 
 /// eBay's API host when the connection names none.
@@ -56,37 +53,55 @@ pub(super) async fn poll(app: &App, c: &ConnectionRow) -> AppResult<PollReport> 
     let start = start_of(app, c);
     let end = iso(app.now().0 - SETTLE_MS).max(start.clone());
     let mut report = PollReport::default();
-    let mut seen = BTreeSet::new();
-    let mut held = None;
-    let mut offset = 0;
-    let stopped = loop {
-        let page = match api.get_orders((&start, &end), offset).await {
-            Ok(p) => p,
-            Err(e) => break Some(e.to_string()),
-        };
-        held.get_or_insert(page.total);
-        let mut failed = None;
-        for order in &page.orders {
-            report.orders_seen += 1;
-            seen.insert(order["orderId"].as_str().unwrap_or_default().to_string());
-            if let Err(e) = take_one(app, c, operator, &mapping, order, &mut report).await {
-                failed = Some(super::take_order::refusal_text(&e));
+    // A window that shrank while it was read is read again at once (what was taken is
+    // recognised); after three such passes the watermark stays for the next poll.
+    let mut whole = false;
+    let mut stopped = None;
+    for _ in 0..3 {
+        match read_window(app, &api, c, (operator, &mapping), (&start, &end), &mut report).await {
+            Ok(true) => {
+                whole = true;
+                break;
+            }
+            Ok(false) => {}
+            Err(why) => {
+                stopped = Some(why);
                 break;
             }
         }
-        if failed.is_some() {
-            break failed;
+    }
+    let newest = if whole { end } else { start.clone() };
+    finish_poll(app, c, start, newest, stopped, report).await
+}
+
+/// Reads the window page by page: whether it was read whole (as many orders as it held at first),
+/// or why the reading stopped.
+async fn read_window(
+    app: &App,
+    api: &EbayFulfillment,
+    c: &ConnectionRow,
+    (operator, mapping): (TenantId, &ChannelMapping),
+    window: (&str, &str),
+    report: &mut PollReport,
+) -> Result<bool, String> {
+    let mut seen = BTreeSet::new();
+    let mut held = None;
+    let mut offset = 0;
+    loop {
+        let page = api.get_orders(window, offset).await.map_err(|e| e.to_string())?;
+        held.get_or_insert(page.total);
+        for order in &page.orders {
+            report.orders_seen += 1;
+            seen.insert(order["orderId"].as_str().unwrap_or_default().to_string());
+            take_one(app, c, operator, mapping, order, report)
+                .await
+                .map_err(|e| super::take_order::refusal_text(&e))?;
         }
         match page.next_offset {
             Some(next) => offset = next,
-            None => break None,
+            None => return Ok((seen.len() as u64) >= held.unwrap_or(0)),
         }
-    };
-    // A window read whole moves the watermark to its end; one that shrank while it was read
-    // is read again.
-    let whole = (seen.len() as u64) >= held.unwrap_or(0);
-    let newest = if whole { end } else { start.clone() };
-    finish_poll(app, c, start, newest, stopped, report).await
+    }
 }
 
 /// Takes one polled order in, once per change.
@@ -98,15 +113,7 @@ async fn take_one(
     order: &serde_json::Value,
     report: &mut PollReport,
 ) -> AppResult<()> {
-    let id = order["orderId"].as_str().unwrap_or_default().to_string();
+    let id = order["orderId"].as_str().unwrap_or_default();
     let key = format!("{id}@{}", order["lastModifiedDate"].as_str().unwrap_or_default());
-    if received_before(app, c, operator, ("getOrders", &key, &id)).await? {
-        report.already_taken += 1;
-        return Ok(());
-    }
-    let taken = match ebay_order(order, mapping) {
-        Ok(o) => take_channel_order(app, c, o).await?,
-        Err(fields) => unreadable(&fields),
-    };
-    record_taken(app, c, (&key, &id), &taken, report).await
+    take_whole(app, c, operator, ("getOrders", &key, id), ebay_order(order, mapping), report).await
 }

@@ -145,18 +145,24 @@ pub(crate) async fn run_tracking_push(app: &App, job: &JobRow) -> Result<(), Str
 
 /// When the parcels were handed over, as the marketplaces take it.
 fn shipped_at(push: &Push) -> String {
-    jiff::Timestamp::from_millisecond(push.shipped_at).map(|t| t.to_string()).unwrap_or_default()
+    super::poll::iso(push.shipped_at)
 }
 
-/// Each parcel with the channel's lines it holds (every line whole when that is not known).
+/// Each parcel with the channel's lines it holds. A parcel whose contents are not known (a push
+/// queued before parcels carried them) takes the lines still unsent, so no line is reported twice;
+/// a parcel left with none is not reported.
 fn lines_by_parcel(parcels: &[Parcel], lines: &[ChannelLine]) -> Vec<Vec<(String, i64)>> {
     let mut unsent = lines.to_vec();
-    let whole: Vec<(String, i64)> = lines.iter().map(|(id, _, qty)| (id.clone(), *qty)).collect();
     parcels
         .iter()
         .map(|p| {
             let held = lines_in_parcel(p, &mut unsent);
-            if held.is_empty() { whole.clone() } else { held }
+            if !held.is_empty() {
+                return held;
+            }
+            let rest = unsent.iter().filter(|l| l.2 > 0).map(|(id, _, qty)| (id.clone(), *qty)).collect();
+            unsent.iter_mut().for_each(|l| l.2 = 0);
+            rest
         })
         .collect()
 }
@@ -198,7 +204,7 @@ async fn report_to_ebay(
     let reported = api.reported(&push.external_id).await.map_err(retry)?;
     let mut sent = 0;
     for (parcel, held) in parcels.iter().zip(lines_by_parcel(parcels, &lines)) {
-        if !reported.contains(&parcel.tracking_no) {
+        if !held.is_empty() && !reported.contains(&parcel.tracking_no) {
             api.create_shipping_fulfillment(&push.external_id, &shipped_at(push), parcel, &held).await?;
             sent += 1;
         }
@@ -232,7 +238,12 @@ async fn confirm_on_amazon(
         })
         .unwrap_or_default();
     let marketplace = c.marketplace_ids.split(',').next().unwrap_or_default();
+    let mut sent = 0;
     for (n, (parcel, held)) in parcels.iter().zip(lines_by_parcel(parcels, &lines)).enumerate() {
+        if held.is_empty() {
+            continue;
+        }
+        sent += 1;
         let package = ((n + 1).to_string(), parcel.carrier.as_str(), parcel.tracking_no.as_str());
         api.confirm_shipment(&push.external_id, marketplace, package, &shipped_at(push), &held)
             .await
@@ -241,7 +252,7 @@ async fn confirm_on_amazon(
                 other => PushError::Retry(other.to_string()),
             })?;
     }
-    Ok(parcels.len())
+    Ok(sent)
 }
 
 /// The push in the connection's log, and its health.

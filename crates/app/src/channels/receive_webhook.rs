@@ -182,7 +182,10 @@ pub async fn receive_webhook(app: &App, d: &WebhookDelivery<'_>) -> AppResult<De
     let heavy = d.body.len() > HEAVY_BYTES && std::str::from_utf8(d.body).is_ok();
     let mut tx = app.begin().await?;
     let earlier = deliveries::receive(&mut tx, operator, &record).await?;
-    if heavy && earlier.is_none() {
+    // A large delivery whose job gave up (its record says failed) is queued again by the retry.
+    let failed_before =
+        earlier.as_ref().is_some_and(|e| DeliveryOutcome::parse(&e.outcome) == Some(DeliveryOutcome::Failed));
+    if heavy && (earlier.is_none() || failed_before) {
         let queued = QueuedDelivery {
             connection_id: c.id.clone(),
             delivery_key: delivery_key.clone(),

@@ -56,9 +56,12 @@ pub async fn take_channel_order(app: &App, c: &ConnectionRow, order: ChannelOrde
     let kind =
         ChannelKind::parse(&c.kind).ok_or_else(|| AppError::Internal(format!("connection {} kind", c.id)))?;
     // A change older than one taken in already (deliveries overtake each other) is not applied.
-    if let Some(changed) = super::poll::normal(&order.changed_at) {
+    let changed = super::poll::normal(&order.changed_at);
+    if let Some(changed) = &changed {
         let mut tx = app.begin().await?;
-        let newest = versions::claim_in_tx(&mut tx, operator, &c.id, &order.external_id, &changed).await?;
+        let key = (c.id.as_str(), order.external_id.as_str());
+        let cancels = order.state == ChannelState::Cancelled;
+        let newest = versions::claim_in_tx(&mut tx, operator, key, changed, cancels).await?;
         tx.commit().await?;
         if !newest {
             let why =
@@ -98,6 +101,7 @@ pub async fn take_channel_order(app: &App, c: &ConnectionRow, order: ChannelOrde
             Ok(intake) => {
                 let id: OrderId = crate::parse_id(&intake.order.summary.id, "order")?;
                 let mut tx = app.begin().await?;
+                let link_external = order.external_id.clone();
                 let link = OrderLinkRow {
                     order_id: id.to_string(),
                     connection_id: c.id.clone(),
@@ -111,6 +115,21 @@ pub async fn take_channel_order(app: &App, c: &ConnectionRow, order: ChannelOrde
                 } else {
                     (DeliveryOutcome::Updated, "known already; unchanged".to_string())
                 };
+                // A cancellation newer than this change was claimed while the order was being made
+                // (it found no order to cancel): the order is cancelled now.
+                let mut conn = app.db().read().await?;
+                let newest = versions::newest(&mut conn, (&c.id, &link_external)).await?;
+                drop(conn);
+                if let (Some((at, true)), Some(ours)) = (newest, &changed)
+                    && at > *ours
+                {
+                    let mut conn = app.db().read().await?;
+                    let made = orders::get(&mut conn, operator, None, id).await?;
+                    drop(conn);
+                    if let Some(made) = made {
+                        return cancel(app, &principal, &made, channel).await;
+                    }
+                }
                 Ok(TakenOrder::new(outcome, Some(id), detail))
             }
             Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. } | AppError::NotFound(_))) => {

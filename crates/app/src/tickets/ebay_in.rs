@@ -17,10 +17,9 @@ use tradeport_store::tickets;
 use tradeport_store::tickets::{MessageRow, TicketRow};
 
 use super::inbound::{Inbound, keep_inbound, thread_or_order};
+use crate::channels::{FIRST_POLL_MS, iso};
 use crate::{App, AppError, AppResult};
 
-/// Where a first read starts: messages of the last week.
-const FIRST_READ_MS: i64 = 7 * 24 * 3_600_000;
 /// How far each read reaches back before the last one ended.
 const OVERLAP_MS: i64 = 3_600_000;
 /// The prefix of an eBay message's id on a ticket: `ebay:{item id}:{message id}`.
@@ -41,12 +40,6 @@ pub struct MessagesRead {
     pub watermark: String,
     /// Why the read stopped early, when it did (the watermark stayed).
     pub error: Option<String>,
-}
-
-fn iso(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S.000Z").to_string())
-        .unwrap_or_default()
 }
 
 fn client(app: &App, c: &ConnectionRow) -> AppResult<EbayTrading> {
@@ -113,10 +106,10 @@ async fn read_messages(app: &App, c: &ConnectionRow) -> AppResult<MessagesRead> 
     let last = connections::messages_watermark(&mut conn, operator, &c.id).await?;
     drop(conn);
     let now = app.now().0;
-    let from = last
-        .as_deref()
-        .and_then(|w| w.parse::<jiff::Timestamp>().ok())
-        .map_or(now - FIRST_READ_MS, |t| t.as_millisecond() - OVERLAP_MS);
+    let from = last.as_deref().and_then(|w| w.parse::<jiff::Timestamp>().ok()).map_or(
+        now - FIRST_POLL_MS, /* a first read: the last week */
+        |t| t.as_millisecond() - OVERLAP_MS,
+    );
     let (from, to) = (iso(from), iso(now));
     let mut read = MessagesRead { watermark: last.unwrap_or_default(), ..MessagesRead::default() };
     let mut page = 1;

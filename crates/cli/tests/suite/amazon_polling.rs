@@ -13,7 +13,7 @@ use crate::helpers::{get, post};
 
 db_tests!(
     a_throttled_poll_backs_off_and_resumes_from_the_watermark_without_gaps_or_duplicates,
-    a_connection_on_the_2026_orders_api_is_polled_with_search_orders_under_a_restricted_token
+    a_connection_on_the_2026_orders_api_is_polled_with_search_orders
 );
 
 fn fixture(name: &str) -> Value {
@@ -102,9 +102,7 @@ async fn a_throttled_poll_backs_off_and_resumes_from_the_watermark_without_gaps_
     assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
 }
 
-async fn a_connection_on_the_2026_orders_api_is_polled_with_search_orders_under_a_restricted_token(
-    app: TestApp,
-) {
+async fn a_connection_on_the_2026_orders_api_is_polled_with_search_orders(app: TestApp) {
     let s = app.seed("amzn26").await;
     let body = json!({"sku": "ECHO-DOT-4-UK-CHARCOAL-3PACK", "name": "Echo Dot", "weight_g": 300, "declared_value_minor": 2999,
                       "declared_currency": "GBP", "hs_code": "851762", "origin_country": "CN", "category": "electronics"});
@@ -144,7 +142,7 @@ async fn a_connection_on_the_2026_orders_api_is_polled_with_search_orders_under_
         .unwrap();
     let (_, order) =
         get(&app, &format!("/api/v1/orders/{}", one["id"].as_str().unwrap()), &s.merchant_a_key).await;
-    // The recipient came with the order (restricted data, under the restricted data token).
+    // The recipient came with the order (no restricted data token in this API).
     assert_eq!(order["shipping_address"]["city"], "Manchester", "{order}");
     assert_eq!((order["total_minor"].as_i64(), order["currency"].as_str()), (Some(10397), Some("GBP")));
     let again = tradeport_app::channels::poll_connection(&with_fake, &principal, &id).await.unwrap();

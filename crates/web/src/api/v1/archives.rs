@@ -21,7 +21,11 @@ pub fn routes() -> OpenApiRouter<App> {
                    completion and is read-only from then on (a change answers 409 `order.archived`). 404 `archive` \
                    before. Anyone who sees the order (a merchant: its own).",
     responses((status = 200, body = ArchiveView), (status = 404, body = ErrorBody)))]
-async fn order_archive(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<Json<ArchiveView>> {
+async fn order_archive(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ArchiveView>> {
     Ok(Json(archive::order_archive(&app, &p, &id).await?))
 }
 
