@@ -122,6 +122,8 @@ pub struct OrderView {
     /// When the order was completed (DONE-1): delivered and past the after-sales window's first
     /// check with nothing open, or cancelled and settled.
     pub completed_at: Option<i64>,
+    /// When its file was archived (DONE-2): the order is read-only from then on.
+    pub archived_at: Option<i64>,
     pub lines: Vec<LineView>,
     pub allocations: Vec<AllocationView>,
     pub events: Vec<EventView>,
@@ -205,6 +207,10 @@ pub(crate) async fn load_view(
     if may_have_requests {
         clocks.extend(tradeport_store::sla::refunds_of_order(conn, operator, &id).await?);
     }
+    let archived_at = match o.completed_at {
+        Some(_) => tradeport_store::archives::archived_at(conn, operator, o.id).await?,
+        None => None,
+    };
     let channel_link = tradeport_store::channels::links::of_order(conn, operator, o.id).await?.map(|l| {
         let url = tradeport_domain::channels::ChannelKind::parse(&l.kind)
             .and_then(|k| k.order_url(&l.shop_domain, &l.site_url, &l.external_id))
@@ -292,5 +298,6 @@ pub(crate) async fn load_view(
             .collect(),
         clocks: clocks.iter().map(|c| crate::sla::ClockView::new(c, now)).collect(),
         completed_at: o.completed_at.map(|m| m.0),
+        archived_at,
     })
 }

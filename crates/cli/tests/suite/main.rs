@@ -3,6 +3,7 @@
 
 mod access_api;
 mod amazon_polling;
+mod archive;
 mod audit;
 mod browser;
 mod buyer_messages;

@@ -113,6 +113,7 @@ pub fn router() -> Router<App> {
         .route("/orders/{id}/cannot-serve", post(order_aftersales::cannot_serve))
         .route("/orders/{id}/confirmation", get(order_pages::confirmation))
         .route("/orders/{id}/confirmation.pdf", get(order_pages::confirmation_pdf))
+        .route("/orders/{id}/archive.zip", get(order_pages::archive_zip))
         .route("/time-limits", get(time_limits::show))
         .route("/time-limits/calendar", post(time_limits::save_calendar))
         .route("/time-limits/closed-days", post(time_limits::import_closed_days))

@@ -465,6 +465,14 @@ pub async fn confirmation(State(app): State<App>, user: SignedIn, Path(id): Path
     }
 }
 
+/// GET /orders/{id}/archive.zip: the archived file (DONE-2).
+pub async fn archive_zip(State(app): State<App>, user: SignedIn, Path(id): Path<String>) -> Response {
+    match tradeport_app::archive::order_package(&app, &user.session.principal, &id).await {
+        Ok(p) => crate::download::zip_attachment(&p.file_name, p.bytes),
+        Err(e) => refused(&user, &e),
+    }
+}
+
 /// GET /orders/{id}/confirmation.pdf
 pub async fn confirmation_pdf(State(app): State<App>, user: SignedIn, Path(id): Path<String>) -> Response {
     let document = match order_id(&id) {
