@@ -222,6 +222,12 @@ impl SpApi {
         })
     }
 
+    /// One order (`getOrder`): its payload, the same shape as one of `getOrders`' orders.
+    pub async fn get_order(&self, order_id: &str) -> Result<Value, SpApiError> {
+        let body = self.get(&format!("/orders/v0/orders/{}", encode(order_id))).await?;
+        Ok(body["payload"].clone())
+    }
+
     /// Every item of an order (all pages), as one `{"OrderItems": [...]}`.
     pub async fn get_order_items(&self, order_id: &str) -> Result<Value, SpApiError> {
         let mut items = Vec::new();

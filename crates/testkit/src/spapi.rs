@@ -162,6 +162,25 @@ fn page_of(
     (StatusCode::OK, axum::Json(json!({"payload": payload})))
 }
 
+/// `getOrder`: the order among the pages, as they stand now.
+async fn order(
+    State(s): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> (StatusCode, axum::Json<Value>) {
+    if !authorised(&headers) {
+        return unauthorised();
+    }
+    let pages = s.pages.lock().unwrap();
+    match pages.iter().flatten().find(|o| o["AmazonOrderId"] == id.as_str()) {
+        Some(o) => (StatusCode::OK, axum::Json(json!({"payload": o}))),
+        None => (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"errors": [{"code": "InvalidInput", "message": "no such order"}]})),
+        ),
+    }
+}
+
 async fn items(
     State(s): Shared,
     headers: HeaderMap,
@@ -224,6 +243,7 @@ impl SpApiFake {
             .route("/tokens/2021-03-01/restrictedDataToken", post(restricted_token))
             .route("/orders/v0/orders", get(orders))
             .route("/orders/2026-01-01/orders", get(search_orders))
+            .route("/orders/v0/orders/{id}", get(order))
             .route("/orders/v0/orders/{id}/orderItems", get(items))
             .route("/orders/v0/orders/{id}/address", get(address))
             .route("/orders/v0/orders/{id}/shipmentConfirmation", post(confirm))

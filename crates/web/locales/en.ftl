@@ -803,6 +803,7 @@ delivery_outcome-cancelled = order cancelled
 delivery_outcome-refused = refused
 delivery_outcome-ignored = ignored
 delivery_outcome-failed = failed
+delivery_outcome-waiting = waiting for the channel
 imports-upload = Import an order file
 imports-help = CSV (UTF-8) or Excel .xlsx: one row per order line, the rows of one order together, amounts as you type them (45.99).
 imports-upload_button = Upload

@@ -783,6 +783,7 @@ delivery_outcome-cancelled = 已取消
 delivery_outcome-refused = 被拒绝
 delivery_outcome-ignored = 已忽略
 delivery_outcome-failed = 失败
+delivery_outcome-waiting = 等待渠道
 imports-upload = 导入订单文件
 imports-help = CSV(UTF-8)或 Excel .xlsx:每行一个订单行,同一订单的行相邻,金额按常规写法(45.99)。
 imports-upload_button = 上传

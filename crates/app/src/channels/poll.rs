@@ -38,6 +38,8 @@ pub struct PollReport {
     pub ignored: u64,
     /// Changes taken before (a poll that resumed).
     pub already_taken: u64,
+    /// Orders read without what they need yet (Amazon's address): asked for again by each poll.
+    pub waiting: u64,
     /// Where the next poll starts.
     pub watermark: String,
     /// Why the poll stopped early, when it did (the watermark stayed).
@@ -178,6 +180,7 @@ pub(super) async fn record_taken(
         DeliveryOutcome::Created => report.created += 1,
         DeliveryOutcome::Updated | DeliveryOutcome::Cancelled => report.updated += 1,
         DeliveryOutcome::Refused => report.refused += 1,
+        DeliveryOutcome::Waiting => report.waiting += 1,
         _ => report.ignored += 1,
     }
     let mut tx = app.begin().await?;

@@ -1,19 +1,24 @@
 //! Amazon orders polled (ORD-1), as [`super::poll`] describes: every order changed since the
 //! connection's watermark, page by page, then the same intake as every other order. With Orders
 //! v0 each order's items are read and, when Amazon held the address back, the address asked for;
-//! with Orders 2026-01-01 (`searchOrders`) they come with the order.
+//! an order whose address Amazon still holds waits (outcome `waiting`) and is asked for again
+//! (`getOrder`) by each poll until it is released. With Orders 2026-01-01 (`searchOrders`) items
+//! and address come with the order.
 
 use std::collections::BTreeMap;
 
 use tradeport_connectors::amazon_spapi::{SpApi, SpApiAccess, SpApiError};
-use tradeport_domain::channels::{AmazonOrdersApi, ChannelMapping, amazon_order, amazon_order_2026};
+use tradeport_domain::channels::{
+    AmazonOrdersApi, ChannelMapping, DeliveryOutcome, amazon_order, amazon_order_2026,
+};
 use tradeport_store::channels::connections::ConnectionRow;
+use tradeport_store::channels::deliveries;
 
 use super::poll::{
     PollReport, finish_poll, normal, received_before, record_taken, start_of, take_whole, unreadable,
 };
 use super::seal_context;
-use super::take_order::take_channel_order;
+use super::take_order::{TakenOrder, take_channel_order};
 use crate::{App, AppError, AppResult};
 
 /// The regional endpoint when the connection names none.
@@ -57,6 +62,7 @@ pub(super) async fn poll(app: &App, c: &ConnectionRow) -> AppResult<PollReport> 
     let mut report = PollReport::default();
     let mut newest = start.clone();
     let mut next: Option<String> = None;
+    let mut seen = std::collections::BTreeSet::new();
     let stopped = loop {
         let page = match api_version {
             AmazonOrdersApi::V0 => api.get_orders(&marketplaces, &start, next.as_deref()).await,
@@ -69,6 +75,7 @@ pub(super) async fn poll(app: &App, c: &ConnectionRow) -> AppResult<PollReport> 
         let mut failed = None;
         for order in &page.orders {
             report.orders_seen += 1;
+            seen.insert(order["AmazonOrderId"].as_str().unwrap_or_default().to_string());
             let taken = match api_version {
                 AmazonOrdersApi::V0 => take_one(app, &api, c, operator, &mapping, order, &mut report).await,
                 AmazonOrdersApi::V2026 => take_searched(app, c, operator, &mapping, order, &mut report).await,
@@ -90,7 +97,43 @@ pub(super) async fn poll(app: &App, c: &ConnectionRow) -> AppResult<PollReport> 
             None => break None,
         }
     };
+    // Orders read earlier without the address Amazon held back are asked for again.
+    let stopped = match stopped {
+        None if api_version == AmazonOrdersApi::V0 => {
+            retry_waiting(app, &api, c, &mapping, &seen, &mut report).await.err()
+        }
+        other => other,
+    };
     finish_poll(app, c, start, newest, stopped, report).await
+}
+
+/// How many waiting orders one poll asks for again.
+const WAITING_PER_POLL: i64 = 20;
+
+/// Asks Amazon again for the orders waiting for their address (`getOrder`), oldest first, and
+/// takes in those it now releases (not those this poll read already); why it stopped, when it
+/// did.
+async fn retry_waiting(
+    app: &App,
+    api: &SpApi,
+    c: &ConnectionRow,
+    mapping: &ChannelMapping,
+    seen: &std::collections::BTreeSet<String>,
+    report: &mut PollReport,
+) -> Result<(), String> {
+    let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
+    let waiting = deliveries::waiting(&mut conn, &c.id, WAITING_PER_POLL).await.map_err(|e| e.to_string())?;
+    drop(conn);
+    for w in waiting.into_iter().filter(|w| !seen.contains(&w.external_id)) {
+        let order = api.get_order(&w.external_id).await.map_err(|e| e.to_string())?;
+        if order.is_null() {
+            continue;
+        }
+        take_change(app, api, c, mapping, &order, &w.delivery_key, report)
+            .await
+            .map_err(|e| super::take_order::refusal_text(&e))?;
+    }
+    Ok(())
 }
 
 /// Takes one polled order in, once per change.
@@ -110,6 +153,21 @@ async fn take_one(
         report.already_taken += 1;
         return Ok(());
     }
+    take_change(app, api, c, mapping, order, &key, report).await
+}
+
+/// Takes in a change of an order recorded under `key`: its items read and, when Amazon held the
+/// address back, the address asked for; while Amazon still holds it, the change waits.
+async fn take_change(
+    app: &App,
+    api: &SpApi,
+    c: &ConnectionRow,
+    mapping: &ChannelMapping,
+    order: &serde_json::Value,
+    key: &str,
+    report: &mut PollReport,
+) -> AppResult<()> {
+    let id = order["AmazonOrderId"].as_str().unwrap_or_default().to_string();
     let status = order["OrderStatus"].as_str().unwrap_or_default();
     let wanted = !matches!(status, "Pending" | "PendingAvailability" | "Canceled")
         && order["FulfillmentChannel"].as_str() != Some("AFN");
@@ -134,11 +192,17 @@ async fn take_one(
     } else {
         serde_json::Value::Null
     };
+    let no_address = order["ShippingAddress"]["AddressLine1"].as_str().is_none_or(str::is_empty);
     let taken = match amazon_order(&order, &items, mapping) {
+        Ok(_) if wanted && no_address => TakenOrder {
+            outcome: DeliveryOutcome::Waiting,
+            order_id: None,
+            detail: format!("Amazon has not released the address of order {id} yet; asked again each poll"),
+        },
         Ok(o) => take_channel_order(app, c, o).await?,
         Err(fields) => unreadable(&fields),
     };
-    record_taken(app, c, (&key, &id), &taken, report).await
+    record_taken(app, c, (key, &id), &taken, report).await
 }
 
 /// Takes one order of `searchOrders` in, once per change: it carries its items and address.

@@ -13,6 +13,7 @@ use crate::helpers::{get, post};
 
 db_tests!(
     a_throttled_poll_backs_off_and_resumes_from_the_watermark_without_gaps_or_duplicates,
+    an_order_whose_address_amazon_holds_back_waits_and_is_taken_when_released,
     a_connection_on_the_2026_orders_api_is_polled_with_search_orders
 );
 
@@ -147,4 +148,49 @@ async fn a_connection_on_the_2026_orders_api_is_polled_with_search_orders(app: T
     assert_eq!((order["total_minor"].as_i64(), order["currency"].as_str()), (Some(10397), Some("GBP")));
     let again = tradeport_app::channels::poll_connection(&with_fake, &principal, &id).await.unwrap();
     assert_eq!((again.created, again.already_taken), (0, 2), "{again:?}");
+}
+
+async fn an_order_whose_address_amazon_holds_back_waits_and_is_taken_when_released(app: TestApp) {
+    let s = app.seed("amznwait").await;
+    let body = json!({"sku": "NABetaASINB00551Q3CS", "name": "Card Book", "weight_g": 200, "declared_value_minor": 1000,
+                      "declared_currency": "USD", "hs_code": "490199", "origin_country": "US", "category": "books"});
+    assert_eq!(post(&app, "/api/v1/skus", &s.merchant_a_key, body).await.0, StatusCode::OK);
+    let fake = SpApiFake::start().await;
+    let mut order = fixture("getOrders_sandbox_TEST_CASE_200.json")["payload"]["Orders"][0].clone();
+    order["LastUpdateDate"] = json!("2030-01-01T00:00:01Z");
+    let id = order["AmazonOrderId"].as_str().unwrap().to_string();
+    fake.set_pages(vec![vec![order]]);
+    fake.set_items(&id, fixture("getOrderItems_sandbox_TEST_CASE_200.json")["payload"]["OrderItems"].clone());
+    let with_fake = app.app.clone().with_amazon(&fake.token_url(), Duration::from_millis(10));
+    let connect = json!({"kind": "amazon", "name": "Amazon US", "seller_id": "A2EXAMPLE", "marketplace_ids": ["ATVPDKIKX0DER"],
+                         "site_url": fake.base_url, "mapping": {"default_service": "standard"},
+                         "credentials": {"refresh_token": "Atzr|refresh", "client_id": "amzn1.application-oa2-client.x", "client_secret": "s3cret"}});
+    let (_, c) = post(&app, "/api/v1/channel-connections", &s.merchant_a_key, connect).await;
+    let conn_id = c["id"].as_str().unwrap().to_string();
+    let principal = tradeport_app::access::system_principal(s.operator.id);
+    let poll = || tradeport_app::channels::poll_connection(&with_fake, &principal, &conn_id);
+
+    // Amazon holds the address back: the order waits, nothing is made, and it is not lost.
+    let first = poll().await.unwrap();
+    assert_eq!((first.waiting, first.created, first.refused), (1, 0, 0), "{first:?}");
+    let second = poll().await.unwrap();
+    assert_eq!((second.waiting, second.created), (1, 0), "asked again: {second:?}");
+    let (_, orders) = get(&app, "/api/v1/orders?channel=amazon", &s.merchant_a_key).await;
+    assert_eq!(orders["items"], json!([]));
+    // Released: the next poll takes the order in, with its address, once.
+    fake.set_address(
+        &id,
+        json!({"Name": "Jane Doe", "AddressLine1": "2201 Westlake Ave", "City": "Seattle",
+        "StateOrRegion": "WA", "PostalCode": "98121", "CountryCode": "US", "Phone": "+1 206-266-1000"}),
+    );
+    let third = poll().await.unwrap();
+    assert_eq!((third.waiting, third.created), (0, 1), "{third:?}");
+    let fourth = poll().await.unwrap();
+    assert_eq!((fourth.waiting, fourth.created), (0, 0), "{fourth:?}");
+    let (_, orders) = get(&app, "/api/v1/orders?channel=amazon", &s.merchant_a_key).await;
+    assert_eq!(orders["items"][0]["channel_order_id"], id.as_str(), "{orders}");
+    let (_, detail) = get(&app, &format!("/api/v1/channel-connections/{conn_id}"), &s.merchant_a_key).await;
+    let outcomes: Vec<&str> =
+        detail["deliveries"].as_array().unwrap().iter().map(|d| d["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["created"], "the waiting delivery itself is finished: {detail}");
 }

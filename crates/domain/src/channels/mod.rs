@@ -177,10 +177,13 @@ pub enum DeliveryOutcome {
     Ignored,
     /// A fault on our side; the channel retries.
     Failed,
+    /// Read, but the channel has not released what the order needs yet (Amazon's address): each
+    /// poll asks again.
+    Waiting,
 }
 
 impl DeliveryOutcome {
-    pub const ALL: [DeliveryOutcome; 7] = [
+    pub const ALL: [DeliveryOutcome; 8] = [
         Self::Received,
         Self::Created,
         Self::Updated,
@@ -188,6 +191,7 @@ impl DeliveryOutcome {
         Self::Refused,
         Self::Ignored,
         Self::Failed,
+        Self::Waiting,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -199,6 +203,7 @@ impl DeliveryOutcome {
             Self::Refused => "refused",
             Self::Ignored => "ignored",
             Self::Failed => "failed",
+            Self::Waiting => "waiting",
         }
     }
 
@@ -208,7 +213,7 @@ impl DeliveryOutcome {
 
     /// Whether a retried delivery with this outcome is answered without processing it again.
     pub fn is_final(self) -> bool {
-        !matches!(self, Self::Received | Self::Failed)
+        !matches!(self, Self::Received | Self::Failed | Self::Waiting)
     }
 }
 
@@ -276,7 +281,7 @@ mod kind_tests {
                 None,
             ]
         );
-        let finals: Vec<_> = DeliveryOutcome::ALL.into_iter().filter(|o| !o.is_final()).collect();
-        assert_eq!(finals, [DeliveryOutcome::Received, DeliveryOutcome::Failed]);
+        let not_final: Vec<_> = DeliveryOutcome::ALL.into_iter().filter(|o| !o.is_final()).collect();
+        assert_eq!(not_final, [DeliveryOutcome::Received, DeliveryOutcome::Failed, DeliveryOutcome::Waiting]);
     }
 }

@@ -94,6 +94,22 @@ pub async fn finish(
     Ok(())
 }
 
+/// A connection's deliveries waiting for the channel (outcome `waiting`), oldest first.
+pub async fn waiting(
+    conn: &mut AnyConnection,
+    connection_id: &str,
+    limit: i64,
+) -> StoreResult<Vec<DeliveryRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM channel_deliveries WHERE connection_id = $1 AND outcome = 'waiting' \
+         ORDER BY received_at, id LIMIT $2"
+    )))
+    .bind(connection_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// A connection's latest deliveries, newest first.
 pub async fn recent(
     conn: &mut AnyConnection,
