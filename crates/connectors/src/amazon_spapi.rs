@@ -124,37 +124,22 @@ impl SpApi {
     async fn restricted_token(&self, path: &str) -> Result<String, SpApiError> {
         let token = self.token().await?;
         let body = serde_json::json!({"restrictedResources": [{"method": "GET", "path": path}]});
-        let mut pause = self.backoff;
-        for attempt in 1..=self.retries {
-            let res = self
-                .client
-                .post(format!("{}/tokens/2021-03-01/restrictedDataToken", self.api_url))
-                .header("x-amz-access-token", &token)
-                .json(&body)
-                .send()
-                .await
-                .map_err(|e| SpApiError::Unreachable(e.to_string()))?;
-            let status = res.status();
-            if status.as_u16() == 429 || status.is_server_error() {
-                if attempt < self.retries {
-                    tokio::time::sleep(pause).await;
-                    pause = pause.saturating_mul(2);
-                }
-                continue;
-            }
-            let answer: Value = res.json().await.map_err(|e| SpApiError::Unreachable(e.to_string()))?;
-            return answer["restrictedDataToken"]
-                .as_str()
-                .filter(|_| status.is_success())
-                .map(str::to_string)
-                .ok_or_else(|| {
-                    SpApiError::Refused(format!(
-                        "no restricted data token ({status}): {}",
-                        answer["errors"][0]["message"].as_str().unwrap_or("no reason given")
-                    ))
-                });
-        }
-        Err(SpApiError::Throttled(self.retries))
+        let url = format!("{}/tokens/2021-03-01/restrictedDataToken", self.api_url);
+        let make = || self.client.post(&url).header("x-amz-access-token", &token).json(&body);
+        let res = crate::send_with_backoff(make, self.backoff, self.retries)
+            .await
+            .map_err(|e| SpApiError::Unreachable(e.to_string()))?
+            .ok_or(SpApiError::Throttled(self.retries))?;
+        let status = res.status();
+        let answer: Value = res.json().await.map_err(|e| SpApiError::Unreachable(e.to_string()))?;
+        answer["restrictedDataToken"].as_str().filter(|_| status.is_success()).map(str::to_string).ok_or_else(
+            || {
+                SpApiError::Refused(format!(
+                    "no restricted data token ({status}): {}",
+                    answer["errors"][0]["message"].as_str().unwrap_or("no reason given")
+                ))
+            },
+        )
     }
 
     /// GET `path_and_query` with the access token.
@@ -165,38 +150,29 @@ impl SpApi {
 
     /// GET `path_and_query` with `token`, retrying 429s and 5xx after a growing pause.
     async fn get_as(&self, path_and_query: &str, token: &str) -> Result<Value, SpApiError> {
-        let mut pause = self.backoff;
-        for attempt in 1..=self.retries {
-            let res = self
-                .client
-                .get(format!("{}{path_and_query}", self.api_url))
+        let url = format!("{}{path_and_query}", self.api_url);
+        let make = || {
+            self.client
+                .get(&url)
                 .header("x-amz-access-token", token)
                 .header("user-agent", "Tradeport/0.1 (Language=Rust)")
-                .send()
-                .await
-                .map_err(|e| SpApiError::Unreachable(e.to_string()))?;
-            let status = res.status();
-            if status.as_u16() == 429 || status.is_server_error() {
-                if attempt == self.retries {
-                    break;
-                }
-                tokio::time::sleep(pause).await;
-                pause = pause.saturating_mul(2);
-                continue;
-            }
-            let body: Value = res.json().await.map_err(|e| SpApiError::Unreachable(e.to_string()))?;
-            if !status.is_success() {
-                let e = &body["errors"][0];
-                return Err(SpApiError::Refused(format!(
-                    "{} {}: {}",
-                    status,
-                    e["code"].as_str().unwrap_or("?"),
-                    e["message"].as_str().unwrap_or("no reason given")
-                )));
-            }
-            return Ok(body);
+        };
+        let res = crate::send_with_backoff(make, self.backoff, self.retries)
+            .await
+            .map_err(|e| SpApiError::Unreachable(e.to_string()))?
+            .ok_or(SpApiError::Throttled(self.retries))?;
+        let status = res.status();
+        let body: Value = res.json().await.map_err(|e| SpApiError::Unreachable(e.to_string()))?;
+        if !status.is_success() {
+            let e = &body["errors"][0];
+            return Err(SpApiError::Refused(format!(
+                "{} {}: {}",
+                status,
+                e["code"].as_str().unwrap_or("?"),
+                e["message"].as_str().unwrap_or("no reason given")
+            )));
         }
-        Err(SpApiError::Throttled(self.retries))
+        Ok(body)
     }
 
     /// One page of orders changed after `updated_after` (ISO 8601) in the marketplaces.

@@ -83,31 +83,18 @@ impl EbayFulfillment {
     /// GET `path`, retrying 429s and 5xx after a growing pause.
     async fn get(&self, path: &str) -> Result<Value, EbayError> {
         let token = self.oauth.token().await.map_err(EbayError::Refused)?;
-        let mut pause = self.backoff;
-        for attempt in 1..=self.retries {
-            let res = self
-                .oauth
-                .client
-                .get(self.url(path))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .map_err(|e| EbayError::Unreachable(e.to_string()))?;
-            let status = res.status();
-            if status.as_u16() == 429 || status.is_server_error() {
-                if attempt < self.retries {
-                    tokio::time::sleep(pause).await;
-                    pause = pause.saturating_mul(2);
-                }
-                continue;
-            }
-            let body: Value = res.json().await.map_err(|e| EbayError::Unreachable(e.to_string()))?;
-            if !status.is_success() {
-                return Err(EbayError::Refused(reason(status, &body)));
-            }
-            return Ok(body);
+        let url = self.url(path);
+        let make = || self.oauth.client.get(&url).bearer_auth(&token);
+        let res = crate::send_with_backoff(make, self.backoff, self.retries)
+            .await
+            .map_err(|e| EbayError::Unreachable(e.to_string()))?
+            .ok_or(EbayError::Throttled(self.retries))?;
+        let status = res.status();
+        let body: Value = res.json().await.map_err(|e| EbayError::Unreachable(e.to_string()))?;
+        if !status.is_success() {
+            return Err(EbayError::Refused(reason(status, &body)));
         }
-        Err(EbayError::Throttled(self.retries))
+        Ok(body)
     }
 
     /// One page of the orders changed from `from` to `to` (ISO 8601, UTC, milliseconds).

@@ -42,6 +42,29 @@ pub(crate) fn encode(value: &str) -> String {
         .collect()
 }
 
+/// Sends the request `make` builds, and again after a growing pause (`backoff`, doubled each time)
+/// while the answer is 429 or 5xx, at most `tries` times in all: the first other answer, or
+/// `None` when every try was throttled.
+pub(crate) async fn send_with_backoff(
+    make: impl Fn() -> reqwest::RequestBuilder,
+    backoff: std::time::Duration,
+    tries: u32,
+) -> Result<Option<reqwest::Response>, reqwest::Error> {
+    let mut pause = backoff;
+    for attempt in 1..=tries {
+        let res = make().send().await?;
+        let status = res.status();
+        if status.as_u16() != 429 && !status.is_server_error() {
+            return Ok(Some(res));
+        }
+        if attempt < tries {
+            tokio::time::sleep(pause).await;
+            pause = pause.saturating_mul(2);
+        }
+    }
+    Ok(None)
+}
+
 /// The HTTP client of a provider's API: no redirects followed (a key never goes elsewhere), and
 /// a request given up after `timeout_s` seconds.
 pub(crate) fn provider_client(timeout_s: u64) -> Result<reqwest::Client, String> {

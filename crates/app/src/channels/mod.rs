@@ -26,7 +26,7 @@ pub use import_orders::{
     ImportView, RunImport, import_detail, import_errors, list_imports, run_import, suggested_mapping,
     upload_import,
 };
-pub(crate) use poll::{FIRST_POLL_MS, iso, run_poll_job, schedule_polls_in_tx};
+pub(crate) use poll::{FIRST_POLL_MS, iso, managed_connection, run_poll_job, schedule_polls_in_tx};
 pub use poll::{PollReport, poll_connection};
 pub(crate) use poll_ebay::ebay_client;
 pub(crate) use push_tracking::{HandedOver, credentials, queue_tracking_push_in_tx, run_tracking_push};

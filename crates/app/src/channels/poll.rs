@@ -58,14 +58,23 @@ pub(super) fn normal(t: &str) -> Option<String> {
     t.parse::<jiff::Timestamp>().ok().map(|t| iso(t.as_millisecond()))
 }
 
-/// Polls one Amazon or eBay connection now. Admins, order managers, the merchant.
-pub async fn poll_connection(app: &App, principal: &Principal, id: &str) -> AppResult<PollReport> {
+/// The principal's connection `id`, for a change or a poll (admins, order managers, the
+/// merchant).
+pub(crate) async fn managed_connection(
+    app: &App,
+    principal: &Principal,
+    id: &str,
+) -> AppResult<ConnectionRow> {
     principal.require(Permission::ManageChannels)?;
     let mut conn = app.db().read().await?;
-    let c = connections::get(&mut conn, principal.scope.operator_id, principal.scope.merchant_id, id)
+    connections::get(&mut conn, principal.scope.operator_id, principal.scope.merchant_id, id)
         .await?
-        .ok_or(AppError::NotFound("connection"))?;
-    drop(conn);
+        .ok_or(AppError::NotFound("connection"))
+}
+
+/// Polls one Amazon or eBay connection now. Admins, order managers, the merchant.
+pub async fn poll_connection(app: &App, principal: &Principal, id: &str) -> AppResult<PollReport> {
+    let c = managed_connection(app, principal, id).await?;
     if c.status == ConnectionStatus::Paused.as_str() {
         return Err(crate::warehouse::conflict(
             "channel.paused",

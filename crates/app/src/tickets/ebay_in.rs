@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 use tradeport_connectors::ebay_trading::{EbayTrading, MemberMessage};
-use tradeport_domain::access::{Permission, Principal};
+use tradeport_domain::access::Principal;
 use tradeport_domain::channels::{ChannelKind, ConnectionStatus};
 use tradeport_domain::kernel::TenantId;
 use tradeport_domain::tickets::TicketChannel;
@@ -18,7 +18,7 @@ use tradeport_store::tickets::{MessageRow, TicketRow};
 
 use super::inbound::{Inbound, keep_inbound, thread_or_order};
 use crate::channels::{FIRST_POLL_MS, iso};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppResult};
 
 /// How far each read reaches back before the last one ended.
 const OVERLAP_MS: i64 = 3_600_000;
@@ -48,12 +48,7 @@ fn client(app: &App, c: &ConnectionRow) -> AppResult<EbayTrading> {
 
 /// Reads one eBay connection's messages now. Admins, order managers, the merchant.
 pub async fn read_member_messages(app: &App, principal: &Principal, id: &str) -> AppResult<MessagesRead> {
-    principal.require(Permission::ManageChannels)?;
-    let mut conn = app.db().read().await?;
-    let c = connections::get(&mut conn, principal.scope.operator_id, principal.scope.merchant_id, id)
-        .await?
-        .ok_or(AppError::NotFound("connection"))?;
-    drop(conn);
+    let c = crate::channels::managed_connection(app, principal, id).await?;
     if c.kind != ChannelKind::Ebay.as_str() {
         return Err(crate::warehouse::conflict(
             "channel.no_messages",
