@@ -26,6 +26,8 @@ pub const RESTRICTED_TOKEN: &str = "Atz.sprdt|fake-restricted-token";
 struct Seller {
     /// `getOrders` pages in order: the first answers without a NextToken in the query.
     pages: Mutex<Vec<Vec<Value>>>,
+    /// Every order any page held, by id, for `getOrder`.
+    known: Mutex<HashMap<String, Value>>,
     items: Mutex<HashMap<String, Value>>,
     addresses: Mutex<HashMap<String, Value>>,
     /// The page whose next calls are answered 429, and how many of them.
@@ -162,7 +164,7 @@ fn page_of(
     (StatusCode::OK, axum::Json(json!({"payload": payload})))
 }
 
-/// `getOrder`: the order among the pages, as they stand now.
+/// `getOrder`: the order as the pages last set showed it (a page set later may leave it out).
 async fn order(
     State(s): Shared,
     headers: HeaderMap,
@@ -171,8 +173,8 @@ async fn order(
     if !authorised(&headers) {
         return unauthorised();
     }
-    let pages = s.pages.lock().unwrap();
-    match pages.iter().flatten().find(|o| o["AmazonOrderId"] == id.as_str()) {
+    let known = s.known.lock().unwrap();
+    match known.get(&id) {
         Some(o) => (StatusCode::OK, axum::Json(json!({"payload": o}))),
         None => (
             StatusCode::NOT_FOUND,
@@ -263,6 +265,10 @@ impl SpApiFake {
 
     /// Sets the pages `getOrders` answers.
     pub fn set_pages(&self, pages: Vec<Vec<Value>>) {
+        let mut known = self.seller.known.lock().unwrap();
+        for o in pages.iter().flatten() {
+            known.insert(o["AmazonOrderId"].as_str().unwrap_or_default().to_string(), o.clone());
+        }
         *self.seller.pages.lock().unwrap() = pages;
     }
 

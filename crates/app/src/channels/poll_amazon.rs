@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use tradeport_connectors::amazon_spapi::{SpApi, SpApiAccess, SpApiError};
 use tradeport_domain::channels::{
-    AmazonOrdersApi, ChannelMapping, DeliveryOutcome, amazon_order, amazon_order_2026,
+    AmazonOrdersApi, ChannelMapping, ChannelState, DeliveryOutcome, amazon_order, amazon_order_2026,
 };
 use tradeport_store::channels::connections::ConnectionRow;
 use tradeport_store::channels::deliveries;
@@ -100,7 +100,8 @@ pub(super) async fn poll(app: &App, c: &ConnectionRow) -> AppResult<PollReport> 
     // Orders read earlier without the address Amazon held back are asked for again.
     let stopped = match stopped {
         None if api_version == AmazonOrdersApi::V0 => {
-            retry_waiting(app, &api, c, &mapping, &seen, &mut report).await.err()
+            retry_waiting(app, &api, c, &mapping, &seen, &mut report).await?;
+            None
         }
         other => other,
     };
@@ -109,10 +110,13 @@ pub(super) async fn poll(app: &App, c: &ConnectionRow) -> AppResult<PollReport> 
 
 /// How many waiting orders one poll asks for again.
 const WAITING_PER_POLL: i64 = 20;
+/// How long an order may wait for Amazon to release its address before it is given up (and
+/// refused in the log, for a person to enter it).
+const WAITING_AT_MOST_MS: i64 = 30 * 24 * 3_600_000;
 
-/// Asks Amazon again for the orders waiting for their address (`getOrder`), oldest first, and
-/// takes in those it now releases (not those this poll read already); why it stopped, when it
-/// did.
+/// Asks Amazon again for the orders waiting for their address (`getOrder`), the least recently
+/// asked first, and takes in those it now releases (not those this poll read already). A failure
+/// ends these retries for this poll but never holds the watermark back (the pages were read).
 async fn retry_waiting(
     app: &App,
     api: &SpApi,
@@ -120,18 +124,35 @@ async fn retry_waiting(
     mapping: &ChannelMapping,
     seen: &std::collections::BTreeSet<String>,
     report: &mut PollReport,
-) -> Result<(), String> {
-    let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
-    let waiting = deliveries::waiting(&mut conn, &c.id, WAITING_PER_POLL).await.map_err(|e| e.to_string())?;
+) -> AppResult<()> {
+    let mut conn = app.db().read().await?;
+    let waiting = deliveries::waiting(&mut conn, &c.id, WAITING_PER_POLL).await?;
     drop(conn);
     for w in waiting.into_iter().filter(|w| !seen.contains(&w.external_id)) {
-        let order = api.get_order(&w.external_id).await.map_err(|e| e.to_string())?;
-        if order.is_null() {
+        if app.now().0 - w.received_at > WAITING_AT_MOST_MS {
+            let given_up = TakenOrder {
+                outcome: DeliveryOutcome::Refused,
+                order_id: None,
+                detail: format!(
+                    "Amazon did not release the address of order {} within 30 days: enter the order by hand",
+                    w.external_id
+                ),
+            };
+            record_taken(app, c, (&w.delivery_key, &w.external_id), &given_up, report).await?;
             continue;
         }
-        take_change(app, api, c, mapping, &order, &w.delivery_key, report)
-            .await
-            .map_err(|e| super::take_order::refusal_text(&e))?;
+        let order = match api.get_order(&w.external_id).await {
+            Ok(o) if o.is_object() => o,
+            Ok(_) => continue,
+            Err(e) => {
+                tracing::warn!(connection = %c.id, order = %w.external_id, "waiting order not asked again: {e}");
+                break;
+            }
+        };
+        if let Err(e) = take_change(app, api, c, mapping, &order, &w.delivery_key, report).await {
+            tracing::warn!(connection = %c.id, order = %w.external_id, "waiting order not taken: {e}");
+            break;
+        }
     }
     Ok(())
 }
@@ -172,6 +193,7 @@ async fn take_change(
     let wanted = !matches!(status, "Pending" | "PendingAvailability" | "Canceled")
         && order["FulfillmentChannel"].as_str() != Some("AFN");
     let mut order = order.clone();
+    let mut may_wait = false;
     let items = if wanted {
         let items = api.get_order_items(&id).await.map_err(|e| AppError::Conflict {
             code: "channel.unreachable",
@@ -180,11 +202,14 @@ async fn take_change(
         })?;
         let has_address = order["ShippingAddress"]["AddressLine1"].as_str().is_some_and(|l| !l.is_empty());
         if !has_address {
-            // Refused (the app has no role for addresses): the order waits on hold for one. Throttled
-            // or unreachable: the poll stops and this change is read again, never taken without it.
+            // Not released yet: the order waits (below). Refused (the app has no role for
+            // addresses): it never will be, so the order is taken as it is and intake says what is
+            // missing. Throttled or unreachable: the poll stops and this change is read again,
+            // never taken without it.
             match api.get_order_address(&id).await {
                 Ok(Some(address)) => order["ShippingAddress"] = address,
-                Ok(None) | Err(SpApiError::Refused(_)) => {}
+                Ok(None) => may_wait = true,
+                Err(SpApiError::Refused(_)) => {}
                 Err(e) => return Err(crate::warehouse::conflict("channel.unreachable", e.to_string())),
             }
         }
@@ -192,9 +217,9 @@ async fn take_change(
     } else {
         serde_json::Value::Null
     };
-    let no_address = order["ShippingAddress"]["AddressLine1"].as_str().is_none_or(str::is_empty);
     let taken = match amazon_order(&order, &items, mapping) {
-        Ok(_) if wanted && no_address => TakenOrder {
+        // Only a new order to fulfil waits; a change of one taken in already goes on without.
+        Ok(o) if may_wait && o.state == ChannelState::Open && !known(app, c, &o).await? => TakenOrder {
             outcome: DeliveryOutcome::Waiting,
             order_id: None,
             detail: format!("Amazon has not released the address of order {id} yet; asked again each poll"),
@@ -217,4 +242,21 @@ async fn take_searched(
     let id = order["orderId"].as_str().unwrap_or_default();
     let key = format!("{id}@{}", order["lastUpdatedTime"].as_str().unwrap_or_default());
     take_whole(app, c, operator, ("searchOrders", &key, id), amazon_order_2026(order, mapping), report).await
+}
+
+/// Whether the channel order is an order of the connection's merchant already.
+async fn known(
+    app: &App,
+    c: &ConnectionRow,
+    o: &tradeport_domain::channels::ChannelOrder,
+) -> AppResult<bool> {
+    let operator =
+        c.tenant_id.parse().map_err(|_| AppError::Internal(format!("connection {} tenant", c.id)))?;
+    let merchant =
+        c.merchant_id.parse().map_err(|_| AppError::Internal(format!("connection {} merchant", c.id)))?;
+    let mut conn = app.db().read().await?;
+    let found =
+        tradeport_store::orders::find_by_channel_id(&mut conn, operator, merchant, "amazon", &o.external_id)
+            .await?;
+    Ok(found.is_some())
 }

@@ -94,7 +94,8 @@ pub async fn finish(
     Ok(())
 }
 
-/// A connection's deliveries waiting for the channel (outcome `waiting`), oldest first.
+/// A connection's deliveries waiting for the channel (outcome `waiting`), the least recently
+/// looked at first (each look finishes the record again), so none is starved by others.
 pub async fn waiting(
     conn: &mut AnyConnection,
     connection_id: &str,
@@ -102,7 +103,7 @@ pub async fn waiting(
 ) -> StoreResult<Vec<DeliveryRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM channel_deliveries WHERE connection_id = $1 AND outcome = 'waiting' \
-         ORDER BY received_at, id LIMIT $2"
+         ORDER BY finished_at, id LIMIT $2"
     )))
     .bind(connection_id)
     .bind(limit)
