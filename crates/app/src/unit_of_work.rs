@@ -130,6 +130,21 @@ impl UnitOfWork {
         Ok(order)
     }
 
+    /// Like [`Self::lock_order`], for what must be recorded even about an archived order (a
+    /// provider's payment event): the order and whether it is archived (then it must not change).
+    pub async fn lock_order_archived_too(
+        &mut self,
+        operator: TenantId,
+        merchant: Option<TenantId>,
+        id: OrderId,
+    ) -> AppResult<(OrderRow, bool)> {
+        let order = orders::lock_in_tx(&mut self.tx, operator, merchant, id)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
+        let archived = tradeport_store::archives::archived_at(&mut self.tx, operator, id).await?.is_some();
+        Ok((order, archived))
+    }
+
     /// Ends a unit that wrote nothing once every write before it is durable: on SQLite a row this
     /// unit met (a duplicate) may belong to a group commit still under way. Marks no idempotency
     /// key: the request wrote nothing.

@@ -131,6 +131,12 @@ async fn facts_of(app: &App, operator: TenantId, id: OrderId) -> AppResult<Optio
     }))
 }
 
+/// Whether order `id` has work still open (an exception case, an after-sales request, a refund
+/// under way): such an order is not archived until it is done.
+pub(crate) async fn open_work(app: &App, operator: TenantId, id: OrderId) -> AppResult<bool> {
+    Ok(facts_of(app, operator, id).await?.is_some_and(|f| f.open_items > 0 || f.pending_refunds_minor > 0))
+}
+
 /// Runs the completion now, for staff who will not wait for the night.
 pub async fn complete_now(app: &App, principal: &Principal) -> AppResult<CompletionRun> {
     principal.require(Permission::ChangeOrders)?;
@@ -143,5 +149,10 @@ pub(crate) async fn run_completion_sweep(app: &App, job: &JobRow) -> Result<(), 
     complete_orders(app, operator).await.map_err(|e| e.to_string())?;
     // Then the file of each order completed a week ago is archived (DONE-2). Without a blob
     // store (a server started without one) there is nowhere to file it: said in the job's error.
-    crate::archive::archive_due(app, operator).await.map(|_| ()).map_err(|e| e.to_string())
+    let archived = crate::archive::archive_due(app, operator).await.map_err(|e| e.to_string())?;
+    if archived.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} orders not archived: {}", archived.failed.len(), archived.failed.join("; ")))
+    }
 }

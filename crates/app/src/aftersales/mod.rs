@@ -17,8 +17,8 @@ mod return_labels;
 mod returns;
 
 pub use buyer::{BuyerAftersales, PublicLine, PublicPolicy, PublicRequest, buyer_aftersales};
-pub(crate) use completion::run_completion_sweep;
 pub use completion::{CompletionRun, complete_now, complete_orders};
+pub(crate) use completion::{open_work, run_completion_sweep};
 pub use coupons::{CouponView, list_coupons};
 pub(crate) use coupons::{coupon_of_request, coupons_of_order, redeem_in_tx};
 pub use dispositions::{DispositionRule, DispositionRules, disposition_rules, set_disposition_rules};

@@ -19,7 +19,7 @@ use crate::{App, AppError, AppResult};
 fn optional<T>(made: AppResult<T>) -> AppResult<Option<T>> {
     match made {
         Ok(t) => Ok(Some(t)),
-        Err(AppError::NotFound(_) | AppError::Conflict { .. } | AppError::Invalid(_)) => Ok(None),
+        Err(AppError::NotFound(_) | AppError::Conflict { .. }) => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -36,13 +36,11 @@ pub(super) async fn files_of(
 ) -> AppResult<Vec<(String, Vec<u8>)>> {
     let order_key = id.to_string();
     let order = crate::orders::get_order(app, principal, id).await?;
-    let mut files = vec![
-        ("order.json".to_string(), json(&order)?),
-        (
-            "audit-trail.json".to_string(),
-            json(&crate::audit::order_audit(app, principal, &order_key).await?)?,
-        ),
-    ];
+    // The chain's last link is the operator's, not the merchant's (who may download the file).
+    let mut trail = crate::audit::order_audit(app, principal, &order_key).await?;
+    (trail.head_seq, trail.head_hash) = (0, String::new());
+    let mut files =
+        vec![("order.json".to_string(), json(&order)?), ("audit-trail.json".to_string(), json(&trail)?)];
     if let Some(c) = optional(crate::orders::confirmation_document(app, principal, id).await)? {
         files.push(("confirmation.pdf".into(), c.to_pdf()?));
     }

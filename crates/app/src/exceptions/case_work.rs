@@ -109,6 +109,8 @@ async fn known_cause(
 pub async fn open_case(app: &App, principal: &Principal, input: &OpenCase) -> AppResult<CaseDetail> {
     let case = case_to_open(app, principal, input).await?;
     let mut tx = app.begin().await?;
+    // An archived order's file is read-only (DONE-2): a late complaint is a ticket, or a new order.
+    crate::archive::refuse_if_archived(&mut tx, principal.scope.operator_id, case.order_id).await?;
     super::open_case_in_tx(
         app,
         &mut tx,

@@ -265,9 +265,13 @@ async fn take_event(
         None => order_id,
     };
     let merchant: TenantId = parse_id(&a.merchant_id, "merchant")?;
-    let order = match linked {
-        Some(id) => Some(tx.lock_order(operator, Some(merchant), id).await?),
-        None => None,
+    // An archived order (DONE-2) does not change: its payment is still recorded, for a person.
+    let (order, archived) = match linked {
+        Some(id) => {
+            let (o, archived) = tx.lock_order_archived_too(operator, Some(merchant), id).await?;
+            (Some(o), archived)
+        }
+        None => (None, false),
     };
     let fresh = PaymentRow {
         id: app.new_uuid().to_string(),
@@ -306,9 +310,21 @@ async fn take_event(
         updated_at: now.0,
         ..payment
     };
+    let payment = if archived {
+        let why = format!(
+            "the order's file is archived (read-only): payment {} is for a person to handle",
+            payment.state
+        );
+        PaymentRow { attention: why, ..payment }
+    } else {
+        payment
+    };
     payment_rows::update_in_tx(&mut tx, &payment).await?;
     let dispute_opened = matches!(change, PaymentChange::Dispute { status: DisputeStatus::Open, .. });
     let (outcome, detail) = match &order {
+        Some(o) if archived => {
+            ("applied", format!("payment {}: recorded; order {} is archived", payment.state, o.id))
+        }
         Some(o) => {
             let settled = settle_order_in_tx(app, &mut tx, operator, &policy, o, dispute_opened).await?;
             ("applied", format!("payment {}: {settled}", payment.state))

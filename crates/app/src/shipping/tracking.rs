@@ -78,6 +78,11 @@ pub(crate) async fn ingest(app: &App, operator: TenantId, events: &[TrackingEven
         }
         done.stored += 1;
         let (Some(s), Some((current, at))) = (shipment, state) else { continue };
+        // An archived order's file is read-only (DONE-2): the carrier's event is kept, the order
+        // is not moved.
+        if tradeport_store::archives::archived_at(&mut tx, operator, s.order_id).await?.is_some() {
+            continue;
+        }
         // A time in the future (a carrier's clock, a time without its zone) counts as now, so
         // one such event cannot hold back every real one after it.
         let happened = Millis(e.happened_at.0.min(now.0));

@@ -45,15 +45,22 @@ async fn an_order_completed_a_week_ago_is_archived_with_a_manifest_that_matches_
     uk_policy(&app, &f).await;
     let old = mugs_and_pen_shipped(&app, &f, "ARCH-1").await;
     let recent = mugs_and_pen_shipped(&app, &f, "ARCH-2").await;
-    for o in [&old, &recent] {
+    let disputed = mugs_and_pen_shipped(&app, &f, "ARCH-3").await;
+    for o in [&old, &recent, &disputed] {
         delivered(&app, o, 60).await;
     }
-    assert_eq!(completion(&app, &f.s.admin_key).await, 2);
+    assert_eq!(completion(&app, &f.s.admin_key).await, 3);
     set_completed(&app, &old, 8).await;
     set_completed(&app, &recent, 3).await;
+    set_completed(&app, &disputed, 8).await;
+    // A case opened after completion is still open: that order waits until it is settled.
+    let case = json!({"order_id": disputed, "case_type": "damaged", "description": "found broken late"});
+    let (status, opened) = post(&app, "/api/v1/exception-cases", &f.s.admin_key, case).await;
+    assert_eq!(status, StatusCode::OK, "{opened}");
 
     let run = tradeport_app::archive::archive_due(&app.app, f.s.operator.id).await.unwrap();
-    assert_eq!(run.archived, 1, "only the order completed 8 days ago: {run:?}");
+    assert_eq!((run.archived, run.deferred), (1, 1), "only the settled order completed 8 days ago: {run:?}");
+    assert!(run.failed.is_empty(), "{run:?}");
     let (status, _) = get(&app, &format!("/api/v1/orders/{recent}/archive"), &f.s.merchant_a_key).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "completed 3 days ago: not yet");
 
@@ -99,6 +106,15 @@ async fn an_order_completed_a_week_ago_is_archived_with_a_manifest_that_matches_
         post(&app, &format!("/api/v1/orders/{old}/hold"), &f.s.admin_key, json!({"reason": "look again"}))
             .await;
     assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "order.archived"), "{body}");
+    let case = json!({"order_id": old, "case_type": "damaged", "description": "too late"});
+    let (status, body) = post(&app, "/api/v1/exception-cases", &f.s.admin_key, case).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "order.archived"), "{body}");
+    let (_, listed) = get(&app, "/api/v1/orders?q=ARCH-1", &f.s.merchant_a_key).await;
+    assert!(
+        listed["items"].as_array().unwrap().iter().any(|o| o["id"] == old.as_str()),
+        "still found: {listed}"
+    );
+    assert_eq!(trail["head_hash"], "", "the operator's chain head is not in a merchant's file");
     let (status, _) = get(&app, &format!("/api/v1/orders/{old}/archive"), &f.s.merchant_b_key).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "another merchant's archive");
     assert_eq!(package(&app, &f.s.merchant_b_key, &old).await.0, StatusCode::NOT_FOUND);
