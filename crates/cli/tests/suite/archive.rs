@@ -121,6 +121,30 @@ async fn an_order_completed_a_week_ago_is_archived_with_a_manifest_that_matches_
     let again = tradeport_app::archive::archive_due(&app.app, f.s.operator.id).await.unwrap();
     assert_eq!(again.archived, 0);
 
+    // A chargeback on the archived order is still recorded, for a person; the order stays as filed.
+    let account = crate::payments::stripe_account(&app, &f.s).await;
+    let mut conn = app.app.db().read().await.unwrap();
+    sqlx::query("UPDATE orders SET payment_reference = 'pi_arch' WHERE id = $1")
+        .bind(&old)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let dispute = json!({"id": "dp_arch", "object": "dispute", "amount": 3800, "currency": "gbp", "payment_intent": "pi_arch",
+                         "reason": "fraudulent", "status": "needs_response"});
+    let body = crate::payments::event("evt_arch", "charge.dispute.created", dispute);
+    let (status, taken) = crate::payments::hook(&app, &account, &body).await;
+    assert_eq!((status, taken["outcome"].as_str()), (StatusCode::OK, Some("applied")), "{taken}");
+    assert!(taken["detail"].as_str().unwrap().contains("archived"), "{taken}");
+    let flagged =
+        crate::audit::count(&app, "SELECT COUNT(*) FROM payments WHERE attention LIKE '%archived%'").await;
+    assert_eq!(flagged, 1, "for a person to handle");
+    let (_, still) = get(&app, &format!("/api/v1/orders/{old}"), &f.s.merchant_a_key).await;
+    assert_eq!(
+        (still["status"].as_str(), still["updated_at"].clone()),
+        (Some("handed_over"), view["updated_at"].clone())
+    );
+
     // A manifest changed in the database no longer matches the package: never served as the file.
     let mut conn = app.app.db().read().await.unwrap();
     let first = &manifest.files[0].sha256;
