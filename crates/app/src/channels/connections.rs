@@ -44,6 +44,9 @@ pub struct ConnectionRequest {
     /// API credentials by name (`refresh_token`, `client_id`, `client_secret`, `access_token`).
     /// Write-only; replaces the stored set when given.
     pub credentials: Option<BTreeMap<String, String>>,
+    /// With `credentials`: set only those given (a blank value is left as stored), keeping the
+    /// others, instead of replacing the set.
+    pub keep_other_credentials: bool,
     pub mapping: Option<ChannelMapping>,
     pub status: Option<ConnectionStatus>,
 }
@@ -296,8 +299,21 @@ async fn apply(
         if r.forget_previous_secret {
             c.previous_webhook_secret.clear();
         }
-        if let Some(credentials) = &r.credentials {
-            let plain = serde_json::to_string(credentials).map_err(|e| AppError::Internal(e.to_string()))?;
+        if let Some(given) = &r.credentials {
+            let mut credentials = BTreeMap::new();
+            if r.keep_other_credentials && !c.credentials.is_empty() {
+                let stored =
+                    keyring.open(&c.credentials, &seal_context(&c.id, "credentials")).map_err(|e| {
+                        AppError::Internal(format!("the credentials of connection {} do not open: {e}", c.id))
+                    })?;
+                credentials = serde_json::from_str(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
+            }
+            for (name, value) in given {
+                if !(r.keep_other_credentials && value.trim().is_empty()) {
+                    credentials.insert(name.clone(), value.trim().to_string());
+                }
+            }
+            let plain = serde_json::to_string(&credentials).map_err(|e| AppError::Internal(e.to_string()))?;
             c.credentials = if credentials.is_empty() {
                 String::new()
             } else {

@@ -7,7 +7,7 @@ use serde_json::json;
 use tradeport_testkit::{Browser, DbKind, TestApp};
 
 use crate::channels::{deliver, shopify_fixture};
-use crate::helpers::post;
+use crate::helpers::{get, post};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(tradeport_no_browser, ignore = "Chromium is not installed")]
@@ -52,6 +52,20 @@ async fn a_merchant_connects_a_shop_and_imports_an_order_file_in_the_browser() {
     assert_eq!(answer["outcome"], "created", "{answer}");
     browser.goto(&app.url(&format!("/channels/{connection}"))).await;
     browser.wait_for_text("#deliveries", "order created").await;
+    // The shop's API token for tracking back: typed in the page, sealed, never shown again.
+    browser.type_into("#credential-access_token", "shpat_from_the_browser").await;
+    browser.click("#save-credentials").await;
+    browser.wait_for_text("#set-access_token", "✓").await;
+    let (_, view) = get(&app, &format!("/api/v1/channel-connections/{connection}"), &s.merchant_a_key).await;
+    assert_eq!(view["credential_names"], json!(["access_token"]), "{view}");
+    let placeholder =
+        browser.script("return document.querySelector('#credential-access_token').placeholder").await;
+    assert!(
+        placeholder.as_str().unwrap_or_default().contains("set"),
+        "shown as set, not shown: {placeholder}"
+    );
+    let page = browser.script("return document.body.innerHTML").await;
+    assert!(!page.as_str().unwrap_or_default().contains("shpat_from_the_browser"), "never shown");
     browser.click("#deliveries a").await;
     let link = browser.wait_for_text("#channel-link", "#1001").await;
     assert!(link.contains("US Shopify"), "{link}");

@@ -103,6 +103,18 @@ impl ChannelKind {
         format!("{}#{external_id}", host.to_ascii_lowercase())
     }
 
+    /// The API credentials a connection of this kind uses, by name.
+    pub fn credential_names(self) -> &'static [&'static str] {
+        match self {
+            Self::Shopify => &["access_token"],
+            Self::Woocommerce => &["consumer_key", "consumer_secret"],
+            Self::Amazon => &["client_id", "client_secret", "refresh_token"],
+            Self::Ebay => &["client_id", "client_secret", "refresh_token", "scopes"],
+            Self::Whatsapp => &["access_token", "verify_token"],
+            _ => &[],
+        }
+    }
+
     /// Whether the channel pushes orders to a webhook, signed with a shared secret.
     pub fn takes_webhooks(self) -> bool {
         matches!(self, Self::Shopify | Self::Woocommerce)

@@ -125,6 +125,16 @@ struct ConnectionPage {
 }
 
 impl ConnectionPage {
+    /// The credentials this kind of connection uses, and whether each is set.
+    fn credentials(&self) -> Vec<(&'static str, bool)> {
+        self.conn
+            .kind
+            .credential_names()
+            .iter()
+            .map(|n| (*n, self.conn.credential_names.iter().any(|c| c == n)))
+            .collect()
+    }
+
     fn when(&self, at: &i64) -> String {
         format_millis(Some(Millis(*at)), self.t)
     }
@@ -167,6 +177,35 @@ pub struct ChangeForm {
     webhook_secret: String,
     forget_previous_secret: String,
     status: String,
+    // The API credentials typed in (`ChannelKind::credential_names`); blank: left as stored.
+    credential_access_token: String,
+    credential_consumer_key: String,
+    credential_consumer_secret: String,
+    credential_client_id: String,
+    credential_client_secret: String,
+    credential_refresh_token: String,
+    credential_scopes: String,
+    credential_verify_token: String,
+}
+
+impl ChangeForm {
+    /// The credentials typed in, by name.
+    fn credentials(&self) -> std::collections::BTreeMap<String, String> {
+        [
+            ("access_token", &self.credential_access_token),
+            ("consumer_key", &self.credential_consumer_key),
+            ("consumer_secret", &self.credential_consumer_secret),
+            ("client_id", &self.credential_client_id),
+            ("client_secret", &self.credential_client_secret),
+            ("refresh_token", &self.credential_refresh_token),
+            ("scopes", &self.credential_scopes),
+            ("verify_token", &self.credential_verify_token),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+        .collect()
+    }
 }
 
 /// POST /channels/{id}: a new secret, letting the previous one go, pausing or resuming.
@@ -179,10 +218,13 @@ pub async fn change(
     if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
+    let typed = f.credentials();
     let request = ConnectionRequest {
         webhook_secret: some(&f.webhook_secret),
         forget_previous_secret: !f.forget_previous_secret.is_empty(),
         status: ConnectionStatus::parse(&f.status),
+        credentials: (!typed.is_empty()).then_some(typed),
+        keep_other_credentials: true,
         ..Default::default()
     };
     match channels::update_connection(&app, &user.session.principal, &id, &request).await {
