@@ -195,4 +195,20 @@ async fn an_order_whose_address_amazon_holds_back_waits_and_is_taken_when_releas
     let outcomes: Vec<&str> =
         detail["deliveries"].as_array().unwrap().iter().map(|d| d["outcome"].as_str().unwrap()).collect();
     assert_eq!(outcomes, ["created"], "the waiting delivery itself is finished: {detail}");
+
+    // One credential changed, the others kept: the account still polls. Replaced by that one
+    // alone: the missing ones are named.
+    let path = format!("/api/v1/channel-connections/{conn_id}");
+    let change = |body: Value| {
+        crate::helpers::call(&app, reqwest::Method::PATCH, &path, &s.merchant_a_key, Some(body))
+    };
+    let (status, kept) =
+        change(json!({"credentials": {"client_secret": "rotated"}, "keep_other_credentials": true})).await;
+    assert_eq!(status, StatusCode::OK, "{kept}");
+    assert_eq!(kept["credential_names"], json!(["client_id", "client_secret", "refresh_token"]), "{kept}");
+    assert_eq!(poll().await.unwrap().error, None);
+    let (_, replaced) = change(json!({"credentials": {"client_secret": "rotated"}})).await;
+    assert_eq!(replaced["credential_names"], json!(["client_secret"]), "{replaced}");
+    let refused = poll().await.unwrap_err();
+    assert_eq!(refused.code(), "channel.credentials_missing", "{refused}");
 }
