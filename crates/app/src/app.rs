@@ -37,8 +37,10 @@ pub struct App {
     /// Whether channel connections may name private or plain-HTTP addresses (tests, a closed
     /// installation); off by default, so a merchant cannot make the server reach its own network.
     private_channel_hosts: bool,
-    /// Login with Amazon's token endpoint and the pause after a first 429, for SP-API polls.
-    amazon: Arc<(String, std::time::Duration)>,
+    /// Login with Amazon's token endpoint, for SP-API calls.
+    amazon_token_url: Arc<str>,
+    /// The pause after a marketplace's first 429 (Amazon, eBay), doubled after each further one.
+    poll_backoff: std::time::Duration,
     /// The address buyers reach the product at, for links in their messages.
     public_url: Arc<str>,
     /// The payment providers' APIs, where merchants' payment accounts create payments.
@@ -104,7 +106,8 @@ impl App {
             stripe: None,
             keyring: None,
             private_channel_hosts: false,
-            amazon: Arc::new((AMAZON_TOKEN_URL.to_string(), std::time::Duration::from_secs(2))),
+            amazon_token_url: Arc::from(AMAZON_TOKEN_URL),
+            poll_backoff: std::time::Duration::from_secs(2),
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
             payment_apis: Arc::new(PaymentApis {
                 stripe: STRIPE_API_URL.into(),
@@ -283,23 +286,22 @@ impl App {
     /// The same app, getting Amazon access tokens from `token_url` and pausing `backoff` after a
     /// first 429 (doubling after each further one).
     pub fn with_amazon(self, token_url: &str, backoff: std::time::Duration) -> Self {
-        Self { amazon: Arc::new((token_url.to_string(), backoff)), ..self }
+        Self { amazon_token_url: Arc::from(token_url), poll_backoff: backoff, ..self }
     }
 
-    pub(crate) fn amazon(&self) -> (&str, std::time::Duration) {
-        (&self.amazon.0, self.amazon.1)
+    pub(crate) fn amazon_token_url(&self) -> &str {
+        &self.amazon_token_url
     }
 
     /// The same app, pausing `backoff` after a marketplace's first 429 (doubling after each
     /// further one) when it polls or reports to Amazon or eBay.
     pub fn with_poll_backoff(self, backoff: std::time::Duration) -> Self {
-        let token_url = self.amazon.0.clone();
-        Self { amazon: Arc::new((token_url, backoff)), ..self }
+        Self { poll_backoff: backoff, ..self }
     }
 
     /// The first pause after a marketplace's 429.
     pub(crate) fn poll_backoff(&self) -> std::time::Duration {
-        self.amazon.1
+        self.poll_backoff
     }
 
     /// The client of outgoing HTTP (webhooks): no redirects followed, 10 s to connect.

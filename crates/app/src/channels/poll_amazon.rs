@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use tradeport_connectors::amazon_spapi::{SpApi, SpApiAccess, SpApiError};
 use tradeport_domain::channels::{
-    AmazonOrdersApi, ChannelMapping, ChannelState, DeliveryOutcome, amazon_order, amazon_order_2026,
+    AmazonOrdersApi, ChannelKind, ChannelMapping, ChannelState, DeliveryOutcome, amazon_order,
+    amazon_order_2026,
 };
 use tradeport_store::channels::connections::ConnectionRow;
 use tradeport_store::channels::deliveries;
@@ -35,7 +36,7 @@ pub(crate) fn client(app: &App, c: &ConnectionRow) -> AppResult<SpApi> {
     let creds: BTreeMap<String, String> =
         serde_json::from_str(&plain).map_err(|e| AppError::Internal(e.to_string()))?;
     let get = |k: &str| creds.get(k).map(String::as_str).unwrap_or_default();
-    let (token_url, backoff) = app.amazon();
+    let (token_url, backoff) = (app.amazon_token_url(), app.poll_backoff());
     let access = SpApiAccess {
         api_url: if c.site_url.is_empty() { NORTH_AMERICA } else { &c.site_url },
         token_url,
@@ -255,8 +256,16 @@ async fn known(
     let merchant =
         c.merchant_id.parse().map_err(|_| AppError::Internal(format!("connection {} merchant", c.id)))?;
     let mut conn = app.db().read().await?;
-    let found =
-        tradeport_store::orders::find_by_channel_id(&mut conn, operator, merchant, "amazon", &o.external_id)
-            .await?;
+    // Kept as `take_channel_order` keeps it: the kind's order channel and key.
+    let kind = ChannelKind::Amazon;
+    let key = kind.order_key(&c.site_url, &o.external_id);
+    let found = tradeport_store::orders::find_by_channel_id(
+        &mut conn,
+        operator,
+        merchant,
+        kind.order_channel(),
+        &key,
+    )
+    .await?;
     Ok(found.is_some())
 }

@@ -167,6 +167,34 @@ fn lines_by_parcel(parcels: &[Parcel], lines: &[ChannelLine]) -> Vec<Vec<(String
         .collect()
 }
 
+/// Where a channel's order line keeps its id, SKU, fallback key (`item:<legacyItemId>`) and
+/// quantity.
+struct LineKeys {
+    id: &'static str,
+    sku: &'static str,
+    fallback: (&'static str, &'static str),
+    quantity: &'static str,
+}
+
+/// The channel's order lines (`items`, a JSON array) with the merchant's SKU each maps to.
+fn channel_lines(items: &serde_json::Value, mapping: &ChannelMapping, keys: &LineKeys) -> Vec<ChannelLine> {
+    let text = |l: &serde_json::Value, k: &str| l[k].as_str().unwrap_or_default().to_string();
+    let empty = Vec::new();
+    items
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .map(|l| {
+            let fallback = [format!("{}:{}", keys.fallback.0, text(l, keys.fallback.1))];
+            (
+                text(l, keys.id),
+                mapping.sku_for(&text(l, keys.sku), &fallback),
+                l[keys.quantity].as_i64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
 /// A shipping fulfillment per parcel eBay does not have yet.
 async fn report_to_ebay(
     app: &App,
@@ -183,21 +211,9 @@ async fn report_to_ebay(
     };
     let order = api.get_order(&push.external_id).await.map_err(retry)?;
     let mapping: ChannelMapping = serde_json::from_str(&c.mapping).unwrap_or_default();
-    let lines: Vec<ChannelLine> = order["lineItems"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|l| {
-                    let fallback = [format!("item:{}", l["legacyItemId"].as_str().unwrap_or_default())];
-                    (
-                        l["lineItemId"].as_str().unwrap_or_default().to_string(),
-                        mapping.sku_for(l["sku"].as_str().unwrap_or_default(), &fallback),
-                        l["quantity"].as_i64().unwrap_or(0),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let keys =
+        LineKeys { id: "lineItemId", sku: "sku", fallback: ("item", "legacyItemId"), quantity: "quantity" };
+    let lines = channel_lines(&order["lineItems"], &mapping, &keys);
     if lines.is_empty() {
         return Err(PushError::Refused(format!("eBay order {} has no line items", push.external_id)));
     }
@@ -222,21 +238,13 @@ async fn confirm_on_amazon(
     let api = super::poll_amazon::client(app, c).map_err(|e| PushError::Refused(e.to_string()))?;
     let items = api.get_order_items(&push.external_id).await.map_err(|e| PushError::Retry(e.to_string()))?;
     let mapping: ChannelMapping = serde_json::from_str(&c.mapping).unwrap_or_default();
-    let lines: Vec<ChannelLine> = items["OrderItems"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|i| {
-                    let fallback = [format!("asin:{}", i["ASIN"].as_str().unwrap_or_default())];
-                    (
-                        i["OrderItemId"].as_str().unwrap_or_default().to_string(),
-                        mapping.sku_for(i["SellerSKU"].as_str().unwrap_or_default(), &fallback),
-                        i["QuantityOrdered"].as_i64().unwrap_or(0),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let keys = LineKeys {
+        id: "OrderItemId",
+        sku: "SellerSKU",
+        fallback: ("asin", "ASIN"),
+        quantity: "QuantityOrdered",
+    };
+    let lines = channel_lines(&items["OrderItems"], &mapping, &keys);
     let marketplace = c.marketplace_ids.split(',').next().unwrap_or_default();
     let mut sent = 0;
     for (n, (parcel, held)) in parcels.iter().zip(lines_by_parcel(parcels, &lines)).enumerate() {

@@ -153,7 +153,9 @@ async fn each_parcel_is_reported_to_ebay_once_however_often_the_push_runs(app: T
         assert_eq!(ebay_order, "24-11861-70121");
         assert_eq!(body["shippingCarrierCode"], "Yun Express", "{body}");
         assert!(body["trackingNumber"].as_str().unwrap().starts_with("YT"), "{body}");
-        assert!(body["shippedDate"].as_str().unwrap().ends_with('Z'), "{body}");
+        // eBay's form: YYYY-MM-DDThh:mm:ss.sssZ.
+        let shipped = body["shippedDate"].as_str().unwrap();
+        assert!(shipped.len() == 24 && &shipped[19..20] == "." && shipped.ends_with('Z'), "{body}");
         held.push((body["trackingNumber"].as_str().unwrap().to_string(), body["lineItems"].clone()));
     }
     assert_ne!(held[0].0, held[1].0);
