@@ -98,8 +98,7 @@ pub async fn change_shipping_address(
     principal.require(Permission::ChangeOrders)?;
     let mut e = FieldErrors::new();
     check_reason(&c.reason, &mut e);
-    let mut address = c.shipping_address.clone();
-    address.country = address.country.trim().to_ascii_uppercase();
+    let address = c.shipping_address.canonical();
     if let Some(p) =
         address_problems(&address, "shipping_address").into_iter().find(|p| p.code == "unknown_country")
     {

@@ -45,8 +45,7 @@ fn order_row(
         .iter()
         .map(|d| serde_json::json!({"code": d.code, "amount_minor": d.amount_minor}))
         .collect();
-    let mut address = input.shipping_address.clone();
-    address.country = address.country.trim().to_ascii_uppercase();
+    let address = input.shipping_address.canonical();
     let language = input.buyer.language.trim();
     Ok(OrderRow {
         id: app.new_id(),

@@ -2,6 +2,7 @@
 //! file and again on a fresh PostgreSQL database (see `tradeport_testkit::db_tests!`).
 
 mod access_api;
+mod addresses;
 mod amazon_polling;
 mod archive;
 mod audit;

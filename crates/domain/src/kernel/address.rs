@@ -9,6 +9,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::FieldError;
+use super::region::{StateMatch, find_state};
 
 /// A shipping address as the buyer gave it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +28,18 @@ pub struct Address {
 }
 
 impl Address {
+    /// The address as stored: the country code in capitals and a state the country lists in
+    /// its one canonical form (the address data's key), so `Zhejiang`, `浙江` and `CN-ZJ` are
+    /// stored as the same province. A state not found is kept as written (it is held).
+    pub fn canonical(&self) -> Address {
+        let country = self.country.trim().to_ascii_uppercase();
+        let state = match find_state(&country, &self.state) {
+            StateMatch::Found(region) => region.key.clone(),
+            _ => self.state.trim().to_string(),
+        };
+        Address { country, state, ..self.clone() }
+    }
+
     /// The address as printed on a document or label: name, company, street lines, postcode with
     /// city and region, country; empty parts left out.
     pub fn printed_lines(&self) -> Vec<String> {
@@ -147,14 +160,48 @@ pub fn address_problems(a: &Address, prefix: &str) -> Vec<FieldError> {
     let example = rule.zip_example.as_deref().map(|e| format!(", e.g. {e}")).unwrap_or_default();
     need('Z', &a.postcode, "postcode", "postcode", &example);
     let postcode = a.postcode.trim().to_ascii_uppercase();
-    if let (Some(re), false) = (&rule.zip, postcode.is_empty())
-        && !re.is_match(&postcode)
-    {
+    let postcode_valid = !postcode.is_empty() && rule.zip.as_ref().is_none_or(|re| re.is_match(&postcode));
+    if !postcode.is_empty() && !postcode_valid {
         out.push(FieldError::new(
             format!("{prefix}.postcode"),
             "postcode_invalid",
             format!("postcode '{}' is not a valid postcode for {country}{example}", a.postcode.trim()),
         ));
+    }
+    let state = a.state.trim();
+    if state.is_empty() {
+        return out;
+    }
+    match find_state(&a.country, state) {
+        StateMatch::NotListed => {}
+        StateMatch::Found(region) if postcode_valid && !region.takes_postcode(&postcode) => {
+            let example = region.zip_example.as_deref().map(|e| format!(" (e.g. {e})")).unwrap_or_default();
+            out.push(FieldError::new(
+                format!("{prefix}.postcode"),
+                "postcode_state_mismatch",
+                format!(
+                    "{prefix}.postcode '{}' is not a postcode of {prefix}.state {}{example}; ask the buyer which of the two is right",
+                    a.postcode.trim(),
+                    region.label()
+                ),
+            ));
+        }
+        StateMatch::Found(_) => {}
+        StateMatch::Unknown { nearest, listed } => {
+            let hint = match nearest.as_slice() {
+                [] => format!("write one of the {listed} listed for {country}, by name or ISO code"),
+                [one] => format!("did you mean '{}'?", one.label()),
+                more => format!(
+                    "did you mean one of {}?",
+                    more.iter().map(|r| format!("'{}'", r.label())).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            out.push(FieldError::new(
+                format!("{prefix}.state"),
+                "state_unknown",
+                format!("state '{state}' is not a state, province or region of {country}; {hint}"),
+            ));
+        }
     }
     out
 }
@@ -205,7 +252,7 @@ mod tests {
     fn hong_kong_needs_no_postcode_and_unknown_countries_are_refused() {
         let hk = Address {
             line1: "1 Queen's Road".into(),
-            state: "Central".into(),
+            state: "Kowloon".into(),
             country: "HK".into(),
             ..Default::default()
         };

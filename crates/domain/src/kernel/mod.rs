@@ -6,6 +6,7 @@ mod field_error;
 mod ids;
 mod money;
 mod phone;
+mod region;
 mod spreadsheet;
 mod time;
 mod upload;
@@ -21,6 +22,7 @@ pub use ids::{
 };
 pub use money::{Currency, MAX_AMOUNT_MINOR, Money, MoneyError, check_minor};
 pub use phone::normalise_phone;
+pub use region::{StateMatch, Subregion, find_state};
 pub use spreadsheet::spreadsheet_safe;
 pub use time::{Millis, is_known_timezone};
 pub use upload::{EvidenceKind, MAX_EVIDENCE_BYTES, check_evidence};

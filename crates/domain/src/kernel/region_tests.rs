@@ -1,0 +1,125 @@
+use super::*;
+
+fn found(country: &str, state: &str) -> Option<&'static str> {
+    match find_state(country, state) {
+        StateMatch::Found(r) => Some(r.key.as_str()),
+        _ => None,
+    }
+}
+
+#[test]
+fn chinese_provinces_are_found_from_every_spelling_people_use() {
+    for written in ["浙江省", "浙江", "Zhejiang", "zhejiang", "ZHEJIANG SHENG", "CN-ZJ", "zj", "CN-33"] {
+        assert_eq!(found("CN", written), Some("浙江省"), "{written}");
+    }
+    for written in ["广西壮族自治区", "广西", "Guangxi", "Guangxi Zhuangzu Zizhiqu", "CN-GX"] {
+        assert_eq!(found("CN", written), Some("广西壮族自治区"), "{written}");
+    }
+    assert_eq!(found("CN", "北京"), Some("北京市"));
+}
+
+#[test]
+fn states_prefectures_and_provinces_elsewhere() {
+    let cases = [
+        ("US", "California", "CA"),
+        ("US", "ca", "CA"),
+        ("US", "US-CA", "CA"),
+        ("us", " new   york ", "NY"),
+        ("JP", "Tokyo", "東京都"),
+        ("JP", "東京", "東京都"),
+        ("JP", "Kyoto", "京都府"),
+        ("JP", "Osaka Prefecture", "大阪府"),
+        ("CA", "Québec", "QC"),
+        ("CA", "quebec", "QC"),
+        ("KR", "Gangwon", "강원도"),
+        ("IN", "Jammu & Kashmir", "Jammu and Kashmir"),
+        ("MX", "CDMX", "CDMX"),
+        ("ES", "Álava", "VI"),
+    ];
+    for (country, written, key) in cases {
+        assert_eq!(found(country, written), Some(key), "{country} {written}");
+    }
+}
+
+#[test]
+fn an_unknown_state_is_not_guessed_and_the_nearest_are_offered() {
+    for country in ["CN", "US"] {
+        let StateMatch::Unknown { nearest, listed } = find_state(country, "Narnia") else {
+            panic!("Narnia is no region of {country}");
+        };
+        assert!(nearest.is_empty(), "{nearest:?}");
+        assert!(listed > 30);
+    }
+    let StateMatch::Unknown { nearest, .. } = find_state("CN", "Zhejaing") else {
+        panic!("a typo is not a match")
+    };
+    assert_eq!(nearest.first().map(|r| r.label()).as_deref(), Some("Zhejiang Sheng (浙江省)"));
+    let StateMatch::Unknown { nearest, .. } = find_state("US", "Califronia") else {
+        panic!("a typo is not a match")
+    };
+    assert_eq!(nearest.first().map(|r| r.label()).as_deref(), Some("California (CA)"));
+    assert!(matches!(find_state("GB", "Narnia"), StateMatch::NotListed));
+}
+
+#[test]
+fn postcodes_are_checked_against_the_regions_range() {
+    let StateMatch::Found(california) = find_state("US", "CA") else { panic!("California is listed") };
+    assert!(california.takes_postcode("94043"));
+    assert!(!california.takes_postcode("10001"));
+    let StateMatch::Found(ontario) = find_state("CA", "ON") else { panic!("Ontario is listed") };
+    assert!(ontario.takes_postcode("K1A 0B1"));
+    assert!(!ontario.takes_postcode("H2X 1Y4"));
+}
+
+/// The golden test over the data itself: every first-level region of every country is found
+/// from each spelling the data gives it, in upper and lower case, and no spelling finds another
+/// region except where the data itself gives two regions that spelling.
+#[test]
+fn every_region_of_every_country_is_found_from_each_of_its_spellings() {
+    let raw: HashMap<String, Vec<RawRegion>> =
+        serde_json::from_str(include_str!("../../data/i18n_address_subregions.json")).unwrap();
+    let mut checked = 0;
+    let mut shared = Vec::new();
+    for (country, list) in &raw {
+        for r in list {
+            let mut written = vec![r.key.clone()];
+            written.extend(r.name.iter().chain(&r.lname).chain(&r.aliases).cloned());
+            if let Some(iso) = &r.isoid {
+                written.extend([iso.clone(), format!("{country}-{iso}")]);
+            }
+            for w in written {
+                for form in [w.clone(), w.to_uppercase(), w.to_lowercase(), format!(" {w} ")] {
+                    checked += 1;
+                    match find_state(country, &form) {
+                        StateMatch::Found(f) if f.key == r.key => {}
+                        StateMatch::Found(f) if w != r.key && f.key == w => {}
+                        other => {
+                            let others =
+                                list.iter().filter(|o| o.key != r.key && o.spells(&w, country)).count();
+                            assert!(others > 0, "{country} '{form}' should find {}: {other:?}", r.key);
+                            shared.push(format!("{country}:{w}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 20_000, "{checked}");
+    // Names two regions share (e.g. a city region and a province of the same name).
+    shared.dedup();
+    assert!(shared.len() < 20, "{shared:?}");
+}
+
+impl RawRegion {
+    /// Whether the data gives this region the spelling `w`.
+    fn spells(&self, w: &str, country: &str) -> bool {
+        let iso = self.isoid.iter().flat_map(|i| [i.clone(), format!("{country}-{i}")]);
+        let mut all = [Some(&self.key), self.name.as_ref(), self.lname.as_ref()]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .chain(self.aliases.iter().cloned())
+            .chain(iso);
+        all.any(|s| spellings(&s).iter().any(|x| spellings(w).contains(x)))
+    }
+}
