@@ -139,7 +139,12 @@ async fn phone_numbers_are_judged_as_libphonenumber_judges_them(app: TestApp) {
                 assert_eq!(body["buyer_phone_e164"], e164, "{phone}");
             }
             None => {
-                assert_eq!(hold_codes(&body), [("buyer.phone".into(), "phone_invalid".into())], "{phone}")
+                assert_eq!(hold_codes(&body), [("buyer.phone".into(), "phone_invalid".into())], "{phone}");
+                let message = body["holds"][0]["message"].as_str().unwrap();
+                assert!(
+                    message.contains("(11 digits after +86, e.g. 131 2345 6789 or +86 131 2345 6789)"),
+                    "{message}"
+                );
             }
         }
     }

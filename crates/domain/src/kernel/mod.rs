@@ -21,7 +21,7 @@ pub use ids::{
     WarehouseId, WaveId,
 };
 pub use money::{Currency, MAX_AMOUNT_MINOR, Money, MoneyError, check_minor};
-pub use phone::normalise_phone;
+pub use phone::{normalise_phone, phone_example};
 pub use region::{StateMatch, Subregion, find_state};
 pub use spreadsheet::spreadsheet_safe;
 pub use time::{Millis, is_known_timezone};

@@ -21,7 +21,7 @@ use super::shipping_check::{ShippingFacts, check_shipping};
 use crate::access::TenantSettings;
 use crate::kernel::{
     Currency, Email, FieldError, FieldErrors, MAX_AMOUNT_MINOR, Money, MoneyError, SkuId, check_minor,
-    is_known_country, normalise_phone,
+    is_known_country, normalise_phone, phone_example,
 };
 
 /// A checked line.
@@ -63,7 +63,7 @@ pub struct ValidatedOrder {
 
 /// Every code an order can be held with: what the buyer or staff must resolve before it ships
 /// (intake, address, goods and service rules here; stock and staff holds from approval and review).
-pub const HOLD_CODES: [&str; 18] = [
+pub const HOLD_CODES: [&str; 20] = [
     "phone_missing",
     "phone_invalid",
     "email_invalid",
@@ -77,8 +77,10 @@ pub const HOLD_CODES: [&str; 18] = [
     "line1_required",
     "city_required",
     "state_required",
+    "state_unknown",
     "postcode_required",
     "postcode_invalid",
+    "postcode_state_mismatch",
     "out_of_stock",
     "held_by_staff",
     "second_review_due",
@@ -368,7 +370,11 @@ pub fn validate_order(
         holds.add(
             "buyer.phone",
             "phone_invalid",
-            format!("buyer.phone '{}' is not a valid number for {destination}; ask the buyer for a reachable number with country code", i.buyer.phone.trim()),
+            format!(
+                "buyer.phone '{}' is not a valid number for {destination}{}; ask the buyer for a reachable number with country code",
+                i.buyer.phone.trim(),
+                phone_example(&destination).map(|e| format!(" ({e})")).unwrap_or_default()
+            ),
         );
     }
     let email = match Email::parse(&i.buyer.email) {
