@@ -30,6 +30,7 @@ pub mod stripe;
 pub mod stripe_signature;
 pub mod webhooks;
 pub mod whatsapp;
+pub mod xlsx;
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters kept).
 pub(crate) fn encode(value: &str) -> String {

@@ -20,5 +20,6 @@ pub mod payments;
 pub mod risk;
 pub mod shipping;
 pub mod sla;
+pub mod supervision;
 pub mod tickets;
 pub mod warehouse;

@@ -132,6 +132,8 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("kpi_cursors_pkey", "kpi_cursors.tenant_id", "tenant_id"),
     // Written only with ON CONFLICT DO NOTHING (an order is archived once).
     ("order_archives_pkey", "order_archives.order_id", "order_id"),
+    // Written only with ON CONFLICT DO NOTHING (a month's report is filed once).
+    ("supervision_reports_pkey", "supervision_reports.tenant_id, supervision_reports.month", "month"),
     // Written only by the conditional upsert of a channel order's newest change.
     (
         "channel_order_versions_pkey",

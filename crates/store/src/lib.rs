@@ -33,6 +33,7 @@ pub mod schema;
 pub mod shipping;
 pub mod sla;
 mod sql;
+pub mod supervision_reports;
 pub mod surveys;
 pub mod ticket_links;
 pub mod tickets;

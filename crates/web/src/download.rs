@@ -47,3 +47,16 @@ pub(crate) fn sent_file(file_name: &str, content_type: &str, bytes: Vec<u8>) -> 
     ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response()
 }
+
+/// A filed report (`….pdf` shown inline, `….xlsx` saved) under its name.
+pub(crate) fn report_file(file_name: &str, bytes: Vec<u8>) -> Response {
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let name = file_name.replace('"', "");
+    let (kind, disposition) = if name.ends_with(".pdf") {
+        ("application/pdf", format!("inline; filename=\"{name}\""))
+    } else {
+        (XLSX, format!("attachment; filename=\"{name}\""))
+    };
+    ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
+}

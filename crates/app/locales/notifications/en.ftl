@@ -151,6 +151,11 @@ department-logistics = Logistics
 department-customer_service = Customer service
 sla-place-unallocated = orders not in a warehouse yet
 
+# The monthly supervision report (KPI-1), to the supervision group.
+supervision-report-subject = Supervision report { $month }
+supervision-report-body = The supervision report for { $month } is filed: timeliness { $timeliness }, satisfaction { $satisfaction }, { $missed } KPIs off target.
+supervision-report-action = The PDF is attached; the workbook and every earlier month are under Reports in Tradeport.
+
 cannot-serve-subject = We cannot fulfil your order { $order_no } as planned
 cannot-serve-body =
     Hello { $buyer_name },

@@ -136,6 +136,11 @@ department-logistics = 物流部
 department-customer_service = 客服部
 sla-place-unallocated = 尚未分配仓库的订单
 
+# 每月监督报告（KPI-1），发给监督组。
+supervision-report-subject = { $month } 监督报告
+supervision-report-body = { $month } 的监督报告已生成：时效达成率 { $timeliness }，满意度 { $satisfaction }，{ $missed } 项 KPI 未达标。
+supervision-report-action = PDF 见附件；Excel 工作簿和以往各月的报告见 Tradeport 的“报表”。
+
 cannot-serve-subject = 您的订单 { $order_no } 无法按计划履约
 cannot-serve-body =
     { $buyer_name }，您好：

@@ -150,6 +150,8 @@ pub(crate) async fn run_completion_sweep(app: &App, job: &JobRow) -> Result<(), 
     // Then the file of each order completed a week ago is archived (DONE-2). Without a blob
     // store (a server started without one) there is nowhere to file it: said in the job's error.
     let archived = crate::archive::archive_due(app, operator).await.map_err(|e| e.to_string())?;
+    // And on the first night of a month, last month's supervision report is filed (KPI-1).
+    crate::reporting::file_last_month(app, operator).await.map_err(|e| format!("supervision report: {e}"))?;
     if archived.failed.is_empty() {
         Ok(())
     } else {

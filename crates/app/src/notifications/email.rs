@@ -7,7 +7,7 @@ use tradeport_connectors::mail::OutgoingMail;
 use tradeport_domain::kernel::OrderId;
 use tradeport_store::jobs::JobRow;
 
-use super::relay::SLA_OVERDUE;
+use super::relay::{SLA_OVERDUE, SUPERVISION_REPORT};
 use crate::App;
 
 /// What the relay put in an e-mail job.
@@ -71,6 +71,11 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
             .record((app.now().0 - p.event_at).max(0) as f64 / 1000.0);
         return Ok(());
     }
+    if p.topic == SUPERVISION_REPORT {
+        let (message, pdf) = supervision_report_mail(app, operator, &p).await?;
+        mailer.send(&p.mail(message, Some(pdf))).await.map_err(|e| e.to_string())?;
+        return Ok(());
+    }
     let order_id: OrderId = p.order_id.parse().map_err(|_| format!("order id {}", p.order_id))?;
     let Some(letter) =
         super::buyer::letter_for_buyer(app, operator, &p.topic, (order_id, &p.about), &p.language, true)
@@ -84,4 +89,36 @@ pub(crate) async fn deliver_email(app: &App, job: &JobRow) -> Result<(), String>
         serde_json::json!({ "channel": "email", "to": p.to, "topic": p.topic, "message_id": p.outbox_id });
     super::note_buyer_notified(app, operator, order_id, p.event_at, data).await;
     Ok(())
+}
+
+/// The supervision report's e-mail to one of the group, with the report's PDF attached (read
+/// from the blob store: the e-mail carries the filed report, never a newer reading).
+async fn supervision_report_mail(
+    app: &App,
+    operator: tradeport_domain::kernel::TenantId,
+    p: &EmailJob,
+) -> Result<(super::RenderedMessage, (String, String, Vec<u8>)), String> {
+    let month = p.details["month"].as_str().unwrap_or_default();
+    let mut conn = app.db().read().await.map_err(|e| e.to_string())?;
+    let row = tradeport_store::supervision_reports::get(&mut conn, operator, month)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("the supervision report of {month} is not filed"))?;
+    drop(conn);
+    let report: crate::reporting::SupervisionReport =
+        serde_json::from_str(&row.report).map_err(|e| format!("report {month}: {e}"))?;
+    let pdf = crate::evidence::get_blob(app, &row.pdf_sha256)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("the PDF of report {month} is missing from the blob store"))?;
+    let percent = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v}%"));
+    let missed = report.kpis.iter().filter(|k| k.meets == Some(false)).count() as i64;
+    let message = super::render_supervision_report(
+        &p.language,
+        month,
+        &percent(report.timeliness.value),
+        &percent(report.satisfaction.value),
+        missed,
+    );
+    Ok((message, (format!("supervision-report-{month}.pdf"), "application/pdf".to_string(), pdf)))
 }

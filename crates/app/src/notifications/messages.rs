@@ -102,6 +102,27 @@ pub fn render_sla_overdue(
     )
 }
 
+/// The e-mail that brings the supervision group the month's report (KPI-1), in the operator's
+/// language: the two headline figures and how many KPIs missed their targets.
+pub fn render_supervision_report(
+    language: &str,
+    month: &str,
+    timeliness: &str,
+    satisfaction: &str,
+    missed: i64,
+) -> RenderedMessage {
+    render(
+        language,
+        &["supervision-report-subject", "supervision-report-body", "supervision-report-action"],
+        &[
+            ("month", text(month)),
+            ("timeliness", text(timeliness)),
+            ("satisfaction", text(satisfaction)),
+            ("missed", number(missed)),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

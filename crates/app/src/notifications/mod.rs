@@ -23,13 +23,13 @@ pub use endpoints::{
     list_deliveries, list_endpoints, replay_delivery, rotate_endpoint_secret,
 };
 pub use locale_format::{format_date, format_money};
-pub use messages::{BUYER_LANGUAGES, RenderedMessage, render_sla_overdue};
+pub use messages::{BUYER_LANGUAGES, RenderedMessage, render_sla_overdue, render_supervision_report};
 pub(crate) use messages::{escape_html, ticket_text};
 pub use opt_outs::{OptOutInput, OptOutView, list_opt_outs, opt_in, opt_out};
-pub(crate) use relay::SLA_OVERDUE;
 pub use relay::{
     AFTERSALES_REQUESTED, EXCEPTION_OPENED, STOCK_BACK_ABOVE_SAFETY, STOCK_BELOW_SAFETY, TOPICS, relay_outbox,
 };
+pub(crate) use relay::{SLA_OVERDUE, SUPERVISION_REPORT};
 pub(crate) use sms::deliver_sms;
 pub use templates::{
     PreviewView, TemplateValue, TemplateView, WordingInput, get_template, list_templates, preview_template,

@@ -18,6 +18,8 @@ const BATCH: u32 = 200;
 /// The topic of a sweep's overdue steps, one message per department (SLA-2): e-mailed to the
 /// department's staff, not to merchants' webhooks.
 pub(crate) const SLA_OVERDUE: &str = "sla.overdue";
+/// The month's supervision report is filed (KPI-1): e-mailed to the supervision group.
+pub(crate) const SUPERVISION_REPORT: &str = "report.supervision";
 
 /// Every topic a webhook endpoint can subscribe to: the buyer messages the product sends today,
 /// then the merchant's own news (safety stock crossed, INV-5).
@@ -98,7 +100,7 @@ pub async fn relay_outbox(app: &App) -> AppResult<usize> {
 fn deliveries(m: &OutboxRow, texting: bool) -> Vec<(JobKind, serde_json::Value)> {
     let payload: serde_json::Value = serde_json::from_str(&m.payload).unwrap_or_default();
     let mut out = Vec::new();
-    if m.topic == SLA_OVERDUE {
+    if m.topic == SLA_OVERDUE || m.topic == SUPERVISION_REPORT {
         let recipients = payload["recipients"].as_array().cloned().unwrap_or_default();
         for to in recipients.iter().filter_map(|r| Email::parse(r.as_str()?).ok()) {
             out.push((
@@ -149,6 +151,7 @@ mod tests {
     fn no_webhook_hears_of_a_survey_whatever_it_subscribed_to() {
         assert!(!offered_to_webhooks(BuyerMessage::SatisfactionSurvey.topic()));
         assert!(!offered_to_webhooks(SLA_OVERDUE), "staff news stays with staff");
+        assert!(!offered_to_webhooks(SUPERVISION_REPORT), "so does the supervision report");
         assert!(TOPICS.iter().all(|t| offered_to_webhooks(t)));
     }
 

@@ -27,14 +27,14 @@ pub struct ReportQuery {
 }
 
 /// A key and how often it happened.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Count {
     pub key: String,
     pub count: usize,
 }
 
 /// An improvement action as the report shows it.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ImprovementAction {
     pub action: String,
     /// Empty: for the whole operation.
@@ -44,7 +44,7 @@ pub struct ImprovementAction {
 }
 
 /// The report.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ExceptionReport {
     pub month: String,
     pub merchant_id: Option<String>,
@@ -75,7 +75,11 @@ fn counted(keys: impl Iterator<Item = String>) -> Vec<Count> {
 }
 
 /// The month asked for (or the current one) and its bounds in the operator's time zone.
-fn month_bounds(month: Option<&str>, timezone: &str, now: Millis) -> AppResult<(String, Millis, Millis)> {
+pub(crate) fn month_bounds(
+    month: Option<&str>,
+    timezone: &str,
+    now: Millis,
+) -> AppResult<(String, Millis, Millis)> {
     let tz = jiff::tz::TimeZone::get(timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     let bad = || invalid("month", "invalid_month", "month is written YYYY-MM, e.g. 2026-11");
     let first = match month.map(str::trim).filter(|m| !m.is_empty()) {

@@ -30,7 +30,7 @@ pub struct KpiQuery {
 }
 
 /// One KPI's figure.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct KpiFigure {
     pub key: String,
     /// `percent` or `hours`.
@@ -46,7 +46,7 @@ pub struct KpiFigure {
 }
 
 /// The figures of one day, merchant, department or person.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct KpiGroup {
     pub key: String,
     pub figures: Vec<KpiFigure>,

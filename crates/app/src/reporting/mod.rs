@@ -1,11 +1,13 @@
 //! Reporting: figures for dashboards, read from the database as it is now, the KPIs from the
-//! events' daily roll-ups, and the monthly exception report.
+//! events' daily roll-ups, the monthly exception report, and the monthly supervision report.
 
 mod dashboard;
 mod exception_report;
 mod kpi_rollup;
 mod kpis;
 mod order_counts;
+mod supervision_render;
+mod supervision_report;
 
 pub use dashboard::{Dashboard, dashboard};
 pub use exception_report::{
@@ -15,3 +17,7 @@ pub use exception_report::{
 pub use kpi_rollup::{RebuildReport, rebuild, roll_up, roll_up_all};
 pub use kpis::{KpiFigure, KpiGroup, KpiQuery, KpiReport, kpis};
 pub use order_counts::fold_order_counts;
+pub use supervision_report::{
+    FiledReport, PersonLine, StepLine, SupervisionReport, TargetLine, build_report, file_last_month,
+    file_report, get_report, list_reports, report_file,
+};

@@ -55,6 +55,7 @@ mod security;
 mod shipments;
 mod shipping;
 mod sla;
+mod supervision_report;
 mod ticket_canned;
 mod ticket_chat;
 mod ticket_context;

@@ -100,6 +100,7 @@ pub fn router() -> Router<App> {
         .route("/imports/{id}/run", post(channel_pages::run))
         .route("/imports/{id}/errors", get(channel_pages::errors))
         .route("/reports/actions", post(report_pages::add_action))
+        .route("/reports/supervision", post(report_pages::file_supervision))
         .route("/aftersales/requests/{id}/decision", post(aftersales_pages::decide))
         .route("/aftersales/requests/{id}/inspection", post(aftersales_pages::inspect))
         .route("/aftersales/returns/receive", post(aftersales_pages::receive))

@@ -1,6 +1,6 @@
 //! The monthly exception report page (EXC-7): the month and merchant chosen, the figures as
 //! tables, the causes as an accessible SVG bar chart, CSV and PDF downloads, and the form where
-//! supervisors enter improvement actions.
+//! supervisors enter improvement actions; and the filed monthly supervision reports (KPI-1).
 
 use askama::Template;
 use axum::Form;
@@ -27,6 +27,8 @@ struct ReportPage {
     can_supervise: bool,
     /// One bar per cause: label, y, width (at most 400 px), count.
     bars: Vec<(String, usize, usize, usize)>,
+    /// The filed monthly supervision reports (staff only).
+    filed: Vec<reporting::FiledReport>,
     error: Option<String>,
 }
 
@@ -73,6 +75,7 @@ async fn page(
         shell: Shell::new(user, "/reports"),
         merchants: super::merchant_options(app, principal).await,
         can_supervise: principal.role.can(Permission::SuperviseOperations),
+        filed: reporting::list_reports(app, principal).await.unwrap_or_default(),
         report,
         query,
         bars,
@@ -111,5 +114,23 @@ pub async fn add_action(State(app): State<App>, user: SignedIn, Form(f): Form<Ac
         ))
         .into_response(),
         Err(e) => page(&app, &user, back, status_of(&e), Some(explain(&e))).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FileForm {
+    csrf_token: String,
+    month: String,
+}
+
+/// POST /reports/supervision: files a month's supervision report now (supervisors).
+pub async fn file_supervision(State(app): State<App>, user: SignedIn, Form(f): Form<FileForm>) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    match reporting::file_report(&app, &user.session.principal, &f.month).await {
+        Ok(_) => Redirect::to("/reports#supervision").into_response(),
+        Err(e) => page(&app, &user, ReportParams::default(), status_of(&e), Some(explain(&e))).await,
     }
 }

@@ -2,7 +2,7 @@
 //! group's improvement actions on it.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tradeport_app::App;
@@ -21,6 +21,62 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(exception_report_pdf))
         .routes(routes!(add_improvement_action))
         .routes(routes!(kpis))
+        .routes(routes!(supervision_reports))
+        .routes(routes!(supervision_report, file_supervision_report))
+        .routes(routes!(supervision_report_file))
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/supervision", tag = "reports",
+    description = "The operator's filed monthly supervision reports (KPI-1), newest first, with where to download each \
+                   as PDF and XLSX and who it was e-mailed to. Staff; a merchant gets none.",
+    responses((status = 200, body = Vec<reporting::FiledReport>), (status = 403, body = ErrorBody)))]
+async fn supervision_reports(
+    State(app): State<App>,
+    Auth(p): Auth,
+) -> ApiResult<Json<Vec<reporting::FiledReport>>> {
+    Ok(Json(reporting::list_reports(&app, &p).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/supervision/{month}", tag = "reports", params(("month" = String, Path, description = "YYYY-MM")),
+    description = "A filed supervision report's figures: the KPIs against their targets for the operation and per \
+                   department, time limits met per step (timeliness, target 98%), satisfaction (target 90%), the worst \
+                   steps and the people furthest off a target, and the month's exception report with the supervisors' \
+                   improvement actions. 404 until the month is filed.",
+    responses((status = 200, body = reporting::SupervisionReport), (status = 404, body = ErrorBody)))]
+async fn supervision_report(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(month): Path<String>,
+) -> ApiResult<Json<reporting::SupervisionReport>> {
+    Ok(Json(reporting::get_report(&app, &p, &month).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/reports/supervision/{month}", tag = "reports", params(("month" = String, Path, description = "YYYY-MM")),
+    description = "Files a month's supervision report now (the nightly job files last month's on the month's first \
+                   night): rendered as PDF and XLSX, kept, and e-mailed to the operator's supervisors and admins. A \
+                   month is filed once; asking again answers the filed report. Supervisors and admins; 422 \
+                   `month_not_over` for a month not over yet.",
+    responses((status = 200, body = reporting::FiledReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn file_supervision_report(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(month): Path<String>,
+) -> ApiResult<Json<reporting::FiledReport>> {
+    Ok(Json(reporting::file_report(&app, &p, &month).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/supervision/{month}/{format}", tag = "reports",
+    params(("month" = String, Path, description = "YYYY-MM"), ("format" = String, Path, description = "pdf or xlsx")),
+    description = "A filed supervision report as it was filed: the PDF, or the XLSX workbook (a summary sheet, then \
+                   steps, departments, people and exceptions).",
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn supervision_report_file(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path((month, format)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (name, bytes) = reporting::report_file(&app, &p, &month, &format).await?;
+    Ok(crate::download::report_file(&name, bytes))
 }
 
 #[utoipa::path(get, path = "/api/v1/kpis", tag = "reports", params(reporting::KpiQuery),
