@@ -60,3 +60,13 @@ pub(crate) fn report_file(file_name: &str, bytes: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response()
 }
+
+/// An export (CSV or XLSX) saved under its name.
+pub(crate) fn export_file(f: tradeport_app::orders::ExportFile) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", f.file_name);
+    (
+        [(header::CONTENT_TYPE, f.content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        f.bytes,
+    )
+        .into_response()
+}

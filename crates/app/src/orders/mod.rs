@@ -4,6 +4,7 @@
 mod changes;
 mod confirmation;
 mod create_order;
+mod export;
 mod presale;
 pub(crate) use presale::reservation_settings;
 mod queries;
@@ -17,7 +18,8 @@ pub use changes::{AddressChange, ServiceChange, change_service_level, change_shi
 pub(crate) use confirmation::confirmation_of;
 pub use confirmation::{ConfirmationDocument, confirmation_document};
 pub use create_order::{Intake, check_order, create_order};
-pub use queries::{OrderQuery, export_orders_csv, get_order, list_orders};
+pub use export::{ExportFile, ExportFormat, export_orders};
+pub use queries::{OrderQuery, get_order, list_orders};
 pub(crate) use review::buyer_message;
 pub use review::{BulkResult, ReviewAction, bulk_approve, review_order};
 pub(crate) use review::{Step, apply_in_tx, approve_automatically_in_tx, decide_in_tx, record_in_tx};

@@ -1,7 +1,7 @@
-//! Reading orders: one with its timeline, filtered pages, CSV export and counts (SYS-1).
+//! Reading orders: one with its timeline, filtered pages and counts (SYS-1).
 
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::kernel::{FieldError, Millis, OrderId, TenantId, spreadsheet_safe};
+use tradeport_domain::kernel::{FieldError, Millis, OrderId, TenantId};
 use tradeport_domain::orders::OrderStatus;
 use tradeport_store::orders::{self, OrderFilter};
 
@@ -23,14 +23,14 @@ pub struct OrderQuery {
     pub created_from: Option<i64>,
     /// Created before (UTC milliseconds).
     pub created_to: Option<i64>,
-    /// Searches order number, channel order id, buyer name and e-mail.
+    /// Searches order number, channel order id, buyer name, e-mail and phone.
     pub q: Option<String>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
 
-fn filter_of(principal: &Principal, q: &OrderQuery) -> AppResult<OrderFilter> {
+pub(super) fn filter_of(principal: &Principal, q: &OrderQuery) -> AppResult<OrderFilter> {
     let mut statuses = Vec::new();
     for s in q.status.as_deref().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let parsed = OrderStatus::parse(s).ok_or_else(|| {
@@ -87,62 +87,4 @@ pub async fn list_orders(app: &App, principal: &Principal, q: &OrderQuery) -> Ap
     let mut conn = app.db().read().await?;
     let rows = orders::list(&mut conn, principal.scope.operator_id, &filter, before, limit + 1).await?;
     Ok(Page::from_rows(rows.iter().map(OrderSummary::from).collect(), limit, |o: &OrderSummary| o.id.clone()))
-}
-
-/// Every order matching the filters as CSV (at most 100,000 rows), newest first.
-pub async fn export_orders_csv(app: &App, principal: &Principal, q: &OrderQuery) -> AppResult<String> {
-    principal.require(Permission::ViewOrders)?;
-    let filter = filter_of(principal, q)?;
-    let mut conn = app.db().read().await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "id",
-        "order_no",
-        "merchant_id",
-        "channel",
-        "channel_order_id",
-        "status",
-        "allocation",
-        "buyer_name",
-        "ship_country",
-        "currency",
-        "total_minor",
-        "service_level",
-        "urgent",
-        "created_at",
-    ];
-    out.write_record(header).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut before = None;
-    let mut written = 0usize;
-    loop {
-        let rows = orders::list(&mut conn, principal.scope.operator_id, &filter, before, 1000).await?;
-        for o in &rows {
-            let record = [
-                o.id.to_string(),
-                o.order_no.clone().unwrap_or_default(),
-                o.merchant_id.to_string(),
-                o.channel.clone(),
-                o.channel_order_id.clone(),
-                o.status.as_str().to_string(),
-                o.allocation.as_str().to_string(),
-                o.buyer_name.clone(),
-                o.ship_country.clone(),
-                o.currency.to_string(),
-                o.total.minor().to_string(),
-                o.service_level.clone(),
-                o.urgent.to_string(),
-                o.created_at.0.to_string(),
-            ];
-            let record = record.iter().map(|cell| spreadsheet_safe(cell));
-            out.write_record(record.map(|c| c.into_owned()))
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-        }
-        written += rows.len();
-        match rows.last() {
-            Some(last) if rows.len() == 1000 && written < 100_000 => before = Some(last.id),
-            _ => break,
-        }
-    }
-    let bytes = out.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
 }

@@ -78,9 +78,21 @@ async fn search_matches_wildcards_literally(app: TestApp) {
         let (_, page) = get(&app, "/api/v1/orders?q=%C3%A9lise", &s.admin_key).await;
         assert_eq!(page["items"][0]["channel_order_id"], "#accent", "{page}");
     }
-    for (q, expected) in
-        [("100_", vec!["#100_A"]), ("50%25", vec!["#50%OFF"]), ("100", vec!["#1000A", "#100_A"])]
-    {
+    // An e-mail and a phone with `_` in them, as written and in E.164.
+    let mut ada = lamp_order("#1001_A", 1);
+    ada["buyer"]["email"] = serde_json::json!("ada_lovelace@example.com");
+    ada["buyer"]["phone"] = serde_json::json!("020 7946 0123");
+    assert_eq!(post(&app, "/api/v1/orders", &s.merchant_a_key, ada).await.0, StatusCode::CREATED);
+    for (q, expected) in [
+        ("100_", vec!["#100_A"]),
+        ("50%25", vec!["#50%OFF"]),
+        ("100", vec!["#1001_A", "#1000A", "#100_A"]),
+        ("ada_lovelace%40example.com", vec!["#1001_A"]),
+        ("ADA_LOVELACE", vec!["#1001_A"]),
+        ("%231001_A", vec!["#1001_A"]),
+        ("7946%200123", vec!["#1001_A"]),
+        ("%2B442079460123", vec!["#1001_A"]),
+    ] {
         let (status, page) = get(&app, &format!("/api/v1/orders?q={q}"), &s.admin_key).await;
         assert_eq!(status, StatusCode::OK, "{page}");
         let found: Vec<&str> = page["items"]

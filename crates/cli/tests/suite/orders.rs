@@ -362,13 +362,42 @@ async fn lists_filter_search_and_export(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
-    let csv = res.text().await.unwrap();
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark, so Excel reads UTF-8");
+    let csv = String::from_utf8(bytes[3..].to_vec()).unwrap();
     assert_eq!(csv.lines().count(), 7, "a header and six confirmed orders:\n{csv}");
-    assert!(csv.starts_with("id,order_no,merchant_id"));
+    assert!(csv.starts_with("order_no,id,merchant,channel,channel_order_id,status,allocation,buyer_name,buyer_email,buyer_phone,ship_to_name,address_line1"));
     assert!(
         csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\")\"") && csv.contains(",'@SUM(1+1),"),
         "formulas neutralised:\n{csv}"
     );
+    assert!(
+        csv.contains(",1 Lovelace Way,,London,,EC1Y 8SY,GB,GBP,33.00,paid,"),
+        "address and total in pounds:\n{csv}"
+    );
+    assert!(csv.contains(&format!(",{},", s.merchant_a.name)), "the merchant by name:\n{csv}");
+    // The held order with its hold, in a workbook.
+    let res = app
+        .client
+        .get(app.url("/api/v1/orders/export.xlsx?status=on_hold"))
+        .bearer_auth(&s.admin_key)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("orders.xlsx"));
+    let mut rows = Vec::new();
+    tradeport_connectors::sheets::read_rows(
+        std::io::Cursor::new(res.bytes().await.unwrap().to_vec()),
+        tradeport_connectors::sheets::SheetFormat::Xlsx,
+        |_, row| {
+            rows.push(row);
+            true
+        },
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!((rows[1][7].as_str(), rows[1][9].as_str()), ("Grace Hopper", "+442079460958"));
+    assert!(rows[1][21].starts_with("shipping_address.postcode: postcode is required"), "{:?}", rows[1]);
 }
 
 async fn the_confirmation_document_is_html_data_and_a_pdf(app: TestApp) {

@@ -218,17 +218,19 @@ pub async fn queue(
 }
 
 /// GET /orders/export.csv
-pub async fn export(State(app): State<App>, user: SignedIn, Query(p): Query<ListParams>) -> Response {
-    match orders::export_orders_csv(&app, &user.session.principal, &p.query()).await {
-        Ok(csv) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"orders.csv\""),
-            ],
-            csv,
-        )
-            .into_response(),
-        Err(e) => refused(&user, &e),
+pub async fn export_csv(State(app): State<App>, user: SignedIn, Query(p): Query<ListParams>) -> Response {
+    export(&app, &user, &p, orders::ExportFormat::Csv).await
+}
+
+/// GET /orders/export.xlsx
+pub async fn export_xlsx(State(app): State<App>, user: SignedIn, Query(p): Query<ListParams>) -> Response {
+    export(&app, &user, &p, orders::ExportFormat::Xlsx).await
+}
+
+async fn export(app: &App, user: &SignedIn, p: &ListParams, format: orders::ExportFormat) -> Response {
+    match orders::export_orders(app, &user.session.principal, &p.query(), format).await {
+        Ok(f) => crate::download::export_file(f),
+        Err(e) => refused(user, &e),
     }
 }
 

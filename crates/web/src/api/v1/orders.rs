@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(list_orders, create_order))
         .routes(routes!(export_orders))
+        .routes(routes!(export_orders_xlsx))
         .routes(routes!(bulk_approve))
         .routes(routes!(get_order))
         .routes(routes!(act_on_order))
@@ -83,22 +84,27 @@ async fn list_orders(
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/export.csv", tag = "orders", params(OrderQuery),
-    description = "The filtered list as CSV (limit and cursor are ignored; at most 100,000 rows).",
+    description = "The filtered list as CSV, UTF-8 with a byte-order mark (limit and cursor are ignored; at most \
+                   100,000 rows, newest first): order number, merchant's name, buyer, phone, address, total in major \
+                   units, payment status, service, holds (`field: message; …`) and the time in UTC with its offset.",
     responses((status = 200, content_type = "text/csv", body = String)))]
 async fn export_orders(
     State(app): State<App>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<OrderQuery>,
 ) -> ApiResult<Response> {
-    let csv = orders::export_orders_csv(&app, &p, &q).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"orders.csv\""),
-        ],
-        csv,
-    )
-        .into_response())
+    Ok(crate::download::export_file(orders::export_orders(&app, &p, &q, orders::ExportFormat::Csv).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/export.xlsx", tag = "orders", params(OrderQuery),
+    description = "The same list as an XLSX workbook (one sheet, the header row bold and frozen).",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>)))]
+async fn export_orders_xlsx(
+    State(app): State<App>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<OrderQuery>,
+) -> ApiResult<Response> {
+    Ok(crate::download::export_file(orders::export_orders(&app, &p, &q, orders::ExportFormat::Xlsx).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/orders/bulk-approve", tag = "orders", request_body = BulkRequest,
