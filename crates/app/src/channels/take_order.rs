@@ -210,8 +210,8 @@ async fn change_address(
 ) -> AppResult<TakenOrder> {
     let stored: Address = serde_json::from_str(&o.shipping_address)
         .map_err(|e| AppError::Internal(format!("stored address of order {}: {e}", o.id)))?;
-    let mut given = address.clone();
-    given.country = given.country.trim().to_ascii_uppercase();
+    // Compared as stored: a state written another way ("Zhejiang", "ZJ") is the same address.
+    let given = address.canonical();
     if given == stored || given.line1.is_empty() {
         return Ok(TakenOrder::new(DeliveryOutcome::Updated, Some(o.id), "known already; unchanged"));
     }

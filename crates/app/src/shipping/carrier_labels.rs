@@ -54,7 +54,7 @@ pub(crate) async fn label_request(
             street1: a.line1.clone(),
             street2: a.line2.clone(),
             city: a.city.clone(),
-            state: a.state.clone(),
+            state: a.state_for_carrier(),
             zip: a.postcode.clone(),
             country: a.country.clone(),
             phone: order.buyer_phone_e164.clone().unwrap_or_else(|| order.buyer_phone.clone()),

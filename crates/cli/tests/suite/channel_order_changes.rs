@@ -70,6 +70,8 @@ async fn an_older_change_than_one_taken_in_is_not_applied(app: TestApp) {
     let id = made["order_id"].as_str().unwrap().to_string();
     let mut moved = fixture.clone();
     moved["order"]["shipping_address"]["address1"] = json!("12 Bardstown Road");
+    // The state by name only ("Kentucky"): stored as KY, and the same address when told again.
+    moved["order"]["shipping_address"]["province_code"] = json!(null);
     let (_, newer) =
         shopify(&app, &shop, SECRET, "o-4", "orders/updated", &at(&moved, 7002, "2026-11-26T11:30:00-05:00"))
             .await;
@@ -82,6 +84,7 @@ async fn an_older_change_than_one_taken_in_is_not_applied(app: TestApp) {
     assert_eq!(older["outcome"], "ignored", "{older}");
     let (_, order) = get(&app, &format!("/api/v1/orders/{id}"), &s.merchant_a_key).await;
     assert_eq!(order["shipping_address"]["line1"], "12 Bardstown Road", "the newest change stands: {order}");
+    assert_eq!(order["shipping_address"]["state"], "KY", "{order}");
     // The same change again (a retry) is applied as before: nothing newer came.
     let (_, retried) =
         shopify(&app, &shop, SECRET, "o-6", "orders/updated", &at(&moved, 7002, "2026-11-26T11:30:00-05:00"))

@@ -40,6 +40,15 @@ impl Address {
         Address { country, state, ..self.clone() }
     }
 
+    /// The state as a carrier's system takes it: in Latin script (the region's code where the
+    /// data's key is one, `CA`; else its Latin name, `Zhejiang Sheng`), as written when unknown.
+    pub fn state_for_carrier(&self) -> String {
+        match find_state(&self.country, &self.state) {
+            StateMatch::Found(region) => region.latin(),
+            _ => self.state.trim().to_string(),
+        }
+    }
+
     /// The address as printed on a document or label: name, company, street lines, postcode with
     /// city and region, country; empty parts left out.
     pub fn printed_lines(&self) -> Vec<String> {
@@ -176,15 +185,18 @@ pub fn address_problems(a: &Address, prefix: &str) -> Vec<FieldError> {
         StateMatch::NotListed => {}
         StateMatch::Found(region) if postcode_valid && !region.takes_postcode(&postcode) => {
             let example = region.zip_example.as_deref().map(|e| format!(" (e.g. {e})")).unwrap_or_default();
-            out.push(FieldError::new(
-                format!("{prefix}.postcode"),
-                "postcode_state_mismatch",
-                format!(
-                    "{prefix}.postcode '{}' is not a postcode of {prefix}.state {}{example}; ask the buyer which of the two is right",
-                    a.postcode.trim(),
-                    region.label()
-                ),
-            ));
+            let message = format!(
+                "{prefix}.postcode '{}' is not a postcode of {prefix}.state {}{example}; ask the buyer which of the two is right",
+                a.postcode.trim(),
+                region.label()
+            );
+            for field in ["postcode", "state"] {
+                out.push(FieldError::new(
+                    format!("{prefix}.{field}"),
+                    "postcode_state_mismatch",
+                    message.clone(),
+                ));
+            }
         }
         StateMatch::Found(_) => {}
         StateMatch::Unknown { nearest, listed } => {

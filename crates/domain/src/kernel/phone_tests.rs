@@ -38,7 +38,13 @@ fn the_example_says_how_many_digits_and_shows_both_forms() {
         phone_example("ru").as_deref(),
         Some("10 digits after +7, e.g. 8 (912) 345-67-89 or +7 912 345-67-89")
     );
+    assert_eq!(
+        phone_example("CN").as_deref(),
+        Some("7–11 digits after +86, e.g. 131 2345 6789 or +86 131 2345 6789")
+    );
     assert_eq!(phone_example("XQ"), None);
+    assert_eq!(lengths_text(&[7, 9, 10]), "7, 9 or 10");
+    assert_eq!(lengths_text(&[10, 11]), "10–11");
 }
 
 /// The golden test: the product gives the reference's verdict and E.164 form for every number

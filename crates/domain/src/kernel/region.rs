@@ -1,10 +1,12 @@
 //! States, provinces and prefectures: the first-level sub-regions of each country in Google's
 //! address data (bundled; `data/README.md`), found from any spelling people write.
 //!
-//! A region is found by its key, its local or Latin name, a language variant's name, or its
-//! ISO 3166-2 code (`ZJ`, `CN-ZJ`), in any case, with or without accents, spaces, punctuation
-//! and the administrative suffix people leave out (省, 市, 自治区, Sheng, Province, 都/府/県,
-//! -do). What is stored is the region's key, the data's own identifier.
+//! A region is found by its key, its local or Latin name, a language variant's name, a name of
+//! our own list (`data/region_aliases.json`: Moscow, Inner Mongolia, Mexico City, ...), or its
+//! ISO 3166-2 code exactly (`ZJ`, `CN-ZJ`), in any case, with or without accents, spaces,
+//! punctuation and the administrative words people add or leave out (省, 市, 自治区, Sheng,
+//! Province, 都/府/県, -do, City, SAR, область, г.). What is stored is the region's key, the
+//! data's own identifier; carriers get its Latin form (`Subregion::latin`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -33,6 +35,18 @@ impl Subregion {
     pub fn label(&self) -> String {
         let shown = self.lname.as_deref().or(self.name.as_deref()).unwrap_or(&self.key);
         if shown == self.key { shown.to_string() } else { format!("{shown} ({})", self.key) }
+    }
+
+    /// The region in Latin script, as carriers take it: the key where it is Latin (`CA`, `RM`),
+    /// else the Latin name (`Zhejiang Sheng`, `Moskva`), else the key.
+    pub fn latin(&self) -> String {
+        let latin = |s: &&String| s.is_ascii();
+        Some(&self.key)
+            .filter(latin)
+            .or(self.lname.as_ref())
+            .or(self.name.as_ref().filter(latin))
+            .unwrap_or(&self.key)
+            .clone()
     }
 
     /// Whether `postcode` (upper case, already valid for the country) can belong to the region;
@@ -66,14 +80,26 @@ pub fn find_state(country: &str, state: &str) -> StateMatch {
             return StateMatch::Found(&regions.list[n]);
         }
     }
+    // An ISO 3166-2 code only as ISO writes it (`ZJ`, `CN-ZJ`, `cn-33`): squeezed, `CN11` would
+    // read as `CN-11` (Beijing), where WooCommerce means a province of its own numbering.
+    let code = state.trim().to_ascii_uppercase();
+    let code = code.strip_prefix(&format!("{}-", country.trim().to_ascii_uppercase())).unwrap_or(&code);
+    if let Some(&n) = regions.by_code.get(code) {
+        return StateMatch::Found(&regions.list[n]);
+    }
     StateMatch::Unknown { nearest: nearest(regions, &written), listed: regions.list.len() }
 }
 
 /// Up to three regions whose spellings are within a few edits of what was written.
 fn nearest(regions: &'static Regions, written: &[String]) -> Vec<&'static Subregion> {
     let mut scored: Vec<(usize, usize)> = Vec::new();
+    let shortest = written.iter().map(|w| w.chars().count()).min().unwrap_or(0);
     for (spelling, n) in &regions.by_spelling {
         let Some(n) = *n else { continue };
+        // A two-letter code is no suggestion for a name: `NF` is not "nearly" NB, NL and NT.
+        if spelling.chars().count() < 3 && shortest >= 3 {
+            continue;
+        }
         let distance = written.iter().map(|w| strsim::levenshtein(w, spelling)).min().unwrap_or(usize::MAX);
         let allowed = (spelling.chars().count() / 3).max(1);
         if distance <= allowed {
@@ -91,6 +117,8 @@ struct Regions {
     list: Vec<Subregion>,
     /// Folded spelling → region; `None` where two regions share it (never a guess).
     by_spelling: HashMap<String, Option<usize>>,
+    /// ISO 3166-2 code without the country (`ZJ`, `33`, `CA`) → region.
+    by_code: HashMap<String, usize>,
 }
 
 #[derive(Deserialize)]
@@ -111,24 +139,31 @@ fn all() -> &'static HashMap<String, Regions> {
         let raw: HashMap<String, Vec<RawRegion>> =
             serde_json::from_str(include_str!("../../data/i18n_address_subregions.json"))
                 .expect("the bundled sub-regions are valid JSON");
-        raw.into_iter().map(|(country, list)| (country.clone(), regions(&country, list))).collect()
+        let mut ours: HashMap<String, serde_json::Value> =
+            serde_json::from_str(include_str!("../../data/region_aliases.json"))
+                .expect("our region aliases are valid JSON");
+        raw.into_iter()
+            .map(|(country, mut list)| {
+                if let Some(extra) = ours.remove(&country) {
+                    for r in &mut list {
+                        let names = extra[r.key.as_str()].as_array().into_iter().flatten();
+                        r.aliases.extend(names.filter_map(|a| a.as_str().map(str::to_string)));
+                    }
+                }
+                (country.clone(), regions(&country, list))
+            })
+            .collect()
     })
 }
 
 fn regions(country: &str, raw: Vec<RawRegion>) -> Regions {
     // Three tiers, each only filling what the one before left: keys (a key always finds its
-    // own region), then names and codes, then names without their administrative suffix. A
+    // own region), then names, then names without their administrative words. A
     // spelling two regions share within a tier finds neither.
     let mut tiers: [Vec<(usize, String)>; 3] = Default::default();
     for (n, r) in raw.iter().enumerate() {
         let mut other = vec![r.name.clone(), r.lname.clone()];
         other.extend(r.aliases.iter().cloned().map(Some));
-        if let Some(iso) = &r.isoid {
-            other.extend([Some(iso.clone()), Some(format!("{country}-{iso}"))]);
-        }
-        if let Some(alpha) = cn_alpha_code(country, r.isoid.as_deref()) {
-            other.extend([Some(alpha.to_string()), Some(format!("CN-{alpha}"))]);
-        }
         let names = std::iter::once((0, r.key.clone())).chain(other.into_iter().flatten().map(|o| (1, o)));
         for (tier, name) in names {
             let mut forms = spellings(&name).into_iter();
@@ -150,6 +185,13 @@ fn regions(country: &str, raw: Vec<RawRegion>) -> Regions {
         }
         by_spelling.extend(this_tier);
     }
+    let mut by_code = HashMap::new();
+    for (n, r) in raw.iter().enumerate() {
+        let alpha = cn_alpha_code(country, r.isoid.as_deref()).map(str::to_string);
+        for code in r.isoid.iter().cloned().chain(alpha) {
+            by_code.insert(code, n);
+        }
+    }
     let list = raw
         .into_iter()
         .map(|r| Subregion {
@@ -161,7 +203,7 @@ fn regions(country: &str, raw: Vec<RawRegion>) -> Regions {
             isoid: r.isoid,
         })
         .collect();
-    Regions { list, by_spelling }
+    Regions { list, by_spelling, by_code }
 }
 
 /// Administrative words people add or leave out, after folding (longer first where one ends
@@ -198,6 +240,14 @@ const SUFFIXES: &[&str] = &[
     " prefecture",
     " state",
     " region",
+    " city",
+    " sar",
+    " municipality",
+    " oblast",
+    " oblast'",
+    " область",
+    " обл.",
+    " край",
     "-ken",
     "-fu",
     "-to",
@@ -205,11 +255,17 @@ const SUFFIXES: &[&str] = &[
     "-si",
 ];
 
-/// The forms `raw` is looked up by: folded whole, and folded without its administrative suffix.
+/// Administrative words people write before a name, after folding.
+const PREFIXES: &[&str] = &["г. ", "город ", "республика ", "респ. ", "respublika ", "republic of "];
+
+/// The forms `raw` is looked up by: folded whole, and folded without its administrative words.
 fn spellings(raw: &str) -> Vec<String> {
     let folded = fold(raw);
     let mut out = vec![squeeze(&folded)];
-    if let Some(stem) = SUFFIXES.iter().find_map(|s| folded.strip_suffix(s)) {
+    let bare = PREFIXES.iter().find_map(|p| folded.strip_prefix(p)).unwrap_or(&folded);
+    if let Some(stem) =
+        SUFFIXES.iter().find_map(|s| bare.strip_suffix(s)).or((bare != folded).then_some(bare))
+    {
         let stem = squeeze(stem);
         if !stem.is_empty() && !out.contains(&stem) {
             out.push(stem);
@@ -233,6 +289,7 @@ fn fold(raw: &str) -> String {
             // Letters whose capital does not lower back to them.
             'ı' => out.push('i'),
             'ß' => out.push_str("ss"),
+            'đ' | 'Đ' => out.push('d'),
             c => out.extend(c.to_lowercase()),
         }
     }

@@ -41,6 +41,82 @@ fn states_prefectures_and_provinces_elsewhere() {
     }
 }
 
+/// What people in the core markets write, from outside the data (so it cannot agree with itself).
+#[test]
+fn the_spellings_people_write_in_the_core_markets() {
+    let cases = [
+        ("RU", "Moscow", "Москва"),
+        ("RU", "г. Москва", "Москва"),
+        ("RU", "Moskva", "Москва"),
+        ("RU", "St Petersburg", "Санкт-Петербург"),
+        ("RU", "Saint Petersburg", "Санкт-Петербург"),
+        ("RU", "Московская обл.", "Московская область"),
+        ("RU", "Moscow Oblast", "Московская область"),
+        ("RU", "Респ. Татарстан", "Республика Татарстан"),
+        ("RU", "Tatarstan", "Республика Татарстан"),
+        ("CN", "Inner Mongolia", "内蒙古自治区"),
+        ("CN", "Nei Mongol", "内蒙古自治区"),
+        ("CN", "Tibet", "西藏自治区"),
+        ("CN", "Xinjiang", "新疆维吾尔自治区"),
+        ("CN", "Macao", "澳门"),
+        ("CN", "Hong Kong SAR", "香港"),
+        ("CN", "Shanghai City", "上海市"),
+        ("CN", "Beijing", "北京市"),
+        ("US", "N.Y.", "NY"),
+        ("US", "Calif.", "CA"),
+        ("US", "Washington DC", "DC"),
+        ("US", "Washington", "WA"),
+        ("JP", "Tokyo-to", "東京都"),
+        ("JP", "Osaka-fu", "大阪府"),
+        ("JP", "Hokkaido", "北海道"),
+        ("MX", "Mexico City", "CDMX"),
+        ("MX", "D.F.", "CDMX"),
+        ("MX", "Ciudad de México", "CDMX"),
+        ("CA", "Newfoundland", "NL"),
+        ("CA", "PQ", "QC"),
+        ("CA", "PEI", "PE"),
+        ("IN", "New Delhi", "Delhi"),
+        ("IN", "Orissa", "Odisha"),
+        ("IN", "Pondicherry", "Puducherry"),
+        ("IT", "Rome", "RM"),
+        ("IT", "Roma", "RM"),
+        ("IT", "Milan", "MI"),
+        ("BR", "Sao Paulo", "SP"),
+        ("BR", "São Paulo", "SP"),
+        ("KR", "강원특별자치도", "강원도"),
+        ("KR", "Seoul", "서울특별시"),
+        ("AU", "New South Wales", "NSW"),
+        ("VN", "Da Nang", "Đà Nẵng"),
+    ];
+    for (country, written, key) in cases {
+        assert_eq!(found(country, written), Some(key), "{country} {written}");
+    }
+}
+
+#[test]
+fn a_code_counts_only_as_iso_writes_it() {
+    // WooCommerce numbers China's provinces its own way (CN1 … CN32): never read as ISO's.
+    for code in ["CN11", "CN12", "CN2"] {
+        assert!(matches!(find_state("CN", code), StateMatch::Unknown { .. }), "{code}");
+    }
+    assert_eq!(found("CN", "CN-11"), Some("北京市"));
+    assert_eq!(found("CN", "cn-bj"), Some("北京市"));
+    assert_eq!(found("CN", "33"), Some("浙江省"));
+}
+
+#[test]
+fn carriers_get_the_region_in_latin_script() {
+    for (country, state, latin) in [
+        ("CN", "浙江", "Zhejiang Sheng"),
+        ("US", "California", "CA"),
+        ("RU", "Moscow", "Moskva"),
+        ("JP", "Tokyo", "Tokyo"),
+    ] {
+        let StateMatch::Found(region) = find_state(country, state) else { panic!("{country} {state}") };
+        assert_eq!(region.latin(), latin);
+    }
+}
+
 #[test]
 fn an_unknown_state_is_not_guessed_and_the_nearest_are_offered() {
     for country in ["CN", "US"] {
@@ -84,14 +160,16 @@ fn every_region_of_every_country_is_found_from_each_of_its_spellings() {
         for r in list {
             let mut written = vec![r.key.clone()];
             written.extend(r.name.iter().chain(&r.lname).chain(&r.aliases).cloned());
-            if let Some(iso) = &r.isoid {
-                written.extend([iso.clone(), format!("{country}-{iso}")]);
-            }
-            for w in written {
-                let bare = latin_without_accents(&w);
+            let codes = r.isoid.iter().flat_map(|iso| [iso.clone(), format!("{country}-{iso}")]);
+            for (w, code) in written.into_iter().map(|w| (w, false)).chain(codes.map(|c| (c, true))) {
                 let lower = w.to_lowercase();
-                let short = SUFFIXES.iter().find_map(|s| lower.strip_suffix(s)).unwrap_or(&lower).to_string();
-                for form in [w.clone(), w.to_uppercase(), lower.clone(), format!(" {w} "), bare, short] {
+                let mut forms = vec![w.clone(), w.to_uppercase(), lower.clone(), format!(" {w} ")];
+                if !code {
+                    let short =
+                        SUFFIXES.iter().find_map(|s| lower.strip_suffix(s)).unwrap_or(&lower).to_string();
+                    forms.extend([latin_without_accents(&w), short]);
+                }
+                for form in forms {
                     checked += 1;
                     match find_state(country, &form) {
                         StateMatch::Found(f) if f.key == r.key => {}
