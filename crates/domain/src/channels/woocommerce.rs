@@ -82,7 +82,7 @@ pub fn woocommerce_order(o: &Value, mapping: &ChannelMapping) -> Result<ChannelO
             line1: text(a, "address_1").to_string(),
             line2: text(a, "address_2").to_string(),
             city: text(a, "city").to_string(),
-            state: text(a, "state").to_string(),
+            state: woo_state(text(a, "country"), text(a, "state")).to_string(),
             postcode: text(a, "postcode").to_string(),
             country: text(a, "country").to_string(),
         })
@@ -143,4 +143,82 @@ pub fn woocommerce_order(o: &Value, mapping: &ChannelMapping) -> Result<ChannelO
             gmt => format!("{gmt}Z"),
         },
     })
+}
+
+/// WooCommerce's own codes for China's provinces (`CN1` … `CN32`, its `i18n/states/CN.php`), as
+/// the province's name: `CN11` is Jiangsu there, where ISO's `CN-11` is Beijing. Other states
+/// are taken as WooCommerce sends them (ISO-like codes such as `CA`, `NSW`).
+fn woo_state<'a>(country: &str, state: &'a str) -> &'a str {
+    const CN: [&str; 32] = [
+        "Yunnan",
+        "Beijing",
+        "Tianjin",
+        "Hebei",
+        "Shanxi",
+        "Inner Mongolia",
+        "Liaoning",
+        "Jilin",
+        "Heilongjiang",
+        "Shanghai",
+        "Jiangsu",
+        "Zhejiang",
+        "Anhui",
+        "Fujian",
+        "Jiangxi",
+        "Shandong",
+        "Henan",
+        "Hubei",
+        "Hunan",
+        "Guangdong",
+        "Guangxi",
+        "Hainan",
+        "Chongqing",
+        "Sichuan",
+        "Guizhou",
+        "Shaanxi",
+        "Gansu",
+        "Qinghai",
+        "Ningxia",
+        "Macau",
+        "Tibet",
+        "Xinjiang",
+    ];
+    let number = state.trim().strip_prefix("CN").and_then(|n| n.parse::<usize>().ok());
+    match number {
+        Some(n) if country.trim().eq_ignore_ascii_case("CN") && (1..=32).contains(&n) => CN[n - 1],
+        _ => state,
+    }
+}
+
+#[cfg(test)]
+mod state_tests {
+    use super::woo_state;
+    use crate::kernel::{StateMatch, find_state};
+
+    #[test]
+    fn each_of_woocommerces_chinese_codes_is_its_province() {
+        let keys = [
+            (1, "云南省"),
+            (2, "北京市"),
+            (11, "江苏省"),
+            (12, "浙江省"),
+            (21, "广西壮族自治区"),
+            (30, "澳门"),
+            (32, "新疆维吾尔自治区"),
+        ];
+        for (n, key) in keys {
+            let StateMatch::Found(r) = find_state("CN", woo_state("CN", &format!("CN{n}"))) else {
+                panic!("CN{n}")
+            };
+            assert_eq!(r.key, key, "CN{n}");
+        }
+        for n in 1..=32 {
+            assert!(
+                matches!(find_state("CN", woo_state("CN", &format!("CN{n}"))), StateMatch::Found(_)),
+                "CN{n}"
+            );
+        }
+        assert_eq!(woo_state("US", "CA"), "CA");
+        assert_eq!(woo_state("CN", "CN33"), "CN33");
+    }
 }
