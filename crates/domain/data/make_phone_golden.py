@@ -58,10 +58,11 @@ def variants(region, cc, nsn, national, international, prefix, kind):
     add(region, international, f"{kind} example, international format")
     add("", international, f"{kind} example, international format alone")
     # The same length with one digit changed: inside the country's ranges or not.
-    if kind in ("fixed_line", "mobile"):
-        for i, d in enumerate(nsn):
-            changed = nsn[:i] + str((int(d) + i + 1) % 10) + nsn[i + 1:]
-            add(region if i % 2 else "", changed if i % 2 else f"+{cc}{changed}", f"{kind} example, digit {i + 1} changed")
+    add("", national, f"{kind} example, national format with no region to read it by")
+    add(region, f"00{cc}{nsn}", f"{kind} example, dialled with 00 before the calling code")
+    for i, d in enumerate(nsn):
+        changed = nsn[:i] + str((int(d) + i + 1) % 10) + nsn[i + 1:]
+        add(region if i % 2 else "", changed if i % 2 else f"+{cc}{changed}", f"{kind} example, digit {i + 1} changed")
 
 
 for region in sorted(pn.SUPPORTED_REGIONS):
