@@ -195,7 +195,11 @@ fn regions(country: &str, raw: Vec<RawRegion>) -> Regions {
     let list = raw
         .into_iter()
         .map(|r| Subregion {
-            zip: r.zip.and_then(|z| Regex::new(&format!("^(?:{z})")).ok()),
+            zip: r.zip.and_then(|z| {
+                let extra = BORDER_POSTCODES.iter().find(|(c, k, _)| *c == country && *k == r.key);
+                let z = extra.map_or(z.clone(), |(_, _, more)| format!("{z}|{more}"));
+                Regex::new(&format!("^(?:{z})")).ok()
+            }),
             zip_example: r.zipex.and_then(|e| e.split(',').next().map(str::to_string)),
             key: r.key,
             name: r.name,
@@ -205,6 +209,12 @@ fn regions(country: &str, raw: Vec<RawRegion>) -> Regions {
         .collect();
     Regions { list, by_spelling, by_code }
 }
+
+/// Postcodes the data's ranges leave out though real addresses of the region have them: places
+/// served from a neighbour's post office (Mingoola and Jennings, NSW; Texhoma, TX; Puducherry's
+/// Mahé and Yanam).
+const BORDER_POSTCODES: [(&str, &str, &str); 3] =
+    [("AU", "NSW", "438[03]"), ("US", "TX", "73960"), ("IN", "Puducherry", "67331|5334")];
 
 /// Administrative words people add or leave out, after folding (longer first where one ends
 /// another).

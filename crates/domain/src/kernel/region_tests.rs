@@ -142,6 +142,15 @@ fn postcodes_are_checked_against_the_regions_range() {
     let StateMatch::Found(california) = find_state("US", "CA") else { panic!("California is listed") };
     assert!(california.takes_postcode("94043"));
     assert!(!california.takes_postcode("10001"));
+    for (country, state, border) in
+        [("AU", "NSW", "4380"), ("US", "TX", "73960"), ("IN", "Puducherry", "673310")]
+    {
+        let StateMatch::Found(region) = find_state(country, state) else { panic!("{state}") };
+        assert!(
+            region.takes_postcode(border),
+            "{country} {state} {border}: served from a neighbour's post office"
+        );
+    }
     let StateMatch::Found(ontario) = find_state("CA", "ON") else { panic!("Ontario is listed") };
     assert!(ontario.takes_postcode("K1A 0B1"));
     assert!(!ontario.takes_postcode("H2X 1Y4"));
