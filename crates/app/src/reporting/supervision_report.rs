@@ -206,14 +206,19 @@ fn last_month(timezone: &str, now: Millis) -> AppResult<String> {
     Ok(previous.strftime("%Y-%m").to_string())
 }
 
-/// Files last month's report if it is not filed yet (the nightly job); the month filed, if any.
+/// Files last month's report if it is not filed yet and the operator existed then (the nightly
+/// job); the month filed, if any.
 pub async fn file_last_month(app: &App, operator: TenantId) -> AppResult<Option<String>> {
     let mut conn = app.db().read().await?;
     let tenant = tradeport_store::access::tenants::get(&mut conn, operator, operator)
         .await?
         .ok_or(AppError::NotFound("tenant"))?;
     let month = last_month(&tenant.timezone, app.now())?;
-    if supervision_reports::get(&mut conn, operator, &month).await?.is_some() {
+    let (_, _, month_end) = month_bounds(Some(&month), &tenant.timezone, app.now())?;
+    // An operator set up since has no such month to report on.
+    if tenant.created_at.0 >= month_end.0
+        || supervision_reports::get(&mut conn, operator, &month).await?.is_some()
+    {
         return Ok(None);
     }
     drop(conn);

@@ -83,7 +83,10 @@ async fn last_months_report_is_filed_once_kept_as_pdf_and_xlsx_and_mailed_to_sup
     assert_eq!((status, code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), "{body}");
     assert_eq!(body["error"]["fields"][0]["code"], "month_not_over");
 
-    // The nightly job's use case files last month's report, once.
+    // The nightly job's use case files last month's report, once, if the operator existed then.
+    let filed = tradeport_app::reporting::file_last_month(&app.app, operator).await.unwrap();
+    assert_eq!(filed, None, "an operator set up this month has no last month");
+    exec(&app, &format!("UPDATE tenants SET created_at = created_at - {ago} WHERE id = '{operator}'")).await;
     assert_eq!(
         tradeport_app::reporting::file_last_month(&app.app, operator).await.unwrap(),
         Some(month.clone())
