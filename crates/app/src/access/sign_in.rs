@@ -96,12 +96,20 @@ pub(crate) struct OperatorPolicy {
     pub calendar: Option<crate::sla::StoredCalendar>,
 }
 
+/// The operator's own tenant row (its name, time zone, settings, when it was set up).
+pub(crate) async fn operator_row(
+    conn: &mut tradeport_store::AnyConnection,
+    operator_id: tradeport_domain::kernel::TenantId,
+) -> AppResult<tenants::TenantRow> {
+    tenants::get(conn, operator_id, operator_id).await?.ok_or(AppError::NotFound("tenant"))
+}
+
 /// The settings and time zone of an operator.
 pub(crate) async fn load_operator(
     conn: &mut tradeport_store::AnyConnection,
     operator_id: tradeport_domain::kernel::TenantId,
 ) -> AppResult<OperatorPolicy> {
-    let row = tenants::get(conn, operator_id, operator_id).await?.ok_or(AppError::NotFound("tenant"))?;
+    let row = operator_row(conn, operator_id).await?;
     let settings = serde_json::from_str(&row.settings)
         .map_err(|e| AppError::Internal(format!("stored settings of {operator_id}: {e}")))?;
     let calendar = crate::sla::load_default(conn, operator_id).await?;

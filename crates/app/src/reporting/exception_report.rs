@@ -119,10 +119,7 @@ pub async fn exception_report(
     let merchant = merchant_of(principal, q.merchant_id.as_deref())?;
     let merchant_key = merchant.map(|m| m.to_string());
     let mut conn = app.db().read().await?;
-    let timezone = tradeport_store::access::tenants::get(&mut conn, operator, operator)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?
-        .timezone;
+    let timezone = crate::access::operator_row(&mut conn, operator).await?.timezone;
     let (month, from, to) = month_bounds(q.month.as_deref(), &timezone, app.now())?;
     let span = Span { tenant_id: operator, merchant: merchant_key.as_deref(), from, to };
     let cases = report::cases(&mut conn, span).await?;

@@ -118,9 +118,7 @@ pub async fn kpis(app: &App, principal: &Principal, q: &KpiQuery) -> AppResult<K
     }
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let tenant = tradeport_store::access::tenants::get(&mut conn, operator, operator)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?;
+    let tenant = crate::access::operator_row(&mut conn, operator).await?;
     let zone = jiff::tz::TimeZone::get(&tenant.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     let today = jiff::Timestamp::from_millisecond(app.now().0)
         .map_err(|e| AppError::Internal(e.to_string()))?

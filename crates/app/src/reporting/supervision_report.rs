@@ -96,9 +96,7 @@ fn filed(row: &SupervisionReportRow) -> FiledReport {
 pub async fn build_report(app: &App, operator: TenantId, month: &str) -> AppResult<SupervisionReport> {
     let system = crate::access::system_principal(operator);
     let mut conn = app.db().read().await?;
-    let tenant = tradeport_store::access::tenants::get(&mut conn, operator, operator)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?;
+    let tenant = crate::access::operator_row(&mut conn, operator).await?;
     let (month, from, to) = month_bounds(Some(month), &tenant.timezone, app.now())?;
     let clocks = supervision_reports::step_clocks(&mut conn, operator, (from.0, to.0)).await?;
     drop(conn);
@@ -210,9 +208,7 @@ fn last_month(timezone: &str, now: Millis) -> AppResult<String> {
 /// job); the month filed, if any.
 pub async fn file_last_month(app: &App, operator: TenantId) -> AppResult<Option<String>> {
     let mut conn = app.db().read().await?;
-    let tenant = tradeport_store::access::tenants::get(&mut conn, operator, operator)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?;
+    let tenant = crate::access::operator_row(&mut conn, operator).await?;
     let month = last_month(&tenant.timezone, app.now())?;
     let (_, _, month_end) = month_bounds(Some(&month), &tenant.timezone, app.now())?;
     // An operator set up since has no such month to report on.
@@ -292,10 +288,7 @@ pub async fn file_report(app: &App, principal: &Principal, month: &str) -> AppRe
     principal.require(Permission::SuperviseOperations)?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let timezone = tradeport_store::access::tenants::get(&mut conn, operator, operator)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?
-        .timezone;
+    let timezone = crate::access::operator_row(&mut conn, operator).await?.timezone;
     let (month, _, to) = month_bounds(Some(month), &timezone, app.now())?;
     if to.0 > app.now().0 {
         return Err(invalid(

@@ -65,9 +65,7 @@ pub(crate) async fn schedule_sweeps(
 ) -> AppResult<Vec<SweepSchedule>> {
     let mut conn = app.db().read().await?;
     let existing = follow_up::list_recurring(&mut conn, operator, JobKind::FollowUpSweep).await?;
-    let tenant = tradeport_store::access::tenants::get(&mut conn, operator, operator)
-        .await?
-        .ok_or(AppError::NotFound("tenant"))?;
+    let tenant = crate::access::operator_row(&mut conn, operator).await?;
     let places = warehouses::list(&mut conn, operator).await?;
     drop(conn);
     let cron = cron
