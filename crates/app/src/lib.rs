@@ -21,6 +21,7 @@ mod page;
 pub mod payments;
 mod ports;
 pub mod reporting;
+pub mod retention;
 pub mod shipping;
 pub mod sla;
 pub mod tickets;

@@ -58,6 +58,16 @@ impl LocalBlobStore {
         }
     }
 
+    /// Deletes the file with this hash (personal data erased); `false` when there was none.
+    pub fn delete(&self, sha256: &str) -> Result<bool, BlobError> {
+        let Some(path) = self.path_of(sha256) else { return Ok(false) };
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(BlobError(format!("{}: {e}", path.display()))),
+        }
+    }
+
     /// How many files the store holds (for checks that nothing was stored).
     pub fn count(&self) -> usize {
         fn walk(dir: &Path) -> usize {
@@ -85,5 +95,8 @@ mod tests {
         assert_eq!(store.get(&a).unwrap().as_deref(), Some(&b"carton photo"[..]));
         assert_eq!(store.get("../../etc/passwd").unwrap(), None, "only digests are keys");
         assert_eq!(store.get(&"0".repeat(64)).unwrap(), None);
+        assert!(store.delete(&a).unwrap());
+        assert_eq!(store.get(&a).unwrap(), None, "deleted");
+        assert!(!store.delete(&a).unwrap(), "deleted once");
     }
 }

@@ -17,6 +17,7 @@ pub mod kpi;
 pub mod notifications;
 pub mod orders;
 pub mod payments;
+pub mod retention;
 pub mod risk;
 pub mod shipping;
 pub mod sla;

@@ -18,10 +18,13 @@ pub struct ArchiveRow {
     /// JSON of `domain::archive::Manifest`.
     pub manifest: String,
     pub archived_at: i64,
+    /// When the package was deleted with the buyer's personal data (retention ended); the manifest
+    /// stays as the record of what was filed.
+    pub package_erased_at: Option<i64>,
 }
 
-const COLUMNS: &str =
-    "tenant_id, order_id, merchant_id, order_no, package_sha256, package_bytes, manifest, archived_at";
+const COLUMNS: &str = "tenant_id, order_id, merchant_id, order_no, package_sha256, package_bytes, manifest, archived_at, \
+     package_erased_at";
 
 /// Files the archive; `false` when the order was archived already (by another worker).
 pub async fn insert_in_tx(conn: &mut AnyConnection, a: &ArchiveRow) -> StoreResult<bool> {

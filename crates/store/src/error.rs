@@ -158,6 +158,13 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "aftersales_policies.tenant_id, aftersales_policies.merchant_key, aftersales_policies.category, aftersales_policies.market",
         "market",
     ),
+    ("legal_holds_pkey", "legal_holds.order_id", "order_id"),
+    // Written once per order when the proposal is made; listed so that every constraint is.
+    (
+        "deletion_proposal_orders_pkey",
+        "deletion_proposal_orders.proposal_id, deletion_proposal_orders.order_id",
+        "order_id",
+    ),
 ];
 
 /// What can go wrong in storage.

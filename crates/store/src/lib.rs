@@ -29,6 +29,7 @@ pub mod opt_outs;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
+pub mod retention;
 pub mod schema;
 pub mod shipping;
 pub mod sla;

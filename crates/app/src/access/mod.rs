@@ -17,7 +17,7 @@ pub use api_keys::{CreateApiKey, CreatedApiKey, create_api_key, list_api_keys, r
 pub use authenticate::{authenticate_api_key, authenticate_session};
 pub use housekeeping::purge_expired;
 pub use settings::{get_settings, update_settings};
-pub(crate) use sign_in::{OperatorPolicy, load_operator, operator_row};
+pub(crate) use sign_in::{OperatorPolicy, load_operator, load_settings, operator_row};
 pub use sign_in::{SignedIn, new_form_token, sign_in, sign_out};
 pub use tenants::{
     CreateTenant, create_merchant, create_operator, get_tenant, list_tenants, system_principal,

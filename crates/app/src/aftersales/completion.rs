@@ -152,6 +152,8 @@ pub(crate) async fn run_completion_sweep(app: &App, job: &JobRow) -> Result<(), 
     let archived = crate::archive::archive_due(app, operator).await.map_err(|e| e.to_string())?;
     // And on the first night of a month, last month's supervision report is filed (KPI-1).
     crate::reporting::file_last_month(app, operator).await.map_err(|e| format!("supervision report: {e}"))?;
+    // And the orders whose retention has ended are listed for an admin to review (DONE-3).
+    crate::retention::propose_nightly(app, operator).await.map_err(|e| format!("deletion proposal: {e}"))?;
     if archived.failed.is_empty() {
         Ok(())
     } else {

@@ -121,6 +121,7 @@ async fn file_order(app: &App, operator: TenantId, id: OrderId) -> AppResult<Fil
         package_bytes: bytes as i64,
         manifest: String::from_utf8(manifest_json).map_err(|e| AppError::Internal(e.to_string()))?,
         archived_at: now.0,
+        package_erased_at: None,
     };
     // Filed under the order's lock, and only if nothing changed while the files were gathered:
     // otherwise the next night files it with the change.

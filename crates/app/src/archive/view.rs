@@ -22,6 +22,9 @@ pub struct ArchiveView {
     pub manifest: Manifest,
     /// Where the package downloads.
     pub package_url: String,
+    /// RFC 3339: when the package was deleted with the buyer's personal data at the end of the
+    /// retention period (DONE-3); the manifest remains.
+    pub package_erased_at: Option<String>,
 }
 
 /// The package, read back and checked.
@@ -52,6 +55,9 @@ pub async fn order_archive(app: &App, principal: &Principal, id: &str) -> AppRes
         package_bytes: a.package_bytes,
         manifest,
         package_url: format!("/api/v1/orders/{id}/archive/package"),
+        package_erased_at: a
+            .package_erased_at
+            .map(|at| crate::warehouse::rfc3339(tradeport_domain::kernel::Millis(at))),
     })
 }
 
@@ -60,6 +66,17 @@ pub async fn order_archive(app: &App, principal: &Principal, id: &str) -> AppRes
 /// served as if it were the file.
 pub async fn order_package(app: &App, principal: &Principal, id: &str) -> AppResult<PackageFile> {
     let (id, a) = archive_of(app, principal, id).await?;
+    if let Some(at) = a.package_erased_at {
+        return Err(AppError::Conflict {
+            code: "archive.erased",
+            message: format!(
+                "the package was deleted on {} with the buyer's personal data, at the end of the retention period; \
+                 its manifest remains",
+                crate::warehouse::rfc3339(tradeport_domain::kernel::Millis(at))
+            ),
+            fields: Vec::new(),
+        });
+    }
     let bytes = get_blob(app, &a.package_sha256).await?.ok_or_else(|| {
         AppError::Internal(format!("the package of order {id} is missing from the blob store"))
     })?;

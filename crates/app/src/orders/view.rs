@@ -124,6 +124,10 @@ pub struct OrderView {
     pub completed_at: Option<i64>,
     /// When its file was archived (DONE-2): the order is read-only from then on.
     pub archived_at: Option<i64>,
+    /// When the buyer's personal data was erased (DONE-3: retention ended, or the buyer asked).
+    pub personal_data_erased_at: Option<i64>,
+    /// Why the order is on legal hold, if it is: no deletion reaches it.
+    pub legal_hold: Option<String>,
     pub lines: Vec<LineView>,
     pub allocations: Vec<AllocationView>,
     pub events: Vec<EventView>,
@@ -211,6 +215,13 @@ pub(crate) async fn load_view(
         Some(_) => tradeport_store::archives::archived_at(conn, operator, o.id).await?,
         None => None,
     };
+    let personal_data_erased_at = match archived_at {
+        Some(_) => tradeport_store::retention::erase::buyer_fields(conn, operator, o.id)
+            .await?
+            .and_then(|b| b.personal_data_erased_at),
+        None => None,
+    };
+    let legal_hold = tradeport_store::retention::hold(conn, operator, o.id).await?.map(|h| h.reason);
     let channel_link = tradeport_store::channels::links::of_order(conn, operator, o.id).await?.map(|l| {
         let url = tradeport_domain::channels::ChannelKind::parse(&l.kind)
             .and_then(|k| k.order_url(&l.shop_domain, &l.site_url, &l.external_id))
@@ -299,5 +310,7 @@ pub(crate) async fn load_view(
         clocks: clocks.iter().map(|c| crate::sla::ClockView::new(c, now)).collect(),
         completed_at: o.completed_at.map(|m| m.0),
         archived_at,
+        personal_data_erased_at,
+        legal_hold,
     })
 }

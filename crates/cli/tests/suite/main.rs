@@ -48,6 +48,7 @@ mod presales;
 mod refund_clock;
 mod refunds;
 mod replacements;
+mod retention;
 mod returns;
 mod risk;
 mod schema;

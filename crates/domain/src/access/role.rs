@@ -31,6 +31,7 @@
 //! | ManageChannels    |   x   |       x       |          |           |           |                  |         |            |    x     |
 //! | ManagePayments    |   x   |               |          |           |           |                  |    x    |            |    x     |
 //! | AnswerTickets     |   x   |       x       |          |           |           |        x         |         |     x      |    x     |
+//! | ManagePersonalData |   x   |               |          |           |           |                  |         |            |          |
 //!
 //! A merchant's permissions reach only its own tenant's keys, SKUs, stock and orders (see
 //! `app::access` and the scope checks of each use case).
@@ -92,10 +93,12 @@ pub enum Permission {
     ManagePayments,
     /// See and answer customer-service tickets (a merchant: those of its own orders).
     AnswerTickets,
+    /// Keep and delete personal data: legal holds, deletion proposals, buyers' data requests.
+    ManagePersonalData,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 29] = [
+    pub const ALL: [Permission; 30] = [
         Permission::ViewDashboard,
         Permission::ViewMerchants,
         Permission::ManageMerchants,
@@ -125,6 +128,7 @@ impl Permission {
         Permission::ManageChannels,
         Permission::ManagePayments,
         Permission::AnswerTickets,
+        Permission::ManagePersonalData,
     ];
 
     /// The action in words, for "your role may not …" messages.
@@ -159,6 +163,7 @@ impl Permission {
             Self::ManageChannels => "connect sales channels and import order files",
             Self::ManagePayments => "connect payment accounts and see payments",
             Self::AnswerTickets => "see and answer customer-service tickets",
+            Self::ManagePersonalData => "hold, export or delete personal data (admins only)",
         }
     }
 }
@@ -208,9 +213,8 @@ impl Role {
             ViewDashboard | ViewInventory | ViewOrders => true,
             ViewMerchants | ViewSettings => self != Merchant,
             ManageApiKeys => matches!(self, Admin | Merchant),
-            ManageMerchants | ManageUsers | ManageSettings | ManageWarehouses | ManageGoodsRules => {
-                self == Admin
-            }
+            ManageMerchants | ManageUsers | ManageSettings | ManageWarehouses | ManageGoodsRules
+            | ManagePersonalData => self == Admin,
             ManageCatalog => matches!(self, Admin | OrderManager | Warehouse | Merchant),
             AdjustStock => matches!(self, Admin | Warehouse),
             CreateOrders => matches!(self, Admin | OrderManager | CustomerService | Merchant),

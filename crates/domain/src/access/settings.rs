@@ -68,6 +68,12 @@ pub struct TenantSettings {
     pub payment_windows: BTreeMap<String, u32>,
     /// Risk screening at intake (ORD-10): rules, weights, threshold and lists.
     pub risk: crate::risk::RiskSettings,
+    /// Years an order's file is kept after its completion before it is proposed for deletion
+    /// (DONE-3); never below `retention_legal_minimum_years`.
+    pub retention_years: u32,
+    /// The least the law of the operator's place requires (China's E-commerce Law, art. 31: three
+    /// years from the transaction's completion).
+    pub retention_legal_minimum_years: u32,
 }
 
 /// A logistics service level: what it costs at least, and whether it is a special service that
@@ -147,6 +153,8 @@ impl Default for TenantSettings {
                 .collect(),
             payment_windows: BTreeMap::new(),
             risk: crate::risk::RiskSettings::default(),
+            retention_years: 3,
+            retention_legal_minimum_years: 3,
         }
     }
 }
@@ -326,6 +334,11 @@ impl TenantSettings {
             }
         }
         for e in crate::sla::validate_limits(&self.sla_limits) {
+            errors.push(e);
+        }
+        if let Err(e) =
+            crate::retention::validate_years(self.retention_years, self.retention_legal_minimum_years)
+        {
             errors.push(e);
         }
         errors.into_result()

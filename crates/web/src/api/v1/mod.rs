@@ -16,6 +16,7 @@ mod message_templates;
 mod orders;
 mod payments;
 mod reports;
+mod retention;
 mod shipping;
 mod sla;
 mod tickets;
@@ -70,6 +71,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(orders::routes())
         .merge(payments::routes())
         .merge(reports::routes())
+        .merge(retention::routes())
         .merge(shipping::routes())
         .merge(sla::routes())
         .merge(tickets::routes())
