@@ -215,7 +215,7 @@ pub(crate) async fn load_view(
         Some(_) => tradeport_store::archives::archived_at(conn, operator, o.id).await?,
         None => None,
     };
-    let personal_data_erased_at = match archived_at {
+    let personal_data_erased_at = match o.completed_at {
         Some(_) => tradeport_store::retention::erase::buyer_fields(conn, operator, o.id)
             .await?
             .and_then(|b| b.personal_data_erased_at),

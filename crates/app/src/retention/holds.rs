@@ -40,7 +40,7 @@ impl From<HoldRow> for LegalHoldView {
     }
 }
 
-/// Puts order `id` on legal hold for `reason`. Admins only.
+/// Puts order `id` (or number) on legal hold for `reason`. Admins only.
 pub async fn place_legal_hold(
     app: &App,
     principal: &Principal,
@@ -59,7 +59,7 @@ pub async fn place_legal_hold(
             ),
         )]));
     }
-    let id: OrderId = parse_id(id, "order")?;
+    let id = order_named(app, principal, id).await?;
     let mut tx = app.begin().await?;
     let order = tradeport_store::orders::lock_in_tx(&mut tx, operator, None, id)
         .await?
@@ -103,6 +103,16 @@ pub async fn place_legal_hold(
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
     tx.commit().await?;
     Ok(row.into())
+}
+
+/// The order named by its id or its number.
+async fn order_named(app: &App, principal: &Principal, named: &str) -> AppResult<OrderId> {
+    if let Ok(id) = named.trim().parse() {
+        return Ok(id);
+    }
+    let mut conn = app.db().read().await?;
+    let id = retention::order_by_number(&mut conn, principal.scope.operator_id, named.trim()).await?;
+    parse_id(&id.ok_or(AppError::NotFound("order"))?, "order")
 }
 
 /// Releases order `id`'s legal hold. Admins only.

@@ -10,11 +10,12 @@ use serde_json::{Value, json};
 use tradeport_testkit::{Seeded, TestApp, db_tests, lamp_order};
 
 use crate::audit::count;
-use crate::helpers::{call, code, field, get, post};
+use crate::helpers::{call, code, field, get, post, signed_in};
 
 db_tests!(
     an_order_past_its_retention_is_erased_only_once_approved_and_never_while_on_legal_hold,
     a_buyers_request_exports_everything_held_and_erases_only_what_retention_allows,
+    the_retention_page_holds_proposes_and_erases_for_admins_only,
 );
 
 /// Three years and two days: past a 3-year retention whatever the leap days.
@@ -280,4 +281,63 @@ async fn a_buyers_request_exports_everything_held_and_erases_only_what_retention
     .await;
     assert_eq!(recorded, 2);
     assert_eq!(verify(&app, &s).await, Vec::<String>::new());
+}
+
+async fn the_retention_page_holds_proposes_and_erases_for_admins_only(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let old = completed_order(&app, &s, "#page-old", "old@example.com").await;
+    let held = completed_order(&app, &s, "#page-held", "held@example.com").await;
+    for o in [&old, &held] {
+        set_completed(&app, o, PAST_RETENTION_DAYS).await;
+    }
+    let number = |o: &str| {
+        let app = &app;
+        let key = s.admin_key.clone();
+        let path = format!("/api/v1/orders/{o}");
+        async move { get(app, &path, &key).await.1["order_no"].as_str().unwrap().to_string() }
+    };
+    let (old_no, held_no) = (number(&old).await, number(&held).await);
+    let (admin, token) = signed_in(&app, &s.admin_email).await;
+    let page = admin.get(app.url("/retention")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Retention and personal data") && page.contains("id=\"propose\""), "{page}");
+
+    // A hold placed by order number; then the proposal lists only the other order.
+    let hold =
+        [("csrf_token", token.as_str()), ("order", held_no.as_str()), ("reason", "Authority request 17")];
+    let page =
+        admin.post(app.url("/retention/holds")).form(&hold).send().await.unwrap().text().await.unwrap();
+    assert!(page.split("id=\"hold-list\"").nth(1).unwrap().contains("Authority request 17"), "{page}");
+    let propose = [("csrf_token", token.as_str())];
+    let page =
+        admin.post(app.url("/retention/propose")).form(&propose).send().await.unwrap().text().await.unwrap();
+    let open = page.split("id=\"open-proposal\"").nth(1).expect("the open proposal is shown");
+    let listed = open.split("</table>").next().unwrap();
+    assert!(listed.contains(&old_no) && !listed.contains(&held_no), "{listed}");
+    assert!(open.contains("Approve and erase"));
+    let action = open.split("action=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert!(action.ends_with("/approve"), "{action}");
+    let res = admin.post(app.url(&action)).form(&propose).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Carried out"), "{page}");
+    let order_page =
+        admin.get(app.url(&format!("/orders/{old}"))).send().await.unwrap().text().await.unwrap();
+    assert!(order_page.contains("id=\"erased\""), "the order says its buyer's data is erased");
+    let held_page =
+        admin.get(app.url(&format!("/orders/{held}"))).send().await.unwrap().text().await.unwrap();
+    assert!(held_page.contains("id=\"legal-hold\""));
+
+    // A bad buyer request says what is wrong and changes nothing.
+    let bad = [("csrf_token", token.as_str()), ("email", "nope"), ("action", "erase")];
+    let res = admin.post(app.url("/retention/buyer")).form(&bad).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("id=\"error\""));
+
+    // A merchant sees no link to it and cannot open it.
+    let (merchant, _) = signed_in(&app, &s.merchant_a_email).await;
+    let home = merchant.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(!home.contains("href=\"/retention\""));
+    let res = merchant.get(app.url("/retention")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }

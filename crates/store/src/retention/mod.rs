@@ -307,3 +307,16 @@ pub async fn finish_in_tx(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The id of the operator's order with this number (`20261128000001`).
+pub async fn order_by_number(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_no: &str,
+) -> StoreResult<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT id FROM orders WHERE tenant_id = $1 AND order_no = $2")
+        .bind(tenant_id.to_string())
+        .bind(order_no)
+        .fetch_optional(conn)
+        .await?)
+}

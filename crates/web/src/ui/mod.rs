@@ -20,6 +20,7 @@ mod order_pages;
 mod order_shipping;
 mod payment_pages;
 mod report_pages;
+mod retention_pages;
 mod scanner_pages;
 mod service_pages;
 mod shell;
@@ -102,6 +103,12 @@ pub fn router() -> Router<App> {
         .route("/imports/{id}/errors", get(channel_pages::errors))
         .route("/reports/actions", post(report_pages::add_action))
         .route("/reports/supervision", post(report_pages::file_supervision))
+        .route("/retention", get(retention_pages::show))
+        .route("/retention/propose", post(retention_pages::propose))
+        .route("/retention/proposals/{id}/{action}", post(retention_pages::decide))
+        .route("/retention/holds", post(retention_pages::place_hold))
+        .route("/retention/holds/{order}/release", post(retention_pages::release_hold))
+        .route("/retention/buyer", post(retention_pages::buyer_request))
         .route("/aftersales/requests/{id}/decision", post(aftersales_pages::decide))
         .route("/aftersales/requests/{id}/inspection", post(aftersales_pages::inspect))
         .route("/aftersales/returns/receive", post(aftersales_pages::receive))
