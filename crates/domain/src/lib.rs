@@ -8,6 +8,7 @@ pub mod access;
 pub mod aftersales;
 pub mod archive;
 pub mod audit;
+pub mod billing;
 pub mod channels;
 pub mod exceptions;
 pub mod inventory;
