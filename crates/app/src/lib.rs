@@ -6,6 +6,7 @@ pub mod aftersales;
 mod app;
 pub mod archive;
 pub mod audit;
+pub mod billing;
 pub mod channels;
 pub mod demo;
 mod error;

@@ -165,6 +165,14 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "deletion_proposal_orders.proposal_id, deletion_proposal_orders.order_id",
         "order_id",
     ),
+    // Written only by the snapshot job, which replaces a day's rows; listed so that every one is.
+    (
+        "stock_snapshots_pkey",
+        "stock_snapshots.tenant_id, stock_snapshots.day, stock_snapshots.sku_id, stock_snapshots.warehouse_id, stock_snapshots.received_on",
+        "day",
+    ),
+    ("stock_snapshot_days_pkey", "stock_snapshot_days.tenant_id, stock_snapshot_days.day", "day"),
+    ("billing_statements_pkey", "billing_statements.merchant_id, billing_statements.month", "month"),
 ];
 
 /// What can go wrong in storage.

@@ -9,6 +9,7 @@ pub mod access;
 pub mod aftersales;
 pub mod archives;
 pub mod audit_chain;
+pub mod billing;
 pub mod calendars;
 pub mod channels;
 mod db;

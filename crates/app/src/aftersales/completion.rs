@@ -154,6 +154,8 @@ pub(crate) async fn run_completion_sweep(app: &App, job: &JobRow) -> Result<(), 
     crate::reporting::file_last_month(app, operator).await.map_err(|e| format!("supervision report: {e}"))?;
     // And the orders whose retention has ended are listed for an admin to review (DONE-3).
     crate::retention::propose_nightly(app, operator).await.map_err(|e| format!("deletion proposal: {e}"))?;
+    // And yesterday's stock is snapshotted, by age, for storage charges.
+    crate::billing::take_yesterday(app, operator).await.map_err(|e| format!("stock snapshot: {e}"))?;
     if archived.failed.is_empty() {
         Ok(())
     } else {

@@ -10,6 +10,7 @@ mod supervision_render;
 mod supervision_report;
 
 pub use dashboard::{Dashboard, dashboard};
+pub(crate) use exception_report::month_bounds;
 pub use exception_report::{
     Count, ExceptionReport, ImprovementAction, NewImprovementAction, ReportQuery, add_improvement_action,
     exception_report, report_csv, report_pdf,

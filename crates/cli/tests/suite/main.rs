@@ -6,6 +6,7 @@ mod addresses;
 mod amazon_polling;
 mod archive;
 mod audit;
+mod billing;
 mod browser;
 mod buyer_messages;
 mod calendars;

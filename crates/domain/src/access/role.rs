@@ -32,6 +32,8 @@
 //! | ManagePayments    |   x   |               |          |           |           |                  |    x    |            |    x     |
 //! | AnswerTickets     |   x   |       x       |          |           |           |        x         |         |     x      |    x     |
 //! | ManagePersonalData |   x   |               |          |           |           |                  |         |            |          |
+//! | ManageBilling     |   x   |               |          |           |           |                  |    x    |            |          |
+//! | ViewStatements    |   x   |               |          |           |           |                  |    x    |     x      |    x     |
 //!
 //! A merchant's permissions reach only its own tenant's keys, SKUs, stock and orders (see
 //! `app::access` and the scope checks of each use case).
@@ -95,10 +97,14 @@ pub enum Permission {
     AnswerTickets,
     /// Keep and delete personal data: legal holds, deletion proposals, buyers' data requests.
     ManagePersonalData,
+    /// Set merchants' agreements and fee schedules, quote, and correct statements.
+    ManageBilling,
+    /// See monthly statements (a merchant: its own).
+    ViewStatements,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 30] = [
+    pub const ALL: [Permission; 32] = [
         Permission::ViewDashboard,
         Permission::ViewMerchants,
         Permission::ManageMerchants,
@@ -129,6 +135,8 @@ impl Permission {
         Permission::ManagePayments,
         Permission::AnswerTickets,
         Permission::ManagePersonalData,
+        Permission::ManageBilling,
+        Permission::ViewStatements,
     ];
 
     /// The action in words, for "your role may not …" messages.
@@ -164,6 +172,8 @@ impl Permission {
             Self::ManagePayments => "connect payment accounts and see payments",
             Self::AnswerTickets => "see and answer customer-service tickets",
             Self::ManagePersonalData => "hold, export or delete personal data (admins only)",
+            Self::ManageBilling => "set agreements and fees, quote and correct statements",
+            Self::ViewStatements => "see monthly statements",
         }
     }
 }
@@ -220,6 +230,8 @@ impl Role {
             CreateOrders => matches!(self, Admin | OrderManager | CustomerService | Merchant),
             ManageChannels => matches!(self, Admin | OrderManager | Merchant),
             ManagePayments => matches!(self, Admin | Finance | Merchant),
+            ManageBilling => matches!(self, Admin | Finance),
+            ViewStatements => matches!(self, Admin | Finance | Supervisor | Merchant),
             AnswerTickets => matches!(self, Admin | OrderManager | CustomerService | Supervisor | Merchant),
             ReviewOrders => matches!(self, Admin | OrderManager | Reviewer),
             SecondReview => matches!(self, Admin | Reviewer),

@@ -5,6 +5,7 @@ mod aftersales;
 mod aftersales_requests;
 mod archives;
 mod audit;
+mod billing;
 mod calendars;
 mod channels;
 mod customs;
@@ -60,6 +61,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(aftersales::routes())
         .merge(aftersales_requests::routes())
         .merge(audit::routes())
+        .merge(billing::routes())
         .merge(archives::routes())
         .merge(calendars::routes())
         .merge(channels::routes())
