@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tradeport_testkit::{TestApp, db_tests};
 
-use crate::helpers::{code, field, get, pdf_text, post};
+use crate::helpers::{code, field, get, pdf_text, post, signed_in};
 use crate::returns::{delivered, mugs_and_pen_shipped, uk_policy};
 use crate::warehouse::{floor, stock_bin};
 
@@ -222,4 +222,34 @@ async fn a_months_statement_equals_the_hand_computed_total_and_is_filed_once(app
     assert_eq!(status, StatusCode::OK, "{quoted}");
     // 50 × 1.50 + 100 × 1.20 + 100 × 0.30 + 100 × 0.10 labels
     assert_eq!(quoted["totals"], json!(["GBP 235.00"]), "{quoted}");
+
+    // The page: the statement with its total for staff; a merchant its own, without the forms.
+    let (admin, token) = signed_in(&app, &f.s.admin_email).await;
+    let page = admin
+        .get(app.url(&format!("/billing?merchant_id={a}&month={month}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let shown = page.split("id=\"statement-total\">").nth(1).unwrap().split('<').next().unwrap();
+    assert_eq!(shown, format!("GBP {}.{:02}", (total - 100) / 100, (total - 100) % 100), "{page}");
+    assert!(page.contains("id=\"agreement-form\"") && page.contains("Returns destroyed"));
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("fees", r#"{"currency": "GBP", "pick_pack_per_order_minor": 125}"#),
+        ("orders", "10"),
+        ("units_per_order", "1"),
+        ("cartons_in", "0"),
+        ("stored_m3", "0"),
+        ("returns", "0"),
+    ];
+    let quoted =
+        admin.post(app.url("/billing/quote")).form(&form).send().await.unwrap().text().await.unwrap();
+    assert!(quoted.contains("id=\"quote-total\">GBP 12.50<"), "{quoted}");
+    let (merchant, _) = signed_in(&app, &f.s.merchant_a_email).await;
+    let own =
+        merchant.get(app.url(&format!("/billing?month={month}"))).send().await.unwrap().text().await.unwrap();
+    assert!(own.contains("id=\"statement-total\"") && !own.contains("id=\"agreement-form\""), "{own}");
 }

@@ -7,6 +7,7 @@
 mod access_pages;
 mod aftersales_pages;
 mod assets;
+mod billing_pages;
 mod channel_pages;
 mod cookies;
 mod i18n;
@@ -103,6 +104,10 @@ pub fn router() -> Router<App> {
         .route("/imports/{id}/errors", get(channel_pages::errors))
         .route("/reports/actions", post(report_pages::add_action))
         .route("/reports/supervision", post(report_pages::file_supervision))
+        .route("/billing", get(billing_pages::show))
+        .route("/billing/credits", post(billing_pages::credit))
+        .route("/billing/agreements", post(billing_pages::agreement))
+        .route("/billing/quote", post(billing_pages::quote))
         .route("/retention", get(retention_pages::show))
         .route("/retention/propose", post(retention_pages::propose))
         .route("/retention/proposals/{id}/{action}", post(retention_pages::decide))

@@ -59,6 +59,7 @@ impl Shell {
             ("nav.service", "/service", p.role.can(Permission::AnswerTickets)),
             ("nav.reports", "/reports", true),
             ("nav.kpis", "/kpis", true),
+            ("nav.billing", "/billing", p.role.can(Permission::ViewStatements)),
             ("nav.retention", "/retention", p.role.can(Permission::ManagePersonalData)),
             ("nav.settings", settings_href, settings_ready),
         ];
