@@ -109,6 +109,16 @@ pub struct ErasedData {
     pub erased_sha256: String,
 }
 
+/// Whether `hash` is the link of `event` after `previous`: its data as it is, or as an erasure
+/// record vouches for it (exactly what the erasure left, sealed as it was before).
+pub fn proves(previous: &str, event: &SealedFields<'_>, hash: &str, erased: &Erased) -> bool {
+    link_hash(previous, event) == hash
+        || erased.get(event.id).is_some_and(|d| {
+            data_digest(event.data) == d.erased_sha256
+                && link_hash_with(previous, event, &d.sealed_sha256) == hash
+        })
+}
+
 /// Checks `links` (ascending by `seq`) following `before`, the last link checked (`None`: the
 /// chain's start, before link 1); the breaks in order, and the last link as the next page's
 /// `before`.
@@ -128,14 +138,7 @@ pub fn check<'a>(
         }
         match &l.event {
             None => breaks.push(Break::Missing { seq: l.seq, event_id: l.event_id.to_string() }),
-            Some(e)
-                if e.id != l.event_id
-                    || (link_hash(l.prev_hash, e) != l.hash
-                        && erased.get(e.id).is_none_or(|d| {
-                            data_digest(e.data) != d.erased_sha256
-                                || link_hash_with(l.prev_hash, e, &d.sealed_sha256) != l.hash
-                        })) =>
-            {
+            Some(e) if e.id != l.event_id || !proves(l.prev_hash, e, l.hash, erased) => {
                 breaks.push(Break::Changed { seq: l.seq, event_id: l.event_id.to_string() })
             }
             Some(_) => {}

@@ -10,6 +10,8 @@
 //! | `order_completed` | orders_completed (1) | order_management | - |
 //! | `order_exception_opened` | exceptions_opened (1); damaged_cases (1) when its type is `damaged` | the case's department | who opened it |
 //! | `ticket_opened` | tickets_opened (1) | customer_service | - |
+//! | `package_weighed` | packages_weighed (1); packages_accurate (1) when its weight matched the expected | warehouse | who weighed it |
+//! | `aftersales_requested` | aftersales_requested (1) | the request's department | - |
 
 use crate::sla::Department;
 
@@ -23,10 +25,13 @@ pub enum Measure {
     ExceptionsOpened,
     DamagedCases,
     TicketsOpened,
+    PackagesWeighed,
+    PackagesAccurate,
+    AftersalesRequested,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 7] = [
+    pub const ALL: [Measure; 10] = [
         Self::OrdersReceived,
         Self::OrdersShipped,
         Self::ShipMinutes,
@@ -34,6 +39,9 @@ impl Measure {
         Self::ExceptionsOpened,
         Self::DamagedCases,
         Self::TicketsOpened,
+        Self::PackagesWeighed,
+        Self::PackagesAccurate,
+        Self::AftersalesRequested,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +53,9 @@ impl Measure {
             Self::ExceptionsOpened => "exceptions_opened",
             Self::DamagedCases => "damaged_cases",
             Self::TicketsOpened => "tickets_opened",
+            Self::PackagesWeighed => "packages_weighed",
+            Self::PackagesAccurate => "packages_accurate",
+            Self::AftersalesRequested => "aftersales_requested",
         }
     }
 }
@@ -105,6 +116,20 @@ pub fn facts_of(e: &EventFacts<'_>) -> Vec<Fact> {
         "ticket_opened" => {
             vec![Fact { person: String::new(), ..fact(Measure::TicketsOpened, 1, "customer_service") }]
         }
+        "package_weighed" => {
+            // A package whose weight is off the expected is held for a check: a picking or packing error.
+            let weighed: serde_json::Value = serde_json::from_str(e.data).unwrap_or_default();
+            let mut out = vec![fact(Measure::PackagesWeighed, 1, "warehouse")];
+            if weighed["weight_matched"].as_bool().unwrap_or(weighed["check"].is_null()) {
+                out.push(fact(Measure::PackagesAccurate, 1, "warehouse"));
+            }
+            out
+        }
+        "aftersales_requested" => {
+            let request: serde_json::Value = serde_json::from_str(e.data).unwrap_or_default();
+            let department = department_of_case(&request);
+            vec![Fact { person: String::new(), ..fact(Measure::AftersalesRequested, 1, department) }]
+        }
         _ => Vec::new(),
     }
 }
@@ -143,7 +168,7 @@ pub struct Kpi {
 }
 
 /// The KPIs the figures give today (KPI-2 and KPI-3 as far as their events exist).
-pub const KPIS: [Kpi; 5] = [
+pub const KPIS: [Kpi; 7] = [
     Kpi {
         key: "completion_rate",
         numerator: Measure::OrdersCompleted,
@@ -185,6 +210,23 @@ pub const KPIS: [Kpi; 5] = [
         target: Some((Direction::AtMost, 1.0)),
         own_denominator: false,
     },
+    // KPI-2: processing accuracy at least 99.5%: packages whose weight matched what was picked.
+    Kpi {
+        key: "processing_accuracy",
+        numerator: Measure::PackagesAccurate,
+        denominator: Measure::PackagesWeighed,
+        unit: Unit::Percent,
+        target: Some((Direction::AtLeast, 99.5)),
+        own_denominator: true,
+    },
+    Kpi {
+        key: "after_sales_rate",
+        numerator: Measure::AftersalesRequested,
+        denominator: Measure::OrdersShipped,
+        unit: Unit::Percent,
+        target: Some((Direction::AtMost, 3.0)),
+        own_denominator: false,
+    },
 ];
 
 impl Kpi {
@@ -224,7 +266,7 @@ mod tests {
 
     #[test]
     fn each_event_gives_the_facts_its_table_row_says() {
-        let table: [(&str, &str, Option<i64>, Vec<Row>); 8] = [
+        let table: [(&str, &str, Option<i64>, Vec<Row>); 11] = [
             ("order_received", "{}", None, vec![(Measure::OrdersReceived, 1, "order_management", "u1")]),
             (
                 "order_received_on_hold",
@@ -253,6 +295,27 @@ mod tests {
                 ],
             ),
             ("ticket_opened", "{}", None, vec![(Measure::TicketsOpened, 1, "customer_service", "")]),
+            (
+                "package_weighed",
+                r#"{"status":"check","check":"chosen for the spot check","weight_matched":true}"#,
+                None,
+                vec![
+                    (Measure::PackagesWeighed, 1, "warehouse", "u1"),
+                    (Measure::PackagesAccurate, 1, "warehouse", "u1"),
+                ],
+            ),
+            (
+                "package_weighed",
+                r#"{"status":"check","check":"weighs 932 g, expected 880 g","weight_matched":false}"#,
+                None,
+                vec![(Measure::PackagesWeighed, 1, "warehouse", "u1")],
+            ),
+            (
+                "aftersales_requested",
+                r#"{"department":"logistics"}"#,
+                None,
+                vec![(Measure::AftersalesRequested, 1, "logistics", "")],
+            ),
             ("order_confirm", "{}", None, vec![]),
         ];
         for (kind, data, received, want) in table {

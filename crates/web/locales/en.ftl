@@ -1120,3 +1120,5 @@ billing-cartons_in = Cartons in
 billing-stored_m3 = Stock held (m³)
 billing-returns = Returns
 billing-price_it = Price it
+kpi-processing_accuracy = Processing accuracy
+kpi-after_sales_rate = After-sales rate

@@ -1096,3 +1096,5 @@ billing-cartons_in = 入库箱数
 billing-stored_m3 = 库存体积（立方米）
 billing-returns = 退货数
 billing-price_it = 报价
+kpi-processing_accuracy = 处理准确率
+kpi-after_sales_rate = 售后率

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::audit::link_hash;
+use tradeport_domain::audit::proves;
 use tradeport_domain::kernel::OrderId;
 use tradeport_store::audit_chain;
 
@@ -30,8 +30,12 @@ pub struct TrailEvent {
     pub seq: Option<i64>,
     pub prev_hash: Option<String>,
     pub hash: Option<String>,
-    /// Whether the hash recomputed from this event and `prev_hash` is `hash`.
+    /// Whether the hash recomputed from this event and `prev_hash` is `hash` (for an event whose
+    /// personal data was erased, with `sealed_data_sha256` in its data's place).
     pub proven: bool,
+    /// For an event whose personal data was erased after it was sealed: the SHA-256 of its data as
+    /// sealed, vouched for by the erasure record in the chain.
+    pub sealed_data_sha256: Option<String>,
 }
 
 /// An order's trail.
@@ -57,10 +61,14 @@ pub async fn order_audit(app: &App, principal: &Principal, id: &str) -> AppResul
         .ok_or(AppError::NotFound("order"))?;
     let rows = audit_chain::links_of_subject(&mut conn, operator, ("order", &order_id.to_string())).await?;
     let head = audit_chain::head(&mut conn, operator).await?;
+    drop(conn);
+    let erased = super::verify::erased_events(app, operator).await?;
     let events = rows
         .into_iter()
         .map(|(e, link)| {
-            let proven = link.as_ref().is_some_and(|(_, prev, hash)| link_hash(prev, &e.fields()) == *hash);
+            let proven =
+                link.as_ref().is_some_and(|(_, prev, hash)| proves(prev, &e.fields(), hash, &erased));
+            let sealed_data_sha256 = erased.get(&e.id).map(|d| d.sealed_sha256.clone());
             let (seq, prev_hash, hash) = match link {
                 Some((seq, prev, hash)) => (Some(seq), Some(prev), Some(hash)),
                 None => (None, None, None),
@@ -81,6 +89,7 @@ pub async fn order_audit(app: &App, principal: &Principal, id: &str) -> AppResul
                 prev_hash,
                 hash,
                 proven,
+                sealed_data_sha256,
             }
         })
         .collect();
@@ -90,7 +99,8 @@ pub async fn order_audit(app: &App, principal: &Principal, id: &str) -> AppResul
     Ok(OrderAudit {
         order_id: order_id.to_string(),
         method: "hash = sha256_hex(prev_hash + \"\\n\" + JSON [id, tenant_id, merchant_id, subject_type, \
-                 subject_id, kind, actor_kind, actor_id, reason, data, at]); the first link's prev_hash is 64 zeros"
+                 subject_id, kind, actor_kind, actor_id, reason, sha256_hex(data), at]) (for an erased event, its \
+                 sealed_data_sha256 in place of sha256_hex(data)); the first link's prev_hash is 64 zeros"
             .into(),
         events,
         head_seq,

@@ -84,7 +84,7 @@ pub async fn verify_operator(app: &App, operator: TenantId) -> AppResult<ChainRe
 
 /// The events whose personal data was erased, with their data's digest as sealed, from the
 /// erasure records that are themselves in the chain (one not sealed vouches for nothing).
-async fn erased_events(app: &App, operator: TenantId) -> AppResult<Erased> {
+pub(crate) async fn erased_events(app: &App, operator: TenantId) -> AppResult<Erased> {
     let mut conn = app.db().read().await?;
     let records = audit_chain::sealed_erasures(&mut conn, operator).await?;
     let mut erased = Erased::new();

@@ -396,7 +396,7 @@ pub async fn weigh_package(
             )
         })?;
     let after = PackageRow { status: to, weight_g: Some(w.weight_g), check_reason: reason, ..package };
-    finish_package_step_in_tx(app, &mut tx, principal, &after, "package_weighed").await?;
+    finish_package_step_in_tx(app, &mut tx, principal, &after, "package_weighed", Some(in_tolerance)).await?;
     let view = package_views(&mut tx, operator, &[after]).await?.remove(0);
     tx.commit().await?;
     Ok(view)
@@ -441,6 +441,7 @@ pub async fn check_package(
         principal,
         &after,
         if passed { "package_check_passed" } else { "package_check_failed" },
+        None,
     )
     .await?;
     let view = package_views(&mut tx, operator, &[after]).await?.remove(0);
@@ -456,10 +457,11 @@ async fn finish_package_step_in_tx(
     principal: &Principal,
     p: &PackageRow,
     kind: &'static str,
+    weight_matched: Option<bool>,
 ) -> AppResult<()> {
     let operator = principal.scope.operator_id;
     packages::update_in_tx(conn, operator, p, app.now()).await?;
-    let data = serde_json::json!({ "package": format!("{} of {}", p.package_no, p.package_count), "status": p.status.as_str(), "weight_g": p.weight_g, "check": p.check_reason }).to_string();
+    let data = serde_json::json!({ "package": format!("{} of {}", p.package_no, p.package_count), "status": p.status.as_str(), "weight_g": p.weight_g, "check": p.check_reason, "weight_matched": weight_matched }).to_string();
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(p.merchant_id),
         data,

@@ -90,6 +90,17 @@ async fn the_figures_are_the_hand_count_and_the_rebuild_agrees(app: TestApp) {
         let k = kpi(figures, key);
         assert_eq!((k["value"].as_f64(), &k["meets"]), (Some(50.0), &json!(false)), "{key}: {k}");
     }
+    // Both packages weighed what was picked: 2 of 2 accurate, 100% (target ≥ 99.5%); no after-sales
+    // request of the 2 shipped: 0% (target ≤ 3%).
+    let accuracy = kpi(figures, "processing_accuracy");
+    assert_eq!(
+        (accuracy["numerator"].as_i64(), accuracy["denominator"].as_i64(), accuracy["value"].as_f64()),
+        (Some(2), Some(2), Some(100.0)),
+        "{r}"
+    );
+    assert_eq!(accuracy["meets"], json!(true));
+    let after_sales = kpi(figures, "after_sales_rate");
+    assert_eq!((after_sales["value"].as_f64(), &after_sales["meets"]), (Some(0.0), &json!(true)), "{r}");
     // Per department: the warehouse shipped both; customer service owns the case and the complaint.
     let (_, by) = get(&app, "/api/v1/kpis?by=department", &f.s.admin_key).await;
     let group =

@@ -178,6 +178,10 @@ async fn an_order_past_its_retention_is_erased_only_once_approved_and_never_whil
 
     // The chain still verifies: the erasure vouches for what each rewritten event said.
     assert_eq!(verify(&app, &s).await, Vec::<String>::new());
+    let (_, trail) = get(&app, &format!("/api/v1/orders/{old}/audit"), &s.admin_key).await;
+    let events = trail["events"].as_array().unwrap();
+    assert!(events.iter().all(|e| e["proven"] == true), "every event proven, erased or not: {trail}");
+    assert!(events.iter().any(|e| e["sealed_data_sha256"].is_string()), "{trail}");
     let rewritten: String = {
         let mut conn = app.app.db().read().await.unwrap();
         sqlx::query_scalar(
