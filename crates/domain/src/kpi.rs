@@ -134,6 +134,20 @@ pub fn facts_of(e: &EventFacts<'_>) -> Vec<Fact> {
     }
 }
 
+/// The event kinds (by prefix) whose facts may count for `measure` (the table above): where a
+/// figure's orders are found. `facts_of` still decides each event.
+pub fn event_prefixes(measure: Measure) -> &'static [&'static str] {
+    match measure {
+        Measure::OrdersReceived => &["order_received"],
+        Measure::OrdersShipped | Measure::ShipMinutes => &["order_hand_over"],
+        Measure::OrdersCompleted => &["order_completed"],
+        Measure::ExceptionsOpened | Measure::DamagedCases => &["order_exception_opened"],
+        Measure::TicketsOpened => &["ticket_opened"],
+        Measure::PackagesWeighed | Measure::PackagesAccurate => &["package_weighed"],
+        Measure::AftersalesRequested => &["aftersales_requested"],
+    }
+}
+
 /// How a KPI's ratio is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
@@ -324,6 +338,36 @@ mod tests {
             let got: Vec<(Measure, i64, &str, &str)> =
                 facts.iter().map(|f| (f.measure, f.amount, f.department, f.person.as_str())).collect();
             assert_eq!(got, want, "{kind}");
+        }
+    }
+
+    #[test]
+    fn every_measure_is_found_under_the_kinds_that_give_it() {
+        let samples: [(&str, &str, Option<i64>); 8] = [
+            ("order_received", "{}", None),
+            ("order_hand_over", "{}", Some(0)),
+            ("order_completed", "{}", None),
+            ("order_exception_opened", r#"{"type":"damaged"}"#, None),
+            ("ticket_opened", "{}", None),
+            ("package_weighed", r#"{"weight_matched":true}"#, None),
+            ("aftersales_requested", "{}", None),
+            ("order_confirm", "{}", None),
+        ];
+        for measure in Measure::ALL {
+            let giving: Vec<&str> = samples
+                .iter()
+                .filter(|(kind, data, received)| {
+                    let e = EventFacts { order_received_ms: *received, ..event(kind, data) };
+                    facts_of(&e).iter().any(|f| f.measure == measure)
+                })
+                .map(|(kind, _, _)| *kind)
+                .collect();
+            let prefixes = event_prefixes(measure);
+            assert!(!giving.is_empty(), "{measure:?} has a sample");
+            assert!(
+                giving.iter().all(|k| prefixes.iter().any(|p| k.starts_with(p))),
+                "{measure:?}: {giving:?} not under {prefixes:?}"
+            );
         }
     }
 

@@ -149,3 +149,58 @@ pub async fn received_at(
     }
     Ok(out)
 }
+
+/// An event as a figure's drill-down reads it.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct DrillEvent {
+    pub id: String,
+    pub merchant_id: Option<String>,
+    pub subject_id: String,
+    pub kind: String,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub data: String,
+    pub at: i64,
+}
+
+/// Up to `limit` of the operator's order events with ids from `after` (exclusive) to `before`
+/// (UUIDv7: a time range on the primary key), whose kind starts with one of `prefixes`, of one
+/// merchant when given.
+pub async fn order_events(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    merchant: Option<TenantId>,
+    (after, before): (&str, &str),
+    prefixes: &[&str],
+    limit: i64,
+) -> StoreResult<Vec<DrillEvent>> {
+    let mut sql = crate::sql::Sql::new(
+        "SELECT id, merchant_id, subject_id, kind, actor_kind, actor_id, data, at FROM events WHERE id > ",
+    );
+    sql.bind(after).push(" AND id < ").bind(before).push(" AND tenant_id = ").bind(tenant_id.to_string());
+    sql.push(" AND subject_type = 'order'");
+    if let Some(m) = merchant {
+        sql.push(" AND merchant_id = ").bind(m.to_string());
+    }
+    sql.push(" AND (");
+    for (n, p) in prefixes.iter().enumerate() {
+        sql.push(if n == 0 { "kind LIKE " } else { " OR kind LIKE " }).bind(format!("{p}%"));
+    }
+    sql.push(") ORDER BY id LIMIT ").bind(limit);
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(|r| DrillEvent::from_row(r).map_err(Into::into)).collect()
+}
+
+/// The order numbers of these orders of the operator.
+pub async fn order_numbers(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    ids: &[String],
+) -> StoreResult<Vec<(String, String)>> {
+    let mut sql = crate::sql::Sql::new(
+        "SELECT id, COALESCE(order_no, channel_order_id) FROM orders WHERE tenant_id = ",
+    );
+    sql.bind(tenant_id.to_string()).push(" AND id IN ").bind_list(ids.iter().map(String::as_str));
+    let rows = sql.query().fetch_all(conn).await?;
+    Ok(rows.iter().map(|r| (sqlx::Row::get::<String, _>(r, 0), sqlx::Row::get::<String, _>(r, 1))).collect())
+}

@@ -3,6 +3,7 @@
 
 mod dashboard;
 mod exception_report;
+mod kpi_orders;
 mod kpi_rollup;
 mod kpis;
 mod order_counts;
@@ -15,6 +16,7 @@ pub use exception_report::{
     Count, ExceptionReport, ImprovementAction, NewImprovementAction, ReportQuery, add_improvement_action,
     exception_report, report_csv, report_pdf,
 };
+pub use kpi_orders::{KpiOrder, KpiOrders, KpiOrdersQuery, kpi_orders};
 pub use kpi_rollup::{RebuildReport, rebuild, roll_up, roll_up_all};
 pub use kpis::{KpiFigure, KpiGroup, KpiQuery, KpiReport, kpis};
 pub use order_counts::fold_order_counts;

@@ -118,6 +118,50 @@ async fn the_figures_are_the_hand_count_and_the_rebuild_agrees(app: TestApp) {
         );
         assert_eq!(kpi(&group("warehouse")["figures"], key)["value"].as_f64(), Some(0.0), "{key}: {by}");
     }
+    // Drill-down: from a figure to the orders behind it, per side and per group.
+    let drill = |path: String, key: String| {
+        let app = &app;
+        async move { get(app, &path, &key).await }
+    };
+    let ids = |body: &Value| {
+        let mut ids: Vec<String> = body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["order_id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut shipped = vec![orders[0].clone(), orders[1].clone()];
+    shipped.sort();
+    let (status, damaged) = drill("/api/v1/kpis/damage_rate/orders".into(), f.s.admin_key.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{damaged}");
+    assert_eq!(ids(&damaged), vec![orders[0].clone()], "{damaged}");
+    assert!(damaged["items"][0]["order_no"].as_str().is_some_and(|n| !n.is_empty()));
+    let (_, below) =
+        drill("/api/v1/kpis/damage_rate/orders?side=denominator".into(), f.s.admin_key.clone()).await;
+    assert_eq!(ids(&below), shipped, "{below}");
+    let (_, complaints) =
+        drill("/api/v1/kpis/complaint_rate/orders?department=customer_service".into(), f.s.admin_key.clone())
+            .await;
+    assert_eq!(ids(&complaints), vec![orders[1].clone()], "{complaints}");
+    let (_, none) =
+        drill("/api/v1/kpis/complaint_rate/orders?department=warehouse".into(), f.s.admin_key.clone()).await;
+    assert_eq!(none["items"], json!([]));
+    let (_, theirs) = drill("/api/v1/kpis/damage_rate/orders".into(), f.s.merchant_b_key.clone()).await;
+    assert_eq!(theirs["items"], json!([]), "another merchant's orders are not behind its figures");
+    let (status, _) = drill("/api/v1/kpis/happiness/orders".into(), f.s.admin_key.clone()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) =
+        drill("/api/v1/kpis/damage_rate/orders?side=top".into(), f.s.admin_key.clone()).await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "side"), "{body}");
+    let (browser, _) = crate::helpers::signed_in(&app, &f.s.admin_email).await;
+    let kpi_page = browser.get(app.url("/kpis")).send().await.unwrap().text().await.unwrap();
+    assert!(kpi_page.contains("href=\"/kpis/damage_rate/orders?"), "the figure links to its orders");
+    let page = browser.get(app.url("/kpis/damage_rate/orders")).send().await.unwrap().text().await.unwrap();
+    let number = damaged["items"][0]["order_no"].as_str().unwrap();
+    assert!(page.contains(number) && page.contains("Damage rate"), "{page}");
     // Per person: whoever handed over (the admin's key here) shipped both.
     let (_, people) = get(&app, "/api/v1/kpis?by=person", &f.s.admin_key).await;
     let shipper = people["groups"]

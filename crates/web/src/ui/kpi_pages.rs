@@ -154,3 +154,28 @@ pub async fn show(State(app): State<App>, user: SignedIn, Query(p): Query<KpiPar
     };
     render(user.t, StatusCode::OK, &page)
 }
+
+#[derive(Template)]
+#[template(path = "kpi_orders.html")]
+struct KpiOrdersPage {
+    t: Tr,
+    shell: Shell,
+    drill: reporting::KpiOrders,
+}
+
+/// GET /kpis/{key}/orders?from=…&to=…&side=…&merchant_id=…: the orders behind a figure.
+pub async fn orders(
+    State(app): State<App>,
+    user: SignedIn,
+    axum::extract::Path(key): axum::extract::Path<String>,
+    Query(q): Query<reporting::KpiOrdersQuery>,
+) -> Response {
+    match reporting::kpi_orders(&app, &user.session.principal, &key, &q).await {
+        Ok(drill) => render(
+            user.t,
+            StatusCode::OK,
+            &KpiOrdersPage { t: user.t, shell: Shell::new(&user, "/kpis"), drill },
+        ),
+        Err(e) => refused(&user, &e),
+    }
+}

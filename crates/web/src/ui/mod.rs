@@ -104,6 +104,7 @@ pub fn router() -> Router<App> {
         .route("/imports/{id}/errors", get(channel_pages::errors))
         .route("/reports/actions", post(report_pages::add_action))
         .route("/reports/supervision", post(report_pages::file_supervision))
+        .route("/kpis/{key}/orders", get(kpi_pages::orders))
         .route("/billing", get(billing_pages::show))
         .route("/billing/credits", post(billing_pages::credit))
         .route("/billing/agreements", post(billing_pages::agreement))

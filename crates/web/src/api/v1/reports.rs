@@ -21,6 +21,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(exception_report_pdf))
         .routes(routes!(add_improvement_action))
         .routes(routes!(kpis))
+        .routes(routes!(kpi_orders))
         .routes(routes!(supervision_reports))
         .routes(routes!(supervision_report, file_supervision_report))
         .routes(routes!(supervision_report_file))
@@ -91,6 +92,19 @@ async fn kpis(
     ApiQuery(q): ApiQuery<reporting::KpiQuery>,
 ) -> ApiResult<Json<reporting::KpiReport>> {
     Ok(Json(reporting::kpis(&app, &p, &q).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/kpis/{key}/orders", tag = "reports",
+    params(("key" = String, Path, description = "a KPI's key, e.g. damage_rate"), reporting::KpiOrdersQuery),
+    description = "Drill-down: the orders behind a KPI's numerator (or `side=denominator`) in the period, each with                    the event that counted, its amount, department and person; `department` and `person` narrow it to                    a group's. At most 500 (`truncated` says when there are more). A merchant: its own orders.",
+    responses((status = 200, body = reporting::KpiOrders), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn kpi_orders(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(key): Path<String>,
+    ApiQuery(q): ApiQuery<reporting::KpiOrdersQuery>,
+) -> ApiResult<Json<reporting::KpiOrders>> {
+    Ok(Json(reporting::kpi_orders(&app, &p, &key, &q).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/exceptions", tag = "reports", params(ReportQuery),
