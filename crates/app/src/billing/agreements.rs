@@ -147,3 +147,36 @@ pub async fn list_agreements(
 pub(crate) fn in_force<'a>(all: &'a [AgreementView], day: &str) -> Option<&'a AgreementView> {
     all.iter().find(|a| a.valid_from.as_str() <= day && a.valid_to.as_deref().is_none_or(|t| day <= t))
 }
+
+/// The operator's rules with the time limits the merchant's agreement in force today promises in
+/// place of the operator's own (step by step); the operator's as they are when it promises none.
+pub(crate) async fn promised_policy<'a>(
+    conn: &mut tradeport_store::AnyConnection,
+    policy: &'a crate::access::OperatorPolicy,
+    merchant: TenantId,
+    now: tradeport_domain::kernel::Millis,
+) -> AppResult<std::borrow::Cow<'a, crate::access::OperatorPolicy>> {
+    use std::borrow::Cow;
+    let rows = billing::agreements(conn, policy.id, Some(merchant)).await?;
+    if rows.is_empty() {
+        return Ok(Cow::Borrowed(policy));
+    }
+    let zone = jiff::tz::TimeZone::get(&policy.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let today = jiff::Timestamp::from_millisecond(now.0)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .to_zoned(zone)
+        .date()
+        .to_string();
+    let agreements: Vec<AgreementView> = rows.into_iter().map(view).collect::<AppResult<_>>()?;
+    let Some(a) = in_force(&agreements, &today).filter(|a| !a.promised_limits.is_empty()) else {
+        return Ok(Cow::Borrowed(policy));
+    };
+    let mut promised = policy.clone();
+    for limit in &a.promised_limits {
+        match promised.settings.sla_limits.iter_mut().find(|l| l.step == limit.step) {
+            Some(l) => *l = *limit,
+            None => promised.settings.sla_limits.push(*limit),
+        }
+    }
+    Ok(Cow::Owned(promised))
+}

@@ -316,7 +316,17 @@ pub(crate) async fn record_in_tx(
     }
     tradeport_store::events::append_many_in_tx(conn, operator, events).await?;
     let kinds: Vec<(&str, Millis)> = events.iter().map(|e| (e.kind, e.at)).collect();
-    crate::sla::on_order_events_in_tx(app, conn, policy, after.id, after.urgent, &kinds).await?;
+    // A clock started for the order runs to the limit its merchant's agreement promises.
+    let starts = kinds.iter().any(|(kind, _)| {
+        tradeport_domain::sla::clock_actions(kind)
+            .iter()
+            .any(|a| matches!(a, tradeport_domain::sla::ClockAction::Start(_)))
+    });
+    let policy = match starts {
+        true => crate::billing::promised_policy(conn, policy, after.merchant_id, app.now()).await?,
+        false => std::borrow::Cow::Borrowed(policy),
+    };
+    crate::sla::on_order_events_in_tx(app, conn, &policy, after.id, after.urgent, &kinds).await?;
     for m in messages {
         tradeport_store::outbox::enqueue_in_tx(conn, operator, m).await?;
     }

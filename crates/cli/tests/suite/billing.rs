@@ -123,6 +123,17 @@ async fn a_months_statement_equals_the_hand_computed_total_and_is_filed_once(app
     let (_, theirs) = get(&app, "/api/v1/agreements", &f.s.merchant_b_key).await;
     assert_eq!(theirs["items"], json!([]));
 
+    // The time limits it promises are the merchant's orders' from now on.
+    let limit = |order: Value| {
+        order["clocks"].as_array().unwrap().iter().find(|c| c["step"] == "first_review").unwrap()["limit_ms"]
+            .as_i64()
+    };
+    let (_, before) = get(&app, &format!("/api/v1/orders/{order}"), &finance).await;
+    assert_eq!(limit(before), Some(7_200_000), "the operator's 2 hours before the agreement");
+    let promised = crate::warehouse::confirmed_order(&app, &f, "BILL-2", &[("MUG", 1)]).await;
+    let (_, after) = get(&app, &format!("/api/v1/orders/{promised}"), &finance).await;
+    assert_eq!(limit(after), Some(3_600_000), "the 60 minutes the agreement promises");
+
     let path = format!("/api/v1/statements/{a}/{month}");
     let (status, statement) = get(&app, &path, &finance).await;
     assert_eq!(status, StatusCode::OK, "{statement}");
