@@ -24,20 +24,93 @@ pub struct SealedFields<'a> {
     pub at: i64,
 }
 
-/// The SHA-256 (hex) of an event's data, which its link covers in the data's place.
-pub fn data_digest(data: &str) -> String {
-    hex::encode(Sha256::digest(data.as_bytes()))
+/// The SHA-256 (hex) of a text.
+pub fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// What an erasure of personal data leaves in a string's place: the string's digest, so the link
+/// still covers what was there and nothing but a blank can be put in its place unnoticed.
+pub fn erased_leaf(original: &str) -> String {
+    format!("[erased:{}]", sha256_hex(original))
+}
+
+/// The digest a string contributes to a link: the one an erased string carries, else its own.
+fn leaf_digest(s: &str) -> String {
+    match s.strip_prefix("[erased:").and_then(|r| r.strip_suffix(']')) {
+        Some(h) if h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) => {
+            h.to_string()
+        }
+        _ => sha256_hex(s),
+    }
+}
+
+/// A JSON value with every string by its digest, objects' keys sorted (a canonical text).
+fn shape(v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => out.push_str(&format!("\"{}\"", leaf_digest(s))),
+        Value::Array(items) => {
+            out.push('[');
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                shape(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (n, k) in keys.into_iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                out.push(':');
+                shape(&map[k], out);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// An event's data as its link covers it: the JSON with each string by its digest (a text that
+/// is not JSON: its digest).
+pub fn data_shape(data: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(data) {
+        Ok(v) => {
+            let mut out = String::new();
+            shape(&v, &mut out);
+            out
+        }
+        Err(_) => leaf_digest(data),
+    }
 }
 
 /// The link of `event` after the link whose hash is `previous`: SHA-256 (hex) of the previous
-/// hash, a newline and the event's fields as one JSON array (a stable, unambiguous encoding),
-/// the data by its digest, so an erasure of personal data can vouch for what was sealed.
+/// hash, a newline and the event's fields as one JSON array (a stable, unambiguous encoding), the
+/// reason by its digest and the data by its shape (`data_shape`), so personal data can be erased
+/// from a sealed event (`erased_leaf`) and the link still proves everything else.
 pub fn link_hash(previous: &str, event: &SealedFields<'_>) -> String {
-    link_hash_with(previous, event, &data_digest(event.data))
+    let reason = event.reason.map(leaf_digest);
+    hash_fields(previous, event, serde_json::json!(reason), serde_json::json!(data_shape(event.data)))
 }
 
-/// The link of `event` with its data's digest as sealed (an erased event's, from its erasure).
-fn link_hash_with(previous: &str, event: &SealedFields<'_>, data_sha256: &str) -> String {
+/// The link as chains sealed before erasure existed made it: reason and data as they are.
+pub fn legacy_link_hash(previous: &str, event: &SealedFields<'_>) -> String {
+    hash_fields(previous, event, serde_json::json!(event.reason), serde_json::json!(event.data))
+}
+
+fn hash_fields(
+    previous: &str,
+    event: &SealedFields<'_>,
+    reason: serde_json::Value,
+    data: serde_json::Value,
+) -> String {
     let fields = serde_json::json!([
         event.id,
         event.tenant_id,
@@ -47,8 +120,8 @@ fn link_hash_with(previous: &str, event: &SealedFields<'_>, data_sha256: &str) -
         event.kind,
         event.actor_kind,
         event.actor_id,
-        event.reason,
-        data_sha256,
+        reason,
+        data,
         event.at,
     ]);
     let mut hasher = Sha256::new();
@@ -56,6 +129,11 @@ fn link_hash_with(previous: &str, event: &SealedFields<'_>, data_sha256: &str) -
     hasher.update(b"\n");
     hasher.update(fields.to_string().as_bytes());
     hex::encode(hasher.finalize())
+}
+
+/// Whether `hash` is the link of `event` after `previous` (in either way links were made).
+pub fn proves(previous: &str, event: &SealedFields<'_>, hash: &str) -> bool {
+    link_hash(previous, event) == hash || legacy_link_hash(previous, event) == hash
 }
 
 /// One link as stored, with its event as it is now (`None`: the event row is gone).
@@ -96,36 +174,12 @@ impl std::fmt::Display for Break {
     }
 }
 
-/// Events whose personal data was erased after they were sealed: each event's id with the digest
-/// of its data as sealed and of its data as erased, vouched for by a sealed erasure record. Such
-/// an event verifies when its data is exactly what the erasure left and every other field is as
-/// sealed.
-pub type Erased = std::collections::HashMap<String, ErasedData>;
-
-/// The digests an erasure record gives for one event.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ErasedData {
-    pub sealed_sha256: String,
-    pub erased_sha256: String,
-}
-
-/// Whether `hash` is the link of `event` after `previous`: its data as it is, or as an erasure
-/// record vouches for it (exactly what the erasure left, sealed as it was before).
-pub fn proves(previous: &str, event: &SealedFields<'_>, hash: &str, erased: &Erased) -> bool {
-    link_hash(previous, event) == hash
-        || erased.get(event.id).is_some_and(|d| {
-            data_digest(event.data) == d.erased_sha256
-                && link_hash_with(previous, event, &d.sealed_sha256) == hash
-        })
-}
-
 /// Checks `links` (ascending by `seq`) following `before`, the last link checked (`None`: the
 /// chain's start, before link 1); the breaks in order, and the last link as the next page's
 /// `before`.
 pub fn check<'a>(
     before: Option<(i64, &'a str)>,
     links: &'a [Link<'a>],
-    erased: &Erased,
 ) -> (Vec<Break>, Option<(i64, &'a str)>) {
     let mut breaks = Vec::new();
     let mut last = before;
@@ -138,7 +192,7 @@ pub fn check<'a>(
         }
         match &l.event {
             None => breaks.push(Break::Missing { seq: l.seq, event_id: l.event_id.to_string() }),
-            Some(e) if e.id != l.event_id || !proves(l.prev_hash, e, l.hash, erased) => {
+            Some(e) if e.id != l.event_id || !proves(l.prev_hash, e, l.hash) => {
                 breaks.push(Break::Changed { seq: l.seq, event_id: l.event_id.to_string() })
             }
             Some(_) => {}
@@ -226,40 +280,34 @@ mod tests {
     fn each_kind_of_tampering_is_named_where_it_happened() {
         let rows = chain(5);
         let sound = links(&rows);
-        assert_eq!(check(None, &sound, &Erased::new()).0, vec![]);
+        assert_eq!(check(None, &sound).0, vec![]);
         // Checked page by page, the same.
-        let (first, last) = check(None, &sound[..2], &Erased::new());
+        let (first, last) = check(None, &sound[..2]);
         assert!(first.is_empty());
-        assert_eq!(check(last, &sound[2..], &Erased::new()).0, vec![]);
+        assert_eq!(check(last, &sound[2..]).0, vec![]);
 
         let mut changed = links(&rows);
         changed[2].event = Some(SealedFields { data: "{\"paid\":0}", ..rows[2].4.clone() });
-        assert_eq!(
-            check(None, &changed, &Erased::new()).0,
-            vec![Break::Changed { seq: 3, event_id: "e3".into() }]
-        );
+        assert_eq!(check(None, &changed).0, vec![Break::Changed { seq: 3, event_id: "e3".into() }]);
 
         let mut deleted = links(&rows);
         deleted[3].event = None;
-        assert_eq!(
-            check(None, &deleted, &Erased::new()).0,
-            vec![Break::Missing { seq: 4, event_id: "e4".into() }]
-        );
+        assert_eq!(check(None, &deleted).0, vec![Break::Missing { seq: 4, event_id: "e4".into() }]);
 
         let mut removed = links(&rows);
         removed.remove(1);
-        assert_eq!(check(None, &removed, &Erased::new()).0, vec![Break::Gap { after: 1, next: 3 }]);
+        assert_eq!(check(None, &removed).0, vec![Break::Gap { after: 1, next: 3 }]);
 
         let mut swapped = links(&rows);
         swapped[1].prev_hash = GENESIS;
-        let (breaks, _) = check(None, &swapped, &Erased::new());
+        let (breaks, _) = check(None, &swapped);
         assert_eq!(breaks[0], Break::Unlinked { seq: 2, event_id: "e2".into() });
         assert_eq!(breaks[1], Break::Changed { seq: 2, event_id: "e2".into() }, "its hash no longer fits");
 
         let mut late_start = links(&rows);
         late_start.remove(0);
         assert_eq!(
-            check(None, &late_start, &Erased::new()).0,
+            check(None, &late_start).0,
             vec![Break::Gap { after: 0, next: 2 }],
             "the first link is gone"
         );
@@ -267,32 +315,47 @@ mod tests {
     }
 
     #[test]
-    fn an_erased_events_data_is_vouched_for_by_its_digest_and_its_other_fields_still_count() {
+    fn an_erased_string_keeps_its_link_and_nothing_else_can_change_unnoticed() {
         let rows = chain(3);
-        let mut erased_rows = links(&rows);
-        erased_rows[1].event = Some(SealedFields { data: "{\"name\":\"[erased]\"}", ..rows[1].4.clone() });
-        let vouched: Erased = [(
-            "e2".to_string(),
-            ErasedData {
-                sealed_sha256: data_digest(rows[1].4.data),
-                erased_sha256: data_digest("{\"name\":\"[erased]\"}"),
-            },
-        )]
-        .into();
-        assert_eq!(check(None, &erased_rows, &vouched).0, vec![]);
-        assert_eq!(
-            check(None, &erased_rows, &Erased::new()).0,
-            vec![Break::Changed { seq: 2, event_id: "e2".into() }],
-            "not vouched for: changed"
+        let sealed = r#"{"name":"Zoë","line1":"7 Secret Lane","granted_minor":100000}"#;
+        let base = SealedFields { data: sealed, reason: Some("buyer Zoë called"), ..rows[1].4.clone() };
+        let hash = link_hash(GENESIS, &base);
+        let erased_data = format!(
+            r#"{{"granted_minor":100000,"line1":"{}","name":"{}"}}"#,
+            erased_leaf("7 Secret Lane"),
+            erased_leaf("Zoë")
         );
-        let mut wrong = vouched.clone();
-        wrong.get_mut("e2").unwrap().sealed_sha256 = data_digest("{\"name\":\"someone else\"}");
-        assert_eq!(check(None, &erased_rows, &wrong).0.len(), 1, "a digest that was not sealed");
-        let mut again = erased_rows.clone();
-        again[1].event = Some(SealedFields { data: "{\"name\":\"Mallory\"}", ..rows[1].4.clone() });
-        assert_eq!(check(None, &again, &vouched).0.len(), 1, "changed again after the erasure");
-        erased_rows[1].event =
-            Some(SealedFields { kind: "order_cancelled", data: "{}", ..rows[1].4.clone() });
-        assert_eq!(check(None, &erased_rows, &vouched).0.len(), 1, "its kind is still sealed");
+        let erased_reason = erased_leaf("buyer Zoë called");
+        let erased = SealedFields { data: &erased_data, reason: Some(&erased_reason), ..base.clone() };
+        assert!(proves(GENESIS, &erased, &hash), "strings erased, keys reordered: the same link");
+        let changed = erased_data.replace("100000", "1");
+        assert!(
+            !proves(GENESIS, &SealedFields { data: &changed, ..erased.clone() }, &hash),
+            "a number changed"
+        );
+        let other = format!(
+            r#"{{"granted_minor":100000,"line1":"{}","name":"Mallory"}}"#,
+            erased_leaf("7 Secret Lane")
+        );
+        assert!(
+            !proves(GENESIS, &SealedFields { data: &other, ..erased.clone() }, &hash),
+            "a string changed"
+        );
+        let forged = format!(
+            r#"{{"granted_minor":100000,"line1":"{}","name":"{}"}}"#,
+            erased_leaf("7 Secret Lane"),
+            erased_leaf("Mallory")
+        );
+        assert!(
+            !proves(GENESIS, &SealedFields { data: &forged, ..erased.clone() }, &hash),
+            "an erasure of something else"
+        );
+        assert!(
+            !proves(GENESIS, &SealedFields { kind: "order_cancelled", ..erased.clone() }, &hash),
+            "its kind"
+        );
+        // Links made before erasure existed still prove their events.
+        assert!(proves(GENESIS, &base, &legacy_link_hash(GENESIS, &base)));
+        assert_ne!(legacy_link_hash(GENESIS, &base), hash);
     }
 }

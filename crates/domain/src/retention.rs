@@ -129,28 +129,41 @@ pub fn personal_values(name: &str, email: &str, phones: &[&str], address: &Addre
     values
 }
 
-/// `json` (a JSON text) with every occurrence of the values inside its strings replaced by
-/// [`ERASED`], still valid JSON; `None` when none occurs.
+/// `json` (an event's data) with every string that holds one of the values replaced by its
+/// erased form (`audit::erased_leaf`: its digest, so the event's link still proves it); keys,
+/// numbers and other strings untouched. `None` when none holds one (or it is not JSON).
 pub fn redact_json(json: &str, values: &[String]) -> Option<String> {
-    let mut out = json.to_string();
-    for v in values {
-        // As the value appears inside a JSON string: escaped, without its quotes.
-        let quoted = serde_json::to_string(v).unwrap_or_default();
-        let inner = &quoted[1..quoted.len().saturating_sub(1)];
-        if !inner.is_empty() && out.contains(inner) {
-            out = out.replace(inner, ERASED);
+    fn walk(v: &mut serde_json::Value, values: &[String]) -> bool {
+        match v {
+            serde_json::Value::String(s) if values.iter().any(|x| s.contains(x.as_str())) => {
+                *s = crate::audit::erased_leaf(s);
+                true
+            }
+            serde_json::Value::Array(items) => {
+                // Every string is looked at: no early stop.
+                let mut any = false;
+                for i in items {
+                    any |= walk(i, values);
+                }
+                any
+            }
+            serde_json::Value::Object(map) => {
+                let mut any = false;
+                for i in map.values_mut() {
+                    any |= walk(i, values);
+                }
+                any
+            }
+            _ => false,
         }
     }
-    (out != json).then_some(out)
+    let mut parsed: serde_json::Value = serde_json::from_str(json).ok()?;
+    walk(&mut parsed, values).then(|| parsed.to_string())
 }
 
-/// `text` (plain) with every occurrence of the values replaced; `None` when none occurs.
+/// `text` (a reason, a note) replaced by its erased form when it holds one of the values.
 pub fn redact_text(text: &str, values: &[String]) -> Option<String> {
-    let mut out = text.to_string();
-    for v in values {
-        out = out.replace(v.as_str(), ERASED);
-    }
-    (out != text).then_some(out)
+    values.iter().any(|v| text.contains(v.as_str())).then(|| crate::audit::erased_leaf(text))
 }
 
 /// The address with only what is not personal kept: its country and state.
@@ -241,33 +254,42 @@ mod tests {
     }
 
     #[test]
-    fn personal_values_are_found_inside_json_and_replaced_keeping_it_valid() {
+    fn only_the_strings_holding_personal_values_are_erased_and_the_json_stays_valid() {
         let address = Address {
             name: "Zoë \"Z\" O'Neil".into(),
             line1: "1 Quay St".into(),
-            postcode: "SW1A 1AA".into(),
-            country: "GB".into(),
-            city: "London".into(),
+            postcode: "100000".into(),
+            country: "CN".into(),
+            city: "Beijing".into(),
             ..Address::default()
         };
         let values =
-            personal_values("Zoë \"Z\" O'Neil", "zoe@example.com", &["+447700900123", "07"], &address);
+            personal_values("Zoë \"Z\" O'Neil", "zoe@example.com", &["+8613800138000", "07"], &address);
         assert!(!values.contains(&"07".to_string()), "too short to look for: {values:?}");
-        assert!(!values.contains(&"London".to_string()), "a city alone is not personal");
-        let data =
-            serde_json::json!({"field": "shipping_address", "after": address, "note": "call +447700900123",
-                                      "email": "zoe@example.com"})
-            .to_string();
+        assert!(!values.contains(&"Beijing".to_string()), "a city alone is not personal");
+        let data = serde_json::json!({"field": "shipping_address", "after": address, "note": "call +8613800138000",
+                                      "granted_minor": 100000, "tracking": "YT100000", "email": "zoe@example.com"})
+        .to_string();
         let redacted = redact_json(&data, &values).unwrap();
         let parsed: serde_json::Value = serde_json::from_str(&redacted).expect("still JSON");
         for v in &values {
-            assert!(!redacted.contains(v.as_str()), "{v} left in {redacted}");
+            assert!(!redacted.contains(v.as_str()) || v == "100000", "{v} left in {redacted}");
         }
-        assert_eq!(parsed["after"]["name"], ERASED);
-        assert_eq!(parsed["note"], "call [erased]");
-        assert_eq!(parsed["after"]["city"], "London");
+        assert_eq!(parsed["after"]["name"], crate::audit::erased_leaf("Zoë \"Z\" O'Neil"));
+        assert_eq!(parsed["note"], crate::audit::erased_leaf("call +8613800138000"), "the whole string goes");
+        assert_eq!(parsed["granted_minor"], 100000, "a number is not a postcode");
+        assert_eq!(
+            parsed["tracking"],
+            crate::audit::erased_leaf("YT100000"),
+            "a string holding one goes whole"
+        );
+        assert_eq!(parsed["after"]["city"], "Beijing");
         assert_eq!(redact_json("{\"holds\":[]}", &values), None, "nothing to erase");
-        assert_eq!(redact_text("Hi Zoë \"Z\" O'Neil", &values).as_deref(), Some("Hi [erased]"));
+        assert_eq!(
+            redact_text("Hi Zoë \"Z\" O'Neil", &values),
+            Some(crate::audit::erased_leaf("Hi Zoë \"Z\" O'Neil"))
+        );
+        assert_eq!(redact_text("looks fine", &values), None);
     }
 
     #[test]

@@ -248,15 +248,3 @@ pub async fn links_of_subject(
         })
         .collect())
 }
-
-/// The data of the operator's sealed erasure records (`personal_data_erased` events): each lists
-/// the events it erased with their data's digest as sealed.
-pub async fn sealed_erasures(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT e.data FROM events e JOIN audit_chain c ON c.event_id = e.id \
-         WHERE e.tenant_id = $1 AND c.tenant_id = $1 AND e.kind = 'personal_data_erased' ORDER BY c.seq",
-    )
-    .bind(tenant_id.to_string())
-    .fetch_all(conn)
-    .await?)
-}

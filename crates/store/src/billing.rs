@@ -144,6 +144,8 @@ pub async fn replace_day_in_tx(
             sql.push(", ").bind(r.warehouse_id.as_str()).push(", ").bind(r.sku_id.as_str()).push(", ");
             sql.bind(r.received_on.as_str()).push(", ").bind(r.units).push(")");
         }
+        // Two takes of one day at once (two nodes) write the same rows: the first stands.
+        sql.push(" ON CONFLICT DO NOTHING");
         sql.query().execute(&mut *conn).await?;
     }
     sqlx::query(
@@ -395,4 +397,26 @@ pub async fn credits(
     .bind(month)
     .fetch_all(conn)
     .await?)
+}
+
+/// The units packed for each of these orders, over all its labelled parcels.
+pub async fn units_of_orders(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    order_ids: &[String],
+) -> StoreResult<Vec<(String, i64)>> {
+    let mut out = Vec::new();
+    for chunk in order_ids.chunks(500) {
+        let mut sql = crate::sql::Sql::new(
+            "SELECT s.order_id, CAST(COALESCE(SUM(i.qty), 0) AS BIGINT) FROM shipments s \
+             JOIN package_items i ON i.package_id = s.package_id WHERE s.tenant_id = ",
+        );
+        sql.bind(tenant_id.to_string())
+            .push(" AND s.order_id IN ")
+            .bind_list(chunk.iter().map(String::as_str));
+        sql.push(" GROUP BY s.order_id");
+        let rows = sql.query().fetch_all(&mut *conn).await?;
+        out.extend(rows.iter().map(|r| (sqlx::Row::get::<String, _>(r, 0), sqlx::Row::get::<i64, _>(r, 1))));
+    }
+    Ok(out)
 }

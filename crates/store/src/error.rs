@@ -173,6 +173,8 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ),
     ("stock_snapshot_days_pkey", "stock_snapshot_days.tenant_id, stock_snapshot_days.day", "day"),
     ("billing_statements_pkey", "billing_statements.merchant_id, billing_statements.month", "month"),
+    // A partial unique index (one open proposal per operator); the proposer treats it as open.
+    ("deletion_proposals_open_key", "deletion_proposals.tenant_id", "proposal"),
 ];
 
 /// What can go wrong in storage.

@@ -1127,3 +1127,5 @@ kpi-side_denominator = the orders counted below the line
 kpi-back = back to the KPIs
 kpi-truncated = More orders than shown: choose a shorter period.
 kpi-event = Event
+billing-file = File the statement
+billing-not_filed = Not filed yet: the lines are as the month's facts stand now

@@ -1103,3 +1103,5 @@ kpi-side_denominator = 计入分母的订单
 kpi-back = 返回指标
 kpi-truncated = 订单多于所示：请缩短时间段。
 kpi-event = 事件
+billing-file = 出账
+billing-not_filed = 尚未出账：各行为当前事实所计

@@ -156,6 +156,8 @@ pub(crate) async fn run_completion_sweep(app: &App, job: &JobRow) -> Result<(), 
     crate::retention::propose_nightly(app, operator).await.map_err(|e| format!("deletion proposal: {e}"))?;
     // And yesterday's stock is snapshotted, by age, for storage charges.
     crate::billing::take_yesterday(app, operator).await.map_err(|e| format!("stock snapshot: {e}"))?;
+    // And on the first night of a month, last month's statements are filed.
+    crate::billing::file_last_month(app, operator).await.map_err(|e| format!("statements: {e}"))?;
     if archived.failed.is_empty() {
         Ok(())
     } else {

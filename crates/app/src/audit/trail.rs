@@ -30,12 +30,8 @@ pub struct TrailEvent {
     pub seq: Option<i64>,
     pub prev_hash: Option<String>,
     pub hash: Option<String>,
-    /// Whether the hash recomputed from this event and `prev_hash` is `hash` (for an event whose
-    /// personal data was erased, with `sealed_data_sha256` in its data's place).
+    /// Whether the hash recomputed from this event and `prev_hash` is `hash`.
     pub proven: bool,
-    /// For an event whose personal data was erased after it was sealed: the SHA-256 of its data as
-    /// sealed, vouched for by the erasure record in the chain.
-    pub sealed_data_sha256: Option<String>,
 }
 
 /// An order's trail.
@@ -61,14 +57,10 @@ pub async fn order_audit(app: &App, principal: &Principal, id: &str) -> AppResul
         .ok_or(AppError::NotFound("order"))?;
     let rows = audit_chain::links_of_subject(&mut conn, operator, ("order", &order_id.to_string())).await?;
     let head = audit_chain::head(&mut conn, operator).await?;
-    drop(conn);
-    let erased = super::verify::erased_events(app, operator).await?;
     let events = rows
         .into_iter()
         .map(|(e, link)| {
-            let proven =
-                link.as_ref().is_some_and(|(_, prev, hash)| proves(prev, &e.fields(), hash, &erased));
-            let sealed_data_sha256 = erased.get(&e.id).map(|d| d.sealed_sha256.clone());
+            let proven = link.as_ref().is_some_and(|(_, prev, hash)| proves(prev, &e.fields(), hash));
             let (seq, prev_hash, hash) = match link {
                 Some((seq, prev, hash)) => (Some(seq), Some(prev), Some(hash)),
                 None => (None, None, None),
@@ -89,7 +81,6 @@ pub async fn order_audit(app: &App, principal: &Principal, id: &str) -> AppResul
                 prev_hash,
                 hash,
                 proven,
-                sealed_data_sha256,
             }
         })
         .collect();
@@ -99,8 +90,10 @@ pub async fn order_audit(app: &App, principal: &Principal, id: &str) -> AppResul
     Ok(OrderAudit {
         order_id: order_id.to_string(),
         method: "hash = sha256_hex(prev_hash + \"\\n\" + JSON [id, tenant_id, merchant_id, subject_type, \
-                 subject_id, kind, actor_kind, actor_id, reason, sha256_hex(data), at]) (for an erased event, its \
-                 sealed_data_sha256 in place of sha256_hex(data)); the first link's prev_hash is 64 zeros"
+                 subject_id, kind, actor_kind, actor_id, D(reason), shape(data), at]) where D(s) is the 64 hex \
+                 digits inside an erased string [erased:<hex>], else sha256_hex(s), and shape(data) is the data's \
+                 JSON with every string s written as D(s) and object keys sorted, no spaces; links sealed before \
+                 erasure existed hash reason and data as they are; the first link's prev_hash is 64 zeros"
             .into(),
         events,
         head_seq,

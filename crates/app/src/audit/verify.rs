@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 use tradeport_domain::access::{Permission, Principal};
-use tradeport_domain::audit::{Erased, ErasedData, Link, check};
+use tradeport_domain::audit::{Link, check};
 use tradeport_domain::kernel::TenantId;
 use tradeport_store::audit_chain;
 
@@ -47,7 +47,6 @@ impl ChainReport {
 pub async fn verify_operator(app: &App, operator: TenantId) -> AppResult<ChainReport> {
     let mut report = ChainReport { operator_id: operator.to_string(), ..ChainReport::default() };
     let mut before: Option<(i64, String)> = None;
-    let erased = erased_events(app, operator).await?;
     loop {
         let mut conn = app.db().read().await?;
         let rows =
@@ -63,7 +62,7 @@ pub async fn verify_operator(app: &App, operator: TenantId) -> AppResult<ChainRe
                 event: r.event.as_ref().map(|e| e.fields()),
             })
             .collect();
-        let (breaks, last) = check(before.as_ref().map(|(seq, hash)| (*seq, hash.as_str())), &links, &erased);
+        let (breaks, last) = check(before.as_ref().map(|(seq, hash)| (*seq, hash.as_str())), &links);
         report.links += links.len() as u64;
         let room = MOST_BREAKS.saturating_sub(report.breaks.len());
         report.breaks.extend(breaks.iter().take(room).map(ToString::to_string));
@@ -80,28 +79,6 @@ pub async fn verify_operator(app: &App, operator: TenantId) -> AppResult<ChainRe
     (report.unsealed, report.first_unsealed) =
         audit_chain::count_unsealed_before(&mut conn, operator, &settled).await?;
     Ok(report)
-}
-
-/// The events whose personal data was erased, with their data's digest as sealed, from the
-/// erasure records that are themselves in the chain (one not sealed vouches for nothing).
-pub(crate) async fn erased_events(app: &App, operator: TenantId) -> AppResult<Erased> {
-    let mut conn = app.db().read().await?;
-    let records = audit_chain::sealed_erasures(&mut conn, operator).await?;
-    let mut erased = Erased::new();
-    for data in records {
-        let record: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
-        for r in record["redacted"].as_array().into_iter().flatten() {
-            if let (Some(event), Some(sealed), Some(now)) =
-                (r["event"].as_str(), r["data_sha256"].as_str(), r["erased_sha256"].as_str())
-            {
-                erased.insert(
-                    event.to_string(),
-                    ErasedData { sealed_sha256: sealed.to_string(), erased_sha256: now.to_string() },
-                );
-            }
-        }
-    }
-    Ok(erased)
 }
 
 /// Verifies every operator's chain (the `tradeport audit verify` command).

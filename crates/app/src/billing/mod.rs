@@ -12,4 +12,5 @@ pub(crate) use agreements::promised_policy;
 pub use agreements::{AgreementView, NewAgreement, create_agreement, list_agreements};
 pub use documents::{QuoteRequest, QuoteView, quote_for, statement_csv, statement_pdf};
 pub(crate) use snapshot::take_yesterday;
-pub use statement::{NewCredit, StatementView, add_credit, statement};
+pub(crate) use statement::file_last_month;
+pub use statement::{NewCredit, StatementView, add_credit, file_statement, statement};

@@ -26,9 +26,10 @@ pub struct StatementView {
     pub merchant: String,
     /// `YYYY-MM`.
     pub month: String,
-    /// A month not over yet: what it costs so far; not filed.
+    /// A month not over yet: what it costs so far.
     pub draft: bool,
-    /// RFC 3339, once filed.
+    /// RFC 3339, once filed (by the nightly job after the month, or by finance); until then the
+    /// lines are as the month's facts stand now.
     pub filed_at: Option<String>,
     /// The charges, then the corrections (credits are negative).
     pub lines: Vec<Line>,
@@ -80,11 +81,17 @@ async fn gather(
         f.cartons.push(Counted { reference: r.asn_no.clone(), count: r.cartons });
         f.pallets.push(Counted { reference: r.asn_no, count: r.pallets });
     }
-    for l in billing::labels(&mut conn, operator, merchant, from, to).await? {
+    let labels = billing::labels(&mut conn, operator, merchant, from, to).await?;
+    // Each order packed counts its units across all its parcels, wherever they fall.
+    let packed: Vec<String> =
+        labels.iter().filter(|l| l.first_of_order).map(|l| l.order_id.clone()).collect();
+    let units: BTreeMap<String, i64> =
+        billing::units_of_orders(&mut conn, operator, &packed).await?.into_iter().collect();
+    for l in labels {
         let f = dated.at(day_of(l.at, tz));
         if l.first_of_order {
-            // The order's units across all its parcels are those of its packages.
-            f.orders_packed.push(Counted { reference: l.order_no.clone(), count: 0 });
+            let count = units.get(&l.order_id).copied().unwrap_or(l.units).max(1);
+            f.orders_packed.push(Counted { reference: l.order_no.clone(), count });
         }
         if let Some(code) = &l.box_code {
             f.boxes.push((l.tracking_no.clone(), code.clone()));
@@ -95,13 +102,6 @@ async fn gather(
             price_minor: l.price_minor,
             currency: l.currency,
         });
-    }
-    // Units per order: every label of the order counted, wherever it falls.
-    let all = billing::labels(&mut conn, operator, merchant, 0, i64::MAX).await?;
-    for (_, f) in &mut dated.facts {
-        for o in &mut f.orders_packed {
-            o.count = all.iter().filter(|l| l.order_no == o.reference).map(|l| l.units).sum::<i64>().max(1);
-        }
     }
     for (id, kind, data, at) in billing::return_events(&mut conn, operator, merchant, from, to).await? {
         let data: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
@@ -169,17 +169,18 @@ fn credit_line(c: &CreditRow) -> Line {
     }
 }
 
-/// The statement of `merchant` for `month` (`YYYY-MM`): filed when the month is over (a merchant
-/// sees only its own). Staff: admins, finance, supervisors.
-pub async fn statement(
-    app: &App,
-    principal: &Principal,
-    merchant: &str,
-    month: &str,
-) -> AppResult<StatementView> {
-    principal.require(Permission::ViewStatements)?;
-    let operator = principal.scope.operator_id;
-    let merchant = merchant_of(principal, merchant)?;
+/// The month's statement as reckoned now: (merchant's name, `YYYY-MM`, whether the month is not
+/// over, the lines), or the filed one's row.
+struct Reckoned {
+    name: String,
+    merchant: TenantId,
+    month: String,
+    draft: bool,
+    filed: Option<StatementRow>,
+    lines: Vec<Line>,
+}
+
+async fn reckon(app: &App, operator: TenantId, merchant: TenantId, month: &str) -> AppResult<Reckoned> {
     let mut conn = app.db().read().await?;
     let policy = crate::access::load_operator(&mut conn, operator).await?;
     let tenant = tradeport_store::access::tenants::get(&mut conn, operator, merchant)
@@ -192,65 +193,146 @@ pub async fn statement(
     let draft = app.now().0 < to.0;
     let first: Date =
         format!("{month}-01").parse().map_err(|_| invalid("month", "invalid_month", "month is YYYY-MM"))?;
-    let month_last = first.last_of_month();
     let mut conn = app.db().read().await?;
-    let mut filed = billing::statement(&mut conn, operator, merchant, &month).await?;
+    let filed = billing::statement(&mut conn, operator, merchant, &month).await?;
     drop(conn);
-    if filed.is_none() {
-        let today = jiff::Timestamp::from_millisecond(app.now().0)
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .to_zoned(tz.clone())
-            .date();
-        let last = if draft {
-            today.yesterday().map_err(|e| AppError::Internal(e.to_string()))?
-        } else {
-            month_last
-        };
-        if last >= first {
-            take_missing(app, operator, &tz, first, last).await?;
+    let mut reckoned = Reckoned { name: tenant.name, merchant, month, draft, filed, lines: Vec::new() };
+    if let Some(f) = &reckoned.filed {
+        reckoned.lines = serde_json::from_str(&f.lines).map_err(|e| AppError::Internal(e.to_string()))?;
+        return Ok(reckoned);
+    }
+    let today = jiff::Timestamp::from_millisecond(app.now().0)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .to_zoned(tz.clone())
+        .date();
+    let last = if draft {
+        today.yesterday().map_err(|e| AppError::Internal(e.to_string()))?
+    } else {
+        first.last_of_month()
+    };
+    if last >= first {
+        take_missing(app, operator, &tz, first, last).await?;
+    }
+    let agreements =
+        list_agreements(app, &crate::access::system_principal(operator), Some(&merchant.to_string())).await?;
+    let dated = gather(app, operator, merchant, &tz, (first, last.max(first)), (from.0, to.0)).await?;
+    reckoned.lines = charged(dated, &agreements);
+    Ok(reckoned)
+}
+
+async fn shown(app: &App, operator: TenantId, r: Reckoned) -> AppResult<StatementView> {
+    let credits = match &r.filed {
+        Some(_) => {
+            let mut conn = app.db().read().await?;
+            billing::credits(&mut conn, operator, r.merchant, &r.month).await?
         }
-        let agreements =
-            list_agreements(app, &crate::access::system_principal(operator), Some(&merchant.to_string()))
-                .await?;
-        let dated = gather(app, operator, merchant, &tz, (first, last.max(first)), (from.0, to.0)).await?;
-        let lines = charged(dated, &agreements);
-        if draft {
-            return Ok(view(&tenant.name, merchant, month, None, lines, &[]));
-        }
+        None => Vec::new(),
+    };
+    Ok(view(&r.name, r.merchant, r.month, r.draft, r.filed.map(|f| f.filed_at), r.lines, &credits))
+}
+
+/// The statement of `merchant` for `month` (`YYYY-MM`): as filed, or as it stands until it is (a
+/// merchant sees only its own). Reading never files. Staff: admins, finance, supervisors.
+pub async fn statement(
+    app: &App,
+    principal: &Principal,
+    merchant: &str,
+    month: &str,
+) -> AppResult<StatementView> {
+    principal.require(Permission::ViewStatements)?;
+    let operator = principal.scope.operator_id;
+    let merchant = merchant_of(principal, merchant)?;
+    shown(app, operator, reckon(app, operator, merchant, month).await?).await
+}
+
+/// Files the statement of a month that is over; filed once, a second filing changes nothing.
+pub(crate) async fn file(
+    app: &App,
+    operator: TenantId,
+    actor: tradeport_domain::access::Actor,
+    merchant: TenantId,
+    month: &str,
+) -> AppResult<StatementView> {
+    let r = reckon(app, operator, merchant, month).await?;
+    if r.draft {
+        return Err(AppError::Conflict {
+            code: "statement.draft",
+            message: format!("{} is not over: its statement is filed once it is", r.month),
+            fields: Vec::new(),
+        });
+    }
+    if r.filed.is_none() {
         let row = StatementRow {
             tenant_id: operator.to_string(),
             merchant_id: merchant.to_string(),
-            month: month.clone(),
-            lines: serde_json::to_string(&lines).map_err(|e| AppError::Internal(e.to_string()))?,
+            month: r.month.clone(),
+            lines: serde_json::to_string(&r.lines).map_err(|e| AppError::Internal(e.to_string()))?,
             filed_at: app.now().0,
         };
         let mut tx = app.begin().await?;
         if billing::insert_statement_in_tx(&mut tx, &row).await? {
-            let sum: Vec<String> = totals(&lines).iter().map(|(c, v)| money_text(*v, c)).collect();
-            let data = serde_json::json!({"month": month, "lines": lines.len(), "totals": sum});
+            let sum: Vec<String> = totals(&r.lines).iter().map(|(c, v)| money_text(*v, c)).collect();
+            let data = serde_json::json!({"month": r.month, "lines": r.lines.len(), "totals": sum});
             let event = tradeport_store::events::NewEvent {
                 merchant_id: Some(merchant),
                 data: data.to_string(),
-                ..app.event(principal.actor, "tenant", merchant, "statement_filed")
+                ..app.event(actor, "tenant", merchant, "statement_filed")
             };
             tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
         }
         tx.commit().await?;
-        let mut conn = app.db().read().await?;
-        filed = billing::statement(&mut conn, operator, merchant, &month).await?;
     }
-    let filed = filed.ok_or_else(|| AppError::Internal("a filed statement is missing".into()))?;
-    let lines: Vec<Line> =
-        serde_json::from_str(&filed.lines).map_err(|e| AppError::Internal(e.to_string()))?;
+    shown(app, operator, reckon(app, operator, merchant, month).await?).await
+}
+
+/// Files the merchant's statement of a month that is over. Admins and finance.
+pub async fn file_statement(
+    app: &App,
+    principal: &Principal,
+    merchant: &str,
+    month: &str,
+) -> AppResult<StatementView> {
+    principal.require(Permission::ManageBilling)?;
+    let merchant = merchant_of(principal, merchant)?;
+    file(app, principal.scope.operator_id, principal.actor, merchant, month).await
+}
+
+/// The nightly run: last month's statement of every merchant with an agreement, once the month
+/// is over in the operator's time zone.
+pub(crate) async fn file_last_month(app: &App, operator: TenantId) -> AppResult<usize> {
     let mut conn = app.db().read().await?;
-    let credits = billing::credits(&mut conn, operator, merchant, &month).await?;
-    Ok(view(&tenant.name, merchant, month, Some(filed.filed_at), lines, &credits))
+    let policy = crate::access::load_operator(&mut conn, operator).await?;
+    let merchants: std::collections::BTreeSet<String> =
+        billing::agreements(&mut conn, operator, None).await?.into_iter().map(|a| a.merchant_id).collect();
+    drop(conn);
+    let tz = TimeZone::get(&policy.timezone).unwrap_or(TimeZone::UTC);
+    let last_month = jiff::Timestamp::from_millisecond(app.now().0)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .to_zoned(tz)
+        .date()
+        .first_of_month()
+        .checked_sub(jiff::Span::new().months(1))
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .strftime("%Y-%m")
+        .to_string();
+    for m in &merchants {
+        file(
+            app,
+            operator,
+            tradeport_domain::access::Actor::System,
+            crate::parse_id(m, "merchant")?,
+            &last_month,
+        )
+        .await?;
+    }
+    Ok(merchants.len())
 }
 
 fn view(
     name: &str,
     merchant: TenantId,
     month: String,
+    draft: bool,
     filed_at: Option<i64>,
     mut lines: Vec<Line>,
     credits: &[CreditRow],
@@ -261,7 +343,7 @@ fn view(
         merchant_id: merchant.to_string(),
         merchant: name.to_string(),
         month,
-        draft: filed_at.is_none(),
+        draft,
         filed_at: filed_at.map(|at| crate::warehouse::rfc3339(tradeport_domain::kernel::Millis(at))),
         totals: totals_minor.iter().map(|(c, v)| money_text(*v, c)).collect(),
         totals_minor,
@@ -291,15 +373,20 @@ pub async fn add_credit(
     principal.require(Permission::ManageBilling)?;
     let operator = principal.scope.operator_id;
     let current = statement(app, principal, merchant, month).await?;
-    if current.draft {
+    if current.filed_at.is_none() {
         return Err(AppError::Conflict {
-            code: "statement.draft",
-            message: format!(
-                "{} is not over: its statement is not filed yet; credit it once it is",
-                current.month
-            ),
+            code: "statement.not_filed",
+            message: format!("the statement of {} is not filed yet: file it, then credit it", current.month),
             fields: Vec::new(),
         });
+    }
+    if !current.totals_minor.contains_key(c.currency.trim()) {
+        let on: Vec<&str> = current.totals_minor.keys().map(String::as_str).collect();
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "currency",
+            "not_on_statement",
+            format!("currency: the statement is in {}", on.join(", ")),
+        )]));
     }
     let mut errors = Vec::new();
     let currency = Currency::parse(c.currency.trim()).filter(|cur| cur.code() == c.currency.trim());

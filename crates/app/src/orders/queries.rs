@@ -74,7 +74,12 @@ pub async fn get_order(app: &App, principal: &Principal, id: OrderId) -> AppResu
     let order = orders::get(&mut conn, operator, principal.scope.merchant_id, id)
         .await?
         .ok_or(AppError::NotFound("order"))?;
-    load_view(app, &mut conn, operator, &order).await
+    let mut view = load_view(app, &mut conn, operator, &order).await?;
+    if principal.is_merchant() {
+        // Why an order is held for the law is not its merchant's to read.
+        view.legal_hold = view.legal_hold.map(|_| String::new());
+    }
+    Ok(view)
 }
 
 /// A page of orders, newest first.

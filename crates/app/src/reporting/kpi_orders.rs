@@ -135,6 +135,12 @@ pub async fn kpi_orders(
         .await?;
         drop(conn);
         read += page.len();
+        let handed: Vec<String> =
+            page.iter().filter(|e| e.kind == "order_hand_over").map(|e| e.subject_id.clone()).collect();
+        let mut conn = app.db().read().await?;
+        let received: std::collections::BTreeMap<String, i64> =
+            kpi_rollups::received_at(&mut conn, operator, &handed).await?.into_iter().collect();
+        drop(conn);
         for e in &page {
             let person = e.actor_id.as_ref().map(|id| format!("{}:{id}", e.actor_kind));
             let facts = facts_of(&EventFacts {
@@ -142,7 +148,7 @@ pub async fn kpi_orders(
                 person: person.as_deref(),
                 data: &e.data,
                 at_ms: e.at,
-                order_received_ms: Some(e.at),
+                order_received_ms: received.get(&e.subject_id).copied(),
             });
             for f in facts.into_iter().filter(|f| f.measure == measure) {
                 if want(&q.department, f.department) && want(&q.person, &f.person) {
@@ -153,7 +159,8 @@ pub async fn kpi_orders(
                         at: crate::warehouse::rfc3339(tradeport_domain::kernel::Millis(e.at)),
                         amount: f.amount,
                         department: f.department.to_string(),
-                        person: f.person,
+                        // Which member of staff counted is the operator's business.
+                        person: if principal.is_merchant() { String::new() } else { f.person },
                     });
                 }
             }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use tradeport_domain::audit::link_hash;
+use tradeport_domain::audit::proves;
 use tradeport_domain::kernel::TenantId;
 use tradeport_domain::kpi::{EventFacts, facts_of};
 use tradeport_store::AnyConnection;
@@ -48,7 +48,7 @@ async fn add_facts(
     // `audit verify` names it.
     let sound = links.iter().filter_map(|l| {
         let e = l.event.as_ref()?;
-        let holds = link_hash(&l.prev_hash, &e.fields()) == l.hash;
+        let holds = proves(&l.prev_hash, &e.fields(), &l.hash);
         if !holds {
             tracing::warn!(event = %e.id, "an event does not match its audit link; left out of the KPIs");
         }

@@ -236,22 +236,22 @@ async fn erase_free_tickets(
     let values: Vec<String> =
         [s.email.clone(), s.e164.clone()].into_iter().filter(|v| !v.is_empty()).collect();
     let mut tx = app.begin().await?;
-    let vouched = redact_events(&mut tx, operator, &free, &values).await?;
+    let (events, events_sealed_unchanged) = redact_events(&mut tx, operator, &free, &values).await?;
     let (messages, unused) = erase::erase_tickets_in_tx(&mut tx, operator, &free, ERASED).await?;
     erase::delete_messages_in_tx(&mut tx, operator, &free).await?;
     let data = serde_json::json!({"cause": "buyer_request", "reference": {"subject_sha256": s.key},
-                                  "erased": {"tickets": free, "ticket_messages": messages, "attachments": unused.len()},
-                                  "redacted": vouched});
+                                  "erased": {"tickets": free, "ticket_messages": messages, "attachments": unused.len(),
+                                             "events": events, "events_sealed_unchanged": events_sealed_unchanged}});
     let event = tradeport_store::events::NewEvent {
         data: data.to_string(),
         reason: Some("the buyer's personal data is erased from their tickets"),
         ..app.event(principal.actor, "tenant", operator, "personal_data_erased")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
+    tx.commit().await?;
     for sha in &unused {
         delete_blob(app, sha).await?;
     }
-    tx.commit().await?;
     crate::audit::seal_operator(app, operator, false).await?;
     Ok(free.len())
 }

@@ -3,14 +3,14 @@
 //! and after-sales requests' events, the payment providers' messages); the tickets' conversation
 //! and attachments; the after-sales descriptions; the messages sent about it; and its archived
 //! package. All in one transaction under the order's lock, recorded by a `personal_data_erased`
-//! event that names each event it rewrote with the digest of the data as sealed, so the audit
-//! chain still verifies (`audit::verify`).
+//! event. Each erased string of an event keeps its digest in its place (`audit::erased_leaf`),
+//! so the audit chain still proves every event and nothing but a blank can be put in.
 
 use serde::Serialize;
 use tradeport_domain::access::Actor;
-use tradeport_domain::audit::data_digest;
+use tradeport_domain::audit::legacy_link_hash;
 use tradeport_domain::kernel::{Address, Millis, OrderId, TenantId};
-use tradeport_domain::retention::{ERASED, erased_address, personal_values, redact_json};
+use tradeport_domain::retention::{ERASED, erased_address, personal_values, redact_json, redact_text};
 use tradeport_store::retention::erase;
 
 use crate::{App, AppError, AppResult};
@@ -28,8 +28,11 @@ pub(crate) enum Cause {
 #[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct OrderErasure {
     pub order_id: String,
-    /// Events whose data named the buyer, rewritten.
+    /// Events whose data or reason named the buyer, rewritten.
     pub events: usize,
+    /// Events naming the buyer sealed before erasure existed: their link covers the text itself,
+    /// so they are left as they are.
+    pub events_sealed_unchanged: usize,
     pub ticket_messages: u64,
     pub attachments: usize,
     pub aftersales_requests: u64,
@@ -58,7 +61,7 @@ pub(crate) async fn erase_order(
     cause: &Cause,
 ) -> AppResult<Outcome> {
     // Events are sealed before they are rewritten, so the chain holds what they said and the
-    // erasure vouches for it; sealed again after, so the erasure record is in the chain too.
+    // erased strings keep their digests; sealed again after, so the erasure record is in the chain too.
     crate::audit::seal_operator(app, operator, false).await?;
     let mut tx = app.begin().await?;
     tradeport_store::orders::lock_in_tx(&mut tx, operator, None, id)
@@ -85,8 +88,8 @@ pub(crate) async fn erase_order(
     let (tickets, requests) = erase::related_subjects(&mut tx, operator, id).await?;
     let subjects: Vec<String> =
         [id.to_string()].into_iter().chain(tickets.iter().cloned()).chain(requests).collect();
-    let vouched = redact_events(&mut tx, operator, &subjects, &values).await?;
-    done.events = vouched.len();
+    (done.events, done.events_sealed_unchanged) =
+        redact_events(&mut tx, operator, &subjects, &values).await?;
     for p in erase::payment_bodies(&mut tx, operator, id).await? {
         if let Some(body) = redact_json(&p.text, &values) {
             erase::set_payment_body_in_tx(&mut tx, &p.id, &body).await?;
@@ -106,7 +109,7 @@ pub(crate) async fn erase_order(
         Cause::Retention(proposal) => ("retention_ended", serde_json::json!({"proposal_id": proposal})),
         Cause::Request(subject) => ("buyer_request", serde_json::json!({"subject_sha256": subject})),
     };
-    let data = serde_json::json!({"cause": why, "reference": reference, "erased": done, "redacted": vouched});
+    let data = serde_json::json!({"cause": why, "reference": reference, "erased": done});
     let event = tradeport_store::events::NewEvent {
         merchant_id: Some(crate::parse_id(&buyer.merchant_id, "merchant")?),
         reason: Some("the buyer's personal data is erased; the order's facts and figures remain"),
@@ -114,32 +117,40 @@ pub(crate) async fn erase_order(
         ..app.event(actor, "order", id, "personal_data_erased")
     };
     tradeport_store::events::append_in_tx(&mut tx, operator, &event).await?;
-    // The files go before the commit: should the commit fail, the erasure is simply run again.
+    tx.commit().await?;
+    // The files go once the rows say they are gone (a package marked erased is never served).
     for sha in package.iter().chain(&unused_attachments) {
         delete_blob(app, sha).await?;
     }
-    tx.commit().await?;
     crate::audit::seal_operator(app, operator, false).await?;
     Ok(Outcome::Erased(done))
 }
 
-/// Rewrites the events of `subjects` whose data holds any of `values`; for each, its id and the
-/// digest of its data as it was (the erasure record vouches for it to the audit chain).
+/// Rewrites the events of `subjects` whose data or reason holds any of `values`, each such string
+/// by its erased form (its digest), so each event's link still proves it. An event sealed before
+/// erasure existed (its link covers the text itself) is left as it is and counted.
 pub(crate) async fn redact_events(
     tx: &mut tradeport_store::AnyConnection,
     operator: TenantId,
     subjects: &[String],
     values: &[String],
-) -> AppResult<Vec<serde_json::Value>> {
-    let mut vouched = Vec::new();
-    for e in erase::events_of(tx, operator, subjects).await? {
-        if let Some(data) = redact_json(&e.text, values) {
-            erase::set_event_in_tx(tx, &e.id, &data, e.reason.as_deref()).await?;
-            vouched.push(serde_json::json!({"event": e.id, "data_sha256": data_digest(&e.text),
-                                            "erased_sha256": data_digest(&data)}));
+) -> AppResult<(usize, usize)> {
+    let (mut rewritten, mut kept) = (0, 0);
+    for (e, link) in erase::events_of(tx, operator, subjects).await? {
+        let data = redact_json(&e.data, values);
+        let reason = e.reason.as_deref().and_then(|r| redact_text(r, values));
+        if data.is_none() && reason.is_none() {
+            continue;
         }
+        if link.is_some_and(|(prev, hash)| legacy_link_hash(&prev, &e.fields()) == hash) {
+            kept += 1;
+            continue;
+        }
+        let data = data.unwrap_or_else(|| e.data.clone());
+        erase::set_event_in_tx(tx, &e.id, &data, reason.as_deref().or(e.reason.as_deref())).await?;
+        rewritten += 1;
     }
-    Ok(vouched)
+    Ok((rewritten, kept))
 }
 
 pub(crate) async fn delete_blob(app: &App, sha256: &str) -> AppResult<()> {

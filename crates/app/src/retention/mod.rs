@@ -1,6 +1,6 @@
 //! Retention and personal data (DONE-3): legal holds, deletion proposals reviewed by an admin, the
 //! erasure of an order's personal data, and buyers' requests to see or erase what is held about
-//! them. Every step is an event; erasures are vouched for to the audit chain.
+//! them. Every step is an event; an erased string keeps its digest, so the audit chain still proves it.
 
 mod buyer;
 mod erase;

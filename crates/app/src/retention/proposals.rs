@@ -25,7 +25,7 @@ pub const WHAT_GOES: [&str; 6] = [
     "the tickets' conversation and attachments, and the after-sales requests' descriptions",
     "the e-mails, texts and webhooks sent about the order",
     "the archived package (confirmation, labels, notes); its manifest remains as the record of what was filed",
-    "nothing else: the order's number, lines, amounts, statuses and timeline remain for the figures",
+    "kept for the figures: the order's number, lines, amounts, statuses and timeline (with the buyer's values erased)",
 ];
 
 /// An order a proposal lists.
@@ -147,7 +147,10 @@ pub(crate) async fn propose_due(app: &App, operator: TenantId, actor: Actor) -> 
     if retention::open_proposal(&mut tx, operator).await?.is_some() {
         return Ok(None);
     }
-    retention::insert_proposal_in_tx(&mut tx, &row, &items).await?;
+    match retention::insert_proposal_in_tx(&mut tx, &row, &items).await {
+        Err(tradeport_store::StoreError::Conflict { .. }) => return Ok(None),
+        other => other?,
+    }
     let data = serde_json::json!({"proposal_id": id, "orders": items.len(), "retention_years": years});
     let event = tradeport_store::events::NewEvent {
         data: data.to_string(),

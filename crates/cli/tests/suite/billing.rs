@@ -137,7 +137,18 @@ async fn a_months_statement_equals_the_hand_computed_total_and_is_filed_once(app
     let path = format!("/api/v1/statements/{a}/{month}");
     let (status, statement) = get(&app, &path, &finance).await;
     assert_eq!(status, StatusCode::OK, "{statement}");
-    assert_eq!(statement["draft"], false, "last month is over: filed");
+    assert_eq!(
+        (&statement["draft"], &statement["filed_at"]),
+        (&json!(false), &Value::Null),
+        "over, not filed by reading"
+    );
+    let (status, _) = post(&app, &format!("{path}/file"), &f.s.merchant_a_key, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a merchant does not file");
+    let (status, filed) = post(&app, &format!("{path}/file"), &finance, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{filed}");
+    assert!(filed["filed_at"].is_string());
+    assert_eq!(filed["lines"], statement["lines"], "filed as it stood");
+    let statement = filed;
 
     // The arithmetic, line by line. MUG 120×100×100 mm = 1200 cm³, PEN 140×10×10 mm = 14 cm³.
     // At the end of the 10th: 10 − 2 mugs and 10 − 1 pens = 8 × 1200 + 9 × 14 = 9726 cm³, every day
@@ -166,12 +177,22 @@ async fn a_months_statement_equals_the_hand_computed_total_and_is_filed_once(app
     let labels = statement["lines"].as_array().unwrap().iter().find(|l| l["kind"] == "label").unwrap();
     assert!(labels["sources"][0].as_str().unwrap().starts_with("YT"), "each line names its facts: {labels}");
 
-    // Filed once: a second run, a snapshot taken again, the same statement.
-    let (_, again) = get(&app, &path, &finance).await;
+    // Filed once: a second filing, a reading, the same statement.
+    let (_, again) = post(&app, &format!("{path}/file"), &finance, json!({})).await;
+    assert_eq!(again, statement);
+    let (_, again) = get(&app, &path, &f.s.merchant_a_key).await;
     assert_eq!(again, statement);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM billing_statements").await, 1);
 
     // A correction is a credit line; the charged lines stay.
+    let (status, body) = post(
+        &app,
+        &format!("{path}/credits"),
+        &finance,
+        json!({"amount": "1.00", "currency": "EUR", "reason": "late pick on the 10th"}),
+    )
+    .await;
+    assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "currency"), "{body}");
     let credit = json!({"amount": "1.005", "currency": "GBP", "reason": "late pick on the 10th"});
     let (status, body) = post(&app, &format!("{path}/credits"), &finance, credit).await;
     assert_eq!((status, field(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "amount"), "{body}");
@@ -224,6 +245,9 @@ async fn a_months_statement_equals_the_hand_computed_total_and_is_filed_once(app
         json!({"amount": "1.00", "currency": "GBP", "reason": "x"}),
     )
     .await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "statement.not_filed"));
+    let (status, body) =
+        post(&app, &format!("/api/v1/statements/{a}/{this_month}/file"), &finance, json!({})).await;
     assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "statement.draft"));
 
     // A quote prices expected volumes the same way.

@@ -148,7 +148,7 @@ pub fn charge(fees: &FeeSchedule, facts: &Facts) -> Vec<Line> {
         "Inbound, per carton".into(),
         cartons.to_string(),
         fees.inbound_per_carton_minor,
-        cartons * fees.inbound_per_carton_minor,
+        cartons.saturating_mul(fees.inbound_per_carton_minor),
         refs,
     );
     let (pallets, refs) = counted(&facts.pallets);
@@ -157,7 +157,7 @@ pub fn charge(fees: &FeeSchedule, facts: &Facts) -> Vec<Line> {
         "Inbound, per pallet".into(),
         pallets.to_string(),
         fees.inbound_per_pallet_minor,
-        pallets * fees.inbound_per_pallet_minor,
+        pallets.saturating_mul(fees.inbound_per_pallet_minor),
         refs,
     );
 
@@ -192,7 +192,7 @@ pub fn charge(fees: &FeeSchedule, facts: &Facts) -> Vec<Line> {
                 format!("Storage per pallet per day, {ages}"),
                 format!("{pallet_days} pallet·days"),
                 tier.per_unit_day_minor,
-                pallet_days * tier.per_unit_day_minor,
+                pallet_days.saturating_mul(tier.per_unit_day_minor),
                 days,
             ),
         }
@@ -207,7 +207,7 @@ pub fn charge(fees: &FeeSchedule, facts: &Facts) -> Vec<Line> {
         "Pick and pack, per order".into(),
         orders.to_string(),
         fees.pick_pack_per_order_minor,
-        orders * fees.pick_pack_per_order_minor,
+        orders.saturating_mul(fees.pick_pack_per_order_minor),
         refs,
     );
     let extra: Vec<&Counted> = facts.orders_packed.iter().filter(|o| o.count > 1).collect();
@@ -217,7 +217,7 @@ pub fn charge(fees: &FeeSchedule, facts: &Facts) -> Vec<Line> {
         "Pick and pack, per item after the first".into(),
         extra_items.to_string(),
         fees.pick_pack_per_extra_item_minor,
-        extra_items * fees.pick_pack_per_extra_item_minor,
+        extra_items.saturating_mul(fees.pick_pack_per_extra_item_minor),
         extra.iter().map(|o| o.reference.clone()).collect(),
     );
     let mut codes: Vec<&String> = facts.boxes.iter().map(|(_, code)| code).collect();
@@ -232,7 +232,7 @@ pub fn charge(fees: &FeeSchedule, facts: &Facts) -> Vec<Line> {
             format!("Packaging, box {code}"),
             refs.len().to_string(),
             unit,
-            refs.len() as i64 * unit,
+            (refs.len() as i64).saturating_mul(unit),
             refs,
         );
     }
@@ -242,7 +242,7 @@ pub fn charge(fees: &FeeSchedule, facts: &Facts) -> Vec<Line> {
         "Shipping labels".into(),
         labels.to_string(),
         fees.label_per_parcel_minor,
-        labels * fees.label_per_parcel_minor,
+        labels.saturating_mul(fees.label_per_parcel_minor),
         facts.labels.clone(),
     );
 
@@ -267,13 +267,13 @@ pub fn charge(fees: &FeeSchedule, facts: &Facts) -> Vec<Line> {
     }
     let returns = facts.returns.len() as i64;
     let mut push = |kind, detail: &str, n: i64, unit: i64, sources: Vec<String>| {
-        if n * unit != 0 {
+        if n.saturating_mul(unit) != 0 {
             lines.push(Line {
                 kind,
                 detail: detail.into(),
                 quantity: n.to_string(),
                 unit_price_minor: unit,
-                amount_minor: n * unit,
+                amount_minor: n.saturating_mul(unit),
                 currency: fees.currency.clone(),
                 sources,
             });
@@ -311,7 +311,8 @@ fn percent(bp: i64) -> String {
 pub fn totals(lines: &[Line]) -> Vec<(String, i64)> {
     let mut totals: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
     for l in lines {
-        *totals.entry(l.currency.clone()).or_default() += l.amount_minor;
+        let t = totals.entry(l.currency.clone()).or_default();
+        *t = t.saturating_add(l.amount_minor);
     }
     totals.into_iter().collect()
 }

@@ -26,8 +26,24 @@ pub struct ExpectedVolumes {
     pub disposals: i64,
 }
 
-/// The month's lines for `v` under `fees`.
+/// The most of anything a quote counts in a month.
+pub const MOST: i64 = 100_000;
+
+/// The month's lines for `v` under `fees` (each volume taken as at most [`MOST`]).
 pub fn quote(fees: &FeeSchedule, v: &ExpectedVolumes) -> Vec<Line> {
+    let c = |n: i64| n.clamp(0, MOST);
+    let v = &ExpectedVolumes {
+        cartons_in: c(v.cartons_in),
+        pallets_in: c(v.pallets_in),
+        stored_m3: c(v.stored_m3),
+        stock_age_days: c(v.stock_age_days),
+        orders: c(v.orders),
+        units_per_order: v.units_per_order.clamp(1, 1_000),
+        carrier_per_parcel_minor: v.carrier_per_parcel_minor.clamp(0, 100_000_000),
+        returns: c(v.returns),
+        disposals: c(v.disposals),
+        ..v.clone()
+    };
     let expected = |n: i64, name: &str| {
         (0..n.clamp(0, 100_000)).map(|i| format!("{name} {}", i + 1)).collect::<Vec<_>>()
     };

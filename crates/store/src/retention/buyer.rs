@@ -33,7 +33,7 @@ pub async fn ticket_ids(
 ) -> StoreResult<Vec<String>> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM tickets WHERE tenant_id = $1 AND (($2 <> '' AND LOWER(buyer_email) = $2) \
-         OR ($3 <> '' AND buyer_phone = $3)) ORDER BY created_at, id",
+         OR ($3 <> '' AND (buyer_phone = $3 OR '+' || buyer_phone = $3))) ORDER BY created_at, id",
     )
     .bind(tenant_id.to_string())
     .bind(email)

@@ -91,22 +91,39 @@ pub struct RecordedText {
     pub reason: Option<String>,
 }
 
-/// The events of these subjects: id, data and reason.
+/// The events of these subjects, each with its link (previous hash, hash) once sealed.
 pub async fn events_of(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     subjects: &[String],
-) -> StoreResult<Vec<RecordedText>> {
-    let mut sql = Sql::new("SELECT id, data AS text, reason FROM events WHERE tenant_id = ");
+) -> StoreResult<Vec<(crate::audit_chain::SealedEvent, Option<(String, String)>)>> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        event: crate::audit_chain::SealedEvent,
+        prev_hash: Option<String>,
+        hash: Option<String>,
+    }
+    let mut sql = Sql::new(
+        "SELECT e.id, e.tenant_id, e.merchant_id, e.subject_type, e.subject_id, e.kind, e.actor_kind, e.actor_id, \
+         e.reason, e.data, e.at, c.prev_hash, c.hash FROM events e LEFT JOIN audit_chain c ON c.event_id = e.id \
+         WHERE e.tenant_id = ",
+    );
     sql.bind(tenant_id.to_string())
-        .push(" AND subject_id IN ")
+        .push(" AND e.subject_id IN ")
         .bind_list(subjects.iter().map(String::as_str));
-    sql.push(" ORDER BY id");
+    sql.push(" ORDER BY e.id");
     let rows = sql.query().fetch_all(conn).await?;
-    rows.iter().map(|r| RecordedText::from_row(r).map_err(Into::into)).collect()
+    rows.iter()
+        .map(|r| {
+            let row = Row::from_row(r)?;
+            Ok((row.event, row.prev_hash.zip(row.hash)))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
 }
 
-/// Rewrites an event's data and reason (the erasure vouches for what was sealed).
+/// Rewrites an event's data and reason (erased strings keep their digests).
 pub async fn set_event_in_tx(
     conn: &mut AnyConnection,
     id: &str,
@@ -162,12 +179,11 @@ pub async fn erase_tickets_in_tx(
     sql.bind(erased).push(", buyer_email = '', buyer_phone = NULL, subject = ").bind(erased);
     sql.push(" WHERE tenant_id = ").bind(tenant_id.to_string()).push(" AND id IN ").bind_list(ids());
     sql.query().execute(&mut *conn).await?;
+    // The text of every message, and the name or number a buyer's own were signed with.
     let mut sql = Sql::new("UPDATE ticket_messages SET body = ");
-    sql.bind(erased)
-        .push(" WHERE tenant_id = ")
-        .bind(tenant_id.to_string())
-        .push(" AND ticket_id IN ")
-        .bind_list(ids());
+    sql.bind(erased).push(", author = CASE WHEN direction = 'in' THEN ").bind(erased);
+    sql.push(" ELSE author END WHERE tenant_id = ").bind(tenant_id.to_string());
+    sql.push(" AND ticket_id IN ").bind_list(ids());
     let messages = sql.query().execute(&mut *conn).await?.rows_affected();
     let mut sql = Sql::new(
         "SELECT DISTINCT a.sha256 FROM ticket_attachments a JOIN ticket_messages m ON m.id = a.message_id \
@@ -183,10 +199,16 @@ pub async fn erase_tickets_in_tx(
     sql.query().execute(&mut *conn).await?;
     let mut unused = Vec::new();
     for sha in blobs {
-        let named: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ticket_attachments WHERE sha256 = $1")
-            .bind(&sha)
-            .fetch_one(&mut *conn)
-            .await?;
+        // Files are kept by their content: the same photo may be evidence elsewhere.
+        let named: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM ticket_attachments WHERE sha256 = $1) \
+             + (SELECT COUNT(*) FROM request_evidence WHERE sha256 = $1) \
+             + (SELECT COUNT(*) FROM case_evidence WHERE sha256 = $1) \
+             + (SELECT COUNT(*) FROM asn_photos WHERE sha256 = $1)",
+        )
+        .bind(&sha)
+        .fetch_one(&mut *conn)
+        .await?;
         if named == 0 {
             unused.push(sha);
         }

@@ -227,3 +227,25 @@ pub async fn quote(State(app): State<App>, user: SignedIn, Form(f): Form<QuoteFo
         }
     }
 }
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FileForm {
+    csrf_token: String,
+    merchant_id: String,
+    month: String,
+}
+
+/// POST /billing/file
+pub async fn file(State(app): State<App>, user: SignedIn, Form(f): Form<FileForm>) -> Response {
+    if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
+        return refused;
+    }
+    match billing::file_statement(&app, &user.session.principal, &f.merchant_id, &f.month).await {
+        Ok(_) => back(&f.merchant_id, &f.month),
+        Err(e) => {
+            let p = BillingParams { merchant_id: f.merchant_id, month: f.month };
+            page(&app, &user, p, status_of(&e), (None, String::new(), Some(explain(&e)))).await
+        }
+    }
+}

@@ -107,6 +107,7 @@ pub fn router() -> Router<App> {
         .route("/kpis/{key}/orders", get(kpi_pages::orders))
         .route("/billing", get(billing_pages::show))
         .route("/billing/credits", post(billing_pages::credit))
+        .route("/billing/file", post(billing_pages::file))
         .route("/billing/agreements", post(billing_pages::agreement))
         .route("/billing/quote", post(billing_pages::quote))
         .route("/retention", get(retention_pages::show))

@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(statement_csv))
         .routes(routes!(statement_pdf))
         .routes(routes!(credit))
+        .routes(routes!(file_statement))
         .routes(routes!(quote))
 }
 
@@ -72,9 +73,10 @@ async fn create_agreement(
     params(("merchant_id" = String, Path), ("month" = String, Path, description = "YYYY-MM")),
     description = "The merchant's statement of the month: each line's quantity, price, amount and the facts it \
                    charges (inbound notices, days of stock, order and tracking numbers, RMAs), under the agreement in \
-                   force on each fact's day; corrections as credit lines; totals per currency. Filed the first time \
-                   it is read after the month is over (the nightly job does too) and never changed after; a month \
-                   not over is a `draft`. A merchant: its own.",
+                   force on each fact's day; corrections as credit lines; totals per currency. Reading never files: \
+                   the nightly job files last month's on the first night of the next (or finance, below), and a \
+                   filed statement never changes; until then `filed_at` is null and the lines are as the facts \
+                   stand; a month not over is a `draft`. A merchant: its own.",
     responses((status = 200, body = StatementView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn get_statement(
     State(app): State<App>,
@@ -114,7 +116,7 @@ async fn statement_pdf(
 #[utoipa::path(post, path = "/api/v1/statements/{merchant_id}/{month}/credits", tag = "billing",
     params(("merchant_id" = String, Path), ("month" = String, Path)), request_body = NewCredit,
     description = "Credits a filed statement: a line of its own with the reason; the lines charged stay as they \
-                   were. 409 `statement.draft` before the month is over. Admins and finance.",
+                   were. 409 `statement.not_filed` before it is filed; the currency is one of the statement's. Admins and finance.",
     responses((status = 200, body = StatementView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn credit(
     State(app): State<App>,
@@ -135,4 +137,18 @@ async fn quote(
     ApiJson(body): ApiJson<QuoteRequest>,
 ) -> ApiResult<Json<QuoteView>> {
     Ok(Json(billing::quote_for(&p, &body)?))
+}
+
+#[utoipa::path(post, path = "/api/v1/statements/{merchant_id}/{month}/file", tag = "billing",
+    params(("merchant_id" = String, Path), ("month" = String, Path)),
+    description = "Files the statement of a month that is over, now (the nightly job does on the first night of \
+                   the next month); filing again changes nothing. 409 `statement.draft` before the month is over. \
+                   Admins and finance.",
+    responses((status = 200, body = StatementView), (status = 409, body = ErrorBody)))]
+async fn file_statement(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path((merchant, month)): Path<(String, String)>,
+) -> ApiResult<Json<StatementView>> {
+    Ok(Json(billing::file_statement(&app, &p, &merchant, &month).await?))
 }
