@@ -8,6 +8,7 @@ use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::kpi::{EventFacts, KPIS, event_prefixes, facts_of};
 use tradeport_store::kpi_rollups;
 
+use super::kpis::{Reach, reach};
 use crate::audit::id_floor;
 use crate::warehouse::invalid;
 use crate::{App, AppError, AppResult};
@@ -82,34 +83,8 @@ pub async fn kpi_orders(
         return Err(invalid("person", "staff_only", "figures per person are for staff"));
     }
     let operator = principal.scope.operator_id;
-    let mut conn = app.db().read().await?;
-    let tenant = crate::access::operator_row(&mut conn, operator).await?;
-    drop(conn);
-    let zone = jiff::tz::TimeZone::get(&tenant.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = jiff::Timestamp::from_millisecond(app.now().0)
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .to_zoned(zone.clone())
-        .date();
-    let parse = |v: &Option<String>, field: &str| -> AppResult<Option<jiff::civil::Date>> {
-        match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            None => Ok(None),
-            Some(v) => v
-                .parse()
-                .map(Some)
-                .map_err(|_| invalid(field, "invalid_date", format!("{field} is a day, YYYY-MM-DD"))),
-        }
-    };
-    let from = parse(&q.from, "from")?.unwrap_or(today.first_of_month());
-    let to = parse(&q.to, "to")?.unwrap_or(today);
-    if to < from {
-        return Err(invalid("to", "before_from", "to is the period's last day, on or after from"));
-    }
-    let merchant =
-        match (principal.scope.merchant_id, q.merchant_id.as_deref().filter(|m| !m.trim().is_empty())) {
-            (Some(own), _) => Some(own),
-            (None, Some(m)) => Some(crate::parse_id(m, "merchant_id")?),
-            (None, None) => None,
-        };
+    let Reach { from, to, zone, merchant } =
+        reach(app, principal, (&q.from, &q.to), q.merchant_id.as_deref()).await?;
     let start_of = |d: jiff::civil::Date| -> AppResult<u64> {
         let z = d.to_zoned(zone.clone()).map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(z.timestamp().as_millisecond().max(0) as u64)

@@ -106,6 +106,42 @@ fn day(value: &Option<String>, field: &str) -> AppResult<Option<jiff::civil::Dat
     }
 }
 
+/// What a KPI query reaches: its days (the operator's time zone) and its merchant.
+pub(crate) struct Reach {
+    pub from: jiff::civil::Date,
+    pub to: jiff::civil::Date,
+    pub zone: jiff::tz::TimeZone,
+    pub merchant: Option<tradeport_domain::kernel::TenantId>,
+}
+
+/// The days `from` to `to` (default: this month so far) and the merchant (a merchant: its own).
+pub(crate) async fn reach(
+    app: &App,
+    principal: &Principal,
+    (from, to): (&Option<String>, &Option<String>),
+    merchant_id: Option<&str>,
+) -> AppResult<Reach> {
+    let mut conn = app.db().read().await?;
+    let tenant = crate::access::operator_row(&mut conn, principal.scope.operator_id).await?;
+    drop(conn);
+    let zone = jiff::tz::TimeZone::get(&tenant.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let today = jiff::Timestamp::from_millisecond(app.now().0)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .to_zoned(zone.clone())
+        .date();
+    let from = day(from, "from")?.unwrap_or(today.first_of_month());
+    let to = day(to, "to")?.unwrap_or(today);
+    if to < from {
+        return Err(invalid("to", "before_from", "to is the period's last day, on or after from"));
+    }
+    let merchant = match (principal.scope.merchant_id, merchant_id.filter(|m| !m.trim().is_empty())) {
+        (Some(own), _) => Some(own),
+        (None, Some(m)) => Some(crate::parse_id(m, "merchant_id")?),
+        (None, None) => None,
+    };
+    Ok(Reach { from, to, zone, merchant })
+}
+
 /// The principal's KPIs for the period.
 pub async fn kpis(app: &App, principal: &Principal, q: &KpiQuery) -> AppResult<KpiReport> {
     principal.require(Permission::ViewDashboard)?;
@@ -117,24 +153,9 @@ pub async fn kpis(app: &App, principal: &Principal, q: &KpiQuery) -> AppResult<K
         Some(_) => return Err(invalid("by", "invalid", "by is day, merchant, department or person")),
     }
     let operator = principal.scope.operator_id;
+    let Reach { from, to, merchant, .. } =
+        reach(app, principal, (&q.from, &q.to), q.merchant_id.as_deref()).await?;
     let mut conn = app.db().read().await?;
-    let tenant = crate::access::operator_row(&mut conn, operator).await?;
-    let zone = jiff::tz::TimeZone::get(&tenant.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = jiff::Timestamp::from_millisecond(app.now().0)
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .to_zoned(zone)
-        .date();
-    let from = day(&q.from, "from")?.unwrap_or(today.first_of_month());
-    let to = day(&q.to, "to")?.unwrap_or(today);
-    if to < from {
-        return Err(invalid("to", "before_from", "to is the period's last day, on or after from"));
-    }
-    let merchant =
-        match (principal.scope.merchant_id, q.merchant_id.as_deref().filter(|m| !m.trim().is_empty())) {
-            (Some(own), _) => Some(own),
-            (None, Some(m)) => Some(crate::parse_id(m, "merchant_id")?),
-            (None, None) => None,
-        };
     let cells =
         kpi_rollups::cells(&mut conn, operator, merchant, (&from.to_string(), &to.to_string())).await?;
     drop(conn);

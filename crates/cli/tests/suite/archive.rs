@@ -14,7 +14,8 @@ use crate::warehouse::{floor, stock_bin};
 
 db_tests!(an_order_completed_a_week_ago_is_archived_with_a_manifest_that_matches_and_is_read_only);
 
-async fn set_completed(app: &TestApp, order: &str, days_ago: i64) {
+/// Marks the order completed `days_ago` days ago.
+pub(crate) async fn set_completed(app: &TestApp, order: &str, days_ago: i64) {
     let at = app.app.now().0 - days_ago * 86_400_000;
     let mut conn = app.app.db().read().await.unwrap();
     sqlx::query("UPDATE orders SET completed_at = $1 WHERE id = $2")

@@ -9,6 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tradeport_testkit::{Seeded, TestApp, db_tests, lamp_order};
 
+use crate::archive::set_completed;
 use crate::audit::count;
 use crate::helpers::{call, code, field, get, post, signed_in};
 
@@ -35,17 +36,6 @@ async fn completed_order(app: &TestApp, s: &Seeded, id: &str, email: &str) -> St
     let (status, changed) = call(app, Method::PUT, &path, &s.admin_key, Some(change)).await;
     assert_eq!(status, StatusCode::OK, "{changed}");
     order
-}
-
-async fn set_completed(app: &TestApp, order: &str, days_ago: i64) {
-    let at = app.app.now().0 - days_ago * 86_400_000;
-    let mut conn = app.app.db().read().await.unwrap();
-    sqlx::query("UPDATE orders SET completed_at = $1 WHERE id = $2")
-        .bind(at)
-        .bind(order)
-        .execute(&mut *conn)
-        .await
-        .unwrap();
 }
 
 async fn verify(app: &TestApp, s: &Seeded) -> Vec<String> {

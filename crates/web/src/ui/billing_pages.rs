@@ -62,13 +62,8 @@ async fn page(
         }
         None => p.merchant_id.trim().to_string(),
     };
-    let month = if p.month.trim().is_empty() {
-        jiff::Timestamp::from_millisecond(app.now().0)
-            .map(|t| t.strftime("%Y-%m").to_string())
-            .unwrap_or_default()
-    } else {
-        p.month.trim().to_string()
-    };
+    // Left out: this month in the operator's time zone (the statement says which).
+    let month = p.month.trim().to_string();
     let (quote, fees, mut error) = extra;
     let statement = if merchant_id.is_empty() {
         None
@@ -87,7 +82,7 @@ async fn page(
         shell: Shell::new(user, "/billing"),
         merchants,
         merchant_id,
-        month,
+        month: statement.as_ref().map_or(month, |s| s.month.clone()),
         statement,
         agreements,
         can_manage: principal.role.can(Permission::ManageBilling),
