@@ -3,6 +3,7 @@
 mod admin;
 mod audit;
 mod demo;
+mod generate;
 mod kpi;
 mod orders;
 mod serve;
@@ -175,6 +176,9 @@ enum Command {
     Migrate,
     /// Load the demo data set into the database.
     Demo(demo::DemoArgs),
+    /// Generate a large, realistic data set (orders with lines, events and stock) on top of the
+    /// demo operator, for benchmarks: `tradeport generate --orders 1000000`.
+    Generate(generate::GenerateArgs),
     /// Tenants, users and API keys.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
@@ -334,6 +338,7 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", summary.describe("http://127.0.0.1:8080"));
             Ok(())
         }
+        Command::Generate(args) => generate::run(&app, &args).await,
         Command::Admin(cmd) => admin::run(&app, cmd).await,
         Command::Orders(cmd) => orders::run(&app, cmd).await,
         Command::Inventory(InventoryCommand::Verify) => verify_inventory(&app).await,

@@ -171,7 +171,7 @@ pub async fn insert_in_tx(
     links: &[NewLink],
     sealed_at: i64,
 ) -> StoreResult<()> {
-    for chunk in links.chunks(1_000) {
+    for chunk in links.chunks(crate::sql::VALUES_PER_STATEMENT / 6) {
         let mut sql = Sql::new(
             "INSERT INTO audit_chain (tenant_id, seq, event_id, prev_hash, hash, sealed_at) VALUES ",
         );

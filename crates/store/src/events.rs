@@ -54,10 +54,10 @@ pub async fn append_in_tx(
     append_many_in_tx(conn, tenant_id, std::slice::from_ref(e)).await
 }
 
-/// Events per INSERT: 11 values each, well under SQLite's limit of 32,766 bound values.
-const EVENTS_PER_STATEMENT: usize = 1_000;
+/// Events per INSERT (11 values each; see `crate::sql::VALUES_PER_STATEMENT`).
+const EVENTS_PER_STATEMENT: usize = crate::sql::VALUES_PER_STATEMENT / 11;
 
-/// Appends events in the order given, a thousand per statement.
+/// Appends events in the order given, many per statement.
 pub async fn append_many_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,

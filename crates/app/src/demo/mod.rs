@@ -4,6 +4,7 @@
 use tradeport_domain::access::Role;
 
 mod aftersales;
+pub mod generate;
 mod orders;
 mod shipping;
 mod warehouse;

@@ -14,18 +14,18 @@ use crate::{App, AppResult};
 /// Orders the demo creates.
 pub const DEMO_ORDERS: usize = 320;
 
-struct Destination {
-    country: &'static str,
-    city: &'static str,
-    state: &'static str,
-    postcode: &'static str,
-    street: &'static str,
-    phone: &'static str,
-    currency: &'static str,
-    language: &'static str,
+pub(super) struct Destination {
+    pub(super) country: &'static str,
+    pub(super) city: &'static str,
+    pub(super) state: &'static str,
+    pub(super) postcode: &'static str,
+    pub(super) street: &'static str,
+    pub(super) phone: &'static str,
+    pub(super) currency: &'static str,
+    pub(super) language: &'static str,
 }
 
-const DESTINATIONS: [Destination; 8] = [
+pub(super) const DESTINATIONS: [Destination; 8] = [
     Destination {
         country: "GB",
         city: "London",
@@ -108,7 +108,7 @@ const DESTINATIONS: [Destination; 8] = [
     },
 ];
 
-const BUYERS: [&str; 12] = [
+pub(super) const BUYERS: [&str; 12] = [
     "Emma Clarke",
     "Liam Johnson",
     "Sophie Müller",
@@ -124,7 +124,7 @@ const BUYERS: [&str; 12] = [
 ];
 /// SKUs a default rule holds for a person.
 const RESTRICTED: [&str; 2] = ["NW-KNIFE-7", "NW-LAMP-HD"];
-const CHANNELS: [&str; 7] = ["shopify", "woocommerce", "amazon", "ebay", "web", "phone", "email"];
+pub(super) const CHANNELS: [&str; 7] = ["shopify", "woocommerce", "amazon", "ebay", "web", "phone", "email"];
 
 /// (code, name, price in minor units of 2-decimal currencies, traits, HS code, category)
 type SkuSeed = (&'static str, &'static str, i64, &'static [&'static str], &'static str, &'static str);

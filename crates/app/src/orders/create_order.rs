@@ -31,14 +31,14 @@ pub struct Intake {
     pub created: bool,
 }
 
-/// The row of a validated order.
-fn order_row(
-    app: &App,
+/// The row of a validated order received at `now` with the id `id` (as intake takes it in).
+pub(crate) fn order_row(
     input: &OrderInput,
     v: &ValidatedOrder,
     merchant: tradeport_domain::kernel::TenantId,
+    id: tradeport_domain::kernel::OrderId,
+    now: tradeport_domain::kernel::Millis,
 ) -> AppResult<OrderRow> {
-    let now = app.now();
     let status = if v.holds.is_empty() { OrderStatus::PendingReview } else { OrderStatus::OnHold };
     let discounts: Vec<serde_json::Value> = input
         .discounts
@@ -48,7 +48,7 @@ fn order_row(
     let address = input.shipping_address.canonical();
     let language = input.buyer.language.trim();
     Ok(OrderRow {
-        id: app.new_id(),
+        id,
         merchant_id: merchant,
         channel: v.channel.clone(),
         channel_order_id: v.channel_order_id.clone(),
@@ -176,7 +176,7 @@ pub async fn check_order(app: &App, principal: &Principal, input: &OrderInput) -
 pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) -> AppResult<Intake> {
     let Checked { operator, merchant, policy, v, coupons, screening, presale } =
         check(app, principal, input).await?;
-    let mut row = order_row(app, input, &v, merchant)?;
+    let mut row = order_row(input, &v, merchant, app.new_id(), app.now())?;
     // Unpaid, and its channel is given a payment window: it holds its stock while the buyer pays.
     let window = tradeport_domain::payments::payment_window_minutes(&policy.settings, &row.channel, &v.holds);
     if window.is_some() {

@@ -17,6 +17,7 @@ pub(crate) use changes::line_goods;
 pub use changes::{AddressChange, ServiceChange, change_service_level, change_shipping_address};
 pub(crate) use confirmation::confirmation_of;
 pub use confirmation::{ConfirmationDocument, confirmation_document};
+pub(crate) use create_order::order_row;
 pub use create_order::{Intake, check_order, create_order};
 pub use export::{ExportFile, ExportFormat, export_orders};
 pub use queries::{OrderQuery, get_order, list_orders};
@@ -24,6 +25,7 @@ pub(crate) use review::buyer_message;
 pub use review::{BulkResult, ReviewAction, bulk_approve, review_order};
 pub(crate) use review::{Step, apply_in_tx, approve_automatically_in_tx, decide_in_tx, record_in_tx};
 pub use risk_outcomes::{RuleOutcome, risk_outcomes};
+pub(crate) use screening::address_key;
 pub(crate) use view::parse_holds;
 pub use view::{AllocationView, EventView, LineView, OrderSummary, OrderView, PromisedView, RiskView};
 

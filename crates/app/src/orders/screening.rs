@@ -11,6 +11,11 @@ use tradeport_store::orders::risk::{self, RiskRow};
 
 use crate::{App, AppError, AppResult};
 
+/// An address reduced for comparing with others' (the risk rules' "same address").
+pub(crate) fn address_key(a: &tradeport_domain::kernel::Address) -> String {
+    key(&[&a.line1, &a.line2, &a.city, &a.postcode, &a.country].map(|s| s.as_str()).join(" "))
+}
+
 /// An order's screening.
 pub(crate) struct Screening {
     /// The shipping address reduced to letters and digits (stored with the order).
@@ -26,9 +31,7 @@ pub(crate) async fn screen(
     input: &OrderInput,
     v: &mut ValidatedOrder,
 ) -> AppResult<Screening> {
-    let a = &input.shipping_address;
-    let address_key =
-        key(&[&a.line1, &a.line2, &a.city, &a.postcode, &a.country].map(|s| s.as_str()).join(" "));
+    let address_key = address_key(&input.shipping_address);
     if !settings.enabled {
         return Ok(Screening { address_key, assessment: RiskAssessment::default() });
     }
@@ -47,7 +50,7 @@ pub(crate) async fn screen(
     let billing = input.billing_country.trim().to_ascii_uppercase();
     let facts = RiskFacts {
         billing_country: &billing,
-        ship_country: a.country.trim(),
+        ship_country: input.shipping_address.country.trim(),
         address_key: &address_key,
         email: &v.email,
         phone_e164: v.phone_e164.as_deref(),

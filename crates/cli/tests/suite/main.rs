@@ -27,6 +27,7 @@ mod exception_report;
 mod exceptions;
 mod fee_difference;
 mod follow_up;
+mod generate;
 mod group_commit;
 mod health;
 mod helpers;

@@ -201,29 +201,48 @@ pub async fn record_in_tx(
     tenant_id: TenantId,
     m: &Movement<'_>,
 ) -> StoreResult<()> {
-    let (actor_kind, actor_id) = crate::events::actor_parts(m.actor);
-    sqlx::query(
-        "INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor_kind, actor_id, at, bin_id, bin_delta, picked_delta, lot) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(&m.id)
-    .bind(tenant_id.to_string())
-    .bind(m.sku_id.to_string())
-    .bind(m.warehouse_id.to_string())
-    .bind(m.kind.as_str())
-    .bind(m.on_hand_delta)
-    .bind(m.reserved_delta)
-    .bind(m.order_id.map(|o| o.to_string()))
-    .bind(m.reason)
-    .bind(actor_kind)
-    .bind(actor_id)
-    .bind(m.at.0)
-    .bind(m.bin.map(|(b, _, _)| b.to_string()))
-    .bind(m.bin.map_or(0, |(_, _, d)| d))
-    .bind(m.picked_delta)
-    .bind(m.bin.map_or("", |(_, lot, _)| lot))
-    .execute(conn)
-    .await?;
+    record_many_in_tx(conn, tenant_id, std::slice::from_ref(m)).await
+}
+
+/// Movements per INSERT (16 values each; see `crate::sql::VALUES_PER_STATEMENT`).
+const MOVEMENTS_PER_STATEMENT: usize = crate::sql::VALUES_PER_STATEMENT / 16;
+
+/// Appends ledger movements in the order given, many per statement.
+pub async fn record_many_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    movements: &[Movement<'_>],
+) -> StoreResult<()> {
+    for chunk in movements.chunks(MOVEMENTS_PER_STATEMENT) {
+        let mut sql = Sql::new(
+            "INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor_kind, actor_id, at, bin_id, bin_delta, picked_delta, lot) VALUES ",
+        );
+        for (n, m) in chunk.iter().enumerate() {
+            let (actor_kind, actor_id) = crate::events::actor_parts(m.actor);
+            if n > 0 {
+                sql.push(", ");
+            }
+            sql.bind_list::<crate::sql::Arg>([
+                m.id.as_str().into(),
+                tenant_id.to_string().into(),
+                m.sku_id.to_string().into(),
+                m.warehouse_id.to_string().into(),
+                m.kind.as_str().into(),
+                m.on_hand_delta.into(),
+                m.reserved_delta.into(),
+                m.order_id.map(|o| o.to_string()).into(),
+                m.reason.map(str::to_string).into(),
+                actor_kind.into(),
+                actor_id.into(),
+                m.at.0.into(),
+                m.bin.map(|(b, _, _)| b.to_string()).into(),
+                m.bin.map_or(0, |(_, _, d)| d).into(),
+                m.picked_delta.into(),
+                m.bin.map_or("", |(_, lot, _)| lot).into(),
+            ]);
+        }
+        sql.query().execute(&mut *conn).await?;
+    }
     Ok(())
 }
 

@@ -25,30 +25,8 @@ pub async fn insert_in_tx(
     rows: &[AllocationRow],
     now: Millis,
 ) -> StoreResult<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let mut sql = Sql::new(
-        "INSERT INTO order_allocations (id, tenant_id, order_id, line_no, sku_id, warehouse_id, quantity, created_at) VALUES ",
-    );
-    for (n, (id, a)) in ids.iter().zip(rows).enumerate() {
-        sql.push(if n == 0 { "(" } else { ", (" });
-        sql.bind(id.as_str())
-            .push(", ")
-            .bind(tenant_id.to_string())
-            .push(", ")
-            .bind(order_id.to_string())
-            .push(", ");
-        sql.bind(i64::from(a.line_no))
-            .push(", ")
-            .bind(a.sku_id.to_string())
-            .push(", ")
-            .bind(a.warehouse_id.map(|w| w.to_string()))
-            .push(", ");
-        sql.bind(a.quantity).push(", ").bind(now.0).push(")");
-    }
-    sql.query().execute(conn).await?;
-    Ok(())
+    let rows: Vec<_> = ids.iter().zip(rows).map(|(id, a)| (id.clone(), order_id, a.clone(), now)).collect();
+    super::bulk::insert_allocations_in_tx(conn, tenant_id, &rows).await
 }
 
 /// The allocations of an order.

@@ -19,3 +19,22 @@ pub async fn next_serial_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, da
     .await?;
     Ok(serial)
 }
+
+/// Takes `count` serials of `day` at once (numbers for orders written in bulk); the first of them.
+pub async fn take_serials_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    day: &str,
+    count: i64,
+) -> StoreResult<i64> {
+    let last: i64 = sqlx::query_scalar(
+        "INSERT INTO order_number_counters (tenant_id, day, last_serial) VALUES ($1, $2, $3) \
+         ON CONFLICT (tenant_id, day) DO UPDATE SET last_serial = order_number_counters.last_serial + $3 RETURNING last_serial",
+    )
+    .bind(tenant_id.to_string())
+    .bind(day)
+    .bind(count)
+    .fetch_one(conn)
+    .await?;
+    Ok(last - count + 1)
+}

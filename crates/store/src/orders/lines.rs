@@ -7,7 +7,6 @@ use tradeport_domain::orders::ValidatedLine;
 use crate::StoreError;
 use crate::StoreResult;
 use crate::access::parse_id;
-use crate::sql::Sql;
 use crate::values::money;
 
 /// Inserts the lines of an order.
@@ -18,34 +17,8 @@ pub async fn insert_in_tx(
     ids: &[String],
     lines: &[ValidatedLine],
 ) -> StoreResult<()> {
-    let mut sql = Sql::new(
-        "INSERT INTO order_lines (id, tenant_id, order_id, line_no, sku_id, sku, name, variant, quantity, unit_price_minor) VALUES ",
-    );
-    for (n, (id, l)) in ids.iter().zip(lines).enumerate() {
-        sql.push(if n == 0 { "(" } else { ", (" });
-        sql.bind(id.as_str())
-            .push(", ")
-            .bind(tenant_id.to_string())
-            .push(", ")
-            .bind(order_id.to_string())
-            .push(", ");
-        sql.bind(i64::from(l.line_no))
-            .push(", ")
-            .bind(l.sku_id.to_string())
-            .push(", ")
-            .bind(l.sku.as_str())
-            .push(", ");
-        sql.bind(l.name.as_str())
-            .push(", ")
-            .bind(l.variant.as_str())
-            .push(", ")
-            .bind(l.quantity)
-            .push(", ")
-            .bind(l.unit_price.minor())
-            .push(")");
-    }
-    sql.query().execute(conn).await?;
-    Ok(())
+    let rows: Vec<_> = ids.iter().zip(lines).map(|(id, l)| (id.clone(), order_id, l)).collect();
+    super::bulk::insert_lines_in_tx(conn, tenant_id, &rows).await
 }
 
 /// A line as stored, read by column name.

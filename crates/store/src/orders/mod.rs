@@ -1,6 +1,7 @@
 //! SQL of the orders context: orders, lines, allocations and the order-number counters.
 
 pub mod allocations;
+pub mod bulk;
 pub mod completion;
 pub mod counters;
 mod counts;
