@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Order lists and search over a million orders: GET /api/v1/orders latency (p50/p99) for each
 filter, beside the same SELECT issued straight through the engine in the same run (Python's
-sqlite3 module; pgbench with a script of the statement on a PostgreSQL 15 cluster with fsync on).
+sqlite3 module; pgbench with a script of the statement on a PostgreSQL 15 cluster with fsync on),
+and the server's resident memory after the runs. The orders come from `tradeport generate` (its
+time is printed too).
 
 Run from the project root after `cargo build --release -p tradeport`, when `uptime` is quiet:
 
@@ -27,9 +29,6 @@ import time
 BIN = os.environ.get("TRADEPORT_BIN", "target/release/tradeport")
 NEW_INDEXES = ["orders_tenant_id_idx", "orders_tenant_merchant_status_idx", "orders_tenant_channel_idx",
                "orders_tenant_country_idx"]
-CHANNELS = ["shopify", "amazon", "woocommerce", "ebay", "web", "app", "phone"]
-COUNTRIES = ["GB", "US", "DE", "FR", "AU", "JP", "CA", "CN"]
-STATUSES = ["confirmed", "confirmed", "confirmed", "approved", "pending_review", "on_hold", "cancelled"]
 
 
 def free_port():
@@ -43,28 +42,6 @@ def cli(url, *args):
     if out.returncode != 0:
         raise SystemExit(f"tradeport {' '.join(args)} failed: {out.stderr}")
     return out.stdout
-
-
-def generated_rows_sql(n, tenant, merchants, postgres):
-    """INSERT ... SELECT of n orders spread over statuses, channels, countries and merchants."""
-    seq = "generate_series(1, %d) AS s(n)" % n if postgres else "seq"
-    hexid = ("'01900000-0000-7000-8000-' || lpad(to_hex(n), 12, '0')" if postgres
-             else "printf('01900000-0000-7000-8000-%012x', n)")
-    pick = lambda values: "(CASE n %% %d %s END)" % (len(values), " ".join(
-        f"WHEN {i} THEN '{v}'" for i, v in enumerate(values)))
-    merchant = "(CASE n %% 2 WHEN 0 THEN '%s' ELSE '%s' END)" % merchants
-    body = f"""
-        INSERT INTO orders (id, tenant_id, merchant_id, channel, channel_order_id, status, buyer_name, buyer_phone,
-            buyer_email, buyer_language, shipping_address, ship_country, currency, subtotal_minor, discount_minor,
-            shipping_fee_minor, total_minor, paid_minor, payment_method, payment_status, service_level,
-            created_at, updated_at)
-        SELECT {hexid}, '{tenant}', {merchant}, {pick(CHANNELS)}, 'B-' || n, {pick(STATUSES)},
-            'Buyer ' || n, '+44 20 7946 0958', 'buyer' || n || '@example.com', 'en', '{{}}', {pick(COUNTRIES)}, 'GBP',
-            2500, 0, 800, 3300, 3300, 'card', 'paid', 'standard', 1700000000000 + n, 1700000000000 + n
-        FROM {seq}"""
-    if postgres:
-        return body
-    return f"WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {n}) {body}"
 
 
 def queries(tenant, merchant, postgres):
@@ -84,7 +61,7 @@ def queries(tenant, merchant, postgres):
         ("channel", "channel=ebay", where(" AND channel = 'ebay'")),
         ("country", "country=JP", where(" AND ship_country = 'JP'")),
         ("search common", "q=buyer", where(common("buyer"))),
-        ("search rare", "q=buyer777777", where(rare("buyer777777"))),
+        ("search rare", "q=buyer777777.g1", where(rare("buyer777777.g1"))),
     ]
 
 
@@ -143,10 +120,25 @@ def measure_pgbench(bindir, port, db, sql, requests):
 
 
 def tenants(run_sql):
+    """The demo operator and the data set's largest merchant."""
     rows = run_sql("SELECT id, code, kind FROM tenants ORDER BY code")
     operator = next(r[0] for r in rows if r[1] == "pacific-bridge")
-    merchants = [r[0] for r in rows if r[2] == "merchant"][:2]
-    return operator, merchants
+    merchant = next(r[0] for r in rows if r[1] == "gen-merchant-001")
+    return operator, merchant
+
+
+def generate(url, orders):
+    """The data set, made by the product's own generator (`tradeport generate`)."""
+    started = time.time()
+    out = cli(url, "generate", "--orders", str(orders))
+    print(f"  {out.strip()} ({time.time() - started:.0f} s with the process start)", flush=True)
+
+
+def resident_mib(pid):
+    """Resident and peak resident memory of a process, in MiB."""
+    with open(f"/proc/{pid}/status") as f:
+        fields = dict(line.split(":", 1) for line in f if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
 def run_server(url, keys_file):
@@ -165,7 +157,7 @@ def run_server(url, keys_file):
 
 
 def report(engine, args, measure_reference, url, keys_file, operator, merchant, drop_sql):
-    old50, old99 = measure_reference(old_search_sql(operator, "buyer777777"), max(5, args.requests // 20))
+    old50, old99 = measure_reference(old_search_sql(operator, "buyer777777.g1"), max(5, args.requests // 20))
     print(f"LIST {engine:8} {'search rare, before':16} engine p50 {old50:7.2f} ms p99 {old99:7.2f} ms "
           f"(LIKE over four columns, no trigram index)", flush=True)
     if args.without_new_indexes:
@@ -181,6 +173,8 @@ def report(engine, args, measure_reference, url, keys_file, operator, merchant, 
             r50, r99 = statistics.median(r[0] for r in ref), statistics.median(r[1] for r in ref)
             print(f"LIST {engine:8} {name:16} api p50 {a50:7.2f} ms p99 {a99:7.2f} ms | engine p50 {r50:7.2f} ms "
                   f"p99 {r99:7.2f} ms | ratio p99 {a99 / max(r99, 0.001):5.1f}", flush=True)
+        rss, peak = resident_mib(server.pid)
+        print(f"LIST {engine:8} server resident memory after the runs {rss:.0f} MiB (peak {peak:.0f} MiB)", flush=True)
     finally:
         server.terminate()
         server.wait()
@@ -192,19 +186,16 @@ def bench_sqlite(args):
     keys = os.path.join(work, "keys.txt")
     cli(path, "demo", "--keys-file", keys)
     db = sqlite3.connect(path)
-    operator, merchants = tenants(lambda q: db.execute(q).fetchall())
-    started = time.time()
-    db.execute(generated_rows_sql(args.orders, operator, tuple(merchants), False))
-    db.commit()
+    generate(path, args.orders)
+    operator, merchant = tenants(lambda q: db.execute(q).fetchall())
     db.execute("ANALYZE")
     db.commit()
-    print(f"sqlite: {args.orders} orders loaded in {time.time() - started:.0f} s", flush=True)
 
     def drop():
         for name in NEW_INDEXES:
             db.execute(f"DROP INDEX IF EXISTS {name}")
         db.commit()
-    report("sqlite", args, lambda sql, n: measure_sqlite(path, sql, n), path, keys, operator, merchants[0], drop)
+    report("sqlite", args, lambda sql, n: measure_sqlite(path, sql, n), path, keys, operator, merchant, drop)
     db.close()
     shutil.rmtree(work)
 
@@ -234,17 +225,15 @@ def bench_postgres(args):
         url = f"postgres://postgres@127.0.0.1:{port}/lists"
         keys = os.path.join(work, "keys.txt")
         cli(url, "demo", "--keys-file", keys)
-        operator, merchants = tenants(lambda q: [line.split("\t") for line in psql(q).splitlines()])
-        started = time.time()
-        psql(generated_rows_sql(args.orders, operator, tuple(merchants), True))
+        generate(url, args.orders)
+        operator, merchant = tenants(lambda q: [line.split("\t") for line in psql(q).splitlines()])
         psql("ANALYZE")
-        print(f"postgres: {args.orders} orders loaded in {time.time() - started:.0f} s", flush=True)
 
         def drop():
             for name in NEW_INDEXES:
                 psql(f"DROP INDEX IF EXISTS {name}")
         report("postgres", args, lambda sql, n: measure_pgbench(bindir, port, "lists", sql, n), url, keys, operator,
-               merchants[0], drop)
+               merchant, drop)
     finally:
         subprocess.run(as_pg + [os.path.join(bindir, "pg_ctl"), "-D", data, "-m", "immediate", "stop"],
                        capture_output=True)

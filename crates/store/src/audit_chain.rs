@@ -129,23 +129,64 @@ pub async fn head(
     .await?)
 }
 
-/// Up to `limit` of the operator's events with an id from `from_id` on (`""`: all) that have no
-/// link yet, by id (so by time).
+/// A page of the operator's events in id order: those without a link, and where the page ended.
+#[derive(Debug)]
+pub struct UnsealedPage {
+    pub events: Vec<SealedEvent>,
+    /// The last event id read, sealed or not (`None` when there was none).
+    pub last_id: Option<String>,
+    /// Events read, sealed or not: fewer than asked for means the history ends here.
+    pub read: i64,
+}
+
+#[derive(FromRow)]
+struct PageRow {
+    #[sqlx(flatten)]
+    event: SealedEvent,
+    sealed: Option<String>,
+}
+
+/// Up to `limit` of the operator's events from `from_id` on, in id order, with those that have no
+/// link picked out. The page walks the (operator, id) index and looks each event up in the chain,
+/// so a round costs the events it reads, however long the history (an anti-join in SQL let the
+/// planners read and sort the operator's every event each round).
 pub async fn unsealed(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     from_id: &str,
     limit: i64,
-) -> StoreResult<Vec<SealedEvent>> {
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {EVENT_COLUMNS} FROM events e WHERE e.id >= $2 AND e.tenant_id = $1 \
-         AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id) ORDER BY e.id LIMIT $3"
-    )))
-    .bind(tenant_id.to_string())
-    .bind(from_id)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?)
+) -> StoreResult<UnsealedPage> {
+    let rows: Vec<PageRow> = sqlx::query_as(sqlx::AssertSqlSafe(unsealed_sql(EVENT_COLUMNS)))
+        .bind(tenant_id.to_string())
+        .bind(from_id)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    let read = rows.len() as i64;
+    let last_id = rows.last().map(|r| r.event.id.clone());
+    let events = rows.into_iter().filter(|r| r.sealed.is_none()).map(|r| r.event).collect();
+    Ok(UnsealedPage { events, last_id, read })
+}
+
+fn unsealed_sql(columns: &str) -> String {
+    format!(
+        "SELECT {columns}, c.event_id AS sealed FROM events e LEFT JOIN audit_chain c ON c.event_id = e.id \
+         WHERE e.tenant_id = $1 AND e.id >= $2 ORDER BY e.id LIMIT $3"
+    )
+}
+
+/// The database's plan for [`unsealed`], one line per step (for the test that keeps a sealing
+/// round on the operator's id index).
+pub async fn explain_unsealed(conn: &mut AnyConnection, tenant_id: TenantId) -> StoreResult<Vec<String>> {
+    let postgres = crate::is_postgres(conn);
+    let explain = if postgres { "EXPLAIN " } else { "EXPLAIN QUERY PLAN " };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{explain}{}", unsealed_sql("e.id"))))
+        .bind(tenant_id.to_string())
+        .bind("")
+        .bind(1_000_i64)
+        .fetch_all(&mut *conn)
+        .await?;
+    crate::orders::rows::plan_lines(postgres, &rows)
 }
 
 /// How many of the operator's events before `before_id` have no link.

@@ -50,8 +50,9 @@ pub async fn seal_operator(app: &App, operator: TenantId, all: bool) -> AppResul
             }
             _ => String::new(),
         });
-        let events = audit_chain::unsealed(&mut conn, operator, &start, BATCH).await?;
-        from = events.last().map(|e| e.id.clone()).or(Some(start));
+        let page = audit_chain::unsealed(&mut conn, operator, &start, BATCH).await?;
+        from = page.last_id.clone().or(Some(start));
+        let events = page.events;
         drop(conn);
         let (mut seq, mut prev) = head.map_or((0, GENESIS.to_string()), |(seq, hash, _)| (seq, hash));
         let mut links = Vec::with_capacity(events.len());
@@ -76,7 +77,7 @@ pub async fn seal_operator(app: &App, operator: TenantId, all: bool) -> AppResul
         }
         run.head_seq = seq;
         run.head_hash = prev;
-        if (events.len() as i64) < BATCH {
+        if page.read < BATCH {
             return Ok(run);
         }
     }
