@@ -8,7 +8,7 @@ time is printed too).
 Run from the project root after `cargo build --release -p tradeport`, when `uptime` is quiet:
 
     python3 bench/lists.py [--orders 1000000] [--requests 200] [--runs 3] [--only sqlite|postgres]
-                           [--without-new-indexes]
+                           [--without-new-indexes] [--sqlite-db FILE]
 
 `--without-new-indexes` drops the indexes of migration 0004 first (the "before" figures).
 """
@@ -130,8 +130,10 @@ def tenants(run_sql):
 def generate(url, orders):
     """The data set, made by the product's own generator (`tradeport generate`)."""
     started = time.time()
-    out = cli(url, "generate", "--orders", str(orders))
-    print(f"  {out.strip()} ({time.time() - started:.0f} s with the process start)", flush=True)
+    # Progress goes to stderr as it comes; a million orders take about ten minutes per engine.
+    out = subprocess.run([BIN, "--database-url", url, "generate", "--orders", str(orders)], stdout=subprocess.PIPE,
+                         text=True, check=True)
+    print(f"  {out.stdout.strip()} ({time.time() - started:.0f} s with the process start)", flush=True)
 
 
 def resident_mib(pid):
@@ -141,7 +143,13 @@ def resident_mib(pid):
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def run_server(url, keys_file):
+def api_key(url):
+    """A new admin API key of the demo operator."""
+    return cli(url, "admin", "create-api-key", "--tenant", "pacific-bridge", "--name", "lists bench",
+               "--role", "admin").strip().split()[-1]
+
+
+def run_server(url, key):
     port = free_port()
     server = subprocess.Popen([BIN, "--database-url", url, "serve", "--bind", f"127.0.0.1:{port}"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "TRADEPORT_LOG": "warn"})
@@ -151,20 +159,20 @@ def run_server(url, keys_file):
             break
         except OSError:
             time.sleep(0.1)
-    with open(keys_file) as f:
-        key = next(line.split("\t")[2].strip() for line in f if line.startswith("pacific-bridge"))
     return server, port, key
 
 
-def report(engine, args, measure_reference, url, keys_file, operator, merchant, drop_sql):
+def report(engine, args, measure_reference, url, operator, merchant, drop_sql):
     old50, old99 = measure_reference(old_search_sql(operator, "buyer777777.g1"), max(5, args.requests // 20))
     print(f"LIST {engine:8} {'search rare, before':16} engine p50 {old50:7.2f} ms p99 {old99:7.2f} ms "
           f"(LIKE over four columns, no trigram index)", flush=True)
     if args.without_new_indexes:
         drop_sql()
-    server, port, key = run_server(url, keys_file)
+    server, port, key = run_server(url, api_key(url))
     try:
         for name, query, sql in queries(operator, merchant, engine == "postgres"):
+            # Warm-up, not counted: each pooled connection prepares its statements once.
+            measure_http(port, key, query, 20)
             api, ref = [], []
             for _ in range(args.runs):
                 api.append(measure_http(port, key, query, args.requests))
@@ -182,11 +190,10 @@ def report(engine, args, measure_reference, url, keys_file, operator, merchant, 
 
 def bench_sqlite(args):
     work = tempfile.mkdtemp()
-    path = os.path.join(work, "lists.db")
-    keys = os.path.join(work, "keys.txt")
-    cli(path, "demo", "--keys-file", keys)
+    path = args.sqlite_db or os.path.join(work, "lists.db")
+    if not args.sqlite_db:
+        generate(path, args.orders)
     db = sqlite3.connect(path)
-    generate(path, args.orders)
     operator, merchant = tenants(lambda q: db.execute(q).fetchall())
     db.execute("ANALYZE")
     db.commit()
@@ -195,7 +202,7 @@ def bench_sqlite(args):
         for name in NEW_INDEXES:
             db.execute(f"DROP INDEX IF EXISTS {name}")
         db.commit()
-    report("sqlite", args, lambda sql, n: measure_sqlite(path, sql, n), path, keys, operator, merchant, drop)
+    report("sqlite", args, lambda sql, n: measure_sqlite(path, sql, n), path, operator, merchant, drop)
     db.close()
     shutil.rmtree(work)
 
@@ -223,8 +230,6 @@ def bench_postgres(args):
         subprocess.run([os.path.join(bindir, "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "lists"],
                        check=True)
         url = f"postgres://postgres@127.0.0.1:{port}/lists"
-        keys = os.path.join(work, "keys.txt")
-        cli(url, "demo", "--keys-file", keys)
         generate(url, args.orders)
         operator, merchant = tenants(lambda q: [line.split("\t") for line in psql(q).splitlines()])
         psql("ANALYZE")
@@ -232,7 +237,7 @@ def bench_postgres(args):
         def drop():
             for name in NEW_INDEXES:
                 psql(f"DROP INDEX IF EXISTS {name}")
-        report("postgres", args, lambda sql, n: measure_pgbench(bindir, port, "lists", sql, n), url, keys, operator,
+        report("postgres", args, lambda sql, n: measure_pgbench(bindir, port, "lists", sql, n), url, operator,
                merchant, drop)
     finally:
         subprocess.run(as_pg + [os.path.join(bindir, "pg_ctl"), "-D", data, "-m", "immediate", "stop"],
@@ -247,6 +252,7 @@ def main():
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--only", choices=["sqlite", "postgres"])
     p.add_argument("--without-new-indexes", action="store_true")
+    p.add_argument("--sqlite-db", help="a database `tradeport generate` filled already (kept; nothing generated)")
     args = p.parse_args()
     print(f"uptime: {open('/proc/loadavg').read().strip()}", flush=True)
     if args.only != "postgres":
