@@ -149,7 +149,9 @@ struct PageRow {
 /// Up to `limit` of the operator's events from `from_id` on, in id order, with those that have no
 /// link picked out. The page walks the (operator, id) index and looks each event up in the chain,
 /// so a round costs the events it reads, however long the history (an anti-join in SQL let the
-/// planners read and sort the operator's every event each round).
+/// planners read and sort the operator's every event each round). The join repeats the lower
+/// bound on the chain's side: PostgreSQL's merge join otherwise read every link before it, page
+/// after page.
 pub async fn unsealed(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
@@ -170,7 +172,8 @@ pub async fn unsealed(
 
 fn unsealed_sql(columns: &str) -> String {
     format!(
-        "SELECT {columns}, c.event_id AS sealed FROM events e LEFT JOIN audit_chain c ON c.event_id = e.id \
+        "SELECT {columns}, c.event_id AS sealed FROM events e \
+         LEFT JOIN audit_chain c ON c.event_id = e.id AND c.event_id >= $2 \
          WHERE e.tenant_id = $1 AND e.id >= $2 ORDER BY e.id LIMIT $3"
     )
 }

@@ -65,6 +65,13 @@ async fn a_generated_data_set_balances_verifies_and_is_listed_searched_and_kept_
             && !plan.contains("Seq Scan on events"),
         "sealing must walk events in id order:\n{plan}"
     );
+    // And it finds each event's link by an index bounded where the page starts, not by reading
+    // the chain from its first link (a merge join without the bound did, page after page).
+    let chain: Vec<&str> = plan.lines().skip_while(|l| !l.contains("audit_chain")).take(2).collect();
+    assert!(
+        chain.iter().any(|l| l.contains("SEARCH") || l.contains("Index Cond")),
+        "links must be looked up by index:\n{plan}"
+    );
     drop(conn);
 
     // Every confirmed order has a number, none twice, and today's counter goes on after them.
