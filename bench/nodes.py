@@ -56,9 +56,9 @@ COMMIT;
 """
 
 
-def psql(pg, sql):
+def psql(pg, sql, db="bench"):
     out = subprocess.run([os.path.join(pg.bindir, "psql"), "-h", pg.dir, "-p", str(pg.port), "-U", "postgres", "-d",
-                          "bench", "-Atc", sql], capture_output=True, text=True, check=True)
+                          db, "-Atc", sql], capture_output=True, text=True, check=True)
     return out.stdout.strip()
 
 
@@ -90,6 +90,13 @@ class Cluster:
         self.procs, self.lb = [], None
 
     def __enter__(self):
+        try:
+            return self._start()
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def _start(self):
         ports = [lib.free_port() for _ in range(self.nodes)]
         for n, port in enumerate(ports):
             log = open(os.path.join(self.work, f"node{n + 1}.log"), "w")
@@ -139,15 +146,17 @@ def load_run(pg, cluster, key, seconds, label):
 
 
 def reference(pg, seconds):
+    """pgbench in its own database (its events have random ids, which the product's chain must
+    never see)."""
     tenant, merchant, sku, wh = psql(pg, "SELECT b.tenant_id, k.merchant_id, b.sku_id, b.warehouse_id FROM stock_balances b "
                                          "JOIN skus k ON k.id = b.sku_id WHERE k.sku = 'LMP-DESK-01' "
-                                         "ORDER BY b.on_hand DESC LIMIT 1").split("|")
+                                         "ORDER BY b.on_hand DESC LIMIT 1", db="reference").split("|")
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
         f.write(SCRIPT)
     out = subprocess.run([os.path.join(pg.bindir, "pgbench"), "-h", pg.dir, "-p", str(pg.port), "-U", "postgres", "-n",
                           "-M", "prepared", f"-c{CONNECTIONS}", "-j2", f"-T{seconds}", "-f", f.name,
                           "-D", f"tenant={tenant}", "-D", f"merchant={merchant}", "-D", f"sku={sku}", "-D", f"wh={wh}",
-                          "bench"], capture_output=True, text=True)
+                          "reference"], capture_output=True, text=True)
     os.unlink(f.name)
     tps = [x for x in out.stdout.splitlines() if x.startswith("tps")]
     if not tps:
@@ -169,13 +178,17 @@ def main():
         work = tempfile.mkdtemp(prefix="tp-bench-nodes-")
         keys_file = os.path.join(work, "keys.txt")
         cli(url, "demo", "--keys-file", keys_file)
+        ref_url = pg.create_db("reference")
+        cli(ref_url, "demo", "--keys-file", os.path.join(work, "reference-keys.txt"))
         keys = {line.split("\t")[0]: line.split("\t")[2].strip() for line in open(keys_file) if not line.startswith("#")}
-        # Ample stock for every run.
-        psql(pg, "UPDATE stock_balances SET on_hand = on_hand + 10000000 FROM skus k WHERE k.id = stock_balances.sku_id "
-                 "AND k.sku = 'LMP-DESK-01'")
-        psql(pg, "INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta, "
-                 "actor_kind, at) SELECT gen_random_uuid()::text, b.tenant_id, b.sku_id, b.warehouse_id, 'adjust', 10000000, "
-                 "0, 'system', 0 FROM stock_balances b JOIN skus k ON k.id = b.sku_id WHERE k.sku = 'LMP-DESK-01'")
+        # Ample stock for every run, in both databases.
+        for db in ("bench", "reference"):
+            psql(pg, "UPDATE stock_balances SET on_hand = on_hand + 10000000 FROM skus k "
+                     "WHERE k.id = stock_balances.sku_id AND k.sku = 'LMP-DESK-01'", db)
+            psql(pg, "INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, "
+                     "reserved_delta, actor_kind, at) SELECT gen_random_uuid()::text, b.tenant_id, b.sku_id, "
+                     "b.warehouse_id, 'adjust', 10000000, 0, 'system', 0 FROM stock_balances b JOIN skus k "
+                     "ON k.id = b.sku_id WHERE k.sku = 'LMP-DESK-01'", db)
         rates = {n: [] for n in counts}
         p99s = {n: [] for n in counts}
         refs = []
@@ -195,8 +208,8 @@ def main():
             m = statistics.median(rates[n])
             say(f"RESULT nodes={n} median {m:.0f} orders/s p99 {statistics.median(p99s[n]):.1f} ms | "
                 f"pgbench {ref:.0f}/s | ratio {m / ref:.2f}")
-        # What every node's workers did to shared state, checked once they are all stopped.
-        cli(url, "audit", "seal")
+        # What every node's workers did to shared state, checked once they are all stopped (the
+        # workers sealed and rolled up as they ran; nothing is sealed here).
         for check in (["inventory", "verify"], ["audit", "verify"], ["kpi", "rebuild"]):
             out = cli(url, *check, check=False)
             last = (out.stdout.strip().splitlines() or [""])[-1]

@@ -77,15 +77,18 @@ def main():
                 env = {**os.environ, "KEY": keys["lumen-home"], "RUN": f"s{len(rates)}-{time.time_ns()}"}
                 out = subprocess.run(["wrk", "-t2", "-c16", f"-d{args.slice}s", "-s", LUA, s.url], env=env,
                                      capture_output=True, text=True).stdout
-                line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+                line = next((x for x in out.splitlines() if x.startswith("RESULT")), None)
+                if line is None:
+                    raise SystemExit(f"wrk printed no result: {out[-800:]}")
                 fields = dict(part.split("=") for part in line.split()[1:])
                 rates.append(float(fields["rps"]))
                 say(f"RESULT slice={len(rates)} at={time.time() - started:.0f}s orders/s={fields['rps']} "
                     f"p99={fields['p99_ms']}ms 201s={fields['created']} other={fields['other']} load={engine.load()}")
-            per_minute = max(1, 60 // args.slice)
+            per_minute = max(1, min(len(rates), 60 // args.slice))
             first = sum(rates[:per_minute]) / per_minute
             last = sum(rates[-per_minute:]) / per_minute
-            say(f"RESULT first minute {first:.0f} orders/s, last minute {last:.0f} orders/s, last/first {last / first:.2f}")
+            say(f"RESULT first minute {first:.0f} orders/s, last minute {last:.0f} orders/s, "
+                f"last/first {last / max(first, 0.001):.2f}")
             say("# statements by total time: calls | mean ms | total ms | statement")
             for row in psql(pg, "SELECT calls, round(mean_exec_time::numeric, 2), round(total_exec_time::numeric), "
                                 "left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements "

@@ -21,11 +21,19 @@ pub struct GenerateArgs {
     /// The same seed gives the same data set; run again with another seed to add more.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Orders per transaction.
+    #[arg(long, default_value_t = tradeport_app::demo::generate::CHUNK)]
+    chunk: u64,
 }
 
 pub async fn run(app: &App, args: &GenerateArgs) -> anyhow::Result<()> {
-    let spec =
-        GenerateSpec { orders: args.orders, merchants: args.merchants, days: args.days, seed: args.seed };
+    let spec = GenerateSpec {
+        orders: args.orders,
+        merchants: args.merchants,
+        days: args.days,
+        seed: args.seed,
+        chunk: args.chunk,
+    };
     let started = Instant::now();
     let mut next_report = spec.orders / 10;
     let generated = generate(app, &spec, |done| {
@@ -38,7 +46,10 @@ pub async fn run(app: &App, args: &GenerateArgs) -> anyhow::Result<()> {
     .await
     .map_err(|e| {
         let fields: Vec<String> = e.fields().iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
-        anyhow::anyhow!("generate: {e} {}", fields.join("; "))
+        anyhow::anyhow!(
+            "generate: {e} {} (chunks already committed stay; `tradeport audit seal` links their events)",
+            fields.join("; ")
+        )
     })?;
     println!(
         "generated {} orders, {} lines, {} events, {} stock movements in {:.1} s; sealed {} events, rolled up {}",

@@ -89,6 +89,21 @@ pub async fn insert_orders_in_tx(
     Ok(())
 }
 
+/// Whether the operator has orders generated with `seed` (their channel ids hold `-G<seed>-`).
+pub async fn generated_with_seed(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    seed: u64,
+) -> StoreResult<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM orders WHERE tenant_id = $1 AND channel_order_id LIKE $2 LIMIT 1")
+            .bind(tenant_id.to_string())
+            .bind(format!("%-G{seed}-%"))
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// Inserts the lines of many orders: `(line id, order id, line)`.
 pub async fn insert_lines_in_tx(
     conn: &mut AnyConnection,

@@ -140,6 +140,7 @@ fn order_input(rng: &mut Rng, seller: &Seller, d: &Destination, seed: u64, n: u6
     OrderInput {
         merchant_id: Some(seller.id.to_string()),
         channel: channel.into(),
+        // `-G<seed>-` marks the seed's orders (`bulk::generated_with_seed` looks for it).
         channel_order_id: format!("{}-G{seed}-{n}", channel.to_uppercase()),
         buyer: BuyerInput {
             name: buyer.into(),

@@ -84,13 +84,16 @@ fn walk(rng: &mut Rng, life: &mut Life, start: Start) -> Option<()> {
         return None;
     }
     let approve = OrderAction::Approve { second_review_due: start.second_review_due };
-    let reviewed = start.flagged || start.second_review_due;
+    // The rules approve at intake only; an order released from a hold, flagged, or due a second
+    // review is approved by a person, who then confirms it too.
+    let reviewed = start.held || start.flagged || start.second_review_due;
     let (delay, who) =
         if reviewed { (rng.between(5 * MINUTE, 4 * HOUR), Who::Reviewer) } else { (SECOND, Who::System) };
     if life.take(approve, delay, who)? == OrderStatus::PendingSecondReview {
         life.take(OrderAction::SecondApprove, rng.between(10 * MINUTE, 8 * HOUR), Who::Reviewer)?;
     }
-    life.take(OrderAction::Confirm, SECOND, Who::System)?;
+    let confirm = if reviewed { (rng.between(MINUTE, HOUR), Who::Reviewer) } else { (SECOND, Who::System) };
+    life.take(OrderAction::Confirm, confirm.0, confirm.1)?;
     if rng.chance(30) {
         life.take(OrderAction::Cancel, rng.between(HOUR, 12 * HOUR), Who::Reviewer);
         return None;

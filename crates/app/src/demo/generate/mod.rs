@@ -8,7 +8,10 @@
 //! the audit chain and rolled up into the KPIs, as the workers would.
 //!
 //! Not generated: warehouse bins, packages, shipments and tracking, so no generated order is
-//! delivered or completed (and none is archived or proposed for deletion).
+//! delivered or completed (and none is archived or proposed for deletion); nor SLA clocks, risk
+//! records or outbox messages. A run stopped between chunks keeps the chunks it committed, whose
+//! events are dated in the past: the workers never reach them, so `tradeport audit seal` links
+//! them (`audit verify` reports them unsealed until then).
 
 mod draft;
 mod lifecycle;
@@ -30,8 +33,8 @@ use self::write::{Chunk, Staff, write_chunk};
 use crate::access::{self, CreateTenant, system_principal};
 use crate::{App, AppError, AppResult};
 
-/// Orders per transaction.
-const CHUNK: u64 = 5_000;
+/// Orders per transaction, unless the spec says otherwise.
+pub const CHUNK: u64 = 5_000;
 const DAY_MS: i64 = 86_400_000;
 
 /// What to generate.
@@ -43,6 +46,8 @@ pub struct GenerateSpec {
     pub days: u32,
     /// The same seed gives the same data set; a seed already generated is refused.
     pub seed: u64,
+    /// Orders per transaction ([`CHUNK`]).
+    pub chunk: u64,
 }
 
 /// What a run wrote.
@@ -104,6 +109,9 @@ pub async fn generate(app: &App, spec: &GenerateSpec, mut progress: impl FnMut(u
     if !(1..=3_650).contains(&spec.days) {
         return Err(invalid("days", "days must be from 1 to 3,650"));
     }
+    if spec.chunk == 0 {
+        return Err(invalid("chunk", "chunk must be 1 or more orders per transaction"));
+    }
     super::load_demo(app).await?;
     let operator = access::tenant_by_code(app, super::OPERATOR_CODE).await?;
     let sellers = sellers(app, operator.id, spec.merchants).await?;
@@ -111,6 +119,13 @@ pub async fn generate(app: &App, spec: &GenerateSpec, mut progress: impl FnMut(u
     let policy = access::load_operator(&mut conn, operator.id).await?;
     let rules = goods_rules::list(&mut conn, operator.id).await?;
     let houses = warehouses::list(&mut conn, operator.id).await?;
+    if tradeport_store::orders::bulk::generated_with_seed(&mut conn, operator.id, spec.seed).await? {
+        return Err(AppError::Conflict {
+            code: "generate.seed_used",
+            message: format!("orders of seed {} were generated already; pass another --seed", spec.seed),
+            fields: Vec::new(),
+        });
+    }
     let staff_user = |row: Option<tradeport_store::access::users::UserRow>| {
         row.map(|u| Actor::User(u.id)).ok_or(AppError::NotFound("demo user"))
     };
@@ -151,20 +166,13 @@ pub async fn generate(app: &App, spec: &GenerateSpec, mut progress: impl FnMut(u
     let mut out = Generated::default();
     let mut n = 0;
     while n < spec.orders {
-        let end = (n + CHUNK).min(spec.orders);
+        let end = (n + spec.chunk).min(spec.orders);
         let mut drafts = Vec::with_capacity((end - n) as usize);
         for k in n..end {
             let created = Millis(start + (i128::from(k) * i128::from(span) / i128::from(spec.orders)) as i64);
             drafts.push(draft(&mut rng, &world, spec.seed, k, created)?);
         }
-        let written = write_chunk(app, &mut rng, &mut chunk, &mut drafts).await.map_err(|e| match e {
-            AppError::Conflict { .. } if n == 0 => AppError::Conflict {
-                code: "generate.seed_used",
-                message: format!("orders of seed {} were generated already; pass another --seed", spec.seed),
-                fields: Vec::new(),
-            },
-            e => e,
-        })?;
+        let written = write_chunk(app, &mut rng, &mut chunk, &mut drafts).await?;
         out.orders += end - n;
         out.lines += written.lines;
         out.events += written.events;

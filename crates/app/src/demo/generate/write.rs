@@ -49,7 +49,7 @@ pub(super) struct Written {
 
 /// What the chunk's orders did to one balance.
 #[derive(Default)]
-struct Use {
+struct BalanceUse {
     shipped: i64,
     /// Units reserved by orders that still hold them.
     open: i64,
@@ -71,14 +71,14 @@ pub(super) async fn write_chunk(
     drafts: &mut [Draft],
 ) -> AppResult<Written> {
     let mut tx = app.begin().await?;
-    number(&mut tx, chunk, drafts).await?;
+    number_in_tx(&mut tx, chunk, drafts).await?;
     let mut written = Written::default();
     let mut event_rows = Vec::new();
     let mut movements = Vec::new();
     let mut allocations = Vec::new();
-    let mut uses: BTreeMap<(SkuId, WarehouseId), Use> = BTreeMap::new();
+    let mut uses: BTreeMap<(SkuId, WarehouseId), BalanceUse> = BTreeMap::new();
     for d in drafts.iter() {
-        event_rows.extend(timeline(rng, chunk.staff, d)?);
+        event_rows.extend(timeline(rng, chunk.staff, d));
         stock_moves(rng, chunk.staff, d, &mut movements, &mut uses);
         if d.row.status.holds_stock() {
             for l in &d.v.lines {
@@ -148,7 +148,7 @@ pub(super) async fn write_chunk(
 
 /// Gives each confirmed order its number: the day's serials in the order of confirmation, taken
 /// from the operator's counter as confirmations take them.
-async fn number(
+async fn number_in_tx(
     tx: &mut tradeport_store::AnyConnection,
     chunk: &Chunk<'_>,
     drafts: &mut [Draft],
@@ -177,7 +177,7 @@ async fn number(
 }
 
 /// The order's timeline as intake and review write it: received, then one event per step.
-fn timeline<'a>(rng: &mut Rng, staff: &Staff, d: &'a Draft) -> AppResult<Vec<NewEvent<'a>>> {
+fn timeline<'a>(rng: &mut Rng, staff: &Staff, d: &'a Draft) -> Vec<NewEvent<'a>> {
     let row = &d.row;
     let received = serde_json::json!({
         "channel": row.channel, "channel_order_id": row.channel_order_id,
@@ -220,7 +220,7 @@ fn timeline<'a>(rng: &mut Rng, staff: &Staff, d: &'a Draft) -> AppResult<Vec<New
             at: s.at,
         });
     }
-    Ok(out)
+    out
 }
 
 /// Whether an order in `status` has its units reserved (or, handed over, had them).
@@ -235,7 +235,7 @@ fn stock_moves(
     staff: &Staff,
     d: &Draft,
     movements: &mut Vec<Movement<'static>>,
-    uses: &mut BTreeMap<(SkuId, WarehouseId), Use>,
+    uses: &mut BTreeMap<(SkuId, WarehouseId), BalanceUse>,
 ) {
     let Some(reserved) = d.steps.iter().find(|s| s.to == OrderStatus::Approved) else {
         return;
