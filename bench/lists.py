@@ -256,6 +256,8 @@ def main():
     p.add_argument("--without-new-indexes", action="store_true")
     p.add_argument("--sqlite-db", help="a database `tradeport generate` filled already (kept; nothing generated)")
     args = p.parse_args()
+    if args.sqlite_db and args.without_new_indexes:
+        raise SystemExit("--without-new-indexes drops indexes for good: not on a --sqlite-db you keep")
     print(f"uptime: {open('/proc/loadavg').read().strip()}", flush=True)
     if args.only != "postgres":
         bench_sqlite(args)
