@@ -8,7 +8,7 @@ use tradeport_domain::audit::SealedFields;
 use tradeport_domain::kernel::TenantId;
 
 use crate::StoreResult;
-use crate::sql::{Arg, Sql};
+use crate::sql::{Arg, insert_rows};
 
 /// An event with every field the chain covers.
 #[derive(Clone, Debug, PartialEq, Eq, FromRow)]
@@ -215,26 +215,18 @@ pub async fn insert_in_tx(
     links: &[NewLink],
     sealed_at: i64,
 ) -> StoreResult<()> {
-    for chunk in links.chunks(crate::sql::VALUES_PER_STATEMENT / 6) {
-        let mut sql = Sql::new(
-            "INSERT INTO audit_chain (tenant_id, seq, event_id, prev_hash, hash, sealed_at) VALUES ",
-        );
-        for (n, l) in chunk.iter().enumerate() {
-            if n > 0 {
-                sql.push(", ");
-            }
-            sql.bind_list::<Arg>([
-                tenant_id.to_string().into(),
-                l.seq.into(),
-                l.event_id.as_str().into(),
-                l.prev_hash.as_str().into(),
-                l.hash.as_str().into(),
-                sealed_at.into(),
-            ]);
-        }
-        sql.query().execute(&mut *conn).await?;
-    }
-    Ok(())
+    let head = "INSERT INTO audit_chain (tenant_id, seq, event_id, prev_hash, hash, sealed_at) VALUES ";
+    let rows = links.iter().map(|l| -> [Arg; 6] {
+        [
+            tenant_id.to_string().into(),
+            l.seq.into(),
+            l.event_id.as_str().into(),
+            l.prev_hash.as_str().into(),
+            l.hash.as_str().into(),
+            sealed_at.into(),
+        ]
+    });
+    insert_rows(conn, head, rows.collect()).await
 }
 
 /// Up to `limit` of the operator's links after link `after`, each with its event as it is now.

@@ -6,7 +6,7 @@ use tradeport_domain::kernel::{Millis, TenantId};
 use uuid::Uuid;
 
 use crate::StoreResult;
-use crate::sql::{Arg, Sql};
+use crate::sql::{Arg, insert_rows};
 
 /// An event to append.
 #[derive(Clone, Debug)]
@@ -54,38 +54,16 @@ pub async fn append_in_tx(
     append_many_in_tx(conn, tenant_id, std::slice::from_ref(e)).await
 }
 
-/// Events per INSERT (11 values each; see `crate::sql::VALUES_PER_STATEMENT`).
-const EVENTS_PER_STATEMENT: usize = crate::sql::VALUES_PER_STATEMENT / 11;
-
 /// Appends events in the order given, many per statement.
 pub async fn append_many_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     events: &[NewEvent<'_>],
 ) -> StoreResult<()> {
-    for chunk in events.chunks(EVENTS_PER_STATEMENT) {
-        append_chunk_in_tx(conn, tenant_id, chunk).await?;
-    }
-    Ok(())
-}
-
-async fn append_chunk_in_tx(
-    conn: &mut AnyConnection,
-    tenant_id: TenantId,
-    events: &[NewEvent<'_>],
-) -> StoreResult<()> {
-    if events.is_empty() {
-        return Ok(());
-    }
-    let mut sql = Sql::new(
-        "INSERT INTO events (id, tenant_id, merchant_id, subject_type, subject_id, kind, actor_kind, actor_id, reason, data, at) VALUES ",
-    );
-    for (n, e) in events.iter().enumerate() {
+    let head = "INSERT INTO events (id, tenant_id, merchant_id, subject_type, subject_id, kind, actor_kind, actor_id, reason, data, at) VALUES ";
+    let rows = events.iter().map(|e| -> [Arg; 11] {
         let (actor_kind, actor_id) = actor_parts(e.actor);
-        if n > 0 {
-            sql.push(", ");
-        }
-        sql.bind_list::<Arg>([
+        [
             e.id.to_string().into(),
             tenant_id.to_string().into(),
             e.merchant_id.map(|m| m.to_string()).into(),
@@ -97,10 +75,9 @@ async fn append_chunk_in_tx(
             e.reason.map(str::to_string).into(),
             e.data.as_str().into(),
             e.at.0.into(),
-        ]);
-    }
-    sql.query().execute(&mut *conn).await?;
-    Ok(())
+        ]
+    });
+    insert_rows(conn, head, rows.collect()).await
 }
 
 /// The events of one object, oldest first.

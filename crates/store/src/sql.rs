@@ -48,6 +48,32 @@ impl From<Option<i64>> for Arg {
 /// 65,535; this limit costs it only more round trips.
 pub(crate) const VALUES_PER_STATEMENT: usize = 400;
 
+/// Inserts `rows` of `N` values each with `head` (`INSERT INTO t (c1, …, cN) VALUES `), as many
+/// rows per statement as [`VALUES_PER_STATEMENT`] allows, in the order given.
+pub(crate) async fn insert_rows<const N: usize>(
+    conn: &mut sqlx::AnyConnection,
+    head: &str,
+    rows: Vec<[Arg; N]>,
+) -> crate::StoreResult<()> {
+    let per_statement = (VALUES_PER_STATEMENT / N).max(1);
+    let mut rows = rows.into_iter();
+    loop {
+        let mut sql = Sql::new(head);
+        let mut any = false;
+        for (n, row) in rows.by_ref().take(per_statement).enumerate() {
+            if n > 0 {
+                sql.push(", ");
+            }
+            sql.bind_list(row);
+            any = true;
+        }
+        if !any {
+            return Ok(());
+        }
+        sql.query().execute(&mut *conn).await?;
+    }
+}
+
 /// SQL text and its arguments, built piece by piece.
 #[derive(Debug, Default)]
 pub(crate) struct Sql {

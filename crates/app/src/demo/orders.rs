@@ -25,6 +25,32 @@ pub(super) struct Destination {
     pub(super) language: &'static str,
 }
 
+impl Destination {
+    /// A price as the shops of this destination show it: whole yen, or ending in .99.
+    pub(super) fn shelf_price(&self, minor: i64) -> i64 {
+        if self.currency == "JPY" { minor } else { minor / 100 * 100 + 99 }
+    }
+
+    /// The shops' flat shipping fee in this destination's currency.
+    pub(super) fn shipping_fee(&self) -> i64 {
+        if self.currency == "JPY" { 800 } else { 799 }
+    }
+}
+
+/// The demo shops' welcome coupon of `amount` (none when zero).
+pub(super) fn welcome_discount(amount: i64) -> Vec<DiscountInput> {
+    if amount > 0 {
+        vec![DiscountInput { code: "WELCOME10".into(), amount_minor: amount }]
+    } else {
+        Vec::new()
+    }
+}
+
+/// How buyers of a channel pay: by bank transfer on the phone, by card elsewhere.
+pub(super) fn payment_method(channel: &str) -> &'static str {
+    if channel == "phone" { "bank_transfer" } else { "card" }
+}
+
 pub(super) const DESTINATIONS: [Destination; 8] = [
     Destination {
         country: "GB",
@@ -231,7 +257,7 @@ pub(super) async fn load_orders(app: &App, admin: &Principal, merchants: [Tenant
             if lines.iter().any(|l: &LineInput| l.sku == code) {
                 continue;
             }
-            let price = if d.currency == "JPY" { price } else { price / 100 * 100 + 99 };
+            let price = d.shelf_price(price);
             lines.push(LineInput {
                 sku: code.into(),
                 quantity: 1 + (lcg(&mut seed) % 3) as i64,
@@ -251,7 +277,7 @@ pub(super) async fn load_orders(app: &App, admin: &Principal, merchants: [Tenant
             });
         }
         let subtotal: i64 = lines.iter().map(|l| l.quantity * l.unit_price_minor).sum();
-        let shipping = if d.currency == "JPY" { 800 } else { 799 };
+        let shipping = d.shipping_fee();
         let discount = if n % 7 == 0 { subtotal / 10 } else { 0 };
         let total = subtotal - discount + shipping;
         let kind = n % 20;
@@ -286,17 +312,13 @@ pub(super) async fn load_orders(app: &App, admin: &Principal, merchants: [Tenant
             },
             shipping_address: address,
             lines,
-            discounts: if discount > 0 {
-                vec![DiscountInput { code: "WELCOME10".into(), amount_minor: discount }]
-            } else {
-                Vec::new()
-            },
+            discounts: welcome_discount(discount),
             shipping_fee_minor: shipping,
             tax_minor: 0,
             currency: d.currency.into(),
             total_minor: total,
             paid_minor: paid,
-            payment_method: if channel == "phone" { "bank_transfer".into() } else { "card".into() },
+            payment_method: payment_method(channel).into(),
             payment_status: status.into(),
             service_level: if n % 11 == 0 { "express".into() } else { "standard".into() },
             carrier_service: String::new(),

@@ -12,7 +12,7 @@ use tradeport_domain::inventory::MovementKind;
 use tradeport_domain::kernel::{BinId, Millis, OrderId, SkuId, TenantId, WarehouseId};
 
 use crate::StoreResult;
-use crate::sql::Sql;
+use crate::sql::{Arg, Sql, insert_rows};
 use crate::values::id_at;
 
 /// One balance.
@@ -204,46 +204,35 @@ pub async fn record_in_tx(
     record_many_in_tx(conn, tenant_id, std::slice::from_ref(m)).await
 }
 
-/// Movements per INSERT (16 values each; see `crate::sql::VALUES_PER_STATEMENT`).
-const MOVEMENTS_PER_STATEMENT: usize = crate::sql::VALUES_PER_STATEMENT / 16;
-
 /// Appends ledger movements in the order given, many per statement.
 pub async fn record_many_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     movements: &[Movement<'_>],
 ) -> StoreResult<()> {
-    for chunk in movements.chunks(MOVEMENTS_PER_STATEMENT) {
-        let mut sql = Sql::new(
-            "INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor_kind, actor_id, at, bin_id, bin_delta, picked_delta, lot) VALUES ",
-        );
-        for (n, m) in chunk.iter().enumerate() {
-            let (actor_kind, actor_id) = crate::events::actor_parts(m.actor);
-            if n > 0 {
-                sql.push(", ");
-            }
-            sql.bind_list::<crate::sql::Arg>([
-                m.id.as_str().into(),
-                tenant_id.to_string().into(),
-                m.sku_id.to_string().into(),
-                m.warehouse_id.to_string().into(),
-                m.kind.as_str().into(),
-                m.on_hand_delta.into(),
-                m.reserved_delta.into(),
-                m.order_id.map(|o| o.to_string()).into(),
-                m.reason.map(str::to_string).into(),
-                actor_kind.into(),
-                actor_id.into(),
-                m.at.0.into(),
-                m.bin.map(|(b, _, _)| b.to_string()).into(),
-                m.bin.map_or(0, |(_, _, d)| d).into(),
-                m.picked_delta.into(),
-                m.bin.map_or("", |(_, lot, _)| lot).into(),
-            ]);
-        }
-        sql.query().execute(&mut *conn).await?;
-    }
-    Ok(())
+    let head = "INSERT INTO stock_movements (id, tenant_id, sku_id, warehouse_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor_kind, actor_id, at, bin_id, bin_delta, picked_delta, lot) VALUES ";
+    let rows = movements.iter().map(|m| -> [Arg; 16] {
+        let (actor_kind, actor_id) = crate::events::actor_parts(m.actor);
+        [
+            m.id.as_str().into(),
+            tenant_id.to_string().into(),
+            m.sku_id.to_string().into(),
+            m.warehouse_id.to_string().into(),
+            m.kind.as_str().into(),
+            m.on_hand_delta.into(),
+            m.reserved_delta.into(),
+            m.order_id.map(|o| o.to_string()).into(),
+            m.reason.map(str::to_string).into(),
+            actor_kind.into(),
+            actor_id.into(),
+            m.at.0.into(),
+            m.bin.map(|(b, _, _)| b.to_string()).into(),
+            m.bin.map_or(0, |(_, _, d)| d).into(),
+            m.picked_delta.into(),
+            m.bin.map_or("", |(_, lot, _)| lot).into(),
+        ]
+    });
+    insert_rows(conn, head, rows.collect()).await
 }
 
 /// Balances of these SKUs in every warehouse of the operator, locked until the transaction ends.

@@ -6,14 +6,13 @@ use std::collections::HashMap;
 use tradeport_domain::access::TenantSettings;
 use tradeport_domain::kernel::{Address, EntityId, Millis, OrderId, TenantId, WarehouseId};
 use tradeport_domain::orders::{
-    BuyerInput, DiscountInput, GoodsRule, LineInput, OrderInput, OrderStatus, SkuFacts, ValidatedOrder,
-    validate_order,
+    BuyerInput, GoodsRule, LineInput, OrderInput, OrderStatus, SkuFacts, ValidatedOrder, validate_order,
 };
 use tradeport_store::orders::OrderRow;
 
 use super::lifecycle::{Start, Step, plan};
 use super::rng::Rng;
-use crate::demo::orders::{BUYERS, CHANNELS, DESTINATIONS, Destination};
+use crate::demo::orders::{BUYERS, CHANNELS, DESTINATIONS, Destination, payment_method, welcome_discount};
 use crate::{AppError, AppResult};
 
 /// A merchant of the data set: its catalogue as intake sees it, and the codes with their prices.
@@ -39,7 +38,7 @@ pub(super) struct World<'a> {
 pub(super) struct Draft {
     pub row: OrderRow,
     pub address_key: String,
-    pub v: ValidatedOrder,
+    pub validated: ValidatedOrder,
     pub warehouse: WarehouseId,
     pub steps: Vec<Step>,
 }
@@ -76,7 +75,8 @@ pub(super) fn draft(
     let steps = plan(rng, created, world.now, start);
     apply(&mut row, &steps);
     let warehouse = world.warehouses.get(d.country).copied().unwrap_or(world.fallback);
-    Ok(Draft { address_key: crate::orders::address_key(&input.shipping_address), row, v, warehouse, steps })
+    let address_key = crate::orders::address_key(&input.shipping_address);
+    Ok(Draft { address_key, row, validated: v, warehouse, steps })
 }
 
 /// The row after its steps: status, allocation and the times of each.
@@ -106,7 +106,7 @@ fn order_input(rng: &mut Rng, seller: &Seller, d: &Destination, seed: u64, n: u6
         if lines.iter().any(|l| &l.sku == code) {
             continue;
         }
-        let price = if d.currency == "JPY" { *price } else { price / 100 * 100 + 99 };
+        let price = d.shelf_price(*price);
         lines.push(LineInput {
             sku: code.clone(),
             quantity: 1 + rng.below(3) as i64,
@@ -115,7 +115,7 @@ fn order_input(rng: &mut Rng, seller: &Seller, d: &Destination, seed: u64, n: u6
         });
     }
     let subtotal: i64 = lines.iter().map(|l| l.quantity * l.unit_price_minor).sum();
-    let shipping = if d.currency == "JPY" { 800 } else { 799 };
+    let shipping = d.shipping_fee();
     let discount = if rng.chance(120) { subtotal / 10 } else { 0 };
     let total = subtotal - discount + shipping;
     let buyer = BUYERS[rng.below(BUYERS.len() as u64) as usize];
@@ -150,17 +150,13 @@ fn order_input(rng: &mut Rng, seller: &Seller, d: &Destination, seed: u64, n: u6
         },
         shipping_address: address,
         lines,
-        discounts: if discount > 0 {
-            vec![DiscountInput { code: "WELCOME10".into(), amount_minor: discount }]
-        } else {
-            Vec::new()
-        },
+        discounts: welcome_discount(discount),
         shipping_fee_minor: shipping,
         tax_minor: 0,
         currency: d.currency.into(),
         total_minor: total,
         paid_minor: total,
-        payment_method: if channel == "phone" { "bank_transfer".into() } else { "card".into() },
+        payment_method: payment_method(channel).into(),
         payment_status: "paid".into(),
         service_level: if rng.chance(90) { "express".into() } else { "standard".into() },
         carrier_service: String::new(),

@@ -72,7 +72,6 @@ pub(super) async fn write_chunk(
 ) -> AppResult<Written> {
     let mut tx = app.begin().await?;
     number_in_tx(&mut tx, chunk, drafts).await?;
-    let mut written = Written::default();
     let mut event_rows = Vec::new();
     let mut movements = Vec::new();
     let mut allocations = Vec::new();
@@ -81,7 +80,7 @@ pub(super) async fn write_chunk(
         event_rows.extend(timeline(rng, chunk.staff, d));
         stock_moves(rng, chunk.staff, d, &mut movements, &mut uses);
         if d.row.status.holds_stock() {
-            for l in &d.v.lines {
+            for l in &d.validated.lines {
                 let a = AllocationRow {
                     line_no: l.line_no,
                     sku_id: l.sku_id,
@@ -133,17 +132,20 @@ pub(super) async fn write_chunk(
     bulk::insert_orders_in_tx(&mut tx, chunk.operator, &orders).await?;
     let mut lines = Vec::new();
     for d in drafts.iter() {
-        lines.extend(d.v.lines.iter().map(|l| (id_at(rng, d.row.created_at).to_string(), d.row.id, l)));
+        lines.extend(
+            d.validated.lines.iter().map(|l| (id_at(rng, d.row.created_at).to_string(), d.row.id, l)),
+        );
     }
     bulk::insert_lines_in_tx(&mut tx, chunk.operator, &lines).await?;
     bulk::insert_allocations_in_tx(&mut tx, chunk.operator, &allocations).await?;
     events::append_many_in_tx(&mut tx, chunk.operator, &event_rows).await?;
     stock::record_many_in_tx(&mut tx, chunk.operator, &movements).await?;
     tx.commit().await?;
-    written.lines = lines.len() as u64;
-    written.events = event_rows.len() as u64;
-    written.movements = movements.len() as u64;
-    Ok(written)
+    Ok(Written {
+        lines: lines.len() as u64,
+        events: event_rows.len() as u64,
+        movements: movements.len() as u64,
+    })
 }
 
 /// Gives each confirmed order its number: the day's serials in the order of confirmation, taken
@@ -181,7 +183,7 @@ fn timeline<'a>(rng: &mut Rng, staff: &Staff, d: &'a Draft) -> Vec<NewEvent<'a>>
     let row = &d.row;
     let received = serde_json::json!({
         "channel": row.channel, "channel_order_id": row.channel_order_id,
-        "holds": d.v.holds, "flags": d.v.flags, "risk_score": 0
+        "holds": d.validated.holds, "flags": d.validated.flags, "risk_score": 0
     });
     let held = d.steps.first().map_or(row.status, |s| s.from) == OrderStatus::OnHold;
     let mut out = vec![NewEvent {
@@ -241,7 +243,7 @@ fn stock_moves(
         return;
     };
     let ended = d.steps.iter().find(|s| matches!(s.to, OrderStatus::Cancelled | OrderStatus::HandedOver));
-    for l in &d.v.lines {
+    for l in &d.validated.lines {
         let q = l.quantity;
         let mut add = |kind: MovementKind, at: Millis, who: Who, on_hand: i64, reserved: i64, reason| {
             movements.push(Movement {
