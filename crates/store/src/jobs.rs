@@ -116,11 +116,39 @@ pub async fn claim_in_tx(
     token: &str,
     limit: u32,
 ) -> StoreResult<Vec<JobRow>> {
+    // Two index ranges, each read in its index's order and cut at the limit, rather than one OR
+    // over both, which PostgreSQL answered by reading and sorting every due row each claim.
+    let mut jobs = claim_range_in_tx(
+        conn,
+        "state = 'queued' AND run_at <= $3 ORDER BY run_at",
+        now,
+        lease_until,
+        token,
+        limit,
+    )
+    .await?;
+    let left = limit.saturating_sub(u32::try_from(jobs.len()).unwrap_or(u32::MAX));
+    if left > 0 {
+        let abandoned = "state = 'running' AND lease_until < $3 ORDER BY lease_until";
+        jobs.extend(claim_range_in_tx(conn, abandoned, now, lease_until, token, left).await?);
+    }
+    jobs.sort_by_key(|j| (j.run_at, j.id));
+    Ok(jobs)
+}
+
+/// Claims up to `limit` jobs of one index range (`range`: its condition and order).
+async fn claim_range_in_tx(
+    conn: &mut AnyConnection,
+    range: &str,
+    now: Millis,
+    lease_until: Millis,
+    token: &str,
+    limit: u32,
+) -> StoreResult<Vec<JobRow>> {
     let skip_locked = if crate::is_postgres(conn) { " FOR UPDATE SKIP LOCKED" } else { "" };
     let sql = format!(
         "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $1, claim_token = $2, updated_at = $3 \
-         WHERE id IN (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) OR (state = 'running' AND lease_until < $3) \
-         ORDER BY run_at, id LIMIT $4{skip_locked}) RETURNING {COLUMNS}"
+         WHERE id IN (SELECT id FROM jobs WHERE {range} LIMIT $4{skip_locked}) RETURNING {COLUMNS}"
     );
     let records: Vec<JobRecord> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(lease_until.0)
@@ -129,9 +157,42 @@ pub async fn claim_in_tx(
         .bind(i64::from(limit))
         .fetch_all(conn)
         .await?;
-    let mut jobs = rows(records)?;
-    jobs.sort_by_key(|j| (j.run_at, j.id));
-    Ok(jobs)
+    rows(records)
+}
+
+/// Parks a claimed job whose transport this process lacks: it waits, with the attempt it was
+/// claimed with given back, until [`queue_parked`] or staff queue it again; false when the claim
+/// was lost.
+pub async fn park(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    token: &str,
+    reason: &str,
+    now: Millis,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET state = 'parked', attempts = attempts - 1, last_error = $1, updated_at = $2, lease_until = NULL \
+         WHERE id = $3 AND claim_token = $4 AND state = 'running'",
+    )
+    .bind(reason)
+    .bind(now.0)
+    .bind(id.to_string())
+    .bind(token)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Queues every parked job of `kinds` again, due now (a process that has their transport
+/// started); returns how many.
+pub async fn queue_parked(conn: &mut AnyConnection, kinds: &[JobKind], now: Millis) -> StoreResult<u64> {
+    if kinds.is_empty() {
+        return Ok(0);
+    }
+    let mut sql = crate::sql::Sql::new("UPDATE jobs SET state = 'queued', run_at = ");
+    sql.bind(now.0).push(", updated_at = ").bind(now.0);
+    sql.push(" WHERE state = 'parked' AND kind IN ").bind_list(kinds.iter().map(|k| k.as_str()));
+    Ok(sql.query().execute(conn).await?.rows_affected())
 }
 
 /// Records a finished job; false when the claim was lost (the lease ended and another process

@@ -284,6 +284,7 @@ notify-state-running = running
 notify-state-done = done
 notify-state-dead = failed for good
 notify-state-cancelled = cancelled
+notify-state-parked = waiting for its transport (no SMTP server or SMS provider configured)
 notify-show = Show
 notify-no_jobs = No job in this state.
 notify-kind = Kind

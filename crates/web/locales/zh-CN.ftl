@@ -290,6 +290,7 @@ notify-state-running = 运行中
 notify-state-done = 已完成
 notify-state-dead = 最终失败
 notify-state-cancelled = 已取消
+notify-state-parked = 等待发送通道（未配置 SMTP 服务器或短信服务）
 notify-show = 显示
 notify-no_jobs = 没有此状态的任务。
 notify-kind = 类型

@@ -83,15 +83,16 @@ pub async fn list_jobs(
     Ok(Page::from_rows(rows.into_iter().map(JobView::from).collect(), limit, |j: &JobView| j.id.clone()))
 }
 
-/// Puts a dead or cancelled job back in the queue, to run now with all its attempts.
+/// Puts a dead, cancelled or parked job back in the queue, to run now with all its attempts.
 pub async fn retry_job(app: &App, principal: &Principal, id: &str) -> AppResult<JobView> {
     let from: Vec<JobState> = JobState::ALL.into_iter().filter(|s| s.can_retry()).collect();
     change(app, principal, id, &from, JobState::Queued).await
 }
 
-/// Cancels a queued job.
+/// Cancels a queued or parked job.
 pub async fn cancel_job(app: &App, principal: &Principal, id: &str) -> AppResult<JobView> {
-    change(app, principal, id, &[JobState::Queued], JobState::Cancelled).await
+    let from: Vec<JobState> = JobState::ALL.into_iter().filter(|s| s.can_cancel()).collect();
+    change(app, principal, id, &from, JobState::Cancelled).await
 }
 
 async fn change(

@@ -6,7 +6,7 @@ mod admin;
 mod run;
 
 pub use admin::{JobView, cancel_job, list_jobs, retry_job};
-pub use run::{RunReport, run_due, run_until_idle};
+pub use run::{RunReport, queue_parked, run_due, run_until_idle};
 
 use tradeport_domain::jobs::JobKind;
 use tradeport_domain::kernel::{Millis, TenantId};

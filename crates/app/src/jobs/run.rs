@@ -17,6 +17,44 @@ pub struct RunReport {
     pub claimed: usize,
     pub succeeded: usize,
     pub failed: usize,
+    /// Claimed, but parked: this process lacks their transport.
+    pub parked: usize,
+}
+
+/// How a claimed job ended.
+enum Outcome {
+    Succeeded,
+    Failed(String),
+    /// Not run: the process lacks the job's transport (the reason says which).
+    Parked(&'static str),
+}
+
+/// Why this process cannot run a job of `kind` at all, when it lacks the job's transport: such a
+/// job is parked rather than failed, so it neither uses up its attempts nor comes back every few
+/// seconds to fail again while nothing can change.
+fn missing_transport(app: &App, kind: JobKind) -> Option<&'static str> {
+    match kind {
+        JobKind::DeliverEmail if app.mailer().is_none() => Some(
+            "no SMTP server is configured (tradeport serve --smtp-url); parked until a process with one starts",
+        ),
+        JobKind::DeliverSms if app.sms().is_none() => Some(
+            "no SMS provider is configured (tradeport serve --twilio-account-sid); parked until a process with one starts",
+        ),
+        _ => None,
+    }
+}
+
+/// Queues again the parked jobs whose transport this process has (run when its workers start);
+/// returns how many.
+pub async fn queue_parked(app: &App) -> AppResult<u64> {
+    let kinds: Vec<JobKind> = [JobKind::DeliverEmail, JobKind::DeliverSms]
+        .into_iter()
+        .filter(|k| missing_transport(app, *k).is_none())
+        .collect();
+    let mut tx = app.db().begin().await?;
+    let queued = jobs::queue_parked(&mut tx, &kinds, app.now()).await?;
+    tradeport_store::commit(tx).await?;
+    Ok(queued)
 }
 
 /// Claims up to `limit` due jobs for `worker` (a name unique to the process) with a lease of
@@ -105,30 +143,41 @@ async fn claim(app: &App, worker: &str, lease: Duration, limit: u32) -> AppResul
 
 /// Runs a claimed job on its own task, which records its outcome as soon as it ends, so the
 /// outcomes of jobs that end together share one commit (SQLite's group commit).
-fn spawn_job(running: &mut JoinSet<AppResult<bool>>, app: &App, (job, token): Claimed, lease: Duration) {
+fn spawn_job(running: &mut JoinSet<AppResult<Outcome>>, app: &App, (job, token): Claimed, lease: Duration) {
     let app = app.clone();
     running.spawn(async move {
         let outcome = if job.attempts > job.max_attempts {
-            Err(format!("abandoned {} times: its process stopped before it finished", job.attempts - 1))
+            Outcome::Failed(format!(
+                "abandoned {} times: its process stopped before it finished",
+                job.attempts - 1
+            ))
+        } else if let Some(reason) = missing_transport(&app, job.kind) {
+            Outcome::Parked(reason)
         } else {
             // A job that hangs (a server that accepts and never answers) must not hold its place:
             // it fails at half its lease and is tried again.
             let limit = lease / 2;
             match tokio::time::timeout(limit, run_one(&app, &job)).await {
-                Ok(outcome) => outcome,
-                Err(_) => {
-                    Err(format!("did not finish within {} s; it will be tried again", limit.as_secs_f64()))
-                }
+                Ok(Ok(())) => Outcome::Succeeded,
+                Ok(Err(e)) => Outcome::Failed(e),
+                Err(_) => Outcome::Failed(format!(
+                    "did not finish within {} s; it will be tried again",
+                    limit.as_secs_f64()
+                )),
             }
         };
         record_outcome(&app, &job, &token, outcome).await
     });
 }
 
-fn tally(report: &mut RunReport, joined: Result<AppResult<bool>, tokio::task::JoinError>) -> AppResult<()> {
+fn tally(
+    report: &mut RunReport,
+    joined: Result<AppResult<Outcome>, tokio::task::JoinError>,
+) -> AppResult<()> {
     match joined {
-        Ok(Ok(true)) => report.succeeded += 1,
-        Ok(Ok(false)) => report.failed += 1,
+        Ok(Ok(Outcome::Succeeded)) => report.succeeded += 1,
+        Ok(Ok(Outcome::Failed(_))) => report.failed += 1,
+        Ok(Ok(Outcome::Parked(_))) => report.parked += 1,
         Ok(Err(e)) => return Err(e),
         // A handler that panicked: its lease ends and the job is claimed again.
         Err(e) => {
@@ -140,29 +189,25 @@ fn tally(report: &mut RunReport, joined: Result<AppResult<bool>, tokio::task::Jo
 }
 
 /// Records how a job ended (writes go through the writer: SQLite's single writer, a transaction
-/// on PostgreSQL); true when it succeeded.
-async fn record_outcome(
-    app: &App,
-    job: &JobRow,
-    token: &str,
-    outcome: Result<(), String>,
-) -> AppResult<bool> {
+/// on PostgreSQL), and gives it back.
+async fn record_outcome(app: &App, job: &JobRow, token: &str, outcome: Outcome) -> AppResult<Outcome> {
     let mut tx = app.db().begin().await?;
     let now = app.now();
-    let succeeded = match outcome {
-        Ok(()) => {
+    match &outcome {
+        Outcome::Succeeded => {
             jobs::finish(&mut tx, job.id, token, now).await?;
-            true
         }
-        Err(error) => {
+        Outcome::Failed(error) => {
             tracing::warn!(job = %job.id, kind = job.kind.as_str(), attempt = job.attempts, %error, "job failed");
             let retry_at = Millis(now.0.saturating_add(retry_delay_ms(job.attempts)));
-            jobs::fail(&mut tx, job.id, token, &error, retry_at, now).await?;
-            false
+            jobs::fail(&mut tx, job.id, token, error, retry_at, now).await?;
         }
-    };
+        Outcome::Parked(reason) => {
+            jobs::park(&mut tx, job.id, token, reason, now).await?;
+        }
+    }
     tradeport_store::commit(tx).await?;
-    Ok(succeeded)
+    Ok(outcome)
 }
 
 /// Runs one job; the error text is kept on the job for staff to read.

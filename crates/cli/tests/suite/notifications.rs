@@ -8,7 +8,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tradeport_app::App;
-use tradeport_app::jobs::{RunReport, run_due, run_until_idle};
+use tradeport_app::jobs::{RunReport, queue_parked, run_due, run_until_idle};
 use tradeport_app::notifications::relay_outbox;
 use tradeport_connectors::mail::SmtpMailer;
 use tradeport_connectors::webhooks;
@@ -93,22 +93,27 @@ async fn without_smtp_the_email_waits_and_says_why(app: TestApp) {
     post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#no-smtp", 1)).await;
     assert_eq!(relay_outbox(&app.app).await.unwrap(), 1);
     let report = run_due(&app.app, "test-worker", Duration::from_secs(60), 50).await.unwrap();
-    assert_eq!((report.claimed, report.failed), (1, 1));
-    // Queued again for later, with the reason; staff see it, and it is sent once SMTP is there.
-    let (status, page) = get(&app, "/api/v1/jobs?state=queued", &s.admin_key).await;
+    assert_eq!((report.claimed, report.failed, report.parked), (1, 0, 1));
+    // Parked with the reason and its attempts intact: staff see it, no worker claims it again.
+    let (status, page) = get(&app, "/api/v1/jobs?state=parked", &s.admin_key).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let job = &page["items"][0];
-    assert_eq!((job["kind"].as_str(), job["attempts"].as_u64()), (Some("deliver_email"), Some(1)));
+    assert_eq!((job["kind"].as_str(), job["attempts"].as_u64()), (Some("deliver_email"), Some(0)));
     assert!(job["last_error"].as_str().unwrap().contains("no SMTP server is configured"), "{job}");
-    assert!(
-        job["run_at"].as_i64().unwrap() > job["created_at"].as_i64().unwrap() + 10_000,
-        "backs off: {job}"
-    );
-    let sink = SmtpSink::start().await;
     let mut conn = app.app.db().read().await.unwrap();
     sqlx::query("UPDATE jobs SET run_at = 0").execute(&mut *conn).await.unwrap();
-    assert_eq!(deliver(&mailing(&app, &sink)).await, (0, 1));
+    drop(conn);
+    let again = run_due(&app.app, "test-worker", Duration::from_secs(60), 50).await.unwrap();
+    assert_eq!(again.claimed, 0, "a parked job is not claimed: {again:?}");
+    // A process without SMTP queues nothing; one with it queues the e-mail, which is then sent.
+    assert_eq!(queue_parked(&app.app).await.unwrap(), 0);
+    let sink = SmtpSink::start().await;
+    let mailer = mailing(&app, &sink);
+    assert_eq!(queue_parked(&mailer).await.unwrap(), 1);
+    assert_eq!(deliver(&mailer).await, (0, 1));
     assert_eq!(sink.messages().len(), 1);
+    let (_, done) = get(&app, "/api/v1/jobs?state=done", &s.admin_key).await;
+    assert_eq!(done["items"][0]["attempts"].as_u64(), Some(1), "one attempt, the one that sent it: {done}");
 }
 
 /// What a receiver got: `webhook-id`, `webhook-timestamp`, `webhook-signature`, body.

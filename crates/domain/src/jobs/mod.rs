@@ -10,7 +10,12 @@ use serde::{Deserialize, Serialize};
 /// | queued           | running | –         | –                     | –                 | –                | cancelled          |
 /// | running          | running (lease ended) | done | queued (later) | dead              | –                | –                  |
 /// | dead, cancelled  | –       | –         | –                     | –                 | queued (now)     | –                  |
+/// | parked           | –       | –         | –                     | –                 | queued (now)     | cancelled          |
 /// | done             | –       | –         | –                     | –                 | –                | –                  |
+///
+/// A running job whose transport this deployment lacks (an e-mail with no SMTP server
+/// configured) is parked instead of failing: it keeps its attempts, no worker claims it, and it
+/// is queued again when a process with that transport starts (or by staff).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
@@ -19,10 +24,12 @@ pub enum JobState {
     Done,
     Dead,
     Cancelled,
+    Parked,
 }
 
 impl JobState {
-    pub const ALL: [JobState; 5] = [Self::Queued, Self::Running, Self::Done, Self::Dead, Self::Cancelled];
+    pub const ALL: [JobState; 6] =
+        [Self::Queued, Self::Running, Self::Done, Self::Dead, Self::Cancelled, Self::Parked];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,6 +38,7 @@ impl JobState {
             Self::Done => "done",
             Self::Dead => "dead",
             Self::Cancelled => "cancelled",
+            Self::Parked => "parked",
         }
     }
 
@@ -40,12 +48,12 @@ impl JobState {
 
     /// Whether staff may put the job back in the queue.
     pub fn can_retry(self) -> bool {
-        matches!(self, Self::Dead | Self::Cancelled)
+        matches!(self, Self::Dead | Self::Cancelled | Self::Parked)
     }
 
     /// Whether staff may cancel the job.
     pub fn can_cancel(self) -> bool {
-        self == Self::Queued
+        matches!(self, Self::Queued | Self::Parked)
     }
 }
 
@@ -194,11 +202,11 @@ mod tests {
     }
 
     #[test]
-    fn only_dead_or_cancelled_jobs_are_retried_and_only_queued_ones_cancelled() {
+    fn only_dead_cancelled_or_parked_jobs_are_retried_and_only_waiting_ones_cancelled() {
         let retry: Vec<JobState> = JobState::ALL.into_iter().filter(|s| s.can_retry()).collect();
         let cancel: Vec<JobState> = JobState::ALL.into_iter().filter(|s| s.can_cancel()).collect();
-        assert_eq!(retry, [JobState::Dead, JobState::Cancelled]);
-        assert_eq!(cancel, [JobState::Queued]);
+        assert_eq!(retry, [JobState::Dead, JobState::Cancelled, JobState::Parked]);
+        assert_eq!(cancel, [JobState::Queued, JobState::Parked]);
     }
 
     #[test]
