@@ -57,6 +57,7 @@ pub(super) async fn paid_in_channel(
         reason: Some(reason.as_str()),
         forced_warehouse: None,
         lines: None,
+        late: None,
     };
     let (mut events, mut messages) = (Vec::new(), Vec::new());
     let first_hold = holds.first().map(|h| h.message.clone()).unwrap_or_default();
@@ -76,6 +77,7 @@ pub(super) async fn paid_in_channel(
                 operator,
                 &policy,
                 row,
+                None,
                 None,
                 &mut events,
                 &mut messages,

@@ -14,7 +14,7 @@ pub(crate) use backorders::{fill_backorders_in_tx, lock_waiting_orders};
 pub use goods_rules::{add_goods_rule, delete_goods_rule, list_goods_rules, seed_default_goods_rules_in_tx};
 pub(crate) use presales::day_of;
 pub use presales::{PresaleRequest, PresaleView, end_presale, list_presales, set_presale};
-pub(crate) use reserve::{release_order_in_tx, reserve_order_in_tx};
+pub(crate) use reserve::{contention, release_order_in_tx, reserve_order_in_tx};
 pub use skus::{ImportReport, RowError, SkuView, import_skus_csv, list_skus, upsert_sku};
 pub use stock::{BalanceView, StockAdjustment, StockQuery, adjust_stock, list_balances};
 pub use verify::{Drift, verify_inventory};

@@ -5,6 +5,8 @@
 //! front (`lock_balances_in_tx`), plans on them with `domain::inventory::plan_allocation`, then
 //! reserves with conditional updates that cannot lose a race on PostgreSQL any more; they stay
 //! as the guard of the `reserved <= on_hand` rule. Releasing updates rows in the same order.
+//! Intake plans on unlocked figures instead and reserves at the end of its unit
+//! (`orders::HotRowsLast`), where the conditional updates are what decides.
 
 use std::collections::HashMap;
 
@@ -19,6 +21,7 @@ use tradeport_store::inventory::stock::{self, Movement};
 use tradeport_store::inventory::warehouses;
 use tradeport_store::orders::allocations::{self, AllocationRow};
 
+use crate::orders::HotRowsLast;
 use crate::{App, AppError, AppResult};
 
 /// How many times a plan is made again after losing a race for stock.
@@ -62,6 +65,7 @@ pub(crate) async fn reserve_order_in_tx(
     settings: &TenantSettings,
     forced_warehouse: Option<WarehouseId>,
     actor: Actor,
+    late: Option<&HotRowsLast>,
 ) -> AppResult<Reservation> {
     let needs: Vec<LineNeed> =
         lines.iter().map(|l| LineNeed { line_no: l.line_no, sku_id: l.sku_id, qty: l.quantity }).collect();
@@ -75,7 +79,11 @@ pub(crate) async fn reserve_order_in_tx(
     }
     let now = app.now();
     for _ in 0..ATTEMPTS {
-        let balances = stock::lock_balances_in_tx(conn, operator, &sku_ids).await?;
+        // Planned on unlocked figures when the reservation itself comes at the end of the unit.
+        let balances = match late {
+            Some(_) => stock::read_balances_in_tx(conn, operator, &sku_ids).await?,
+            None => stock::lock_balances_in_tx(conn, operator, &sku_ids).await?,
+        };
         let stocks: Vec<WarehouseStock> = all_warehouses
             .iter()
             .map(|w| WarehouseStock {
@@ -109,7 +117,10 @@ pub(crate) async fn reserve_order_in_tx(
         for p in &placed {
             let Some(wh) = p.warehouse_id else { continue };
             let sku = sku_of(p);
-            if stock::reserve_in_tx(conn, operator, sku, wh, p.qty, now).await? {
+            if let Some(late) = late {
+                late.reserve_later(sku, wh, p.qty);
+                done.push((sku, wh, p.qty));
+            } else if stock::reserve_in_tx(conn, operator, sku, wh, p.qty, now).await? {
                 done.push((sku, wh, p.qty));
             } else {
                 lost_race = true;
@@ -153,11 +164,16 @@ pub(crate) async fn reserve_order_in_tx(
         let allocation = AllocationState::after_reserving(!done.is_empty(), short);
         return Ok(Reservation { allocation, shortages: Vec::new() });
     }
-    Err(AppError::Conflict {
+    Err(contention())
+}
+
+/// The answer when an order lost the race for its stock too many times in a row.
+pub(crate) fn contention() -> AppError {
+    AppError::Conflict {
         code: "inventory.contention",
         message: "stock for this order changed too often while reserving; retry the request".into(),
         fields: Vec::new(),
-    })
+    }
 }
 
 /// Releases everything reserved for an order and forgets its allocation.

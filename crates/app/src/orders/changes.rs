@@ -268,8 +268,14 @@ async fn apply_change(
         ));
     }
     let mut current = OrderRow { second_review_due: check.second_review_due, ..order.clone() };
-    let step =
-        |action, reason| Step { actor: principal.actor, action, reason, forced_warehouse: None, lines: None };
+    let step = |action, reason| Step {
+        actor: principal.actor,
+        action,
+        reason,
+        forced_warehouse: None,
+        lines: None,
+        late: None,
+    };
     // An order waiting for its payment only keeps waiting (its window's stock with it).
     let only_unpaid =
         current.status == OrderStatus::AwaitingPayment && holds.iter().all(|h| h.code == "not_paid");

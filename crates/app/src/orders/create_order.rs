@@ -14,9 +14,10 @@ use tradeport_store::events::NewEvent;
 use tradeport_store::inventory::{goods_rules, skus};
 use tradeport_store::orders::{self, OrderRow};
 
-use super::review::{approve_automatically_in_tx, record_in_tx};
+use super::review::approve_automatically_in_tx;
 use super::to_json;
 use super::view::{OrderView, load_view};
+use super::{HotRowsLast, move_clocks_in_tx, write_in_tx};
 use crate::access::load_operator;
 use crate::inventory::merchant_for;
 use crate::{App, AppError, AppResult};
@@ -172,19 +173,45 @@ pub async fn check_order(app: &App, principal: &Principal, input: &OrderInput) -
     Ok(check(app, principal, input).await?.v)
 }
 
+/// Times intake is done again after the stock it planned on went to another order meanwhile.
+const ATTEMPTS: usize = 16;
+
 /// Takes in an order.
 pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) -> AppResult<Intake> {
-    let Checked { operator, merchant, policy, v, coupons, screening, presale } =
-        check(app, principal, input).await?;
-    let mut row = order_row(input, &v, merchant, app.new_id(), app.now())?;
+    let checked = check(app, principal, input).await?;
+    let mut row = order_row(input, &checked.v, checked.merchant, app.new_id(), app.now())?;
     // Unpaid, and its channel is given a payment window: it holds its stock while the buyer pays.
-    let window = tradeport_domain::payments::payment_window_minutes(&policy.settings, &row.channel, &v.holds);
+    let window = tradeport_domain::payments::payment_window_minutes(
+        &checked.policy.settings,
+        &row.channel,
+        &checked.v.holds,
+    );
     if window.is_some() {
         row.status = OrderStatus::AwaitingPayment;
     }
+    for _ in 0..ATTEMPTS {
+        if let Some(intake) = store_order(app, principal, &checked, &row, window).await? {
+            return Ok(intake);
+        }
+        metrics::counter!("tradeport_intake_stock_races_total").increment(1);
+    }
+    Err(crate::inventory::contention())
+}
 
+/// Stores the order in one unit of work, approved and confirmed at once where the rules allow,
+/// its hot rows touched last ([`HotRowsLast`]); `None` when the stock it planned on went to
+/// another order meanwhile (nothing was written).
+async fn store_order(
+    app: &App,
+    principal: &Principal,
+    checked: &Checked,
+    row: &OrderRow,
+    window: Option<u32>,
+) -> AppResult<Option<Intake>> {
+    let Checked { operator, merchant, policy, v, coupons, screening, presale } = checked;
+    let (operator, merchant) = (*operator, *merchant);
     let mut tx = app.begin().await?;
-    if !orders::insert_in_tx(&mut tx, operator, &row, &screening.address_key).await? {
+    if !orders::insert_in_tx(&mut tx, operator, row, &screening.address_key).await? {
         // The merchant has this channel order already (a retry, or the same order arriving
         // twice at once): answer with the stored one, once it is durable (on SQLite it may sit in
         // the group commit under way, not yet visible to readers).
@@ -194,13 +221,14 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
             orders::find_by_channel_id(&mut conn, operator, merchant, &row.channel, &row.channel_order_id)
                 .await?
                 .ok_or(AppError::NotFound("order"))?;
-        return Ok(Intake { order: load_view(app, &mut conn, operator, &existing).await?, created: false });
+        let order = load_view(app, &mut conn, operator, &existing).await?;
+        return Ok(Some(Intake { order, created: false }));
     }
     let line_ids: Vec<String> = v.lines.iter().map(|_| app.new_uuid().to_string()).collect();
     orders::lines::insert_in_tx(&mut tx, operator, row.id, &line_ids, &v.lines).await?;
-    super::screening::record_screening_in_tx(&mut tx, operator, &row, &screening).await?;
-    super::presale::take_presale_in_tx(&mut tx, operator, row.id, &presale).await?;
-    crate::aftersales::redeem_in_tx(&mut tx, operator, &coupons, row.id, row.created_at).await?;
+    super::screening::record_screening_in_tx(&mut tx, operator, row, screening).await?;
+    super::presale::take_presale_in_tx(&mut tx, operator, row.id, presale).await?;
+    crate::aftersales::redeem_in_tx(&mut tx, operator, coupons, row.id, row.created_at).await?;
     let kind = match row.status {
         OrderStatus::OnHold => "order_received_on_hold",
         OrderStatus::AwaitingPayment => "order_received_awaiting_payment",
@@ -217,7 +245,7 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
     if row.status == OrderStatus::OnHold {
         messages.push(super::review::buyer_message(
             app,
-            &row,
+            row,
             BuyerMessage::OrderOnHold,
             None,
             row.created_at,
@@ -226,13 +254,14 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
 
     // Approved and confirmed at once where the rules allow: decided step by step, and the order
     // written once with the result.
-    let stored = match window {
+    let late = HotRowsLast::default();
+    let mut stored = match window {
         Some(minutes) => {
             let held = crate::payments::hold_stock_for_payment_in_tx(
                 app,
                 &mut tx,
                 operator,
-                &policy,
+                policy,
                 row.clone(),
                 &v.lines,
                 minutes,
@@ -255,20 +284,25 @@ pub async fn create_order(app: &App, principal: &Principal, input: &OrderInput) 
                 app,
                 &mut tx,
                 operator,
-                &policy,
+                policy,
                 row.clone(),
                 Some(&v.lines),
+                Some(&late),
                 &mut events,
                 &mut messages,
             )
             .await?
         }
     };
+    move_clocks_in_tx(app, &mut tx, policy, &stored, &events).await?;
+    if !late.take_in_tx(&mut tx, operator, app.now(), &mut stored, &mut events, &mut messages).await? {
+        return Ok(None);
+    }
     let written = stored.status != row.status || stored.allocation != row.allocation;
     let from = written.then_some(row.status);
-    record_in_tx(app, &mut tx, operator, &policy, from, &stored, &events, &messages).await?;
+    write_in_tx(&mut tx, operator, from, &stored, &events, &messages).await?;
     tx.commit().await?;
     let mut conn = app.db().read().await?;
     let order = load_view(app, &mut conn, operator, &stored).await?;
-    Ok(Intake { order, created: true })
+    Ok(Some(Intake { order, created: true }))
 }

@@ -15,6 +15,7 @@ use tradeport_store::events::NewEvent;
 use tradeport_store::orders::{self, OrderRow, counters};
 use tradeport_store::outbox::NewMessage;
 
+use super::HotRowsLast;
 use super::to_json;
 use super::view::{OrderView, load_view};
 use crate::access::{OperatorPolicy, load_operator};
@@ -120,6 +121,9 @@ pub(crate) struct Step<'a> {
     pub forced_warehouse: Option<WarehouseId>,
     /// The order's lines when the caller has them (saves reading them again).
     pub lines: Option<&'a [ValidatedLine]>,
+    /// Intake's hot rows, when they are to be touched at the end of the unit: an approval plans
+    /// its reservation and a confirmation its number, and `HotRowsLast::take_in_tx` does them.
+    pub late: Option<&'a HotRowsLast>,
 }
 
 /// One step decided, with its side effects on stock and numbers done: the order as it now is,
@@ -157,12 +161,13 @@ pub(crate) async fn decide_in_tx<'a>(
     step: Step<'a>,
     policy: &OperatorPolicy,
 ) -> AppResult<Decided<'a>> {
-    let Step { actor, action, reason, forced_warehouse, lines } = step;
+    let Step { actor, action, reason, forced_warehouse, lines, late } = step;
     let mut to = transition(order.status, action).ok_or_else(|| illegal(order.status, action))?;
     let now = app.now();
     let mut allocation = order.allocation;
     let mut holds: Option<String> = None;
     let mut order_no: Option<String> = None;
+    let mut numbered_late: Option<String> = None;
 
     if order.status.in_warehouse() && to == OrderStatus::Cancelled {
         crate::warehouse::undo_warehouse_work_in_tx(app, conn, operator, order.id, actor, now).await?;
@@ -206,6 +211,7 @@ pub(crate) async fn decide_in_tx<'a>(
                 &settings,
                 forced_warehouse,
                 actor,
+                late,
             )
             .await?;
             if r.shortages.is_empty() {
@@ -225,6 +231,8 @@ pub(crate) async fn decide_in_tx<'a>(
         (OrderAction::ReleaseHold, _) => holds = Some("[]".into()),
         // An order confirmed before (then held by a change) keeps its number.
         (OrderAction::Confirm, _) if order.order_no.is_some() => {}
+        // Numbered at the end of the unit (the event and message say `null` until then).
+        (OrderAction::Confirm, _) if late.is_some() => numbered_late = Some(local_day(now, &policy.timezone)),
         (OrderAction::Confirm, _) => {
             let day = local_day(now, &policy.timezone);
             let serial = counters::next_serial_in_tx(conn, operator, &day).await?;
@@ -256,6 +264,9 @@ pub(crate) async fn decide_in_tx<'a>(
         _ => None,
     }
     .map(|m| buyer_message(app, order, m, number.as_deref(), now));
+    if let (Some(day), Some(late)) = (numbered_late, late) {
+        late.number_later(day, event.id, message.as_ref().map(|m| m.id));
+    }
     let row = OrderRow {
         status: to,
         allocation,
@@ -305,6 +316,19 @@ pub(crate) async fn record_in_tx(
     events: &[NewEvent<'_>],
     messages: &[NewMessage<'_>],
 ) -> AppResult<()> {
+    write_in_tx(conn, operator, from, after, events, messages).await?;
+    move_clocks_in_tx(app, conn, policy, after, events).await
+}
+
+/// The order's state (when it was `from`), its events in one insert and the buyer's messages.
+pub(crate) async fn write_in_tx(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    from: Option<OrderStatus>,
+    after: &OrderRow,
+    events: &[NewEvent<'_>],
+    messages: &[NewMessage<'_>],
+) -> AppResult<()> {
     if let Some(from) = from
         && !orders::write_state_in_tx(conn, operator, from, after).await?
     {
@@ -315,8 +339,22 @@ pub(crate) async fn record_in_tx(
         });
     }
     tradeport_store::events::append_many_in_tx(conn, operator, events).await?;
+    for m in messages {
+        tradeport_store::outbox::enqueue_in_tx(conn, operator, m).await?;
+    }
+    Ok(())
+}
+
+/// Starts, stops and pauses the order's clocks as `events` say; a clock started for the order
+/// runs to the limit its merchant's agreement promises.
+pub(crate) async fn move_clocks_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    policy: &OperatorPolicy,
+    after: &OrderRow,
+    events: &[NewEvent<'_>],
+) -> AppResult<()> {
     let kinds: Vec<(&str, Millis)> = events.iter().map(|e| (e.kind, e.at)).collect();
-    // A clock started for the order runs to the limit its merchant's agreement promises.
     let starts = kinds.iter().any(|(kind, _)| {
         tradeport_domain::sla::clock_actions(kind)
             .iter()
@@ -327,9 +365,6 @@ pub(crate) async fn record_in_tx(
         false => std::borrow::Cow::Borrowed(policy),
     };
     crate::sla::on_order_events_in_tx(app, conn, &policy, after.id, after.urgent, &kinds).await?;
-    for m in messages {
-        tradeport_store::outbox::enqueue_in_tx(conn, operator, m).await?;
-    }
     Ok(())
 }
 
@@ -345,6 +380,7 @@ pub(crate) async fn approve_automatically_in_tx<'a>(
     policy: &OperatorPolicy,
     mut order: OrderRow,
     lines: Option<&'a [ValidatedLine]>,
+    late: Option<&'a HotRowsLast>,
     events: &mut Vec<NewEvent<'a>>,
     messages: &mut Vec<NewMessage<'a>>,
 ) -> AppResult<OrderRow> {
@@ -358,8 +394,14 @@ pub(crate) async fn approve_automatically_in_tx<'a>(
     }
     let reason = "auto-approval: paid, valid, below the second-review threshold, no remarks";
     let approve = OrderAction::Approve { second_review_due: false };
-    let step =
-        Step { actor: Actor::System, action: approve, reason: Some(reason), forced_warehouse: None, lines };
+    let step = Step {
+        actor: Actor::System,
+        action: approve,
+        reason: Some(reason),
+        forced_warehouse: None,
+        lines,
+        late,
+    };
     let approved = decide_in_tx(app, conn, operator, &order, step, policy).await?;
     order = approved.row;
     events.push(approved.event);
@@ -372,6 +414,7 @@ pub(crate) async fn approve_automatically_in_tx<'a>(
             reason: Some("auto-confirmation"),
             forced_warehouse: None,
             lines: None,
+            late,
         };
         let confirmed = decide_in_tx(app, conn, operator, &order, step, policy).await?;
         order = confirmed.row;
@@ -424,6 +467,7 @@ pub async fn review_order(
         reason,
         forced_warehouse: warehouse_id,
         lines: None,
+        late: None,
     };
     let after = apply_in_tx(app, &mut tx, operator, &order, step, &policy).await?;
     tx.commit().await?;

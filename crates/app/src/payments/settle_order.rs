@@ -95,6 +95,7 @@ pub(crate) async fn settle_order_in_tx(
         reason,
         forced_warehouse: None,
         lines: None,
+        late: None,
     };
     let mut events = Vec::new();
     let mut messages = Vec::new();
@@ -111,8 +112,18 @@ pub(crate) async fn settle_order_in_tx(
             .await?;
             events.push(d.event);
             let row = OrderRow { holds: "[]".into(), ..d.row };
-            approve_automatically_in_tx(app, conn, operator, policy, row, None, &mut events, &mut messages)
-                .await?
+            approve_automatically_in_tx(
+                app,
+                conn,
+                operator,
+                policy,
+                row,
+                None,
+                None,
+                &mut events,
+                &mut messages,
+            )
+            .await?
         }
         OrderStatus::AwaitingPayment if only_unpaid => OrderRow { holds: to_json(&holds)?, ..order.clone() },
         OrderStatus::OnHold if holds.is_empty() => {
@@ -126,8 +137,18 @@ pub(crate) async fn settle_order_in_tx(
             )
             .await?;
             events.push(d.event);
-            approve_automatically_in_tx(app, conn, operator, policy, d.row, None, &mut events, &mut messages)
-                .await?
+            approve_automatically_in_tx(
+                app,
+                conn,
+                operator,
+                policy,
+                d.row,
+                None,
+                None,
+                &mut events,
+                &mut messages,
+            )
+            .await?
         }
         OrderStatus::OnHold => OrderRow { holds: to_json(&holds)?, updated_at: now, ..order.clone() },
         OrderStatus::AwaitingPayment

@@ -43,6 +43,7 @@ pub(crate) async fn hold_stock_for_payment_in_tx<'a>(
         &settings,
         None,
         Actor::System,
+        None,
     )
     .await?;
     if !r.shortages.is_empty() {
@@ -94,6 +95,7 @@ async fn expire_window(app: &App, operator: TenantId, order_id: OrderId) -> AppR
         reason: Some("the payment window closed unpaid; the stock went back"),
         forced_warehouse: None,
         lines: None,
+        late: None,
     };
     apply_in_tx(app, &mut tx, operator, &order, step, &policy).await?;
     tx.commit().await?;

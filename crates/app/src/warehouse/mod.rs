@@ -178,6 +178,7 @@ pub(crate) async fn advance_order_in_tx(
         reason: None,
         forced_warehouse: None,
         lines: None,
+        late: None,
     };
     crate::orders::apply_in_tx(app, conn, operator, &order, step, &policy).await
 }

@@ -15,6 +15,7 @@ db_tests!(
     with_the_hold_policy_what_cannot_be_reserved_is_held,
     the_same_channel_order_posted_concurrently_yields_one_order,
     a_thousand_concurrent_confirmations_get_consecutive_numbers,
+    two_hundred_concurrent_intakes_take_exactly_the_stock_and_gapless_numbers,
 );
 
 /// A second `tradeport serve` on the same database, killed when dropped.
@@ -198,4 +199,69 @@ async fn a_thousand_concurrent_confirmations_get_consecutive_numbers(app: TestAp
             "consecutive from 1 on {day}, no gaps"
         );
     }
+}
+
+/// Intake plans on unlocked balances and reserves and numbers at the end of its unit
+/// (`orders::HotRowsLast`): under a race for the last units every order is still either
+/// reserved and numbered, or held for the shortage, never both and never oversold; on PostgreSQL
+/// half the intakes go to a second server process.
+async fn two_hundred_concurrent_intakes_take_exactly_the_stock_and_gapless_numbers(app: TestApp) {
+    let s = app.seed("acme").await;
+    let c = app.seed_catalog(&s, 50).await;
+    settings(&app, &s.admin_key, json!({"shortage_policy": "hold"})).await;
+    let second = match app.kind {
+        DbKind::Postgres => Some(SecondServer::start(&app.database_url).await),
+        DbKind::Sqlite => None,
+    };
+    let mut bases = vec![app.base_url.clone()];
+    bases.extend(second.as_ref().map(|s| s.base_url.clone()));
+    let mut set = JoinSet::new();
+    for i in 0..200 {
+        let url = format!("{}/api/v1/orders", bases[i % bases.len()]);
+        let (client, key) = (app.client.clone(), s.merchant_a_key.clone());
+        set.spawn(async move {
+            let res = client
+                .post(url)
+                .bearer_auth(key)
+                .json(&lamp_order(&format!("#hot-{i}"), 1))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::CREATED);
+            res.json::<Value>().await.unwrap()
+        });
+    }
+    let orders = set.join_all().await;
+    let confirmed: Vec<&Value> = orders.iter().filter(|o| o["status"] == "confirmed").collect();
+    let held: Vec<&Value> = orders.iter().filter(|o| o["status"] == "on_hold").collect();
+    assert_eq!((confirmed.len(), held.len()), (50, 150));
+    assert!(confirmed.iter().all(|o| o["allocation"] == "reserved"));
+    assert!(held.iter().all(|o| o["holds"][0]["code"] == "out_of_stock" && o["order_no"].is_null()));
+    let mut serials: Vec<i64> =
+        confirmed.iter().map(|o| o["order_no"].as_str().unwrap()[8..].parse().unwrap()).collect();
+    serials.sort_unstable();
+    assert_eq!(serials, (1..=50).collect::<Vec<i64>>(), "consecutive from 1, no gaps");
+
+    // The number taken last is the one the confirmation's event and the buyer's message carry.
+    let order = confirmed[0];
+    let id = order["id"].as_str().unwrap();
+    let (_, view) = crate::helpers::get(&app, &format!("/api/v1/orders/{id}"), &s.admin_key).await;
+    let confirm = view["events"].as_array().unwrap().iter().find(|e| e["kind"] == "order_confirm").unwrap();
+    assert_eq!(confirm["data"]["order_no"], order["order_no"], "{view}");
+    let mut conn = app.app.db().read().await.unwrap();
+    let payload: String =
+        sqlx::query_scalar("SELECT payload FROM outbox WHERE subject_id = $1 AND topic = 'order.confirmed'")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    drop(conn);
+    assert_eq!(serde_json::from_str::<Value>(&payload).unwrap()["order_no"], order["order_no"]);
+
+    let (_, stock) = crate::helpers::get(&app, "/api/v1/stock", &s.admin_key).await;
+    let lamp =
+        stock["items"].as_array().unwrap().iter().find(|b| b["sku_id"] == c.lamp.as_str()).unwrap().clone();
+    assert_eq!((lamp["reserved"].as_i64(), lamp["available"].as_i64()), (Some(50), Some(0)));
+    let drifts = tradeport_app::inventory::verify_inventory(&app.app).await.unwrap();
+    assert!(drifts.is_empty(), "inventory verify finds drift: {drifts:?}");
 }

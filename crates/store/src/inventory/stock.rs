@@ -245,6 +245,26 @@ pub async fn lock_balances_in_tx(
     sku_ids: &[SkuId],
 ) -> StoreResult<Vec<BalanceRow>> {
     let lock = crate::row_lock(conn);
+    balances_of_in_tx(conn, tenant_id, sku_ids, lock).await
+}
+
+/// Balances of these SKUs in every warehouse of the operator as the transaction sees them, with
+/// no lock: for a plan whose conditional updates come later (`reserve_in_tx` checks the stock
+/// again when it changes the row).
+pub async fn read_balances_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_ids: &[SkuId],
+) -> StoreResult<Vec<BalanceRow>> {
+    balances_of_in_tx(conn, tenant_id, sku_ids, "").await
+}
+
+async fn balances_of_in_tx(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    sku_ids: &[SkuId],
+    lock: &str,
+) -> StoreResult<Vec<BalanceRow>> {
     let mut sql =
         Sql::new("SELECT sku_id, warehouse_id, on_hand, reserved FROM stock_balances WHERE tenant_id = ");
     sql.bind(tenant_id.to_string()).push(" AND sku_id IN ").bind_list(sku_ids.iter().map(SkuId::to_string));
