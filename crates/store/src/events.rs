@@ -37,7 +37,8 @@ pub struct EventRow {
     pub at: i64,
 }
 
-pub(crate) fn actor_parts(actor: Actor) -> (&'static str, Option<String>) {
+/// How an actor is stored: its kind and id.
+pub fn actor_parts(actor: Actor) -> (&'static str, Option<String>) {
     match actor {
         Actor::User(id) => ("user", Some(id.to_string())),
         Actor::ApiKey(id) => ("api_key", Some(id.to_string())),

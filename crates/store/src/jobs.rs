@@ -89,9 +89,30 @@ fn rows(records: Vec<JobRecord>) -> StoreResult<Vec<JobRow>> {
 
 /// Adds a job inside the caller's transaction: it runs only if that transaction commits.
 pub async fn enqueue_in_tx(conn: &mut AnyConnection, j: &NewJob<'_>, now: Millis) -> StoreResult<()> {
+    insert_in_tx(conn, j, None, now).await
+}
+
+/// Adds a job parked from the start (see [`park`]), with the reason, inside the caller's
+/// transaction.
+pub async fn enqueue_parked_in_tx(
+    conn: &mut AnyConnection,
+    j: &NewJob<'_>,
+    reason: &str,
+    now: Millis,
+) -> StoreResult<()> {
+    insert_in_tx(conn, j, Some(reason), now).await
+}
+
+async fn insert_in_tx(
+    conn: &mut AnyConnection,
+    j: &NewJob<'_>,
+    parked: Option<&str>,
+    now: Millis,
+) -> StoreResult<()> {
+    let state = if parked.is_some() { JobState::Parked } else { JobState::Queued };
     sqlx::query(
-        "INSERT INTO jobs (id, tenant_id, kind, payload, state, run_at, attempts, max_attempts, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'queued', $5, 0, $6, $7, $7)",
+        "INSERT INTO jobs (id, tenant_id, kind, payload, state, run_at, attempts, max_attempts, last_error, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $8, $5, 0, $6, $9, $7, $7)",
     )
     .bind(j.id.to_string())
     .bind(j.tenant_id.map(|t| t.to_string()))
@@ -100,6 +121,8 @@ pub async fn enqueue_in_tx(conn: &mut AnyConnection, j: &NewJob<'_>, now: Millis
     .bind(j.run_at.0)
     .bind(i64::from(j.kind.max_attempts()))
     .bind(now.0)
+    .bind(state.as_str())
+    .bind(parked)
     .execute(conn)
     .await?;
     Ok(())

@@ -161,6 +161,9 @@ pub(crate) async fn reserve_order_in_tx(
             .collect();
         let ids: Vec<String> = rows.iter().map(|_| app.new_uuid().to_string()).collect();
         allocations::insert_in_tx(conn, operator, order_id, &ids, &rows, now).await?;
+        if let Some(late) = late {
+            late.allocated(&rows);
+        }
         let allocation = AllocationState::after_reserving(!done.is_empty(), short);
         return Ok(Reservation { allocation, shortages: Vec::new() });
     }

@@ -32,7 +32,7 @@ enum Outcome {
 /// Why this process cannot run a job of `kind` at all, when it lacks the job's transport: such a
 /// job is parked rather than failed, so it neither uses up its attempts nor comes back every few
 /// seconds to fail again while nothing can change.
-fn missing_transport(app: &App, kind: JobKind) -> Option<&'static str> {
+pub(super) fn missing_transport(app: &App, kind: JobKind) -> Option<&'static str> {
     match kind {
         JobKind::DeliverEmail if app.mailer().is_none() => Some(
             "no SMTP server is configured (tradeport serve --smtp-url); parked until a process with one starts",

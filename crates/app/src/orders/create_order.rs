@@ -16,7 +16,7 @@ use tradeport_store::orders::{self, OrderRow};
 
 use super::review::approve_automatically_in_tx;
 use super::to_json;
-use super::view::{OrderView, load_view};
+use super::view::{EventView, LineView, OrderView, RiskView, ViewParts, load_view};
 use super::{HotRowsLast, move_clocks_in_tx, write_in_tx};
 use crate::access::load_operator;
 use crate::inventory::merchant_for;
@@ -294,7 +294,7 @@ async fn store_order(
             .await?
         }
     };
-    move_clocks_in_tx(app, &mut tx, policy, &stored, &events).await?;
+    let clocks = move_clocks_in_tx(app, &mut tx, policy, &stored, &events).await?;
     if !late.take_in_tx(&mut tx, operator, app.now(), &mut stored, &mut events, &mut messages).await? {
         return Ok(None);
     }
@@ -302,7 +302,73 @@ async fn store_order(
     let from = written.then_some(row.status);
     write_in_tx(&mut tx, operator, from, &stored, &events, &messages).await?;
     tx.commit().await?;
-    let mut conn = app.db().read().await?;
-    let order = load_view(app, &mut conn, operator, &stored).await?;
+    // The answer is what was written, not read back, unless a path wrote what intake does not
+    // keep (a payment window's allocation, clocks changed rather than started).
+    let order = match (window, clocks) {
+        (None, Some(clocks)) => {
+            let parts = written_parts(checked, &late, &events, clocks);
+            super::view::assemble(app, &stored, parts)
+        }
+        _ => load_view(app, &mut *app.db().read().await?, operator, &stored).await?,
+    };
     Ok(Some(Intake { order, created: true }))
+}
+
+/// What intake wrote beside the order's row, as its page shows it.
+fn written_parts(
+    checked: &Checked,
+    late: &HotRowsLast,
+    events: &[NewEvent<'_>],
+    clocks: Vec<tradeport_store::sla::ClockRow>,
+) -> ViewParts {
+    let lines = checked
+        .v
+        .lines
+        .iter()
+        .map(|l| LineView {
+            line_no: l.line_no,
+            sku_id: l.sku_id.to_string(),
+            sku: l.sku.clone(),
+            name: l.name.clone(),
+            variant: l.variant.clone(),
+            quantity: l.quantity,
+            unit_price_minor: l.unit_price.minor(),
+        })
+        .collect();
+    let mut events: Vec<&NewEvent<'_>> = events.iter().collect();
+    // As `events::list_for_subject` orders them.
+    events.sort_by_key(|e| (e.at, e.id));
+    let events = events
+        .into_iter()
+        .map(|e| {
+            let (actor_kind, actor_id) = tradeport_store::events::actor_parts(e.actor);
+            EventView {
+                kind: e.kind.to_string(),
+                actor_kind: actor_kind.to_string(),
+                actor_id,
+                reason: e.reason.map(str::to_string),
+                data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
+                at: e.at.0,
+            }
+        })
+        .collect();
+    let assessment = &checked.screening.assessment;
+    let risk = (!assessment.fired.is_empty()).then(|| RiskView {
+        score: i64::from(assessment.score),
+        held: assessment.hold.is_some(),
+        rules: assessment.fired.clone(),
+        decision: String::new(),
+    });
+    ViewParts {
+        lines,
+        allocations: late.allocations(),
+        events,
+        clocks,
+        risk,
+        presale: super::presale::promised_views(&checked.presale),
+        channel_link: None,
+        archived_at: None,
+        personal_data_erased_at: None,
+        legal_hold: None,
+    }
 }

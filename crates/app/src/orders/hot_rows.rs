@@ -19,10 +19,12 @@ use tradeport_domain::orders::format_order_no;
 use tradeport_store::AnyConnection;
 use tradeport_store::events::NewEvent;
 use tradeport_store::inventory::stock;
+use tradeport_store::orders::allocations::AllocationRow;
 use tradeport_store::orders::{OrderRow, counters};
 use tradeport_store::outbox::NewMessage;
 use uuid::Uuid;
 
+use super::AllocationView;
 use crate::{AppError, AppResult};
 
 /// What a unit decided to do to the hot rows, done by [`HotRowsLast::take_in_tx`] at its end.
@@ -32,6 +34,8 @@ pub(crate) struct HotRowsLast {
     reservations: Mutex<Vec<(SkuId, WarehouseId, i64)>>,
     /// The day whose next number the order gets, and the event and message that carry it.
     number: Mutex<Option<Numbering>>,
+    /// The allocation written, for the answer intake builds from what it wrote.
+    allocations: Mutex<Vec<AllocationView>>,
 }
 
 #[derive(Debug)]
@@ -51,6 +55,23 @@ impl HotRowsLast {
     /// event `event` and the message `message` (which carry `"order_no": null` until then).
     pub(crate) fn number_later(&self, day: String, event: Uuid, message: Option<Uuid>) {
         *self.number.lock().unwrap_or_else(|e| e.into_inner()) = Some(Numbering { day, event, message });
+    }
+
+    /// Notes the allocation rows written (in the order written).
+    pub(crate) fn allocated(&self, rows: &[AllocationRow]) {
+        let mut allocations = self.allocations.lock().unwrap_or_else(|e| e.into_inner());
+        allocations.extend(rows.iter().map(|a| AllocationView {
+            line_no: a.line_no,
+            warehouse_id: a.warehouse_id.map(|w| w.to_string()),
+            quantity: a.quantity,
+        }));
+    }
+
+    /// The allocation written, as the order's page lists it (by line, then as written).
+    pub(crate) fn allocations(&self) -> Vec<AllocationView> {
+        let mut allocations = self.allocations.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        allocations.sort_by_key(|a| a.line_no);
+        allocations
     }
 
     /// Reserves and numbers: false, with nothing reserved, when the stock of some line is no

@@ -24,6 +24,20 @@ pub(crate) struct PresaleUnits {
     promised_on: i64,
 }
 
+/// The promises of `units` as the order's page shows them (by SKU id).
+pub(crate) fn promised_views(units: &[PresaleUnits]) -> Vec<super::PromisedView> {
+    let mut views: Vec<super::PromisedView> = units
+        .iter()
+        .map(|u| super::PromisedView {
+            sku_id: u.sku.to_string(),
+            quantity: u.qty,
+            promised_on: crate::inventory::day_of(u.promised_on),
+        })
+        .collect();
+    views.sort_by(|a, b| a.sku_id.cmp(&b.sku_id));
+    views
+}
+
 /// The order's units of SKUs on pre-sale, or why a pre-sale cannot take them.
 pub(crate) fn presale_units(
     v: &ValidatedOrder,

@@ -317,7 +317,8 @@ pub(crate) async fn record_in_tx(
     messages: &[NewMessage<'_>],
 ) -> AppResult<()> {
     write_in_tx(conn, operator, from, after, events, messages).await?;
-    move_clocks_in_tx(app, conn, policy, after, events).await
+    move_clocks_in_tx(app, conn, policy, after, events).await?;
+    Ok(())
 }
 
 /// The order's state (when it was `from`), its events in one insert and the buyer's messages.
@@ -346,14 +347,15 @@ pub(crate) async fn write_in_tx(
 }
 
 /// Starts, stops and pauses the order's clocks as `events` say; a clock started for the order
-/// runs to the limit its merchant's agreement promises.
+/// runs to the limit its merchant's agreement promises. The clocks started, when that was all
+/// (`sla::on_order_events_in_tx`).
 pub(crate) async fn move_clocks_in_tx(
     app: &App,
     conn: &mut AnyConnection,
     policy: &OperatorPolicy,
     after: &OrderRow,
     events: &[NewEvent<'_>],
-) -> AppResult<()> {
+) -> AppResult<Option<Vec<tradeport_store::sla::ClockRow>>> {
     let kinds: Vec<(&str, Millis)> = events.iter().map(|e| (e.kind, e.at)).collect();
     let starts = kinds.iter().any(|(kind, _)| {
         tradeport_domain::sla::clock_actions(kind)
@@ -364,8 +366,7 @@ pub(crate) async fn move_clocks_in_tx(
         true => crate::billing::promised_policy(conn, policy, after.merchant_id, app.now()).await?,
         false => std::borrow::Cow::Borrowed(policy),
     };
-    crate::sla::on_order_events_in_tx(app, conn, &policy, after.id, after.urgent, &kinds).await?;
-    Ok(())
+    crate::sla::on_order_events_in_tx(app, conn, &policy, after.id, after.urgent, &kinds).await
 }
 
 /// Approves, and confirms, an order in review at once where the operator's rules allow (paid and

@@ -188,6 +188,21 @@ pub(crate) fn parse_holds(json: &str) -> Vec<FieldError> {
         .collect()
 }
 
+/// What an order's page shows beside its row: read back by [`load_view`], or, for an order
+/// intake has just written, what it wrote (`create_order` reads nothing after its commit).
+pub(crate) struct ViewParts {
+    pub lines: Vec<LineView>,
+    pub allocations: Vec<AllocationView>,
+    pub events: Vec<EventView>,
+    pub clocks: Vec<tradeport_store::sla::ClockRow>,
+    pub risk: Option<RiskView>,
+    pub presale: Vec<PromisedView>,
+    pub channel_link: Option<ChannelLinkView>,
+    pub archived_at: Option<i64>,
+    pub personal_data_erased_at: Option<i64>,
+    pub legal_hold: Option<String>,
+}
+
 /// Loads everything shown of an order.
 pub(crate) async fn load_view(
     app: &crate::App,
@@ -195,13 +210,44 @@ pub(crate) async fn load_view(
     operator: TenantId,
     o: &OrderRow,
 ) -> AppResult<OrderView> {
-    let operator_lines = lines::list(conn, operator, o.id, o.currency).await?;
-    let allocs = allocations::list(conn, operator, o.id).await?;
-    let evs = events::list_for_subject(conn, operator, "order", &o.id.to_string()).await?;
+    let lines = lines::list(conn, operator, o.id, o.currency)
+        .await?
+        .into_iter()
+        .map(|l| LineView {
+            line_no: l.line_no,
+            sku_id: l.sku_id.to_string(),
+            sku: l.sku,
+            name: l.name,
+            variant: l.variant,
+            quantity: l.quantity,
+            unit_price_minor: l.unit_price.minor(),
+        })
+        .collect();
+    let allocations = allocations::list(conn, operator, o.id)
+        .await?
+        .into_iter()
+        .map(|a| AllocationView {
+            line_no: a.line_no,
+            warehouse_id: a.warehouse_id.map(|w| w.to_string()),
+            quantity: a.quantity,
+        })
+        .collect();
+    let events = events::list_for_subject(conn, operator, "order", &o.id.to_string())
+        .await?
+        .into_iter()
+        .map(|e| EventView {
+            kind: e.kind,
+            actor_kind: e.actor_kind,
+            actor_id: e.actor_id,
+            reason: e.reason,
+            data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
+            at: e.at,
+        })
+        .collect();
     let id = o.id.to_string();
     let mut clocks = tradeport_store::sla::list(conn, operator, ("order", &id)).await?;
     // The refunds owed on its after-sales requests: only goods that reached the floor or left can
-    // be claimed, so an order still in review (intake's answer) skips the read.
+    // be claimed.
     let may_have_requests = o.status.in_warehouse()
         || matches!(
             o.status,
@@ -252,12 +298,29 @@ pub(crate) async fn load_view(
             promised_on: crate::inventory::day_of(on),
         })
         .collect();
-    let now = app.now();
-    Ok(OrderView {
-        summary: OrderSummary::from(o),
-        channel_link,
+    let parts = ViewParts {
+        lines,
+        allocations,
+        events,
+        clocks,
         risk,
         presale,
+        channel_link,
+        archived_at,
+        personal_data_erased_at,
+        legal_hold,
+    };
+    Ok(assemble(app, o, parts))
+}
+
+/// The order's view from its row and the rest of what it shows.
+pub(crate) fn assemble(app: &crate::App, o: &OrderRow, parts: ViewParts) -> OrderView {
+    let now = app.now();
+    OrderView {
+        summary: OrderSummary::from(o),
+        channel_link: parts.channel_link,
+        risk: parts.risk,
+        presale: parts.presale,
         buyer_phone: o.buyer_phone.clone(),
         buyer_phone_e164: o.buyer_phone_e164.clone(),
         buyer_email: o.buyer_email.clone(),
@@ -276,41 +339,13 @@ pub(crate) async fn load_view(
         updated_at: o.updated_at.0,
         approved_at: o.approved_at.map(|m| m.0),
         confirmed_at: o.confirmed_at.map(|m| m.0),
-        lines: operator_lines
-            .into_iter()
-            .map(|l| LineView {
-                line_no: l.line_no,
-                sku_id: l.sku_id.to_string(),
-                sku: l.sku,
-                name: l.name,
-                variant: l.variant,
-                quantity: l.quantity,
-                unit_price_minor: l.unit_price.minor(),
-            })
-            .collect(),
-        allocations: allocs
-            .into_iter()
-            .map(|a| AllocationView {
-                line_no: a.line_no,
-                warehouse_id: a.warehouse_id.map(|w| w.to_string()),
-                quantity: a.quantity,
-            })
-            .collect(),
-        events: evs
-            .into_iter()
-            .map(|e| EventView {
-                kind: e.kind,
-                actor_kind: e.actor_kind,
-                actor_id: e.actor_id,
-                reason: e.reason,
-                data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
-                at: e.at,
-            })
-            .collect(),
-        clocks: clocks.iter().map(|c| crate::sla::ClockView::new(c, now)).collect(),
+        lines: parts.lines,
+        allocations: parts.allocations,
+        events: parts.events,
+        clocks: parts.clocks.iter().map(|c| crate::sla::ClockView::new(c, now)).collect(),
         completed_at: o.completed_at.map(|m| m.0),
-        archived_at,
-        personal_data_erased_at,
-        legal_hold,
-    })
+        archived_at: parts.archived_at,
+        personal_data_erased_at: parts.personal_data_erased_at,
+        legal_hold: parts.legal_hold,
+    }
 }

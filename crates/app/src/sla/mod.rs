@@ -29,7 +29,9 @@ use crate::{App, AppResult};
 /// Moves the order's clocks as its events say, in order; call right after appending them.
 /// Clocks started here are written in one insert at the end, already stopped when a later event
 /// stops them (intake's approval and confirmation start and stop two clocks in one statement);
-/// every other change is one statement on the stored clocks.
+/// every other change is one statement on the stored clocks. Returns the clocks it started as
+/// stored, when it did nothing else to the order's clocks (so for a new order they are all it
+/// has: intake answers with them without reading them back).
 pub(crate) async fn on_order_events_in_tx(
     app: &App,
     conn: &mut AnyConnection,
@@ -37,7 +39,7 @@ pub(crate) async fn on_order_events_in_tx(
     order: OrderId,
     urgent: bool,
     events: &[(&str, Millis)],
-) -> AppResult<()> {
+) -> AppResult<Option<Vec<ClockRow>>> {
     // Its share of intake is measured (bench/notifications.py reads it from /metrics), on every
     // way out of this function.
     let _timed = ClockTiming(std::time::Instant::now());
@@ -45,6 +47,7 @@ pub(crate) async fn on_order_events_in_tx(
     let id = order.to_string();
     let subject = ("order", id.as_str());
     let mut fresh: Vec<NewClock> = Vec::new();
+    let mut only_fresh = true;
     for (kind, at) in events {
         let at = *at;
         for action in clock_actions(kind) {
@@ -55,10 +58,14 @@ pub(crate) async fn on_order_events_in_tx(
                 ClockAction::Start(_) => {}
                 ClockAction::Stop(step) => match fresh.iter_mut().find(|c| c.step == step) {
                     Some(c) => c.stopped_at = c.stopped_at.or(Some(at)),
-                    None => sla::stop_in_tx(conn, operator, subject, Some(step), at).await?,
+                    None => {
+                        only_fresh = false;
+                        sla::stop_in_tx(conn, operator, subject, Some(step), at).await?
+                    }
                 },
                 // These act on every clock: the fresh ones are written first.
                 ClockAction::StopAll | ClockAction::PauseAll | ClockAction::ResumeAll => {
+                    only_fresh = false;
                     sla::start_many_in_tx(conn, operator, &std::mem::take(&mut fresh)).await?;
                     match *action {
                         ClockAction::StopAll => sla::stop_in_tx(conn, operator, subject, None, at).await?,
@@ -70,7 +77,23 @@ pub(crate) async fn on_order_events_in_tx(
         }
     }
     sla::start_many_in_tx(conn, operator, &fresh).await?;
-    Ok(())
+    let mut started: Vec<ClockRow> = fresh
+        .into_iter()
+        .map(|c| ClockRow {
+            id: c.id,
+            subject_id: c.subject.1.to_string(),
+            step: c.step,
+            limit_ms: c.limit_ms,
+            started_at: c.started_at,
+            due_at: c.due_at,
+            paused_at: None,
+            stopped_at: c.stopped_at,
+            calendar_id: c.calendar_id,
+        })
+        .collect();
+    // As `sla::list` orders them.
+    started.sort_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
+    Ok(only_fresh.then_some(started))
 }
 
 /// A clock of `step` started at `at`: due after the step's limit, in the operator's calendar

@@ -32,6 +32,7 @@ mod group_commit;
 mod health;
 mod helpers;
 mod ids;
+mod intake_answer;
 mod interleaving;
 mod inventory;
 mod jobs;
