@@ -233,7 +233,7 @@ async fn an_admin_rewords_a_buyer_message_with_a_preview_and_cancels_a_job_in_th
         crate::helpers::get(&app, "/api/v1/message-templates/order-on-hold/fr", &s.admin_key).await;
     assert_eq!(after["wording"]["subject"], "Commande { $order_no } : une information manque", "{after}");
 
-    browser.goto(&app.url("/notifications?state=queued")).await;
+    browser.goto(&app.url("/notifications?state=parked")).await;
     browser.wait_for_text("#edit-order-on-hold-fr", "own wording").await;
     let jobs = browser.text("#jobs").await;
     assert!(jobs.contains("deliver_email") && jobs.contains("ada@example.com"), "{jobs}");
