@@ -23,6 +23,8 @@ pub struct App {
     mailer: Option<Arc<tradeport_connectors::mail::SmtpMailer>>,
     /// Where buyers' text messages go; `None` when no SMS provider is configured.
     sms: Option<Arc<tradeport_connectors::sms::TwilioSms>>,
+    /// The operators' configurations as intake reads them, checked against their version.
+    config: Arc<crate::access::ConfigCache>,
     /// The HTTP client of outgoing webhooks, made on first use.
     http: Arc<std::sync::OnceLock<reqwest::Client>>,
     /// Where uploaded files go; `None` when none is configured (uploads are refused).
@@ -100,6 +102,7 @@ impl App {
             ids: Arc::new(Mutex::new(ContextV7::new())),
             mailer: None,
             sms: None,
+            config: Arc::default(),
             http: Arc::default(),
             blobs: None,
             easypost: None,
@@ -146,6 +149,11 @@ impl App {
     /// The same app, sending buyers' e-mail through `mailer`.
     pub fn with_mailer(self, mailer: tradeport_connectors::mail::SmtpMailer) -> Self {
         Self { mailer: Some(Arc::new(mailer)), ..self }
+    }
+
+    /// This process's cache of the operators' configurations.
+    pub(crate) fn config_cache(&self) -> &crate::access::ConfigCache {
+        &self.config
     }
 
     pub(crate) fn mailer(&self) -> Option<&tradeport_connectors::mail::SmtpMailer> {

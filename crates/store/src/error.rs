@@ -130,6 +130,8 @@ pub const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "day",
     ),
     ("kpi_cursors_pkey", "kpi_cursors.tenant_id", "tenant_id"),
+    // Written only by the triggers of migration 0069, with an upsert.
+    ("config_versions_pkey", "config_versions.tenant_id", "tenant_id"),
     // Written only with ON CONFLICT DO NOTHING (an order is archived once).
     ("order_archives_pkey", "order_archives.order_id", "order_id"),
     // Written only with ON CONFLICT DO NOTHING (a month's report is filed once).

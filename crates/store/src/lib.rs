@@ -12,6 +12,7 @@ pub mod audit_chain;
 pub mod billing;
 pub mod calendars;
 pub mod channels;
+pub mod config_versions;
 mod db;
 pub mod disputes;
 mod error;

@@ -6,6 +6,7 @@
 
 mod api_keys;
 mod authenticate;
+mod config_cache;
 mod housekeeping;
 mod settings;
 mod sign_in;
@@ -15,6 +16,7 @@ mod views;
 
 pub use api_keys::{CreateApiKey, CreatedApiKey, create_api_key, list_api_keys, revoke_api_key};
 pub use authenticate::{authenticate_api_key, authenticate_session};
+pub(crate) use config_cache::{ConfigCache, operator_config};
 pub use housekeeping::purge_expired;
 pub use settings::{get_settings, update_settings};
 pub(crate) use sign_in::{OperatorPolicy, load_operator, load_settings, operator_row};

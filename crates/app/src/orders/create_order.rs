@@ -7,18 +7,18 @@
 
 use std::collections::HashMap;
 
-use tradeport_domain::access::{Permission, Principal, TenantKind};
+use tradeport_domain::access::{Permission, Principal};
 use tradeport_domain::inventory::AllocationState;
 use tradeport_domain::orders::{OrderInput, OrderStatus, SkuFacts, ValidatedOrder, validate_order};
 use tradeport_store::events::NewEvent;
-use tradeport_store::inventory::{goods_rules, skus};
+use tradeport_store::inventory::skus;
 use tradeport_store::orders::{self, OrderRow};
 
 use super::review::approve_automatically_in_tx;
 use super::to_json;
 use super::view::{EventView, LineView, OrderView, RiskView, ViewParts, load_view};
 use super::{HotRowsLast, move_clocks_in_tx, write_in_tx};
-use crate::access::load_operator;
+use crate::access::operator_config;
 use crate::inventory::merchant_for;
 use crate::{App, AppError, AppResult};
 use tradeport_domain::notifications::BuyerMessage;
@@ -107,12 +107,12 @@ async fn check(app: &App, principal: &Principal, input: &OrderInput) -> AppResul
     let merchant = merchant_for(principal, input.merchant_id.as_deref())?;
     let operator = principal.scope.operator_id;
     let mut conn = app.db().read().await?;
-    let merchant_row = tradeport_store::access::tenants::get(&mut conn, operator, merchant).await?;
-    if !merchant_row.is_some_and(|m| m.kind == TenantKind::Merchant) {
+    let config = operator_config(app, &mut conn, operator).await?;
+    if config.merchant(merchant).is_none() {
         return Err(AppError::NotFound("merchant"));
     }
-    let policy = load_operator(&mut conn, operator).await?;
-    let rules = goods_rules::list(&mut conn, operator).await?;
+    let policy = config.policy.clone();
+    let rules = &config.goods_rules;
     let codes: Vec<String> = input.lines.iter().map(|l| l.sku.trim().to_string()).collect();
     let known: HashMap<String, SkuFacts> = skus::find_by_codes(&mut conn, operator, merchant, &codes)
         .await?
@@ -143,7 +143,7 @@ async fn check(app: &App, principal: &Principal, input: &OrderInput) -> AppResul
     let sku_ids: Vec<_> = known.values().map(|s| s.id).collect();
     let presales = tradeport_store::inventory::presales::of_skus(&mut conn, operator, &sku_ids).await?;
     drop(conn);
-    let mut v = validate_order(input, &known, &policy.settings, &rules);
+    let mut v = validate_order(input, &known, &policy.settings, rules);
     let coupons = match coupons {
         Ok(used) => used,
         Err(refused) => {

@@ -17,6 +17,7 @@ mod channel_order_changes;
 mod channels;
 mod cli;
 mod concurrency;
+mod config_cache;
 mod coupons;
 mod customs;
 mod delays_and_losses;
