@@ -8,6 +8,7 @@ use tradeport_domain::kernel::{Millis, TenantId};
 use uuid::Uuid;
 
 use crate::access::{parse_id, parse_opt_tenant_id};
+use crate::sql::{Arg, insert_rows};
 use crate::{StoreError, StoreResult};
 
 /// A job to add.
@@ -101,6 +102,33 @@ pub async fn enqueue_parked_in_tx(
     now: Millis,
 ) -> StoreResult<()> {
     insert_in_tx(conn, j, Some(reason), now).await
+}
+
+/// Adds jobs in multi-row inserts inside the caller's transaction, each queued or, with a reason,
+/// parked.
+pub async fn enqueue_many_in_tx(
+    conn: &mut AnyConnection,
+    jobs: &[(NewJob<'_>, Option<&str>)],
+    now: Millis,
+) -> StoreResult<()> {
+    let head = "INSERT INTO jobs (id, tenant_id, kind, payload, state, run_at, attempts, max_attempts, last_error, created_at, updated_at) VALUES ";
+    let rows = jobs.iter().map(|(j, parked)| -> [Arg; 11] {
+        let state = if parked.is_some() { JobState::Parked } else { JobState::Queued };
+        [
+            j.id.to_string().into(),
+            j.tenant_id.map(|t| t.to_string()).into(),
+            j.kind.as_str().into(),
+            j.payload.into(),
+            state.as_str().into(),
+            j.run_at.0.into(),
+            0i64.into(),
+            i64::from(j.kind.max_attempts()).into(),
+            parked.map(str::to_string).into(),
+            now.0.into(),
+            now.0.into(),
+        ]
+    });
+    insert_rows(conn, head, rows.collect()).await
 }
 
 async fn insert_in_tx(

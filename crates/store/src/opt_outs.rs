@@ -45,16 +45,19 @@ pub async fn remove_in_tx(conn: &mut AnyConnection, tenant_id: TenantId, address
     Ok(done.rows_affected() == 1)
 }
 
-/// Whether the address opted out.
-pub async fn contains(conn: &mut AnyConnection, tenant_id: TenantId, address: &str) -> StoreResult<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM notification_opt_outs WHERE tenant_id = $1 AND address = $2",
-    )
-    .bind(tenant_id.to_string())
-    .bind(address)
-    .fetch_one(conn)
-    .await?;
-    Ok(n > 0)
+/// Which of `addresses` (lower case) opted out of the operator's messages.
+pub async fn among(
+    conn: &mut AnyConnection,
+    tenant_id: TenantId,
+    addresses: &[String],
+) -> StoreResult<std::collections::HashSet<String>> {
+    if addresses.is_empty() {
+        return Ok(std::collections::HashSet::new());
+    }
+    let mut sql = crate::sql::Sql::new("SELECT address FROM notification_opt_outs WHERE tenant_id = ");
+    sql.bind(tenant_id.to_string()).push(" AND address IN ").bind_list(addresses.iter().cloned());
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter().map(|r| Ok(sqlx::Row::try_get::<String, _>(r, "address")?)).collect()
 }
 
 /// The operator's opted-out addresses, in order.

@@ -69,13 +69,21 @@ pub async fn take_undispatched_in_tx(conn: &mut AnyConnection, limit: u32) -> St
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(i64::from(limit)).fetch_all(conn).await?)
 }
 
-/// Stamps a message dispatched: its delivery jobs exist (in the same transaction).
-pub async fn mark_dispatched_in_tx(conn: &mut AnyConnection, id: &str, now: Millis) -> StoreResult<()> {
-    sqlx::query("UPDATE outbox SET delivered_at = $1, attempts = attempts + 1 WHERE id = $2")
-        .bind(now.0)
-        .bind(id)
-        .execute(conn)
-        .await?;
+/// Stamps messages dispatched (their delivery jobs exist, in the same transaction), in one
+/// statement.
+pub async fn mark_many_dispatched_in_tx(
+    conn: &mut AnyConnection,
+    ids: &[&str],
+    now: Millis,
+) -> StoreResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut sql = crate::sql::Sql::new("UPDATE outbox SET delivered_at = ");
+    sql.bind(now.0)
+        .push(", attempts = attempts + 1 WHERE id IN ")
+        .bind_list(ids.iter().map(|id| id.to_string()));
+    sql.query().execute(conn).await?;
     Ok(())
 }
 

@@ -36,6 +36,27 @@ pub(crate) async fn enqueue_in_tx(
     Ok(id)
 }
 
+/// Adds jobs (operator, kind, payload, when) to the caller's transaction in multi-row inserts,
+/// each parked at once when this process lacks its transport, as [`enqueue_in_tx`] does.
+pub(crate) async fn enqueue_many_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    planned: Vec<(Option<TenantId>, JobKind, serde_json::Value, Millis)>,
+) -> AppResult<()> {
+    let payloads: Vec<String> = planned.iter().map(|(_, _, payload, _)| payload.to_string()).collect();
+    let jobs: Vec<(NewJob<'_>, Option<&str>)> = planned
+        .iter()
+        .zip(&payloads)
+        .map(|((tenant_id, kind, _, run_at), payload)| {
+            let job =
+                NewJob { id: app.new_uuid(), tenant_id: *tenant_id, kind: *kind, payload, run_at: *run_at };
+            (job, run::missing_transport(app, *kind))
+        })
+        .collect();
+    jobs::enqueue_many_in_tx(conn, &jobs, app.now()).await?;
+    Ok(())
+}
+
 /// Schedules the operator's recurring job of `kind` on `cron` (in the operator's time zone) unless
 /// it is scheduled already, in the caller's transaction.
 pub(crate) async fn schedule_once_in_tx(

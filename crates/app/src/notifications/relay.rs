@@ -3,6 +3,8 @@
 //! topic), in one transaction that also stamps the message dispatched, so
 //! each message is fanned out exactly once, by whichever process gets it first.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::json;
 use tradeport_domain::jobs::JobKind;
 use tradeport_domain::kernel::{Email, TenantId};
@@ -62,36 +64,70 @@ pub async fn relay_outbox(app: &App) -> AppResult<usize> {
         let mut tx = app.db().begin().await?;
         let messages = outbox::take_undispatched_in_tx(&mut tx, BATCH).await?;
         let now = app.now();
-        for m in &messages {
-            let tenant = m.tenant_id.parse::<TenantId>().ok();
-            let merchant = m.merchant_id.as_deref().and_then(|id| id.parse::<TenantId>().ok());
-            let endpoints = match (tenant, merchant) {
-                (Some(t), Some(merchant)) => webhooks::list(&mut tx, t, Some(merchant)).await?,
-                _ => Vec::new(),
-            };
-            let hooks =
-                endpoints.iter().filter(|e| offered_to_webhooks(&m.topic) && e.wants(&m.topic)).map(|e| {
-                    (JobKind::DeliverWebhook, json!({ "outbox_id": m.id, "endpoint_id": e.id.to_string() }))
-                });
-            for (kind, payload) in deliveries(m, app.sms().is_some()).into_iter().chain(hooks) {
-                // A buyer who opted out hears nothing (SLA-3); staff and merchants still do.
-                let to_buyer = BuyerMessage::from_topic(&m.topic).is_some()
-                    && matches!(kind, JobKind::DeliverEmail | JobKind::DeliverSms);
-                if let (true, Some(t), Some(to)) = (to_buyer, tenant, payload["to"].as_str())
-                    && tradeport_store::opt_outs::contains(&mut tx, t, &to.to_ascii_lowercase()).await?
-                {
-                    continue;
-                }
-                crate::jobs::enqueue_in_tx(app, &mut tx, tenant, kind, &payload, now).await?;
-            }
-            outbox::mark_dispatched_in_tx(&mut tx, &m.id, now).await?;
-        }
+        let jobs = delivery_jobs(app, &mut tx, &messages, now).await?;
+        crate::jobs::enqueue_many_in_tx(app, &mut tx, jobs).await?;
+        let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
+        outbox::mark_many_dispatched_in_tx(&mut tx, &ids, now).await?;
         tradeport_store::commit(tx).await?;
         total += messages.len();
         if messages.len() < BATCH as usize {
             return Ok(total);
         }
     }
+}
+
+/// The delivery jobs of a batch of messages: each merchant's endpoints and each operator's
+/// opt-outs are read once for the batch, not once per message.
+async fn delivery_jobs(
+    app: &App,
+    conn: &mut tradeport_store::AnyConnection,
+    messages: &[OutboxRow],
+    now: tradeport_domain::kernel::Millis,
+) -> AppResult<Vec<(Option<TenantId>, JobKind, serde_json::Value, tradeport_domain::kernel::Millis)>> {
+    let mut endpoints: HashMap<(TenantId, TenantId), Vec<webhooks::EndpointRow>> = HashMap::new();
+    let mut planned = Vec::new();
+    for m in messages {
+        let tenant = m.tenant_id.parse::<TenantId>().ok();
+        let merchant = m.merchant_id.as_deref().and_then(|id| id.parse::<TenantId>().ok());
+        let mut hooks = Vec::new();
+        if let (Some(t), Some(merchant)) = (tenant, merchant) {
+            let known = match endpoints.entry((t, merchant)) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(webhooks::list(conn, t, Some(merchant)).await?)
+                }
+            };
+            hooks = known
+                .iter()
+                .filter(|e| offered_to_webhooks(&m.topic) && e.wants(&m.topic))
+                .map(|e| {
+                    (JobKind::DeliverWebhook, json!({ "outbox_id": m.id, "endpoint_id": e.id.to_string() }))
+                })
+                .collect();
+        }
+        for (kind, payload) in deliveries(m, app.sms().is_some()).into_iter().chain(hooks) {
+            // A buyer who opted out hears nothing (SLA-3); staff and merchants still do.
+            let to_buyer = BuyerMessage::from_topic(&m.topic).is_some()
+                && matches!(kind, JobKind::DeliverEmail | JobKind::DeliverSms);
+            let buyer = payload["to"].as_str().filter(|_| to_buyer).map(str::to_ascii_lowercase);
+            planned.push((tenant, kind, payload, buyer));
+        }
+    }
+    let mut opted_out: HashMap<TenantId, HashSet<String>> = HashMap::new();
+    let tenants: HashSet<TenantId> = planned.iter().filter(|p| p.3.is_some()).filter_map(|p| p.0).collect();
+    for t in tenants {
+        let addresses: Vec<String> =
+            planned.iter().filter(|p| p.0 == Some(t)).filter_map(|p| p.3.clone()).collect();
+        opted_out.insert(t, tradeport_store::opt_outs::among(conn, t, &addresses).await?);
+    }
+    Ok(planned
+        .into_iter()
+        .filter(|(tenant, _, _, buyer)| match (tenant, buyer) {
+            (Some(t), Some(to)) => !opted_out.get(t).is_some_and(|out| out.contains(to)),
+            _ => true,
+        })
+        .map(|(tenant, kind, payload, _)| (tenant, kind, payload, now))
+        .collect())
 }
 
 /// The delivery jobs of one message: to each staff member a sweep names; for a message buyers
