@@ -156,8 +156,17 @@ pub(crate) async fn promised_policy<'a>(
     merchant: TenantId,
     now: tradeport_domain::kernel::Millis,
 ) -> AppResult<std::borrow::Cow<'a, crate::access::OperatorPolicy>> {
-    use std::borrow::Cow;
     let rows = billing::agreements(conn, policy.id, Some(merchant)).await?;
+    promised_policy_among(policy, &rows, now)
+}
+
+/// [`promised_policy`] with the merchant's agreements (`rows`, newest first) already read.
+pub(crate) fn promised_policy_among<'a>(
+    policy: &'a crate::access::OperatorPolicy,
+    rows: &[billing::AgreementRow],
+    now: tradeport_domain::kernel::Millis,
+) -> AppResult<std::borrow::Cow<'a, crate::access::OperatorPolicy>> {
+    use std::borrow::Cow;
     if rows.is_empty() {
         return Ok(Cow::Borrowed(policy));
     }
@@ -167,7 +176,7 @@ pub(crate) async fn promised_policy<'a>(
         .to_zoned(zone)
         .date()
         .to_string();
-    let agreements: Vec<AgreementView> = rows.into_iter().map(view).collect::<AppResult<_>>()?;
+    let agreements: Vec<AgreementView> = rows.iter().cloned().map(view).collect::<AppResult<_>>()?;
     let Some(a) = in_force(&agreements, &today).filter(|a| !a.promised_limits.is_empty()) else {
         return Ok(Cow::Borrowed(policy));
     };

@@ -8,8 +8,8 @@ mod documents;
 mod snapshot;
 mod statement;
 
-pub(crate) use agreements::promised_policy;
 pub use agreements::{AgreementView, NewAgreement, create_agreement, list_agreements};
+pub(crate) use agreements::{promised_policy, promised_policy_among};
 pub use documents::{QuoteRequest, QuoteView, quote_for, statement_csv, statement_pdf};
 pub(crate) use snapshot::take_yesterday;
 pub(crate) use statement::file_last_month;

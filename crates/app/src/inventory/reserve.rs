@@ -71,7 +71,10 @@ pub(crate) async fn reserve_order_in_tx(
         lines.iter().map(|l| LineNeed { line_no: l.line_no, sku_id: l.sku_id, qty: l.quantity }).collect();
     let sku_ids: Vec<SkuId> = lines.iter().map(|l| l.sku_id).collect();
     let policy = settings.allocation_policy;
-    let all_warehouses = warehouses::list(conn, operator).await?;
+    let all_warehouses = match late {
+        Some(late) => late.warehouses.clone(),
+        None => warehouses::list(conn, operator).await?,
+    };
     if let Some(w) = forced_warehouse
         && !all_warehouses.iter().any(|x| x.id == w)
     {

@@ -17,7 +17,7 @@ use tradeport_store::orders::{self, OrderRow};
 use super::review::approve_automatically_in_tx;
 use super::to_json;
 use super::view::{EventView, LineView, OrderView, RiskView, ViewParts, load_view};
-use super::{HotRowsLast, move_clocks_in_tx, write_in_tx};
+use super::{HotRowsLast, move_clocks_promised_in_tx, write_in_tx};
 use crate::access::operator_config;
 use crate::inventory::merchant_for;
 use crate::{App, AppError, AppResult};
@@ -94,6 +94,9 @@ struct Checked {
     operator: tradeport_domain::kernel::TenantId,
     merchant: tradeport_domain::kernel::TenantId,
     policy: crate::access::OperatorPolicy,
+    /// The operator's rules with the time limits the merchant's agreement in force promises.
+    promised: crate::access::OperatorPolicy,
+    warehouses: Vec<tradeport_store::inventory::warehouses::WarehouseRow>,
     v: ValidatedOrder,
     coupons: Vec<tradeport_store::aftersales::coupons::CouponRow>,
     screening: super::screening::Screening,
@@ -112,6 +115,9 @@ async fn check(app: &App, principal: &Principal, input: &OrderInput) -> AppResul
         return Err(AppError::NotFound("merchant"));
     }
     let policy = config.policy.clone();
+    let promised =
+        crate::billing::promised_policy_among(&policy, &config.agreements_of(merchant), app.now())?
+            .into_owned();
     let rules = &config.goods_rules;
     let codes: Vec<String> = input.lines.iter().map(|l| l.sku.trim().to_string()).collect();
     let known: HashMap<String, SkuFacts> = skus::find_by_codes(&mut conn, operator, merchant, &codes)
@@ -164,7 +170,8 @@ async fn check(app: &App, principal: &Principal, input: &OrderInput) -> AppResul
     let mut v = v.map_err(AppError::Invalid)?;
     let presale = super::presale::presale_units(&v, &presales).map_err(AppError::Invalid)?;
     let screening = super::screening::screen(app, operator, &policy.settings.risk, input, &mut v).await?;
-    Ok(Checked { operator, merchant, policy, v, coupons, screening, presale })
+    let warehouses = config.warehouses.clone();
+    Ok(Checked { operator, merchant, policy, promised, warehouses, v, coupons, screening, presale })
 }
 
 /// Whether intake would take `input`, and how (its holds): the checks without the writes, for a
@@ -208,7 +215,8 @@ async fn store_order(
     row: &OrderRow,
     window: Option<u32>,
 ) -> AppResult<Option<Intake>> {
-    let Checked { operator, merchant, policy, v, coupons, screening, presale } = checked;
+    let Checked { operator, merchant, policy, promised, warehouses, v, coupons, screening, presale } =
+        checked;
     let (operator, merchant) = (*operator, *merchant);
     let mut tx = app.begin().await?;
     if !orders::insert_in_tx(&mut tx, operator, row, &screening.address_key).await? {
@@ -254,7 +262,7 @@ async fn store_order(
 
     // Approved and confirmed at once where the rules allow: decided step by step, and the order
     // written once with the result.
-    let late = HotRowsLast::default();
+    let late = HotRowsLast::new(warehouses.clone());
     let mut stored = match window {
         Some(minutes) => {
             let held = crate::payments::hold_stock_for_payment_in_tx(
@@ -294,7 +302,7 @@ async fn store_order(
             .await?
         }
     };
-    let clocks = move_clocks_in_tx(app, &mut tx, policy, &stored, &events).await?;
+    let clocks = move_clocks_promised_in_tx(app, &mut tx, promised, &stored, &events).await?;
     if !late.take_in_tx(&mut tx, operator, app.now(), &mut stored, &mut events, &mut messages).await? {
         return Ok(None);
     }

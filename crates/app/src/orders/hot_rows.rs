@@ -19,6 +19,7 @@ use tradeport_domain::orders::format_order_no;
 use tradeport_store::AnyConnection;
 use tradeport_store::events::NewEvent;
 use tradeport_store::inventory::stock;
+use tradeport_store::inventory::warehouses::WarehouseRow;
 use tradeport_store::orders::allocations::AllocationRow;
 use tradeport_store::orders::{OrderRow, counters};
 use tradeport_store::outbox::NewMessage;
@@ -36,6 +37,8 @@ pub(crate) struct HotRowsLast {
     number: Mutex<Option<Numbering>>,
     /// The allocation written, for the answer intake builds from what it wrote.
     allocations: Mutex<Vec<AllocationView>>,
+    /// The operator's warehouses, as intake read them with its configuration before the unit.
+    pub(crate) warehouses: Vec<WarehouseRow>,
 }
 
 #[derive(Debug)]
@@ -46,6 +49,11 @@ struct Numbering {
 }
 
 impl HotRowsLast {
+    /// Nothing to do yet, for an operator with these warehouses.
+    pub(crate) fn new(warehouses: Vec<WarehouseRow>) -> Self {
+        Self { warehouses, ..Self::default() }
+    }
+
     /// Reserves `qty` of `sku` at `warehouse` at the end.
     pub(crate) fn reserve_later(&self, sku: SkuId, warehouse: WarehouseId, qty: i64) {
         self.reservations.lock().unwrap_or_else(|e| e.into_inner()).push((sku, warehouse, qty));

@@ -26,7 +26,7 @@ pub use queries::{OrderQuery, get_order, list_orders};
 pub(crate) use review::buyer_message;
 pub use review::{BulkResult, ReviewAction, bulk_approve, review_order};
 pub(crate) use review::{Step, apply_in_tx, approve_automatically_in_tx, decide_in_tx, record_in_tx};
-use review::{move_clocks_in_tx, write_in_tx};
+use review::{move_clocks_promised_in_tx, write_in_tx};
 pub use risk_outcomes::{RuleOutcome, risk_outcomes};
 pub(crate) use screening::address_key;
 pub(crate) use view::parse_holds;

@@ -366,7 +366,19 @@ pub(crate) async fn move_clocks_in_tx(
         true => crate::billing::promised_policy(conn, policy, after.merchant_id, app.now()).await?,
         false => std::borrow::Cow::Borrowed(policy),
     };
-    crate::sla::on_order_events_in_tx(app, conn, &policy, after.id, after.urgent, &kinds).await
+    move_clocks_promised_in_tx(app, conn, &policy, after, events).await
+}
+
+/// [`move_clocks_in_tx`] with the policy the merchant's agreement promises already known.
+pub(crate) async fn move_clocks_promised_in_tx(
+    app: &App,
+    conn: &mut AnyConnection,
+    promised: &OperatorPolicy,
+    after: &OrderRow,
+    events: &[NewEvent<'_>],
+) -> AppResult<Option<Vec<tradeport_store::sla::ClockRow>>> {
+    let kinds: Vec<(&str, Millis)> = events.iter().map(|e| (e.kind, e.at)).collect();
+    crate::sla::on_order_events_in_tx(app, conn, promised, after.id, after.urgent, &kinds).await
 }
 
 /// Approves, and confirms, an order in review at once where the operator's rules allow (paid and
