@@ -72,18 +72,14 @@ pub async fn run(app: App, stop: watch::Receiver<bool>) {
     let poll = poll_every();
     let worker = format!("worker-{}", std::process::id());
     let (lease, at_once) = (job_lease(), jobs_at_once());
-    // Deliveries parked while no process had their transport run now that this one has it.
-    match tradeport_app::jobs::queue_parked(&app).await {
-        Ok(n) if n > 0 => {
-            tracing::info!(queued = n, "parked jobs queued again: their transport is configured")
-        }
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "queueing parked jobs failed; staff can retry them"),
-    }
     let relay = every(poll, stop.clone(), || dispatch(&app));
     let stopping = stop.clone();
     let keep_claiming = || !*stopping.borrow();
     let runner = every(poll, stop.clone(), || async {
+        // Deliveries parked by a process without their transport run in this one, which has it.
+        if let Err(e) = tradeport_app::jobs::queue_parked(&app).await {
+            tracing::warn!(error = %e, "queueing parked jobs failed; will retry");
+        }
         let ran = tradeport_app::jobs::run_until_idle(&app, &worker, lease, at_once, poll / 4, keep_claiming);
         if let Err(e) = ran.await {
             tracing::warn!(error = %e, "running jobs failed; will retry");

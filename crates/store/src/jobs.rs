@@ -90,18 +90,7 @@ fn rows(records: Vec<JobRecord>) -> StoreResult<Vec<JobRow>> {
 
 /// Adds a job inside the caller's transaction: it runs only if that transaction commits.
 pub async fn enqueue_in_tx(conn: &mut AnyConnection, j: &NewJob<'_>, now: Millis) -> StoreResult<()> {
-    insert_in_tx(conn, j, None, now).await
-}
-
-/// Adds a job parked from the start (see [`park`]), with the reason, inside the caller's
-/// transaction.
-pub async fn enqueue_parked_in_tx(
-    conn: &mut AnyConnection,
-    j: &NewJob<'_>,
-    reason: &str,
-    now: Millis,
-) -> StoreResult<()> {
-    insert_in_tx(conn, j, Some(reason), now).await
+    enqueue_many_in_tx(conn, &[(j.clone(), None)], now).await
 }
 
 /// Adds jobs in multi-row inserts inside the caller's transaction, each queued or, with a reason,
@@ -131,107 +120,67 @@ pub async fn enqueue_many_in_tx(
     insert_rows(conn, head, rows.collect()).await
 }
 
-async fn insert_in_tx(
-    conn: &mut AnyConnection,
-    j: &NewJob<'_>,
-    parked: Option<&str>,
-    now: Millis,
-) -> StoreResult<()> {
-    let state = if parked.is_some() { JobState::Parked } else { JobState::Queued };
-    sqlx::query(
-        "INSERT INTO jobs (id, tenant_id, kind, payload, state, run_at, attempts, max_attempts, last_error, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $8, $5, 0, $6, $9, $7, $7)",
-    )
-    .bind(j.id.to_string())
-    .bind(j.tenant_id.map(|t| t.to_string()))
-    .bind(j.kind.as_str())
-    .bind(j.payload)
-    .bind(j.run_at.0)
-    .bind(i64::from(j.kind.max_attempts()))
-    .bind(now.0)
-    .bind(state.as_str())
-    .bind(parked)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 /// Claims up to `limit` jobs that are due (queued with `run_at` passed) or abandoned (running
-/// with their lease ended), oldest first: each becomes `running` with one more attempt, the lease
-/// `lease_until` and `token`. On PostgreSQL rows another process is claiming are skipped, so no
-/// job is claimed twice; commit the transaction before running the jobs.
+/// with their lease ended), abandoned first, then the oldest: each becomes `running` with one more
+/// attempt, the lease `lease_until` and `token`. Jobs of the kinds in `cannot_run` (the process
+/// lacks their transport) are left to a process that can. On PostgreSQL rows another process is
+/// claiming are skipped, so no job is claimed twice; commit the transaction before running the
+/// jobs.
 pub async fn claim_in_tx(
     conn: &mut AnyConnection,
     now: Millis,
     lease_until: Millis,
     token: &str,
     limit: u32,
+    cannot_run: &[JobKind],
 ) -> StoreResult<Vec<JobRow>> {
     // Two index ranges, each read in its index's order and cut at the limit, rather than one OR
-    // over both, which PostgreSQL answered by reading and sorting every due row each claim.
-    let mut jobs = claim_range_in_tx(
-        conn,
-        "state = 'queued' AND run_at <= $3 ORDER BY run_at",
-        now,
-        lease_until,
-        token,
-        limit,
-    )
-    .await?;
+    // over both, which PostgreSQL answered by reading and sorting every due row each claim. The
+    // abandoned range is nearly always empty, and first so a backlog cannot starve it.
+    let claim = Claim { now, lease_until, token, cannot_run };
+    let abandoned = ("state = 'running' AND lease_until < ", " ORDER BY lease_until");
+    let mut jobs = claim.range_in_tx(conn, abandoned, limit).await?;
     let left = limit.saturating_sub(u32::try_from(jobs.len()).unwrap_or(u32::MAX));
     if left > 0 {
-        let abandoned = "state = 'running' AND lease_until < $3 ORDER BY lease_until";
-        jobs.extend(claim_range_in_tx(conn, abandoned, now, lease_until, token, left).await?);
+        let due = ("state = 'queued' AND run_at <= ", " ORDER BY run_at");
+        jobs.extend(claim.range_in_tx(conn, due, left).await?);
     }
     jobs.sort_by_key(|j| (j.run_at, j.id));
     Ok(jobs)
 }
 
-/// Claims up to `limit` jobs of one index range (`range`: its condition and order).
-async fn claim_range_in_tx(
-    conn: &mut AnyConnection,
-    range: &str,
+/// One claim's stamp and the kinds it leaves alone.
+struct Claim<'a> {
     now: Millis,
     lease_until: Millis,
-    token: &str,
-    limit: u32,
-) -> StoreResult<Vec<JobRow>> {
-    let skip_locked = if crate::is_postgres(conn) { " FOR UPDATE SKIP LOCKED" } else { "" };
-    let sql = format!(
-        "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $1, claim_token = $2, updated_at = $3 \
-         WHERE id IN (SELECT id FROM jobs WHERE {range} LIMIT $4{skip_locked}) RETURNING {COLUMNS}"
-    );
-    let records: Vec<JobRecord> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(lease_until.0)
-        .bind(token)
-        .bind(now.0)
-        .bind(i64::from(limit))
-        .fetch_all(conn)
-        .await?;
-    rows(records)
+    token: &'a str,
+    cannot_run: &'a [JobKind],
 }
 
-/// Parks a claimed job whose transport this process lacks: it waits, with the attempt it was
-/// claimed with given back, until [`queue_parked`] or staff queue it again; false when the claim
-/// was lost.
-pub async fn park(
-    conn: &mut AnyConnection,
-    id: Uuid,
-    token: &str,
-    reason: &str,
-    now: Millis,
-) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE jobs SET state = 'parked', attempts = attempts - 1, last_error = $1, updated_at = $2, lease_until = NULL \
-         WHERE id = $3 AND claim_token = $4 AND state = 'running'",
-    )
-    .bind(reason)
-    .bind(now.0)
-    .bind(id.to_string())
-    .bind(token)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+impl Claim<'_> {
+    /// Claims up to `limit` jobs of one index range: its condition up to now, and its order.
+    async fn range_in_tx(
+        &self,
+        conn: &mut AnyConnection,
+        (condition, order): (&str, &str),
+        limit: u32,
+    ) -> StoreResult<Vec<JobRow>> {
+        let skip_locked = if crate::is_postgres(conn) { " FOR UPDATE SKIP LOCKED" } else { "" };
+        let mut sql = crate::sql::Sql::new(
+            "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ",
+        );
+        sql.bind(self.lease_until.0).push(", claim_token = ").bind(self.token);
+        sql.push(", updated_at = ").bind(self.now.0);
+        sql.push(" WHERE id IN (SELECT id FROM jobs WHERE ").push(condition).bind(self.now.0);
+        if !self.cannot_run.is_empty() {
+            sql.push(" AND kind NOT IN ").bind_list(self.cannot_run.iter().map(|k| k.as_str()));
+        }
+        sql.push(order).push(" LIMIT ").bind(i64::from(limit)).push(skip_locked);
+        sql.push(") RETURNING ").push(COLUMNS);
+        let found = sql.query().fetch_all(conn).await?;
+        let records: Vec<JobRecord> = found.iter().map(JobRecord::from_row).collect::<Result<_, _>>()?;
+        rows(records)
+    }
 }
 
 /// Queues every parked job of `kinds` again, due now (a process that has their transport

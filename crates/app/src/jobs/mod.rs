@@ -27,12 +27,8 @@ pub(crate) async fn enqueue_in_tx(
     let id = app.new_uuid();
     let payload = payload.to_string();
     let job = NewJob { id, tenant_id, kind, payload: &payload, run_at };
-    // A delivery this process has no transport for waits parked rather than being claimed only
-    // to be parked (`run::missing_transport`).
-    match run::missing_transport(app, kind) {
-        Some(reason) => jobs::enqueue_parked_in_tx(conn, &job, reason, app.now()).await?,
-        None => jobs::enqueue_in_tx(conn, &job, app.now()).await?,
-    }
+    // A delivery this process has no transport for waits parked (`run::missing_transport`).
+    jobs::enqueue_many_in_tx(conn, &[(job, run::missing_transport(app, kind))], app.now()).await?;
     Ok(id)
 }
 

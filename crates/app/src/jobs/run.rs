@@ -17,35 +17,36 @@ pub struct RunReport {
     pub claimed: usize,
     pub succeeded: usize,
     pub failed: usize,
-    /// Claimed, but parked: this process lacks their transport.
-    pub parked: usize,
 }
 
 /// How a claimed job ended.
 enum Outcome {
     Succeeded,
     Failed(String),
-    /// Not run: the process lacks the job's transport (the reason says which).
-    Parked(&'static str),
 }
 
-/// Why this process cannot run a job of `kind` at all, when it lacks the job's transport: such a
-/// job is parked rather than failed, so it neither uses up its attempts nor comes back every few
-/// seconds to fail again while nothing can change.
+/// Why this process cannot run a job of `kind` at all, when it lacks the job's transport: it
+/// claims none (another process may have the transport), and a delivery queued by one that lacks
+/// it is parked rather than retried every few minutes while nothing can change.
 pub(super) fn missing_transport(app: &App, kind: JobKind) -> Option<&'static str> {
     match kind {
         JobKind::DeliverEmail if app.mailer().is_none() => Some(
-            "no SMTP server is configured (tradeport serve --smtp-url); parked until a process with one starts",
+            "no SMTP server is configured (tradeport serve --smtp-url); parked until a process with one runs",
         ),
         JobKind::DeliverSms if app.sms().is_none() => Some(
-            "no SMS provider is configured (tradeport serve --twilio-account-sid); parked until a process with one starts",
+            "no SMS provider is configured (tradeport serve --twilio-account-sid); parked until a process with one runs",
         ),
         _ => None,
     }
 }
 
-/// Queues again the parked jobs whose transport this process has (run when its workers start);
-/// returns how many.
+/// The kinds this process leaves to others.
+fn cannot_run(app: &App) -> Vec<JobKind> {
+    JobKind::ALL.into_iter().filter(|k| missing_transport(app, *k).is_some()).collect()
+}
+
+/// Queues again the parked jobs whose transport this process has (its workers do before each
+/// round of claims); returns how many.
 pub async fn queue_parked(app: &App) -> AppResult<u64> {
     let kinds: Vec<JobKind> = [JobKind::DeliverEmail, JobKind::DeliverSms]
         .into_iter()
@@ -135,8 +136,15 @@ async fn claim(app: &App, worker: &str, lease: Duration, limit: u32) -> AppResul
     let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
     let token = format!("{worker}/{}", app.new_uuid());
     let mut tx = app.db().begin().await?;
-    let claimed =
-        jobs::claim_in_tx(&mut tx, now, Millis(now.0.saturating_add(lease_ms)), &token, limit).await?;
+    let claimed = jobs::claim_in_tx(
+        &mut tx,
+        now,
+        Millis(now.0.saturating_add(lease_ms)),
+        &token,
+        limit,
+        &cannot_run(app),
+    )
+    .await?;
     tradeport_store::commit(tx).await?;
     Ok(claimed.into_iter().map(|job| (job, token.clone())).collect())
 }
@@ -151,8 +159,6 @@ fn spawn_job(running: &mut JoinSet<AppResult<Outcome>>, app: &App, (job, token):
                 "abandoned {} times: its process stopped before it finished",
                 job.attempts - 1
             ))
-        } else if let Some(reason) = missing_transport(&app, job.kind) {
-            Outcome::Parked(reason)
         } else {
             // A job that hangs (a server that accepts and never answers) must not hold its place:
             // it fails at half its lease and is tried again.
@@ -177,7 +183,6 @@ fn tally(
     match joined {
         Ok(Ok(Outcome::Succeeded)) => report.succeeded += 1,
         Ok(Ok(Outcome::Failed(_))) => report.failed += 1,
-        Ok(Ok(Outcome::Parked(_))) => report.parked += 1,
         Ok(Err(e)) => return Err(e),
         // A handler that panicked: its lease ends and the job is claimed again.
         Err(e) => {
@@ -201,9 +206,6 @@ async fn record_outcome(app: &App, job: &JobRow, token: &str, outcome: Outcome) 
             tracing::warn!(job = %job.id, kind = job.kind.as_str(), attempt = job.attempts, %error, "job failed");
             let retry_at = Millis(now.0.saturating_add(retry_delay_ms(job.attempts)));
             jobs::fail(&mut tx, job.id, token, error, retry_at, now).await?;
-        }
-        Outcome::Parked(reason) => {
-            jobs::park(&mut tx, job.id, token, reason, now).await?;
         }
     }
     tradeport_store::commit(tx).await?;

@@ -1,9 +1,10 @@
 //! Order intake (ORD-1 … ORD-3, ORD-8, ORD-10): validate, store once per channel order id,
 //! and approve, reserve and confirm automatically where the operator's rules allow (ORD-5).
 //!
-//! The write transaction holds only the writes; everything read to decide (merchant, settings,
-//! rules, SKUs) is read before it and the response is read after it, so on SQLite the single
-//! writer is held as briefly as possible.
+//! The write transaction holds only the writes and the stock balances it plans on; everything
+//! else read to decide (merchant, settings, rules, warehouses, SKUs) is read before it, mostly from
+//! the configuration cache, and the answer is built from what was written, so on SQLite the single
+//! writer is held as briefly as possible. The hot rows come last (`HotRowsLast`).
 
 use std::collections::HashMap;
 

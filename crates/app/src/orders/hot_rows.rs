@@ -15,7 +15,6 @@
 use std::sync::Mutex;
 
 use tradeport_domain::kernel::{Millis, SkuId, TenantId, WarehouseId};
-use tradeport_domain::orders::format_order_no;
 use tradeport_store::AnyConnection;
 use tradeport_store::events::NewEvent;
 use tradeport_store::inventory::stock;
@@ -105,11 +104,7 @@ impl HotRowsLast {
         let numbering = self.number.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(Numbering { day, event, message }) = numbering {
             let serial = counters::next_serial_in_tx(conn, operator, &day).await?;
-            let number = format_order_no(&day, serial).ok_or_else(|| AppError::Conflict {
-                code: "order.daily_numbers_exhausted",
-                message: format!("all order numbers of {day} are used; confirm after midnight"),
-                fields: Vec::new(),
-            })?;
+            let number = super::review::order_number(&day, serial)?;
             for e in events.iter_mut().filter(|e| e.id == event) {
                 e.data = with_order_no(&e.data, &number)?;
             }

@@ -113,6 +113,15 @@ fn illegal(from: OrderStatus, action: OrderAction) -> AppError {
     }
 }
 
+/// The order number of `day`'s serial `serial`, or why there is none.
+pub(crate) fn order_number(day: &str, serial: i64) -> AppResult<String> {
+    format_order_no(day, serial).ok_or_else(|| AppError::Conflict {
+        code: "order.daily_numbers_exhausted",
+        message: format!("all order numbers of {day} are used; confirm after midnight"),
+        fields: Vec::new(),
+    })
+}
+
 /// One action on one order, as the caller asks it.
 pub(crate) struct Step<'a> {
     pub actor: Actor,
@@ -236,11 +245,7 @@ pub(crate) async fn decide_in_tx<'a>(
         (OrderAction::Confirm, _) => {
             let day = local_day(now, &policy.timezone);
             let serial = counters::next_serial_in_tx(conn, operator, &day).await?;
-            order_no = Some(format_order_no(&day, serial).ok_or_else(|| AppError::Conflict {
-                code: "order.daily_numbers_exhausted",
-                message: format!("all order numbers of {day} are used; confirm after midnight"),
-                fields: Vec::new(),
-            })?);
+            order_no = Some(order_number(&day, serial)?);
         }
         _ => {}
     }
@@ -356,9 +361,8 @@ pub(crate) async fn move_clocks_in_tx(
     after: &OrderRow,
     events: &[NewEvent<'_>],
 ) -> AppResult<Option<Vec<tradeport_store::sla::ClockRow>>> {
-    let kinds: Vec<(&str, Millis)> = events.iter().map(|e| (e.kind, e.at)).collect();
-    let starts = kinds.iter().any(|(kind, _)| {
-        tradeport_domain::sla::clock_actions(kind)
+    let starts = events.iter().any(|e| {
+        tradeport_domain::sla::clock_actions(e.kind)
             .iter()
             .any(|a| matches!(a, tradeport_domain::sla::ClockAction::Start(_)))
     });

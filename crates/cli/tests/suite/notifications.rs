@@ -105,12 +105,10 @@ async fn without_smtp_the_email_waits_and_says_why(app: TestApp) {
     let sink = SmtpSink::start().await;
     let mailer = mailing(&app, &sink);
     assert_eq!(queue_parked(&mailer).await.unwrap(), 1);
-    // Claimed by a process without SMTP after all (several nodes, one misconfigured): parked
-    // again, its attempt given back.
+    // Queued again, it is left by a process without SMTP to one that has it (several nodes, one
+    // without the setting), whose worker sends it.
     let report = run_due(&app.app, "test-worker", Duration::from_secs(60), 50).await.unwrap();
-    assert_eq!((report.claimed, report.failed, report.parked), (1, 0, 1));
-    assert_eq!(get(&app, "/api/v1/jobs?state=parked", &s.admin_key).await.1["items"][0]["attempts"], 0);
-    assert_eq!(queue_parked(&mailer).await.unwrap(), 1);
+    assert_eq!(report.claimed, 0, "{report:?}");
     assert_eq!(deliver(&mailer).await, (0, 1));
     assert_eq!(sink.messages().len(), 1);
     let (_, done) = get(&app, "/api/v1/jobs?state=done", &s.admin_key).await;
