@@ -166,7 +166,9 @@ pub struct StockRow {
     pub day: String,
     pub received_on: String,
     pub units: i64,
+    /// 0 when the SKU has no dimensions.
     pub unit_cm3: i64,
+    pub sku: String,
 }
 
 /// The merchant's snapshot rows from `from_day` to `to_day` (inclusive).
@@ -179,7 +181,7 @@ pub async fn merchant_stock(
 ) -> StoreResult<Vec<StockRow>> {
     Ok(sqlx::query_as(
         "SELECT n.day, n.received_on, n.units, \
-         CAST((s.length_mm * s.width_mm * s.height_mm + 999) / 1000 AS BIGINT) AS unit_cm3 \
+         CAST((s.length_mm * s.width_mm * s.height_mm + 999) / 1000 AS BIGINT) AS unit_cm3, s.sku \
          FROM stock_snapshots n JOIN skus s ON s.id = n.sku_id \
          WHERE n.tenant_id = $1 AND n.merchant_id = $2 AND n.day >= $3 AND n.day <= $4 ORDER BY n.day, n.received_on",
     )

@@ -1096,6 +1096,7 @@ nav-billing = Billing
 billing-title = Billing
 billing-show = Show
 billing-statement = Statement
+billing-unmeasured = Storage is not charged for these SKUs in stock: they have no dimensions. Enter their length, width and height:
 billing-draft = Draft: the month is not over
 billing-filed = Filed
 billing-item = Item

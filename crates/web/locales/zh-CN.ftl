@@ -1072,6 +1072,7 @@ nav-billing = 账单
 billing-title = 账单
 billing-show = 查看
 billing-statement = 对账单
+billing-unmeasured = 以下在库 SKU 没有尺寸，仓储费无法按体积计收。请填写其长、宽、高：
 billing-draft = 草稿：本月尚未结束
 billing-filed = 已出账
 billing-item = 项目

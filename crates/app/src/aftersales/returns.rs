@@ -199,7 +199,7 @@ pub async fn decide_request(
         return Ok(if reships { replace_now(app, operator, view).await } else { view });
     }
     // The money is owed from the grant: its clock runs until the refund is through (AFS-4).
-    crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, &row.id, now).await?;
+    crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, row.merchant_id, &row.id, now).await?;
     tx.commit().await?;
     // The ticket hears of the grant once the money is through (in `settle_refund`), not before.
     settle_refund(app, principal, after, amount, row.status).await
@@ -465,7 +465,7 @@ pub async fn inspect_return(
     }
     if !settles_now {
         let policy = load_operator(&mut tx, operator).await?;
-        crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, &row.id, now).await?;
+        crate::sla::start_refund_clock_in_tx(app, &mut tx, &policy, row.merchant_id, &row.id, now).await?;
     }
     record_in_tx(
         app,

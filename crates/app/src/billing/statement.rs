@@ -2,7 +2,7 @@
 //! fact's day, filed once the month is over (a second run finds it filed and changes nothing),
 //! with corrections as credit lines of their own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -36,6 +36,9 @@ pub struct StatementView {
     /// Per currency, written out (`GBP 64.93`).
     pub totals: Vec<String>,
     pub totals_minor: BTreeMap<String, i64>,
+    /// SKUs in stock in the month that have no dimensions, so their storage is not charged by
+    /// volume: enter their length, width and height (`POST /api/v1/skus`). Empty once filed.
+    pub unmeasured_skus: Vec<String>,
 }
 
 fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
@@ -54,6 +57,8 @@ fn merchant_of(principal: &Principal, asked: &str) -> AppResult<TenantId> {
 /// The month's facts of the merchant, each with its day.
 struct Dated {
     facts: Vec<(String, Facts)>,
+    /// SKUs in stock with no dimensions: their storage cannot be charged by volume.
+    unmeasured: BTreeSet<String>,
 }
 
 impl Dated {
@@ -74,7 +79,7 @@ async fn gather(
     (first, last): (Date, Date),
     (from, to): (i64, i64),
 ) -> AppResult<Dated> {
-    let mut dated = Dated { facts: Vec::new() };
+    let mut dated = Dated { facts: Vec::new(), unmeasured: BTreeSet::new() };
     let mut conn = app.db().read().await?;
     for r in billing::receipts(&mut conn, operator, merchant, from, to).await? {
         let f = dated.at(day_of(r.at, tz));
@@ -118,6 +123,9 @@ async fn gather(
     drop(conn);
     let mut by_day: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
     for s in stock {
+        if s.unit_cm3 == 0 && s.units > 0 {
+            dated.unmeasured.insert(s.sku.clone());
+        }
         let age = match (s.day.parse::<Date>(), s.received_on.parse::<Date>()) {
             (Ok(d), Ok(r)) => (d - r).get_days() as i64,
             _ => 0,
@@ -178,6 +186,7 @@ struct Reckoned {
     draft: bool,
     filed: Option<StatementRow>,
     lines: Vec<Line>,
+    unmeasured: Vec<String>,
 }
 
 async fn reckon(app: &App, operator: TenantId, merchant: TenantId, month: &str) -> AppResult<Reckoned> {
@@ -196,7 +205,15 @@ async fn reckon(app: &App, operator: TenantId, merchant: TenantId, month: &str) 
     let mut conn = app.db().read().await?;
     let filed = billing::statement(&mut conn, operator, merchant, &month).await?;
     drop(conn);
-    let mut reckoned = Reckoned { name: tenant.name, merchant, month, draft, filed, lines: Vec::new() };
+    let mut reckoned = Reckoned {
+        name: tenant.name,
+        merchant,
+        month,
+        draft,
+        filed,
+        lines: Vec::new(),
+        unmeasured: Vec::new(),
+    };
     if let Some(f) = &reckoned.filed {
         reckoned.lines = serde_json::from_str(&f.lines).map_err(|e| AppError::Internal(e.to_string()))?;
         return Ok(reckoned);
@@ -216,6 +233,7 @@ async fn reckon(app: &App, operator: TenantId, merchant: TenantId, month: &str) 
     let agreements =
         list_agreements(app, &crate::access::system_principal(operator), Some(&merchant.to_string())).await?;
     let dated = gather(app, operator, merchant, &tz, (first, last.max(first)), (from.0, to.0)).await?;
+    reckoned.unmeasured = dated.unmeasured.iter().cloned().collect();
     reckoned.lines = charged(dated, &agreements);
     Ok(reckoned)
 }
@@ -228,7 +246,10 @@ async fn shown(app: &App, operator: TenantId, r: Reckoned) -> AppResult<Statemen
         }
         None => Vec::new(),
     };
-    Ok(view(&r.name, r.merchant, r.month, r.draft, r.filed.map(|f| f.filed_at), r.lines, &credits))
+    let mut shown =
+        view(&r.name, r.merchant, r.month, r.draft, r.filed.map(|f| f.filed_at), r.lines, &credits);
+    shown.unmeasured_skus = r.unmeasured;
+    Ok(shown)
 }
 
 /// The statement of `merchant` for `month` (`YYYY-MM`): as filed, or as it stands until it is (a
@@ -348,6 +369,7 @@ fn view(
         totals: totals_minor.iter().map(|(c, v)| money_text(*v, c)).collect(),
         totals_minor,
         lines,
+        unmeasured_skus: Vec::new(),
     }
 }
 

@@ -141,15 +141,18 @@ fn new_clock<'a>(
 pub(crate) const REFUND_CLOCK: &str = "aftersales_refund";
 
 /// Starts a request's refund clock when its money is granted (AFS-4: paid within 3 business
-/// days), unless it runs already; a clock stopped by an earlier refund starts again.
+/// days, or what the merchant's agreement promises), unless it runs already; a clock stopped by an
+/// earlier refund starts again.
 pub(crate) async fn start_refund_clock_in_tx(
     app: &App,
     conn: &mut AnyConnection,
     policy: &crate::access::OperatorPolicy,
+    merchant: TenantId,
     request: &str,
     at: Millis,
 ) -> AppResult<()> {
-    let clock = new_clock(app, policy, (REFUND_CLOCK, request), Step::Refund, false, at)?;
+    let promised = crate::billing::promised_policy(conn, policy, merchant, at).await?;
+    let clock = new_clock(app, &promised, (REFUND_CLOCK, request), Step::Refund, false, at)?;
     sla::restart_in_tx(conn, policy.id, &clock).await?;
     Ok(())
 }

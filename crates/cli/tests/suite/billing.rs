@@ -11,7 +11,10 @@ use crate::helpers::{code, field, get, pdf_text, post, signed_in};
 use crate::returns::{delivered, mugs_and_pen_shipped, uk_policy};
 use crate::warehouse::{floor, stock_bin};
 
-db_tests!(a_months_statement_equals_the_hand_computed_total_and_is_filed_once);
+db_tests!(
+    a_months_statement_equals_the_hand_computed_total_and_is_filed_once,
+    a_statement_names_the_skus_in_stock_without_dimensions,
+);
 
 /// Noon (UTC) on the 10th of last month, and that month as `YYYY-MM`, and its length in days.
 fn last_month(now_ms: i64) -> (i64, String, i64) {
@@ -287,4 +290,35 @@ async fn a_months_statement_equals_the_hand_computed_total_and_is_filed_once(app
     let own =
         merchant.get(app.url(&format!("/billing?month={month}"))).send().await.unwrap().text().await.unwrap();
     assert!(own.contains("id=\"statement-total\"") && !own.contains("id=\"agreement-form\""), "{own}");
+}
+
+/// #14: storage by volume needs each SKU's dimensions; the statement names the SKUs in stock that
+/// have none, on the API and on the page, instead of charging nothing for them in silence.
+async fn a_statement_names_the_skus_in_stock_without_dimensions(app: TestApp) {
+    let f = floor(&app).await;
+    stock_bin(&app, &f, "MUG", 10, "A-01-01-1-1").await;
+    let lamp = {
+        let mut conn = app.app.db().read().await.unwrap();
+        sqlx::query_scalar::<_, String>("SELECT id FROM skus WHERE sku = 'LAMP'")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    };
+    let adjustment =
+        json!({"sku_id": lamp, "warehouse_id": f.uk, "delta": 4, "reason": "found on the floor"});
+    let (status, body) = post(&app, "/api/v1/stock/adjustments", &f.s.admin_key, adjustment).await;
+    assert!(status.is_success(), "{body}");
+    let (noon, month, _) = last_month(app.app.now().0);
+    run(&app, "UPDATE stock_movements SET at = $1", noon).await;
+    let a = f.s.merchant_a.id.to_string();
+    let finance = app.staff_key(&f.s, "finance").await;
+    let (status, statement) = get(&app, &format!("/api/v1/statements/{a}/{month}"), &finance).await;
+    assert_eq!(status, StatusCode::OK, "{statement}");
+    // The catalogue's camera (in stock from the start) and the lamp have no dimensions; the mug has.
+    assert_eq!(statement["unmeasured_skus"], json!(["CAM-1", "LAMP"]), "{statement}");
+    let (admin, _) = signed_in(&app, &f.s.admin_email).await;
+    let url = app.url(&format!("/billing?merchant_id={a}&month={month}"));
+    let page = admin.get(url).send().await.unwrap().text().await.unwrap();
+    let notice = page.split("id=\"unmeasured-skus\">").nth(1).unwrap_or_default();
+    assert!(notice.contains("no dimensions") && notice.contains("LAMP"), "{page}");
 }

@@ -10,7 +10,10 @@ use crate::helpers::{code, get, post};
 use crate::returns::{mugs_and_pen_shipped, uk_policy};
 use crate::warehouse::{floor, stock_bin};
 
-db_tests!(a_granted_refund_is_on_the_clock_until_it_is_paid_or_no_longer_owed);
+db_tests!(
+    a_granted_refund_is_on_the_clock_until_it_is_paid_or_no_longer_owed,
+    the_refund_limit_a_merchants_agreement_promises_is_its_refund_clocks,
+);
 
 /// The newest refund clock among the order's (one per request granted money).
 fn refund_clock(order: &Value) -> Option<&Value> {
@@ -77,4 +80,35 @@ async fn a_granted_refund_is_on_the_clock_until_it_is_paid_or_no_longer_owed(app
     assert!(clock["stopped_at"].is_i64() && clock["late_by_ms"].is_null(), "paid in time: {clock}");
     let (_, due) = get(&app, "/api/v1/sla/due?within_minutes=10080", &f.s.admin_key).await;
     assert!(!due.to_string().contains("\"refund\""), "nothing owed any more: {due}");
+}
+
+/// #14: a merchant's agreement may promise a refund sooner than the operator's 3 working days; the
+/// refund clocks of its requests run to that promise.
+async fn the_refund_limit_a_merchants_agreement_promises_is_its_refund_clocks(app: TestApp) {
+    let f = floor(&app).await;
+    stock_bin(&app, &f, "MUG", 5, "A-01-01-1-1").await;
+    stock_bin(&app, &f, "PEN", 5, "A-01-01-1-2").await;
+    uk_policy(&app, &f).await;
+    let order = mugs_and_pen_shipped(&app, &f, "#clock-2").await;
+    let fees = json!({"currency": "GBP", "inbound_per_carton_minor": 150, "inbound_per_pallet_minor": 1200,
+        "storage_basis": "cubic_metre", "storage_tiers": [{"from_day": 0, "per_unit_day_minor": 100}],
+        "pick_pack_per_order_minor": 120, "pick_pack_per_extra_item_minor": 30, "packaging_minor": {},
+        "label_per_parcel_minor": 10, "return_per_parcel_minor": 250, "disposal_per_return_minor": 100, "carrier_markup_bp": 1000});
+    let today = jiff::Zoned::now().date().to_string();
+    let agreement = json!({"merchant_id": f.s.merchant_a.id.to_string(), "valid_from": today, "fees": fees,
+        "promised_limits": [{"step": "refund", "minutes": 1440, "urgent_minutes": 1440}]});
+    let (status, signed) = post(&app, "/api/v1/agreements", &f.s.admin_key, agreement).await;
+    assert_eq!(status, StatusCode::CREATED, "{signed}");
+    let claim = json!({"order_id": order, "request_type": "refund_only", "reason": "quality", "refund_method": "original",
+                       "lines": [{"sku": "PEN", "quantity": 1}]});
+    let (status, filed) = post(&app, "/api/v1/aftersales-requests", &f.s.merchant_a_key, claim).await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let decision = format!("/api/v1/aftersales-requests/{}/decision", filed["id"].as_str().unwrap());
+    let (status, body) = post(&app, &decision, &f.s.admin_key, json!({"decision": "approve"})).await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "refund.no_provider"), "{body}");
+    let (_, owed) = get(&app, &format!("/api/v1/orders/{order}"), &f.s.admin_key).await;
+    let clock = refund_clock(&owed).unwrap_or_else(|| panic!("the grant starts the refund's clock: {owed}"));
+    let started = clock["started_at"].as_i64().unwrap();
+    assert_eq!(clock["limit_ms"].as_i64(), Some(86_400_000), "the day the agreement promises: {clock}");
+    assert_eq!(clock["due_at"].as_i64(), Some(started + 86_400_000), "one day, no calendar: {clock}");
 }
