@@ -170,7 +170,14 @@ pub fn charge(fees: &FeeSchedule, facts: &Facts) -> Vec<Line> {
             let cm3: i64 = d.volumes.iter().filter(|(age, _)| in_tier(*age)).map(|(_, v)| v).sum();
             if cm3 > 0 {
                 cm3_days += i128::from(cm3);
-                pallet_days += fees.pallets_for(cm3);
+                // Pallets are filled with the oldest goods first, so a pallet shared by two tiers
+                // counts once, in the older: this tier's positions are those the goods of this
+                // age or older fill, less those the older goods alone fill. Over all tiers they
+                // add up to the day's whole pallets, never one per tier more.
+                let at_least =
+                    |from: i64| d.volumes.iter().filter(|(age, _)| *age >= from).map(|(_, v)| v).sum();
+                let older = until.map_or(0, at_least);
+                pallet_days += fees.pallets_for(at_least(tier.from_day)) - fees.pallets_for(older);
                 days.push(d.day.clone());
             }
         }

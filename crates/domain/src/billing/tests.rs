@@ -99,6 +99,27 @@ fn storage_by_the_pallet_counts_whole_pallets_each_day() {
 }
 
 #[test]
+fn a_pallet_shared_by_two_age_tiers_counts_once_in_the_older() {
+    let f = FeeSchedule { storage_basis: StorageBasis::Pallet, ..fees() }; // tiers from day 0 and 31
+    let stock = vec![
+        // Half a pallet young and half old: one pallet, in the old tier (before: one in each).
+        StockDay { day: "d1".into(), volumes: vec![(5, 500_000), (40, 500_000)] },
+        // 1.2 young and 0.5 old: two pallets, one old (the old half topped up with young goods).
+        StockDay { day: "d2".into(), volumes: vec![(6, 1_200_000), (41, 500_000)] },
+        // Only young goods: whole pallets of them.
+        StockDay { day: "d3".into(), volumes: vec![(7, 1_500_000)] },
+    ];
+    let lines = charge(&f, &Facts { stock, ..Facts::default() });
+    let storage: Vec<(&str, i64)> = lines
+        .iter()
+        .filter(|l| l.kind == ChargeKind::Storage)
+        .map(|l| (l.quantity.as_str(), l.amount_minor))
+        .collect();
+    // Young: d1 1 - 1 = 0, d2 2 - 1 = 1, d3 2; old: d1 1, d2 1.
+    assert_eq!(storage, [("3 pallet·days", 3 * 45), ("2 pallet·days", 2 * 90)]);
+}
+
+#[test]
 fn rounding_is_half_away_from_zero_once_per_line() {
     assert_eq!(scaled(5_500_000, 45, 1_000_000), 248);
     assert_eq!(scaled(5_400_000, 45, 1_000_000), 243);
