@@ -24,7 +24,7 @@ say = FIGURES.say
 
 def paced(url, key, pace, seconds):
     """wrk posting orders at `pace` per second in total for `seconds` (bench/paced_orders.lua)."""
-    env = dict(os.environ, KEY=key, RUN=f"half-{time.time_ns()}", RATE=str(pace), THREADS="2")
+    env = dict(os.environ, KEY=key, RUN=f"half-{time.time_ns()}", RATE=str(pace), THREADS="2", ORDERS_LUA=LUA)
     out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", PACED, url], env=env,
                          capture_output=True, text=True).stdout
     line = [x for x in out.splitlines() if x.startswith("RESULT")][0]
