@@ -2,8 +2,9 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use tradeport_testkit::{TestApp, db_tests, lamp_order};
+use tradeport_testkit::{Seeded, TestApp, db_tests, lamp_order};
 
+use crate::audit::count;
 use crate::helpers::{page_token as csrf, post, signed_in};
 use crate::orders::settings;
 
@@ -12,6 +13,7 @@ db_tests!(
     the_review_queue_approves_in_bulk_and_the_timeline_shows_who,
     the_settings_page_changes_the_order_rules,
     every_action_a_queue_or_an_order_offers_is_one_it_takes,
+    staff_type_money_as_people_write_it_and_it_is_stored_exactly,
 );
 
 async fn staff_enter_an_order_by_hand_and_see_every_problem_named(app: TestApp) {
@@ -33,29 +35,116 @@ async fn staff_enter_an_order_by_hand_and_see_every_problem_named(app: TestApp) 
             ("country", "GB".into()),
             ("sku0", sku.into()),
             ("qty0", "2".into()),
-            ("price0", "2500".into()),
-            ("shipping_fee_minor", "800".into()),
+            ("price0", "25.00".into()),
+            ("shipping_fee", "8".into()),
             ("currency", "GBP".into()),
-            ("total_minor", total.into()),
-            ("paid_minor", total.into()),
+            ("total", total.into()),
+            ("paid", total.into()),
             ("payment_method", "bank_transfer".into()),
             ("payment_status", "paid".into()),
             ("service_level", "standard".into()),
         ]
     };
     let res =
-        client.post(app.url("/orders/new")).form(&form("NOPE", "EC1Y 8SY", "5900")).send().await.unwrap();
+        client.post(app.url("/orders/new")).form(&form("NOPE", "EC1Y 8SY", "59.00")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = res.text().await.unwrap();
     assert!(page.contains("SKU &#39;NOPE&#39; is not in this merchant&#39;s catalogue"), "{page}");
     assert!(page.contains("value=\"Ada Lovelace\""), "what was typed is kept");
 
-    let res = client.post(app.url("/orders/new")).form(&form("LAMP", "", "5800")).send().await.unwrap();
+    let res = client.post(app.url("/orders/new")).form(&form("LAMP", "", "58.00")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.url().path().starts_with("/orders/"), "lands on the new order");
     let page = res.text().await.unwrap();
     assert!(page.contains("postcode is required for United Kingdom, e.g. EC1Y 8SY"), "the hold is shown");
     assert!(page.contains("order_received_on_hold"), "the timeline");
+}
+
+/// Posts the entry form for one line in `currency`, with `fields` overriding the defaults.
+async fn enter(
+    app: &TestApp,
+    s: &Seeded,
+    client: &reqwest::Client,
+    token: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form: Vec<(&str, String)> = vec![
+        ("csrf_token", token.into()),
+        ("merchant_id", s.merchant_a.id.to_string()),
+        ("channel", "phone".into()),
+        ("buyer_name", "Ada Lovelace".into()),
+        ("buyer_phone", "020 7946 0958".into()),
+        ("line1", "1 Lovelace Way".into()),
+        ("city", "London".into()),
+        ("postcode", "EC1Y 8SY".into()),
+        ("country", "GB".into()),
+        ("sku0", "LAMP".into()),
+        ("qty0", "1".into()),
+        ("payment_method", "bank_transfer".into()),
+        ("payment_status", "paid".into()),
+        ("service_level", "standard".into()),
+    ];
+    for (name, value) in fields {
+        form.retain(|(n, _)| n != name);
+        form.push((name, value.to_string()));
+    }
+    client.post(app.url("/orders/new")).form(&form).send().await.unwrap()
+}
+
+async fn staff_type_money_as_people_write_it_and_it_is_stored_exactly(app: TestApp) {
+    let s = app.seed("acme").await;
+    app.seed_catalog(&s, 10).await;
+    let (client, token) = signed_in(&app, &s.admin_email).await;
+    let suggested = client
+        .get(app.url("/orders/new/suggested-total?currency=GBP&sku0=LAMP&qty0=2&price0=45.99&discount=1.50&shipping_fee=7.99"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // 2 × 45.99 − 1.50 + 7.99 = 98.47
+    assert_eq!(suggested, "Suggested total: 98.47 GBP");
+
+    // 45.99 + 7.99 shipping, the total left empty: the suggested 53.98 is taken, exactly.
+    let gbp = [
+        ("channel_order_id", "PHONE-GBP"),
+        ("currency", "GBP"),
+        ("price0", "45.99"),
+        ("shipping_fee", "7.99"),
+    ];
+    let res = enter(&app, &s, &client, &token, &gbp).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let yen = [("channel_order_id", "PHONE-JPY"), ("currency", "JPY"), ("price0", "1500"), ("total", "1500")];
+    let res = enter(&app, &s, &client, &token, &yen).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let stored =
+        |column: &str, no: &str| format!("SELECT {column} FROM orders WHERE channel_order_id = '{no}'");
+    for (column, gbp, jpy) in
+        [("total_minor", 5398, 1500), ("paid_minor", 5398, 1500), ("shipping_fee_minor", 799, 0)]
+    {
+        assert_eq!(count(&app, &stored(column, "PHONE-GBP")).await, gbp, "{column}");
+        assert_eq!(count(&app, &stored(column, "PHONE-JPY")).await, jpy, "{column}");
+    }
+    // Every unreadable number named at once, with the fix; nothing is stored.
+    let bad = [
+        ("channel_order_id", "PHONE-BAD"),
+        ("currency", "GBP"),
+        ("price0", "45.999"),
+        ("qty0", "abc"),
+        ("shipping_fee", "seven"),
+    ];
+    let res = enter(&app, &s, &client, &token, &bad).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("45.999 has more decimals than GBP allows"), "{page}");
+    assert!(page.contains("&#39;abc&#39; is not a number of items"), "{page}");
+    assert!(page.contains("&#39;seven&#39; is not an amount; write it like 45.99"), "{page}");
+    assert!(page.contains("value=\"45.999\""), "what was typed is kept");
+    let yen_decimals = [("channel_order_id", "PHONE-BAD"), ("currency", "JPY"), ("price0", "1500.5")];
+    let page = enter(&app, &s, &client, &token, &yen_decimals).await.text().await.unwrap();
+    assert!(page.contains("1500.5 has more decimals than JPY allows"), "{page}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM orders WHERE channel_order_id = 'PHONE-BAD'").await, 0);
 }
 
 async fn the_review_queue_approves_in_bulk_and_the_timeline_shows_who(app: TestApp) {

@@ -90,6 +90,8 @@ pub enum MoneyError {
     CurrencyMismatch(Currency, Currency),
     #[error("is not an amount like 45.99 (digits, one optional decimal point, at most {0} decimals)")]
     NotAnAmount(u32),
+    #[error("has more decimals than {0} allows ({n})", n = .0.decimals())]
+    TooManyDecimals(Currency),
 }
 
 impl MoneyError {
@@ -100,6 +102,7 @@ impl MoneyError {
             Self::TooLarge => "amount_too_large",
             Self::CurrencyMismatch(..) => "currency_mismatch",
             Self::NotAnAmount(_) => "not_an_amount",
+            Self::TooManyDecimals(_) => "too_many_decimals",
         }
     }
 }
@@ -144,8 +147,11 @@ impl Money {
         if whole.is_empty() && fraction.is_empty() || !digits(whole) || !digits(fraction) {
             return Err(bad);
         }
-        if fraction.len() > decimals as usize || (cleaned.contains('.') && fraction.is_empty()) {
+        if cleaned.contains('.') && fraction.is_empty() {
             return Err(bad);
+        }
+        if fraction.len() > decimals as usize {
+            return Err(MoneyError::TooManyDecimals(currency));
         }
         let scale = 10i64.pow(decimals);
         let whole: i64 =
@@ -330,16 +336,16 @@ mod tests {
         for (text, code, minor) in ok {
             assert_eq!(Money::parse_major(text, c(code)), Ok(m(minor, code)), "{text} {code}");
         }
-        let bad = [
-            ("45.999", "USD"),
-            ("1.5", "JPY"),
-            ("abc", "USD"),
-            ("-3", "USD"),
-            ("4.5.6", "USD"),
-            ("", "USD"),
-            ("45.", "USD"),
-            ("1e3", "USD"),
-        ];
+        for (text, code) in [("45.999", "GBP"), ("1.5", "JPY"), ("1.2345", "KWD")] {
+            let refused = Money::parse_major(text, c(code));
+            assert_eq!(refused, Err(MoneyError::TooManyDecimals(c(code))), "{text} {code}");
+        }
+        assert_eq!(
+            MoneyError::TooManyDecimals(c("GBP")).to_string(),
+            "has more decimals than GBP allows (2)"
+        );
+        let bad =
+            [("abc", "USD"), ("-3", "USD"), ("4.5.6", "USD"), ("", "USD"), ("45.", "USD"), ("1e3", "USD")];
         for (text, code) in bad {
             assert_eq!(
                 Money::parse_major(text, c(code)),

@@ -51,6 +51,12 @@ impl Tr {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// The message `key` with several texts filled in by name.
+    pub fn fill_texts(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let args: Vec<_> = values.iter().map(|(name, value)| (*name, text(value))).collect();
+        catalogue().format(self.index, &key.replace('.', "-"), &args).unwrap_or_else(|| key.to_string())
+    }
+
     /// Why an order is held, in this language: the catalogue's text for its code, else the
     /// domain's own (English) message.
     pub fn hold(&self, h: &FieldError) -> String {

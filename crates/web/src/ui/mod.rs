@@ -72,6 +72,7 @@ pub fn router() -> Router<App> {
         .route("/orders/export.csv", get(order_pages::export_csv))
         .route("/orders/export.xlsx", get(order_pages::export_xlsx))
         .route("/orders/new", get(order_entry::form).post(order_entry::submit))
+        .route("/orders/new/suggested-total", get(order_entry::suggested_total))
         .route("/orders/bulk-approve", post(order_pages::bulk))
         .route("/orders/queue/{queue}", get(order_pages::queue))
         .route("/orders/{id}", get(order_pages::detail))

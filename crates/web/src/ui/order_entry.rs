@@ -3,19 +3,20 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tradeport_app::orders::create_order;
 use tradeport_app::{App, AppError};
-use tradeport_domain::kernel::Address;
-use tradeport_domain::orders::{BuyerInput, CHANNELS, LineInput, OrderInput};
+use tradeport_domain::kernel::{Address, Currency, Money, MoneyError};
+use tradeport_domain::orders::{BuyerInput, CHANNELS, DiscountInput, LineInput, OrderInput};
 
 use super::shell::Shell;
 use super::{SignedIn, Tr, render, status_of};
 
-/// The form's fields, as typed.
+/// The form's fields, as typed. Amounts are in major units of the currency (`45.99` GBP,
+/// `1500` JPY), read exactly; the total may be left empty to take the one suggested.
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct EntryForm {
@@ -42,16 +43,66 @@ pub struct EntryForm {
     sku2: String,
     qty2: String,
     price2: String,
-    pub shipping_fee_minor: String,
+    pub discount_code: String,
+    pub discount: String,
+    pub shipping_fee: String,
     pub currency: String,
-    pub total_minor: String,
-    pub paid_minor: String,
+    pub total: String,
+    pub paid: String,
     pub payment_method: String,
     pub payment_status: String,
     pub service_level: String,
     pub carrier_service: String,
     pub urgent: String,
     pub remarks: String,
+}
+
+/// A problem with what was typed: the field and what to do, in the user's language.
+type FormErrors = Vec<(String, String)>;
+
+/// Reads the typed numbers, collecting every problem instead of stopping at the first.
+struct Reader {
+    t: Tr,
+    currency: Option<Currency>,
+    errors: FormErrors,
+}
+
+impl Reader {
+    /// An amount in major units; empty is zero.
+    fn amount(&mut self, field: &str, typed: &str) -> i64 {
+        let typed = typed.trim();
+        let Some(currency) = self.currency.filter(|_| !typed.is_empty()) else { return 0 };
+        match Money::parse_major(typed, currency) {
+            Ok(m) => m.minor(),
+            Err(e) => {
+                let message = match e {
+                    MoneyError::TooManyDecimals(_) => {
+                        let args = [("amount", typed), ("currency", currency.code())];
+                        self.t.fill_texts("entry.too_many_decimals", &args)
+                    }
+                    MoneyError::TooLarge => self.t.fill_text("entry.amount_too_large", "amount", typed),
+                    _ => {
+                        let example = currency.format(4599);
+                        self.t.fill_texts("entry.not_an_amount", &[("amount", typed), ("example", &example)])
+                    }
+                };
+                self.errors.push((field.to_string(), message));
+                0
+            }
+        }
+    }
+
+    /// A whole number of items, 1 or more.
+    fn quantity(&mut self, field: &str, typed: &str) -> i64 {
+        match typed.trim().parse::<i64>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                self.errors
+                    .push((field.to_string(), self.t.fill_text("entry.not_a_quantity", "quantity", typed)));
+                0
+            }
+        }
+    }
 }
 
 impl EntryForm {
@@ -77,22 +128,71 @@ impl EntryForm {
         }
     }
 
-    fn to_input(&self) -> OrderInput {
-        // A number that cannot be read becomes -1, which validation refuses naming the field.
-        let number = |v: &str| {
-            if v.trim().is_empty() { 0 } else { v.trim().parse::<i64>().unwrap_or(-1) }
-        };
-        let lines = (0..3)
+    /// The lines typed, in minor units.
+    fn lines(&self, r: &mut Reader) -> Vec<LineInput> {
+        (0..3)
             .map(|n: usize| n.to_string())
             .filter(|n| !self.sku(n).trim().is_empty())
-            .map(|n| LineInput {
-                sku: self.sku(&n).into(),
-                quantity: number(self.qty(&n)),
-                unit_price_minor: number(self.price(&n)),
+            .enumerate()
+            .map(|(i, n)| LineInput {
+                sku: self.sku(&n).trim().into(),
+                quantity: r.quantity(&format!("lines[{i}].quantity"), self.qty(&n)),
+                unit_price_minor: r.amount(&format!("lines[{i}].unit_price"), self.price(&n)),
                 variant: String::new(),
             })
+            .collect()
+    }
+
+    /// The total the lines, discount and shipping come to, when every number reads.
+    pub fn suggested_total(&self, t: Tr) -> Option<Money> {
+        let currency = Currency::parse(&self.currency)?;
+        let mut r = Reader { t, currency: Some(currency), errors: Vec::new() };
+        let lines = self.lines(&mut r);
+        let discount = r.amount("discount", &self.discount);
+        let shipping = r.amount("shipping_fee", &self.shipping_fee);
+        if !r.errors.is_empty() || lines.is_empty() {
+            return None;
+        }
+        let mut total = Money::new(shipping, currency).ok()?;
+        for l in &lines {
+            total = total
+                .checked_add(Money::new(l.unit_price_minor, currency).ok()?.checked_mul(l.quantity).ok()?)
+                .ok()?;
+        }
+        total.checked_sub(Money::new(discount, currency).ok()?).ok()
+    }
+
+    /// The order these fields describe, or every number that cannot be read.
+    fn to_input(&self, t: Tr) -> Result<OrderInput, FormErrors> {
+        let currency = Currency::parse(&self.currency);
+        let mut r = Reader { t, currency, errors: Vec::new() };
+        if currency.is_none() {
+            r.errors.push(("currency".into(), t.fill_text("entry.currency_unknown", "code", &self.currency)));
+        }
+        let lines = self.lines(&mut r);
+        let discount = r.amount("discount", &self.discount);
+        let shipping_fee_minor = r.amount("shipping_fee", &self.shipping_fee);
+        let suggested = self.suggested_total(t);
+        let total_typed = if self.total.trim().is_empty() {
+            suggested.map(Money::major).unwrap_or_default()
+        } else {
+            self.total.clone()
+        };
+        let total_minor = r.amount("total", &total_typed);
+        // Paid in full unless said otherwise: an empty amount paid on a paid order is its total.
+        let paid_minor = if self.paid.trim().is_empty() && self.payment_status == "paid" {
+            total_minor
+        } else {
+            r.amount("paid", &self.paid)
+        };
+        if !r.errors.is_empty() {
+            return Err(r.errors);
+        }
+        let discounts = (discount > 0)
+            .then(|| DiscountInput { code: self.discount_code.trim().to_string(), amount_minor: discount })
+            .into_iter()
             .collect();
-        OrderInput {
+        Ok(OrderInput {
             merchant_id: Some(self.merchant_id.clone()).filter(|m| !m.is_empty()),
             channel: self.channel.clone(),
             channel_order_id: self.channel_order_id.clone(),
@@ -113,12 +213,12 @@ impl EntryForm {
                 ..Default::default()
             },
             lines,
-            discounts: Vec::new(),
-            shipping_fee_minor: number(&self.shipping_fee_minor),
+            discounts,
+            shipping_fee_minor,
             tax_minor: 0,
             currency: self.currency.clone(),
-            total_minor: number(&self.total_minor),
-            paid_minor: number(&self.paid_minor),
+            total_minor,
+            paid_minor,
             payment_method: self.payment_method.clone(),
             payment_status: self.payment_status.clone(),
             service_level: self.service_level.clone(),
@@ -127,7 +227,7 @@ impl EntryForm {
             urgent: self.urgent == "1",
             remarks: self.remarks.clone(),
             billing_country: String::new(),
-        }
+        })
     }
 }
 
@@ -140,6 +240,8 @@ struct EntryPage {
     merchants: Vec<(String, String)>,
     channels: [&'static str; 13],
     errors: Vec<(String, String)>,
+    /// The total the typed lines come to, as "45.99 GBP".
+    suggested: Option<String>,
 }
 
 async fn entry_page(
@@ -150,8 +252,9 @@ async fn entry_page(
     errors: Vec<(String, String)>,
 ) -> Response {
     let merchants = super::merchant_options(app, &user.session.principal).await;
-    let page =
-        EntryPage { t: user.t, shell: Shell::new(user, "/orders"), f, merchants, channels: CHANNELS, errors };
+    let suggested = f.suggested_total(user.t).map(|m| m.to_string());
+    let shell = Shell::new(user, "/orders");
+    let page = EntryPage { t: user.t, shell, f, merchants, channels: CHANNELS, errors, suggested };
     render(user.t, status, &page)
 }
 
@@ -173,7 +276,11 @@ pub async fn submit(State(app): State<App>, user: SignedIn, Form(f): Form<EntryF
     if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
-    match create_order(&app, &user.session.principal, &f.to_input()).await {
+    let input = match f.to_input(user.t) {
+        Ok(input) => input,
+        Err(errors) => return entry_page(&app, &user, f, StatusCode::UNPROCESSABLE_ENTITY, errors).await,
+    };
+    match create_order(&app, &user.session.principal, &input).await {
         Ok(intake) => Redirect::to(&format!("/orders/{}", intake.order.summary.id)).into_response(),
         Err(e) => {
             let errors = if e.fields().is_empty() {
@@ -189,4 +296,12 @@ pub async fn submit(State(app): State<App>, user: SignedIn, Form(f): Form<EntryF
             entry_page(&app, &user, f, status, errors).await
         }
     }
+}
+
+/// GET /orders/new/suggested-total: the total the typed lines come to, as the form changes.
+pub async fn suggested_total(user: SignedIn, Query(f): Query<EntryForm>) -> Response {
+    let suggested = f
+        .suggested_total(user.t)
+        .map(|total| user.t.fill_text("entry.suggested", "total", &total.to_string()));
+    Html(suggested.unwrap_or_default()).into_response()
 }
