@@ -56,6 +56,7 @@ pub async fn authenticate_session(app: &App, token: &str) -> AppResult<SessionPr
         principal,
         user: UserView::from(user),
         tenant_name: tenant.name,
+        time_zone: tenant.timezone,
         csrf_token: session.csrf_token,
         default_locale,
     })

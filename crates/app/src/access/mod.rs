@@ -4,6 +4,7 @@
 //! staff reach their operator and its merchants; an object outside the principal's reach answers
 //! "not found", exactly like a missing one, so its existence is not revealed.
 
+mod actor_names;
 mod api_keys;
 mod authenticate;
 mod config_cache;
@@ -14,6 +15,7 @@ mod tenants;
 mod users;
 mod views;
 
+pub use actor_names::actor_names;
 pub use api_keys::{CreateApiKey, CreatedApiKey, create_api_key, list_api_keys, revoke_api_key};
 pub use authenticate::{authenticate_api_key, authenticate_session};
 pub(crate) use config_cache::{ConfigCache, operator_config};

@@ -124,4 +124,7 @@ pub struct SessionPrincipal {
     pub csrf_token: String,
     /// The operator's default UI language.
     pub default_locale: String,
+    /// The IANA time zone of the user's tenant (the merchant's for a merchant's user), in which
+    /// the UI shows times.
+    pub time_zone: String,
 }

@@ -57,7 +57,7 @@ async fn staff_enter_an_order_by_hand_and_see_every_problem_named(app: TestApp) 
     assert!(res.url().path().starts_with("/orders/"), "lands on the new order");
     let page = res.text().await.unwrap();
     assert!(page.contains("postcode is required for United Kingdom, e.g. EC1Y 8SY"), "the hold is shown");
-    assert!(page.contains("order_received_on_hold"), "the timeline");
+    assert!(page.contains("Received, on hold"), "the timeline");
 }
 
 /// Posts the entry form for one line in `currency`, with `fields` overriding the defaults.
@@ -201,9 +201,20 @@ async fn the_review_queue_approves_in_bulk_and_the_timeline_shows_who(app: TestA
         .unwrap();
     let detail = res.text().await.unwrap();
     assert!(
-        detail.contains("duplicate of an earlier order") && detail.contains("order_reject"),
-        "the timeline has who, what and why"
+        detail.contains("duplicate of an earlier order") && detail.contains("<td>Rejected</td>"),
+        "the timeline has what and why, in words: {detail}"
     );
+    assert!(detail.contains(">Test User</td>"), "who, by name: {detail}");
+    assert!(detail.contains("API key “merchant key”"), "an API key by its name: {detail}");
+    let merchant_key_id = text_of(&app, "SELECT id FROM api_keys WHERE name = 'merchant key'").await;
+    assert!(detail.contains(&format!("title=\"{merchant_key_id}\"")), "the id on hover");
+    // The operator works in Asia/Shanghai: its times are shown there, with the zone named.
+    assert!(detail.contains(" Asia/Shanghai</td>") && !detail.contains(" UTC<"), "{detail}");
+}
+
+async fn text_of(app: &TestApp, sql: &str) -> String {
+    let mut conn = app.app.db().read().await.unwrap();
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&mut *conn).await.unwrap()
 }
 
 async fn the_settings_page_changes_the_order_rules(app: TestApp) {

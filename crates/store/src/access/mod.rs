@@ -1,5 +1,6 @@
 //! SQL of the access context: tenants, users, API keys, sessions and sign-in attempts.
 
+pub mod actors;
 pub mod api_keys;
 pub mod login_attempts;
 pub mod sessions;

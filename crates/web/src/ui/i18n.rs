@@ -3,7 +3,10 @@
 //! strings by the code's dotted key (`orders.hold`); the catalogue spells it `orders-hold`.
 //! Domain messages (why an order is held) are shown in the UI's language by their code.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use jiff::tz::TimeZone;
 
 use tradeport_app::i18n::{Catalogue, number, text};
 use tradeport_domain::kernel::FieldError;
@@ -18,18 +21,24 @@ fn catalogue() -> &'static Catalogue {
     CATALOGUE.get_or_init(|| Catalogue::new(&[(LOCALES[0], FILES[0]), (LOCALES[1], FILES[1])]))
 }
 
-/// The strings of one language.
+/// The strings of one language, and the time zone the reader's times are shown in.
 #[derive(Clone, Copy, Debug)]
 pub struct Tr {
     pub locale: &'static str,
     index: usize,
+    pub zone: &'static TimeZone,
 }
 
 impl Tr {
-    /// The catalogue for `locale`, or English.
+    /// The catalogue for `locale`, or English; times in UTC.
     pub fn for_locale(locale: &str) -> Self {
         let index = LOCALES.iter().position(|l| l.eq_ignore_ascii_case(locale)).unwrap_or(0);
-        Self { locale: LOCALES[index], index }
+        Self { locale: LOCALES[index], index, zone: zone("UTC") }
+    }
+
+    /// The same strings, with times shown in the IANA zone `name` (UTC when it is unknown).
+    pub fn in_zone(self, name: &str) -> Self {
+        Self { zone: zone(name), ..self }
     }
 
     /// The string for `key`; the key itself if missing (a test keeps the catalogues complete).
@@ -49,6 +58,12 @@ impl Tr {
         catalogue()
             .format(self.index, &key.replace('.', "-"), &[(name, tradeport_app::i18n::text(value))])
             .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The catalogue's name for the code `code` under `prefix` (`event`, `order_received`),
+    /// or `None` when no language has one.
+    pub fn named(&self, prefix: &str, code: &str) -> Option<String> {
+        catalogue().format(self.index, &format!("{prefix}-{code}"), &[])
     }
 
     /// The message `key` with several texts filled in by name.
@@ -72,6 +87,18 @@ impl Tr {
     pub fn other_locale(&self) -> &'static str {
         LOCALES[(self.index + 1) % LOCALES.len()]
     }
+}
+
+/// The zone called `name`, loaded once per process: tenants name a handful of zones.
+fn zone(name: &str) -> &'static TimeZone {
+    static ZONES: OnceLock<Mutex<HashMap<String, &'static TimeZone>>> = OnceLock::new();
+    let mut zones = ZONES.get_or_init(Mutex::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(zone) = zones.get(name) {
+        return zone;
+    }
+    let loaded: &'static TimeZone = Box::leak(Box::new(TimeZone::get(name).unwrap_or(TimeZone::UTC)));
+    zones.insert(name.to_string(), loaded);
+    loaded
 }
 
 /// Picks the locale: the `tp_lang` cookie, then the operator's default, then Accept-Language.

@@ -231,7 +231,8 @@ impl FromRequestParts<App> for SignedIn {
         let session = authenticate_session(app, token).await.map_err(|_| to_login())?;
         let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
         let t =
-            i18n::choose(cookies::get(&parts.headers, cookies::LANG), Some(&session.default_locale), accept);
+            i18n::choose(cookies::get(&parts.headers, cookies::LANG), Some(&session.default_locale), accept)
+                .in_zone(&session.time_zone);
         Ok(Self { session, t })
     }
 }
@@ -299,12 +300,18 @@ pub fn refused(user: &SignedIn, e: &tradeport_app::AppError) -> Response {
     message_page(user.t, status_of(e), "error.forbidden_title", &explain(e))
 }
 
-/// An instant for people, in UTC; "never" when absent.
+/// An instant for people, in the reader's time zone; "never" when absent.
 pub fn format_millis(m: Option<tradeport_domain::kernel::Millis>, t: Tr) -> String {
     match m.and_then(|m| jiff::Timestamp::from_millisecond(m.0).ok()) {
-        Some(ts) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        Some(ts) => in_zone(ts, t.zone),
         None => t.get("keys.never"),
     }
+}
+
+/// A moment in `zone`, with the zone named: "2026-11-28 17:58 Asia/Shanghai".
+pub fn in_zone(ts: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> String {
+    let name = zone.iana_name().unwrap_or("UTC");
+    format!("{} {name}", ts.to_zoned(zone.clone()).strftime("%Y-%m-%d %H:%M"))
 }
 
 /// The merchants staff may pick in a form (none for a merchant, who acts for itself).

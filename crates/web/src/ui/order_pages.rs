@@ -245,7 +245,7 @@ struct OrderDetailPage {
     /// When the order was completed (DONE-1), for people.
     completed: Option<String>,
     address: String,
-    events: Vec<(String, String, String, String)>,
+    events: Vec<TimelineRow>,
     /// Step key, due, stopped (or paused / running), how late in minutes (empty when on time).
     clocks: Vec<(String, String, String, String)>,
     warehouses: Vec<WarehouseView>,
@@ -268,20 +268,41 @@ impl OrderDetailPage {
     }
 }
 
-/// The order's timeline for people: when, what, who, why.
-pub(super) fn event_rows(o: &OrderView, t: Tr) -> Vec<(String, String, String, String)> {
-    o.events
-        .iter()
-        .map(|e| {
-            let who = format!("{} {}", e.actor_kind, e.actor_id.clone().unwrap_or_default());
-            (
-                format_millis(Some(Millis(e.at)), t),
-                e.kind.clone(),
-                who.trim().to_string(),
-                e.reason.clone().unwrap_or_default(),
-            )
-        })
-        .collect()
+/// A step of an order's timeline for people.
+pub struct TimelineRow {
+    /// When, in the reader's time zone.
+    pub at: String,
+    /// What happened, in the reader's language.
+    pub what: String,
+    /// Who: a user's name, an API key's name, or what the system did.
+    pub who: String,
+    /// The actor's id, shown on hover.
+    pub who_id: String,
+    pub reason: String,
+}
+
+/// The order's timeline for people: when, what, who (by name), why.
+pub(super) async fn timeline(app: &App, user: &SignedIn, o: &OrderView) -> AppResult<Vec<TimelineRow>> {
+    let t = user.t;
+    let actors = o.events.iter().map(|e| (e.actor_kind.as_str(), e.actor_id.as_deref()));
+    let names = tradeport_app::access::actor_names(app, &user.session.principal, actors).await?;
+    let rows = o.events.iter().map(|e| {
+        let id = e.actor_id.clone().unwrap_or_default();
+        let name = names.get(&id).cloned().unwrap_or_else(|| id.clone());
+        let who = match e.actor_kind.as_str() {
+            "user" => name,
+            "api_key" => t.fill_text("actor.api_key", "name", &name),
+            _ => t.named("actor-system", &e.kind).unwrap_or_else(|| t.get("actor.system")),
+        };
+        TimelineRow {
+            at: format_millis(Some(Millis(e.at)), t),
+            what: t.named("event", &e.kind).unwrap_or_else(|| e.kind.clone()),
+            who,
+            who_id: id,
+            reason: e.reason.clone().unwrap_or_default(),
+        }
+    });
+    Ok(rows.collect())
 }
 
 /// The order's time limits for people: step key, due, stopped (or paused / running), how late.
@@ -324,7 +345,10 @@ pub(super) async fn detail_page(
         .map(|s| s.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let events = event_rows(&o, user.t);
+    let events = match timeline(app, user, &o).await {
+        Ok(events) => events,
+        Err(e) => return refused(user, &e),
+    };
     let clocks = clock_rows(&o, user.t);
     let page = OrderDetailPage {
         t: user.t,

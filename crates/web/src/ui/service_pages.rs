@@ -22,7 +22,7 @@ use tradeport_app::tickets::{
 use tradeport_domain::kernel::Millis;
 use tradeport_domain::tickets::{Category, TicketChannel};
 
-use super::order_pages::{clock_rows, event_rows, money};
+use super::order_pages::{TimelineRow, clock_rows, money, timeline};
 use super::shell::Shell;
 use super::{SignedIn, Tr, explain, format_millis, refused, render, status_of};
 
@@ -82,7 +82,7 @@ struct TicketPage {
     /// The order, parcels, cases, requests and policies beside the conversation (SLA-4).
     context: TicketContext,
     /// The order's latest steps, newest first: when, what, who, why.
-    events: Vec<(String, String, String, String)>,
+    events: Vec<TimelineRow>,
     /// The order's time limits: step key, due, stopped, how late.
     clocks: Vec<(String, String, String, String)>,
     error: Option<String>,
@@ -147,7 +147,10 @@ async fn ticket_page(
         TicketContext::default()
     });
     let (mut events, clocks) = match &context.order {
-        Some(o) => (event_rows(o, user.t), clock_rows(o, user.t)),
+        Some(o) => match timeline(app, user, o).await {
+            Ok(events) => (events, clock_rows(o, user.t)),
+            Err(e) => return refused(user, &e),
+        },
         None => (Vec::new(), Vec::new()),
     };
     events.reverse();

@@ -74,19 +74,11 @@ struct TimeLimitsPage {
     notice: Option<String>,
 }
 
+/// A moment in the warehouse's (or operator's) zone `timezone`, with the zone named.
 fn local(millis: i64, timezone: &str) -> String {
-    jiff::tz::TimeZone::get(timezone)
-        .ok()
-        .and_then(|tz| {
-            Some(
-                jiff::Timestamp::from_millisecond(millis)
-                    .ok()?
-                    .to_zoned(tz)
-                    .strftime("%Y-%m-%d %H:%M")
-                    .to_string(),
-            )
-        })
-        .unwrap_or_default()
+    let zone = jiff::tz::TimeZone::get(timezone).ok();
+    let at = jiff::Timestamp::from_millisecond(millis).ok();
+    zone.zip(at).map(|(zone, at)| super::in_zone(at, &zone)).unwrap_or_default()
 }
 
 fn sweep_line(t: Tr, s: &SweepReport, places: &[(String, String)]) -> SweepLine {
