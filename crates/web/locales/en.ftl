@@ -1151,6 +1151,7 @@ event-order_reject = Rejected
 event-order_hold = Put on hold
 event-order_held_out_of_stock = Held: out of stock
 event-order_release_hold = Hold released
+event-order_hold_kept = Still held: checked again on release
 event-order_confirm = Confirmed
 event-order_cancel = Cancelled
 event-order_cancelled = Cancelled
@@ -1224,3 +1225,17 @@ actor-system-order_archived = system: archiving
 actor-system-order_backorder_filled = system: restock
 actor-system-ticket_opened = system: e-mail inbox
 actor-system-personal_data_erased = system: retention
+
+# Stock states, flags and payment states, in words.
+allocation-none = not reserved
+allocation-reserved = reserved
+allocation-partial = partly reserved
+allocation-backordered = backordered
+flag-remarks = buyer's remarks
+flag-special_service = special service
+payment_status-paid = paid
+payment_status-unpaid = unpaid
+payment_status-partially_paid = partly paid
+payment_status-authorized = authorised, not captured
+payment_status-refunded = refunded
+orders-outcome = Outcome

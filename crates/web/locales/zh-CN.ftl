@@ -1127,6 +1127,7 @@ event-order_reject = 已驳回
 event-order_hold = 已挂起
 event-order_held_out_of_stock = 因缺货挂起
 event-order_release_hold = 已解除挂起
+event-order_hold_kept = 仍挂起：解除时重新检查未通过
 event-order_confirm = 已确认
 event-order_cancel = 已取消
 event-order_cancelled = 已取消
@@ -1200,3 +1201,17 @@ actor-system-order_archived = 系统：归档
 actor-system-order_backorder_filled = 系统：补货
 actor-system-ticket_opened = 系统：邮件收件箱
 actor-system-personal_data_erased = 系统：数据保留
+
+# 库存状态、标记与付款状态。
+allocation-none = 未预留
+allocation-reserved = 已预留
+allocation-partial = 部分预留
+allocation-backordered = 缺货待补
+flag-remarks = 买家备注
+flag-special_service = 特殊服务
+payment_status-paid = 已付款
+payment_status-unpaid = 未付款
+payment_status-partially_paid = 部分付款
+payment_status-authorized = 已授权未扣款
+payment_status-refunded = 已退款
+orders-outcome = 结果

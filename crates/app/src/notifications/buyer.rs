@@ -115,7 +115,7 @@ pub(crate) async fn letter_for_buyer(
         }
         BuyerMessage::OrderOnHold if s.status != OrderStatus::OnHold.as_str() => return Ok(None),
         BuyerMessage::OrderOnHold => {
-            let codes: Vec<&str> = order.holds.iter().map(|h| h.code.as_str()).collect();
+            let codes: Vec<&str> = order.summary.holds.iter().map(|h| h.code.as_str()).collect();
             args.push(("actions", FluentValue::from(hold_actions(language, &codes))));
         }
         BuyerMessage::ItemShort => {

@@ -10,6 +10,7 @@ pub(crate) use hot_rows::HotRowsLast;
 mod presale;
 pub(crate) use presale::reservation_settings;
 mod queries;
+mod release_hold;
 mod review;
 mod risk_outcomes;
 mod screening;

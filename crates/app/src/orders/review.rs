@@ -486,7 +486,12 @@ pub async fn review_order(
         lines: None,
         late: None,
     };
-    let after = apply_in_tx(app, &mut tx, operator, &order, step, &policy).await?;
+    let after = if domain_action == OrderAction::ReleaseHold {
+        super::release_hold::release_in_tx(app, &mut tx, principal, &order, reason, warehouse_id, &policy)
+            .await?
+    } else {
+        apply_in_tx(app, &mut tx, operator, &order, step, &policy).await?
+    };
     tx.commit().await?;
     let mut conn = app.db().read().await?;
     load_view(app, &mut conn, operator, &after).await
@@ -496,6 +501,8 @@ pub async fn review_order(
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct BulkResult {
     pub id: String,
+    /// The order's number, or its channel's id before it has one; absent when it was not found.
+    pub number: Option<String>,
     /// The order's status afterwards, when it worked.
     pub status: Option<String>,
     /// Why it did not, when it did not.
@@ -519,8 +526,13 @@ pub async fn bulk_approve(app: &App, principal: &Principal, ids: &[String]) -> A
             Err(e) => Err(e),
         };
         out.push(match result {
-            Ok(v) => BulkResult { id: id.clone(), status: Some(v.summary.status), error: None },
-            Err(e) => BulkResult { id: id.clone(), status: None, error: Some(e.to_string()) },
+            Ok(v) => BulkResult {
+                id: id.clone(),
+                number: Some(v.summary.order_no.unwrap_or(v.summary.channel_order_id)),
+                status: Some(v.summary.status),
+                error: None,
+            },
+            Err(e) => BulkResult { id: id.clone(), number: None, status: None, error: Some(e.to_string()) },
         });
     }
     Ok(out)

@@ -62,6 +62,9 @@ pub struct OrderSummary {
     pub carrier_service: String,
     pub urgent: bool,
     pub flags: Vec<String>,
+    /// Why the order waits: field, code and what to do.
+    #[schema(value_type = Vec<Object>)]
+    pub holds: Vec<FieldError>,
     pub second_review_due: bool,
     pub created_at: i64,
 }
@@ -84,6 +87,7 @@ impl From<&OrderRow> for OrderSummary {
             carrier_service: o.carrier_service.clone(),
             urgent: o.urgent,
             flags: o.flags.split(',').filter(|f| !f.is_empty()).map(str::to_string).collect(),
+            holds: parse_holds(&o.holds),
             second_review_due: o.second_review_due,
             created_at: o.created_at.0,
         }
@@ -113,9 +117,6 @@ pub struct OrderView {
     pub payment_method: String,
     pub payment_status: String,
     pub remarks: String,
-    /// Why the order waits: field, code and what to do.
-    #[schema(value_type = Vec<Object>)]
-    pub holds: Vec<FieldError>,
     pub updated_at: i64,
     pub approved_at: Option<i64>,
     pub confirmed_at: Option<i64>,
@@ -335,7 +336,6 @@ pub(crate) fn assemble(app: &crate::App, o: &OrderRow, parts: ViewParts) -> Orde
         payment_method: o.payment_method.clone(),
         payment_status: o.payment_status.as_str().to_string(),
         remarks: o.remarks.clone(),
-        holds: parse_holds(&o.holds),
         updated_at: o.updated_at.0,
         approved_at: o.approved_at.map(|m| m.0),
         confirmed_at: o.confirmed_at.map(|m| m.0),

@@ -20,7 +20,7 @@ pub use accounts::{
 pub use create_payment::{NewPayment, PaymentRequest, create_payment};
 pub use queries::{PaymentEventView, PaymentView, list_payments, order_payments, payment_detail};
 pub use receive_event::{PaymentHook, PaymentHookAnswer, ProviderAck, receive_payment_event};
-pub(crate) use settle_order::flag_refund_due_in_tx;
+pub(crate) use settle_order::{flag_refund_due_in_tx, payment_holds_in_tx};
 pub use settlements::{
     CurrencyTotals, SettlementItemView, SettlementUpload, SettlementView, import_settlement,
     list_settlements, settlement_csv, settlement_detail, settlement_pdf,

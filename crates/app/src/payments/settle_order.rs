@@ -12,9 +12,10 @@
 use tradeport_domain::access::Actor;
 use tradeport_domain::exceptions::CaseType;
 use tradeport_domain::kernel::{FieldError, Millis, TenantId};
-use tradeport_domain::orders::{OrderAction, OrderStatus};
+use tradeport_domain::orders::{OrderAction, OrderStatus, PaymentStatus};
 use tradeport_domain::payments::{
     DisputeStatus, PAYMENT_HOLD_CODES, PaidPayment, PaymentFacts, PaymentState, judge_order_payment,
+    not_paid_hold,
 };
 use tradeport_store::AnyConnection;
 use tradeport_store::exceptions::cases::{CaseRow, NewCase};
@@ -27,6 +28,27 @@ use crate::{App, AppError, AppResult};
 
 fn facts_of(p: &PaymentRow) -> AppResult<PaymentFacts> {
     serde_json::from_str(&p.facts).map_err(|e| AppError::Internal(format!("payment {} facts: {e}", p.id)))
+}
+
+/// What in the order's payment holds it now: the judgement of its payments once one has moved
+/// money, else the payment its channel reported (ORD-5, ORD-10).
+pub(crate) async fn payment_holds_in_tx(
+    conn: &mut AnyConnection,
+    operator: TenantId,
+    order: &OrderRow,
+) -> AppResult<Vec<FieldError>> {
+    let payments = payment_rows::of_order(conn, operator, order.id).await?;
+    let facts: Vec<PaymentFacts> = payments.iter().map(facts_of).collect::<AppResult<_>>()?;
+    if facts.iter().any(|f| f.captured > 0 || f.dispute.is_some()) {
+        let paid: Vec<PaidPayment<'_>> = payments
+            .iter()
+            .zip(&facts)
+            .map(|(p, f)| PaidPayment { reference: &p.reference, currency: &p.currency, facts: f })
+            .collect();
+        return Ok(judge_order_payment(order.total, &paid).holds);
+    }
+    let unpaid = order.payment_status != PaymentStatus::Paid || order.paid < order.total;
+    Ok(unpaid.then(|| not_paid_hold(order.paid, order.total, order.payment_status)).into_iter().collect())
 }
 
 /// Settles `order` (locked by the caller) by all its payments; says what came of it.

@@ -51,6 +51,7 @@ mod policies;
 mod presales;
 mod refund_clock;
 mod refunds;
+mod release_hold;
 mod replacements;
 mod retention;
 mod returns;

@@ -219,19 +219,25 @@ async fn rejecting_or_cancelling_releases_the_stock(app: TestApp) {
     assert_eq!(held["holds"][0]["message"], "buyer asked to wait");
     let (_, released) =
         post(&app, &format!("/api/v1/orders/{id}/release-hold"), &s.admin_key, json!({})).await;
-    assert_eq!(released["status"], "pending_review");
-    let (_, rejected) = post(
+    // Nothing else holds it: released and approved in one step, its stock reserved.
+    assert_eq!(
+        (released["status"].as_str(), released["allocation"].as_str()),
+        (Some("approved"), Some("reserved")),
+        "{released}"
+    );
+    assert_eq!(available(&app, &s.admin_key, &c.lamp).await, (2, 8));
+    let (_, cancelled) = post(
         &app,
-        &format!("/api/v1/orders/{id}/reject"),
+        &format!("/api/v1/orders/{id}/cancel"),
         &s.admin_key,
         json!({"reason": "fraud check failed"}),
     )
     .await;
-    assert_eq!(rejected["status"], "rejected");
-    let last = rejected["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(cancelled["status"], "cancelled");
+    let last = cancelled["events"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(
         (last["kind"].as_str(), last["reason"].as_str(), last["actor_kind"].as_str()),
-        (Some("order_reject"), Some("fraud check failed"), Some("api_key"))
+        (Some("order_cancel"), Some("fraud check failed"), Some("api_key"))
     );
     assert_eq!(available(&app, &s.admin_key, &c.lamp).await, (0, 10));
     let drifts = tradeport_app::inventory::verify_inventory(&app.app).await.unwrap();

@@ -160,7 +160,10 @@ async fn the_review_queue_approves_in_bulk_and_the_timeline_shows_who(app: TestA
     let queue = client.get(app.url("/orders/queue/first")).send().await.unwrap().text().await.unwrap();
     let token = csrf(&queue);
     assert!(ids.iter().all(|id| queue.contains(id.as_str())));
-    let body = format!("csrf_token={token}&back=%2Forders%2Fqueue%2Ffirst&ids={}&ids={}", ids[0], ids[1]);
+    let body = format!(
+        "csrf_token={token}&back=%2Forders%2Fqueue%2Ffirst&ids={}&ids={}&ids=no-such-order",
+        ids[0], ids[1]
+    );
     let res = client
         .post(app.url("/orders/bulk-approve"))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -171,8 +174,21 @@ async fn the_review_queue_approves_in_bulk_and_the_timeline_shows_who(app: TestA
     assert_eq!(res.status(), StatusCode::OK);
     let page = res.text().await.unwrap();
     assert!(page.contains("2 orders approved"), "{page}");
+    // Per order, what happened: two approved, one refused with the reason.
+    let results = &page[page.find("id=\"bulk-results\"").expect("a table of outcomes")..];
+    let results = &results[..results.find("</table>").unwrap()];
     assert!(
-        !page.contains(ids[0].as_str()) && page.contains(ids[2].as_str()),
+        results.contains(">#q0</a></td><td>Approved</td>")
+            && results.contains(">#q1</a></td><td>Approved</td>"),
+        "{results}"
+    );
+    assert!(
+        results.contains("class=\"error\"><td><a href=\"/orders/no-such-order\">no-such-order</a>"),
+        "{results}"
+    );
+    let queue = &page[page.find("id=\"orders\"").unwrap()..];
+    assert!(
+        !queue.contains(ids[0].as_str()) && queue.contains(ids[2].as_str()),
         "approved orders leave the queue"
     );
 
@@ -206,7 +222,7 @@ async fn the_review_queue_approves_in_bulk_and_the_timeline_shows_who(app: TestA
     );
     assert!(detail.contains(">Test User</td>"), "who, by name: {detail}");
     assert!(detail.contains("API key “merchant key”"), "an API key by its name: {detail}");
-    let merchant_key_id = text_of(&app, "SELECT id FROM api_keys WHERE name = 'merchant key'").await;
+    let merchant_key_id = text_of(&app, "SELECT MIN(actor_id) FROM events WHERE kind = 'order_received'").await;
     assert!(detail.contains(&format!("title=\"{merchant_key_id}\"")), "the id on hover");
     // The operator works in Asia/Shanghai: its times are shown there, with the zone named.
     assert!(detail.contains(" Asia/Shanghai</td>") && !detail.contains(" UTC<"), "{detail}");
@@ -322,13 +338,19 @@ async fn every_action_a_queue_or_an_order_offers_is_one_it_takes(app: TestApp) {
     assert!(!queue.contains("id=\"bulk\""), "held orders are not approved in bulk");
     let offered = offered_in(&queue, held_id);
     assert_eq!(offered, ["release-hold", "reject", "cancel"], "no approve on hold");
+    let row = &queue[queue.find(&format!("id=\"order-{held_id}\"")).unwrap()..];
+    assert!(
+        row[..row.find("</tr>").unwrap()]
+            .contains("<li>postcode is required for United Kingdom, e.g. EC1Y 8SY"),
+        "the queue says why it is held, in words: {row}"
+    );
     let detail =
         client.get(app.url(&format!("/orders/{confirmed_id}"))).send().await.unwrap().text().await.unwrap();
     let offered = offered_in(&detail, confirmed_id);
     assert_eq!(offered, ["hold", "cancel"], "a confirmed order is neither approved nor confirmed again");
 
     // Each offered action is taken: none answers 409.
-    for (id, action) in [(confirmed_id, "hold"), (held_id, "reject")] {
+    for (id, action) in [(confirmed_id, "hold"), (held_id, "release-hold"), (held_id, "reject")] {
         let page = client.get(app.url(&format!("/orders/{id}"))).send().await.unwrap().text().await.unwrap();
         let body = format!("csrf_token={}&back=%2Forders&reason=checked&action={action}", csrf(&page));
         let res = client

@@ -66,6 +66,11 @@ impl Tr {
         catalogue().format(self.index, &format!("{prefix}-{code}"), &[])
     }
 
+    /// The word for the code `code` under `prefix`, or the code itself when none is written.
+    pub fn word(&self, prefix: &str, code: &str) -> String {
+        self.named(prefix, code).unwrap_or_else(|| code.to_string())
+    }
+
     /// The message `key` with several texts filled in by name.
     pub fn fill_texts(&self, key: &str, values: &[(&str, &str)]) -> String {
         let args: Vec<_> = values.iter().map(|(name, value)| (*name, text(value))).collect();

@@ -28,8 +28,12 @@ pub struct OrderLine {
     pub country: String,
     pub total: String,
     pub status_key: String,
+    /// The stock state, in words.
     pub allocation: String,
+    /// Flags for a person, in words.
     pub flags: Vec<String>,
+    /// Why it is held, in words, with the fix.
+    pub holds: Vec<String>,
     pub urgent: bool,
     /// The review actions the user may take on it now: (form value, label key, button class).
     pub actions: Vec<OfferedAction>,
@@ -87,6 +91,16 @@ struct OrdersPage {
     next_page: Option<String>,
     notice: Option<String>,
     error: Option<String>,
+    /// What a bulk action did to each order it was given.
+    results: Vec<BulkLine>,
+}
+
+/// One order's outcome of a bulk action.
+pub struct BulkLine {
+    pub id: String,
+    pub number: String,
+    pub outcome: String,
+    pub ok: bool,
 }
 
 pub(super) fn money(currency: &str, minor: i64) -> String {
@@ -125,7 +139,14 @@ impl ListParams {
     }
 }
 
-async fn orders_page(app: &App, user: &SignedIn, p: &ListParams, raw: &str, queue: Option<&str>) -> Response {
+async fn orders_page(
+    app: &App,
+    user: &SignedIn,
+    p: &ListParams,
+    raw: &str,
+    queue: Option<&str>,
+    results: Vec<BulkLine>,
+) -> Response {
     let (title_key, statuses) = match queue {
         Some("first") => ("orders.queue_first", "pending_review"),
         Some("second") => ("orders.queue_second", "pending_second_review"),
@@ -152,8 +173,9 @@ async fn orders_page(app: &App, user: &SignedIn, p: &ListParams, raw: &str, queu
             country: o.ship_country.clone(),
             total: format!("{} {}", money(&o.currency, o.total_minor), o.currency),
             status_key: format!("status.{}", o.status),
-            allocation: o.allocation.clone(),
-            flags: o.flags.clone(),
+            allocation: user.t.word("allocation", &o.allocation),
+            flags: o.flags.iter().map(|f| user.t.word("flag", f)).collect(),
+            holds: o.holds.iter().map(|h| user.t.hold(h)).collect(),
             urgent: o.urgent,
             actions: offered_actions(user.session.principal.role, &o.status, o.second_review_due),
         })
@@ -192,6 +214,7 @@ async fn orders_page(app: &App, user: &SignedIn, p: &ListParams, raw: &str, queu
         next_page,
         notice,
         error: None,
+        results,
     };
     render(user.t, StatusCode::OK, &page)
 }
@@ -203,7 +226,7 @@ pub async fn list(
     Query(p): Query<ListParams>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    orders_page(&app, &user, &p, raw.as_deref().unwrap_or(""), None).await
+    orders_page(&app, &user, &p, raw.as_deref().unwrap_or(""), None, Vec::new()).await
 }
 
 /// GET /orders/queue/{queue}
@@ -214,7 +237,7 @@ pub async fn queue(
     Query(p): Query<ListParams>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    orders_page(&app, &user, &p, raw.as_deref().unwrap_or(""), Some(&queue)).await
+    orders_page(&app, &user, &p, raw.as_deref().unwrap_or(""), Some(&queue), Vec::new()).await
 }
 
 /// GET /orders/export.csv
@@ -455,15 +478,29 @@ pub async fn bulk(State(app): State<App>, user: SignedIn, body: String) -> Respo
     if let Some(refused) = user.refuse_bad_csrf(&csrf) {
         return refused;
     }
-    match orders::bulk_approve(&app, &user.session.principal, &ids).await {
-        Ok(results) => {
-            let ok = results.iter().filter(|r| r.error.is_none()).count();
-            let notice = user.t.fill("orders.bulk_done", "count", ok as i64);
-            let back = if back.starts_with("/orders") { back } else { "/orders/queue/first".into() };
-            Redirect::to(&format!("{back}?notice={}", super::percent_encode(&notice))).into_response()
-        }
-        Err(e) => refused(&user, &e),
-    }
+    let results = match orders::bulk_approve(&app, &user.session.principal, &ids).await {
+        Ok(results) => results,
+        Err(e) => return refused(&user, &e),
+    };
+    let t = user.t;
+    let approved = results.iter().filter(|r| r.error.is_none()).count();
+    let lines = results
+        .into_iter()
+        .map(|r| BulkLine {
+            number: r.number.clone().unwrap_or_else(|| r.id.clone()),
+            ok: r.error.is_none(),
+            outcome: match (&r.status, &r.error) {
+                (_, Some(error)) => error.clone(),
+                (Some(status), None) => t.get(&format!("status.{status}")),
+                (None, None) => String::new(),
+            },
+            id: r.id,
+        })
+        .collect();
+    let queue =
+        back.strip_prefix("/orders/queue/").filter(|q| ["first", "second"].contains(q)).unwrap_or("first");
+    let p = ListParams { notice: t.fill("orders.bulk_done", "count", approved as i64), ..Default::default() };
+    orders_page(&app, &user, &p, "", Some(queue), lines).await
 }
 
 #[derive(Template)]

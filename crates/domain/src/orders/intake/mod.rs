@@ -102,6 +102,51 @@ struct Amounts {
     paid: Money,
 }
 
+/// The buyer's phone and e-mail as an order keeps them, and what in them makes it wait.
+pub struct ContactCheck {
+    /// The phone in E.164, when it is a valid number for the destination.
+    pub phone_e164: Option<String>,
+    /// The e-mail, normalised when it is valid, else as written.
+    pub email: String,
+    pub holds: Vec<FieldError>,
+}
+
+/// Checks the buyer's phone against the destination country and the e-mail (ORD-10): the
+/// carrier must be able to call, the confirmation must be deliverable.
+pub fn check_contact(phone: &str, email: &str, destination: &str) -> ContactCheck {
+    let mut holds = FieldErrors::new();
+    let phone_e164 = normalise_phone(phone, destination);
+    if phone.trim().is_empty() {
+        holds.add(
+            "buyer.phone",
+            "phone_missing",
+            "buyer.phone is missing; ask the buyer for a phone number the carrier can call",
+        );
+    } else if phone_e164.is_none() {
+        holds.add(
+            "buyer.phone",
+            "phone_invalid",
+            format!(
+                "buyer.phone '{}' is not a valid number for {destination}{}; ask the buyer for a reachable number with country code",
+                phone.trim(),
+                phone_example(destination).map(|e| format!(" ({e})")).unwrap_or_default()
+            ),
+        );
+    }
+    let email = match Email::parse(email) {
+        Ok(e) => e.as_str().to_string(),
+        Err(why) => {
+            holds.add(
+                "buyer.email",
+                "email_invalid",
+                format!("buyer.email {why}; ask the buyer for an address to send the confirmation to"),
+            );
+            email.trim().to_string()
+        }
+    };
+    ContactCheck { phone_e164, email, holds: holds.into_vec() }
+}
+
 /// Validates an order. `skus` holds the merchant's SKUs by code; unknown codes are absent.
 pub fn validate_order(
     i: &OrderInput,
@@ -359,35 +404,11 @@ pub fn validate_order(
     let shipping = shipping.unwrap_or_else(|| unreachable!("unknown service or country was rejected"));
 
     // What makes the order wait for the buyer (ORD-10).
-    let phone_e164 = normalise_phone(&i.buyer.phone, &destination);
-    if i.buyer.phone.trim().is_empty() {
-        holds.add(
-            "buyer.phone",
-            "phone_missing",
-            "buyer.phone is missing; ask the buyer for a phone number the carrier can call",
-        );
-    } else if phone_e164.is_none() {
-        holds.add(
-            "buyer.phone",
-            "phone_invalid",
-            format!(
-                "buyer.phone '{}' is not a valid number for {destination}{}; ask the buyer for a reachable number with country code",
-                i.buyer.phone.trim(),
-                phone_example(&destination).map(|e| format!(" ({e})")).unwrap_or_default()
-            ),
-        );
+    let contact = check_contact(&i.buyer.phone, &i.buyer.email, &destination);
+    let (phone_e164, email) = (contact.phone_e164, contact.email);
+    for h in contact.holds {
+        holds.push(h);
     }
-    let email = match Email::parse(&i.buyer.email) {
-        Ok(e) => e.as_str().to_string(),
-        Err(why) => {
-            holds.add(
-                "buyer.email",
-                "email_invalid",
-                format!("buyer.email {why}; ask the buyer for an address to send the confirmation to"),
-            );
-            i.buyer.email.trim().to_string()
-        }
-    };
     let payment_status =
         payment_status.unwrap_or_else(|| unreachable!("an unknown payment status was rejected"));
     if payment_status != PaymentStatus::Paid || a.paid < a.total {
