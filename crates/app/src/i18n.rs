@@ -86,6 +86,22 @@ impl Catalogue {
     }
 }
 
+impl Catalogue {
+    /// Message `key` in language `index` only, with every variable it names given; `None` when
+    /// that language lacks it or a variable is missing (an old record without its values).
+    pub fn format_exact(&self, index: usize, key: &str, args: &[(&str, FluentValue<'_>)]) -> Option<String> {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(name.to_string(), value.clone());
+        }
+        let bundle = self.bundles.get(index)?;
+        let pattern = bundle.get_message(key)?.value()?;
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned();
+        errors.is_empty().then_some(text)
+    }
+}
+
 /// A text value for a message, always text: a buyer called "Nan" stays "Nan".
 pub fn text(value: &str) -> FluentValue<'_> {
     FluentValue::String(value.into())

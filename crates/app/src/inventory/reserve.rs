@@ -48,7 +48,9 @@ fn shortage_reasons(lines: &[ValidatedLine], plan: &[Placement]) -> Vec<FieldErr
                     "{} units of {} are not in stock; replenish, or ask the buyer to wait, swap or cancel",
                     p.qty, lines[n].sku
                 ),
-            ))
+            )
+            .with("quantity", p.qty)
+            .with("sku", &lines[n].sku))
         })
         .collect()
 }

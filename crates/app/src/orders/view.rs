@@ -173,20 +173,9 @@ pub struct ChannelLinkView {
     pub url: String,
 }
 
-#[derive(serde::Deserialize)]
-struct StoredHold {
-    field: String,
-    code: String,
-    message: String,
-}
-
 /// The holds stored on an order.
 pub(crate) fn parse_holds(json: &str) -> Vec<FieldError> {
-    serde_json::from_str::<Vec<StoredHold>>(json)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|h| FieldError::new(h.field, h.code, h.message))
-        .collect()
+    serde_json::from_str(json).unwrap_or_default()
 }
 
 /// What an order's page shows beside its row: read back by [`load_view`], or, for an order

@@ -222,7 +222,8 @@ async fn the_review_queue_approves_in_bulk_and_the_timeline_shows_who(app: TestA
     );
     assert!(detail.contains(">Test User</td>"), "who, by name: {detail}");
     assert!(detail.contains("API key “merchant key”"), "an API key by its name: {detail}");
-    let merchant_key_id = text_of(&app, "SELECT MIN(actor_id) FROM events WHERE kind = 'order_received'").await;
+    let merchant_key_id =
+        text_of(&app, "SELECT MIN(actor_id) FROM events WHERE kind = 'order_received'").await;
     assert!(detail.contains(&format!("title=\"{merchant_key_id}\"")), "the id on hover");
     // The operator works in Asia/Shanghai: its times are shown there, with the zone named.
     assert!(detail.contains(" Asia/Shanghai</td>") && !detail.contains(" UTC<"), "{detail}");

@@ -156,11 +156,14 @@ pub fn address_problems(a: &Address, prefix: &str) -> Vec<FieldError> {
     let country = &rule.name;
     let mut need = |letter: char, value: &str, field: &str, what: &str, example: &str| {
         if rule.require.contains(letter) && value.trim().is_empty() {
-            out.push(FieldError::new(
-                format!("{prefix}.{field}"),
-                format!("{field}_required"),
-                format!("{what} is required for {country}{example}"),
-            ));
+            out.push(
+                FieldError::new(
+                    format!("{prefix}.{field}"),
+                    format!("{field}_required"),
+                    format!("{what} is required for {country}{example}"),
+                )
+                .with("country", &a.country.trim().to_ascii_uppercase()),
+            );
         }
     };
     need('A', &a.line1, "line1", "the street and house number", ", e.g. 221B Baker Street");
@@ -171,11 +174,15 @@ pub fn address_problems(a: &Address, prefix: &str) -> Vec<FieldError> {
     let postcode = a.postcode.trim().to_ascii_uppercase();
     let postcode_valid = !postcode.is_empty() && rule.zip.as_ref().is_none_or(|re| re.is_match(&postcode));
     if !postcode.is_empty() && !postcode_valid {
-        out.push(FieldError::new(
-            format!("{prefix}.postcode"),
-            "postcode_invalid",
-            format!("postcode '{}' is not a valid postcode for {country}{example}", a.postcode.trim()),
-        ));
+        out.push(
+            FieldError::new(
+                format!("{prefix}.postcode"),
+                "postcode_invalid",
+                format!("postcode '{}' is not a valid postcode for {country}{example}", a.postcode.trim()),
+            )
+            .with("postcode", a.postcode.trim())
+            .with("country", &a.country.trim().to_ascii_uppercase()),
+        );
     }
     let state = a.state.trim();
     if state.is_empty() {
@@ -191,11 +198,11 @@ pub fn address_problems(a: &Address, prefix: &str) -> Vec<FieldError> {
                 region.label()
             );
             for field in ["postcode", "state"] {
-                out.push(FieldError::new(
-                    format!("{prefix}.{field}"),
-                    "postcode_state_mismatch",
-                    message.clone(),
-                ));
+                out.push(
+                    FieldError::new(format!("{prefix}.{field}"), "postcode_state_mismatch", message.clone())
+                        .with("postcode", a.postcode.trim())
+                        .with("state", region.label()),
+                );
             }
         }
         StateMatch::Found(_) => {}
@@ -208,11 +215,15 @@ pub fn address_problems(a: &Address, prefix: &str) -> Vec<FieldError> {
                     more.iter().map(|r| format!("'{}'", r.label())).collect::<Vec<_>>().join(", ")
                 ),
             };
-            out.push(FieldError::new(
-                format!("{prefix}.state"),
-                "state_unknown",
-                format!("state '{state}' is not a state, province or region of {country}; {hint}"),
-            ));
+            out.push(
+                FieldError::new(
+                    format!("{prefix}.state"),
+                    "state_unknown",
+                    format!("state '{state}' is not a state, province or region of {country}; {hint}"),
+                )
+                .with("state", state)
+                .with("country", &a.country.trim().to_ascii_uppercase()),
+            );
         }
     }
     out

@@ -1,19 +1,30 @@
 //! Field-level validation errors: what is wrong with which input field and how to fix it.
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 /// One problem with one input field. `code` is stable (clients may match on it); `message` is
-/// for people and says how to fix the problem.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// for people and says how to fix the problem, in English. `params` are the values the message
+/// names (a postcode, an amount), so a screen can say the same in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
     pub code: String,
     pub message: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into() }
+        Self { field: field.into(), code: code.into(), message: message.into(), params: BTreeMap::new() }
+    }
+
+    /// The same error, naming `value` as `name` for other languages' messages.
+    pub fn with(mut self, name: &str, value: impl ToString) -> Self {
+        self.params.insert(name.to_string(), value.to_string());
+        self
     }
 }
 

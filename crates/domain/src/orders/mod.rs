@@ -9,7 +9,10 @@ mod status;
 
 pub use goods::{GoodsAction, GoodsRule, default_goods_rules, screen_goods};
 pub use input::{BuyerInput, CHANNELS, DiscountInput, LineInput, OrderInput, SkuFacts};
-pub use intake::{ContactCheck, HOLD_CODES, ValidatedLine, ValidatedOrder, check_contact, validate_order};
+pub use intake::{
+    ContactCheck, HOLD_CODES, REJECT_CODES, ValidatedLine, ValidatedOrder, check_contact, hold_params,
+    validate_order,
+};
 mod payment;
 pub use numbering::{SERIAL_WIDTH, format_order_no, local_day};
 pub use payment::PaymentStatus;

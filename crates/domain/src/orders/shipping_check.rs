@@ -52,7 +52,12 @@ pub fn check_shipping(
             let field = format!("lines[{n}].sku");
             match hit.action {
                 GoodsAction::Block => out.reject.push(FieldError::new(field, "prohibited_goods", message)),
-                GoodsAction::Hold => out.holds.push(FieldError::new(field, "restricted_goods", message)),
+                GoodsAction::Hold => out.holds.push(
+                    FieldError::new(field, "restricted_goods", message)
+                        .with("rule", &hit.code)
+                        .with("sku", &sku.name)
+                        .with("country", &destination),
+                ),
             }
         }
     }
@@ -69,7 +74,10 @@ pub fn check_shipping(
                 currency.format(min_fee),
                 f.shipping_fee.major()
             ),
-        ));
+        )
+        .with("service", &f.service.code)
+        .with("fee", format!("{} {currency}", currency.format(min_fee)))
+        .with("paid", format!("{} {currency}", f.shipping_fee.major())));
     }
     out.second_review_due =
         f.service.special || f.total.minor() >= settings.second_review_threshold(currency.code());

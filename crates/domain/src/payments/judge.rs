@@ -46,6 +46,9 @@ pub fn not_paid_hold(paid: Money, total: Money, status: PaymentStatus) -> FieldE
             status.as_str()
         ),
     )
+    .with("paid", format!("{} {}", paid.major(), total.currency()))
+    .with("total", format!("{} {}", total.major(), total.currency()))
+    .with("missing", format!("{} {}", missing.major(), total.currency()))
 }
 
 /// Judges the order of `total` by its payments.
@@ -69,7 +72,10 @@ pub fn judge_order_payment(total: Money, payments: &[PaidPayment<'_>]) -> OrderP
                         currency.code(),
                         currency.code()
                     ),
-                ));
+                )
+                .with("reference", p.reference)
+                .with("received", format!("{} {}", f.net_received(), p.currency))
+                .with("currency", currency.code()));
             }
             continue;
         }
@@ -87,11 +93,17 @@ pub fn judge_order_payment(total: Money, payments: &[PaidPayment<'_>]) -> OrderP
         } else {
             "answer the dispute with the order's evidence; the order goes on once it is won"
         };
-        holds.push(FieldError::new(
-            "payments",
-            "payment_disputed",
-            format!("the buyer disputed payment {} ({why}, {} minor units): {fix}", p.reference, d.amount),
-        ));
+        holds.push(
+            FieldError::new(
+                "payments",
+                "payment_disputed",
+                format!(
+                    "the buyer disputed payment {} ({why}, {} minor units): {fix}",
+                    p.reference, d.amount
+                ),
+            )
+            .with("reference", p.reference),
+        );
     }
     let paid = Money::new(net, currency).unwrap_or(total);
     let status = if refunded_in_full {
@@ -122,7 +134,10 @@ pub fn judge_order_payment(total: Money, payments: &[PaidPayment<'_>]) -> OrderP
                     extra.major(),
                     total.major()
                 ),
-            ),
+            )
+            .with("paid", format!("{} {}", paid.major(), total.currency()))
+            .with("extra", format!("{} {}", extra.major(), total.currency()))
+            .with("total", format!("{} {}", total.major(), total.currency())),
         );
     }
     OrderPaymentJudgement { status, paid, holds }

@@ -264,6 +264,8 @@ pub fn assess(s: &RiskSettings, f: &RiskFacts<'_>) -> RiskAssessment {
                 reasons.join("; ")
             ),
         )
+        .with("score", score)
+        .with("threshold", s.threshold)
     });
     RiskAssessment { score, fired, hold }
 }

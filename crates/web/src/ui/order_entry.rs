@@ -286,7 +286,7 @@ pub async fn submit(State(app): State<App>, user: SignedIn, Form(f): Form<EntryF
             let errors = if e.fields().is_empty() {
                 vec![("order".to_string(), e.to_string())]
             } else {
-                e.fields().iter().map(|f| (f.field.clone(), f.message.clone())).collect()
+                e.fields().iter().map(|f| (f.field.clone(), user.t.field_error(f))).collect()
             };
             let status = if matches!(e, AppError::Invalid(_)) {
                 StatusCode::UNPROCESSABLE_ENTITY

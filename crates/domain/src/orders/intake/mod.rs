@@ -86,6 +86,51 @@ pub const HOLD_CODES: [&str; 20] = [
     "second_review_due",
 ];
 
+/// Every code intake refuses an order with (a 422 with these field errors).
+pub const REJECT_CODES: [&str; 19] = [
+    "required",
+    "unknown_channel",
+    "unknown_currency",
+    "unknown_service_level",
+    "invalid_service_code",
+    "invalid_payment_reference",
+    "unknown_payment_status",
+    "unknown_country",
+    "negative",
+    "amount_too_large",
+    "too_many_lines",
+    "not_positive",
+    "quantity_too_large",
+    "unknown_sku",
+    "inactive_sku",
+    "exceeds_subtotal",
+    "total_mismatch",
+    "prohibited_goods",
+    "not_an_amount",
+];
+
+/// The values each hold names besides its English message (`FieldError::params`), so another
+/// language can say the same; `held_by_staff` carries the staff's own words as its message.
+pub fn hold_params(code: &str) -> &'static [&'static str] {
+    match code {
+        "phone_invalid" => &["country", "example", "phone"],
+        "email_invalid" => &["email"],
+        "not_paid" => &["missing", "paid", "total"],
+        "payment_currency_mismatch" => &["currency", "received", "reference"],
+        "payment_overpaid" => &["extra", "paid", "total"],
+        "payment_disputed" => &["reference"],
+        "risk_review" => &["score", "threshold"],
+        "service_not_paid" => &["fee", "paid", "service"],
+        "restricted_goods" => &["country", "rule", "sku"],
+        "line1_required" | "city_required" | "state_required" | "postcode_required" => &["country"],
+        "state_unknown" => &["country", "state"],
+        "postcode_invalid" => &["country", "postcode"],
+        "postcode_state_mismatch" => &["postcode", "state"],
+        "out_of_stock" => &["quantity", "sku"],
+        _ => &[],
+    }
+}
+
 /// Most lines one order may have.
 pub const MAX_LINES: usize = 500;
 /// Most units one line may ask for.
@@ -114,37 +159,38 @@ pub struct ContactCheck {
 /// Checks the buyer's phone against the destination country and the e-mail (ORD-10): the
 /// carrier must be able to call, the confirmation must be deliverable.
 pub fn check_contact(phone: &str, email: &str, destination: &str) -> ContactCheck {
-    let mut holds = FieldErrors::new();
+    let mut holds = Vec::new();
     let phone_e164 = normalise_phone(phone, destination);
     if phone.trim().is_empty() {
-        holds.add(
+        holds.push(FieldError::new(
             "buyer.phone",
             "phone_missing",
             "buyer.phone is missing; ask the buyer for a phone number the carrier can call",
-        );
+        ));
     } else if phone_e164.is_none() {
-        holds.add(
-            "buyer.phone",
-            "phone_invalid",
-            format!(
-                "buyer.phone '{}' is not a valid number for {destination}{}; ask the buyer for a reachable number with country code",
-                phone.trim(),
-                phone_example(destination).map(|e| format!(" ({e})")).unwrap_or_default()
-            ),
+        let example = phone_example(destination);
+        let message = format!(
+            "buyer.phone '{}' is not a valid number for {destination}{}; ask the buyer for a reachable number with country code",
+            phone.trim(),
+            example.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
+        );
+        holds.push(
+            FieldError::new("buyer.phone", "phone_invalid", message)
+                .with("phone", phone.trim())
+                .with("country", destination)
+                .with("example", example.unwrap_or_default()),
         );
     }
     let email = match Email::parse(email) {
         Ok(e) => e.as_str().to_string(),
         Err(why) => {
-            holds.add(
-                "buyer.email",
-                "email_invalid",
-                format!("buyer.email {why}; ask the buyer for an address to send the confirmation to"),
-            );
+            let message =
+                format!("buyer.email {why}; ask the buyer for an address to send the confirmation to");
+            holds.push(FieldError::new("buyer.email", "email_invalid", message).with("email", email.trim()));
             email.trim().to_string()
         }
     };
-    ContactCheck { phone_e164, email, holds: holds.into_vec() }
+    ContactCheck { phone_e164, email, holds }
 }
 
 /// Validates an order. `skus` holds the merchant's SKUs by code; unknown codes are absent.
@@ -288,18 +334,24 @@ pub fn validate_order(
             }
         }
         match skus.get(l.sku.trim()) {
-            None => reject.add(
-                &f("sku"),
-                "unknown_sku",
-                format!(
-                    "SKU '{}' is not in this merchant's catalogue; add it first or correct the code",
-                    l.sku.trim()
-                ),
+            None => reject.push(
+                FieldError::new(
+                    f("sku"),
+                    "unknown_sku",
+                    format!(
+                        "SKU '{}' is not in this merchant's catalogue; add it first or correct the code",
+                        l.sku.trim()
+                    ),
+                )
+                .with("sku", l.sku.trim()),
             ),
-            Some(s) if !s.active => reject.add(
-                &f("sku"),
-                "inactive_sku",
-                format!("SKU '{}' is inactive; reactivate it or choose another", l.sku.trim()),
+            Some(s) if !s.active => reject.push(
+                FieldError::new(
+                    f("sku"),
+                    "inactive_sku",
+                    format!("SKU '{}' is inactive; reactivate it or choose another", l.sku.trim()),
+                )
+                .with("sku", l.sku.trim()),
             ),
             Some(s) => goods.push((n, s)),
         }
@@ -346,7 +398,8 @@ pub fn validate_order(
                 format!("discounts of {} exceed the lines' {}", discount.major(), subtotal.major()),
             );
         } else if expected_total != Ok(total) {
-            reject.add(
+            let expected = expected_total.map_or_else(|e| format!("an amount that {e}"), Money::major);
+            reject.push(FieldError::new(
                 "total_minor",
                 "total_mismatch",
                 format!(
@@ -356,9 +409,11 @@ pub fn validate_order(
                     discount.major(),
                     shipping_fee.major(),
                     tax.major(),
-                    expected_total.map_or_else(|e| format!("an amount that {e}"), Money::major)
+                    expected
                 ),
-            );
+            )
+            .with("total", total.major())
+            .with("expected", &expected));
         }
         amounts = Some(Amounts { subtotal, discount, shipping_fee, tax, total, paid });
     }

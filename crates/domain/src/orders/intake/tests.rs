@@ -51,8 +51,17 @@ fn order() -> OrderInput {
     }
 }
 
+/// Validates `i`; every hold it finds names the values its code promises (`hold_params`).
 fn check(i: &OrderInput) -> Result<ValidatedOrder, Vec<FieldError>> {
-    validate_order(i, &skus(), &TenantSettings::default(), &default_goods_rules())
+    let checked = validate_order(i, &skus(), &TenantSettings::default(), &default_goods_rules());
+    for e in checked.as_ref().err().into_iter().flatten() {
+        assert!(REJECT_CODES.contains(&e.code.as_str()), "{e:?} is listed for translation");
+    }
+    for h in checked.iter().flat_map(|v| &v.holds) {
+        let names: Vec<&str> = h.params.keys().map(String::as_str).collect();
+        assert_eq!(names, hold_params(&h.code), "{h:?}");
+    }
+    checked
 }
 
 #[test]
