@@ -198,6 +198,22 @@ impl Browser {
         }
     }
 
+    /// Clicks the element matching `css` and waits up to 10 s for the page it leads to: a full
+    /// load or an htmx swap of the page's `main` (the old `main` is marked before the click).
+    pub async fn click_and_wait(&self, css: &str) {
+        self.script("const m = document.querySelector('main'); if (m) m.dataset.stale = '1'").await;
+        self.click(css).await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let fresh = "const m = document.querySelector('main'); \
+                     return document.readyState === 'complete' && !(m && m.dataset.stale)";
+        while self.script(fresh).await != Value::Bool(true) {
+            if Instant::now() > deadline {
+                panic!("clicking {css} led to no new page; still on {}", self.current_url().await);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Resizes the window, e.g. to a phone's 390 × 844.
     pub async fn resize(&self, width: u32, height: u32) {
         self.call("POST", "/window/rect", json!({ "width": width, "height": height })).await;

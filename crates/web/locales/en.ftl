@@ -1239,3 +1239,4 @@ payment_status-partially_paid = partly paid
 payment_status-authorized = authorised, not captured
 payment_status-refunded = refunded
 orders-outcome = Outcome
+inventory-safety_stock = Safety stock: at or below it, stock is low

@@ -1236,3 +1236,4 @@ invalid-exceeds_subtotal = 折扣超过商品小计。
 invalid-total_mismatch = 合计 { $total } 与各行、折扣、运费和税费之和 { $expected } 不符；请更正合计或订单行。
 invalid-prohibited_goods = { $field }：该商品禁止寄往目的国。
 invalid-not_an_amount = { $field } 不是金额。
+inventory-safety_stock = 安全库存：可用量不高于此值即为低库存

@@ -33,6 +33,22 @@ pub struct BalanceView {
     pub on_hand: i64,
     pub reserved: i64,
     pub available: i64,
+    /// The safety stock set for it (`PUT /api/v1/safety-stock`): at or below it, stock is low.
+    pub low_at: Option<i64>,
+}
+
+impl BalanceView {
+    /// How the row is marked: `sold-out` with nothing available, `low-stock` at or below its
+    /// safety stock, else nothing.
+    pub fn stock_level(&self) -> &'static str {
+        if self.available <= 0 {
+            "sold-out"
+        } else if self.low_at.is_some_and(|low| self.available <= low) {
+            "low-stock"
+        } else {
+            ""
+        }
+    }
 }
 
 /// Changes on-hand stock, recorded as an `adjust` movement; new units go to orders waiting for
@@ -119,6 +135,7 @@ fn balance_view(b: stock::BalanceLine) -> BalanceView {
         warehouse_code: b.warehouse_code,
         on_hand: b.on_hand,
         reserved: b.reserved,
+        low_at: b.low_at,
     }
 }
 

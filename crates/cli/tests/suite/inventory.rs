@@ -245,4 +245,23 @@ async fn stock_is_found_by_merchant_and_by_part_of_a_sku_code_or_name_with_wildc
     let stock = &html[start..start + html[start..].find("</table>").unwrap()];
     assert!(stock.contains("PB_20K") && !stock.contains(">LAMP<"), "filtered: {stock}");
     assert!(stock.contains("<td class=\"merchant\">"), "the merchant column: {stock}");
+
+    // Low stock: at or below the safety stock set for it, the row is marked and shows the level.
+    let level = json!({"sku_id": c.lamp, "warehouse_id": c.uk_warehouse, "threshold": 10});
+    let (status, body) =
+        crate::helpers::call(&app, reqwest::Method::PUT, "/api/v1/safety-stock", &s.admin_key, Some(level))
+            .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, lamp) = get(&app, "/api/v1/stock?search=lamp", &s.admin_key).await;
+    let uk = lamp["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["warehouse_id"] == c.uk_warehouse.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!((uk["available"].as_i64(), uk["low_at"].as_i64()), (Some(2), Some(10)), "{lamp}");
+    let html = browser.get(app.url("/inventory?search=lamp")).send().await.unwrap().text().await.unwrap();
+    let row = &html[html.find("<tr class=\"low-stock\"><td>LAMP</td>").expect("the low row is marked")..];
+    assert!(row[..row.find("</tr>").unwrap()].contains("/ 10</span>"), "{row}");
 }

@@ -8,6 +8,7 @@ mod archive;
 mod audit;
 mod billing;
 mod browser;
+mod browser_orders;
 mod buyer_messages;
 mod calendars;
 mod cannot_serve;

@@ -303,14 +303,17 @@ pub struct BalanceLine {
     pub warehouse_code: String,
     pub on_hand: i64,
     pub reserved: i64,
+    /// The safety stock set for it: at or below this many available, it is low.
+    pub low_at: Option<i64>,
 }
 
 /// Where a page of balances starts: after this (SKU code, SKU id, warehouse code, warehouse id).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BalanceCursor(pub String, pub String, pub String, pub String);
 
-const BALANCE_LINE: &str = "SELECT b.sku_id, s.sku, s.name AS sku_name, s.merchant_id, b.warehouse_id, w.code AS warehouse_code, b.on_hand, b.reserved \
-     FROM stock_balances b JOIN skus s ON s.id = b.sku_id JOIN warehouses w ON w.id = b.warehouse_id WHERE b.tenant_id = ";
+const BALANCE_LINE: &str = "SELECT b.sku_id, s.sku, s.name AS sku_name, s.merchant_id, b.warehouse_id, w.code AS warehouse_code, b.on_hand, b.reserved, \
+     t.threshold AS low_at FROM stock_balances b JOIN skus s ON s.id = b.sku_id JOIN warehouses w ON w.id = b.warehouse_id \
+     LEFT JOIN safety_stock t ON t.sku_id = b.sku_id AND t.warehouse_id = b.warehouse_id WHERE b.tenant_id = ";
 
 /// A balance line as stored, read by column name.
 #[derive(sqlx::FromRow)]
@@ -323,6 +326,7 @@ struct BalanceLineRecord {
     warehouse_code: String,
     on_hand: i64,
     reserved: i64,
+    low_at: Option<i64>,
 }
 
 fn balance_line(r: &sqlx::any::AnyRow) -> StoreResult<BalanceLine> {
@@ -336,6 +340,7 @@ fn balance_line(r: &sqlx::any::AnyRow) -> StoreResult<BalanceLine> {
         warehouse_code: b.warehouse_code,
         on_hand: b.on_hand,
         reserved: b.reserved,
+        low_at: b.low_at,
     })
 }
 
