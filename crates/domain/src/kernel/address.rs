@@ -162,7 +162,7 @@ pub fn address_problems(a: &Address, prefix: &str) -> Vec<FieldError> {
                     format!("{field}_required"),
                     format!("{what} is required for {country}{example}"),
                 )
-                .with("country", &a.country.trim().to_ascii_uppercase()),
+                .with("country", a.country.trim().to_ascii_uppercase()),
             );
         }
     };
@@ -181,7 +181,7 @@ pub fn address_problems(a: &Address, prefix: &str) -> Vec<FieldError> {
                 format!("postcode '{}' is not a valid postcode for {country}{example}", a.postcode.trim()),
             )
             .with("postcode", a.postcode.trim())
-            .with("country", &a.country.trim().to_ascii_uppercase()),
+            .with("country", a.country.trim().to_ascii_uppercase()),
         );
     }
     let state = a.state.trim();
@@ -222,7 +222,7 @@ pub fn address_problems(a: &Address, prefix: &str) -> Vec<FieldError> {
                     format!("state '{state}' is not a state, province or region of {country}; {hint}"),
                 )
                 .with("state", state)
-                .with("country", &a.country.trim().to_ascii_uppercase()),
+                .with("country", a.country.trim().to_ascii_uppercase()),
             );
         }
     }
