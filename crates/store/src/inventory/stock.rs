@@ -326,6 +326,8 @@ struct BalanceLineRecord {
     warehouse_code: String,
     on_hand: i64,
     reserved: i64,
+    /// Read only where the safety stock is joined in.
+    #[sqlx(default)]
     low_at: Option<i64>,
 }
 

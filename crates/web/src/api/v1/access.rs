@@ -17,6 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::PageQuery;
+use super::settings_body::SettingsBody;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Auth, parse_id};
 use crate::middleware::ReplayBody;
@@ -240,18 +241,19 @@ async fn revoke_api_key(
 }
 
 #[utoipa::path(get, path = "/api/v1/settings", tag = "access", description = "The operator's settings. Staff only.",
-    responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = SettingsBody), (status = 403, body = ErrorBody)))]
 async fn get_settings(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<TenantSettings>> {
     Ok(Json(access::get_settings(&app, &p).await?))
 }
 
-#[utoipa::path(patch, path = "/api/v1/settings", tag = "access", request_body = Object,
+#[utoipa::path(patch, path = "/api/v1/settings", tag = "access", request_body = SettingsBody,
     description = "Changes the settings named in the body; the others keep their values. Admins only.",
-    responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SettingsBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_settings(
     State(app): State<App>,
     Auth(p): Auth,
-    ApiJson(body): ApiJson<serde_json::Value>,
+    ApiJson(body): ApiJson<SettingsBody>,
 ) -> ApiResult<Json<TenantSettings>> {
-    Ok(Json(access::update_settings(&app, &p, body).await?))
+    let patch = serde_json::to_value(body).map_err(|e| tradeport_app::AppError::Internal(e.to_string()))?;
+    Ok(Json(access::update_settings(&app, &p, patch).await?))
 }

@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::inventory_requests::{GoodsRuleRequest, SkuRequest};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Auth};
 
@@ -64,19 +65,16 @@ async fn list_skus(
     Ok(Json(inventory::list_skus(&app, &p, q.merchant_id.as_deref(), &page).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/skus", tag = "inventory", params(MerchantPage), request_body = Object,
-    description = "Creates the SKU, or updates the merchant's SKU with the same code. Fields: sku, name, barcode, weight_g, \
-                   length_mm, width_mm, height_mm, declared_value_minor, declared_currency, hs_code, origin_country, category, \
-                   traits (fragile, liquid, valuable, bulky, flammable, aerosol, magnet, blade, un3480, un3481, un3090, un3091), active, \
-                   lot_tracked (stock kept by lot and expiry: put-away asks for the lot, picks go earliest expiry first).",
+#[utoipa::path(post, path = "/api/v1/skus", tag = "inventory", params(MerchantPage), request_body = SkuRequest,
+    description = "Creates the SKU, or updates the merchant's SKU with the same code.",
     responses((status = 200, body = SkuView), (status = 422, body = ErrorBody)))]
 async fn upsert_sku(
     State(app): State<App>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<MerchantPage>,
-    ApiJson(body): ApiJson<SkuInput>,
+    ApiJson(body): ApiJson<SkuRequest>,
 ) -> ApiResult<Json<SkuView>> {
-    Ok(Json(inventory::upsert_sku(&app, &p, q.merchant_id.as_deref(), &body).await?))
+    Ok(Json(inventory::upsert_sku(&app, &p, q.merchant_id.as_deref(), &SkuInput::from(body)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/skus/import", tag = "inventory", params(MerchantPage), request_body(content = String, content_type = "text/csv"),
@@ -144,15 +142,15 @@ async fn list_goods_rules(State(app): State<App>, Auth(p): Auth) -> ApiResult<Js
     Ok(Json(serde_json::json!({ "items": inventory::list_goods_rules(&app, &p).await? })))
 }
 
-#[utoipa::path(post, path = "/api/v1/goods-rules", tag = "inventory", request_body = Object,
-    description = "Adds a rule: {code, trait, hs_prefix, destinations: [ISO codes], action: block|hold, message}. Admins only.",
-    responses((status = 201, body = Object), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/goods-rules", tag = "inventory", request_body = GoodsRuleRequest,
+    description = "Adds a rule. Admins only.",
+    responses((status = 201, body = GoodsRuleRequest), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_goods_rule(
     State(app): State<App>,
     Auth(p): Auth,
-    ApiJson(body): ApiJson<GoodsRule>,
+    ApiJson(body): ApiJson<GoodsRuleRequest>,
 ) -> ApiResult<(StatusCode, Json<GoodsRule>)> {
-    Ok((StatusCode::CREATED, Json(inventory::add_goods_rule(&app, &p, body).await?)))
+    Ok((StatusCode::CREATED, Json(inventory::add_goods_rule(&app, &p, GoodsRule::from(body)).await?)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/goods-rules/{code}", tag = "inventory", params(("code" = String, Path)),

@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::order_request::OrderRequest;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Auth, OptionalJson};
 
@@ -58,7 +59,7 @@ struct BulkResponse {
     results: Vec<BulkResult>,
 }
 
-#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = Object,
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = OrderRequest,
     description = "Takes in an order (see docs/API.md, Orders). 201 with the new order; 200 with the stored one when the merchant \
                    already has an order with this channel and channel_order_id. Malformed orders are refused (422) and nothing is \
                    stored; orders that need the buyer's input are stored on_hold with the reasons in `holds`.",
@@ -66,9 +67,9 @@ struct BulkResponse {
 async fn create_order(
     State(app): State<App>,
     Auth(p): Auth,
-    ApiJson(body): ApiJson<OrderInput>,
+    ApiJson(body): ApiJson<OrderRequest>,
 ) -> ApiResult<(StatusCode, Json<OrderView>)> {
-    let intake = orders::create_order(&app, &p, &body).await?;
+    let intake = orders::create_order(&app, &p, &OrderInput::from(body)).await?;
     let status = if intake.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(intake.order)))
 }
