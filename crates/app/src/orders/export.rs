@@ -96,6 +96,9 @@ pub async fn export_orders(
     format: ExportFormat,
 ) -> AppResult<ExportFile> {
     principal.require(Permission::ViewOrders)?;
+    // A list's query string may be reused: its limit is ignored, but must still be one.
+    let page = crate::PageRequest { limit: q.limit, cursor: None };
+    page.limit().map_err(|e| AppError::Invalid(vec![e]))?;
     let filter = filter_of(principal, q)?;
     let mut conn = app.db().read().await?;
     let names: std::collections::HashMap<String, String> =

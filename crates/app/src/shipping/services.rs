@@ -9,11 +9,33 @@ use tradeport_store::shipping::services::{self, ServiceRow};
 use crate::{App, AppError, AppResult};
 
 /// A service as the API shows it: its id and definition.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ServiceView {
     pub id: String,
     #[serde(flatten)]
     pub service: ServiceInput,
+}
+
+/// The definition's schema with the id beside its fields: one object, as it is written (a
+/// derived schema would say `allOf` of the definition, which refuses any field but its own).
+impl utoipa::PartialSchema for ServiceView {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+        let mut schema = <ServiceInput as utoipa::PartialSchema>::schema();
+        if let utoipa::openapi::RefOr::T(Schema::Object(o)) = &mut schema {
+            let id = ObjectBuilder::new().schema_type(Type::String).description(Some("The service's id."));
+            o.properties.insert("id".to_string(), id.into());
+            o.required.insert(0, "id".to_string());
+            o.description = Some("A carrier service: its id and definition.".into());
+        }
+        schema
+    }
+}
+
+impl utoipa::ToSchema for ServiceView {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        <ServiceInput as utoipa::ToSchema>::schemas(schemas);
+    }
 }
 
 impl From<ServiceRow> for ServiceView {

@@ -38,6 +38,30 @@ async fn the_openapi_document_describes_every_route_correctly() {
             }
         }
     }
+    // The most important bodies are typed, with the domain's code lists and limits.
+    let schemas = &doc["components"]["schemas"];
+    for (path, method, schema) in [
+        ("/api/v1/orders", "post", "OrderRequest"),
+        ("/api/v1/skus", "post", "SkuRequest"),
+        ("/api/v1/goods-rules", "post", "GoodsRuleRequest"),
+        ("/api/v1/settings", "patch", "SettingsBody"),
+    ] {
+        let body = &paths[path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+        assert_eq!(body, &format!("#/components/schemas/{schema}"), "{method} {path}");
+        assert!(
+            schemas[schema]["properties"].as_object().is_some_and(|p| p.len() >= 6),
+            "{schema} has its fields"
+        );
+    }
+    let order = &schemas["OrderRequest"]["properties"];
+    assert_eq!(order["lines"]["minItems"], 1);
+    assert_eq!(schemas["LineRequest"]["properties"]["quantity"]["minimum"], 1);
+    assert!(schemas["ChannelName"]["enum"].as_array().unwrap().contains(&"shopify".into()), "{order}");
+    assert!(schemas["OrderRequest"]["required"].as_array().unwrap().contains(&"lines".into()));
+    // A buyer's survey link and a provider's webhook need no API key.
+    for (path, method) in [("/api/v1/surveys/{token}", "post"), ("/api/v1/payment-hooks/{id}", "post")] {
+        assert_eq!(paths[path][method]["security"], serde_json::json!([{}]), "{method} {path} is public");
+    }
     let docs = app.client.get(app.url("/api/docs/")).send().await.unwrap();
     assert_eq!(docs.status(), reqwest::StatusCode::OK, "the viewer is served from the binary");
 }

@@ -113,7 +113,7 @@ async fn read_member_messages(
     Ok(Json(tradeport_app::tickets::read_member_messages(&app, &p, &id).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/channel-hooks/{id}", tag = "channels", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/channel-hooks/{id}", tag = "channels", security(()), params(("id" = String, Path)),
     request_body(content = String, content_type = "application/json"),
     description = "Where a shop delivers its order webhooks: Shopify (`X-Shopify-Hmac-SHA256`, `X-Shopify-Webhook-Id`, \
                    `X-Shopify-Topic`: orders/create, orders/updated, orders/cancelled, orders/paid) and WooCommerce \

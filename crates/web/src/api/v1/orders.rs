@@ -51,6 +51,8 @@ struct ActionRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct BulkRequest {
+    /// The orders to approve, each on its own.
+    #[schema(min_items = 1, max_items = 500)]
     ids: Vec<String>,
 }
 

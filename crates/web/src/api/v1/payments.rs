@@ -154,7 +154,7 @@ async fn create_payment(
     Ok((StatusCode::CREATED, Json(payments::create_payment(&app, &p, &id, &body).await?)))
 }
 
-#[utoipa::path(post, path = "/api/v1/payment-hooks/{id}", tag = "payments", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/payment-hooks/{id}", tag = "payments", security(()), params(("id" = String, Path)),
     request_body(content = String, content_type = "application/json"),
     description = "Where the account's provider sends its events; each is checked over the raw body before anything reads \
                    it, and 401 keeps nothing otherwise. Stripe (payment_intent.*, charge.refunded, charge.dispute.*): the \

@@ -184,7 +184,7 @@ async fn set_tracking_secret(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/v1/hooks/{provider}/{operator_id}", tag = "shipping",
+#[utoipa::path(post, path = "/api/v1/hooks/{provider}/{operator_id}", tag = "shipping", security(()),
     params(("provider" = String, Path, description = "easypost, aftership or 17track"), ("operator_id" = String, Path)),
     request_body(content = String, content_type = "application/json"),
     description = "A tracking provider's webhook, refused with 401 and nothing kept unless signed with the operator's secret: \

@@ -223,14 +223,14 @@ async fn ticket_attachment(
     Ok(crate::download::sent_file(&f.file_name, &f.content_type, f.bytes))
 }
 
-#[utoipa::path(get, path = "/api/v1/track/{token}/tickets", tag = "tickets", params(("token" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/track/{token}/tickets", tag = "tickets", security(()), params(("token" = String, Path)),
     description = "The buyer's conversation about the order of a tracking link (agents' internal notes left out).",
     responses((status = 200, body = TicketList), (status = 404, body = ErrorBody)))]
 async fn buyer_tickets(State(app): State<App>, Path(token): Path<String>) -> ApiResult<Json<TicketList>> {
     Ok(Json(TicketList { items: tickets::buyer_tickets(&app, &token).await? }))
 }
 
-#[utoipa::path(post, path = "/api/v1/track/{token}/tickets", tag = "tickets", params(("token" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/track/{token}/tickets", tag = "tickets", security(()), params(("token" = String, Path)),
     request_body = BuyerMessageForm,
     description = "The buyer writes about the order of a tracking link: the message joins the order's ticket still \
                    being worked, or opens one (category suggested, clocks started in the operator's calendar). The \
@@ -295,7 +295,7 @@ struct HubCheck {
     challenge: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/chat-hooks/{id}", tag = "tickets", params(("id" = String, Path), HubCheck),
+#[utoipa::path(get, path = "/api/v1/chat-hooks/{id}", tag = "tickets", security(()), params(("id" = String, Path), HubCheck),
     description = "Meta's subscription check for a WhatsApp connection: answers `hub.challenge` when `hub.mode` is \
                    `subscribe` and `hub.verify_token` is the connection's `verify_token` credential; 401 otherwise.",
     responses((status = 200, body = String), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -307,7 +307,7 @@ async fn chat_hook_check(
     Ok(tickets::verify_chat_hook(&app, &id, &q.mode, &q.verify_token, &q.challenge).await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/chat-hooks/{id}", tag = "tickets", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/chat-hooks/{id}", tag = "tickets", security(()), params(("id" = String, Path)),
     request_body(content = String, content_type = "application/json"),
     description = "Where Meta delivers a WhatsApp connection's `messages` webhook. `X-Hub-Signature-256` is checked \
                    over the raw body first (the connection's webhook secret is the Meta app secret; the previous one \
@@ -398,19 +398,20 @@ async fn viewing_ticket(
 #[serde(deny_unknown_fields)]
 struct SurveyAnswer {
     /// 1 (poor) to 5 (excellent).
+    #[schema(minimum = 1, maximum = 5)]
     score: i64,
     #[serde(default)]
     comment: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/surveys/{token}", tag = "tickets", params(("token" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/surveys/{token}", tag = "tickets", security(()), params(("token" = String, Path)),
     description = "The satisfaction survey of a solved ticket, by the token of the link the buyer was sent.",
     responses((status = 200, body = SurveyView), (status = 404, body = ErrorBody)))]
 async fn get_survey(State(app): State<App>, Path(token): Path<String>) -> ApiResult<Json<SurveyView>> {
     Ok(Json(tickets::survey_page(&app, &token).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/surveys/{token}", tag = "tickets", params(("token" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/surveys/{token}", tag = "tickets", security(()), params(("token" = String, Path)),
     request_body = SurveyAnswer,
     description = "The buyer's answer (CS-6): a score of 1 to 5 and a comment. The link takes one answer: again, \
                    409 `survey.answered`. A score of 2 or less opens the ticket again as a follow-up.",
