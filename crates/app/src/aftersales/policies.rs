@@ -27,6 +27,7 @@ pub struct PolicyInput {
     pub category: String,
     /// A destination country (ISO code).
     pub market: String,
+    #[schema(maximum = 3650)]
     pub window_days: u32,
     /// refund_only, return_and_refund, exchange, reship, repair, partial_refund.
     pub allowed: Vec<String>,

@@ -83,6 +83,7 @@ pub struct CaseQuery {
     /// logistics, customer_service, warehouse, order_management.
     pub department: Option<String>,
     pub order_id: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }

@@ -138,6 +138,7 @@ pub struct ReceivingSettings {
     /// Litres the warehouse stores at most (goods on hand plus goods expected); 0 for no limit.
     pub capacity_l: i64,
     /// Pallet positions (pallet bins in use plus pallets expected); 0 for no limit.
+    #[schema(minimum = 0, maximum = 1000000)]
     pub capacity_pallets: i64,
     /// Whom to call about a delivery, e.g. "Goods-in desk, +44 161 496 0000".
     pub receiving_contact: String,

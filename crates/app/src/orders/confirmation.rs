@@ -15,7 +15,7 @@ const PREPARATION_HOURS_OVERSEAS: i64 = 12;
 const PREPARATION_HOURS_ORIGIN: i64 = 24;
 
 /// Everything the confirmation says.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ConfirmationDocument {
     pub order_no: String,
     pub buyer_name: String,
@@ -23,6 +23,7 @@ pub struct ConfirmationDocument {
     pub buyer_phone: String,
     pub address_lines: Vec<String>,
     /// (SKU, name, quantity, unit price, line total), money formatted.
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub items: Vec<(String, String, i64, String, String)>,
     pub service_level: String,
     pub currency: String,

@@ -41,6 +41,20 @@ pub struct EventView {
     pub at: i64,
 }
 
+/// Why an order waits, as the API shows it (the schema of a `FieldError` hold).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct HoldDoc {
+    /// The input field at fault, e.g. `shipping_address.postcode`.
+    field: String,
+    /// Stable code, e.g. `postcode_required`, `not_paid`, `out_of_stock`.
+    code: String,
+    /// What is wrong and what to do, in English.
+    message: String,
+    /// The values the message names, for saying it in another language.
+    params: std::collections::BTreeMap<String, String>,
+}
+
 /// An order in a list.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct OrderSummary {
@@ -63,7 +77,7 @@ pub struct OrderSummary {
     pub urgent: bool,
     pub flags: Vec<String>,
     /// Why the order waits: field, code and what to do.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<HoldDoc>)]
     pub holds: Vec<FieldError>,
     pub second_review_due: bool,
     pub created_at: i64,

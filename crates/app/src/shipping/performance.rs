@@ -18,6 +18,7 @@ const DAY_MS: i64 = 86_400_000;
 #[into_params(parameter_in = Query)]
 pub struct PerformanceQuery {
     /// Parcels handed over in the last this many days (1 to 366; 90 when left out).
+    #[param(minimum = 1, maximum = 366)]
     pub days: Option<i64>,
 }
 

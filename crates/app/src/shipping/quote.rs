@@ -13,6 +13,7 @@ use crate::{App, AppError, AppResult};
 /// A parcel to quote.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = ShippingQuoteRequest)]
 pub struct QuoteRequest {
     /// The warehouse it leaves from.
     pub warehouse_id: String,

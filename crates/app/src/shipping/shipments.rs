@@ -444,6 +444,7 @@ pub struct ShipmentQuery {
     pub origin: Option<String>,
     /// `open`: only parcels with an open exception case.
     pub exception: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }

@@ -23,6 +23,7 @@ use crate::{App, AppError, AppResult};
 #[serde(default, deny_unknown_fields)]
 pub struct PromiseRequest {
     /// Working hours until the buyer hears back (1 to 120).
+    #[schema(minimum = 1, maximum = 120)]
     pub within_hours: i64,
     /// What is to be found out (internal).
     pub note: String,

@@ -14,8 +14,11 @@ use crate::{App, AppError, AppResult};
 pub struct BoxInput {
     /// Short code printed on the box stock, e.g. `S2`.
     pub code: String,
+    #[schema(minimum = 1, maximum = 3000)]
     pub inner_length_mm: i64,
+    #[schema(minimum = 1, maximum = 3000)]
     pub inner_width_mm: i64,
+    #[schema(minimum = 1, maximum = 3000)]
     pub inner_height_mm: i64,
     /// Most the filled box may weigh.
     pub max_weight_g: i64,

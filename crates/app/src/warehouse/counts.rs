@@ -177,6 +177,7 @@ pub struct CountEntry {
     pub scan: String,
     /// For a lot-tracked SKU: the lot counted, unless the scan was a GS1 barcode carrying it.
     pub lot: String,
+    #[schema(minimum = 0)]
     pub counted: i64,
 }
 

@@ -346,6 +346,7 @@ async fn locked_package(
 #[serde(default, deny_unknown_fields)]
 pub struct Weighing {
     /// Grams, typed or read from the scale.
+    #[schema(minimum = 1, maximum = 1000000)]
     pub weight_g: i64,
 }
 

@@ -100,6 +100,7 @@ pub struct PutAway {
     pub sku_id: String,
     /// The bin's label as scanned, e.g. `A-01-02-1-B`.
     pub bin: String,
+    #[schema(minimum = 1)]
     pub quantity: i64,
     /// For a lot-tracked SKU: the lot printed on the goods, unless the scan was a GS1 barcode
     /// carrying it.
@@ -224,6 +225,7 @@ pub struct MoveStock {
     pub sku_id: String,
     pub from_bin: String,
     pub to_bin: String,
+    #[schema(minimum = 1)]
     pub quantity: i64,
     /// For a lot-tracked SKU: the lot to move; may be left out when `from_bin` holds one lot.
     pub lot: String,

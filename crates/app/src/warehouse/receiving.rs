@@ -23,6 +23,7 @@ pub struct ReceiptScan {
     /// What the scanner read: a GTIN/EAN/UPC (check digit verified) or a SKU code.
     pub scan: String,
     /// Units counted with this scan (1 when left out).
+    #[schema(minimum = 1, maximum = 100000)]
     pub quantity: Option<i64>,
     /// The units are damaged (counted, reported, not stocked).
     pub damaged: bool,

@@ -19,6 +19,7 @@ pub struct SafetyStock {
     pub sku_id: String,
     pub warehouse_id: String,
     /// Alert when fewer units than this are available; 0 for no alert.
+    #[schema(minimum = 0, maximum = 10000000)]
     pub threshold: i64,
 }
 

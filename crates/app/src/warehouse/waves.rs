@@ -28,6 +28,7 @@ const CANDIDATES: u32 = 20_000;
 pub struct CreateWave {
     pub warehouse_id: String,
     /// Most orders in the wave (1 to 5000; 50 when left out).
+    #[schema(minimum = 1, maximum = 5000)]
     pub max_orders: Option<u32>,
     /// Only urgent orders.
     pub urgent_only: bool,

@@ -41,6 +41,7 @@ pub struct FeeSchedule {
     pub storage_basis: StorageBasis,
     /// Volume of a pallet position, for the pallet basis (litres).
     #[serde(default = "default_pallet_l")]
+    #[schema(minimum = 1, maximum = 100000)]
     pub pallet_volume_l: i64,
     /// Ascending by `from_day`, the first from day 0 (older stock usually costs more).
     #[serde(default)]

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use tradeport_app::App;
 use tradeport_app::sla::{self, CalendarOwner, CalendarView, ClosedDaysFormat, DuePreview, ImportReport};
 use tradeport_domain::sla::CalendarInput;
+
+use super::calendar_body::CalendarBody;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -47,20 +49,20 @@ async fn get_calendar(
 }
 
 #[utoipa::path(put, path = "/api/v1/calendars/{owner}", tag = "sla", params(("owner" = String, Path, description = "`default` or a warehouse id")),
-    request_body(content = Object, description = "`{\"timezone\": \"Europe/Berlin\", \"week\": {\"monday\": [\"09:00-12:00\", \"13:00-18:00\"], …}, \"closed_days\": [{\"date\": \"2026-12-25\", \"name\": \"Christmas Day\"}]}`; a weekday left out does not work"),
+    request_body = CalendarBody,
     description = "Sets the calendar (replacing the one the owner has). New clocks count in it; running ones keep their due time until they resume from a pause. Admins.",
     responses((status = 200, body = CalendarView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_calendar(
     State(app): State<App>,
     Auth(p): Auth,
     Path(owner): Path<String>,
-    ApiJson(body): ApiJson<CalendarInput>,
+    ApiJson(body): ApiJson<CalendarBody>,
 ) -> ApiResult<Json<CalendarView>> {
-    Ok(Json(sla::put_calendar(&app, &p, CalendarOwner::parse(&owner)?, &body).await?))
+    Ok(Json(sla::put_calendar(&app, &p, CalendarOwner::parse(&owner)?, &CalendarInput::from(body)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/calendars/{owner}/closed-days", tag = "sla", params(("owner" = String, Path, description = "`default` or a warehouse id")),
-    request_body(content = String, description = "An iCalendar feed (`Content-Type: text/calendar`): its all-day events, yearly ones repeated; or a CSV (`text/csv`) of `date,name` rows"),
+    request_body(content((String = "text/calendar"), (String = "text/csv")), description = "An iCalendar feed (`Content-Type: text/calendar`): its all-day events, yearly ones repeated; or a CSV (`text/csv`) of `date,name` rows"),
     description = "Adds closed days from a file to an existing calendar and says what it left out. Admins.",
     responses((status = 200, body = ImportReport), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn import_closed_days(

@@ -137,7 +137,7 @@ async fn adjust_stock(
     Ok(Json(inventory::adjust_stock(&app, &p, &body).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/goods-rules", tag = "inventory", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/goods-rules", tag = "inventory", responses((status = 200, body = Items<GoodsRuleRequest>)))]
 async fn list_goods_rules(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<serde_json::Value>> {
     Ok(Json(serde_json::json!({ "items": inventory::list_goods_rules(&app, &p).await? })))
 }

@@ -6,6 +6,7 @@ mod aftersales_requests;
 mod archives;
 mod audit;
 mod billing;
+mod calendar_body;
 mod calendars;
 mod channels;
 mod customs;

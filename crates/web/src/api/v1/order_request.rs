@@ -45,7 +45,7 @@ impl ToSchema for PaymentStatusName {}
 /// The buyer, whom the carrier calls and the confirmation is sent to.
 #[derive(Serialize, Deserialize, ToSchema, Default)]
 #[serde(default, deny_unknown_fields)]
-pub struct BuyerRequest {
+pub struct OrderBuyer {
     /// The buyer's name.
     #[schema(required = true, min_length = 1, example = "Ada Lovelace")]
     pub name: String,
@@ -135,7 +135,7 @@ pub struct OrderRequest {
     #[schema(required = true, min_length = 1, max_length = 100, example = "#1001")]
     pub channel_order_id: String,
     #[schema(required = true)]
-    pub buyer: BuyerRequest,
+    pub buyer: OrderBuyer,
     #[schema(required = true)]
     pub shipping_address: AddressRequest,
     #[schema(required = true, min_items = 1, max_items = 500)]

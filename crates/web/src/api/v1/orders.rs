@@ -189,7 +189,7 @@ async fn change_service(
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}/confirmation", tag = "orders", params(("id" = String, Path)),
     description = "The confirmation document's content (order number, buyer, items, service, fees, estimated dispatch).",
-    responses((status = 200, body = Object), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = orders::ConfirmationDocument), (status = 409, body = ErrorBody)))]
 async fn confirmation(
     State(app): State<App>,
     Auth(p): Auth,
@@ -214,6 +214,7 @@ async fn confirmation_pdf(
 #[serde(deny_unknown_fields)]
 struct OutcomeQuery {
     /// The last this many days (1-1095, default 90).
+    #[param(minimum = 1, maximum = 1095)]
     days: Option<u32>,
 }
 

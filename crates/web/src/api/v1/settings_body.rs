@@ -57,11 +57,14 @@ pub struct SettingsBody {
     pub default_locale: Option<String>,
     /// Hours a web session lasts after sign-in.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 720)]
     pub session_hours: Option<u32>,
     /// Failed sign-ins within `login_window_minutes` after which an account is throttled.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 3, maximum = 100)]
     pub login_max_failures: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 1440)]
     pub login_window_minutes: Option<u32>,
     /// Per currency, the order total (minor units) at or above which a second review is due.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -116,6 +119,7 @@ pub struct SettingsBody {
     pub retention_years: Option<u32>,
     /// The least the law of the operator's place requires.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 30)]
     pub retention_legal_minimum_years: Option<u32>,
 }
 
