@@ -1239,4 +1239,6 @@ payment_status-partially_paid = partly paid
 payment_status-authorized = authorised, not captured
 payment_status-refunded = refunded
 orders-outcome = Outcome
-inventory-safety_stock = Safety stock: at or below it, stock is low
+inventory-safety_stock = Safety stock: fewer available than this is low
+error-internal = An internal error occurred (nothing was changed). It was logged with request id { $id }; quote it when you report this.
+error-internal_saved = An internal error occurred (the change was saved; reload to see it). It was logged with request id { $id }; quote it when you report this.

@@ -33,17 +33,17 @@ pub struct BalanceView {
     pub on_hand: i64,
     pub reserved: i64,
     pub available: i64,
-    /// The safety stock set for it (`PUT /api/v1/safety-stock`): at or below it, stock is low.
+    /// The safety stock set for it (`PUT /api/v1/safety-stock`): below it, stock is low.
     pub low_at: Option<i64>,
 }
 
 impl BalanceView {
-    /// How the row is marked: `sold-out` with nothing available, `low-stock` at or below its
-    /// safety stock, else nothing.
+    /// How the row is marked: `sold-out` with nothing available, `low-stock` below its safety
+    /// stock (fewer available than it, as the safety-stock alert counts), else nothing.
     pub fn stock_level(&self) -> &'static str {
         if self.available <= 0 {
             "sold-out"
-        } else if self.low_at.is_some_and(|low| self.available <= low) {
+        } else if self.low_at.is_some_and(|low| self.available < low) {
             "low-stock"
         } else {
             ""

@@ -134,6 +134,33 @@ pub async fn change_service_level(
     apply_change(app, principal, id, change).await
 }
 
+/// The shipping fee the buyer still has paid: less what earlier cheaper services gave back; and
+/// how many such refunds there were.
+pub(crate) async fn net_shipping_fee(
+    tx: &mut UnitOfWork,
+    operator: TenantId,
+    order: &OrderRow,
+) -> AppResult<(tradeport_domain::kernel::Money, usize)> {
+    let fee_key = fee_refund_key(order.id);
+    let fee_refunds: Vec<i64> = tradeport_store::aftersales::refunds::of_order(tx, operator, order.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.request_key.starts_with(&fee_key) && r.status.counts())
+        .map(|r| r.amount_minor)
+        .collect();
+    let net = tradeport_domain::kernel::Money::new(
+        order.shipping_fee.minor() - fee_refunds.iter().sum::<i64>(),
+        order.currency,
+    )
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((net, fee_refunds.len()))
+}
+
+/// The start of the request keys of the refunds a cheaper service gives back.
+fn fee_refund_key(order: OrderId) -> String {
+    format!("service_change:{order}:")
+}
+
 /// The facts of the order's SKUs, by line index.
 pub(crate) async fn line_goods(
     tx: &mut UnitOfWork,
@@ -191,17 +218,7 @@ async fn apply_change(
     let stored_address: Address = serde_json::from_str(&order.shipping_address)
         .map_err(|e| AppError::Internal(format!("stored address of order {}: {e}", order.id)))?;
     let address = change.address.clone().unwrap_or(stored_address.clone());
-    // The fee the buyer still has paid: less what earlier cheaper services gave back.
-    let fee_key = format!("service_change:{id}:");
-    let fee_refunds: Vec<_> = tradeport_store::aftersales::refunds::of_order(&mut tx, operator, id)
-        .await?
-        .into_iter()
-        .filter(|r| r.request_key.starts_with(&fee_key) && r.status.counts())
-        .collect();
-    let fee_refunded: i64 = fee_refunds.iter().map(|r| r.amount_minor).sum();
-    let net_fee =
-        tradeport_domain::kernel::Money::new(order.shipping_fee.minor() - fee_refunded, order.currency)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+    let (net_fee, fee_refunds) = net_shipping_fee(&mut tx, operator, &order).await?;
     let rules = goods_rules::list(&mut tx, operator).await?;
     let goods = line_goods(&mut tx, operator, &order).await?;
     let goods: Vec<(usize, &SkuFacts)> = goods.iter().map(|(n, f)| (*n, f)).collect();
@@ -341,7 +358,7 @@ async fn apply_change(
                 "service changed from {} to {}: the fee difference",
                 order.service_level, service_code
             ),
-            request_key: format!("{fee_key}{}", fee_refunds.len() + 1),
+            request_key: format!("{}{}", fee_refund_key(id), fee_refunds + 1),
             manual_reference: None,
         };
         // The change stands; a refund the provider refuses is on the order's refunds to retry.

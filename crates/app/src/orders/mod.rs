@@ -16,8 +16,8 @@ mod risk_outcomes;
 mod screening;
 mod view;
 
-pub(crate) use changes::line_goods;
 pub use changes::{AddressChange, ServiceChange, change_service_level, change_shipping_address};
+pub(crate) use changes::{line_goods, net_shipping_fee};
 pub(crate) use confirmation::confirmation_of;
 pub use confirmation::{ConfirmationDocument, confirmation_document};
 pub(crate) use create_order::order_row;

@@ -246,8 +246,9 @@ async fn stock_is_found_by_merchant_and_by_part_of_a_sku_code_or_name_with_wildc
     assert!(stock.contains("PB_20K") && !stock.contains(">LAMP<"), "filtered: {stock}");
     assert!(stock.contains("<td class=\"merchant\">"), "the merchant column: {stock}");
 
-    // Low stock: at or below the safety stock set for it, the row is marked and shows the level.
-    let level = json!({"sku_id": c.lamp, "warehouse_id": c.uk_warehouse, "threshold": 10});
+    // Low stock: fewer available than the safety stock set for it (2 < 3), the row is marked and
+    // shows the level.
+    let level = json!({"sku_id": c.lamp, "warehouse_id": c.uk_warehouse, "threshold": 3});
     let (status, body) =
         crate::helpers::call(&app, reqwest::Method::PUT, "/api/v1/safety-stock", &s.admin_key, Some(level))
             .await;
@@ -260,8 +261,8 @@ async fn stock_is_found_by_merchant_and_by_part_of_a_sku_code_or_name_with_wildc
         .find(|b| b["warehouse_id"] == c.uk_warehouse.as_str())
         .unwrap()
         .clone();
-    assert_eq!((uk["available"].as_i64(), uk["low_at"].as_i64()), (Some(2), Some(10)), "{lamp}");
+    assert_eq!((uk["available"].as_i64(), uk["low_at"].as_i64()), (Some(2), Some(3)), "{lamp}");
     let html = browser.get(app.url("/inventory?search=lamp")).send().await.unwrap().text().await.unwrap();
     let row = &html[html.find("<tr class=\"low-stock\"><td>LAMP</td>").expect("the low row is marked")..];
-    assert!(row[..row.find("</tr>").unwrap()].contains("/ 10</span>"), "{row}");
+    assert!(row[..row.find("</tr>").unwrap()].contains("/ 3</span>"), "{row}");
 }

@@ -61,6 +61,21 @@ async fn releasing_a_hold_checks_the_order_again_and_approves_only_what_nothing_
         (Some("on_hold"), vec!["out_of_stock".into()]),
         "{short}"
     );
+    // A rule added since intake that prohibits the goods: the release finds it and keeps the hold.
+    let (_, order) = post(&app, "/api/v1/orders", &s.merchant_a_key, lamp_order("#late-rule", 1)).await;
+    let id = order["id"].as_str().unwrap().to_string();
+    post(&app, &format!("/api/v1/orders/{id}/hold"), &s.admin_key, json!({"reason": "check the goods"}))
+        .await;
+    let rule = json!({"code": "no-lamps-gb", "hs_prefix": "9405", "destinations": ["GB"], "action": "block",
+                      "message": "lamps may not be sent to GB"});
+    let (status, body) = post(&app, "/api/v1/goods-rules", &s.admin_key, rule).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, blocked) = release(id).await;
+    assert_eq!(
+        (blocked["status"].as_str(), codes(&blocked)),
+        (Some("on_hold"), vec!["prohibited_goods".into()]),
+        "{blocked}"
+    );
     let drifts = tradeport_app::inventory::verify_inventory(&app.app).await.unwrap();
     assert!(drifts.is_empty(), "{drifts:?}");
 }

@@ -138,7 +138,7 @@ pub struct NewSku {
 pub fn validate_sku(i: &SkuInput) -> Result<NewSku, Vec<FieldError>> {
     let mut e = FieldErrors::new();
     let sku = i.sku.trim().to_string();
-    if sku.is_empty() || sku.len() > 64 || sku.chars().any(|c| c.is_whitespace()) {
+    if sku.is_empty() || sku.chars().count() > 64 || sku.chars().any(|c| c.is_whitespace()) {
         e.add("sku", "invalid_sku", "sku must be 1-64 characters without spaces, e.g. LMP-DESK-01");
     }
     if i.name.trim().is_empty() {

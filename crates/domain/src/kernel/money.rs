@@ -141,6 +141,19 @@ impl Money {
     pub fn parse_major(text: &str, currency: Currency) -> Result<Self, MoneyError> {
         let decimals = currency.decimals();
         let bad = MoneyError::NotAnAmount(decimals);
+        // A comma only groups thousands (`1,299.50`); `45,99` written the European way is refused,
+        // never read as 4,599.
+        let (written_whole, written_fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+        if written_whole.contains(',') {
+            let mut groups = written_whole.split(',');
+            let first = groups.next().unwrap_or_default();
+            if !(1..=3).contains(&first.len()) || groups.any(|g| g.len() != 3) {
+                return Err(bad);
+            }
+        }
+        if written_fraction.contains(',') {
+            return Err(bad);
+        }
         let cleaned: String = text.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
         let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
         let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
@@ -344,8 +357,18 @@ mod tests {
             MoneyError::TooManyDecimals(c("GBP")).to_string(),
             "has more decimals than GBP allows (2)"
         );
-        let bad =
-            [("abc", "USD"), ("-3", "USD"), ("4.5.6", "USD"), ("", "USD"), ("45.", "USD"), ("1e3", "USD")];
+        let bad = [
+            ("45,99", "EUR"),
+            ("1,2345", "USD"),
+            (",5", "USD"),
+            ("1.5,00", "USD"),
+            ("abc", "USD"),
+            ("-3", "USD"),
+            ("4.5.6", "USD"),
+            ("", "USD"),
+            ("45.", "USD"),
+            ("1e3", "USD"),
+        ];
         for (text, code) in bad {
             assert_eq!(
                 Money::parse_major(text, c(code)),

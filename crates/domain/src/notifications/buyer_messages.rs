@@ -142,13 +142,13 @@ pub fn buyer_action(code: &str) -> Option<&'static str> {
         "not_paid" | "payment_currency_mismatch" => "payment",
         "payment_overpaid" | "payment_disputed" | "risk_review" => return None,
         "service_not_paid" => "service",
-        "restricted_goods" => "goods",
+        "restricted_goods" | "prohibited_goods" => "goods",
         "line1_required" => "street",
         "city_required" => "city",
         "state_required" | "state_unknown" => "region",
         "postcode_required" | "postcode_invalid" | "postcode_state_mismatch" => "postcode",
         "out_of_stock" => "stock",
-        "second_review_due" => return None,
+        "second_review_due" | "unknown_service_level" => return None,
         _ => "check",
     })
 }
@@ -192,6 +192,8 @@ mod tests {
             ("out_of_stock", Some("stock")),
             ("held_by_staff", Some("check")),
             ("second_review_due", None),
+            ("prohibited_goods", Some("goods")),
+            ("unknown_service_level", None),
         ];
         assert_eq!(table.len(), HOLD_CODES.len());
         for (code, action) in table {

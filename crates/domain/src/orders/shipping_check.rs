@@ -51,7 +51,12 @@ pub fn check_shipping(
             let message = format!("{} (rule {}, destination {destination})", hit.message, hit.code);
             let field = format!("lines[{n}].sku");
             match hit.action {
-                GoodsAction::Block => out.reject.push(FieldError::new(field, "prohibited_goods", message)),
+                GoodsAction::Block => out.reject.push(
+                    FieldError::new(field, "prohibited_goods", message)
+                        .with("rule", &hit.code)
+                        .with("sku", &sku.name)
+                        .with("country", &destination),
+                ),
                 GoodsAction::Hold => out.holds.push(
                     FieldError::new(field, "restricted_goods", message)
                         .with("rule", &hit.code)

@@ -74,7 +74,11 @@ pub fn judge_order_payment(total: Money, payments: &[PaidPayment<'_>]) -> OrderP
                     ),
                 )
                 .with("reference", p.reference)
-                .with("received", format!("{} {}", f.net_received(), p.currency))
+                .with("received", {
+                    let amount = crate::kernel::Currency::parse_stored(p.currency)
+                        .map_or_else(|| f.net_received().to_string(), |c| c.format(f.net_received()));
+                    format!("{amount} {}", p.currency)
+                })
                 .with("currency", currency.code()));
             }
             continue;

@@ -303,7 +303,7 @@ pub struct BalanceLine {
     pub warehouse_code: String,
     pub on_hand: i64,
     pub reserved: i64,
-    /// The safety stock set for it: at or below this many available, it is low.
+    /// The safety stock set for it (none when 0): fewer available than this is low.
     pub low_at: Option<i64>,
 }
 
@@ -313,7 +313,7 @@ pub struct BalanceCursor(pub String, pub String, pub String, pub String);
 
 const BALANCE_LINE: &str = "SELECT b.sku_id, s.sku, s.name AS sku_name, s.merchant_id, b.warehouse_id, w.code AS warehouse_code, b.on_hand, b.reserved, \
      t.threshold AS low_at FROM stock_balances b JOIN skus s ON s.id = b.sku_id JOIN warehouses w ON w.id = b.warehouse_id \
-     LEFT JOIN safety_stock t ON t.sku_id = b.sku_id AND t.warehouse_id = b.warehouse_id WHERE b.tenant_id = ";
+     LEFT JOIN safety_stock t ON t.sku_id = b.sku_id AND t.warehouse_id = b.warehouse_id AND t.threshold > 0 WHERE b.tenant_id = ";
 
 /// A balance line as stored, read by column name.
 #[derive(sqlx::FromRow)]

@@ -145,7 +145,7 @@ pub async fn create_user(State(app): State<App>, user: SignedIn, Form(f): Form<C
     };
     match access::create_user(&app, &user.session.principal, &input).await {
         Ok(_) => users_page(&app, &user, StatusCode::OK, None, Some(user.t.get("users.created"))).await,
-        Err(e) => users_page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
+        Err(e) => users_page(&app, &user, status_of(&e), Some(explain(user.t, &e)), None).await,
     }
 }
 
@@ -177,7 +177,7 @@ pub async fn toggle_user(
     };
     match access::set_user_active(&app, &user.session.principal, id, active).await {
         Ok(_) => Redirect::to("/users").into_response(),
-        Err(e) => users_page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
+        Err(e) => users_page(&app, &user, status_of(&e), Some(explain(user.t, &e)), None).await,
     }
 }
 
@@ -272,7 +272,7 @@ pub async fn create_api_key(
     let input = CreateApiKey { tenant_id: f.tenant_id.parse().ok(), name: f.name, role: f.role };
     match access::create_api_key(&app, &user.session.principal, &input).await {
         Ok(created) => api_keys_page(&app, &user, StatusCode::OK, None, Some(created.secret)).await,
-        Err(e) => api_keys_page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
+        Err(e) => api_keys_page(&app, &user, status_of(&e), Some(explain(user.t, &e)), None).await,
     }
 }
 
@@ -291,7 +291,7 @@ pub async fn revoke_api_key(
     };
     match access::revoke_api_key(&app, &user.session.principal, id).await {
         Ok(_) => Redirect::to("/api-keys").into_response(),
-        Err(e) => api_keys_page(&app, &user, status_of(&e), Some(explain(&e)), None).await,
+        Err(e) => api_keys_page(&app, &user, status_of(&e), Some(explain(user.t, &e)), None).await,
     }
 }
 
@@ -428,7 +428,7 @@ pub async fn save_settings(State(app): State<App>, user: SignedIn, Form(f): Form
                 shown.extend(typed.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
             let shown: TenantSettings = serde_json::from_value(shown).unwrap_or(saved);
-            settings_page(&user, status_of(&e), shown, Some(explain(&e)), None)
+            settings_page(&user, status_of(&e), shown, Some(explain(user.t, &e)), None)
         }
     }
 }

@@ -127,7 +127,7 @@ async fn done(
             let (department, notice) = (super::percent_encode(&department), super::percent_encode(&notice));
             Redirect::to(&format!("/aftersales?department={department}&notice={notice}")).into_response()
         }
-        Err(e) => page(app, user, status_of(&e), department, (Some(explain(&e)), None)).await,
+        Err(e) => page(app, user, status_of(&e), department, (Some(explain(user.t, &e)), None)).await,
     }
 }
 
@@ -257,7 +257,7 @@ pub async fn save_rules(State(app): State<App>, user: SignedIn, Form(f): Form<Ru
             let notice = super::percent_encode(user.t.get("desk.rules_saved").as_str());
             Redirect::to(&format!("/aftersales?notice={notice}")).into_response()
         }
-        Err(e) => page(&app, &user, status_of(&e), String::new(), (Some(explain(&e)), None)).await,
+        Err(e) => page(&app, &user, status_of(&e), String::new(), (Some(explain(user.t, &e)), None)).await,
     }
 }
 

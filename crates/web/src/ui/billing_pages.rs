@@ -71,7 +71,7 @@ async fn page(
         match billing::statement(app, principal, &merchant_id, &month).await {
             Ok(s) => Some(s),
             Err(e) => {
-                error.get_or_insert(explain(&e));
+                error.get_or_insert(explain(user.t, &e));
                 None
             }
         }
@@ -132,7 +132,7 @@ pub async fn credit(State(app): State<App>, user: SignedIn, Form(f): Form<Credit
         Ok(_) => back(&f.merchant_id, &f.month),
         Err(e) => {
             let p = BillingParams { merchant_id: f.merchant_id, month: f.month };
-            page(&app, &user, p, status_of(&e), (None, String::new(), Some(explain(&e)))).await
+            page(&app, &user, p, status_of(&e), (None, String::new(), Some(explain(user.t, &e)))).await
         }
     }
 }
@@ -180,7 +180,7 @@ pub async fn agreement(State(app): State<App>, user: SignedIn, Form(f): Form<Agr
         Ok(()) => back(&f.merchant_id, ""),
         Err(e) => {
             let p = BillingParams { merchant_id: f.merchant_id, month: String::new() };
-            page(&app, &user, p, status_of(&e), (None, f.fees, Some(explain(&e)))).await
+            page(&app, &user, p, status_of(&e), (None, f.fees, Some(explain(user.t, &e)))).await
         }
     }
 }
@@ -217,8 +217,14 @@ pub async fn quote(State(app): State<App>, user: SignedIn, Form(f): Form<QuoteFo
     match result {
         Ok(q) => page(&app, &user, BillingParams::default(), StatusCode::OK, (Some(q), f.fees, None)).await,
         Err(e) => {
-            page(&app, &user, BillingParams::default(), status_of(&e), (None, f.fees, Some(explain(&e))))
-                .await
+            page(
+                &app,
+                &user,
+                BillingParams::default(),
+                status_of(&e),
+                (None, f.fees, Some(explain(user.t, &e))),
+            )
+            .await
         }
     }
 }
@@ -240,7 +246,7 @@ pub async fn file(State(app): State<App>, user: SignedIn, Form(f): Form<FileForm
         Ok(_) => back(&f.merchant_id, &f.month),
         Err(e) => {
             let p = BillingParams { merchant_id: f.merchant_id, month: f.month };
-            page(&app, &user, p, status_of(&e), (None, String::new(), Some(explain(&e)))).await
+            page(&app, &user, p, status_of(&e), (None, String::new(), Some(explain(user.t, &e)))).await
         }
     }
 }

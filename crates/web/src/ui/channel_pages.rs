@@ -110,7 +110,7 @@ pub async fn connect(State(app): State<App>, user: SignedIn, Form(f): Form<Conne
     };
     match channels::create_connection(&app, &user.session.principal, &request).await {
         Ok(c) => Redirect::to(&format!("/channels/{}", c.id)).into_response(),
-        Err(e) => channels_page(&app, &user, status_of(&e), Some(explain(&e))).await,
+        Err(e) => channels_page(&app, &user, status_of(&e), Some(explain(user.t, &e))).await,
     }
 }
 
@@ -229,7 +229,7 @@ pub async fn change(
     };
     match channels::update_connection(&app, &user.session.principal, &id, &request).await {
         Ok(_) => Redirect::to(&format!("/channels/{id}")).into_response(),
-        Err(e) => connection_page(&app, &user, &id, status_of(&e), Some(explain(&e))).await,
+        Err(e) => connection_page(&app, &user, &id, status_of(&e), Some(explain(user.t, &e))).await,
     }
 }
 
@@ -310,7 +310,7 @@ pub async fn upload(State(app): State<App>, user: SignedIn, mut parts: Multipart
         .await
     {
         Ok(i) => Redirect::to(&format!("/imports/{}", i.id)).into_response(),
-        Err(e) => channels_page(&app, &user, status_of(&e), Some(explain(&e))).await,
+        Err(e) => channels_page(&app, &user, status_of(&e), Some(explain(user.t, &e))).await,
     }
 }
 
@@ -340,7 +340,7 @@ pub async fn run(
     let request = RunImport { mapping: Some(mapping), dry_run: value("run") == "check" };
     match channels::run_import(&app, &user.session.principal, &id, &request).await {
         Ok(_) => Redirect::to(&format!("/imports/{id}")).into_response(),
-        Err(e) => import_page(&app, &user, &id, status_of(&e), Some(explain(&e))).await,
+        Err(e) => import_page(&app, &user, &id, status_of(&e), Some(explain(user.t, &e))).await,
     }
 }
 

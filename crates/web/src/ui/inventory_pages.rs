@@ -136,7 +136,9 @@ pub async fn adjust(State(app): State<App>, user: SignedIn, Form(f): Form<Adjust
             )
             .await
         }
-        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, InventoryQuery::default()).await,
+        Err(e) => {
+            page(&app, &user, status_of(&e), Some(explain(user.t, &e)), None, InventoryQuery::default()).await
+        }
     }
 }
 
@@ -172,6 +174,8 @@ pub async fn import(State(app): State<App>, user: SignedIn, Form(f): Form<Import
             )
             .await
         }
-        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, InventoryQuery::default()).await,
+        Err(e) => {
+            page(&app, &user, status_of(&e), Some(explain(user.t, &e)), None, InventoryQuery::default()).await
+        }
     }
 }

@@ -267,26 +267,23 @@ pub fn render(t: Tr, status: StatusCode, page: &impl Template) -> Response {
     }
 }
 
-/// What the user is told when a use case refuses: the field messages, or the error's text.
-pub fn explain(e: &tradeport_app::AppError) -> String {
+/// What the user is told when a use case refuses, in the user's language: each field's problem
+/// (`invalid-<code>`), a conflict by its code (`conflict-<code>`), else the error's own text.
+pub fn explain(t: Tr, e: &tradeport_app::AppError) -> String {
     let fields = e.fields();
     if status_of(e).is_server_error() {
         // Internal text (SQL, paths) is for the log, never for the page.
         crate::error::log_internal(e);
         let id =
             tradeport_app::RequestScope::current().map(|s| s.request_id().to_string()).unwrap_or_default();
-        let saved = if tradeport_app::request_committed() {
-            "the change was saved; reload to see it"
-        } else {
-            "nothing was changed"
-        };
-        format!(
-            "An internal error occurred ({saved}). It was logged with request id {id}; quote it when you report this."
-        )
-    } else if fields.is_empty() {
-        e.to_string()
+        let key = if tradeport_app::request_committed() { "error.internal_saved" } else { "error.internal" };
+        t.fill_text(key, "id", &id)
+    } else if !fields.is_empty() {
+        fields.iter().map(|f| t.field_error(f)).collect::<Vec<_>>().join("; ")
+    } else if let tradeport_app::AppError::Conflict { code, message, .. } = e {
+        t.conflict(code, message)
     } else {
-        fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ")
+        e.to_string()
     }
 }
 
@@ -297,7 +294,7 @@ pub fn status_of(e: &tradeport_app::AppError) -> StatusCode {
 
 /// A page that says why a use case refused.
 pub fn refused(user: &SignedIn, e: &tradeport_app::AppError) -> Response {
-    message_page(user.t, status_of(e), "error.forbidden_title", &explain(e))
+    message_page(user.t, status_of(e), "error.forbidden_title", &explain(user.t, e))
 }
 
 /// An instant for people, in the reader's time zone; "never" when absent.

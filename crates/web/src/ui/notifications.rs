@@ -209,7 +209,7 @@ async fn after(app: &App, user: &SignedIn, done: Result<String, AppError>) -> Re
     let q = PageQuery::default();
     match done {
         Ok(notice) => page(app, user, &q, StatusCode::OK, Ok(notice)).await,
-        Err(e) => page(app, user, &q, status_of(&e), Err(explain(&e))).await,
+        Err(e) => page(app, user, &q, status_of(&e), Err(explain(user.t, &e))).await,
     }
 }
 
@@ -350,7 +350,7 @@ pub async fn save(
         }
         Err(e) => (
             status_of(&e),
-            Outcome { typed: Some(typed), preview: None, error: Some(explain(&e)), notice: None },
+            Outcome { typed: Some(typed), preview: None, error: Some(explain(user.t, &e)), notice: None },
         ),
     };
     editor(&app, &user, &message, &language, status, o).await
@@ -366,21 +366,21 @@ pub async fn reset(
     if let Some(refused) = user.refuse_bad_csrf(&f.csrf_token) {
         return refused;
     }
-    let (status, o) = match notifications::reset_template(&app, &user.session.principal, &message, &language)
-        .await
-    {
-        Ok(_) => (
-            StatusCode::OK,
-            Outcome {
-                typed: None,
-                preview: None,
-                error: None,
-                notice: Some(user.t.get("notify.reset_done")),
-            },
-        ),
-        Err(e) => {
-            (status_of(&e), Outcome { typed: None, preview: None, error: Some(explain(&e)), notice: None })
-        }
-    };
+    let (status, o) =
+        match notifications::reset_template(&app, &user.session.principal, &message, &language).await {
+            Ok(_) => (
+                StatusCode::OK,
+                Outcome {
+                    typed: None,
+                    preview: None,
+                    error: None,
+                    notice: Some(user.t.get("notify.reset_done")),
+                },
+            ),
+            Err(e) => (
+                status_of(&e),
+                Outcome { typed: None, preview: None, error: Some(explain(user.t, &e)), notice: None },
+            ),
+        };
     editor(&app, &user, &message, &language, status, o).await
 }

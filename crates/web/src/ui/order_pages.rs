@@ -444,7 +444,7 @@ pub async fn act(
     };
     match orders::review_order(&app, &user.session.principal, order, action, reason, warehouse).await {
         Ok(_) => Redirect::to(&safe_back(&f.back, order)).into_response(),
-        Err(e) => detail_page(&app, &user, order, super::status_of(&e), Some(explain(&e))).await,
+        Err(e) => detail_page(&app, &user, order, super::status_of(&e), Some(explain(user.t, &e))).await,
     }
 }
 
@@ -500,7 +500,12 @@ pub async fn bulk(State(app): State<App>, user: SignedIn, body: String) -> Respo
     let queue =
         back.strip_prefix("/orders/queue/").filter(|q| ["first", "second"].contains(q)).unwrap_or("first");
     let p = ListParams { notice: t.fill("orders.bulk_done", "count", approved as i64), ..Default::default() };
-    orders_page(&app, &user, &p, "", Some(queue), lines).await
+    let mut page = orders_page(&app, &user, &p, "", Some(queue), lines).await;
+    // The outcomes are shown once, on the queue's own address (a reload shows the queue).
+    if let Ok(url) = axum::http::HeaderValue::from_str(&format!("/orders/queue/{queue}")) {
+        page.headers_mut().insert("hx-replace-url", url);
+    }
+    page
 }
 
 #[derive(Template)]

@@ -68,7 +68,7 @@ pub(super) async fn done(app: &App, user: &SignedIn, order: &str, outcome: Resul
     match (outcome, super::order_pages::order_id(order)) {
         (Ok(()), _) => Redirect::to(&format!("/orders/{order}#shipping")).into_response(),
         (Err(e), Ok(id)) => {
-            super::order_pages::detail_page(app, user, id, status_of(&e), Some(explain(&e))).await
+            super::order_pages::detail_page(app, user, id, status_of(&e), Some(explain(user.t, &e))).await
         }
         (Err(_), Err(e)) => refused(user, &e),
     }

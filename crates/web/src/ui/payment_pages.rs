@@ -110,7 +110,7 @@ pub async fn connect(State(app): State<App>, user: SignedIn, Form(f): Form<Conne
     };
     match payments::create_account(&app, &user.session.principal, &request).await {
         Ok(_) => Redirect::to("/payments").into_response(),
-        Err(e) => payments_page(&app, &user, status_of(&e), Some(explain(&e))).await,
+        Err(e) => payments_page(&app, &user, status_of(&e), Some(explain(user.t, &e))).await,
     }
 }
 
@@ -149,7 +149,7 @@ pub async fn upload(State(app): State<App>, user: SignedIn, mut parts: Multipart
     };
     match payments::import_settlement(&app, &user.session.principal, &u, &bytes).await {
         Ok(s) => Redirect::to(&format!("/settlements/{}", s.id)).into_response(),
-        Err(e) => payments_page(&app, &user, status_of(&e), Some(explain(&e))).await,
+        Err(e) => payments_page(&app, &user, status_of(&e), Some(explain(user.t, &e))).await,
     }
 }
 

@@ -113,7 +113,7 @@ pub async fn add_action(State(app): State<App>, user: SignedIn, Form(f): Form<Ac
             super::percent_encode(&back.merchant_id)
         ))
         .into_response(),
-        Err(e) => page(&app, &user, back, status_of(&e), Some(explain(&e))).await,
+        Err(e) => page(&app, &user, back, status_of(&e), Some(explain(user.t, &e))).await,
     }
 }
 
@@ -131,6 +131,6 @@ pub async fn file_supervision(State(app): State<App>, user: SignedIn, Form(f): F
     }
     match reporting::file_report(&app, &user.session.principal, &f.month).await {
         Ok(_) => Redirect::to("/reports#supervision").into_response(),
-        Err(e) => page(&app, &user, ReportParams::default(), status_of(&e), Some(explain(&e))).await,
+        Err(e) => page(&app, &user, ReportParams::default(), status_of(&e), Some(explain(user.t, &e))).await,
     }
 }

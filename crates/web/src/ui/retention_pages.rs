@@ -92,7 +92,7 @@ pub async fn propose(State(app): State<App>, user: SignedIn, Form(f): Form<CsrfF
             let notice = user.t.get("retention.nothing_due");
             page(&app, &user, StatusCode::OK, None, Some(notice), None).await
         }
-        Err(e) => page(&app, &user, status_of(&e), None, None, Some(explain(&e))).await,
+        Err(e) => page(&app, &user, status_of(&e), None, None, Some(explain(user.t, &e))).await,
     }
 }
 
@@ -113,7 +113,7 @@ pub async fn decide(
     };
     match retention::decide_deletion(&app, &user.session.principal, &id, decision).await {
         Ok(_) => Redirect::to("/retention#proposals").into_response(),
-        Err(e) => page(&app, &user, status_of(&e), None, None, Some(explain(&e))).await,
+        Err(e) => page(&app, &user, status_of(&e), None, None, Some(explain(user.t, &e))).await,
     }
 }
 
@@ -132,7 +132,7 @@ pub async fn place_hold(State(app): State<App>, user: SignedIn, Form(f): Form<Ho
     }
     match retention::place_legal_hold(&app, &user.session.principal, &f.order, &f.reason).await {
         Ok(_) => Redirect::to("/retention#holds").into_response(),
-        Err(e) => page(&app, &user, status_of(&e), None, None, Some(explain(&e))).await,
+        Err(e) => page(&app, &user, status_of(&e), None, None, Some(explain(user.t, &e))).await,
     }
 }
 
@@ -148,7 +148,7 @@ pub async fn release_hold(
     }
     match retention::release_legal_hold(&app, &user.session.principal, &order).await {
         Ok(()) => Redirect::to("/retention#holds").into_response(),
-        Err(e) => page(&app, &user, status_of(&e), None, None, Some(explain(&e))).await,
+        Err(e) => page(&app, &user, status_of(&e), None, None, Some(explain(user.t, &e))).await,
     }
 }
 
@@ -173,7 +173,7 @@ pub async fn buyer_request(State(app): State<App>, user: SignedIn, Form(f): Form
     if f.action == "erase" {
         return match retention::erase_personal_data(&app, principal, &request).await {
             Ok(report) => page(&app, &user, StatusCode::OK, Some(report), None, None).await,
-            Err(e) => page(&app, &user, status_of(&e), None, None, Some(explain(&e))).await,
+            Err(e) => page(&app, &user, status_of(&e), None, None, Some(explain(user.t, &e))).await,
         };
     }
     match retention::export_personal_data(&app, principal, &request).await {
@@ -188,9 +188,9 @@ pub async fn buyer_request(State(app): State<App>, user: SignedIn, Form(f): Form
                 .into_response(),
             Err(e) => {
                 let e = tradeport_app::AppError::Internal(e.to_string());
-                page(&app, &user, status_of(&e), None, None, Some(explain(&e))).await
+                page(&app, &user, status_of(&e), None, None, Some(explain(user.t, &e))).await
             }
         },
-        Err(e) => page(&app, &user, status_of(&e), None, None, Some(explain(&e))).await,
+        Err(e) => page(&app, &user, status_of(&e), None, None, Some(explain(user.t, &e))).await,
     }
 }

@@ -97,7 +97,7 @@ pub async fn receive_scan(
                     )
                     .await
                 }
-                Err(e) => receive_page(&app, &user, "", Some(explain(&e)), true).await,
+                Err(e) => receive_page(&app, &user, "", Some(explain(user.t, &e)), true).await,
             },
             Ok(a) if a.status == "arrived" || a.status == "receiving" => {
                 receive_page(&app, &user, &a.id, Some(t.fill_text("scan.asn_open", "asn", &a.asn_no)), false)
@@ -111,7 +111,7 @@ pub async fn receive_scan(
                 );
                 receive_page(&app, &user, "", Some(said), true).await
             }
-            Err(e) => receive_page(&app, &user, "", Some(explain(&e)), true).await,
+            Err(e) => receive_page(&app, &user, "", Some(explain(user.t, &e)), true).await,
         };
     }
     let quantity = match f.quantity.trim() {
@@ -130,7 +130,7 @@ pub async fn receive_scan(
                 format!("{} · {}: {} / {}", line.sku, line.sku_name, line.good + line.damaged, line.expected);
             receive_page(&app, &user, &f.asn, Some(said), false).await
         }
-        Err(e) => receive_page(&app, &user, &f.asn, Some(explain(&e)), true).await,
+        Err(e) => receive_page(&app, &user, &f.asn, Some(explain(user.t, &e)), true).await,
     }
 }
 
@@ -153,7 +153,7 @@ pub async fn receive_confirm(State(app): State<App>, user: SignedIn, Form(f): Fo
         }
         Err(e) => {
             let status = status_of(&e);
-            let mut r = receive_page(&app, &user, &f.asn, Some(explain(&e)), true).await;
+            let mut r = receive_page(&app, &user, &f.asn, Some(explain(user.t, &e)), true).await;
             *r.status_mut() = status;
             r
         }
@@ -260,7 +260,7 @@ pub async fn pick_scan(
             let said = format!("{} · {} / {}", l.sku, l.picked, l.qty);
             pick_page(&app, &user, &wave, (&f.bin, &f.lot), Some(said), false).await
         }
-        Err(e) => pick_page(&app, &user, &wave, (&f.bin, &f.lot), Some(explain(&e)), true).await,
+        Err(e) => pick_page(&app, &user, &wave, (&f.bin, &f.lot), Some(explain(user.t, &e)), true).await,
     }
 }
 
@@ -294,7 +294,7 @@ pub async fn pick_short(
             )
             .await
         }
-        Err(e) => pick_page(&app, &user, &wave, ("", ""), Some(explain(&e)), true).await,
+        Err(e) => pick_page(&app, &user, &wave, ("", ""), Some(explain(user.t, &e)), true).await,
     }
 }
 
@@ -390,7 +390,7 @@ async fn order_by_number(app: &App, user: &SignedIn, number: &str) -> Result<Str
     };
     let found = tradeport_app::orders::list_orders(app, &user.session.principal, &q)
         .await
-        .map_err(|e| explain(&e))?;
+        .map_err(|e| explain(user.t, &e))?;
     found
         .items
         .into_iter()
@@ -422,7 +422,7 @@ pub async fn pack_scan(State(app): State<App>, user: SignedIn, Form(f): Form<Pac
                 )
                 .await
             }
-            Err(e) => pack_page(&app, &user, "", Some(explain(&e)), true).await,
+            Err(e) => pack_page(&app, &user, "", Some(explain(user.t, &e)), true).await,
         };
     }
     let item = wms::PackScan { item: f.scan.clone(), quantity: Some(1) };
@@ -439,7 +439,7 @@ pub async fn pack_scan(State(app): State<App>, user: SignedIn, Form(f): Form<Pac
             );
             pack_page(&app, &user, &f.order, Some(said), false).await
         }
-        Err(e) => pack_page(&app, &user, &f.order, Some(explain(&e)), true).await,
+        Err(e) => pack_page(&app, &user, &f.order, Some(explain(user.t, &e)), true).await,
     }
 }
 
@@ -468,7 +468,7 @@ pub async fn pack_weigh(State(app): State<App>, user: SignedIn, Form(f): Form<We
             };
             pack_page(&app, &user, &f.order, Some(said), pk.check_reason.is_some()).await
         }
-        Err(e) => pack_page(&app, &user, &f.order, Some(explain(&e)), true).await,
+        Err(e) => pack_page(&app, &user, &f.order, Some(explain(user.t, &e)), true).await,
     }
 }
 
@@ -491,6 +491,6 @@ pub async fn pack_label(State(app): State<App>, user: SignedIn, Form(f): Form<La
             let said = format!("{} · {} · {}", s.carrier, s.service_code, s.tracking_no);
             pack_page(&app, &user, &f.order, Some(said), false).await
         }
-        Err(e) => pack_page(&app, &user, &f.order, Some(explain(&e)), true).await,
+        Err(e) => pack_page(&app, &user, &f.order, Some(explain(user.t, &e)), true).await,
     }
 }

@@ -52,7 +52,7 @@ pub async fn inbox(State(app): State<App>, user: SignedIn, Query(q): Query<Ticke
     let (tickets, status, error) = match tickets::list_tickets(&app, &user.session.principal, &q).await {
         Ok(list) => (list, StatusCode::OK, None),
         Err(tradeport_app::AppError::Access(e)) => return refused(&user, &e.into()),
-        Err(e) => (Vec::new(), status_of(&e), Some(explain(&e))),
+        Err(e) => (Vec::new(), status_of(&e), Some(explain(user.t, &e))),
     };
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let page = InboxPage {
@@ -300,6 +300,6 @@ pub async fn act(
     };
     match done {
         Ok(t) => Redirect::to(&format!("/service/tickets/{}", t.id)).into_response(),
-        Err(e) => ticket_page(&app, &user, &id, status_of(&e), Some(explain(&e))).await,
+        Err(e) => ticket_page(&app, &user, &id, status_of(&e), Some(explain(user.t, &e))).await,
     }
 }

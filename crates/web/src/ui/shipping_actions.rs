@@ -45,7 +45,7 @@ pub async fn save_rule(State(app): State<App>, user: SignedIn, Form(f): Form<Rul
     };
     match exceptions::save_lane_rule(&app, &user.session.principal, &input).await {
         Ok(r) => page(&app, &user, StatusCode::OK, None, None, Some(r.summary)).await,
-        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(&e)), None).await,
+        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(user.t, &e)), None).await,
     }
 }
 
@@ -67,7 +67,7 @@ pub async fn delete_rule(
     }
     match exceptions::delete_lane_rule(&app, &user.session.principal, &id).await {
         Ok(()) => page(&app, &user, StatusCode::OK, None, None, None).await,
-        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(&e)), None).await,
+        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(user.t, &e)), None).await,
     }
 }
 
@@ -81,7 +81,7 @@ pub async fn sweep(State(app): State<App>, user: SignedIn, Form(f): Form<CsrfOnl
             let said = user.t.fill("shipping.swept", "opened", done.opened as i64);
             page(&app, &user, StatusCode::OK, None, None, Some(said)).await
         }
-        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(&e)), None).await,
+        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(user.t, &e)), None).await,
     }
 }
 

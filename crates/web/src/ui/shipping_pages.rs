@@ -190,7 +190,7 @@ pub async fn save_service(
             )
             .await
         }
-        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(&e)), None).await,
+        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(user.t, &e)), None).await,
     }
 }
 
@@ -216,7 +216,7 @@ pub async fn import(State(app): State<App>, user: SignedIn, Form(f): Form<Import
                 r.errors.iter().map(|e| format!("row {} · {}: {}", e.row, e.field, e.message)).collect();
             page(&app, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(lines.join("; ")), None).await
         }
-        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(&e)), None).await,
+        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(user.t, &e)), None).await,
     }
 }
 
@@ -260,6 +260,6 @@ pub async fn quote(State(app): State<App>, user: SignedIn, Form(f): Form<QuoteFo
     };
     match shipping::quote_parcel(&app, &user.session.principal, &r).await {
         Ok(q) => page(&app, &user, StatusCode::OK, Some(q), None, None).await,
-        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(&e)), None).await,
+        Err(e) => page(&app, &user, status_of(&e), None, Some(explain(user.t, &e)), None).await,
     }
 }

@@ -31,11 +31,12 @@ fn language(survey: &Option<SurveyView>) -> Tr {
 }
 
 fn page(token: &str, found: tradeport_app::AppResult<SurveyView>, chosen: Option<i64>) -> Response {
-    let (status, survey, error) = match found {
+    let (status, survey, refused) = match found {
         Ok(s) => (StatusCode::OK, Some(s), None),
-        Err(e) => (status_of(&e), None, Some(explain(&e))),
+        Err(e) => (status_of(&e), None, Some(e)),
     };
     let t = language(&survey);
+    let error = refused.map(|e| explain(t, &e));
     let chosen = chosen.filter(|n| (1..=5).contains(n));
     render(t, status, &SurveyPage { t, token: token.to_string(), survey, chosen, error })
 }

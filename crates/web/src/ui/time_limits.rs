@@ -314,7 +314,7 @@ pub async fn save_calendar(
                 week: WEEKDAYS.iter().zip(days).map(|(d, h)| (*d, h.clone())).collect(),
                 closed_days: f.closed_days.clone(),
             };
-            page(&app, &user, status_of(&e), Some(explain(&e)), None, Some(typed)).await
+            page(&app, &user, status_of(&e), Some(explain(user.t, &e)), None, Some(typed)).await
         }
     }
 }
@@ -347,7 +347,7 @@ pub async fn import_closed_days(
             }
             page(&app, &user, StatusCode::OK, None, Some(notice), None).await
         }
-        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, None).await,
+        Err(e) => page(&app, &user, status_of(&e), Some(explain(user.t, &e)), None, None).await,
     }
 }
 
@@ -369,7 +369,7 @@ pub async fn save_sweep_times(
     }
     match sla::set_sweep_times(&app, &user.session.principal, &f.cron).await {
         Ok(_) => page(&app, &user, StatusCode::OK, None, Some(user.t.get("sla.times_saved")), None).await,
-        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, None).await,
+        Err(e) => page(&app, &user, status_of(&e), Some(explain(user.t, &e)), None, None).await,
     }
 }
 
@@ -416,7 +416,7 @@ pub async fn record_follow_up(
             let notice = format!("{} {by}", user.t.get("sla.follow_up_saved"));
             page(&app, &user, StatusCode::OK, None, Some(notice), None).await
         }
-        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, None).await,
+        Err(e) => page(&app, &user, status_of(&e), Some(explain(user.t, &e)), None, None).await,
     }
 }
 
@@ -450,6 +450,6 @@ pub async fn save_limits(State(app): State<App>, user: SignedIn, Form(f): Form<L
     let patch = serde_json::json!({ "sla_limits": limits });
     match tradeport_app::access::update_settings(&app, &user.session.principal, patch).await {
         Ok(_) => page(&app, &user, StatusCode::OK, None, Some(user.t.get("sla.limits_saved")), None).await,
-        Err(e) => page(&app, &user, status_of(&e), Some(explain(&e)), None, None).await,
+        Err(e) => page(&app, &user, status_of(&e), Some(explain(user.t, &e)), None, None).await,
     }
 }

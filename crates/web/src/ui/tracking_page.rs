@@ -163,7 +163,7 @@ pub async fn request(
     };
     let outcome = match aftersales::file_from_tracking(&app, &token, &input).await {
         Ok(filed) => (Some(filed.rma_no), None),
-        Err(e) => (None, Some(super::explain(&e))),
+        Err(e) => (None, Some(super::explain(language(&f.lang, ""), &e))),
     };
     page(&app, token, &f.lang, outcome).await
 }
@@ -188,7 +188,7 @@ pub async fn message(
     let form = BuyerMessageForm { message: f.message, submission_key: f.submission_key };
     let outcome = match tickets::submit_from_tracking(&app, &token, &form).await {
         Ok(_) => (Some(MESSAGE_SENT.to_string()), None),
-        Err(e) => (None, Some(super::explain(&e))),
+        Err(e) => (None, Some(super::explain(language(&f.lang, ""), &e))),
     };
     page(&app, token, &f.lang, outcome).await
 }
@@ -204,7 +204,7 @@ pub struct OfferForm {
 pub async fn offer(State(app): State<App>, Path(token): Path<String>, Form(f): Form<OfferForm>) -> Response {
     let outcome = match tradeport_app::exceptions::answer_offer(&app, &token, &f.choice).await {
         Ok(_) => (None, None),
-        Err(e) => (None, Some(super::explain(&e))),
+        Err(e) => (None, Some(super::explain(language(&f.lang, ""), &e))),
     };
     page(&app, token, &f.lang, outcome).await
 }
@@ -251,7 +251,7 @@ pub async fn evidence(State(app): State<App>, Path(token): Path<String>, mut par
     let outcome =
         match aftersales::add_evidence_from_tracking(&app, &token, &rma_no, &file_name, &bytes).await {
             Ok(()) => (Some(rma_no), None),
-            Err(e) => (None, Some(super::explain(&e))),
+            Err(e) => (None, Some(super::explain(language(&lang, ""), &e))),
         };
     page(&app, token, &lang, outcome).await
 }

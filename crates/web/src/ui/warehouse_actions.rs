@@ -172,7 +172,7 @@ pub async fn add_photo(
     let sku = Some(form.sku_id.as_str()).filter(|s| !s.is_empty());
     match wms::add_asn_photo(&app, &user.session.principal, &id, &form.file_name, sku, &form.bytes).await {
         Ok(_) => Redirect::to(&format!("/warehouse/asns/{id}")).into_response(),
-        Err(e) => asn_page(&app, &user, &id, status_of(&e), Some(explain(&e))).await,
+        Err(e) => asn_page(&app, &user, &id, status_of(&e), Some(explain(user.t, &e))).await,
     }
 }
 

@@ -131,7 +131,7 @@ pub(super) async fn answer<T>(
 ) -> Response {
     match done {
         Ok(v) => page(app, user, w, StatusCode::OK, None, Some(notice(v))).await,
-        Err(e) => page(app, user, w, status_of(&e), Some(explain(&e)), None).await,
+        Err(e) => page(app, user, w, status_of(&e), Some(explain(user.t, &e)), None).await,
     }
 }
 
@@ -195,7 +195,7 @@ pub async fn create_asn(State(app): State<App>, user: SignedIn, Form(f): Form<Ne
     };
     match done {
         Ok(a) => Redirect::to(&format!("/warehouse/asns/{}", a.id)).into_response(),
-        Err(e) => page(&app, &user, &f.warehouse_id, status_of(&e), Some(explain(&e)), None).await,
+        Err(e) => page(&app, &user, &f.warehouse_id, status_of(&e), Some(explain(user.t, &e)), None).await,
     }
 }
 
@@ -273,7 +273,7 @@ pub async fn asn_act(
     }
     match wms::act_on_asn(&app, &user.session.principal, &id, &f.action, Some(&f.reason)).await {
         Ok(_) => asn_page(&app, &user, &id, StatusCode::OK, None).await,
-        Err(e) => asn_page(&app, &user, &id, status_of(&e), Some(explain(&e))).await,
+        Err(e) => asn_page(&app, &user, &id, status_of(&e), Some(explain(user.t, &e))).await,
     }
 }
 
@@ -303,7 +303,7 @@ pub async fn create_wave(State(app): State<App>, user: SignedIn, Form(f): Form<W
     };
     match wms::create_wave(&app, &user.session.principal, &w).await {
         Ok(wave) => Redirect::to(&format!("/warehouse/pick/{}", wave.id)).into_response(),
-        Err(e) => page(&app, &user, &f.warehouse_id, status_of(&e), Some(explain(&e)), None).await,
+        Err(e) => page(&app, &user, &f.warehouse_id, status_of(&e), Some(explain(user.t, &e)), None).await,
     }
 }
 
@@ -357,7 +357,7 @@ pub async fn hand_over(State(app): State<App>, user: SignedIn, Form(f): Form<Han
     match wms::hand_over(&app, &user.session.principal, &h).await {
         // The outbound note to print and sign with the driver.
         Ok(h) => Redirect::to(&format!("/warehouse/handovers/{}/outbound-note.pdf", h.id)).into_response(),
-        Err(e) => page(&app, &user, &f.warehouse_id, status_of(&e), Some(explain(&e)), None).await,
+        Err(e) => page(&app, &user, &f.warehouse_id, status_of(&e), Some(explain(user.t, &e)), None).await,
     }
 }
 

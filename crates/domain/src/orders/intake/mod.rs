@@ -63,7 +63,7 @@ pub struct ValidatedOrder {
 
 /// Every code an order can be held with: what the buyer or staff must resolve before it ships
 /// (intake, address, goods and service rules here; stock and staff holds from approval and review).
-pub const HOLD_CODES: [&str; 20] = [
+pub const HOLD_CODES: [&str; 22] = [
     "phone_missing",
     "phone_invalid",
     "email_invalid",
@@ -84,6 +84,10 @@ pub const HOLD_CODES: [&str; 20] = [
     "out_of_stock",
     "held_by_staff",
     "second_review_due",
+    // Found when a release checks a stored order again: goods a rule added since prohibits, and a
+    // service level no longer offered.
+    "prohibited_goods",
+    "unknown_service_level",
 ];
 
 /// Every code intake refuses an order with (a 422 with these field errors).
@@ -121,7 +125,8 @@ pub fn hold_params(code: &str) -> &'static [&'static str] {
         "payment_disputed" => &["reference"],
         "risk_review" => &["score", "threshold"],
         "service_not_paid" => &["fee", "paid", "service"],
-        "restricted_goods" => &["country", "rule", "sku"],
+        "restricted_goods" | "prohibited_goods" => &["country", "rule", "sku"],
+        "unknown_service_level" => &["service"],
         "line1_required" | "city_required" | "state_required" | "postcode_required" => &["country"],
         "state_unknown" => &["country", "state"],
         "postcode_invalid" => &["country", "postcode"],
@@ -207,7 +212,7 @@ pub fn validate_order(
         reject.add("channel", "unknown_channel", format!("channel must be one of: {}", CHANNELS.join(", ")));
     }
     let channel_order_id = i.channel_order_id.trim();
-    if channel_order_id.is_empty() || channel_order_id.len() > 100 {
+    if channel_order_id.is_empty() || channel_order_id.chars().count() > 100 {
         reject.add("channel_order_id", "required", "channel_order_id is required: the order's id in its channel, e.g. #1001 (at most 100 characters)");
     }
     if i.buyer.name.trim().is_empty() {

@@ -14,19 +14,19 @@ use utoipa::ToSchema;
 #[allow(dead_code)]
 pub struct WeekBody {
     #[schema(inline, example = json!(["09:00-12:00", "13:00-18:00"]))]
-    monday: Vec<Interval>,
+    monday: Option<Vec<Interval>>,
     #[schema(inline)]
-    tuesday: Vec<Interval>,
+    tuesday: Option<Vec<Interval>>,
     #[schema(inline)]
-    wednesday: Vec<Interval>,
+    wednesday: Option<Vec<Interval>>,
     #[schema(inline)]
-    thursday: Vec<Interval>,
+    thursday: Option<Vec<Interval>>,
     #[schema(inline)]
-    friday: Vec<Interval>,
+    friday: Option<Vec<Interval>>,
     #[schema(inline)]
-    saturday: Vec<Interval>,
+    saturday: Option<Vec<Interval>>,
     #[schema(inline)]
-    sunday: Vec<Interval>,
+    sunday: Option<Vec<Interval>>,
 }
 
 /// `HH:MM-HH:MM`, starting before it ends, ending by `24:00`.

@@ -50,7 +50,7 @@ pub struct SkuRequest {
     /// The value declared to customs per unit, in minor units of `declared_currency`.
     #[schema(minimum = 0)]
     pub declared_value_minor: i64,
-    /// ISO 4217; required with a declared value.
+    /// ISO 4217 of the declared value; USD when left empty.
     #[schema(pattern = "^([A-Za-z]{3})?$", example = "GBP")]
     pub declared_currency: String,
     /// 6 to 10 digits (dots allowed), or empty.

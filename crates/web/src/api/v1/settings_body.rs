@@ -46,6 +46,12 @@ pub struct ServiceLevelBody {
     pub special: bool,
 }
 
+/// A setting that is sent has a value: `null` is refused, naming the setting, rather than taken
+/// as "leave it as it is" (leave it out for that).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
 /// The operator's settings. In a `PATCH`, only the settings sent change.
 #[derive(Serialize, Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
@@ -53,72 +59,72 @@ pub struct ServiceLevelBody {
 pub struct SettingsBody {
     /// Language of the UI for users who have not chosen one.
     #[schema(value_type = Option<String>, pattern = "^(en|zh-CN)$", example = "zh-CN")]
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub default_locale: Option<String>,
     /// Hours a web session lasts after sign-in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 1, maximum = 720)]
     pub session_hours: Option<u32>,
     /// Failed sign-ins within `login_window_minutes` after which an account is throttled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 3, maximum = 100)]
     pub login_max_failures: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 1, maximum = 1440)]
     pub login_window_minutes: Option<u32>,
     /// Per currency, the order total (minor units) at or above which a second review is due.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub second_review_thresholds: Option<BTreeMap<String, i64>>,
     /// The threshold for a currency not listed in `second_review_thresholds`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub second_review_threshold_minor: Option<i64>,
     /// Approve paid, valid orders below the threshold without a person.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub auto_approve: Option<bool>,
     /// Confirm automatically approved orders at once.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub auto_confirm: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub allocation_policy: Option<AllocationPolicyName>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub shortage_policy: Option<ShortagePolicyName>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub service_levels: Option<Vec<ServiceLevelBody>>,
     /// Time limits of the steps: `[{"step": "first_review", "minutes": 120, "urgent_minutes":
     /// 30, "working_time": true}]`; steps are first_review, second_review, confirmation, refund.
     #[schema(value_type = Option<Vec<Object>>)]
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub sla_limits: Option<serde_json::Value>,
     /// A weighed package more than this share (percent) off its expected weight is checked.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub pack_weight_tolerance_pct: Option<i64>,
     /// … or more than this many grams off, whichever allows more.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub pack_weight_tolerance_min_g: Option<i64>,
     /// Share of packages (percent) routed to a spot check after weighing.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub spot_check_pct: Option<i64>,
     /// The most each role may grant on one after-sales request, per currency (minor units),
     /// e.g. `{"customer_service": {"GBP": 5000}}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub approval_limits: Option<BTreeMap<String, BTreeMap<String, i64>>>,
     /// The share (percent) of the claimed goods' value a partial refund grants by reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub compensation_pct: Option<BTreeMap<String, u32>>,
     /// Minutes an unpaid order of a channel holds its stock while the buyer pays.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub payment_windows: Option<BTreeMap<String, u32>>,
     /// Risk screening at intake: `enabled`, `threshold`, `weights` by rule, `velocity_max_orders`,
     /// `velocity_hours`, `high_value_first_order` by currency, and the lists `reshippers`,
     /// `blocked_emails`, `blocked_phones`, `blocked_addresses`.
     #[schema(value_type = Option<Object>)]
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub risk: Option<serde_json::Value>,
     /// Years an order's file is kept after completion; never below the legal minimum.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub retention_years: Option<u32>,
     /// The least the law of the operator's place requires.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 1, maximum = 30)]
     pub retention_legal_minimum_years: Option<u32>,
 }
@@ -136,5 +142,13 @@ mod tests {
         let all = serde_json::to_value(TenantSettings::default()).unwrap();
         let body: SettingsBody = serde_json::from_value(all.clone()).expect("every setting is a field");
         assert_eq!(serde_json::to_value(body).unwrap(), all);
+    }
+
+    #[test]
+    fn a_setting_sent_as_null_is_refused_and_one_left_out_is_not_sent_on() {
+        let refused = serde_json::from_value::<SettingsBody>(serde_json::json!({"auto_approve": null}));
+        assert!(refused.is_err());
+        let body: SettingsBody = serde_json::from_value(serde_json::json!({"auto_approve": false})).unwrap();
+        assert_eq!(serde_json::to_value(body).unwrap(), serde_json::json!({"auto_approve": false}));
     }
 }
