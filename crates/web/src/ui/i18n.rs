@@ -113,6 +113,25 @@ impl Tr {
         catalogue().format_exact(self.index, &key, &[]).unwrap_or_else(|| message.to_string())
     }
 
+    /// A refusal that is not about fields or a conflict, in this language: something not found
+    /// (`not_found-<thing>`) or not allowed (`access-<kind>`); `None` keeps the English text.
+    pub fn refusal(&self, e: &tradeport_app::AppError) -> Option<String> {
+        use tradeport_app::AppError as E;
+        use tradeport_domain::access::AccessError as A;
+        if self.index == 0 {
+            return None;
+        }
+        let key = match e {
+            E::NotFound(what) | E::Access(A::NotFound(what)) => {
+                format!("not_found-{}", what.replace(' ', "_"))
+            }
+            E::Access(A::Forbidden { .. }) => "access-forbidden".into(),
+            E::Access(A::Unauthenticated) => "access-unauthenticated".into(),
+            _ => return None,
+        };
+        catalogue().format_exact(self.index, &key, &[])
+    }
+
     /// The locale the language switch leads to.
     pub fn other_locale(&self) -> &'static str {
         LOCALES[(self.index + 1) % LOCALES.len()]
@@ -158,7 +177,9 @@ mod tests {
             fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
             _ => None,
         });
-        let domain = |id: &String| ["hold-", "invalid-", "conflict-"].iter().any(|p| id.starts_with(p));
+        let domain = |id: &String| {
+            ["hold-", "invalid-", "conflict-", "not_found-", "access-"].iter().any(|p| id.starts_with(p))
+        };
         ids.filter(|id| !domain(id)).collect()
     }
 
@@ -318,6 +339,30 @@ mod tests {
         let missing: Vec<&String> = codes.iter().filter(|c| zh.conflict(c, "english") == "english").collect();
         assert!(missing.is_empty(), "conflicts without a Chinese message: {missing:?}");
         assert_eq!(Tr::for_locale("en").conflict("order.illegal_transition", "as said"), "as said");
+    }
+
+    /// Everything a use case can say it did not find (`NotFound("…")` in the app's sources) reads
+    /// in Chinese.
+    #[test]
+    fn every_thing_not_found_reads_in_chinese() {
+        let mut things = BTreeSet::new();
+        for text in domain_sources() {
+            for (at, _) in text.match_indices("NotFound(\"") {
+                let rest = &text[at + "NotFound(\"".len()..];
+                things.insert(rest[..rest.find('"').unwrap_or(0)].to_string());
+            }
+        }
+        assert!(things.len() > 30, "the scan finds them: {}", things.len());
+        let zh = Tr::for_locale("zh-CN");
+        let missing: Vec<&String> = things
+            .iter()
+            .filter(|w| {
+                zh.refusal(&tradeport_app::AppError::NotFound(Box::leak(w.to_string().into_boxed_str())))
+                    .is_none()
+            })
+            .collect();
+        assert!(missing.is_empty(), "not found without a Chinese message: {missing:?}");
+        assert_eq!(Tr::for_locale("en").refusal(&tradeport_app::AppError::NotFound("order")), None);
     }
 
     #[test]

@@ -283,7 +283,7 @@ pub fn explain(t: Tr, e: &tradeport_app::AppError) -> String {
     } else if let tradeport_app::AppError::Conflict { code, message, .. } = e {
         t.conflict(code, message)
     } else {
-        e.to_string()
+        t.refusal(e).unwrap_or_else(|| e.to_string())
     }
 }
 
