@@ -64,7 +64,7 @@ pub(crate) async fn erase_order(
     // erased strings keep their digests; sealed again after, so the erasure record is in the chain too.
     crate::audit::seal_operator(app, operator, false).await?;
     let mut tx = app.begin().await?;
-    tradeport_store::orders::lock_in_tx(&mut tx, operator, None, id)
+    let order = tradeport_store::orders::lock_in_tx(&mut tx, operator, None, id)
         .await?
         .ok_or(AppError::NotFound("order"))?;
     if tradeport_store::retention::hold(&mut tx, operator, id).await?.is_some() {
@@ -84,7 +84,9 @@ pub(crate) async fn erase_order(
 
     let erased =
         serde_json::to_string(&erased_address(&address)).map_err(|e| AppError::Internal(e.to_string()))?;
-    erase::erase_order_in_tx(&mut tx, operator, id, ERASED, &erased, now).await?;
+    // Why it was held names the buyer's phone, e-mail or postcode, in words and in its values.
+    let holds = redact_json(&order.holds, &values).unwrap_or(order.holds);
+    erase::erase_order_in_tx(&mut tx, operator, id, (ERASED, &erased, &holds), now).await?;
     let (tickets, requests) = erase::related_subjects(&mut tx, operator, id).await?;
     let subjects: Vec<String> =
         [id.to_string()].into_iter().chain(tickets.iter().cloned()).chain(requests).collect();

@@ -246,6 +246,17 @@ async fn a_buyers_request_exports_everything_held_and_erases_only_what_retention
     assert!(file["orders"][0]["events"].to_string().contains("7 Secret Lane"), "with the timeline");
     assert!(!file.to_string().contains("bob@example.com"));
 
+    // A hold names the buyer's e-mail in its message and its values: erased with the order.
+    let hold = r#"[{"field":"buyer.email","code":"email_invalid","message":"buyer.email zoe@example.com bounced","params":{"email":"zoe@example.com"}}]"#;
+    let mut conn = app.app.db().read().await.unwrap();
+    sqlx::query("UPDATE orders SET holds = $1 WHERE id = $2")
+        .bind(hold)
+        .bind(&past)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+
     // The erasure: the order past its retention and its ticket; the recent one kept, with its date.
     let (status, report) =
         post(&app, "/api/v1/personal-data/erase", &s.admin_key, json!({"email": "zoe@example.com"})).await;
@@ -259,6 +270,8 @@ async fn a_buyers_request_exports_everything_held_and_erases_only_what_retention
     assert!(report["kept"][0]["until"].is_string());
     let (_, gone) = get(&app, &format!("/api/v1/orders/{past}"), &s.admin_key).await;
     assert_eq!(gone["buyer_email"], "");
+    assert_eq!(gone["holds"][0]["code"], "email_invalid", "why it was held stays: {gone}");
+    assert!(!gone["holds"].to_string().to_lowercase().contains("zoe@"), "{gone}");
     let (_, t) = get(&app, &format!("/api/v1/tickets/{ticket}"), &s.admin_key).await;
     assert!(!t.to_string().contains("Where is my lamp?"), "the conversation is erased: {t}");
     let (_, kept) = get(&app, &format!("/api/v1/orders/{recent}"), &s.admin_key).await;

@@ -36,18 +36,18 @@ pub async fn buyer_fields(
     .await?)
 }
 
-/// Replaces the order's buyer fields (the search text follows) and marks it erased.
+/// Replaces the order's buyer fields (the search text follows) with `(name, address, holds)`
+/// as erased, and marks it erased.
 pub async fn erase_order_in_tx(
     conn: &mut AnyConnection,
     tenant_id: TenantId,
     order: OrderId,
-    erased_name: &str,
-    erased_address: &str,
+    (erased_name, erased_address, erased_holds): (&str, &str, &str),
     at: i64,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE orders SET buyer_name = $3, buyer_email = '', buyer_phone = '', buyer_phone_e164 = NULL, \
-         shipping_address = $4, address_key = '', remarks = '', personal_data_erased_at = $5, updated_at = $5 \
+         shipping_address = $4, address_key = '', remarks = '', holds = $6, personal_data_erased_at = $5, updated_at = $5 \
          WHERE tenant_id = $1 AND id = $2 AND personal_data_erased_at IS NULL",
     )
     .bind(tenant_id.to_string())
@@ -55,6 +55,7 @@ pub async fn erase_order_in_tx(
     .bind(erased_name)
     .bind(erased_address)
     .bind(at)
+    .bind(erased_holds)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
