@@ -8,6 +8,7 @@ pub mod archive;
 pub mod audit;
 pub mod billing;
 pub mod channels;
+pub mod code_lists;
 pub mod demo;
 mod error;
 mod evidence;

@@ -24,6 +24,7 @@ pub struct RefundRequest {
     /// In the order's currency, minor units.
     pub amount_minor: i64,
     /// `original` (the payment that paid), `store_credit` or `manual` (paid back outside).
+    #[schema(required = true, value_type = crate::code_lists::RefundMethodCode)]
     pub method: String,
     pub reason: String,
     /// The caller's key for this refund (1 to 100 characters): asked again with the same key, the

@@ -54,8 +54,10 @@ pub struct FileRequest {
     /// Taken from the path when filed on an order's page or the tracking page.
     pub order_id: String,
     /// refund_only, return_and_refund, exchange, reship, repair or partial_refund.
+    #[schema(required = true, value_type = crate::code_lists::RequestTypeCode)]
     pub request_type: String,
     /// quality, logistics, wrong_or_missing, size_or_colour, not_as_described or changed_mind.
+    #[schema(required = true, value_type = crate::code_lists::RequestReasonCode)]
     pub reason: String,
     /// The buyer's words (at most 2000 characters).
     pub description: String,

@@ -25,6 +25,7 @@ pub struct OpenCase {
     pub order_id: String,
     /// cancellation, modification, logistics_delay, damaged, lost, wrong_item, missing_item,
     /// customs_problem, delivery_failed, returned_to_sender, service_unavailable.
+    #[schema(required = true, value_type = crate::code_lists::CaseTypeCode)]
     pub case_type: String,
     /// What happened, in words.
     pub description: String,

@@ -18,6 +18,7 @@ use crate::{App, AppError, AppResult};
 #[serde(default, deny_unknown_fields)]
 pub struct ClearanceInput {
     /// export_declared, departed, arrived, import_clearance, documents_requested, cleared, refused.
+    #[schema(required = true, value_type = crate::code_lists::ClearanceStepCode)]
     pub step: String,
     /// When it happened (RFC 3339); now when left out.
     pub happened_at: Option<String>,

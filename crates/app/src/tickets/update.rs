@@ -20,6 +20,7 @@ pub struct TicketChange {
     /// quality, delay_lost, wrong_missing, size_colour, not_as_described, order_status or other.
     pub category: Option<String>,
     /// low, normal, high or urgent.
+    #[schema(value_type = Option<crate::code_lists::PriorityCode>)]
     pub priority: Option<String>,
     /// `me`, a user id of the operator's, or empty for nobody.
     pub assignee_id: Option<String>,

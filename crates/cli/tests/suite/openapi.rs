@@ -58,6 +58,20 @@ async fn the_openapi_document_describes_every_route_correctly() {
     assert_eq!(schemas["LineRequest"]["properties"]["quantity"]["minimum"], 1);
     assert!(schemas["ChannelName"]["enum"].as_array().unwrap().contains(&"shopify".into()), "{order}");
     assert!(schemas["OrderRequest"]["required"].as_array().unwrap().contains(&"lines".into()));
+    // Code lists come from the domain's own lists.
+    for (list, code) in
+        [("RoleCode", "warehouse"), ("RefundMethodCode", "store_credit"), ("CaseTypeCode", "lost")]
+    {
+        assert!(
+            schemas[list]["enum"].as_array().is_some_and(|e| e.contains(&code.into())),
+            "{list}: {}",
+            schemas[list]
+        );
+    }
+    assert_eq!(
+        schemas["RefundRequest"]["properties"]["method"]["$ref"],
+        "#/components/schemas/RefundMethodCode"
+    );
     // A buyer's survey link and a provider's webhook need no API key.
     for (path, method) in [("/api/v1/surveys/{token}", "post"), ("/api/v1/payment-hooks/{id}", "post")] {
         assert_eq!(paths[path][method]["security"], serde_json::json!([{}]), "{method} {path} is public");

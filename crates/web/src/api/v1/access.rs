@@ -83,6 +83,7 @@ struct CreateUserRequest {
     tenant_id: Option<String>,
     email: String,
     display_name: String,
+    #[schema(value_type = tradeport_app::code_lists::RoleCode)]
     role: String,
     /// At least 10 characters.
     password: String,
@@ -94,6 +95,7 @@ struct CreateApiKeyRequest {
     /// A merchant of the operator; the caller's own tenant when absent.
     tenant_id: Option<String>,
     name: String,
+    #[schema(value_type = tradeport_app::code_lists::RoleCode)]
     role: String,
 }
 
