@@ -6,7 +6,7 @@ use tradeport_domain::access::Role;
 use tradeport_domain::aftersales::{RefundMethod, RequestReason, RequestType};
 use tradeport_domain::exceptions::CaseType;
 use tradeport_domain::shipping::ClearanceStep;
-use tradeport_domain::tickets::Priority;
+use tradeport_domain::tickets::{DisputeKind, Priority, Ruling};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
@@ -59,4 +59,14 @@ code_list!(
     /// A ticket's priority.
     PriorityCode,
     Priority::ALL.map(Priority::as_str)
+);
+code_list!(
+    /// What a dispute is about.
+    DisputeKindCode,
+    DisputeKind::ALL.map(DisputeKind::as_str)
+);
+code_list!(
+    /// How the arbitration group decided a dispute.
+    RulingCode,
+    Ruling::ALL.map(Ruling::as_str)
 );

@@ -27,6 +27,7 @@ pub struct OpenDispute {
     pub ticket_id: Option<String>,
     pub order_id: Option<String>,
     /// buyer_contest, marketplace_claim or chargeback.
+    #[schema(required = true, value_type = crate::code_lists::DisputeKindCode)]
     pub kind: String,
     /// What is claimed, in words.
     pub claim: String,
@@ -48,6 +49,7 @@ pub struct EvidenceInput {
 #[serde(default, deny_unknown_fields)]
 pub struct DecisionInput {
     /// for_buyer, for_seller or split.
+    #[schema(required = true, value_type = crate::code_lists::RulingCode)]
     pub ruling: String,
     /// The rule applied, e.g. "policy 4.2: damaged in transit, photos within 48 h".
     pub rule: String,
