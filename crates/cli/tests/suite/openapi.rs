@@ -56,7 +56,7 @@ async fn the_openapi_document_describes_every_route_correctly() {
     let order = &schemas["OrderRequest"]["properties"];
     assert_eq!(order["lines"]["minItems"], 1);
     assert_eq!(schemas["LineRequest"]["properties"]["quantity"]["minimum"], 1);
-    assert!(schemas["ChannelName"]["enum"].as_array().unwrap().contains(&"shopify".into()), "{order}");
+    assert!(schemas["ChannelCode"]["enum"].as_array().unwrap().contains(&"shopify".into()), "{order}");
     assert!(schemas["OrderRequest"]["required"].as_array().unwrap().contains(&"lines".into()));
     // Code lists come from the domain's own lists.
     for (list, code) in

@@ -3,26 +3,10 @@
 //! into the domain's inputs unchanged.
 
 use serde::{Deserialize, Serialize};
+use tradeport_app::code_lists::TraitCode;
 use tradeport_domain::inventory::{SkuInput, Trait};
 use tradeport_domain::orders::{GoodsAction, GoodsRule};
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::{PartialSchema, ToSchema};
-
-/// A handling trait of goods (the domain's list).
-pub struct TraitName;
-
-impl PartialSchema for TraitName {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some("How the goods must be handled; goods rules match on it (un3480: lithium-ion batteries alone)."))
-            .enum_values(Some(Trait::ALL.map(Trait::as_str)))
-            .into()
-    }
-}
-
-impl ToSchema for TraitName {}
+use utoipa::ToSchema;
 
 /// A SKU of a merchant's catalogue; a code already there is updated.
 #[derive(Serialize, Deserialize, ToSchema, Default)]
@@ -61,7 +45,7 @@ pub struct SkuRequest {
     pub origin_country: String,
     /// After-sales policy category, e.g. `apparel`, `electronics`, `food`.
     pub category: String,
-    #[schema(value_type = Vec<TraitName>)]
+    #[schema(value_type = Vec<TraitCode>)]
     pub traits: Vec<String>,
     /// Whether it may be ordered; left out: true.
     pub active: Option<bool>,
@@ -113,7 +97,7 @@ pub struct GoodsRuleRequest {
     #[schema(min_length = 1, example = "no-lithium-air-us")]
     pub code: String,
     #[serde(rename = "trait", default)]
-    #[schema(value_type = Option<TraitName>)]
+    #[schema(value_type = Option<TraitCode>)]
     pub trait_: Option<Trait>,
     /// The start of the HS codes it matches, e.g. `8507`.
     #[serde(default)]

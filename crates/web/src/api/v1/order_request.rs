@@ -4,43 +4,10 @@
 //! contract's description and is turned into the domain's `OrderInput` unchanged.
 
 use serde::{Deserialize, Serialize};
+use tradeport_app::code_lists::{ChannelCode, PaymentStatusCode};
 use tradeport_domain::kernel::{Address, MAX_AMOUNT_MINOR};
-use tradeport_domain::orders::{BuyerInput, CHANNELS, DiscountInput, LineInput, OrderInput, PaymentStatus};
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::{PartialSchema, ToSchema};
-
-/// Documents a string field whose value is one of `values` (the domain's own list).
-fn one_of(description: &str, values: impl IntoIterator<Item = &'static str>) -> RefOr<Schema> {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .description(Some(description))
-        .enum_values(Some(values))
-        .into()
-}
-
-/// The sales channel an order came from.
-pub struct ChannelName;
-
-impl PartialSchema for ChannelName {
-    fn schema() -> RefOr<Schema> {
-        one_of("The sales channel the order came from; `aftersales` is goods sent again.", CHANNELS)
-    }
-}
-
-impl ToSchema for ChannelName {}
-
-/// Whether the buyer has paid, as the channel says.
-pub struct PaymentStatusName;
-
-impl PartialSchema for PaymentStatusName {
-    fn schema() -> RefOr<Schema> {
-        let all = PaymentStatus::ALL.map(PaymentStatus::as_str);
-        one_of("What the channel says of the payment; anything but `paid` in full holds the order.", all)
-    }
-}
-
-impl ToSchema for PaymentStatusName {}
+use tradeport_domain::orders::{BuyerInput, DiscountInput, LineInput, OrderInput};
+use utoipa::ToSchema;
 
 /// The buyer, whom the carrier calls and the confirmation is sent to.
 #[derive(Serialize, Deserialize, ToSchema, Default)]
@@ -128,7 +95,7 @@ pub struct OrderRequest {
     /// The merchant the order belongs to: staff name it; a merchant's own key leaves it out.
     #[schema(pattern = "^[0-9a-fA-F-]{36}$")]
     pub merchant_id: Option<String>,
-    #[schema(required = true, value_type = ChannelName)]
+    #[schema(required = true, value_type = ChannelCode)]
     pub channel: String,
     /// The order's id in its channel; with the merchant and the channel it makes a retry
     /// return the stored order instead of a second one.
@@ -158,7 +125,7 @@ pub struct OrderRequest {
     pub paid_minor: i64,
     #[schema(required = true, min_length = 1, example = "card")]
     pub payment_method: String,
-    #[schema(required = true, value_type = PaymentStatusName)]
+    #[schema(required = true, value_type = PaymentStatusCode)]
     pub payment_status: String,
     /// A service level of the operator's settings.
     #[schema(required = true, min_length = 1, example = "standard")]
